@@ -1,0 +1,116 @@
+/*
+ * ops_alu.c - ADD/OR/ADC/SBB/AND/SUB/XOR/CMP, TEST, INC/DEC, NOT/NEG.
+ * One handler per operand form; the operand size comes from the decoder
+ * (insn.osz), the operation from the opcode (bits 3-5) or ModR/M reg.
+ */
+#include "cpu/alu.h"
+
+void op_alu_rm_r(struct cpu *c, const struct insn *i)
+{
+	unsigned op = (i->op >> 3) & 7, sz = i->osz;
+	if (i->mod == 3) {
+		uint32_t r = alu_op(c, op, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz);
+		if (op != ALU_CMP)
+			reg_set(c, i->rm, sz, r);
+		return;
+	}
+	uint32_t ea = insn_ea(c, i);
+	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), reg_get(c, i->reg, sz), sz);
+	if (op != ALU_CMP)
+		mem_write(c, i->seg, ea, sz, r);
+}
+
+void op_alu_r_rm(struct cpu *c, const struct insn *i)
+{
+	unsigned op = (i->op >> 3) & 7, sz = i->osz;
+	uint32_t r = alu_op(c, op, reg_get(c, i->reg, sz), rm_read(c, i, sz), sz);
+	if (op != ALU_CMP)
+		reg_set(c, i->reg, sz, r);
+}
+
+void op_alu_acc_imm(struct cpu *c, const struct insn *i)
+{
+	unsigned op = (i->op >> 3) & 7, sz = i->osz;
+	uint32_t r = alu_op(c, op, reg_get(c, REG_AX, sz), i->imm & size_mask(sz), sz);
+	if (op != ALU_CMP)
+		reg_set(c, REG_AX, sz, r);
+}
+
+void op_alu_rm_imm(struct cpu *c, const struct insn *i)
+{
+	unsigned op = i->reg, sz = i->osz;
+	uint32_t b = i->imm & size_mask(sz);
+	if (i->mod == 3) {
+		uint32_t r = alu_op(c, op, reg_get(c, i->rm, sz), b, sz);
+		if (op != ALU_CMP)
+			reg_set(c, i->rm, sz, r);
+		return;
+	}
+	uint32_t ea = insn_ea(c, i);
+	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), b, sz);
+	if (op != ALU_CMP)
+		mem_write(c, i->seg, ea, sz, r);
+}
+
+void op_test_rm_r(struct cpu *c, const struct insn *i)
+{
+	alu_op(c, ALU_AND, rm_read(c, i, i->osz), reg_get(c, i->reg, i->osz), i->osz);
+}
+
+void op_test_acc_imm(struct cpu *c, const struct insn *i)
+{
+	alu_op(c, ALU_AND, reg_get(c, REG_AX, i->osz), i->imm & size_mask(i->osz), i->osz);
+}
+
+void op_test_rm_imm(struct cpu *c, const struct insn *i)
+{
+	alu_op(c, ALU_AND, rm_read(c, i, i->osz), i->imm & size_mask(i->osz), i->osz);
+}
+
+/* INC/DEC leave CF alone (Intel 80386 PRM 17.2.2.11). */
+static uint32_t inc_dec(struct cpu *c, uint32_t a, unsigned sz, bool dec)
+{
+	uint32_t cf = c->in.lf_aux & FLAG_CF;
+	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(sz);
+	if (dec)
+		flags_sub(c, a, 1, r, sz * 8);
+	else
+		flags_add(c, a, 1, r, sz * 8);
+	c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)FLAG_CF) | cf;
+	return r;
+}
+
+void op_inc_reg(struct cpu *c, const struct insn *i)
+{
+	unsigned r = i->op & 7;
+	reg_set(c, r, i->wsz, inc_dec(c, reg_get(c, r, i->wsz), i->wsz, false));
+}
+
+void op_dec_reg(struct cpu *c, const struct insn *i)
+{
+	unsigned r = i->op & 7;
+	reg_set(c, r, i->wsz, inc_dec(c, reg_get(c, r, i->wsz), i->wsz, true));
+}
+
+void op_inc_rm(struct cpu *c, const struct insn *i)
+{
+	rm_write(c, i, i->osz, inc_dec(c, rm_read(c, i, i->osz), i->osz, false));
+}
+
+void op_dec_rm(struct cpu *c, const struct insn *i)
+{
+	rm_write(c, i, i->osz, inc_dec(c, rm_read(c, i, i->osz), i->osz, true));
+}
+
+void op_not(struct cpu *c, const struct insn *i)
+{
+	rm_write(c, i, i->osz, ~rm_read(c, i, i->osz) & size_mask(i->osz));
+}
+
+void op_neg(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = rm_read(c, i, i->osz);
+	uint32_t r = (0 - a) & size_mask(i->osz);
+	flags_sub(c, 0, a, r, i->osz * 8);
+	rm_write(c, i, i->osz, r);
+}

@@ -1,0 +1,168 @@
+/*
+ * ops_move.c - data movement: MOV forms, XCHG, LEA, LES/LDS/LSS/LFS/LGS,
+ * MOVZX/MOVSX, CBW/CWDE, CWD/CDQ, LAHF/SAHF, XLAT, NOP.
+ */
+#include "cpu/cpu_internal.h"
+
+void op_mov_rm_r(struct cpu *c, const struct insn *i)
+{
+	rm_write(c, i, i->osz, reg_get(c, i->reg, i->osz));
+}
+
+void op_mov_r_rm(struct cpu *c, const struct insn *i)
+{
+	reg_set(c, i->reg, i->osz, rm_read(c, i, i->osz));
+}
+
+void op_mov_rm_imm(struct cpu *c, const struct insn *i)
+{
+	rm_write(c, i, i->osz, i->imm & size_mask(i->osz));
+}
+
+void op_mov_reg_imm(struct cpu *c, const struct insn *i)
+{
+	reg_set(c, i->op & 7, i->osz, i->imm);
+}
+
+void op_mov_acc_moffs(struct cpu *c, const struct insn *i)
+{
+	reg_set(c, REG_AX, i->osz, mem_read(c, i->seg, i->disp, i->osz));
+}
+
+void op_mov_moffs_acc(struct cpu *c, const struct insn *i)
+{
+	mem_write(c, i->seg, i->disp, i->osz, reg_get(c, REG_AX, i->osz));
+}
+
+/* Segment register number from ModR/M reg: the 8086 decodes two bits; the
+ * 286 has ES CS SS DS; the 386 adds FS GS. Returns -1 if invalid. */
+static int sreg_index(const struct cpu *c, unsigned reg)
+{
+	if (c->model <= CPU_80186)
+		return (int)(reg & 3);
+	if (c->model == CPU_80286)
+		return reg < 4 ? (int)reg : (int)(reg & 3);
+	return reg < 6 ? (int)reg : -1;
+}
+
+void op_mov_rm_sreg(struct cpu *c, const struct insn *i)
+{
+	int s = sreg_index(c, i->reg);
+	if (s < 0)
+		cpu_fault(c, EXC_UD);
+	if (i->mod == 3)
+		reg_set(c, i->rm, i->wsz, c->seg[s]);
+	else
+		mem_write16(c, i->seg, insn_ea(c, i), c->seg[s]);
+}
+
+void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
+{
+	int s = sreg_index(c, i->reg);
+	if (s < 0 || (s == SEG_CS && c->model >= CPU_80286))
+		cpu_fault(c, EXC_UD);
+	uint16_t v = (uint16_t)rm_read(c, i, 2);
+	seg_load(c, (unsigned)s, v);
+	if (s == SEG_SS) {
+		c->in.inhibit_irq = true;
+		cpu_update_events(c);
+	}
+}
+
+void op_lea(struct cpu *c, const struct insn *i)
+{
+	if (i->mod == 3)
+		return; /* 8086 only (186+ raise #UD): undefined, we leave reg as is */
+	reg_set(c, i->reg, i->wsz, insn_ea(c, i));
+}
+
+/* LES C4, LDS C5, LSS 0F B2, LFS 0F B4, LGS 0F B5: offset then selector. */
+void op_lxs(struct cpu *c, const struct insn *i)
+{
+	unsigned s;
+	if (!i->two_byte)
+		s = i->op == 0xC4 ? SEG_ES : SEG_DS;
+	else
+		s = i->op == 0xB2 ? SEG_SS : i->op == 0xB4 ? SEG_FS : SEG_GS;
+	uint32_t ea = insn_ea(c, i);
+	uint32_t off = mem_read(c, i->seg, ea, i->wsz);
+	uint32_t sel_ea = ea + i->wsz;
+	if (i->asz == 2)
+		sel_ea &= 0xFFFF;
+	uint16_t sel = mem_read16(c, i->seg, sel_ea);
+	reg_set(c, i->reg, i->wsz, off);
+	seg_load(c, s, sel);
+	if (s == SEG_SS) {
+		c->in.inhibit_irq = true;
+		cpu_update_events(c);
+	}
+}
+
+/* MOVZX 0F B6/B7, MOVSX 0F BE/BF. */
+void op_movx(struct cpu *c, const struct insn *i)
+{
+	unsigned src_sz = (i->op & 1) ? 2 : 1;
+	uint32_t v = rm_read(c, i, src_sz);
+	if (i->op >= 0xBE)
+		v = (uint32_t)flags_sext(v, src_sz * 8);
+	reg_set(c, i->reg, i->wsz, v);
+}
+
+void op_xchg_rm_r(struct cpu *c, const struct insn *i)
+{
+	uint32_t a = rm_read(c, i, i->osz);
+	rm_write(c, i, i->osz, reg_get(c, i->reg, i->osz));
+	reg_set(c, i->reg, i->osz, a);
+}
+
+void op_xchg_acc_reg(struct cpu *c, const struct insn *i)
+{
+	unsigned r = i->op & 7;
+	uint32_t a = reg_get(c, REG_AX, i->wsz);
+	reg_set(c, REG_AX, i->wsz, reg_get(c, r, i->wsz));
+	reg_set(c, r, i->wsz, a);
+}
+
+void op_nop(struct cpu *c, const struct insn *i)
+{
+	(void)c;
+	(void)i;
+}
+
+void op_cbw(struct cpu *c, const struct insn *i)
+{
+	if (i->wsz == 4)
+		*reg32(c, REG_AX) = (uint32_t)(int32_t)(int16_t)*reg16(c, REG_AX);
+	else
+		*reg16(c, REG_AX) = (uint16_t)(int16_t)(int8_t)*reg8(c, 0);
+}
+
+void op_cwd(struct cpu *c, const struct insn *i)
+{
+	if (i->wsz == 4)
+		*reg32(c, REG_DX) = (*reg32(c, REG_AX) & 0x80000000u) ? 0xFFFFFFFFu : 0;
+	else
+		*reg16(c, REG_DX) = (*reg16(c, REG_AX) & 0x8000) ? 0xFFFF : 0;
+}
+
+void op_lahf(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	*reg8(c, 4) = (uint8_t)cpu_flags_read(c);
+}
+
+void op_sahf(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	uint32_t f = (*reg8(c, 4) & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) |
+		     (flag_of(c) ? FLAG_OF : 0);
+	flags_arith_set(c, f);
+}
+
+void op_xlat(struct cpu *c, const struct insn *i)
+{
+	uint32_t off = (i->asz == 4 ? *reg32(c, REG_BX) : *reg16(c, REG_BX)) + *reg8(c, 0);
+	if (i->asz == 2)
+		off &= 0xFFFF;
+	*reg8(c, 0) = mem_read8(c, i->seg, off);
+}
