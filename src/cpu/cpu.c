@@ -246,7 +246,16 @@ static int step_slow(struct cpu *c)
 		c->exit.reason = CPU_EXIT_STOP;
 		return CPU_EXIT_STOP;
 	}
-	if (c->in.irq_line && (c->in.flags & FLAG_IF) && !c->in.inhibit_irq) {
+	/* A halted CPU whose CS:IP the host moved is running again. */
+	if (c->in.halted && (c->ip != c->in.halt_ip || c->seg[SEG_CS] != c->in.halt_cs)) {
+		c->in.halted = false;
+		cpu_update_events(c);
+	}
+	if (c->in.budget_left == 0 && !c->in.halted) {
+		c->exit.reason = CPU_EXIT_BUDGET;
+		return CPU_EXIT_BUDGET;
+	}
+	if (c->in.irq_line && (c->in.flags & FLAG_IF) && !c->in.inhibit_irq && c->in.budget_left) {
 		uint8_t vector = c->bus.intr_ack ? c->bus.intr_ack(c->bus.ctx) : 8;
 		c->in.insn_ip = c->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
@@ -259,10 +268,6 @@ static int step_slow(struct cpu *c)
 		c->exit.cs = c->seg[SEG_CS];
 		c->exit.ip = c->ip;
 		return CPU_EXIT_HLT;
-	}
-	if (c->in.budget_left == 0) {
-		c->exit.reason = CPU_EXIT_BUDGET;
-		return CPU_EXIT_BUDGET;
 	}
 	bool single_step = c->in.flags & FLAG_TF;
 	bool shadow = c->in.inhibit_irq;

@@ -154,6 +154,8 @@ struct cpu {
 		uint32_t events;         /* nonzero = check slow path between instructions */
 		bool irq_line;
 		bool halted;
+		uint16_t halt_cs;         /* CS:IP after the HLT; moving it wakes the CPU */
+		uint32_t halt_ip;
 		bool stop_requested;
 		bool inhibit_irq;        /* one-instruction interrupt shadow (MOV SS, POP SS, STI) */
 		uint8_t fault_depth;

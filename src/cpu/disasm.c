@@ -93,7 +93,12 @@ void cpu_disasm_insn(struct cpu *c, const struct insn *i, char *buf, size_t bufl
 			       !(i->op >= 0xD0 && i->op <= 0xD3) && !(i->op >= 0xF6);
 		if (i->two_byte && (i->op == 0x00 || i->op == 0x01 || i->op == 0xBA || (i->op >= 0x90 && i->op <= 0x9F)))
 			has_reg = false;
-		if (reg_first && has_reg) {
+		if (i->two_byte && (i->op == 0xAF || (i->op >= 0xB2 && i->op <= 0xBF && i->op != 0xBA && i->op != 0xBB && i->op != 0xB3))) {
+			/* reg, r/m with the register in the operand size (MOVZX, LSS, BSF...) */
+			unsigned rm_sz = (i->op == 0xB6 || i->op == 0xBE) ? 1 : (i->op == 0xB7 || i->op == 0xBF) ? 2 : i->wsz;
+			put(&o, "%s%s, ", sep, reg_name(i->reg, i->wsz));
+			put_rm(&o, i, rm_sz);
+		} else if (reg_first && has_reg) {
 			put(&o, "%s%s, ", sep, reg_name(i->reg, sz));
 			put_rm(&o, i, sz);
 		} else {

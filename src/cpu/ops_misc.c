@@ -26,6 +26,8 @@ void op_hlt(struct cpu *c, const struct insn *i)
 	(void)i;
 	cpu_check_trap(c, CPU_TRAP_HLT);
 	c->in.halted = true;
+	c->in.halt_cs = c->seg[SEG_CS];
+	c->in.halt_ip = c->ip;
 	cpu_update_events(c);
 }
 

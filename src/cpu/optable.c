@@ -31,7 +31,7 @@ _Static_assert((int)G_COUNT == (int)OPT_GROUPS, "OPT_GROUPS must match enum op_g
 
 #define OP(index, nm, handler, frm, mdl, alternative, grp) \
 	[index] = { .fn = handler, .name = nm, .form = (frm), .model = (mdl), \
-		    .alt = (alternative), .group = (grp) },
+		    .alt = (alternative), .group = ((grp) < 0 ? -1 : XG((grp), 0)) },
 const struct op_entry op_table[OPT_SIZE] = {
 #include "cpu/opcodes.def"
 };

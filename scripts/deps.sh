@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages mvdm needs that are missing (Debian 12).
+# Usage: scripts/deps.sh [build|test|bench]   (each level includes the previous)
+# Needs root (or sudo) only when something is missing.
+set -euo pipefail
+level=${1:-build}
+pkgs=(gcc pkg-config meson ninja-build nasm)
+if [ "$level" = test ] || [ "$level" = bench ]; then
+	pkgs+=(libcjson-dev zlib1g-dev libunicorn-dev libcmocka-dev binutils python3)
+fi
+if [ "$level" = bench ]; then
+	pkgs+=(dosbox)
+fi
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

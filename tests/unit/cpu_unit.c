@@ -1,0 +1,371 @@
+/*
+ * cpu_unit.c - unit tests of the CPU core's contract (cpu.h): exits, traps,
+ * interrupts, single-step, budgets, A20, lazy flags, disassembly, and
+ * robustness on random code. Uses cmocka.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cpu/cpu.h"
+#include "cpu/flags.h"
+
+enum { RAM = 0x110000 };
+
+struct rig {
+	struct cpu c;
+	uint8_t *ram;
+	int acks;
+	uint8_t ack_vector;
+	uint32_t last_out_port, last_out_value;
+};
+
+static uint8_t rig_ack(void *ctx)
+{
+	struct rig *r = ctx;
+	r->acks++;
+	cpu_set_irq(&r->c, false);
+	return r->ack_vector;
+}
+
+static void rig_out(void *ctx, uint16_t port, unsigned size, uint32_t v)
+{
+	struct rig *r = ctx;
+	(void)size;
+	r->last_out_port = port;
+	r->last_out_value = v;
+}
+
+static uint32_t rig_in(void *ctx, uint16_t port, unsigned size)
+{
+	(void)ctx;
+	(void)size;
+	return port == 0x60 ? 0x1C : 0xFFFFFFFF;
+}
+
+/* Code at 1000:0100, stack 2000:FFFE, DS=ES=1000. */
+static struct rig *rig_new(enum cpu_model m, const uint8_t *code, size_t n)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	r->ram = aligned_alloc(CPU_PAGE_SIZE, RAM);
+	assert_non_null(r->ram);
+	memset(r->ram, 0xF4, RAM);
+	struct cpu_bus bus = { .ctx = r, .intr_ack = rig_ack, .io_write = rig_out, .io_read = rig_in };
+	cpu_init(&r->c, m, &bus);
+	assert_int_equal(cpu_map_ram(&r->c, 0, RAM, r->ram, true), 0);
+	memcpy(r->ram + 0x10100, code, n);
+	cpu_load_seg(&r->c, SEG_CS, 0x1000);
+	cpu_load_seg(&r->c, SEG_DS, 0x1000);
+	cpu_load_seg(&r->c, SEG_ES, 0x1000);
+	cpu_load_seg(&r->c, SEG_SS, 0x2000);
+	r->c.ip = 0x100;
+	r->c.r[REG_SP].d = 0xFFFE;
+	return r;
+}
+
+static void rig_free(struct rig *r)
+{
+	cpu_destroy(&r->c);
+	free(r->ram);
+	free(r);
+}
+
+static void set_vector(struct rig *r, uint8_t v, uint16_t seg, uint16_t off)
+{
+	r->ram[v * 4] = (uint8_t)off;
+	r->ram[v * 4 + 1] = (uint8_t)(off >> 8);
+	r->ram[v * 4 + 2] = (uint8_t)seg;
+	r->ram[v * 4 + 3] = (uint8_t)(seg >> 8);
+}
+
+static void test_budget_and_hlt(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0x40, 0x40, 0x40, 0xF4 }; /* inc ax x3; hlt */
+	struct rig *r = rig_new(CPU_8086, code, sizeof(code));
+	assert_int_equal(cpu_run(&r->c, 2), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.r[REG_AX].w[0], 2);
+	assert_int_equal(r->c.retired, 2);
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.ip, 0x104);
+	assert_int_equal(r->c.retired, 4);
+	/* Halted with nothing pending: stays halted. */
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.retired, 4);
+	rig_free(r);
+}
+
+static void test_trap_sensitive(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0x90, 0xFA, 0xCD, 0x21, 0xF4 }; /* nop; cli; int 21h; hlt */
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	r->c.trap_mask = CPU_TRAP_CLI | CPU_TRAP_INT | CPU_TRAP_HLT;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_TRAP);
+	assert_int_equal(r->c.exit.trap, CPU_TRAP_CLI);
+	assert_int_equal(r->c.ip, 0x101); /* not executed */
+	r->c.ip++;                           /* monitor emulates it */
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_TRAP);
+	assert_int_equal(r->c.exit.trap, CPU_TRAP_INT);
+	assert_int_equal(r->c.exit.vector, 0x21);
+	assert_int_equal(r->c.ip, 0x102);
+	r->c.ip += 2;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_TRAP);
+	assert_int_equal(r->c.exit.trap, CPU_TRAP_HLT);
+	assert_int_equal(r->c.ip, 0x104);
+	rig_free(r);
+}
+
+static void test_io_trap_and_bus(void **state)
+{
+	(void)state;
+	/* mov al,5; out 43h,al; in al,60h; out 61h,al; hlt */
+	static const uint8_t code[] = { 0xB0, 0x05, 0xE6, 0x43, 0xE4, 0x60, 0xE6, 0x61, 0xF4 };
+	struct rig *r = rig_new(CPU_80286, code, sizeof(code));
+	uint8_t *bitmap = calloc(8192, 1);
+	bitmap[0x61 >> 3] |= 1u << (0x61 & 7);
+	r->c.io_trap_bitmap = bitmap;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_IO);
+	assert_int_equal(r->last_out_port, 0x43);
+	assert_int_equal(r->last_out_value, 5);
+	assert_int_equal(r->c.r[REG_AX].b[0], 0x1C);
+	assert_int_equal(r->c.exit.port, 0x61);
+	assert_true(r->c.exit.io_write);
+	assert_int_equal(r->c.exit.io_size, 1);
+	assert_int_equal(r->c.ip, 0x106);
+	free(bitmap);
+	rig_free(r);
+}
+
+static void test_external_interrupt(void **state)
+{
+	(void)state;
+	/* sti; nop; nop; jmp $ ; handler at 3000:0000: inc bx; iret */
+	static const uint8_t code[] = { 0xFB, 0x90, 0x90, 0xEB, 0xFE };
+	struct rig *r = rig_new(CPU_8086, code, sizeof(code));
+	r->ram[0x30000] = 0x43;
+	r->ram[0x30001] = 0xCF;
+	set_vector(r, 0x08, 0x3000, 0x0000);
+	r->ack_vector = 0x08;
+	cpu_set_irq(&r->c, true);
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET); /* sti */
+	/* Interrupt shadow: the instruction after STI runs first. */
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.ip, 0x102);
+	assert_int_equal(r->acks, 0);
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+	assert_int_equal(r->acks, 1);
+	assert_int_equal(r->c.seg[SEG_CS], 0x3000);
+	assert_int_equal(cpu_run(&r->c, 10), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.r[REG_BX].w[0], 1);
+	assert_int_equal(r->c.seg[SEG_CS], 0x1000);
+	rig_free(r);
+}
+
+static void test_halt_wakes_on_interrupt(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0xFB, 0xF4, 0x41, 0xF4 }; /* sti; hlt; inc cx; hlt */
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	r->ram[0x30000] = 0xCF;
+	set_vector(r, 0x09, 0x3000, 0);
+	r->ack_vector = 0x09;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	cpu_set_irq(&r->c, true);
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->acks, 1);
+	assert_int_equal(r->c.r[REG_CX].w[0], 1);
+	rig_free(r);
+}
+
+static void test_single_step(void **state)
+{
+	(void)state;
+	/* pushf; pop ax; or ah,1; push ax; popf (TF on); nop; nop;
+	 * pushf; pop ax; and ah,FEh; push ax; popf (TF off); hlt */
+	static const uint8_t code[] = { 0x9C, 0x58, 0x80, 0xCC, 0x01, 0x50, 0x9D, 0x90, 0x90,
+					0x9C, 0x58, 0x80, 0xE4, 0xFE, 0x50, 0x9D, 0xF4 };
+	struct rig *r = rig_new(CPU_80286, code, sizeof(code));
+	r->ram[0x30000] = 0x42; /* inc dx */
+	r->ram[0x30001] = 0xCF; /* iret */
+	set_vector(r, 0x01, 0x3000, 0);
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	/* One trap after each instruction that started with TF set: the two
+	 * NOPs and the five instructions that clear it (the last POPF included). */
+	assert_int_equal(r->c.r[REG_DX].w[0], 7);
+	rig_free(r);
+}
+
+static void test_divide_error_ip(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0x31, 0xC9, 0xF7, 0xF1, 0xF4 }; /* xor cx,cx; div cx; hlt */
+	for (int m = CPU_8086; m <= CPU_80386; m++) {
+		struct rig *r = rig_new((enum cpu_model)m, code, sizeof(code));
+		r->ram[0x30000] = 0xF4;
+		set_vector(r, 0, 0x3000, 0);
+		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+		uint16_t pushed_ip = (uint16_t)(r->ram[0x2FFF8] | r->ram[0x2FFF9] << 8);
+		assert_int_equal(pushed_ip, m <= CPU_80186 ? 0x104 : 0x102);
+		rig_free(r);
+	}
+}
+
+static void test_invalid_opcode(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0x0F, 0xFF, 0xF4 };
+	struct rig *r = rig_new(CPU_80286, code, sizeof(code));
+	r->c.exception_exit_mask = 1u << 6;
+	assert_int_equal(cpu_run(&r->c, 10), CPU_EXIT_INVALID);
+	assert_int_equal(r->c.exit.vector, 6);
+	assert_int_equal(r->c.exit.ip, 0x100);
+	rig_free(r);
+	/* On the 8086, 0F is POP CS. */
+	r = rig_new(CPU_8086, code, sizeof(code));
+	r->ram[0x2FFFE] = 0x00;
+	r->ram[0x2FFFF] = 0x30;
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.seg[SEG_CS], 0x3000);
+	rig_free(r);
+}
+
+static void test_shutdown_on_stack_fault(void **state)
+{
+	(void)state;
+	/* 286: divide error with SP=1: pushing the frame faults, then again. */
+	static const uint8_t code[] = { 0x31, 0xC9, 0xF7, 0xF1 };
+	struct rig *r = rig_new(CPU_80286, code, sizeof(code));
+	r->c.r[REG_SP].d = 1;
+	assert_int_equal(cpu_run(&r->c, 10), CPU_EXIT_SHUTDOWN);
+	rig_free(r);
+}
+
+static void test_a20_wrap(void **state)
+{
+	(void)state;
+	/* mov al,[FFFF:0010]: 8086 reads linear 0, 286 with A20 reads 0x100000. */
+	static const uint8_t code[] = { 0xB8, 0xFF, 0xFF, 0x8E, 0xD8, 0xA0, 0x10, 0x00, 0xF4 };
+	for (int m = CPU_8086; m <= CPU_80286; m += 2) {
+		struct rig *r = rig_new((enum cpu_model)m, code, sizeof(code));
+		r->ram[0] = 0x11;
+		r->ram[0x100000] = 0x22;
+		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].b[0], m == CPU_8086 ? 0x11 : 0x22);
+		if (m == CPU_80286) {
+			cpu_set_a20(&r->c, false);
+			r->c.ip = 0x105;
+			assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+			assert_int_equal(r->c.r[REG_AX].b[0], 0x11);
+		}
+		rig_free(r);
+	}
+}
+
+static void test_lazy_flags_roundtrip(void **state)
+{
+	(void)state;
+	struct cpu c;
+	cpu_init(&c, CPU_80386, NULL);
+	for (uint32_t f = 0; f < 0x1000; f++) {
+		uint32_t arith = f & FLAGS_ARITH;
+		flags_arith_set(&c, arith);
+		assert_int_equal(flags_arith_get(&c), arith);
+	}
+	/* 8086 keeps bits 12-15 set, the 286 clear, bit 1 always set. */
+	cpu_init(&c, CPU_8086, NULL);
+	cpu_set_flags(&c, 0);
+	assert_int_equal(cpu_get_flags(&c), 0xF002);
+	cpu_init(&c, CPU_80286, NULL);
+	cpu_set_flags(&c, 0xFFFF);
+	assert_int_equal(cpu_get_flags(&c), 0x0FD7);
+	cpu_destroy(&c);
+}
+
+static void test_rep_restart_on_interrupt(void **state)
+{
+	(void)state;
+	/* mov cx,1000h; rep stosb; hlt — an interrupt during the string op. */
+	static const uint8_t code[] = { 0xB9, 0x00, 0x10, 0xBF, 0x00, 0x80, 0xF3, 0xAA, 0xF4 };
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	r->ram[0x30000] = 0xCF;
+	set_vector(r, 0x08, 0x3000, 0);
+	r->ack_vector = 8;
+	cpu_set_flags(&r->c, FLAG_IF);
+	assert_int_equal(cpu_run(&r->c, 2), CPU_EXIT_BUDGET);
+	cpu_set_irq(&r->c, true);
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(r->acks, 1);
+	assert_int_equal(r->c.r[REG_CX].w[0], 0);
+	assert_int_equal(r->c.r[REG_DI].w[0], 0x9000);
+	/* mov cx, mov di, rep stosb, iret, hlt: the interrupted string op retires once. */
+	assert_int_equal(r->c.retired, 5);
+	rig_free(r);
+}
+
+static void test_disasm(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0x26, 0x8B, 0x47, 0x10, 0x66, 0x0F, 0xB6, 0xC3, 0xF3, 0xA4 };
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	char buf[96];
+	assert_int_equal(cpu_disasm(&r->c, 0x1000, 0x100, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "mov ax, word [es:bx+10h]");
+	assert_int_equal(cpu_disasm(&r->c, 0x1000, 0x104, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "movzx eax, bl");
+	assert_int_equal(cpu_disasm(&r->c, 0x1000, 0x108, buf, sizeof(buf)), 2);
+	assert_string_equal(buf, "rep movsb");
+	rig_free(r);
+}
+
+/* Random bytes must never crash or hang the host, on any model. */
+static void test_random_code_is_contained(void **state)
+{
+	(void)state;
+	uint32_t seed = 12345;
+	for (int m = CPU_8086; m <= CPU_80386; m++) {
+		struct rig *r = rig_new((enum cpu_model)m, NULL, 0);
+		for (size_t k = 0; k < RAM; k++) {
+			seed = seed * 1103515245u + 12345u;
+			r->ram[k] = (uint8_t)(seed >> 16);
+		}
+		for (int round = 0; round < 200; round++) {
+			enum cpu_exit e = cpu_run(&r->c, 5000);
+			if (e == CPU_EXIT_SHUTDOWN || e == CPU_EXIT_UNSUPPORTED || e == CPU_EXIT_HLT) {
+				cpu_load_seg(&r->c, SEG_CS, (uint16_t)(seed >> 8));
+				r->c.ip = seed & 0xFFFF;
+				r->c.r[REG_SP].d = 0x8000;
+				cpu_set_flags(&r->c, 0);
+				seed = seed * 1103515245u + 12345u;
+			}
+		}
+		rig_free(r);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_budget_and_hlt),
+		cmocka_unit_test(test_trap_sensitive),
+		cmocka_unit_test(test_io_trap_and_bus),
+		cmocka_unit_test(test_external_interrupt),
+		cmocka_unit_test(test_halt_wakes_on_interrupt),
+		cmocka_unit_test(test_single_step),
+		cmocka_unit_test(test_divide_error_ip),
+		cmocka_unit_test(test_invalid_opcode),
+		cmocka_unit_test(test_shutdown_on_stack_fault),
+		cmocka_unit_test(test_a20_wrap),
+		cmocka_unit_test(test_lazy_flags_roundtrip),
+		cmocka_unit_test(test_rep_restart_on_interrupt),
+		cmocka_unit_test(test_disasm),
+		cmocka_unit_test(test_random_code_is_contained),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

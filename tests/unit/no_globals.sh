@@ -1,0 +1,12 @@
+#!/bin/sh
+# The library must keep no writable global state: many VMs share one process
+# (DESIGN.md). Fails if `nm` shows any .data/.bss symbol in libmvdm.a.
+lib=$1
+[ -f "$lib" ] || { echo "no library at $lib"; exit 1; }
+bad=$(nm -C "$lib" | awk '$2 ~ /^[BbDdGgSs]$/ {print $3}' | sort -u)
+if [ -n "$bad" ]; then
+	echo "writable global data in $lib:"
+	echo "$bad"
+	exit 1
+fi
+echo "no writable globals in $(basename "$lib")"
