@@ -7,43 +7,46 @@
  */
 #include "cpu/cpu_internal.h"
 
-void op_daa(struct cpu *c, const struct insn *i)
+/* DAA/DAS. The 8086 differs from the Intel 386 pseudo-code (hardware
+ * captures): with AF set the high adjustment triggers above 9Fh instead of
+ * 99h, and CF comes only from the high adjustment. */
+static void decimal_adjust(struct cpu *c, bool sub)
 {
-	(void)i;
 	uint8_t al = *reg8(c, 0), old_al = al;
 	bool old_cf = flag_cf(c), cf = false, af = false;
-	if ((al & 0x0F) > 9 || flag_af(c)) {
-		cf = old_cf || al > 0xF9;
-		al = (uint8_t)(al + 6);
+	bool lo = (al & 0x0F) > 9 || flag_af(c);
+	bool hi;
+	if (c->model <= CPU_80186) {
+		hi = old_al > (flag_af(c) ? 0x9F : 0x99) || old_cf;
+	} else {
+		hi = old_al > 0x99 || old_cf;
+		if (lo)
+			cf = old_cf || (sub ? al < 6 : al > 0xF9);
+	}
+	if (lo) {
+		al = (uint8_t)(sub ? al - 6 : al + 6);
 		af = true;
 	}
-	if (old_al > 0x99 || old_cf) {
-		al = (uint8_t)(al + 0x60);
+	if (hi) {
+		al = (uint8_t)(sub ? al - 0x60 : al + 0x60);
 		cf = true;
 	}
 	*reg8(c, 0) = al;
-	/* OF is undefined: the 8086 computes it as for the additions above. */
-	bool of = !(old_al & 0x80) && (al & 0x80);
+	/* OF is undefined: computed as for the signed addition/subtraction. */
+	bool of = sub ? ((old_al & 0x80) && !(al & 0x80)) : (!(old_al & 0x80) && (al & 0x80));
 	flags_result(c, al, 8, (cf ? FLAG_CF : 0) | (af ? FLAG_AF : 0) | (of ? FLAG_OF : 0));
+}
+
+void op_daa(struct cpu *c, const struct insn *i)
+{
+	(void)i;
+	decimal_adjust(c, false);
 }
 
 void op_das(struct cpu *c, const struct insn *i)
 {
 	(void)i;
-	uint8_t al = *reg8(c, 0), old_al = al;
-	bool old_cf = flag_cf(c), cf = false, af = false;
-	if ((al & 0x0F) > 9 || flag_af(c)) {
-		cf = old_cf || al < 6;
-		al = (uint8_t)(al - 6);
-		af = true;
-	}
-	if (old_al > 0x99 || old_cf) {
-		al = (uint8_t)(al - 0x60);
-		cf = true;
-	}
-	*reg8(c, 0) = al;
-	bool of = (old_al & 0x80) && !(al & 0x80);
-	flags_result(c, al, 8, (cf ? FLAG_CF : 0) | (af ? FLAG_AF : 0) | (of ? FLAG_OF : 0));
+	decimal_adjust(c, true);
 }
 
 static void ascii_adjust(struct cpu *c, bool sub)
@@ -81,8 +84,12 @@ void op_aas(struct cpu *c, const struct insn *i)
 void op_aam(struct cpu *c, const struct insn *i)
 {
 	uint8_t base = (uint8_t)i->imm, al = *reg8(c, 0);
-	if (base == 0)
+	if (base == 0) {
+		/* The 8086 sets SZP as for a zero result before the fault. */
+		if (c->model <= CPU_80186)
+			flags_result(c, 0, 8, c->in.lf_aux & (FLAG_CF | FLAG_AF | FLAG_OF));
 		cpu_fault(c, EXC_DE);
+	}
 	*reg8(c, 4) = al / base;
 	*reg8(c, 0) = al % base;
 	flags_result(c, *reg8(c, 0), 8, 0);

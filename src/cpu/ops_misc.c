@@ -64,9 +64,12 @@ void op_flagop(struct cpu *c, const struct insn *i)
  * with EM or TS set the 286+ raise #NM (Intel 80286 PRM 9.4). */
 void op_esc(struct cpu *c, const struct insn *i)
 {
-	(void)i;
 	if (c->model >= CPU_80286 && (c->in.cr0 & (CR0_EM | CR0_TS)))
 		cpu_fault(c, EXC_NM);
+	/* The 286 still checks the first word of a memory operand against the
+	 * segment limit (80286 captures: ESC with EA = FFFFh raises #GP). */
+	if (c->model == CPU_80286 && i->mod != 3 && insn_ea(c, i) == 0xFFFF)
+		cpu_fault(c, EXC_GP);
 }
 
 void op_wait(struct cpu *c, const struct insn *i)

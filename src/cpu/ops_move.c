@@ -41,7 +41,7 @@ static int sreg_index(const struct cpu *c, unsigned reg)
 	if (c->model <= CPU_80186)
 		return (int)(reg & 3);
 	if (c->model == CPU_80286)
-		return reg < 4 ? (int)reg : (int)(reg & 3);
+		return reg < 4 ? (int)reg : -1;
 	return reg < 6 ? (int)reg : -1;
 }
 

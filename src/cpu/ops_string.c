@@ -34,45 +34,64 @@ static inline uint32_t acc_get(struct cpu *c, const struct insn *i)
 	return reg_get(c, REG_AX, i->osz);
 }
 
+/* The 286 steps the index register of an access that runs past offset
+ * FFFFh before it raises #GP, and a repeated instruction has already counted
+ * CX down by cx_dec (0, 1 or 2 depending on the access: 80286 captures);
+ * check that case first. */
+static inline uint32_t idx_checked(struct cpu *c, unsigned r, const struct insn *i, unsigned cx_dec)
+{
+	uint32_t off = idx_get(c, r, i);
+	if (unlikely(c->model == CPU_80286 && off > 0x10000u - i->osz)) {
+		idx_step(c, r, i);
+		if (i->rep)
+			reg_set(c, REG_CX, i->asz, reg_get(c, REG_CX, i->asz) - cx_dec);
+		cpu_fault(c, EXC_GP);
+	}
+	return off;
+}
+
 /* One iteration of the string instruction; returns false when a REPE/REPNE
  * comparison ends the repetition. */
 static bool string_step(struct cpu *c, const struct insn *i, unsigned kind)
 {
 	const unsigned sz = i->osz;
 	switch (kind) {
-	case 0: /* MOVS */
-		mem_write(c, SEG_ES, idx_get(c, REG_DI, i), sz, mem_read(c, i->seg, idx_get(c, REG_SI, i), sz));
+	case 0: { /* MOVS */
+		uint32_t v = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
 		idx_step(c, REG_SI, i);
+		mem_write(c, SEG_ES, idx_checked(c, REG_DI, i, 2), sz, v);
 		idx_step(c, REG_DI, i);
 		return true;
-	case 1: { /* CMPS */
-		uint32_t a = mem_read(c, i->seg, idx_get(c, REG_SI, i), sz);
-		uint32_t b = mem_read(c, SEG_ES, idx_get(c, REG_DI, i), sz);
-		alu_op(c, ALU_CMP, a, b, sz);
-		idx_step(c, REG_SI, i);
+	}
+	case 1: { /* CMPS: the 286 reads ES:DI first (captures) */
+		uint32_t b = mem_read(c, SEG_ES, idx_checked(c, REG_DI, i, 0), sz);
 		idx_step(c, REG_DI, i);
+		uint32_t a = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
+		idx_step(c, REG_SI, i);
+		alu_op(c, ALU_CMP, a, b, sz);
 		return flag_zf(c) == (i->rep == 0xF3);
 	}
 	case 2: /* STOS */
-		mem_write(c, SEG_ES, idx_get(c, REG_DI, i), sz, acc_get(c, i));
+		mem_write(c, SEG_ES, idx_checked(c, REG_DI, i, 2), sz, acc_get(c, i));
 		idx_step(c, REG_DI, i);
 		return true;
 	case 3: /* LODS */
-		reg_set(c, REG_AX, sz, mem_read(c, i->seg, idx_get(c, REG_SI, i), sz));
+		reg_set(c, REG_AX, sz, mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz));
 		idx_step(c, REG_SI, i);
 		return true;
 	case 4: /* SCAS */
-		alu_op(c, ALU_CMP, acc_get(c, i), mem_read(c, SEG_ES, idx_get(c, REG_DI, i), sz), sz);
+		alu_op(c, ALU_CMP, acc_get(c, i), mem_read(c, SEG_ES, idx_checked(c, REG_DI, i, 1), sz), sz);
 		idx_step(c, REG_DI, i);
 		return flag_zf(c) == (i->rep == 0xF3);
 	case 5: { /* INS: the port is read before the write (restartable on a trap) */
+		uint32_t off = idx_checked(c, REG_DI, i, 2);
 		uint32_t v = io_in(c, *reg16(c, REG_DX), sz, true);
-		mem_write(c, SEG_ES, idx_get(c, REG_DI, i), sz, v);
+		mem_write(c, SEG_ES, off, sz, v);
 		idx_step(c, REG_DI, i);
 		return true;
 	}
 	default: /* OUTS */
-		io_out(c, *reg16(c, REG_DX), sz, mem_read(c, i->seg, idx_get(c, REG_SI, i), sz), true);
+		io_out(c, *reg16(c, REG_DX), sz, mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz), true);
 		idx_step(c, REG_SI, i);
 		return true;
 	}
