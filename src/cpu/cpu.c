@@ -16,6 +16,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "cpu/block_cache.h"
 #include "cpu/cpu_internal.h"
 
 const char *cpu_model_name(enum cpu_model m)
@@ -110,6 +113,26 @@ void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
 void cpu_destroy(struct cpu *c)
 {
 	cpu_trace_disable(c);
+	free(c->in.bcache);
+	c->in.bcache = NULL;
+}
+
+void cpu_reset(struct cpu *c)
+{
+	struct block_cache *bc = c->in.bcache;
+	struct cpu_trace *trace = c->in.trace;
+	bool off = c->in.bcache_off;
+	uint8_t *rd[CPU_PAGE_COUNT], *wr[CPU_PAGE_COUNT];
+	struct cpu_bus bus = c->bus;
+	memcpy(rd, c->in.page_rd, sizeof(rd));
+	memcpy(wr, c->in.page_wr, sizeof(wr));
+	cpu_init(c, c->model, &bus);
+	memcpy(c->in.page_rd, rd, sizeof(rd));
+	memcpy(c->in.page_wr, wr, sizeof(wr));
+	c->in.bcache = bc;
+	c->in.bcache_off = off;
+	c->in.trace = trace;
+	cpu_update_events(c);
 }
 
 void cpu_set_a20(struct cpu *c, bool enabled)
@@ -233,7 +256,6 @@ static inline void execute_one(struct cpu *c)
 	cpu_decode(c, &i);
 	c->ip = (c->ip + i.len) & 0xFFFF;
 	i.fn(c, &i);
-	c->retired++;
 	c->in.budget_left--;
 }
 
@@ -305,15 +327,15 @@ static enum cpu_exit run_loop(struct cpu *c)
 			c->exit.reason = CPU_EXIT_BUDGET;
 			return CPU_EXIT_BUDGET;
 		}
-		execute_one(c);
+		if (likely(c->in.bcache != NULL))
+			bc_run(c, c->in.bcache);
+		else
+			execute_one(c);
 	}
 }
 
-enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
+static enum cpu_exit run_guarded(struct cpu *c)
 {
-	c->in.budget_left = budget;
-	c->exit.reason = CPU_EXIT_BUDGET;
-	c->in.fault_depth = 0;
 	switch (setjmp(c->in.fault_jmp)) {
 	case 0:
 		break;
@@ -325,4 +347,28 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 		return c->exit.reason;
 	}
 	return run_loop(c);
+}
+
+enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
+{
+	if (!c->in.bcache && !c->in.bcache_off)
+		c->in.bcache = calloc(1, sizeof(struct block_cache)); /* NULL: run uncached */
+	c->in.budget_left = budget;
+	c->in.unretired = 0;
+	c->exit.reason = CPU_EXIT_BUDGET;
+	c->in.fault_depth = 0;
+	enum cpu_exit r = run_guarded(c);
+	/* Every budget unit spent is an instruction retired, except the
+	 * restarted chunks of interrupted string instructions. */
+	c->retired += budget - c->in.budget_left - c->in.unretired;
+	return r;
+}
+
+void cpu_set_block_cache(struct cpu *c, bool enabled)
+{
+	c->in.bcache_off = !enabled;
+	if (!enabled) {
+		free(c->in.bcache);
+		c->in.bcache = NULL;
+	}
 }

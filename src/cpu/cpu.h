@@ -175,11 +175,23 @@ struct cpu {
 		uint8_t *page_rd[CPU_PAGE_COUNT];
 		uint8_t *page_wr[CPU_PAGE_COUNT];
 		struct cpu_trace *trace; /* NULL = tracing off */
+		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
+		bool bcache_off;
+		uint64_t unretired;       /* budget units that retired nothing */
 	} in;
 };
 
-/* Reset to the model's power-on state with no memory mapped. */
+/* Reset to the model's power-on state with no memory mapped. `c` is
+ * uninitialised memory or a CPU released with cpu_destroy(). */
 void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus);
+
+/* Power-on register state again, keeping the bus, the memory map, the block
+ * cache and the trace (cheap: for test harnesses that reuse one CPU). */
+void cpu_reset(struct cpu *c);
+
+/* The decoded-block cache (on by default, about 1 MiB per CPU, allocated on
+ * the first cpu_run()). Off: every instruction is decoded as it runs. */
+void cpu_set_block_cache(struct cpu *c, bool enabled);
 
 /* Map host memory at linear [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go
@@ -236,7 +248,7 @@ int cpu_disasm(struct cpu *c, uint16_t seg, uint32_t off, char *buf, size_t bufl
 const char *cpu_model_name(enum cpu_model m);
 int cpu_model_parse(const char *name);
 
-/* Release what cpu_trace_enable() allocated. */
+/* Release what the CPU allocated (block cache, trace). */
 void cpu_destroy(struct cpu *c);
 
 #endif

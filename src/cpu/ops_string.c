@@ -106,10 +106,10 @@ static void string_op(struct cpu *c, const struct insn *i, unsigned kind)
 	uint32_t n = reg_get(c, REG_CX, i->asz);
 	for (unsigned chunk = REP_CHUNK; n != 0; chunk--) {
 		if (chunk == 0 || (c->in.events & 1)) {
-			/* Not finished: run the instruction again later. It has
-			 * not retired, so take back the count the loop adds. */
+			/* Not finished: run the instruction again later; this
+			 * budget unit retired nothing. */
 			c->ip = c->in.insn_ip;
-			c->retired--;
+			c->in.unretired++;
 			return;
 		}
 		bool go_on = string_step(c, i, kind);

@@ -1,0 +1,37 @@
+/*
+ * block_cache.h - decoded-instruction blocks, so that hot code is decoded
+ * once.
+ *
+ * A block is a run of instructions recorded the first time they execute from
+ * a linear address: it ends at a taken jump (any change of IP other than
+ * falling through), a pending event, a page boundary, or its size limits.
+ * Each block keeps a copy of its instruction bytes and is used again only if
+ * memory still holds those bytes (checked on every entry), so code that was
+ * patched, reloaded or remapped is decoded again. Code patched inside the
+ * block that is running takes effect at the next block entry (like a
+ * prefetch queue, but longer). Slots are direct-mapped by linear address.
+ */
+#ifndef MVDM_CPU_BLOCK_CACHE_H
+#define MVDM_CPU_BLOCK_CACHE_H
+
+#include "cpu/cpu_internal.h"
+
+enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64 };
+
+struct bc_block {
+	uint32_t lin;      /* linear address of the first byte */
+	uint8_t ninsns;
+	uint8_t nbytes;
+	uint8_t bytes[BC_MAX_BYTES];
+	struct insn insns[BC_MAX_INSNS];
+};
+
+struct block_cache {
+	struct bc_block slots[BC_SLOTS];
+};
+
+/* Run from CS:IP until a block ends, the budget is spent or an event is
+ * pending: a cached block if it is valid, else record one while executing. */
+void bc_run(struct cpu *c, struct block_cache *bc);
+
+#endif
