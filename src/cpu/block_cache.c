@@ -8,12 +8,28 @@ static inline unsigned bc_slot(uint32_t lin)
 	return (lin ^ (lin >> 10)) & (BC_SLOTS - 1);
 }
 
+/* Same bytes? Word compares, no library call (a block is at most 64 bytes). */
+static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+	uint64_t x, y;
+	for (; n >= 8; n -= 8, a += 8, b += 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y)
+			return false;
+	}
+	for (; n; n--)
+		if (*a++ != *b++)
+			return false;
+	return true;
+}
+
 static inline bool bc_valid(struct cpu *c, const struct bc_block *b, uint32_t lin)
 {
 	if (b->lin != lin || b->ninsns == 0 || c->ip + b->nbytes > 0x10000)
 		return false;
 	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
-	return p && memcmp(p, b->bytes, b->nbytes) == 0;
+	return p && bytes_equal(p, b->bytes, b->nbytes);
 }
 
 /* Execute one instruction; returns false when the block must end. */

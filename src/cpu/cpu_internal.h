@@ -358,6 +358,7 @@ void cpu_flags_write(struct cpu *c, uint32_t f, unsigned sz);
 
 /* Decoder (decode.c) and tables (optable.c). */
 void cpu_decode(struct cpu *c, struct insn *i);
+op_fn cpu_specialize(struct insn *i, op_fn generic);
 extern const struct op_entry op_table[OPT_SIZE];
 
 /* Trace (trace.c): print one line for the instruction about to execute. */

@@ -185,6 +185,6 @@ void cpu_decode(struct cpu *c, struct insn *i)
 		i->imm2 = fetch16(c, &n, maxlen);
 	}
 	i->len = n;
-	i->fn = e->fn;
 	i->ent = e;
+	i->fn = cpu_specialize(i, e->fn);
 }

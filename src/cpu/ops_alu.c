@@ -114,3 +114,88 @@ void op_neg(struct cpu *c, const struct insn *i)
 	flags_sub(c, 0, a, r, i->osz * 8);
 	rm_write(c, i, i->osz, r);
 }
+
+/*
+ * Specialised variants for the decoded-block cache: one function per
+ * (operation, size, operand form), so the hot path has no size or
+ * operation switch. Built from the same inline code as the generic
+ * handlers above; cpu_specialize() (specialize.c) picks them at decode.
+ */
+static inline void alu_rr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	uint32_t r = alu_op(c, op, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz);
+	if (op != ALU_CMP)
+		reg_set(c, i->rm, sz, r);
+}
+
+static inline void alu_rr_rev(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	uint32_t r = alu_op(c, op, reg_get(c, i->reg, sz), reg_get(c, i->rm, sz), sz);
+	if (op != ALU_CMP)
+		reg_set(c, i->reg, sz, r);
+}
+
+static inline void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	uint32_t r = alu_op(c, op, reg_get(c, i->rm, sz), i->imm & size_mask(sz), sz);
+	if (op != ALU_CMP)
+		reg_set(c, i->rm, sz, r);
+}
+
+static inline void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	uint32_t ea = insn_ea(c, i);
+	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), reg_get(c, i->reg, sz), sz);
+	if (op != ALU_CMP)
+		mem_write(c, i->seg, ea, sz, r);
+}
+
+static inline void alu_rm(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	uint32_t r = alu_op(c, op, reg_get(c, i->reg, sz), mem_read(c, i->seg, insn_ea(c, i), sz), sz);
+	if (op != ALU_CMP)
+		reg_set(c, i->reg, sz, r);
+}
+
+static inline void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	uint32_t ea = insn_ea(c, i);
+	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), i->imm & size_mask(sz), sz);
+	if (op != ALU_CMP)
+		mem_write(c, i->seg, ea, sz, r);
+}
+
+#define ALU_VARIANT(form, op, sz) \
+	static void alu_##form##_##op##_##sz(struct cpu *c, const struct insn *i) { alu_##form(c, i, op, sz); }
+#define ALU_VARIANTS_OP(form, op) ALU_VARIANT(form, op, 1) ALU_VARIANT(form, op, 2) ALU_VARIANT(form, op, 4)
+#define ALU_VARIANTS(form) \
+	ALU_VARIANTS_OP(form, 0) ALU_VARIANTS_OP(form, 1) ALU_VARIANTS_OP(form, 2) ALU_VARIANTS_OP(form, 3) \
+	ALU_VARIANTS_OP(form, 4) ALU_VARIANTS_OP(form, 5) ALU_VARIANTS_OP(form, 6) ALU_VARIANTS_OP(form, 7)
+#define ALU_ROW(form, op) { alu_##form##_##op##_1, alu_##form##_##op##_2, alu_##form##_##op##_4 }
+#define ALU_TABLE(form) \
+	ALU_VARIANTS(form) \
+	const op_fn alu_##form##_table[8][3] = { \
+		ALU_ROW(form, 0), ALU_ROW(form, 1), ALU_ROW(form, 2), ALU_ROW(form, 3), \
+		ALU_ROW(form, 4), ALU_ROW(form, 5), ALU_ROW(form, 6), ALU_ROW(form, 7), \
+	};
+
+ALU_TABLE(rr)
+ALU_TABLE(rr_rev)
+ALU_TABLE(ri)
+ALU_TABLE(mr)
+ALU_TABLE(rm)
+ALU_TABLE(mi)
+
+static void inc_r16(struct cpu *c, const struct insn *i)
+{
+	uint16_t *r = reg16(c, i->op & 7);
+	*r = (uint16_t)inc_dec(c, *r, 2, false);
+}
+
+static void dec_r16(struct cpu *c, const struct insn *i)
+{
+	uint16_t *r = reg16(c, i->op & 7);
+	*r = (uint16_t)inc_dec(c, *r, 2, true);
+}
+
+const op_fn alu_incdec_r16[2] = { inc_r16, dec_r16 };

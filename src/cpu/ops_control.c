@@ -161,3 +161,19 @@ void op_bound(struct cpu *c, const struct insn *i)
 	if (idx < lo || idx > hi)
 		cpu_fault(c, EXC_BR);
 }
+
+/* Jcc specialised per condition (used through specialize.c). */
+#define JCC_VARIANT(cc) \
+	static void jcc_##cc(struct cpu *c, const struct insn *i) \
+	{ \
+		if (flags_cond(c, cc)) \
+			jump_to(c, (c->ip + i->imm) & ip_mask(i)); \
+	}
+JCC_VARIANT(0) JCC_VARIANT(1) JCC_VARIANT(2) JCC_VARIANT(3) JCC_VARIANT(4) JCC_VARIANT(5)
+JCC_VARIANT(6) JCC_VARIANT(7) JCC_VARIANT(8) JCC_VARIANT(9) JCC_VARIANT(10) JCC_VARIANT(11)
+JCC_VARIANT(12) JCC_VARIANT(13) JCC_VARIANT(14) JCC_VARIANT(15)
+
+const op_fn jcc_table[16] = {
+	jcc_0, jcc_1, jcc_2, jcc_3, jcc_4, jcc_5, jcc_6, jcc_7,
+	jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15,
+};

@@ -166,3 +166,30 @@ void op_xlat(struct cpu *c, const struct insn *i)
 		off &= 0xFFFF;
 	*reg8(c, 0) = mem_read8(c, i->seg, off);
 }
+
+/* MOV specialised per operand size and form (used through specialize.c). */
+#define MOV_VARIANTS(sz) \
+	static void mov_rr_##sz(struct cpu *c, const struct insn *i) \
+	{ \
+		reg_set(c, i->rm, sz, reg_get(c, i->reg, sz)); \
+	} \
+	static void mov_rm_##sz(struct cpu *c, const struct insn *i) \
+	{ \
+		reg_set(c, i->reg, sz, mem_read(c, i->seg, insn_ea(c, i), sz)); \
+	} \
+	static void mov_mr_##sz(struct cpu *c, const struct insn *i) \
+	{ \
+		mem_write(c, i->seg, insn_ea(c, i), sz, reg_get(c, i->reg, sz)); \
+	} \
+	static void mov_ri_##sz(struct cpu *c, const struct insn *i) \
+	{ \
+		reg_set(c, i->op & 7, sz, i->imm); \
+	}
+MOV_VARIANTS(1)
+MOV_VARIANTS(2)
+MOV_VARIANTS(4)
+
+const op_fn mov_rr_table[3] = { mov_rr_1, mov_rr_2, mov_rr_4 };
+const op_fn mov_rm_table[3] = { mov_rm_1, mov_rm_2, mov_rm_4 };
+const op_fn mov_mr_table[3] = { mov_mr_1, mov_mr_2, mov_mr_4 };
+const op_fn mov_ri_table[3] = { mov_ri_1, mov_ri_2, mov_ri_4 };
