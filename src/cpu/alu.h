@@ -24,14 +24,18 @@ static inline uint32_t alu_op(struct cpu *c, unsigned op, uint32_t a, uint32_t b
 		r = a | b;
 		flags_logic(c, r, bits);
 		break;
-	case ALU_ADC:
-		r = (a + b + flag_cf(c)) & m;
-		flags_add(c, a, b, r, bits);
+	case ALU_ADC: {
+		uint32_t cf = flag_cf(c);
+		r = (a + b + cf) & m;
+		flags_lazy(c, LF_ADC, a, b, r, bits, cf);
 		break;
-	case ALU_SBB:
-		r = (a - b - flag_cf(c)) & m;
-		flags_sub(c, a, b, r, bits);
+	}
+	case ALU_SBB: {
+		uint32_t cf = flag_cf(c);
+		r = (a - b - cf) & m;
+		flags_lazy(c, LF_SBB, a, b, r, bits, cf);
 		break;
+	}
 	case ALU_AND:
 		r = a & b;
 		flags_logic(c, r, bits);

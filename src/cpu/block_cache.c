@@ -8,20 +8,27 @@ static inline unsigned bc_slot(uint32_t lin)
 	return (lin ^ (lin >> 10)) & (BC_SLOTS - 1);
 }
 
-/* Same bytes? Word compares, no library call (a block is at most 64 bytes). */
+static inline uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* Same bytes? Word compares, no library call (a block is at most 64 bytes);
+ * the last word overlaps the one before it instead of a byte loop. */
 static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 {
-	uint64_t x, y;
-	for (; n >= 8; n -= 8, a += 8, b += 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return false;
+	if (n < 8) {
+		for (; n; n--)
+			if (*a++ != *b++)
+				return false;
+		return true;
 	}
-	for (; n; n--)
-		if (*a++ != *b++)
+	for (unsigned k = 0; k + 8 < n; k += 8)
+		if (load64(a + k) != load64(b + k))
 			return false;
-	return true;
+	return load64(a + n - 8) == load64(b + n - 8);
 }
 
 static inline bool bc_valid(struct cpu *c, const struct bc_block *b, uint32_t lin)
@@ -75,15 +82,56 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 	}
 }
 
+/* Run one valid block that fits in the budget, without per-instruction
+ * counting. If an instruction faults or exits, bc_settle() counts from
+ * insn_ip. */
+static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
+{
+	const struct insn *i = b->insns, *end = b->insns + b->ninsns;
+	c->in.blk = b;
+	c->in.blk_ip = c->ip;
+	for (;;) {
+		uint32_t next = (c->ip + i->len) & 0xFFFF;
+		c->in.insn_ip = c->ip;
+		c->in.insn_sp = c->r[REG_SP].d;
+		c->ip = next;
+		i->fn(c, i);
+		i++;
+		if (c->ip != next || c->in.events || i == end)
+			break;
+	}
+	c->in.blk = NULL;
+	c->in.budget_left -= (uint64_t)(i - b->insns);
+}
+
 void bc_run(struct cpu *c, struct block_cache *bc)
 {
-	uint32_t lin = c->seg_base[SEG_CS] + c->ip;
-	struct bc_block *b = &bc->slots[bc_slot(lin)];
-	if (!bc_valid(c, b, lin)) {
-		bc_record(c, b, lin);
-		return;
+	while (!c->in.events && c->in.budget_left) {
+		uint32_t lin = c->seg_base[SEG_CS] + c->ip;
+		struct bc_block *b = &bc->slots[bc_slot(lin)];
+		if (!bc_valid(c, b, lin)) {
+			bc_record(c, b, lin);
+		} else if (likely(c->in.budget_left > b->ninsns)) {
+			bc_run_block(c, b);
+		} else {
+			const struct insn *i = b->insns, *end = b->insns + b->ninsns;
+			while (bc_step(c, i) && ++i < end)
+				;
+		}
 	}
-	const struct insn *i = b->insns, *end = b->insns + b->ninsns;
-	while (bc_step(c, i) && ++i < end)
-		;
+}
+
+void bc_settle(struct cpu *c)
+{
+	const struct bc_block *b = c->in.blk;
+	if (!b)
+		return;
+	uint32_t ip = c->in.blk_ip;
+	unsigned k = 0;
+	while (k < b->ninsns && ip != c->in.insn_ip) {
+		ip = (ip + b->insns[k].len) & 0xFFFF;
+		k++;
+	}
+	c->in.budget_left -= k;
+	c->in.blk = NULL;
 }

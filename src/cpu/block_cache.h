@@ -30,8 +30,12 @@ struct block_cache {
 	struct bc_block slots[BC_SLOTS];
 };
 
-/* Run from CS:IP until a block ends, the budget is spent or an event is
- * pending: a cached block if it is valid, else record one while executing. */
+/* Run from CS:IP until the budget is spent or an event is pending, block
+ * by block: a cached block if it is valid, else record one while executing. */
 void bc_run(struct cpu *c, struct block_cache *bc);
+
+/* After a fault or exit unwound out of bc_run(): charge the budget for the
+ * instructions of the current block that completed before insn_ip. */
+void bc_settle(struct cpu *c);
 
 #endif

@@ -340,10 +340,12 @@ static enum cpu_exit run_guarded(struct cpu *c)
 	case 0:
 		break;
 	case 1:
+		bc_settle(c);
 		if (fault_deliver(c))
 			return c->exit.reason;
 		break;
 	default:
+		bc_settle(c);
 		return c->exit.reason;
 	}
 	return run_loop(c);

@@ -124,6 +124,7 @@ union cpu_gpr {
 };
 
 struct cpu_trace;
+struct bc_block;
 
 /*
  * The CPU state. Fields before `internal` are read and written by the caller
@@ -149,6 +150,7 @@ struct cpu {
 		/* Lazy arithmetic flags (see flags.h). */
 		int32_t lf_res;
 		uint32_t lf_aux;
+		uint32_t lf_a, lf_b;
 		uint32_t flags;          /* non-arithmetic FLAGS bits (TF IF DF IOPL NT, fixed bits) */
 		uint32_t a20_mask;       /* applied to every linear address */
 		uint32_t events;         /* nonzero = check slow path between instructions */
@@ -177,6 +179,8 @@ struct cpu {
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
+		const struct bc_block *blk; /* block running without per-insn budget */
+		uint32_t blk_ip;          /* IP at its start */
 		uint64_t unretired;       /* budget units that retired nothing */
 	} in;
 };

@@ -4,18 +4,23 @@
  * Representation (per struct cpu, field `in`):
  *   lf_res  the last result, sign-extended from its operand size to 32 bits,
  *           so ZF = (lf_res == 0) and SF = (lf_res < 0) whatever the size.
- *   lf_aux  CF, AF and OF stored directly at their FLAGS bit positions, plus
- *           "inversion" bits at the PF, ZF and SF positions: the flag's value
- *           is the one derived from lf_res XOR its inversion bit. Arithmetic
- *           clears the inversion bits; loading FLAGS from a word (POPF, SAHF,
- *           IRET) sets lf_res = 0 and stores the inversions that give the
- *           wanted ZF/SF/PF, so any combination is representable.
- * Reading a condition costs a compare and an xor; an ALU op stores two words.
- *
- * Carry vectors (used for CF, AF and OF of additions and subtractions):
- *   add r = a + b (+ cin):  cv = (a & b) | ((a | b) & ~r)   carry out of each bit
- *   sub r = a - b (- bin):  bv = (~a & b) | ((~a | b) & r)  borrow out of each bit
- *   CF = vector bit (n-1), AF = bit 3, OF = bit (n-1) xor bit (n-2).
+ *   lf_aux  bits 0-11: CF, AF and OF at their FLAGS positions (explicit
+ *           mode), plus "inversion" bits at the PF, ZF and SF positions: the
+ *           flag's value is the one derived from lf_res XOR its inversion
+ *           bit. Loading FLAGS from a word (POPF, SAHF, IRET) sets lf_res = 0
+ *           and stores the inversions that give the wanted ZF/SF/PF, so any
+ *           combination is representable.
+ *           bits 16-23: the lazy kind (LF_ADD...), 0 = explicit;
+ *           bits 24-31: the operand size in bits, for lazy kinds.
+ *   lf_a, lf_b  the operands of a lazy addition or subtraction (masked to
+ *           the operand size); CF, AF and OF are computed from them only when
+ *           read. INC/DEC keep the previous CF in lf_aux bit 0; ADC/SBB keep
+ *           their carry-in there.
+ * An ADD stores four words; reading ZF costs a compare and an xor.
+ * Formulas (Intel 80386 PRM 2.3.4.1 flag definitions):
+ *   add: CF = r < a (or r <= a with carry-in), OF = msb((a ^ r) & (b ^ r))
+ *   sub: CF = a < b (or a <= b with borrow-in), OF = msb((a ^ b) & (a ^ r))
+ *   AF = bit 4 of (a ^ b ^ r).
  */
 #ifndef MVDM_CPU_FLAGS_H
 #define MVDM_CPU_FLAGS_H
@@ -24,29 +29,31 @@
 
 #define FLAGS_ARITH (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF)
 
+enum lf_kind { LF_EXPLICIT = 0, LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_INC, LF_DEC };
+
 static inline int32_t flags_sext(uint32_t v, unsigned bits)
 {
 	unsigned sh = 32 - bits;
 	return (int32_t)(v << sh) >> sh;
 }
 
-/* Store the lazy state of an operation with result r (n bits) and carry or
- * borrow vector v. */
-static inline void flags_set_vec(struct cpu *c, uint32_t r, uint32_t v, unsigned bits)
+static inline void flags_lazy(struct cpu *c, enum lf_kind k, uint32_t a, uint32_t b, uint32_t r,
+			      unsigned bits, uint32_t cf_in)
 {
-	uint32_t top = v >> (bits - 1);
 	c->in.lf_res = flags_sext(r, bits);
-	c->in.lf_aux = (top & 1) | ((v & 8) << 1) | (((top ^ (v >> (bits - 2))) & 1) << 11);
+	c->in.lf_a = a;
+	c->in.lf_b = b;
+	c->in.lf_aux = cf_in | ((uint32_t)k << 16) | (bits << 24);
 }
 
 static inline void flags_add(struct cpu *c, uint32_t a, uint32_t b, uint32_t r, unsigned bits)
 {
-	flags_set_vec(c, r, (a & b) | ((a | b) & ~r), bits);
+	flags_lazy(c, LF_ADD, a, b, r, bits, 0);
 }
 
 static inline void flags_sub(struct cpu *c, uint32_t a, uint32_t b, uint32_t r, unsigned bits)
 {
-	flags_set_vec(c, r, (~a & b) | ((~a | b) & r), bits);
+	flags_lazy(c, LF_SUB, a, b, r, bits, 0);
 }
 
 /* Logical result: CF = OF = AF = 0, SZP from r. */
@@ -63,9 +70,46 @@ static inline void flags_result(struct cpu *c, uint32_t r, unsigned bits, uint32
 	c->in.lf_aux = cf_af_of;
 }
 
-static inline bool flag_cf(const struct cpu *c) { return c->in.lf_aux & 1; }
-static inline bool flag_af(const struct cpu *c) { return (c->in.lf_aux >> 4) & 1; }
-static inline bool flag_of(const struct cpu *c) { return (c->in.lf_aux >> 11) & 1; }
+static inline unsigned lf_kind(const struct cpu *c) { return (c->in.lf_aux >> 16) & 0xFF; }
+static inline uint32_t lf_r(const struct cpu *c)
+{
+	unsigned bits = c->in.lf_aux >> 24;
+	return (uint32_t)c->in.lf_res & (bits == 32 ? 0xFFFFFFFFu : (1u << bits) - 1);
+}
+static inline uint32_t lf_msb(const struct cpu *c) { return 1u << ((c->in.lf_aux >> 24) - 1); }
+
+static inline bool flag_cf(const struct cpu *c)
+{
+	const uint32_t a = c->in.lf_a, b = c->in.lf_b;
+	switch (lf_kind(c)) {
+	case LF_ADD: return lf_r(c) < a;
+	case LF_ADC: return lf_r(c) < a || ((c->in.lf_aux & 1) && lf_r(c) == a);
+	case LF_SUB: return a < b;
+	case LF_SBB: return a < b || ((c->in.lf_aux & 1) && a == b);
+	default: return c->in.lf_aux & 1; /* explicit, INC, DEC */
+	}
+}
+
+static inline bool flag_of(const struct cpu *c)
+{
+	const uint32_t a = c->in.lf_a, b = c->in.lf_b;
+	switch (lf_kind(c)) {
+	case LF_ADD: case LF_ADC: case LF_INC:
+		return ((a ^ lf_r(c)) & (b ^ lf_r(c)) & lf_msb(c)) != 0;
+	case LF_SUB: case LF_SBB: case LF_DEC:
+		return ((a ^ b) & (a ^ lf_r(c)) & lf_msb(c)) != 0;
+	default:
+		return (c->in.lf_aux >> 11) & 1;
+	}
+}
+
+static inline bool flag_af(const struct cpu *c)
+{
+	if (lf_kind(c) == LF_EXPLICIT)
+		return (c->in.lf_aux >> 4) & 1;
+	return ((c->in.lf_a ^ c->in.lf_b ^ (uint32_t)c->in.lf_res) >> 4) & 1;
+}
+
 static inline bool flag_zf(const struct cpu *c)
 {
 	return (c->in.lf_res == 0) ^ ((c->in.lf_aux >> 6) & 1);
@@ -79,10 +123,26 @@ static inline bool flag_pf(const struct cpu *c)
 	return !__builtin_parity((uint32_t)c->in.lf_res & 0xFF) ^ ((c->in.lf_aux >> 2) & 1);
 }
 
+/* Turn a lazy state into the explicit one (same flag values). */
+static inline void flags_materialize(struct cpu *c)
+{
+	if (lf_kind(c) == LF_EXPLICIT)
+		return;
+	c->in.lf_aux = (flag_cf(c) ? FLAG_CF : 0) | (flag_af(c) ? FLAG_AF : 0) | (flag_of(c) ? FLAG_OF : 0);
+}
+
 /* Set CF only, keeping the other arithmetic flags. */
 static inline void flags_put_cf(struct cpu *c, bool cf)
 {
+	flags_materialize(c);
 	c->in.lf_aux = (c->in.lf_aux & ~1u) | (uint32_t)cf;
+}
+
+/* Set CF and OF, keeping ZF SF PF AF (rotates). */
+static inline void flags_put_cf_of(struct cpu *c, bool cf, bool of)
+{
+	flags_materialize(c);
+	c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)(FLAG_CF | FLAG_OF)) | (uint32_t)cf | (of ? FLAG_OF : 0);
 }
 
 /* The six arithmetic flags as FLAGS bits. */

@@ -68,15 +68,11 @@ void op_test_rm_imm(struct cpu *c, const struct insn *i)
 }
 
 /* INC/DEC leave CF alone (Intel 80386 PRM 17.2.2.11). */
-static uint32_t inc_dec(struct cpu *c, uint32_t a, unsigned sz, bool dec)
+static inline uint32_t inc_dec(struct cpu *c, uint32_t a, unsigned sz, bool dec)
 {
-	uint32_t cf = c->in.lf_aux & FLAG_CF;
+	uint32_t cf = flag_cf(c);
 	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(sz);
-	if (dec)
-		flags_sub(c, a, 1, r, sz * 8);
-	else
-		flags_add(c, a, 1, r, sz * 8);
-	c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)FLAG_CF) | cf;
+	flags_lazy(c, dec ? LF_DEC : LF_INC, a, 1, r, sz * 8, cf);
 	return r;
 }
 

@@ -86,8 +86,10 @@ void op_aam(struct cpu *c, const struct insn *i)
 	uint8_t base = (uint8_t)i->imm, al = *reg8(c, 0);
 	if (base == 0) {
 		/* The 8086 sets SZP as for a zero result before the fault. */
-		if (c->model <= CPU_80186)
+		if (c->model <= CPU_80186) {
+			flags_materialize(c);
 			flags_result(c, 0, 8, c->in.lf_aux & (FLAG_CF | FLAG_AF | FLAG_OF));
+		}
 		cpu_fault(c, EXC_DE);
 	}
 	*reg8(c, 4) = al / base;

@@ -33,8 +33,7 @@ static uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, uns
 		unsigned k = n % bits;
 		r = k ? ((a << k) | (a >> (bits - k))) & m : a;
 		cf = r & 1;
-		c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)(FLAG_CF | FLAG_OF)) | cf |
-			       ((((r & msb) != 0) ^ cf) ? FLAG_OF : 0);
+		flags_put_cf_of(c, cf, ((r & msb) != 0) ^ cf);
 		return r;
 	}
 	case 1: { /* ROR */
@@ -42,7 +41,7 @@ static uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, uns
 		r = k ? ((a >> k) | (a << (bits - k))) & m : a;
 		cf = (r & msb) != 0;
 		bool of = ((r >> (bits - 1)) ^ (r >> (bits - 2))) & 1;
-		c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)(FLAG_CF | FLAG_OF)) | cf | (of ? FLAG_OF : 0);
+		flags_put_cf_of(c, cf, of);
 		return r;
 	}
 	case 2: { /* RCL: rotate through CF, one bit at a time */
@@ -54,8 +53,7 @@ static uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, uns
 			r = ((r << 1) | cf) & m;
 			cf = out;
 		}
-		c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)(FLAG_CF | FLAG_OF)) | cf |
-			       ((((r & msb) != 0) ^ cf) ? FLAG_OF : 0);
+		flags_put_cf_of(c, cf, ((r & msb) != 0) ^ cf);
 		return r;
 	}
 	case 3: { /* RCR */
@@ -68,7 +66,7 @@ static uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, uns
 			cf = out;
 		}
 		bool of = ((r >> (bits - 1)) ^ (r >> (bits - 2))) & 1;
-		c->in.lf_aux = (c->in.lf_aux & ~(uint32_t)(FLAG_CF | FLAG_OF)) | cf | (of ? FLAG_OF : 0);
+		flags_put_cf_of(c, cf, of);
 		return r;
 	}
 	case 4: case 6: /* SHL, SAL */
