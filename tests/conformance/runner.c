@@ -60,7 +60,8 @@ void runner_free(struct runner *r)
 {
 	if (r == NULL)
 		return;
-	cpu_destroy(&r->cpu);
+	if (r->cpu_ready)
+		cpu_destroy(&r->cpu);
 	free(r->ram);
 	free(r->expect);
 	free(r->stamp);
@@ -115,6 +116,8 @@ static bool load(struct runner *r, const struct vec_test *t, struct run_result *
 		cpu_init(c, r->model, &bus);
 		if (cpu_map_ram(c, 0, RUNNER_RAM_SIZE, r->ram, true) != 0)
 			return fail(res, "cpu_map_ram() failed");
+		if (r->no_block_cache)
+			cpu_set_block_cache(c, false);
 		r->cpu_ready = true;
 	} else {
 		cpu_reset(c);

@@ -50,6 +50,7 @@ struct runner {
 	uint8_t *expect;           /* expected bytes, valid where stamp == gen */
 	uint32_t *stamp;
 	uint32_t gen;
+	bool no_block_cache;        /* run with cpu_set_block_cache(c, false) */
 	bool cpu_ready;             /* cpu_init() done: later tests use cpu_reset() */
 };
 

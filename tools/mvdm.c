@@ -1,0 +1,142 @@
+/*
+ * mvdm - the command line.
+ *
+ *   mvdm run [--cpu MODEL] [--trace FILE] [--max-insns N] PROGRAM.COM
+ *   mvdm disasm [--cpu MODEL] FILE.COM [COUNT]
+ *   mvdm version
+ *
+ * This first version runs flat .COM programs on the CPU core through the
+ * minimal host in tests/lib/comhost (console output, exit); the VM monitor,
+ * devices and the DOS kernel (issues 3 and 4) replace it.
+ * Exit status: the program's return code; 125 if it did not end normally
+ * (fault, unsupported instruction, instruction limit), 126 on usage or load
+ * errors. A one-line diagnostic goes to stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comhost.h"
+
+enum { EXIT_FAULT = 125, EXIT_USAGE = 126 };
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mvdm run [--cpu 8086|80186|80286|80386] [--trace FILE] [--max-insns N] PROGRAM.COM\n"
+			"       mvdm disasm [--cpu MODEL] FILE.COM [COUNT]\n"
+			"       mvdm version\n");
+	return EXIT_USAGE;
+}
+
+struct options {
+	int model;
+	const char *trace;
+	unsigned long long max_insns;
+	int first_arg;
+};
+
+/* Parses options from argv[2]; returns 0 or EXIT_USAGE. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	o->model = CPU_80386;
+	o->trace = NULL;
+	o->max_insns = 100000000000ull;
+	int k = 2;
+	for (; k < argc && strncmp(argv[k], "--", 2) == 0; k++) {
+		if (strcmp(argv[k], "--cpu") == 0 && k + 1 < argc) {
+			o->model = cpu_model_parse(argv[++k]);
+			if (o->model < 0) {
+				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", argv[k]);
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[k], "--trace") == 0 && k + 1 < argc) {
+			o->trace = argv[++k];
+		} else if (strcmp(argv[k], "--max-insns") == 0 && k + 1 < argc) {
+			char *end;
+			o->max_insns = strtoull(argv[++k], &end, 0);
+			if (*end || o->max_insns == 0) {
+				fprintf(stderr, "mvdm: bad instruction count '%s'\n", argv[k]);
+				return EXIT_USAGE;
+			}
+		} else {
+			return usage();
+		}
+	}
+	o->first_arg = k;
+	return k < argc ? 0 : usage();
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc)
+		return rc;
+	const char *path = argv[o.first_arg];
+	struct comhost h;
+	rc = comhost_load_file(&h, (enum cpu_model)o.model, path);
+	if (rc < 0) {
+		fprintf(stderr, "mvdm: cannot load %s: %s\n", path, strerror(-rc));
+		return EXIT_USAGE;
+	}
+	h.echo = stdout;
+	FILE *trace = NULL;
+	if (o.trace) {
+		trace = fopen(o.trace, "w");
+		if (!trace || cpu_trace_enable(&h.cpu, trace) < 0) {
+			fprintf(stderr, "mvdm: cannot trace to %s\n", o.trace);
+			if (trace)
+				fclose(trace);
+			comhost_free(&h);
+			return EXIT_USAGE;
+		}
+	}
+	rc = comhost_run(&h, o.max_insns) == 0 ? h.exit_code : EXIT_FAULT;
+	fflush(stdout);
+	if (rc == EXIT_FAULT)
+		fprintf(stderr, "mvdm: %s: %s\n", path, h.error);
+	comhost_free(&h);
+	if (trace)
+		fclose(trace);
+	return rc;
+}
+
+static int cmd_disasm(int argc, char **argv)
+{
+	struct options o;
+	int rc = parse_options(argc, argv, &o);
+	if (rc)
+		return rc;
+	struct comhost h;
+	rc = comhost_load_file(&h, (enum cpu_model)o.model, argv[o.first_arg]);
+	if (rc < 0) {
+		fprintf(stderr, "mvdm: cannot load %s: %s\n", argv[o.first_arg], strerror(-rc));
+		return EXIT_USAGE;
+	}
+	long count = o.first_arg + 1 < argc ? strtol(argv[o.first_arg + 1], NULL, 0) : 32;
+	uint32_t ip = 0x100;
+	char text[128];
+	for (long n = 0; n < count; n++) {
+		int len = cpu_disasm(&h.cpu, h.cpu.seg[SEG_CS], ip, text, sizeof(text));
+		printf("%04X:%04X  %s\n", h.cpu.seg[SEG_CS], ip, text);
+		ip = (ip + (uint32_t)len) & 0xFFFF;
+	}
+	comhost_free(&h);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc, argv);
+	if (strcmp(argv[1], "disasm") == 0)
+		return cmd_disasm(argc, argv);
+	if (strcmp(argv[1], "version") == 0) {
+		printf("mvdm 0.1.0\n");
+		return 0;
+	}
+	return usage();
+}
