@@ -25,7 +25,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 rc=0
 meson test -C build-test --print-errorlogs --num-processes 2 || rc=1
-meson test -C build-asan --print-errorlogs --num-processes 2 --suite asan || rc=1
+meson test -C build-asan --print-errorlogs --num-processes 2 || rc=1
 
 python3 - build-test/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
 import json, sys

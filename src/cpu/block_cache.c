@@ -31,12 +31,24 @@ static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 	return load64(a + n - 8) == load64(b + n - 8);
 }
 
-static inline bool bc_valid(struct cpu *c, const struct bc_block *b, uint32_t lin)
+static inline uint32_t page_gen(const struct cpu *c, uint32_t lin)
+{
+	return c->in.page_gen[((lin & c->in.a20_mask) >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1)];
+}
+
+static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	if (b->lin != lin || b->ninsns == 0 || c->ip + b->nbytes > 0x10000)
 		return false;
+	uint32_t gen = page_gen(c, lin);
+	if (likely(b->gen == gen && b->epoch == c->in.map_epoch))
+		return true;
 	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
-	return p && bytes_equal(p, b->bytes, b->nbytes);
+	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
+		return false;
+	b->gen = gen;
+	b->epoch = c->in.map_epoch;
+	return true;
 }
 
 /* Execute one instruction; returns false when the block must end. */
@@ -56,6 +68,8 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 	b->lin = lin;
 	b->ninsns = 0;
 	b->nbytes = 0;
+	b->gen = page_gen(c, lin);
+	b->epoch = c->in.map_epoch;
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		c->in.insn_ip = c->ip;

@@ -6,8 +6,10 @@
  * a linear address: it ends at a taken jump (any change of IP other than
  * falling through), a pending event, a page boundary, or its size limits.
  * Each block keeps a copy of its instruction bytes and is used again only if
- * memory still holds those bytes (checked on every entry), so code that was
- * patched, reloaded or remapped is decoded again. Code patched inside the
+ * memory still holds those bytes, so code that was patched, reloaded or
+ * remapped is decoded again. The bytes are compared only when the page was
+ * written (page_gen) or the memory map changed (map_epoch) since the last
+ * check. Code patched inside the
  * block that is running takes effect at the next block entry (like a
  * prefetch queue, but longer). Slots are direct-mapped by linear address.
  */
@@ -20,6 +22,8 @@ enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64 };
 
 struct bc_block {
 	uint32_t lin;      /* linear address of the first byte */
+	uint32_t gen;      /* page_gen of its page when its bytes were last checked */
+	uint32_t epoch;    /* map_epoch then */
 	uint8_t ninsns;
 	uint8_t nbytes;
 	uint8_t bytes[BC_MAX_BYTES];

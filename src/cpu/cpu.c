@@ -123,6 +123,7 @@ void cpu_reset(struct cpu *c)
 	struct cpu_trace *trace = c->in.trace;
 	bool off = c->in.bcache_off;
 	uint8_t *rd[CPU_PAGE_COUNT], *wr[CPU_PAGE_COUNT];
+	uint32_t epoch = c->in.map_epoch;
 	struct cpu_bus bus = c->bus;
 	memcpy(rd, c->in.page_rd, sizeof(rd));
 	memcpy(wr, c->in.page_wr, sizeof(wr));
@@ -132,13 +133,17 @@ void cpu_reset(struct cpu *c)
 	c->in.bcache = bc;
 	c->in.bcache_off = off;
 	c->in.trace = trace;
+	/* Memory may have been rewritten by the host: check cached code again. */
+	c->in.map_epoch = epoch + 1;
 	cpu_update_events(c);
 }
 
 void cpu_set_a20(struct cpu *c, bool enabled)
 {
-	if (c->model >= CPU_80286)
+	if (c->model >= CPU_80286) {
 		c->in.a20_mask = enabled ? 0xFFFFFFFFu : 0xFFEFFFFFu;
+		c->in.map_epoch++;
+	}
 }
 
 void cpu_set_irq(struct cpu *c, bool asserted)

@@ -176,6 +176,8 @@ struct cpu {
 		jmp_buf fault_jmp;       /* target of cpu_fault() inside cpu_run() */
 		uint8_t *page_rd[CPU_PAGE_COUNT];
 		uint8_t *page_wr[CPU_PAGE_COUNT];
+		uint32_t page_gen[CPU_PAGE_COUNT]; /* bumped by every write to the page */
+		uint32_t map_epoch;       /* bumped when the page map or A20 changes */
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
@@ -200,9 +202,15 @@ void cpu_set_block_cache(struct cpu *c, bool enabled);
 /* Map host memory at linear [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go
  * to bus.mem_write8 (which may ignore them). host == NULL unmaps.
- * Returns 0 or -EINVAL. The caller owns `host` and keeps it alive. */
+ * Returns 0 or -EINVAL. The caller owns `host` and keeps it alive.
+ * Host code that writes mapped memory directly (not through cpu_poke*) must
+ * then call cpu_mem_written() for that range, so that code cached from it is
+ * checked again (cpu_reset() does this for all memory). */
 int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool writable)
 	__attribute__((warn_unused_result));
+
+/* Tell the CPU that the host wrote guest memory [linear, linear+size). */
+void cpu_mem_written(struct cpu *c, uint32_t linear, uint32_t size);
 
 /* Run up to `budget` instructions. */
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);

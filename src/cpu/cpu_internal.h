@@ -145,14 +145,18 @@ static inline uint8_t lin_read8(struct cpu *c, uint32_t lin)
 static inline void lin_write8(struct cpu *c, uint32_t lin, uint8_t v)
 {
 	lin &= c->in.a20_mask;
-	uint8_t *p = c->in.page_wr[(lin >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1)];
-	if (likely(p && lin < CPU_PAGE_COUNT * CPU_PAGE_SIZE))
+	unsigned page = (lin >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1);
+	uint8_t *p = c->in.page_wr[page];
+	if (likely(p && lin < CPU_PAGE_COUNT * CPU_PAGE_SIZE)) {
 		p[lin & (CPU_PAGE_SIZE - 1)] = v;
-	else
+		c->in.page_gen[page]++;
+	} else {
 		mem_slow_write8(c, lin, v);
+	}
 }
 
-/* Host pointer for n bytes at lin if they sit in one mapped page, else NULL. */
+/* Host pointer for n bytes at lin if they sit in one mapped page, else NULL.
+ * A write through the pointer must be counted (page_gen): use lin_wptr(). */
 static inline uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write)
 {
 	lin &= c->in.a20_mask;
@@ -160,6 +164,16 @@ static inline uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool wri
 		return NULL;
 	uint8_t *p = (write ? c->in.page_wr : c->in.page_rd)[lin >> CPU_PAGE_SHIFT];
 	return p ? p + (lin & (CPU_PAGE_SIZE - 1)) : NULL;
+}
+
+/* lin_ptr() for a write of n bytes: bumps the page's write generation,
+ * which tells the block cache that code on the page may have changed. */
+static inline uint8_t *lin_wptr(struct cpu *c, uint32_t lin, unsigned n)
+{
+	uint8_t *p = lin_ptr(c, lin, n, true);
+	if (p)
+		c->in.page_gen[(lin & c->in.a20_mask) >> CPU_PAGE_SHIFT]++;
+	return p;
 }
 
 /* Segment-relative access. `off` is the effective address (already reduced
@@ -206,7 +220,7 @@ static inline void mem_write16(struct cpu *c, unsigned seg, uint32_t off, uint16
 		return;
 	}
 	uint32_t lin = c->seg_base[seg] + off;
-	uint8_t *p = lin_ptr(c, lin, 2, true);
+	uint8_t *p = lin_wptr(c, lin, 2);
 	if (likely(p != NULL)) {
 		memcpy(p, &v, 2);
 		return;
@@ -239,7 +253,7 @@ static inline void mem_write32(struct cpu *c, unsigned seg, uint32_t off, uint32
 		return;
 	}
 	uint32_t lin = c->seg_base[seg] + off;
-	uint8_t *p = lin_ptr(c, lin, 4, true);
+	uint8_t *p = lin_wptr(c, lin, 4);
 	if (likely(p != NULL)) {
 		memcpy(p, &v, 4);
 		return;

@@ -19,7 +19,17 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 		c->in.page_rd[first + k] = p;
 		c->in.page_wr[first + k] = writable ? p : NULL;
 	}
+	c->in.map_epoch++;
 	return 0;
+}
+
+void cpu_mem_written(struct cpu *c, uint32_t linear, uint32_t size)
+{
+	if (size == 0)
+		return;
+	uint64_t last = ((uint64_t)linear + size - 1) >> CPU_PAGE_SHIFT;
+	for (uint64_t page = linear >> CPU_PAGE_SHIFT; page <= last && page < CPU_PAGE_COUNT; page++)
+		c->in.page_gen[page]++;
 }
 
 uint8_t mem_slow_read8(struct cpu *c, uint32_t lin)
@@ -38,6 +48,7 @@ void mem_slow_write8(struct cpu *c, uint32_t lin, uint8_t v)
 		uint8_t *p = c->in.page_wr[lin >> CPU_PAGE_SHIFT];
 		if (p) {
 			p[lin & (CPU_PAGE_SIZE - 1)] = v;
+			c->in.page_gen[lin >> CPU_PAGE_SHIFT]++;
 			return;
 		}
 	}
