@@ -38,7 +38,7 @@ static inline uint32_t page_gen(const struct cpu *c, uint32_t lin)
 
 static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	if (b->lin != lin || b->ninsns == 0 || c->ip + b->nbytes > 0x10000)
+	if (b->lin != lin || b->ip != c->ip || b->ninsns == 0)
 		return false;
 	uint32_t gen = page_gen(c, lin);
 	if (likely(b->gen == gen && b->epoch == c->in.map_epoch))
@@ -66,6 +66,7 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	b->lin = lin;
+	b->ip = (uint16_t)c->ip;
 	b->ninsns = 0;
 	b->nbytes = 0;
 	b->gen = page_gen(c, lin);
@@ -91,7 +92,7 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		memcpy(b->bytes + n, p, len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
-		if (!bc_step(c, i) || b->ninsns == BC_MAX_INSNS)
+		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS)
 			return;
 	}
 }
@@ -105,13 +106,20 @@ static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 	c->in.blk = b;
 	c->in.blk_ip = c->ip;
 	for (;;) {
-		uint32_t next = (c->ip + i->len) & 0xFFFF;
-		c->in.insn_ip = c->ip;
+		uint32_t next = (uint32_t)(i->ip + i->len) & 0xFFFF;
+		c->in.insn_ip = i->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
 		c->ip = next;
 		i->fn(c, i);
-		i++;
-		if (c->ip != next || c->in.events || i == end)
+		/* Only instructions marked in opcodes.def can branch or raise
+		 * events (an interrupt raised by an MMIO access is seen at the
+		 * end of the block). */
+		if (unlikely(i->term) &&
+		    (i->term == TERM_ALWAYS || c->ip != next || c->in.events)) {
+			i++;
+			break;
+		}
+		if (++i == end)
 			break;
 	}
 	c->in.blk = NULL;

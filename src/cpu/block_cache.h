@@ -3,8 +3,10 @@
  * once.
  *
  * A block is a run of instructions recorded the first time they execute from
- * a linear address: it ends at a taken jump (any change of IP other than
- * falling through), a pending event, a page boundary, or its size limits.
+ * a linear address and IP: it ends at a taken jump (any change of IP other
+ * than falling through), an instruction that may change CS or the interrupt
+ * state (F_ENDS in opcodes.def), a pending event, a page boundary, or its
+ * size limits.
  * Each block keeps a copy of its instruction bytes and is used again only if
  * memory still holds those bytes, so code that was patched, reloaded or
  * remapped is decoded again. The bytes are compared only when the page was
@@ -24,6 +26,8 @@ struct bc_block {
 	uint32_t lin;      /* linear address of the first byte */
 	uint32_t gen;      /* page_gen of its page when its bytes were last checked */
 	uint32_t epoch;    /* map_epoch then */
+	uint16_t ip;       /* IP of the first instruction (same bytes at another
+			    * IP may wrap differently at 64 KiB) */
 	uint8_t ninsns;
 	uint8_t nbytes;
 	uint8_t bytes[BC_MAX_BYTES];

@@ -43,7 +43,13 @@ enum op_form {
 	F_PREFIX = 1u << 10,  /* a prefix byte */
 	F_IMM8B = 1u << 11,   /* second immediate: imm8 into imm2 (ENTER) */
 	F_MEMONLY = 1u << 12, /* mod=3 is #UD on 186+ (LEA, LES, BOUND...) */
+	F_BRANCH = 1u << 13,  /* may change IP: ends a block when it does */
+	F_ENDS = 1u << 14,    /* may change CS, IF/TF or raise events: ends a block */
+	F_STRING = 1u << 15,  /* string instruction: ends a block when repeated */
 };
+
+/* insn.term: how the instruction ends a decoded block (block_cache.c). */
+enum { TERM_NONE = 0, TERM_IF_JUMP = 1, TERM_ALWAYS = 2 };
 
 struct insn;
 typedef void (*op_fn)(struct cpu *c, const struct insn *i);
@@ -79,6 +85,8 @@ struct insn {
 	uint8_t asz;       /* address size: 2 or 4 */
 	uint8_t rep;       /* 0, 0xF2 (REPNE) or 0xF3 (REP/REPE) */
 	uint8_t lock;
+	uint8_t term;      /* TERM_* */
+	uint16_t ip;       /* IP of the first byte (valid in recorded blocks) */
 	uint32_t len;      /* bytes including prefixes (8086: any number of prefixes) */
 	const struct op_entry *ent;
 };

@@ -186,5 +186,8 @@ void cpu_decode(struct cpu *c, struct insn *i)
 	}
 	i->len = n;
 	i->ent = e;
+	i->ip = (uint16_t)c->ip;
+	i->term = (form & F_ENDS) || ((form & F_STRING) && i->rep) ? TERM_ALWAYS :
+		  (form & F_BRANCH) ? TERM_IF_JUMP : TERM_NONE;
 	i->fn = cpu_specialize(i, e->fn);
 }
