@@ -58,9 +58,15 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
 	c->in.insn_ip = c->ip;
 	c->in.insn_sp = c->r[REG_SP].d;
 	c->ip = next;
-	i->fn(c, i);
+	i->impl(c, i);
 	c->in.budget_left--;
 	return c->in.budget_left != 0 && c->ip == next && !c->in.events;
+}
+
+/* The entry after a block's last instruction: the block fell through. */
+static void block_end(struct cpu *c, const struct insn *i)
+{
+	c->ip = i->ip;
 }
 
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
@@ -73,57 +79,61 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 	b->epoch = c->in.map_epoch;
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
+		struct insn d;
 		c->in.insn_ip = c->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
-		cpu_decode(c, i);
-		uint32_t n = b->nbytes, len = i->len;
+		cpu_decode(c, &d); /* into a copy: a fault here leaves the block whole */
+		uint32_t n = b->nbytes, len = d.len;
 		const uint8_t *p = NULL;
 		if (n + len <= BC_MAX_BYTES && c->ip + len <= 0x10000 &&
 		    ((lin + n) >> CPU_PAGE_SHIFT) == ((lin + n + len - 1) >> CPU_PAGE_SHIFT))
 			p = lin_ptr(c, lin + n, len, false);
 		if (!p) {
 			/* Not cacheable here: run it on its own and end the block. */
-			struct insn copy = *i;
-			c->ip = (c->ip + copy.len) & 0xFFFF;
-			copy.fn(c, &copy);
+			c->ip = (c->ip + d.len) & 0xFFFF;
+			d.impl(c, &d);
 			c->in.budget_left--;
 			return;
 		}
+		*i = d;
 		memcpy(b->bytes + n, p, len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
+		/* The end entry after the last instruction. */
+		b->insns[b->ninsns].fn = block_end;
+		b->insns[b->ninsns].ip = (uint16_t)(i->ip + len);
 		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS)
 			return;
 	}
 }
 
-/* Run one valid block that fits in the budget, without per-instruction
- * counting. If an instruction faults or exits, bc_settle() counts from
- * insn_ip. */
+/* The threaded form of any handler without a threaded twin: keep c->ip and
+ * insn_ip as the handler expects, run it, and go on unless it ended the
+ * block. */
+void thread_generic(struct cpu *c, const struct insn *i)
+{
+	uint32_t next = (uint32_t)(i->ip + i->len) & 0xFFFF;
+	c->in.insn_ip = i->ip;
+	c->ip = next;
+	i->impl(c, i);
+	if (unlikely(i->term) && (i->term == TERM_ALWAYS || c->ip != next || c->in.events))
+		return;
+	insn_chain(c, i);
+}
+
+/* Run one valid block that fits in the budget, threaded: each instruction
+ * tail-calls the next. Afterwards c->in.cur is the instruction that ended
+ * the block (or the end entry). If one faults or exits, bc_settle() counts
+ * from c->in.cur. */
 static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 {
-	const struct insn *i = b->insns, *end = b->insns + b->ninsns;
 	c->in.blk = b;
-	c->in.blk_ip = c->ip;
-	for (;;) {
-		uint32_t next = (uint32_t)(i->ip + i->len) & 0xFFFF;
-		c->in.insn_ip = i->ip;
-		c->in.insn_sp = c->r[REG_SP].d;
-		c->ip = next;
-		i->fn(c, i);
-		/* Only instructions marked in opcodes.def can branch or raise
-		 * events (an interrupt raised by an MMIO access is seen at the
-		 * end of the block). */
-		if (unlikely(i->term) &&
-		    (i->term == TERM_ALWAYS || c->ip != next || c->in.events)) {
-			i++;
-			break;
-		}
-		if (++i == end)
-			break;
-	}
+	c->in.cur = b->insns;
+	c->in.insn_sp = c->r[REG_SP].d;
+	b->insns[0].fn(c, b->insns);
+	unsigned done = (unsigned)(c->in.cur - b->insns);
 	c->in.blk = NULL;
-	c->in.budget_left -= (uint64_t)(i - b->insns);
+	c->in.budget_left -= done < b->ninsns ? done + 1 : b->ninsns;
 }
 
 void bc_run(struct cpu *c, struct block_cache *bc)
@@ -148,12 +158,6 @@ void bc_settle(struct cpu *c)
 	const struct bc_block *b = c->in.blk;
 	if (!b)
 		return;
-	uint32_t ip = c->in.blk_ip;
-	unsigned k = 0;
-	while (k < b->ninsns && ip != c->in.insn_ip) {
-		ip = (ip + b->insns[k].len) & 0xFFFF;
-		k++;
-	}
-	c->in.budget_left -= k;
+	c->in.budget_left -= (uint64_t)(c->in.cur - b->insns);
 	c->in.blk = NULL;
 }

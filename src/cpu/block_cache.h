@@ -31,7 +31,7 @@ struct bc_block {
 	uint8_t ninsns;
 	uint8_t nbytes;
 	uint8_t bytes[BC_MAX_BYTES];
-	struct insn insns[BC_MAX_INSNS];
+	struct insn insns[BC_MAX_INSNS + 1]; /* + the end entry */
 };
 
 struct block_cache {
@@ -43,7 +43,7 @@ struct block_cache {
 void bc_run(struct cpu *c, struct block_cache *bc);
 
 /* After a fault or exit unwound out of bc_run(): charge the budget for the
- * instructions of the current block that completed before insn_ip. */
+ * instructions of the current block that completed before c->in.cur. */
 void bc_settle(struct cpu *c);
 
 #endif

@@ -158,15 +158,27 @@ void cpu_request_stop(struct cpu *c)
 	cpu_update_events(c);
 }
 
+/* Inside a threaded block, c->ip and insn_ip are not kept per instruction:
+ * take them from the running instruction. */
+static void sync_threaded(struct cpu *c)
+{
+	if (c->in.blk) {
+		c->in.insn_ip = c->in.cur->ip;
+		c->ip = (c->in.cur->ip + c->in.cur->len) & 0xFFFF;
+	}
+}
+
 _Noreturn void cpu_fault(struct cpu *c, uint8_t vector)
 {
 	c->in.fault_vector = vector;
+	sync_threaded(c);
 	c->in.fault_next_ip = c->ip;
 	longjmp(c->in.fault_jmp, 1);
 }
 
 _Noreturn void cpu_exit_now(struct cpu *c, enum cpu_exit reason)
 {
+	sync_threaded(c);
 	c->ip = c->in.insn_ip;
 	c->r[REG_SP].d = c->in.insn_sp;
 	c->exit.reason = reason;
@@ -260,7 +272,7 @@ static inline void execute_one(struct cpu *c)
 	c->in.insn_sp = c->r[REG_SP].d;
 	cpu_decode(c, &i);
 	c->ip = (c->ip + i.len) & 0xFFFF;
-	i.fn(c, &i);
+	i.impl(c, &i);
 	c->in.budget_left--;
 }
 

@@ -125,6 +125,7 @@ union cpu_gpr {
 
 struct cpu_trace;
 struct bc_block;
+struct insn;
 
 /*
  * The CPU state. Fields before `internal` are read and written by the caller
@@ -181,7 +182,8 @@ struct cpu {
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
-		const struct bc_block *blk; /* block running without per-insn budget */
+		const struct bc_block *blk; /* block running threaded (block_cache.c) */
+		const struct insn *cur;   /* its instruction running now */
 		uint32_t blk_ip;          /* IP at its start */
 		uint64_t unretired;       /* budget units that retired nothing */
 	} in;

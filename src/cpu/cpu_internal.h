@@ -54,6 +54,12 @@ enum { TERM_NONE = 0, TERM_IF_JUMP = 1, TERM_ALWAYS = 2 };
 struct insn;
 typedef void (*op_fn)(struct cpu *c, const struct insn *i);
 
+/* A handler and its threaded twin (see struct insn). */
+struct op_pair {
+	op_fn impl;
+	op_fn thr;
+};
+
 struct op_entry {
 	op_fn fn;
 	const char *name;            /* mnemonic for disassembly */
@@ -67,10 +73,16 @@ struct op_entry {
 enum { OPT_1 = 0, OPT_0F = 256, OPT_ALT = 512, OPT_GROUP = 1024, OPT_GROUPS = 20 };
 enum { OPT_SIZE = OPT_GROUP + OPT_GROUPS * 8, OPT_UD = OPT_ALT + 0x1FF };
 
-/* A decoded instruction. Handlers find everything here; c->ip already
- * points past the instruction when the handler runs. */
+/* A decoded instruction. Handlers find everything here.
+ * impl: the handler proper; c->ip points past the instruction when it runs.
+ * fn:   the same behaviour in threaded form, used inside a decoded block
+ *       (block_cache.c): it runs the instruction and then tail-calls the
+ *       next one's fn (insn_chain()), unless the instruction ended the
+ *       block. Hot handlers have threaded twins that do not maintain c->ip
+ *       (they never read it); the others run through thread_generic(). */
 struct insn {
 	op_fn fn;
+	op_fn impl;
 	uint32_t disp;     /* memory displacement (or moffs) */
 	uint32_t imm;      /* first immediate / relative displacement */
 	uint32_t imm2;     /* far pointer selector, ENTER level */
@@ -380,7 +392,18 @@ void cpu_flags_write(struct cpu *c, uint32_t f, unsigned sz);
 
 /* Decoder (decode.c) and tables (optable.c). */
 void cpu_decode(struct cpu *c, struct insn *i);
-op_fn cpu_specialize(struct insn *i, op_fn generic);
+/* Sets i->impl (a specialised handler if one exists) and i->fn. */
+void cpu_specialize(struct insn *i, op_fn generic);
+void thread_generic(struct cpu *c, const struct insn *i);
+
+/* Continue a decoded block with the instruction after i (a tail call). */
+static inline void insn_chain(struct cpu *c, const struct insn *i)
+{
+	const struct insn *n = i + 1;
+	c->in.cur = n;
+	c->in.insn_sp = c->r[REG_SP].d;
+	n->fn(c, n);
+}
 extern const struct op_entry op_table[OPT_SIZE];
 
 /* Trace (trace.c): print one line for the instruction about to execute. */

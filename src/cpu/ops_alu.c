@@ -162,15 +162,21 @@ static inline void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsi
 }
 
 #define ALU_VARIANT(form, op, sz) \
-	static void alu_##form##_##op##_##sz(struct cpu *c, const struct insn *i) { alu_##form(c, i, op, sz); }
+	static void alu_##form##_##op##_##sz(struct cpu *c, const struct insn *i) { alu_##form(c, i, op, sz); } \
+	static void alu_##form##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		alu_##form(c, i, op, sz); \
+		insn_chain(c, i); \
+	}
 #define ALU_VARIANTS_OP(form, op) ALU_VARIANT(form, op, 1) ALU_VARIANT(form, op, 2) ALU_VARIANT(form, op, 4)
 #define ALU_VARIANTS(form) \
 	ALU_VARIANTS_OP(form, 0) ALU_VARIANTS_OP(form, 1) ALU_VARIANTS_OP(form, 2) ALU_VARIANTS_OP(form, 3) \
 	ALU_VARIANTS_OP(form, 4) ALU_VARIANTS_OP(form, 5) ALU_VARIANTS_OP(form, 6) ALU_VARIANTS_OP(form, 7)
-#define ALU_ROW(form, op) { alu_##form##_##op##_1, alu_##form##_##op##_2, alu_##form##_##op##_4 }
+#define ALU_PAIR(form, op, sz) { alu_##form##_##op##_##sz, alu_##form##_##op##_##sz##_t }
+#define ALU_ROW(form, op) { ALU_PAIR(form, op, 1), ALU_PAIR(form, op, 2), ALU_PAIR(form, op, 4) }
 #define ALU_TABLE(form) \
 	ALU_VARIANTS(form) \
-	const op_fn alu_##form##_table[8][3] = { \
+	const struct op_pair alu_##form##_table[8][3] = { \
 		ALU_ROW(form, 0), ALU_ROW(form, 1), ALU_ROW(form, 2), ALU_ROW(form, 3), \
 		ALU_ROW(form, 4), ALU_ROW(form, 5), ALU_ROW(form, 6), ALU_ROW(form, 7), \
 	};
@@ -194,4 +200,16 @@ static void dec_r16(struct cpu *c, const struct insn *i)
 	*r = (uint16_t)inc_dec(c, *r, 2, true);
 }
 
-const op_fn alu_incdec_r16[2] = { inc_r16, dec_r16 };
+static void inc_r16_t(struct cpu *c, const struct insn *i)
+{
+	inc_r16(c, i);
+	insn_chain(c, i);
+}
+
+static void dec_r16_t(struct cpu *c, const struct insn *i)
+{
+	dec_r16(c, i);
+	insn_chain(c, i);
+}
+
+const struct op_pair alu_incdec_r16[2] = { { inc_r16, inc_r16_t }, { dec_r16, dec_r16_t } };

@@ -162,18 +162,29 @@ void op_bound(struct cpu *c, const struct insn *i)
 		cpu_fault(c, EXC_BR);
 }
 
-/* Jcc specialised per condition (used through specialize.c). */
+/* Jcc specialised per condition (used through specialize.c). The threaded
+ * twin ends the block when the jump is taken and runs on when it is not. */
 #define JCC_VARIANT(cc) \
 	static void jcc_##cc(struct cpu *c, const struct insn *i) \
 	{ \
 		if (flags_cond(c, cc)) \
 			jump_to(c, (c->ip + i->imm) & ip_mask(i)); \
+	} \
+	static void jcc_##cc##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		if (flags_cond(c, cc)) { \
+			jump_to(c, (i->ip + i->len + i->imm) & ip_mask(i)); \
+			return; \
+		} \
+		insn_chain(c, i); \
 	}
 JCC_VARIANT(0) JCC_VARIANT(1) JCC_VARIANT(2) JCC_VARIANT(3) JCC_VARIANT(4) JCC_VARIANT(5)
 JCC_VARIANT(6) JCC_VARIANT(7) JCC_VARIANT(8) JCC_VARIANT(9) JCC_VARIANT(10) JCC_VARIANT(11)
 JCC_VARIANT(12) JCC_VARIANT(13) JCC_VARIANT(14) JCC_VARIANT(15)
 
-const op_fn jcc_table[16] = {
-	jcc_0, jcc_1, jcc_2, jcc_3, jcc_4, jcc_5, jcc_6, jcc_7,
-	jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15,
+#define JCC_PAIR(cc) { jcc_##cc, jcc_##cc##_t }
+const struct op_pair jcc_table[16] = {
+	JCC_PAIR(0), JCC_PAIR(1), JCC_PAIR(2), JCC_PAIR(3), JCC_PAIR(4), JCC_PAIR(5),
+	JCC_PAIR(6), JCC_PAIR(7), JCC_PAIR(8), JCC_PAIR(9), JCC_PAIR(10), JCC_PAIR(11),
+	JCC_PAIR(12), JCC_PAIR(13), JCC_PAIR(14), JCC_PAIR(15),
 };

@@ -184,12 +184,33 @@ void op_xlat(struct cpu *c, const struct insn *i)
 	static void mov_ri_##sz(struct cpu *c, const struct insn *i) \
 	{ \
 		reg_set(c, i->op & 7, sz, i->imm); \
+	} \
+	static void mov_rr_##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		mov_rr_##sz(c, i); \
+		insn_chain(c, i); \
+	} \
+	static void mov_rm_##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		mov_rm_##sz(c, i); \
+		insn_chain(c, i); \
+	} \
+	static void mov_mr_##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		mov_mr_##sz(c, i); \
+		insn_chain(c, i); \
+	} \
+	static void mov_ri_##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		mov_ri_##sz(c, i); \
+		insn_chain(c, i); \
 	}
 MOV_VARIANTS(1)
 MOV_VARIANTS(2)
 MOV_VARIANTS(4)
 
-const op_fn mov_rr_table[3] = { mov_rr_1, mov_rr_2, mov_rr_4 };
-const op_fn mov_rm_table[3] = { mov_rm_1, mov_rm_2, mov_rm_4 };
-const op_fn mov_mr_table[3] = { mov_mr_1, mov_mr_2, mov_mr_4 };
-const op_fn mov_ri_table[3] = { mov_ri_1, mov_ri_2, mov_ri_4 };
+#define MOV_ROW(form) { { form##_1, form##_1_t }, { form##_2, form##_2_t }, { form##_4, form##_4_t } }
+const struct op_pair mov_rr_table[3] = MOV_ROW(mov_rr);
+const struct op_pair mov_rm_table[3] = MOV_ROW(mov_rm);
+const struct op_pair mov_mr_table[3] = MOV_ROW(mov_mr);
+const struct op_pair mov_ri_table[3] = MOV_ROW(mov_ri);
