@@ -63,6 +63,15 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
 	return c->in.budget_left != 0 && c->ip == next && !c->in.events;
 }
 
+/* The threaded form of a handler that neither branches nor ends a block
+ * (term == TERM_NONE): such handlers never read c->ip or insn_ip (a fault
+ * takes them from c->in.cur), so only the call remains. */
+void thread_plain(struct cpu *c, const struct insn *i)
+{
+	i->impl(c, i);
+	insn_chain(c, i);
+}
+
 /* The entry after a block's last instruction: the block fell through. */
 static void block_end(struct cpu *c, const struct insn *i)
 {

@@ -395,6 +395,7 @@ void cpu_decode(struct cpu *c, struct insn *i);
 /* Sets i->impl (a specialised handler if one exists) and i->fn. */
 void cpu_specialize(struct insn *i, op_fn generic);
 void thread_generic(struct cpu *c, const struct insn *i);
+void thread_plain(struct cpu *c, const struct insn *i);
 
 /* Continue a decoded block with the instruction after i (a tail call). */
 static inline void insn_chain(struct cpu *c, const struct insn *i)

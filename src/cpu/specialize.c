@@ -61,5 +61,5 @@ void cpu_specialize(struct insn *i, op_fn fn)
 {
 	const struct op_pair *p = pick(i, fn);
 	i->impl = p ? p->impl : fn;
-	i->fn = p ? p->thr : thread_generic;
+	i->fn = p ? p->thr : i->term == TERM_NONE ? thread_plain : thread_generic;
 }
