@@ -1,0 +1,325 @@
+#!/usr/bin/env bash
+# bench/run.sh - run the benchmark workloads on mvdm and on DOSBox 0.74
+# (dynamic and normal cores) and print a MIPS table. See bench/README.md.
+#
+# usage: bench/run.sh [options] [WORKLOAD...]
+#   -r, --runs N        runs per measurement, the best one counts (default 3)
+#   -b, --build-dir D   build directory (default build-bench at the top of the
+#                       source tree, configured with --buildtype=release)
+#   -t, --timeout S     kill a DOSBox run after S seconds (default 300)
+#   --no-dosbox         only run mvdm
+#   --no-normal         skip DOSBox's normal (interpreter) core
+#   --cpu MODEL         mvdm CPU model (default 80386)
+#   --update-smoke      run the -DSMOKE binaries under DOSBox (normal core) and
+#                       write bench/smoke-expected/NAME.txt, then stop
+#   -h, --help
+# WORKLOAD defaults to: alu alu32 string callret crc
+#
+# Environment: DOSBOX (default dosbox), DOSBOX_CYCLES (default "fixed 1000000").
+# Exit status: 0 when every run finished and DOSBox printed what mvdm printed,
+# 1 otherwise (never because of speed), 2 on bad usage.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+runs=3
+builddir="$root/build-bench"
+dosbox_timeout=300
+use_dosbox=1
+cores=(dynamic normal)
+cpu=80386
+update_smoke=0
+workloads=()
+
+die_usage() {
+	sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-r | --runs) runs=${2:?}; shift 2 ;;
+	-b | --build-dir) builddir=${2:?}; shift 2 ;;
+	-t | --timeout) dosbox_timeout=${2:?}; shift 2 ;;
+	--no-dosbox) use_dosbox=0; shift ;;
+	--no-normal) cores=(dynamic); shift ;;
+	--cpu) cpu=${2:?}; shift 2 ;;
+	--update-smoke) update_smoke=1; shift ;;
+	-h | --help) die_usage ;;
+	-*) echo "run.sh: unknown option $1" >&2; die_usage ;;
+	*) workloads+=("$1"); shift ;;
+	esac
+done
+case "$runs" in '' | *[!0-9]* | 0) echo "run.sh: bad --runs '$runs'" >&2; exit 2 ;; esac
+case "$dosbox_timeout" in '' | *[!0-9]* | 0) echo "run.sh: bad --timeout" >&2; exit 2 ;; esac
+[ ${#workloads[@]} -gt 0 ] || workloads=(alu alu32 string callret crc)
+for w in "${workloads[@]}"; do
+	[ -f "$here/$w.asm" ] || { echo "run.sh: no workload $w (bench/$w.asm)" >&2; exit 2; }
+	# DOSBox needs 8.3 names.
+	[ ${#w} -le 8 ] || { echo "run.sh: workload name $w is longer than 8 characters" >&2; exit 2; }
+done
+
+status=0
+log() { printf '%s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- build
+if [ ! -f "$builddir/build.ninja" ]; then
+	log "== meson setup $builddir --buildtype=release"
+	meson setup "$builddir" "$root" --buildtype=release >&2
+fi
+targets=(bench/mvdm-bench)
+for w in "${workloads[@]}"; do
+	if [ $update_smoke -eq 1 ]; then targets+=("bench/$w.smoke.com"); else targets+=("bench/$w.com"); fi
+done
+log "== ninja -C $builddir ${targets[*]}"
+ninja -C "$builddir" "${targets[@]}" >&2
+bench_bin="$builddir/bench/mvdm-bench"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/mvdm-bench.XXXXXX")
+dosbox_pid=
+# shellcheck disable=SC2317 # invoked by trap
+cleanup() {
+	if [ -n "$dosbox_pid" ]; then kill -- "$dosbox_pid" 2>/dev/null || true; fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+declare -A insns mvdm_s mvdm_mips dyn_s normal_s dyn_mips normal_mips check
+
+# ---------------------------------------------------------------- DOSBox
+DOSBOX=${DOSBOX:-dosbox}
+DOSBOX_CYCLES=${DOSBOX_CYCLES:-fixed 1000000}
+
+now_ns() { date +%s%N; }
+
+# dosbox_conf CORE PROG: write $tmp/dosbox.conf running PROG.COM > OUT.TXT.
+dosbox_conf() {
+	cat >"$tmp/dosbox.conf" <<EOF
+[sdl]
+fullscreen=false
+fulldouble=false
+output=surface
+autolock=false
+usescancodes=false
+waitonerror=false
+priority=normal,normal
+
+[dosbox]
+machine=svga_s3
+memsize=16
+
+[render]
+frameskip=0
+aspect=false
+scaler=none
+
+[cpu]
+core=$1
+cputype=auto
+cycles=$DOSBOX_CYCLES
+
+[mixer]
+nosound=true
+
+[midi]
+mpu401=none
+mididevice=none
+
+[sblaster]
+sbtype=none
+
+[gus]
+gus=false
+
+[speaker]
+pcspeaker=false
+tandy=off
+disney=false
+
+[joystick]
+joysticktype=none
+
+[serial]
+serial1=disabled
+serial2=disabled
+serial3=disabled
+serial4=disabled
+
+[dos]
+xms=false
+ems=false
+umb=false
+
+[ipx]
+ipx=false
+
+[autoexec]
+mount c "$tmp/dos"
+c:
+$2.COM > OUT.TXT
+exit
+EOF
+}
+
+# dosbox_run CORE PROG: run it once; sets $elapsed_ns, returns 1 on failure.
+dosbox_run() {
+	local core=$1 prog=$2 t0 t1 rc
+	dosbox_conf "$core" "$prog"
+	rm -f "$tmp/dos/OUT.TXT"
+	t0=$(now_ns)
+	HOME="$tmp/home" SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
+		timeout -k 5 "$dosbox_timeout" "$DOSBOX" -conf "$tmp/dosbox.conf" -exit \
+		</dev/null >"$tmp/dosbox.log" 2>&1 &
+	dosbox_pid=$!
+	set +e
+	wait "$dosbox_pid"
+	rc=$?
+	set -e
+	dosbox_pid=
+	t1=$(now_ns)
+	elapsed_ns=$((t1 - t0))
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		log "   dosbox $core $prog: killed after the ${dosbox_timeout}s timeout"
+		return 1
+	fi
+	if [ $rc -ne 0 ]; then
+		log "   dosbox $core $prog: exit status $rc; log:"
+		tail -5 "$tmp/dosbox.log" >&2
+		return 1
+	fi
+	if [ ! -f "$tmp/dos/OUT.TXT" ]; then
+		log "   dosbox $core $prog: no OUT.TXT, the program did not run; log:"
+		tail -5 "$tmp/dosbox.log" >&2
+		return 1
+	fi
+	return 0
+}
+
+# fdiv A B: A / B with awk, empty if not computable.
+fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && b + 0 > 0) printf "%.6f", a / b }'; }
+
+if [ $use_dosbox -eq 1 ] && ! command -v "$DOSBOX" >/dev/null 2>&1; then
+	if [ "$DOSBOX" = dosbox ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+		log "== dosbox missing: apt-get install -y dosbox"
+		apt-get install -y dosbox >&2 || true
+	fi
+	if ! command -v "$DOSBOX" >/dev/null 2>&1; then
+		log "== $DOSBOX not found: DOSBox columns are n/a"
+		use_dosbox=0
+	fi
+fi
+
+if [ $update_smoke -eq 1 ]; then
+	[ $use_dosbox -eq 1 ] || { echo "run.sh: --update-smoke needs DOSBox" >&2; exit 1; }
+	mkdir -p "$tmp/dos" "$tmp/home"
+	for w in "${workloads[@]}"; do
+		cp "$builddir/bench/$w.smoke.com" "$tmp/dos/SMOKE.COM"
+		dosbox_run normal SMOKE || exit 1
+		tr -d '\r' <"$tmp/dos/OUT.TXT" >"$here/smoke-expected/$w.txt"
+		log "   bench/smoke-expected/$w.txt: $(cat "$here/smoke-expected/$w.txt")"
+	done
+	exit 0
+fi
+
+# ---------------------------------------------------------------- mvdm
+mkdir -p "$tmp/mvdm"
+coms=()
+for w in "${workloads[@]}"; do coms+=("$builddir/bench/$w.com"); done
+log "== mvdm: $bench_bin --cpu $cpu --repeat $runs --tsv ${coms[*]}"
+set +e
+"$bench_bin" --cpu "$cpu" --repeat "$runs" --tsv --out-dir "$tmp/mvdm" "${coms[@]}" >"$tmp/mvdm.tsv"
+rc=$?
+set -e
+[ $rc -eq 0 ] || status=1
+while IFS=$'\t' read -r name n secs mips out; do
+	insns[$name]=$n
+	if [ "$n" = FAIL ]; then log "   $name: FAILED"; continue; fi
+	mvdm_s[$name]=$secs
+	mvdm_mips[$name]=$mips
+	log "   $name: $n instructions, $secs s, $mips MIPS: $out"
+done <"$tmp/mvdm.tsv"
+
+if [ $use_dosbox -eq 1 ]; then
+	mkdir -p "$tmp/dos" "$tmp/home"
+	# The baseline: a program that exits at once (MOV AX,4C00h; INT 21h).
+	printf '\270\000\114\315\041' >"$tmp/dos/NOP.COM"
+	for w in "${workloads[@]}"; do
+		cp "$builddir/bench/$w.com" "$tmp/dos/${w^^}.COM"
+	done
+	log "== $(SDL_VIDEODRIVER=dummy HOME="$tmp/home" "$DOSBOX" -version 2>/dev/null | grep -m1 -i version || echo "$DOSBOX"), cycles=$DOSBOX_CYCLES, best of $runs"
+	# The speed cap in million cycles per second, for "fixed N".
+	cap=$(printf '%s\n' "$DOSBOX_CYCLES" | awk '$1 == "fixed" && $2 ~ /^[0-9]+$/ { printf "%d", $2 / 1000 }')
+	for core in "${cores[@]}"; do
+		declare -A best=()
+		# Interleave the programs so that slow drifts in machine load hit all alike.
+		for ((r = 1; r <= runs; r++)); do
+			for prog in NOP "${workloads[@]}"; do
+				P=${prog^^}
+				if ! dosbox_run "$core" "$P"; then
+					status=1
+					continue
+				fi
+				if [ "$prog" != NOP ]; then
+					if cmp -s "$tmp/dos/OUT.TXT" "$tmp/mvdm/$prog.out"; then
+						[ "${check[$prog]:-}" = MISMATCH ] || check[$prog]=ok
+					else
+						check[$prog]=MISMATCH
+						status=1
+						log "   MISMATCH: $prog under dosbox $core printed: $(tr -d '\r' <"$tmp/dos/OUT.TXT")"
+						log "             mvdm printed:                 $(tr -d '\r' <"$tmp/mvdm/$prog.out" 2>/dev/null || echo '(nothing)')"
+					fi
+				fi
+				if [ -z "${best[$prog]:-}" ] || [ "$elapsed_ns" -lt "${best[$prog]}" ]; then
+					best[$prog]=$elapsed_ns
+				fi
+				log "   dosbox $core run $r $P: $(awk -v n="$elapsed_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s"
+			done
+		done
+		base=${best[NOP]:-}
+		if [ -n "$base" ]; then
+			log "   dosbox $core startup+shutdown (NOP.COM, best): $(awk -v n="$base" 'BEGIN { printf "%.3f", n / 1e9 }') s"
+		else
+			log "   dosbox $core: NOP.COM never ran, no DOSBox figures"
+		fi
+		for w in "${workloads[@]}"; do
+			if [ -z "$base" ] || [ -z "${best[$w]:-}" ]; then continue; fi
+			net=$(awk -v a="${best[$w]}" -v b="$base" 'BEGIN { d = (a - b) / 1e9; if (d > 0) printf "%.6f", d }')
+			[ -n "$net" ] || { log "   dosbox $core $w: not slower than NOP.COM, no figure"; continue; }
+			mips=$(awk -v n="${insns[$w]:-}" -v s="$net" 'BEGIN { if (n ~ /^[0-9]+$/) printf "%.2f", n / s / 1e6 }')
+			if [ "$core" = dynamic ]; then dyn_s[$w]=$net; dyn_mips[$w]=$mips; else normal_s[$w]=$net; normal_mips[$w]=$mips; fi
+			# DOSBox runs about one cycle per instruction (one per iteration of a REP
+			# string instruction): near cycles/1000 MIPS it is throttled, not flat out.
+			if [ -n "$cap" ] && [ -n "$mips" ] && awk -v m="$mips" -v c="$cap" 'BEGIN { exit !(m > 0.85 * c) }'; then
+				log "   WARNING: dosbox $core $w ran at $mips MIPS, close to the ${cap} M cycles/s that cycles=$DOSBOX_CYCLES allows: raise DOSBOX_CYCLES"
+			fi
+		done
+		unset best
+	done
+fi
+
+# ---------------------------------------------------------------- table
+fmt() { if [ -n "${1:-}" ]; then printf '%s' "$1"; else printf 'n/a'; fi; }
+ratio() { local r; r=$(fdiv "${1:-}" "${2:-}"); if [ -n "$r" ]; then awk -v r="$r" 'BEGIN { printf "%.2f", r }'; else printf 'n/a'; fi; }
+secs() { if [ -n "${1:-}" ]; then awk -v s="$1" 'BEGIN { printf "%.3f", s }'; else printf 'n/a'; fi; }
+
+echo
+echo "mvdm: $cpu, $(basename "$builddir") ($(grep -m1 -o "buildtype=[a-z]*" "$builddir/meson-logs/meson-log.txt" 2>/dev/null || echo "buildtype ?")); DOSBox: cycles=$DOSBOX_CYCLES; best of $runs; DOSBox seconds are net of NOP.COM"
+printf '%-8s %12s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' \
+	workload instructions mvdm_s mvdm dyn_s dynamic norm_s normal mvdm/dyn mvdm/norm output
+printf '%-8s %12s %8s %8s %8s %8s %8s %8s\n' '' '' '' MIPS '' MIPS '' MIPS
+for w in "${workloads[@]}"; do
+	c=${check[$w]:-}
+	if [ -z "$c" ]; then
+		if [ $use_dosbox -eq 1 ]; then c="no DOSBox output"; else c=-; fi
+	fi
+	[ -n "${insns[$w]:-}" ] && [ "${insns[$w]}" != FAIL ] || c="mvdm FAILED"
+	printf '%-8s %12s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' "$w" \
+		"$(fmt "${insns[$w]:-}")" "$(secs "${mvdm_s[$w]:-}")" "$(fmt "${mvdm_mips[$w]:-}")" \
+		"$(secs "${dyn_s[$w]:-}")" "$(fmt "${dyn_mips[$w]:-}")" \
+		"$(secs "${normal_s[$w]:-}")" "$(fmt "${normal_mips[$w]:-}")" \
+		"$(ratio "${mvdm_mips[$w]:-}" "${dyn_mips[$w]:-}")" \
+		"$(ratio "${mvdm_mips[$w]:-}" "${normal_mips[$w]:-}")" "$c"
+done
+exit $status
