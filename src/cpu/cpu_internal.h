@@ -110,11 +110,11 @@ static inline uint16_t *reg16(struct cpu *c, unsigned r) { return &c->r[r].w[0];
 static inline uint32_t *reg32(struct cpu *c, unsigned r) { return &c->r[r].d; }
 
 /* Read/write a general register of size sz (1, 2, 4); r in ModR/M encoding. */
-static inline uint32_t reg_get(struct cpu *c, unsigned r, unsigned sz)
+static inline __attribute__((always_inline)) uint32_t reg_get(struct cpu *c, unsigned r, unsigned sz)
 {
 	return sz == 1 ? *reg8(c, r) : sz == 2 ? *reg16(c, r) : *reg32(c, r);
 }
-static inline void reg_set(struct cpu *c, unsigned r, unsigned sz, uint32_t v)
+static inline __attribute__((always_inline)) void reg_set(struct cpu *c, unsigned r, unsigned sz, uint32_t v)
 {
 	if (sz == 1)
 		*reg8(c, r) = (uint8_t)v;
@@ -205,21 +205,21 @@ _Noreturn void mem_limit_fault(struct cpu *c, unsigned seg);
 uint32_t mem_read_wrap(struct cpu *c, unsigned seg, uint32_t off, unsigned n);
 void mem_write_wrap(struct cpu *c, unsigned seg, uint32_t off, unsigned n, uint32_t v);
 
-static inline uint8_t mem_read8(struct cpu *c, unsigned seg, uint32_t off)
+static inline __attribute__((always_inline)) uint8_t mem_read8(struct cpu *c, unsigned seg, uint32_t off)
 {
 	if (unlikely(off > 0xFFFF))
 		mem_limit_fault(c, seg);
 	return lin_read8(c, c->seg_base[seg] + off);
 }
 
-static inline void mem_write8(struct cpu *c, unsigned seg, uint32_t off, uint8_t v)
+static inline __attribute__((always_inline)) void mem_write8(struct cpu *c, unsigned seg, uint32_t off, uint8_t v)
 {
 	if (unlikely(off > 0xFFFF))
 		mem_limit_fault(c, seg);
 	lin_write8(c, c->seg_base[seg] + off, v);
 }
 
-static inline uint16_t mem_read16(struct cpu *c, unsigned seg, uint32_t off)
+static inline __attribute__((always_inline)) uint16_t mem_read16(struct cpu *c, unsigned seg, uint32_t off)
 {
 	if (unlikely(off > 0xFFFE))
 		return (uint16_t)mem_read_wrap(c, seg, off, 2);
@@ -233,7 +233,7 @@ static inline uint16_t mem_read16(struct cpu *c, unsigned seg, uint32_t off)
 	return (uint16_t)(lin_read8(c, lin) | (lin_read8(c, lin + 1) << 8));
 }
 
-static inline void mem_write16(struct cpu *c, unsigned seg, uint32_t off, uint16_t v)
+static inline __attribute__((always_inline)) void mem_write16(struct cpu *c, unsigned seg, uint32_t off, uint16_t v)
 {
 	if (unlikely(off > 0xFFFE)) {
 		mem_write_wrap(c, seg, off, 2, v);
@@ -249,7 +249,7 @@ static inline void mem_write16(struct cpu *c, unsigned seg, uint32_t off, uint16
 	lin_write8(c, lin + 1, (uint8_t)(v >> 8));
 }
 
-static inline uint32_t mem_read32(struct cpu *c, unsigned seg, uint32_t off)
+static inline __attribute__((always_inline)) uint32_t mem_read32(struct cpu *c, unsigned seg, uint32_t off)
 {
 	if (unlikely(off > 0xFFFC))
 		return mem_read_wrap(c, seg, off, 4);
@@ -266,7 +266,7 @@ static inline uint32_t mem_read32(struct cpu *c, unsigned seg, uint32_t off)
 	return v;
 }
 
-static inline void mem_write32(struct cpu *c, unsigned seg, uint32_t off, uint32_t v)
+static inline __attribute__((always_inline)) void mem_write32(struct cpu *c, unsigned seg, uint32_t off, uint32_t v)
 {
 	if (unlikely(off > 0xFFFC)) {
 		mem_write_wrap(c, seg, off, 4, v);
@@ -282,12 +282,12 @@ static inline void mem_write32(struct cpu *c, unsigned seg, uint32_t off, uint32
 		lin_write8(c, lin + k, (uint8_t)(v >> (8 * k)));
 }
 
-static inline uint32_t mem_read(struct cpu *c, unsigned seg, uint32_t off, unsigned sz)
+static inline __attribute__((always_inline)) uint32_t mem_read(struct cpu *c, unsigned seg, uint32_t off, unsigned sz)
 {
 	return sz == 1 ? mem_read8(c, seg, off) : sz == 2 ? mem_read16(c, seg, off) : mem_read32(c, seg, off);
 }
 
-static inline void mem_write(struct cpu *c, unsigned seg, uint32_t off, unsigned sz, uint32_t v)
+static inline __attribute__((always_inline)) void mem_write(struct cpu *c, unsigned seg, uint32_t off, unsigned sz, uint32_t v)
 {
 	if (sz == 1)
 		mem_write8(c, seg, off, (uint8_t)v);
@@ -307,14 +307,14 @@ static inline uint32_t insn_ea(const struct cpu *c, const struct insn *i)
 }
 
 /* r/m operand of size sz. */
-static inline uint32_t rm_read(struct cpu *c, const struct insn *i, unsigned sz)
+static inline __attribute__((always_inline)) uint32_t rm_read(struct cpu *c, const struct insn *i, unsigned sz)
 {
 	if (i->mod == 3)
 		return reg_get(c, i->rm, sz);
 	return mem_read(c, i->seg, insn_ea(c, i), sz);
 }
 
-static inline void rm_write(struct cpu *c, const struct insn *i, unsigned sz, uint32_t v)
+static inline __attribute__((always_inline)) void rm_write(struct cpu *c, const struct insn *i, unsigned sz, uint32_t v)
 {
 	if (i->mod == 3)
 		reg_set(c, i->rm, sz, v);
@@ -393,7 +393,7 @@ void cpu_flags_write(struct cpu *c, uint32_t f, unsigned sz);
 /* Decoder (decode.c) and tables (optable.c). */
 void cpu_decode(struct cpu *c, struct insn *i);
 /* Sets i->impl (a specialised handler if one exists) and i->fn. */
-void cpu_specialize(struct insn *i, op_fn generic);
+void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 

@@ -189,5 +189,5 @@ void cpu_decode(struct cpu *c, struct insn *i)
 	i->ip = (uint16_t)c->ip;
 	i->term = (form & F_ENDS) || ((form & F_STRING) && i->rep) ? TERM_ALWAYS :
 		  (form & F_BRANCH) ? TERM_IF_JUMP : TERM_NONE;
-	cpu_specialize(i, e->fn);
+	cpu_specialize(c, i, e->fn);
 }

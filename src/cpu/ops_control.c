@@ -188,3 +188,39 @@ const struct op_pair jcc_table[16] = {
 	JCC_PAIR(6), JCC_PAIR(7), JCC_PAIR(8), JCC_PAIR(9), JCC_PAIR(10), JCC_PAIR(11),
 	JCC_PAIR(12), JCC_PAIR(13), JCC_PAIR(14), JCC_PAIR(15),
 };
+
+/* Near CALL, RET and LOOP with 16-bit operand and address size, threaded:
+ * they end the block themselves (specialize.c). */
+static void call_rel16_t(struct cpu *c, const struct insn *i)
+{
+	uint16_t next = (uint16_t)(i->ip + i->len);
+	push16(c, next);
+	c->ip = (uint16_t)(next + i->imm);
+}
+
+static void ret16_t(struct cpu *c, const struct insn *i)
+{
+	uint16_t ip = pop16(c);
+	*reg16(c, REG_SP) = (uint16_t)(*reg16(c, REG_SP) + i->imm);
+	c->ip = ip;
+}
+
+static void loop16_t(struct cpu *c, const struct insn *i)
+{
+	uint16_t cx = (uint16_t)(*reg16(c, REG_CX) - 1);
+	*reg16(c, REG_CX) = cx;
+	bool go = cx != 0;
+	if (i->op == 0xE0)
+		go = go && !flag_zf(c);
+	else if (i->op == 0xE1)
+		go = go && flag_zf(c);
+	if (go) {
+		c->ip = (uint16_t)(i->ip + i->len + i->imm);
+		return;
+	}
+	insn_chain(c, i);
+}
+
+const struct op_pair call_rel16_pair = { op_call_rel, call_rel16_t };
+const struct op_pair ret16_pair = { op_ret, ret16_t };
+const struct op_pair loop16_pair = { op_loop, loop16_t };

@@ -23,7 +23,7 @@ static uint32_t shift_count(struct cpu *c, const struct insn *i)
 	return c->model >= CPU_80186 ? n & 0x1F : n;
 }
 
-static uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, unsigned sz)
+static inline __attribute__((always_inline)) uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, unsigned sz)
 {
 	const unsigned bits = sz * 8;
 	const uint32_t m = size_mask(sz), msb = 1u << (bits - 1);
@@ -146,3 +146,37 @@ void op_shxd(struct cpu *c, const struct insn *i)
 	flags_result(c, (uint32_t)r, bits, (cf ? FLAG_CF : 0) | (of ? FLAG_OF : 0));
 	rm_write(c, i, sz, (uint32_t)r);
 }
+
+/* Register forms specialised per count source (1, CL, imm8), operation and
+ * size, with threaded twins (used through specialize.c). */
+static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const struct insn *i,
+							     unsigned src, unsigned op, unsigned sz)
+{
+	uint32_t n = src == 0 ? 1 : src == 1 ? *reg8(c, 1) : i->imm & 0xFF;
+	if (c->model >= CPU_80186)
+		n &= 0x1F;
+	if (n == 0)
+		return;
+	reg_set(c, i->rm, sz, shift_op(c, op, reg_get(c, i->rm, sz), n, sz));
+}
+
+#define SHIFT_VARIANT(src, op, sz) \
+	static void shift_##src##_##op##_##sz(struct cpu *c, const struct insn *i) { shift_reg(c, i, src, op, sz); } \
+	static void shift_##src##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		shift_reg(c, i, src, op, sz); \
+		insn_chain(c, i); \
+	}
+#define SHIFT_OP(src, op) SHIFT_VARIANT(src, op, 1) SHIFT_VARIANT(src, op, 2) SHIFT_VARIANT(src, op, 4)
+#define SHIFT_SRC(src) \
+	SHIFT_OP(src, 0) SHIFT_OP(src, 1) SHIFT_OP(src, 2) SHIFT_OP(src, 3) \
+	SHIFT_OP(src, 4) SHIFT_OP(src, 5) SHIFT_OP(src, 6) SHIFT_OP(src, 7)
+SHIFT_SRC(0)
+SHIFT_SRC(1)
+SHIFT_SRC(2)
+
+#define SHIFT_PAIR(src, op, sz) { shift_##src##_##op##_##sz, shift_##src##_##op##_##sz##_t }
+#define SHIFT_ROW(src, op) { SHIFT_PAIR(src, op, 1), SHIFT_PAIR(src, op, 2), SHIFT_PAIR(src, op, 4) }
+#define SHIFT_BLOCK(src) { SHIFT_ROW(src, 0), SHIFT_ROW(src, 1), SHIFT_ROW(src, 2), SHIFT_ROW(src, 3), \
+			   SHIFT_ROW(src, 4), SHIFT_ROW(src, 5), SHIFT_ROW(src, 6), SHIFT_ROW(src, 7) }
+const struct op_pair shift_table[3][8][3] = { SHIFT_BLOCK(0), SHIFT_BLOCK(1), SHIFT_BLOCK(2) };

@@ -121,3 +121,31 @@ void op_leave(struct cpu *c, const struct insn *i)
 	*reg16(c, REG_SP) = *reg16(c, REG_BP);
 	reg_set(c, REG_BP, i->wsz, pop_sz(c, i->wsz));
 }
+
+/* PUSH/POP of a general register specialised per size, with threaded
+ * twins (specialize.c uses them except for the 8086/186 PUSH SP). */
+#define STACK_VARIANTS(sz) \
+	static void push_r##sz(struct cpu *c, const struct insn *i) \
+	{ \
+		push_sz(c, sz / 8, reg_get(c, i->op & 7, sz / 8)); \
+	} \
+	static void pop_r##sz(struct cpu *c, const struct insn *i) \
+	{ \
+		uint32_t v = pop_sz(c, sz / 8); \
+		reg_set(c, i->op & 7, sz / 8, v); \
+	} \
+	static void push_r##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		push_r##sz(c, i); \
+		insn_chain(c, i); \
+	} \
+	static void pop_r##sz##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		pop_r##sz(c, i); \
+		insn_chain(c, i); \
+	}
+STACK_VARIANTS(16)
+STACK_VARIANTS(32)
+
+const struct op_pair push_reg_table[2] = { { push_r16, push_r16_t }, { push_r32, push_r32_t } };
+const struct op_pair pop_reg_table[2] = { { pop_r16, pop_r16_t }, { pop_r32, pop_r32_t } };

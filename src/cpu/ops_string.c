@@ -12,6 +12,11 @@
 
 enum { REP_CHUNK = 4096 };
 
+static inline uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
 uint32_t io_in(struct cpu *c, uint16_t port, unsigned sz, bool string);
 void io_out(struct cpu *c, uint16_t port, unsigned sz, uint32_t v, bool string);
 
@@ -52,7 +57,7 @@ static inline uint32_t idx_checked(struct cpu *c, unsigned r, const struct insn 
 
 /* One iteration of the string instruction; returns false when a REPE/REPNE
  * comparison ends the repetition. */
-static bool string_step(struct cpu *c, const struct insn *i, unsigned kind)
+static inline __attribute__((always_inline)) bool string_step(struct cpu *c, const struct insn *i, unsigned kind)
 {
 	const unsigned sz = i->osz;
 	switch (kind) {
@@ -97,23 +102,136 @@ static bool string_step(struct cpu *c, const struct insn *i, unsigned kind)
 	}
 }
 
-static void string_op(struct cpu *c, const struct insn *i, unsigned kind)
+/* ---- fast paths for repeated MOVS/STOS/SCAS/CMPS ----
+ * They handle the iterations whose elements all sit in one mapped page and
+ * do not reach the end of the segment (16-bit addressing only); everything
+ * else (page or segment boundaries, MMIO, faults) goes element by element
+ * through string_step(). The results are those of element-by-element
+ * execution, overlapping MOVS included. */
+
+/* How many elements, at most max, starting at seg:off and stepping by
+ * `step` bytes (negative: down) stay inside the segment and one page.
+ * Sets *p to the host address of the first one. 0 if not possible. */
+static uint32_t span(struct cpu *c, unsigned seg, uint32_t off, int step, uint32_t max, bool write,
+		     uint8_t **p)
+{
+	const uint32_t sz = (uint32_t)(step < 0 ? -step : step);
+	uint32_t lin = c->seg_base[seg] + off;
+	uint32_t in_page = (lin & c->in.a20_mask) & (CPU_PAGE_SIZE - 1);
+	if (off > 0x10000 - sz || in_page > CPU_PAGE_SIZE - sz)
+		return 0;
+	*p = write ? lin_wptr(c, lin, sz) : lin_ptr(c, lin, sz, false);
+	if (!*p)
+		return 0;
+	uint32_t n = step > 0 ? min_u32((0x10000 - off) / sz, (CPU_PAGE_SIZE - in_page) / sz)
+			      : min_u32(off / sz + 1, in_page / sz + 1);
+	return min_u32(n, max);
+}
+
+static inline void idx_add(struct cpu *c, unsigned r, int32_t delta)
+{
+	*reg16(c, r) = (uint16_t)(*reg16(c, r) + delta);
+}
+
+/* Returns the number of iterations done (0: take the slow path once). */
+static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, uint32_t n)
+{
+	const unsigned sz = i->osz;
+	const int step = (c->in.flags & FLAG_DF) ? -(int)sz : (int)sz;
+	uint8_t *src = NULL, *dst = NULL;
+	uint32_t k;
+	switch (kind) {
+	case 0: /* MOVS */
+		n = span(c, i->seg, *reg16(c, REG_SI), step, n, false, &src);
+		n = n ? span(c, SEG_ES, *reg16(c, REG_DI), step, n, true, &dst) : 0;
+		for (k = 0; k < n; k++) {
+			uint8_t tmp[4];
+			memcpy(tmp, src + (ptrdiff_t)k * step, sz);
+			memcpy(dst + (ptrdiff_t)k * step, tmp, sz);
+		}
+		idx_add(c, REG_SI, (int32_t)n * step);
+		idx_add(c, REG_DI, (int32_t)n * step);
+		return n;
+	case 2: { /* STOS */
+		n = span(c, SEG_ES, *reg16(c, REG_DI), step, n, true, &dst);
+		uint32_t v = reg_get(c, REG_AX, sz);
+		if (sz == 1 && n) {
+			memset(step > 0 ? dst : dst - (n - 1), (int)v, n);
+		} else {
+			for (k = 0; k < n; k++)
+				memcpy(dst + (ptrdiff_t)k * step, &v, sz);
+		}
+		idx_add(c, REG_DI, (int32_t)n * step);
+		return n;
+	}
+	case 4: { /* SCAS: stop after the element that ends the repetition */
+		n = span(c, SEG_ES, *reg16(c, REG_DI), step, n, false, &dst);
+		uint32_t acc = reg_get(c, REG_AX, sz), v = 0;
+		bool want_equal = i->rep == 0xF3;
+		for (k = 0; k < n;) {
+			v = 0;
+			memcpy(&v, dst + (ptrdiff_t)k * step, sz);
+			k++;
+			if ((v == acc) != want_equal)
+				break;
+		}
+		if (k)
+			alu_op(c, ALU_CMP, acc, v, sz);
+		idx_add(c, REG_DI, (int32_t)k * step);
+		return k;
+	}
+	default: { /* CMPS (the 286 order of access does not matter here: no fault) */
+		n = span(c, i->seg, *reg16(c, REG_SI), step, n, false, &src);
+		n = n ? span(c, SEG_ES, *reg16(c, REG_DI), step, n, false, &dst) : 0;
+		uint32_t a = 0, b = 0;
+		bool want_equal = i->rep == 0xF3;
+		for (k = 0; k < n;) {
+			a = 0;
+			b = 0;
+			memcpy(&a, src + (ptrdiff_t)k * step, sz);
+			memcpy(&b, dst + (ptrdiff_t)k * step, sz);
+			k++;
+			if ((a == b) != want_equal)
+				break;
+		}
+		if (k)
+			alu_op(c, ALU_CMP, a, b, sz);
+		idx_add(c, REG_SI, (int32_t)k * step);
+		idx_add(c, REG_DI, (int32_t)k * step);
+		return k;
+	}
+	}
+}
+
+static inline __attribute__((always_inline)) void string_op(struct cpu *c, const struct insn *i, unsigned kind)
 {
 	if (!i->rep) {
 		string_step(c, i, kind);
 		return;
 	}
+	const bool fast = i->asz == 2 && (kind == 0 || kind == 1 || kind == 2 || kind == 4);
 	uint32_t n = reg_get(c, REG_CX, i->asz);
-	for (unsigned chunk = REP_CHUNK; n != 0; chunk--) {
-		if (chunk == 0 || (c->in.events & 1)) {
+	uint32_t budget = REP_CHUNK;
+	while (n != 0) {
+		if (budget == 0 || (c->in.events & 1)) {
 			/* Not finished: run the instruction again later; this
 			 * budget unit retired nothing. */
 			c->ip = c->in.insn_ip;
 			c->in.unretired++;
 			return;
 		}
+		uint32_t done = fast ? string_fast(c, i, kind, min_u32(n, budget)) : 0;
+		if (done) {
+			n -= done;
+			budget -= done;
+			reg_set(c, REG_CX, i->asz, n);
+			if ((kind == 1 || kind == 4) && flag_zf(c) != (i->rep == 0xF3))
+				return;
+			continue;
+		}
 		bool go_on = string_step(c, i, kind);
 		n--;
+		budget--;
 		reg_set(c, REG_CX, i->asz, n);
 		if (!go_on)
 			return;

@@ -12,6 +12,9 @@ extern const struct op_pair alu_mr_table[8][3], alu_rm_table[8][3], alu_mi_table
 extern const struct op_pair alu_incdec_r16[2];
 extern const struct op_pair jcc_table[16];
 extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3];
+extern const struct op_pair shift_table[3][8][3];
+extern const struct op_pair push_reg_table[2], pop_reg_table[2];
+extern const struct op_pair call_rel16_pair, ret16_pair, loop16_pair;
 
 void op_alu_rm_r(struct cpu *c, const struct insn *i);
 void op_alu_r_rm(struct cpu *c, const struct insn *i);
@@ -23,13 +26,19 @@ void op_jcc(struct cpu *c, const struct insn *i);
 void op_mov_rm_r(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
 void op_mov_reg_imm(struct cpu *c, const struct insn *i);
+void op_shift(struct cpu *c, const struct insn *i);
+void op_push_reg(struct cpu *c, const struct insn *i);
+void op_pop_reg(struct cpu *c, const struct insn *i);
+void op_call_rel(struct cpu *c, const struct insn *i);
+void op_ret(struct cpu *c, const struct insn *i);
+void op_loop(struct cpu *c, const struct insn *i);
 
 static inline unsigned size_index(unsigned sz)
 {
 	return sz == 1 ? 0 : sz == 2 ? 1 : 2;
 }
 
-static const struct op_pair *pick(struct insn *i, op_fn fn)
+static const struct op_pair *pick(const struct cpu *c, struct insn *i, op_fn fn)
 {
 	const unsigned s = size_index(i->osz);
 	const bool reg = i->mod == 3;
@@ -54,12 +63,26 @@ static const struct op_pair *pick(struct insn *i, op_fn fn)
 		return &mov_rm_table[s];
 	if (fn == op_mov_reg_imm)
 		return &mov_ri_table[s];
+	if (fn == op_shift && reg) {
+		unsigned src = (i->op == 0xD0 || i->op == 0xD1) ? 0 : (i->op == 0xD2 || i->op == 0xD3) ? 1 : 2;
+		return &shift_table[src][i->reg][s];
+	}
+	if (fn == op_push_reg && ((i->op & 7) != REG_SP || c->model >= CPU_80286))
+		return &push_reg_table[i->wsz == 4];
+	if (fn == op_pop_reg)
+		return &pop_reg_table[i->wsz == 4];
+	if (i->wsz == 2 && fn == op_call_rel)
+		return &call_rel16_pair;
+	if (i->wsz == 2 && fn == op_ret)
+		return &ret16_pair;
+	if (i->asz == 2 && i->wsz == 2 && fn == op_loop)
+		return &loop16_pair;
 	return NULL;
 }
 
-void cpu_specialize(struct insn *i, op_fn fn)
+void cpu_specialize(const struct cpu *c, struct insn *i, op_fn fn)
 {
-	const struct op_pair *p = pick(i, fn);
+	const struct op_pair *p = pick(c, i, fn);
 	i->impl = p ? p->impl : fn;
 	i->fn = p ? p->thr : i->term == TERM_NONE ? thread_plain : thread_generic;
 }
