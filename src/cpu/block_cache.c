@@ -1,4 +1,5 @@
 /* block_cache.c - recording and replaying decoded blocks (block_cache.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/block_cache.h"
@@ -31,23 +32,25 @@ static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 	return load64(a + n - 8) == load64(b + n - 8);
 }
 
-static inline uint32_t page_gen(const struct cpu *c, uint32_t lin)
+static inline unsigned page_of(const struct cpu *c, uint32_t lin)
 {
-	return c->in.page_gen[((lin & c->in.a20_mask) >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1)];
+	return ((lin & c->in.a20_mask) >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1);
 }
 
+/* Empty slots have lin = BC_EMPTY, which no CS:IP produces with IP <= FFFFh
+ * paired with the stored IP (see bc_alloc). Changes of the memory map or
+ * A20 bump every page generation (cpu_invalidate_code()). */
 static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	if (b->lin != lin || b->ip != c->ip || b->ninsns == 0)
+	if (b->lin != lin || b->ip != c->ip)
 		return false;
-	uint32_t gen = page_gen(c, lin);
-	if (likely(b->gen == gen && b->epoch == c->in.map_epoch))
+	if (likely(c->in.page_gen[b->page] == b->gen))
 		return true;
 	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
 	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
 		return false;
-	b->gen = gen;
-	b->epoch = c->in.map_epoch;
+	b->page = (uint16_t)page_of(c, lin);
+	b->gen = c->in.page_gen[b->page];
 	return true;
 }
 
@@ -80,12 +83,12 @@ static void block_end(struct cpu *c, const struct insn *i)
 
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	b->lin = lin;
+	b->lin = BC_EMPTY; /* until it holds an instruction */
 	b->ip = (uint16_t)c->ip;
 	b->ninsns = 0;
 	b->nbytes = 0;
-	b->gen = page_gen(c, lin);
-	b->epoch = c->in.map_epoch;
+	b->page = (uint16_t)page_of(c, lin);
+	b->gen = c->in.page_gen[b->page];
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		struct insn d;
@@ -108,6 +111,7 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		memcpy(b->bytes + n, p, len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
+		b->lin = lin;
 		/* The end entry after the last instruction. */
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (uint16_t)(i->ip + len);
@@ -160,6 +164,15 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 				;
 		}
 	}
+}
+
+struct block_cache *bc_alloc(void)
+{
+	struct block_cache *bc = malloc(sizeof(*bc));
+	if (bc)
+		for (unsigned k = 0; k < BC_SLOTS; k++)
+			bc->slots[k].lin = BC_EMPTY;
+	return bc;
 }
 
 void bc_settle(struct cpu *c)

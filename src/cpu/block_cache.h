@@ -10,8 +10,8 @@
  * Each block keeps a copy of its instruction bytes and is used again only if
  * memory still holds those bytes, so code that was patched, reloaded or
  * remapped is decoded again. The bytes are compared only when the page was
- * written (page_gen) or the memory map changed (map_epoch) since the last
- * check. Code patched inside the
+ * written, or the memory map or A20 changed, since the last check (both
+ * bump the page's generation, page_gen). Code patched inside the
  * block that is running takes effect at the next block entry (like a
  * prefetch queue, but longer). Slots are direct-mapped by linear address.
  */
@@ -21,11 +21,12 @@
 #include "cpu/cpu_internal.h"
 
 enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64 };
+#define BC_EMPTY 0xFFFFFFFFu
 
 struct bc_block {
 	uint32_t lin;      /* linear address of the first byte */
 	uint32_t gen;      /* page_gen of its page when its bytes were last checked */
-	uint32_t epoch;    /* map_epoch then */
+	uint16_t page;     /* that page */
 	uint16_t ip;       /* IP of the first instruction (same bytes at another
 			    * IP may wrap differently at 64 KiB) */
 	uint8_t ninsns;
@@ -41,6 +42,9 @@ struct block_cache {
 /* Run from CS:IP until the budget is spent or an event is pending, block
  * by block: a cached block if it is valid, else record one while executing. */
 void bc_run(struct cpu *c, struct block_cache *bc);
+
+/* A cache with every slot empty, or NULL. */
+struct block_cache *bc_alloc(void);
 
 /* After a fault or exit unwound out of bc_run(): charge the budget for the
  * instructions of the current block that completed before c->in.cur. */

@@ -123,7 +123,8 @@ void cpu_reset(struct cpu *c)
 	struct cpu_trace *trace = c->in.trace;
 	bool off = c->in.bcache_off;
 	uint8_t *rd[CPU_PAGE_COUNT], *wr[CPU_PAGE_COUNT];
-	uint32_t epoch = c->in.map_epoch;
+	uint32_t gens[CPU_PAGE_COUNT];
+	memcpy(gens, c->in.page_gen, sizeof(gens));
 	struct cpu_bus bus = c->bus;
 	memcpy(rd, c->in.page_rd, sizeof(rd));
 	memcpy(wr, c->in.page_wr, sizeof(wr));
@@ -134,7 +135,8 @@ void cpu_reset(struct cpu *c)
 	c->in.bcache_off = off;
 	c->in.trace = trace;
 	/* Memory may have been rewritten by the host: check cached code again. */
-	c->in.map_epoch = epoch + 1;
+	memcpy(c->in.page_gen, gens, sizeof(gens));
+	cpu_invalidate_code(c);
 	cpu_update_events(c);
 }
 
@@ -142,7 +144,7 @@ void cpu_set_a20(struct cpu *c, bool enabled)
 {
 	if (c->model >= CPU_80286) {
 		c->in.a20_mask = enabled ? 0xFFFFFFFFu : 0xFFEFFFFFu;
-		c->in.map_epoch++;
+		cpu_invalidate_code(c);
 	}
 }
 
@@ -371,7 +373,7 @@ static enum cpu_exit run_guarded(struct cpu *c)
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 {
 	if (!c->in.bcache && !c->in.bcache_off)
-		c->in.bcache = calloc(1, sizeof(struct block_cache)); /* NULL: run uncached */
+		c->in.bcache = bc_alloc(); /* NULL: run uncached */
 	c->in.budget_left = budget;
 	c->in.unretired = 0;
 	c->exit.reason = CPU_EXIT_BUDGET;

@@ -178,7 +178,6 @@ struct cpu {
 		uint8_t *page_rd[CPU_PAGE_COUNT];
 		uint8_t *page_wr[CPU_PAGE_COUNT];
 		uint32_t page_gen[CPU_PAGE_COUNT]; /* bumped by every write to the page */
-		uint32_t map_epoch;       /* bumped when the page map or A20 changes */
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;

@@ -150,6 +150,8 @@ void cpu_update_events(struct cpu *c);
 
 /* ---- memory (memory.c: slow paths) ---- */
 
+/* Make every cached block check its bytes again (memory map, A20). */
+void cpu_invalidate_code(struct cpu *c);
 uint8_t mem_slow_read8(struct cpu *c, uint32_t lin);
 void mem_slow_write8(struct cpu *c, uint32_t lin, uint8_t v);
 

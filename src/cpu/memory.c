@@ -19,8 +19,14 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 		c->in.page_rd[first + k] = p;
 		c->in.page_wr[first + k] = writable ? p : NULL;
 	}
-	c->in.map_epoch++;
+	cpu_invalidate_code(c);
 	return 0;
+}
+
+void cpu_invalidate_code(struct cpu *c)
+{
+	for (unsigned k = 0; k < CPU_PAGE_COUNT; k++)
+		c->in.page_gen[k]++;
 }
 
 void cpu_mem_written(struct cpu *c, uint32_t linear, uint32_t size)

@@ -17,6 +17,13 @@ static inline uint32_t min_u32(uint32_t a, uint32_t b)
 	return a < b ? a : b;
 }
 
+static inline uint64_t load64u(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
 uint32_t io_in(struct cpu *c, uint16_t port, unsigned sz, bool string);
 void io_out(struct cpu *c, uint16_t port, unsigned sz, uint32_t v, bool string);
 
@@ -168,12 +175,20 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 		n = span(c, SEG_ES, *reg16(c, REG_DI), step, n, false, &dst);
 		uint32_t acc = reg_get(c, REG_AX, sz), v = 0;
 		bool want_equal = i->rep == 0xF3;
-		for (k = 0; k < n;) {
-			v = 0;
-			memcpy(&v, dst + (ptrdiff_t)k * step, sz);
-			k++;
-			if ((v == acc) != want_equal)
-				break;
+		k = 0;
+		if (sz == 1 && step > 0 && !want_equal && n) {
+			/* REPNE SCASB upwards: memchr finds the stop. */
+			const uint8_t *hit = memchr(dst, (int)acc, n);
+			k = hit ? (uint32_t)(hit - dst) + 1 : n;
+			v = dst[k - 1];
+		} else {
+			while (k < n) {
+				v = 0;
+				memcpy(&v, dst + (ptrdiff_t)k * step, sz);
+				k++;
+				if ((v == acc) != want_equal)
+					break;
+			}
 		}
 		if (k)
 			alu_op(c, ALU_CMP, acc, v, sz);
@@ -185,7 +200,17 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 		n = n ? span(c, SEG_ES, *reg16(c, REG_DI), step, n, false, &dst) : 0;
 		uint32_t a = 0, b = 0;
 		bool want_equal = i->rep == 0xF3;
-		for (k = 0; k < n;) {
+		k = 0;
+		if (step > 0 && want_equal && n > 1) {
+			/* REPE CMPS upwards: skip equal 8-byte runs first. */
+			uint32_t bytes = n * sz, skip = 0;
+			while (skip + 8 <= bytes && load64u(src + skip) == load64u(dst + skip))
+				skip += 8;
+			k = skip / sz;
+			if (k == n)
+				k = n - 1; /* keep the last element for the flags */
+		}
+		for (; k < n;) {
 			a = 0;
 			b = 0;
 			memcpy(&a, src + (ptrdiff_t)k * step, sz);
