@@ -71,6 +71,7 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
  * takes them from c->in.cur), so only the call remains. */
 void thread_plain(struct cpu *c, const struct insn *i)
 {
+	c->in.insn_sp = c->r[REG_SP].d;
 	i->impl(c, i);
 	insn_chain(c, i);
 }
@@ -127,6 +128,7 @@ void thread_generic(struct cpu *c, const struct insn *i)
 {
 	uint32_t next = (uint32_t)(i->ip + i->len) & 0xFFFF;
 	c->in.insn_ip = i->ip;
+	c->in.insn_sp = c->r[REG_SP].d;
 	c->ip = next;
 	i->impl(c, i);
 	if (unlikely(i->term) && (i->term == TERM_ALWAYS || c->ip != next || c->in.events))
@@ -142,7 +144,6 @@ static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 {
 	c->in.blk = b;
 	c->in.cur = b->insns;
-	c->in.insn_sp = c->r[REG_SP].d;
 	b->insns[0].fn(c, b->insns);
 	unsigned done = (unsigned)(c->in.cur - b->insns);
 	c->in.blk = NULL;

@@ -164,9 +164,13 @@ void cpu_request_stop(struct cpu *c)
  * take them from the running instruction. */
 static void sync_threaded(struct cpu *c)
 {
+	const struct insn *i = c->in.cur;
 	if (c->in.blk) {
-		c->in.insn_ip = c->in.cur->ip;
-		c->ip = (c->in.cur->ip + c->in.cur->len) & 0xFFFF;
+		c->in.insn_ip = i->ip;
+		c->ip = (i->ip + i->len) & 0xFFFF;
+		/* Threaded twins fault before they change SP (insn_chain()). */
+		if (i->fn != thread_generic && i->fn != thread_plain)
+			c->in.insn_sp = c->r[REG_SP].d;
 	}
 }
 

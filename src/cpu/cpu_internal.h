@@ -399,12 +399,14 @@ void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 
-/* Continue a decoded block with the instruction after i (a tail call). */
+/* Continue a decoded block with the instruction after i (a tail call).
+ * insn_sp is not kept here: thread_generic()/thread_plain() save it for the
+ * handlers that may fault after changing SP; the threaded twins never do,
+ * and a fault in one takes SP as it is (cpu.c sync_threaded()). */
 static inline void insn_chain(struct cpu *c, const struct insn *i)
 {
 	const struct insn *n = i + 1;
 	c->in.cur = n;
-	c->in.insn_sp = c->r[REG_SP].d;
 	n->fn(c, n);
 }
 extern const struct op_entry op_table[OPT_SIZE];
