@@ -80,6 +80,7 @@ void thread_plain(struct cpu *c, const struct insn *i)
 static void block_end(struct cpu *c, const struct insn *i)
 {
 	c->ip = i->ip;
+	bc_link(c);
 }
 
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
@@ -131,8 +132,11 @@ void thread_generic(struct cpu *c, const struct insn *i)
 	c->in.insn_sp = c->r[REG_SP].d;
 	c->ip = next;
 	i->impl(c, i);
-	if (unlikely(i->term) && (i->term == TERM_ALWAYS || c->ip != next || c->in.events))
+	if (unlikely(i->term) && (i->term == TERM_ALWAYS || c->ip != next || c->in.events)) {
+		if (i->term == TERM_IF_JUMP)
+			bc_link(c);
 		return;
+	}
 	insn_chain(c, i);
 }
 
@@ -140,14 +144,39 @@ void thread_generic(struct cpu *c, const struct insn *i)
  * tail-calls the next. Afterwards c->in.cur is the instruction that ended
  * the block (or the end entry). If one faults or exits, bc_settle() counts
  * from c->in.cur. */
+static inline uint32_t bc_charge(const struct bc_block *b, const struct insn *cur)
+{
+	unsigned done = (unsigned)(cur - b->insns);
+	return done < b->ninsns ? done + 1 : b->ninsns;
+}
+
 static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 {
 	c->in.blk = b;
 	c->in.cur = b->insns;
+	c->in.link_depth = 0;
 	b->insns[0].fn(c, b->insns);
-	unsigned done = (unsigned)(c->in.cur - b->insns);
+	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
+	if (c->in.blk) {
+		c->in.budget_left -= bc_charge(c->in.blk, c->in.cur);
+		c->in.blk = NULL;
+	}
+}
+
+void bc_link(struct cpu *c)
+{
+	const struct bc_block *b = c->in.blk;
+	c->in.budget_left -= bc_charge(b, c->in.cur);
 	c->in.blk = NULL;
-	c->in.budget_left -= done < b->ninsns ? done + 1 : b->ninsns;
+	if (c->in.events || ++c->in.link_depth > BC_LINK_MAX)
+		return;
+	uint32_t lin = c->seg_base[SEG_CS] + c->ip;
+	struct bc_block *next = &c->in.bcache->slots[bc_slot(lin)];
+	if (!bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns)
+		return;
+	c->in.blk = next;
+	c->in.cur = next->insns;
+	next->insns[0].fn(c, next->insns);
 }
 
 void bc_run(struct cpu *c, struct block_cache *bc)

@@ -20,7 +20,9 @@
 
 #include "cpu/cpu_internal.h"
 
-enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64 };
+/* BC_LINK_MAX bounds how many blocks run linked before returning to
+ * bc_run() (the call depth in builds without tail calls). */
+enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64, BC_LINK_MAX = 32 };
 #define BC_EMPTY 0xFFFFFFFFu
 
 struct bc_block {
@@ -42,6 +44,12 @@ struct block_cache {
 /* Run from CS:IP until the budget is spent or an event is pending, block
  * by block: a cached block if it is valid, else record one while executing. */
 void bc_run(struct cpu *c, struct block_cache *bc);
+
+/* Called by a threaded handler whose block ended with a jump or by falling
+ * through (c->ip set): charge the block's instructions to the budget and,
+ * if nothing is pending and the next block is cached, valid and fits in the
+ * budget, run it now (a tail call). */
+void bc_link(struct cpu *c);
 
 /* A cache with every slot empty, or NULL. */
 struct block_cache *bc_alloc(void);

@@ -183,6 +183,7 @@ struct cpu {
 		bool bcache_off;
 		const struct bc_block *blk; /* block running threaded (block_cache.c) */
 		const struct insn *cur;   /* its instruction running now */
+		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint32_t blk_ip;          /* IP at its start */
 		uint64_t unretired;       /* budget units that retired nothing */
 	} in;

@@ -398,6 +398,7 @@ void cpu_decode(struct cpu *c, struct insn *i);
 void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
+void bc_link(struct cpu *c);
 
 /* Continue a decoded block with the instruction after i (a tail call).
  * insn_sp is not kept here: thread_generic()/thread_plain() save it for the

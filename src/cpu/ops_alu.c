@@ -188,28 +188,36 @@ ALU_TABLE(mr)
 ALU_TABLE(rm)
 ALU_TABLE(mi)
 
-static void inc_r16(struct cpu *c, const struct insn *i)
-{
-	uint16_t *r = reg16(c, i->op & 7);
-	*r = (uint16_t)inc_dec(c, *r, 2, false);
-}
+/* INC/DEC reg (40-4F, opcode register) per size, and INC/DEC r/m with a
+ * register operand (FE/FF /0 /1, ModR/M register), with threaded twins. */
+#define INCDEC_VARIANT(name, regexpr, sz, dec) \
+	static void name(struct cpu *c, const struct insn *i) \
+	{ \
+		unsigned r = regexpr; \
+		reg_set(c, r, sz, inc_dec(c, reg_get(c, r, sz), sz, dec)); \
+	} \
+	static void name##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		name(c, i); \
+		insn_chain(c, i); \
+	}
+INCDEC_VARIANT(inc_op16, i->op & 7, 2, false)
+INCDEC_VARIANT(dec_op16, i->op & 7, 2, true)
+INCDEC_VARIANT(inc_op32, i->op & 7, 4, false)
+INCDEC_VARIANT(dec_op32, i->op & 7, 4, true)
+INCDEC_VARIANT(inc_rm8, i->rm, 1, false)
+INCDEC_VARIANT(dec_rm8, i->rm, 1, true)
+INCDEC_VARIANT(inc_rm16, i->rm, 2, false)
+INCDEC_VARIANT(dec_rm16, i->rm, 2, true)
+INCDEC_VARIANT(inc_rm32, i->rm, 4, false)
+INCDEC_VARIANT(dec_rm32, i->rm, 4, true)
 
-static void dec_r16(struct cpu *c, const struct insn *i)
-{
-	uint16_t *r = reg16(c, i->op & 7);
-	*r = (uint16_t)inc_dec(c, *r, 2, true);
-}
-
-static void inc_r16_t(struct cpu *c, const struct insn *i)
-{
-	inc_r16(c, i);
-	insn_chain(c, i);
-}
-
-static void dec_r16_t(struct cpu *c, const struct insn *i)
-{
-	dec_r16(c, i);
-	insn_chain(c, i);
-}
-
-const struct op_pair alu_incdec_r16[2] = { { inc_r16, inc_r16_t }, { dec_r16, dec_r16_t } };
+/* [dec][size: 1, 2, 4] */
+const struct op_pair alu_incdec_op[2][3] = {
+	{ { NULL, NULL }, { inc_op16, inc_op16_t }, { inc_op32, inc_op32_t } },
+	{ { NULL, NULL }, { dec_op16, dec_op16_t }, { dec_op32, dec_op32_t } },
+};
+const struct op_pair alu_incdec_rm[2][3] = {
+	{ { inc_rm8, inc_rm8_t }, { inc_rm16, inc_rm16_t }, { inc_rm32, inc_rm32_t } },
+	{ { dec_rm8, dec_rm8_t }, { dec_rm16, dec_rm16_t }, { dec_rm32, dec_rm32_t } },
+};

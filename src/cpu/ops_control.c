@@ -174,6 +174,7 @@ void op_bound(struct cpu *c, const struct insn *i)
 	{ \
 		if (flags_cond(c, cc)) { \
 			jump_to(c, (i->ip + i->len + i->imm) & ip_mask(i)); \
+			bc_link(c); \
 			return; \
 		} \
 		insn_chain(c, i); \
@@ -196,6 +197,7 @@ static void call_rel16_t(struct cpu *c, const struct insn *i)
 	uint16_t next = (uint16_t)(i->ip + i->len);
 	push16(c, next);
 	c->ip = (uint16_t)(next + i->imm);
+	bc_link(c);
 }
 
 static void ret16_t(struct cpu *c, const struct insn *i)
@@ -203,6 +205,7 @@ static void ret16_t(struct cpu *c, const struct insn *i)
 	uint16_t ip = pop16(c);
 	*reg16(c, REG_SP) = (uint16_t)(*reg16(c, REG_SP) + i->imm);
 	c->ip = ip;
+	bc_link(c);
 }
 
 static void loop16_t(struct cpu *c, const struct insn *i)
@@ -216,6 +219,7 @@ static void loop16_t(struct cpu *c, const struct insn *i)
 		go = go && flag_zf(c);
 	if (go) {
 		c->ip = (uint16_t)(i->ip + i->len + i->imm);
+		bc_link(c);
 		return;
 	}
 	insn_chain(c, i);

@@ -9,7 +9,7 @@
 /* Each table entry is a pair: the handler and its threaded twin. */
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
 extern const struct op_pair alu_mr_table[8][3], alu_rm_table[8][3], alu_mi_table[8][3];
-extern const struct op_pair alu_incdec_r16[2];
+extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3];
 extern const struct op_pair jcc_table[16];
 extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3];
 extern const struct op_pair shift_table[3][8][3];
@@ -22,6 +22,8 @@ void op_alu_rm_imm(struct cpu *c, const struct insn *i);
 void op_alu_acc_imm(struct cpu *c, const struct insn *i);
 void op_inc_reg(struct cpu *c, const struct insn *i);
 void op_dec_reg(struct cpu *c, const struct insn *i);
+void op_inc_rm(struct cpu *c, const struct insn *i);
+void op_dec_rm(struct cpu *c, const struct insn *i);
 void op_jcc(struct cpu *c, const struct insn *i);
 void op_mov_rm_r(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
@@ -53,8 +55,10 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i, op_fn fn)
 		i->mod = 3;
 		return &alu_ri_table[(i->op >> 3) & 7][s];
 	}
-	if ((fn == op_inc_reg || fn == op_dec_reg) && i->wsz == 2)
-		return &alu_incdec_r16[fn == op_dec_reg];
+	if (fn == op_inc_reg || fn == op_dec_reg)
+		return &alu_incdec_op[fn == op_dec_reg][s];
+	if ((fn == op_inc_rm || fn == op_dec_rm) && reg)
+		return &alu_incdec_rm[fn == op_dec_rm][s];
 	if (fn == op_jcc)
 		return &jcc_table[i->op & 0xF];
 	if (fn == op_mov_rm_r)
