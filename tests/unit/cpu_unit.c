@@ -324,6 +324,46 @@ static void test_disasm(void **state)
 	rig_free(r);
 }
 
+/* MOVSW has no 8086 vectors in the shared suite (README there): check the
+ * word wrap at offset FFFFh, REP with DF=1 and the 286 fault instead. */
+static void test_movsw_8086(void **state)
+{
+	(void)state;
+	/* movsw; std; mov cx,3; rep movsw; hlt */
+	static const uint8_t code[] = { 0xA5, 0xFD, 0xB9, 0x03, 0x00, 0xF3, 0xA5, 0xF4 };
+	struct rig *r = rig_new(CPU_8086, code, sizeof(code));
+	cpu_load_seg(&r->c, SEG_DS, 0x3000);
+	cpu_load_seg(&r->c, SEG_ES, 0x4000);
+	r->c.r[REG_SI].w[0] = 0xFFFF;
+	r->c.r[REG_DI].w[0] = 0x0010;
+	r->ram[0x3FFFF] = 0x34; /* DS:FFFF */
+	r->ram[0x30000] = 0x12; /* DS:0000: the 8086 wraps inside the segment */
+	for (int k = 0; k < 8; k++)
+		r->ram[0x30100 + k] = (uint8_t)(0xA0 + k);
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+	assert_int_equal(r->ram[0x40010], 0x34);
+	assert_int_equal(r->ram[0x40011], 0x12);
+	assert_int_equal(r->c.r[REG_SI].w[0], 0x0001);
+	assert_int_equal(r->c.r[REG_DI].w[0], 0x0012);
+	/* REP MOVSW downwards: 3 words from DS:0104.. to ES:0204.. */
+	r->c.r[REG_SI].w[0] = 0x0104;
+	r->c.r[REG_DI].w[0] = 0x0204;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_CX].w[0], 0);
+	assert_int_equal(r->c.r[REG_SI].w[0], 0x00FE);
+	assert_int_equal(r->c.r[REG_DI].w[0], 0x01FE);
+	assert_memory_equal(r->ram + 0x40200, r->ram + 0x30100, 6);
+	rig_free(r);
+	/* The 286 raises #GP (13) for the word at DS:FFFF instead. */
+	r = rig_new(CPU_80286, code, 1);
+	cpu_load_seg(&r->c, SEG_DS, 0x3000);
+	r->c.r[REG_SI].w[0] = 0xFFFF;
+	r->c.exception_exit_mask = 1u << 13;
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_EXCEPTION);
+	assert_int_equal(r->c.exit.vector, 13);
+	rig_free(r);
+}
+
 /* Random bytes must never crash or hang the host, on any model. */
 static void test_random_code_is_contained(void **state)
 {
@@ -365,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_lazy_flags_roundtrip),
 		cmocka_unit_test(test_rep_restart_on_interrupt),
 		cmocka_unit_test(test_disasm),
+		cmocka_unit_test(test_movsw_8086),
 		cmocka_unit_test(test_random_code_is_contained),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
