@@ -11,6 +11,18 @@
  */
 #include "cpu/cpu_internal.h"
 
+/* The accumulator pair of MUL/IMUL/DIV/IDIV: AL:AH, AX:DX or EAX:EDX. */
+static void acc_pair_set(struct cpu *c, unsigned sz, uint32_t lo, uint32_t hi)
+{
+	if (sz == 1) {
+		*reg8(c, 0) = (uint8_t)lo;
+		*reg8(c, 4) = (uint8_t)hi;
+	} else {
+		reg_set(c, REG_AX, sz, lo);
+		reg_set(c, REG_DX, sz, hi);
+	}
+}
+
 static void mul_flags(struct cpu *c, uint32_t lo, unsigned sz, bool wide)
 {
 	flags_result(c, lo, sz * 8, wide ? (FLAG_CF | FLAG_OF) : 0);
@@ -19,28 +31,11 @@ static void mul_flags(struct cpu *c, uint32_t lo, unsigned sz, bool wide)
 void op_mul(struct cpu *c, const struct insn *i)
 {
 	uint32_t src = rm_read(c, i, i->osz);
-	switch (i->osz) {
-	case 1: {
-		uint16_t r = (uint16_t)(*reg8(c, 0) * src);
-		*reg16(c, REG_AX) = r;
-		mul_flags(c, r & 0xFF, 1, (r >> 8) != 0);
-		break;
-	}
-	case 2: {
-		uint32_t r = *reg16(c, REG_AX) * src;
-		*reg16(c, REG_AX) = (uint16_t)r;
-		*reg16(c, REG_DX) = (uint16_t)(r >> 16);
-		mul_flags(c, r & 0xFFFF, 2, (r >> 16) != 0);
-		break;
-	}
-	default: {
-		uint64_t r = (uint64_t)*reg32(c, REG_AX) * src;
-		*reg32(c, REG_AX) = (uint32_t)r;
-		*reg32(c, REG_DX) = (uint32_t)(r >> 32);
-		mul_flags(c, (uint32_t)r, 4, (r >> 32) != 0);
-		break;
-	}
-	}
+	const unsigned bits = i->osz * 8;
+	uint64_t r = (uint64_t)reg_get(c, REG_AX, i->osz) * src;
+	uint32_t lo = (uint32_t)r & size_mask(i->osz), hi = (uint32_t)(r >> bits);
+	acc_pair_set(c, i->osz, lo, hi);
+	mul_flags(c, lo, i->osz, hi != 0);
 }
 
 /* Signed product of a and b (sz bytes each); returns the full product and
@@ -60,19 +55,7 @@ void op_imul(struct cpu *c, const struct insn *i)
 	/* 8086: a REP prefix negates the product as it does the IDIV quotient. */
 	if (c->model == CPU_8086 && i->rep)
 		p = -p;
-	switch (i->osz) {
-	case 1:
-		*reg16(c, REG_AX) = (uint16_t)p;
-		break;
-	case 2:
-		*reg16(c, REG_AX) = (uint16_t)p;
-		*reg16(c, REG_DX) = (uint16_t)((uint64_t)p >> 16);
-		break;
-	default:
-		*reg32(c, REG_AX) = (uint32_t)p;
-		*reg32(c, REG_DX) = (uint32_t)((uint64_t)p >> 32);
-		break;
-	}
+	acc_pair_set(c, i->osz, (uint32_t)p & size_mask(i->osz), (uint32_t)((uint64_t)p >> (i->osz * 8)));
 	if (c->model == CPU_8086 && i->rep)
 		wide = p != (int64_t)flags_sext((uint32_t)p, i->osz * 8);
 	mul_flags(c, (uint32_t)p & size_mask(i->osz), i->osz, wide);
@@ -100,34 +83,13 @@ void op_div(struct cpu *c, const struct insn *i)
 	uint64_t d = rm_read(c, i, i->osz);
 	if (d == 0)
 		cpu_fault(c, EXC_DE);
-	switch (i->osz) {
-	case 1: {
-		uint32_t n = *reg16(c, REG_AX), q = n / (uint32_t)d;
-		if (q > 0xFF)
-			cpu_fault(c, EXC_DE);
-		*reg8(c, 0) = (uint8_t)q;
-		*reg8(c, 4) = (uint8_t)(n % d);
-		break;
-	}
-	case 2: {
-		uint32_t n = ((uint32_t)*reg16(c, REG_DX) << 16) | *reg16(c, REG_AX);
-		uint32_t q = n / (uint32_t)d;
-		if (q > 0xFFFF)
-			cpu_fault(c, EXC_DE);
-		*reg16(c, REG_AX) = (uint16_t)q;
-		*reg16(c, REG_DX) = (uint16_t)(n % d);
-		break;
-	}
-	default: {
-		uint64_t n = ((uint64_t)*reg32(c, REG_DX) << 32) | *reg32(c, REG_AX);
-		uint64_t q = n / d;
-		if (q > 0xFFFFFFFFu)
-			cpu_fault(c, EXC_DE);
-		*reg32(c, REG_AX) = (uint32_t)q;
-		*reg32(c, REG_DX) = (uint32_t)(n % d);
-		break;
-	}
-	}
+	const unsigned bits = i->osz * 8;
+	uint64_t n = i->osz == 1 ? *reg16(c, REG_AX)
+				 : ((uint64_t)reg_get(c, REG_DX, i->osz) << bits) | reg_get(c, REG_AX, i->osz);
+	uint64_t q = n / d;
+	if (q > size_mask(i->osz))
+		cpu_fault(c, EXC_DE);
+	acc_pair_set(c, i->osz, (uint32_t)q, (uint32_t)(n % d));
 }
 
 void op_idiv(struct cpu *c, const struct insn *i)
@@ -152,18 +114,5 @@ void op_idiv(struct cpu *c, const struct insn *i)
 	int64_t min = c->model <= CPU_80186 ? -max : -max - 1;
 	if (q > max || q < min)
 		cpu_fault(c, EXC_DE);
-	switch (i->osz) {
-	case 1:
-		*reg8(c, 0) = (uint8_t)q;
-		*reg8(c, 4) = (uint8_t)r;
-		break;
-	case 2:
-		*reg16(c, REG_AX) = (uint16_t)q;
-		*reg16(c, REG_DX) = (uint16_t)r;
-		break;
-	default:
-		*reg32(c, REG_AX) = (uint32_t)q;
-		*reg32(c, REG_DX) = (uint32_t)r;
-		break;
-	}
+	acc_pair_set(c, i->osz, (uint32_t)q, (uint32_t)r);
 }
