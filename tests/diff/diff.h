@@ -1,0 +1,172 @@
+/*
+ * diff.h - shared definitions of cpu-diff, the differential tester that runs
+ * random 80386 real-mode instruction sequences on both Unicorn (QEMU's CPU)
+ * and the mvdm core, one instruction at a time, and compares the states.
+ *
+ * Pieces (one purpose per file):
+ *   gen.c        random number generator, operand encoder, sequence assembly
+ *   templates.c  the instruction templates (what is generated, and which
+ *                results the Intel manuals leave undefined)
+ *   uni.c        the Unicorn side
+ *   mvdm.c       the mvdm side
+ *   compare.c    state comparison and mismatch reports
+ *   main.c       command line, the run loop, statistics
+ */
+#ifndef MVDM_TESTS_DIFF_H
+#define MVDM_TESTS_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* 1 MiB + 64 KiB: everything FFFF:FFFF reaches with A20 enabled. */
+#define DIFF_RAM_SIZE 0x110000u
+
+#define DIFF_MAX_CODE 4096u
+#define DIFF_MAX_INSNS 512u
+#define DIFF_MAX_GROUPS 128u
+
+/* FLAGS bits (own copies so the generator does not depend on the core). */
+enum {
+	F_CF = 1u << 0,
+	F_PF = 1u << 2,
+	F_AF = 1u << 4,
+	F_ZF = 1u << 6,
+	F_SF = 1u << 7,
+	F_TF = 1u << 8,
+	F_IF = 1u << 9,
+	F_DF = 1u << 10,
+	F_OF = 1u << 11,
+	F_ARITH = F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF,
+};
+/* EFLAGS bits compared: 0-17 (an 80386 has nothing above VM; AC is 486). */
+#define DIFF_FLAGS_COMPARED 0x0003FFFFu
+
+/* Register and segment indexes (ModR/M order, as struct cpu). */
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_COUNT };
+
+/* The architectural state that is compared. */
+struct xstate {
+	uint32_t r[8];
+	uint32_t eip;
+	uint16_t seg[S_COUNT];
+	uint32_t eflags;
+};
+
+/* What an instruction leaves undefined beyond its flags (struct insn.special). */
+enum special {
+	SPECIAL_NONE = 0,
+	/* PUSH of a segment register with 32-bit operand size: the upper word of
+	 * the stack slot is written as zero by some processors and left alone by
+	 * others (Intel SDM vol. 2, PUSH). */
+	SPECIAL_PUSH32_SREG,
+};
+
+/* One instruction of a sequence. */
+struct insn {
+	uint16_t off;          /* offset in seq.code */
+	uint8_t len;
+	uint16_t tmpl;         /* template index; TMPL_SETUP for set-up code */
+	uint32_t undef_flags;  /* FLAGS bits undefined after it */
+	int8_t undef_reg;      /* register with undefined bits after it, or -1 */
+	uint32_t undef_reg_mask;
+	uint8_t special;       /* enum special */
+	int8_t mem_seg;        /* its explicit memory operand (for reports): segment or -1 */
+	uint8_t mem_width;
+	uint16_t mem_ea;
+	char note[64];         /* what the template meant to generate */
+};
+
+struct seq {
+	uint8_t code[DIFF_MAX_CODE];
+	unsigned len;
+	struct insn insn[DIFF_MAX_INSNS];
+	unsigned n_insn;
+	struct xstate init;    /* code runs from init.seg[S_CS]:init.eip */
+};
+
+/* ---- gen.c ---- */
+struct rng {
+	uint64_t s;
+};
+void rng_seed(struct rng *r, uint64_t seed);
+uint64_t rng_next(struct rng *r);
+uint32_t rng_u32(struct rng *r);
+uint32_t rng_below(struct rng *r, uint32_t n);     /* [0, n) */
+uint32_t rng_range(struct rng *r, uint32_t lo, uint32_t hi); /* [lo, hi] */
+/* A random value of `bits` bits, biased towards boundary values. */
+uint32_t rng_value(struct rng *r, unsigned bits);
+
+/* Build sequence number `index` of a run with `seed`: `groups` template
+ * instances (template `only` when >= 0, else all weighted). defined_only
+ * (block mode) follows every instruction that leaves something undefined
+ * with set-up code that defines it again. Returns 0, or -1 when the
+ * generator ran out of room (a harness bug). */
+int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, int only,
+		 bool defined_only);
+
+/* ---- templates.c ---- */
+#define TMPL_SETUP 0
+struct gen;
+struct tmpl {
+	const char *name;
+	unsigned weight;
+	void (*emit)(struct gen *g);
+};
+extern const struct tmpl diff_templates[];
+extern const unsigned diff_template_count;
+int tmpl_find(const char *name);
+
+/* ---- uni.c ---- */
+struct uni;
+struct uni *uni_open(uint8_t *ram, char *err, size_t errlen);
+void uni_close(struct uni *u);
+/* Load a state and the code range about to be run. */
+int uni_load(struct uni *u, const struct xstate *st, uint32_t code_lin, uint32_t code_len);
+/* Run one instruction: stop at the first of `exits` (linear addresses of every
+ * instruction boundary of the sequence) other than the current one. Returns
+ * 0, or -1 with a message in err. */
+int uni_step(struct uni *u, const uint64_t *exits, size_t n_exits, char *err, size_t errlen);
+void uni_read(struct uni *u, struct xstate *st);
+
+/* ---- mvdm.c ---- */
+struct mv;
+struct mv *mv_open(uint8_t *ram);
+void mv_close(struct mv *m);
+int mv_load(struct mv *m, const struct xstate *st);
+int mv_step(struct mv *m, char *err, size_t errlen);
+/* Block mode: set the state again keeping the core's caches (no cpu_init),
+ * and run with a large budget until the invalid opcode placed at end_ip. */
+int mv_reload(struct mv *m, const struct xstate *st);
+int mv_run_to(struct mv *m, uint32_t end_ip, uint64_t budget, char *err, size_t errlen);
+void mv_read(struct mv *m, struct xstate *st);
+/* Overwrite state bits the manual leaves undefined with Unicorn's, so that a
+ * difference in them does not propagate. */
+void mv_sync_reg(struct mv *m, int reg, uint32_t value);
+/* The harness wrote guest memory directly (cpu_mem_written()). */
+void mv_sync_mem(struct mv *m, uint32_t linear, uint32_t size);
+void mv_sync_flags(struct mv *m, uint32_t eflags);
+/* Check seg_base[] == selector << 4 for every segment register. */
+int mv_check_bases(struct mv *m, char *err, size_t errlen);
+int mv_disasm(struct mv *m, uint16_t seg, uint32_t off, char *buf, size_t len);
+
+/* ---- compare.c ---- */
+struct mismatch {
+	char what[512];        /* "EAX ECX FLAGS(CF) mem@12345" summary */
+};
+/* Compare the states after instruction `in`, and the whole memory images
+ * when full_mem. Returns true when equal (after masking what `in` leaves
+ * undefined). */
+bool compare_step(const struct insn *in, const struct xstate *u, const struct xstate *m,
+		  const uint8_t *uram, const uint8_t *mram, bool full_mem,
+		  struct mismatch *out);
+/* Linear range [*addr, *addr + *len) the instruction leaves undefined in
+ * memory (after it), or false. */
+bool undef_mem_range(const struct insn *in, const struct xstate *after,
+		     uint32_t *addr, uint32_t *len);
+void print_state(FILE *f, const char *label, const struct xstate *s);
+void print_state_diff(FILE *f, const struct xstate *u, const struct xstate *m, uint32_t flag_mask);
+
+#endif
