@@ -82,7 +82,7 @@ static void put_rm(struct out *o, const struct insn *i, unsigned sz)
 /* Operand kinds, printed in order by put_operands(). */
 enum opnd {
 	O_END, O_RM, O_RM8, O_RM16, O_REG, O_OPREG, O_ACC, O_IMM, O_IMM8, O_IMM2, O_REL, O_FAR,
-	O_MOFFS, O_SREG, O_OPSREG, O_ONE, O_CL, O_DX, O_CR, O_WREG,
+	O_MOFFS, O_SREG, O_OPSREG, O_ONE, O_CL, O_DX, O_CR, O_WREG, O_RM32,
 };
 
 static void put_operand(struct out *o, struct cpu *c, const struct insn *i, enum opnd k)
@@ -93,6 +93,7 @@ static void put_operand(struct out *o, struct cpu *c, const struct insn *i, enum
 	case O_RM: put_rm(o, i, sz); break;
 	case O_RM8: put_rm(o, i, 1); break;
 	case O_RM16: put_rm(o, i, 2); break;
+	case O_RM32: put_rm(o, i, 4); break;
 	case O_REG: put(o, "%s", reg_name(i->reg, sz)); break;
 	case O_WREG: put(o, "%s", reg_name(i->reg, i->wsz)); break;
 	case O_OPREG: put(o, "%s", reg_name(i->op & 7, sz)); break;
@@ -182,7 +183,7 @@ static const uint8_t *operands_0f(const struct insn *i)
 			     rm_imm8[3] = { O_RM, O_IMM8 }, opsreg[2] = { O_OPSREG },
 			     shxd_imm[4] = { O_RM, O_REG, O_IMM8 }, shxd_cl[4] = { O_RM, O_REG, O_CL },
 			     movx8[3] = { O_WREG, O_RM8 }, movx16[3] = { O_WREG, O_RM16 },
-			     from_cr[3] = { O_RM, O_CR }, to_cr[3] = { O_CR, O_RM };
+			     from_cr[3] = { O_RM32, O_CR }, to_cr[3] = { O_CR, O_RM32 };
 	const uint8_t op = i->op;
 	switch (op) {
 	case 0x00: case 0x01: return rm;
