@@ -71,6 +71,7 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
  * takes them from c->in.cur), so only the call remains. */
 void thread_plain(struct cpu *c, const struct insn *i)
 {
+	insn_current(c, i);
 	c->in.insn_sp = c->r[REG_SP].d;
 	i->impl(c, i);
 	insn_chain(c, i);
@@ -79,6 +80,7 @@ void thread_plain(struct cpu *c, const struct insn *i)
 /* The entry after a block's last instruction: the block fell through. */
 static void block_end(struct cpu *c, const struct insn *i)
 {
+	insn_current(c, i);
 	c->ip = i->ip;
 	bc_link(c);
 }
@@ -128,6 +130,7 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 void thread_generic(struct cpu *c, const struct insn *i)
 {
 	uint32_t next = (uint32_t)(i->ip + i->len) & 0xFFFF;
+	insn_current(c, i);
 	c->in.insn_ip = i->ip;
 	c->in.insn_sp = c->r[REG_SP].d;
 	c->ip = next;

@@ -151,7 +151,7 @@ struct cpu {
 		/* Lazy arithmetic flags (see flags.h). */
 		int32_t lf_res;
 		uint32_t lf_aux;
-		uint32_t lf_a, lf_b;
+		uint32_t lf_b;
 		uint32_t flags;          /* non-arithmetic FLAGS bits (TF IF DF IOPL NT, fixed bits) */
 		uint32_t a20_mask;       /* applied to every linear address */
 		uint32_t events;         /* nonzero = check slow path between instructions */

@@ -401,14 +401,22 @@ void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);
 
 /* Continue a decoded block with the instruction after i (a tail call).
- * insn_sp is not kept here: thread_generic()/thread_plain() save it for the
- * handlers that may fault after changing SP; the threaded twins never do,
- * and a fault in one takes SP as it is (cpu.c sync_threaded()). */
+ * Nothing is recorded here: a threaded handler that can fault or end the
+ * block sets c->in.cur = i itself first (insn_current()); handlers on
+ * registers only cannot fault and skip it. insn_sp is saved by
+ * thread_generic()/thread_plain() for the handlers that may fault after
+ * changing SP; the twins never do, and a fault in one takes SP as it is
+ * (cpu.c sync_threaded()). */
 static inline void insn_chain(struct cpu *c, const struct insn *i)
 {
 	const struct insn *n = i + 1;
-	c->in.cur = n;
 	n->fn(c, n);
+}
+
+/* Record i as the running instruction of a threaded block (see above). */
+static inline void insn_current(struct cpu *c, const struct insn *i)
+{
+	c->in.cur = i;
 }
 extern const struct op_entry op_table[OPT_SIZE];
 

@@ -12,11 +12,12 @@
  *           combination is representable.
  *           bits 16-23: the lazy kind (LF_ADD...), 0 = explicit;
  *           bits 24-31: the operand size in bits, for lazy kinds.
- *   lf_a, lf_b  the operands of a lazy addition or subtraction (masked to
- *           the operand size); CF, AF and OF are computed from them only when
- *           read. INC/DEC keep the previous CF in lf_aux bit 0; ADC/SBB keep
- *           their carry-in there.
- * An ADD stores four words; reading ZF costs a compare and an xor.
+ *   lf_b    the second operand of a lazy addition or subtraction (masked
+ *           to the operand size); the first is recomputed from the result
+ *           (a = r - b - cin, or r + b + bin), and CF, AF and OF from both,
+ *           only when read. INC/DEC keep the previous CF in lf_aux bit 0;
+ *           ADC/SBB keep their carry-in there.
+ * An ADD stores three words; reading ZF costs a compare and an xor.
  * Formulas (Intel 80386 PRM 2.3.4.1 flag definitions):
  *   add: CF = r < a (or r <= a with carry-in), OF = msb((a ^ r) & (b ^ r))
  *   sub: CF = a < b (or a <= b with borrow-in), OF = msb((a ^ b) & (a ^ r))
@@ -40,8 +41,8 @@ static inline int32_t flags_sext(uint32_t v, unsigned bits)
 static inline void flags_lazy(struct cpu *c, enum lf_kind k, uint32_t a, uint32_t b, uint32_t r,
 			      unsigned bits, uint32_t cf_in)
 {
+	(void)a; /* recomputed from r and b when needed (lf_a()) */
 	c->in.lf_res = flags_sext(r, bits);
-	c->in.lf_a = a;
 	c->in.lf_b = b;
 	c->in.lf_aux = cf_in | ((uint32_t)k << 16) | (bits << 24);
 }
@@ -78,9 +79,23 @@ static inline uint32_t lf_r(const struct cpu *c)
 }
 static inline uint32_t lf_msb(const struct cpu *c) { return 1u << ((c->in.lf_aux >> 24) - 1); }
 
+/* The first operand of the lazy operation, from the result and lf_b. */
+static inline uint32_t lf_a(const struct cpu *c)
+{
+	unsigned bits = c->in.lf_aux >> 24;
+	uint32_t m = bits == 32 ? 0xFFFFFFFFu : (1u << bits) - 1;
+	uint32_t r = (uint32_t)c->in.lf_res, b = c->in.lf_b, cin = c->in.lf_aux & 1;
+	switch ((c->in.lf_aux >> 16) & 0xFF) {
+	case LF_ADD: case LF_INC: return (r - b) & m;
+	case LF_ADC: return (r - b - cin) & m;
+	case LF_SBB: return (r + b + cin) & m;
+	default: return (r + b) & m; /* SUB, DEC */
+	}
+}
+
 static inline bool flag_cf(const struct cpu *c)
 {
-	const uint32_t a = c->in.lf_a, b = c->in.lf_b;
+	const uint32_t a = lf_a(c), b = c->in.lf_b;
 	switch (lf_kind(c)) {
 	case LF_ADD: return lf_r(c) < a;
 	case LF_ADC: return lf_r(c) < a || ((c->in.lf_aux & 1) && lf_r(c) == a);
@@ -92,7 +107,7 @@ static inline bool flag_cf(const struct cpu *c)
 
 static inline bool flag_of(const struct cpu *c)
 {
-	const uint32_t a = c->in.lf_a, b = c->in.lf_b;
+	const uint32_t a = lf_a(c), b = c->in.lf_b;
 	switch (lf_kind(c)) {
 	case LF_ADD: case LF_ADC: case LF_INC:
 		return ((a ^ lf_r(c)) & (b ^ lf_r(c)) & lf_msb(c)) != 0;
@@ -107,7 +122,7 @@ static inline bool flag_af(const struct cpu *c)
 {
 	if (lf_kind(c) == LF_EXPLICIT)
 		return (c->in.lf_aux >> 4) & 1;
-	return ((c->in.lf_a ^ c->in.lf_b ^ (uint32_t)c->in.lf_res) >> 4) & 1;
+	return ((lf_a(c) ^ c->in.lf_b ^ (uint32_t)c->in.lf_res) >> 4) & 1;
 }
 
 static inline bool flag_zf(const struct cpu *c)

@@ -140,6 +140,7 @@ static inline void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsi
 
 static inline void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
+	insn_current(c, i);
 	uint32_t ea = insn_ea(c, i);
 	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), reg_get(c, i->reg, sz), sz);
 	if (op != ALU_CMP)
@@ -148,6 +149,7 @@ static inline void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsi
 
 static inline void alu_rm(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
+	insn_current(c, i);
 	uint32_t r = alu_op(c, op, reg_get(c, i->reg, sz), mem_read(c, i->seg, insn_ea(c, i), sz), sz);
 	if (op != ALU_CMP)
 		reg_set(c, i->reg, sz, r);
@@ -155,6 +157,7 @@ static inline void alu_rm(struct cpu *c, const struct insn *i, unsigned op, unsi
 
 static inline void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
+	insn_current(c, i);
 	uint32_t ea = insn_ea(c, i);
 	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), i->imm & size_mask(sz), sz);
 	if (op != ALU_CMP)

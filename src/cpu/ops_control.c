@@ -173,6 +173,7 @@ void op_bound(struct cpu *c, const struct insn *i)
 	static void jcc_##cc##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		if (flags_cond(c, cc)) { \
+			insn_current(c, i); \
 			jump_to(c, (i->ip + i->len + i->imm) & ip_mask(i)); \
 			bc_link(c); \
 			return; \
@@ -194,6 +195,7 @@ const struct op_pair jcc_table[16] = {
  * they end the block themselves (specialize.c). */
 static void call_rel16_t(struct cpu *c, const struct insn *i)
 {
+	insn_current(c, i);
 	uint16_t next = (uint16_t)(i->ip + i->len);
 	push16(c, next);
 	c->ip = (uint16_t)(next + i->imm);
@@ -202,6 +204,7 @@ static void call_rel16_t(struct cpu *c, const struct insn *i)
 
 static void ret16_t(struct cpu *c, const struct insn *i)
 {
+	insn_current(c, i);
 	uint16_t ip = pop16(c);
 	*reg16(c, REG_SP) = (uint16_t)(*reg16(c, REG_SP) + i->imm);
 	c->ip = ip;
@@ -218,6 +221,7 @@ static void loop16_t(struct cpu *c, const struct insn *i)
 	else if (i->op == 0xE1)
 		go = go && flag_zf(c);
 	if (go) {
+		insn_current(c, i);
 		c->ip = (uint16_t)(i->ip + i->len + i->imm);
 		bc_link(c);
 		return;

@@ -175,10 +175,12 @@ void op_xlat(struct cpu *c, const struct insn *i)
 	} \
 	static void mov_rm_##sz(struct cpu *c, const struct insn *i) \
 	{ \
+		insn_current(c, i); \
 		reg_set(c, i->reg, sz, mem_read(c, i->seg, insn_ea(c, i), sz)); \
 	} \
 	static void mov_mr_##sz(struct cpu *c, const struct insn *i) \
 	{ \
+		insn_current(c, i); \
 		mem_write(c, i->seg, insn_ea(c, i), sz, reg_get(c, i->reg, sz)); \
 	} \
 	static void mov_ri_##sz(struct cpu *c, const struct insn *i) \

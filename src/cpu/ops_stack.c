@@ -127,10 +127,12 @@ void op_leave(struct cpu *c, const struct insn *i)
 #define STACK_VARIANTS(sz) \
 	static void push_r##sz(struct cpu *c, const struct insn *i) \
 	{ \
+		insn_current(c, i); \
 		push_sz(c, sz / 8, reg_get(c, i->op & 7, sz / 8)); \
 	} \
 	static void pop_r##sz(struct cpu *c, const struct insn *i) \
 	{ \
+		insn_current(c, i); \
 		uint32_t v = pop_sz(c, sz / 8); \
 		reg_set(c, i->op & 7, sz / 8, v); \
 	} \
