@@ -116,6 +116,8 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
 		b->lin = lin;
+		if (b->ninsns >= 2)
+			cpu_fuse(&b->insns[b->ninsns - 2], i);
 		/* The end entry after the last instruction. */
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (uint16_t)(i->ip + len);

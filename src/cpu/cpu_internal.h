@@ -399,6 +399,8 @@ void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);
+/* Fuse a compare with the Jcc after it in a recorded block (ops_fused.c). */
+void cpu_fuse(struct insn *first, const struct insn *jcc);
 
 /* Continue a decoded block with the instruction after i (a tail call).
  * Nothing is recorded here: a threaded handler that can fault or end the

@@ -1,0 +1,107 @@
+/*
+ * ops_fused.c - compare-and-branch pairs fused inside decoded blocks.
+ *
+ * When a block is recorded, `CMP r,r`, `CMP r,imm` or `DEC r` (16 or 32
+ * bits, register operands) directly followed by a short Jcc get a threaded
+ * handler that does both: the flags are still produced exactly as by the
+ * two instructions, only one dispatch and the reload of the lazy flags are
+ * saved. The Jcc keeps its own entry in the block, so the budget and the
+ * position of each instruction are unchanged (bc_charge() counts the Jcc
+ * when the pair ends the block).
+ */
+#include "cpu/alu.h"
+#include "cpu/block_cache.h"
+
+/* First instruction of the pair; i + 1 is the Jcc. */
+static inline __attribute__((always_inline)) void fused_tail(struct cpu *c, const struct insn *i, unsigned cc)
+{
+	const struct insn *j = i + 1;
+	if (flags_cond(c, cc)) {
+		insn_current(c, j);
+		jump_to(c, (j->ip + j->len + j->imm) & ip_mask(j));
+		bc_link(c);
+		return;
+	}
+	insn_chain(c, j);
+}
+
+static inline __attribute__((always_inline)) void cmp_rr(struct cpu *c, const struct insn *i, unsigned sz)
+{
+	alu_op(c, ALU_CMP, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz);
+}
+
+static inline __attribute__((always_inline)) void cmp_rr_rev(struct cpu *c, const struct insn *i, unsigned sz)
+{
+	alu_op(c, ALU_CMP, reg_get(c, i->reg, sz), reg_get(c, i->rm, sz), sz);
+}
+
+static inline __attribute__((always_inline)) void cmp_ri(struct cpu *c, const struct insn *i, unsigned sz)
+{
+	alu_op(c, ALU_CMP, reg_get(c, i->rm, sz), i->imm & size_mask(sz), sz);
+}
+
+/* DEC r (48+r): CF is kept, as DEC does. */
+static inline __attribute__((always_inline)) void dec_op(struct cpu *c, const struct insn *i, unsigned sz)
+{
+	unsigned r = i->op & 7;
+	uint32_t a = reg_get(c, r, sz), res = (a - 1) & size_mask(sz);
+	uint32_t cf = flag_cf(c);
+	reg_set(c, r, sz, res);
+	flags_lazy(c, LF_DEC, a, 1, res, sz * 8, cf);
+}
+
+#define FUSED(first, sz, cc) \
+	static void fused_##first##_##sz##_##cc(struct cpu *c, const struct insn *i) \
+	{ \
+		first(c, i, sz); \
+		fused_tail(c, i, cc); \
+	}
+#define FUSED_CC(first, sz) \
+	FUSED(first, sz, 0) FUSED(first, sz, 1) FUSED(first, sz, 2) FUSED(first, sz, 3) \
+	FUSED(first, sz, 4) FUSED(first, sz, 5) FUSED(first, sz, 6) FUSED(first, sz, 7) \
+	FUSED(first, sz, 8) FUSED(first, sz, 9) FUSED(first, sz, 10) FUSED(first, sz, 11) \
+	FUSED(first, sz, 12) FUSED(first, sz, 13) FUSED(first, sz, 14) FUSED(first, sz, 15)
+#define FUSED_ROW(first, sz) { \
+	fused_##first##_##sz##_0, fused_##first##_##sz##_1, fused_##first##_##sz##_2, \
+	fused_##first##_##sz##_3, fused_##first##_##sz##_4, fused_##first##_##sz##_5, \
+	fused_##first##_##sz##_6, fused_##first##_##sz##_7, fused_##first##_##sz##_8, \
+	fused_##first##_##sz##_9, fused_##first##_##sz##_10, fused_##first##_##sz##_11, \
+	fused_##first##_##sz##_12, fused_##first##_##sz##_13, fused_##first##_##sz##_14, \
+	fused_##first##_##sz##_15 }
+
+FUSED_CC(cmp_rr, 2)
+FUSED_CC(cmp_rr, 4)
+FUSED_CC(cmp_rr_rev, 2)
+FUSED_CC(cmp_rr_rev, 4)
+FUSED_CC(cmp_ri, 2)
+FUSED_CC(cmp_ri, 4)
+FUSED_CC(dec_op, 2)
+FUSED_CC(dec_op, 4)
+
+/* [first kind][size 2/4][condition] */
+static const op_fn fused_table[4][2][16] = {
+	{ FUSED_ROW(cmp_rr, 2), FUSED_ROW(cmp_rr, 4) },
+	{ FUSED_ROW(cmp_rr_rev, 2), FUSED_ROW(cmp_rr_rev, 4) },
+	{ FUSED_ROW(cmp_ri, 2), FUSED_ROW(cmp_ri, 4) },
+	{ FUSED_ROW(dec_op, 2), FUSED_ROW(dec_op, 4) },
+};
+
+extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
+extern const struct op_pair alu_incdec_op[2][3];
+extern const struct op_pair jcc_table[16];
+
+void cpu_fuse(struct insn *first, const struct insn *jcc)
+{
+	if (jcc->two_byte || jcc->wsz != 2 || jcc->impl != jcc_table[jcc->op & 0xF].impl)
+		return;
+	for (unsigned s = 1; s <= 2; s++) {
+		int kind = first->fn == alu_rr_table[7][s].thr ? 0 :
+			   first->fn == alu_rr_rev_table[7][s].thr ? 1 :
+			   first->fn == alu_ri_table[7][s].thr ? 2 :
+			   first->fn == alu_incdec_op[1][s].thr ? 3 : -1;
+		if (kind >= 0) {
+			first->fn = fused_table[kind][s - 1][jcc->op & 0xF];
+			return;
+		}
+	}
+}
