@@ -59,7 +59,8 @@ static struct rig *rig_new(enum cpu_model m, const uint8_t *code, size_t n)
 	struct cpu_bus bus = { .ctx = r, .intr_ack = rig_ack, .io_write = rig_out, .io_read = rig_in };
 	cpu_init(&r->c, m, &bus);
 	assert_int_equal(cpu_map_ram(&r->c, 0, RAM, r->ram, true), 0);
-	memcpy(r->ram + 0x10100, code, n);
+	if (n)
+		memcpy(r->ram + 0x10100, code, n);
 	cpu_load_seg(&r->c, SEG_CS, 0x1000);
 	cpu_load_seg(&r->c, SEG_DS, 0x1000);
 	cpu_load_seg(&r->c, SEG_ES, 0x1000);
