@@ -1,0 +1,65 @@
+/*
+ * vdd.h - the virtual device driver (VDD) API.
+ *
+ * A VDD gives a VM a piece of virtual hardware. For each VM it is
+ * instantiated once (create hook), registers what it decodes on that VM
+ * (I/O port ranges with per-width handlers) and drives virtual IRQ lines and
+ * timed events on the VM's virtual clock. Its state lives in the instance
+ * data it returns from create; the monitor passes it back to every call.
+ * All functions take the VM first; registration functions return 0 or a
+ * negative errno and leave a reason in vm16_error().
+ *
+ * This is the first part of the API (ports, IRQs, clock, lifecycle); memory
+ * ranges, properties, requests from other programs and plug-ins follow.
+ */
+#ifndef MVDM_VDD_H
+#define MVDM_VDD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mvdm/vm16.h"
+
+#define MVDM_VDD_ABI 1u
+
+/* Port handlers: size is 1, 2 or 4; a handler that only does bytes can split
+ * wider accesses itself. Reads return the value (upper bits ignored). */
+typedef uint32_t (*vdd_port_read_fn)(void *inst, uint16_t port, unsigned size);
+typedef void (*vdd_port_write_fn)(void *inst, uint16_t port, unsigned size, uint32_t value);
+
+struct vdd_ops {
+	uint32_t abi;       /* MVDM_VDD_ABI */
+	const char *name;   /* short, unique ("pic", "pit"...) */
+	/* Per-VM instance: build it and register ports; *inst is passed back
+	 * everywhere. Return 0 or a negative errno. */
+	int (*create)(struct vm *vm, void **inst);
+	/* All VDDs exist: cross-device wiring. Optional. */
+	int (*create_done)(struct vm *vm, void *inst);
+	/* The VM ends: free the instance. Optional. */
+	void (*terminate)(struct vm *vm, void *inst);
+	/* The VM's window gained (true) or lost the foreground. Optional. */
+	void (*focus)(struct vm *vm, void *inst, bool foreground);
+	/* The running DOS program (PSP segment) changed. Optional. */
+	void (*psp_change)(struct vm *vm, void *inst, uint16_t psp);
+};
+
+/* Claim ports [first, last] for `owner`. A port already claimed is refused
+ * with -EBUSY, and the error names both owners. */
+int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t last, void *inst,
+		    vdd_port_read_fn read, vdd_port_write_fn write) __attribute__((warn_unused_result));
+
+/* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
+void vdd_set_irq(struct vm *vm, unsigned irq, bool level);
+
+/* Virtual clock: schedule fn(vm, inst) at now + delay_ns. Returns an event id
+ * (> 0) or a negative errno. One VDD instance may have several events. */
+typedef void (*vdd_event_fn)(struct vm *vm, void *inst);
+int vdd_schedule(struct vm *vm, uint64_t delay_ns, vdd_event_fn fn, void *inst) __attribute__((warn_unused_result));
+void vdd_cancel(struct vm *vm, int event_id);
+uint64_t vdd_clock_ns(const struct vm *vm);
+
+/* The instance of VDD `name` on this VM (for create_done wiring), or NULL. */
+void *vdd_instance(struct vm *vm, const char *name);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * vm16.h - create and run virtual DOS machines (VDMs).
+ *
+ * A VM is described by a control block (struct vm16_config), checked as a
+ * whole before anything is built: vm16_create() returns a complete VM or an
+ * error message, never a half-made VM. Many VMs live in one process and share
+ * no mutable state. A guest can never crash, hang or exit the process: what
+ * cannot be delivered to the guest ends that VM (vm16_run() returns
+ * VM16_STOP_FAULT with a diagnostic in vm16_error()).
+ *
+ * Threading: a struct vm is used by one thread at a time.
+ */
+#ifndef MVDM_VM16_H
+#define MVDM_VM16_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+
+enum vm16_task_mode {
+	VM16_CONCURRENT = 0, /* time-sliced with the other VMs */
+	VM16_EXCLUSIVE,      /* the others stop while it runs */
+};
+
+enum vm16_cpu { VM16_CPU_8086 = 0, VM16_CPU_80186, VM16_CPU_80286, VM16_CPU_80386 };
+
+/* The VM control block. */
+struct vm16_config {
+	enum vm16_task_mode task_mode;
+	bool use_video;          /* the VM has a display (VGA text) */
+	bool video_full_screen;  /* it may change video mode and go full screen (needs use_video) */
+	bool direct_hw;          /* direct BIOS/hardware access: implies VM16_EXCLUSIVE */
+	/* Software interrupt capture table, 256 bits: bit v set = INT v is
+	 * reflected through the guest IVT (the default for every vector);
+	 * clear = INT v is served in the host from the call table without
+	 * entering the guest IVT (vm16_set_int_handler()). */
+	uint32_t capture[8];
+	uint32_t mem_4k;         /* conventional memory in 4 KiB blocks: 16 (64 KiB) to 160 (640 KiB) */
+	enum vm16_cpu cpu;
+	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
+};
+
+/* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
+void vm16_config_default(struct vm16_config *cfg);
+
+/* Checks cfg. Returns 0, or -EINVAL with a one-line reason in err. */
+int vm16_config_check(const struct vm16_config *cfg, char *err, size_t errlen);
+
+/* Builds a VM from cfg with every built-in VDD (and the plug-ins named by the
+ * caller later). Returns 0 and *out, or a negative errno with a reason in
+ * err (and nothing allocated). */
+int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Ends the VM's devices (terminate hooks) and frees everything. NULL is fine. */
+void vm16_destroy(struct vm *vm);
+
+/* Copies an image into guest memory at seg:off (host writes go through this
+ * so that cached code is checked again). Returns 0 or -ERANGE. */
+int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len);
+
+/* Why vm16_run() returned. */
+enum vm16_stop {
+	VM16_STOP_SLICE = 0,  /* the slice is used up; run again */
+	VM16_STOP_IDLE,       /* waiting for an event (HLT, keyboard wait) with none due */
+	VM16_STOP_EXIT,       /* the guest ended the VM (SVC 2): vm16_exit_code() */
+	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
+};
+
+/* Runs up to max_insns guest instructions. After EXIT or FAULT the VM stays
+ * ended: further calls return the same reason. */
+enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns);
+
+/* Registers as the guest sees them. */
+struct vm16_regs {
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t eip, eflags;
+	uint16_t es, cs, ss, ds, fs, gs;
+};
+void vm16_get_regs(const struct vm *vm, struct vm16_regs *r);
+void vm16_set_regs(struct vm *vm, const struct vm16_regs *r);
+
+/* Guest memory for the host (linear addresses below 1 MiB + 64 KiB). */
+int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len);
+int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
+
+/* The last diagnostic ("" if none), and the code passed to SVC 2. */
+const char *vm16_error(const struct vm *vm);
+int vm16_exit_code(const struct vm *vm);
+
+/* Virtual time of the VM in nanoseconds. */
+uint64_t vm16_clock_ns(const struct vm *vm);
+
+/* Host service for INT vector when the capture table serves it in the host.
+ * The handler sees the registers at the INT instruction and may change them;
+ * returning nonzero ends the VM with that message. */
+typedef int (*vm16_int_fn)(struct vm *vm, void *ctx, uint8_t vector);
+int vm16_set_int_handler(struct vm *vm, uint8_t vector, vm16_int_fn fn, void *ctx)
+	__attribute__((warn_unused_result));
+
+/* Capture chains (Hook_V86_Int_Chain): host hooks on a vector run newest
+ * first when the guest executes INT n, before the interrupt is reflected or
+ * served; a hook returns true when it consumed the interrupt. */
+typedef bool (*vm16_hook_fn)(struct vm *vm, void *ctx, uint8_t vector);
+int vm16_hook_int(struct vm *vm, uint8_t vector, vm16_hook_fn fn, void *ctx)
+	__attribute__((warn_unused_result));
+int vm16_unhook_int(struct vm *vm, uint8_t vector, vm16_hook_fn fn, void *ctx);
+
+/* Supervisor calls: guest stubs `HLT; db n, ~n` (F4 n ~n) call host service
+ * n. The handler runs with the guest registers; IP is past the 3 bytes.
+ * Returning nonzero ends the VM with that message. SVC 2 is built in:
+ * terminate the VM with the return code in AL. */
+typedef int (*vm16_svc_fn)(struct vm *vm, void *ctx, uint8_t n);
+int vm16_set_svc(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx) __attribute__((warn_unused_result));
+enum { VM16_SVC_EXIT = 2 };
+
+#endif

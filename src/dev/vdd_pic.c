@@ -1,0 +1,70 @@
+/*
+ * vdd_pic.c - the 8259A pair (dev/pic.c) as a VDD: ports 20h-21h and
+ * A0h-A1h, programmed as a PC BIOS leaves it (vectors 08h and 70h), and the
+ * VM's interrupt controller (its INTR output goes to the CPU).
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dev/pic.h"
+#include "vm/vm_internal.h"
+
+static uint32_t pic_port_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)size;
+	return pic_pair_read(inst, port);
+}
+
+static void pic_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)size;
+	pic_pair_write(inst, port, (uint8_t)v);
+}
+
+static void intc_set_irq(void *inst, unsigned irq, bool level)
+{
+	pic_pair_set_irq(inst, irq, level);
+}
+
+static bool intc_intr(void *inst)
+{
+	return pic_pair_intr(inst);
+}
+
+static uint8_t intc_ack(void *inst)
+{
+	return pic_pair_ack(inst);
+}
+
+static int pic_create(struct vm *vm, void **inst)
+{
+	struct pic_pair *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	pic_pair_init(p);
+	pic_pair_reset_pc(p);
+	int rc = vdd_claim_ports(vm, "pic", 0x20, 0x21, p, pic_port_read, pic_port_write);
+	if (rc == 0)
+		rc = vdd_claim_ports(vm, "pic", 0xA0, 0xA1, p, pic_port_read, pic_port_write);
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
+	struct vm_intc intc = { p, intc_set_irq, intc_intr, intc_ack };
+	vm_set_intc(vm, &intc);
+	*inst = p;
+	return 0;
+}
+
+static void pic_terminate(struct vm *vm, void *inst)
+{
+	(void)vm;
+	free(inst);
+}
+
+const struct vdd_ops vdd_pic_ops = {
+	.abi = MVDM_VDD_ABI,
+	.name = "pic",
+	.create = pic_create,
+	.terminate = pic_terminate,
+};

@@ -1,0 +1,85 @@
+/*
+ * io.c - the VM's I/O port bus. Each port has at most one owner (a VDD);
+ * claims that overlap are refused and the error names both owners. Ports
+ * nobody claimed read as all ones and ignore writes (logged once per port).
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "vm/vm_internal.h"
+
+int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t last, void *inst,
+		    vdd_port_read_fn read, vdd_port_write_fn write)
+{
+	if (first > last || !read || !write)
+		return vm_fail(vm, -EINVAL, "%s: bad port claim %04Xh-%04Xh", owner, first, last);
+	for (uint32_t p = first; p <= last; p++) {
+		if (vm->port_owner[p])
+			return vm_fail(vm, -EBUSY, "%s cannot claim port %04Xh: it belongs to %s", owner, (unsigned)p,
+				       vm->owners[vm->port_owner[p] - 1].name);
+	}
+	if (vm->nowners == VM_MAX_PORT_OWNERS)
+		return vm_fail(vm, -ENOSPC, "%s: too many port ranges on this VM", owner);
+	struct vm_port_owner *o = &vm->owners[vm->nowners++];
+	o->name = owner;
+	o->inst = inst;
+	o->read = read;
+	o->write = write;
+	for (uint32_t p = first; p <= last; p++)
+		vm->port_owner[p] = (uint8_t)vm->nowners;
+	return 0;
+}
+
+static void log_unclaimed(struct vm *vm, uint16_t port, const char *dir)
+{
+	uint32_t *w = &vm->unclaimed_logged[port / 32];
+	if (*w & (1u << (port % 32)))
+		return;
+	*w |= 1u << (port % 32);
+	fprintf(stderr, "mvdm: %s of unclaimed port %04Xh (ignored)\n", dir, port);
+}
+
+/* A wider access whose bytes belong to different owners is split. */
+uint32_t vm_io_read(void *ctx, uint16_t port, unsigned size)
+{
+	struct vm *vm = ctx;
+	unsigned o = vm->port_owner[port];
+	bool same = true;
+	for (unsigned k = 1; k < size; k++)
+		same = same && vm->port_owner[(uint16_t)(port + k)] == o;
+	if (o && same) {
+		const struct vm_port_owner *w = &vm->owners[o - 1];
+		uint32_t v = w->read(w->inst, port, size);
+		vm_update_intr(vm); /* a read can change IRQ state (PIC poll mode) */
+		return v;
+	}
+	if (size == 1) {
+		log_unclaimed(vm, port, "read");
+		return 0xFF;
+	}
+	uint32_t v = 0;
+	for (unsigned k = 0; k < size; k++)
+		v |= vm_io_read(vm, (uint16_t)(port + k), 1) << (8 * k);
+	return v;
+}
+
+void vm_io_write(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	struct vm *vm = ctx;
+	unsigned o = vm->port_owner[port];
+	bool same = true;
+	for (unsigned k = 1; k < size; k++)
+		same = same && vm->port_owner[(uint16_t)(port + k)] == o;
+	if (o && same) {
+		const struct vm_port_owner *w = &vm->owners[o - 1];
+		w->write(w->inst, port, size, value);
+		vm_update_intr(vm);
+		return;
+	}
+	if (size == 1) {
+		log_unclaimed(vm, port, "write");
+		return;
+	}
+	for (unsigned k = 0; k < size; k++)
+		vm_io_write(vm, (uint16_t)(port + k), 1, (value >> (8 * k)) & 0xFF);
+}

@@ -1,0 +1,69 @@
+/*
+ * svc.c - supervisor calls from guest stubs: `HLT; db n, ~n` (F4 n ~n).
+ * The CPU stops at the HLT with IP past it; a valid pair makes the monitor
+ * skip it and call host service n. A HLT not followed by a valid pair is an
+ * ordinary HLT (the caller idles the VM).
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "vm/vm_internal.h"
+
+int vm16_set_svc(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx)
+{
+	if (n == VM16_SVC_EXIT || n == VM_SVC_UNHANDLED)
+		return vm_fail(vm, -EBUSY, "supervisor call %u is reserved", n);
+	vm->svc_fn[n] = fn;
+	vm->svc_ctx[n] = ctx;
+	return 0;
+}
+
+/* Built-in SVC 3: exception vv (the byte after the pair) had no handler. */
+static void svc_unhandled(struct vm *vm)
+{
+	struct cpu *c = &vm->cpu;
+	uint8_t vector = cpu_peek8(c, c->seg_base[SEG_CS] + c->ip);
+	/* The interrupt frame holds the faulting CS:IP. */
+	uint32_t ss = c->seg_base[SEG_SS];
+	uint16_t sp = c->r[REG_SP].w[0];
+	uint16_t ip = cpu_peek16(c, ss + sp), cs = cpu_peek16(c, ss + (uint16_t)(sp + 2));
+	static const char *const names[8] = {
+		"divide error", "debug trap", "NMI", "breakpoint", "overflow", "BOUND range exceeded",
+		"invalid opcode", "coprocessor not available",
+	};
+	char what[96];
+	snprintf(what, sizeof(what), "%s (INT %02Xh) with no handler, raised", vector < 8 ? names[vector] : "exception",
+		 vector);
+	cpu_load_seg(c, SEG_CS, cs);
+	c->ip = ip;
+	vm_end_fault(vm, what);
+}
+
+bool vm_svc_dispatch(struct vm *vm)
+{
+	struct cpu *c = &vm->cpu;
+	uint32_t base = c->seg_base[SEG_CS];
+	uint8_t n = cpu_peek8(c, base + c->ip), check = cpu_peek8(c, base + ((c->ip + 1) & 0xFFFF));
+	if ((uint8_t)(n ^ check) != 0xFF)
+		return false;
+	c->ip = (c->ip + 2) & 0xFFFF;
+	if (n == VM16_SVC_EXIT) {
+		vm->exit_code = c->r[REG_AX].b[0];
+		vm->ended = VM16_STOP_EXIT;
+		return true;
+	}
+	if (n == VM_SVC_UNHANDLED) {
+		svc_unhandled(vm);
+		return true;
+	}
+	if (!vm->svc_fn[n]) {
+		char what[64];
+		snprintf(what, sizeof(what), "supervisor call %u has no host service", n);
+		vm_end_fault(vm, what);
+		return true;
+	}
+	int rc = vm->svc_fn[n](vm, vm->svc_ctx[n], n);
+	if (rc != 0 && !vm->ended)
+		vm_end_fault(vm, vm->error[0] ? vm->error : "host service failed");
+	return true;
+}

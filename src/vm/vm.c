@@ -1,0 +1,347 @@
+/*
+ * vm.c - the VM16 API: the control block, creating and destroying VMs, and
+ * the monitor loop that runs a VM's CPU and handles what it exits for.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm/vm_internal.h"
+
+/* Vectors that must go through the guest IVT: CPU exceptions and the
+ * hardware interrupt vectors of both PICs (programs and BIOS hook them). */
+static bool vector_must_reflect(unsigned v)
+{
+	return v < 0x10 || (v >= 0x70 && v <= 0x77);
+}
+
+void vm16_config_default(struct vm16_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->task_mode = VM16_CONCURRENT;
+	cfg->use_video = true;
+	memset(cfg->capture, 0xFF, sizeof(cfg->capture));
+	cfg->mem_4k = 160;
+	cfg->cpu = VM16_CPU_80386;
+	cfg->insn_ns = 0;
+}
+
+int vm16_config_check(const struct vm16_config *cfg, char *err, size_t errlen)
+{
+	const char *why = NULL;
+	char buf[128];
+	if (cfg->task_mode != VM16_CONCURRENT && cfg->task_mode != VM16_EXCLUSIVE)
+		why = "task mode must be concurrent or exclusive";
+	else if (cfg->direct_hw && cfg->task_mode != VM16_EXCLUSIVE)
+		why = "direct hardware access needs the exclusive task mode";
+	else if (cfg->video_full_screen && !cfg->use_video)
+		why = "full-screen video needs use_video";
+	else if (cfg->mem_4k < 16 || cfg->mem_4k > 160)
+		why = "memory size must be 16 to 160 blocks of 4 KiB (64 to 640 KiB)";
+	else if ((unsigned)cfg->cpu > VM16_CPU_80386)
+		why = "unknown CPU model";
+	for (unsigned v = 0; !why && v < 256; v++) {
+		if (vector_must_reflect(v) && !(cfg->capture[v / 32] & (1u << (v % 32)))) {
+			snprintf(buf, sizeof(buf),
+				 "INT %02Xh cannot be served in the host: it is a CPU exception or hardware interrupt vector",
+				 v);
+			why = buf;
+		}
+	}
+	if (!why)
+		return 0;
+	if (err && errlen)
+		snprintf(err, errlen, "%s", why);
+	return -EINVAL;
+}
+
+int vm_fail(struct vm *vm, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(vm->error, sizeof(vm->error), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void vm_end_fault(struct vm *vm, const char *what)
+{
+	struct cpu *c = &vm->cpu;
+	char bytes[3 * 8 + 1] = "";
+	uint32_t base = c->seg_base[SEG_CS];
+	for (unsigned k = 0; k < 6; k++)
+		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((c->ip + k) & 0xFFFF)));
+	if (bytes[0])
+		bytes[strlen(bytes) - 1] = 0;
+	snprintf(vm->error, sizeof(vm->error), "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS],
+		 (unsigned)c->ip, bytes);
+	vm->ended = VM16_STOP_FAULT;
+}
+
+static uint8_t vm_intr_ack(void *ctx)
+{
+	struct vm *vm = ctx;
+	uint8_t v = vm->intc.ack ? vm->intc.ack(vm->intc.inst) : 0x08;
+	vm_update_intr(vm);
+	return v;
+}
+
+void vm_set_intc(struct vm *vm, const struct vm_intc *intc)
+{
+	vm->intc = *intc;
+	vm_update_intr(vm);
+}
+
+void vm_update_intr(struct vm *vm)
+{
+	cpu_set_irq(&vm->cpu, vm->intc.intr && vm->intc.intr(vm->intc.inst));
+}
+
+void vdd_set_irq(struct vm *vm, unsigned irq, bool level)
+{
+	if (vm->intc.set_irq && irq < 16) {
+		vm->intc.set_irq(vm->intc.inst, irq, level);
+		vm_update_intr(vm);
+	}
+}
+
+void *vdd_instance(struct vm *vm, const char *name)
+{
+	for (unsigned k = 0; k < vm->nvdds; k++)
+		if (strcmp(vm->vdds[k].ops->name, name) == 0)
+			return vm->vdds[k].inst;
+	return NULL;
+}
+
+static const struct vdd_ops *const builtin_vdds[] = { &vdd_pic_ops, &vdd_pit_ops };
+
+static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
+{
+	if (ops->abi != MVDM_VDD_ABI)
+		return vm_fail(vm, -EPROTO, "VDD %s was built for VDD ABI %u, mvdm has %u", ops->name, ops->abi,
+			       MVDM_VDD_ABI);
+	if (vm->nvdds == VM_MAX_VDDS)
+		return vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
+	void *inst = NULL;
+	int rc = ops->create(vm, &inst);
+	if (rc < 0) {
+		if (!vm->error[0])
+			vm_fail(vm, rc, "VDD %s: create failed (%d)", ops->name, rc);
+		return rc;
+	}
+	vm->vdds[vm->nvdds].ops = ops;
+	vm->vdds[vm->nvdds].inst = inst;
+	vm->nvdds++;
+	return 0;
+}
+
+int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_t errlen)
+{
+	int rc = vm16_config_check(cfg, err, errlen);
+	if (rc < 0)
+		return rc;
+	struct vm *vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		goto err_nomem;
+	vm->ram = aligned_alloc(CPU_PAGE_SIZE, VM_RAM_SIZE);
+	if (!vm->ram)
+		goto err_free_vm;
+	memset(vm->ram, 0, VM_RAM_SIZE);
+	vm->cfg = *cfg;
+	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
+	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack };
+	cpu_init(&vm->cpu, (enum cpu_model)cfg->cpu, &bus);
+	uint32_t conv = cfg->mem_4k * CPU_PAGE_SIZE;
+	if (cpu_map_ram(&vm->cpu, 0, conv, vm->ram, true) < 0 ||
+	    cpu_map_ram(&vm->cpu, VM_ROM_BASE, 0x10000, vm->ram + VM_ROM_BASE, false) < 0 ||
+	    cpu_map_ram(&vm->cpu, 0x100000, 0x10000, vm->ram + 0x100000, true) < 0) {
+		rc = -EINVAL;
+		snprintf(err, errlen, "cannot map guest memory");
+		goto err_free_ram;
+	}
+	vm_rom_build(vm);
+	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++) {
+		rc = vm_add_vdd(vm, builtin_vdds[k]);
+		if (rc < 0)
+			goto err_vdds;
+	}
+	for (unsigned k = 0; k < vm->nvdds; k++) {
+		if (vm->vdds[k].ops->create_done) {
+			rc = vm->vdds[k].ops->create_done(vm, vm->vdds[k].inst);
+			if (rc < 0)
+				goto err_vdds;
+		}
+	}
+	vm_update_int_trap(vm);
+	*out = vm;
+	return 0;
+
+err_vdds:
+	if (err && errlen)
+		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "device setup failed");
+	vm16_destroy(vm);
+	return rc;
+err_free_ram:
+	free(vm->ram);
+err_free_vm:
+	free(vm);
+err_nomem:
+	if (err && errlen)
+		snprintf(err, errlen, "out of memory");
+	return -ENOMEM;
+}
+
+void vm16_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	for (unsigned k = vm->nvdds; k-- > 0;)
+		if (vm->vdds[k].ops->terminate)
+			vm->vdds[k].ops->terminate(vm, vm->vdds[k].inst);
+	cpu_destroy(&vm->cpu);
+	free(vm->ram);
+	free(vm);
+}
+
+int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len)
+{
+	return vm16_write(vm, ((uint32_t)seg << 4) + off, data, len);
+}
+
+int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
+{
+	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
+		return -ERANGE;
+	memcpy(buf, vm->ram + linear, len);
+	return 0;
+}
+
+int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
+{
+	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
+		return -ERANGE;
+	memcpy(vm->ram + linear, buf, len);
+	cpu_mem_written(&vm->cpu, linear, (uint32_t)len);
+	return 0;
+}
+
+const char *vm16_error(const struct vm *vm)
+{
+	return vm->error;
+}
+
+int vm16_exit_code(const struct vm *vm)
+{
+	return vm->exit_code;
+}
+
+uint64_t vm16_clock_ns(const struct vm *vm)
+{
+	return vm->clock_ns;
+}
+
+uint64_t vdd_clock_ns(const struct vm *vm)
+{
+	return vm->clock_ns;
+}
+
+void vm16_get_regs(const struct vm *vm, struct vm16_regs *r)
+{
+	const struct cpu *c = &vm->cpu;
+	r->eax = c->r[REG_AX].d;
+	r->ecx = c->r[REG_CX].d;
+	r->edx = c->r[REG_DX].d;
+	r->ebx = c->r[REG_BX].d;
+	r->esp = c->r[REG_SP].d;
+	r->ebp = c->r[REG_BP].d;
+	r->esi = c->r[REG_SI].d;
+	r->edi = c->r[REG_DI].d;
+	r->eip = c->ip;
+	r->eflags = cpu_get_flags(c);
+	r->es = c->seg[SEG_ES];
+	r->cs = c->seg[SEG_CS];
+	r->ss = c->seg[SEG_SS];
+	r->ds = c->seg[SEG_DS];
+	r->fs = c->seg[SEG_FS];
+	r->gs = c->seg[SEG_GS];
+}
+
+void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+{
+	struct cpu *c = &vm->cpu;
+	c->r[REG_AX].d = r->eax;
+	c->r[REG_CX].d = r->ecx;
+	c->r[REG_DX].d = r->edx;
+	c->r[REG_BX].d = r->ebx;
+	c->r[REG_SP].d = r->esp;
+	c->r[REG_BP].d = r->ebp;
+	c->r[REG_SI].d = r->esi;
+	c->r[REG_DI].d = r->edi;
+	c->ip = r->eip & 0xFFFF;
+	cpu_set_flags(c, r->eflags);
+	cpu_load_seg(c, SEG_ES, r->es);
+	cpu_load_seg(c, SEG_CS, r->cs);
+	cpu_load_seg(c, SEG_SS, r->ss);
+	cpu_load_seg(c, SEG_DS, r->ds);
+	cpu_load_seg(c, SEG_FS, r->fs);
+	cpu_load_seg(c, SEG_GS, r->gs);
+}
+
+/* Advance virtual time by the instructions just run, and run due events. */
+static void vm_account(struct vm *vm, uint64_t insns)
+{
+	vm->clock_ns += insns * vm->insn_ns;
+	vm_clock_run_due(vm);
+}
+
+enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
+{
+	struct cpu *c = &vm->cpu;
+	uint64_t done = 0;
+	while (!vm->ended && done < max_insns) {
+		/* Never run past the next device event. */
+		uint64_t slice = max_insns - done, until = vm_clock_next_ns(vm);
+		if (until != UINT64_MAX) {
+			uint64_t n = until / vm->insn_ns + 1;
+			if (n < slice)
+				slice = n;
+		}
+		uint64_t before = c->retired;
+		enum cpu_exit why = cpu_run(c, slice);
+		uint64_t ran = c->retired - before;
+		done += ran ? ran : 1;
+		vm_account(vm, ran);
+		switch (why) {
+		case CPU_EXIT_BUDGET:
+			break;
+		case CPU_EXIT_HLT:
+			if (vm_svc_dispatch(vm))
+				break;
+			if (!(cpu_get_flags(c) & FLAG_IF)) {
+				vm_end_fault(vm, "HLT with interrupts disabled: the VM can never wake up");
+				break;
+			}
+			/* Idle: jump the clock to the next event, if any. */
+			until = vm_clock_next_ns(vm);
+			if (until == UINT64_MAX)
+				return VM16_STOP_IDLE;
+			vm->clock_ns += until;
+			vm_clock_run_due(vm);
+			break;
+		case CPU_EXIT_TRAP:
+			vm_int_trapped(vm, c->exit.vector);
+			break;
+		case CPU_EXIT_SHUTDOWN:
+			vm_end_fault(vm, "CPU shutdown (a fault while delivering a fault)");
+			break;
+		case CPU_EXIT_UNSUPPORTED:
+			vm_end_fault(vm, "protected mode is not supported");
+			break;
+		default:
+			vm_end_fault(vm, "unexpected CPU exit");
+			break;
+		}
+	}
+	return vm->ended ? vm->ended : VM16_STOP_SLICE;
+}

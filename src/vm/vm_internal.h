@@ -1,0 +1,134 @@
+/*
+ * vm_internal.h - struct vm: one virtual DOS machine. Everything mutable of a
+ * VM hangs off it (memory, CPU, ports, clock, devices, handlers).
+ *
+ * Memory map (linear): 00000-9FFFF conventional RAM (mem_4k of it mapped),
+ * A0000-EFFFF upper memory (devices map ranges), F0000-FFFFF ROM (read-only:
+ * IVT targets and stubs written by the monitor), 100000-10FFEF the HMA
+ * (A20 is always on for 286/386 models).
+ */
+#ifndef MVDM_VM_INTERNAL_H
+#define MVDM_VM_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "cpu/cpu.h"
+#include "mvdm/vdd.h"
+#include "mvdm/vm16.h"
+
+enum {
+	VM_RAM_SIZE = 0x110000,
+	VM_ROM_BASE = 0xF0000,
+	VM_ROM_SEG = 0xF000,
+	VM_MAX_PORT_OWNERS = 32,
+	VM_MAX_VDDS = 16,
+	VM_MAX_EVENTS = 32,
+	VM_MAX_HOOKS = 32,
+	VM_ERR_LEN = 256,
+};
+
+/* Reserved supervisor calls (besides VM16_SVC_EXIT). */
+enum { VM_SVC_UNHANDLED = 3 }; /* stub F4 03 FC vv: exception vv with no handler */
+
+struct vm_port_owner {
+	const char *name;
+	void *inst;
+	vdd_port_read_fn read;
+	vdd_port_write_fn write;
+};
+
+struct vm_event {
+	int id;             /* 0 = free slot */
+	uint64_t due_ns;
+	vdd_event_fn fn;
+	void *inst;
+};
+
+struct vm_hook {
+	uint8_t vector;
+	vm16_hook_fn fn;
+	void *ctx;
+};
+
+/* The interrupt controller the VM's IRQ lines go to (set by its VDD). */
+struct vm_intc {
+	void *inst;
+	void (*set_irq)(void *inst, unsigned irq, bool level);
+	bool (*intr)(void *inst);
+	uint8_t (*ack)(void *inst);
+};
+
+struct vm_vdd {
+	const struct vdd_ops *ops;
+	void *inst;
+};
+
+struct vm {
+	struct vm16_config cfg;
+	struct cpu cpu;
+	uint8_t *ram;                 /* VM_RAM_SIZE bytes, page aligned */
+	enum vm16_stop ended;         /* EXIT/FAULT once ended, SLICE otherwise */
+	int exit_code;
+	char error[VM_ERR_LEN];
+
+	/* I/O: owner index + 1 per port, 0 = unclaimed. */
+	uint8_t port_owner[65536];
+	struct vm_port_owner owners[VM_MAX_PORT_OWNERS];
+	unsigned nowners;
+
+	/* Virtual clock. */
+	uint64_t clock_ns;
+	uint64_t insn_ns;
+	struct vm_event events[VM_MAX_EVENTS];
+	int next_event_id;
+
+	/* Devices. */
+	struct vm_vdd vdds[VM_MAX_VDDS];
+	unsigned nvdds;
+	struct vm_intc intc;
+
+	/* Interrupt capture: host call table and hook chains. */
+	vm16_int_fn int_fn[256];
+	void *int_ctx[256];
+	struct vm_hook hooks[VM_MAX_HOOKS];
+	unsigned nhooks;
+
+	/* Supervisor calls. */
+	vm16_svc_fn svc_fn[256];
+	void *svc_ctx[256];
+
+	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
+};
+
+/* Set the error text (printf-style) and return -EINVAL-style code rc. */
+int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* End the VM with a diagnostic naming CS:IP and the instruction bytes. */
+void vm_end_fault(struct vm *vm, const char *what);
+
+/* io.c */
+uint32_t vm_io_read(void *ctx, uint16_t port, unsigned size);
+void vm_io_write(void *ctx, uint16_t port, unsigned size, uint32_t value);
+
+/* clock.c: run the events due at or before now; ns until the next one
+ * (UINT64_MAX if none). */
+void vm_clock_run_due(struct vm *vm);
+uint64_t vm_clock_next_ns(const struct vm *vm);
+
+/* intc */
+void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
+void vm_update_intr(struct vm *vm);
+
+/* rom.c: build the ROM image (IVT, default handlers, stubs). */
+void vm_rom_build(struct vm *vm);
+
+/* svc.c: handle a HLT exit; returns true if it was a supervisor call. */
+bool vm_svc_dispatch(struct vm *vm);
+/* intcap.c: handle a trapped INT n. */
+void vm_int_trapped(struct vm *vm, uint8_t vector);
+void vm_update_int_trap(struct vm *vm);
+
+/* Built-in VDDs. */
+extern const struct vdd_ops vdd_pic_ops;
+extern const struct vdd_ops vdd_pit_ops;
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * vm_test.c - the VM16 API end to end: the control block and its errors,
+ * supervisor calls, the interrupt capture table and hook chains, port
+ * ownership, fault isolation between VMs, and IRQ 0 from the virtual PIT
+ * through the virtual PIC into a guest handler. Guest programs are NASM
+ * files built next to this test (argv[1] is their directory).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mvdm/vdd.h"
+#include "mvdm/vm16.h"
+
+static const char *bin_dir;
+
+static struct vm *load(const char *name, const struct vm16_config *cfg_in)
+{
+	struct vm16_config cfg;
+	if (cfg_in)
+		cfg = *cfg_in;
+	else
+		vm16_config_default(&cfg);
+	char err[256], path[512];
+	struct vm *vm = NULL;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint8_t buf[4096];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(vm16_load_image(vm, 0x1000, 0x100, buf, n), 0);
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	r.cs = r.ds = r.es = r.ss = 0x1000;
+	r.eip = 0x100;
+	r.esp = 0xFFFE;
+	vm16_set_regs(vm, &r);
+	return vm;
+}
+
+static void test_config_errors(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	char err[256];
+	vm16_config_default(&cfg);
+	assert_int_equal(vm16_config_check(&cfg, err, sizeof(err)), 0);
+	cfg.direct_hw = true;
+	assert_int_equal(vm16_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "exclusive"));
+	cfg.task_mode = VM16_EXCLUSIVE;
+	assert_int_equal(vm16_config_check(&cfg, err, sizeof(err)), 0);
+	vm16_config_default(&cfg);
+	cfg.mem_4k = 200;
+	assert_int_equal(vm16_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	vm16_config_default(&cfg);
+	cfg.capture[0x08 / 32] &= ~(1u << 0x08); /* serve the timer interrupt in the host */
+	assert_int_equal(vm16_config_check(&cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "INT 08h"));
+	/* A refused configuration builds nothing. */
+	struct vm *vm = (struct vm *)0x1;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EINVAL);
+	assert_ptr_equal(vm, (struct vm *)0x1);
+	vm16_config_default(&cfg);
+	cfg.video_full_screen = true;
+	cfg.use_video = false;
+	assert_int_equal(vm16_config_check(&cfg, err, sizeof(err)), -EINVAL);
+}
+
+static int svc_double(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	r.eax = (r.eax & 0xFFFF0000u) | (uint16_t)(r.eax * 2);
+	vm16_set_regs(vm, &r);
+	return 0;
+}
+
+static int int21_add100(struct vm *vm, void *ctx, uint8_t vector)
+{
+	(void)ctx;
+	(void)vector;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	r.eax += 100;
+	vm16_set_regs(vm, &r);
+	return 0;
+}
+
+static void test_svc_and_capture(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.capture[0x21 / 32] &= ~(1u << (0x21 % 32));
+	struct vm *vm = load("svc.bin", &cfg);
+	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), 0);
+	assert_int_equal(vm16_set_svc(vm, VM16_SVC_EXIT, svc_double, NULL), -EBUSY);
+	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
+	assert_int_equal(vm16_set_int_handler(vm, 0x60, int21_add100, NULL), -EINVAL); /* reflected */
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 117);
+	vm16_destroy(vm);
+}
+
+static int hook_calls;
+
+static bool hook_consume(struct vm *vm, void *ctx, uint8_t vector)
+{
+	(void)vector;
+	hook_calls++;
+	if (ctx) { /* consume: do what the guest handler would have done, and more */
+		struct vm16_regs r;
+		vm16_get_regs(vm, &r);
+		r.eax += 1000;
+		vm16_set_regs(vm, &r);
+		return true;
+	}
+	return false;
+}
+
+static void test_hook_chain(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.capture[0x21 / 32] &= ~(1u << (0x21 % 32));
+	struct vm *vm = load("svc.bin", &cfg);
+	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), 0);
+	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
+	/* Older hook consumes, newer one passes: newest runs first, then the
+	 * older consumes INT 60h, so the guest handler (+7) never runs. */
+	hook_calls = 0;
+	assert_int_equal(vm16_hook_int(vm, 0x60, hook_consume, (void *)1), 0);
+	assert_int_equal(vm16_hook_int(vm, 0x60, hook_consume, NULL), 0);
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_EXIT);
+	assert_int_equal(hook_calls, 2);
+	assert_int_equal(vm16_exit_code(vm), (110 + 1000) & 0xFF);
+	vm16_destroy(vm);
+}
+
+static uint32_t dummy_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)inst;
+	(void)port;
+	(void)size;
+	return 0;
+}
+
+static void dummy_write(void *inst, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)inst;
+	(void)port;
+	(void)size;
+	(void)v;
+}
+
+static void test_port_conflict_names_owners(void **state)
+{
+	(void)state;
+	struct vm *vm = load("spin.bin", NULL);
+	assert_int_equal(vdd_claim_ports(vm, "sound", 0x42, 0x42, NULL, dummy_read, dummy_write), -EBUSY);
+	assert_non_null(strstr(vm16_error(vm), "sound"));
+	assert_non_null(strstr(vm16_error(vm), "pit"));
+	assert_int_equal(vdd_claim_ports(vm, "sound", 0x220, 0x22F, NULL, dummy_read, dummy_write), 0);
+	vm16_destroy(vm);
+}
+
+static void test_fault_isolated(void **state)
+{
+	(void)state;
+	struct vm *bad = load("fault.bin", NULL), *good = load("spin.bin", NULL);
+	enum vm16_stop sb = VM16_STOP_SLICE, sg = VM16_STOP_SLICE;
+	for (int k = 0; k < 1000 && (sb == VM16_STOP_SLICE || sg == VM16_STOP_SLICE); k++) {
+		if (sb == VM16_STOP_SLICE)
+			sb = vm16_run(bad, 500);
+		if (sg == VM16_STOP_SLICE)
+			sg = vm16_run(good, 500);
+	}
+	assert_int_equal(sb, VM16_STOP_FAULT);
+	assert_non_null(strstr(vm16_error(bad), "invalid opcode"));
+	assert_non_null(strstr(vm16_error(bad), "1000:0105"));
+	assert_non_null(strstr(vm16_error(bad), "0F FF"));
+	assert_int_equal(sg, VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(good), 0xFC);
+	/* An ended VM stays ended. */
+	assert_int_equal(vm16_run(bad, 100), VM16_STOP_FAULT);
+	vm16_destroy(bad);
+	vm16_destroy(good);
+}
+
+static void test_timer_ticks(void **state)
+{
+	(void)state;
+	struct vm *vm = load("ticks.bin", NULL);
+	enum vm16_stop s = VM16_STOP_SLICE;
+	for (int k = 0; k < 100000 && s != VM16_STOP_EXIT && s != VM16_STOP_FAULT; k++)
+		s = vm16_run(vm, 100000);
+	assert_int_equal(s, VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 18);
+	/* 18 ticks of 65536 PIT clocks at 1.193182 MHz: 0.989 s of virtual time. */
+	uint64_t ns = vm16_clock_ns(vm);
+	assert_true(ns > 980000000ull && ns < 1000000000ull);
+	vm16_destroy(vm);
+}
+
+static void test_many_vms(void **state)
+{
+	(void)state;
+	enum { N = 64 };
+	struct vm *vms[N];
+	for (int k = 0; k < N; k++)
+		vms[k] = load("spin.bin", NULL);
+	int done = 0;
+	for (int round = 0; round < 100 && done < N; round++)
+		for (int k = 0; k < N; k++)
+			if (vms[k] && vm16_run(vms[k], 1000) == VM16_STOP_EXIT) {
+				assert_int_equal(vm16_exit_code(vms[k]), 0xFC);
+				vm16_destroy(vms[k]);
+				vms[k] = NULL;
+				done++;
+			}
+	assert_int_equal(done, N);
+}
+
+int main(int argc, char **argv)
+{
+	bin_dir = argc > 1 ? argv[1] : ".";
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_svc_and_capture),
+		cmocka_unit_test(test_hook_chain),
+		cmocka_unit_test(test_port_conflict_names_owners),
+		cmocka_unit_test(test_fault_isolated),
+		cmocka_unit_test(test_timer_ticks),
+		cmocka_unit_test(test_many_vms),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
