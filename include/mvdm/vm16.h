@@ -40,6 +40,8 @@ struct vm16_config {
 	uint32_t mem_4k;         /* conventional memory in 4 KiB blocks: 16 (64 KiB) to 160 (640 KiB) */
 	enum vm16_cpu cpu;
 	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
+	int64_t start_time;      /* wall-clock time of the VM's RTC at start, seconds since
+				  * 1970 (UTC); 0 = the host's time now */
 };
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */

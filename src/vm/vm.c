@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "bios/bios.h"
 #include "vm/vm_internal.h"
 
 /* Vectors that must go through the guest IVT: CPU exceptions and the
@@ -160,7 +162,8 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 		snprintf(err, errlen, "cannot map guest memory");
 		goto err_free_ram;
 	}
-	vm_rom_build(vm);
+	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
+	bios_install(vm);
 	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++) {
 		rc = vm_add_vdd(vm, builtin_vdds[k]);
 		if (rc < 0)

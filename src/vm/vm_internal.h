@@ -3,9 +3,9 @@
  * VM hangs off it (memory, CPU, ports, clock, devices, handlers).
  *
  * Memory map (linear): 00000-9FFFF conventional RAM (mem_4k of it mapped),
- * A0000-EFFFF upper memory (devices map ranges), F0000-FFFFF ROM (read-only:
- * IVT targets and stubs written by the monitor), 100000-10FFEF the HMA
- * (A20 is always on for 286/386 models).
+ * A0000-EFFFF upper memory (devices map ranges), F0000-FFFFF the ROM BIOS
+ * (read-only, src/bios/), 100000-10FFEF the HMA (A20 is always on for
+ * 286/386 models).
  */
 #ifndef MVDM_VM_INTERNAL_H
 #define MVDM_VM_INTERNAL_H
@@ -65,6 +65,7 @@ struct vm_vdd {
 
 struct vm {
 	struct vm16_config cfg;
+	int64_t start_time;           /* wall-clock seconds (UTC) at virtual time 0 */
 	struct cpu cpu;
 	uint8_t *ram;                 /* VM_RAM_SIZE bytes, page aligned */
 	enum vm16_stop ended;         /* EXIT/FAULT once ended, SLICE otherwise */
@@ -118,8 +119,6 @@ uint64_t vm_clock_next_ns(const struct vm *vm);
 void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
 void vm_update_intr(struct vm *vm);
 
-/* rom.c: build the ROM image (IVT, default handlers, stubs). */
-void vm_rom_build(struct vm *vm);
 
 /* svc.c: handle a HLT exit; returns true if it was a supervisor call. */
 bool vm_svc_dispatch(struct vm *vm);

@@ -215,6 +215,31 @@ static void test_timer_ticks(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_bios_services(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.mem_4k = 128;                 /* 512 KiB */
+	cfg.start_time = 1795262400 + 43200; /* some day at 12:00:00 UTC */
+	struct vm *vm = load("bios.bin", &cfg);
+	enum vm16_stop s = VM16_STOP_SLICE;
+	for (int k = 0; k < 100000 && s == VM16_STOP_SLICE; k++)
+		s = vm16_run(vm, 100000);
+	assert_int_equal(s, VM16_STOP_EXIT);
+	uint16_t res[8];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x0020);  /* equipment: 80x25 colour, no floppy */
+	assert_int_equal(res[1], 512);     /* KiB */
+	uint32_t noon = (uint32_t)(43200ull * 1193182u / 65536u);
+	assert_int_equal(res[2] | (uint32_t)res[3] << 16, noon); /* ticks at start (CX:DX) */
+	assert_int_equal(res[4], 5);       /* waited five ticks */
+	assert_int_equal(res[5], 2);       /* set to 0001:0002 */
+	assert_int_equal(res[6], 1);
+	assert_int_equal(res[7], 0xFFFF);  /* unsupported function: CF */
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -244,6 +269,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_port_conflict_names_owners),
 		cmocka_unit_test(test_fault_isolated),
 		cmocka_unit_test(test_timer_ticks),
+		cmocka_unit_test(test_bios_services),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,190 @@
+; bios.asm - the ROM BIOS of every VM, at F000:0000 (64 KiB segment).
+;
+; Layout: the ROM starts with a table of 256 words, the offset of each
+; interrupt vector's handler (src/bios/rom.c fills the guest IVT from it),
+; then the handlers. Services that need the host use supervisor calls
+; (F4 n ~n). Sources: IBM PC AT Technical Reference (BIOS data area, vector
+; use), RBIL INT 08h, 11h, 12h, 1Ah, 1Ch, 70h.
+        cpu 8086
+        org 0
+
+SVC_UNHANDLED   equ 3
+BDA_SEG         equ 0040h
+TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
+
+%macro  vec 2                       ; vector, handler
+        times (%1 * 2) - ($ - vector_table) db 0FFh
+        dw %2
+%endmacro
+
+vector_table:
+        ; every vector defaults to `iret_stub` (rom.c: 0xFFFF means default)
+        vec 00h, fault_00
+        vec 01h, iret_stub
+        vec 02h, iret_stub
+        vec 03h, iret_stub
+        vec 04h, iret_stub
+        vec 05h, iret_stub
+        vec 06h, fault_06
+        vec 07h, fault_07
+        vec 08h, int08
+        vec 09h, irq_master
+        vec 0Ah, irq_master
+        vec 0Bh, irq_master
+        vec 0Ch, irq_master
+        vec 0Dh, irq_master
+        vec 0Eh, irq_master
+        vec 0Fh, irq_master
+        vec 11h, int11
+        vec 12h, int12
+        vec 1Ah, int1a
+        vec 1Ch, iret_stub
+        vec 70h, irq_slave
+        vec 71h, irq_slave
+        vec 72h, irq_slave
+        vec 73h, irq_slave
+        vec 74h, irq_slave
+        vec 75h, irq_slave
+        vec 76h, irq_slave
+        vec 77h, irq_slave
+        times 512 - ($ - vector_table) db 0FFh
+
+iret_stub:
+        iret
+
+; Exceptions nothing handles end the VM (SVC 3, vector in the next byte).
+fault_00: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 00h
+fault_06: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 06h
+fault_07: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 07h
+
+; Hardware IRQs without a device handler: acknowledge and return.
+irq_master:
+        push ax
+        mov al, 20h
+        out 20h, al
+        pop ax
+        iret
+irq_slave:
+        push ax
+        mov al, 20h
+        out 0A0h, al
+        out 20h, al
+        pop ax
+        iret
+
+; INT 08h - IRQ 0, 18.2 Hz: count ticks in 40:6Ch, wrap at midnight with the
+; flag in 40:70h, call the user hook INT 1Ch, acknowledge.
+int08:
+        push ax
+        push ds
+        mov ax, BDA_SEG
+        mov ds, ax
+        add word [6Ch], 1
+        adc word [6Eh], 0
+        cmp word [6Eh], TICKS_PER_DAY >> 16
+        jb .hook
+        cmp word [6Ch], TICKS_PER_DAY & 0FFFFh
+        jb .hook
+        mov word [6Ch], 0
+        mov word [6Eh], 0
+        mov byte [70h], 1
+.hook:  int 1Ch
+        mov al, 20h
+        out 20h, al
+        pop ds
+        pop ax
+        iret
+
+; INT 11h - equipment list (40:10h).
+int11:
+        push ds
+        mov ax, BDA_SEG
+        mov ds, ax
+        mov ax, [10h]
+        pop ds
+        iret
+
+; INT 12h - conventional memory size in KiB (40:13h).
+int12:
+        push ds
+        mov ax, BDA_SEG
+        mov ds, ax
+        mov ax, [13h]
+        pop ds
+        iret
+
+; INT 1Ah - time of day.
+;   AH=00h: CX:DX = ticks since midnight, AL = midnight flag (then cleared)
+;   AH=01h: set ticks from CX:DX
+;   AH=02h: RTC time: CH hours, CL minutes, DH seconds (BCD), DL DST flag
+;   AH=04h: RTC date: CH century, CL year, DH month, DL day (BCD)
+;   others: CF set, AH unchanged (not supported)
+; RTC values come from the CMOS clock (ports 70h/71h).
+int1a:
+        sti
+        push ds
+        push bx
+        mov bx, BDA_SEG
+        mov ds, bx
+        cmp ah, 00h
+        je .get_ticks
+        cmp ah, 01h
+        je .set_ticks
+        cmp ah, 02h
+        je .get_time
+        cmp ah, 04h
+        je .get_date
+        pop bx
+        pop ds
+        stc
+        retf 2
+.get_ticks:
+        cli
+        mov dx, [6Ch]
+        mov cx, [6Eh]
+        mov al, [70h]
+        mov byte [70h], 0
+        sti
+        jmp .ok
+.set_ticks:
+        cli
+        mov [6Ch], dx
+        mov [6Eh], cx
+        mov byte [70h], 0
+        sti
+        jmp .ok
+.get_time:
+        mov al, 04h
+        call cmos_get
+        mov ch, al
+        mov al, 02h
+        call cmos_get
+        mov cl, al
+        mov al, 00h
+        call cmos_get
+        mov dh, al
+        mov dl, 0
+        jmp .ok
+.get_date:
+        mov al, 32h
+        call cmos_get
+        mov ch, al
+        mov al, 09h
+        call cmos_get
+        mov cl, al
+        mov al, 08h
+        call cmos_get
+        mov dh, al
+        mov al, 07h
+        call cmos_get
+        mov dl, al
+.ok:    pop bx
+        pop ds
+        clc
+        retf 2
+
+; AL = CMOS register -> AL = its value.
+cmos_get:
+        out 70h, al
+        in al, 71h
+        ret

@@ -1,0 +1,52 @@
+/*
+ * rom.c - install the ROM BIOS (bios.asm, embedded at build time) at
+ * F000:0000, point the interrupt vector table into it, and fill the BIOS
+ * data area (segment 40h) as POST leaves it.
+ *
+ * The ROM image starts with a table of 256 words: the offset of each
+ * vector's handler, FFFFh for "the default IRET" which is at offset 200h,
+ * right after the table.
+ * BIOS data area fields set here (IBM PC AT Technical Reference, RBIL
+ * MEMORY.LST "BIOS data area"): 10h equipment word, 13h memory size (KiB),
+ * 6Ch-6Fh ticks since midnight, 70h midnight flag.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "bios/bios.h"
+#include "vm/vm_internal.h"
+
+extern const uint8_t bios_rom[];
+extern const size_t bios_rom_size;
+
+enum { ROM_DEFAULT_IRET = 0x200 };
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+void bios_install(struct vm *vm)
+{
+	uint8_t *rom = vm->ram + VM_ROM_BASE;
+	memset(rom, 0xFF, 0x10000);
+	memcpy(rom, bios_rom, bios_rom_size < 0x10000 ? bios_rom_size : 0x10000);
+	for (unsigned v = 0; v < 256; v++) {
+		uint16_t off = (uint16_t)(rom[2 * v] | (rom[2 * v + 1] << 8));
+		put16(vm->ram + 4 * v, off == 0xFFFF ? ROM_DEFAULT_IRET : off);
+		put16(vm->ram + 4 * v + 2, VM_ROM_SEG);
+	}
+	uint8_t *bda = vm->ram + 0x400;
+	/* Equipment: initial video mode 80x25 colour (bits 5-4 = 10b) or
+	 * monochrome (11b); no floppy drives. */
+	put16(bda + 0x10, vm->cfg.use_video ? 0x0020 : 0x0030);
+	put16(bda + 0x13, (uint16_t)(vm->cfg.mem_4k * 4));
+	/* Ticks since midnight of the VM's start time (18.2065 Hz: 1193182/65536). */
+	uint64_t secs = (uint64_t)(vm->start_time % 86400 + 86400) % 86400;
+	uint32_t ticks = (uint32_t)(secs * 1193182u / 65536u);
+	put16(bda + 0x6C, (uint16_t)ticks);
+	put16(bda + 0x6E, (uint16_t)(ticks >> 16));
+	bda[0x70] = 0;
+	cpu_mem_written(&vm->cpu, 0, VM_RAM_SIZE);
+}
