@@ -221,7 +221,7 @@ static void test_bios_services(void **state)
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
 	cfg.mem_4k = 128;                 /* 512 KiB */
-	cfg.start_time = 1795219200 + 43200; /* 2026-11-20 12:00:00 UTC */
+	cfg.start_time = 1795219200 + 43200; /* 2026-11-21 12:00:00 UTC */
 	struct vm *vm = load("bios.bin", &cfg);
 	enum vm16_stop s = VM16_STOP_SLICE;
 	for (int k = 0; k < 100000 && s == VM16_STOP_SLICE; k++)
