@@ -92,6 +92,17 @@ int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
 const char *vm16_error(const struct vm *vm);
 int vm16_exit_code(const struct vm *vm);
 
+/* The text screen as the host sees it (VMs with use_video). */
+struct vm16_screen {
+	uint8_t mode, cols, rows;            /* BIOS video mode, size in cells */
+	uint8_t cursor_row, cursor_col;
+	uint8_t cursor_start, cursor_end;    /* scan lines */
+	bool cursor_visible;
+	uint16_t cells[80 * 50];             /* character | attribute << 8, row by row */
+};
+/* Fills *s from the active display page. Returns 0, or -1 without video. */
+int vm16_screen(struct vm *vm, struct vm16_screen *s);
+
 /* Virtual time of the VM in nanoseconds. */
 uint64_t vm16_clock_ns(const struct vm *vm);
 
@@ -112,8 +123,9 @@ int vm16_unhook_int(struct vm *vm, uint8_t vector, vm16_hook_fn fn, void *ctx);
 
 /* Supervisor calls: guest stubs `HLT; db n, ~n` (F4 n ~n) call host service
  * n. The handler runs with the guest registers; IP is past the 3 bytes.
- * Returning nonzero ends the VM with that message. SVC 2 is built in:
- * terminate the VM with the return code in AL. */
+ * Returning nonzero ends the VM with that message. Numbers 0-31 belong to
+ * mvdm (SVC 2 terminates the VM with the return code in AL; others serve
+ * the BIOS and DOS); the host may set 32-255. */
 typedef int (*vm16_svc_fn)(struct vm *vm, void *ctx, uint8_t n);
 int vm16_set_svc(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx) __attribute__((warn_unused_result));
 enum { VM16_SVC_EXIT = 2 };

@@ -35,6 +35,7 @@ vector_table:
         vec 0Dh, irq_master
         vec 0Eh, irq_master
         vec 0Fh, irq_master
+        vec 10h, int10
         vec 11h, int11
         vec 12h, int12
         vec 1Ah, int1a
@@ -93,6 +94,10 @@ int08:
         out 20h, al
         pop ds
         pop ax
+        iret
+
+; INT 10h - video services, in the host (src/bios/int10.c).
+int10:  db 0F4h, 10h, 0EFh
         iret
 
 ; INT 11h - equipment list (40:10h).

@@ -4,8 +4,18 @@
 
 struct vm;
 
+#include <stdint.h>
+
+/* Supervisor calls used by the ROM (bios.asm). */
+enum { BIOS_SVC_INT10 = 0x10 };
+
 /* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data
- * area. Called once when the VM is created. */
+ * area, and register the BIOS's host services. Called once when the VM is
+ * created, before the VDDs. */
 void bios_install(struct vm *vm);
+
+/* INT 10h (int10.c). */
+void bios_int10_install(struct vm *vm);
+void bios_video_set_mode(struct vm *vm, uint8_t mode);
 
 #endif

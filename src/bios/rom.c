@@ -49,4 +49,5 @@ void bios_install(struct vm *vm)
 	put16(bda + 0x6E, (uint16_t)(ticks >> 16));
 	bda[0x70] = 0;
 	cpu_mem_written(&vm->cpu, 0, VM_RAM_SIZE);
+	bios_int10_install(vm);
 }

@@ -11,11 +11,18 @@
 
 int vm16_set_svc(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx)
 {
-	if (n == VM16_SVC_EXIT || n == VM_SVC_UNHANDLED)
-		return vm_fail(vm, -EBUSY, "supervisor call %u is reserved", n);
+	if (n < VM_SVC_USER)
+		return vm_fail(vm, -EBUSY, "supervisor calls 0-%u are reserved for mvdm (asked for %u)",
+			       VM_SVC_USER - 1, n);
 	vm->svc_fn[n] = fn;
 	vm->svc_ctx[n] = ctx;
 	return 0;
+}
+
+void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx)
+{
+	vm->svc_fn[n] = fn;
+	vm->svc_ctx[n] = ctx;
 }
 
 /* Built-in SVC 3: exception vv (the byte after the pair) had no handler. */

@@ -116,7 +116,7 @@ void *vdd_instance(struct vm *vm, const char *name)
 	return NULL;
 }
 
-static const struct vdd_ops *const builtin_vdds[] = { &vdd_pic_ops, &vdd_pit_ops };
+static const struct vdd_ops *const builtin_vdds[] = { &vdd_pic_ops, &vdd_pit_ops, &vdd_vga_ops };
 
 static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 {
@@ -205,6 +205,14 @@ void vm16_destroy(struct vm *vm)
 	cpu_destroy(&vm->cpu);
 	free(vm->ram);
 	free(vm);
+}
+
+int vm_map_ram(struct vm *vm, uint32_t base, uint32_t size, bool writable)
+{
+	if (base > VM_RAM_SIZE || size > VM_RAM_SIZE - base)
+		return vm_fail(vm, -ERANGE, "cannot map %Xh bytes at %05Xh", size, base);
+	int rc = cpu_map_ram(&vm->cpu, base, size, vm->ram + base, writable);
+	return rc < 0 ? vm_fail(vm, rc, "cannot map %Xh bytes at %05Xh", size, base) : 0;
 }
 
 int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len)

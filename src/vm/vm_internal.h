@@ -15,6 +15,7 @@
 #include "cpu/cpu.h"
 #include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
+#include "bios/bios.h"
 
 enum {
 	VM_RAM_SIZE = 0x110000,
@@ -28,7 +29,10 @@ enum {
 };
 
 /* Reserved supervisor calls (besides VM16_SVC_EXIT). */
-enum { VM_SVC_UNHANDLED = 3 }; /* stub F4 03 FC vv: exception vv with no handler */
+enum {
+	VM_SVC_UNHANDLED = 3, /* stub F4 03 FC vv: exception vv with no handler */
+	VM_SVC_USER = 32,     /* 0-31 belong to mvdm (BIOS and DOS services) */
+};
 
 struct vm_port_owner {
 	const char *name;
@@ -99,6 +103,7 @@ struct vm {
 	void *svc_ctx[256];
 
 	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
+	uint32_t bios_logged;         /* unsupported BIOS functions logged once (bit per service) */
 };
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
@@ -120,6 +125,11 @@ void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
 void vm_update_intr(struct vm *vm);
 
 
+/* Map guest RAM (vm->ram) at [base, base+size) for direct access. */
+int vm_map_ram(struct vm *vm, uint32_t base, uint32_t size, bool writable);
+/* Register a supervisor call of mvdm itself (numbers below VM_SVC_USER). */
+void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx);
+
 /* svc.c: handle a HLT exit; returns true if it was a supervisor call. */
 bool vm_svc_dispatch(struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
@@ -129,5 +139,6 @@ void vm_update_int_trap(struct vm *vm);
 /* Built-in VDDs. */
 extern const struct vdd_ops vdd_pic_ops;
 extern const struct vdd_ops vdd_pit_ops;
+extern const struct vdd_ops vdd_vga_ops;
 
 #endif

@@ -105,8 +105,9 @@ static void test_svc_and_capture(void **state)
 	vm16_config_default(&cfg);
 	cfg.capture[0x21 / 32] &= ~(1u << (0x21 % 32));
 	struct vm *vm = load("svc.bin", &cfg);
-	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), 0);
+	assert_int_equal(vm16_set_svc(vm, 40, svc_double, NULL), 0);
 	assert_int_equal(vm16_set_svc(vm, VM16_SVC_EXIT, svc_double, NULL), -EBUSY);
+	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), -EBUSY);
 	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
 	assert_int_equal(vm16_set_int_handler(vm, 0x60, int21_add100, NULL), -EINVAL); /* reflected */
 	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_EXIT);
@@ -137,7 +138,7 @@ static void test_hook_chain(void **state)
 	vm16_config_default(&cfg);
 	cfg.capture[0x21 / 32] &= ~(1u << (0x21 % 32));
 	struct vm *vm = load("svc.bin", &cfg);
-	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), 0);
+	assert_int_equal(vm16_set_svc(vm, 40, svc_double, NULL), 0);
 	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
 	/* Older hook consumes, newer one passes: newest runs first, then the
 	 * older consumes INT 60h, so the guest handler (+7) never runs. */
@@ -240,6 +241,52 @@ static void test_bios_services(void **state)
 	vm16_destroy(vm);
 }
 
+static enum vm16_stop run_to_end(struct vm *vm)
+{
+	enum vm16_stop s = VM16_STOP_SLICE;
+	for (int k = 0; k < 100000 && s == VM16_STOP_SLICE; k++)
+		s = vm16_run(vm, 100000);
+	return s;
+}
+
+static void test_video_text(void **state)
+{
+	(void)state;
+	struct vm *vm = load("video.bin", NULL);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	static struct vm16_screen s;
+	assert_int_equal(vm16_screen(vm, &s), 0);
+	assert_int_equal(s.mode, 3);
+	assert_int_equal(s.cols, 80);
+	assert_int_equal(s.rows, 25);
+	/* "Hi" went up with the scrolling: 31 CR LF from row 0 -> off screen. */
+	assert_int_equal(s.cells[0], 0x4F44);            /* direct write */
+	assert_int_equal(s.cells[2 * 80 + 10], 0x1E5A);  /* AH=09h 'Z' */
+	assert_int_equal(s.cells[2 * 80 + 12], 0x1E5A);
+	assert_int_equal(s.cells[2 * 80 + 13], 0x0720);  /* cleared cell */
+	for (unsigned k = 0; k < 80u * 25; k++)
+		assert_true((s.cells[k] & 0xFF) != 'H' && (s.cells[k] & 0xFF) != 'i');
+	assert_int_equal(s.cursor_row, 5);                /* CRTC written by the guest */
+	assert_int_equal(s.cursor_col, 7);
+	assert_true(s.cursor_visible);
+	vm16_destroy(vm);
+
+	vm = load("video50.bin", NULL);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 49);
+	assert_int_equal(vm16_screen(vm, &s), 0);
+	assert_int_equal(s.rows, 50);
+	vm16_destroy(vm);
+
+	/* Without video there is no screen. */
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.use_video = false;
+	vm = load("spin.bin", &cfg);
+	assert_int_equal(vm16_screen(vm, &s), -1);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -270,6 +317,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fault_isolated),
 		cmocka_unit_test(test_timer_ticks),
 		cmocka_unit_test(test_bios_services),
+		cmocka_unit_test(test_video_text),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,69 @@
+/*
+ * vdd_vga.c - VGA text mode as a VDD: maps the video memory (A0000h-BFFFFh,
+ * plain RAM read by the host), claims the VGA ports 3B0h-3BFh and
+ * 3C0h-3DFh, and keeps the text mode state that INT 10h (bios/int10.c) and
+ * the host's screen view (vm16_screen) use. Only with use_video.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dev/vga.h"
+#include "vm/vm_internal.h"
+
+static uint32_t vga_port_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)size;
+	return vga_read(inst, port);
+}
+
+static void vga_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
+{
+	vga_write(inst, port, (uint8_t)v);
+	if (size == 2) /* OUT DX, AX to an index port writes index then data */
+		vga_write(inst, (uint16_t)(port + 1), (uint8_t)(v >> 8));
+}
+
+static int vga_create(struct vm *vm, void **inst)
+{
+	if (!vm->cfg.use_video) {
+		*inst = NULL;
+		return 0;
+	}
+	struct vga *v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	vga_init(v);
+	int rc = vm_map_ram(vm, 0xA0000, 0x20000, true);
+	if (rc == 0)
+		rc = vdd_claim_ports(vm, "vga", 0x3B0, 0x3BF, v, vga_port_read, vga_port_write);
+	if (rc == 0)
+		rc = vdd_claim_ports(vm, "vga", 0x3C0, 0x3DF, v, vga_port_read, vga_port_write);
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	*inst = v;
+	return 0;
+}
+
+static int vga_create_done(struct vm *vm, void *inst)
+{
+	/* POST: mode 3 with a clear screen, through the BIOS's own routine. */
+	if (inst)
+		bios_video_set_mode(vm, 0x03);
+	return 0;
+}
+
+static void vga_terminate(struct vm *vm, void *inst)
+{
+	(void)vm;
+	free(inst);
+}
+
+const struct vdd_ops vdd_vga_ops = {
+	.abi = MVDM_VDD_ABI,
+	.name = "vga",
+	.create = vga_create,
+	.create_done = vga_create_done,
+	.terminate = vga_terminate,
+};
