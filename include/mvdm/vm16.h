@@ -103,6 +103,13 @@ struct vm16_screen {
 /* Fills *s from the active display page. Returns 0, or -1 without video. */
 int vm16_screen(struct vm *vm, struct vm16_screen *s);
 
+/* Keyboard input from the host: one key (set 1 make code, `extended` for
+ * E0-prefixed keys) pressed or released, or the keys that type ASCII text
+ * (US layout). They reach the guest through the 8042 and IRQ 1. Return 0,
+ * -ENOSPC (queue full), -EINVAL (no key for a character) or -ENODEV. */
+int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
+int vm16_type(struct vm *vm, const char *text);
+
 /* Virtual time of the VM in nanoseconds. */
 uint64_t vm16_clock_ns(const struct vm *vm);
 

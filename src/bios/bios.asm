@@ -9,6 +9,9 @@
         org 0
 
 SVC_UNHANDLED   equ 3
+SVC_INT10       equ 10h
+SVC_KBD         equ 11h             ; AL = scan code from port 60h
+SVC_INT15       equ 12h             ; INT 15h functions served in the host
 BDA_SEG         equ 0040h
 TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
 
@@ -28,7 +31,7 @@ vector_table:
         vec 06h, fault_06
         vec 07h, fault_07
         vec 08h, int08
-        vec 09h, irq_master
+        vec 09h, int09
         vec 0Ah, irq_master
         vec 0Bh, irq_master
         vec 0Ch, irq_master
@@ -38,6 +41,8 @@ vector_table:
         vec 10h, int10
         vec 11h, int11
         vec 12h, int12
+        vec 15h, int15
+        vec 16h, int16
         vec 1Ah, int1a
         vec 1Ch, iret_stub
         vec 70h, irq_slave
@@ -50,8 +55,16 @@ vector_table:
         vec 77h, irq_slave
         times 512 - ($ - vector_table) db 0FFh
 
-iret_stub:
+iret_stub:                          ; offset 200h: the default handler
         iret
+
+; INT 15h/AH=C0h system configuration table, at offset 208h (int15.c):
+; 8 bytes follow; model FCh (AT), submodel 01h, revision 0; feature byte 1:
+; cascaded second PIC, RTC, INT 15h/4Fh called by INT 09h (RBIL INT 15/C0h).
+        times 208h - ($ - $$) db 0FFh
+sysconf:
+        dw 8
+        db 0FCh, 01h, 00h, 70h, 00h, 00h, 00h, 00h
 
 ; Exceptions nothing handles end the VM (SVC 3, vector in the next byte).
 fault_00: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 00h
@@ -97,7 +110,119 @@ int08:
         iret
 
 ; INT 10h - video services, in the host (src/bios/int10.c).
-int10:  db 0F4h, 10h, 0EFh
+int10:  db 0F4h, SVC_INT10, ~SVC_INT10 & 0FFh
+        iret
+
+; INT 09h - IRQ 1: read the scan code, offer it to INT 15h/AH=4Fh (a
+; program may change or swallow it: CF clear), then let the host translate
+; it into the keyboard buffer (40:1Eh-3Dh) and the shift flags (40:17h).
+int09:
+        push ax
+        in al, 60h
+        mov ah, 4Fh
+        stc
+        int 15h
+        jnc .done
+        db 0F4h, SVC_KBD, ~SVC_KBD & 0FFh
+.done:  mov al, 20h
+        out 20h, al
+        pop ax
+        iret
+
+; INT 15h - system services: AH=4Fh keyboard intercept (returns the key
+; unchanged, CF set); AH=86h wait, 88h extended memory size, C0h system
+; configuration: in the host (bios/int15.c); others: CF set, AH=86h.
+int15:
+        cmp ah, 4Fh
+        jne .host
+        stc
+        retf 2
+.host:  db 0F4h, SVC_INT15, ~SVC_INT15 & 0FFh
+        retf 2
+
+; INT 16h - keyboard services on the BIOS buffer (head 40:1Ah, tail 40:1Ch,
+; start 40:80h, end 40:82h; entries are scan code << 8 | ASCII):
+;   AH=00h/10h wait for a key and take it (AX)   AH=01h/11h peek (ZF=1: none)
+;   AH=02h shift flags (AL)   AH=05h store CX (AL=1 if the buffer is full)
+;   AH=12h extended shift flags (AX)
+; Waiting is STI; HLT, so an idle VM sleeps until the next interrupt.
+int16:
+        push bx
+        push ds
+        mov bx, BDA_SEG
+        mov ds, bx
+        cmp ah, 00h
+        je .read
+        cmp ah, 10h
+        je .read
+        cmp ah, 01h
+        je .peek
+        cmp ah, 11h
+        je .peek
+        cmp ah, 02h
+        je .shift
+        cmp ah, 05h
+        je .store
+        cmp ah, 12h
+        je .xshift
+        pop ds
+        pop bx
+        iret
+.read:  cli
+        mov bx, [1Ah]
+        cmp bx, [1Ch]
+        jne .take
+        sti
+        hlt
+        jmp .read
+.take:  mov ax, [bx]
+        add bx, 2
+        cmp bx, [82h]
+        jb .nowrap
+        mov bx, [80h]
+.nowrap:
+        mov [1Ah], bx
+        sti
+        pop ds
+        pop bx
+        iret
+.peek:  cli
+        mov bx, [1Ah]
+        cmp bx, [1Ch]
+        mov ax, [bx]
+        sti
+        pop ds
+        pop bx
+        retf 2                      ; ZF from the compare: set = empty
+.shift: mov al, [17h]
+        pop ds
+        pop bx
+        iret
+.xshift:
+        mov al, [17h]
+        mov ah, [18h]
+        pop ds
+        pop bx
+        iret
+.store: cli
+        mov bx, [1Ch]
+        mov [bx], cx
+        add bx, 2
+        cmp bx, [82h]
+        jb .s1
+        mov bx, [80h]
+.s1:    cmp bx, [1Ah]
+        je .full
+        mov [1Ch], bx
+        mov al, 0
+        sti
+        pop ds
+        pop bx
+        iret
+.full:  mov al, 1
+        sti
+        pop ds
+        pop bx
         iret
 
 ; INT 11h - equipment list (40:10h).

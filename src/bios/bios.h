@@ -7,12 +7,16 @@ struct vm;
 #include <stdint.h>
 
 /* Supervisor calls used by the ROM (bios.asm). */
-enum { BIOS_SVC_INT10 = 0x10 };
+enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12 };
 
 /* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data
  * area, and register the BIOS's host services. Called once when the VM is
  * created, before the VDDs. */
 void bios_install(struct vm *vm);
+
+/* INT 09h/16h host half (keyboard.c) and INT 15h (int15.c). */
+void bios_keyboard_install(struct vm *vm);
+void bios_int15_install(struct vm *vm);
 
 /* INT 10h (int10.c). */
 void bios_int10_install(struct vm *vm);

@@ -50,4 +50,6 @@ void bios_install(struct vm *vm)
 	bda[0x70] = 0;
 	cpu_mem_written(&vm->cpu, 0, VM_RAM_SIZE);
 	bios_int10_install(vm);
+	bios_keyboard_install(vm);
+	bios_int15_install(vm);
 }

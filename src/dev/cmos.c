@@ -338,9 +338,46 @@ void cmos_write(struct cmos *c, uint16_t port, uint8_t v)
 	}
 }
 
+/* Fast path for long advances: at a second boundary, add up to `k` whole
+   seconds to the seconds byte at once, as many as give no carry into the
+   minutes (the general path does the carrying update). Same flags as that
+   many single updates: every periodic rate is faster than 1 Hz, UF is set
+   by each update, and the alarm matches at most at one second of the run.
+   Returns the seconds consumed (0 if the fast path does not apply). */
+static uint64_t cmos_skip_seconds(struct cmos *c, uint64_t k)
+{
+	uint8_t *r = c->ram;
+	if (c->phase_ns != 0 || (r[R_B] & B_SET))
+		return 0;
+	unsigned sec = cmos_dec(c, r[R_SEC]);
+	if (sec >= 58u)
+		return 0;
+	if (k > 58u - sec)
+		k = 58u - sec;
+	if (alarm_match(r[R_MIN], r[R_AMIN]) && alarm_match(r[R_HOUR], r[R_AHOUR])) {
+		uint8_t a = r[R_ASEC];
+		unsigned v = cmos_dec(c, a);
+		if ((a & ALARM_DONT_CARE) == ALARM_DONT_CARE ||
+		    (v > sec && v <= sec + k && cmos_enc(c, v) == a))
+			c->flags |= C_AF;
+	}
+	if (cmos_period_cycles(c))
+		c->flags |= C_PF;
+	c->flags |= C_UF;
+	r[R_SEC] = cmos_enc(c, sec + (unsigned)k);
+	cmos_sync_irq(c);
+	return k;
+}
+
 bool cmos_advance(struct cmos *c, uint64_t ns)
 {
 	while (ns > 0 && cmos_divider_running(c)) {
+		if (ns >= 2 * (uint64_t)CMOS_NS_PER_S) {
+			uint64_t k = cmos_skip_seconds(c, ns / CMOS_NS_PER_S - 1);
+			ns -= k * CMOS_NS_PER_S;
+			if (k)
+				continue;
+		}
 		uint64_t left = CMOS_NS_PER_S - c->phase_ns;
 		uint64_t step = ns < left ? ns : left;
 		uint64_t end = c->phase_ns + step;

@@ -124,7 +124,7 @@ void cmos_write(struct cmos *c, uint16_t port, uint8_t v);
    during the interval or from a port write since the last call, i.e. the
    caller should request IRQ 8 once. Flags stay set until register C is
    read, so at most one edge is reported until then. Cost: O(1) per
-   virtual second crossed. */
+   virtual minute crossed (whole seconds inside a minute are added at once). */
 bool cmos_advance(struct cmos *c, uint64_t ns);
 
 /* IRQ 8 line level now: register C bit 7 (IRQF). */

@@ -116,7 +116,9 @@ void *vdd_instance(struct vm *vm, const char *name)
 	return NULL;
 }
 
-static const struct vdd_ops *const builtin_vdds[] = { &vdd_pic_ops, &vdd_pit_ops, &vdd_vga_ops };
+static const struct vdd_ops *const builtin_vdds[] = {
+	&vdd_pic_ops, &vdd_pit_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
+};
 
 static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 {

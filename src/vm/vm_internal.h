@@ -140,5 +140,7 @@ void vm_update_int_trap(struct vm *vm);
 extern const struct vdd_ops vdd_pic_ops;
 extern const struct vdd_ops vdd_pit_ops;
 extern const struct vdd_ops vdd_vga_ops;
+extern const struct vdd_ops vdd_kbd_ops;
+extern const struct vdd_ops vdd_cmos_ops;
 
 #endif

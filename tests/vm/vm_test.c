@@ -287,6 +287,45 @@ static void test_video_text(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_keyboard_input(void **state)
+{
+	(void)state;
+	struct vm *vm = load("keys.bin", NULL);
+	/* No key yet: the program waits in INT 16h and the VM goes idle. */
+	enum vm16_stop s = VM16_STOP_SLICE;
+	for (int k = 0; k < 1000 && s == VM16_STOP_SLICE; k++)
+		s = vm16_run(vm, 100000);
+	/* The 18.2 Hz timer keeps waking it: idle means "nothing but timers"
+	 * is not reached; what matters is that it has not finished. */
+	assert_true(s == VM16_STOP_SLICE || s == VM16_STOP_IDLE);
+	assert_int_equal(vm16_type(vm, "aB\r"), 0);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 1);
+	uint16_t res[3];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x1E61); /* 'a' */
+	assert_int_equal(res[1], 0x3042); /* 'B' (shift) */
+	assert_int_equal(res[2], 0x1C0D); /* Enter */
+	vm16_destroy(vm);
+}
+
+static void test_rtc(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.start_time = 1795219200 + 12 * 3600 + 34 * 60 + 56; /* 2026-11-21 12:34:56 UTC */
+	struct vm *vm = load("rtc.bin", &cfg);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	uint16_t res[4];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x1234); /* CH hours, CL minutes (BCD) */
+	assert_int_equal(res[1] >> 8, 0x56); /* DH seconds */
+	assert_int_equal(res[2], 0x2026); /* CH century, CL year */
+	assert_int_equal(res[3], 0x1121); /* DH month, DL day */
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -318,6 +357,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_timer_ticks),
 		cmocka_unit_test(test_bios_services),
 		cmocka_unit_test(test_video_text),
+		cmocka_unit_test(test_keyboard_input),
+		cmocka_unit_test(test_rtc),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

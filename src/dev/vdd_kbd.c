@@ -1,0 +1,135 @@
+/*
+ * vdd_kbd.c - the 8042 keyboard controller (dev/kbd.c) as a VDD: ports 60h
+ * and 64h, IRQ 1 following the controller's output, the A20 gate of its
+ * output port, and host key injection (vm16_key, vm16_type). The device is
+ * brought up to the VM's virtual time before each port access and at the
+ * event it asks for (the next byte entering its output buffer).
+ * A reset pulse (command FEh) ends the VM: DOS programs use it to reboot.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "dev/kbd.h"
+#include "vm/vm_internal.h"
+
+struct vdd_kbd {
+	struct vm *vm;
+	struct kbd k;
+	uint64_t synced_ns;
+	int event;
+};
+
+static void kbd_event(struct vm *vm, void *inst);
+
+static void kbd_sync(struct vdd_kbd *d)
+{
+	struct vm *vm = d->vm;
+	uint64_t now = vdd_clock_ns(vm);
+	if (now > d->synced_ns) {
+		kbd_advance(&d->k, now - d->synced_ns);
+		d->synced_ns = now;
+	}
+	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
+	cpu_set_a20(&vm->cpu, kbd_a20(&d->k));
+	if (kbd_reset_requested(&d->k) && !vm->ended) {
+		vm_fail(vm, 0, "the guest reset the machine (keyboard controller command FEh)");
+		vm->exit_code = 0;
+		vm->ended = VM16_STOP_EXIT;
+	}
+	if (d->event)
+		vdd_cancel(vm, d->event);
+	d->event = 0;
+	uint64_t next = kbd_pending_ns(&d->k);
+	if (next != UINT64_MAX) {
+		int id = vdd_schedule(vm, next, kbd_event, d);
+		d->event = id > 0 ? id : 0;
+	}
+}
+
+static void kbd_event(struct vm *vm, void *inst)
+{
+	(void)vm;
+	struct vdd_kbd *d = inst;
+	d->event = 0;
+	kbd_sync(d);
+}
+
+static uint32_t kbd_port_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)size;
+	struct vdd_kbd *d = inst;
+	kbd_sync(d);
+	uint8_t v = kbd_read(&d->k, port);
+	kbd_sync(d);
+	return v;
+}
+
+static void kbd_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)size;
+	struct vdd_kbd *d = inst;
+	kbd_sync(d);
+	kbd_write(&d->k, port, (uint8_t)v);
+	kbd_sync(d);
+}
+
+static int kbd_create(struct vm *vm, void **inst)
+{
+	struct vdd_kbd *d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->vm = vm;
+	kbd_init(&d->k);
+	int rc = vdd_claim_ports(vm, "keyboard", 0x60, 0x60, d, kbd_port_read, kbd_port_write);
+	if (rc == 0)
+		rc = vdd_claim_ports(vm, "keyboard", 0x64, 0x64, d, kbd_port_read, kbd_port_write);
+	if (rc < 0) {
+		free(d);
+		return rc;
+	}
+	*inst = d;
+	return 0;
+}
+
+static int kbd_create_done(struct vm *vm, void *inst)
+{
+	(void)vm;
+	kbd_sync(inst);
+	return 0;
+}
+
+static void kbd_terminate(struct vm *vm, void *inst)
+{
+	(void)vm;
+	free(inst);
+}
+
+const struct vdd_ops vdd_kbd_ops = {
+	.abi = MVDM_VDD_ABI,
+	.name = "keyboard",
+	.create = kbd_create,
+	.create_done = kbd_create_done,
+	.terminate = kbd_terminate,
+};
+
+int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
+{
+	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
+	if (!d)
+		return -ENODEV;
+	kbd_sync(d);
+	int rc = kbd_key(&d->k, make_code, extended, pressed);
+	kbd_sync(d);
+	return rc;
+}
+
+int vm16_type(struct vm *vm, const char *text)
+{
+	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
+	if (!d)
+		return -ENODEV;
+	kbd_sync(d);
+	int rc = kbd_type_ascii(&d->k, text);
+	kbd_sync(d);
+	return rc;
+}
