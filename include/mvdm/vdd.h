@@ -9,8 +9,8 @@
  * All functions take the VM first; registration functions return 0 or a
  * negative errno and leave a reason in vm16_error().
  *
- * This is the first part of the API (ports, IRQs, clock, lifecycle); memory
- * ranges, properties, requests from other programs and plug-ins follow.
+ * Covered so far: ports, IRQs, the clock, lifecycle hooks, requests from
+ * other programs, plug-ins; memory ranges and properties come next.
  */
 #ifndef MVDM_VDD_H
 #define MVDM_VDD_H
@@ -42,7 +42,18 @@ struct vdd_ops {
 	void (*focus)(struct vm *vm, void *inst, bool foreground);
 	/* The running DOS program (PSP segment) changed. Optional. */
 	void (*psp_change)(struct vm *vm, void *inst, uint16_t psp);
+	/* A request from another program (through vm16_vdd_request): `op` is
+	 * the VDD's own request code; `in`/`out` are byte buffers; *out_len is
+	 * the room in out on entry and the bytes written on return. Return 0
+	 * or a negative errno. Optional (-ENOSYS). */
+	int (*request)(struct vm *vm, void *inst, uint32_t op, const void *in, size_t in_len, void *out,
+		       size_t *out_len);
 };
+
+/* Plug-ins: a shared object exporting this function (C linkage) is a VDD.
+ * mvdm checks ops->abi against MVDM_VDD_ABI before calling anything else. */
+#define MVDM_VDD_ENTRY "mvdm_vdd_entry"
+typedef const struct vdd_ops *(*vdd_entry_fn)(void);
 
 /* Claim ports [first, last] for `owner`. A port already claimed is refused
  * with -EBUSY, and the error names both owners. */

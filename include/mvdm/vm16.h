@@ -42,6 +42,10 @@ struct vm16_config {
 	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
 	int64_t start_time;      /* wall-clock time of the VM's RTC at start, seconds since
 				  * 1970 (UTC); 0 = the host's time now */
+	bool io_strict;          /* I/O permission: an access to a port no VDD claimed ends
+				  * the VM (default: reads all ones, writes ignored, logged) */
+	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
+				  * to load into the VM (see vdd.h) */
 };
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
@@ -109,6 +113,27 @@ int vm16_screen(struct vm *vm, struct vm16_screen *s);
  * -ENOSPC (queue full), -EINVAL (no key for a character) or -ENODEV. */
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
+
+/* Lifecycle notifications passed to every VDD: the VM's window gained or
+ * lost the foreground; the running DOS program (PSP segment) changed. */
+void vm16_set_focus(struct vm *vm, bool foreground);
+void vm16_psp_changed(struct vm *vm, uint16_t psp);
+
+/* Send request `op` to the VDD called `vdd` in this VM (its request hook).
+ * Returns what the hook returns, -ENOENT if there is no such VDD, -ENOSYS
+ * if it takes no requests. *out_len: room in out, then bytes written. */
+int vm16_vdd_request(struct vm *vm, const char *vdd, uint32_t op, const void *in, size_t in_len, void *out,
+		     size_t *out_len);
+
+/* Simulate a hardware or software interrupt into the guest and run the
+ * guest's handler to its IRET before returning (nested execution, as
+ * VDDSimulateInterrupt / Simulate_Int): the registers are those the
+ * handler left, except CS:IP and FLAGS, which are restored. Runs at most
+ * max_insns instructions. Returns 0, -ETIMEDOUT (the handler did not
+ * return; the VM is left where it was), or -EIO if the VM ended. */
+int vm16_simulate_int(struct vm *vm, uint8_t vector, uint64_t max_insns);
+/* The same for a far call into the guest (returning with RETF). */
+int vm16_call_far(struct vm *vm, uint16_t seg, uint16_t off, uint64_t max_insns);
 
 /* Virtual time of the VM in nanoseconds. */
 uint64_t vm16_clock_ns(const struct vm *vm);

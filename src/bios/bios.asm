@@ -58,6 +58,11 @@ vector_table:
 iret_stub:                          ; offset 200h: the default handler
         iret
 
+; Offset 204h: where host-run guest code returns to (src/vm/nested.c).
+        times 204h - ($ - $$) db 0FFh
+return_stub:
+        db 0F4h, 04h, 0FBh
+
 ; INT 15h/AH=C0h system configuration table, at offset 208h (int15.c):
 ; 8 bytes follow; model FCh (AT), submodel 01h, revision 0; feature byte 1:
 ; cascaded second PIC, RTC, INT 15h/4Fh called by INT 09h (RBIL INT 15/C0h).

@@ -30,8 +30,17 @@ int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t l
 	return 0;
 }
 
+/* An access to a port nobody claimed: with io_strict the VM ends (the CPU
+ * stops at the end of the instruction), else it is logged once per port. */
 static void log_unclaimed(struct vm *vm, uint16_t port, const char *dir)
 {
+	if (vm->cfg.io_strict && !vm->ended) {
+		char what[80];
+		snprintf(what, sizeof(what), "I/O permission: %s of port %04Xh, which no device claims", dir, port);
+		vm_end_fault(vm, what);
+		cpu_request_stop(&vm->cpu);
+		return;
+	}
 	uint32_t *w = &vm->unclaimed_logged[port / 32];
 	if (*w & (1u << (port % 32)))
 		return;

@@ -72,12 +72,14 @@ void vm_end_fault(struct vm *vm, const char *what)
 	struct cpu *c = &vm->cpu;
 	char bytes[3 * 8 + 1] = "";
 	uint32_t base = c->seg_base[SEG_CS];
+	/* Inside the CPU (a port handler), IP is already past the instruction. */
+	uint32_t ip = vm->in_cpu ? c->in.insn_ip : c->ip;
 	for (unsigned k = 0; k < 6; k++)
-		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((c->ip + k) & 0xFFFF)));
+		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((ip + k) & 0xFFFF)));
 	if (bytes[0])
 		bytes[strlen(bytes) - 1] = 0;
 	snprintf(vm->error, sizeof(vm->error), "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS],
-		 (unsigned)c->ip, bytes);
+		 (unsigned)ip, bytes);
 	vm->ended = VM16_STOP_FAULT;
 }
 
@@ -171,6 +173,14 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 		if (rc < 0)
 			goto err_vdds;
 	}
+	for (const char *const *p = cfg->plugins; p && *p; p++) {
+		const struct vdd_ops *ops;
+		rc = vm_load_plugin(vm, *p, &ops);
+		if (rc == 0)
+			rc = vm_add_vdd(vm, ops);
+		if (rc < 0)
+			goto err_vdds;
+	}
 	for (unsigned k = 0; k < vm->nvdds; k++) {
 		if (vm->vdds[k].ops->create_done) {
 			rc = vm->vdds[k].ops->create_done(vm, vm->vdds[k].inst);
@@ -205,8 +215,37 @@ void vm16_destroy(struct vm *vm)
 		if (vm->vdds[k].ops->terminate)
 			vm->vdds[k].ops->terminate(vm, vm->vdds[k].inst);
 	cpu_destroy(&vm->cpu);
+	vm_unload_plugins(vm);
 	free(vm->ram);
 	free(vm);
+}
+
+void vm16_set_focus(struct vm *vm, bool foreground)
+{
+	for (unsigned k = 0; k < vm->nvdds; k++)
+		if (vm->vdds[k].ops->focus)
+			vm->vdds[k].ops->focus(vm, vm->vdds[k].inst, foreground);
+}
+
+void vm16_psp_changed(struct vm *vm, uint16_t psp)
+{
+	for (unsigned k = 0; k < vm->nvdds; k++)
+		if (vm->vdds[k].ops->psp_change)
+			vm->vdds[k].ops->psp_change(vm, vm->vdds[k].inst, psp);
+}
+
+int vm16_vdd_request(struct vm *vm, const char *vdd, uint32_t op, const void *in, size_t in_len, void *out,
+		     size_t *out_len)
+{
+	for (unsigned k = 0; k < vm->nvdds; k++) {
+		const struct vdd_ops *ops = vm->vdds[k].ops;
+		if (strcmp(ops->name, vdd) != 0)
+			continue;
+		if (!ops->request)
+			return vm_fail(vm, -ENOSYS, "VDD %s takes no requests", vdd);
+		return ops->request(vm, vm->vdds[k].inst, op, in, in_len, out, out_len);
+	}
+	return vm_fail(vm, -ENOENT, "no VDD called %s in this VM", vdd);
 }
 
 int vm_map_ram(struct vm *vm, uint32_t base, uint32_t size, bool writable)
@@ -312,7 +351,7 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 {
 	struct cpu *c = &vm->cpu;
 	uint64_t done = 0;
-	while (!vm->ended && done < max_insns) {
+	while (!vm->ended && !vm->nested_return && done < max_insns) {
 		/* Never run past the next device event. */
 		uint64_t slice = max_insns - done, until = vm_clock_next_ns(vm);
 		if (until != UINT64_MAX) {
@@ -321,7 +360,9 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 				slice = n;
 		}
 		uint64_t before = c->retired;
+		vm->in_cpu = true;
 		enum cpu_exit why = cpu_run(c, slice);
+		vm->in_cpu = false;
 		uint64_t ran = c->retired - before;
 		done += ran ? ran : 1;
 		vm_account(vm, ran);
@@ -344,6 +385,8 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_TRAP:
 			vm_int_trapped(vm, c->exit.vector);
+			break;
+		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) */
 			break;
 		case CPU_EXIT_SHUTDOWN:
 			vm_end_fault(vm, "CPU shutdown (a fault while delivering a fault)");

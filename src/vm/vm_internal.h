@@ -31,6 +31,8 @@ enum {
 /* Reserved supervisor calls (besides VM16_SVC_EXIT). */
 enum {
 	VM_SVC_UNHANDLED = 3, /* stub F4 03 FC vv: exception vv with no handler */
+	VM_SVC_RETURN = 4,    /* stub F4 04 FB: end of a nested run (nested.c) */
+	VM_ROM_RETURN_STUB = 0x204, /* its offset in the ROM (bios.asm) */
 	VM_SVC_USER = 32,     /* 0-31 belong to mvdm (BIOS and DOS services) */
 };
 
@@ -104,6 +106,11 @@ struct vm {
 
 	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
 	uint32_t bios_logged;         /* unsupported BIOS functions logged once (bit per service) */
+	bool in_cpu;                  /* inside cpu_run() (port handlers run there) */
+	unsigned nested_depth;        /* nested runs in progress (nested.c) */
+	unsigned nested_return;       /* level whose return stub was reached */
+	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
+	unsigned nplugins;
 };
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
@@ -129,6 +136,13 @@ void vm_update_intr(struct vm *vm);
 int vm_map_ram(struct vm *vm, uint32_t base, uint32_t size, bool writable);
 /* Register a supervisor call of mvdm itself (numbers below VM_SVC_USER). */
 void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx);
+
+/* plugin.c */
+int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);
+void vm_unload_plugins(struct vm *vm);
+
+/* nested.c */
+void vm_svc_return(struct vm *vm);
 
 /* svc.c: handle a HLT exit; returns true if it was a supervisor call. */
 bool vm_svc_dispatch(struct vm *vm);

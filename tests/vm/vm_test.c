@@ -19,7 +19,7 @@
 #include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
 
-static const char *bin_dir;
+static const char *bin_dir, *plugin_path, *old_plugin_path;
 
 static struct vm *load(const char *name, const struct vm16_config *cfg_in)
 {
@@ -326,6 +326,91 @@ static void test_rtc(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_plugin_vdd(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	const char *plugins[] = { plugin_path, NULL };
+	cfg.plugins = plugins;
+	struct vm *vm = load("mailbox.bin", &cfg);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 3);
+	uint32_t count = 0;
+	size_t len = sizeof(count);
+	assert_int_equal(vm16_vdd_request(vm, "mailbox", 1, NULL, 0, &count, &len), 0);
+	assert_int_equal(count, 3);
+	assert_int_equal(len, sizeof(count));
+	assert_int_equal(vm16_vdd_request(vm, "pit", 1, NULL, 0, &count, &len), -ENOSYS);
+	assert_int_equal(vm16_vdd_request(vm, "nosuch", 1, NULL, 0, &count, &len), -ENOENT);
+	vm16_destroy(vm);
+
+	/* A plug-in for another ABI is refused, naming both versions. */
+	const char *old[] = { old_plugin_path, NULL };
+	cfg.plugins = old;
+	char err[256];
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
+	assert_non_null(strstr(err, "ABI 42"));
+	assert_non_null(strstr(err, "mvdm has 1"));
+	const char *missing[] = { "/nonexistent/vdd.so", NULL };
+	cfg.plugins = missing;
+	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, "cannot load VDD plug-in"));
+}
+
+static void test_io_permission(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.io_strict = true;
+	struct vm *vm = load("strict.bin", &cfg);
+	assert_int_equal(run_to_end(vm), VM16_STOP_FAULT);
+	assert_non_null(strstr(vm16_error(vm), "port 02F0h"));
+	assert_non_null(strstr(vm16_error(vm), "1000:0104"));
+	assert_non_null(strstr(vm16_error(vm), "EC"));
+	vm16_destroy(vm);
+	/* Lenient by default: the read gives all ones. */
+	vm = load("strict.bin", NULL);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 0xFF);
+	vm16_destroy(vm);
+}
+
+static int focus_calls;
+
+static void test_nested_execution(void **state)
+{
+	(void)state;
+	struct vm *vm = load("nest.bin", NULL);
+	assert_int_equal(vm16_run(vm, 1000), VM16_STOP_SLICE); /* installs INT 60h, spins */
+	struct vm16_regs before, after;
+	vm16_get_regs(vm, &before);
+	assert_int_equal(vm16_simulate_int(vm, 0x60, 10000), 0);
+	assert_int_equal(vm16_simulate_int(vm, 0x60, 10000), 0);
+	uint16_t count;
+	assert_int_equal(vm16_read(vm, 0x10180, &count, 2), 0);
+	assert_int_equal(count, 2);
+	vm16_get_regs(vm, &after);
+	assert_int_equal(after.ebx & 0xFFFF, 0x1234); /* the handler's registers */
+	assert_int_equal(after.cs, before.cs);         /* CS:IP and SP restored */
+	assert_int_equal(after.eip, before.eip);
+	assert_int_equal(after.esp, before.esp);
+	struct vm16_regs r = after;
+	r.eax = 10;
+	vm16_set_regs(vm, &r);
+	assert_int_equal(vm16_call_far(vm, 0x1000, 0x170, 10000), 0);
+	vm16_get_regs(vm, &after);
+	assert_int_equal(after.eax & 0xFFFF, 15);
+	assert_int_equal(after.eip, before.eip);
+	/* A handler that never returns: the host gets control back. */
+	assert_int_equal(vm16_call_far(vm, 0x1000, 0x110, 5000), -ETIMEDOUT);
+	(void)focus_calls;
+	vm16_set_focus(vm, true);
+	vm16_psp_changed(vm, 0x1000);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -348,6 +433,8 @@ static void test_many_vms(void **state)
 int main(int argc, char **argv)
 {
 	bin_dir = argc > 1 ? argv[1] : ".";
+	plugin_path = argc > 2 ? argv[2] : "example_vdd.so";
+	old_plugin_path = argc > 3 ? argv[3] : "old_abi_vdd.so";
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_svc_and_capture),
@@ -359,6 +446,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_video_text),
 		cmocka_unit_test(test_keyboard_input),
 		cmocka_unit_test(test_rtc),
+		cmocka_unit_test(test_plugin_vdd),
+		cmocka_unit_test(test_io_permission),
+		cmocka_unit_test(test_nested_execution),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

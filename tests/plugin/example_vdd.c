@@ -1,0 +1,79 @@
+/*
+ * example_vdd.c - an out-of-tree VDD plug-in, built as a shared object: a
+ * "mailbox" at port 2E0h that counts the guest's writes and answers reads
+ * with the count, and a request (op 1) that returns the count to the host.
+ * It uses only the public headers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mvdm/vdd.h"
+
+struct mailbox {
+	uint32_t writes;
+};
+
+static uint32_t mb_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)port;
+	(void)size;
+	return ((struct mailbox *)inst)->writes;
+}
+
+static void mb_write(void *inst, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)port;
+	(void)size;
+	(void)v;
+	((struct mailbox *)inst)->writes++;
+}
+
+static int mb_create(struct vm *vm, void **inst)
+{
+	struct mailbox *m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	int rc = vdd_claim_ports(vm, "mailbox", 0x2E0, 0x2E0, m, mb_read, mb_write);
+	if (rc < 0) {
+		free(m);
+		return rc;
+	}
+	*inst = m;
+	return 0;
+}
+
+static void mb_terminate(struct vm *vm, void *inst)
+{
+	(void)vm;
+	free(inst);
+}
+
+static int mb_request(struct vm *vm, void *inst, uint32_t op, const void *in, size_t in_len, void *out,
+		      size_t *out_len)
+{
+	(void)vm;
+	(void)in;
+	(void)in_len;
+	if (op != 1)
+		return -EINVAL;
+	if (*out_len < sizeof(uint32_t))
+		return -ENOSPC;
+	memcpy(out, &((struct mailbox *)inst)->writes, sizeof(uint32_t));
+	*out_len = sizeof(uint32_t);
+	return 0;
+}
+
+static const struct vdd_ops mailbox_ops = {
+	.abi = MVDM_VDD_ABI,
+	.name = "mailbox",
+	.create = mb_create,
+	.terminate = mb_terminate,
+	.request = mb_request,
+};
+
+const struct vdd_ops *mvdm_vdd_entry(void);
+const struct vdd_ops *mvdm_vdd_entry(void)
+{
+	return &mailbox_ops;
+}
