@@ -411,6 +411,31 @@ static void test_nested_execution(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_irq_masking(void **state)
+{
+	(void)state;
+	struct vm *vm = load("irqmask.bin", NULL);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 0 * 16 + 3);
+	vm16_destroy(vm);
+}
+
+static void test_int09_hook_reads_port60(void **state)
+{
+	(void)state;
+	struct vm *vm = load("kbdhook.bin", NULL);
+	assert_int_equal(vm16_run(vm, 1000), VM16_STOP_SLICE);
+	assert_int_equal(vm16_key(vm, 0x1E, false, true), 0);  /* 'A' down */
+	assert_int_equal(vm16_key(vm, 0x1E, false, false), 0); /* 'A' up */
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	uint8_t res[4];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x1E);
+	assert_int_equal(res[1], 0x9E);
+	assert_int_equal(res[2] | res[3] << 8, 0x1E61);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -449,6 +474,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_plugin_vdd),
 		cmocka_unit_test(test_io_permission),
 		cmocka_unit_test(test_nested_execution),
+		cmocka_unit_test(test_irq_masking),
+		cmocka_unit_test(test_int09_hook_reads_port60),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
