@@ -9,8 +9,8 @@
  * All functions take the VM first; registration functions return 0 or a
  * negative errno and leave a reason in vm16_error().
  *
- * Covered so far: ports, IRQs, the clock, lifecycle hooks, requests from
- * other programs, plug-ins; memory ranges and properties come next.
+ * Covered so far: ports, memory ranges, IRQs, the clock, lifecycle hooks,
+ * requests from other programs, plug-ins; properties come next.
  */
 #ifndef MVDM_VDD_H
 #define MVDM_VDD_H
@@ -59,6 +59,15 @@ typedef const struct vdd_ops *(*vdd_entry_fn)(void);
  * with -EBUSY, and the error names both owners. */
 int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t last, void *inst,
 		    vdd_port_read_fn read, vdd_port_write_fn write) __attribute__((warn_unused_result));
+
+/* Memory-mapped I/O: claim [base, base+size) (4 KiB pages, below 110000h)
+ * for `owner`; guest byte accesses there call read/write with the linear
+ * address (wider accesses arrive byte by byte). Pages already claimed, by
+ * a device or as RAM, are refused with -EBUSY naming both owners. */
+typedef uint8_t (*vdd_mem_read_fn)(void *inst, uint32_t addr);
+typedef void (*vdd_mem_write_fn)(void *inst, uint32_t addr, uint8_t value);
+int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t size, void *inst,
+		     vdd_mem_read_fn read, vdd_mem_write_fn write) __attribute__((warn_unused_result));
 
 /* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
 void vdd_set_irq(struct vm *vm, unsigned irq, bool level);

@@ -33,7 +33,7 @@ static int vga_create(struct vm *vm, void **inst)
 	if (!v)
 		return -ENOMEM;
 	vga_init(v);
-	int rc = vm_map_ram(vm, 0xA0000, 0x20000, true);
+	int rc = vm_map_ram_owned(vm, "vga", 0xA0000, 0x20000, true);
 	if (rc == 0)
 		rc = vdd_claim_ports(vm, "vga", 0x3B0, 0x3BF, v, vga_port_read, vga_port_write);
 	if (rc == 0)

@@ -156,12 +156,13 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	memset(vm->ram, 0, VM_RAM_SIZE);
 	vm->cfg = *cfg;
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
-	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack };
+	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
+			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
 	cpu_init(&vm->cpu, (enum cpu_model)cfg->cpu, &bus);
 	uint32_t conv = cfg->mem_4k * CPU_PAGE_SIZE;
-	if (cpu_map_ram(&vm->cpu, 0, conv, vm->ram, true) < 0 ||
-	    cpu_map_ram(&vm->cpu, VM_ROM_BASE, 0x10000, vm->ram + VM_ROM_BASE, false) < 0 ||
-	    cpu_map_ram(&vm->cpu, 0x100000, 0x10000, vm->ram + 0x100000, true) < 0) {
+	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
+	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, 0x10000, false) < 0 ||
+	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
 		rc = -EINVAL;
 		snprintf(err, errlen, "cannot map guest memory");
 		goto err_free_ram;
@@ -246,14 +247,6 @@ int vm16_vdd_request(struct vm *vm, const char *vdd, uint32_t op, const void *in
 		return ops->request(vm, vm->vdds[k].inst, op, in, in_len, out, out_len);
 	}
 	return vm_fail(vm, -ENOENT, "no VDD called %s in this VM", vdd);
-}
-
-int vm_map_ram(struct vm *vm, uint32_t base, uint32_t size, bool writable)
-{
-	if (base > VM_RAM_SIZE || size > VM_RAM_SIZE - base)
-		return vm_fail(vm, -ERANGE, "cannot map %Xh bytes at %05Xh", size, base);
-	int rc = cpu_map_ram(&vm->cpu, base, size, vm->ram + base, writable);
-	return rc < 0 ? vm_fail(vm, rc, "cannot map %Xh bytes at %05Xh", size, base) : 0;
 }
 
 int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len)

@@ -22,6 +22,7 @@ enum {
 	VM_ROM_BASE = 0xF0000,
 	VM_ROM_SEG = 0xF000,
 	VM_MAX_PORT_OWNERS = 32,
+	VM_MAX_MEM_OWNERS = 16,
 	VM_MAX_VDDS = 16,
 	VM_MAX_EVENTS = 32,
 	VM_MAX_HOOKS = 32,
@@ -41,6 +42,13 @@ struct vm_port_owner {
 	void *inst;
 	vdd_port_read_fn read;
 	vdd_port_write_fn write;
+};
+
+struct vm_mem_owner {
+	const char *name;
+	void *inst;
+	vdd_mem_read_fn read;   /* NULL for RAM the CPU maps directly */
+	vdd_mem_write_fn write;
 };
 
 struct vm_event {
@@ -82,6 +90,11 @@ struct vm {
 	uint8_t port_owner[65536];
 	struct vm_port_owner owners[VM_MAX_PORT_OWNERS];
 	unsigned nowners;
+
+	/* Memory: owner index + 1 per 4 KiB page (memmap.c). */
+	uint8_t page_owner[VM_RAM_SIZE >> CPU_PAGE_SHIFT];
+	struct vm_mem_owner mem_owners[VM_MAX_MEM_OWNERS];
+	unsigned nmem_owners;
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
@@ -132,8 +145,11 @@ void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
 void vm_update_intr(struct vm *vm);
 
 
-/* Map guest RAM (vm->ram) at [base, base+size) for direct access. */
-int vm_map_ram(struct vm *vm, uint32_t base, uint32_t size, bool writable);
+/* memmap.c: map guest RAM (vm->ram) at [base, base+size) for direct access,
+ * owned by `owner`; the CPU's callbacks for the other pages. */
+int vm_map_ram_owned(struct vm *vm, const char *owner, uint32_t base, uint32_t size, bool writable);
+uint8_t vm_mem_read8(void *ctx, uint32_t lin);
+void vm_mem_write8(void *ctx, uint32_t lin, uint8_t v);
 /* Register a supervisor call of mvdm itself (numbers below VM_SVC_USER). */
 void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx);
 

@@ -436,6 +436,40 @@ static void test_int09_hook_reads_port60(void **state)
 	vm16_destroy(vm);
 }
 
+static unsigned mmio_writes;
+
+static uint8_t mmio_read(void *inst, uint32_t addr)
+{
+	(void)inst;
+	return (addr & 0xFFF) == 0 ? (uint8_t)mmio_writes : (uint8_t)addr;
+}
+
+static void mmio_write(void *inst, uint32_t addr, uint8_t v)
+{
+	(void)inst;
+	(void)addr;
+	(void)v;
+	mmio_writes++;
+}
+
+static void test_memory_ranges(void **state)
+{
+	(void)state;
+	struct vm *vm = load("mmio.bin", NULL);
+	mmio_writes = 0;
+	assert_int_equal(vdd_claim_memory(vm, "test device", 0xD0000, 0x1000, NULL, mmio_read, mmio_write), 0);
+	/* Overlaps are refused, naming both owners. */
+	assert_int_equal(vdd_claim_memory(vm, "other", 0xB8000, 0x1000, NULL, mmio_read, mmio_write), -EBUSY);
+	assert_non_null(strstr(vm16_error(vm), "vga"));
+	assert_int_equal(vdd_claim_memory(vm, "other", 0xD0000, 0x2000, NULL, mmio_read, mmio_write), -EBUSY);
+	assert_non_null(strstr(vm16_error(vm), "test device"));
+	assert_int_equal(vdd_claim_memory(vm, "other", 0xD0100, 0x1000, NULL, mmio_read, mmio_write), -EINVAL);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(mmio_writes, 3);
+	assert_int_equal(vm16_exit_code(vm), 0x10 + 3);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -476,6 +510,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_nested_execution),
 		cmocka_unit_test(test_irq_masking),
 		cmocka_unit_test(test_int09_hook_reads_port60),
+		cmocka_unit_test(test_memory_ranges),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
