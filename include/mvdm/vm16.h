@@ -42,6 +42,10 @@ struct vm16_config {
 	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
 	int64_t start_time;      /* wall-clock time of the VM's RTC at start, seconds since
 				  * 1970 (UTC); 0 = the host's time now */
+	/* IRQ redirection map, 16 bits: bit n set = IRQ n is handled in the
+	 * host (vm16_set_irq_handler, then EOI) instead of being reflected
+	 * through the guest IVT (the default, 0). IRQ 2 cannot be set. */
+	uint16_t irq_host;
 	bool io_strict;          /* I/O permission: an access to a port no VDD claimed ends
 				  * the VM (default: reads all ones, writes ignored, logged) */
 	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
@@ -143,6 +147,13 @@ uint64_t vm16_clock_ns(const struct vm *vm);
  * returning nonzero ends the VM with that message. */
 typedef int (*vm16_int_fn)(struct vm *vm, void *ctx, uint8_t vector);
 int vm16_set_int_handler(struct vm *vm, uint8_t vector, vm16_int_fn fn, void *ctx)
+	__attribute__((warn_unused_result));
+
+/* Host handler of an IRQ that the redirection map handles in the host.
+ * Called when the guest would have taken the interrupt (IF set, not masked
+ * at the PIC); mvdm sends the EOI afterwards. */
+typedef void (*vm16_irq_fn)(struct vm *vm, void *ctx, unsigned irq);
+int vm16_set_irq_handler(struct vm *vm, unsigned irq, vm16_irq_fn fn, void *ctx)
 	__attribute__((warn_unused_result));
 
 /* Capture chains (Hook_V86_Int_Chain): host hooks on a vector run newest

@@ -301,11 +301,15 @@ static int step_slow(struct cpu *c)
 		return CPU_EXIT_BUDGET;
 	}
 	if (c->in.irq_line && (c->in.flags & FLAG_IF) && !c->in.inhibit_irq && c->in.budget_left) {
-		uint8_t vector = c->bus.intr_ack ? c->bus.intr_ack(c->bus.ctx) : 8;
+		int vector = c->bus.intr_ack ? c->bus.intr_ack(c->bus.ctx) : 8;
+		c->in.halted = false;
+		if (vector < 0) {
+			cpu_update_events(c);
+			return -1;
+		}
 		c->in.insn_ip = c->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
-		c->in.halted = false;
-		cpu_do_int(c, vector, c->ip);
+		cpu_do_int(c, (uint8_t)vector, c->ip);
 		return -1;
 	}
 	if (c->in.halted) {

@@ -107,9 +107,11 @@ struct cpu_bus {
 	void (*mem_write8)(void *ctx, uint32_t linear, uint8_t value);
 	uint32_t (*io_read)(void *ctx, uint16_t port, unsigned size);
 	void (*io_write)(void *ctx, uint16_t port, unsigned size, uint32_t value);
-	/* Acknowledge the pending external interrupt: return its vector. Called
-	 * only when cpu_set_irq(c, true) and IF allow it. NULL = no interrupts. */
-	uint8_t (*intr_ack)(void *ctx);
+	/* Acknowledge the pending external interrupt: return its vector (0-255),
+	 * or -1 when there is none to deliver after all (the host took it, or
+	 * it went away). Called only when cpu_set_irq(c, true) and IF allow it.
+	 * NULL = no interrupts. */
+	int (*intr_ack)(void *ctx);
 };
 
 #define CPU_PAGE_SHIFT 12

@@ -36,6 +36,31 @@ static uint8_t intc_ack(void *inst)
 	return pic_pair_ack(inst);
 }
 
+/* Acknowledged vectors are base + IR; IR 2 of the master is the cascade
+ * (the slave's vector is returned instead), and IR 7 acknowledged with
+ * nothing in service is spurious (Intel 8259A data sheet). */
+static int intc_irq_of_vector(void *inst, uint8_t v)
+{
+	const struct pic_pair *p = inst;
+	int irq = -1;
+	if ((v & 0xF8) == p->master.vector_base && (v & 7) != 2)
+		irq = v & 7;
+	else if ((v & 0xF8) == p->slave.vector_base)
+		irq = 8 + (v & 7);
+	if (irq == 7 && !(p->master.isr & 0x80))
+		return -1;
+	if (irq == 15 && !(p->slave.isr & 0x80))
+		return -1;
+	return irq;
+}
+
+static void intc_eoi(void *inst, unsigned irq)
+{
+	if (irq >= 8)
+		pic_pair_write(inst, 0xA0, 0x20);
+	pic_pair_write(inst, 0x20, 0x20);
+}
+
 static int pic_create(struct vm *vm, void **inst)
 {
 	struct pic_pair *p = calloc(1, sizeof(*p));
@@ -50,7 +75,7 @@ static int pic_create(struct vm *vm, void **inst)
 		free(p);
 		return rc;
 	}
-	struct vm_intc intc = { p, intc_set_irq, intc_intr, intc_ack };
+	struct vm_intc intc = { p, intc_set_irq, intc_intr, intc_ack, intc_irq_of_vector, intc_eoi };
 	vm_set_intc(vm, &intc);
 	*inst = p;
 	return 0;

@@ -43,6 +43,8 @@ int vm16_config_check(const struct vm16_config *cfg, char *err, size_t errlen)
 		why = "memory size must be 16 to 160 blocks of 4 KiB (64 to 640 KiB)";
 	else if ((unsigned)cfg->cpu > VM16_CPU_80386)
 		why = "unknown CPU model";
+	if (!why && (cfg->irq_host & (1u << 2)))
+		why = "IRQ 2 is the cascade of the second interrupt controller: it cannot be handled in the host";
 	for (unsigned v = 0; !why && v < 256; v++) {
 		if (vector_must_reflect(v) && !(cfg->capture[v / 32] & (1u << (v % 32)))) {
 			snprintf(buf, sizeof(buf),
@@ -83,12 +85,37 @@ void vm_end_fault(struct vm *vm, const char *what)
 	vm->ended = VM16_STOP_FAULT;
 }
 
-static uint8_t vm_intr_ack(void *ctx)
+/* The CPU takes an interrupt: the IRQs of the redirection map that are
+ * handled in the host are served here (handler, then EOI) and the CPU
+ * delivers nothing; the others go through the guest IVT. */
+static int vm_intr_ack(void *ctx)
 {
 	struct vm *vm = ctx;
 	uint8_t v = vm->intc.ack ? vm->intc.ack(vm->intc.inst) : 0x08;
+	int irq = vm->intc.irq_of_vector ? vm->intc.irq_of_vector(vm->intc.inst, v) : -1;
+	if (irq >= 0 && (vm->cfg.irq_host & (1u << irq))) {
+		if (vm->irq_fn[irq]) {
+			vm->irq_fn[irq](vm, vm->irq_ctx[irq], (unsigned)irq);
+		} else if (!(vm->irq_logged & (1u << irq))) {
+			vm->irq_logged |= (uint16_t)(1u << irq);
+			fprintf(stderr, "mvdm: IRQ %d is handled in the host but has no handler (dropped)\n", irq);
+		}
+		if (vm->intc.eoi)
+			vm->intc.eoi(vm->intc.inst, (unsigned)irq);
+		vm_update_intr(vm);
+		return -1;
+	}
 	vm_update_intr(vm);
 	return v;
+}
+
+int vm16_set_irq_handler(struct vm *vm, unsigned irq, vm16_irq_fn fn, void *ctx)
+{
+	if (irq > 15 || !(vm->cfg.irq_host & (1u << irq)))
+		return vm_fail(vm, -EINVAL, "IRQ %u is reflected to the guest by the redirection map", irq);
+	vm->irq_fn[irq] = fn;
+	vm->irq_ctx[irq] = ctx;
+	return 0;
 }
 
 void vm_set_intc(struct vm *vm, const struct vm_intc *intc)

@@ -70,6 +70,10 @@ struct vm_intc {
 	void (*set_irq)(void *inst, unsigned irq, bool level);
 	bool (*intr)(void *inst);
 	uint8_t (*ack)(void *inst);
+	/* The IRQ (0-15) a vector just acknowledged belongs to, or -1 (spurious). */
+	int (*irq_of_vector)(void *inst, uint8_t vector);
+	/* Non-specific EOI for irq (and the cascade for 8-15). */
+	void (*eoi)(void *inst, unsigned irq);
 };
 
 struct vm_vdd {
@@ -106,6 +110,11 @@ struct vm {
 	struct vm_vdd vdds[VM_MAX_VDDS];
 	unsigned nvdds;
 	struct vm_intc intc;
+
+	/* IRQ redirection: host handlers of the IRQs in cfg.irq_host. */
+	vm16_irq_fn irq_fn[16];
+	void *irq_ctx[16];
+	uint16_t irq_logged;
 
 	/* Interrupt capture: host call table and hook chains. */
 	vm16_int_fn int_fn[256];

@@ -32,7 +32,7 @@ static void log_write(void *ctx, uint32_t lin, uint8_t v)
 	m->writes++;
 }
 
-static uint8_t ack(void *ctx)
+static int ack(void *ctx)
 {
 	(void)ctx;
 	return 0x08;

@@ -25,7 +25,7 @@ struct rig {
 	uint32_t last_out_port, last_out_value;
 };
 
-static uint8_t rig_ack(void *ctx)
+static int rig_ack(void *ctx)
 {
 	struct rig *r = ctx;
 	r->acks++;

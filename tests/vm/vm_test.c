@@ -470,6 +470,40 @@ static void test_memory_ranges(void **state)
 	vm16_destroy(vm);
 }
 
+static unsigned host_ticks;
+
+static void host_tick(struct vm *vm, void *ctx, unsigned irq)
+{
+	(void)vm;
+	(void)ctx;
+	assert_int_equal(irq, 0);
+	host_ticks++;
+}
+
+static void test_irq_redirection(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	char err[256];
+	struct vm *vm;
+	cfg.irq_host = 1u << 2;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "IRQ 2"));
+	/* IRQ 0 handled in the host: the guest's INT 08h hook sees nothing. */
+	cfg.irq_host = 1u << 0;
+	vm = load("irqmask.bin", &cfg);
+	host_ticks = 0;
+	assert_int_equal(vm16_set_irq_handler(vm, 0, host_tick, NULL), 0);
+	assert_int_equal(vm16_set_irq_handler(vm, 1, host_tick, NULL), -EINVAL);
+	for (int k = 0; k < 200; k++)
+		vm16_run(vm, 100000);
+	assert_true(host_ticks >= 3);
+	/* The guest waits for ticks of its own that never come. */
+	assert_true(vm16_run(vm, 100000) != VM16_STOP_EXIT);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -511,6 +545,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_irq_masking),
 		cmocka_unit_test(test_int09_hook_reads_port60),
 		cmocka_unit_test(test_memory_ranges),
+		cmocka_unit_test(test_irq_redirection),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
