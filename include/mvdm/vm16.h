@@ -118,6 +118,10 @@ int vm16_screen(struct vm *vm, struct vm16_screen *s);
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
 
+/* The PC speaker: *on when the guest has the speaker enabled and gated to
+ * a running PIT channel 2, *hz its square-wave frequency. 0 or -ENODEV. */
+int vm16_speaker(struct vm *vm, bool *on, uint32_t *hz);
+
 /* Lifecycle notifications passed to every VDD: the VM's window gained or
  * lost the foreground; the running DOS program (PSP segment) changed. */
 void vm16_set_focus(struct vm *vm, bool foreground);

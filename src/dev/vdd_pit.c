@@ -1,6 +1,6 @@
 /*
- * vdd_pit.c - the 8254 (dev/pit.c) as a VDD: ports 40h-43h and the timer
- * bits of port 61h, IRQ 0 from channel 0's output, programmed as a PC BIOS
+ * vdd_pit.c - the 8254 (dev/pit.c) as a VDD: ports 40h-43h, IRQ 0 from
+ * channel 0's output, channel 2 for the speaker VDD (vdd_pit.h), programmed as a PC BIOS
  * leaves it (channel 0 mode 3, count 0: 18.2 Hz). Time is the VM's virtual
  * clock: the PIT is brought up to date before every port access and at the
  * event scheduled for OUT0's next rising edge.
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "dev/pit.h"
+#include "dev/vdd_pit.h"
 #include "vm/vm_internal.h"
 
 struct vdd_pit {
@@ -16,7 +17,6 @@ struct vdd_pit {
 	struct pit pit;
 	uint64_t ticks;       /* PIT input clocks elapsed, = floor(clock_ns * PIT_HZ / 1e9) */
 	int event;            /* pending edge event id, 0 = none */
-	uint8_t port61;       /* guest-written bits of port 61h */
 };
 
 static uint64_t ticks_at(uint64_t ns)
@@ -66,8 +66,6 @@ static uint32_t pit_port_read(void *inst, uint16_t port, unsigned size)
 	(void)size;
 	struct vdd_pit *t = inst;
 	pit_sync(t);
-	if (port == 0x61)
-		return pit_port61_read(&t->pit, t->port61);
 	return pit_read(&t->pit, port);
 }
 
@@ -76,12 +74,7 @@ static void pit_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	(void)size;
 	struct vdd_pit *t = inst;
 	pit_sync(t);
-	if (port == 0x61) {
-		t->port61 = (uint8_t)v;
-		pit_set_gate(&t->pit, 2, v & 1);
-	} else {
-		pit_write(&t->pit, port, (uint8_t)v);
-	}
+	pit_write(&t->pit, port, (uint8_t)v);
 	pit_sync(t);
 }
 
@@ -96,8 +89,6 @@ static int pit_create(struct vm *vm, void **inst)
 	 * mode 2 count 18 (the refresh request seen in port 61h bit 4). */
 	pit_bios_setup(&t->pit);
 	int rc = vdd_claim_ports(vm, "pit", 0x40, 0x43, t, pit_port_read, pit_port_write);
-	if (rc == 0)
-		rc = vdd_claim_ports(vm, "pit", 0x61, 0x61, t, pit_port_read, pit_port_write);
 	if (rc < 0) {
 		free(t);
 		return rc;
@@ -117,6 +108,29 @@ static void pit_terminate(struct vm *vm, void *inst)
 {
 	(void)vm;
 	free(inst);
+}
+
+void vdd_pit_set_gate2(void *pit_inst, bool gate)
+{
+	struct vdd_pit *t = pit_inst;
+	pit_sync(t);
+	pit_set_gate(&t->pit, 2, gate);
+	pit_sync(t);
+}
+
+uint8_t vdd_pit_port61_bits(void *pit_inst)
+{
+	struct vdd_pit *t = pit_inst;
+	pit_sync(t);
+	return pit_port61_read(&t->pit, 0) & 0x30;
+}
+
+uint32_t vdd_pit_tone_hz(void *pit_inst)
+{
+	struct vdd_pit *t = pit_inst;
+	pit_sync(t);
+	uint64_t period = pit_period_ticks(&t->pit, 2);
+	return period ? (uint32_t)((PIT_HZ + period / 2) / period) : 0;
 }
 
 const struct vdd_ops vdd_pit_ops = {

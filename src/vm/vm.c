@@ -146,7 +146,7 @@ void *vdd_instance(struct vm *vm, const char *name)
 }
 
 static const struct vdd_ops *const builtin_vdds[] = {
-	&vdd_pic_ops, &vdd_pit_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
+	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
 };
 
 static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)

@@ -181,5 +181,6 @@ extern const struct vdd_ops vdd_pit_ops;
 extern const struct vdd_ops vdd_vga_ops;
 extern const struct vdd_ops vdd_kbd_ops;
 extern const struct vdd_ops vdd_cmos_ops;
+extern const struct vdd_ops vdd_speaker_ops;
 
 #endif

@@ -504,6 +504,22 @@ static void test_irq_redirection(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_speaker(void **state)
+{
+	(void)state;
+	struct vm *vm = load("beep.bin", NULL);
+	bool on = true;
+	uint32_t hz = 1;
+	assert_int_equal(vm16_speaker(vm, &on, &hz), 0);
+	assert_false(on);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 3);
+	assert_int_equal(vm16_speaker(vm, &on, &hz), 0);
+	assert_true(on);
+	assert_int_equal(hz, 1000); /* 1193182 / 1193 */
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -546,6 +562,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_int09_hook_reads_port60),
 		cmocka_unit_test(test_memory_ranges),
 		cmocka_unit_test(test_irq_redirection),
+		cmocka_unit_test(test_speaker),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
