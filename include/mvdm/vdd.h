@@ -9,8 +9,8 @@
  * All functions take the VM first; registration functions return 0 or a
  * negative errno and leave a reason in vm16_error().
  *
- * Covered so far: ports, memory ranges, IRQs, the clock, lifecycle hooks,
- * requests from other programs, plug-ins; properties come next.
+ * Covered: ports, memory ranges, IRQs, the clock, lifecycle hooks,
+ * properties, requests from other programs, plug-ins.
  */
 #ifndef MVDM_VDD_H
 #define MVDM_VDD_H
@@ -28,9 +28,22 @@
 typedef uint32_t (*vdd_port_read_fn)(void *inst, uint16_t port, unsigned size);
 typedef void (*vdd_port_write_fn)(void *inst, uint16_t port, unsigned size, uint32_t value);
 
+/* A per-VM property ("DOS setting") a VDD offers: the VM's configuration
+ * sets it by name (vm16_config.settings), checked against type and range
+ * before any VDD is created; the VDD reads it with vdd_property(). */
+enum vdd_prop_type { VDD_PROP_BOOL, VDD_PROP_INT };
+struct vdd_property {
+	const char *name;   /* upper case, unique in the VM: "VIDEO_ROWS" */
+	enum vdd_prop_type type;
+	int64_t def, min, max;
+	const char *help;   /* one line */
+};
+
 struct vdd_ops {
 	uint32_t abi;       /* MVDM_VDD_ABI */
 	const char *name;   /* short, unique ("pic", "pit"...) */
+	const struct vdd_property *props; /* its settings, or NULL */
+	size_t nprops;
 	/* Per-VM instance: build it and register ports; *inst is passed back
 	 * everywhere. Return 0 or a negative errno. */
 	int (*create)(struct vm *vm, void **inst);
@@ -78,6 +91,10 @@ typedef void (*vdd_event_fn)(struct vm *vm, void *inst);
 int vdd_schedule(struct vm *vm, uint64_t delay_ns, vdd_event_fn fn, void *inst) __attribute__((warn_unused_result));
 void vdd_cancel(struct vm *vm, int event_id);
 uint64_t vdd_clock_ns(const struct vm *vm);
+
+/* The VM's value of a property (its default if the configuration did not
+ * set it); 0 for a name no VDD registered. */
+int64_t vdd_property(const struct vm *vm, const char *name);
 
 /* The instance of VDD `name` on this VM (for create_done wiring), or NULL. */
 void *vdd_instance(struct vm *vm, const char *name);

@@ -50,6 +50,9 @@ struct vm16_config {
 				  * the VM (default: reads all ones, writes ignored, logged) */
 	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
 				  * to load into the VM (see vdd.h) */
+	const char *const *settings; /* NULL or a NULL-terminated list of "NAME=VALUE" for the
+				  * VDDs' properties; unknown names and bad values are
+				  * configuration errors */
 };
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
@@ -117,6 +120,12 @@ int vm16_screen(struct vm *vm, struct vm16_screen *s);
  * -ENOSPC (queue full), -EINVAL (no key for a character) or -ENODEV. */
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
+
+/* The VM's settings (VDD properties) with their values, defaults and
+ * ranges, in registration order: fn is called once for each. */
+typedef void (*vm16_setting_fn)(void *ctx, const char *name, bool is_bool, int64_t value, int64_t def,
+				int64_t min, int64_t max, const char *help);
+void vm16_list_settings(const struct vm *vm, vm16_setting_fn fn, void *ctx);
 
 /* The PC speaker: *on when the guest has the speaker enabled and gated to
  * a running PIT channel 2, *hz its square-wave frequency. 0 or -ENODEV. */

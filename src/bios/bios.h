@@ -21,5 +21,7 @@ void bios_int15_install(struct vm *vm);
 /* INT 10h (int10.c). */
 void bios_int10_install(struct vm *vm);
 void bios_video_set_mode(struct vm *vm, uint8_t mode);
+/* 25 or 50 rows in the current colour text mode (8x16 or 8x8 font). */
+void bios_video_set_rows(struct vm *vm, uint8_t rows);
 
 #endif

@@ -140,6 +140,16 @@ void bios_video_set_mode(struct vm *vm, uint8_t mode)
 	sync_cursor(vm, v);
 }
 
+void bios_video_set_rows(struct vm *vm, uint8_t rows)
+{
+	struct vga *v = vga_of(vm);
+	if (!v)
+		return;
+	vga_set_rows(v, rows);
+	set_bda_mode(vm, v);
+	sync_cursor(vm, v);
+}
+
 /* Teletype output of one character on page `page` (BEL, BS, LF, CR acted on). */
 static void teletype(struct vm *vm, struct vga *v, unsigned page, uint8_t ch, uint8_t attr, bool use_attr)
 {
@@ -249,11 +259,9 @@ static int int10_svc(struct vm *vm, void *ctx, uint8_t n)
 		break;
 	case 0x11:
 		if (al == 0x12 || al == 0x02) {
-			vga_set_rows(v, 50);
-			set_bda_mode(vm, v);
+			bios_video_set_rows(vm, 50);
 		} else if (al == 0x14 || al == 0x04 || al == 0x11 || al == 0x01) {
-			vga_set_rows(v, 25);
-			set_bda_mode(vm, v);
+			bios_video_set_rows(vm, 25);
 		} else if (al == 0x30) {
 			c->r[REG_CX].w[0] = v->char_height;
 			c->r[REG_DX].b[0] = (uint8_t)(v->rows - 1);

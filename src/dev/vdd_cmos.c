@@ -1,7 +1,8 @@
 /*
  * vdd_cmos.c - the CMOS RAM and real-time clock (dev/cmos.c) as a VDD:
  * ports 70h-71h and IRQ 8. The clock starts at the VM's start time (UTC,
- * vm16_config.start_time) and runs on the VM's virtual clock; the
+ * vm16_config.start_time, plus the RTC_UTC_OFFSET setting) and runs on the
+ * VM's virtual clock; the
  * configuration bytes describe the VM (base memory, the HMA as extended
  * memory on 286/386 models, colour display, no coprocessor).
  */
@@ -68,13 +69,19 @@ static void cmos_port_write(void *inst, uint16_t port, unsigned size, uint32_t v
 	cmos_sync(d);
 }
 
+static const struct vdd_property cmos_props[] = {
+	{ "RTC_UTC_OFFSET", VDD_PROP_INT, 0, -720, 840,
+	  "minutes added to UTC for the real-time clock (the guest's local time)" },
+};
+
 static int cmos_create(struct vm *vm, void **inst)
 {
 	struct vdd_cmos *d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	d->vm = vm;
-	cmos_init(&d->c, vm->start_time, vm->cfg.mem_4k * 4, vm->cfg.cpu >= VM16_CPU_80286 ? 64 : 0,
+	int64_t local = vm->start_time + vdd_property(vm, "RTC_UTC_OFFSET") * 60;
+	cmos_init(&d->c, local, vm->cfg.mem_4k * 4, vm->cfg.cpu >= VM16_CPU_80286 ? 64 : 0,
 		  !vm->cfg.use_video, false);
 	int rc = vdd_claim_ports(vm, "cmos", 0x70, 0x71, d, cmos_port_read, cmos_port_write);
 	if (rc < 0) {
@@ -101,6 +108,8 @@ static void cmos_terminate(struct vm *vm, void *inst)
 const struct vdd_ops vdd_cmos_ops = {
 	.abi = MVDM_VDD_ABI,
 	.name = "cmos",
+	.props = cmos_props,
+	.nprops = sizeof(cmos_props) / sizeof(cmos_props[0]),
 	.create = cmos_create,
 	.create_done = cmos_create_done,
 	.terminate = cmos_terminate,

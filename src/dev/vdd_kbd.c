@@ -73,6 +73,10 @@ static void kbd_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	kbd_sync(d);
 }
 
+static const struct vdd_property kbd_props[] = {
+	{ "KBD_NUMLOCK", VDD_PROP_BOOL, 0, 0, 1, "Num Lock on at start" },
+};
+
 static int kbd_create(struct vm *vm, void **inst)
 {
 	struct vdd_kbd *d = calloc(1, sizeof(*d));
@@ -93,7 +97,9 @@ static int kbd_create(struct vm *vm, void **inst)
 
 static int kbd_create_done(struct vm *vm, void *inst)
 {
-	(void)vm;
+	/* Num Lock state in the BIOS shift flags (40:17h bit 5). */
+	if (vdd_property(vm, "KBD_NUMLOCK"))
+		vm->ram[0x417] |= 0x20;
 	kbd_sync(inst);
 	return 0;
 }
@@ -107,6 +113,8 @@ static void kbd_terminate(struct vm *vm, void *inst)
 const struct vdd_ops vdd_kbd_ops = {
 	.abi = MVDM_VDD_ABI,
 	.name = "keyboard",
+	.props = kbd_props,
+	.nprops = sizeof(kbd_props) / sizeof(kbd_props[0]),
 	.create = kbd_create,
 	.create_done = kbd_create_done,
 	.terminate = kbd_terminate,

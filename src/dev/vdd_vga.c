@@ -23,8 +23,15 @@ static void vga_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 		vga_write(inst, (uint16_t)(port + 1), (uint8_t)(v >> 8));
 }
 
+static const struct vdd_property vga_props[] = {
+	{ "VIDEO_ROWS", VDD_PROP_INT, 25, 25, 50, "text rows at start: 25 (8x16 font) or 50 (8x8 font)" },
+};
+
 static int vga_create(struct vm *vm, void **inst)
 {
+	int64_t rows = vdd_property(vm, "VIDEO_ROWS");
+	if (rows != 25 && rows != 50)
+		return vm_fail(vm, -ERANGE, "setting VIDEO_ROWS must be 25 or 50 (got %lld)", (long long)rows);
 	if (!vm->cfg.use_video) {
 		*inst = NULL;
 		return 0;
@@ -49,8 +56,11 @@ static int vga_create(struct vm *vm, void **inst)
 static int vga_create_done(struct vm *vm, void *inst)
 {
 	/* POST: mode 3 with a clear screen, through the BIOS's own routine. */
-	if (inst)
+	if (inst) {
 		bios_video_set_mode(vm, 0x03);
+		if (vdd_property(vm, "VIDEO_ROWS") == 50)
+			bios_video_set_rows(vm, 50);
+	}
 	return 0;
 }
 
@@ -63,6 +73,8 @@ static void vga_terminate(struct vm *vm, void *inst)
 const struct vdd_ops vdd_vga_ops = {
 	.abi = MVDM_VDD_ABI,
 	.name = "vga",
+	.props = vga_props,
+	.nprops = sizeof(vga_props) / sizeof(vga_props[0]),
 	.create = vga_create,
 	.create_done = vga_create_done,
 	.terminate = vga_terminate,

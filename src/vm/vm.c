@@ -196,16 +196,27 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	}
 	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
 	bios_install(vm);
-	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++) {
-		rc = vm_add_vdd(vm, builtin_vdds[k]);
+	/* All VDDs (built-in, then plug-ins) are known before any is created,
+	 * so that the settings can be checked as a whole first. */
+	const struct vdd_ops *ops[VM_MAX_VDDS];
+	unsigned nops = 0;
+	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++)
+		ops[nops++] = builtin_vdds[k];
+	for (const char *const *p = cfg->plugins; p && *p; p++) {
+		if (nops == VM_MAX_VDDS) {
+			rc = vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
+			goto err_vdds;
+		}
+		rc = vm_load_plugin(vm, *p, &ops[nops]);
 		if (rc < 0)
 			goto err_vdds;
+		nops++;
 	}
-	for (const char *const *p = cfg->plugins; p && *p; p++) {
-		const struct vdd_ops *ops;
-		rc = vm_load_plugin(vm, *p, &ops);
-		if (rc == 0)
-			rc = vm_add_vdd(vm, ops);
+	rc = vm_settings_apply(vm, ops, nops, cfg->settings);
+	if (rc < 0)
+		goto err_vdds;
+	for (unsigned k = 0; k < nops; k++) {
+		rc = vm_add_vdd(vm, ops[k]);
 		if (rc < 0)
 			goto err_vdds;
 	}

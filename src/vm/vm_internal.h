@@ -23,6 +23,7 @@ enum {
 	VM_ROM_SEG = 0xF000,
 	VM_MAX_PORT_OWNERS = 32,
 	VM_MAX_MEM_OWNERS = 16,
+	VM_MAX_SETTINGS = 64,
 	VM_MAX_VDDS = 16,
 	VM_MAX_EVENTS = 32,
 	VM_MAX_HOOKS = 32,
@@ -49,6 +50,11 @@ struct vm_mem_owner {
 	void *inst;
 	vdd_mem_read_fn read;   /* NULL for RAM the CPU maps directly */
 	vdd_mem_write_fn write;
+};
+
+struct vm_setting {
+	const struct vdd_property *prop;
+	int64_t value;
 };
 
 struct vm_event {
@@ -106,6 +112,10 @@ struct vm {
 	struct vm_event events[VM_MAX_EVENTS];
 	int next_event_id;
 
+	/* Settings (VDD properties). */
+	struct vm_setting settings[VM_MAX_SETTINGS];
+	unsigned nsettings;
+
 	/* Devices. */
 	struct vm_vdd vdds[VM_MAX_VDDS];
 	unsigned nvdds;
@@ -161,6 +171,10 @@ uint8_t vm_mem_read8(void *ctx, uint32_t lin);
 void vm_mem_write8(void *ctx, uint32_t lin, uint8_t v);
 /* Register a supervisor call of mvdm itself (numbers below VM_SVC_USER). */
 void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx);
+
+/* settings.c: register the properties of these VDDs and apply the
+ * configuration's NAME=VALUE list (before any VDD is created). */
+int vm_settings_apply(struct vm *vm, const struct vdd_ops *const *ops, unsigned nops, const char *const *settings);
 
 /* plugin.c */
 int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);

@@ -520,6 +520,70 @@ static void test_speaker(void **state)
 	vm16_destroy(vm);
 }
 
+struct listed {
+	int n;
+	char names[8][32];
+	int64_t values[8];
+};
+
+static void list_one(void *ctx, const char *name, bool is_bool, int64_t value, int64_t def, int64_t min,
+		     int64_t max, const char *help)
+{
+	(void)is_bool;
+	(void)def;
+	(void)min;
+	(void)max;
+	assert_non_null(help);
+	struct listed *l = ctx;
+	if (l->n < 8) {
+		snprintf(l->names[l->n], sizeof(l->names[0]), "%s", name);
+		l->values[l->n++] = value;
+	}
+}
+
+static void test_settings(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	char err[256];
+	struct vm *vm = NULL;
+	const char *bad_name[] = { "VIDEO_COLS=40", NULL };
+	cfg.settings = bad_name;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "unknown setting VIDEO_COLS"));
+	const char *bad_range[] = { "RTC_UTC_OFFSET=9999", NULL };
+	cfg.settings = bad_range;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "-720 to 840"));
+	const char *bad_type[] = { "KBD_NUMLOCK=maybe", NULL };
+	cfg.settings = bad_type;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EINVAL);
+	const char *bad_rows[] = { "VIDEO_ROWS=43", NULL };
+	cfg.settings = bad_rows;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "25 or 50"));
+	/* Good settings take effect. */
+	const char *good[] = { "video_rows=50", "RTC_UTC_OFFSET=60", "KBD_NUMLOCK=on", NULL };
+	cfg.settings = good;
+	cfg.start_time = 1795219200 + 12 * 3600 + 34 * 60 + 56;
+	vm = load("rtc.bin", &cfg);
+	struct listed l = { 0 };
+	vm16_list_settings(vm, list_one, &l);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	uint16_t res[4];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x1334); /* 12:34 UTC + 60 minutes */
+	static struct vm16_screen s;
+	assert_int_equal(vm16_screen(vm, &s), 0);
+	assert_int_equal(s.rows, 50);
+	uint8_t shift;
+	assert_int_equal(vm16_read(vm, 0x417, &shift, 1), 0);
+	assert_int_equal(shift & 0x20, 0x20);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -563,6 +627,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_memory_ranges),
 		cmocka_unit_test(test_irq_redirection),
 		cmocka_unit_test(test_speaker),
+		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
