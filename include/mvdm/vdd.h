@@ -55,12 +55,18 @@ struct vdd_ops {
 	void (*focus)(struct vm *vm, void *inst, bool foreground);
 	/* The running DOS program (PSP segment) changed. Optional. */
 	void (*psp_change)(struct vm *vm, void *inst, uint16_t psp);
-	/* A request from another program (through vm16_vdd_request): `op` is
-	 * the VDD's own request code; `in`/`out` are byte buffers; *out_len is
-	 * the room in out on entry and the bytes written on return. Return 0
-	 * or a negative errno. Optional (-ENOSYS). */
-	int (*request)(struct vm *vm, void *inst, uint32_t op, const void *in, size_t in_len, void *out,
-		       size_t *out_len);
+	/* Another program opens a channel to this VDD (vm16_vdd_open): *chan
+	 * is passed to its requests and close. Optional (accept, chan NULL);
+	 * return a negative errno to refuse. */
+	int (*open)(struct vm *vm, void *inst, void **chan);
+	/* A request on a channel: `op` is the VDD's own request code;
+	 * `in`/`out` are byte buffers; *out_len is the room in out on entry
+	 * and the bytes written on return. Return 0 or a negative errno.
+	 * A VDD without it takes no requests. */
+	int (*request)(struct vm *vm, void *inst, void *chan, uint32_t op, const void *in, size_t in_len,
+		       void *out, size_t *out_len);
+	/* The channel is closed (also when the VM ends). Optional. */
+	void (*close)(struct vm *vm, void *inst, void *chan);
 };
 
 /* Plug-ins: a shared object exporting this function (C linkage) is a VDD.

@@ -46,6 +46,12 @@ struct vm16_config {
 	 * host (vm16_set_irq_handler, then EOI) instead of being reflected
 	 * through the guest IVT (the default, 0). IRQ 2 cannot be set. */
 	uint16_t irq_host;
+	/* Idle time: false (default) = while the guest idles (HLT with
+	 * interrupts enabled, a keyboard wait) virtual time jumps to the next
+	 * device event at once (batch runs, tests); true = vm16_run() returns
+	 * VM16_STOP_IDLE and vm16_idle_ns() says how long until that event, so
+	 * the host can sleep in real time and then call vm16_pass_time(). */
+	bool pace_idle;
 	bool io_strict;          /* I/O permission: an access to a port no VDD claimed ends
 				  * the VM (default: reads all ones, writes ignored, logged) */
 	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
@@ -77,7 +83,8 @@ int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data,
 /* Why vm16_run() returned. */
 enum vm16_stop {
 	VM16_STOP_SLICE = 0,  /* the slice is used up; run again */
-	VM16_STOP_IDLE,       /* waiting for an event (HLT, keyboard wait) with none due */
+	VM16_STOP_IDLE,       /* waiting for an event (HLT, keyboard wait): none is due, or
+			       * pace_idle is set (vm16_idle_ns()) */
 	VM16_STOP_EXIT,       /* the guest ended the VM (SVC 2): vm16_exit_code() */
 	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
 };
@@ -136,11 +143,17 @@ int vm16_speaker(struct vm *vm, bool *on, uint32_t *hz);
 void vm16_set_focus(struct vm *vm, bool foreground);
 void vm16_psp_changed(struct vm *vm, uint16_t psp);
 
-/* Send request `op` to the VDD called `vdd` in this VM (its request hook).
- * Returns what the hook returns, -ENOENT if there is no such VDD, -ENOSYS
- * if it takes no requests. *out_len: room in out, then bytes written. */
-int vm16_vdd_request(struct vm *vm, const char *vdd, uint32_t op, const void *in, size_t in_len, void *out,
+/* Talk to a VDD of this VM from another program: open a channel to the VDD
+ * called `vdd` (its open hook may refuse), send requests on it (its
+ * request hook: `op` is the VDD's own code; *out_len is the room in out,
+ * then the bytes written), close it. vm16_vdd_open returns a channel
+ * number >= 0 or -ENOENT (no such VDD), -ENOSYS (it takes no requests),
+ * -EMFILE; the others return what the hook returns, or -EBADF. Channels
+ * still open when the VM ends are closed then. */
+int vm16_vdd_open(struct vm *vm, const char *vdd);
+int vm16_vdd_request(struct vm *vm, int chan, uint32_t op, const void *in, size_t in_len, void *out,
 		     size_t *out_len);
+int vm16_vdd_close(struct vm *vm, int chan);
 
 /* Simulate a hardware or software interrupt into the guest and run the
  * guest's handler to its IRET before returning (nested execution, as
@@ -151,6 +164,12 @@ int vm16_vdd_request(struct vm *vm, const char *vdd, uint32_t op, const void *in
 int vm16_simulate_int(struct vm *vm, uint8_t vector, uint64_t max_insns);
 /* The same for a far call into the guest (returning with RETF). */
 int vm16_call_far(struct vm *vm, uint16_t seg, uint16_t off, uint64_t max_insns);
+
+/* While idle: virtual ns until the next device event (UINT64_MAX: none,
+ * only host input can wake the guest). */
+uint64_t vm16_idle_ns(const struct vm *vm);
+/* Let ns of virtual time pass (an idle VM's devices run their events). */
+void vm16_pass_time(struct vm *vm, uint64_t ns);
 
 /* Virtual time of the VM in nanoseconds. */
 uint64_t vm16_clock_ns(const struct vm *vm);

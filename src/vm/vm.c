@@ -250,6 +250,9 @@ void vm16_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
+	for (int k = 0; k < VM_MAX_CHANNELS; k++)
+		if (vm->channels[k].vdd)
+			vm16_vdd_close(vm, k);
 	for (unsigned k = vm->nvdds; k-- > 0;)
 		if (vm->vdds[k].ops->terminate)
 			vm->vdds[k].ops->terminate(vm, vm->vdds[k].inst);
@@ -273,18 +276,56 @@ void vm16_psp_changed(struct vm *vm, uint16_t psp)
 			vm->vdds[k].ops->psp_change(vm, vm->vdds[k].inst, psp);
 }
 
-int vm16_vdd_request(struct vm *vm, const char *vdd, uint32_t op, const void *in, size_t in_len, void *out,
+int vm16_vdd_open(struct vm *vm, const char *vdd)
+{
+	const struct vm_vdd *d = NULL;
+	for (unsigned k = 0; k < vm->nvdds && !d; k++)
+		if (strcmp(vm->vdds[k].ops->name, vdd) == 0)
+			d = &vm->vdds[k];
+	if (!d)
+		return vm_fail(vm, -ENOENT, "no VDD called %s in this VM", vdd);
+	if (!d->ops->request)
+		return vm_fail(vm, -ENOSYS, "VDD %s takes no requests", vdd);
+	for (int k = 0; k < VM_MAX_CHANNELS; k++) {
+		struct vm_channel *ch = &vm->channels[k];
+		if (ch->vdd)
+			continue;
+		void *chan = NULL;
+		int rc = d->ops->open ? d->ops->open(vm, d->inst, &chan) : 0;
+		if (rc < 0)
+			return rc;
+		ch->vdd = d;
+		ch->chan = chan;
+		return k;
+	}
+	return vm_fail(vm, -EMFILE, "too many open VDD channels (%u)", VM_MAX_CHANNELS);
+}
+
+static struct vm_channel *channel(struct vm *vm, int chan)
+{
+	if (chan < 0 || chan >= VM_MAX_CHANNELS || !vm->channels[chan].vdd)
+		return NULL;
+	return &vm->channels[chan];
+}
+
+int vm16_vdd_request(struct vm *vm, int chan, uint32_t op, const void *in, size_t in_len, void *out,
 		     size_t *out_len)
 {
-	for (unsigned k = 0; k < vm->nvdds; k++) {
-		const struct vdd_ops *ops = vm->vdds[k].ops;
-		if (strcmp(ops->name, vdd) != 0)
-			continue;
-		if (!ops->request)
-			return vm_fail(vm, -ENOSYS, "VDD %s takes no requests", vdd);
-		return ops->request(vm, vm->vdds[k].inst, op, in, in_len, out, out_len);
-	}
-	return vm_fail(vm, -ENOENT, "no VDD called %s in this VM", vdd);
+	struct vm_channel *ch = channel(vm, chan);
+	if (!ch)
+		return vm_fail(vm, -EBADF, "VDD channel %d is not open", chan);
+	return ch->vdd->ops->request(vm, ch->vdd->inst, ch->chan, op, in, in_len, out, out_len);
+}
+
+int vm16_vdd_close(struct vm *vm, int chan)
+{
+	struct vm_channel *ch = channel(vm, chan);
+	if (!ch)
+		return vm_fail(vm, -EBADF, "VDD channel %d is not open", chan);
+	if (ch->vdd->ops->close)
+		ch->vdd->ops->close(vm, ch->vdd->inst, ch->chan);
+	ch->vdd = NULL;
+	return 0;
 }
 
 int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len)
@@ -322,6 +363,17 @@ int vm16_exit_code(const struct vm *vm)
 uint64_t vm16_clock_ns(const struct vm *vm)
 {
 	return vm->clock_ns;
+}
+
+uint64_t vm16_idle_ns(const struct vm *vm)
+{
+	return vm_clock_next_ns(vm);
+}
+
+void vm16_pass_time(struct vm *vm, uint64_t ns)
+{
+	vm->clock_ns += ns;
+	vm_clock_run_due(vm);
 }
 
 uint64_t vdd_clock_ns(const struct vm *vm)
@@ -407,9 +459,10 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 				vm_end_fault(vm, "HLT with interrupts disabled: the VM can never wake up");
 				break;
 			}
-			/* Idle: jump the clock to the next event, if any. */
+			/* Idle: jump the clock to the next event, or let the host
+			 * pace it (pace_idle), or wait for host input. */
 			until = vm_clock_next_ns(vm);
-			if (until == UINT64_MAX)
+			if (until == UINT64_MAX || vm->cfg.pace_idle)
 				return VM16_STOP_IDLE;
 			vm->clock_ns += until;
 			vm_clock_run_due(vm);

@@ -24,6 +24,7 @@ enum {
 	VM_MAX_PORT_OWNERS = 32,
 	VM_MAX_MEM_OWNERS = 16,
 	VM_MAX_SETTINGS = 64,
+	VM_MAX_CHANNELS = 16,
 	VM_MAX_VDDS = 16,
 	VM_MAX_EVENTS = 32,
 	VM_MAX_HOOKS = 32,
@@ -111,6 +112,12 @@ struct vm {
 	uint64_t insn_ns;
 	struct vm_event events[VM_MAX_EVENTS];
 	int next_event_id;
+
+	/* Open request channels to VDDs (vm16_vdd_open). */
+	struct vm_channel {
+		const struct vm_vdd *vdd; /* NULL = free */
+		void *chan;
+	} channels[VM_MAX_CHANNELS];
 
 	/* Settings (VDD properties). */
 	struct vm_setting settings[VM_MAX_SETTINGS];

@@ -49,10 +49,11 @@ static void mb_terminate(struct vm *vm, void *inst)
 	free(inst);
 }
 
-static int mb_request(struct vm *vm, void *inst, uint32_t op, const void *in, size_t in_len, void *out,
-		      size_t *out_len)
+static int mb_request(struct vm *vm, void *inst, void *chan, uint32_t op, const void *in, size_t in_len,
+		      void *out, size_t *out_len)
 {
 	(void)vm;
+	(void)chan;
 	(void)in;
 	(void)in_len;
 	if (op != 1)

@@ -338,11 +338,17 @@ static void test_plugin_vdd(void **state)
 	assert_int_equal(vm16_exit_code(vm), 3);
 	uint32_t count = 0;
 	size_t len = sizeof(count);
-	assert_int_equal(vm16_vdd_request(vm, "mailbox", 1, NULL, 0, &count, &len), 0);
+	int ch = vm16_vdd_open(vm, "mailbox");
+	assert_true(ch >= 0);
+	assert_int_equal(vm16_vdd_request(vm, ch, 1, NULL, 0, &count, &len), 0);
 	assert_int_equal(count, 3);
 	assert_int_equal(len, sizeof(count));
-	assert_int_equal(vm16_vdd_request(vm, "pit", 1, NULL, 0, &count, &len), -ENOSYS);
-	assert_int_equal(vm16_vdd_request(vm, "nosuch", 1, NULL, 0, &count, &len), -ENOENT);
+	assert_int_equal(vm16_vdd_request(vm, ch, 9, NULL, 0, &count, &len), -EINVAL);
+	assert_int_equal(vm16_vdd_close(vm, ch), 0);
+	assert_int_equal(vm16_vdd_request(vm, ch, 1, NULL, 0, &count, &len), -EBADF);
+	assert_int_equal(vm16_vdd_open(vm, "pit"), -ENOSYS);
+	assert_int_equal(vm16_vdd_open(vm, "nosuch"), -ENOENT);
+	assert_true(vm16_vdd_open(vm, "mailbox") >= 0); /* left open: closed with the VM */
 	vm16_destroy(vm);
 
 	/* A plug-in for another ABI is refused, naming both versions. */
@@ -584,6 +590,33 @@ static void test_settings(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_idle_pacing(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.pace_idle = true;
+	struct vm *vm = load("keys.bin", &cfg);
+	/* Waiting for a key: the VM stops as idle with the next timer tick due
+	 * within 55 ms, and virtual time does not race ahead. */
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint64_t t0 = vm16_clock_ns(vm), idle = vm16_idle_ns(vm);
+	assert_true(idle > 0 && idle <= 55000000); /* one 18.2 Hz period, + a PIT clock */
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_true(vm16_clock_ns(vm) - t0 < 1000000);
+	vm16_pass_time(vm, idle); /* the host slept until the tick */
+	assert_true(vm16_clock_ns(vm) >= t0 + idle);
+	assert_int_equal(vm16_type(vm, "xyz"), 0);
+	enum vm16_stop s = VM16_STOP_IDLE;
+	for (int k = 0; k < 100 && s != VM16_STOP_EXIT; k++) {
+		s = vm16_run(vm, 100000);
+		if (s == VM16_STOP_IDLE)
+			vm16_pass_time(vm, vm16_idle_ns(vm) == UINT64_MAX ? 1000000 : vm16_idle_ns(vm));
+	}
+	assert_int_equal(s, VM16_STOP_EXIT);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -628,6 +661,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_irq_redirection),
 		cmocka_unit_test(test_speaker),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_idle_pacing),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
