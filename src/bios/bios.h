@@ -13,6 +13,8 @@ enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12 };
  * area, and register the BIOS's host services. Called once when the VM is
  * created, before the VDDs. */
 void bios_install(struct vm *vm);
+/* 4 KiB pages the ROM image takes at F000:0000. */
+unsigned bios_rom_pages(void);
 
 /* INT 09h/16h host half (keyboard.c) and INT 15h (int15.c). */
 void bios_keyboard_install(struct vm *vm);

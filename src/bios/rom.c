@@ -27,10 +27,16 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)(v >> 8);
 }
 
+unsigned bios_rom_pages(void)
+{
+	return (unsigned)((bios_rom_size + CPU_PAGE_SIZE - 1) / CPU_PAGE_SIZE);
+}
+
 void bios_install(struct vm *vm)
 {
 	uint8_t *rom = vm->ram + VM_ROM_BASE;
-	memset(rom, 0xFF, 0x10000);
+	/* The rest of the ROM segment is unmapped: it reads FFh. */
+	memset(rom, 0xFF, bios_rom_pages() * CPU_PAGE_SIZE);
 	memcpy(rom, bios_rom, bios_rom_size < 0x10000 ? bios_rom_size : 0x10000);
 	for (unsigned v = 0; v < 256; v++) {
 		uint16_t off = (uint16_t)(rom[2 * v] | (rom[2 * v + 1] << 8));
@@ -48,7 +54,8 @@ void bios_install(struct vm *vm)
 	put16(bda + 0x6C, (uint16_t)ticks);
 	put16(bda + 0x6E, (uint16_t)(ticks >> 16));
 	bda[0x70] = 0;
-	cpu_mem_written(&vm->cpu, 0, VM_RAM_SIZE);
+	cpu_mem_written(&vm->cpu, 0, 0x1000);
+	cpu_mem_written(&vm->cpu, VM_ROM_BASE, 0x10000);
 	bios_int10_install(vm);
 	bios_keyboard_install(vm);
 	bios_int15_install(vm);

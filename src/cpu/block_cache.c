@@ -37,12 +37,11 @@ static inline unsigned page_of(const struct cpu *c, uint32_t lin)
 	return ((lin & c->in.a20_mask) >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1);
 }
 
-/* Empty slots have lin = BC_EMPTY, which no CS:IP produces with IP <= FFFFh
- * paired with the stored IP (see bc_alloc). Changes of the memory map or
- * A20 bump every page generation (cpu_invalidate_code()). */
+/* Empty slots are all zero (lin1 = 0). Changes of the memory map or A20
+ * bump every page generation (cpu_invalidate_code()). */
 static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	if (b->lin != lin || b->ip != c->ip)
+	if (b->lin1 != lin + 1 || b->ip != c->ip)
 		return false;
 	if (likely(c->in.page_gen[b->page] == b->gen))
 		return true;
@@ -87,7 +86,7 @@ static void block_end(struct cpu *c, const struct insn *i)
 
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	b->lin = BC_EMPTY; /* until it holds an instruction */
+	b->lin1 = 0; /* empty until it holds an instruction */
 	b->ip = (uint16_t)c->ip;
 	b->ninsns = 0;
 	b->nbytes = 0;
@@ -115,7 +114,7 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		memcpy(b->bytes + n, p, len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
-		b->lin = lin;
+		b->lin1 = lin + 1;
 		if (b->ninsns >= 2)
 			cpu_fuse(&b->insns[b->ninsns - 2], i);
 		/* The end entry after the last instruction. */
@@ -203,11 +202,8 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 
 struct block_cache *bc_alloc(void)
 {
-	struct block_cache *bc = malloc(sizeof(*bc));
-	if (bc)
-		for (unsigned k = 0; k < BC_SLOTS; k++)
-			bc->slots[k].lin = BC_EMPTY;
-	return bc;
+	/* Zero is empty: the pages of unused slots are never touched. */
+	return calloc(1, sizeof(struct block_cache));
 }
 
 void bc_settle(struct cpu *c)

@@ -23,10 +23,9 @@
 /* BC_LINK_MAX bounds how many blocks run linked before returning to
  * bc_run() (the call depth in builds without tail calls). */
 enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64, BC_LINK_MAX = 32 };
-#define BC_EMPTY 0xFFFFFFFFu
 
 struct bc_block {
-	uint32_t lin;      /* linear address of the first byte */
+	uint32_t lin1;     /* linear address of the first byte + 1; 0 = empty slot */
 	uint32_t gen;      /* page_gen of its page when its bytes were last checked */
 	uint16_t page;     /* that page */
 	uint16_t ip;       /* IP of the first instruction (same bytes at another

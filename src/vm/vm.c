@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "bios/bios.h"
@@ -177,10 +178,12 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	struct vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		goto err_nomem;
-	vm->ram = aligned_alloc(CPU_PAGE_SIZE, VM_RAM_SIZE);
-	if (!vm->ram)
+	/* Anonymous memory: zero, and a page costs nothing until touched. */
+	vm->ram = mmap(NULL, VM_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
 		goto err_free_vm;
-	memset(vm->ram, 0, VM_RAM_SIZE);
+	}
 	vm->cfg = *cfg;
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
@@ -188,7 +191,7 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	cpu_init(&vm->cpu, (enum cpu_model)cfg->cpu, &bus);
 	uint32_t conv = cfg->mem_4k * CPU_PAGE_SIZE;
 	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
-	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, 0x10000, false) < 0 ||
+	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
 	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
 		rc = -EINVAL;
 		snprintf(err, errlen, "cannot map guest memory");
@@ -237,7 +240,7 @@ err_vdds:
 	vm16_destroy(vm);
 	return rc;
 err_free_ram:
-	free(vm->ram);
+	munmap(vm->ram, VM_RAM_SIZE);
 err_free_vm:
 	free(vm);
 err_nomem:
@@ -258,7 +261,7 @@ void vm16_destroy(struct vm *vm)
 			vm->vdds[k].ops->terminate(vm, vm->vdds[k].inst);
 	cpu_destroy(&vm->cpu);
 	vm_unload_plugins(vm);
-	free(vm->ram);
+	munmap(vm->ram, VM_RAM_SIZE);
 	free(vm);
 }
 
