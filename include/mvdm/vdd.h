@@ -45,8 +45,17 @@ struct vdd_ops {
 	const struct vdd_property *props; /* its settings, or NULL */
 	size_t nprops;
 	/* Per-VM instance: build it and register ports; *inst is passed back
-	 * everywhere. Return 0 or a negative errno. */
+	 * everywhere. Return 0 or a negative errno. For a global VDD, *inst
+	 * holds the shared instance on entry (keep it, or make a per-VM one
+	 * that points to it). */
 	int (*create)(struct vm *vm, void **inst);
+	/* Global VDDs: one shared instance for all the VMs of a host
+	 * (struct vm16_host), made by global_init on the first VM and ended by
+	 * global_fini with the host. A VM without a host gets its own. The
+	 * VDD locks the shared data itself if VMs run on several threads.
+	 * Both optional (a per-VM VDD has neither). */
+	int (*global_init)(void **global);
+	void (*global_fini)(void *global);
 	/* All VDDs exist: cross-device wiring. Optional. */
 	int (*create_done)(struct vm *vm, void *inst);
 	/* The VM ends: free the instance. Optional. */

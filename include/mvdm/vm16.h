@@ -19,6 +19,13 @@
 
 struct vm;
 
+/* A host: what several VMs of one program share, such as the instances of
+ * global VDDs (vdd.h). It outlives the VMs created with it. */
+struct vm16_host;
+int vm16_host_create(struct vm16_host **out) __attribute__((warn_unused_result));
+/* Ends the global VDD instances. Destroy the host's VMs first. */
+void vm16_host_destroy(struct vm16_host *host);
+
 enum vm16_task_mode {
 	VM16_CONCURRENT = 0, /* time-sliced with the other VMs */
 	VM16_EXCLUSIVE,      /* the others stop while it runs */
@@ -56,6 +63,8 @@ struct vm16_config {
 				  * the VM (default: reads all ones, writes ignored, logged) */
 	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
 				  * to load into the VM (see vdd.h) */
+	struct vm16_host *host;  /* NULL, or the host whose global VDD instances this VM
+				  * shares (a VM without one gets private instances) */
 	const char *const *settings; /* NULL or a NULL-terminated list of "NAME=VALUE" for the
 				  * VDDs' properties; unknown names and bad values are
 				  * configuration errors */

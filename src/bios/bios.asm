@@ -12,6 +12,7 @@ SVC_UNHANDLED   equ 3
 SVC_INT10       equ 10h
 SVC_KBD         equ 11h             ; AL = scan code from port 60h
 SVC_INT15       equ 12h             ; INT 15h functions served in the host
+SVC_UNSUPPORTED equ 13h             ; log an unsupported function: F4 13 EC vv, AH = function
 BDA_SEG         equ 0040h
 TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
 
@@ -170,6 +171,7 @@ int16:
         je .store
         cmp ah, 12h
         je .xshift
+        db 0F4h, SVC_UNSUPPORTED, ~SVC_UNSUPPORTED & 0FFh, 16h
         pop ds
         pop bx
         iret
@@ -252,8 +254,10 @@ int12:
 ;   AH=00h: CX:DX = ticks since midnight, AL = midnight flag (then cleared)
 ;   AH=01h: set ticks from CX:DX
 ;   AH=02h: RTC time: CH hours, CL minutes, DH seconds (BCD), DL DST flag
+;   AH=03h: set the RTC time from CH, CL, DH (BCD)
 ;   AH=04h: RTC date: CH century, CL year, DH month, DL day (BCD)
-;   others: CF set, AH unchanged (not supported)
+;   AH=05h: set the RTC date from CH, CL, DH, DL (BCD)
+;   others: CF set, AH unchanged (not supported, logged once)
 ; RTC values come from the CMOS clock (ports 70h/71h).
 int1a:
         sti
@@ -267,12 +271,42 @@ int1a:
         je .set_ticks
         cmp ah, 02h
         je .get_time
+        cmp ah, 03h
+        je .set_time
         cmp ah, 04h
         je .get_date
+        cmp ah, 05h
+        je .set_date
+        db 0F4h, SVC_UNSUPPORTED, ~SVC_UNSUPPORTED & 0FFh, 1Ah
         pop bx
         pop ds
         stc
         retf 2
+.set_time:
+        mov bl, ch
+        mov al, 04h
+        call cmos_set
+        mov bl, cl
+        mov al, 02h
+        call cmos_set
+        mov bl, dh
+        mov al, 00h
+        call cmos_set
+        jmp .ok
+.set_date:
+        mov bl, ch
+        mov al, 32h
+        call cmos_set
+        mov bl, cl
+        mov al, 09h
+        call cmos_set
+        mov bl, dh
+        mov al, 08h
+        call cmos_set
+        mov bl, dl
+        mov al, 07h
+        call cmos_set
+        jmp .ok
 .get_ticks:
         cli
         mov dx, [6Ch]
@@ -322,4 +356,11 @@ int1a:
 cmos_get:
         out 70h, al
         in al, 71h
+        ret
+
+; CMOS register AL = BL.
+cmos_set:
+        out 70h, al
+        mov al, bl
+        out 71h, al
         ret

@@ -7,7 +7,7 @@ struct vm;
 #include <stdint.h>
 
 /* Supervisor calls used by the ROM (bios.asm). */
-enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12 };
+enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12, BIOS_SVC_UNSUPPORTED = 0x13 };
 
 /* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data
  * area, and register the BIOS's host services. Called once when the VM is

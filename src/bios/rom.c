@@ -10,6 +10,7 @@
  * MEMORY.LST "BIOS data area"): 10h equipment word, 13h memory size (KiB),
  * 6Ch-6Fh ticks since midnight, 70h midnight flag.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -25,6 +26,24 @@ static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)v;
 	p[1] = (uint8_t)(v >> 8);
+}
+
+/* SVC 13h: the ROM met a function it does not provide (F4 13 EC vv with
+ * vv the interrupt, AH the function): log it once per interrupt and
+ * function, and go on (the ROM then returns the documented failure). */
+static int unsupported_svc(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct cpu *c = &vm->cpu;
+	uint8_t vector = cpu_peek8(c, c->seg_base[SEG_CS] + c->ip), ah = c->r[REG_AX].b[1];
+	c->ip = (c->ip + 1) & 0xFFFF;
+	unsigned bit = (vector == 0x16 ? 0 : 256) + ah;
+	if (!(vm->bios_unsupported[bit / 32] & (1u << (bit % 32)))) {
+		vm->bios_unsupported[bit / 32] |= 1u << (bit % 32);
+		fprintf(stderr, "mvdm: INT %02Xh AH=%02Xh is not supported\n", vector, ah);
+	}
+	return 0;
 }
 
 unsigned bios_rom_pages(void)
@@ -56,6 +75,7 @@ void bios_install(struct vm *vm)
 	bda[0x70] = 0;
 	cpu_mem_written(&vm->cpu, 0, 0x1000);
 	cpu_mem_written(&vm->cpu, VM_ROM_BASE, 0x10000);
+	vm_set_svc_internal(vm, BIOS_SVC_UNSUPPORTED, unsupported_svc, NULL);
 	bios_int10_install(vm);
 	bios_keyboard_install(vm);
 	bios_int15_install(vm);

@@ -157,15 +157,25 @@ static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 			       MVDM_VDD_ABI);
 	if (vm->nvdds == VM_MAX_VDDS)
 		return vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
-	void *inst = NULL;
+	void *inst = NULL, *private_global = NULL;
+	if (ops->global_init) {
+		int rc = vm_global_instance(vm, ops, &inst);
+		if (rc < 0)
+			return rc;
+		if (!vm->cfg.host)
+			private_global = inst;
+	}
 	int rc = ops->create(vm, &inst);
 	if (rc < 0) {
+		if (private_global && ops->global_fini)
+			ops->global_fini(private_global);
 		if (!vm->error[0])
 			vm_fail(vm, rc, "VDD %s: create failed (%d)", ops->name, rc);
 		return rc;
 	}
 	vm->vdds[vm->nvdds].ops = ops;
 	vm->vdds[vm->nvdds].inst = inst;
+	vm->vdds[vm->nvdds].private_global = private_global;
 	vm->nvdds++;
 	return 0;
 }
@@ -256,9 +266,12 @@ void vm16_destroy(struct vm *vm)
 	for (int k = 0; k < VM_MAX_CHANNELS; k++)
 		if (vm->channels[k].vdd)
 			vm16_vdd_close(vm, k);
-	for (unsigned k = vm->nvdds; k-- > 0;)
+	for (unsigned k = vm->nvdds; k-- > 0;) {
 		if (vm->vdds[k].ops->terminate)
 			vm->vdds[k].ops->terminate(vm, vm->vdds[k].inst);
+		if (vm->vdds[k].private_global && vm->vdds[k].ops->global_fini)
+			vm->vdds[k].ops->global_fini(vm->vdds[k].private_global);
+	}
 	cpu_destroy(&vm->cpu);
 	vm_unload_plugins(vm);
 	munmap(vm->ram, VM_RAM_SIZE);

@@ -86,6 +86,7 @@ struct vm_intc {
 struct vm_vdd {
 	const struct vdd_ops *ops;
 	void *inst;
+	void *private_global;  /* a global VDD's instance when the VM has no host */
 };
 
 struct vm {
@@ -145,6 +146,7 @@ struct vm {
 
 	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
 	uint32_t bios_logged;         /* unsupported BIOS functions logged once (bit per service) */
+	uint32_t bios_unsupported[16];/* INT 16h / INT 1Ah functions logged once (rom.c) */
 	bool in_cpu;                  /* inside cpu_run() (port handlers run there) */
 	unsigned nested_depth;        /* nested runs in progress (nested.c) */
 	unsigned nested_return;       /* level whose return stub was reached */
@@ -182,6 +184,9 @@ void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx);
 /* settings.c: register the properties of these VDDs and apply the
  * configuration's NAME=VALUE list (before any VDD is created). */
 int vm_settings_apply(struct vm *vm, const struct vdd_ops *const *ops, unsigned nops, const char *const *settings);
+
+/* host.c: the shared instance of a global VDD for this VM. */
+int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
 
 /* plugin.c */
 int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);

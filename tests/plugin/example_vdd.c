@@ -1,8 +1,9 @@
 /*
  * example_vdd.c - an out-of-tree VDD plug-in, built as a shared object: a
  * "mailbox" at port 2E0h that counts the guest's writes and answers reads
- * with the count, and a request (op 1) that returns the count to the host.
- * It uses only the public headers.
+ * with the count, and requests that return to the host the count of this VM
+ * (op 1) and the total of all VMs sharing the host (op 2: a global VDD
+ * part). It uses only the public headers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,8 +11,13 @@
 
 #include "mvdm/vdd.h"
 
+struct mailbox_global {
+	uint32_t total; /* writes of every VM of the host (one thread here: no lock) */
+};
+
 struct mailbox {
 	uint32_t writes;
+	struct mailbox_global *global;
 };
 
 static uint32_t mb_read(void *inst, uint16_t port, unsigned size)
@@ -26,7 +32,20 @@ static void mb_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	(void)port;
 	(void)size;
 	(void)v;
-	((struct mailbox *)inst)->writes++;
+	struct mailbox *m = inst;
+	m->writes++;
+	m->global->total++;
+}
+
+static int mb_global_init(void **global)
+{
+	*global = calloc(1, sizeof(struct mailbox_global));
+	return *global ? 0 : -ENOMEM;
+}
+
+static void mb_global_fini(void *global)
+{
+	free(global);
 }
 
 static int mb_create(struct vm *vm, void **inst)
@@ -34,6 +53,7 @@ static int mb_create(struct vm *vm, void **inst)
 	struct mailbox *m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	m->global = *inst; /* the shared instance */
 	int rc = vdd_claim_ports(vm, "mailbox", 0x2E0, 0x2E0, m, mb_read, mb_write);
 	if (rc < 0) {
 		free(m);
@@ -56,11 +76,12 @@ static int mb_request(struct vm *vm, void *inst, void *chan, uint32_t op, const 
 	(void)chan;
 	(void)in;
 	(void)in_len;
-	if (op != 1)
+	struct mailbox *m = inst;
+	if (op != 1 && op != 2)
 		return -EINVAL;
 	if (*out_len < sizeof(uint32_t))
 		return -ENOSPC;
-	memcpy(out, &((struct mailbox *)inst)->writes, sizeof(uint32_t));
+	memcpy(out, op == 1 ? &m->writes : &m->global->total, sizeof(uint32_t));
 	*out_len = sizeof(uint32_t);
 	return 0;
 }
@@ -70,6 +91,8 @@ static const struct vdd_ops mailbox_ops = {
 	.name = "mailbox",
 	.create = mb_create,
 	.terminate = mb_terminate,
+	.global_init = mb_global_init,
+	.global_fini = mb_global_fini,
 	.request = mb_request,
 };
 

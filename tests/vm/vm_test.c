@@ -351,6 +351,23 @@ static void test_plugin_vdd(void **state)
 	assert_true(vm16_vdd_open(vm, "mailbox") >= 0); /* left open: closed with the VM */
 	vm16_destroy(vm);
 
+	/* A global VDD: two VMs of one host share its instance. */
+	struct vm16_host *host;
+	assert_int_equal(vm16_host_create(&host), 0);
+	cfg.host = host;
+	struct vm *a = load("mailbox.bin", &cfg), *b = load("mailbox.bin", &cfg);
+	assert_int_equal(run_to_end(a), VM16_STOP_EXIT);
+	assert_int_equal(run_to_end(b), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(b), 3); /* per-VM count */
+	ch = vm16_vdd_open(b, "mailbox");
+	len = sizeof(count);
+	assert_int_equal(vm16_vdd_request(b, ch, 2, NULL, 0, &count, &len), 0);
+	assert_int_equal(count, 6); /* both VMs' writes */
+	vm16_destroy(a);
+	vm16_destroy(b);
+	vm16_host_destroy(host);
+	cfg.host = NULL;
+
 	/* A plug-in for another ABI is refused, naming both versions. */
 	const char *old[] = { old_plugin_path, NULL };
 	cfg.plugins = old;
@@ -617,6 +634,21 @@ static void test_idle_pacing(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_rtc_set(void **state)
+{
+	(void)state;
+	struct vm *vm = load("rtcset.bin", NULL);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	uint16_t res[5];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x2359);
+	assert_int_equal(res[1] >> 8, 0x58);
+	assert_int_equal(res[2], 0x1999);
+	assert_int_equal(res[3], 0x1231);
+	assert_int_equal(res[4], 0xFFFF);
+	vm16_destroy(vm);
+}
+
 static void test_many_vms(void **state)
 {
 	(void)state;
@@ -662,6 +694,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_speaker),
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_idle_pacing),
+		cmocka_unit_test(test_rtc_set),
 		cmocka_unit_test(test_many_vms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
