@@ -48,15 +48,22 @@ static void log_unclaimed(struct vm *vm, uint16_t port, const char *dir)
 	fprintf(stderr, "mvdm: %s of unclaimed port %04Xh (ignored)\n", dir, port);
 }
 
-/* A wider access whose bytes belong to different owners is split. */
+/* The owner (index + 1) of all `size` ports from `port`, or 0 when they are
+ * unclaimed or have different owners (a wider access is then split). */
+static unsigned sole_owner(const struct vm *vm, uint16_t port, unsigned size)
+{
+	unsigned o = vm->port_owner[port];
+	for (unsigned k = 1; k < size && o; k++)
+		if (vm->port_owner[(uint16_t)(port + k)] != o)
+			return 0;
+	return o;
+}
+
 uint32_t vm_io_read(void *ctx, uint16_t port, unsigned size)
 {
 	struct vm *vm = ctx;
-	unsigned o = vm->port_owner[port];
-	bool same = true;
-	for (unsigned k = 1; k < size; k++)
-		same = same && vm->port_owner[(uint16_t)(port + k)] == o;
-	if (o && same) {
+	unsigned o = sole_owner(vm, port, size);
+	if (o) {
 		const struct vm_port_owner *w = &vm->owners[o - 1];
 		uint32_t v = w->read(w->inst, port, size);
 		vm_update_intr(vm); /* a read can change IRQ state (PIC poll mode) */
@@ -75,11 +82,8 @@ uint32_t vm_io_read(void *ctx, uint16_t port, unsigned size)
 void vm_io_write(void *ctx, uint16_t port, unsigned size, uint32_t value)
 {
 	struct vm *vm = ctx;
-	unsigned o = vm->port_owner[port];
-	bool same = true;
-	for (unsigned k = 1; k < size; k++)
-		same = same && vm->port_owner[(uint16_t)(port + k)] == o;
-	if (o && same) {
+	unsigned o = sole_owner(vm, port, size);
+	if (o) {
 		const struct vm_port_owner *w = &vm->owners[o - 1];
 		w->write(w->inst, port, size, value);
 		vm_update_intr(vm);

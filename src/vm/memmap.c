@@ -22,26 +22,25 @@ static int claim_pages(struct vm *vm, const char *owner, uint32_t base, uint32_t
 	return 0;
 }
 
-static int new_owner(struct vm *vm, const char *owner, void *inst, vdd_mem_read_fn read, vdd_mem_write_fn write)
+/* Record a new owner and give it the pages of [base, base+size). */
+static int claim_range(struct vm *vm, const char *owner, uint32_t base, uint32_t size, void *inst,
+		       vdd_mem_read_fn read, vdd_mem_write_fn write)
 {
 	if (vm->nmem_owners == VM_MAX_MEM_OWNERS)
 		return vm_fail(vm, -ENOSPC, "%s: too many memory ranges on this VM", owner);
-	vm->mem_owners[vm->nmem_owners] = (struct vm_mem_owner){ owner, inst, read, write };
-	return (int)++vm->nmem_owners;
+	int rc = claim_pages(vm, owner, base, size, vm->nmem_owners + 1);
+	if (rc < 0)
+		return rc;
+	vm->mem_owners[vm->nmem_owners++] = (struct vm_mem_owner){ owner, inst, read, write };
+	return 0;
 }
 
 int vm_map_ram_owned(struct vm *vm, const char *owner, uint32_t base, uint32_t size, bool writable)
 {
-	int idx = new_owner(vm, owner, NULL, NULL, NULL);
-	if (idx < 0)
-		return idx;
-	int rc = claim_pages(vm, owner, base, size, (unsigned)idx);
-	if (rc < 0) {
-		vm->nmem_owners--;
-		return rc;
-	}
-	rc = cpu_map_ram(&vm->cpu, base, size, vm->ram + base, writable);
-	return rc < 0 ? vm_fail(vm, rc, "cannot map %Xh bytes at %05Xh", size, base) : 0;
+	int rc = claim_range(vm, owner, base, size, NULL, NULL, NULL);
+	if (rc == 0)
+		rc = cpu_map_ram(&vm->cpu, base, size, vm->ram + base, writable);
+	return rc < 0 && !vm->error[0] ? vm_fail(vm, rc, "cannot map %Xh bytes at %05Xh", size, base) : rc;
 }
 
 int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t size, void *inst,
@@ -49,15 +48,7 @@ int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t s
 {
 	if (!read || !write)
 		return vm_fail(vm, -EINVAL, "%s: memory handlers missing", owner);
-	int idx = new_owner(vm, owner, inst, read, write);
-	if (idx < 0)
-		return idx;
-	int rc = claim_pages(vm, owner, base, size, (unsigned)idx);
-	if (rc < 0) {
-		vm->nmem_owners--;
-		return rc;
-	}
-	return 0;
+	return claim_range(vm, owner, base, size, inst, read, write);
 }
 
 /* CPU callbacks for pages that are not directly mapped. */
