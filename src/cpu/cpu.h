@@ -144,7 +144,9 @@ struct cpu {
 	uint32_t trap_mask;            /* enum cpu_trap bits to exit on */
 	uint32_t exception_exit_mask;  /* vectors 0-31 that exit instead of being delivered */
 	const uint8_t *io_trap_bitmap; /* 8192 bytes, bit set = exit CPU_EXIT_IO; NULL = none */
-	uint64_t retired;              /* instructions retired since cpu_init() */
+	uint64_t retired;              /* instructions retired since cpu_init(); updated when
+					* cpu_run() returns (bus callbacks see the value of
+					* the last return) */
 	struct cpu_exit_info exit;
 	struct cpu_bus bus;
 
