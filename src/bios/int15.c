@@ -32,8 +32,7 @@ static int int15_svc(struct vm *vm, void *ctx, uint8_t n)
 	switch (c->r[REG_AX].b[1]) {
 	case 0x86: {
 		uint64_t us = ((uint64_t)c->r[REG_CX].w[0] << 16) | c->r[REG_DX].w[0];
-		vm->clock_ns += us * 1000;
-		vm_clock_run_due(vm);
+		vm16_pass_time(vm, us * 1000);
 		set_cf(vm, false);
 		break;
 	}

@@ -439,13 +439,6 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	cpu_load_seg(c, SEG_GS, r->gs);
 }
 
-/* Advance virtual time by the instructions just run, and run due events. */
-static void vm_account(struct vm *vm, uint64_t insns)
-{
-	vm->clock_ns += insns * vm->insn_ns;
-	vm_clock_run_due(vm);
-}
-
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 {
 	struct cpu *c = &vm->cpu;
@@ -464,7 +457,7 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 		vm->in_cpu = false;
 		uint64_t ran = c->retired - before;
 		done += ran ? ran : 1;
-		vm_account(vm, ran);
+		vm16_pass_time(vm, ran * vm->insn_ns);
 		switch (why) {
 		case CPU_EXIT_BUDGET:
 			break;
@@ -480,8 +473,7 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			until = vm_clock_next_ns(vm);
 			if (until == UINT64_MAX || vm->cfg.pace_idle)
 				return VM16_STOP_IDLE;
-			vm->clock_ns += until;
-			vm_clock_run_due(vm);
+			vm16_pass_time(vm, until);
 			break;
 		case CPU_EXIT_TRAP:
 			vm_int_trapped(vm, c->exit.vector);
