@@ -98,17 +98,24 @@ static int int21_add100(struct vm *vm, void *ctx, uint8_t vector)
 	return 0;
 }
 
-static void test_svc_and_capture(void **state)
+/* svc.bin with SVC 40 (doubles AX) and INT 21h (adds 100) served in the host. */
+static struct vm *load_svc_vm(void)
 {
-	(void)state;
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
 	cfg.capture[0x21 / 32] &= ~(1u << (0x21 % 32));
 	struct vm *vm = load("svc.bin", &cfg);
 	assert_int_equal(vm16_set_svc(vm, 40, svc_double, NULL), 0);
+	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
+	return vm;
+}
+
+static void test_svc_and_capture(void **state)
+{
+	(void)state;
+	struct vm *vm = load_svc_vm();
 	assert_int_equal(vm16_set_svc(vm, VM16_SVC_EXIT, svc_double, NULL), -EBUSY);
 	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), -EBUSY);
-	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
 	assert_int_equal(vm16_set_int_handler(vm, 0x60, int21_add100, NULL), -EINVAL); /* reflected */
 	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_EXIT);
 	assert_int_equal(vm16_exit_code(vm), 117);
@@ -134,12 +141,7 @@ static bool hook_consume(struct vm *vm, void *ctx, uint8_t vector)
 static void test_hook_chain(void **state)
 {
 	(void)state;
-	struct vm16_config cfg;
-	vm16_config_default(&cfg);
-	cfg.capture[0x21 / 32] &= ~(1u << (0x21 % 32));
-	struct vm *vm = load("svc.bin", &cfg);
-	assert_int_equal(vm16_set_svc(vm, 40, svc_double, NULL), 0);
-	assert_int_equal(vm16_set_int_handler(vm, 0x21, int21_add100, NULL), 0);
+	struct vm *vm = load_svc_vm();
 	/* Older hook consumes, newer one passes: newest runs first, then the
 	 * older consumes INT 60h, so the guest handler (+7) never runs. */
 	hook_calls = 0;
