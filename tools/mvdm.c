@@ -1,16 +1,14 @@
 /*
  * mvdm - the command line.
  *
- *   mvdm run [--cpu MODEL] [--trace FILE] [--max-insns N] PROGRAM.COM
+ *   mvdm run [options] PROGRAM [ARGS...]   run a DOS program in a new VM (run.c)
+ *   mvdm shell [options] | mvdm            an interactive DOS prompt
  *   mvdm disasm [--cpu MODEL] FILE.COM [COUNT]
  *   mvdm version
  *
- * This first version runs flat .COM programs on the CPU core through the
- * minimal host in tests/lib/comhost (console output, exit); the VM monitor,
- * devices and the DOS kernel (issues 3 and 4) replace it.
- * Exit status: the program's return code; 125 if it did not end normally
- * (fault, unsupported instruction, instruction limit), 126 on usage or load
- * errors. A one-line diagnostic goes to stderr.
+ * Exit status of run: the program's DOS return code; 124 when it timed
+ * out, 125 when the VM faulted, 126 on usage or load errors, each with a
+ * one-line diagnostic on stderr.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,12 +16,14 @@
 #include <string.h>
 
 #include "comhost.h"
+#include "run.h"
 
-enum { EXIT_FAULT = 125, EXIT_USAGE = 126 };
+enum { EXIT_USAGE = 126 };
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mvdm run [--cpu 8086|80186|80286|80386] [--trace FILE] [--max-insns N] PROGRAM.COM\n"
+	fprintf(stderr, "usage: mvdm run [options] PROGRAM [ARGS...]   (mvdm run --help for the options)\n"
+			"       mvdm shell [options]\n"
 			"       mvdm disasm [--cpu MODEL] FILE.COM [COUNT]\n"
 			"       mvdm version\n");
 	return EXIT_USAGE;
@@ -67,44 +67,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return k < argc ? 0 : usage();
 }
 
-static int cmd_run(int argc, char **argv)
-{
-	struct options o;
-	int rc = parse_options(argc, argv, &o);
-	if (rc)
-		return rc;
-	const char *path = argv[o.first_arg];
-	struct comhost h;
-	rc = comhost_load_file(&h, (enum cpu_model)o.model, path);
-	if (rc < 0) {
-		fprintf(stderr, "mvdm: cannot load %s: %s\n", path, strerror(-rc));
-		return EXIT_USAGE;
-	}
-	h.echo = stdout;
-	FILE *trace = NULL;
-	if (o.trace) {
-		trace = fopen(o.trace, "w");
-		if (!trace || cpu_trace_enable(&h.cpu, trace) < 0) {
-			fprintf(stderr, "mvdm: cannot trace to %s\n", o.trace);
-			if (trace)
-				fclose(trace);
-			comhost_free(&h);
-			return EXIT_USAGE;
-		}
-	}
-	rc = comhost_run(&h, o.max_insns) == 0 ? h.exit_code : EXIT_FAULT;
-	fflush(stdout);
-	if (rc == EXIT_FAULT)
-		fprintf(stderr, "mvdm: %s: %s\n", path, h.error);
-	comhost_free(&h);
-	if (trace)
-		fclose(trace);
-	return rc;
-}
-
 static int cmd_disasm(int argc, char **argv)
 {
-	struct options o;
+	struct options o = { 0 };
 	int rc = parse_options(argc, argv, &o);
 	if (rc)
 		return rc;
@@ -129,9 +94,11 @@ static int cmd_disasm(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage();
+		return mvdm_run(0, argv + 1, true);
 	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc, argv);
+		return mvdm_run(argc - 2, argv + 2, false);
+	if (strcmp(argv[1], "shell") == 0)
+		return mvdm_run(argc - 2, argv + 2, true);
 	if (strcmp(argv[1], "disasm") == 0)
 		return cmd_disasm(argc, argv);
 	if (strcmp(argv[1], "version") == 0) {

@@ -130,6 +130,12 @@ struct vm16_screen {
 /* Fills *s from the active display page. Returns 0, or -1 without video. */
 int vm16_screen(struct vm *vm, struct vm16_screen *s);
 
+/* The console tap: fn gets every character the guest writes as teletype
+ * output (INT 10h/0Eh, DOS console output), in order, so a host can show
+ * the console as a byte stream. NULL turns it off. */
+typedef void (*vm16_tap_fn)(void *ctx, const uint8_t *buf, size_t len);
+void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx);
+
 /* Keyboard input from the host: one key (set 1 make code, `extended` for
  * E0-prefixed keys) pressed or released, or the keys that type ASCII text
  * (US layout). They reach the guest through the 8042 and IRQ 1. Return 0,

@@ -26,4 +26,8 @@ void bios_video_set_mode(struct vm *vm, uint8_t mode);
 /* 25 or 50 rows in the current colour text mode (8x16 or 8x8 font). */
 void bios_video_set_rows(struct vm *vm, uint8_t rows);
 
+/* Teletype output of one character on the active page (INT 10h/0Eh
+ * without the guest), copied to the console tap. */
+void bios_teletype(struct vm *vm, uint8_t ch);
+
 #endif

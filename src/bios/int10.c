@@ -153,6 +153,8 @@ void bios_video_set_rows(struct vm *vm, uint8_t rows)
 /* Teletype output of one character on page `page` (BEL, BS, LF, CR acted on). */
 static void teletype(struct vm *vm, struct vga *v, unsigned page, uint8_t ch, uint8_t attr, bool use_attr)
 {
+	if (vm->con_tap)
+		vm->con_tap(vm->con_tap_ctx, &ch, 1);
 	uint8_t *pos = BDA(vm, 0x50 + 2 * page);
 	unsigned col = pos[0], row = pos[1];
 	switch (ch) {
@@ -183,6 +185,23 @@ static void teletype(struct vm *vm, struct vga *v, unsigned page, uint8_t ch, ui
 	pos[1] = (uint8_t)row;
 }
 
+void bios_teletype(struct vm *vm, uint8_t ch)
+{
+	struct vga *v = vga_of(vm);
+	if (!v) {
+		if (vm->con_tap)
+			vm->con_tap(vm->con_tap_ctx, &ch, 1);
+		return;
+	}
+	teletype(vm, v, *BDA(vm, 0x62) & 7, ch, 0, false);
+}
+
+void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx)
+{
+	vm->con_tap = fn;
+	vm->con_tap_ctx = ctx;
+}
+
 static int int10_svc(struct vm *vm, void *ctx, uint8_t n)
 {
 	(void)ctx;
@@ -193,8 +212,11 @@ static int int10_svc(struct vm *vm, void *ctx, uint8_t n)
 	uint8_t bh = c->r[REG_BX].b[1], bl = c->r[REG_BX].b[0];
 	uint8_t ch = c->r[REG_CX].b[1], cl = c->r[REG_CX].b[0];
 	uint8_t dh = c->r[REG_DX].b[1], dl = c->r[REG_DX].b[0];
-	if (!v)
-		return 0; /* no display: nothing answers */
+	if (!v) {
+		if (ah == 0x0E && vm->con_tap)
+			vm->con_tap(vm->con_tap_ctx, &al, 1);
+		return 0; /* no display: nothing else answers */
+	}
 	unsigned page = bh & 7;
 	switch (ah) {
 	case 0x00:

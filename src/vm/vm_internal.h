@@ -147,6 +147,8 @@ struct vm {
 	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
 	uint32_t bios_logged;         /* unsupported BIOS functions logged once (bit per service) */
 	uint32_t bios_unsupported[16];/* INT 16h / INT 1Ah functions logged once (rom.c) */
+	vm16_tap_fn con_tap;          /* console tap (vm16_set_console_tap) */
+	void *con_tap_ctx;
 	bool in_cpu;                  /* inside cpu_run() (port handlers run there) */
 	unsigned nested_depth;        /* nested runs in progress (nested.c) */
 	unsigned nested_return;       /* level whose return stub was reached */

@@ -1,0 +1,70 @@
+/*
+ * mvdm/dos.h - the DOS emulation kernel of a VM: INT 20h-2Fh served in the
+ * host on mapped host directories, the memory arena, PSPs, the program
+ * loader and EXEC, and the built-in command interpreter (COMMAND.COM).
+ *
+ * The kernel attaches to a VM made with vm16_create() (before it runs),
+ * installs its interrupt stubs in guest memory and loads the first program.
+ * The caller then runs the VM with vm16_run(); when the first program ends
+ * the VM stops with VM16_STOP_EXIT and its DOS return code.
+ */
+#ifndef MVDM_DOS_H
+#define MVDM_DOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vm;
+struct dos;
+
+/* The DOS console (the CON device) when it is a byte stream rather than
+ * the VM's keyboard: output is everything written to the screen as
+ * teletype (CON, INT 29h, INT 10h/0Eh); input is read a byte at a time. */
+struct dos_console {
+	void *ctx;
+	/* Bytes the guest wrote as console output. NULL = screen only. */
+	void (*write)(void *ctx, const uint8_t *buf, size_t len);
+	/* One byte of console input: 1 (byte in *b), 0 (end of input) or
+	 * -EAGAIN (none yet: the guest idles and asks again). NULL = input
+	 * comes from the VM's keyboard (BIOS buffer). */
+	int (*read)(void *ctx, uint8_t *b);
+	bool echo;       /* echo line input (off when input is a file or pipe) */
+};
+
+enum { DOS_MAX_ENV = 32 };
+
+struct dos_config {
+	/* Host directory of each drive (index 0 = A:), NULL = not mapped.
+	 * At least one drive must be mapped. */
+	const char *drives[26];
+	/* Environment of the first program: "NAME=VALUE" strings; COMSPEC
+	 * and PATH get defaults when missing. */
+	const char *env[DOS_MAX_ENV];
+	unsigned nenv;
+	uint8_t version_major, version_minor; /* reported version; 0.0 = 5.0 */
+	struct dos_console console;
+};
+
+void dos_config_default(struct dos_config *cfg);
+
+/* Attach the kernel to vm. Returns 0, or a negative errno with a reason in err. */
+int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Load the first program: a DOS path (`C:\MASM.EXE`, `PROG`; the PATH is
+ * searched and .COM, .EXE, .BAT tried for a name without extension) and
+ * its command tail (without the leading space; at most 126 bytes). A
+ * batch file runs through the built-in COMMAND.COM. Returns 0 or a
+ * negative errno with a reason in err. */
+int dos_start(struct dos *d, const char *program, const char *tail, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
+/* Closes every host file the guest still has open (what it wrote is on
+ * the host then) and frees the kernel. Call before vm16_destroy(). */
+void dos_destroy(struct dos *d);
+
+/* The path the built-in command interpreter has in the guest (COMSPEC). */
+#define DOS_COMSPEC "Z:\\COMMAND.COM"
+
+#endif

@@ -1,0 +1,441 @@
+/*
+ * term.c - the terminal renderer and keyboard feed (see term.h).
+ *
+ * Sources: xterm "Control Sequences" (ctlseqs): CUP "CSI row ; col H",
+ * ED "CSI 2 J", SGR 0/4/30-37/40-47/90-97/100-107, DECTCEM "CSI ? 25 l/h";
+ * the IBM CGA/VGA attribute byte (IBM PC Technical Reference, Color/Graphics
+ * Monitor Adapter: foreground bits 0-3, background bits 4-6, bit 7 blink or
+ * background intensity) and the MDA's monochrome attributes; termios(3)
+ * for raw mode.
+ */
+#include "console/term.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "console/cp437.h"
+#include "console/keymap.h"
+
+enum {
+	MAX_COLS = 80,
+	MAX_ROWS = 50,
+	MAX_CELLS = MAX_COLS * MAX_ROWS,
+	/* Worst case per cell: CUP (8) + SGR (14) + a 3-byte glyph, plus the
+	 * frame's prologue and epilogue. */
+	OUT_MAX = MAX_CELLS * 32 + 256,
+	READ_MAX = 256,
+	/* A key is at most 3 modifier makes, its make and break, 3 breaks. */
+	PENDING_MAX = READ_MAX * 8,
+	MODE_MDA = 7,
+	UNKNOWN = -1,
+};
+
+/* A key transition waiting for room in the VM's keyboard queue. */
+struct key_transition {
+	uint8_t make;
+	uint8_t flags;
+};
+
+enum { KT_EXTENDED = 1, KT_PRESSED = 2, KT_LAST = 4 /* ends a key stroke */ };
+
+struct term {
+	int in_fd, out_fd;
+	bool raw;            /* saved holds the termios to restore */
+	bool closed;
+	struct termios saved;
+
+	/* What the terminal shows. */
+	bool have_frame;     /* shown[], cols, rows, mode are valid */
+	uint8_t cols, rows, mode;
+	uint8_t last_rows;   /* rows of the last frame drawn (0: none) */
+	int sgr;             /* attribute the SGR state draws, or UNKNOWN */
+	int at_row, at_col;  /* the terminal's cursor (0-based), or UNKNOWN */
+	int cursor_vis;      /* 0, 1 or UNKNOWN */
+	uint16_t shown[MAX_CELLS];
+
+	/* The frame being built. */
+	size_t out_len;
+	bool out_overflow;
+	char out[OUT_MAX];
+
+	/* Keys not yet taken by the VM. */
+	size_t pend_head, pend_len;
+	struct key_transition pend[PENDING_MAX];
+};
+
+/* CGA colour number (bit 0 blue, 1 green, 2 red) to ANSI (bit 0 red,
+ * 1 green, 2 blue): black, blue, green, cyan, red, magenta, brown, grey. */
+static const uint8_t cga_to_ansi[8] = {0, 4, 2, 6, 1, 5, 3, 7};
+
+/* ---- output buffer ---- */
+
+static void out_bytes(struct term *t, const char *s, size_t n)
+{
+	if (n > OUT_MAX - t->out_len) {
+		t->out_overflow = true;
+		return;
+	}
+	memcpy(t->out + t->out_len, s, n);
+	t->out_len += n;
+}
+
+static void out_str(struct term *t, const char *s)
+{
+	out_bytes(t, s, strlen(s));
+}
+
+static void out_uint(struct term *t, unsigned v)
+{
+	char digits[10];
+	size_t n = 0;
+	do {
+		digits[sizeof(digits) - 1 - n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof(digits));
+	out_bytes(t, digits + sizeof(digits) - n, n);
+}
+
+/* Forgets what the terminal shows: the next frame is drawn in full. */
+static void forget_state(struct term *t)
+{
+	t->have_frame = false;
+	t->sgr = UNKNOWN;
+	t->at_row = t->at_col = UNKNOWN;
+	t->cursor_vis = UNKNOWN;
+}
+
+/* Writes the buffer (normally one write(); partial writes are finished,
+ * EINTR retried, EAGAIN waited out). A failed write leaves the terminal in
+ * an unknown state. */
+static void out_flush(struct term *t)
+{
+	size_t done = 0;
+	if (t->out_overflow)
+		forget_state(t);
+	while (done < t->out_len) {
+		ssize_t n = write(t->out_fd, t->out + done, t->out_len - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = {.fd = t->out_fd, .events = POLLOUT};
+			if (poll(&p, 1, -1) >= 0)
+				continue;
+		}
+		forget_state(t);
+		break;
+	}
+	t->out_len = 0;
+	t->out_overflow = false;
+}
+
+/* ---- drawing ---- */
+
+/* CUP to (row, col), 0-based, unless the cursor is there already. */
+static void move_to(struct term *t, int row, int col)
+{
+	if (t->at_row == row && t->at_col == col)
+		return;
+	out_str(t, "\033[");
+	out_uint(t, (unsigned)row + 1);
+	out_str(t, ";");
+	out_uint(t, (unsigned)col + 1);
+	out_str(t, "H");
+	t->at_row = row;
+	t->at_col = col;
+}
+
+static void set_cursor_visible(struct term *t, bool visible)
+{
+	if (t->cursor_vis == (int)visible)
+		return;
+	out_str(t, visible ? "\033[?25h" : "\033[?25l");
+	t->cursor_vis = visible;
+}
+
+/* SGR for a colour attribute: fg bits 0-3 (bit 3 = bright, SGR 90-97),
+ * bg bits 4-6, bit 7 = bright background (SGR 100-107, see term.h). */
+static void sgr_color(struct term *t, uint8_t attr)
+{
+	unsigned fg = attr & 0x0F, bg = (attr >> 4) & 0x07;
+	out_str(t, "\033[0;");
+	out_uint(t, (fg & 8 ? 90u : 30u) + cga_to_ansi[fg & 7]);
+	out_str(t, ";");
+	out_uint(t, (attr & 0x80 ? 100u : 40u) + cga_to_ansi[bg]);
+	out_str(t, "m");
+}
+
+/* SGR for an MDA attribute (IBM Monochrome Display Adapter): 00h/08h/80h/
+ * 88h invisible, x0h with background 7 reverse video, foreground 1
+ * underlined, bit 3 intense; blink (bit 7) is not shown. */
+static void sgr_mono(struct term *t, uint8_t attr)
+{
+	uint8_t shape = attr & 0x77;
+	if (shape == 0x00) {
+		out_str(t, "\033[0;30;40m");
+	} else if (shape == 0x70) {
+		out_str(t, "\033[0;30;47m");
+	} else {
+		out_str(t, attr & 0x08 ? "\033[0;97;40" : "\033[0;37;40");
+		out_str(t, (attr & 0x07) == 1 ? ";4m" : "m");
+	}
+}
+
+static void set_attr(struct term *t, uint8_t attr, bool mono)
+{
+	if (t->sgr == attr)
+		return;
+	if (mono)
+		sgr_mono(t, attr);
+	else
+		sgr_color(t, attr);
+	t->sgr = attr;
+}
+
+/* One cell at (row, col); the terminal cursor then stands after it, or
+ * is unknown at the right margin (pending wrap). */
+static void draw_cell(struct term *t, int row, int col, uint16_t cell, bool mono)
+{
+	char glyph[4];
+	move_to(t, row, col);
+	set_attr(t, (uint8_t)(cell >> 8), mono);
+	out_bytes(t, glyph, cp437_to_utf8((uint8_t)cell, glyph));
+	if (col + 1 >= t->cols)
+		t->at_row = t->at_col = UNKNOWN;
+	else
+		t->at_col = col + 1;
+}
+
+/* Starts a full redraw: default colours, home, clear. */
+static void clear_screen(struct term *t)
+{
+	out_str(t, "\033[0m\033[H\033[2J");
+	t->sgr = UNKNOWN;
+	t->at_row = t->at_col = 0;
+}
+
+/* Draws the cells that differ from shown[] (all when full); returns whether
+ * any was drawn. The cursor is hidden before the first one. */
+static bool draw_cells(struct term *t, const struct vm16_screen *s, bool full)
+{
+	bool mono = s->mode == MODE_MDA, drew = false;
+	for (int row = 0; row < t->rows; row++) {
+		for (int col = 0; col < t->cols; col++) {
+			size_t k = (size_t)row * t->cols + (size_t)col;
+			if (!full && t->shown[k] == s->cells[k])
+				continue;
+			if (!drew)
+				set_cursor_visible(t, false);
+			drew = true;
+			draw_cell(t, row, col, s->cells[k], mono);
+			t->shown[k] = s->cells[k];
+		}
+	}
+	return drew;
+}
+
+/* The DOS cursor: shown at its cell when visible and on the screen. */
+static void draw_cursor(struct term *t, const struct vm16_screen *s)
+{
+	bool visible = s->cursor_visible && s->cursor_row < t->rows && s->cursor_col < t->cols;
+	if (visible)
+		move_to(t, s->cursor_row, s->cursor_col);
+	set_cursor_visible(t, visible);
+}
+
+void term_draw(struct term *t, const struct vm16_screen *s)
+{
+	if (!t || !s || t->closed || s->cols == 0 || s->rows == 0)
+		return;
+	uint8_t cols = s->cols > MAX_COLS ? MAX_COLS : s->cols;
+	uint8_t rows = s->rows > MAX_ROWS ? MAX_ROWS : s->rows;
+	bool full = !t->have_frame || cols != t->cols || rows != t->rows || s->mode != t->mode;
+	t->out_len = 0;
+	if (full) {
+		clear_screen(t);
+		t->cols = cols;
+		t->rows = rows;
+		t->mode = s->mode;
+		t->have_frame = true;
+	}
+	draw_cells(t, s, full);
+	draw_cursor(t, s);
+	t->last_rows = rows;
+	out_flush(t);
+}
+
+/* ---- opening and closing ---- */
+
+/* Raw input (termios(3) cfmakeraw: no echo, no line editing, no signal
+ * keys, 8-bit bytes), output processing left as it was; read() returns as
+ * soon as one byte is there (term_poll_keys() polls first). */
+static int enter_raw(struct term *t)
+{
+	struct termios raw;
+	if (tcgetattr(t->in_fd, &t->saved) < 0)
+		return -errno;
+	raw = t->saved;
+	cfmakeraw(&raw);
+	raw.c_oflag = t->saved.c_oflag;
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(t->in_fd, TCSANOW, &raw) < 0)
+		return -errno;
+	t->raw = true;
+	return 0;
+}
+
+int term_open_fd(struct term **out, int in_fd, int out_fd, bool raw)
+{
+	struct term *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->in_fd = in_fd;
+	t->out_fd = out_fd;
+	forget_state(t);
+	if (raw) {
+		int rc = enter_raw(t);
+		if (rc < 0) {
+			free(t);
+			return rc;
+		}
+	}
+	clear_screen(t);
+	out_flush(t);
+	*out = t;
+	return 0;
+}
+
+int term_open(struct term **out, int in_fd, int out_fd)
+{
+	if (!isatty(in_fd) || !isatty(out_fd))
+		return -ENOTTY;
+	return term_open_fd(out, in_fd, out_fd, true);
+}
+
+void term_close(struct term *t)
+{
+	if (!t || t->closed)
+		return;
+	t->closed = true;
+	t->out_len = 0;
+	out_str(t, "\033[0m");
+	if (t->last_rows) { /* below the frame: its last row, then a new line */
+		t->at_row = UNKNOWN;
+		move_to(t, t->last_rows - 1, 0);
+		out_str(t, "\r\n");
+	}
+	out_str(t, "\033[?25h");
+	out_flush(t);
+	if (t->raw)
+		tcsetattr(t->in_fd, TCSADRAIN, &t->saved);
+}
+
+void term_free(struct term *t)
+{
+	term_close(t);
+	free(t);
+}
+
+/* ---- keyboard ---- */
+
+static void push_transition(struct term *t, uint8_t make, uint8_t flags)
+{
+	if (t->pend_len < PENDING_MAX)
+		t->pend[t->pend_len++] = (struct key_transition){make, flags};
+}
+
+/* A key stroke as transitions: modifiers down, key down, key up,
+ * modifiers up (in reverse order). */
+static void queue_key(struct term *t, const struct keymap_event *ev)
+{
+	uint8_t ext = ev->extended ? KT_EXTENDED : 0;
+	if (ev->ctrl)
+		push_transition(t, SC_LCTRL, KT_PRESSED);
+	if (ev->alt)
+		push_transition(t, SC_LALT, KT_PRESSED);
+	if (ev->shift)
+		push_transition(t, SC_LSHIFT, KT_PRESSED);
+	push_transition(t, ev->make, ext | KT_PRESSED);
+	bool mods = ev->ctrl || ev->alt || ev->shift;
+	push_transition(t, ev->make, (uint8_t)(ext | (mods ? 0 : KT_LAST)));
+	if (ev->shift)
+		push_transition(t, SC_LSHIFT, (ev->alt || ev->ctrl) ? 0 : KT_LAST);
+	if (ev->alt)
+		push_transition(t, SC_LALT, ev->ctrl ? 0 : KT_LAST);
+	if (ev->ctrl)
+		push_transition(t, SC_LCTRL, KT_LAST);
+}
+
+/* Sends pending transitions until the VM's queue is full; *sent counts the
+ * key strokes completed. Returns 0, or vm16_key()'s error (other than
+ * -ENOSPC), dropping what was pending. */
+static int send_pending(struct term *t, struct vm *vm, int *sent)
+{
+	while (t->pend_head < t->pend_len) {
+		const struct key_transition *k = &t->pend[t->pend_head];
+		int rc = vm16_key(vm, k->make, k->flags & KT_EXTENDED, k->flags & KT_PRESSED);
+		if (rc == -ENOSPC)
+			return 0;
+		if (rc < 0) {
+			t->pend_head = t->pend_len = 0;
+			return rc;
+		}
+		if (k->flags & KT_LAST)
+			(*sent)++;
+		t->pend_head++;
+	}
+	t->pend_head = t->pend_len = 0;
+	return 0;
+}
+
+/* Reads what in_fd has without blocking: >0 bytes, 0 nothing, -errno
+ * (-EPIPE at end of input). */
+static ssize_t read_available(struct term *t, uint8_t *buf, size_t len)
+{
+	struct pollfd p = {.fd = t->in_fd, .events = POLLIN};
+	int n = poll(&p, 1, 0);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	if (n == 0)
+		return 0;
+	if (p.revents & POLLNVAL)
+		return -EBADF;
+	ssize_t got = read(t->in_fd, buf, len);
+	if (got < 0)
+		return (errno == EINTR || errno == EAGAIN) ? 0 : -errno;
+	return got == 0 ? -EPIPE : got;
+}
+
+int term_poll_keys(struct term *t, struct vm *vm)
+{
+	if (!t || !vm)
+		return -EINVAL;
+	int sent = 0;
+	int rc = send_pending(t, vm, &sent);
+	if (rc < 0)
+		return rc;
+	if (t->pend_len) /* the guest has not taken the last keys yet */
+		return sent;
+	uint8_t buf[READ_MAX];
+	ssize_t got = read_available(t, buf, sizeof(buf));
+	if (got <= 0)
+		return got < 0 ? (int)got : sent;
+	struct keymap_event ev[READ_MAX];
+	bool quit;
+	size_t count = keymap_parse(buf, (size_t)got, ev, READ_MAX, &quit);
+	for (size_t i = 0; i < count; i++)
+		queue_key(t, &ev[i]);
+	rc = send_pending(t, vm, &sent);
+	if (rc < 0)
+		return rc;
+	return quit ? TERM_QUIT : sent;
+}

@@ -1,0 +1,65 @@
+/*
+ * term.h - a running VM's text screen and keyboard in a Linux terminal.
+ *
+ * Output: the screen (struct vm16_screen) is drawn with ANSI/ECMA-48
+ * control sequences as xterm and the Linux console understand them (xterm
+ * "Control Sequences": CUP, SGR, DECTCEM). Only cells that changed since
+ * the previous frame are sent, in one write() per frame. Colours: the 16
+ * CGA colours of the attribute byte map to the 8 ANSI colours, with the
+ * intensity bit (3) as the bright foreground colours (SGR 90-97). Bit 7 is
+ * shown as a BRIGHT BACKGROUND (SGR 100-107), as on a VGA with blinking
+ * turned off (INT 10h AX=1003h BL=0): a terminal may not blink, and this way
+ * the colour information is never lost. Mode 7 (MDA) uses the monochrome
+ * attributes: invisible, underline, intense, reverse video.
+ * Characters are code page 437 (cp437.h), sent as UTF-8.
+ *
+ * Input: the terminal's bytes become PC key strokes (keymap.h) that reach
+ * the guest through vm16_key(). Ctrl+] (1Dh) is kept by the host: it is
+ * the chord that asks to leave the VM (TERM_QUIT).
+ */
+#ifndef MVDM_CONSOLE_TERM_H
+#define MVDM_CONSOLE_TERM_H
+
+#include <stdbool.h>
+
+#include "mvdm/vm16.h"
+
+struct term;
+
+enum { TERM_QUIT = -1000 };
+
+/* Takes over the terminal on in_fd/out_fd (both ttys): puts in_fd in raw
+ * mode (the old termios is saved; output processing is left as it was) and
+ * clears the screen. Returns 0 and *out, or -ENOTTY / -errno. */
+int term_open(struct term **out, int in_fd, int out_fd);
+
+/* As term_open(), but the fds may be anything (pipes, files); with raw
+ * false the termios is not touched at all (tests, non-interactive use). */
+int term_open_fd(struct term **out, int in_fd, int out_fd, bool raw);
+
+/* Gives the terminal back: resets the colours, shows the cursor, moves it
+ * to the line below the last frame drawn (so a shell prompt appears after
+ * the DOS screen) and restores the saved termios. Does not free t: it may
+ * be called twice (the second call does nothing), and with NULL. */
+void term_close(struct term *t);
+
+/* term_close() and frees t. NULL is fine. */
+void term_free(struct term *t);
+
+/* Draws the screen: the first frame (and any frame after a change of mode
+ * or size, or after a failed write) clears and draws every cell; later
+ * frames only the cells that differ from the last frame, then the cursor
+ * position and visibility. Nothing is written when nothing changed.
+ * 40 or 80 columns, 25/43/50 rows (larger sizes are clipped to 80x50). */
+void term_draw(struct term *t, const struct vm16_screen *s);
+
+/* Reads the bytes available on in_fd without blocking and sends their keys
+ * to vm (modifier make, key make, key break, modifier break). Keys that do
+ * not fit in the VM's keyboard queue (-ENOSPC) are kept and sent first on
+ * the next call, before anything more is read. Returns the number of keys
+ * sent (0 if none), TERM_QUIT when the input held the escape-to-host chord
+ * (the keys before it are sent, the bytes after it dropped), -EPIPE at end
+ * of input, or another -errno (a read error, or vm16_key()'s). */
+int term_poll_keys(struct term *t, struct vm *vm);
+
+#endif

@@ -1,0 +1,439 @@
+/*
+ * console.c - the CON device and INT 21h functions 01h-0Ch.
+ *
+ * Output goes to the screen as BIOS teletype (through the guest's INT 29h
+ * or INT 10h when a program hooked them), and the monitor's console tap
+ * copies it to the host stream when there is one. Input comes from the
+ * host stream (struct dos_console.read) or from the BIOS keyboard buffer.
+ * Functions 01h-0Ch read STDIN and write STDOUT (handles 0 and 1), so they
+ * follow redirection. A read that must wait sends the guest to the idle
+ * stub (STI; HLT), which repeats the call: the VM sleeps while it waits.
+ * Sources: RBIL INT 21h/01h-0Ch, INT 29h, INT 16h (BIOS buffer at 40:1Ah).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bios/bios.h"
+#include "dos/dos_internal.h"
+
+enum { CTRL_C = 3, BS = 8, LF = 10, CR = 13, ESC = 27, CTRL_Z = 26 };
+
+/* ---- raw input ---- */
+
+/* One byte from the BIOS keyboard buffer: the ASCII code, or 0 followed by
+ * the scan code on the next call for extended keys. -1 if empty. */
+static int kbd_getc(struct dos *d)
+{
+	if (d->has_ext_key) {
+		d->has_ext_key = false;
+		return d->ext_key;
+	}
+	uint16_t head = dos_rd16(d, 0x40, 0x1A), tail = dos_rd16(d, 0x40, 0x1C);
+	if (head == tail)
+		return -1;
+	uint16_t key = dos_rd16(d, 0x40, head);
+	uint16_t start = dos_rd16(d, 0x40, 0x80), end = dos_rd16(d, 0x40, 0x82);
+	head = (uint16_t)(head + 2);
+	if (head >= end)
+		head = start;
+	dos_wr16(d, 0x40, 0x1A, head);
+	uint8_t ascii = (uint8_t)key;
+	if (ascii == 0 || ascii == 0xE0) {
+		d->ext_key = (uint8_t)(key >> 8);
+		d->has_ext_key = true;
+		return 0;
+	}
+	return ascii;
+}
+
+static bool kbd_ready(struct dos *d)
+{
+	return d->has_ext_key || dos_rd16(d, 0x40, 0x1A) != dos_rd16(d, 0x40, 0x1C);
+}
+
+/* One byte from the host stream; LF (and the LF of CR LF) reads as CR, as
+ * the Enter key would give it. */
+static int stream_getc(struct dos *d)
+{
+	for (;;) {
+		uint8_t b;
+		if (d->has_peek) {
+			d->has_peek = false;
+			b = d->peek;
+		} else {
+			if (d->con_eof)
+				return -2;
+			int rc = d->con.read(d->con.ctx, &b);
+			if (rc == -EAGAIN)
+				return -1;
+			if (rc <= 0) {
+				d->con_eof = true;
+				return -2;
+			}
+		}
+		if (b == LF && d->skip_lf) {
+			d->skip_lf = false;
+			continue;
+		}
+		d->skip_lf = b == CR;
+		return b == LF ? CR : b;
+	}
+}
+
+int dos_con_getc(struct dos *d)
+{
+	return d->con.read ? stream_getc(d) : kbd_getc(d);
+}
+
+bool dos_con_ready(struct dos *d)
+{
+	if (!d->con.read)
+		return kbd_ready(d);
+	if (d->has_peek)
+		return true;
+	if (d->con_eof)
+		return false;
+	uint8_t b;
+	int rc = d->con.read(d->con.ctx, &b);
+	if (rc == 1) {
+		d->peek = b;
+		d->has_peek = true;
+		return true;
+	}
+	if (rc != -EAGAIN)
+		d->con_eof = true;
+	return false;
+}
+
+/* ---- output ---- */
+
+static bool vector_is(struct dos *d, uint8_t v, uint16_t seg, uint16_t off)
+{
+	return dos_rd16(d, 0, (uint16_t)(v * 4)) == off && dos_rd16(d, 0, (uint16_t)(v * 4 + 2)) == seg;
+}
+
+/* Teletype one character through the guest's INT 10h when a program
+ * hooked it, else in the host. */
+static void teletype(struct dos *d, uint8_t ch)
+{
+	if (dos_rd16(d, 0, 0x10 * 4 + 2) == 0xF000) {
+		bios_teletype(d->vm, ch);
+		return;
+	}
+	struct vm16_regs save, r;
+	vm16_get_regs(d->vm, &save);
+	r = save;
+	r.eax = 0x0E00 | ch;
+	r.ebx = (r.ebx & 0xFFFF0000u) | 0x0007;
+	vm16_set_regs(d->vm, &r);
+	vm16_simulate_int(d->vm, 0x10, 1000000);
+	vm16_set_regs(d->vm, &save);
+}
+
+void dos_con_putc(struct dos *d, uint8_t ch)
+{
+	if (vector_is(d, 0x29, DOS_SEG, DOS_INT29)) {
+		teletype(d, ch);
+		return;
+	}
+	/* A program hooked INT 29h (fast console output): give it the byte. */
+	struct vm16_regs save, r;
+	vm16_get_regs(d->vm, &save);
+	r = save;
+	r.eax = (r.eax & 0xFFFFFF00u) | ch;
+	vm16_set_regs(d->vm, &r);
+	vm16_simulate_int(d->vm, 0x29, 1000000);
+	vm16_set_regs(d->vm, &save);
+}
+
+void dos_con_write(struct dos *d, const uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		dos_con_putc(d, buf[i]);
+}
+
+/* ---- STDIN / STDOUT for functions 01h-0Ch ---- */
+
+static bool stdin_is_con(struct dos *d)
+{
+	struct dos_file *f = dos_handle_file(d, 0);
+	return !f || f->dev == DEV_CON;
+}
+
+/* A byte from STDIN: the byte, -1 (wait) or -2 (end of input). */
+static int stdin_getc(struct dos *d)
+{
+	struct dos_file *f = dos_handle_file(d, 0);
+	if (!f || f->dev == DEV_CON)
+		return dos_con_getc(d);
+	uint8_t b;
+	int n = dos_sft_read(d, f, &b, 1);
+	if (n == DOS_WAIT)
+		return -1;
+	return n == 1 ? b : -2;
+}
+
+static void stdout_putc(struct dos *d, uint8_t ch)
+{
+	struct dos_file *f = dos_handle_file(d, 1);
+	if (!f || f->dev == DEV_CON) {
+		dos_con_putc(d, ch);
+		return;
+	}
+	dos_sft_write(d, f, &ch, 1);
+}
+
+static bool echo_on(struct dos *d)
+{
+	return !d->con.read || d->con.echo;
+}
+
+static void echo(struct dos *d, uint8_t ch)
+{
+	if (echo_on(d))
+		stdout_putc(d, ch);
+}
+
+/* Ctrl-C: "^C", a new line, then the program's INT 23h (the ctrlc stub
+ * calls it and repeats the function if it returns). */
+static void ctrl_c(struct dos *d)
+{
+	stdout_putc(d, '^');
+	stdout_putc(d, 'C');
+	stdout_putc(d, CR);
+	stdout_putc(d, LF);
+	d->line_active = false;
+	d->line_len = 0;
+	d->r.cs = DOS_SEG;
+	d->r.eip = DOS_CTRLC;
+}
+
+void dos_wait_input(struct dos *d)
+{
+	d->r.cs = DOS_SEG;
+	d->r.eip = DOS_INT21_WAIT;
+	d->waiting = true;
+}
+
+/* ---- line input (0Ah and cooked CON reads) ---- */
+
+/* Edit a line into d->line until CR. Returns 1 when the line is complete,
+ * 0 when the guest must wait, -1 after Ctrl-C (handled). max counts the
+ * CR. At end of input the line ends as it is. */
+static int read_line(struct dos *d, unsigned max, bool check_ctrl_c)
+{
+	if (!d->line_active) {
+		d->line_active = true;
+		d->line_len = 0;
+	}
+	if (max == 0)
+		max = 1;
+	for (;;) {
+		int c = stdin_getc(d);
+		if (c == -1)
+			return 0;
+		if (c == -2 || c == CR) {
+			d->line_active = false;
+			if (c == CR)
+				echo(d, CR);
+			return 1;
+		}
+		if (c == CTRL_C && check_ctrl_c && stdin_is_con(d)) {
+			ctrl_c(d);
+			return -1;
+		}
+		if (c == BS || c == 0x7F) {
+			if (d->line_len > 0) {
+				d->line_len--;
+				echo(d, BS);
+				echo(d, ' ');
+				echo(d, BS);
+			}
+			continue;
+		}
+		if (c == ESC && stdin_is_con(d) && !d->con.read) {
+			/* DOS: cancel the line ("\" and a new line) */
+			echo(d, '\\');
+			echo(d, CR);
+			echo(d, LF);
+			d->line_len = 0;
+			continue;
+		}
+		if (c == 0 && !d->con.read) { /* an extended key: ignored in line input */
+			kbd_getc(d);
+			continue;
+		}
+		if (d->line_len + 1 >= max || d->line_len + 1 >= DOS_LINE_MAX) {
+			if (!d->con.read)
+				teletype(d, 7); /* bell: line full */
+			continue;
+		}
+		d->line[d->line_len++] = (uint8_t)c;
+		echo(d, (uint8_t)c);
+	}
+}
+
+/* 0Ah: DS:DX -> max, count, text CR. */
+static void fn_buffered_input(struct dos *d)
+{
+	uint16_t seg = d->r.ds, off = DX(d);
+	uint8_t max = dos_rd8(d, seg, off);
+	if (max == 0)
+		return;
+	int rc = read_line(d, max, true);
+	if (rc == 0) {
+		dos_wait_input(d);
+		return;
+	}
+	if (rc < 0)
+		return;
+	dos_wr8(d, seg, (uint16_t)(off + 1), (uint8_t)d->line_len);
+	dos_write_mem(d, seg, (uint16_t)(off + 2), d->line, d->line_len);
+	dos_wr8(d, seg, (uint16_t)(off + 2 + d->line_len), CR);
+}
+
+int dos_con_read_cooked(struct dos *d, uint8_t *buf, uint16_t len)
+{
+	if (d->pending_pos >= d->pending_len) {
+		d->pending_len = d->pending_pos = 0;
+		bool eof_before = d->con_eof && !d->has_peek;
+		if (eof_before)
+			return 0;
+		int rc = read_line(d, 128, true);
+		if (rc == 0)
+			return DOS_WAIT;
+		if (rc < 0)
+			return 0;
+		memcpy(d->pending, d->line, d->line_len);
+		d->pending_len = d->line_len;
+		/* A line that ended with Enter gets CR LF; one cut by the end of
+		 * input only what it had. */
+		if (!d->con_eof || d->line_len == 0) {
+			if (d->con_eof && d->line_len == 0)
+				return 0;
+			d->pending[d->pending_len++] = CR;
+			d->pending[d->pending_len++] = LF;
+			echo(d, LF);
+		}
+	}
+	unsigned n = d->pending_len - d->pending_pos;
+	if (n > len)
+		n = len;
+	memcpy(buf, d->pending + d->pending_pos, n);
+	d->pending_pos += n;
+	return (int)n;
+}
+
+/* ---- single characters ---- */
+
+/* 01h, 07h, 08h: wait for a byte. Returns false if the call waits or ended in Ctrl-C. */
+static bool get_char(struct dos *d, bool check_ctrl_c, int *out)
+{
+	int c = stdin_getc(d);
+	if (c == -1) {
+		dos_wait_input(d);
+		return false;
+	}
+	if (c == -2)
+		c = CTRL_Z; /* end of redirected input */
+	if (c == CTRL_C && check_ctrl_c && stdin_is_con(d)) {
+		ctrl_c(d);
+		return false;
+	}
+	*out = c;
+	return true;
+}
+
+static void console_fn(struct dos *d, uint8_t fn)
+{
+	int c;
+	switch (fn) {
+	case 0x01:
+		if (get_char(d, true, &c)) {
+			echo(d, (uint8_t)c);
+			dos_set_lo(&d->r.eax, (uint8_t)c);
+		}
+		return;
+	case 0x06:
+		if (DL(d) != 0xFF) {
+			stdout_putc(d, DL(d));
+			return;
+		}
+		if (stdin_is_con(d) && !dos_con_ready(d)) {
+			dos_set_zf(d, true);
+			dos_set_lo(&d->r.eax, 0);
+			return;
+		}
+		c = stdin_getc(d);
+		if (c < 0) {
+			dos_set_zf(d, true);
+			dos_set_lo(&d->r.eax, 0);
+			return;
+		}
+		dos_set_zf(d, false);
+		dos_set_lo(&d->r.eax, (uint8_t)c);
+		return;
+	case 0x07:
+	case 0x08:
+		if (get_char(d, fn == 0x08, &c))
+			dos_set_lo(&d->r.eax, (uint8_t)c);
+		return;
+	case 0x0A:
+		fn_buffered_input(d);
+		return;
+	}
+}
+
+int dos_int21_console(struct dos *d)
+{
+	uint8_t ah = AH(d);
+	switch (ah) {
+	case 0x01:
+	case 0x06:
+	case 0x07:
+	case 0x08:
+	case 0x0A:
+		console_fn(d, ah);
+		return 0;
+	case 0x02:
+		stdout_putc(d, DL(d));
+		dos_set_lo(&d->r.eax, DL(d));
+		return 0;
+	case 0x03: /* AUX input: nothing attached */
+		dos_set_lo(&d->r.eax, CTRL_Z);
+		return 0;
+	case 0x04:
+	case 0x05: /* AUX / printer output: nothing attached, accepted */
+		return 0;
+	case 0x09: {
+		uint16_t seg = d->r.ds, off = DX(d);
+		for (unsigned i = 0; i < 0x10000; i++) {
+			uint8_t ch = dos_rd8(d, seg, (uint16_t)(off + i));
+			if (ch == '$')
+				break;
+			stdout_putc(d, ch);
+		}
+		dos_set_lo(&d->r.eax, '$');
+		return 0;
+	}
+	case 0x0B:
+		if (stdin_is_con(d))
+			dos_set_lo(&d->r.eax, dos_con_ready(d) ? 0xFF : 0);
+		else
+			dos_set_lo(&d->r.eax, 0xFF);
+		return 0;
+	case 0x0C: {
+		/* Flush the type-ahead (keyboard only), then AL's function. */
+		if (!d->con.read && !d->retry)
+			dos_wr16(d, 0x40, 0x1A, dos_rd16(d, 0x40, 0x1C));
+		uint8_t al = AL(d);
+		if (al == 0x01 || al == 0x06 || al == 0x07 || al == 0x08 || al == 0x0A)
+			console_fn(d, al);
+		else
+			dos_set_lo(&d->r.eax, 0);
+		return 0;
+	}
+	default:
+		return 1;
+	}
+}

@@ -1,0 +1,250 @@
+/*
+ * dos_internal.h - struct dos, one DOS kernel per VM, and the functions the
+ * kernel's files share. Guest memory is reached through vm16_read/write so
+ * the CPU's decoded-code cache sees every host write.
+ */
+#ifndef MVDM_DOS_INTERNAL_H
+#define MVDM_DOS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mvdm/dos.h"
+#include "mvdm/vm16.h"
+#include "dos/hostfs.h"
+#include "dos/layout.h"
+
+enum {
+	DOS_MAX_FILES = 100,    /* system file table entries (host side) */
+	DOS_JFT_SIZE = 20,
+	DOS_MAX_EXEC = 32,      /* nested EXEC depth */
+	DOS_LINE_MAX = 256,
+};
+
+/* DOS error codes (RBIL table 01680) beyond hostfs.h's. */
+enum {
+	DOSERR_INVALID_FUNCTION = 1,
+	DOSERR_TOO_MANY_OPEN = 4,
+	DOSERR_INVALID_HANDLE = 6,
+	DOSERR_MCB_DESTROYED = 7,
+	DOSERR_NO_MEMORY = 8,
+	DOSERR_INVALID_BLOCK = 9,
+	DOSERR_BAD_ENV = 10,
+	DOSERR_BAD_FORMAT = 11,
+	DOSERR_INVALID_ACCESS = 12,
+	DOSERR_INVALID_DATA = 13,
+	DOSERR_CURRENT_DIR = 16,
+	DOSERR_NOT_SAME_DEVICE = 17,
+	DOSERR_WRITE_PROTECT = 19,
+	DOSERR_GENERAL = 31,
+	DOSERR_SHARING = 32,
+	DOSERR_NOT_SUPPORTED = 50,
+	DOSERR_FILE_EXISTS = 80,
+	DOSERR_CANNOT_MAKE = 82,
+};
+
+/* Character devices (names usable in any directory). */
+enum dos_dev {
+	DEV_NONE = 0, DEV_CON, DEV_NUL, DEV_AUX, DEV_PRN, DEV_CLOCK, DEV_COM, DEV_LPT,
+};
+
+/* One open file: a system file table entry. JFT bytes in the PSPs index
+ * this table; refs counts the JFT slots pointing at it. */
+struct dos_file {
+	int refs;               /* 0 = free */
+	int fd;                 /* host descriptor, -1 for devices and built-in files */
+	enum dos_dev dev;
+	uint8_t dev_unit;       /* COMn/LPTn number */
+	uint8_t mode;           /* open mode byte (access, sharing, no-inherit 80h) */
+	uint16_t dev_info;      /* IOCTL 4400h word (raw mode bit 5 can be set) */
+	uint8_t drive;          /* 0 = A: (files) */
+	const uint8_t *mem;     /* built-in read-only file (COMMAND.COM) */
+	uint32_t mem_len, mem_pos;
+	bool time_set;          /* 5701h: apply date/time at close */
+	uint16_t date, time;
+	char host_path[HOSTFS_HOST_PATH];
+	char fcb_name[11];
+};
+
+/* What a parent left when it called EXEC: restored when the child ends. */
+struct dos_exec_frame {
+	uint16_t child_psp;
+	struct vm16_regs regs;
+	uint16_t dta_seg, dta_off;
+};
+
+struct shell;
+
+struct dos {
+	struct vm *vm;
+	struct hostfs *fs;
+	struct dos_console con;
+	uint8_t ver_major, ver_minor, true_major, true_minor;
+
+	/* Process state. */
+	uint16_t psp;             /* current PSP */
+	uint16_t dta_seg, dta_off;
+	uint16_t ret_code;        /* 4Dh: termination type << 8 | code */
+	uint8_t alloc_strategy;   /* 58h */
+	uint8_t break_flag, verify_flag;
+	uint16_t mem_top;         /* first paragraph past conventional memory */
+	struct dos_exec_frame exec[DOS_MAX_EXEC];
+	unsigned nexec;
+
+	/* Handler state for the call in progress. */
+	struct vm16_regs r;
+	uint16_t frame_flags;     /* FLAGS image in the interrupt frame */
+
+	/* Extended error (59h). */
+	uint16_t ext_error;
+	uint8_t ext_class, ext_action, ext_locus;
+
+	struct dos_file files[DOS_MAX_FILES];
+
+	/* Console input: a line being read (0Ah, cooked CON reads) and what
+	 * is left of the last line for handle reads. */
+	uint8_t line[DOS_LINE_MAX];
+	unsigned line_len;
+	bool line_active;
+	uint8_t pending[DOS_LINE_MAX + 2];
+	unsigned pending_len, pending_pos;
+	bool con_eof;
+	bool skip_lf;
+	bool has_peek;            /* a byte read ahead from the stream (status checks) */
+	uint8_t peek;
+	bool waiting, retry;      /* the call waited for input / is a repeat of one */             /* CR seen from a stream: drop the LF after it */
+	uint8_t ext_key;          /* second byte of an extended key for 07h/08h */
+	bool has_ext_key;
+
+	int64_t time_offset;      /* seconds DOS was told to add (2Bh, 2Dh) */
+	char cfg_env[DOS_MAX_ENV][256]; /* the first program's extra environment */
+	unsigned cfg_env_count;
+	uint32_t logged[16];       /* unknown INT 21h functions logged once */
+	struct shell *shells;     /* built-in COMMAND.COM instances */
+	char err[256];
+};
+
+/* Guest memory (kernel.c). */
+uint8_t dos_rd8(struct dos *d, uint16_t seg, uint16_t off);
+uint16_t dos_rd16(struct dos *d, uint16_t seg, uint16_t off);
+void dos_wr8(struct dos *d, uint16_t seg, uint16_t off, uint8_t v);
+void dos_wr16(struct dos *d, uint16_t seg, uint16_t off, uint16_t v);
+void dos_read_mem(struct dos *d, uint16_t seg, uint16_t off, void *buf, size_t len);
+void dos_write_mem(struct dos *d, uint16_t seg, uint16_t off, const void *buf, size_t len);
+/* An ASCIIZ string at seg:off, at most max-1 bytes; returns its length. */
+size_t dos_read_str(struct dos *d, uint16_t seg, uint16_t off, char *out, size_t max);
+
+/* Register views of d->r. */
+#define AL(d) ((uint8_t)(d)->r.eax)
+#define AH(d) ((uint8_t)((d)->r.eax >> 8))
+#define AX(d) ((uint16_t)(d)->r.eax)
+#define BX(d) ((uint16_t)(d)->r.ebx)
+#define CX(d) ((uint16_t)(d)->r.ecx)
+#define DX(d) ((uint16_t)(d)->r.edx)
+#define SI(d) ((uint16_t)(d)->r.esi)
+#define DI(d) ((uint16_t)(d)->r.edi)
+#define BL(d) ((uint8_t)(d)->r.ebx)
+#define BH(d) ((uint8_t)((d)->r.ebx >> 8))
+#define CL(d) ((uint8_t)(d)->r.ecx)
+#define CH(d) ((uint8_t)((d)->r.ecx >> 8))
+#define DL(d) ((uint8_t)(d)->r.edx)
+#define DH(d) ((uint8_t)((d)->r.edx >> 8))
+void dos_set16(uint32_t *reg, uint16_t v);
+void dos_set_lo(uint32_t *reg, uint8_t v);
+void dos_set_hi(uint32_t *reg, uint8_t v);
+
+/* Results of a call: success clears CF; an error sets CF, AX and the
+ * extended error (kernel.c). */
+void dos_ok(struct dos *d);
+void dos_fail(struct dos *d, uint16_t code);
+void dos_set_zf(struct dos *d, bool zf);
+/* A host errno as a DOS error (the one place that maps them). */
+uint16_t dos_errno(int err);
+/* Log something the kernel does not do (stderr, once per function). */
+void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Memory arena (memory.c). Sizes and segments in paragraphs. */
+int dos_mem_init(struct dos *d, uint16_t first_mcb, uint16_t top);
+/* Allocate for owner: returns the block's segment (MCB + 1) or 0 with
+ * *err and *largest set. */
+uint16_t dos_mem_alloc(struct dos *d, uint16_t paras, uint16_t owner, uint16_t *largest, uint16_t *err);
+uint16_t dos_mem_largest(struct dos *d);
+uint16_t dos_mem_first_free(struct dos *d); /* MCB of the first free block, or 0 */
+int dos_mem_free(struct dos *d, uint16_t seg);           /* 0 or a DOS error */
+int dos_mem_resize(struct dos *d, uint16_t seg, uint16_t paras, uint16_t *largest); /* 0 or DOS error */
+void dos_mem_free_owner(struct dos *d, uint16_t owner);
+void dos_mem_set_name(struct dos *d, uint16_t seg, const char *name);
+void dos_mem_set_owner(struct dos *d, uint16_t seg, uint16_t owner);
+
+/* Files (files.c). */
+enum { DOS_WAIT = -0x10000 }; /* a read that must wait for console input */
+/* SFT level: open (create 0 = existing, 1 = create/truncate, 2 = create
+ * new) to an index or -(DOS error); release drops one reference. */
+int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint8_t attr);
+void dos_sft_release(struct dos *d, int idx);
+struct dos_file *dos_sft(struct dos *d, int idx);
+int dos_sft_read(struct dos *d, struct dos_file *f, uint8_t *buf, uint16_t len);
+int dos_sft_write(struct dos *d, struct dos_file *f, const uint8_t *buf, uint16_t len);
+int dos_handle_sft(struct dos *d, uint16_t handle); /* SFT index or -1 */
+/* For the command interpreter: a new handle on an SFT entry (refs + 1),
+ * positioning, and an anonymous temporary file (pipes). */
+int dos_handle_from_sft(struct dos *d, int idx);
+void dos_sft_seek_end(struct dos *d, int idx);
+void dos_sft_rewind(struct dos *d, int idx);
+int dos_sft_open_temp(struct dos *d);
+void dos_files_init(struct dos *d);
+void dos_files_close_all(struct dos *d);
+/* Devices by name: the base name of the last component ("CON", "NUL", ...). */
+enum dos_dev dos_device_by_name(const char *dos_path, uint8_t *unit);
+/* Open a path (with devices and the built-in Z: drive) and give it a new
+ * JFT handle in the current PSP. Returns the handle or -(DOS error). */
+int dos_open_path(struct dos *d, const char *path, uint8_t mode);
+int dos_create_path(struct dos *d, const char *path, uint8_t attr, bool must_not_exist);
+/* Handle operations on the current PSP's JFT. */
+struct dos_file *dos_handle_file(struct dos *d, uint16_t handle);
+int dos_handle_close(struct dos *d, uint16_t handle);
+int dos_handle_read(struct dos *d, uint16_t handle, uint8_t *buf, uint16_t len); /* bytes or -(err) or -EAGAIN-style 0x10000 */
+int dos_handle_write(struct dos *d, uint16_t handle, const uint8_t *buf, uint16_t len);
+int dos_handle_dup(struct dos *d, uint16_t handle);
+int dos_handle_dup2(struct dos *d, uint16_t handle, uint16_t target);
+/* Let a new PSP inherit the current JFT (refs counted). */
+void dos_jft_inherit(struct dos *d, uint16_t parent_psp, uint16_t child_psp);
+void dos_jft_close_all(struct dos *d, uint16_t psp);
+/* Read a whole file (program loading): malloc'd buffer or NULL with *err. */
+uint8_t *dos_load_file(struct dos *d, const char *path, size_t *len, uint16_t *err, char *canon);
+int dos_int21_files(struct dos *d); /* handles AH values of the handle set; 1 if not one of them */
+int dos_int21_fcb(struct dos *d);   /* fcb.c */
+int dos_int21_find(struct dos *d);  /* 4Eh/4Fh, 11h/12h */
+/* A DOS path argument as the kernel reads it: resolves devices, the Z:
+ * drive and host drives. */
+int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *host, char *canon);
+
+/* Console (console.c). Returns the byte, or -1 (nothing yet: the caller
+ * waits), or -2 (end of input). */
+int dos_con_getc(struct dos *d);
+bool dos_con_ready(struct dos *d);
+void dos_con_putc(struct dos *d, uint8_t ch);
+void dos_con_write(struct dos *d, const uint8_t *buf, size_t len);
+int dos_int21_console(struct dos *d); /* 01h-0Ch; 1 if not one of them */
+/* A cooked read from CON for handle reads: bytes, or -1 (wait). */
+int dos_con_read_cooked(struct dos *d, uint8_t *buf, uint16_t len);
+/* Jump to the wait stub: the guest idles and repeats the call. */
+void dos_wait_input(struct dos *d);
+
+/* Processes (process.c). */
+int dos_exec(struct dos *d); /* 4Bh with d->r */
+void dos_terminate(struct dos *d, uint8_t code, uint8_t type, uint16_t keep_paras);
+int dos_new_psp(struct dos *d, uint16_t seg, uint16_t mem_end, uint16_t parent);
+/* Load the first program (dos_start). */
+int dos_load_first(struct dos *d, const char *canon_path, const char *tail);
+
+/* Built-in COMMAND.COM (src/shell/). */
+extern const uint8_t shell_stub[];   /* the guest half (shell.asm) */
+extern const size_t shell_stub_size;
+extern const uint8_t dos_stubs[];    /* dos.asm */
+extern const size_t dos_stubs_size;
+int shell_svc_entry(struct vm *vm, void *ctx, uint8_t n);
+void shell_process_ended(struct dos *d, uint16_t psp);
+void shell_free_all(struct dos *d);
+
+#endif

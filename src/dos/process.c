@@ -1,0 +1,637 @@
+/*
+ * process.c - PSPs, the program loader (.COM and MZ .EXE), EXEC (4Bh
+ * 00h/01h/03h) and termination (00h, 4Ch, 31h, INT 20h/27h, Ctrl-C).
+ *
+ * EXEC keeps the parent's registers on a host-side stack and its SS:SP in
+ * its PSP at 2Eh, as DOS does; the child's PSP at 0Ah holds the terminate
+ * address (the parent's return address, or what the parent put in INT 22h).
+ * Termination restores the parent's stack and registers, builds an
+ * interrupt frame there for the terminate address and leaves through the
+ * IRET stub, so a parent that set its own INT 22h gets control there.
+ * Sources: RBIL INT 21h/4Bh, 4Ch, 26h, 55h; table 01378 (PSP format);
+ * MS-DOS 2.0 SYSCALL.DOC ("EXEC").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <string.h>
+
+#include "dos/dos_internal.h"
+
+enum { FL_CF = 0x0001, FL_IF = 0x0200, ROOT_FRAME = 0x70 };
+
+int dos_new_psp(struct dos *d, uint16_t seg, uint16_t mem_end, uint16_t parent)
+{
+	uint8_t p[256] = { 0 };
+	p[0] = 0xCD;
+	p[1] = 0x20;
+	p[2] = (uint8_t)mem_end;
+	p[3] = (uint8_t)(mem_end >> 8);
+	/* CALL 5 compatibility: far call to F01D:FEF0 (0:00C0 / FFFF:00D0). */
+	p[5] = 0x9A;
+	p[6] = 0xF0;
+	p[7] = 0xFE;
+	p[8] = 0x1D;
+	p[9] = 0xF0;
+	/* INT 22h, 23h, 24h as they are now. */
+	dos_read_mem(d, 0, 0x22 * 4, p + 0x0A, 12);
+	p[0x16] = (uint8_t)parent;
+	p[0x17] = (uint8_t)(parent >> 8);
+	memset(p + 0x18, 0xFF, DOS_JFT_SIZE);
+	p[0x32] = DOS_JFT_SIZE;
+	p[0x34] = 0x18;
+	p[0x36] = (uint8_t)seg;
+	p[0x37] = (uint8_t)(seg >> 8);
+	memset(p + 0x38, 0xFF, 4);
+	p[0x40] = d->ver_major;
+	p[0x41] = d->ver_minor;
+	p[0x50] = 0xCD; /* INT 21h; RETF */
+	p[0x51] = 0x21;
+	p[0x52] = 0xCB;
+	memset(p + 0x5D, ' ', 11);
+	memset(p + 0x6D, ' ', 11);
+	p[0x81] = 0x0D;
+	dos_write_mem(d, seg, 0, p, sizeof(p));
+	return 0;
+}
+
+/* ---- environment ---- */
+
+/* Length of an environment block including the final double NUL. */
+static int env_length(struct dos *d, uint16_t seg)
+{
+	for (unsigned i = 0; i < 0x8000; i++)
+		if (dos_rd8(d, seg, (uint16_t)i) == 0 && (i == 0 || dos_rd8(d, seg, (uint16_t)(i + 1)) == 0))
+			return i == 0 ? 1 : (int)i + 2;
+	return -1;
+}
+
+/* A copy of env (or an empty one) followed, for DOS 3+, by 0001h and the
+ * program's path; owned by `owner`. Returns the segment or 0. */
+static uint16_t make_env(struct dos *d, uint16_t src, const char *prog, uint16_t owner, uint16_t *err)
+{
+	int len = src ? env_length(d, src) : 0;
+	if (len < 0) {
+		*err = DOSERR_BAD_ENV;
+		return 0;
+	}
+	size_t plen = strlen(prog);
+	size_t total = (size_t)(len ? len : 2) + 2 + plen + 1;
+	uint16_t largest;
+	uint16_t seg = dos_mem_alloc(d, (uint16_t)((total + 15) / 16), owner, &largest, err);
+	if (!seg)
+		return 0;
+	uint8_t *buf = calloc(1, total);
+	if (!buf) {
+		dos_mem_free(d, seg);
+		*err = DOSERR_NO_MEMORY;
+		return 0;
+	}
+	if (len)
+		dos_read_mem(d, src, 0, buf, (size_t)len);
+	size_t at = len ? (size_t)len : 2;
+	if (d->ver_major >= 3) {
+		buf[at] = 1;
+		buf[at + 1] = 0;
+		memcpy(buf + at + 2, prog, plen + 1);
+	}
+	dos_write_mem(d, seg, 0, buf, total);
+	free(buf);
+	dos_mem_set_name(d, seg, "");
+	return seg;
+}
+
+/* ---- the loader ---- */
+
+struct image {
+	uint8_t *data;
+	size_t len;
+	bool exe;
+	/* MZ header fields (RBIL table 01594). */
+	uint16_t hdr_paras, min_alloc, max_alloc, ss, sp, ip, cs, nreloc, reloc_off;
+	size_t load_len; /* bytes of the load module */
+};
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static int parse_image(struct image *im)
+{
+	const uint8_t *b = im->data;
+	im->exe = im->len >= 0x1C && ((b[0] == 'M' && b[1] == 'Z') || (b[0] == 'Z' && b[1] == 'M'));
+	if (!im->exe) {
+		im->load_len = im->len;
+		return 0;
+	}
+	uint16_t last = get16(b + 2), pages = get16(b + 4);
+	im->nreloc = get16(b + 6);
+	im->hdr_paras = get16(b + 8);
+	im->min_alloc = get16(b + 0x0A);
+	im->max_alloc = get16(b + 0x0C);
+	im->ss = get16(b + 0x0E);
+	im->sp = get16(b + 0x10);
+	im->ip = get16(b + 0x14);
+	im->cs = get16(b + 0x16);
+	im->reloc_off = get16(b + 0x18);
+	size_t file_len = (size_t)pages * 512 - (last ? 512 - (last & 511) : 0);
+	if (pages == 0 || file_len > im->len)
+		file_len = im->len;
+	size_t hdr = (size_t)im->hdr_paras * 16;
+	if (hdr > file_len || (size_t)im->reloc_off + (size_t)im->nreloc * 4 > im->len)
+		return DOSERR_BAD_FORMAT;
+	im->load_len = file_len - hdr;
+	return 0;
+}
+
+/* An EXEPACKed program: its entry segment starts with the unpacker's
+ * header, signature "RB" at offset 0Eh, 10h or 12h (the EXEPACK versions differ). */
+static bool is_exepacked(const struct image *im)
+{
+	size_t cs = (size_t)im->hdr_paras * 16 + (size_t)im->cs * 16;
+	for (size_t off = 0x0E; off <= 0x12; off += 2)
+		if (cs + off + 2 <= im->len && im->data[cs + off] == 'R' && im->data[cs + off + 1] == 'B')
+			return true;
+	return false;
+}
+
+/* Copy the load module to seg:0 and apply the relocations with `base`. */
+static void place_image(struct dos *d, const struct image *im, uint16_t seg, uint16_t base)
+{
+	const uint8_t *mod = im->data + (im->exe ? (size_t)im->hdr_paras * 16 : 0);
+	for (size_t done = 0; done < im->load_len;) {
+		size_t chunk = im->load_len - done > 0x8000 ? 0x8000 : im->load_len - done;
+		uint16_t s = (uint16_t)(seg + (done >> 4));
+		dos_write_mem(d, s, 0, mod + done, chunk);
+		done += chunk;
+	}
+	if (!im->exe)
+		return;
+	for (unsigned i = 0; i < im->nreloc; i++) {
+		const uint8_t *r = im->data + im->reloc_off + i * 4;
+		uint16_t off = get16(r), rs = (uint16_t)(get16(r + 2) + seg);
+		dos_wr16(d, rs, off, (uint16_t)(dos_rd16(d, rs, off) + base));
+	}
+}
+
+/* FCB drive validity for AL/AH at program start: FFh if the FCB's drive
+ * byte names a drive that does not exist. */
+static uint8_t fcb_drive_ok(struct dos *d, uint16_t psp, uint16_t off)
+{
+	uint8_t drv = dos_rd8(d, psp, off);
+	if (drv == 0)
+		return 0;
+	return hostfs_mapped(d->fs, drv - 1) || drv == 26 ? 0 : 0xFF;
+}
+
+struct exec_args {
+	const char *canon;      /* the program's canonical DOS path */
+	uint16_t env;           /* environment to copy, 0 = the parent's */
+	uint8_t tail[128];      /* length byte, text, CR */
+	uint8_t fcb1[16], fcb2[16];
+};
+
+/* Load a program as a child of the current PSP. On success the child's
+ * registers are in *r and its PSP is *child_psp. Returns 0 or a DOS error. */
+static int load_program(struct dos *d, const struct exec_args *a, struct image *im, struct vm16_regs *r,
+			uint16_t *child_psp)
+{
+	int e = parse_image(im);
+	if (e)
+		return e;
+	uint16_t parent = d->psp, err = 0, largest;
+	uint16_t src_env = a->env ? a->env : dos_rd16(d, parent, 0x2C);
+	uint16_t env = make_env(d, src_env, a->canon, parent, &err);
+	if (!env)
+		return err;
+	/* Program memory: a .COM gets the largest block; an .EXE between its
+	 * minimum and maximum (RBIL INT 21h/4Bh, "load/execute"). */
+	uint32_t load_paras = (uint32_t)((im->load_len + 15) / 16);
+	uint32_t min, max;
+	if (im->exe) {
+		min = 0x10 + load_paras + im->min_alloc;
+		max = 0x10 + load_paras + (uint32_t)im->max_alloc;
+	} else {
+		if (im->len > 0xFF00) {
+			dos_mem_free(d, env);
+			return DOSERR_BAD_FORMAT;
+		}
+		min = 0x10 + load_paras + 0x10;
+		max = 0xFFFF;
+	}
+	if (max > 0xFFFF)
+		max = 0xFFFF;
+	/* EXEPACK's unpacker needs its segment arithmetic to wrap at 1 MiB,
+	 * which it does not with A20 on when it runs in the first 64 KiB
+	 * ("Packed file is corrupt"). Like LOADFIX, load such a program
+	 * above 64 KiB: a filler block takes the low memory meanwhile. */
+	uint16_t filler = 0;
+	if (im->exe && is_exepacked(im)) {
+		uint16_t ff = dos_mem_first_free(d);
+		if (ff && ff + 1 < 0x1000) {
+			uint16_t e2;
+			filler = dos_mem_alloc(d, (uint16_t)(0x1000 - ff - 1), parent, &largest, &e2);
+		}
+	}
+	largest = dos_mem_largest(d);
+	if (largest < min && filler) {
+		dos_mem_free(d, filler);
+		filler = 0;
+		largest = dos_mem_largest(d);
+	}
+	if (largest < min) {
+		dos_mem_free(d, env);
+		return DOSERR_NO_MEMORY;
+	}
+	uint16_t size = (uint16_t)(largest < max ? largest : max);
+	uint16_t psp = dos_mem_alloc(d, size, parent, &largest, &err);
+	if (filler)
+		dos_mem_free(d, filler);
+	if (!psp) {
+		dos_mem_free(d, env);
+		return err;
+	}
+	dos_mem_set_owner(d, psp, psp);
+	dos_mem_set_owner(d, env, psp);
+	const char *base = strrchr(a->canon, '\\');
+	dos_mem_set_name(d, psp, base ? base + 1 : a->canon);
+	dos_new_psp(d, psp, (uint16_t)(psp + size), parent);
+	dos_wr16(d, psp, 0x2C, env);
+	dos_jft_inherit(d, parent, psp);
+	dos_write_mem(d, psp, 0x80, a->tail, 128);
+	dos_write_mem(d, psp, 0x5C, a->fcb1, 16);
+	dos_write_mem(d, psp, 0x6C, a->fcb2, 16);
+
+	memset(r, 0, sizeof(*r));
+	uint16_t fcbok = (uint16_t)(fcb_drive_ok(d, psp, 0x5C) | fcb_drive_ok(d, psp, 0x6C) << 8);
+	r->eax = fcbok;
+	r->ecx = 0xFF;
+	r->edx = psp;
+	r->ds = r->es = psp;
+	r->eflags = 0x0202;
+	if (im->exe) {
+		uint16_t load = (uint16_t)(psp + 0x10);
+		place_image(d, im, load, load);
+		r->ss = (uint16_t)(load + im->ss);
+		r->esp = im->sp;
+		r->cs = (uint16_t)(load + im->cs);
+		r->eip = im->ip;
+	} else {
+		place_image(d, im, (uint16_t)(psp + 0x10), 0);
+		uint32_t top = (uint32_t)size * 16;
+		uint16_t sp = top >= 0x10000 ? 0xFFFE : (uint16_t)(top - 2);
+		dos_wr16(d, psp, sp, 0); /* a RET ends the program through PSP:0 */
+		r->ss = r->cs = psp;
+		r->esp = sp;
+		r->eip = 0x100;
+	}
+	r->esi = r->eip;
+	r->edi = r->esp;
+	*child_psp = psp;
+	return 0;
+}
+
+/* Make psp current (DTA at its 80h). */
+static void switch_to(struct dos *d, uint16_t psp)
+{
+	d->psp = psp;
+	d->dta_seg = psp;
+	d->dta_off = 0x80;
+	vm16_psp_changed(d->vm, psp);
+}
+
+/* The parent's side of EXEC: remember its registers and stack, and make
+ * its return address the child's terminate address. */
+static int push_parent(struct dos *d, uint16_t child)
+{
+	if (d->nexec >= DOS_MAX_EXEC) {
+		snprintf(d->err, sizeof(d->err), "EXEC nested more than %d deep", DOS_MAX_EXEC);
+		return -1;
+	}
+	struct dos_exec_frame *f = &d->exec[d->nexec++];
+	f->child_psp = child;
+	f->regs = d->r;
+	f->dta_seg = d->dta_seg;
+	f->dta_off = d->dta_off;
+	uint16_t ss = d->r.ss, sp = (uint16_t)d->r.esp;
+	dos_wr16(d, d->psp, 0x2E, sp);
+	dos_wr16(d, d->psp, 0x30, ss);
+	uint16_t ret_ip = dos_rd16(d, ss, sp), ret_cs = dos_rd16(d, ss, (uint16_t)(sp + 2));
+	dos_wr16(d, 0, 0x22 * 4, ret_ip);
+	dos_wr16(d, 0, 0x22 * 4 + 2, ret_cs);
+	dos_wr16(d, child, 0x0A, ret_ip);
+	dos_wr16(d, child, 0x0C, ret_cs);
+	return 0;
+}
+
+static int read_exec_args(struct dos *d, struct exec_args *a, uint16_t pseg, uint16_t poff)
+{
+	a->env = dos_rd16(d, pseg, poff);
+	uint16_t toff = dos_rd16(d, pseg, (uint16_t)(poff + 2)), tseg = dos_rd16(d, pseg, (uint16_t)(poff + 4));
+	dos_read_mem(d, tseg, toff, a->tail, 128);
+	if (a->tail[0] > 126)
+		a->tail[0] = 126;
+	a->tail[1 + a->tail[0]] = 0x0D;
+	uint16_t f1o = dos_rd16(d, pseg, (uint16_t)(poff + 6)), f1s = dos_rd16(d, pseg, (uint16_t)(poff + 8));
+	uint16_t f2o = dos_rd16(d, pseg, (uint16_t)(poff + 10)), f2s = dos_rd16(d, pseg, (uint16_t)(poff + 12));
+	dos_read_mem(d, f1s, f1o, a->fcb1, 16);
+	dos_read_mem(d, f2s, f2o, a->fcb2, 16);
+	return 0;
+}
+
+/* 4B03h: load an overlay at the segment in the parameter block. */
+static void exec_overlay(struct dos *d, struct image *im)
+{
+	uint16_t seg = dos_rd16(d, d->r.es, BX(d)), base = dos_rd16(d, d->r.es, (uint16_t)(BX(d) + 2));
+	int e = parse_image(im);
+	if (e) {
+		dos_fail(d, (uint16_t)e);
+		return;
+	}
+	place_image(d, im, seg, base);
+	dos_ok(d);
+}
+
+int dos_exec(struct dos *d)
+{
+	uint8_t mode = AL(d);
+	if (mode != 0 && mode != 1 && mode != 3) {
+		dos_fail(d, DOSERR_INVALID_FUNCTION);
+		return 0;
+	}
+	char path[HOSTFS_DOS_PATH], canon[HOSTFS_DOS_PATH];
+	dos_read_str(d, d->r.ds, DX(d), path, sizeof(path));
+	struct image im = { 0 };
+	uint16_t err = 0;
+	im.data = dos_load_file(d, path, &im.len, &err, canon);
+	if (!im.data) {
+		dos_fail(d, err);
+		return 0;
+	}
+	if (mode == 3) {
+		exec_overlay(d, &im);
+		free(im.data);
+		return 0;
+	}
+	struct exec_args a = { .canon = canon };
+	read_exec_args(d, &a, d->r.es, BX(d));
+	struct vm16_regs child;
+	uint16_t psp;
+	int e = load_program(d, &a, &im, &child, &psp);
+	free(im.data);
+	if (e) {
+		dos_fail(d, (uint16_t)e);
+		return 0;
+	}
+	dos_ok(d);
+	/* The frame's flags say "success" when the child returns to us. */
+	dos_wr16(d, d->r.ss, (uint16_t)(d->r.esp + 4), d->frame_flags);
+	if (push_parent(d, psp) != 0)
+		return -1;
+	switch_to(d, psp);
+	if (mode == 1) {
+		/* Load only: the child's SS:SP (initial AX on top) and CS:IP go to
+		 * the parameter block; the caller continues. */
+		uint16_t sp = (uint16_t)(child.esp - 2);
+		dos_wr16(d, child.ss, sp, (uint16_t)child.eax);
+		uint16_t pb = BX(d);
+		dos_wr16(d, d->r.es, (uint16_t)(pb + 0x0E), sp);
+		dos_wr16(d, d->r.es, (uint16_t)(pb + 0x10), child.ss);
+		dos_wr16(d, d->r.es, (uint16_t)(pb + 0x12), (uint16_t)child.eip);
+		dos_wr16(d, d->r.es, (uint16_t)(pb + 0x14), child.cs);
+		return 0;
+	}
+	d->r = child;
+	return 0;
+}
+
+int dos_load_first(struct dos *d, const char *canon, const char *tail)
+{
+	char err_canon[HOSTFS_DOS_PATH];
+	struct image im = { 0 };
+	uint16_t err = 0;
+	im.data = dos_load_file(d, canon, &im.len, &err, err_canon);
+	if (!im.data) {
+		snprintf(d->err, sizeof(d->err), "cannot load %s: DOS error %u", canon, err);
+		return -ENOENT;
+	}
+	struct exec_args a = { .canon = err_canon };
+	size_t n = strlen(tail);
+	if (n > 126)
+		n = 126;
+	a.tail[0] = (uint8_t)n;
+	memcpy(a.tail + 1, tail, n);
+	a.tail[1 + n] = 0x0D;
+	memset(a.fcb1 + 1, ' ', 11);
+	memset(a.fcb2 + 1, ' ', 11);
+	struct vm16_regs child;
+	uint16_t psp;
+	d->psp = DOS_ROOT_PSP;
+	int e = load_program(d, &a, &im, &child, &psp);
+	free(im.data);
+	if (e) {
+		snprintf(d->err, sizeof(d->err), "cannot load %s: DOS error %d", canon, e);
+		return -ENOMEM;
+	}
+	/* The root's frame: the first program's end goes to the exit stub. */
+	dos_wr16(d, DOS_SEG, ROOT_FRAME, DOS_ROOT_EXIT);
+	dos_wr16(d, DOS_SEG, ROOT_FRAME + 2, DOS_SEG);
+	dos_wr16(d, DOS_SEG, ROOT_FRAME + 4, 0x0202);
+	d->r = child;
+	d->r.ss = DOS_SEG;
+	d->r.esp = ROOT_FRAME;
+	if (push_parent(d, psp) != 0)
+		return -EINVAL;
+	/* Parse the FCBs as COMMAND.COM does (29h on the first two arguments). */
+	switch_to(d, psp);
+	vm16_set_regs(d->vm, &child);
+	return 0;
+}
+
+/* ---- termination ---- */
+
+void dos_terminate(struct dos *d, uint8_t code, uint8_t type, uint16_t keep_paras)
+{
+	uint16_t psp = d->psp;
+	uint16_t parent = dos_rd16(d, psp, 0x16);
+	/* INT 22h-24h come back from the PSP. */
+	uint8_t vecs[12];
+	dos_read_mem(d, psp, 0x0A, vecs, sizeof(vecs));
+	dos_write_mem(d, 0, 0x22 * 4, vecs, sizeof(vecs));
+	uint16_t term_ip = get16(vecs), term_cs = get16(vecs + 2);
+	if (type == 3) {
+		uint16_t largest;
+		dos_mem_resize(d, psp, keep_paras < 6 ? 6 : keep_paras, &largest);
+	} else {
+		dos_jft_close_all(d, psp);
+		if (psp != parent)
+			dos_mem_free_owner(d, psp);
+	}
+	d->ret_code = (uint16_t)(type << 8 | code);
+	shell_process_ended(d, psp);
+	if (psp == DOS_ROOT_PSP || psp == parent) {
+		/* Nothing to return to: the VM ends. */
+		dos_set_lo(&d->r.eax, code);
+		d->r.cs = DOS_SEG;
+		d->r.eip = DOS_ROOT_EXIT;
+		return;
+	}
+	struct vm16_regs regs = d->r;
+	uint16_t dta_seg = parent, dta_off = 0x80;
+	while (d->nexec > 0) {
+		struct dos_exec_frame *f = &d->exec[--d->nexec];
+		if (f->child_psp == psp) {
+			regs = f->regs;
+			dta_seg = f->dta_seg;
+			dta_off = f->dta_off;
+			break;
+		}
+	}
+	uint16_t sp = dos_rd16(d, parent, 0x2E), ss = dos_rd16(d, parent, 0x30);
+	regs.ss = ss;
+	regs.esp = sp;
+	uint16_t flags = (uint16_t)(dos_rd16(d, ss, (uint16_t)(sp + 4)) & ~FL_CF);
+	dos_wr16(d, ss, sp, term_ip);
+	dos_wr16(d, ss, (uint16_t)(sp + 2), term_cs);
+	dos_wr16(d, ss, (uint16_t)(sp + 4), flags);
+	regs.cs = DOS_SEG;
+	regs.eip = DOS_IRET;
+	regs.eax = (regs.eax & 0xFFFF0000u) | code;
+	d->r = regs;
+	d->psp = parent;
+	d->dta_seg = dta_seg;
+	d->dta_off = dta_off;
+	vm16_psp_changed(d->vm, parent);
+}
+
+/* ---- the first program ---- */
+
+/* The root environment: COMSPEC and PATH defaults, then the caller's
+ * variables (a later NAME replaces an earlier one). Owned by DOS (8). */
+static int build_root_env(struct dos *d)
+{
+	char buf[4096];
+	size_t o = 0;
+	const char *defaults[2] = { "COMSPEC=" DOS_COMSPEC, "PATH=Z:\\" };
+	const char *vars[DOS_MAX_ENV + 2];
+	unsigned n = 0;
+	for (unsigned i = 0; i < 2; i++)
+		vars[n++] = defaults[i];
+	for (unsigned i = 0; i < d->cfg_env_count; i++)
+		vars[n++] = d->cfg_env[i];
+	for (unsigned i = 0; i < n; i++) {
+		const char *eq = strchr(vars[i], '=');
+		size_t nl = (size_t)(eq - vars[i]);
+		bool replaced = false;
+		for (unsigned j = i + 1; j < n; j++)
+			if (strncasecmp(vars[j], vars[i], nl) == 0 && vars[j][nl] == '=')
+				replaced = true;
+		if (replaced)
+			continue;
+		size_t l = strlen(vars[i]);
+		if (o + l + 2 > sizeof(buf))
+			return -ENOSPC;
+		memcpy(buf + o, vars[i], l + 1);
+		for (size_t k = 0; k < nl; k++) /* names are upper case */
+			if (buf[o + k] >= 'a' && buf[o + k] <= 'z')
+				buf[o + k] = (char)(buf[o + k] - 32);
+		o += l + 1;
+	}
+	buf[o++] = 0;
+	uint16_t largest, err;
+	uint16_t seg = dos_mem_alloc(d, (uint16_t)((o + 2 + 15) / 16), 8, &largest, &err);
+	if (!seg)
+		return -ENOMEM;
+	dos_write_mem(d, seg, 0, buf, o);
+	dos_wr16(d, seg, (uint16_t)o, 0);
+	dos_wr16(d, DOS_ROOT_PSP, 0x2C, seg);
+	return 0;
+}
+
+static bool exists(struct dos *d, const char *path)
+{
+	char host[HOSTFS_HOST_PATH];
+	bool is_dir = false;
+	if (strcasecmp(path, DOS_COMSPEC) == 0 && !hostfs_mapped(d->fs, 25))
+		return true;
+	return hostfs_resolve(d->fs, path, HOSTFS_EXISTING, host, NULL, &is_dir) == 0 && !is_dir;
+}
+
+/* Find program as COMMAND.COM would: the name as given, else with .COM,
+ * .EXE, .BAT; in the current directory, then along the PATH (names
+ * without a directory only). */
+static bool find_program(struct dos *d, const char *name, char *out, size_t max)
+{
+	static const char *const exts[] = { "", ".COM", ".EXE", ".BAT" };
+	bool pathed = strpbrk(name, "\\/:") != NULL;
+	const char *base = name;
+	for (const char *p = name; *p; p++)
+		if (*p == '\\' || *p == '/' || *p == ':')
+			base = p + 1;
+	bool has_ext = strchr(base, '.') != NULL;
+	char path[1024] = "";
+	if (!pathed)
+		for (unsigned i = 0; i < d->cfg_env_count; i++)
+			if (strncasecmp(d->cfg_env[i], "PATH=", 5) == 0)
+				snprintf(path, sizeof(path), "%s", d->cfg_env[i] + 5);
+	char dirs[1100];
+	snprintf(dirs, sizeof(dirs), ";%s", path);
+	for (const char *p = dirs; p;) {
+		const char *semi = strchr(p, ';');
+		size_t dl = semi ? (size_t)(semi - p) : strlen(p);
+		for (unsigned e = has_ext ? 0 : 1; e < (has_ext ? 1u : 4u); e++) {
+			char cand[HOSTFS_DOS_PATH * 3];
+			if (dl == 0)
+				snprintf(cand, sizeof(cand), "%s%s", name, exts[e]);
+			else
+				snprintf(cand, sizeof(cand), "%.*s%s%s%s", (int)dl, p,
+					 p[dl - 1] == '\\' || p[dl - 1] == ':' ? "" : "\\", name, exts[e]);
+			if (strlen(cand) < max && exists(d, cand)) {
+				snprintf(out, max, "%s", cand);
+				return true;
+			}
+		}
+		if (pathed || !semi)
+			break;
+		p = semi + 1;
+	}
+	return false;
+}
+
+int dos_start(struct dos *d, const char *program, const char *tail, char *err, size_t errlen)
+{
+	int e = build_root_env(d);
+	if (e) {
+		snprintf(err, errlen, "environment too large");
+		return e;
+	}
+	char path[HOSTFS_DOS_PATH];
+	if (!find_program(d, program, path, sizeof(path))) {
+		snprintf(err, errlen, "%s: program not found", program);
+		return -ENOENT;
+	}
+	char canon[HOSTFS_DOS_PATH];
+	if (hostfs_canonical(d->fs, path, canon) != 0)
+		snprintf(canon, sizeof(canon), "%s", path);
+	size_t l = strlen(canon);
+	char t[256];
+	const char *load = canon;
+	if (l > 4 && strcasecmp(canon + l - 4, ".BAT") == 0) {
+		/* A batch file runs through the command interpreter. */
+		snprintf(t, sizeof(t), "/C %s%s%s", canon, *tail ? " " : "", tail);
+		load = DOS_COMSPEC;
+		tail = t;
+	}
+	if (strlen(tail) > 126) {
+		snprintf(err, errlen, "command tail longer than 126 bytes");
+		return -E2BIG;
+	}
+	e = dos_load_first(d, load, tail);
+	if (e) {
+		snprintf(err, errlen, "%s", d->err);
+		return e;
+	}
+	return 0;
+}

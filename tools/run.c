@@ -1,0 +1,372 @@
+/*
+ * run.c - `mvdm run` and `mvdm shell`: one DOS program (or the prompt) in a
+ * fresh VM with the DOS kernel, on the Linux terminal or on pipes.
+ *
+ * When stdout is a terminal the VM's text screen is drawn there and keys
+ * go to the VM's keyboard (src/console/term.c); otherwise the DOS console
+ * is a byte stream: what the program writes as teletype goes to stdout and
+ * stdin feeds CON. Ctrl+] leaves an interactive session.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "console/cp437.h"
+#include "console/term.h"
+#include "mvdm/dos.h"
+#include "mvdm/vm16.h"
+#include "run.h"
+
+enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126 };
+
+struct run_opts {
+	const char *drives[26];
+	char *drive_buf[26];
+	const char *env[DOS_MAX_ENV];
+	unsigned nenv;
+	enum vm16_cpu cpu;
+	unsigned mem_kb;
+	unsigned ver_major, ver_minor;
+	double timeout_s;
+	bool utf8;
+	bool tty;
+};
+
+struct stream {
+	bool utf8;
+	FILE *out;
+};
+
+static void stream_write(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct stream *s = ctx;
+	for (size_t i = 0; i < len; i++) {
+		if (!s->utf8) {
+			putc(buf[i], s->out);
+			continue;
+		}
+		char u[4];
+		size_t n = cp437_stream_to_utf8(buf[i], u);
+		fwrite(u, 1, n, s->out);
+	}
+}
+
+static int stream_read(void *ctx, uint8_t *b)
+{
+	struct stream *s = ctx;
+	fflush(s->out); /* a prompt shows before we wait */
+	int c = getchar();
+	if (c == EOF)
+		return 0;
+	*b = (uint8_t)c;
+	return 1;
+}
+
+static int run_usage(void)
+{
+	fprintf(stderr,
+		"usage: mvdm run [options] PROGRAM [ARGS...]\n"
+		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
+		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
+		"  --cpu MODEL    8086, 80186, 80286 or 80386 (default)\n"
+		"  --mem KB       conventional memory, 64-640 (default 640)\n"
+		"  --dos-version X.Y   the DOS version programs see (default 5.0)\n"
+		"  --timeout S    end the VM after S seconds (exit status 124)\n"
+		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n");
+	return EXIT_USAGE;
+}
+
+static int parse(int argc, char **argv, struct run_opts *o, int *first)
+{
+	static const struct option longopts[] = {
+		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
+		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
+		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	optind = 0;
+	int c;
+	/* '+': options stop at the program name; its arguments are the program's. */
+	while ((c = getopt_long(argc, argv, "+d:e:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': {
+			char *a = optarg;
+			int letter = (a[0] | 0x20) - 'a';
+			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':')) {
+				fprintf(stderr, "mvdm: -d wants X=DIR, not '%s'\n", a);
+				return EXIT_USAGE;
+			}
+			o->drives[letter] = a + 2;
+			break;
+		}
+		case 'e':
+			if (!strchr(optarg, '=') || o->nenv >= DOS_MAX_ENV - 1) {
+				fprintf(stderr, "mvdm: -e wants NAME=VALUE, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->env[o->nenv++] = optarg;
+			break;
+		case 'c':
+			if (strcmp(optarg, "8086") == 0 || strcmp(optarg, "8088") == 0)
+				o->cpu = VM16_CPU_8086;
+			else if (strcmp(optarg, "80186") == 0 || strcmp(optarg, "186") == 0)
+				o->cpu = VM16_CPU_80186;
+			else if (strcmp(optarg, "80286") == 0 || strcmp(optarg, "286") == 0)
+				o->cpu = VM16_CPU_80286;
+			else if (strcmp(optarg, "80386") == 0 || strcmp(optarg, "386") == 0)
+				o->cpu = VM16_CPU_80386;
+			else {
+				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm': {
+			char *end;
+			unsigned long kb = strtoul(optarg, &end, 10);
+			if (*end || kb < 64 || kb > 640) {
+				fprintf(stderr, "mvdm: --mem wants 64 to 640 (KiB), not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->mem_kb = (unsigned)kb;
+			break;
+		}
+		case 'v': {
+			unsigned maj, min;
+			char dot;
+			if (sscanf(optarg, "%u%c%u", &maj, &dot, &min) != 3 || dot != '.' || maj < 2 || maj > 9 ||
+			    min > 99) {
+				fprintf(stderr, "mvdm: --dos-version wants X.Y (2.0 to 9.99), not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			/* "3.3" means 3.30 as DOS reports it. */
+			o->ver_major = maj;
+			o->ver_minor = strlen(strchr(optarg, '.') + 1) == 1 ? min * 10 : min;
+			break;
+		}
+		case 't': {
+			char *end;
+			o->timeout_s = strtod(optarg, &end);
+			if (*end || o->timeout_s <= 0) {
+				fprintf(stderr, "mvdm: --timeout wants seconds, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'u': o->utf8 = true; break;
+		default: return run_usage();
+		}
+	}
+	*first = optind;
+	return 0;
+}
+
+/* A host path to a program becomes a DOS path: inside a mapped drive if
+ * it lies in one, else its directory gets the first free drive from D:. */
+static int program_path(struct run_opts *o, const char *arg, char *out, size_t max)
+{
+	struct stat st;
+	bool dos_form = arg[0] && arg[1] == ':' && !strchr(arg, '/');
+	if (dos_form || stat(arg, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(out, max, "%s", arg);
+		return 0;
+	}
+	char real[PATH_MAX];
+	if (!realpath(arg, real))
+		return -errno;
+	for (int i = 0; i < 26; i++) {
+		if (!o->drives[i])
+			continue;
+		char root[PATH_MAX];
+		if (!realpath(o->drives[i], root))
+			continue;
+		size_t n = strlen(root);
+		if (strncmp(real, root, n) == 0 && real[n] == '/' && !strchr(real + n + 1, '/')) {
+			snprintf(out, max, "%c:\\%s", 'A' + i, real + n + 1);
+			return 0;
+		}
+	}
+	char *slash = strrchr(real, '/');
+	for (int i = 3; i < 25; i++) {
+		if (o->drives[i])
+			continue;
+		*slash = 0;
+		o->drive_buf[i] = strdup(real[0] ? real : "/");
+		o->drives[i] = o->drive_buf[i];
+		snprintf(out, max, "%c:\\%s", 'A' + i, slash + 1);
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Runs the VM to its end. Returns the exit status. */
+static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct stream *s)
+{
+	double start = now_s(), last_draw = 0;
+	struct vm16_screen scr;
+	for (;;) {
+		enum vm16_stop why = vm16_run(vm, 2000000);
+		if (why == VM16_STOP_EXIT)
+			return vm16_exit_code(vm);
+		if (why == VM16_STOP_FAULT) {
+			if (s)
+				fflush(s->out);
+			if (t)
+				term_close(t);
+			fprintf(stderr, "mvdm: %s\n", vm16_error(vm));
+			return EXIT_FAULT;
+		}
+		double now = now_s();
+		if (o->timeout_s > 0 && now - start > o->timeout_s) {
+			if (s)
+				fflush(s->out);
+			if (t)
+				term_close(t);
+			fprintf(stderr, "mvdm: timed out after %g s\n", o->timeout_s);
+			return EXIT_TIMEOUT;
+		}
+		if (t) {
+			int k = term_poll_keys(t, vm);
+			if (k == TERM_QUIT || k == -EPIPE) {
+				term_close(t);
+				fprintf(stderr, "mvdm: session left with Ctrl+]\n");
+				return 0;
+			}
+			if (now - last_draw > 0.02 && vm16_screen(vm, &scr) == 0) {
+				term_draw(t, &scr);
+				last_draw = now;
+			}
+		}
+		if (why == VM16_STOP_IDLE) {
+			if (t) {
+				/* Sleep until the next device event or a key, at most 20 ms. */
+				uint64_t ns = vm16_idle_ns(vm);
+				int ms = ns > 20000000u ? 20 : (int)(ns / 1000000u);
+				struct pollfd p = { .fd = 0, .events = POLLIN };
+				double before = now_s();
+				poll(&p, 1, ms);
+				vm16_pass_time(vm, (uint64_t)((now_s() - before) * 1e9));
+			} else {
+				/* Waiting for keys with no keyboard: feed stdin as typing. */
+				fflush(s->out);
+				char buf[64];
+				ssize_t n = read(0, buf, sizeof(buf) - 1);
+				if (n <= 0) {
+					fprintf(stderr, "mvdm: the program waits for a key and input has ended\n");
+					return EXIT_FAULT;
+				}
+				buf[n] = 0;
+				for (ssize_t i = 0; i < n; i++)
+					if (buf[i] == '\n')
+						buf[i] = '\r';
+				vm16_type(vm, buf);
+			}
+		}
+	}
+}
+
+int mvdm_run(int argc, char **argv, bool shell)
+{
+	struct run_opts o = { .cpu = VM16_CPU_80386, .mem_kb = 640 };
+	int first;
+	int rc = parse(argc + 1, argv - 1, &o, &first);
+	if (rc)
+		return rc;
+	first -= 1;
+	if (!shell && first >= argc)
+		return run_usage();
+	if (!o.drives[2])
+		o.drives[2] = ".";
+	char program[512], tail[256] = "";
+	const char *prog_arg = shell ? DOS_COMSPEC : argv[first];
+	rc = program_path(&o, prog_arg, program, sizeof(program));
+	if (rc) {
+		fprintf(stderr, "mvdm: %s: %s\n", prog_arg, strerror(-rc));
+		return EXIT_USAGE;
+	}
+	size_t tl = 0;
+	for (int i = shell ? first : first + 1; i < argc; i++) {
+		int n = snprintf(tail + tl, sizeof(tail) - tl, "%s%s", tl ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(tail) - tl || tl + (size_t)n > 126) {
+			fprintf(stderr, "mvdm: the arguments are longer than DOS's 126-byte command tail\n");
+			return EXIT_USAGE;
+		}
+		tl += (size_t)n;
+	}
+	if (shell && tl == 0)
+		snprintf(tail, sizeof(tail), "/P");
+
+	bool tty = isatty(1) && isatty(0);
+	struct vm16_config vc;
+	vm16_config_default(&vc);
+	vc.cpu = o.cpu;
+	vc.mem_4k = o.mem_kb / 4;
+	vc.pace_idle = tty;
+	struct vm *vm;
+	char err[256];
+	rc = vm16_create(&vc, &vm, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "mvdm: %s\n", err);
+		return EXIT_USAGE;
+	}
+	struct stream s = { .utf8 = o.utf8, .out = stdout };
+	struct dos_config dc;
+	dos_config_default(&dc);
+	memcpy(dc.drives, o.drives, sizeof(dc.drives));
+	memcpy(dc.env, o.env, sizeof(dc.env));
+	dc.nenv = o.nenv;
+	if (o.ver_major) {
+		dc.version_major = (uint8_t)o.ver_major;
+		dc.version_minor = (uint8_t)o.ver_minor;
+	}
+	struct term *t = NULL;
+	if (!tty) {
+		dc.console.ctx = &s;
+		dc.console.write = stream_write;
+		dc.console.read = stream_read;
+		dc.console.echo = isatty(0);
+	}
+	struct dos *d = NULL;
+	rc = dos_create(vm, &dc, &d, err, sizeof(err));
+	if (!rc)
+		rc = dos_start(d, program, tail, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "mvdm: %s\n", err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (tty && term_open(&t, 0, 1) != 0) {
+		fprintf(stderr, "mvdm: cannot use the terminal\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = run_loop(vm, &o, t, tty ? NULL : &s);
+	if (t) {
+		struct vm16_screen scr;
+		if (vm16_screen(vm, &scr) == 0)
+			term_draw(t, &scr);
+	}
+out:
+	term_free(t);
+	fflush(stdout);
+	dos_destroy(d);
+	vm16_destroy(vm);
+	for (int i = 0; i < 26; i++)
+		free(o.drive_buf[i]);
+	return rc;
+}
