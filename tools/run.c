@@ -308,8 +308,6 @@ int mvdm_run(int argc, char **argv, bool shell)
 		}
 		tl += (size_t)n;
 	}
-	if (shell && tl == 0)
-		snprintf(tail, sizeof(tail), "/P");
 
 	bool tty = isatty(1) && isatty(0);
 	struct vm16_config vc;

@@ -194,6 +194,7 @@ void bios_teletype(struct vm *vm, uint8_t ch)
 		return;
 	}
 	teletype(vm, v, *BDA(vm, 0x62) & 7, ch, 0, false);
+	sync_cursor(vm, v);
 }
 
 void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx)

@@ -194,6 +194,12 @@ static void echo(struct dos *d, uint8_t ch)
 		stdout_putc(d, ch);
 }
 
+static void echo_if(struct dos *d, bool on, uint8_t ch)
+{
+	if (on)
+		stdout_putc(d, ch);
+}
+
 /* Ctrl-C: "^C", a new line, then the program's INT 23h (the ctrlc stub
  * calls it and repeats the function if it returns). */
 static void ctrl_c(struct dos *d)
@@ -219,8 +225,11 @@ void dos_wait_input(struct dos *d)
 
 /* Edit a line into d->line until CR. Returns 1 when the line is complete,
  * 0 when the guest must wait, -1 after Ctrl-C (handled). max counts the
- * CR. At end of input the line ends as it is. */
-static int read_line(struct dos *d, unsigned max, bool check_ctrl_c)
+ * CR. At end of input the line ends as it is. echo_input: functions 01h
+ * and 0Ah always echo what they read to STDOUT, as DOS does even when
+ * STDIN is a file; cooked handle reads of CON echo only what is typed
+ * (not a host file or pipe feeding the console). */
+static int read_line(struct dos *d, unsigned max, bool check_ctrl_c, bool echo_input)
 {
 	if (!d->line_active) {
 		d->line_active = true;
@@ -235,7 +244,7 @@ static int read_line(struct dos *d, unsigned max, bool check_ctrl_c)
 		if (c == -2 || c == CR) {
 			d->line_active = false;
 			if (c == CR)
-				echo(d, CR);
+				echo_if(d, echo_input, CR);
 			return 1;
 		}
 		if (c == CTRL_C && check_ctrl_c && stdin_is_con(d)) {
@@ -245,17 +254,17 @@ static int read_line(struct dos *d, unsigned max, bool check_ctrl_c)
 		if (c == BS || c == 0x7F) {
 			if (d->line_len > 0) {
 				d->line_len--;
-				echo(d, BS);
-				echo(d, ' ');
-				echo(d, BS);
+				echo_if(d, echo_input, BS);
+				echo_if(d, echo_input, ' ');
+				echo_if(d, echo_input, BS);
 			}
 			continue;
 		}
 		if (c == ESC && stdin_is_con(d) && !d->con.read) {
 			/* DOS: cancel the line ("\" and a new line) */
-			echo(d, '\\');
-			echo(d, CR);
-			echo(d, LF);
+			echo_if(d, echo_input, '\\');
+			echo_if(d, echo_input, CR);
+			echo_if(d, echo_input, LF);
 			d->line_len = 0;
 			continue;
 		}
@@ -269,7 +278,7 @@ static int read_line(struct dos *d, unsigned max, bool check_ctrl_c)
 			continue;
 		}
 		d->line[d->line_len++] = (uint8_t)c;
-		echo(d, (uint8_t)c);
+		echo_if(d, echo_input, (uint8_t)c);
 	}
 }
 
@@ -280,7 +289,7 @@ static void fn_buffered_input(struct dos *d)
 	uint8_t max = dos_rd8(d, seg, off);
 	if (max == 0)
 		return;
-	int rc = read_line(d, max, true);
+	int rc = read_line(d, max, true, true);
 	if (rc == 0) {
 		dos_wait_input(d);
 		return;
@@ -299,7 +308,7 @@ int dos_con_read_cooked(struct dos *d, uint8_t *buf, uint16_t len)
 		bool eof_before = d->con_eof && !d->has_peek;
 		if (eof_before)
 			return 0;
-		int rc = read_line(d, 128, true);
+		int rc = read_line(d, 128, true, echo_on(d));
 		if (rc == 0)
 			return DOS_WAIT;
 		if (rc < 0)
@@ -350,7 +359,7 @@ static void console_fn(struct dos *d, uint8_t fn)
 	switch (fn) {
 	case 0x01:
 		if (get_char(d, true, &c)) {
-			echo(d, (uint8_t)c);
+			stdout_putc(d, (uint8_t)c);
 			dos_set_lo(&d->r.eax, (uint8_t)c);
 		}
 		return;

@@ -214,6 +214,10 @@ void dos_jft_close_all(struct dos *d, uint16_t psp);
 uint8_t *dos_load_file(struct dos *d, const char *path, size_t *len, uint16_t *err, char *canon);
 int dos_int21_files(struct dos *d); /* handles AH values of the handle set; 1 if not one of them */
 int dos_int21_fcb(struct dos *d);   /* fcb.c */
+/* INT 21h/29h on a host buffer: parse a file name at s into the unopened
+ * FCB fcb (drive byte + 11-byte name) with 29h's option bits; *al gets
+ * 29h's result. Returns the bytes consumed. */
+size_t dos_parse_name(struct dos *d, const uint8_t *s, size_t n, uint8_t fcb[12], uint8_t opt, uint8_t *al);
 int dos_int21_find(struct dos *d);  /* 4Eh/4Fh, 11h/12h */
 /* A DOS path argument as the kernel reads it: resolves devices, the Z:
  * drive and host drives. */
@@ -235,6 +239,9 @@ void dos_wait_input(struct dos *d);
 int dos_exec(struct dos *d); /* 4Bh with d->r */
 void dos_terminate(struct dos *d, uint8_t code, uint8_t type, uint16_t keep_paras);
 int dos_new_psp(struct dos *d, uint16_t seg, uint16_t mem_end, uint16_t parent);
+/* The two FCBs a command tail gives a program, parsed as COMMAND.COM
+ * does (29h with option 1 on the first two names). */
+void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8_t fcb2[16]);
 /* Load the first program (dos_start). */
 int dos_load_first(struct dos *d, const char *canon_path, const char *tail);
 

@@ -52,7 +52,8 @@ enum {
 	FCB_DRIVE = 0x00,
 	FCB_NAME = 0x01,
 	FCB_NEWNAME = 0x11, /* 17h: the new name */
-	/* Our search state in the FCB's reserved bytes (11h/12h). */
+	/* Our search state in the FCB (11h/12h): 0Ch-15h, the bytes DOS 3.3
+	 * uses (RBIL INT 21h/11h notes). */
 	FS_SIG = 0x0C,      /* BYTE 'S' */
 	FS_INDEX = 0x0D,    /* WORD (DOS 3.3: directory entry number) */
 	FS_DIR = 0x0F,      /* WORD (DOS 3.3: directory cluster) */
@@ -60,7 +61,7 @@ enum {
 	FS_CHECK = 0x12,    /* check byte over the state and the pattern */
 	FS_SIG2 = 0x13,     /* 2 bytes "MV" */
 	FS_DRIVE = 0x15,    /* drive number, 1 = A: (as DOS 3.3) */
-	FS_END = 0x20,
+	FS_END = 0x16,
 
 	DIRENT_LEN = 32,    /* RBIL table 01352 */
 
@@ -398,28 +399,30 @@ static void put_fcb_result(struct dos *d, const struct fcb_addr *a, int drive, c
 	dos_write_mem(d, d->dta_seg, d->dta_off, b, n + DIRENT_LEN);
 }
 
-/* The search state bytes FCB+0Ch..+1Fh for pos; the check byte covers
- * the pattern too, so 12h with a changed name ends the search. */
-static void fcb_state(const struct hostfs_find_pos *pos, int drive, uint8_t st[FS_END - FS_SIG])
+/* The search state bytes FCB+0Ch..+15h for pos (st[i] is FCB+0Ch+i);
+ * the check byte covers the pattern too, so 12h with a changed name ends
+ * the search. */
+enum { FS_LEN = FS_END - FS_SIG };
+
+static void fcb_state(const struct hostfs_find_pos *pos, int drive, uint8_t st[FS_LEN])
 {
-	uint8_t *s = st - FS_SIG; /* index by FCB offset */
-	memset(st, 0, FS_END - FS_SIG);
-	s[FS_SIG] = 'S';
-	put16(s + FS_INDEX, pos->index);
-	put16(s + FS_DIR, pos->dir_id);
-	s[FS_SATTR] = pos->attr;
-	s[FS_SIG2] = 'M';
-	s[FS_SIG2 + 1] = 'V';
-	s[FS_DRIVE] = (uint8_t)(drive + 1);
-	uint8_t sum[FS_END - FS_SIG + 11];
-	memcpy(sum, st, FS_END - FS_SIG);
-	memcpy(sum + (FS_END - FS_SIG), pos->pattern, 11);
-	s[FS_CHECK] = check_byte(sum, sizeof(sum));
+	memset(st, 0, FS_LEN);
+	st[FS_SIG - FS_SIG] = 'S';
+	put16(st + (FS_INDEX - FS_SIG), pos->index);
+	put16(st + (FS_DIR - FS_SIG), pos->dir_id);
+	st[FS_SATTR - FS_SIG] = pos->attr;
+	st[FS_SIG2 - FS_SIG] = 'M';
+	st[FS_SIG2 + 1 - FS_SIG] = 'V';
+	st[FS_DRIVE - FS_SIG] = (uint8_t)(drive + 1);
+	uint8_t sum[FS_LEN + 11];
+	memcpy(sum, st, FS_LEN);
+	memcpy(sum + FS_LEN, pos->pattern, 11);
+	st[FS_CHECK - FS_SIG] = check_byte(sum, sizeof(sum));
 }
 
 static void fcb_save_search(struct dos *d, const struct fcb_addr *a, const struct hostfs_find_pos *pos, int drive)
 {
-	uint8_t st[FS_END - FS_SIG];
+	uint8_t st[FS_LEN];
 	fcb_state(pos, drive, st);
 	dos_write_mem(d, a->seg, (uint16_t)(a->off + FS_SIG), st, sizeof(st));
 }
@@ -427,16 +430,15 @@ static void fcb_save_search(struct dos *d, const struct fcb_addr *a, const struc
 /* Read back the state fcb_save_search wrote; false if it is not ours. */
 static bool fcb_load_search(struct dos *d, const struct fcb_addr *a, struct hostfs_find_pos *pos, int *drive)
 {
-	uint8_t st[FS_END - FS_SIG], want[FS_END - FS_SIG];
-	const uint8_t *s = st - FS_SIG;
+	uint8_t st[FS_LEN], want[FS_LEN];
 	dos_read_mem(d, a->seg, (uint16_t)(a->off + FS_SIG), st, sizeof(st));
 	memset(pos, 0, sizeof(*pos));
-	pos->index = get16(s + FS_INDEX);
-	pos->dir_id = get16(s + FS_DIR);
-	pos->attr = s[FS_SATTR];
+	pos->index = get16(st + (FS_INDEX - FS_SIG));
+	pos->dir_id = get16(st + (FS_DIR - FS_SIG));
+	pos->attr = st[FS_SATTR - FS_SIG];
 	fcb_pattern(d, a, FCB_NAME, pos->pattern);
-	*drive = s[FS_DRIVE] - 1;
-	if (s[FS_SIG] != 'S' || *drive < 0)
+	*drive = st[FS_DRIVE - FS_SIG] - 1;
+	if (st[0] != 'S' || *drive < 0)
 		return false;
 	fcb_state(pos, *drive, want);
 	return memcmp(st, want, sizeof(st)) == 0;
@@ -510,9 +512,11 @@ static void match_free(struct match_list *m)
 }
 
 /* Every entry matching the FCB's name in its drive's current directory,
- * the label, "." and ".." left out. The whole list is taken before
- * anything changes, so deleting or renaming does not disturb the search.
- * Returns 0 (m->n may be 0) or a DOS error. */
+ * the label, "." and ".." left out (an extended FCB asking for the label
+ * alone matches nothing: host drives have no label to delete or rename).
+ * The whole list is taken before anything changes, so deleting or
+ * renaming does not disturb the search. Returns 0 (m->n may be 0) or a
+ * DOS error. */
 static int match_collect(struct dos *d, const struct fcb_addr *a, uint16_t name_off, struct match_list *m)
 {
 	char pattern[11], path[HOSTFS_DOS_PATH];
@@ -525,6 +529,8 @@ static int match_collect(struct dos *d, const struct fcb_addr *a, uint16_t name_
 	if (err)
 		return err;
 	*strrchr(m->dir, '\\') = 0;
+	if (a->attr == DOSATTR_VOLUME)
+		return 0;
 	struct hostfs_find_pos pos;
 	struct hostfs_entry e;
 	uint8_t attr = (uint8_t)(a->attr & ~DOSATTR_VOLUME);

@@ -186,6 +186,16 @@ static uint8_t fcb_drive_ok(struct dos *d, uint16_t psp, uint16_t off)
 	return hostfs_mapped(d->fs, drv - 1) || drv == 26 ? 0 : 0xFF;
 }
 
+void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8_t fcb2[16])
+{
+	uint8_t al;
+	size_t n = strlen(tail);
+	memset(fcb1, 0, 16);
+	memset(fcb2, 0, 16);
+	size_t used = dos_parse_name(d, (const uint8_t *)tail, n, fcb1, 1, &al);
+	dos_parse_name(d, (const uint8_t *)tail + used, n - used, fcb2, 1, &al);
+}
+
 struct exec_args {
 	const char *canon;      /* the program's canonical DOS path */
 	uint16_t env;           /* environment to copy, 0 = the parent's */
@@ -424,8 +434,7 @@ int dos_load_first(struct dos *d, const char *canon, const char *tail)
 	a.tail[0] = (uint8_t)n;
 	memcpy(a.tail + 1, tail, n);
 	a.tail[1 + n] = 0x0D;
-	memset(a.fcb1 + 1, ' ', 11);
-	memset(a.fcb2 + 1, ' ', 11);
+	dos_fcbs_from_tail(d, tail, a.fcb1, a.fcb2);
 	struct vm16_regs child;
 	uint16_t psp;
 	d->psp = DOS_ROOT_PSP;
@@ -444,7 +453,6 @@ int dos_load_first(struct dos *d, const char *canon, const char *tail)
 	d->r.esp = ROOT_FRAME;
 	if (push_parent(d, psp) != 0)
 		return -EINVAL;
-	/* Parse the FCBs as COMMAND.COM does (29h on the first two arguments). */
 	switch_to(d, psp);
 	vm16_set_regs(d->vm, &child);
 	return 0;

@@ -549,7 +549,7 @@ static void cmd_copy(struct shell *sh, char *args)
 	if (!concat) {
 		if (dos_device_by_name(srcs, NULL) != DEV_NONE) {
 			struct hostfs_entry e = { 0 };
-			snprintf(e.name, sizeof(e.name), "%s", srcs);
+			snprintf(e.name, sizeof(e.name), "%.12s", srcs);
 			copy_one(sh, srcs, &e, &c);
 		} else if (for_each_file(sh, srcs, copy_one, &c) == 0) {
 			sh_puts(sh, "File not found\n");
@@ -696,11 +696,23 @@ static void cmd_shift(struct shell *sh, char *args)
 		sh->batch->shift++;
 }
 
+static bool is_directory(struct shell *sh, const char *path);
+
+/* IF EXIST: a matching file, or a device name; "DIR\NUL" exists when
+ * the directory does (the DOS idiom for testing directories). */
 static bool file_exists_dos(struct shell *sh, const char *path)
 {
 	struct hostfs_find_pos pos;
 	struct hostfs_entry e;
-	return hostfs_find_first(sh->d->fs, path, 0, &pos, &e) == 0 || dos_device_by_name(path, NULL) != DEV_NONE;
+	if (dos_device_by_name(path, NULL) != DEV_NONE) {
+		char dir[HOSTFS_DOS_PATH];
+		dir_part(path, dir, sizeof(dir));
+		size_t n = strlen(dir);
+		if (n > 1 && dir[n - 1] == '\\' && dir[n - 2] != ':')
+			dir[n - 1] = 0;
+		return !dir[0] || is_directory(sh, dir);
+	}
+	return hostfs_find_first(sh->d->fs, path, 0, &pos, &e) == 0;
 }
 
 static void cmd_if(struct shell *sh, char *args)

@@ -614,46 +614,6 @@ bool sh_find_program(struct shell *sh, const char *name, char *out, size_t max)
 	return false;
 }
 
-/* Parse a filename into an FCB as INT 21h/29h would (drive, name, ext). */
-static void fill_fcb(uint8_t fcb[16], const char *arg)
-{
-	memset(fcb, 0, 16);
-	memset(fcb + 1, ' ', 11);
-	if (!arg)
-		return;
-	while (*arg == ' ')
-		arg++;
-	if (arg[0] && arg[1] == ':') {
-		char c = arg[0];
-		fcb[0] = (uint8_t)((c | 0x20) - 'a' + 1);
-		arg += 2;
-	}
-	unsigned i = 0;
-	for (; *arg && *arg != '.' && *arg != ' ' && *arg != '/' && i < 8; arg++) {
-		if (*arg == '*') {
-			while (i < 8)
-				fcb[1 + i++] = '?';
-			break;
-		}
-		char c = *arg;
-		fcb[1 + i++] = (uint8_t)(c >= 'a' && c <= 'z' ? c - 32 : c);
-	}
-	while (*arg && *arg != '.' && *arg != ' ' && *arg != '/')
-		arg++;
-	if (*arg != '.')
-		return;
-	arg++;
-	for (i = 0; *arg && *arg != ' ' && *arg != '/' && i < 3; arg++) {
-		if (*arg == '*') {
-			while (i < 3)
-				fcb[9 + i++] = '?';
-			break;
-		}
-		char c = *arg;
-		fcb[9 + i++] = (uint8_t)(c >= 'a' && c <= 'z' ? c - 32 : c);
-	}
-}
-
 /* Set the registers for INT 21h/4B00h of program with tail `args`. */
 int sh_exec(struct shell *sh, const char *program, const char *args)
 {
@@ -672,15 +632,8 @@ int sh_exec(struct shell *sh, const char *program, const char *args)
 	tail[o] = '\r';
 	dos_write_mem(d, seg, SH_TAIL, tail, o + 1);
 	dos_write_mem(d, seg, SH_PATH, program, strlen(program) + 1);
-	/* FCBs from the first two arguments. */
 	uint8_t f1[16], f2[16];
-	const char *a2 = args;
-	while (*a2 == ' ')
-		a2++;
-	while (*a2 && *a2 != ' ')
-		a2++;
-	fill_fcb(f1, args);
-	fill_fcb(f2, *a2 ? a2 : NULL);
+	dos_fcbs_from_tail(d, args, f1, f2);
 	dos_write_mem(d, seg, SH_FCB1, f1, 16);
 	dos_write_mem(d, seg, SH_FCB2, f2, 16);
 	uint16_t pb[7] = { 0, SH_TAIL, seg, SH_FCB1, seg, SH_FCB2, seg };
@@ -798,8 +751,11 @@ static void step(struct shell *sh)
 		buf[n] = 0;
 		sh_puts(sh, "\n");
 		sh_queue(sh, buf, false);
-		if (d->con_eof && n == 0 && !sh->permanent) {
-			sh->exit_now = true; /* end of input at the prompt: leave */
+		if (d->con_eof && n == 0) {
+			/* End of input at the prompt: nothing more can come, leave
+			 * (even a /P shell, or the VM would wait forever). */
+			sh->exit_now = true;
+			sh->permanent = false;
 		}
 		break;
 	}

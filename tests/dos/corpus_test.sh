@@ -1,0 +1,126 @@
+#!/bin/bash
+# corpus_test.sh MVDM SRCDIR CASE [BUILTDIR] - run one end-to-end case through the
+# `mvdm` command line, as a user would, and compare what it prints (CR
+# removed) with tests/dos/golden/CASE.out. Real DOS programs come from
+# ../shared/corpus/msdos (skipped, exit 77, when it is not there); our own
+# sources from tests/dos/progs. Each case works in a fresh directory.
+set -u
+MVDM=$(realpath "$1")
+SRC=$(realpath "$2")
+CASE=$3
+BUILT=${4:-}
+CORPUS=$(realpath -m "$SRC/../../../shared/corpus/msdos")
+[ -d "$CORPUS/v2.0" ] || { echo "corpus not found at $CORPUS"; exit 77; }
+V2=$CORPUS/v2.0
+V4=$CORPUS/v4.0-tools
+WORK=$(mktemp -d)
+OUT=$(mktemp -d)
+trap 'rm -rf "$WORK" "$OUT"' EXIT
+cp "$SRC"/progs/* "$WORK"/
+[ -n "$BUILT" ] && cp "$BUILT"/*.com "$WORK"/ 2>/dev/null
+cd "$WORK"
+TOOLS4=(-d "T=$V4" -e 'PATH=T:\' -e 'LIB=T:\LIB' -e 'TMP=C:\')
+run() { "$MVDM" run --timeout 120 "$@"; echo "[exit $?]"; }
+
+case_masm2() {
+	run --dos-version 2.0 "$V2/MASM.EXE" 'hello;'
+	run --dos-version 2.0 "$V2/LINK.EXE" 'hello;'
+	run hello.exe
+}
+
+case_masm4() {
+	run "${TOOLS4[@]}" MASM 'hello;'
+	run "${TOOLS4[@]}" LINK 'hello;'
+	run hello.exe
+}
+
+case_cl_small() {
+	run "${TOOLS4[@]}" CL -AS small.c
+	run small.exe hello
+}
+
+case_cl_large() {
+	run "${TOOLS4[@]}" CL -AL large.c
+	run large.exe
+}
+
+case_nmake() {
+	run "${TOOLS4[@]}" NMAKE
+	run prog.exe
+	tr -d '\r' < built.txt
+	echo "-- nothing to do the second time:"
+	run "${TOOLS4[@]}" NMAKE
+}
+
+case_filters() {
+	echo "-- SORT with host redirection"
+	run --dos-version 2.0 "$V2/SORT.EXE" < fruit.txt
+	echo "-- SORT /R"
+	run --dos-version 2.0 "$V2/SORT.EXE" /R < fruit.txt
+	echo "-- FIND"
+	run --dos-version 2.0 "$V2/FIND.EXE" '"an"' fruit.txt
+	echo "-- FIND /C /V"
+	run --dos-version 2.0 "$V2/FIND.EXE" /C /V '"an"' fruit.txt
+	echo "-- FC"
+	run --dos-version 2.0 "$V2/FC.EXE" fruit.txt fruit2.txt
+	echo "-- MORE"
+	run --dos-version 2.0 "$V2/MORE.COM" < fruit.txt
+	echo "-- pipes and redirection inside DOS"
+	run --dos-version 2.0 -d "T=$V2" -e 'PATH=T:\' pipes.bat
+	tr -d '\r' < sorted.txt
+}
+
+case_edlin() {
+	run --dos-version 2.0 "$V2/EDLIN.COM" notes.txt < edits.txt
+	tr -d '\r' < notes.txt
+	echo "-- backup:"
+	tr -d '\r' < notes.bak
+}
+
+case_debug() {
+	run --dos-version 2.0 "$V2/DEBUG.COM" < debug.txt
+	run greet.com
+}
+
+case_command20() {
+	# COMMAND.COM reloads its transient part from COMSPEC.
+	run --timeout 30 --dos-version 2.0 -d "T=$V2" -e 'PATH=T:\' -e 'COMSPEC=T:\COMMAND.COM' \
+		'T:\COMMAND.COM' /C dos2.bat
+	tr -d '\r' < out2.txt
+}
+
+case_shell() {
+	run shell.bat one two three
+	echo "-- text files:"
+	ls *.txt newdir 2>&1 | sort
+}
+
+case_fcb() {
+	run fcbtest.com
+}
+
+case_sandbox() {
+	mkdir -p inner/sub
+	echo secret > "$WORK/../mvdm-outside-$$.txt" 2>/dev/null || true
+	ln -s /etc inner/etc
+	ln -s "$WORK/fruit.txt" inner/fruitlink
+	run -d "C=$WORK/inner" "$WORK/escape.com"
+	echo "-- host side: inner/ holds"
+	ls inner | sort
+	[ -e "$WORK/MADE.TXT" ] || [ -e "$WORK/made.txt" ] && echo "ESCAPED: made.txt outside the drive"
+	rm -f "$WORK/../mvdm-outside-$$.txt"
+}
+
+"case_${CASE//-/_}" 2>&1 | head -c 200000 > "$OUT/actual.txt"
+tr -d '\r' < "$OUT/actual.txt" > "$OUT/actual.lf"
+if [ -n "${MVDM_GOLDEN_UPDATE:-}" ]; then
+	cp "$OUT/actual.lf" "$SRC/golden/$CASE.out"
+	echo "updated $SRC/golden/$CASE.out"
+	exit 0
+fi
+if diff -u "$SRC/golden/$CASE.out" "$OUT/actual.lf"; then
+	echo "ok $CASE"
+	exit 0
+fi
+echo "FAIL $CASE (output differs from golden/$CASE.out)"
+exit 1

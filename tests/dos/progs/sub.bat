@@ -1,0 +1,1 @@
+@echo sub.bat got %1
