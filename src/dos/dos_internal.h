@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "mvdm/dos.h"
 #include "mvdm/vm16.h"
@@ -158,6 +159,9 @@ void dos_set_hi(uint32_t *reg, uint8_t v);
 void dos_ok(struct dos *d);
 void dos_fail(struct dos *d, uint16_t code);
 void dos_set_zf(struct dos *d, bool zf);
+/* DOS's clock (what 2Ah/2Ch report) and setting it (2Bh/2Dh). */
+time_t dos_clock(struct dos *d);
+void dos_clock_set(struct dos *d, time_t t);
 /* A host errno as a DOS error (the one place that maps them). */
 uint16_t dos_errno(int err);
 /* Log something the kernel does not do (stderr, once per function). */

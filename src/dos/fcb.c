@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "dos/dos_internal.h"
-#include "vm/vm_internal.h"
 
 enum {
 	/* FCB, RBIL table 01345. */
@@ -326,13 +325,6 @@ static uint32_t file_size(const struct dos_file *sf)
 	return st.st_size > (off_t)0xFFFFFFFF ? 0xFFFFFFFFu : (uint32_t)st.st_size;
 }
 
-/* The DOS date and time now (INT 21h/2Ah, 2Ch: the virtual clock plus
- * what the program set), for devices. */
-static void now_dos(struct dos *d, uint16_t *date, uint16_t *time)
-{
-	int64_t secs = d->vm->start_time + d->time_offset + (int64_t)(vm16_clock_ns(d->vm) / 1000000000u);
-	hostfs_dos_time((time_t)secs, date, time);
-}
 
 /* ---- transfers at explicit positions ---- */
 
@@ -483,7 +475,7 @@ static void fcb_opened(struct dos *d, struct fcb *f, int idx, const char *path)
 	if (sf->fd >= 0 && fstat(sf->fd, &st) == 0)
 		hostfs_dos_time(st.st_mtime, &date, &time);
 	else if (sf->dev != DEV_NONE)
-		now_dos(d, &date, &time);
+		hostfs_dos_time(dos_clock(d), &date, &time);
 	else
 		date = (11 << 9) | (4 << 5) | 9; /* the built-in COMMAND.COM: 1991-04-09 */
 	put16(f->b + FCB_DATE, date);

@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include "dos/dos_internal.h"
-#include "vm/vm_internal.h"
 
 enum {
 	/* Find data block in the DTA (4Eh/4Fh), RBIL table 01626. */
@@ -104,14 +103,6 @@ static uint8_t check_byte(const uint8_t *p, size_t n)
 	return x;
 }
 
-/* The DOS date and time now, as INT 21h/2Ah and 2Ch report them: the
- * VM's virtual clock plus what the program set (kernel.c keeps the same
- * sum in its static dos_now). */
-static void now_dos(struct dos *d, uint16_t *date, uint16_t *time)
-{
-	int64_t secs = d->vm->start_time + d->time_offset + (int64_t)(vm16_clock_ns(d->vm) / 1000000000u);
-	hostfs_dos_time((time_t)secs, date, time);
-}
 
 static bool drive_valid(struct dos *d, int drive)
 {
@@ -274,7 +265,7 @@ static bool device_find(struct dos *d, const char *path, struct hostfs_entry *e)
 	}
 	e->name[n] = 0;
 	e->attr = ATTR_DEVICE;
-	now_dos(d, &e->date, &e->time);
+	hostfs_dos_time(dos_clock(d), &e->date, &e->time);
 	return true;
 }
 

@@ -244,6 +244,16 @@ static void fn_get_time(struct dos *d)
 	dos_set_lo(&d->r.edx, (uint8_t)cs);
 }
 
+time_t dos_clock(struct dos *d)
+{
+	return dos_now(d, NULL);
+}
+
+void dos_clock_set(struct dos *d, time_t t)
+{
+	d->time_offset += (int64_t)(t - dos_now(d, NULL));
+}
+
 /* 2Bh/2Dh: DOS keeps the difference to the virtual clock. AL = 0 or FFh. */
 static void set_clock(struct dos *d, struct tm *tm)
 {

@@ -201,25 +201,52 @@ static void cmd_exit(struct shell *sh, char *args)
 		sh->exit_now = true;
 }
 
+/* DATE [mm-dd-yy[yy]] and TIME [hh:mm[:ss]]: show DOS's clock (the one
+ * INT 21h/2Ah and 2Ch report) or set it. No argument: show only (the
+ * prompt for a new value is not asked for). */
 static void cmd_date(struct shell *sh, char *args)
 {
-	(void)args;
-	time_t t = time(NULL);
+	char *a = skip_ws(args);
+	time_t t = dos_clock(sh->d);
 	struct tm tm;
 	localtime_r(&t, &tm);
+	if (*a) {
+		int m, dd, y;
+		if (sscanf(a, "%d%*[-/.]%d%*[-/.]%d", &m, &dd, &y) != 3 || m < 1 || m > 12 || dd < 1 || dd > 31) {
+			sh_puts(sh, "Invalid date\n");
+			return;
+		}
+		tm.tm_year = (y < 80 ? y + 2000 : y < 100 ? y + 1900 : y) - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = dd;
+		tm.tm_isdst = -1;
+		dos_clock_set(sh->d, mktime(&tm));
+		return;
+	}
 	static const char *const days[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	/* The DOS clock: INT 21h/2Ah through the kernel would need the guest;
-	 * the host's clock shows the same date the VM started with. */
 	sh_printf(sh, "Current date is %s %02d-%02d-%04d\n", days[tm.tm_wday], tm.tm_mon + 1, tm.tm_mday,
 		  tm.tm_year + 1900);
 }
 
 static void cmd_time(struct shell *sh, char *args)
 {
-	(void)args;
-	time_t t = time(NULL);
+	char *a = skip_ws(args);
+	time_t t = dos_clock(sh->d);
 	struct tm tm;
 	localtime_r(&t, &tm);
+	if (*a) {
+		int h, m, sec = 0;
+		if (sscanf(a, "%d:%d:%d", &h, &m, &sec) < 2 || h > 23 || m > 59 || sec > 59) {
+			sh_puts(sh, "Invalid time\n");
+			return;
+		}
+		tm.tm_hour = h;
+		tm.tm_min = m;
+		tm.tm_sec = sec;
+		tm.tm_isdst = -1;
+		dos_clock_set(sh->d, mktime(&tm));
+		return;
+	}
 	sh_printf(sh, "Current time is %2d:%02d:%02d.00%c\n", tm.tm_hour % 12 ? tm.tm_hour % 12 : 12, tm.tm_min,
 		  tm.tm_sec, tm.tm_hour < 12 ? 'a' : 'p');
 }
