@@ -112,6 +112,24 @@ static bool vector_is(struct dos *d, uint8_t v, uint16_t seg, uint16_t off)
 	return dos_rd16(d, 0, (uint16_t)(v * 4)) == off && dos_rd16(d, 0, (uint16_t)(v * 4 + 2)) == seg;
 }
 
+/* Run the guest's handler of INT vector with registers r (nested
+ * execution). The handler may call INT 21h itself: the state of the call
+ * in progress is kept and put back, and so are the guest's registers. */
+static void guest_int(struct dos *d, uint8_t vector, const struct vm16_regs *r)
+{
+	struct vm16_regs save_guest, save_call = d->r;
+	uint16_t save_flags = d->frame_flags;
+	bool save_retry = d->retry, save_waiting = d->waiting;
+	vm16_get_regs(d->vm, &save_guest);
+	vm16_set_regs(d->vm, r);
+	vm16_simulate_int(d->vm, vector, 1000000);
+	vm16_set_regs(d->vm, &save_guest);
+	d->r = save_call;
+	d->frame_flags = save_flags;
+	d->retry = save_retry;
+	d->waiting = save_waiting;
+}
+
 /* Teletype one character through the guest's INT 10h when a program
  * hooked it, else in the host. */
 static void teletype(struct dos *d, uint8_t ch)
@@ -120,14 +138,11 @@ static void teletype(struct dos *d, uint8_t ch)
 		bios_teletype(d->vm, ch);
 		return;
 	}
-	struct vm16_regs save, r;
-	vm16_get_regs(d->vm, &save);
-	r = save;
+	struct vm16_regs r;
+	vm16_get_regs(d->vm, &r);
 	r.eax = 0x0E00 | ch;
 	r.ebx = (r.ebx & 0xFFFF0000u) | 0x0007;
-	vm16_set_regs(d->vm, &r);
-	vm16_simulate_int(d->vm, 0x10, 1000000);
-	vm16_set_regs(d->vm, &save);
+	guest_int(d, 0x10, &r);
 }
 
 void dos_con_putc(struct dos *d, uint8_t ch)
@@ -137,13 +152,10 @@ void dos_con_putc(struct dos *d, uint8_t ch)
 		return;
 	}
 	/* A program hooked INT 29h (fast console output): give it the byte. */
-	struct vm16_regs save, r;
-	vm16_get_regs(d->vm, &save);
-	r = save;
+	struct vm16_regs r;
+	vm16_get_regs(d->vm, &r);
 	r.eax = (r.eax & 0xFFFFFF00u) | ch;
-	vm16_set_regs(d->vm, &r);
-	vm16_simulate_int(d->vm, 0x29, 1000000);
-	vm16_set_regs(d->vm, &save);
+	guest_int(d, 0x29, &r);
 }
 
 void dos_con_write(struct dos *d, const uint8_t *buf, size_t len)

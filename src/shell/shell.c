@@ -100,6 +100,10 @@ int sh_setenv(struct shell *sh, const char *name, const char *value)
 	}
 	if (value && *value) {
 		int l = snprintf(out + o, sizeof(out) - o, "%s=%s", name, value);
+		if (l < 0 || (size_t)l + 3 > sizeof(out) - o) {
+			sh_puts(sh, "Out of environment space\n");
+			return -1;
+		}
 		for (size_t i = 0; i < nlen; i++)
 			if (out[o + i] >= 'a' && out[o + i] <= 'z')
 				out[o + i] = (char)(out[o + i] - 32);
