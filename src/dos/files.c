@@ -236,6 +236,13 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	if (create) {
 		flags = O_RDWR | O_CREAT | (create == 2 ? O_EXCL : O_TRUNC);
 	}
+	/* A read-only file (no owner write permission, DOSATTR_READONLY)
+	 * cannot be opened for writing or truncated, whatever the host
+	 * would let this process do (root ignores the permission bits). */
+	struct stat pre;
+	if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_EXCL) && stat(host, &pre) == 0 && S_ISREG(pre.st_mode) &&
+	    !(pre.st_mode & S_IWUSR))
+		return -DOSERR_ACCESS_DENIED;
 	int fd = open(host, flags | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0)
 		return -(int)dos_errno(errno);

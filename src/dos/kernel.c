@@ -302,9 +302,9 @@ static void fn_set_time(struct dos *d)
 /* ---- country information (38h, 65h): United States, code page 437 ---- */
 
 /* RBIL table 01399 (DOS 3+ country info, 34 bytes). */
-static void country_info(struct dos *d, uint16_t seg, uint16_t off)
+static void country_bytes(uint8_t b[34])
 {
-	uint8_t b[34] = { 0 };
+	memset(b, 0, 34);
 	b[0] = 0;            /* date format: m d y */
 	b[2] = '$';          /* currency */
 	b[7] = ',';          /* thousands */
@@ -318,6 +318,12 @@ static void country_info(struct dos *d, uint16_t seg, uint16_t off)
 	b[20] = DOS_SEG & 0xFF; /* an IRET stub returns as well for a far call */
 	b[21] = DOS_SEG >> 8;   /* with flags ignored: good enough */
 	b[22] = ',';         /* data-list separator */
+}
+
+static void country_info(struct dos *d, uint16_t seg, uint16_t off)
+{
+	uint8_t b[34];
+	country_bytes(b);
 	dos_write_mem(d, seg, off, b, sizeof(b));
 }
 
@@ -369,15 +375,11 @@ static void fn_country_ext(struct dos *d)
 		b[1] = 38;
 		b[2] = 0;
 		b[3] = 1;    /* country 1 */
-		b[4] = 0xB5; /* code page 437 */
-		b[5] = 0x01;
-		country_info(d, es, (uint16_t)(di + 7));
+		b[4] = 0;
+		b[5] = 0xB5; /* code page 437 */
+		b[6] = 0x01;
+		country_bytes(b + 7); /* only CX bytes reach the caller's buffer */
 		len = cx < 41 ? cx : 41;
-		{
-			uint8_t ci[34];
-			dos_read_mem(d, es, (uint16_t)(di + 7), ci, sizeof(ci));
-			memcpy(b + 7, ci, sizeof(ci));
-		}
 		if (len < 5) {
 			dos_fail(d, DOSERR_INVALID_FUNCTION);
 			return;
@@ -492,10 +494,19 @@ static void fn_dirs(struct dos *d)
 		dos_ok(d);
 		return;
 	}
-	e = dos_path_host(d, path, AH(d) == 0x39 ? HOSTFS_PARENT : HOSTFS_EXISTING, host, NULL);
+	char canon[HOSTFS_DOS_PATH];
+	e = dos_path_host(d, path, AH(d) == 0x39 ? HOSTFS_PARENT : HOSTFS_EXISTING, host, canon);
 	if (e) {
 		dos_fail(d, (uint16_t)(e == DOSERR_FILE_NOT_FOUND ? DOSERR_PATH_NOT_FOUND : e));
 		return;
+	}
+	if (AH(d) == 0x3A) {
+		/* RBIL: RMDIR of a drive's current directory gives error 10h. */
+		char cwd[HOSTFS_DOS_PATH];
+		if (hostfs_getcwd(d->fs, canon[0] - 'A', cwd) == 0 && strcmp(canon + 2, cwd) == 0) {
+			dos_fail(d, DOSERR_CURRENT_DIR);
+			return;
+		}
 	}
 	int rc = AH(d) == 0x39 ? mkdir(host, 0777) : rmdir(host);
 	if (rc != 0) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dos/dos_internal.h"
 
@@ -608,6 +609,33 @@ static bool find_program(struct dos *d, const char *name, char *out, size_t max)
 	return false;
 }
 
+/* A host file the command line named as "X:\DIR\hostname" (mvdm run
+ * kerneltest.com): a host name that is not 8.3 is not what DOS calls the
+ * file; use the short name DOS lists it under. */
+static bool host_name_program(struct dos *d, const char *name, char *out, size_t max)
+{
+	const char *base = strrchr(name, '\\');
+	if (!base || !base[1] || strlen(name) >= HOSTFS_DOS_PATH)
+		return false;
+	char dir[HOSTFS_DOS_PATH], host[HOSTFS_HOST_PATH], short_name[13];
+	size_t dl = (size_t)(base - name);
+	memcpy(dir, name, dl);
+	dir[dl] = 0;
+	if (dl == 2 && dir[1] == ':')
+		strcpy(dir + 2, "\\");
+	bool is_dir = false;
+	if (hostfs_resolve(d->fs, dir, HOSTFS_EXISTING, host, NULL, &is_dir) != 0 || !is_dir)
+		return false;
+	char full[HOSTFS_HOST_PATH + 256];
+	struct stat st;
+	snprintf(full, sizeof(full), "%s/%s", host, base + 1);
+	if (stat(full, &st) != 0 || !S_ISREG(st.st_mode) || hostfs_short_name(d->fs, host, base + 1, short_name) != 0)
+		return false;
+	if (snprintf(out, max, "%.*s\\%s", (int)dl, name, short_name) >= (int)max)
+		return false;
+	return exists(d, out);
+}
+
 int dos_start(struct dos *d, const char *program, const char *tail, char *err, size_t errlen)
 {
 	int e = build_root_env(d);
@@ -616,7 +644,7 @@ int dos_start(struct dos *d, const char *program, const char *tail, char *err, s
 		return e;
 	}
 	char path[HOSTFS_DOS_PATH];
-	if (!find_program(d, program, path, sizeof(path))) {
+	if (!find_program(d, program, path, sizeof(path)) && !host_name_program(d, program, path, sizeof(path))) {
 		snprintf(err, errlen, "%s: program not found", program);
 		return -ENOENT;
 	}

@@ -99,6 +99,39 @@ case_fcb() {
 	run fcbtest.com
 }
 
+case_kernel() {
+	# kerneltest.com runs CHILD.COM (EXEC 4B00h/01h/03h); the kernel's
+	# note about the unknown function it tries goes to stderr.
+	run kerneltest.com 2>kernel.err
+	echo "-- stderr:"
+	cat kernel.err
+	echo "-- left behind:"
+	ls | grep -iv -e '\.com$' -e '\.asm$' -e '\.txt$' -e '\.c$' -e '\.inc$' -e '\.bat$' -e '^makefile$' -e '^kernel\.err$'
+}
+
+# The command line's end-of-VM behaviour: the exit status and one line on
+# stderr for a fault (125), a timeout (124), a missing program (126).
+case_fault_file() {
+	"$MVDM" run --timeout 120 --cpu 80286 writefault.com 2>fault.err
+	echo "[exit $?]"
+	echo "-- diagnostic:"
+	sed 's/ at [0-9A-F]\{4\}:/ at SEG:/' fault.err
+	echo "-- the host file:"
+	cat "$(ls | grep -i '^fault\.txt$')"
+	echo
+}
+
+case_timeout() {
+	"$MVDM" run --timeout 1 loop.com 2>timeout.err
+	echo "[exit $?]"
+	cat timeout.err
+}
+
+case_exitcode() {
+	run exit5.com
+	run nosuch.com
+}
+
 case_sandbox() {
 	mkdir -p inner/sub
 	echo secret > "$WORK/../mvdm-outside-$$.txt" 2>/dev/null || true

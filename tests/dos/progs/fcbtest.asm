@@ -13,18 +13,8 @@
 
 REC     equ 32                          ; record size used for the transfers
 
-; OK_IF cc, "name": PASS if the flags satisfy cc, else FAIL.
-%macro OK_IF 2
-        j%-1    %%bad
-        mov     dx, %%name
-        call    pass
-        jmp     short %%done
-%%bad:  mov     dx, %%name
-        call    fail
-        jmp     short %%done
-%%name: db      %2, 13, 10, '$'
-%%done:
-%endmacro
+%define CHECK_EOL 13, 10, '$'           ; the name ends the line
+%include "check.inc"
 
 ; AL_IS value, "name"
 %macro AL_IS 2
