@@ -744,7 +744,7 @@ static bool file_exists_dos(struct shell *sh, const char *path)
 
 static void cmd_if(struct shell *sh, char *args)
 {
-	char *p = skip_ws(args), word[SH_LINE];
+	char *p = skip_ws(args), word[SH_LINE] = "";
 	bool neg = false;
 	char *save = p;
 	if (next_arg(&p, word, sizeof(word)) && strcasecmp(word, "NOT") == 0)
