@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Build mvdm twice (optimised, and with ASan+UBSan) and run every test in both.
+# Build mvdm twice (optimised, and with ASan+UBSan) and run every test in both;
+# also compile the release configuration the demo uses (-O3 warns about
+# things the other two do not).
 # Ends with one line: "N passed, N failed, N skipped" (meson test cases).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,7 @@ build() { # dir, extra meson args...
 }
 build build-test --buildtype=debugoptimized || failed_setup=1
 build build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false || failed_setup=1
+build build-release --buildtype=release || failed_setup=1
 if [ $failed_setup -ne 0 ]; then
 	echo "build failed"
 	echo "0 passed, 1 failed"
