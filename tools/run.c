@@ -43,7 +43,13 @@ struct run_opts {
 struct stream {
 	bool utf8;
 	FILE *out;
+	uint8_t in[4096];           /* bytes read from stdin, not yet given */
+	size_t in_len, in_pos;
+	double deadline;            /* monotonic seconds, 0 = none (--timeout) */
+	bool cut;                   /* input was ended by the deadline */
 };
+
+static double now_s(void);
 
 static void stream_write(void *ctx, const uint8_t *buf, size_t len)
 {
@@ -59,14 +65,28 @@ static void stream_write(void *ctx, const uint8_t *buf, size_t len)
 	}
 }
 
+/* One byte of stdin for CON. Waits at most until the deadline, then
+ * reports end of input so the run loop can end the VM as timed out. */
 static int stream_read(void *ctx, uint8_t *b)
 {
 	struct stream *s = ctx;
-	fflush(s->out); /* a prompt shows before we wait */
-	int c = getchar();
-	if (c == EOF)
-		return 0;
-	*b = (uint8_t)c;
+	if (s->in_pos >= s->in_len) {
+		fflush(s->out); /* a prompt shows before we wait */
+		if (s->deadline > 0) {
+			double left = s->deadline - now_s();
+			struct pollfd p = { .fd = 0, .events = POLLIN };
+			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
+				s->cut = true;
+				return 0;
+			}
+		}
+		ssize_t n = read(0, s->in, sizeof(s->in));
+		if (n <= 0)
+			return 0;
+		s->in_len = (size_t)n;
+		s->in_pos = 0;
+	}
+	*b = s->in[s->in_pos++];
 	return 1;
 }
 
@@ -221,7 +241,7 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 	struct vm16_screen scr;
 	for (;;) {
 		enum vm16_stop why = vm16_run(vm, 2000000);
-		if (why == VM16_STOP_EXIT)
+		if (why == VM16_STOP_EXIT && !(s && s->cut))
 			return vm16_exit_code(vm);
 		if (why == VM16_STOP_FAULT) {
 			if (s)
@@ -232,7 +252,7 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 			return EXIT_FAULT;
 		}
 		double now = now_s();
-		if (o->timeout_s > 0 && now - start > o->timeout_s) {
+		if (o->timeout_s > 0 && (now - start > o->timeout_s || (s && s->cut))) {
 			if (s)
 				fflush(s->out);
 			if (t)
@@ -323,6 +343,8 @@ int mvdm_run(int argc, char **argv, bool shell)
 		return EXIT_USAGE;
 	}
 	struct stream s = { .utf8 = o.utf8, .out = stdout };
+	if (o.timeout_s > 0)
+		s.deadline = now_s() + o.timeout_s;
 	struct dos_config dc;
 	dos_config_default(&dc);
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));

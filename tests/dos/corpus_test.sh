@@ -125,6 +125,10 @@ case_timeout() {
 	"$MVDM" run --timeout 1 loop.com 2>timeout.err
 	echo "[exit $?]"
 	cat timeout.err
+	echo "-- a program waiting on a pipe that stays open:"
+	(sleep 4) | "$MVDM" run --timeout 1 --dos-version 2.0 "$V2/SORT.EXE" 2>timeout.err
+	echo "[exit ${PIPESTATUS[1]}]"
+	cat timeout.err
 }
 
 case_exitcode() {
