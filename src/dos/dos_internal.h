@@ -223,6 +223,12 @@ int dos_int21_fcb(struct dos *d);   /* fcb.c */
  * 29h's result. Returns the bytes consumed. */
 size_t dos_parse_name(struct dos *d, const uint8_t *s, size_t n, uint8_t fcb[12], uint8_t opt, uint8_t *al);
 int dos_int21_find(struct dos *d);  /* 4Eh/4Fh, 11h/12h */
+/* A drive that exists: mapped to a host directory, or the built-in Z:
+ * (COMMAND.COM) when nothing is mapped there. */
+enum { DOS_BUILTIN_DRIVE = 25 };
+bool dos_drive_valid(struct dos *d, int drive);
+/* Current directory of a drive ("\\" on the built-in one); 0 or 15. */
+int dos_getcwd(struct dos *d, int drive, char *out);
 /* A DOS path argument as the kernel reads it: resolves devices, the Z:
  * drive and host drives. */
 int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *host, char *canon);

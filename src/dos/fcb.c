@@ -60,7 +60,6 @@ enum {
 	FCB_MARK = 0xF0,
 	OPEN_RW = 2,
 	OPEN_RO = 0,
-	BUILTIN_DRIVE = 25,
 
 	/* AL results of the transfers (RBIL 14h, 15h, 21h, 22h, 27h, 28h). */
 	XF_OK = 0,
@@ -195,23 +194,11 @@ static void fcb_store_position(struct dos *d, const struct fcb *f, bool random)
 static int fcb_path(struct dos *d, const struct fcb *f, char *path)
 {
 	int drive = f->b[FCB_DRIVE] ? f->b[FCB_DRIVE] - 1 : hostfs_current_drive(d->fs);
-	if (drive < 0 || drive >= HOSTFS_DRIVES || (!hostfs_mapped(d->fs, drive) && drive != BUILTIN_DRIVE))
+	if (!dos_drive_valid(d, drive))
 		return DOSERR_INVALID_DRIVE;
 	char name[11], out[13];
 	fcb_name(f, name);
-	size_t b = 8, e = 3, o;
-	while (b > 0 && name[b - 1] == ' ')
-		b--;
-	while (e > 0 && name[8 + e - 1] == ' ')
-		e--;
-	memcpy(out, name, b);
-	o = b;
-	if (e) {
-		out[o++] = '.';
-		memcpy(out + o, name + 8, e);
-		o += e;
-	}
-	out[o] = 0;
+	hostfs_name_from_fcb(name, out);
 	snprintf(path, HOSTFS_DOS_PATH, "%c:%s", 'A' + drive, out);
 	return 0;
 }
@@ -698,7 +685,7 @@ size_t dos_parse_name(struct dos *d, const uint8_t *s, size_t n, uint8_t fcb[12]
 	bool bad_drive = false;
 	if (i + 1 < n && s[i + 1] == ':' && upcase((char)s[i]) >= 'A' && upcase((char)s[i]) <= 'Z') {
 		int drive = upcase((char)s[i]) - 'A';
-		bad_drive = !hostfs_mapped(d->fs, drive) && drive != BUILTIN_DRIVE;
+		bad_drive = !dos_drive_valid(d, drive);
 		fcb[0] = (uint8_t)(drive + 1);
 		i += 2;
 	} else if (!(opt & 2)) {

@@ -80,7 +80,7 @@ enum dos_dev dos_device_by_name(const char *path, uint8_t *unit)
 
 static bool builtin_lookup(struct dos *d, const char *path, const uint8_t **data, size_t *len)
 {
-	if (hostfs_mapped(d->fs, 25))
+	if (hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE))
 		return false;
 	const char *p = path;
 	if ((p[0] == 'z' || p[0] == 'Z') && p[1] == ':')
@@ -96,6 +96,22 @@ static bool builtin_lookup(struct dos *d, const char *path, const uint8_t **data
 	return true;
 }
 
+bool dos_drive_valid(struct dos *d, int drive)
+{
+	return drive >= 0 && drive < HOSTFS_DRIVES && (hostfs_mapped(d->fs, drive) || drive == DOS_BUILTIN_DRIVE);
+}
+
+int dos_getcwd(struct dos *d, int drive, char *out)
+{
+	if (!dos_drive_valid(d, drive))
+		return DOSERR_INVALID_DRIVE;
+	if (!hostfs_mapped(d->fs, drive)) {
+		strcpy(out, "\\");
+		return 0;
+	}
+	return hostfs_getcwd(d->fs, drive, out);
+}
+
 int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *host, char *canon)
 {
 	if (dos_device_by_name(path, NULL) != DEV_NONE)
@@ -104,7 +120,7 @@ int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *
 	size_t len;
 	if (builtin_lookup(d, path, &data, &len))
 		return DOSERR_ACCESS_DENIED; /* read-only, no host form */
-	if (((path[0] == 'z' || path[0] == 'Z') && path[1] == ':' && !hostfs_mapped(d->fs, 25)))
+	if ((path[0] | 0x20) == 'z' && path[1] == ':' && !hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE))
 		return want == HOSTFS_PARENT ? DOSERR_ACCESS_DENIED : DOSERR_FILE_NOT_FOUND;
 	return hostfs_resolve(d->fs, path, want, host, canon, NULL);
 }
@@ -665,7 +681,7 @@ static void fn_ioctl(struct dos *d)
 	uint8_t al = AL(d);
 	if (al == 0x08 || al == 0x09 || al == 0x0E || al == 0x0F) {
 		int drive = BL(d) ? BL(d) - 1 : hostfs_current_drive(d->fs);
-		if (!hostfs_mapped(d->fs, drive) && drive != 25) {
+		if (!dos_drive_valid(d, drive)) {
 			dos_fail(d, DOSERR_INVALID_DRIVE);
 			return;
 		}

@@ -68,7 +68,6 @@ enum {
 	FIND_SINGLE = 2,    /* one entry (device, built-in file): nothing follows */
 	CHECK_SEED = 0x5A,
 	ATTR_DEVICE = 0x40, /* RBIL 4Eh: DOS 3+ reports character devices with 40h */
-	BUILTIN_DRIVE = 25, /* Z: holds COMMAND.COM when no host directory is mapped there */
 };
 
 /* ---- small helpers ---- */
@@ -103,30 +102,6 @@ static uint8_t check_byte(const uint8_t *p, size_t n)
 	return x;
 }
 
-
-static bool drive_valid(struct dos *d, int drive)
-{
-	return drive >= 0 && drive < HOSTFS_DRIVES && (hostfs_mapped(d->fs, drive) || drive == BUILTIN_DRIVE);
-}
-
-/* FCB form "NAME    EXT" -> "NAME.EXT" (each field's trailing blanks
- * dropped; no dot without an extension). */
-static void name_of_fcb(const char fcb[11], char out[13])
-{
-	size_t b = 8, e = 3, o;
-	while (b > 0 && fcb[b - 1] == ' ')
-		b--;
-	while (e > 0 && fcb[8 + e - 1] == ' ')
-		e--;
-	memcpy(out, fcb, b);
-	o = b;
-	if (e) {
-		out[o++] = '.';
-		memcpy(out + o, fcb + 8, e);
-		o += e;
-	}
-	out[o] = 0;
-}
 
 /* A file name with wildcards ("*.C", "A?.*") as an 11-character FCB
  * pattern: upper case, '*' fills the rest of its field with '?'. */
@@ -207,10 +182,10 @@ static int fcb_path(struct dos *d, const struct fcb_addr *a, const char pattern[
 {
 	uint8_t drv = dos_rd8(d, a->seg, (uint16_t)(a->off + FCB_DRIVE));
 	*drive = drv ? drv - 1 : hostfs_current_drive(d->fs);
-	if (!drive_valid(d, *drive))
+	if (!dos_drive_valid(d, *drive))
 		return DOSERR_INVALID_DRIVE;
 	char name[13];
-	name_of_fcb(pattern, name);
+	hostfs_name_from_fcb(pattern, name);
 	snprintf(path, HOSTFS_DOS_PATH, "%c:%s%s", 'A' + *drive, root ? "\\" : "", name);
 	return 0;
 }
@@ -223,7 +198,7 @@ static int fcb_path(struct dos *d, const struct fcb_addr *a, const char pattern[
  * the built-in drive. */
 static int builtin_find(struct dos *d, const char *path, struct hostfs_entry *e)
 {
-	if (hostfs_mapped(d->fs, BUILTIN_DRIVE) || upcase(path[0]) != 'Z' || path[1] != ':')
+	if (hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE) || upcase(path[0]) != 'Z' || path[1] != ':')
 		return -1;
 	const char *p = path + 2;
 	if (*p == '\\' || *p == '/')
@@ -588,7 +563,7 @@ static bool rename_one(struct dos *d, const struct match_list *m, const struct h
 		return false;
 	for (size_t i = 0; i < 11; i++)
 		newfcb[i] = newpat[i] == '?' ? e->fcb_name[i] : newpat[i];
-	name_of_fcb(newfcb, newname);
+	hostfs_name_from_fcb(newfcb, newname);
 	if (!newname[0] || strchr(newname, ' ') || match_host(d, m, e->name, HOSTFS_EXISTING, from, &is_dir) != 0)
 		return false;
 	if (match_host(d, m, newname, HOSTFS_EXISTING, to, &is_dir) != DOSERR_FILE_NOT_FOUND)

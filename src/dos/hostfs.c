@@ -275,8 +275,8 @@ static void to_fcb(const char *name, char fcb[11])
 	}
 }
 
-/* "NAME    EXT" -> "NAME.EXT" (trailing spaces of each field dropped). */
-static void from_fcb(const char fcb[11], char name[13])
+/* See hostfs.h. */
+void hostfs_name_from_fcb(const char fcb[11], char name[13])
 {
 	size_t b = 8, e = 3, o = 0;
 	while (b > 0 && fcb[b - 1] == ' ')
@@ -1163,7 +1163,7 @@ static int label_entry(const struct hostfs *fs, const struct dir_slot *s, struct
 		return 1;
 	memset(fcb, ' ', sizeof fcb);
 	memcpy(fcb, label, strlen(label));
-	from_fcb(fcb, name);
+	hostfs_name_from_fcb(fcb, name);
 	fill_entry(e, name, &st, DOSATTR_VOLUME);
 	memcpy(e->fcb_name, fcb, sizeof fcb);
 	return 0;

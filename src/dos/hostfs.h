@@ -122,6 +122,10 @@ int hostfs_find_next(struct hostfs *fs, struct hostfs_find_pos *pos, struct host
 /* Entry of one existing path (for 43h, 57h, the shell's DIR). */
 int hostfs_stat(struct hostfs *fs, const char *host_path, struct hostfs_entry *e);
 
+/* "NAME    EXT" -> "NAME.EXT": the trailing blanks of each field dropped,
+ * no dot without an extension. */
+void hostfs_name_from_fcb(const char fcb[11], char name[13]);
+
 /* Time conversion: host time to DOS packed local date/time and back. */
 void hostfs_dos_time(time_t t, uint16_t *date, uint16_t *time);
 time_t hostfs_host_time(uint16_t date, uint16_t time);

@@ -448,7 +448,7 @@ static void fn_free_space(struct dos *d)
 {
 	int drive = DL(d) ? DL(d) - 1 : hostfs_current_drive(d->fs);
 	uint16_t spc, bps, freec, total;
-	if (drive == 25 && !hostfs_mapped(d->fs, 25)) { /* the built-in Z: drive */
+	if (drive == DOS_BUILTIN_DRIVE && !hostfs_mapped(d->fs, drive)) { /* the built-in Z: drive */
 		dos_set16(&d->r.eax, 1);
 		dos_set16(&d->r.ebx, 0);
 		dos_set16(&d->r.ecx, 512);
@@ -523,14 +523,10 @@ static void fn_getcwd(struct dos *d)
 {
 	int drive = DL(d) ? DL(d) - 1 : hostfs_current_drive(d->fs);
 	char cwd[HOSTFS_DOS_PATH];
-	if (drive < 0 || drive >= 26 || (!hostfs_mapped(d->fs, drive) && drive != 25)) {
+	if (dos_getcwd(d, drive, cwd) != 0) {
 		dos_fail(d, DOSERR_INVALID_DRIVE);
 		return;
 	}
-	if (drive == 25 && !hostfs_mapped(d->fs, 25))
-		strcpy(cwd, "\\");
-	else
-		hostfs_getcwd(d->fs, drive, cwd);
 	/* 47h returns the path without the drive and the leading backslash. */
 	dos_write_mem(d, d->r.ds, SI(d), cwd + 1, strlen(cwd + 1) + 1);
 	dos_set16(&d->r.eax, 0x0100);
@@ -557,7 +553,7 @@ static void fn_truename(struct dos *d)
 		if (dot)
 			*dot = 0;
 	} else if ((e = hostfs_canonical(d->fs, path, canon)) != 0) {
-		if ((path[0] == 'z' || path[0] == 'Z') && path[1] == ':' && !hostfs_mapped(d->fs, 25)) {
+		if ((path[0] | 0x20) == 'z' && path[1] == ':' && !hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE)) {
 			snprintf(canon, sizeof(canon), "Z:\\%.120s", path[2] == 0x5C ? path + 3 : path + 2);
 			for (char *p = canon; *p; p++)
 				if (*p >= 'a' && *p <= 'z')

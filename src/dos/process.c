@@ -184,7 +184,7 @@ static uint8_t fcb_drive_ok(struct dos *d, uint16_t psp, uint16_t off)
 	uint8_t drv = dos_rd8(d, psp, off);
 	if (drv == 0)
 		return 0;
-	return hostfs_mapped(d->fs, drv - 1) || drv == 26 ? 0 : 0xFF;
+	return dos_drive_valid(d, drv - 1) ? 0 : 0xFF;
 }
 
 void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8_t fcb2[16])

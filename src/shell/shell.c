@@ -668,10 +668,7 @@ static void show_prompt(struct shell *sh)
 		char cwd[HOSTFS_DOS_PATH];
 		switch (c | 0x20) {
 		case 'p':
-			if (drive == 25 && !hostfs_mapped(d->fs, 25))
-				strcpy(cwd, "\\");
-			else
-				hostfs_getcwd(d->fs, drive, cwd);
+			dos_getcwd(d, drive, cwd);
 			o += (size_t)snprintf(out + o, sizeof(out) - o, "%c:%s", 'A' + drive, cwd);
 			break;
 		case 'n': out[o++] = (char)('A' + drive); break;
