@@ -227,6 +227,12 @@ int dos_int21_find(struct dos *d);  /* 4Eh/4Fh, 11h/12h */
  * (COMMAND.COM) when nothing is mapped there. */
 enum { DOS_BUILTIN_DRIVE = 25 };
 bool dos_drive_valid(struct dos *d, int drive);
+/* A path naming a file of the built-in Z: drive: its bytes. */
+bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len);
+/* Find a program as COMMAND.COM does: the name as given, else with .COM,
+ * .EXE, .BAT; in the current directory, then along path_list (";"
+ * separated; names without a directory only). out gets its DOS path. */
+bool dos_find_program(struct dos *d, const char *name, const char *path_list, char *out, size_t max);
 /* Current directory of a drive ("\\" on the built-in one); 0 or 15. */
 int dos_getcwd(struct dos *d, int drive, char *out);
 /* A DOS path argument as the kernel reads it: resolves devices, the Z:

@@ -78,7 +78,7 @@ enum dos_dev dos_device_by_name(const char *path, uint8_t *unit)
 
 /* ---- the built-in drive Z: (COMMAND.COM) when no host directory is mapped there ---- */
 
-static bool builtin_lookup(struct dos *d, const char *path, const uint8_t **data, size_t *len)
+bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len)
 {
 	if (hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE))
 		return false;
@@ -118,7 +118,7 @@ int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *
 		return DOSERR_ACCESS_DENIED;
 	const uint8_t *data;
 	size_t len;
-	if (builtin_lookup(d, path, &data, &len))
+	if (dos_builtin_file(d, path, &data, &len))
 		return DOSERR_ACCESS_DENIED; /* read-only, no host form */
 	if ((path[0] | 0x20) == 'z' && path[1] == ':' && !hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE))
 		return want == HOSTFS_PARENT ? DOSERR_ACCESS_DENIED : DOSERR_FILE_NOT_FOUND;
@@ -222,7 +222,7 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	}
 	const uint8_t *data;
 	size_t len;
-	if (builtin_lookup(d, path, &data, &len)) {
+	if (dos_builtin_file(d, path, &data, &len)) {
 		if (create || (mode & 7) != 0)
 			return -DOSERR_ACCESS_DENIED;
 		if ((idx = sft_alloc(d)) < 0)
@@ -510,7 +510,7 @@ uint8_t *dos_load_file(struct dos *d, const char *path, size_t *len, uint16_t *e
 {
 	const uint8_t *data;
 	size_t blen;
-	if (builtin_lookup(d, path, &data, &blen)) {
+	if (dos_builtin_file(d, path, &data, &blen)) {
 		uint8_t *copy = malloc(blen);
 		if (!copy) {
 			*err = DOSERR_NO_MEMORY;

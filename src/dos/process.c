@@ -563,15 +563,14 @@ static bool exists(struct dos *d, const char *path)
 {
 	char host[HOSTFS_HOST_PATH];
 	bool is_dir = false;
-	if (strcasecmp(path, DOS_COMSPEC) == 0 && !hostfs_mapped(d->fs, 25))
+	const uint8_t *data;
+	size_t len;
+	if (dos_builtin_file(d, path, &data, &len))
 		return true;
 	return hostfs_resolve(d->fs, path, HOSTFS_EXISTING, host, NULL, &is_dir) == 0 && !is_dir;
 }
 
-/* Find program as COMMAND.COM would: the name as given, else with .COM,
- * .EXE, .BAT; in the current directory, then along the PATH (names
- * without a directory only). */
-static bool find_program(struct dos *d, const char *name, char *out, size_t max)
+bool dos_find_program(struct dos *d, const char *name, const char *path_list, char *out, size_t max)
 {
 	static const char *const exts[] = { "", ".COM", ".EXE", ".BAT" };
 	bool pathed = strpbrk(name, "\\/:") != NULL;
@@ -580,13 +579,8 @@ static bool find_program(struct dos *d, const char *name, char *out, size_t max)
 		if (*p == '\\' || *p == '/' || *p == ':')
 			base = p + 1;
 	bool has_ext = strchr(base, '.') != NULL;
-	char path[1024] = "";
-	if (!pathed)
-		for (unsigned i = 0; i < d->cfg_env_count; i++)
-			if (strncasecmp(d->cfg_env[i], "PATH=", 5) == 0)
-				snprintf(path, sizeof(path), "%s", d->cfg_env[i] + 5);
 	char dirs[1100];
-	snprintf(dirs, sizeof(dirs), ";%s", path);
+	snprintf(dirs, sizeof(dirs), ";%s", pathed ? "" : path_list);
 	for (const char *p = dirs; p;) {
 		const char *semi = strchr(p, ';');
 		size_t dl = semi ? (size_t)(semi - p) : strlen(p);
@@ -644,7 +638,12 @@ int dos_start(struct dos *d, const char *program, const char *tail, char *err, s
 		return e;
 	}
 	char path[HOSTFS_DOS_PATH];
-	if (!find_program(d, program, path, sizeof(path)) && !host_name_program(d, program, path, sizeof(path))) {
+	const char *path_list = "";
+	for (unsigned i = 0; i < d->cfg_env_count; i++)
+		if (strncasecmp(d->cfg_env[i], "PATH=", 5) == 0)
+			path_list = d->cfg_env[i] + 5;
+	if (!dos_find_program(d, program, path_list, path, sizeof(path)) &&
+	    !host_name_program(d, program, path, sizeof(path))) {
 		snprintf(err, errlen, "%s: program not found", program);
 		return -ENOENT;
 	}

@@ -554,68 +554,11 @@ void sh_stage_done(struct shell *sh)
 
 /* ---- running programs ---- */
 
-static bool has_ext(const char *name)
-{
-	const char *base = name;
-	for (const char *p = name; *p; p++)
-		if (*p == '\\' || *p == '/' || *p == ':')
-			base = p + 1;
-	return strchr(base, '.') != NULL;
-}
-
-static bool file_exists(struct shell *sh, const char *path)
-{
-	char host[HOSTFS_HOST_PATH];
-	bool is_dir = false;
-	const uint8_t *unused;
-	(void)unused;
-	if (strcasecmp(path, DOS_COMSPEC) == 0 && !hostfs_mapped(sh->d->fs, 25))
-		return true;
-	return hostfs_resolve(sh->d->fs, path, HOSTFS_EXISTING, host, NULL, &is_dir) == 0 && !is_dir;
-}
-
-/* Find a program: as given, or with .COM/.EXE/.BAT, in the current
- * directory and then along PATH (unless the name has a path). */
 bool sh_find_program(struct shell *sh, const char *name, char *out, size_t max)
 {
-	static const char *const exts[] = { ".COM", ".EXE", ".BAT" };
-	bool pathed = strchr(name, '\\') || strchr(name, '/') || strchr(name, ':');
-	char dirs[1024] = "";
-	if (!pathed) {
-		char path[900] = "";
-		sh_getenv(sh, "PATH", path, sizeof(path));
-		snprintf(dirs, sizeof(dirs), ";%s", path);
-	}
-	const char *p = dirs;
-	do {
-		const char *semi = strchr(p, ';');
-		size_t dl = semi ? (size_t)(semi - p) : strlen(p);
-		char base[HOSTFS_DOS_PATH * 2];
-		if (pathed || dl == 0)
-			snprintf(base, sizeof(base), "%s", name);
-		else
-			snprintf(base, sizeof(base), "%.*s%s%s", (int)dl, p,
-				 p[dl - 1] == '\\' || p[dl - 1] == ':' ? "" : "\\", name);
-		if (has_ext(name)) {
-			if (file_exists(sh, base)) {
-				snprintf(out, max, "%s", base);
-				return true;
-			}
-		} else {
-			for (unsigned i = 0; i < 3; i++) {
-				char cand[HOSTFS_DOS_PATH * 2 + 8];
-				snprintf(cand, sizeof(cand), "%s%s", base, exts[i]);
-				if (file_exists(sh, cand)) {
-					snprintf(out, max, "%s", cand);
-					return true;
-				}
-			}
-		}
-		if (pathed || !semi)
-			break;
-		p = semi + 1;
-	} while (1);
-	return false;
+	char path[900] = "";
+	sh_getenv(sh, "PATH", path, sizeof(path));
+	return dos_find_program(sh->d, name, path, out, max);
 }
 
 /* Set the registers for INT 21h/4B00h of program with tail `args`. */
