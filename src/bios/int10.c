@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bios/bios.h"
+#include "common/le.h"
 #include "dev/vga.h"
 #include "vm/vm_internal.h"
 
@@ -27,17 +28,6 @@
 static struct vga *vga_of(struct vm *vm)
 {
 	return vdd_instance(vm, "vga");
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
 }
 
 static uint16_t page_bytes(const struct vga *v)

@@ -15,18 +15,13 @@
 #include <time.h>
 
 #include "bios/bios.h"
+#include "common/le.h"
 #include "vm/vm_internal.h"
 
 extern const uint8_t bios_rom[];
 extern const size_t bios_rom_size;
 
 enum { ROM_DEFAULT_IRET = 0x200 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
 
 /* SVC 13h: the ROM met a function it does not provide (F4 13 EC vv with
  * vv the interrupt, AH the function): log it once per interrupt and

@@ -200,12 +200,6 @@ static bool echo_on(struct dos *d)
 	return !d->con.read || d->con.echo;
 }
 
-static void echo(struct dos *d, uint8_t ch)
-{
-	if (echo_on(d))
-		stdout_putc(d, ch);
-}
-
 static void echo_if(struct dos *d, bool on, uint8_t ch)
 {
 	if (on)
@@ -334,7 +328,7 @@ int dos_con_read_cooked(struct dos *d, uint8_t *buf, uint16_t len)
 				return 0;
 			d->pending[d->pending_len++] = CR;
 			d->pending[d->pending_len++] = LF;
-			echo(d, LF);
+			echo_if(d, echo_on(d), LF);
 		}
 	}
 	unsigned n = d->pending_len - d->pending_pos;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "dos/dos_internal.h"
+#include "common/le.h"
 
 enum {
 	/* FCB, RBIL table 01345. */
@@ -77,28 +78,6 @@ struct fcb {
 	uint8_t attr;        /* extended FCB attribute, 0 for a normal FCB */
 	uint8_t b[FCB_LEN];
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
 
 static char upcase(char c)
 {

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "dos/dos_internal.h"
+#include "common/le.h"
 
 enum {
 	/* Find data block in the DTA (4Eh/4Fh), RBIL table 01626. */
@@ -71,23 +72,6 @@ enum {
 };
 
 /* ---- small helpers ---- */
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 static char upcase(char c)
 {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bios/bios.h"
+#include "common/le.h"
 #include "dos/dos_internal.h"
 #include "vm/vm_internal.h"
 
@@ -647,13 +648,10 @@ static int svc_int2f(struct vm *vm, void *ctx, uint8_t n)
 	(void)n;
 	struct dos *d = ctx;
 	vm16_get_regs(vm, &d->r);
-	uint16_t ax = AX(d);
-	/* Installation checks (AL = 0) answer "not installed": AL stays 0.
-	 * 1680h (release time slice) is supported: AL = 0 (RBIL INT 2F/1680h). */
-	if (ax == 0x1680) {
-		dos_set_lo(&d->r.eax, 0);
-		vm16_set_regs(vm, &d->r);
-	} else if (ax == 0x4300) { /* XMS: not installed */
+	/* Installation checks (AL = 0, e.g. 4300h XMS) answer "not installed"
+	 * by leaving AL 0; 1680h (release time slice) answers AL = 0 too
+	 * (RBIL INT 2F/1680h). Nothing else is multiplexed here. */
+	if (AX(d) == 0x1680) {
 		dos_set_lo(&d->r.eax, 0);
 		vm16_set_regs(vm, &d->r);
 	}
@@ -728,11 +726,10 @@ static int svc_call5(struct vm *vm, void *ctx, uint8_t n)
 	uint16_t ss = d->r.ss, sp = (uint16_t)d->r.esp;
 	uint16_t cs = dos_rd16(d, ss, (uint16_t)(sp + 2));
 	uint16_t ip = dos_rd16(d, ss, (uint16_t)(sp + 4));
-	sp = (uint16_t)(sp + 6 - 6);
+	/* The same six bytes become IP, CS, FLAGS. */
 	dos_wr16(d, ss, sp, ip);
 	dos_wr16(d, ss, (uint16_t)(sp + 2), cs);
 	dos_wr16(d, ss, (uint16_t)(sp + 4), (uint16_t)d->r.eflags);
-	dos_set16(&d->r.esp, sp);
 	dos_set_hi(&d->r.eax, CL(d));
 	d->r.cs = DOS_SEG;
 	d->r.eip = DOS_INT21;
@@ -803,10 +800,8 @@ static void fn_memory(struct dos *d)
 		} else if (AL(d) == 2) {
 			dos_set_lo(&d->r.eax, 0); /* UMBs not linked */
 			dos_ok(d);
-		} else if (AL(d) == 3) {
-			dos_fail(d, BX(d) ? DOSERR_INVALID_FUNCTION : 0);
-			if (!BX(d))
-				dos_ok(d);
+		} else if (AL(d) == 3 && BX(d) == 0) {
+			dos_ok(d); /* UMBs stay unlinked */
 		} else {
 			dos_fail(d, DOSERR_INVALID_FUNCTION);
 		}
@@ -977,12 +972,6 @@ static void put_dev(uint8_t *seg, unsigned off, unsigned next, uint16_t attr, co
 	h[6] = h[8] = DOS_DEV_ENTRY;
 	memset(h + 10, ' ', 8);
 	memcpy(h + 10, name, strlen(name));
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
 }
 
 /* The list of lists (RBIL INT 21h/52h, DOS 5 layout) and what it points to. */

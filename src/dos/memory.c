@@ -126,13 +126,8 @@ static int fit_fn(struct dos *d, uint16_t seg, struct mcb *m, void *ctx)
 static void split(struct dos *d, uint16_t seg, struct mcb *m, uint16_t keep)
 {
 	if (m->size <= keep)
-		return;
-	if (m->size == keep + 0) /* nothing left over */
-		return;
-	uint16_t rest = (uint16_t)(m->size - keep - 1);
-	struct mcb r = { m->sig, OWNER_FREE, rest };
-	if (m->size - keep < 1)
-		return;
+		return; /* nothing left over for a block of its own */
+	struct mcb r = { m->sig, OWNER_FREE, (uint16_t)(m->size - keep - 1) };
 	mcb_put(d, (uint16_t)(seg + keep + 1), &r);
 	dos_write_mem(d, (uint16_t)(seg + keep + 1), 8, "\0\0\0\0\0\0\0\0", 8);
 	m->sig = MCB_MID;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "dos/dos_internal.h"
+#include "common/le.h"
 
 enum { FL_CF = 0x0001, FL_IF = 0x0200, ROOT_FRAME = 0x70 };
 
@@ -113,11 +114,6 @@ struct image {
 	uint16_t hdr_paras, min_alloc, max_alloc, ss, sp, ip, cs, nreloc, reloc_off;
 	size_t load_len; /* bytes of the load module */
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 static int parse_image(struct image *im)
 {

@@ -375,7 +375,7 @@ static void expand(struct shell *sh, const char *in, char *out, size_t max)
 			continue;
 		}
 		const char *end = strchr(p + 1, '%');
-		if (end && end > p + 1 && (b || true)) {
+		if (end && end > p + 1) {
 			char name[64], val[256];
 			size_t l = (size_t)(end - p - 1);
 			if (l < sizeof(name)) {
