@@ -372,9 +372,10 @@ void dos_files_close_all(struct dos *d)
 	}
 }
 
-int dos_open_path(struct dos *d, const char *path, uint8_t mode)
+/* A new handle for a just-opened SFT entry (its one reference moves to
+ * the JFT), or the error of the open; a full JFT closes the entry. */
+static int handle_for_new(struct dos *d, int idx)
 {
-	int idx = dos_sft_open(d, path, mode, 0, 0);
 	if (idx < 0)
 		return idx;
 	int h = jft_add(d, idx);
@@ -383,17 +384,16 @@ int dos_open_path(struct dos *d, const char *path, uint8_t mode)
 	return h;
 }
 
+int dos_open_path(struct dos *d, const char *path, uint8_t mode)
+{
+	return handle_for_new(d, dos_sft_open(d, path, mode, 0, 0));
+}
+
 int dos_create_path(struct dos *d, const char *path, uint8_t attr, bool must_not_exist)
 {
 	if (attr & (DOSATTR_VOLUME | DOSATTR_DIR))
 		return -DOSERR_ACCESS_DENIED;
-	int idx = dos_sft_open(d, path, 2, must_not_exist ? 2 : 1, attr);
-	if (idx < 0)
-		return idx;
-	int h = jft_add(d, idx);
-	if (h < 0)
-		dos_sft_release(d, idx);
-	return h;
+	return handle_for_new(d, dos_sft_open(d, path, 2, must_not_exist ? 2 : 1, attr));
 }
 
 int dos_handle_close(struct dos *d, uint16_t handle)
