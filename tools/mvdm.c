@@ -31,8 +31,6 @@ static int usage(void)
 
 struct options {
 	int model;
-	const char *trace;
-	unsigned long long max_insns;
 	int first_arg;
 };
 
@@ -40,23 +38,12 @@ struct options {
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	o->model = CPU_80386;
-	o->trace = NULL;
-	o->max_insns = 100000000000ull;
 	int k = 2;
 	for (; k < argc && strncmp(argv[k], "--", 2) == 0; k++) {
 		if (strcmp(argv[k], "--cpu") == 0 && k + 1 < argc) {
 			o->model = cpu_model_parse(argv[++k]);
 			if (o->model < 0) {
 				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", argv[k]);
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(argv[k], "--trace") == 0 && k + 1 < argc) {
-			o->trace = argv[++k];
-		} else if (strcmp(argv[k], "--max-insns") == 0 && k + 1 < argc) {
-			char *end;
-			o->max_insns = strtoull(argv[++k], &end, 0);
-			if (*end || o->max_insns == 0) {
-				fprintf(stderr, "mvdm: bad instruction count '%s'\n", argv[k]);
 				return EXIT_USAGE;
 			}
 		} else {

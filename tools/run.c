@@ -21,6 +21,7 @@
 
 #include "console/cp437.h"
 #include "console/term.h"
+#include "cpu/cpu.h"
 #include "mvdm/dos.h"
 #include "mvdm/vm16.h"
 #include "run.h"
@@ -135,20 +136,15 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 			}
 			o->env[o->nenv++] = optarg;
 			break;
-		case 'c':
-			if (strcmp(optarg, "8086") == 0 || strcmp(optarg, "8088") == 0)
-				o->cpu = VM16_CPU_8086;
-			else if (strcmp(optarg, "80186") == 0 || strcmp(optarg, "186") == 0)
-				o->cpu = VM16_CPU_80186;
-			else if (strcmp(optarg, "80286") == 0 || strcmp(optarg, "286") == 0)
-				o->cpu = VM16_CPU_80286;
-			else if (strcmp(optarg, "80386") == 0 || strcmp(optarg, "386") == 0)
-				o->cpu = VM16_CPU_80386;
-			else {
+		case 'c': {
+			int m = cpu_model_parse(optarg); /* enum cpu_model = enum vm16_cpu */
+			if (m < 0) {
 				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
+			o->cpu = (enum vm16_cpu)m;
 			break;
+		}
 		case 'm': {
 			char *end;
 			unsigned long kb = strtoul(optarg, &end, 10);

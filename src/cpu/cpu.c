@@ -34,12 +34,14 @@ const char *cpu_model_name(enum cpu_model m)
 
 int cpu_model_parse(const char *name)
 {
-	static const char *const names[CPU_MODEL_COUNT][2] = {
-		{ "8086", "86" }, { "80186", "186" }, { "80286", "286" }, { "80386", "386" },
+	static const char *const names[CPU_MODEL_COUNT][3] = {
+		{ "8086", "86", "8088" }, { "80186", "186", "80186" }, { "80286", "286", "80286" },
+		{ "80386", "386", "80386" },
 	};
 	for (int m = 0; m < CPU_MODEL_COUNT; m++)
-		if (strcmp(name, names[m][0]) == 0 || strcmp(name, names[m][1]) == 0)
-			return m;
+		for (int k = 0; k < 3; k++)
+			if (strcmp(name, names[m][k]) == 0)
+				return m;
 	return -1;
 }
 
