@@ -4,6 +4,7 @@
  *   mvdm run [options] PROGRAM [ARGS...]   run a DOS program in a new VM (run.c)
  *   mvdm shell [options] | mvdm            an interactive DOS prompt
  *   mvdm disasm [--cpu MODEL] FILE.COM [COUNT]
+ *   mvdm settings [--set N=V] [-d X=DIR] PROGRAM   its DOS settings (settings_cmd.c)
  *   mvdm version
  *
  * Exit status of run: the program's DOS return code; 124 when it timed
@@ -17,6 +18,7 @@
 
 #include "comhost.h"
 #include "run.h"
+#include "settings_cmd.h"
 
 enum { EXIT_USAGE = 126 };
 
@@ -25,6 +27,7 @@ static int usage(void)
 	fprintf(stderr, "usage: mvdm run [options] PROGRAM [ARGS...]   (mvdm run --help for the options)\n"
 			"       mvdm shell [options]\n"
 			"       mvdm disasm [--cpu MODEL] FILE.COM [COUNT]\n"
+			"       mvdm settings [--set NAME=VALUE] [-d X=DIR] PROGRAM\n"
 			"       mvdm version\n");
 	return EXIT_USAGE;
 }
@@ -88,6 +91,8 @@ int main(int argc, char **argv)
 		return mvdm_run(argc - 2, argv + 2, true);
 	if (strcmp(argv[1], "disasm") == 0)
 		return cmd_disasm(argc, argv);
+	if (strcmp(argv[1], "settings") == 0)
+		return mvdm_settings(argc - 2, argv + 2);
 	if (strcmp(argv[1], "version") == 0) {
 		printf("mvdm 0.1.0\n");
 		return 0;

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,20 +23,26 @@
 #include "console/cp437.h"
 #include "console/term.h"
 #include "cpu/cpu.h"
+#include "hostpath.h"
 #include "mvdm/dos.h"
+#include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "run.h"
+#include "settings_cmd.h"
 
-enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126 };
+enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126, RUN_MAX_SETS = 64 };
 
 struct run_opts {
 	const char *drives[26];
 	char *drive_buf[26];
 	const char *env[DOS_MAX_ENV];
 	unsigned nenv;
-	enum vm16_cpu cpu;
-	unsigned mem_kb;
-	unsigned ver_major, ver_minor;
+	/* DOS settings from the command line, in order (later wins): --set,
+	 * and --cpu, --mem, --dos-version as CPU_MODEL, DOS_MEMORY and
+	 * DOS_VERSION. They win over the program's settings files. */
+	const char *sets[RUN_MAX_SETS];
+	char set_buf[RUN_MAX_SETS][32];
+	unsigned nsets;
 	double timeout_s;
 	bool utf8;
 	bool tty;
@@ -99,11 +106,31 @@ static int run_usage(void)
 		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
 		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
 		"  --cpu MODEL    8086, 80186, 80286 or 80386 (default)\n"
-		"  --mem KB       conventional memory, 64-640 (default 640)\n"
+		"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640)\n"
 		"  --dos-version X.Y   the DOS version programs see (default 5.0)\n"
+		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
+		"                 over the program's settings files (PROGRAM.mvdm)\n"
 		"  --timeout S    end the VM after S seconds (exit status 124)\n"
 		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n");
 	return EXIT_USAGE;
+}
+
+/* One more command-line setting (the list has room for every option). */
+static void add_set(struct run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_set(struct run_opts *o, const char *fmt, ...)
+{
+	if (o->nsets == RUN_MAX_SETS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	if (strcmp(fmt, "%s") == 0) {
+		o->sets[o->nsets++] = va_arg(ap, const char *);
+	} else {
+		vsnprintf(o->set_buf[o->nsets], sizeof(o->set_buf[0]), fmt, ap);
+		o->sets[o->nsets] = o->set_buf[o->nsets];
+		o->nsets++;
+	}
+	va_end(ap);
 }
 
 static int parse(int argc, char **argv, struct run_opts *o, int *first)
@@ -112,6 +139,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
 		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
+		{ "set", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 0;
@@ -142,17 +170,18 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
-			o->cpu = (enum vm16_cpu)m;
+			/* The setting's name for it ("86" is "8086"; "8088" stays). */
+			add_set(o, "CPU_MODEL=%s", strcmp(optarg, "8088") == 0 ? "8088" : cpu_model_name((enum cpu_model)m));
 			break;
 		}
 		case 'm': {
 			char *end;
 			unsigned long kb = strtoul(optarg, &end, 10);
-			if (*end || kb < 64 || kb > 640) {
-				fprintf(stderr, "mvdm: --mem wants 64 to 640 (KiB), not '%s'\n", optarg);
+			if (*end || kb < 64 || kb > 640 || kb % 4) {
+				fprintf(stderr, "mvdm: --mem wants 64 to 640 (KiB, a multiple of 4), not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
-			o->mem_kb = (unsigned)kb;
+			add_set(o, "DOS_MEMORY=%lu", kb);
 			break;
 		}
 		case 'v': {
@@ -164,8 +193,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 				return EXIT_USAGE;
 			}
 			/* "3.3" means 3.30 as DOS reports it. */
-			o->ver_major = maj;
-			o->ver_minor = strlen(strchr(optarg, '.') + 1) == 1 ? min * 10 : min;
+			add_set(o, "DOS_VERSION=%u", maj * 100 + (strlen(strchr(optarg, '.') + 1) == 1 ? min * 10 : min));
 			break;
 		}
 		case 't': {
@@ -177,50 +205,19 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 			}
 			break;
 		}
+		case 's':
+			if (!strchr(optarg, '=')) {
+				fprintf(stderr, "mvdm: --set wants NAME=VALUE, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			add_set(o, "%s", optarg);
+			break;
 		case 'u': o->utf8 = true; break;
 		default: return run_usage();
 		}
 	}
 	*first = optind;
 	return 0;
-}
-
-/* A host path to a program becomes a DOS path: inside a mapped drive if
- * it lies in one, else its directory gets the first free drive from D:. */
-static int program_path(struct run_opts *o, const char *arg, char *out, size_t max)
-{
-	struct stat st;
-	bool dos_form = arg[0] && arg[1] == ':' && !strchr(arg, '/');
-	if (dos_form || stat(arg, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(out, max, "%s", arg);
-		return 0;
-	}
-	char real[PATH_MAX];
-	if (!realpath(arg, real))
-		return -errno;
-	for (int i = 0; i < 26; i++) {
-		if (!o->drives[i])
-			continue;
-		char root[PATH_MAX];
-		if (!realpath(o->drives[i], root))
-			continue;
-		size_t n = strlen(root);
-		if (strncmp(real, root, n) == 0 && real[n] == '/' && !strchr(real + n + 1, '/')) {
-			snprintf(out, max, "%c:\\%s", 'A' + i, real + n + 1);
-			return 0;
-		}
-	}
-	char *slash = strrchr(real, '/');
-	for (int i = 3; i < 25; i++) {
-		if (o->drives[i])
-			continue;
-		*slash = 0;
-		o->drive_buf[i] = strdup(real[0] ? real : "/");
-		o->drives[i] = o->drive_buf[i];
-		snprintf(out, max, "%c:\\%s", 'A' + i, slash + 1);
-		return 0;
-	}
-	return -ENOSPC;
 }
 
 static double now_s(void)
@@ -298,7 +295,10 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 
 int mvdm_run(int argc, char **argv, bool shell)
 {
-	struct run_opts o = { .cpu = VM16_CPU_80386, .mem_kb = 640 };
+	struct run_opts o = { 0 };
+	struct vm *vm = NULL;
+	struct dos *d = NULL;
+	struct term *t = NULL;
 	int first;
 	int rc = parse(argc + 1, argv - 1, &o, &first);
 	if (rc)
@@ -310,33 +310,48 @@ int mvdm_run(int argc, char **argv, bool shell)
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
 	const char *prog_arg = shell ? DOS_COMSPEC : argv[first];
-	rc = program_path(&o, prog_arg, program, sizeof(program));
+	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s: %s\n", prog_arg, strerror(-rc));
-		return EXIT_USAGE;
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	size_t tl = 0;
 	for (int i = shell ? first : first + 1; i < argc; i++) {
 		int n = snprintf(tail + tl, sizeof(tail) - tl, "%s%s", tl ? " " : "", argv[i]);
 		if (n < 0 || (size_t)n >= sizeof(tail) - tl || tl + (size_t)n > 126) {
 			fprintf(stderr, "mvdm: the arguments are longer than DOS's 126-byte command tail\n");
-			return EXIT_USAGE;
+			rc = EXIT_USAGE;
+			goto out;
 		}
 		tl += (size_t)n;
 	}
 
+	/* The DOS settings: the program's settings files, then the command
+	 * line's. A program that is not found has none (dos_start says so). */
+	struct dos_config pc;
+	dos_config_default(&pc);
+	memcpy(pc.drives, o.drives, sizeof(pc.drives));
+	memcpy(pc.env, o.env, sizeof(pc.env));
+	pc.nenv = o.nenv;
+	struct progsettings *ps = mvdm_program_settings(&pc, program, o.sets, o.nsets, false);
+	if (!ps) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	bool tty = isatty(1) && isatty(0);
 	struct vm16_config vc;
 	vm16_config_default(&vc);
-	vc.cpu = o.cpu;
-	vc.mem_4k = o.mem_kb / 4;
+	vc.settings = progsettings_list(ps);
 	vc.pace_idle = tty;
-	struct vm *vm;
 	char err[256];
 	rc = vm16_create(&vc, &vm, err, sizeof(err));
+	progsettings_destroy(ps); /* vm16_create copied what it needs */
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
-		return EXIT_USAGE;
+		vm = NULL;
+		rc = EXIT_USAGE;
+		goto out;
 	}
 	struct stream s = { .utf8 = o.utf8, .out = stdout };
 	if (o.timeout_s > 0)
@@ -346,18 +361,12 @@ int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
-	if (o.ver_major) {
-		dc.version_major = (uint8_t)o.ver_major;
-		dc.version_minor = (uint8_t)o.ver_minor;
-	}
-	struct term *t = NULL;
 	if (!tty) {
 		dc.console.ctx = &s;
 		dc.console.write = stream_write;
 		dc.console.read = stream_read;
 		dc.console.echo = isatty(0);
 	}
-	struct dos *d = NULL;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));

@@ -42,8 +42,19 @@ struct dos_config {
 	 * and PATH get defaults when missing. */
 	const char *env[DOS_MAX_ENV];
 	unsigned nenv;
-	uint8_t version_major, version_minor; /* reported version; 0.0 = 5.0 */
+	/* The version programs see (INT 21h/30h); 0.0 (the default) = the
+	 * VM's DOS_VERSION setting (5.00 unless set). A DOS_VERSION given in
+	 * vm16_config.settings wins over this field; the setting shows the
+	 * version in effect either way. */
+	uint8_t version_major, version_minor;
 	struct dos_console console;
+	/* START in the built-in shell: run `program` (an absolute DOS path
+	 * such as C:\\GAMES\\PLAY.EXE) with command tail `tail` in a new
+	 * concurrent VM made like this one. Returns 0, or a negative errno
+	 * with a one-line reason in err. NULL: START says it needs the mvdm
+	 * server. Called from inside the running VM (its thread). */
+	int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen);
+	void *start_ctx;
 };
 
 void dos_config_default(struct dos_config *cfg);

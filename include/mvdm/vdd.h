@@ -21,7 +21,8 @@
 
 #include "mvdm/vm16.h"
 
-#define MVDM_VDD_ABI 1u
+/* 2: struct vdd_property has choices, live and step. */
+#define MVDM_VDD_ABI 2u
 
 /* Port handlers: size is 1, 2 or 4; a handler that only does bytes can split
  * wider accesses itself. Reads return the value (upper bits ignored). */
@@ -30,13 +31,28 @@ typedef void (*vdd_port_write_fn)(void *inst, uint16_t port, unsigned size, uint
 
 /* A per-VM property ("DOS setting") a VDD offers: the VM's configuration
  * sets it by name (vm16_config.settings), checked against type and range
- * before any VDD is created; the VDD reads it with vdd_property(). */
-enum vdd_prop_type { VDD_PROP_BOOL, VDD_PROP_INT };
+ * before any VDD is created; the VDD reads it with vdd_property().
+ * BOOL: 0 or 1. INT: min..max, in steps of `step` from min (0 or 1: any).
+ * CHOICE: the value is an index into `choices` (a NULL-terminated list of
+ * upper-case names, matched case-insensitively); def is an index, min and
+ * max are ignored. A `live` property may change while the VM runs
+ * (vm16_set_setting): its VDD reads it with vdd_property() each time it
+ * needs it instead of keeping a copy. Use designated initializers, so
+ * that fields added at the end (with a new MVDM_VDD_ABI) start as 0. */
+enum vdd_prop_type {
+	VDD_PROP_BOOL = VM16_SETTING_BOOL,
+	VDD_PROP_INT = VM16_SETTING_INT,
+	VDD_PROP_CHOICE = VM16_SETTING_CHOICE,
+};
 struct vdd_property {
 	const char *name;   /* upper case, unique in the VM: "VIDEO_ROWS" */
 	enum vdd_prop_type type;
 	int64_t def, min, max;
 	const char *help;   /* one line */
+	/* ABI 2 */
+	const char *const *choices; /* VDD_PROP_CHOICE: the names, NULL-terminated */
+	bool live;          /* may change while the VM runs */
+	int64_t step;       /* VDD_PROP_INT: 0 or 1 = any value in range */
 };
 
 struct vdd_ops {
@@ -108,7 +124,10 @@ void vdd_cancel(struct vm *vm, int event_id);
 uint64_t vdd_clock_ns(const struct vm *vm);
 
 /* The VM's value of a property (its default if the configuration did not
- * set it); 0 for a name no VDD registered. */
+ * set it; a choice's index); 0 for a name nobody registered. Also reads
+ * the monitor's and the DOS kernel's settings ("CPU_SPEED"...). Cheap
+ * enough to call for every use: that is how a live setting's new value
+ * reaches its owner. */
 int64_t vdd_property(const struct vm *vm, const char *name);
 
 /* The instance of VDD `name` on this VM (for create_done wiring), or NULL. */

@@ -54,8 +54,10 @@ struct vm16_config {
 	 * through the guest IVT (the default, 0). IRQ 2 cannot be set. */
 	uint16_t irq_host;
 	/* Idle time: false (default) = while the guest idles (HLT with
-	 * interrupts enabled, a keyboard wait) virtual time jumps to the next
-	 * device event at once (batch runs, tests); true = vm16_run() returns
+	 * interrupts enabled, a keyboard wait, or a polling loop or time-slice
+	 * release the monitor recognised: setting IDLE_SENSITIVITY, see
+	 * docs/idle.md) virtual time jumps to the next device event at once
+	 * (batch runs, tests); true = vm16_run() returns
 	 * VM16_STOP_IDLE and vm16_idle_ns() says how long until that event, so
 	 * the host can sleep in real time and then call vm16_pass_time(). */
 	bool pace_idle;
@@ -65,9 +67,11 @@ struct vm16_config {
 				  * to load into the VM (see vdd.h) */
 	struct vm16_host *host;  /* NULL, or the host whose global VDD instances this VM
 				  * shares (a VM without one gets private instances) */
-	const char *const *settings; /* NULL or a NULL-terminated list of "NAME=VALUE" for the
-				  * VDDs' properties; unknown names and bad values are
-				  * configuration errors */
+	const char *const *settings; /* NULL or a NULL-terminated list of "NAME=VALUE": DOS
+				  * settings (see vm16_list_settings); unknown names and
+				  * bad values are configuration errors. A setting wins
+				  * over the field it mirrors: CPU_MODEL over cpu,
+				  * DOS_MEMORY over mem_4k */
 };
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
@@ -92,8 +96,8 @@ int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data,
 /* Why vm16_run() returned. */
 enum vm16_stop {
 	VM16_STOP_SLICE = 0,  /* the slice is used up; run again */
-	VM16_STOP_IDLE,       /* waiting for an event (HLT, keyboard wait): none is due, or
-			       * pace_idle is set (vm16_idle_ns()) */
+	VM16_STOP_IDLE,       /* waiting for an event (HLT, keyboard wait, polling): none is
+			       * due, or pace_idle is set (vm16_idle_ns()) */
 	VM16_STOP_EXIT,       /* the guest ended the VM (SVC 2): vm16_exit_code() */
 	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
 };
@@ -143,11 +147,70 @@ void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx);
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
 
-/* The VM's settings (VDD properties) with their values, defaults and
- * ranges, in registration order: fn is called once for each. */
-typedef void (*vm16_setting_fn)(void *ctx, const char *name, bool is_bool, int64_t value, int64_t def,
-				int64_t min, int64_t max, const char *help);
+/* DOS settings ("properties", as OS/2 had them): typed per-VM values
+ * registered by the monitor and the DOS kernel (CPU_MODEL, DOS_MEMORY,
+ * CPU_SPEED, DOS_VERSION, DOS_BACKGROUND_EXECUTION) and by each VDD
+ * (vdd.h struct vdd_property). A VM's configuration sets them as
+ * "NAME=VALUE" strings (vm16_config.settings; names are case-insensitive).
+ * Values: booleans on/off, yes/no, true/false, 1/0; integers in decimal or
+ * 0x-hexadecimal; choices by name (case-insensitive). */
+enum vm16_setting_type { VM16_SETTING_BOOL = 0, VM16_SETTING_INT, VM16_SETTING_CHOICE };
+
+/* One setting as listed. For a choice, value/def/min/max are indexes into
+ * choices (min 0, max the last index). */
+struct vm16_setting_info {
+	const char *name;               /* upper case: "DOS_VERSION" */
+	enum vm16_setting_type type;
+	int64_t value;                  /* the VM's effective value (catalog: the default) */
+	int64_t def, min, max;
+	int64_t step;                   /* values are min + k * step (1: any in range) */
+	const char *const *choices;     /* VM16_SETTING_CHOICE: NULL-terminated names, else NULL */
+	bool live;                      /* may change while the VM runs (vm16_set_setting) */
+	bool given;                     /* set by the configuration or vm16_set_setting
+					 * (false: the default, or the config field it mirrors) */
+	const char *owner;              /* "vm", "dos" or the VDD's name */
+	const char *help;               /* one line */
+};
+typedef void (*vm16_setting_fn)(void *ctx, const struct vm16_setting_info *s);
+
+/* The VM's settings with their effective values, in registration order
+ * (monitor and kernel first, then the VDDs): fn is called once for each.
+ * A setting that mirrors a config field (CPU_MODEL: cpu, DOS_MEMORY:
+ * mem_4k, DOS_VERSION: dos_config's version) shows the value in effect
+ * whichever of the two gave it. */
 void vm16_list_settings(const struct vm *vm, vm16_setting_fn fn, void *ctx);
+
+/* Every setting the monitor, the DOS kernel and the built-in VDDs register,
+ * without a VM (value = default). Plug-in VDDs' settings are only known to
+ * a VM that loaded them. */
+void vm16_settings_catalog(vm16_setting_fn fn, void *ctx);
+/* One catalog setting by name (case-insensitive). 0 or -ENOENT. */
+int vm16_settings_lookup(const char *name, struct vm16_setting_info *out);
+/* The value of setting s written as text (on/off, a number, a choice
+ * name): parse. Returns 0, or -EINVAL (not a boolean, a number or one of
+ * the choices), -ERANGE (outside min..max or off the step), with a
+ * one-line reason naming the setting in err. */
+int vm16_setting_parse(const struct vm16_setting_info *s, const char *text, int64_t *value, char *err,
+		       size_t errlen);
+/* value as text: "on"/"off", decimal, or the choice's name. Returns
+ * what snprintf returns. */
+int vm16_setting_format(const struct vm16_setting_info *s, int64_t value, char *buf, size_t len);
+/* Check a NULL-terminated list of "NAME=VALUE" against the catalog: 0, or
+ * -EINVAL (not NAME=VALUE, bad value), -ENOENT (unknown name), -ERANGE,
+ * with a one-line reason in err. */
+int vm16_settings_check(const char *const *settings, char *err, size_t errlen);
+
+/* Change a live setting of a VM (created, running or idle; between two
+ * vm16_run() calls, from the thread that owns the VM). Returns 0, -ENOENT
+ * (no such setting), -EPERM (it cannot change while the VM runs),
+ * -EINVAL/-ERANGE (bad value), each with a reason in vm16_error(). The
+ * owner of the setting sees the new value the next time it reads it:
+ * readers of live settings call vdd_property() each time they need the
+ * value instead of keeping a copy. */
+int vm16_set_setting(struct vm *vm, const char *name, const char *value);
+/* The same for a NULL-terminated list of "NAME=VALUE": every one is
+ * checked before any is applied (all or nothing). */
+int vm16_set_settings(struct vm *vm, const char *const *settings);
 
 /* The PC speaker: *on when the guest has the speaker enabled and gated to
  * a running PIT channel 2, *hz its square-wave frequency. 0 or -ENODEV. */
@@ -188,6 +251,10 @@ void vm16_pass_time(struct vm *vm, uint64_t ns);
 
 /* Virtual time of the VM in nanoseconds. */
 uint64_t vm16_clock_ns(const struct vm *vm);
+
+/* Guest instructions retired since the VM was created (counted when
+ * vm16_run() returns; a supervisor call's HLT counts as one). */
+uint64_t vm16_insns(const struct vm *vm);
 
 /* Host service for INT vector when the capture table serves it in the host.
  * The handler sees the registers at the INT instruction and may change them;

@@ -13,6 +13,7 @@ SVC_INT10       equ 10h
 SVC_KBD         equ 11h             ; AL = scan code from port 60h
 SVC_INT15       equ 12h             ; INT 15h functions served in the host
 SVC_UNSUPPORTED equ 13h             ; log an unsupported function: F4 13 EC vv, AH = function
+SVC_IDLE        equ 1Eh             ; an empty poll, for the idle detector (src/vm/idle.c)
 BDA_SEG         equ 0040h
 TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
 
@@ -151,7 +152,9 @@ int15:
 ;   AH=00h/10h wait for a key and take it (AX)   AH=01h/11h peek (ZF=1: none)
 ;   AH=02h shift flags (AL)   AH=05h store CX (AL=1 if the buffer is full)
 ;   AH=12h extended shift flags (AX)
-; Waiting is STI; HLT, so an idle VM sleeps until the next interrupt.
+; Waiting is STI; HLT, so an idle VM sleeps until the next interrupt. A
+; peek that finds the buffer empty tells the monitor's idle detector (SVC
+; 1Eh), so a program that loops on AH=01h sleeps too.
 int16:
         push bx
         push ds
@@ -198,6 +201,9 @@ int16:
         cmp bx, [1Ch]
         mov ax, [bx]
         sti
+        jne .peeked
+        db 0F4h, SVC_IDLE, ~SVC_IDLE & 0FFh ; empty: keeps the flags
+.peeked:
         pop ds
         pop bx
         retf 2                      ; ZF from the compare: set = empty

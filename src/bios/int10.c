@@ -114,10 +114,22 @@ static void set_bda_mode(struct vm *vm, const struct vga *v)
 	put16(BDA(vm, 0x85), v->char_height);
 }
 
+/* VIDEO_MODE_RESTRICTION (vdd_vga.c): the modes a colour-only (0-3) or
+ * a monochrome-only (7) card has. A card without the mode leaves the
+ * current one as it is. */
+static bool mode_allowed(const struct vm *vm, uint8_t mode)
+{
+	switch (vdd_property(vm, "VIDEO_MODE_RESTRICTION")) {
+	case VM_VIDEO_RESTRICT_COLOR: return mode <= 0x03;
+	case VM_VIDEO_RESTRICT_MONO: return mode == 0x07;
+	default: return true;
+	}
+}
+
 void bios_video_set_mode(struct vm *vm, uint8_t mode)
 {
 	struct vga *v = vga_of(vm);
-	if (!v || !vga_set_mode(v, mode & 0x7F))
+	if (!v || !mode_allowed(vm, mode & 0x7F) || !vga_set_mode(v, mode & 0x7F))
 		return;
 	set_bda_mode(vm, v);
 	if (!(mode & 0x80)) {

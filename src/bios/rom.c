@@ -60,7 +60,8 @@ void bios_install(struct vm *vm)
 	uint8_t *bda = vm->ram + 0x400;
 	/* Equipment: initial video mode 80x25 colour (bits 5-4 = 10b) or
 	 * monochrome (11b); no floppy drives. */
-	put16(bda + 0x10, vm->cfg.use_video ? 0x0020 : 0x0030);
+	bool mono = !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO;
+	put16(bda + 0x10, mono ? 0x0030 : 0x0020);
 	put16(bda + 0x13, (uint16_t)(vm->cfg.mem_4k * 4));
 	/* Ticks since midnight of the VM's start time (18.2065 Hz: 1193182/65536). */
 	uint64_t secs = (uint64_t)(vm->start_time % 86400 + 86400) % 86400;

@@ -375,14 +375,14 @@ static void queue_key(struct term *t, const struct keymap_event *ev)
 		push_transition(t, SC_LCTRL, KT_LAST);
 }
 
-/* Sends pending transitions until the VM's queue is full; *sent counts the
- * key strokes completed. Returns 0, or vm16_key()'s error (other than
- * -ENOSPC), dropping what was pending. */
-static int send_pending(struct term *t, struct vm *vm, int *sent)
+/* Offers pending transitions to fn until it has no room (-ENOSPC); *sent
+ * counts the key strokes completed. Returns 0, or fn's other error,
+ * dropping what was pending. */
+static int send_pending(struct term *t, term_key_fn fn, void *ctx, int *sent)
 {
 	while (t->pend_head < t->pend_len) {
 		const struct key_transition *k = &t->pend[t->pend_head];
-		int rc = vm16_key(vm, k->make, k->flags & KT_EXTENDED, k->flags & KT_PRESSED);
+		int rc = fn(ctx, k->make, k->flags & KT_EXTENDED, k->flags & KT_PRESSED);
 		if (rc == -ENOSPC)
 			return 0;
 		if (rc < 0) {
@@ -415,15 +415,15 @@ static ssize_t read_available(struct term *t, uint8_t *buf, size_t len)
 	return got == 0 ? -EPIPE : got;
 }
 
-int term_poll_keys(struct term *t, struct vm *vm)
+int term_poll_key_events(struct term *t, term_key_fn fn, void *ctx)
 {
-	if (!t || !vm)
+	if (!t || !fn)
 		return -EINVAL;
 	int sent = 0;
-	int rc = send_pending(t, vm, &sent);
+	int rc = send_pending(t, fn, ctx, &sent);
 	if (rc < 0)
 		return rc;
-	if (t->pend_len) /* the guest has not taken the last keys yet */
+	if (t->pend_len) /* the receiver has not taken the last keys yet */
 		return sent;
 	uint8_t buf[READ_MAX];
 	ssize_t got = read_available(t, buf, sizeof(buf));
@@ -434,8 +434,20 @@ int term_poll_keys(struct term *t, struct vm *vm)
 	size_t count = keymap_parse(buf, (size_t)got, ev, READ_MAX, &quit);
 	for (size_t i = 0; i < count; i++)
 		queue_key(t, &ev[i]);
-	rc = send_pending(t, vm, &sent);
+	rc = send_pending(t, fn, ctx, &sent);
 	if (rc < 0)
 		return rc;
 	return quit ? TERM_QUIT : sent;
+}
+
+static int key_to_vm(void *ctx, uint8_t make, bool extended, bool pressed)
+{
+	return vm16_key(ctx, make, extended, pressed);
+}
+
+int term_poll_keys(struct term *t, struct vm *vm)
+{
+	if (!vm)
+		return -EINVAL;
+	return term_poll_key_events(t, key_to_vm, vm);
 }

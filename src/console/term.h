@@ -14,13 +14,15 @@
  * Characters are code page 437 (cp437.h), sent as UTF-8.
  *
  * Input: the terminal's bytes become PC key strokes (keymap.h) that reach
- * the guest through vm16_key(). Ctrl+] (1Dh) is kept by the host: it is
+ * the guest through vm16_key(), or any receiver through a callback (the
+ * `mvdm attach` client sends them to the server). Ctrl+] (1Dh) is kept by the host: it is
  * the chord that asks to leave the VM (TERM_QUIT).
  */
 #ifndef MVDM_CONSOLE_TERM_H
 #define MVDM_CONSOLE_TERM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "mvdm/vm16.h"
 
@@ -53,13 +55,25 @@ void term_free(struct term *t);
  * 40 or 80 columns, 25/43/50 rows (larger sizes are clipped to 80x50). */
 void term_draw(struct term *t, const struct vm16_screen *s);
 
-/* Reads the bytes available on in_fd without blocking and sends their keys
- * to vm (modifier make, key make, key break, modifier break). Keys that do
- * not fit in the VM's keyboard queue (-ENOSPC) are kept and sent first on
- * the next call, before anything more is read. Returns the number of keys
- * sent (0 if none), TERM_QUIT when the input held the escape-to-host chord
- * (the keys before it are sent, the bytes after it dropped), -EPIPE at end
- * of input, or another -errno (a read error, or vm16_key()'s). */
+/* Where term_poll_key_events() delivers keys: one key transition (set 1
+ * make code, E0-prefixed or not, pressed or released). Return 0 when it is
+ * taken, -ENOSPC when there is no room now (it and the transitions after
+ * it are kept and offered first on the next call, before anything more is
+ * read), or another negative errno (what is pending is dropped and the
+ * error returned). */
+typedef int (*term_key_fn)(void *ctx, uint8_t make, bool extended, bool pressed);
+
+/* Reads the bytes available on in_fd without blocking and delivers their
+ * keys to fn(ctx, ...) as transitions: modifier make, key make, key break,
+ * modifier break. Returns the number of key strokes delivered whole (0 if
+ * none), TERM_QUIT when the input held the escape-to-host chord (the keys
+ * before it are delivered, the bytes after it dropped), -EPIPE at end of
+ * input, or another -errno (a read error, or fn's). */
+int term_poll_key_events(struct term *t, term_key_fn fn, void *ctx);
+
+/* term_poll_key_events() into the VM's keyboard: the keys go to vm through
+ * vm16_key(); a full keyboard queue (-ENOSPC) keeps them for the next
+ * call. */
 int term_poll_keys(struct term *t, struct vm *vm);
 
 #endif

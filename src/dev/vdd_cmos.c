@@ -70,8 +70,8 @@ static void cmos_port_write(void *inst, uint16_t port, unsigned size, uint32_t v
 }
 
 static const struct vdd_property cmos_props[] = {
-	{ "RTC_UTC_OFFSET", VDD_PROP_INT, 0, -720, 840,
-	  "minutes added to UTC for the real-time clock (the guest's local time)" },
+	{ .name = "RTC_UTC_OFFSET", .type = VDD_PROP_INT, .def = 0, .min = -720, .max = 840,
+	  .help = "minutes added to UTC for the real-time clock (the guest's local time)" },
 };
 
 static int cmos_create(struct vm *vm, void **inst)
@@ -82,7 +82,7 @@ static int cmos_create(struct vm *vm, void **inst)
 	d->vm = vm;
 	int64_t local = vm->start_time + vdd_property(vm, "RTC_UTC_OFFSET") * 60;
 	cmos_init(&d->c, local, vm->cfg.mem_4k * 4, vm->cfg.cpu >= VM16_CPU_80286 ? 64 : 0,
-		  !vm->cfg.use_video, false);
+		  !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO, false);
 	int rc = vdd_claim_ports(vm, "cmos", 0x70, 0x71, d, cmos_port_read, cmos_port_write);
 	if (rc < 0) {
 		free(d);

@@ -73,8 +73,13 @@ static void kbd_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	kbd_sync(d);
 }
 
+/* IDLE_SENSITIVITY is the keyboard's, as in OS/2 (keyboard polling is what
+ * it judges); the monitor's idle detector reads it at every poll, so it
+ * may change while the VM runs (src/vm/idle.c, docs/idle.md). */
 static const struct vdd_property kbd_props[] = {
-	{ "KBD_NUMLOCK", VDD_PROP_BOOL, 0, 0, 1, "Num Lock on at start" },
+	{ .name = "KBD_NUMLOCK", .type = VDD_PROP_BOOL, .def = 0, .help = "Num Lock on at start" },
+	{ .name = "IDLE_SENSITIVITY", .type = VDD_PROP_INT, .def = 75, .min = 0, .max = 100, .live = true,
+	  .help = "how soon a VM that polls for input counts as idle and sleeps (0 = never, 100 = soonest)" },
 };
 
 static int kbd_create(struct vm *vm, void **inst)
@@ -128,6 +133,7 @@ int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 	kbd_sync(d);
 	int rc = kbd_key(&d->k, make_code, extended, pressed);
 	kbd_sync(d);
+	vm_idle_reset(vm); /* input: the guest has work now */
 	return rc;
 }
 
@@ -139,5 +145,6 @@ int vm16_type(struct vm *vm, const char *text)
 	kbd_sync(d);
 	int rc = kbd_type_ascii(&d->k, text);
 	kbd_sync(d);
+	vm_idle_reset(vm);
 	return rc;
 }

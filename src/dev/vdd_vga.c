@@ -23,8 +23,17 @@ static void vga_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 		vga_write(inst, (uint16_t)(port + 1), (uint8_t)(v >> 8));
 }
 
+/* VIDEO_MODE_RESTRICTION (indexes VM_VIDEO_RESTRICT_*): the text modes
+ * INT 10h AH=00h may set, as on a colour-only or a monochrome-only card
+ * (bios/int10.c). MONO starts in mode 7. */
+static const char *const restriction_choices[] = { "NONE", "COLOR", "MONO", NULL };
+
 static const struct vdd_property vga_props[] = {
-	{ "VIDEO_ROWS", VDD_PROP_INT, 25, 25, 50, "text rows at start: 25 (8x16 font) or 50 (8x8 font)" },
+	{ .name = "VIDEO_ROWS", .type = VDD_PROP_INT, .def = 25, .min = 25, .max = 50, .step = 25,
+	  .help = "text rows at start: 25 (8x16 font) or 50 (8x8 font)" },
+	{ .name = "VIDEO_MODE_RESTRICTION", .type = VDD_PROP_CHOICE, .def = VM_VIDEO_RESTRICT_NONE,
+	  .choices = restriction_choices,
+	  .help = "video modes allowed: NONE (all), COLOR (text modes 0-3), MONO (mode 7 only)" },
 };
 
 static int vga_create(struct vm *vm, void **inst)
@@ -55,9 +64,11 @@ static int vga_create(struct vm *vm, void **inst)
 
 static int vga_create_done(struct vm *vm, void *inst)
 {
-	/* POST: mode 3 with a clear screen, through the BIOS's own routine. */
+	/* POST: mode 3 (7 when restricted to MONO) with a clear screen,
+	 * through the BIOS's own routine. */
 	if (inst) {
-		bios_video_set_mode(vm, 0x03);
+		bool mono = vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO;
+		bios_video_set_mode(vm, mono ? 0x07 : 0x03);
 		if (vdd_property(vm, "VIDEO_ROWS") == 50)
 			bios_video_set_rows(vm, 50);
 	}

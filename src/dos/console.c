@@ -8,6 +8,9 @@
  * Functions 01h-0Ch read STDIN and write STDOUT (handles 0 and 1), so they
  * follow redirection. A read that must wait sends the guest to the idle
  * stub (STI; HLT), which repeats the call: the VM sleeps while it waits.
+ * A status call that finds no input (06h DL=FFh, 0Bh) is a poll for the
+ * monitor's idle detector (src/vm/idle.c): a program that loops on it
+ * sleeps too.
  * Sources: RBIL INT 21h/01h-0Ch, INT 29h, INT 16h (BIOS buffer at 40:1Ah).
  */
 #include <errno.h>
@@ -15,6 +18,7 @@
 
 #include "bios/bios.h"
 #include "dos/dos_internal.h"
+#include "vm/vm_internal.h"
 
 enum { CTRL_C = 3, BS = 8, LF = 10, CR = 13, ESC = 27, CTRL_Z = 26 };
 
@@ -374,15 +378,11 @@ static void console_fn(struct dos *d, uint8_t fn)
 			stdout_putc(d, DL(d));
 			return;
 		}
-		if (stdin_is_con(d) && !dos_con_ready(d)) {
-			dos_set_zf(d, true);
-			dos_set_lo(&d->r.eax, 0);
-			return;
-		}
-		c = stdin_getc(d);
+		c = stdin_is_con(d) && !dos_con_ready(d) ? -1 : stdin_getc(d);
 		if (c < 0) {
 			dos_set_zf(d, true);
 			dos_set_lo(&d->r.eax, 0);
+			vm_idle_poll(d->vm);
 			return;
 		}
 		dos_set_zf(d, false);
@@ -432,10 +432,12 @@ int dos_int21_console(struct dos *d)
 		return 0;
 	}
 	case 0x0B:
-		if (stdin_is_con(d))
-			dos_set_lo(&d->r.eax, dos_con_ready(d) ? 0xFF : 0);
-		else
+		if (stdin_is_con(d) && !dos_con_ready(d)) {
+			dos_set_lo(&d->r.eax, 0);
+			vm_idle_poll(d->vm);
+		} else {
 			dos_set_lo(&d->r.eax, 0xFF);
+		}
 		return 0;
 	case 0x0C: {
 		/* Flush the type-ahead (keyboard only), then AL's function. */

@@ -19,6 +19,7 @@ SVC_INT29       equ 19h
 SVC_INT2F       equ 1Ah
 SVC_CALL5       equ 1Ch
 SVC_INT23       equ 1Dh
+SVC_IDLE        equ 1Eh             ; the monitor's idle detector (src/vm/idle.c)
 
 %macro  svc 1
         db 0F4h, %1, ~%1 & 0FFh
@@ -63,7 +64,8 @@ place 38h
 int2f:  svc SVC_INT2F
         iret
 place 3Ch
-int28:  iret                        ; idle: nothing resident by default
+int28:  svc SVC_IDLE                ; idle (RBIL INT 28h): counts as a poll
+        iret                        ; for the idle detector; nothing resident
 place 40h
 int23:  svc SVC_INT23               ; default Ctrl-C handler: terminate
 place 44h

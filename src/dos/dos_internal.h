@@ -63,7 +63,6 @@ struct dos_file {
 	uint32_t mem_len, mem_pos;
 	bool time_set;          /* 5701h: apply date/time at close */
 	uint16_t date, time;
-	char host_path[HOSTFS_HOST_PATH];
 	char fcb_name[11];
 };
 
@@ -80,6 +79,8 @@ struct dos {
 	struct vm *vm;
 	struct hostfs *fs;
 	struct dos_console con;
+	int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen);
+	void *start_ctx;          /* dos_config.start: START in the shell */
 	uint8_t ver_major, ver_minor, true_major, true_minor;
 
 	/* Process state. */
@@ -229,10 +230,19 @@ enum { DOS_BUILTIN_DRIVE = 25 };
 bool dos_drive_valid(struct dos *d, int drive);
 /* A path naming a file of the built-in Z: drive: its bytes. */
 bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len);
+/* The same test on the drives of fs alone (no kernel needed). */
+bool dos_builtin_name(const struct hostfs *fs, const char *path);
 /* Find a program as COMMAND.COM does: the name as given, else with .COM,
  * .EXE, .BAT; in the current directory, then along path_list (";"
- * separated; names without a directory only). out gets its DOS path. */
+ * separated; names without a directory only). out gets its DOS path.
+ * dos_fs_find_program does it on the drives of fs alone (no VM: the
+ * settings files of a program, progsettings.c). */
 bool dos_find_program(struct dos *d, const char *name, const char *path_list, char *out, size_t max);
+bool dos_fs_find_program(struct hostfs *fs, const char *name, const char *path_list, char *out, size_t max);
+/* What dos_start loads for `program`: dos_fs_find_program, else a host
+ * name that is not 8.3 given as "X:\DIR\hostname" (mvdm run
+ * kerneltest.com) under the short name DOS lists it by. */
+bool dos_fs_locate_program(struct hostfs *fs, const char *program, const char *path_list, char *out, size_t max);
 /* Current directory of a drive ("\\" on the built-in one); 0 or 15. */
 int dos_getcwd(struct dos *d, int drive, char *out);
 /* A DOS path argument as the kernel reads it: resolves devices, the Z:

@@ -78,18 +78,23 @@ enum dos_dev dos_device_by_name(const char *path, uint8_t *unit)
 
 /* ---- the built-in drive Z: (COMMAND.COM) when no host directory is mapped there ---- */
 
-bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len)
+bool dos_builtin_name(const struct hostfs *fs, const char *path)
 {
-	if (hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE))
+	if (hostfs_mapped(fs, DOS_BUILTIN_DRIVE))
 		return false;
 	const char *p = path;
 	if ((p[0] == 'z' || p[0] == 'Z') && p[1] == ':')
 		p += 2;
-	else if (hostfs_current_drive(d->fs) != 25)
+	else if (hostfs_current_drive(fs) != 25)
 		return false;
 	while (*p == '\\' || *p == '/')
 		p++;
-	if (strcasecmp(p, "COMMAND.COM") != 0)
+	return strcasecmp(p, "COMMAND.COM") == 0;
+}
+
+bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len)
+{
+	if (!dos_builtin_name(d->fs, path))
 		return false;
 	*data = shell_stub;
 	*len = shell_stub_size;
@@ -278,7 +283,6 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	f->mode = mode;
 	f->drive = (uint8_t)(canon[0] - 'A');
 	f->dev_info = f->drive;
-	snprintf(f->host_path, sizeof(f->host_path), "%s", host);
 	fcb_name_of(canon, f->fcb_name);
 	return idx;
 }

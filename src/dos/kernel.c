@@ -649,11 +649,14 @@ static int svc_int2f(struct vm *vm, void *ctx, uint8_t n)
 	struct dos *d = ctx;
 	vm16_get_regs(vm, &d->r);
 	/* Installation checks (AL = 0, e.g. 4300h XMS) answer "not installed"
-	 * by leaving AL 0; 1680h (release time slice) answers AL = 0 too
-	 * (RBIL INT 2F/1680h). Nothing else is multiplexed here. */
+	 * by leaving AL 0; 1680h (release time slice) answers AL = 0, "call
+	 * supported" (RBIL INT 2F/AX=1680h), and gives the slice up: the
+	 * monitor idles the VM until its next event (src/vm/idle.c).
+	 * Nothing else is multiplexed here. */
 	if (AX(d) == 0x1680) {
 		dos_set_lo(&d->r.eax, 0);
 		vm16_set_regs(vm, &d->r);
+		vm_idle_yield(vm);
 	}
 	return 0;
 }
@@ -935,11 +938,32 @@ static int dispatch21(struct dos *d)
 	}
 }
 
+/* For the idle detector (src/vm/idle.c): INT 21h functions that are real
+ * work, so a program that calls them between its keyboard polls is busy,
+ * not waiting: everything from 0Dh up (files, disks, memory, processes)
+ * except the queries and settings a wait loop may make as well. Character
+ * I/O (01h-0Ch) is not work: 06h and 0Bh without input are the polls. */
+static bool int21_is_work(uint8_t ah)
+{
+	if (ah < 0x0D)
+		return false;
+	switch (ah) {
+	case 0x19: case 0x1A: case 0x25: case 0x2A: case 0x2B: case 0x2C: case 0x2D: case 0x2E:
+	case 0x2F: case 0x30: case 0x33: case 0x34: case 0x35: case 0x37: case 0x44: case 0x50:
+	case 0x51: case 0x54: case 0x62:
+		return false;
+	default:
+		return true;
+	}
+}
+
 static int svc_int21(struct vm *vm, void *ctx, uint8_t n)
 {
 	(void)n;
 	struct dos *d = ctx;
 	vm16_get_regs(vm, &d->r);
+	if (int21_is_work(AH(d)))
+		vm_idle_reset(vm);
 	uint16_t ss = d->r.ss, sp = (uint16_t)d->r.esp;
 	d->frame_flags = dos_rd16(d, ss, (uint16_t)(sp + 4));
 	d->retry = d->waiting;
@@ -1110,9 +1134,21 @@ static int install(struct dos *d)
 void dos_config_default(struct dos_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->version_major = 5;
-	cfg->version_minor = 0;
-	cfg->console.echo = true;
+	cfg->console.echo = true; /* version 0.0: the DOS_VERSION setting */
+}
+
+/* The reported version: DOS_VERSION (major * 100 + minor, core_props.c)
+ * when the VM's configuration gave it, else the config's version, else
+ * the setting's default; the setting then holds the version in effect. */
+static void dos_apply_version(struct dos *d, const struct dos_config *cfg)
+{
+	int64_t v = vdd_property(d->vm, "DOS_VERSION");
+	if (!vm_setting_given(d->vm, "DOS_VERSION") && cfg->version_major) {
+		v = cfg->version_major * 100 + cfg->version_minor % 100;
+		vm_setting_store(d->vm, "DOS_VERSION", v);
+	}
+	d->ver_major = (uint8_t)(v / 100);
+	d->ver_minor = (uint8_t)(v % 100);
 }
 
 int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)
@@ -1125,8 +1161,9 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	}
 	d->vm = vm;
 	d->con = cfg->console;
-	d->ver_major = cfg->version_major ? cfg->version_major : 5;
-	d->ver_minor = cfg->version_major ? cfg->version_minor : 0;
+	d->start = cfg->start;
+	d->start_ctx = cfg->start_ctx;
+	dos_apply_version(d, cfg);
 	d->true_major = 5;
 	d->true_minor = 0;
 	d->alloc_strategy = 0;

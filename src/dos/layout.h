@@ -45,6 +45,7 @@ enum {
 	DOS_SVC_SHELL = 0x1B,
 	DOS_SVC_CALL5 = 0x1C,
 	DOS_SVC_INT23 = 0x1D,
+	/* INT 28h uses the monitor's VM_SVC_IDLE (0x1E, src/vm/idle.c). */
 
 	/* Data. */
 	DOS_INDOS = 0x5E,          /* critical error flag at 5Dh, InDOS at 5Eh (INT 21h/34h) */

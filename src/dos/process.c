@@ -555,18 +555,21 @@ static int build_root_env(struct dos *d)
 	return 0;
 }
 
-static bool exists(struct dos *d, const char *path)
+static bool exists(struct hostfs *fs, const char *path)
 {
 	char host[HOSTFS_HOST_PATH];
 	bool is_dir = false;
-	const uint8_t *data;
-	size_t len;
-	if (dos_builtin_file(d, path, &data, &len))
+	if (dos_builtin_name(fs, path))
 		return true;
-	return hostfs_resolve(d->fs, path, HOSTFS_EXISTING, host, NULL, &is_dir) == 0 && !is_dir;
+	return hostfs_resolve(fs, path, HOSTFS_EXISTING, host, NULL, &is_dir) == 0 && !is_dir;
 }
 
 bool dos_find_program(struct dos *d, const char *name, const char *path_list, char *out, size_t max)
+{
+	return dos_fs_find_program(d->fs, name, path_list, out, max);
+}
+
+bool dos_fs_find_program(struct hostfs *fs, const char *name, const char *path_list, char *out, size_t max)
 {
 	static const char *const exts[] = { "", ".COM", ".EXE", ".BAT" };
 	bool pathed = strpbrk(name, "\\/:") != NULL;
@@ -587,7 +590,7 @@ bool dos_find_program(struct dos *d, const char *name, const char *path_list, ch
 			else
 				snprintf(cand, sizeof(cand), "%.*s%s%s%s", (int)dl, p,
 					 p[dl - 1] == '\\' || p[dl - 1] == ':' ? "" : "\\", name, exts[e]);
-			if (strlen(cand) < max && exists(d, cand)) {
+			if (strlen(cand) < max && exists(fs, cand)) {
 				snprintf(out, max, "%s", cand);
 				return true;
 			}
@@ -602,7 +605,7 @@ bool dos_find_program(struct dos *d, const char *name, const char *path_list, ch
 /* A host file the command line named as "X:\DIR\hostname" (mvdm run
  * kerneltest.com): a host name that is not 8.3 is not what DOS calls the
  * file; use the short name DOS lists it under. */
-static bool host_name_program(struct dos *d, const char *name, char *out, size_t max)
+static bool host_name_program(struct hostfs *fs, const char *name, char *out, size_t max)
 {
 	const char *base = strrchr(name, '\\');
 	if (!base || !base[1] || strlen(name) >= HOSTFS_DOS_PATH)
@@ -614,16 +617,21 @@ static bool host_name_program(struct dos *d, const char *name, char *out, size_t
 	if (dl == 2 && dir[1] == ':')
 		strcpy(dir + 2, "\\");
 	bool is_dir = false;
-	if (hostfs_resolve(d->fs, dir, HOSTFS_EXISTING, host, NULL, &is_dir) != 0 || !is_dir)
+	if (hostfs_resolve(fs, dir, HOSTFS_EXISTING, host, NULL, &is_dir) != 0 || !is_dir)
 		return false;
 	char full[HOSTFS_HOST_PATH + 256];
 	struct stat st;
 	snprintf(full, sizeof(full), "%s/%s", host, base + 1);
-	if (stat(full, &st) != 0 || !S_ISREG(st.st_mode) || hostfs_short_name(d->fs, host, base + 1, short_name) != 0)
+	if (stat(full, &st) != 0 || !S_ISREG(st.st_mode) || hostfs_short_name(fs, host, base + 1, short_name) != 0)
 		return false;
 	if (snprintf(out, max, "%.*s\\%s", (int)dl, name, short_name) >= (int)max)
 		return false;
-	return exists(d, out);
+	return exists(fs, out);
+}
+
+bool dos_fs_locate_program(struct hostfs *fs, const char *program, const char *path_list, char *out, size_t max)
+{
+	return dos_fs_find_program(fs, program, path_list, out, max) || host_name_program(fs, program, out, max);
 }
 
 int dos_start(struct dos *d, const char *program, const char *tail, char *err, size_t errlen)
@@ -638,8 +646,7 @@ int dos_start(struct dos *d, const char *program, const char *tail, char *err, s
 	for (unsigned i = 0; i < d->cfg_env_count; i++)
 		if (strncasecmp(d->cfg_env[i], "PATH=", 5) == 0)
 			path_list = d->cfg_env[i] + 5;
-	if (!dos_find_program(d, program, path_list, path, sizeof(path)) &&
-	    !host_name_program(d, program, path, sizeof(path))) {
+	if (!dos_fs_locate_program(d->fs, program, path_list, path, sizeof(path))) {
 		snprintf(err, errlen, "%s: program not found", program);
 		return -ENOENT;
 	}

@@ -865,6 +865,37 @@ static void cmd_call(struct shell *sh, char *args)
 	sh_queue(sh, save, true);
 }
 
+/* START PROGRAM [ARGS]: the program runs in a new concurrent VM made like
+ * this one (the host's dos_config.start, the mvdm server); the shell goes
+ * on at once. The name is found as for running it here (PATH, .COM, .EXE,
+ * .BAT) and passed as a full DOS path. */
+static void cmd_start(struct shell *sh, char *args)
+{
+	char *p = skip_ws(args), name[HOSTFS_DOS_PATH], path[HOSTFS_DOS_PATH * 2], full[HOSTFS_DOS_PATH];
+	if (!next_arg(&p, name, sizeof(name))) {
+		sh_puts(sh, "Required parameter missing\n");
+		return;
+	}
+	if (!sh->d->start) {
+		sh_puts(sh, "START needs the mvdm server (mvdm start)\n");
+		return;
+	}
+	if (!sh_find_program(sh, name, path, sizeof(path))) {
+		sh_puts(sh, "Bad command or file name\n");
+		return;
+	}
+	if (hostfs_canonical(sh->d->fs, path, full) != 0) { /* the built-in Z: drive */
+		if (strlen(path) >= sizeof(full)) {
+			sh_puts(sh, "Bad command or file name\n");
+			return;
+		}
+		memcpy(full, path, strlen(path) + 1);
+	}
+	char err[160];
+	if (sh->d->start(sh->d->start_ctx, full, skip_ws(p), err, sizeof(err)) != 0)
+		sh_printf(sh, "START: %s\n", err);
+}
+
 static const struct {
 	const char *name;
 	builtin_fn fn;
@@ -875,7 +906,8 @@ static const struct {
 	{ "GOTO", cmd_goto },   { "IF", cmd_if },       { "MD", cmd_md },        { "MKDIR", cmd_md },
 	{ "PATH", cmd_path },   { "PAUSE", cmd_pause }, { "PROMPT", cmd_prompt }, { "RD", cmd_rd },
 	{ "REM", cmd_rem },     { "REN", cmd_ren },     { "RENAME", cmd_ren },   { "RMDIR", cmd_rd },
-	{ "SET", cmd_set },     { "SHIFT", cmd_shift }, { "TIME", cmd_time },    { "TYPE", cmd_type },
+	{ "SET", cmd_set },     { "SHIFT", cmd_shift }, { "START", cmd_start },  { "TIME", cmd_time },
+	{ "TYPE", cmd_type },
 	{ "VER", cmd_ver },     { "VOL", cmd_vol },
 };
 

@@ -67,6 +67,10 @@ bool vm_svc_dispatch(struct vm *vm)
 		vm_svc_return(vm);
 		return true;
 	}
+	if (n == VM_SVC_IDLE) {
+		vm_idle_poll(vm);
+		return true;
+	}
 	if (!vm->svc_fn[n]) {
 		char what[64];
 		snprintf(what, sizeof(what), "supervisor call %u has no host service", n);

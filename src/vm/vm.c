@@ -150,6 +150,12 @@ static const struct vdd_ops *const builtin_vdds[] = {
 	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
 };
 
+const struct vdd_ops *const *vm_builtin_vdds(size_t *n)
+{
+	*n = sizeof(builtin_vdds) / sizeof(builtin_vdds[0]);
+	return builtin_vdds;
+}
+
 static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 {
 	if (ops->abi != MVDM_VDD_ABI)
@@ -195,22 +201,10 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 		goto err_free_vm;
 	}
 	vm->cfg = *cfg;
-	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
-	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
-			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
-	cpu_init(&vm->cpu, (enum cpu_model)cfg->cpu, &bus);
-	uint32_t conv = cfg->mem_4k * CPU_PAGE_SIZE;
-	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
-	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
-	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
-		rc = -EINVAL;
-		snprintf(err, errlen, "cannot map guest memory");
-		goto err_free_ram;
-	}
-	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
-	bios_install(vm);
 	/* All VDDs (built-in, then plug-ins) are known before any is created,
-	 * so that the settings can be checked as a whole first. */
+	 * so that the settings can be checked as a whole first. The core
+	 * settings may change the CPU model and the memory size (vm->cfg):
+	 * they are applied before the CPU and the memory are made. */
 	const struct vdd_ops *ops[VM_MAX_VDDS];
 	unsigned nops = 0;
 	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++)
@@ -228,6 +222,21 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	rc = vm_settings_apply(vm, ops, nops, cfg->settings);
 	if (rc < 0)
 		goto err_vdds;
+	vm_core_settings_apply(vm);
+	vm->cfg.settings = NULL; /* applied: the caller's list need not outlive the call */
+	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
+	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
+			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
+	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	uint32_t conv = vm->cfg.mem_4k * CPU_PAGE_SIZE;
+	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
+	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
+	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
+		rc = vm_fail(vm, -EINVAL, "cannot map guest memory");
+		goto err_vdds;
+	}
+	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
+	bios_install(vm);
 	for (unsigned k = 0; k < nops; k++) {
 		rc = vm_add_vdd(vm, ops[k]);
 		if (rc < 0)
@@ -249,8 +258,6 @@ err_vdds:
 		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "device setup failed");
 	vm16_destroy(vm);
 	return rc;
-err_free_ram:
-	munmap(vm->ram, VM_RAM_SIZE);
 err_free_vm:
 	free(vm);
 err_nomem:
@@ -381,6 +388,11 @@ uint64_t vm16_clock_ns(const struct vm *vm)
 	return vm->clock_ns;
 }
 
+uint64_t vm16_insns(const struct vm *vm)
+{
+	return vm->cpu.retired;
+}
+
 uint64_t vm16_idle_ns(const struct vm *vm)
 {
 	return vm_clock_next_ns(vm);
@@ -461,20 +473,31 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 		switch (why) {
 		case CPU_EXIT_BUDGET:
 			break;
-		case CPU_EXIT_HLT:
-			if (vm_svc_dispatch(vm))
-				break;
-			if (!(cpu_get_flags(c) & FLAG_IF)) {
+		case CPU_EXIT_HLT: {
+			bool polling = false;
+			if (vm_svc_dispatch(vm)) {
+				/* A poll point (idle.c) may have found the guest
+				 * waiting: idle as for HLT, and it goes on after
+				 * the poll when it runs again. */
+				if (!vm_idle_take(vm))
+					break;
+				polling = true;
+			} else if (!(cpu_get_flags(c) & FLAG_IF)) {
 				vm_end_fault(vm, "HLT with interrupts disabled: the VM can never wake up");
 				break;
 			}
 			/* Idle: jump the clock to the next event, or let the host
-			 * pace it (pace_idle), or wait for host input. */
+			 * pace it (pace_idle), or wait for host input. A polling
+			 * guest is not halted: with no event to sleep until, it
+			 * just runs on. */
 			until = vm_clock_next_ns(vm);
+			if (polling && until == UINT64_MAX)
+				break;
 			if (until == UINT64_MAX || vm->cfg.pace_idle)
 				return VM16_STOP_IDLE;
 			vm16_pass_time(vm, until);
 			break;
+		}
 		case CPU_EXIT_TRAP:
 			vm_int_trapped(vm, c->exit.vector);
 			break;

@@ -36,6 +36,7 @@ enum {
 	VM_SVC_UNHANDLED = 3, /* stub F4 03 FC vv: exception vv with no handler */
 	VM_SVC_RETURN = 4,    /* stub F4 04 FB: end of a nested run (nested.c) */
 	VM_ROM_RETURN_STUB = 0x204, /* its offset in the ROM (bios.asm) */
+	VM_SVC_IDLE = 0x1E,   /* stub F4 1E E1: an empty poll (idle.c): INT 16h peek, INT 28h */
 	VM_SVC_USER = 32,     /* 0-31 belong to mvdm (BIOS and DOS services) */
 };
 
@@ -55,7 +56,9 @@ struct vm_mem_owner {
 
 struct vm_setting {
 	const struct vdd_property *prop;
+	const char *owner;  /* "vm", "dos" or the VDD's name */
 	int64_t value;
+	bool given;         /* set by the configuration or vm16_set_setting */
 };
 
 struct vm_event {
@@ -81,6 +84,15 @@ struct vm_intc {
 	int (*irq_of_vector)(void *inst, uint8_t vector);
 	/* Non-specific EOI for irq (and the cascade for 8-15). */
 	void (*eoi)(void *inst, unsigned irq);
+};
+
+/* The idle detector (idle.c). */
+struct vm_idle {
+	uint64_t window_start_ns;  /* virtual time the current window of polls began */
+	uint64_t last_poll_insns;  /* cpu.retired at the last empty poll or yield */
+	uint32_t polls;            /* close empty polls in this window */
+	bool idle;                 /* the guest waits by polling: each close poll sleeps it */
+	bool pending;              /* vm16_run() stops it as idle after this exit */
 };
 
 struct vm_vdd {
@@ -113,6 +125,7 @@ struct vm {
 	uint64_t insn_ns;
 	struct vm_event events[VM_MAX_EVENTS];
 	int next_event_id;
+	struct vm_idle idle;
 
 	/* Open request channels to VDDs (vm16_vdd_open). */
 	struct vm_channel {
@@ -170,6 +183,16 @@ void vm_io_write(void *ctx, uint16_t port, unsigned size, uint32_t value);
 void vm_clock_run_due(struct vm *vm);
 uint64_t vm_clock_next_ns(const struct vm *vm);
 
+/* idle.c: the idle detector. vm_idle_poll: a poll point found nothing (no
+ * key, no input); vm_idle_yield: the guest gives up its time slice (INT 2Fh
+ * AX=1680h); vm_idle_reset: a key arrived or the guest did real work.
+ * vm_idle_take: true once after a poll or yield marked the VM idle (never
+ * inside a nested run); vm16_run() then stops it as for HLT. */
+void vm_idle_poll(struct vm *vm);
+void vm_idle_yield(struct vm *vm);
+void vm_idle_reset(struct vm *vm);
+bool vm_idle_take(struct vm *vm);
+
 /* intc */
 void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
 void vm_update_intr(struct vm *vm);
@@ -183,9 +206,28 @@ void vm_mem_write8(void *ctx, uint32_t lin, uint8_t v);
 /* Register a supervisor call of mvdm itself (numbers below VM_SVC_USER). */
 void vm_set_svc_internal(struct vm *vm, uint8_t n, vm16_svc_fn fn, void *ctx);
 
-/* settings.c: register the properties of these VDDs and apply the
- * configuration's NAME=VALUE list (before any VDD is created). */
+/* settings.c: register the core settings and the properties of these
+ * VDDs and apply the configuration's NAME=VALUE list (before any VDD is
+ * created). */
 int vm_settings_apply(struct vm *vm, const struct vdd_ops *const *ops, unsigned nops, const char *const *settings);
+/* Whether the configuration (or vm16_set_setting) gave the setting; store
+ * a value without marking it given (the effective value of a setting that
+ * mirrors a config field). */
+bool vm_setting_given(const struct vm *vm, const char *name);
+void vm_setting_store(struct vm *vm, const char *name, int64_t value);
+
+/* core_props.c: the settings of the monitor and the DOS kernel, one table. */
+struct vm_core_prop {
+	const char *owner;  /* "vm" or "dos" */
+	struct vdd_property prop;
+};
+extern const struct vm_core_prop vm_core_props[];
+extern const size_t vm_ncore_props;
+/* After vm_settings_apply: a given CPU_MODEL or DOS_MEMORY sets vm->cfg;
+ * otherwise the setting takes the config's value. */
+void vm_core_settings_apply(struct vm *vm);
+/* Index of VIDEO_MODE_RESTRICTION's choices (vdd_vga.c). */
+enum { VM_VIDEO_RESTRICT_NONE = 0, VM_VIDEO_RESTRICT_COLOR, VM_VIDEO_RESTRICT_MONO };
 
 /* host.c: the shared instance of a global VDD for this VM. */
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
@@ -202,6 +244,9 @@ bool vm_svc_dispatch(struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);
+
+/* vm.c: the built-in VDDs in creation order (*n of them). */
+const struct vdd_ops *const *vm_builtin_vdds(size_t *n);
 
 /* Built-in VDDs. */
 extern const struct vdd_ops vdd_pic_ops;

@@ -573,6 +573,62 @@ static void test_term_poll_keys_queue_full(void **state)
 	pipe_term_close(&p);
 }
 
+/* A receiver of key transitions with room for `room` of them. */
+struct key_sink {
+	unsigned room, count;
+	int fail;                     /* returned once count reaches room, if set */
+	struct { uint8_t make; bool extended, pressed; } got[64];
+};
+
+static int sink_key(void *ctx, uint8_t make, bool extended, bool pressed)
+{
+	struct key_sink *k = ctx;
+	if (k->count >= k->room)
+		return k->fail ? k->fail : -ENOSPC;
+	k->got[k->count].make = make;
+	k->got[k->count].extended = extended;
+	k->got[k->count].pressed = pressed;
+	k->count++;
+	return 0;
+}
+
+/* Keys go to a callback as transitions, in order: Shift+a is Shift down,
+ * A down, A up, Shift up; the grey Up key is E0-prefixed. A full receiver
+ * (-ENOSPC) keeps the rest for the next call, nothing lost or repeated; any
+ * other error is returned and drops what was pending. */
+static void test_term_poll_key_events_callback(void **state)
+{
+	(void)state;
+	struct pipe_term p;
+	pipe_term_open(&p);
+	struct key_sink k = {.room = 3};
+	feed(&p, "A\033[A");
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 0); /* Shift up is still pending */
+	assert_int_equal(k.count, 3);
+	k.room = 64;
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 2);
+	assert_int_equal(k.count, 6);
+	static const struct { uint8_t make; bool extended, pressed; } want[] = {
+		{0x2A, false, true}, {0x1E, false, true}, {0x1E, false, false},
+		{0x2A, false, false}, {0x48, true, true}, {0x48, true, false},
+	};
+	for (unsigned i = 0; i < 6; i++) {
+		assert_int_equal(k.got[i].make, want[i].make);
+		assert_int_equal(k.got[i].extended, want[i].extended);
+		assert_int_equal(k.got[i].pressed, want[i].pressed);
+	}
+	k.fail = -EIO;
+	k.room = k.count;
+	feed(&p, "b");
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), -EIO);
+	k.fail = 0;
+	k.room = 64;
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 0); /* "b" was dropped */
+	assert_int_equal(k.count, 6);
+	assert_int_equal(term_poll_key_events(p.t, NULL, &k), -EINVAL);
+	pipe_term_close(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_term_open_needs_tty),
 		cmocka_unit_test(test_term_poll_keys),
 		cmocka_unit_test(test_term_poll_keys_queue_full),
+		cmocka_unit_test(test_term_poll_key_events_callback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

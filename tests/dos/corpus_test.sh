@@ -19,6 +19,8 @@ trap 'rm -rf "$WORK" "$OUT"' EXIT
 cp "$SRC"/progs/* "$WORK"/
 [ -n "$BUILT" ] && cp "$BUILT"/*.com "$WORK"/ 2>/dev/null
 cd "$WORK"
+# No user settings files of whoever runs the tests (case_settings makes its own).
+export XDG_CONFIG_HOME="$WORK/.no-config"
 TOOLS4=(-d "T=$V4" -e 'PATH=T:\' -e 'LIB=T:\LIB' -e 'TMP=C:\')
 run() { "$MVDM" run --timeout 120 "$@"; echo "[exit $?]"; }
 
@@ -129,6 +131,40 @@ case_timeout() {
 	(sleep 4) | "$MVDM" run --timeout 1 --dos-version 2.0 "$V2/SORT.EXE" 2>timeout.err
 	echo "[exit ${PIPESTATUS[1]}]"
 	cat timeout.err
+}
+
+# DOS settings: the file next to the program, the user's file, --set and
+# the old options, each over the one before; `mvdm settings`; errors.
+case_settings() {
+	local W
+	W=$(realpath "$WORK")
+	echo "-- defaults:"
+	run ver.com
+	"$MVDM" settings --set cpu_speed=50 --set VIDEO_MODE_RESTRICTION=color ver.com; echo "[exit $?]"
+	echo "-- a settings file next to the program (any case):"
+	printf '# DOS 3.3 for this one\r\n DOS_VERSION = 330 \r\n; DOS_MEMORY=64\r\n' > VER.COM.mvdm
+	run ver.com
+	echo "-- the user's file wins over it:"
+	mkdir -p cfg/mvdm/programs
+	printf 'dos_memory=512\nDOS_VERSION=400\n' > cfg/mvdm/programs/ver.com.MVDM
+	XDG_CONFIG_HOME="$WORK/cfg" run ver.com
+	echo "-- the command line wins over both (later options over earlier):"
+	XDG_CONFIG_HOME="$WORK/cfg" run --set DOS_VERSION=620 --mem 256 ver.com
+	XDG_CONFIG_HOME="$WORK/cfg" run --set DOS_VERSION=620 --dos-version 3.1 ver.com
+	echo "-- found along the PATH from another drive:"
+	mkdir -p bin && mv ver.com VER.COM.mvdm bin/
+	run -d "T=$WORK/bin" -e 'PATH=T:\' VER
+	echo "-- mvdm settings (spaces squeezed: the width of a path varies):"
+	XDG_CONFIG_HOME="$WORK/cfg" "$MVDM" settings --set CPU_MODEL=8088 bin/ver.com | sed -e "s|$W|WORK|g" -e 's/  */ /g'
+	echo "[exit ${PIPESTATUS[0]}]"
+	echo "-- errors:"
+	"$MVDM" settings --set VIDEO_MODE_RESTRICTION=CGA bin/ver.com; echo "[exit $?]"
+	"$MVDM" run --set NO_SUCH=1 bin/ver.com; echo "[exit $?]"
+	printf 'DOS_VERSION=330\nDOS_MEMORY=130\n' > bin/VER.COM.mvdm
+	"$MVDM" run bin/ver.com 2>&1 | sed "s|$W|WORK|g"; echo "[exit ${PIPESTATUS[0]}]"
+	printf 'DOS_VERSION=330\n\nVIDEO_COLS=40\n' > bin/VER.COM.mvdm
+	"$MVDM" settings -d "T=$WORK/bin" 'T:\VER' 2>&1 | sed "s|$W|WORK|g"; echo "[exit ${PIPESTATUS[0]}]"
+	"$MVDM" settings 'C:\NOSUCH'; echo "[exit $?]"
 }
 
 case_exitcode() {

@@ -3,7 +3,8 @@
  * "mailbox" at port 2E0h that counts the guest's writes and answers reads
  * with the count, and requests that return to the host the count of this VM
  * (op 1) and the total of all VMs sharing the host (op 2: a global VDD
- * part). It uses only the public headers.
+ * part). Its setting MAILBOX_STEP (live) is what one write adds. It uses
+ * only the public headers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ struct mailbox_global {
 };
 
 struct mailbox {
+	struct vm *vm;
 	uint32_t writes;
 	struct mailbox_global *global;
 };
@@ -33,8 +35,10 @@ static void mb_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	(void)size;
 	(void)v;
 	struct mailbox *m = inst;
-	m->writes++;
-	m->global->total++;
+	/* A live setting: read at each use, so a change shows at once. */
+	uint32_t step = (uint32_t)vdd_property(m->vm, "MAILBOX_STEP");
+	m->writes += step;
+	m->global->total += step;
 }
 
 static int mb_global_init(void **global)
@@ -53,6 +57,7 @@ static int mb_create(struct vm *vm, void **inst)
 	struct mailbox *m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	m->vm = vm;
 	m->global = *inst; /* the shared instance */
 	int rc = vdd_claim_ports(vm, "mailbox", 0x2E0, 0x2E0, m, mb_read, mb_write);
 	if (rc < 0) {
@@ -86,9 +91,16 @@ static int mb_request(struct vm *vm, void *inst, void *chan, uint32_t op, const 
 	return 0;
 }
 
+static const struct vdd_property mailbox_props[] = {
+	{ .name = "MAILBOX_STEP", .type = VDD_PROP_INT, .def = 1, .min = 1, .max = 100, .live = true,
+	  .help = "what one write adds to the count" },
+};
+
 static const struct vdd_ops mailbox_ops = {
 	.abi = MVDM_VDD_ABI,
 	.name = "mailbox",
+	.props = mailbox_props,
+	.nprops = sizeof(mailbox_props) / sizeof(mailbox_props[0]),
 	.create = mb_create,
 	.terminate = mb_terminate,
 	.global_init = mb_global_init,

@@ -21,6 +21,8 @@
 
 static const char *bin_dir, *plugin_path, *old_plugin_path;
 
+enum { VM16_TEST_MAX_SETTINGS = 64 };
+
 static struct vm *load(const char *name, const struct vm16_config *cfg_in)
 {
 	struct vm16_config cfg;
@@ -353,6 +355,19 @@ static void test_plugin_vdd(void **state)
 	assert_true(vm16_vdd_open(vm, "mailbox") >= 0); /* left open: closed with the VM */
 	vm16_destroy(vm);
 
+	/* A plug-in's setting: set at creation, and live. */
+	const char *step2[] = { "MAILBOX_STEP=2", NULL };
+	cfg.settings = step2;
+	vm = load("mailbox.bin", &cfg);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 6);
+	assert_int_equal(vm16_set_setting(vm, "mailbox_step", "5"), 0);
+	assert_int_equal(vdd_property(vm, "MAILBOX_STEP"), 5);
+	vm16_destroy(vm);
+	cfg.settings = NULL;
+	char cerr[256];
+	assert_int_equal(vm16_settings_check(step2, cerr, sizeof(cerr)), -ENOENT); /* only a VM knows plug-ins */
+
 	/* A global VDD: two VMs of one host share its instance. */
 	struct vm16_host *host;
 	assert_int_equal(vm16_host_create(&host), 0);
@@ -375,8 +390,8 @@ static void test_plugin_vdd(void **state)
 	cfg.plugins = old;
 	char err[256];
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
-	assert_non_null(strstr(err, "ABI 42"));
-	assert_non_null(strstr(err, "mvdm has 1"));
+	assert_non_null(strstr(err, "ABI 1,"));
+	assert_non_null(strstr(err, "mvdm has 2"));
 	const char *missing[] = { "/nonexistent/vdd.so", NULL };
 	cfg.plugins = missing;
 	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);
@@ -547,23 +562,36 @@ static void test_speaker(void **state)
 
 struct listed {
 	int n;
-	char names[8][32];
-	int64_t values[8];
+	struct vm16_setting_info s[VM16_TEST_MAX_SETTINGS];
 };
 
-static void list_one(void *ctx, const char *name, bool is_bool, int64_t value, int64_t def, int64_t min,
-		     int64_t max, const char *help)
+static void list_one(void *ctx, const struct vm16_setting_info *s)
 {
-	(void)is_bool;
-	(void)def;
-	(void)min;
-	(void)max;
-	assert_non_null(help);
+	assert_non_null(s->help);
+	assert_non_null(s->owner);
 	struct listed *l = ctx;
-	if (l->n < 8) {
-		snprintf(l->names[l->n], sizeof(l->names[0]), "%s", name);
-		l->values[l->n++] = value;
-	}
+	assert_true(l->n < VM16_TEST_MAX_SETTINGS);
+	l->s[l->n++] = *s;
+}
+
+static const struct vm16_setting_info *listed_find(const struct listed *l, const char *name)
+{
+	for (int k = 0; k < l->n; k++)
+		if (strcmp(l->s[k].name, name) == 0)
+			return &l->s[k];
+	return NULL;
+}
+
+/* The effective value of a VM's setting, as text. */
+static const char *vm_setting_text(struct vm *vm, const char *name, char *buf, size_t len)
+{
+	static struct listed l;
+	l.n = 0;
+	vm16_list_settings(vm, list_one, &l);
+	const struct vm16_setting_info *s = listed_find(&l, name);
+	assert_non_null(s);
+	vm16_setting_format(s, s->value, buf, len);
+	return buf;
 }
 
 static void test_settings(void **state)
@@ -588,6 +616,14 @@ static void test_settings(void **state)
 	cfg.settings = bad_rows;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ERANGE);
 	assert_non_null(strstr(err, "25 or 50"));
+	const char *bad_mem[] = { "DOS_MEMORY=130", NULL };
+	cfg.settings = bad_mem;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "multiple of 4"));
+	const char *bad_choice[] = { "CPU_MODEL=80486", NULL };
+	cfg.settings = bad_choice;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "8086, 8088, 80186, 80286 or 80386"));
 	/* Good settings take effect. */
 	const char *good[] = { "video_rows=50", "RTC_UTC_OFFSET=60", "KBD_NUMLOCK=on", NULL };
 	cfg.settings = good;
@@ -595,7 +631,18 @@ static void test_settings(void **state)
 	vm = load("rtc.bin", &cfg);
 	struct listed l = { 0 };
 	vm16_list_settings(vm, list_one, &l);
-	assert_int_equal(l.n, 3);
+	/* The monitor's and the kernel's first, then the VDDs'. */
+	assert_true(l.n >= 10);
+	assert_string_equal(l.s[0].name, "CPU_MODEL");
+	assert_string_equal(l.s[0].owner, "vm");
+	const struct vm16_setting_info *rows = listed_find(&l, "VIDEO_ROWS");
+	assert_non_null(rows);
+	assert_int_equal(rows->value, 50);
+	assert_true(rows->given);
+	assert_string_equal(rows->owner, "vga");
+	assert_false(listed_find(&l, "RTC_UTC_OFFSET")->live);
+	assert_false(listed_find(&l, "DOS_VERSION")->given);
+	assert_int_equal(listed_find(&l, "DOS_VERSION")->value, 500);
 	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
 	uint16_t res[4];
 	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
@@ -607,6 +654,201 @@ static void test_settings(void **state)
 	assert_int_equal(vm16_read(vm, 0x417, &shift, 1), 0);
 	assert_int_equal(shift & 0x20, 0x20);
 	vm16_destroy(vm);
+}
+
+static struct listed catalog;
+
+static void test_settings_catalog(void **state)
+{
+	(void)state;
+	catalog.n = 0;
+	vm16_settings_catalog(list_one, &catalog);
+	static const char *const expect[] = { "CPU_MODEL", "DOS_MEMORY", "CPU_SPEED", "DOS_VERSION",
+					      "DOS_BACKGROUND_EXECUTION", "VIDEO_MODE_RESTRICTION", "VIDEO_ROWS",
+					      "RTC_UTC_OFFSET", "KBD_NUMLOCK" };
+	for (size_t k = 0; k < sizeof(expect) / sizeof(expect[0]); k++)
+		assert_non_null(listed_find(&catalog, expect[k]));
+	/* Names are unique. */
+	for (int a = 0; a < catalog.n; a++)
+		for (int b = a + 1; b < catalog.n; b++)
+			assert_string_not_equal(catalog.s[a].name, catalog.s[b].name);
+	char buf[64];
+	const struct vm16_setting_info *cpu = listed_find(&catalog, "CPU_MODEL");
+	assert_int_equal(cpu->type, VM16_SETTING_CHOICE);
+	assert_int_equal(cpu->max, 4);
+	assert_string_equal(cpu->choices[1], "8088");
+	assert_null(cpu->choices[5]);
+	vm16_setting_format(cpu, cpu->def, buf, sizeof(buf));
+	assert_string_equal(buf, "80386");
+	assert_false(cpu->live);
+	const struct vm16_setting_info *mem = listed_find(&catalog, "DOS_MEMORY");
+	assert_int_equal(mem->type, VM16_SETTING_INT);
+	assert_int_equal(mem->def, 640);
+	assert_int_equal(mem->min, 64);
+	assert_int_equal(mem->step, 4);
+	const struct vm16_setting_info *speed = listed_find(&catalog, "CPU_SPEED");
+	assert_true(speed->live);
+	assert_int_equal(speed->def, 0);
+	assert_int_equal(speed->max, 100000);
+	const struct vm16_setting_info *ver = listed_find(&catalog, "DOS_VERSION");
+	assert_int_equal(ver->def, 500);
+	assert_int_equal(ver->min, 200);
+	assert_int_equal(ver->max, 999);
+	assert_string_equal(ver->owner, "dos");
+	const struct vm16_setting_info *bg = listed_find(&catalog, "DOS_BACKGROUND_EXECUTION");
+	assert_int_equal(bg->type, VM16_SETTING_BOOL);
+	assert_true(bg->live);
+	vm16_setting_format(bg, bg->def, buf, sizeof(buf));
+	assert_string_equal(buf, "on");
+	const struct vm16_setting_info *vmr = listed_find(&catalog, "VIDEO_MODE_RESTRICTION");
+	assert_int_equal(vmr->type, VM16_SETTING_CHOICE);
+	vm16_setting_format(vmr, vmr->def, buf, sizeof(buf));
+	assert_string_equal(buf, "NONE");
+
+	/* Lookup and parsing, without a VM. */
+	struct vm16_setting_info s;
+	assert_int_equal(vm16_settings_lookup("video_mode_restriction", &s), 0);
+	assert_string_equal(s.name, "VIDEO_MODE_RESTRICTION");
+	assert_int_equal(vm16_settings_lookup("VIDEO_MODE", &s), -ENOENT);
+	int64_t v = -1;
+	char err[256];
+	assert_int_equal(vm16_setting_parse(&s, "mono", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(vm16_setting_parse(&s, "CGA", &v, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "NONE, COLOR or MONO"));
+	assert_int_equal(vm16_settings_lookup("DOS_MEMORY", &s), 0);
+	assert_int_equal(vm16_setting_parse(&s, "0x200", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 512);
+	assert_int_equal(vm16_setting_parse(&s, "99999999999999999999", &v, err, sizeof(err)), -ERANGE);
+	assert_int_equal(vm16_setting_parse(&s, "6x", &v, err, sizeof(err)), -EINVAL);
+
+	const char *good[] = { "cpu_model=8088", "DOS_MEMORY=256", "CPU_SPEED=0", "DOS_VERSION=330",
+			       "DOS_BACKGROUND_EXECUTION=no", "VIDEO_MODE_RESTRICTION=Color", NULL };
+	assert_int_equal(vm16_settings_check(good, err, sizeof(err)), 0);
+	assert_int_equal(vm16_settings_check(NULL, err, sizeof(err)), 0);
+	const char *unknown[] = { "DOS_VERSION=330", "IDLE_SECONDS=3", NULL };
+	assert_int_equal(vm16_settings_check(unknown, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "unknown setting IDLE_SECONDS"));
+	const char *noeq[] = { "DOS_VERSION", NULL };
+	assert_int_equal(vm16_settings_check(noeq, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "NAME=VALUE"));
+	const char *range[] = { "DOS_VERSION=1000", NULL };
+	assert_int_equal(vm16_settings_check(range, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "DOS_VERSION must be 200 to 999"));
+	const char *speed_bad[] = { "CPU_SPEED=-1", NULL };
+	assert_int_equal(vm16_settings_check(speed_bad, err, sizeof(err)), -ERANGE);
+}
+
+/* CPU_MODEL and DOS_MEMORY mirror vm16_config.cpu and mem_4k: a setting
+ * wins, and the listing shows the value in effect either way. */
+static void test_core_settings(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	char buf[32];
+	cfg.cpu = VM16_CPU_80286;
+	cfg.mem_4k = 128;
+	struct vm *vm = load("cpumodel.bin", &cfg);
+	assert_string_equal(vm_setting_text(vm, "CPU_MODEL", buf, sizeof(buf)), "80286");
+	assert_string_equal(vm_setting_text(vm, "DOS_MEMORY", buf, sizeof(buf)), "512");
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 0x00);
+	vm16_destroy(vm);
+
+	const char *s8088[] = { "CPU_MODEL=8088", NULL };
+	cfg.settings = s8088;
+	vm = load("cpumodel.bin", &cfg);
+	assert_string_equal(vm_setting_text(vm, "CPU_MODEL", buf, sizeof(buf)), "8088");
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 0xF0); /* an 8086-class CPU */
+	vm16_destroy(vm);
+
+	/* The memory the BIOS reports (INT 12h) follows DOS_MEMORY. */
+	const char *mem[] = { "DOS_MEMORY=256", NULL };
+	cfg.settings = mem;
+	vm = load("bios.bin", &cfg);
+	assert_string_equal(vm_setting_text(vm, "DOS_MEMORY", buf, sizeof(buf)), "256");
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	uint16_t res[2];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[1], 256);
+	vm16_destroy(vm);
+}
+
+static void test_live_settings(void **state)
+{
+	(void)state;
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	const char *init[] = { "CPU_SPEED=20", NULL };
+	cfg.settings = init;
+	struct vm *vm = load("spin.bin", &cfg);
+	assert_int_equal(vdd_property(vm, "CPU_SPEED"), 20);
+	assert_int_equal(vdd_property(vm, "DOS_BACKGROUND_EXECUTION"), 1);
+	assert_int_equal(vm16_run(vm, 100), VM16_STOP_SLICE); /* running */
+	assert_int_equal(vm16_set_setting(vm, "cpu_speed", "500"), 0);
+	assert_int_equal(vdd_property(vm, "CPU_SPEED"), 500);
+	assert_int_equal(vm16_set_setting(vm, "DOS_BACKGROUND_EXECUTION", "off"), 0);
+	assert_int_equal(vdd_property(vm, "DOS_BACKGROUND_EXECUTION"), 0);
+	assert_int_equal(vm16_set_setting(vm, "DOS_MEMORY", "256"), -EPERM);
+	assert_non_null(strstr(vm16_error(vm), "DOS_MEMORY cannot change while the VM runs"));
+	assert_int_equal(vm16_set_setting(vm, "VIDEO_MODE_RESTRICTION", "MONO"), -EPERM);
+	assert_int_equal(vm16_set_setting(vm, "NO_SUCH", "1"), -ENOENT);
+	assert_non_null(strstr(vm16_error(vm), "unknown setting NO_SUCH"));
+	assert_int_equal(vm16_set_setting(vm, "CPU_SPEED", "fast"), -EINVAL);
+	assert_int_equal(vm16_set_setting(vm, "CPU_SPEED", "100001"), -ERANGE);
+	assert_int_equal(vdd_property(vm, "CPU_SPEED"), 500);
+	/* All or nothing. */
+	const char *mixed[] = { "CPU_SPEED=7", "DOS_VERSION=330", NULL };
+	assert_int_equal(vm16_set_settings(vm, mixed), -EPERM);
+	assert_non_null(strstr(vm16_error(vm), "DOS_VERSION"));
+	assert_int_equal(vdd_property(vm, "CPU_SPEED"), 500);
+	const char *both[] = { "CPU_SPEED=7", "DOS_BACKGROUND_EXECUTION=on", NULL };
+	assert_int_equal(vm16_set_settings(vm, both), 0);
+	assert_int_equal(vdd_property(vm, "CPU_SPEED"), 7);
+	assert_int_equal(vdd_property(vm, "DOS_BACKGROUND_EXECUTION"), 1);
+	struct listed l = { 0 };
+	vm16_list_settings(vm, list_one, &l);
+	assert_true(listed_find(&l, "CPU_SPEED")->given);
+	assert_int_equal(listed_find(&l, "CPU_SPEED")->value, 7);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT); /* it goes on */
+	vm16_destroy(vm);
+}
+
+/* VIDEO_MODE_RESTRICTION: INT 10h AH=00h leaves the mode alone for a mode
+ * the card does not have; MONO starts in mode 7 with a mono equipment word. */
+static void test_video_restriction(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setting;
+		uint8_t start, after7, after3;
+		uint16_t equip_video;
+	} cases[] = {
+		{ NULL, 3, 7, 3, 0x20 },
+		{ "VIDEO_MODE_RESTRICTION=NONE", 3, 7, 3, 0x20 },
+		{ "VIDEO_MODE_RESTRICTION=color", 3, 3, 3, 0x20 },
+		{ "VIDEO_MODE_RESTRICTION=MONO", 7, 7, 7, 0x30 },
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct vm16_config cfg;
+		vm16_config_default(&cfg);
+		const char *set[] = { cases[k].setting, NULL };
+		cfg.settings = set;
+		struct vm *vm = load("vidmode.bin", &cfg);
+		assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+		uint8_t res[6];
+		assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+		assert_int_equal(res[0], cases[k].start);
+		assert_int_equal(res[1], cases[k].after7);
+		assert_int_equal(res[2], cases[k].after3);
+		assert_int_equal((res[4] | res[5] << 8) & 0x30, cases[k].equip_video);
+		static struct vm16_screen s;
+		assert_int_equal(vm16_screen(vm, &s), 0);
+		assert_int_equal(s.mode, cases[k].after3);
+		vm16_destroy(vm);
+	}
 }
 
 static void test_idle_pacing(void **state)
@@ -695,6 +937,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_irq_redirection),
 		cmocka_unit_test(test_speaker),
 		cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_settings_catalog),
+		cmocka_unit_test(test_core_settings),
+		cmocka_unit_test(test_live_settings),
+		cmocka_unit_test(test_video_restriction),
 		cmocka_unit_test(test_idle_pacing),
 		cmocka_unit_test(test_rtc_set),
 		cmocka_unit_test(test_many_vms),

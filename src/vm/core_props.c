@@ -1,0 +1,48 @@
+/*
+ * core_props.c - the DOS settings of the monitor and the DOS kernel, in one
+ * table (the VDDs register their own with their vdd_ops). They are checked
+ * and listed like every other setting (settings.c). Three mirror a field
+ * of a control block: a setting the configuration gives wins over the
+ * field, and otherwise the setting shows the field's value, so that the
+ * listing always has the value in effect:
+ *   CPU_MODEL   <-> vm16_config.cpu
+ *   DOS_MEMORY  <-> vm16_config.mem_4k (KiB = mem_4k * 4)
+ *   DOS_VERSION <-> dos_config.version_major/minor (src/dos/kernel.c)
+ * CPU_SPEED and DOS_BACKGROUND_EXECUTION are stored for the host that runs
+ * the VM (the server's scheduler reads them with vdd_property()).
+ */
+#include "vm/vm_internal.h"
+
+/* Choice index -> CPU model; the 8088 runs as the 8086 (same instruction
+ * set and timing model here; cpu_model_parse knows it as an alias). */
+static const char *const cpu_choices[] = { "8086", "8088", "80186", "80286", "80386", NULL };
+static const enum vm16_cpu cpu_of_choice[] = { VM16_CPU_8086, VM16_CPU_8086, VM16_CPU_80186, VM16_CPU_80286,
+					       VM16_CPU_80386 };
+static const int64_t choice_of_cpu[] = { [VM16_CPU_8086] = 0, [VM16_CPU_80186] = 2, [VM16_CPU_80286] = 3,
+					 [VM16_CPU_80386] = 4 };
+
+const struct vm_core_prop vm_core_props[] = {
+	{ "vm", { .name = "CPU_MODEL", .type = VDD_PROP_CHOICE, .def = 4, .choices = cpu_choices,
+		  .help = "the processor programs see: 8086 (or 8088), 80186, 80286 or 80386" } },
+	{ "vm", { .name = "DOS_MEMORY", .type = VDD_PROP_INT, .def = 640, .min = 64, .max = 640, .step = 4,
+		  .help = "conventional memory in KiB (a multiple of 4)" } },
+	{ "vm", { .name = "CPU_SPEED", .type = VDD_PROP_INT, .def = 0, .min = 0, .max = 100000, .live = true,
+		  .help = "speed cap in MIPS (millions of instructions per second of host time); 0 = unlimited" } },
+	{ "vm", { .name = "DOS_BACKGROUND_EXECUTION", .type = VDD_PROP_BOOL, .def = 1, .live = true,
+		  .help = "keeps running while no client is attached (off: the server pauses it then)" } },
+	{ "dos", { .name = "DOS_VERSION", .type = VDD_PROP_INT, .def = 500, .min = 200, .max = 999,
+		   .help = "the DOS version programs see (INT 21h/30h), major * 100 + minor: 330 is 3.30" } },
+};
+const size_t vm_ncore_props = sizeof(vm_core_props) / sizeof(vm_core_props[0]);
+
+void vm_core_settings_apply(struct vm *vm)
+{
+	if (vm_setting_given(vm, "CPU_MODEL"))
+		vm->cfg.cpu = cpu_of_choice[vdd_property(vm, "CPU_MODEL")];
+	else
+		vm_setting_store(vm, "CPU_MODEL", choice_of_cpu[vm->cfg.cpu]);
+	if (vm_setting_given(vm, "DOS_MEMORY"))
+		vm->cfg.mem_4k = (uint32_t)(vdd_property(vm, "DOS_MEMORY") / 4);
+	else
+		vm_setting_store(vm, "DOS_MEMORY", (int64_t)vm->cfg.mem_4k * 4);
+}

@@ -1,0 +1,211 @@
+/*
+ * settings_cmd.c - `mvdm settings [options] PROGRAM`: the DOS settings a
+ * program would run with (docs/server.md "DOS settings"), one per line:
+ * name, value, default, range or choices, whether it can change while the
+ * VM runs, where the value comes from, and what it does. Also the function
+ * `mvdm run` uses to collect a program's settings.
+ *
+ * Exit status: 0; 126 for a usage error, a program that is not found, or
+ * an unknown setting or a bad value (in --set or a settings file), with a
+ * one-line diagnostic on stderr.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostpath.h"
+#include "mvdm/dos.h"
+#include "mvdm/progsettings.h"
+#include "mvdm/vm16.h"
+#include "settings_cmd.h"
+
+enum { EXIT_USAGE = 126, MAX_SETS = 64, MAX_ROWS = 64, HOST_PATH = 4096 };
+
+struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
+					   const char *const *sets, unsigned nsets, bool must_find)
+{
+	struct progsettings *ps;
+	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256];
+	if (progsettings_create(&ps) < 0) {
+		fprintf(stderr, "mvdm: out of memory\n");
+		return NULL;
+	}
+	int rc = dos_program_host_path(dc, program, host, sizeof(host), err, sizeof(err));
+	if (rc < 0 && must_find)
+		goto fail;
+	if (rc == 0 && host[0]) {
+		bool have_config = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), config,
+							   sizeof(config)) == 0;
+		rc = progsettings_load_program(ps, host, have_config ? config : NULL, err, sizeof(err));
+		if (rc < 0)
+			goto fail;
+	}
+	for (unsigned k = 0; k < nsets; k++) {
+		char why[256];
+		if (progsettings_set(ps, sets[k], "request", why, sizeof(why)) < 0) {
+			snprintf(err, sizeof(err), "--set %s: %s", sets[k], why);
+			goto fail;
+		}
+	}
+	return ps;
+
+fail:
+	fprintf(stderr, "mvdm: %s\n", err);
+	progsettings_destroy(ps);
+	return NULL;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mvdm settings [options] PROGRAM\n"
+			"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
+			"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+			"  -e NAME=VALUE  an environment variable (PATH is searched for PROGRAM)\n"
+			"  --set N=V      a DOS setting, over the program's settings files (repeatable)\n");
+	return EXIT_USAGE;
+}
+
+/* One line of the table. */
+struct row {
+	char col[7][320];
+};
+
+static void range_text(const struct vm16_setting_info *s, char *out, size_t len)
+{
+	if (s->type == VM16_SETTING_BOOL) {
+		snprintf(out, len, "on|off");
+		return;
+	}
+	bool few = s->step > 1 && (s->max - s->min) / s->step < 4;
+	if (s->type == VM16_SETTING_INT && !few) {
+		if (s->step > 1)
+			snprintf(out, len, "%lld..%lld step %lld", (long long)s->min, (long long)s->max,
+				 (long long)s->step);
+		else
+			snprintf(out, len, "%lld..%lld", (long long)s->min, (long long)s->max);
+		return;
+	}
+	size_t o = 0;
+	out[0] = 0;
+	for (int64_t v = s->min; v <= s->max && o < len; v += s->type == VM16_SETTING_CHOICE ? 1 : s->step) {
+		char one[64];
+		vm16_setting_format(s, v, one, sizeof(one));
+		int n = snprintf(out + o, len - o, "%s%s", o ? "|" : "", one);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+}
+
+struct table {
+	const struct progsettings *ps;
+	struct row rows[MAX_ROWS + 1];
+	unsigned n;
+};
+
+static void add_row(void *ctx, const struct vm16_setting_info *s)
+{
+	struct table *t = ctx;
+	if (t->n > MAX_ROWS)
+		return;
+	struct row *r = &t->rows[t->n++];
+	int64_t value = s->def;
+	const char *source;
+	progsettings_get(t->ps, s->name, &value, &source);
+	snprintf(r->col[0], sizeof(r->col[0]), "%s", s->name);
+	vm16_setting_format(s, value, r->col[1], sizeof(r->col[1]));
+	vm16_setting_format(s, s->def, r->col[2], sizeof(r->col[2]));
+	range_text(s, r->col[3], sizeof(r->col[3]));
+	snprintf(r->col[4], sizeof(r->col[4]), "%s", s->live ? "yes" : "no");
+	snprintf(r->col[5], sizeof(r->col[5]), "%s", source);
+	snprintf(r->col[6], sizeof(r->col[6]), "%s", s->help);
+}
+
+int mvdm_settings(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "set", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *drives[26] = { 0 }, *sets[MAX_SETS];
+	char *owned[26] = { 0 };
+	unsigned nsets = 0;
+	struct dos_config dc;
+	dos_config_default(&dc);
+	int c, rc = EXIT_USAGE;
+	optind = 0;
+	/* argv[-1] is "settings": getopt's argv[0]. */
+	while ((c = getopt_long(argc + 1, argv - 1, "+d:e:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': {
+			int letter = (optarg[0] | 0x20) - 'a';
+			if (letter < 0 || letter > 25 || (optarg[1] != '=' && optarg[1] != ':')) {
+				fprintf(stderr, "mvdm: -d wants X=DIR, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			drives[letter] = optarg + 2;
+			break;
+		}
+		case 'e':
+			if (!strchr(optarg, '=') || dc.nenv >= DOS_MAX_ENV) {
+				fprintf(stderr, "mvdm: -e wants NAME=VALUE, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			dc.env[dc.nenv++] = optarg;
+			break;
+		case 's':
+			if (nsets == MAX_SETS) {
+				fprintf(stderr, "mvdm: too many --set\n");
+				return EXIT_USAGE;
+			}
+			sets[nsets++] = optarg;
+			break;
+		default: return usage();
+		}
+	}
+	int first = optind - 1;
+	if (first != argc - 1)
+		return usage();
+	if (!drives[2])
+		drives[2] = ".";
+	char program[512];
+	int e = hostpath_program(drives, owned, argv[first], program, sizeof(program));
+	if (e < 0) {
+		fprintf(stderr, "mvdm: %s: %s\n", argv[first], strerror(-e));
+		goto out;
+	}
+	memcpy(dc.drives, drives, sizeof(dc.drives));
+	struct progsettings *ps = mvdm_program_settings(&dc, program, sets, nsets, true);
+	if (!ps)
+		goto out;
+	static struct table t;
+	t.ps = ps;
+	t.n = 0;
+	snprintf(t.rows[0].col[0], sizeof(t.rows[0].col[0]), "NAME");
+	snprintf(t.rows[0].col[1], sizeof(t.rows[0].col[1]), "VALUE");
+	snprintf(t.rows[0].col[2], sizeof(t.rows[0].col[2]), "DEFAULT");
+	snprintf(t.rows[0].col[3], sizeof(t.rows[0].col[3]), "RANGE");
+	snprintf(t.rows[0].col[4], sizeof(t.rows[0].col[4]), "LIVE");
+	snprintf(t.rows[0].col[5], sizeof(t.rows[0].col[5]), "SOURCE");
+	snprintf(t.rows[0].col[6], sizeof(t.rows[0].col[6]), "HELP");
+	t.n = 1;
+	vm16_settings_catalog(add_row, &t);
+	int width[6] = { 0 };
+	for (unsigned k = 0; k < t.n; k++)
+		for (int j = 0; j < 6; j++)
+			if ((int)strlen(t.rows[k].col[j]) > width[j])
+				width[j] = (int)strlen(t.rows[k].col[j]);
+	for (unsigned k = 0; k < t.n; k++) {
+		for (int j = 0; j < 6; j++)
+			printf("%-*s  ", width[j], t.rows[k].col[j]);
+		printf("%s\n", t.rows[k].col[6]);
+	}
+	progsettings_destroy(ps);
+	rc = 0;
+out:
+	for (int i = 0; i < 26; i++)
+		free(owned[i]);
+	return rc;
+}

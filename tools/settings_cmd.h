@@ -1,0 +1,24 @@
+/* settings_cmd.h - `mvdm settings` and the program settings that `mvdm run`
+ * applies (settings_cmd.c). */
+#ifndef MVDM_TOOLS_SETTINGS_CMD_H
+#define MVDM_TOOLS_SETTINGS_CMD_H
+
+#include <stdbool.h>
+
+struct dos_config;
+struct progsettings;
+
+/* The DOS settings of `program` (a DOS path or name, as dos_start takes
+ * it) on the drives and PATH of dc: its settings files (next to it, then
+ * the user's, from XDG_CONFIG_HOME or HOME) and then the `sets`
+ * ("NAME=VALUE", source "request"). A program that is not found has no
+ * files, or is an error with must_find. Returns the settings, or NULL
+ * after a one-line "mvdm: ..." on stderr (the caller exits with 126). */
+struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
+					   const char *const *sets, unsigned nsets, bool must_find);
+
+/* `mvdm settings [options] PROGRAM`; argv[0..argc) are the words after
+ * "settings". Returns the exit status. */
+int mvdm_settings(int argc, char **argv);
+
+#endif
