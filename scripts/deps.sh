@@ -4,9 +4,10 @@
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 level=${1:-build}
-pkgs=(gcc pkg-config meson ninja-build nasm)
+# libcjson-dev: the server protocol's JSON lines (mvdmd and the client library).
+pkgs=(gcc pkg-config meson ninja-build nasm libcjson-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
-	pkgs+=(libcjson-dev zlib1g-dev libunicorn-dev libcmocka-dev binutils python3)
+	pkgs+=(zlib1g-dev libunicorn-dev libcmocka-dev binutils python3)
 fi
 if [ "$level" = bench ]; then
 	pkgs+=(dosbox)

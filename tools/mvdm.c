@@ -5,6 +5,8 @@
  *   mvdm shell [options] | mvdm            an interactive DOS prompt
  *   mvdm disasm [--cpu MODEL] FILE.COM [COUNT]
  *   mvdm settings [--set N=V] [-d X=DIR] PROGRAM   its DOS settings (settings_cmd.c)
+ *   mvdm start|ps|status|wait|kill|pause|resume|rm|screen|keys|output|attach|shutdown
+ *                                           VMs in the MVM server mvdmd (ctl.c)
  *   mvdm version
  *
  * Exit status of run: the program's DOS return code; 124 when it timed
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "comhost.h"
+#include "ctl.h"
 #include "run.h"
 #include "settings_cmd.h"
 
@@ -28,7 +31,8 @@ static int usage(void)
 			"       mvdm shell [options]\n"
 			"       mvdm disasm [--cpu MODEL] FILE.COM [COUNT]\n"
 			"       mvdm settings [--set NAME=VALUE] [-d X=DIR] PROGRAM\n"
-			"       mvdm version\n");
+			"%s"
+			"       mvdm version\n", ctl_usage);
 	return EXIT_USAGE;
 }
 
@@ -93,6 +97,8 @@ int main(int argc, char **argv)
 		return cmd_disasm(argc, argv);
 	if (strcmp(argv[1], "settings") == 0)
 		return mvdm_settings(argc - 2, argv + 2);
+	if (ctl_is_command(argv[1]))
+		return ctl_main(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0) {
 		printf("mvdm 0.1.0\n");
 		return 0;

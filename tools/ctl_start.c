@@ -1,0 +1,189 @@
+/*
+ * ctl_start.c - `mvdm start`: create a VM in the server and print its id.
+ *
+ * Drives are sent as absolute host paths (realpath); C: is the current
+ * directory unless mapped; a PROGRAM that is a host file becomes a DOS
+ * path as `mvdm run` makes it (hostpath.c). --cpu and --mem are the DOS
+ * settings CPU_MODEL and DOS_MEMORY; the server checks every value.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_internal.h"
+#include "hostpath.h"
+
+static int start_usage(void)
+{
+	fprintf(stderr,
+		"usage: mvdm start [options] PROGRAM [ARGS...]   prints the new VM's id\n"
+		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
+		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
+		"  --set N=V      a DOS setting (repeatable; `mvdm settings PROGRAM` lists them)\n"
+		"  --cpu MODEL    8086, 80186, 80286 or 80386 (the CPU_MODEL setting)\n"
+		"  --mem KB       conventional memory (the DOS_MEMORY setting)\n"
+		"  --timeout S    end the VM after S seconds\n"
+		"  --mips N       cap the speed at N million instructions per second\n"
+		"  --exclusive    freeze the other VMs while this one lives\n"
+		"  --name NAME    a label for `mvdm ps`\n"
+		"  --paused       create it paused (`mvdm resume ID` starts it)\n"
+		"  --socket PATH  the server's socket (default $MVDM_SOCKET, then the server's default)\n");
+	return CTL_EXIT_USAGE;
+}
+
+struct start_opts {
+	struct mvdm_create_req req;
+	char *owned[26];              /* realpath()s of drives[] */
+	const char **env, **settings; /* NULL-terminated, argc + 1 slots */
+	char **setting_buf;           /* "CPU_MODEL=..." strings made here */
+	size_t nenv, nsettings;
+	const char *socket;
+};
+
+enum { O_SET = 256, O_CPU, O_MEM, O_TIMEOUT, O_MIPS, O_EXCLUSIVE, O_NAME, O_PAUSED, O_SOCKET, O_HELP };
+
+/* Maps drive `arg` (X=DIR or X:DIR) to its absolute path. */
+static int add_drive(struct start_opts *o, const char *arg)
+{
+	int letter = (arg[0] | 0x20) - 'a';
+	if (letter < 0 || letter > 25 || (arg[1] != '=' && arg[1] != ':') || !arg[2])
+		return ctl_usage_error("-d wants X=DIR, not '%s'", arg);
+	char *real = realpath(arg + 2, NULL);
+	if (!real)
+		return ctl_usage_error("-d %s: %s", arg, strerror(errno));
+	free(o->owned[letter]);
+	o->owned[letter] = real;
+	o->req.drives[letter] = real;
+	return 0;
+}
+
+/* A setting NAME=value made from an option. */
+static int add_made_setting(struct start_opts *o, const char *name, const char *value)
+{
+	size_t len = strlen(name) + strlen(value) + 2;
+	char *s = malloc(len);
+	if (!s)
+		return ctl_usage_error("out of memory");
+	snprintf(s, len, "%s=%s", name, value);
+	o->setting_buf[o->nsettings] = s;
+	o->settings[o->nsettings++] = s;
+	return 0;
+}
+
+static int parse_start(int argc, char **argv, struct start_opts *o, int *first)
+{
+	static const struct option longopts[] = {
+		{"set", required_argument, NULL, O_SET},
+		{"cpu", required_argument, NULL, O_CPU},
+		{"mem", required_argument, NULL, O_MEM},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"mips", required_argument, NULL, O_MIPS},
+		{"exclusive", no_argument, NULL, O_EXCLUSIVE},
+		{"name", required_argument, NULL, O_NAME},
+		{"paused", no_argument, NULL, O_PAUSED},
+		{"socket", required_argument, NULL, O_SOCKET},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	optind = 0;
+	opterr = 1;
+	int c, rc = 0;
+	/* '+': options stop at the program name; its arguments are the program's. */
+	while (!rc && (c = getopt_long(argc, argv, "+d:e:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': rc = add_drive(o, optarg); break;
+		case 'e':
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return ctl_usage_error("-e wants NAME=VALUE, not '%s'", optarg);
+			o->env[o->nenv++] = optarg;
+			break;
+		case O_SET:
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return ctl_usage_error("--set wants NAME=VALUE, not '%s'", optarg);
+			o->settings[o->nsettings++] = optarg;
+			break;
+		case O_CPU: rc = add_made_setting(o, "CPU_MODEL", optarg); break;
+		case O_MEM: rc = add_made_setting(o, "DOS_MEMORY", optarg); break;
+		case O_TIMEOUT: rc = ctl_parse_positive("--timeout", optarg, &o->req.timeout_s); break;
+		case O_MIPS: rc = ctl_parse_positive("--mips", optarg, &o->req.mips); break;
+		case O_EXCLUSIVE: o->req.mode = MVDM_MODE_EXCLUSIVE; break;
+		case O_NAME:
+			if (strlen(optarg) > MVDM_NAME_MAX)
+				return ctl_usage_error("--name is at most %d bytes", MVDM_NAME_MAX);
+			o->req.name = optarg;
+			break;
+		case O_PAUSED: o->req.paused = true; break;
+		case O_SOCKET: o->socket = optarg; break;
+		default: return start_usage();
+		}
+	}
+	*first = optind;
+	return rc;
+}
+
+/* Fills the drives (C: = the current directory unless mapped) and the
+ * program's DOS path into program[max]. */
+static int resolve_program(struct start_opts *o, const char *arg, char *program, size_t max)
+{
+	if (!o->req.drives[2]) {
+		o->owned[2] = realpath(".", NULL);
+		if (!o->owned[2])
+			return ctl_usage_error("the current directory: %s", strerror(errno));
+		o->req.drives[2] = o->owned[2];
+	}
+	int rc = hostpath_program(o->req.drives, o->owned, arg, program, max);
+	if (rc < 0)
+		return ctl_usage_error("%s: %s", arg, strerror(-rc));
+	return 0;
+}
+
+static void free_opts(struct start_opts *o)
+{
+	for (int i = 0; i < 26; i++)
+		free(o->owned[i]);
+	for (size_t i = 0; o->setting_buf && i < o->nsettings; i++)
+		free(o->setting_buf[i]);
+	free(o->setting_buf);
+	free(o->env);
+	free(o->settings);
+}
+
+int ctl_start(int argc, char **argv)
+{
+	struct start_opts o = {0};
+	size_t slots = (size_t)argc + 1;
+	o.env = calloc(slots, sizeof(*o.env));
+	o.settings = calloc(slots, sizeof(*o.settings));
+	o.setting_buf = calloc(slots, sizeof(*o.setting_buf));
+	int first = argc, rc = 0;
+	if (!o.env || !o.settings || !o.setting_buf)
+		rc = ctl_usage_error("out of memory");
+	if (!rc)
+		rc = parse_start(argc, argv, &o, &first);
+	if (!rc && first >= argc)
+		rc = start_usage();
+	char program[PATH_MAX];
+	if (!rc)
+		rc = resolve_program(&o, argv[first], program, sizeof(program));
+	struct mvdm_client *c = NULL;
+	if (!rc)
+		rc = ctl_connect(o.socket, true, &c);
+	if (!rc) {
+		o.req.program = program;
+		o.req.args = (const char *const *)(argv + first + 1);
+		o.req.env = o.env;
+		o.req.settings = o.settings;
+		uint64_t id;
+		if (mvdm_client_create(c, &o.req, &id, NULL, 0) < 0)
+			rc = ctl_server_error(c);
+		else
+			printf("%llu\n", (unsigned long long)id);
+	}
+	mvdm_client_close(c);
+	free_opts(&o);
+	return rc;
+}

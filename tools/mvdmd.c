@@ -1,0 +1,181 @@
+/*
+ * mvdmd - the MVM server (docs/server.md).
+ *
+ *   mvdmd [--socket PATH] [--workers N] [--max-vms N] [--foreground]
+ *
+ * Without --foreground it detaches once the socket listens (so the caller
+ * can connect as soon as mvdmd returns). SIGTERM and SIGINT end it cleanly:
+ * every VM's files are closed and the socket is removed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mvdm/client.h"
+#include "server/server.h"
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mvdmd [--socket PATH] [--workers N] [--max-vms N] [--foreground]\n");
+	return 2;
+}
+
+/* Makes the socket's directory (mode 0700) if it is missing. */
+static void make_socket_dir(const char *path)
+{
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = 0;
+	mkdir(dir, 0700);
+}
+
+/* Detach: the parent returns when the child says the socket listens. */
+static int daemonize(int *ready_fd)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(p[1]);
+		char status = 1;
+		ssize_t n = read(p[0], &status, 1);
+		_exit(n == 1 ? status : 1);
+	}
+	close(p[0]);
+	setsid();
+	if (fork() > 0)
+		_exit(0);
+	*ready_fd = p[1];
+	return 0;
+}
+
+struct stopper {
+	struct server *server;
+	int sfd;
+};
+
+static void *watch_signals(void *arg)
+{
+	struct stopper *st = arg;
+	struct signalfd_siginfo si;
+	if (read(st->sfd, &si, sizeof(si)) == sizeof(si))
+		server_stop(st->server);
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 's' }, { "workers", required_argument, NULL, 'w' },
+		{ "max-vms", required_argument, NULL, 'm' }, { "foreground", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+	};
+	char sock[512] = "";
+	struct server_config cfg = { 0 };
+	bool foreground = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 's': snprintf(sock, sizeof(sock), "%s", optarg); break;
+		case 'w':
+			cfg.workers = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || cfg.workers < 1 || cfg.workers > 64) {
+				fprintf(stderr, "mvdmd: --workers wants 1 to 64\n");
+				return 2;
+			}
+			break;
+		case 'm':
+			cfg.max_vms = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || cfg.max_vms < 1) {
+				fprintf(stderr, "mvdmd: --max-vms wants a positive number\n");
+				return 2;
+			}
+			break;
+		case 'f': foreground = true; break;
+		default: return usage();
+		}
+	}
+	if (optind != argc)
+		return usage();
+	if (!sock[0] && mvdm_client_default_socket(sock, sizeof(sock)) != 0) {
+		fprintf(stderr, "mvdmd: no socket path (set MVDM_SOCKET or XDG_RUNTIME_DIR)\n");
+		return 1;
+	}
+	make_socket_dir(sock);
+	cfg.socket_path = sock;
+	char confdir[512];
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && xdg[0])
+		snprintf(confdir, sizeof(confdir), "%s", xdg);
+	else if (home)
+		snprintf(confdir, sizeof(confdir), "%s/.config", home);
+	else
+		confdir[0] = 0;
+	cfg.config_dir = confdir[0] ? confdir : NULL;
+
+	int ready_fd = -1;
+	if (!foreground && daemonize(&ready_fd) < 0) {
+		perror("mvdmd: fork");
+		return 1;
+	}
+	/* Signals arrive on a signalfd read by a small thread: no handlers. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct server *s;
+	char err[512];
+	int rc = server_create(&cfg, &s, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "mvdmd: %s\n", err);
+		if (ready_fd >= 0) {
+			char status = 1;
+			ssize_t n = write(ready_fd, &status, 1);
+			(void)n;
+		}
+		return 1;
+	}
+	if (ready_fd >= 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			close(null);
+		}
+		char status = 0;
+		ssize_t n = write(ready_fd, &status, 1);
+		(void)n;
+		close(ready_fd);
+	}
+	struct stopper st = { s, signalfd(-1, &set, SFD_CLOEXEC) };
+	pthread_t watcher;
+	bool watching = st.sfd >= 0 && pthread_create(&watcher, NULL, watch_signals, &st) == 0;
+	server_run(s);
+	server_destroy(s);
+	if (watching) {
+		pthread_cancel(watcher);
+		pthread_join(watcher, NULL);
+	}
+	return 0;
+}
