@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -129,6 +130,12 @@ int main(int argc, char **argv)
 		confdir[0] = 0;
 	cfg.config_dir = confdir[0] ? confdir : NULL;
 
+	/* Each VM's large blocks (struct vm, the CPU's block cache) come
+	 * zeroed by calloc: as fresh mmap()ed pages only the pages a VM
+	 * touches are resident. A fixed threshold keeps glibc from raising it
+	 * after the first VM is freed, when they would come from the heap and
+	 * be cleared (resident) whole: 375 instead of 248 KiB per idle VM. */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	int ready_fd = -1;
 	if (!foreground && daemonize(&ready_fd) < 0) {
 		perror("mvdmd: fork");

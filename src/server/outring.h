@@ -13,11 +13,15 @@
 enum { OUTRING_SIZE = 65536 };
 
 struct outring {
-	uint8_t buf[OUTRING_SIZE];
+	uint8_t *buf;   /* OUTRING_SIZE bytes, mapped on the first append (a VM
+			 * that writes little keeps only the pages it touched) */
 	uint64_t total; /* bytes ever appended: the offset of the next byte */
 };
 
-void outring_append(struct outring *r, const uint8_t *data, size_t len);
+/* Appends; returns 0, or -ENOMEM (the bytes are counted as lost). */
+int outring_append(struct outring *r, const uint8_t *data, size_t len);
+/* Frees the buffer (the ring is empty afterwards). */
+void outring_free(struct outring *r);
 
 /* Copies at most max bytes starting at offset from into out. Bytes before
  * the oldest one held are skipped: *lost says how many. Returns the number

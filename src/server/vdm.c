@@ -81,6 +81,7 @@ void vdm_free(struct vdm *v)
 	vdm_teardown(v);
 	vdm_spec_free(&v->spec);
 	free(v->last_screen);
+	outring_free(&v->out);
 	progsettings_destroy(v->settings);
 	pthread_mutex_destroy(&v->lock);
 	pthread_mutex_destroy(&v->out_lock);
@@ -91,7 +92,7 @@ void vdm_tap(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct vdm *v = ctx;
 	pthread_mutex_lock(&v->out_lock);
-	outring_append(&v->out, buf, len);
+	outring_append(&v->out, buf, len); /* -ENOMEM: counted as lost */
 	pthread_mutex_unlock(&v->out_lock);
 }
 
