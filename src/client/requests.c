@@ -273,27 +273,10 @@ int mvdm_client_wait(struct mvdm_client *c, uint64_t id, double timeout_s, struc
 
 /* ---- pause, resume, kill, remove ---- */
 
-static int state_request(struct mvdm_client *c, const char *op, uint64_t id, enum mvdm_vm_state *state)
+/* Sends req (taken over; NULL = out of memory) and reads the "state" of
+ * the answer into *state (may be NULL). */
+static int state_transact(struct mvdm_client *c, cJSON *req, enum mvdm_vm_state *state)
 {
-	cJSON *resp;
-	int rc = client_transact(c, request_id(op, id), &resp);
-	if (rc < 0)
-		return rc;
-	enum mvdm_vm_state s = MVDM_STATE_UNKNOWN;
-	rc = optional(client_get_state(c, resp, false, &s));
-	cJSON_Delete(resp);
-	if (!rc && state)
-		*state = s;
-	return rc;
-}
-
-int mvdm_client_focus(struct mvdm_client *c, uint64_t id, bool on, enum mvdm_vm_state *state)
-{
-	cJSON *req = request_id("focus", id);
-	if (req && !cJSON_AddBoolToObject(req, "on", on)) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
 	cJSON *resp;
 	int rc = client_transact(c, req, &resp);
 	if (rc < 0)
@@ -304,6 +287,21 @@ int mvdm_client_focus(struct mvdm_client *c, uint64_t id, bool on, enum mvdm_vm_
 	if (!rc && state)
 		*state = s;
 	return rc;
+}
+
+static int state_request(struct mvdm_client *c, const char *op, uint64_t id, enum mvdm_vm_state *state)
+{
+	return state_transact(c, request_id(op, id), state);
+}
+
+int mvdm_client_focus(struct mvdm_client *c, uint64_t id, bool on, enum mvdm_vm_state *state)
+{
+	cJSON *req = request_id("focus", id);
+	if (req && !cJSON_AddBoolToObject(req, "on", on)) {
+		cJSON_Delete(req);
+		req = NULL;
+	}
+	return state_transact(c, req, state);
 }
 
 int mvdm_client_pause(struct mvdm_client *c, uint64_t id, enum mvdm_vm_state *state)

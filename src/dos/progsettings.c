@@ -16,6 +16,7 @@
 #include "dos/dos_internal.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
+#include "common/failf.h"
 
 enum {
 	PS_MAX = 64,          /* settings given (at most one entry per catalog setting) */
@@ -39,17 +40,6 @@ struct progsettings {
 	const char *list[PS_MAX + 1];
 };
 
-static int failf(char *err, size_t len, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int failf(char *err, size_t len, int rc, const char *fmt, ...)
-{
-	if (err && len) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 int progsettings_create(struct progsettings **out)
 {

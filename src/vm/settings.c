@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "vm/vm_internal.h"
+#include "common/failf.h"
 
 static void info_of(const struct vdd_property *p, const char *owner, struct vm16_setting_info *s)
 {
@@ -42,17 +43,6 @@ static void info_of(const struct vdd_property *p, const char *owner, struct vm16
 	}
 }
 
-static int failf(char *err, size_t len, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int failf(char *err, size_t len, int rc, const char *fmt, ...)
-{
-	if (err && len) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, len, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* "a, b or c" for the choices or the few values of a stepped range. */
 static void list_values(const struct vm16_setting_info *s, char *out, size_t len)
