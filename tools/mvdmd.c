@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "mvdm/client.h"
+#include "mvdm/progsettings.h"
 #include "server/server.h"
 
 static int usage(void)
@@ -121,14 +122,9 @@ int main(int argc, char **argv)
 	make_socket_dir(sock);
 	cfg.socket_path = sock;
 	char confdir[512];
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	if (xdg && xdg[0])
-		snprintf(confdir, sizeof(confdir), "%s", xdg);
-	else if (home)
-		snprintf(confdir, sizeof(confdir), "%s/.config", home);
-	else
-		confdir[0] = 0;
-	cfg.config_dir = confdir[0] ? confdir : NULL;
+	bool have_conf = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), confdir,
+						 sizeof(confdir)) == 0;
+	cfg.config_dir = have_conf ? confdir : NULL;
 
 	/* Each VM's large blocks (struct vm, the CPU's block cache) come
 	 * zeroed by calloc: as fresh mmap()ed pages only the pages a VM

@@ -16,15 +16,22 @@ static int no_memory(struct mvdm_client *c)
 	return client_fail(c, MVDM_ERR_LOCAL, -ENOMEM, "out of memory");
 }
 
+/* req if building it went well (ok), else NULL with req freed: the
+ * request functions hand NULL to client_transact, which reports it as out
+ * of memory. */
+static cJSON *request_built(cJSON *req, bool ok)
+{
+	if (ok)
+		return req;
+	cJSON_Delete(req);
+	return NULL;
+}
+
 /* {"op": op, "v": 1, "id": id}, or NULL. */
 static cJSON *request_id(const char *op, uint64_t id)
 {
 	cJSON *req = client_request_new(op);
-	if (req && !cJSON_AddNumberToObject(req, "id", (double)id)) {
-		cJSON_Delete(req);
-		return NULL;
-	}
-	return req;
+	return request_built(req, req && cJSON_AddNumberToObject(req, "id", (double)id));
 }
 
 int mvdm_client_hello(struct mvdm_client *c, struct mvdm_hello *h)
@@ -248,10 +255,8 @@ int mvdm_client_status(struct mvdm_client *c, uint64_t id, struct mvdm_vm_status
 int mvdm_client_wait(struct mvdm_client *c, uint64_t id, double timeout_s, struct mvdm_wait_result *w)
 {
 	cJSON *req = request_id("wait", id);
-	if (req && timeout_s > 0 && isfinite(timeout_s) && !cJSON_AddNumberToObject(req, "timeout_s", timeout_s)) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
+	bool with_timeout = timeout_s > 0 && isfinite(timeout_s);
+	req = request_built(req, req && (!with_timeout || cJSON_AddNumberToObject(req, "timeout_s", timeout_s)));
 	cJSON *resp;
 	int rc = client_transact(c, req, &resp);
 	if (rc < 0)
@@ -297,10 +302,7 @@ static int state_request(struct mvdm_client *c, const char *op, uint64_t id, enu
 int mvdm_client_focus(struct mvdm_client *c, uint64_t id, bool on, enum mvdm_vm_state *state)
 {
 	cJSON *req = request_id("focus", id);
-	if (req && !cJSON_AddBoolToObject(req, "on", on)) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
+	req = request_built(req, req && cJSON_AddBoolToObject(req, "on", on));
 	return state_transact(c, req, state);
 }
 
@@ -457,10 +459,7 @@ int mvdm_client_keys_text(struct mvdm_client *c, uint64_t id, const char *text, 
 			return client_fail(c, MVDM_ERR_LOCAL, -EINVAL, "keys: the text is not ASCII (byte %02Xh)",
 					   (unsigned char)*p);
 	cJSON *req = request_id("keys", id);
-	if (req && !cJSON_AddStringToObject(req, "text", text)) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
+	req = request_built(req, req && cJSON_AddStringToObject(req, "text", text));
 	return keys_result(c, req, queued);
 }
 
@@ -515,10 +514,7 @@ int mvdm_client_output(struct mvdm_client *c, uint64_t id, const struct mvdm_out
 		ok = cJSON_AddBoolToObject(req, "wait", true) != NULL;
 	if (ok && r->wait && r->timeout_s > 0 && isfinite(r->timeout_s))
 		ok = cJSON_AddNumberToObject(req, "timeout_s", r->timeout_s) != NULL;
-	if (!ok) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
+	req = request_built(req, ok);
 	cJSON *resp;
 	int rc = client_transact(c, req, &resp);
 	if (rc < 0)
@@ -576,10 +572,7 @@ int mvdm_client_set(struct mvdm_client *c, uint64_t id, const char *const *setti
 int mvdm_client_vdd_open(struct mvdm_client *c, uint64_t id, const char *vdd, uint64_t *chan)
 {
 	cJSON *req = request_id("vdd_open", id);
-	if (req && !cJSON_AddStringToObject(req, "vdd", vdd)) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
+	req = request_built(req, req && cJSON_AddStringToObject(req, "vdd", vdd));
 	cJSON *resp;
 	int rc = client_transact(c, req, &resp);
 	if (rc < 0)
@@ -593,10 +586,7 @@ int mvdm_client_vdd_open(struct mvdm_client *c, uint64_t id, const char *vdd, ui
 static cJSON *request_chan(const char *op, uint64_t id, uint64_t chan)
 {
 	cJSON *req = request_id(op, id);
-	if (req && !cJSON_AddNumberToObject(req, "chan", (double)chan)) {
-		cJSON_Delete(req);
-		return NULL;
-	}
+	req = request_built(req, req && cJSON_AddNumberToObject(req, "chan", (double)chan));
 	return req;
 }
 
@@ -622,10 +612,7 @@ int mvdm_client_vdd_request(struct mvdm_client *c, uint64_t id, uint64_t chan, u
 			    size_t in_len, void *out, size_t max, size_t *out_len)
 {
 	cJSON *req = request_chan("vdd_request", id, chan);
-	if (req && !add_vdd_fields(req, op, in, in_len, max)) {
-		cJSON_Delete(req);
-		req = NULL;
-	}
+	req = request_built(req, req && add_vdd_fields(req, op, in, in_len, max));
 	cJSON *resp;
 	int rc = client_transact(c, req, &resp);
 	if (rc < 0)

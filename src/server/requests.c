@@ -290,12 +290,14 @@ static void spec_dos_config(const struct vdm_spec *sp, struct dos_config *dc)
 
 /* The settings of spec's program: its settings files, then the request's
  * (docs/server.md "DOS settings"). Returns 0 and *out, or a negative
- * errno with the reason (naming the file and line, or the setting). */
-static int program_settings(struct server *s, const struct vdm_spec *sp, struct progsettings **out, char *err,
-			    size_t errlen)
+ * errno with the protocol's error code in *code and the reason (naming the
+ * file and line, or the setting) in err. */
+static int program_settings(struct server *s, const struct vdm_spec *sp, struct progsettings **out,
+			    const char **code, char *err, size_t errlen)
 {
 	struct progsettings *ps;
 	*out = NULL;
+	*code = "internal";
 	if (progsettings_create(&ps)) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -303,14 +305,18 @@ static int program_settings(struct server *s, const struct vdm_spec *sp, struct 
 	struct dos_config dc;
 	spec_dos_config(sp, &dc);
 	char host[4096];
+	const char *fail = "bad_setting";
 	int rc = dos_program_host_path(&dc, sp->program, host, sizeof(host), err, errlen);
-	if (rc == 0 && host[0])
-		rc = progsettings_load_program(ps, host, s->cfg.config_dir, err, errlen);
-	else if (rc == -ENOENT)
+	if (rc == -ENOENT)
 		rc = 0; /* dos_start says it better: "file not found" */
+	else if (rc)
+		fail = "create_failed"; /* a drive cannot be mapped */
+	else if (host[0])
+		rc = progsettings_load_program(ps, host, s->cfg.config_dir, err, errlen);
 	for (unsigned k = 0; rc == 0 && k < sp->nsettings; k++)
 		rc = progsettings_set(ps, sp->settings[k], "request", err, errlen);
 	if (rc) {
+		*code = rc == -ENOMEM ? "internal" : fail;
 		progsettings_destroy(ps);
 		return rc;
 	}
@@ -347,10 +353,8 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 		vdm_free(v);
 		return -ENOSPC;
 	}
-	int rc = program_settings(s, &v->spec, &v->settings, err, errlen);
+	int rc = program_settings(s, &v->spec, &v->settings, code, err, errlen);
 	if (rc) {
-		*code = rc == -ENOMEM ? "internal" : rc == -ENOENT && !strstr(err, "setting") ? "create_failed"
-											 : "bad_setting";
 		vdm_free(v);
 		return rc;
 	}
@@ -363,6 +367,7 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 	if (!v->spec.name[0])
 		snprintf(v->spec.name, sizeof(v->spec.name), "vm%u", v->id);
 	v->bg_exec = vdd_property(v->vm, "DOS_BACKGROUND_EXECUTION") != 0;
+	v->cap_mips = vdm_speed_cap(v);
 	*id = v->id;
 	rc = sched_add(&s->sched, v);
 	if (rc) {
@@ -967,11 +972,12 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 		vdm_spec_free(&spec);
 		return 0;
 	}
-	int rc = program_settings(s, &spec, &ps, err, sizeof(err));
+	const char *code;
+	int rc = program_settings(s, &spec, &ps, &code, err, sizeof(err));
 	vdm_spec_free(&spec);
 	if (rc) {
 		cJSON_Delete(r);
-		server_reply_error(c, req, rc == -ENOMEM ? "internal" : "bad_setting", "%s", err);
+		server_reply_error(c, req, code, "%s", err);
 		return 0;
 	}
 	so.given = ps;

@@ -244,7 +244,8 @@ struct slice {
 	uint64_t pass_ns;     /* in: idle time owed to the VM clock */
 	uint64_t budget;      /* in: instructions */
 	enum vm16_stop stop;  /* out */
-	uint64_t idle_ns, insns, cpu_ns, mips;
+	uint64_t idle_ns, insns, cpu_ns;
+	double mips;          /* the speed cap in effect, 0 = none */
 	int exit_code;
 	char error[256];
 	uint64_t out_before, out_after;
@@ -286,8 +287,7 @@ static void run_slice(struct vdm *v, struct slice *sl)
 	sl->keys_left = v->keylen > 0;
 	sl->idle_ns = vm16_idle_ns(vm);
 	sl->insns = vm16_insns(vm);
-	int64_t cap = vdd_property(vm, "CPU_SPEED");
-	sl->mips = v->spec.mips > 0 ? (uint64_t)v->spec.mips : cap > 0 ? (uint64_t)cap : 0;
+	sl->mips = vdm_speed_cap(v);
 	if (sl->stop == VM16_STOP_EXIT || sl->stop == VM16_STOP_FAULT) {
 		sl->exit_code = vm16_exit_code(vm);
 		snprintf(sl->error, sizeof(sl->error), "%s", vm16_error(vm));
@@ -303,10 +303,16 @@ static void run_slice(struct vdm *v, struct slice *sl)
 /* Instructions for the next slice: a capped VM gets at most 10 ms worth. */
 static uint64_t slice_budget(const struct vdm *v)
 {
-	uint64_t mips = v->spec.mips > 0 ? (uint64_t)v->spec.mips : 0;
-	if (mips && mips * 10000 < SCHED_SLICE_INSNS)
-		return mips * 10000;
+	double ten_ms = v->cap_mips * 10000;
+	if (v->cap_mips > 0 && ten_ms < SCHED_SLICE_INSNS)
+		return ten_ms >= 1 ? (uint64_t)ten_ms : 1;
 	return SCHED_SLICE_INSNS;
+}
+
+/* Host ns that insns take at the speed cap. */
+static uint64_t ns_at_cap(uint64_t insns, double mips)
+{
+	return (uint64_t)((double)insns * 1000.0 / mips);
 }
 
 /* Back from a slice (s->lock held): end, park, sleep or queue the VM. */
@@ -344,13 +350,14 @@ static void after_slice(struct sched *s, struct vdm *v, const struct slice *sl)
 		sleep_until(s, v, now, wake, true);
 		return;
 	}
-	if (sl->mips) {
+	v->cap_mips = sl->mips; /* CPU_SPEED is live */
+	if (sl->mips > 0) {
 		/* Speed cap: the time these instructions take at the capped rate. */
-		if (now - v->cap_base_ns > CAP_CREDIT_NS + (before - v->cap_base_insns) * 1000 / sl->mips) {
+		if (now - v->cap_base_ns > CAP_CREDIT_NS + ns_at_cap(before - v->cap_base_insns, sl->mips)) {
 			v->cap_base_ns = now;
 			v->cap_base_insns = before;
 		}
-		uint64_t due = v->cap_base_ns + (sl->insns - v->cap_base_insns) * 1000 / sl->mips;
+		uint64_t due = v->cap_base_ns + ns_at_cap(sl->insns - v->cap_base_insns, sl->mips);
 		if (due > now) {
 			sleep_until(s, v, now, due, false);
 			return;

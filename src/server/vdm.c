@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mvdm/progsettings.h"
+#include "mvdm/vdd.h"
 #include "server/vdm_build.h"
 
 const char *vdm_state_name(enum vdm_state s)
@@ -88,6 +89,14 @@ void vdm_free(struct vdm *v)
 	free(v);
 }
 
+double vdm_speed_cap(const struct vdm *v)
+{
+	if (v->spec.mips > 0)
+		return v->spec.mips;
+	int64_t cpu_speed = v->vm ? vdd_property(v->vm, "CPU_SPEED") : 0;
+	return cpu_speed > 0 ? (double)cpu_speed : 0;
+}
+
 void vdm_tap(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct vdm *v = ctx;
@@ -101,12 +110,11 @@ size_t vdm_feed_keys(struct vdm *v)
 	size_t k = 0;
 	while (v->vm && k < v->keylen) {
 		char one[2] = { v->keybuf[k], 0 };
-		if (vm16_type(v->vm, one) != 0)
-			break; /* queue full (or no key for it: dropped below) */
-		k++;
+		int rc = vm16_type(v->vm, one);
+		if (rc != 0 && rc != -EINVAL)
+			break; /* the keyboard queue is full: the rest waits */
+		k++;       /* typed, or (-EINVAL) no key on a US keyboard: dropped */
 	}
-	if (v->vm && k < v->keylen && vm16_type(v->vm, (char[2]){ v->keybuf[k], 0 }) == -EINVAL)
-		k++; /* a character with no key on a US keyboard is dropped */
 	memmove(v->keybuf, v->keybuf + k, v->keylen - k);
 	v->keylen -= k;
 	return k;

@@ -97,6 +97,7 @@ struct vdm {
 	uint64_t cpu_ns;               /* host CPU time in slices */
 	uint64_t insns;                /* retired instructions, copied after each slice */
 	uint64_t cap_base_ns, cap_base_insns; /* speed cap window */
+	double cap_mips;               /* the cap of the last slice (vdm_speed_cap) */
 	unsigned refs;                 /* the table's and requests' references */
 	unsigned focus;                /* connections that hold it in the foreground */
 	bool bg_exec;                  /* DOS_BACKGROUND_EXECUTION: runs without focus */
@@ -105,6 +106,10 @@ struct vdm {
 /* With v->lock held: types as much of keybuf as the keyboard takes.
  * Returns the number of characters typed. */
 size_t vdm_feed_keys(struct vdm *v);
+
+/* With v->lock held: the speed cap in MIPS, 0 = none: the request's
+ * mips, else the live CPU_SPEED setting. */
+double vdm_speed_cap(const struct vdm *v);
 
 /* The console tap: appends to the output ring (called on a worker). */
 void vdm_tap(void *ctx, const uint8_t *buf, size_t len);
