@@ -154,11 +154,13 @@ static int try_connect(const char *path, int *fd)
 	return 0;
 }
 
-static int client_new(int fd, struct mvdm_client **out)
+/* The client on a connected socket (closed on failure). */
+static int client_from_fd(int fd, struct mvdm_client **out, char *err, size_t errlen)
 {
 	struct mvdm_client *c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
+		set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	c->fd = fd;
@@ -180,10 +182,7 @@ int mvdm_client_connect(const char *socket_path, struct mvdm_client **out, char 
 			set_err(err, errlen, "cannot connect to %s: %s", path, strerror(-rc));
 		return rc;
 	}
-	rc = client_new(fd, out);
-	if (rc < 0)
-		set_err(err, errlen, "out of memory");
-	return rc;
+	return client_from_fd(fd, out, err, errlen);
 }
 
 static double mono_ms(void)
@@ -339,10 +338,7 @@ int mvdm_client_connect_or_spawn(const char *socket_path, const char *mvdmd_path
 		set_err(err, errlen, "cannot connect to %s: %s", path, strerror(-rc));
 		return rc;
 	}
-	rc = client_new(fd, out);
-	if (rc < 0)
-		set_err(err, errlen, "out of memory");
-	return rc;
+	return client_from_fd(fd, out, err, errlen);
 }
 
 void mvdm_client_close(struct mvdm_client *c)
