@@ -84,6 +84,25 @@ static void block_end(struct cpu *c, const struct insn *i)
 	bc_link(c);
 }
 
+/* The last instruction of b overwrites every arithmetic flag: the flags
+ * produced by the flag-writing instruction before it (with only FL_PASS
+ * instructions in between) are never read, so that one may skip them.
+ * Only the threaded twin changes: the block runs whole or, when the budget
+ * is short, by impl (bc_step), which keeps every flag. None of these
+ * instructions can fault, so no exception sees the skipped flags. */
+static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
+{
+	for (unsigned k = b->ninsns - 1; k-- > 0;) {
+		struct insn *p = &b->insns[k];
+		if (p->fl & FL_PASS)
+			continue;
+		op_fn nf = cpu_noflags_twin(c, p);
+		if (nf)
+			p->fn = nf;
+		return;
+	}
+}
+
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	b->lin1 = 0; /* empty until it holds an instruction */
@@ -115,11 +134,15 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
 		b->lin1 = lin + 1;
+		i->charge = b->ninsns;
 		if (b->ninsns >= 2)
 			cpu_fuse(&b->insns[b->ninsns - 2], i);
+		if (i->fl & FL_KILL)
+			drop_dead_flags(c, b);
 		/* The end entry after the last instruction. */
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (uint16_t)(i->ip + len);
+		b->insns[b->ninsns].charge = b->ninsns;
 		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS)
 			return;
 	}
@@ -146,14 +169,8 @@ void thread_generic(struct cpu *c, const struct insn *i)
 
 /* Run one valid block that fits in the budget, threaded: each instruction
  * tail-calls the next. Afterwards c->in.cur is the instruction that ended
- * the block (or the end entry). If one faults or exits, bc_settle() counts
- * from c->in.cur. */
-static inline uint32_t bc_charge(const struct bc_block *b, const struct insn *cur)
-{
-	unsigned done = (unsigned)(cur - b->insns);
-	return done < b->ninsns ? done + 1 : b->ninsns;
-}
-
+ * the block (or the end entry), and its charge is what the block retired.
+ * If one faults or exits, bc_settle() counts from c->in.cur. */
 static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 {
 	c->in.blk = b;
@@ -162,22 +179,24 @@ static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 	b->insns[0].fn(c, b->insns);
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
-		c->in.budget_left -= bc_charge(c->in.blk, c->in.cur);
+		c->in.budget_left -= c->in.cur->charge;
 		c->in.blk = NULL;
 	}
 }
 
 void bc_link(struct cpu *c)
 {
-	const struct bc_block *b = c->in.blk;
-	c->in.budget_left -= bc_charge(b, c->in.cur);
-	c->in.blk = NULL;
-	if (c->in.events || ++c->in.link_depth > BC_LINK_MAX)
+	c->in.budget_left -= c->in.cur->charge;
+	if (unlikely(c->in.events) || unlikely(++c->in.link_depth > BC_LINK_MAX)) {
+		c->in.blk = NULL;
 		return;
+	}
 	uint32_t lin = c->seg_base[SEG_CS] + c->ip;
 	struct bc_block *next = &c->in.bcache->slots[bc_slot(lin)];
-	if (!bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns)
+	if (!bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns) {
+		c->in.blk = NULL;
 		return;
+	}
 	c->in.blk = next;
 	c->in.cur = next->insns;
 	next->insns[0].fn(c, next->insns);
@@ -208,9 +227,8 @@ struct block_cache *bc_alloc(void)
 
 void bc_settle(struct cpu *c)
 {
-	const struct bc_block *b = c->in.blk;
-	if (!b)
+	if (!c->in.blk)
 		return;
-	c->in.budget_left -= (uint64_t)(c->in.cur - b->insns);
+	c->in.budget_left -= c->in.cur->charge - 1u;
 	c->in.blk = NULL;
 }

@@ -54,10 +54,21 @@ enum { TERM_NONE = 0, TERM_IF_JUMP = 1, TERM_ALWAYS = 2 };
 struct insn;
 typedef void (*op_fn)(struct cpu *c, const struct insn *i);
 
-/* A handler and its threaded twin (see struct insn). */
+/* A handler, its threaded twin (see struct insn) and, for register-only
+ * instructions whose flags are all that a dead-flag pass can drop, a
+ * threaded twin that does not produce the arithmetic flags (nf, or NULL). */
 struct op_pair {
 	op_fn impl;
 	op_fn thr;
+	op_fn nf;
+};
+
+/* insn.fl: how the instruction touches the arithmetic flags, for the
+ * dead-flag pass over recorded blocks (block_cache.c). Both kinds are
+ * register-only: they cannot fault, branch or end a block. */
+enum {
+	FL_KILL = 1u << 0, /* writes all six without reading any */
+	FL_PASS = 1u << 1, /* neither reads nor writes them */
 };
 
 struct op_entry {
@@ -98,6 +109,9 @@ struct insn {
 	uint8_t rep;       /* 0, 0xF2 (REPNE) or 0xF3 (REP/REPE) */
 	uint8_t lock;
 	uint8_t term;      /* TERM_* */
+	uint8_t fl;        /* FL_* */
+	uint8_t charge;    /* in a recorded block: its index + 1 (instructions
+			    * retired when the block ends after it) */
 	uint16_t ip;       /* IP of the first byte (valid in recorded blocks) */
 	uint32_t len;      /* bytes including prefixes (8086: any number of prefixes) */
 	const struct op_entry *ent;
@@ -396,6 +410,9 @@ void cpu_flags_write(struct cpu *c, uint32_t f, unsigned sz);
 void cpu_decode(struct cpu *c, struct insn *i);
 /* Sets i->impl (a specialised handler if one exists) and i->fn. */
 void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
+/* The threaded twin of i that skips its arithmetic flags, or NULL (none, or
+ * i->fn is no longer the plain threaded twin). */
+op_fn cpu_noflags_twin(const struct cpu *c, struct insn *i);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);

@@ -164,6 +164,41 @@ static inline void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsi
 		mem_write(c, i->seg, ea, sz, r);
 }
 
+/* The register forms without their flags, for a recorded block in which
+ * the next flag access overwrites them all (block_cache.c). ADC and SBB
+ * still read CF. CMP without flags does nothing. */
+static inline uint32_t alu_val(struct cpu *c, unsigned op, uint32_t a, uint32_t b, unsigned sz)
+{
+	const uint32_t m = size_mask(sz);
+	switch (op) {
+	case ALU_ADD: return (a + b) & m;
+	case ALU_OR: return a | b;
+	case ALU_ADC: return (a + b + flag_cf(c)) & m;
+	case ALU_SBB: return (a - b - flag_cf(c)) & m;
+	case ALU_AND: return a & b;
+	case ALU_XOR: return a ^ b;
+	default: return (a - b) & m; /* SUB, CMP */
+	}
+}
+
+static inline void alu_rr_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	if (op != ALU_CMP)
+		reg_set(c, i->rm, sz, alu_val(c, op, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz));
+}
+
+static inline void alu_rr_rev_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	if (op != ALU_CMP)
+		reg_set(c, i->reg, sz, alu_val(c, op, reg_get(c, i->reg, sz), reg_get(c, i->rm, sz), sz));
+}
+
+static inline void alu_ri_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+	if (op != ALU_CMP)
+		reg_set(c, i->rm, sz, alu_val(c, op, reg_get(c, i->rm, sz), i->imm & size_mask(sz), sz));
+}
+
 #define ALU_VARIANT(form, op, sz) \
 	static void alu_##form##_##op##_##sz(struct cpu *c, const struct insn *i) { alu_##form(c, i, op, sz); } \
 	static void alu_##form##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
@@ -171,28 +206,41 @@ static inline void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsi
 		alu_##form(c, i, op, sz); \
 		insn_chain(c, i); \
 	}
-#define ALU_VARIANTS_OP(form, op) ALU_VARIANT(form, op, 1) ALU_VARIANT(form, op, 2) ALU_VARIANT(form, op, 4)
-#define ALU_VARIANTS(form) \
-	ALU_VARIANTS_OP(form, 0) ALU_VARIANTS_OP(form, 1) ALU_VARIANTS_OP(form, 2) ALU_VARIANTS_OP(form, 3) \
-	ALU_VARIANTS_OP(form, 4) ALU_VARIANTS_OP(form, 5) ALU_VARIANTS_OP(form, 6) ALU_VARIANTS_OP(form, 7)
-#define ALU_PAIR(form, op, sz) { alu_##form##_##op##_##sz, alu_##form##_##op##_##sz##_t }
-#define ALU_ROW(form, op) { ALU_PAIR(form, op, 1), ALU_PAIR(form, op, 2), ALU_PAIR(form, op, 4) }
-#define ALU_TABLE(form) \
-	ALU_VARIANTS(form) \
+#define ALU_VARIANT_NF(form, op, sz) \
+	ALU_VARIANT(form, op, sz) \
+	static void alu_##form##_##op##_##sz##_n(struct cpu *c, const struct insn *i) \
+	{ \
+		alu_##form##_nf(c, i, op, sz); \
+		insn_chain(c, i); \
+	}
+#define ALU_VARIANTS_OP(form, op, V) V(form, op, 1) V(form, op, 2) V(form, op, 4)
+#define ALU_VARIANTS(form, V) \
+	ALU_VARIANTS_OP(form, 0, V) ALU_VARIANTS_OP(form, 1, V) ALU_VARIANTS_OP(form, 2, V) \
+	ALU_VARIANTS_OP(form, 3, V) ALU_VARIANTS_OP(form, 4, V) ALU_VARIANTS_OP(form, 5, V) \
+	ALU_VARIANTS_OP(form, 6, V) ALU_VARIANTS_OP(form, 7, V)
+#define ALU_PAIR(form, op, sz) { alu_##form##_##op##_##sz, alu_##form##_##op##_##sz##_t, NULL }
+#define ALU_PAIR_NF(form, op, sz) \
+	{ alu_##form##_##op##_##sz, alu_##form##_##op##_##sz##_t, alu_##form##_##op##_##sz##_n }
+#define ALU_ROW(form, op, P) { P(form, op, 1), P(form, op, 2), P(form, op, 4) }
+#define ALU_TABLE_OF(form, V, P) \
+	ALU_VARIANTS(form, V) \
 	const struct op_pair alu_##form##_table[8][3] = { \
-		ALU_ROW(form, 0), ALU_ROW(form, 1), ALU_ROW(form, 2), ALU_ROW(form, 3), \
-		ALU_ROW(form, 4), ALU_ROW(form, 5), ALU_ROW(form, 6), ALU_ROW(form, 7), \
+		ALU_ROW(form, 0, P), ALU_ROW(form, 1, P), ALU_ROW(form, 2, P), ALU_ROW(form, 3, P), \
+		ALU_ROW(form, 4, P), ALU_ROW(form, 5, P), ALU_ROW(form, 6, P), ALU_ROW(form, 7, P), \
 	};
+#define ALU_TABLE(form) ALU_TABLE_OF(form, ALU_VARIANT, ALU_PAIR)
+#define ALU_TABLE_NF(form) ALU_TABLE_OF(form, ALU_VARIANT_NF, ALU_PAIR_NF)
 
-ALU_TABLE(rr)
-ALU_TABLE(rr_rev)
-ALU_TABLE(ri)
+ALU_TABLE_NF(rr)
+ALU_TABLE_NF(rr_rev)
+ALU_TABLE_NF(ri)
 ALU_TABLE(mr)
 ALU_TABLE(rm)
 ALU_TABLE(mi)
 
 /* INC/DEC reg (40-4F, opcode register) per size, and INC/DEC r/m with a
- * register operand (FE/FF /0 /1, ModR/M register), with threaded twins. */
+ * register operand (FE/FF /0 /1, ModR/M register), with threaded twins
+ * with and without flags. */
 #define INCDEC_VARIANT(name, regexpr, sz, dec) \
 	static void name(struct cpu *c, const struct insn *i) \
 	{ \
@@ -202,6 +250,12 @@ ALU_TABLE(mi)
 	static void name##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		name(c, i); \
+		insn_chain(c, i); \
+	} \
+	static void name##_n(struct cpu *c, const struct insn *i) \
+	{ \
+		unsigned r = regexpr; \
+		reg_set(c, r, sz, (reg_get(c, r, sz) + (dec ? size_mask(sz) : 1)) & size_mask(sz)); \
 		insn_chain(c, i); \
 	}
 INCDEC_VARIANT(inc_op16, i->op & 7, 2, false)
@@ -215,12 +269,13 @@ INCDEC_VARIANT(dec_rm16, i->rm, 2, true)
 INCDEC_VARIANT(inc_rm32, i->rm, 4, false)
 INCDEC_VARIANT(dec_rm32, i->rm, 4, true)
 
+#define INCDEC_PAIR(name) { name, name##_t, name##_n }
 /* [dec][size: 1, 2, 4] */
 const struct op_pair alu_incdec_op[2][3] = {
-	{ { NULL, NULL }, { inc_op16, inc_op16_t }, { inc_op32, inc_op32_t } },
-	{ { NULL, NULL }, { dec_op16, dec_op16_t }, { dec_op32, dec_op32_t } },
+	{ { NULL, NULL, NULL }, INCDEC_PAIR(inc_op16), INCDEC_PAIR(inc_op32) },
+	{ { NULL, NULL, NULL }, INCDEC_PAIR(dec_op16), INCDEC_PAIR(dec_op32) },
 };
 const struct op_pair alu_incdec_rm[2][3] = {
-	{ { inc_rm8, inc_rm8_t }, { inc_rm16, inc_rm16_t }, { inc_rm32, inc_rm32_t } },
-	{ { dec_rm8, dec_rm8_t }, { dec_rm16, dec_rm16_t }, { dec_rm32, dec_rm32_t } },
+	{ INCDEC_PAIR(inc_rm8), INCDEC_PAIR(inc_rm16), INCDEC_PAIR(inc_rm32) },
+	{ INCDEC_PAIR(dec_rm8), INCDEC_PAIR(dec_rm16), INCDEC_PAIR(dec_rm32) },
 };

@@ -184,7 +184,7 @@ JCC_VARIANT(0) JCC_VARIANT(1) JCC_VARIANT(2) JCC_VARIANT(3) JCC_VARIANT(4) JCC_V
 JCC_VARIANT(6) JCC_VARIANT(7) JCC_VARIANT(8) JCC_VARIANT(9) JCC_VARIANT(10) JCC_VARIANT(11)
 JCC_VARIANT(12) JCC_VARIANT(13) JCC_VARIANT(14) JCC_VARIANT(15)
 
-#define JCC_PAIR(cc) { jcc_##cc, jcc_##cc##_t }
+#define JCC_PAIR(cc) { jcc_##cc, jcc_##cc##_t, NULL }
 const struct op_pair jcc_table[16] = {
 	JCC_PAIR(0), JCC_PAIR(1), JCC_PAIR(2), JCC_PAIR(3), JCC_PAIR(4), JCC_PAIR(5),
 	JCC_PAIR(6), JCC_PAIR(7), JCC_PAIR(8), JCC_PAIR(9), JCC_PAIR(10), JCC_PAIR(11),
@@ -229,6 +229,6 @@ static void loop16_t(struct cpu *c, const struct insn *i)
 	insn_chain(c, i);
 }
 
-const struct op_pair call_rel16_pair = { op_call_rel, call_rel16_t };
-const struct op_pair ret16_pair = { op_ret, ret16_t };
-const struct op_pair loop16_pair = { op_loop, loop16_t };
+const struct op_pair call_rel16_pair = { op_call_rel, call_rel16_t, NULL };
+const struct op_pair ret16_pair = { op_ret, ret16_t, NULL };
+const struct op_pair loop16_pair = { op_loop, loop16_t, NULL };

@@ -211,7 +211,7 @@ MOV_VARIANTS(1)
 MOV_VARIANTS(2)
 MOV_VARIANTS(4)
 
-#define MOV_ROW(form) { { form##_1, form##_1_t }, { form##_2, form##_2_t }, { form##_4, form##_4_t } }
+#define MOV_ROW(form) { { form##_1, form##_1_t, NULL }, { form##_2, form##_2_t, NULL }, { form##_4, form##_4_t, NULL } }
 const struct op_pair mov_rr_table[3] = MOV_ROW(mov_rr);
 const struct op_pair mov_rm_table[3] = MOV_ROW(mov_rm);
 const struct op_pair mov_mr_table[3] = MOV_ROW(mov_mr);

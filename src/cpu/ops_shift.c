@@ -160,6 +160,31 @@ static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const
 	reg_set(c, i->rm, sz, shift_op(c, op, reg_get(c, i->rm, sz), n, sz));
 }
 
+/* SHL/SAL/SHR/SAR results as shift_op() computes them, without flags. */
+static inline __attribute__((always_inline)) uint32_t shift_val(unsigned op, uint32_t a, uint32_t n, unsigned sz)
+{
+	const unsigned bits = sz * 8;
+	if (op == 4 || op == 6)
+		return n < 32 ? (a << n) & size_mask(sz) : 0;
+	if (op == 5)
+		return n < 32 ? a >> n : 0;
+	int32_t s = flags_sext(a, bits);
+	unsigned k = n < bits ? n : bits;
+	return (uint32_t)(k >= 32 ? (s >> 31) : (s >> (k - 1)) >> 1) & size_mask(sz);
+}
+
+/* The same without flags, for shifts (op 4-7) whose flags are dead. */
+static inline __attribute__((always_inline)) void shift_reg_nf(struct cpu *c, const struct insn *i,
+								unsigned src, unsigned op, unsigned sz)
+{
+	uint32_t n = src == 0 ? 1 : src == 1 ? *reg8(c, 1) : i->imm & 0xFF;
+	if (c->model >= CPU_80186)
+		n &= 0x1F;
+	if (n == 0)
+		return;
+	reg_set(c, i->rm, sz, shift_val(op, reg_get(c, i->rm, sz), n, sz));
+}
+
 #define SHIFT_VARIANT(src, op, sz) \
 	static void shift_##src##_##op##_##sz(struct cpu *c, const struct insn *i) { shift_reg(c, i, src, op, sz); } \
 	static void shift_##src##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
@@ -167,16 +192,30 @@ static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const
 		shift_reg(c, i, src, op, sz); \
 		insn_chain(c, i); \
 	}
-#define SHIFT_OP(src, op) SHIFT_VARIANT(src, op, 1) SHIFT_VARIANT(src, op, 2) SHIFT_VARIANT(src, op, 4)
+#define SHIFT_VARIANT_NF(src, op, sz) \
+	SHIFT_VARIANT(src, op, sz) \
+	static void shift_##src##_##op##_##sz##_n(struct cpu *c, const struct insn *i) \
+	{ \
+		shift_reg_nf(c, i, src, op, sz); \
+		insn_chain(c, i); \
+	}
+#define SHIFT_OP(src, op, V) V(src, op, 1) V(src, op, 2) V(src, op, 4)
 #define SHIFT_SRC(src) \
-	SHIFT_OP(src, 0) SHIFT_OP(src, 1) SHIFT_OP(src, 2) SHIFT_OP(src, 3) \
-	SHIFT_OP(src, 4) SHIFT_OP(src, 5) SHIFT_OP(src, 6) SHIFT_OP(src, 7)
+	SHIFT_OP(src, 0, SHIFT_VARIANT) SHIFT_OP(src, 1, SHIFT_VARIANT) \
+	SHIFT_OP(src, 2, SHIFT_VARIANT) SHIFT_OP(src, 3, SHIFT_VARIANT) \
+	SHIFT_OP(src, 4, SHIFT_VARIANT_NF) SHIFT_OP(src, 5, SHIFT_VARIANT_NF) \
+	SHIFT_OP(src, 6, SHIFT_VARIANT_NF) SHIFT_OP(src, 7, SHIFT_VARIANT_NF)
 SHIFT_SRC(0)
 SHIFT_SRC(1)
 SHIFT_SRC(2)
 
-#define SHIFT_PAIR(src, op, sz) { shift_##src##_##op##_##sz, shift_##src##_##op##_##sz##_t }
-#define SHIFT_ROW(src, op) { SHIFT_PAIR(src, op, 1), SHIFT_PAIR(src, op, 2), SHIFT_PAIR(src, op, 4) }
-#define SHIFT_BLOCK(src) { SHIFT_ROW(src, 0), SHIFT_ROW(src, 1), SHIFT_ROW(src, 2), SHIFT_ROW(src, 3), \
-			   SHIFT_ROW(src, 4), SHIFT_ROW(src, 5), SHIFT_ROW(src, 6), SHIFT_ROW(src, 7) }
+#define SHIFT_PAIR(src, op, sz) { shift_##src##_##op##_##sz, shift_##src##_##op##_##sz##_t, NULL }
+#define SHIFT_PAIR_NF(src, op, sz) \
+	{ shift_##src##_##op##_##sz, shift_##src##_##op##_##sz##_t, shift_##src##_##op##_##sz##_n }
+#define SHIFT_ROW(src, op, P) { P(src, op, 1), P(src, op, 2), P(src, op, 4) }
+#define SHIFT_BLOCK(src) { \
+	SHIFT_ROW(src, 0, SHIFT_PAIR), SHIFT_ROW(src, 1, SHIFT_PAIR), \
+	SHIFT_ROW(src, 2, SHIFT_PAIR), SHIFT_ROW(src, 3, SHIFT_PAIR), \
+	SHIFT_ROW(src, 4, SHIFT_PAIR_NF), SHIFT_ROW(src, 5, SHIFT_PAIR_NF), \
+	SHIFT_ROW(src, 6, SHIFT_PAIR_NF), SHIFT_ROW(src, 7, SHIFT_PAIR_NF) }
 const struct op_pair shift_table[3][8][3] = { SHIFT_BLOCK(0), SHIFT_BLOCK(1), SHIFT_BLOCK(2) };

@@ -149,5 +149,5 @@ void op_leave(struct cpu *c, const struct insn *i)
 STACK_VARIANTS(16)
 STACK_VARIANTS(32)
 
-const struct op_pair push_reg_table[2] = { { push_r16, push_r16_t }, { push_r32, push_r32_t } };
-const struct op_pair pop_reg_table[2] = { { pop_r16, pop_r16_t }, { pop_r32, pop_r32_t } };
+const struct op_pair push_reg_table[2] = { { push_r16, push_r16_t, NULL }, { push_r32, push_r32_t, NULL } };
+const struct op_pair pop_reg_table[2] = { { pop_r16, pop_r16_t, NULL }, { pop_r32, pop_r32_t, NULL } };

@@ -4,7 +4,7 @@
  * exists. The generic handler stays the table's entry (opcodes.def); this
  * only picks a faster function with the same behaviour.
  */
-#include "cpu/cpu_internal.h"
+#include "cpu/alu.h"
 
 /* Each table entry is a pair: the handler and its threaded twin. */
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
@@ -84,9 +84,36 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i, op_fn fn)
 	return NULL;
 }
 
+/* FL_* of an instruction with the specialised handler pair p. */
+static unsigned flag_use(const struct cpu *c, const struct insn *i, const struct op_pair *p)
+{
+	const unsigned s = size_index(i->osz);
+	if (p == &mov_rr_table[s] || p == &mov_ri_table[s])
+		return FL_PASS;
+	if (i->mod != 3)
+		return 0;
+	for (unsigned op = 0; op < 8; op++) {
+		if (p != &alu_rr_table[op][s] && p != &alu_rr_rev_table[op][s] && p != &alu_ri_table[op][s])
+			continue;
+		return op == ALU_ADC || op == ALU_SBB ? 0 : FL_KILL;
+	}
+	/* Shifts by 1 or by a nonzero immediate (after the 186's masking). */
+	const unsigned n = c->model >= CPU_80186 ? i->imm & 0x1F : i->imm & 0xFF;
+	if (i->reg >= 4 && (p == &shift_table[0][i->reg][s] || (p == &shift_table[2][i->reg][s] && n)))
+		return FL_KILL;
+	return 0;
+}
+
 void cpu_specialize(const struct cpu *c, struct insn *i, op_fn fn)
 {
 	const struct op_pair *p = pick(c, i, fn);
 	i->impl = p ? p->impl : fn;
 	i->fn = p ? p->thr : i->term == TERM_NONE ? thread_plain : thread_generic;
+	i->fl = p ? (uint8_t)flag_use(c, i, p) : 0;
+}
+
+op_fn cpu_noflags_twin(const struct cpu *c, struct insn *i)
+{
+	const struct op_pair *p = pick(c, i, i->ent->fn);
+	return p && i->fn == p->thr ? p->nf : NULL;
 }
