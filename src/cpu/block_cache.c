@@ -37,6 +37,18 @@ static inline unsigned page_of(const struct cpu *c, uint32_t lin)
 	return ((lin & c->in.a20_mask) >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1);
 }
 
+/* b's page was written since its bytes were last checked: compare them
+ * again (out of line, so that the hot check needs no saved registers). */
+static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block *b, uint32_t lin)
+{
+	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
+	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
+		return false;
+	b->page = (uint16_t)page_of(c, lin);
+	b->gen = c->in.page_gen[b->page];
+	return true;
+}
+
 /* Empty slots are all zero (lin1 = 0). Changes of the memory map or A20
  * bump every page generation (cpu_invalidate_code()). */
 static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
@@ -45,12 +57,7 @@ static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 		return false;
 	if (likely(c->in.page_gen[b->page] == b->gen))
 		return true;
-	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
-	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
-		return false;
-	b->page = (uint16_t)page_of(c, lin);
-	b->gen = c->in.page_gen[b->page];
-	return true;
+	return bc_recheck(c, b, lin);
 }
 
 /* Execute one instruction; returns false when the block must end. */

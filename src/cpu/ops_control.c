@@ -229,6 +229,15 @@ static void loop16_t(struct cpu *c, const struct insn *i)
 	insn_chain(c, i);
 }
 
+/* JMP rel8/rel16 (EB, E9 with a 16-bit operand size). */
+static void jmp_rel16_t(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	c->ip = (uint16_t)(i->ip + i->len + i->imm);
+	bc_link(c);
+}
+
+const struct op_pair jmp_rel16_pair = { op_jmp_rel, jmp_rel16_t, NULL };
 const struct op_pair call_rel16_pair = { op_call_rel, call_rel16_t, NULL };
 const struct op_pair ret16_pair = { op_ret, ret16_t, NULL };
 const struct op_pair loop16_pair = { op_loop, loop16_t, NULL };

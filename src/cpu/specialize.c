@@ -14,7 +14,7 @@ extern const struct op_pair jcc_table[16];
 extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3];
 extern const struct op_pair shift_table[3][8][3];
 extern const struct op_pair push_reg_table[2], pop_reg_table[2];
-extern const struct op_pair call_rel16_pair, ret16_pair, loop16_pair;
+extern const struct op_pair call_rel16_pair, ret16_pair, loop16_pair, jmp_rel16_pair;
 
 void op_alu_rm_r(struct cpu *c, const struct insn *i);
 void op_alu_r_rm(struct cpu *c, const struct insn *i);
@@ -34,6 +34,7 @@ void op_pop_reg(struct cpu *c, const struct insn *i);
 void op_call_rel(struct cpu *c, const struct insn *i);
 void op_ret(struct cpu *c, const struct insn *i);
 void op_loop(struct cpu *c, const struct insn *i);
+void op_jmp_rel(struct cpu *c, const struct insn *i);
 
 static inline unsigned size_index(unsigned sz)
 {
@@ -77,6 +78,8 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i, op_fn fn)
 		return &pop_reg_table[i->wsz == 4];
 	if (i->wsz == 2 && fn == op_call_rel)
 		return &call_rel16_pair;
+	if (i->wsz == 2 && fn == op_jmp_rel)
+		return &jmp_rel16_pair;
 	if (i->wsz == 2 && fn == op_ret)
 		return &ret16_pair;
 	if (i->asz == 2 && i->wsz == 2 && fn == op_loop)
