@@ -315,11 +315,14 @@ static inline __attribute__((always_inline)) void mem_write(struct cpu *c, unsig
 
 /* ---- operands ---- */
 
-/* Effective address of the ModR/M memory operand. */
+/* Effective address of the ModR/M memory operand. 16-bit addressing reads
+ * the 16-bit registers only: a 32-bit load of BX just after a 16-bit store
+ * to it cannot be forwarded from that store and stalls the host. */
 static inline uint32_t insn_ea(const struct cpu *c, const struct insn *i)
 {
-	uint32_t a = c->r[i->base].d + (c->r[i->index].d << i->scale) + i->disp;
-	return i->asz == 2 ? (a & 0xFFFF) : a;
+	if (i->asz == 2)
+		return (uint16_t)(c->r[i->base].w[0] + c->r[i->index].w[0] + i->disp);
+	return c->r[i->base].d + (c->r[i->index].d << i->scale) + i->disp;
 }
 
 /* r/m operand of size sz. */
