@@ -270,3 +270,24 @@ void op_lods(struct cpu *c, const struct insn *i) { string_op(c, i, 3); }
 void op_scas(struct cpu *c, const struct insn *i) { string_op(c, i, 4); }
 void op_ins(struct cpu *c, const struct insn *i) { string_op(c, i, 5); }
 void op_outs(struct cpu *c, const struct insn *i) { string_op(c, i, 6); }
+
+/* MOVS, CMPS, STOS, LODS and SCAS without a repeat prefix, with threaded
+ * twins (used through specialize.c): one iteration, no REP loop. */
+#define STRING1_VARIANT(name, kind) \
+	static void name##1(struct cpu *c, const struct insn *i) { string_step(c, i, kind); } \
+	static void name##1_t(struct cpu *c, const struct insn *i) \
+	{ \
+		insn_current(c, i); \
+		string_step(c, i, kind); \
+		insn_chain(c, i); \
+	}
+STRING1_VARIANT(movs, 0)
+STRING1_VARIANT(cmps, 1)
+STRING1_VARIANT(stos, 2)
+STRING1_VARIANT(lods, 3)
+STRING1_VARIANT(scas, 4)
+
+const struct op_pair string1_table[5] = {
+	{ movs1, movs1_t, NULL }, { cmps1, cmps1_t, NULL }, { stos1, stos1_t, NULL },
+	{ lods1, lods1_t, NULL }, { scas1, scas1_t, NULL },
+};

@@ -14,6 +14,7 @@ extern const struct op_pair jcc_table[16];
 extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3];
 extern const struct op_pair shift_table[3][8][3];
 extern const struct op_pair push_reg_table[2], pop_reg_table[2];
+extern const struct op_pair string1_table[5];
 extern const struct op_pair call_rel16_pair, ret16_pair, loop16_pair, jmp_rel16_pair;
 
 void op_alu_rm_r(struct cpu *c, const struct insn *i);
@@ -35,6 +36,11 @@ void op_call_rel(struct cpu *c, const struct insn *i);
 void op_ret(struct cpu *c, const struct insn *i);
 void op_loop(struct cpu *c, const struct insn *i);
 void op_jmp_rel(struct cpu *c, const struct insn *i);
+void op_movs(struct cpu *c, const struct insn *i);
+void op_cmps(struct cpu *c, const struct insn *i);
+void op_stos(struct cpu *c, const struct insn *i);
+void op_lods(struct cpu *c, const struct insn *i);
+void op_scas(struct cpu *c, const struct insn *i);
 
 static inline unsigned size_index(unsigned sz)
 {
@@ -78,6 +84,12 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i, op_fn fn)
 		return &pop_reg_table[i->wsz == 4];
 	if (i->wsz == 2 && fn == op_call_rel)
 		return &call_rel16_pair;
+	if (!i->rep) {
+		const op_fn strings[5] = { op_movs, op_cmps, op_stos, op_lods, op_scas };
+		for (unsigned k = 0; k < 5; k++)
+			if (fn == strings[k])
+				return &string1_table[k];
+	}
 	if (i->wsz == 2 && fn == op_jmp_rel)
 		return &jmp_rel16_pair;
 	if (i->wsz == 2 && fn == op_ret)
