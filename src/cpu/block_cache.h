@@ -22,7 +22,7 @@
 
 /* BC_LINK_MAX bounds how many blocks run linked before returning to
  * bc_run() (the call depth in builds without tail calls). */
-enum { BC_SLOTS = 1024, BC_MAX_INSNS = 16, BC_MAX_BYTES = 64, BC_LINK_MAX = 32 };
+enum { BC_SLOTS = 1024, BC_MAX_INSNS = 32, BC_MAX_BYTES = 128, BC_LINK_MAX = 32 };
 
 struct bc_block {
 	uint32_t lin1;     /* linear address of the first byte + 1; 0 = empty slot */
