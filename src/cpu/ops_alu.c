@@ -117,25 +117,31 @@ void op_neg(struct cpu *c, const struct insn *i)
  * operation switch. Built from the same inline code as the generic
  * handlers above; cpu_specialize() (specialize.c) picks them at decode.
  */
+/* The register numbers are read into locals first: the flag stores could
+ * alias the insn's byte fields as far as the compiler knows, and it would
+ * load them again for the result. */
 static inline void alu_rr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
-	uint32_t r = alu_op(c, op, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz);
+	const unsigned rm = i->rm, rg = i->reg;
+	uint32_t r = alu_op(c, op, reg_get(c, rm, sz), reg_get(c, rg, sz), sz);
 	if (op != ALU_CMP)
-		reg_set(c, i->rm, sz, r);
+		reg_set(c, rm, sz, r);
 }
 
 static inline void alu_rr_rev(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
-	uint32_t r = alu_op(c, op, reg_get(c, i->reg, sz), reg_get(c, i->rm, sz), sz);
+	const unsigned rm = i->rm, rg = i->reg;
+	uint32_t r = alu_op(c, op, reg_get(c, rg, sz), reg_get(c, rm, sz), sz);
 	if (op != ALU_CMP)
-		reg_set(c, i->reg, sz, r);
+		reg_set(c, rg, sz, r);
 }
 
 static inline void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
-	uint32_t r = alu_op(c, op, reg_get(c, i->rm, sz), i->imm & size_mask(sz), sz);
+	const unsigned rm = i->rm;
+	uint32_t r = alu_op(c, op, reg_get(c, rm, sz), i->imm & size_mask(sz), sz);
 	if (op != ALU_CMP)
-		reg_set(c, i->rm, sz, r);
+		reg_set(c, rm, sz, r);
 }
 
 static inline void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
@@ -244,7 +250,7 @@ ALU_TABLE(mi)
 #define INCDEC_VARIANT(name, regexpr, sz, dec) \
 	static void name(struct cpu *c, const struct insn *i) \
 	{ \
-		unsigned r = regexpr; \
+		const unsigned r = regexpr; \
 		reg_set(c, r, sz, inc_dec(c, reg_get(c, r, sz), sz, dec)); \
 	} \
 	static void name##_t(struct cpu *c, const struct insn *i) \

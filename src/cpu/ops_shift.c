@@ -157,7 +157,8 @@ static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const
 		n &= 0x1F;
 	if (n == 0)
 		return;
-	reg_set(c, i->rm, sz, shift_op(c, op, reg_get(c, i->rm, sz), n, sz));
+	const unsigned rm = i->rm; /* read before the flag stores (ops_alu.c) */
+	reg_set(c, rm, sz, shift_op(c, op, reg_get(c, rm, sz), n, sz));
 }
 
 /* SHL/SAL/SHR/SAR results as shift_op() computes them, without flags. */
