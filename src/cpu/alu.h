@@ -10,7 +10,7 @@
 
 enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
-static inline uint32_t alu_op(struct cpu *c, unsigned op, uint32_t a, uint32_t b, unsigned sz)
+static inline __attribute__((always_inline)) uint32_t alu_op(struct cpu *c, unsigned op, uint32_t a, uint32_t b, unsigned sz)
 {
 	const unsigned bits = sz * 8;
 	const uint32_t m = size_mask(sz);

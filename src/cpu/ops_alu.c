@@ -120,7 +120,7 @@ void op_neg(struct cpu *c, const struct insn *i)
 /* The register numbers are read into locals first: the flag stores could
  * alias the insn's byte fields as far as the compiler knows, and it would
  * load them again for the result. */
-static inline void alu_rr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_rr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	const unsigned rm = i->rm, rg = i->reg;
 	uint32_t r = alu_op(c, op, reg_get(c, rm, sz), reg_get(c, rg, sz), sz);
@@ -128,7 +128,7 @@ static inline void alu_rr(struct cpu *c, const struct insn *i, unsigned op, unsi
 		reg_set(c, rm, sz, r);
 }
 
-static inline void alu_rr_rev(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_rr_rev(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	const unsigned rm = i->rm, rg = i->reg;
 	uint32_t r = alu_op(c, op, reg_get(c, rg, sz), reg_get(c, rm, sz), sz);
@@ -136,7 +136,7 @@ static inline void alu_rr_rev(struct cpu *c, const struct insn *i, unsigned op, 
 		reg_set(c, rg, sz, r);
 }
 
-static inline void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	const unsigned rm = i->rm;
 	uint32_t r = alu_op(c, op, reg_get(c, rm, sz), i->imm & size_mask(sz), sz);
@@ -144,7 +144,7 @@ static inline void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsi
 		reg_set(c, rm, sz, r);
 }
 
-static inline void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	insn_current(c, i);
 	uint32_t ea = insn_ea(c, i);
@@ -153,7 +153,7 @@ static inline void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsi
 		mem_write(c, i->seg, ea, sz, r);
 }
 
-static inline void alu_rm(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_rm(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	insn_current(c, i);
 	uint32_t r = alu_op(c, op, reg_get(c, i->reg, sz), mem_read(c, i->seg, insn_ea(c, i), sz), sz);
@@ -161,7 +161,7 @@ static inline void alu_rm(struct cpu *c, const struct insn *i, unsigned op, unsi
 		reg_set(c, i->reg, sz, r);
 }
 
-static inline void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_mi(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	insn_current(c, i);
 	uint32_t ea = insn_ea(c, i);
@@ -187,19 +187,19 @@ static inline uint32_t alu_val(struct cpu *c, unsigned op, uint32_t a, uint32_t 
 	}
 }
 
-static inline void alu_rr_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_rr_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	if (op != ALU_CMP)
 		reg_set(c, i->rm, sz, alu_val(c, op, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz));
 }
 
-static inline void alu_rr_rev_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_rr_rev_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	if (op != ALU_CMP)
 		reg_set(c, i->reg, sz, alu_val(c, op, reg_get(c, i->reg, sz), reg_get(c, i->rm, sz), sz));
 }
 
-static inline void alu_ri_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_ri_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
 	if (op != ALU_CMP)
 		reg_set(c, i->rm, sz, alu_val(c, op, reg_get(c, i->rm, sz), i->imm & size_mask(sz), sz));
