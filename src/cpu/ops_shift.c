@@ -23,6 +23,19 @@ static uint32_t shift_count(struct cpu *c, const struct insn *i)
 	return c->model >= CPU_80186 ? n & 0x1F : n;
 }
 
+/* The result of SHL/SAL (op 4, 6), SHR (5) or SAR (7) by n (n > 0). */
+static inline __attribute__((always_inline)) uint32_t shift_val(unsigned op, uint32_t a, uint32_t n, unsigned sz)
+{
+	const unsigned bits = sz * 8;
+	if (op == 4 || op == 6)
+		return n < 32 ? (a << n) & size_mask(sz) : 0;
+	if (op == 5)
+		return n < 32 ? a >> n : 0;
+	int32_t s = flags_sext(a, bits);
+	unsigned k = n < bits ? n : bits;
+	return (uint32_t)(k >= 32 ? (s >> 31) : (s >> (k - 1)) >> 1) & size_mask(sz);
+}
+
 static inline __attribute__((always_inline)) uint32_t shift_op(struct cpu *c, unsigned op, uint32_t a, uint32_t n, unsigned sz)
 {
 	const unsigned bits = sz * 8;
@@ -70,12 +83,12 @@ static inline __attribute__((always_inline)) uint32_t shift_op(struct cpu *c, un
 		return r;
 	}
 	case 4: case 6: /* SHL, SAL */
-		r = n < 32 ? (a << n) & m : 0;
+		r = shift_val(op, a, n, sz);
 		cf = n <= bits ? (a >> (bits - n)) & 1 : 0;
 		flags_result(c, r, bits, (cf ? FLAG_CF : 0) | ((((r & msb) != 0) ^ cf) ? FLAG_OF : 0));
 		return r;
 	case 5: /* SHR */
-		r = n < 32 ? a >> n : 0;
+		r = shift_val(op, a, n, sz);
 		cf = n <= bits ? (a >> (n - 1)) & 1 : 0;
 		flags_result(c, r, bits, (cf ? FLAG_CF : 0) |
 			     ((n <= bits && ((a >> (n - 1)) & msb)) ? FLAG_OF : 0));
@@ -83,7 +96,7 @@ static inline __attribute__((always_inline)) uint32_t shift_op(struct cpu *c, un
 	default: { /* SAR */
 		int32_t s = flags_sext(a, bits);
 		unsigned k = n < bits ? n : bits;
-		r = (uint32_t)(k >= 32 ? (s >> 31) : (s >> (k - 1)) >> 1) & m;
+		r = shift_val(op, a, n, sz);
 		cf = (uint32_t)(s >> (k - 1 < 31 ? k - 1 : 31)) & 1;
 		flags_result(c, r, bits, cf ? FLAG_CF : 0);
 		return r;
@@ -148,9 +161,11 @@ void op_shxd(struct cpu *c, const struct insn *i)
 }
 
 /* Register forms specialised per count source (1, CL, imm8), operation and
- * size, with threaded twins (used through specialize.c). */
+ * size, with threaded twins (used through specialize.c). Without `flags`
+ * (SHL/SAL/SHR/SAR only) they skip the flags, for a block in which the
+ * flags are dead. */
 static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const struct insn *i,
-							     unsigned src, unsigned op, unsigned sz)
+							     unsigned src, unsigned op, unsigned sz, bool flags)
 {
 	uint32_t n = src == 0 ? 1 : src == 1 ? *reg8(c, 1) : i->imm & 0xFF;
 	if (c->model >= CPU_80186)
@@ -158,46 +173,22 @@ static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const
 	if (n == 0)
 		return;
 	const unsigned rm = i->rm; /* read before the flag stores (ops_alu.c) */
-	reg_set(c, rm, sz, shift_op(c, op, reg_get(c, rm, sz), n, sz));
-}
-
-/* SHL/SAL/SHR/SAR results as shift_op() computes them, without flags. */
-static inline __attribute__((always_inline)) uint32_t shift_val(unsigned op, uint32_t a, uint32_t n, unsigned sz)
-{
-	const unsigned bits = sz * 8;
-	if (op == 4 || op == 6)
-		return n < 32 ? (a << n) & size_mask(sz) : 0;
-	if (op == 5)
-		return n < 32 ? a >> n : 0;
-	int32_t s = flags_sext(a, bits);
-	unsigned k = n < bits ? n : bits;
-	return (uint32_t)(k >= 32 ? (s >> 31) : (s >> (k - 1)) >> 1) & size_mask(sz);
-}
-
-/* The same without flags, for shifts (op 4-7) whose flags are dead. */
-static inline __attribute__((always_inline)) void shift_reg_nf(struct cpu *c, const struct insn *i,
-								unsigned src, unsigned op, unsigned sz)
-{
-	uint32_t n = src == 0 ? 1 : src == 1 ? *reg8(c, 1) : i->imm & 0xFF;
-	if (c->model >= CPU_80186)
-		n &= 0x1F;
-	if (n == 0)
-		return;
-	reg_set(c, i->rm, sz, shift_val(op, reg_get(c, i->rm, sz), n, sz));
+	const uint32_t a = reg_get(c, rm, sz);
+	reg_set(c, rm, sz, flags ? shift_op(c, op, a, n, sz) : shift_val(op, a, n, sz));
 }
 
 #define SHIFT_VARIANT(src, op, sz) \
-	static void shift_##src##_##op##_##sz(struct cpu *c, const struct insn *i) { shift_reg(c, i, src, op, sz); } \
+	static void shift_##src##_##op##_##sz(struct cpu *c, const struct insn *i) { shift_reg(c, i, src, op, sz, true); } \
 	static void shift_##src##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
-		shift_reg(c, i, src, op, sz); \
+		shift_reg(c, i, src, op, sz, true); \
 		insn_chain(c, i); \
 	}
 #define SHIFT_VARIANT_NF(src, op, sz) \
 	SHIFT_VARIANT(src, op, sz) \
 	static void shift_##src##_##op##_##sz##_n(struct cpu *c, const struct insn *i) \
 	{ \
-		shift_reg_nf(c, i, src, op, sz); \
+		shift_reg(c, i, src, op, sz, false); \
 		insn_chain(c, i); \
 	}
 #define SHIFT_OP(src, op, V) V(src, op, 1) V(src, op, 2) V(src, op, 4)
