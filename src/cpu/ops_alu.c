@@ -67,13 +67,9 @@ void op_test_rm_imm(struct cpu *c, const struct insn *i)
 	alu_op(c, ALU_AND, rm_read(c, i, i->osz), i->imm & size_mask(i->osz), i->osz);
 }
 
-/* INC/DEC leave CF alone (Intel 80386 PRM 17.2.2.11). */
 static inline uint32_t inc_dec(struct cpu *c, uint32_t a, unsigned sz, bool dec)
 {
-	uint32_t cf = flag_cf(c);
-	uint32_t r = (dec ? a - 1 : a + 1) & size_mask(sz);
-	flags_lazy(c, dec ? LF_DEC : LF_INC, a, 1, r, sz * 8, cf);
-	return r;
+	return inc_dec_flags(c, a, sz, dec, true);
 }
 
 void op_inc_reg(struct cpu *c, const struct insn *i)
@@ -117,32 +113,57 @@ void op_neg(struct cpu *c, const struct insn *i)
  * operation switch. Built from the same inline code as the generic
  * handlers above; cpu_specialize() (specialize.c) picks them at decode.
  */
-/* The register numbers are read into locals first: the flag stores could
- * alias the insn's byte fields as far as the compiler knows, and it would
- * load them again for the result. */
-static inline __attribute__((always_inline)) void alu_rr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+/* Register forms, with flags or without (see alu_op_flags()). The register
+ * numbers are read into locals first: the flag stores could alias the
+ * insn's byte fields as far as the compiler knows, and it would load them
+ * again for the result. CMP without flags does nothing. */
+static inline __attribute__((always_inline)) void alu_rr_f(struct cpu *c, const struct insn *i, unsigned op,
+							    unsigned sz, bool flags)
 {
 	const unsigned rm = i->rm, rg = i->reg;
-	uint32_t r = alu_op(c, op, reg_get(c, rm, sz), reg_get(c, rg, sz), sz);
+	if (op == ALU_CMP && !flags)
+		return;
+	uint32_t r = alu_op_flags(c, op, reg_get(c, rm, sz), reg_get(c, rg, sz), sz, flags);
 	if (op != ALU_CMP)
 		reg_set(c, rm, sz, r);
 }
 
-static inline __attribute__((always_inline)) void alu_rr_rev(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_rr_rev_f(struct cpu *c, const struct insn *i, unsigned op,
+								unsigned sz, bool flags)
 {
 	const unsigned rm = i->rm, rg = i->reg;
-	uint32_t r = alu_op(c, op, reg_get(c, rg, sz), reg_get(c, rm, sz), sz);
+	if (op == ALU_CMP && !flags)
+		return;
+	uint32_t r = alu_op_flags(c, op, reg_get(c, rg, sz), reg_get(c, rm, sz), sz, flags);
 	if (op != ALU_CMP)
 		reg_set(c, rg, sz, r);
 }
 
-static inline __attribute__((always_inline)) void alu_ri(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+static inline __attribute__((always_inline)) void alu_ri_f(struct cpu *c, const struct insn *i, unsigned op,
+							    unsigned sz, bool flags)
 {
 	const unsigned rm = i->rm;
-	uint32_t r = alu_op(c, op, reg_get(c, rm, sz), i->imm & size_mask(sz), sz);
+	if (op == ALU_CMP && !flags)
+		return;
+	uint32_t r = alu_op_flags(c, op, reg_get(c, rm, sz), i->imm & size_mask(sz), sz, flags);
 	if (op != ALU_CMP)
 		reg_set(c, rm, sz, r);
 }
+
+#define ALU_REG_FORM(form) \
+	static inline __attribute__((always_inline)) void alu_##form(struct cpu *c, const struct insn *i, \
+								      unsigned op, unsigned sz) \
+	{ \
+		alu_##form##_f(c, i, op, sz, true); \
+	} \
+	static inline __attribute__((always_inline)) void alu_##form##_nf(struct cpu *c, const struct insn *i, \
+									   unsigned op, unsigned sz) \
+	{ \
+		alu_##form##_f(c, i, op, sz, false); \
+	}
+ALU_REG_FORM(rr)
+ALU_REG_FORM(rr_rev)
+ALU_REG_FORM(ri)
 
 static inline __attribute__((always_inline)) void alu_mr(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
 {
@@ -168,41 +189,6 @@ static inline __attribute__((always_inline)) void alu_mi(struct cpu *c, const st
 	uint32_t r = alu_op(c, op, mem_read(c, i->seg, ea, sz), i->imm & size_mask(sz), sz);
 	if (op != ALU_CMP)
 		mem_write(c, i->seg, ea, sz, r);
-}
-
-/* The register forms without their flags, for a recorded block in which
- * the next flag access overwrites them all (block_cache.c). ADC and SBB
- * still read CF. CMP without flags does nothing. */
-static inline uint32_t alu_val(struct cpu *c, unsigned op, uint32_t a, uint32_t b, unsigned sz)
-{
-	const uint32_t m = size_mask(sz);
-	switch (op) {
-	case ALU_ADD: return (a + b) & m;
-	case ALU_OR: return a | b;
-	case ALU_ADC: return (a + b + flag_cf(c)) & m;
-	case ALU_SBB: return (a - b - flag_cf(c)) & m;
-	case ALU_AND: return a & b;
-	case ALU_XOR: return a ^ b;
-	default: return (a - b) & m; /* SUB, CMP */
-	}
-}
-
-static inline __attribute__((always_inline)) void alu_rr_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
-{
-	if (op != ALU_CMP)
-		reg_set(c, i->rm, sz, alu_val(c, op, reg_get(c, i->rm, sz), reg_get(c, i->reg, sz), sz));
-}
-
-static inline __attribute__((always_inline)) void alu_rr_rev_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
-{
-	if (op != ALU_CMP)
-		reg_set(c, i->reg, sz, alu_val(c, op, reg_get(c, i->reg, sz), reg_get(c, i->rm, sz), sz));
-}
-
-static inline __attribute__((always_inline)) void alu_ri_nf(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
-{
-	if (op != ALU_CMP)
-		reg_set(c, i->rm, sz, alu_val(c, op, reg_get(c, i->rm, sz), i->imm & size_mask(sz), sz));
 }
 
 #define ALU_VARIANT(form, op, sz) \
@@ -248,20 +234,20 @@ ALU_TABLE(mi)
  * register operand (FE/FF /0 /1, ModR/M register), with threaded twins
  * with and without flags. */
 #define INCDEC_VARIANT(name, regexpr, sz, dec) \
-	static void name(struct cpu *c, const struct insn *i) \
+	static inline __attribute__((always_inline)) void name##_f(struct cpu *c, const struct insn *i, bool flags) \
 	{ \
 		const unsigned r = regexpr; \
-		reg_set(c, r, sz, inc_dec(c, reg_get(c, r, sz), sz, dec)); \
+		reg_set(c, r, sz, inc_dec_flags(c, reg_get(c, r, sz), sz, dec, flags)); \
 	} \
+	static void name(struct cpu *c, const struct insn *i) { name##_f(c, i, true); } \
 	static void name##_t(struct cpu *c, const struct insn *i) \
 	{ \
-		name(c, i); \
+		name##_f(c, i, true); \
 		insn_chain(c, i); \
 	} \
 	static void name##_n(struct cpu *c, const struct insn *i) \
 	{ \
-		unsigned r = regexpr; \
-		reg_set(c, r, sz, (reg_get(c, r, sz) + (dec ? size_mask(sz) : 1)) & size_mask(sz)); \
+		name##_f(c, i, false); \
 		insn_chain(c, i); \
 	}
 INCDEC_VARIANT(inc_op16, i->op & 7, 2, false)

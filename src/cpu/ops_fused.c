@@ -43,11 +43,8 @@ static inline __attribute__((always_inline)) void cmp_ri(struct cpu *c, const st
 /* DEC r (48+r): CF is kept, as DEC does. */
 static inline __attribute__((always_inline)) void dec_op(struct cpu *c, const struct insn *i, unsigned sz)
 {
-	unsigned r = i->op & 7;
-	uint32_t a = reg_get(c, r, sz), res = (a - 1) & size_mask(sz);
-	uint32_t cf = flag_cf(c);
-	reg_set(c, r, sz, res);
-	flags_lazy(c, LF_DEC, a, 1, res, sz * 8, cf);
+	const unsigned r = i->op & 7;
+	reg_set(c, r, sz, inc_dec_flags(c, reg_get(c, r, sz), sz, true, true));
 }
 
 #define FUSED(first, sz, cc) \
