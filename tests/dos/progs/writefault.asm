@@ -4,17 +4,8 @@
 ; ends with a fault (exit status 125) and the data must be in the host file.
         cpu 8086
         org 100h
-        mov     dx, fname
-        xor     cx, cx
-        mov     ah, 3Ch
-        int     21h
-        jc      .err
-        mov     bx, ax
-        mov     dx, data
-        mov     cx, data_len
-        mov     ah, 40h
-        int     21h
-        jc      .err
+%include "createwrite.inc"
+        create_and_write fname, data, data_len, .err
         mov     dx, msg
         mov     ah, 9
         int     21h

@@ -5,17 +5,8 @@
 ; and waits in INT 16h AH=00h forever, the file still open (kill, shutdown).
         cpu 8086
         org 100h
-        mov     dx, fname
-        xor     cx, cx
-        mov     ah, 3Ch
-        int     21h
-        jc      .err
-        mov     bx, ax
-        mov     dx, data
-        mov     cx, data_len
-        mov     ah, 40h
-        int     21h
-        jc      .err
+%include "createwrite.inc"
+        create_and_write fname, data, data_len, .err
         cmp     byte [80h], 0
         jne     .wait
         mov     dx, msg
