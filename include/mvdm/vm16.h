@@ -45,6 +45,9 @@ struct vm16_config {
 	 * entering the guest IVT (vm16_set_int_handler()). */
 	uint32_t capture[8];
 	uint32_t mem_4k;         /* conventional memory in 4 KiB blocks: 16 (64 KiB) to 160 (640 KiB) */
+	uint32_t ext_kb;         /* extended memory above 1 MiB in KiB, the 64 KiB HMA included:
+				  * a multiple of 64 up to VM16_EXT_KB_MAX (286 and later models;
+				  * the 8086 and 80186 have none); default 16 MiB */
 	enum vm16_cpu cpu;
 	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
 	int64_t start_time;      /* wall-clock time of the VM's RTC at start, seconds since
@@ -71,8 +74,11 @@ struct vm16_config {
 				  * settings (see vm16_list_settings); unknown names and
 				  * bad values are configuration errors. A setting wins
 				  * over the field it mirrors: CPU_MODEL over cpu,
-				  * DOS_MEMORY over mem_4k */
+				  * DOS_MEMORY over mem_4k, EXTENDED_MEMORY over ext_kb */
 };
+
+/* Largest extended memory a VM can have (KiB): 1 GiB. */
+#define VM16_EXT_KB_MAX 1048576u
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
 void vm16_config_default(struct vm16_config *cfg);

@@ -3,7 +3,7 @@
  * the keyboard intercept, itself). RBIL INT 15h:
  *   AH=86h  wait CX:DX microseconds: the virtual clock moves on (devices see
  *           the time pass); CF clear.
- *   AH=88h  extended memory size in KiB: the 64 KiB HMA on 286/386 models,
+ *   AH=88h  extended memory size in KiB (EXTENDED_MEMORY, at most FFFFh),
  *           0 on the 8086/186; CF clear.
  *   AH=C0h  system configuration: ES:BX -> the table in the ROM (AT, model
  *           FCh), AH=0, CF clear.
@@ -37,7 +37,7 @@ static int int15_svc(struct vm *vm, void *ctx, uint8_t n)
 		break;
 	}
 	case 0x88:
-		c->r[REG_AX].w[0] = vm->cfg.cpu >= VM16_CPU_80286 ? 64 : 0;
+		c->r[REG_AX].w[0] = (uint16_t)(vm->cfg.ext_kb > 0xFFFF ? 0xFFFF : vm->cfg.ext_kb);
 		set_cf(vm, false);
 		break;
 	case 0xC0:

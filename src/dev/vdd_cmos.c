@@ -81,7 +81,7 @@ static int cmos_create(struct vm *vm, void **inst)
 		return -ENOMEM;
 	d->vm = vm;
 	int64_t local = vm->start_time + vdd_property(vm, "RTC_UTC_OFFSET") * 60;
-	cmos_init(&d->c, local, vm->cfg.mem_4k * 4, vm->cfg.cpu >= VM16_CPU_80286 ? 64 : 0,
+	cmos_init(&d->c, local, vm->cfg.mem_4k * 4, vm->cfg.ext_kb,
 		  !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO, false);
 	int rc = vdd_claim_ports(vm, "cmos", 0x70, 0x71, d, cmos_port_read, cmos_port_write);
 	if (rc < 0) {

@@ -7,6 +7,7 @@
  * listing always has the value in effect:
  *   CPU_MODEL   <-> vm16_config.cpu
  *   DOS_MEMORY  <-> vm16_config.mem_4k (KiB = mem_4k * 4)
+ *   EXTENDED_MEMORY <-> vm16_config.ext_kb
  *   DOS_VERSION <-> dos_config.version_major/minor (src/dos/kernel.c)
  * CPU_SPEED and DOS_BACKGROUND_EXECUTION are stored for the host that runs
  * the VM (the server's scheduler reads them with vdd_property()).
@@ -26,6 +27,9 @@ const struct vm_core_prop vm_core_props[] = {
 		  .help = "the processor programs see: 8086 (or 8088), 80186, 80286 or 80386" } },
 	{ "vm", { .name = "DOS_MEMORY", .type = VDD_PROP_INT, .def = 640, .min = 64, .max = 640, .step = 4,
 		  .help = "conventional memory in KiB (a multiple of 4)" } },
+	{ "vm", { .name = "EXTENDED_MEMORY", .type = VDD_PROP_INT, .def = 16384, .min = 0, .max = VM16_EXT_KB_MAX,
+		  .step = 64,
+		  .help = "memory above 1 MiB in KiB, the HMA included (80286 and later; a multiple of 64)" } },
 	{ "vm", { .name = "CPU_SPEED", .type = VDD_PROP_INT, .def = 0, .min = 0, .max = 100000, .live = true,
 		  .help = "speed cap in MIPS (millions of instructions per second of host time); 0 = unlimited" } },
 	{ "vm", { .name = "DOS_BACKGROUND_EXECUTION", .type = VDD_PROP_BOOL, .def = 1, .live = true,
@@ -45,4 +49,9 @@ void vm_core_settings_apply(struct vm *vm)
 		vm->cfg.mem_4k = (uint32_t)(vdd_property(vm, "DOS_MEMORY") / 4);
 	else
 		vm_setting_store(vm, "DOS_MEMORY", (int64_t)vm->cfg.mem_4k * 4);
+	if (vm_setting_given(vm, "EXTENDED_MEMORY"))
+		vm->cfg.ext_kb = (uint32_t)vdd_property(vm, "EXTENDED_MEMORY");
+	if (vm->cfg.cpu < VM16_CPU_80286)
+		vm->cfg.ext_kb = 0; /* no address lines above 1 MiB */
+	vm_setting_store(vm, "EXTENDED_MEMORY", vm->cfg.ext_kb);
 }

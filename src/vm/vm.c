@@ -26,6 +26,7 @@ void vm16_config_default(struct vm16_config *cfg)
 	cfg->use_video = true;
 	memset(cfg->capture, 0xFF, sizeof(cfg->capture));
 	cfg->mem_4k = 160;
+	cfg->ext_kb = 16384;
 	cfg->cpu = VM16_CPU_80386;
 	cfg->insn_ns = 0;
 }
@@ -42,6 +43,8 @@ int vm16_config_check(const struct vm16_config *cfg, char *err, size_t errlen)
 		why = "full-screen video needs use_video";
 	else if (cfg->mem_4k < 16 || cfg->mem_4k > 160)
 		why = "memory size must be 16 to 160 blocks of 4 KiB (64 to 640 KiB)";
+	else if (cfg->ext_kb % 64 || cfg->ext_kb > VM16_EXT_KB_MAX)
+		why = "extended memory must be a multiple of 64 KiB up to 1 GiB";
 	else if ((unsigned)cfg->cpu > VM16_CPU_80386)
 		why = "unknown CPU model";
 	if (!why && (cfg->irq_host & (1u << 2)))
@@ -194,12 +197,6 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	struct vm *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		goto err_nomem;
-	/* Anonymous memory: zero, and a page costs nothing until touched. */
-	vm->ram = mmap(NULL, VM_RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vm->ram == MAP_FAILED) {
-		vm->ram = NULL;
-		goto err_free_vm;
-	}
 	vm->cfg = *cfg;
 	/* All VDDs (built-in, then plug-ins) are known before any is created,
 	 * so that the settings can be checked as a whole first. The core
@@ -224,6 +221,17 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 		goto err_vdds;
 	vm_core_settings_apply(vm);
 	vm->cfg.settings = NULL; /* applied: the caller's list need not outlive the call */
+	/* Physical memory: 1 MiB, then extended memory (at least the HMA's
+	 * 64 KiB, which the 8086 models map but cannot reach). Anonymous
+	 * memory: zero, and a page costs nothing until touched. */
+	vm->ram_size = 0x100000u + (vm->cfg.ext_kb > 64 ? vm->cfg.ext_kb : 64) * 1024u;
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (vm->ram == MAP_FAILED) {
+		vm->ram = NULL;
+		rc = vm_fail(vm, -ENOMEM, "cannot reserve %u KiB of guest memory", vm->ram_size / 1024);
+		goto err_vdds;
+	}
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
 			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
@@ -258,8 +266,6 @@ err_vdds:
 		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "device setup failed");
 	vm16_destroy(vm);
 	return rc;
-err_free_vm:
-	free(vm);
 err_nomem:
 	if (err && errlen)
 		snprintf(err, errlen, "out of memory");
@@ -281,7 +287,8 @@ void vm16_destroy(struct vm *vm)
 	}
 	cpu_destroy(&vm->cpu);
 	vm_unload_plugins(vm);
-	munmap(vm->ram, VM_RAM_SIZE);
+	if (vm->ram)
+		munmap(vm->ram, vm->ram_size);
 	free(vm);
 }
 

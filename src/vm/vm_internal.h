@@ -5,7 +5,8 @@
  * Memory map (linear): 00000-9FFFF conventional RAM (mem_4k of it mapped),
  * A0000-EFFFF upper memory (devices map ranges), F0000-FFFFF the ROM BIOS
  * (read-only, src/bios/), 100000-10FFEF the HMA (A20 is always on for
- * 286/386 models).
+ * 286/386 models), the rest of extended memory up to ram_size (cfg.ext_kb;
+ * not yet reachable by the CPU, which maps the first 1 MiB + 64 KiB).
  */
 #ifndef MVDM_VM_INTERNAL_H
 #define MVDM_VM_INTERNAL_H
@@ -105,7 +106,8 @@ struct vm {
 	struct vm16_config cfg;
 	int64_t start_time;           /* wall-clock seconds (UTC) at virtual time 0 */
 	struct cpu cpu;
-	uint8_t *ram;                 /* VM_RAM_SIZE bytes, page aligned */
+	uint8_t *ram;                 /* ram_size bytes of physical memory, page aligned */
+	uint32_t ram_size;            /* 1 MiB + extended memory (cfg.ext_kb, at least 64 KiB) */
 	enum vm16_stop ended;         /* EXIT/FAULT once ended, SLICE otherwise */
 	int exit_code;
 	char error[VM_ERR_LEN];
