@@ -51,7 +51,9 @@ int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t s
 	return claim_range(vm, owner, base, size, inst, read, write);
 }
 
-/* CPU callbacks for pages that are not directly mapped. */
+/* CPU callbacks for pages that are not directly mapped (physical
+ * addresses; above VM_RAM_SIZE nothing but RAM and the ROM alias exists:
+ * the rest reads FFh). */
 uint8_t vm_mem_read8(void *ctx, uint32_t lin)
 {
 	struct vm *vm = ctx;

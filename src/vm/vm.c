@@ -12,6 +12,11 @@
 #include "bios/bios.h"
 #include "vm/vm_internal.h"
 
+/* The VM's CPU models are the core's (vm16_config.cpu is passed on). */
+_Static_assert((int)VM16_CPU_8086 == (int)CPU_8086 && (int)VM16_CPU_80286 == (int)CPU_80286 &&
+		       (int)VM16_CPU_80486 == (int)CPU_80486,
+	       "enum vm16_cpu follows enum cpu_model");
+
 /* Vectors that must go through the guest IVT: CPU exceptions and the
  * hardware interrupt vectors of both PICs (programs and BIOS hook them). */
 static bool vector_must_reflect(unsigned v)
@@ -44,8 +49,8 @@ int vm16_config_check(const struct vm16_config *cfg, char *err, size_t errlen)
 	else if (cfg->mem_4k < 16 || cfg->mem_4k > 160)
 		why = "memory size must be 16 to 160 blocks of 4 KiB (64 to 640 KiB)";
 	else if (cfg->ext_kb % 64 || cfg->ext_kb > VM16_EXT_KB_MAX)
-		why = "extended memory must be a multiple of 64 KiB up to 1 GiB";
-	else if ((unsigned)cfg->cpu > VM16_CPU_80386)
+		why = "extended memory must be a multiple of 64 KiB up to 3 GiB";
+	else if ((unsigned)cfg->cpu > VM16_CPU_80486)
 		why = "unknown CPU model";
 	if (!why && (cfg->irq_host & (1u << 2)))
 		why = "IRQ 2 is the cascade of the second interrupt controller: it cannot be handled in the host";
@@ -80,12 +85,19 @@ void vm_end_fault(struct vm *vm, const char *what)
 	uint32_t base = c->seg_base[SEG_CS];
 	/* Inside the CPU (a port handler), IP is already past the instruction. */
 	uint32_t ip = vm->in_cpu ? c->in.insn_ip : c->ip;
+	const enum cpu_mode mode = cpu_mode(c);
+	const uint32_t mask = mode == CPU_MODE_PROT ? 0xFFFFFFFFu : 0xFFFF;
 	for (unsigned k = 0; k < 6; k++)
-		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((ip + k) & 0xFFFF)));
+		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((ip + k) & mask)));
 	if (bytes[0])
 		bytes[strlen(bytes) - 1] = 0;
-	snprintf(vm->error, sizeof(vm->error), "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS],
-		 (unsigned)ip, bytes);
+	if (mode == CPU_MODE_REAL)
+		snprintf(vm->error, sizeof(vm->error), "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS],
+			 (unsigned)ip, bytes);
+	else
+		snprintf(vm->error, sizeof(vm->error), "%s at %04X:%0*X (%s, CPL %u; bytes %s)", what,
+			 c->seg[SEG_CS], mode == CPU_MODE_PROT ? 8 : 4, (unsigned)ip,
+			 mode == CPU_MODE_PROT ? "protected mode" : "virtual-8086 mode", cpu_cpl(c), bytes);
 	vm->ended = VM16_STOP_FAULT;
 }
 
@@ -225,6 +237,8 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	 * 64 KiB, which the 8086 models map but cannot reach). Anonymous
 	 * memory: zero, and a page costs nothing until touched. */
 	vm->ram_size = 0x100000u + (vm->cfg.ext_kb > 64 ? vm->cfg.ext_kb : 64) * 1024u;
+	if (vm->ram_size < VM_RAM_SIZE)
+		vm->ram_size = VM_RAM_SIZE;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
 	if (vm->ram == MAP_FAILED) {
@@ -239,7 +253,10 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	uint32_t conv = vm->cfg.mem_4k * CPU_PAGE_SIZE;
 	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
 	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
-	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
+	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0 ||
+	    cpu_map_ram(&vm->cpu, VM_RAM_SIZE, vm->ram_size - VM_RAM_SIZE, vm->ram + VM_RAM_SIZE, true) < 0 ||
+	    cpu_map_ram(&vm->cpu, vm_rom_alias(vm), bios_rom_pages() * CPU_PAGE_SIZE, vm->ram + VM_ROM_BASE,
+			false) < 0) {
 		rc = vm_fail(vm, -EINVAL, "cannot map guest memory");
 		goto err_vdds;
 	}
@@ -363,21 +380,46 @@ int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data,
 	return vm16_write(vm, ((uint32_t)seg << 4) + off, data, len);
 }
 
+/* Copy between the host and guest memory at a linear address: through
+ * the guest's page tables when paging is on (page by page; a page that is
+ * not present is -EFAULT), else physical as it is (the host names memory
+ * below 1 MiB + 64 KiB whatever the A20 gate). */
+static int guest_copy(struct vm *vm, uint32_t linear, void *buf, size_t len, bool write)
+{
+	uint8_t *p = buf;
+	while (len) {
+		uint32_t phys = linear;
+		size_t chunk = len;
+		if (cpu_get_cr(&vm->cpu, 0) & CR0_PG) {
+			if (cpu_linear_to_phys(&vm->cpu, linear, write, &phys) < 0)
+				return -EFAULT;
+			size_t left = CPU_PAGE_SIZE - (linear & (CPU_PAGE_SIZE - 1));
+			if (chunk > left)
+				chunk = left;
+		}
+		if (phys > vm->ram_size || chunk > vm->ram_size - phys)
+			return -ERANGE;
+		if (write) {
+			memcpy(vm->ram + phys, p, chunk);
+			cpu_mem_written(&vm->cpu, phys, (uint32_t)chunk);
+		} else {
+			memcpy(p, vm->ram + phys, chunk);
+		}
+		p += chunk;
+		linear += (uint32_t)chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
 int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
 {
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(buf, vm->ram + linear, len);
-	return 0;
+	return guest_copy(vm, linear, buf, len, false);
 }
 
 int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
 {
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(vm->ram + linear, buf, len);
-	cpu_mem_written(&vm->cpu, linear, (uint32_t)len);
-	return 0;
+	return guest_copy(vm, linear, (void *)buf, len, true);
 }
 
 const char *vm16_error(const struct vm *vm)
@@ -448,8 +490,10 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	c->r[REG_BP].d = r->ebp;
 	c->r[REG_SI].d = r->esi;
 	c->r[REG_DI].d = r->edi;
-	c->ip = r->eip & 0xFFFF;
 	cpu_set_flags(c, r->eflags);
+	/* EIP: 16 bits outside protected mode (where 32-bit code is the
+	 * guest's own business). */
+	c->ip = cpu_mode(c) == CPU_MODE_PROT ? r->eip : r->eip & 0xFFFF;
 	cpu_load_seg(c, SEG_ES, r->es);
 	cpu_load_seg(c, SEG_CS, r->cs);
 	cpu_load_seg(c, SEG_SS, r->ss);
@@ -512,9 +556,6 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_SHUTDOWN:
 			vm_end_fault(vm, "CPU shutdown (a fault while delivering a fault)");
-			break;
-		case CPU_EXIT_UNSUPPORTED:
-			vm_end_fault(vm, "protected mode is not supported");
 			break;
 		default:
 			vm_end_fault(vm, "unexpected CPU exit");

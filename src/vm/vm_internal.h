@@ -2,11 +2,13 @@
  * vm_internal.h - struct vm: one virtual DOS machine. Everything mutable of a
  * VM hangs off it (memory, CPU, ports, clock, devices, handlers).
  *
- * Memory map (linear): 00000-9FFFF conventional RAM (mem_4k of it mapped),
+ * Physical memory map: 00000-9FFFF conventional RAM (mem_4k of it mapped),
  * A0000-EFFFF upper memory (devices map ranges), F0000-FFFFF the ROM BIOS
- * (read-only, src/bios/), 100000-10FFEF the HMA (A20 is always on for
- * 286/386 models), the rest of extended memory up to ram_size (cfg.ext_kb;
- * not yet reachable by the CPU, which maps the first 1 MiB + 64 KiB).
+ * (read-only, src/bios/), 100000-10FFFF the HMA, the rest of extended
+ * memory up to ram_size (cfg.ext_kb), and an alias of the ROM at the top of
+ * the address space (vm_rom_alias(): where the CPU starts after a reset).
+ * Pages below VM_RAM_SIZE have owners (memmap.c); extended memory above
+ * the HMA is plain RAM.
  */
 #ifndef MVDM_VM_INTERNAL_H
 #define MVDM_VM_INTERNAL_H
@@ -170,6 +172,13 @@ struct vm {
 	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
 	unsigned nplugins;
 };
+
+/* Where the ROM's alias sits: the top 64 KiB of the model's address space
+ * (16 MiB on the 286, 4 GiB on the 386/486); the 8086/186 reach none. */
+static inline uint32_t vm_rom_alias(const struct vm *vm)
+{
+	return vm->cfg.cpu == VM16_CPU_80286 ? 0xFF0000u : vm->cfg.cpu >= VM16_CPU_80386 ? 0xFFFF0000u : 0xF0000u;
+}
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
