@@ -70,15 +70,28 @@ static inline __attribute__((always_inline)) bool string_step(struct cpu *c, con
 	switch (kind) {
 	case 0: { /* MOVS */
 		uint32_t v = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
-		idx_step(c, REG_SI, i);
-		mem_write(c, SEG_ES, idx_checked(c, REG_DI, i, 2), sz, v);
+		if (c->model <= CPU_80286) {
+			idx_step(c, REG_SI, i);
+			mem_write(c, SEG_ES, idx_checked(c, REG_DI, i, 2), sz, v);
+		} else {
+			/* A fault (#PF) on the write leaves SI as it was. */
+			mem_write(c, SEG_ES, idx_get(c, REG_DI, i), sz, v);
+			idx_step(c, REG_SI, i);
+		}
 		idx_step(c, REG_DI, i);
 		return true;
 	}
 	case 1: { /* CMPS: the 286 reads ES:DI first (captures) */
-		uint32_t b = mem_read(c, SEG_ES, idx_checked(c, REG_DI, i, 0), sz);
-		idx_step(c, REG_DI, i);
-		uint32_t a = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
+		uint32_t b, a;
+		if (c->model <= CPU_80286) {
+			b = mem_read(c, SEG_ES, idx_checked(c, REG_DI, i, 0), sz);
+			idx_step(c, REG_DI, i);
+			a = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
+		} else {
+			a = mem_read(c, i->seg, idx_get(c, REG_SI, i), sz);
+			b = mem_read(c, SEG_ES, idx_get(c, REG_DI, i), sz);
+			idx_step(c, REG_DI, i);
+		}
 		idx_step(c, REG_SI, i);
 		alu_op(c, ALU_CMP, a, b, sz);
 		return flag_zf(c) == (i->rep == 0xF3);
