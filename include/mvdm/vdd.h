@@ -116,6 +116,13 @@ int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t s
 /* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
 void vdd_set_irq(struct vm *vm, unsigned irq, bool level);
 
+/* Pulse the processor's RESET line (the 8042's output port bit 0, port
+ * 92h bit 0): the CPU restarts at its reset vector and the ROM decides,
+ * from the CMOS shutdown code, whether the guest resumes or the VM ends
+ * (then with `why`, exit code 0). Callable from port handlers: the reset
+ * happens after the current instruction. */
+void vdd_reset_machine(struct vm *vm, const char *why);
+
 /* Virtual clock: schedule fn(vm, inst) at now + delay_ns. Returns an event id
  * (> 0) or a negative errno. One VDD instance may have several events. */
 typedef void (*vdd_event_fn)(struct vm *vm, void *inst);

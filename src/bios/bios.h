@@ -8,7 +8,8 @@ struct vm;
 
 /* Supervisor calls used by the ROM (bios.asm). It also uses the monitor's
  * VM_SVC_IDLE (1Eh) when INT 16h AH=01h/11h finds the buffer empty. */
-enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12, BIOS_SVC_UNSUPPORTED = 0x13 };
+enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12, BIOS_SVC_UNSUPPORTED = 0x13,
+       BIOS_SVC_RESET = 0x14 };
 
 /* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data
  * area, and register the BIOS's host services. Called once when the VM is

@@ -308,12 +308,15 @@ static bool fault_deliver(struct cpu *c)
 	c->exit.cs = c->seg[SEG_CS];
 	c->exit.ip = c->ip;
 	c->exit.mode = cpu_mode(c);
+	if (depth == 0)
+		c->in.fault_nhist = 0;
 	if (depth > 0) {
 		const uint8_t prev = c->in.fault_chain[depth - 1];
 		if (prev == EXC_DF || c->model <= CPU_80186) {
-			c->in.fault_chain[depth < 3 ? depth : 2] = vector;
-			c->exit.chain_len = (uint8_t)(depth < 3 ? depth + 1 : 3);
-			memcpy(c->exit.chain, c->in.fault_chain, sizeof(c->exit.chain));
+			if (c->in.fault_nhist < sizeof(c->in.fault_hist))
+				c->in.fault_hist[c->in.fault_nhist++] = vector;
+			c->exit.chain_len = c->in.fault_nhist;
+			memcpy(c->exit.chain, c->in.fault_hist, sizeof(c->exit.chain));
 			c->exit.vector = vector;
 			c->in.fault_depth = 0;
 			c->exit.reason = CPU_EXIT_SHUTDOWN;
@@ -330,6 +333,8 @@ static bool fault_deliver(struct cpu *c)
 		}
 	}
 	c->in.fault_chain[depth] = vector;
+	if (c->in.fault_nhist < sizeof(c->in.fault_hist))
+		c->in.fault_hist[c->in.fault_nhist++] = vector;
 	c->exit.vector = vector;
 	c->exit.has_error = cpu_exc_has_error(vector) && (c->in.cr0 & CR0_PE);
 	c->exit.error = err;

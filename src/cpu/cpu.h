@@ -129,7 +129,7 @@ struct cpu_exit_info {
 	uint16_t cs;          /* CS:EIP of the instruction concerned */
 	uint32_t ip;
 	uint8_t chain_len;    /* SHUTDOWN: the exceptions that led to it, first first */
-	uint8_t chain[3];
+	uint8_t chain[4];
 	enum cpu_mode mode;   /* the mode at the exit */
 };
 
@@ -271,7 +271,9 @@ struct cpu {
 		uint8_t fault_vector;     /* vector passed to cpu_fault() */
 		bool fault_has_err;
 		uint32_t fault_err;
-		uint8_t fault_chain[3];
+		uint8_t fault_chain[3];   /* the exceptions being delivered, by depth */
+		uint8_t fault_hist[4];    /* every exception of the current chain, in order */
+		uint8_t fault_nhist;
 		bool deliver_ext;         /* delivering an external event: error codes get EXT */
 		uint32_t fault_next_ip;   /* IP after the faulting instruction (8086 #DE) */
 		uint32_t cr0, cr2, cr3;

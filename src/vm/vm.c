@@ -78,7 +78,7 @@ int vm_fail(struct vm *vm, int rc, const char *fmt, ...)
 	return rc;
 }
 
-void vm_end_fault(struct vm *vm, const char *what)
+void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len)
 {
 	struct cpu *c = &vm->cpu;
 	char bytes[3 * 8 + 1] = "";
@@ -92,13 +92,32 @@ void vm_end_fault(struct vm *vm, const char *what)
 	if (bytes[0])
 		bytes[strlen(bytes) - 1] = 0;
 	if (mode == CPU_MODE_REAL)
-		snprintf(vm->error, sizeof(vm->error), "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS],
-			 (unsigned)ip, bytes);
+		snprintf(buf, len, "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS], (unsigned)ip, bytes);
 	else
-		snprintf(vm->error, sizeof(vm->error), "%s at %04X:%0*X (%s, CPL %u; bytes %s)", what,
-			 c->seg[SEG_CS], mode == CPU_MODE_PROT ? 8 : 4, (unsigned)ip,
+		snprintf(buf, len, "%s at %04X:%0*X (%s, CPL %u; bytes %s)", what, c->seg[SEG_CS],
+			 mode == CPU_MODE_PROT ? 8 : 4, (unsigned)ip,
 			 mode == CPU_MODE_PROT ? "protected mode" : "virtual-8086 mode", cpu_cpl(c), bytes);
+}
+
+void vm_end_fault(struct vm *vm, const char *what)
+{
+	vm_fault_text(vm, what, vm->error, sizeof(vm->error));
 	vm->ended = VM16_STOP_FAULT;
+}
+
+/* A triple fault: the CPU state is as at the first fault; the machine
+ * resets (reset.c), and ends with this text if nothing resumes. */
+static void vm_shutdown(struct vm *vm)
+{
+	const struct cpu_exit_info *x = &vm->cpu.exit;
+	char what[96] = "triple fault (exceptions";
+	size_t n = strlen(what);
+	for (unsigned k = 0; k < x->chain_len && n < sizeof(what); k++)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, " %02Xh", x->chain[k]);
+	snprintf(what + n, sizeof(what) - n, ")");
+	char text[VM_ERR_LEN];
+	vm_fault_text(vm, what, text, sizeof(text));
+	vm_reset_cpu(vm, text, true);
 }
 
 /* The CPU takes an interrupt: the IRQs of the redirection map that are
@@ -262,6 +281,7 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	}
 	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
 	bios_install(vm);
+	vm_cpu_controls(vm);
 	for (unsigned k = 0; k < nops; k++) {
 		rc = vm_add_vdd(vm, ops[k]);
 		if (rc < 0)
@@ -526,7 +546,9 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_HLT: {
 			bool polling = false;
-			if (vm_svc_dispatch(vm)) {
+			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT); a HLT in
+			 * protected mode is the guest's own. */
+			if (cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm)) {
 				/* A poll point (idle.c) may have found the guest
 				 * waiting: idle as for HLT, and it goes on after
 				 * the poll when it runs again. */
@@ -552,10 +574,19 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 		case CPU_EXIT_TRAP:
 			vm_int_trapped(vm, c->exit.vector);
 			break;
-		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) */
+		case CPU_EXIT_V86_HLT:
+			vm_svc_v86(vm);
+			if (c->exit.reason == CPU_EXIT_SHUTDOWN)
+				vm_shutdown(vm);
+			break;
+		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) or pulsed RESET */
+			if (vm->reset_pending) {
+				vm->reset_pending = false;
+				vm_reset_cpu(vm, vm->reset_why, false);
+			}
 			break;
 		case CPU_EXIT_SHUTDOWN:
-			vm_end_fault(vm, "CPU shutdown (a fault while delivering a fault)");
+			vm_shutdown(vm);
 			break;
 		default:
 			vm_end_fault(vm, "unexpected CPU exit");

@@ -171,6 +171,11 @@ struct vm {
 	unsigned nested_return;       /* level whose return stub was reached */
 	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
 	unsigned nplugins;
+
+	/* Processor resets (reset.c). */
+	char reset_why[VM_ERR_LEN];   /* what the last reset ends the VM with if nothing resumes */
+	bool reset_fault;             /* ... as a fault (a triple fault) or an exit (code 0) */
+	bool reset_pending;           /* a port handler pulsed RESET: after this instruction */
 };
 
 /* Where the ROM's alias sits: the top 64 KiB of the model's address space
@@ -179,6 +184,16 @@ static inline uint32_t vm_rom_alias(const struct vm *vm)
 {
 	return vm->cfg.cpu == VM16_CPU_80286 ? 0xFF0000u : vm->cfg.cpu >= VM16_CPU_80386 ? 0xFFFF0000u : 0xF0000u;
 }
+
+/* reset.c: reset the processor now (outside cpu_run), remembering why;
+ * the ROM's POST then resumes the guest or calls vm_reset_unresumed(). */
+void vm_reset_cpu(struct vm *vm, const char *why, bool fault);
+void vm_reset_unresumed(struct vm *vm);
+/* The CPU controls the monitor keeps set (trap masks), after create and
+ * after every reset. */
+void vm_cpu_controls(struct vm *vm);
+/* Format "what at CS:IP (mode; bytes ...)" for the current CPU state. */
+void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len);
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -250,8 +265,11 @@ void vm_unload_plugins(struct vm *vm);
 /* nested.c */
 void vm_svc_return(struct vm *vm);
 
-/* svc.c: handle a HLT exit; returns true if it was a supervisor call. */
+/* svc.c: handle a HLT exit; returns true if it was a supervisor call.
+ * vm_svc_v86: a HLT in V86 mode (EIP at it): our stub's call, or the
+ * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
+void vm_svc_v86(struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);
