@@ -198,6 +198,22 @@ uint16_t dos_errno(int err)
 	}
 }
 
+static void dos_vlog(const char *fmt, va_list ap)
+{
+	fputs("mvdm: dos: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void dos_log(struct dos *d, const char *fmt, ...)
+{
+	(void)d;
+	va_list ap;
+	va_start(ap, fmt);
+	dos_vlog(fmt, ap);
+	va_end(ap);
+}
+
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 {
 	key &= 255;
@@ -206,9 +222,7 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 	d->logged[key / 32] |= 1u << (key % 32);
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("mvdm: dos: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	dos_vlog(fmt, ap);
 	va_end(ap);
 }
 
