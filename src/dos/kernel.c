@@ -204,12 +204,12 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);
+	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("mvdm: dos: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 /* ---- date and time: the VM's virtual clock plus what DOS was told ---- */
