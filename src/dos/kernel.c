@@ -198,20 +198,14 @@ uint16_t dos_errno(int err)
 	}
 }
 
-static void dos_vlog(const char *fmt, va_list ap)
-{
-	fputs("mvdm: dos: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
 void dos_log(struct dos *d, const char *fmt, ...)
 {
-	(void)d;
+	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	dos_vlog(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
@@ -220,10 +214,12 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);
+	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	dos_vlog(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 /* ---- date and time: the VM's virtual clock plus what DOS was told ---- */
