@@ -15,9 +15,9 @@ build() { # dir, extra meson args...
 	fi
 	ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
 }
-build build-test --buildtype=debugoptimized || failed_setup=1
-build build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false || failed_setup=1
-build build-release --buildtype=release || failed_setup=1
+build build-test --buildtype=debugoptimized -Dtests=enabled || failed_setup=1
+build build-asan --buildtype=debug -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false || failed_setup=1
+build build-release --buildtype=release -Dtests=enabled || failed_setup=1
 if [ $failed_setup -ne 0 ]; then
 	echo "build failed"
 	echo "0 passed, 1 failed"

@@ -137,6 +137,10 @@ uint64_t vdd_clock_ns(const struct vm *vm);
  * reaches its owner. */
 int64_t vdd_property(const struct vm *vm, const char *name);
 
+/* Logs one message (printf-style, no newline) in the VM's log, category
+ * VM16_LOG_VDD, prefixed with the VDD's name `owner` (vm16.h, vm16_log). */
+void vdd_log(struct vm *vm, const char *owner, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* The instance of VDD `name` on this VM (for create_done wiring), or NULL. */
 void *vdd_instance(struct vm *vm, const char *name);
 

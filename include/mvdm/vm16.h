@@ -135,6 +135,36 @@ int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
 const char *vm16_error(const struct vm *vm);
 int vm16_exit_code(const struct vm *vm);
 
+/* The VM's log: diagnostics that do not end the VM (an unsupported BIOS or
+ * DOS function, a port no device claims), each in one category, as QEMU's
+ * qemu_log_mask has them. A sink gets one message at a time, one line
+ * without its newline; the library writes "mvdm: CATEGORY: MESSAGE" on
+ * stderr until vm16_set_log() names another sink. Messages whose category
+ * bit (1u << category) is clear in the mask are not even formatted. */
+enum vm16_log_category {
+	VM16_LOG_VM = 0,  /* the monitor: interrupt routing, nested runs */
+	VM16_LOG_CPU,     /* the processor */
+	VM16_LOG_IO,      /* ports and memory-mapped I/O */
+	VM16_LOG_BIOS,    /* the ROM BIOS services */
+	VM16_LOG_DOS,     /* the DOS kernel */
+	VM16_LOG_SHELL,   /* the built-in COMMAND.COM */
+	VM16_LOG_VDD,     /* virtual device drivers (vdd_log) */
+	VM16_LOG_CATEGORIES
+};
+enum { VM16_LOG_ALL = (1u << VM16_LOG_CATEGORIES) - 1 };
+typedef void (*vm16_log_fn)(void *ctx, struct vm *vm, enum vm16_log_category cat, const char *msg);
+/* Sends the VM's log to fn (NULL: back to stderr). From the thread that
+ * owns the VM. */
+void vm16_set_log(struct vm *vm, vm16_log_fn fn, void *ctx);
+/* Which categories are logged (bits 1u << category; VM16_LOG_ALL at start). */
+void vm16_set_log_mask(struct vm *vm, unsigned mask);
+/* Logs one message (printf-style, no newline) in category cat. */
+void vm16_log(struct vm *vm, enum vm16_log_category cat, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* "vm", "cpu", "io", "bios", "dos", "shell", "vdd"; NULL for others. */
+const char *vm16_log_category_name(enum vm16_log_category cat);
+/* A category by name (case-insensitive): the category, or -ENOENT. */
+int vm16_log_category_parse(const char *name);
+
 /* The text screen as the host sees it (VMs with use_video). */
 struct vm16_screen {
 	uint8_t mode, cols, rows;            /* BIOS video mode, size in cells */

@@ -308,7 +308,7 @@ static int int10_svc(struct vm *vm, void *ctx, uint8_t n)
 	default:
 		if (!(vm->bios_logged & 1)) {
 			vm->bios_logged |= 1;
-			fprintf(stderr, "mvdm: INT 10h AH=%02Xh is not supported (ignored)\n", ah);
+			vm16_log(vm, VM16_LOG_BIOS, "INT 10h AH=%02Xh is not supported (ignored)", ah);
 		}
 		break;
 	}

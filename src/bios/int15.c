@@ -49,7 +49,7 @@ static int int15_svc(struct vm *vm, void *ctx, uint8_t n)
 	default:
 		if (!(vm->bios_logged & 2)) {
 			vm->bios_logged |= 2;
-			fprintf(stderr, "mvdm: INT 15h AH=%02Xh is not supported\n", c->r[REG_AX].b[1]);
+			vm16_log(vm, VM16_LOG_BIOS, "INT 15h AH=%02Xh is not supported", c->r[REG_AX].b[1]);
 		}
 		c->r[REG_AX].b[1] = 0x86;
 		set_cf(vm, true);

@@ -36,7 +36,7 @@ static int unsupported_svc(struct vm *vm, void *ctx, uint8_t n)
 	unsigned bit = (vector == 0x16 ? 0 : 256) + ah;
 	if (!(vm->bios_unsupported[bit / 32] & (1u << (bit % 32)))) {
 		vm->bios_unsupported[bit / 32] |= 1u << (bit % 32);
-		fprintf(stderr, "mvdm: INT %02Xh AH=%02Xh is not supported\n", vector, ah);
+		vm16_log(vm, VM16_LOG_BIOS, "INT %02Xh AH=%02Xh is not supported", vector, ah);
 	}
 	return 0;
 }

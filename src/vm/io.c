@@ -45,7 +45,7 @@ static void log_unclaimed(struct vm *vm, uint16_t port, const char *dir)
 	if (*w & (1u << (port % 32)))
 		return;
 	*w |= 1u << (port % 32);
-	fprintf(stderr, "mvdm: %s of unclaimed port %04Xh (ignored)\n", dir, port);
+	vm16_log(vm, VM16_LOG_IO, "%s of unclaimed port %04Xh (ignored)", dir, port);
 }
 
 /* The owner (index + 1) of all `size` ports from `port`, or 0 when they are

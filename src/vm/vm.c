@@ -133,7 +133,7 @@ static int vm_intr_ack(void *ctx)
 			vm->irq_fn[irq](vm, vm->irq_ctx[irq], (unsigned)irq);
 		} else if (!(vm->irq_logged & (1u << irq))) {
 			vm->irq_logged |= (uint16_t)(1u << irq);
-			fprintf(stderr, "mvdm: IRQ %d is handled in the host but has no handler (dropped)\n", irq);
+			vm16_log(vm, VM16_LOG_VM, "IRQ %d is handled in the host but has no handler (dropped)", irq);
 		}
 		if (vm->intc.eoi)
 			vm->intc.eoi(vm->intc.inst, (unsigned)irq);
@@ -229,6 +229,7 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	if (!vm)
 		goto err_nomem;
 	vm->cfg = *cfg;
+	vm->log_mask = VM16_LOG_ALL;
 	/* All VDDs (built-in, then plug-ins) are known before any is created,
 	 * so that the settings can be checked as a whole first. The core
 	 * settings may change the CPU model and the memory size (vm->cfg):

@@ -164,6 +164,9 @@ struct vm {
 	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
 	uint32_t bios_logged;         /* unsupported BIOS functions logged once (bit per service) */
 	uint32_t bios_unsupported[16];/* INT 16h / INT 1Ah functions logged once (rom.c) */
+	vm16_log_fn log_fn;           /* the log sink (vm16_set_log), NULL = stderr */
+	void *log_ctx;
+	unsigned log_mask;            /* categories logged (1u << category) */
 	vm16_tap_fn con_tap;          /* console tap (vm16_set_console_tap) */
 	void *con_tap_ctx;
 	bool in_cpu;                  /* inside cpu_run() (port handlers run there) */
