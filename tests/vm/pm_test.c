@@ -87,6 +87,34 @@ static void test_svc_from_v86(void **state)
 	}
 }
 
+static void test_int15_memory(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	struct vm *vm = run("int15mem.bin", 0, &stop);
+	assert_int_equal(stop, VM16_STOP_EXIT);
+	uint8_t r[16 + 8 * 20];
+	assert_int_equal(vm16_read(vm, 0x10600, r, sizeof(r)), 0);
+	uint16_t w[8];
+	memcpy(w, r, sizeof(w));
+	assert_int_equal(w[0], 16384);         /* 88h: the default 16 MiB */
+	assert_int_equal(w[1], 15360);         /* E801h: 15 MiB below 16 MiB ... */
+	assert_int_equal(w[2], (16384 - 15360) / 64); /* ... and 64 KiB blocks above */
+	assert_int_equal(w[3], 15360);
+	assert_int_equal(w[4], (16384 - 15360) / 64);
+	assert_int_equal(w[5], 4);             /* E820h: 0-640K, ROM, 1 MiB+, the alias (no hole) */
+	assert_int_equal(r[12], 0);            /* both moves succeeded ... */
+	assert_int_equal(r[13], 0);
+	assert_int_equal(r[14], 1);            /* ... and the bytes came back */
+	uint64_t base, len;
+	uint32_t type;
+	memcpy(&base, r + 16 + 2 * 20, 8);    /* the third entry: extended memory */
+	memcpy(&len, r + 16 + 2 * 20 + 8, 8);
+	memcpy(&type, r + 16 + 2 * 20 + 16, 4);
+	assert_true(base == 0x100000 && len == 16384ull * 1024 && type == 1);
+	vm16_destroy(vm);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -98,6 +126,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reset_resumes),
 		cmocka_unit_test(test_triple_fault_ends_vm),
 		cmocka_unit_test(test_svc_from_v86),
+		cmocka_unit_test(test_int15_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
