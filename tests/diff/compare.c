@@ -34,12 +34,20 @@ static void flag_names(char *buf, size_t len, uint32_t f)
 		snprintf(buf + n, len - n, "%s0x%x", n ? "," : "", f);
 }
 
-bool undef_mem_range(const struct insn *in, const struct xstate *after,
+bool undef_mem_range(const struct seq *s, const struct insn *in, const struct xstate *after,
 		     uint32_t *addr, uint32_t *len)
 {
 	if (in->special == SPECIAL_PUSH32_SREG) {
-		*addr = ((uint32_t)after->seg[S_SS] << 4) + ((after->r[R_ESP] + 2) & 0xFFFF);
+		uint32_t sp = after->r[R_ESP] + 2;
+		if (!diff_stack32(s, after))
+			sp &= 0xFFFF;
+		*addr = diff_seg_base(s, after, S_SS) + sp;
 		*len = 2;
+		return true;
+	}
+	if (in->special == SPECIAL_PUSHFD_V86) {
+		*addr = diff_seg_base(s, after, S_SS) + ((after->r[R_ESP] + 2) & 0xFFFF);
+		*len = 1;
 		return true;
 	}
 	return false;
@@ -50,7 +58,7 @@ static bool in_range(uint32_t a, bool has, uint32_t lo, uint32_t len)
 	return has && a >= lo && a < lo + len;
 }
 
-bool compare_step(const struct insn *in, const struct xstate *u, const struct xstate *m,
+bool compare_step(const struct seq *s, const struct insn *in, const struct xstate *u, const struct xstate *m,
 		  const uint8_t *uram, const uint8_t *mram, bool full_mem,
 		  struct mismatch *out)
 {
@@ -63,6 +71,8 @@ bool compare_step(const struct insn *in, const struct xstate *u, const struct xs
 	}
 	if (u->eip != m->eip)
 		add(out, "EIP");
+	if (u->cr0 != m->cr0)
+		add(out, "CR0");
 	for (int i = 0; i < S_COUNT; i++)
 		if (u->seg[i] != m->seg[i])
 			add(out, seg_name[i]);
@@ -76,7 +86,7 @@ bool compare_step(const struct insn *in, const struct xstate *u, const struct xs
 	}
 
 	uint32_t ua = 0, ul = 0;
-	bool has_undef = undef_mem_range(in, u, &ua, &ul);
+	bool has_undef = undef_mem_range(s, in, u, &ua, &ul);
 	bool mem_bad = false;
 	uint32_t bad_at = 0;
 	if (full_mem && memcmp(uram, mram, DIFF_RAM_SIZE) != 0) {
@@ -114,6 +124,8 @@ void print_state_diff(FILE *f, const struct xstate *u, const struct xstate *m, u
 			fprintf(f, "      %-6s unicorn %08x  mvdm %08x\n", gpr_name[i], u->r[i], m->r[i]);
 	if (u->eip != m->eip)
 		fprintf(f, "      %-6s unicorn %08x  mvdm %08x\n", "EIP", u->eip, m->eip);
+	if (u->cr0 != m->cr0)
+		fprintf(f, "      %-6s unicorn %08x  mvdm %08x\n", "CR0", u->cr0, m->cr0);
 	for (int i = 0; i < S_COUNT; i++)
 		if (u->seg[i] != m->seg[i])
 			fprintf(f, "      %-6s unicorn %04x      mvdm %04x\n", seg_name[i], u->seg[i], m->seg[i]);

@@ -53,6 +53,39 @@ struct xstate {
 	uint32_t eip;
 	uint16_t seg[S_COUNT];
 	uint32_t eflags;
+	uint32_t cr0;
+};
+
+/*
+ * Modes (--mode). Every sequence starts in real mode; the other modes
+ * begin with a set-up prologue both sides run: LGDT, CR0.PE (and paging),
+ * a far jump and segment loads -- and for V86 an IRETD with VM set -- so
+ * that the instructions after it run in that mode with the same linear
+ * addresses as in real mode (every descriptor's base is the real-mode
+ * segment's paragraph * 16, limit FFFFh):
+ *   real    real mode, 16-bit code
+ *   pm16    protected mode, CPL 0, 16-bit code and stack
+ *   pm32    protected mode, CPL 0, 32-bit code and stack
+ *   paging  pm32 with paging: the data area's pages shuffled
+ *   v86     virtual-8086 mode with IOPL 3
+ */
+enum diff_mode { MODE_REAL = 0, MODE_PM16, MODE_PM32, MODE_PAGING, MODE_V86, MODE_COUNT };
+extern const char *const diff_mode_names[MODE_COUNT];
+
+/* The system area (GDT, V86 set-up stack, page tables) of the protected
+ * modes, at a linear (= physical) address no code or data reaches: code
+ * stays below it (its CS below 0800h in these modes), data segments start
+ * at 20000h. */
+#define DIFF_SYS_BASE 0x18000u
+#define DIFF_SYS_SIZE 0x8000u
+enum {
+	SYS_GDTR = 0x0000,
+	SYS_GDT = 0x0100,        /* null, code, SS, DS, ES, FS, GS, flat, then the pool */
+	SYS_V86_STACK = 0x1000,
+	SYS_PD = 0x2000,
+	SYS_PT = 0x3000,         /* one table: 0-4 MiB */
+	DIFF_POOL = 16,          /* data descriptors templates may load (safe_seg()) */
+	SEL_CODE = 0x08, SEL_FLAT = 0x38, SEL_POOL = 0x40,
 };
 
 /* What an instruction leaves undefined beyond its flags (struct insn.special). */
@@ -62,6 +95,10 @@ enum special {
 	 * the stack slot is written as zero by some processors and left alone by
 	 * others (Intel SDM vol. 2, PUSH). */
 	SPECIAL_PUSH32_SREG,
+	/* PUSHFD in V86 mode: Intel clears VM and RF in the image (SDM vol. 2,
+	 * PUSHF); Unicorn 2.0.1 stores VM set. The image's byte 2 is left
+	 * uncompared (mvdm stores it as the manual says). */
+	SPECIAL_PUSHFD_V86,
 };
 
 /* One instruction of a sequence. */
@@ -85,7 +122,17 @@ struct seq {
 	struct insn insn[DIFF_MAX_INSNS];
 	unsigned n_insn;
 	struct xstate init;    /* code runs from init.seg[S_CS]:init.eip */
+	enum diff_mode mode;
+	uint8_t sys[DIFF_SYS_SIZE]; /* the system area's contents (not real mode) */
 };
+
+/* The base of segment register `seg` in state st (real and V86 mode: its
+ * value * 16; protected mode: from the sequence's GDT), whether the stack
+ * is 32-bit, and a linear address as physical (the sequence's page
+ * tables when paging is on). */
+uint32_t diff_seg_base(const struct seq *s, const struct xstate *st, int seg);
+bool diff_stack32(const struct seq *s, const struct xstate *st);
+uint32_t diff_phys(const struct seq *s, const struct xstate *st, uint32_t lin);
 
 /* ---- gen.c ---- */
 struct rng {
@@ -105,7 +152,7 @@ uint32_t rng_value(struct rng *r, unsigned bits);
  * with set-up code that defines it again. Returns 0, or -1 when the
  * generator ran out of room (a harness bug). */
 int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, int only,
-		 bool defined_only);
+		 bool defined_only, enum diff_mode mode);
 
 /* ---- templates.c ---- */
 #define TMPL_SETUP 0
@@ -126,9 +173,9 @@ void uni_close(struct uni *u);
 /* Load a state and the code range about to be run. */
 int uni_load(struct uni *u, const struct xstate *st, uint32_t code_lin, uint32_t code_len);
 /* Run one instruction: stop at the first of `exits` (linear addresses of every
- * instruction boundary of the sequence) other than the current one. Returns
- * 0, or -1 with a message in err. */
-int uni_step(struct uni *u, const uint64_t *exits, size_t n_exits, char *err, size_t errlen);
+ * instruction boundary of the sequence) other than the current one, at
+ * linear address cur_lin. Returns 0, or -1 with a message in err. */
+int uni_step(struct uni *u, const uint64_t *exits, size_t n_exits, uint64_t cur_lin, char *err, size_t errlen);
 void uni_read(struct uni *u, struct xstate *st);
 
 /* ---- mvdm.c ---- */
@@ -148,8 +195,8 @@ void mv_sync_reg(struct mv *m, int reg, uint32_t value);
 /* The harness wrote guest memory directly (cpu_mem_written()). */
 void mv_sync_mem(struct mv *m, uint32_t linear, uint32_t size);
 void mv_sync_flags(struct mv *m, uint32_t eflags);
-/* Check seg_base[] == selector << 4 for every segment register. */
-int mv_check_bases(struct mv *m, char *err, size_t errlen);
+/* Check every segment register's base against the sequence's view. */
+int mv_check_bases(struct mv *m, const struct seq *s, char *err, size_t errlen);
 int mv_disasm(struct mv *m, uint16_t seg, uint32_t off, char *buf, size_t len);
 
 /* ---- compare.c ---- */
@@ -157,14 +204,15 @@ struct mismatch {
 	char what[512];        /* "EAX ECX FLAGS(CF) mem@12345" summary */
 };
 /* Compare the states after instruction `in`, and the whole memory images
- * when full_mem. Returns true when equal (after masking what `in` leaves
- * undefined). */
-bool compare_step(const struct insn *in, const struct xstate *u, const struct xstate *m,
+ * when full_mem (as linear images: mram through the page tables in the
+ * paging mode, main.c). Returns true when equal (after masking what `in`
+ * leaves undefined). */
+bool compare_step(const struct seq *s, const struct insn *in, const struct xstate *u, const struct xstate *m,
 		  const uint8_t *uram, const uint8_t *mram, bool full_mem,
 		  struct mismatch *out);
 /* Linear range [*addr, *addr + *len) the instruction leaves undefined in
  * memory (after it), or false. */
-bool undef_mem_range(const struct insn *in, const struct xstate *after,
+bool undef_mem_range(const struct seq *s, const struct insn *in, const struct xstate *after,
 		     uint32_t *addr, uint32_t *len);
 void print_state(FILE *f, const char *label, const struct xstate *s);
 void print_state_diff(FILE *f, const struct xstate *u, const struct xstate *m, uint32_t flag_mask);

@@ -97,9 +97,9 @@ void ib_prefixes(struct gen *g, struct ib *ib, bool o32, const struct opnd *o)
 	uint8_t p[3];
 	unsigned n = 0;
 
-	if (o32)
+	if (o32 != g->code32)
 		p[n++] = 0x66;
-	if (o && o->is_mem && o->m.a32)
+	if (o && o->is_mem && o->m.a32 != g->code32)
 		p[n++] = 0x67;
 	if (o && o->is_mem && o->m.ovr)
 		p[n++] = o->m.ovr;
@@ -111,6 +111,18 @@ void ib_prefixes(struct gen *g, struct ib *ib, bool o32, const struct opnd *o)
 	}
 	for (unsigned i = 0; i < n; i++)
 		ib_put8(ib, p[i]);
+}
+
+void ib_o32(struct gen *g, struct ib *ib, bool o32)
+{
+	if (o32 != g->code32)
+		ib_put8(ib, 0x66);
+}
+
+void ib_a32(struct gen *g, struct ib *ib, bool a32)
+{
+	if (a32 != g->code32)
+		ib_put8(ib, 0x67);
 }
 
 void ib_modrm(struct ib *ib, unsigned reg, const struct opnd *o)
@@ -188,7 +200,7 @@ void setup_reg32(struct gen *g, unsigned reg, uint32_t value)
 	struct ib ib = { .n = 0 };
 	char note[40];
 
-	ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, true);
 	ib_put8(&ib, 0xB8 + reg);
 	ib_put32(&ib, value);
 	snprintf(note, sizeof note, "mov %s, 0x%x", reg_name(reg, 4), value);
@@ -215,8 +227,9 @@ void setup_store(struct gen *g, int seg, uint16_t ea, uint32_t value, unsigned s
 	if (seg == S_CS)
 		g->overflow = true;   /* a template bug: never store through CS */
 	ib_put8(&ib, seg_prefix(seg));
-	if (size == 4)
-		ib_put8(&ib, 0x66);
+	ib_a32(g, &ib, false);
+	if (size > 1)
+		ib_o32(g, &ib, size == 4);
 	ib_put8(&ib, size == 1 ? 0xC6 : 0xC7);
 	ib_put8(&ib, 0x06);             /* mod 00 rm 110: [disp16] */
 	ib_put16(&ib, ea);
@@ -237,9 +250,18 @@ void setup_df(struct gen *g, bool df)
 
 /* ----------------------------------------------------------- operands */
 
+/* In protected mode a selector of the pool, whose bases are such
+ * paragraphs (gen_sequence()). */
 uint16_t safe_seg(struct gen *g)
 {
+	if (g->pm)
+		return (uint16_t)(SEL_POOL + 8 * rng_below(&g->rng, DIFF_POOL));
 	return (uint16_t)rng_range(&g->rng, 0x2000, 0xFFFF);
+}
+
+uint32_t hi_rand_sp(struct gen *g)
+{
+	return g->stack32 ? 0 : rng_u32(&g->rng) & 0xFFFF0000u;
 }
 
 uint16_t safe_sp(struct gen *g)
@@ -437,7 +459,7 @@ static void gen_mem32(struct gen *g, struct mem *m, unsigned flags, uint8_t avoi
 		if (r == R_ESP) {
 			val[r] = safe_sp(g);
 			if (disp32)
-				val[r] |= rng_u32(R) & 0xFFFF0000u;
+				val[r] |= hi_rand_sp(g);
 		} else if (solve < 0 && !disp32) {
 			solve = r;
 		} else {
@@ -553,20 +575,179 @@ void opnd_text(char *buf, size_t len, const struct opnd *o, unsigned width)
 
 /* ------------------------------------------------------------ assembly */
 
+/* Templates a mode cannot run: SP wrapping at 64 KiB needs a 16-bit
+ * stack. */
+static bool tmpl_allowed(const struct gen *g, unsigned i)
+{
+	return !(g->stack32 && !strcmp(diff_templates[i].name, "stack_wrap"));
+}
+
 static unsigned pick_template(struct gen *g, int only)
 {
 	if (only >= 0)
 		return (unsigned)only;
 	unsigned total = 0;
 	for (unsigned i = 1; i < diff_template_count; i++)
-		total += diff_templates[i].weight;
+		total += tmpl_allowed(g, i) ? diff_templates[i].weight : 0;
 	unsigned x = rng_below(&g->rng, total);
 	for (unsigned i = 1; i < diff_template_count; i++) {
-		if (x < diff_templates[i].weight)
+		unsigned w = tmpl_allowed(g, i) ? diff_templates[i].weight : 0;
+		if (x < w)
 			return i;
-		x -= diff_templates[i].weight;
+		x -= w;
 	}
 	return 1;
+}
+
+const char *const diff_mode_names[MODE_COUNT] = { "real", "pm16", "pm32", "paging", "v86" };
+
+static void put_desc(uint8_t *d, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+	d[0] = (uint8_t)limit;
+	d[1] = (uint8_t)(limit >> 8);
+	d[2] = (uint8_t)base;
+	d[3] = (uint8_t)(base >> 8);
+	d[4] = (uint8_t)(base >> 16);
+	d[5] = access;
+	d[6] = (uint8_t)(((limit >> 16) & 0xF) | flags << 4);
+	d[7] = (uint8_t)(base >> 24);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+/* The GDT (and for paging the page tables) of a protected-mode sequence:
+ * every descriptor as its real-mode segment would be (base paragraph * 16,
+ * limit FFFFh, accessed already so that no side writes it). */
+static void build_sys(struct gen *g, struct seq *s)
+{
+	uint8_t *sys = s->sys;
+	memset(sys, 0, DIFF_SYS_SIZE);
+	const unsigned ngdt = 8 + DIFF_POOL;
+	put32(sys + SYS_GDTR + 2, DIFF_SYS_BASE + SYS_GDT);
+	sys[SYS_GDTR] = (uint8_t)(ngdt * 8 - 1);
+	sys[SYS_GDTR + 1] = (uint8_t)((ngdt * 8 - 1) >> 8);
+	uint8_t *gdt = sys + SYS_GDT;
+	put_desc(gdt + SEL_CODE, (uint32_t)s->init.seg[S_CS] << 4, 0xFFFF, 0x9B, g->code32 ? 4 : 0);
+	static const int order[5] = { S_SS, S_DS, S_ES, S_FS, S_GS };
+	for (unsigned k = 0; k < 5; k++)
+		put_desc(gdt + 0x10 + 8 * k, (uint32_t)s->init.seg[order[k]] << 4, 0xFFFF, 0x93,
+			 order[k] == S_SS && g->stack32 ? 4 : 0);
+	put_desc(gdt + SEL_FLAT, 0, 0xFFFFF, 0x93, 0xC);
+	/* (The pool keeps the stack's size: ESP's upper half is random with a
+	 * 16-bit stack, and QEMU checks no segment limit.) */
+	for (unsigned k = 0; k < DIFF_POOL; k++)
+		put_desc(gdt + SEL_POOL + 8 * k, (uint32_t)rng_range(&g->rng, 0x2000, 0xFFFF) << 4, 0xFFFF, 0x93,
+			 g->stack32 ? 4 : 0);
+	if (s->mode != MODE_PAGING)
+		return;
+	/* 0-4 MiB: identity below the data area; the data area's pages
+	 * (20000h and up, 1 MiB + 64 KiB of RAM) shuffled among themselves. */
+	/* (Accessed already: the directory entry and the pages below the data
+	 * area, whose accessed bits QEMU's prefetch would set a step early.) */
+	put32(sys + SYS_PD, (DIFF_SYS_BASE + SYS_PT) | 0x27);
+	enum { FIRST = 0x20, LAST = DIFF_RAM_SIZE >> 12 };
+	uint32_t frames[LAST];
+	for (uint32_t p = 0; p < LAST; p++)
+		frames[p] = p;
+	for (uint32_t p = LAST - 1; p > FIRST; p--) {
+		uint32_t j = FIRST + rng_below(&g->rng, p - FIRST + 1);
+		uint32_t t = frames[p];
+		frames[p] = frames[j];
+		frames[j] = t;
+	}
+	for (uint32_t p = 0; p < 1024; p++)
+		put32(sys + SYS_PT + 4 * p, (p < LAST ? frames[p] : p) << 12 | (p < FIRST ? 0x27 : 7));
+}
+
+/* The prologue from real mode into the sequence's mode (see diff.h). */
+static void prologue(struct gen *g, struct seq *s)
+{
+	const uint32_t ip0 = s->init.eip;
+	struct ib ib = { .n = 0 };
+	/* DS = the system area, LGDT [0] */
+	ib_put8(&ib, 0xB8);
+	ib_put16(&ib, DIFF_SYS_BASE >> 4);
+	emit_setup(g, &ib, "mov ax, system area");
+	ib.n = 0;
+	ib_put8(&ib, 0x8E);
+	ib_put8(&ib, 0xD8);
+	emit_setup(g, &ib, "mov ds, ax");
+	ib.n = 0;
+	ib_put8(&ib, 0x0F);
+	ib_put8(&ib, 0x01);
+	ib_put8(&ib, 0x16);
+	ib_put16(&ib, SYS_GDTR);
+	emit_setup(g, &ib, "lgdt [0]");
+	if (s->mode == MODE_PAGING) {
+		setup_reg32(g, R_EAX, DIFF_SYS_BASE + SYS_PD);
+		ib.n = 0;
+		ib_put8(&ib, 0x0F);
+		ib_put8(&ib, 0x22);
+		ib_put8(&ib, 0xD8);
+		emit_setup(g, &ib, "mov cr3, eax");
+	}
+	ib.n = 0;
+	ib_put8(&ib, 0x0F);
+	ib_put8(&ib, 0x20);
+	ib_put8(&ib, 0xC0);
+	emit_setup(g, &ib, "mov eax, cr0");
+	ib.n = 0;
+	ib_put8(&ib, 0x66);
+	ib_put8(&ib, 0x0D);
+	ib_put32(&ib, s->mode == MODE_PAGING ? 0x80000001u : 1u);
+	emit_setup(g, &ib, "or eax, PE (PG)");
+	ib.n = 0;
+	ib_put8(&ib, 0x0F);
+	ib_put8(&ib, 0x22);
+	ib_put8(&ib, 0xC0);
+	emit_setup(g, &ib, "mov cr0, eax");
+	ib.n = 0;
+	ib_put8(&ib, 0xEA);
+	ib_put16(&ib, ip0 + s->len + 5);
+	ib_put16(&ib, SEL_CODE);
+	emit_setup(g, &ib, "jmp far code:next");
+	g->code32 = s->mode == MODE_PM32 || s->mode == MODE_PAGING;
+	/* The data segments; V86 mode gets a flat stack for its IRETD. */
+	static const int order[5] = { S_SS, S_DS, S_ES, S_FS, S_GS };
+	static const uint8_t mov_sreg[S_COUNT] = { 0xC0, 0, 0xD0, 0xD8, 0xE0, 0xE8 };
+	for (unsigned k = 0; k < 5; k++) {
+		uint16_t sel = (uint16_t)(0x10 + 8 * k);
+		if (s->mode == MODE_V86 && k > 0)
+			break;
+		if (s->mode == MODE_V86)
+			sel = SEL_FLAT;
+		ib.n = 0;
+		ib_o32(g, &ib, false);
+		ib_put8(&ib, 0xB8);
+		ib_put16(&ib, sel);
+		emit_setup(g, &ib, "mov ax, selector");
+		ib.n = 0;
+		ib_put8(&ib, 0x8E);
+		ib_put8(&ib, mov_sreg[order[k]]);
+		emit_setup(g, &ib, "mov sreg, ax");
+	}
+	if (s->mode == MODE_V86) {
+		setup_reg32(g, R_ESP, DIFF_SYS_BASE + SYS_V86_STACK);
+		const uint32_t frame[9] = {
+			s->init.seg[S_GS], s->init.seg[S_FS], s->init.seg[S_DS], s->init.seg[S_ES],
+			s->init.seg[S_SS], s->init.r[R_ESP], s->init.eflags | 0x23000u, s->init.seg[S_CS], 0,
+		};
+		for (unsigned k = 0; k < 9; k++) {
+			ib.n = 0;
+			ib_o32(g, &ib, true);
+			ib_put8(&ib, 0x68);
+			ib_put32(&ib, k < 8 ? frame[k] : ip0 + s->len + 6 + 2);
+			emit_setup(g, &ib, "push dword (the V86 frame)");
+		}
+		ib.n = 0;
+		ib_o32(g, &ib, true);
+		ib_put8(&ib, 0xCF);
+		emit_setup(g, &ib, "iretd (to V86 mode)");
+	}
+	setup_reg32(g, R_EAX, s->init.r[R_EAX]);
 }
 
 static void fix_jumps(struct gen *g, unsigned ngroups)
@@ -607,29 +788,29 @@ static void normalize_group(struct gen *g, unsigned first)
 	if (last.undef_flags) {
 		struct ib ib = { .n = 0 };
 		unsigned a = rng_below(&g->rng, 8), b = rng_below(&g->rng, 8);
-		ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, true);
 		ib_put8(&ib, 0x39);
 		ib_put8(&ib, 0xC0 | a << 3 | b);
 		emit_setup(g, &ib, "cmp (defines the flags)");
 	}
 	if (last.undef_reg >= 0)
 		setup_reg32(g, (unsigned)last.undef_reg, rng_u32(&g->rng));
-	if (last.special == SPECIAL_PUSH32_SREG) {
+	if (last.special == SPECIAL_PUSH32_SREG || last.special == SPECIAL_PUSHFD_V86) {
 		struct ib ib = { .n = 0 };
 		unsigned r = pick_dst_reg(g, 4, 0);
-		ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, true);
 		ib_put8(&ib, 0x58 + r);
 		emit_setup(g, &ib, "pop r32 (the o32 push's upper word)");
 		setup_reg32(g, r, rng_u32(&g->rng));
 		ib.n = 0;
-		ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, true);
 		ib_put8(&ib, 0x50 + r);
 		emit_setup(g, &ib, "push r32 (defined upper word)");
 	}
 }
 
 int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, int only,
-		 bool defined_only)
+		 bool defined_only, enum diff_mode mode)
 {
 	struct gen g;
 
@@ -643,6 +824,9 @@ int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, 
 	rng_seed(&h, index ^ 0xD1B54A32D192ED03ull);
 	rng_seed(&g.rng, a ^ rng_next(&h));
 	g.s = s;
+	g.mode = mode;
+	s->mode = mode;
+	g.stack32 = mode == MODE_PM32 || mode == MODE_PAGING;
 	if (groups > DIFF_MAX_GROUPS)
 		groups = DIFF_MAX_GROUPS;
 
@@ -650,12 +834,20 @@ int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, 
 	memset(st, 0, sizeof *st);
 	for (int r = 0; r < 8; r++)
 		st->r[r] = rng_value(&g.rng, 32);
-	st->r[R_ESP] = (rng_u32(&g.rng) & 0xFFFF0000u) | safe_sp(&g);
+	st->r[R_ESP] = hi_rand_sp(&g) | safe_sp(&g);
 	for (int i = 0; i < S_COUNT; i++)
 		st->seg[i] = safe_seg(&g);
-	st->seg[S_CS] = (uint16_t)rng_range(&g.rng, 0, 0x0FFF);
+	/* Code below the system area in the other modes (diff.h). */
+	st->seg[S_CS] = (uint16_t)rng_range(&g.rng, 0, mode == MODE_REAL ? 0x0FFF : 0x07FF);
 	st->eip = rng_range(&g.rng, 0, 0xF000 - DIFF_MAX_CODE);
 	st->eflags = 0x0002 | (rng_u32(&g.rng) & (F_ARITH | F_DF | F_IF));
+	if (mode != MODE_REAL) {
+		g.code32 = mode == MODE_PM32 || mode == MODE_PAGING; /* for the descriptors */
+		build_sys(&g, s);
+		g.code32 = false;                                     /* the prologue starts in real mode */
+		prologue(&g, s);
+		g.pm = mode != MODE_V86;
+	}
 
 	unsigned n;
 	for (n = 0; n < groups && !g.overflow; n++) {
@@ -673,4 +865,39 @@ int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, 
 	g.group_off[n] = s->len;
 	fix_jumps(&g, n);
 	return 0;
+}
+
+/* ------------------------------------------------ the sequence's view */
+
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+uint32_t diff_seg_base(const struct seq *s, const struct xstate *st, int seg)
+{
+	uint16_t sel = st->seg[seg];
+	if (!(st->cr0 & 1) || (st->eflags & 0x20000u))
+		return (uint32_t)sel << 4;
+	const uint8_t *d = s->sys + SYS_GDT + (sel & ~7u);
+	if ((sel & ~7u) >= SYS_V86_STACK - SYS_GDT)
+		return 0;
+	return d[2] | (uint32_t)d[3] << 8 | (uint32_t)d[4] << 16 | (uint32_t)d[7] << 24;
+}
+
+bool diff_stack32(const struct seq *s, const struct xstate *st)
+{
+	if (!(st->cr0 & 1) || (st->eflags & 0x20000u))
+		return false;
+	uint16_t sel = st->seg[S_SS];
+	return (s->sys[SYS_GDT + (sel & ~7u) + 6] & 0x40) != 0;
+}
+
+uint32_t diff_phys(const struct seq *s, const struct xstate *st, uint32_t lin)
+{
+	if (!(st->cr0 & 0x80000000u) || s->mode != MODE_PAGING || (lin >> 22) != 0)
+		return lin;
+	return (get32(s->sys + SYS_PT + 4 * (lin >> 12)) & ~0xFFFu) | (lin & 0xFFF);
 }

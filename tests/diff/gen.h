@@ -78,6 +78,10 @@ struct gen {
 	struct mem last_mem;   /* the last operand from gen_mem/gen_moffs, for */
 	unsigned last_width;   /* the next non-set-up instruction's record */
 	bool has_last_mem;
+	enum diff_mode mode;
+	bool code32;           /* the code segment's default size is 32 bits */
+	bool stack32;          /* SS.B: ESP's upper half must stay zero */
+	bool pm;               /* segment values are selectors from the pool */
 };
 
 /* Byte builder. */
@@ -88,6 +92,10 @@ void ib_putn(struct ib *ib, uint32_t v, unsigned size);
 /* Operand-size (66h when o32), address-size (67h when the memory operand is
  * 32-bit) and segment override prefixes, in random order. o may be NULL. */
 void ib_prefixes(struct gen *g, struct ib *ib, bool o32, const struct opnd *o);
+/* 66h (67h) when the operand (address) size the instruction wants is not
+ * the code segment's default. */
+void ib_o32(struct gen *g, struct ib *ib, bool o32);
+void ib_a32(struct gen *g, struct ib *ib, bool a32);
 void ib_modrm(struct ib *ib, unsigned reg, const struct opnd *o);
 
 /* Emit an instruction of the current template; returns its record so the
@@ -130,6 +138,8 @@ static inline uint8_t reg_bit(unsigned reg, unsigned width)
 
 uint16_t safe_seg(struct gen *g);
 uint16_t safe_sp(struct gen *g);
+/* Random upper bits for ESP/EBP: none with a 32-bit stack. */
+uint32_t hi_rand_sp(struct gen *g);
 uint8_t seg_prefix(int seg);
 
 bool coin(struct gen *g);

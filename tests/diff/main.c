@@ -1,9 +1,10 @@
 /*
  * main.c - cpu-diff: differential testing of the mvdm CPU core (80386 model,
- * real mode) against Unicorn, one instruction at a time.
+ * real, protected, paged and V86 mode) against Unicorn, one instruction at a
+ * time or whole sequences in one cpu_run().
  *
  *   cpu-diff [--seed N] [--count N] [--length N] [--verbose]
- *            [--start N] [--template NAME] [--list]
+ *            [--start N] [--template NAME] [--list] [--block] [--mode M]
  *
  * --count sequences of --length template instances each; sequence i depends
  * only on (seed, i), so `--start i --count 1` replays one. Prints per-template
@@ -35,6 +36,7 @@ static void on_watchdog(int sig)
 }
 
 struct opts {
+	enum diff_mode mode;
 	uint64_t seed;
 	uint64_t count;
 	uint64_t start;
@@ -65,6 +67,7 @@ struct fail {
 
 struct ctx {
 	uint8_t *pristine, *uram, *mram;
+	uint8_t *mlin;         /* paging mode: mram as the linear addresses see it */
 	struct uni *uni;
 	struct mv *mv;
 	struct seq seq;
@@ -97,6 +100,54 @@ static void fill_random(uint8_t *p, uint64_t seed)
 	}
 }
 
+/* The system area of a protected-mode sequence (diff.h). */
+static void put_sys(const struct seq *s, uint8_t *ram)
+{
+	if (s->mode != MODE_REAL)
+		memcpy(ram + DIFF_SYS_BASE, s->sys, DIFF_SYS_SIZE);
+}
+
+/* mvdm's memory as linear addresses see it. Unicorn 2.0.1 ignores the
+ * guest's page tables (uni.c), so in the paging mode its image is linear
+ * and mvdm's is physical: mvdm's is read through the sequence's page
+ * table, and the system area (where only mvdm sets accessed and dirty
+ * bits) is taken from Unicorn's. Elsewhere the image itself. */
+static const uint8_t *mview(struct ctx *x)
+{
+	const struct seq *s = &x->seq;
+	if (s->mode != MODE_PAGING)
+		return x->mram;
+	const struct xstate on = { .cr0 = 0x80000001u };
+	for (uint32_t p = 0; p < DIFF_RAM_SIZE; p += 4096)
+		memcpy(x->mlin + p, x->mram + diff_phys(s, &on, p), 4096);
+	memcpy(x->mlin + DIFF_SYS_BASE, x->uram + DIFF_SYS_BASE, DIFF_SYS_SIZE);
+	return x->mlin;
+}
+
+/* Paging mode: mvdm's physical memory holds each linear page of the
+ * image in its frame (the pages below the data area, where the prologue
+ * runs before paging is on, are identity-mapped). */
+static void scatter(struct ctx *x, uint8_t *ram)
+{
+	const struct seq *s = &x->seq;
+	if (s->mode != MODE_PAGING)
+		return;
+	const struct xstate on = { .cr0 = 0x80000001u };
+	memcpy(x->mlin, ram, DIFF_RAM_SIZE);
+	for (uint32_t p = 0; p < DIFF_RAM_SIZE; p += 4096)
+		memcpy(ram + diff_phys(s, &on, p), x->mlin + p, 4096);
+}
+
+/* Make mvdm's bytes at linear [lin, lin+len) Unicorn's. */
+static void sync_mem(struct ctx *x, const struct xstate *st, uint32_t lin, uint32_t len)
+{
+	for (uint32_t k = 0; k < len; k++) {
+		uint32_t pa = diff_phys(&x->seq, st, lin + k);
+		x->mram[pa] = x->uram[lin + k];
+		mv_sync_mem(x->mv, pa, 1);
+	}
+}
+
 /* Run ctx->seq on both sides. Returns 0 when equal, 1 on a mismatch or harness
  * failure (f filled in), 2 when only the end-of-sequence whole-memory check
  * failed. full_mem compares all memory after every instruction (slow). */
@@ -113,8 +164,11 @@ static int run_sequence(struct ctx *x, bool full_mem, struct stats *st, struct f
 	f->block_step = -1;
 	memcpy(x->uram, x->pristine, DIFF_RAM_SIZE);
 	memcpy(x->mram, x->pristine, DIFF_RAM_SIZE);
+	put_sys(s, x->uram);
+	put_sys(s, x->mram);
 	memcpy(x->uram + code_lin, s->code, s->len);
 	memcpy(x->mram + code_lin, s->code, s->len);
+	scatter(x, x->mram);
 	for (unsigned i = 0; i < s->n_insn; i++)
 		x->exits[i] = code_lin + s->insn[i].off;
 	x->exits[s->n_insn] = code_lin + s->len;
@@ -141,10 +195,11 @@ static int run_sequence(struct ctx *x, bool full_mem, struct stats *st, struct f
 		f->insn = k;
 		f->before = cur;
 		if (in->mem_seg >= 0) {
-			f->mem_lin = ((uint32_t)cur.seg[in->mem_seg] << 4) + in->mem_ea;
-			memcpy(f->mem_before, x->uram + f->mem_lin, sizeof f->mem_before);
+			f->mem_lin = diff_seg_base(s, &cur, in->mem_seg) + in->mem_ea;
+			if (f->mem_lin + sizeof f->mem_before <= DIFF_RAM_SIZE)
+				memcpy(f->mem_before, x->uram + f->mem_lin, sizeof f->mem_before);
 		}
-		if (uni_step(x->uni, x->exits, s->n_insn + 1, f->err, sizeof f->err) != 0) {
+		if (uni_step(x->uni, x->exits, s->n_insn + 1, x->exits[k], f->err, sizeof f->err) != 0) {
 			f->harness = true;
 			return 1;
 		}
@@ -156,9 +211,12 @@ static int run_sequence(struct ctx *x, bool full_mem, struct stats *st, struct f
 			return 1;
 		}
 		mv_read(x->mv, &f->m);
-		if (!compare_step(in, &f->u, &f->m, x->uram, x->mram, full_mem, &f->mm))
+		if (!compare_step(s, in, &f->u, &f->m, x->uram, full_mem ? mview(x) : x->mram, full_mem, &f->mm))
 			return 1;
-		if (mv_check_bases(x->mv, f->err, sizeof f->err) != 0) {
+		/* (During a protected-mode prologue the caches still hold what
+		 * real mode loaded: checked once it has reloaded them all.) */
+		if ((s->mode == MODE_REAL || in->tmpl != TMPL_SETUP) &&
+		    mv_check_bases(x->mv, s, f->err, sizeof f->err) != 0) {
 			snprintf(f->mm.what, sizeof f->mm.what, "%s", f->err);
 			return 1;
 		}
@@ -167,17 +225,15 @@ static int run_sequence(struct ctx *x, bool full_mem, struct stats *st, struct f
 		    (in->undef_reg >= 0 && ((f->u.r[in->undef_reg] ^ f->m.r[in->undef_reg]) & in->undef_reg_mask)))
 			st[in->tmpl].undef_diff++;
 		uint32_t ua, ul;
-		if (undef_mem_range(in, &f->u, &ua, &ul) && ua + ul <= DIFF_RAM_SIZE) {
-			memcpy(x->mram + ua, x->uram + ua, ul);
-			mv_sync_mem(x->mv, ua, ul);
-		}
+		if (undef_mem_range(s, in, &f->u, &ua, &ul) && ua + ul <= DIFF_RAM_SIZE)
+			sync_mem(x, &f->u, ua, ul);
 		if (in->undef_reg >= 0)
 			mv_sync_reg(x->mv, in->undef_reg, f->u.r[in->undef_reg]);
 		if ((f->u.eflags ^ f->m.eflags) & in->undef_flags)
 			mv_sync_flags(x->mv, (f->m.eflags & ~in->undef_flags) | (f->u.eflags & in->undef_flags));
 		cur = f->u;
 	}
-	if (!full_mem && memcmp(x->uram, x->mram, DIFF_RAM_SIZE) != 0)
+	if (!full_mem && memcmp(x->uram, mview(x), DIFF_RAM_SIZE) != 0)
 		return 2;
 	return 0;
 }
@@ -187,6 +243,7 @@ static void load_image(struct ctx *x, uint8_t *ram)
 	const struct seq *s = &x->seq;
 	const uint32_t code_lin = ((uint32_t)s->init.seg[S_CS] << 4) + s->init.eip;
 	memcpy(ram, x->pristine, DIFF_RAM_SIZE);
+	put_sys(s, ram);
 	memcpy(ram + code_lin, s->code, s->len);
 	memcpy(ram + code_lin + s->len, end_marker, sizeof end_marker);
 }
@@ -229,7 +286,7 @@ static int run_block(struct ctx *x, struct stats *st, struct fail *f)
 				 cur.eip);
 			return 1;
 		}
-		if (uni_step(x->uni, x->exits, s->n_insn + 1, f->err, sizeof f->err) != 0) {
+		if (uni_step(x->uni, x->exits, s->n_insn + 1, x->exits[k], f->err, sizeof f->err) != 0) {
 			f->insn = k;
 			f->harness = true;
 			return 1;
@@ -244,6 +301,7 @@ static int run_block(struct ctx *x, struct stats *st, struct fail *f)
 	f->before = s->init;
 	for (int pass = 0; pass < 2; pass++) {
 		load_image(x, x->mram);
+		scatter(x, x->mram);
 		if ((pass == 0 ? mv_load(x->mv, &s->init) : mv_reload(x->mv, &s->init)) != 0) {
 			f->harness = true;
 			snprintf(f->err, sizeof f->err, "cannot load the initial state");
@@ -254,7 +312,7 @@ static int run_block(struct ctx *x, struct stats *st, struct fail *f)
 		mv_read(x->mv, &f->m);
 		if (r != 0)
 			snprintf(f->mm.what, sizeof f->mm.what, "%s", f->err);
-		if (r != 0 || !compare_step(&none, &f->u, &f->m, x->uram, x->mram, true, &f->mm)) {
+		if (r != 0 || !compare_step(s, &none, &f->u, &f->m, x->uram, mview(x), true, &f->mm)) {
 			/* Find the first instruction after which the registers
 			 * differ: rerun with budgets 1, 2, ... on the same core. */
 			for (unsigned n = 1; n <= nsteps; n++) {
@@ -262,10 +320,11 @@ static int run_block(struct ctx *x, struct stats *st, struct fail *f)
 				struct mismatch mm;
 				char err[64];
 				load_image(x, x->mram);
+				scatter(x, x->mram);
 				mv_reload(x->mv, &s->init);
 				(void)mv_run_to(x->mv, 0xFFFFFFFFu, n, err, sizeof err);
 				mv_read(x->mv, &m);
-				if (!compare_step(&none, &x->ustate[n - 1], &m, x->uram, x->mram, false, &mm)) {
+				if (!compare_step(s, &none, &x->ustate[n - 1], &m, x->uram, x->mram, false, &mm)) {
 					f->block_step = (int)x->ustate_insn[n - 1];
 					break;
 				}
@@ -308,11 +367,11 @@ static void report(FILE *o, struct ctx *x, uint64_t index, const struct opts *op
 
 	const struct insn *named = bad ? bad : f->block_step >= 0 ? &s->insn[f->block_step] : NULL;
 	fprintf(o, "\n%s [%s] sequence %" PRIu64 " (replay: --seed %" PRIu64 " --start %" PRIu64
-		" --count 1 --length %u%s%s%s)\n",
+		" --count 1 --length %u%s%s%s --mode %s)\n",
 		f->harness ? "HARNESS ERROR" : "MISMATCH",
 		named ? diff_templates[named->tmpl].name : "-", index, op->seed, index, op->length,
 		op->only >= 0 ? " --template " : "", op->only >= 0 ? diff_templates[op->only].name : "",
-		op->block ? " --block" : "");
+		op->block ? " --block" : "", diff_mode_names[op->mode]);
 	if (bad) {
 		mv_disasm(x->mv, s->init.seg[S_CS], s->init.eip + bad->off, dis, sizeof dis);
 		fprintf(o, "  at %04x:%04x: ", s->init.seg[S_CS], s->init.eip + bad->off);
@@ -349,7 +408,7 @@ static void report(FILE *o, struct ctx *x, uint64_t index, const struct opts *op
 				fprintf(o, " unicorn ");
 				print_bytes(o, x->uram + f->mem_lin, n, 0);
 				fprintf(o, " mvdm ");
-				print_bytes(o, x->mram + f->mem_lin, n, 0);
+				print_bytes(o, mview(x) + f->mem_lin, n, 0);
 				fprintf(o, "\n");
 			}
 		}
@@ -372,6 +431,7 @@ static void usage(FILE *o)
 {
 	fprintf(o, "usage: cpu-diff [--seed N] [--count N] [--length N] [--verbose]\n"
 		   "                [--start N] [--template NAME] [--block] [--list]\n"
+		   "                [--mode real|pm16|pm32|paging|v86]\n"
 		   "  --seed N      random seed (default 1)\n"
 		   "  --count N     sequences to run (default 200)\n"
 		   "  --length N    template instances per sequence (default 8, max %u)\n"
@@ -382,7 +442,10 @@ static void usage(FILE *o)
 		   "  --block       run each sequence on mvdm in one cpu_run() (block cache and\n"
 		   "                threaded code, twice: recording and cached) and compare the\n"
 		   "                final state; undefined results are made defined by the\n"
-		   "                generator\n",
+		   "                generator\n"
+		   "  --mode M      the mode the sequences run in (default real): a prologue\n"
+		   "                both sides run enters protected mode (16- or 32-bit code),\n"
+		   "                paging (shuffled data pages) or V86 mode (diff.h)\n",
 		DIFF_MAX_GROUPS);
 }
 
@@ -398,6 +461,16 @@ int main(int argc, char **argv)
 			op.verbose = true;
 		} else if (!strcmp(a, "--block")) {
 			op.block = true;
+		} else if (!strcmp(a, "--mode") && i + 1 < argc) {
+			const char *m = argv[++i];
+			int k;
+			for (k = 0; k < MODE_COUNT && strcmp(m, diff_mode_names[k]); k++)
+				;
+			if (k == MODE_COUNT) {
+				fprintf(stderr, "cpu-diff: unknown mode %s\n", m);
+				return 2;
+			}
+			op.mode = (enum diff_mode)k;
 		} else if (!strcmp(a, "--list")) {
 			for (unsigned t = 1; t < diff_template_count; t++)
 				printf("%s\n", diff_templates[t].name);
@@ -437,6 +510,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	x->pristine = alloc_ram();
+	x->mlin = alloc_ram();
 	x->uram = alloc_ram();
 	x->mram = alloc_ram();
 	fill_random(x->pristine, op.seed);
@@ -465,7 +539,7 @@ int main(int argc, char **argv)
 				   passed, failed + 1);
 		watchdog_len = len < 0 ? 0 : (size_t)len >= sizeof watchdog_msg ? sizeof watchdog_msg - 1 : (size_t)len;
 		alarm(WATCHDOG_SECONDS);
-		if (gen_sequence(&x->seq, op.seed, index, op.length, op.only, op.block) != 0) {
+		if (gen_sequence(&x->seq, op.seed, index, op.length, op.only, op.block, op.mode) != 0) {
 			memset(&f, 0, sizeof f);
 			f.insn = -1u;
 			f.block_pass = -1;
@@ -527,6 +601,7 @@ int main(int argc, char **argv)
 	uni_close(x->uni);
 	mv_close(x->mv);
 	free(x->pristine);
+	free(x->mlin);
 	free(x->uram);
 	free(x->mram);
 	free(st);

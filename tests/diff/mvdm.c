@@ -128,6 +128,7 @@ void mv_read(struct mv *m, struct xstate *st)
 		st->seg[i] = c->seg[i];
 	st->eip = c->ip;
 	st->eflags = cpu_get_flags(c);
+	st->cr0 = cpu_get_cr(c, 0) & 0x8000000Fu;
 }
 
 void mv_sync_mem(struct mv *m, uint32_t linear, uint32_t size)
@@ -147,17 +148,23 @@ void mv_sync_flags(struct mv *m, uint32_t eflags)
 
 int mv_disasm(struct mv *m, uint16_t seg, uint32_t off, char *buf, size_t len)
 {
+	/* In protected mode the code is CS's, whatever the listing's real-mode CS. */
+	if (cpu_mode(&m->cpu) == CPU_MODE_PROT)
+		seg = m->cpu.seg[SEG_CS];
 	return cpu_disasm(&m->cpu, seg, off, buf, len);
 }
 
-/* Segment bases must follow the selectors in real mode. */
-int mv_check_bases(struct mv *m, char *err, size_t errlen)
+/* Segment bases must follow the selectors (the GDT's in protected mode). */
+int mv_check_bases(struct mv *m, const struct seq *s, char *err, size_t errlen)
 {
 	struct cpu *c = &m->cpu;
+	struct xstate st;
+	mv_read(m, &st);
 	for (int i = 0; i < S_COUNT; i++) {
-		if (c->seg_base[i] != (uint32_t)c->seg[i] << 4) {
-			snprintf(err, errlen, "mvdm seg_base[%d] = %05x but selector %04x", i,
-				 c->seg_base[i], c->seg[i]);
+		uint32_t want = diff_seg_base(s, &st, i);
+		if (c->seg_base[i] != want) {
+			snprintf(err, errlen, "mvdm seg_base[%d] = %05x but selector %04x has %05x", i,
+				 c->seg_base[i], c->seg[i], want);
 			return -1;
 		}
 	}

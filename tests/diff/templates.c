@@ -127,8 +127,7 @@ static void t_alu_imm(struct gen *g)
 	if (form == 3) {                     /* AL/AX/EAX, imm */
 		w = pick_w(g);
 		imm = rng_value(RNG, w * 8);
-		if (w == 4)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, w == 4);
 		ib_put8(&ib, op * 8 + 4 + (w != 1));
 		ib_putn(&ib, imm, w);
 		in = emit(g, &ib, "%s %s, 0x%x", alu_name[op], reg_name(0, w), imm);
@@ -167,8 +166,7 @@ static void t_incdec(struct gen *g)
 	if (coin(g)) {                       /* 40+r / 48+r */
 		unsigned w = pick_w24(g);
 		uint8_t r = pick_dst_reg(g, w, 0);
-		if (w == 4)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, w == 4);
 		ib_put8(&ib, (dec ? 0x48 : 0x40) + r);
 		emit(g, &ib, "%s %s", dec ? "dec" : "inc", reg_name(r, w));
 		return;
@@ -219,8 +217,7 @@ static void t_test(struct gen *g)
 
 	if (form == 0) {                     /* A8/A9 */
 		uint32_t imm = rng_value(RNG, w * 8);
-		if (w == 4)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, w == 4);
 		ib_put8(&ib, w == 1 ? 0xA8 : 0xA9);
 		ib_putn(&ib, imm, w);
 		in = emit(g, &ib, "test %s, 0x%x", reg_name(0, w), imm);
@@ -270,8 +267,7 @@ static void t_mov(struct gen *g)
 	case 2: {
 		uint8_t reg = pick_dst_reg(g, w, 0);
 		uint32_t imm = rng_value(RNG, w * 8);
-		if (w == 4)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, w == 4);
 		ib_put8(&ib, (w == 1 ? 0xB0 : 0xB8) + reg);
 		ib_putn(&ib, imm, w);
 		emit(g, &ib, "mov %s, 0x%x", reg_name(reg, w), imm);
@@ -329,8 +325,7 @@ static void t_xchg(struct gen *g)
 	if (rng_below(RNG, 3) == 0) {        /* 90+r */
 		unsigned w = pick_w24(g);
 		uint8_t r = pick_dst_reg(g, w, BIT(R_EAX));
-		if (w == 4)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, w == 4);
 		ib_put8(&ib, 0x90 + r);
 		emit(g, &ib, "xchg %s, %s", reg_name(0, w), reg_name(r, w));
 		return;
@@ -368,8 +363,7 @@ static void t_cbw(struct gen *g)
 	static const char *const n[4] = { "cbw", "cwde", "cwd", "cdq" };
 	struct ib ib = { .n = 0 };
 	unsigned k = rng_below(RNG, 4);
-	if (k & 1)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, k & 1);
 	ib_put8(&ib, k < 2 ? 0x98 : 0x99);
 	emit(g, &ib, "%s", n[k]);
 }
@@ -707,8 +701,7 @@ static void t_jcc_short(struct gen *g)
 	unsigned cc = rng_below(RNG, 16);
 	struct ib ib = { .n = 0 };
 	bool o32 = rng_below(RNG, 4) == 0;
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	ib_put8(&ib, 0x70 + cc);
 	ib_put8(&ib, 0);
 	emit(g, &ib, "j%s short%s", cc_name[cc], o32 ? " o32" : "");
@@ -720,8 +713,7 @@ static void t_jcc_near(struct gen *g)
 	unsigned cc = rng_below(RNG, 16);
 	struct ib ib = { .n = 0 };
 	bool o32 = coin(g);
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	ib_put8(&ib, 0x0F);
 	ib_put8(&ib, 0x80 + cc);
 	ib_putn(&ib, 0, o32 ? 4 : 2);
@@ -739,8 +731,7 @@ static void t_jmp(struct gen *g)
 		emit(g, &ib, "jmp short");
 		add_jump(g, 1, rng_below(RNG, 3));
 	} else {
-		if (k == 2)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, k == 2);
 		ib_put8(&ib, 0xE9);
 		ib_putn(&ib, 0, k == 2 ? 4 : 2);
 		emit(g, &ib, "jmp near%s", k == 2 ? " rel32" : "");
@@ -759,8 +750,7 @@ static void t_loop(struct gen *g)
 	/* CX/ECX often small so the branch goes both ways. */
 	if (coin(g))
 		setup_reg32(g, R_ECX, (a32 ? 0 : hi_rand(g)) | rng_below(RNG, 3));
-	if (a32)
-		ib_put8(&ib, 0x67);
+	ib_a32(g, &ib, a32);
 	ib_put8(&ib, 0xE0 + k);
 	ib_put8(&ib, 0);
 	emit(g, &ib, "%s%s", k == 3 && a32 ? "jecxz" : n[k], a32 && k != 3 ? " (ecx)" : "");
@@ -781,16 +771,14 @@ static void t_push_pop(struct gen *g)
 	switch (form) {
 	case 0: {                            /* push r (any, incl. SP) */
 		uint8_t r = pick_src_reg(g, w, 0);
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0x50 + r);
 		emit(g, &ib, "push %s", reg_name(r, w));
 		break;
 	}
 	case 1: {                            /* pop r */
 		uint8_t r = pick_dst_reg(g, w, 0);
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0x58 + r);
 		emit(g, &ib, "pop %s", reg_name(r, w));
 		break;
@@ -798,8 +786,7 @@ static void t_push_pop(struct gen *g)
 	case 2: {                            /* push imm */
 		bool i8 = coin(g);
 		uint32_t imm = rng_value(RNG, i8 ? 8 : w * 8);
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, i8 ? 0x6A : 0x68);
 		ib_putn(&ib, imm, i8 ? 1 : w);
 		emit(g, &ib, "push%s 0x%x%s", o32 ? "d" : "w", imm, i8 ? " (sx8)" : "");
@@ -821,13 +808,11 @@ static void t_push_pop(struct gen *g)
 		break;
 	default: {                           /* push then pop: data round trip */
 		uint8_t r = pick_src_reg(g, w, 0), d = pick_dst_reg(g, w, 0);
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0x50 + r);
 		emit(g, &ib, "push %s", reg_name(r, w));
 		ib.n = 0;
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0x58 + d);
 		emit(g, &ib, "pop %s", reg_name(d, w));
 		break;
@@ -863,8 +848,7 @@ static void t_push_pop_seg(struct gen *g)
 
 	if (coin(g)) {
 		int s = fsgs ? (coin(g) ? S_FS : S_GS) : (int)rng_below(RNG, 4);
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		push_sreg_bytes(&ib, s);
 		struct insn *in = emit(g, &ib, "push %s%s", sreg_name[s], o32 ? " (o32)" : "");
 		if (o32)
@@ -877,16 +861,14 @@ static void t_push_pop_seg(struct gen *g)
 	struct ib su = { .n = 0 };
 	uint32_t v = safe_seg(g);
 	char note[40];
-	if (o32) {
+	if (o32)
 		v |= hi_rand(g);
-		ib_put8(&su, 0x66);
-	}
+	ib_o32(g, &su, o32);
 	ib_put8(&su, 0x68);
 	ib_putn(&su, v, o32 ? 4 : 2);
 	snprintf(note, sizeof note, "push 0x%x", v);
 	emit_setup(g, &su, note);
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	pop_sreg_bytes(&ib, s);
 	emit(g, &ib, "pop %s%s", sreg_name[s], o32 ? " (o32)" : "");
 }
@@ -950,7 +932,7 @@ static void t_lxs(struct gen *g)
 	memset(&rm, 0, sizeof rm);
 	rm.is_mem = true;
 	gen_mem(g, &rm.m, w + 2, MEM_WRITE, 0, 0x10, (uint16_t)(0x10000 - w - 2));
-	uint32_t off = reg == R_ESP ? safe_sp(g) | (w == 4 ? hi_rand(g) : 0) : rng_value(RNG, w * 8);
+	uint32_t off = reg == R_ESP ? safe_sp(g) | (w == 4 ? hi_rand_sp(g) : 0) : rng_value(RNG, w * 8);
 	uint16_t sel = safe_seg(g);
 	setup_store(g, rm.m.seg, rm.m.ea, off, w);
 	setup_store(g, rm.m.seg, (uint16_t)(rm.m.ea + w), sel, 2);
@@ -976,14 +958,12 @@ static void t_stack_wrap(struct gen *g)
 	setup_reg32(g, R_ESP, hi_rand(g) | (form == 1 ? 0x10000 - w : rng_below(RNG, 2) * w));
 	if (form != 1) {
 		uint8_t r = pick_src_reg(g, w, 0);
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		if (form == 2 && coin(g)) {
 			ib_put8(&ib, 0x60);          /* PUSHA(D) from SP 0 or w */
 			emit(g, &ib, "pusha%s (wrap)", o32 ? "d" : "");
 			ib.n = 0;
-			if (o32)
-				ib_put8(&ib, 0x66);
+			ib_o32(g, &ib, o32);
 			ib_put8(&ib, 0x61);
 			emit(g, &ib, "popa%s (wrap)", o32 ? "d" : "");
 			goto done;
@@ -995,21 +975,19 @@ static void t_stack_wrap(struct gen *g)
 		ib.n = 0;
 	}
 	uint8_t d = pick_dst_reg(g, w, 0);
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	ib_put8(&ib, 0x58 + d);
 	emit(g, &ib, "pop %s (wrap)", reg_name(d, w));
 done:
 	/* SP is 0, w or -w now: back to a usable one before the next group. */
-	setup_reg32(g, R_ESP, hi_rand(g) | safe_sp(g));
+	setup_reg32(g, R_ESP, hi_rand_sp(g) | safe_sp(g));
 }
 
 static void t_pusha(struct gen *g)
 {
 	struct ib ib = { .n = 0 };
 	bool o32 = coin(g), pop = coin(g);
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	ib_put8(&ib, pop ? 0x61 : 0x60);
 	emit(g, &ib, "%s%s", pop ? "popa" : "pusha", o32 ? "d" : "");
 }
@@ -1024,13 +1002,12 @@ static void t_enter_leave(struct gen *g)
 	bool o32 = coin(g);
 	unsigned form = rng_below(RNG, 3);   /* 0 enter, 1 leave, 2 both */
 
-	setup_reg32(g, R_ESP, (o32 ? 0 : hi_rand(g)) | safe_sp(g));
-	setup_reg32(g, R_EBP, (o32 ? 0 : hi_rand(g)) | safe_sp(g));
+	setup_reg32(g, R_ESP, (o32 ? 0 : hi_rand_sp(g)) | safe_sp(g));
+	setup_reg32(g, R_EBP, (o32 ? 0 : hi_rand_sp(g)) | safe_sp(g));
 	if (form != 1) {
 		uint16_t size = (uint16_t)(coin(g) ? rng_below(RNG, 65) : rng_below(RNG, 0x200));
 		uint8_t level = (uint8_t)(rng_below(RNG, 4) == 0 ? rng_below(RNG, 64) : rng_below(RNG, 5));
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0xC8);
 		ib_put16(&ib, size);
 		ib_put8(&ib, level);
@@ -1038,8 +1015,7 @@ static void t_enter_leave(struct gen *g)
 	}
 	if (form != 0) {
 		ib.n = 0;
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0xC9);
 		emit(g, &ib, "leave%s", o32 ? "d" : "");
 	}
@@ -1093,10 +1069,8 @@ static void t_string(struct gen *g)
 		ib_put8(&ib, rep == 1 ? 0xF3 : 0xF2);
 	if (ovr)
 		ib_put8(&ib, ovr);
-	if (a32)
-		ib_put8(&ib, 0x67);
-	if (w == 4)
-		ib_put8(&ib, 0x66);
+	ib_a32(g, &ib, a32);
+	ib_o32(g, &ib, w == 4);
 	ib_put8(&ib, op[k] + (w != 1));
 	emit(g, &ib, "%s%s%c%s%s%s (count %u)", rep == 0 ? "" : rep == 1 ? (cmp ? "repe " : "rep ") : "repne ",
 	     n[k], sz[w], a32 ? " a32" : "", df ? " std" : "", wrap ? " wrap" : "", count);
@@ -1132,10 +1106,11 @@ static void t_flagops(struct gen *g)
 	struct ib ib = { .n = 0 };
 	unsigned i = rng_below(RNG, 8);
 	bool o32 = i == 7 && coin(g);
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	ib_put8(&ib, k[i].op);
-	emit(g, &ib, "%s%s", k[i].n, o32 ? "d" : "");
+	struct insn *in = emit(g, &ib, "%s%s", k[i].n, o32 ? "d" : "");
+	if (o32 && g->mode == MODE_V86)
+		in->special = SPECIAL_PUSHFD_V86;
 }
 
 /* AAA AAS DAA DAS AAM AAD (8086 instructions, 80386 behaviour: AAA/AAS
@@ -1179,22 +1154,21 @@ static void t_popf(struct gen *g)
 	uint32_t v = rng_u32(RNG) & (o32 ? 0x00037FFFu : 0x7FFFu) & ~(uint32_t)F_TF;
 	char note[40];
 
-	if (o32)
-		ib_put8(&su, 0x66);
+	ib_o32(g, &su, o32);
 	ib_put8(&su, 0x68);
 	ib_putn(&su, v, o32 ? 4 : 2);
 	snprintf(note, sizeof note, "push 0x%x", v);
 	emit_setup(g, &su, note);
-	if (o32)
-		ib_put8(&ib, 0x66);
+	ib_o32(g, &ib, o32);
 	ib_put8(&ib, 0x9D);
 	emit(g, &ib, "popf%s (0x%x)", o32 ? "d" : "", v);
 	if (coin(g)) {                       /* and read them back */
 		ib.n = 0;
-		if (o32)
-			ib_put8(&ib, 0x66);
+		ib_o32(g, &ib, o32);
 		ib_put8(&ib, 0x9C);
-		emit(g, &ib, "pushf%s", o32 ? "d" : "");
+		struct insn *in = emit(g, &ib, "pushf%s", o32 ? "d" : "");
+		if (o32 && g->mode == MODE_V86)
+			in->special = SPECIAL_PUSHFD_V86;
 	}
 }
 

@@ -26,6 +26,21 @@
  *  - libunicorn exports QEMU's own function names (cpu_reset, ...); the
  *    program is linked so that none of its or libmvdm's symbols interpose
  *    them (meson.build).
+ *  - 2.0.1 ignores the guest's page tables (linear = physical with CR0.PG
+ *    set): the paging mode compares through them (main.c).
+ *  - Protected mode: uc_emu_start in UC_MODE_16 sets IP = begin - CS * 16
+ *    whatever the mode, so begin = CS * 16 + EIP works with a selector in
+ *    CS too; the exits stay linear addresses (QEMU's block PC is CS's base
+ *    + EIP), which the protected modes keep equal to real mode's (diff.h).
+ *  - What QEMU gets wrong or leaves out in these modes, and cpu-diff
+ *    therefore does not test against it (the guest tests in tests/guest,
+ *    written from the Intel manuals, do): no segment limit checks at all
+ *    (the generator keeps every access in its segment); no paging (above);
+ *    exceptions stop the step instead of going through the IDT (on_intr;
+ *    sequences raise none); PUSHFD in V86 mode stores VM set where Intel
+ *    clears it (diff.h, SPECIAL_PUSHFD_V86); a write to CR0 in 2.0.1 leaves
+ *    QEMU's cached PE state set for the next sequence, so the engine is
+ *    made anew after one that left real mode (uni_load).
  */
 #include "diff.h"
 
@@ -37,7 +52,18 @@ struct uni {
 	uc_engine *uc;
 	uint8_t *ram;
 	uint32_t code_lin, code_len;
+	int last_intr;        /* the exception the last step raised, or -1 */
+	bool left_real;       /* the CPU has been in protected or V86 mode since */
 };
+
+/* An exception QEMU would deliver: record it and stop (Unicorn does not
+ * deliver exceptions through the IDT). */
+static void on_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+	struct uni *u = user;
+	u->last_intr = (int)intno;
+	uc_emu_stop(uc);
+}
 
 static const int seg_id[S_COUNT] = {
 	UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS, UC_X86_REG_FS, UC_X86_REG_GS,
@@ -47,21 +73,29 @@ static const int gpr_id[8] = {
 	UC_X86_REG_ESP, UC_X86_REG_EBP, UC_X86_REG_ESI, UC_X86_REG_EDI,
 };
 
+/* A new engine in real mode with the RAM mapped and the hooks. */
+static uc_err engine(struct uni *u)
+{
+	uc_err e = uc_open(UC_ARCH_X86, UC_MODE_16, &u->uc);
+	if (e == UC_ERR_OK)
+		e = uc_mem_map_ptr(u->uc, 0, DIFF_RAM_SIZE, UC_PROT_ALL, u->ram);
+	if (e == UC_ERR_OK)
+		e = uc_ctl_exits_enable(u->uc);
+	uc_hook h;
+	if (e == UC_ERR_OK)
+		e = uc_hook_add(u->uc, &h, UC_HOOK_INTR, (void *)on_intr, u, 1, 0);
+	return e;
+}
+
 struct uni *uni_open(uint8_t *ram, char *err, size_t errlen)
 {
 	struct uni *u = calloc(1, sizeof *u);
-	uc_err e;
-
 	if (!u) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	u->ram = ram;
-	e = uc_open(UC_ARCH_X86, UC_MODE_16, &u->uc);
-	if (e == UC_ERR_OK)
-		e = uc_mem_map_ptr(u->uc, 0, DIFF_RAM_SIZE, UC_PROT_ALL, ram);
-	if (e == UC_ERR_OK)
-		e = uc_ctl_exits_enable(u->uc);
+	uc_err e = engine(u);
 	if (e != UC_ERR_OK) {
 		snprintf(err, errlen, "unicorn: %s", uc_strerror(e));
 		if (u->uc)
@@ -86,7 +120,19 @@ int uni_load(struct uni *u, const struct xstate *st, uint32_t code_lin, uint32_t
 
 	u->code_lin = code_lin;
 	u->code_len = code_len;
-	/* Segment registers first: in UC_MODE_16 writing one loads base = sel*16. */
+	/* Every sequence starts in real mode. Writing CR0 back to 0 leaves
+	 * 2.0.1's hidden flags in protected mode (a real-mode MOV DS then
+	 * raises #GP), and its TLB flush takes half a second: after a
+	 * protected-mode sequence a new engine is the quick way back. */
+	if (u->left_real) {
+		uc_close(u->uc);
+		e = engine(u);
+		u->left_real = false;
+	}
+	uint64_t cr0 = st->cr0;
+	if (e == UC_ERR_OK)
+		e = uc_reg_write(u->uc, UC_X86_REG_CR0, &cr0);
+	/* Segment registers next: in UC_MODE_16 writing one loads base = sel*16. */
 	for (int i = 0; i < S_COUNT && e == UC_ERR_OK; i++) {
 		uint16_t v = st->seg[i];
 		e = uc_reg_write(u->uc, seg_id[i], &v);
@@ -106,7 +152,7 @@ int uni_load(struct uni *u, const struct xstate *st, uint32_t code_lin, uint32_t
 	return e == UC_ERR_OK ? 0 : -1;
 }
 
-int uni_step(struct uni *u, const uint64_t *exits, size_t n_exits, char *err, size_t errlen)
+int uni_step(struct uni *u, const uint64_t *exits, size_t n_exits, uint64_t cur_lin, char *err, size_t errlen)
 {
 	uint64_t ex[DIFF_MAX_INSNS + 1];
 	size_t n = 0;
@@ -115,17 +161,22 @@ int uni_step(struct uni *u, const uint64_t *exits, size_t n_exits, char *err, si
 
 	uc_reg_read(u->uc, UC_X86_REG_EIP, &eip);
 	uc_reg_read(u->uc, UC_X86_REG_CS, &cs);
-	uint64_t pc = (uint64_t)cs * 16 + eip;
+	uint64_t pc = (uint64_t)cs * 16 + eip; /* what uc_emu_start expects, any mode */
 	for (size_t i = 0; i < n_exits && n < DIFF_MAX_INSNS + 1; i++)
-		if (exits[i] != pc)
+		if (exits[i] != cur_lin)
 			ex[n++] = exits[i];
 	uc_err e = uc_ctl_remove_cache(u->uc, (uint64_t)u->code_lin, (uint64_t)u->code_lin + u->code_len + 16);
 	if (e == UC_ERR_OK)
 		e = uc_ctl_set_exits(u->uc, ex, n);
+	u->last_intr = -1;
 	if (e == UC_ERR_OK)
 		e = uc_emu_start(u->uc, pc, 0, 0, 0);
 	if (e != UC_ERR_OK) {
 		snprintf(err, errlen, "unicorn: %s at %04x:%04x", uc_strerror(e), cs, eip);
+		return -1;
+	}
+	if (u->last_intr >= 0) {
+		snprintf(err, errlen, "unicorn: exception %d at %04x:%04x", u->last_intr, cs, eip);
 		return -1;
 	}
 	uint32_t neip;
@@ -145,5 +196,10 @@ void uni_read(struct uni *u, struct xstate *st)
 		uc_reg_read(u->uc, seg_id[i], &st->seg[i]);
 	uc_reg_read(u->uc, UC_X86_REG_EIP, &st->eip);
 	uc_reg_read(u->uc, UC_X86_REG_EFLAGS, &st->eflags);
+	uint64_t cr0 = 0;
+	uc_reg_read(u->uc, UC_X86_REG_CR0, &cr0);
+	st->cr0 = (uint32_t)cr0 & 0x8000000Fu; /* PG, TS, EM, MP, PE (ET is QEMU's own) */
+	if ((st->cr0 & 1) || (st->eflags & 0x20000u))
+		u->left_real = true;
 }
 
