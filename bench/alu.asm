@@ -8,14 +8,15 @@
 ;
 ; Result line: "alu x=XXXX sum=XXXX cnt=XXXX mix=XXXX".
 
-	cpu 8086
-	org 100h
-
 %include "common.inc"
+
+	bench_cpu 8086
+	org 100h
 
 	bench_count OUTER, 800, 2    ; outer passes of 65536 inner iterations
 
 start:
+	pm32_enter
 	mov ax, 1               ; x (xorshift state, never 0)
 	xor bx, bx              ; sum
 	xor si, si              ; cnt (branch-dependent counter)
@@ -54,6 +55,7 @@ inner:
 	pop bp
 	dec bp
 	jnz outer
+	pm32_leave
 
 	; report
 	mov dx, di              ; mix

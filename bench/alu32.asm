@@ -7,14 +7,15 @@
 ;
 ; Result line: "alu32 x=XXXXXXXX sum=XXXXXXXX cnt=XXXXXXXX mix=XXXXXXXX".
 
-	cpu 386
-	org 100h
-
 %include "common.inc"
+
+	bench_cpu 386
+	org 100h
 
 	bench_count OUTER, 1200, 2   ; outer passes of 65536 inner iterations
 
 start:
+	pm32_enter
 	mov eax, 2463534242     ; x (xorshift state, never 0)
 	xor ebx, ebx            ; sum
 	xor esi, esi            ; cnt
@@ -51,6 +52,7 @@ inner:
 	jnz inner
 	dec ebp
 	jnz outer
+	pm32_leave
 
 	; report
 	mov edx, edi            ; mix

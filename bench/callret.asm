@@ -10,14 +10,15 @@
 ; when i is odd and fib_stk when it is even.
 ; Result line: "callret sum=XXXX mix=XXXX fib24=XXXX".
 
-	cpu 8086
-	org 100h
-
 %include "common.inc"
+
+	bench_cpu 8086
+	org 100h
 
 	bench_count OUTER, 800, 4    ; passes, about 84000 calls each
 
 start:
+	pm32_enter
 	xor si, si              ; sum of results
 	xor di, di              ; order-dependent mix
 	mov cx, OUTER
@@ -43,6 +44,7 @@ pass:
 	mov ax, 24
 	call fib_reg
 	mov bx, ax              ; fib(24) = 46368 = B520h
+	pm32_leave
 	mov dx, di              ; mix
 	mov ax, si
 	mov di, msg_sum
@@ -57,6 +59,7 @@ pass:
 	call print_line
 	exit_ok
 
+	pm32_code
 ; fib_reg: AX = n -> AX = fib(n) mod 65536. Preserves every other register.
 fib_reg:
 	cmp ax, 2
@@ -79,7 +82,7 @@ fib_reg:
 fib_stk:
 	push bp
 	mov bp, sp
-	mov ax, [bp+4]
+	mov ax, [rBP+2+RET_SZ]
 	cmp ax, 2
 	jb .ret
 	push bx
@@ -87,7 +90,7 @@ fib_stk:
 	push ax
 	call fib_stk
 	mov bx, ax              ; fib(n-1)
-	mov ax, [bp+4]
+	mov ax, [rBP+2+RET_SZ]
 	sub ax, 2
 	push ax
 	call fib_stk
@@ -97,6 +100,7 @@ fib_stk:
 	pop bp
 	ret 2
 
+	rm_code
 	bench_routines
 
 msg:      db "callret sum="

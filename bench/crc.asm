@@ -11,10 +11,10 @@
 ; buffer repeated OUTER times (zlib crc32 gives the same value).
 ; Result line: "crc32 passes=XXXX crc=XXXXXXXX".
 
-	cpu 8086
-	org 100h
-
 %include "common.inc"
+
+	bench_cpu 8086
+	org 100h
 
 	bench_count OUTER, 2000, 3   ; passes over the 32 KiB buffer
 
@@ -22,6 +22,7 @@ BUFSZ equ 8000h
 
 	section .text
 start:
+	pm32_enter
 	cld
 	; build the table
 	xor bx, bx              ; i * 4
@@ -38,8 +39,8 @@ build:
 	xor ax, 08320h
 .nox:
 	loop .bit
-	mov [table + bx], ax
-	mov [table + bx + 2], dx
+	mov [table + rBX], ax
+	mov [table + rBX + 2], dx
 	add bx, 4
 	inc di
 	cmp di, 256
@@ -53,7 +54,7 @@ build:
 fill:
 	mul bx
 	add ax, 13849
-	mov [di], ah
+	mov [rDI], ah
 	inc di
 	loop fill
 
@@ -76,14 +77,15 @@ pass:
 	mov dh, al
 	mov al, ah
 	xor ah, ah
-	xor dx, [table + bx]    ; crc ^= table[index]
-	xor ax, [table + bx + 2]
+	xor dx, [table + rBX]    ; crc ^= table[index]
+	xor ax, [table + rBX + 2]
 	mov bp, ax
 	loop .byte
 	dec di
 	jnz pass
 	not dx
 	not bp
+	pm32_leave
 
 	mov bx, dx
 	mov ax, OUTER

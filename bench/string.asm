@@ -14,10 +14,10 @@
 ; Result line: "string scan=XXXX hash=XXXX", where scan sums the CX left by
 ; the scans and hash is the running hash.
 
-	cpu 8086
-	org 100h
-
 %include "common.inc"
+
+	bench_cpu 8086
+	org 100h
 
 	bench_count OUTER, 4000, 3   ; passes
 
@@ -25,11 +25,26 @@ BUFSZ equ 8000h                 ; 32 KiB
 
 start:
 	cld
+%ifdef PM32
+	xor eax, eax            ; A and B: descriptors 28h and 30h
+	mov ax, cs
+	add ax, 1000h
+	shl eax, 4
+	mov bx, 28h
+	call pm32_setbase
+	add eax, 8000h
+	mov bx, 30h
+	call pm32_setbase
+	mov word [seg_a], 28h
+	mov word [seg_b], 30h
+	pm32_enter
+%else
 	mov ax, cs
 	add ax, 1000h
 	mov [seg_a], ax
 	add ax, 0800h
 	mov [seg_b], ax
+%endif
 	xor dx, dx              ; scan sum
 	xor bx, bx              ; hash
 	mov bp, OUTER
@@ -48,7 +63,7 @@ pass:
 	mov di, bp
 	and di, 0FFh
 	add di, 7F00h
-	mov byte [es:di], 0
+	mov byte [es:rDI], 0
 	; 3. find it
 	xor di, di
 	mov cx, BUFSZ
@@ -68,7 +83,7 @@ pass:
 	add di, bp
 	and di, 1FFh
 	add di, 7E00h
-	xor byte [es:di], 1
+	xor byte [es:rDI], 1
 	; 6. find the difference
 	xor si, si
 	xor di, di
@@ -101,6 +116,7 @@ pass:
 	jz done
 	jmp pass
 done:
+	pm32_leave
 	push cs
 	pop es
 	mov ax, dx

@@ -44,10 +44,11 @@ static inline uint64_t bc_key(uint32_t lin, uint32_t ip)
  * now (out of line, so that the hot check needs no saved registers). */
 static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	const uint64_t ctx = c->in.bc_ctx & ~(uint64_t)BC_CSLIM;
-	if (b->ninsns == 0 || (uint8_t)b->ctx != (uint8_t)ctx || b->last_off > c->in.sd[SEG_CS].limit)
+	const uint64_t ctx = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
+	if (b->ninsns == 0 || (uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) ||
+	    b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && ctx != c->in.bc_ctx))
 		return false;
-	if (b->ctx == ctx && *b->genp == b->gen)
+	if (b->tag == (ctx | *b->genp))
 		return true;
 	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
 	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
@@ -55,8 +56,7 @@ static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block 
 	uint32_t pa;
 	if (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !(b->genp = phys_gen(c, pa)))
 		return false;
-	b->gen = *b->genp;
-	b->ctx = ctx;
+	b->tag = ctx | *b->genp;
 	return true;
 }
 
@@ -66,7 +66,7 @@ static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	if (b->key != bc_key(lin, c->ip))
 		return false;
-	if (likely(b->ctx == c->in.bc_ctx && *b->genp == b->gen))
+	if (likely(b->tag == (c->in.bc_ctx | *b->genp)))
 		return true;
 	return bc_recheck(c, b, lin);
 }
@@ -123,7 +123,7 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
 
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	b->ctx = 0; /* empty until it holds an instruction */
+	b->tag = 0; /* empty until it holds an instruction */
 	b->ninsns = 0;
 	b->nbytes = 0;
 	for (;;) {
@@ -149,17 +149,20 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		if (b->ninsns == 0) {
 			b->key = bc_key(lin, c->ip);
 			b->genp = phys_gen(c, pa);
-			b->gen = *b->genp;
+			b->tag = *b->genp;
+			b->nolimit = !(c->in.bc_ctx & ((uint64_t)BC_CSLIM << 32));
 		}
 		*i = d;
+		if (b->nolimit)
+			i->fn = cpu_nolimit_twin(i);
 		memcpy(b->bytes + n, p, len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
-		b->ctx = c->in.bc_ctx & ~(uint64_t)BC_CSLIM;
+		b->tag = (c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32)) | (uint32_t)b->tag;
 		b->last_off = c->ip + len - 1;
 		i->charge = b->ninsns;
 		if (b->ninsns >= 2)
-			cpu_fuse(&b->insns[b->ninsns - 2], i);
+			cpu_fuse(&b->insns[b->ninsns - 2], i, b->nolimit);
 		if (i->fl & FL_KILL)
 			drop_dead_flags(c, b);
 		/* The end entry after the last instruction. */
@@ -239,6 +242,17 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 			while (bc_step(c, i) && ++i < end)
 				;
 		}
+	}
+}
+
+void bc_clear(struct block_cache *bc)
+{
+	if (!bc)
+		return;
+	for (unsigned k = 0; k < BC_SLOTS; k++) {
+		bc->slots[k].key = 0;
+		bc->slots[k].tag = 0;
+		bc->slots[k].ninsns = 0;
 	}
 }
 

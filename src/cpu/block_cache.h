@@ -32,12 +32,16 @@ struct bc_block {
 	uint64_t key;      /* EIP << 32 | linear address of the first byte; 0 with
 			    * ninsns 0 = empty slot (same bytes at another EIP may
 			    * wrap differently at 64 KiB) */
-	uint64_t ctx;      /* bc_ctx when it was recorded or last checked */
-	const uint32_t *genp; /* the write generation of its physical page ... */
-	uint32_t gen;      /* ... when its bytes were last checked */
+	uint64_t tag;      /* bc_ctx when it was recorded or last checked (upper
+			    * half), ORed with the write generation of its
+			    * physical page when its bytes were last checked */
+	const uint32_t *genp; /* that generation */
 	uint32_t last_off; /* CS offset of its last byte (checked against the limit) */
 	uint8_t ninsns;
 	uint8_t nbytes;
+	bool nolimit;      /* recorded without BC_CSLIM: its short jumps may leave
+			    * out the CS limit check (cpu_nolimit_twin()), so it
+			    * is not used while BC_CSLIM is set */
 	uint8_t bytes[BC_MAX_BYTES];
 	struct insn insns[BC_MAX_INSNS + 1]; /* + the end entry */
 };
@@ -58,6 +62,9 @@ void bc_link(struct cpu *c);
 
 /* A cache with every slot empty, or NULL. */
 struct block_cache *bc_alloc(void);
+
+/* Empty every slot (bc may be NULL). */
+void bc_clear(struct block_cache *bc);
 
 /* After a fault or exit unwound out of bc_run(): charge the budget for the
  * instructions of the current block that completed before c->in.cur. */

@@ -256,8 +256,8 @@ struct cpu {
 		uint32_t sp_mask;        /* FFFFh with a 16-bit stack (SS.B = 0), else FFFFFFFFh */
 		uint8_t cpl;             /* current privilege level (0 in real mode, 3 in V86) */
 		uint8_t mode_bits;       /* BC_MODE_* (block_cache.h): what decoded blocks depend on */
-		uint32_t epoch;          /* bumped when linear-to-physical mappings change */
-		uint64_t bc_ctx;         /* mode_bits | epoch << 32: a block's context */
+		uint32_t epoch;          /* bumped when linear-to-physical mappings change (24 bits, never 0) */
+		uint64_t bc_ctx;         /* (mode_bits | epoch << 8) << 32: a block's context (block_cache.h) */
 		struct cpu_desc sd[SEG_COUNT + 1]; /* descriptor caches ([SEG_COUNT]: flat, for system use) */
 		uint32_t a20_mask;       /* applied to every physical address (A20 gate, address lines) */
 		bool a20;

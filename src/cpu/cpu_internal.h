@@ -687,11 +687,17 @@ void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
 /* The threaded twin of i that skips its arithmetic flags, or NULL (none, or
  * i->fn is no longer the plain threaded twin). */
 op_fn cpu_noflags_twin(const struct cpu *c, struct insn *i);
+/* The twin of a threaded short jump (JMP, Jcc) with a 16-bit IP that
+ * leaves out the CS limit check, for blocks recorded while the limit is
+ * FFFFh or more (no BC_CSLIM), where the check cannot fail; i->fn if none
+ * (ops_control.c). A block holding one is never used under BC_CSLIM
+ * (bc_block.nolimit). */
+op_fn cpu_nolimit_twin(const struct insn *i);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);
 /* Fuse a compare with the Jcc after it in a recorded block (ops_fused.c). */
-void cpu_fuse(struct insn *first, const struct insn *jcc);
+void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit);
 
 /* Continue a decoded block with the instruction after i (a tail call).
  * Nothing is recorded here: a threaded handler that can fault or end the

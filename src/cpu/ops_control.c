@@ -151,7 +151,9 @@ void op_bound(struct cpu *c, const struct insn *i)
 }
 
 /* Jcc specialised per condition (used through specialize.c). The threaded
- * twin ends the block when the jump is taken and runs on when it is not. */
+ * twin ends the block when the jump is taken and runs on when it is not;
+ * its _nl form, for 16-bit IP in blocks recorded with CS limit FFFFh
+ * (cpu_nolimit_twin()), leaves out the limit check that cannot fail. */
 #define JCC_VARIANT(cc) \
 	static void jcc_##cc(struct cpu *c, const struct insn *i) \
 	{ \
@@ -163,6 +165,16 @@ void op_bound(struct cpu *c, const struct insn *i)
 		if (flags_cond(c, cc)) { \
 			insn_current(c, i); \
 			jump_to(c, (i->ip + i->len + i->imm) & ip_mask(i)); \
+			bc_link(c); \
+			return; \
+		} \
+		insn_chain(c, i); \
+	} \
+	static void jcc_##cc##_nl(struct cpu *c, const struct insn *i) \
+	{ \
+		if (flags_cond(c, cc)) { \
+			insn_current(c, i); \
+			c->ip = (uint16_t)(i->ip + i->len + i->imm); \
 			bc_link(c); \
 			return; \
 		} \
@@ -250,6 +262,30 @@ static void jmp_rel16_t(struct cpu *c, const struct insn *i)
 	insn_current(c, i);
 	jump_to(c, (uint16_t)(i->ip + i->len + i->imm));
 	bc_link(c);
+}
+
+static void jmp_rel16_nl(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	c->ip = (uint16_t)(i->ip + i->len + i->imm);
+	bc_link(c);
+}
+
+static const op_fn jcc_nl[16] = {
+	jcc_0_nl, jcc_1_nl, jcc_2_nl, jcc_3_nl, jcc_4_nl, jcc_5_nl, jcc_6_nl, jcc_7_nl,
+	jcc_8_nl, jcc_9_nl, jcc_10_nl, jcc_11_nl, jcc_12_nl, jcc_13_nl, jcc_14_nl, jcc_15_nl,
+};
+
+op_fn cpu_nolimit_twin(const struct insn *i)
+{
+	if (i->wsz != 2)
+		return i->fn;
+	if (i->fn == jmp_rel16_t)
+		return jmp_rel16_nl;
+	for (unsigned cc = 0; cc < 16; cc++)
+		if (i->fn == jcc_table[cc].thr)
+			return jcc_nl[cc];
+	return i->fn;
 }
 
 static void jmp_rel32_t(struct cpu *c, const struct insn *i)

@@ -2,7 +2,7 @@
  * ops_fused.c - compare-and-branch pairs fused inside decoded blocks.
  *
  * When a block is recorded, `CMP r,r`, `CMP r,imm` or `DEC r` (16 or 32
- * bits, register operands) directly followed by a short Jcc get a threaded
+ * bits, register operands) directly followed by a Jcc get a threaded
  * handler that does both: the flags are still produced exactly as by the
  * two instructions, only one dispatch and the reload of the lazy flags are
  * saved. The Jcc keeps its own entry in the block, so the budget and the
@@ -13,12 +13,17 @@
 #include "cpu/block_cache.h"
 
 /* First instruction of the pair; i + 1 is the Jcc. */
-static inline __attribute__((always_inline)) void fused_tail(struct cpu *c, const struct insn *i, unsigned cc)
+/* nl: a 16-bit IP whose CS limit check cannot fail (cpu_nolimit_twin()). */
+static inline __attribute__((always_inline)) void fused_tail(struct cpu *c, const struct insn *i, unsigned cc,
+							     bool nl)
 {
 	const struct insn *j = i + 1;
 	if (flags_cond(c, cc)) {
 		insn_current(c, j);
-		jump_to(c, (j->ip + j->len + j->imm) & ip_mask(j));
+		if (nl)
+			c->ip = (uint16_t)(j->ip + j->len + j->imm);
+		else
+			jump_to(c, (j->ip + j->len + j->imm) & ip_mask(j));
 		bc_link(c);
 		return;
 	}
@@ -51,20 +56,25 @@ static inline __attribute__((always_inline)) void dec_op(struct cpu *c, const st
 	static void fused_##first##_##sz##_##cc(struct cpu *c, const struct insn *i) \
 	{ \
 		first(c, i, sz); \
-		fused_tail(c, i, cc); \
+		fused_tail(c, i, cc, false); \
+	} \
+	static void fused_##first##_##sz##_##cc##_nl(struct cpu *c, const struct insn *i) \
+	{ \
+		first(c, i, sz); \
+		fused_tail(c, i, cc, true); \
 	}
 #define FUSED_CC(first, sz) \
 	FUSED(first, sz, 0) FUSED(first, sz, 1) FUSED(first, sz, 2) FUSED(first, sz, 3) \
 	FUSED(first, sz, 4) FUSED(first, sz, 5) FUSED(first, sz, 6) FUSED(first, sz, 7) \
 	FUSED(first, sz, 8) FUSED(first, sz, 9) FUSED(first, sz, 10) FUSED(first, sz, 11) \
 	FUSED(first, sz, 12) FUSED(first, sz, 13) FUSED(first, sz, 14) FUSED(first, sz, 15)
-#define FUSED_ROW(first, sz) { \
-	fused_##first##_##sz##_0, fused_##first##_##sz##_1, fused_##first##_##sz##_2, \
-	fused_##first##_##sz##_3, fused_##first##_##sz##_4, fused_##first##_##sz##_5, \
-	fused_##first##_##sz##_6, fused_##first##_##sz##_7, fused_##first##_##sz##_8, \
-	fused_##first##_##sz##_9, fused_##first##_##sz##_10, fused_##first##_##sz##_11, \
-	fused_##first##_##sz##_12, fused_##first##_##sz##_13, fused_##first##_##sz##_14, \
-	fused_##first##_##sz##_15 }
+#define FUSED_ROW(first, sz, nl) { \
+	fused_##first##_##sz##_0##nl, fused_##first##_##sz##_1##nl, fused_##first##_##sz##_2##nl, \
+	fused_##first##_##sz##_3##nl, fused_##first##_##sz##_4##nl, fused_##first##_##sz##_5##nl, \
+	fused_##first##_##sz##_6##nl, fused_##first##_##sz##_7##nl, fused_##first##_##sz##_8##nl, \
+	fused_##first##_##sz##_9##nl, fused_##first##_##sz##_10##nl, fused_##first##_##sz##_11##nl, \
+	fused_##first##_##sz##_12##nl, fused_##first##_##sz##_13##nl, fused_##first##_##sz##_14##nl, \
+	fused_##first##_##sz##_15##nl }
 
 FUSED_CC(cmp_rr, 2)
 FUSED_CC(cmp_rr, 4)
@@ -75,21 +85,30 @@ FUSED_CC(cmp_ri, 4)
 FUSED_CC(dec_op, 2)
 FUSED_CC(dec_op, 4)
 
-/* [first kind][size 2/4][condition] */
-static const op_fn fused_table[4][2][16] = {
-	{ FUSED_ROW(cmp_rr, 2), FUSED_ROW(cmp_rr, 4) },
-	{ FUSED_ROW(cmp_rr_rev, 2), FUSED_ROW(cmp_rr_rev, 4) },
-	{ FUSED_ROW(cmp_ri, 2), FUSED_ROW(cmp_ri, 4) },
-	{ FUSED_ROW(dec_op, 2), FUSED_ROW(dec_op, 4) },
+/* [no limit check][first kind][size 2/4][condition] */
+static const op_fn fused_table[2][4][2][16] = {
+	{
+		{ FUSED_ROW(cmp_rr, 2, ), FUSED_ROW(cmp_rr, 4, ) },
+		{ FUSED_ROW(cmp_rr_rev, 2, ), FUSED_ROW(cmp_rr_rev, 4, ) },
+		{ FUSED_ROW(cmp_ri, 2, ), FUSED_ROW(cmp_ri, 4, ) },
+		{ FUSED_ROW(dec_op, 2, ), FUSED_ROW(dec_op, 4, ) },
+	}, {
+		{ FUSED_ROW(cmp_rr, 2, _nl), FUSED_ROW(cmp_rr, 4, _nl) },
+		{ FUSED_ROW(cmp_rr_rev, 2, _nl), FUSED_ROW(cmp_rr_rev, 4, _nl) },
+		{ FUSED_ROW(cmp_ri, 2, _nl), FUSED_ROW(cmp_ri, 4, _nl) },
+		{ FUSED_ROW(dec_op, 2, _nl), FUSED_ROW(dec_op, 4, _nl) },
+	},
 };
 
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
 extern const struct op_pair alu_incdec_op[2][3];
 extern const struct op_pair jcc_table[16];
 
-void cpu_fuse(struct insn *first, const struct insn *jcc)
+void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit)
 {
-	if (jcc->two_byte || jcc->wsz != 2 || jcc->impl != jcc_table[jcc->op & 0xF].impl)
+	/* (Any Jcc: short or near, 16- or 32-bit IP; fused_tail() masks the
+	 * target as the Jcc's own handler does.) */
+	if (jcc->impl != jcc_table[jcc->op & 0xF].impl)
 		return;
 	for (unsigned s = 1; s <= 2; s++) {
 		int kind = first->fn == alu_rr_table[7][s].thr ? 0 :
@@ -97,7 +116,7 @@ void cpu_fuse(struct insn *first, const struct insn *jcc)
 			   first->fn == alu_ri_table[7][s].thr ? 2 :
 			   first->fn == alu_incdec_op[1][s].thr ? 3 : -1;
 		if (kind >= 0) {
-			first->fn = fused_table[kind][s - 1][jcc->op & 0xF];
+			first->fn = fused_table[nolimit && jcc->wsz == 2][kind][s - 1][jcc->op & 0xF];
 			return;
 		}
 	}

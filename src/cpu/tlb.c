@@ -21,11 +21,11 @@
  * decoded blocks recorded under another epoch check their bytes again
  * (block_cache.c).
  */
-#include "cpu/cpu_internal.h"
+#include "cpu/block_cache.h"
 
 void cpu_bc_ctx_update(struct cpu *c)
 {
-	c->in.bc_ctx = c->in.mode_bits | (uint64_t)c->in.epoch << 32;
+	c->in.bc_ctx = (uint64_t)(c->in.mode_bits | c->in.epoch << 8) << 32;
 }
 
 void tlb_drop(struct cpu *c)
@@ -37,11 +37,15 @@ void tlb_drop(struct cpu *c)
 	c->in.tlb_super = false;
 }
 
-/* The epoch never returns to 0: an empty block slot has context 0. */
+/* The epoch is 24 bits (bc_ctx) and never 0: an empty block slot has
+ * context 0. When it wraps, blocks of the old epochs could pass for
+ * current ones, so the block cache is emptied. */
 static void epoch_bump(struct cpu *c)
 {
-	if (++c->in.epoch == 0)
+	if (++c->in.epoch == 1u << 24) {
 		c->in.epoch = 1;
+		bc_clear(c->in.bcache);
+	}
 	cpu_bc_ctx_update(c);
 }
 

@@ -15,6 +15,9 @@ SEL_XDOWN       equ 70h         ; expand-down data, limit FFFh, B = 1
 SEL_NP          equ 78h         ; data, not present
 SEL_STK3        equ 83h         ; ring 3 stack, limit 1FFh (DPL 3)
 SEL_CONF        equ 88h         ; conforming code, DPL 0
+SEL_LA          equ 90h         ; 16-bit code, limits just below a jump's target
+SEL_LB          equ 98h
+SEL_LC          equ 0A0h
 SCRATCH         equ 8000h       ; scratch memory (offset)
 
 pm_main:
@@ -271,7 +274,53 @@ pm_main:
         PCHK    [r3_eax], SEL_CONF | 3           ; runs at the caller's CPL
         PENDT
 
+        ; The same code first runs (and is cached as decoded blocks) with
+        ; the limit FFFFh, where its jumps cannot leave the segment, then
+        ; with a limit just below a jump's target: #GP(0) at the jump.
+        PTEST   "short jumps past the CS limit"
+        SETDESC SEL_LA, PM_BASE, lim_a_t - 1, 9Ah, 0
+        SETDESC SEL_LB, PM_BASE, lim_b_t - 1, 9Ah, 0
+        SETDESC SEL_LC, PM_BASE, lim_c_t - 1, 9Ah, 0
+        mov     esi, 3
+.warm:  call    SEL_CODE16:lim_a
+        call    SEL_CODE16:lim_b
+        call    SEL_CODE16:lim_c
+        dec     esi
+        jnz     .warm
+        FAULT   13, 0, call SEL_LA:lim_a
+        PCHK    [exc_eip], lim_a_j
+        FAULT   13, 0, call SEL_LB:lim_b
+        PCHK    [exc_eip], lim_b_j
+        FAULT   13, 0, call SEL_LC:lim_c
+        PCHK    [exc_eip], lim_c
+        call    SEL_LA:lim_a_t - 2      ; (its last byte at the limit: fine)
+        PENDT
+
         jmp     pm_exit
+
+; 16-bit code whose last jump goes just past SEL_LA's, SEL_LB's, SEL_LC's
+; limit: a Jcc, a DEC fused with a Jcc, a JMP.
+        bits    16
+lim_a:  mov     cx, 3
+.l:     dec     cx
+        jnz     .l
+lim_a_j:
+        jz      lim_a_t
+        o32 retf
+lim_a_t:
+        o32 retf
+lim_b:  mov     cx, 1
+        dec     cx
+lim_b_j:
+        jz      lim_b_t
+        o32 retf
+lim_b_t:
+        o32 retf
+lim_c:  jmp     short lim_c_t
+        o32 retf
+lim_c_t:
+        o32 retf
+        bits    32
 
 ; 16-bit code: AX = the sum of 1..3 with a 16-bit LOOP.
         bits    16
