@@ -4,7 +4,9 @@
  *
  * Rules (Intel 80386 PRM 17.2; 80286 PRM; SingleStepTests captures):
  * - Instruction bytes are fetched at CS:EIP within the CS limit (#GP(0)
- *   beyond it); in real mode the 8086-286 wrap IP at 64 KiB instead.
+ *   beyond it, also in real mode on the 286: "an attempt to execute past
+ *   the end of a segment" is exception 13, 80286 PRM table 2-4); the
+ *   8086/186 wrap IP at 64 KiB instead.
  * - The code segment's D bit gives the default operand and address size
  *   (32 bits when set); prefixes 66h/67h select the other one.
  * - Length limit: 10 bytes on the 286 and 15 on the 386/486 (#GP beyond);
@@ -22,7 +24,7 @@ static inline uint8_t fetch(struct cpu *c, unsigned *n, unsigned maxlen)
 	uint32_t off = c->ip + *n;
 	(*n)++;
 	if (unlikely(off > c->in.sd[SEG_CS].limit)) {
-		if (c->model >= CPU_80386 || (c->in.cr0 & CR0_PE) || c->in.ip_mask != 0xFFFF)
+		if (c->model >= CPU_80286 || c->in.ip_mask != 0xFFFF)
 			cpu_fault(c, EXC_GP);
 		off &= 0xFFFF;
 	}

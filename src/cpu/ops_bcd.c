@@ -85,10 +85,17 @@ void op_aam(struct cpu *c, const struct insn *i)
 {
 	uint8_t base = (uint8_t)i->imm, al = *reg8(c, 0);
 	if (base == 0) {
-		/* The 8086 sets SZP as for a zero result before the fault. */
+		/* Before the fault the divide leaves SZP of an intermediate value
+		 * of the dividend 00:AL, as DIV r/m8 by 0 does with AX: on the
+		 * 8086 its high byte (0; DIV: SZP of AH), on the 286 the dividend
+		 * shifted right once (DIV: SZP of AX >> 1, low byte, with CF, OF
+		 * and AF clear) -- both seen in the SingleStepTests captures of
+		 * DIV by 0. The 386+ leave the flags alone. */
 		if (c->model <= CPU_80186) {
 			flags_materialize(c);
 			flags_result(c, 0, 8, c->in.lf_aux & (FLAG_CF | FLAG_AF | FLAG_OF));
+		} else if (c->model == CPU_80286) {
+			flags_result(c, al >> 1, 8, 0);
 		}
 		cpu_fault(c, EXC_DE);
 	}

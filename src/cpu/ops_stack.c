@@ -72,15 +72,32 @@ void op_pop_rm(struct cpu *c, const struct insn *i)
 	rm_write(c, i, i->wsz, v);
 }
 
+/* The 80286 checks the first and the last word of PUSHA's and POPA's
+ * block before it moves any ("#SS(0) if the starting or ending stack
+ * address is outside the stack segment limit", 80286 PRM; in real mode a
+ * word at FFFFh is the violation, exception 13, and SP wraps in between:
+ * "If SP = 7, 9, 11, 13, or 15, exception 13 will occur"). A word in the
+ * middle that straddles FFFFh faults when it is reached. */
+static void block_ends_286(struct cpu *c, uint32_t first, uint32_t last, bool write)
+{
+	if (c->model != CPU_80286)
+		return;
+	(void)mem_seg_check(c, SEG_SS, first & c->in.sp_mask, 2, write);
+	(void)mem_seg_check(c, SEG_SS, last & c->in.sp_mask, 2, write);
+}
+
 void op_pusha(struct cpu *c, const struct insn *i)
 {
 	uint32_t sp = reg_get(c, REG_SP, i->wsz);
+	block_ends_286(c, sp - 2, sp - 16, true);
 	for (unsigned r = REG_AX; r <= REG_DI; r++)
 		push_sz(c, i->wsz, r == REG_SP ? sp : reg_get(c, r, i->wsz));
 }
 
 void op_popa(struct cpu *c, const struct insn *i)
 {
+	const uint32_t sp = sp_get(c);
+	block_ends_286(c, sp, sp + 14, false);
 	for (int r = REG_DI; r >= REG_AX; r--) {
 		uint32_t v = pop_sz(c, i->wsz);
 		if (r != REG_SP)

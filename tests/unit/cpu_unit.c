@@ -248,6 +248,74 @@ static void test_shutdown_on_stack_fault(void **state)
 	rig_free(r);
 }
 
+/* 80286 real-mode edge cases (80286 PRM; the SingleStepTests captures). */
+static void test_286_edges(void **state)
+{
+	(void)state;
+	/* An instruction running past offset FFFFh: #13 at its start (the
+	 * 8086 wraps IP). mov ax, 1234h at CS:FFFE. */
+	for (int m = CPU_8086; m <= CPU_80286; m += 2) {
+		struct rig *r = rig_new((enum cpu_model)m, NULL, 0);
+		r->ram[0x1FFFE] = 0xB8;
+		r->ram[0x1FFFF] = 0x34;
+		r->ram[0x10000] = 0x12;
+		r->ram[0x30000] = 0xF4;
+		set_vector(r, 13, 0x3000, 0);
+		r->c.ip = 0xFFFE;
+		assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+		if (m == CPU_80286) {
+			assert_int_equal(r->c.seg[SEG_CS], 0x3000);
+			assert_int_equal(r->ram[0x2FFF8] | r->ram[0x2FFF9] << 8, 0xFFFE);
+		} else {
+			assert_int_equal(r->c.r[REG_AX].w[0], 0x1234);
+			assert_int_equal(r->c.ip, 1);
+		}
+		rig_free(r);
+	}
+	/* AAM 0: #DE, SZP of AL >> 1 on the 286 (AL = 7: 3, PF set). */
+	static const uint8_t aam0[] = { 0xD4, 0x00 };
+	struct rig *r = rig_new(CPU_80286, aam0, sizeof(aam0));
+	r->ram[0x30000] = 0xF4;
+	set_vector(r, 0, 0x3000, 0);
+	r->c.r[REG_AX].w[0] = 0x0007;
+	cpu_set_flags(&r->c, FLAG_ZF | FLAG_SF);
+	assert_int_equal(cpu_run(&r->c, 10), CPU_EXIT_HLT);
+	assert_int_equal(cpu_get_flags(&r->c) & (FLAG_SF | FLAG_ZF | FLAG_PF), FLAG_PF);
+	rig_free(r);
+	/* POPA at SP = FFF1: its last word straddles FFFFh, so nothing is
+	 * popped; at FFF3 the word of CX does, after DI..BX were popped; at
+	 * FFFE the words wrap to offset 0. */
+	static const uint8_t popa[] = { 0x61 };
+	static const struct { uint16_t sp; bool fault; uint16_t bx, cx; } pc[] = {
+		{ 0xFFF1, true, 0x4444, 0x2222 }, { 0xFFF3, true, 0xF4F4, 0x2222 }, { 0xFFFE, false, 0xF4F4, 0xF4F4 },
+	};
+	for (size_t k = 0; k < sizeof pc / sizeof pc[0]; k++) {
+		r = rig_new(CPU_80286, popa, sizeof(popa));
+		r->ram[0x30000] = 0xF4;
+		set_vector(r, 13, 0x3000, 0);
+		r->c.r[REG_SP].d = pc[k].sp;
+		r->c.r[REG_BX].w[0] = 0x4444;
+		r->c.r[REG_CX].w[0] = 0x2222;
+		assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+		assert_int_equal(r->c.seg[SEG_CS] == 0x3000, pc[k].fault);
+		assert_int_equal(r->c.r[REG_BX].w[0], pc[k].bx);
+		assert_int_equal(r->c.r[REG_CX].w[0], pc[k].cx);
+		assert_int_equal(r->c.r[REG_SP].w[0], pc[k].fault ? pc[k].sp - 6 : 0x000E);
+		rig_free(r);
+	}
+	/* PUSHA at SP = 000Fh: its last word would straddle FFFFh: #13 before
+	 * anything is written. */
+	static const uint8_t pusha[] = { 0x60 };
+	r = rig_new(CPU_80286, pusha, sizeof(pusha));
+	r->ram[0x30000] = 0xF4;
+	set_vector(r, 13, 0x3000, 0);
+	r->c.r[REG_SP].d = 0x000F;
+	assert_int_equal(cpu_run(&r->c, 1), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.seg[SEG_CS], 0x3000);
+	assert_int_equal(r->ram[0x20000 + 0x0007], 0xF4);   /* BX's slot (below the #13 frame) */
+	rig_free(r);
+}
+
 static void test_a20_wrap(void **state)
 {
 	(void)state;
@@ -404,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_divide_error_ip),
 		cmocka_unit_test(test_invalid_opcode),
 		cmocka_unit_test(test_shutdown_on_stack_fault),
+		cmocka_unit_test(test_286_edges),
 		cmocka_unit_test(test_a20_wrap),
 		cmocka_unit_test(test_lazy_flags_roundtrip),
 		cmocka_unit_test(test_rep_restart_on_interrupt),
