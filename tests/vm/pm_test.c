@@ -3,7 +3,8 @@
  * resume through the CMOS shutdown code (triple fault, 8042, port 92h), a
  * triple fault with nothing to resume (the VM ends with a diagnostic), and
  * the monitor's supervisor calls from V86 mode under the guest's own
- * protected-mode monitor. Guest programs are NASM files built next to this
+ * protected-mode monitor, the BIOS's extended memory services and the A20
+ * gate. Guest programs are NASM files built next to this
  * test (argv[1] is their directory).
  */
 #include <setjmp.h>
@@ -115,6 +116,24 @@ static void test_int15_memory(void **state)
 	vm16_destroy(vm);
 }
 
+static void test_a20_gate(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	struct vm *vm = run("a20.bin", 0, &stop);
+	if (stop != VM16_STOP_EXIT)
+		fail_msg("stopped %d: %s", stop, vm16_error(vm));
+	uint8_t r[6];
+	assert_int_equal(vm16_read(vm, 0x10600, r, sizeof(r)), 0);
+	assert_int_equal(r[0], 0x22);   /* on at start: 100000h */
+	assert_int_equal(r[1], 0x11);   /* off: wraps to 0 */
+	assert_int_equal(r[5], 1);      /* ... writes too */
+	assert_int_equal(r[2], 0x22);   /* port 92h alone turns it on */
+	assert_int_equal(r[4], 2);
+	assert_int_equal(r[3], 0x22);   /* the 8042 alone too */
+	vm16_destroy(vm);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -127,6 +146,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_triple_fault_ends_vm),
 		cmocka_unit_test(test_svc_from_v86),
 		cmocka_unit_test(test_int15_memory),
+		cmocka_unit_test(test_a20_gate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
