@@ -168,7 +168,8 @@ int vdd_multiplex(struct vm *vm, uint8_t ah, vdd_mux_fn fn, void *ctx) __attribu
  * VDD in guest memory before the DOS kernel starts. The kernel links it
  * into its device chain after NUL, and programs open it by name (INT 21h
  * 3Dh) and ask it IOCTL 4400h (device information from the attribute) and
- * 4406h/4407h (ready); reads and writes move nothing. 0 or -ENOSPC. */
+ * 4406h/4407h (ready); a read ends at once and a write is taken and
+ * dropped, as for NUL. 0 or -ENOSPC. */
 int vdd_add_dos_device(struct vm *vm, uint16_t seg, uint16_t off) __attribute__((warn_unused_result));
 
 /* ---- The A20 gate and the HMA ---- */

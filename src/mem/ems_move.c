@@ -126,7 +126,7 @@ void ems_fn_move(struct ems *e)
 	}
 	(void)vm16_read(e->vm, ems_lin(e->r.ds, (uint16_t)e->r.esi), b, sizeof(b));
 	uint32_t len = get32(b);
-	struct side src, dst;
+	struct side src = { 0 }, dst = { 0 };
 	parse_side(b + 4, &src);
 	parse_side(b + 11, &dst);
 	if (len > MAX_REGION) {

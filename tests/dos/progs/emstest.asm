@@ -429,6 +429,44 @@ jumped: IS      cx, 0, "5500h: jumped to the target"
         int     67h
         EST     8Fh, "5702h: no such subfunction -> 8Fh"
 
+; ---- code in EMS pages (overlays): what runs follows the map ----
+        MAP     0, 0
+        push    es
+        mov     es, [frame]
+        mov     dword [es:0], 0CB01B0h  ; mov al, 1 / retf
+        pop     es
+        MAP     1, 0
+        push    es
+        mov     es, [frame]
+        mov     dword [es:0], 0CB02B0h  ; mov al, 2 / retf
+        pop     es
+        mov     ax, [frame]
+        mov     [code_ptr + 2], ax
+        MAP     0, 0
+        call    far [code_ptr]
+        IS      al, 1, "code in logical 0 runs from the frame"
+        MAP     1, 0
+        call    far [code_ptr]
+        IS      al, 2, "after mapping logical 1 its code runs"
+        MAP     0, 0
+        call    far [code_ptr]
+        IS      al, 1, "and logical 0's again"
+        MAP     1, 0
+        call    far [code_ptr]          ; cached from the page as it is mapped now
+        XMOVE   0, 4, 0, 0, code3, ds, 1, [h1], 0, 1
+        call    far [code_ptr]
+        IS      al, 3, "57h rewrote the mapped page's code: the new code runs"
+        push    es                      ; the pages start with 10h and 11h again
+        mov     es, [frame]
+        mov     byte [es:0], 11h
+        pop     es
+        MAP     0, 0
+        push    es
+        mov     es, [frame]
+        mov     byte [es:0], 10h
+        pop     es
+        MAP     1, 2                    ; back as the 94h check left it
+
 ; ---- 58h, mapping conventional memory ----
         mov     di, buf
         mov     ax, 5800h
@@ -641,6 +679,8 @@ leak_child:
         int     21h
 
 emm_name: db "EMMXXXX0", 0
+code3:  db 0B0h, 3, 0CBh, 0             ; mov al, 3 / retf
+code_ptr: dw 0, 0
 name1:  db "EMSTEST1"
 name2:  db "LEAKED", 0, 0
 partial: dw 2, 0D000h, 0D400h
