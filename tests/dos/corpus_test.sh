@@ -177,6 +177,10 @@ case_memory() {
 	echo "-- EMS:"
 	run emstest.com
 	run --set EMS_MEMORY_LIMIT=0 emstest.com N
+	echo "-- EMS from a C program (Microsoft C 5.1, int86):"
+	run "${TOOLS4[@]}" CL -AS emsfill.c >/dev/null
+	run emsfill.exe
+	run --set EMS_MEMORY_LIMIT=1024 --set EMS_FRAME_LOCATION=C000 emsfill.exe
 	echo "-- UMBs (DOS_UMB) and LOADHIGH:"
 	run --set DOS_UMB=on umbtest.com
 	run --set DOS_UMB=on lh.bat
@@ -191,22 +195,25 @@ case_memory() {
 
 # Corpus programs with every combination of XMS, EMS, DOS_UMB and
 # DOS_HIGH: each prints what it printed with the defaults (the free
-# memory MASM and NMAKE report aside). MASM 1.10 (masm2) runs with
-# DOS_HIGH off only: its MS Pascal runtime sizes its stack with a signed
-# compare of the free paragraphs and works only by luck of where DOS
-# loads it (it loops with DOS_HIGH's lower arena, as it would under a real
-# DOS of that size).
-combo_run() {
-	local dir=$1 high=$2
-	shift 2
+# memory MASM reports aside). CL (C1, C2, C3 and LINK through EXEC, the
+# heaviest) runs with everything on and everything off only, to keep the
+# case short. MASM 1.10 (masm2) runs with DOS_HIGH off only: its MS Pascal
+# runtime sizes its stack with a signed compare of the free paragraphs
+# and works only by luck of where DOS loads it (it loops with DOS_HIGH's
+# lower arena, as it would under a real DOS of that size).
+combo_run() { # dir, high (on/off), cl (yes/no), mvdm options...
+	local dir=$1 high=$2 cl=$3
+	shift 3
 	rm -rf "$dir" && mkdir -p "$dir" && cp "$WORK"/hello.asm "$WORK"/small.c "$WORK"/fruit.txt "$dir"/
 	(
 		cd "$dir" || exit 1
 		run "${TOOLS4[@]}" "$@" MASM 'hello;'
 		run "${TOOLS4[@]}" "$@" LINK 'hello;'
 		run "$@" hello.exe
-		run "${TOOLS4[@]}" "$@" CL -AS small.c
-		run "$@" small.exe combo
+		if [ "$cl" = yes ]; then
+			run "${TOOLS4[@]}" "$@" CL -AS small.c
+			run "$@" small.exe combo
+		fi
 		run --dos-version 2.0 "$@" "$V2/SORT.EXE" < fruit.txt
 		run --dos-version 2.0 "$@" "$V2/FIND.EXE" '"an"' fruit.txt
 		[ "$high" = off ] && run --dos-version 2.0 "$@" "$V2/MASM.EXE" 'hello;'
@@ -214,20 +221,21 @@ combo_run() {
 }
 
 case_memcombos() {
-	local ref_on ref_off
-	ref_off=$(combo_run "$OUT/ref" off)
-	ref_on=$(combo_run "$OUT/ref" on)
-	echo "$ref_off" | grep -c 'exit 0' | sed 's/^/runs that ended with exit 0 (defaults): /'
+	local -A ref
+	for high in on off; do for cl in yes no; do
+		ref[$high$cl]=$(combo_run "$OUT/ref" $high $cl)
+	done; done
+	echo "${ref[offyes]}" | grep -c 'exit 0' | sed 's/^/runs that ended with exit 0 (defaults): /'
 	for xms in 16384 0; do for ems in 4096 0; do for umb in on off; do for high in on off; do
-		local refh=$ref_off got
-		[ "$high" = on ] && refh=$ref_on
-		got=$(combo_run "$OUT/c" "$high" --set XMS_MEMORY_LIMIT=$xms --set EMS_MEMORY_LIMIT=$ems \
+		local cl=no got tag=""
+		[ "$xms$ems$umb$high" = 163844096onon ] || [ "$xms$ems$umb$high" = 00offoff ] && cl=yes tag=" (and CL)"
+		got=$(combo_run "$OUT/c" $high $cl --set XMS_MEMORY_LIMIT=$xms --set EMS_MEMORY_LIMIT=$ems \
 			--set DOS_UMB=$umb --set DOS_HIGH=$high)
-		if [ "$got" = "$refh" ]; then
-			echo "XMS=$xms EMS=$ems UMB=$umb HIGH=$high: same"
+		if [ "$got" = "${ref[$high$cl]}" ]; then
+			echo "XMS=$xms EMS=$ems UMB=$umb HIGH=$high$tag: same"
 		else
-			echo "XMS=$xms EMS=$ems UMB=$umb HIGH=$high: differs"
-			diff <(echo "$refh") <(echo "$got") | head -20
+			echo "XMS=$xms EMS=$ems UMB=$umb HIGH=$high$tag: differs"
+			diff <(echo "${ref[$high$cl]}") <(echo "$got") | head -20
 		fi
 	done; done; done; done
 }

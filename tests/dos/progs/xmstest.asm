@@ -126,6 +126,7 @@ full:
         IS      word [es:bx + 2], 9090h, "4310h: three NOPs follow (hookable)"
         push    ds
         pop     es
+        call    hook_test
         XMS     00h
         IS      ax, 0300h, "00h: version 3.00"
         IS      dx, 1, "00h: the HMA exists"
@@ -439,6 +440,39 @@ full:
         IS      dx, [free0], "08h: all free again"
         jmp     finish
 
+; Hook the driver as the specification says: replace the entry's short
+; jump with a far jump to our handler, which counts the call and goes on
+; at the address the short jump led to; then put the bytes back.
+hook_test:
+        les     di, [xms_entry]
+        mov     eax, [es:di]
+        mov     [saved_entry], eax
+        mov     al, [es:di + 4]
+        mov     [saved_entry + 4], al
+        mov     ax, di
+        add     ax, 5                   ; EB 03: the driver goes on at entry + 5
+        mov     [chain], ax
+        mov     [chain + 2], es
+        mov     byte [es:di], 0EAh      ; JMP FAR our_hook
+        mov     word [es:di + 1], our_hook
+        mov     [es:di + 3], cs
+        push    ds
+        pop     es
+        XMS     00h
+        IS      word [hooked], 1, "a program hooked the entry: its handler ran"
+        IS      ax, 0300h, "and the driver answered behind it"
+        les     di, [xms_entry]
+        mov     eax, [saved_entry]
+        mov     [es:di], eax
+        mov     al, [saved_entry + 4]
+        mov     [es:di + 4], al
+        push    ds
+        pop     es
+        ret
+our_hook:
+        inc     word [cs:hooked]
+        jmp     far [cs:chain]
+
 ; AL = 1 if FFFF:0510 shows 0000:0500 (A20 off), else 0.
 wraps:  push    ds
         push    es
@@ -516,6 +550,9 @@ mv_dh:  dw 0
 mv_do:  dd 0
 
 xms_entry: dd 0
+saved_entry: times 5 db 0
+chain:  dd 0
+hooked: dw 0
 far_buf1: dd 0
 far_buf2: dd 0
 far_ovl: dd 0
