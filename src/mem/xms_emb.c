@@ -24,6 +24,15 @@ static struct xms_block *block_of(struct xms *x, uint16_t handle)
 	return &x->blocks[handle - 1];
 }
 
+/* The block of the handle in DX, or NULL after failing the call with A2h. */
+static struct xms_block *block_arg(struct xms *x)
+{
+	struct xms_block *b = block_of(x, (uint16_t)x->r.edx);
+	if (!b)
+		xms_fail(x, XMS_BAD_HANDLE);
+	return b;
+}
+
 static uint32_t pages_for(uint32_t kb)
 {
 	return (kb + KB_PER_PAGE - 1) / KB_PER_PAGE;
@@ -99,11 +108,9 @@ static void allocate(struct xms *x, uint32_t kb)
 /* 0Ah: DX = handle. */
 static void release(struct xms *x)
 {
-	struct xms_block *b = block_of(x, (uint16_t)x->r.edx);
-	if (!b) {
-		xms_fail(x, XMS_BAD_HANDLE);
+	struct xms_block *b = block_arg(x);
+	if (!b)
 		return;
-	}
 	if (b->locks) {
 		xms_fail(x, XMS_LOCKED);
 		return;
@@ -165,11 +172,9 @@ static void move(struct xms *x)
 /* 0Ch: DX:BX = the block's physical address; 0Dh: unlock. */
 static void lock(struct xms *x, bool on)
 {
-	struct xms_block *b = block_of(x, (uint16_t)x->r.edx);
-	if (!b) {
-		xms_fail(x, XMS_BAD_HANDLE);
+	struct xms_block *b = block_arg(x);
+	if (!b)
 		return;
-	}
 	if (on) {
 		if (b->locks == MAX_LOCKS) {
 			xms_fail(x, XMS_LOCK_OVERFLOW);
@@ -191,11 +196,9 @@ static void lock(struct xms *x, bool on)
 /* 0Eh / 8Eh: BH = lock count, BL (CX) = free handles, DX (EDX) = KiB. */
 static void info(struct xms *x, bool wide)
 {
-	struct xms_block *b = block_of(x, (uint16_t)x->r.edx);
-	if (!b) {
-		xms_fail(x, XMS_BAD_HANDLE);
+	struct xms_block *b = block_arg(x);
+	if (!b)
 		return;
-	}
 	unsigned handles = free_handles(x);
 	if (wide) {
 		set16(&x->r.ebx, (uint16_t)(b->locks << 8 | (x->r.ebx & 0xFF)));
@@ -212,11 +215,9 @@ static void info(struct xms *x, bool wide)
  * may move; its contents stay. */
 static void reallocate(struct xms *x, uint32_t kb)
 {
-	struct xms_block *b = block_of(x, (uint16_t)x->r.edx);
-	if (!b) {
-		xms_fail(x, XMS_BAD_HANDLE);
+	struct xms_block *b = block_arg(x);
+	if (!b)
 		return;
-	}
 	if (b->locks) {
 		xms_fail(x, XMS_LOCKED);
 		return;

@@ -618,19 +618,7 @@ jumped: IS      cx, 0, "5500h: jumped to the target"
         EMS     45h
         EMS     42h
         IS      bx, [free0], "42h: all free again"
-        mov     bx, 1000h
-        mov     ah, 4Ah
-        int     21h
-        mov     word [pb_tail + 2], ds
-        mov     dx, child
-        mov     bx, pb
-        mov     ax, 4B00h
-        int     21h
-        mov     ax, cs
-        mov     ds, ax
-        mov     es, ax
-        mov     ss, ax
-        mov     sp, 0FFFEh
+        RUN_CHILD child
         EMS     42h
         mov     ax, [free0]
         sub     ax, bx
@@ -687,10 +675,6 @@ partial: dw 2, 0D000h, 0D400h
 newmap: dw 0, 0                         ; 5600h: logical 0 at physical 0
 oldmap: dw 1, 0                         ; and logical 1 again afterwards
 child:  db "EMSTEST.COM", 0
-pb:     dw 0
-pb_tail: dw tail_l, 0
-        dd 0, 0
-tail_l: db 2, " L", 13
 fh:     dw 0
 frame:  dw 0
 free0:  dw 0

@@ -12,12 +12,7 @@
         jmp     start
 %include "memlib.inc"
 
-start:  mov     ax, 4310h
-        int     2Fh
-        mov     [xms_entry], bx
-        mov     [xms_entry + 2], es
-        push    ds
-        pop     es
+start:  call    find_xms
         mov     si, 81h
 .skip:  lodsb
         cmp     al, ' '
@@ -108,7 +103,6 @@ not_high:
         XMS     02h
         jmp     finish
 
-xms_entry: dd 0
 free_bytes: dw 0
 free_at: dw 0
 buf:    times 16 db 0

@@ -56,12 +56,7 @@ start:  mov     bx, 1000h               ; a .COM holds all conventional memory: 
         IS      word [es:8], 'SC', "9FFFh: named SC"
         push    ds
         pop     es
-        mov     ax, 4310h
-        int     2Fh
-        mov     [xms_entry], bx
-        mov     [xms_entry + 2], es
-        push    ds
-        pop     es
+        call    find_xms
         mov     dx, 0FFFFh
         XMS     10h
         XERR    0B1h, "XMS 10h: DOS has every UMB (B1h)"
@@ -169,5 +164,4 @@ walk:   push    es
         ret
 
 lol:    dd 0
-xms_entry: dd 0
 high_block: dw 0

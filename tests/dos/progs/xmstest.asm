@@ -104,24 +104,13 @@ leak_child:
         mov     ax, 4C00h               ; ends without freeing it
         int     21h
 
-find_xms:
-        mov     ax, 4310h
-        int     2Fh
-        mov     [xms_entry], bx
-        mov     [xms_entry + 2], es
-        push    ds
-        pop     es
-        ret
-
 full:
 ; ---- finding the driver ----
         mov     ax, 4300h
         int     2Fh
         IS      al, 80h, "4300h: XMS installed (AL=80h)"
-        mov     ax, 4310h
-        int     2Fh
-        mov     [xms_entry], bx
-        mov     [xms_entry + 2], es
+        call    find_xms
+        les     bx, [xms_entry]
         IS      byte [es:bx], 0EBh, "4310h: the entry starts with a short jump"
         IS      word [es:bx + 2], 9090h, "4310h: three NOPs follow (hookable)"
         push    ds
@@ -408,19 +397,7 @@ full:
         XMS     0Ah
         XMS     08h
         mov     [free0], dx
-        mov     bx, 1000h               ; give back what a .COM holds, then EXEC
-        mov     ah, 4Ah
-        int     21h
-        mov     word [pb_tail + 2], ds
-        mov     dx, child
-        mov     bx, pb
-        mov     ax, 4B00h
-        int     21h
-        mov     ax, cs
-        mov     ds, ax
-        mov     es, ax
-        mov     ss, ax
-        mov     sp, 0FFFEh
+        RUN_CHILD child
         XMS     08h
         mov     ax, [free0]
         sub     ax, dx
@@ -537,10 +514,6 @@ ems_moves:
         ret
 
 child:  db "XMSTEST.COM", 0
-pb:     dw 0                            ; the environment of the parent
-pb_tail: dw tail_l, 0
-        dd 0, 0
-tail_l: db 2, " L", 13
 
 mv:
 mv_len: dd 0
@@ -549,7 +522,6 @@ mv_so:  dd 0
 mv_dh:  dw 0
 mv_do:  dd 0
 
-xms_entry: dd 0
 saved_entry: times 5 db 0
 chain:  dd 0
 hooked: dw 0
