@@ -121,7 +121,11 @@ struct vm16_regs {
 void vm16_get_regs(const struct vm *vm, struct vm16_regs *r);
 void vm16_set_regs(struct vm *vm, const struct vm16_regs *r);
 
-/* Guest memory for the host (linear addresses below 1 MiB + 64 KiB). */
+/* Guest memory for the host: below 1 MiB + 64 KiB, linear addresses as
+ * the guest sees them in real mode (the A20 gate and remapped windows such
+ * as the EMS page frame apply; device memory goes through its handlers);
+ * above, physical addresses up to 1 MiB + extended memory. Writes may go
+ * to read-only pages (loading the ROM). Returns 0 or -ERANGE. */
 int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len);
 int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
 

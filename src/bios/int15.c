@@ -3,8 +3,10 @@
  * the keyboard intercept, itself). RBIL INT 15h:
  *   AH=86h  wait CX:DX microseconds: the virtual clock moves on (devices see
  *           the time pass); CF clear.
- *   AH=88h  extended memory size in KiB (EXTENDED_MEMORY, at most FFFFh),
- *           0 on the 8086/186; CF clear.
+ *   AH=88h  contiguous KiB of extended memory from 1 MiB (at most FFFFh):
+ *           0 on the 8086/186, and while the XMS driver owns extended
+ *           memory (as HIMEM's hook answers); else the HMA and the free
+ *           memory right above it (src/mem/extmem.c); CF clear.
  *   AH=C0h  system configuration: ES:BX -> the table in the ROM (AT, model
  *           FCh), AH=0, CF clear.
  *   others  AH=86h (unsupported), CF set; logged once.
@@ -37,7 +39,7 @@ static int int15_svc(struct vm *vm, void *ctx, uint8_t n)
 		break;
 	}
 	case 0x88:
-		c->r[REG_AX].w[0] = (uint16_t)(vm->cfg.ext_kb > 0xFFFF ? 0xFFFF : vm->cfg.ext_kb);
+		c->r[REG_AX].w[0] = mem_int15_kb(vm);
 		set_cf(vm, false);
 		break;
 	case 0xC0:

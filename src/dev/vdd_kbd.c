@@ -17,6 +17,7 @@ struct vdd_kbd {
 	struct kbd k;
 	uint64_t synced_ns;
 	int event;
+	bool a20;           /* the output port's A20 bit as last passed on */
 };
 
 static void kbd_event(struct vm *vm, void *inst);
@@ -30,7 +31,12 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->synced_ns = now;
 	}
 	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
-	cpu_set_a20(&vm->cpu, kbd_a20(&d->k));
+	/* The VM's A20 gate is one state that other sources (port 92h, XMS)
+	 * set too: pass on changes of the output port's bit only. */
+	if (kbd_a20(&d->k) != d->a20) {
+		d->a20 = kbd_a20(&d->k);
+		vdd_set_a20(vm, d->a20);
+	}
 	if (kbd_reset_requested(&d->k) && !vm->ended) {
 		vm_fail(vm, 0, "the guest reset the machine (keyboard controller command FEh)");
 		vm->exit_code = 0;
@@ -89,6 +95,7 @@ static int kbd_create(struct vm *vm, void **inst)
 		return -ENOMEM;
 	d->vm = vm;
 	kbd_init(&d->k);
+	d->a20 = kbd_a20(&d->k); /* on after POST, as the VM's gate starts */
 	int rc = vdd_claim_ports(vm, "keyboard", 0x60, 0x60, d, kbd_port_read, kbd_port_write);
 	if (rc == 0)
 		rc = vdd_claim_ports(vm, "keyboard", 0x64, 0x64, d, kbd_port_read, kbd_port_write);

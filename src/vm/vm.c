@@ -151,6 +151,7 @@ void *vdd_instance(struct vm *vm, const char *name)
 
 static const struct vdd_ops *const builtin_vdds[] = {
 	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
+	&vdd_ems_ops, &vdd_xms_ops, /* after the devices that claim upper memory */
 };
 
 const struct vdd_ops *const *vm_builtin_vdds(size_t *n)
@@ -237,13 +238,21 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
 			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
+	for (unsigned p = 0; p < VM_PAGES; p++)
+		vm->page_phys[p] = VM_PHYS_NONE;
 	uint32_t conv = vm->cfg.mem_4k * CPU_PAGE_SIZE;
+	vm->stub_base = VM_ROM_BASE + bios_rom_pages() * CPU_PAGE_SIZE;
 	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
 	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
+	    vm_map_ram_owned(vm, "VDD guest code", vm->stub_base, CPU_PAGE_SIZE, true) < 0 ||
 	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
 		rc = vm_fail(vm, -EINVAL, "cannot map guest memory");
 		goto err_vdds;
 	}
+	rc = mem_init(vm);
+	if (rc < 0)
+		goto err_vdds;
 	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
 	bios_install(vm);
 	for (unsigned k = 0; k < nops; k++) {
@@ -258,6 +267,11 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 				goto err_vdds;
 		}
 	}
+	/* Every device has claimed its memory: what is left of C0000-EFFFF
+	 * is upper memory. */
+	rc = mem_umb_setup(vm);
+	if (rc < 0)
+		goto err_vdds;
 	vm_update_int_trap(vm);
 	*out = vm;
 	return 0;
@@ -287,6 +301,7 @@ void vm16_destroy(struct vm *vm)
 			vm->vdds[k].ops->global_fini(vm->vdds[k].private_global);
 	}
 	cpu_destroy(&vm->cpu);
+	mem_destroy(vm);
 	vm_unload_plugins(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
@@ -362,23 +377,6 @@ int vm16_vdd_close(struct vm *vm, int chan)
 int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len)
 {
 	return vm16_write(vm, ((uint32_t)seg << 4) + off, data, len);
-}
-
-int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
-{
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(buf, vm->ram + linear, len);
-	return 0;
-}
-
-int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
-{
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(vm->ram + linear, buf, len);
-	cpu_mem_written(&vm->cpu, linear, (uint32_t)len);
-	return 0;
 }
 
 const char *vm16_error(const struct vm *vm)

@@ -3,10 +3,12 @@
  * VM hangs off it (memory, CPU, ports, clock, devices, handlers).
  *
  * Memory map (linear): 00000-9FFFF conventional RAM (mem_4k of it mapped),
- * A0000-EFFFF upper memory (devices map ranges), F0000-FFFFF the ROM BIOS
- * (read-only, src/bios/), 100000-10FFEF the HMA (A20 is always on for
- * 286/386 models), the rest of extended memory up to ram_size (cfg.ext_kb;
- * not yet reachable by the CPU, which maps the first 1 MiB + 64 KiB).
+ * A0000-EFFFF upper memory (devices, the EMS frame and UMBs map ranges),
+ * F0000-FFFFF the ROM BIOS (read-only, src/bios/) and the VDDs' guest code
+ * page after it, 100000-10FFEF the HMA (reached while the A20 gate is on),
+ * the rest of extended memory up to ram_size (cfg.ext_kb; given out by the
+ * extended memory allocator of src/mem/, not yet reachable by the CPU,
+ * which maps the first 1 MiB + 64 KiB). docs/memory.md has the whole map.
  */
 #ifndef MVDM_VM_INTERNAL_H
 #define MVDM_VM_INTERNAL_H
@@ -17,19 +19,24 @@
 #include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
 #include "bios/bios.h"
+#include "mem/mem.h"
 
 enum {
 	VM_RAM_SIZE = 0x110000,
 	VM_ROM_BASE = 0xF0000,
 	VM_ROM_SEG = 0xF000,
 	VM_MAX_PORT_OWNERS = 32,
-	VM_MAX_MEM_OWNERS = 16,
+	VM_MAX_MEM_OWNERS = 32,
 	VM_MAX_SETTINGS = 64,
 	VM_MAX_CHANNELS = 16,
 	VM_MAX_VDDS = 16,
 	VM_MAX_EVENTS = 32,
 	VM_MAX_HOOKS = 32,
 	VM_ERR_LEN = 256,
+	VM_PAGES = VM_RAM_SIZE >> CPU_PAGE_SHIFT, /* linear pages the monitor maps */
+	VM_PHYS_NONE = 0xFFFFFFFFu,  /* page_phys: device memory or nothing */
+	VM_MAX_MUX = 8,              /* INT 2Fh multiplex handlers (vdd_multiplex) */
+	VM_MAX_DOS_DEVICES = 4,      /* device headers VDDs offer DOS (vdd_add_dos_device) */
 };
 
 /* Reserved supervisor calls (besides VM16_SVC_EXIT). */
@@ -38,6 +45,8 @@ enum {
 	VM_SVC_RETURN = 4,    /* stub F4 04 FB: end of a nested run (nested.c) */
 	VM_ROM_RETURN_STUB = 0x204, /* its offset in the ROM (bios.asm) */
 	VM_SVC_IDLE = 0x1E,   /* stub F4 1E E1: an empty poll (idle.c): INT 16h peek, INT 28h */
+	VM_SVC_VDD_FIRST = 5, /* 5-15: given to VDDs by vdd_alloc_svc */
+	VM_SVC_VDD_LAST = 15,
 	VM_SVC_USER = 32,     /* 0-31 belong to mvdm (BIOS and DOS services) */
 };
 
@@ -118,9 +127,28 @@ struct vm {
 	unsigned nowners;
 
 	/* Memory: owner index + 1 per 4 KiB page (memmap.c). */
-	uint8_t page_owner[VM_RAM_SIZE >> CPU_PAGE_SHIFT];
+	uint8_t page_owner[VM_PAGES];
 	struct vm_mem_owner mem_owners[VM_MAX_MEM_OWNERS];
 	unsigned nmem_owners;
+	/* The physical page (index into ram) behind each linear page, or
+	 * VM_PHYS_NONE; writable pages; windows a VDD may remap; how many
+	 * pages show a physical page other than their own (memmap.c). */
+	uint32_t page_phys[VM_PAGES];
+	uint8_t page_writable[VM_PAGES / 8];
+	uint8_t page_window[VM_PAGES / 8];
+	unsigned nremapped;
+	bool a20;                     /* the A20 gate (a20.c); always off on the 8086/186 */
+	struct mem_state mem;         /* extended memory, HMA and UMBs (src/mem/) */
+	uint32_t stub_base;           /* the VDDs' guest code page, after the ROM (vddsvc.c) */
+	uint32_t stub_used;           /* bytes of it given out */
+	struct vm_mux {
+		uint8_t ah;
+		vdd_mux_fn fn;
+		void *ctx;
+	} mux[VM_MAX_MUX];
+	unsigned nmux;
+	uint32_t dos_devices[VM_MAX_DOS_DEVICES]; /* seg << 16 | off of device headers */
+	unsigned ndos_devices;
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
@@ -206,6 +234,19 @@ void vm_update_intr(struct vm *vm);
 /* memmap.c: map guest RAM (vm->ram) at [base, base+size) for direct access,
  * owned by `owner`; the CPU's callbacks for the other pages. */
 int vm_map_ram_owned(struct vm *vm, const char *owner, uint32_t base, uint32_t size, bool writable);
+/* Show physical memory [phys, phys+size) at linear [linear, linear+size)
+ * (page aligned, linear below VM_RAM_SIZE) to the CPU and to host
+ * accesses: the one place that changes what a linear page shows. */
+int vm_map_pages(struct vm *vm, uint32_t linear, uint32_t phys, uint32_t size, bool writable);
+/* The host wrote physical memory [phys, phys+len): code cached from every
+ * linear page that shows it is checked again. */
+void vm_phys_written(struct vm *vm, uint32_t phys, uint32_t len);
+/* The owner of the page at linear address lin ("" if none). */
+const char *vm_page_owner_name(const struct vm *vm, uint32_t lin);
+/* vddsvc.c: INT 2Fh multiplex handlers (vdd_multiplex): called by the
+ * DOS kernel's INT 2Fh, the end of the guest's chain; true if one of them
+ * served the call (registers as the handler left them). */
+bool vm_multiplex_dispatch(struct vm *vm);
 uint8_t vm_mem_read8(void *ctx, uint32_t lin);
 void vm_mem_write8(void *ctx, uint32_t lin, uint8_t v);
 /* Register a supervisor call of mvdm itself (numbers below VM_SVC_USER). */
@@ -260,5 +301,7 @@ extern const struct vdd_ops vdd_vga_ops;
 extern const struct vdd_ops vdd_kbd_ops;
 extern const struct vdd_ops vdd_cmos_ops;
 extern const struct vdd_ops vdd_speaker_ops;
+extern const struct vdd_ops vdd_ems_ops;
+extern const struct vdd_ops vdd_xms_ops;
 
 #endif

@@ -548,7 +548,12 @@ static void mmio_write(void *inst, uint32_t addr, uint8_t v)
 static void test_memory_ranges(void **state)
 {
 	(void)state;
-	struct vm *vm = load("mmio.bin", NULL);
+	/* No EMS: its page frame would take D0000h. */
+	static const char *const no_ems[] = { "EMS_MEMORY_LIMIT=0", NULL };
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.settings = no_ems;
+	struct vm *vm = load("mmio.bin", &cfg);
 	mmio_writes = 0;
 	assert_int_equal(vdd_claim_memory(vm, "test device", 0xD0000, 0x1000, NULL, mmio_read, mmio_write), 0);
 	/* Overlaps are refused, naming both owners. */
