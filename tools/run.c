@@ -31,6 +31,9 @@
 #include "settings_cmd.h"
 
 enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126, RUN_MAX_SETS = 64 };
+/* Units of work per vm16_run() call: well under a millisecond of host
+ * time, so the time limit and the keys are looked at often. */
+enum { RUN_SLICE = 200000 };
 
 struct run_opts {
 	const char *drives[26];
@@ -62,6 +65,8 @@ static double now_s(void);
 static void stream_write(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct stream *s = ctx;
+	if (s->cut)
+		return; /* the time limit ran out: the VM ends without another word */
 	for (size_t i = 0; i < len; i++) {
 		if (!s->utf8) {
 			putc(buf[i], s->out);
@@ -233,7 +238,7 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 	double start = now_s(), last_draw = 0;
 	struct vm16_screen scr;
 	for (;;) {
-		enum vm16_stop why = vm16_run(vm, 2000000);
+		enum vm16_stop why = vm16_run(vm, RUN_SLICE);
 		if (why == VM16_STOP_EXIT && !(s && s->cut))
 			return vm16_exit_code(vm);
 		if (why == VM16_STOP_FAULT) {

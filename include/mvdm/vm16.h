@@ -108,8 +108,13 @@ enum vm16_stop {
 	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
 };
 
-/* Runs up to max_insns guest instructions. After EXIT or FAULT the VM stays
- * ended: further calls return the same reason. */
+/* Runs until max_insns units of work are done: a guest instruction is one
+ * unit, each further iteration of a repeated string instruction one more,
+ * and a host service (DOS and BIOS calls) counts its host time at about
+ * 2 ns a unit. So a budget bounds the host time a call takes, whatever the
+ * guest does, and virtual time advances by insn_ns a unit of guest work.
+ * After EXIT or FAULT the VM stays ended: further calls return the same
+ * reason. */
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns);
 
 /* Registers as the guest sees them. */
@@ -261,6 +266,9 @@ uint64_t vm16_clock_ns(const struct vm *vm);
 /* Guest instructions retired since the VM was created (counted when
  * vm16_run() returns; a supervisor call's HLT counts as one). */
 uint64_t vm16_insns(const struct vm *vm);
+/* Units of guest work since the VM was created: instructions plus the
+ * further iterations of repeated string instructions (see vm16_run). */
+uint64_t vm16_work(const struct vm *vm);
 
 /* Host service for INT vector when the capture table serves it in the host.
  * The handler sees the registers at the INT instruction and may change them;

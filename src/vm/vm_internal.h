@@ -30,6 +30,9 @@ enum {
 	VM_MAX_EVENTS = 32,
 	VM_MAX_HOOKS = 32,
 	VM_ERR_LEN = 256,
+	/* Host ns of a host service (supervisor call, trapped INT) that count
+	 * as one unit of a vm16_run() budget (vm.c). */
+	VM_HOST_NS_PER_UNIT = 2,
 };
 
 /* Reserved supervisor calls (besides VM16_SVC_EXIT). */
@@ -165,11 +168,22 @@ struct vm {
 	vm16_tap_fn con_tap;          /* console tap (vm16_set_console_tap) */
 	void *con_tap_ctx;
 	bool in_cpu;                  /* inside cpu_run() (port handlers run there) */
+	uint64_t host_units;          /* budget units host services cost since vm16_run()
+				       * last charged them (vm_charge_host) */
 	unsigned nested_depth;        /* nested runs in progress (nested.c) */
 	unsigned nested_return;       /* level whose return stub was reached */
 	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
 	unsigned nplugins;
 };
+
+/* Host time (CLOCK_MONOTONIC ns), and charging a host service that began
+ * at t0 to the running vm16_run()'s budget: its host time at
+ * VM_HOST_NS_PER_UNIT, about what a guest instruction costs the
+ * interpreter. A slice spent in costly DOS calls (a directory search, a
+ * large write) then lasts about as long as one spent in guest code, and
+ * the host regains control as often. */
+uint64_t vm_host_ns(void);
+void vm_charge_host(struct vm *vm, uint64_t t0);
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
