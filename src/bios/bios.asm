@@ -73,6 +73,12 @@ sysconf:
         dw 8
         db 0FCh, 01h, 00h, 70h, 00h, 00h, 00h, 00h
 
+; Offset 214h: where the key wait of INT 16h halts (the IP after its HLT),
+; for the monitor's deep sleep (rom.c registers it).
+        times 214h - ($ - $$) db 0FFh
+quiet_wait:
+        dw int16.waited
+
 ; Exceptions nothing handles end the VM (SVC 3, vector in the next byte).
 fault_00: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 00h
 fault_06: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 06h
@@ -184,6 +190,7 @@ int16:
         jne .take
         sti
         hlt
+.waited:                            ; a quiet wait point (rom.c, src/vm/quiet.c)
         jmp .read
 .take:  mov ax, [bx]
         add bx, 2

@@ -407,11 +407,15 @@ uint64_t vm16_work(const struct vm *vm)
 
 uint64_t vm16_idle_ns(const struct vm *vm)
 {
-	return vm_clock_next_ns(vm);
+	return vm->quiet.on ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 }
 
 void vm16_pass_time(struct vm *vm, uint64_t ns)
 {
+	if (vm->quiet.on) {
+		vm_quiet_pass(vm, ns);
+		return;
+	}
 	vm->clock_ns += ns;
 	vm_clock_run_due(vm);
 }
@@ -488,6 +492,7 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 				slice = n;
 		}
 		uint64_t before = c->work;
+		vm->quiet.on = false; /* the guest runs: what it waited for may come */
 		vm->in_cpu = true;
 		enum cpu_exit why = cpu_run(c, slice);
 		vm->in_cpu = false;
@@ -516,8 +521,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			/* Idle: jump the clock to the next event, or let the host
 			 * pace it (pace_idle), or wait for host input. A polling
 			 * guest is not halted: with no event to sleep until, it
-			 * just runs on. */
-			until = vm_clock_next_ns(vm);
+			 * just runs on. A guest halted at our own input wait with
+			 * only our own tick handlers (quiet.c) waits for input:
+			 * its ticks pass in one step whenever the host passes
+			 * time. */
+			until = !polling && vm_quiet_enter(vm) ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 			if (polling && until == UINT64_MAX)
 				break;
 			if (until == UINT64_MAX || vm->cfg.pace_idle)

@@ -30,6 +30,7 @@ enum {
 	VM_MAX_EVENTS = 32,
 	VM_MAX_HOOKS = 32,
 	VM_ERR_LEN = 256,
+	VM_QUIET_MAX = 8,
 	/* Host ns of a host service (supervisor call, trapped INT) that count
 	 * as one unit of a vm16_run() budget (vm.c). */
 	VM_HOST_NS_PER_UNIT = 2,
@@ -88,6 +89,38 @@ struct vm_intc {
 	int (*irq_of_vector)(void *inst, uint8_t vector);
 	/* Non-specific EOI for irq (and the cascade for 8-15). */
 	void (*eoi)(void *inst, unsigned irq);
+	/* The vector irq would reach the CPU as now, if raised: -1 when it is
+	 * masked or something is in service (quiet.c). */
+	int (*deliverable_vector)(void *inst, unsigned irq);
+};
+
+/* Deep sleep (quiet.c). What n runs of a quiet handler do, done at once
+ * by the host (the BIOS's INT 08h: n ticks into 40:6Ch). */
+typedef void (*vm_fold_fn)(struct vm *vm, uint64_t n);
+
+/* The device whose periodic event is the timer tick (the PIT): its event,
+ * the IRQ it raises, and a count of the ticks it produced (edges). */
+struct vm_tick_source {
+	vdd_event_fn event;
+	void *inst;
+	unsigned irq;
+	uint64_t (*edges)(void *inst);
+};
+
+struct vm_quiet_vector {
+	uint8_t vector;
+	uint16_t seg, off;  /* the handler it must point at */
+	vm_fold_fn fold;    /* NULL: running it changes nothing */
+};
+
+struct vm_quiet {
+	struct { uint16_t cs, ip; } waits[VM_QUIET_MAX]; /* CS:IP after the HLT */
+	unsigned nwaits;
+	struct vm_quiet_vector vectors[VM_QUIET_MAX];
+	unsigned nvectors;
+	struct vm_tick_source ticks;
+	bool on;            /* the VM is quiet until it runs again */
+	bool irq_left;      /* a folded pass left the tick's IRQ pending for the guest */
 };
 
 /* The idle detector (idle.c). */
@@ -131,6 +164,7 @@ struct vm {
 	struct vm_event events[VM_MAX_EVENTS];
 	int next_event_id;
 	struct vm_idle idle;
+	struct vm_quiet quiet;
 
 	/* Open request channels to VDDs (vm16_vdd_open). */
 	struct vm_channel {
@@ -208,6 +242,19 @@ void vm_idle_poll(struct vm *vm);
 void vm_idle_yield(struct vm *vm);
 void vm_idle_reset(struct vm *vm);
 bool vm_idle_take(struct vm *vm);
+
+/* quiet.c: deep sleep (docs/idle.md). The BIOS and the DOS kernel
+ * register their wait points (CS:IP after the HLT) and the handlers that
+ * must stay theirs; the PIT is the tick source. vm_quiet_enter: at an idle
+ * HLT, whether the VM is quiet now (vm->quiet.on, cleared when it runs
+ * again). vm_quiet_next_ns: ns until the next event that is not a tick.
+ * vm_quiet_pass: pass ns of time, folding the ticks. */
+int vm_quiet_add_wait(struct vm *vm, uint16_t cs, uint16_t ip);
+int vm_quiet_add_vector(struct vm *vm, uint8_t vector, uint16_t seg, uint16_t off, vm_fold_fn fold);
+void vm_quiet_set_ticks(struct vm *vm, const struct vm_tick_source *src);
+bool vm_quiet_enter(struct vm *vm);
+uint64_t vm_quiet_next_ns(const struct vm *vm);
+void vm_quiet_pass(struct vm *vm, uint64_t ns);
 
 /* intc */
 void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
