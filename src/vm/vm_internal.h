@@ -165,6 +165,7 @@ struct vm {
 	int next_event_id;
 	struct vm_idle idle;
 	struct vm_quiet quiet;
+	int key_want;                 /* vm16_key_wanted(): the strongest since the last call */
 
 	/* Open request channels to VDDs (vm16_vdd_open). */
 	struct vm_channel {
@@ -239,6 +240,9 @@ uint64_t vm_clock_next_ns(const struct vm *vm);
  * vm_idle_take: true once after a poll or yield marked the VM idle (never
  * inside a nested run); vm16_run() then stops it as for HLT. */
 void vm_idle_poll(struct vm *vm);
+/* The BIOS found no key for the guest (VM16_KEY_PEEKED or _WAITING):
+ * remembered for vm16_key_wanted(). */
+void vm_key_want(struct vm *vm, int level);
 void vm_idle_yield(struct vm *vm);
 void vm_idle_reset(struct vm *vm);
 bool vm_idle_take(struct vm *vm);

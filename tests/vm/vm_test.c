@@ -313,6 +313,24 @@ static void test_keyboard_input(void **state)
 	vm16_destroy(vm);
 }
 
+/* Text with no key of its own is typed as Alt + its code on the keypad
+ * and the BIOS makes the character of it (scan code 0): é (82h), α (E0h,
+ * not an extended key), and Ctrl+A for 01h. */
+static void test_keyboard_text(void **state)
+{
+	(void)state;
+	struct vm *vm = load("keys.bin", NULL);
+	assert_int_equal(vm16_type(vm, "\x82\xe0\x01"), 0);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 1);
+	uint16_t res[3];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x0082);
+	assert_int_equal(res[1], 0x00E0);
+	assert_int_equal(res[2], 0x1E01);
+	vm16_destroy(vm);
+}
+
 static void test_rtc(void **state)
 {
 	(void)state;
@@ -994,6 +1012,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bios_services),
 		cmocka_unit_test(test_video_text),
 		cmocka_unit_test(test_keyboard_input),
+		cmocka_unit_test(test_keyboard_text),
 		cmocka_unit_test(test_rtc),
 		cmocka_unit_test(test_plugin_vdd),
 		cmocka_unit_test(test_io_permission),
