@@ -18,6 +18,9 @@ import time
 
 from vtscreen import PtyRun
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
+from server_test import many_files  # noqa: E402
+
 SKIP = 77
 INFO = []
 
@@ -83,18 +86,10 @@ def best_of(what, tries, limit_ms, fn):
 
 # ---------------------------------------------------------------- cases
 
-def many_files(env, n=9000):
-    d = os.path.join(env.dir, "MANY")
-    if not os.path.isdir(d):
-        os.mkdir(d)
-        for k in range(n):
-            open(os.path.join(d, "F%05d.TXT" % k), "wb").close()
-
-
 def case_timeout(env):
     """--timeout ends the VM within 50 ms of its time whatever the guest
     does: REP string instructions, costly DOS calls, a plain loop."""
-    many_files(env)
+    many_files(env.dir)
     # What starting and ending a VM costs here, without a time limit.
     base = min(env.run(["HELLO.COM"])[3] for _ in range(3))
     for mode, what in (("r", "REP LODSB"), ("f", "find over 9,000 files"), ("s", "a plain loop")):
