@@ -182,7 +182,7 @@ static int stream_feed(struct run_console *rc, struct vm *vm, enum vm16_stop sto
 	int n = con_stream_getc(rc->stream, &b, block, rc->deadline_ns);
 	if (n == 0 && block)
 		return RUN_EXIT_INPUT_ENDED;
-	if (n == 1 && b) {
+	if (n == 1 && b) { /* Enter for LF (CR LF came as CR alone) */
 		char key[2] = { (char)(b == '\n' ? '\r' : b), 0 };
 		vm16_type(vm, key);
 	}

@@ -21,9 +21,10 @@ struct con_stream {
 	size_t out_len;
 	unsigned cr_held;
 	uint8_t out[OUT_MAX];
-	/* Input: raw bytes read, not yet decoded. */
+	/* Input: raw bytes read, not yet decoded; whether the last byte given
+	 * was CR (a LF right after it is dropped). */
 	size_t in_pos, in_len;
-	bool eof;
+	bool eof, gave_cr;
 	uint8_t in[IN_MAX];
 };
 
@@ -192,17 +193,22 @@ static int fill(struct con_stream *s, bool block, uint64_t deadline_ns)
 	}
 }
 
-int con_stream_wait(struct con_stream *s, uint64_t deadline_ns)
-{
-	while (!char_ready(s)) {
-		int rc = fill(s, true, deadline_ns);
-		if (rc < 0)
-			return rc;
-	}
-	return s->in_pos < s->in_len ? 1 : 0;
-}
+static int next_char(struct con_stream *s, uint8_t *b, bool block, uint64_t deadline_ns);
 
 int con_stream_getc(struct con_stream *s, uint8_t *b, bool block, uint64_t deadline_ns)
+{
+	for (;;) {
+		int n = next_char(s, b, block, deadline_ns);
+		if (n != 1)
+			return n;
+		bool lf_after_cr = *b == LF && s->gave_cr;
+		s->gave_cr = *b == CR;
+		if (!lf_after_cr)
+			return 1;
+	}
+}
+
+static int next_char(struct con_stream *s, uint8_t *b, bool block, uint64_t deadline_ns)
 {
 	while (!char_ready(s)) {
 		int rc = fill(s, block, deadline_ns);

@@ -14,8 +14,10 @@
  *
  * Input: the bytes read from in_fd, decoded from UTF-8 when `utf8` is set
  * (a character code page 437 lacks, or a malformed sequence, reads as
- * '?'), else taken as code page 437 bytes. One queue serves every reader:
- * the DOS kernel's CON reads and the keys the host types for BIOS reads.
+ * '?'), else taken as code page 437 bytes; a LF right after a CR is
+ * dropped (CR LF is one line end, as DOS reads it, whoever reads the CR).
+ * One queue serves every reader: the DOS kernel's CON reads and the keys
+ * the host types for BIOS reads.
  *
  * Blocking reads end early when wake_fd (the caller's signalfd, say) is
  * readable or the deadline passes. No state outside the struct.
@@ -54,10 +56,6 @@ int con_stream_finish(struct con_stream *s);
  * of input, -EAGAIN (nothing now: not blocking), -EINTR (wake_fd is
  * readable), -ETIMEDOUT (deadline_ns passed; monotonic ns, 0 = none). */
 int con_stream_getc(struct con_stream *s, uint8_t *b, bool block, uint64_t deadline_ns);
-/* Waits until a byte can be read or the input ended, without taking it:
- * 1, 0 (end), -EINTR, -ETIMEDOUT, as con_stream_getc. */
-int con_stream_wait(struct con_stream *s, uint64_t deadline_ns);
-
 /* CLOCK_MONOTONIC in ns (deadlines). */
 uint64_t con_stream_now_ns(void);
 

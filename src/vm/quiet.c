@@ -101,6 +101,10 @@ bool vm_quiet_enter(struct vm *vm)
 	q->on = false;
 	if (!at_wait_point(vm) || !tick_fold(vm))
 		return false;
+	/* An interrupt already requested runs the guest at once (and a tick
+	 * requested before would merge with the first one folded). */
+	if (vm->intc.intr && vm->intc.intr(vm->intc.inst))
+		return false;
 	for (unsigned k = 0; k < VM_MAX_EVENTS; k++)
 		if (vm->events[k].id && !is_tick(vm, &vm->events[k]))
 			return false;

@@ -137,6 +137,10 @@ def case_stream_keys(env):
     rc, out, err, _ = env.run([], b"KEYS\nxy\nexit\n", env=UTF8, cmd="shell")
     check(b"C:\\>KEYS\nkey? xy\nkeys: done\n" in out and b"C:\\>exit" in out,
           "shell then KEYS.COM: exit %d, %r %r" % (rc, out, err))
+    # CR LF is one Enter: no stray key is left for the next program.
+    rc, out, err, _ = env.run([], b"KEYS\r\na\r\nKEYS\r\nb\r\nexit\r\n", env=UTF8, cmd="shell")
+    check(b"key? a\nkeys: done" in out and b"key? b\nkeys: done" in out,
+          "KEYS.COM twice with CR LF input: %r %r" % (out, err))
 
 
 def case_stream_eof(env):
