@@ -19,23 +19,10 @@ import time
 from vtscreen import PtyRun
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "server"))
-from server_test import many_files  # noqa: E402
+from server_test import Fail, Skip, check, many_files  # noqa: E402
 
 SKIP = 77
 INFO = []
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 class Env:

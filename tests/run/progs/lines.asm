@@ -10,19 +10,7 @@
         mov     ah, 9
         int     21h
         mov     al, bl
-        aam                             ; AH = tens, AL = units
-        add     ax, 3030h
-        push    ax
-        mov     dl, ah
-        mov     ah, 2
-        int     21h
-        pop     ax
-        mov     dl, al
-        mov     ah, 2
-        int     21h
-        mov     dx, crlf
-        mov     ah, 9
-        int     21h
+        call    put_dec2
         inc     bl
         loop    .line
         mov     dx, s_bottom
@@ -32,6 +20,8 @@
         int     16h
         mov     ax, 4C00h
         int     21h
+%include "dec2.inc"
+
 s_line  db      'line $'
 crlf    db      13, 10, '$'
 s_bottom db     'bottom: press a key$'
