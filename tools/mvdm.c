@@ -9,9 +9,10 @@
  *                                           VMs in the MVM server mvdmd (ctl.c)
  *   mvdm version
  *
- * Exit status of run: the program's DOS return code; 124 when it timed
- * out, 125 when the VM faulted, 126 on usage or load errors, each with a
- * one-line diagnostic on stderr.
+ * Exit status of run: the program's DOS return code; 123 when it waits
+ * for a key and its input has ended, 124 when it timed out, 125 when the
+ * VM faulted, 126 on usage or load errors, 128 + n on signal n (130 also
+ * for Ctrl+]), each with a one-line diagnostic on stderr (run_console.h).
  */
 #include <errno.h>
 #include <stdio.h>

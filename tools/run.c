@@ -2,35 +2,33 @@
  * run.c - `mvdm run` and `mvdm shell`: one DOS program (or the prompt) in a
  * fresh VM with the DOS kernel, on the Linux terminal or on pipes.
  *
- * When stdout is a terminal the VM's text screen is drawn there and keys
- * go to the VM's keyboard (src/console/term.c); otherwise the DOS console
- * is a byte stream: what the program writes as teletype goes to stdout and
- * stdin feeds CON. Ctrl+] leaves an interactive session.
+ * The console (run_console.c, --console): on a terminal the VM's text
+ * screen is drawn there and keys go to the VM's keyboard; otherwise the
+ * DOS console is a byte stream: what the program writes as teletype goes
+ * to stdout, and stdin feeds CON and the BIOS key reads. Ctrl+] leaves an
+ * interactive session.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "console/cp437.h"
-#include "console/term.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "run.h"
+#include "run_console.h"
 #include "settings_cmd.h"
 
-enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126, RUN_MAX_SETS = 64 };
+enum { EXIT_USAGE = RUN_EXIT_USAGE, RUN_MAX_SETS = 64 };
 
 struct run_opts {
 	const char *drives[26];
@@ -43,60 +41,8 @@ struct run_opts {
 	const char *sets[RUN_MAX_SETS];
 	char set_buf[RUN_MAX_SETS][32];
 	unsigned nsets;
-	double timeout_s;
-	bool utf8;
-	bool tty;
+	struct run_console_opts console;
 };
-
-struct stream {
-	bool utf8;
-	FILE *out;
-	uint8_t in[4096];           /* bytes read from stdin, not yet given */
-	size_t in_len, in_pos;
-	double deadline;            /* monotonic seconds, 0 = none (--timeout) */
-	bool cut;                   /* input was ended by the deadline */
-};
-
-static double now_s(void);
-
-static void stream_write(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct stream *s = ctx;
-	for (size_t i = 0; i < len; i++) {
-		if (!s->utf8) {
-			putc(buf[i], s->out);
-			continue;
-		}
-		char u[4];
-		size_t n = cp437_stream_to_utf8(buf[i], u);
-		fwrite(u, 1, n, s->out);
-	}
-}
-
-/* One byte of stdin for CON. Waits at most until the deadline, then
- * reports end of input so the run loop can end the VM as timed out. */
-static int stream_read(void *ctx, uint8_t *b)
-{
-	struct stream *s = ctx;
-	if (s->in_pos >= s->in_len) {
-		fflush(s->out); /* a prompt shows before we wait */
-		if (s->deadline > 0) {
-			double left = s->deadline - now_s();
-			struct pollfd p = { .fd = 0, .events = POLLIN };
-			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
-				s->cut = true;
-				return 0;
-			}
-		}
-		ssize_t n = read(0, s->in, sizeof(s->in));
-		if (n <= 0)
-			return 0;
-		s->in_len = (size_t)n;
-		s->in_pos = 0;
-	}
-	*b = s->in[s->in_pos++];
-	return 1;
-}
 
 static int run_usage(void)
 {
@@ -111,7 +57,15 @@ static int run_usage(void)
 		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
 		"                 over the program's settings files (PROGRAM.mvdm)\n"
 		"  --timeout S    end the VM after S seconds (exit status 124)\n"
-		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n");
+		"  --console=KIND how the DOS console meets this one (default auto: terminal if stdin\n"
+		"                 and stdout are terminals, else stream):\n");
+	for (const struct run_console_kind_info *k = run_console_kinds(); k->name; k++)
+		fprintf(stderr, "                   %-9s %s\n", k->name, k->help);
+	fprintf(stderr,
+		"  --cp437        code page 437 bytes in and out, whatever the locale (else UTF-8\n"
+		"                 under a UTF-8 locale)\n"
+		"  --utf8         UTF-8 in and out, whatever the locale\n"
+		"  --crlf         stream: write CR LF as the program does (else LF)\n");
 	return EXIT_USAGE;
 }
 
@@ -139,7 +93,8 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
 		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
-		{ "set", required_argument, NULL, 's' },
+		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
+		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 0;
@@ -198,8 +153,8 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		}
 		case 't': {
 			char *end;
-			o->timeout_s = strtod(optarg, &end);
-			if (*end || o->timeout_s <= 0) {
+			o->console.timeout_s = strtod(optarg, &end);
+			if (*end || o->console.timeout_s <= 0) {
 				fprintf(stderr, "mvdm: --timeout wants seconds, not '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
@@ -212,7 +167,10 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 			}
 			add_set(o, "%s", optarg);
 			break;
-		case 'u': o->utf8 = true; break;
+		case 'u': o->console.utf8 = true; break;
+		case '4': o->console.cp437 = true; break;
+		case 'L': o->console.crlf = true; break;
+		case 'C': o->console.kind = optarg; break;
 		default: return run_usage();
 		}
 	}
@@ -220,86 +178,13 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Runs the VM to its end. Returns the exit status. */
-static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct stream *s)
-{
-	double start = now_s(), last_draw = 0;
-	struct vm16_screen scr;
-	for (;;) {
-		enum vm16_stop why = vm16_run(vm, 2000000);
-		if (why == VM16_STOP_EXIT && !(s && s->cut))
-			return vm16_exit_code(vm);
-		if (why == VM16_STOP_FAULT) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
-			fprintf(stderr, "mvdm: %s\n", vm16_error(vm));
-			return EXIT_FAULT;
-		}
-		double now = now_s();
-		if (o->timeout_s > 0 && (now - start > o->timeout_s || (s && s->cut))) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
-			fprintf(stderr, "mvdm: timed out after %g s\n", o->timeout_s);
-			return EXIT_TIMEOUT;
-		}
-		if (t) {
-			int k = term_poll_keys(t, vm);
-			if (k == TERM_QUIT || k == -EPIPE) {
-				term_close(t);
-				fprintf(stderr, "mvdm: session left with Ctrl+]\n");
-				return 0;
-			}
-			if (now - last_draw > 0.02 && vm16_screen(vm, &scr) == 0) {
-				term_draw(t, &scr);
-				last_draw = now;
-			}
-		}
-		if (why == VM16_STOP_IDLE) {
-			if (t) {
-				/* Sleep until the next device event or a key, at most 20 ms. */
-				uint64_t ns = vm16_idle_ns(vm);
-				int ms = ns > 20000000u ? 20 : (int)(ns / 1000000u);
-				struct pollfd p = { .fd = 0, .events = POLLIN };
-				double before = now_s();
-				poll(&p, 1, ms);
-				vm16_pass_time(vm, (uint64_t)((now_s() - before) * 1e9));
-			} else {
-				/* Waiting for keys with no keyboard: feed stdin as typing. */
-				fflush(s->out);
-				char buf[64];
-				ssize_t n = read(0, buf, sizeof(buf) - 1);
-				if (n <= 0) {
-					fprintf(stderr, "mvdm: the program waits for a key and input has ended\n");
-					return EXIT_FAULT;
-				}
-				buf[n] = 0;
-				for (ssize_t i = 0; i < n; i++)
-					if (buf[i] == '\n')
-						buf[i] = '\r';
-				vm16_type(vm, buf);
-			}
-		}
-	}
-}
-
 int mvdm_run(int argc, char **argv, bool shell)
 {
 	struct run_opts o = { 0 };
 	struct vm *vm = NULL;
 	struct dos *d = NULL;
-	struct term *t = NULL;
-	int first;
+	struct run_console *con = NULL;
+	int first = 0;
 	int rc = parse(argc + 1, argv - 1, &o, &first);
 	if (rc)
 		return rc;
@@ -339,11 +224,16 @@ int mvdm_run(int argc, char **argv, bool shell)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	bool tty = isatty(1) && isatty(0);
 	struct vm16_config vc;
 	vm16_config_default(&vc);
 	vc.settings = progsettings_list(ps);
-	vc.pace_idle = tty;
+	struct dos_config dc;
+	dos_config_default(&dc);
+	rc = run_console_open(&con, &o.console, &vc, &dc);
+	if (rc) {
+		progsettings_destroy(ps);
+		goto out;
+	}
 	char err[256];
 	rc = vm16_create(&vc, &vm, err, sizeof(err));
 	progsettings_destroy(ps); /* vm16_create copied what it needs */
@@ -353,20 +243,9 @@ int mvdm_run(int argc, char **argv, bool shell)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	struct stream s = { .utf8 = o.utf8, .out = stdout };
-	if (o.timeout_s > 0)
-		s.deadline = now_s() + o.timeout_s;
-	struct dos_config dc;
-	dos_config_default(&dc);
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
-	if (!tty) {
-		dc.console.ctx = &s;
-		dc.console.write = stream_write;
-		dc.console.read = stream_read;
-		dc.console.echo = isatty(0);
-	}
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
@@ -375,21 +254,11 @@ int mvdm_run(int argc, char **argv, bool shell)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (tty && term_open(&t, 0, 1) != 0) {
-		fprintf(stderr, "mvdm: cannot use the terminal\n");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	rc = run_loop(vm, &o, t, tty ? NULL : &s);
-	if (t) {
-		struct vm16_screen scr;
-		if (vm16_screen(vm, &scr) == 0)
-			term_draw(t, &scr);
-	}
+	rc = run_console_run(con, vm);
 out:
-	term_free(t);
 	fflush(stdout);
 	dos_destroy(d);
+	run_console_free(con);
 	vm16_destroy(vm);
 	for (int i = 0; i < 26; i++)
 		free(o.drive_buf[i]);

@@ -108,8 +108,13 @@ enum vm16_stop {
 	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
 };
 
-/* Runs up to max_insns guest instructions. After EXIT or FAULT the VM stays
- * ended: further calls return the same reason. */
+/* Runs until max_insns units of work are done: a guest instruction is one
+ * unit, each further iteration of a repeated string instruction one more,
+ * and a host service (DOS and BIOS calls) counts its host time at about
+ * 2 ns a unit. So a budget bounds the host time a call takes, whatever the
+ * guest does, and virtual time advances by insn_ns a unit of guest work.
+ * After EXIT or FAULT the VM stays ended: further calls return the same
+ * reason. */
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns);
 
 /* Registers as the guest sees them. */
@@ -181,11 +186,23 @@ typedef void (*vm16_tap_fn)(void *ctx, const uint8_t *buf, size_t len);
 void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx);
 
 /* Keyboard input from the host: one key (set 1 make code, `extended` for
- * E0-prefixed keys) pressed or released, or the keys that type ASCII text
- * (US layout). They reach the guest through the 8042 and IRQ 1. Return 0,
- * -ENOSPC (queue full), -EINVAL (no key for a character) or -ENODEV. */
+ * E0-prefixed keys) pressed or released, or the keys that type text (code
+ * page 437 on a US layout; a character with no key of its own is typed as
+ * on a PC: 01h-1Ah as Ctrl + the letter, others as Alt + the decimal code
+ * on the numeric keypad). They reach the guest through the 8042 and IRQ 1.
+ * Return 0, -ENOSPC (queue full; vm16_type types all or nothing), -EINVAL
+ * (a make code outside 01h-7Fh) or -ENODEV. */
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
+/* Key events typed by the host that the keyboard has not yet sent. */
+unsigned vm16_keys_queued(struct vm *vm);
+
+/* Whether the guest asked the BIOS for a key and found none since the last
+ * call (which clears it): 0, VM16_KEY_PEEKED (INT 16h AH=01h/11h: it
+ * looked), VM16_KEY_WAITING (AH=00h/10h: it waits for one). A host that
+ * types from a stream (a pipe) feeds a key then. */
+enum { VM16_KEY_PEEKED = 1, VM16_KEY_WAITING = 2 };
+int vm16_key_wanted(struct vm *vm);
 
 /* DOS settings ("properties", as OS/2 had them): typed per-VM values
  * registered by the monitor and the DOS kernel (CPU_MODEL, DOS_MEMORY,
@@ -284,7 +301,9 @@ int vm16_simulate_int(struct vm *vm, uint8_t vector, uint64_t max_insns);
 int vm16_call_far(struct vm *vm, uint16_t seg, uint16_t off, uint64_t max_insns);
 
 /* While idle: virtual ns until the next device event (UINT64_MAX: none,
- * only host input can wake the guest). */
+ * only host input can wake the guest). Input the host has just given
+ * (vm16_key, vm16_type) may already wait as an interrupt: run the VM
+ * then rather than sleep. */
 uint64_t vm16_idle_ns(const struct vm *vm);
 /* Let ns of virtual time pass (an idle VM's devices run their events). */
 void vm16_pass_time(struct vm *vm, uint64_t ns);
@@ -295,6 +314,9 @@ uint64_t vm16_clock_ns(const struct vm *vm);
 /* Guest instructions retired since the VM was created (counted when
  * vm16_run() returns; a supervisor call's HLT counts as one). */
 uint64_t vm16_insns(const struct vm *vm);
+/* Units of guest work since the VM was created: instructions plus the
+ * further iterations of repeated string instructions (see vm16_run). */
+uint64_t vm16_work(const struct vm *vm);
 
 /* Host service for INT vector when the capture table serves it in the host.
  * The handler sees the registers at the INT instruction and may change them;

@@ -14,6 +14,8 @@ SVC_KBD         equ 11h             ; AL = scan code from port 60h
 SVC_INT15       equ 12h             ; INT 15h functions served in the host
 SVC_UNSUPPORTED equ 13h             ; log an unsupported function: F4 13 EC vv, AH = function
 SVC_IDLE        equ 1Eh             ; an empty poll, for the idle detector (src/vm/idle.c)
+SVC_KEY_PEEK    equ 0Eh             ; INT 16h AH=01h/11h found no key (keyboard.c)
+SVC_KEY_WAIT    equ 0Fh             ; INT 16h AH=00h/10h waits for a key (keyboard.c)
 BDA_SEG         equ 0040h
 TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
 
@@ -72,6 +74,12 @@ return_stub:
 sysconf:
         dw 8
         db 0FCh, 01h, 00h, 70h, 00h, 00h, 00h, 00h
+
+; Offset 214h: where the key wait of INT 16h halts (the IP after its HLT),
+; for the monitor's deep sleep (rom.c registers it).
+        times 214h - ($ - $$) db 0FFh
+quiet_wait:
+        dw int16.waited
 
 ; Exceptions nothing handles end the VM (SVC 3, vector in the next byte).
 fault_00: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 00h
@@ -153,8 +161,10 @@ int15:
 ;   AH=02h shift flags (AL)   AH=05h store CX (AL=1 if the buffer is full)
 ;   AH=12h extended shift flags (AX)
 ; Waiting is STI; HLT, so an idle VM sleeps until the next interrupt. A
-; peek that finds the buffer empty tells the monitor's idle detector (SVC
-; 1Eh), so a program that loops on AH=01h sleeps too.
+; peek that finds the buffer empty tells the host (SVC 0Eh: the idle
+; detector, so a program that loops on AH=01h sleeps too, and a host that
+; types from a stream knows a key is wanted), and so does a read that must
+; wait (SVC 0Fh).
 int16:
         push bx
         push ds
@@ -182,8 +192,10 @@ int16:
         mov bx, [1Ah]
         cmp bx, [1Ch]
         jne .take
+        db 0F4h, SVC_KEY_WAIT, ~SVC_KEY_WAIT & 0FFh
         sti
         hlt
+.waited:                            ; a quiet wait point (rom.c, src/vm/quiet.c)
         jmp .read
 .take:  mov ax, [bx]
         add bx, 2
@@ -202,7 +214,7 @@ int16:
         mov ax, [bx]
         sti
         jne .peeked
-        db 0F4h, SVC_IDLE, ~SVC_IDLE & 0FFh ; empty: keeps the flags
+        db 0F4h, SVC_KEY_PEEK, ~SVC_KEY_PEEK & 0FFh ; empty: keeps the flags
 .peeked:
         pop ds
         pop bx

@@ -147,6 +147,10 @@ struct cpu {
 	uint64_t retired;              /* instructions retired since cpu_init(); updated when
 					* cpu_run() returns (bus callbacks see the value of
 					* the last return) */
+	uint64_t work;                 /* budget units spent since cpu_init(): one per
+					* instruction, plus one per further iteration of
+					* each chunk of a repeated string instruction, plus
+					* restarted chunks; updated when cpu_run() returns */
 	struct cpu_exit_info exit;
 	struct cpu_bus bus;
 
@@ -190,6 +194,8 @@ struct cpu {
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint32_t blk_ip;          /* IP at its start */
 		uint64_t unretired;       /* budget units that retired nothing */
+		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
+					   * of each chunk (ops_string.c) */
 	} in;
 };
 
@@ -218,7 +224,9 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 /* Tell the CPU that the host wrote guest memory [linear, linear+size). */
 void cpu_mem_written(struct cpu *c, uint32_t linear, uint32_t size);
 
-/* Run up to `budget` instructions. */
+/* Run until `budget` units of work are spent (an instruction is one unit,
+ * each further iteration of a repeated string instruction one more: see
+ * `work`), or until an exit. */
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
 
 /* FLAGS as the guest sees them (PUSHF value), and loading them (POPF rules of

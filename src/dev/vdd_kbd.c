@@ -144,13 +144,19 @@ int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 	return rc;
 }
 
+unsigned vm16_keys_queued(struct vm *vm)
+{
+	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
+	return d ? kbd_queued(&d->k) : 0;
+}
+
 int vm16_type(struct vm *vm, const char *text)
 {
 	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
 	if (!d)
 		return -ENODEV;
 	kbd_sync(d);
-	int rc = kbd_type_ascii(&d->k, text);
+	int rc = kbd_type_text(&d->k, text);
 	kbd_sync(d);
 	vm_idle_reset(vm);
 	return rc;

@@ -1184,6 +1184,11 @@ static int install(struct dos *d)
 	}
 	dos_link_vdd_devices(d);
 	set_vectors(d);
+	/* Deep sleep (src/vm/quiet.c, docs/idle.md): the console wait only
+	 * looks for input, and calls INT 28h each time round. (The monitor's
+	 * table has room for the BIOS's entries and these.) */
+	(void)vm_quiet_add_wait(d->vm, DOS_SEG, DOS_INT21_WAITED);
+	(void)vm_quiet_add_vector(d->vm, 0x28, DOS_SEG, DOS_INT28, NULL);
 	static const struct {
 		uint8_t n;
 		vm16_svc_fn fn;

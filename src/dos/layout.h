@@ -21,6 +21,7 @@ enum {
 	/* Stubs (dos.asm). */
 	DOS_INT21 = 0x00,
 	DOS_INT21_WAIT = 0x08,
+	DOS_INT21_WAITED = 0x0C, /* after its HLT: a quiet wait point (src/vm/quiet.c) */
 	DOS_CTRLC = 0x18,
 	DOS_IRET = 0x20,
 	DOS_INT20 = 0x24,

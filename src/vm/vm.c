@@ -399,13 +399,22 @@ uint64_t vm16_insns(const struct vm *vm)
 	return vm->cpu.retired;
 }
 
+uint64_t vm16_work(const struct vm *vm)
+{
+	return vm->cpu.work;
+}
+
 uint64_t vm16_idle_ns(const struct vm *vm)
 {
-	return vm_clock_next_ns(vm);
+	return vm->quiet.on ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 }
 
 void vm16_pass_time(struct vm *vm, uint64_t ns)
 {
+	if (vm->quiet.on) {
+		vm_quiet_pass(vm, ns);
+		return;
+	}
 	vm->clock_ns += ns;
 	vm_clock_run_due(vm);
 }
@@ -457,6 +466,18 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	cpu_load_seg(c, SEG_GS, r->gs);
 }
 
+uint64_t vm_host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void vm_charge_host(struct vm *vm, uint64_t t0)
+{
+	vm->host_units += (vm_host_ns() - t0) / VM_HOST_NS_PER_UNIT;
+}
+
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 {
 	struct cpu *c = &vm->cpu;
@@ -469,11 +490,12 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			if (n < slice)
 				slice = n;
 		}
-		uint64_t before = c->retired;
+		uint64_t before = c->work;
+		vm->quiet.on = false; /* the guest runs: what it waited for may come */
 		vm->in_cpu = true;
 		enum cpu_exit why = cpu_run(c, slice);
 		vm->in_cpu = false;
-		uint64_t ran = c->retired - before;
+		uint64_t ran = c->work - before;
 		done += ran ? ran : 1;
 		vm16_pass_time(vm, ran * vm->insn_ns);
 		switch (why) {
@@ -481,7 +503,10 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_HLT: {
 			bool polling = false;
-			if (vm_svc_dispatch(vm)) {
+			bool svc = vm_svc_dispatch(vm);
+			done += vm->host_units;
+			vm->host_units = 0;
+			if (svc) {
 				/* A poll point (idle.c) may have found the guest
 				 * waiting: idle as for HLT, and it goes on after
 				 * the poll when it runs again. */
@@ -495,8 +520,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			/* Idle: jump the clock to the next event, or let the host
 			 * pace it (pace_idle), or wait for host input. A polling
 			 * guest is not halted: with no event to sleep until, it
-			 * just runs on. */
-			until = vm_clock_next_ns(vm);
+			 * just runs on. A guest halted at our own input wait with
+			 * only our own tick handlers (quiet.c) waits for input:
+			 * its ticks pass in one step whenever the host passes
+			 * time. */
+			until = !polling && vm_quiet_enter(vm) ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 			if (polling && until == UINT64_MAX)
 				break;
 			if (until == UINT64_MAX || vm->cfg.pace_idle)
@@ -504,9 +532,14 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			vm16_pass_time(vm, until);
 			break;
 		}
-		case CPU_EXIT_TRAP:
+		case CPU_EXIT_TRAP: {
+			uint64_t t0 = vm_host_ns();
 			vm_int_trapped(vm, c->exit.vector);
+			vm_charge_host(vm, t0);
+			done += vm->host_units;
+			vm->host_units = 0;
 			break;
+		}
 		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) */
 			break;
 		case CPU_EXIT_SHUTDOWN:

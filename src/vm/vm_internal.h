@@ -37,6 +37,10 @@ enum {
 	VM_PHYS_NONE = 0xFFFFFFFFu,  /* page_phys: device memory or nothing */
 	VM_MAX_MUX = 8,              /* INT 2Fh multiplex handlers (vdd_multiplex) */
 	VM_MAX_DOS_DEVICES = 4,      /* device headers VDDs offer DOS (vdd_add_dos_device) */
+	VM_QUIET_MAX = 8,
+	/* Host ns of a host service (supervisor call, trapped INT) that count
+	 * as one unit of a vm16_run() budget (vm.c). */
+	VM_HOST_NS_PER_UNIT = 2,
 };
 
 /* Reserved supervisor calls (besides VM16_SVC_EXIT). */
@@ -94,6 +98,38 @@ struct vm_intc {
 	int (*irq_of_vector)(void *inst, uint8_t vector);
 	/* Non-specific EOI for irq (and the cascade for 8-15). */
 	void (*eoi)(void *inst, unsigned irq);
+	/* The vector irq would reach the CPU as now, if raised: -1 when it is
+	 * masked or something is in service (quiet.c). */
+	int (*deliverable_vector)(void *inst, unsigned irq);
+};
+
+/* Deep sleep (quiet.c). What n runs of a quiet handler do, done at once
+ * by the host (the BIOS's INT 08h: n ticks into 40:6Ch). */
+typedef void (*vm_fold_fn)(struct vm *vm, uint64_t n);
+
+/* The device whose periodic event is the timer tick (the PIT): its event,
+ * the IRQ it raises, and a count of the ticks it produced (edges). */
+struct vm_tick_source {
+	vdd_event_fn event;
+	void *inst;
+	unsigned irq;
+	uint64_t (*edges)(void *inst);
+};
+
+struct vm_quiet_vector {
+	uint8_t vector;
+	uint16_t seg, off;  /* the handler it must point at */
+	vm_fold_fn fold;    /* NULL: running it changes nothing */
+};
+
+struct vm_quiet {
+	struct { uint16_t cs, ip; } waits[VM_QUIET_MAX]; /* CS:IP after the HLT */
+	unsigned nwaits;
+	struct vm_quiet_vector vectors[VM_QUIET_MAX];
+	unsigned nvectors;
+	struct vm_tick_source ticks;
+	bool on;            /* the VM is quiet until it runs again */
+	bool irq_left;      /* a folded pass left the tick's IRQ pending for the guest */
 };
 
 /* The idle detector (idle.c). */
@@ -156,6 +192,8 @@ struct vm {
 	struct vm_event events[VM_MAX_EVENTS];
 	int next_event_id;
 	struct vm_idle idle;
+	struct vm_quiet quiet;
+	int key_want;                 /* vm16_key_wanted(): the strongest since the last call */
 
 	/* Open request channels to VDDs (vm16_vdd_open). */
 	struct vm_channel {
@@ -196,11 +234,22 @@ struct vm {
 	vm16_tap_fn con_tap;          /* console tap (vm16_set_console_tap) */
 	void *con_tap_ctx;
 	bool in_cpu;                  /* inside cpu_run() (port handlers run there) */
+	uint64_t host_units;          /* budget units host services cost since vm16_run()
+				       * last charged them (vm_charge_host) */
 	unsigned nested_depth;        /* nested runs in progress (nested.c) */
 	unsigned nested_return;       /* level whose return stub was reached */
 	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
 	unsigned nplugins;
 };
+
+/* Host time (CLOCK_MONOTONIC ns), and charging a host service that began
+ * at t0 to the running vm16_run()'s budget: its host time at
+ * VM_HOST_NS_PER_UNIT, about what a guest instruction costs the
+ * interpreter. A slice spent in costly DOS calls (a directory search, a
+ * large write) then lasts about as long as one spent in guest code, and
+ * the host regains control as often. */
+uint64_t vm_host_ns(void);
+void vm_charge_host(struct vm *vm, uint64_t t0);
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -222,9 +271,25 @@ uint64_t vm_clock_next_ns(const struct vm *vm);
  * vm_idle_take: true once after a poll or yield marked the VM idle (never
  * inside a nested run); vm16_run() then stops it as for HLT. */
 void vm_idle_poll(struct vm *vm);
+/* The BIOS found no key for the guest (VM16_KEY_PEEKED or _WAITING):
+ * remembered for vm16_key_wanted(). */
+void vm_key_want(struct vm *vm, int level);
 void vm_idle_yield(struct vm *vm);
 void vm_idle_reset(struct vm *vm);
 bool vm_idle_take(struct vm *vm);
+
+/* quiet.c: deep sleep (docs/idle.md). The BIOS and the DOS kernel
+ * register their wait points (CS:IP after the HLT) and the handlers that
+ * must stay theirs; the PIT is the tick source. vm_quiet_enter: at an idle
+ * HLT, whether the VM is quiet now (vm->quiet.on, cleared when it runs
+ * again). vm_quiet_next_ns: ns until the next event that is not a tick.
+ * vm_quiet_pass: pass ns of time, folding the ticks. */
+int vm_quiet_add_wait(struct vm *vm, uint16_t cs, uint16_t ip);
+int vm_quiet_add_vector(struct vm *vm, uint8_t vector, uint16_t seg, uint16_t off, vm_fold_fn fold);
+void vm_quiet_set_ticks(struct vm *vm, const struct vm_tick_source *src);
+bool vm_quiet_enter(struct vm *vm);
+uint64_t vm_quiet_next_ns(const struct vm *vm);
+void vm_quiet_pass(struct vm *vm, uint64_t ns);
 
 /* intc */
 void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
