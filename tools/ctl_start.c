@@ -24,7 +24,7 @@ static int start_usage(void)
 		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
 		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
 		"  --set N=V      a DOS setting (repeatable; `mvdm settings PROGRAM` lists them)\n"
-		"  --cpu MODEL    8086, 80186, 80286 or 80386 (the CPU_MODEL setting)\n"
+		"  --cpu MODEL    8086, 80186, 80286, 80386 or 80486 (the CPU_MODEL setting)\n"
 		"  --mem KB       conventional memory (the DOS_MEMORY setting)\n"
 		"  --timeout S    end the VM after S seconds\n"
 		"  --mips N       cap the speed at N million instructions per second\n"

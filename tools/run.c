@@ -51,7 +51,7 @@ static int run_usage(void)
 		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
 		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
 		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
-		"  --cpu MODEL    8086, 80186, 80286 or 80386 (default)\n"
+		"  --cpu MODEL    8086, 80186, 80286, 80386 (default) or 80486\n"
 		"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640)\n"
 		"  --dos-version X.Y   the DOS version programs see (default 5.0)\n"
 		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"

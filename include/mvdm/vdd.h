@@ -119,6 +119,13 @@ int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t s
 /* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
 void vdd_set_irq(struct vm *vm, unsigned irq, bool level);
 
+/* Pulse the processor's RESET line (the 8042's output port bit 0, port
+ * 92h bit 0): the CPU restarts at its reset vector and the ROM decides,
+ * from the CMOS shutdown code, whether the guest resumes or the VM ends
+ * (then with `why`, exit code 0). Callable from port handlers: the reset
+ * happens after the current instruction. */
+void vdd_reset_machine(struct vm *vm, const char *why);
+
 /* Virtual clock: schedule fn(vm, inst) at now + delay_ns. Returns an event id
  * (> 0) or a negative errno. One VDD instance may have several events. */
 typedef void (*vdd_event_fn)(struct vm *vm, void *inst);
@@ -150,7 +157,7 @@ int vdd_alloc_svc(struct vm *vm, vm16_svc_fn fn, void *ctx) __attribute__((warn_
 
 /* `size` bytes of guest RAM for a VDD's own real-mode code and data
  * (interrupt handlers, entry points, device headers) in the monitor's
- * guest code page, F000:1000-F000:1FFF, outside conventional and upper
+ * guest code page, F000:8000-F000:8FFF, outside conventional and upper
  * memory. Paragraph aligned and zero-filled: *seg gets the segment whose
  * offset 0 is the first byte (so a device header can sit at offset 0).
  * The guest may write it (entry points that programs hook). It lives as

@@ -31,7 +31,7 @@ enum vm16_task_mode {
 	VM16_EXCLUSIVE,      /* the others stop while it runs */
 };
 
-enum vm16_cpu { VM16_CPU_8086 = 0, VM16_CPU_80186, VM16_CPU_80286, VM16_CPU_80386 };
+enum vm16_cpu { VM16_CPU_8086 = 0, VM16_CPU_80186, VM16_CPU_80286, VM16_CPU_80386, VM16_CPU_80486 };
 
 /* The VM control block. */
 struct vm16_config {
@@ -47,7 +47,8 @@ struct vm16_config {
 	uint32_t mem_4k;         /* conventional memory in 4 KiB blocks: 16 (64 KiB) to 160 (640 KiB) */
 	uint32_t ext_kb;         /* extended memory above 1 MiB in KiB, the 64 KiB HMA included:
 				  * a multiple of 64 up to VM16_EXT_KB_MAX (286 and later models;
-				  * the 8086 and 80186 have none); default 16 MiB */
+				  * the 8086 and 80186 have none, the 286's 24 address lines
+				  * reach VM16_EXT_KB_MAX_286); default 16 MiB */
 	enum vm16_cpu cpu;
 	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
 	int64_t start_time;      /* wall-clock time of the VM's RTC at start, seconds since
@@ -77,8 +78,10 @@ struct vm16_config {
 				  * DOS_MEMORY over mem_4k, EXTENDED_MEMORY over ext_kb */
 };
 
-/* Largest extended memory a VM can have (KiB): 1 GiB. */
-#define VM16_EXT_KB_MAX 1048576u
+/* Largest extended memory a VM can have (KiB): 3 GiB; on the 80286 16 MiB
+ * less the first MiB and the ROM at the top (15 MiB - 64 KiB). */
+#define VM16_EXT_KB_MAX 3145728u
+#define VM16_EXT_KB_MAX_286 15296u
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
 void vm16_config_default(struct vm16_config *cfg);
@@ -126,11 +129,13 @@ struct vm16_regs {
 void vm16_get_regs(const struct vm *vm, struct vm16_regs *r);
 void vm16_set_regs(struct vm *vm, const struct vm16_regs *r);
 
-/* Guest memory for the host: below 1 MiB + 64 KiB, linear addresses as
- * the guest sees them in real mode (the A20 gate and remapped windows such
- * as the EMS page frame apply; device memory goes through its handlers);
- * above, physical addresses up to 1 MiB + extended memory. Writes may go
- * to read-only pages (loading the ROM). Returns 0 or -ERANGE. */
+/* Guest memory for the host by linear address: through the guest's page
+ * tables when paging is on (-EFAULT for a page that is not present); then
+ * below 1 MiB + 64 KiB as the guest sees it in real mode (the A20 gate and
+ * remapped windows such as the EMS page frame apply; device memory goes
+ * through its handlers), above that physical memory up to 1 MiB +
+ * extended memory. Writes may go to read-only pages (loading the ROM).
+ * Returns 0, -EFAULT or -ERANGE (beyond the VM's memory). */
 int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len);
 int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
 

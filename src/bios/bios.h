@@ -6,7 +6,7 @@ struct vm;
 
 #include <stdint.h>
 
-/* Supervisor calls used by the ROM (bios.asm): 10h-13h, and 0Eh/0Fh when
+/* Supervisor calls used by the ROM (bios.asm): 10h-14h, and 0Eh/0Fh when
  * INT 16h finds no key (a peek, a read that waits: keyboard.c). */
 enum {
 	BIOS_SVC_KEY_PEEK = 0x0E,
@@ -15,6 +15,7 @@ enum {
 	BIOS_SVC_KBD = 0x11,
 	BIOS_SVC_INT15 = 0x12,
 	BIOS_SVC_UNSUPPORTED = 0x13,
+	BIOS_SVC_RESET = 0x14,
 };
 
 /* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data

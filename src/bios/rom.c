@@ -71,6 +71,15 @@ static int unsupported_svc(struct vm *vm, void *ctx, uint8_t n)
 	return 0;
 }
 
+/* SVC_RESET: the POST found no shutdown code to resume from. */
+static int reset_svc(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	vm_reset_unresumed(vm);
+	return 0;
+}
+
 unsigned bios_rom_pages(void)
 {
 	return (unsigned)((bios_rom_size + CPU_PAGE_SIZE - 1) / CPU_PAGE_SIZE);
@@ -103,6 +112,7 @@ void bios_install(struct vm *vm)
 	cpu_mem_written(&vm->cpu, VM_ROM_BASE, 0x10000);
 	vm_set_svc_internal(vm, BIOS_SVC_UNSUPPORTED, unsupported_svc, NULL);
 	quiet_install(vm, rom);
+	vm_set_svc_internal(vm, BIOS_SVC_RESET, reset_svc, NULL);
 	bios_int10_install(vm);
 	bios_keyboard_install(vm);
 	bios_int15_install(vm);

@@ -184,30 +184,41 @@ static void write_piece(struct vm *vm, uint32_t lin, const uint8_t *buf, uint32_
 		vm_mem_write8(vm, (vm->a20 ? lin : lin & 0xFFFFF) + k, buf[k]);
 }
 
-int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
+/* Copy between the host and guest memory at a linear address, page by
+ * page: through the guest's page tables when paging is on (a page that is
+ * not present is -EFAULT), then as read_piece()/write_piece() see the
+ * address. */
+static int guest_copy(struct vm *vm, uint32_t linear, uint8_t *buf, size_t len, bool write)
 {
-	if (!in_range(vm, linear, len))
+	bool paging = cpu_get_cr(&vm->cpu, 0) & CR0_PG;
+	if (!paging && !in_range(vm, linear, len))
 		return -ERANGE;
-	uint8_t *p = buf;
 	for (size_t done = 0; done < len;) {
-		uint32_t n = page_left(linear + (uint32_t)done, len - done);
-		read_piece(vm, linear + (uint32_t)done, p + done, n);
+		uint32_t lin = linear + (uint32_t)done, at = lin;
+		uint32_t n = page_left(lin, len - done);
+		if (paging) {
+			if (cpu_linear_to_phys(&vm->cpu, lin, write, &at) < 0)
+				return -EFAULT;
+			if (!in_range(vm, at, n))
+				return -ERANGE;
+		}
+		if (write)
+			write_piece(vm, at, buf + done, n);
+		else
+			read_piece(vm, at, buf + done, n);
 		done += n;
 	}
 	return 0;
 }
 
+int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
+{
+	return guest_copy(vm, linear, buf, len, false);
+}
+
 int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
 {
-	if (!in_range(vm, linear, len))
-		return -ERANGE;
-	const uint8_t *p = buf;
-	for (size_t done = 0; done < len;) {
-		uint32_t n = page_left(linear + (uint32_t)done, len - done);
-		write_piece(vm, linear + (uint32_t)done, p + done, n);
-		done += n;
-	}
-	return 0;
+	return guest_copy(vm, linear, (uint8_t *)buf, len, true);
 }
 
 /* Pieces never cross a page of either side, so each goes through one
@@ -263,7 +274,9 @@ int vdd_mem_exchange(struct vm *vm, uint32_t a, uint32_t b, uint32_t len)
 	return 0;
 }
 
-/* CPU callbacks for pages that are not directly mapped. */
+/* CPU callbacks for pages that are not directly mapped (physical
+ * addresses; above VM_RAM_SIZE nothing but RAM and the ROM alias exists:
+ * the rest reads FFh). */
 uint8_t vm_mem_read8(void *ctx, uint32_t lin)
 {
 	struct vm *vm = ctx;

@@ -2,13 +2,16 @@
  * vm_internal.h - struct vm: one virtual DOS machine. Everything mutable of a
  * VM hangs off it (memory, CPU, ports, clock, devices, handlers).
  *
- * Memory map (linear): 00000-9FFFF conventional RAM (mem_4k of it mapped),
+ * Physical memory map: 00000-9FFFF conventional RAM (mem_4k of it mapped),
  * A0000-EFFFF upper memory (devices, the EMS frame and UMBs map ranges),
  * F0000-FFFFF the ROM BIOS (read-only, src/bios/) and the VDDs' guest code
  * page after it, 100000-10FFEF the HMA (reached while the A20 gate is on),
  * the rest of extended memory up to ram_size (cfg.ext_kb; given out by the
- * extended memory allocator of src/mem/, not yet reachable by the CPU,
- * which maps the first 1 MiB + 64 KiB). docs/memory.md has the whole map.
+ * extended memory allocator of src/mem/), and an alias of the ROM at the
+ * top of the address space (vm_rom_alias(): where the CPU starts after a
+ * reset). Pages below VM_RAM_SIZE have owners and may show other physical
+ * pages (memmap.c); extended memory above the HMA is plain RAM.
+ * docs/memory.md has the whole map.
  */
 #ifndef MVDM_VM_INTERNAL_H
 #define MVDM_VM_INTERNAL_H
@@ -25,6 +28,7 @@ enum {
 	VM_RAM_SIZE = 0x110000,
 	VM_ROM_BASE = 0xF0000,
 	VM_ROM_SEG = 0xF000,
+	VM_STUB_BASE = 0xF8000, /* the VDDs' guest code page, inside the ROM (vddsvc.c, bios.asm) */
 	VM_MAX_PORT_OWNERS = 32,
 	VM_MAX_MEM_OWNERS = 32,
 	VM_MAX_SETTINGS = 64,
@@ -175,7 +179,7 @@ struct vm {
 	unsigned nremapped;
 	bool a20;                     /* the A20 gate (a20.c); always off on the 8086/186 */
 	struct mem_state mem;         /* extended memory, HMA and UMBs (src/mem/) */
-	uint32_t stub_base;           /* the VDDs' guest code page, after the ROM (vddsvc.c) */
+	uint32_t stub_base;           /* the VDDs' guest code page, VM_STUB_BASE (vddsvc.c) */
 	uint32_t stub_used;           /* bytes of it given out */
 	struct vm_mux {
 		uint8_t ah;
@@ -240,6 +244,11 @@ struct vm {
 	unsigned nested_return;       /* level whose return stub was reached */
 	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
 	unsigned nplugins;
+
+	/* Processor resets (reset.c). */
+	char reset_why[VM_ERR_LEN];   /* what the last reset ends the VM with if nothing resumes */
+	bool reset_fault;             /* ... as a fault (a triple fault) or an exit (code 0) */
+	bool reset_pending;           /* a port handler pulsed RESET: after this instruction */
 };
 
 /* Host time (CLOCK_MONOTONIC ns), and charging a host service that began
@@ -250,6 +259,22 @@ struct vm {
  * the host regains control as often. */
 uint64_t vm_host_ns(void);
 void vm_charge_host(struct vm *vm, uint64_t t0);
+/* Where the ROM's alias sits: the top 64 KiB of the model's address space
+ * (16 MiB on the 286, 4 GiB on the 386/486); the 8086/186 reach none. */
+static inline uint32_t vm_rom_alias(const struct vm *vm)
+{
+	return vm->cfg.cpu == VM16_CPU_80286 ? 0xFF0000u : vm->cfg.cpu >= VM16_CPU_80386 ? 0xFFFF0000u : 0xF0000u;
+}
+
+/* reset.c: reset the processor now (outside cpu_run), remembering why;
+ * the ROM's POST then resumes the guest or calls vm_reset_unresumed(). */
+void vm_reset_cpu(struct vm *vm, const char *why, bool fault);
+void vm_reset_unresumed(struct vm *vm);
+/* The CPU controls the monitor keeps set (trap masks), after create and
+ * after every reset. */
+void vm_cpu_controls(struct vm *vm);
+/* Format "what at CS:IP (mode; bytes ...)" for the current CPU state. */
+void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len);
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -350,8 +375,11 @@ void vm_unload_plugins(struct vm *vm);
 /* nested.c */
 void vm_svc_return(struct vm *vm);
 
-/* svc.c: handle a HLT exit; returns true if it was a supervisor call. */
+/* svc.c: handle a HLT exit; returns true if it was a supervisor call.
+ * vm_svc_v86: a HLT in V86 mode (EIP at it): our stub's call, or the
+ * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
+void vm_svc_v86(struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);

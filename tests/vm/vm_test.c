@@ -696,10 +696,10 @@ static void test_settings(void **state)
 	cfg.settings = bad_mem;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ERANGE);
 	assert_non_null(strstr(err, "multiple of 4"));
-	const char *bad_choice[] = { "CPU_MODEL=80486", NULL };
+	const char *bad_choice[] = { "CPU_MODEL=80586", NULL };
 	cfg.settings = bad_choice;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "8086, 8088, 80186, 80286 or 80386"));
+	assert_non_null(strstr(err, "8086, 8088, 80186, 80286, 80386 or 80486"));
 	/* Good settings take effect. */
 	const char *good[] = { "video_rows=50", "RTC_UTC_OFFSET=60", "KBD_NUMLOCK=on", NULL };
 	cfg.settings = good;
@@ -751,9 +751,10 @@ static void test_settings_catalog(void **state)
 	char buf[64];
 	const struct vm16_setting_info *cpu = listed_find(&catalog, "CPU_MODEL");
 	assert_int_equal(cpu->type, VM16_SETTING_CHOICE);
-	assert_int_equal(cpu->max, 4);
+	assert_int_equal(cpu->max, 5);
 	assert_string_equal(cpu->choices[1], "8088");
-	assert_null(cpu->choices[5]);
+	assert_string_equal(cpu->choices[5], "80486");
+	assert_null(cpu->choices[6]);
 	vm16_setting_format(cpu, cpu->def, buf, sizeof(buf));
 	assert_string_equal(buf, "80386");
 	assert_false(cpu->live);
