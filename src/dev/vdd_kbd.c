@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "dev/kbd.h"
-#include "vm/vm_internal.h"
+#include "mvdm/vdd.h"
 
 struct vdd_kbd {
 	struct vm *vm;
@@ -30,12 +30,9 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->synced_ns = now;
 	}
 	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
-	cpu_set_a20(&vm->cpu, kbd_a20(&d->k));
-	if (kbd_reset_requested(&d->k) && !vm->ended) {
-		vm_fail(vm, 0, "the guest reset the machine (keyboard controller command FEh)");
-		vm->exit_code = 0;
-		vm->ended = VM16_STOP_EXIT;
-	}
+	vdd_set_a20(vm, kbd_a20(&d->k));
+	if (kbd_reset_requested(&d->k))
+		vdd_reset_machine(vm, "the guest reset the machine (keyboard controller command FEh)");
 	if (d->event)
 		vdd_cancel(vm, d->event);
 	d->event = 0;
@@ -102,9 +99,7 @@ static int kbd_create(struct vm *vm, void **inst)
 
 static int kbd_create_done(struct vm *vm, void *inst)
 {
-	/* Num Lock state in the BIOS shift flags (40:17h bit 5). */
-	if (vdd_property(vm, "KBD_NUMLOCK"))
-		vm->ram[0x417] |= 0x20;
+	(void)vm;
 	kbd_sync(inst);
 	return 0;
 }
@@ -133,7 +128,7 @@ int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 	kbd_sync(d);
 	int rc = kbd_key(&d->k, make_code, extended, pressed);
 	kbd_sync(d);
-	vm_idle_reset(vm); /* input: the guest has work now */
+	vdd_input_arrived(vm); /* input: the guest has work now */
 	return rc;
 }
 
@@ -145,6 +140,6 @@ int vm16_type(struct vm *vm, const char *text)
 	kbd_sync(d);
 	int rc = kbd_type_ascii(&d->k, text);
 	kbd_sync(d);
-	vm_idle_reset(vm);
+	vdd_input_arrived(vm);
 	return rc;
 }

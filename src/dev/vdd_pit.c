@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "dev/pit.h"
-#include "dev/vdd_pit.h"
-#include "vm/vm_internal.h"
+#include "dev/board_links.h"
+#include "mvdm/vdd.h"
 
 struct vdd_pit {
 	struct vm *vm;

@@ -9,7 +9,6 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "bios/bios.h"
 #include "vm/vm_internal.h"
 
 /* Vectors that must go through the guest IVT: CPU exceptions and the
@@ -122,12 +121,6 @@ int vm16_set_irq_handler(struct vm *vm, unsigned irq, vm16_irq_fn fn, void *ctx)
 	return 0;
 }
 
-void vm_set_intc(struct vm *vm, const struct vm_intc *intc)
-{
-	vm->intc = *intc;
-	vm_update_intr(vm);
-}
-
 void vm_update_intr(struct vm *vm)
 {
 	cpu_set_irq(&vm->cpu, vm->intc.intr && vm->intc.intr(vm->intc.inst));
@@ -149,17 +142,7 @@ void *vdd_instance(struct vm *vm, const char *name)
 	return NULL;
 }
 
-static const struct vdd_ops *const builtin_vdds[] = {
-	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
-};
-
-const struct vdd_ops *const *vm_builtin_vdds(size_t *n)
-{
-	*n = sizeof(builtin_vdds) / sizeof(builtin_vdds[0]);
-	return builtin_vdds;
-}
-
-static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
+int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 {
 	if (ops->abi != MVDM_VDD_ABI)
 		return vm_fail(vm, -EPROTO, "VDD %s was built for VDD ABI %u, mvdm has %u", ops->name, ops->abi,
@@ -189,36 +172,41 @@ static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 	return 0;
 }
 
-int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_t errlen)
+int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *builtin, unsigned nbuiltin,
+		   const struct vdd_ops **ops, unsigned *nops_out, struct vm **out, char *err, size_t errlen)
 {
+	*out = NULL;
 	int rc = vm16_config_check(cfg, err, errlen);
 	if (rc < 0)
 		return rc;
 	struct vm *vm = calloc(1, sizeof(*vm));
-	if (!vm)
-		goto err_nomem;
+	if (!vm) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	vm->cfg = *cfg;
+	unsigned nops = 0;
+	for (unsigned k = 0; k < nbuiltin && k < VM_MAX_VDDS; k++)
+		ops[nops++] = builtin[k];
+	for (const char *const *p = cfg->plugins; p && *p; p++) {
+		if (nops == VM_MAX_VDDS) {
+			rc = vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
+			goto err;
+		}
+		rc = vm_load_plugin(vm, *p, &ops[nops]);
+		if (rc < 0)
+			goto err;
+		nops++;
+	}
+	*nops_out = nops;
 	/* All VDDs (built-in, then plug-ins) are known before any is created,
 	 * so that the settings can be checked as a whole first. The core
 	 * settings may change the CPU model and the memory size (vm->cfg):
 	 * they are applied before the CPU and the memory are made. */
-	const struct vdd_ops *ops[VM_MAX_VDDS];
-	unsigned nops = 0;
-	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++)
-		ops[nops++] = builtin_vdds[k];
-	for (const char *const *p = cfg->plugins; p && *p; p++) {
-		if (nops == VM_MAX_VDDS) {
-			rc = vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
-			goto err_vdds;
-		}
-		rc = vm_load_plugin(vm, *p, &ops[nops]);
-		if (rc < 0)
-			goto err_vdds;
-		nops++;
-	}
 	rc = vm_settings_apply(vm, ops, nops, cfg->settings);
 	if (rc < 0)
-		goto err_vdds;
+		goto err;
 	vm_core_settings_apply(vm);
 	vm->cfg.settings = NULL; /* applied: the caller's list need not outlive the call */
 	/* Physical memory: 1 MiB, then extended memory (at least the HMA's
@@ -230,7 +218,7 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	if (vm->ram == MAP_FAILED) {
 		vm->ram = NULL;
 		rc = vm_fail(vm, -ENOMEM, "cannot reserve %u KiB of guest memory", vm->ram_size / 1024);
-		goto err_vdds;
+		goto err;
 	}
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
@@ -238,38 +226,35 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
 	uint32_t conv = vm->cfg.mem_4k * CPU_PAGE_SIZE;
 	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
-	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
 	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
 		rc = vm_fail(vm, -EINVAL, "cannot map guest memory");
-		goto err_vdds;
+		goto err;
 	}
 	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
-	bios_install(vm);
-	for (unsigned k = 0; k < nops; k++) {
-		rc = vm_add_vdd(vm, ops[k]);
-		if (rc < 0)
-			goto err_vdds;
-	}
-	for (unsigned k = 0; k < vm->nvdds; k++) {
-		if (vm->vdds[k].ops->create_done) {
-			rc = vm->vdds[k].ops->create_done(vm, vm->vdds[k].inst);
-			if (rc < 0)
-				goto err_vdds;
-		}
-	}
-	vm_update_int_trap(vm);
 	*out = vm;
 	return 0;
-
-err_vdds:
+err:
 	if (err && errlen)
-		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "device setup failed");
+		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "cannot make the VM");
 	vm16_destroy(vm);
 	return rc;
-err_nomem:
-	if (err && errlen)
-		snprintf(err, errlen, "out of memory");
-	return -ENOMEM;
+}
+
+int vm_vdds_create_done(struct vm *vm)
+{
+	for (unsigned k = 0; k < vm->nvdds; k++) {
+		if (vm->vdds[k].ops->create_done) {
+			int rc = vm->vdds[k].ops->create_done(vm, vm->vdds[k].inst);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+void vm_machine_ready(struct vm *vm)
+{
+	vm_update_int_trap(vm);
 }
 
 void vm16_destroy(struct vm *vm)
@@ -363,23 +348,6 @@ int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data,
 	return vm16_write(vm, ((uint32_t)seg << 4) + off, data, len);
 }
 
-int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
-{
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(buf, vm->ram + linear, len);
-	return 0;
-}
-
-int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
-{
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(vm->ram + linear, buf, len);
-	cpu_mem_written(&vm->cpu, linear, (uint32_t)len);
-	return 0;
-}
-
 const char *vm16_error(const struct vm *vm)
 {
 	return vm->error;
@@ -411,9 +379,16 @@ void vm16_pass_time(struct vm *vm, uint64_t ns)
 	vm_clock_run_due(vm);
 }
 
+/* Inside a slice (a port or memory handler running in cpu_run()) the
+ * clock has not yet been moved on by the instructions the slice ran so
+ * far: count them from the budget spent, so a device polled in a loop
+ * (3DAh retrace, the PIT) sees time pass. */
 uint64_t vdd_clock_ns(const struct vm *vm)
 {
-	return vm->clock_ns;
+	if (!vm->in_cpu)
+		return vm->clock_ns;
+	uint64_t left = vm->cpu.in.budget_left, spent = vm->slice_insns > left ? vm->slice_insns - left : 0;
+	return vm->clock_ns + spent * vm->insn_ns;
 }
 
 void vm16_get_regs(const struct vm *vm, struct vm16_regs *r)
@@ -472,6 +447,7 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 		}
 		uint64_t before = c->retired;
 		vm->in_cpu = true;
+		vm->slice_insns = slice;
 		enum cpu_exit why = cpu_run(c, slice);
 		vm->in_cpu = false;
 		uint64_t ran = c->retired - before;

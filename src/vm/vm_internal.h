@@ -43,6 +43,7 @@ enum {
 
 struct vm_port_owner {
 	const char *name;
+	unsigned max_size;      /* widest access it takes whole (1, 2, 4) */
 	void *inst;
 	vdd_port_read_fn read;
 	vdd_port_write_fn write;
@@ -51,8 +52,12 @@ struct vm_port_owner {
 struct vm_mem_owner {
 	const char *name;
 	void *inst;
-	vdd_mem_read_fn read;   /* NULL for RAM the CPU maps directly */
+	vdd_mem_read_fn read;   /* NULL for memory the CPU maps directly */
 	vdd_mem_write_fn write;
+	uint8_t *host;          /* device memory mapped directly (vdd_map_memory): its
+				 * byte for address a is host[a - base]; NULL = vm->ram */
+	uint32_t base;
+	bool writable;
 };
 
 struct vm_setting {
@@ -75,17 +80,13 @@ struct vm_hook {
 	void *ctx;
 };
 
-/* The interrupt controller the VM's IRQ lines go to (set by its VDD). */
-struct vm_intc {
-	void *inst;
-	void (*set_irq)(void *inst, unsigned irq, bool level);
-	bool (*intr)(void *inst);
-	uint8_t (*ack)(void *inst);
-	/* The IRQ (0-15) a vector just acknowledged belongs to, or -1 (spurious). */
-	int (*irq_of_vector)(void *inst, uint8_t vector);
-	/* Non-specific EOI for irq (and the cascade for 8-15). */
-	void (*eoi)(void *inst, unsigned irq);
+/* A device's memory above RAM (vdd_claim_memory at VDD_HIGH_MEMORY_BASE
+ * and up): a range, not pages, since it is far from the page table. */
+struct vm_high_range {
+	uint32_t base, size;
+	unsigned owner;         /* index + 1 into mem_owners */
 };
+enum { VM_MAX_HIGH_RANGES = 4 };
 
 /* The idle detector (idle.c). */
 struct vm_idle {
@@ -121,6 +122,8 @@ struct vm {
 	uint8_t page_owner[VM_RAM_SIZE >> CPU_PAGE_SHIFT];
 	struct vm_mem_owner mem_owners[VM_MAX_MEM_OWNERS];
 	unsigned nmem_owners;
+	struct vm_high_range high[VM_MAX_HIGH_RANGES];
+	unsigned nhigh;
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
@@ -142,7 +145,10 @@ struct vm {
 	/* Devices. */
 	struct vm_vdd vdds[VM_MAX_VDDS];
 	unsigned nvdds;
-	struct vm_intc intc;
+	struct vdd_intc intc;
+	struct vdd_display display;   /* inst NULL: no display */
+	struct vdd_pointer pointer;   /* inst NULL: no mouse */
+	uint64_t slice_insns;         /* budget of the cpu_run() in progress (vdd_clock_ns) */
 
 	/* IRQ redirection: host handlers of the IRQs in cfg.irq_host. */
 	vm16_irq_fn irq_fn[16];
@@ -196,7 +202,6 @@ void vm_idle_reset(struct vm *vm);
 bool vm_idle_take(struct vm *vm);
 
 /* intc */
-void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
 void vm_update_intr(struct vm *vm);
 
 
@@ -228,8 +233,6 @@ extern const size_t vm_ncore_props;
 /* After vm_settings_apply: a given CPU_MODEL or DOS_MEMORY sets vm->cfg;
  * otherwise the setting takes the config's value. */
 void vm_core_settings_apply(struct vm *vm);
-/* Index of VIDEO_MODE_RESTRICTION's choices (vdd_vga.c). */
-enum { VM_VIDEO_RESTRICT_NONE = 0, VM_VIDEO_RESTRICT_COLOR, VM_VIDEO_RESTRICT_MONO };
 
 /* host.c: the shared instance of a global VDD for this VM. */
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
@@ -247,15 +250,18 @@ bool vm_svc_dispatch(struct vm *vm);
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);
 
-/* vm.c: the built-in VDDs in creation order (*n of them). */
+/* vm.c: the monitor half of vm16_create(), for the board (board/pc.c).
+ * vm_machine_new: checks cfg, loads its plug-ins after the built-in VDDs
+ * (ops[] gets all of them, VM_MAX_VDDS room), applies the settings of the
+ * monitor and of these VDDs, makes the memory and the CPU; the board then
+ * installs its ROM, adds the VDDs (vm_add_vdd), wires them and calls
+ * vm_machine_ready. On error *out is NULL and err says why. */
+int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *builtin, unsigned nbuiltin,
+		   const struct vdd_ops **ops, unsigned *nops, struct vm **out, char *err, size_t errlen);
+int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops);
+int vm_vdds_create_done(struct vm *vm);
+void vm_machine_ready(struct vm *vm);
+/* board/pc.c: the built-in VDDs in creation order (*n of them). */
 const struct vdd_ops *const *vm_builtin_vdds(size_t *n);
-
-/* Built-in VDDs. */
-extern const struct vdd_ops vdd_pic_ops;
-extern const struct vdd_ops vdd_pit_ops;
-extern const struct vdd_ops vdd_vga_ops;
-extern const struct vdd_ops vdd_kbd_ops;
-extern const struct vdd_ops vdd_cmos_ops;
-extern const struct vdd_ops vdd_speaker_ops;
 
 #endif

@@ -32,7 +32,10 @@ static struct vm *load(const char *name, const struct vm16_config *cfg_in)
 		vm16_config_default(&cfg);
 	char err[256], path[512];
 	struct vm *vm = NULL;
-	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
+	int rc = vm16_create(&cfg, &vm, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "vm16_create: %s\n", err);
+	assert_int_equal(rc, 0);
 	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
@@ -391,7 +394,7 @@ static void test_plugin_vdd(void **state)
 	char err[256];
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "ABI 1,"));
-	assert_non_null(strstr(err, "mvdm has 2"));
+	assert_non_null(strstr(err, "mvdm has 3"));
 	const char *missing[] = { "/nonexistent/vdd.so", NULL };
 	cfg.plugins = missing;
 	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);
