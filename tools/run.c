@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "console/cp437.h"
+#include "console/png.h"
 #include "console/term.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
@@ -46,6 +47,7 @@ struct run_opts {
 	double timeout_s;
 	bool utf8;
 	bool tty;
+	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
 };
 
 struct stream {
@@ -111,7 +113,8 @@ static int run_usage(void)
 		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
 		"                 over the program's settings files (PROGRAM.mvdm)\n"
 		"  --timeout S    end the VM after S seconds (exit status 124)\n"
-		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n");
+		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n"
+		"  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n");
 	return EXIT_USAGE;
 }
 
@@ -140,6 +143,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
 		{ "set", required_argument, NULL, 's' },
+		{ "screenshot", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 0;
@@ -213,6 +217,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 			add_set(o, "%s", optarg);
 			break;
 		case 'u': o->utf8 = true; break;
+		case 'S': o->screenshot = optarg; break;
 		default: return run_usage();
 		}
 	}
@@ -381,6 +386,15 @@ int mvdm_run(int argc, char **argv, bool shell)
 		goto out;
 	}
 	rc = run_loop(vm, &o, t, tty ? NULL : &s);
+	if (o.screenshot) {
+		int prc = png_screenshot(vm, o.screenshot);
+		if (prc < 0) {
+			fprintf(stderr, "mvdm: cannot write the screenshot %s: %s\n", o.screenshot,
+				prc == -ENODEV ? "the VM has no display" : strerror(-prc));
+			if (rc == 0)
+				rc = EXIT_USAGE;
+		}
+	}
 	if (t) {
 		struct vm16_screen scr;
 		if (vm16_screen(vm, &scr) == 0)
