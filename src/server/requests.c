@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "console/cp437.h"
+#include "console/png.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
 #include "server/reqcheck.h"
@@ -600,6 +601,57 @@ static int h_screen(struct server *s, struct conn *c, cJSON *req)
 	return 0;
 }
 
+/* screenshot: the VM's picture as a PNG (base64), at its native size. */
+static int h_screenshot(struct server *s, struct conn *c, cJSON *req)
+{
+	if (!checked(c, req, id_only, NFIELDS(id_only)))
+		return 0;
+	struct vdm *v = get_vm(s, c, req);
+	if (!v)
+		return 0;
+	uint8_t *png = NULL;
+	size_t len = 0;
+	struct vm16_frame f = { 0 };
+	int rc = -ESRCH;
+	pthread_mutex_lock(&v->lock);
+	if (v->vm) {
+		rc = vm16_frame(v->vm, &f, 0);
+		if (rc == 0)
+			rc = png_encode_frame(&f, &png, &len);
+	} else if (v->last_png) {
+		png = malloc(v->last_png_len);
+		rc = png ? 0 : -ENOMEM;
+		if (png) {
+			memcpy(png, v->last_png, v->last_png_len);
+			len = v->last_png_len;
+			f = v->last_frame;
+		}
+	}
+	pthread_mutex_unlock(&v->lock);
+	char *b64 = rc == 0 ? malloc(base64_len(len)) : NULL;
+	if (rc == -ESRCH)
+		server_reply_error(c, req, "bad_state", "VM %u has ended: it has no picture", v->id);
+	else if (rc == -ENODEV)
+		server_reply_error(c, req, "bad_state", "VM %u has no display", v->id);
+	else if (rc < 0 || !b64)
+		server_reply_error(c, req, "internal", "VM %u: the screenshot failed (%s)", v->id, strerror(rc < 0 ? -rc : ENOMEM));
+	else {
+		base64_encode(png, len, b64);
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddNumberToObject(r, "width", f.width);
+		cJSON_AddNumberToObject(r, "height", f.height);
+		cJSON_AddNumberToObject(r, "mode", f.mode);
+		cJSON_AddBoolToObject(r, "graphics", f.graphics);
+		cJSON_AddNumberToObject(r, "serial", (double)f.serial);
+		cJSON_AddStringToObject(r, "png", b64);
+		server_reply(c, req, r);
+	}
+	free(b64);
+	free(png);
+	sched_put(&s->sched, v);
+	return 0;
+}
+
 static int h_keys(struct server *s, struct conn *c, cJSON *req)
 {
 	static const struct req_field f[] = { { "id", RT_INT, true },
@@ -1131,7 +1183,7 @@ static const struct {
 } handlers[] = {
 	{ "hello", h_hello },   { "create", h_create }, { "list", h_list },       { "status", h_status },
 	{ "wait", h_wait },     { "pause", h_pause },   { "resume", h_resume },   { "kill", h_kill },
-	{ "remove", h_remove }, { "screen", h_screen }, { "keys", h_keys },       { "output", h_output },
+	{ "remove", h_remove }, { "screen", h_screen }, { "screenshot", h_screenshot }, { "keys", h_keys },       { "output", h_output },
 	{ "vdd_open", h_vdd_open }, { "vdd_request", h_vdd_request }, { "vdd_close", h_vdd_close },
 	{ "settings", h_settings }, { "set", h_set },   { "focus", h_focus },     { "shutdown", h_shutdown },
 };
@@ -1139,8 +1191,8 @@ static const struct {
 int server_handle(struct server *s, struct conn *c, cJSON *req)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
-	if (v && !(cJSON_IsNumber(v) && v->valuedouble == SERVER_PROTOCOL)) {
-		server_reply_error(c, req, "unsupported_version", "this server speaks protocol version %d",
+	if (v && !(cJSON_IsNumber(v) && (v->valuedouble == SERVER_PROTOCOL || v->valuedouble == 1))) {
+		server_reply_error(c, req, "unsupported_version", "this server speaks protocol versions 1 and %d",
 				   SERVER_PROTOCOL);
 		return 0;
 	}
