@@ -23,6 +23,7 @@
 #include "console/cp437.h"
 #include "console/png.h"
 #include "console/term.h"
+#include "console/window.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
@@ -32,6 +33,20 @@
 #include "settings_cmd.h"
 
 enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126, RUN_MAX_SETS = 64 };
+
+/* --console: where the VM's screen and keyboard are. auto: the terminal
+ * when stdin and stdout are one (switching to a window when the program
+ * sets a graphics mode and a display is there), else a byte stream. */
+enum console_kind { CONSOLE_AUTO = 0, CONSOLE_WINDOW, CONSOLE_TERMINAL, CONSOLE_STREAM };
+static const struct {
+	const char *name;
+	enum console_kind kind;
+} consoles[] = {
+	{ "auto", CONSOLE_AUTO },
+	{ "window", CONSOLE_WINDOW },
+	{ "terminal", CONSOLE_TERMINAL },
+	{ "stream", CONSOLE_STREAM },
+};
 
 struct run_opts {
 	const char *drives[26];
@@ -48,6 +63,8 @@ struct run_opts {
 	bool utf8;
 	bool tty;
 	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
+	enum console_kind console; /* --console */
+	const char *name;           /* the program, for the window's title */
 };
 
 struct stream {
@@ -114,7 +131,8 @@ static int run_usage(void)
 		"                 over the program's settings files (PROGRAM.mvdm)\n"
 		"  --timeout S    end the VM after S seconds (exit status 124)\n"
 		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n"
-		"  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n");
+		"  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n"
+		"  --console KIND auto (default), window, terminal or stream\n");
 	return EXIT_USAGE;
 }
 
@@ -144,6 +162,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
 		{ "set", required_argument, NULL, 's' },
 		{ "screenshot", required_argument, NULL, 'S' },
+		{ "console", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 0;
@@ -218,6 +237,17 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 			break;
 		case 'u': o->utf8 = true; break;
 		case 'S': o->screenshot = optarg; break;
+		case 'C': {
+			size_t k = 0, n = sizeof(consoles) / sizeof(consoles[0]);
+			while (k < n && strcmp(consoles[k].name, optarg) != 0)
+				k++;
+			if (k == n) {
+				fprintf(stderr, "mvdm: --console wants auto, window, terminal or stream, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			o->console = consoles[k].kind;
+			break;
+		}
 		default: return run_usage();
 		}
 	}
@@ -232,49 +262,128 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Window input into the VM. */
+static int win_key(void *ctx, uint8_t make, bool extended, bool pressed)
+{
+	return vm16_key(ctx, make, extended, pressed);
+}
+
+static void win_motion(void *ctx, int dx, int dy, unsigned buttons)
+{
+	vm16_mouse(ctx, dx, dy, buttons);
+}
+
+static void win_position(void *ctx, int x, int y, unsigned buttons)
+{
+	vm16_mouse_at(ctx, x, y, buttons);
+}
+
+/* Where the session shows the VM (run_loop). */
+struct session {
+	struct term *t;        /* terminal (NULL once a window took over) */
+	struct stream *s;      /* stream console, or NULL */
+	struct window *win;    /* window, or NULL */
+	struct window_input in;
+	uint64_t serial;       /* the picture the window shows */
+	double last_draw;
+};
+
+static void session_close(struct session *ss)
+{
+	if (ss->s)
+		fflush(ss->s->out);
+	if (ss->t)
+		term_close(ss->t);
+}
+
+/* Opens the window; on success the terminal is given back (keys come
+ * from the window now). */
+static int open_window(struct session *ss, struct vm *vm, const char *name, bool quiet)
+{
+	char err[200];
+	if (window_open(&ss->win, name, err, sizeof(err)) < 0) {
+		if (!quiet)
+			fprintf(stderr, "mvdm: cannot open a window: %s\n", err);
+		return -1;
+	}
+	ss->in = (struct window_input){ vm, win_key, win_motion, win_position };
+	if (ss->t)
+		term_close(ss->t);
+	ss->t = NULL;
+	return 0;
+}
+
+/* The window shows the picture when it changed, at most 70 times a second. */
+static void window_refresh(struct session *ss, struct vm *vm, double now)
+{
+	struct vm16_frame f;
+	if (now - ss->last_draw < 1.0 / 70)
+		return;
+	if (vm16_frame(vm, &f, ss->serial) == 0) {
+		window_draw(ss->win, &f);
+		ss->serial = f.serial;
+	}
+	ss->last_draw = now;
+}
+
 /* Runs the VM to its end. Returns the exit status. */
-static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct stream *s)
+static int run_loop(struct vm *vm, struct run_opts *o, struct session *ss)
 {
 	double start = now_s(), last_draw = 0;
 	struct vm16_screen scr;
+	struct stream *s = ss->s;
 	for (;;) {
 		enum vm16_stop why = vm16_run(vm, 2000000);
 		if (why == VM16_STOP_EXIT && !(s && s->cut))
 			return vm16_exit_code(vm);
 		if (why == VM16_STOP_FAULT) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
+			session_close(ss);
 			fprintf(stderr, "mvdm: %s\n", vm16_error(vm));
 			return EXIT_FAULT;
 		}
 		double now = now_s();
 		if (o->timeout_s > 0 && (now - start > o->timeout_s || (s && s->cut))) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
+			session_close(ss);
 			fprintf(stderr, "mvdm: timed out after %g s\n", o->timeout_s);
 			return EXIT_TIMEOUT;
 		}
-		if (t) {
-			int k = term_poll_keys(t, vm);
+		if (ss->t) {
+			int k = term_poll_keys(ss->t, vm);
 			if (k == TERM_QUIT || k == -EPIPE) {
-				term_close(t);
+				term_close(ss->t);
 				fprintf(stderr, "mvdm: session left with Ctrl+]\n");
 				return 0;
 			}
-			if (now - last_draw > 0.02 && vm16_screen(vm, &scr) == 0) {
-				term_draw(t, &scr);
+			if (now - last_draw > 0.02) {
+				if (vm16_screen(vm, &scr) == 0)
+					term_draw(ss->t, &scr);
+				else if (o->console == CONSOLE_AUTO && window_display_available())
+					open_window(ss, vm, o->name, false); /* a graphics mode: show it in a window */
 				last_draw = now;
 			}
 		}
+		if (ss->win) {
+			if (window_poll(ss->win, &ss->in, 0) == WINDOW_QUIT) {
+				session_close(ss);
+				fprintf(stderr, "mvdm: the window was closed\n");
+				return 0;
+			}
+			window_refresh(ss, vm, now);
+		}
 		if (why == VM16_STOP_IDLE) {
-			if (t) {
+			uint64_t ns = vm16_idle_ns(vm);
+			int ms = ns > 14000000u ? 14 : (int)(ns / 1000000u);
+			if (ss->win) {
+				/* Sleep until the next device event or input, at most a frame. */
+				double before = now_s();
+				if (window_poll(ss->win, &ss->in, ms > 0 ? ms : 1) == WINDOW_QUIT) {
+					session_close(ss);
+					fprintf(stderr, "mvdm: the window was closed\n");
+					return 0;
+				}
+				vm16_pass_time(vm, (uint64_t)((now_s() - before) * 1e9));
+			} else if (ss->t) {
 				/* Sleep until the next device event or a key, at most 20 ms. */
-				uint64_t ns = vm16_idle_ns(vm);
-				int ms = ns > 20000000u ? 20 : (int)(ns / 1000000u);
 				struct pollfd p = { .fd = 0, .events = POLLIN };
 				double before = now_s();
 				poll(&p, 1, ms);
@@ -345,10 +454,21 @@ int mvdm_run(int argc, char **argv, bool shell)
 		goto out;
 	}
 	bool tty = isatty(1) && isatty(0);
+	if (o.console == CONSOLE_TERMINAL && !tty) {
+		fprintf(stderr, "mvdm: --console=terminal needs stdin and stdout on a terminal\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (o.console == CONSOLE_STREAM)
+		tty = false;
+	/* A window console: keys from the window, output to its picture. */
+	bool windowed = o.console == CONSOLE_WINDOW;
+	bool interactive = tty || windowed;
+	o.name = prog_arg;
 	struct vm16_config vc;
 	vm16_config_default(&vc);
 	vc.settings = progsettings_list(ps);
-	vc.pace_idle = tty;
+	vc.pace_idle = interactive;
 	char err[256];
 	rc = vm16_create(&vc, &vm, err, sizeof(err));
 	progsettings_destroy(ps); /* vm16_create copied what it needs */
@@ -366,7 +486,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
-	if (!tty) {
+	if (!interactive) {
 		dc.console.ctx = &s;
 		dc.console.write = stream_write;
 		dc.console.read = stream_read;
@@ -385,7 +505,18 @@ int mvdm_run(int argc, char **argv, bool shell)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	rc = run_loop(vm, &o, t, tty ? NULL : &s);
+	struct session ss = { .t = t, .s = interactive ? NULL : &s };
+	if (windowed && open_window(&ss, vm, o.name, false) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = run_loop(vm, &o, &ss);
+	if (ss.win)
+		window_free(ss.win);
+	if (!ss.t && t) {
+		term_free(t); /* given back when the window took over */
+		t = NULL;
+	}
 	if (o.screenshot) {
 		int prc = png_screenshot(vm, o.screenshot);
 		if (prc < 0) {
