@@ -221,8 +221,9 @@ void vdd_console_out(struct vm *vm, const uint8_t *buf, size_t len);
 struct vdd_pointer {
 	void *inst;
 	void (*motion)(void *inst, int dx, int dy, unsigned buttons);
-	/* Absolute position in the frame's pixels (window consoles). */
-	void (*position)(void *inst, int x, int y, unsigned buttons);
+	/* Absolute position (x, y) in a picture of w x h pixels (the frame
+	 * the host shows: window consoles). */
+	void (*position)(void *inst, int x, int y, int w, int h, unsigned buttons);
 };
 void vdd_set_pointer(struct vm *vm, const struct vdd_pointer *p);
 

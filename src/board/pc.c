@@ -27,9 +27,10 @@ extern const struct vdd_ops vdd_vga_ops;
 extern const struct vdd_ops vdd_kbd_ops;
 extern const struct vdd_ops vdd_cmos_ops;
 extern const struct vdd_ops vdd_speaker_ops;
+extern const struct vdd_ops vdd_mouse_ops;
 
 static const struct vdd_ops *const builtin_vdds[] = {
-	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
+	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops, &vdd_mouse_ops,
 };
 
 const struct vdd_ops *const *vm_builtin_vdds(size_t *n)
@@ -48,6 +49,11 @@ static void board_wire(struct vm *vm)
 	}
 	if (cmos)
 		vdd_cmos_set_mono(cmos, bios_display_is_mono(vm));
+	void *kbd = vdd_instance(vm, "keyboard"), *mouse = vdd_instance(vm, "mouse");
+	if (kbd && mouse) {
+		struct mouse_ps2 p = { kbd, vdd_kbd_aux_move };
+		vdd_mouse_connect(mouse, &p);
+	}
 }
 
 int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_t errlen)

@@ -25,6 +25,15 @@ uint8_t vdd_pit_port61_bits(void *pit_inst);
 uint32_t vdd_pit_tone_hz(void *pit_inst);
 /* vdd_speaker.c */
 void vdd_speaker_connect(void *speaker_inst, const struct speaker_timer *timer);
+/* The PS/2 mouse on the keyboard controller's aux port, as the mouse
+ * driver feeds it (vdd_kbd.c: vdd_kbd_aux_move). */
+struct mouse_ps2 {
+	void *inst;
+	void (*move)(void *inst, int dx, int dy, unsigned buttons);
+};
+void vdd_kbd_aux_move(void *kbd_inst, int dx, int dy, unsigned buttons);
+void vdd_mouse_connect(void *mouse_inst, const struct mouse_ps2 *ps2);
+
 /* vdd_cmos.c: the equipment byte's display (the board knows the card). */
 void vdd_cmos_set_mono(void *cmos_inst, bool mono);
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "dev/board_links.h"
 #include "dev/kbd.h"
 #include "mvdm/vdd.h"
 
@@ -30,6 +31,7 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->synced_ns = now;
 	}
 	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
+	vdd_set_irq(vm, 12, kbd_irq12(&d->k));
 	vdd_set_a20(vm, kbd_a20(&d->k));
 	if (kbd_reset_requested(&d->k))
 		vdd_reset_machine(vm, "the guest reset the machine (keyboard controller command FEh)");
@@ -119,6 +121,14 @@ const struct vdd_ops vdd_kbd_ops = {
 	.create_done = kbd_create_done,
 	.terminate = kbd_terminate,
 };
+
+void vdd_kbd_aux_move(void *inst, int dx, int dy, unsigned buttons)
+{
+	struct vdd_kbd *d = inst;
+	kbd_sync(d);
+	kbd_mouse(&d->k, dx, dy, buttons);
+	kbd_sync(d);
+}
 
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 {

@@ -127,7 +127,10 @@ uint8_t vgabios_get_pixel(struct vga *v, unsigned page, unsigned x, unsigned y);
 void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uint8_t color)
 {
 	uint8_t mode = cur_mode(v);
-	bool xor = color & 0x80;
+	/* AL bit 7 XORs the pixel, except in the 256-colour modes. */
+	bool xor = (color & 0x80) && mode_kind(v, mode) != K_256 && mode_kind(v, mode) != K_LINEAR;
+	if (xor)
+		color &= 0x7F;
 	v->dirty = true;
 	switch (mode_kind(v, mode)) {
 	case K_CGA4: {
@@ -150,6 +153,8 @@ void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uin
 			return;
 		uint32_t a = page * page_size(v) + y * (w / 8) + x / 8;
 		uint8_t m = (uint8_t)(0x80 >> (x & 7));
+		if (y >= 1024)
+			return;
 		for (unsigned p = 0; p < 4; p++) {
 			uint8_t *b = vga_plane(v, p, a);
 			bool bit = color & (1u << p);
@@ -163,7 +168,7 @@ void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uin
 	case K_256:
 		if (x >= 320 || y >= 200)
 			return;
-		*vga_plane(v, x & 3, (y * 320 + x) & ~3u) = xor ? *vga_plane(v, x & 3, (y * 320 + x) & ~3u) ^ color : color;
+		*vga_plane(v, x & 3, (y * 320 + x) & ~3u) = color;
 		return;
 	case K_LINEAR: {
 		if (x >= v->lin.width || y >= v->lin.height || v->lin.bpp != 8)
@@ -235,13 +240,13 @@ static void put_char(struct vga *v, unsigned page, unsigned row, unsigned col, u
 	unsigned h = char_height(v);
 	uint8_t g[32];
 	gfx_glyph(v, ch, g, h);
-	/* In 256-colour modes the background is colour 0 unless XOR. */
+	/* Background 0; with bit 7 (not in 256-colour modes) the glyph is XORed in. */
+	enum kind k = mode_kind(v, cur_mode(v));
+	bool xor = (attr & 0x80) && k != K_256 && k != K_LINEAR;
 	for (unsigned y = 0; y < h; y++)
 		for (unsigned x = 0; x < 8; x++) {
 			bool on = g[y] & (0x80 >> x);
-			if (attr & 0x80)
-				vgabios_put_pixel(v, page, col * 8 + x, row * h + y, on ? attr : 0x80);
-			else
+			if (!xor || on)
 				vgabios_put_pixel(v, page, col * 8 + x, row * h + y, on ? attr : 0);
 		}
 }

@@ -115,7 +115,11 @@ int vm16_mouse_at(struct vm *vm, int x, int y, unsigned buttons)
 {
 	if (!vm->pointer.position)
 		return -ENODEV;
-	vm->pointer.position(vm->pointer.inst, x, y, buttons);
+	/* The picture's size now, to scale the position. */
+	struct vm16_frame f;
+	if (!vm->display.frame || vm->display.frame(vm->display.inst, &f, 0) < 0)
+		return -ENODEV;
+	vm->pointer.position(vm->pointer.inst, x, y, (int)f.width, (int)f.height, buttons);
 	vm_idle_reset(vm);
 	return 0;
 }
