@@ -27,7 +27,7 @@
 const char ctl_usage[] =
 	"       mvdm start [options] PROGRAM [ARGS...]   (mvdm start --help for the options)\n"
 	"       mvdm ps | status ID | wait ID [--timeout S] | kill ID | pause ID | resume ID | rm ID\n"
-	"       mvdm screen [--png FILE] ID | keys ID TEXT | output ID [--follow] | attach ID | shutdown\n";
+	"       mvdm screen [--png FILE] ID | keys ID TEXT | output ID [--follow] | attach [--window] ID | shutdown\n";
 
 /* ---- shared helpers (ctl_internal.h) ---- */
 
@@ -129,14 +129,14 @@ int ctl_ending_status(uint64_t id, const struct mvdm_wait_result *w)
 
 /* ---- option parsing for the commands that take an id ---- */
 
-enum { OPT_SOCKET = 256, OPT_TIMEOUT, OPT_FOLLOW, OPT_HELP, OPT_PNG };
+enum { OPT_SOCKET = 256, OPT_TIMEOUT, OPT_FOLLOW, OPT_HELP, OPT_PNG, OPT_WINDOW };
 
 int ctl_parse_args(int argc, char **argv, unsigned accept, int operands, struct ctl_args *a)
 {
 	static const struct option longopts[] = {
 		{"socket", required_argument, NULL, OPT_SOCKET}, {"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"follow", no_argument, NULL, OPT_FOLLOW},       {"help", no_argument, NULL, OPT_HELP},
-		{"png", required_argument, NULL, OPT_PNG},
+		{"png", required_argument, NULL, OPT_PNG},       {"window", no_argument, NULL, OPT_WINDOW},
 		{NULL, 0, NULL, 0},
 	};
 	*a = (struct ctl_args){0};
@@ -153,6 +153,8 @@ int ctl_parse_args(int argc, char **argv, unsigned accept, int operands, struct 
 			a->follow = true;
 		} else if (c == OPT_PNG && (accept & ACCEPT_PNG)) {
 			a->png = optarg;
+		} else if (c == OPT_WINDOW && (accept & ACCEPT_WINDOW)) {
+			a->window = true;
 		} else {
 			fprintf(stderr, "usage:\n%s", ctl_usage);
 			return CTL_EXIT_USAGE;

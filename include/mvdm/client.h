@@ -257,6 +257,9 @@ int mvdm_client_screenshot(struct mvdm_client *c, uint64_t id, uint8_t **png, si
 /* The host's mouse to the VM (the mouse request): relative motion in
  * mickeys (dx, dy) with the buttons held (bit 0 left, 1 right, 2 middle). */
 int mvdm_client_mouse(struct mvdm_client *c, uint64_t id, int dx, int dy, unsigned buttons);
+/* The same as an absolute position (x, y) in the VM's picture (a window
+ * showing its screenshots). */
+int mvdm_client_mouse_at(struct mvdm_client *c, uint64_t id, int x, int y, unsigned buttons);
 
 /* Types ASCII text on the VM's US keyboard ("\r" or "\n" Enter, "\t" Tab,
  * "\b" Backspace, "\x1b" Esc). Bytes 80h-FFh are refused (-EINVAL) before

@@ -487,6 +487,15 @@ int mvdm_client_mouse(struct mvdm_client *c, uint64_t id, int dx, int dy, unsign
 	return client_transact_void(c, req);
 }
 
+int mvdm_client_mouse_at(struct mvdm_client *c, uint64_t id, int x, int y, unsigned buttons)
+{
+	client_clear(c);
+	cJSON *req = request_id("mouse", id);
+	req = request_built(req, req && cJSON_AddNumberToObject(req, "x", x) && cJSON_AddNumberToObject(req, "y", y) &&
+				     cJSON_AddNumberToObject(req, "buttons", buttons));
+	return client_transact_void(c, req);
+}
+
 /* ---- keys ---- */
 
 static int keys_result(struct mvdm_client *c, cJSON *req, unsigned *queued)

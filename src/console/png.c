@@ -107,6 +107,69 @@ int png_encode_frame(const struct vm16_frame *f, uint8_t **buf, size_t *len)
 	return 0;
 }
 
+struct memread {
+	const uint8_t *data;
+	size_t len, pos;
+};
+
+static void mem_read(png_structp p, png_bytep out, png_size_t n)
+{
+	struct memread *m = png_get_io_ptr(p);
+	if (n > m->len - m->pos)
+		png_error(p, "truncated");
+	memcpy(out, m->data + m->pos, n);
+	m->pos += n;
+}
+
+int png_decode(const uint8_t *png, size_t len, uint32_t **pixels, uint32_t *width, uint32_t *height)
+{
+	if (len < 8 || png_sig_cmp(png, 0, 8))
+		return -EINVAL;
+	png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	if (!p)
+		return -ENOMEM;
+	png_infop info = png_create_info_struct(p);
+	/* volatile: they change after setjmp and are freed after a longjmp */
+	uint32_t *volatile px = NULL;
+	uint8_t *volatile row = NULL;
+	struct memread m = { png, len, 0 };
+	if (!info || setjmp(png_jmpbuf(p))) {
+		png_destroy_read_struct(&p, info ? &info : NULL, NULL);
+		free(px);
+		free(row);
+		return -EINVAL;
+	}
+	png_set_read_fn(p, &m, mem_read);
+	png_read_info(p, info);
+	uint32_t w = png_get_image_width(p, info), h = png_get_image_height(p, info);
+	if (w == 0 || h == 0 || w > 4096 || h > 4096)
+		png_error(p, "size");
+	/* Everything as 8-bit RGB. */
+	png_set_expand(p);
+	png_set_strip_16(p);
+	png_set_strip_alpha(p);
+	png_set_gray_to_rgb(p);
+	png_set_interlace_handling(p);
+	png_read_update_info(p, info);
+	if (png_get_rowbytes(p, info) != (size_t)w * 3)
+		png_error(p, "format");
+	px = malloc((size_t)w * h * sizeof(*px));
+	row = malloc((size_t)w * 3);
+	if (!px || !row)
+		png_error(p, "memory");
+	for (uint32_t y = 0; y < h; y++) {
+		png_read_row(p, row, NULL);
+		for (uint32_t x = 0; x < w; x++)
+			px[(size_t)y * w + x] = (uint32_t)row[3 * x] << 16 | (uint32_t)row[3 * x + 1] << 8 | row[3 * x + 2];
+	}
+	png_destroy_read_struct(&p, &info, NULL);
+	free(row);
+	*pixels = px;
+	*width = w;
+	*height = h;
+	return 0;
+}
+
 int png_screenshot(struct vm *vm, const char *path)
 {
 	struct vm16_frame f;

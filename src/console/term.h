@@ -31,8 +31,9 @@ struct term;
 enum { TERM_QUIT = -1000 };
 
 /* Takes over the terminal on in_fd/out_fd (both ttys): puts in_fd in raw
- * mode (the old termios is saved; output processing is left as it was) and
- * clears the screen. Returns 0 and *out, or -ENOTTY / -errno. */
+ * mode (the old termios is saved; output processing is left as it was),
+ * turns on xterm mouse reporting (modes 1003 and 1006) and clears the
+ * screen. Returns 0 and *out, or -ENOTTY / -errno. */
 int term_open(struct term **out, int in_fd, int out_fd);
 
 /* As term_open(), but the fds may be anything (pipes, files); with raw
@@ -71,9 +72,17 @@ typedef int (*term_key_fn)(void *ctx, uint8_t make, bool extended, bool pressed)
  * input, or another -errno (a read error, or fn's). */
 int term_poll_key_events(struct term *t, term_key_fn fn, void *ctx);
 
+/* Mouse reports of the terminal (xterm SGR mouse tracking, turned on by
+ * term_open for every motion): the cell (0-based) and the buttons held
+ * (bit 0 left, 1 right, 2 middle), to fn(ctx, ...) from
+ * term_poll_key_events(). NULL turns them off again. */
+typedef void (*term_mouse_fn)(void *ctx, unsigned col, unsigned row, unsigned buttons);
+void term_set_mouse(struct term *t, term_mouse_fn fn, void *ctx);
+
 /* term_poll_key_events() into the VM's keyboard: the keys go to vm through
  * vm16_key(); a full keyboard queue (-ENOSPC) keeps them for the next
- * call. */
+ * call. Mouse reports go to the VM's mouse (vm16_mouse_at) at the cell's
+ * middle. */
 int term_poll_keys(struct term *t, struct vm *vm);
 
 #endif

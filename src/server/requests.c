@@ -652,6 +652,50 @@ static int h_screenshot(struct server *s, struct conn *c, cJSON *req)
 	return 0;
 }
 
+/* mouse: the host's mouse to the VM: relative mickeys (dx, dy) or an
+ * absolute position in its picture (x, y), and the buttons held. */
+static int h_mouse(struct server *s, struct conn *c, cJSON *req)
+{
+	static const struct req_field f[] = { { "id", RT_INT, true },	  { "dx", RT_INT, false },
+					      { "dy", RT_INT, false },	  { "x", RT_INT, false },
+					      { "y", RT_INT, false },	  { "buttons", RT_INT, false } };
+	if (!checked(c, req, f, NFIELDS(f)))
+		return 0;
+	bool rel = cJSON_HasObjectItem(req, "dx") || cJSON_HasObjectItem(req, "dy");
+	bool abs = cJSON_HasObjectItem(req, "x") || cJSON_HasObjectItem(req, "y");
+	int64_t dx = req_int(req, "dx", 0), dy = req_int(req, "dy", 0), x = req_int(req, "x", 0),
+		y = req_int(req, "y", 0), buttons = req_int(req, "buttons", 0);
+	if (rel && abs) {
+		server_reply_error(c, req, "bad_request", "give \"dx\"/\"dy\" or \"x\"/\"y\", not both");
+		return 0;
+	}
+	if (dx < -32768 || dx > 32767 || dy < -32768 || dy > 32767 || x < 0 || x > 65535 || y < 0 || y > 65535 ||
+	    buttons < 0 || buttons > 7) {
+		server_reply_error(c, req, "bad_request",
+				   "\"dx\"/\"dy\" are -32768..32767, \"x\"/\"y\" 0..65535, \"buttons\" 0..7");
+		return 0;
+	}
+	struct vdm *v = get_vm(s, c, req);
+	if (!v)
+		return 0;
+	int rc = -ESRCH;
+	pthread_mutex_lock(&v->lock);
+	if (v->vm)
+		rc = abs ? vm16_mouse_at(v->vm, (int)x, (int)y, (unsigned)buttons)
+			 : vm16_mouse(v->vm, (int)dx, (int)dy, (unsigned)buttons);
+	pthread_mutex_unlock(&v->lock);
+	if (rc == 0)
+		sched_kick(&s->sched, v);
+	if (rc == -ESRCH)
+		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
+	else if (rc)
+		server_reply_error(c, req, "bad_state", "VM %u has no mouse", v->id);
+	else
+		server_reply(c, req, cJSON_CreateObject());
+	sched_put(&s->sched, v);
+	return 0;
+}
+
 static int h_keys(struct server *s, struct conn *c, cJSON *req)
 {
 	static const struct req_field f[] = { { "id", RT_INT, true },
@@ -1183,7 +1227,7 @@ static const struct {
 } handlers[] = {
 	{ "hello", h_hello },   { "create", h_create }, { "list", h_list },       { "status", h_status },
 	{ "wait", h_wait },     { "pause", h_pause },   { "resume", h_resume },   { "kill", h_kill },
-	{ "remove", h_remove }, { "screen", h_screen }, { "screenshot", h_screenshot }, { "keys", h_keys },       { "output", h_output },
+	{ "remove", h_remove }, { "screen", h_screen }, { "screenshot", h_screenshot }, { "mouse", h_mouse }, { "keys", h_keys },       { "output", h_output },
 	{ "vdd_open", h_vdd_open }, { "vdd_request", h_vdd_request }, { "vdd_close", h_vdd_close },
 	{ "settings", h_settings }, { "set", h_set },   { "focus", h_focus },     { "shutdown", h_shutdown },
 };

@@ -1620,7 +1620,14 @@ def case_protocol_screenshot(srv):
           "screenshot: not a 720x400 PNG: %r" % png[:32])
     c.err("screenshot", "bad_request", _mention="scale", id=k, scale=2)
     c.err("screenshot", "no_such_vm", id=99999)
+    # mouse: relative and absolute; bad fields refused
+    c.ok("mouse", id=k, dx=5, dy=-3, buttons=1)
+    c.ok("mouse", id=k, x=100, y=50)
+    c.err("mouse", "bad_request", id=k, dx=1, x=2)
+    c.err("mouse", "bad_request", id=k, buttons=9)
+    c.err("mouse", "bad_request", _mention="z", id=k, z=1)
     c.ok("kill", id=k)
+    c.err("mouse", "bad_state", id=k)
     r2 = c.ok("screenshot", id=k)
     check(r2.get("width") == 720 and base64.b64decode(r2["png"])[:4] == b"\x89PNG",
           "the last picture of a killed VM: %s" % json.dumps(r2)[:200])
