@@ -200,6 +200,11 @@ void vdd_reset_machine(struct vm *vm, const char *why);
 /* Input from the host reached the device: a guest that idles waiting for
  * it runs again. */
 void vdd_input_arrived(struct vm *vm);
+/* The guest polls this device in a loop and nothing it can see changes
+ * before virtual time until_ns (a retrace wait on 3DAh): the monitor may
+ * stop it after the current instruction and let it sleep until then, as
+ * for HLT (virtual time jumps, or a pacing host sleeps). */
+void vdd_guest_waits(struct vm *vm, uint64_t until_ns);
 
 /* The display: the VDD that shows the VM's screen registers these (once
  * per VM); vm16_screen(), vm16_frame() and vm16_teletype() call them.

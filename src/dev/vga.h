@@ -71,6 +71,13 @@ struct vga {
 	uint8_t dac_write, dac_read, dac_comp, dac_state; /* state: 0 = write mode, 3 = read mode */
 	uint8_t latch[4];
 	uint8_t cga_mode, cga_color; /* 3D8h, 3D9h (CGA only) */
+	struct {                /* the guest polling 3DAh (vga_ports.c) */
+		uint64_t last_ns;
+		bool woke;             /* the last read asked for a sleep */
+		uint8_t last;
+		uint8_t same;
+		bool ignores_hblank;
+	} poll;
 	struct vga_linear lin;
 
 	/* The picture (vga_render.c): made on the first vm16_frame(). */
@@ -97,6 +104,8 @@ void vga_port_out(struct vga *v, uint16_t port, uint8_t val);
 /* Bits of input status 1 (3DAh) at virtual time ns: 0 = display disabled
  * (horizontal or vertical blanking), 3 = vertical retrace. */
 uint8_t vga_status1(const struct vga *v, uint64_t ns);
+/* The first time after ns at which the status bits in mask change. */
+uint64_t vga_status1_next(const struct vga *v, uint64_t ns, uint8_t mask);
 /* The CRTC's port base: 3D0h (colour) or 3B0h (mono), from misc bit 0. */
 uint16_t vga_crtc_base(const struct vga *v);
 

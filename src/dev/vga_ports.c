@@ -60,6 +60,57 @@ uint8_t vga_status1(const struct vga *v, uint64_t ns)
 	return st;
 }
 
+uint64_t vga_status1_next(const struct vga *v, uint64_t ns, uint8_t mask)
+{
+	enum { LINE_NS = 31778, BLANK_AT = LINE_NS * 4 / 5 };
+	uint8_t now = vga_status1(v, ns) & mask;
+	/* Changes happen only at line starts and where blanking begins. */
+	uint64_t t = ns - ns % LINE_NS;
+	for (unsigned k = 0; k < 4 * 1100; k++) {
+		uint64_t cand = (k & 1) ? t + LINE_NS : t + BLANK_AT;
+		if (k & 1)
+			t += LINE_NS;
+		if (cand <= ns)
+			continue;
+		if ((vga_status1(v, cand) & mask) != now)
+			return cand;
+	}
+	return ns + LINE_NS;
+}
+
+/* A read of input status 1. A guest that keeps reading it (a wait for
+ * the retrace) and sees the same value sleeps until it changes: until the
+ * next change of bits 0 and 3, or of bit 3 alone once it kept polling
+ * through a change of bit 0 (it waits for the vertical retrace). */
+static uint8_t status_read(struct vga *v)
+{
+	uint64_t now = vga_now_ns(v);
+	uint8_t val = vga_status1(v, now);
+	/* Polling goes on when the read comes soon after the last one, or
+	 * is the first after the sleep the last one asked for. */
+	bool on = now - v->poll.last_ns <= 5000 || v->poll.woke;
+	v->poll.woke = false;
+	if (!on) {
+		v->poll.same = 0;
+		v->poll.ignores_hblank = false;
+	} else if (val == v->poll.last) {
+		if (v->poll.same < 255)
+			v->poll.same++;
+	} else {
+		if (((val ^ v->poll.last) & 0x09) == 0x01)
+			v->poll.ignores_hblank = true;
+		v->poll.same = 0;
+	}
+	v->poll.last_ns = now;
+	v->poll.last = val;
+	if (v->poll.same >= 3 && v->vm) {
+		v->poll.same = 0;
+		v->poll.woke = true;
+		vdd_guest_waits(v->vm, vga_status1_next(v, now, v->poll.ignores_hblank ? 0x08 : 0x09));
+	}
+	return val;
+}
+
 static uint8_t dac_in(struct vga *v)
 {
 	uint8_t val = v->dac[v->dac_read][v->dac_comp];
@@ -96,7 +147,7 @@ uint8_t vga_port_in(struct vga *v, uint16_t port)
 		case 0x5: return v->crtc_index < 0x19 ? v->crtc[v->crtc_index] : 0xFF;
 		case 0xA:
 			v->ac_data = false;
-			return vga_status1(v, vga_now_ns(v));
+			return status_read(v);
 		case 0x8: return v->cga_mode;
 		default: return 0xFF;
 		}

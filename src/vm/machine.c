@@ -46,6 +46,38 @@ void vdd_input_arrived(struct vm *vm)
 	vm_idle_reset(vm);
 }
 
+static void wait_over(struct vm *vm, void *inst)
+{
+	(void)inst;
+	vm->wait_event = 0;
+}
+
+void vdd_guest_waits(struct vm *vm, uint64_t until_ns)
+{
+	uint64_t now = vdd_clock_ns(vm);
+	if (until_ns <= now || vm->ended)
+		return;
+	if (vm->wait_event)
+		vdd_cancel(vm, vm->wait_event);
+	/* Events are due relative to the clock as it was when the slice
+	 * began: the slice's instructions are added when it ends. */
+	int id = vdd_schedule(vm, until_ns - vm->clock_ns, wait_over, NULL);
+	vm->wait_event = id > 0 ? id : 0;
+	if (!vm->wait_event)
+		return;
+	vm->wait_due_ns = until_ns;
+	vm->wait_pending = true;
+	if (vm->in_cpu)
+		cpu_request_stop(&vm->cpu);
+}
+
+bool vm_wait_take(struct vm *vm)
+{
+	bool w = vm->wait_pending && !vm->ended;
+	vm->wait_pending = false;
+	return w;
+}
+
 int vdd_svc_alloc(struct vm *vm, vm16_svc_fn fn, void *ctx)
 {
 	for (unsigned n = 255; n >= VM_SVC_USER; n--) {

@@ -120,10 +120,10 @@ void vm_mem_write8(void *ctx, uint32_t lin, uint8_t v)
 {
 	struct vm *vm = ctx;
 	unsigned o = owner_of(vm, lin);
-	if (o && vm->mem_owners[o - 1].write) {
+	/* A device that changes an IRQ line does so through vdd_set_irq(),
+	 * which updates the CPU's INTR: nothing to do here per byte. */
+	if (o && vm->mem_owners[o - 1].write)
 		vm->mem_owners[o - 1].write(vm->mem_owners[o - 1].inst, lin, v);
-		vm_update_intr(vm);
-	}
 }
 
 /* Host access to one byte of physical memory: RAM, mapped device memory

@@ -373,10 +373,22 @@ uint64_t vm16_idle_ns(const struct vm *vm)
 	return vm_clock_next_ns(vm);
 }
 
-void vm16_pass_time(struct vm *vm, uint64_t ns)
+static void clock_advance(struct vm *vm, uint64_t ns)
 {
 	vm->clock_ns += ns;
 	vm_clock_run_due(vm);
+}
+
+/* The host passes the time it slept: a device's wait (vdd_guest_waits)
+ * ends exactly at its time, so a guest waiting for a short state (the 64
+ * microseconds of the vertical retrace) never sleeps past it; the VM is
+ * then a little behind the host's clock, which the host makes up by
+ * running it. */
+void vm16_pass_time(struct vm *vm, uint64_t ns)
+{
+	if (vm->wait_event && vm->wait_due_ns > vm->clock_ns && vm->wait_due_ns - vm->clock_ns < ns)
+		ns = vm->wait_due_ns - vm->clock_ns;
+	clock_advance(vm, ns);
 }
 
 /* Inside a slice (a port or memory handler running in cpu_run()) the
@@ -452,7 +464,7 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 		vm->in_cpu = false;
 		uint64_t ran = c->retired - before;
 		done += ran ? ran : 1;
-		vm16_pass_time(vm, ran * vm->insn_ns);
+		clock_advance(vm, ran * vm->insn_ns);
 		switch (why) {
 		case CPU_EXIT_BUDGET:
 			break;
@@ -478,13 +490,21 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 				break;
 			if (until == UINT64_MAX || vm->cfg.pace_idle)
 				return VM16_STOP_IDLE;
-			vm16_pass_time(vm, until);
+			clock_advance(vm, until);
 			break;
 		}
 		case CPU_EXIT_TRAP:
 			vm_int_trapped(vm, c->exit.vector);
 			break;
-		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) */
+		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O), or the guest waits on it */
+			if (vm_wait_take(vm)) {
+				/* Sleep until the device's state changes (or an earlier event). */
+				until = vm_clock_next_ns(vm);
+				if (until != UINT64_MAX && vm->cfg.pace_idle && !vm->nested_depth)
+					return VM16_STOP_IDLE;
+				if (until != UINT64_MAX)
+					clock_advance(vm, until);
+			}
 			break;
 		case CPU_EXIT_SHUTDOWN:
 			vm_end_fault(vm, "CPU shutdown (a fault while delivering a fault)");

@@ -149,6 +149,9 @@ struct vm {
 	struct vdd_display display;   /* inst NULL: no display */
 	struct vdd_pointer pointer;   /* inst NULL: no mouse */
 	uint64_t slice_insns;         /* budget of the cpu_run() in progress (vdd_clock_ns) */
+	bool wait_pending;            /* a device saw the guest poll it in vain (vdd_guest_waits) */
+	int wait_event;               /* the event that ends that wait */
+	uint64_t wait_due_ns;         /* when */
 
 	/* IRQ redirection: host handlers of the IRQs in cfg.irq_host. */
 	vm16_irq_fn irq_fn[16];
@@ -176,6 +179,9 @@ struct vm {
 	void *plugin_handles[VM_MAX_VDDS]; /* dlopen handles of plug-in VDDs */
 	unsigned nplugins;
 };
+
+/* machine.c: the wait a device asked for (vdd_guest_waits), once. */
+bool vm_wait_take(struct vm *vm);
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

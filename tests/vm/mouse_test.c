@@ -129,6 +129,20 @@ static void test_video_garbage(void **state)
 	vm16_destroy(vm);
 }
 
+/* A retrace wait sleeps: 70 retraces are one second of virtual time and
+ * cost a few instructions each, not a second of polling. */
+static void test_retrace_wait(void **state)
+{
+	(void)state;
+	struct vm *vm = load("retrace.bin");
+	uint64_t t0 = vm16_clock_ns(vm);
+	assert_int_equal(run(vm, 1000), VM16_STOP_EXIT);
+	uint64_t ns = vm16_clock_ns(vm) - t0;
+	assert_true(ns > 980000000u && ns < 1020000000u);
+	assert_true(vm16_insns(vm) < 100000);
+	vm16_destroy(vm);
+}
+
 int main(int argc, char **argv)
 {
 	bin_dir = argc > 1 ? argv[1] : ".";
@@ -136,6 +150,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_int33),
 		cmocka_unit_test(test_ps2_bios),
 		cmocka_unit_test(test_video_garbage),
+		cmocka_unit_test(test_retrace_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
