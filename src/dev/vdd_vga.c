@@ -120,7 +120,7 @@ static int vga_create(struct vm *vm, void **inst)
 	v->restrict_color = vdd_property(vm, "VIDEO_MODE_RESTRICTION") == RESTRICT_COLOR;
 	v->vram_size = v->adapter == VGA_ADAPTER_VGA ? VRAM_VGA : VRAM_EGA;
 	v->vram = mmap(NULL, v->vram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	v->rom = calloc(1, VGABIOS_ROM_SIZE);
+	v->rom = calloc(1, VGABIOS_ROM_PAGE);
 	int rc = -ENOMEM;
 	if (v->vram == MAP_FAILED) {
 		v->vram = NULL;
@@ -135,7 +135,12 @@ static int vga_create(struct vm *vm, void **inst)
 	if (rc == 0)
 		rc = vdd_claim_memory(vm, "vga", 0xA0000, 0x20000, v, mem_read, mem_write);
 	if (rc == 0)
-		rc = vdd_map_memory(vm, "vga bios", VGABIOS_ROM_BASE, VGABIOS_ROM_SIZE, v->rom, false);
+		rc = vdd_map_memory(vm, "vga bios", VGABIOS_ROM_BASE, VGABIOS_ROM_PAGE, v->rom, false);
+	/* The font pages: one copy in the library, read-only, for every VM
+	 * (the CPU never writes a page mapped without write access). */
+	if (rc == 0)
+		rc = vdd_map_memory(vm, "vga bios fonts", VGABIOS_ROM_BASE + VGABIOS_ROM_PAGE, VGABIOS_FONT_PAGES,
+				    (uint8_t *)(uintptr_t)vga_rom_fonts, false);
 	if (rc == 0 && v->adapter == VGA_ADAPTER_VGA)
 		rc = vdd_claim_memory(vm, "vga lfb", VBE_LFB_BASE, v->vram_size, v, lfb_read, lfb_write);
 	if (rc < 0)

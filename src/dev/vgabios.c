@@ -19,7 +19,6 @@
 #include "dev/vgabios.h"
 #include "mvdm/vdd.h"
 
-extern const uint8_t vga_font8x8[256 * 8], vga_font8x14[256 * 14], vga_font8x16[256 * 16];
 
 void vgabios_read(struct vga *v, uint16_t seg, uint16_t off, void *buf, size_t len)
 {
@@ -427,7 +426,9 @@ void vgabios_set_mode(struct vga *v, uint8_t al)
 	if (!(al & 0x80)) {
 		/* Clear: text cells to blank grey-on-black, graphics to 0. */
 		if (mode_kind(v, mode) == K_TEXT) {
-			for (uint32_t a = 0; a < 0x8000; a += 2) {
+			/* The first page (the others stay as they were: a page of
+			 * video memory not touched costs the host nothing). */
+			for (uint32_t a = 0; a < mi.page_size; a += 2) {
 				*vga_plane(v, 0, a) = ' ';
 				*vga_plane(v, 1, a) = 0x07;
 			}
@@ -466,7 +467,13 @@ void vgabios_set_rows(struct vga *v, unsigned nrows)
 {
 	if (mode_kind(v, cur_mode(v)) != K_TEXT)
 		return;
+	unsigned before = page_size(v);
 	vgabios_load_rom_font(v, nrows == 50 ? 8 : 16, 0);
+	/* The first page grew: blank its new cells as the mode set did. */
+	for (uint32_t a = before; a < page_size(v); a += 2) {
+		*vga_plane(v, 0, a) = ' ';
+		*vga_plane(v, 1, a) = 0x07;
+	}
 }
 
 /* ---- teletype ---- */
@@ -658,8 +665,8 @@ int vgabios_text_screen(struct vga *v, struct vm16_screen *s)
 
 int vgabios_init(struct vga *v)
 {
-	uint8_t *rom = v->rom;
-	memset(rom, 0xFF, VGABIOS_ROM_SIZE);
+	uint8_t *rom = v->rom; /* page 0 (the fonts are shared pages) */
+	memset(rom, 0xFF, VGABIOS_ROM_PAGE);
 	rom[0] = 0x55;
 	rom[1] = 0xAA;
 	rom[2] = VGABIOS_ROM_SIZE / 512;
@@ -679,13 +686,10 @@ int vgabios_init(struct vga *v)
 	static const uint8_t stat[16] = { 0xFF, 0xE0, 0x0F, 0x00, 0x00, 0x00, 0x00, 0x07, 0x02, 0x08,
 					  0xFF, 0x0E, 0x00, 0x00, 0x00, 0x00 };
 	memcpy(rom + VGABIOS_STATIC, stat, sizeof(stat));
-	memcpy(rom + VGABIOS_FONT8, vga_font8x8, sizeof(vga_font8x8));
-	memcpy(rom + VGABIOS_FONT14, vga_font8x14, sizeof(vga_font8x14));
-	memcpy(rom + VGABIOS_FONT16, vga_font8x16, sizeof(vga_font8x16));
 	int rc = vbe_init_rom(v);
 	if (rc < 0)
 		return rc;
-	vdd_memory_changed(v->vm, VGABIOS_ROM_BASE, VGABIOS_ROM_SIZE);
+	vdd_memory_changed(v->vm, VGABIOS_ROM_BASE, VGABIOS_ROM_PAGE);
 	set_vector(v, 0x10, VGABIOS_ROM_BASE >> 4, VGABIOS_ENTRY);
 	set_vector(v, 0x1F, VGABIOS_ROM_BASE >> 4, VGABIOS_FONT8 + 128 * 8);
 	set_vector(v, 0x43, VGABIOS_ROM_BASE >> 4, VGABIOS_FONT8);

@@ -1,6 +1,7 @@
 /*
  * vgabios.h - the video BIOS of the video VDD: its option ROM at C000:0000
- * (INT 10h entry, the ROM fonts, the VBE tables) and the host half of INT
+ * (INT 10h entry, the ROM fonts, the VBE tables; the font pages are one
+ * read-only copy that every VM maps) and the host half of INT
  * 10h. It drives the card as the IBM VGA BIOS does, through the registers
  * of dev/vga.h, and keeps the BIOS data area's video fields (segment 40h:
  * 49h mode, 4Ah columns, 4Ch page size, 4Eh page start, 50h cursor
@@ -15,7 +16,9 @@
 
 enum {
 	VGABIOS_ROM_BASE = 0xC0000,
-	VGABIOS_ROM_SIZE = 0x8000,
+	VGABIOS_ROM_SIZE = 0x8000,  /* the ROM's size (its header); pages 0-3 are mapped */
+	VGABIOS_ROM_PAGE = 0x1000,  /* page 0: per VM (the entry, the tables) */
+	VGABIOS_FONT_PAGES = 0x3000,/* pages 1-3: the fonts, shared by all VMs (vga_rom_fonts) */
 	/* Offsets in the ROM. */
 	VGABIOS_ENTRY = 0x0100,   /* INT 10h: F4 n ~n CF */
 	VGABIOS_STATIC = 0x0110,  /* AH=1Bh static functionality table (16 bytes) */
@@ -37,6 +40,13 @@ void vgabios_set_rows(struct vga *v, unsigned rows);
 void vgabios_teletype(struct vga *v, uint8_t ch);
 /* The text screen for the host (vm16_screen): -1 in graphics modes. */
 int vgabios_text_screen(struct vga *v, struct vm16_screen *s);
+
+/* The fonts, as the ROM has them (8x8, 8x14, 8x16 at VGABIOS_FONT8... - 1000h). */
+extern const uint8_t vga_rom_fonts[3 * 4096];
+static inline const uint8_t *vgabios_rom_font(unsigned height)
+{
+	return vga_rom_fonts + (height == 8 ? 0 : height == 14 ? 0x800 : 0x1600);
+}
 
 /* vgabios.c helpers for the other INT 10h files. */
 uint8_t vgabios_bda8(struct vga *v, unsigned off);

@@ -19,7 +19,6 @@
 
 #include "dev/vgabios.h"
 
-extern const uint8_t vga_font8x8[256 * 8], vga_font8x14[256 * 14], vga_font8x16[256 * 16];
 
 static uint32_t block_base(unsigned block)
 {
@@ -62,7 +61,7 @@ static void set_height(struct vga *v, unsigned h)
 
 static const uint8_t *rom_font(unsigned h)
 {
-	return h == 8 ? vga_font8x8 : h == 14 ? vga_font8x14 : vga_font8x16;
+	return vgabios_rom_font(h);
 }
 
 void vgabios_load_rom_font(struct vga *v, unsigned h, unsigned block)

@@ -149,7 +149,12 @@ static void copy_phys(struct vm *vm, uint32_t addr, uint8_t *host, size_t len, b
 			n = len;
 		uint8_t *p = direct_byte(vm, addr);
 		unsigned o = owner_of(vm, addr);
-		bool skip = to_guest && !rom && o && vm->mem_owners[o - 1].host && !vm->mem_owners[o - 1].writable;
+		/* A device's read-only memory is never written (it may be shared
+		 * by every VM); `rom` lets the host load the system ROM, which is
+		 * part of the VM's RAM buffer. */
+		bool dev_rom = o && vm->mem_owners[o - 1].host && !vm->mem_owners[o - 1].writable;
+		bool ram_rom = o && !vm->mem_owners[o - 1].host && !vm->mem_owners[o - 1].read && !vm->mem_owners[o - 1].writable;
+		bool skip = to_guest && (dev_rom || (ram_rom && !rom));
 		if (skip) {
 		} else if (p && to_guest) {
 			memcpy(p, host, n);
