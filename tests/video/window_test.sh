@@ -27,14 +27,20 @@ fail=0
 if [ -z "$win" ]; then
 	echo "FAIL: no window named 'mvdm - ...WINMOUSE' appeared"; cat "$tmp/err"; fail=1
 else
-	sleep 1
-	eval "$(xdotool getwindowgeometry --shell "$win")"
-	xdotool windowfocus --sync "$win" 2>/dev/null || true
-	xdotool key --window "$win" a
-	sleep 0.5
-	xdotool mousemove --window "$win" $((WIDTH / 2)) $((HEIGHT / 2))
-	sleep 0.3
-	xdotool click --window "$win" 1
+	# Events may come before the program listens (a loaded machine):
+	# send them again until it has seen both, at most 20 times.
+	for _ in $(seq 20); do
+		kill -0 $mpid 2>/dev/null || break
+		eval "$(xdotool getwindowgeometry --shell "$win")"
+		# XTEST events (as a user's), to the focused window
+		xdotool windowfocus --sync "$win" 2>/dev/null || true
+		xdotool key a
+		sleep 0.3
+		xdotool mousemove --window "$win" $((WIDTH / 2)) $((HEIGHT / 2))
+		sleep 0.2
+		xdotool click 1
+		sleep 1
+	done
 fi
 wait $mpid
 rc=$?
