@@ -21,6 +21,7 @@
 
 #include "console/window.h"
 #include "mvdm/vm16.h"
+#include "vmload.h"
 
 static double mono_s(void)
 {
@@ -34,14 +35,6 @@ static double cpu_s(clockid_t id)
 	struct timespec ts;
 	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int exit_svc(struct vm *vm, void *ctx, uint8_t n)
-{
-	(void)vm;
-	(void)ctx;
-	(void)n;
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -59,37 +52,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mvdm-gfxbench [--no-window] [--seconds S] MODE13.COM\n");
 		return 2;
 	}
-	FILE *f = fopen(argv[i], "rb");
-	uint8_t img[4096];
-	size_t n = f ? fread(img, 1, sizeof(img), f) : 0;
-	if (f)
-		fclose(f);
-	if (!n) {
-		fprintf(stderr, "mvdm-gfxbench: cannot read %s\n", argv[i]);
-		return 2;
-	}
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
 	cfg.pace_idle = true;
-	struct vm *vm;
 	char err[256];
-	if (vm16_create(&cfg, &vm, err, sizeof(err)) < 0) {
+	struct vm *vm = vmload_com(argv[i], &cfg, err, sizeof(err));
+	if (!vm) {
 		fprintf(stderr, "mvdm-gfxbench: %s\n", err);
 		return 2;
 	}
-	(void)exit_svc;
-	/* INT 21h AH=4Ch without DOS: the program's exit ends the VM (SVC 2 stub). */
+	/* INT 21h without DOS: the program's exit (AH=4Ch) ends the VM (SVC 2). */
 	static const uint8_t int21[] = { 0xF4, 0x02, 0xFD };
 	vm16_load_image(vm, 0x0F00, 0, int21, sizeof(int21));
 	uint8_t vec[4] = { 0, 0, 0x00, 0x0F };
 	vm16_write(vm, 0x21 * 4, vec, 4);
-	vm16_load_image(vm, 0x1000, 0x100, img, n);
-	struct vm16_regs r;
-	vm16_get_regs(vm, &r);
-	r.cs = r.ds = r.es = r.ss = 0x1000;
-	r.eip = 0x100;
-	r.esp = 0xFFFE;
-	vm16_set_regs(vm, &r);
 
 	struct window *w = NULL;
 	if (want_window && window_display_available() && window_open(&w, "mvdm-gfxbench", err, sizeof(err)) < 0)

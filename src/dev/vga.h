@@ -92,6 +92,7 @@ struct vga {
 	uint8_t *rom;           /* 32 KiB at C000:0000 */
 	uint8_t svc;            /* its INT 10h supervisor call */
 	uint16_t vbe_mode;      /* the VBE mode set (0 = a BIOS mode) */
+	uint32_t logged[8];     /* INT 10h functions (AH) reported as unsupported */
 	struct vga_mouse *mouse;/* the INT 33h driver's cursor (mouse.c) */
 };
 

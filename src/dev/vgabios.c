@@ -120,10 +120,9 @@ static uint8_t *cga_byte(struct vga *v, unsigned x, unsigned y, unsigned bpp)
 	return bpp == 2 ? vga_plane(v, off & 1, off & ~1u) : vga_plane(v, 0, off);
 }
 
-void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uint8_t color);
-uint8_t vgabios_get_pixel(struct vga *v, unsigned page, unsigned x, unsigned y);
-
-void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uint8_t color)
+/* AH=0Ch/0Dh: a pixel of page `page` in the current graphics mode (bit 7
+ * of color XORs, except in 256-colour modes); outside the mode: nothing, 0. */
+static void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uint8_t color)
 {
 	uint8_t mode = cur_mode(v);
 	/* AL bit 7 XORs the pixel, except in the 256-colour modes. */
@@ -181,7 +180,7 @@ void vgabios_put_pixel(struct vga *v, unsigned page, unsigned x, unsigned y, uin
 	}
 }
 
-uint8_t vgabios_get_pixel(struct vga *v, unsigned page, unsigned x, unsigned y)
+static uint8_t vgabios_get_pixel(struct vga *v, unsigned page, unsigned x, unsigned y)
 {
 	uint8_t mode = cur_mode(v);
 	switch (mode_kind(v, mode)) {
@@ -544,9 +543,12 @@ static void write_string(struct vga *v, struct vm16_regs *r)
 
 /* ---- the dispatcher ---- */
 
+/* An unsupported function: said once per AH. */
 static void log_once(struct vga *v, uint8_t ah, uint8_t al)
 {
-	(void)v;
+	if (v->logged[ah / 32] & (1u << (ah % 32)))
+		return;
+	v->logged[ah / 32] |= 1u << (ah % 32);
 	fprintf(stderr, "mvdm: INT 10h AX=%02X%02Xh is not supported (ignored)\n", ah, al);
 }
 

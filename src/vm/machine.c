@@ -59,9 +59,7 @@ void vdd_guest_waits(struct vm *vm, uint64_t until_ns)
 		return;
 	if (vm->wait_event)
 		vdd_cancel(vm, vm->wait_event);
-	/* Events are due relative to the clock as it was when the slice
-	 * began: the slice's instructions are added when it ends. */
-	int id = vdd_schedule(vm, until_ns - vm->clock_ns, wait_over, NULL);
+	int id = vdd_schedule(vm, until_ns - now, wait_over, NULL);
 	vm->wait_event = id > 0 ? id : 0;
 	if (!vm->wait_event)
 		return;

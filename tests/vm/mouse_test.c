@@ -16,29 +16,18 @@
 #include <cmocka.h>
 
 #include "mvdm/vm16.h"
+#include "vmload.h"
 
 static const char *bin_dir;
 
 static struct vm *load(const char *name)
 {
-	struct vm16_config cfg;
-	vm16_config_default(&cfg);
 	char err[256], path[512];
-	struct vm *vm = NULL;
-	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
 	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	uint8_t buf[8192];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	assert_int_equal(vm16_load_image(vm, 0x1000, 0x100, buf, n), 0);
-	struct vm16_regs r;
-	vm16_get_regs(vm, &r);
-	r.cs = r.ds = r.es = r.ss = 0x1000;
-	r.eip = 0x100;
-	r.esp = 0xFFFE;
-	vm16_set_regs(vm, &r);
+	struct vm *vm = vmload_com(path, NULL, err, sizeof(err));
+	if (!vm)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(vm);
 	return vm;
 }
 
