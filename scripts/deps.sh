@@ -5,9 +5,12 @@
 set -euo pipefail
 level=${1:-build}
 # libcjson-dev: the server protocol's JSON lines (mvdmd and the client library).
-pkgs=(gcc pkg-config meson ninja-build nasm libcjson-dev)
+# console-setup-linux: the console fonts the VGA ROM fonts are built from.
+# libpng-dev (with zlib1g-dev): screenshots; libsdl2-dev: the window console.
+pkgs=(gcc pkg-config meson ninja-build nasm libcjson-dev console-setup-linux libpng-dev zlib1g-dev libsdl2-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
-	pkgs+=(zlib1g-dev libunicorn-dev libcmocka-dev binutils python3)
+	# xvfb, xdotool, xauth: the window console's tests on a virtual X display.
+	pkgs+=(libunicorn-dev libcmocka-dev binutils python3 xvfb xdotool xauth)
 fi
 if [ "$level" = bench ]; then
 	pkgs+=(dosbox)

@@ -27,7 +27,7 @@
 const char ctl_usage[] =
 	"       mvdm start [options] PROGRAM [ARGS...]   (mvdm start --help for the options)\n"
 	"       mvdm ps | status ID | wait ID [--timeout S] | kill ID | pause ID | resume ID | rm ID\n"
-	"       mvdm screen ID | keys ID TEXT | output ID [--follow] | attach ID | shutdown\n";
+	"       mvdm screen [--png FILE] ID | keys ID TEXT | output ID [--follow] | attach [--window] ID | shutdown\n";
 
 /* ---- shared helpers (ctl_internal.h) ---- */
 
@@ -129,13 +129,14 @@ int ctl_ending_status(uint64_t id, const struct mvdm_wait_result *w)
 
 /* ---- option parsing for the commands that take an id ---- */
 
-enum { OPT_SOCKET = 256, OPT_TIMEOUT, OPT_FOLLOW, OPT_HELP };
+enum { OPT_SOCKET = 256, OPT_TIMEOUT, OPT_FOLLOW, OPT_HELP, OPT_PNG, OPT_WINDOW };
 
 int ctl_parse_args(int argc, char **argv, unsigned accept, int operands, struct ctl_args *a)
 {
 	static const struct option longopts[] = {
 		{"socket", required_argument, NULL, OPT_SOCKET}, {"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"follow", no_argument, NULL, OPT_FOLLOW},       {"help", no_argument, NULL, OPT_HELP},
+		{"png", required_argument, NULL, OPT_PNG},       {"window", no_argument, NULL, OPT_WINDOW},
 		{NULL, 0, NULL, 0},
 	};
 	*a = (struct ctl_args){0};
@@ -150,6 +151,10 @@ int ctl_parse_args(int argc, char **argv, unsigned accept, int operands, struct 
 				return CTL_EXIT_USAGE;
 		} else if (c == OPT_FOLLOW && (accept & ACCEPT_FOLLOW)) {
 			a->follow = true;
+		} else if (c == OPT_PNG && (accept & ACCEPT_PNG)) {
+			a->png = optarg;
+		} else if (c == OPT_WINDOW && (accept & ACCEPT_WINDOW)) {
+			a->window = true;
 		} else {
 			fprintf(stderr, "usage:\n%s", ctl_usage);
 			return CTL_EXIT_USAGE;
@@ -287,14 +292,40 @@ static int cmd_state_change(int argc, char **argv,
 
 /* ---- screen, keys, output ---- */
 
+/* screen --png FILE: the VM's picture as a PNG file. */
+static int screen_png(struct mvdm_client *c, uint64_t id, const char *path)
+{
+	uint8_t *png = NULL;
+	size_t len = 0;
+	if (mvdm_client_screenshot(c, id, &png, &len, NULL) < 0)
+		return ctl_server_error(c);
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+	if (!f || fwrite(png, 1, len, f) != len) {
+		fprintf(stderr, "mvdm: cannot write %s: %s\n", path, strerror(errno));
+		rc = CTL_EXIT_ERROR;
+	}
+	if (f && fclose(f) != 0 && rc == 0) {
+		fprintf(stderr, "mvdm: cannot write %s: %s\n", path, strerror(errno));
+		rc = CTL_EXIT_ERROR;
+	}
+	free(png);
+	return rc;
+}
+
 static int cmd_screen(int argc, char **argv)
 {
 	struct ctl_args a;
 	struct mvdm_client *c;
 	uint64_t id = 0;
-	int rc = open_for_id(argc, argv, 0, 1, &a, &id, &c);
+	int rc = open_for_id(argc, argv, ACCEPT_PNG, 1, &a, &id, &c);
 	if (rc)
 		return rc;
+	if (a.png) {
+		rc = screen_png(c, id, a.png);
+		mvdm_client_close(c);
+		return rc;
+	}
 	struct vm16_screen *s = malloc(sizeof(*s));
 	char *text = NULL;
 	if (!s) {

@@ -34,12 +34,14 @@ int ctl_connect(const char *socket_path, bool spawn, struct mvdm_client **c);
 int ctl_ending_status(uint64_t id, const struct mvdm_wait_result *w);
 
 /* What a command accepts besides --socket. */
-enum { ACCEPT_TIMEOUT = 1, ACCEPT_FOLLOW = 2 };
+enum { ACCEPT_TIMEOUT = 1, ACCEPT_FOLLOW = 2, ACCEPT_PNG = 4, ACCEPT_WINDOW = 8 };
 
 struct ctl_args {
 	const char *socket;           /* --socket, or NULL */
 	double timeout_s;             /* --timeout, 0 = none */
 	bool follow;                  /* --follow */
+	const char *png;              /* --png FILE (screen) */
+	bool window;                  /* --window (attach) */
 	int first;                    /* argv index of the first operand */
 };
 /* Parses the options of argv[1..argc) (those in `accept` and --socket;

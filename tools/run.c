@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "console/png.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
@@ -42,6 +43,7 @@ struct run_opts {
 	char set_buf[RUN_MAX_SETS][32];
 	unsigned nsets;
 	struct run_console_opts console;
+	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
 };
 
 static int run_usage(void)
@@ -65,7 +67,8 @@ static int run_usage(void)
 		"  --cp437        code page 437 bytes in and out, whatever the locale (else UTF-8\n"
 		"                 under a UTF-8 locale)\n"
 		"  --utf8         UTF-8 in and out, whatever the locale\n"
-		"  --crlf         stream: write CR LF as the program does (else LF)\n");
+		"  --crlf         stream: write CR LF as the program does (else LF)\n"
+		"  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n");
 	return EXIT_USAGE;
 }
 
@@ -95,6 +98,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
 		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
 		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
+		{ "screenshot", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 0;
@@ -171,6 +175,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		case '4': o->console.cp437 = true; break;
 		case 'L': o->console.crlf = true; break;
 		case 'C': o->console.kind = optarg; break;
+		case 'S': o->screenshot = optarg; break;
 		default: return run_usage();
 		}
 	}
@@ -224,6 +229,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	o.console.title = prog_arg;
 	struct vm16_config vc;
 	vm16_config_default(&vc);
 	vc.settings = progsettings_list(ps);
@@ -255,6 +261,15 @@ int mvdm_run(int argc, char **argv, bool shell)
 		goto out;
 	}
 	rc = run_console_run(con, vm);
+	if (o.screenshot) {
+		int prc = png_screenshot(vm, o.screenshot);
+		if (prc < 0) {
+			fprintf(stderr, "mvdm: cannot write the screenshot %s: %s\n", o.screenshot,
+				prc == -ENODEV ? "the VM has no display" : strerror(-prc));
+			if (rc == 0)
+				rc = RUN_EXIT_USAGE;
+		}
+	}
 out:
 	fflush(stdout);
 	dos_destroy(d);

@@ -11,7 +11,12 @@
  *   slice.
  * terminal: the VM is paced in real time; the screen is drawn about 50
  *   times a second and before every sleep; a VM that only waits for input
- *   (deep sleep, docs/idle.md) sleeps until a key or a signal comes.
+ *   (deep sleep, docs/idle.md) sleeps until a key or a signal comes. Under
+ *   `auto`, a graphics mode (no text screen) with a display available
+ *   hands the run over to a window.
+ * window: paced like the terminal; the picture is shown at most 70 times
+ *   a second when it changed; keys and the mouse come from the window
+ *   (console/window.h); closing it ends the run as Ctrl+] does.
  *
  * Signals (SIGINT, SIGTERM, SIGHUP, SIGWINCH) are blocked and read from a
  * signalfd between slices and in every wait: no handlers, no globals.
@@ -31,6 +36,7 @@
 
 #include "console/stream.h"
 #include "console/term.h"
+#include "console/window.h"
 
 /* Units of work per vm16_run() call: well under a millisecond of host
  * time, so the time limit, signals and keys are looked at often. */
@@ -48,6 +54,9 @@ struct run_console {
 	struct term *term;
 	uint64_t last_draw_ns;
 	struct vm16_screen screen;
+	bool auto_picked;        /* the kind came from `auto` (it may hand over to a window) */
+	struct window *win;
+	uint64_t win_serial;     /* the picture the window shows */
 };
 
 struct run_console_kind {
@@ -277,9 +286,116 @@ static void terminal_sleep(struct run_console *rc, struct vm *vm)
 	vm16_pass_time(vm, con_stream_now_ns() - start);
 }
 
+/* ---- window ---- */
+
+static int win_key(void *ctx, uint8_t make, bool extended, bool pressed)
+{
+	return vm16_key(ctx, make, extended, pressed);
+}
+
+static void win_motion(void *ctx, int dx, int dy, unsigned buttons)
+{
+	vm16_mouse(ctx, dx, dy, buttons);
+}
+
+static void win_position(void *ctx, int x, int y, unsigned buttons)
+{
+	vm16_mouse_at(ctx, x, y, buttons);
+}
+
+/* Opens the window (quiet: no message when it cannot). 0 or -1. */
+static int window_start(struct run_console *rc, struct vm *vm, bool quiet)
+{
+	(void)vm;
+	char err[200];
+	if (window_open(&rc->win, rc->o.title ? rc->o.title : "DOS", err, sizeof(err)) < 0) {
+		if (!quiet)
+			fprintf(stderr, "mvdm: cannot open a window: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Shows the picture when it changed, at most 70 times a second. */
+static void window_show(struct run_console *rc, struct vm *vm, bool now)
+{
+	uint64_t t = con_stream_now_ns();
+	if (!now && t - rc->last_draw_ns < 1000000000u / 70)
+		return;
+	struct vm16_frame f;
+	if (vm16_frame(vm, &f, rc->win_serial) == 0) {
+		window_draw(rc->win, &f);
+		rc->win_serial = f.serial;
+	}
+	rc->last_draw_ns = t;
+}
+
+static int window_loop(struct run_console *rc, struct vm *vm)
+{
+	struct window_input in = { vm, win_key, win_motion, win_position };
+	char why[300];
+	for (;;) {
+		enum vm16_stop stop = vm16_run(vm, RUN_SLICE);
+		int status = ending(rc, vm, stop, NULL, why, sizeof(why));
+		if (status >= 0) {
+			window_show(rc, vm, true);
+			say(why);
+			return status;
+		}
+		int wait_ms = 0;
+		if (stop == VM16_STOP_IDLE) {
+			/* Sleep until the next device event or input, at most a frame. */
+			uint64_t ns = vm16_idle_ns(vm);
+			wait_ms = ns > 14000000u ? 14 : ns < 1000000u ? 1 : (int)(ns / 1000000u);
+		}
+		uint64_t before = con_stream_now_ns();
+		if (window_poll(rc->win, &in, wait_ms) == WINDOW_QUIT) {
+			say("the window was closed");
+			return RUN_EXIT_SIGNAL + SIGINT;
+		}
+		if (stop == VM16_STOP_IDLE)
+			vm16_pass_time(vm, con_stream_now_ns() - before);
+		window_show(rc, vm, stop == VM16_STOP_IDLE);
+	}
+}
+
+static int window_kind_open(struct run_console *rc, struct vm16_config *vc, struct dos_config *dc)
+{
+	(void)rc;
+	(void)dc; /* the DOS console is the VM's screen and keyboard */
+	if (!window_display_available()) {
+		fprintf(stderr, "mvdm: the window console needs a display ($DISPLAY or $WAYLAND_DISPLAY)\n");
+		return RUN_EXIT_USAGE;
+	}
+	vc->pace_idle = true;
+	return 0;
+}
+
+static int window_kind_run(struct run_console *rc, struct vm *vm)
+{
+	if (window_start(rc, vm, false) < 0)
+		return RUN_EXIT_USAGE;
+	return window_loop(rc, vm);
+}
+
+static void window_kind_close(struct run_console *rc)
+{
+	window_free(rc->win);
+	rc->win = NULL;
+}
+
+static bool never(void)
+{
+	return false;
+}
+
+/* ---- terminal (continued) ---- */
+
 static int terminal_run(struct run_console *rc, struct vm *vm)
 {
-	struct term_opts to = { .in_fd = 0, .out_fd = 1, .raw = true, .utf8 = rc->utf8, .alt_screen = true };
+	struct term_opts to = {
+		.in_fd = 0, .out_fd = 1, .raw = true, .utf8 = rc->utf8, .alt_screen = true, .mouse = true,
+	};
 	if (term_open_opts(&rc->term, &to) != 0) {
 		fprintf(stderr, "mvdm: cannot use the terminal\n");
 		return RUN_EXIT_USAGE;
@@ -298,8 +414,15 @@ static int terminal_run(struct run_console *rc, struct vm *vm)
 			return terminal_end(rc, vm, RUN_EXIT_SIGNAL + SIGINT, "session left with Ctrl+]");
 		if (k == -EPIPE || k == -EIO)
 			return terminal_end(rc, vm, RUN_EXIT_SIGNAL + SIGHUP, "the terminal has gone");
-		if (stop == VM16_STOP_IDLE || resized || con_stream_now_ns() - rc->last_draw_ns > DRAW_NS)
+		if (stop == VM16_STOP_IDLE || resized || con_stream_now_ns() - rc->last_draw_ns > DRAW_NS) {
+			if (rc->auto_picked && vm16_screen(vm, &rc->screen) < 0 && window_display_available() &&
+			    window_start(rc, vm, true) == 0) {
+				/* A graphics mode: a window shows it from now on. */
+				term_close(rc->term);
+				return window_loop(rc, vm);
+			}
 			draw(rc, vm);
+		}
 		if (stop == VM16_STOP_IDLE && k <= 0) /* keys just typed: run it first */
 			terminal_sleep(rc, vm);
 	}
@@ -309,12 +432,16 @@ static void terminal_close(struct run_console *rc)
 {
 	term_free(rc->term); /* closes it first, if nothing did */
 	rc->term = NULL;
+	window_kind_close(rc); /* a window it handed over to */
 }
 
 /* ---- the table ---- */
 
-/* auto takes the first usable kind in this order. */
+/* auto takes the first usable kind in this order (a window only when
+ * asked for: under auto the terminal hands over to one). */
 static const struct run_console_kind kinds[] = {
+	{ "window", "the picture in a window (SDL2), its keys and mouse into the VM (needs a display)",
+	  never, window_kind_open, window_kind_run, window_kind_close },
 	{ "terminal", "the DOS screen drawn in this terminal, its keys typed into the VM (stdin and stdout ttys)",
 	  on_a_terminal, terminal_open, terminal_run, terminal_close },
 	{ "stream", "the DOS console as text on stdout and stdin (pipes, files, or a terminal left as it is)",
@@ -327,6 +454,7 @@ const struct run_console_kind_info *run_console_kinds(void)
 	static const struct run_console_kind_info info[NKINDS + 1] = {
 		{ kinds[0].name, kinds[0].help },
 		{ kinds[1].name, kinds[1].help },
+		{ kinds[2].name, kinds[2].help },
 		{ NULL, NULL },
 	};
 	return info;
@@ -348,9 +476,15 @@ static bool host_utf8(const struct run_console_opts *o)
 		return true;
 	if (o->cp437)
 		return false;
-	if (!setlocale(LC_CTYPE, ""))
-		return false;
-	return strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	/* Asked, then the process's locale put back: libraries that follow it
+	 * (Xlib names the SDL window in the locale's encoding, which not every
+	 * X client reads) see the C locale as before. */
+	char saved[256];
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
+	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	setlocale(LC_CTYPE, saved);
+	return utf8;
 }
 
 static int block_signals(struct run_console *rc)
@@ -384,6 +518,7 @@ int run_console_open(struct run_console **out, const struct run_console_opts *o,
 		return RUN_EXIT_USAGE;
 	}
 	rc->kind = kind;
+	rc->auto_picked = !o->kind || strcmp(o->kind, "auto") == 0;
 	rc->o = *o;
 	rc->sig_fd = -1;
 	rc->utf8 = host_utf8(o);

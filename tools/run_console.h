@@ -2,10 +2,12 @@
  * run_console.h - the consoles of `mvdm run` and `mvdm shell`: how the DOS
  * console of the VM meets the host (docs/console.md).
  *
- * A console kind is one row of a table (run_console.c): `stream` (the
- * console as a byte stream on stdin/stdout), `terminal` (the DOS screen
- * drawn in the terminal, keys from it); `auto` picks the first usable one
- * in table order. A kind sets up the VM's configuration and the DOS
+ * A console kind is one row of a table (run_console.c): `window` (the
+ * picture in an SDL2 window, keys and mouse from it), `terminal` (the DOS
+ * screen drawn in the terminal, keys and mouse from it; under `auto` it
+ * hands over to a window when the program sets a graphics mode and a
+ * display is there), `stream` (the console as a byte stream on
+ * stdin/stdout); `auto` picks the first usable one of terminal and stream. A kind sets up the VM's configuration and the DOS
  * console before the VM is built, runs the VM to its end and gives the
  * host back as it found it, on every path: the program's end, a fault, the
  * time limit, Ctrl+] and SIGINT/SIGTERM/SIGHUP (read from a signalfd: no
@@ -34,6 +36,7 @@ struct run_console_opts {
 	bool cp437;        /* code page 437 bytes on the host side, whatever the locale */
 	bool utf8;         /* UTF-8 on the host side, whatever the locale (--utf8) */
 	bool crlf;         /* stream: CR LF written as it comes (else LF) */
+	const char *title; /* window: names the VM in the title (the program) */
 };
 
 struct run_console;

@@ -38,7 +38,7 @@
 struct mvdm_client;
 
 enum {
-	MVDM_PROTOCOL = 1,            /* the protocol version the library speaks */
+	MVDM_PROTOCOL = 2,            /* the protocol version the library speaks (2: screenshot, mouse) */
 	MVDM_NAME_MAX = 64,           /* a VM name, bytes (docs/server.md, create) */
 	MVDM_PROGRAM_MAX = 255,       /* program paths as returned by list/status */
 	MVDM_REASON_MAX = 511,        /* the one-line reason of an ended VM */
@@ -239,6 +239,27 @@ int mvdm_client_remove(struct mvdm_client *c, uint64_t id, enum mvdm_vm_state *s
  * of "text" (UTF-8, trailing blanks kept) joined with '\n' and ended with
  * one, malloc'd: free() it. */
 int mvdm_client_screen(struct mvdm_client *c, uint64_t id, struct vm16_screen *s, char **text);
+
+/* The VM's picture now (the screenshot request): a PNG at the frame's
+ * native size, malloc'd into *png (free() it) with *len bytes; *info (may
+ * be NULL) gets the size, the BIOS mode (FFh: a VBE mode), whether it is
+ * a graphics mode and the frame serial. An ended VM has no picture
+ * (-EBUSY, code bad_state). */
+struct mvdm_picture {
+	uint32_t width, height;
+	int mode;
+	bool graphics;
+	uint64_t serial;
+};
+int mvdm_client_screenshot(struct mvdm_client *c, uint64_t id, uint8_t **png, size_t *len,
+			   struct mvdm_picture *info);
+
+/* The host's mouse to the VM (the mouse request): relative motion in
+ * mickeys (dx, dy) with the buttons held (bit 0 left, 1 right, 2 middle). */
+int mvdm_client_mouse(struct mvdm_client *c, uint64_t id, int dx, int dy, unsigned buttons);
+/* The same as an absolute position (x, y) in the VM's picture (a window
+ * showing its screenshots). */
+int mvdm_client_mouse_at(struct mvdm_client *c, uint64_t id, int x, int y, unsigned buttons);
 
 /* Types ASCII text on the VM's US keyboard ("\r" or "\n" Enter, "\t" Tab,
  * "\b" Backspace, "\x1b" Esc). Bytes 80h-FFh are refused (-EINVAL) before

@@ -24,11 +24,14 @@
 
 #include "mvdm/vm16.h"
 
-/* 2: struct vdd_property has choices, live and step. */
-#define MVDM_VDD_ABI 2u
+/* 2: struct vdd_property has choices, live and step.
+ * 3: ports claimed with vdd_claim_ports() see byte accesses only (wider
+ * ones are split by the monitor, as on the ISA bus); the machine services
+ * below (interrupt controller, A20, display, ROM services, memory). */
+#define MVDM_VDD_ABI 3u
 
-/* Port handlers: size is 1, 2 or 4; a handler that only does bytes can split
- * wider accesses itself. Reads return the value (upper bits ignored). */
+/* Port handlers: size is 1, 2 or 4 (see vdd_claim_ports_wide); reads
+ * return the value (upper bits ignored). */
 typedef uint32_t (*vdd_port_read_fn)(void *inst, uint16_t port, unsigned size);
 typedef void (*vdd_port_write_fn)(void *inst, uint16_t port, unsigned size, uint32_t value);
 
@@ -102,19 +105,46 @@ struct vdd_ops {
 #define MVDM_VDD_ENTRY "mvdm_vdd_entry"
 typedef const struct vdd_ops *(*vdd_entry_fn)(void);
 
-/* Claim ports [first, last] for `owner`. A port already claimed is refused
- * with -EBUSY, and the error names both owners. */
+/* Claim ports [first, last] for `owner`, an 8-bit device: a 16- or 32-bit
+ * access reaches it as 1-byte accesses of the consecutive ports, lowest
+ * first, as on the ISA bus (OUT DX, AX to an index port writes the index,
+ * then AH to the data port). A port already claimed is refused with
+ * -EBUSY, and the error names both owners. */
 int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t last, void *inst,
 		    vdd_port_read_fn read, vdd_port_write_fn write) __attribute__((warn_unused_result));
+/* The same for a device that decodes accesses up to max_size bytes (1, 2
+ * or 4) whole; wider ones, or ones that run past its range, are split. */
+int vdd_claim_ports_wide(struct vm *vm, const char *owner, uint16_t first, uint16_t last, unsigned max_size,
+			 void *inst, vdd_port_read_fn read, vdd_port_write_fn write) __attribute__((warn_unused_result));
 
-/* Memory-mapped I/O: claim [base, base+size) (4 KiB pages, below 110000h)
- * for `owner`; guest byte accesses there call read/write with the linear
- * address (wider accesses arrive byte by byte). Pages already claimed, by
- * a device or as RAM, are refused with -EBUSY naming both owners. */
+/* Memory-mapped I/O: claim [base, base+size) (4 KiB pages) for `owner`;
+ * guest byte accesses there call read/write with the physical address
+ * (wider accesses arrive byte by byte). Below 110000h (the real-mode
+ * address space); or at or above VDD_HIGH_MEMORY_BASE (outside RAM, up to
+ * 4 GiB: a linear frame buffer, reached once the CPU runs with paging or
+ * protected mode, and by the host through vdd_phys_read/write). Pages
+ * already claimed, by a device or as RAM, are refused with -EBUSY naming
+ * both owners. */
+#define VDD_HIGH_MEMORY_BASE 0xC0000000u
 typedef uint8_t (*vdd_mem_read_fn)(void *inst, uint32_t addr);
 typedef void (*vdd_mem_write_fn)(void *inst, uint32_t addr, uint8_t value);
 int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t size, void *inst,
 		     vdd_mem_read_fn read, vdd_mem_write_fn write) __attribute__((warn_unused_result));
+
+/* Device memory the CPU reaches directly (a ROM, or RAM the device reads
+ * when it likes): map host[0..size) at [base, base+size) below 110000h,
+ * 4 KiB pages, read-only when !writable (writes ignored). The device owns
+ * `host` and keeps it alive until its terminate hook. Refused like
+ * vdd_claim_memory. After the device writes mapped memory itself it calls
+ * vdd_memory_changed() (code cached from it is checked again). */
+int vdd_map_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t size, uint8_t *host, bool writable)
+	__attribute__((warn_unused_result));
+void vdd_memory_changed(struct vm *vm, uint32_t base, uint32_t size);
+
+/* A physical memory access as the guest's CPU would make it (RAM, ROM or a
+ * device's handlers), for host code such as a ROM service: 0 or -ERANGE. */
+int vdd_phys_read(struct vm *vm, uint32_t addr, void *buf, size_t len);
+int vdd_phys_write(struct vm *vm, uint32_t addr, const void *buf, size_t len);
 
 /* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
 void vdd_set_irq(struct vm *vm, unsigned irq, bool level);
@@ -149,10 +179,10 @@ void *vdd_instance(struct vm *vm, const char *name);
 
 /* ---- Guest code of a VDD ---- */
 
-/* A supervisor call for the VDD: guest code `HLT; db n, ~n` (F4 n ~n)
- * calls fn with the guest registers, IP past the three bytes (see
- * vm16_set_svc; returning nonzero ends the VM with that message).
- * Returns n (5-15) or -ENOSPC when all are given out. */
+/* A supervisor call for the VDD: guest code `HLT; db n, ~n` (F4 n ~n), in
+ * its ROM or its guest memory, calls fn with the guest registers, IP past
+ * the three bytes (see vm16_set_svc; returning nonzero ends the VM with
+ * that message). Returns n (5-15) or -ENOSPC when all are given out. */
 int vdd_alloc_svc(struct vm *vm, vm16_svc_fn fn, void *ctx) __attribute__((warn_unused_result));
 
 /* `size` bytes of guest RAM for a VDD's own real-mode code and data
@@ -266,5 +296,81 @@ int vdd_mem_exchange(struct vm *vm, uint32_t a, uint32_t b, uint32_t len);
 int vdd_umb_alloc(struct vm *vm, uint16_t paras, uint16_t *seg, uint16_t *got);
 int vdd_umb_free(struct vm *vm, uint16_t seg);
 int vdd_umb_resize(struct vm *vm, uint16_t seg, uint16_t paras, uint16_t *got);
+
+/* The interrupt controller: the VDD that is one registers these (once per
+ * VM); vdd_set_irq() then drives its lines and the CPU takes its vectors. */
+struct vdd_intc {
+	void *inst;
+	void (*set_irq)(void *inst, unsigned irq, bool level);
+	bool (*intr)(void *inst);                 /* INTR output asserted */
+	uint8_t (*ack)(void *inst);               /* INTA: the vector */
+	/* The IRQ (0-15) a vector just acknowledged belongs to, or -1 (spurious). */
+	int (*irq_of_vector)(void *inst, uint8_t vector);
+	void (*eoi)(void *inst, unsigned irq);    /* non-specific EOI (and the cascade's) */
+	/* The vector irq would reach the CPU as now, if raised: -1 when it is
+	 * masked or something is in service (the monitor's deep sleep). May be
+	 * NULL. */
+	int (*deliverable_vector)(void *inst, unsigned irq);
+};
+void vdd_set_intc(struct vm *vm, const struct vdd_intc *intc);
+
+/* What the machine is, for devices that describe it (CMOS, BIOS). */
+struct vdd_machine {
+	uint32_t conv_kb;      /* conventional memory */
+	uint32_t ext_kb;       /* extended memory above 1 MiB (HMA included) */
+	uint32_t ram_size;     /* bytes of physical RAM from 0 */
+	int64_t start_time;    /* wall-clock seconds (UTC) at virtual time 0 */
+	enum vm16_cpu cpu;
+	bool display;          /* the VM has a display (vm16_config.use_video) */
+};
+void vdd_machine(const struct vm *vm, struct vdd_machine *m);
+
+/* Input from the host reached the device: a guest that idles waiting for
+ * it runs again. */
+void vdd_input_arrived(struct vm *vm);
+/* The guest polls this device in a loop and nothing it can see changes
+ * before virtual time until_ns (a retrace wait on 3DAh): the monitor may
+ * stop it after the current instruction and let it sleep until then, as
+ * for HLT (virtual time jumps, or a pacing host sleeps). */
+void vdd_guest_waits(struct vm *vm, uint64_t until_ns);
+
+/* The timer tick: the device whose periodic event is the system timer's
+ * tick (the PIT) registers it once, so that the monitor's deep sleep can
+ * pass a VM's idle time without running every tick (docs/idle.md): its
+ * clock event, the IRQ it raises, and edges(inst), the ticks it produced
+ * so far. */
+struct vdd_tick_source {
+	vdd_event_fn event;
+	void *inst;
+	unsigned irq;
+	uint64_t (*edges)(void *inst);
+};
+void vdd_set_tick_source(struct vm *vm, const struct vdd_tick_source *src);
+
+/* The display: the VDD that shows the VM's screen registers these (once
+ * per VM); vm16_screen(), vm16_frame() and vm16_teletype() call them.
+ * text: the text screen (-1: not in a text mode). frame: the picture
+ * (vm16.h). teletype: one character of console output on the active page
+ * as INT 10h/0Eh writes it. */
+struct vdd_display {
+	void *inst;
+	int (*text)(void *inst, struct vm16_screen *s);
+	int (*frame)(void *inst, struct vm16_frame *f, uint64_t since);
+	void (*teletype)(void *inst, uint8_t ch);
+};
+void vdd_set_display(struct vm *vm, const struct vdd_display *d);
+/* Console output a device produced (teletype): to the host's console tap. */
+void vdd_console_out(struct vm *vm, const uint8_t *buf, size_t len);
+
+/* Pointing devices: the VDD that takes the host's mouse registers it;
+ * vm16_mouse() calls it. */
+struct vdd_pointer {
+	void *inst;
+	void (*motion)(void *inst, int dx, int dy, unsigned buttons);
+	/* Absolute position (x, y) in a picture of w x h pixels (the frame
+	 * the host shows: window consoles). */
+	void (*position)(void *inst, int x, int y, int w, int h, unsigned buttons);
+};
+void vdd_set_pointer(struct vm *vm, const struct vdd_pointer *p);
 
 #endif

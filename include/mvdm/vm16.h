@@ -184,6 +184,40 @@ struct vm16_screen {
 /* Fills *s from the active display page. Returns 0, or -1 without video. */
 int vm16_screen(struct vm *vm, struct vm16_screen *s);
 
+/* The picture as the display shows it, at the mode's native resolution
+ * (320x200 for mode 13h, 640x480 for 12h, 720x400 for 80x25 text with the
+ * VM's font, the VBE mode's size...), each pixel 0x00RRGGBB from the DAC
+ * (6-bit values scaled to 8 bits). The pixels belong to the VM and stay
+ * valid until the next vm16_frame() or vm16_run() of this VM. The picture
+ * is rendered again only when video memory or a register changed (or the
+ * cursor or blink phase); `serial` counts the pictures: a caller that
+ * passes the serial it has as `since` learns "unchanged" cheaply (the
+ * pixels are not touched, and f->serial == since). The display aspect
+ * is aspect_w:aspect_h (4:3 for every VGA mode). Buffers are made on the
+ * first call. Returns 0, -ENODEV without a display, -ENOMEM. */
+struct vm16_frame {
+	uint32_t width, height;
+	uint32_t stride;             /* pixels per row (>= width) */
+	const uint32_t *pixels;
+	uint64_t serial;
+	uint8_t mode;                /* the BIOS video mode (VBE modes: 0xFF) */
+	bool graphics;               /* a graphics mode (else text) */
+	uint8_t aspect_w, aspect_h;
+};
+int vm16_frame(struct vm *vm, struct vm16_frame *f, uint64_t since);
+
+/* Console output as INT 10h AH=0Eh writes it on the active page (the DOS
+ * kernel's fast path), also given to the console tap. */
+void vm16_teletype(struct vm *vm, uint8_t ch);
+
+/* The host's mouse: relative motion in mickeys (1/200 inch as a PS/2
+ * mouse reports it; +x right, +y down) and the buttons held (bit 0 left,
+ * 1 right, 2 middle); or an absolute position in the frame's pixels (a
+ * window that knows where the pointer is). They reach the guest's mouse
+ * driver (INT 33h) or PS/2 BIOS handler. 0 or -ENODEV. */
+int vm16_mouse(struct vm *vm, int dx, int dy, unsigned buttons);
+int vm16_mouse_at(struct vm *vm, int x, int y, unsigned buttons);
+
 /* The console tap: fn gets every character the guest writes as teletype
  * output (INT 10h/0Eh, DOS console output), in order, so a host can show
  * the console as a byte stream. NULL turns it off. */

@@ -54,7 +54,7 @@ vector_table:
         vec 71h, irq_slave
         vec 72h, irq_slave
         vec 73h, irq_slave
-        vec 74h, irq_slave
+        vec 74h, int74
         vec 75h, irq_slave
         vec 76h, irq_slave
         vec 77h, irq_slave
@@ -122,6 +122,70 @@ int08:
         mov al, 20h
         out 20h, al
         pop ds
+        pop ax
+        iret
+
+; INT 74h - IRQ 12, the PS/2 mouse (8042 aux port): collect the packet's
+; bytes (the first has bit 3 set; out of step ones are dropped) in the BIOS
+; data area; with the mouse enabled and a handler set (INT 15h/C207h,
+; bios/int15.c), call it with the packet on the stack: status, X, Y, 0
+; (RBIL INT 15/AX=C207h). 40:E0h handler, E4h flags (bit 7 enabled, bit 0
+; handler set), E5h bytes so far, E6h-E8h the packet, E9h packet size.
+MOUSE_HANDLER   equ 0E0h
+MOUSE_FLAGS     equ 0E4h
+MOUSE_IDX       equ 0E5h
+MOUSE_BUF       equ 0E6h
+int74:
+        push ax
+        push bx
+        push ds
+        mov ax, BDA_SEG
+        mov ds, ax
+        in al, 60h
+        mov bl, [MOUSE_IDX]
+        cmp bl, 0
+        jne .store
+        test al, 08h
+        jz .eoi
+.store: xor bh, bh
+        mov [MOUSE_BUF + bx], al
+        inc bl
+        mov [MOUSE_IDX], bl
+        cmp bl, 3
+        jb .eoi
+        mov byte [MOUSE_IDX], 0
+        mov al, [MOUSE_FLAGS]
+        and al, 81h
+        cmp al, 81h
+        jne .eoi
+        push cx
+        push dx
+        push si
+        push di
+        push bp
+        push es
+        xor ah, ah
+        mov al, [MOUSE_BUF]
+        push ax
+        mov al, [MOUSE_BUF + 1]
+        push ax
+        mov al, [MOUSE_BUF + 2]
+        push ax
+        xor al, al
+        push ax
+        call far [MOUSE_HANDLER]
+        add sp, 8
+        pop es
+        pop bp
+        pop di
+        pop si
+        pop dx
+        pop cx
+.eoi:   mov al, 20h
+        out 0A0h, al
+        out 20h, al
+        pop ds
+        pop bx
         pop ax
         iret
 

@@ -18,10 +18,17 @@ enum {
 	BIOS_SVC_RESET = 0x14,
 };
 
-/* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data
- * area, and register the BIOS's host services. Called once when the VM is
- * created, before the VDDs. */
-void bios_install(struct vm *vm);
+#include <stdbool.h>
+
+/* Map the ROM at F000:0000, set every interrupt vector and the BIOS data
+ * area, and register the BIOS's host services. Called once by the board
+ * when the VM is created, before the VDDs. 0 or a negative errno. */
+int bios_install(struct vm *vm);
+/* POST, after the devices exist: what the BIOS data area takes from their
+ * settings. */
+int bios_post(struct vm *vm);
+/* The display is monochrome (or absent): equipment bits 5-4 = 11b. */
+bool bios_display_is_mono(const struct vm *vm);
 /* 4 KiB pages the ROM image takes at F000:0000. */
 unsigned bios_rom_pages(void);
 
@@ -29,14 +36,8 @@ unsigned bios_rom_pages(void);
 void bios_keyboard_install(struct vm *vm);
 void bios_int15_install(struct vm *vm);
 
-/* INT 10h (int10.c). */
+/* INT 10h without a display (int10.c): teletype to the console tap. A
+ * video card's ROM replaces the vector. */
 void bios_int10_install(struct vm *vm);
-void bios_video_set_mode(struct vm *vm, uint8_t mode);
-/* 25 or 50 rows in the current colour text mode (8x16 or 8x8 font). */
-void bios_video_set_rows(struct vm *vm, uint8_t rows);
-
-/* Teletype output of one character on the active page (INT 10h/0Eh
- * without the guest), copied to the console tap. */
-void bios_teletype(struct vm *vm, uint8_t ch);
 
 #endif

@@ -85,12 +85,31 @@ unsigned bios_rom_pages(void)
 	return (unsigned)((bios_rom_size + CPU_PAGE_SIZE - 1) / CPU_PAGE_SIZE);
 }
 
-void bios_install(struct vm *vm)
+bool bios_display_is_mono(const struct vm *vm)
 {
+	/* VIDEO_MODE_RESTRICTION=MONO (index 2) or VIDEO_ADAPTER=MDA (3). */
+	return !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == 2 ||
+	       vdd_property(vm, "VIDEO_ADAPTER") == 3;
+}
+
+int bios_install(struct vm *vm)
+{
+	/* The ROM fills F0000-FFFFF (the reset vector is at its end) but for
+	 * the VDDs' guest code page, which the monitor mapped (VM_STUB_BASE). */
+	uint32_t end = VM_ROM_BASE + bios_rom_pages() * CPU_PAGE_SIZE;
+	int rc = vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, VM_STUB_BASE - VM_ROM_BASE, false);
+	if (rc == 0 && end > VM_STUB_BASE + CPU_PAGE_SIZE)
+		rc = vm_map_ram_owned(vm, "ROM BIOS", VM_STUB_BASE + CPU_PAGE_SIZE, end - VM_STUB_BASE - CPU_PAGE_SIZE,
+				      false);
+	if (rc < 0)
+		return rc;
 	uint8_t *rom = vm->ram + VM_ROM_BASE;
-	/* The rest of the ROM segment is unmapped: it reads FFh. */
-	memset(rom, 0xFF, bios_rom_pages() * CPU_PAGE_SIZE);
-	memcpy(rom, bios_rom, bios_rom_size < 0x10000 ? bios_rom_size : 0x10000);
+	memset(rom, 0xFF, VM_STUB_BASE - VM_ROM_BASE);
+	memcpy(rom, bios_rom, bios_rom_size < VM_STUB_BASE - VM_ROM_BASE ? bios_rom_size : VM_STUB_BASE - VM_ROM_BASE);
+	if (bios_rom_size > VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE)
+		memcpy(rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
+		       bios_rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
+		       bios_rom_size - (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE));
 	for (unsigned v = 0; v < 256; v++) {
 		uint16_t off = (uint16_t)(rom[2 * v] | (rom[2 * v + 1] << 8));
 		put16(vm->ram + 4 * v, off == 0xFFFF ? ROM_DEFAULT_IRET : off);
@@ -99,8 +118,7 @@ void bios_install(struct vm *vm)
 	uint8_t *bda = vm->ram + 0x400;
 	/* Equipment: initial video mode 80x25 colour (bits 5-4 = 10b) or
 	 * monochrome (11b); no floppy drives. */
-	bool mono = !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO;
-	put16(bda + 0x10, mono ? 0x0030 : 0x0020);
+	put16(bda + 0x10, bios_display_is_mono(vm) ? 0x0030 : 0x0020);
 	put16(bda + 0x13, (uint16_t)(vm->cfg.mem_4k * 4));
 	/* Ticks since midnight of the VM's start time (18.2065 Hz: 1193182/65536). */
 	uint64_t secs = (uint64_t)(vm->start_time % 86400 + 86400) % 86400;
@@ -116,4 +134,13 @@ void bios_install(struct vm *vm)
 	bios_int10_install(vm);
 	bios_keyboard_install(vm);
 	bios_int15_install(vm);
+	return 0;
+}
+
+int bios_post(struct vm *vm)
+{
+	/* Num Lock state in the BIOS shift flags (40:17h bit 5). */
+	if (vdd_property(vm, "KBD_NUMLOCK"))
+		vm->ram[0x417] |= 0x20;
+	return 0;
 }

@@ -435,6 +435,67 @@ int mvdm_client_screen(struct mvdm_client *c, uint64_t id, struct vm16_screen *s
 	return rc;
 }
 
+/* ---- screenshot, mouse ---- */
+
+int mvdm_client_screenshot(struct mvdm_client *c, uint64_t id, uint8_t **png, size_t *len,
+			   struct mvdm_picture *info)
+{
+	cJSON *resp;
+	int rc = client_transact(c, request_id("screenshot", id), &resp);
+	if (rc < 0)
+		return rc;
+	struct mvdm_picture p = { 0 };
+	int w = 0, h = 0;
+	rc = client_get_int(c, resp, "width", true, &w);
+	if (!rc)
+		rc = client_get_int(c, resp, "height", true, &h);
+	if (!rc)
+		rc = client_get_int(c, resp, "mode", true, &p.mode);
+	if (!rc)
+		rc = client_get_bool(c, resp, "graphics", true, &p.graphics);
+	if (!rc)
+		rc = client_get_u64(c, resp, "serial", true, &p.serial);
+	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(resp, "png");
+	uint8_t *data = NULL;
+	size_t n = 0;
+	if (!rc && (w < 1 || h < 1))
+		rc = client_fail(c, MVDM_ERR_PROTOCOL, -EPROTO, "the server's screenshot is %dx%d", w, h);
+	if (!rc && (!cJSON_IsString(b64) || client_base64_decode(b64->valuestring, &data, &n) < 0 || n < 8 ||
+		    memcmp(data, "\x89PNG", 4) != 0))
+		rc = client_fail(c, MVDM_ERR_PROTOCOL, -EPROTO, "the server's \"png\" is not a base64 PNG");
+	cJSON_Delete(resp);
+	if (rc < 0) {
+		free(data);
+		return rc;
+	}
+	p.width = (uint32_t)w;
+	p.height = (uint32_t)h;
+	if (info)
+		*info = p;
+	*png = data;
+	*len = n;
+	return 0;
+}
+
+int mvdm_client_mouse(struct mvdm_client *c, uint64_t id, int dx, int dy, unsigned buttons)
+{
+	client_clear(c);
+	cJSON *req = request_id("mouse", id);
+	req = request_built(req, req && cJSON_AddNumberToObject(req, "dx", dx) &&
+				     cJSON_AddNumberToObject(req, "dy", dy) &&
+				     cJSON_AddNumberToObject(req, "buttons", buttons));
+	return client_transact_void(c, req);
+}
+
+int mvdm_client_mouse_at(struct mvdm_client *c, uint64_t id, int x, int y, unsigned buttons)
+{
+	client_clear(c);
+	cJSON *req = request_id("mouse", id);
+	req = request_built(req, req && cJSON_AddNumberToObject(req, "x", x) && cJSON_AddNumberToObject(req, "y", y) &&
+				     cJSON_AddNumberToObject(req, "buttons", buttons));
+	return client_transact_void(c, req);
+}
+
 /* ---- keys ---- */
 
 static int keys_result(struct mvdm_client *c, cJSON *req, unsigned *queued)

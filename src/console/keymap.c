@@ -12,6 +12,7 @@
 #include "console/keymap.h"
 
 #include "console/cp437.h"
+#include <string.h>
 
 enum {
 	BYTE_ESC = 0x1B,
@@ -204,9 +205,41 @@ static bool parse_params(const uint8_t *p, size_t n, unsigned param[2])
 }
 
 /* After "ESC [": p[0..n), n >= 1. Returns the bytes used after the "[". */
+/* "ESC [ <" b ; x ; y (M|m): p points after the '<'. */
+static size_t decode_sgr_mouse(const uint8_t *p, size_t n, struct keymap_event *ev, enum keymap_kind *kind)
+{
+	unsigned v[3] = { 0, 0, 0 }, idx = 0;
+	size_t i = 0;
+	for (; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9') {
+			if (v[idx] <= 65535)
+				v[idx] = v[idx] * 10 + (unsigned)(p[i] - '0');
+		} else if (p[i] == ';' && idx < 2) {
+			idx++;
+		} else {
+			break;
+		}
+	}
+	if (i == n)
+		return n; /* truncated: ignored */
+	if ((p[i] != 'M' && p[i] != 'm') || idx != 2 || (v[0] & 64) || v[1] == 0 || v[2] == 0)
+		return i + 1;
+	memset(ev, 0, sizeof(*ev));
+	ev->mouse = true;
+	ev->col = (uint16_t)(v[1] - 1);
+	ev->row = (uint16_t)(v[2] - 1);
+	ev->button = (uint8_t)(v[0] & 3);
+	ev->press = p[i] == 'M' && !(v[0] & 32) && ev->button != 3;
+	ev->release = p[i] == 'm';
+	*kind = KEYMAP_MOUSE;
+	return i + 1;
+}
+
 static size_t decode_csi(const uint8_t *p, size_t n, struct keymap_event *ev, enum keymap_kind *kind)
 {
 	*kind = KEYMAP_NONE;
+	if (p[0] == '<')
+		return 1 + decode_sgr_mouse(p + 1, n - 1, ev, kind);
 	if (p[0] == '[') { /* Linux console F1-F5: ESC [ [ A..E */
 		if (n < 2)
 			return n;
@@ -315,8 +348,12 @@ size_t keymap_parse(const uint8_t *buf, size_t len, bool utf8, struct keymap_eve
 				*quit = true;
 			break;
 		}
-		if (kind == KEYMAP_KEY || kind == KEYMAP_CHAR)
+		if (kind == KEYMAP_KEY || kind == KEYMAP_CHAR) {
+			e.mouse = false;
 			ev[count++] = e;
+		} else if (kind == KEYMAP_MOUSE) {
+			ev[count++] = e;
+		}
 	}
 	return count;
 }

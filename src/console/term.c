@@ -70,6 +70,12 @@ struct term {
 	bool out_overflow;
 	char out[OUT_MAX];
 
+	/* The mouse (xterm reporting): where reports go, the buttons held. */
+	term_mouse_fn mouse_fn;
+	void *mouse_ctx;
+	unsigned mouse_held;
+	bool mouse_on;        /* reporting was turned on (term_open) */
+
 	/* Keys not yet taken by the VM; the start of a UTF-8 sequence whose
 	 * end has not been read yet. */
 	size_t pend_head, pend_len;
@@ -394,6 +400,11 @@ int term_open_opts(struct term **out, const struct term_opts *o)
 	}
 	if (t->alt_screen)
 		out_str(t, "\033[?1049h");
+	if (o->mouse) {
+		/* Every motion reported (1003), in the SGR form (1006). */
+		out_str(t, "\033[?1003h\033[?1006h");
+		t->mouse_on = true;
+	}
 	clear_screen(t);
 	out_flush(t);
 	*out = t;
@@ -404,7 +415,9 @@ int term_open(struct term **out, int in_fd, int out_fd)
 {
 	if (!isatty(in_fd) || !isatty(out_fd))
 		return -ENOTTY;
-	struct term_opts o = { .in_fd = in_fd, .out_fd = out_fd, .raw = true, .utf8 = true, .alt_screen = true };
+	struct term_opts o = {
+		.in_fd = in_fd, .out_fd = out_fd, .raw = true, .utf8 = true, .alt_screen = true, .mouse = true,
+	};
 	return term_open_opts(out, &o);
 }
 
@@ -412,6 +425,25 @@ int term_open_fd(struct term **out, int in_fd, int out_fd, bool raw)
 {
 	struct term_opts o = { .in_fd = in_fd, .out_fd = out_fd, .raw = raw, .utf8 = true };
 	return term_open_opts(out, &o);
+}
+
+void term_set_mouse(struct term *t, term_mouse_fn fn, void *ctx)
+{
+	t->mouse_fn = fn;
+	t->mouse_ctx = ctx;
+}
+
+/* A mouse report: the buttons held after it, to the receiver. Button
+ * numbers of the report (0 left, 1 middle, 2 right) become bits 0, 2, 1. */
+static void mouse_report(struct term *t, const struct keymap_event *ev)
+{
+	static const unsigned bit[4] = { 1, 4, 2, 0 };
+	if (ev->press)
+		t->mouse_held |= bit[ev->button];
+	if (ev->release)
+		t->mouse_held &= ~bit[ev->button];
+	if (t->mouse_fn)
+		t->mouse_fn(t->mouse_ctx, ev->col, ev->row, t->mouse_held);
 }
 
 void term_close(struct term *t)
@@ -431,6 +463,8 @@ void term_close(struct term *t)
 		}
 		out_str(t, "\033[?25h");
 	}
+	if (t->mouse_on)
+		out_str(t, "\033[?1006l\033[?1003l");
 	out_flush(t);
 	if (t->raw)
 		tcsetattr(t->in_fd, TCSADRAIN, &t->saved);
@@ -588,8 +622,12 @@ int term_poll_key_events(struct term *t, term_key_fn fn, void *ctx)
 	struct keymap_event ev[READ_MAX + sizeof(t->partial)];
 	bool quit;
 	size_t count = keymap_parse(buf, len, t->utf8, ev, sizeof(ev) / sizeof(ev[0]), &quit);
-	for (size_t i = 0; i < count; i++)
-		queue_key(t, &ev[i]);
+	for (size_t i = 0; i < count; i++) {
+		if (ev[i].mouse)
+			mouse_report(t, &ev[i]);
+		else
+			queue_key(t, &ev[i]);
+	}
 	rc = send_pending(t, fn, ctx, &sent);
 	if (rc < 0)
 		return rc;
@@ -601,9 +639,33 @@ static int key_to_vm(void *ctx, uint8_t make, bool extended, bool pressed)
 	return vm16_key(ctx, make, extended, pressed);
 }
 
+struct mouse_ctx {
+	struct term *t;
+	struct vm *vm;
+};
+
+/* A cell of the terminal as a position in the VM's picture: its middle. */
+static void mouse_to_vm(void *ctx, unsigned col, unsigned row, unsigned buttons)
+{
+	struct mouse_ctx *m = ctx;
+	struct vm16_frame f;
+	if (!m->t->cols || !m->t->rows || vm16_frame(m->vm, &f, 0) < 0)
+		return;
+	if (col >= m->t->cols)
+		col = m->t->cols - 1u;
+	if (row >= m->t->rows)
+		row = m->t->rows - 1u;
+	int x = (int)((2 * col + 1) * f.width / (2u * m->t->cols)), y = (int)((2 * row + 1) * f.height / (2u * m->t->rows));
+	vm16_mouse_at(m->vm, x, y, buttons);
+}
+
 int term_poll_keys(struct term *t, struct vm *vm)
 {
 	if (!vm)
 		return -EINVAL;
-	return term_poll_key_events(t, key_to_vm, vm);
+	struct mouse_ctx m = { t, vm };
+	term_set_mouse(t, mouse_to_vm, &m);
+	int rc = term_poll_key_events(t, key_to_vm, vm);
+	term_set_mouse(t, NULL, NULL);
+	return rc;
 }

@@ -48,6 +48,7 @@ struct term_opts {
 	bool raw;         /* raw input (the old termios is saved and restored) */
 	bool utf8;        /* UTF-8 out and in (else code page 437 bytes) */
 	bool alt_screen;  /* draw on the alternate screen */
+	bool mouse;       /* xterm mouse reporting (modes 1003 and 1006) while open */
 };
 
 /* Takes over the terminal: with raw, puts in_fd in raw mode (output
@@ -57,8 +58,9 @@ struct term_opts {
  * or -errno. */
 int term_open_opts(struct term **out, const struct term_opts *o);
 
-/* term_open_opts() on two ttys, raw, UTF-8, on the alternate screen.
- * -ENOTTY if either is not a tty. */
+/* term_open_opts() on two ttys, raw, UTF-8, on the alternate screen,
+ * with xterm mouse reporting (modes 1003 and 1006) on. -ENOTTY if either
+ * is not a tty. */
 int term_open(struct term **out, int in_fd, int out_fd);
 
 /* term_open_opts() with UTF-8 and no alternate screen; with raw false the
@@ -112,9 +114,17 @@ typedef int (*term_key_fn)(void *ctx, uint8_t make, bool extended, bool pressed)
  * input, or another -errno (a read error, or fn's). */
 int term_poll_key_events(struct term *t, term_key_fn fn, void *ctx);
 
+/* Mouse reports of the terminal (xterm SGR mouse tracking, turned on by
+ * term_open for every motion): the cell (0-based) and the buttons held
+ * (bit 0 left, 1 right, 2 middle), to fn(ctx, ...) from
+ * term_poll_key_events(). NULL turns them off again. */
+typedef void (*term_mouse_fn)(void *ctx, unsigned col, unsigned row, unsigned buttons);
+void term_set_mouse(struct term *t, term_mouse_fn fn, void *ctx);
+
 /* term_poll_key_events() into the VM's keyboard: the keys go to vm through
  * vm16_key(); a full keyboard queue (-ENOSPC) keeps them for the next
- * call. */
+ * call. Mouse reports go to the VM's mouse (vm16_mouse_at) at the cell's
+ * middle. */
 int term_poll_keys(struct term *t, struct vm *vm);
 
 #endif

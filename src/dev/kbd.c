@@ -221,6 +221,12 @@ static void kbd_pump(struct kbd *k)
 		ob_load(k, (uint8_t)w, (w & FIFO_AUX) != 0);
 		return;
 	}
+	/* Aux bytes travel their own serial line (the same pacing). */
+	if (k->aux_gap_ns == 0 && !(k->ram[0] & KBD_CB_DISABLE_AUX) && ps2mouse_pop(&k->aux, &v)) {
+		ob_load(k, v, true);
+		k->aux_gap_ns = KBD_BYTE_GAP_NS;
+		return;
+	}
 	if (k->gap_ns > 0)
 		return;
 	if (fifo_pop(&k->replies, &w)) {
@@ -393,8 +399,8 @@ static void ctl_param(struct kbd *k, uint8_t cmd, uint8_t v)
 	case 0xD3:
 		fifo_push(&k->ctl_out, (uint16_t)(v | FIFO_AUX));
 		break;
-	default: /* 0xD4: no aux device answers */
-		k->timeout = true;
+	default: /* 0xD4: to the PS/2 mouse */
+		ps2mouse_command(&k->aux, v);
 		break;
 	}
 }
@@ -461,6 +467,7 @@ static void ctl_command(struct kbd *k, uint8_t c)
 void kbd_init(struct kbd *k)
 {
 	memset(k, 0, sizeof(*k));
+	ps2mouse_init(&k->aux);
 	k->ram[0] = CMD_BYTE_POST;
 	k->out_port = OUT_PORT_POST;
 	k->in_port = IN_PORT_POST;
@@ -527,6 +534,7 @@ void kbd_write(struct kbd *k, uint16_t port, uint8_t v)
 void kbd_advance(struct kbd *k, uint64_t ns)
 {
 	k->gap_ns = ns >= k->gap_ns ? 0 : k->gap_ns - ns;
+	k->aux_gap_ns = ns >= k->aux_gap_ns ? 0 : k->aux_gap_ns - ns;
 	kbd_pump(k);
 }
 
@@ -538,6 +546,9 @@ uint64_t kbd_pending_ns(const struct kbd *k)
 		return UINT64_MAX;
 	if (k->ctl_out.len > 0)
 		return 0;
+	if (ps2mouse_pending(&k->aux) && !(k->ram[0] & KBD_CB_DISABLE_AUX) &&
+	    (k->aux_gap_ns <= k->gap_ns || !(k->replies.len > 0 || (keys && !kbd_held_back(k)))))
+		return k->aux_gap_ns;
 	if (k->replies.len > 0 || (keys && !kbd_held_back(k)))
 		return k->gap_ns;
 	return UINT64_MAX;
@@ -663,6 +674,12 @@ uint8_t kbd_leds(const struct kbd *k)
 bool kbd_scanning(const struct kbd *k)
 {
 	return k->scanning;
+}
+
+void kbd_mouse(struct kbd *k, int dx, int dy, unsigned buttons)
+{
+	ps2mouse_move(&k->aux, dx, dy, buttons);
+	kbd_pump(k);
 }
 
 void kbd_set_input_port(struct kbd *k, uint8_t v)

@@ -13,8 +13,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "dev/board_links.h"
 #include "dev/kbd.h"
-#include "vm/vm_internal.h"
+#include "mvdm/vdd.h"
 
 struct vdd_kbd {
 	struct vm *vm;
@@ -36,6 +37,7 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->synced_ns = now;
 	}
 	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
+	vdd_set_irq(vm, 12, kbd_irq12(&d->k));
 	/* The A20 gate: the 8042's output port or port 92h (PS/2 machines OR
 	 * the two). The VM's gate is one state that XMS sets too: pass on
 	 * changes of this device's lines only. */
@@ -44,7 +46,7 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->a20 = gate;
 		vdd_set_a20(vm, gate);
 	}
-	if (kbd_reset_requested(&d->k) && !vm->ended)
+	if (kbd_reset_requested(&d->k))
 		vdd_reset_machine(vm, "the guest reset the machine (keyboard controller command FEh)");
 	if (d->event)
 		vdd_cancel(vm, d->event);
@@ -137,9 +139,7 @@ static int kbd_create(struct vm *vm, void **inst)
 
 static int kbd_create_done(struct vm *vm, void *inst)
 {
-	/* Num Lock state in the BIOS shift flags (40:17h bit 5). */
-	if (vdd_property(vm, "KBD_NUMLOCK"))
-		vm->ram[0x417] |= 0x20;
+	(void)vm;
 	kbd_sync(inst);
 	return 0;
 }
@@ -160,6 +160,14 @@ const struct vdd_ops vdd_kbd_ops = {
 	.terminate = kbd_terminate,
 };
 
+void vdd_kbd_aux_move(void *inst, int dx, int dy, unsigned buttons)
+{
+	struct vdd_kbd *d = inst;
+	kbd_sync(d);
+	kbd_mouse(&d->k, dx, dy, buttons);
+	kbd_sync(d);
+}
+
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 {
 	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
@@ -168,7 +176,7 @@ int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 	kbd_sync(d);
 	int rc = kbd_key(&d->k, make_code, extended, pressed);
 	kbd_sync(d);
-	vm_idle_reset(vm); /* input: the guest has work now */
+	vdd_input_arrived(vm); /* input: the guest has work now */
 	return rc;
 }
 
@@ -186,6 +194,6 @@ int vm16_type(struct vm *vm, const char *text)
 	kbd_sync(d);
 	int rc = kbd_type_text(&d->k, text);
 	kbd_sync(d);
-	vm_idle_reset(vm);
+	vdd_input_arrived(vm);
 	return rc;
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "dev/pic.h"
-#include "vm/vm_internal.h"
+#include "mvdm/vdd.h"
 
 static uint32_t pic_port_read(void *inst, uint16_t port, unsigned size)
 {
@@ -88,9 +88,9 @@ static int pic_create(struct vm *vm, void **inst)
 		free(p);
 		return rc;
 	}
-	struct vm_intc intc = { p, intc_set_irq, intc_intr, intc_ack, intc_irq_of_vector, intc_eoi,
-				intc_deliverable_vector };
-	vm_set_intc(vm, &intc);
+	struct vdd_intc intc = { p, intc_set_irq, intc_intr, intc_ack, intc_irq_of_vector, intc_eoi,
+				 intc_deliverable_vector };
+	vdd_set_intc(vm, &intc);
 	*inst = p;
 	return 0;
 }

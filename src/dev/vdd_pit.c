@@ -9,8 +9,8 @@
 #include <stdlib.h>
 
 #include "dev/pit.h"
-#include "dev/vdd_pit.h"
-#include "vm/vm_internal.h"
+#include "dev/board_links.h"
+#include "mvdm/vdd.h"
 
 struct vdd_pit {
 	struct vm *vm;
@@ -103,7 +103,7 @@ static int pit_create(struct vm *vm, void **inst)
 		free(t);
 		return rc;
 	}
-	vm_quiet_set_ticks(vm, &(struct vm_tick_source){ pit_edge_event, t, 0, pit_ticks_so_far });
+	vdd_set_tick_source(vm, &(struct vdd_tick_source){ pit_edge_event, t, 0, pit_ticks_so_far });
 	*inst = t;
 	return 0;
 }

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "bios/bios.h"
 #include "dos/dos_internal.h"
 #include "vm/vm_internal.h"
 
@@ -140,8 +139,8 @@ static void guest_int(struct dos *d, uint8_t vector, const struct vm16_regs *r)
  * hooked it, else in the host. */
 static void teletype(struct dos *d, uint8_t ch)
 {
-	if (dos_rd16(d, 0, 0x10 * 4 + 2) == 0xF000) {
-		bios_teletype(d->vm, ch);
+	if (dos_rd16(d, 0, 0x10 * 4 + 2) >= 0xC000) { /* still the ROM's */
+		vm16_teletype(d->vm, ch);
 		return;
 	}
 	struct vm16_regs r;

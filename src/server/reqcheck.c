@@ -104,6 +104,27 @@ void hex_encode(const uint8_t *data, size_t len, char *out)
 	out[2 * len] = 0;
 }
 
+size_t base64_len(size_t len)
+{
+	return (len + 2) / 3 * 4 + 1;
+}
+
+/* RFC 4648 base64 with padding. */
+void base64_encode(const uint8_t *data, size_t len, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t k = 0; k < len; k += 3) {
+		uint32_t v = (uint32_t)data[k] << 16 | (k + 1 < len ? (uint32_t)data[k + 1] << 8 : 0) |
+			     (k + 2 < len ? data[k + 2] : 0);
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+		out[o++] = k + 1 < len ? a[(v >> 6) & 63] : '=';
+		out[o++] = k + 2 < len ? a[v & 63] : '=';
+	}
+	out[o] = 0;
+}
+
 static int nibble(char c)
 {
 	if (c >= '0' && c <= '9')

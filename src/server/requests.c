@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "console/cp437.h"
+#include "console/png.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
 #include "server/reqcheck.h"
@@ -606,6 +607,101 @@ static int h_screen(struct server *s, struct conn *c, cJSON *req)
 	return 0;
 }
 
+/* screenshot: the VM's picture as a PNG (base64), at its native size. */
+static int h_screenshot(struct server *s, struct conn *c, cJSON *req)
+{
+	if (!checked(c, req, id_only, NFIELDS(id_only)))
+		return 0;
+	struct vdm *v = get_vm(s, c, req);
+	if (!v)
+		return 0;
+	uint8_t *png = NULL;
+	size_t len = 0;
+	struct vm16_frame f = { 0 };
+	int rc = -ESRCH;
+	pthread_mutex_lock(&v->lock);
+	if (v->vm) {
+		rc = vm16_frame(v->vm, &f, 0);
+		if (rc == 0)
+			rc = png_encode_frame(&f, &png, &len);
+	} else if (v->last_png) {
+		png = malloc(v->last_png_len);
+		rc = png ? 0 : -ENOMEM;
+		if (png) {
+			memcpy(png, v->last_png, v->last_png_len);
+			len = v->last_png_len;
+			f = v->last_frame;
+		}
+	}
+	pthread_mutex_unlock(&v->lock);
+	char *b64 = rc == 0 ? malloc(base64_len(len)) : NULL;
+	if (rc == -ESRCH)
+		server_reply_error(c, req, "bad_state", "VM %u has ended: it has no picture", v->id);
+	else if (rc == -ENODEV)
+		server_reply_error(c, req, "bad_state", "VM %u has no display", v->id);
+	else if (rc < 0 || !b64)
+		server_reply_error(c, req, "internal", "VM %u: the screenshot failed (%s)", v->id, strerror(rc < 0 ? -rc : ENOMEM));
+	else {
+		base64_encode(png, len, b64);
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddNumberToObject(r, "width", f.width);
+		cJSON_AddNumberToObject(r, "height", f.height);
+		cJSON_AddNumberToObject(r, "mode", f.mode);
+		cJSON_AddBoolToObject(r, "graphics", f.graphics);
+		cJSON_AddNumberToObject(r, "serial", (double)f.serial);
+		cJSON_AddStringToObject(r, "png", b64);
+		server_reply(c, req, r);
+	}
+	free(b64);
+	free(png);
+	sched_put(&s->sched, v);
+	return 0;
+}
+
+/* mouse: the host's mouse to the VM: relative mickeys (dx, dy) or an
+ * absolute position in its picture (x, y), and the buttons held. */
+static int h_mouse(struct server *s, struct conn *c, cJSON *req)
+{
+	static const struct req_field f[] = { { "id", RT_INT, true },	  { "dx", RT_INT, false },
+					      { "dy", RT_INT, false },	  { "x", RT_INT, false },
+					      { "y", RT_INT, false },	  { "buttons", RT_INT, false } };
+	if (!checked(c, req, f, NFIELDS(f)))
+		return 0;
+	bool rel = cJSON_HasObjectItem(req, "dx") || cJSON_HasObjectItem(req, "dy");
+	bool abs = cJSON_HasObjectItem(req, "x") || cJSON_HasObjectItem(req, "y");
+	int64_t dx = req_int(req, "dx", 0), dy = req_int(req, "dy", 0), x = req_int(req, "x", 0),
+		y = req_int(req, "y", 0), buttons = req_int(req, "buttons", 0);
+	if (rel && abs) {
+		server_reply_error(c, req, "bad_request", "give \"dx\"/\"dy\" or \"x\"/\"y\", not both");
+		return 0;
+	}
+	if (dx < -32768 || dx > 32767 || dy < -32768 || dy > 32767 || x < 0 || x > 65535 || y < 0 || y > 65535 ||
+	    buttons < 0 || buttons > 7) {
+		server_reply_error(c, req, "bad_request",
+				   "\"dx\"/\"dy\" are -32768..32767, \"x\"/\"y\" 0..65535, \"buttons\" 0..7");
+		return 0;
+	}
+	struct vdm *v = get_vm(s, c, req);
+	if (!v)
+		return 0;
+	int rc = -ESRCH;
+	pthread_mutex_lock(&v->lock);
+	if (v->vm)
+		rc = abs ? vm16_mouse_at(v->vm, (int)x, (int)y, (unsigned)buttons)
+			 : vm16_mouse(v->vm, (int)dx, (int)dy, (unsigned)buttons);
+	pthread_mutex_unlock(&v->lock);
+	if (rc == 0)
+		sched_kick(&s->sched, v);
+	if (rc == -ESRCH)
+		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
+	else if (rc)
+		server_reply_error(c, req, "bad_state", "VM %u has no mouse", v->id);
+	else
+		server_reply(c, req, cJSON_CreateObject());
+	sched_put(&s->sched, v);
+	return 0;
+}
+
 static int h_keys(struct server *s, struct conn *c, cJSON *req)
 {
 	static const struct req_field f[] = { { "id", RT_INT, true },
@@ -1144,7 +1240,7 @@ static const struct {
 } handlers[] = {
 	{ "hello", h_hello },   { "create", h_create }, { "list", h_list },       { "status", h_status },
 	{ "wait", h_wait },     { "pause", h_pause },   { "resume", h_resume },   { "kill", h_kill },
-	{ "remove", h_remove }, { "screen", h_screen }, { "keys", h_keys },       { "output", h_output },
+	{ "remove", h_remove }, { "screen", h_screen }, { "screenshot", h_screenshot }, { "mouse", h_mouse }, { "keys", h_keys },       { "output", h_output },
 	{ "vdd_open", h_vdd_open }, { "vdd_request", h_vdd_request }, { "vdd_close", h_vdd_close },
 	{ "settings", h_settings }, { "set", h_set },   { "focus", h_focus },     { "shutdown", h_shutdown },
 };
@@ -1152,8 +1248,8 @@ static const struct {
 int server_handle(struct server *s, struct conn *c, cJSON *req)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
-	if (v && !(cJSON_IsNumber(v) && v->valuedouble == SERVER_PROTOCOL)) {
-		server_reply_error(c, req, "unsupported_version", "this server speaks protocol version %d",
+	if (v && !(cJSON_IsNumber(v) && (v->valuedouble == SERVER_PROTOCOL || v->valuedouble == 1))) {
+		server_reply_error(c, req, "unsupported_version", "this server speaks protocol versions 1 and %d",
 				   SERVER_PROTOCOL);
 		return 0;
 	}

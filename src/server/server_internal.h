@@ -13,7 +13,7 @@
 enum {
 	SERVER_LINE_MAX = 65536,     /* longest request line (docs/server.md) */
 	SERVER_MAX_CONNS = 1024,
-	SERVER_PROTOCOL = 1,
+	SERVER_PROTOCOL = 2,          /* 2: screenshot and mouse; version 1 requests are still taken */
 	CONN_MAX_FOCUS = 16,
 };
 

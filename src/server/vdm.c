@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/png.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
 #include "server/vdm_build.h"
@@ -82,6 +83,7 @@ void vdm_free(struct vdm *v)
 	vdm_teardown(v);
 	vdm_spec_free(&v->spec);
 	free(v->last_screen);
+	free(v->last_png);
 	outring_free(&v->out);
 	progsettings_destroy(v->settings);
 	pthread_mutex_destroy(&v->lock);
@@ -165,8 +167,15 @@ void vdm_teardown(struct vdm *v)
 		v->last_screen = malloc(sizeof(*v->last_screen));
 		if (v->last_screen && vm16_screen(v->vm, v->last_screen) != 0) {
 			free(v->last_screen);
+	free(v->last_png);
 			v->last_screen = NULL;
 		}
+	}
+	/* The picture too, kept as a PNG (a few KiB) for screenshot requests. */
+	struct vm16_frame f;
+	if (!v->last_png && vm16_frame(v->vm, &f, 0) == 0 && png_encode_frame(&f, &v->last_png, &v->last_png_len) == 0) {
+		v->last_frame = f;
+		v->last_frame.pixels = NULL;
 	}
 	dos_destroy(v->dos);
 	vm16_destroy(v->vm);

@@ -84,6 +84,9 @@ struct vdm {
 	pthread_mutex_t out_lock;
 	struct outring out;
 	struct vm16_screen *last_screen; /* the screen when it ended */
+	uint8_t *last_png;             /* its picture then, as a PNG (screenshot) */
+	size_t last_png_len;
+	struct vm16_frame last_frame;  /* that picture's facts (pixels NULL) */
 	struct progsettings *settings; /* what was given and where from (lock) */
 
 	/* Guarded by the scheduler lock. */

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bios/bios.h"
 #include "shell/shell.h"
 
 typedef void (*builtin_fn)(struct shell *sh, char *args);
@@ -191,7 +190,14 @@ static void cmd_vol(struct shell *sh, char *args)
 static void cmd_cls(struct shell *sh, char *args)
 {
 	(void)args;
-	bios_video_set_mode(sh->d->vm, dos_rd8(sh->d, 0x40, 0x49));
+	/* INT 10h AH=00h with the current mode clears the screen. */
+	struct vm16_regs save, r;
+	vm16_get_regs(sh->d->vm, &save);
+	r = save;
+	r.eax = dos_rd8(sh->d, 0x40, 0x49) & 0x7F;
+	vm16_set_regs(sh->d->vm, &r);
+	vm16_simulate_int(sh->d->vm, 0x10, 1000000);
+	vm16_set_regs(sh->d->vm, &save);
 }
 
 static void cmd_exit(struct shell *sh, char *args)

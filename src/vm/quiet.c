@@ -51,7 +51,7 @@ int vm_quiet_add_vector(struct vm *vm, uint8_t vector, uint16_t seg, uint16_t of
 	return 0;
 }
 
-void vm_quiet_set_ticks(struct vm *vm, const struct vm_tick_source *src)
+void vdd_set_tick_source(struct vm *vm, const struct vdd_tick_source *src)
 {
 	vm->quiet.ticks = *src;
 }
@@ -130,7 +130,7 @@ uint64_t vm_quiet_next_ns(const struct vm *vm)
 void vm_quiet_pass(struct vm *vm, uint64_t ns)
 {
 	struct vm_quiet *q = &vm->quiet;
-	const struct vm_tick_source *t = &q->ticks;
+	const struct vdd_tick_source *t = &q->ticks;
 	uint64_t before = t->edges(t->inst);
 	vm->clock_ns += ns;
 	vm_clock_run_due(vm);

@@ -60,6 +60,7 @@ enum {
 
 struct vm_port_owner {
 	const char *name;
+	unsigned max_size;      /* widest access it takes whole (1, 2, 4) */
 	void *inst;
 	vdd_port_read_fn read;
 	vdd_port_write_fn write;
@@ -68,8 +69,12 @@ struct vm_port_owner {
 struct vm_mem_owner {
 	const char *name;
 	void *inst;
-	vdd_mem_read_fn read;   /* NULL for RAM the CPU maps directly */
+	vdd_mem_read_fn read;   /* NULL for memory the CPU maps directly */
 	vdd_mem_write_fn write;
+	uint8_t *host;          /* device memory mapped directly (vdd_map_memory): its
+				 * byte for address a is host[a - base]; NULL = vm->ram */
+	uint32_t base;
+	bool writable;
 };
 
 struct vm_setting {
@@ -92,33 +97,16 @@ struct vm_hook {
 	void *ctx;
 };
 
-/* The interrupt controller the VM's IRQ lines go to (set by its VDD). */
-struct vm_intc {
-	void *inst;
-	void (*set_irq)(void *inst, unsigned irq, bool level);
-	bool (*intr)(void *inst);
-	uint8_t (*ack)(void *inst);
-	/* The IRQ (0-15) a vector just acknowledged belongs to, or -1 (spurious). */
-	int (*irq_of_vector)(void *inst, uint8_t vector);
-	/* Non-specific EOI for irq (and the cascade for 8-15). */
-	void (*eoi)(void *inst, unsigned irq);
-	/* The vector irq would reach the CPU as now, if raised: -1 when it is
-	 * masked or something is in service (quiet.c). */
-	int (*deliverable_vector)(void *inst, unsigned irq);
+/* A device's memory above RAM (vdd_claim_memory at VDD_HIGH_MEMORY_BASE
+ * and up): a range, not pages, since it is far from the page table. */
+struct vm_high_range {
+	uint32_t base, size;
+	unsigned owner;         /* index + 1 into mem_owners */
 };
 
 /* Deep sleep (quiet.c). What n runs of a quiet handler do, done at once
  * by the host (the BIOS's INT 08h: n ticks into 40:6Ch). */
 typedef void (*vm_fold_fn)(struct vm *vm, uint64_t n);
-
-/* The device whose periodic event is the timer tick (the PIT): its event,
- * the IRQ it raises, and a count of the ticks it produced (edges). */
-struct vm_tick_source {
-	vdd_event_fn event;
-	void *inst;
-	unsigned irq;
-	uint64_t (*edges)(void *inst);
-};
 
 struct vm_quiet_vector {
 	uint8_t vector;
@@ -131,10 +119,11 @@ struct vm_quiet {
 	unsigned nwaits;
 	struct vm_quiet_vector vectors[VM_QUIET_MAX];
 	unsigned nvectors;
-	struct vm_tick_source ticks;
+	struct vdd_tick_source ticks; /* the PIT (vdd_set_tick_source) */
 	bool on;            /* the VM is quiet until it runs again */
 	bool irq_left;      /* a folded pass left the tick's IRQ pending for the guest */
 };
+enum { VM_MAX_HIGH_RANGES = 4 };
 
 /* The idle detector (idle.c). */
 struct vm_idle {
@@ -189,6 +178,8 @@ struct vm {
 	unsigned nmux;
 	uint32_t dos_devices[VM_MAX_DOS_DEVICES]; /* seg << 16 | off of device headers */
 	unsigned ndos_devices;
+	struct vm_high_range high[VM_MAX_HIGH_RANGES];
+	unsigned nhigh;
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
@@ -212,7 +203,13 @@ struct vm {
 	/* Devices. */
 	struct vm_vdd vdds[VM_MAX_VDDS];
 	unsigned nvdds;
-	struct vm_intc intc;
+	struct vdd_intc intc;
+	struct vdd_display display;   /* inst NULL: no display */
+	struct vdd_pointer pointer;   /* inst NULL: no mouse */
+	uint64_t slice_insns;         /* budget of the cpu_run() in progress (vdd_clock_ns) */
+	bool wait_pending;            /* a device saw the guest poll it in vain (vdd_guest_waits) */
+	int wait_event;               /* the event that ends that wait */
+	uint64_t wait_due_ns;         /* when */
 
 	/* IRQ redirection: host handlers of the IRQs in cfg.irq_host. */
 	vm16_irq_fn irq_fn[16];
@@ -275,6 +272,8 @@ void vm_reset_unresumed(struct vm *vm);
 void vm_cpu_controls(struct vm *vm);
 /* Format "what at CS:IP (mode; bytes ...)" for the current CPU state. */
 void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len);
+/* machine.c: the wait a device asked for (vdd_guest_waits), once. */
+bool vm_wait_take(struct vm *vm);
 
 /* Set the error text (printf-style) and return -EINVAL-style code rc. */
 int vm_fail(struct vm *vm, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -305,19 +304,17 @@ bool vm_idle_take(struct vm *vm);
 
 /* quiet.c: deep sleep (docs/idle.md). The BIOS and the DOS kernel
  * register their wait points (CS:IP after the HLT) and the handlers that
- * must stay theirs; the PIT is the tick source. vm_quiet_enter: at an idle
+ * must stay theirs; the PIT is the tick source (vdd_set_tick_source). vm_quiet_enter: at an idle
  * HLT, whether the VM is quiet now (vm->quiet.on, cleared when it runs
  * again). vm_quiet_next_ns: ns until the next event that is not a tick.
  * vm_quiet_pass: pass ns of time, folding the ticks. */
 int vm_quiet_add_wait(struct vm *vm, uint16_t cs, uint16_t ip);
 int vm_quiet_add_vector(struct vm *vm, uint8_t vector, uint16_t seg, uint16_t off, vm_fold_fn fold);
-void vm_quiet_set_ticks(struct vm *vm, const struct vm_tick_source *src);
 bool vm_quiet_enter(struct vm *vm);
 uint64_t vm_quiet_next_ns(const struct vm *vm);
 void vm_quiet_pass(struct vm *vm, uint64_t ns);
 
 /* intc */
-void vm_set_intc(struct vm *vm, const struct vm_intc *intc);
 void vm_update_intr(struct vm *vm);
 
 
@@ -362,8 +359,6 @@ extern const size_t vm_ncore_props;
 /* After vm_settings_apply: a given CPU_MODEL or DOS_MEMORY sets vm->cfg;
  * otherwise the setting takes the config's value. */
 void vm_core_settings_apply(struct vm *vm);
-/* Index of VIDEO_MODE_RESTRICTION's choices (vdd_vga.c). */
-enum { VM_VIDEO_RESTRICT_NONE = 0, VM_VIDEO_RESTRICT_COLOR, VM_VIDEO_RESTRICT_MONO };
 
 /* host.c: the shared instance of a global VDD for this VM. */
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
@@ -384,17 +379,18 @@ void vm_svc_v86(struct vm *vm);
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);
 
-/* vm.c: the built-in VDDs in creation order (*n of them). */
+/* vm.c: the monitor half of vm16_create(), for the board (board/pc.c).
+ * vm_machine_new: checks cfg, loads its plug-ins after the built-in VDDs
+ * (ops[] gets all of them, VM_MAX_VDDS room), applies the settings of the
+ * monitor and of these VDDs, makes the memory and the CPU; the board then
+ * installs its ROM, adds the VDDs (vm_add_vdd), wires them and calls
+ * vm_machine_ready. On error *out is NULL and err says why. */
+int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *builtin, unsigned nbuiltin,
+		   const struct vdd_ops **ops, unsigned *nops, struct vm **out, char *err, size_t errlen);
+int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops);
+int vm_vdds_create_done(struct vm *vm);
+void vm_machine_ready(struct vm *vm);
+/* board/pc.c: the built-in VDDs in creation order (*n of them). */
 const struct vdd_ops *const *vm_builtin_vdds(size_t *n);
-
-/* Built-in VDDs. */
-extern const struct vdd_ops vdd_pic_ops;
-extern const struct vdd_ops vdd_pit_ops;
-extern const struct vdd_ops vdd_vga_ops;
-extern const struct vdd_ops vdd_kbd_ops;
-extern const struct vdd_ops vdd_cmos_ops;
-extern const struct vdd_ops vdd_speaker_ops;
-extern const struct vdd_ops vdd_ems_ops;
-extern const struct vdd_ops vdd_xms_ops;
 
 #endif

@@ -820,6 +820,50 @@ static void test_cp437_decode(void **state)
 	assert_int_equal(cp, 0x1F600);
 }
 
+/* xterm SGR mouse reports: the cell and the buttons held, keys around them intact. */
+struct mouse_sink {
+	unsigned n, col[8], row[8], buttons[8];
+};
+
+static void sink_mouse(void *ctx, unsigned col, unsigned row, unsigned buttons)
+{
+	struct mouse_sink *m = ctx;
+	if (m->n < 8) {
+		m->col[m->n] = col;
+		m->row[m->n] = row;
+		m->buttons[m->n] = buttons;
+		m->n++;
+	}
+}
+
+static void test_term_mouse_reports(void **state)
+{
+	(void)state;
+	struct parsed q = parse("\033[<0;10;5M");
+	assert_int_equal(q.n, 1);
+	assert_true(q.ev[0].mouse && q.ev[0].press && !q.ev[0].release);
+	assert_int_equal(q.ev[0].col, 9);
+	assert_int_equal(q.ev[0].row, 4);
+	q = parse("\033[<64;1;1M\033[<0;0;1M"); /* wheel, and a bad cell: ignored */
+	assert_int_equal(q.n, 0);
+	struct pipe_term p;
+	pipe_term_open(&p);
+	struct mouse_sink m = { 0 };
+	struct key_sink k = {.room = 64};
+	term_set_mouse(p.t, sink_mouse, &m);
+	feed(&p, "a\033[<35;3;2M\033[<2;3;2M\033[<34;4;2M\033[<2;4;2mb");
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 2);
+	assert_int_equal(m.n, 4);
+	assert_int_equal(m.col[0], 2);
+	assert_int_equal(m.row[0], 1);
+	assert_int_equal(m.buttons[0], 0);
+	assert_int_equal(m.buttons[1], 2); /* right held */
+	assert_int_equal(m.col[2], 3);
+	assert_int_equal(m.buttons[2], 2);
+	assert_int_equal(m.buttons[3], 0); /* released */
+	pipe_term_close(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -853,6 +897,7 @@ int main(void)
 		cmocka_unit_test(test_stream_output),
 		cmocka_unit_test(test_stream_input),
 		cmocka_unit_test(test_cp437_decode),
+		cmocka_unit_test(test_term_mouse_reports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

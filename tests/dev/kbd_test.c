@@ -466,12 +466,39 @@ static void test_aux_port(void **state)
 	ctl_data(&k, 0xD2, 0x3B);
 	assert_true(kbd_irq1(&k));
 	assert_int_equal(next_byte(&k), 0x3B);
-	/* D4: nobody answers, time-out; the byte does not reach the keyboard */
+	/* D4: to the PS/2 mouse, which answers as aux data (IRQ 12) */
 	ctl_data(&k, 0xD4, 0xFF);
-	assert_true(status(&k) & KBD_ST_TIMEOUT);
+	assert_true(kbd_irq12(&k));
+	assert_int_equal(next_byte(&k), 0xFA);
+	assert_int_equal(next_byte(&k), 0xAA);
+	assert_int_equal(next_byte(&k), 0x00);
 	assert_empty(&k);
-	ctl(&k, 0xAE);
-	assert_false(status(&k) & KBD_ST_TIMEOUT);
+	ctl_data(&k, 0xD4, 0xF2); /* identify: a standard mouse */
+	assert_int_equal(next_byte(&k), 0xFA);
+	assert_int_equal(next_byte(&k), 0x00);
+	kbd_mouse(&k, 5, -3, 0); /* not reporting yet: nothing */
+	assert_empty(&k);
+	ctl_data(&k, 0xD4, 0xF4);
+	assert_int_equal(next_byte(&k), 0xFA);
+	kbd_mouse(&k, 5, -3, 1); /* 5 + 5 right, 6 up, left button */
+	assert_true(status(&k) & KBD_ST_AOBF);
+	assert_int_equal(next_byte(&k), 0x09);
+	assert_int_equal(next_byte(&k), 10);
+	assert_int_equal(next_byte(&k), 6);
+	kbd_mouse(&k, -2, 400, 0); /* left, down past the 9-bit range */
+	assert_int_equal(next_byte(&k), 0x08 | 0x10 | 0x20 | 0x80);
+	assert_int_equal(next_byte(&k), 0xFE);
+	assert_int_equal(next_byte(&k), 0x00);
+	/* A7 holds aux data back until A8. */
+	ctl(&k, 0xA7);
+	kbd_mouse(&k, 1, 0, 0);
+	assert_empty(&k);
+	ctl(&k, 0xA8);
+	kbd_advance(&k, KBD_BYTE_GAP_NS);
+	assert_int_equal(next_byte(&k), 0x08);
+	assert_int_equal(next_byte(&k), 1);
+	assert_int_equal(next_byte(&k), 0);
+	assert_empty(&k);
 }
 
 /* A controller reply skips the keyboard's gap and goes before its bytes. */

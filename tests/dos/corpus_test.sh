@@ -225,7 +225,7 @@ case_memory() {
 	echo "-- EMS from a C program (Microsoft C 5.1, int86):"
 	run "${TOOLS4[@]}" CL -AS emsfill.c >/dev/null
 	run emsfill.exe
-	run --set EMS_MEMORY_LIMIT=1024 --set EMS_FRAME_LOCATION=C000 emsfill.exe
+	run --set EMS_MEMORY_LIMIT=1024 --set EMS_FRAME_LOCATION=C400 emsfill.exe
 	echo "-- UMBs (DOS_UMB) and LOADHIGH:"
 	run --set DOS_UMB=on umbtest.com
 	run --set DOS_UMB=on lh.bat

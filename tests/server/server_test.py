@@ -14,12 +14,14 @@ Exit status: 0 pass, 1 fail, 77 skip (meson's convention). A failure prints the
 request, what was expected and what came back, plus the last exchanges.
 `server_test.py MVDMD list` prints the case names.
 """
+import base64
 import json
 import os
 import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -359,7 +361,7 @@ def healthy(srv):
     check(srv.alive(), "the server is gone: %s" % srv.died_how())
     c = srv.client("health")
     r = c.ok("hello")
-    check(r.get("protocol") == 1, "hello after the case: %s" % json.dumps(r))
+    check(r.get("protocol") == 2, "hello after the case: %s" % json.dumps(r))
     vid = create(c, "C:\\HELLO.COM", args=["still", "fine"], drives=srv.drives, env=["MVDMTEST=ok"])
     st = c.poll_end(vid)
     check(st["state"] == "exited" and st.get("exit_code") == 42,
@@ -386,14 +388,14 @@ def calibrate(c, srv, n=2000000):
 def case_protocol_hello(srv):
     c = srv.client()
     r = c.ok("hello")
-    check(r.get("protocol") == 1 and r.get("server") == "mvdm 0.1.0" and r.get("workers") == 2
-          and r.get("vms") == 0, "hello: expected protocol 1, server \"mvdm 0.1.0\", workers 2, vms 0; got %s"
+    check(r.get("protocol") == 2 and r.get("server") == "mvdm 0.1.0" and r.get("workers") == 2
+          and r.get("vms") == 0, "hello: expected protocol 2, server \"mvdm 0.1.0\", workers 2, vms 0; got %s"
           % json.dumps(r))
     for tag in ("t1", 17, {"a": [1, 2, None]}, [True, "x"], None):
         r = c.ok("hello", tag=tag)
         check("tag" in r and r["tag"] == tag, "hello with tag %r: tag not copied: %s" % (tag, json.dumps(r)))
     r = c.ok("hello", v=1)
-    check(r.get("protocol") == 1, "hello with v 1: %s" % json.dumps(r))
+    check(r.get("protocol") == 2, "hello with v 1: %s" % json.dumps(r))
     vid = create(c, "C:\\FOREVER.COM", drives=srv.drives)
     r = c.ok("hello")
     check(r.get("vms") == 1, "hello with one VM: expected vms 1, got %s" % json.dumps(r))
@@ -1082,9 +1084,10 @@ def case_bad_fields(srv):
     check(r.get("tag") == "u", "unknown_op must copy the tag: %s" % json.dumps(r))
     c.err("HELLO", "unknown_op")
     # v
-    for v in (2, 0, "1", 1.5, None, True):
+    for v in (3, 0, "1", 1.5, None, True):
         c.err("hello", "unsupported_version", v=v)
-    c.err("status", "unsupported_version", id=vid, v=2)
+    c.err("status", "unsupported_version", id=vid, v=3)
+    c.ok("hello", v=1)
     # unknown fields
     c.err("hello", "bad_request", _mention="foo", foo=1)
     c.err("list", "bad_request", _mention="verbose", verbose=True)
@@ -1749,6 +1752,32 @@ def case_preempt_shutdown(srv):
     best_of("SIGTERM with three hogs", 3, lambda: shutdown_latency(mvdmd, progdir, "term"))
 
 
+def case_protocol_screenshot(srv):
+    """screenshot: a running VM's picture as a base64 PNG of its native size."""
+    c = srv.client()
+    k = create(c, "C:\\KEYPOLL.COM", drives=srv.drives)
+    c.poll_output(k, "ready")
+    r = c.ok("screenshot", id=k)
+    check(r.get("width") == 720 and r.get("height") == 400 and r.get("mode") == 3 and r.get("graphics") is False
+          and isinstance(r.get("serial"), int), "screenshot of a text screen: %s" % json.dumps(r)[:300])
+    png = base64.b64decode(r["png"])
+    check(png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (720, 400),
+          "screenshot: not a 720x400 PNG: %r" % png[:32])
+    c.err("screenshot", "bad_request", _mention="scale", id=k, scale=2)
+    c.err("screenshot", "no_such_vm", id=99999)
+    # mouse: relative and absolute; bad fields refused
+    c.ok("mouse", id=k, dx=5, dy=-3, buttons=1)
+    c.ok("mouse", id=k, x=100, y=50)
+    c.err("mouse", "bad_request", id=k, dx=1, x=2)
+    c.err("mouse", "bad_request", id=k, buttons=9)
+    c.err("mouse", "bad_request", _mention="z", id=k, z=1)
+    c.ok("kill", id=k)
+    c.err("mouse", "bad_state", id=k)
+    r2 = c.ok("screenshot", id=k)
+    check(r2.get("width") == 720 and base64.b64decode(r2["png"])[:4] == b"\x89PNG",
+          "the last picture of a killed VM: %s" % json.dumps(r2)[:200])
+
+
 CASES = {
     "protocol-hello": case_protocol_hello,
     "protocol-create": case_protocol_create,
@@ -1757,6 +1786,7 @@ CASES = {
     "protocol-wait": case_protocol_wait,
     "protocol-control": case_protocol_control,
     "protocol-screen": case_protocol_screen,
+    "protocol-screenshot": case_protocol_screenshot,
     "protocol-keys": case_protocol_keys,
     "protocol-output": case_protocol_output,
     "protocol-vdd": case_protocol_vdd,

@@ -23,6 +23,7 @@
 
 #include "mvdm/dos.h"
 #include "mvdm/vm16.h"
+#include "vmload.h"
 
 static const char *bin_dir;
 
@@ -63,19 +64,13 @@ static struct vm *bare_vm(const char *tail, bool pace, const char *const *settin
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
 	uint8_t buf[4096];
 	size_t n = read_bin(buf, sizeof(buf));
-	assert_int_equal(vm16_load_image(vm, 0x1000, 0x100, buf, n), 0);
+	assert_int_equal(vmload_image(vm, buf, n), 0);
 	uint8_t t[128] = { 0 };
 	size_t len = strlen(tail);
 	t[0] = (uint8_t)len;
 	memcpy(t + 1, tail, len);
 	t[1 + len] = 0x0D;
 	assert_int_equal(vm16_load_image(vm, 0x1000, 0x80, t, sizeof(t)), 0);
-	struct vm16_regs r;
-	vm16_get_regs(vm, &r);
-	r.cs = r.ds = r.es = r.ss = 0x1000;
-	r.eip = 0x100;
-	r.esp = 0xFFFE;
-	vm16_set_regs(vm, &r);
 	return vm;
 }
 

@@ -18,6 +18,7 @@
 
 #include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
+#include "vmload.h"
 
 static const char *bin_dir, *plugin_path, *old_plugin_path;
 
@@ -31,21 +32,11 @@ static struct vm *load(const char *name, const struct vm16_config *cfg_in)
 	else
 		vm16_config_default(&cfg);
 	char err[256], path[512];
-	struct vm *vm = NULL;
-	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
 	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	uint8_t buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	assert_int_equal(vm16_load_image(vm, 0x1000, 0x100, buf, n), 0);
-	struct vm16_regs r;
-	vm16_get_regs(vm, &r);
-	r.cs = r.ds = r.es = r.ss = 0x1000;
-	r.eip = 0x100;
-	r.esp = 0xFFFE;
-	vm16_set_regs(vm, &r);
+	struct vm *vm = vmload_com(path, &cfg, err, sizeof(err));
+	if (!vm)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(vm);
 	return vm;
 }
 
@@ -409,7 +400,7 @@ static void test_plugin_vdd(void **state)
 	char err[256];
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "ABI 1,"));
-	assert_non_null(strstr(err, "mvdm has 2"));
+	assert_non_null(strstr(err, "mvdm has 3"));
 	const char *missing[] = { "/nonexistent/vdd.so", NULL };
 	cfg.plugins = missing;
 	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);

@@ -357,8 +357,8 @@ full:
         XMS     10h
         XERR    0B0h, "10h: FFFFh paragraphs -> B0h"
         mov     [umb_largest], dx
-        cmp     dx, 1000h
-        OK_IF   ae, "10h: DX = the largest UMB (64 KiB or more)"
+        cmp     dx, 0C00h
+        OK_IF   ae, "10h: DX = the largest UMB (48 KiB or more: C400h-CFFFh)"
         mov     dx, 100h
         XMS     10h
         XOK     "10h: 4 KiB"
