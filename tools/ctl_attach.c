@@ -83,7 +83,7 @@ static int session(struct attach *a, struct term *t)
 		if (k < 0 && !a->key_failed) {
 			term_close(t);
 			fprintf(stderr, "mvdm: reading the terminal: %s\n", strerror(-k));
-			return CTL_EXIT_ERROR;
+			return CLI_EXIT_SERVER;
 		}
 		if (k < 0 || draw(a, t) < 0 || mvdm_client_status(a->c, a->id, &s) < 0)
 			break;
@@ -103,12 +103,12 @@ int ctl_attach(int argc, char **argv)
 {
 	struct ctl_args args;
 	int rc = ctl_parse_args(argc, argv, 0, 1, &args);
-	if (rc)
+	if (args.first < 0)
 		return rc;
 	struct attach *a = calloc(1, sizeof(*a));
 	if (!a)
-		return ctl_usage_error("out of memory");
-	rc = ctl_parse_id(argv[args.first], &a->id);
+		return ctl_usage_error("attach", "out of memory");
+	rc = ctl_parse_id(argv[0], argv[args.first], &a->id);
 	if (!rc)
 		rc = ctl_connect(args.socket, false, &a->c);
 	struct mvdm_vm_status s;
@@ -121,7 +121,7 @@ int ctl_attach(int argc, char **argv)
 	struct term *t = NULL;
 	if (!rc && term_open(&t, 0, 1) < 0) {
 		fprintf(stderr, "mvdm: attach needs a terminal on stdin and stdout\n");
-		rc = CTL_EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 	}
 	if (!rc)
 		rc = session(a, t);

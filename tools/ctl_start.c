@@ -16,24 +16,22 @@
 #include "ctl_internal.h"
 #include "hostpath.h"
 
-static int start_usage(void)
-{
-	fprintf(stderr,
-		"usage: mvdm start [options] PROGRAM [ARGS...]   prints the new VM's id\n"
-		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
-		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
-		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
-		"  --set N=V      a DOS setting (repeatable; `mvdm settings PROGRAM` lists them)\n"
-		"  --cpu MODEL    8086, 80186, 80286 or 80386 (the CPU_MODEL setting)\n"
-		"  --mem KB       conventional memory (the DOS_MEMORY setting)\n"
-		"  --timeout S    end the VM after S seconds\n"
-		"  --mips N       cap the speed at N million instructions per second\n"
-		"  --exclusive    freeze the other VMs while this one lives\n"
-		"  --name NAME    a label for `mvdm ps`\n"
-		"  --paused       create it paused (`mvdm resume ID` starts it)\n"
-		"  --socket PATH  the server's socket (default $MVDM_SOCKET, then the server's default)\n");
-	return CTL_EXIT_USAGE;
-}
+const char ctl_start_help[] =
+	"usage: mvdm start [options] PROGRAM [ARGS...]\n"
+	"Runs PROGRAM in a new VM of the server mvdmd (started if none listens) and prints\n"
+	"the VM's id; the VM goes on after the command returns.\n"
+	"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
+	"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+	"  -e NAME=VALUE  set an environment variable (repeatable)\n"
+	"  --set N=V      a DOS setting (repeatable; `mvdm settings PROGRAM` lists them)\n"
+	"  --cpu MODEL, --mem KB, --dos-version X.Y   the settings CPU_MODEL, DOS_MEMORY,\n"
+	"                 DOS_VERSION, as for mvdm run\n"
+	"  --timeout S    end the VM after S seconds\n"
+	"  --mips N       cap the speed at N million instructions per second\n"
+	"  --exclusive    freeze the other VMs while this one lives\n"
+	"  --name NAME    a label for `mvdm ps`\n"
+	"  --paused       create it paused (`mvdm resume ID` starts it)\n"
+	"Exit status 126 when the VM could not be made or the program not loaded, as for run.\n";
 
 struct start_opts {
 	struct mvdm_create_req req;
@@ -44,31 +42,36 @@ struct start_opts {
 	const char *socket;
 };
 
-enum { O_SET = 256, O_CPU, O_MEM, O_TIMEOUT, O_MIPS, O_EXCLUSIVE, O_NAME, O_PAUSED, O_SOCKET, O_HELP };
+enum { O_SET = 256, O_CPU, O_MEM, O_DOS_VERSION, O_TIMEOUT, O_MIPS, O_EXCLUSIVE, O_NAME, O_PAUSED, O_SOCKET, O_HELP };
 
 /* Maps drive `arg` (X=DIR or X:DIR) to its absolute path. */
 static int add_drive(struct start_opts *o, const char *arg)
 {
 	int letter = (arg[0] | 0x20) - 'a';
 	if (letter < 0 || letter > 25 || (arg[1] != '=' && arg[1] != ':') || !arg[2])
-		return ctl_usage_error("-d wants X=DIR, not '%s'", arg);
+		return ctl_usage_error("start", "-d wants X=DIR, not '%s'", arg);
 	char *real = realpath(arg + 2, NULL);
-	if (!real)
-		return ctl_usage_error("-d %s: %s", arg, strerror(errno));
+	if (!real) {
+		fprintf(stderr, "mvdm start: -d %s: %s\n", arg, strerror(errno));
+		return CLI_EXIT_LOAD;
+	}
 	free(o->owned[letter]);
 	o->owned[letter] = real;
 	o->req.drives[letter] = real;
 	return 0;
 }
 
-/* A setting NAME=value made from an option. */
-static int add_made_setting(struct start_opts *o, const char *name, const char *value)
+/* A setting made from --cpu, --mem or --dos-version (checked here, as
+ * mvdm run checks it). */
+static int add_made_setting(struct start_opts *o, const char *option, const char *value)
 {
-	size_t len = strlen(name) + strlen(value) + 2;
-	char *s = malloc(len);
+	char text[64];
+	int rc = cli_setting_option("mvdm start", option, value, text, sizeof(text));
+	if (rc)
+		return rc;
+	char *s = strdup(text);
 	if (!s)
-		return ctl_usage_error("out of memory");
-	snprintf(s, len, "%s=%s", name, value);
+		return ctl_usage_error("start", "out of memory");
 	o->setting_buf[o->nsettings] = s;
 	o->settings[o->nsettings++] = s;
 	return 0;
@@ -80,6 +83,7 @@ static int parse_start(int argc, char **argv, struct start_opts *o, int *first)
 		{"set", required_argument, NULL, O_SET},
 		{"cpu", required_argument, NULL, O_CPU},
 		{"mem", required_argument, NULL, O_MEM},
+		{"dos-version", required_argument, NULL, O_DOS_VERSION},
 		{"timeout", required_argument, NULL, O_TIMEOUT},
 		{"mips", required_argument, NULL, O_MIPS},
 		{"exclusive", no_argument, NULL, O_EXCLUSIVE},
@@ -90,35 +94,37 @@ static int parse_start(int argc, char **argv, struct start_opts *o, int *first)
 		{NULL, 0, NULL, 0},
 	};
 	optind = 0;
-	opterr = 1;
+	opterr = 0;
 	int c, rc = 0;
 	/* '+': options stop at the program name; its arguments are the program's. */
-	while (!rc && (c = getopt_long(argc, argv, "+d:e:", longopts, NULL)) != -1) {
+	while (!rc && (c = getopt_long(argc, argv, "+:d:e:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': rc = add_drive(o, optarg); break;
 		case 'e':
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return ctl_usage_error("-e wants NAME=VALUE, not '%s'", optarg);
+				return ctl_usage_error("start", "-e wants NAME=VALUE, not '%s'", optarg);
 			o->env[o->nenv++] = optarg;
 			break;
 		case O_SET:
 			if (!strchr(optarg, '=') || optarg[0] == '=')
-				return ctl_usage_error("--set wants NAME=VALUE, not '%s'", optarg);
+				return ctl_usage_error("start", "--set wants NAME=VALUE, not '%s'", optarg);
 			o->settings[o->nsettings++] = optarg;
 			break;
-		case O_CPU: rc = add_made_setting(o, "CPU_MODEL", optarg); break;
-		case O_MEM: rc = add_made_setting(o, "DOS_MEMORY", optarg); break;
-		case O_TIMEOUT: rc = ctl_parse_positive("--timeout", optarg, &o->req.timeout_s); break;
-		case O_MIPS: rc = ctl_parse_positive("--mips", optarg, &o->req.mips); break;
+		case O_CPU: rc = add_made_setting(o, "--cpu", optarg); break;
+		case O_MEM: rc = add_made_setting(o, "--mem", optarg); break;
+		case O_DOS_VERSION: rc = add_made_setting(o, "--dos-version", optarg); break;
+		case O_TIMEOUT: rc = ctl_parse_positive("start", "--timeout", optarg, 1e9, &o->req.timeout_s); break;
+		case O_MIPS: rc = ctl_parse_positive("start", "--mips", optarg, 1e6, &o->req.mips); break;
 		case O_EXCLUSIVE: o->req.mode = MVDM_MODE_EXCLUSIVE; break;
 		case O_NAME:
 			if (strlen(optarg) > MVDM_NAME_MAX)
-				return ctl_usage_error("--name is at most %d bytes", MVDM_NAME_MAX);
+				return ctl_usage_error("start", "--name is at most %d bytes", MVDM_NAME_MAX);
 			o->req.name = optarg;
 			break;
 		case O_PAUSED: o->req.paused = true; break;
 		case O_SOCKET: o->socket = optarg; break;
-		default: return start_usage();
+		case O_HELP: *first = -1; return cli_help(ctl_help_of("start"));
+		default: return cli_option_error("mvdm start", c, argv);
 		}
 	}
 	*first = optind;
@@ -131,13 +137,17 @@ static int resolve_program(struct start_opts *o, const char *arg, char *program,
 {
 	if (!o->req.drives[2]) {
 		o->owned[2] = realpath(".", NULL);
-		if (!o->owned[2])
-			return ctl_usage_error("the current directory: %s", strerror(errno));
+		if (!o->owned[2]) {
+			fprintf(stderr, "mvdm start: the current directory: %s\n", strerror(errno));
+			return CLI_EXIT_LOAD;
+		}
 		o->req.drives[2] = o->owned[2];
 	}
 	int rc = hostpath_program(o->req.drives, o->owned, arg, program, max);
-	if (rc < 0)
-		return ctl_usage_error("%s: %s", arg, strerror(-rc));
+	if (rc < 0) {
+		fprintf(stderr, "mvdm start: %s: %s\n", arg, strerror(-rc));
+		return CLI_EXIT_LOAD;
+	}
 	return 0;
 }
 
@@ -161,11 +171,15 @@ int ctl_start(int argc, char **argv)
 	o.setting_buf = calloc(slots, sizeof(*o.setting_buf));
 	int first = argc, rc = 0;
 	if (!o.env || !o.settings || !o.setting_buf)
-		rc = ctl_usage_error("out of memory");
+		rc = ctl_usage_error("start", "out of memory");
 	if (!rc)
 		rc = parse_start(argc, argv, &o, &first);
+	if (first < 0) { /* --help */
+		free_opts(&o);
+		return rc;
+	}
 	if (!rc && first >= argc)
-		rc = start_usage();
+		rc = ctl_usage_error("start", "no PROGRAM given");
 	char program[PATH_MAX];
 	if (!rc)
 		rc = resolve_program(&o, argv[first], program, sizeof(program));
@@ -178,8 +192,14 @@ int ctl_start(int argc, char **argv)
 		o.req.env = o.env;
 		o.req.settings = o.settings;
 		uint64_t id;
-		if (mvdm_client_create(c, &o.req, &id, NULL, 0) < 0)
+		if (mvdm_client_create(c, &o.req, &id, NULL, 0) < 0) {
 			rc = ctl_server_error(c);
+			/* The VM could not be made or its program not loaded:
+			 * the status mvdm run has for that. */
+			enum mvdm_error e = mvdm_client_error_code(c);
+			if (e == MVDM_ERR_CREATE_FAILED || e == MVDM_ERR_BAD_SETTING)
+				rc = CLI_EXIT_LOAD;
+		}
 		else
 			printf("%llu\n", (unsigned long long)id);
 	}

@@ -21,15 +21,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "mvdm/client.h"
 #include "mvdm/progsettings.h"
 #include "server/server.h"
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: mvdmd [--socket PATH] [--workers N] [--max-vms N] [--foreground]\n");
-	return 2;
-}
+static const char mvdmd_help[] =
+	"usage: mvdmd [--socket PATH] [--workers N] [--max-vms N] [--foreground]\n"
+	"The MVM server: many virtual DOS machines in one process, controlled over a Unix\n"
+	"socket with JSON lines (mvdmd(8), docs/server.md). `mvdm start` runs it on demand.\n"
+	"  --socket PATH  where to listen (default $MVDM_SOCKET, then\n"
+	"                 $XDG_RUNTIME_DIR/mvdm/mvdmd.sock, then /tmp/mvdm-$UID/mvdmd.sock);\n"
+	"                 a socket inherited from systemd (LISTEN_FDS) wins\n"
+	"  --workers N    worker threads that run the VMs, 1 to 64 (default: one per CPU)\n"
+	"  --max-vms N    the most VMs held at once (default 4096)\n"
+	"  --foreground   stay in the foreground, log to stderr (else detach, log nowhere)\n"
+	"  --help, --version\n"
+	"Exit status: 0 after SIGTERM, SIGINT or a shutdown request; 1 when it cannot\n"
+	"listen (another server listens there); 2 for a bad command line.\n";
 
 /* Makes the socket's directory (mode 0700) if it is missing. */
 static void make_socket_dir(const char *path)
@@ -85,36 +94,43 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "socket", required_argument, NULL, 's' }, { "workers", required_argument, NULL, 'w' },
 		{ "max-vms", required_argument, NULL, 'm' }, { "foreground", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },         { "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char sock[512] = "";
 	struct server_config cfg = { 0 };
 	bool foreground = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		char *end;
+		unsigned long n;
 		switch (c) {
-		case 's': snprintf(sock, sizeof(sock), "%s", optarg); break;
+		case 's':
+			if (strlen(optarg) >= sizeof(sock))
+				return cli_usage_error("mvdmd", "--socket: the path is too long");
+			snprintf(sock, sizeof(sock), "%s", optarg);
+			break;
 		case 'w':
-			cfg.workers = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || cfg.workers < 1 || cfg.workers > 64) {
-				fprintf(stderr, "mvdmd: --workers wants 1 to 64\n");
-				return 2;
-			}
+			n = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || n < 1 || n > 64)
+				return cli_usage_error("mvdmd", "--workers wants 1 to 64, not '%s'", optarg);
+			cfg.workers = (unsigned)n;
 			break;
 		case 'm':
-			cfg.max_vms = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || cfg.max_vms < 1) {
-				fprintf(stderr, "mvdmd: --max-vms wants a positive number\n");
-				return 2;
-			}
+			n = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || n < 1 || n > 1000000)
+				return cli_usage_error("mvdmd", "--max-vms wants 1 to 1000000, not '%s'", optarg);
+			cfg.max_vms = (unsigned)n;
 			break;
 		case 'f': foreground = true; break;
-		default: return usage();
+		case 'h': return cli_help(mvdmd_help);
+		case 'V': return cli_version("mvdmd");
+		default: return cli_option_error("mvdmd", c, argv);
 		}
 	}
 	if (optind != argc)
-		return usage();
+		return cli_usage_error("mvdmd", "takes no operands ('%s')", argv[optind]);
 	if (!sock[0] && mvdm_client_default_socket(sock, sizeof(sock)) != 0) {
 		fprintf(stderr, "mvdmd: no socket path (set MVDM_SOCKET or XDG_RUNTIME_DIR)\n");
 		return 1;

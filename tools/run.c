@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "console/cp437.h"
 #include "console/term.h"
 #include "cpu/cpu.h"
@@ -30,7 +31,7 @@
 #include "run.h"
 #include "settings_cmd.h"
 
-enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126, RUN_MAX_SETS = 64 };
+enum { RUN_MAX_SETS = 64 };
 
 struct run_opts {
 	const char *drives[26];
@@ -98,21 +99,33 @@ static int stream_read(void *ctx, uint8_t *b)
 	return 1;
 }
 
-static int run_usage(void)
+static const char run_options_help[] =
+	"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+	"  -e NAME=VALUE  set an environment variable (repeatable)\n"
+	"  --cpu MODEL    8086, 80186, 80286 or 80386 (default): the setting CPU_MODEL\n"
+	"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640): DOS_MEMORY\n"
+	"  --dos-version X.Y   the DOS version programs see (default 5.0; 3.3, 3.30 and 330\n"
+	"                 are one version): DOS_VERSION\n"
+	"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
+	"                 over the program's settings files (PROGRAM.mvdm)\n"
+	"  --timeout S    end the VM after S seconds (exit status 124)\n"
+	"  --utf8         translate code page 437 output to UTF-8 (pipes)\n"
+	"  --help         this text\n"
+	"\n"
+	"On a terminal the VM's screen is drawn there and Ctrl+] leaves; otherwise the DOS\n"
+	"console is stdin and stdout. Exit status (mvdm(1) has the whole table):\n";
+
+static int run_help(bool shell)
 {
-	fprintf(stderr,
-		"usage: mvdm run [options] PROGRAM [ARGS...]\n"
-		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
-		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
-		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
-		"  --cpu MODEL    8086, 80186, 80286 or 80386 (default)\n"
-		"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640)\n"
-		"  --dos-version X.Y   the DOS version programs see (default 5.0)\n"
-		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
-		"                 over the program's settings files (PROGRAM.mvdm)\n"
-		"  --timeout S    end the VM after S seconds (exit status 124)\n"
-		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n");
-	return EXIT_USAGE;
+	if (shell)
+		printf("usage: mvdm shell [options]\n"
+		       "An interactive DOS prompt (the built-in COMMAND.COM) in a new VM.\n");
+	else
+		printf("usage: mvdm run [options] PROGRAM [ARGS...]\n"
+		       "Runs a DOS program or batch file in a new VM.\n"
+		       "  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n");
+	printf("%s%s", run_options_help, cli_exit_help);
+	return CLI_EXIT_OK;
 }
 
 /* One more command-line setting (the list has room for every option). */
@@ -133,7 +146,10 @@ static void add_set(struct run_opts *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int parse(int argc, char **argv, struct run_opts *o, int *first)
+/* Parses the options of argv (argv[0]: the command's name). Returns 0
+ * with *first the index of the program, or the exit status (--help: 0)
+ * with *first = -1. */
+static int parse(int argc, char **argv, struct run_opts *o, int *first, bool shell)
 {
 	static const struct option longopts[] = {
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
@@ -142,78 +158,53 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "set", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *cmd = shell ? "mvdm shell" : "mvdm run";
+	*first = -1;
 	optind = 0;
-	int c;
+	opterr = 0;
+	int c, rc;
 	/* '+': options stop at the program name; its arguments are the program's. */
-	while ((c = getopt_long(argc, argv, "+d:e:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:e:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': {
 			char *a = optarg;
 			int letter = (a[0] | 0x20) - 'a';
-			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':')) {
-				fprintf(stderr, "mvdm: -d wants X=DIR, not '%s'\n", a);
-				return EXIT_USAGE;
-			}
+			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':'))
+				return cli_usage_error(cmd, "-d wants X=DIR, not '%s'", a);
 			o->drives[letter] = a + 2;
 			break;
 		}
 		case 'e':
-			if (!strchr(optarg, '=') || o->nenv >= DOS_MAX_ENV - 1) {
-				fprintf(stderr, "mvdm: -e wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=' || o->nenv >= DOS_MAX_ENV - 1)
+				return cli_usage_error(cmd, "-e wants NAME=VALUE, not '%s'", optarg);
 			o->env[o->nenv++] = optarg;
 			break;
-		case 'c': {
-			int m = cpu_model_parse(optarg); /* enum cpu_model = enum vm16_cpu */
-			if (m < 0) {
-				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			/* The setting's name for it ("86" is "8086"; "8088" stays). */
-			add_set(o, "CPU_MODEL=%s", strcmp(optarg, "8088") == 0 ? "8088" : cpu_model_name((enum cpu_model)m));
+		case 'c':
+		case 'm':
+		case 'v':
+			if (o->nsets == RUN_MAX_SETS)
+				return cli_usage_error(cmd, "too many settings");
+			rc = cli_setting_option(cmd, c == 'c' ? "--cpu" : c == 'm' ? "--mem" : "--dos-version", optarg,
+						o->set_buf[o->nsets], sizeof(o->set_buf[0]));
+			if (rc)
+				return rc;
+			add_set(o, "%s", o->set_buf[o->nsets]);
 			break;
-		}
-		case 'm': {
-			char *end;
-			unsigned long kb = strtoul(optarg, &end, 10);
-			if (*end || kb < 64 || kb > 640 || kb % 4) {
-				fprintf(stderr, "mvdm: --mem wants 64 to 640 (KiB, a multiple of 4), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			add_set(o, "DOS_MEMORY=%lu", kb);
-			break;
-		}
-		case 'v': {
-			unsigned maj, min;
-			char dot;
-			if (sscanf(optarg, "%u%c%u", &maj, &dot, &min) != 3 || dot != '.' || maj < 2 || maj > 9 ||
-			    min > 99) {
-				fprintf(stderr, "mvdm: --dos-version wants X.Y (2.0 to 9.99), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			/* "3.3" means 3.30 as DOS reports it. */
-			add_set(o, "DOS_VERSION=%u", maj * 100 + (strlen(strchr(optarg, '.') + 1) == 1 ? min * 10 : min));
-			break;
-		}
 		case 't': {
 			char *end;
 			o->timeout_s = strtod(optarg, &end);
-			if (*end || o->timeout_s <= 0) {
-				fprintf(stderr, "mvdm: --timeout wants seconds, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || end == optarg || !(o->timeout_s > 0) || o->timeout_s > 1e9)
+				return cli_usage_error(cmd, "--timeout wants seconds (a number > 0), not '%s'", optarg);
 			break;
 		}
 		case 's':
-			if (!strchr(optarg, '=')) {
-				fprintf(stderr, "mvdm: --set wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return cli_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", optarg);
 			add_set(o, "%s", optarg);
 			break;
 		case 'u': o->utf8 = true; break;
-		default: return run_usage();
+		case 'h': return run_help(shell);
+		default: return cli_option_error(cmd, c, argv);
 		}
 	}
 	*first = optind;
@@ -242,7 +233,7 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 			if (t)
 				term_close(t);
 			fprintf(stderr, "mvdm: %s\n", vm16_error(vm));
-			return EXIT_FAULT;
+			return CLI_EXIT_FAULT;
 		}
 		double now = now_s();
 		if (o->timeout_s > 0 && (now - start > o->timeout_s || (s && s->cut))) {
@@ -251,14 +242,14 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 			if (t)
 				term_close(t);
 			fprintf(stderr, "mvdm: timed out after %g s\n", o->timeout_s);
-			return EXIT_TIMEOUT;
+			return CLI_EXIT_TIMEOUT;
 		}
 		if (t) {
 			int k = term_poll_keys(t, vm);
 			if (k == TERM_QUIT || k == -EPIPE) {
 				term_close(t);
 				fprintf(stderr, "mvdm: session left with Ctrl+]\n");
-				return 0;
+				return CLI_EXIT_INTERRUPT;
 			}
 			if (now - last_draw > 0.02 && vm16_screen(vm, &scr) == 0) {
 				term_draw(t, &scr);
@@ -281,7 +272,7 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 				ssize_t n = read(0, buf, sizeof(buf) - 1);
 				if (n <= 0) {
 					fprintf(stderr, "mvdm: the program waits for a key and input has ended\n");
-					return EXIT_FAULT;
+					return CLI_EXIT_FAULT;
 				}
 				buf[n] = 0;
 				for (ssize_t i = 0; i < n; i++)
@@ -293,19 +284,32 @@ static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct st
 	}
 }
 
-int mvdm_run(int argc, char **argv, bool shell)
+/* A program that Ctrl+C (Ctrl+Break) ended, through its INT 23h, exits
+ * with 130 as a Unix program that SIGINT ended would: its DOS return code
+ * (0) would say it succeeded. rc: the run loop's status. */
+static int ctrl_c_status(struct vm *vm, struct dos *d, int rc)
+{
+	if (vm16_run(vm, 0) != VM16_STOP_EXIT || rc != vm16_exit_code(vm) || dos_end_type(d) != DOS_END_CTRL_C)
+		return rc;
+	fflush(stdout);
+	fprintf(stderr, "mvdm: the program was ended by Ctrl+C\n");
+	return CLI_EXIT_INTERRUPT;
+}
+
+static int mvdm_run(int argc, char **argv, bool shell)
 {
 	struct run_opts o = { 0 };
 	struct vm *vm = NULL;
 	struct dos *d = NULL;
 	struct term *t = NULL;
 	int first;
-	int rc = parse(argc + 1, argv - 1, &o, &first);
-	if (rc)
+	int rc = parse(argc, argv, &o, &first, shell);
+	if (first < 0)
 		return rc;
-	first -= 1;
 	if (!shell && first >= argc)
-		return run_usage();
+		return cli_usage_error("mvdm run", "no PROGRAM given");
+	if (shell && first < argc)
+		return cli_usage_error("mvdm shell", "takes no operands ('%s': mvdm run runs a program)", argv[first]);
 	if (!o.drives[2])
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
@@ -313,7 +317,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s: %s\n", prog_arg, strerror(-rc));
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	size_t tl = 0;
@@ -321,7 +325,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 		int n = snprintf(tail + tl, sizeof(tail) - tl, "%s%s", tl ? " " : "", argv[i]);
 		if (n < 0 || (size_t)n >= sizeof(tail) - tl || tl + (size_t)n > 126) {
 			fprintf(stderr, "mvdm: the arguments are longer than DOS's 126-byte command tail\n");
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		tl += (size_t)n;
@@ -336,7 +340,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 	pc.nenv = o.nenv;
 	struct progsettings *ps = mvdm_program_settings(&pc, program, o.sets, o.nsets, false);
 	if (!ps) {
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	bool tty = isatty(1) && isatty(0);
@@ -350,7 +354,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
 		vm = NULL;
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	struct stream s = { .utf8 = o.utf8, .out = stdout };
@@ -372,15 +376,16 @@ int mvdm_run(int argc, char **argv, bool shell)
 		rc = dos_start(d, program, tail, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	if (tty && term_open(&t, 0, 1) != 0) {
 		fprintf(stderr, "mvdm: cannot use the terminal\n");
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	rc = run_loop(vm, &o, t, tty ? NULL : &s);
+	rc = ctrl_c_status(vm, d, rc);
 	if (t) {
 		struct vm16_screen scr;
 		if (vm16_screen(vm, &scr) == 0)
@@ -394,4 +399,14 @@ out:
 	for (int i = 0; i < 26; i++)
 		free(o.drive_buf[i]);
 	return rc;
+}
+
+int mvdm_run_cmd(int argc, char **argv)
+{
+	return mvdm_run(argc, argv, false);
+}
+
+int mvdm_shell_cmd(int argc, char **argv)
+{
+	return mvdm_run(argc, argv, true);
 }

@@ -17,8 +17,8 @@ struct progsettings;
 struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
 					   const char *const *sets, unsigned nsets, bool must_find);
 
-/* `mvdm settings [options] PROGRAM`; argv[0..argc) are the words after
- * "settings". Returns the exit status. */
+/* `mvdm settings [options] PROGRAM`; argv[0] is "settings". Returns the
+ * exit status (cli.h). */
 int mvdm_settings(int argc, char **argv);
 
 #endif

@@ -71,6 +71,16 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 int dos_start(struct dos *d, const char *program, const char *tail, char *err, size_t errlen)
 	__attribute__((warn_unused_result));
 
+/* How the first program ended, once vm16_run() returned VM16_STOP_EXIT:
+ * the termination type INT 21h/4Dh reports in AH (RBIL INT 21/AH=4Dh). */
+enum dos_end {
+	DOS_END_NORMAL = 0,   /* INT 21h/4Ch, 00h, INT 20h */
+	DOS_END_CTRL_C = 1,   /* Ctrl+C or Ctrl+Break: INT 23h ended it */
+	DOS_END_CRITICAL = 2, /* a critical error (INT 24h answered Abort) */
+	DOS_END_RESIDENT = 3, /* INT 21h/31h, INT 27h: terminate and stay resident */
+};
+enum dos_end dos_end_type(const struct dos *d);
+
 /* Closes every host file the guest still has open (what it wrote is on
  * the host then) and frees the kernel. Call before vm16_destroy(). */
 void dos_destroy(struct dos *d);

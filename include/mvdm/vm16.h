@@ -228,7 +228,13 @@ int vm16_settings_lookup(const char *name, struct vm16_setting_info *out);
  * one-line reason naming the setting in err. */
 int vm16_setting_parse(const struct vm16_setting_info *s, const char *text, int64_t *value, char *err,
 		       size_t errlen);
-/* value as text: "on"/"off", decimal, or the choice's name. Returns
+/* A DOS version as every part of mvdm accepts it: "X.Y" or "X.YY" (3.3 is
+ * 3.30, as DOS prints it), "X" (7 is 7.00) or the DOS_VERSION setting's
+ * major * 100 + minor ("330"). *value = major * 100 + minor. 0 or -EINVAL.
+ * The setting DOS_VERSION takes every one of these spellings and is
+ * written X.YY (vm16_setting_format). */
+int vm16_dos_version_parse(const char *text, int64_t *value);
+/* value as text: "on"/"off", decimal (DOS_VERSION: X.YY), or the choice's name. Returns
  * what snprintf returns. */
 int vm16_setting_format(const struct vm16_setting_info *s, int64_t value, char *buf, size_t len);
 /* Check a NULL-terminated list of "NAME=VALUE" against the catalog: 0, or

@@ -198,6 +198,11 @@ uint16_t dos_errno(int err)
 	}
 }
 
+enum dos_end dos_end_type(const struct dos *d)
+{
+	return (enum dos_end)((d->ret_code >> 8) & 3);
+}
+
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 {
 	key &= 255;

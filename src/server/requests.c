@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/version.h"
 #include "console/cp437.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
@@ -53,7 +54,7 @@ static int h_hello(struct server *s, struct conn *c, cJSON *req)
 		return 0;
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddNumberToObject(r, "protocol", SERVER_PROTOCOL);
-	cJSON_AddStringToObject(r, "server", "mvdm 0.1.0");
+	cJSON_AddStringToObject(r, "server", "mvdm " MVDM_VERSION);
 	cJSON_AddNumberToObject(r, "workers", s->cfg.workers);
 	pthread_mutex_lock(&s->sched.lock);
 	cJSON_AddNumberToObject(r, "vms", (double)s->sched.nvms);

@@ -122,7 +122,7 @@ static void test_precedence(void **state)
 	/* The list for vm16_config.settings: canonical names and values, in
 	 * the order they were first given, accepted by the catalog. */
 	const char *const *list = progsettings_list(f->ps);
-	assert_string_equal(list[0], "DOS_VERSION=330");
+	assert_string_equal(list[0], "DOS_VERSION=3.30");
 	assert_string_equal(list[1], "DOS_MEMORY=256");
 	assert_string_equal(list[2], "CPU_MODEL=8088");
 	assert_null(list[3]);
@@ -189,7 +189,7 @@ static void test_comments_and_spaces(void **state)
 	assert_int_equal(value_of(f, "KBD_NUMLOCK"), 1);
 	assert_int_equal(value_of(f, "CPU_SPEED"), 16);
 	const char *const *list = progsettings_list(f->ps);
-	assert_string_equal(list[0], "DOS_VERSION=710");
+	assert_string_equal(list[0], "DOS_VERSION=7.10");
 	assert_string_equal(list[1], "KBD_NUMLOCK=on");
 	assert_string_equal(list[2], "CPU_SPEED=16");
 	assert_null(list[3]);
@@ -212,10 +212,12 @@ static void test_errors(void **state)
 	struct fixture *f = *state;
 	expect_error(f, "# ok\nDOS_VERSION=330\nIDLE_SECONDS=5\n", -ENOENT, "3: unknown setting IDLE_SECONDS");
 	expect_error(f, "DOS_MEMORY=130\n", -ERANGE, "1: setting DOS_MEMORY must be a multiple of 4 (got 130)");
-	expect_error(f, "\n\nDOS_VERSION=1000\n", -ERANGE, "3: setting DOS_VERSION must be 200 to 999");
+	expect_error(f, "\n\nDOS_VERSION=1000\n", -ERANGE, "3: setting DOS_VERSION must be 2.00 to 9.99");
 	expect_error(f, "KBD_NUMLOCK=sometimes\n", -EINVAL, "1: setting KBD_NUMLOCK takes on or off");
 	expect_error(f, "CPU_MODEL=Z80\n", -EINVAL, "1: setting CPU_MODEL takes 8086, 8088, 80186, 80286 or 80386");
 	expect_error(f, "DOS_VERSION 330\n", -EINVAL, "1: \"DOS_VERSION 330\" is not NAME=VALUE");
+	expect_error(f, "DOS_VERSION=3.x\n", -EINVAL, "1: setting DOS_VERSION takes a DOS version");
+	expect_error(f, "DOS_VERSION=35\n", -EINVAL, "1: setting DOS_VERSION takes a DOS version");
 	expect_error(f, "=5\n", -EINVAL, "1: a setting without a name");
 	expect_error(f, "CPU_SPEED=\n", -EINVAL, "1: setting CPU_SPEED takes a number");
 	/* A file with an error is not applied at all. */
