@@ -52,6 +52,70 @@ static void make_socket_dir(const char *path)
 	mkdir(dir, 0700);
 }
 
+/* systemd's socket activation (sd_listen_fds(3), the protocol without
+ * libsystemd): LISTEN_PID names this process and LISTEN_FDS counts the
+ * sockets passed from descriptor 3 on. mvdmd takes exactly one. The
+ * variables are removed so that children (none today) do not take them.
+ * Returns the descriptor, 0 when none was passed, -1 after a message. */
+static int inherited_socket(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	if (!pid || !fds)
+		return 0;
+	char *end;
+	unsigned long p = strtoul(pid, &end, 10);
+	bool ours = *end == 0 && p == (unsigned long)getpid();
+	unsigned long n = strtoul(fds, &end, 10);
+	bool count_ok = *end == 0;
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	if (!ours)
+		return 0;
+	if (!count_ok || n != 1) {
+		fprintf(stderr, "mvdmd: systemd passed %s sockets (LISTEN_FDS); mvdmd takes exactly one\n", fds);
+		return -1;
+	}
+	return 3; /* SD_LISTEN_FDS_START */
+}
+
+/* The log (server_config.log): one line on stderr per event, "vm ID: ..."
+ * for a VM. Under systemd (JOURNAL_STREAM names stderr) each line starts
+ * with its syslog level, <N>, which the journal reads and drops. One
+ * write() per line, so the workers' lines never mix. */
+struct log_target {
+	bool journal;
+};
+
+static void log_line(void *ctx, int level, uint32_t vm, const char *msg)
+{
+	const struct log_target *lt = ctx;
+	char line[1024], prefix[8] = "";
+	if (lt->journal)
+		snprintf(prefix, sizeof(prefix), "<%d>", level);
+	int n = vm ? snprintf(line, sizeof(line), "%smvdmd: vm %u: %s\n", prefix, vm, msg)
+		   : snprintf(line, sizeof(line), "%smvdmd: %s\n", prefix, msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	ssize_t w = write(2, line, (size_t)n);
+	(void)w;
+}
+
+/* Whether stderr is the journal's stream (JOURNAL_STREAM is "DEV:INODE"). */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(2, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 /* Detach: the parent returns when the child says the socket listens. */
 static int daemonize(int *ready_fd)
 {
@@ -131,12 +195,30 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage_error("mvdmd", "takes no operands ('%s')", argv[optind]);
+	cfg.listen_fd = inherited_socket();
+	if (cfg.listen_fd < 0)
+		return 1;
+	bool chosen = sock[0] || (getenv("MVDM_SOCKET") && getenv("MVDM_SOCKET")[0]);
 	if (!sock[0] && mvdm_client_default_socket(sock, sizeof(sock)) != 0) {
 		fprintf(stderr, "mvdmd: no socket path (set MVDM_SOCKET or XDG_RUNTIME_DIR)\n");
 		return 1;
 	}
-	make_socket_dir(sock);
+	char why[600];
+	if (cfg.listen_fd > 0) {
+		/* systemd made the socket and its directory. */
+	} else if (chosen) {
+		make_socket_dir(sock);
+	} else if (mvdm_socket_dir_check(sock, true, why, sizeof(why)) < 0) {
+		/* The default place: the directory must be ours alone. */
+		fprintf(stderr, "mvdmd: %s\n", why);
+		return 1;
+	}
 	cfg.socket_path = sock;
+	struct log_target lt = { .journal = stderr_is_journal() };
+	if (foreground) {
+		cfg.log = log_line;
+		cfg.log_ctx = &lt;
+	}
 	char confdir[512];
 	bool have_conf = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), confdir,
 						 sizeof(confdir)) == 0;

@@ -81,6 +81,15 @@ const char *mvdm_error_name(enum mvdm_error e);
  * Returns 0, or -ENAMETOOLONG if it does not fit in buf[len]. */
 int mvdm_client_default_socket(char *buf, size_t len);
 
+/* The directory of socket_path (with create: made, mode 0700, if missing)
+ * must be a real directory owned by this user that no one else can enter
+ * (mode 0700): whoever else could write it could put their own server in
+ * our place. Returns 0, or -ENOTDIR / -EPERM / another -errno with the
+ * reason in err. A missing directory is fine without create (nothing
+ * listens). mvdm_client_connect() checks the default path's directory this
+ * way, mvdmd checks it before it listens there. */
+int mvdm_socket_dir_check(const char *socket_path, bool create, char *err, size_t errlen);
+
 /* Connects to the server at socket_path (NULL = the default path). Returns
  * 0 and *out, or a negative errno (-ENOENT / -ECONNREFUSED: no server
  * listens; -ENAMETOOLONG: the path does not fit a Unix socket address) with

@@ -258,9 +258,13 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 		sp->exclusive = strcmp(mode, "exclusive") == 0;
 	}
 	double t = req_num(req, "timeout_s", sp->timeout_s), mips = req_num(req, "mips", sp->mips);
-	if (t < 0 || mips < 0 || (cJSON_GetObjectItemCaseSensitive(req, "timeout_s") && t <= 0) ||
-	    (cJSON_GetObjectItemCaseSensitive(req, "mips") && mips <= 0) || t > 1e9 || mips > 1e6) {
-		server_reply_error(c, req, "bad_request", "\"timeout_s\" and \"mips\" must be positive numbers");
+	if (t < 0 || (cJSON_GetObjectItemCaseSensitive(req, "timeout_s") && t <= 0) || t > 1e9) {
+		server_reply_error(c, req, "bad_request", "\"timeout_s\" must be a number of seconds, > 0 and at most 1e9");
+		return false;
+	}
+	if (mips < 0 || (cJSON_GetObjectItemCaseSensitive(req, "mips") && mips < VDM_MIPS_MIN) || mips > 1e6) {
+		server_reply_error(c, req, "bad_request", "\"mips\" must be %g to 1e6 (millions of instructions per second)",
+				   VDM_MIPS_MIN);
 		return false;
 	}
 	sp->timeout_s = t;
@@ -325,6 +329,13 @@ static int program_settings(struct server *s, const struct vdm_spec *sp, struct 
 	return 0;
 }
 
+static int too_many(struct server *s, const char **code, char *err, size_t errlen)
+{
+	*code = "too_many";
+	snprintf(err, errlen, "the server holds its maximum of %u VMs (remove ended ones)", s->cfg.max_vms);
+	return -ENOSPC;
+}
+
 /* Builds and schedules a VM from spec (taken over). Returns 0 and its id,
  * or a negative errno with code and reason. */
 static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, bool paused, int owner,
@@ -344,15 +355,15 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 	v->owner_conn = owner;
 	v->paused = paused;
 	v->created_ns = sched_now_ns();
+	/* A first look at the limit spares building a VM that cannot go in;
+	 * sched_add() checks it again where it counts. */
 	pthread_mutex_lock(&s->sched.lock);
 	bool full = s->sched.nvms >= s->cfg.max_vms;
 	v->id = s->next_id++;
 	pthread_mutex_unlock(&s->sched.lock);
 	if (full) {
-		*code = "too_many";
-		snprintf(err, errlen, "the server holds its maximum of %u VMs (remove ended ones)", s->cfg.max_vms);
 		vdm_free(v);
-		return -ENOSPC;
+		return too_many(s, code, err, errlen);
 	}
 	int rc = program_settings(s, &v->spec, &v->settings, code, err, errlen);
 	if (rc) {
@@ -365,12 +376,23 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 		vdm_free(v);
 		return rc;
 	}
+	vm16_set_log(v->vm, server_vm_log, v); /* its log: the server's, with its id */
 	if (!v->spec.name[0])
 		snprintf(v->spec.name, sizeof(v->spec.name), "vm%u", v->id);
 	v->bg_exec = vdd_property(v->vm, "DOS_BACKGROUND_EXECUTION") != 0;
 	v->cap_mips = vdm_speed_cap(v);
 	*id = v->id;
+	char made_by[48] = "";
+	if (parent)
+		snprintf(made_by, sizeof(made_by), ", made like VM %u", parent);
+	server_log(s, v->id, "created: %s%s%s (name %s, %s%s%s)", v->spec.program, v->spec.tail && v->spec.tail[0] ? " " : "",
+		   v->spec.tail ? v->spec.tail : "", v->spec.name, v->spec.exclusive ? "exclusive" : "concurrent",
+		   paused ? ", paused" : "", made_by);
 	rc = sched_add(&s->sched, v);
+	if (rc == -ENOSPC) {
+		vdm_free(v);
+		return too_many(s, code, err, errlen);
+	}
 	if (rc) {
 		*code = "internal";
 		snprintf(err, errlen, "out of memory");
@@ -414,6 +436,8 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 	char err[300];
 	if (make_vm(s, &spec, (uint32_t)like_id, req_bool(req, "paused", false),
 		    req_bool(req, "owned", false) ? c->id : -1, &id, &code, err, sizeof(err))) {
+		server_log_level(s, SERVER_LOG_WARNING, 0, "create %.128s refused (%s): %s", req_str(req, "program", ""),
+				 code, err);
 		server_reply_error(c, req, code, "%s", err);
 		return 0;
 	}
@@ -469,7 +493,7 @@ static uint64_t deadline_of(const cJSON *req)
 	double t = req_num(req, "timeout_s", -1);
 	if (t < 0)
 		return UINT64_MAX;
-	return sched_now_ns() + (uint64_t)(t * 1e9);
+	return sched_deadline_after(sched_now_ns(), t);
 }
 
 static void hold(struct conn *c, cJSON *req, struct vdm *v, enum pending_kind kind)
@@ -521,6 +545,8 @@ static int h_control(struct server *s, struct conn *c, cJSON *req, const char *o
 	else if (rc == -EBUSY)
 		server_reply_error(c, req, "bad_state", "VM %u has not ended (kill it first)", v->id);
 	else {
+		if (strcmp(op, "kill") != 0) /* a kill is logged as the VM's end */
+			server_log(s, v->id, "%s by connection %d", strcmp(op, "remove") == 0 ? "removed" : op, c->id);
 		cJSON *r = cJSON_CreateObject();
 		pthread_mutex_lock(&s->sched.lock);
 		cJSON_AddStringToObject(r, "state", strcmp(op, "remove") == 0 ? "removed" : vdm_state_name(v->state));
@@ -1088,6 +1114,7 @@ static int h_shutdown(struct server *s, struct conn *c, cJSON *req)
 	if (!checked(c, req, NULL, 0))
 		return 0;
 	server_reply(c, req, NULL);
+	server_log(s, 0, "shutting down (a shutdown request from connection %d)", c->id);
 	s->shutting_down = true;
 	return 0;
 }

@@ -490,9 +490,28 @@ void sched_fini(struct sched *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
+uint64_t sched_deadline_after(uint64_t now_ns, double seconds)
+{
+	/* A double beyond the range of uint64_t does not convert (C17
+	 * 6.3.1.4): saturate first, so 1e300 s is "never" and not "now". */
+	double ns = seconds * 1e9;
+	if (!(ns > 0))
+		return now_ns;
+	if (ns >= (double)(UINT64_MAX - now_ns))
+		return UINT64_MAX;
+	return now_ns + (uint64_t)ns;
+}
+
 int sched_add(struct sched *s, struct vdm *v)
 {
 	pthread_mutex_lock(&s->lock);
+	/* The limit is checked where the VM goes in, under the one lock:
+	 * VMs made by START on the workers and by requests at once cannot
+	 * pass it together. */
+	if (s->max_vms && s->nvms >= s->max_vms) {
+		pthread_mutex_unlock(&s->lock);
+		return -ENOSPC;
+	}
 	if (s->nvms == s->vms_cap) {
 		size_t cap = s->vms_cap ? s->vms_cap * 2 : 64;
 		struct vdm **t = realloc(s->vms, cap * sizeof(*t));
@@ -509,7 +528,7 @@ int sched_add(struct sched *s, struct vdm *v)
 	v->where = VDM_NOWHERE;
 	uint64_t now = sched_now_ns();
 	v->anchor_ns = now;
-	v->deadline_ns = v->spec.timeout_s > 0 ? now + (uint64_t)(v->spec.timeout_s * 1e9) : UINT64_MAX;
+	v->deadline_ns = v->spec.timeout_s > 0 ? sched_deadline_after(now, v->spec.timeout_s) : UINT64_MAX;
 	if (v->spec.exclusive && !s->exclusive) {
 		s->exclusive = v;
 		freeze_others(s, now);

@@ -43,6 +43,7 @@ struct sched {
 	struct vdm **vms;              /* the table, by creation order */
 	size_t nvms, vms_cap;
 	struct vdm *exclusive;         /* the exclusive VM holding the machine */
+	size_t max_vms;                /* the most VMs in the table (0: no limit) */
 	pthread_t threads[SCHED_MAX_WORKERS];
 	unsigned nworkers, started;
 	unsigned idle_workers;
@@ -56,6 +57,8 @@ struct sched {
 };
 
 uint64_t sched_now_ns(void);
+/* now_ns + seconds, saturating at UINT64_MAX (never) for any huge value. */
+uint64_t sched_deadline_after(uint64_t now_ns, double seconds);
 
 int sched_init(struct sched *s, unsigned nworkers);
 /* Starts the workers. Returns 0 or a negative errno. */
@@ -64,7 +67,7 @@ int sched_start(struct sched *s);
 void sched_fini(struct sched *s);
 
 /* Adds a built VM (v->vm set, refs 1 for the table) and makes it runnable,
- * or paused if v->paused. */
+ * or paused if v->paused. -ENOSPC when the table holds max_vms VMs. */
 int sched_add(struct sched *s, struct vdm *v);
 /* The VM with that id with a reference taken, or NULL. */
 struct vdm *sched_get(struct sched *s, uint32_t id);

@@ -37,6 +37,10 @@ static inline bool vdm_state_ended(enum vdm_state s)
 }
 
 enum { VDM_MAX_SETTINGS = 64, VDM_NAME_MAX = 64, VDM_KEYBUF = 4096 };
+/* The slowest speed cap (create's mips): 10,000 instructions a second, a
+ * thirtieth of the first PC's 8088. Below it the VM would hardly ever run
+ * and the cap's arithmetic (ns per instruction) loses its meaning. */
+#define VDM_MIPS_MIN 0.01
 
 /* What a VM is made from: owned strings, copied by vdm_spec_copy(). */
 struct vdm_spec {

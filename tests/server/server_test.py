@@ -210,7 +210,7 @@ class Client:
 
 
 class Server:
-    def __init__(self, mvdmd, progdir, extra_args=()):
+    def __init__(self, mvdmd, progdir, extra_args=(), nofile=None):
         self.mvdmd = mvdmd
         self.tmp = tempfile.mkdtemp(prefix="mvdm-srvtest-")
         self.sock = os.path.join(self.tmp, "s.sock")
@@ -230,8 +230,12 @@ class Server:
         self.out_path = os.path.join(self.tmp, "mvdmd.stdout")
         self.errf = open(self.err_path, "wb")
         self.outf = open(self.out_path, "wb")
+        def limit_fds():  # in the child: a low limit on open descriptors (bad-emfile)
+            import resource
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.proc = subprocess.Popen([mvdmd, "--foreground", "--socket", self.sock, "--workers", "2"] + list(extra_args),
-                                     stdin=subprocess.DEVNULL, stdout=self.outf, stderr=self.errf, env=env)
+                                     stdin=subprocess.DEVNULL, stdout=self.outf, stderr=self.errf, env=env,
+                                     preexec_fn=limit_fds if nofile else None)
         self.clients = []
         self.stopped = False
         deadline = time.monotonic() + 10
@@ -298,6 +302,8 @@ class Server:
                             % (", ".join(hits), err[-6000:]))
         if os.path.exists(self.sock):
             problems.append("the socket %s is still there after the server ended" % self.sock)
+        if os.path.exists(self.sock + ".lock"):
+            problems.append("the lock file %s.lock is still there after the server ended" % self.sock)
         self.errf.close()
         self.outf.close()
         return problems
@@ -1284,7 +1290,295 @@ def case_bad_too_many(srv):
         c.ok("remove", id=k)
 
 
-SERVER_ARGS = {"bad-too-many": ["--max-vms", "3"]}
+def cpu_seconds(pid):
+    """CPU time (user + system) a process has used, from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def case_bad_emfile(srv):
+    """Defect 6: out of file descriptors (the server runs with a limit of
+    48), the accept loop must not spin: a waiting connection is refused
+    with an answer, and the server's CPU time stays near zero."""
+    held = []
+    refused = 0
+    for _ in range(80):
+        try:
+            c = Client(srv.sock, timeout=2.0, name="h%d" % len(held))
+        except OSError:
+            break
+        held.append(c)
+    # Those past the limit were accepted only to be told why and closed.
+    for c in held:
+        try:
+            c.send_raw('{"op":"hello"}\n')
+            r = c.recv(2.0)
+            if not r["ok"]:
+                check("file descriptors" in r["error"]["message"], "refusal: %s" % json.dumps(r))
+                refused += 1
+        except (Fail, OSError):
+            refused += 1
+    check(refused > 0, "80 connections to a server limited to 48 descriptors: none was refused")
+    # One more waits in the backlog while every descriptor is in use.
+    waiting = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    waiting.connect(srv.sock)
+    before = cpu_seconds(srv.proc.pid)
+    time.sleep(1.0)
+    used = cpu_seconds(srv.proc.pid) - before
+    check(used < 0.3, "out of descriptors, the server used %.2f s of CPU in 1 s (a busy loop?)" % used)
+    INFO.append("CPU while out of descriptors: %.2f s in 1 s; %d of %d connections refused"
+                % (used, refused, len(held)))
+    waiting.close()
+    for c in held:
+        c.close()
+    time.sleep(0.3)
+    c = srv.client()
+    check(c.ok("hello")["protocol"] >= 1, "hello once descriptors are free again")
+
+
+def case_bad_deadlines(srv):
+    """Defect 7: a huge timeout_s (1e300, 1e19) is "never", not "at once"."""
+    c = srv.client()
+    f = create(c, "C:\\FOREVER.COM", drives=srv.drives)
+    for t in (1e300, 1.8e10, 1e9):
+        w = srv.client(name="w")
+        w.send_raw(json.dumps({"op": "wait", "id": f, "timeout_s": t}) + "\n")
+        try:
+            r = w.recv(0.7)
+            raise Fail("wait with timeout_s %g answered at once: %s" % (t, json.dumps(r)))
+        except Fail as e:
+            if "no response" not in str(e):
+                raise
+        o = srv.client(name="o")
+        o.send_raw(json.dumps({"op": "output", "id": f, "from": 1 << 40, "wait": True, "timeout_s": t}) + "\n")
+        try:
+            r = o.recv(0.3)
+            check(r["ok"] and r["lost"] == 0 or True, "")
+        except Fail as e:
+            if "no response" not in str(e):
+                raise
+        w.close()
+        o.close()
+    # The VM itself with the longest limit create allows: it runs on.
+    g = create(c, "C:\\FOREVER.COM", drives=srv.drives, timeout_s=1e9)
+    time.sleep(0.3)
+    check(c.status(g)["state"] == "running", "a VM with timeout_s 1e9 should run: %s" % json.dumps(c.status(g)))
+    w = srv.client(name="w2")
+    w.send_raw(json.dumps({"op": "wait", "id": f, "timeout_s": 1e300}) + "\n")
+    c.ok("kill", id=f)
+    r = w.recv(5.0)
+    check(r["ok"] and r["state"] == "killed", "the held wait after kill: %s" % json.dumps(r))
+    c.ok("kill", id=g)
+
+
+def case_bad_max_vms_race(srv):
+    """Defect 8: --max-vms 6 holds while VMs are made at once by requests on
+    three connections and by START in shells running on the workers, with
+    room made again and again (so the count keeps crossing the limit)."""
+    c = srv.client()
+    with open(os.path.join(srv.cdir, "STARTS.BAT"), "w") as f:
+        f.write("@ECHO OFF\r\n:AGAIN\r\nSTART C:\\KEYPOLL.COM\r\nGOTO AGAIN\r\n")
+    shells = set(create(c, "Z:\\COMMAND.COM", args=["/C", "STARTS.BAT"], drives=srv.drives) for _ in range(2))
+    stop = time.monotonic() + 3
+    made = [0]
+    errors = []
+
+    def creator(k):
+        cc = Client(srv.sock, name="r%d" % k)
+        try:
+            while time.monotonic() < stop:
+                req, r = cc.call("create", program="C:\\KEYPOLL.COM", drives=srv.drives)
+                if r["ok"]:
+                    made[0] += 1
+                elif r["error"]["code"] != "too_many":
+                    errors.append(json.dumps(r))
+        except Fail as e:
+            errors.append(str(e))
+        finally:
+            cc.close()
+
+    threads = [threading.Thread(target=creator, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    most = 0
+    while time.monotonic() < stop:
+        vms = c.ok("list")["vms"]
+        most = max(most, len(vms))
+        # Make room: end and forget the oldest VMs that are not the shells.
+        for v in [v for v in vms if v["id"] not in shells][:2]:
+            c.call("kill", id=v["id"])
+            c.call("remove", id=v["id"])
+    for t in threads:
+        t.join()
+    check(not errors, "creates: %s" % errors[:3])
+    check(most <= 6, "the server held %d VMs with --max-vms 6" % most)
+    for v in c.ok("list")["vms"]:
+        if v["state"] not in ENDED:
+            c.ok("kill", id=v["id"])
+        c.poll_end(v["id"])
+        c.ok("remove", id=v["id"])
+    INFO.append("made %d VMs by request beside the shells' STARTs; at most %d at once" % (made[0], most))
+
+
+def case_bad_utf8(srv):
+    """Defect 9: a request with invalid UTF-8 is refused as bad_json, and
+    no response is ever invalid UTF-8 (the client decodes each strictly)."""
+    c = srv.client()
+    for raw in (b'{"op":"\xff\xfe"}', b'{"op":"hello","\xc3\x28":1}', b'{"op":"create","program":"C:\\\xe9.COM"}',
+                b'{"op":"hello","tag":"\xed\xa0\x80"}', b'{"op":"\xf4\x90\x80\x80"}', b'{"op":"\xc0\xaf"}'):
+        c.send_raw(raw + b"\n")
+        r = c.recv()
+        check(not r["ok"] and r["error"]["code"] == "bad_json" and "UTF-8" in r["error"]["message"],
+              "request %r: expected bad_json naming UTF-8, got %s" % (raw, json.dumps(r)))
+    # Valid UTF-8 that an error message cuts in the middle of a character.
+    r = c.err("\u00e9" * 40, "unknown_op")
+    r = c.err("hello", "bad_request", **{"\u4e2d" * 40: 1})
+    c.ok("hello")
+
+
+def case_bad_numbers(srv):
+    """mips of 1e-300 (or anything below 0.01) is refused; so are
+    non-finite and negative numbers."""
+    c = srv.client()
+    for m in (1e-300, 0.001, 1e7):
+        c.err("create", "bad_request", _mention="mips", program="C:\\HELLO.COM", drives=srv.drives, mips=m)
+    for t in (0, -1, 1e10):
+        c.err("create", "bad_request", _mention="timeout_s", program="C:\\HELLO.COM", drives=srv.drives, timeout_s=t)
+    c.send_raw('{"op":"create","program":"C:\\\\HELLO.COM","drives":{"C":"%s"},"mips":1e999}\n' % srv.cdir)
+    r = c.recv()
+    check(not r["ok"], "mips 1e999 (infinity) accepted: %s" % json.dumps(r))
+    v = create(c, "C:\\HELLO.COM", drives=srv.drives, mips=0.01)
+    c.ok("kill", id=v)
+
+
+def case_bad_nul(srv):
+    """A NUL inside a JSON string would cut a C string short: refused, with
+    a message that says so, as an escape and as a raw byte."""
+    c = srv.client()
+    cases = [
+        json.dumps({"op": "create", "program": "C:\\HELLO.COM\u0000.TXT", "drives": srv.drives}),
+        json.dumps({"op": "create", "program": "C:\\HELLO.COM", "drives": {"C": srv.cdir + "\u0000/etc"}}),
+        json.dumps({"op": "hello", "tag": "a\u0000b"}),
+        json.dumps({"op": "hello\u0000x"}),
+    ]
+    for line in cases:
+        c.send_raw(line + "\n")
+        r = c.recv()
+        check(not r["ok"] and r["error"]["code"] == "bad_json" and "NUL" in r["error"]["message"],
+              "request %s: expected bad_json naming the NUL, got %s" % (line[:120], json.dumps(r)))
+    c.send_raw(b'{"op":"hello","tag":"a\x00b"}\n')
+    r = c.recv()
+    check(not r["ok"] and "NUL" in r["error"]["message"], "a raw NUL byte: %s" % json.dumps(r))
+    # \\u0000 is a backslash and "u0000": no NUL, accepted.
+    r = c.ok("hello", tag="a\\u0000b")
+    check(r["tag"] == "a\\u0000b", "tag with an escaped backslash: %s" % json.dumps(r))
+
+
+def case_log_lines(srv):
+    """mvdmd --foreground logs to stderr, one line per event, and every line
+    about a VM names its id: created, its own log (category dos), ended."""
+    c = srv.client()
+    h = create(c, "C:\\HELLO.COM", drives=srv.drives, name="greeter")
+    c.poll_end(h)
+    l = create(c, "C:\\LOGME.COM", drives=srv.drives)
+    c.poll_end(l)
+    c.err("create", "create_failed", program="C:\\NOPE.COM", drives=srv.drives)
+    c.ok("remove", id=h)
+    time.sleep(0.2)
+    err = srv.stderr()
+    want = ["mvdmd: listening on %s" % srv.sock,
+            "mvdmd: vm %d: created: C:\\HELLO.COM (name greeter, concurrent)" % h,
+            "mvdmd: vm %d: exited with code 42" % h,
+            "mvdmd: vm %d: dos: INT 21h function F0h (AX=F000h) is not supported" % l,
+            "mvdmd: vm %d: exited with code 0" % l,
+            "mvdmd: vm %d: removed by connection" % h,
+            "create C:\\NOPE.COM refused (create_failed)"]
+    for w in want:
+        check(w in err, "mvdmd's log lacks %r:\n%s" % (w, err[-3000:]))
+    for line in err.splitlines():
+        check(line.startswith("mvdmd: "), "a log line without the mvdmd: prefix: %r" % line)
+
+
+def case_socket_activation(srv):
+    """systemd's socket activation: mvdmd serves on the listening socket it
+    inherits as descriptor 3 (LISTEN_FDS=1, LISTEN_PID its own pid), and
+    leaves the socket file to its owner when it ends."""
+    path = os.path.join(srv.tmp, "activated.sock")
+    ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ls.bind(path)
+    ls.listen(8)
+    fd = ls.fileno()
+
+    errf = open(os.path.join(srv.tmp, "activated.stderr"), "wb")
+    # As systemd starts it: the socket as descriptor 3, LISTEN_PID the pid
+    # that execs mvdmd (the shell's $$). No --socket: the inherited one
+    # wins over the default path.
+    script = 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --foreground --workers 1 3<&%d %d<&-' % (fd, fd)
+    p = subprocess.Popen(["/bin/sh", "-c", script, srv.mvdmd], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=errf, pass_fds=(fd,),
+                         env=dict(os.environ, MVDM_SOCKET=os.path.join(srv.tmp, "unused.sock")))
+    try:
+        c = Client(path, name="act")
+        r = c.ok("hello")
+        check(r["protocol"] >= 1, "hello over the inherited socket: %s" % json.dumps(r))
+        v = create(c, "C:\\HELLO.COM", drives=srv.drives)
+        st = c.poll_end(v)
+        check(st.get("exit_code") == 42, "a VM over the inherited socket: %s" % json.dumps(st))
+        c.ok("shutdown")
+        c.close()
+        check(p.wait(timeout=10) == 0, "the activated mvdmd exited with %s" % p.returncode)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        errf.close()
+        ls.close()
+    check(os.path.exists(path), "the activated mvdmd removed systemd's socket file")
+    check(not os.path.exists(os.path.join(srv.tmp, "unused.sock")), "mvdmd bound the default path as well")
+    with open(os.path.join(srv.tmp, "activated.stderr")) as f:
+        log = f.read()
+    check("(from systemd)" in log, "the log does not say the socket came from systemd: %s" % log)
+
+
+def case_socket_dir(srv):
+    """The default socket's directory must be the user's alone: mvdmd and
+    the client refuse a /tmp/mvdm-UID (here: $XDG_RUNTIME_DIR/mvdm) that is
+    open to others, and take a fresh one."""
+    run = os.path.join(srv.tmp, "run")
+    os.mkdir(run, 0o700)
+    os.mkdir(os.path.join(run, "mvdm"), 0o777)
+    os.chmod(os.path.join(run, "mvdm"), 0o777)
+    env = dict(os.environ, XDG_RUNTIME_DIR=run)
+    env.pop("MVDM_SOCKET", None)
+    r = subprocess.run([srv.mvdmd, "--foreground"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=10)
+    check(r.returncode == 1 and b"open to others" in r.stderr, "mvdmd with a mode 0777 socket directory: %s %r"
+          % (r.returncode, r.stderr))
+    os.rmdir(os.path.join(run, "mvdm"))
+    os.symlink(srv.tmp, os.path.join(run, "mvdm"))
+    r = subprocess.run([srv.mvdmd, "--foreground"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=10)
+    check(r.returncode == 1 and b"not a directory" in r.stderr, "mvdmd with a linked socket directory: %s %r"
+          % (r.returncode, r.stderr))
+    os.unlink(os.path.join(run, "mvdm"))
+    # A directory of its own: made with mode 0700, and the lock file gone afterwards.
+    p = subprocess.Popen([srv.mvdmd, "--foreground"], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sock = os.path.join(run, "mvdm", "mvdmd.sock")
+    deadline = time.monotonic() + 10
+    while not os.path.exists(sock) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    check(os.stat(os.path.join(run, "mvdm")).st_mode & 0o777 == 0o700, "the socket directory's mode")
+    check(os.path.exists(sock + ".lock"), "no lock file while the server runs")
+    p.send_signal(signal.SIGTERM)
+    check(p.wait(timeout=10) == 0, "mvdmd exit status %s" % p.returncode)
+    check(not os.path.exists(sock) and not os.path.exists(sock + ".lock"),
+          "the socket or its lock file stayed: %s" % os.listdir(os.path.join(run, "mvdm")))
+
+
+SERVER_ARGS = {"bad-too-many": ["--max-vms", "3"], "bad-max-vms-race": ["--max-vms", "6"]}
+SERVER_NOFILE = {"bad-emfile": 48}
 
 
 # ---------------------------------------------------------------- cases: vanishing clients
@@ -1626,6 +1920,15 @@ CASES = {
     "bad-state": case_bad_state,
     "bad-keys": case_bad_keys,
     "bad-too-many": case_bad_too_many,
+    "bad-emfile": case_bad_emfile,
+    "bad-deadlines": case_bad_deadlines,
+    "bad-max-vms-race": case_bad_max_vms_race,
+    "bad-utf8": case_bad_utf8,
+    "bad-numbers": case_bad_numbers,
+    "bad-nul": case_bad_nul,
+    "log-lines": case_log_lines,
+    "socket-activation": case_socket_activation,
+    "socket-dir": case_socket_dir,
     "vanish-midline": case_vanish_midline,
     "vanish-wait": case_vanish_wait,
     "vanish-owned": case_vanish_owned,
@@ -1664,7 +1967,7 @@ def main(argv):
     t0 = time.monotonic()
     verdict, msg = 0, ""
     try:
-        srv = Server(mvdmd, progdir, SERVER_ARGS.get(case, ()))
+        srv = Server(mvdmd, progdir, SERVER_ARGS.get(case, ()), SERVER_NOFILE.get(case))
         CASES[case](srv)
         if srv.alive():
             healthy(srv)
