@@ -45,15 +45,11 @@ int ctl_server_error(struct mvdm_client *c)
 	return CLI_EXIT_SERVER;
 }
 
-int ctl_parse_id(const char *cmd, const char *arg, uint64_t *id)
+int ctl_find_vm(struct mvdm_client *c, const char *arg, uint64_t *id)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = arg[0] >= '0' && arg[0] <= '9' ? strtoull(arg, &end, 10) : 0;
-	if (v == 0 || errno || *end)
-		return ctl_usage_error(cmd, "'%s' is not a VM id", arg);
-	*id = v;
-	return 0;
+	if (mvdm_client_find(c, arg, id) == 0)
+		return 0;
+	return ctl_server_error(c);
 }
 
 int ctl_parse_positive(const char *cmd, const char *opt, const char *arg, double max, double *out)
@@ -162,7 +158,7 @@ int ctl_parse_args(int argc, char **argv, unsigned accept, int operands, struct 
 	}
 	if (argc - optind != operands) {
 		if (argc - optind < operands)
-			return ctl_usage_error(argv[0], "wants %s", operands == 2 ? "a VM and the TEXT" : "a VM (its id)");
+			return ctl_usage_error(argv[0], "wants %s", operands == 2 ? "a VM and the TEXT" : "a VM (its id or name)");
 		return ctl_usage_error(argv[0], "takes %d operand%s, not %d", operands, operands == 1 ? "" : "s",
 				       argc - optind);
 	}
@@ -178,10 +174,13 @@ static int open_for_id(int argc, char **argv, unsigned accept, int operands, str
 	int rc = ctl_parse_args(argc, argv, accept, operands, a);
 	if (a->first < 0)
 		return rc;
+	rc = ctl_connect(a->socket, false, c);
 	if (!rc && operands > 0)
-		rc = ctl_parse_id(argv[0], argv[a->first], id);
-	if (!rc)
-		rc = ctl_connect(a->socket, false, c);
+		rc = ctl_find_vm(*c, argv[a->first], id);
+	if (rc) {
+		mvdm_client_close(*c);
+		*c = NULL;
+	}
 	return rc;
 }
 
@@ -369,9 +368,6 @@ static int cmd_keys(int argc, char **argv)
 	int rc = ctl_parse_args(argc, argv, 0, 2, &a);
 	if (a.first < 0)
 		return rc;
-	rc = ctl_parse_id(argv[0], argv[a.first], &id);
-	if (rc)
-		return rc;
 	const char *in = argv[a.first + 1];
 	size_t max = strlen(in) + 1;
 	char *text = malloc(max);
@@ -385,6 +381,8 @@ static int cmd_keys(int argc, char **argv)
 		return ctl_usage_error(argv[0], "%s", strerror(-n));
 	}
 	rc = ctl_connect(a.socket, false, &c);
+	if (!rc)
+		rc = ctl_find_vm(c, argv[a.first], &id);
 	if (!rc && mvdm_client_keys_text(c, id, text, NULL) < 0)
 		rc = ctl_server_error(c);
 	free(text);
@@ -510,7 +508,8 @@ static const char ctl_common_help[] =
 	"  --socket PATH  the server's socket (default $MVDM_SOCKET, then\n"
 	"                 $XDG_RUNTIME_DIR/mvdm/mvdmd.sock)\n"
 	"  --help         this text\n"
-	"VM is the VM's id. Exit status: 0, 1 when the server refused or cannot be reached,\n"
+	"VM is the VM's id or its name (start --name). Exit status: 0, 1 when the server\n"
+	"refused or cannot be reached (or no VM has that id or name),\n"
 	"2 for a bad command line (mvdm --help has the whole table).\n";
 
 const char *ctl_help_of(const char *name)

@@ -108,9 +108,9 @@ int ctl_attach(int argc, char **argv)
 	struct attach *a = calloc(1, sizeof(*a));
 	if (!a)
 		return ctl_usage_error("attach", "out of memory");
-	rc = ctl_parse_id(argv[0], argv[args.first], &a->id);
+	rc = ctl_connect(args.socket, false, &a->c);
 	if (!rc)
-		rc = ctl_connect(args.socket, false, &a->c);
+		rc = ctl_find_vm(a->c, argv[args.first], &a->id);
 	struct mvdm_vm_status s;
 	if (!rc && mvdm_client_status(a->c, a->id, &s) < 0)
 		rc = ctl_server_error(a->c);

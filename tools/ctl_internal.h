@@ -14,9 +14,9 @@
 int ctl_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "mvdm: <the server's message>"; returns CLI_EXIT_SERVER. */
 int ctl_server_error(struct mvdm_client *c);
-/* A VM id operand (a positive decimal integer): 0, or CLI_EXIT_USAGE
- * after a message. */
-int ctl_parse_id(const char *cmd, const char *arg, uint64_t *id);
+/* The id of the VM an operand names (its id or its name): 0, or
+ * CLI_EXIT_SERVER after a message (no such VM). */
+int ctl_find_vm(struct mvdm_client *c, const char *arg, uint64_t *id);
 /* A number > 0 and at most max (seconds, MIPS) for option opt: 0, or
  * CLI_EXIT_USAGE after a message. */
 int ctl_parse_positive(const char *cmd, const char *opt, const char *arg, double max, double *out);

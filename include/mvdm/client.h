@@ -1,6 +1,6 @@
 /*
  * client.h - the client side of the MVM server's request API (mvdmd,
- * docs/server.md, protocol version 1).
+ * docs/server.md, protocol version 2).
  *
  * A struct mvdm_client is one connection to the server's Unix socket. The
  * server answers the requests of a connection in order, one at a time, so
@@ -38,7 +38,7 @@
 struct mvdm_client;
 
 enum {
-	MVDM_PROTOCOL = 1,            /* the protocol version the library speaks */
+	MVDM_PROTOCOL = 2,            /* the protocol version the library speaks (docs/server.md) */
 	MVDM_NAME_MAX = 64,           /* a VM name, bytes (docs/server.md, create) */
 	MVDM_PROGRAM_MAX = 255,       /* program paths as returned by list/status */
 	MVDM_REASON_MAX = 511,        /* the one-line reason of an ended VM */
@@ -156,6 +156,12 @@ enum mvdm_vm_state {
 /* "running", "timed_out"... ("unknown" for MVDM_STATE_UNKNOWN). */
 const char *mvdm_state_name(enum mvdm_vm_state s);
 bool mvdm_state_ended(enum mvdm_vm_state s);
+
+/* The id of VM `vm`: its id written in decimal (taken as is, no request),
+ * or its name (as create's `name` gave it, or vmID): asked of the server
+ * (status with the name, protocol 2). Returns 0 and *id, -ESRCH (no such
+ * VM) or another negative errno. */
+int mvdm_client_find(struct mvdm_client *c, const char *vm, uint64_t *id);
 
 struct mvdm_hello {
 	int protocol;                 /* 1 */

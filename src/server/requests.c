@@ -33,18 +33,33 @@ static bool checked(struct conn *c, const cJSON *req, const struct req_field *f,
 	return false;
 }
 
-/* The VM named by the request's "id", with a reference; NULL after an
- * error reply. */
-static struct vdm *get_vm(struct server *s, struct conn *c, const cJSON *req)
+/* The VM that field `field` names, by id or by name, with a reference;
+ * NULL after an error reply. */
+static struct vdm *vm_of_field(struct server *s, struct conn *c, const cJSON *req, const char *field)
 {
-	int64_t id = req_int(req, "id", -1);
+	const char *name = req_str(req, field, NULL);
+	if (name) {
+		struct vdm *v = sched_find_name(&s->sched, name);
+		if (!v)
+			server_reply_error(c, req, "no_such_vm", "no VM is called \"%.64s\"%s", name,
+					   strcmp(field, "id") ? " (field \"like\")" : "");
+		return v;
+	}
+	int64_t id = req_int(req, field, -1);
 	struct vdm *v = id > 0 && id <= UINT32_MAX ? sched_get(&s->sched, (uint32_t)id) : NULL;
 	if (!v)
-		server_reply_error(c, req, "no_such_vm", "no VM has id %lld", (long long)id);
+		server_reply_error(c, req, "no_such_vm", "no VM has id %lld%s", (long long)id,
+				   strcmp(field, "id") ? " (field \"like\")" : "");
 	return v;
 }
 
-static const struct req_field id_only[] = { { "id", RT_INT, true } };
+/* The VM named by the request's "id" (an id or a name). */
+static struct vdm *get_vm(struct server *s, struct conn *c, const cJSON *req)
+{
+	return vm_of_field(s, c, req, "id");
+}
+
+static const struct req_field id_only[] = { { "id", RT_ID, true } };
 
 /* ---- hello, list, status ---- */
 
@@ -274,6 +289,13 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 		server_reply_error(c, req, "bad_request", "field \"name\" is longer than %d bytes", VDM_NAME_MAX);
 		return false;
 	}
+	if (name && !vdm_name_ok(name)) {
+		server_reply_error(c, req, "bad_request",
+				   "field \"name\" \"%s\" cannot name a VM: not empty, not all digits (an id), not vm<digits> "
+				   "(a VM's default name), no control characters",
+				   name);
+		return false;
+	}
 	if (name)
 		snprintf(sp->name, sizeof(sp->name), "%s", name);
 	return true;
@@ -393,6 +415,13 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 		vdm_free(v);
 		return too_many(s, code, err, errlen);
 	}
+	if (rc == -EEXIST) {
+		*code = "bad_request";
+		snprintf(err, errlen, "a VM is already called \"%s\" (names are unique until the VM is removed)",
+			 v->spec.name);
+		vdm_free(v);
+		return rc;
+	}
 	if (rc) {
 		*code = "internal";
 		snprintf(err, errlen, "out of memory");
@@ -407,18 +436,17 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 		{ "program", RT_STRING, true }, { "args", RT_ARRAY, false },     { "drives", RT_OBJECT, false },
 		{ "env", RT_ARRAY, false },     { "settings", RT_OBJECT, false }, { "mode", RT_STRING, false },
 		{ "timeout_s", RT_NUMBER, false }, { "mips", RT_NUMBER, false }, { "name", RT_STRING, false },
-		{ "paused", RT_BOOL, false },   { "owned", RT_BOOL, false },     { "like", RT_INT, false },
+		{ "paused", RT_BOOL, false },   { "owned", RT_BOOL, false },     { "like", RT_ID, false },
 	};
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	struct vdm_spec spec = { 0 };
-	int64_t like_id = req_int(req, "like", 0);
-	if (like_id) {
-		struct vdm *like = like_id > 0 && like_id <= UINT32_MAX ? sched_get(&s->sched, (uint32_t)like_id) : NULL;
-		if (!like) {
-			server_reply_error(c, req, "no_such_vm", "no VM has id %lld (field \"like\")", (long long)like_id);
+	uint32_t like_id = 0;
+	if (cJSON_GetObjectItemCaseSensitive(req, "like")) {
+		struct vdm *like = vm_of_field(s, c, req, "like");
+		if (!like)
 			return 0;
-		}
+		like_id = like->id;
 		int rc = vdm_spec_copy(&spec, &like->spec);
 		spec.name[0] = 0;
 		sched_put(&s->sched, like);
@@ -434,7 +462,7 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 	uint32_t id;
 	const char *code = "create_failed";
 	char err[300];
-	if (make_vm(s, &spec, (uint32_t)like_id, req_bool(req, "paused", false),
+	if (make_vm(s, &spec, like_id, req_bool(req, "paused", false),
 		    req_bool(req, "owned", false) ? c->id : -1, &id, &code, err, sizeof(err))) {
 		server_log_level(s, SERVER_LOG_WARNING, 0, "create %.128s refused (%s): %s", req_str(req, "program", ""),
 				 code, err);
@@ -506,7 +534,7 @@ static void hold(struct conn *c, cJSON *req, struct vdm *v, enum pending_kind ki
 
 static int h_wait(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true }, { "timeout_s", RT_NUMBER, false } };
+	static const struct req_field f[] = { { "id", RT_ID, true }, { "timeout_s", RT_NUMBER, false } };
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	if (req_num(req, "timeout_s", 0) < 0) {
@@ -629,7 +657,7 @@ static int h_screen(struct server *s, struct conn *c, cJSON *req)
 
 static int h_keys(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true },
+	static const struct req_field f[] = { { "id", RT_ID, true },
 					      { "text", RT_STRING, false },
 					      { "scancodes", RT_ARRAY, false } };
 	if (!checked(c, req, f, NFIELDS(f)))
@@ -756,7 +784,7 @@ static bool output_answer(struct server *s, struct conn *c, const cJSON *req, st
 
 static int h_output(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true },
+	static const struct req_field f[] = { { "id", RT_ID, true },
 					      { "from", RT_INT, false },
 					      { "max", RT_INT, false },
 					      { "wait", RT_BOOL, false },
@@ -820,13 +848,13 @@ static const char *errno_text(int rc)
 
 static int h_vdd(struct server *s, struct conn *c, cJSON *req, int which)
 {
-	static const struct req_field open_f[] = { { "id", RT_INT, true }, { "vdd", RT_STRING, true } };
-	static const struct req_field req_f[] = { { "id", RT_INT, true },
+	static const struct req_field open_f[] = { { "id", RT_ID, true }, { "vdd", RT_STRING, true } };
+	static const struct req_field req_f[] = { { "id", RT_ID, true },
 						  { "chan", RT_INT, true },
 						  { "code", RT_INT, true },
 						  { "data", RT_STRING, false },
 						  { "max", RT_INT, false } };
-	static const struct req_field close_f[] = { { "id", RT_INT, true }, { "chan", RT_INT, true } };
+	static const struct req_field close_f[] = { { "id", RT_ID, true }, { "chan", RT_INT, true } };
 	if ((which == 0 && !checked(c, req, open_f, NFIELDS(open_f))) ||
 	    (which == 1 && !checked(c, req, req_f, NFIELDS(req_f))) ||
 	    (which == 2 && !checked(c, req, close_f, NFIELDS(close_f))))
@@ -957,7 +985,7 @@ static void setting_json(void *ctx, const struct vm16_setting_info *si)
 static int h_settings(struct server *s, struct conn *c, cJSON *req)
 {
 	static const struct req_field f[] = {
-		{ "id", RT_INT, false },       { "program", RT_STRING, false }, { "drives", RT_OBJECT, false },
+		{ "id", RT_ID, false },       { "program", RT_STRING, false }, { "drives", RT_OBJECT, false },
 		{ "env", RT_ARRAY, false },    { "settings", RT_OBJECT, false },
 	};
 	if (!checked(c, req, f, NFIELDS(f)))
@@ -1016,7 +1044,7 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 
 static int h_set(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true }, { "settings", RT_OBJECT, true } };
+	static const struct req_field f[] = { { "id", RT_ID, true }, { "settings", RT_OBJECT, true } };
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	struct vdm_spec given = { 0 };
@@ -1081,7 +1109,7 @@ static void set_focus(struct server *s, struct conn *c, struct vdm *v, bool on)
 
 static int h_focus(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true }, { "on", RT_BOOL, false } };
+	static const struct req_field f[] = { { "id", RT_ID, true }, { "on", RT_BOOL, false } };
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	struct vdm *v = get_vm(s, c, req);
@@ -1167,8 +1195,8 @@ static const struct {
 int server_handle(struct server *s, struct conn *c, cJSON *req)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
-	if (v && !(cJSON_IsNumber(v) && v->valuedouble == SERVER_PROTOCOL)) {
-		server_reply_error(c, req, "unsupported_version", "this server speaks protocol version %d",
+	if (v && !(cJSON_IsNumber(v) && (v->valuedouble == 1 || v->valuedouble == SERVER_PROTOCOL))) {
+		server_reply_error(c, req, "unsupported_version", "this server speaks protocol versions 1 to %d",
 				   SERVER_PROTOCOL);
 		return 0;
 	}

@@ -512,6 +512,11 @@ int sched_add(struct sched *s, struct vdm *v)
 		pthread_mutex_unlock(&s->lock);
 		return -ENOSPC;
 	}
+	for (size_t k = 0; k < s->nvms; k++)
+		if (strcmp(s->vms[k]->spec.name, v->spec.name) == 0) {
+			pthread_mutex_unlock(&s->lock);
+			return -EEXIST;
+		}
 	if (s->nvms == s->vms_cap) {
 		size_t cap = s->vms_cap ? s->vms_cap * 2 : 64;
 		struct vdm **t = realloc(s->vms, cap * sizeof(*t));
@@ -536,6 +541,19 @@ int sched_add(struct sched *s, struct vdm *v)
 	place(s, v);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+struct vdm *sched_find_name(struct sched *s, const char *name)
+{
+	struct vdm *found = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (size_t k = 0; k < s->nvms && !found; k++)
+		if (strcmp(s->vms[k]->spec.name, name) == 0) {
+			found = s->vms[k];
+			found->refs++;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }
 
 struct vdm *sched_get(struct sched *s, uint32_t id)

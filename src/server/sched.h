@@ -66,9 +66,12 @@ int sched_start(struct sched *s);
 /* Ends every VM (as killed), stops and joins the workers, frees the table. */
 void sched_fini(struct sched *s);
 
-/* Adds a built VM (v->vm set, refs 1 for the table) and makes it runnable,
- * or paused if v->paused. -ENOSPC when the table holds max_vms VMs. */
+/* Adds a built VM (v->vm set, refs 1 for the table, its name set) and
+ * makes it runnable, or paused if v->paused. -ENOSPC when the table holds
+ * max_vms VMs, -EEXIST when a VM of that name is in it. */
 int sched_add(struct sched *s, struct vdm *v);
+/* The VM called name, with a reference taken, or NULL. */
+struct vdm *sched_find_name(struct sched *s, const char *name);
 /* The VM with that id with a reference taken, or NULL. */
 struct vdm *sched_get(struct sched *s, uint32_t id);
 void sched_put(struct sched *s, struct vdm *v);

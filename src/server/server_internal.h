@@ -13,7 +13,7 @@
 enum {
 	SERVER_LINE_MAX = 65536,     /* longest request line (docs/server.md) */
 	SERVER_MAX_CONNS = 1024,
-	SERVER_PROTOCOL = 1,
+	SERVER_PROTOCOL = 2,         /* 2: ids or names, create's profile and autoexec; 1 accepted */
 	CONN_MAX_FOCUS = 16,
 };
 

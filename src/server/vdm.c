@@ -20,6 +20,21 @@ const char *vdm_state_name(enum vdm_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
+bool vdm_name_ok(const char *name)
+{
+	if (!name[0])
+		return false;
+	size_t digits = strspn(name, "0123456789");
+	if (!name[digits])
+		return false;
+	if (name[0] == 'v' && name[1] == 'm' && name[2] && !name[2 + strspn(name + 2, "0123456789")])
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
+	return true;
+}
+
 void vdm_spec_free(struct vdm_spec *s)
 {
 	free(s->program);

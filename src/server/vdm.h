@@ -31,6 +31,10 @@ enum vdm_state {
 	VDM_TIMED_OUT,
 };
 const char *vdm_state_name(enum vdm_state s);
+/* Whether a client may give a VM this name: not empty, not all digits
+ * (that is an id), not vm<digits> (the default names), no control
+ * characters. */
+bool vdm_name_ok(const char *name);
 static inline bool vdm_state_ended(enum vdm_state s)
 {
 	return s >= VDM_EXITED;

@@ -116,8 +116,25 @@ vms = json.load(open(sys.argv[1]))
 v = [v for v in vms if v["name"] == "greeter"]
 assert len(v) == 1 and v[0]["state"] == "exited" and v[0]["exit_code"] == 42 and v[0]["program"], vms
 ' "$tmp/out" || fail "ps --json: $(cat "$tmp/out")"
-expect 2 "$MVDM" wait nope-not-a-vm-id-0
+# A VM by its name wherever an id goes; an unknown one is the server's "no".
+expect 0 "$MVDM" status greeter
+grep -q "^id: *$id\$" "$tmp/out" || fail "status greeter: $(cat "$tmp/out")"
+expect 42 "$MVDM" wait greeter
+expect 0 "$MVDM" output greeter
+grep -q "hello from mvdm" "$tmp/out" || fail "output greeter: $(cat "$tmp/out")"
+expect 1 "$MVDM" start --name greeter HELLO.COM
+grep -q "already called" "$tmp/err" || fail "a second VM called greeter: $(cat "$tmp/err")"
+expect 0 "$MVDM" rm greeter
+expect 1 "$MVDM" wait greeter
+grep -q 'no VM is called "greeter"' "$tmp/err" || fail "wait for a removed name: $(cat "$tmp/err")"
 expect 1 "$MVDM" wait 9999
+expect 0 "$MVDM" start --name sleeper --paused HELLO.COM
+for c in status screen "keys sleeper x" resume; do
+	set -- $c
+	[ $# -eq 1 ] && set -- "$1" sleeper
+	expect 0 "$MVDM" "$@"
+done
+expect 42 "$MVDM" wait sleeper
 expect 0 "$MVDM" shutdown
 wait "$server"
 server=

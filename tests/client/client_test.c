@@ -180,7 +180,7 @@ static cJSON *request(struct fake *f, const char *op)
 	free(line);
 	assert_non_null(req);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(req, "op")->valuestring, op);
-	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "v")->valuedouble, 1);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "v")->valuedouble, MVDM_PROTOCOL);
 	return req;
 }
 
@@ -692,7 +692,7 @@ static void test_shutdown_and_raw_call(void **state)
 
 	respond(f, "{\"ok\": true, \"tag\": [1, 2], \"protocol\": 1}");
 	char *resp = NULL;
-	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"hello\", \"v\": 1, \"tag\": [1, 2]}\n", &resp), 0);
+	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"hello\", \"v\": 2, \"tag\": [1, 2]}\n", &resp), 0);
 	assert_string_equal(resp, "{\"ok\": true, \"tag\": [1, 2], \"protocol\": 1}");
 	free(resp);
 	cJSON *req = request(f, "hello");
@@ -701,7 +701,7 @@ static void test_shutdown_and_raw_call(void **state)
 
 	/* An error response is returned too, with its errno. */
 	respond(f, "{\"ok\": false, \"error\": {\"code\": \"unknown_op\", \"message\": \"no op \\\"x\\\"\"}}");
-	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"x\", \"v\": 1}", &resp), -EOPNOTSUPP);
+	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"x\", \"v\": 2}", &resp), -EOPNOTSUPP);
 	assert_non_null(resp);
 	assert_string_equal(mvdm_client_error(f->c), "no op \"x\"");
 	free(resp);

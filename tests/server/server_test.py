@@ -364,7 +364,7 @@ def healthy(srv):
     check(srv.alive(), "the server is gone: %s" % srv.died_how())
     c = srv.client("health")
     r = c.ok("hello")
-    check(r.get("protocol") == 1, "hello after the case: %s" % json.dumps(r))
+    check(r.get("protocol") == 2, "hello after the case: %s" % json.dumps(r))
     vid = create(c, "C:\\HELLO.COM", args=["still", "fine"], drives=srv.drives, env=["MVDMTEST=ok"])
     st = c.poll_end(vid)
     check(st["state"] == "exited" and st.get("exit_code") == 42,
@@ -391,14 +391,16 @@ def calibrate(c, srv, n=2000000):
 def case_protocol_hello(srv):
     c = srv.client()
     r = c.ok("hello")
-    check(r.get("protocol") == 1 and r.get("server") == "mvdm 0.1.0" and r.get("workers") == 2
-          and r.get("vms") == 0, "hello: expected protocol 1, server \"mvdm 0.1.0\", workers 2, vms 0; got %s"
+    check(r.get("protocol") == 2 and r.get("server") == "mvdm 0.1.0" and r.get("workers") == 2
+          and r.get("vms") == 0, "hello: expected protocol 2, server \"mvdm 0.1.0\", workers 2, vms 0; got %s"
           % json.dumps(r))
     for tag in ("t1", 17, {"a": [1, 2, None]}, [True, "x"], None):
         r = c.ok("hello", tag=tag)
         check("tag" in r and r["tag"] == tag, "hello with tag %r: tag not copied: %s" % (tag, json.dumps(r)))
     r = c.ok("hello", v=1)
-    check(r.get("protocol") == 1, "hello with v 1: %s" % json.dumps(r))
+    check(r.get("protocol") == 2, "hello with v 1 (still spoken): %s" % json.dumps(r))
+    r = c.ok("hello", v=2)
+    c.err("hello", "unsupported_version", v=3)
     vid = create(c, "C:\\FOREVER.COM", drives=srv.drives)
     r = c.ok("hello")
     check(r.get("vms") == 1, "hello with one VM: expected vms 1, got %s" % json.dumps(r))
@@ -1087,9 +1089,9 @@ def case_bad_fields(srv):
     check(r.get("tag") == "u", "unknown_op must copy the tag: %s" % json.dumps(r))
     c.err("HELLO", "unknown_op")
     # v
-    for v in (2, 0, "1", 1.5, None, True):
+    for v in (3, 0, "1", 1.5, None, True):
         c.err("hello", "unsupported_version", v=v)
-    c.err("status", "unsupported_version", id=vid, v=2)
+    c.err("status", "unsupported_version", id=vid, v=3)
     # unknown fields
     c.err("hello", "bad_request", _mention="foo", foo=1)
     c.err("list", "bad_request", _mention="verbose", verbose=True)
@@ -1105,9 +1107,10 @@ def case_bad_fields(srv):
     c.err("vdd_request", "bad_request", id=vid, code=1)
     c.err("create", "bad_request", program="C:\\HELLO.COM")  # no drive at all
     # wrong types and ranges
-    for fields, name in (({"id": str(vid)}, "id"), ({"id": 1.5}, "id"), ({"id": None}, "id"),
-                         ({"id": [vid]}, "id")):
+    for fields, name in (({"id": 1.5}, "id"), ({"id": None}, "id"), ({"id": [vid]}, "id")):
         c.err("status", "bad_request", _mention=name, **fields)
+    # A string is a name (protocol 2): the id written as a string names no VM.
+    c.err("status", "no_such_vm", _mention=str(vid), id=str(vid))
     bad_creates = (
         ({"program": 5}, "program"), ({"program": ""}, "program"), ({"program": "C:\\" + "A" * 200}, "program"),
         ({"args": "x"}, "args"), ({"args": [1]}, "args"), ({"args": ["A" * 127]}, None),
@@ -1118,7 +1121,7 @@ def case_bad_fields(srv):
         ({"timeout_s": 0}, "timeout_s"), ({"timeout_s": -1}, "timeout_s"), ({"timeout_s": "1"}, "timeout_s"),
         ({"mips": 0}, "mips"), ({"mips": -5}, "mips"), ({"name": 5}, "name"), ({"name": "n" * 65}, "name"),
         ({"paused": "yes"}, "paused"), ({"paused": 1}, "paused"), ({"owned": "no"}, "owned"),
-        ({"like": "1"}, "like"), ({"like": 1.5}, "like"),
+        ({"like": 1.5}, "like"), ({"name": "12"}, "name"), ({"name": "vm7"}, "name"), ({"name": "a\nb"}, "name"),
     )
     for extra, name in bad_creates:
         f = {"program": "C:\\HELLO.COM", "drives": srv.drives}
@@ -1473,6 +1476,30 @@ def case_bad_nul(srv):
     # \\u0000 is a backslash and "u0000": no NUL, accepted.
     r = c.ok("hello", tag="a\\u0000b")
     check(r["tag"] == "a\\u0000b", "tag with an escaped backslash: %s" % json.dumps(r))
+
+
+def case_protocol_names(srv):
+    """Protocol 2: a VM's name wherever an id goes (id, like); names are
+    unique until the VM is removed."""
+    c = srv.client()
+    a = create(c, "C:\\KEYPOLL.COM", drives=srv.drives, env=["MVDMTEST=named"], name="build")
+    st = c.ok("status", id="build")
+    check(st["id"] == a and st["name"] == "build", "status by name: %s" % json.dumps(st))
+    c.err("create", "bad_request", _mention="already called", program="C:\\HELLO.COM", drives=srv.drives,
+          name="build")
+    b = c.ok("create", program="C:\\HELLO.COM", like="build")["id"]
+    check_hello(c.text(b) if c.poll_end(b) else "", env="named", what="a VM made like the one called build")
+    check(c.status(b).get("parent") == a, "like by name: parent %s" % json.dumps(c.status(b)))
+    st = c.ok("status", id="vm%d" % b)
+    check(st["id"] == b, "the default name vmID names the VM: %s" % json.dumps(st))
+    c.ok("keys", id="build", text="q")
+    r = c.ok("wait", id="build")
+    check(r["state"] == "exited", "wait by name: %s" % json.dumps(r))
+    c.ok("remove", id="build")
+    c.err("status", "no_such_vm", _mention="build", id="build")
+    c2 = create(c, "C:\\HELLO.COM", drives=srv.drives, name="build")
+    check(c2 != a, "a removed VM's name is free again")
+    c.poll_end(c2)
 
 
 def case_log_lines(srv):
@@ -1927,6 +1954,7 @@ CASES = {
     "bad-numbers": case_bad_numbers,
     "bad-nul": case_bad_nul,
     "log-lines": case_log_lines,
+    "protocol-names": case_protocol_names,
     "socket-activation": case_socket_activation,
     "socket-dir": case_socket_dir,
     "vanish-midline": case_vanish_midline,
