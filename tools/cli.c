@@ -5,11 +5,15 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/version.h"
 #include "cpu/cpu.h"
+#include "mvdm/profile.h"
+#include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 
 const char cli_exit_help[] =
@@ -89,4 +93,46 @@ int cli_setting_option(const char *cmd, const char *option, const char *value, c
 	vm16_setting_format(&si, v, text, sizeof(text));
 	snprintf(out, len, "%s=%s", name, text);
 	return 0;
+}
+
+int cli_profile_load(const char *cmd, const char *name, struct profile **out)
+{
+	char config[4096], path[4096], err[4096 + 512];
+	const char *home = getenv("HOME");
+	bool have_config = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), home, config, sizeof(config)) == 0;
+	int rc = profile_find(name, have_config ? config : NULL, path, sizeof(path), err, sizeof(err));
+	if (rc == 0)
+		rc = profile_load(path, home, out, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		return CLI_EXIT_LOAD;
+	}
+	return 0;
+}
+
+void cli_profile_drives(const struct profile *p, const char *drives[26])
+{
+	for (int k = 0; p && k < 26; k++)
+		if (!drives[k])
+			drives[k] = profile_drive(p, k);
+}
+
+int cli_profile_env(const char *cmd, const struct profile *p, const char *const *cmdline, unsigned n,
+		    const char **out, unsigned max)
+{
+	unsigned count = 0;
+	for (const char *const *e = p ? profile_env(p) : NULL; e && *e; e++) {
+		if (count == max)
+			goto full;
+		out[count++] = *e;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (count == max)
+			goto full;
+		out[count++] = cmdline[k];
+	}
+	return (int)count;
+full:
+	fprintf(stderr, "%s: more than %u environment variables\n", cmd, max);
+	return -1;
 }

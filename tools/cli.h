@@ -50,4 +50,19 @@ int cli_option_error(const char *cmd, int c, char *const *argv);
  * or, after a message, CLI_EXIT_LOAD (a bad setting, as with --set). */
 int cli_setting_option(const char *cmd, const char *option, const char *value, char *out, size_t len);
 
+struct profile;
+
+/* `--profile NAME` (mvdm/profile.h): found (a path, or
+ * $XDG_CONFIG_HOME/mvdm/profiles/NAME.profile) and read. 0 and *out, or
+ * CLI_EXIT_LOAD after a message naming the file and line. */
+int cli_profile_load(const char *cmd, const char *name, struct profile **out);
+/* The drives: each letter the command line left unmapped (NULL) takes the
+ * profile's. */
+void cli_profile_drives(const struct profile *p, const char *drives[26]);
+/* The environment: the profile's variables, then the command line's (the
+ * later of two equal names wins in DOS), into out[max]. Returns how many,
+ * or -1 after a message when they do not fit. */
+int cli_profile_env(const char *cmd, const struct profile *p, const char *const *cmdline, unsigned n,
+		    const char **out, unsigned max);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "ctl_internal.h"
 #include "hostpath.h"
+#include "mvdm/profile.h"
 
 const char ctl_start_help[] =
 	"usage: mvdm start [options] PROGRAM [ARGS...]\n"
@@ -31,6 +32,7 @@ const char ctl_start_help[] =
 	"  --exclusive    freeze the other VMs while this one lives\n"
 	"  --name NAME    a label for `mvdm ps`\n"
 	"  --paused       create it paused (`mvdm resume ID` starts it)\n"
+	"  --profile NAME a set-up (mvdm run --help): the server reads it; -d, -e and --set win\n"
 	"Exit status 126 when the VM could not be made or the program not loaded, as for run.\n";
 
 struct start_opts {
@@ -40,9 +42,13 @@ struct start_opts {
 	char **setting_buf;           /* "CPU_MODEL=..." strings made here */
 	size_t nenv, nsettings;
 	const char *socket;
+	const char *profile_arg;      /* --profile NAME */
+	struct profile *profile;      /* read here to check it and to see its drives */
+	char *profile_path;           /* its absolute path, sent to the server */
 };
 
-enum { O_SET = 256, O_CPU, O_MEM, O_DOS_VERSION, O_TIMEOUT, O_MIPS, O_EXCLUSIVE, O_NAME, O_PAUSED, O_SOCKET, O_HELP };
+enum { O_SET = 256, O_CPU, O_MEM, O_DOS_VERSION, O_TIMEOUT, O_MIPS, O_EXCLUSIVE, O_NAME, O_PAUSED, O_SOCKET, O_HELP,
+       O_PROFILE };
 
 /* Maps drive `arg` (X=DIR or X:DIR) to its absolute path. */
 static int add_drive(struct start_opts *o, const char *arg)
@@ -91,6 +97,7 @@ static int parse_start(int argc, char **argv, struct start_opts *o, int *first)
 		{"paused", no_argument, NULL, O_PAUSED},
 		{"socket", required_argument, NULL, O_SOCKET},
 		{"help", no_argument, NULL, O_HELP},
+		{"profile", required_argument, NULL, O_PROFILE},
 		{NULL, 0, NULL, 0},
 	};
 	optind = 0;
@@ -123,6 +130,7 @@ static int parse_start(int argc, char **argv, struct start_opts *o, int *first)
 			break;
 		case O_PAUSED: o->req.paused = true; break;
 		case O_SOCKET: o->socket = optarg; break;
+		case O_PROFILE: o->profile_arg = optarg; break;
 		case O_HELP: *first = -1; return cli_help(ctl_help_of("start"));
 		default: return cli_option_error("mvdm start", c, argv);
 		}
@@ -135,19 +143,26 @@ static int parse_start(int argc, char **argv, struct start_opts *o, int *first)
  * program's DOS path into program[max]. */
 static int resolve_program(struct start_opts *o, const char *arg, char *program, size_t max)
 {
-	if (!o->req.drives[2]) {
+	/* The profile's drives (the server maps them too) count for finding
+	 * PROGRAM and for the default C:, and are not sent again. */
+	const char *drives[26];
+	memcpy(drives, o->req.drives, sizeof(drives));
+	cli_profile_drives(o->profile, drives);
+	if (!drives[2]) {
 		o->owned[2] = realpath(".", NULL);
 		if (!o->owned[2]) {
 			fprintf(stderr, "mvdm start: the current directory: %s\n", strerror(errno));
 			return CLI_EXIT_LOAD;
 		}
-		o->req.drives[2] = o->owned[2];
+		drives[2] = o->owned[2];
 	}
-	int rc = hostpath_program(o->req.drives, o->owned, arg, program, max);
+	int rc = hostpath_program(drives, o->owned, arg, program, max);
 	if (rc < 0) {
 		fprintf(stderr, "mvdm start: %s: %s\n", arg, strerror(-rc));
 		return CLI_EXIT_LOAD;
 	}
+	for (int k = 0; k < 26; k++)
+		o->req.drives[k] = o->profile && drives[k] == profile_drive(o->profile, k) ? NULL : drives[k];
 	return 0;
 }
 
@@ -155,6 +170,8 @@ static void free_opts(struct start_opts *o)
 {
 	for (int i = 0; i < 26; i++)
 		free(o->owned[i]);
+	profile_destroy(o->profile);
+	free(o->profile_path);
 	for (size_t i = 0; o->setting_buf && i < o->nsettings; i++)
 		free(o->setting_buf[i]);
 	free(o->setting_buf);
@@ -180,6 +197,14 @@ int ctl_start(int argc, char **argv)
 	}
 	if (!rc && first >= argc)
 		rc = ctl_usage_error("start", "no PROGRAM given");
+	if (!rc && o.profile_arg) {
+		rc = cli_profile_load("mvdm start", o.profile_arg, &o.profile);
+		if (!rc && !(o.profile_path = realpath(profile_name(o.profile), NULL))) {
+			fprintf(stderr, "mvdm start: profile %s: %s\n", profile_name(o.profile), strerror(errno));
+			rc = CLI_EXIT_LOAD;
+		}
+		o.req.profile = o.profile_path;
+	}
 	char program[PATH_MAX];
 	if (!rc)
 		rc = resolve_program(&o, argv[first], program, sizeof(program));

@@ -223,6 +223,7 @@ int main(int argc, char **argv)
 	bool have_conf = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), confdir,
 						 sizeof(confdir)) == 0;
 	cfg.config_dir = have_conf ? confdir : NULL;
+	cfg.home = getenv("HOME");
 
 	/* Each VM's large blocks (struct vm, the CPU's block cache) come
 	 * zeroed by calloc: as fresh mmap()ed pages only the pages a VM

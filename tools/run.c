@@ -26,6 +26,7 @@
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "run.h"
@@ -47,6 +48,7 @@ struct run_opts {
 	double timeout_s;
 	bool utf8;
 	bool tty;
+	const char *profile;        /* --profile NAME */
 };
 
 struct stream {
@@ -108,6 +110,9 @@ static const char run_options_help[] =
 	"                 are one version): DOS_VERSION\n"
 	"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
 	"                 over the program's settings files (PROGRAM.mvdm)\n"
+	"  --profile NAME a set-up: drives, environment, DOS settings and start-up commands\n"
+	"                 from ~/.config/mvdm/profiles/NAME.profile, or a path (docs/profiles.md);\n"
+	"                 -d, -e and --set win over it\n"
 	"  --timeout S    end the VM after S seconds (exit status 124)\n"
 	"  --utf8         translate code page 437 output to UTF-8 (pipes)\n"
 	"  --help         this text\n"
@@ -155,7 +160,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
 		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
-		{ "set", required_argument, NULL, 's' },
+		{ "set", required_argument, NULL, 's' },     { "profile", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = shell ? "mvdm shell" : "mvdm run";
@@ -203,6 +208,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 			add_set(o, "%s", optarg);
 			break;
 		case 'u': o->utf8 = true; break;
+		case 'p': o->profile = optarg; break;
 		case 'h': return run_help(shell);
 		default: return cli_option_error(cmd, c, argv);
 		}
@@ -310,6 +316,22 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		return cli_usage_error("mvdm run", "no PROGRAM given");
 	if (shell && first < argc)
 		return cli_usage_error("mvdm shell", "takes no operands ('%s': mvdm run runs a program)", argv[first]);
+	struct profile *prof = NULL;
+	if (o.profile) {
+		const char *cmd = shell ? "mvdm shell" : "mvdm run";
+		rc = cli_profile_load(cmd, o.profile, &prof);
+		if (rc)
+			return rc;
+		cli_profile_drives(prof, o.drives);
+		const char *env[DOS_MAX_ENV];
+		int n = cli_profile_env(cmd, prof, o.env, o.nenv, env, DOS_MAX_ENV - 1);
+		if (n < 0) {
+			profile_destroy(prof);
+			return CLI_EXIT_LOAD;
+		}
+		memcpy(o.env, env, sizeof(env[0]) * (size_t)n);
+		o.nenv = (unsigned)n;
+	}
 	if (!o.drives[2])
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
@@ -338,7 +360,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(pc.drives, o.drives, sizeof(pc.drives));
 	memcpy(pc.env, o.env, sizeof(pc.env));
 	pc.nenv = o.nenv;
-	struct progsettings *ps = mvdm_program_settings(&pc, program, o.sets, o.nsets, false);
+	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false);
 	if (!ps) {
 		rc = CLI_EXIT_LOAD;
 		goto out;
@@ -365,6 +387,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
+	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
 	if (!tty) {
 		dc.console.ctx = &s;
 		dc.console.write = stream_write;
@@ -396,6 +419,7 @@ out:
 	fflush(stdout);
 	dos_destroy(d);
 	vm16_destroy(vm);
+	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)
 		free(o.drive_buf[i]);
 	return rc;

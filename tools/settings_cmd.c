@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "settings_cmd.h"
@@ -24,7 +25,8 @@
 enum { MAX_SETS = 64, MAX_ROWS = 64, HOST_PATH = 4096 };
 
 struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
-					   const char *const *sets, unsigned nsets, bool must_find)
+					   const struct profile *prof, const char *const *sets, unsigned nsets,
+					   bool must_find)
 {
 	struct progsettings *ps;
 	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256];
@@ -41,6 +43,12 @@ struct progsettings *mvdm_program_settings(const struct dos_config *dc, const ch
 		rc = progsettings_load_program(ps, host, have_config ? config : NULL, err, sizeof(err));
 		if (rc < 0)
 			goto fail;
+	}
+	char source[4200];
+	snprintf(source, sizeof(source), "profile:%s", prof ? profile_name(prof) : "");
+	for (const char *const *p = prof ? profile_settings(prof) : NULL; p && *p; p++) {
+		if (progsettings_set(ps, *p, source, err, sizeof(err)) < 0)
+			goto fail; /* cannot happen: the profile checked them */
 	}
 	for (unsigned k = 0; k < nsets; k++) {
 		char why[256];
@@ -66,6 +74,8 @@ static const char settings_help[] =
 	"  -e NAME=VALUE  an environment variable (PATH is searched for PROGRAM)\n"
 	"  --set N=V      a DOS setting, over the program's settings files (repeatable)\n"
 	"  --cpu MODEL, --mem KB, --dos-version X.Y   the settings CPU_MODEL, DOS_MEMORY, DOS_VERSION\n"
+	"  --profile NAME its drives, environment and settings (mvdm run --help)\n"
+	"  --files        list the settings files looked for, in order, and which exist\n"
 	"  --help         this text\n"
 	"Exit status: 0, 2 for a bad command line, 126 for an unknown program or a bad setting.\n";
 
@@ -127,14 +137,44 @@ static void add_row(void *ctx, const struct vm16_setting_info *s)
 	snprintf(r->col[6], sizeof(r->col[6]), "%s", s->help);
 }
 
+/* --files: the settings files of the program, in the order they are read
+ * (later wins), and whether each is there. */
+static int print_files(const struct dos_config *dc, const char *program)
+{
+	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256];
+	if (dos_program_host_path(dc, program, host, sizeof(host), err, sizeof(err)) < 0) {
+		fprintf(stderr, "mvdm: %s\n", err);
+		return CLI_EXIT_LOAD;
+	}
+	if (!host[0]) {
+		printf("%s is built in: it has no settings files\n", program);
+		return CLI_EXIT_OK;
+	}
+	bool have_config = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), config,
+						   sizeof(config)) == 0;
+	static char files[PROGSETTINGS_MAX_FILES][PROGSETTINGS_PATH];
+	bool exists[PROGSETTINGS_MAX_FILES];
+	int n = progsettings_program_files(host, have_config ? config : NULL, files, exists, PROGSETTINGS_MAX_FILES);
+	if (n < 0) {
+		fprintf(stderr, "mvdm: %s: %s\n", host, strerror(-n));
+		return CLI_EXIT_LOAD;
+	}
+	for (int k = 0; k < n; k++)
+		printf("%-8s %s\n", exists[k] ? "found" : "missing", files[k]);
+	return CLI_EXIT_OK;
+}
+
 int mvdm_settings(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "set", required_argument, NULL, 's' },  { "cpu", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },  { "dos-version", required_argument, NULL, 'v' },
+		{ "profile", required_argument, NULL, 'p' }, { "files", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
 	};
 	const char *cmd = "mvdm settings";
+	const char *profile_arg = NULL;
+	bool list_files = false;
 	const char *drives[26] = { 0 }, *sets[MAX_SETS];
 	char made[MAX_SETS][64];
 	char *owned[26] = { 0 };
@@ -142,6 +182,7 @@ int mvdm_settings(int argc, char **argv)
 	struct dos_config dc;
 	dos_config_default(&dc);
 	int c, rc = CLI_EXIT_LOAD;
+	struct profile *prof = NULL;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:d:e:", longopts, NULL)) != -1) {
@@ -178,6 +219,8 @@ int mvdm_settings(int argc, char **argv)
 			nsets++;
 			rc = CLI_EXIT_LOAD;
 			break;
+		case 'p': profile_arg = optarg; break;
+		case 'f': list_files = true; break;
 		case 'h': return cli_help(settings_help);
 		default: return cli_option_error(cmd, c, argv);
 		}
@@ -187,6 +230,16 @@ int mvdm_settings(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(cmd, "wants one PROGRAM, not %d operands", argc - optind);
 	int first = optind;
+	if (profile_arg && (rc = cli_profile_load(cmd, profile_arg, &prof)) != 0)
+		return rc;
+	rc = CLI_EXIT_LOAD;
+	cli_profile_drives(prof, drives);
+	const char *env[DOS_MAX_ENV];
+	int nenv = cli_profile_env(cmd, prof, dc.env, dc.nenv, env, DOS_MAX_ENV);
+	if (nenv < 0)
+		goto out;
+	memcpy(dc.env, env, sizeof(env[0]) * (size_t)nenv);
+	dc.nenv = (unsigned)nenv;
 	if (!drives[2])
 		drives[2] = ".";
 	char program[512];
@@ -196,7 +249,11 @@ int mvdm_settings(int argc, char **argv)
 		goto out;
 	}
 	memcpy(dc.drives, drives, sizeof(dc.drives));
-	struct progsettings *ps = mvdm_program_settings(&dc, program, sets, nsets, true);
+	if (list_files) {
+		rc = print_files(&dc, program);
+		goto out;
+	}
+	struct progsettings *ps = mvdm_program_settings(&dc, program, prof, sets, nsets, true);
 	if (!ps)
 		goto out;
 	static struct table t;
@@ -224,6 +281,7 @@ int mvdm_settings(int argc, char **argv)
 	progsettings_destroy(ps);
 	rc = 0;
 out:
+	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)
 		free(owned[i]);
 	return rc;

@@ -188,6 +188,10 @@ struct mvdm_create_req {
 	bool paused;                  /* create it paused */
 	bool owned;                   /* killed when this connection closes */
 	uint64_t like;                /* copy drives, env, settings, timeout, mips from this VM; 0 = none */
+	/* Protocol 2: */
+	const char *profile;          /* a profile the server reads (a name in its configuration
+				       * directory, or an absolute path; mvdm/profile.h), or NULL */
+	const char *autoexec;         /* start-up commands, "\r\n" after each line, or NULL */
 };
 /* Creates a VM. Returns 0 with *id (and its name in name[name_len] when
  * name is not NULL, truncated to fit). -EINVAL without a program, with an

@@ -55,6 +55,12 @@ struct dos_config {
 	 * server. Called from inside the running VM (its thread). */
 	int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen);
 	void *start_ctx;
+	/* Start-up commands (a profile's [autoexec]): DOS command lines, each
+	 * ended by "\r\n" (or "\n"), at most 4096 bytes, or NULL. The built-in
+	 * COMMAND.COM runs them as a batch file with ECHO off, then the program
+	 * dos_start() names (or its prompt, for DOS_COMSPEC), which thus sees
+	 * the environment and current directory they made. */
+	const char *autoexec;
 };
 
 void dos_config_default(struct dos_config *cfg);

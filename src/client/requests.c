@@ -121,6 +121,10 @@ static cJSON *build_create(const struct mvdm_create_req *r)
 		goto err_free;
 	if (r->like && !cJSON_AddNumberToObject(req, "like", (double)r->like))
 		goto err_free;
+	if (r->profile && !cJSON_AddStringToObject(req, "profile", r->profile))
+		goto err_free;
+	if (r->autoexec && !cJSON_AddStringToObject(req, "autoexec", r->autoexec))
+		goto err_free;
 	return req;
 err_free:
 	cJSON_Delete(req);

@@ -1202,6 +1202,13 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 		}
 		strcpy(d->cfg_env[d->cfg_env_count++], cfg->env[i]);
 	}
+	if (cfg->autoexec && cfg->autoexec[0]) {
+		if (strlen(cfg->autoexec) > 4096 || !(d->autoexec = strdup(cfg->autoexec))) {
+			snprintf(err, errlen, "the start-up commands are longer than 4096 bytes");
+			e = -E2BIG;
+			goto err_fs;
+		}
+	}
 	if (d->con.write)
 		vm16_set_console_tap(vm, d->con.write, d->con.ctx);
 	e = install(d);
@@ -1213,6 +1220,7 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	return 0;
 
 err_fs:
+	free(d->autoexec);
 	hostfs_destroy(d->fs);
 err_free:
 	free(d);
@@ -1227,5 +1235,7 @@ void dos_destroy(struct dos *d)
 	shell_free_all(d);
 	vm16_set_console_tap(d->vm, NULL, NULL);
 	hostfs_destroy(d->fs);
+	free(d->autoexec);
+	free(d->autoexec_batch);
 	free(d);
 }

@@ -14,6 +14,7 @@
 
 #include "common/version.h"
 #include "console/cp437.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
 #include "server/reqcheck.h"
@@ -173,9 +174,12 @@ static bool settings_from_request(struct conn *c, const cJSON *req, struct vdm_s
 }
 
 
-/* Fills spec from the request over what it already holds (`like`).
- * Returns true, or false after an error reply. */
-static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec *sp)
+/* Fills spec from the request over what it already holds (`like`, a
+ * profile). The request's drives and env replace like's; over a profile
+ * (merge) they add to its: a letter or variable in both is the request's
+ * (DOS takes the later of two equal names). Returns true, or false after
+ * an error reply. */
+static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec *sp, bool merge)
 {
 	const char *program = req_str(req, "program", NULL);
 	if (!program[0] || strlen(program) > 127) {
@@ -206,7 +210,7 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 		goto oom;
 
 	const cJSON *drives = cJSON_GetObjectItemCaseSensitive(req, "drives"), *d;
-	if (drives)
+	if (drives && !merge)
 		for (int k = 0; k < 26; k++) {
 			free(sp->drives[k]);
 			sp->drives[k] = NULL;
@@ -242,7 +246,7 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 	}
 
 	const cJSON *env = cJSON_GetObjectItemCaseSensitive(req, "env"), *e;
-	if (env) {
+	if (env && !merge) {
 		for (unsigned k = 0; k < sp->nenv; k++)
 			free(sp->env[k]);
 		sp->nenv = 0;
@@ -304,6 +308,73 @@ oom:
 	return false;
 }
 
+/* create's "profile" (a name in the server's configuration directory, or
+ * an absolute path) and "autoexec" into spec, over what `like` gave and
+ * under the request's own fields: its drives, its environment before the
+ * request's, its settings between the program's files and the request's.
+ * Returns true, or false after an error reply. */
+static bool profile_from_request(struct server *s, struct conn *c, const cJSON *req, struct vdm_spec *sp)
+{
+	const char *name = req_str(req, "profile", NULL);
+	const char *autoexec = req_str(req, "autoexec", NULL);
+	if (autoexec && strlen(autoexec) > PROFILE_MAX_AUTOEXEC) {
+		server_reply_error(c, req, "bad_request", "field \"autoexec\" is longer than %d bytes",
+				   PROFILE_MAX_AUTOEXEC);
+		return false;
+	}
+	if (name) {
+		char path[512], err[1024];
+		struct profile *p = NULL;
+		int rc = name[0] != '/' && strchr(name, '/') ? -EINVAL : 0;
+		if (rc)
+			snprintf(err, sizeof(err), "profile %s: a name or an absolute path", name);
+		if (!rc)
+			rc = profile_find(name, s->cfg.config_dir, path, sizeof(path), err, sizeof(err));
+		if (!rc)
+			rc = profile_load(path, s->cfg.home, &p, err, sizeof(err));
+		if (rc) {
+			server_reply_error(c, req, "bad_request", "%s", err);
+			return false;
+		}
+		bool ok = true;
+		for (int k = 0; k < 26 && ok; k++)
+			if (profile_drive(p, k)) {
+				free(sp->drives[k]);
+				ok = add_string(&sp->drives[k], profile_drive(p, k));
+			}
+		/* The profile's variables after like's (the later wins in DOS);
+		 * the request's come after both. */
+		for (const char *const *e = profile_env(p); *e && ok; e++)
+			ok = sp->nenv < DOS_MAX_ENV - 2 && add_string(&sp->env[sp->nenv++], *e);
+		for (unsigned k = 0; k < sp->nprofile_settings; k++)
+			free(sp->profile_settings[k]);
+		sp->nprofile_settings = 0;
+		for (const char *const *st = profile_settings(p); *st && ok; st++)
+			ok = sp->nprofile_settings < VDM_MAX_SETTINGS &&
+			     add_string(&sp->profile_settings[sp->nprofile_settings++], *st);
+		free(sp->profile);
+		ok = ok && add_string(&sp->profile, path);
+		if (ok && profile_autoexec(p)) {
+			free(sp->autoexec);
+			ok = add_string(&sp->autoexec, profile_autoexec(p));
+		}
+		profile_destroy(p);
+		if (!ok) {
+			server_reply_error(c, req, "bad_request", "profile %s: too many environment variables or settings",
+					   name);
+			return false;
+		}
+	}
+	if (autoexec) {
+		free(sp->autoexec);
+		if (!add_string(&sp->autoexec, autoexec)) {
+			server_reply_error(c, req, "internal", "out of memory");
+			return false;
+		}
+	}
+	return true;
+}
+
 /* A dos_config with the drives and environment of spec (borrowed). */
 static void spec_dos_config(const struct vdm_spec *sp, struct dos_config *dc)
 {
@@ -340,6 +411,10 @@ static int program_settings(struct server *s, const struct vdm_spec *sp, struct 
 		fail = "create_failed"; /* a drive cannot be mapped */
 	else if (host[0])
 		rc = progsettings_load_program(ps, host, s->cfg.config_dir, err, errlen);
+	char source[600];
+	snprintf(source, sizeof(source), "profile:%s", sp->profile ? sp->profile : "");
+	for (unsigned k = 0; rc == 0 && k < sp->nprofile_settings; k++)
+		rc = progsettings_set(ps, sp->profile_settings[k], source, err, errlen);
 	for (unsigned k = 0; rc == 0 && k < sp->nsettings; k++)
 		rc = progsettings_set(ps, sp->settings[k], "request", err, errlen);
 	if (rc) {
@@ -437,6 +512,7 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 		{ "env", RT_ARRAY, false },     { "settings", RT_OBJECT, false }, { "mode", RT_STRING, false },
 		{ "timeout_s", RT_NUMBER, false }, { "mips", RT_NUMBER, false }, { "name", RT_STRING, false },
 		{ "paused", RT_BOOL, false },   { "owned", RT_BOOL, false },     { "like", RT_ID, false },
+		{ "profile", RT_STRING, false }, { "autoexec", RT_STRING, false },
 	};
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
@@ -455,7 +531,8 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 			return 0;
 		}
 	}
-	if (!spec_from_request(c, req, &spec)) {
+	if (!profile_from_request(s, c, req, &spec) ||
+	    !spec_from_request(c, req, &spec, cJSON_GetObjectItemCaseSensitive(req, "profile") != NULL)) {
 		vdm_spec_free(&spec);
 		return 0;
 	}
@@ -1022,7 +1099,7 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 	struct vdm_spec spec = { 0 };
 	char err[300];
 	struct progsettings *ps = NULL;
-	if (!spec_from_request(c, req, &spec)) {
+	if (!spec_from_request(c, req, &spec, false)) {
 		cJSON_Delete(r);
 		vdm_spec_free(&spec);
 		return 0;

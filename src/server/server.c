@@ -521,6 +521,9 @@ int server_create(const struct server_config *cfg, struct server **out, char *er
 	if (cfg->config_dir)
 		snprintf(s->config_dir, sizeof(s->config_dir), "%s", cfg->config_dir);
 	s->cfg.config_dir = cfg->config_dir ? s->config_dir : NULL;
+	if (cfg->home)
+		snprintf(s->home, sizeof(s->home), "%s", cfg->home);
+	s->cfg.home = cfg->home ? s->home : NULL;
 	s->next_id = 1;
 	s->listen_fd = s->event_fd = s->stop_fd = s->lock_fd = -1;
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* for refuse_for_lack_of_fds() */

@@ -18,6 +18,7 @@ struct server_config {
 	unsigned max_vms;         /* 0 = 4096 */
 	const char *config_dir;   /* the user's configuration directory ($XDG_CONFIG_HOME
 				   * or ~/.config) for settings files, or NULL */
+	const char *home;         /* $HOME, for `~` in profiles, or NULL */
 	int listen_fd;            /* > 0: an inherited listening socket (systemd's socket
 				   * activation) to serve on instead of binding socket_path
 				   * (0, as a zeroed config has it: none) */

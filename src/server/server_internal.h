@@ -41,6 +41,7 @@ struct server {
 	struct server_config cfg;
 	char socket_path[108];
 	char config_dir[512];
+	char home[512];
 	struct sched sched;
 	int listen_fd;
 	int event_fd;                /* eventfd: a VM ended or wrote output */

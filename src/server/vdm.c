@@ -45,6 +45,10 @@ void vdm_spec_free(struct vdm_spec *s)
 		free(s->env[k]);
 	for (unsigned k = 0; k < s->nsettings; k++)
 		free(s->settings[k]);
+	for (unsigned k = 0; k < s->nprofile_settings; k++)
+		free(s->profile_settings[k]);
+	free(s->profile);
+	free(s->autoexec);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -68,6 +72,11 @@ int vdm_spec_copy(struct vdm_spec *dst, const struct vdm_spec *src)
 		rc |= dup_str(&dst->env[dst->nenv], src->env[dst->nenv]);
 	for (; dst->nsettings < src->nsettings; dst->nsettings++)
 		rc |= dup_str(&dst->settings[dst->nsettings], src->settings[dst->nsettings]);
+	for (; dst->nprofile_settings < src->nprofile_settings; dst->nprofile_settings++)
+		rc |= dup_str(&dst->profile_settings[dst->nprofile_settings],
+			      src->profile_settings[dst->nprofile_settings]);
+	rc |= dup_str(&dst->profile, src->profile);
+	rc |= dup_str(&dst->autoexec, src->autoexec);
 	dst->exclusive = src->exclusive;
 	dst->timeout_s = src->timeout_s;
 	dst->mips = src->mips;
@@ -160,6 +169,7 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	dc.console.echo = true;
 	dc.start = start;
 	dc.start_ctx = v;
+	dc.autoexec = v->spec.autoexec;
 	rc = dos_create(v->vm, &dc, &v->dos, err, errlen);
 	if (!rc)
 		rc = dos_start(v->dos, v->spec.program, v->spec.tail ? v->spec.tail : "", err, errlen);

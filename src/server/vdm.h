@@ -55,6 +55,10 @@ struct vdm_spec {
 	unsigned nenv;
 	char *settings[VDM_MAX_SETTINGS]; /* "NAME=VALUE", request overrides */
 	unsigned nsettings;
+	char *profile_settings[VDM_MAX_SETTINGS]; /* "NAME=VALUE" of the profile (below the request's) */
+	unsigned nprofile_settings;
+	char *profile;                 /* the profile's path (settings' source), or NULL */
+	char *autoexec;                /* start-up commands (dos_config.autoexec), or NULL */
 	bool exclusive;
 	double timeout_s;              /* 0 = none */
 	double mips;                   /* 0 = CPU_SPEED setting */

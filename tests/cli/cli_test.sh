@@ -98,6 +98,52 @@ printf 'x' | "$MVDM" run GETKEY.COM >/dev/null 2>&1
 rc=$?
 [ $rc -eq 5 ] || fail "GETKEY.COM with a key: exit $rc, not 5"
 
+# Profiles: drives, environment, settings and start-up commands; -d, -e
+# and --set win; named ones live in $XDG_CONFIG_HOME/mvdm/profiles.
+mkdir -p cfg/mvdm/profiles box
+cp HELLO.COM box/HELLO.COM
+cat >cfg/mvdm/profiles/demo.profile <<'PROFILE'
+# the test's profile
+DOS_VERSION=3.3
+[drives]
+D=box
+[env]
+MVDMTEST=from-profile
+[autoexec]
+SET MVDMTEST=%MVDMTEST%+autoexec
+D:
+PROFILE
+sed -i "s|^D=box|D=$tmp/box|" cfg/mvdm/profiles/demo.profile
+export XDG_CONFIG_HOME=$tmp/cfg
+expect 42 "$MVDM" run --profile demo 'D:\HELLO.COM'
+grep -q "^ver:3.30" "$tmp/out" || fail "profile setting: $(cat "$tmp/out")"
+grep -q "^env:\[from-profile+autoexec\]" "$tmp/out" || fail "profile env + autoexec: $(cat "$tmp/out")"
+expect 42 "$MVDM" run --profile demo -e MVDMTEST=cmdline --dos-version 6.22 HELLO
+grep -q "^ver:6.22" "$tmp/out" || fail "--dos-version over the profile: $(cat "$tmp/out")"
+grep -q "^env:\[cmdline+autoexec\]" "$tmp/out" || fail "-e over the profile: $(cat "$tmp/out")"
+expect 42 "$MVDM" run --profile "$tmp/cfg/mvdm/profiles/demo.profile" HELLO
+expect 0 "$MVDM" settings --profile demo HELLO.COM
+grep -q "^DOS_VERSION .*profile:.*demo.profile" "$tmp/out" || fail "settings --profile: $(grep DOS_VERSION "$tmp/out")"
+printf 'echo in the shell\r\n' | "$MVDM" shell --profile demo >"$tmp/out" 2>&1
+grep -qF 'D:\>echo in the shell' "$tmp/out" || fail "shell --profile (the prompt after the autoexec's D:): $(cat "$tmp/out")"
+printf '[drives]\nC=/no/such/dir\n' >bad.profile
+expect 126 "$MVDM" run --profile ./bad.profile HELLO.COM
+grep -q "bad.profile:2: drive C: /no/such/dir" "$tmp/err" || fail "a bad profile: $(cat "$tmp/err")"
+expect 126 "$MVDM" run --profile nosuch HELLO.COM
+grep -q "nosuch.profile" "$tmp/err" || fail "a missing profile: $(cat "$tmp/err")"
+# Per-program settings by contents: this HELLO.COM, not another of its name.
+mkdir -p cfg/mvdm/programs other
+hash=$(sha256sum HELLO.COM | cut -c1-16)
+echo "DOS_VERSION=4.01" >"cfg/mvdm/programs/HELLO.COM.$hash.mvdm"
+expect 42 "$MVDM" run HELLO.COM
+grep -q "^ver:4.01" "$tmp/out" || fail "settings by contents: $(grep ver: "$tmp/out")"
+{ cat HELLO.COM; printf 'x'; } >other/HELLO.COM
+expect 42 "$MVDM" run other/HELLO.COM
+grep -q "^ver:5.00" "$tmp/out" || fail "another HELLO.COM took this one's settings: $(grep ver: "$tmp/out")"
+expect 0 "$MVDM" settings --files HELLO.COM
+grep -q "^found  *$tmp/cfg/mvdm/programs/HELLO.COM.$hash.mvdm" "$tmp/out" || fail "settings --files: $(cat "$tmp/out")"
+rm "cfg/mvdm/programs/HELLO.COM.$hash.mvdm"
+
 # The server's commands: a load error is 126 for start as for run.
 "$MVDMD" --foreground --socket "$MVDM_SOCKET" --workers 1 2>"$tmp/mvdmd.log" &
 server=$!
@@ -135,6 +181,12 @@ for c in status screen "keys sleeper x" resume; do
 	expect 0 "$MVDM" "$@"
 done
 expect 42 "$MVDM" wait sleeper
+# start --profile: the server reads the same profile.
+expect 0 "$MVDM" start --profile demo --name profiled HELLO
+expect 42 "$MVDM" wait profiled
+expect 0 "$MVDM" output profiled
+grep -q "^env:\[from-profile+autoexec\]" "$tmp/out" || fail "start --profile: $(cat "$tmp/out")"
+grep -q "^ver:3.30" "$tmp/out" || fail "start --profile (setting): $(cat "$tmp/out")"
 expect 0 "$MVDM" shutdown
 wait "$server"
 server=

@@ -1502,6 +1502,53 @@ def case_protocol_names(srv):
     c.poll_end(c2)
 
 
+def case_protocol_profile(srv):
+    """Protocol 2: create's profile (a name in the server's configuration
+    directory, or an absolute path) and autoexec; the request's drives and
+    env add to the profile's, its settings win."""
+    c = srv.client()
+    pdir = os.path.join(srv.config, "mvdm", "profiles")
+    os.makedirs(pdir)
+    box = os.path.join(srv.tmp, "box")
+    os.mkdir(box)
+    shutil.copy(os.path.join(srv.cdir, "HELLO.COM"), os.path.join(box, "HELLO.COM"))
+    with open(os.path.join(pdir, "demo.profile"), "w") as f:
+        f.write("DOS_VERSION=3.3\n[drives]\nD=%s\n[env]\nMVDMTEST=profile\n[autoexec]\n"
+                "SET MVDMTEST=%%MVDMTEST%%+autoexec\n" % box)
+    v = c.ok("create", program="D:\\HELLO.COM", profile="demo", drives=srv.drives)["id"]
+    c.poll_end(v)
+    check_hello(c.text(v), ver="3.30", env="profile+autoexec", what="create with a profile")
+    p = c.ok("create", program="D:\\HELLO.COM", profile="demo", drives=srv.drives, paused=True)["id"]
+    st = c.ok("settings", id=p)["settings"]
+    c.ok("kill", id=p)
+    dv = [x for x in st if x["name"] == "DOS_VERSION"][0]
+    check(dv["source"].startswith("profile:") and dv["source"].endswith("demo.profile"),
+          "the setting's source: %s" % json.dumps(dv))
+    # The request's env and settings win; its drives add to the profile's.
+    v = c.ok("create", program="C:\\HELLO.COM", profile=os.path.join(pdir, "demo.profile"), drives=srv.drives,
+             env=["MVDMTEST=request"], settings={"DOS_VERSION": "6.22"})["id"]
+    c.poll_end(v)
+    check_hello(c.text(v), ver="6.22", env="request+autoexec", what="the request over the profile")
+    # autoexec alone; and like copies it.
+    v = c.ok("create", program="C:\\HELLO.COM", drives=srv.drives, autoexec="SET MVDMTEST=typed\r\n")["id"]
+    c.poll_end(v)
+    check_hello(c.text(v), env="typed", what="autoexec alone")
+    w = c.ok("create", program="C:\\HELLO.COM", like=v)["id"]
+    c.poll_end(w)
+    check_hello(c.text(w), env="typed", what="like copies the autoexec")
+    # Errors name the file and the line.
+    with open(os.path.join(pdir, "bad.profile"), "w") as f:
+        f.write("\n[drives]\nQ=/no/such/dir\n")
+    c.err("create", "bad_request", _mention="bad.profile:3", program="C:\\HELLO.COM", drives=srv.drives,
+          profile="bad")
+    c.err("create", "bad_request", _mention="nosuch.profile", program="C:\\HELLO.COM", drives=srv.drives,
+          profile="nosuch")
+    c.err("create", "bad_request", _mention="profile", program="C:\\HELLO.COM", drives=srv.drives,
+          profile="../etc/passwd")
+    c.err("create", "bad_request", _mention="autoexec", program="C:\\HELLO.COM", drives=srv.drives,
+          autoexec="REM x\r\n" * 1000)
+
+
 def case_log_lines(srv):
     """mvdmd --foreground logs to stderr, one line per event, and every line
     about a VM names its id: created, its own log (category dos), ended."""
@@ -1955,6 +2002,7 @@ CASES = {
     "bad-nul": case_bad_nul,
     "log-lines": case_log_lines,
     "protocol-names": case_protocol_names,
+    "protocol-profile": case_protocol_profile,
     "socket-activation": case_socket_activation,
     "socket-dir": case_socket_dir,
     "vanish-midline": case_vanish_midline,
