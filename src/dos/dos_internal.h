@@ -168,6 +168,8 @@ time_t dos_clock(struct dos *d);
 void dos_clock_set(struct dos *d, time_t t);
 /* A host errno as a DOS error (the one place that maps them). */
 uint16_t dos_errno(int err);
+/* Log what the kernel refused and why (the VM's log, category dos). */
+void dos_log(struct dos *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Log something the kernel does not do (the VM's log, category dos; once
  * per function). */
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

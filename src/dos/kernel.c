@@ -203,6 +203,16 @@ enum dos_end dos_end_type(const struct dos *d)
 	return (enum dos_end)((d->ret_code >> 8) & 3);
 }
 
+void dos_log(struct dos *d, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
+}
+
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 {
 	key &= 255;
@@ -934,6 +944,13 @@ static int dispatch21(struct dos *d)
 		} else {
 			dos_fail(d, DOSERR_INVALID_FUNCTION);
 		}
+		return 0;
+	case 0x71: case 0x73:
+		/* Long file names and FAT32 (Windows 95, DOS 7.1) are not DOS
+		 * 5's: AX=7100h/7300h with CF set, what programs test to fall
+		 * back to the short-name calls (RBIL INT 21h/AX=71xxh, 73xxh). */
+		dos_fail(d, DOSERR_INVALID_FUNCTION);
+		dos_set16(&d->r.eax, (uint16_t)(ah << 8));
 		return 0;
 	default:
 		dos_log_once(d, ah, "INT 21h function %02Xh (AX=%04Xh) is not supported", ah, AX(d));

@@ -20,6 +20,7 @@
 
 #include "dos/dos_internal.h"
 #include "common/le.h"
+#include "dos/loader.h"
 
 enum { FL_CF = 0x0001, FL_IF = 0x0200, ROOT_FRAME = 0x70 };
 
@@ -106,71 +107,18 @@ static uint16_t make_env(struct dos *d, uint16_t src, const char *prog, uint16_t
 
 /* ---- the loader ---- */
 
-struct image {
-	uint8_t *data;
-	size_t len;
-	bool exe;
-	/* MZ header fields (RBIL table 01594). */
-	uint16_t hdr_paras, min_alloc, max_alloc, ss, sp, ip, cs, nreloc, reloc_off;
-	size_t load_len; /* bytes of the load module */
-};
-
-static int parse_image(struct image *im)
-{
-	const uint8_t *b = im->data;
-	im->exe = im->len >= 0x1C && ((b[0] == 'M' && b[1] == 'Z') || (b[0] == 'Z' && b[1] == 'M'));
-	if (!im->exe) {
-		im->load_len = im->len;
-		return 0;
-	}
-	uint16_t last = get16(b + 2), pages = get16(b + 4);
-	im->nreloc = get16(b + 6);
-	im->hdr_paras = get16(b + 8);
-	im->min_alloc = get16(b + 0x0A);
-	im->max_alloc = get16(b + 0x0C);
-	im->ss = get16(b + 0x0E);
-	im->sp = get16(b + 0x10);
-	im->ip = get16(b + 0x14);
-	im->cs = get16(b + 0x16);
-	im->reloc_off = get16(b + 0x18);
-	size_t file_len = (size_t)pages * 512 - (last ? 512 - (last & 511) : 0);
-	if (pages == 0 || file_len > im->len)
-		file_len = im->len;
-	size_t hdr = (size_t)im->hdr_paras * 16;
-	if (hdr > file_len || (size_t)im->reloc_off + (size_t)im->nreloc * 4 > im->len)
-		return DOSERR_BAD_FORMAT;
-	im->load_len = file_len - hdr;
-	return 0;
-}
-
 /* An EXEPACKed program: its entry segment starts with the unpacker's
  * header, signature "RB" at offset 0Eh, 10h or 12h (the EXEPACK versions differ). */
-static bool is_exepacked(const struct image *im)
+static bool is_exepacked(const struct dos_image *im)
 {
-	size_t cs = (size_t)im->hdr_paras * 16 + (size_t)im->cs * 16;
-	for (size_t off = 0x0E; off <= 0x12; off += 2)
-		if (cs + off + 2 <= im->len && im->data[cs + off] == 'R' && im->data[cs + off + 1] == 'B')
+	uint8_t b[6];
+	uint64_t at = (uint64_t)im->module_off + (uint64_t)im->cs * 16 + 0x0E;
+	if (dos_image_read(im, at, b, sizeof(b)) != (int)sizeof(b))
+		return false;
+	for (unsigned i = 0; i <= 4; i += 2)
+		if (b[i] == 'R' && b[i + 1] == 'B')
 			return true;
 	return false;
-}
-
-/* Copy the load module to seg:0 and apply the relocations with `base`. */
-static void place_image(struct dos *d, const struct image *im, uint16_t seg, uint16_t base)
-{
-	const uint8_t *mod = im->data + (im->exe ? (size_t)im->hdr_paras * 16 : 0);
-	for (size_t done = 0; done < im->load_len;) {
-		size_t chunk = im->load_len - done > 0x8000 ? 0x8000 : im->load_len - done;
-		uint16_t s = (uint16_t)(seg + (done >> 4));
-		dos_write_mem(d, s, 0, mod + done, chunk);
-		done += chunk;
-	}
-	if (!im->exe)
-		return;
-	for (unsigned i = 0; i < im->nreloc; i++) {
-		const uint8_t *r = im->data + im->reloc_off + i * 4;
-		uint16_t off = get16(r), rs = (uint16_t)(get16(r + 2) + seg);
-		dos_wr16(d, rs, off, (uint16_t)(dos_rd16(d, rs, off) + base));
-	}
 }
 
 /* FCB drive validity for AL/AH at program start: FFh if the FCB's drive
@@ -201,35 +149,38 @@ struct exec_args {
 };
 
 /* Load a program as a child of the current PSP. On success the child's
- * registers are in *r and its PSP is *child_psp. Returns 0 or a DOS error. */
-static int load_program(struct dos *d, const struct exec_args *a, struct image *im, struct vm16_regs *r,
+ * registers are in *r and its PSP is *child_psp. Returns 0 or a DOS error
+ * (im->why says what was wrong). */
+static int load_program(struct dos *d, const struct exec_args *a, struct dos_image *im, struct vm16_regs *r,
 			uint16_t *child_psp)
 {
-	int e = parse_image(im);
-	if (e)
-		return e;
 	uint16_t parent = d->psp, err = 0, largest;
 	uint16_t src_env = a->env ? a->env : dos_rd16(d, parent, 0x2C);
 	uint16_t env = make_env(d, src_env, a->canon, parent, &err);
-	if (!env)
+	if (!env) {
+		snprintf(im->why, sizeof(im->why), "%s", err == DOSERR_BAD_ENV ? "bad environment" : "no memory for the environment");
 		return err;
+	}
 	/* Program memory: a .COM gets the largest block; an .EXE between its
-	 * minimum and maximum (RBIL INT 21h/4Bh, "load/execute"). */
-	uint32_t load_paras = (uint32_t)((im->load_len + 15) / 16);
+	 * minimum and maximum (RBIL INT 21h/4Bh, "load/execute"); with both
+	 * 0 it takes the largest block and is loaded at its top. */
+	uint32_t load_paras = (im->module_len + 15) / 16;
 	uint32_t min, max;
+	bool high = false;
 	if (im->exe) {
 		min = 0x10 + load_paras + im->min_alloc;
 		max = 0x10 + load_paras + (uint32_t)im->max_alloc;
+		high = im->min_alloc == 0 && im->max_alloc == 0;
+		if (high)
+			max = 0xFFFF;
 	} else {
-		if (im->len > 0xFF00) {
-			dos_mem_free(d, env);
-			return DOSERR_BAD_FORMAT;
-		}
 		min = 0x10 + load_paras + 0x10;
 		max = 0xFFFF;
 	}
 	if (max > 0xFFFF)
 		max = 0xFFFF;
+	if (max < min)
+		max = min;
 	/* EXEPACK's unpacker needs its segment arithmetic to wrap at 1 MiB,
 	 * which it does not with A20 on when it runs in the first 64 KiB
 	 * ("Packed file is corrupt"). Like LOADFIX, load such a program
@@ -250,6 +201,8 @@ static int load_program(struct dos *d, const struct exec_args *a, struct image *
 	}
 	if (largest < min) {
 		dos_mem_free(d, env);
+		snprintf(im->why, sizeof(im->why), "not enough memory: it needs %u KiB, %u KiB are free",
+			 (unsigned)((min * 16 + 1023) / 1024), (unsigned)(largest * 16u / 1024));
 		return DOSERR_NO_MEMORY;
 	}
 	uint16_t size = (uint16_t)(largest < max ? largest : max);
@@ -258,7 +211,17 @@ static int load_program(struct dos *d, const struct exec_args *a, struct image *
 		dos_mem_free(d, filler);
 	if (!psp) {
 		dos_mem_free(d, env);
+		snprintf(im->why, sizeof(im->why), "no memory block");
 		return err;
+	}
+	/* The image: right after the PSP, or at the top of the block. */
+	uint16_t load = high ? (uint16_t)(psp + size - load_paras) : (uint16_t)(psp + 0x10);
+	uint32_t room = ((uint32_t)psp + size - load) * 16;
+	int e = dos_image_place(d, im, load, im->exe ? load : 0, room);
+	if (e) {
+		dos_mem_free(d, psp);
+		dos_mem_free(d, env);
+		return e;
 	}
 	dos_mem_set_owner(d, psp, psp);
 	dos_mem_set_owner(d, env, psp);
@@ -279,14 +242,11 @@ static int load_program(struct dos *d, const struct exec_args *a, struct image *
 	r->ds = r->es = psp;
 	r->eflags = 0x0202;
 	if (im->exe) {
-		uint16_t load = (uint16_t)(psp + 0x10);
-		place_image(d, im, load, load);
 		r->ss = (uint16_t)(load + im->ss);
 		r->esp = im->sp;
 		r->cs = (uint16_t)(load + im->cs);
 		r->eip = im->ip;
 	} else {
-		place_image(d, im, (uint16_t)(psp + 0x10), 0);
 		uint32_t top = (uint32_t)size * 16;
 		uint16_t sp = top >= 0x10000 ? 0xFFFE : (uint16_t)(top - 2);
 		dos_wr16(d, psp, sp, 0); /* a RET ends the program through PSP:0 */
@@ -348,16 +308,26 @@ static int read_exec_args(struct dos *d, struct exec_args *a, uint16_t pseg, uin
 	return 0;
 }
 
-/* 4B03h: load an overlay at the segment in the parameter block. */
-static void exec_overlay(struct dos *d, struct image *im)
+/* A program file EXEC refused for what is in it (not a missing file):
+ * say why on the log, once per VM. */
+static void log_refusal(struct dos *d, const char *path, const struct dos_image *im, int e)
+{
+	if (e == DOSERR_BAD_FORMAT || (e == DOSERR_NO_MEMORY && !im->exe && im->file_len > DOS_COM_MAX))
+		dos_log(d, "EXEC %s refused: %s (DOS error %d)", path, im->why, e);
+}
+
+/* 4B03h: load an overlay at the segment in the parameter block, into
+ * memory the caller owns (RBIL: DOS assumes it was allocated); it may not
+ * reach past the first megabyte. */
+static void exec_overlay(struct dos *d, struct dos_image *im)
 {
 	uint16_t seg = dos_rd16(d, d->r.es, BX(d)), base = dos_rd16(d, d->r.es, (uint16_t)(BX(d) + 2));
-	int e = parse_image(im);
+	int e = dos_image_place(d, im, seg, base, 0x100000u - (uint32_t)seg * 16);
 	if (e) {
+		log_refusal(d, "(overlay)", im, e);
 		dos_fail(d, (uint16_t)e);
 		return;
 	}
-	place_image(d, im, seg, base);
 	dos_ok(d);
 }
 
@@ -368,27 +338,29 @@ int dos_exec(struct dos *d)
 		dos_fail(d, DOSERR_INVALID_FUNCTION);
 		return 0;
 	}
-	char path[HOSTFS_DOS_PATH], canon[HOSTFS_DOS_PATH];
+	char path[HOSTFS_DOS_PATH], canon[HOSTFS_DOS_PATH] = "";
 	dos_read_str(d, d->r.ds, DX(d), path, sizeof(path));
-	struct image im = { 0 };
-	uint16_t err = 0;
-	im.data = dos_load_file(d, path, &im.len, &err, canon);
-	if (!im.data) {
-		dos_fail(d, err);
+	struct dos_image im;
+	int e = dos_image_open(d, path, &im, canon);
+	if (e) {
+		dos_image_close(&im);
+		log_refusal(d, canon[0] ? canon : path, &im, e);
+		dos_fail(d, (uint16_t)e);
 		return 0;
 	}
 	if (mode == 3) {
 		exec_overlay(d, &im);
-		free(im.data);
+		dos_image_close(&im);
 		return 0;
 	}
 	struct exec_args a = { .canon = canon };
 	read_exec_args(d, &a, d->r.es, BX(d));
 	struct vm16_regs child;
 	uint16_t psp;
-	int e = load_program(d, &a, &im, &child, &psp);
-	free(im.data);
+	e = load_program(d, &a, &im, &child, &psp);
+	dos_image_close(&im);
 	if (e) {
+		log_refusal(d, canon, &im, e);
 		dos_fail(d, (uint16_t)e);
 		return 0;
 	}
@@ -416,15 +388,15 @@ int dos_exec(struct dos *d)
 
 int dos_load_first(struct dos *d, const char *canon, const char *tail)
 {
-	char err_canon[HOSTFS_DOS_PATH];
-	struct image im = { 0 };
-	uint16_t err = 0;
-	im.data = dos_load_file(d, canon, &im.len, &err, err_canon);
-	if (!im.data) {
-		snprintf(d->err, sizeof(d->err), "cannot load %s: DOS error %u", canon, err);
-		return -ENOENT;
+	char real_canon[HOSTFS_DOS_PATH];
+	struct dos_image im;
+	int e = dos_image_open(d, canon, &im, real_canon);
+	if (e) {
+		dos_image_close(&im);
+		snprintf(d->err, sizeof(d->err), "cannot load %s: %s (DOS error %d)", canon, im.why, e);
+		return e == DOSERR_NO_MEMORY ? -ENOMEM : e == DOSERR_BAD_FORMAT ? -ENOEXEC : -ENOENT;
 	}
-	struct exec_args a = { .canon = err_canon };
+	struct exec_args a = { .canon = real_canon };
 	size_t n = strlen(tail);
 	if (n > 126)
 		n = 126;
@@ -435,11 +407,11 @@ int dos_load_first(struct dos *d, const char *canon, const char *tail)
 	struct vm16_regs child;
 	uint16_t psp;
 	d->psp = DOS_ROOT_PSP;
-	int e = load_program(d, &a, &im, &child, &psp);
-	free(im.data);
+	e = load_program(d, &a, &im, &child, &psp);
+	dos_image_close(&im);
 	if (e) {
-		snprintf(d->err, sizeof(d->err), "cannot load %s: DOS error %d", canon, e);
-		return -ENOMEM;
+		snprintf(d->err, sizeof(d->err), "cannot load %s: %s (DOS error %d)", canon, im.why, e);
+		return e == DOSERR_NO_MEMORY ? -ENOMEM : -ENOEXEC;
 	}
 	/* The root's frame: the first program's end goes to the exit stub. */
 	dos_wr16(d, DOS_SEG, ROOT_FRAME, DOS_ROOT_EXIT);

@@ -701,10 +701,16 @@ static void step(struct shell *sh)
 	switch (sh->wait) {
 	case SH_EXEC:
 		if (d->r.eflags & 1) {
+			/* COMMAND.COM's messages for EXEC's errors. */
 			uint16_t e = (uint16_t)d->r.eax;
-			sh_puts(sh, e == DOSERR_NO_MEMORY ? "Insufficient memory\n"
-				    : e == DOSERR_BAD_FORMAT ? "Bad command or file name\n"
-							     : "Bad command or file name\n");
+			char prog[HOSTFS_DOS_PATH];
+			dos_read_str(d, sh->psp, SH_PATH, prog, sizeof(prog));
+			if (e == DOSERR_NO_MEMORY)
+				sh_puts(sh, "Program too big to fit in memory\n");
+			else if (e == DOSERR_BAD_FORMAT)
+				sh_printf(sh, "Cannot execute %s\n", prog);
+			else
+				sh_puts(sh, "Bad command or file name\n");
 			sh->errorlevel = 0;
 		} else {
 			sh->errorlevel = d->ret_code & 0xFF;

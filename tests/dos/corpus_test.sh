@@ -17,7 +17,7 @@ WORK=$(mktemp -d)
 OUT=$(mktemp -d)
 trap 'rm -rf "$WORK" "$OUT"' EXIT
 cp "$SRC"/progs/* "$WORK"/
-[ -n "$BUILT" ] && cp "$BUILT"/*.com "$WORK"/ 2>/dev/null
+[ -n "$BUILT" ] && cp "$BUILT"/*.com "$BUILT"/*.exe "$WORK"/ 2>/dev/null
 cd "$WORK"
 # No user settings files of whoever runs the tests (case_settings makes its own).
 export XDG_CONFIG_HOME="$WORK/.no-config"
@@ -108,7 +108,7 @@ case_kernel() {
 	echo "-- stderr:"
 	cat kernel.err
 	echo "-- left behind:"
-	ls | grep -iv -e '\.com$' -e '\.asm$' -e '\.txt$' -e '\.c$' -e '\.inc$' -e '\.bat$' -e '^makefile$' -e '^kernel\.err$'
+	ls | grep -iv -e '\.com$' -e '\.exe$' -e '\.asm$' -e '\.txt$' -e '\.c$' -e '\.inc$' -e '\.bat$' -e '^makefile$' -e '^kernel\.err$'
 }
 
 # The command line's end-of-VM behaviour: the exit status and one line on
@@ -165,6 +165,51 @@ case_settings() {
 	printf 'DOS_VERSION=330\n\nVIDEO_COLS=40\n' > bin/VER.COM.mvdm
 	"$MVDM" settings -d "T=$WORK/bin" 'T:\VER' 2>&1 | sed "s|$W|WORK|g"; echo "[exit ${PIPESTATUS[0]}]"
 	"$MVDM" settings 'C:\NOSUCH'; echo "[exit $?]"
+}
+
+# The program loader: MZ images with data after the load module (a 2 MiB
+# file), a 40-byte EXE, loading high, a truncated image, and files it must
+# refuse with a reason.
+le16() { printf "$(printf '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8)))"; }
+# mz LAST PAGES NRELOC HDRPARAS MIN MAX [ITEM_SEG]: a 32-byte MZ header with
+# CS:IP = SS:SP = 0:0 and its relocation table at 1Ch: one item 0:ITEM_SEG
+# (or 4 zero bytes).
+mz() {
+	printf 'MZ'
+	for v in "${@:1:6}" 0 0 0 0 0 $((0x1C)) 0 0; do le16 "$v"; done
+	le16 "${7:-0}"
+}
+case_loader() {
+	local code
+	code=$(tail -c 8 tinyexe.exe | od -An -tx1 | tr -d ' \n' | sed 's/../\\x&/g')
+	echo "-- data appended after the load module:"
+	run appended.exe
+	cp appended.exe big.exe
+	truncate -s 2M big.exe
+	printf TAIL >> big.exe
+	echo "-- the same grown to 2 MiB:"
+	run big.exe
+	echo "-- 40 bytes:"
+	run tinyexe.exe
+	echo "-- minimum and maximum allocation 0 (load high):"
+	run highexe.exe
+	echo "-- a header that declares more pages than the file has:"
+	{ mz 40 8 0 2 16 65535; printf "$code"; } > short.exe
+	run short.exe
+	echo "-- refused:"
+	{ mz 0 1 0 64 0 65535; printf "$code"; } > hdrbig.exe
+	run hdrbig.exe
+	{ mz 40 1 5 2 16 65535; printf "$code"; } > reltab.exe
+	run reltab.exe
+	{ mz 40 1 1 2 16 65535 $((0xF000)); printf "$code"; } > relout.exe
+	run relout.exe
+	{ mz 40 1 0 2 65535 65535; printf "$code"; } > nomem.exe
+	run nomem.exe
+	head -c 65281 /dev/zero > big.com
+	run big.com
+	echo "-- EXEC from DOS: the refusals as DOS error codes, the reason on stderr:"
+	printf '@ECHO OFF\r\nhdrbig\r\nnomem\r\nbig\r\ntinyexe\r\nIF ERRORLEVEL 42 ECHO tinyexe ran\r\n' > refuse.bat
+	run refuse.bat
 }
 
 case_exitcode() {

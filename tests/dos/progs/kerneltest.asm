@@ -3,7 +3,7 @@
 ; 00h/01h/03h with CHILD.COM, 4Dh, 62h, 51h), handles (3Ch-46h, 56h, 57h,
 ; 5Ah, 5Bh, 6Ch, 44h IOCTL), devices by name, directories (39h-3Bh, 47h,
 ; 60h) and the small ones (30h, 3306h, 25h/35h, 2Ah, 2Ch, 0Eh/19h, 36h,
-; 65h, 66h, 59h, 34h, an unknown function).
+; 65h, 66h, 59h, 34h, an unknown function, long-name 71xxh calls).
 ; Prints one line per check, "PASS name" or "FAIL name (AX=....)", then a
 ; summary, and ends with AX=4C00h, or 4C01h if a check failed. Runs in
 ; the root of drive C: with CHILD.COM next to it, and deletes what it
@@ -1186,6 +1186,31 @@ after_child:                            ; the child ended: DOS returns on the
         DOS     0F000h
         ERR_IS  1, "21h/F0h: an unknown function -> CF set, AX=1"
 
+        ; Long file names (Windows 95) are not DOS 5's: every 71xxh call
+        ; fails with AX=7100h so programs fall back to the short-name
+        ; functions (RBIL INT 21h/AX=71xxh). DS:DX/SI -> a valid name.
+        mov     dx, s_lfnname
+        mov     si, dx
+        mov     di, lfnbuf
+        stc
+        DOS     716Ch                   ; extended open/create
+        ERR_IS  7100h, "716Ch: no long names -> CF set, AX=7100h"
+        clc
+        DOS     714Eh                   ; find first
+        ERR_IS  7100h, "714Eh: no long names -> CF set, AX=7100h"
+        clc
+        DOS     7147h                   ; get current directory
+        ERR_IS  7100h, "7147h: no long names -> CF set, AX=7100h"
+        clc
+        DOS     71A0h                   ; volume information
+        ERR_IS  7100h, "71A0h: no long names -> CF set, AX=7100h"
+        clc
+        DOS     7160h                   ; true name
+        ERR_IS  7100h, "7160h: no long names -> CF set, AX=7100h"
+        clc
+        DOS     7303h                   ; FAT32 free space (DOS 7.1)
+        ERR_IS  7300h, "7303h: no FAT32 calls -> CF set, AX=7300h"
+
 ; ==== summary ====
         mov     dx, s_sum1
         call    puts
@@ -1423,6 +1448,8 @@ s_fail  db      'FAIL $'
 s_crlf  db      13, 10, '$'
 s_ax    db      ' (AX='
 s_ax_val db     '....)', 13, 10, '$'
+s_lfnname db 'KTEST1.DAT', 0
+lfnbuf  times 64 db 0
 s_sum1  db      'kerneltest: $'
 s_sum2  db      ' of $'
 s_sum3  db      ' checks failed', 13, 10, '$'
