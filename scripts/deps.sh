@@ -7,7 +7,7 @@ level=${1:-build}
 # libcjson-dev: the server protocol's JSON lines (mvdmd and the client library).
 pkgs=(gcc pkg-config meson ninja-build nasm libcjson-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
-	pkgs+=(zlib1g-dev libunicorn-dev libcmocka-dev binutils python3)
+	pkgs+=(zlib1g-dev libunicorn-dev libcmocka-dev binutils python3 groff-base)
 fi
 if [ "$level" = bench ]; then
 	pkgs+=(dosbox)

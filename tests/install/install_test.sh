@@ -45,6 +45,21 @@ for f in libmvdm.a libmvdm-client.a libmvdm-client.so libmvdm-client.so.0; do
 done
 grep -q "^ExecStart=${prefix#"$tmp/root"}/bin/mvdmd --foreground" "$prefix/share/systemd/user/mvdmd.service" ||
 	fail "mvdmd.service does not start the installed mvdmd"
+# The man pages are well-formed, with the project's version.
+for m in man1/mvdm.1 man8/mvdmd.8 man5/mvdm-settings.5; do
+	warn=$(groff -man -ww -z "$prefix/share/man/$m" 2>&1) || fail "groff on $m"
+	[ -z "$warn" ] || fail "$m: $warn"
+	grep -q "\"mvdm $(sed -n 's/^Version: //p' "$pc")\"" "$prefix/share/man/$m" || fail "$m lacks the version"
+done
+# The bash completion offers the commands, and the options of one.
+comp=$prefix/share/bash-completion/completions/mvdm
+words=$(bash -c '. "$1"; COMP_WORDS=(mvdm st); COMP_CWORD=1; _mvdm; echo "${COMPREPLY[*]}"' _ "$comp")
+[ "$words" = "start status" ] || fail "bash completion of 'mvdm st': '$words'"
+words=$(bash -c '. "$1"; COMP_WORDS=(mvdm run --dos); COMP_CWORD=2; _mvdm; echo "${COMPREPLY[*]}"' _ "$comp")
+[ "$words" = "--dos-version" ] || fail "bash completion of 'mvdm run --dos': '$words'"
+if command -v zsh >/dev/null; then
+	zsh -n "$prefix/share/zsh/site-functions/_mvdm" || fail "the zsh completion does not parse"
+fi
 # The shared client library exports its API and nothing else.
 others=$(nm -D --defined-only "$libdir/libmvdm-client.so" | awk '$2 ~ /^[TDBR]$/ && $3 !~ /^mvdm_/')
 [ -z "$others" ] || fail "libmvdm-client.so exports more than mvdm_*: $others"
