@@ -4,8 +4,10 @@
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 level=${1:-build}
-# libcjson-dev: the server protocol's JSON lines (mvdmd and the client library).
-pkgs=(gcc pkg-config meson ninja-build nasm libcjson-dev)
+# libc6-dev: the C library's headers and start files (gcc only recommends it,
+# and recommends are not installed here). libcjson-dev: the server
+# protocol's JSON lines (mvdmd and the client library).
+pkgs=(gcc libc6-dev pkg-config meson ninja-build nasm libcjson-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
 	pkgs+=(zlib1g-dev libunicorn-dev libcmocka-dev binutils python3 groff-base)
 fi
