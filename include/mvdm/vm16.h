@@ -13,6 +13,7 @@
 #ifndef MVDM_VM16_H
 #define MVDM_VM16_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,6 +155,9 @@ void vm16_set_log(struct vm *vm, vm16_log_fn fn, void *ctx);
 void vm16_set_log_mask(struct vm *vm, unsigned mask);
 /* Logs one message (printf-style, no newline) in category cat. */
 void vm16_log(struct vm *vm, enum vm16_log_category cat, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a va_list (for a layer's own logging function). */
+void vm16_vlog(struct vm *vm, enum vm16_log_category cat, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* "vm", "cpu", "io", "bios", "dos", "shell", "vdd"; NULL for others. */
 const char *vm16_log_category_name(enum vm16_log_category cat);
 /* A category by name (case-insensitive): the category, or -ENOENT. */

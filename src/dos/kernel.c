@@ -205,12 +205,10 @@ enum dos_end dos_end_type(const struct dos *d)
 
 void dos_log(struct dos *d, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm16_vlog(d->vm, VM16_LOG_DOS, fmt, ap);
 	va_end(ap);
-	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
@@ -219,12 +217,10 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);
-	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm16_vlog(d->vm, VM16_LOG_DOS, fmt, ap);
 	va_end(ap);
-	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 /* ---- date and time: the VM's virtual clock plus what DOS was told ---- */
