@@ -1379,7 +1379,9 @@ def case_bad_max_vms_race(srv):
     """Defect 8: --max-vms 6 holds while VMs are made at once by requests on
     three connections and by START in shells running on the workers, with
     room made again and again (so the count keeps crossing the limit)."""
-    c = srv.client()
+    # Long timeouts: a kill waits for the VM's time slice, and a shell's
+    # slice full of STARTs is slow in the sanitizer build on a busy machine.
+    c = srv.client(timeout=45)
     with open(os.path.join(srv.cdir, "STARTS.BAT"), "w") as f:
         f.write("@ECHO OFF\r\n:AGAIN\r\nSTART C:\\KEYPOLL.COM\r\nGOTO AGAIN\r\n")
     # Paused until both are there: the first one's STARTs would fill the table.
@@ -1392,7 +1394,7 @@ def case_bad_max_vms_race(srv):
     errors = []
 
     def creator(k):
-        cc = Client(srv.sock, name="r%d" % k)
+        cc = Client(srv.sock, timeout=45, name="r%d" % k)
         try:
             while time.monotonic() < stop:
                 req, r = cc.call("create", program="C:\\KEYPOLL.COM", drives=srv.drives)
