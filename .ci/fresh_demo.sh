@@ -15,8 +15,8 @@ fail() {
 	exit 1
 }
 git clone -q --no-hardlinks "$repo" "$tmp/mvdm" || fail "cannot clone $repo"
-"$repo/tests/build/hide_test_packages.sh" "$tmp/hide" || fail "cannot hide the test packages"
-export PKG_CONFIG_LIBDIR=$tmp/hide/pkgconfig PATH=$tmp/hide/bin:$PATH
+hide_dir=$tmp/hide
+. "$repo/tests/build/hide_test_packages.sh"
 cd "$tmp/mvdm" || fail "no clone"
 out=$(scripts/demo.sh </dev/null 2>"$tmp/demo.err")
 rc=$?

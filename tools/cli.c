@@ -20,10 +20,12 @@ const char cli_exit_help[] =
 	"  0-255  run, shell, wait, attach: the DOS program's return code; others: 0 = done\n"
 	"  1      the server refused a request, or no server could be reached\n"
 	"  2      a bad command line (unknown command or option, missing operand)\n"
+	"  123    run: the program waits for a key and its input has ended\n"
 	"  124    the VM's time limit ran out (or wait --timeout did)\n"
 	"  125    the VM faulted\n"
 	"  126    the VM could not be made or the program not loaded\n"
-	"  130    interrupted: Ctrl+C, the program ended by Ctrl+C, or Ctrl+] left a run\n"
+	"  128+N  run: ended by signal N (129 SIGHUP, 143 SIGTERM)\n"
+	"  130    interrupted: SIGINT, the program ended by Ctrl+C, or Ctrl+] left a run\n"
 	"  137    the VM was killed\n";
 
 int cli_version(const char *program)

@@ -17,10 +17,13 @@ enum cli_exit {
 	CLI_EXIT_SERVER = 1,      /* the server refused a request, or none could be reached */
 	CLI_EXIT_USAGE = 2,       /* a bad command line: unknown command or option, a missing
 				   * or malformed operand */
+	CLI_EXIT_INPUT_ENDED = 123, /* run: the program waits for a key and input has ended
+				   * (run_console.h RUN_EXIT_INPUT_ENDED) */
 	CLI_EXIT_TIMEOUT = 124,   /* the VM's time limit ran out (or wait --timeout did) */
 	CLI_EXIT_FAULT = 125,     /* the VM faulted (a one-line diagnostic says where) */
 	CLI_EXIT_LOAD = 126,      /* the VM could not be made or the program not loaded: not
 				   * found, not an executable, a bad setting or profile */
+	CLI_EXIT_SIGNAL = 128,    /* run: + the signal that ended it (129 SIGHUP, 143 SIGTERM) */
 	CLI_EXIT_INTERRUPT = 130, /* interrupted: SIGINT (Ctrl+C where it is a signal), the
 				   * program ended by Ctrl+C (Ctrl+Break), or the session
 				   * left with Ctrl+] (run, shell) */

@@ -2,27 +2,24 @@
  * run.c - `mvdm run` and `mvdm shell`: one DOS program (or the prompt) in a
  * fresh VM with the DOS kernel, on the Linux terminal or on pipes.
  *
- * When stdout is a terminal the VM's text screen is drawn there and keys
- * go to the VM's keyboard (src/console/term.c); otherwise the DOS console
- * is a byte stream: what the program writes as teletype goes to stdout and
- * stdin feeds CON. Ctrl+] leaves an interactive session.
+ * The console (run_console.c, --console): on a terminal the VM's text
+ * screen is drawn there and keys go to the VM's keyboard; otherwise the
+ * DOS console is a byte stream: what the program writes as teletype goes
+ * to stdout, and stdin feeds CON and the BIOS key reads. Ctrl+] leaves an
+ * interactive session.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "console/cp437.h"
-#include "console/term.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
@@ -30,6 +27,7 @@
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "run.h"
+#include "run_console.h"
 #include "settings_cmd.h"
 
 enum { RUN_MAX_SETS = 64 };
@@ -45,80 +43,9 @@ struct run_opts {
 	const char *sets[RUN_MAX_SETS];
 	char set_buf[RUN_MAX_SETS][32];
 	unsigned nsets;
-	double timeout_s;
-	bool utf8;
-	bool tty;
+	struct run_console_opts console;
 	const char *profile;        /* --profile NAME */
 };
-
-struct stream {
-	bool utf8;
-	FILE *out;
-	uint8_t in[4096];           /* bytes read from stdin, not yet given */
-	size_t in_len, in_pos;
-	double deadline;            /* monotonic seconds, 0 = none (--timeout) */
-	bool cut;                   /* input was ended by the deadline */
-};
-
-static double now_s(void);
-
-static void stream_write(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct stream *s = ctx;
-	for (size_t i = 0; i < len; i++) {
-		if (!s->utf8) {
-			putc(buf[i], s->out);
-			continue;
-		}
-		char u[4];
-		size_t n = cp437_stream_to_utf8(buf[i], u);
-		fwrite(u, 1, n, s->out);
-	}
-}
-
-/* One byte of stdin for CON. Waits at most until the deadline, then
- * reports end of input so the run loop can end the VM as timed out. */
-static int stream_read(void *ctx, uint8_t *b)
-{
-	struct stream *s = ctx;
-	if (s->in_pos >= s->in_len) {
-		fflush(s->out); /* a prompt shows before we wait */
-		if (s->deadline > 0) {
-			double left = s->deadline - now_s();
-			struct pollfd p = { .fd = 0, .events = POLLIN };
-			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
-				s->cut = true;
-				return 0;
-			}
-		}
-		ssize_t n = read(0, s->in, sizeof(s->in));
-		if (n <= 0)
-			return 0;
-		s->in_len = (size_t)n;
-		s->in_pos = 0;
-	}
-	*b = s->in[s->in_pos++];
-	return 1;
-}
-
-static const char run_options_help[] =
-	"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
-	"  -e NAME=VALUE  set an environment variable (repeatable)\n"
-	"  --cpu MODEL    8086, 80186, 80286 or 80386 (default): the setting CPU_MODEL\n"
-	"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640): DOS_MEMORY\n"
-	"  --dos-version X.Y   the DOS version programs see (default 5.0; 3.3, 3.30 and 330\n"
-	"                 are one version): DOS_VERSION\n"
-	"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
-	"                 over the program's settings files (PROGRAM.mvdm)\n"
-	"  --profile NAME a set-up: drives, environment, DOS settings and start-up commands\n"
-	"                 from ~/.config/mvdm/profiles/NAME.profile, or a path (docs/profiles.md);\n"
-	"                 -d, -e and --set win over it\n"
-	"  --timeout S    end the VM after S seconds (exit status 124)\n"
-	"  --utf8         translate code page 437 output to UTF-8 (pipes)\n"
-	"  --help         this text\n"
-	"\n"
-	"On a terminal the VM's screen is drawn there and Ctrl+] leaves; otherwise the DOS\n"
-	"console is stdin and stdout. Exit status (mvdm(1) has the whole table):\n";
 
 static int run_help(bool shell)
 {
@@ -129,7 +56,30 @@ static int run_help(bool shell)
 		printf("usage: mvdm run [options] PROGRAM [ARGS...]\n"
 		       "Runs a DOS program or batch file in a new VM.\n"
 		       "  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n");
-	printf("%s%s", run_options_help, cli_exit_help);
+	printf("  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+	       "  -e NAME=VALUE  set an environment variable (repeatable)\n"
+	       "  --cpu MODEL    8086, 80186, 80286, 80386 (default) or 80486: the setting CPU_MODEL\n"
+	       "  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640): DOS_MEMORY\n"
+	       "  --dos-version X.Y   the DOS version programs see (default 5.0; 3.3, 3.30 and 330\n"
+	       "                 are one version): DOS_VERSION\n"
+	       "  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
+	       "                 over the program's settings files (PROGRAM.mvdm)\n"
+	       "  --profile NAME a set-up: drives, environment, DOS settings and start-up commands\n"
+	       "                 from ~/.config/mvdm/profiles/NAME.profile, or a path (docs/profiles.md);\n"
+	       "                 -d, -e and --set win over it\n"
+	       "  --timeout S    end the VM after S seconds (exit status 124)\n"
+	       "  --console=KIND how the DOS console meets this one (default auto: terminal if stdin\n"
+	       "                 and stdout are terminals, else stream):\n");
+	for (const struct run_console_kind_info *k = run_console_kinds(); k->name; k++)
+		printf("                   %-9s %s\n", k->name, k->help);
+	printf("  --cp437        code page 437 bytes in and out, whatever the locale (else UTF-8\n"
+	       "                 under a UTF-8 locale)\n"
+	       "  --utf8         UTF-8 in and out, whatever the locale\n"
+	       "  --crlf         stream: write CR LF as the program does (else LF)\n"
+	       "  --help         this text\n"
+	       "\n"
+	       "On a terminal Ctrl+] leaves. Exit status (mvdm(1) has the whole table):\n%s",
+	       cli_exit_help);
 	return CLI_EXIT_OK;
 }
 
@@ -160,8 +110,9 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
 		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
-		{ "set", required_argument, NULL, 's' },     { "profile", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
+		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
+		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
+		{ "profile", required_argument, NULL, 'p' }, { NULL, 0, NULL, 0 },
 	};
 	const char *cmd = shell ? "mvdm shell" : "mvdm run";
 	*first = -1;
@@ -197,8 +148,8 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 			break;
 		case 't': {
 			char *end;
-			o->timeout_s = strtod(optarg, &end);
-			if (*end || end == optarg || !(o->timeout_s > 0) || o->timeout_s > 1e9)
+			o->console.timeout_s = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->console.timeout_s > 0) || o->console.timeout_s > 1e9)
 				return cli_usage_error(cmd, "--timeout wants seconds (a number > 0), not '%s'", optarg);
 			break;
 		}
@@ -207,7 +158,10 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 				return cli_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", optarg);
 			add_set(o, "%s", optarg);
 			break;
-		case 'u': o->utf8 = true; break;
+		case 'u': o->console.utf8 = true; break;
+		case '4': o->console.cp437 = true; break;
+		case 'L': o->console.crlf = true; break;
+		case 'C': o->console.kind = optarg; break;
 		case 'p': o->profile = optarg; break;
 		case 'h': return run_help(shell);
 		default: return cli_option_error(cmd, c, argv);
@@ -217,82 +171,9 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Runs the VM to its end. Returns the exit status. */
-static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct stream *s)
-{
-	double start = now_s(), last_draw = 0;
-	struct vm16_screen scr;
-	for (;;) {
-		enum vm16_stop why = vm16_run(vm, 2000000);
-		if (why == VM16_STOP_EXIT && !(s && s->cut))
-			return vm16_exit_code(vm);
-		if (why == VM16_STOP_FAULT) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
-			fprintf(stderr, "mvdm: %s\n", vm16_error(vm));
-			return CLI_EXIT_FAULT;
-		}
-		double now = now_s();
-		if (o->timeout_s > 0 && (now - start > o->timeout_s || (s && s->cut))) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
-			fprintf(stderr, "mvdm: timed out after %g s\n", o->timeout_s);
-			return CLI_EXIT_TIMEOUT;
-		}
-		if (t) {
-			int k = term_poll_keys(t, vm);
-			if (k == TERM_QUIT || k == -EPIPE) {
-				term_close(t);
-				fprintf(stderr, "mvdm: session left with Ctrl+]\n");
-				return CLI_EXIT_INTERRUPT;
-			}
-			if (now - last_draw > 0.02 && vm16_screen(vm, &scr) == 0) {
-				term_draw(t, &scr);
-				last_draw = now;
-			}
-		}
-		if (why == VM16_STOP_IDLE) {
-			if (t) {
-				/* Sleep until the next device event or a key, at most 20 ms. */
-				uint64_t ns = vm16_idle_ns(vm);
-				int ms = ns > 20000000u ? 20 : (int)(ns / 1000000u);
-				struct pollfd p = { .fd = 0, .events = POLLIN };
-				double before = now_s();
-				poll(&p, 1, ms);
-				vm16_pass_time(vm, (uint64_t)((now_s() - before) * 1e9));
-			} else {
-				/* Waiting for keys with no keyboard: feed stdin as typing. */
-				fflush(s->out);
-				char buf[64];
-				ssize_t n = read(0, buf, sizeof(buf) - 1);
-				if (n <= 0) {
-					fprintf(stderr, "mvdm: the program waits for a key and input has ended\n");
-					return CLI_EXIT_FAULT;
-				}
-				buf[n] = 0;
-				for (ssize_t i = 0; i < n; i++)
-					if (buf[i] == '\n')
-						buf[i] = '\r';
-				vm16_type(vm, buf);
-			}
-		}
-	}
-}
-
 /* A program that Ctrl+C (Ctrl+Break) ended, through its INT 23h, exits
  * with 130 as a Unix program that SIGINT ended would: its DOS return code
- * (0) would say it succeeded. rc: the run loop's status. */
+ * (0) would say it succeeded. rc: the console's status. */
 static int ctrl_c_status(struct vm *vm, struct dos *d, int rc)
 {
 	if (vm16_run(vm, 0) != VM16_STOP_EXIT || rc != vm16_exit_code(vm) || dos_end_type(d) != DOS_END_CTRL_C)
@@ -307,18 +188,18 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	struct run_opts o = { 0 };
 	struct vm *vm = NULL;
 	struct dos *d = NULL;
-	struct term *t = NULL;
+	struct run_console *con = NULL;
+	struct profile *prof = NULL;
+	const char *cmd = shell ? "mvdm shell" : "mvdm run";
 	int first;
 	int rc = parse(argc, argv, &o, &first, shell);
 	if (first < 0)
 		return rc;
 	if (!shell && first >= argc)
-		return cli_usage_error("mvdm run", "no PROGRAM given");
+		return cli_usage_error(cmd, "no PROGRAM given");
 	if (shell && first < argc)
-		return cli_usage_error("mvdm shell", "takes no operands ('%s': mvdm run runs a program)", argv[first]);
-	struct profile *prof = NULL;
+		return cli_usage_error(cmd, "takes no operands ('%s': mvdm run runs a program)", argv[first]);
 	if (o.profile) {
-		const char *cmd = shell ? "mvdm shell" : "mvdm run";
 		rc = cli_profile_load(cmd, o.profile, &prof);
 		if (rc)
 			return rc;
@@ -326,8 +207,8 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		const char *env[DOS_MAX_ENV];
 		int n = cli_profile_env(cmd, prof, o.env, o.nenv, env, DOS_MAX_ENV - 1);
 		if (n < 0) {
-			profile_destroy(prof);
-			return CLI_EXIT_LOAD;
+			rc = CLI_EXIT_LOAD;
+			goto out;
 		}
 		memcpy(o.env, env, sizeof(env[0]) * (size_t)n);
 		o.nenv = (unsigned)n;
@@ -365,11 +246,16 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	bool tty = isatty(1) && isatty(0);
 	struct vm16_config vc;
 	vm16_config_default(&vc);
 	vc.settings = progsettings_list(ps);
-	vc.pace_idle = tty;
+	struct dos_config dc;
+	dos_config_default(&dc);
+	rc = run_console_open(&con, &o.console, &vc, &dc);
+	if (rc) {
+		progsettings_destroy(ps);
+		goto out;
+	}
 	char err[256];
 	rc = vm16_create(&vc, &vm, err, sizeof(err));
 	progsettings_destroy(ps); /* vm16_create copied what it needs */
@@ -379,21 +265,10 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	struct stream s = { .utf8 = o.utf8, .out = stdout };
-	if (o.timeout_s > 0)
-		s.deadline = now_s() + o.timeout_s;
-	struct dos_config dc;
-	dos_config_default(&dc);
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
 	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
-	if (!tty) {
-		dc.console.ctx = &s;
-		dc.console.write = stream_write;
-		dc.console.read = stream_read;
-		dc.console.echo = isatty(0);
-	}
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
@@ -402,22 +277,11 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	if (tty && term_open(&t, 0, 1) != 0) {
-		fprintf(stderr, "mvdm: cannot use the terminal\n");
-		rc = CLI_EXIT_LOAD;
-		goto out;
-	}
-	rc = run_loop(vm, &o, t, tty ? NULL : &s);
-	rc = ctrl_c_status(vm, d, rc);
-	if (t) {
-		struct vm16_screen scr;
-		if (vm16_screen(vm, &scr) == 0)
-			term_draw(t, &scr);
-	}
+	rc = ctrl_c_status(vm, d, run_console_run(con, vm));
 out:
-	term_free(t);
 	fflush(stdout);
 	dos_destroy(d);
+	run_console_free(con);
 	vm16_destroy(vm);
 	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)

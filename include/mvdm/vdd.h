@@ -10,7 +10,10 @@
  * negative errno and leave a reason in vm16_error().
  *
  * Covered: ports, memory ranges, IRQs, the clock, lifecycle hooks,
- * properties, requests from other programs, plug-ins.
+ * properties, requests from other programs, plug-ins, and what memory
+ * services need (guest code and supervisor calls, INT 2Fh multiplex
+ * handlers, the A20 gate and the HMA, the extended memory allocator,
+ * remappable windows, upper memory blocks, DOS devices; docs/memory.md).
  */
 #ifndef MVDM_VDD_H
 #define MVDM_VDD_H
@@ -116,6 +119,13 @@ int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t s
 /* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
 void vdd_set_irq(struct vm *vm, unsigned irq, bool level);
 
+/* Pulse the processor's RESET line (the 8042's output port bit 0, port
+ * 92h bit 0): the CPU restarts at its reset vector and the ROM decides,
+ * from the CMOS shutdown code, whether the guest resumes or the VM ends
+ * (then with `why`, exit code 0). Callable from port handlers: the reset
+ * happens after the current instruction. */
+void vdd_reset_machine(struct vm *vm, const char *why);
+
 /* Virtual clock: schedule fn(vm, inst) at now + delay_ns. Returns an event id
  * (> 0) or a negative errno. One VDD instance may have several events. */
 typedef void (*vdd_event_fn)(struct vm *vm, void *inst);
@@ -136,5 +146,125 @@ void vdd_log(struct vm *vm, const char *owner, const char *fmt, ...) __attribute
 
 /* The instance of VDD `name` on this VM (for create_done wiring), or NULL. */
 void *vdd_instance(struct vm *vm, const char *name);
+
+/* ---- Guest code of a VDD ---- */
+
+/* A supervisor call for the VDD: guest code `HLT; db n, ~n` (F4 n ~n)
+ * calls fn with the guest registers, IP past the three bytes (see
+ * vm16_set_svc; returning nonzero ends the VM with that message).
+ * Returns n (5-15) or -ENOSPC when all are given out. */
+int vdd_alloc_svc(struct vm *vm, vm16_svc_fn fn, void *ctx) __attribute__((warn_unused_result));
+
+/* `size` bytes of guest RAM for a VDD's own real-mode code and data
+ * (interrupt handlers, entry points, device headers) in the monitor's
+ * guest code page, F000:8000-F000:8FFF, outside conventional and upper
+ * memory. Paragraph aligned and zero-filled: *seg gets the segment whose
+ * offset 0 is the first byte (so a device header can sit at offset 0).
+ * The guest may write it (entry points that programs hook). It lives as
+ * long as the VM. Returns 0 or -ENOSPC. */
+int vdd_alloc_guest_mem(struct vm *vm, uint32_t size, uint16_t *seg) __attribute__((warn_unused_result));
+
+/* INT 2Fh multiplex handler for function group AH = `ah`: called with the
+ * guest registers when INT 2Fh with that AH reaches the end of the guest's
+ * chain (the DOS kernel's handler), as if the service had hooked INT 2Fh
+ * when DOS started. It changes the registers with vm16_get/set_regs and
+ * returns true when it served the call, false to pass it on. One handler
+ * per AH; returns 0, -EBUSY (taken) or -ENOSPC. */
+typedef bool (*vdd_mux_fn)(struct vm *vm, void *ctx);
+int vdd_multiplex(struct vm *vm, uint8_t ah, vdd_mux_fn fn, void *ctx) __attribute__((warn_unused_result));
+
+/* A character device a VDD offers DOS programs, as a DEVICE= driver would
+ * (EMMXXXX0): the guest address of its device header (RBIL table 01646:
+ * next pointer, attribute, strategy, interrupt, 8-byte name), built by the
+ * VDD in guest memory before the DOS kernel starts. The kernel links it
+ * into its device chain after NUL, and programs open it by name (INT 21h
+ * 3Dh) and ask it IOCTL 4400h (device information from the attribute) and
+ * 4406h/4407h (ready); a read ends at once and a write is taken and
+ * dropped, as for NUL. 0 or -ENOSPC. */
+int vdd_add_dos_device(struct vm *vm, uint16_t seg, uint16_t off) __attribute__((warn_unused_result));
+
+/* ---- The A20 gate and the HMA ---- */
+
+/* The VM's A20 gate (80286 and later): one state, which the keyboard
+ * controller's output port, port 92h and the XMS A20 functions all set
+ * (each source calls vdd_set_a20 when it changes the line). Off, linear
+ * addresses wrap at 1 MiB, for the CPU and for host accesses alike. The
+ * 8086 and 80186 have no A20 line: always off there, and setting it does
+ * nothing. It is on when a VM starts on the 80286 and later. */
+void vdd_set_a20(struct vm *vm, bool enabled);
+bool vdd_a20(const struct vm *vm);
+
+/* The HMA (FFFF:0010-FFFF:FFFF) has one owner at a time: the DOS kernel
+ * (DOS_HIGH) or an XMS client (XMS function 01h). claim: 0, -EBUSY (taken:
+ * vdd_hma_owner says by whom) or -ENODEV (no HMA: 8086/80186 or no
+ * extended memory). vdd_hma_owner: the owner's name or NULL. */
+int vdd_hma_claim(struct vm *vm, const char *owner) __attribute__((warn_unused_result));
+void vdd_hma_release(struct vm *vm);
+const char *vdd_hma_owner(const struct vm *vm);
+
+/* ---- Extended memory ---- */
+
+/* The one allocator of the VM's physical memory above the HMA
+ * (110000h up to 1 MiB + EXTENDED_MEMORY): XMS, EMS, the BIOS's INT 15h
+ * and the DPMI host all take from it, so no memory is given twice.
+ * Sizes are in 4 KiB pages, addresses are physical (byte offsets in the
+ * VM's memory, at or above 110000h). Pages cost host memory only once
+ * touched; freed pages are given back to the host.
+ * alloc: a contiguous block of `pages` (> 0); 0 and *phys, or -ENOMEM.
+ * free: a block (or the tail of one) given by alloc; a range that is not
+ * allocated is refused with -EINVAL and nothing changes.
+ * resize: grow or shrink the block at *phys from `pages` to `new_pages`
+ * (> 0) in place, or (may_move) anywhere with its contents copied; 0 and
+ * the new *phys, or -ENOMEM with the block unchanged.
+ * query: free pages in all and the largest contiguous run. */
+int vdd_xmem_alloc(struct vm *vm, uint32_t pages, uint32_t *phys) __attribute__((warn_unused_result));
+int vdd_xmem_free(struct vm *vm, uint32_t phys, uint32_t pages);
+int vdd_xmem_resize(struct vm *vm, uint32_t *phys, uint32_t pages, uint32_t new_pages, bool may_move)
+	__attribute__((warn_unused_result));
+void vdd_xmem_query(const struct vm *vm, uint32_t *free_pages, uint32_t *largest_pages);
+/* The XMS driver owns extended memory: the BIOS's INT 15h/88h then
+ * reports 0 KiB, as under HIMEM (otherwise it reports the KiB from 1 MiB
+ * up to the first allocated page). */
+void vdd_xmem_claim_int15(struct vm *vm);
+
+/* ---- Remappable windows and host copies ---- */
+
+/* Claim [base, base+size) (4 KiB pages below 100000h, unclaimed) for
+ * `owner` as RAM that its owner may remap with vdd_map_phys (an EMS page
+ * frame). It starts showing its own physical memory. 0, -EBUSY naming
+ * both owners, or -EINVAL. */
+int vdd_claim_window(struct vm *vm, const char *owner, uint32_t base, uint32_t size)
+	__attribute__((warn_unused_result));
+/* Show physical memory [phys, phys+size) at linear [linear, linear+size),
+ * for the CPU and for host accesses (vm16_read/vm16_write, vdd_mem_move):
+ * the one monitor function behind every EMS mapping. 4 KiB aligned; the
+ * linear pages must be a claimed window or conventional memory; the
+ * physical range must lie in the VM's memory. phys == linear shows the
+ * page's own memory again. 0 or -EINVAL. */
+int vdd_map_phys(struct vm *vm, uint32_t linear, uint32_t phys, uint32_t size) __attribute__((warn_unused_result));
+
+/* Copy len bytes of guest memory from src to dst (linear addresses as the
+ * guest sees them in real mode below 1 MiB + 64 KiB, A20 and windows
+ * applied; physical memory above that), as memmove: overlapping ranges
+ * copy as if through a buffer. Read-only pages are written too (the host
+ * may); device memory goes through its handlers. 0 or -ERANGE (beyond the
+ * VM's memory). exchange swaps two ranges that must not overlap. */
+int vdd_mem_move(struct vm *vm, uint32_t dst, uint32_t src, uint32_t len);
+int vdd_mem_exchange(struct vm *vm, uint32_t a, uint32_t b, uint32_t len);
+
+/* ---- Upper memory blocks ---- */
+
+/* The free pages of C0000h-EFFFFh (no device, ROM or window claimed them
+ * when the VM was made) are upper memory, given out in blocks of
+ * paragraphs (XMS functions 10h-12h, DOS_UMB).
+ * alloc: the block of the first free area that holds `paras`, or with
+ * paras = 0xFFFF the largest; 0 and *seg, *got (its size), or -ENOMEM with
+ * *got = the largest free block (0: none at all).
+ * free: 0 or -EINVAL (not the start of an allocated block).
+ * resize: in place; 0, -EINVAL, or -ENOMEM with *got = the largest size
+ * the block could have. */
+int vdd_umb_alloc(struct vm *vm, uint16_t paras, uint16_t *seg, uint16_t *got);
+int vdd_umb_free(struct vm *vm, uint16_t seg);
+int vdd_umb_resize(struct vm *vm, uint16_t seg, uint16_t paras, uint16_t *got);
 
 #endif

@@ -32,7 +32,7 @@ enum vm16_task_mode {
 	VM16_EXCLUSIVE,      /* the others stop while it runs */
 };
 
-enum vm16_cpu { VM16_CPU_8086 = 0, VM16_CPU_80186, VM16_CPU_80286, VM16_CPU_80386 };
+enum vm16_cpu { VM16_CPU_8086 = 0, VM16_CPU_80186, VM16_CPU_80286, VM16_CPU_80386, VM16_CPU_80486 };
 
 /* The VM control block. */
 struct vm16_config {
@@ -48,7 +48,8 @@ struct vm16_config {
 	uint32_t mem_4k;         /* conventional memory in 4 KiB blocks: 16 (64 KiB) to 160 (640 KiB) */
 	uint32_t ext_kb;         /* extended memory above 1 MiB in KiB, the 64 KiB HMA included:
 				  * a multiple of 64 up to VM16_EXT_KB_MAX (286 and later models;
-				  * the 8086 and 80186 have none); default 16 MiB */
+				  * the 8086 and 80186 have none, the 286's 24 address lines
+				  * reach VM16_EXT_KB_MAX_286); default 16 MiB */
 	enum vm16_cpu cpu;
 	uint64_t insn_ns;        /* virtual nanoseconds per guest instruction (speed); 0 = default */
 	int64_t start_time;      /* wall-clock time of the VM's RTC at start, seconds since
@@ -78,8 +79,10 @@ struct vm16_config {
 				  * DOS_MEMORY over mem_4k, EXTENDED_MEMORY over ext_kb */
 };
 
-/* Largest extended memory a VM can have (KiB): 1 GiB. */
-#define VM16_EXT_KB_MAX 1048576u
+/* Largest extended memory a VM can have (KiB): 3 GiB; on the 80286 16 MiB
+ * less the first MiB and the ROM at the top (15 MiB - 64 KiB). */
+#define VM16_EXT_KB_MAX 3145728u
+#define VM16_EXT_KB_MAX_286 15296u
 
 /* Defaults: concurrent, video on, every interrupt reflected, 640 KiB, 386. */
 void vm16_config_default(struct vm16_config *cfg);
@@ -109,8 +112,13 @@ enum vm16_stop {
 	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
 };
 
-/* Runs up to max_insns guest instructions. After EXIT or FAULT the VM stays
- * ended: further calls return the same reason. */
+/* Runs until max_insns units of work are done: a guest instruction is one
+ * unit, each further iteration of a repeated string instruction one more,
+ * and a host service (DOS and BIOS calls) counts its host time at about
+ * 2 ns a unit. So a budget bounds the host time a call takes, whatever the
+ * guest does, and virtual time advances by insn_ns a unit of guest work.
+ * After EXIT or FAULT the VM stays ended: further calls return the same
+ * reason. */
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns);
 
 /* Registers as the guest sees them. */
@@ -122,7 +130,13 @@ struct vm16_regs {
 void vm16_get_regs(const struct vm *vm, struct vm16_regs *r);
 void vm16_set_regs(struct vm *vm, const struct vm16_regs *r);
 
-/* Guest memory for the host (linear addresses below 1 MiB + 64 KiB). */
+/* Guest memory for the host by linear address: through the guest's page
+ * tables when paging is on (-EFAULT for a page that is not present); then
+ * below 1 MiB + 64 KiB as the guest sees it in real mode (the A20 gate and
+ * remapped windows such as the EMS page frame apply; device memory goes
+ * through its handlers), above that physical memory up to 1 MiB +
+ * extended memory. Writes may go to read-only pages (loading the ROM).
+ * Returns 0, -EFAULT or -ERANGE (beyond the VM's memory). */
 int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len);
 int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
 
@@ -181,11 +195,23 @@ typedef void (*vm16_tap_fn)(void *ctx, const uint8_t *buf, size_t len);
 void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx);
 
 /* Keyboard input from the host: one key (set 1 make code, `extended` for
- * E0-prefixed keys) pressed or released, or the keys that type ASCII text
- * (US layout). They reach the guest through the 8042 and IRQ 1. Return 0,
- * -ENOSPC (queue full), -EINVAL (no key for a character) or -ENODEV. */
+ * E0-prefixed keys) pressed or released, or the keys that type text (code
+ * page 437 on a US layout; a character with no key of its own is typed as
+ * on a PC: 01h-1Ah as Ctrl + the letter, others as Alt + the decimal code
+ * on the numeric keypad). They reach the guest through the 8042 and IRQ 1.
+ * Return 0, -ENOSPC (queue full; vm16_type types all or nothing), -EINVAL
+ * (a make code outside 01h-7Fh) or -ENODEV. */
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
+/* Key events typed by the host that the keyboard has not yet sent. */
+unsigned vm16_keys_queued(struct vm *vm);
+
+/* Whether the guest asked the BIOS for a key and found none since the last
+ * call (which clears it): 0, VM16_KEY_PEEKED (INT 16h AH=01h/11h: it
+ * looked), VM16_KEY_WAITING (AH=00h/10h: it waits for one). A host that
+ * types from a stream (a pipe) feeds a key then. */
+enum { VM16_KEY_PEEKED = 1, VM16_KEY_WAITING = 2 };
+int vm16_key_wanted(struct vm *vm);
 
 /* DOS settings ("properties", as OS/2 had them): typed per-VM values
  * registered by the monitor and the DOS kernel (CPU_MODEL, DOS_MEMORY,
@@ -290,7 +316,9 @@ int vm16_simulate_int(struct vm *vm, uint8_t vector, uint64_t max_insns);
 int vm16_call_far(struct vm *vm, uint16_t seg, uint16_t off, uint64_t max_insns);
 
 /* While idle: virtual ns until the next device event (UINT64_MAX: none,
- * only host input can wake the guest). */
+ * only host input can wake the guest). Input the host has just given
+ * (vm16_key, vm16_type) may already wait as an interrupt: run the VM
+ * then rather than sleep. */
 uint64_t vm16_idle_ns(const struct vm *vm);
 /* Let ns of virtual time pass (an idle VM's devices run their events). */
 void vm16_pass_time(struct vm *vm, uint64_t ns);
@@ -301,6 +329,9 @@ uint64_t vm16_clock_ns(const struct vm *vm);
 /* Guest instructions retired since the VM was created (counted when
  * vm16_run() returns; a supervisor call's HLT counts as one). */
 uint64_t vm16_insns(const struct vm *vm);
+/* Units of guest work since the VM was created: instructions plus the
+ * further iterations of repeated string instructions (see vm16_run). */
+uint64_t vm16_work(const struct vm *vm);
 
 /* Host service for INT vector when the capture table serves it in the host.
  * The handler sees the registers at the INT instruction and may change them;

@@ -13,7 +13,10 @@ SVC_INT10       equ 10h
 SVC_KBD         equ 11h             ; AL = scan code from port 60h
 SVC_INT15       equ 12h             ; INT 15h functions served in the host
 SVC_UNSUPPORTED equ 13h             ; log an unsupported function: F4 13 EC vv, AH = function
+SVC_RESET       equ 14h             ; a reset no shutdown code resumes from (bios/rom.c)
 SVC_IDLE        equ 1Eh             ; an empty poll, for the idle detector (src/vm/idle.c)
+SVC_KEY_PEEK    equ 0Eh             ; INT 16h AH=01h/11h found no key (keyboard.c)
+SVC_KEY_WAIT    equ 0Fh             ; INT 16h AH=00h/10h waits for a key (keyboard.c)
 BDA_SEG         equ 0040h
 TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
 
@@ -72,6 +75,12 @@ return_stub:
 sysconf:
         dw 8
         db 0FCh, 01h, 00h, 70h, 00h, 00h, 00h, 00h
+
+; Offset 214h: where the key wait of INT 16h halts (the IP after its HLT),
+; for the monitor's deep sleep (rom.c registers it).
+        times 214h - ($ - $$) db 0FFh
+quiet_wait:
+        dw int16.waited
 
 ; Exceptions nothing handles end the VM (SVC 3, vector in the next byte).
 fault_00: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 00h
@@ -153,8 +162,10 @@ int15:
 ;   AH=02h shift flags (AL)   AH=05h store CX (AL=1 if the buffer is full)
 ;   AH=12h extended shift flags (AX)
 ; Waiting is STI; HLT, so an idle VM sleeps until the next interrupt. A
-; peek that finds the buffer empty tells the monitor's idle detector (SVC
-; 1Eh), so a program that loops on AH=01h sleeps too.
+; peek that finds the buffer empty tells the host (SVC 0Eh: the idle
+; detector, so a program that loops on AH=01h sleeps too, and a host that
+; types from a stream knows a key is wanted), and so does a read that must
+; wait (SVC 0Fh).
 int16:
         push bx
         push ds
@@ -182,8 +193,10 @@ int16:
         mov bx, [1Ah]
         cmp bx, [1Ch]
         jne .take
+        db 0F4h, SVC_KEY_WAIT, ~SVC_KEY_WAIT & 0FFh
         sti
         hlt
+.waited:                            ; a quiet wait point (rom.c, src/vm/quiet.c)
         jmp .read
 .take:  mov ax, [bx]
         add bx, 2
@@ -202,7 +215,7 @@ int16:
         mov ax, [bx]
         sti
         jne .peeked
-        db 0F4h, SVC_IDLE, ~SVC_IDLE & 0FFh ; empty: keeps the flags
+        db 0F4h, SVC_KEY_PEEK, ~SVC_KEY_PEEK & 0FFh ; empty: keeps the flags
 .peeked:
         pop ds
         pop bx
@@ -370,3 +383,65 @@ cmos_set:
         mov al, bl
         out 71h, al
         ret
+
+; ---- POST after a processor reset (triple fault, 8042 pulse, port 92h) ----
+; As the AT BIOS does (IBM PC AT Technical Reference, "shutdown status";
+; RBIL CMOS 0Fh): read the shutdown code in CMOS register 0Fh and clear it.
+;   05h  send EOI to both PICs, then jump to the far pointer at 40:67h
+;   09h  return from an INT 15h/87h block move: SS:SP from 40:67h (SP
+;        first), then IRET from the INT 15h frame there with AH = 0, CF
+;        and ZF clear
+;   0Ah  jump to the far pointer at 40:67h
+; Any other code is a machine reset with nothing to resume: the monitor
+; ends the VM (SVC_RESET), saying why it was reset.
+post:
+        cli
+        mov al, 8Fh                 ; register 0Fh, NMI off
+        out 70h, al
+        in al, 71h
+        mov ah, al                  ; AH = the shutdown code
+        mov al, 8Fh
+        out 70h, al
+        xor al, al
+        out 71h, al
+        mov al, 0Dh                 ; NMI back on
+        out 70h, al
+        mov bx, BDA_SEG
+        mov ds, bx
+        mov al, ah
+        cmp al, 05h
+        je .eoi
+        cmp al, 0Ah
+        je .jump
+        cmp al, 09h
+        je .blockmove
+        db 0F4h, SVC_RESET, ~SVC_RESET & 0FFh
+.halt:  hlt
+        jmp .halt
+.eoi:   mov al, 20h
+        out 0A0h, al
+        out 20h, al
+.jump:  jmp far [67h]
+.blockmove:
+        mov ss, [69h]
+        mov sp, [67h]
+        mov bp, sp
+        and byte [bp + 4], 0BEh     ; the frame's FLAGS: CF and ZF clear
+        xor ah, ah
+        iret
+
+; F000:8000-8FFF is the VDDs' guest code page (src/vm/vddsvc.c, mapped
+; writable by the monitor over this part of the image): the ROM's code
+; must end before it.
+%if ($ - $$) > 8000h
+%error "the ROM code reaches the VDDs' guest code page at F000:8000"
+%endif
+
+; The AT's reset vector, date and model byte at F000:FFF0 (IBM PC AT
+; Technical Reference; RBIL MEM F000h:FFFEh: FCh = AT).
+        times 0FFF0h - ($ - $$) db 0FFh
+        jmp 0F000h:post
+        db "01/01/92"
+        db 0
+        db 0FCh
+        db 0

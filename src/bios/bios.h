@@ -6,9 +6,17 @@ struct vm;
 
 #include <stdint.h>
 
-/* Supervisor calls used by the ROM (bios.asm). It also uses the monitor's
- * VM_SVC_IDLE (1Eh) when INT 16h AH=01h/11h finds the buffer empty. */
-enum { BIOS_SVC_INT10 = 0x10, BIOS_SVC_KBD = 0x11, BIOS_SVC_INT15 = 0x12, BIOS_SVC_UNSUPPORTED = 0x13 };
+/* Supervisor calls used by the ROM (bios.asm): 10h-14h, and 0Eh/0Fh when
+ * INT 16h finds no key (a peek, a read that waits: keyboard.c). */
+enum {
+	BIOS_SVC_KEY_PEEK = 0x0E,
+	BIOS_SVC_KEY_WAIT = 0x0F,
+	BIOS_SVC_INT10 = 0x10,
+	BIOS_SVC_KBD = 0x11,
+	BIOS_SVC_INT15 = 0x12,
+	BIOS_SVC_UNSUPPORTED = 0x13,
+	BIOS_SVC_RESET = 0x14,
+};
 
 /* Copy the ROM to F000:0000, set every interrupt vector and the BIOS data
  * area, and register the BIOS's host services. Called once when the VM is

@@ -21,7 +21,37 @@
 extern const uint8_t bios_rom[];
 extern const size_t bios_rom_size;
 
-enum { ROM_DEFAULT_IRET = 0x200 };
+enum { ROM_DEFAULT_IRET = 0x200, ROM_QUIET_WAIT = 0x214, TICKS_PER_DAY = 0x1800B0 };
+
+/* What n runs of the ROM's INT 08h do (bios.asm int08), for the deep
+ * sleep of src/vm/quiet.c: n ticks more in 40:6Ch, wrapped at midnight
+ * with the flag in 40:70h (RBIL INT 08h, INT 1A/AH=00h). Its INT 1Ch is
+ * the ROM's IRET then, and the EOI left nothing behind. */
+static void fold_ticks(struct vm *vm, uint64_t n)
+{
+	uint8_t *bda = vm->ram + 0x400;
+	uint64_t ticks = (uint64_t)get16(bda + 0x6C) | (uint64_t)get16(bda + 0x6E) << 16;
+	ticks += n;
+	if (ticks >= TICKS_PER_DAY) {
+		ticks %= TICKS_PER_DAY;
+		bda[0x70] = 1;
+	}
+	put16(bda + 0x6C, (uint16_t)ticks);
+	put16(bda + 0x6E, (uint16_t)(ticks >> 16));
+	cpu_mem_written(&vm->cpu, 0x46C, 5);
+}
+
+/* The deep sleep's part of the ROM: its key wait, and the tick's handlers
+ * (INT 08h counts, INT 1Ch is a plain IRET) as they must stay. */
+static void quiet_install(struct vm *vm, const uint8_t *rom)
+{
+	uint16_t wait = get16(rom + ROM_QUIET_WAIT);
+	uint16_t int08 = get16(rom + 2 * 0x08), int1c = get16(rom + 2 * 0x1C);
+	/* Fixed sizes of vm->quiet: these three always fit. */
+	(void)vm_quiet_add_wait(vm, VM_ROM_SEG, wait);
+	(void)vm_quiet_add_vector(vm, 0x08, VM_ROM_SEG, int08, fold_ticks);
+	(void)vm_quiet_add_vector(vm, 0x1C, VM_ROM_SEG, int1c == 0xFFFF ? ROM_DEFAULT_IRET : int1c, NULL);
+}
 
 /* SVC 13h: the ROM met a function it does not provide (F4 13 EC vv with
  * vv the interrupt, AH the function): log it once per interrupt and
@@ -38,6 +68,15 @@ static int unsupported_svc(struct vm *vm, void *ctx, uint8_t n)
 		vm->bios_unsupported[bit / 32] |= 1u << (bit % 32);
 		vm16_log(vm, VM16_LOG_BIOS, "INT %02Xh AH=%02Xh is not supported", vector, ah);
 	}
+	return 0;
+}
+
+/* SVC_RESET: the POST found no shutdown code to resume from. */
+static int reset_svc(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	vm_reset_unresumed(vm);
 	return 0;
 }
 
@@ -72,6 +111,8 @@ void bios_install(struct vm *vm)
 	cpu_mem_written(&vm->cpu, 0, 0x1000);
 	cpu_mem_written(&vm->cpu, VM_ROM_BASE, 0x10000);
 	vm_set_svc_internal(vm, BIOS_SVC_UNSUPPORTED, unsupported_svc, NULL);
+	quiet_install(vm, rom);
+	vm_set_svc_internal(vm, BIOS_SVC_RESET, reset_svc, NULL);
 	bios_int10_install(vm);
 	bios_keyboard_install(vm);
 	bios_int15_install(vm);

@@ -11,6 +11,8 @@
  */
 #include "console/keymap.h"
 
+#include "console/cp437.h"
+
 enum {
 	BYTE_ESC = 0x1B,
 	MOD_SHIFT = 1,
@@ -161,14 +163,25 @@ static size_t decode_ascii(uint8_t b, struct keymap_event *ev, enum keymap_kind 
 	return used;
 }
 
-/* A UTF-8 sequence (RFC 3629): the lead byte and its continuation bytes. */
-static size_t skip_utf8(const uint8_t *buf, size_t len)
+/* Text: a byte 80h-FFh, or a UTF-8 sequence (RFC 3629), as a character. */
+static size_t decode_text(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev,
+			  enum keymap_kind *kind)
 {
-	size_t want = buf[0] >= 0xF0 ? 4 : buf[0] >= 0xE0 ? 3 : buf[0] >= 0xC0 ? 2 : 1;
-	size_t n = 1;
-	while (n < want && n < len && (buf[n] & 0xC0) == 0x80)
-		n++;
-	return n;
+	*kind = KEYMAP_NONE;
+	int ch = buf[0];
+	size_t used = 1;
+	if (utf8) {
+		uint32_t cp;
+		used = utf8_decode(buf, len, &cp);
+		if (used == 0)
+			return len; /* truncated: ignored */
+		ch = cp == 0xFFFD ? -1 : cp437_from_codepoint(cp);
+	}
+	if (ch > 0) {
+		*ev = (struct keymap_event){ .ch = (uint8_t)ch };
+		*kind = KEYMAP_CHAR;
+	}
+	return used;
 }
 
 /* Up to two decimal parameters "n;m" of a control sequence (missing = 0).
@@ -254,7 +267,8 @@ static size_t decode_ss3(const uint8_t *p, size_t n, struct keymap_event *ev, en
 }
 
 /* buf[0] is ESC. */
-static size_t decode_escape(const uint8_t *buf, size_t len, struct keymap_event *ev, enum keymap_kind *kind)
+static size_t decode_escape(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev,
+			    enum keymap_kind *kind)
 {
 	if (len == 1 || buf[1] == BYTE_ESC)
 		return key_result(ev, kind, (struct seq_key){SC_ESC, false}, 1);
@@ -263,29 +277,31 @@ static size_t decode_escape(const uint8_t *buf, size_t len, struct keymap_event 
 	if (len > 2 && buf[1] == 'O')
 		return 2 + decode_ss3(buf + 2, len - 2, ev, kind);
 	/* Alt+key: the key after ESC (never ESC again, so one level deep). */
-	size_t used = keymap_decode(buf + 1, len - 1, ev, kind);
+	size_t used = keymap_decode(buf + 1, len - 1, utf8, ev, kind);
 	if (*kind == KEYMAP_KEY)
 		ev->alt = true;
+	else if (*kind == KEYMAP_CHAR) /* no Alt for a character typed with Alt itself */
+		*kind = KEYMAP_NONE;
 	return 1 + used;
 }
 
-size_t keymap_decode(const uint8_t *buf, size_t len, struct keymap_event *ev, enum keymap_kind *kind)
+size_t keymap_decode(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev, enum keymap_kind *kind)
 {
 	*kind = KEYMAP_NONE;
 	if (len == 0)
 		return 0;
 	if (buf[0] == BYTE_ESC)
-		return decode_escape(buf, len, ev, kind);
+		return decode_escape(buf, len, utf8, ev, kind);
 	if (buf[0] == KEYMAP_QUIT_BYTE) {
 		*kind = KEYMAP_QUIT;
 		return 1;
 	}
 	if (buf[0] >= 0x80)
-		return skip_utf8(buf, len);
+		return decode_text(buf, len, utf8, ev, kind);
 	return decode_ascii(buf[0], ev, kind);
 }
 
-size_t keymap_parse(const uint8_t *buf, size_t len, struct keymap_event *ev, size_t max, bool *quit)
+size_t keymap_parse(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev, size_t max, bool *quit)
 {
 	size_t count = 0, pos = 0;
 	if (quit)
@@ -293,13 +309,13 @@ size_t keymap_parse(const uint8_t *buf, size_t len, struct keymap_event *ev, siz
 	while (pos < len && count < max) {
 		struct keymap_event e;
 		enum keymap_kind kind;
-		pos += keymap_decode(buf + pos, len - pos, &e, &kind);
+		pos += keymap_decode(buf + pos, len - pos, utf8, &e, &kind);
 		if (kind == KEYMAP_QUIT) {
 			if (quit)
 				*quit = true;
 			break;
 		}
-		if (kind == KEYMAP_KEY)
+		if (kind == KEYMAP_KEY || kind == KEYMAP_CHAR)
 			ev[count++] = e;
 	}
 	return count;

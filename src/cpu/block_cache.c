@@ -32,30 +32,41 @@ static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 	return load64(a + n - 8) == load64(b + n - 8);
 }
 
-static inline unsigned page_of(const struct cpu *c, uint32_t lin)
+static inline uint64_t bc_key(uint32_t lin, uint32_t ip)
 {
-	return ((lin & c->in.a20_mask) >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1);
+	return (uint64_t)ip << 32 | lin;
 }
 
-/* b's page was written since its bytes were last checked: compare them
- * again (out of line, so that the hot check needs no saved registers). */
+/* b failed the quick check on its context or generation: an empty slot, a
+ * block of another mode or past a limited CS limit fail; a block that
+ * only needed the limit check (BC_CSLIM) is good if its page was not
+ * written; otherwise its bytes are compared with memory as it is mapped
+ * now (out of line, so that the hot check needs no saved registers). */
 static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
+	const uint64_t ctx = c->in.bc_ctx & ~(uint64_t)BC_CSLIM;
+	if (b->ninsns == 0 || (uint8_t)b->ctx != (uint8_t)ctx || b->last_off > c->in.sd[SEG_CS].limit)
+		return false;
+	if (b->ctx == ctx && *b->genp == b->gen)
+		return true;
 	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
 	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
 		return false;
-	b->page = (uint16_t)page_of(c, lin);
-	b->gen = c->in.page_gen[b->page];
+	uint32_t pa;
+	if (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !(b->genp = phys_gen(c, pa)))
+		return false;
+	b->gen = *b->genp;
+	b->ctx = ctx;
 	return true;
 }
 
-/* Empty slots are all zero (lin1 = 0). Changes of the memory map or A20
- * bump every page generation (cpu_invalidate_code()). */
+/* A CS limit below the code size's top (BC_CSLIM, never part of a
+ * block's ctx) sends every block to bc_recheck() for the limit check. */
 static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	if (b->lin1 != lin + 1 || b->ip != c->ip)
+	if (b->key != bc_key(lin, c->ip))
 		return false;
-	if (likely(c->in.page_gen[b->page] == b->gen))
+	if (likely(b->ctx == c->in.bc_ctx && *b->genp == b->gen))
 		return true;
 	return bc_recheck(c, b, lin);
 }
@@ -63,7 +74,7 @@ static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 /* Execute one instruction; returns false when the block must end. */
 static inline bool bc_step(struct cpu *c, const struct insn *i)
 {
-	uint32_t next = (c->ip + i->len) & 0xFFFF;
+	uint32_t next = (c->ip + i->len) & c->in.ip_mask;
 	c->in.insn_ip = c->ip;
 	c->in.insn_sp = c->r[REG_SP].d;
 	c->ip = next;
@@ -112,12 +123,9 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
 
 static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	b->lin1 = 0; /* empty until it holds an instruction */
-	b->ip = (uint16_t)c->ip;
+	b->ctx = 0; /* empty until it holds an instruction */
 	b->ninsns = 0;
 	b->nbytes = 0;
-	b->page = (uint16_t)page_of(c, lin);
-	b->gen = c->in.page_gen[b->page];
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		struct insn d;
@@ -126,21 +134,29 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		cpu_decode(c, &d); /* into a copy: a fault here leaves the block whole */
 		uint32_t n = b->nbytes, len = d.len;
 		const uint8_t *p = NULL;
-		if (n + len <= BC_MAX_BYTES && c->ip + len <= 0x10000 &&
-		    ((lin + n) >> CPU_PAGE_SHIFT) == ((lin + n + len - 1) >> CPU_PAGE_SHIFT))
+		uint32_t pa = 0;
+		if (n + len <= BC_MAX_BYTES && (uint64_t)c->ip + len - 1 <= c->in.ip_mask &&
+		    (lin >> CPU_PAGE_SHIFT) == ((lin + n + len - 1) >> CPU_PAGE_SHIFT) &&
+		    cpu_linear_to_phys(c, lin + n, false, &pa) == 0 && phys_gen(c, pa))
 			p = lin_ptr(c, lin + n, len, false);
 		if (!p) {
 			/* Not cacheable here: run it on its own and end the block. */
-			c->ip = (c->ip + d.len) & 0xFFFF;
+			c->ip = (c->ip + d.len) & c->in.ip_mask;
 			d.impl(c, &d);
 			c->in.budget_left--;
 			return;
+		}
+		if (b->ninsns == 0) {
+			b->key = bc_key(lin, c->ip);
+			b->genp = phys_gen(c, pa);
+			b->gen = *b->genp;
 		}
 		*i = d;
 		memcpy(b->bytes + n, p, len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
-		b->lin1 = lin + 1;
+		b->ctx = c->in.bc_ctx & ~(uint64_t)BC_CSLIM;
+		b->last_off = c->ip + len - 1;
 		i->charge = b->ninsns;
 		if (b->ninsns >= 2)
 			cpu_fuse(&b->insns[b->ninsns - 2], i);
@@ -148,7 +164,7 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 			drop_dead_flags(c, b);
 		/* The end entry after the last instruction. */
 		b->insns[b->ninsns].fn = block_end;
-		b->insns[b->ninsns].ip = (uint16_t)(i->ip + len);
+		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
 		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS)
 			return;
@@ -160,7 +176,7 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
  * block. */
 void thread_generic(struct cpu *c, const struct insn *i)
 {
-	uint32_t next = (uint32_t)(i->ip + i->len) & 0xFFFF;
+	uint32_t next = (i->ip + i->len) & c->in.ip_mask;
 	insn_current(c, i);
 	c->in.insn_ip = i->ip;
 	c->in.insn_sp = c->r[REG_SP].d;

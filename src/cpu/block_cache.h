@@ -3,17 +3,21 @@
  * once.
  *
  * A block is a run of instructions recorded the first time they execute from
- * a linear address and IP: it ends at a taken jump (any change of IP other
+ * a linear address and EIP: it ends at a taken jump (any change of EIP other
  * than falling through), an instruction that may change CS or the interrupt
  * state (F_ENDS in opcodes.def), a pending event, a page boundary, or its
  * size limits.
- * Each block keeps a copy of its instruction bytes and is used again only if
- * memory still holds those bytes, so code that was patched, reloaded or
- * remapped is decoded again. The bytes are compared only when the page was
- * written, or the memory map or A20 changed, since the last check (both
- * bump the page's generation, page_gen). Code patched inside the
- * block that is running takes effect at the next block entry (like a
- * prefetch queue, but longer). Slots are direct-mapped by linear address.
+ * A block is used again only in the context it was decoded in: the same
+ * linear address and EIP (so the same CS base), the same code and stack
+ * size, mode (real, protected, V86) and user/supervisor level (bc_ctx's
+ * mode bits), its last byte inside the CS limit, and memory still holding
+ * its bytes. Each block keeps a copy of its bytes; they are compared again
+ * only when its physical page was written (the page's write generation
+ * moved) or linear-to-physical mappings changed (the mapping epoch in
+ * bc_ctx moved: CR3, paging, INVLPG, A20, the physical map). Code patched
+ * inside the block that is running takes effect at the next block entry
+ * (like a prefetch queue, but longer). Slots are direct-mapped by linear
+ * address.
  */
 #ifndef MVDM_CPU_BLOCK_CACHE_H
 #define MVDM_CPU_BLOCK_CACHE_H
@@ -25,11 +29,13 @@
 enum { BC_SLOTS = 1024, BC_MAX_INSNS = 32, BC_MAX_BYTES = 128, BC_LINK_MAX = 32 };
 
 struct bc_block {
-	uint32_t lin1;     /* linear address of the first byte + 1; 0 = empty slot */
-	uint32_t gen;      /* page_gen of its page when its bytes were last checked */
-	uint16_t page;     /* that page */
-	uint16_t ip;       /* IP of the first instruction (same bytes at another
-			    * IP may wrap differently at 64 KiB) */
+	uint64_t key;      /* EIP << 32 | linear address of the first byte; 0 with
+			    * ninsns 0 = empty slot (same bytes at another EIP may
+			    * wrap differently at 64 KiB) */
+	uint64_t ctx;      /* bc_ctx when it was recorded or last checked */
+	const uint32_t *genp; /* the write generation of its physical page ... */
+	uint32_t gen;      /* ... when its bytes were last checked */
+	uint32_t last_off; /* CS offset of its last byte (checked against the limit) */
 	uint8_t ninsns;
 	uint8_t nbytes;
 	uint8_t bytes[BC_MAX_BYTES];

@@ -1,25 +1,30 @@
 /*
- * cpu.c - the run loop, exceptions, interrupts and FLAGS rules.
+ * cpu.c - the run loop, faults and their delivery order, EFLAGS rules and
+ * the reset state.
  *
- * The fast loop decodes and executes one instruction at a time while
- * `in.events` is zero. Anything unusual (TF, a pending interrupt with IF set,
- * an interrupt shadow, HLT, a stop request, tracing) sets `in.events`, and the
+ * The fast loop runs decoded blocks while `in.events` is zero. Anything
+ * unusual (TF, a pending interrupt with IF set, an interrupt shadow, HLT, a
+ * stop request, tracing, debug registers, RF) sets `in.events`, and the
  * loop takes the slow path for the next instruction.
  *
- * Exceptions (Intel 80286 PRM 5.4, 80386 PRM 14.1): a fault restores IP and
- * SP to the start of the instruction and is delivered through the IVT with
- * the faulting IP pushed; on the 8086/80186 the divide error pushes the IP of
- * the next instruction. A fault while delivering a fault is a double fault
- * (#DF, vector 8) on the 286+; a fault while delivering that shuts the CPU
- * down (CPU_EXIT_SHUTDOWN).
+ * Exceptions (Intel 80286 PRM 5.4, 80386 PRM 9.8-9.9, 14.1): a fault
+ * restores EIP and ESP to the start of the instruction and is delivered
+ * with the faulting EIP pushed; on the 8086/80186 the divide error pushes
+ * the IP of the next instruction. A fault while delivering a fault: on the
+ * 8086/186 the CPU shuts down; in real mode on the 286+ it is a double
+ * fault; in protected mode the 386 rules decide (benign faults are then
+ * handled one after the other, two contributory ones or a page fault
+ * followed by a contributory one or another page fault make a double
+ * fault). A fault while delivering the double fault shuts the CPU down
+ * (CPU_EXIT_SHUTDOWN, the "triple fault").
  */
 #include <errno.h>
-#include <string.h>
-
 #include <stdlib.h>
+#include <string.h>
 
 #include "cpu/block_cache.h"
 #include "cpu/cpu_internal.h"
+
 
 const char *cpu_model_name(enum cpu_model m)
 {
@@ -28,6 +33,7 @@ const char *cpu_model_name(enum cpu_model m)
 	case CPU_80186: return "80186";
 	case CPU_80286: return "80286";
 	case CPU_80386: return "80386";
+	case CPU_80486: return "80486";
 	default: return "?";
 	}
 }
@@ -36,7 +42,7 @@ int cpu_model_parse(const char *name)
 {
 	static const char *const names[CPU_MODEL_COUNT][3] = {
 		{ "8086", "86", "8088" }, { "80186", "186", "80186" }, { "80286", "286", "80286" },
-		{ "80386", "386", "80386" },
+		{ "80386", "386", "80386" }, { "80486", "486", "80486" },
 	};
 	for (int m = 0; m < CPU_MODEL_COUNT; m++)
 		for (int k = 0; k < 3; k++)
@@ -45,12 +51,17 @@ int cpu_model_parse(const char *name)
 	return -1;
 }
 
-/* FLAGS bits the guest can change, and bits that always read as 1.
- * 8086/186: bits 12-15 read as 1. 286 real mode: IOPL/NT cannot be set
- * (bits 12-15 read as 0). 386: IOPL and NT are writable in real mode. */
-static uint32_t flags_writable(const struct cpu *c)
+/* EFLAGS bits each model has. 8086/186: bits 12-15 read as 1. 286: IOPL
+ * and NT only in protected mode (real mode reads them as 0). 386: + RF, VM.
+ * 486: + AC, ID (i486 PRM 2.3.6). */
+static uint32_t flags_model_mask(const struct cpu *c)
 {
-	return c->model >= CPU_80386 ? 0x7FD5u : 0x0FD5u;
+	switch (c->model) {
+	case CPU_8086: case CPU_80186: return 0x0FD5u;
+	case CPU_80286: return (c->in.cr0 & CR0_PE) ? 0x7FD5u : 0x0FD5u;
+	case CPU_80386: return 0x37FD5u;
+	default: return 0x277FD5u;
+	}
 }
 
 static uint32_t flags_fixed(const struct cpu *c)
@@ -58,12 +69,18 @@ static uint32_t flags_fixed(const struct cpu *c)
 	return c->model <= CPU_80186 ? 0xF002u : 0x0002u;
 }
 
+bool cpu_exc_has_error(uint8_t vector)
+{
+	return vector == EXC_DF || (vector >= EXC_TS && vector <= EXC_PF) || vector == EXC_AC;
+}
+
 void cpu_update_events(struct cpu *c)
 {
+	const bool debug = c->in.dr_exec || c->in.dr_data || c->in.dr_hit || (c->in.flags & FLAG_RF);
 	c->in.events = (c->in.flags & FLAG_TF) |
 		       ((c->in.irq_line && (c->in.flags & FLAG_IF)) ? 1u : 0) |
 		       (c->in.inhibit_irq ? 2u : 0) | (c->in.halted ? 4u : 0) |
-		       (c->in.stop_requested ? 8u : 0) | (c->in.trace ? 16u : 0);
+		       (c->in.stop_requested ? 8u : 0) | (c->in.trace ? 16u : 0) | (debug ? 32u : 0);
 }
 
 uint32_t cpu_flags_read(const struct cpu *c)
@@ -71,13 +88,27 @@ uint32_t cpu_flags_read(const struct cpu *c)
 	return c->in.flags | flags_arith_get(c);
 }
 
+void cpu_flags_load(struct cpu *c, uint32_t f, uint32_t mask)
+{
+	mask &= flags_model_mask(c);
+	const uint32_t old = c->in.flags;
+	uint32_t nf = ((old & ~mask) | (f & mask)) & ~(uint32_t)FLAGS_ARITH & flags_model_mask(c);
+	c->in.flags = nf | flags_fixed(c);
+	if (mask & FLAGS_ARITH)
+		flags_arith_set(c, f);
+	if ((old ^ nf) & FLAG_AC)
+		cpu_priv_changed(c);
+	cpu_update_events(c);
+}
+
+/* POPF/IRET in real mode (and the 8086's): everything the model has but
+ * VM and RF, 16 bits with a 16-bit operand. */
 void cpu_flags_write(struct cpu *c, uint32_t f, unsigned sz)
 {
-	uint32_t keep = sz == 4 ? 0 : (c->in.flags & 0xFFFF0000u);
-	f = (f & flags_writable(c)) | flags_fixed(c);
-	c->in.flags = keep | (f & ~(uint32_t)FLAGS_ARITH);
-	flags_arith_set(c, f);
-	cpu_update_events(c);
+	uint32_t mask = (sz == 4 ? 0xFFFFFFFFu : 0xFFFFu) & ~(uint32_t)(FLAG_VM | FLAG_RF);
+	if (sz == 4)
+		f &= ~(uint32_t)FLAG_RF, mask |= FLAG_RF;
+	cpu_flags_load(c, f, mask);
 }
 
 uint32_t cpu_get_flags(const struct cpu *c)
@@ -87,13 +118,57 @@ uint32_t cpu_get_flags(const struct cpu *c)
 
 void cpu_set_flags(struct cpu *c, uint32_t flags)
 {
-	cpu_flags_write(c, flags, 4);
+	const uint32_t old = c->in.flags;
+	cpu_flags_load(c, flags, 0xFFFFFFFFu);
+	if ((old ^ c->in.flags) & FLAG_VM) {
+		seg_mode_changed(c);
+		cpu_set_cpl(c, cpu_v86(c) ? 3 : (c->in.cr0 & CR0_PE) ? desc_dpl(c->in.sd[SEG_CS].attr) : 0);
+	}
 }
 
-void cpu_load_seg(struct cpu *c, enum cpu_seg s, uint16_t value)
+/* The register state after RESET (Intel 80286 PRM 10.1, 80386 PRM 10.1,
+ * i486 PRM 10.1): real mode, segments with base 0 (CS: the top of the
+ * address space, F000:FFF0; 8086/186: FFFF:0000) and limit FFFFh, DX the
+ * component and revision (386 D1: 0308h; 486: 0435h, a DX2), the IDT at 0
+ * with limit 3FFh. */
+static void reset_state(struct cpu *c)
 {
-	if ((unsigned)s < SEG_COUNT)
-		seg_load(c, s, value);
+	const struct cpu_desc data = { 0, 0xFFFF, 0x93 }, flat = { 0, 0xFFFFFFFFu, 0x93 };
+	memset(c->r, 0, sizeof(c->r));
+	c->in.cr0 = c->model >= CPU_80486 ? CR0_CD | CR0_NW | CR0_ET : (c->model == CPU_80386 && c->fpu) ? CR0_ET : 0;
+	c->in.cr2 = c->in.cr3 = 0;
+	memset(c->in.dr, 0, sizeof(c->in.dr));
+	if (c->model >= CPU_80386) {
+		c->in.dr[6] = 0xFFFF0FF0u;
+		c->in.dr[7] = c->model >= CPU_80486 ? 0x400u : 0;
+		c->r[REG_DX].d = c->model >= CPU_80486 ? 0x0435u : 0x0308u;
+	}
+	c->in.dr_exec = c->in.dr_data = c->in.dr_hit = 0;
+	c->in.flags = flags_fixed(c);
+	flags_arith_set(c, 0);
+	c->in.cpl = 0;
+	for (unsigned s = 0; s < SEG_COUNT; s++)
+		seg_set_cache(c, s, 0, &data);
+	seg_set_cache(c, SEG_COUNT, 0, &flat);
+	if (c->model <= CPU_80186) {
+		seg_load(c, SEG_CS, 0xFFFF);
+		c->ip = 0;
+	} else {
+		struct cpu_desc cs = { c->model == CPU_80286 ? 0xFF0000u : 0xFFFF0000u, 0xFFFF, 0x9B };
+		seg_set_cache(c, SEG_CS, 0xF000, &cs);
+		c->ip = 0xFFF0;
+	}
+	c->in.idt_base = 0;
+	c->in.idt_limit = 0x3FF;
+	c->in.gdt_base = 0;
+	c->in.gdt_limit = 0xFFFF;
+	c->in.ldtr = c->in.tr = 0;
+	c->in.ldt = data;
+	c->in.tss = data;
+	c->in.halted = c->in.inhibit_irq = c->in.stop_requested = false;
+	seg_mode_changed(c);
+	tlb_flush(c);
+	cpu_update_events(c);
 }
 
 void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
@@ -102,14 +177,9 @@ void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
 	c->model = model < CPU_MODEL_COUNT ? model : CPU_80386;
 	if (bus)
 		c->bus = *bus;
-	c->in.a20_mask = c->model <= CPU_80186 ? 0xFFFFFu : 0xFFFFFFFFu;
-	c->in.idt_limit = 0x3FF;
-	c->in.cr0 = 0;
-	c->in.flags = flags_fixed(c);
-	flags_arith_set(c, 0);
-	seg_load(c, SEG_CS, 0xFFFF);
-	c->ip = 0;
-	cpu_update_events(c);
+	c->in.a20 = true;
+	c->in.a20_mask = c->model <= CPU_80186 ? 0xFFFFFu : c->model == CPU_80286 ? 0xFFFFFFu : 0xFFFFFFFFu;
+	reset_state(c);
 }
 
 void cpu_destroy(struct cpu *c)
@@ -117,37 +187,28 @@ void cpu_destroy(struct cpu *c)
 	cpu_trace_disable(c);
 	free(c->in.bcache);
 	c->in.bcache = NULL;
+	phys_free(c);
 }
 
 void cpu_reset(struct cpu *c)
 {
-	struct block_cache *bc = c->in.bcache;
-	struct cpu_trace *trace = c->in.trace;
-	bool off = c->in.bcache_off;
-	uint8_t *rd[CPU_PAGE_COUNT], *wr[CPU_PAGE_COUNT];
-	uint32_t gens[CPU_PAGE_COUNT];
-	memcpy(gens, c->in.page_gen, sizeof(gens));
-	struct cpu_bus bus = c->bus;
-	memcpy(rd, c->in.page_rd, sizeof(rd));
-	memcpy(wr, c->in.page_wr, sizeof(wr));
-	cpu_init(c, c->model, &bus);
-	memcpy(c->in.page_rd, rd, sizeof(rd));
-	memcpy(c->in.page_wr, wr, sizeof(wr));
-	c->in.bcache = bc;
-	c->in.bcache_off = off;
-	c->in.trace = trace;
+	c->trap_mask = 0;
+	c->exception_exit_mask = 0;
+	c->io_trap_bitmap = NULL;
+	c->in.irq_line = false;
+	reset_state(c);
 	/* Memory may have been rewritten by the host: check cached code again. */
-	memcpy(c->in.page_gen, gens, sizeof(gens));
 	cpu_invalidate_code(c);
-	cpu_update_events(c);
 }
 
 void cpu_set_a20(struct cpu *c, bool enabled)
 {
-	if (c->model >= CPU_80286) {
-		c->in.a20_mask = enabled ? 0xFFFFFFFFu : 0xFFEFFFFFu;
-		cpu_invalidate_code(c);
-	}
+	if (c->model < CPU_80286 || c->in.a20 == enabled)
+		return;
+	c->in.a20 = enabled;
+	const uint32_t lines = c->model == CPU_80286 ? 0xFFFFFFu : 0xFFFFFFFFu;
+	c->in.a20_mask = enabled ? lines : lines & ~0x100000u;
+	tlb_flush(c);
 }
 
 void cpu_set_irq(struct cpu *c, bool asserted)
@@ -169,19 +230,31 @@ static void sync_threaded(struct cpu *c)
 	const struct insn *i = c->in.cur;
 	if (c->in.blk) {
 		c->in.insn_ip = i->ip;
-		c->ip = (i->ip + i->len) & 0xFFFF;
+		c->ip = (i->ip + i->len) & c->in.ip_mask;
 		/* Threaded twins fault before they change SP (insn_chain()). */
 		if (i->fn != thread_generic && i->fn != thread_plain)
 			c->in.insn_sp = c->r[REG_SP].d;
 	}
 }
 
-_Noreturn void cpu_fault(struct cpu *c, uint8_t vector)
+_Noreturn void cpu_fault_err(struct cpu *c, uint8_t vector, uint32_t err)
 {
 	c->in.fault_vector = vector;
+	c->in.fault_err = err;
 	sync_threaded(c);
 	c->in.fault_next_ip = c->ip;
 	longjmp(c->in.fault_jmp, 1);
+}
+
+_Noreturn void cpu_fault(struct cpu *c, uint8_t vector)
+{
+	cpu_fault_err(c, vector, 0);
+}
+
+_Noreturn void cpu_page_fault(struct cpu *c, uint32_t lin, uint32_t err)
+{
+	c->in.cr2 = lin;
+	cpu_fault_err(c, EXC_PF, err);
 }
 
 _Noreturn void cpu_exit_now(struct cpu *c, enum cpu_exit reason)
@@ -192,85 +265,115 @@ _Noreturn void cpu_exit_now(struct cpu *c, enum cpu_exit reason)
 	c->exit.reason = reason;
 	c->exit.cs = c->seg[SEG_CS];
 	c->exit.ip = c->ip;
+	c->exit.mode = cpu_mode(c);
 	longjmp(c->in.fault_jmp, 2);
-}
-
-/* Real-mode interrupt entry (Intel 80386 PRM 14.1.4): push FLAGS, CS, IP;
- * clear IF and TF; CS:IP from the IVT at idt_base + 4 * vector. */
-void cpu_do_int(struct cpu *c, uint8_t vector, uint32_t return_ip)
-{
-	uint32_t entry = c->in.idt_base + 4u * vector;
-	if (4u * vector + 3 > c->in.idt_limit)
-		cpu_fault(c, EXC_GP);
-	push16(c, (uint16_t)cpu_flags_read(c));
-	push16(c, c->seg[SEG_CS]);
-	push16(c, (uint16_t)return_ip);
-	c->in.flags &= ~(uint32_t)(FLAG_IF | FLAG_TF);
-	uint16_t ip = (uint16_t)(lin_read8(c, entry) | (lin_read8(c, entry + 1) << 8));
-	uint16_t cs = (uint16_t)(lin_read8(c, entry + 2) | (lin_read8(c, entry + 3) << 8));
-	seg_load(c, SEG_CS, cs);
-	c->ip = ip;
-	c->in.halted = false;
-	cpu_update_events(c);
-}
-
-void cpu_do_softint(struct cpu *c, uint8_t vector)
-{
-	if (unlikely(c->trap_mask & CPU_TRAP_INT)) {
-		c->exit.vector = vector;
-		c->exit.trap = CPU_TRAP_INT;
-		cpu_exit_now(c, CPU_EXIT_TRAP);
-	}
-	cpu_do_int(c, vector, c->ip);
 }
 
 int cpu_interrupt(struct cpu *c, uint8_t vector)
 {
+	if (c->in.cr0 & CR0_PE)
+		return -EPERM;
 	jmp_buf saved;
-	int rc = 0;
+	volatile int rc = 0;
 	memcpy(saved, c->in.fault_jmp, sizeof(jmp_buf));
 	if (setjmp(c->in.fault_jmp) == 0)
-		cpu_do_int(c, vector, c->ip);
+		cpu_deliver(c, vector, DELIVER_SOFT, c->ip, false, 0);
 	else
 		rc = -EFAULT;
 	memcpy(c->in.fault_jmp, saved, sizeof(jmp_buf));
 	return rc;
 }
 
-/* Called after cpu_fault() unwound to cpu_run(). Returns true if cpu_run()
- * must return (exit requested or shutdown). */
+/* Contributory exceptions (Intel 80386 PRM table 9-3). */
+static bool contributory(uint8_t v)
+{
+	return v == EXC_DE || (v >= EXC_TS && v <= EXC_GP);
+}
+
+/* Called after cpu_fault() unwound to cpu_run() (or from cpu_raise()).
+ * Returns true if cpu_run() must return (exit requested or shutdown). */
 static bool fault_deliver(struct cpu *c)
 {
 	uint8_t vector = c->in.fault_vector;
+	uint32_t err = c->in.fault_err;
 	uint32_t return_ip = c->in.insn_ip;
+	unsigned depth = c->in.fault_depth;
 
-	if (vector == EXC_DE && c->model <= CPU_80186 && c->in.fault_depth == 0)
+	if (vector == EXC_DE && c->model <= CPU_80186 && depth == 0)
 		return_ip = c->in.fault_next_ip;
 	c->ip = c->in.insn_ip;
 	c->r[REG_SP].d = c->in.insn_sp;
+	c->in.deliver_ext = false;
+	c->in.dr_hit = 0;
 	c->exit.cs = c->seg[SEG_CS];
 	c->exit.ip = c->ip;
-	c->exit.vector = vector;
-	if (c->in.fault_depth >= 2 || (c->in.fault_depth == 1 && c->model <= CPU_80186)) {
-		c->in.fault_depth = 0;
-		c->exit.reason = CPU_EXIT_SHUTDOWN;
-		return true;
+	c->exit.mode = cpu_mode(c);
+	if (depth == 0)
+		c->in.fault_nhist = 0;
+	if (depth > 0) {
+		const uint8_t prev = c->in.fault_chain[depth - 1];
+		if (prev == EXC_DF || c->model <= CPU_80186) {
+			if (c->in.fault_nhist < sizeof(c->in.fault_hist))
+				c->in.fault_hist[c->in.fault_nhist++] = vector;
+			c->exit.chain_len = c->in.fault_nhist;
+			memcpy(c->exit.chain, c->in.fault_hist, sizeof(c->exit.chain));
+			c->exit.vector = vector;
+			c->in.fault_depth = 0;
+			c->exit.reason = CPU_EXIT_SHUTDOWN;
+			return true;
+		}
+		/* Real mode on the 286+: any fault while delivering one. */
+		bool dbl = !(c->in.cr0 & CR0_PE) || (contributory(prev) && contributory(vector)) ||
+			   (prev == EXC_PF && (contributory(vector) || vector == EXC_PF));
+		if (dbl) {
+			vector = EXC_DF;
+			err = 0;
+		} else {
+			depth--; /* handled serially: this one replaces the first */
+		}
 	}
-	if (c->in.fault_depth == 1)
-		vector = EXC_DF;
+	c->in.fault_chain[depth] = vector;
+	if (c->in.fault_nhist < sizeof(c->in.fault_hist))
+		c->in.fault_hist[c->in.fault_nhist++] = vector;
+	c->exit.vector = vector;
+	c->exit.has_error = cpu_exc_has_error(vector) && (c->in.cr0 & CR0_PE);
+	c->exit.error = err;
 	if (c->exception_exit_mask & (1u << vector)) {
 		c->in.fault_depth = 0;
-		c->exit.vector = vector;
 		c->exit.reason = vector == EXC_UD ? CPU_EXIT_INVALID : CPU_EXIT_EXCEPTION;
 		return true;
 	}
-	c->in.fault_depth++;
-	cpu_do_int(c, vector, return_ip);
+	c->in.fault_depth = (uint8_t)(depth + 1);
+	c->in.deliver_ext = true;
+	cpu_deliver(c, vector, DELIVER_EXC, return_ip, c->exit.has_error, err);
+	c->in.deliver_ext = false;
 	c->in.fault_depth = 0;
 	/* The faulting instruction used its slot of the budget. */
 	if (c->in.budget_left)
 		c->in.budget_left--;
 	return false;
+}
+
+int cpu_raise(struct cpu *c, uint8_t vector, uint32_t error)
+{
+	jmp_buf saved;
+	volatile int rc = 0;
+	memcpy(saved, c->in.fault_jmp, sizeof(jmp_buf));
+	c->in.insn_ip = c->ip;
+	c->in.insn_sp = c->r[REG_SP].d;
+	c->in.fault_depth = 0;
+	c->in.fault_vector = vector;
+	c->in.fault_err = error;
+	c->in.fault_next_ip = c->ip;
+	c->in.blk = NULL;
+	/* Each nested fault comes back here and is delivered in turn. */
+	if (setjmp(c->in.fault_jmp) == 2)
+		rc = -EFAULT;
+	else if (fault_deliver(c))
+		rc = -EFAULT;
+	c->in.fault_depth = 0;
+	memcpy(c->in.fault_jmp, saved, sizeof(jmp_buf));
+	return rc;
 }
 
 static inline void execute_one(struct cpu *c)
@@ -279,7 +382,7 @@ static inline void execute_one(struct cpu *c)
 	c->in.insn_ip = c->ip;
 	c->in.insn_sp = c->r[REG_SP].d;
 	cpu_decode(c, &i);
-	c->ip = (c->ip + i.len) & 0xFFFF;
+	c->ip = (c->ip + i.len) & c->in.ip_mask;
 	i.impl(c, &i);
 	c->in.budget_left--;
 }
@@ -302,6 +405,11 @@ static int step_slow(struct cpu *c)
 		c->exit.reason = CPU_EXIT_BUDGET;
 		return CPU_EXIT_BUDGET;
 	}
+	/* Debug traps of the last instruction come before interrupts. */
+	if (c->in.dr_hit) {
+		dr_deliver_hits(c);
+		return -1;
+	}
 	if (c->in.irq_line && (c->in.flags & FLAG_IF) && !c->in.inhibit_irq && c->in.budget_left) {
 		int vector = c->bus.intr_ack ? c->bus.intr_ack(c->bus.ctx) : 8;
 		c->in.halted = false;
@@ -311,24 +419,32 @@ static int step_slow(struct cpu *c)
 		}
 		c->in.insn_ip = c->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
-		cpu_do_int(c, (uint8_t)vector, c->ip);
+		c->in.deliver_ext = true;
+		cpu_deliver(c, (uint8_t)vector, DELIVER_EXT, c->ip, false, 0);
+		c->in.deliver_ext = false;
 		return -1;
 	}
 	if (c->in.halted) {
 		c->exit.reason = CPU_EXIT_HLT;
 		c->exit.cs = c->seg[SEG_CS];
 		c->exit.ip = c->ip;
+		c->exit.mode = cpu_mode(c);
 		return CPU_EXIT_HLT;
 	}
 	bool single_step = c->in.flags & FLAG_TF;
 	bool shadow = c->in.inhibit_irq;
 	c->in.inhibit_irq = false;
+	c->in.insn_ip = c->ip;
+	c->in.insn_sp = c->r[REG_SP].d;
+	/* Instruction breakpoints fault before the instruction unless RF is
+	 * set; RF is cleared as the instruction starts (Intel 80386 PRM
+	 * 12.3.1.1). */
+	if (c->in.dr_exec && !(c->in.flags & FLAG_RF) && dr_exec_hit(c, c->seg_base[SEG_CS] + c->ip))
+		cpu_fault(c, EXC_DB);
+	c->in.flags &= ~(uint32_t)FLAG_RF;
 	cpu_update_events(c);
 	if (c->in.trace) {
 		struct insn i;
-		uint32_t ip = c->ip, sp = c->r[REG_SP].d;
-		c->in.insn_ip = ip;
-		c->in.insn_sp = sp;
 		cpu_decode(c, &i);
 		trace_insn(c, &i);
 	}
@@ -338,7 +454,11 @@ static int step_slow(struct cpu *c)
 	if (single_step && !shadow && !c->in.inhibit_irq) {
 		c->in.insn_ip = c->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
-		cpu_do_int(c, EXC_DB, c->ip);
+		if (c->model >= CPU_80386)
+			c->in.dr[6] |= 1u << 14; /* BS */
+		c->in.deliver_ext = true;
+		cpu_deliver(c, EXC_DB, DELIVER_EXC, c->ip, false, 0);
+		c->in.deliver_ext = false;
 	}
 	return -1;
 }
@@ -386,12 +506,15 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 		c->in.bcache = bc_alloc(); /* NULL: run uncached */
 	c->in.budget_left = budget;
 	c->in.unretired = 0;
+	c->in.rep_extra = 0;
 	c->exit.reason = CPU_EXIT_BUDGET;
 	c->in.fault_depth = 0;
 	enum cpu_exit r = run_guarded(c);
 	/* Every budget unit spent is an instruction retired, except the
-	 * restarted chunks of interrupted string instructions. */
-	c->retired += budget - c->in.budget_left - c->in.unretired;
+	 * restarted chunks of interrupted string instructions and the
+	 * further iterations of repeated ones. */
+	c->work += budget - c->in.budget_left;
+	c->retired += budget - c->in.budget_left - c->in.unretired - c->in.rep_extra;
 	return r;
 }
 

@@ -1,23 +1,28 @@
 /*
- * cpu.h - the instruction set translator (IST): an x86 real-mode interpreter.
+ * cpu.h - the instruction set translator (IST): an x86 interpreter for the
+ * 8086, 80186, 80286, 80386 and 80486 in real, protected and virtual-8086
+ * mode, with paging (docs/cpu-protected-mode.md, docs/cpu-models.md).
  *
  * Contract
  * --------
  * - One `struct cpu` per virtual machine; the core has no global mutable state.
- * - The CPU knows nothing about DOS or devices. It reaches memory through a
- *   page map of host RAM (fast path) plus the caller's `struct cpu_bus`
- *   callbacks (unmapped pages, MMIO, ROM writes, I/O ports).
+ * - The CPU knows nothing about DOS or devices. It reaches physical memory
+ *   through its physical map of host RAM (cpu_map_ram(): fast path) plus the
+ *   caller's `struct cpu_bus` callbacks (unmapped pages, MMIO, ROM writes,
+ *   I/O ports). Linear addresses are translated by the guest's page tables
+ *   when CR0.PG is set, and the A20 gate applies to physical addresses.
  * - cpu_run() executes until its instruction budget is spent or something the
  *   caller must handle happens, and returns the reason (enum cpu_exit).
  *   The state is always architecturally consistent at a return: either the
- *   instruction completed, or (traps) it has not started and CS:IP points at
+ *   instruction completed, or (traps) it has not started and CS:EIP points at
  *   its first prefix byte.
+ * - Exceptions go to the guest: through the IVT in real mode, through the
+ *   IDT in protected and virtual-8086 mode (unless exception_exit_mask asks
+ *   for an exit). A fault while delivering one is a double fault; a fault
+ *   while delivering that shuts the CPU down (CPU_EXIT_SHUTDOWN, the caller
+ *   resets or ends the machine).
  * - Guest input can never crash the host: a bad guest state ends in an exit
  *   reason (CPU_EXIT_SHUTDOWN, ...), never in abort()/exit().
- *
- * Models (Intel 8086/80186/80286/80386 PRMs; differences listed in
- * docs/cpu-models.md): 8086 and 80186 wrap addresses at 1 MiB; the 286 and
- * 386 run in real mode with A20 enabled (linear addresses up to 0x10FFEF).
  */
 #ifndef MVDM_CPU_H
 #define MVDM_CPU_H
@@ -33,6 +38,7 @@ enum cpu_model {
 	CPU_80186 = 1,
 	CPU_80286 = 2,
 	CPU_80386 = 3,
+	CPU_80486 = 4,
 	CPU_MODEL_COUNT
 };
 
@@ -41,7 +47,7 @@ enum cpu_reg { REG_AX, REG_CX, REG_DX, REG_BX, REG_SP, REG_BP, REG_SI, REG_DI };
 /* Segment register indexes, in ModR/M sreg encoding order. */
 enum cpu_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT };
 
-/* FLAGS bits (Intel 80386 PRM 2.3.4). */
+/* EFLAGS bits (Intel 80386 PRM 2.3.4; AC and ID: i486 PRM 2.3.6). */
 enum {
 	FLAG_CF = 1u << 0,
 	FLAG_PF = 1u << 2,
@@ -56,22 +62,45 @@ enum {
 	FLAG_NT = 1u << 14,
 	FLAG_RF = 1u << 16,
 	FLAG_VM = 1u << 17,
+	FLAG_AC = 1u << 18,
+	FLAG_ID = 1u << 21,
+};
+
+/* CR0 bits (Intel 80386 PRM 4.1.3; WP, AM, NE, NW, CD: i486 PRM 4.1.3). */
+enum {
+	CR0_PE = 1u << 0,
+	CR0_MP = 1u << 1,
+	CR0_EM = 1u << 2,
+	CR0_TS = 1u << 3,
+	CR0_ET = 1u << 4,
+	CR0_NE = 1u << 5,
+	CR0_WP = 1u << 16,
+	CR0_AM = 1u << 18,
+	CR0_NW = 1u << 29,
+	CR0_CD = 1u << 30,
+	CR0_PG = 1u << 31,
 };
 
 /* Why cpu_run() returned. */
 enum cpu_exit {
 	CPU_EXIT_BUDGET = 0,   /* the instruction budget is spent */
-	CPU_EXIT_HLT,          /* HLT executed (IP is past it) and no interrupt is pending */
+	CPU_EXIT_HLT,          /* HLT executed (EIP is past it) and no interrupt is pending */
 	CPU_EXIT_IO,           /* IN/OUT/INS/OUTS to a port in the trap bitmap; not executed */
 	CPU_EXIT_TRAP,         /* a sensitive instruction in trap_mask; not executed */
 	CPU_EXIT_EXCEPTION,    /* an exception whose vector is in exception_exit_mask; not delivered */
 	CPU_EXIT_INVALID,      /* invalid opcode (#UD) with vector 6 in exception_exit_mask */
-	CPU_EXIT_SHUTDOWN,     /* fault while delivering a fault (286+: double fault chain) */
+	CPU_EXIT_SHUTDOWN,     /* a fault while delivering a double fault (triple fault);
+				* exit.chain has the exceptions. The CPU state is as at
+				* the first fault; a PC resets the processor now */
 	CPU_EXIT_STOP,         /* cpu_request_stop() was called (from a bus callback, say) */
-	CPU_EXIT_UNSUPPORTED,  /* the guest tried to enter protected mode (LMSW/MOV CR0 with PE) */
+	CPU_EXIT_V86_HLT,      /* HLT in virtual-8086 mode, with CPU_TRAP_V86_HLT in trap_mask:
+				* not executed, EIP at the HLT. The monitor decides: its own
+				* supervisor call (it moves EIP on), or the guest's #GP(0)
+				* (cpu_raise()) as the hardware would do */
 };
 
-/* Sensitive instructions that can be trapped (struct cpu.trap_mask). */
+/* Sensitive instructions that can be trapped (struct cpu.trap_mask). The
+ * real-mode traps (all but CPU_TRAP_V86_HLT) apply only in real mode. */
 enum cpu_trap {
 	CPU_TRAP_CLI = 1u << 0,
 	CPU_TRAP_STI = 1u << 1,
@@ -80,31 +109,40 @@ enum cpu_trap {
 	CPU_TRAP_INT = 1u << 4,   /* INT n, INT3, INTO (when it would interrupt) */
 	CPU_TRAP_IRET = 1u << 5,
 	CPU_TRAP_HLT = 1u << 6,
+	CPU_TRAP_V86_HLT = 1u << 7, /* HLT in V86 mode: CPU_EXIT_V86_HLT instead of #GP(0) */
 };
+
+/* Operating mode (Intel 80386 PRM 1.4, 15.1). */
+enum cpu_mode { CPU_MODE_REAL = 0, CPU_MODE_PROT, CPU_MODE_V86 };
 
 /* Details of the last exit; valid until the next cpu_run(). */
 struct cpu_exit_info {
 	enum cpu_exit reason;
 	uint32_t trap;        /* CPU_EXIT_TRAP: one enum cpu_trap bit */
 	uint8_t vector;       /* TRAP of INT n / EXCEPTION / INVALID: the vector */
+	bool has_error;       /* EXCEPTION: the exception pushes an error code ... */
+	uint32_t error;       /* ... and this is it */
 	uint16_t port;        /* IO: port number */
 	uint8_t io_size;      /* IO: 1, 2 or 4 bytes */
 	bool io_write;        /* IO: OUT/OUTS */
 	bool io_string;       /* IO: INS/OUTS */
-	uint16_t cs;          /* CS:IP of the instruction concerned */
+	uint16_t cs;          /* CS:EIP of the instruction concerned */
 	uint32_t ip;
+	uint8_t chain_len;    /* SHUTDOWN: the exceptions that led to it, first first */
+	uint8_t chain[4];
+	enum cpu_mode mode;   /* the mode at the exit */
 };
 
 /*
- * Memory and I/O callbacks. Every callback gets `ctx` first. Pages mapped with
- * cpu_map_ram() never reach mem_read8/mem_write8. Unmapped memory with a NULL
- * callback reads 0xFF and ignores writes; I/O ports with NULL callbacks read
- * all ones.
+ * Memory and I/O callbacks. Every callback gets `ctx` first. Physical pages
+ * mapped with cpu_map_ram() never reach mem_read8/mem_write8 (which get
+ * physical addresses). Unmapped memory with a NULL callback reads 0xFF and
+ * ignores writes; I/O ports with NULL callbacks read all ones.
  */
 struct cpu_bus {
 	void *ctx;
-	uint8_t (*mem_read8)(void *ctx, uint32_t linear);
-	void (*mem_write8)(void *ctx, uint32_t linear, uint8_t value);
+	uint8_t (*mem_read8)(void *ctx, uint32_t phys);
+	void (*mem_write8)(void *ctx, uint32_t phys, uint8_t value);
 	uint32_t (*io_read)(void *ctx, uint16_t port, unsigned size);
 	void (*io_write)(void *ctx, uint16_t port, unsigned size, uint32_t value);
 	/* Acknowledge the pending external interrupt: return its vector (0-255),
@@ -116,8 +154,14 @@ struct cpu_bus {
 
 #define CPU_PAGE_SHIFT 12
 #define CPU_PAGE_SIZE (1u << CPU_PAGE_SHIFT)
-/* Real mode reaches at most FFFF:FFFF + 3 = 0x10FFF2; 2 MiB covers it with A20 on. */
-#define CPU_PAGE_COUNT 512u
+
+/* The software TLB (tlb.c): direct-mapped, indexed by linear page. 1024
+ * entries hold the whole real-mode address space (1 MiB + 64 KiB) at once. */
+#define CPU_TLB_BITS 10
+#define CPU_TLB_SIZE (1u << CPU_TLB_BITS)
+/* The physical map (phys.c): 4 MiB chunks of 1024 pages. */
+#define CPU_PCHUNK_SHIFT 22
+#define CPU_PCHUNKS 1024u
 
 union cpu_gpr {
 	uint32_t d;
@@ -125,40 +169,102 @@ union cpu_gpr {
 	uint8_t b[4];
 };
 
+/* A segment descriptor as the processor caches it behind a segment
+ * register, LDTR or TR (Intel 80386 PRM 5.1.1, 5.1.2). */
+struct cpu_desc {
+	uint32_t base;
+	uint32_t limit;   /* in bytes: granularity already applied */
+	uint16_t attr;    /* descriptor byte 5 (type, S, DPL, P) in bits 0-7, byte 6
+			   * bits 4-7 in bits 12-15 (AVL 12, D/B 14, G 15) */
+};
+
+/* Attribute bits of struct cpu_desc.attr. */
+enum {
+	DESC_TYPE = 0x0F,     /* with S: bit 3 code, bit 2 conforming/expand-down,
+			       * bit 1 readable/writable, bit 0 accessed */
+	DESC_S = 0x10,        /* code or data (else a system descriptor) */
+	DESC_DPL_SHIFT = 5,
+	DESC_DPL = 0x60,
+	DESC_P = 0x80,
+	DESC_AVL = 0x1000,
+	DESC_DB = 0x4000,
+	DESC_G = 0x8000,
+};
+
+/* One TLB entry: rd/wr are the linear page base that may be read/written
+ * through it, or 1 (never a page base); the host address of linear `lin`
+ * is addend + lin. */
+struct cpu_tlbe {
+	uint32_t rd;
+	uint32_t wr;
+	uintptr_t addend;
+};
+
+/* The physical map of one 4 MiB chunk: host pointers per 4 KiB page (NULL:
+ * the bus) and each page's write generation (see block_cache.h). */
+struct cpu_pchunk {
+	uint8_t *rd[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
+	uint8_t *wr[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
+	uint32_t gen[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
+};
+
 struct cpu_trace;
 struct bc_block;
 struct insn;
 
 /*
- * The CPU state. Fields before `internal` are read and written by the caller
- * between runs (use cpu_get_flags()/cpu_set_flags() and cpu_load_seg() for
- * FLAGS and segment registers: they keep cached state right).
+ * The CPU state. Fields before `in` are read and written by the caller
+ * between runs (use cpu_get_flags()/cpu_set_flags() and cpu_load_seg() or
+ * cpu_set_seg() for EFLAGS and segment registers: they keep cached state
+ * right).
  */
 struct cpu {
 	union cpu_gpr r[9];       /* EAX..EDI in ModR/M order; r[8] is always 0 */
-	uint32_t ip;              /* EIP; only the low 16 bits are used in real mode */
+	uint32_t ip;              /* EIP (IP in 16-bit code) */
 	uint16_t seg[SEG_COUNT];  /* selector values */
-	uint32_t seg_base[SEG_COUNT + 1];  /* seg << 4; [SEG_COUNT] is 0 (absolute) */
+	uint32_t seg_base[SEG_COUNT + 1];  /* bases from the descriptor caches; [SEG_COUNT] is 0 */
 
 	enum cpu_model model;
+	bool fpu;                      /* an x87 is attached: CR0.ET, CPUID (set by the owner) */
 	uint32_t trap_mask;            /* enum cpu_trap bits to exit on */
 	uint32_t exception_exit_mask;  /* vectors 0-31 that exit instead of being delivered */
-	const uint8_t *io_trap_bitmap; /* 8192 bytes, bit set = exit CPU_EXIT_IO; NULL = none */
+	const uint8_t *io_trap_bitmap; /* 8192 bytes, bit set = exit CPU_EXIT_IO; NULL = none.
+					* Checked after the guest's own I/O permission
+					* (IOPL, TSS bitmap) in protected and V86 mode */
 	uint64_t retired;              /* instructions retired since cpu_init(); updated when
 					* cpu_run() returns (bus callbacks see the value of
 					* the last return) */
+	uint64_t work;                 /* budget units spent since cpu_init(): one per
+					* instruction, plus one per further iteration of
+					* each chunk of a repeated string instruction, plus
+					* restarted chunks; updated when cpu_run() returns */
 	struct cpu_exit_info exit;
 	struct cpu_bus bus;
 
 	/* ---- internal state below: use the functions ---- */
 	struct {
+		/* Segment access checks, hottest first: an access of n bytes at
+		 * offset off is allowed on the fast path when off + n - 1 <
+		 * rd_end (reads) or wr_end (writes). end = limit + 1 for an
+		 * expand-up segment of that kind, 0 for everything the slow path
+		 * must look at (expand-down, not readable/writable, null). */
+		uint64_t rd_end[SEG_COUNT + 1];
+		uint64_t wr_end[SEG_COUNT + 1];
 		/* Lazy arithmetic flags (see flags.h). */
 		int32_t lf_res;
 		uint32_t lf_aux;
 		uint32_t lf_b;
-		uint32_t flags;          /* non-arithmetic FLAGS bits (TF IF DF IOPL NT, fixed bits) */
-		uint32_t a20_mask;       /* applied to every linear address */
+		uint32_t flags;          /* non-arithmetic EFLAGS bits (TF IF DF IOPL NT RF VM AC ID, fixed bits) */
 		uint32_t events;         /* nonzero = check slow path between instructions */
+		uint32_t ip_mask;        /* FFFFh in 16-bit code, FFFFFFFFh in 32-bit code */
+		uint32_t sp_mask;        /* FFFFh with a 16-bit stack (SS.B = 0), else FFFFFFFFh */
+		uint8_t cpl;             /* current privilege level (0 in real mode, 3 in V86) */
+		uint8_t mode_bits;       /* BC_MODE_* (block_cache.h): what decoded blocks depend on */
+		uint32_t epoch;          /* bumped when linear-to-physical mappings change */
+		uint64_t bc_ctx;         /* mode_bits | epoch << 32: a block's context */
+		struct cpu_desc sd[SEG_COUNT + 1]; /* descriptor caches ([SEG_COUNT]: flat, for system use) */
+		uint32_t a20_mask;       /* applied to every physical address (A20 gate, address lines) */
+		bool a20;
 		bool irq_line;
 		bool halted;
 		uint16_t halt_cs;         /* CS:IP after the HLT; moving it wakes the CPU */
@@ -167,29 +273,45 @@ struct cpu {
 		bool inhibit_irq;        /* one-instruction interrupt shadow (MOV SS, POP SS, STI) */
 		uint8_t fault_depth;
 		uint8_t fault_vector;     /* vector passed to cpu_fault() */
+		bool fault_has_err;
+		uint32_t fault_err;
+		uint8_t fault_chain[3];   /* the exceptions being delivered, by depth */
+		uint8_t fault_hist[4];    /* every exception of the current chain, in order */
+		uint8_t fault_nhist;
+		bool deliver_ext;         /* delivering an external event: error codes get EXT */
 		uint32_t fault_next_ip;   /* IP after the faulting instruction (8086 #DE) */
-		uint32_t cr0, cr2, cr3;   /* 386 control registers (real mode only) */
-		uint32_t dr[8];           /* 386 debug registers (stored, not acted on) */
-		uint32_t tr[8];           /* 386 test registers (stored) */
-		uint32_t idt_base;        /* real-mode IVT base (LIDT), 0 at reset */
+		uint32_t cr0, cr2, cr3;
+		uint32_t dr[8];           /* debug registers (DR4/DR5 alias DR6/DR7) */
+		uint32_t treg[8];         /* 386 test registers (stored) */
+		uint32_t idt_base;        /* IDTR (the IVT base in real mode, 0 at reset) */
 		uint16_t idt_limit;
 		uint32_t gdt_base;
 		uint16_t gdt_limit;
+		uint16_t ldtr;            /* LDTR selector and its descriptor cache */
+		struct cpu_desc ldt;
+		uint16_t tr;              /* TR selector and its descriptor cache (the TSS) */
+		struct cpu_desc tss;
+		bool tlb_super;           /* the TLB holds translations user mode may not use */
+		uint8_t dr_exec;          /* DR7 instruction breakpoints enabled (bits 0-3) */
+		uint8_t dr_data;          /* DR7 data breakpoints enabled (bits 0-3) */
+		uint8_t dr_hit;           /* data breakpoints hit by the current instruction */
+		bool ac_check;            /* 486 alignment checks active (CR0.AM, AC, CPL 3) */
 		uint32_t insn_ip;        /* IP of the current instruction's first byte */
 		uint32_t insn_sp;        /* ESP before the current instruction */
 		uint64_t budget_left;
 		jmp_buf fault_jmp;       /* target of cpu_fault() inside cpu_run() */
-		uint8_t *page_rd[CPU_PAGE_COUNT];
-		uint8_t *page_wr[CPU_PAGE_COUNT];
-		uint32_t page_gen[CPU_PAGE_COUNT]; /* bumped by every write to the page */
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
 		const struct bc_block *blk; /* block running threaded (block_cache.c) */
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
-		uint32_t blk_ip;          /* IP at its start */
 		uint64_t unretired;       /* budget units that retired nothing */
+		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
+					   * of each chunk (ops_string.c) */
+		struct cpu_tlbe tlb[CPU_TLB_SIZE];
+		uint32_t *tlb_gen[CPU_TLB_SIZE]; /* the write generation of each entry's page */
+		struct cpu_pchunk *pmap[CPU_PCHUNKS]; /* NULL: no page of the chunk is mapped */
 	} in;
 };
 
@@ -197,37 +319,67 @@ struct cpu {
  * uninitialised memory or a CPU released with cpu_destroy(). */
 void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus);
 
-/* Power-on register state again, keeping the bus, the memory map, the block
- * cache and the trace (cheap: for test harnesses that reuse one CPU). */
+/* The processor's RESET: power-on register state again (Intel 80386 PRM
+ * 10.1: real mode, CS:EIP F000:FFF0 with the CS base at the top of the
+ * address space), keeping the bus, the memory map, the A20 gate, the block
+ * cache and the trace. Cheap: test harnesses reuse one CPU with it. */
 void cpu_reset(struct cpu *c);
 
 /* The decoded-block cache (on by default, about 1 MiB per CPU, allocated on
  * the first cpu_run()). Off: every instruction is decoded as it runs. */
 void cpu_set_block_cache(struct cpu *c, bool enabled);
 
-/* Map host memory at linear [base, base+size) for direct access. base and
+/* Map host memory at physical [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go
  * to bus.mem_write8 (which may ignore them). host == NULL unmaps.
- * Returns 0 or -EINVAL. The caller owns `host` and keeps it alive.
+ * Returns 0, -EINVAL or -ENOMEM. The caller owns `host` and keeps it alive.
  * Host code that writes mapped memory directly (not through cpu_poke*) must
  * then call cpu_mem_written() for that range, so that code cached from it is
  * checked again (cpu_reset() does this for all memory). */
 int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool writable)
 	__attribute__((warn_unused_result));
 
-/* Tell the CPU that the host wrote guest memory [linear, linear+size). */
-void cpu_mem_written(struct cpu *c, uint32_t linear, uint32_t size);
+/* Tell the CPU that the host wrote guest memory at physical [phys, phys+size). */
+void cpu_mem_written(struct cpu *c, uint32_t phys, uint32_t size);
 
-/* Run up to `budget` instructions. */
+/* Run until `budget` units of work are spent (an instruction is one unit,
+ * each further iteration of a repeated string instruction one more: see
+ * `work`), or until an exit. */
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
 
-/* FLAGS as the guest sees them (PUSHF value), and loading them (POPF rules of
- * the model apply: fixed bits, 286 real mode cannot set IOPL/NT). */
+/* EFLAGS as the guest sees them (PUSHFD value, VM and RF included), and
+ * loading them (the model's fixed and writable bits apply; VM is taken as
+ * given: the caller switches modes with it). */
 uint32_t cpu_get_flags(const struct cpu *c);
 void cpu_set_flags(struct cpu *c, uint32_t flags);
 
-/* Load a segment register in real mode (base = value << 4). */
+/* Load a segment register as real and virtual-8086 mode do (base = value
+ * << 4; in V86 mode also limit FFFFh and data attributes). In protected
+ * mode use cpu_set_seg(). */
 void cpu_load_seg(struct cpu *c, enum cpu_seg s, uint16_t value);
+
+/* Load a segment register in the current mode: real/V86 as cpu_load_seg(),
+ * protected mode from the GDT/LDT with the checks of MOV Sreg (CS: of a far
+ * jump to a code segment, at its own DPL). Returns 0, or -EFAULT when the
+ * guest would take an exception (nothing changed). */
+int cpu_set_seg(struct cpu *c, enum cpu_seg s, uint16_t selector);
+
+/* The hidden part of a segment register (for harnesses and diagnostics),
+ * and setting it directly (no checks; CS sets the CPL from its DPL). */
+void cpu_get_desc(const struct cpu *c, enum cpu_seg s, struct cpu_desc *d);
+void cpu_set_desc(struct cpu *c, enum cpu_seg s, uint16_t selector, const struct cpu_desc *d);
+
+/* The mode, and the current privilege level. */
+enum cpu_mode cpu_mode(const struct cpu *c);
+unsigned cpu_cpl(const struct cpu *c);
+
+/* Control and system registers for harnesses and monitors (n = 0, 2, 3 for
+ * CR0/CR2/CR3). cpu_set_cr applies the mode and TLB consequences. Returns 0
+ * or -EINVAL (no such register on this model). */
+uint32_t cpu_get_cr(const struct cpu *c, unsigned n);
+int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value);
+void cpu_set_gdt(struct cpu *c, uint32_t base, uint16_t limit);
+void cpu_set_idt(struct cpu *c, uint32_t base, uint16_t limit);
 
 /* Raise or lower the INTR line (level). The CPU calls bus.intr_ack when it
  * takes the interrupt. */
@@ -237,36 +389,53 @@ void cpu_set_irq(struct cpu *c, bool asserted);
 void cpu_request_stop(struct cpu *c);
 
 /* Deliver an interrupt through the real-mode IVT now (push FLAGS, CS, IP;
- * clear IF and TF; load CS:IP from vector). For monitors that emulate INT n.
- * Returns 0, or -EFAULT if the push or the vector read faulted. */
+ * clear IF and TF; load CS:IP from vector). For monitors that emulate INT n
+ * in real mode. Returns 0, or -EFAULT if the push or the vector read
+ * faulted, -EPERM outside real mode. */
 int cpu_interrupt(struct cpu *c, uint8_t vector);
 
-/* Guest memory access by linear address for the host (goes through the page
- * map and the bus; honours A20). */
+/* Deliver exception `vector` (with `error` if it has an error code) as if
+ * the instruction at CS:EIP had raised it: through the IVT or IDT, with
+ * the double-fault rules. For monitors (CPU_EXIT_V86_HLT). Returns 0, or
+ * -EFAULT if that shut the CPU down (exit.reason is CPU_EXIT_SHUTDOWN). */
+int cpu_raise(struct cpu *c, uint8_t vector, uint32_t error);
+
+/* Guest memory access by linear address for the host: translated by the
+ * guest's page tables when paging is on (without faults or accessed bits:
+ * an address that is not mapped reads 0xFF and ignores writes), then the
+ * physical map and the bus, with A20. */
 uint8_t cpu_peek8(struct cpu *c, uint32_t linear);
 void cpu_poke8(struct cpu *c, uint32_t linear, uint8_t value);
 uint16_t cpu_peek16(struct cpu *c, uint32_t linear);
 void cpu_poke16(struct cpu *c, uint32_t linear, uint16_t value);
 
-/* A20 gate for 286/386 (8086/186 always wrap at 1 MiB). */
+/* The physical address of a linear one as the guest's page tables (when
+ * paging is on) and the A20 gate make it. Returns 0, or -EFAULT when the
+ * page is not present (or not writable, for `write`). No side effects. */
+int cpu_linear_to_phys(struct cpu *c, uint32_t linear, bool write, uint32_t *phys);
+
+/* A20 gate for the 286 and later (8086/186 always wrap at 1 MiB). */
 void cpu_set_a20(struct cpu *c, bool enabled);
 
-/* Instruction trace: one line per instruction (CS:IP, bytes, disassembly,
+/* Instruction trace: one line per instruction (CS:EIP, bytes, disassembly,
  * registers) to `out`. NULL turns it off. Costs nothing when off. Returns 0 or
  * -ENOMEM. */
 int cpu_trace_enable(struct cpu *c, FILE *out) __attribute__((warn_unused_result));
 void cpu_trace_disable(struct cpu *c);
 
-/* Disassemble the instruction at seg:off into buf (NUL-terminated).
- * Returns its length in bytes (>= 1). */
-int cpu_disasm(struct cpu *c, uint16_t seg, uint32_t off, char *buf, size_t buflen);
+/* Disassemble the instruction at sel:off into buf (NUL-terminated): sel is
+ * a real-mode segment in real and V86 mode; in protected mode the current
+ * CS when sel is its selector, else the descriptor sel names. Returns its
+ * length in bytes (>= 1). */
+int cpu_disasm(struct cpu *c, uint16_t sel, uint32_t off, char *buf, size_t buflen);
 
-/* Name of a model ("8086", "80186", "80286", "80386") and parse one (also
- * accepts "186", "286", "386"). Parse returns -1 if unknown. */
+/* Name of a model ("8086", "80186", "80286", "80386", "80486") and parse
+ * one (also accepts "186", "286", "386", "486", "8088"). Parse returns -1
+ * if unknown. */
 const char *cpu_model_name(enum cpu_model m);
 int cpu_model_parse(const char *name);
 
-/* Release what the CPU allocated (block cache, trace). */
+/* Release what the CPU allocated (block cache, trace, physical map). */
 void cpu_destroy(struct cpu *c);
 
 #endif

@@ -21,10 +21,11 @@
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* Exception vectors (Intel 80386 PRM 9.8, real mode subset). */
+/* Exception vectors (Intel 80386 PRM 9.8; #AC: i486 PRM 9.8.17). */
 enum {
-	EXC_DE = 0, EXC_DB = 1, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6,
-	EXC_NM = 7, EXC_DF = 8, EXC_SS = 12, EXC_GP = 13,
+	EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6,
+	EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12, EXC_GP = 13,
+	EXC_PF = 14, EXC_MF = 16, EXC_AC = 17,
 };
 
 /* Operand forms: what the decoder reads after the opcode (optable.c). */
@@ -112,7 +113,7 @@ struct insn {
 	uint8_t fl;        /* FL_* */
 	uint8_t charge;    /* in a recorded block: its index + 1 (instructions
 			    * retired when the block ends after it) */
-	uint16_t ip;       /* IP of the first byte (valid in recorded blocks) */
+	uint32_t ip;       /* EIP of the first byte (valid in recorded blocks) */
 	uint32_t len;      /* bytes including prefixes (8086: any number of prefixes) */
 	const struct op_entry *ent;
 };
@@ -143,159 +144,276 @@ static inline uint32_t size_mask(unsigned sz)
 	return sz == 4 ? 0xFFFFFFFFu : (1u << (sz * 8)) - 1;
 }
 
-/* ---- faults and exits (cpu.c) ---- */
+/* ---- faults and exits (cpu.c, interrupt.c) ---- */
 
+/* Raise exception `vector` for the current instruction: longjmps back to
+ * cpu_run(), which restores EIP and ESP to the instruction's start and
+ * delivers it. Vectors 8, 10-14 and 17 push `err` in protected mode
+ * (cpu_fault: error code 0). */
 _Noreturn void cpu_fault(struct cpu *c, uint8_t vector);
+_Noreturn void cpu_fault_err(struct cpu *c, uint8_t vector, uint32_t err);
+/* #PF for linear address lin (CR2) with error code err (Intel 80386 PRM 9.8.14). */
+_Noreturn void cpu_page_fault(struct cpu *c, uint32_t lin, uint32_t err);
 /* Leave cpu_run() now with c->exit filled in; IP is reset to the start of the
  * current instruction (the instruction is not executed). */
 _Noreturn void cpu_exit_now(struct cpu *c, enum cpu_exit reason);
-/* Trap a sensitive instruction if its bit is in trap_mask. */
+/* Trap a sensitive instruction if its bit is in trap_mask (real mode only). */
 static inline void cpu_check_trap(struct cpu *c, uint32_t trap_bit)
 {
-	if (unlikely(c->trap_mask & trap_bit)) {
+	if (unlikely(c->trap_mask & trap_bit) && !(c->in.cr0 & CR0_PE)) {
 		c->exit.trap = trap_bit;
 		cpu_exit_now(c, CPU_EXIT_TRAP);
 	}
 }
-/* Software interrupt (INT n, INT3, INTO) and exception delivery. */
-void cpu_do_int(struct cpu *c, uint8_t vector, uint32_t return_ip);
+
+/* What is being delivered (interrupt.c). Software interrupts (INT n, INT3,
+ * INTO) check the gate's DPL; external ones set EXT in error codes. */
+enum deliver_kind { DELIVER_SOFT, DELIVER_EXT, DELIVER_EXC };
+
+/* Deliver an interrupt or exception through the IVT (real mode) or IDT
+ * (protected and V86 mode); return_ip is the EIP pushed. has_err/err: an
+ * error code to push (protected mode only). */
+void cpu_deliver(struct cpu *c, uint8_t vector, enum deliver_kind kind, uint32_t return_ip, bool has_err,
+		 uint32_t err);
+/* A stack being built before it becomes SS:ESP (inner-privilege calls and
+ * interrupts, interrupt.c): pushes check its limit (#SS(err)) and write
+ * with supervisor rights; esp is the whole ESP (SS.B decides which part
+ * moves). */
+struct new_stack {
+	struct cpu_desc d;
+	uint32_t esp;
+	uint32_t err;   /* error code of a fault on it */
+};
+void new_stack_push(struct cpu *c, struct new_stack *ns, unsigned sz, uint32_t v);
+/* The TSS's stack for privilege level dpl, checked (#TS/#SS with EXT =
+ * ext); *ss_sel gets its selector. */
+void tss_inner_stack(struct cpu *c, unsigned dpl, struct new_stack *ns, uint16_t *ss_sel, uint32_t ext);
+/* Software interrupt (INT n, INT3, INTO): the real-mode trap, the V86
+ * IOPL check, then cpu_deliver(). */
 void cpu_do_softint(struct cpu *c, uint8_t vector);
 void cpu_update_events(struct cpu *c);
+/* Exception classes for double faults (Intel 80386 PRM 9.8.8). */
+bool cpu_exc_has_error(uint8_t vector);
 
-/* ---- memory (memory.c: slow paths) ---- */
+/* ---- physical memory, TLB, paging (phys.c, tlb.c, paging.c) ---- */
+
+#define TLB_NONE 1u  /* an rd/wr tag that matches no page */
 
 /* Make every cached block check its bytes again (memory map, A20). */
 void cpu_invalidate_code(struct cpu *c);
-uint8_t mem_slow_read8(struct cpu *c, uint32_t lin);
-void mem_slow_write8(struct cpu *c, uint32_t lin, uint8_t v);
+/* Drop every TLB entry (mappings or permissions changed), or the one of
+ * lin (INVLPG); both bump the mapping epoch for the block cache. */
+void tlb_flush(struct cpu *c);
+void tlb_flush_page(struct cpu *c, uint32_t lin);
+/* CPL, CR0.AM or EFLAGS.AC changed: recompute what depends on them
+ * (block-cache mode bits, alignment checking, a TLB with supervisor-only
+ * entries when entering user mode). */
+void cpu_priv_changed(struct cpu *c);
+/* The physical page's host pointer for reads/writes (NULL: the bus), and
+ * its write generation (NULL if the chunk has none). */
+uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write);
+uint32_t *phys_gen(const struct cpu *c, uint32_t phys);
 
-static inline uint8_t lin_read8(struct cpu *c, uint32_t lin)
+/* Translate lin for an access (paging.c). user: with user-mode rights
+ * (CPL 3 and not a system access). fault: raise #PF, else return -1.
+ * set_bits: update accessed/dirty bits. Returns 0, the physical address
+ * (A20 applied) and, if rights is not NULL, the PAGE_* rights the page
+ * gives. */
+enum { PAGE_USER_READ = 1, PAGE_USER_WRITE = 2, PAGE_SUPER_WRITE = 4 };
+int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, bool set_bits,
+		     uint32_t *phys, unsigned *rights);
+/* Translate lin for an access with the current privilege and fill its TLB
+ * entry when the page may go on the fast path (tlb.c). Returns 0 with the
+ * physical address and the host address of lin (NULL: the bus), or -1 when
+ * the access would fault and fault is false (with fault set it raises #PF).
+ * user: user-mode rights (CPL 3) or supervisor rights (system accesses). */
+int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uint32_t *phys, uint8_t **host);
+/* Drop every entry without touching the mapping epoch (rights changed). */
+void tlb_drop(struct cpu *c);
+/* The block context (bc_ctx) from mode_bits and epoch. */
+void cpu_bc_ctx_update(struct cpu *c);
+
+/* Host pointer for an n-byte read/write at lin inside one page, from the
+ * TLB, or NULL (miss, page crossing, or a page the slow path must handle).
+ * A write through the pointer counts as a write to the page (its
+ * generation is bumped here). */
+static inline __attribute__((always_inline)) uint8_t *tlb_rd(struct cpu *c, uint32_t lin, unsigned n)
 {
-	lin &= c->in.a20_mask;
-	uint8_t *p = c->in.page_rd[(lin >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1)];
-	if (likely(p && lin < CPU_PAGE_COUNT * CPU_PAGE_SIZE))
-		return p[lin & (CPU_PAGE_SIZE - 1)];
-	return mem_slow_read8(c, lin);
+	const struct cpu_tlbe *e = &c->in.tlb[(lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1)];
+	if (likely(e->rd == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1))))
+		return (uint8_t *)(e->addend + lin);
+	return NULL;
 }
 
-static inline void lin_write8(struct cpu *c, uint32_t lin, uint8_t v)
+static inline __attribute__((always_inline)) uint8_t *tlb_wr(struct cpu *c, uint32_t lin, unsigned n)
 {
-	lin &= c->in.a20_mask;
-	unsigned page = (lin >> CPU_PAGE_SHIFT) & (CPU_PAGE_COUNT - 1);
-	uint8_t *p = c->in.page_wr[page];
-	if (likely(p && lin < CPU_PAGE_COUNT * CPU_PAGE_SIZE)) {
-		p[lin & (CPU_PAGE_SIZE - 1)] = v;
-		c->in.page_gen[page]++;
-	} else {
-		mem_slow_write8(c, lin, v);
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	const struct cpu_tlbe *e = &c->in.tlb[k];
+	if (likely(e->wr == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1)))) {
+		(*c->in.tlb_gen[k])++;
+		return (uint8_t *)(e->addend + lin);
 	}
+	return NULL;
 }
 
-/* Host pointer for n bytes at lin if they sit in one mapped page, else NULL.
- * A write through the pointer must be counted (page_gen): use lin_wptr(). */
-static inline uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write)
+/* ---- linear memory (memory.c: slow paths) ----
+ * Accesses by linear address with the rights of the current privilege
+ * level; the slow paths fill the TLB, split page-crossing accesses (both
+ * pages are checked before anything is written), and reach the bus. */
+uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned n);
+void lin_write_slow(struct cpu *c, uint32_t lin, unsigned n, uint32_t v);
+
+/* The TLB entry of lin, and whether it allows an n-byte read or write at
+ * lin (all of it in the entry's page). The accessors branch on these
+ * directly: a hit needs no NULL test of the host address. */
+static inline __attribute__((always_inline)) const struct cpu_tlbe *tlb_entry(const struct cpu *c, uint32_t lin)
 {
-	lin &= c->in.a20_mask;
-	if ((lin & (CPU_PAGE_SIZE - 1)) > CPU_PAGE_SIZE - n || lin >= CPU_PAGE_COUNT * CPU_PAGE_SIZE)
-		return NULL;
-	uint8_t *p = (write ? c->in.page_wr : c->in.page_rd)[lin >> CPU_PAGE_SHIFT];
-	return p ? p + (lin & (CPU_PAGE_SIZE - 1)) : NULL;
+	return &c->in.tlb[(lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1)];
 }
 
-/* lin_ptr() for a write of n bytes: bumps the page's write generation,
- * which tells the block cache that code on the page may have changed. */
-static inline uint8_t *lin_wptr(struct cpu *c, uint32_t lin, unsigned n)
+static inline __attribute__((always_inline)) bool tlb_hit(uint32_t tag, uint32_t lin, unsigned n)
 {
-	uint8_t *p = lin_ptr(c, lin, n, true);
-	if (p)
-		c->in.page_gen[(lin & c->in.a20_mask) >> CPU_PAGE_SHIFT]++;
-	return p;
+	return tag == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1));
 }
 
-/* Segment-relative access. `off` is the effective address (already reduced
- * to the address size). A multi-byte access that runs past offset FFFFh wraps
- * inside the segment on the 8086/186 and faults on the 286+ (#GP, #SS for SS
- * on the 386: Intel 80386 PRM 14.1 real-mode exceptions; the 80286 test
- * vectors show #GP for both). */
-_Noreturn void mem_limit_fault(struct cpu *c, unsigned seg);
-uint32_t mem_read_wrap(struct cpu *c, unsigned seg, uint32_t off, unsigned n);
-void mem_write_wrap(struct cpu *c, unsigned seg, uint32_t off, unsigned n, uint32_t v);
+static inline __attribute__((always_inline)) uint8_t lin_read8(struct cpu *c, uint32_t lin)
+{
+	const struct cpu_tlbe *e = tlb_entry(c, lin);
+	if (likely(tlb_hit(e->rd, lin, 1)))
+		return *(const uint8_t *)(e->addend + lin);
+	return (uint8_t)lin_read_slow(c, lin, 1);
+}
+
+static inline __attribute__((always_inline)) uint16_t lin_read16(struct cpu *c, uint32_t lin)
+{
+	const struct cpu_tlbe *e = tlb_entry(c, lin);
+	if (likely(tlb_hit(e->rd, lin, 2))) {
+		uint16_t v;
+		memcpy(&v, (const void *)(e->addend + lin), 2);
+		return v;
+	}
+	return (uint16_t)lin_read_slow(c, lin, 2);
+}
+
+static inline __attribute__((always_inline)) uint32_t lin_read32(struct cpu *c, uint32_t lin)
+{
+	const struct cpu_tlbe *e = tlb_entry(c, lin);
+	if (likely(tlb_hit(e->rd, lin, 4))) {
+		uint32_t v;
+		memcpy(&v, (const void *)(e->addend + lin), 4);
+		return v;
+	}
+	return lin_read_slow(c, lin, 4);
+}
+
+/* A write through the TLB bumps the page's write generation (code cached
+ * from it is checked again). */
+static inline __attribute__((always_inline)) void lin_write8(struct cpu *c, uint32_t lin, uint8_t v)
+{
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	const struct cpu_tlbe *e = &c->in.tlb[k];
+	if (likely(tlb_hit(e->wr, lin, 1))) {
+		*(uint8_t *)(e->addend + lin) = v;
+		(*c->in.tlb_gen[k])++;
+		return;
+	}
+	lin_write_slow(c, lin, 1, v);
+}
+
+static inline __attribute__((always_inline)) void lin_write16(struct cpu *c, uint32_t lin, uint16_t v)
+{
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	const struct cpu_tlbe *e = &c->in.tlb[k];
+	if (likely(tlb_hit(e->wr, lin, 2))) {
+		memcpy((void *)(e->addend + lin), &v, 2);
+		(*c->in.tlb_gen[k])++;
+		return;
+	}
+	lin_write_slow(c, lin, 2, v);
+}
+
+static inline __attribute__((always_inline)) void lin_write32(struct cpu *c, uint32_t lin, uint32_t v)
+{
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	const struct cpu_tlbe *e = &c->in.tlb[k];
+	if (likely(tlb_hit(e->wr, lin, 4))) {
+		memcpy((void *)(e->addend + lin), &v, 4);
+		(*c->in.tlb_gen[k])++;
+		return;
+	}
+	lin_write_slow(c, lin, 4, v);
+}
+
+/* Host pointer for n bytes at lin inside one page, filling the TLB without
+ * faulting; NULL if they are not plain host memory. A write through it
+ * counts as a write (use it only to write). */
+uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write);
+
+/* System accesses (descriptor tables, TSS, IDT): supervisor rights
+ * whatever the CPL (Intel 80386 PRM 6.4.1). */
+uint32_t sys_read(struct cpu *c, uint32_t lin, unsigned n);
+void sys_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v);
+
+/* ---- segment-relative access ----
+ * `off` is the effective address (already reduced to the address size).
+ * The fast path needs only off + n - 1 < rd_end/wr_end; everything else
+ * (limits, expand-down, rights, null selectors, the 8086's wrap inside the
+ * segment) is the slow path's (segment.c: mem_seg_check()). Real mode: a
+ * multi-byte access that runs past offset FFFFh wraps inside the segment
+ * on the 8086/186 and faults on the 286+ (#GP; #SS for SS on the 386:
+ * Intel 80386 PRM 14.1; the 80286 test vectors show #GP for both). */
+uint32_t mem_read_seg_slow(struct cpu *c, unsigned seg, uint32_t off, unsigned n);
+void mem_write_seg_slow(struct cpu *c, unsigned seg, uint32_t off, unsigned n, uint32_t v);
+/* The checks alone (no access): faults as the access would. Returns true
+ * when the access wraps inside the segment (8086/186). */
+bool mem_seg_check(struct cpu *c, unsigned seg, uint32_t off, unsigned n, bool write);
 
 static inline __attribute__((always_inline)) uint8_t mem_read8(struct cpu *c, unsigned seg, uint32_t off)
 {
-	if (unlikely(off > 0xFFFF))
-		mem_limit_fault(c, seg);
+	if (unlikely(off >= c->in.rd_end[seg]))
+		return (uint8_t)mem_read_seg_slow(c, seg, off, 1);
 	return lin_read8(c, c->seg_base[seg] + off);
 }
 
 static inline __attribute__((always_inline)) void mem_write8(struct cpu *c, unsigned seg, uint32_t off, uint8_t v)
 {
-	if (unlikely(off > 0xFFFF))
-		mem_limit_fault(c, seg);
+	if (unlikely(off >= c->in.wr_end[seg])) {
+		mem_write_seg_slow(c, seg, off, 1, v);
+		return;
+	}
 	lin_write8(c, c->seg_base[seg] + off, v);
 }
 
 static inline __attribute__((always_inline)) uint16_t mem_read16(struct cpu *c, unsigned seg, uint32_t off)
 {
-	if (unlikely(off > 0xFFFE))
-		return (uint16_t)mem_read_wrap(c, seg, off, 2);
-	uint32_t lin = c->seg_base[seg] + off;
-	uint8_t *p = lin_ptr(c, lin, 2, false);
-	if (likely(p != NULL)) {
-		uint16_t v;
-		memcpy(&v, p, 2);
-		return v;
-	}
-	return (uint16_t)(lin_read8(c, lin) | (lin_read8(c, lin + 1) << 8));
+	if (unlikely((uint64_t)off + 1 >= c->in.rd_end[seg]))
+		return (uint16_t)mem_read_seg_slow(c, seg, off, 2);
+	return lin_read16(c, c->seg_base[seg] + off);
 }
 
 static inline __attribute__((always_inline)) void mem_write16(struct cpu *c, unsigned seg, uint32_t off, uint16_t v)
 {
-	if (unlikely(off > 0xFFFE)) {
-		mem_write_wrap(c, seg, off, 2, v);
+	if (unlikely((uint64_t)off + 1 >= c->in.wr_end[seg])) {
+		mem_write_seg_slow(c, seg, off, 2, v);
 		return;
 	}
-	uint32_t lin = c->seg_base[seg] + off;
-	uint8_t *p = lin_wptr(c, lin, 2);
-	if (likely(p != NULL)) {
-		memcpy(p, &v, 2);
-		return;
-	}
-	lin_write8(c, lin, (uint8_t)v);
-	lin_write8(c, lin + 1, (uint8_t)(v >> 8));
+	lin_write16(c, c->seg_base[seg] + off, v);
 }
 
 static inline __attribute__((always_inline)) uint32_t mem_read32(struct cpu *c, unsigned seg, uint32_t off)
 {
-	if (unlikely(off > 0xFFFC))
-		return mem_read_wrap(c, seg, off, 4);
-	uint32_t lin = c->seg_base[seg] + off;
-	uint8_t *p = lin_ptr(c, lin, 4, false);
-	if (likely(p != NULL)) {
-		uint32_t v;
-		memcpy(&v, p, 4);
-		return v;
-	}
-	uint32_t v = 0;
-	for (unsigned k = 0; k < 4; k++)
-		v |= (uint32_t)lin_read8(c, lin + k) << (8 * k);
-	return v;
+	if (unlikely((uint64_t)off + 3 >= c->in.rd_end[seg]))
+		return mem_read_seg_slow(c, seg, off, 4);
+	return lin_read32(c, c->seg_base[seg] + off);
 }
 
 static inline __attribute__((always_inline)) void mem_write32(struct cpu *c, unsigned seg, uint32_t off, uint32_t v)
 {
-	if (unlikely(off > 0xFFFC)) {
-		mem_write_wrap(c, seg, off, 4, v);
+	if (unlikely((uint64_t)off + 3 >= c->in.wr_end[seg])) {
+		mem_write_seg_slow(c, seg, off, 4, v);
 		return;
 	}
-	uint32_t lin = c->seg_base[seg] + off;
-	uint8_t *p = lin_wptr(c, lin, 4);
-	if (likely(p != NULL)) {
-		memcpy(p, &v, 4);
-		return;
-	}
-	for (unsigned k = 0; k < 4; k++)
-		lin_write8(c, lin + k, (uint8_t)(v >> (8 * k)));
+	lin_write32(c, c->seg_base[seg] + off, v);
 }
 
 static inline __attribute__((always_inline)) uint32_t mem_read(struct cpu *c, unsigned seg, uint32_t off, unsigned sz)
@@ -341,20 +459,81 @@ static inline __attribute__((always_inline)) void rm_write(struct cpu *c, const 
 		mem_write(c, i->seg, insn_ea(c, i), sz, v);
 }
 
-/* ---- stack (real mode: SS is a 16-bit stack, SP wraps at 64 KiB) ---- */
+/* ---- stack: SS:SP with a 16-bit stack, SS:ESP with a 32-bit one (SS.B,
+ * Intel 80386 PRM 6.3.1.2). A push writes before it moves ESP, so a fault
+ * leaves ESP as it was. ---- */
+
+static inline bool stack32(const struct cpu *c)
+{
+	return c->in.sp_mask != 0xFFFF;
+}
+
+static inline uint32_t sp_get(const struct cpu *c)
+{
+	return stack32(c) ? c->r[REG_SP].d : c->r[REG_SP].w[0];
+}
+
+/* 16-bit stores for a 16-bit stack: SP is then read as 16 bits again (a
+ * 32-bit load after a 16-bit store stalls the host). */
+static inline void sp_set(struct cpu *c, uint32_t sp)
+{
+	if (stack32(c))
+		c->r[REG_SP].d = sp;
+	else
+		c->r[REG_SP].w[0] = (uint16_t)sp;
+}
+
+static inline void sp_add(struct cpu *c, uint32_t delta)
+{
+	sp_set(c, sp_get(c) + delta);
+}
+
+/* Push and pop with the stack size a compile-time constant: the
+ * specialised handlers are picked by the stack size at decode, and a
+ * decoded block runs only with the stack size it was decoded with
+ * (BC_STACK32). */
+static inline __attribute__((always_inline)) void push_s(struct cpu *c, unsigned sz, bool s32, uint32_t v)
+{
+	if (s32) {
+		uint32_t sp = c->r[REG_SP].d - sz;
+		mem_write(c, SEG_SS, sp, sz, v);
+		c->r[REG_SP].d = sp;
+	} else {
+		uint16_t sp = (uint16_t)(c->r[REG_SP].w[0] - sz);
+		mem_write(c, SEG_SS, sp, sz, v);
+		c->r[REG_SP].w[0] = sp;
+	}
+}
+
+static inline __attribute__((always_inline)) uint32_t pop_s(struct cpu *c, unsigned sz, bool s32)
+{
+	uint32_t v;
+	if (s32) {
+		uint32_t sp = c->r[REG_SP].d;
+		v = mem_read(c, SEG_SS, sp, sz);
+		c->r[REG_SP].d = sp + sz;
+	} else {
+		uint16_t sp = c->r[REG_SP].w[0];
+		v = mem_read(c, SEG_SS, sp, sz);
+		c->r[REG_SP].w[0] = (uint16_t)(sp + sz);
+	}
+	return v;
+}
 
 static inline void push16(struct cpu *c, uint16_t v)
 {
-	uint16_t sp = (uint16_t)(c->r[REG_SP].w[0] - 2);
-	mem_write16(c, SEG_SS, sp, v);
-	c->r[REG_SP].w[0] = sp;
+	if (stack32(c))
+		push_s(c, 2, true, v);
+	else
+		push_s(c, 2, false, v);
 }
 
 static inline void push32(struct cpu *c, uint32_t v)
 {
-	uint16_t sp = (uint16_t)(c->r[REG_SP].w[0] - 4);
-	mem_write32(c, SEG_SS, sp, v);
-	c->r[REG_SP].w[0] = sp;
+	if (stack32(c))
+		push_s(c, 4, true, v);
+	else
+		push_s(c, 4, false, v);
 }
 
 static inline void push_sz(struct cpu *c, unsigned sz, uint32_t v)
@@ -367,16 +546,12 @@ static inline void push_sz(struct cpu *c, unsigned sz, uint32_t v)
 
 static inline uint16_t pop16(struct cpu *c)
 {
-	uint16_t v = mem_read16(c, SEG_SS, c->r[REG_SP].w[0]);
-	c->r[REG_SP].w[0] += 2;
-	return v;
+	return (uint16_t)(stack32(c) ? pop_s(c, 2, true) : pop_s(c, 2, false));
 }
 
 static inline uint32_t pop32(struct cpu *c)
 {
-	uint32_t v = mem_read32(c, SEG_SS, c->r[REG_SP].w[0]);
-	c->r[REG_SP].w[0] += 4;
-	return v;
+	return stack32(c) ? pop_s(c, 4, true) : pop_s(c, 4, false);
 }
 
 static inline uint32_t pop_sz(struct cpu *c, unsigned sz)
@@ -384,30 +559,126 @@ static inline uint32_t pop_sz(struct cpu *c, unsigned sz)
 	return sz == 4 ? pop32(c) : pop16(c);
 }
 
+/* The value `depth` bytes above the stack top (for far returns and IRET,
+ * which read their whole frame before changing anything). */
+static inline uint32_t stack_peek(struct cpu *c, uint32_t depth, unsigned sz)
+{
+	return mem_read(c, SEG_SS, (sp_get(c) + depth) & c->in.sp_mask, sz);
+}
+
 /* ---- control ---- */
 
 static inline uint32_t ip_mask(const struct insn *i) { return i->wsz == 4 ? 0xFFFFFFFFu : 0xFFFF; }
 
-/* Jump to a new IP. Real mode: an IP past the 64 KiB CS limit faults on the
- * 386 (Intel 80386 PRM 14.1); the 286 and earlier wrap. */
+/* Jump to a new EIP inside CS: past the CS limit it is #GP(0) (real mode
+ * on the 8086-286 never gets there: IP is 16 bits and the limit FFFFh). */
 static inline void jump_to(struct cpu *c, uint32_t ip)
 {
-	if (unlikely(ip > 0xFFFF)) {
-		if (c->model >= CPU_80386)
-			cpu_fault(c, EXC_GP);
-		ip &= 0xFFFF;
-	}
+	if (unlikely(ip > c->in.sd[SEG_CS].limit))
+		cpu_fault(c, EXC_GP);
 	c->ip = ip;
 }
 
+/* ---- segment registers (segment.c) ---- */
+
+/* What decoded blocks depend on besides their bytes (insn.mode_bits and
+ * block_cache.c): the code and stack size, the mode, user privilege. */
+enum {
+	BC_CODE32 = 1u << 0,
+	BC_STACK32 = 1u << 1,
+	BC_PE = 1u << 2,
+	BC_V86 = 1u << 3,
+	BC_USER = 1u << 4,
+	BC_CSLIM = 1u << 7, /* the CS limit is below the code size's top: blocks need
+			     * the limit check (block_cache.c bc_recheck()) */
+};
+
+/* Code segment? Expand-down data segment? (attr of struct cpu_desc) */
+static inline bool desc_is_code(uint16_t attr) { return (attr & (DESC_S | 8)) == (DESC_S | 8); }
+static inline bool desc_is_xdown(uint16_t attr) { return (attr & (DESC_S | 8 | 4)) == (DESC_S | 4); }
+static inline unsigned desc_dpl(uint16_t attr) { return (attr & DESC_DPL) >> DESC_DPL_SHIFT; }
+
+/* A descriptor's two dwords (low, high) as the model reads them: the 286
+ * has a 24-bit base and 16-bit limit and ignores bytes 6-7. */
+void desc_decode(const struct cpu *c, uint32_t lo, uint32_t hi, struct cpu_desc *d);
+/* Read the descriptor sel names from the GDT or LDT: returns false when
+ * the selector is outside the table (or names the LDT while LDTR is
+ * null); *addr is its linear address. */
+bool desc_fetch(struct cpu *c, uint16_t sel, uint32_t *lo, uint32_t *hi, uint32_t *addr);
+/* Set the accessed bit of the descriptor at addr (if hi lacks it). */
+void desc_set_accessed(struct cpu *c, uint32_t addr, uint32_t hi);
+/* Set the CPL (and what depends on it). */
+void cpu_set_cpl(struct cpu *c, unsigned cpl);
+
+/* Real-mode load: selector and base only; the limit and attributes stay
+ * what the descriptor cache holds (Intel 80386 PRM 14.1: that is how a
+ * protected-mode detour leaves "big real" segments behind). */
 static inline void seg_load(struct cpu *c, unsigned s, uint16_t v)
 {
 	c->seg[s] = v;
 	c->seg_base[s] = (uint32_t)v << 4;
+	c->in.sd[s].base = (uint32_t)v << 4;
 }
 
+/* Load segment register s as the current mode does (MOV, POP, LxS): real
+ * mode, V86 (base = sel << 4, limit FFFFh, data), protected mode with
+ * every check of Intel 80386 PRM 6.3.1 (#GP/#SS/#NP with the selector).
+ * CS is loaded through far transfers only (pmode.c). */
+void cpu_load_sreg(struct cpu *c, unsigned s, uint16_t sel);
+/* Put a descriptor into the cache of s (no checks) and recompute the
+ * fast-path limits (and for CS/SS the code and stack size). */
+void seg_set_cache(struct cpu *c, unsigned s, uint16_t sel, const struct cpu_desc *d);
+/* Recompute rd_end/wr_end of s from its cache and the mode. */
+void seg_update_ends(struct cpu *c, unsigned s);
+/* After a mode switch (PE, VM): every segment's ends, the stack and code
+ * size, the block context. */
+void seg_mode_changed(struct cpu *c);
+/* In protected mode? (PE set, VM clear) / in V86 mode? */
+static inline bool cpu_pm(const struct cpu *c)
+{
+	return (c->in.cr0 & CR0_PE) && !(c->in.flags & FLAG_VM);
+}
+static inline bool cpu_v86(const struct cpu *c)
+{
+	return (c->in.flags & FLAG_VM) != 0;
+}
+
+/* ---- EFLAGS (cpu.c) ---- */
+
 uint32_t cpu_flags_read(const struct cpu *c);
+/* Load the EFLAGS bits in mask from f (the model's fixed and missing bits
+ * apply; the arithmetic flags all or none). */
+void cpu_flags_load(struct cpu *c, uint32_t f, uint32_t mask);
+/* POPF/IRET in real mode: everything but VM and RF (RF cleared by 32-bit). */
 void cpu_flags_write(struct cpu *c, uint32_t f, unsigned sz);
+/* The bits IRET/POPF may change in protected mode at the CPL (pmode.c). */
+uint32_t pm_flags_mask(const struct cpu *c, unsigned osz);
+
+/* ---- far transfers, tasks, control registers, debug (pmode.c, task.c,
+ * ops_system.c, debug.c) ---- */
+
+void far_jump(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz);
+void far_call(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz);
+void far_return(struct cpu *c, unsigned osz, uint32_t imm);
+void far_iret(struct cpu *c, unsigned osz);
+enum task_reason { TS_JMP = 0, TS_CALL, TS_IRET, TS_INT };
+/* Switch to the task of TSS selector sel; return_ip is saved as the old
+ * task's EIP. */
+void task_switch(struct cpu *c, uint16_t sel, enum task_reason reason, uint32_t return_ip);
+void cpu_load_cr0(struct cpu *c, uint32_t v);
+void cpu_load_cr3(struct cpu *c, uint32_t v);
+/* DR7 changed: which breakpoints are enabled. */
+void dr_update(struct cpu *c);
+/* A data breakpoint's page (TLB fills skip it). */
+bool dr_page_watched(const struct cpu *c, uint32_t lin);
+/* A data access the breakpoints may catch (memory.c). */
+void dr_check_access(struct cpu *c, uint32_t lin, unsigned n, bool write);
+/* An instruction breakpoint at lin (sets DR6). */
+bool dr_exec_hit(struct cpu *c, uint32_t lin);
+/* Raise the #DB trap for the hits of the last instruction. */
+void dr_deliver_hits(struct cpu *c);
+/* Free the physical map (phys.c). */
+void phys_free(struct cpu *c);
 
 /* Decoder (decode.c) and tables (optable.c). */
 void cpu_decode(struct cpu *c, struct insn *i);

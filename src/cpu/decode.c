@@ -3,10 +3,12 @@
  * displacement and immediates into a struct insn, driven by op_table.
  *
  * Rules (Intel 80386 PRM 17.2; 80286 PRM; SingleStepTests captures):
- * - Instruction bytes are fetched at CS:IP with IP wrapping at 64 KiB on the
- *   8086-286; on the 386 an offset past FFFFh is a #GP (CS limit).
- * - Length limit: 10 bytes on the 286 and 15 on the 386 (#GP beyond); the
- *   8086/186 accept any number of prefixes.
+ * - Instruction bytes are fetched at CS:EIP within the CS limit (#GP(0)
+ *   beyond it); in real mode the 8086-286 wrap IP at 64 KiB instead.
+ * - The code segment's D bit gives the default operand and address size
+ *   (32 bits when set); prefixes 66h/67h select the other one.
+ * - Length limit: 10 bytes on the 286 and 15 on the 386/486 (#GP beyond);
+ *   the 8086/186 accept any number of prefixes.
  * - 16-bit ModR/M: [BX+SI] [BX+DI] [BP+SI] [BP+DI] [SI] [DI] [BP]/disp16 [BX];
  *   BP-based forms default to SS. 32-bit: SIB when rm=4, disp32 when mod=0
  *   and rm=5 (or SIB base=5), ESP/EBP bases default to SS.
@@ -19,8 +21,8 @@ static inline uint8_t fetch(struct cpu *c, unsigned *n, unsigned maxlen)
 		cpu_fault(c, EXC_GP);
 	uint32_t off = c->ip + *n;
 	(*n)++;
-	if (unlikely(off > 0xFFFF)) {
-		if (c->model >= CPU_80386)
+	if (unlikely(off > c->in.sd[SEG_CS].limit)) {
+		if (c->model >= CPU_80386 || (c->in.cr0 & CR0_PE) || c->in.ip_mask != 0xFFFF)
 			cpu_fault(c, EXC_GP);
 		off &= 0xFFFF;
 	}
@@ -104,7 +106,8 @@ static void decode_modrm(struct cpu *c, struct insn *i, unsigned *n, unsigned ma
 
 void cpu_decode(struct cpu *c, struct insn *i)
 {
-	const unsigned maxlen = c->model == CPU_80286 ? 10 : c->model == CPU_80386 ? 15 : 0x10000;
+	const unsigned maxlen = c->model == CPU_80286 ? 10 : c->model >= CPU_80386 ? 15 : 0x10000;
+	const uint8_t size = c->in.ip_mask == 0xFFFF ? 2 : 4;
 	unsigned n = 0;
 	const struct op_entry *e;
 	uint8_t b;
@@ -113,8 +116,8 @@ void cpu_decode(struct cpu *c, struct insn *i)
 	i->seg_override = 0;
 	i->rep = 0;
 	i->lock = 0;
-	i->wsz = 2;
-	i->asz = 2;
+	i->wsz = size;
+	i->asz = size;
 	i->two_byte = 0;
 	i->mod = 3;
 	i->modrm = 0;
@@ -140,8 +143,8 @@ void cpu_decode(struct cpu *c, struct insn *i)
 		case 0x3E: i->seg = SEG_DS; i->seg_override = 1; break;
 		case 0x64: i->seg = SEG_FS; i->seg_override = 1; break;
 		case 0x65: i->seg = SEG_GS; i->seg_override = 1; break;
-		case 0x66: i->wsz = 4; break;
-		case 0x67: i->asz = 4; break;
+		case 0x66: i->wsz = 6 - size; break;
+		case 0x67: i->asz = 6 - size; break;
 		case 0xF2: case 0xF3: i->rep = b; break;
 		default: i->lock = 1; break; /* F0, F1 */
 		}
@@ -186,7 +189,7 @@ void cpu_decode(struct cpu *c, struct insn *i)
 	}
 	i->len = n;
 	i->ent = e;
-	i->ip = (uint16_t)c->ip;
+	i->ip = c->ip;
 	i->term = (form & F_ENDS) || ((form & F_STRING) && i->rep) ? TERM_ALWAYS :
 		  (form & F_BRANCH) ? TERM_IF_JUMP : TERM_NONE;
 	cpu_specialize(c, i, e->fn);

@@ -243,17 +243,31 @@ void cpu_disasm_insn(struct cpu *c, const struct insn *i, char *buf, size_t bufl
 	}
 }
 
-int cpu_disasm(struct cpu *c, uint16_t seg, uint32_t off, char *buf, size_t buflen)
+int cpu_disasm(struct cpu *c, uint16_t sel, uint32_t off, char *buf, size_t buflen)
 {
 	jmp_buf saved;
 	struct insn i;
-	uint16_t saved_cs = c->seg[SEG_CS];
-	uint32_t saved_ip = c->ip;
+	const uint16_t saved_sel = c->seg[SEG_CS];
+	const struct cpu_desc saved_cs = c->in.sd[SEG_CS];
+	const uint32_t saved_ip = c->ip;
+	const uint64_t saved_bc = c->in.bc_ctx;
+	const uint8_t saved_bits = c->in.mode_bits;
+	const uint32_t saved_cr2 = c->in.cr2;
 	volatile int len = 1;
 	memcpy(saved, c->in.fault_jmp, sizeof(jmp_buf));
-	seg_load(c, SEG_CS, seg);
-	c->ip = off & 0xFFFF;
 	if (setjmp(c->in.fault_jmp) == 0) {
+		if (cpu_pm(c) && sel != saved_sel) {
+			/* Another selector: its descriptor, unchecked. */
+			uint32_t lo, hi, addr;
+			struct cpu_desc d;
+			if (!desc_fetch(c, sel, &lo, &hi, &addr))
+				cpu_fault(c, EXC_GP);
+			desc_decode(c, lo, hi, &d);
+			seg_set_cache(c, SEG_CS, sel, &d);
+		} else if (!cpu_pm(c)) {
+			seg_load(c, SEG_CS, sel);
+		}
+		c->ip = off & c->in.ip_mask;
 		cpu_decode(c, &i);
 		cpu_disasm_insn(c, &i, buf, buflen);
 		len = (int)i.len;
@@ -261,7 +275,10 @@ int cpu_disasm(struct cpu *c, uint16_t seg, uint32_t off, char *buf, size_t bufl
 		snprintf(buf, buflen, "(fault while decoding)");
 	}
 	memcpy(c->in.fault_jmp, saved, sizeof(jmp_buf));
-	seg_load(c, SEG_CS, saved_cs);
+	seg_set_cache(c, SEG_CS, saved_sel, &saved_cs);
 	c->ip = saved_ip;
+	c->in.mode_bits = saved_bits;
+	c->in.bc_ctx = saved_bc;
+	c->in.cr2 = saved_cr2;
 	return len;
 }

@@ -1,107 +1,173 @@
 /*
- * memory.c - the page map and the slow paths of guest memory access:
- * unmapped pages and ROM writes go to the bus; accesses that run past the end
- * of a segment wrap (8086/186) or fault (286+).
+ * memory.c - the slow paths of linear memory access: TLB misses, accesses
+ * that cross a page, pages that are not host memory (the bus), checked
+ * accesses (486 alignment, data breakpoints); the processor's own system
+ * accesses with supervisor rights; and the host's view (peek/poke).
  */
 #include <errno.h>
 
 #include "cpu/cpu_internal.h"
 
-int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool writable)
+/* An access of up to 4 bytes at lin, translated: one or two page pieces. */
+struct lin_span {
+	uint32_t pa[2];
+	uint8_t *h[2];
+	unsigned n0; /* bytes in the first piece */
+};
+
+/* Translate every page the access touches before any byte moves, so that
+ * a #PF on the second page leaves memory untouched (restartable). */
+static void span_translate(struct cpu *c, uint32_t lin, unsigned n, bool write, bool user, struct lin_span *s)
 {
-	if ((base | size) & (CPU_PAGE_SIZE - 1))
-		return -EINVAL;
-	uint32_t first = base >> CPU_PAGE_SHIFT, count = size >> CPU_PAGE_SHIFT;
-	if (first > CPU_PAGE_COUNT || count > CPU_PAGE_COUNT - first)
-		return -EINVAL;
-	for (uint32_t k = 0; k < count; k++) {
-		uint8_t *p = host ? host + (size_t)k * CPU_PAGE_SIZE : NULL;
-		c->in.page_rd[first + k] = p;
-		c->in.page_wr[first + k] = writable ? p : NULL;
-	}
-	cpu_invalidate_code(c);
-	return 0;
+	unsigned left = CPU_PAGE_SIZE - (lin & (CPU_PAGE_SIZE - 1));
+	s->n0 = n < left ? n : left;
+	tlb_fill(c, lin, write, user, true, &s->pa[0], &s->h[0]);
+	if (s->n0 < n)
+		tlb_fill(c, lin + s->n0, write, user, true, &s->pa[1], &s->h[1]);
 }
 
-void cpu_invalidate_code(struct cpu *c)
+static uint32_t span_read(struct cpu *c, const struct lin_span *s, unsigned n)
 {
-	for (unsigned k = 0; k < CPU_PAGE_COUNT; k++)
-		c->in.page_gen[k]++;
-}
-
-void cpu_mem_written(struct cpu *c, uint32_t linear, uint32_t size)
-{
-	if (size == 0)
-		return;
-	uint64_t last = ((uint64_t)linear + size - 1) >> CPU_PAGE_SHIFT;
-	for (uint64_t page = linear >> CPU_PAGE_SHIFT; page <= last && page < CPU_PAGE_COUNT; page++)
-		c->in.page_gen[page]++;
-}
-
-uint8_t mem_slow_read8(struct cpu *c, uint32_t lin)
-{
-	if (lin < CPU_PAGE_COUNT * CPU_PAGE_SIZE) {
-		uint8_t *p = c->in.page_rd[lin >> CPU_PAGE_SHIFT];
-		if (p)
-			return p[lin & (CPU_PAGE_SIZE - 1)];
-	}
-	return c->bus.mem_read8 ? c->bus.mem_read8(c->bus.ctx, lin) : 0xFF;
-}
-
-void mem_slow_write8(struct cpu *c, uint32_t lin, uint8_t v)
-{
-	if (lin < CPU_PAGE_COUNT * CPU_PAGE_SIZE) {
-		uint8_t *p = c->in.page_wr[lin >> CPU_PAGE_SHIFT];
-		if (p) {
-			p[lin & (CPU_PAGE_SIZE - 1)] = v;
-			c->in.page_gen[lin >> CPU_PAGE_SHIFT]++;
-			return;
-		}
-	}
-	if (c->bus.mem_write8)
-		c->bus.mem_write8(c->bus.ctx, lin, v);
-}
-
-_Noreturn void mem_limit_fault(struct cpu *c, unsigned seg)
-{
-	cpu_fault(c, (c->model >= CPU_80386 && seg == SEG_SS) ? EXC_SS : EXC_GP);
-}
-
-uint32_t mem_read_wrap(struct cpu *c, unsigned seg, uint32_t off, unsigned n)
-{
-	if (c->model >= CPU_80286)
-		mem_limit_fault(c, seg);
 	uint32_t v = 0;
-	for (unsigned k = 0; k < n; k++)
-		v |= (uint32_t)lin_read8(c, c->seg_base[seg] + ((off + k) & 0xFFFF)) << (8 * k);
+	for (unsigned k = 0; k < n; k++) {
+		unsigned piece = k >= s->n0, off = piece ? k - s->n0 : k;
+		uint8_t b;
+		if (s->h[piece])
+			b = s->h[piece][off];
+		else
+			b = c->bus.mem_read8 ? c->bus.mem_read8(c->bus.ctx, s->pa[piece] + off) : 0xFF;
+		v |= (uint32_t)b << (8 * k);
+	}
 	return v;
 }
 
-void mem_write_wrap(struct cpu *c, unsigned seg, uint32_t off, unsigned n, uint32_t v)
+static void span_write(struct cpu *c, const struct lin_span *s, unsigned n, uint32_t v)
 {
-	if (c->model >= CPU_80286)
-		mem_limit_fault(c, seg);
-	for (unsigned k = 0; k < n; k++)
-		lin_write8(c, c->seg_base[seg] + ((off + k) & 0xFFFF), (uint8_t)(v >> (8 * k)));
+	for (unsigned k = 0; k < n; k++) {
+		unsigned piece = k >= s->n0, off = piece ? k - s->n0 : k;
+		uint8_t b = (uint8_t)(v >> (8 * k));
+		if (s->h[piece])
+			s->h[piece][off] = b;
+		else if (c->bus.mem_write8)
+			c->bus.mem_write8(c->bus.ctx, s->pa[piece] + off, b);
+	}
+	for (unsigned p = 0; p < (s->n0 < n ? 2u : 1u); p++) {
+		uint32_t *g = s->h[p] ? phys_gen(c, s->pa[p]) : NULL;
+		if (g)
+			(*g)++;
+	}
+}
+
+/* 486 alignment check (i486 PRM 9.8.17): data accesses in user mode with
+ * CR0.AM and EFLAGS.AC set must be aligned to their size. */
+static inline void align_check(struct cpu *c, uint32_t lin, unsigned n)
+{
+	if (c->in.ac_check && (lin & (n - 1)))
+		cpu_fault_err(c, EXC_AC, 0);
+}
+
+uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned n)
+{
+	struct lin_span s;
+	align_check(c, lin, n);
+	span_translate(c, lin, n, false, c->in.cpl == 3, &s);
+	uint32_t v = span_read(c, &s, n);
+	if (c->in.dr_data)
+		dr_check_access(c, lin, n, false);
+	return v;
+}
+
+void lin_write_slow(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
+{
+	struct lin_span s;
+	align_check(c, lin, n);
+	span_translate(c, lin, n, true, c->in.cpl == 3, &s);
+	span_write(c, &s, n, v);
+	if (c->in.dr_data)
+		dr_check_access(c, lin, n, true);
+}
+
+uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write)
+{
+	uint8_t *p = write ? tlb_wr(c, lin, n) : tlb_rd(c, lin, n);
+	if (p || (lin & (CPU_PAGE_SIZE - 1)) > CPU_PAGE_SIZE - n)
+		return p;
+	uint32_t pa;
+	uint8_t *h;
+	if (tlb_fill(c, lin, write, c->in.cpl == 3, false, &pa, &h) < 0 || !h)
+		return NULL;
+	return write ? tlb_wr(c, lin, n) : tlb_rd(c, lin, n);
+}
+
+/* System accesses: a TLB hit is good for supervisor rights too (user
+ * rights are a subset of them); a miss is translated with supervisor
+ * rights. */
+uint32_t sys_read(struct cpu *c, uint32_t lin, unsigned n)
+{
+	const uint8_t *p = tlb_rd(c, lin, n);
+	if (p) {
+		uint32_t v = 0;
+		memcpy(&v, p, n);
+		return v;
+	}
+	struct lin_span s;
+	span_translate(c, lin, n, false, false, &s);
+	return span_read(c, &s, n);
+}
+
+void sys_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
+{
+	uint8_t *p = tlb_wr(c, lin, n);
+	if (p) {
+		memcpy(p, &v, n);
+		return;
+	}
+	struct lin_span s;
+	span_translate(c, lin, n, true, false, &s);
+	span_write(c, &s, n, v);
+}
+
+int cpu_linear_to_phys(struct cpu *c, uint32_t linear, bool write, uint32_t *phys)
+{
+	if (!(c->in.cr0 & CR0_PG)) {
+		*phys = linear & c->in.a20_mask;
+		return 0;
+	}
+	return paging_translate(c, linear, write, false, false, false, phys, NULL) < 0 ? -EFAULT : 0;
 }
 
 uint8_t cpu_peek8(struct cpu *c, uint32_t linear)
 {
-	return lin_read8(c, linear);
+	uint32_t pa;
+	if (cpu_linear_to_phys(c, linear, false, &pa) < 0)
+		return 0xFF;
+	const uint8_t *h = phys_host(c, pa, false);
+	if (h)
+		return *h;
+	return c->bus.mem_read8 ? c->bus.mem_read8(c->bus.ctx, pa) : 0xFF;
 }
 
 void cpu_poke8(struct cpu *c, uint32_t linear, uint8_t value)
 {
-	lin_write8(c, linear, value);
+	uint32_t pa;
+	if (cpu_linear_to_phys(c, linear, true, &pa) < 0)
+		return;
+	uint8_t *h = phys_host(c, pa, true);
+	if (h) {
+		*h = value;
+		cpu_mem_written(c, pa, 1);
+	} else if (c->bus.mem_write8) {
+		c->bus.mem_write8(c->bus.ctx, pa, value);
+	}
 }
 
 uint16_t cpu_peek16(struct cpu *c, uint32_t linear)
 {
-	return (uint16_t)(lin_read8(c, linear) | (lin_read8(c, linear + 1) << 8));
+	return (uint16_t)(cpu_peek8(c, linear) | (cpu_peek8(c, linear + 1) << 8));
 }
 
 void cpu_poke16(struct cpu *c, uint32_t linear, uint16_t value)
 {
-	lin_write8(c, linear, (uint8_t)value);
-	lin_write8(c, linear + 1, (uint8_t)(value >> 8));
+	cpu_poke8(c, linear, (uint8_t)value);
+	cpu_poke8(c, linear + 1, (uint8_t)(value >> 8));
 }

@@ -1,9 +1,10 @@
 /*
  * ops_control.c - jumps, calls, returns, loops, INT/INTO/IRET, BOUND.
  * Near targets are computed in the operand size and masked to it; a target
- * past the 64 KiB CS limit faults on the 386 (jump_to()).
+ * past the CS limit is #GP(0) (jump_to()). Far transfers are pmode.c's.
  */
 #include "cpu/cpu_internal.h"
+
 
 void op_jcc(struct cpu *c, const struct insn *i)
 {
@@ -35,22 +36,14 @@ void op_jmp_rm(struct cpu *c, const struct insn *i)
 	jump_to(c, rm_read(c, i, i->wsz));
 }
 
-static void far_jump(struct cpu *c, uint16_t sel, uint32_t off)
-{
-	seg_load(c, SEG_CS, sel);
-	jump_to(c, off);
-}
-
 void op_jmp_far(struct cpu *c, const struct insn *i)
 {
-	far_jump(c, (uint16_t)i->imm2, i->imm);
+	far_jump(c, (uint16_t)i->imm2, i->imm, i->wsz);
 }
 
 void op_call_far(struct cpu *c, const struct insn *i)
 {
-	push_sz(c, i->wsz, c->seg[SEG_CS]);
-	push_sz(c, i->wsz, c->ip);
-	far_jump(c, (uint16_t)i->imm2, i->imm);
+	far_call(c, (uint16_t)i->imm2, i->imm, i->wsz);
 }
 
 /* Far pointer operand in memory: offset (operand size), then selector. */
@@ -69,9 +62,7 @@ void op_callf_rm(struct cpu *c, const struct insn *i)
 	uint16_t sel;
 	uint32_t off;
 	far_pointer(c, i, &sel, &off);
-	push_sz(c, i->wsz, c->seg[SEG_CS]);
-	push_sz(c, i->wsz, c->ip);
-	far_jump(c, sel, off);
+	far_call(c, sel, off, i->wsz);
 }
 
 void op_jmpf_rm(struct cpu *c, const struct insn *i)
@@ -79,33 +70,30 @@ void op_jmpf_rm(struct cpu *c, const struct insn *i)
 	uint16_t sel;
 	uint32_t off;
 	far_pointer(c, i, &sel, &off);
-	far_jump(c, sel, off);
+	far_jump(c, sel, off, i->wsz);
 }
 
 /* RET / RET imm16 (and the 8086 aliases C0/C1). */
 void op_ret(struct cpu *c, const struct insn *i)
 {
 	uint32_t ip = pop_sz(c, i->wsz);
-	*reg16(c, REG_SP) = (uint16_t)(*reg16(c, REG_SP) + i->imm);
+	sp_add(c, i->imm);
 	jump_to(c, ip);
 }
 
 void op_retf(struct cpu *c, const struct insn *i)
 {
-	uint32_t ip = pop_sz(c, i->wsz);
-	uint16_t cs = (uint16_t)pop_sz(c, i->wsz);
-	*reg16(c, REG_SP) = (uint16_t)(*reg16(c, REG_SP) + i->imm);
-	far_jump(c, cs, ip);
+	far_return(c, i->wsz, i->imm);
 }
 
+/* IRET: in V86 mode with IOPL below 3 it faults to the monitor (#GP(0),
+ * Intel 80386 PRM 15.2.3). */
 void op_iret(struct cpu *c, const struct insn *i)
 {
 	cpu_check_trap(c, CPU_TRAP_IRET);
-	uint32_t ip = pop_sz(c, i->wsz);
-	uint16_t cs = (uint16_t)pop_sz(c, i->wsz);
-	uint32_t f = pop_sz(c, i->wsz);
-	far_jump(c, cs, ip);
-	cpu_flags_write(c, f, i->wsz);
+	if (cpu_v86(c) && (c->in.flags & FLAG_IOPL) != FLAG_IOPL)
+		cpu_fault(c, EXC_GP);
+	far_iret(c, i->wsz);
 }
 
 void op_int3(struct cpu *c, const struct insn *i)
@@ -191,25 +179,33 @@ const struct op_pair jcc_table[16] = {
 	JCC_PAIR(12), JCC_PAIR(13), JCC_PAIR(14), JCC_PAIR(15),
 };
 
-/* Near CALL, RET and LOOP with 16-bit operand and address size, threaded:
- * they end the block themselves (specialize.c). */
-static void call_rel16_t(struct cpu *c, const struct insn *i)
-{
-	insn_current(c, i);
-	uint16_t next = (uint16_t)(i->ip + i->len);
-	push16(c, next);
-	c->ip = (uint16_t)(next + i->imm);
-	bc_link(c);
-}
-
-static void ret16_t(struct cpu *c, const struct insn *i)
-{
-	insn_current(c, i);
-	uint16_t ip = pop16(c);
-	*reg16(c, REG_SP) = (uint16_t)(*reg16(c, REG_SP) + i->imm);
-	c->ip = ip;
-	bc_link(c);
-}
+/* Near CALL and RET threaded, per operand and stack size: they end the
+ * block themselves (specialize.c). The target is checked before SP moves
+ * (a fault in a twin must leave SP alone: insn_chain()). */
+#define CALL_RET_VARIANTS(sz, ss) \
+	static void call_rel##sz##_s##ss##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		insn_current(c, i); \
+		const uint32_t next = (i->ip + i->len) & (sz == 16 ? 0xFFFFu : 0xFFFFFFFFu); \
+		jump_to(c, (next + i->imm) & (sz == 16 ? 0xFFFFu : 0xFFFFFFFFu)); \
+		push_s(c, sz / 8, ss == 32, next); \
+		bc_link(c); \
+	} \
+	static void ret##sz##_s##ss##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		insn_current(c, i); \
+		const uint32_t sp = ss == 32 ? c->r[REG_SP].d : c->r[REG_SP].w[0]; \
+		jump_to(c, mem_read(c, SEG_SS, sp, sz / 8)); \
+		if (ss == 32) \
+			c->r[REG_SP].d = sp + sz / 8 + i->imm; \
+		else \
+			c->r[REG_SP].w[0] = (uint16_t)(sp + sz / 8 + i->imm); \
+		bc_link(c); \
+	}
+CALL_RET_VARIANTS(16, 16)
+CALL_RET_VARIANTS(16, 32)
+CALL_RET_VARIANTS(32, 16)
+CALL_RET_VARIANTS(32, 32)
 
 static void loop16_t(struct cpu *c, const struct insn *i)
 {
@@ -222,22 +218,57 @@ static void loop16_t(struct cpu *c, const struct insn *i)
 		go = go && flag_zf(c);
 	if (go) {
 		insn_current(c, i);
-		c->ip = (uint16_t)(i->ip + i->len + i->imm);
+		jump_to(c, (uint16_t)(i->ip + i->len + i->imm));
 		bc_link(c);
 		return;
 	}
 	insn_chain(c, i);
 }
 
-/* JMP rel8/rel16 (EB, E9 with a 16-bit operand size). */
+/* LOOP with ECX (32-bit address size) and a 32-bit operand size. */
+static void loop32_t(struct cpu *c, const struct insn *i)
+{
+	uint32_t cx = *reg32(c, REG_CX) - 1;
+	*reg32(c, REG_CX) = cx;
+	bool go = cx != 0;
+	if (i->op == 0xE0)
+		go = go && !flag_zf(c);
+	else if (i->op == 0xE1)
+		go = go && flag_zf(c);
+	if (go) {
+		insn_current(c, i);
+		jump_to(c, i->ip + i->len + i->imm);
+		bc_link(c);
+		return;
+	}
+	insn_chain(c, i);
+}
+
+/* JMP rel8/rel16/rel32 (EB, E9), masked to the operand size. */
 static void jmp_rel16_t(struct cpu *c, const struct insn *i)
 {
 	insn_current(c, i);
-	c->ip = (uint16_t)(i->ip + i->len + i->imm);
+	jump_to(c, (uint16_t)(i->ip + i->len + i->imm));
+	bc_link(c);
+}
+
+static void jmp_rel32_t(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	jump_to(c, i->ip + i->len + i->imm);
 	bc_link(c);
 }
 
 const struct op_pair jmp_rel16_pair = { op_jmp_rel, jmp_rel16_t, NULL };
-const struct op_pair call_rel16_pair = { op_call_rel, call_rel16_t, NULL };
-const struct op_pair ret16_pair = { op_ret, ret16_t, NULL };
 const struct op_pair loop16_pair = { op_loop, loop16_t, NULL };
+const struct op_pair jmp_rel32_pair = { op_jmp_rel, jmp_rel32_t, NULL };
+const struct op_pair loop32_pair = { op_loop, loop32_t, NULL };
+/* [32-bit operand][32-bit stack] */
+const struct op_pair call_rel_table[2][2] = {
+	{ { op_call_rel, call_rel16_s16_t, NULL }, { op_call_rel, call_rel16_s32_t, NULL } },
+	{ { op_call_rel, call_rel32_s16_t, NULL }, { op_call_rel, call_rel32_s32_t, NULL } },
+};
+const struct op_pair ret_table[2][2] = {
+	{ { op_ret, ret16_s16_t, NULL }, { op_ret, ret16_s32_t, NULL } },
+	{ { op_ret, ret32_s16_t, NULL }, { op_ret, ret32_s32_t, NULL } },
+};

@@ -1,11 +1,31 @@
 /*
  * ops_io.c - IN and OUT, and the port access shared with INS/OUTS.
- * A port whose bit (any byte of a word/dword access) is set in
- * io_trap_bitmap makes cpu_run() return CPU_EXIT_IO before the access, with
- * the instruction not executed; other ports go to the bus callbacks.
- * Ports nobody answers read as all ones.
+ * First the guest's own permission: in protected mode with CPL > IOPL and
+ * in V86 mode, the I/O permission bitmap of the current 386 TSS decides
+ * (Intel 80386 PRM 8.3.2): the bit of every port the access touches must
+ * be clear and inside the TSS limit (the processor reads two bytes of the
+ * map), else #GP(0); a 286 TSS has no bitmap. Then the monitor's: a port
+ * whose bit (any byte of a word/dword access) is set in io_trap_bitmap
+ * makes cpu_run() return CPU_EXIT_IO before the access, with the
+ * instruction not executed; other ports go to the bus callbacks. Ports
+ * nobody answers read as all ones.
  */
 #include "cpu/cpu_internal.h"
+
+static void io_permission(struct cpu *c, uint16_t port, unsigned sz)
+{
+	if (!(c->in.cr0 & CR0_PE) || (!cpu_v86(c) && c->in.cpl <= ((c->in.flags & FLAG_IOPL) >> 12)))
+		return;
+	const struct cpu_desc *t = &c->in.tss;
+	if (!(t->attr & 8) || t->limit < 0x67)
+		cpu_fault(c, EXC_GP);
+	uint32_t byte = sys_read(c, t->base + 0x66, 2) + (port >> 3);
+	if (byte + 1 > t->limit)
+		cpu_fault(c, EXC_GP);
+	uint32_t bits = sys_read(c, t->base + byte, 2);
+	if ((bits >> (port & 7)) & ((1u << sz) - 1))
+		cpu_fault(c, EXC_GP);
+}
 
 static bool io_trapped(const struct cpu *c, uint16_t port, unsigned sz)
 {
@@ -30,6 +50,7 @@ static _Noreturn void io_exit(struct cpu *c, uint16_t port, unsigned sz, bool wr
 
 uint32_t io_in(struct cpu *c, uint16_t port, unsigned sz, bool string)
 {
+	io_permission(c, port, sz);
 	if (io_trapped(c, port, sz))
 		io_exit(c, port, sz, false, string);
 	uint32_t m = size_mask(sz);
@@ -38,6 +59,7 @@ uint32_t io_in(struct cpu *c, uint16_t port, unsigned sz, bool string)
 
 void io_out(struct cpu *c, uint16_t port, unsigned sz, uint32_t v, bool string)
 {
+	io_permission(c, port, sz);
 	if (io_trapped(c, port, sz))
 		io_exit(c, port, sz, true, string);
 	if (c->bus.io_write)

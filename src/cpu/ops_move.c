@@ -62,7 +62,10 @@ void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
 	if (s < 0 || (s == SEG_CS && c->model >= CPU_80286))
 		cpu_fault(c, EXC_UD);
 	uint16_t v = (uint16_t)rm_read(c, i, 2);
-	seg_load(c, (unsigned)s, v);
+	if (s == SEG_CS)
+		seg_load(c, SEG_CS, v); /* the 8086's MOV CS */
+	else
+		cpu_load_sreg(c, (unsigned)s, v);
 	if (s == SEG_SS) {
 		c->in.inhibit_irq = true;
 		cpu_update_events(c);
@@ -90,8 +93,8 @@ void op_lxs(struct cpu *c, const struct insn *i)
 	if (i->asz == 2)
 		sel_ea &= 0xFFFF;
 	uint16_t sel = mem_read16(c, i->seg, sel_ea);
+	cpu_load_sreg(c, s, sel);
 	reg_set(c, i->reg, i->wsz, off);
-	seg_load(c, s, sel);
 	if (s == SEG_SS) {
 		c->in.inhibit_irq = true;
 		cpu_update_events(c);

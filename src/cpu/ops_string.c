@@ -7,10 +7,38 @@
  * of REP_CHUNK iterations and stops early when an interrupt is pending; it
  * then restarts at its first prefix byte with the registers of the finished
  * iterations, as the hardware does (Intel 80386 PRM 17.2.2.11 REP).
+ *
+ * Budget: a chunk of k iterations costs k budget units (its own unit plus
+ * k - 1 charged here and counted in rep_extra, so that `retired` still
+ * counts instructions): a slice's budget bounds the work it does, not only
+ * its instructions. The charge never takes budget_left below REP_RESERVE,
+ * which keeps the charges of the running block payable (bc_run() enters a
+ * block only with more budget left than its instructions); a chunk that
+ * would go below it stops early and restarts in the next slice.
  */
 #include "cpu/alu.h"
+#include "cpu/block_cache.h"
 
-enum { REP_CHUNK = 4096 };
+enum { REP_CHUNK = 4096, REP_RESERVE = BC_MAX_INSNS + 1 };
+
+/* Iterations the next chunk may run: at least one. */
+static inline uint32_t rep_allowance(const struct cpu *c)
+{
+	uint64_t left = c->in.budget_left;
+	if (left <= REP_RESERVE)
+		return 1;
+	left -= REP_RESERVE;
+	return left < REP_CHUNK - 1 ? (uint32_t)left + 1 : REP_CHUNK;
+}
+
+/* Charges the iterations of a chunk beyond its own unit. */
+static inline void rep_charge(struct cpu *c, uint32_t iterations)
+{
+	if (iterations > 1) {
+		c->in.budget_left -= iterations - 1;
+		c->in.rep_extra += iterations - 1;
+	}
+}
 
 static inline uint32_t min_u32(uint32_t a, uint32_t b)
 {
@@ -53,7 +81,7 @@ static inline uint32_t acc_get(struct cpu *c, const struct insn *i)
 static inline uint32_t idx_checked(struct cpu *c, unsigned r, const struct insn *i, unsigned cx_dec)
 {
 	uint32_t off = idx_get(c, r, i);
-	if (unlikely(c->model == CPU_80286 && off > 0x10000u - i->osz)) {
+	if (unlikely(c->model == CPU_80286 && off > 0x10000u - i->osz && !(c->in.cr0 & CR0_PE))) {
 		idx_step(c, r, i);
 		if (i->rep)
 			reg_set(c, REG_CX, i->asz, reg_get(c, REG_CX, i->asz) - cx_dec);
@@ -70,15 +98,28 @@ static inline __attribute__((always_inline)) bool string_step(struct cpu *c, con
 	switch (kind) {
 	case 0: { /* MOVS */
 		uint32_t v = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
-		idx_step(c, REG_SI, i);
-		mem_write(c, SEG_ES, idx_checked(c, REG_DI, i, 2), sz, v);
+		if (c->model <= CPU_80286) {
+			idx_step(c, REG_SI, i);
+			mem_write(c, SEG_ES, idx_checked(c, REG_DI, i, 2), sz, v);
+		} else {
+			/* A fault (#PF) on the write leaves SI as it was. */
+			mem_write(c, SEG_ES, idx_get(c, REG_DI, i), sz, v);
+			idx_step(c, REG_SI, i);
+		}
 		idx_step(c, REG_DI, i);
 		return true;
 	}
 	case 1: { /* CMPS: the 286 reads ES:DI first (captures) */
-		uint32_t b = mem_read(c, SEG_ES, idx_checked(c, REG_DI, i, 0), sz);
-		idx_step(c, REG_DI, i);
-		uint32_t a = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
+		uint32_t b, a;
+		if (c->model <= CPU_80286) {
+			b = mem_read(c, SEG_ES, idx_checked(c, REG_DI, i, 0), sz);
+			idx_step(c, REG_DI, i);
+			a = mem_read(c, i->seg, idx_checked(c, REG_SI, i, 1), sz);
+		} else {
+			a = mem_read(c, i->seg, idx_get(c, REG_SI, i), sz);
+			b = mem_read(c, SEG_ES, idx_get(c, REG_DI, i), sz);
+			idx_step(c, REG_DI, i);
+		}
 		idx_step(c, REG_SI, i);
 		alu_op(c, ALU_CMP, a, b, sz);
 		return flag_zf(c) == (i->rep == 0xF3);
@@ -110,34 +151,46 @@ static inline __attribute__((always_inline)) bool string_step(struct cpu *c, con
 }
 
 /* ---- fast paths for repeated MOVS/STOS/SCAS/CMPS ----
- * They handle the iterations whose elements all sit in one mapped page and
- * do not reach the end of the segment (16-bit addressing only); everything
- * else (page or segment boundaries, MMIO, faults) goes element by element
- * through string_step(). The results are those of element-by-element
- * execution, overlapping MOVS included. */
+ * They handle the iterations whose elements all sit in one page of host
+ * memory and inside the segment's fast-path range (rd_end/wr_end: plain
+ * expand-up segments) without wrapping the address size; everything else
+ * (page or segment boundaries, MMIO, faults, checked pages) goes element
+ * by element through string_step(). The results are those of
+ * element-by-element execution, overlapping MOVS included. */
 
 /* How many elements, at most max, starting at seg:off and stepping by
- * `step` bytes (negative: down) stay inside the segment and one page.
- * Sets *p to the host address of the first one. 0 if not possible. */
-static uint32_t span(struct cpu *c, unsigned seg, uint32_t off, int step, uint32_t max, bool write,
+ * `step` bytes (negative: down) stay inside the segment, the address size
+ * and one page. Sets *p to the host address of the first one. 0 if not
+ * possible. */
+static uint32_t span(struct cpu *c, unsigned seg, uint32_t off, int step, uint32_t max, bool write, unsigned asz,
 		     uint8_t **p)
 {
 	const uint32_t sz = (uint32_t)(step < 0 ? -step : step);
-	uint32_t lin = c->seg_base[seg] + off;
-	uint32_t in_page = (lin & c->in.a20_mask) & (CPU_PAGE_SIZE - 1);
-	if (off > 0x10000 - sz || in_page > CPU_PAGE_SIZE - sz)
+	const uint64_t end = write ? c->in.wr_end[seg] : c->in.rd_end[seg];
+	const uint64_t top = asz == 2 ? 0x10000u : 0x100000000ull;
+	const uint64_t lim = end < top ? end : top;
+	if ((uint64_t)off + sz > lim)
 		return 0;
-	*p = write ? lin_wptr(c, lin, sz) : lin_ptr(c, lin, sz, false);
+	uint32_t lin = c->seg_base[seg] + off;
+	uint32_t in_page = lin & (CPU_PAGE_SIZE - 1);
+	if (in_page > CPU_PAGE_SIZE - sz)
+		return 0;
+	*p = lin_ptr(c, lin, sz, write);
 	if (!*p)
 		return 0;
-	uint32_t n = step > 0 ? min_u32((0x10000 - off) / sz, (CPU_PAGE_SIZE - in_page) / sz)
-			      : min_u32(off / sz + 1, in_page / sz + 1);
-	return min_u32(n, max);
+	uint64_t n = step > 0 ? (lim - off) / sz : (uint64_t)off / sz + 1;
+	uint32_t in = step > 0 ? (CPU_PAGE_SIZE - in_page) / sz : in_page / sz + 1;
+	if (n > in)
+		n = in;
+	return n < max ? (uint32_t)n : max;
 }
 
-static inline void idx_add(struct cpu *c, unsigned r, int32_t delta)
+static inline void idx_add(struct cpu *c, unsigned r, int32_t delta, unsigned asz)
 {
-	*reg16(c, r) = (uint16_t)(*reg16(c, r) + delta);
+	if (asz == 4)
+		*reg32(c, r) += (uint32_t)delta;
+	else
+		*reg16(c, r) = (uint16_t)(*reg16(c, r) + delta);
 }
 
 /* Returns the number of iterations done (0: take the slow path once). */
@@ -149,18 +202,18 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 	uint32_t k;
 	switch (kind) {
 	case 0: /* MOVS */
-		n = span(c, i->seg, *reg16(c, REG_SI), step, n, false, &src);
-		n = n ? span(c, SEG_ES, *reg16(c, REG_DI), step, n, true, &dst) : 0;
+		n = span(c, i->seg, idx_get(c, REG_SI, i), step, n, false, i->asz, &src);
+		n = n ? span(c, SEG_ES, idx_get(c, REG_DI, i), step, n, true, i->asz, &dst) : 0;
 		for (k = 0; k < n; k++) {
 			uint8_t tmp[4];
 			memcpy(tmp, src + (ptrdiff_t)k * step, sz);
 			memcpy(dst + (ptrdiff_t)k * step, tmp, sz);
 		}
-		idx_add(c, REG_SI, (int32_t)n * step);
-		idx_add(c, REG_DI, (int32_t)n * step);
+		idx_add(c, REG_SI, (int32_t)n * step, i->asz);
+		idx_add(c, REG_DI, (int32_t)n * step, i->asz);
 		return n;
 	case 2: { /* STOS */
-		n = span(c, SEG_ES, *reg16(c, REG_DI), step, n, true, &dst);
+		n = span(c, SEG_ES, idx_get(c, REG_DI, i), step, n, true, i->asz, &dst);
 		uint32_t v = reg_get(c, REG_AX, sz);
 		if (sz == 1 && n) {
 			memset(step > 0 ? dst : dst - (n - 1), (int)v, n);
@@ -168,11 +221,11 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 			for (k = 0; k < n; k++)
 				memcpy(dst + (ptrdiff_t)k * step, &v, sz);
 		}
-		idx_add(c, REG_DI, (int32_t)n * step);
+		idx_add(c, REG_DI, (int32_t)n * step, i->asz);
 		return n;
 	}
 	case 4: { /* SCAS: stop after the element that ends the repetition */
-		n = span(c, SEG_ES, *reg16(c, REG_DI), step, n, false, &dst);
+		n = span(c, SEG_ES, idx_get(c, REG_DI, i), step, n, false, i->asz, &dst);
 		uint32_t acc = reg_get(c, REG_AX, sz), v = 0;
 		bool want_equal = i->rep == 0xF3;
 		k = 0;
@@ -192,12 +245,12 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 		}
 		if (k)
 			alu_op(c, ALU_CMP, acc, v, sz);
-		idx_add(c, REG_DI, (int32_t)k * step);
+		idx_add(c, REG_DI, (int32_t)k * step, i->asz);
 		return k;
 	}
 	default: { /* CMPS (the 286 order of access does not matter here: no fault) */
-		n = span(c, i->seg, *reg16(c, REG_SI), step, n, false, &src);
-		n = n ? span(c, SEG_ES, *reg16(c, REG_DI), step, n, false, &dst) : 0;
+		n = span(c, i->seg, idx_get(c, REG_SI, i), step, n, false, i->asz, &src);
+		n = n ? span(c, SEG_ES, idx_get(c, REG_DI, i), step, n, false, i->asz, &dst) : 0;
 		uint32_t a = 0, b = 0;
 		bool want_equal = i->rep == 0xF3;
 		k = 0;
@@ -221,8 +274,8 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 		}
 		if (k)
 			alu_op(c, ALU_CMP, a, b, sz);
-		idx_add(c, REG_SI, (int32_t)k * step);
-		idx_add(c, REG_DI, (int32_t)k * step);
+		idx_add(c, REG_SI, (int32_t)k * step, i->asz);
+		idx_add(c, REG_DI, (int32_t)k * step, i->asz);
 		return k;
 	}
 	}
@@ -234,16 +287,17 @@ static inline __attribute__((always_inline)) void string_op(struct cpu *c, const
 		string_step(c, i, kind);
 		return;
 	}
-	const bool fast = i->asz == 2 && (kind == 0 || kind == 1 || kind == 2 || kind == 4);
+	const bool fast = kind == 0 || kind == 1 || kind == 2 || kind == 4;
 	uint32_t n = reg_get(c, REG_CX, i->asz);
-	uint32_t budget = REP_CHUNK;
+	const uint32_t chunk = rep_allowance(c);
+	uint32_t budget = chunk;
 	while (n != 0) {
 		if (budget == 0 || (c->in.events & 1)) {
 			/* Not finished: run the instruction again later; this
 			 * budget unit retired nothing. */
 			c->ip = c->in.insn_ip;
 			c->in.unretired++;
-			return;
+			break;
 		}
 		uint32_t done = fast ? string_fast(c, i, kind, min_u32(n, budget)) : 0;
 		if (done) {
@@ -251,7 +305,7 @@ static inline __attribute__((always_inline)) void string_op(struct cpu *c, const
 			budget -= done;
 			reg_set(c, REG_CX, i->asz, n);
 			if ((kind == 1 || kind == 4) && flag_zf(c) != (i->rep == 0xF3))
-				return;
+				break;
 			continue;
 		}
 		bool go_on = string_step(c, i, kind);
@@ -259,8 +313,9 @@ static inline __attribute__((always_inline)) void string_op(struct cpu *c, const
 		budget--;
 		reg_set(c, REG_CX, i->asz, n);
 		if (!go_on)
-			return;
+			break;
 	}
+	rep_charge(c, chunk - budget);
 }
 
 void op_movs(struct cpu *c, const struct insn *i) { string_op(c, i, 0); }

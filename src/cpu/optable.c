@@ -23,6 +23,7 @@ _Static_assert((int)G_COUNT == (int)OPT_GROUPS, "OPT_GROUPS must match enum op_g
 #define M186 CPU_80186
 #define M286 CPU_80286
 #define M386 CPU_80386
+#define M486 CPU_80486
 
 /* Declare every handler named in the table. */
 #define OP(index, name, fn, form, model, alt, group) void fn(struct cpu *c, const struct insn *i);

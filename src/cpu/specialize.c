@@ -13,9 +13,10 @@ extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3];
 extern const struct op_pair jcc_table[16];
 extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3];
 extern const struct op_pair shift_table[3][8][3];
-extern const struct op_pair push_reg_table[2], pop_reg_table[2];
+extern const struct op_pair push_reg_table[2][2], pop_reg_table[2][2];
 extern const struct op_pair string1_table[5];
-extern const struct op_pair call_rel16_pair, ret16_pair, loop16_pair, jmp_rel16_pair;
+extern const struct op_pair loop16_pair, jmp_rel16_pair, loop32_pair, jmp_rel32_pair;
+extern const struct op_pair call_rel_table[2][2], ret_table[2][2];
 
 void op_alu_rm_r(struct cpu *c, const struct insn *i);
 void op_alu_r_rm(struct cpu *c, const struct insn *i);
@@ -78,24 +79,25 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i, op_fn fn)
 		unsigned src = (i->op == 0xD0 || i->op == 0xD1) ? 0 : (i->op == 0xD2 || i->op == 0xD3) ? 1 : 2;
 		return &shift_table[src][i->reg][s];
 	}
+	const bool s32 = c->in.sp_mask != 0xFFFF; /* see push_s() */
 	if (fn == op_push_reg && ((i->op & 7) != REG_SP || c->model >= CPU_80286))
-		return &push_reg_table[i->wsz == 4];
+		return &push_reg_table[i->wsz == 4][s32];
 	if (fn == op_pop_reg)
-		return &pop_reg_table[i->wsz == 4];
-	if (i->wsz == 2 && fn == op_call_rel)
-		return &call_rel16_pair;
+		return &pop_reg_table[i->wsz == 4][s32];
+	if (fn == op_call_rel)
+		return &call_rel_table[i->wsz == 4][s32];
 	if (!i->rep) {
 		const op_fn strings[5] = { op_movs, op_cmps, op_stos, op_lods, op_scas };
 		for (unsigned k = 0; k < 5; k++)
 			if (fn == strings[k])
 				return &string1_table[k];
 	}
-	if (i->wsz == 2 && fn == op_jmp_rel)
-		return &jmp_rel16_pair;
-	if (i->wsz == 2 && fn == op_ret)
-		return &ret16_pair;
-	if (i->asz == 2 && i->wsz == 2 && fn == op_loop)
-		return &loop16_pair;
+	if (fn == op_jmp_rel)
+		return i->wsz == 2 ? &jmp_rel16_pair : &jmp_rel32_pair;
+	if (fn == op_ret)
+		return &ret_table[i->wsz == 4][s32];
+	if (i->asz == i->wsz && fn == op_loop)
+		return i->wsz == 2 ? &loop16_pair : &loop32_pair;
 	return NULL;
 }
 

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/keypad.h"
+
 enum {
 	EV_EXTENDED = 0x01,
 	EV_PRESSED = 0x02,
@@ -119,7 +121,7 @@ static const uint8_t kbd_ascii_keys[0x80] = {
 	['Z'] = 0xAC,
 };
 
-enum { KEY_LSHIFT = 0x2A };
+enum { KEY_LSHIFT = 0x2A, KEY_LCTRL = 0x1D };
 
 /* ---- small byte queues ---- */
 
@@ -575,33 +577,69 @@ int kbd_key(struct kbd *k, uint8_t make_code, bool extended, bool pressed)
 	return 0;
 }
 
-int kbd_type_ascii(struct kbd *k, const char *text)
+/* How a character is typed: its key (with Shift), Ctrl + a letter (01h-
+ * 1Ah with no key of their own), or Alt + its decimal code on the keypad.
+ * Returns the key events it takes. */
+static size_t char_events(unsigned char c)
+{
+	if (c < 0x80 && kbd_ascii_keys[c])
+		return (kbd_ascii_keys[c] & ASCII_SHIFT) ? 4 : 2;
+	if (c >= 0x01 && c <= 0x1A)
+		return 4;
+	uint8_t digits[3];
+	return 2 + 2 * keypad_code_keys(c, digits);
+}
+
+static void push_stroke(struct kbd *k, uint8_t mod, uint8_t code)
+{
+	if (mod)
+		queue_push(k, mod, false, true);
+	queue_push(k, code, false, true);
+	queue_push(k, code, false, false);
+	if (mod)
+		queue_push(k, mod, false, false);
+}
+
+static void push_char(struct kbd *k, unsigned char c)
+{
+	if (c < 0x80 && kbd_ascii_keys[c]) {
+		uint8_t key = kbd_ascii_keys[c];
+		push_stroke(k, (key & ASCII_SHIFT) ? KEY_LSHIFT : 0, key & 0x7F);
+		return;
+	}
+	if (c >= 0x01 && c <= 0x1A) {
+		push_stroke(k, KEY_LCTRL, kbd_ascii_keys['a' + c - 1]);
+		return;
+	}
+	uint8_t digits[3];
+	unsigned n = keypad_code_keys(c, digits);
+	queue_push(k, KEYPAD_ALT_MAKE, false, true);
+	for (unsigned i = 0; i < n; i++) {
+		queue_push(k, digits[i], false, true);
+		queue_push(k, digits[i], false, false);
+	}
+	queue_push(k, KEYPAD_ALT_MAKE, false, false);
+}
+
+int kbd_type_text(struct kbd *k, const char *text)
 {
 	size_t events = 0;
 
-	for (const char *p = text; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x80 || kbd_ascii_keys[c] == 0)
-			return -EINVAL;
-		events += (kbd_ascii_keys[c] & ASCII_SHIFT) ? 4 : 2;
-	}
+	for (const char *p = text; *p; p++)
+		events += char_events((unsigned char)*p);
 	if (!k->scanning)
 		return 0;
 	if (events > (size_t)(KBD_KEY_QUEUE - k->q_len))
 		return -ENOSPC;
-	for (const char *p = text; *p; p++) {
-		uint8_t key = kbd_ascii_keys[(unsigned char)*p];
-		uint8_t code = key & 0x7F;
-		bool shift = key & ASCII_SHIFT;
-		if (shift)
-			queue_push(k, KEY_LSHIFT, false, true);
-		queue_push(k, code, false, true);
-		queue_push(k, code, false, false);
-		if (shift)
-			queue_push(k, KEY_LSHIFT, false, false);
-	}
+	for (const char *p = text; *p; p++)
+		push_char(k, (unsigned char)*p);
 	kbd_pump(k);
 	return 0;
+}
+
+unsigned kbd_queued(const struct kbd *k)
+{
+	return k->q_len;
 }
 
 bool kbd_a20(const struct kbd *k)

@@ -5,7 +5,7 @@
  * struct kbd, routes ports 60h/64h here, drives IRQ 1 (and IRQ 12) from
  * kbd_irq1()/kbd_irq12() after every call, advances virtual time with
  * kbd_advance(), honours kbd_a20() and kbd_reset_requested(), and injects
- * host keys with kbd_key()/kbd_type_ascii().
+ * host keys with kbd_key()/kbd_type_text().
  *
  * Sources: IBM PC AT Technical Reference, System Board "Keyboard
  * Controller" (status register, command byte, controller commands, input
@@ -252,13 +252,20 @@ bool kbd_irq12(const struct kbd *k);
 int kbd_key(struct kbd *k, uint8_t make_code, bool extended, bool pressed);
 
 /*
- * Type ASCII text on a US layout: for each character a press and release,
- * wrapped in left Shift press/release when needed. Letters, digits,
- * punctuation, space, Enter ('\r' or '\n'), Backspace, Tab, Escape. All or
- * nothing: -EINVAL (a character with no key) or -ENOSPC (the whole text
- * does not fit in the queue) queue nothing. Returns 0 otherwise.
+ * Type text (code page 437 bytes) on a US layout: for each character a
+ * press and release of its key, wrapped in left Shift press/release when
+ * needed: letters, digits, punctuation, space, Enter ('\r' or '\n'),
+ * Backspace, Tab, Escape. A character with no key is typed as a PC user
+ * types it: 01h-1Ah as Ctrl + the letter, the others (80h-FFh, the other
+ * control codes) as Alt held while its decimal code is typed on the
+ * numeric keypad (the BIOS makes the character of it, src/bios/keyboard.c).
+ * All or nothing: -ENOSPC (the whole text does not fit in the queue)
+ * queues nothing. Returns 0 otherwise.
  */
-int kbd_type_ascii(struct kbd *k, const char *text);
+int kbd_type_text(struct kbd *k, const char *text);
+
+/* Key events typed (kbd_key, kbd_type_text) and not yet sent. */
+unsigned kbd_queued(const struct kbd *k);
 
 /* Output port bit 1: the A20 gate. */
 bool kbd_a20(const struct kbd *k);

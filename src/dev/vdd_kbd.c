@@ -1,10 +1,14 @@
 /*
  * vdd_kbd.c - the 8042 keyboard controller (dev/kbd.c) as a VDD: ports 60h
  * and 64h, IRQ 1 following the controller's output, the A20 gate of its
- * output port, and host key injection (vm16_key, vm16_type). The device is
+ * output port (and of port 92h, which this VDD serves too), and host key
+ * injection (vm16_key, vm16_type). The device is
  * brought up to the VM's virtual time before each port access and at the
  * event it asks for (the next byte entering its output buffer).
- * A reset pulse (command FEh) ends the VM: DOS programs use it to reboot.
+ * A reset pulse (command FEh) resets the processor (vdd_reset_machine()):
+ * the ROM resumes the guest if the CMOS shutdown code says so (286
+ * programs leave protected mode this way), else the VM ends (DOS programs
+ * use it to reboot).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,8 +19,10 @@
 struct vdd_kbd {
 	struct vm *vm;
 	struct kbd k;
+	uint8_t port92;      /* System Control Port A: bit 1 "fast A20" */
 	uint64_t synced_ns;
 	int event;
+	bool a20;           /* the A20 line (output port or port 92h) as last passed on */
 };
 
 static void kbd_event(struct vm *vm, void *inst);
@@ -30,12 +36,16 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->synced_ns = now;
 	}
 	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
-	cpu_set_a20(&vm->cpu, kbd_a20(&d->k));
-	if (kbd_reset_requested(&d->k) && !vm->ended) {
-		vm_fail(vm, 0, "the guest reset the machine (keyboard controller command FEh)");
-		vm->exit_code = 0;
-		vm->ended = VM16_STOP_EXIT;
+	/* The A20 gate: the 8042's output port or port 92h (PS/2 machines OR
+	 * the two). The VM's gate is one state that XMS sets too: pass on
+	 * changes of this device's lines only. */
+	bool gate = kbd_a20(&d->k) || (d->port92 & 2);
+	if (gate != d->a20) {
+		d->a20 = gate;
+		vdd_set_a20(vm, gate);
 	}
+	if (kbd_reset_requested(&d->k) && !vm->ended)
+		vdd_reset_machine(vm, "the guest reset the machine (keyboard controller command FEh)");
 	if (d->event)
 		vdd_cancel(vm, d->event);
 	d->event = 0;
@@ -73,6 +83,28 @@ static void kbd_port_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	kbd_sync(d);
 }
 
+/* Port 92h, System Control Port A (IBM PS/2 Technical Reference; RBIL
+ * PORT 0092h): bit 1 gates A20 ("fast A20"), writing bit 0 as 1 pulses the
+ * processor's RESET line. Reads give bit 1 back, bit 0 as 0. */
+static uint32_t port92_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)port;
+	(void)size;
+	struct vdd_kbd *d = inst;
+	return d->port92 & 2;
+}
+
+static void port92_write(void *inst, uint16_t port, unsigned size, uint32_t v)
+{
+	(void)port;
+	(void)size;
+	struct vdd_kbd *d = inst;
+	d->port92 = (uint8_t)(v & 2);
+	kbd_sync(d);
+	if (v & 1)
+		vdd_reset_machine(d->vm, "the guest reset the machine (port 92h)");
+}
+
 /* IDLE_SENSITIVITY is the keyboard's, as in OS/2 (keyboard polling is what
  * it judges); the monitor's idle detector reads it at every poll, so it
  * may change while the VM runs (src/vm/idle.c, docs/idle.md). */
@@ -89,9 +121,12 @@ static int kbd_create(struct vm *vm, void **inst)
 		return -ENOMEM;
 	d->vm = vm;
 	kbd_init(&d->k);
+	d->a20 = kbd_a20(&d->k); /* on after POST, as the VM's gate starts */
 	int rc = vdd_claim_ports(vm, "keyboard", 0x60, 0x60, d, kbd_port_read, kbd_port_write);
 	if (rc == 0)
 		rc = vdd_claim_ports(vm, "keyboard", 0x64, 0x64, d, kbd_port_read, kbd_port_write);
+	if (rc == 0)
+		rc = vdd_claim_ports(vm, "system control port A", 0x92, 0x92, d, port92_read, port92_write);
 	if (rc < 0) {
 		free(d);
 		return rc;
@@ -137,13 +172,19 @@ int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 	return rc;
 }
 
+unsigned vm16_keys_queued(struct vm *vm)
+{
+	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
+	return d ? kbd_queued(&d->k) : 0;
+}
+
 int vm16_type(struct vm *vm, const char *text)
 {
 	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
 	if (!d)
 		return -ENODEV;
 	kbd_sync(d);
-	int rc = kbd_type_ascii(&d->k, text);
+	int rc = kbd_type_text(&d->k, text);
 	kbd_sync(d);
 	vm_idle_reset(vm);
 	return rc;

@@ -42,7 +42,9 @@ static int kbd_getc(struct dos *d)
 		head = start;
 	dos_wr16(d, 0x40, 0x1A, head);
 	uint8_t ascii = (uint8_t)key;
-	if (ascii == 0 || ascii == 0xE0) {
+	/* 00h, or E0h from a grey key: an extended key (a scan code follows).
+	 * E0h with scan code 0 is the character (Alt + keypad 224). */
+	if (ascii == 0 || (ascii == 0xE0 && key >> 8)) {
 		d->ext_key = (uint8_t)(key >> 8);
 		d->has_ext_key = true;
 		return 0;

@@ -642,6 +642,12 @@ static int h_control(struct server *s, struct conn *c, cJSON *req, const char *o
 		rc = sched_kill(&s->sched, v, VDM_KILLED, "killed by request");
 	else
 		rc = sched_remove(&s->sched, v);
+	if (rc == -EINPROGRESS) {
+		/* A worker runs it: answered when it has parked or ended it
+		 * (within a sub-slice); the event loop goes on meanwhile. */
+		hold(c, req, v, PENDING_SETTLE);
+		return 1;
+	}
 	if (rc == -ESRCH)
 		server_reply_error(c, req, "bad_state", "VM %u has already ended", v->id);
 	else if (rc == -EALREADY)
@@ -691,14 +697,14 @@ static int h_screen(struct server *s, struct conn *c, cJSON *req)
 	struct vm16_screen *scr = malloc(sizeof(*scr));
 	int rc = -1;
 	if (scr) {
-		pthread_mutex_lock(&v->lock);
+		sched_lock_vm(&s->sched, v);
 		if (v->vm)
 			rc = vm16_screen(v->vm, scr);
 		else if (v->last_screen) {
 			*scr = *v->last_screen;
 			rc = 0;
 		}
-		pthread_mutex_unlock(&v->lock);
+		sched_unlock_vm(&s->sched, v);
 	}
 	if (rc) {
 		server_reply_error(c, req, scr ? "bad_state" : "internal", "VM %u has no text screen", v->id);
@@ -772,7 +778,7 @@ static int h_keys(struct server *s, struct conn *c, cJSON *req)
 	if (!v)
 		return 0;
 	int queued = 0, rc = 0;
-	pthread_mutex_lock(&v->lock);
+	sched_lock_vm(&s->sched, v);
 	if (!v->vm) {
 		rc = -ESRCH;
 	} else if (text) {
@@ -796,7 +802,7 @@ static int h_keys(struct server *s, struct conn *c, cJSON *req)
 			queued++;
 		}
 	}
-	pthread_mutex_unlock(&v->lock);
+	sched_unlock_vm(&s->sched, v);
 	if (queued)
 		sched_kick(&s->sched, v);
 	if (rc == -ESRCH)
@@ -906,6 +912,13 @@ void server_retry_pending(struct server *s, struct conn *c, bool expired)
 		}
 	} else if (c->pending == PENDING_OUTPUT) {
 		done = output_answer(s, c, c->pending_req, v, expired);
+	} else if (c->pending == PENDING_SETTLE && sched_settled(&s->sched, v)) {
+		cJSON *r = cJSON_CreateObject();
+		pthread_mutex_lock(&s->sched.lock);
+		cJSON_AddStringToObject(r, "state", vdm_state_name(v->state));
+		pthread_mutex_unlock(&s->sched.lock);
+		server_reply(c, c->pending_req, r);
+		done = true;
 	}
 	if (!done)
 		return;
@@ -963,7 +976,7 @@ static int h_vdd(struct server *s, struct conn *c, cJSON *req, int which)
 	int rc = 0;
 	size_t out_len = (size_t)max;
 	char why[256] = "";
-	pthread_mutex_lock(&v->lock);
+	sched_lock_vm(&s->sched, v);
 	if (!v->vm) {
 		rc = -ESRCH;
 	} else {
@@ -978,7 +991,7 @@ static int h_vdd(struct server *s, struct conn *c, cJSON *req, int which)
 		if (rc < 0)
 			snprintf(why, sizeof(why), "%s", vm16_error(v->vm));
 	}
-	pthread_mutex_unlock(&v->lock);
+	sched_unlock_vm(&s->sched, v);
 	if (rc == -ESRCH) {
 		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
 	} else if (rc < 0) {
@@ -1080,13 +1093,13 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 			cJSON_Delete(r);
 			return 0;
 		}
-		pthread_mutex_lock(&v->lock);
+		sched_lock_vm(&s->sched, v);
 		bool alive = v->vm != NULL;
 		if (alive) {
 			so.given = v->settings;
 			vm16_list_settings(v->vm, setting_json, &so);
 		}
-		pthread_mutex_unlock(&v->lock);
+		sched_unlock_vm(&s->sched, v);
 		sched_put(&s->sched, v);
 		if (!alive) {
 			cJSON_Delete(r);
@@ -1137,7 +1150,7 @@ static int h_set(struct server *s, struct conn *c, cJSON *req)
 	char why[300] = "";
 	int rc = -ESRCH;
 	bool bg = true;
-	pthread_mutex_lock(&v->lock);
+	sched_lock_vm(&s->sched, v);
 	if (v->vm) {
 		rc = vm16_set_settings(v->vm, list);
 		if (rc)
@@ -1146,7 +1159,7 @@ static int h_set(struct server *s, struct conn *c, cJSON *req)
 			progsettings_set(v->settings, list[k], "request", why, sizeof(why));
 		bg = vdd_property(v->vm, "DOS_BACKGROUND_EXECUTION") != 0;
 	}
-	pthread_mutex_unlock(&v->lock);
+	sched_unlock_vm(&s->sched, v);
 	if (rc == -ESRCH) {
 		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
 	} else if (rc) {
@@ -1168,10 +1181,10 @@ static void set_focus(struct server *s, struct conn *c, struct vdm *v, bool on)
 {
 	unsigned n = sched_focus(&s->sched, v, on ? 1 : -1);
 	if (n == (on ? 1u : 0u)) { /* the VM's first foreground client came, or the last left */
-		pthread_mutex_lock(&v->lock);
+		sched_lock_vm(&s->sched, v);
 		if (v->vm)
 			vm16_set_focus(v->vm, on);
-		pthread_mutex_unlock(&v->lock);
+		sched_unlock_vm(&s->sched, v);
 	}
 	if (on) {
 		c->focus[c->nfocus++] = v->id;

@@ -317,6 +317,20 @@ static bool conn_write(struct conn *c)
 
 /* ---- the loop ---- */
 
+/* How long the loop may sleep: until the next deadline it must act on (a
+ * paused VM's time limit, a held request's timeout), at most POLL_MS. */
+static int poll_timeout_ms(const struct server *s, uint64_t vm_deadline)
+{
+	uint64_t next = vm_deadline, now = sched_now_ns();
+	for (unsigned k = 0; k < s->nconns; k++)
+		if (s->conns[k]->pending != PENDING_NONE && s->conns[k]->pending_deadline < next)
+			next = s->conns[k]->pending_deadline;
+	if (next <= now)
+		return 0;
+	uint64_t ms = (next - now + 999999) / 1000000;
+	return ms < POLL_MS ? (int)ms : POLL_MS;
+}
+
 int server_run(struct server *s)
 {
 	struct pollfd *fds = calloc(SERVER_MAX_CONNS + 3, sizeof(*fds));
@@ -324,6 +338,9 @@ int server_run(struct server *s)
 		return -ENOMEM;
 	uint64_t last_tick = 0;
 	while (!s->shutting_down) {
+		/* Paused and frozen VMs whose time ran out end here (the
+		 * workers end the others); the loop wakes for the next one. */
+		uint64_t vm_deadline = sched_check_deadlines(&s->sched);
 		bool accepting = sched_now_ns() >= s->accept_paused_until;
 		fds[0] = (struct pollfd){ .fd = s->listen_fd, .events = accepting ? POLLIN : 0 };
 		fds[1] = (struct pollfd){ .fd = s->event_fd, .events = POLLIN };
@@ -336,7 +353,7 @@ int server_run(struct server *s)
 			fds[3 + k] = (struct pollfd){ .fd = c->fd, .events = ev };
 		}
 		unsigned n = s->nconns;
-		poll(fds, 3 + n, POLL_MS);
+		poll(fds, 3 + n, poll_timeout_ms(s, vm_deadline));
 		uint64_t counter;
 		if (fds[2].revents & POLLIN)
 			break;
@@ -345,10 +362,8 @@ int server_run(struct server *s)
 			vm_events = read(s->event_fd, &counter, sizeof(counter)) > 0;
 		uint64_t now = sched_now_ns();
 		bool tick = now - last_tick > POLL_MS * 1000000ull;
-		if (tick) {
+		if (tick)
 			last_tick = now;
-			sched_check_deadlines(&s->sched);
-		}
 		/* Connections, last first so closing one does not skip another. */
 		for (unsigned k = n; k-- > 0;) {
 			struct conn *c = s->conns[k];
@@ -359,7 +374,7 @@ int server_run(struct server *s)
 				alive = conn_write(c);
 			if (alive && (fds[3 + k].revents & (POLLIN | POLLHUP)))
 				alive = conn_read(s, c);
-			if (alive && c->pending != PENDING_NONE && (vm_events || tick))
+			if (alive && c->pending != PENDING_NONE && (vm_events || tick || now >= c->pending_deadline))
 				server_retry_pending(s, c, now >= c->pending_deadline);
 			if (alive && c->out_pos < c->out_len)
 				alive = conn_write(c);
@@ -535,6 +550,7 @@ int server_create(const struct server_config *cfg, struct server **out, char *er
 	}
 	s->sched.max_vms = s->cfg.max_vms;
 	s->sched.ended = vm_ended;
+	s->sched.parked = notify;
 	s->sched.output = notify;
 	s->sched.ctx = s;
 	s->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

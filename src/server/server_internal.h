@@ -17,8 +17,9 @@ enum {
 	CONN_MAX_FOCUS = 16,
 };
 
-/* A request held until something happens (wait, output with wait). */
-enum pending_kind { PENDING_NONE, PENDING_WAIT, PENDING_OUTPUT };
+/* A request held until something happens (wait, output with wait, kill
+ * or pause of a VM a worker runs: until the worker has ended or parked it). */
+enum pending_kind { PENDING_NONE, PENDING_WAIT, PENDING_OUTPUT, PENDING_SETTLE };
 
 struct conn {
 	int fd;

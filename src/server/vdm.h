@@ -13,6 +13,7 @@
 #define MVDM_SERVER_VDM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -83,6 +84,11 @@ struct vdm {
 
 	pthread_mutex_t lock;
 	struct vm *vm;                 /* NULL once ended */
+	/* Read by the worker running the VM between sub-slices, without a
+	 * lock: when set it ends the slice (sched.h). Set with sched.lock
+	 * held by kill, pause, shutdown and sched_lock_vm; cleared by the
+	 * worker that takes the VM (may_run() then holds what was asked). */
+	atomic_bool preempt;
 	struct dos *dos;
 	char keybuf[VDM_KEYBUF];       /* typed text not yet in the keyboard (lock) */
 	size_t keylen;
@@ -96,6 +102,7 @@ struct vdm {
 	enum vdm_state state;
 	enum vdm_where where;
 	bool paused, kicked;           /* kicked: input arrived while on a CPU */
+	unsigned held;                 /* requests holding `lock` (sched_lock_vm): no slice starts */
 	enum vdm_state kill_state;     /* != VDM_RUNNING: end it as this when possible */
 	char reason[256];
 	int exit_code;
@@ -108,7 +115,8 @@ struct vdm {
 	uint64_t created_ns, first_insn_ns, deadline_ns;
 	uint64_t cpu_ns;               /* host CPU time in slices */
 	uint64_t insns;                /* retired instructions, copied after each slice */
-	uint64_t cap_base_ns, cap_base_insns; /* speed cap window */
+	uint64_t work;                 /* units of guest work (vm16_work), likewise */
+	uint64_t cap_base_ns, cap_base_work; /* speed cap window */
 	double cap_mips;               /* the cap of the last slice (vdm_speed_cap) */
 	unsigned refs;                 /* the table's and requests' references */
 	unsigned focus;                /* connections that hold it in the foreground */

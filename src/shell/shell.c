@@ -715,6 +715,7 @@ static void step(struct shell *sh)
 		} else {
 			sh->errorlevel = d->ret_code & 0xFF;
 		}
+		sh_loadhigh_done(sh);
 		sh_stage_done(sh);
 		break;
 	case SH_READLINE: {

@@ -16,26 +16,35 @@
 
 /* Choice index -> CPU model; the 8088 runs as the 8086 (same instruction
  * set and timing model here; cpu_model_parse knows it as an alias). */
-static const char *const cpu_choices[] = { "8086", "8088", "80186", "80286", "80386", NULL };
+static const char *const cpu_choices[] = { "8086", "8088", "80186", "80286", "80386", "80486", NULL };
 static const enum vm16_cpu cpu_of_choice[] = { VM16_CPU_8086, VM16_CPU_8086, VM16_CPU_80186, VM16_CPU_80286,
-					       VM16_CPU_80386 };
+					       VM16_CPU_80386, VM16_CPU_80486 };
 static const int64_t choice_of_cpu[] = { [VM16_CPU_8086] = 0, [VM16_CPU_80186] = 2, [VM16_CPU_80286] = 3,
-					 [VM16_CPU_80386] = 4 };
+					 [VM16_CPU_80386] = 4, [VM16_CPU_80486] = 5 };
+/* The choices are cpu_model_parse() names, in the order of enum vm16_cpu
+ * (with the 8088 as the 8086): a new model goes into all three tables. */
+_Static_assert(sizeof(cpu_of_choice) / sizeof(cpu_of_choice[0]) == sizeof(cpu_choices) / sizeof(cpu_choices[0]) - 1,
+	       "one CPU model per CPU_MODEL choice");
 
 const struct vm_core_prop vm_core_props[] = {
 	{ "vm", { .name = "CPU_MODEL", .type = VDD_PROP_CHOICE, .def = 4, .choices = cpu_choices,
-		  .help = "the processor programs see: 8086 (or 8088), 80186, 80286 or 80386" } },
+		  .help = "the processor programs see: 8086 (or 8088), 80186, 80286, 80386 or 80486" } },
 	{ "vm", { .name = "DOS_MEMORY", .type = VDD_PROP_INT, .def = 640, .min = 64, .max = 640, .step = 4,
 		  .help = "conventional memory in KiB (a multiple of 4)" } },
 	{ "vm", { .name = "EXTENDED_MEMORY", .type = VDD_PROP_INT, .def = 16384, .min = 0, .max = VM16_EXT_KB_MAX,
 		  .step = 64,
-		  .help = "memory above 1 MiB in KiB, the HMA included (80286 and later; a multiple of 64)" } },
+		  .help = "memory above 1 MiB in KiB, the HMA included (80286 and later, at most 15296 on the "
+			  "80286; a multiple of 64)" } },
 	{ "vm", { .name = "CPU_SPEED", .type = VDD_PROP_INT, .def = 0, .min = 0, .max = 100000, .live = true,
 		  .help = "speed cap in MIPS (millions of instructions per second of host time); 0 = unlimited" } },
 	{ "vm", { .name = "DOS_BACKGROUND_EXECUTION", .type = VDD_PROP_BOOL, .def = 1, .live = true,
 		  .help = "keeps running while no client is attached (off: the server pauses it then)" } },
 	{ "dos", { .name = "DOS_VERSION", .type = VDD_PROP_INT, .def = 500, .min = 200, .max = 999,
 		   .help = "the DOS version programs see (INT 21h/30h), X.YY: 3.30 (3.3 and 330 say the same)" } },
+	{ "dos", { .name = "DOS_HIGH", .type = VDD_PROP_BOOL, .def = 0,
+		   .help = "DOS keeps its tables in the HMA (DOS=HIGH): more conventional memory, no HMA for XMS" } },
+	{ "dos", { .name = "DOS_UMB", .type = VDD_PROP_BOOL, .def = 0,
+		   .help = "DOS takes the upper memory blocks for its arena (DOS=UMB): LOADHIGH, INT 21h/5803h" } },
 };
 const size_t vm_ncore_props = sizeof(vm_core_props) / sizeof(vm_core_props[0]);
 
@@ -53,5 +62,7 @@ void vm_core_settings_apply(struct vm *vm)
 		vm->cfg.ext_kb = (uint32_t)vdd_property(vm, "EXTENDED_MEMORY");
 	if (vm->cfg.cpu < VM16_CPU_80286)
 		vm->cfg.ext_kb = 0; /* no address lines above 1 MiB */
+	else if (vm->cfg.cpu == VM16_CPU_80286 && vm->cfg.ext_kb > VM16_EXT_KB_MAX_286)
+		vm->cfg.ext_kb = VM16_EXT_KB_MAX_286; /* 24 address lines, the ROM at the top */
 	vm_setting_store(vm, "EXTENDED_MEMORY", vm->cfg.ext_kb);
 }

@@ -1,8 +1,15 @@
 /*
  * svc.c - supervisor calls from guest stubs: `HLT; db n, ~n` (F4 n ~n).
- * The CPU stops at the HLT with IP past it; a valid pair makes the monitor
- * skip it and call host service n. A HLT not followed by a valid pair is an
- * ordinary HLT (the caller idles the VM).
+ * In real mode the CPU stops at the HLT with IP past it; a valid pair
+ * makes the monitor skip it and call host service n. A HLT not followed by
+ * a valid pair is an ordinary HLT (the caller idles the VM).
+ * In V86 mode, under the guest's own monitor (EMM386, a DPMI host,
+ * Windows), the stubs are still reached: a HLT there would be the guest
+ * monitor's #GP(0). The CPU stops before it instead (CPU_TRAP_V86_HLT),
+ * and a HLT followed by a valid pair naming a service mvdm or the host
+ * serves is our call, as NTVDM recognises its BOP opcode wherever it
+ * runs; any other HLT goes to the guest as the #GP(0) the hardware raises.
+ * In protected mode HLT is the guest's own.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -77,8 +84,33 @@ bool vm_svc_dispatch(struct vm *vm)
 		vm_end_fault(vm, what);
 		return true;
 	}
+	uint64_t t0 = vm_host_ns();
 	int rc = vm->svc_fn[n](vm, vm->svc_ctx[n], n);
+	vm_charge_host(vm, t0);
 	if (rc != 0 && !vm->ended)
 		vm_end_fault(vm, vm->error[0] ? vm->error : "host service failed");
 	return true;
+}
+
+/* A service number somebody answers. */
+static bool svc_known(const struct vm *vm, uint8_t n)
+{
+	return n == VM16_SVC_EXIT || n == VM_SVC_UNHANDLED || n == VM_SVC_RETURN || n == VM_SVC_IDLE ||
+	       vm->svc_fn[n] != NULL;
+}
+
+void vm_svc_v86(struct vm *vm)
+{
+	struct cpu *c = &vm->cpu;
+	uint32_t base = c->seg_base[SEG_CS];
+	uint8_t n = cpu_peek8(c, base + ((c->ip + 1) & 0xFFFF));
+	uint8_t check = cpu_peek8(c, base + ((c->ip + 2) & 0xFFFF));
+	if ((uint8_t)(n ^ check) == 0xFF && svc_known(vm, n)) {
+		c->ip = (c->ip + 1) & 0xFFFF; /* as after a real-mode HLT exit */
+		vm_svc_dispatch(vm);
+		return;
+	}
+	c->exit.reason = CPU_EXIT_BUDGET;
+	if (cpu_raise(c, 13, 0) < 0)
+		c->exit.reason = CPU_EXIT_SHUTDOWN;
 }

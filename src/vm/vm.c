@@ -12,6 +12,11 @@
 #include "bios/bios.h"
 #include "vm/vm_internal.h"
 
+/* The VM's CPU models are the core's (vm16_config.cpu is passed on). */
+_Static_assert((int)VM16_CPU_8086 == (int)CPU_8086 && (int)VM16_CPU_80286 == (int)CPU_80286 &&
+		       (int)VM16_CPU_80486 == (int)CPU_80486,
+	       "enum vm16_cpu follows enum cpu_model");
+
 /* Vectors that must go through the guest IVT: CPU exceptions and the
  * hardware interrupt vectors of both PICs (programs and BIOS hook them). */
 static bool vector_must_reflect(unsigned v)
@@ -44,8 +49,8 @@ int vm16_config_check(const struct vm16_config *cfg, char *err, size_t errlen)
 	else if (cfg->mem_4k < 16 || cfg->mem_4k > 160)
 		why = "memory size must be 16 to 160 blocks of 4 KiB (64 to 640 KiB)";
 	else if (cfg->ext_kb % 64 || cfg->ext_kb > VM16_EXT_KB_MAX)
-		why = "extended memory must be a multiple of 64 KiB up to 1 GiB";
-	else if ((unsigned)cfg->cpu > VM16_CPU_80386)
+		why = "extended memory must be a multiple of 64 KiB up to 3 GiB";
+	else if ((unsigned)cfg->cpu > VM16_CPU_80486)
 		why = "unknown CPU model";
 	if (!why && (cfg->irq_host & (1u << 2)))
 		why = "IRQ 2 is the cascade of the second interrupt controller: it cannot be handled in the host";
@@ -73,20 +78,46 @@ int vm_fail(struct vm *vm, int rc, const char *fmt, ...)
 	return rc;
 }
 
-void vm_end_fault(struct vm *vm, const char *what)
+void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len)
 {
 	struct cpu *c = &vm->cpu;
 	char bytes[3 * 8 + 1] = "";
 	uint32_t base = c->seg_base[SEG_CS];
 	/* Inside the CPU (a port handler), IP is already past the instruction. */
 	uint32_t ip = vm->in_cpu ? c->in.insn_ip : c->ip;
+	const enum cpu_mode mode = cpu_mode(c);
+	const uint32_t mask = mode == CPU_MODE_PROT ? 0xFFFFFFFFu : 0xFFFF;
 	for (unsigned k = 0; k < 6; k++)
-		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((ip + k) & 0xFFFF)));
+		snprintf(bytes + 3 * k, sizeof(bytes) - 3 * k, "%02X ", cpu_peek8(c, base + ((ip + k) & mask)));
 	if (bytes[0])
 		bytes[strlen(bytes) - 1] = 0;
-	snprintf(vm->error, sizeof(vm->error), "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS],
-		 (unsigned)ip, bytes);
+	if (mode == CPU_MODE_REAL)
+		snprintf(buf, len, "%s at %04X:%04X (bytes %s)", what, c->seg[SEG_CS], (unsigned)ip, bytes);
+	else
+		snprintf(buf, len, "%s at %04X:%0*X (%s, CPL %u; bytes %s)", what, c->seg[SEG_CS],
+			 mode == CPU_MODE_PROT ? 8 : 4, (unsigned)ip,
+			 mode == CPU_MODE_PROT ? "protected mode" : "virtual-8086 mode", cpu_cpl(c), bytes);
+}
+
+void vm_end_fault(struct vm *vm, const char *what)
+{
+	vm_fault_text(vm, what, vm->error, sizeof(vm->error));
 	vm->ended = VM16_STOP_FAULT;
+}
+
+/* A triple fault: the CPU state is as at the first fault; the machine
+ * resets (reset.c), and ends with this text if nothing resumes. */
+static void vm_shutdown(struct vm *vm)
+{
+	const struct cpu_exit_info *x = &vm->cpu.exit;
+	char what[96] = "triple fault (exceptions";
+	size_t n = strlen(what);
+	for (unsigned k = 0; k < x->chain_len && n < sizeof(what); k++)
+		n += (size_t)snprintf(what + n, sizeof(what) - n, " %02Xh", x->chain[k]);
+	snprintf(what + n, sizeof(what) - n, ")");
+	char text[VM_ERR_LEN];
+	vm_fault_text(vm, what, text, sizeof(text));
+	vm_reset_cpu(vm, text, true);
 }
 
 /* The CPU takes an interrupt: the IRQs of the redirection map that are
@@ -151,6 +182,7 @@ void *vdd_instance(struct vm *vm, const char *name)
 
 static const struct vdd_ops *const builtin_vdds[] = {
 	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
+	&vdd_ems_ops, &vdd_xms_ops, /* after the devices that claim upper memory */
 };
 
 const struct vdd_ops *const *vm_builtin_vdds(size_t *n)
@@ -226,6 +258,8 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	 * 64 KiB, which the 8086 models map but cannot reach). Anonymous
 	 * memory: zero, and a page costs nothing until touched. */
 	vm->ram_size = 0x100000u + (vm->cfg.ext_kb > 64 ? vm->cfg.ext_kb : 64) * 1024u;
+	if (vm->ram_size < VM_RAM_SIZE)
+		vm->ram_size = VM_RAM_SIZE;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
 	if (vm->ram == MAP_FAILED) {
@@ -237,15 +271,32 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
 			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
+	for (unsigned p = 0; p < VM_PAGES; p++)
+		vm->page_phys[p] = VM_PHYS_NONE;
 	uint32_t conv = vm->cfg.mem_4k * CPU_PAGE_SIZE;
+	/* The ROM's 64 KiB with the VDDs' guest code page inside (bios.asm
+	 * keeps it free). */
+	vm->stub_base = VM_STUB_BASE;
+	uint32_t rom_end = VM_ROM_BASE + bios_rom_pages() * CPU_PAGE_SIZE;
 	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
-	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
-	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0) {
+	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, VM_STUB_BASE - VM_ROM_BASE, false) < 0 ||
+	    vm_map_ram_owned(vm, "VDD guest code", VM_STUB_BASE, CPU_PAGE_SIZE, true) < 0 ||
+	    vm_map_ram_owned(vm, "ROM BIOS", VM_STUB_BASE + CPU_PAGE_SIZE, rom_end - VM_STUB_BASE - CPU_PAGE_SIZE,
+			     false) < 0 ||
+	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0 ||
+	    cpu_map_ram(&vm->cpu, VM_RAM_SIZE, vm->ram_size - VM_RAM_SIZE, vm->ram + VM_RAM_SIZE, true) < 0 ||
+	    cpu_map_ram(&vm->cpu, vm_rom_alias(vm), bios_rom_pages() * CPU_PAGE_SIZE, vm->ram + VM_ROM_BASE,
+			false) < 0) {
 		rc = vm_fail(vm, -EINVAL, "cannot map guest memory");
 		goto err_vdds;
 	}
+	rc = mem_init(vm);
+	if (rc < 0)
+		goto err_vdds;
 	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
 	bios_install(vm);
+	vm_cpu_controls(vm);
 	for (unsigned k = 0; k < nops; k++) {
 		rc = vm_add_vdd(vm, ops[k]);
 		if (rc < 0)
@@ -258,6 +309,11 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 				goto err_vdds;
 		}
 	}
+	/* Every device has claimed its memory: what is left of C0000-EFFFF
+	 * is upper memory. */
+	rc = mem_umb_setup(vm);
+	if (rc < 0)
+		goto err_vdds;
 	vm_update_int_trap(vm);
 	*out = vm;
 	return 0;
@@ -287,6 +343,7 @@ void vm16_destroy(struct vm *vm)
 			vm->vdds[k].ops->global_fini(vm->vdds[k].private_global);
 	}
 	cpu_destroy(&vm->cpu);
+	mem_destroy(vm);
 	vm_unload_plugins(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
@@ -364,23 +421,6 @@ int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data,
 	return vm16_write(vm, ((uint32_t)seg << 4) + off, data, len);
 }
 
-int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
-{
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(buf, vm->ram + linear, len);
-	return 0;
-}
-
-int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
-{
-	if (linear > VM_RAM_SIZE || len > VM_RAM_SIZE - linear)
-		return -ERANGE;
-	memcpy(vm->ram + linear, buf, len);
-	cpu_mem_written(&vm->cpu, linear, (uint32_t)len);
-	return 0;
-}
-
 const char *vm16_error(const struct vm *vm)
 {
 	return vm->error;
@@ -401,13 +441,22 @@ uint64_t vm16_insns(const struct vm *vm)
 	return vm->cpu.retired;
 }
 
+uint64_t vm16_work(const struct vm *vm)
+{
+	return vm->cpu.work;
+}
+
 uint64_t vm16_idle_ns(const struct vm *vm)
 {
-	return vm_clock_next_ns(vm);
+	return vm->quiet.on ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 }
 
 void vm16_pass_time(struct vm *vm, uint64_t ns)
 {
+	if (vm->quiet.on) {
+		vm_quiet_pass(vm, ns);
+		return;
+	}
 	vm->clock_ns += ns;
 	vm_clock_run_due(vm);
 }
@@ -449,14 +498,28 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	c->r[REG_BP].d = r->ebp;
 	c->r[REG_SI].d = r->esi;
 	c->r[REG_DI].d = r->edi;
-	c->ip = r->eip & 0xFFFF;
 	cpu_set_flags(c, r->eflags);
+	/* EIP: 16 bits outside protected mode (where 32-bit code is the
+	 * guest's own business). */
+	c->ip = cpu_mode(c) == CPU_MODE_PROT ? r->eip : r->eip & 0xFFFF;
 	cpu_load_seg(c, SEG_ES, r->es);
 	cpu_load_seg(c, SEG_CS, r->cs);
 	cpu_load_seg(c, SEG_SS, r->ss);
 	cpu_load_seg(c, SEG_DS, r->ds);
 	cpu_load_seg(c, SEG_FS, r->fs);
 	cpu_load_seg(c, SEG_GS, r->gs);
+}
+
+uint64_t vm_host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void vm_charge_host(struct vm *vm, uint64_t t0)
+{
+	vm->host_units += (vm_host_ns() - t0) / VM_HOST_NS_PER_UNIT;
 }
 
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
@@ -471,11 +534,12 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			if (n < slice)
 				slice = n;
 		}
-		uint64_t before = c->retired;
+		uint64_t before = c->work;
+		vm->quiet.on = false; /* the guest runs: what it waited for may come */
 		vm->in_cpu = true;
 		enum cpu_exit why = cpu_run(c, slice);
 		vm->in_cpu = false;
-		uint64_t ran = c->retired - before;
+		uint64_t ran = c->work - before;
 		done += ran ? ran : 1;
 		vm16_pass_time(vm, ran * vm->insn_ns);
 		switch (why) {
@@ -483,7 +547,12 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_HLT: {
 			bool polling = false;
-			if (vm_svc_dispatch(vm)) {
+			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT); a HLT in
+			 * protected mode is the guest's own. */
+			bool svc = cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm);
+			done += vm->host_units;
+			vm->host_units = 0;
+			if (svc) {
 				/* A poll point (idle.c) may have found the guest
 				 * waiting: idle as for HLT, and it goes on after
 				 * the poll when it runs again. */
@@ -497,8 +566,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			/* Idle: jump the clock to the next event, or let the host
 			 * pace it (pace_idle), or wait for host input. A polling
 			 * guest is not halted: with no event to sleep until, it
-			 * just runs on. */
-			until = vm_clock_next_ns(vm);
+			 * just runs on. A guest halted at our own input wait with
+			 * only our own tick handlers (quiet.c) waits for input:
+			 * its ticks pass in one step whenever the host passes
+			 * time. */
+			until = !polling && vm_quiet_enter(vm) ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 			if (polling && until == UINT64_MAX)
 				break;
 			if (until == UINT64_MAX || vm->cfg.pace_idle)
@@ -506,16 +578,29 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			vm16_pass_time(vm, until);
 			break;
 		}
-		case CPU_EXIT_TRAP:
+		case CPU_EXIT_TRAP: {
+			uint64_t t0 = vm_host_ns();
 			vm_int_trapped(vm, c->exit.vector);
+			vm_charge_host(vm, t0);
+			done += vm->host_units;
+			vm->host_units = 0;
 			break;
-		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) */
+		}
+		case CPU_EXIT_V86_HLT:
+			vm_svc_v86(vm);
+			done += vm->host_units;
+			vm->host_units = 0;
+			if (c->exit.reason == CPU_EXIT_SHUTDOWN)
+				vm_shutdown(vm);
+			break;
+		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) or pulsed RESET */
+			if (vm->reset_pending) {
+				vm->reset_pending = false;
+				vm_reset_cpu(vm, vm->reset_why, false);
+			}
 			break;
 		case CPU_EXIT_SHUTDOWN:
-			vm_end_fault(vm, "CPU shutdown (a fault while delivering a fault)");
-			break;
-		case CPU_EXIT_UNSUPPORTED:
-			vm_end_fault(vm, "protected mode is not supported");
+			vm_shutdown(vm);
 			break;
 		default:
 			vm_end_fault(vm, "unexpected CPU exit");

@@ -7,10 +7,8 @@ set -eu
 src=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$src/tests/build/hide_test_packages.sh" "$tmp/hide"
-PKG_CONFIG_LIBDIR=$tmp/hide/pkgconfig
-PATH=$tmp/hide/bin:$PATH
-export PKG_CONFIG_LIBDIR PATH
+hide_dir=$tmp/hide
+. "$src/tests/build/hide_test_packages.sh"
 if pkg-config --exists cmocka || pkg-config --exists unicorn || pkg-config --exists zlib; then
 	echo "FAIL: the test packages are still visible to pkg-config"
 	exit 1

@@ -1,15 +1,13 @@
 #!/bin/sh
-# Usage: hide_test_packages.sh DIR
-# Makes DIR (it must be a new or empty scratch directory) a view of the
-# system without the test suite's packages (cmocka, unicorn, zlib), as on
-# a machine where only `scripts/deps.sh build` ran: DIR/pkgconfig holds a
-# link to every system .pc file but theirs, and DIR/bin a `cmake` that
-# fails (meson's CMake fallback would find cmocka's CMake files). The
-# caller then sets
-#   PKG_CONFIG_LIBDIR=DIR/pkgconfig PATH=DIR/bin:$PATH
-# (run it, do not source it: POSIX `.` takes no arguments).
-set -eu
-hide_dir=${1:?usage: hide_test_packages.sh DIR}
+# Usage: hide_dir=DIR; . tests/build/hide_test_packages.sh
+# (a variable, not an argument: POSIX sh's `.` takes no arguments, and
+# dash would see the caller's $1 instead)
+# Makes the test suite's packages (cmocka, unicorn, zlib) invisible to a
+# build configured in this shell, as on a machine where only
+# `scripts/deps.sh build` ran: pkg-config sees every system .pc file but
+# theirs (PKG_CONFIG_LIBDIR, a directory of links made in DIR), and meson's
+# CMake fallback, which would find cmocka's CMake files, finds no cmake.
+: "${hide_dir:?set hide_dir before sourcing}"
 mkdir -p "$hide_dir/pkgconfig" "$hide_dir/bin"
 for d in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
 	[ -d "$d" ] || continue
@@ -23,3 +21,6 @@ for d in $(pkg-config --variable pc_path pkg-config | tr ':' ' '); do
 done
 printf '#!/bin/sh\nexit 1\n' >"$hide_dir/bin/cmake"
 chmod +x "$hide_dir/bin/cmake"
+PKG_CONFIG_LIBDIR=$hide_dir/pkgconfig
+PATH=$hide_dir/bin:$PATH
+export PKG_CONFIG_LIBDIR PATH

@@ -215,7 +215,7 @@ static void test_errors(void **state)
 	expect_error(f, "DOS_MEMORY=130\n", -ERANGE, "1: setting DOS_MEMORY must be a multiple of 4 (got 130)");
 	expect_error(f, "\n\nDOS_VERSION=1000\n", -ERANGE, "3: setting DOS_VERSION must be 2.00 to 9.99");
 	expect_error(f, "KBD_NUMLOCK=sometimes\n", -EINVAL, "1: setting KBD_NUMLOCK takes on or off");
-	expect_error(f, "CPU_MODEL=Z80\n", -EINVAL, "1: setting CPU_MODEL takes 8086, 8088, 80186, 80286 or 80386");
+	expect_error(f, "CPU_MODEL=Z80\n", -EINVAL, "1: setting CPU_MODEL takes 8086, 8088, 80186, 80286, 80386 or 80486");
 	expect_error(f, "DOS_VERSION 330\n", -EINVAL, "1: \"DOS_VERSION 330\" is not NAME=VALUE");
 	expect_error(f, "DOS_VERSION=3.x\n", -EINVAL, "1: setting DOS_VERSION takes a DOS version");
 	expect_error(f, "DOS_VERSION=35\n", -EINVAL, "1: setting DOS_VERSION takes a DOS version");

@@ -31,6 +31,20 @@ static void out_byte(struct comhost *h, char ch)
 		fputc(ch, h->echo);
 }
 
+/* The debug ports: E9h output, F4h exit. */
+static void debug_port_write(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	struct comhost *h = ctx;
+	(void)size;
+	if (port == 0xE9) {
+		out_byte(h, (char)value);
+	} else if (port == 0xF4) {
+		h->exit_code = (int)(value & 0xFF);
+		h->exited = 1;
+		cpu_request_stop(&h->cpu);
+	}
+}
+
 int comhost_init(struct comhost *h, enum cpu_model model, const uint8_t *image, size_t size)
 {
 	memset(h, 0, sizeof(*h));
@@ -40,7 +54,8 @@ int comhost_init(struct comhost *h, enum cpu_model model, const uint8_t *image, 
 	if (!h->ram)
 		return -ENOMEM;
 	memset(h->ram, 0, RAM_SIZE);
-	cpu_init(&h->cpu, model, NULL);
+	const struct cpu_bus bus = { .ctx = h, .io_write = debug_port_write };
+	cpu_init(&h->cpu, model, &bus);
 	if (cpu_map_ram(&h->cpu, 0, RAM_SIZE, h->ram, true) < 0) {
 		comhost_free(h);
 		return -EINVAL;
@@ -152,6 +167,10 @@ int comhost_run(struct comhost *h, uint64_t max_insns)
 		switch (why) {
 		case CPU_EXIT_BUDGET:
 			break;
+		case CPU_EXIT_STOP:
+			if (h->exited)
+				return 0;
+			break;
 		case CPU_EXIT_TRAP: {
 			int r = serve_int(h, c->exit.vector);
 			if (r == 1)
@@ -161,12 +180,12 @@ int comhost_run(struct comhost *h, uint64_t max_insns)
 			break;
 		}
 		default:
-			snprintf(h->error, sizeof(h->error), "cpu exit %d at %04X:%04X (vector %u)", (int)why,
+			snprintf(h->error, sizeof(h->error), "cpu exit %d at %04X:%X (vector %u)", (int)why,
 				 c->exit.cs, (unsigned)c->exit.ip, c->exit.vector);
 			return -1;
 		}
 	}
-	snprintf(h->error, sizeof(h->error), "instruction limit %llu reached at %04X:%04X",
+	snprintf(h->error, sizeof(h->error), "instruction limit %llu reached at %04X:%X",
 		 (unsigned long long)max_insns, c->seg[SEG_CS], (unsigned)c->ip);
 	return -1;
 }

@@ -8,6 +8,10 @@
  *   INT 21h/02h (DL to output), INT 21h/09h ('$'-terminated string at DS:DX),
  *   INT 21h/40h with BX=1 or 2 (CX bytes at DS:DX),
  * and any other INT n through the guest IVT (all vectors point at an IRET).
+ * Two debug ports serve programs in protected mode, where INT 21h is not
+ * the host's (as QEMU's debugcon and isa-debug-exit do): a byte written to
+ * port E9h is output, and a byte written to port F4h ends the program with
+ * it as the exit code.
  * Output goes to a caller buffer (and optionally a FILE).
  */
 #ifndef MVDM_TESTS_COMHOST_H
@@ -25,7 +29,8 @@ struct comhost {
 	char *out;             /* program output, NUL-terminated, owned */
 	size_t out_len, out_cap;
 	FILE *echo;            /* if non-NULL, output is also written here */
-	int exit_code;         /* AL of INT 21h/4Ch, 0 for INT 20h/21h-00h */
+	int exit_code;         /* AL of INT 21h/4Ch, 0 for INT 20h/21h-00h, or the byte to port F4h */
+	int exited;            /* the program ended through port F4h */
 	char error[256];       /* set when the run did not end in a DOS exit */
 };
 

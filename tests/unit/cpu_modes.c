@@ -138,7 +138,7 @@ static void test_block_path_matches_stepping(void **state)
 	assert_non_null(img);
 	for (uint32_t seed = 1; seed <= 6; seed++) {
 		make_image(img, seed * 7919);
-		for (int m = CPU_8086; m <= CPU_80386; m++)
+		for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++)
 			run_pair((enum cpu_model)m, img, seed * 104729u + (uint32_t)m);
 	}
 	free(img);
@@ -170,7 +170,7 @@ static uint32_t make_flag_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 #define RND() next_rnd(&seed)
 #define REG() regs[next_rnd(&seed) % sizeof(regs)]
 	for (int k = 0; k < 40; k++) {
-		const bool wide = model == CPU_80386 && RND() % 4 == 0;
+		const bool wide = model >= CPU_80386 && RND() % 4 == 0;
 		if (wide)
 			p[n++] = 0x66;
 		switch (RND() % 10) {
@@ -234,7 +234,7 @@ static void test_dead_flags_match_stepping(void **state)
 	uint8_t *img = calloc(1, RAM);
 	assert_non_null(img);
 	for (uint32_t seed = 1; seed <= 40; seed++) {
-		for (int m = CPU_8086; m <= CPU_80386; m++) {
+		for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
 			memset(img + 0x10100, 0x90, 0x400);
 			make_flag_loop(img + 0x10100, seed * 2654435761u + (uint32_t)m, (enum cpu_model)m);
 			run_pair_at((enum cpu_model)m, img, seed * 40503u + (uint32_t)m, 0x10000100u);

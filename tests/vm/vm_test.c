@@ -313,6 +313,24 @@ static void test_keyboard_input(void **state)
 	vm16_destroy(vm);
 }
 
+/* Text with no key of its own is typed as Alt + its code on the keypad
+ * and the BIOS makes the character of it (scan code 0): é (82h), α (E0h,
+ * not an extended key), and Ctrl+A for 01h. */
+static void test_keyboard_text(void **state)
+{
+	(void)state;
+	struct vm *vm = load("keys.bin", NULL);
+	assert_int_equal(vm16_type(vm, "\x82\xe0\x01"), 0);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 1);
+	uint16_t res[3];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x0082);
+	assert_int_equal(res[1], 0x00E0);
+	assert_int_equal(res[2], 0x1E01);
+	vm16_destroy(vm);
+}
+
 static void test_rtc(void **state)
 {
 	(void)state;
@@ -587,7 +605,12 @@ static void mmio_write(void *inst, uint32_t addr, uint8_t v)
 static void test_memory_ranges(void **state)
 {
 	(void)state;
-	struct vm *vm = load("mmio.bin", NULL);
+	/* No EMS: its page frame would take D0000h. */
+	static const char *const no_ems[] = { "EMS_MEMORY_LIMIT=0", NULL };
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.settings = no_ems;
+	struct vm *vm = load("mmio.bin", &cfg);
 	mmio_writes = 0;
 	assert_int_equal(vdd_claim_memory(vm, "test device", 0xD0000, 0x1000, NULL, mmio_read, mmio_write), 0);
 	/* Overlaps are refused, naming both owners. */
@@ -712,10 +735,10 @@ static void test_settings(void **state)
 	cfg.settings = bad_mem;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -ERANGE);
 	assert_non_null(strstr(err, "multiple of 4"));
-	const char *bad_choice[] = { "CPU_MODEL=80486", NULL };
+	const char *bad_choice[] = { "CPU_MODEL=80586", NULL };
 	cfg.settings = bad_choice;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "8086, 8088, 80186, 80286 or 80386"));
+	assert_non_null(strstr(err, "8086, 8088, 80186, 80286, 80386 or 80486"));
 	/* Good settings take effect. */
 	const char *good[] = { "video_rows=50", "RTC_UTC_OFFSET=60", "KBD_NUMLOCK=on", NULL };
 	cfg.settings = good;
@@ -767,9 +790,10 @@ static void test_settings_catalog(void **state)
 	char buf[64];
 	const struct vm16_setting_info *cpu = listed_find(&catalog, "CPU_MODEL");
 	assert_int_equal(cpu->type, VM16_SETTING_CHOICE);
-	assert_int_equal(cpu->max, 4);
+	assert_int_equal(cpu->max, 5);
 	assert_string_equal(cpu->choices[1], "8088");
-	assert_null(cpu->choices[5]);
+	assert_string_equal(cpu->choices[5], "80486");
+	assert_null(cpu->choices[6]);
 	vm16_setting_format(cpu, cpu->def, buf, sizeof(buf));
 	assert_string_equal(buf, "80386");
 	assert_false(cpu->live);
@@ -943,22 +967,78 @@ static void test_video_restriction(void **state)
 	}
 }
 
-static void test_idle_pacing(void **state)
+static uint32_t bda_ticks(struct vm *vm)
+{
+	uint8_t b[4];
+	assert_int_equal(vm16_read(vm, 0x46C, b, 4), 0);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void set_ivt(struct vm *vm, uint8_t v, uint32_t seg_off)
+{
+	uint8_t b[4] = { (uint8_t)seg_off, (uint8_t)(seg_off >> 8), (uint8_t)(seg_off >> 16), (uint8_t)(seg_off >> 24) };
+	assert_int_equal(vm16_write(vm, 4u * v, b, 4), 0);
+}
+
+static uint32_t get_ivt(struct vm *vm, uint8_t v)
+{
+	uint8_t b[4];
+	assert_int_equal(vm16_read(vm, 4u * v, b, 4), 0);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Deep sleep (src/vm/quiet.c, docs/idle.md): a VM that waits for a key in
+ * the BIOS, with the ROM's own INT 08h and INT 1Ch, has nothing due but
+ * input (vm16_idle_ns UINT64_MAX); the time a host passes is folded into
+ * the BIOS tick count at once, without running the guest for each tick
+ * (an hour costs a few instructions), midnight included. A hooked INT 1Ch
+ * makes it wake for every tick again. Keys still wake it. */
+static void test_deep_sleep(void **state)
 {
 	(void)state;
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
 	cfg.pace_idle = true;
 	struct vm *vm = load("keys.bin", &cfg);
-	/* Waiting for a key: the VM stops as idle with the next timer tick due
-	 * within 55 ms, and virtual time does not race ahead. */
 	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
-	uint64_t t0 = vm16_clock_ns(vm), idle = vm16_idle_ns(vm);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	/* An hour passes: 3600 s * 1193182 / 65536 = 65543.2 ticks. */
+	uint32_t t0 = bda_ticks(vm);
+	uint64_t w0 = vm16_work(vm), c0 = vm16_clock_ns(vm);
+	vm16_pass_time(vm, 3600ull * 1000000000u);
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint32_t gained = bda_ticks(vm) - t0;
+	assert_true(gained >= 65542 && gained <= 65544);
+	assert_true(vm16_work(vm) - w0 < 200);
+	assert_true(vm16_clock_ns(vm) - c0 >= 3600ull * 1000000000u);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	/* Midnight: 5 ticks before it, one second (18 ticks) passes. */
+	uint8_t late[5] = { 0xAB, 0x00, 0x18, 0x00, 0x00 }; /* 1800ABh, flag 0 */
+	assert_int_equal(vm16_write(vm, 0x46C, late, 5), 0);
+	vm16_pass_time(vm, 1000000000u);
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint8_t flag;
+	assert_int_equal(vm16_read(vm, 0x470, &flag, 1), 0);
+	assert_int_equal(flag, 1);
+	assert_true(bda_ticks(vm) >= 12 && bda_ticks(vm) <= 14);
+	/* A program's INT 1Ch hook runs at every tick: no deep sleep. */
+	uint32_t old1c = get_ivt(vm, 0x1C);
+	uint8_t iret = 0xCF;
+	assert_int_equal(vm16_write(vm, 0x10300, &iret, 1), 0);
+	set_ivt(vm, 0x1C, 0x10000300u);
+	vm16_pass_time(vm, 1000000); /* the tick being folded takes the hook's VM out of its wait */
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint64_t idle = vm16_idle_ns(vm);
 	assert_true(idle > 0 && idle <= 55000000); /* one 18.2 Hz period, + a PIT clock */
+	t0 = bda_ticks(vm);
+	vm16_pass_time(vm, idle);
 	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
-	assert_true(vm16_clock_ns(vm) - t0 < 1000000);
-	vm16_pass_time(vm, idle); /* the host slept until the tick */
-	assert_true(vm16_clock_ns(vm) >= t0 + idle);
+	assert_int_equal(bda_ticks(vm) - t0, 1);
+	set_ivt(vm, 0x1C, old1c);
+	vm16_pass_time(vm, vm16_idle_ns(vm));
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	/* Keys wake it. */
 	assert_int_equal(vm16_type(vm, "xyz"), 0);
 	enum vm16_stop s = VM16_STOP_IDLE;
 	for (int k = 0; k < 100 && s != VM16_STOP_EXIT; k++) {
@@ -967,6 +1047,17 @@ static void test_idle_pacing(void **state)
 			vm16_pass_time(vm, vm16_idle_ns(vm) == UINT64_MAX ? 1000000 : vm16_idle_ns(vm));
 	}
 	assert_int_equal(s, VM16_STOP_EXIT);
+	uint16_t res[3];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0] & 0xFF, 'x');
+	assert_int_equal(res[2] & 0xFF, 'z');
+	vm16_destroy(vm);
+	/* Without pacing the same wait returns as idle at once instead of
+	 * running the clock through tick after tick. */
+	vm = load("keys.bin", NULL);
+	assert_int_equal(vm16_run(vm, 10000000), VM16_STOP_IDLE);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	assert_true(vm16_work(vm) < 1000);
 	vm16_destroy(vm);
 }
 
@@ -1019,6 +1110,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bios_services),
 		cmocka_unit_test(test_video_text),
 		cmocka_unit_test(test_keyboard_input),
+		cmocka_unit_test(test_keyboard_text),
 		cmocka_unit_test(test_rtc),
 		cmocka_unit_test(test_plugin_vdd),
 		cmocka_unit_test(test_io_permission),
@@ -1035,7 +1127,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_core_settings),
 		cmocka_unit_test(test_live_settings),
 		cmocka_unit_test(test_video_restriction),
-		cmocka_unit_test(test_idle_pacing),
+		cmocka_unit_test(test_deep_sleep),
 		cmocka_unit_test(test_rtc_set),
 		cmocka_unit_test(test_many_vms),
 	};

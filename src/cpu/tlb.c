@@ -1,0 +1,103 @@
+/*
+ * tlb.c - the software TLB: linear page -> host page, for reads and for
+ * writes, filled on a miss by the slow path and used by the inline
+ * accessors in cpu_internal.h.
+ *
+ * One direct-mapped table of CPU_TLB_SIZE entries. An entry's read tag is
+ * set when the page may be read with the rights it was filled with, its
+ * write tag when it may also be written (with paging: the dirty bit is
+ * already set). Without paging a fill sets both (a RAM page is read and
+ * written alike; ROM gets a read tag only).
+ *
+ * Rights: entries filled in user mode give user rights, which supervisor
+ * code may use too. Entries filled in supervisor mode may give more than
+ * user mode may have; the TLB remembers that (tlb_super) and is dropped
+ * when the CPU enters user mode (cpu_priv_changed()). Accesses that must
+ * be checked one by one never get an entry: 486 alignment checking
+ * (ac_check) and pages with an enabled data breakpoint.
+ *
+ * The mapping epoch counts the events that change linear-to-physical
+ * mappings (CR3 loads and paging on/off, INVLPG, A20, the physical map):
+ * decoded blocks recorded under another epoch check their bytes again
+ * (block_cache.c).
+ */
+#include "cpu/cpu_internal.h"
+
+void cpu_bc_ctx_update(struct cpu *c)
+{
+	c->in.bc_ctx = c->in.mode_bits | (uint64_t)c->in.epoch << 32;
+}
+
+void tlb_drop(struct cpu *c)
+{
+	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+		c->in.tlb[k].rd = TLB_NONE;
+		c->in.tlb[k].wr = TLB_NONE;
+	}
+	c->in.tlb_super = false;
+}
+
+/* The epoch never returns to 0: an empty block slot has context 0. */
+static void epoch_bump(struct cpu *c)
+{
+	if (++c->in.epoch == 0)
+		c->in.epoch = 1;
+	cpu_bc_ctx_update(c);
+}
+
+void tlb_flush(struct cpu *c)
+{
+	tlb_drop(c);
+	epoch_bump(c);
+}
+
+void tlb_flush_page(struct cpu *c, uint32_t lin)
+{
+	struct cpu_tlbe *e = &c->in.tlb[(lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1)];
+	e->rd = TLB_NONE;
+	e->wr = TLB_NONE;
+	epoch_bump(c);
+}
+
+int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uint32_t *phys, uint8_t **host)
+{
+	uint32_t pa;
+	unsigned rights = PAGE_USER_READ | PAGE_USER_WRITE | PAGE_SUPER_WRITE;
+	const bool paging = (c->in.cr0 & CR0_PG) != 0;
+	if (paging) {
+		if (paging_translate(c, lin, write, user, fault, true, &pa, &rights) < 0)
+			return -1;
+	} else {
+		pa = lin & c->in.a20_mask;
+	}
+	*phys = pa;
+	uint8_t *h = phys_host(c, pa, write);
+	*host = h;
+	if (!h)
+		return 0;
+	/* A supervisor fill from user mode (a system access) must not leave
+	 * an entry user mode could use; nor may checked accesses get one. */
+	if ((!user && c->in.cpl == 3 && paging) || c->in.ac_check ||
+	    (c->in.dr_data && dr_page_watched(c, lin)))
+		return 0;
+	const uint32_t page = lin & ~(CPU_PAGE_SIZE - 1);
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	struct cpu_tlbe *e = &c->in.tlb[k];
+	const uintptr_t addend = (uintptr_t)(h - (pa & (CPU_PAGE_SIZE - 1))) - page;
+	if ((e->rd != page && e->wr != page) || e->addend != addend) {
+		e->rd = TLB_NONE;
+		e->wr = TLB_NONE;
+	}
+	e->addend = addend;
+	c->in.tlb_gen[k] = phys_gen(c, pa);
+	e->rd = page;
+	/* Without paging a read fill may write too (RAM, not ROM); with
+	 * paging only a write fill has set the dirty bit. */
+	const uint8_t *hw = write ? h : !paging ? phys_host(c, pa, true) : NULL;
+	if (hw == h)
+		e->wr = page;
+	if (paging && !user &&
+	    (!(rights & PAGE_USER_READ) || (e->wr == page && !(rights & PAGE_USER_WRITE))))
+		c->in.tlb_super = true;
+	return 0;
+}

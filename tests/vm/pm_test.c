@@ -1,0 +1,136 @@
+/*
+ * pm_test.c - the monitor with guests that leave real mode: resets that
+ * resume through the CMOS shutdown code (triple fault, 8042, port 92h), a
+ * triple fault with nothing to resume (the VM ends with a diagnostic), and
+ * the monitor's supervisor calls from V86 mode under the guest's own
+ * protected-mode monitor. Guest programs are NASM files built next to this
+ * test (argv[1] is their directory).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mvdm/vm16.h"
+
+static const char *bin_dir;
+
+/* Load NAME at 1000:0100 with BX = bx and run it to its end (no XMS). */
+static struct vm *run(const char *name, uint16_t bx, enum vm16_stop *stop)
+{
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	/* No XMS driver: INT 15h/88h then reports the machine's extended
+	 * memory instead of HIMEM's 0 (src/mem). */
+	static const char *const settings[] = { "XMS_MEMORY_LIMIT=0", NULL };
+	cfg.settings = settings;
+	char err[256], path[512];
+	struct vm *vm = NULL;
+	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
+	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint8_t buf[8192];
+	size_t n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(vm16_load_image(vm, 0x1000, 0x100, buf, n), 0);
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	r.cs = r.ds = r.es = r.ss = 0x1000;
+	r.eip = 0x100;
+	r.esp = 0xFFFE;
+	r.ebx = bx;
+	vm16_set_regs(vm, &r);
+	*stop = VM16_STOP_SLICE;
+	for (int k = 0; k < 100 && *stop == VM16_STOP_SLICE; k++)
+		*stop = vm16_run(vm, 1000000);
+	return vm;
+}
+
+static void test_reset_resumes(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	struct vm *vm = run("pmreset.bin", 0, &stop);
+	if (stop != VM16_STOP_EXIT)
+		fail_msg("stopped %d: %s", stop, vm16_error(vm));
+	assert_int_equal(vm16_exit_code(vm), 0x42);
+	vm16_destroy(vm);
+}
+
+static void test_triple_fault_ends_vm(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	struct vm *vm = run("pmtriple.bin", 0, &stop);
+	assert_int_equal(stop, VM16_STOP_FAULT);
+	const char *e = vm16_error(vm);
+	if (!strstr(e, "triple fault (exceptions 06h 0Dh 08h 0Dh) at 0008:") || !strstr(e, "protected mode"))
+		fail_msg("diagnostic: %s", e);
+	vm16_destroy(vm);
+}
+
+static void test_svc_from_v86(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t scenario;
+		int code;
+	} cases[] = { { 1, 0x33 }, { 2, 0x55 }, { 3, 0x40 } };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		enum vm16_stop stop;
+		struct vm *vm = run("v86svc.bin", cases[k].scenario, &stop);
+		if (stop != VM16_STOP_EXIT)
+			fail_msg("scenario %u stopped %d: %s", cases[k].scenario, stop, vm16_error(vm));
+		assert_int_equal(vm16_exit_code(vm), cases[k].code);
+		vm16_destroy(vm);
+	}
+}
+
+static void test_int15_memory(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	struct vm *vm = run("int15mem.bin", 0, &stop);
+	assert_int_equal(stop, VM16_STOP_EXIT);
+	uint8_t r[16 + 8 * 20];
+	assert_int_equal(vm16_read(vm, 0x10600, r, sizeof(r)), 0);
+	uint16_t w[8];
+	memcpy(w, r, sizeof(w));
+	assert_int_equal(w[0], 16384);         /* 88h: the default 16 MiB */
+	assert_int_equal(w[1], 15360);         /* E801h: 15 MiB below 16 MiB ... */
+	assert_int_equal(w[2], (16384 - 15360) / 64); /* ... and 64 KiB blocks above */
+	assert_int_equal(w[3], 15360);
+	assert_int_equal(w[4], (16384 - 15360) / 64);
+	assert_int_equal(w[5], 4);             /* E820h: 0-640K, ROM, 1 MiB+, the alias (no hole) */
+	assert_int_equal(r[12], 0);            /* both moves succeeded ... */
+	assert_int_equal(r[13], 0);
+	assert_int_equal(r[14], 1);            /* ... and the bytes came back */
+	uint64_t base, len;
+	uint32_t type;
+	memcpy(&base, r + 16 + 2 * 20, 8);    /* the third entry: extended memory */
+	memcpy(&len, r + 16 + 2 * 20 + 8, 8);
+	memcpy(&type, r + 16 + 2 * 20 + 16, 4);
+	assert_true(base == 0x100000 && len == 16384ull * 1024 && type == 1);
+	vm16_destroy(vm);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: pm-test BIN_DIR\n");
+		return 2;
+	}
+	bin_dir = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reset_resumes),
+		cmocka_unit_test(test_triple_fault_ends_vm),
+		cmocka_unit_test(test_svc_from_v86),
+		cmocka_unit_test(test_int15_memory),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
