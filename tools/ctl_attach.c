@@ -90,7 +90,7 @@ static int session(struct attach *a, struct term *t)
 		if (k < 0 && !a->key_failed) {
 			term_close(t);
 			fprintf(stderr, "mvdm: reading the terminal: %s\n", strerror(-k));
-			return CTL_EXIT_ERROR;
+			return CLI_EXIT_SERVER;
 		}
 		if (k < 0 || draw(a, t) < 0 || mvdm_client_status(a->c, a->id, &s) < 0)
 			break;
@@ -164,14 +164,14 @@ int ctl_attach(int argc, char **argv)
 {
 	struct ctl_args args;
 	int rc = ctl_parse_args(argc, argv, ACCEPT_WINDOW, 1, &args);
-	if (rc)
+	if (args.first < 0)
 		return rc;
 	struct attach *a = calloc(1, sizeof(*a));
 	if (!a)
-		return ctl_usage_error("out of memory");
-	rc = ctl_parse_id(argv[args.first], &a->id);
+		return ctl_usage_error("attach", "out of memory");
+	rc = ctl_connect(args.socket, false, &a->c);
 	if (!rc)
-		rc = ctl_connect(args.socket, false, &a->c);
+		rc = ctl_find_vm(a->c, argv[args.first], &a->id);
 	struct mvdm_vm_status s;
 	if (!rc && mvdm_client_status(a->c, a->id, &s) < 0)
 		rc = ctl_server_error(a->c);
@@ -185,7 +185,7 @@ int ctl_attach(int argc, char **argv)
 		snprintf(name, sizeof(name), "VM %llu", (unsigned long long)a->id);
 		if (window_open(&w, name, err, sizeof(err)) < 0) {
 			fprintf(stderr, "mvdm: cannot open a window: %s\n", err);
-			rc = CTL_EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 		} else {
 			rc = window_session(a, w);
 			window_free(w);
@@ -197,7 +197,7 @@ int ctl_attach(int argc, char **argv)
 	struct term *t = NULL;
 	if (!rc && term_open(&t, 0, 1) < 0) {
 		fprintf(stderr, "mvdm: attach needs a terminal on stdin and stdout\n");
-		rc = CTL_EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 	}
 	if (!rc)
 		rc = session(a, t);

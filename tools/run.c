@@ -19,17 +19,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "console/png.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "run.h"
 #include "run_console.h"
 #include "settings_cmd.h"
 
-enum { EXIT_USAGE = RUN_EXIT_USAGE, RUN_MAX_SETS = 64 };
+enum { RUN_MAX_SETS = 64 };
 
 struct run_opts {
 	const char *drives[26];
@@ -43,33 +45,45 @@ struct run_opts {
 	char set_buf[RUN_MAX_SETS][32];
 	unsigned nsets;
 	struct run_console_opts console;
+	const char *profile;        /* --profile NAME */
 	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
 };
 
-static int run_usage(void)
+static int run_help(bool shell)
 {
-	fprintf(stderr,
-		"usage: mvdm run [options] PROGRAM [ARGS...]\n"
-		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
-		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
-		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
-		"  --cpu MODEL    8086, 80186, 80286, 80386 (default) or 80486\n"
-		"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640)\n"
-		"  --dos-version X.Y   the DOS version programs see (default 5.0)\n"
-		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
-		"                 over the program's settings files (PROGRAM.mvdm)\n"
-		"  --timeout S    end the VM after S seconds (exit status 124)\n"
-		"  --console=KIND how the DOS console meets this one (default auto: terminal if stdin\n"
-		"                 and stdout are terminals, else stream):\n");
+	if (shell)
+		printf("usage: mvdm shell [options]\n"
+		       "An interactive DOS prompt (the built-in COMMAND.COM) in a new VM.\n");
+	else
+		printf("usage: mvdm run [options] PROGRAM [ARGS...]\n"
+		       "Runs a DOS program or batch file in a new VM.\n"
+		       "  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n");
+	printf("  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+	       "  -e NAME=VALUE  set an environment variable (repeatable)\n"
+	       "  --cpu MODEL    8086, 80186, 80286, 80386 (default) or 80486: the setting CPU_MODEL\n"
+	       "  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640): DOS_MEMORY\n"
+	       "  --dos-version X.Y   the DOS version programs see (default 5.0; 3.3, 3.30 and 330\n"
+	       "                 are one version): DOS_VERSION\n"
+	       "  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
+	       "                 over the program's settings files (PROGRAM.mvdm)\n"
+	       "  --profile NAME a set-up: drives, environment, DOS settings and start-up commands\n"
+	       "                 from ~/.config/mvdm/profiles/NAME.profile, or a path (docs/profiles.md);\n"
+	       "                 -d, -e and --set win over it\n"
+	       "  --timeout S    end the VM after S seconds (exit status 124)\n"
+	       "  --console=KIND how the DOS console meets this one (default auto: terminal if stdin\n"
+	       "                 and stdout are terminals, else stream):\n");
 	for (const struct run_console_kind_info *k = run_console_kinds(); k->name; k++)
-		fprintf(stderr, "                   %-9s %s\n", k->name, k->help);
-	fprintf(stderr,
-		"  --cp437        code page 437 bytes in and out, whatever the locale (else UTF-8\n"
-		"                 under a UTF-8 locale)\n"
-		"  --utf8         UTF-8 in and out, whatever the locale\n"
-		"  --crlf         stream: write CR LF as the program does (else LF)\n"
-		"  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n");
-	return EXIT_USAGE;
+		printf("                   %-9s %s\n", k->name, k->help);
+	printf("  --cp437        code page 437 bytes in and out, whatever the locale (else UTF-8\n"
+	       "                 under a UTF-8 locale)\n"
+	       "  --utf8         UTF-8 in and out, whatever the locale\n"
+	       "  --crlf         stream: write CR LF as the program does (else LF)\n"
+	       "  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n"
+	       "  --help         this text\n"
+	       "\n"
+	       "On a terminal Ctrl+] leaves. Exit status (mvdm(1) has the whole table):\n%s",
+	       cli_exit_help);
+	return CLI_EXIT_OK;
 }
 
 /* One more command-line setting (the list has room for every option). */
@@ -90,7 +104,10 @@ static void add_set(struct run_opts *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int parse(int argc, char **argv, struct run_opts *o, int *first)
+/* Parses the options of argv (argv[0]: the command's name). Returns 0
+ * with *first the index of the program, or the exit status (--help: 0)
+ * with *first = -1. */
+static int parse(int argc, char **argv, struct run_opts *o, int *first, bool shell)
 {
 	static const struct option longopts[] = {
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
@@ -98,104 +115,109 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first)
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
 		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
 		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
-		{ "screenshot", required_argument, NULL, 'S' },
+		{ "profile", required_argument, NULL, 'p' }, { "screenshot", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *cmd = shell ? "mvdm shell" : "mvdm run";
+	*first = -1;
 	optind = 0;
-	int c;
+	opterr = 0;
+	int c, rc;
 	/* '+': options stop at the program name; its arguments are the program's. */
-	while ((c = getopt_long(argc, argv, "+d:e:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:e:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': {
 			char *a = optarg;
 			int letter = (a[0] | 0x20) - 'a';
-			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':')) {
-				fprintf(stderr, "mvdm: -d wants X=DIR, not '%s'\n", a);
-				return EXIT_USAGE;
-			}
+			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':'))
+				return cli_usage_error(cmd, "-d wants X=DIR, not '%s'", a);
 			o->drives[letter] = a + 2;
 			break;
 		}
 		case 'e':
-			if (!strchr(optarg, '=') || o->nenv >= DOS_MAX_ENV - 1) {
-				fprintf(stderr, "mvdm: -e wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=' || o->nenv >= DOS_MAX_ENV - 1)
+				return cli_usage_error(cmd, "-e wants NAME=VALUE, not '%s'", optarg);
 			o->env[o->nenv++] = optarg;
 			break;
-		case 'c': {
-			int m = cpu_model_parse(optarg); /* enum cpu_model = enum vm16_cpu */
-			if (m < 0) {
-				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			/* The setting's name for it ("86" is "8086"; "8088" stays). */
-			add_set(o, "CPU_MODEL=%s", strcmp(optarg, "8088") == 0 ? "8088" : cpu_model_name((enum cpu_model)m));
+		case 'c':
+		case 'm':
+		case 'v':
+			if (o->nsets == RUN_MAX_SETS)
+				return cli_usage_error(cmd, "too many settings");
+			rc = cli_setting_option(cmd, c == 'c' ? "--cpu" : c == 'm' ? "--mem" : "--dos-version", optarg,
+						o->set_buf[o->nsets], sizeof(o->set_buf[0]));
+			if (rc)
+				return rc;
+			add_set(o, "%s", o->set_buf[o->nsets]);
 			break;
-		}
-		case 'm': {
-			char *end;
-			unsigned long kb = strtoul(optarg, &end, 10);
-			if (*end || kb < 64 || kb > 640 || kb % 4) {
-				fprintf(stderr, "mvdm: --mem wants 64 to 640 (KiB, a multiple of 4), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			add_set(o, "DOS_MEMORY=%lu", kb);
-			break;
-		}
-		case 'v': {
-			unsigned maj, min;
-			char dot;
-			if (sscanf(optarg, "%u%c%u", &maj, &dot, &min) != 3 || dot != '.' || maj < 2 || maj > 9 ||
-			    min > 99) {
-				fprintf(stderr, "mvdm: --dos-version wants X.Y (2.0 to 9.99), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			/* "3.3" means 3.30 as DOS reports it. */
-			add_set(o, "DOS_VERSION=%u", maj * 100 + (strlen(strchr(optarg, '.') + 1) == 1 ? min * 10 : min));
-			break;
-		}
 		case 't': {
 			char *end;
 			o->console.timeout_s = strtod(optarg, &end);
-			if (*end || o->console.timeout_s <= 0) {
-				fprintf(stderr, "mvdm: --timeout wants seconds, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (*end || end == optarg || !(o->console.timeout_s > 0) || o->console.timeout_s > 1e9)
+				return cli_usage_error(cmd, "--timeout wants seconds (a number > 0), not '%s'", optarg);
 			break;
 		}
 		case 's':
-			if (!strchr(optarg, '=')) {
-				fprintf(stderr, "mvdm: --set wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return cli_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", optarg);
 			add_set(o, "%s", optarg);
 			break;
 		case 'u': o->console.utf8 = true; break;
 		case '4': o->console.cp437 = true; break;
 		case 'L': o->console.crlf = true; break;
 		case 'C': o->console.kind = optarg; break;
+		case 'p': o->profile = optarg; break;
 		case 'S': o->screenshot = optarg; break;
-		default: return run_usage();
+		case 'h': return run_help(shell);
+		default: return cli_option_error(cmd, c, argv);
 		}
 	}
 	*first = optind;
 	return 0;
 }
 
-int mvdm_run(int argc, char **argv, bool shell)
+/* A program that Ctrl+C (Ctrl+Break) ended, through its INT 23h, exits
+ * with 130 as a Unix program that SIGINT ended would: its DOS return code
+ * (0) would say it succeeded. rc: the console's status. */
+static int ctrl_c_status(struct vm *vm, struct dos *d, int rc)
+{
+	if (vm16_run(vm, 0) != VM16_STOP_EXIT || rc != vm16_exit_code(vm) || dos_end_type(d) != DOS_END_CTRL_C)
+		return rc;
+	fflush(stdout);
+	fprintf(stderr, "mvdm: the program was ended by Ctrl+C\n");
+	return CLI_EXIT_INTERRUPT;
+}
+
+static int mvdm_run(int argc, char **argv, bool shell)
 {
 	struct run_opts o = { 0 };
 	struct vm *vm = NULL;
 	struct dos *d = NULL;
 	struct run_console *con = NULL;
-	int first = 0;
-	int rc = parse(argc + 1, argv - 1, &o, &first);
-	if (rc)
+	struct profile *prof = NULL;
+	const char *cmd = shell ? "mvdm shell" : "mvdm run";
+	int first;
+	int rc = parse(argc, argv, &o, &first, shell);
+	if (first < 0)
 		return rc;
-	first -= 1;
 	if (!shell && first >= argc)
-		return run_usage();
+		return cli_usage_error(cmd, "no PROGRAM given");
+	if (shell && first < argc)
+		return cli_usage_error(cmd, "takes no operands ('%s': mvdm run runs a program)", argv[first]);
+	if (o.profile) {
+		rc = cli_profile_load(cmd, o.profile, &prof);
+		if (rc)
+			return rc;
+		cli_profile_drives(prof, o.drives);
+		const char *env[DOS_MAX_ENV];
+		int n = cli_profile_env(cmd, prof, o.env, o.nenv, env, DOS_MAX_ENV - 1);
+		if (n < 0) {
+			rc = CLI_EXIT_LOAD;
+			goto out;
+		}
+		memcpy(o.env, env, sizeof(env[0]) * (size_t)n);
+		o.nenv = (unsigned)n;
+	}
 	if (!o.drives[2])
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
@@ -203,7 +225,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s: %s\n", prog_arg, strerror(-rc));
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	size_t tl = 0;
@@ -211,7 +233,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 		int n = snprintf(tail + tl, sizeof(tail) - tl, "%s%s", tl ? " " : "", argv[i]);
 		if (n < 0 || (size_t)n >= sizeof(tail) - tl || tl + (size_t)n > 126) {
 			fprintf(stderr, "mvdm: the arguments are longer than DOS's 126-byte command tail\n");
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		tl += (size_t)n;
@@ -224,9 +246,9 @@ int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(pc.drives, o.drives, sizeof(pc.drives));
 	memcpy(pc.env, o.env, sizeof(pc.env));
 	pc.nenv = o.nenv;
-	struct progsettings *ps = mvdm_program_settings(&pc, program, o.sets, o.nsets, false);
+	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false);
 	if (!ps) {
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	o.console.title = prog_arg;
@@ -246,28 +268,29 @@ int mvdm_run(int argc, char **argv, bool shell)
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
 		vm = NULL;
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
+	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	rc = run_console_run(con, vm);
+	rc = ctrl_c_status(vm, d, run_console_run(con, vm));
 	if (o.screenshot) {
 		int prc = png_screenshot(vm, o.screenshot);
 		if (prc < 0) {
 			fprintf(stderr, "mvdm: cannot write the screenshot %s: %s\n", o.screenshot,
 				prc == -ENODEV ? "the VM has no display" : strerror(-prc));
 			if (rc == 0)
-				rc = RUN_EXIT_USAGE;
+				rc = CLI_EXIT_USAGE;
 		}
 	}
 out:
@@ -275,7 +298,18 @@ out:
 	dos_destroy(d);
 	run_console_free(con);
 	vm16_destroy(vm);
+	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)
 		free(o.drive_buf[i]);
 	return rc;
+}
+
+int mvdm_run_cmd(int argc, char **argv)
+{
+	return mvdm_run(argc, argv, false);
+}
+
+int mvdm_shell_cmd(int argc, char **argv)
+{
+	return mvdm_run(argc, argv, true);
 }

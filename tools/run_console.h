@@ -23,7 +23,7 @@
 
 /* Exit statuses of `mvdm run` besides the program's own (README). */
 enum {
-	RUN_EXIT_INPUT_ENDED = 123, /* the program waits for a key and input has ended */
+	RUN_EXIT_INPUT_ENDED = 123, /* the program waits for a key and input has ended (the values: cli.h's table) */
 	RUN_EXIT_TIMEOUT = 124,
 	RUN_EXIT_FAULT = 125,
 	RUN_EXIT_USAGE = 126,

@@ -13,6 +13,7 @@
 #ifndef MVDM_VM16_H
 #define MVDM_VM16_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -168,6 +169,9 @@ void vm16_set_log(struct vm *vm, vm16_log_fn fn, void *ctx);
 void vm16_set_log_mask(struct vm *vm, unsigned mask);
 /* Logs one message (printf-style, no newline) in category cat. */
 void vm16_log(struct vm *vm, enum vm16_log_category cat, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a va_list (for a layer's own logging function). */
+void vm16_vlog(struct vm *vm, enum vm16_log_category cat, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* "vm", "cpu", "io", "bios", "dos", "shell", "vdd"; NULL for others. */
 const char *vm16_log_category_name(enum vm16_log_category cat);
 /* A category by name (case-insensitive): the category, or -ENOENT. */
@@ -288,7 +292,13 @@ int vm16_settings_lookup(const char *name, struct vm16_setting_info *out);
  * one-line reason naming the setting in err. */
 int vm16_setting_parse(const struct vm16_setting_info *s, const char *text, int64_t *value, char *err,
 		       size_t errlen);
-/* value as text: "on"/"off", decimal, or the choice's name. Returns
+/* A DOS version as every part of mvdm accepts it: "X.Y" or "X.YY" (3.3 is
+ * 3.30, as DOS prints it), "X" (7 is 7.00) or the DOS_VERSION setting's
+ * major * 100 + minor ("330"). *value = major * 100 + minor. 0 or -EINVAL.
+ * The setting DOS_VERSION takes every one of these spellings and is
+ * written X.YY (vm16_setting_format). */
+int vm16_dos_version_parse(const char *text, int64_t *value);
+/* value as text: "on"/"off", decimal (DOS_VERSION: X.YY), or the choice's name. Returns
  * what snprintf returns. */
 int vm16_setting_format(const struct vm16_setting_info *s, int64_t value, char *buf, size_t len);
 /* Check a NULL-terminated list of "NAME=VALUE" against the catalog: 0, or

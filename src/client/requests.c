@@ -121,6 +121,10 @@ static cJSON *build_create(const struct mvdm_create_req *r)
 		goto err_free;
 	if (r->like && !cJSON_AddNumberToObject(req, "like", (double)r->like))
 		goto err_free;
+	if (r->profile && !cJSON_AddStringToObject(req, "profile", r->profile))
+		goto err_free;
+	if (r->autoexec && !cJSON_AddStringToObject(req, "autoexec", r->autoexec))
+		goto err_free;
 	return req;
 err_free:
 	cJSON_Delete(req);
@@ -216,6 +220,29 @@ int mvdm_client_list(struct mvdm_client *c, struct mvdm_vm_info **vms, size_t *c
 static int optional(int rc)
 {
 	return rc == -ENOENT ? 0 : rc;
+}
+
+int mvdm_client_find(struct mvdm_client *c, const char *vm, uint64_t *id)
+{
+	client_clear(c);
+	if (!vm[0])
+		return client_fail(c, MVDM_ERR_LOCAL, -EINVAL, "a VM is named by its id or its name, not \"\"");
+	size_t digits = strspn(vm, "0123456789");
+	if (!vm[digits]) { /* an id: no request needed */
+		errno = 0;
+		unsigned long long v = strtoull(vm, NULL, 10);
+		if (v == 0 || errno)
+			return client_fail(c, MVDM_ERR_LOCAL, -EINVAL, "'%s' is not a VM id", vm);
+		*id = v;
+		return 0;
+	}
+	cJSON *req = client_request_new("status"), *resp;
+	int rc = client_transact(c, request_built(req, req && cJSON_AddStringToObject(req, "id", vm)), &resp);
+	if (rc < 0)
+		return rc;
+	rc = client_get_u64(c, resp, "id", true, id);
+	cJSON_Delete(resp);
+	return rc;
 }
 
 int mvdm_client_status(struct mvdm_client *c, uint64_t id, struct mvdm_vm_status *s)

@@ -131,6 +131,9 @@ struct dos {
 	unsigned cfg_env_count;
 	uint32_t logged[16];       /* unknown INT 21h functions logged once */
 	struct shell *shells;     /* built-in COMMAND.COM instances */
+	char *autoexec;           /* dos_config.autoexec (owned), until dos_start */
+	char *autoexec_batch;     /* what the first shell runs before anything (owned), or NULL */
+	bool autoexec_then_exit;  /* that shell exits after it (it ends with the program) */
 	char err[256];
 };
 

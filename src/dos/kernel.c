@@ -209,14 +209,17 @@ uint16_t dos_errno(int err)
 	}
 }
 
+enum dos_end dos_end_type(const struct dos *d)
+{
+	return (enum dos_end)((d->ret_code >> 8) & 3);
+}
+
 void dos_log(struct dos *d, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm16_vlog(d->vm, VM16_LOG_DOS, fmt, ap);
 	va_end(ap);
-	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
@@ -225,12 +228,10 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);
-	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm16_vlog(d->vm, VM16_LOG_DOS, fmt, ap);
 	va_end(ap);
-	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 /* ---- date and time: the VM's virtual clock plus what DOS was told ---- */
@@ -1283,6 +1284,13 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 		}
 		strcpy(d->cfg_env[d->cfg_env_count++], cfg->env[i]);
 	}
+	if (cfg->autoexec && cfg->autoexec[0]) {
+		if (strlen(cfg->autoexec) > 4096 || !(d->autoexec = strdup(cfg->autoexec))) {
+			snprintf(err, errlen, "the start-up commands are longer than 4096 bytes");
+			e = -E2BIG;
+			goto err_fs;
+		}
+	}
 	if (d->con.write)
 		vm16_set_console_tap(vm, d->con.write, d->con.ctx);
 	e = install(d);
@@ -1294,6 +1302,7 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	return 0;
 
 err_fs:
+	free(d->autoexec);
 	hostfs_destroy(d->fs);
 err_free:
 	free(d);
@@ -1308,5 +1317,7 @@ void dos_destroy(struct dos *d)
 	shell_free_all(d);
 	vm16_set_console_tap(d->vm, NULL, NULL);
 	hostfs_destroy(d->fs);
+	free(d->autoexec);
+	free(d->autoexec_batch);
 	free(d);
 }

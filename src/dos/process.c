@@ -638,6 +638,26 @@ int dos_start(struct dos *d, const char *program, const char *tail, char *err, s
 		snprintf(err, errlen, "command tail longer than 126 bytes");
 		return -E2BIG;
 	}
+	if (d->autoexec) {
+		/* Start-up commands: the built-in COMMAND.COM runs them, then
+		 * the program as their last line (a batch file's last line
+		 * hands over to it), and exits with its return code; for the
+		 * prompt itself it stays. */
+		bool prompt = strcasecmp(canon, DOS_COMSPEC) == 0 && !tail[0];
+		size_t n = strlen(d->autoexec) + strlen(canon) + strlen(tail) + 8;
+		d->autoexec_batch = malloc(n);
+		if (!d->autoexec_batch) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		if (prompt)
+			snprintf(d->autoexec_batch, n, "%s", d->autoexec);
+		else
+			snprintf(d->autoexec_batch, n, "%s%s%s%s\r\n", d->autoexec, canon, tail[0] ? " " : "", tail);
+		d->autoexec_then_exit = !prompt;
+		load = DOS_COMSPEC;
+		tail = "";
+	}
 	e = dos_load_first(d, load, tail);
 	if (e) {
 		snprintf(err, errlen, "%s", d->err);

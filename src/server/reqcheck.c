@@ -17,6 +17,7 @@ static const char *type_names(unsigned t)
 	case RT_OBJECT: return "an object";
 	case RT_ARRAY: return "an array";
 	case RT_STRING | RT_NUMBER | RT_BOOL: return "a string, a number or true/false";
+	case RT_ID: return "a VM's id (an integer) or its name (a string)";
 	default: return "of another type";
 	}
 }

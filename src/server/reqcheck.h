@@ -21,6 +21,7 @@ enum req_type {
 	RT_OBJECT = 16,
 	RT_ARRAY = 32,
 	RT_ANY = 63,
+	RT_ID = RT_INT | RT_STRING, /* a VM: its id, or its name (protocol 2) */
 };
 
 struct req_field {

@@ -523,9 +523,33 @@ void sched_fini(struct sched *s)
 	pthread_mutex_destroy(&s->lock);
 }
 
+uint64_t sched_deadline_after(uint64_t now_ns, double seconds)
+{
+	/* A double beyond the range of uint64_t does not convert (C17
+	 * 6.3.1.4): saturate first, so 1e300 s is "never" and not "now". */
+	double ns = seconds * 1e9;
+	if (!(ns > 0))
+		return now_ns;
+	if (ns >= (double)(UINT64_MAX - now_ns))
+		return UINT64_MAX;
+	return now_ns + (uint64_t)ns;
+}
+
 int sched_add(struct sched *s, struct vdm *v)
 {
 	pthread_mutex_lock(&s->lock);
+	/* The limit is checked where the VM goes in, under the one lock:
+	 * VMs made by START on the workers and by requests at once cannot
+	 * pass it together. */
+	if (s->max_vms && s->nvms >= s->max_vms) {
+		pthread_mutex_unlock(&s->lock);
+		return -ENOSPC;
+	}
+	for (size_t k = 0; k < s->nvms; k++)
+		if (strcmp(s->vms[k]->spec.name, v->spec.name) == 0) {
+			pthread_mutex_unlock(&s->lock);
+			return -EEXIST;
+		}
 	if (s->nvms == s->vms_cap) {
 		size_t cap = s->vms_cap ? s->vms_cap * 2 : 64;
 		struct vdm **t = realloc(s->vms, cap * sizeof(*t));
@@ -542,7 +566,7 @@ int sched_add(struct sched *s, struct vdm *v)
 	v->where = VDM_NOWHERE;
 	uint64_t now = sched_now_ns();
 	v->anchor_ns = now;
-	v->deadline_ns = v->spec.timeout_s > 0 ? now + (uint64_t)(v->spec.timeout_s * 1e9) : UINT64_MAX;
+	v->deadline_ns = v->spec.timeout_s > 0 ? sched_deadline_after(now, v->spec.timeout_s) : UINT64_MAX;
 	if (v->spec.exclusive && !s->exclusive) {
 		s->exclusive = v;
 		freeze_others(s, now);
@@ -550,6 +574,19 @@ int sched_add(struct sched *s, struct vdm *v)
 	place(s, v);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+struct vdm *sched_find_name(struct sched *s, const char *name)
+{
+	struct vdm *found = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (size_t k = 0; k < s->nvms && !found; k++)
+		if (strcmp(s->vms[k]->spec.name, name) == 0) {
+			found = s->vms[k];
+			found->refs++;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }
 
 struct vdm *sched_get(struct sched *s, uint32_t id)

@@ -54,6 +54,7 @@ struct sched {
 	struct vdm **vms;              /* the table, by creation order */
 	size_t nvms, vms_cap;
 	struct vdm *exclusive;         /* the exclusive VM holding the machine */
+	size_t max_vms;                /* the most VMs in the table (0: no limit) */
 	pthread_t threads[SCHED_MAX_WORKERS];
 	unsigned nworkers, started;
 	unsigned idle_workers;
@@ -69,6 +70,8 @@ struct sched {
 };
 
 uint64_t sched_now_ns(void);
+/* now_ns + seconds, saturating at UINT64_MAX (never) for any huge value. */
+uint64_t sched_deadline_after(uint64_t now_ns, double seconds);
 
 int sched_init(struct sched *s, unsigned nworkers);
 /* Starts the workers. Returns 0 or a negative errno. */
@@ -76,9 +79,12 @@ int sched_start(struct sched *s);
 /* Ends every VM (as killed), stops and joins the workers, frees the table. */
 void sched_fini(struct sched *s);
 
-/* Adds a built VM (v->vm set, refs 1 for the table) and makes it runnable,
- * or paused if v->paused. */
+/* Adds a built VM (v->vm set, refs 1 for the table, its name set) and
+ * makes it runnable, or paused if v->paused. -ENOSPC when the table holds
+ * max_vms VMs, -EEXIST when a VM of that name is in it. */
 int sched_add(struct sched *s, struct vdm *v);
+/* The VM called name, with a reference taken, or NULL. */
+struct vdm *sched_find_name(struct sched *s, const char *name);
 /* The VM with that id with a reference taken, or NULL. */
 struct vdm *sched_get(struct sched *s, uint32_t id);
 void sched_put(struct sched *s, struct vdm *v);

@@ -21,6 +21,21 @@ const char *vdm_state_name(enum vdm_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
+bool vdm_name_ok(const char *name)
+{
+	if (!name[0])
+		return false;
+	size_t digits = strspn(name, "0123456789");
+	if (!name[digits])
+		return false;
+	if (name[0] == 'v' && name[1] == 'm' && name[2] && !name[2 + strspn(name + 2, "0123456789")])
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
+	return true;
+}
+
 void vdm_spec_free(struct vdm_spec *s)
 {
 	free(s->program);
@@ -31,6 +46,10 @@ void vdm_spec_free(struct vdm_spec *s)
 		free(s->env[k]);
 	for (unsigned k = 0; k < s->nsettings; k++)
 		free(s->settings[k]);
+	for (unsigned k = 0; k < s->nprofile_settings; k++)
+		free(s->profile_settings[k]);
+	free(s->profile);
+	free(s->autoexec);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -54,6 +73,11 @@ int vdm_spec_copy(struct vdm_spec *dst, const struct vdm_spec *src)
 		rc |= dup_str(&dst->env[dst->nenv], src->env[dst->nenv]);
 	for (; dst->nsettings < src->nsettings; dst->nsettings++)
 		rc |= dup_str(&dst->settings[dst->nsettings], src->settings[dst->nsettings]);
+	for (; dst->nprofile_settings < src->nprofile_settings; dst->nprofile_settings++)
+		rc |= dup_str(&dst->profile_settings[dst->nprofile_settings],
+			      src->profile_settings[dst->nprofile_settings]);
+	rc |= dup_str(&dst->profile, src->profile);
+	rc |= dup_str(&dst->autoexec, src->autoexec);
 	dst->exclusive = src->exclusive;
 	dst->timeout_s = src->timeout_s;
 	dst->mips = src->mips;
@@ -147,6 +171,7 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	dc.console.echo = true;
 	dc.start = start;
 	dc.start_ctx = v;
+	dc.autoexec = v->spec.autoexec;
 	rc = dos_create(v->vm, &dc, &v->dos, err, errlen);
 	if (!rc)
 		rc = dos_start(v->dos, v->spec.program, v->spec.tail ? v->spec.tail : "", err, errlen);

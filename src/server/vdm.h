@@ -32,12 +32,20 @@ enum vdm_state {
 	VDM_TIMED_OUT,
 };
 const char *vdm_state_name(enum vdm_state s);
+/* Whether a client may give a VM this name: not empty, not all digits
+ * (that is an id), not vm<digits> (the default names), no control
+ * characters. */
+bool vdm_name_ok(const char *name);
 static inline bool vdm_state_ended(enum vdm_state s)
 {
 	return s >= VDM_EXITED;
 }
 
 enum { VDM_MAX_SETTINGS = 64, VDM_NAME_MAX = 64, VDM_KEYBUF = 4096 };
+/* The slowest speed cap (create's mips): 10,000 instructions a second, a
+ * thirtieth of the first PC's 8088. Below it the VM would hardly ever run
+ * and the cap's arithmetic (ns per instruction) loses its meaning. */
+#define VDM_MIPS_MIN 0.01
 
 /* What a VM is made from: owned strings, copied by vdm_spec_copy(). */
 struct vdm_spec {
@@ -48,6 +56,10 @@ struct vdm_spec {
 	unsigned nenv;
 	char *settings[VDM_MAX_SETTINGS]; /* "NAME=VALUE", request overrides */
 	unsigned nsettings;
+	char *profile_settings[VDM_MAX_SETTINGS]; /* "NAME=VALUE" of the profile (below the request's) */
+	unsigned nprofile_settings;
+	char *profile;                 /* the profile's path (settings' source), or NULL */
+	char *autoexec;                /* start-up commands (dos_config.autoexec), or NULL */
 	bool exclusive;
 	double timeout_s;              /* 0 = none */
 	double mips;                   /* 0 = CPU_SPEED setting */

@@ -180,7 +180,7 @@ static cJSON *request(struct fake *f, const char *op)
 	free(line);
 	assert_non_null(req);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(req, "op")->valuestring, op);
-	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "v")->valuedouble, 2);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "v")->valuedouble, MVDM_PROTOCOL);
 	return req;
 }
 

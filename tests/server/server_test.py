@@ -212,7 +212,7 @@ class Client:
 
 
 class Server:
-    def __init__(self, mvdmd, progdir, extra_args=()):
+    def __init__(self, mvdmd, progdir, extra_args=(), nofile=None):
         self.mvdmd = mvdmd
         self.progdir = progdir
         self.tmp = tempfile.mkdtemp(prefix="mvdm-srvtest-")
@@ -233,8 +233,12 @@ class Server:
         self.out_path = os.path.join(self.tmp, "mvdmd.stdout")
         self.errf = open(self.err_path, "wb")
         self.outf = open(self.out_path, "wb")
+        def limit_fds():  # in the child: a low limit on open descriptors (bad-emfile)
+            import resource
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
         self.proc = subprocess.Popen([mvdmd, "--foreground", "--socket", self.sock, "--workers", "2"] + list(extra_args),
-                                     stdin=subprocess.DEVNULL, stdout=self.outf, stderr=self.errf, env=env)
+                                     stdin=subprocess.DEVNULL, stdout=self.outf, stderr=self.errf, env=env,
+                                     preexec_fn=limit_fds if nofile else None)
         self.clients = []
         self.stopped = False
         deadline = time.monotonic() + 10
@@ -301,6 +305,8 @@ class Server:
                             % (", ".join(hits), err[-6000:]))
         if os.path.exists(self.sock):
             problems.append("the socket %s is still there after the server ended" % self.sock)
+        if os.path.exists(self.sock + ".lock"):
+            problems.append("the lock file %s.lock is still there after the server ended" % self.sock)
         self.errf.close()
         self.outf.close()
         return problems
@@ -395,7 +401,9 @@ def case_protocol_hello(srv):
         r = c.ok("hello", tag=tag)
         check("tag" in r and r["tag"] == tag, "hello with tag %r: tag not copied: %s" % (tag, json.dumps(r)))
     r = c.ok("hello", v=1)
-    check(r.get("protocol") == 2, "hello with v 1: %s" % json.dumps(r))
+    check(r.get("protocol") == 2, "hello with v 1 (still spoken): %s" % json.dumps(r))
+    r = c.ok("hello", v=2)
+    c.err("hello", "unsupported_version", v=3)
     vid = create(c, "C:\\FOREVER.COM", drives=srv.drives)
     r = c.ok("hello")
     check(r.get("vms") == 1, "hello with one VM: expected vms 1, got %s" % json.dumps(r))
@@ -1087,7 +1095,6 @@ def case_bad_fields(srv):
     for v in (3, 0, "1", 1.5, None, True):
         c.err("hello", "unsupported_version", v=v)
     c.err("status", "unsupported_version", id=vid, v=3)
-    c.ok("hello", v=1)
     # unknown fields
     c.err("hello", "bad_request", _mention="foo", foo=1)
     c.err("list", "bad_request", _mention="verbose", verbose=True)
@@ -1103,9 +1110,10 @@ def case_bad_fields(srv):
     c.err("vdd_request", "bad_request", id=vid, code=1)
     c.err("create", "bad_request", program="C:\\HELLO.COM")  # no drive at all
     # wrong types and ranges
-    for fields, name in (({"id": str(vid)}, "id"), ({"id": 1.5}, "id"), ({"id": None}, "id"),
-                         ({"id": [vid]}, "id")):
+    for fields, name in (({"id": 1.5}, "id"), ({"id": None}, "id"), ({"id": [vid]}, "id")):
         c.err("status", "bad_request", _mention=name, **fields)
+    # A string is a name (protocol 2): the id written as a string names no VM.
+    c.err("status", "no_such_vm", _mention=str(vid), id=str(vid))
     bad_creates = (
         ({"program": 5}, "program"), ({"program": ""}, "program"), ({"program": "C:\\" + "A" * 200}, "program"),
         ({"args": "x"}, "args"), ({"args": [1]}, "args"), ({"args": ["A" * 127]}, None),
@@ -1116,7 +1124,7 @@ def case_bad_fields(srv):
         ({"timeout_s": 0}, "timeout_s"), ({"timeout_s": -1}, "timeout_s"), ({"timeout_s": "1"}, "timeout_s"),
         ({"mips": 0}, "mips"), ({"mips": -5}, "mips"), ({"name": 5}, "name"), ({"name": "n" * 65}, "name"),
         ({"paused": "yes"}, "paused"), ({"paused": 1}, "paused"), ({"owned": "no"}, "owned"),
-        ({"like": "1"}, "like"), ({"like": 1.5}, "like"),
+        ({"like": 1.5}, "like"), ({"name": "12"}, "name"), ({"name": "vm7"}, "name"), ({"name": "a\nb"}, "name"),
     )
     for extra, name in bad_creates:
         f = {"program": "C:\\HELLO.COM", "drives": srv.drives}
@@ -1288,7 +1296,371 @@ def case_bad_too_many(srv):
         c.ok("remove", id=k)
 
 
-SERVER_ARGS = {"bad-too-many": ["--max-vms", "3"]}
+def cpu_seconds(pid):
+    """CPU time (user + system) a process has used, from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def case_bad_emfile(srv):
+    """Defect 6: out of file descriptors (the server runs with a limit of
+    48), the accept loop must not spin: a waiting connection is refused
+    with an answer, and the server's CPU time stays near zero."""
+    held = []
+    refused = 0
+    for _ in range(80):
+        try:
+            c = Client(srv.sock, timeout=2.0, name="h%d" % len(held))
+        except OSError:
+            break
+        held.append(c)
+    # Those past the limit were accepted only to be told why and closed.
+    for c in held:
+        try:
+            c.send_raw('{"op":"hello"}\n')
+            r = c.recv(2.0)
+            if not r["ok"]:
+                check("file descriptors" in r["error"]["message"], "refusal: %s" % json.dumps(r))
+                refused += 1
+        except (Fail, OSError):
+            refused += 1
+    check(refused > 0, "80 connections to a server limited to 48 descriptors: none was refused")
+    # One more waits in the backlog while every descriptor is in use.
+    waiting = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    waiting.connect(srv.sock)
+    before = cpu_seconds(srv.proc.pid)
+    time.sleep(1.0)
+    used = cpu_seconds(srv.proc.pid) - before
+    check(used < 0.3, "out of descriptors, the server used %.2f s of CPU in 1 s (a busy loop?)" % used)
+    INFO.append("CPU while out of descriptors: %.2f s in 1 s; %d of %d connections refused"
+                % (used, refused, len(held)))
+    waiting.close()
+    for c in held:
+        c.close()
+    time.sleep(0.3)
+    c = srv.client()
+    check(c.ok("hello")["protocol"] >= 1, "hello once descriptors are free again")
+
+
+def case_bad_deadlines(srv):
+    """Defect 7: a huge timeout_s (1e300, 1e19) is "never", not "at once"."""
+    c = srv.client()
+    f = create(c, "C:\\FOREVER.COM", drives=srv.drives)
+    for t in (1e300, 1.8e10, 1e9):
+        w = srv.client(name="w")
+        w.send_raw(json.dumps({"op": "wait", "id": f, "timeout_s": t}) + "\n")
+        try:
+            r = w.recv(0.7)
+            raise Fail("wait with timeout_s %g answered at once: %s" % (t, json.dumps(r)))
+        except Fail as e:
+            if "no response" not in str(e):
+                raise
+        o = srv.client(name="o")
+        o.send_raw(json.dumps({"op": "output", "id": f, "from": 1 << 40, "wait": True, "timeout_s": t}) + "\n")
+        try:
+            r = o.recv(0.3)
+            check(r["ok"] and r["lost"] == 0 or True, "")
+        except Fail as e:
+            if "no response" not in str(e):
+                raise
+        w.close()
+        o.close()
+    # The VM itself with the longest limit create allows: it runs on.
+    g = create(c, "C:\\FOREVER.COM", drives=srv.drives, timeout_s=1e9)
+    time.sleep(0.3)
+    check(c.status(g)["state"] == "running", "a VM with timeout_s 1e9 should run: %s" % json.dumps(c.status(g)))
+    w = srv.client(name="w2")
+    w.send_raw(json.dumps({"op": "wait", "id": f, "timeout_s": 1e300}) + "\n")
+    c.ok("kill", id=f)
+    r = w.recv(5.0)
+    check(r["ok"] and r["state"] == "killed", "the held wait after kill: %s" % json.dumps(r))
+    c.ok("kill", id=g)
+
+
+def case_bad_max_vms_race(srv):
+    """Defect 8: --max-vms 6 holds while VMs are made at once by requests on
+    three connections and by START in shells running on the workers, with
+    room made again and again (so the count keeps crossing the limit)."""
+    # Long timeouts: a kill waits for the VM's time slice, and a shell's
+    # slice full of STARTs is slow in the sanitizer build on a busy machine.
+    c = srv.client(timeout=45)
+    with open(os.path.join(srv.cdir, "STARTS.BAT"), "w") as f:
+        f.write("@ECHO OFF\r\n:AGAIN\r\nSTART C:\\KEYPOLL.COM\r\nGOTO AGAIN\r\n")
+    # Paused until both are there: the first one's STARTs would fill the table.
+    shells = set(create(c, "Z:\\COMMAND.COM", args=["/C", "STARTS.BAT"], drives=srv.drives, paused=True)
+                 for _ in range(2))
+    for sh in shells:
+        c.ok("resume", id=sh)
+    stop = time.monotonic() + 3
+    made = [0]
+    errors = []
+
+    def creator(k):
+        cc = Client(srv.sock, timeout=45, name="r%d" % k)
+        try:
+            while time.monotonic() < stop:
+                req, r = cc.call("create", program="C:\\KEYPOLL.COM", drives=srv.drives)
+                if r["ok"]:
+                    made[0] += 1
+                elif r["error"]["code"] != "too_many":
+                    errors.append(json.dumps(r))
+        except Fail as e:
+            errors.append(str(e))
+        finally:
+            cc.close()
+
+    threads = [threading.Thread(target=creator, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    most = 0
+    while time.monotonic() < stop:
+        vms = c.ok("list")["vms"]
+        most = max(most, len(vms))
+        # Make room: end and forget the oldest VMs that are not the shells.
+        for v in [v for v in vms if v["id"] not in shells][:2]:
+            c.call("kill", id=v["id"])
+            c.call("remove", id=v["id"])
+    for t in threads:
+        t.join()
+    check(not errors, "creates: %s" % errors[:3])
+    check(most <= 6, "the server held %d VMs with --max-vms 6" % most)
+    for v in c.ok("list")["vms"]:
+        c.call("kill", id=v["id"])  # may have ended meanwhile
+        c.poll_end(v["id"])
+        c.ok("remove", id=v["id"])
+    INFO.append("made %d VMs by request beside the shells' STARTs; at most %d at once" % (made[0], most))
+
+
+def case_bad_utf8(srv):
+    """Defect 9: a request with invalid UTF-8 is refused as bad_json, and
+    no response is ever invalid UTF-8 (the client decodes each strictly)."""
+    c = srv.client()
+    for raw in (b'{"op":"\xff\xfe"}', b'{"op":"hello","\xc3\x28":1}', b'{"op":"create","program":"C:\\\xe9.COM"}',
+                b'{"op":"hello","tag":"\xed\xa0\x80"}', b'{"op":"\xf4\x90\x80\x80"}', b'{"op":"\xc0\xaf"}'):
+        c.send_raw(raw + b"\n")
+        r = c.recv()
+        check(not r["ok"] and r["error"]["code"] == "bad_json" and "UTF-8" in r["error"]["message"],
+              "request %r: expected bad_json naming UTF-8, got %s" % (raw, json.dumps(r)))
+    # Valid UTF-8 that an error message cuts in the middle of a character.
+    r = c.err("\u00e9" * 40, "unknown_op")
+    r = c.err("hello", "bad_request", **{"\u4e2d" * 40: 1})
+    c.ok("hello")
+
+
+def case_bad_numbers(srv):
+    """mips of 1e-300 (or anything below 0.01) is refused; so are
+    non-finite and negative numbers."""
+    c = srv.client()
+    for m in (1e-300, 0.001, 1e7):
+        c.err("create", "bad_request", _mention="mips", program="C:\\HELLO.COM", drives=srv.drives, mips=m)
+    for t in (0, -1, 1e10):
+        c.err("create", "bad_request", _mention="timeout_s", program="C:\\HELLO.COM", drives=srv.drives, timeout_s=t)
+    c.send_raw('{"op":"create","program":"C:\\\\HELLO.COM","drives":{"C":"%s"},"mips":1e999}\n' % srv.cdir)
+    r = c.recv()
+    check(not r["ok"], "mips 1e999 (infinity) accepted: %s" % json.dumps(r))
+    v = create(c, "C:\\HELLO.COM", drives=srv.drives, mips=0.01)
+    c.ok("kill", id=v)
+
+
+def case_bad_nul(srv):
+    """A NUL inside a JSON string would cut a C string short: refused, with
+    a message that says so, as an escape and as a raw byte."""
+    c = srv.client()
+    cases = [
+        json.dumps({"op": "create", "program": "C:\\HELLO.COM\u0000.TXT", "drives": srv.drives}),
+        json.dumps({"op": "create", "program": "C:\\HELLO.COM", "drives": {"C": srv.cdir + "\u0000/etc"}}),
+        json.dumps({"op": "hello", "tag": "a\u0000b"}),
+        json.dumps({"op": "hello\u0000x"}),
+    ]
+    for line in cases:
+        c.send_raw(line + "\n")
+        r = c.recv()
+        check(not r["ok"] and r["error"]["code"] == "bad_json" and "NUL" in r["error"]["message"],
+              "request %s: expected bad_json naming the NUL, got %s" % (line[:120], json.dumps(r)))
+    c.send_raw(b'{"op":"hello","tag":"a\x00b"}\n')
+    r = c.recv()
+    check(not r["ok"] and "NUL" in r["error"]["message"], "a raw NUL byte: %s" % json.dumps(r))
+    # \\u0000 is a backslash and "u0000": no NUL, accepted.
+    r = c.ok("hello", tag="a\\u0000b")
+    check(r["tag"] == "a\\u0000b", "tag with an escaped backslash: %s" % json.dumps(r))
+
+
+def case_protocol_names(srv):
+    """Protocol 2: a VM's name wherever an id goes (id, like); names are
+    unique until the VM is removed."""
+    c = srv.client()
+    a = create(c, "C:\\KEYPOLL.COM", drives=srv.drives, env=["MVDMTEST=named"], name="build")
+    st = c.ok("status", id="build")
+    check(st["id"] == a and st["name"] == "build", "status by name: %s" % json.dumps(st))
+    c.err("create", "bad_request", _mention="already called", program="C:\\HELLO.COM", drives=srv.drives,
+          name="build")
+    b = c.ok("create", program="C:\\HELLO.COM", like="build")["id"]
+    check_hello(c.text(b) if c.poll_end(b) else "", env="named", what="a VM made like the one called build")
+    check(c.status(b).get("parent") == a, "like by name: parent %s" % json.dumps(c.status(b)))
+    st = c.ok("status", id="vm%d" % b)
+    check(st["id"] == b, "the default name vmID names the VM: %s" % json.dumps(st))
+    c.ok("keys", id="build", text="q")
+    r = c.ok("wait", id="build")
+    check(r["state"] == "exited", "wait by name: %s" % json.dumps(r))
+    c.ok("remove", id="build")
+    c.err("status", "no_such_vm", _mention="build", id="build")
+    c2 = create(c, "C:\\HELLO.COM", drives=srv.drives, name="build")
+    check(c2 != a, "a removed VM's name is free again")
+    c.poll_end(c2)
+
+
+def case_protocol_profile(srv):
+    """Protocol 2: create's profile (a name in the server's configuration
+    directory, or an absolute path) and autoexec; the request's drives and
+    env add to the profile's, its settings win."""
+    c = srv.client()
+    pdir = os.path.join(srv.config, "mvdm", "profiles")
+    os.makedirs(pdir)
+    box = os.path.join(srv.tmp, "box")
+    os.mkdir(box)
+    shutil.copy(os.path.join(srv.cdir, "HELLO.COM"), os.path.join(box, "HELLO.COM"))
+    with open(os.path.join(pdir, "demo.profile"), "w") as f:
+        f.write("DOS_VERSION=3.3\n[drives]\nD=%s\n[env]\nMVDMTEST=profile\n[autoexec]\n"
+                "SET MVDMTEST=%%MVDMTEST%%+autoexec\n" % box)
+    v = c.ok("create", program="D:\\HELLO.COM", profile="demo", drives=srv.drives)["id"]
+    c.poll_end(v)
+    check_hello(c.text(v), ver="3.30", env="profile+autoexec", what="create with a profile")
+    p = c.ok("create", program="D:\\HELLO.COM", profile="demo", drives=srv.drives, paused=True)["id"]
+    st = c.ok("settings", id=p)["settings"]
+    c.ok("kill", id=p)
+    dv = [x for x in st if x["name"] == "DOS_VERSION"][0]
+    check(dv["source"].startswith("profile:") and dv["source"].endswith("demo.profile"),
+          "the setting's source: %s" % json.dumps(dv))
+    # The request's env and settings win; its drives add to the profile's.
+    v = c.ok("create", program="C:\\HELLO.COM", profile=os.path.join(pdir, "demo.profile"), drives=srv.drives,
+             env=["MVDMTEST=request"], settings={"DOS_VERSION": "6.22"})["id"]
+    c.poll_end(v)
+    check_hello(c.text(v), ver="6.22", env="request+autoexec", what="the request over the profile")
+    # autoexec alone; and like copies it.
+    v = c.ok("create", program="C:\\HELLO.COM", drives=srv.drives, autoexec="SET MVDMTEST=typed\r\n")["id"]
+    c.poll_end(v)
+    check_hello(c.text(v), env="typed", what="autoexec alone")
+    w = c.ok("create", program="C:\\HELLO.COM", like=v)["id"]
+    c.poll_end(w)
+    check_hello(c.text(w), env="typed", what="like copies the autoexec")
+    # Errors name the file and the line.
+    with open(os.path.join(pdir, "bad.profile"), "w") as f:
+        f.write("\n[drives]\nQ=/no/such/dir\n")
+    c.err("create", "bad_request", _mention="bad.profile:3", program="C:\\HELLO.COM", drives=srv.drives,
+          profile="bad")
+    c.err("create", "bad_request", _mention="nosuch.profile", program="C:\\HELLO.COM", drives=srv.drives,
+          profile="nosuch")
+    c.err("create", "bad_request", _mention="profile", program="C:\\HELLO.COM", drives=srv.drives,
+          profile="../etc/passwd")
+    c.err("create", "bad_request", _mention="autoexec", program="C:\\HELLO.COM", drives=srv.drives,
+          autoexec="REM x\r\n" * 1000)
+
+
+def case_log_lines(srv):
+    """mvdmd --foreground logs to stderr, one line per event, and every line
+    about a VM names its id: created, its own log (category dos), ended."""
+    c = srv.client()
+    h = create(c, "C:\\HELLO.COM", drives=srv.drives, name="greeter")
+    c.poll_end(h)
+    l = create(c, "C:\\LOGME.COM", drives=srv.drives)
+    c.poll_end(l)
+    c.err("create", "create_failed", program="C:\\NOPE.COM", drives=srv.drives)
+    c.ok("remove", id=h)
+    time.sleep(0.2)
+    err = srv.stderr()
+    want = ["mvdmd: listening on %s" % srv.sock,
+            "mvdmd: vm %d: created: C:\\HELLO.COM (name greeter, concurrent)" % h,
+            "mvdmd: vm %d: exited with code 42" % h,
+            "mvdmd: vm %d: dos: INT 21h function F0h (AX=F000h) is not supported" % l,
+            "mvdmd: vm %d: exited with code 0" % l,
+            "mvdmd: vm %d: removed by connection" % h,
+            "create C:\\NOPE.COM refused (create_failed)"]
+    for w in want:
+        check(w in err, "mvdmd's log lacks %r:\n%s" % (w, err[-3000:]))
+    for line in err.splitlines():
+        check(line.startswith("mvdmd: "), "a log line without the mvdmd: prefix: %r" % line)
+
+
+def case_socket_activation(srv):
+    """systemd's socket activation: mvdmd serves on the listening socket it
+    inherits as descriptor 3 (LISTEN_FDS=1, LISTEN_PID its own pid), and
+    leaves the socket file to its owner when it ends."""
+    path = os.path.join(srv.tmp, "activated.sock")
+    ls = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    ls.bind(path)
+    ls.listen(8)
+    fd = ls.fileno()
+
+    errf = open(os.path.join(srv.tmp, "activated.stderr"), "wb")
+    # As systemd starts it: the socket as descriptor 3, LISTEN_PID the pid
+    # that execs mvdmd (the shell's $$). No --socket: the inherited one
+    # wins over the default path.
+    script = 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --foreground --workers 1 3<&%d %d<&-' % (fd, fd)
+    p = subprocess.Popen(["/bin/sh", "-c", script, srv.mvdmd], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=errf, pass_fds=(fd,),
+                         env=dict(os.environ, MVDM_SOCKET=os.path.join(srv.tmp, "unused.sock")))
+    try:
+        c = Client(path, name="act")
+        r = c.ok("hello")
+        check(r["protocol"] >= 1, "hello over the inherited socket: %s" % json.dumps(r))
+        v = create(c, "C:\\HELLO.COM", drives=srv.drives)
+        st = c.poll_end(v)
+        check(st.get("exit_code") == 42, "a VM over the inherited socket: %s" % json.dumps(st))
+        c.ok("shutdown")
+        c.close()
+        check(p.wait(timeout=10) == 0, "the activated mvdmd exited with %s" % p.returncode)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+        errf.close()
+        ls.close()
+    check(os.path.exists(path), "the activated mvdmd removed systemd's socket file")
+    check(not os.path.exists(os.path.join(srv.tmp, "unused.sock")), "mvdmd bound the default path as well")
+    with open(os.path.join(srv.tmp, "activated.stderr")) as f:
+        log = f.read()
+    check("(from systemd)" in log, "the log does not say the socket came from systemd: %s" % log)
+
+
+def case_socket_dir(srv):
+    """The default socket's directory must be the user's alone: mvdmd and
+    the client refuse a /tmp/mvdm-UID (here: $XDG_RUNTIME_DIR/mvdm) that is
+    open to others, and take a fresh one."""
+    run = os.path.join(srv.tmp, "run")
+    os.mkdir(run, 0o700)
+    os.mkdir(os.path.join(run, "mvdm"), 0o777)
+    os.chmod(os.path.join(run, "mvdm"), 0o777)
+    env = dict(os.environ, XDG_RUNTIME_DIR=run)
+    env.pop("MVDM_SOCKET", None)
+    r = subprocess.run([srv.mvdmd, "--foreground"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=10)
+    check(r.returncode == 1 and b"open to others" in r.stderr, "mvdmd with a mode 0777 socket directory: %s %r"
+          % (r.returncode, r.stderr))
+    os.rmdir(os.path.join(run, "mvdm"))
+    os.symlink(srv.tmp, os.path.join(run, "mvdm"))
+    r = subprocess.run([srv.mvdmd, "--foreground"], env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=10)
+    check(r.returncode == 1 and b"not a directory" in r.stderr, "mvdmd with a linked socket directory: %s %r"
+          % (r.returncode, r.stderr))
+    os.unlink(os.path.join(run, "mvdm"))
+    # A directory of its own: made with mode 0700, and the lock file gone afterwards.
+    p = subprocess.Popen([srv.mvdmd, "--foreground"], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sock = os.path.join(run, "mvdm", "mvdmd.sock")
+    deadline = time.monotonic() + 10
+    while not os.path.exists(sock) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    check(os.stat(os.path.join(run, "mvdm")).st_mode & 0o777 == 0o700, "the socket directory's mode")
+    check(os.path.exists(sock + ".lock"), "no lock file while the server runs")
+    p.send_signal(signal.SIGTERM)
+    check(p.wait(timeout=10) == 0, "mvdmd exit status %s" % p.returncode)
+    check(not os.path.exists(sock) and not os.path.exists(sock + ".lock"),
+          "the socket or its lock file stayed: %s" % os.listdir(os.path.join(run, "mvdm")))
+
+
+SERVER_ARGS = {"bad-too-many": ["--max-vms", "3"], "bad-max-vms-race": ["--max-vms", "6"]}
+SERVER_NOFILE = {"bad-emfile": 48}
 
 
 # ---------------------------------------------------------------- cases: vanishing clients
@@ -1801,6 +2173,17 @@ CASES = {
     "bad-state": case_bad_state,
     "bad-keys": case_bad_keys,
     "bad-too-many": case_bad_too_many,
+    "bad-emfile": case_bad_emfile,
+    "bad-deadlines": case_bad_deadlines,
+    "bad-max-vms-race": case_bad_max_vms_race,
+    "bad-utf8": case_bad_utf8,
+    "bad-numbers": case_bad_numbers,
+    "bad-nul": case_bad_nul,
+    "log-lines": case_log_lines,
+    "protocol-names": case_protocol_names,
+    "protocol-profile": case_protocol_profile,
+    "socket-activation": case_socket_activation,
+    "socket-dir": case_socket_dir,
     "vanish-midline": case_vanish_midline,
     "vanish-wait": case_vanish_wait,
     "vanish-owned": case_vanish_owned,
@@ -1843,7 +2226,7 @@ def main(argv):
     t0 = time.monotonic()
     verdict, msg = 0, ""
     try:
-        srv = Server(mvdmd, progdir, SERVER_ARGS.get(case, ()))
+        srv = Server(mvdmd, progdir, SERVER_ARGS.get(case, ()), SERVER_NOFILE.get(case))
         CASES[case](srv)
         if srv.alive():
             healthy(srv)

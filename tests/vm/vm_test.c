@@ -479,6 +479,45 @@ static void test_log_sink(void **state)
 	assert_null(vm16_log_category_name(VM16_LOG_CATEGORIES));
 }
 
+/* One spelling of the DOS version everywhere: every form names one
+ * version, and the setting is written X.YY. */
+static void test_dos_version_spellings(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int64_t value;
+	} good[] = { { "5.0", 500 }, { "5.00", 500 }, { "500", 500 }, { "5", 500 },   { "7", 700 },
+		     { "3.3", 330 }, { "3.30", 330 }, { "330", 330 }, { "6.22", 622 }, { "2.0", 200 } };
+	for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++) {
+		int64_t v = -1;
+		assert_int_equal(vm16_dos_version_parse(good[k].text, &v), 0);
+		assert_int_equal(v, good[k].value);
+	}
+	static const char *const bad[] = { "", "5.", ".5", "35", "5.000", "3.3a", "x", "5.0.1", "-5", "5.5.5" };
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int64_t v;
+		assert_int_equal(vm16_dos_version_parse(bad[k], &v), -EINVAL);
+	}
+	struct vm16_setting_info si;
+	char err[256], text[32];
+	int64_t v;
+	assert_int_equal(vm16_settings_lookup("DOS_VERSION", &si), 0);
+	assert_int_equal(vm16_setting_parse(&si, "3.30", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 330);
+	assert_int_equal(vm16_setting_parse(&si, "7", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 700);
+	vm16_setting_format(&si, 330, text, sizeof(text));
+	assert_string_equal(text, "3.30");
+	assert_int_equal(vm16_setting_parse(&si, "1.0", &v, err, sizeof(err)), -ERANGE);
+	assert_int_equal(vm16_setting_parse(&si, "1000", &v, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "2.00 to 9.99"));
+	assert_int_equal(vm16_setting_parse(&si, "3.x", &v, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "takes a DOS version"));
+	const char *list[] = { "DOS_VERSION=3.3", NULL };
+	assert_int_equal(vm16_settings_check(list, err, sizeof(err)), 0);
+}
+
 static int focus_calls;
 
 static void test_nested_execution(void **state)
@@ -802,7 +841,7 @@ static void test_settings_catalog(void **state)
 	assert_non_null(strstr(err, "NAME=VALUE"));
 	const char *range[] = { "DOS_VERSION=1000", NULL };
 	assert_int_equal(vm16_settings_check(range, err, sizeof(err)), -ERANGE);
-	assert_non_null(strstr(err, "DOS_VERSION must be 200 to 999"));
+	assert_non_null(strstr(err, "DOS_VERSION must be 2.00 to 9.99"));
 	const char *speed_bad[] = { "CPU_SPEED=-1", NULL };
 	assert_int_equal(vm16_settings_check(speed_bad, err, sizeof(err)), -ERANGE);
 }
@@ -1067,6 +1106,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_plugin_vdd),
 		cmocka_unit_test(test_io_permission),
 		cmocka_unit_test(test_log_sink),
+		cmocka_unit_test(test_dos_version_spellings),
 		cmocka_unit_test(test_nested_execution),
 		cmocka_unit_test(test_irq_masking),
 		cmocka_unit_test(test_int09_hook_reads_port60),
