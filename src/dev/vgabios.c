@@ -20,18 +20,30 @@
 #include "mvdm/vdd.h"
 
 
+/* seg:off for len bytes, the offset wrapping at 64 KiB as the CPU's does:
+ * at most two physical pieces. */
 void vgabios_read(struct vga *v, uint16_t seg, uint16_t off, void *buf, size_t len)
 {
 	uint8_t *b = buf;
-	for (size_t k = 0; k < len; k++)
-		(void)vdd_phys_read(v->vm, ((uint32_t)seg << 4) + (uint16_t)(off + k), b + k, 1);
+	while (len) {
+		size_t n = 0x10000u - off < len ? 0x10000u - off : len;
+		(void)vdd_phys_read(v->vm, ((uint32_t)seg << 4) + off, b, n);
+		b += n;
+		len -= n;
+		off = (uint16_t)(off + n);
+	}
 }
 
 void vgabios_write(struct vga *v, uint16_t seg, uint16_t off, const void *buf, size_t len)
 {
 	const uint8_t *b = buf;
-	for (size_t k = 0; k < len; k++)
-		(void)vdd_phys_write(v->vm, ((uint32_t)seg << 4) + (uint16_t)(off + k), b + k, 1);
+	while (len) {
+		size_t n = 0x10000u - off < len ? 0x10000u - off : len;
+		(void)vdd_phys_write(v->vm, ((uint32_t)seg << 4) + off, b, n);
+		b += n;
+		len -= n;
+		off = (uint16_t)(off + n);
+	}
 }
 
 uint8_t vgabios_bda8(struct vga *v, unsigned off)
@@ -214,6 +226,7 @@ static uint32_t text_offset(struct vga *v, unsigned page, unsigned row, unsigned
 	return (page * page_size(v) + (row * cols(v) + col) * 2) & 0xFFFF;
 }
 
+
 /* The glyph of ch for graphics modes: through INT 43h (a program may have
  * pointed it at its own font with AH=11h). */
 static void gfx_glyph(struct vga *v, uint8_t ch, uint8_t *rows_out, unsigned h)
@@ -268,11 +281,29 @@ static uint8_t read_gfx_char(struct vga *v, unsigned page, unsigned row, unsigne
 	return 0;
 }
 
+/* Offsets of a text page's cells: text_offset() with the BIOS data read
+ * once for a whole row (each read is a guest memory access). */
+struct text_page {
+	uint32_t base;
+	unsigned cols;
+};
+
+static struct text_page text_page(struct vga *v, unsigned page)
+{
+	return (struct text_page){ page * page_size(v), cols(v) };
+}
+
+static uint32_t cell_offset(const struct text_page *t, unsigned row, unsigned col)
+{
+	return (t->base + (row * t->cols + col) * 2) & 0xFFFF;
+}
+
 static void copy_cell(struct vga *v, unsigned page, unsigned r_to, unsigned r_from, unsigned c0, unsigned c1)
 {
 	if (mode_kind(v, cur_mode(v)) == K_TEXT) {
+		struct text_page t = text_page(v, page);
 		for (unsigned c = c0; c <= c1; c++) {
-			uint32_t to = text_offset(v, page, r_to, c), from = text_offset(v, page, r_from, c);
+			uint32_t to = cell_offset(&t, r_to, c), from = cell_offset(&t, r_from, c);
 			*vga_plane(v, 0, to) = *vga_plane(v, 0, from);
 			*vga_plane(v, 1, to) = *vga_plane(v, 1, from);
 		}
@@ -289,10 +320,11 @@ static void clear_cells(struct vga *v, unsigned page, unsigned r0, unsigned c0, 
 {
 	bool text = mode_kind(v, cur_mode(v)) == K_TEXT;
 	unsigned h = char_height(v);
+	struct text_page t = text_page(v, page);
 	for (unsigned r = r0; r <= r1; r++) {
 		if (text) {
 			for (unsigned c = c0; c <= c1; c++) {
-				uint32_t a = text_offset(v, page, r, c);
+				uint32_t a = cell_offset(&t, r, c);
 				*vga_plane(v, 0, a) = ' ';
 				*vga_plane(v, 1, a) = attr;
 			}

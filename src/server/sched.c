@@ -235,7 +235,7 @@ static void end_owned(struct sched *s, struct vdm *v, enum vdm_state st, const c
 	snprintf(why, sizeof(why), "%s", reason);
 	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_lock(&v->lock);
-	vdm_teardown(v);
+	vdm_teardown(v, true);
 	pthread_mutex_unlock(&v->lock);
 	pthread_mutex_lock(&s->lock);
 	finish(s, v, st, why, 0);
@@ -321,7 +321,7 @@ static void run_slice(struct vdm *v, struct slice *sl)
 	if (sl->stop == VM16_STOP_EXIT || sl->stop == VM16_STOP_FAULT) {
 		sl->exit_code = vm16_exit_code(vm);
 		snprintf(sl->error, sizeof(sl->error), "%s", vm16_error(vm));
-		vdm_teardown(v);
+		vdm_teardown(v, true);
 	}
 	sl->cpu_ns = sched_now_ns() - sl->t0;
 	pthread_mutex_unlock(&v->lock);
@@ -512,7 +512,7 @@ void sched_fini(struct sched *s)
 	for (size_t k = 0; k < s->nvms; k++) {
 		struct vdm *v = s->vms[k];
 		if (!vdm_state_ended(v->state)) {
-			vdm_teardown(v);
+			vdm_teardown(v, false); /* shutting down: nobody asks for its picture */
 			v->state = VDM_KILLED;
 		}
 		vdm_free(v);

@@ -104,7 +104,7 @@ void vdm_free(struct vdm *v)
 {
 	if (!v)
 		return;
-	vdm_teardown(v);
+	vdm_teardown(v, false);
 	vdm_spec_free(&v->spec);
 	free(v->last_screen);
 	free(v->last_png);
@@ -184,7 +184,7 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	return rc;
 }
 
-void vdm_teardown(struct vdm *v)
+void vdm_teardown(struct vdm *v, bool picture)
 {
 	if (!v->vm)
 		return;
@@ -192,13 +192,13 @@ void vdm_teardown(struct vdm *v)
 		v->last_screen = malloc(sizeof(*v->last_screen));
 		if (v->last_screen && vm16_screen(v->vm, v->last_screen) != 0) {
 			free(v->last_screen);
-	free(v->last_png);
 			v->last_screen = NULL;
 		}
 	}
-	/* The picture too, kept as a PNG (a few KiB) for screenshot requests. */
+	/* The picture too, kept as a PNG (a few KiB) for screenshot requests
+	 * (about 3 ms: not when nobody can ask any more). */
 	struct vm16_frame f;
-	if (!v->last_png && vm16_frame(v->vm, &f, 0) == 0 && png_encode_frame(&f, &v->last_png, &v->last_png_len) == 0) {
+	if (picture && !v->last_png && vm16_frame(v->vm, &f, 0) == 0 && png_encode_frame(&f, &v->last_png, &v->last_png_len) == 0) {
 		v->last_frame = f;
 		v->last_frame.pixels = NULL;
 	}
