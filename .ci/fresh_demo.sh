@@ -15,7 +15,8 @@ fail() {
 	exit 1
 }
 git clone -q --no-hardlinks "$repo" "$tmp/mvdm" || fail "cannot clone $repo"
-. "$repo/tests/build/hide_test_packages.sh" "$tmp/hide"
+hide_dir=$tmp/hide
+. "$repo/tests/build/hide_test_packages.sh"
 cd "$tmp/mvdm" || fail "no clone"
 out=$(scripts/demo.sh </dev/null 2>"$tmp/demo.err")
 rc=$?
@@ -23,7 +24,7 @@ rc=$?
 lines=$(printf '%s\n' "$out" | wc -l)
 printf '%s\n' "$out" | grep -q '%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%' && [ "$lines" -ge 20 ] ||
 	fail "scripts/demo.sh did not draw the Mandelbrot ($lines lines)"
-grep -q -E "dependency (cmocka|unicorn|zlib)" build-demo/meson-logs/meson-log.txt &&
+grep -q -E "dependency (cmocka|unicorn)" build-demo/meson-logs/meson-log.txt &&
 	fail "the demo's build looked for a test package"
 echo "fresh demo: scripts/demo.sh on a clean clone without the test packages drew the Mandelbrot"
 echo "1 passed, 0 failed"

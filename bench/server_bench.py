@@ -2,6 +2,7 @@
 """bench/server_bench.py - figures for the MVM server (issue: many VMs).
 
 usage: bench/server_bench.py [-b BUILD_DIR] [--idle N] [--busy N] [--latency N] [--idle-secs S]
+                             [--set NAME=VALUE ...]
 
 Starts its own mvdmd (BUILD_DIR/tools/mvdmd, default build-bench, configured
 like bench/run.sh) on a private socket with the default worker count (one
@@ -10,7 +11,9 @@ per CPU) and measures:
   idle     N VMs (default 1000) at a shell prompt (Z:\\COMMAND.COM waiting
            for a key): host memory per VM (the server's VmRSS growth / N)
            and host CPU while they idle (utime+stime of the server over
-           --idle-secs seconds, as % of one core);
+           --idle-secs seconds, as % of one core); --set gives these VMs
+           DOS settings (XMS_MEMORY_LIMIT=0 EMS_MEMORY_LIMIT=0 against the
+           defaults: what configured but unused XMS and EMS cost);
   busy     N VMs (default 100) each running bench/alu.asm at 1/20 size
            (alu.server.com, about 50 million instructions; every VM must
            print what the single VM printed): throughput of
@@ -70,6 +73,8 @@ def main():
     ap.add_argument("--idle-secs", type=float, default=10)
     ap.add_argument("--busy", type=int, default=100)
     ap.add_argument("--latency", type=int, default=200)
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a DOS setting for the idle VMs (repeatable)")
     a = ap.parse_args()
     mvdmd = os.path.join(a.build_dir, "tools", "mvdmd")
     alu = os.path.join(a.build_dir, "bench", "alu.server.com")
@@ -159,7 +164,9 @@ def main():
         if a.idle:
             rss0 = proc_rss_kib(srv.pid)
             t0 = time.perf_counter()
-            ids = [c.call(op="create", program="Z:\\COMMAND.COM", drives=drives)["id"] for _ in range(a.idle)]
+            settings = dict(kv.split("=", 1) for kv in a.set)
+            ids = [c.call(op="create", program="Z:\\COMMAND.COM", drives=drives, settings=settings)["id"]
+                   for _ in range(a.idle)]
             tc = time.perf_counter() - t0
             time.sleep(2)
             states = {}
@@ -169,7 +176,7 @@ def main():
             cpu0 = proc_cpu_s(srv.pid)
             time.sleep(a.idle_secs)
             cpu1 = proc_cpu_s(srv.pid)
-            print(f"idle: {a.idle} shells created in {tc:.2f} s; states {states}; "
+            print(f"idle: {a.idle} shells{' with ' + ' '.join(a.set) if a.set else ''} created in {tc:.2f} s; states {states}; "
                   f"memory {(rss1-rss0)/a.idle:.0f} KiB per VM (VmRSS {rss0} -> {rss1} KiB); "
                   f"host CPU {100*(cpu1-cpu0)/a.idle_secs:.1f}% of one core over {a.idle_secs:g} s "
                   f"({1e6*(cpu1-cpu0)/a.idle_secs/a.idle:.0f} us per VM per second)")

@@ -4,10 +4,16 @@
 # Needs root (or sudo) only when something is missing.
 set -euo pipefail
 level=${1:-build}
-# libcjson-dev: the server protocol's JSON lines (mvdmd and the client library).
-pkgs=(gcc pkg-config meson ninja-build nasm libcjson-dev)
+# libc6-dev: the C library's headers and start files (gcc only recommends it,
+# and recommends are not installed here). libcjson-dev: the server
+# protocol's JSON lines (mvdmd and the client library).
+# console-setup-linux: the console fonts the VGA ROM fonts are built from.
+# libpng-dev (with zlib1g-dev): screenshots; libsdl2-dev: the window console.
+pkgs=(gcc libc6-dev pkg-config meson ninja-build nasm libcjson-dev console-setup-linux libpng-dev zlib1g-dev libsdl2-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
-	pkgs+=(zlib1g-dev libunicorn-dev libcmocka-dev binutils python3)
+	# xvfb, xdotool, xauth: the window console's tests on a virtual X display.
+	# groff-base: the man pages' test.
+	pkgs+=(libunicorn-dev libcmocka-dev binutils python3 groff-base xvfb xdotool xauth)
 fi
 if [ "$level" = bench ]; then
 	pkgs+=(dosbox)

@@ -2,35 +2,36 @@
  * run.c - `mvdm run` and `mvdm shell`: one DOS program (or the prompt) in a
  * fresh VM with the DOS kernel, on the Linux terminal or on pipes.
  *
- * When stdout is a terminal the VM's text screen is drawn there and keys
- * go to the VM's keyboard (src/console/term.c); otherwise the DOS console
- * is a byte stream: what the program writes as teletype goes to stdout and
- * stdin feeds CON. Ctrl+] leaves an interactive session.
+ * The console (run_console.c, --console): on a terminal the VM's text
+ * screen is drawn there and keys go to the VM's keyboard; otherwise the
+ * DOS console is a byte stream: what the program writes as teletype goes
+ * to stdout, and stdin feeds CON and the BIOS key reads. Ctrl+] leaves an
+ * interactive session.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "console/cp437.h"
-#include "console/term.h"
+#include "cli.h"
+#include "console/png.h"
 #include "cpu/cpu.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "run.h"
+#include "run_console.h"
 #include "settings_cmd.h"
 
-enum { EXIT_TIMEOUT = 124, EXIT_FAULT = 125, EXIT_USAGE = 126, RUN_MAX_SETS = 64 };
+enum { RUN_MAX_SETS = 64 };
 
 struct run_opts {
 	const char *drives[26];
@@ -43,76 +44,46 @@ struct run_opts {
 	const char *sets[RUN_MAX_SETS];
 	char set_buf[RUN_MAX_SETS][32];
 	unsigned nsets;
-	double timeout_s;
-	bool utf8;
-	bool tty;
+	struct run_console_opts console;
+	const char *profile;        /* --profile NAME */
+	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
 };
 
-struct stream {
-	bool utf8;
-	FILE *out;
-	uint8_t in[4096];           /* bytes read from stdin, not yet given */
-	size_t in_len, in_pos;
-	double deadline;            /* monotonic seconds, 0 = none (--timeout) */
-	bool cut;                   /* input was ended by the deadline */
-};
-
-static double now_s(void);
-
-static void stream_write(void *ctx, const uint8_t *buf, size_t len)
+static int run_help(bool shell)
 {
-	struct stream *s = ctx;
-	for (size_t i = 0; i < len; i++) {
-		if (!s->utf8) {
-			putc(buf[i], s->out);
-			continue;
-		}
-		char u[4];
-		size_t n = cp437_stream_to_utf8(buf[i], u);
-		fwrite(u, 1, n, s->out);
-	}
-}
-
-/* One byte of stdin for CON. Waits at most until the deadline, then
- * reports end of input so the run loop can end the VM as timed out. */
-static int stream_read(void *ctx, uint8_t *b)
-{
-	struct stream *s = ctx;
-	if (s->in_pos >= s->in_len) {
-		fflush(s->out); /* a prompt shows before we wait */
-		if (s->deadline > 0) {
-			double left = s->deadline - now_s();
-			struct pollfd p = { .fd = 0, .events = POLLIN };
-			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0) {
-				s->cut = true;
-				return 0;
-			}
-		}
-		ssize_t n = read(0, s->in, sizeof(s->in));
-		if (n <= 0)
-			return 0;
-		s->in_len = (size_t)n;
-		s->in_pos = 0;
-	}
-	*b = s->in[s->in_pos++];
-	return 1;
-}
-
-static int run_usage(void)
-{
-	fprintf(stderr,
-		"usage: mvdm run [options] PROGRAM [ARGS...]\n"
-		"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
-		"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
-		"  -e NAME=VALUE  set an environment variable (repeatable)\n"
-		"  --cpu MODEL    8086, 80186, 80286, 80386 (default) or 80486\n"
-		"  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640)\n"
-		"  --dos-version X.Y   the DOS version programs see (default 5.0)\n"
-		"  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
-		"                 over the program's settings files (PROGRAM.mvdm)\n"
-		"  --timeout S    end the VM after S seconds (exit status 124)\n"
-		"  --utf8         translate code page 437 output to UTF-8 (pipes)\n");
-	return EXIT_USAGE;
+	if (shell)
+		printf("usage: mvdm shell [options]\n"
+		       "An interactive DOS prompt (the built-in COMMAND.COM) in a new VM.\n");
+	else
+		printf("usage: mvdm run [options] PROGRAM [ARGS...]\n"
+		       "Runs a DOS program or batch file in a new VM.\n"
+		       "  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n");
+	printf("  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+	       "  -e NAME=VALUE  set an environment variable (repeatable)\n"
+	       "  --cpu MODEL    8086, 80186, 80286, 80386 (default) or 80486: the setting CPU_MODEL\n"
+	       "  --mem KB       conventional memory, 64-640, a multiple of 4 (default 640): DOS_MEMORY\n"
+	       "  --dos-version X.Y   the DOS version programs see (default 5.0; 3.3, 3.30 and 330\n"
+	       "                 are one version): DOS_VERSION\n"
+	       "  --set NAME=VALUE    a DOS setting (repeatable; `mvdm settings PROGRAM` lists them),\n"
+	       "                 over the program's settings files (PROGRAM.mvdm)\n"
+	       "  --profile NAME a set-up: drives, environment, DOS settings and start-up commands\n"
+	       "                 from ~/.config/mvdm/profiles/NAME.profile, or a path (docs/profiles.md);\n"
+	       "                 -d, -e and --set win over it\n"
+	       "  --timeout S    end the VM after S seconds (exit status 124)\n"
+	       "  --console=KIND how the DOS console meets this one (default auto: terminal if stdin\n"
+	       "                 and stdout are terminals, else stream):\n");
+	for (const struct run_console_kind_info *k = run_console_kinds(); k->name; k++)
+		printf("                   %-9s %s\n", k->name, k->help);
+	printf("  --cp437        code page 437 bytes in and out, whatever the locale (else UTF-8\n"
+	       "                 under a UTF-8 locale)\n"
+	       "  --utf8         UTF-8 in and out, whatever the locale\n"
+	       "  --crlf         stream: write CR LF as the program does (else LF)\n"
+	       "  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n"
+	       "  --help         this text\n"
+	       "\n"
+	       "On a terminal Ctrl+] leaves. Exit status (mvdm(1) has the whole table):\n%s",
+	       cli_exit_help);
+	return CLI_EXIT_OK;
 }
 
 /* One more command-line setting (the list has room for every option). */
@@ -133,179 +104,120 @@ static void add_set(struct run_opts *o, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int parse(int argc, char **argv, struct run_opts *o, int *first)
+/* Parses the options of argv (argv[0]: the command's name). Returns 0
+ * with *first the index of the program, or the exit status (--help: 0)
+ * with *first = -1. */
+static int parse(int argc, char **argv, struct run_opts *o, int *first, bool shell)
 {
 	static const struct option longopts[] = {
 		{ "cpu", required_argument, NULL, 'c' },     { "mem", required_argument, NULL, 'm' },
 		{ "dos-version", required_argument, NULL, 'v' }, { "timeout", required_argument, NULL, 't' },
 		{ "utf8", no_argument, NULL, 'u' },          { "help", no_argument, NULL, 'h' },
-		{ "set", required_argument, NULL, 's' },
+		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
+		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
+		{ "profile", required_argument, NULL, 'p' }, { "screenshot", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *cmd = shell ? "mvdm shell" : "mvdm run";
+	*first = -1;
 	optind = 0;
-	int c;
+	opterr = 0;
+	int c, rc;
 	/* '+': options stop at the program name; its arguments are the program's. */
-	while ((c = getopt_long(argc, argv, "+d:e:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:d:e:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': {
 			char *a = optarg;
 			int letter = (a[0] | 0x20) - 'a';
-			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':')) {
-				fprintf(stderr, "mvdm: -d wants X=DIR, not '%s'\n", a);
-				return EXIT_USAGE;
-			}
+			if (letter < 0 || letter > 25 || (a[1] != '=' && a[1] != ':'))
+				return cli_usage_error(cmd, "-d wants X=DIR, not '%s'", a);
 			o->drives[letter] = a + 2;
 			break;
 		}
 		case 'e':
-			if (!strchr(optarg, '=') || o->nenv >= DOS_MAX_ENV - 1) {
-				fprintf(stderr, "mvdm: -e wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=' || o->nenv >= DOS_MAX_ENV - 1)
+				return cli_usage_error(cmd, "-e wants NAME=VALUE, not '%s'", optarg);
 			o->env[o->nenv++] = optarg;
 			break;
-		case 'c': {
-			int m = cpu_model_parse(optarg); /* enum cpu_model = enum vm16_cpu */
-			if (m < 0) {
-				fprintf(stderr, "mvdm: unknown CPU model '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			/* The setting's name for it ("86" is "8086"; "8088" stays). */
-			add_set(o, "CPU_MODEL=%s", strcmp(optarg, "8088") == 0 ? "8088" : cpu_model_name((enum cpu_model)m));
+		case 'c':
+		case 'm':
+		case 'v':
+			if (o->nsets == RUN_MAX_SETS)
+				return cli_usage_error(cmd, "too many settings");
+			rc = cli_setting_option(cmd, c == 'c' ? "--cpu" : c == 'm' ? "--mem" : "--dos-version", optarg,
+						o->set_buf[o->nsets], sizeof(o->set_buf[0]));
+			if (rc)
+				return rc;
+			add_set(o, "%s", o->set_buf[o->nsets]);
 			break;
-		}
-		case 'm': {
-			char *end;
-			unsigned long kb = strtoul(optarg, &end, 10);
-			if (*end || kb < 64 || kb > 640 || kb % 4) {
-				fprintf(stderr, "mvdm: --mem wants 64 to 640 (KiB, a multiple of 4), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			add_set(o, "DOS_MEMORY=%lu", kb);
-			break;
-		}
-		case 'v': {
-			unsigned maj, min;
-			char dot;
-			if (sscanf(optarg, "%u%c%u", &maj, &dot, &min) != 3 || dot != '.' || maj < 2 || maj > 9 ||
-			    min > 99) {
-				fprintf(stderr, "mvdm: --dos-version wants X.Y (2.0 to 9.99), not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			/* "3.3" means 3.30 as DOS reports it. */
-			add_set(o, "DOS_VERSION=%u", maj * 100 + (strlen(strchr(optarg, '.') + 1) == 1 ? min * 10 : min));
-			break;
-		}
 		case 't': {
 			char *end;
-			o->timeout_s = strtod(optarg, &end);
-			if (*end || o->timeout_s <= 0) {
-				fprintf(stderr, "mvdm: --timeout wants seconds, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			o->console.timeout_s = strtod(optarg, &end);
+			if (*end || end == optarg || !(o->console.timeout_s > 0) || o->console.timeout_s > 1e9)
+				return cli_usage_error(cmd, "--timeout wants seconds (a number > 0), not '%s'", optarg);
 			break;
 		}
 		case 's':
-			if (!strchr(optarg, '=')) {
-				fprintf(stderr, "mvdm: --set wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=')
+				return cli_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", optarg);
 			add_set(o, "%s", optarg);
 			break;
-		case 'u': o->utf8 = true; break;
-		default: return run_usage();
+		case 'u': o->console.utf8 = true; break;
+		case '4': o->console.cp437 = true; break;
+		case 'L': o->console.crlf = true; break;
+		case 'C': o->console.kind = optarg; break;
+		case 'p': o->profile = optarg; break;
+		case 'S': o->screenshot = optarg; break;
+		case 'h': return run_help(shell);
+		default: return cli_option_error(cmd, c, argv);
 		}
 	}
 	*first = optind;
 	return 0;
 }
 
-static double now_s(void)
+/* A program that Ctrl+C (Ctrl+Break) ended, through its INT 23h, exits
+ * with 130 as a Unix program that SIGINT ended would: its DOS return code
+ * (0) would say it succeeded. rc: the console's status. */
+static int ctrl_c_status(struct vm *vm, struct dos *d, int rc)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	if (vm16_run(vm, 0) != VM16_STOP_EXIT || rc != vm16_exit_code(vm) || dos_end_type(d) != DOS_END_CTRL_C)
+		return rc;
+	fflush(stdout);
+	fprintf(stderr, "mvdm: the program was ended by Ctrl+C\n");
+	return CLI_EXIT_INTERRUPT;
 }
 
-/* Runs the VM to its end. Returns the exit status. */
-static int run_loop(struct vm *vm, struct run_opts *o, struct term *t, struct stream *s)
-{
-	double start = now_s(), last_draw = 0;
-	struct vm16_screen scr;
-	for (;;) {
-		enum vm16_stop why = vm16_run(vm, 2000000);
-		if (why == VM16_STOP_EXIT && !(s && s->cut))
-			return vm16_exit_code(vm);
-		if (why == VM16_STOP_FAULT) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
-			fprintf(stderr, "mvdm: %s\n", vm16_error(vm));
-			return EXIT_FAULT;
-		}
-		double now = now_s();
-		if (o->timeout_s > 0 && (now - start > o->timeout_s || (s && s->cut))) {
-			if (s)
-				fflush(s->out);
-			if (t)
-				term_close(t);
-			fprintf(stderr, "mvdm: timed out after %g s\n", o->timeout_s);
-			return EXIT_TIMEOUT;
-		}
-		if (t) {
-			int k = term_poll_keys(t, vm);
-			if (k == TERM_QUIT || k == -EPIPE) {
-				term_close(t);
-				fprintf(stderr, "mvdm: session left with Ctrl+]\n");
-				return 0;
-			}
-			if (now - last_draw > 0.02 && vm16_screen(vm, &scr) == 0) {
-				term_draw(t, &scr);
-				last_draw = now;
-			}
-		}
-		if (why == VM16_STOP_IDLE) {
-			if (t) {
-				/* Sleep until the next device event or a key, at most 20 ms. */
-				uint64_t ns = vm16_idle_ns(vm);
-				int ms = ns > 20000000u ? 20 : (int)(ns / 1000000u);
-				struct pollfd p = { .fd = 0, .events = POLLIN };
-				double before = now_s();
-				poll(&p, 1, ms);
-				vm16_pass_time(vm, (uint64_t)((now_s() - before) * 1e9));
-			} else {
-				/* Waiting for keys with no keyboard: feed stdin as typing. */
-				fflush(s->out);
-				char buf[64];
-				ssize_t n = read(0, buf, sizeof(buf) - 1);
-				if (n <= 0) {
-					fprintf(stderr, "mvdm: the program waits for a key and input has ended\n");
-					return EXIT_FAULT;
-				}
-				buf[n] = 0;
-				for (ssize_t i = 0; i < n; i++)
-					if (buf[i] == '\n')
-						buf[i] = '\r';
-				vm16_type(vm, buf);
-			}
-		}
-	}
-}
-
-int mvdm_run(int argc, char **argv, bool shell)
+static int mvdm_run(int argc, char **argv, bool shell)
 {
 	struct run_opts o = { 0 };
 	struct vm *vm = NULL;
 	struct dos *d = NULL;
-	struct term *t = NULL;
+	struct run_console *con = NULL;
+	struct profile *prof = NULL;
+	const char *cmd = shell ? "mvdm shell" : "mvdm run";
 	int first;
-	int rc = parse(argc + 1, argv - 1, &o, &first);
-	if (rc)
+	int rc = parse(argc, argv, &o, &first, shell);
+	if (first < 0)
 		return rc;
-	first -= 1;
 	if (!shell && first >= argc)
-		return run_usage();
+		return cli_usage_error(cmd, "no PROGRAM given");
+	if (shell && first < argc)
+		return cli_usage_error(cmd, "takes no operands ('%s': mvdm run runs a program)", argv[first]);
+	if (o.profile) {
+		rc = cli_profile_load(cmd, o.profile, &prof);
+		if (rc)
+			return rc;
+		cli_profile_drives(prof, o.drives);
+		const char *env[DOS_MAX_ENV];
+		int n = cli_profile_env(cmd, prof, o.env, o.nenv, env, DOS_MAX_ENV - 1);
+		if (n < 0) {
+			rc = CLI_EXIT_LOAD;
+			goto out;
+		}
+		memcpy(o.env, env, sizeof(env[0]) * (size_t)n);
+		o.nenv = (unsigned)n;
+	}
 	if (!o.drives[2])
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
@@ -313,7 +225,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s: %s\n", prog_arg, strerror(-rc));
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
 	size_t tl = 0;
@@ -321,7 +233,7 @@ int mvdm_run(int argc, char **argv, bool shell)
 		int n = snprintf(tail + tl, sizeof(tail) - tl, "%s%s", tl ? " " : "", argv[i]);
 		if (n < 0 || (size_t)n >= sizeof(tail) - tl || tl + (size_t)n > 126) {
 			fprintf(stderr, "mvdm: the arguments are longer than DOS's 126-byte command tail\n");
-			rc = EXIT_USAGE;
+			rc = CLI_EXIT_USAGE;
 			goto out;
 		}
 		tl += (size_t)n;
@@ -334,64 +246,70 @@ int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(pc.drives, o.drives, sizeof(pc.drives));
 	memcpy(pc.env, o.env, sizeof(pc.env));
 	pc.nenv = o.nenv;
-	struct progsettings *ps = mvdm_program_settings(&pc, program, o.sets, o.nsets, false);
+	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false);
 	if (!ps) {
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	bool tty = isatty(1) && isatty(0);
+	o.console.title = prog_arg;
 	struct vm16_config vc;
 	vm16_config_default(&vc);
 	vc.settings = progsettings_list(ps);
-	vc.pace_idle = tty;
+	struct dos_config dc;
+	dos_config_default(&dc);
+	rc = run_console_open(&con, &o.console, &vc, &dc);
+	if (rc) {
+		progsettings_destroy(ps);
+		goto out;
+	}
 	char err[256];
 	rc = vm16_create(&vc, &vm, err, sizeof(err));
 	progsettings_destroy(ps); /* vm16_create copied what it needs */
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
 		vm = NULL;
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	struct stream s = { .utf8 = o.utf8, .out = stdout };
-	if (o.timeout_s > 0)
-		s.deadline = now_s() + o.timeout_s;
-	struct dos_config dc;
-	dos_config_default(&dc);
 	memcpy(dc.drives, o.drives, sizeof(dc.drives));
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
-	if (!tty) {
-		dc.console.ctx = &s;
-		dc.console.write = stream_write;
-		dc.console.read = stream_read;
-		dc.console.echo = isatty(0);
-	}
+	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "mvdm: %s\n", err);
-		rc = EXIT_USAGE;
+		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
-	if (tty && term_open(&t, 0, 1) != 0) {
-		fprintf(stderr, "mvdm: cannot use the terminal\n");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	rc = run_loop(vm, &o, t, tty ? NULL : &s);
-	if (t) {
-		struct vm16_screen scr;
-		if (vm16_screen(vm, &scr) == 0)
-			term_draw(t, &scr);
+	rc = ctrl_c_status(vm, d, run_console_run(con, vm));
+	if (o.screenshot) {
+		int prc = png_screenshot(vm, o.screenshot);
+		if (prc < 0) {
+			fprintf(stderr, "mvdm: cannot write the screenshot %s: %s\n", o.screenshot,
+				prc == -ENODEV ? "the VM has no display" : strerror(-prc));
+			if (rc == 0)
+				rc = CLI_EXIT_USAGE;
+		}
 	}
 out:
-	term_free(t);
 	fflush(stdout);
 	dos_destroy(d);
+	run_console_free(con);
 	vm16_destroy(vm);
+	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)
 		free(o.drive_buf[i]);
 	return rc;
+}
+
+int mvdm_run_cmd(int argc, char **argv)
+{
+	return mvdm_run(argc, argv, false);
+}
+
+int mvdm_shell_cmd(int argc, char **argv)
+{
+	return mvdm_run(argc, argv, true);
 }

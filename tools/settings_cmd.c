@@ -14,16 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "hostpath.h"
 #include "mvdm/dos.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "settings_cmd.h"
 
-enum { EXIT_USAGE = 126, MAX_SETS = 64, MAX_ROWS = 64, HOST_PATH = 4096 };
+enum { MAX_SETS = 64, MAX_ROWS = 64, HOST_PATH = 4096 };
 
 struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
-					   const char *const *sets, unsigned nsets, bool must_find)
+					   const struct profile *prof, const char *const *sets, unsigned nsets,
+					   bool must_find)
 {
 	struct progsettings *ps;
 	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256];
@@ -41,6 +44,12 @@ struct progsettings *mvdm_program_settings(const struct dos_config *dc, const ch
 		if (rc < 0)
 			goto fail;
 	}
+	char source[4200];
+	snprintf(source, sizeof(source), "profile:%s", prof ? profile_name(prof) : "");
+	for (const char *const *p = prof ? profile_settings(prof) : NULL; p && *p; p++) {
+		if (progsettings_set(ps, *p, source, err, sizeof(err)) < 0)
+			goto fail; /* cannot happen: the profile checked them */
+	}
 	for (unsigned k = 0; k < nsets; k++) {
 		char why[256];
 		if (progsettings_set(ps, sets[k], "request", why, sizeof(why)) < 0) {
@@ -56,15 +65,19 @@ fail:
 	return NULL;
 }
 
-static int usage(void)
-{
-	fprintf(stderr, "usage: mvdm settings [options] PROGRAM\n"
-			"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
-			"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
-			"  -e NAME=VALUE  an environment variable (PATH is searched for PROGRAM)\n"
-			"  --set N=V      a DOS setting, over the program's settings files (repeatable)\n");
-	return EXIT_USAGE;
-}
+static const char settings_help[] =
+	"usage: mvdm settings [options] PROGRAM\n"
+	"Prints the DOS settings PROGRAM would run with: value, default, range, whether it\n"
+	"can change while the VM runs, where the value comes from, and what it does.\n"
+	"  PROGRAM        a host path, or a DOS path on a mapped drive (D:\\MASM.EXE, MASM)\n"
+	"  -d X=DIR       map drive X: to host directory DIR (repeatable; C: is . by default)\n"
+	"  -e NAME=VALUE  an environment variable (PATH is searched for PROGRAM)\n"
+	"  --set N=V      a DOS setting, over the program's settings files (repeatable)\n"
+	"  --cpu MODEL, --mem KB, --dos-version X.Y   the settings CPU_MODEL, DOS_MEMORY, DOS_VERSION\n"
+	"  --profile NAME its drives, environment and settings (mvdm run --help)\n"
+	"  --files        list the settings files looked for, in order, and which exist\n"
+	"  --help         this text\n"
+	"Exit status: 0, 2 for a bad command line, 126 for an unknown program or a bad setting.\n";
 
 /* One line of the table. */
 struct row {
@@ -79,11 +92,13 @@ static void range_text(const struct vm16_setting_info *s, char *out, size_t len)
 	}
 	bool few = s->step > 1 && (s->max - s->min) / s->step < 4;
 	if (s->type == VM16_SETTING_INT && !few) {
+		char lo[32], hi[32];
+		vm16_setting_format(s, s->min, lo, sizeof(lo));
+		vm16_setting_format(s, s->max, hi, sizeof(hi));
 		if (s->step > 1)
-			snprintf(out, len, "%lld..%lld step %lld", (long long)s->min, (long long)s->max,
-				 (long long)s->step);
+			snprintf(out, len, "%s..%s step %lld", lo, hi, (long long)s->step);
 		else
-			snprintf(out, len, "%lld..%lld", (long long)s->min, (long long)s->max);
+			snprintf(out, len, "%s..%s", lo, hi);
 		return;
 	}
 	size_t o = 0;
@@ -122,52 +137,109 @@ static void add_row(void *ctx, const struct vm16_setting_info *s)
 	snprintf(r->col[6], sizeof(r->col[6]), "%s", s->help);
 }
 
+/* --files: the settings files of the program, in the order they are read
+ * (later wins), and whether each is there. */
+static int print_files(const struct dos_config *dc, const char *program)
+{
+	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256];
+	if (dos_program_host_path(dc, program, host, sizeof(host), err, sizeof(err)) < 0) {
+		fprintf(stderr, "mvdm: %s\n", err);
+		return CLI_EXIT_LOAD;
+	}
+	if (!host[0]) {
+		printf("%s is built in: it has no settings files\n", program);
+		return CLI_EXIT_OK;
+	}
+	bool have_config = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), config,
+						   sizeof(config)) == 0;
+	static char files[PROGSETTINGS_MAX_FILES][PROGSETTINGS_PATH];
+	bool exists[PROGSETTINGS_MAX_FILES];
+	int n = progsettings_program_files(host, have_config ? config : NULL, files, exists, PROGSETTINGS_MAX_FILES);
+	if (n < 0) {
+		fprintf(stderr, "mvdm: %s: %s\n", host, strerror(-n));
+		return CLI_EXIT_LOAD;
+	}
+	for (int k = 0; k < n; k++)
+		printf("%-8s %s\n", exists[k] ? "found" : "missing", files[k]);
+	return CLI_EXIT_OK;
+}
+
 int mvdm_settings(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "set", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "set", required_argument, NULL, 's' },  { "cpu", required_argument, NULL, 'c' },
+		{ "mem", required_argument, NULL, 'm' },  { "dos-version", required_argument, NULL, 'v' },
+		{ "profile", required_argument, NULL, 'p' }, { "files", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
 	};
+	const char *cmd = "mvdm settings";
+	const char *profile_arg = NULL;
+	bool list_files = false;
 	const char *drives[26] = { 0 }, *sets[MAX_SETS];
+	char made[MAX_SETS][64];
 	char *owned[26] = { 0 };
 	unsigned nsets = 0;
 	struct dos_config dc;
 	dos_config_default(&dc);
-	int c, rc = EXIT_USAGE;
+	int c, rc = CLI_EXIT_LOAD;
+	struct profile *prof = NULL;
 	optind = 0;
-	/* argv[-1] is "settings": getopt's argv[0]. */
-	while ((c = getopt_long(argc + 1, argv - 1, "+d:e:", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:d:e:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': {
 			int letter = (optarg[0] | 0x20) - 'a';
-			if (letter < 0 || letter > 25 || (optarg[1] != '=' && optarg[1] != ':')) {
-				fprintf(stderr, "mvdm: -d wants X=DIR, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (letter < 0 || letter > 25 || (optarg[1] != '=' && optarg[1] != ':'))
+				return cli_usage_error(cmd, "-d wants X=DIR, not '%s'", optarg);
 			drives[letter] = optarg + 2;
 			break;
 		}
 		case 'e':
-			if (!strchr(optarg, '=') || dc.nenv >= DOS_MAX_ENV) {
-				fprintf(stderr, "mvdm: -e wants NAME=VALUE, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (!strchr(optarg, '=') || optarg[0] == '=' || dc.nenv >= DOS_MAX_ENV)
+				return cli_usage_error(cmd, "-e wants NAME=VALUE, not '%s'", optarg);
 			dc.env[dc.nenv++] = optarg;
 			break;
 		case 's':
-			if (nsets == MAX_SETS) {
-				fprintf(stderr, "mvdm: too many --set\n");
-				return EXIT_USAGE;
+		case 'c':
+		case 'm':
+		case 'v':
+			if (nsets == MAX_SETS)
+				return cli_usage_error(cmd, "too many settings");
+			if (c == 's') {
+				if (!strchr(optarg, '=') || optarg[0] == '=')
+					return cli_usage_error(cmd, "--set wants NAME=VALUE, not '%s'", optarg);
+				sets[nsets++] = optarg;
+				break;
 			}
-			sets[nsets++] = optarg;
+			rc = cli_setting_option(cmd, c == 'c' ? "--cpu" : c == 'm' ? "--mem" : "--dos-version", optarg,
+						made[nsets], sizeof(made[0]));
+			if (rc)
+				return rc;
+			sets[nsets] = made[nsets];
+			nsets++;
+			rc = CLI_EXIT_LOAD;
 			break;
-		default: return usage();
+		case 'p': profile_arg = optarg; break;
+		case 'f': list_files = true; break;
+		case 'h': return cli_help(settings_help);
+		default: return cli_option_error(cmd, c, argv);
 		}
 	}
-	int first = optind - 1;
-	if (first != argc - 1)
-		return usage();
+	if (optind >= argc)
+		return cli_usage_error(cmd, "no PROGRAM given");
+	if (optind != argc - 1)
+		return cli_usage_error(cmd, "wants one PROGRAM, not %d operands", argc - optind);
+	int first = optind;
+	if (profile_arg && (rc = cli_profile_load(cmd, profile_arg, &prof)) != 0)
+		return rc;
+	rc = CLI_EXIT_LOAD;
+	cli_profile_drives(prof, drives);
+	const char *env[DOS_MAX_ENV];
+	int nenv = cli_profile_env(cmd, prof, dc.env, dc.nenv, env, DOS_MAX_ENV);
+	if (nenv < 0)
+		goto out;
+	memcpy(dc.env, env, sizeof(env[0]) * (size_t)nenv);
+	dc.nenv = (unsigned)nenv;
 	if (!drives[2])
 		drives[2] = ".";
 	char program[512];
@@ -177,7 +249,11 @@ int mvdm_settings(int argc, char **argv)
 		goto out;
 	}
 	memcpy(dc.drives, drives, sizeof(dc.drives));
-	struct progsettings *ps = mvdm_program_settings(&dc, program, sets, nsets, true);
+	if (list_files) {
+		rc = print_files(&dc, program);
+		goto out;
+	}
+	struct progsettings *ps = mvdm_program_settings(&dc, program, prof, sets, nsets, true);
 	if (!ps)
 		goto out;
 	static struct table t;
@@ -205,6 +281,7 @@ int mvdm_settings(int argc, char **argv)
 	progsettings_destroy(ps);
 	rc = 0;
 out:
+	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)
 		free(owned[i]);
 	return rc;

@@ -7,18 +7,21 @@
 
 struct dos_config;
 struct progsettings;
+struct profile;
 
 /* The DOS settings of `program` (a DOS path or name, as dos_start takes
  * it) on the drives and PATH of dc: its settings files (next to it, then
- * the user's, from XDG_CONFIG_HOME or HOME) and then the `sets`
+ * the user's, from XDG_CONFIG_HOME or HOME), then the profile's
+ * [settings] (prof may be NULL; source "profile:PATH") and then the `sets`
  * ("NAME=VALUE", source "request"). A program that is not found has no
  * files, or is an error with must_find. Returns the settings, or NULL
  * after a one-line "mvdm: ..." on stderr (the caller exits with 126). */
 struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
-					   const char *const *sets, unsigned nsets, bool must_find);
+					   const struct profile *prof, const char *const *sets, unsigned nsets,
+					   bool must_find);
 
-/* `mvdm settings [options] PROGRAM`; argv[0..argc) are the words after
- * "settings". Returns the exit status. */
+/* `mvdm settings [options] PROGRAM`; argv[0] is "settings". Returns the
+ * exit status (cli.h). */
 int mvdm_settings(int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * client.h - the client side of the MVM server's request API (mvdmd,
- * docs/server.md, protocol version 1).
+ * docs/server.md, protocol version 2).
  *
  * A struct mvdm_client is one connection to the server's Unix socket. The
  * server answers the requests of a connection in order, one at a time, so
@@ -38,7 +38,7 @@
 struct mvdm_client;
 
 enum {
-	MVDM_PROTOCOL = 1,            /* the protocol version the library speaks */
+	MVDM_PROTOCOL = 2,            /* the protocol version the library speaks (2: names, profiles, screenshot, mouse; docs/server.md) */
 	MVDM_NAME_MAX = 64,           /* a VM name, bytes (docs/server.md, create) */
 	MVDM_PROGRAM_MAX = 255,       /* program paths as returned by list/status */
 	MVDM_REASON_MAX = 511,        /* the one-line reason of an ended VM */
@@ -80,6 +80,15 @@ const char *mvdm_error_name(enum mvdm_error e);
  * $XDG_RUNTIME_DIR/mvdm/mvdmd.sock, else /tmp/mvdm-$UID/mvdmd.sock.
  * Returns 0, or -ENAMETOOLONG if it does not fit in buf[len]. */
 int mvdm_client_default_socket(char *buf, size_t len);
+
+/* The directory of socket_path (with create: made, mode 0700, if missing)
+ * must be a real directory owned by this user that no one else can enter
+ * (mode 0700): whoever else could write it could put their own server in
+ * our place. Returns 0, or -ENOTDIR / -EPERM / another -errno with the
+ * reason in err. A missing directory is fine without create (nothing
+ * listens). mvdm_client_connect() checks the default path's directory this
+ * way, mvdmd checks it before it listens there. */
+int mvdm_socket_dir_check(const char *socket_path, bool create, char *err, size_t errlen);
 
 /* Connects to the server at socket_path (NULL = the default path). Returns
  * 0 and *out, or a negative errno (-ENOENT / -ECONNREFUSED: no server
@@ -148,6 +157,12 @@ enum mvdm_vm_state {
 const char *mvdm_state_name(enum mvdm_vm_state s);
 bool mvdm_state_ended(enum mvdm_vm_state s);
 
+/* The id of VM `vm`: its id written in decimal (taken as is, no request),
+ * or its name (as create's `name` gave it, or vmID): asked of the server
+ * (status with the name, protocol 2). Returns 0 and *id, -ESRCH (no such
+ * VM) or another negative errno. */
+int mvdm_client_find(struct mvdm_client *c, const char *vm, uint64_t *id);
+
 struct mvdm_hello {
 	int protocol;                 /* 1 */
 	char server[64];              /* "mvdm 0.1.0" (truncated to fit) */
@@ -173,6 +188,10 @@ struct mvdm_create_req {
 	bool paused;                  /* create it paused */
 	bool owned;                   /* killed when this connection closes */
 	uint64_t like;                /* copy drives, env, settings, timeout, mips from this VM; 0 = none */
+	/* Protocol 2: */
+	const char *profile;          /* a profile the server reads (a name in its configuration
+				       * directory, or an absolute path; mvdm/profile.h), or NULL */
+	const char *autoexec;         /* start-up commands, "\r\n" after each line, or NULL */
 };
 /* Creates a VM. Returns 0 with *id (and its name in name[name_len] when
  * name is not NULL, truncated to fit). -EINVAL without a program, with an
@@ -239,6 +258,27 @@ int mvdm_client_remove(struct mvdm_client *c, uint64_t id, enum mvdm_vm_state *s
  * of "text" (UTF-8, trailing blanks kept) joined with '\n' and ended with
  * one, malloc'd: free() it. */
 int mvdm_client_screen(struct mvdm_client *c, uint64_t id, struct vm16_screen *s, char **text);
+
+/* The VM's picture now (the screenshot request): a PNG at the frame's
+ * native size, malloc'd into *png (free() it) with *len bytes; *info (may
+ * be NULL) gets the size, the BIOS mode (FFh: a VBE mode), whether it is
+ * a graphics mode and the frame serial. An ended VM has no picture
+ * (-EBUSY, code bad_state). */
+struct mvdm_picture {
+	uint32_t width, height;
+	int mode;
+	bool graphics;
+	uint64_t serial;
+};
+int mvdm_client_screenshot(struct mvdm_client *c, uint64_t id, uint8_t **png, size_t *len,
+			   struct mvdm_picture *info);
+
+/* The host's mouse to the VM (the mouse request): relative motion in
+ * mickeys (dx, dy) with the buttons held (bit 0 left, 1 right, 2 middle). */
+int mvdm_client_mouse(struct mvdm_client *c, uint64_t id, int dx, int dy, unsigned buttons);
+/* The same as an absolute position (x, y) in the VM's picture (a window
+ * showing its screenshots). */
+int mvdm_client_mouse_at(struct mvdm_client *c, uint64_t id, int x, int y, unsigned buttons);
 
 /* Types ASCII text on the VM's US keyboard ("\r" or "\n" Enter, "\t" Tab,
  * "\b" Backspace, "\x1b" Esc). Bytes 80h-FFh are refused (-EINVAL) before

@@ -55,6 +55,12 @@ struct dos_config {
 	 * server. Called from inside the running VM (its thread). */
 	int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen);
 	void *start_ctx;
+	/* Start-up commands (a profile's [autoexec]): DOS command lines, each
+	 * ended by "\r\n" (or "\n"), at most 4096 bytes, or NULL. The built-in
+	 * COMMAND.COM runs them as a batch file with ECHO off, then the program
+	 * dos_start() names (or its prompt, for DOS_COMSPEC), which thus sees
+	 * the environment and current directory they made. */
+	const char *autoexec;
 };
 
 void dos_config_default(struct dos_config *cfg);
@@ -70,6 +76,16 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
  * negative errno with a reason in err. */
 int dos_start(struct dos *d, const char *program, const char *tail, char *err, size_t errlen)
 	__attribute__((warn_unused_result));
+
+/* How the first program ended, once vm16_run() returned VM16_STOP_EXIT:
+ * the termination type INT 21h/4Dh reports in AH (RBIL INT 21/AH=4Dh). */
+enum dos_end {
+	DOS_END_NORMAL = 0,   /* INT 21h/4Ch, 00h, INT 20h */
+	DOS_END_CTRL_C = 1,   /* Ctrl+C or Ctrl+Break: INT 23h ended it */
+	DOS_END_CRITICAL = 2, /* a critical error (INT 24h answered Abort) */
+	DOS_END_RESIDENT = 3, /* INT 21h/31h, INT 27h: terminate and stay resident */
+};
+enum dos_end dos_end_type(const struct dos *d);
 
 /* Closes every host file the guest still has open (what it wrote is on
  * the host then) and frees the kernel. Call before vm16_destroy(). */

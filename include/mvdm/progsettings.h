@@ -4,9 +4,10 @@
  *
  * The effective value of each setting is, from lowest to highest
  * precedence: the registered default; the file next to the program
- * (DIR/NAME.EXT.mvdm for DIR/NAME.EXT); the user's file
- * CONFIGDIR/mvdm/programs/NAME.EXT.mvdm; the request's NAME=VALUE
- * overrides. NAME.EXT is the program's host file name; both files are
+ * (DIR/NAME.EXT.mvdm for DIR/NAME.EXT); the user's files
+ * CONFIGDIR/mvdm/programs/NAME.EXT.mvdm (by name) and NAME.EXT.HASH.mvdm
+ * (by contents); a profile's settings (profile.h); the request's
+ * NAME=VALUE overrides. NAME.EXT is the program's host file name; both files are
  * found whatever the case of their names. A file has one NAME=VALUE per
  * line; blank lines and lines starting with `#` or `;` are ignored, and so
  * are spaces around the name and the value. Names and values are checked
@@ -45,11 +46,22 @@ int progsettings_config_dir(const char *xdg_config_home, const char *home, char 
  * of that file is kept); or -errno with "PATH: why" if it cannot be read. */
 int progsettings_load_file(struct progsettings *ps, const char *path, char *err, size_t errlen);
 
-/* Read the settings files of the program at host path `program`: the one
- * next to it, then the one in config_dir/mvdm/programs (config_dir may be
- * NULL). Missing files are fine. Errors as progsettings_load_file. */
+/* Read the settings files of the program at host path `program`, each
+ * over the one before: DIR/NAME.EXT.mvdm next to it, then in
+ * config_dir/mvdm/programs (config_dir may be NULL) NAME.EXT.mvdm (every
+ * program of that name) and NAME.EXT.HASH.mvdm, HASH being the first 16
+ * hexadecimal digits of the SHA-256 of the program's contents (this very
+ * program wherever it lies: `sha256sum NAME.EXT | cut -c1-16`). Missing
+ * files are fine. Errors as progsettings_load_file. */
 int progsettings_load_program(struct progsettings *ps, const char *program, const char *config_dir, char *err,
 			      size_t errlen);
+
+enum { PROGSETTINGS_MAX_FILES = 3, PROGSETTINGS_PATH = 4096 + 256 + 2 };
+/* The files progsettings_load_program() reads for program, in that order:
+ * up to max paths (as found, in any case, or as they would be named) with
+ * whether each exists. Returns how many, or -EINVAL / -ENAMETOOLONG. */
+int progsettings_program_files(const char *program, const char *config_dir, char files[][PROGSETTINGS_PATH],
+			       bool exists[], unsigned max);
 
 /* One "NAME=VALUE" from `source` (e.g. "request"), over what was there.
  * Returns 0, or -EINVAL/-ENOENT/-ERANGE with the reason in err (as

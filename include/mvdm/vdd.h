@@ -10,7 +10,10 @@
  * negative errno and leave a reason in vm16_error().
  *
  * Covered: ports, memory ranges, IRQs, the clock, lifecycle hooks,
- * properties, requests from other programs, plug-ins.
+ * properties, requests from other programs, plug-ins, and what memory
+ * services need (guest code and supervisor calls, INT 2Fh multiplex
+ * handlers, the A20 gate and the HMA, the extended memory allocator,
+ * remappable windows, upper memory blocks, DOS devices; docs/memory.md).
  */
 #ifndef MVDM_VDD_H
 #define MVDM_VDD_H
@@ -21,11 +24,14 @@
 
 #include "mvdm/vm16.h"
 
-/* 2: struct vdd_property has choices, live and step. */
-#define MVDM_VDD_ABI 2u
+/* 2: struct vdd_property has choices, live and step.
+ * 3: ports claimed with vdd_claim_ports() see byte accesses only (wider
+ * ones are split by the monitor, as on the ISA bus); the machine services
+ * below (interrupt controller, A20, display, ROM services, memory). */
+#define MVDM_VDD_ABI 3u
 
-/* Port handlers: size is 1, 2 or 4; a handler that only does bytes can split
- * wider accesses itself. Reads return the value (upper bits ignored). */
+/* Port handlers: size is 1, 2 or 4 (see vdd_claim_ports_wide); reads
+ * return the value (upper bits ignored). */
 typedef uint32_t (*vdd_port_read_fn)(void *inst, uint16_t port, unsigned size);
 typedef void (*vdd_port_write_fn)(void *inst, uint16_t port, unsigned size, uint32_t value);
 
@@ -99,19 +105,46 @@ struct vdd_ops {
 #define MVDM_VDD_ENTRY "mvdm_vdd_entry"
 typedef const struct vdd_ops *(*vdd_entry_fn)(void);
 
-/* Claim ports [first, last] for `owner`. A port already claimed is refused
- * with -EBUSY, and the error names both owners. */
+/* Claim ports [first, last] for `owner`, an 8-bit device: a 16- or 32-bit
+ * access reaches it as 1-byte accesses of the consecutive ports, lowest
+ * first, as on the ISA bus (OUT DX, AX to an index port writes the index,
+ * then AH to the data port). A port already claimed is refused with
+ * -EBUSY, and the error names both owners. */
 int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t last, void *inst,
 		    vdd_port_read_fn read, vdd_port_write_fn write) __attribute__((warn_unused_result));
+/* The same for a device that decodes accesses up to max_size bytes (1, 2
+ * or 4) whole; wider ones, or ones that run past its range, are split. */
+int vdd_claim_ports_wide(struct vm *vm, const char *owner, uint16_t first, uint16_t last, unsigned max_size,
+			 void *inst, vdd_port_read_fn read, vdd_port_write_fn write) __attribute__((warn_unused_result));
 
-/* Memory-mapped I/O: claim [base, base+size) (4 KiB pages, below 110000h)
- * for `owner`; guest byte accesses there call read/write with the linear
- * address (wider accesses arrive byte by byte). Pages already claimed, by
- * a device or as RAM, are refused with -EBUSY naming both owners. */
+/* Memory-mapped I/O: claim [base, base+size) (4 KiB pages) for `owner`;
+ * guest byte accesses there call read/write with the physical address
+ * (wider accesses arrive byte by byte). Below 110000h (the real-mode
+ * address space); or at or above VDD_HIGH_MEMORY_BASE (outside RAM, up to
+ * 4 GiB: a linear frame buffer, reached once the CPU runs with paging or
+ * protected mode, and by the host through vdd_phys_read/write). Pages
+ * already claimed, by a device or as RAM, are refused with -EBUSY naming
+ * both owners. */
+#define VDD_HIGH_MEMORY_BASE 0xC0000000u
 typedef uint8_t (*vdd_mem_read_fn)(void *inst, uint32_t addr);
 typedef void (*vdd_mem_write_fn)(void *inst, uint32_t addr, uint8_t value);
 int vdd_claim_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t size, void *inst,
 		     vdd_mem_read_fn read, vdd_mem_write_fn write) __attribute__((warn_unused_result));
+
+/* Device memory the CPU reaches directly (a ROM, or RAM the device reads
+ * when it likes): map host[0..size) at [base, base+size) below 110000h,
+ * 4 KiB pages, read-only when !writable (writes ignored). The device owns
+ * `host` and keeps it alive until its terminate hook. Refused like
+ * vdd_claim_memory. After the device writes mapped memory itself it calls
+ * vdd_memory_changed() (code cached from it is checked again). */
+int vdd_map_memory(struct vm *vm, const char *owner, uint32_t base, uint32_t size, uint8_t *host, bool writable)
+	__attribute__((warn_unused_result));
+void vdd_memory_changed(struct vm *vm, uint32_t base, uint32_t size);
+
+/* A physical memory access as the guest's CPU would make it (RAM, ROM or a
+ * device's handlers), for host code such as a ROM service: 0 or -ERANGE. */
+int vdd_phys_read(struct vm *vm, uint32_t addr, void *buf, size_t len);
+int vdd_phys_write(struct vm *vm, uint32_t addr, const void *buf, size_t len);
 
 /* Drive virtual IRQ line irq (0-15) of the VM's interrupt controller. */
 void vdd_set_irq(struct vm *vm, unsigned irq, bool level);
@@ -143,5 +176,201 @@ void vdd_log(struct vm *vm, const char *owner, const char *fmt, ...) __attribute
 
 /* The instance of VDD `name` on this VM (for create_done wiring), or NULL. */
 void *vdd_instance(struct vm *vm, const char *name);
+
+/* ---- Guest code of a VDD ---- */
+
+/* A supervisor call for the VDD: guest code `HLT; db n, ~n` (F4 n ~n), in
+ * its ROM or its guest memory, calls fn with the guest registers, IP past
+ * the three bytes (see vm16_set_svc; returning nonzero ends the VM with
+ * that message). Returns n (5-15) or -ENOSPC when all are given out. */
+int vdd_alloc_svc(struct vm *vm, vm16_svc_fn fn, void *ctx) __attribute__((warn_unused_result));
+
+/* `size` bytes of guest RAM for a VDD's own real-mode code and data
+ * (interrupt handlers, entry points, device headers) in the monitor's
+ * guest code page, F000:8000-F000:8FFF, outside conventional and upper
+ * memory. Paragraph aligned and zero-filled: *seg gets the segment whose
+ * offset 0 is the first byte (so a device header can sit at offset 0).
+ * The guest may write it (entry points that programs hook). It lives as
+ * long as the VM. Returns 0 or -ENOSPC. */
+int vdd_alloc_guest_mem(struct vm *vm, uint32_t size, uint16_t *seg) __attribute__((warn_unused_result));
+
+/* INT 2Fh multiplex handler for function group AH = `ah`: called with the
+ * guest registers when INT 2Fh with that AH reaches the end of the guest's
+ * chain (the DOS kernel's handler), as if the service had hooked INT 2Fh
+ * when DOS started. It changes the registers with vm16_get/set_regs and
+ * returns true when it served the call, false to pass it on. One handler
+ * per AH; returns 0, -EBUSY (taken) or -ENOSPC. */
+typedef bool (*vdd_mux_fn)(struct vm *vm, void *ctx);
+int vdd_multiplex(struct vm *vm, uint8_t ah, vdd_mux_fn fn, void *ctx) __attribute__((warn_unused_result));
+
+/* A character device a VDD offers DOS programs, as a DEVICE= driver would
+ * (EMMXXXX0): the guest address of its device header (RBIL table 01646:
+ * next pointer, attribute, strategy, interrupt, 8-byte name), built by the
+ * VDD in guest memory before the DOS kernel starts. The kernel links it
+ * into its device chain after NUL, and programs open it by name (INT 21h
+ * 3Dh) and ask it IOCTL 4400h (device information from the attribute) and
+ * 4406h/4407h (ready); a read ends at once and a write is taken and
+ * dropped, as for NUL. 0 or -ENOSPC. */
+int vdd_add_dos_device(struct vm *vm, uint16_t seg, uint16_t off) __attribute__((warn_unused_result));
+
+/* ---- The A20 gate and the HMA ---- */
+
+/* The VM's A20 gate (80286 and later): one state, which the keyboard
+ * controller's output port, port 92h and the XMS A20 functions all set
+ * (each source calls vdd_set_a20 when it changes the line). Off, linear
+ * addresses wrap at 1 MiB, for the CPU and for host accesses alike. The
+ * 8086 and 80186 have no A20 line: always off there, and setting it does
+ * nothing. It is on when a VM starts on the 80286 and later. */
+void vdd_set_a20(struct vm *vm, bool enabled);
+bool vdd_a20(const struct vm *vm);
+
+/* The HMA (FFFF:0010-FFFF:FFFF) has one owner at a time: the DOS kernel
+ * (DOS_HIGH) or an XMS client (XMS function 01h). claim: 0, -EBUSY (taken:
+ * vdd_hma_owner says by whom) or -ENODEV (no HMA: 8086/80186 or no
+ * extended memory). vdd_hma_owner: the owner's name or NULL. */
+int vdd_hma_claim(struct vm *vm, const char *owner) __attribute__((warn_unused_result));
+void vdd_hma_release(struct vm *vm);
+const char *vdd_hma_owner(const struct vm *vm);
+
+/* ---- Extended memory ---- */
+
+/* The one allocator of the VM's physical memory above the HMA
+ * (110000h up to 1 MiB + EXTENDED_MEMORY): XMS, EMS, the BIOS's INT 15h
+ * and the DPMI host all take from it, so no memory is given twice.
+ * Sizes are in 4 KiB pages, addresses are physical (byte offsets in the
+ * VM's memory, at or above 110000h). Pages cost host memory only once
+ * touched; freed pages are given back to the host.
+ * alloc: a contiguous block of `pages` (> 0); 0 and *phys, or -ENOMEM.
+ * free: a block (or the tail of one) given by alloc; a range that is not
+ * allocated is refused with -EINVAL and nothing changes.
+ * resize: grow or shrink the block at *phys from `pages` to `new_pages`
+ * (> 0) in place, or (may_move) anywhere with its contents copied; 0 and
+ * the new *phys, or -ENOMEM with the block unchanged.
+ * query: free pages in all and the largest contiguous run. */
+int vdd_xmem_alloc(struct vm *vm, uint32_t pages, uint32_t *phys) __attribute__((warn_unused_result));
+int vdd_xmem_free(struct vm *vm, uint32_t phys, uint32_t pages);
+int vdd_xmem_resize(struct vm *vm, uint32_t *phys, uint32_t pages, uint32_t new_pages, bool may_move)
+	__attribute__((warn_unused_result));
+void vdd_xmem_query(const struct vm *vm, uint32_t *free_pages, uint32_t *largest_pages);
+/* The XMS driver owns extended memory: the BIOS's INT 15h/88h then
+ * reports 0 KiB, as under HIMEM (otherwise it reports the KiB from 1 MiB
+ * up to the first allocated page). */
+void vdd_xmem_claim_int15(struct vm *vm);
+
+/* ---- Remappable windows and host copies ---- */
+
+/* Claim [base, base+size) (4 KiB pages below 100000h, unclaimed) for
+ * `owner` as RAM that its owner may remap with vdd_map_phys (an EMS page
+ * frame). It starts showing its own physical memory. 0, -EBUSY naming
+ * both owners, or -EINVAL. */
+int vdd_claim_window(struct vm *vm, const char *owner, uint32_t base, uint32_t size)
+	__attribute__((warn_unused_result));
+/* Show physical memory [phys, phys+size) at linear [linear, linear+size),
+ * for the CPU and for host accesses (vm16_read/vm16_write, vdd_mem_move):
+ * the one monitor function behind every EMS mapping. 4 KiB aligned; the
+ * linear pages must be a claimed window or conventional memory; the
+ * physical range must lie in the VM's memory. phys == linear shows the
+ * page's own memory again. 0 or -EINVAL. */
+int vdd_map_phys(struct vm *vm, uint32_t linear, uint32_t phys, uint32_t size) __attribute__((warn_unused_result));
+
+/* Copy len bytes of guest memory from src to dst (linear addresses as the
+ * guest sees them in real mode below 1 MiB + 64 KiB, A20 and windows
+ * applied; physical memory above that), as memmove: overlapping ranges
+ * copy as if through a buffer. Read-only pages are written too (the host
+ * may); device memory goes through its handlers. 0 or -ERANGE (beyond the
+ * VM's memory). exchange swaps two ranges that must not overlap. */
+int vdd_mem_move(struct vm *vm, uint32_t dst, uint32_t src, uint32_t len);
+int vdd_mem_exchange(struct vm *vm, uint32_t a, uint32_t b, uint32_t len);
+
+/* ---- Upper memory blocks ---- */
+
+/* The free pages of C0000h-EFFFFh (no device, ROM or window claimed them
+ * when the VM was made) are upper memory, given out in blocks of
+ * paragraphs (XMS functions 10h-12h, DOS_UMB).
+ * alloc: the block of the first free area that holds `paras`, or with
+ * paras = 0xFFFF the largest; 0 and *seg, *got (its size), or -ENOMEM with
+ * *got = the largest free block (0: none at all).
+ * free: 0 or -EINVAL (not the start of an allocated block).
+ * resize: in place; 0, -EINVAL, or -ENOMEM with *got = the largest size
+ * the block could have. */
+int vdd_umb_alloc(struct vm *vm, uint16_t paras, uint16_t *seg, uint16_t *got);
+int vdd_umb_free(struct vm *vm, uint16_t seg);
+int vdd_umb_resize(struct vm *vm, uint16_t seg, uint16_t paras, uint16_t *got);
+
+/* The interrupt controller: the VDD that is one registers these (once per
+ * VM); vdd_set_irq() then drives its lines and the CPU takes its vectors. */
+struct vdd_intc {
+	void *inst;
+	void (*set_irq)(void *inst, unsigned irq, bool level);
+	bool (*intr)(void *inst);                 /* INTR output asserted */
+	uint8_t (*ack)(void *inst);               /* INTA: the vector */
+	/* The IRQ (0-15) a vector just acknowledged belongs to, or -1 (spurious). */
+	int (*irq_of_vector)(void *inst, uint8_t vector);
+	void (*eoi)(void *inst, unsigned irq);    /* non-specific EOI (and the cascade's) */
+	/* The vector irq would reach the CPU as now, if raised: -1 when it is
+	 * masked or something is in service (the monitor's deep sleep). May be
+	 * NULL. */
+	int (*deliverable_vector)(void *inst, unsigned irq);
+};
+void vdd_set_intc(struct vm *vm, const struct vdd_intc *intc);
+
+/* What the machine is, for devices that describe it (CMOS, BIOS). */
+struct vdd_machine {
+	uint32_t conv_kb;      /* conventional memory */
+	uint32_t ext_kb;       /* extended memory above 1 MiB (HMA included) */
+	uint32_t ram_size;     /* bytes of physical RAM from 0 */
+	int64_t start_time;    /* wall-clock seconds (UTC) at virtual time 0 */
+	enum vm16_cpu cpu;
+	bool display;          /* the VM has a display (vm16_config.use_video) */
+};
+void vdd_machine(const struct vm *vm, struct vdd_machine *m);
+
+/* Input from the host reached the device: a guest that idles waiting for
+ * it runs again. */
+void vdd_input_arrived(struct vm *vm);
+/* The guest polls this device in a loop and nothing it can see changes
+ * before virtual time until_ns (a retrace wait on 3DAh): the monitor may
+ * stop it after the current instruction and let it sleep until then, as
+ * for HLT (virtual time jumps, or a pacing host sleeps). */
+void vdd_guest_waits(struct vm *vm, uint64_t until_ns);
+
+/* The timer tick: the device whose periodic event is the system timer's
+ * tick (the PIT) registers it once, so that the monitor's deep sleep can
+ * pass a VM's idle time without running every tick (docs/idle.md): its
+ * clock event, the IRQ it raises, and edges(inst), the ticks it produced
+ * so far. */
+struct vdd_tick_source {
+	vdd_event_fn event;
+	void *inst;
+	unsigned irq;
+	uint64_t (*edges)(void *inst);
+};
+void vdd_set_tick_source(struct vm *vm, const struct vdd_tick_source *src);
+
+/* The display: the VDD that shows the VM's screen registers these (once
+ * per VM); vm16_screen(), vm16_frame() and vm16_teletype() call them.
+ * text: the text screen (-1: not in a text mode). frame: the picture
+ * (vm16.h). teletype: one character of console output on the active page
+ * as INT 10h/0Eh writes it. */
+struct vdd_display {
+	void *inst;
+	int (*text)(void *inst, struct vm16_screen *s);
+	int (*frame)(void *inst, struct vm16_frame *f, uint64_t since);
+	void (*teletype)(void *inst, uint8_t ch);
+};
+void vdd_set_display(struct vm *vm, const struct vdd_display *d);
+/* Console output a device produced (teletype): to the host's console tap. */
+void vdd_console_out(struct vm *vm, const uint8_t *buf, size_t len);
+
+/* Pointing devices: the VDD that takes the host's mouse registers it;
+ * vm16_mouse() calls it. */
+struct vdd_pointer {
+	void *inst;
+	void (*motion)(void *inst, int dx, int dy, unsigned buttons);
+	/* Absolute position (x, y) in a picture of w x h pixels (the frame
+	 * the host shows: window consoles). */
+	void (*position)(void *inst, int x, int y, int w, int h, unsigned buttons);
+};
+void vdd_set_pointer(struct vm *vm, const struct vdd_pointer *p);
 
 #endif

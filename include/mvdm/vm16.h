@@ -13,6 +13,7 @@
 #ifndef MVDM_VM16_H
 #define MVDM_VM16_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -111,8 +112,13 @@ enum vm16_stop {
 	VM16_STOP_FAULT,      /* the VM was ended by an error: vm16_error() says what and where */
 };
 
-/* Runs up to max_insns guest instructions. After EXIT or FAULT the VM stays
- * ended: further calls return the same reason. */
+/* Runs until max_insns units of work are done: a guest instruction is one
+ * unit, each further iteration of a repeated string instruction one more,
+ * and a host service (DOS and BIOS calls) counts its host time at about
+ * 2 ns a unit. So a budget bounds the host time a call takes, whatever the
+ * guest does, and virtual time advances by insn_ns a unit of guest work.
+ * After EXIT or FAULT the VM stays ended: further calls return the same
+ * reason. */
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns);
 
 /* Registers as the guest sees them. */
@@ -125,9 +131,12 @@ void vm16_get_regs(const struct vm *vm, struct vm16_regs *r);
 void vm16_set_regs(struct vm *vm, const struct vm16_regs *r);
 
 /* Guest memory for the host by linear address: through the guest's page
- * tables when paging is on (-EFAULT for a page that is not present), else
- * physical (below 1 MiB + 64 KiB the same whatever the A20 gate). Returns
- * 0, -EFAULT or -ERANGE (beyond the VM's memory). */
+ * tables when paging is on (-EFAULT for a page that is not present); then
+ * below 1 MiB + 64 KiB as the guest sees it in real mode (the A20 gate and
+ * remapped windows such as the EMS page frame apply; device memory goes
+ * through its handlers), above that physical memory up to 1 MiB +
+ * extended memory. Writes may go to read-only pages (loading the ROM).
+ * Returns 0, -EFAULT or -ERANGE (beyond the VM's memory). */
 int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len);
 int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len);
 
@@ -160,6 +169,9 @@ void vm16_set_log(struct vm *vm, vm16_log_fn fn, void *ctx);
 void vm16_set_log_mask(struct vm *vm, unsigned mask);
 /* Logs one message (printf-style, no newline) in category cat. */
 void vm16_log(struct vm *vm, enum vm16_log_category cat, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a va_list (for a layer's own logging function). */
+void vm16_vlog(struct vm *vm, enum vm16_log_category cat, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* "vm", "cpu", "io", "bios", "dos", "shell", "vdd"; NULL for others. */
 const char *vm16_log_category_name(enum vm16_log_category cat);
 /* A category by name (case-insensitive): the category, or -ENOENT. */
@@ -176,6 +188,40 @@ struct vm16_screen {
 /* Fills *s from the active display page. Returns 0, or -1 without video. */
 int vm16_screen(struct vm *vm, struct vm16_screen *s);
 
+/* The picture as the display shows it, at the mode's native resolution
+ * (320x200 for mode 13h, 640x480 for 12h, 720x400 for 80x25 text with the
+ * VM's font, the VBE mode's size...), each pixel 0x00RRGGBB from the DAC
+ * (6-bit values scaled to 8 bits). The pixels belong to the VM and stay
+ * valid until the next vm16_frame() or vm16_run() of this VM. The picture
+ * is rendered again only when video memory or a register changed (or the
+ * cursor or blink phase); `serial` counts the pictures: a caller that
+ * passes the serial it has as `since` learns "unchanged" cheaply (the
+ * pixels are not touched, and f->serial == since). The display aspect
+ * is aspect_w:aspect_h (4:3 for every VGA mode). Buffers are made on the
+ * first call. Returns 0, -ENODEV without a display, -ENOMEM. */
+struct vm16_frame {
+	uint32_t width, height;
+	uint32_t stride;             /* pixels per row (>= width) */
+	const uint32_t *pixels;
+	uint64_t serial;
+	uint8_t mode;                /* the BIOS video mode (VBE modes: 0xFF) */
+	bool graphics;               /* a graphics mode (else text) */
+	uint8_t aspect_w, aspect_h;
+};
+int vm16_frame(struct vm *vm, struct vm16_frame *f, uint64_t since);
+
+/* Console output as INT 10h AH=0Eh writes it on the active page (the DOS
+ * kernel's fast path), also given to the console tap. */
+void vm16_teletype(struct vm *vm, uint8_t ch);
+
+/* The host's mouse: relative motion in mickeys (1/200 inch as a PS/2
+ * mouse reports it; +x right, +y down) and the buttons held (bit 0 left,
+ * 1 right, 2 middle); or an absolute position in the frame's pixels (a
+ * window that knows where the pointer is). They reach the guest's mouse
+ * driver (INT 33h) or PS/2 BIOS handler. 0 or -ENODEV. */
+int vm16_mouse(struct vm *vm, int dx, int dy, unsigned buttons);
+int vm16_mouse_at(struct vm *vm, int x, int y, unsigned buttons);
+
 /* The console tap: fn gets every character the guest writes as teletype
  * output (INT 10h/0Eh, DOS console output), in order, so a host can show
  * the console as a byte stream. NULL turns it off. */
@@ -183,11 +229,23 @@ typedef void (*vm16_tap_fn)(void *ctx, const uint8_t *buf, size_t len);
 void vm16_set_console_tap(struct vm *vm, vm16_tap_fn fn, void *ctx);
 
 /* Keyboard input from the host: one key (set 1 make code, `extended` for
- * E0-prefixed keys) pressed or released, or the keys that type ASCII text
- * (US layout). They reach the guest through the 8042 and IRQ 1. Return 0,
- * -ENOSPC (queue full), -EINVAL (no key for a character) or -ENODEV. */
+ * E0-prefixed keys) pressed or released, or the keys that type text (code
+ * page 437 on a US layout; a character with no key of its own is typed as
+ * on a PC: 01h-1Ah as Ctrl + the letter, others as Alt + the decimal code
+ * on the numeric keypad). They reach the guest through the 8042 and IRQ 1.
+ * Return 0, -ENOSPC (queue full; vm16_type types all or nothing), -EINVAL
+ * (a make code outside 01h-7Fh) or -ENODEV. */
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed);
 int vm16_type(struct vm *vm, const char *text);
+/* Key events typed by the host that the keyboard has not yet sent. */
+unsigned vm16_keys_queued(struct vm *vm);
+
+/* Whether the guest asked the BIOS for a key and found none since the last
+ * call (which clears it): 0, VM16_KEY_PEEKED (INT 16h AH=01h/11h: it
+ * looked), VM16_KEY_WAITING (AH=00h/10h: it waits for one). A host that
+ * types from a stream (a pipe) feeds a key then. */
+enum { VM16_KEY_PEEKED = 1, VM16_KEY_WAITING = 2 };
+int vm16_key_wanted(struct vm *vm);
 
 /* DOS settings ("properties", as OS/2 had them): typed per-VM values
  * registered by the monitor and the DOS kernel (CPU_MODEL, DOS_MEMORY,
@@ -234,7 +292,13 @@ int vm16_settings_lookup(const char *name, struct vm16_setting_info *out);
  * one-line reason naming the setting in err. */
 int vm16_setting_parse(const struct vm16_setting_info *s, const char *text, int64_t *value, char *err,
 		       size_t errlen);
-/* value as text: "on"/"off", decimal, or the choice's name. Returns
+/* A DOS version as every part of mvdm accepts it: "X.Y" or "X.YY" (3.3 is
+ * 3.30, as DOS prints it), "X" (7 is 7.00) or the DOS_VERSION setting's
+ * major * 100 + minor ("330"). *value = major * 100 + minor. 0 or -EINVAL.
+ * The setting DOS_VERSION takes every one of these spellings and is
+ * written X.YY (vm16_setting_format). */
+int vm16_dos_version_parse(const char *text, int64_t *value);
+/* value as text: "on"/"off", decimal (DOS_VERSION: X.YY), or the choice's name. Returns
  * what snprintf returns. */
 int vm16_setting_format(const struct vm16_setting_info *s, int64_t value, char *buf, size_t len);
 /* Check a NULL-terminated list of "NAME=VALUE" against the catalog: 0, or
@@ -286,7 +350,9 @@ int vm16_simulate_int(struct vm *vm, uint8_t vector, uint64_t max_insns);
 int vm16_call_far(struct vm *vm, uint16_t seg, uint16_t off, uint64_t max_insns);
 
 /* While idle: virtual ns until the next device event (UINT64_MAX: none,
- * only host input can wake the guest). */
+ * only host input can wake the guest). Input the host has just given
+ * (vm16_key, vm16_type) may already wait as an interrupt: run the VM
+ * then rather than sleep. */
 uint64_t vm16_idle_ns(const struct vm *vm);
 /* Let ns of virtual time pass (an idle VM's devices run their events). */
 void vm16_pass_time(struct vm *vm, uint64_t ns);
@@ -297,6 +363,9 @@ uint64_t vm16_clock_ns(const struct vm *vm);
 /* Guest instructions retired since the VM was created (counted when
  * vm16_run() returns; a supervisor call's HLT counts as one). */
 uint64_t vm16_insns(const struct vm *vm);
+/* Units of guest work since the VM was created: instructions plus the
+ * further iterations of repeated string instructions (see vm16_run). */
+uint64_t vm16_work(const struct vm *vm);
 
 /* Host service for INT vector when the capture table serves it in the host.
  * The handler sees the registers at the INT instruction and may change them;

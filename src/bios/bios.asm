@@ -15,6 +15,8 @@ SVC_INT15       equ 12h             ; INT 15h functions served in the host
 SVC_UNSUPPORTED equ 13h             ; log an unsupported function: F4 13 EC vv, AH = function
 SVC_RESET       equ 14h             ; a reset no shutdown code resumes from (bios/rom.c)
 SVC_IDLE        equ 1Eh             ; an empty poll, for the idle detector (src/vm/idle.c)
+SVC_KEY_PEEK    equ 0Eh             ; INT 16h AH=01h/11h found no key (keyboard.c)
+SVC_KEY_WAIT    equ 0Fh             ; INT 16h AH=00h/10h waits for a key (keyboard.c)
 BDA_SEG         equ 0040h
 TICKS_PER_DAY   equ 1800B0h         ; RBIL INT 1A/AH=00h: 1573040 ticks
 
@@ -52,7 +54,7 @@ vector_table:
         vec 71h, irq_slave
         vec 72h, irq_slave
         vec 73h, irq_slave
-        vec 74h, irq_slave
+        vec 74h, int74
         vec 75h, irq_slave
         vec 76h, irq_slave
         vec 77h, irq_slave
@@ -73,6 +75,12 @@ return_stub:
 sysconf:
         dw 8
         db 0FCh, 01h, 00h, 70h, 00h, 00h, 00h, 00h
+
+; Offset 214h: where the key wait of INT 16h halts (the IP after its HLT),
+; for the monitor's deep sleep (rom.c registers it).
+        times 214h - ($ - $$) db 0FFh
+quiet_wait:
+        dw int16.waited
 
 ; Exceptions nothing handles end the VM (SVC 3, vector in the next byte).
 fault_00: db 0F4h, SVC_UNHANDLED, ~SVC_UNHANDLED & 0FFh, 00h
@@ -117,6 +125,70 @@ int08:
         pop ax
         iret
 
+; INT 74h - IRQ 12, the PS/2 mouse (8042 aux port): collect the packet's
+; bytes (the first has bit 3 set; out of step ones are dropped) in the BIOS
+; data area; with the mouse enabled and a handler set (INT 15h/C207h,
+; bios/int15.c), call it with the packet on the stack: status, X, Y, 0
+; (RBIL INT 15/AX=C207h). 40:E0h handler, E4h flags (bit 7 enabled, bit 0
+; handler set), E5h bytes so far, E6h-E8h the packet, E9h packet size.
+MOUSE_HANDLER   equ 0E0h
+MOUSE_FLAGS     equ 0E4h
+MOUSE_IDX       equ 0E5h
+MOUSE_BUF       equ 0E6h
+int74:
+        push ax
+        push bx
+        push ds
+        mov ax, BDA_SEG
+        mov ds, ax
+        in al, 60h
+        mov bl, [MOUSE_IDX]
+        cmp bl, 0
+        jne .store
+        test al, 08h
+        jz .eoi
+.store: xor bh, bh
+        mov [MOUSE_BUF + bx], al
+        inc bl
+        mov [MOUSE_IDX], bl
+        cmp bl, 3
+        jb .eoi
+        mov byte [MOUSE_IDX], 0
+        mov al, [MOUSE_FLAGS]
+        and al, 81h
+        cmp al, 81h
+        jne .eoi
+        push cx
+        push dx
+        push si
+        push di
+        push bp
+        push es
+        xor ah, ah
+        mov al, [MOUSE_BUF]
+        push ax
+        mov al, [MOUSE_BUF + 1]
+        push ax
+        mov al, [MOUSE_BUF + 2]
+        push ax
+        xor al, al
+        push ax
+        call far [MOUSE_HANDLER]
+        add sp, 8
+        pop es
+        pop bp
+        pop di
+        pop si
+        pop dx
+        pop cx
+.eoi:   mov al, 20h
+        out 0A0h, al
+        out 20h, al
+        pop ds
+        pop bx
+        pop ax
+        iret
+
 ; INT 10h - video services, in the host (src/bios/int10.c).
 int10:  db 0F4h, SVC_INT10, ~SVC_INT10 & 0FFh
         iret
@@ -154,8 +226,10 @@ int15:
 ;   AH=02h shift flags (AL)   AH=05h store CX (AL=1 if the buffer is full)
 ;   AH=12h extended shift flags (AX)
 ; Waiting is STI; HLT, so an idle VM sleeps until the next interrupt. A
-; peek that finds the buffer empty tells the monitor's idle detector (SVC
-; 1Eh), so a program that loops on AH=01h sleeps too.
+; peek that finds the buffer empty tells the host (SVC 0Eh: the idle
+; detector, so a program that loops on AH=01h sleeps too, and a host that
+; types from a stream knows a key is wanted), and so does a read that must
+; wait (SVC 0Fh).
 int16:
         push bx
         push ds
@@ -183,8 +257,10 @@ int16:
         mov bx, [1Ah]
         cmp bx, [1Ch]
         jne .take
+        db 0F4h, SVC_KEY_WAIT, ~SVC_KEY_WAIT & 0FFh
         sti
         hlt
+.waited:                            ; a quiet wait point (rom.c, src/vm/quiet.c)
         jmp .read
 .take:  mov ax, [bx]
         add bx, 2
@@ -203,7 +279,7 @@ int16:
         mov ax, [bx]
         sti
         jne .peeked
-        db 0F4h, SVC_IDLE, ~SVC_IDLE & 0FFh ; empty: keeps the flags
+        db 0F4h, SVC_KEY_PEEK, ~SVC_KEY_PEEK & 0FFh ; empty: keeps the flags
 .peeked:
         pop ds
         pop bx
@@ -417,6 +493,13 @@ post:
         and byte [bp + 4], 0BEh     ; the frame's FLAGS: CF and ZF clear
         xor ah, ah
         iret
+
+; F000:8000-8FFF is the VDDs' guest code page (src/vm/vddsvc.c, mapped
+; writable by the monitor over this part of the image): the ROM's code
+; must end before it.
+%if ($ - $$) > 8000h
+%error "the ROM code reaches the VDDs' guest code page at F000:8000"
+%endif
 
 ; The AT's reset vector, date and model byte at F000:FFF0 (IBM PC AT
 ; Technical Reference; RBIL MEM F000h:FFFEh: FCh = AT).

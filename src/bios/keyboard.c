@@ -5,7 +5,12 @@
  * INT 16h: buffer 40:1Eh-3Dh with head 40:1Ah, tail 40:1Ch, bounds 40:80h/
  * 40:82h; shift flags 40:17h/40:18h; E0 prefix flag in 40:96h bit 1).
  * A keystroke is scan code << 8 | ASCII (ASCII 0 for function keys; Alt
- * combinations give ASCII 0 too).
+ * combinations give ASCII 0 too). Alt held while digits are typed on the
+ * numeric keypad enters that decimal character code (mod 256): scan code
+ * 0, stored when Alt is released (the work byte is 40:19h, RBIL MEMORY.LST).
+ * The ROM's INT 16h reports finding no key (SVC 0Eh for a peek, 0Fh for a
+ * read about to wait): the monitor's idle detector counts the peeks, and
+ * vm16_key_wanted() tells the host a key is wanted.
  */
 #include <string.h>
 
@@ -96,6 +101,31 @@ static uint16_t translate(uint8_t scan, uint8_t flags)
 	return 0;
 }
 
+/* The digit of a keypad key (make code), or -1. */
+static int keypad_digit(uint8_t scan)
+{
+	static const int8_t digits[0x53 - 0x47 + 1] = { 7, 8, 9, -1, 4, 5, 6, -1, 1, 2, 3, 0, -1 };
+	return scan >= 0x47 && scan <= 0x53 ? digits[scan - 0x47] : -1;
+}
+
+/* SVC 0Eh/0Fh: INT 16h found the buffer empty. */
+static int key_peek_svc(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	vm_key_want(vm, VM16_KEY_PEEKED);
+	vm_idle_poll(vm);
+	return 0;
+}
+
+static int key_wait_svc(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	vm_key_want(vm, VM16_KEY_WAITING);
+	return 0;
+}
+
 /* SVC: AL = a byte read from port 60h by the ROM's INT 09h. */
 static int kbd_svc(struct vm *vm, void *ctx, uint8_t n)
 {
@@ -118,8 +148,21 @@ static int kbd_svc(struct vm *vm, void *ctx, uint8_t n)
 	case 0x38: bit = KF_ALT; break;
 	default: break;
 	}
+	uint8_t *alt_code = BDA(vm, 0x19);
 	if (bit) {
 		*flags = release ? (uint8_t)(*flags & ~bit) : (uint8_t)(*flags | bit);
+		if (bit == KF_ALT && !release)
+			*alt_code = 0;
+		if (bit == KF_ALT && release && *alt_code) {
+			buffer_put(vm, *alt_code); /* Alt + keypad code: scan code 0 */
+			*alt_code = 0;
+		}
+		return 0;
+	}
+	int digit = keypad_digit(scan);
+	if (digit >= 0 && !extended && (*flags & KF_ALT) && !(*flags & KF_CTRL)) {
+		if (!release)
+			*alt_code = (uint8_t)(*alt_code * 10 + digit);
 		return 0;
 	}
 	if (scan == 0x2A || scan == 0x36)
@@ -169,5 +212,8 @@ void bios_keyboard_install(struct vm *vm)
 	bda[0x83] = 0x00;
 	bda[0x17] = 0;          /* no shift state; Num Lock off */
 	bda[0x96] = 0x10;       /* enhanced (101-key) keyboard installed */
+	bda[0x19] = 0;          /* Alt + keypad entry */
 	vm_set_svc_internal(vm, BIOS_SVC_KBD, kbd_svc, NULL);
+	vm_set_svc_internal(vm, BIOS_SVC_KEY_PEEK, key_peek_svc, NULL);
+	vm_set_svc_internal(vm, BIOS_SVC_KEY_WAIT, key_wait_svc, NULL);
 }

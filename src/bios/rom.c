@@ -21,7 +21,37 @@
 extern const uint8_t bios_rom[];
 extern const size_t bios_rom_size;
 
-enum { ROM_DEFAULT_IRET = 0x200 };
+enum { ROM_DEFAULT_IRET = 0x200, ROM_QUIET_WAIT = 0x214, TICKS_PER_DAY = 0x1800B0 };
+
+/* What n runs of the ROM's INT 08h do (bios.asm int08), for the deep
+ * sleep of src/vm/quiet.c: n ticks more in 40:6Ch, wrapped at midnight
+ * with the flag in 40:70h (RBIL INT 08h, INT 1A/AH=00h). Its INT 1Ch is
+ * the ROM's IRET then, and the EOI left nothing behind. */
+static void fold_ticks(struct vm *vm, uint64_t n)
+{
+	uint8_t *bda = vm->ram + 0x400;
+	uint64_t ticks = (uint64_t)get16(bda + 0x6C) | (uint64_t)get16(bda + 0x6E) << 16;
+	ticks += n;
+	if (ticks >= TICKS_PER_DAY) {
+		ticks %= TICKS_PER_DAY;
+		bda[0x70] = 1;
+	}
+	put16(bda + 0x6C, (uint16_t)ticks);
+	put16(bda + 0x6E, (uint16_t)(ticks >> 16));
+	cpu_mem_written(&vm->cpu, 0x46C, 5);
+}
+
+/* The deep sleep's part of the ROM: its key wait, and the tick's handlers
+ * (INT 08h counts, INT 1Ch is a plain IRET) as they must stay. */
+static void quiet_install(struct vm *vm, const uint8_t *rom)
+{
+	uint16_t wait = get16(rom + ROM_QUIET_WAIT);
+	uint16_t int08 = get16(rom + 2 * 0x08), int1c = get16(rom + 2 * 0x1C);
+	/* Fixed sizes of vm->quiet: these three always fit. */
+	(void)vm_quiet_add_wait(vm, VM_ROM_SEG, wait);
+	(void)vm_quiet_add_vector(vm, 0x08, VM_ROM_SEG, int08, fold_ticks);
+	(void)vm_quiet_add_vector(vm, 0x1C, VM_ROM_SEG, int1c == 0xFFFF ? ROM_DEFAULT_IRET : int1c, NULL);
+}
 
 /* SVC 13h: the ROM met a function it does not provide (F4 13 EC vv with
  * vv the interrupt, AH the function): log it once per interrupt and
@@ -55,12 +85,31 @@ unsigned bios_rom_pages(void)
 	return (unsigned)((bios_rom_size + CPU_PAGE_SIZE - 1) / CPU_PAGE_SIZE);
 }
 
-void bios_install(struct vm *vm)
+bool bios_display_is_mono(const struct vm *vm)
 {
+	/* VIDEO_MODE_RESTRICTION=MONO (index 2) or VIDEO_ADAPTER=MDA (3). */
+	return !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == 2 ||
+	       vdd_property(vm, "VIDEO_ADAPTER") == 3;
+}
+
+int bios_install(struct vm *vm)
+{
+	/* The ROM fills F0000-FFFFF (the reset vector is at its end) but for
+	 * the VDDs' guest code page, which the monitor mapped (VM_STUB_BASE). */
+	uint32_t end = VM_ROM_BASE + bios_rom_pages() * CPU_PAGE_SIZE;
+	int rc = vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, VM_STUB_BASE - VM_ROM_BASE, false);
+	if (rc == 0 && end > VM_STUB_BASE + CPU_PAGE_SIZE)
+		rc = vm_map_ram_owned(vm, "ROM BIOS", VM_STUB_BASE + CPU_PAGE_SIZE, end - VM_STUB_BASE - CPU_PAGE_SIZE,
+				      false);
+	if (rc < 0)
+		return rc;
 	uint8_t *rom = vm->ram + VM_ROM_BASE;
-	/* The rest of the ROM segment is unmapped: it reads FFh. */
-	memset(rom, 0xFF, bios_rom_pages() * CPU_PAGE_SIZE);
-	memcpy(rom, bios_rom, bios_rom_size < 0x10000 ? bios_rom_size : 0x10000);
+	memset(rom, 0xFF, VM_STUB_BASE - VM_ROM_BASE);
+	memcpy(rom, bios_rom, bios_rom_size < VM_STUB_BASE - VM_ROM_BASE ? bios_rom_size : VM_STUB_BASE - VM_ROM_BASE);
+	if (bios_rom_size > VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE)
+		memcpy(rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
+		       bios_rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
+		       bios_rom_size - (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE));
 	for (unsigned v = 0; v < 256; v++) {
 		uint16_t off = (uint16_t)(rom[2 * v] | (rom[2 * v + 1] << 8));
 		put16(vm->ram + 4 * v, off == 0xFFFF ? ROM_DEFAULT_IRET : off);
@@ -69,8 +118,7 @@ void bios_install(struct vm *vm)
 	uint8_t *bda = vm->ram + 0x400;
 	/* Equipment: initial video mode 80x25 colour (bits 5-4 = 10b) or
 	 * monochrome (11b); no floppy drives. */
-	bool mono = !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO;
-	put16(bda + 0x10, mono ? 0x0030 : 0x0020);
+	put16(bda + 0x10, bios_display_is_mono(vm) ? 0x0030 : 0x0020);
 	put16(bda + 0x13, (uint16_t)(vm->cfg.mem_4k * 4));
 	/* Ticks since midnight of the VM's start time (18.2065 Hz: 1193182/65536). */
 	uint64_t secs = (uint64_t)(vm->start_time % 86400 + 86400) % 86400;
@@ -81,8 +129,18 @@ void bios_install(struct vm *vm)
 	cpu_mem_written(&vm->cpu, 0, 0x1000);
 	cpu_mem_written(&vm->cpu, VM_ROM_BASE, 0x10000);
 	vm_set_svc_internal(vm, BIOS_SVC_UNSUPPORTED, unsupported_svc, NULL);
+	quiet_install(vm, rom);
 	vm_set_svc_internal(vm, BIOS_SVC_RESET, reset_svc, NULL);
 	bios_int10_install(vm);
 	bios_keyboard_install(vm);
 	bios_int15_install(vm);
+	return 0;
+}
+
+int bios_post(struct vm *vm)
+{
+	/* Num Lock state in the BIOS shift flags (40:17h bit 5). */
+	if (vdd_property(vm, "KBD_NUMLOCK"))
+		vm->ram[0x417] |= 0x20;
+	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -108,6 +109,12 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+static bool getenv_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return v && v[0];
+}
+
 int mvdm_client_default_socket(char *buf, size_t len)
 {
 	const char *env = getenv("MVDM_SOCKET");
@@ -120,6 +127,48 @@ int mvdm_client_default_socket(char *buf, size_t len)
 	else
 		n = snprintf(buf, len, "/tmp/mvdm-%u/mvdmd.sock", (unsigned)getuid());
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int mvdm_socket_dir_check(const char *socket_path, bool create, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	size_t n = strlen(socket_path);
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, socket_path, n + 1);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0; /* the root or the current directory: not ours to judge */
+	*slash = 0;
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		set_err(err, errlen, "cannot make the socket directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	struct stat st;
+	if (lstat(dir, &st) < 0) {
+		if (errno == ENOENT && !create)
+			return 0; /* nothing listens there yet */
+		set_err(err, errlen, "the socket directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	/* Anyone who could make or write this directory could put a server
+	 * of theirs there (or remove ours): it must be a real directory of
+	 * ours that nobody else can write. */
+	if (!S_ISDIR(st.st_mode)) {
+		set_err(err, errlen, "the socket directory %s is not a directory (a link?): refusing it", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_uid != getuid()) {
+		set_err(err, errlen, "the socket directory %s belongs to uid %u, not to you (uid %u): refusing it", dir,
+			(unsigned)st.st_uid, (unsigned)getuid());
+		return -EPERM;
+	}
+	if (st.st_mode & 077) {
+		set_err(err, errlen, "the socket directory %s is open to others (mode %04o, want 0700): refusing it",
+			dir, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 /* Resolves NULL to the default path into buf. */
@@ -173,6 +222,13 @@ int mvdm_client_connect(const char *socket_path, struct mvdm_client **out, char 
 	char path[PATH_MAX];
 	int rc = socket_path_or_default(socket_path, path, sizeof(path));
 	int fd = -1;
+	/* The default path's directory must be the user's own (the fallback
+	 * /tmp/mvdm-UID could have been made by someone else first). */
+	if (rc == 0 && !socket_path && !getenv_nonempty("MVDM_SOCKET")) {
+		rc = mvdm_socket_dir_check(path, false, err, errlen);
+		if (rc < 0)
+			return rc;
+	}
 	if (rc == 0)
 		rc = try_connect(path, &fd);
 	if (rc < 0) {

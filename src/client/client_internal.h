@@ -98,5 +98,7 @@ int client_add_settings(cJSON *obj, const char *const *list);
  * -ENOSPC (more than max bytes). */
 void client_hex_encode(const void *in, size_t len, char *out);
 int client_hex_decode(const char *hex, void *out, size_t max, size_t *out_len);
+/* Base64 (RFC 4648, padded) into a malloc'd *out: 0, -EINVAL or -ENOMEM. */
+int client_base64_decode(const char *in, uint8_t **out, size_t *out_len);
 
 #endif

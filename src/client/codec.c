@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "client/client_internal.h"
@@ -213,6 +214,47 @@ static int hex_digit(char ch)
 	if (ch >= 'A' && ch <= 'F')
 		return ch - 'A' + 10;
 	return -1;
+}
+
+static int b64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+int client_base64_decode(const char *in, uint8_t **out, size_t *out_len)
+{
+	size_t n = strlen(in);
+	if (n % 4)
+		return -EINVAL;
+	uint8_t *buf = malloc(n / 4 * 3 + 1);
+	if (!buf)
+		return -ENOMEM;
+	size_t o = 0;
+	for (size_t k = 0; k < n; k += 4) {
+		int v[4];
+		for (int i = 0; i < 4; i++) {
+			v[i] = in[k + i] == '=' && k + 4 == n && i >= 2 ? 0 : b64_value(in[k + i]);
+			if (v[i] < 0 || (i == 2 && in[k + 2] == '=' && in[k + 3] != '=')) {
+				free(buf);
+				return -EINVAL;
+			}
+		}
+		uint32_t w = (uint32_t)(v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3]);
+		buf[o++] = (uint8_t)(w >> 16);
+		if (in[k + 2] != '=')
+			buf[o++] = (uint8_t)(w >> 8);
+		if (in[k + 3] != '=')
+			buf[o++] = (uint8_t)w;
+	}
+	*out = buf;
+	*out_len = o;
+	return 0;
 }
 
 void client_hex_encode(const void *in, size_t len, char *out)

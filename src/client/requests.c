@@ -121,6 +121,10 @@ static cJSON *build_create(const struct mvdm_create_req *r)
 		goto err_free;
 	if (r->like && !cJSON_AddNumberToObject(req, "like", (double)r->like))
 		goto err_free;
+	if (r->profile && !cJSON_AddStringToObject(req, "profile", r->profile))
+		goto err_free;
+	if (r->autoexec && !cJSON_AddStringToObject(req, "autoexec", r->autoexec))
+		goto err_free;
 	return req;
 err_free:
 	cJSON_Delete(req);
@@ -216,6 +220,29 @@ int mvdm_client_list(struct mvdm_client *c, struct mvdm_vm_info **vms, size_t *c
 static int optional(int rc)
 {
 	return rc == -ENOENT ? 0 : rc;
+}
+
+int mvdm_client_find(struct mvdm_client *c, const char *vm, uint64_t *id)
+{
+	client_clear(c);
+	if (!vm[0])
+		return client_fail(c, MVDM_ERR_LOCAL, -EINVAL, "a VM is named by its id or its name, not \"\"");
+	size_t digits = strspn(vm, "0123456789");
+	if (!vm[digits]) { /* an id: no request needed */
+		errno = 0;
+		unsigned long long v = strtoull(vm, NULL, 10);
+		if (v == 0 || errno)
+			return client_fail(c, MVDM_ERR_LOCAL, -EINVAL, "'%s' is not a VM id", vm);
+		*id = v;
+		return 0;
+	}
+	cJSON *req = client_request_new("status"), *resp;
+	int rc = client_transact(c, request_built(req, req && cJSON_AddStringToObject(req, "id", vm)), &resp);
+	if (rc < 0)
+		return rc;
+	rc = client_get_u64(c, resp, "id", true, id);
+	cJSON_Delete(resp);
+	return rc;
 }
 
 int mvdm_client_status(struct mvdm_client *c, uint64_t id, struct mvdm_vm_status *s)
@@ -433,6 +460,67 @@ int mvdm_client_screen(struct mvdm_client *c, uint64_t id, struct vm16_screen *s
 	}
 	free(tmp);
 	return rc;
+}
+
+/* ---- screenshot, mouse ---- */
+
+int mvdm_client_screenshot(struct mvdm_client *c, uint64_t id, uint8_t **png, size_t *len,
+			   struct mvdm_picture *info)
+{
+	cJSON *resp;
+	int rc = client_transact(c, request_id("screenshot", id), &resp);
+	if (rc < 0)
+		return rc;
+	struct mvdm_picture p = { 0 };
+	int w = 0, h = 0;
+	rc = client_get_int(c, resp, "width", true, &w);
+	if (!rc)
+		rc = client_get_int(c, resp, "height", true, &h);
+	if (!rc)
+		rc = client_get_int(c, resp, "mode", true, &p.mode);
+	if (!rc)
+		rc = client_get_bool(c, resp, "graphics", true, &p.graphics);
+	if (!rc)
+		rc = client_get_u64(c, resp, "serial", true, &p.serial);
+	const cJSON *b64 = cJSON_GetObjectItemCaseSensitive(resp, "png");
+	uint8_t *data = NULL;
+	size_t n = 0;
+	if (!rc && (w < 1 || h < 1))
+		rc = client_fail(c, MVDM_ERR_PROTOCOL, -EPROTO, "the server's screenshot is %dx%d", w, h);
+	if (!rc && (!cJSON_IsString(b64) || client_base64_decode(b64->valuestring, &data, &n) < 0 || n < 8 ||
+		    memcmp(data, "\x89PNG", 4) != 0))
+		rc = client_fail(c, MVDM_ERR_PROTOCOL, -EPROTO, "the server's \"png\" is not a base64 PNG");
+	cJSON_Delete(resp);
+	if (rc < 0) {
+		free(data);
+		return rc;
+	}
+	p.width = (uint32_t)w;
+	p.height = (uint32_t)h;
+	if (info)
+		*info = p;
+	*png = data;
+	*len = n;
+	return 0;
+}
+
+int mvdm_client_mouse(struct mvdm_client *c, uint64_t id, int dx, int dy, unsigned buttons)
+{
+	client_clear(c);
+	cJSON *req = request_id("mouse", id);
+	req = request_built(req, req && cJSON_AddNumberToObject(req, "dx", dx) &&
+				     cJSON_AddNumberToObject(req, "dy", dy) &&
+				     cJSON_AddNumberToObject(req, "buttons", buttons));
+	return client_transact_void(c, req);
+}
+
+int mvdm_client_mouse_at(struct mvdm_client *c, uint64_t id, int x, int y, unsigned buttons)
+{
+	client_clear(c);
+	cJSON *req = request_id("mouse", id);
+	req = request_built(req, req && cJSON_AddNumberToObject(req, "x", x) && cJSON_AddNumberToObject(req, "y", y) &&
+				     cJSON_AddNumberToObject(req, "buttons", buttons));
+	return client_transact_void(c, req);
 }
 
 /* ---- keys ---- */

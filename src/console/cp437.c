@@ -76,6 +76,44 @@ size_t cp437_utf8_encode(uint16_t cp, char out[4])
 	return 3;
 }
 
+int cp437_from_codepoint(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (int)cp;
+	for (unsigned b = 0x01; b < 0x100; b++)
+		if (cp437_unicode[b] == cp)
+			return (int)b;
+	return -1;
+}
+
+size_t utf8_decode(const uint8_t *buf, size_t len, uint32_t *cp)
+{
+	*cp = 0xFFFD;
+	if (len == 0)
+		return 0;
+	uint8_t b = buf[0];
+	if (b < 0x80) {
+		*cp = b;
+		return 1;
+	}
+	size_t need = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+	if (need == 0)
+		return 1; /* a continuation byte, or a lead byte RFC 3629 forbids */
+	uint32_t v = b & (0xFF >> (need + 1));
+	for (size_t k = 1; k < need; k++) {
+		if (k >= len)
+			return 0; /* more to come */
+		if ((buf[k] & 0xC0) != 0x80)
+			return 1;
+		v = v << 6 | (buf[k] & 0x3F);
+	}
+	/* Overlong forms, surrogates and values above U+10FFFF are invalid. */
+	if ((need == 3 && v < 0x800) || (need == 4 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+		return 1;
+	*cp = v;
+	return need;
+}
+
 size_t cp437_to_utf8(uint8_t ch, char out[4])
 {
 	return cp437_utf8_encode(ch == 0 ? 0x0020 : cp437_unicode[ch], out);

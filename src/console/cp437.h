@@ -34,4 +34,16 @@ size_t cp437_stream_to_utf8(uint8_t ch, char out[4]);
 /* Encodes a code point below U+10000 as UTF-8 into out; returns 1-3. */
 size_t cp437_utf8_encode(uint16_t cp, char out[4]);
 
+/* The code page 437 byte that shows code point cp, or -1 if none does.
+ * Below U+0080 the byte is the code point itself (ASCII, and the control
+ * characters of a byte stream); the graphic meanings of 01h-1Fh and 7Fh
+ * (U+263A...) map to their bytes too. */
+int cp437_from_codepoint(uint32_t cp);
+
+/* Decodes the UTF-8 sequence at buf[0..len) (RFC 3629). Returns the bytes
+ * it takes, with *cp set: a valid sequence gives its code point; a byte
+ * that cannot start or continue one gives 1 byte of U+FFFD. Returns 0 if
+ * buf holds only the start of a valid sequence (wait for more). */
+size_t utf8_decode(const uint8_t *buf, size_t len, uint32_t *cp);
+
 #endif

@@ -11,6 +11,9 @@
  */
 #include "console/keymap.h"
 
+#include "console/cp437.h"
+#include <string.h>
+
 enum {
 	BYTE_ESC = 0x1B,
 	MOD_SHIFT = 1,
@@ -161,14 +164,25 @@ static size_t decode_ascii(uint8_t b, struct keymap_event *ev, enum keymap_kind 
 	return used;
 }
 
-/* A UTF-8 sequence (RFC 3629): the lead byte and its continuation bytes. */
-static size_t skip_utf8(const uint8_t *buf, size_t len)
+/* Text: a byte 80h-FFh, or a UTF-8 sequence (RFC 3629), as a character. */
+static size_t decode_text(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev,
+			  enum keymap_kind *kind)
 {
-	size_t want = buf[0] >= 0xF0 ? 4 : buf[0] >= 0xE0 ? 3 : buf[0] >= 0xC0 ? 2 : 1;
-	size_t n = 1;
-	while (n < want && n < len && (buf[n] & 0xC0) == 0x80)
-		n++;
-	return n;
+	*kind = KEYMAP_NONE;
+	int ch = buf[0];
+	size_t used = 1;
+	if (utf8) {
+		uint32_t cp;
+		used = utf8_decode(buf, len, &cp);
+		if (used == 0)
+			return len; /* truncated: ignored */
+		ch = cp == 0xFFFD ? -1 : cp437_from_codepoint(cp);
+	}
+	if (ch > 0) {
+		*ev = (struct keymap_event){ .ch = (uint8_t)ch };
+		*kind = KEYMAP_CHAR;
+	}
+	return used;
 }
 
 /* Up to two decimal parameters "n;m" of a control sequence (missing = 0).
@@ -191,9 +205,41 @@ static bool parse_params(const uint8_t *p, size_t n, unsigned param[2])
 }
 
 /* After "ESC [": p[0..n), n >= 1. Returns the bytes used after the "[". */
+/* "ESC [ <" b ; x ; y (M|m): p points after the '<'. */
+static size_t decode_sgr_mouse(const uint8_t *p, size_t n, struct keymap_event *ev, enum keymap_kind *kind)
+{
+	unsigned v[3] = { 0, 0, 0 }, idx = 0;
+	size_t i = 0;
+	for (; i < n; i++) {
+		if (p[i] >= '0' && p[i] <= '9') {
+			if (v[idx] <= 65535)
+				v[idx] = v[idx] * 10 + (unsigned)(p[i] - '0');
+		} else if (p[i] == ';' && idx < 2) {
+			idx++;
+		} else {
+			break;
+		}
+	}
+	if (i == n)
+		return n; /* truncated: ignored */
+	if ((p[i] != 'M' && p[i] != 'm') || idx != 2 || (v[0] & 64) || v[1] == 0 || v[2] == 0)
+		return i + 1;
+	memset(ev, 0, sizeof(*ev));
+	ev->mouse = true;
+	ev->col = (uint16_t)(v[1] - 1);
+	ev->row = (uint16_t)(v[2] - 1);
+	ev->button = (uint8_t)(v[0] & 3);
+	ev->press = p[i] == 'M' && !(v[0] & 32) && ev->button != 3;
+	ev->release = p[i] == 'm';
+	*kind = KEYMAP_MOUSE;
+	return i + 1;
+}
+
 static size_t decode_csi(const uint8_t *p, size_t n, struct keymap_event *ev, enum keymap_kind *kind)
 {
 	*kind = KEYMAP_NONE;
+	if (p[0] == '<')
+		return 1 + decode_sgr_mouse(p + 1, n - 1, ev, kind);
 	if (p[0] == '[') { /* Linux console F1-F5: ESC [ [ A..E */
 		if (n < 2)
 			return n;
@@ -254,7 +300,8 @@ static size_t decode_ss3(const uint8_t *p, size_t n, struct keymap_event *ev, en
 }
 
 /* buf[0] is ESC. */
-static size_t decode_escape(const uint8_t *buf, size_t len, struct keymap_event *ev, enum keymap_kind *kind)
+static size_t decode_escape(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev,
+			    enum keymap_kind *kind)
 {
 	if (len == 1 || buf[1] == BYTE_ESC)
 		return key_result(ev, kind, (struct seq_key){SC_ESC, false}, 1);
@@ -263,29 +310,31 @@ static size_t decode_escape(const uint8_t *buf, size_t len, struct keymap_event 
 	if (len > 2 && buf[1] == 'O')
 		return 2 + decode_ss3(buf + 2, len - 2, ev, kind);
 	/* Alt+key: the key after ESC (never ESC again, so one level deep). */
-	size_t used = keymap_decode(buf + 1, len - 1, ev, kind);
+	size_t used = keymap_decode(buf + 1, len - 1, utf8, ev, kind);
 	if (*kind == KEYMAP_KEY)
 		ev->alt = true;
+	else if (*kind == KEYMAP_CHAR) /* no Alt for a character typed with Alt itself */
+		*kind = KEYMAP_NONE;
 	return 1 + used;
 }
 
-size_t keymap_decode(const uint8_t *buf, size_t len, struct keymap_event *ev, enum keymap_kind *kind)
+size_t keymap_decode(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev, enum keymap_kind *kind)
 {
 	*kind = KEYMAP_NONE;
 	if (len == 0)
 		return 0;
 	if (buf[0] == BYTE_ESC)
-		return decode_escape(buf, len, ev, kind);
+		return decode_escape(buf, len, utf8, ev, kind);
 	if (buf[0] == KEYMAP_QUIT_BYTE) {
 		*kind = KEYMAP_QUIT;
 		return 1;
 	}
 	if (buf[0] >= 0x80)
-		return skip_utf8(buf, len);
+		return decode_text(buf, len, utf8, ev, kind);
 	return decode_ascii(buf[0], ev, kind);
 }
 
-size_t keymap_parse(const uint8_t *buf, size_t len, struct keymap_event *ev, size_t max, bool *quit)
+size_t keymap_parse(const uint8_t *buf, size_t len, bool utf8, struct keymap_event *ev, size_t max, bool *quit)
 {
 	size_t count = 0, pos = 0;
 	if (quit)
@@ -293,14 +342,18 @@ size_t keymap_parse(const uint8_t *buf, size_t len, struct keymap_event *ev, siz
 	while (pos < len && count < max) {
 		struct keymap_event e;
 		enum keymap_kind kind;
-		pos += keymap_decode(buf + pos, len - pos, &e, &kind);
+		pos += keymap_decode(buf + pos, len - pos, utf8, &e, &kind);
 		if (kind == KEYMAP_QUIT) {
 			if (quit)
 				*quit = true;
 			break;
 		}
-		if (kind == KEYMAP_KEY)
+		if (kind == KEYMAP_KEY || kind == KEYMAP_CHAR) {
+			e.mouse = false;
 			ev[count++] = e;
+		} else if (kind == KEYMAP_MOUSE) {
+			ev[count++] = e;
+		}
 	}
 	return count;
 }

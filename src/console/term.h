@@ -11,12 +11,25 @@
  * turned off (INT 10h AX=1003h BL=0): a terminal may not blink, and this way
  * the colour information is never lost. Mode 7 (MDA) uses the monochrome
  * attributes: invisible, underline, intense, reverse video.
- * Characters are code page 437 (cp437.h), sent as UTF-8.
+ * Characters are code page 437 (cp437.h), sent as UTF-8, or as the bytes
+ * themselves for a terminal that is not UTF-8 (term_opts.utf8).
+ *
+ * Size: the terminal's own (TIOCGWINSZ; term_resize() after SIGWINCH). A
+ * terminal smaller than the DOS screen shows the part of it that holds the
+ * cursor (a view that scrolls as the cursor leaves it); a larger one shows
+ * the screen at its top left, the rest blank. Nothing is ever drawn
+ * outside the terminal, so it never scrolls.
+ *
+ * The screen is drawn on the terminal's alternate screen (xterm "Alternate
+ * Screen Buffer", DECSET 1049) when asked: term_close() gives back the
+ * normal screen as it was.
  *
  * Input: the terminal's bytes become PC key strokes (keymap.h) that reach
  * the guest through vm16_key(), or any receiver through a callback (the
- * `mvdm attach` client sends them to the server). Ctrl+] (1Dh) is kept by the host: it is
- * the chord that asks to leave the VM (TERM_QUIT).
+ * `mvdm attach` client sends them to the server). Text that has no key of
+ * its own (é, ▒) is typed as Alt + its code on the numeric keypad, as a PC
+ * user would. Ctrl+] (1Dh) is kept by the host: it is the chord that asks
+ * to leave the VM (TERM_QUIT).
  */
 #ifndef MVDM_CONSOLE_TERM_H
 #define MVDM_CONSOLE_TERM_H
@@ -30,20 +43,50 @@ struct term;
 
 enum { TERM_QUIT = -1000 };
 
-/* Takes over the terminal on in_fd/out_fd (both ttys): puts in_fd in raw
- * mode (the old termios is saved; output processing is left as it was) and
- * clears the screen. Returns 0 and *out, or -ENOTTY / -errno. */
+struct term_opts {
+	int in_fd, out_fd;
+	bool raw;         /* raw input (the old termios is saved and restored) */
+	bool utf8;        /* UTF-8 out and in (else code page 437 bytes) */
+	bool alt_screen;  /* draw on the alternate screen */
+	bool mouse;       /* xterm mouse reporting (modes 1003 and 1006) while open */
+};
+
+/* Takes over the terminal: with raw, puts in_fd in raw mode (output
+ * processing is left as it was); with alt_screen switches to the
+ * alternate screen; clears it. The fds may be anything when raw is false
+ * (tests: a pipe has no size, so nothing is clipped). Returns 0 and *out,
+ * or -errno. */
+int term_open_opts(struct term **out, const struct term_opts *o);
+
+/* term_open_opts() on two ttys, raw, UTF-8, on the alternate screen,
+ * with xterm mouse reporting (modes 1003 and 1006) on. -ENOTTY if either
+ * is not a tty. */
 int term_open(struct term **out, int in_fd, int out_fd);
 
-/* As term_open(), but the fds may be anything (pipes, files); with raw
- * false the termios is not touched at all (tests, non-interactive use). */
+/* term_open_opts() with UTF-8 and no alternate screen; with raw false the
+ * termios is not touched at all (tests, non-interactive use). */
 int term_open_fd(struct term **out, int in_fd, int out_fd, bool raw);
 
-/* Gives the terminal back: resets the colours, shows the cursor, moves it
- * to the line below the last frame drawn (so a shell prompt appears after
- * the DOS screen) and restores the saved termios. Does not free t: it may
- * be called twice (the second call does nothing), and with NULL. */
+/* The terminal's size changed (SIGWINCH): asks it again; the next frame
+ * is drawn in full. */
+void term_resize(struct term *t);
+
+/* The terminal's size in cells (0 x 0 when it has none: a pipe). */
+void term_size(const struct term *t, unsigned *rows, unsigned *cols);
+
+/* Gives the terminal back: resets the colours, shows the cursor, leaves
+ * the alternate screen (else moves the cursor to the line below the last
+ * frame drawn, so that a shell prompt appears after the DOS screen) and
+ * restores the saved termios. Does not free t: it may be called twice (the
+ * second call does nothing), and with NULL. */
 void term_close(struct term *t);
+
+/* Writes the text of screen s to fd as lines (code page 437 as UTF-8 or
+ * as bytes): its rows up to the last that is not blank or holds the
+ * cursor, each without trailing blanks. After term_close() from the
+ * alternate screen this leaves what the program showed last on the
+ * normal screen, as a command's output. */
+void term_print_text(int fd, const struct vm16_screen *s, bool utf8);
 
 /* term_close() and frees t. NULL is fine. */
 void term_free(struct term *t);
@@ -71,9 +114,17 @@ typedef int (*term_key_fn)(void *ctx, uint8_t make, bool extended, bool pressed)
  * input, or another -errno (a read error, or fn's). */
 int term_poll_key_events(struct term *t, term_key_fn fn, void *ctx);
 
+/* Mouse reports of the terminal (xterm SGR mouse tracking, turned on by
+ * term_open for every motion): the cell (0-based) and the buttons held
+ * (bit 0 left, 1 right, 2 middle), to fn(ctx, ...) from
+ * term_poll_key_events(). NULL turns them off again. */
+typedef void (*term_mouse_fn)(void *ctx, unsigned col, unsigned row, unsigned buttons);
+void term_set_mouse(struct term *t, term_mouse_fn fn, void *ctx);
+
 /* term_poll_key_events() into the VM's keyboard: the keys go to vm through
  * vm16_key(); a full keyboard queue (-ENOSPC) keeps them for the next
- * call. */
+ * call. Mouse reports go to the VM's mouse (vm16_mouse_at) at the cell's
+ * middle. */
 int term_poll_keys(struct term *t, struct vm *vm);
 
 #endif

@@ -506,12 +506,15 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 		c->in.bcache = bc_alloc(); /* NULL: run uncached */
 	c->in.budget_left = budget;
 	c->in.unretired = 0;
+	c->in.rep_extra = 0;
 	c->exit.reason = CPU_EXIT_BUDGET;
 	c->in.fault_depth = 0;
 	enum cpu_exit r = run_guarded(c);
 	/* Every budget unit spent is an instruction retired, except the
-	 * restarted chunks of interrupted string instructions. */
-	c->retired += budget - c->in.budget_left - c->in.unretired;
+	 * restarted chunks of interrupted string instructions and the
+	 * further iterations of repeated ones. */
+	c->work += budget - c->in.budget_left;
+	c->retired += budget - c->in.budget_left - c->in.unretired - c->in.rep_extra;
 	return r;
 }
 

@@ -234,6 +234,10 @@ struct cpu {
 	uint64_t retired;              /* instructions retired since cpu_init(); updated when
 					* cpu_run() returns (bus callbacks see the value of
 					* the last return) */
+	uint64_t work;                 /* budget units spent since cpu_init(): one per
+					* instruction, plus one per further iteration of
+					* each chunk of a repeated string instruction, plus
+					* restarted chunks; updated when cpu_run() returns */
 	struct cpu_exit_info exit;
 	struct cpu_bus bus;
 
@@ -303,6 +307,8 @@ struct cpu {
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint64_t unretired;       /* budget units that retired nothing */
+		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
+					   * of each chunk (ops_string.c) */
 		struct cpu_tlbe tlb[CPU_TLB_SIZE];
 		uint32_t *tlb_gen[CPU_TLB_SIZE]; /* the write generation of each entry's page */
 		struct cpu_pchunk *pmap[CPU_PCHUNKS]; /* NULL: no page of the chunk is mapped */
@@ -336,7 +342,9 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 /* Tell the CPU that the host wrote guest memory at physical [phys, phys+size). */
 void cpu_mem_written(struct cpu *c, uint32_t phys, uint32_t size);
 
-/* Run up to `budget` instructions. */
+/* Run until `budget` units of work are spent (an instruction is one unit,
+ * each further iteration of a repeated string instruction one more: see
+ * `work`), or until an exit. */
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
 
 /* EFLAGS as the guest sees them (PUSHFD value, VM and RF included), and

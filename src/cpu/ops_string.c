@@ -7,10 +7,38 @@
  * of REP_CHUNK iterations and stops early when an interrupt is pending; it
  * then restarts at its first prefix byte with the registers of the finished
  * iterations, as the hardware does (Intel 80386 PRM 17.2.2.11 REP).
+ *
+ * Budget: a chunk of k iterations costs k budget units (its own unit plus
+ * k - 1 charged here and counted in rep_extra, so that `retired` still
+ * counts instructions): a slice's budget bounds the work it does, not only
+ * its instructions. The charge never takes budget_left below REP_RESERVE,
+ * which keeps the charges of the running block payable (bc_run() enters a
+ * block only with more budget left than its instructions); a chunk that
+ * would go below it stops early and restarts in the next slice.
  */
 #include "cpu/alu.h"
+#include "cpu/block_cache.h"
 
-enum { REP_CHUNK = 4096 };
+enum { REP_CHUNK = 4096, REP_RESERVE = BC_MAX_INSNS + 1 };
+
+/* Iterations the next chunk may run: at least one. */
+static inline uint32_t rep_allowance(const struct cpu *c)
+{
+	uint64_t left = c->in.budget_left;
+	if (left <= REP_RESERVE)
+		return 1;
+	left -= REP_RESERVE;
+	return left < REP_CHUNK - 1 ? (uint32_t)left + 1 : REP_CHUNK;
+}
+
+/* Charges the iterations of a chunk beyond its own unit. */
+static inline void rep_charge(struct cpu *c, uint32_t iterations)
+{
+	if (iterations > 1) {
+		c->in.budget_left -= iterations - 1;
+		c->in.rep_extra += iterations - 1;
+	}
+}
 
 static inline uint32_t min_u32(uint32_t a, uint32_t b)
 {
@@ -261,14 +289,15 @@ static inline __attribute__((always_inline)) void string_op(struct cpu *c, const
 	}
 	const bool fast = kind == 0 || kind == 1 || kind == 2 || kind == 4;
 	uint32_t n = reg_get(c, REG_CX, i->asz);
-	uint32_t budget = REP_CHUNK;
+	const uint32_t chunk = rep_allowance(c);
+	uint32_t budget = chunk;
 	while (n != 0) {
 		if (budget == 0 || (c->in.events & 1)) {
 			/* Not finished: run the instruction again later; this
 			 * budget unit retired nothing. */
 			c->ip = c->in.insn_ip;
 			c->in.unretired++;
-			return;
+			break;
 		}
 		uint32_t done = fast ? string_fast(c, i, kind, min_u32(n, budget)) : 0;
 		if (done) {
@@ -276,7 +305,7 @@ static inline __attribute__((always_inline)) void string_op(struct cpu *c, const
 			budget -= done;
 			reg_set(c, REG_CX, i->asz, n);
 			if ((kind == 1 || kind == 4) && flag_zf(c) != (i->rep == 0xF3))
-				return;
+				break;
 			continue;
 		}
 		bool go_on = string_step(c, i, kind);
@@ -284,8 +313,9 @@ static inline __attribute__((always_inline)) void string_op(struct cpu *c, const
 		budget--;
 		reg_set(c, REG_CX, i->asz, n);
 		if (!go_on)
-			return;
+			break;
 	}
+	rep_charge(c, chunk - budget);
 }
 
 void op_movs(struct cpu *c, const struct insn *i) { string_op(c, i, 0); }

@@ -128,7 +128,8 @@ static void update_sizes(struct cpu *c)
 
 void seg_set_cache(struct cpu *c, unsigned s, uint16_t sel, const struct cpu_desc *d)
 {
-	c->seg[s] = sel;
+	if (s < SEG_COUNT) /* [SEG_COUNT] is the flat system cache: it has no selector */
+		c->seg[s] = sel;
 	c->seg_base[s] = d->base;
 	c->in.sd[s] = *d;
 	seg_update_ends(c, s);

@@ -281,6 +281,15 @@ void cmos_init(struct cmos *c, int64_t epoch_seconds, unsigned base_kb,
 	c->ram[R_SUM_LO] = (uint8_t)sum;
 }
 
+void cmos_set_mono(struct cmos *c, bool mono)
+{
+	unsigned old = c->ram[R_EQUIP];
+	c->ram[R_EQUIP] = (uint8_t)((old & ~0x30u) | (mono ? EQUIP_MONO : EQUIP_COLOR80));
+	unsigned sum = (unsigned)((c->ram[R_SUM_HI] << 8) | c->ram[R_SUM_LO]) - old + c->ram[R_EQUIP];
+	c->ram[R_SUM_HI] = (uint8_t)(sum >> 8);
+	c->ram[R_SUM_LO] = (uint8_t)sum;
+}
+
 static bool cmos_uip(const struct cmos *c)
 {
 	return cmos_divider_running(c) && !(c->ram[R_B] & B_SET) &&

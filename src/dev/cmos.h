@@ -114,6 +114,9 @@ struct cmos {
    mod 100). */
 void cmos_init(struct cmos *c, int64_t epoch_seconds, unsigned base_kb,
 	       unsigned ext_kb, bool mono, bool fpu);
+/* The display of the equipment byte (14h bits 5-4): monochrome or colour
+ * 80 columns; the checksum follows. */
+void cmos_set_mono(struct cmos *c, bool mono);
 
 /* Port access (see the port table). Reading register C has side effects,
    hence the non-const pointer. */

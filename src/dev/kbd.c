@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/keypad.h"
+
 enum {
 	EV_EXTENDED = 0x01,
 	EV_PRESSED = 0x02,
@@ -119,7 +121,7 @@ static const uint8_t kbd_ascii_keys[0x80] = {
 	['Z'] = 0xAC,
 };
 
-enum { KEY_LSHIFT = 0x2A };
+enum { KEY_LSHIFT = 0x2A, KEY_LCTRL = 0x1D };
 
 /* ---- small byte queues ---- */
 
@@ -217,6 +219,12 @@ static void kbd_pump(struct kbd *k)
 		return;
 	if (fifo_pop(&k->ctl_out, &w)) {
 		ob_load(k, (uint8_t)w, (w & FIFO_AUX) != 0);
+		return;
+	}
+	/* Aux bytes travel their own serial line (the same pacing). */
+	if (k->aux_gap_ns == 0 && !(k->ram[0] & KBD_CB_DISABLE_AUX) && ps2mouse_pop(&k->aux, &v)) {
+		ob_load(k, v, true);
+		k->aux_gap_ns = KBD_BYTE_GAP_NS;
 		return;
 	}
 	if (k->gap_ns > 0)
@@ -391,8 +399,8 @@ static void ctl_param(struct kbd *k, uint8_t cmd, uint8_t v)
 	case 0xD3:
 		fifo_push(&k->ctl_out, (uint16_t)(v | FIFO_AUX));
 		break;
-	default: /* 0xD4: no aux device answers */
-		k->timeout = true;
+	default: /* 0xD4: to the PS/2 mouse */
+		ps2mouse_command(&k->aux, v);
 		break;
 	}
 }
@@ -459,6 +467,7 @@ static void ctl_command(struct kbd *k, uint8_t c)
 void kbd_init(struct kbd *k)
 {
 	memset(k, 0, sizeof(*k));
+	ps2mouse_init(&k->aux);
 	k->ram[0] = CMD_BYTE_POST;
 	k->out_port = OUT_PORT_POST;
 	k->in_port = IN_PORT_POST;
@@ -525,6 +534,7 @@ void kbd_write(struct kbd *k, uint16_t port, uint8_t v)
 void kbd_advance(struct kbd *k, uint64_t ns)
 {
 	k->gap_ns = ns >= k->gap_ns ? 0 : k->gap_ns - ns;
+	k->aux_gap_ns = ns >= k->aux_gap_ns ? 0 : k->aux_gap_ns - ns;
 	kbd_pump(k);
 }
 
@@ -536,6 +546,9 @@ uint64_t kbd_pending_ns(const struct kbd *k)
 		return UINT64_MAX;
 	if (k->ctl_out.len > 0)
 		return 0;
+	if (ps2mouse_pending(&k->aux) && !(k->ram[0] & KBD_CB_DISABLE_AUX) &&
+	    (k->aux_gap_ns <= k->gap_ns || !(k->replies.len > 0 || (keys && !kbd_held_back(k)))))
+		return k->aux_gap_ns;
 	if (k->replies.len > 0 || (keys && !kbd_held_back(k)))
 		return k->gap_ns;
 	return UINT64_MAX;
@@ -575,33 +588,69 @@ int kbd_key(struct kbd *k, uint8_t make_code, bool extended, bool pressed)
 	return 0;
 }
 
-int kbd_type_ascii(struct kbd *k, const char *text)
+/* How a character is typed: its key (with Shift), Ctrl + a letter (01h-
+ * 1Ah with no key of their own), or Alt + its decimal code on the keypad.
+ * Returns the key events it takes. */
+static size_t char_events(unsigned char c)
+{
+	if (c < 0x80 && kbd_ascii_keys[c])
+		return (kbd_ascii_keys[c] & ASCII_SHIFT) ? 4 : 2;
+	if (c >= 0x01 && c <= 0x1A)
+		return 4;
+	uint8_t digits[3];
+	return 2 + 2 * keypad_code_keys(c, digits);
+}
+
+static void push_stroke(struct kbd *k, uint8_t mod, uint8_t code)
+{
+	if (mod)
+		queue_push(k, mod, false, true);
+	queue_push(k, code, false, true);
+	queue_push(k, code, false, false);
+	if (mod)
+		queue_push(k, mod, false, false);
+}
+
+static void push_char(struct kbd *k, unsigned char c)
+{
+	if (c < 0x80 && kbd_ascii_keys[c]) {
+		uint8_t key = kbd_ascii_keys[c];
+		push_stroke(k, (key & ASCII_SHIFT) ? KEY_LSHIFT : 0, key & 0x7F);
+		return;
+	}
+	if (c >= 0x01 && c <= 0x1A) {
+		push_stroke(k, KEY_LCTRL, kbd_ascii_keys['a' + c - 1]);
+		return;
+	}
+	uint8_t digits[3];
+	unsigned n = keypad_code_keys(c, digits);
+	queue_push(k, KEYPAD_ALT_MAKE, false, true);
+	for (unsigned i = 0; i < n; i++) {
+		queue_push(k, digits[i], false, true);
+		queue_push(k, digits[i], false, false);
+	}
+	queue_push(k, KEYPAD_ALT_MAKE, false, false);
+}
+
+int kbd_type_text(struct kbd *k, const char *text)
 {
 	size_t events = 0;
 
-	for (const char *p = text; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x80 || kbd_ascii_keys[c] == 0)
-			return -EINVAL;
-		events += (kbd_ascii_keys[c] & ASCII_SHIFT) ? 4 : 2;
-	}
+	for (const char *p = text; *p; p++)
+		events += char_events((unsigned char)*p);
 	if (!k->scanning)
 		return 0;
 	if (events > (size_t)(KBD_KEY_QUEUE - k->q_len))
 		return -ENOSPC;
-	for (const char *p = text; *p; p++) {
-		uint8_t key = kbd_ascii_keys[(unsigned char)*p];
-		uint8_t code = key & 0x7F;
-		bool shift = key & ASCII_SHIFT;
-		if (shift)
-			queue_push(k, KEY_LSHIFT, false, true);
-		queue_push(k, code, false, true);
-		queue_push(k, code, false, false);
-		if (shift)
-			queue_push(k, KEY_LSHIFT, false, false);
-	}
+	for (const char *p = text; *p; p++)
+		push_char(k, (unsigned char)*p);
 	kbd_pump(k);
 	return 0;
+}
+
+unsigned kbd_queued(const struct kbd *k)
+{
+	return k->q_len;
 }
 
 bool kbd_a20(const struct kbd *k)
@@ -625,6 +674,12 @@ uint8_t kbd_leds(const struct kbd *k)
 bool kbd_scanning(const struct kbd *k)
 {
 	return k->scanning;
+}
+
+void kbd_mouse(struct kbd *k, int dx, int dy, unsigned buttons)
+{
+	ps2mouse_move(&k->aux, dx, dy, buttons);
+	kbd_pump(k);
 }
 
 void kbd_set_input_port(struct kbd *k, uint8_t v)

@@ -5,7 +5,7 @@
  * struct kbd, routes ports 60h/64h here, drives IRQ 1 (and IRQ 12) from
  * kbd_irq1()/kbd_irq12() after every call, advances virtual time with
  * kbd_advance(), honours kbd_a20() and kbd_reset_requested(), and injects
- * host keys with kbd_key()/kbd_type_ascii().
+ * host keys with kbd_key()/kbd_type_text().
  *
  * Sources: IBM PC AT Technical Reference, System Board "Keyboard
  * Controller" (status register, command byte, controller commands, input
@@ -66,8 +66,9 @@
  *              = 0 pulses the CPU reset line
  *     D2h      next data byte enters the output buffer as keyboard data
  *     D3h      next data byte enters the output buffer as aux data
- *     D4h      next data byte goes to the aux device: absent, so it is
- *              dropped and status bit 6 (time-out) is set
+ *     D4h      next data byte goes to the aux device (the PS/2 mouse,
+ *              ps2mouse.h); its answers arrive as aux data (AOBF, IRQ 12)
+ *              while the aux interface is enabled
  *     DDh/DFh  A20 off/on (HP Vectra style: the output port value itself)
  *     F0h-FFh  pulse output port bits 3-0 low where the command bit is 0:
  *              bit 0 resets the CPU (FEh is the usual one); pulses of
@@ -140,6 +141,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "dev/ps2mouse.h"
 
 enum {
 	KBD_DATA_PORT = 0x60,
@@ -215,6 +218,9 @@ struct kbd {
 	uint8_t stage_len, stage_pos;
 	struct kbd_event queue[KBD_KEY_QUEUE];
 	uint16_t q_head, q_len;
+	/* the PS/2 mouse on the auxiliary port */
+	struct ps2mouse aux;
+	uint64_t aux_gap_ns;        /* virtual time before its next byte */
 };
 
 /* State after BIOS POST: command byte 45h (keyboard enabled, XLAT, IRQ 1
@@ -252,13 +258,20 @@ bool kbd_irq12(const struct kbd *k);
 int kbd_key(struct kbd *k, uint8_t make_code, bool extended, bool pressed);
 
 /*
- * Type ASCII text on a US layout: for each character a press and release,
- * wrapped in left Shift press/release when needed. Letters, digits,
- * punctuation, space, Enter ('\r' or '\n'), Backspace, Tab, Escape. All or
- * nothing: -EINVAL (a character with no key) or -ENOSPC (the whole text
- * does not fit in the queue) queue nothing. Returns 0 otherwise.
+ * Type text (code page 437 bytes) on a US layout: for each character a
+ * press and release of its key, wrapped in left Shift press/release when
+ * needed: letters, digits, punctuation, space, Enter ('\r' or '\n'),
+ * Backspace, Tab, Escape. A character with no key is typed as a PC user
+ * types it: 01h-1Ah as Ctrl + the letter, the others (80h-FFh, the other
+ * control codes) as Alt held while its decimal code is typed on the
+ * numeric keypad (the BIOS makes the character of it, src/bios/keyboard.c).
+ * All or nothing: -ENOSPC (the whole text does not fit in the queue)
+ * queues nothing. Returns 0 otherwise.
  */
-int kbd_type_ascii(struct kbd *k, const char *text);
+int kbd_type_text(struct kbd *k, const char *text);
+
+/* Key events typed (kbd_key, kbd_type_text) and not yet sent. */
+unsigned kbd_queued(const struct kbd *k);
 
 /* Output port bit 1: the A20 gate. */
 bool kbd_a20(const struct kbd *k);
@@ -272,6 +285,9 @@ uint8_t kbd_leds(const struct kbd *k);
 
 /* Whether the keyboard scans keys (false after F5 until F4/F6/FF). */
 bool kbd_scanning(const struct kbd *k);
+
+/* Host mouse motion (mickeys, +y down) and buttons for the PS/2 mouse. */
+void kbd_mouse(struct kbd *k, int dx, int dy, unsigned buttons);
 
 /* Set the input port value reported by C0h (bit 6: 1 = monochrome). */
 void kbd_set_input_port(struct kbd *k, uint8_t v);

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 
 #include "dev/cmos.h"
-#include "vm/vm_internal.h"
+#include "dev/board_links.h"
+#include "mvdm/vdd.h"
 
 struct vdd_cmos {
 	struct vm *vm;
@@ -80,9 +81,10 @@ static int cmos_create(struct vm *vm, void **inst)
 	if (!d)
 		return -ENOMEM;
 	d->vm = vm;
-	int64_t local = vm->start_time + vdd_property(vm, "RTC_UTC_OFFSET") * 60;
-	cmos_init(&d->c, local, vm->cfg.mem_4k * 4, vm->cfg.ext_kb,
-		  !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == VM_VIDEO_RESTRICT_MONO, false);
+	struct vdd_machine m;
+	vdd_machine(vm, &m);
+	int64_t local = m.start_time + vdd_property(vm, "RTC_UTC_OFFSET") * 60;
+	cmos_init(&d->c, local, m.conv_kb, m.ext_kb, false, false);
 	int rc = vdd_claim_ports(vm, "cmos", 0x70, 0x71, d, cmos_port_read, cmos_port_write);
 	if (rc < 0) {
 		free(d);
@@ -90,6 +92,12 @@ static int cmos_create(struct vm *vm, void **inst)
 	}
 	*inst = d;
 	return 0;
+}
+
+void vdd_cmos_set_mono(void *inst, bool mono)
+{
+	struct vdd_cmos *d = inst;
+	cmos_set_mono(&d->c, mono);
 }
 
 static int cmos_create_done(struct vm *vm, void *inst)

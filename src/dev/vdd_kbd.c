@@ -13,8 +13,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "dev/board_links.h"
 #include "dev/kbd.h"
-#include "vm/vm_internal.h"
+#include "mvdm/vdd.h"
 
 struct vdd_kbd {
 	struct vm *vm;
@@ -22,6 +23,7 @@ struct vdd_kbd {
 	uint8_t port92;      /* System Control Port A: bit 1 "fast A20" */
 	uint64_t synced_ns;
 	int event;
+	bool a20;           /* the A20 line (output port or port 92h) as last passed on */
 };
 
 static void kbd_event(struct vm *vm, void *inst);
@@ -35,10 +37,16 @@ static void kbd_sync(struct vdd_kbd *d)
 		d->synced_ns = now;
 	}
 	vdd_set_irq(vm, 1, kbd_irq1(&d->k));
-	/* The A20 gate: the 8042's output port or port 92h (PS/2 machines
-	 * OR the two). */
-	cpu_set_a20(&vm->cpu, kbd_a20(&d->k) || (d->port92 & 2));
-	if (kbd_reset_requested(&d->k) && !vm->ended)
+	vdd_set_irq(vm, 12, kbd_irq12(&d->k));
+	/* The A20 gate: the 8042's output port or port 92h (PS/2 machines OR
+	 * the two). The VM's gate is one state that XMS sets too: pass on
+	 * changes of this device's lines only. */
+	bool gate = kbd_a20(&d->k) || (d->port92 & 2);
+	if (gate != d->a20) {
+		d->a20 = gate;
+		vdd_set_a20(vm, gate);
+	}
+	if (kbd_reset_requested(&d->k))
 		vdd_reset_machine(vm, "the guest reset the machine (keyboard controller command FEh)");
 	if (d->event)
 		vdd_cancel(vm, d->event);
@@ -115,6 +123,7 @@ static int kbd_create(struct vm *vm, void **inst)
 		return -ENOMEM;
 	d->vm = vm;
 	kbd_init(&d->k);
+	d->a20 = kbd_a20(&d->k); /* on after POST, as the VM's gate starts */
 	int rc = vdd_claim_ports(vm, "keyboard", 0x60, 0x60, d, kbd_port_read, kbd_port_write);
 	if (rc == 0)
 		rc = vdd_claim_ports(vm, "keyboard", 0x64, 0x64, d, kbd_port_read, kbd_port_write);
@@ -130,9 +139,7 @@ static int kbd_create(struct vm *vm, void **inst)
 
 static int kbd_create_done(struct vm *vm, void *inst)
 {
-	/* Num Lock state in the BIOS shift flags (40:17h bit 5). */
-	if (vdd_property(vm, "KBD_NUMLOCK"))
-		vm->ram[0x417] |= 0x20;
+	(void)vm;
 	kbd_sync(inst);
 	return 0;
 }
@@ -153,6 +160,14 @@ const struct vdd_ops vdd_kbd_ops = {
 	.terminate = kbd_terminate,
 };
 
+void vdd_kbd_aux_move(void *inst, int dx, int dy, unsigned buttons)
+{
+	struct vdd_kbd *d = inst;
+	kbd_sync(d);
+	kbd_mouse(&d->k, dx, dy, buttons);
+	kbd_sync(d);
+}
+
 int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 {
 	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
@@ -161,8 +176,14 @@ int vm16_key(struct vm *vm, uint8_t make_code, bool extended, bool pressed)
 	kbd_sync(d);
 	int rc = kbd_key(&d->k, make_code, extended, pressed);
 	kbd_sync(d);
-	vm_idle_reset(vm); /* input: the guest has work now */
+	vdd_input_arrived(vm); /* input: the guest has work now */
 	return rc;
+}
+
+unsigned vm16_keys_queued(struct vm *vm)
+{
+	struct vdd_kbd *d = vdd_instance(vm, "keyboard");
+	return d ? kbd_queued(&d->k) : 0;
 }
 
 int vm16_type(struct vm *vm, const char *text)
@@ -171,8 +192,8 @@ int vm16_type(struct vm *vm, const char *text)
 	if (!d)
 		return -ENODEV;
 	kbd_sync(d);
-	int rc = kbd_type_ascii(&d->k, text);
+	int rc = kbd_type_text(&d->k, text);
 	kbd_sync(d);
-	vm_idle_reset(vm);
+	vdd_input_arrived(vm);
 	return rc;
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "dev/pic.h"
-#include "vm/vm_internal.h"
+#include "mvdm/vdd.h"
 
 static uint32_t pic_port_read(void *inst, uint16_t port, unsigned size)
 {
@@ -54,6 +54,19 @@ static int intc_irq_of_vector(void *inst, uint8_t v)
 	return irq;
 }
 
+/* The vector a master IRQ would be delivered as now: the master is
+ * initialised, the IRQ unmasked and nothing is in service on either chip
+ * (so no priority rule can hold it back). Slave IRQs: -1. */
+static int intc_deliverable_vector(void *inst, unsigned irq)
+{
+	const struct pic_pair *p = inst;
+	const struct pic *m = &p->master;
+	if (irq >= 8 || irq == PIC_CASCADE_IR || m->init_step != PIC_STEP_READY || (m->imr & (1u << irq)) ||
+	    m->isr || p->slave.isr)
+		return -1;
+	return m->vector_base + (int)irq;
+}
+
 static void intc_eoi(void *inst, unsigned irq)
 {
 	if (irq >= 8)
@@ -75,8 +88,9 @@ static int pic_create(struct vm *vm, void **inst)
 		free(p);
 		return rc;
 	}
-	struct vm_intc intc = { p, intc_set_irq, intc_intr, intc_ack, intc_irq_of_vector, intc_eoi };
-	vm_set_intc(vm, &intc);
+	struct vdd_intc intc = { p, intc_set_irq, intc_intr, intc_ack, intc_irq_of_vector, intc_eoi,
+				 intc_deliverable_vector };
+	vdd_set_intc(vm, &intc);
 	*inst = p;
 	return 0;
 }

@@ -9,14 +9,15 @@
 #include <stdlib.h>
 
 #include "dev/pit.h"
-#include "dev/vdd_pit.h"
-#include "vm/vm_internal.h"
+#include "dev/board_links.h"
+#include "mvdm/vdd.h"
 
 struct vdd_pit {
 	struct vm *vm;
 	struct pit pit;
 	uint64_t ticks;       /* PIT input clocks elapsed, = floor(clock_ns * PIT_HZ / 1e9) */
 	int event;            /* pending edge event id, 0 = none */
+	uint64_t edges0;      /* OUT0 rising edges so far: the timer ticks (IRQ 0) */
 };
 
 static uint64_t ticks_at(uint64_t ns)
@@ -34,6 +35,7 @@ static void pit_sync(struct vdd_pit *t)
 	if (now > t->ticks) {
 		unsigned edges = pit_advance(&t->pit, now - t->ticks);
 		t->ticks = now;
+		t->edges0 += edges;
 		if (edges) {
 			vdd_set_irq(t->vm, 0, true);
 			vdd_set_irq(t->vm, 0, false);
@@ -59,6 +61,14 @@ static void pit_edge_event(struct vm *vm, void *inst)
 	struct vdd_pit *t = inst;
 	t->event = 0;
 	pit_sync(t);
+}
+
+/* The timer ticks so far, for the monitor's deep sleep (src/vm/quiet.c):
+ * an idle VM may pass many at once, and IRQ 0 is raised once for them. */
+static uint64_t pit_ticks_so_far(void *inst)
+{
+	const struct vdd_pit *t = inst;
+	return t->edges0;
 }
 
 static uint32_t pit_port_read(void *inst, uint16_t port, unsigned size)
@@ -93,6 +103,7 @@ static int pit_create(struct vm *vm, void **inst)
 		free(t);
 		return rc;
 	}
+	vdd_set_tick_source(vm, &(struct vdd_tick_source){ pit_edge_event, t, 0, pit_ticks_so_far });
 	*inst = t;
 	return 0;
 }

@@ -8,11 +8,11 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "dev/vdd_pit.h"
-#include "vm/vm_internal.h"
+#include "dev/board_links.h"
+#include "mvdm/vdd.h"
 
 struct speaker {
-	void *pit;        /* the PIT VDD's instance */
+	struct speaker_timer timer; /* channel 2 of the PIT (the board wires it) */
 	uint8_t bits;     /* guest-written bits of port 61h */
 };
 
@@ -21,7 +21,7 @@ static uint32_t spk_read(void *inst, uint16_t port, unsigned size)
 	(void)port;
 	(void)size;
 	struct speaker *s = inst;
-	return (s->bits & 0x0F) | (s->pit ? vdd_pit_port61_bits(s->pit) : 0);
+	return (s->bits & 0x0F) | (s->timer.inst ? s->timer.status_bits(s->timer.inst) : 0);
 }
 
 static void spk_write(void *inst, uint16_t port, unsigned size, uint32_t v)
@@ -30,8 +30,8 @@ static void spk_write(void *inst, uint16_t port, unsigned size, uint32_t v)
 	(void)size;
 	struct speaker *s = inst;
 	s->bits = (uint8_t)v;
-	if (s->pit)
-		vdd_pit_set_gate2(s->pit, v & 1);
+	if (s->timer.inst)
+		s->timer.set_gate(s->timer.inst, v & 1);
 }
 
 static int spk_create(struct vm *vm, void **inst)
@@ -48,11 +48,10 @@ static int spk_create(struct vm *vm, void **inst)
 	return 0;
 }
 
-static int spk_create_done(struct vm *vm, void *inst)
+void vdd_speaker_connect(void *inst, const struct speaker_timer *timer)
 {
 	struct speaker *s = inst;
-	s->pit = vdd_instance(vm, "pit");
-	return 0;
+	s->timer = *timer;
 }
 
 static void spk_terminate(struct vm *vm, void *inst)
@@ -65,7 +64,6 @@ const struct vdd_ops vdd_speaker_ops = {
 	.abi = MVDM_VDD_ABI,
 	.name = "speaker",
 	.create = spk_create,
-	.create_done = spk_create_done,
 	.terminate = spk_terminate,
 };
 
@@ -74,7 +72,7 @@ int vm16_speaker(struct vm *vm, bool *on, uint32_t *hz)
 	struct speaker *s = vdd_instance(vm, "speaker");
 	if (!s)
 		return -ENODEV;
-	uint32_t f = s->pit ? vdd_pit_tone_hz(s->pit) : 0;
+	uint32_t f = s->timer.inst ? s->timer.tone_hz(s->timer.inst) : 0;
 	*on = (s->bits & 3) == 3 && f != 0;
 	*hz = *on ? f : 0;
 	return 0;

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "bios/bios.h"
 #include "dos/dos_internal.h"
 #include "vm/vm_internal.h"
 
@@ -42,7 +41,9 @@ static int kbd_getc(struct dos *d)
 		head = start;
 	dos_wr16(d, 0x40, 0x1A, head);
 	uint8_t ascii = (uint8_t)key;
-	if (ascii == 0 || ascii == 0xE0) {
+	/* 00h, or E0h from a grey key: an extended key (a scan code follows).
+	 * E0h with scan code 0 is the character (Alt + keypad 224). */
+	if (ascii == 0 || (ascii == 0xE0 && key >> 8)) {
 		d->ext_key = (uint8_t)(key >> 8);
 		d->has_ext_key = true;
 		return 0;
@@ -138,8 +139,8 @@ static void guest_int(struct dos *d, uint8_t vector, const struct vm16_regs *r)
  * hooked it, else in the host. */
 static void teletype(struct dos *d, uint8_t ch)
 {
-	if (dos_rd16(d, 0, 0x10 * 4 + 2) == 0xF000) {
-		bios_teletype(d->vm, ch);
+	if (dos_rd16(d, 0, 0x10 * 4 + 2) >= 0xC000) { /* still the ROM's */
+		vm16_teletype(d->vm, ch);
 		return;
 	}
 	struct vm16_regs r;

@@ -37,6 +37,7 @@ int21_wait:                         ; console input not ready: idle, then retry
         int 28h                     ; the call with the same registers and frame
         sti
         hlt
+place 0Ch                           ; the wait point of the deep sleep (src/vm/quiet.c)
         nop                         ; F4 90 FA: not a supervisor call pair
         cli
         jmp short int21

@@ -47,6 +47,7 @@ enum {
 /* Character devices (names usable in any directory). */
 enum dos_dev {
 	DEV_NONE = 0, DEV_CON, DEV_NUL, DEV_AUX, DEV_PRN, DEV_CLOCK, DEV_COM, DEV_LPT,
+	DEV_VDD,    /* a device a VDD offers (EMMXXXX0): dev_unit = its index (vdd_add_dos_device) */
 };
 
 /* One open file: a system file table entry. JFT bytes in the PSPs index
@@ -90,6 +91,13 @@ struct dos {
 	uint8_t alloc_strategy;   /* 58h */
 	uint8_t break_flag, verify_flag;
 	uint16_t mem_top;         /* first paragraph past conventional memory */
+	/* Where the guest-visible parts are (DOS_HIGH, DOS_UMB; kernel.c,
+	 * memory.c). */
+	bool high;                /* DOS_HIGH: tables and CDS in the HMA */
+	uint16_t root_psp;        /* DOS_ROOT_PSP, or DOS_HIGH_ROOT_PSP when high */
+	uint32_t hma_free;        /* INT 2Fh/4A02h: first free byte (offset in FFFFh); 10000h: none */
+	uint16_t umb_link;        /* the MCB at the top of conventional memory that
+				   * links the UMBs (type 'M' linked, 'Z' not), 0: no UMBs */
 	struct dos_exec_frame exec[DOS_MAX_EXEC];
 	unsigned nexec;
 
@@ -123,6 +131,9 @@ struct dos {
 	unsigned cfg_env_count;
 	uint32_t logged[16];       /* unknown INT 21h functions logged once */
 	struct shell *shells;     /* built-in COMMAND.COM instances */
+	char *autoexec;           /* dos_config.autoexec (owned), until dos_start */
+	char *autoexec_batch;     /* what the first shell runs before anything (owned), or NULL */
+	bool autoexec_then_exit;  /* that shell exits after it (it ends with the program) */
 	char err[256];
 };
 
@@ -173,6 +184,14 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...) __attribute
 
 /* Memory arena (memory.c). Sizes and segments in paragraphs. */
 int dos_mem_init(struct dos *d, uint16_t first_mcb, uint16_t top);
+/* DOS_UMB: take every upper memory block (vdd_umb_alloc) and chain them
+ * after the conventional arena, unlinked (DOS 5 "DOS=UMB"); 58h 02h/03h. */
+void dos_umb_init(struct dos *d);
+bool dos_umb_linked(struct dos *d);
+int dos_umb_link(struct dos *d, bool link);  /* 0 or DOS error 1 (no UMBs) */
+/* The largest free block a program of `min` paragraphs would be loaded
+ * into under the allocation strategy (58h: high first, high only). */
+uint16_t dos_mem_largest_fit(struct dos *d, uint16_t min);
 /* Allocate for owner: returns the block's segment (MCB + 1) or 0 with
  * *err and *largest set. */
 uint16_t dos_mem_alloc(struct dos *d, uint16_t paras, uint16_t owner, uint16_t *largest, uint16_t *err);
@@ -204,6 +223,11 @@ void dos_files_init(struct dos *d);
 void dos_files_close_all(struct dos *d);
 /* Devices by name: the base name of the last component ("CON", "NUL", ...). */
 enum dos_dev dos_device_by_name(const char *dos_path, uint8_t *unit);
+/* The devices VDDs offer (vdd_add_dos_device), linked after NUL in the
+ * device chain (kernel.c), and one of them by name: its index and
+ * header attribute, or -1 (files.c). */
+void dos_link_vdd_devices(struct dos *d);
+int dos_vdd_device(struct dos *d, const char *dos_path, uint16_t *attr);
 /* Open a path (with devices and the built-in Z: drive) and give it a new
  * JFT handle in the current PSP. Returns the handle or -(DOS error). */
 int dos_open_path(struct dos *d, const char *path, uint8_t mode);

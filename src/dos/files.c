@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dos/dos_internal.h"
+#include "vm/vm_internal.h"
 
 enum { FREE_SLOT = 0xFF, NO_INHERIT = 0x80 };
 
@@ -34,22 +35,29 @@ static const struct {
 };
 
 /* A device name is the base name of the last component, with or without
- * an extension, in any directory ("CON", "C:\TMP\NUL.TXT"). */
-static int device_index(const char *path)
+ * an extension, in any directory ("CON", "C:\TMP\NUL.TXT"): upper case in
+ * name[9]; false if it is longer than 8 characters. */
+static bool device_base_name(const char *path, char name[9])
 {
 	const char *base = path;
 	for (const char *p = path; *p; p++)
 		if (*p == '\\' || *p == '/' || *p == ':')
 			base = p + 1;
-	char name[9];
 	size_t n = 0;
 	while (base[n] && base[n] != '.' && n < 8) {
 		char c = base[n];
 		name[n++] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
 	}
-	if (base[n] && base[n] != '.')
-		return -1;
 	name[n] = 0;
+	return !base[n] || base[n] == '.';
+}
+
+static int device_index(const char *path)
+{
+	char name[9];
+	if (!device_base_name(path, name))
+		return -1;
+	size_t n = strlen(name);
 	/* "NAME:" is accepted too (e.g. "CON:") */
 	for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++)
 		if (strcmp(name, devices[i].name) == 0)
@@ -74,6 +82,46 @@ enum dos_dev dos_device_by_name(const char *path, uint8_t *unit)
 	if (unit)
 		*unit = devices[i].unit;
 	return devices[i].dev;
+}
+
+/* The header of VDD device k: far pointer, attribute, name (RBIL table 01646). */
+static uint32_t vdd_header(struct dos *d, unsigned k)
+{
+	return d->vm->dos_devices[k];
+}
+
+int dos_vdd_device(struct dos *d, const char *path, uint16_t *attr)
+{
+	char name[9], hname[9];
+	if (!device_base_name(path, name) || !name[0])
+		return -1;
+	for (unsigned k = 0; k < d->vm->ndos_devices; k++) {
+		uint32_t h = vdd_header(d, k);
+		dos_read_mem(d, (uint16_t)(h >> 16), (uint16_t)(h + 10), hname, 8);
+		size_t n = 8;
+		while (n && hname[n - 1] == ' ')
+			n--;
+		hname[n] = 0;
+		if (strcmp(hname, name) == 0) {
+			*attr = dos_rd16(d, (uint16_t)(h >> 16), (uint16_t)(h + 4));
+			return (int)k;
+		}
+	}
+	return -1;
+}
+
+void dos_link_vdd_devices(struct dos *d)
+{
+	uint16_t seg = DOS_SEG, off = DOS_DEVICES; /* CON follows them */
+	for (unsigned k = d->vm->ndos_devices; k-- > 0;) {
+		uint32_t h = vdd_header(d, k);
+		dos_wr16(d, (uint16_t)(h >> 16), (uint16_t)h, off);
+		dos_wr16(d, (uint16_t)(h >> 16), (uint16_t)(h + 2), seg);
+		seg = (uint16_t)(h >> 16);
+		off = (uint16_t)h;
+	}
+	dos_wr16(d, DOS_SEG, DOS_NUL_DEV, off);
+	dos_wr16(d, DOS_SEG, DOS_NUL_DEV + 2, seg);
 }
 
 /* ---- the built-in drive Z: (COMMAND.COM) when no host directory is mapped there ---- */
@@ -148,7 +196,7 @@ void dos_files_init(struct dos *d)
 	jft[0] = jft[1] = jft[2] = 0;
 	jft[3] = 1;
 	jft[4] = 2;
-	dos_write_mem(d, DOS_ROOT_PSP, 0x18, jft, sizeof(jft));
+	dos_write_mem(d, d->root_psp, 0x18, jft, sizeof(jft));
 }
 
 static int sft_alloc(struct dos *d)
@@ -213,6 +261,18 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	uint8_t unit = 0;
 	enum dos_dev dev = dos_device_by_name(path, &unit);
 	int idx;
+	uint16_t dev_attr;
+	int vdev = dev == DEV_NONE ? dos_vdd_device(d, path, &dev_attr) : -1;
+	if (vdev >= 0) {
+		if ((idx = sft_alloc(d)) < 0)
+			return idx;
+		struct dos_file *f = &d->files[idx];
+		f->dev = DEV_VDD;
+		f->dev_unit = (uint8_t)vdev;
+		f->mode = mode;
+		f->dev_info = (uint16_t)((dev_attr & 0xFF00) | 0xC0); /* IOCTL 4400h: the attribute's high byte, a device */
+		return idx;
+	}
 	if (dev != DEV_NONE) {
 		if ((idx = sft_alloc(d)) < 0)
 			return idx;

@@ -93,6 +93,17 @@ size_t dos_read_str(struct dos *d, uint16_t seg, uint16_t off, char *out, size_t
 	return n;
 }
 
+/* Where the tables and the CDS are (DOS_HIGH: in the HMA). */
+static uint16_t dos_table_seg(const struct dos *d)
+{
+	return d->high ? 0xFFFF : DOS_SEG;
+}
+
+static uint16_t dos_table_off(const struct dos *d, unsigned layout_off)
+{
+	return (uint16_t)(d->high ? layout_off - DOS_TABLES + DOS_HMA_TABLES : layout_off);
+}
+
 /* ---- registers and results ---- */
 
 void dos_set16(uint32_t *reg, uint16_t v)
@@ -198,14 +209,17 @@ uint16_t dos_errno(int err)
 	}
 }
 
+enum dos_end dos_end_type(const struct dos *d)
+{
+	return (enum dos_end)((d->ret_code >> 8) & 3);
+}
+
 void dos_log(struct dos *d, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm16_vlog(d->vm, VM16_LOG_DOS, fmt, ap);
 	va_end(ap);
-	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
@@ -214,12 +228,10 @@ void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);
-	char msg[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vm16_vlog(d->vm, VM16_LOG_DOS, fmt, ap);
 	va_end(ap);
-	vm16_log(d->vm, VM16_LOG_DOS, "%s", msg);
 }
 
 /* ---- date and time: the VM's virtual clock plus what DOS was told ---- */
@@ -409,10 +421,8 @@ static void fn_country_ext(struct dos *d)
 		return;
 	}
 	b[0] = al;
-	b[1] = (uint8_t)table;
-	b[2] = (uint8_t)(table >> 8);
-	b[3] = DOS_SEG & 0xFF;
-	b[4] = DOS_SEG >> 8;
+	put16(b + 1, dos_table_off(d, table));
+	put16(b + 3, dos_table_seg(d));
 	dos_write_mem(d, es, di, b, 5);
 	dos_set16(&d->r.ecx, 5);
 	dos_ok(d);
@@ -653,20 +663,49 @@ static void fn_attr(struct dos *d)
 
 /* ---- other interrupts ---- */
 
+/* INT 2Fh/4A01h: BX = free bytes of the HMA, ES:DI -> them (FFFF:FFFF and
+ * BX = 0 when DOS is not high); 4A02h: BX bytes of it (rounded up to
+ * paragraphs), ES:DI -> them, DI = FFFFh if they are not there. RBIL INT
+ * 2F/AX=4A01h, 4A02h (DOS 5+). */
+static void hma_query(struct dos *d)
+{
+	uint32_t left = 0x10000 - d->hma_free;
+	if (AL(d) == 0x01) {
+		dos_set16(&d->r.ebx, (uint16_t)(left > 0xFFFF ? 0xFFFF : left));
+		d->r.es = 0xFFFF;
+		dos_set16(&d->r.edi, left ? (uint16_t)d->hma_free : 0xFFFF);
+		return;
+	}
+	uint32_t want = (BX(d) + 15u) & ~15u;
+	d->r.es = 0xFFFF;
+	if (!d->high || want == 0 || want > left) {
+		dos_set16(&d->r.edi, 0xFFFF);
+		return;
+	}
+	dos_set16(&d->r.edi, (uint16_t)d->hma_free);
+	d->hma_free += want;
+}
+
 static int svc_int2f(struct vm *vm, void *ctx, uint8_t n)
 {
 	(void)n;
 	struct dos *d = ctx;
+	/* The services that hooked INT 2Fh in the monitor (XMS: 43h) first:
+	 * DOS is the end of the guest's chain. */
+	if (vm_multiplex_dispatch(vm))
+		return 0;
 	vm16_get_regs(vm, &d->r);
-	/* Installation checks (AL = 0, e.g. 4300h XMS) answer "not installed"
-	 * by leaving AL 0; 1680h (release time slice) answers AL = 0, "call
-	 * supported" (RBIL INT 2F/AX=1680h), and gives the slice up: the
-	 * monitor idles the VM until its next event (src/vm/idle.c).
-	 * Nothing else is multiplexed here. */
+	/* Installation checks (AL = 0) answer "not installed" by leaving AL 0;
+	 * 1680h (release time slice) answers AL = 0, "call supported" (RBIL
+	 * INT 2F/AX=1680h), and gives the slice up: the monitor idles the VM
+	 * until its next event (src/vm/idle.c). */
 	if (AX(d) == 0x1680) {
 		dos_set_lo(&d->r.eax, 0);
 		vm16_set_regs(vm, &d->r);
 		vm_idle_yield(vm);
+	} else if (AX(d) == 0x4A01 || AX(d) == 0x4A02) {
+		hma_query(d);
+		vm16_set_regs(vm, &d->r);
 	}
 	return 0;
 }
@@ -811,10 +850,14 @@ static void fn_memory(struct dos *d)
 			d->alloc_strategy = BL(d);
 			dos_ok(d);
 		} else if (AL(d) == 2) {
-			dos_set_lo(&d->r.eax, 0); /* UMBs not linked */
+			dos_set_lo(&d->r.eax, dos_umb_linked(d) ? 1 : 0);
 			dos_ok(d);
-		} else if (AL(d) == 3 && BX(d) == 0) {
-			dos_ok(d); /* UMBs stay unlinked */
+		} else if (AL(d) == 3 && BX(d) <= 1) {
+			int e = dos_umb_link(d, BX(d) == 1);
+			if (e)
+				dos_fail(d, (uint16_t)e);
+			else
+				dos_ok(d);
 		} else {
 			dos_fail(d, DOSERR_INVALID_FUNCTION);
 		}
@@ -920,8 +963,8 @@ static int dispatch21(struct dos *d)
 	case 0x59: fn_ext_error(d); return 0;
 	case 0x60: fn_truename(d); return 0;
 	case 0x63: /* DBCS lead byte table: empty */
-		d->r.ds = DOS_SEG;
-		dos_set16(&d->r.esi, DOS_DBCS + 2);
+		d->r.ds = dos_table_seg(d);
+		dos_set16(&d->r.esi, dos_table_off(d, DOS_DBCS + 2));
 		dos_set_lo(&d->r.eax, 0);
 		dos_ok(d);
 		return 0;
@@ -981,6 +1024,9 @@ static int svc_int21(struct vm *vm, void *ctx, uint8_t n)
 	vm16_get_regs(vm, &d->r);
 	if (int21_is_work(AH(d)))
 		vm_idle_reset(vm);
+	/* DOS in the HMA needs A20: MS-DOS turns it on at every call. */
+	if (d->high && !vdd_a20(vm))
+		vdd_set_a20(vm, true);
 	uint16_t ss = d->r.ss, sp = (uint16_t)d->r.esp;
 	d->frame_flags = dos_rd16(d, ss, (uint16_t)(sp + 4));
 	d->retry = d->waiting;
@@ -1021,7 +1067,7 @@ static void build_dos_segment(struct dos *d, uint8_t *seg)
 	memcpy(seg, dos_stubs, dos_stubs_size);
 	seg[DOS_SWITCHAR] = '/';
 	uint8_t *lol = seg + DOS_LOL;
-	put16(lol - 2, DOS_FIRST_MCB);
+	put16(lol - 2, (uint16_t)(d->root_psp + DOS_ROOT_MCB_PARAS));
 	put16(lol + 0x00, DOS_DPB); /* DPB chain: one dummy block */
 	put16(lol + 0x02, DOS_SEG);
 	put16(lol + 0x04, DOS_SFT);
@@ -1033,12 +1079,13 @@ static void build_dos_segment(struct dos *d, uint8_t *seg)
 	put16(lol + 0x10, 512);
 	put16(lol + 0x12, 0xFFFF);
 	put16(lol + 0x14, 0xFFFF);
-	put16(lol + 0x16, DOS_CDS);
-	put16(lol + 0x18, DOS_SEG);
+	put16(lol + 0x16, dos_table_off(d, DOS_CDS));
+	put16(lol + 0x18, dos_table_seg(d));
 	put16(lol + 0x1A, 0xFFFF);
 	put16(lol + 0x1C, 0xFFFF);
 	lol[0x20] = 0;  /* block devices: none (host drives are redirected) */
 	lol[0x21] = 26; /* LASTDRIVE */
+	put16(lol + DOS_LOL_UMB_MCB, 0xFFFF); /* no UMBs (dos_umb_init) */
 	/* NUL heads the device chain; then CON, AUX, PRN, CLOCK$, COM1-4, LPT1-3. */
 	static const char *const names[DOS_NDEVICES] = {
 		"CON", "AUX", "PRN", "CLOCK$", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3",
@@ -1115,13 +1162,34 @@ static void set_vectors(struct dos *d)
 	(void)vm16_write(d->vm, 0x1000C0, jmp, sizeof(jmp));
 }
 
+/* DOS_HIGH: the kernel takes the HMA (if it exists and is free) and puts
+ * its tables there; INT 2Fh/4A01h-4A02h then give out the rest of it. */
+static void dos_layout(struct dos *d)
+{
+	d->high = vdd_property(d->vm, "DOS_HIGH") && vdd_hma_claim(d->vm, "DOS") == 0;
+	d->root_psp = d->high ? DOS_HIGH_ROOT_PSP : DOS_ROOT_PSP;
+	d->hma_free = d->high ? (DOS_HMA_TABLES + DOS_ROOT_PSP_OFF - DOS_TABLES + 15u) & ~15u : 0x10000;
+}
+
 static int install(struct dos *d)
 {
 	uint8_t seg[DOS_ROOT_PSP_OFF];
 	memset(seg, 0, sizeof(seg));
+	dos_layout(d);
 	build_dos_segment(d, seg);
-	dos_write_mem(d, DOS_SEG, 0, seg, sizeof(seg));
+	if (d->high) {
+		dos_write_mem(d, DOS_SEG, 0, seg, DOS_TABLES);
+		dos_write_mem(d, 0xFFFF, DOS_HMA_TABLES, seg + DOS_TABLES, DOS_ROOT_PSP_OFF - DOS_TABLES);
+	} else {
+		dos_write_mem(d, DOS_SEG, 0, seg, sizeof(seg));
+	}
+	dos_link_vdd_devices(d);
 	set_vectors(d);
+	/* Deep sleep (src/vm/quiet.c, docs/idle.md): the console wait only
+	 * looks for input, and calls INT 28h each time round. (The monitor's
+	 * table has room for the BIOS's entries and these.) */
+	(void)vm_quiet_add_wait(d->vm, DOS_SEG, DOS_INT21_WAITED);
+	(void)vm_quiet_add_vector(d->vm, 0x28, DOS_SEG, DOS_INT28, NULL);
 	static const struct {
 		uint8_t n;
 		vm16_svc_fn fn;
@@ -1135,15 +1203,17 @@ static int install(struct dos *d)
 	vm_set_svc_internal(d->vm, DOS_SVC_SHELL, shell_svc_entry, d);
 	/* Memory: the arena runs from the first MCB to the top of RAM. */
 	d->mem_top = (uint16_t)(d->vm->cfg.mem_4k * 256u);
-	int e = dos_mem_init(d, DOS_FIRST_MCB, d->mem_top);
+	int e = dos_mem_init(d, (uint16_t)(d->root_psp + DOS_ROOT_MCB_PARAS), d->mem_top);
 	if (e)
 		return e;
+	if (vdd_property(d->vm, "DOS_UMB"))
+		dos_umb_init(d);
 	/* The root PSP: parent of the first program, parent of itself. */
-	dos_new_psp(d, DOS_ROOT_PSP, d->mem_top, DOS_ROOT_PSP);
-	dos_wr16(d, DOS_ROOT_PSP, 0x2C, DOS_ROOT_ENV);
-	dos_wr16(d, DOS_ROOT_PSP, 0x0A, DOS_ROOT_EXIT);
-	dos_wr16(d, DOS_ROOT_PSP, 0x0C, DOS_SEG);
-	d->psp = DOS_ROOT_PSP;
+	dos_new_psp(d, d->root_psp, d->mem_top, d->root_psp);
+	dos_wr16(d, d->root_psp, 0x2C, (uint16_t)(d->root_psp + DOS_ROOT_ENV_PARAS));
+	dos_wr16(d, d->root_psp, 0x0A, DOS_ROOT_EXIT);
+	dos_wr16(d, d->root_psp, 0x0C, DOS_SEG);
+	d->psp = d->root_psp;
 	dos_files_init(d);
 	return 0;
 }
@@ -1214,6 +1284,13 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 		}
 		strcpy(d->cfg_env[d->cfg_env_count++], cfg->env[i]);
 	}
+	if (cfg->autoexec && cfg->autoexec[0]) {
+		if (strlen(cfg->autoexec) > 4096 || !(d->autoexec = strdup(cfg->autoexec))) {
+			snprintf(err, errlen, "the start-up commands are longer than 4096 bytes");
+			e = -E2BIG;
+			goto err_fs;
+		}
+	}
 	if (d->con.write)
 		vm16_set_console_tap(vm, d->con.write, d->con.ctx);
 	e = install(d);
@@ -1225,6 +1302,7 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	return 0;
 
 err_fs:
+	free(d->autoexec);
 	hostfs_destroy(d->fs);
 err_free:
 	free(d);
@@ -1239,5 +1317,7 @@ void dos_destroy(struct dos *d)
 	shell_free_all(d);
 	vm16_set_console_tap(d->vm, NULL, NULL);
 	hostfs_destroy(d->fs);
+	free(d->autoexec);
+	free(d->autoexec_batch);
 	free(d);
 }

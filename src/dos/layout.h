@@ -5,6 +5,10 @@
  * with the NUL device header inside it, the other device headers, the
  * current directory structure, the country tables and the root PSP. The
  * memory arena (MCB chain) starts at the first paragraph after it.
+ * With DOS_HIGH the part from the country tables up (the tables and the
+ * CDS) lives in the HMA at FFFF:DOS_HMA_TABLES instead, and the root PSP
+ * and the arena move down to DOS_TABLES: that frees 2.8 KiB of
+ * conventional memory (dos_layout(), kernel.c).
  * Sources: RBIL INT 21h/52h (list of lists, DOS 5 layout), table 01643
  * (device header), 01644 (CDS), INT 21h/6502h-6507h (country tables).
  */
@@ -17,6 +21,7 @@ enum {
 	/* Stubs (dos.asm). */
 	DOS_INT21 = 0x00,
 	DOS_INT21_WAIT = 0x08,
+	DOS_INT21_WAITED = 0x0C, /* after its HLT: a quiet wait point (src/vm/quiet.c) */
 	DOS_CTRLC = 0x18,
 	DOS_IRET = 0x20,
 	DOS_INT20 = 0x24,
@@ -65,8 +70,17 @@ enum {
 	DOS_CDS_ENTRY = 0x58,
 	DOS_ROOT_PSP_OFF = 0xD40,  /* paragraph aligned */
 	DOS_ROOT_PSP = DOS_SEG + (DOS_ROOT_PSP_OFF >> 4),
-	DOS_ROOT_ENV = DOS_ROOT_PSP + 0x10,
-	DOS_FIRST_MCB = DOS_ROOT_ENV + 0x8, /* root env: 128 bytes */
+	DOS_ROOT_ENV_PARAS = 0x10, /* the root env follows the root PSP: 128 bytes */
+	DOS_ROOT_MCB_PARAS = 0x18, /* the first MCB follows the root env */
+
+	/* DOS_HIGH: what moves to the HMA, and where it goes. */
+	DOS_TABLES = DOS_UPCASE,   /* from here to DOS_ROOT_PSP_OFF */
+	DOS_HMA_TABLES = 0x100,    /* offset in segment FFFFh (after the CALL 5 jump at FFFF:00D0) */
+	DOS_HIGH_ROOT_PSP = DOS_SEG + (DOS_TABLES >> 4),
+
+	/* List of lists, DOS 5+ (RBIL table 01627). */
+	DOS_LOL_UMB_LINKED = 0x66, /* byte: bit 0 = UMBs linked into the chain */
+	DOS_LOL_UMB_MCB = 0x68,    /* word: the MCB that links the UMBs, FFFFh none */
 };
 
 #endif

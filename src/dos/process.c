@@ -193,11 +193,11 @@ static int load_program(struct dos *d, const struct exec_args *a, struct dos_ima
 			filler = dos_mem_alloc(d, (uint16_t)(0x1000 - ff - 1), parent, &largest, &e2);
 		}
 	}
-	largest = dos_mem_largest(d);
+	largest = dos_mem_largest_fit(d, (uint16_t)(min > 0xFFFF ? 0xFFFF : min)); /* UMBs first for LOADHIGH */
 	if (largest < min && filler) {
 		dos_mem_free(d, filler);
 		filler = 0;
-		largest = dos_mem_largest(d);
+		largest = dos_mem_largest_fit(d, (uint16_t)(min > 0xFFFF ? 0xFFFF : min));
 	}
 	if (largest < min) {
 		dos_mem_free(d, env);
@@ -406,7 +406,7 @@ int dos_load_first(struct dos *d, const char *canon, const char *tail)
 	dos_fcbs_from_tail(d, tail, a.fcb1, a.fcb2);
 	struct vm16_regs child;
 	uint16_t psp;
-	d->psp = DOS_ROOT_PSP;
+	d->psp = d->root_psp;
 	e = load_program(d, &a, &im, &child, &psp);
 	dos_image_close(&im);
 	if (e) {
@@ -448,7 +448,7 @@ void dos_terminate(struct dos *d, uint8_t code, uint8_t type, uint16_t keep_para
 	}
 	d->ret_code = (uint16_t)(type << 8 | code);
 	shell_process_ended(d, psp);
-	if (psp == DOS_ROOT_PSP || psp == parent) {
+	if (psp == d->root_psp || psp == parent) {
 		/* Nothing to return to: the VM ends. */
 		dos_set_lo(&d->r.eax, code);
 		d->r.cs = DOS_SEG;
@@ -523,7 +523,7 @@ static int build_root_env(struct dos *d)
 		return -ENOMEM;
 	dos_write_mem(d, seg, 0, buf, o);
 	dos_wr16(d, seg, (uint16_t)o, 0);
-	dos_wr16(d, DOS_ROOT_PSP, 0x2C, seg);
+	dos_wr16(d, d->root_psp, 0x2C, seg);
 	return 0;
 }
 
@@ -637,6 +637,26 @@ int dos_start(struct dos *d, const char *program, const char *tail, char *err, s
 	if (strlen(tail) > 126) {
 		snprintf(err, errlen, "command tail longer than 126 bytes");
 		return -E2BIG;
+	}
+	if (d->autoexec) {
+		/* Start-up commands: the built-in COMMAND.COM runs them, then
+		 * the program as their last line (a batch file's last line
+		 * hands over to it), and exits with its return code; for the
+		 * prompt itself it stays. */
+		bool prompt = strcasecmp(canon, DOS_COMSPEC) == 0 && !tail[0];
+		size_t n = strlen(d->autoexec) + strlen(canon) + strlen(tail) + 8;
+		d->autoexec_batch = malloc(n);
+		if (!d->autoexec_batch) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		if (prompt)
+			snprintf(d->autoexec_batch, n, "%s", d->autoexec);
+		else
+			snprintf(d->autoexec_batch, n, "%s%s%s%s\r\n", d->autoexec, canon, tail[0] ? " " : "", tail);
+		d->autoexec_then_exit = !prompt;
+		load = DOS_COMSPEC;
+		tail = "";
 	}
 	e = dos_load_first(d, load, tail);
 	if (e) {

@@ -17,6 +17,7 @@
 #include "mvdm/progsettings.h"
 #include "mvdm/vm16.h"
 #include "common/failf.h"
+#include "common/sha256.h"
 
 enum {
 	PS_MAX = 64,          /* settings given (at most one entry per catalog setting) */
@@ -244,14 +245,27 @@ static int find_file_nocase(const char *dir, const char *name, char *out, size_t
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-int progsettings_load_program(struct progsettings *ps, const char *program, const char *config_dir, char *err,
-			      size_t errlen)
+/* One more file to look at: dir/name as found (any case), or as it would
+ * be named. */
+static void candidate(const char *dir, const char *name, char files[][PROGSETTINGS_PATH], bool exists[],
+		      unsigned *n, unsigned max)
+{
+	if (*n >= max)
+		return;
+	exists[*n] = find_file_nocase(dir, name, files[*n], PROGSETTINGS_PATH) == 0;
+	if (!exists[*n] && snprintf(files[*n], PROGSETTINGS_PATH, "%s/%s", dir, name) >= PROGSETTINGS_PATH)
+		return; /* cannot be named: not looked at */
+	(*n)++;
+}
+
+int progsettings_program_files(const char *program, const char *config_dir, char files[][PROGSETTINGS_PATH],
+			       bool exists[], unsigned max)
 {
 	const char *slash = strrchr(program, '/');
 	const char *base = slash ? slash + 1 : program;
-	char dir[HOSTFS_HOST_PATH], want[300], path[HOSTFS_HOST_PATH + 300];
+	char dir[HOSTFS_HOST_PATH], want[256];
 	if (!*base || snprintf(want, sizeof(want), "%s.mvdm", base) >= (int)sizeof(want))
-		return failf(err, errlen, -EINVAL, "%s: not a program file name", program);
+		return -EINVAL;
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
 	else if (slash == program)
@@ -259,17 +273,41 @@ int progsettings_load_program(struct progsettings *ps, const char *program, cons
 	else if ((size_t)(slash - program) < sizeof(dir))
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - program), program);
 	else
-		return failf(err, errlen, -ENAMETOOLONG, "%s: path too long", program);
-	if (find_file_nocase(dir, want, path, sizeof(path)) == 0) {
-		int rc = progsettings_load_file(ps, path, err, errlen);
-		if (rc < 0)
-			return rc;
-	}
+		return -ENAMETOOLONG;
+	unsigned n = 0;
+	candidate(dir, want, files, exists, &n, max);
 	if (config_dir && config_dir[0]) {
 		if (snprintf(dir, sizeof(dir), "%s/mvdm/programs", config_dir) >= (int)sizeof(dir))
-			return failf(err, errlen, -ENAMETOOLONG, "%s: path too long", config_dir);
-		if (find_file_nocase(dir, want, path, sizeof(path)) == 0)
-			return progsettings_load_file(ps, path, err, errlen);
+			return -ENAMETOOLONG;
+		candidate(dir, want, files, exists, &n, max);
+		/* This very program, by its contents: NAME.EXT.<the first 16
+		 * hex digits of its SHA-256>.mvdm (`sha256sum | cut -c1-16`),
+		 * so two programs of one name (every SETUP.EXE) keep apart. */
+		char hex[65];
+		if (sha256_file_hex(program, hex) == 0) {
+			snprintf(want, sizeof(want), "%s.%.16s.mvdm", base, hex);
+			candidate(dir, want, files, exists, &n, max);
+		}
+	}
+	return (int)n;
+}
+
+int progsettings_load_program(struct progsettings *ps, const char *program, const char *config_dir, char *err,
+			      size_t errlen)
+{
+	char files[PROGSETTINGS_MAX_FILES][PROGSETTINGS_PATH];
+	bool exists[PROGSETTINGS_MAX_FILES];
+	int n = progsettings_program_files(program, config_dir, files, exists, PROGSETTINGS_MAX_FILES);
+	if (n == -EINVAL)
+		return failf(err, errlen, -EINVAL, "%s: not a program file name", program);
+	if (n < 0)
+		return failf(err, errlen, n, "%s: path too long", program);
+	for (int k = 0; k < n; k++) {
+		if (!exists[k])
+			continue;
+		int rc = progsettings_load_file(ps, files[k], err, errlen);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }

@@ -17,6 +17,7 @@ static const char *type_names(unsigned t)
 	case RT_OBJECT: return "an object";
 	case RT_ARRAY: return "an array";
 	case RT_STRING | RT_NUMBER | RT_BOOL: return "a string, a number or true/false";
+	case RT_ID: return "a VM's id (an integer) or its name (a string)";
 	default: return "of another type";
 	}
 }
@@ -102,6 +103,27 @@ void hex_encode(const uint8_t *data, size_t len, char *out)
 		out[2 * k + 1] = digits[data[k] & 15];
 	}
 	out[2 * len] = 0;
+}
+
+size_t base64_len(size_t len)
+{
+	return (len + 2) / 3 * 4 + 1;
+}
+
+/* RFC 4648 base64 with padding. */
+void base64_encode(const uint8_t *data, size_t len, char *out)
+{
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t k = 0; k < len; k += 3) {
+		uint32_t v = (uint32_t)data[k] << 16 | (k + 1 < len ? (uint32_t)data[k + 1] << 8 : 0) |
+			     (k + 2 < len ? data[k + 2] : 0);
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+		out[o++] = k + 1 < len ? a[(v >> 6) & 63] : '=';
+		out[o++] = k + 2 < len ? a[v & 63] : '=';
+	}
+	out[o] = 0;
 }
 
 static int nibble(char c)

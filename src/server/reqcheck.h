@@ -21,6 +21,7 @@ enum req_type {
 	RT_OBJECT = 16,
 	RT_ARRAY = 32,
 	RT_ANY = 63,
+	RT_ID = RT_INT | RT_STRING, /* a VM: its id, or its name (protocol 2) */
 };
 
 struct req_field {
@@ -43,6 +44,9 @@ bool req_bool(const cJSON *req, const char *name, bool def);
 /* Hexadecimal: encode len bytes (out has 2*len+1 bytes); decode a string
  * of even length into at most max bytes (-1 if it is not hex or too long). */
 void hex_encode(const uint8_t *data, size_t len, char *out);
+/* Base64 (RFC 4648): out needs base64_len(len) bytes (with the NUL). */
+size_t base64_len(size_t len);
+void base64_encode(const uint8_t *data, size_t len, char *out);
 long hex_decode(const char *hex, uint8_t *out, size_t max);
 
 #endif

@@ -12,7 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/version.h"
 #include "console/cp437.h"
+#include "console/png.h"
+#include "mvdm/profile.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
 #include "server/reqcheck.h"
@@ -32,18 +35,33 @@ static bool checked(struct conn *c, const cJSON *req, const struct req_field *f,
 	return false;
 }
 
-/* The VM named by the request's "id", with a reference; NULL after an
- * error reply. */
-static struct vdm *get_vm(struct server *s, struct conn *c, const cJSON *req)
+/* The VM that field `field` names, by id or by name, with a reference;
+ * NULL after an error reply. */
+static struct vdm *vm_of_field(struct server *s, struct conn *c, const cJSON *req, const char *field)
 {
-	int64_t id = req_int(req, "id", -1);
+	const char *name = req_str(req, field, NULL);
+	if (name) {
+		struct vdm *v = sched_find_name(&s->sched, name);
+		if (!v)
+			server_reply_error(c, req, "no_such_vm", "no VM is called \"%.64s\"%s", name,
+					   strcmp(field, "id") ? " (field \"like\")" : "");
+		return v;
+	}
+	int64_t id = req_int(req, field, -1);
 	struct vdm *v = id > 0 && id <= UINT32_MAX ? sched_get(&s->sched, (uint32_t)id) : NULL;
 	if (!v)
-		server_reply_error(c, req, "no_such_vm", "no VM has id %lld", (long long)id);
+		server_reply_error(c, req, "no_such_vm", "no VM has id %lld%s", (long long)id,
+				   strcmp(field, "id") ? " (field \"like\")" : "");
 	return v;
 }
 
-static const struct req_field id_only[] = { { "id", RT_INT, true } };
+/* The VM named by the request's "id" (an id or a name). */
+static struct vdm *get_vm(struct server *s, struct conn *c, const cJSON *req)
+{
+	return vm_of_field(s, c, req, "id");
+}
+
+static const struct req_field id_only[] = { { "id", RT_ID, true } };
 
 /* ---- hello, list, status ---- */
 
@@ -53,7 +71,7 @@ static int h_hello(struct server *s, struct conn *c, cJSON *req)
 		return 0;
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddNumberToObject(r, "protocol", SERVER_PROTOCOL);
-	cJSON_AddStringToObject(r, "server", "mvdm 0.1.0");
+	cJSON_AddStringToObject(r, "server", "mvdm " MVDM_VERSION);
 	cJSON_AddNumberToObject(r, "workers", s->cfg.workers);
 	pthread_mutex_lock(&s->sched.lock);
 	cJSON_AddNumberToObject(r, "vms", (double)s->sched.nvms);
@@ -157,9 +175,12 @@ static bool settings_from_request(struct conn *c, const cJSON *req, struct vdm_s
 }
 
 
-/* Fills spec from the request over what it already holds (`like`).
- * Returns true, or false after an error reply. */
-static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec *sp)
+/* Fills spec from the request over what it already holds (`like`, a
+ * profile). The request's drives and env replace like's; over a profile
+ * (merge) they add to its: a letter or variable in both is the request's
+ * (DOS takes the later of two equal names). Returns true, or false after
+ * an error reply. */
+static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec *sp, bool merge)
 {
 	const char *program = req_str(req, "program", NULL);
 	if (!program[0] || strlen(program) > 127) {
@@ -190,7 +211,7 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 		goto oom;
 
 	const cJSON *drives = cJSON_GetObjectItemCaseSensitive(req, "drives"), *d;
-	if (drives)
+	if (drives && !merge)
 		for (int k = 0; k < 26; k++) {
 			free(sp->drives[k]);
 			sp->drives[k] = NULL;
@@ -226,7 +247,7 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 	}
 
 	const cJSON *env = cJSON_GetObjectItemCaseSensitive(req, "env"), *e;
-	if (env) {
+	if (env && !merge) {
 		for (unsigned k = 0; k < sp->nenv; k++)
 			free(sp->env[k]);
 		sp->nenv = 0;
@@ -257,9 +278,13 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 		sp->exclusive = strcmp(mode, "exclusive") == 0;
 	}
 	double t = req_num(req, "timeout_s", sp->timeout_s), mips = req_num(req, "mips", sp->mips);
-	if (t < 0 || mips < 0 || (cJSON_GetObjectItemCaseSensitive(req, "timeout_s") && t <= 0) ||
-	    (cJSON_GetObjectItemCaseSensitive(req, "mips") && mips <= 0) || t > 1e9 || mips > 1e6) {
-		server_reply_error(c, req, "bad_request", "\"timeout_s\" and \"mips\" must be positive numbers");
+	if (t < 0 || (cJSON_GetObjectItemCaseSensitive(req, "timeout_s") && t <= 0) || t > 1e9) {
+		server_reply_error(c, req, "bad_request", "\"timeout_s\" must be a number of seconds, > 0 and at most 1e9");
+		return false;
+	}
+	if (mips < 0 || (cJSON_GetObjectItemCaseSensitive(req, "mips") && mips < VDM_MIPS_MIN) || mips > 1e6) {
+		server_reply_error(c, req, "bad_request", "\"mips\" must be %g to 1e6 (millions of instructions per second)",
+				   VDM_MIPS_MIN);
 		return false;
 	}
 	sp->timeout_s = t;
@@ -269,12 +294,86 @@ static bool spec_from_request(struct conn *c, const cJSON *req, struct vdm_spec 
 		server_reply_error(c, req, "bad_request", "field \"name\" is longer than %d bytes", VDM_NAME_MAX);
 		return false;
 	}
+	if (name && !vdm_name_ok(name)) {
+		server_reply_error(c, req, "bad_request",
+				   "field \"name\" \"%s\" cannot name a VM: not empty, not all digits (an id), not vm<digits> "
+				   "(a VM's default name), no control characters",
+				   name);
+		return false;
+	}
 	if (name)
 		snprintf(sp->name, sizeof(sp->name), "%s", name);
 	return true;
 oom:
 	server_reply_error(c, req, "internal", "out of memory");
 	return false;
+}
+
+/* create's "profile" (a name in the server's configuration directory, or
+ * an absolute path) and "autoexec" into spec, over what `like` gave and
+ * under the request's own fields: its drives, its environment before the
+ * request's, its settings between the program's files and the request's.
+ * Returns true, or false after an error reply. */
+static bool profile_from_request(struct server *s, struct conn *c, const cJSON *req, struct vdm_spec *sp)
+{
+	const char *name = req_str(req, "profile", NULL);
+	const char *autoexec = req_str(req, "autoexec", NULL);
+	if (autoexec && strlen(autoexec) > PROFILE_MAX_AUTOEXEC) {
+		server_reply_error(c, req, "bad_request", "field \"autoexec\" is longer than %d bytes",
+				   PROFILE_MAX_AUTOEXEC);
+		return false;
+	}
+	if (name) {
+		char path[512], err[1024];
+		struct profile *p = NULL;
+		int rc = name[0] != '/' && strchr(name, '/') ? -EINVAL : 0;
+		if (rc)
+			snprintf(err, sizeof(err), "profile %s: a name or an absolute path", name);
+		if (!rc)
+			rc = profile_find(name, s->cfg.config_dir, path, sizeof(path), err, sizeof(err));
+		if (!rc)
+			rc = profile_load(path, s->cfg.home, &p, err, sizeof(err));
+		if (rc) {
+			server_reply_error(c, req, "bad_request", "%s", err);
+			return false;
+		}
+		bool ok = true;
+		for (int k = 0; k < 26 && ok; k++)
+			if (profile_drive(p, k)) {
+				free(sp->drives[k]);
+				ok = add_string(&sp->drives[k], profile_drive(p, k));
+			}
+		/* The profile's variables after like's (the later wins in DOS);
+		 * the request's come after both. */
+		for (const char *const *e = profile_env(p); *e && ok; e++)
+			ok = sp->nenv < DOS_MAX_ENV - 2 && add_string(&sp->env[sp->nenv++], *e);
+		for (unsigned k = 0; k < sp->nprofile_settings; k++)
+			free(sp->profile_settings[k]);
+		sp->nprofile_settings = 0;
+		for (const char *const *st = profile_settings(p); *st && ok; st++)
+			ok = sp->nprofile_settings < VDM_MAX_SETTINGS &&
+			     add_string(&sp->profile_settings[sp->nprofile_settings++], *st);
+		free(sp->profile);
+		ok = ok && add_string(&sp->profile, path);
+		if (ok && profile_autoexec(p)) {
+			free(sp->autoexec);
+			ok = add_string(&sp->autoexec, profile_autoexec(p));
+		}
+		profile_destroy(p);
+		if (!ok) {
+			server_reply_error(c, req, "bad_request", "profile %s: too many environment variables or settings",
+					   name);
+			return false;
+		}
+	}
+	if (autoexec) {
+		free(sp->autoexec);
+		if (!add_string(&sp->autoexec, autoexec)) {
+			server_reply_error(c, req, "internal", "out of memory");
+			return false;
+		}
+	}
+	return true;
 }
 
 /* A dos_config with the drives and environment of spec (borrowed). */
@@ -313,6 +412,10 @@ static int program_settings(struct server *s, const struct vdm_spec *sp, struct 
 		fail = "create_failed"; /* a drive cannot be mapped */
 	else if (host[0])
 		rc = progsettings_load_program(ps, host, s->cfg.config_dir, err, errlen);
+	char source[600];
+	snprintf(source, sizeof(source), "profile:%s", sp->profile ? sp->profile : "");
+	for (unsigned k = 0; rc == 0 && k < sp->nprofile_settings; k++)
+		rc = progsettings_set(ps, sp->profile_settings[k], source, err, errlen);
 	for (unsigned k = 0; rc == 0 && k < sp->nsettings; k++)
 		rc = progsettings_set(ps, sp->settings[k], "request", err, errlen);
 	if (rc) {
@@ -322,6 +425,13 @@ static int program_settings(struct server *s, const struct vdm_spec *sp, struct 
 	}
 	*out = ps;
 	return 0;
+}
+
+static int too_many(struct server *s, const char **code, char *err, size_t errlen)
+{
+	*code = "too_many";
+	snprintf(err, errlen, "the server holds its maximum of %u VMs (remove ended ones)", s->cfg.max_vms);
+	return -ENOSPC;
 }
 
 /* Builds and schedules a VM from spec (taken over). Returns 0 and its id,
@@ -343,15 +453,15 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 	v->owner_conn = owner;
 	v->paused = paused;
 	v->created_ns = sched_now_ns();
+	/* A first look at the limit spares building a VM that cannot go in;
+	 * sched_add() checks it again where it counts. */
 	pthread_mutex_lock(&s->sched.lock);
 	bool full = s->sched.nvms >= s->cfg.max_vms;
 	v->id = s->next_id++;
 	pthread_mutex_unlock(&s->sched.lock);
 	if (full) {
-		*code = "too_many";
-		snprintf(err, errlen, "the server holds its maximum of %u VMs (remove ended ones)", s->cfg.max_vms);
 		vdm_free(v);
-		return -ENOSPC;
+		return too_many(s, code, err, errlen);
 	}
 	int rc = program_settings(s, &v->spec, &v->settings, code, err, errlen);
 	if (rc) {
@@ -364,12 +474,30 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 		vdm_free(v);
 		return rc;
 	}
+	vm16_set_log(v->vm, server_vm_log, v); /* its log: the server's, with its id */
 	if (!v->spec.name[0])
 		snprintf(v->spec.name, sizeof(v->spec.name), "vm%u", v->id);
 	v->bg_exec = vdd_property(v->vm, "DOS_BACKGROUND_EXECUTION") != 0;
 	v->cap_mips = vdm_speed_cap(v);
 	*id = v->id;
+	char made_by[48] = "";
+	if (parent)
+		snprintf(made_by, sizeof(made_by), ", made like VM %u", parent);
+	server_log(s, v->id, "created: %s%s%s (name %s, %s%s%s)", v->spec.program, v->spec.tail && v->spec.tail[0] ? " " : "",
+		   v->spec.tail ? v->spec.tail : "", v->spec.name, v->spec.exclusive ? "exclusive" : "concurrent",
+		   paused ? ", paused" : "", made_by);
 	rc = sched_add(&s->sched, v);
+	if (rc == -ENOSPC) {
+		vdm_free(v);
+		return too_many(s, code, err, errlen);
+	}
+	if (rc == -EEXIST) {
+		*code = "bad_request";
+		snprintf(err, errlen, "a VM is already called \"%s\" (names are unique until the VM is removed)",
+			 v->spec.name);
+		vdm_free(v);
+		return rc;
+	}
 	if (rc) {
 		*code = "internal";
 		snprintf(err, errlen, "out of memory");
@@ -384,18 +512,18 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 		{ "program", RT_STRING, true }, { "args", RT_ARRAY, false },     { "drives", RT_OBJECT, false },
 		{ "env", RT_ARRAY, false },     { "settings", RT_OBJECT, false }, { "mode", RT_STRING, false },
 		{ "timeout_s", RT_NUMBER, false }, { "mips", RT_NUMBER, false }, { "name", RT_STRING, false },
-		{ "paused", RT_BOOL, false },   { "owned", RT_BOOL, false },     { "like", RT_INT, false },
+		{ "paused", RT_BOOL, false },   { "owned", RT_BOOL, false },     { "like", RT_ID, false },
+		{ "profile", RT_STRING, false }, { "autoexec", RT_STRING, false },
 	};
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	struct vdm_spec spec = { 0 };
-	int64_t like_id = req_int(req, "like", 0);
-	if (like_id) {
-		struct vdm *like = like_id > 0 && like_id <= UINT32_MAX ? sched_get(&s->sched, (uint32_t)like_id) : NULL;
-		if (!like) {
-			server_reply_error(c, req, "no_such_vm", "no VM has id %lld (field \"like\")", (long long)like_id);
+	uint32_t like_id = 0;
+	if (cJSON_GetObjectItemCaseSensitive(req, "like")) {
+		struct vdm *like = vm_of_field(s, c, req, "like");
+		if (!like)
 			return 0;
-		}
+		like_id = like->id;
 		int rc = vdm_spec_copy(&spec, &like->spec);
 		spec.name[0] = 0;
 		sched_put(&s->sched, like);
@@ -404,15 +532,18 @@ static int h_create(struct server *s, struct conn *c, cJSON *req)
 			return 0;
 		}
 	}
-	if (!spec_from_request(c, req, &spec)) {
+	if (!profile_from_request(s, c, req, &spec) ||
+	    !spec_from_request(c, req, &spec, cJSON_GetObjectItemCaseSensitive(req, "profile") != NULL)) {
 		vdm_spec_free(&spec);
 		return 0;
 	}
 	uint32_t id;
 	const char *code = "create_failed";
 	char err[300];
-	if (make_vm(s, &spec, (uint32_t)like_id, req_bool(req, "paused", false),
+	if (make_vm(s, &spec, like_id, req_bool(req, "paused", false),
 		    req_bool(req, "owned", false) ? c->id : -1, &id, &code, err, sizeof(err))) {
+		server_log_level(s, SERVER_LOG_WARNING, 0, "create %.128s refused (%s): %s", req_str(req, "program", ""),
+				 code, err);
 		server_reply_error(c, req, code, "%s", err);
 		return 0;
 	}
@@ -468,7 +599,7 @@ static uint64_t deadline_of(const cJSON *req)
 	double t = req_num(req, "timeout_s", -1);
 	if (t < 0)
 		return UINT64_MAX;
-	return sched_now_ns() + (uint64_t)(t * 1e9);
+	return sched_deadline_after(sched_now_ns(), t);
 }
 
 static void hold(struct conn *c, cJSON *req, struct vdm *v, enum pending_kind kind)
@@ -481,7 +612,7 @@ static void hold(struct conn *c, cJSON *req, struct vdm *v, enum pending_kind ki
 
 static int h_wait(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true }, { "timeout_s", RT_NUMBER, false } };
+	static const struct req_field f[] = { { "id", RT_ID, true }, { "timeout_s", RT_NUMBER, false } };
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	if (req_num(req, "timeout_s", 0) < 0) {
@@ -512,6 +643,12 @@ static int h_control(struct server *s, struct conn *c, cJSON *req, const char *o
 		rc = sched_kill(&s->sched, v, VDM_KILLED, "killed by request");
 	else
 		rc = sched_remove(&s->sched, v);
+	if (rc == -EINPROGRESS) {
+		/* A worker runs it: answered when it has parked or ended it
+		 * (within a sub-slice); the event loop goes on meanwhile. */
+		hold(c, req, v, PENDING_SETTLE);
+		return 1;
+	}
 	if (rc == -ESRCH)
 		server_reply_error(c, req, "bad_state", "VM %u has already ended", v->id);
 	else if (rc == -EALREADY)
@@ -520,6 +657,8 @@ static int h_control(struct server *s, struct conn *c, cJSON *req, const char *o
 	else if (rc == -EBUSY)
 		server_reply_error(c, req, "bad_state", "VM %u has not ended (kill it first)", v->id);
 	else {
+		if (strcmp(op, "kill") != 0) /* a kill is logged as the VM's end */
+			server_log(s, v->id, "%s by connection %d", strcmp(op, "remove") == 0 ? "removed" : op, c->id);
 		cJSON *r = cJSON_CreateObject();
 		pthread_mutex_lock(&s->sched.lock);
 		cJSON_AddStringToObject(r, "state", strcmp(op, "remove") == 0 ? "removed" : vdm_state_name(v->state));
@@ -559,14 +698,14 @@ static int h_screen(struct server *s, struct conn *c, cJSON *req)
 	struct vm16_screen *scr = malloc(sizeof(*scr));
 	int rc = -1;
 	if (scr) {
-		pthread_mutex_lock(&v->lock);
+		sched_lock_vm(&s->sched, v);
 		if (v->vm)
 			rc = vm16_screen(v->vm, scr);
 		else if (v->last_screen) {
 			*scr = *v->last_screen;
 			rc = 0;
 		}
-		pthread_mutex_unlock(&v->lock);
+		sched_unlock_vm(&s->sched, v);
 	}
 	if (rc) {
 		server_reply_error(c, req, scr ? "bad_state" : "internal", "VM %u has no text screen", v->id);
@@ -600,9 +739,104 @@ static int h_screen(struct server *s, struct conn *c, cJSON *req)
 	return 0;
 }
 
+/* screenshot: the VM's picture as a PNG (base64), at its native size. */
+static int h_screenshot(struct server *s, struct conn *c, cJSON *req)
+{
+	if (!checked(c, req, id_only, NFIELDS(id_only)))
+		return 0;
+	struct vdm *v = get_vm(s, c, req);
+	if (!v)
+		return 0;
+	uint8_t *png = NULL;
+	size_t len = 0;
+	struct vm16_frame f = { 0 };
+	int rc = -ESRCH;
+	pthread_mutex_lock(&v->lock);
+	if (v->vm) {
+		rc = vm16_frame(v->vm, &f, 0);
+		if (rc == 0)
+			rc = png_encode_frame(&f, &png, &len);
+	} else if (v->last_png) {
+		png = malloc(v->last_png_len);
+		rc = png ? 0 : -ENOMEM;
+		if (png) {
+			memcpy(png, v->last_png, v->last_png_len);
+			len = v->last_png_len;
+			f = v->last_frame;
+		}
+	}
+	pthread_mutex_unlock(&v->lock);
+	char *b64 = rc == 0 ? malloc(base64_len(len)) : NULL;
+	if (rc == -ESRCH)
+		server_reply_error(c, req, "bad_state", "VM %u has ended: it has no picture", v->id);
+	else if (rc == -ENODEV)
+		server_reply_error(c, req, "bad_state", "VM %u has no display", v->id);
+	else if (rc < 0 || !b64)
+		server_reply_error(c, req, "internal", "VM %u: the screenshot failed (%s)", v->id, strerror(rc < 0 ? -rc : ENOMEM));
+	else {
+		base64_encode(png, len, b64);
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddNumberToObject(r, "width", f.width);
+		cJSON_AddNumberToObject(r, "height", f.height);
+		cJSON_AddNumberToObject(r, "mode", f.mode);
+		cJSON_AddBoolToObject(r, "graphics", f.graphics);
+		cJSON_AddNumberToObject(r, "serial", (double)f.serial);
+		cJSON_AddStringToObject(r, "png", b64);
+		server_reply(c, req, r);
+	}
+	free(b64);
+	free(png);
+	sched_put(&s->sched, v);
+	return 0;
+}
+
+/* mouse: the host's mouse to the VM: relative mickeys (dx, dy) or an
+ * absolute position in its picture (x, y), and the buttons held. */
+static int h_mouse(struct server *s, struct conn *c, cJSON *req)
+{
+	static const struct req_field f[] = { { "id", RT_INT, true },	  { "dx", RT_INT, false },
+					      { "dy", RT_INT, false },	  { "x", RT_INT, false },
+					      { "y", RT_INT, false },	  { "buttons", RT_INT, false } };
+	if (!checked(c, req, f, NFIELDS(f)))
+		return 0;
+	bool rel = cJSON_HasObjectItem(req, "dx") || cJSON_HasObjectItem(req, "dy");
+	bool abs = cJSON_HasObjectItem(req, "x") || cJSON_HasObjectItem(req, "y");
+	int64_t dx = req_int(req, "dx", 0), dy = req_int(req, "dy", 0), x = req_int(req, "x", 0),
+		y = req_int(req, "y", 0), buttons = req_int(req, "buttons", 0);
+	if (rel && abs) {
+		server_reply_error(c, req, "bad_request", "give \"dx\"/\"dy\" or \"x\"/\"y\", not both");
+		return 0;
+	}
+	if (dx < -32768 || dx > 32767 || dy < -32768 || dy > 32767 || x < 0 || x > 65535 || y < 0 || y > 65535 ||
+	    buttons < 0 || buttons > 7) {
+		server_reply_error(c, req, "bad_request",
+				   "\"dx\"/\"dy\" are -32768..32767, \"x\"/\"y\" 0..65535, \"buttons\" 0..7");
+		return 0;
+	}
+	struct vdm *v = get_vm(s, c, req);
+	if (!v)
+		return 0;
+	int rc = -ESRCH;
+	pthread_mutex_lock(&v->lock);
+	if (v->vm)
+		rc = abs ? vm16_mouse_at(v->vm, (int)x, (int)y, (unsigned)buttons)
+			 : vm16_mouse(v->vm, (int)dx, (int)dy, (unsigned)buttons);
+	pthread_mutex_unlock(&v->lock);
+	if (rc == 0)
+		sched_kick(&s->sched, v);
+	if (rc == -ESRCH)
+		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
+	else if (rc)
+		server_reply_error(c, req, "bad_state", "VM %u has no mouse", v->id);
+	else
+		server_reply(c, req, cJSON_CreateObject());
+	sched_put(&s->sched, v);
+	return 0;
+}
+
 static int h_keys(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true },
+	static const struct req_field f[] = { { "id", RT_ID, true },
 					      { "text", RT_STRING, false },
 					      { "scancodes", RT_ARRAY, false } };
 	if (!checked(c, req, f, NFIELDS(f)))
@@ -640,7 +874,7 @@ static int h_keys(struct server *s, struct conn *c, cJSON *req)
 	if (!v)
 		return 0;
 	int queued = 0, rc = 0;
-	pthread_mutex_lock(&v->lock);
+	sched_lock_vm(&s->sched, v);
 	if (!v->vm) {
 		rc = -ESRCH;
 	} else if (text) {
@@ -664,7 +898,7 @@ static int h_keys(struct server *s, struct conn *c, cJSON *req)
 			queued++;
 		}
 	}
-	pthread_mutex_unlock(&v->lock);
+	sched_unlock_vm(&s->sched, v);
 	if (queued)
 		sched_kick(&s->sched, v);
 	if (rc == -ESRCH)
@@ -729,7 +963,7 @@ static bool output_answer(struct server *s, struct conn *c, const cJSON *req, st
 
 static int h_output(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true },
+	static const struct req_field f[] = { { "id", RT_ID, true },
 					      { "from", RT_INT, false },
 					      { "max", RT_INT, false },
 					      { "wait", RT_BOOL, false },
@@ -774,6 +1008,13 @@ void server_retry_pending(struct server *s, struct conn *c, bool expired)
 		}
 	} else if (c->pending == PENDING_OUTPUT) {
 		done = output_answer(s, c, c->pending_req, v, expired);
+	} else if (c->pending == PENDING_SETTLE && sched_settled(&s->sched, v)) {
+		cJSON *r = cJSON_CreateObject();
+		pthread_mutex_lock(&s->sched.lock);
+		cJSON_AddStringToObject(r, "state", vdm_state_name(v->state));
+		pthread_mutex_unlock(&s->sched.lock);
+		server_reply(c, c->pending_req, r);
+		done = true;
 	}
 	if (!done)
 		return;
@@ -793,13 +1034,13 @@ static const char *errno_text(int rc)
 
 static int h_vdd(struct server *s, struct conn *c, cJSON *req, int which)
 {
-	static const struct req_field open_f[] = { { "id", RT_INT, true }, { "vdd", RT_STRING, true } };
-	static const struct req_field req_f[] = { { "id", RT_INT, true },
+	static const struct req_field open_f[] = { { "id", RT_ID, true }, { "vdd", RT_STRING, true } };
+	static const struct req_field req_f[] = { { "id", RT_ID, true },
 						  { "chan", RT_INT, true },
 						  { "code", RT_INT, true },
 						  { "data", RT_STRING, false },
 						  { "max", RT_INT, false } };
-	static const struct req_field close_f[] = { { "id", RT_INT, true }, { "chan", RT_INT, true } };
+	static const struct req_field close_f[] = { { "id", RT_ID, true }, { "chan", RT_INT, true } };
 	if ((which == 0 && !checked(c, req, open_f, NFIELDS(open_f))) ||
 	    (which == 1 && !checked(c, req, req_f, NFIELDS(req_f))) ||
 	    (which == 2 && !checked(c, req, close_f, NFIELDS(close_f))))
@@ -831,7 +1072,7 @@ static int h_vdd(struct server *s, struct conn *c, cJSON *req, int which)
 	int rc = 0;
 	size_t out_len = (size_t)max;
 	char why[256] = "";
-	pthread_mutex_lock(&v->lock);
+	sched_lock_vm(&s->sched, v);
 	if (!v->vm) {
 		rc = -ESRCH;
 	} else {
@@ -846,7 +1087,7 @@ static int h_vdd(struct server *s, struct conn *c, cJSON *req, int which)
 		if (rc < 0)
 			snprintf(why, sizeof(why), "%s", vm16_error(v->vm));
 	}
-	pthread_mutex_unlock(&v->lock);
+	sched_unlock_vm(&s->sched, v);
 	if (rc == -ESRCH) {
 		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
 	} else if (rc < 0) {
@@ -930,7 +1171,7 @@ static void setting_json(void *ctx, const struct vm16_setting_info *si)
 static int h_settings(struct server *s, struct conn *c, cJSON *req)
 {
 	static const struct req_field f[] = {
-		{ "id", RT_INT, false },       { "program", RT_STRING, false }, { "drives", RT_OBJECT, false },
+		{ "id", RT_ID, false },       { "program", RT_STRING, false }, { "drives", RT_OBJECT, false },
 		{ "env", RT_ARRAY, false },    { "settings", RT_OBJECT, false },
 	};
 	if (!checked(c, req, f, NFIELDS(f)))
@@ -948,13 +1189,13 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 			cJSON_Delete(r);
 			return 0;
 		}
-		pthread_mutex_lock(&v->lock);
+		sched_lock_vm(&s->sched, v);
 		bool alive = v->vm != NULL;
 		if (alive) {
 			so.given = v->settings;
 			vm16_list_settings(v->vm, setting_json, &so);
 		}
-		pthread_mutex_unlock(&v->lock);
+		sched_unlock_vm(&s->sched, v);
 		sched_put(&s->sched, v);
 		if (!alive) {
 			cJSON_Delete(r);
@@ -967,7 +1208,7 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 	struct vdm_spec spec = { 0 };
 	char err[300];
 	struct progsettings *ps = NULL;
-	if (!spec_from_request(c, req, &spec)) {
+	if (!spec_from_request(c, req, &spec, false)) {
 		cJSON_Delete(r);
 		vdm_spec_free(&spec);
 		return 0;
@@ -989,7 +1230,7 @@ static int h_settings(struct server *s, struct conn *c, cJSON *req)
 
 static int h_set(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true }, { "settings", RT_OBJECT, true } };
+	static const struct req_field f[] = { { "id", RT_ID, true }, { "settings", RT_OBJECT, true } };
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	struct vdm_spec given = { 0 };
@@ -1005,7 +1246,7 @@ static int h_set(struct server *s, struct conn *c, cJSON *req)
 	char why[300] = "";
 	int rc = -ESRCH;
 	bool bg = true;
-	pthread_mutex_lock(&v->lock);
+	sched_lock_vm(&s->sched, v);
 	if (v->vm) {
 		rc = vm16_set_settings(v->vm, list);
 		if (rc)
@@ -1014,7 +1255,7 @@ static int h_set(struct server *s, struct conn *c, cJSON *req)
 			progsettings_set(v->settings, list[k], "request", why, sizeof(why));
 		bg = vdd_property(v->vm, "DOS_BACKGROUND_EXECUTION") != 0;
 	}
-	pthread_mutex_unlock(&v->lock);
+	sched_unlock_vm(&s->sched, v);
 	if (rc == -ESRCH) {
 		server_reply_error(c, req, "bad_state", "VM %u has ended", v->id);
 	} else if (rc) {
@@ -1036,10 +1277,10 @@ static void set_focus(struct server *s, struct conn *c, struct vdm *v, bool on)
 {
 	unsigned n = sched_focus(&s->sched, v, on ? 1 : -1);
 	if (n == (on ? 1u : 0u)) { /* the VM's first foreground client came, or the last left */
-		pthread_mutex_lock(&v->lock);
+		sched_lock_vm(&s->sched, v);
 		if (v->vm)
 			vm16_set_focus(v->vm, on);
-		pthread_mutex_unlock(&v->lock);
+		sched_unlock_vm(&s->sched, v);
 	}
 	if (on) {
 		c->focus[c->nfocus++] = v->id;
@@ -1054,7 +1295,7 @@ static void set_focus(struct server *s, struct conn *c, struct vdm *v, bool on)
 
 static int h_focus(struct server *s, struct conn *c, cJSON *req)
 {
-	static const struct req_field f[] = { { "id", RT_INT, true }, { "on", RT_BOOL, false } };
+	static const struct req_field f[] = { { "id", RT_ID, true }, { "on", RT_BOOL, false } };
 	if (!checked(c, req, f, NFIELDS(f)))
 		return 0;
 	struct vdm *v = get_vm(s, c, req);
@@ -1087,6 +1328,7 @@ static int h_shutdown(struct server *s, struct conn *c, cJSON *req)
 	if (!checked(c, req, NULL, 0))
 		return 0;
 	server_reply(c, req, NULL);
+	server_log(s, 0, "shutting down (a shutdown request from connection %d)", c->id);
 	s->shutting_down = true;
 	return 0;
 }
@@ -1131,7 +1373,7 @@ static const struct {
 } handlers[] = {
 	{ "hello", h_hello },   { "create", h_create }, { "list", h_list },       { "status", h_status },
 	{ "wait", h_wait },     { "pause", h_pause },   { "resume", h_resume },   { "kill", h_kill },
-	{ "remove", h_remove }, { "screen", h_screen }, { "keys", h_keys },       { "output", h_output },
+	{ "remove", h_remove }, { "screen", h_screen }, { "screenshot", h_screenshot }, { "mouse", h_mouse }, { "keys", h_keys },       { "output", h_output },
 	{ "vdd_open", h_vdd_open }, { "vdd_request", h_vdd_request }, { "vdd_close", h_vdd_close },
 	{ "settings", h_settings }, { "set", h_set },   { "focus", h_focus },     { "shutdown", h_shutdown },
 };
@@ -1139,8 +1381,8 @@ static const struct {
 int server_handle(struct server *s, struct conn *c, cJSON *req)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
-	if (v && !(cJSON_IsNumber(v) && v->valuedouble == SERVER_PROTOCOL)) {
-		server_reply_error(c, req, "unsupported_version", "this server speaks protocol version %d",
+	if (v && !(cJSON_IsNumber(v) && (v->valuedouble == 1 || v->valuedouble == SERVER_PROTOCOL))) {
+		server_reply_error(c, req, "unsupported_version", "this server speaks protocol versions 1 to %d",
 				   SERVER_PROTOCOL);
 		return 0;
 	}

@@ -130,7 +130,7 @@ static void heap_remove(struct sched *s, struct vdm *v)
 
 static bool may_run(const struct sched *s, const struct vdm *v)
 {
-	return !v->paused && v->kill_state == VDM_RUNNING && (!s->exclusive || s->exclusive == v) &&
+	return !v->paused && !v->held && v->kill_state == VDM_RUNNING && (!s->exclusive || s->exclusive == v) &&
 	       (v->bg_exec || v->focus);
 }
 
@@ -169,7 +169,10 @@ static void place(struct sched *s, struct vdm *v)
 		return;
 	}
 	v->where = VDM_NOWHERE;
-	v->state = v->paused ? VDM_PAUSED : VDM_FROZEN;
+	if (v->paused)
+		v->state = VDM_PAUSED;
+	else if (!v->held) /* held by a request for a moment: its state stays */
+		v->state = VDM_FROZEN;
 }
 
 /* An exclusive VM takes the machine: freeze the others. */
@@ -232,7 +235,7 @@ static void end_owned(struct sched *s, struct vdm *v, enum vdm_state st, const c
 	snprintf(why, sizeof(why), "%s", reason);
 	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_lock(&v->lock);
-	vdm_teardown(v);
+	vdm_teardown(v, true);
 	pthread_mutex_unlock(&v->lock);
 	pthread_mutex_lock(&s->lock);
 	finish(s, v, st, why, 0);
@@ -242,9 +245,12 @@ static void end_owned(struct sched *s, struct vdm *v, enum vdm_state st, const c
 
 struct slice {
 	uint64_t pass_ns;     /* in: idle time owed to the VM clock */
-	uint64_t budget;      /* in: instructions */
+	uint64_t budget;      /* in: units of work (vm16_run) */
+	uint64_t deadline_ns; /* in: the VM's time limit (monotonic) */
+	uint64_t t0;          /* host time the slice began */
+	uint64_t owed_left;   /* out: idle time not passed yet (the slice ended early) */
 	enum vm16_stop stop;  /* out */
-	uint64_t idle_ns, insns, cpu_ns;
+	uint64_t idle_ns, insns, work, cpu_ns;
 	double mips;          /* the speed cap in effect, 0 = none */
 	int exit_code;
 	char error[256];
@@ -253,10 +259,24 @@ struct slice {
 	bool keys_left;       /* typed characters still wait for room */
 };
 
-/* Passes the owed time one device event at a time, running the guest
- * between them so it takes each interrupt (every missed timer tick). */
-static enum vm16_stop catch_up(struct vm *vm, uint64_t pass)
+/* Whether the slice must end now (checked between sub-slices): someone
+ * wants the VM off the CPU, its time limit passed, or the slice ran long. */
+static bool slice_must_end(struct vdm *v, const struct slice *sl)
 {
+	if (atomic_load_explicit(&v->preempt, memory_order_relaxed))
+		return true;
+	uint64_t now = sched_now_ns();
+	return now >= sl->deadline_ns || now - sl->t0 >= SCHED_SLICE_MAX_NS;
+}
+
+/* Passes the owed time one device event at a time, running the guest
+ * between them so it takes each interrupt (every missed timer tick). A
+ * VM whose ticks only our BIOS sees passes it in one step (vm16_idle_ns
+ * says no event is due: docs/idle.md "Deep sleep"). What is left when the
+ * slice must end stays owed (sl->owed_left). */
+static enum vm16_stop catch_up(struct vdm *v, struct vm *vm, struct slice *sl)
+{
+	uint64_t pass = sl->pass_ns;
 	for (unsigned k = 0; pass > 0 && k < CATCHUP_EVENTS; k++) {
 		uint64_t ns = vm16_idle_ns(vm);
 		if (ns >= pass)
@@ -266,6 +286,10 @@ static enum vm16_stop catch_up(struct vm *vm, uint64_t pass)
 		enum vm16_stop r = vm16_run(vm, CATCHUP_INSNS);
 		if (r != VM16_STOP_IDLE && r != VM16_STOP_SLICE)
 			return r;
+		if (k % 16 == 15 && slice_must_end(v, sl)) {
+			sl->owed_left = pass;
+			return VM16_STOP_SLICE;
+		}
 	}
 	vm16_pass_time(vm, pass);
 	return VM16_STOP_SLICE;
@@ -274,26 +298,32 @@ static enum vm16_stop catch_up(struct vm *vm, uint64_t pass)
 static void run_slice(struct vdm *v, struct slice *sl)
 {
 	pthread_mutex_lock(&v->lock);
-	uint64_t t0 = sched_now_ns(); /* time on a worker (a syscall-free clock) */
+	sl->t0 = sched_now_ns(); /* time on a worker (a syscall-free clock) */
 	pthread_mutex_lock(&v->out_lock);
 	sl->out_before = v->out.total;
 	pthread_mutex_unlock(&v->out_lock);
 	struct vm *vm = v->vm;
-	sl->stop = catch_up(vm, sl->pass_ns);
+	sl->stop = catch_up(v, vm, sl);
 	sl->fed = vdm_feed_keys(v);
-	if (sl->stop == VM16_STOP_SLICE)
-		sl->stop = vm16_run(vm, sl->budget);
+	for (uint64_t left = sl->owed_left ? 0 : sl->budget; sl->stop == VM16_STOP_SLICE && left > 0;) {
+		uint64_t n = left < SCHED_SUBSLICE ? left : SCHED_SUBSLICE;
+		sl->stop = vm16_run(vm, n);
+		left -= n;
+		if (left && slice_must_end(v, sl))
+			break;
+	}
 	sl->fed += vdm_feed_keys(v);
 	sl->keys_left = v->keylen > 0;
 	sl->idle_ns = vm16_idle_ns(vm);
 	sl->insns = vm16_insns(vm);
+	sl->work = vm16_work(vm);
 	sl->mips = vdm_speed_cap(v);
 	if (sl->stop == VM16_STOP_EXIT || sl->stop == VM16_STOP_FAULT) {
 		sl->exit_code = vm16_exit_code(vm);
 		snprintf(sl->error, sizeof(sl->error), "%s", vm16_error(vm));
-		vdm_teardown(v);
+		vdm_teardown(v, true);
 	}
-	sl->cpu_ns = sched_now_ns() - t0;
+	sl->cpu_ns = sched_now_ns() - sl->t0;
 	pthread_mutex_unlock(&v->lock);
 	pthread_mutex_lock(&v->out_lock);
 	sl->out_after = v->out.total;
@@ -309,18 +339,19 @@ static uint64_t slice_budget(const struct vdm *v)
 	return SCHED_SLICE_INSNS;
 }
 
-/* Host ns that insns take at the speed cap. */
-static uint64_t ns_at_cap(uint64_t insns, double mips)
+/* Host ns that `work` units take at the speed cap. */
+static uint64_t ns_at_cap(uint64_t work, double mips)
 {
-	return (uint64_t)((double)insns * 1000.0 / mips);
+	return (uint64_t)((double)work * 1000.0 / mips);
 }
 
 /* Back from a slice (s->lock held): end, park, sleep or queue the VM. */
 static void after_slice(struct sched *s, struct vdm *v, const struct slice *sl)
 {
 	uint64_t now = sched_now_ns();
-	uint64_t before = v->insns;
+	uint64_t before = v->work;
 	v->insns = sl->insns;
+	v->work = sl->work;
 	v->cpu_ns += sl->cpu_ns;
 	if (sl->stop == VM16_STOP_EXIT) {
 		finish(s, v, VDM_EXITED, "", sl->exit_code);
@@ -340,9 +371,12 @@ static void after_slice(struct sched *s, struct vdm *v, const struct slice *sl)
 		end_owned(s, v, VDM_TIMED_OUT, why);
 		return;
 	}
+	v->owed_ns += sl->owed_left;
 	if (!may_run(s, v)) {
 		v->where = VDM_NOWHERE;
 		place(s, v);
+		if (s->parked)
+			s->parked(s->ctx, v);
 		return;
 	}
 	if (sl->stop == VM16_STOP_IDLE && !v->kicked && !(sl->keys_left && sl->fed)) {
@@ -353,11 +387,11 @@ static void after_slice(struct sched *s, struct vdm *v, const struct slice *sl)
 	v->cap_mips = sl->mips; /* CPU_SPEED is live */
 	if (sl->mips > 0) {
 		/* Speed cap: the time these instructions take at the capped rate. */
-		if (now - v->cap_base_ns > CAP_CREDIT_NS + ns_at_cap(before - v->cap_base_insns, sl->mips)) {
+		if (now - v->cap_base_ns > CAP_CREDIT_NS + ns_at_cap(before - v->cap_base_work, sl->mips)) {
 			v->cap_base_ns = now;
-			v->cap_base_insns = before;
+			v->cap_base_work = before;
 		}
-		uint64_t due = v->cap_base_ns + ns_at_cap(sl->insns - v->cap_base_insns, sl->mips);
+		uint64_t due = v->cap_base_ns + ns_at_cap(sl->work - v->cap_base_work, sl->mips);
 		if (due > now) {
 			sleep_until(s, v, now, due, false);
 			return;
@@ -416,15 +450,15 @@ static void *worker(void *arg)
 			char why[64];
 			snprintf(why, sizeof(why), "its time limit of %g s ran out", v->spec.timeout_s);
 			end_owned(s, v, VDM_TIMED_OUT, why);
-			pthread_cond_broadcast(&s->settled);
 			continue;
 		}
 		v->where = VDM_ONCPU;
 		v->state = VDM_RUNNING;
 		v->kicked = false;
+		atomic_store(&v->preempt, false); /* what asked for it is settled: may_run() */
 		if (!v->first_insn_ns)
 			v->first_insn_ns = now;
-		struct slice sl = { .pass_ns = v->owed_ns, .budget = slice_budget(v) };
+		struct slice sl = { .pass_ns = v->owed_ns, .budget = slice_budget(v), .deadline_ns = v->deadline_ns };
 		v->owed_ns = 0;
 		pthread_mutex_unlock(&s->lock);
 		run_slice(v, &sl);
@@ -432,7 +466,6 @@ static void *worker(void *arg)
 			s->output(s->ctx, v);
 		pthread_mutex_lock(&s->lock);
 		after_slice(s, v, &sl);
-		pthread_cond_broadcast(&s->settled);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return NULL;
@@ -451,7 +484,6 @@ int sched_init(struct sched *s, unsigned nworkers)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&s->work, &ca);
-	pthread_cond_init(&s->settled, NULL);
 	pthread_condattr_destroy(&ca);
 	return 0;
 }
@@ -470,6 +502,8 @@ void sched_fini(struct sched *s)
 {
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
+	for (size_t k = 0; k < s->nvms; k++)
+		atomic_store(&s->vms[k]->preempt, true); /* off the CPUs at the next sub-slice */
 	pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->lock);
 	for (unsigned k = 0; k < s->started; k++)
@@ -478,7 +512,7 @@ void sched_fini(struct sched *s)
 	for (size_t k = 0; k < s->nvms; k++) {
 		struct vdm *v = s->vms[k];
 		if (!vdm_state_ended(v->state)) {
-			vdm_teardown(v);
+			vdm_teardown(v, false); /* shutting down: nobody asks for its picture */
 			v->state = VDM_KILLED;
 		}
 		vdm_free(v);
@@ -486,13 +520,36 @@ void sched_fini(struct sched *s)
 	free(s->vms);
 	free(s->heap);
 	pthread_cond_destroy(&s->work);
-	pthread_cond_destroy(&s->settled);
 	pthread_mutex_destroy(&s->lock);
+}
+
+uint64_t sched_deadline_after(uint64_t now_ns, double seconds)
+{
+	/* A double beyond the range of uint64_t does not convert (C17
+	 * 6.3.1.4): saturate first, so 1e300 s is "never" and not "now". */
+	double ns = seconds * 1e9;
+	if (!(ns > 0))
+		return now_ns;
+	if (ns >= (double)(UINT64_MAX - now_ns))
+		return UINT64_MAX;
+	return now_ns + (uint64_t)ns;
 }
 
 int sched_add(struct sched *s, struct vdm *v)
 {
 	pthread_mutex_lock(&s->lock);
+	/* The limit is checked where the VM goes in, under the one lock:
+	 * VMs made by START on the workers and by requests at once cannot
+	 * pass it together. */
+	if (s->max_vms && s->nvms >= s->max_vms) {
+		pthread_mutex_unlock(&s->lock);
+		return -ENOSPC;
+	}
+	for (size_t k = 0; k < s->nvms; k++)
+		if (strcmp(s->vms[k]->spec.name, v->spec.name) == 0) {
+			pthread_mutex_unlock(&s->lock);
+			return -EEXIST;
+		}
 	if (s->nvms == s->vms_cap) {
 		size_t cap = s->vms_cap ? s->vms_cap * 2 : 64;
 		struct vdm **t = realloc(s->vms, cap * sizeof(*t));
@@ -509,7 +566,7 @@ int sched_add(struct sched *s, struct vdm *v)
 	v->where = VDM_NOWHERE;
 	uint64_t now = sched_now_ns();
 	v->anchor_ns = now;
-	v->deadline_ns = v->spec.timeout_s > 0 ? now + (uint64_t)(v->spec.timeout_s * 1e9) : UINT64_MAX;
+	v->deadline_ns = v->spec.timeout_s > 0 ? sched_deadline_after(now, v->spec.timeout_s) : UINT64_MAX;
 	if (v->spec.exclusive && !s->exclusive) {
 		s->exclusive = v;
 		freeze_others(s, now);
@@ -517,6 +574,19 @@ int sched_add(struct sched *s, struct vdm *v)
 	place(s, v);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+struct vdm *sched_find_name(struct sched *s, const char *name)
+{
+	struct vdm *found = NULL;
+	pthread_mutex_lock(&s->lock);
+	for (size_t k = 0; k < s->nvms && !found; k++)
+		if (strcmp(s->vms[k]->spec.name, name) == 0) {
+			found = s->vms[k];
+			found->refs++;
+		}
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }
 
 struct vdm *sched_get(struct sched *s, uint32_t id)
@@ -557,11 +627,11 @@ int sched_pause(struct sched *s, struct vdm *v)
 			place(s, v);
 		} else if (v->where == VDM_NOWHERE) {
 			place(s, v);
+		} else if (v->where == VDM_ONCPU) {
+			/* The worker parks it after its sub-slice. */
+			atomic_store(&v->preempt, true);
+			rc = -EINPROGRESS;
 		}
-		/* On a CPU: the worker parks it after the slice; answer then,
-		 * so the caller sees it paused (a slice is milliseconds). */
-		while (v->where == VDM_ONCPU && !s->stopping)
-			pthread_cond_wait(&s->settled, &s->lock);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return rc;
@@ -586,24 +656,54 @@ int sched_resume(struct sched *s, struct vdm *v)
 
 int sched_kill(struct sched *s, struct vdm *v, enum vdm_state st, const char *reason)
 {
+	int rc = 0;
 	pthread_mutex_lock(&s->lock);
-	if (vdm_state_ended(v->state) || v->kill_state != VDM_RUNNING) {
-		pthread_mutex_unlock(&s->lock);
-		return -ESRCH;
-	}
-	v->kill_state = st;
-	snprintf(v->reason, sizeof(v->reason), "%s", reason);
-	if (v->where != VDM_ONCPU) {
-		detach(s, v, sched_now_ns());
-		v->where = VDM_ONCPU; /* ours now: no worker takes it */
-		end_owned(s, v, st, v->reason);
+	if (vdm_state_ended(v->state)) {
+		rc = -ESRCH;
+	} else if (v->kill_state != VDM_RUNNING) {
+		rc = -EINPROGRESS; /* ending already, on its worker */
 	} else {
-		/* A worker runs it: it ends it after the slice; answer then. */
-		while (!vdm_state_ended(v->state) && !s->stopping)
-			pthread_cond_wait(&s->settled, &s->lock);
+		v->kill_state = st;
+		snprintf(v->reason, sizeof(v->reason), "%s", reason);
+		if (v->where != VDM_ONCPU) {
+			detach(s, v, sched_now_ns());
+			v->where = VDM_ONCPU; /* ours now: no worker takes it */
+			end_owned(s, v, st, v->reason);
+		} else {
+			/* Its worker ends it after the sub-slice. */
+			atomic_store(&v->preempt, true);
+			rc = -EINPROGRESS;
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
-	return 0;
+	return rc;
+}
+
+void sched_lock_vm(struct sched *s, struct vdm *v)
+{
+	pthread_mutex_lock(&s->lock);
+	v->held++;
+	if (v->where == VDM_ONCPU)
+		atomic_store(&v->preempt, true);
+	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&v->lock);
+}
+
+void sched_unlock_vm(struct sched *s, struct vdm *v)
+{
+	pthread_mutex_unlock(&v->lock);
+	pthread_mutex_lock(&s->lock);
+	if (--v->held == 0 && v->where == VDM_NOWHERE && !vdm_state_ended(v->state))
+		place(s, v);
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool sched_settled(struct sched *s, struct vdm *v)
+{
+	pthread_mutex_lock(&s->lock);
+	bool settled = vdm_state_ended(v->state) || (v->where != VDM_ONCPU && v->kill_state == VDM_RUNNING);
+	pthread_mutex_unlock(&s->lock);
+	return settled;
 }
 
 /* A change of what may_run() depends on: stop or start the VM. */
@@ -670,23 +770,27 @@ int sched_remove(struct sched *s, struct vdm *v)
 	return 0;
 }
 
-void sched_check_deadlines(struct sched *s)
+uint64_t sched_check_deadlines(struct sched *s)
 {
 	uint64_t now = sched_now_ns();
 	for (;;) {
 		struct vdm *due = NULL;
+		uint64_t next = UINT64_MAX;
 		pthread_mutex_lock(&s->lock);
 		for (size_t k = 0; k < s->nvms && !due; k++) {
 			struct vdm *v = s->vms[k];
-			if (!vdm_state_ended(v->state) && v->kill_state == VDM_RUNNING && v->deadline_ns <= now &&
-			    v->where == VDM_NOWHERE) {
+			if (vdm_state_ended(v->state) || v->kill_state != VDM_RUNNING || v->where != VDM_NOWHERE)
+				continue;
+			if (v->deadline_ns <= now) {
 				due = v;
 				due->refs++;
+			} else if (v->deadline_ns < next) {
+				next = v->deadline_ns;
 			}
 		}
 		pthread_mutex_unlock(&s->lock);
 		if (!due)
-			return;
+			return next;
 		char why[64];
 		snprintf(why, sizeof(why), "its time limit of %g s ran out", due->spec.timeout_s);
 		sched_kill(s, due, VDM_TIMED_OUT, why);

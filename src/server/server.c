@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,63 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "server/decode.h"
 #include "server/server_internal.h"
 #include "server/vdm_build.h"
 
-enum { POLL_MS = 100, READ_CHUNK = 16384 };
+enum { POLL_MS = 100, READ_CHUNK = 16384, ACCEPT_PAUSE_MS = 100 };
+
+/* ---- the log ---- */
+
+static void log_va(struct server *s, int level, uint32_t vm, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void log_va(struct server *s, int level, uint32_t vm, const char *fmt, va_list ap)
+{
+	if (!s->cfg.log)
+		return;
+	char msg[768];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (char *p = msg; *p; p++) /* one line each: a guest's name holds no newline */
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	s->cfg.log(s->cfg.log_ctx, level, vm, msg);
+}
+
+void server_log(struct server *s, uint32_t vm, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_va(s, SERVER_LOG_INFO, vm, fmt, ap);
+	va_end(ap);
+}
+
+void server_log_level(struct server *s, int level, uint32_t vm, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_va(s, level, vm, fmt, ap);
+	va_end(ap);
+}
+
+void server_vm_log(void *ctx, struct vm *vm, enum vm16_log_category cat, const char *msg)
+{
+	(void)vm;
+	struct vdm *v = ctx;
+	server_log_level(v->server, SERVER_LOG_WARNING, v->id, "%s: %s", vm16_log_category_name(cat), msg);
+}
+
+/* sched.ended (sched.lock held): say how it ended, wake the loop. */
+static void vm_ended(void *ctx, struct vdm *v)
+{
+	struct server *s = ctx;
+	if (v->state == VDM_EXITED)
+		server_log(s, v->id, "exited with code %d", v->exit_code);
+	else
+		server_log(s, v->id, "%s: %s", vdm_state_name(v->state), v->reason);
+	uint64_t one = 1;
+	ssize_t n = write(s->event_fd, &one, sizeof(one));
+	(void)n;
+}
 
 static void notify(void *ctx, struct vdm *v)
 {
@@ -49,13 +103,18 @@ static void queue_bytes(struct conn *c, const char *data, size_t len)
 	c->out_len += len;
 }
 
+/* Queues resp as one line, valid UTF-8 whatever its strings held (a
+ * guest's file name in a reason, a message cut mid-character). */
 static void send_json(struct conn *c, cJSON *resp)
 {
-	char *text = cJSON_PrintUnformatted(resp);
+	char *json = cJSON_PrintUnformatted(resp);
+	size_t len = 0;
+	char *text = json ? utf8_scrub(json, strlen(json), &len) : NULL;
+	cJSON_free(json);
 	if (text) {
-		queue_bytes(c, text, strlen(text));
+		queue_bytes(c, text, len);
 		queue_bytes(c, "\n", 1);
-		cJSON_free(text);
+		free(text);
 	} else {
 		static const char oom[] =
 			"{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}\n";
@@ -119,11 +178,49 @@ static void conn_close(struct server *s, unsigned k)
 	s->conns[k] = s->conns[--s->nconns];
 }
 
+/* Out of file descriptors (EMFILE, ENFILE): the pending connection stays
+ * in the backlog and poll() reports the socket readable at once, again and
+ * again. The spare descriptor held for this is given up to accept the
+ * connection and close it with an answer, so the client learns why; when
+ * even that fails, accepting pauses for ACCEPT_PAUSE_MS. Never a busy loop. */
+static void refuse_for_lack_of_fds(struct server *s, int err)
+{
+	if (!s->fds_short_logged) {
+		server_log(s, 0, "cannot accept a connection: %s (connections are refused until some close)",
+			   strerror(err));
+		s->fds_short_logged = true;
+	}
+	if (s->spare_fd >= 0) {
+		close(s->spare_fd);
+		s->spare_fd = -1;
+	}
+	int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd >= 0) {
+		static const char full[] = "{\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":"
+					   "\"the server is out of file descriptors\"}}\n";
+		ssize_t n = write(fd, full, sizeof(full) - 1);
+		(void)n;
+		close(fd);
+	}
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || s->spare_fd < 0)
+		s->accept_paused_until = sched_now_ns() + ACCEPT_PAUSE_MS * 1000000ull;
+}
+
 static void accept_conn(struct server *s)
 {
 	int fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		if (errno == EMFILE || errno == ENFILE)
+			refuse_for_lack_of_fds(s, errno);
+		else if (errno == ENOBUFS || errno == ENOMEM)
+			s->accept_paused_until = sched_now_ns() + ACCEPT_PAUSE_MS * 1000000ull;
 		return;
+	}
+	if (s->fds_short_logged && s->spare_fd >= 0) {
+		server_log(s, 0, "accepting connections again");
+		s->fds_short_logged = false;
+	}
 	struct conn *c = s->nconns < SERVER_MAX_CONNS ? calloc(1, sizeof(*c)) : NULL;
 	if (c)
 		c->in = malloc(SERVER_LINE_MAX + 1);
@@ -153,14 +250,10 @@ static void process_lines(struct server *s, struct conn *c)
 		if (c->discarding) {
 			c->discarding = false;
 		} else {
-			const char *end = NULL;
-			cJSON *req = cJSON_ParseWithLengthOpts(c->in, len, &end, false);
-			while (req && end && end < c->in + len && (*end == ' ' || *end == '\t' || *end == '\r'))
-				end++;
-			if (!req || !cJSON_IsObject(req) || !end || end != c->in + len) {
-				server_reply_error(c, NULL, "bad_json",
-						   "the request is not one JSON object on one line");
-				cJSON_Delete(req);
+			char why[160];
+			cJSON *req = request_decode(c->in, len, why, sizeof(why));
+			if (!req) {
+				server_reply_error(c, NULL, "bad_json", "%s", why);
 			} else if (server_handle(s, c, req) == 0) {
 				cJSON_Delete(req);
 			} /* else held: c->pending_req owns it */
@@ -224,6 +317,20 @@ static bool conn_write(struct conn *c)
 
 /* ---- the loop ---- */
 
+/* How long the loop may sleep: until the next deadline it must act on (a
+ * paused VM's time limit, a held request's timeout), at most POLL_MS. */
+static int poll_timeout_ms(const struct server *s, uint64_t vm_deadline)
+{
+	uint64_t next = vm_deadline, now = sched_now_ns();
+	for (unsigned k = 0; k < s->nconns; k++)
+		if (s->conns[k]->pending != PENDING_NONE && s->conns[k]->pending_deadline < next)
+			next = s->conns[k]->pending_deadline;
+	if (next <= now)
+		return 0;
+	uint64_t ms = (next - now + 999999) / 1000000;
+	return ms < POLL_MS ? (int)ms : POLL_MS;
+}
+
 int server_run(struct server *s)
 {
 	struct pollfd *fds = calloc(SERVER_MAX_CONNS + 3, sizeof(*fds));
@@ -231,7 +338,11 @@ int server_run(struct server *s)
 		return -ENOMEM;
 	uint64_t last_tick = 0;
 	while (!s->shutting_down) {
-		fds[0] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
+		/* Paused and frozen VMs whose time ran out end here (the
+		 * workers end the others); the loop wakes for the next one. */
+		uint64_t vm_deadline = sched_check_deadlines(&s->sched);
+		bool accepting = sched_now_ns() >= s->accept_paused_until;
+		fds[0] = (struct pollfd){ .fd = s->listen_fd, .events = accepting ? POLLIN : 0 };
 		fds[1] = (struct pollfd){ .fd = s->event_fd, .events = POLLIN };
 		fds[2] = (struct pollfd){ .fd = s->stop_fd, .events = POLLIN };
 		for (unsigned k = 0; k < s->nconns; k++) {
@@ -242,7 +353,7 @@ int server_run(struct server *s)
 			fds[3 + k] = (struct pollfd){ .fd = c->fd, .events = ev };
 		}
 		unsigned n = s->nconns;
-		poll(fds, 3 + n, POLL_MS);
+		poll(fds, 3 + n, poll_timeout_ms(s, vm_deadline));
 		uint64_t counter;
 		if (fds[2].revents & POLLIN)
 			break;
@@ -251,10 +362,8 @@ int server_run(struct server *s)
 			vm_events = read(s->event_fd, &counter, sizeof(counter)) > 0;
 		uint64_t now = sched_now_ns();
 		bool tick = now - last_tick > POLL_MS * 1000000ull;
-		if (tick) {
+		if (tick)
 			last_tick = now;
-			sched_check_deadlines(&s->sched);
-		}
 		/* Connections, last first so closing one does not skip another. */
 		for (unsigned k = n; k-- > 0;) {
 			struct conn *c = s->conns[k];
@@ -265,7 +374,7 @@ int server_run(struct server *s)
 				alive = conn_write(c);
 			if (alive && (fds[3 + k].revents & (POLLIN | POLLHUP)))
 				alive = conn_read(s, c);
-			if (alive && c->pending != PENDING_NONE && (vm_events || tick))
+			if (alive && c->pending != PENDING_NONE && (vm_events || tick || now >= c->pending_deadline))
 				server_retry_pending(s, c, now >= c->pending_deadline);
 			if (alive && c->out_pos < c->out_len)
 				alive = conn_write(c);
@@ -301,8 +410,59 @@ void server_stop(struct server *s)
 
 /* ---- lifecycle ---- */
 
+/* Serves on the listening socket systemd passed (socket activation): it
+ * must be a listening Unix stream socket. The path is only for the log;
+ * systemd owns the file, so it stays when the server ends. */
+static int listen_inherited(struct server *s, char *err, size_t errlen)
+{
+	int fd = s->cfg.listen_fd, type = 0, listening = 0;
+	socklen_t len = sizeof(type);
+	struct sockaddr_un sa;
+	socklen_t salen = sizeof(sa);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_STREAM ||
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &(socklen_t){ sizeof(listening) }) < 0 ||
+	    !listening || getsockname(fd, (struct sockaddr *)&sa, &salen) < 0 || sa.sun_family != AF_UNIX) {
+		snprintf(err, errlen, "the inherited descriptor %d is not a listening Unix stream socket", fd);
+		return -ENOTSOCK;
+	}
+	if (salen > offsetof(struct sockaddr_un, sun_path) && sa.sun_path[0])
+		snprintf(s->socket_path, sizeof(s->socket_path), "%.*s",
+			 (int)(salen - offsetof(struct sockaddr_un, sun_path)), sa.sun_path);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	s->listen_fd = fd;
+	s->inherited = true;
+	return 0;
+}
+
+/* Takes PATH.lock (made if missing). A lock file another server removed
+ * while we waited for it locks nothing: then try again with the file that
+ * is there now. Returns 0 or -errno. */
+static int take_lock(struct server *s, const char *lock)
+{
+	for (int tries = 0; tries < 100; tries++) {
+		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		struct stat held, now;
+		if (flock(fd, LOCK_EX) < 0 || fstat(fd, &held) < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		if (stat(lock, &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino) {
+			s->lock_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	return -EAGAIN;
+}
+
 static int listen_on(struct server *s, char *err, size_t errlen)
 {
+	if (s->cfg.listen_fd > 0)
+		return listen_inherited(s, err, errlen);
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	if (strlen(s->cfg.socket_path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "socket path too long: %s", s->cfg.socket_path);
@@ -312,12 +472,16 @@ static int listen_on(struct server *s, char *err, size_t errlen)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", s->socket_path);
 	/* One server per socket: whoever holds PATH.lock probes, replaces a
 	 * stale file and binds; a second server waits for the lock and then
-	 * finds the first one live. The lock is held while the server runs. */
+	 * finds the first one live. The lock is held while the server runs
+	 * and its file removed when the server ends (take_lock() copes with
+	 * a file removed under a waiting server). */
 	char lock[sizeof(s->socket_path) + 8];
 	snprintf(lock, sizeof(lock), "%s.lock", s->socket_path);
-	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0 || flock(s->lock_fd, LOCK_EX) < 0)
+	int rc = take_lock(s, lock);
+	if (rc < 0) {
+		errno = -rc;
 		goto fail;
+	}
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0)
 		goto fail;
@@ -372,15 +536,21 @@ int server_create(const struct server_config *cfg, struct server **out, char *er
 	if (cfg->config_dir)
 		snprintf(s->config_dir, sizeof(s->config_dir), "%s", cfg->config_dir);
 	s->cfg.config_dir = cfg->config_dir ? s->config_dir : NULL;
+	if (cfg->home)
+		snprintf(s->home, sizeof(s->home), "%s", cfg->home);
+	s->cfg.home = cfg->home ? s->home : NULL;
 	s->next_id = 1;
 	s->listen_fd = s->event_fd = s->stop_fd = s->lock_fd = -1;
+	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* for refuse_for_lack_of_fds() */
 	int rc = sched_init(&s->sched, s->cfg.workers);
 	if (rc) {
 		snprintf(err, errlen, "bad worker count %u", s->cfg.workers);
 		free(s);
 		return rc;
 	}
-	s->sched.ended = notify;
+	s->sched.max_vms = s->cfg.max_vms;
+	s->sched.ended = vm_ended;
+	s->sched.parked = notify;
 	s->sched.output = notify;
 	s->sched.ctx = s;
 	s->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -398,6 +568,8 @@ int server_create(const struct server_config *cfg, struct server **out, char *er
 		snprintf(err, errlen, "cannot start the workers: %s", strerror(-rc));
 		goto fail;
 	}
+	server_log(s, 0, "listening on %s%s (%u workers, at most %u VMs)", s->socket_path,
+		   s->inherited ? " (from systemd)" : "", s->cfg.workers, s->cfg.max_vms);
 	*out = s;
 	return 0;
 fail:
@@ -414,13 +586,21 @@ void server_destroy(struct server *s)
 	sched_fini(&s->sched);
 	if (s->listen_fd >= 0) {
 		close(s->listen_fd);
-		unlink(s->socket_path);
+		if (!s->inherited)
+			unlink(s->socket_path);
 	}
 	if (s->event_fd >= 0)
 		close(s->event_fd);
 	if (s->stop_fd >= 0)
 		close(s->stop_fd);
-	if (s->lock_fd >= 0)
+	if (s->lock_fd >= 0) {
+		/* No stale PATH.lock stays behind: removed while still held. */
+		char lock[sizeof(s->socket_path) + 8];
+		snprintf(lock, sizeof(lock), "%s.lock", s->socket_path);
+		unlink(lock);
 		close(s->lock_fd); /* releases the lock */
+	}
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
 	free(s);
 }

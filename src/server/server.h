@@ -18,7 +18,19 @@ struct server_config {
 	unsigned max_vms;         /* 0 = 4096 */
 	const char *config_dir;   /* the user's configuration directory ($XDG_CONFIG_HOME
 				   * or ~/.config) for settings files, or NULL */
+	const char *home;         /* $HOME, for `~` in profiles, or NULL */
+	int listen_fd;            /* > 0: an inherited listening socket (systemd's socket
+				   * activation) to serve on instead of binding socket_path
+				   * (0, as a zeroed config has it: none) */
+	/* The server's log: one line at a time (no newline), from any
+	 * thread. level as syslog has it (SERVER_LOG_*); vm is the VM the
+	 * line is about (every line about a VM has its id) or 0 for the
+	 * server itself. NULL: nothing is logged. */
+	void (*log)(void *ctx, int level, uint32_t vm, const char *msg);
+	void *log_ctx;
 };
+
+enum { SERVER_LOG_ERR = 3, SERVER_LOG_WARNING = 4, SERVER_LOG_INFO = 6 };
 
 struct server;
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console/png.h"
 #include "mvdm/progsettings.h"
 #include "mvdm/vdd.h"
 #include "server/vdm_build.h"
@@ -20,6 +21,21 @@ const char *vdm_state_name(enum vdm_state s)
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
+bool vdm_name_ok(const char *name)
+{
+	if (!name[0])
+		return false;
+	size_t digits = strspn(name, "0123456789");
+	if (!name[digits])
+		return false;
+	if (name[0] == 'v' && name[1] == 'm' && name[2] && !name[2 + strspn(name + 2, "0123456789")])
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			return false;
+	return true;
+}
+
 void vdm_spec_free(struct vdm_spec *s)
 {
 	free(s->program);
@@ -30,6 +46,10 @@ void vdm_spec_free(struct vdm_spec *s)
 		free(s->env[k]);
 	for (unsigned k = 0; k < s->nsettings; k++)
 		free(s->settings[k]);
+	for (unsigned k = 0; k < s->nprofile_settings; k++)
+		free(s->profile_settings[k]);
+	free(s->profile);
+	free(s->autoexec);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -53,6 +73,11 @@ int vdm_spec_copy(struct vdm_spec *dst, const struct vdm_spec *src)
 		rc |= dup_str(&dst->env[dst->nenv], src->env[dst->nenv]);
 	for (; dst->nsettings < src->nsettings; dst->nsettings++)
 		rc |= dup_str(&dst->settings[dst->nsettings], src->settings[dst->nsettings]);
+	for (; dst->nprofile_settings < src->nprofile_settings; dst->nprofile_settings++)
+		rc |= dup_str(&dst->profile_settings[dst->nprofile_settings],
+			      src->profile_settings[dst->nprofile_settings]);
+	rc |= dup_str(&dst->profile, src->profile);
+	rc |= dup_str(&dst->autoexec, src->autoexec);
 	dst->exclusive = src->exclusive;
 	dst->timeout_s = src->timeout_s;
 	dst->mips = src->mips;
@@ -79,9 +104,10 @@ void vdm_free(struct vdm *v)
 {
 	if (!v)
 		return;
-	vdm_teardown(v);
+	vdm_teardown(v, false);
 	vdm_spec_free(&v->spec);
 	free(v->last_screen);
+	free(v->last_png);
 	outring_free(&v->out);
 	progsettings_destroy(v->settings);
 	pthread_mutex_destroy(&v->lock);
@@ -145,6 +171,7 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	dc.console.echo = true;
 	dc.start = start;
 	dc.start_ctx = v;
+	dc.autoexec = v->spec.autoexec;
 	rc = dos_create(v->vm, &dc, &v->dos, err, errlen);
 	if (!rc)
 		rc = dos_start(v->dos, v->spec.program, v->spec.tail ? v->spec.tail : "", err, errlen);
@@ -157,7 +184,7 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	return rc;
 }
 
-void vdm_teardown(struct vdm *v)
+void vdm_teardown(struct vdm *v, bool picture)
 {
 	if (!v->vm)
 		return;
@@ -167,6 +194,13 @@ void vdm_teardown(struct vdm *v)
 			free(v->last_screen);
 			v->last_screen = NULL;
 		}
+	}
+	/* The picture too, kept as a PNG (a few KiB) for screenshot requests
+	 * (about 3 ms: not when nobody can ask any more). */
+	struct vm16_frame f;
+	if (picture && !v->last_png && vm16_frame(v->vm, &f, 0) == 0 && png_encode_frame(&f, &v->last_png, &v->last_png_len) == 0) {
+		v->last_frame = f;
+		v->last_frame.pixels = NULL;
 	}
 	dos_destroy(v->dos);
 	vm16_destroy(v->vm);

@@ -13,6 +13,7 @@
 #define MVDM_SERVER_VDM_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -31,12 +32,20 @@ enum vdm_state {
 	VDM_TIMED_OUT,
 };
 const char *vdm_state_name(enum vdm_state s);
+/* Whether a client may give a VM this name: not empty, not all digits
+ * (that is an id), not vm<digits> (the default names), no control
+ * characters. */
+bool vdm_name_ok(const char *name);
 static inline bool vdm_state_ended(enum vdm_state s)
 {
 	return s >= VDM_EXITED;
 }
 
 enum { VDM_MAX_SETTINGS = 64, VDM_NAME_MAX = 64, VDM_KEYBUF = 4096 };
+/* The slowest speed cap (create's mips): 10,000 instructions a second, a
+ * thirtieth of the first PC's 8088. Below it the VM would hardly ever run
+ * and the cap's arithmetic (ns per instruction) loses its meaning. */
+#define VDM_MIPS_MIN 0.01
 
 /* What a VM is made from: owned strings, copied by vdm_spec_copy(). */
 struct vdm_spec {
@@ -47,6 +56,10 @@ struct vdm_spec {
 	unsigned nenv;
 	char *settings[VDM_MAX_SETTINGS]; /* "NAME=VALUE", request overrides */
 	unsigned nsettings;
+	char *profile_settings[VDM_MAX_SETTINGS]; /* "NAME=VALUE" of the profile (below the request's) */
+	unsigned nprofile_settings;
+	char *profile;                 /* the profile's path (settings' source), or NULL */
+	char *autoexec;                /* start-up commands (dos_config.autoexec), or NULL */
 	bool exclusive;
 	double timeout_s;              /* 0 = none */
 	double mips;                   /* 0 = CPU_SPEED setting */
@@ -71,6 +84,11 @@ struct vdm {
 
 	pthread_mutex_t lock;
 	struct vm *vm;                 /* NULL once ended */
+	/* Read by the worker running the VM between sub-slices, without a
+	 * lock: when set it ends the slice (sched.h). Set with sched.lock
+	 * held by kill, pause, shutdown and sched_lock_vm; cleared by the
+	 * worker that takes the VM (may_run() then holds what was asked). */
+	atomic_bool preempt;
 	struct dos *dos;
 	char keybuf[VDM_KEYBUF];       /* typed text not yet in the keyboard (lock) */
 	size_t keylen;
@@ -78,12 +96,16 @@ struct vdm {
 	pthread_mutex_t out_lock;
 	struct outring out;
 	struct vm16_screen *last_screen; /* the screen when it ended */
+	uint8_t *last_png;             /* its picture then, as a PNG (screenshot) */
+	size_t last_png_len;
+	struct vm16_frame last_frame;  /* that picture's facts (pixels NULL) */
 	struct progsettings *settings; /* what was given and where from (lock) */
 
 	/* Guarded by the scheduler lock. */
 	enum vdm_state state;
 	enum vdm_where where;
 	bool paused, kicked;           /* kicked: input arrived while on a CPU */
+	unsigned held;                 /* requests holding `lock` (sched_lock_vm): no slice starts */
 	enum vdm_state kill_state;     /* != VDM_RUNNING: end it as this when possible */
 	char reason[256];
 	int exit_code;
@@ -96,7 +118,8 @@ struct vdm {
 	uint64_t created_ns, first_insn_ns, deadline_ns;
 	uint64_t cpu_ns;               /* host CPU time in slices */
 	uint64_t insns;                /* retired instructions, copied after each slice */
-	uint64_t cap_base_ns, cap_base_insns; /* speed cap window */
+	uint64_t work;                 /* units of guest work (vm16_work), likewise */
+	uint64_t cap_base_ns, cap_base_work; /* speed cap window */
 	double cap_mips;               /* the cap of the last slice (vdm_speed_cap) */
 	unsigned refs;                 /* the table's and requests' references */
 	unsigned focus;                /* connections that hold it in the foreground */

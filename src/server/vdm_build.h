@@ -21,8 +21,9 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	      int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen),
 	      char *err, size_t errlen);
 
-/* With v->lock held: keeps the last screen, closes the guest's files and
+/* With v->lock held: keeps the last screen (and with `picture` the last
+ * picture as a PNG, for screenshot requests), closes the guest's files and
  * frees the machine. Idempotent. */
-void vdm_teardown(struct vdm *v);
+void vdm_teardown(struct vdm *v, bool picture);
 
 #endif

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bios/bios.h"
 #include "shell/shell.h"
 
 typedef void (*builtin_fn)(struct shell *sh, char *args);
@@ -191,7 +190,14 @@ static void cmd_vol(struct shell *sh, char *args)
 static void cmd_cls(struct shell *sh, char *args)
 {
 	(void)args;
-	bios_video_set_mode(sh->d->vm, dos_rd8(sh->d, 0x40, 0x49));
+	/* INT 10h AH=00h with the current mode clears the screen. */
+	struct vm16_regs save, r;
+	vm16_get_regs(sh->d->vm, &save);
+	r = save;
+	r.eax = dos_rd8(sh->d, 0x40, 0x49) & 0x7F;
+	vm16_set_regs(sh->d->vm, &r);
+	vm16_simulate_int(sh->d->vm, 0x10, 1000000);
+	vm16_set_regs(sh->d->vm, &save);
 }
 
 static void cmd_exit(struct shell *sh, char *args)
@@ -896,6 +902,39 @@ static void cmd_start(struct shell *sh, char *args)
 		sh_printf(sh, "START: %s\n", err);
 }
 
+/* LOADHIGH (LH) PROGRAM [ARGS]: run PROGRAM with the UMBs linked and the
+ * allocation strategy "high first, then low" (80h), as MS-DOS 5's
+ * LOADHIGH does, so that it and what it leaves resident go into upper
+ * memory when they fit there; the link state and the strategy come back
+ * when it ends. Without UMBs (DOS_UMB off) it runs in conventional
+ * memory. MS-DOS 5 User's Guide, LOADHIGH; RBIL INT 21h/58h. */
+static void cmd_loadhigh(struct shell *sh, char *args)
+{
+	struct dos *d = sh->d;
+	char *p = skip_ws(args);
+	if (!*p) {
+		sh_puts(sh, "Required parameter missing\n");
+		return;
+	}
+	sh->lh_linked = dos_umb_linked(d);
+	sh->lh_strategy = d->alloc_strategy;
+	sh->lh_restore = true;
+	if (dos_umb_link(d, true) == 0 && dos_umb_linked(d))
+		d->alloc_strategy = (uint8_t)(0x80 | (d->alloc_strategy & 0x3F));
+	sh_run_simple(sh, p);
+	if (sh->wait != SH_EXEC)
+		sh_loadhigh_done(sh); /* a builtin, or nothing ran */
+}
+
+void sh_loadhigh_done(struct shell *sh)
+{
+	if (!sh->lh_restore)
+		return;
+	sh->lh_restore = false;
+	(void)dos_umb_link(sh->d, sh->lh_linked);
+	sh->d->alloc_strategy = sh->lh_strategy;
+}
+
 static const struct {
 	const char *name;
 	builtin_fn fn;
@@ -903,7 +942,8 @@ static const struct {
 	{ "CALL", cmd_call },   { "CD", cmd_cd },       { "CHDIR", cmd_cd },     { "CLS", cmd_cls },
 	{ "COPY", cmd_copy },   { "DATE", cmd_date },   { "DEL", cmd_del },      { "DIR", cmd_dir },
 	{ "ECHO", cmd_echo },   { "ERASE", cmd_del },   { "EXIT", cmd_exit },    { "FOR", cmd_for },
-	{ "GOTO", cmd_goto },   { "IF", cmd_if },       { "MD", cmd_md },        { "MKDIR", cmd_md },
+	{ "GOTO", cmd_goto },   { "IF", cmd_if },       { "LH", cmd_loadhigh },  { "LOADHIGH", cmd_loadhigh },
+	{ "MD", cmd_md },       { "MKDIR", cmd_md },
 	{ "PATH", cmd_path },   { "PAUSE", cmd_pause }, { "PROMPT", cmd_prompt }, { "RD", cmd_rd },
 	{ "REM", cmd_rem },     { "REN", cmd_ren },     { "RENAME", cmd_ren },   { "RMDIR", cmd_rd },
 	{ "SET", cmd_set },     { "SHIFT", cmd_shift }, { "START", cmd_start },  { "TIME", cmd_time },
@@ -957,8 +997,8 @@ int sh_run_simple(struct shell *sh, char *line)
 	}
 	char args[SH_LINE];
 	snprintf(args, sizeof(args), "%s", rest);
-	if (sh_builtin(sh, name, args))
-		return sh->wait == SH_PAUSE ? 1 : 0;
+	if (sh_builtin(sh, name, args)) /* LOADHIGH may have started a program */
+		return sh->wait == SH_PAUSE || sh->wait == SH_EXEC ? 1 : 0;
 	char path[HOSTFS_DOS_PATH * 2];
 	if (!sh_find_program(sh, name, path, sizeof(path))) {
 		sh_puts(sh, "Bad command or file name\n");

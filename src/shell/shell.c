@@ -215,6 +215,8 @@ void sh_queue(struct shell *sh, const char *line, bool front)
 	sh->qlen++;
 }
 
+static void run_autoexec(struct shell *sh);
+
 /* The command tail: "/C command", "/P", "/E:n", or a batch file name. */
 static struct shell *new_shell(struct dos *d)
 {
@@ -262,6 +264,8 @@ static struct shell *new_shell(struct dos *d)
 		}
 		break;
 	}
+	if (d->autoexec_batch)
+		run_autoexec(sh);
 	return sh;
 }
 
@@ -292,15 +296,9 @@ static void split_args(struct batch *b, const char *s)
 	}
 }
 
-int sh_start_batch(struct shell *sh, const char *path, const char *args, bool call)
+/* Runs text[0..len) (taken over, NUL-terminated) as batch file `path`. */
+static int run_batch_text(struct shell *sh, const char *path, char *text, size_t len, const char *args, bool call)
 {
-	size_t len;
-	char *text = read_dos_file(sh->d, path, &len);
-	if (!text) {
-		sh_puts(sh, "Batch file missing\n");
-		return -1;
-	}
-	text[len] = 0;
 	struct batch *b = calloc(1, sizeof(*b));
 	if (!b) {
 		free(text);
@@ -321,6 +319,31 @@ int sh_start_batch(struct shell *sh, const char *path, const char *args, bool ca
 	}
 	sh->batch = b;
 	return 0;
+}
+
+int sh_start_batch(struct shell *sh, const char *path, const char *args, bool call)
+{
+	size_t len;
+	char *text = read_dos_file(sh->d, path, &len);
+	if (!text) {
+		sh_puts(sh, "Batch file missing\n");
+		return -1;
+	}
+	text[len] = 0;
+	return run_batch_text(sh, path, text, len, args, call);
+}
+
+/* The first shell of a VM with start-up commands (dos_config.autoexec)
+ * runs them before anything, as a batch file with ECHO off. */
+static void run_autoexec(struct shell *sh)
+{
+	struct dos *d = sh->d;
+	char *text = d->autoexec_batch;
+	d->autoexec_batch = NULL;
+	if (run_batch_text(sh, "AUTOEXEC.BAT", text, strlen(text), "", false) < 0)
+		return;
+	sh->echo = false; /* the batch's own ECHO state; the prompt's comes back after it */
+	sh->single = d->autoexec_then_exit;
 }
 
 /* The next line of the current batch file, or false at its end. */
@@ -692,6 +715,7 @@ static void step(struct shell *sh)
 		} else {
 			sh->errorlevel = d->ret_code & 0xFF;
 		}
+		sh_loadhigh_done(sh);
 		sh_stage_done(sh);
 		break;
 	case SH_READLINE: {

@@ -53,6 +53,10 @@ struct shell {
 	int pipe_out;           /* SFT index this stage writes to, or -1 */
 	int saved_in, saved_out;/* handles holding the shell's stdin/stdout while redirected */
 	char prompt[128];
+	/* LOADHIGH (builtins.c): the UMB link state and allocation strategy
+	 * to restore when the program it started ends. */
+	bool lh_restore, lh_linked;
+	uint8_t lh_strategy;
 };
 
 /* Output to the shell's STDOUT (follows redirection). */
@@ -73,6 +77,8 @@ int sh_start_batch(struct shell *sh, const char *dos_path, const char *args, boo
  * returns true. *exec_line may be set to a command to run instead (IF, FOR
  * and CALL hand back the command they chose). */
 bool sh_builtin(struct shell *sh, const char *name, char *args);
+/* The program LOADHIGH started has ended: restore what it changed. */
+void sh_loadhigh_done(struct shell *sh);
 /* Split the first word off line: name gets it (upper case), *rest the rest. */
 void sh_split_word(const char *line, char *name, size_t max, const char **rest);
 /* Run one expanded command (builtins, drive changes, programs). Returns 1

@@ -18,7 +18,9 @@ int vdd_schedule(struct vm *vm, uint64_t delay_ns, vdd_event_fn fn, void *inst)
 		if (++vm->next_event_id <= 0)
 			vm->next_event_id = 1;
 		e->id = vm->next_event_id;
-		e->due_ns = vm->clock_ns + delay_ns;
+		/* From now as the device sees it (inside a slice: with the
+		 * instructions it ran so far, vdd_clock_ns). */
+		e->due_ns = vdd_clock_ns(vm) + delay_ns;
 		e->fn = fn;
 		e->inst = inst;
 		return e->id;

@@ -40,7 +40,11 @@ const struct vm_core_prop vm_core_props[] = {
 	{ "vm", { .name = "DOS_BACKGROUND_EXECUTION", .type = VDD_PROP_BOOL, .def = 1, .live = true,
 		  .help = "keeps running while no client is attached (off: the server pauses it then)" } },
 	{ "dos", { .name = "DOS_VERSION", .type = VDD_PROP_INT, .def = 500, .min = 200, .max = 999,
-		   .help = "the DOS version programs see (INT 21h/30h), major * 100 + minor: 330 is 3.30" } },
+		   .help = "the DOS version programs see (INT 21h/30h), X.YY: 3.30 (3.3 and 330 say the same)" } },
+	{ "dos", { .name = "DOS_HIGH", .type = VDD_PROP_BOOL, .def = 0,
+		   .help = "DOS keeps its tables in the HMA (DOS=HIGH): more conventional memory, no HMA for XMS" } },
+	{ "dos", { .name = "DOS_UMB", .type = VDD_PROP_BOOL, .def = 0,
+		   .help = "DOS takes the upper memory blocks for its arena (DOS=UMB): LOADHIGH, INT 21h/5803h" } },
 };
 const size_t vm_ncore_props = sizeof(vm_core_props) / sizeof(vm_core_props[0]);
 

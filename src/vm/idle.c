@@ -89,6 +89,19 @@ void vm_idle_yield(struct vm *vm)
 	id->pending = true;
 }
 
+void vm_key_want(struct vm *vm, int level)
+{
+	if (level > vm->key_want)
+		vm->key_want = level;
+}
+
+int vm16_key_wanted(struct vm *vm)
+{
+	int w = vm->key_want;
+	vm->key_want = 0;
+	return w;
+}
+
 bool vm_idle_take(struct vm *vm)
 {
 	bool idle = vm->idle.pending && !vm->ended && vm->nested_depth == 0;

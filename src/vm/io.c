@@ -2,6 +2,12 @@
  * io.c - the VM's I/O port bus. Each port has at most one owner (a VDD);
  * claims that overlap are refused and the error names both owners. Ports
  * nobody claimed read as all ones and ignore writes (logged once per port).
+ *
+ * Wide accesses are split here, once for every device, as on the ISA bus:
+ * a 16- or 32-bit IN/OUT reaches an 8-bit device (vdd_claim_ports) as byte
+ * accesses of consecutive ports, lowest first; a device claimed with a
+ * wider max_size gets accesses up to that width whole when all their ports
+ * are its own.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +17,13 @@
 int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t last, void *inst,
 		    vdd_port_read_fn read, vdd_port_write_fn write)
 {
-	if (first > last || !read || !write)
+	return vdd_claim_ports_wide(vm, owner, first, last, 1, inst, read, write);
+}
+
+int vdd_claim_ports_wide(struct vm *vm, const char *owner, uint16_t first, uint16_t last, unsigned max_size,
+			 void *inst, vdd_port_read_fn read, vdd_port_write_fn write)
+{
+	if (first > last || !read || !write || (max_size != 1 && max_size != 2 && max_size != 4))
 		return vm_fail(vm, -EINVAL, "%s: bad port claim %04Xh-%04Xh", owner, first, last);
 	for (uint32_t p = first; p <= last; p++) {
 		if (vm->port_owner[p])
@@ -22,6 +34,7 @@ int vdd_claim_ports(struct vm *vm, const char *owner, uint16_t first, uint16_t l
 		return vm_fail(vm, -ENOSPC, "%s: too many port ranges on this VM", owner);
 	struct vm_port_owner *o = &vm->owners[vm->nowners++];
 	o->name = owner;
+	o->max_size = max_size;
 	o->inst = inst;
 	o->read = read;
 	o->write = write;
@@ -48,12 +61,15 @@ static void log_unclaimed(struct vm *vm, uint16_t port, const char *dir)
 	vm16_log(vm, VM16_LOG_IO, "%s of unclaimed port %04Xh (ignored)", dir, port);
 }
 
-/* The owner (index + 1) of all `size` ports from `port`, or 0 when they are
- * unclaimed or have different owners (a wider access is then split). */
+/* The owner (index + 1) of all `size` ports from `port` when it takes an
+ * access that wide whole, or 0 (unclaimed, different owners, or too wide:
+ * the access is then split into bytes). */
 static unsigned sole_owner(const struct vm *vm, uint16_t port, unsigned size)
 {
 	unsigned o = vm->port_owner[port];
-	for (unsigned k = 1; k < size && o; k++)
+	if (!o || size > vm->owners[o - 1].max_size)
+		return 0;
+	for (unsigned k = 1; k < size; k++)
 		if (vm->port_owner[(uint16_t)(port + k)] != o)
 			return 0;
 	return o;

@@ -68,6 +68,11 @@ static void log_va(struct vm *vm, enum vm16_log_category cat, const char *prefix
 	log_line(vm, cat, msg);
 }
 
+void vm16_vlog(struct vm *vm, enum vm16_log_category cat, const char *fmt, va_list ap)
+{
+	log_va(vm, cat, NULL, fmt, ap);
+}
+
 void vm16_log(struct vm *vm, enum vm16_log_category cat, const char *fmt, ...)
 {
 	va_list ap;

@@ -44,6 +44,50 @@ static void info_of(const struct vdd_property *p, const char *owner, struct vm16
 }
 
 
+/* DOS_VERSION holds major * 100 + minor and is written X.YY (one spelling
+ * everywhere: vm16_dos_version_parse). */
+static bool is_dos_version(const struct vm16_setting_info *s)
+{
+	return s->type == VM16_SETTING_INT && strcasecmp(s->name, "DOS_VERSION") == 0;
+}
+
+int vm16_dos_version_parse(const char *text, int64_t *value)
+{
+	const char *p = text;
+	unsigned major = 0, minor = 0, digits = 0;
+	while (*p >= '0' && *p <= '9' && digits < 9) {
+		major = major * 10 + (unsigned)(*p++ - '0');
+		digits++;
+	}
+	if (!digits)
+		return -EINVAL;
+	if (*p == 0) {
+		/* "7" is 7.00; "330" is 3.30 (the setting's own form). */
+		if (digits == 1) {
+			*value = major * 100;
+			return 0;
+		}
+		if (digits >= 3) { /* out of range beyond 999: the caller says so */
+			*value = major;
+			return 0;
+		}
+		return -EINVAL;
+	}
+	if (*p != '.' || digits != 1)
+		return -EINVAL;
+	p++;
+	unsigned mdigits = 0;
+	while (*p >= '0' && *p <= '9' && mdigits < 3) {
+		minor = minor * 10 + (unsigned)(*p++ - '0');
+		mdigits++;
+	}
+	if (*p || mdigits == 0 || mdigits > 2)
+		return -EINVAL;
+	/* "3.3" is 3.30, as DOS prints it. */
+	*value = major * 100 + (mdigits == 1 ? minor * 10 : minor);
+	return 0;
+}
+
 /* "a, b or c" for the choices or the few values of a stepped range. */
 static void list_values(const struct vm16_setting_info *s, char *out, size_t len)
 {
@@ -88,6 +132,19 @@ int vm16_setting_parse(const struct vm16_setting_info *s, const char *text, int6
 		list_values(s, values, sizeof(values));
 		return failf(err, errlen, -EINVAL, "setting %s takes %s (got \"%s\")", s->name, values, text);
 	}
+	if (is_dos_version(s)) {
+		int64_t ver;
+		if (vm16_dos_version_parse(text, &ver) < 0)
+			return failf(err, errlen, -EINVAL,
+				     "setting %s takes a DOS version, X.Y or major * 100 + minor (5.0, 3.30, 330; got \"%s\")",
+				     s->name, text);
+		if (ver < s->min || ver > s->max)
+			return failf(err, errlen, -ERANGE, "setting %s must be %d.%02d to %d.%02d (got %s)", s->name,
+				     (int)(s->min / 100), (int)(s->min % 100), (int)(s->max / 100), (int)(s->max % 100),
+				     text);
+		*value = ver;
+		return 0;
+	}
 	char *end;
 	errno = 0;
 	long long v = strtoll(text, &end, 0);
@@ -121,6 +178,8 @@ int vm16_setting_format(const struct vm16_setting_info *s, int64_t value, char *
 		return snprintf(buf, len, "%s", value ? "on" : "off");
 	if (s->type == VM16_SETTING_CHOICE)
 		return snprintf(buf, len, "%s", value >= 0 && value <= s->max ? s->choices[value] : "?");
+	if (is_dos_version(s))
+		return snprintf(buf, len, "%d.%02d", (int)(value / 100), (int)(value % 100));
 	return snprintf(buf, len, "%lld", (long long)value);
 }
 

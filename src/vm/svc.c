@@ -84,7 +84,9 @@ bool vm_svc_dispatch(struct vm *vm)
 		vm_end_fault(vm, what);
 		return true;
 	}
+	uint64_t t0 = vm_host_ns();
 	int rc = vm->svc_fn[n](vm, vm->svc_ctx[n], n);
+	vm_charge_host(vm, t0);
 	if (rc != 0 && !vm->ended)
 		vm_end_fault(vm, vm->error[0] ? vm->error : "host service failed");
 	return true;

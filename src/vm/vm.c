@@ -9,7 +9,6 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "bios/bios.h"
 #include "vm/vm_internal.h"
 
 /* The VM's CPU models are the core's (vm16_config.cpu is passed on). */
@@ -153,12 +152,6 @@ int vm16_set_irq_handler(struct vm *vm, unsigned irq, vm16_irq_fn fn, void *ctx)
 	return 0;
 }
 
-void vm_set_intc(struct vm *vm, const struct vm_intc *intc)
-{
-	vm->intc = *intc;
-	vm_update_intr(vm);
-}
-
 void vm_update_intr(struct vm *vm)
 {
 	cpu_set_irq(&vm->cpu, vm->intc.intr && vm->intc.intr(vm->intc.inst));
@@ -180,17 +173,7 @@ void *vdd_instance(struct vm *vm, const char *name)
 	return NULL;
 }
 
-static const struct vdd_ops *const builtin_vdds[] = {
-	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops,
-};
-
-const struct vdd_ops *const *vm_builtin_vdds(size_t *n)
-{
-	*n = sizeof(builtin_vdds) / sizeof(builtin_vdds[0]);
-	return builtin_vdds;
-}
-
-static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
+int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 {
 	if (ops->abi != MVDM_VDD_ABI)
 		return vm_fail(vm, -EPROTO, "VDD %s was built for VDD ABI %u, mvdm has %u", ops->name, ops->abi,
@@ -220,37 +203,42 @@ static int vm_add_vdd(struct vm *vm, const struct vdd_ops *ops)
 	return 0;
 }
 
-int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_t errlen)
+int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *builtin, unsigned nbuiltin,
+		   const struct vdd_ops **ops, unsigned *nops_out, struct vm **out, char *err, size_t errlen)
 {
+	*out = NULL;
 	int rc = vm16_config_check(cfg, err, errlen);
 	if (rc < 0)
 		return rc;
 	struct vm *vm = calloc(1, sizeof(*vm));
-	if (!vm)
-		goto err_nomem;
+	if (!vm) {
+		if (err && errlen)
+			snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	vm->cfg = *cfg;
 	vm->log_mask = VM16_LOG_ALL;
+	unsigned nops = 0;
+	for (unsigned k = 0; k < nbuiltin && k < VM_MAX_VDDS; k++)
+		ops[nops++] = builtin[k];
+	for (const char *const *p = cfg->plugins; p && *p; p++) {
+		if (nops == VM_MAX_VDDS) {
+			rc = vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
+			goto err;
+		}
+		rc = vm_load_plugin(vm, *p, &ops[nops]);
+		if (rc < 0)
+			goto err;
+		nops++;
+	}
+	*nops_out = nops;
 	/* All VDDs (built-in, then plug-ins) are known before any is created,
 	 * so that the settings can be checked as a whole first. The core
 	 * settings may change the CPU model and the memory size (vm->cfg):
 	 * they are applied before the CPU and the memory are made. */
-	const struct vdd_ops *ops[VM_MAX_VDDS];
-	unsigned nops = 0;
-	for (size_t k = 0; k < sizeof(builtin_vdds) / sizeof(builtin_vdds[0]); k++)
-		ops[nops++] = builtin_vdds[k];
-	for (const char *const *p = cfg->plugins; p && *p; p++) {
-		if (nops == VM_MAX_VDDS) {
-			rc = vm_fail(vm, -ENOSPC, "too many VDDs (%u)", VM_MAX_VDDS);
-			goto err_vdds;
-		}
-		rc = vm_load_plugin(vm, *p, &ops[nops]);
-		if (rc < 0)
-			goto err_vdds;
-		nops++;
-	}
 	rc = vm_settings_apply(vm, ops, nops, cfg->settings);
 	if (rc < 0)
-		goto err_vdds;
+		goto err;
 	vm_core_settings_apply(vm);
 	vm->cfg.settings = NULL; /* applied: the caller's list need not outlive the call */
 	/* Physical memory: 1 MiB, then extended memory (at least the HMA's
@@ -264,50 +252,56 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 	if (vm->ram == MAP_FAILED) {
 		vm->ram = NULL;
 		rc = vm_fail(vm, -ENOMEM, "cannot reserve %u KiB of guest memory", vm->ram_size / 1024);
-		goto err_vdds;
+		goto err;
 	}
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
 			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
+	for (unsigned p = 0; p < VM_PAGES; p++)
+		vm->page_phys[p] = VM_PHYS_NONE;
 	uint32_t conv = vm->cfg.mem_4k * CPU_PAGE_SIZE;
+	/* The VDDs' guest code page lies inside the ROM's 64 KiB (bios.asm
+	 * keeps it free; bios_install maps the ROM around it). */
+	vm->stub_base = VM_STUB_BASE;
 	if (vm_map_ram_owned(vm, "conventional memory", 0, conv, true) < 0 ||
-	    vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, bios_rom_pages() * CPU_PAGE_SIZE, false) < 0 ||
+	    vm_map_ram_owned(vm, "VDD guest code", VM_STUB_BASE, CPU_PAGE_SIZE, true) < 0 ||
 	    vm_map_ram_owned(vm, "HMA", 0x100000, 0x10000, true) < 0 ||
 	    cpu_map_ram(&vm->cpu, VM_RAM_SIZE, vm->ram_size - VM_RAM_SIZE, vm->ram + VM_RAM_SIZE, true) < 0 ||
 	    cpu_map_ram(&vm->cpu, vm_rom_alias(vm), bios_rom_pages() * CPU_PAGE_SIZE, vm->ram + VM_ROM_BASE,
 			false) < 0) {
 		rc = vm_fail(vm, -EINVAL, "cannot map guest memory");
-		goto err_vdds;
+		goto err;
 	}
+	rc = mem_init(vm);
+	if (rc < 0)
+		goto err;
 	vm->start_time = cfg->start_time ? cfg->start_time : (int64_t)time(NULL);
-	bios_install(vm);
-	vm_cpu_controls(vm);
-	for (unsigned k = 0; k < nops; k++) {
-		rc = vm_add_vdd(vm, ops[k]);
-		if (rc < 0)
-			goto err_vdds;
-	}
-	for (unsigned k = 0; k < vm->nvdds; k++) {
-		if (vm->vdds[k].ops->create_done) {
-			rc = vm->vdds[k].ops->create_done(vm, vm->vdds[k].inst);
-			if (rc < 0)
-				goto err_vdds;
-		}
-	}
-	vm_update_int_trap(vm);
 	*out = vm;
 	return 0;
-
-err_vdds:
+err:
 	if (err && errlen)
-		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "device setup failed");
+		snprintf(err, errlen, "%s", vm->error[0] ? vm->error : "cannot make the VM");
 	vm16_destroy(vm);
 	return rc;
-err_nomem:
-	if (err && errlen)
-		snprintf(err, errlen, "out of memory");
-	return -ENOMEM;
+}
+
+int vm_vdds_create_done(struct vm *vm)
+{
+	for (unsigned k = 0; k < vm->nvdds; k++) {
+		if (vm->vdds[k].ops->create_done) {
+			int rc = vm->vdds[k].ops->create_done(vm, vm->vdds[k].inst);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+void vm_machine_ready(struct vm *vm)
+{
+	vm_cpu_controls(vm);
 }
 
 void vm16_destroy(struct vm *vm)
@@ -324,6 +318,7 @@ void vm16_destroy(struct vm *vm)
 			vm->vdds[k].ops->global_fini(vm->vdds[k].private_global);
 	}
 	cpu_destroy(&vm->cpu);
+	mem_destroy(vm);
 	vm_unload_plugins(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
@@ -401,48 +396,6 @@ int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data,
 	return vm16_write(vm, ((uint32_t)seg << 4) + off, data, len);
 }
 
-/* Copy between the host and guest memory at a linear address: through
- * the guest's page tables when paging is on (page by page; a page that is
- * not present is -EFAULT), else physical as it is (the host names memory
- * below 1 MiB + 64 KiB whatever the A20 gate). */
-static int guest_copy(struct vm *vm, uint32_t linear, void *buf, size_t len, bool write)
-{
-	uint8_t *p = buf;
-	while (len) {
-		uint32_t phys = linear;
-		size_t chunk = len;
-		if (cpu_get_cr(&vm->cpu, 0) & CR0_PG) {
-			if (cpu_linear_to_phys(&vm->cpu, linear, write, &phys) < 0)
-				return -EFAULT;
-			size_t left = CPU_PAGE_SIZE - (linear & (CPU_PAGE_SIZE - 1));
-			if (chunk > left)
-				chunk = left;
-		}
-		if (phys > vm->ram_size || chunk > vm->ram_size - phys)
-			return -ERANGE;
-		if (write) {
-			memcpy(vm->ram + phys, p, chunk);
-			cpu_mem_written(&vm->cpu, phys, (uint32_t)chunk);
-		} else {
-			memcpy(p, vm->ram + phys, chunk);
-		}
-		p += chunk;
-		linear += (uint32_t)chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-int vm16_read(struct vm *vm, uint32_t linear, void *buf, size_t len)
-{
-	return guest_copy(vm, linear, buf, len, false);
-}
-
-int vm16_write(struct vm *vm, uint32_t linear, const void *buf, size_t len)
-{
-	return guest_copy(vm, linear, (void *)buf, len, true);
-}
-
 const char *vm16_error(const struct vm *vm)
 {
 	return vm->error;
@@ -463,20 +416,48 @@ uint64_t vm16_insns(const struct vm *vm)
 	return vm->cpu.retired;
 }
 
-uint64_t vm16_idle_ns(const struct vm *vm)
+uint64_t vm16_work(const struct vm *vm)
 {
-	return vm_clock_next_ns(vm);
+	return vm->cpu.work;
 }
 
-void vm16_pass_time(struct vm *vm, uint64_t ns)
+uint64_t vm16_idle_ns(const struct vm *vm)
 {
+	return vm->quiet.on ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
+}
+
+static void clock_advance(struct vm *vm, uint64_t ns)
+{
+	if (vm->quiet.on) {
+		vm_quiet_pass(vm, ns);
+		return;
+	}
 	vm->clock_ns += ns;
 	vm_clock_run_due(vm);
 }
 
+/* The host passes the time it slept: a device's wait (vdd_guest_waits)
+ * ends exactly at its time, so a guest waiting for a short state (the 64
+ * microseconds of the vertical retrace) never sleeps past it; the VM is
+ * then a little behind the host's clock, which the host makes up by
+ * running it. */
+void vm16_pass_time(struct vm *vm, uint64_t ns)
+{
+	if (vm->wait_event && vm->wait_due_ns > vm->clock_ns && vm->wait_due_ns - vm->clock_ns < ns)
+		ns = vm->wait_due_ns - vm->clock_ns;
+	clock_advance(vm, ns);
+}
+
+/* Inside a slice (a port or memory handler running in cpu_run()) the
+ * clock has not yet been moved on by the instructions the slice ran so
+ * far: count them from the budget spent, so a device polled in a loop
+ * (3DAh retrace, the PIT) sees time pass. */
 uint64_t vdd_clock_ns(const struct vm *vm)
 {
-	return vm->clock_ns;
+	if (!vm->in_cpu)
+		return vm->clock_ns;
+	uint64_t left = vm->cpu.in.budget_left, spent = vm->slice_insns > left ? vm->slice_insns - left : 0;
+	return vm->clock_ns + spent * vm->insn_ns;
 }
 
 void vm16_get_regs(const struct vm *vm, struct vm16_regs *r)
@@ -523,6 +504,18 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	cpu_load_seg(c, SEG_GS, r->gs);
 }
 
+uint64_t vm_host_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void vm_charge_host(struct vm *vm, uint64_t t0)
+{
+	vm->host_units += (vm_host_ns() - t0) / VM_HOST_NS_PER_UNIT;
+}
+
 enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 {
 	struct cpu *c = &vm->cpu;
@@ -535,13 +528,15 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			if (n < slice)
 				slice = n;
 		}
-		uint64_t before = c->retired;
+		uint64_t before = c->work;
+		vm->quiet.on = false; /* the guest runs: what it waited for may come */
 		vm->in_cpu = true;
+		vm->slice_insns = slice;
 		enum cpu_exit why = cpu_run(c, slice);
 		vm->in_cpu = false;
-		uint64_t ran = c->retired - before;
+		uint64_t ran = c->work - before;
 		done += ran ? ran : 1;
-		vm16_pass_time(vm, ran * vm->insn_ns);
+		clock_advance(vm, ran * vm->insn_ns);
 		switch (why) {
 		case CPU_EXIT_BUDGET:
 			break;
@@ -549,7 +544,10 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			bool polling = false;
 			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT); a HLT in
 			 * protected mode is the guest's own. */
-			if (cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm)) {
+			bool svc = cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm);
+			done += vm->host_units;
+			vm->host_units = 0;
+			if (svc) {
 				/* A poll point (idle.c) may have found the guest
 				 * waiting: idle as for HLT, and it goes on after
 				 * the poll when it runs again. */
@@ -563,27 +561,44 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			/* Idle: jump the clock to the next event, or let the host
 			 * pace it (pace_idle), or wait for host input. A polling
 			 * guest is not halted: with no event to sleep until, it
-			 * just runs on. */
-			until = vm_clock_next_ns(vm);
+			 * just runs on. A guest halted at our own input wait with
+			 * only our own tick handlers (quiet.c) waits for input:
+			 * its ticks pass in one step whenever the host passes
+			 * time. */
+			until = !polling && vm_quiet_enter(vm) ? vm_quiet_next_ns(vm) : vm_clock_next_ns(vm);
 			if (polling && until == UINT64_MAX)
 				break;
 			if (until == UINT64_MAX || vm->cfg.pace_idle)
 				return VM16_STOP_IDLE;
-			vm16_pass_time(vm, until);
+			clock_advance(vm, until);
 			break;
 		}
-		case CPU_EXIT_TRAP:
+		case CPU_EXIT_TRAP: {
+			uint64_t t0 = vm_host_ns();
 			vm_int_trapped(vm, c->exit.vector);
+			vm_charge_host(vm, t0);
+			done += vm->host_units;
+			vm->host_units = 0;
 			break;
+		}
 		case CPU_EXIT_V86_HLT:
 			vm_svc_v86(vm);
+			done += vm->host_units;
+			vm->host_units = 0;
 			if (c->exit.reason == CPU_EXIT_SHUTDOWN)
 				vm_shutdown(vm);
 			break;
-		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O) or pulsed RESET */
+		case CPU_EXIT_STOP: /* a device ended the VM (strict I/O), pulsed RESET, or the guest waits on it */
 			if (vm->reset_pending) {
 				vm->reset_pending = false;
 				vm_reset_cpu(vm, vm->reset_why, false);
+			} else if (vm_wait_take(vm)) {
+				/* Sleep until the device's state changes (or an earlier event). */
+				until = vm_clock_next_ns(vm);
+				if (until != UINT64_MAX && vm->cfg.pace_idle && !vm->nested_depth)
+					return VM16_STOP_IDLE;
+				if (until != UINT64_MAX)
+					clock_advance(vm, until);
 			}
 			break;
 		case CPU_EXIT_SHUTDOWN:

@@ -180,7 +180,7 @@ static cJSON *request(struct fake *f, const char *op)
 	free(line);
 	assert_non_null(req);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(req, "op")->valuestring, op);
-	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "v")->valuedouble, 1);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "v")->valuedouble, MVDM_PROTOCOL);
 	return req;
 }
 
@@ -489,6 +489,46 @@ static char *screen_answer(void)
 	return line;
 }
 
+static void test_screenshot_and_mouse(void **state)
+{
+	struct fake *f = *state;
+	/* "\x89PNG\r\n\x1a\n" + "abc" in base64 */
+	respond(f, "{\"ok\": true, \"width\": 320, \"height\": 200, \"mode\": 19, \"graphics\": true, "
+		   "\"serial\": 7, \"png\": \"iVBORw0KGgphYmM=\"}");
+	uint8_t *png = NULL;
+	size_t len = 0;
+	struct mvdm_picture info;
+	assert_int_equal(mvdm_client_screenshot(f->c, 4, &png, &len, &info), 0);
+	assert_int_equal(len, 11);
+	assert_memory_equal(png, "\x89PNG\r\n\x1a\nabc", 11);
+	assert_int_equal(info.width, 320);
+	assert_int_equal(info.mode, 0x13);
+	assert_true(info.graphics);
+	assert_int_equal(info.serial, 7);
+	free(png);
+	cJSON *req = request(f, "screenshot");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "id")->valuedouble, 4);
+	cJSON_Delete(req);
+	respond(f, "{\"ok\": true}");
+	assert_int_equal(mvdm_client_mouse(f->c, 4, -3, 5, 1), 0);
+	req = request(f, "mouse");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "dx")->valuedouble, -3);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "dy")->valuedouble, 5);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "buttons")->valuedouble, 1);
+	cJSON_Delete(req);
+	respond(f, "{\"ok\": true}");
+	assert_int_equal(mvdm_client_mouse_at(f->c, 4, 100, 50, 2), 0);
+	req = request(f, "mouse");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "x")->valuedouble, 100);
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(req, "y")->valuedouble, 50);
+	cJSON_Delete(req);
+	/* Not base64, or not a PNG: a protocol error (the connection is broken after it). */
+	respond(f, "{\"ok\": true, \"width\": 1, \"height\": 1, \"mode\": 3, \"graphics\": false, "
+		   "\"serial\": 1, \"png\": \"YWJj\"}");
+	assert_int_equal(mvdm_client_screenshot(f->c, 4, &png, &len, NULL), -EPROTO);
+	cJSON_Delete(request(f, "screenshot"));
+}
+
 static void test_screen(void **state)
 {
 	struct fake *f = *state;
@@ -692,7 +732,7 @@ static void test_shutdown_and_raw_call(void **state)
 
 	respond(f, "{\"ok\": true, \"tag\": [1, 2], \"protocol\": 1}");
 	char *resp = NULL;
-	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"hello\", \"v\": 1, \"tag\": [1, 2]}\n", &resp), 0);
+	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"hello\", \"v\": 2, \"tag\": [1, 2]}\n", &resp), 0);
 	assert_string_equal(resp, "{\"ok\": true, \"tag\": [1, 2], \"protocol\": 1}");
 	free(resp);
 	cJSON *req = request(f, "hello");
@@ -701,7 +741,7 @@ static void test_shutdown_and_raw_call(void **state)
 
 	/* An error response is returned too, with its errno. */
 	respond(f, "{\"ok\": false, \"error\": {\"code\": \"unknown_op\", \"message\": \"no op \\\"x\\\"\"}}");
-	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"x\", \"v\": 1}", &resp), -EOPNOTSUPP);
+	assert_int_equal(mvdm_client_call(f->c, "{\"op\": \"x\", \"v\": 2}", &resp), -EOPNOTSUPP);
 	assert_non_null(resp);
 	assert_string_equal(mvdm_client_error(f->c), "no op \"x\"");
 	free(resp);
@@ -828,6 +868,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_list_and_status, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_wait, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_screen, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(test_screenshot_and_mouse, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_keys, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_output, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(test_settings, fake_setup, fake_teardown),

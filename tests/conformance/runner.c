@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* At most this many cpu_run(c, 1) calls to reach the HLT ending a 286 test. */
+/* At most this many instructions to reach the HLT ending a 286 test. */
 #define MAX_STEPS 3
+/* A budget unit is one iteration of a repeated string instruction
+ * (cpu.h `work`): cpu_run(c, 1) runs again until the instruction retires,
+ * at most once per iteration CX can ask for. */
+#define MAX_ITERATIONS 0x10001
 
 /* Where each vector register lives in struct cpu. */
 static const enum cpu_reg gpr_of[VR_COUNT] = {
@@ -141,18 +145,31 @@ static bool load(struct runner *r, const struct vec_test *t, struct run_result *
 	return true;
 }
 
+/* Runs one instruction: one budget unit, or as many as a repeated string
+ * instruction takes to retire. */
+static enum cpu_exit run_insn(struct cpu *c)
+{
+	uint64_t before = c->retired;
+	enum cpu_exit e;
+	unsigned k = 0;
+	do
+		e = cpu_run(c, 1);
+	while (e == CPU_EXIT_BUDGET && c->retired == before && ++k < MAX_ITERATIONS);
+	return e;
+}
+
 static void execute(struct runner *r, struct run_result *res)
 {
 	struct cpu *c = &r->cpu;
 	if (!r->hlt_ends) {
-		res->exit = cpu_run(c, 1);
+		res->exit = run_insn(c);
 		if (res->exit != CPU_EXIT_BUDGET)
 			snprintf(res->note, sizeof(res->note), "cpu_run() returned %s (%d)",
 			         runner_exit_name(res->exit), (int)res->exit);
 	} else {
 		int steps = 0;
 		do {
-			res->exit = cpu_run(c, 1);
+			res->exit = run_insn(c);
 			steps++;
 		} while (res->exit == CPU_EXIT_BUDGET && steps < MAX_STEPS);
 		if (res->exit != CPU_EXIT_HLT)

@@ -17,6 +17,7 @@
 
 #include "console/cp437.h"
 #include "console/keymap.h"
+#include "console/stream.h"
 #include "console/term.h"
 #include "mvdm/vm16.h"
 
@@ -90,7 +91,7 @@ static struct parsed parse(const char *s)
 {
 	struct parsed p;
 	memset(&p, 0, sizeof(p));
-	p.n = keymap_parse((const uint8_t *)s, strlen(s), p.ev, 32, &p.quit);
+	p.n = keymap_parse((const uint8_t *)s, strlen(s), true, p.ev, 32, &p.quit);
 	return p;
 }
 
@@ -167,7 +168,7 @@ static void test_keymap_ctrl(void **state)
 	expect_one("\x1e", 0x07, "C");  /* Ctrl+^ */
 	struct parsed p;
 	memset(&p, 0, sizeof(p));
-	p.n = keymap_parse((const uint8_t *)"\0", 1, p.ev, 32, &p.quit);
+	p.n = keymap_parse((const uint8_t *)"\0", 1, true, p.ev, 32, &p.quit);
 	assert_int_equal(p.n, 1);
 	expect_key(&p.ev[0], 0x03, "C"); /* Ctrl+@ */
 }
@@ -259,7 +260,8 @@ static void test_keymap_quit_chord(void **state)
 static void test_keymap_ignores_unknown_input(void **state)
 {
 	(void)state;
-	struct parsed p = parse("\033[99~x\033[?1;2cy\xc3\xa9z\033[12");
+	/* \xe2\x82\xac is the euro sign: code page 437 has no such character. */
+	struct parsed p = parse("\033[99~x\033[?1;2cy\xe2\x82\xacz\033[12");
 	assert_int_equal(p.n, 3);
 	expect_key(&p.ev[0], 0x2D, "");
 	expect_key(&p.ev[1], 0x15, "");
@@ -270,12 +272,37 @@ static void test_keymap_ignores_unknown_input(void **state)
 	expect_key(&p.ev[0], SC_ENTER, "");
 }
 
+/* Text with no key of its own: a UTF-8 character code page 437 has is a
+ * KEYMAP_CHAR of its byte; without UTF-8 a byte 80h-FFh is that byte;
+ * malformed UTF-8 is dropped; Alt (ESC) before a character is ignored. */
+static void test_keymap_text(void **state)
+{
+	(void)state;
+	struct parsed p = parse("caf\xc3\xa9 \xe2\x96\x92\xe2\x98\xba");
+	assert_int_equal(p.n, 7);
+	expect_key(&p.ev[2], 0x21, "");
+	assert_int_equal(p.ev[3].make, 0);
+	assert_int_equal(p.ev[3].ch, 0x82);  /* é */
+	assert_int_equal(p.ev[5].ch, 0xB1);  /* ▒ */
+	assert_int_equal(p.ev[6].ch, 0x01);  /* ☺ */
+	p = parse("\xc3x\x80\xff");
+	assert_int_equal(p.n, 1);
+	expect_key(&p.ev[0], 0x2D, "");
+	p = parse("\033\xc3\xa9");
+	assert_int_equal(p.n, 0);
+	struct keymap_event ev[4];
+	bool quit;
+	assert_int_equal(keymap_parse((const uint8_t *)"\x82\xb1", 2, false, ev, 4, &quit), 2);
+	assert_int_equal(ev[0].ch, 0x82);
+	assert_int_equal(ev[1].ch, 0xB1);
+}
+
 static void test_keymap_max_events(void **state)
 {
 	(void)state;
 	struct keymap_event ev[2];
 	bool quit;
-	assert_int_equal(keymap_parse((const uint8_t *)"abcd", 4, ev, 2, &quit), 2);
+	assert_int_equal(keymap_parse((const uint8_t *)"abcd", 4, true, ev, 2, &quit), 2);
 	assert_false(quit);
 	expect_key(&ev[1], 0x30, "");
 }
@@ -629,6 +656,214 @@ static void test_term_poll_key_events_callback(void **state)
 	pipe_term_close(&p);
 }
 
+/* é typed in a UTF-8 terminal reaches the receiver as Alt + keypad 1 3 0,
+ * also when the read cuts its UTF-8 sequence in two. */
+static void test_term_types_text(void **state)
+{
+	(void)state;
+	struct pipe_term p;
+	pipe_term_open(&p);
+	struct key_sink k = {.room = 64};
+	feed(&p, "\xc3");
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 0);
+	assert_int_equal(k.count, 0);
+	feed(&p, "\xa9");
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 1);
+	static const struct { uint8_t make; bool pressed; } want[] = {
+		{0x38, true}, {0x4F, true}, {0x4F, false}, {0x51, true}, {0x51, false},
+		{0x52, true}, {0x52, false}, {0x38, false},
+	};
+	assert_int_equal(k.count, 8);
+	for (unsigned i = 0; i < 8; i++) {
+		assert_int_equal(k.got[i].make, want[i].make);
+		assert_int_equal(k.got[i].pressed, want[i].pressed);
+		assert_false(k.got[i].extended);
+	}
+	pipe_term_close(&p);
+}
+
+/* ---- the byte-stream console (stream.h) ---- */
+
+struct pipe_stream {
+	int in[2], out[2], wake[2];
+	struct con_stream *s;
+};
+
+static void pipe_stream_open(struct pipe_stream *p, bool utf8, bool crlf)
+{
+	assert_int_equal(pipe(p->in), 0);
+	assert_int_equal(pipe(p->out), 0);
+	assert_int_equal(pipe(p->wake), 0);
+	assert_int_equal(fcntl(p->out[0], F_SETFL, O_NONBLOCK), 0);
+	struct con_stream_opts o = { .in_fd = p->in[0], .out_fd = p->out[1], .utf8 = utf8, .crlf = crlf,
+				     .wake_fd = p->wake[0] };
+	assert_int_equal(con_stream_open(&p->s, &o), 0);
+}
+
+static void pipe_stream_close(struct pipe_stream *p)
+{
+	con_stream_free(p->s);
+	for (int i = 0; i < 2; i++) {
+		close(p->in[i]);
+		close(p->out[i]);
+		close(p->wake[i]);
+	}
+}
+
+static char *stream_out(struct pipe_stream *p)
+{
+	static char buf[4096];
+	ssize_t n = read(p->out[0], buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	return buf;
+}
+
+static void put(struct pipe_stream *p, const char *s)
+{
+	con_stream_write(p->s, (const uint8_t *)s, strlen(s));
+}
+
+/* Output: CR LF (and CR CR LF, as DOS echoes Enter) becomes LF, a lone CR
+ * stays, a CR at the very end waits for the next byte (or the finish);
+ * a line is written as soon as it ends, the rest at a flush; code page 437
+ * as UTF-8 or as bytes; --crlf keeps everything. */
+static void test_stream_output(void **state)
+{
+	(void)state;
+	struct pipe_stream p;
+	pipe_stream_open(&p, true, false);
+	put(&p, "one\r\ntwo\r\r\nbar\rbaz");
+	assert_string_equal(stream_out(&p), "one\ntwo\n");
+	assert_int_equal(con_stream_flush(p.s), 0);
+	assert_string_equal(stream_out(&p), "bar\rbaz");
+	put(&p, "\x82\xb1\x01\r");
+	con_stream_flush(p.s);
+	assert_string_equal(stream_out(&p), "\u00e9\u2592\x01");
+	put(&p, "\n");
+	assert_string_equal(stream_out(&p), "\n");
+	put(&p, "end\r");
+	con_stream_finish(p.s);
+	assert_string_equal(stream_out(&p), "end\r");
+	pipe_stream_close(&p);
+	pipe_stream_open(&p, false, true);
+	put(&p, "a\x82\r\n");
+	assert_string_equal(stream_out(&p), "a\x82\r\n");
+	pipe_stream_close(&p);
+}
+
+/* Input: UTF-8 decoded to code page 437 (a sequence cut between two
+ * reads waits for its end; what code page 437 lacks and malformed bytes
+ * read '?'), or the bytes themselves; the end of input; a non-blocking
+ * read with nothing there; the deadline; the wake fd. */
+static void test_stream_input(void **state)
+{
+	(void)state;
+	struct pipe_stream p;
+	pipe_stream_open(&p, true, false);
+	uint8_t b;
+	assert_int_equal(con_stream_getc(p.s, &b, false, 0), -EAGAIN);
+	assert_int_equal(write(p.in[1], "a\xc3", 2), 2);
+	assert_int_equal(con_stream_getc(p.s, &b, false, 0), 1);
+	assert_int_equal(b, 'a');
+	assert_int_equal(con_stream_getc(p.s, &b, false, 0), -EAGAIN); /* half of é */
+	uint64_t t0 = con_stream_now_ns();
+	assert_int_equal(con_stream_getc(p.s, &b, true, t0 + 50000000), -ETIMEDOUT);
+	assert_true(con_stream_now_ns() - t0 >= 50000000);
+	assert_int_equal(write(p.in[1], "\xa9\xe2\x82\xac\xff", 5), 5);
+	assert_int_equal(con_stream_getc(p.s, &b, true, 0), 1);
+	assert_int_equal(b, 0x82);
+	assert_int_equal(con_stream_getc(p.s, &b, true, 0), 1);
+	assert_int_equal(b, '?'); /* the euro sign */
+	assert_int_equal(con_stream_getc(p.s, &b, true, 0), 1);
+	assert_int_equal(b, '?'); /* FFh is no UTF-8 */
+	assert_int_equal(write(p.wake[1], "x", 1), 1);
+	assert_int_equal(con_stream_getc(p.s, &b, true, 0), -EINTR);
+	char drained;
+	assert_int_equal(read(p.wake[0], &drained, 1), 1);
+	/* CR LF is one line end; a LF alone stays. */
+	assert_int_equal(write(p.in[1], "z\r\n\n", 4), 4);
+	static const uint8_t want[] = { 'z', '\r', '\n' };
+	for (size_t k = 0; k < sizeof(want); k++) {
+		assert_int_equal(con_stream_getc(p.s, &b, true, 0), 1);
+		assert_int_equal(b, want[k]);
+	}
+	close(p.in[1]);
+	p.in[1] = -1;
+	assert_int_equal(con_stream_getc(p.s, &b, true, 0), 0);
+	pipe_stream_close(&p);
+	pipe_stream_open(&p, false, false);
+	assert_int_equal(write(p.in[1], "\xc3\xa9", 2), 2);
+	assert_int_equal(con_stream_getc(p.s, &b, true, 0), 1);
+	assert_int_equal(b, 0xC3);
+	pipe_stream_close(&p);
+}
+
+/* The code page 437 byte of a code point and the UTF-8 decoder. */
+static void test_cp437_decode(void **state)
+{
+	(void)state;
+	assert_int_equal(cp437_from_codepoint('A'), 'A');
+	assert_int_equal(cp437_from_codepoint(0x00E9), 0x82);
+	assert_int_equal(cp437_from_codepoint(0x2592), 0xB1);
+	assert_int_equal(cp437_from_codepoint(0x263A), 0x01);
+	assert_int_equal(cp437_from_codepoint(0x20AC), -1);
+	for (unsigned b = 0x80; b < 0x100; b++)
+		assert_int_equal(cp437_from_codepoint(cp437_codepoint((uint8_t)b)), (int)b);
+	uint32_t cp;
+	assert_int_equal(utf8_decode((const uint8_t *)"\xe2\x96\x92", 3, &cp), 3);
+	assert_int_equal(cp, 0x2592);
+	assert_int_equal(utf8_decode((const uint8_t *)"\xe2\x96", 2, &cp), 0);
+	assert_int_equal(utf8_decode((const uint8_t *)"\xc0\x80", 2, &cp), 1); /* overlong */
+	assert_int_equal(cp, 0xFFFD);
+	assert_int_equal(utf8_decode((const uint8_t *)"\xed\xa0\x80", 3, &cp), 1); /* surrogate */
+	assert_int_equal(utf8_decode((const uint8_t *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+}
+
+/* xterm SGR mouse reports: the cell and the buttons held, keys around them intact. */
+struct mouse_sink {
+	unsigned n, col[8], row[8], buttons[8];
+};
+
+static void sink_mouse(void *ctx, unsigned col, unsigned row, unsigned buttons)
+{
+	struct mouse_sink *m = ctx;
+	if (m->n < 8) {
+		m->col[m->n] = col;
+		m->row[m->n] = row;
+		m->buttons[m->n] = buttons;
+		m->n++;
+	}
+}
+
+static void test_term_mouse_reports(void **state)
+{
+	(void)state;
+	struct parsed q = parse("\033[<0;10;5M");
+	assert_int_equal(q.n, 1);
+	assert_true(q.ev[0].mouse && q.ev[0].press && !q.ev[0].release);
+	assert_int_equal(q.ev[0].col, 9);
+	assert_int_equal(q.ev[0].row, 4);
+	q = parse("\033[<64;1;1M\033[<0;0;1M"); /* wheel, and a bad cell: ignored */
+	assert_int_equal(q.n, 0);
+	struct pipe_term p;
+	pipe_term_open(&p);
+	struct mouse_sink m = { 0 };
+	struct key_sink k = {.room = 64};
+	term_set_mouse(p.t, sink_mouse, &m);
+	feed(&p, "a\033[<35;3;2M\033[<2;3;2M\033[<34;4;2M\033[<2;4;2mb");
+	assert_int_equal(term_poll_key_events(p.t, sink_key, &k), 2);
+	assert_int_equal(m.n, 4);
+	assert_int_equal(m.col[0], 2);
+	assert_int_equal(m.row[0], 1);
+	assert_int_equal(m.buttons[0], 0);
+	assert_int_equal(m.buttons[1], 2); /* right held */
+	assert_int_equal(m.col[2], 3);
+	assert_int_equal(m.buttons[2], 2);
+	assert_int_equal(m.buttons[3], 0); /* released */
+	pipe_term_close(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -645,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_keymap_escape_and_alt),
 		cmocka_unit_test(test_keymap_quit_chord),
 		cmocka_unit_test(test_keymap_ignores_unknown_input),
+		cmocka_unit_test(test_keymap_text),
 		cmocka_unit_test(test_keymap_max_events),
 		cmocka_unit_test(test_term_open_clears),
 		cmocka_unit_test(test_term_draw_full_frame),
@@ -657,6 +893,11 @@ int main(void)
 		cmocka_unit_test(test_term_poll_keys),
 		cmocka_unit_test(test_term_poll_keys_queue_full),
 		cmocka_unit_test(test_term_poll_key_events_callback),
+		cmocka_unit_test(test_term_types_text),
+		cmocka_unit_test(test_stream_output),
+		cmocka_unit_test(test_stream_input),
+		cmocka_unit_test(test_cp437_decode),
+		cmocka_unit_test(test_term_mouse_reports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,12 +162,12 @@ static void test_queue_order_and_overflow(void **state)
 	assert_int_equal(next_byte(&k), K_A);
 }
 
-static void test_type_ascii(void **state)
+static void test_type_text(void **state)
 {
 	(void)state;
 	struct kbd k;
 	kbd_init(&k);
-	assert_int_equal(kbd_type_ascii(&k, "Hi!\r"), 0);
+	assert_int_equal(kbd_type_text(&k, "Hi!\r"), 0);
 	const uint8_t want[] = {
 		0x2A, 0x23, 0xA3, 0xAA,   /* Shift+H */
 		0x17, 0x97,               /* i */
@@ -178,18 +178,26 @@ static void test_type_ascii(void **state)
 		assert_int_equal(next_byte(&k), want[i]);
 	assert_empty(&k);
 
-	/* all or nothing */
-	assert_int_equal(kbd_type_ascii(&k, "ab\x01"), -EINVAL);
-	assert_int_equal(kbd_type_ascii(&k, "\x80"), -EINVAL);
+	/* Ctrl+A for 01h, Alt + keypad 1 2 8 for 80h (a character with no key). */
+	assert_int_equal(kbd_type_text(&k, "\x01\x80"), 0);
+	const uint8_t want1[] = {
+		0x1D, 0x1E, 0x9E, 0x9D,                   /* Ctrl+A */
+		0x38, 0x4F, 0xCF, 0x50, 0xD0, 0x48, 0xC8, 0xB8, /* Alt, keypad 1 2 8 */
+	};
+	for (size_t i = 0; i < sizeof(want1); i++)
+		assert_int_equal(next_byte(&k), want1[i]);
 	assert_empty(&k);
+	assert_int_equal(kbd_queued(&k), 0);
+
+	/* all or nothing */
 	char big[KBD_KEY_QUEUE / 2 + 2];
 	for (size_t i = 0; i < sizeof(big) - 1; i++)
 		big[i] = 'a';
 	big[sizeof(big) - 1] = '\0';
-	assert_int_equal(kbd_type_ascii(&k, big), -ENOSPC);
+	assert_int_equal(kbd_type_text(&k, big), -ENOSPC);
 	assert_empty(&k);
 
-	assert_int_equal(kbd_type_ascii(&k, "\b\t\x1b z"), 0);
+	assert_int_equal(kbd_type_text(&k, "\b\t\x1b z"), 0);
 	const uint8_t want2[] = { 0x0E, 0x8E, 0x0F, 0x8F, 0x01, 0x81, 0x39, 0xB9, 0x2C, 0xAC };
 	for (size_t i = 0; i < sizeof(want2); i++)
 		assert_int_equal(next_byte(&k), want2[i]);
@@ -385,7 +393,7 @@ static void test_scanning_disable_enable(void **state)
 	assert_int_equal(next_byte(&k), 0xFA);
 	assert_false(kbd_scanning(&k));
 	assert_int_equal(kbd_key(&k, K_A, false, true), 0);   /* not scanned */
-	assert_int_equal(kbd_type_ascii(&k, "x"), 0);
+	assert_int_equal(kbd_type_text(&k, "x"), 0);
 	assert_empty(&k);
 	kbd_write(&k, DATA, 0xF4);
 	assert_int_equal(next_byte(&k), 0xFA);
@@ -458,12 +466,39 @@ static void test_aux_port(void **state)
 	ctl_data(&k, 0xD2, 0x3B);
 	assert_true(kbd_irq1(&k));
 	assert_int_equal(next_byte(&k), 0x3B);
-	/* D4: nobody answers, time-out; the byte does not reach the keyboard */
+	/* D4: to the PS/2 mouse, which answers as aux data (IRQ 12) */
 	ctl_data(&k, 0xD4, 0xFF);
-	assert_true(status(&k) & KBD_ST_TIMEOUT);
+	assert_true(kbd_irq12(&k));
+	assert_int_equal(next_byte(&k), 0xFA);
+	assert_int_equal(next_byte(&k), 0xAA);
+	assert_int_equal(next_byte(&k), 0x00);
 	assert_empty(&k);
-	ctl(&k, 0xAE);
-	assert_false(status(&k) & KBD_ST_TIMEOUT);
+	ctl_data(&k, 0xD4, 0xF2); /* identify: a standard mouse */
+	assert_int_equal(next_byte(&k), 0xFA);
+	assert_int_equal(next_byte(&k), 0x00);
+	kbd_mouse(&k, 5, -3, 0); /* not reporting yet: nothing */
+	assert_empty(&k);
+	ctl_data(&k, 0xD4, 0xF4);
+	assert_int_equal(next_byte(&k), 0xFA);
+	kbd_mouse(&k, 5, -3, 1); /* 5 + 5 right, 6 up, left button */
+	assert_true(status(&k) & KBD_ST_AOBF);
+	assert_int_equal(next_byte(&k), 0x09);
+	assert_int_equal(next_byte(&k), 10);
+	assert_int_equal(next_byte(&k), 6);
+	kbd_mouse(&k, -2, 400, 0); /* left, down past the 9-bit range */
+	assert_int_equal(next_byte(&k), 0x08 | 0x10 | 0x20 | 0x80);
+	assert_int_equal(next_byte(&k), 0xFE);
+	assert_int_equal(next_byte(&k), 0x00);
+	/* A7 holds aux data back until A8. */
+	ctl(&k, 0xA7);
+	kbd_mouse(&k, 1, 0, 0);
+	assert_empty(&k);
+	ctl(&k, 0xA8);
+	kbd_advance(&k, KBD_BYTE_GAP_NS);
+	assert_int_equal(next_byte(&k), 0x08);
+	assert_int_equal(next_byte(&k), 1);
+	assert_int_equal(next_byte(&k), 0);
+	assert_empty(&k);
 }
 
 /* A controller reply skips the keyboard's gap and goes before its bytes. */
@@ -507,7 +542,7 @@ int main(void)
 		cmocka_unit_test(test_extended_keys),
 		cmocka_unit_test(test_byte_gap_and_double_read),
 		cmocka_unit_test(test_queue_order_and_overflow),
-		cmocka_unit_test(test_type_ascii),
+		cmocka_unit_test(test_type_text),
 		cmocka_unit_test(test_command_byte_and_irq_enable),
 		cmocka_unit_test(test_controller_tests_and_ports),
 		cmocka_unit_test(test_keyboard_reset),

@@ -212,6 +212,79 @@ case_loader() {
 	run refuse.bat
 }
 
+# The memory services (src/mem, docs/memory.md): XMS, EMS, UMBs and
+# DOS=HIGH with their settings, and VMs a bad setting cannot make.
+case_memory() {
+	echo "-- XMS:"
+	run xmstest.com
+	run --set XMS_MEMORY_LIMIT=0 xmstest.com N
+	run --set XMS_MINIMUM_HMA=63 xmstest.com M
+	echo "-- EMS:"
+	run emstest.com
+	run --set EMS_MEMORY_LIMIT=0 emstest.com N
+	echo "-- EMS from a C program (Microsoft C 5.1, int86):"
+	run "${TOOLS4[@]}" CL -AS emsfill.c >/dev/null
+	run emsfill.exe
+	run --set EMS_MEMORY_LIMIT=1024 --set EMS_FRAME_LOCATION=C400 emsfill.exe
+	echo "-- UMBs (DOS_UMB) and LOADHIGH:"
+	run --set DOS_UMB=on umbtest.com
+	run --set DOS_UMB=on lh.bat
+	run lh.bat
+	echo "-- DOS_HIGH:"
+	run --set DOS_HIGH=on hmatest.com
+	run hmatest.com O
+	echo "-- settings that cannot be:"
+	"$MVDM" run --set EMS_FRAME_LOCATION=8000 ver.com; echo "[exit $?]"
+	"$MVDM" run --set EMS_MEMORY_LIMIT=100 ver.com; echo "[exit $?]"
+}
+
+# Corpus programs with every combination of XMS, EMS, DOS_UMB and
+# DOS_HIGH: each prints what it printed with the defaults (the free
+# memory MASM reports aside). CL (C1, C2, C3 and LINK through EXEC, the
+# heaviest) runs with everything on and everything off only, to keep the
+# case short. MASM 1.10 (masm2) runs with DOS_HIGH off only: its MS Pascal
+# runtime sizes its stack with a signed compare of the free paragraphs
+# and works only by luck of where DOS loads it (it loops with DOS_HIGH's
+# lower arena, as it would under a real DOS of that size).
+combo_run() { # dir, high (on/off), cl (yes/no), mvdm options...
+	local dir=$1 high=$2 cl=$3
+	shift 3
+	rm -rf "$dir" && mkdir -p "$dir" && cp "$WORK"/hello.asm "$WORK"/small.c "$WORK"/fruit.txt "$dir"/
+	(
+		cd "$dir" || exit 1
+		run "${TOOLS4[@]}" "$@" MASM 'hello;'
+		run "${TOOLS4[@]}" "$@" LINK 'hello;'
+		run "$@" hello.exe
+		if [ "$cl" = yes ]; then
+			run "${TOOLS4[@]}" "$@" CL -AS small.c
+			run "$@" small.exe combo
+		fi
+		run --dos-version 2.0 "$@" "$V2/SORT.EXE" < fruit.txt
+		run --dos-version 2.0 "$@" "$V2/FIND.EXE" '"an"' fruit.txt
+		[ "$high" = off ] && run --dos-version 2.0 "$@" "$V2/MASM.EXE" 'hello;'
+	) 2>&1 | sed 's/[0-9]* Bytes symbol space free/N Bytes symbol space free/'
+}
+
+case_memcombos() {
+	local -A ref
+	for high in on off; do for cl in yes no; do
+		ref[$high$cl]=$(combo_run "$OUT/ref" $high $cl)
+	done; done
+	echo "${ref[offyes]}" | grep -c 'exit 0' | sed 's/^/runs that ended with exit 0 (defaults): /'
+	for xms in 16384 0; do for ems in 4096 0; do for umb in on off; do for high in on off; do
+		local cl=no got tag=""
+		[ "$xms$ems$umb$high" = 163844096onon ] || [ "$xms$ems$umb$high" = 00offoff ] && cl=yes tag=" (and CL)"
+		got=$(combo_run "$OUT/c" $high $cl --set XMS_MEMORY_LIMIT=$xms --set EMS_MEMORY_LIMIT=$ems \
+			--set DOS_UMB=$umb --set DOS_HIGH=$high)
+		if [ "$got" = "${ref[$high$cl]}" ]; then
+			echo "XMS=$xms EMS=$ems UMB=$umb HIGH=$high$tag: same"
+		else
+			echo "XMS=$xms EMS=$ems UMB=$umb HIGH=$high$tag: differs"
+			diff <(echo "${ref[$high$cl]}") <(echo "$got") | head -20
+		fi
+	done; done; done; done
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "mvdm/progsettings.h"
+#include "common/sha256.h"
 #include "mvdm/vm16.h"
 
 struct fixture {
@@ -122,7 +123,7 @@ static void test_precedence(void **state)
 	/* The list for vm16_config.settings: canonical names and values, in
 	 * the order they were first given, accepted by the catalog. */
 	const char *const *list = progsettings_list(f->ps);
-	assert_string_equal(list[0], "DOS_VERSION=330");
+	assert_string_equal(list[0], "DOS_VERSION=3.30");
 	assert_string_equal(list[1], "DOS_MEMORY=256");
 	assert_string_equal(list[2], "CPU_MODEL=8088");
 	assert_null(list[3]);
@@ -189,7 +190,7 @@ static void test_comments_and_spaces(void **state)
 	assert_int_equal(value_of(f, "KBD_NUMLOCK"), 1);
 	assert_int_equal(value_of(f, "CPU_SPEED"), 16);
 	const char *const *list = progsettings_list(f->ps);
-	assert_string_equal(list[0], "DOS_VERSION=710");
+	assert_string_equal(list[0], "DOS_VERSION=7.10");
 	assert_string_equal(list[1], "KBD_NUMLOCK=on");
 	assert_string_equal(list[2], "CPU_SPEED=16");
 	assert_null(list[3]);
@@ -212,10 +213,12 @@ static void test_errors(void **state)
 	struct fixture *f = *state;
 	expect_error(f, "# ok\nDOS_VERSION=330\nIDLE_SECONDS=5\n", -ENOENT, "3: unknown setting IDLE_SECONDS");
 	expect_error(f, "DOS_MEMORY=130\n", -ERANGE, "1: setting DOS_MEMORY must be a multiple of 4 (got 130)");
-	expect_error(f, "\n\nDOS_VERSION=1000\n", -ERANGE, "3: setting DOS_VERSION must be 200 to 999");
+	expect_error(f, "\n\nDOS_VERSION=1000\n", -ERANGE, "3: setting DOS_VERSION must be 2.00 to 9.99");
 	expect_error(f, "KBD_NUMLOCK=sometimes\n", -EINVAL, "1: setting KBD_NUMLOCK takes on or off");
 	expect_error(f, "CPU_MODEL=Z80\n", -EINVAL, "1: setting CPU_MODEL takes 8086, 8088, 80186, 80286, 80386 or 80486");
 	expect_error(f, "DOS_VERSION 330\n", -EINVAL, "1: \"DOS_VERSION 330\" is not NAME=VALUE");
+	expect_error(f, "DOS_VERSION=3.x\n", -EINVAL, "1: setting DOS_VERSION takes a DOS version");
+	expect_error(f, "DOS_VERSION=35\n", -EINVAL, "1: setting DOS_VERSION takes a DOS version");
 	expect_error(f, "=5\n", -EINVAL, "1: a setting without a name");
 	expect_error(f, "CPU_SPEED=\n", -EINVAL, "1: setting CPU_SPEED takes a number");
 	/* A file with an error is not applied at all. */
@@ -227,6 +230,63 @@ static void test_errors(void **state)
 	/* A file that cannot be read names itself. */
 	assert_int_equal(progsettings_load_file(f->ps, in(f, "prog/none.mvdm"), f->err, sizeof(f->err)), -ENOENT);
 	assert_non_null(strstr(f->err, "none.mvdm: "));
+}
+
+/* SHA-256 itself: the examples of FIPS 180-2 appendix B. */
+static void test_sha256_vectors(void **state)
+{
+	struct fixture *f = *state;
+	char hex[65];
+	write_file(f, "abc.bin", "abc");
+	assert_int_equal(sha256_file_hex(in(f, "abc.bin"), hex), 0);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	write_file(f, "two.bin", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+	assert_int_equal(sha256_file_hex(in(f, "two.bin"), hex), 0);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	write_file(f, "empty.bin", "");
+	assert_int_equal(sha256_file_hex(in(f, "empty.bin"), hex), 0);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	assert_int_equal(sha256_file_hex(in(f, "missing.bin"), hex), -ENOENT);
+}
+
+/* The user's file by contents wins over the one by name, and only for
+ * the program with those contents: two SETUP.EXE keep apart. */
+static void test_by_contents(void **state)
+{
+	struct fixture *f = *state;
+	mkdir(in(f, "game1"), 0755);
+	mkdir(in(f, "game2"), 0755);
+	write_file(f, "game1/setup.exe", "MZ game one");
+	write_file(f, "game2/setup.exe", "MZ game two");
+	char hex[65], name[128], cfg[1024];
+	assert_int_equal(sha256_file_hex(in(f, "game1/setup.exe"), hex), 0);
+	snprintf(name, sizeof(name), "cfg/mvdm/programs/SETUP.EXE.%.16s.mvdm", hex);
+	write_file(f, name, "DOS_VERSION=6.22\n");
+	write_file(f, "cfg/mvdm/programs/setup.exe.mvdm", "DOS_VERSION=4.0\nDOS_MEMORY=512\n");
+	snprintf(cfg, sizeof(cfg), "%s", in(f, "cfg"));
+	char prog[1024];
+	snprintf(prog, sizeof(prog), "%s", in(f, "game1/setup.exe"));
+	assert_int_equal(progsettings_load_program(f->ps, prog, cfg, f->err, sizeof(f->err)), 0);
+	assert_int_equal(value_of(f, "DOS_VERSION"), 622);
+	assert_int_equal(value_of(f, "DOS_MEMORY"), 512);
+	hex[16] = 0; /* the file is named by the first 16 digits */
+	assert_non_null(strstr(source_of(f, "DOS_VERSION"), hex));
+	/* The files looked at, in order, and which exist. */
+	char files[PROGSETTINGS_MAX_FILES][PROGSETTINGS_PATH];
+	bool exists[PROGSETTINGS_MAX_FILES];
+	assert_int_equal(progsettings_program_files(prog, cfg, files, exists, PROGSETTINGS_MAX_FILES), 3);
+	assert_false(exists[0]);
+	assert_true(exists[1] && exists[2]);
+	assert_non_null(strstr(files[2], hex));
+
+	struct progsettings *other;
+	assert_int_equal(progsettings_create(&other), 0);
+	snprintf(prog, sizeof(prog), "%s", in(f, "game2/setup.exe"));
+	assert_int_equal(progsettings_load_program(other, prog, cfg, f->err, sizeof(f->err)), 0);
+	int64_t v = 0;
+	assert_true(progsettings_get(other, "DOS_VERSION", &v, NULL));
+	assert_int_equal(v, 400);
+	progsettings_destroy(other);
 }
 
 static void test_config_dir(void **state)
@@ -286,6 +346,8 @@ static void test_program_host_path(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sha256_vectors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_by_contents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_insensitive, setup, teardown),

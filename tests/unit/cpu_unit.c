@@ -369,12 +369,42 @@ static void test_rep_restart_on_interrupt(void **state)
 	cpu_set_flags(&r->c, FLAG_IF);
 	assert_int_equal(cpu_run(&r->c, 2), CPU_EXIT_BUDGET);
 	cpu_set_irq(&r->c, true);
-	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(cpu_run(&r->c, 10000), CPU_EXIT_HLT);
 	assert_int_equal(r->acks, 1);
 	assert_int_equal(r->c.r[REG_CX].w[0], 0);
 	assert_int_equal(r->c.r[REG_DI].w[0], 0x9000);
 	/* mov cx, mov di, rep stosb, iret, hlt: the interrupted string op retires once. */
 	assert_int_equal(r->c.retired, 5);
+	rig_free(r);
+}
+
+/* A repeated string instruction charges its iterations to the budget: a
+ * slice of 1000 units runs about 1000 of them, not 1000 chunks, and the
+ * instruction restarts where it stopped. `retired` counts instructions,
+ * `work` the units. Both the slow (LODS) and the fast (STOS) paths. */
+static void test_rep_budget(void **state)
+{
+	(void)state;
+	/* mov cx,8000h; rep lodsb; mov cx,8000h; rep stosb; hlt */
+	static const uint8_t code[] = { 0xB9, 0x00, 0x80, 0xF3, 0xAC, 0xB9, 0x00, 0x80, 0xF3, 0xAA, 0xF4 };
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	r->c.r[REG_DI].w[0] = 0x8000;
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_BUDGET);
+	uint16_t left = r->c.r[REG_CX].w[0];
+	assert_true(left < 0x8000 && left >= 0x8000 - 1000);
+	assert_true(r->c.work <= 1000 && r->c.work >= 1000 - 40);
+	assert_int_equal(r->c.retired, 1); /* the MOV: the string op is not done */
+	assert_int_equal(r->c.ip, 0x103);  /* restarts at its prefix */
+	unsigned slices = 1;
+	while (cpu_run(&r->c, 1000) == CPU_EXIT_BUDGET)
+		slices++;
+	assert_int_equal(r->c.ip, 0x10B);
+	assert_int_equal(r->c.r[REG_CX].w[0], 0);
+	assert_int_equal(r->c.r[REG_DI].w[0], 0x0000);
+	assert_int_equal(r->c.retired, 5);
+	/* 64 Ki iterations at (nearly) 1000 a slice. */
+	assert_true(slices >= 0x10000 / 1000 && slices <= 0x10000 / 900 + 2);
+	assert_true(r->c.work >= 0x10000 && r->c.work < 0x10000 + 100 * slices);
 	rig_free(r);
 }
 
@@ -476,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_a20_wrap),
 		cmocka_unit_test(test_lazy_flags_roundtrip),
 		cmocka_unit_test(test_rep_restart_on_interrupt),
+		cmocka_unit_test(test_rep_budget),
 		cmocka_unit_test(test_disasm),
 		cmocka_unit_test(test_movsw_8086),
 		cmocka_unit_test(test_random_code_is_contained),

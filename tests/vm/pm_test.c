@@ -20,11 +20,15 @@
 
 static const char *bin_dir;
 
-/* Load NAME at 1000:0100 with BX = bx and run it to its end. */
+/* Load NAME at 1000:0100 with BX = bx and run it to its end (no XMS). */
 static struct vm *run(const char *name, uint16_t bx, enum vm16_stop *stop)
 {
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
+	/* No XMS driver: INT 15h/88h then reports the machine's extended
+	 * memory instead of HIMEM's 0 (src/mem). */
+	static const char *const settings[] = { "XMS_MEMORY_LIMIT=0", NULL };
+	cfg.settings = settings;
 	char err[256], path[512];
 	struct vm *vm = NULL;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);

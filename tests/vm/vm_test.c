@@ -18,6 +18,7 @@
 
 #include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
+#include "vmload.h"
 
 static const char *bin_dir, *plugin_path, *old_plugin_path;
 
@@ -31,21 +32,11 @@ static struct vm *load(const char *name, const struct vm16_config *cfg_in)
 	else
 		vm16_config_default(&cfg);
 	char err[256], path[512];
-	struct vm *vm = NULL;
-	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
 	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	uint8_t buf[4096];
-	size_t n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	assert_int_equal(vm16_load_image(vm, 0x1000, 0x100, buf, n), 0);
-	struct vm16_regs r;
-	vm16_get_regs(vm, &r);
-	r.cs = r.ds = r.es = r.ss = 0x1000;
-	r.eip = 0x100;
-	r.esp = 0xFFFE;
-	vm16_set_regs(vm, &r);
+	struct vm *vm = vmload_com(path, &cfg, err, sizeof(err));
+	if (!vm)
+		fprintf(stderr, "%s\n", err);
+	assert_non_null(vm);
 	return vm;
 }
 
@@ -313,6 +304,24 @@ static void test_keyboard_input(void **state)
 	vm16_destroy(vm);
 }
 
+/* Text with no key of its own is typed as Alt + its code on the keypad
+ * and the BIOS makes the character of it (scan code 0): é (82h), α (E0h,
+ * not an extended key), and Ctrl+A for 01h. */
+static void test_keyboard_text(void **state)
+{
+	(void)state;
+	struct vm *vm = load("keys.bin", NULL);
+	assert_int_equal(vm16_type(vm, "\x82\xe0\x01"), 0);
+	assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
+	assert_int_equal(vm16_exit_code(vm), 1);
+	uint16_t res[3];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0], 0x0082);
+	assert_int_equal(res[1], 0x00E0);
+	assert_int_equal(res[2], 0x1E01);
+	vm16_destroy(vm);
+}
+
 static void test_rtc(void **state)
 {
 	(void)state;
@@ -391,7 +400,7 @@ static void test_plugin_vdd(void **state)
 	char err[256];
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "ABI 1,"));
-	assert_non_null(strstr(err, "mvdm has 2"));
+	assert_non_null(strstr(err, "mvdm has 3"));
 	const char *missing[] = { "/nonexistent/vdd.so", NULL };
 	cfg.plugins = missing;
 	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);
@@ -468,6 +477,45 @@ static void test_log_sink(void **state)
 	assert_int_equal(vm16_log_category_parse("BIOS"), VM16_LOG_BIOS);
 	assert_int_equal(vm16_log_category_parse("nope"), -ENOENT);
 	assert_null(vm16_log_category_name(VM16_LOG_CATEGORIES));
+}
+
+/* One spelling of the DOS version everywhere: every form names one
+ * version, and the setting is written X.YY. */
+static void test_dos_version_spellings(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		int64_t value;
+	} good[] = { { "5.0", 500 }, { "5.00", 500 }, { "500", 500 }, { "5", 500 },   { "7", 700 },
+		     { "3.3", 330 }, { "3.30", 330 }, { "330", 330 }, { "6.22", 622 }, { "2.0", 200 } };
+	for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++) {
+		int64_t v = -1;
+		assert_int_equal(vm16_dos_version_parse(good[k].text, &v), 0);
+		assert_int_equal(v, good[k].value);
+	}
+	static const char *const bad[] = { "", "5.", ".5", "35", "5.000", "3.3a", "x", "5.0.1", "-5", "5.5.5" };
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		int64_t v;
+		assert_int_equal(vm16_dos_version_parse(bad[k], &v), -EINVAL);
+	}
+	struct vm16_setting_info si;
+	char err[256], text[32];
+	int64_t v;
+	assert_int_equal(vm16_settings_lookup("DOS_VERSION", &si), 0);
+	assert_int_equal(vm16_setting_parse(&si, "3.30", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 330);
+	assert_int_equal(vm16_setting_parse(&si, "7", &v, err, sizeof(err)), 0);
+	assert_int_equal(v, 700);
+	vm16_setting_format(&si, 330, text, sizeof(text));
+	assert_string_equal(text, "3.30");
+	assert_int_equal(vm16_setting_parse(&si, "1.0", &v, err, sizeof(err)), -ERANGE);
+	assert_int_equal(vm16_setting_parse(&si, "1000", &v, err, sizeof(err)), -ERANGE);
+	assert_non_null(strstr(err, "2.00 to 9.99"));
+	assert_int_equal(vm16_setting_parse(&si, "3.x", &v, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "takes a DOS version"));
+	const char *list[] = { "DOS_VERSION=3.3", NULL };
+	assert_int_equal(vm16_settings_check(list, err, sizeof(err)), 0);
 }
 
 static int focus_calls;
@@ -548,7 +596,12 @@ static void mmio_write(void *inst, uint32_t addr, uint8_t v)
 static void test_memory_ranges(void **state)
 {
 	(void)state;
-	struct vm *vm = load("mmio.bin", NULL);
+	/* No EMS: its page frame would take D0000h. */
+	static const char *const no_ems[] = { "EMS_MEMORY_LIMIT=0", NULL };
+	struct vm16_config cfg;
+	vm16_config_default(&cfg);
+	cfg.settings = no_ems;
+	struct vm *vm = load("mmio.bin", &cfg);
 	mmio_writes = 0;
 	assert_int_equal(vdd_claim_memory(vm, "test device", 0xD0000, 0x1000, NULL, mmio_read, mmio_write), 0);
 	/* Overlaps are refused, naming both owners. */
@@ -788,7 +841,7 @@ static void test_settings_catalog(void **state)
 	assert_non_null(strstr(err, "NAME=VALUE"));
 	const char *range[] = { "DOS_VERSION=1000", NULL };
 	assert_int_equal(vm16_settings_check(range, err, sizeof(err)), -ERANGE);
-	assert_non_null(strstr(err, "DOS_VERSION must be 200 to 999"));
+	assert_non_null(strstr(err, "DOS_VERSION must be 2.00 to 9.99"));
 	const char *speed_bad[] = { "CPU_SPEED=-1", NULL };
 	assert_int_equal(vm16_settings_check(speed_bad, err, sizeof(err)), -ERANGE);
 }
@@ -905,22 +958,78 @@ static void test_video_restriction(void **state)
 	}
 }
 
-static void test_idle_pacing(void **state)
+static uint32_t bda_ticks(struct vm *vm)
+{
+	uint8_t b[4];
+	assert_int_equal(vm16_read(vm, 0x46C, b, 4), 0);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static void set_ivt(struct vm *vm, uint8_t v, uint32_t seg_off)
+{
+	uint8_t b[4] = { (uint8_t)seg_off, (uint8_t)(seg_off >> 8), (uint8_t)(seg_off >> 16), (uint8_t)(seg_off >> 24) };
+	assert_int_equal(vm16_write(vm, 4u * v, b, 4), 0);
+}
+
+static uint32_t get_ivt(struct vm *vm, uint8_t v)
+{
+	uint8_t b[4];
+	assert_int_equal(vm16_read(vm, 4u * v, b, 4), 0);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* Deep sleep (src/vm/quiet.c, docs/idle.md): a VM that waits for a key in
+ * the BIOS, with the ROM's own INT 08h and INT 1Ch, has nothing due but
+ * input (vm16_idle_ns UINT64_MAX); the time a host passes is folded into
+ * the BIOS tick count at once, without running the guest for each tick
+ * (an hour costs a few instructions), midnight included. A hooked INT 1Ch
+ * makes it wake for every tick again. Keys still wake it. */
+static void test_deep_sleep(void **state)
 {
 	(void)state;
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
 	cfg.pace_idle = true;
 	struct vm *vm = load("keys.bin", &cfg);
-	/* Waiting for a key: the VM stops as idle with the next timer tick due
-	 * within 55 ms, and virtual time does not race ahead. */
 	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
-	uint64_t t0 = vm16_clock_ns(vm), idle = vm16_idle_ns(vm);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	/* An hour passes: 3600 s * 1193182 / 65536 = 65543.2 ticks. */
+	uint32_t t0 = bda_ticks(vm);
+	uint64_t w0 = vm16_work(vm), c0 = vm16_clock_ns(vm);
+	vm16_pass_time(vm, 3600ull * 1000000000u);
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint32_t gained = bda_ticks(vm) - t0;
+	assert_true(gained >= 65542 && gained <= 65544);
+	assert_true(vm16_work(vm) - w0 < 200);
+	assert_true(vm16_clock_ns(vm) - c0 >= 3600ull * 1000000000u);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	/* Midnight: 5 ticks before it, one second (18 ticks) passes. */
+	uint8_t late[5] = { 0xAB, 0x00, 0x18, 0x00, 0x00 }; /* 1800ABh, flag 0 */
+	assert_int_equal(vm16_write(vm, 0x46C, late, 5), 0);
+	vm16_pass_time(vm, 1000000000u);
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint8_t flag;
+	assert_int_equal(vm16_read(vm, 0x470, &flag, 1), 0);
+	assert_int_equal(flag, 1);
+	assert_true(bda_ticks(vm) >= 12 && bda_ticks(vm) <= 14);
+	/* A program's INT 1Ch hook runs at every tick: no deep sleep. */
+	uint32_t old1c = get_ivt(vm, 0x1C);
+	uint8_t iret = 0xCF;
+	assert_int_equal(vm16_write(vm, 0x10300, &iret, 1), 0);
+	set_ivt(vm, 0x1C, 0x10000300u);
+	vm16_pass_time(vm, 1000000); /* the tick being folded takes the hook's VM out of its wait */
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	uint64_t idle = vm16_idle_ns(vm);
 	assert_true(idle > 0 && idle <= 55000000); /* one 18.2 Hz period, + a PIT clock */
+	t0 = bda_ticks(vm);
+	vm16_pass_time(vm, idle);
 	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
-	assert_true(vm16_clock_ns(vm) - t0 < 1000000);
-	vm16_pass_time(vm, idle); /* the host slept until the tick */
-	assert_true(vm16_clock_ns(vm) >= t0 + idle);
+	assert_int_equal(bda_ticks(vm) - t0, 1);
+	set_ivt(vm, 0x1C, old1c);
+	vm16_pass_time(vm, vm16_idle_ns(vm));
+	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	/* Keys wake it. */
 	assert_int_equal(vm16_type(vm, "xyz"), 0);
 	enum vm16_stop s = VM16_STOP_IDLE;
 	for (int k = 0; k < 100 && s != VM16_STOP_EXIT; k++) {
@@ -929,6 +1038,17 @@ static void test_idle_pacing(void **state)
 			vm16_pass_time(vm, vm16_idle_ns(vm) == UINT64_MAX ? 1000000 : vm16_idle_ns(vm));
 	}
 	assert_int_equal(s, VM16_STOP_EXIT);
+	uint16_t res[3];
+	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+	assert_int_equal(res[0] & 0xFF, 'x');
+	assert_int_equal(res[2] & 0xFF, 'z');
+	vm16_destroy(vm);
+	/* Without pacing the same wait returns as idle at once instead of
+	 * running the clock through tick after tick. */
+	vm = load("keys.bin", NULL);
+	assert_int_equal(vm16_run(vm, 10000000), VM16_STOP_IDLE);
+	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
+	assert_true(vm16_work(vm) < 1000);
 	vm16_destroy(vm);
 }
 
@@ -981,10 +1101,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bios_services),
 		cmocka_unit_test(test_video_text),
 		cmocka_unit_test(test_keyboard_input),
+		cmocka_unit_test(test_keyboard_text),
 		cmocka_unit_test(test_rtc),
 		cmocka_unit_test(test_plugin_vdd),
 		cmocka_unit_test(test_io_permission),
 		cmocka_unit_test(test_log_sink),
+		cmocka_unit_test(test_dos_version_spellings),
 		cmocka_unit_test(test_nested_execution),
 		cmocka_unit_test(test_irq_masking),
 		cmocka_unit_test(test_int09_hook_reads_port60),
@@ -996,7 +1118,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_core_settings),
 		cmocka_unit_test(test_live_settings),
 		cmocka_unit_test(test_video_restriction),
-		cmocka_unit_test(test_idle_pacing),
+		cmocka_unit_test(test_deep_sleep),
 		cmocka_unit_test(test_rtc_set),
 		cmocka_unit_test(test_many_vms),
 	};

@@ -89,20 +89,9 @@ result: jc .err
         mov ah, 9
         int 21h
         pop ax
-        aam                         ; AH = tens, AL = units (codes < 100)
-        add ax, 3030h
-        push ax
-        mov dl, ah
-        mov ah, 2
-        int 21h
-        pop ax
-        mov dl, al
-        mov ah, 2
-        int 21h
-        mov dx, crlf
-        mov ah, 9
-        int 21h
-        ret
+        jmp put_dec2                ; codes < 100
+
+%include "dec2.inc"
 
 made    db '..\MADE.TXT', 0
 pattern db '*.*', 0

@@ -1,0 +1,8 @@
+@echo off
+whereami
+lh whereami
+loadhigh whereami
+whereami
+LH
+lh nosuch
+whereami
