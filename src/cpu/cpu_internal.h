@@ -628,6 +628,15 @@ void cpu_load_sreg(struct cpu *c, unsigned s, uint16_t sel);
 /* Put a descriptor into the cache of s (no checks) and recompute the
  * fast-path limits (and for CS/SS the code and stack size). */
 void seg_set_cache(struct cpu *c, unsigned s, uint16_t sel, const struct cpu_desc *d);
+/* Load s with a descriptor that passed its checks, read from addr: set its
+ * accessed bit in the table and in *d, then seg_set_cache(). */
+void seg_commit(struct cpu *c, unsigned s, uint16_t sel, struct cpu_desc *d, uint32_t addr, uint32_t hi);
+/* Protected-mode loads of SS and of DS/ES/FS/GS with every check of Intel
+ * 80386 PRM 6.3.1; a bad selector or descriptor raises `vec` (#GP for
+ * MOV, POP and LxS, #TS while a task switch loads the new task's
+ * registers, PRM 7.6), not present #SS or #NP. */
+void pm_load_ss(struct cpu *c, uint16_t sel, unsigned vec);
+void pm_load_data(struct cpu *c, unsigned s, uint16_t sel, unsigned vec);
 /* Recompute rd_end/wr_end of s from its cache and the mode. */
 void seg_update_ends(struct cpu *c, unsigned s);
 /* After a mode switch (PE, VM): every segment's ends, the stack and code

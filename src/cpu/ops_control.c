@@ -219,10 +219,12 @@ CALL_RET_VARIANTS(16, 32)
 CALL_RET_VARIANTS(32, 16)
 CALL_RET_VARIANTS(32, 32)
 
-static void loop16_t(struct cpu *c, const struct insn *i)
+/* LOOP/LOOPE/LOOPNE threaded: sz 2 is CX with a 16-bit IP, sz 4 ECX (32-bit
+ * address size) with a 32-bit operand size. */
+static inline __attribute__((always_inline)) void loop_twin(struct cpu *c, const struct insn *i, unsigned sz)
 {
-	uint16_t cx = (uint16_t)(*reg16(c, REG_CX) - 1);
-	*reg16(c, REG_CX) = cx;
+	const uint32_t cx = (reg_get(c, REG_CX, sz) - 1) & size_mask(sz);
+	reg_set(c, REG_CX, sz, cx);
 	bool go = cx != 0;
 	if (i->op == 0xE0)
 		go = go && !flag_zf(c);
@@ -230,30 +232,21 @@ static void loop16_t(struct cpu *c, const struct insn *i)
 		go = go && flag_zf(c);
 	if (go) {
 		insn_current(c, i);
-		jump_to(c, (uint16_t)(i->ip + i->len + i->imm));
+		jump_to(c, (i->ip + i->len + i->imm) & size_mask(sz));
 		bc_link(c);
 		return;
 	}
 	insn_chain(c, i);
 }
 
-/* LOOP with ECX (32-bit address size) and a 32-bit operand size. */
+static void loop16_t(struct cpu *c, const struct insn *i)
+{
+	loop_twin(c, i, 2);
+}
+
 static void loop32_t(struct cpu *c, const struct insn *i)
 {
-	uint32_t cx = *reg32(c, REG_CX) - 1;
-	*reg32(c, REG_CX) = cx;
-	bool go = cx != 0;
-	if (i->op == 0xE0)
-		go = go && !flag_zf(c);
-	else if (i->op == 0xE1)
-		go = go && flag_zf(c);
-	if (go) {
-		insn_current(c, i);
-		jump_to(c, i->ip + i->len + i->imm);
-		bc_link(c);
-		return;
-	}
-	insn_chain(c, i);
+	loop_twin(c, i, 4);
 }
 
 /* JMP rel8/rel16/rel32 (EB, E9), masked to the operand size. */

@@ -33,9 +33,9 @@ static void rv_far_jump(struct cpu *c, uint16_t sel, uint32_t off)
 	c->ip = off;
 }
 
-/* A code segment descriptor for a transfer, with the checks every kind
- * shares: present code segment (#GP(sel), #NP(sel)). */
-static void fetch_code(struct cpu *c, uint16_t sel, struct cpu_desc *d, uint32_t *addr, uint32_t *hi)
+/* The descriptor a far transfer or return names: a null selector is
+ * #GP(0), one outside its table #GP(sel). */
+static void fetch_desc(struct cpu *c, uint16_t sel, struct cpu_desc *d, uint32_t *addr, uint32_t *hi)
 {
 	uint32_t lo;
 	if ((sel & ~3u) == 0)
@@ -47,9 +47,7 @@ static void fetch_code(struct cpu *c, uint16_t sel, struct cpu_desc *d, uint32_t
 
 static void load_cs(struct cpu *c, uint16_t sel, struct cpu_desc *d, uint32_t addr, uint32_t hi, unsigned cpl)
 {
-	desc_set_accessed(c, addr, hi);
-	d->attr |= 1;
-	seg_set_cache(c, SEG_CS, (uint16_t)((sel & ~3u) | cpl), d);
+	seg_commit(c, SEG_CS, (uint16_t)((sel & ~3u) | cpl), d, addr, hi);
 	if (cpl != c->in.cpl)
 		cpu_set_cpl(c, cpl);
 }
@@ -92,7 +90,7 @@ static void pm_far(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz, bool
 {
 	struct cpu_desc d;
 	uint32_t addr, hi;
-	fetch_code(c, sel, &d, &addr, &hi);
+	fetch_desc(c, sel, &d, &addr, &hi);
 	if (d.attr & DESC_S) {
 		check_direct_code(c, sel, &d);
 		if (off > d.limit)
@@ -136,7 +134,7 @@ static void pm_far(struct cpu *c, uint16_t sel, uint32_t off, unsigned osz, bool
 	const unsigned params = hi & 0x1F;
 	struct cpu_desc t;
 	uint32_t taddr, thi;
-	fetch_code(c, tsel, &t, &taddr, &thi);
+	fetch_desc(c, tsel, &t, &taddr, &thi);
 	const unsigned dpl = desc_dpl(t.attr);
 	if (!desc_is_code(t.attr) || dpl > c->in.cpl)
 		cpu_fault_err(c, EXC_GP, sel_err(tsel));
@@ -217,7 +215,7 @@ static void check_return_cs(struct cpu *c, uint16_t sel, struct cpu_desc *d, uin
 {
 	if ((sel & 3u) < c->in.cpl)
 		cpu_fault_err(c, EXC_GP, sel_err(sel));
-	fetch_code(c, sel, d, addr, hi);
+	fetch_desc(c, sel, d, addr, hi);
 	const unsigned dpl = desc_dpl(d->attr);
 	if (!desc_is_code(d->attr) || ((d->attr & 4) ? dpl > (sel & 3u) : dpl != (sel & 3u)))
 		cpu_fault_err(c, EXC_GP, sel_err(sel));
@@ -230,17 +228,31 @@ static void check_return_cs(struct cpu *c, uint16_t sel, struct cpu_desc *d, uin
 static void check_return_ss(struct cpu *c, uint16_t sel, unsigned rpl, struct cpu_desc *d, uint32_t *addr,
 			    uint32_t *hi)
 {
-	uint32_t lo;
-	if ((sel & ~3u) == 0)
-		cpu_fault(c, EXC_GP);
-	if (!desc_fetch(c, sel, &lo, hi, addr))
-		cpu_fault_err(c, EXC_GP, sel_err(sel));
-	desc_decode(c, lo, *hi, d);
+	fetch_desc(c, sel, d, addr, hi);
 	if ((sel & 3u) != rpl || !(d->attr & DESC_S) || desc_is_code(d->attr) || !(d->attr & 2) ||
 	    desc_dpl(d->attr) != rpl)
 		cpu_fault_err(c, EXC_GP, sel_err(sel));
 	if (!(d->attr & DESC_P))
 		cpu_fault_err(c, EXC_SS, sel_err(sel));
+}
+
+/* The second half of RETF and IRET to an outer level rpl: the outer ESP
+ * and SS are at depth `at` and at + osz on the current stack. Both are
+ * checked, and the new EIP against the CS limit, before CS and then
+ * SS:ESP are loaded (Intel 80386 PRM 17.2.2.11, RET and IRET). */
+static void return_outer(struct cpu *c, uint16_t sel, struct cpu_desc *d, uint32_t addr, uint32_t hi,
+			 unsigned rpl, uint32_t ip, uint32_t at, unsigned osz)
+{
+	const uint32_t esp = stack_peek(c, at, osz);
+	const uint16_t ss_sel = (uint16_t)stack_peek(c, at + osz, osz);
+	struct cpu_desc ss;
+	uint32_t ss_addr, ss_hi;
+	check_return_ss(c, ss_sel, rpl, &ss, &ss_addr, &ss_hi);
+	if (ip > d->limit)
+		cpu_fault(c, EXC_GP);
+	load_cs(c, sel, d, addr, hi, rpl);
+	seg_commit(c, SEG_SS, ss_sel, &ss, ss_addr, ss_hi);
+	c->r[REG_SP].d = osz == 4 ? esp : (c->r[REG_SP].d & 0xFFFF0000u) | (esp & 0xFFFF);
 }
 
 /* RETF [imm16] in protected mode: EIP and CS are read before anything
@@ -261,18 +273,7 @@ static void pm_retf(struct cpu *c, unsigned osz, uint32_t imm)
 		c->ip = ip;
 		return;
 	}
-	const uint32_t esp = stack_peek(c, 2 * osz + imm, osz);
-	const uint16_t ss_sel = (uint16_t)stack_peek(c, 3 * osz + imm, osz);
-	struct cpu_desc ss;
-	uint32_t ss_addr, ss_hi;
-	check_return_ss(c, ss_sel, rpl, &ss, &ss_addr, &ss_hi);
-	if (ip > d.limit)
-		cpu_fault(c, EXC_GP);
-	load_cs(c, sel, &d, addr, hi, rpl);
-	desc_set_accessed(c, ss_addr, ss_hi);
-	ss.attr |= 1;
-	seg_set_cache(c, SEG_SS, ss_sel, &ss);
-	c->r[REG_SP].d = osz == 4 ? esp : (c->r[REG_SP].d & 0xFFFF0000u) | (esp & 0xFFFF);
+	return_outer(c, sel, &d, addr, hi, rpl, ip, 2 * osz + imm, osz);
 	sp_add(c, imm);
 	c->ip = ip;
 	null_inaccessible(c);
@@ -356,18 +357,7 @@ static void pm_iret(struct cpu *c, unsigned osz)
 		sp_add(c, 3 * osz);
 		load_cs(c, sel, &d, addr, hi, rpl);
 	} else {
-		const uint32_t esp = stack_peek(c, 3 * osz, osz);
-		const uint16_t ss_sel = (uint16_t)stack_peek(c, 4 * osz, osz);
-		struct cpu_desc ss;
-		uint32_t ss_addr, ss_hi;
-		check_return_ss(c, ss_sel, rpl, &ss, &ss_addr, &ss_hi);
-		if (ip > d.limit)
-			cpu_fault(c, EXC_GP);
-		load_cs(c, sel, &d, addr, hi, rpl);
-		desc_set_accessed(c, ss_addr, ss_hi);
-		ss.attr |= 1;
-		seg_set_cache(c, SEG_SS, ss_sel, &ss);
-		c->r[REG_SP].d = osz == 4 ? esp : (c->r[REG_SP].d & 0xFFFF0000u) | (esp & 0xFFFF);
+		return_outer(c, sel, &d, addr, hi, rpl, ip, 3 * osz, osz);
 		null_inaccessible(c);
 	}
 	/* The flags as the privilege before the return allowed. */

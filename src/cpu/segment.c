@@ -159,29 +159,34 @@ static inline uint32_t sel_err(const struct cpu *c, uint16_t sel)
 }
 
 /* MOV/POP/LxS to SS in protected mode (Intel 80386 PRM 6.3.1, MOV). */
-static void pm_load_ss(struct cpu *c, uint16_t sel)
+void seg_commit(struct cpu *c, unsigned s, uint16_t sel, struct cpu_desc *d, uint32_t addr, uint32_t hi)
+{
+	desc_set_accessed(c, addr, hi);
+	d->attr |= 1;
+	seg_set_cache(c, s, sel, d);
+}
+
+void pm_load_ss(struct cpu *c, uint16_t sel, unsigned vec)
 {
 	uint32_t lo, hi, addr;
 	struct cpu_desc d;
 	if ((sel & ~3u) == 0)
-		cpu_fault(c, EXC_GP);
+		cpu_fault_err(c, vec, 0);
 	if (!desc_fetch(c, sel, &lo, &hi, &addr))
-		cpu_fault_err(c, EXC_GP, sel_err(c, sel));
+		cpu_fault_err(c, vec, sel_err(c, sel));
 	desc_decode(c, lo, hi, &d);
 	if ((sel & 3) != c->in.cpl || desc_dpl(d.attr) != c->in.cpl || !(d.attr & DESC_S) ||
 	    desc_is_code(d.attr) || !(d.attr & 2))
-		cpu_fault_err(c, EXC_GP, sel_err(c, sel));
+		cpu_fault_err(c, vec, sel_err(c, sel));
 	if (!(d.attr & DESC_P))
 		cpu_fault_err(c, EXC_SS, sel_err(c, sel));
-	desc_set_accessed(c, addr, hi);
-	d.attr |= 1;
-	seg_set_cache(c, SEG_SS, sel, &d);
+	seg_commit(c, SEG_SS, sel, &d, addr, hi);
 }
 
 /* MOV/POP/LxS to DS, ES, FS, GS in protected mode: a null selector loads
  * an unusable segment (accesses #GP(0)); others must be data or readable
  * code, with RPL and CPL not above the DPL unless conforming code. */
-static void pm_load_data(struct cpu *c, unsigned s, uint16_t sel)
+void pm_load_data(struct cpu *c, unsigned s, uint16_t sel, unsigned vec)
 {
 	uint32_t lo, hi, addr;
 	struct cpu_desc d;
@@ -191,20 +196,18 @@ static void pm_load_data(struct cpu *c, unsigned s, uint16_t sel)
 		return;
 	}
 	if (!desc_fetch(c, sel, &lo, &hi, &addr))
-		cpu_fault_err(c, EXC_GP, sel_err(c, sel));
+		cpu_fault_err(c, vec, sel_err(c, sel));
 	desc_decode(c, lo, hi, &d);
 	bool code = desc_is_code(d.attr);
 	if (!(d.attr & DESC_S) || (code && !(d.attr & 2)))
-		cpu_fault_err(c, EXC_GP, sel_err(c, sel));
+		cpu_fault_err(c, vec, sel_err(c, sel));
 	bool conforming = code && (d.attr & 4);
 	unsigned dpl = desc_dpl(d.attr);
 	if (!conforming && ((sel & 3u) > dpl || c->in.cpl > dpl))
-		cpu_fault_err(c, EXC_GP, sel_err(c, sel));
+		cpu_fault_err(c, vec, sel_err(c, sel));
 	if (!(d.attr & DESC_P))
 		cpu_fault_err(c, EXC_NP, sel_err(c, sel));
-	desc_set_accessed(c, addr, hi);
-	d.attr |= 1;
-	seg_set_cache(c, s, sel, &d);
+	seg_commit(c, s, sel, &d, addr, hi);
 }
 
 void cpu_load_sreg(struct cpu *c, unsigned s, uint16_t sel)
@@ -214,9 +217,9 @@ void cpu_load_sreg(struct cpu *c, unsigned s, uint16_t sel)
 	else if (!(c->in.cr0 & CR0_PE))
 		seg_load(c, s, sel);
 	else if (s == SEG_SS)
-		pm_load_ss(c, sel);
+		pm_load_ss(c, sel, EXC_GP);
 	else
-		pm_load_data(c, s, sel);
+		pm_load_data(c, s, sel, EXC_GP);
 }
 
 /* ---- checks of segment-relative accesses (the fast path's rejects) ---- */

@@ -124,43 +124,14 @@ static void load_task_segs(struct cpu *c, const struct tss_image *t)
 		cpu_fault_err(c, EXC_TS, cs & 0xFFFCu);
 	if (!(d.attr & DESC_P))
 		cpu_fault_err(c, EXC_NP, cs & 0xFFFCu);
-	desc_set_accessed(c, addr, hi);
-	d.attr |= 1;
-	seg_set_cache(c, SEG_CS, cs, &d);
+	seg_commit(c, SEG_CS, cs, &d, addr, hi);
 	cpu_set_cpl(c, cs & 3u);
 	/* SS and the data segments, with #TS instead of #GP. */
 	for (unsigned s = 0; s < SEG_COUNT; s++) {
-		if (s == SEG_CS)
-			continue;
-		const uint16_t sel = t->seg[s];
-		if ((sel & ~3u) == 0) {
-			if (s == SEG_SS)
-				cpu_fault_err(c, EXC_TS, 0);
-			const struct cpu_desc null = { 0, 0, 0 };
-			seg_set_cache(c, s, sel, &null);
-			continue;
-		}
-		if (!desc_fetch(c, sel, &lo, &hi, &addr))
-			cpu_fault_err(c, EXC_TS, sel & 0xFFFCu);
-		desc_decode(c, lo, hi, &d);
-		const unsigned sdpl = desc_dpl(d.attr);
-		if (s == SEG_SS) {
-			if (!(d.attr & DESC_S) || desc_is_code(d.attr) || !(d.attr & 2) || sdpl != c->in.cpl ||
-			    (sel & 3u) != c->in.cpl)
-				cpu_fault_err(c, EXC_TS, sel & 0xFFFCu);
-			if (!(d.attr & DESC_P))
-				cpu_fault_err(c, EXC_SS, sel & 0xFFFCu);
-		} else {
-			bool code = desc_is_code(d.attr), conforming = code && (d.attr & 4);
-			if (!(d.attr & DESC_S) || (code && !(d.attr & 2)) ||
-			    (!conforming && ((sel & 3u) > sdpl || c->in.cpl > sdpl)))
-				cpu_fault_err(c, EXC_TS, sel & 0xFFFCu);
-			if (!(d.attr & DESC_P))
-				cpu_fault_err(c, EXC_NP, sel & 0xFFFCu);
-		}
-		desc_set_accessed(c, addr, hi);
-		d.attr |= 1;
-		seg_set_cache(c, s, sel, &d);
+		if (s == SEG_SS)
+			pm_load_ss(c, t->seg[s], EXC_TS);
+		else if (s != SEG_CS)
+			pm_load_data(c, s, t->seg[s], EXC_TS);
 	}
 }
 

@@ -662,53 +662,34 @@ static void build_sys(struct gen *g, struct seq *s)
 		put32(sys + SYS_PT + 4 * p, (p < LAST ? frames[p] : p) << 12 | (p < FIRST ? 0x27 : 7));
 }
 
+/* A set-up instruction of fixed bytes (at most 8). */
+static void setup_bytes(struct gen *g, const char *note, unsigned n, const uint8_t *b)
+{
+	struct ib ib = { .n = 0 };
+	for (unsigned k = 0; k < n; k++)
+		ib_put8(&ib, b[k]);
+	emit_setup(g, &ib, note);
+}
+
 /* The prologue from real mode into the sequence's mode (see diff.h). */
 static void prologue(struct gen *g, struct seq *s)
 {
 	const uint32_t ip0 = s->init.eip;
 	struct ib ib = { .n = 0 };
 	/* DS = the system area, LGDT [0] */
-	ib_put8(&ib, 0xB8);
-	ib_put16(&ib, DIFF_SYS_BASE >> 4);
-	emit_setup(g, &ib, "mov ax, system area");
-	ib.n = 0;
-	ib_put8(&ib, 0x8E);
-	ib_put8(&ib, 0xD8);
-	emit_setup(g, &ib, "mov ds, ax");
-	ib.n = 0;
-	ib_put8(&ib, 0x0F);
-	ib_put8(&ib, 0x01);
-	ib_put8(&ib, 0x16);
-	ib_put16(&ib, SYS_GDTR);
-	emit_setup(g, &ib, "lgdt [0]");
+	setup_bytes(g, "mov ax, system area", 3, (const uint8_t[]){ 0xB8, DIFF_SYS_BASE >> 4 & 0xFF, DIFF_SYS_BASE >> 12 });
+	setup_bytes(g, "mov ds, ax", 2, (const uint8_t[]){ 0x8E, 0xD8 });
+	setup_bytes(g, "lgdt [0]", 5, (const uint8_t[]){ 0x0F, 0x01, 0x16, SYS_GDTR & 0xFF, SYS_GDTR >> 8 });
 	if (s->mode == MODE_PAGING) {
 		setup_reg32(g, R_EAX, DIFF_SYS_BASE + SYS_PD);
-		ib.n = 0;
-		ib_put8(&ib, 0x0F);
-		ib_put8(&ib, 0x22);
-		ib_put8(&ib, 0xD8);
-		emit_setup(g, &ib, "mov cr3, eax");
+		setup_bytes(g, "mov cr3, eax", 3, (const uint8_t[]){ 0x0F, 0x22, 0xD8 });
 	}
-	ib.n = 0;
-	ib_put8(&ib, 0x0F);
-	ib_put8(&ib, 0x20);
-	ib_put8(&ib, 0xC0);
-	emit_setup(g, &ib, "mov eax, cr0");
-	ib.n = 0;
-	ib_put8(&ib, 0x66);
-	ib_put8(&ib, 0x0D);
-	ib_put32(&ib, s->mode == MODE_PAGING ? 0x80000001u : 1u);
-	emit_setup(g, &ib, "or eax, PE (PG)");
-	ib.n = 0;
-	ib_put8(&ib, 0x0F);
-	ib_put8(&ib, 0x22);
-	ib_put8(&ib, 0xC0);
-	emit_setup(g, &ib, "mov cr0, eax");
-	ib.n = 0;
-	ib_put8(&ib, 0xEA);
-	ib_put16(&ib, ip0 + s->len + 5);
-	ib_put16(&ib, SEL_CODE);
-	emit_setup(g, &ib, "jmp far code:next");
+	setup_bytes(g, "mov eax, cr0", 3, (const uint8_t[]){ 0x0F, 0x20, 0xC0 });
+	setup_bytes(g, "or eax, PE (PG)", 6,
+		    (const uint8_t[]){ 0x66, 0x0D, 1, 0, 0, s->mode == MODE_PAGING ? 0x80 : 0 });
+	setup_bytes(g, "mov cr0, eax", 3, (const uint8_t[]){ 0x0F, 0x22, 0xC0 });
+	const uint16_t next = (uint16_t)(ip0 + s->len + 5);
+	setup_bytes(g, "jmp far code:next", 5, (const uint8_t[]){ 0xEA, next & 0xFF, next >> 8, SEL_CODE, 0 });
 	g->code32 = s->mode == MODE_PM32 || s->mode == MODE_PAGING;
 	/* The data segments; V86 mode gets a flat stack for its IRETD. */
 	static const int order[5] = { S_SS, S_DS, S_ES, S_FS, S_GS };
