@@ -186,8 +186,8 @@ static inline f80 round_pack_norm(struct fctx *x, bool sign, int32_t e, u128 v)
 	}
 	if (inc) {
 		keep++;
-		if (keep >> (p - 1) >> 1) { /* carried out of p bits */
-			keep >>= 1;
+		if (drop ? (keep >> p) != 0 : keep == 0) { /* carried out of p bits */
+			keep = 1ull << (p - 1);
 			if (++e > 0x7FFE)
 				return round_pack_slow(x, sign, e - 1, v);
 		}
