@@ -70,7 +70,8 @@ struct vga {
 	uint8_t pel_mask;
 	uint8_t dac_write, dac_read, dac_comp, dac_state; /* state: 0 = write mode, 3 = read mode */
 	uint8_t latch[4];
-	uint8_t cga_mode, cga_color; /* 3D8h, 3D9h (CGA only) */
+	uint8_t cga_mode, cga_color; /* 3D8h, 3D9h (vga_cga.c) */
+	bool cga_blank;         /* a CGA with 3D8h's video enable bit clear */
 	struct {                /* the guest polling 3DAh (vga_ports.c) */
 		uint64_t last_ns;
 		bool woke;             /* the last read asked for a sleep */
@@ -124,6 +125,14 @@ static inline uint8_t *vga_plane(struct vga *v, unsigned p, uint32_t a)
 int vga_frame(struct vga *v, struct vm16_frame *f, uint64_t since);
 /* The 18-bit DAC colour as 0x00RRGGBB (6-bit values scaled to 8 bits). */
 uint32_t vga_dac_rgb(const struct vga *v, uint8_t index);
+
+/* ---- vga_cga.c ---- */
+/* Writes to the CGA's mode control (3D8h) and colour select (3D9h): on a
+ * CGA they set the modes and palettes; elsewhere they are only kept. */
+void vga_cga_mode_out(struct vga *v, uint8_t val);
+void vga_cga_color_out(struct vga *v, uint8_t val);
+/* The shadows after a BIOS mode set (no register is touched). */
+void vga_cga_sync(struct vga *v, uint8_t mode_control, uint8_t color_select);
 
 /* ---- vga_modes.c ---- */
 /* The register values of BIOS mode `mode` (00h-07h, 0Dh-13h) into the

@@ -208,8 +208,8 @@ void vga_port_out(struct vga *v, uint16_t port, uint8_t val)
 		switch (port & 0x0F) {
 		case 0x4: v->crtc_index = val & 0x3F; break;
 		case 0x5: crtc_out(v, val); break;
-		case 0x8: v->cga_mode = val; v->dirty = true; break;
-		case 0x9: v->cga_color = val; v->dirty = true; break;
+		case 0x8: vga_cga_mode_out(v, val); break;
+		case 0x9: vga_cga_color_out(v, val); break;
 		case 0xA: v->feature = val; break;
 		default: break;
 		}

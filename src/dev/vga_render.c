@@ -208,7 +208,7 @@ static void render_vga(struct vga *v, const struct scan *s, unsigned div, unsign
 	unsigned rs = v->crtc[8] & 0x1F, pan = s->pan;
 	if (s->text9)
 		pan = pan >= 8 ? 0 : pan + 1; /* 9-dot panning: 8 means none */
-	bool blank = !(v->ac_index & 0x20);
+	bool blank = !(v->ac_index & 0x20) || v->cga_blank;
 	for (unsigned c = 0; c < clocks; c++) {
 		unsigned phys = s->dscan ? 2 * c : c;
 		if (phys == s->line_compare || (s->dscan && phys + 1 == s->line_compare)) {
