@@ -48,6 +48,23 @@ static void port_write(void *inst, uint16_t port, unsigned size, uint32_t val)
 	vga_port_out(inst, port, (uint8_t)val);
 }
 
+/* 1CEh-1CFh, 16 bits (1D0h only completes a word access at 1CFh). */
+static uint32_t dispi_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)size;
+	return port == 0x1D0 ? 0xFF : vga_dispi_read(inst, port);
+}
+
+static void dispi_write(void *inst, uint16_t port, unsigned size, uint32_t val)
+{
+	if (port == 0x1D0)
+		return;
+	struct vga *v = inst;
+	/* A byte write sets the low byte (the high one stays). */
+	uint16_t old = vga_dispi_read(v, port);
+	vga_dispi_write(v, port, size == 1 ? (uint16_t)((old & 0xFF00) | (val & 0xFF)) : (uint16_t)val);
+}
+
 static uint8_t mem_read(void *inst, uint32_t addr)
 {
 	return vga_mem_read(inst, addr);
@@ -141,6 +158,8 @@ static int vga_create(struct vm *vm, void **inst)
 	if (rc == 0)
 		rc = vdd_map_memory(vm, "vga bios fonts", VGABIOS_ROM_BASE + VGABIOS_ROM_PAGE, VGABIOS_FONT_PAGES,
 				    (uint8_t *)(uintptr_t)vga_rom_fonts, false);
+	if (rc == 0 && v->adapter == VGA_ADAPTER_VGA)
+		rc = vdd_claim_ports_wide(vm, "vga vbe", 0x1CE, 0x1D0, 2, v, dispi_read, dispi_write);
 	if (rc == 0 && v->adapter == VGA_ADAPTER_VGA)
 		rc = vdd_claim_memory(vm, "vga lfb", VBE_LFB_BASE, v->vram_size, v, lfb_read, lfb_write);
 	if (rc < 0)

@@ -80,6 +80,9 @@ struct vga {
 		bool ignores_hblank;
 	} poll;
 	struct vga_linear lin;
+	struct {                /* the VBE registers at 1CEh/1CFh (vga_dispi.c) */
+		uint16_t index, xres, yres, bpp, enable;
+	} dispi;
 
 	/* The picture (vga_render.c): made on the first vm16_frame(). */
 	bool dirty;             /* memory or a register changed since the last render */
@@ -125,6 +128,11 @@ static inline uint8_t *vga_plane(struct vga *v, unsigned p, uint32_t a)
 int vga_frame(struct vga *v, struct vm16_frame *f, uint64_t since);
 /* The 18-bit DAC colour as 0x00RRGGBB (6-bit values scaled to 8 bits). */
 uint32_t vga_dac_rgb(const struct vga *v, uint8_t index);
+
+/* ---- vga_dispi.c ---- */
+/* The VBE registers: port 1CEh (index) or 1CFh (data), 16 bits. */
+uint16_t vga_dispi_read(struct vga *v, uint16_t port);
+void vga_dispi_write(struct vga *v, uint16_t port, uint16_t val);
 
 /* ---- vga_cga.c ---- */
 /* Writes to the CGA's mode control (3D8h) and colour select (3D9h): on a
