@@ -22,7 +22,7 @@
 
 /* VIDEO_MODE_RESTRICTION's choices: NONE, COLOR, MONO. */
 static const char *const restriction_choices[] = { "NONE", "COLOR", "MONO", NULL };
-static const char *const adapter_choices[] = { "VGA", "EGA", "CGA", "MDA", NULL };
+static const char *const adapter_choices[] = { "VGA", "EGA", "CGA", "MDA", "HERCULES", NULL };
 enum { RESTRICT_NONE, RESTRICT_COLOR, RESTRICT_MONO };
 enum { VRAM_VGA = 4u << 20, VRAM_EGA = VGA_PLANES_SIZE };
 
@@ -33,7 +33,7 @@ static const struct vdd_property vga_props[] = {
 	  .choices = restriction_choices,
 	  .help = "video modes allowed: NONE (all), COLOR (text modes 0-3), MONO (mode 7 only)" },
 	{ .name = "VIDEO_ADAPTER", .type = VDD_PROP_CHOICE, .def = VGA_ADAPTER_VGA, .choices = adapter_choices,
-	  .help = "the video card: VGA (with VESA VBE 2.0), EGA, CGA or MDA (modes, ports and BIOS as that card)" },
+	  .help = "the video card: VGA (with VESA VBE 2.0), EGA, CGA, MDA or HERCULES (modes, ports and BIOS as that card)" },
 };
 
 static uint32_t port_read(void *inst, uint16_t port, unsigned size)
@@ -181,7 +181,7 @@ static int vga_create_done(struct vm *vm, void *inst)
 	int rc = vgabios_init(v);
 	if (rc < 0)
 		return rc;
-	vgabios_set_mode(v, v->adapter == VGA_ADAPTER_MDA ? 0x07 : 0x03);
+	vgabios_set_mode(v, vga_mono_card(v) ? 0x07 : 0x03);
 	if (vdd_property(vm, "VIDEO_ROWS") == 50)
 		vgabios_set_rows(v, 50);
 	struct vdd_display d = { v, display_text, display_frame, display_teletype };

@@ -37,7 +37,7 @@ enum {
 /* The VBE linear frame buffer's physical address (above RAM). */
 #define VBE_LFB_BASE 0xE0000000u
 
-enum vga_adapter { VGA_ADAPTER_VGA = 0, VGA_ADAPTER_EGA, VGA_ADAPTER_CGA, VGA_ADAPTER_MDA };
+enum vga_adapter { VGA_ADAPTER_VGA = 0, VGA_ADAPTER_EGA, VGA_ADAPTER_CGA, VGA_ADAPTER_MDA, VGA_ADAPTER_HERCULES };
 
 /* A VBE mode in effect (vbe.c): vram as a linear frame buffer. */
 struct vga_linear {
@@ -71,7 +71,8 @@ struct vga {
 	uint8_t dac_write, dac_read, dac_comp, dac_state; /* state: 0 = write mode, 3 = read mode */
 	uint8_t latch[4];
 	uint8_t cga_mode, cga_color; /* 3D8h, 3D9h (vga_cga.c) */
-	bool cga_blank;         /* a CGA with 3D8h's video enable bit clear */
+	bool cga_blank;         /* 3D8h's (CGA) or 3B8h's (Hercules) video enable bit clear */
+	uint8_t herc_mode, herc_config; /* 3B8h, 3BFh (vga_herc.c) */
 	struct {                /* the guest polling 3DAh (vga_ports.c) */
 		uint64_t last_ns;
 		bool woke;             /* the last read asked for a sleep */
@@ -133,6 +134,24 @@ uint32_t vga_dac_rgb(const struct vga *v, uint8_t index);
 /* The VBE registers: port 1CEh (index) or 1CFh (data), 16 bits. */
 uint16_t vga_dispi_read(struct vga *v, uint16_t port);
 void vga_dispi_write(struct vga *v, uint16_t port, uint16_t val);
+
+/* ---- vga_herc.c ---- */
+/* The Hercules card's mode control (3B8h) and configuration (3BFh). */
+void vga_herc_mode_out(struct vga *v, uint8_t val);
+void vga_herc_config_out(struct vga *v, uint8_t val);
+/* Is the picture the Hercules graphics page? */
+bool vga_herc_graphics(const struct vga *v);
+/* Offset of addr in the card's window (B0000h, 32 or 64 KiB), or -1. */
+int32_t vga_herc_window(const struct vga *v, uint32_t addr);
+/* The graphics picture's size, and the picture into v->frame. */
+void vga_herc_size(const struct vga *v, uint32_t *w, uint32_t *h);
+void vga_herc_render(struct vga *v);
+
+/* An MDA or a Hercules card: text mode 07h, no EGA/VGA registers. */
+static inline bool vga_mono_card(const struct vga *v)
+{
+	return v->adapter == VGA_ADAPTER_MDA || v->adapter == VGA_ADAPTER_HERCULES;
+}
 
 /* ---- vga_cga.c ---- */
 /* Writes to the CGA's mode control (3D8h) and colour select (3D9h): on a

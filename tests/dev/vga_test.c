@@ -4,7 +4,7 @@
  * controller's read and write modes, latches, chain-4, odd/even, the DAC,
  * the CRTC's write protection and the retrace bits, and frames whose
  * pixels are computed here from the register description; garbage in
- * every register (VGA, CGA, the VBE registers) stays inside the device.
+ * every register (VGA, CGA, Hercules, the VBE registers) stays inside the device.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -247,6 +247,8 @@ static void test_garbage_registers(void **state)
 		struct vga *v = new_vga(round % 2 ? 0x13 : 0x03);
 		if (round % 3 == 2)
 			v->adapter = VGA_ADAPTER_CGA; /* 3D8h/3D9h reprogram the registers */
+		else if (round % 5 == 4)
+			v->adapter = VGA_ADAPTER_HERCULES; /* 3B8h/3BFh: its graphics page */
 		for (int k = 0; k < 200; k++) {
 			seed = seed * 1103515245u + 12345u;
 			uint16_t port = (uint16_t)(0x3B0 + (seed >> 16) % 0x30);
