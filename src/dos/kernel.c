@@ -224,7 +224,7 @@ void dos_log(struct dos *d, const char *fmt, ...)
 
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 {
-	key &= 255;
+	key &= 511; /* 00h-FFh: INT 21h functions; 100h-1FFh: the others */
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);

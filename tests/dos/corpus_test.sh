@@ -285,6 +285,14 @@ case_memcombos() {
 	done; done; done; done
 }
 
+# EXEC nested as deep as DOS keeps parents: the one too many fails with
+# error 8 (the program goes on and ends normally), the reason on stderr.
+case_nesting() {
+	run nest.com 2>nest.err
+	echo "-- stderr:"
+	cat nest.err
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com
