@@ -446,6 +446,13 @@ static void cmd_ren(struct shell *sh, char *args)
 		sh_puts(sh, "Required parameter missing\n");
 		return;
 	}
+	/* MS-DOS 5: "You cannot specify a new drive or path for your
+	 * destination" (HELP REN); a path there is refused, not applied as a
+	 * pattern (which made "..\X\B.TXT" a file named "O"). */
+	if (strpbrk(to, ":\\/")) {
+		sh_puts(sh, "Invalid parameter\n");
+		return;
+	}
 	upper(to);
 	struct ren_ctx r = { to, 0 };
 	if (for_each_file(sh, from, ren_one, &r) == 0)

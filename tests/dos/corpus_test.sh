@@ -97,6 +97,13 @@ case_shell() {
 	ls *.txt newdir 2>&1 | sort
 }
 
+# The shell's later points (issue 15): REN with a path in the new name.
+case_shell2() {
+	run shell2.bat
+	echo "-- host side:"
+	find rdir r?.txt | sort
+}
+
 case_fcb() {
 	run fcbtest.com
 }
