@@ -300,6 +300,18 @@ case_nesting() {
 	cat nest.err
 }
 
+# What DOS may write (src/dos/disk.c, defect 4): no file passes 4 GiB - 1
+# (a seek past it is refused), and DISK_QUOTA cuts writes short as a full
+# disk does, net of what is deleted.
+case_disk() {
+	run disktest.com
+	echo "-- with DISK_QUOTA=64 (KiB):"
+	run --set DISK_QUOTA=64 disktest.com
+	echo "-- left behind:"
+	ls | grep -i '\.dat$'
+	"$MVDM" run --set DISK_QUOTA=-1 disktest.com; echo "[exit $?]"
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com
