@@ -6,26 +6,17 @@
 ; GOLDEN glyph 0 392 FFFF55 0000AA 8 AA 55 AA 55 AA 55 AA 55
 ; GOLDEN rect 8 392 8 399 0000AA
         org 100h
+%include "video.inc"
         cpu 8086
         mov ax, 0003h
         int 10h
         mov ax, 1112h
         xor bl, bl
         int 10h
-        push cs
-        pop es
-        mov ax, 1100h
-        mov bx, 0800h           ; 8 bytes a character, block 0
-        mov cx, 1
-        mov dx, 80h
-        mov bp, glyph
-        int 10h
+        USER_GLYPH 80h, 8, glyph
         mov ax, 0B800h
         mov es, ax
         mov word [es:49 * 160], 1E80h
-        mov ah, 01h             ; no cursor
-        mov cx, 2000h
-        int 10h
-        mov ax, 4C00h
-        int 21h
+        NO_CURSOR
+        EXIT 0
 glyph:  times 4 db 0AAh, 55h

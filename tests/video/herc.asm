@@ -12,6 +12,7 @@
 ; GOLDEN pixel 0 1 AAAAAA
 ; GOLDEN rect 712 347 719 347 AAAAAA
         org 100h
+%include "video.inc"
         cpu 8086
         mov dx, 3BAh            ; an HGC: bit 7 changes within a frame
         in al, dx
@@ -23,26 +24,15 @@
         cmp al, ah
         jne .found
         loop .probe
-        mov ax, 4C01h
-        int 21h
+        EXIT 1
 .found: mov dx, 3BFh
         mov al, 3
         out dx, al
         mov dx, 3B8h            ; graphics, video off while the 6845 is set
         mov al, 02h
         out dx, al
-        mov dx, 3B4h
         mov si, crtc
-        xor bl, bl
-.crtc:  mov al, bl
-        out dx, al
-        inc dx
-        lodsb
-        out dx, al
-        dec dx
-        inc bl
-        cmp bl, 12
-        jb .crtc
+        HERC_CRTC
         mov ax, 0B800h          ; page 1: clear, then draw
         mov es, ax
         xor di, di
@@ -60,6 +50,5 @@
         mov dx, 3B8h
         mov al, 8Ah
         out dx, al
-        mov ax, 4C00h
-        int 21h
-crtc:   db 35h, 2Dh, 2Eh, 07h, 5Bh, 02h, 57h, 57h, 02h, 03h, 00h, 00h
+        EXIT 0
+crtc:   db HERC_GRAPHICS_CRTC

@@ -8,6 +8,7 @@
 ; GOLDEN glyph 0 0 FFFF55 0000AA 16 AA 55 AA 55 AA 55 AA 55 AA 55 AA 55 AA 55 AA 55
 ; GOLDEN rect 8 0 8 15 0000AA
         org 100h
+%include "video.inc"
         cpu 8086
         mov ax, 0003h
         int 10h
@@ -45,9 +46,6 @@
         mov ax, 0B800h
         mov es, ax
         mov word [es:0], 1E80h
-        mov ah, 01h             ; no cursor
-        mov cx, 2000h
-        int 10h
-        mov ax, 4C00h
-        int 21h
+        NO_CURSOR
+        EXIT 0
 glyph:  times 8 db 0AAh, 55h
