@@ -542,9 +542,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_HLT: {
 			bool polling = false;
-			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT); a HLT in
-			 * protected mode is the guest's own. */
-			bool svc = cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm);
+			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT) or, for
+			 * a host in the monitor, at CPL 0 in its own protected-mode
+			 * stubs (pmsvc.c); any other protected-mode HLT is the
+			 * guest's own. */
+			bool svc = (cpu_mode(c) == CPU_MODE_REAL || vm_pm_svc_here(vm)) && vm_svc_dispatch(vm);
 			done += vm->host_units;
 			vm->host_units = 0;
 			if (svc) {
