@@ -23,6 +23,9 @@ start:  mov     [rseg], cs
         cmp     byte [80h], 0
         je      .parent
         mov     byte [child], 1
+        cmp     byte [83h], 'h'       ; " child" (else " crash")
+        je      .parent
+        mov     byte [child], 2         ; "crash"
 .parent:
         mov     ax, 1687h
         int     2Fh
@@ -65,9 +68,10 @@ start:  mov     [rseg], cs
         and     ax, 3
         cmp     ax, 3
         CHECK   e, "client runs at ring 3"
-        cmp     byte [child], 0
-        je      parent_tests
-        jmp     child_client
+        cmp     byte [child], 1
+        je      child_client
+        cmp     byte [child], 2
+        je      crash_client
 
 ; ---------------------------------------------------------------- parent
 parent_tests:
@@ -628,6 +632,19 @@ in_pm:  mov     ax, cs
         mov     cx, 1
         int     31h
         CHECK   nc, "the parent goes on after its child"
+        ; a child with an exception and no handler: the host ends it
+        mov     word [pblock + 2], tail2
+        mov     word [rmregs + 20h], 0
+        mov     dword [rmregs + 1Ch], 4B00h
+        mov     ax, 0300h
+        mov     bx, 21h
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        mov     ax, 4D00h
+        int     21h
+        cmp     ax, 00FFh
+        CHECK   e, "an unhandled exception ended the child with code FFh"
 
         SAY     "done"
         mov     ax, 4C00h
@@ -657,6 +674,15 @@ child_client:
         pop     ds
         CHECK   nc, "child: a callback"
         mov     ax, 4C03h
+        int     21h
+
+; A #GP with no handler: the host prints a diagnostic and ends the client.
+crash_client:
+        SAY     "crash: loading a free selector"
+        mov     ax, 1F3h
+        mov     es, ax
+        SAY     "FAIL crash: still running"
+        mov     ax, 4C01h
         int     21h
 
 ; ---------------------------------------------------------------- handlers
@@ -745,6 +771,7 @@ rawpm:  dd      0
 freebefore: dd  0
 pblock: dw      0, tail, 0, 5Ch, 0, 6Ch, 0
 tail:   db      6, " child", 13
+tail2:  db      6, " crash", 13
 desc:   times 8 db 0
 meminfo: times 48 db 0
 rmregs: times 50 db 0
