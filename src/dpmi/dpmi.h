@@ -154,8 +154,9 @@ struct dpmi_host {
 	uint32_t next_handle;
 	struct dpmi_client *clients[DPMI_MAX_CLIENTS]; /* the nesting order: the last is current */
 	unsigned nclients;
-	uint8_t ldt_owner[DPMI_LDT_ENTRIES]; /* 0 free, 0xFF the host's, else client slot + 1 */
-	struct dpmi_frame frames[DPMI_MAX_FRAMES];
+	/* Made with the host area (an idle VM pays for neither). */
+	uint8_t *ldt_owner;      /* DPMI_LDT_ENTRIES: 0 free, 0xFF the host's, else client slot + 1 */
+	struct dpmi_frame *frames; /* DPMI_MAX_FRAMES */
 	unsigned nframes;
 	struct dpmi_callback cb[DPMI_CALLBACKS];
 };

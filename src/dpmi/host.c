@@ -52,7 +52,14 @@ static int build_area(struct dpmi_host *h)
 	if (vdd_xmem_alloc(h->vm, DPMI_AREA_SIZE / 4096, &phys) < 0)
 		return -ENOMEM;
 	uint8_t *img = calloc(1, DPMI_LDT);
-	if (!img) {
+	h->ldt_owner = calloc(DPMI_LDT_ENTRIES, 1);
+	h->frames = calloc(DPMI_MAX_FRAMES, sizeof(*h->frames));
+	if (!img || !h->ldt_owner || !h->frames) {
+		free(img);
+		free(h->ldt_owner);
+		free(h->frames);
+		h->ldt_owner = NULL;
+		h->frames = NULL;
 		(void)vdd_xmem_free(h->vm, phys, DPMI_AREA_SIZE / 4096);
 		return -ENOMEM;
 	}
@@ -95,7 +102,6 @@ static int build_area(struct dpmi_host *h)
 	if (rc == 0)
 		rc = vdd_set_pm_svc_region(h->vm, phys + DPMI_STUB0, DPMI_IRETD - DPMI_STUB0);
 	/* The LDT starts empty (the allocator's pages read as zero). */
-	memset(h->ldt_owner, 0, sizeof(h->ldt_owner));
 	h->ldt_owner[0] = 0xFF;
 	return rc;
 }
@@ -316,6 +322,8 @@ static void dpmi_terminate(struct vm *vm, void *inst)
 		free(h->clients[k]->blocks);
 		free(h->clients[k]);
 	}
+	free(h->ldt_owner);
+	free(h->frames);
 	free(h);
 }
 
