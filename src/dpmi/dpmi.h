@@ -191,6 +191,8 @@ int dpmi_rm_return(struct dpmi_host *h);
 uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off);
 void dpmi_push(struct dpmi_host *h, struct vm16_regs *r, bool is32, uint32_t v);
 uint32_t dpmi_pop(struct dpmi_host *h, struct vm16_regs *r, bool is32);
+/* Pop an IRET frame of the client's width from r's stack into r's CS:EIP, EFLAGS. */
+void dpmi_iret(struct dpmi_host *h, const struct dpmi_client *c, struct vm16_regs *r);
 uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin);
 uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin);
 void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v);

@@ -58,13 +58,8 @@ int dpmi_reflect(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_r
 	struct vm16_regs pm = *r;
 	if (vector == 0x2F && ax == 0x1686) { /* in protected mode: AX = 0 */
 		dpmi_set16(&pm.eax, 0);
-		if (chain) {
-			uint32_t eip = dpmi_pop(h, &pm, c->is32), cs = dpmi_pop(h, &pm, c->is32);
-			uint32_t fl = dpmi_pop(h, &pm, c->is32);
-			pm.eip = eip;
-			pm.cs = (uint16_t)cs;
-			pm.eflags = c->is32 ? fl : (pm.eflags & 0xFFFF0000u) | (fl & 0xFFFF);
-		}
+		if (chain)
+			dpmi_iret(h, c, &pm);
 		return dpmi_resume(h, &pm);
 	}
 	struct vm16_regs rm = *r;

@@ -86,6 +86,15 @@ uint32_t dpmi_pop(struct dpmi_host *h, struct vm16_regs *r, bool is32)
 	return v;
 }
 
+void dpmi_iret(struct dpmi_host *h, const struct dpmi_client *c, struct vm16_regs *r)
+{
+	uint32_t eip = dpmi_pop(h, r, c->is32), cs = dpmi_pop(h, r, c->is32);
+	uint32_t fl = dpmi_pop(h, r, c->is32);
+	r->eip = eip;
+	r->cs = (uint16_t)cs;
+	r->eflags = c->is32 ? fl : (r->eflags & 0xFFFF0000u) | (fl & 0xFFFF);
+}
+
 void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t)
 {
 	t->gdt_base = h->area;
@@ -186,14 +195,8 @@ int dpmi_rm_return(struct dpmi_host *h)
 		pm.esi = rm.esi;
 		pm.edi = rm.edi;
 		pm.ebp = rm.ebp;
-		if (f->kind == DPMI_FRAME_CHAIN) {
-			/* The default handler returns as IRET would. */
-			uint32_t eip = dpmi_pop(h, &pm, c->is32), cs = dpmi_pop(h, &pm, c->is32);
-			uint32_t fl = dpmi_pop(h, &pm, c->is32);
-			pm.eip = eip;
-			pm.cs = (uint16_t)cs;
-			pm.eflags = c->is32 ? fl : (pm.eflags & 0xFFFF0000u) | (fl & 0xFFFF);
-		}
+		if (f->kind == DPMI_FRAME_CHAIN)
+			dpmi_iret(h, c, &pm); /* the default handler returns as IRET would */
 		pm.eflags = (pm.eflags & ~arith) | (rm.eflags & arith);
 		break;
 	case DPMI_FRAME_RMCALL:

@@ -35,18 +35,6 @@ bool vdd_protected_mode(const struct vm *vm)
 	return cpu_mode(&vm->cpu) == CPU_MODE_PROT;
 }
 
-static void load_gprs(struct cpu *c, const struct vm16_regs *r)
-{
-	c->r[REG_AX].d = r->eax;
-	c->r[REG_CX].d = r->ecx;
-	c->r[REG_DX].d = r->edx;
-	c->r[REG_BX].d = r->ebx;
-	c->r[REG_SP].d = r->esp;
-	c->r[REG_BP].d = r->ebp;
-	c->r[REG_SI].d = r->esi;
-	c->r[REG_DI].d = r->edi;
-}
-
 int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16_regs *r)
 {
 	struct cpu *c = &vm->cpu;
@@ -57,7 +45,7 @@ int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16
 	if (cpu_set_cr(c, 0, cpu_get_cr(c, 0) | CR0_PE) < 0 || cpu_set_ldtr(c, t->ldtr) < 0 ||
 	    (t->tr && cpu_set_tr(c, t->tr) < 0))
 		return -EINVAL;
-	load_gprs(c, r);
+	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags & ~(uint32_t)FLAG_VM);
 	if (cpu_set_seg(c, SEG_CS, r->cs) < 0 || cpu_set_seg(c, SEG_SS, r->ss) < 0)
 		return -EFAULT;
@@ -76,7 +64,7 @@ void vdd_enter_real(struct vm *vm, const struct vm16_regs *r)
 	struct cpu *c = &vm->cpu;
 	(void)cpu_set_cr(c, 0, cpu_get_cr(c, 0) & ~(uint32_t)(CR0_PE | CR0_PG));
 	cpu_set_idt(c, 0, 0x3FF);
-	load_gprs(c, r);
+	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags & ~(uint32_t)FLAG_VM);
 	const enum cpu_seg order[SEG_COUNT] = { SEG_CS, SEG_SS, SEG_DS, SEG_ES, SEG_FS, SEG_GS };
 	const uint16_t sel[SEG_COUNT] = { r->cs, r->ss, r->ds, r->es, r->fs, r->gs };

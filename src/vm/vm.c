@@ -481,9 +481,8 @@ void vm16_get_regs(const struct vm *vm, struct vm16_regs *r)
 	r->gs = c->seg[SEG_GS];
 }
 
-void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+void vm_set_gprs(struct cpu *c, const struct vm16_regs *r)
 {
-	struct cpu *c = &vm->cpu;
 	c->r[REG_AX].d = r->eax;
 	c->r[REG_CX].d = r->ecx;
 	c->r[REG_DX].d = r->edx;
@@ -492,6 +491,12 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	c->r[REG_BP].d = r->ebp;
 	c->r[REG_SI].d = r->esi;
 	c->r[REG_DI].d = r->edi;
+}
+
+void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+{
+	struct cpu *c = &vm->cpu;
+	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags);
 	/* EIP: 16 bits outside protected mode (where 32-bit code is the
 	 * guest's own business). */

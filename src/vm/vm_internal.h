@@ -376,6 +376,8 @@ void vm_svc_return(struct vm *vm);
  * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
 void vm_svc_v86(struct vm *vm);
+/* vm.c: the general registers of r (EAX-EDI) into the CPU. */
+void vm_set_gprs(struct cpu *c, const struct vm16_regs *r);
 /* pmsvc.c: a protected-mode HLT exit inside the host's stub region. */
 bool vm_pm_svc_here(const struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
