@@ -389,16 +389,20 @@ int vdd_set_pm_svc_region(struct vm *vm, uint32_t base, uint32_t size);
 
 /* The system tables a protected-mode context runs with: GDTR, IDTR, and
  * the LDT and TSS selectors (in that GDT; 0 for none), loaded as LLDT and
- * LTR would load them but without LTR's busy bit. */
+ * LTR would load them but without LTR's busy bit; cr3: the page directory
+ * (0: paging off), loaded (which flushes the TLB) when it is not CR3
+ * already or `flush` asks for it. */
 struct vdd_pm_tables {
 	uint32_t gdt_base, idt_base;
 	uint16_t gdt_limit, idt_limit;
 	uint16_t ldtr, tr;
+	uint32_t cr3;
+	bool flush;
 };
 
 /* Mode switches done by the monitor, as a DPMI host's raw switch does
  * them (80386 and later).
- * vdd_enter_pm: CR0.PE on, the tables loaded, then r: the general
+ * vdd_enter_pm: CR0.PE on (and PG with a cr3), the tables loaded, then r: the general
  * registers, EIP, EFLAGS (IOPL, IF...) and the selectors, CS first (its
  * descriptor's DPL becomes the CPL), then SS, DS, ES, FS, GS with the
  * checks of MOV Sreg at that CPL. A selector that fails them is loaded as

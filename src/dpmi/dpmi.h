@@ -11,6 +11,7 @@
  * interrupts.c  interrupt and exception entry, vectors 0200h-0205h, reflection
  * rmcall.c    real-mode calls and callbacks (0300h-0306h)
  * memory.c    DOS memory (0100h-0102h), memory blocks (0500h-0503h), 0600h, 0800h
+ * paging.c    the page tables: linear addresses of blocks and mappings
  */
 #ifndef MVDM_DPMI_H
 #define MVDM_DPMI_H
@@ -41,6 +42,7 @@ enum {
 	DPMI_CALLBACKS = 16,
 	DPMI_PRIV_PARAS = 0x100,  /* the client's private data: our real-mode stack */
 	DPMI_RM_LEVEL = 0x400,    /* real-mode stack bytes per nested switch */
+	DPMI_LIN_BASE = 0x10000000, /* linear addresses of memory blocks start here */
 };
 
 /* Ring-3 stubs, offsets in the host's ring-3 code segment (DPMI_SEL_CODE3). */
@@ -96,8 +98,11 @@ struct dpmi_far {
 	uint32_t off;
 };
 
+/* A memory block (0501h): linear pages [lin, lin + 4096 * pages), page
+ * k backed by physical page phys[k] (paging.c). */
 struct dpmi_block {
-	uint32_t handle, phys, pages;
+	uint32_t handle, lin, pages, cap;
+	uint32_t *phys;
 };
 
 struct dpmi_client {
@@ -159,6 +164,13 @@ struct dpmi_host {
 	struct dpmi_frame *frames; /* DPMI_MAX_FRAMES */
 	unsigned nframes;
 	struct dpmi_callback cb[DPMI_CALLBACKS];
+	/* Paging (paging.c): the directory, each entry's table (physical), the
+	 * next free linear address, and whether entries changed since the
+	 * client's TLB was last flushed. */
+	uint32_t pd;
+	uint32_t *pt;
+	uint32_t next_lin;
+	bool tlb_stale;
 };
 
 /* A client's state as the host sees it (its registers, CS:EIP, EFLAGS and
@@ -234,6 +246,15 @@ int dpmi_raw_to_pm(struct dpmi_host *h);
 int dpmi_raw_to_rm(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *r);
 void dpmi_rmcall_done(struct dpmi_host *h, struct dpmi_frame *f, const struct vm16_regs *rm, struct vm16_regs *pm);
 uint32_t dpmi_lpms_top(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *cur);
+
+/* paging.c */
+int dpmi_paging_init(struct dpmi_host *h);
+int dpmi_map(struct dpmi_host *h, uint32_t lin, uint32_t phys, uint32_t pages, unsigned flags);
+void dpmi_unmap(struct dpmi_host *h, uint32_t lin, uint32_t pages);
+bool dpmi_lin_phys(struct dpmi_host *h, uint32_t lin, uint32_t *phys);
+uint32_t dpmi_lin_alloc(struct dpmi_host *h, uint32_t pages);
+int dpmi_block_back(struct dpmi_host *h, struct dpmi_block *b, uint32_t from, uint32_t to);
+void dpmi_block_unback(struct dpmi_host *h, struct dpmi_block *b, uint32_t from, uint32_t to);
 
 /* memory.c */
 int dpmi_dosmem(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);

@@ -101,6 +101,8 @@ static int build_area(struct dpmi_host *h)
 	free(img);
 	if (rc == 0)
 		rc = vdd_set_pm_svc_region(h->vm, phys + DPMI_STUB0, DPMI_IRETD - DPMI_STUB0);
+	if (rc == 0 && dpmi_paging_init(h) < 0)
+		rc = -ENOMEM;
 	/* The LDT starts empty (the allocator's pages read as zero). */
 	h->ldt_owner[0] = 0xFF;
 	return rc;
@@ -319,11 +321,14 @@ static void dpmi_terminate(struct vm *vm, void *inst)
 	if (!h)
 		return;
 	for (unsigned k = 0; k < h->nclients; k++) {
+		for (unsigned j = 0; j < h->clients[k]->nblocks; j++)
+			free(h->clients[k]->blocks[j].phys);
 		free(h->clients[k]->blocks);
 		free(h->clients[k]);
 	}
 	free(h->ldt_owner);
 	free(h->frames);
+	free(h->pt);
 	free(h);
 }
 

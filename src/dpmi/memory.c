@@ -5,11 +5,11 @@
  * XMS, EMS, INT 15h and DPMI never give the same page twice, at most
  * DPMI_MEMORY_LIMIT in all; page locking (0600h-0603h) and demand paging
  * (0702h/0703h) with nothing to do (no virtual memory), the page size
- * (0604h), physical address mapping (0800h/0801h). The host runs without
- * paging: linear addresses are physical, so a block is contiguous, 0503h
- * may move it (its new address is returned, as the specification allows),
- * and 0800h returns the physical address itself (the VESA linear frame
- * buffer at its address).
+ * (0604h), physical address mapping (0800h/0801h). Blocks are linear
+ * pages backed by physical pages wherever the allocator has them
+ * (paging.c): 0503h grows a block in place when it is the last one made,
+ * else maps its pages at a new address (returned, as the specification
+ * allows) without copying; 0800h maps a frame buffer at its own address.
  * Source: DPMI 0.9 specification, "DOS Memory Management Services",
  * "Memory Management Services" (the 0500h structure), "Page Locking
  * Services", "Physical Address Mapping"; RBIL INT 31h/0100h-0801h.
@@ -127,8 +127,9 @@ static struct dpmi_block *find_block(struct dpmi_client *c, uint32_t handle)
 void dpmi_free_blocks(struct dpmi_host *h, struct dpmi_client *c)
 {
 	for (unsigned k = 0; k < c->nblocks; k++) {
-		(void)vdd_xmem_free(h->vm, c->blocks[k].phys, c->blocks[k].pages);
+		dpmi_block_unback(h, &c->blocks[k], 0, c->blocks[k].pages);
 		h->used_pages -= c->blocks[k].pages;
+		free(c->blocks[k].phys);
 	}
 	c->nblocks = 0;
 }
@@ -155,20 +156,19 @@ static void set_si_di(struct vm16_regs *r, uint32_t v)
 	dpmi_set16(&r->edi, (uint16_t)v);
 }
 
-/* Pages a client may still get: the allocator's and the limit's. */
-static void available(struct dpmi_host *h, uint32_t *total, uint32_t *largest)
+/* Pages a client may still get: the allocator's (anywhere: blocks need
+ * not be contiguous) within the limit. */
+static uint32_t available(struct dpmi_host *h)
 {
 	uint32_t free_pages, big;
 	vdd_xmem_query(h->vm, &free_pages, &big);
 	uint32_t left = h->limit_pages > h->used_pages ? h->limit_pages - h->used_pages : 0;
-	*total = free_pages < left ? free_pages : left;
-	*largest = big < left ? big : left;
+	return free_pages < left ? free_pages : left;
 }
 
 static void mem_info(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 {
-	uint32_t total, largest;
-	available(h, &total, &largest);
+	uint32_t total = available(h), largest = total;
 	uint32_t at = dpmi_lin(h, r->es, c->is32 ? r->edi : (r->edi & 0xFFFF));
 	const uint32_t info[12] = {
 		largest * 4096, largest, largest, h->limit_pages, total, total, h->limit_pages, total,
@@ -181,11 +181,11 @@ static void mem_info(struct dpmi_host *h, struct dpmi_client *c, struct vm16_reg
 
 static void mem_alloc(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 {
-	uint32_t bytes = bx_cx(r), pages = (uint32_t)(((uint64_t)bytes + 4095) / 4096), phys, total, largest;
+	uint32_t bytes = bx_cx(r), pages = (uint32_t)(((uint64_t)bytes + 4095) / 4096);
 	if (!bytes)
 		return dpmi_fail(r, DPMI_ERR_VALUE);
-	available(h, &total, &largest);
-	if (pages > largest)
+	uint32_t total = available(h);
+	if (pages > total)
 		return dpmi_fail(r, DPMI_ERR_PHYSICAL);
 	if (c->nblocks == c->capblocks) {
 		unsigned cap = c->capblocks ? 2 * c->capblocks : 8;
@@ -195,15 +195,23 @@ static void mem_alloc(struct dpmi_host *h, struct dpmi_client *c, struct vm16_re
 		c->blocks = b;
 		c->capblocks = cap;
 	}
-	if (vdd_xmem_alloc(h->vm, pages, &phys) < 0)
+	struct dpmi_block b = { .pages = pages, .cap = pages, .lin = dpmi_lin_alloc(h, pages) };
+	if (!b.lin)
+		return dpmi_fail(r, DPMI_ERR_LINEAR);
+	b.phys = calloc(pages, sizeof(*b.phys));
+	if (!b.phys)
 		return dpmi_fail(r, DPMI_ERR_PHYSICAL);
-	uint32_t handle = ++h->next_handle;
-	if (!handle)
-		handle = ++h->next_handle;
-	c->blocks[c->nblocks++] = (struct dpmi_block){ handle, phys, pages };
+	if (dpmi_block_back(h, &b, 0, pages) < 0) {
+		free(b.phys);
+		return dpmi_fail(r, DPMI_ERR_PHYSICAL);
+	}
+	b.handle = ++h->next_handle;
+	if (!b.handle)
+		b.handle = ++h->next_handle;
+	c->blocks[c->nblocks++] = b;
 	h->used_pages += pages;
-	set_bx_cx(r, phys);
-	set_si_di(r, handle);
+	set_bx_cx(r, b.lin);
+	set_si_di(r, b.handle);
 	dpmi_ok(r);
 }
 
@@ -212,31 +220,77 @@ static void mem_free(struct dpmi_host *h, struct dpmi_client *c, struct vm16_reg
 	struct dpmi_block *b = find_block(c, si_di(r));
 	if (!b)
 		return dpmi_fail(r, DPMI_ERR_BAD_HANDLE);
-	(void)vdd_xmem_free(h->vm, b->phys, b->pages);
+	dpmi_block_unback(h, b, 0, b->pages);
 	h->used_pages -= b->pages;
+	free(b->phys);
 	*b = c->blocks[--c->nblocks];
 	dpmi_ok(r);
 }
 
+/* 0503h: a block shrinks or grows where it is when the linear pages after
+ * it are free (it is the last one made); otherwise its pages are mapped
+ * at a new linear address (no copying) and the new one is returned. */
 static void mem_resize(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 {
 	struct dpmi_block *b = find_block(c, si_di(r));
-	uint32_t bytes = bx_cx(r), pages = (uint32_t)(((uint64_t)bytes + 4095) / 4096), total, largest;
+	uint32_t bytes = bx_cx(r), pages = (uint32_t)(((uint64_t)bytes + 4095) / 4096);
 	if (!b)
 		return dpmi_fail(r, DPMI_ERR_BAD_HANDLE);
 	if (!bytes)
 		return dpmi_fail(r, DPMI_ERR_VALUE);
-	available(h, &total, &largest);
+	uint32_t total = available(h);
 	if (pages > b->pages && pages - b->pages > total)
 		return dpmi_fail(r, DPMI_ERR_PHYSICAL);
-	uint32_t phys = b->phys;
-	if (vdd_xmem_resize(h->vm, &phys, b->pages, pages, true) < 0)
-		return dpmi_fail(r, DPMI_ERR_PHYSICAL);
-	h->used_pages = h->used_pages - b->pages + pages;
-	b->phys = phys;
-	b->pages = pages;
-	set_bx_cx(r, phys);
+	if (pages < b->pages) {
+		dpmi_block_unback(h, b, pages, b->pages);
+		h->used_pages -= b->pages - pages;
+		b->pages = pages;
+	} else if (pages > b->pages) {
+		if (pages > b->cap) {
+			uint32_t *p = realloc(b->phys, pages * sizeof(*p));
+			if (!p)
+				return dpmi_fail(r, DPMI_ERR_PHYSICAL);
+			b->phys = p;
+			b->cap = pages;
+		}
+		bool last = b->lin + (b->pages + 16) * 4096u == h->next_lin;
+		if (last && pages <= (VDD_HIGH_MEMORY_BASE - b->lin) / 4096 - 16) {
+			h->next_lin = b->lin + (pages + 16) * 4096u;
+		} else {
+			uint32_t lin = dpmi_lin_alloc(h, pages);
+			if (!lin)
+				return dpmi_fail(r, DPMI_ERR_LINEAR);
+			for (uint32_t k = 0; k < b->pages; k++)
+				if (dpmi_map(h, lin + 4096 * k, b->phys[k], 1, 6 /* W, U */) < 0)
+					return dpmi_fail(r, DPMI_ERR_PHYSICAL);
+			dpmi_unmap(h, b->lin, b->pages);
+			b->lin = lin;
+		}
+		if (dpmi_block_back(h, b, b->pages, pages) < 0)
+			return dpmi_fail(r, DPMI_ERR_PHYSICAL);
+		h->used_pages += pages - b->pages;
+		b->pages = pages;
+	}
+	set_bx_cx(r, b->lin);
 	set_si_di(r, b->handle);
+	dpmi_ok(r);
+}
+
+/* 0800h: physical BX:CX, SI:DI bytes, above 1 MiB. Device memory at
+ * VDD_HIGH_MEMORY_BASE and up (a linear frame buffer) is mapped at its own
+ * address, other memory at new linear pages. */
+static void phys_map(struct dpmi_host *h, struct vm16_regs *r)
+{
+	uint32_t phys = bx_cx(r), size = si_di(r);
+	if (phys < 0x100000 || !size || phys + size - 1 < phys)
+		return dpmi_fail(r, DPMI_ERR_VALUE);
+	uint32_t first = phys & ~0xFFFu, pages = (uint32_t)(((uint64_t)phys + size - first + 4095) / 4096);
+	uint32_t lin = first >= VDD_HIGH_MEMORY_BASE ? first : dpmi_lin_alloc(h, pages);
+	if (!lin)
+		return dpmi_fail(r, DPMI_ERR_LINEAR);
+	if (dpmi_map(h, lin, first, pages, 6 /* W, U */) < 0)
+		return dpmi_fail(r, DPMI_ERR_RESOURCE);
+	set_bx_cx(r, lin + (phys & 0xFFF));
 	dpmi_ok(r);
 }
 
@@ -262,13 +316,8 @@ void dpmi_memory_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 	case 0x0604: /* page size */
 		set_bx_cx(r, 4096);
 		return dpmi_ok(r);
-	case 0x0800: { /* physical BX:CX, SI:DI bytes: above 1 MiB, linear = physical */
-		uint32_t phys = bx_cx(r), size = si_di(r);
-		if (phys < 0x100000 || !size || phys + size - 1 < phys)
-			return dpmi_fail(r, DPMI_ERR_VALUE);
-		set_bx_cx(r, phys);
-		return dpmi_ok(r);
-	}
+	case 0x0800:
+		return phys_map(h, r);
 	default:
 		return dpmi_fail(r, DPMI_ERR_UNSUPPORTED);
 	}

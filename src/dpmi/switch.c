@@ -17,30 +17,59 @@
 
 #include "dpmi/dpmi.h"
 
+/* Client memory by linear address, through the host's page tables
+ * (whatever mode the CPU is in); a page that is not present reads as 0
+ * and ignores writes. */
+static void copy_lin(struct dpmi_host *h, uint32_t lin, uint8_t *buf, uint32_t len, bool write)
+{
+	while (len) {
+		uint32_t n = 4096 - (lin & 0xFFF), phys;
+		if (n > len)
+			n = len;
+		if (lin < 0x110000) {
+			if (write)
+				(void)vm16_write(h->vm, lin, buf, n);
+			else
+				(void)vm16_read(h->vm, lin, buf, n);
+		} else if (dpmi_lin_phys(h, lin, &phys)) {
+			if (write)
+				(void)vdd_phys_write(h->vm, phys, buf, n);
+			else
+				(void)vdd_phys_read(h->vm, phys, buf, n);
+		} else if (!write) {
+			for (uint32_t k = 0; k < n; k++)
+				buf[k] = 0;
+		}
+		lin += n;
+		buf += n;
+		len -= n;
+	}
+}
+
 uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin)
 {
-	uint8_t b[4] = { 0, 0, 0, 0 };
-	(void)vm16_read(h->vm, lin, b, 4);
+	uint8_t b[4];
+	copy_lin(h, lin, b, 4, false);
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin)
 {
-	uint8_t b[2] = { 0, 0 };
-	(void)vm16_read(h->vm, lin, b, 2);
+	uint8_t b[2];
+	copy_lin(h, lin, b, 2, false);
 	return (uint16_t)(b[0] | b[1] << 8);
 }
 
 void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	(void)vm16_write(h->vm, lin, b, 4);
+	copy_lin(h, lin, b, 4, true);
 }
 
 void dpmi_wr16(struct dpmi_host *h, uint32_t lin, uint16_t v)
 {
 	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-	(void)vm16_write(h->vm, lin, b, 2);
+	copy_lin(h, lin, b, 2, true);
 }
 
 uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off)
@@ -103,6 +132,8 @@ void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t)
 	t->idt_limit = 256 * 8 - 1;
 	t->ldtr = DPMI_SEL_LDT;
 	t->tr = DPMI_SEL_TSS;
+	t->cr3 = h->pd;
+	t->flush = h->tlb_stale;
 }
 
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
@@ -121,6 +152,7 @@ int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
 	k.eflags = 2;
 	struct vdd_pm_tables t;
 	dpmi_tables(h, &t);
+	h->tlb_stale = false;
 	if (vdd_enter_pm(h->vm, &t, &k) < 0) {
 		vdd_log(h->vm, "dpmi", "the host's own protected-mode context does not load");
 		return 1;

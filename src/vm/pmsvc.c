@@ -42,8 +42,11 @@ int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16
 		return -EINVAL;
 	cpu_set_gdt(c, t->gdt_base, t->gdt_limit);
 	cpu_set_idt(c, t->idt_base, t->idt_limit);
-	if (cpu_set_cr(c, 0, cpu_get_cr(c, 0) | CR0_PE) < 0 || cpu_set_ldtr(c, t->ldtr) < 0 ||
-	    (t->tr && cpu_set_tr(c, t->tr) < 0))
+	uint32_t cr0 = cpu_get_cr(c, 0) | CR0_PE;
+	if (t->cr3 && (t->flush || cpu_get_cr(c, 3) != t->cr3) && cpu_set_cr(c, 3, t->cr3) < 0)
+		return -EINVAL;
+	cr0 = t->cr3 ? cr0 | CR0_PG : cr0 & ~(uint32_t)CR0_PG;
+	if (cpu_set_cr(c, 0, cr0) < 0 || cpu_set_ldtr(c, t->ldtr) < 0 || (t->tr && cpu_set_tr(c, t->tr) < 0))
 		return -EINVAL;
 	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags & ~(uint32_t)FLAG_VM);

@@ -136,8 +136,21 @@ code32: mov     ds, [cs:ds32]
         mov     es, [flat]
         cmp     dword [es:ebx + 0FFFFCh], 0CAFEF00Dh
         pop     es
-        CHECK   e, "its contents moved with it"
+        CHECK   e, "its contents are still there"
+        cmp     ebx, [blk]
+        CHECK   e, "the last block made grew in place"
+        mov     ax, 0800h               ; the linear frame buffer's address
+        mov     bx, 0C000h
+        xor     cx, cx
+        xor     si, si
+        mov     di, 1000h
+        int     31h
+        CHECK   nc, "0800h: map physical memory"
+        cmp     bx, 0C000h
+        CHECK   e, "... device memory at its own address"
         mov     ax, 0502h
+        mov     si, [handle + 2]
+        mov     di, [handle]
         int     31h
         CHECK   nc, "0502h: free"
         mov     ax, 0502h
@@ -175,6 +188,37 @@ code32: mov     ds, [cs:ds32]
         mov     ax, cs
         cmp     [gpcs], ax
         CHECK   e, "... and our CS as the faulting CS"
+
+        ; ---- the host's tables are out of the client's reach: SIDT
+        ; (unprivileged) gives the IDT's linear address; reading it
+        ; through a descriptor of our own is a page fault (supervisor page)
+        sidt    [idtr]
+        mov     ax, 0000h
+        mov     cx, 1
+        int     31h
+        mov     [peek], ax
+        mov     bx, ax
+        mov     ax, 0007h
+        mov     cx, [idtr + 4]
+        mov     dx, [idtr + 2]
+        int     31h
+        mov     ax, 0008h
+        xor     cx, cx
+        mov     dx, 0FFFh
+        int     31h
+        mov     ax, 0203h
+        mov     bl, 0Eh
+        mov     cx, cs
+        mov     edx, pf_handler
+        int     31h
+        push    es
+        mov     es, [peek]
+        xor     ebx, ebx
+        mov     al, [es:ebx]            ; 3 bytes: the handler skips them
+        pop     es
+        mov     eax, [pferr]
+        cmp     eax, 5                  ; present, read, user
+        CHECK   e, "reading the host's IDT faults (#PF, error 5)"
 
         ; ---- a 32-bit interrupt handler
         mov     ax, 0205h
@@ -264,6 +308,20 @@ gp_handler:
         pop     ebp
         retf
 
+pf_handler:
+        push    ebp
+        mov     ebp, esp
+        push    ds
+        mov     ds, [cs:ds32]
+        push    eax
+        mov     eax, [ebp + 12]
+        mov     [pferr], eax
+        pop     eax
+        add     dword [ebp + 16], 3
+        pop     ds
+        pop     ebp
+        retf
+
 int61:  inc     eax
         iretd
 
@@ -293,6 +351,9 @@ cs32:   dw      0
 ds32:   dw      0
 flat:   dw      0
 badsel: dw      0
+peek:   dw      0
+idtr:   dw      0, 0, 0
+pferr:  dd      0
 entry:  dd      0
 base:   dd      0
 blk:    dd      0
