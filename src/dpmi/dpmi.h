@@ -43,6 +43,7 @@ enum {
 	DPMI_PRIV_PARAS = 0x100,  /* the client's private data: our real-mode stack */
 	DPMI_RM_LEVEL = 0x400,    /* real-mode stack bytes per nested switch */
 	DPMI_LIN_BASE = 0x10000000, /* linear addresses of memory blocks start here */
+	DPMI_LIN_GUARD = 16,      /* unmapped pages after each block */
 };
 
 /* Ring-3 stubs, offsets in the host's ring-3 code segment (DPMI_SEL_CODE3). */
@@ -169,8 +170,8 @@ struct dpmi_host {
 	 * client's TLB was last flushed. */
 	uint32_t pd;
 	uint32_t *pt;
-	uint32_t next_lin;
 	bool tlb_stale;
+	struct { uint32_t lin, pages; } maps[16]; /* 0800h mappings below device memory (pages 0: free) */
 };
 
 /* A client's state as the host sees it (its registers, CS:EIP, EFLAGS and
@@ -252,7 +253,11 @@ int dpmi_paging_init(struct dpmi_host *h);
 int dpmi_map(struct dpmi_host *h, uint32_t lin, uint32_t phys, uint32_t pages, unsigned flags);
 void dpmi_unmap(struct dpmi_host *h, uint32_t lin, uint32_t pages);
 bool dpmi_lin_phys(struct dpmi_host *h, uint32_t lin, uint32_t *phys);
+/* Free linear pages for `pages` (plus the guard), the lowest that fit, or
+ * 0; dpmi_lin_free: whether [lin, lin + pages + guard) is free but for
+ * block `self` (a block that grows in place). */
 uint32_t dpmi_lin_alloc(struct dpmi_host *h, uint32_t pages);
+bool dpmi_lin_free(struct dpmi_host *h, uint32_t lin, uint32_t pages, const struct dpmi_block *self);
 int dpmi_block_back(struct dpmi_host *h, struct dpmi_block *b, uint32_t from, uint32_t to);
 void dpmi_block_unback(struct dpmi_host *h, struct dpmi_block *b, uint32_t from, uint32_t to);
 

@@ -228,7 +228,7 @@ static void mem_free(struct dpmi_host *h, struct dpmi_client *c, struct vm16_reg
 }
 
 /* 0503h: a block shrinks or grows where it is when the linear pages after
- * it are free (it is the last one made); otherwise its pages are mapped
+ * it are free; otherwise its pages are mapped
  * at a new linear address (no copying) and the new one is returned. */
 static void mem_resize(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 {
@@ -253,10 +253,7 @@ static void mem_resize(struct dpmi_host *h, struct dpmi_client *c, struct vm16_r
 			b->phys = p;
 			b->cap = pages;
 		}
-		bool last = b->lin + (b->pages + 16) * 4096u == h->next_lin;
-		if (last && pages <= (VDD_HIGH_MEMORY_BASE - b->lin) / 4096 - 16) {
-			h->next_lin = b->lin + (pages + 16) * 4096u;
-		} else {
+		if (!dpmi_lin_free(h, b->lin, pages, b)) {
 			uint32_t lin = dpmi_lin_alloc(h, pages);
 			if (!lin)
 				return dpmi_fail(r, DPMI_ERR_LINEAR);
@@ -278,19 +275,38 @@ static void mem_resize(struct dpmi_host *h, struct dpmi_client *c, struct vm16_r
 
 /* 0800h: physical BX:CX, SI:DI bytes, above 1 MiB. Device memory at
  * VDD_HIGH_MEMORY_BASE and up (a linear frame buffer) is mapped at its own
- * address, other memory at new linear pages. */
+ * address, other memory at new linear pages (0801h frees them). */
 static void phys_map(struct dpmi_host *h, struct vm16_regs *r)
 {
 	uint32_t phys = bx_cx(r), size = si_di(r);
 	if (phys < 0x100000 || !size || phys + size - 1 < phys)
 		return dpmi_fail(r, DPMI_ERR_VALUE);
 	uint32_t first = phys & ~0xFFFu, pages = (uint32_t)(((uint64_t)phys + size - first + 4095) / 4096);
-	uint32_t lin = first >= VDD_HIGH_MEMORY_BASE ? first : dpmi_lin_alloc(h, pages);
-	if (!lin)
-		return dpmi_fail(r, DPMI_ERR_LINEAR);
+	uint32_t lin = first;
+	if (first < VDD_HIGH_MEMORY_BASE) {
+		unsigned k = 0;
+		while (k < 16 && h->maps[k].pages)
+			k++;
+		lin = k < 16 ? dpmi_lin_alloc(h, pages) : 0;
+		if (!lin)
+			return dpmi_fail(r, DPMI_ERR_LINEAR);
+		h->maps[k].lin = lin;
+		h->maps[k].pages = pages + DPMI_LIN_GUARD;
+	}
 	if (dpmi_map(h, lin, first, pages, 6 /* W, U */) < 0)
 		return dpmi_fail(r, DPMI_ERR_RESOURCE);
 	set_bx_cx(r, lin + (phys & 0xFFF));
+	dpmi_ok(r);
+}
+
+static void phys_unmap(struct dpmi_host *h, struct vm16_regs *r)
+{
+	uint32_t lin = bx_cx(r) & ~0xFFFu;
+	for (unsigned k = 0; k < 16; k++)
+		if (h->maps[k].pages && h->maps[k].lin == lin) {
+			dpmi_unmap(h, lin, h->maps[k].pages - DPMI_LIN_GUARD);
+			h->maps[k].pages = 0;
+		}
 	dpmi_ok(r);
 }
 
@@ -311,13 +327,14 @@ void dpmi_memory_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 	case 0x0603:
 	case 0x0702: /* page candidates for discarding: nothing is paged */
 	case 0x0703:
-	case 0x0801: /* free a physical mapping: nothing to undo */
 		return dpmi_ok(r);
 	case 0x0604: /* page size */
 		set_bx_cx(r, 4096);
 		return dpmi_ok(r);
 	case 0x0800:
 		return phys_map(h, r);
+	case 0x0801:
+		return phys_unmap(h, r);
 	default:
 		return dpmi_fail(r, DPMI_ERR_UNSUPPORTED);
 	}

@@ -9,7 +9,8 @@
  * page backed by extended memory from the allocator wherever it has some,
  * so a block can grow (0503h) without being contiguous, and moving it
  * (when the next linear pages are taken) changes page table entries, not
- * memory. 0800h maps physical memory (a linear frame buffer) the same way.
+ * memory. Linear space is given first fit, so freed blocks' addresses
+ * are used again. 0800h maps physical memory (a linear frame buffer) the same way.
  * Everything else is not present: a stray access is a page fault in the
  * client. Page tables and the directory are pages from the allocator too.
  * The host reads and writes clients' memory through these tables
@@ -95,7 +96,6 @@ int dpmi_paging_init(struct dpmi_host *h)
 		return -1;
 	uint8_t zero[4096] = { 0 };
 	(void)vdd_phys_write(h->vm, h->pd, zero, sizeof(zero));
-	h->next_lin = DPMI_LIN_BASE;
 	const uint32_t a = h->area;
 	if (dpmi_map(h, 0, 0, 0x110, PTE_W | PTE_U) < 0 || dpmi_map(h, a, a, DPMI_STUB3 / 4096, PTE_W) < 0 ||
 	    dpmi_map(h, a + DPMI_STUB3, a + DPMI_STUB3, (DPMI_LPMS - DPMI_STUB3) / 4096, PTE_U) < 0 ||
@@ -105,16 +105,49 @@ int dpmi_paging_init(struct dpmi_host *h)
 	return 0;
 }
 
-/* Linear pages for a new block or mapping: after everything given so far
- * (a block that grows at the end keeps its address). 0 when the space
- * below the device memory at VDD_HIGH_MEMORY_BASE is used up. */
+/* Whether [lin, lin + n pages) meets [a, a + m pages). */
+static bool overlap(uint32_t lin, uint32_t n, uint32_t a, uint32_t m)
+{
+	return (uint64_t)lin < (uint64_t)a + 4096ull * m && (uint64_t)a < (uint64_t)lin + 4096ull * n;
+}
+
+bool dpmi_lin_free(struct dpmi_host *h, uint32_t lin, uint32_t pages, const struct dpmi_block *self)
+{
+	uint64_t n = (uint64_t)pages + DPMI_LIN_GUARD;
+	if (lin < DPMI_LIN_BASE || (uint64_t)lin + 4096 * n > VDD_HIGH_MEMORY_BASE)
+		return false;
+	for (unsigned c = 0; c < h->nclients; c++)
+		for (unsigned k = 0; k < h->clients[c]->nblocks; k++) {
+			const struct dpmi_block *b = &h->clients[c]->blocks[k];
+			if (b != self && overlap(lin, (uint32_t)n, b->lin, b->pages + DPMI_LIN_GUARD))
+				return false;
+		}
+	for (unsigned k = 0; k < 16; k++)
+		if (h->maps[k].pages && overlap(lin, (uint32_t)n, h->maps[k].lin, h->maps[k].pages))
+			return false;
+	return true;
+}
+
+/* First fit: at the base or right after a block or mapping. */
 uint32_t dpmi_lin_alloc(struct dpmi_host *h, uint32_t pages)
 {
-	uint32_t lin = h->next_lin;
-	if (pages > (VDD_HIGH_MEMORY_BASE - lin) / 4096 - 16)
-		return 0;
-	h->next_lin = lin + (pages + 16) * 4096; /* a gap: a stray access past the end faults */
-	return lin;
+	uint32_t best = 0;
+	if (dpmi_lin_free(h, DPMI_LIN_BASE, pages, NULL))
+		return DPMI_LIN_BASE;
+	for (unsigned c = 0; c < h->nclients; c++)
+		for (unsigned k = 0; k < h->clients[c]->nblocks; k++) {
+			const struct dpmi_block *b = &h->clients[c]->blocks[k];
+			uint64_t at = (uint64_t)b->lin + 4096ull * (b->pages + DPMI_LIN_GUARD);
+			if (at < VDD_HIGH_MEMORY_BASE && (!best || at < best) && dpmi_lin_free(h, (uint32_t)at, pages, NULL))
+				best = (uint32_t)at;
+		}
+	for (unsigned k = 0; k < 16; k++) {
+		uint64_t at = (uint64_t)h->maps[k].lin + 4096ull * h->maps[k].pages;
+		if (h->maps[k].pages && at < VDD_HIGH_MEMORY_BASE && (!best || at < best) &&
+		    dpmi_lin_free(h, (uint32_t)at, pages, NULL))
+			best = (uint32_t)at;
+	}
+	return best;
 }
 
 /* Back pages [from, to) of block b with extended memory, in runs as large
