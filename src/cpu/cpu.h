@@ -418,6 +418,16 @@ uint32_t cpu_get_cr(const struct cpu *c, unsigned n);
 int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value);
 void cpu_set_gdt(struct cpu *c, uint32_t base, uint16_t limit);
 void cpu_set_idt(struct cpu *c, uint32_t base, uint16_t limit);
+/* LDTR and TR from the descriptors their selectors name in the current
+ * GDT, as LLDT and LTR load them, for monitors that build a protected-mode
+ * context (no busy bit is set; 0 makes the LDT unusable). Returns 0 or
+ * -EINVAL (not an LDT / TSS descriptor in the GDT). */
+int cpu_set_ldtr(struct cpu *c, uint16_t selector);
+int cpu_set_tr(struct cpu *c, uint16_t selector);
+/* Debug registers DR0-DR3, DR6, DR7 for monitors (as MOV DRn writes
+ * them). get: the value, 0 for others; set: 0 or -EINVAL. */
+uint32_t cpu_get_dr(const struct cpu *c, unsigned n);
+int cpu_set_dr(struct cpu *c, unsigned n, uint32_t value);
 
 /* Raise or lower the INTR line (level). The CPU calls bus.intr_ack when it
  * takes the interrupt. */
