@@ -321,7 +321,7 @@ if [ $want_nmake -eq 1 ]; then
 			continue
 		fi
 		cp "$tmp/run.log" "$tmp/nmake.build.log"
-		[ -f "$tmp/stats.txt" ] && log "   $(tr '\n' ' ' <"$tmp/stats.txt")"
+		[ -f "$tmp/stats.txt" ] && cp "$tmp/stats.txt" "$tmp/nmake.stats" && log "   $(tr '\n' ' ' <"$tmp/stats.txt")"
 		if [ -z "$nm_best" ] || [ "$elapsed_ns" -lt "$nm_best" ]; then nm_best=$elapsed_ns; fi
 		log "   mvdm run $r NMAKE: $(awk -v n="$elapsed_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s (NOP.COM $(awk -v n="$nop_best" 'BEGIN { printf "%.3f", n / 1e9 }') s)"
 		mvdm_run_ns "$tmp/nm" --crlf PROG.EXE || status=1
@@ -329,6 +329,9 @@ if [ $want_nmake -eq 1 ]; then
 	done
 	if [ -n "$nm_best" ]; then
 		mvdm_s[nmake]=$(awk -v a="$nm_best" -v b="$nop_best" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')
+		# The instructions of the build (the same every run): from --stats.
+		insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats" 2>/dev/null)
+		[ -z "${insns[nmake]}" ] || mvdm_mips[nmake]=$(awk -v n="${insns[nmake]}" -v s="${mvdm_s[nmake]}" 'BEGIN { printf "%.2f", n / s / 1e6 }')
 		log "   nmake: $(tr -d '\r' <"$tmp/mvdm/nmake.out")"
 	else
 		insns[nmake]=FAIL
