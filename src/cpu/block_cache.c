@@ -106,7 +106,8 @@ static void hash_unlink(struct block_cache *bc, struct bc_block *b)
 	}
 }
 
-/* Take b out of the cache (its memory stays until the next flush). */
+/* Take b out of the cache; its memory goes on the free list (reused by
+ * bc_commit() only, which runs when no block does). */
 static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
 {
 	hash_unlink(bc, b);
@@ -118,6 +119,9 @@ static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_blo
 	}
 	b->tag = 0;
 	bc->nblocks--;
+	b->hnext = bc->free_blocks[b->ninsns];
+	bc->free_blocks[b->ninsns] = b;
+	bc->free_bytes += block_size(b->ninsns);
 }
 
 static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
@@ -206,6 +210,8 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	bc->stats.pages = 0;
 	bc->nblocks = 0;
 	bc->used = 0;
+	memset(bc->free_blocks, 0, sizeof(bc->free_blocks));
+	bc->free_bytes = 0;
 	bc->rec_page = NULL;
 	bc->rec_dead = true;
 	/* Every page may be written through the TLB again. */
@@ -253,7 +259,7 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 	}
 	*s = bc->stats;
 	s->blocks = bc->nblocks;
-	s->bytes = bc->used;
+	s->bytes = bc->used - bc->free_bytes;
 }
 
 /* ---- finding ---- */
@@ -350,12 +356,17 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	if (bc->rec_dead || s->ninsns == 0 || !bc->rec_page)
 		goto drop;
 	const size_t size = block_size(s->ninsns);
-	if (bc->used + size > BC_ARENA_BYTES) {
+	struct bc_block *b = bc->free_blocks[s->ninsns];
+	if (b) {
+		bc->free_blocks[s->ninsns] = b->hnext;
+		bc->free_bytes -= size;
+	} else if (bc->used + size <= BC_ARENA_BYTES) {
+		b = (struct bc_block *)(bc->arena + bc->used);
+		bc->used += size;
+	} else {
 		bc_clear(c, bc); /* (empties the recording's page too) */
 		goto drop;
 	}
-	struct bc_block *b = (struct bc_block *)(bc->arena + bc->used);
-	bc->used += size;
 	memcpy(b, s, size);
 	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;

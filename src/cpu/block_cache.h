@@ -30,10 +30,14 @@
  * queue is modelled, on any CPU model: a write is seen by the next
  * instruction fetched, as on the Pentium and later).
  *
- * Size: blocks are allocated from one arena of BC_ARENA_BYTES; when it is
- * full the whole cache is emptied (a flush: every block is evicted, the
- * cheapest policy that never leaves a dangling link) and filling starts
- * again. A block that was dropped keeps its memory until the next flush.
+ * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
+ * block's memory goes on a free list by its instruction count, which the
+ * next block of that count reuses (a program loaded again records blocks
+ * of the same sizes). When the arena is full the whole cache is emptied
+ * (a flush: every block is evicted, the cheapest policy that never leaves
+ * a dangling link) and filling starts again. Memory is reused only while
+ * no block runs (bc_run() records), so a dropped block that is running
+ * stays intact until it ends.
  */
 #ifndef MVDM_CPU_BLOCK_CACHE_H
 #define MVDM_CPU_BLOCK_CACHE_H
@@ -83,6 +87,9 @@ struct block_cache {
 	struct bc_page *free_pages;
 	uint8_t *arena;             /* BC_ARENA_BYTES, touched as it fills */
 	size_t used;
+	struct bc_block *free_blocks[BC_MAX_INSNS + 1]; /* dropped, by ninsns
+						       * (chained by hnext) */
+	size_t free_bytes;
 	uint64_t nblocks;           /* blocks in the cache */
 	/* The block being recorded (bc_record()), on page rec_page. */
 	struct bc_block *scratch;

@@ -240,7 +240,7 @@ struct cpu_code_stats {
 	uint64_t evictions;     /* blocks evicted to make room (flushes) */
 	uint64_t flushes;       /* times the whole cache was emptied */
 	uint64_t blocks;        /* blocks in the cache now */
-	uint64_t bytes;         /* arena bytes in use now (live and dropped blocks) */
+	uint64_t bytes;         /* arena bytes holding cached blocks now */
 	uint64_t pages;         /* physical pages holding blocks now */
 };
 
