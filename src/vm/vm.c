@@ -418,6 +418,19 @@ uint64_t vm16_insns(const struct vm *vm)
 	return vm->cpu.retired;
 }
 
+void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
+{
+	struct cpu_code_stats cs;
+	cpu_code_stats(&vm->cpu, &cs);
+	*s = (struct vm16_code_stats){
+		.hits = cs.hits, .misses = cs.misses, .rechecks = cs.rechecks,
+		.invalidations = cs.invalidations, .code_writes = cs.code_writes,
+		.data_writes = cs.data_writes, .smc_stops = cs.smc_stops,
+		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
+		.bytes = cs.bytes, .pages = cs.pages,
+	};
+}
+
 uint64_t vm16_work(const struct vm *vm)
 {
 	return vm->cpu.work;
