@@ -87,9 +87,10 @@ unsigned bios_rom_pages(void)
 
 bool bios_display_is_mono(const struct vm *vm)
 {
-	/* VIDEO_MODE_RESTRICTION=MONO (index 2) or VIDEO_ADAPTER=MDA (3). */
+	/* VIDEO_MODE_RESTRICTION=MONO (index 2) or VIDEO_ADAPTER=MDA (3) or
+	 * HERCULES (4). */
 	return !vm->cfg.use_video || vdd_property(vm, "VIDEO_MODE_RESTRICTION") == 2 ||
-	       vdd_property(vm, "VIDEO_ADAPTER") == 3;
+	       vdd_property(vm, "VIDEO_ADAPTER") >= 3;
 }
 
 int bios_install(struct vm *vm)

@@ -56,6 +56,9 @@ const struct vm_core_prop vm_core_props[] = {
 		   .help = "DOS keeps its tables in the HMA (DOS=HIGH): more conventional memory, no HMA for XMS" } },
 	{ "dos", { .name = "DOS_UMB", .type = VDD_PROP_BOOL, .def = 0,
 		   .help = "DOS takes the upper memory blocks for its arena (DOS=UMB): LOADHIGH, INT 21h/5803h" } },
+	{ "dos", { .name = "DISK_QUOTA", .type = VDD_PROP_INT, .def = 0, .min = 0, .max = INT64_C(1) << 40,
+		   .help = "KiB the VM may add to its drives, net of what it deletes (the free space DOS "
+			   "reports); 0 = no limit" } },
 };
 const size_t vm_ncore_props = sizeof(vm_core_props) / sizeof(vm_core_props[0]);
 

@@ -418,6 +418,19 @@ uint64_t vm16_insns(const struct vm *vm)
 	return vm->cpu.retired;
 }
 
+void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
+{
+	struct cpu_code_stats cs;
+	cpu_code_stats(&vm->cpu, &cs);
+	*s = (struct vm16_code_stats){
+		.hits = cs.hits, .misses = cs.misses, .rechecks = cs.rechecks,
+		.invalidations = cs.invalidations, .code_writes = cs.code_writes,
+		.data_writes = cs.data_writes, .smc_stops = cs.smc_stops,
+		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
+		.bytes = cs.bytes, .pages = cs.pages,
+	};
+}
+
 uint64_t vm16_work(const struct vm *vm)
 {
 	return vm->cpu.work;
@@ -483,9 +496,8 @@ void vm16_get_regs(const struct vm *vm, struct vm16_regs *r)
 	r->gs = c->seg[SEG_GS];
 }
 
-void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+void vm_set_gprs(struct cpu *c, const struct vm16_regs *r)
 {
-	struct cpu *c = &vm->cpu;
 	c->r[REG_AX].d = r->eax;
 	c->r[REG_CX].d = r->ecx;
 	c->r[REG_DX].d = r->edx;
@@ -494,6 +506,12 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	c->r[REG_BP].d = r->ebp;
 	c->r[REG_SI].d = r->esi;
 	c->r[REG_DI].d = r->edi;
+}
+
+void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+{
+	struct cpu *c = &vm->cpu;
+	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags);
 	/* EIP: 16 bits outside protected mode (where 32-bit code is the
 	 * guest's own business). */
@@ -544,9 +562,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_HLT: {
 			bool polling = false;
-			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT); a HLT in
-			 * protected mode is the guest's own. */
-			bool svc = cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm);
+			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT) or, for
+			 * a host in the monitor, at CPL 0 in its own protected-mode
+			 * stubs (pmsvc.c); any other protected-mode HLT is the
+			 * guest's own. */
+			bool svc = (cpu_mode(c) == CPU_MODE_REAL || vm_pm_svc_here(vm)) && vm_svc_dispatch(vm);
 			done += vm->host_units;
 			vm->host_units = 0;
 			if (svc) {

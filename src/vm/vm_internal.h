@@ -183,6 +183,7 @@ struct vm {
 	unsigned ndos_devices;
 	struct vm_high_range high[VM_MAX_HIGH_RANGES];
 	unsigned nhigh;
+	uint32_t pm_svc_base, pm_svc_size; /* protected-mode supervisor calls (pmsvc.c) */
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
@@ -381,6 +382,10 @@ void vm_svc_return(struct vm *vm);
  * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
 void vm_svc_v86(struct vm *vm);
+/* vm.c: the general registers of r (EAX-EDI) into the CPU. */
+void vm_set_gprs(struct cpu *c, const struct vm16_regs *r);
+/* pmsvc.c: a protected-mode HLT exit inside the host's stub region. */
+bool vm_pm_svc_here(const struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);

@@ -400,7 +400,7 @@ static void test_plugin_vdd(void **state)
 	char err[256];
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "ABI 1,"));
-	assert_non_null(strstr(err, "mvdm has 3"));
+	assert_non_null(strstr(err, "mvdm has 4"));
 	const char *missing[] = { "/nonexistent/vdd.so", NULL };
 	cfg.plugins = missing;
 	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);
