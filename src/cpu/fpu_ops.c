@@ -269,7 +269,7 @@ static void mem_load(struct cpu *c, const struct insn *i, uint32_t ea)
 	push_loaded(c, v, &x);
 }
 
-static void exec_mem(struct cpu *c, const struct insn *i)
+__attribute__((noinline)) static void exec_mem(struct cpu *c, const struct insn *i)
 {
 	struct cpu_x87 *f = &c->x87;
 	const uint32_t ea = insn_ea(c, i);
@@ -432,7 +432,7 @@ result:
 	fpu_raise(c, x.exc);
 }
 
-static void exec_reg(struct cpu *c, const struct insn *i)
+__attribute__((noinline)) static void exec_reg(struct cpu *c, const struct insn *i)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned esc = i->op & 7, reg = i->reg, rm = i->rm;
@@ -655,6 +655,36 @@ static inline int fast_compare(f80 a, f80 b)
 	return f80_sign(a) ? -m : m;
 }
 
+/* 64-bit operands in one access when they lie in one page of plain memory
+ * (the TLB's host pointer), else as two dwords (the slow paths check the
+ * segment and fault as the processor does). */
+static inline uint64_t read64(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (likely((uint64_t)off + 7 < c->in.rd_end[seg])) {
+		const uint8_t *p = tlb_rd(c, c->seg_base[seg] + off, 8);
+		if (likely(p != NULL)) {
+			uint64_t v;
+			memcpy(&v, p, 8);
+			return v;
+		}
+	}
+	return mem_read32(c, seg, off) | (uint64_t)mem_read32(c, seg, off + 4) << 32;
+}
+
+static inline void write64(struct cpu *c, unsigned seg, uint32_t off, uint64_t v)
+{
+	if (likely((uint64_t)off + 7 < c->in.wr_end[seg])) {
+		uint8_t *p = tlb_wr(c, c->seg_base[seg] + off, 8);
+		if (likely(p != NULL)) {
+			memcpy(p, &v, 8);
+			return;
+		}
+	}
+	mem_seg_check(c, seg, off, 8, true);
+	mem_write32(c, seg, off, (uint32_t)v);
+	mem_write32(c, seg, off + 4, (uint32_t)(v >> 32));
+}
+
 static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
 {
 	struct cpu_x87 *f = &c->x87;
@@ -664,8 +694,7 @@ static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
 		if (st_empty(f, 0))
 			return false;
 		if (esc == 4) {
-			const uint64_t v = mem_read32(c, i->seg, ea) | (uint64_t)mem_read32(c, i->seg, ea + 4) << 32;
-			if (!f80_from_f64_fast(v, &b))
+			if (!f80_from_f64_fast(read64(c, i->seg, ea), &b))
 				return false;
 		} else {
 			const uint32_t v = mem_read32(c, i->seg, ea);
@@ -696,8 +725,7 @@ static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
 	if (esc != 5)
 		return false;
 	if (reg == 0) { /* FLD m64real */
-		const uint64_t v = mem_read32(c, i->seg, ea) | (uint64_t)mem_read32(c, i->seg, ea + 4) << 32;
-		if (!st_empty(f, 7) || !f80_from_f64_fast(v, &b))
+		if (!st_empty(f, 7) || !f80_from_f64_fast(read64(c, i->seg, ea), &b))
 			return false;
 		note(c, i);
 		st_push(f, b);
@@ -711,10 +739,8 @@ static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
 		uint64_t v;
 		if (!f80_to_f64_fast(&x, st_get(f, 0), &v))
 			return false;
+		write64(c, i->seg, ea, v);
 		note(c, i);
-		mem_seg_check(c, i->seg, ea, 8, true);
-		mem_write32(c, i->seg, ea, (uint32_t)v);
-		mem_write32(c, i->seg, ea + 4, (uint32_t)(v >> 32));
 		fast_flags(c, &x);
 		if (reg == 3)
 			st_pop(f);
