@@ -153,47 +153,14 @@ static f80 round_pack_slow(struct fctx *x, bool sign, int32_t e, u128 v)
 	return f80_make(sign, (unsigned)oe & 0x7FFF, m);
 }
 
-/* The common case of round_fmt() for a register: v normalised (bit 127
- * set), the result a normal number. The same rounding, without the
- * general shifts; anything else goes to round_fmt(). */
+/* The common case of round_fmt() for a register (v normalised, a normal
+ * result): f80_fast_round(); anything else goes to round_fmt(). */
 static inline f80 round_pack_norm(struct fctx *x, bool sign, int32_t e, u128 v)
 {
-	const unsigned p = x->prec;
-	const uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
-	if (unlikely(e < 1 || e > 0x7FFE))
-		return round_pack_slow(x, sign, e, v);
-	const unsigned drop = 64 - p; /* bits of hi below the result */
-	const uint64_t dmask = drop ? (1ull << drop) - 1 : 0;
-	const uint64_t rhi = hi & dmask;
-	uint64_t keep = hi >> drop;
-	x->up = false;
-	if (!rhi && !lo)
-		return f80_make(sign, (unsigned)e, hi);
-	x->exc |= FX_PE;
-	bool inc;
-	switch (x->rc) {
-	case RC_NEAR:
-		if (drop) {
-			const uint64_t half = 1ull << (drop - 1);
-			inc = rhi > half || (rhi == half && (lo || (keep & 1)));
-		} else {
-			inc = lo > (1ull << 63) || (lo == (1ull << 63) && (keep & 1));
-		}
-		break;
-	case RC_DOWN: inc = sign; break;
-	case RC_UP: inc = !sign; break;
-	default: inc = false; break;
-	}
-	if (inc) {
-		keep++;
-		if (drop ? (keep >> p) != 0 : keep == 0) { /* carried out of p bits */
-			keep = 1ull << (p - 1);
-			if (++e > 0x7FFE)
-				return round_pack_slow(x, sign, e - 1, v);
-		}
-		x->up = true;
-	}
-	return f80_make(sign, (unsigned)e, keep << drop);
+	f80 r;
+	if (likely(f80_fast_round(x, sign, e, (uint64_t)(v >> 64), (uint64_t)v, &r)))
+		return r;
+	return round_pack_slow(x, sign, e, v);
 }
 
 f80 f80_round_pack(struct fctx *x, bool sign, int32_t e, u128 v)
@@ -307,39 +274,12 @@ static f80 round_value(struct fctx *x, f80 a)
 	return f80_round_pack(x, f80_sign(a), e, (u128)m << 64);
 }
 
-/* Both operands normal (supported, not zero, denormal, infinity or NaN). */
-static inline bool both_normal(f80 a, f80 b)
-{
-	return ((unsigned)(a.se & 0x7FFF) - 1u) < 0x7FFEu && ((unsigned)(b.se & 0x7FFF) - 1u) < 0x7FFEu &&
-	       (a.m & b.m) >> 63;
-}
-
 static f80 addsub(struct fctx *x, f80 a, f80 b, bool negate_b)
 {
 	enum fclass ka, kb;
 	f80 r;
-	if (likely(both_normal(a, b))) {
-		bool sa = f80_sign(a), sb = f80_sign(b) ^ negate_b;
-		int32_t ea = f80_exp(a), eb = f80_exp(b);
-		uint64_t ma = a.m, mb = b.m;
-		if (ea < eb || (ea == eb && ma < mb)) {
-			const uint64_t tm = ma;
-			ma = mb;
-			mb = tm;
-			const int32_t te = ea;
-			ea = eb;
-			eb = te;
-			const bool ts = sa;
-			sa = sb;
-			sb = ts;
-		}
-		const u128 A = (u128)ma << 63;
-		const u128 B = shr_sticky((u128)mb << 63, ea - eb);
-		const u128 sum = sa == sb ? A + B : A - B;
-		if (sum == 0)
-			return f80_zero(x->rc == RC_DOWN);
-		return f80_round_pack(x, sa, ea + 1, sum);
-	}
+	if (likely(f80_add_fast(x, a, b, negate_b, &r)))
+		return r;
 	if (binary_specials(x, a, b, &ka, &kb, &r))
 		return r;
 	bool sa = f80_sign(a), sb = f80_sign(b) ^ negate_b;
@@ -385,15 +325,8 @@ f80 f80_mul(struct fctx *x, f80 a, f80 b)
 {
 	enum fclass ka, kb;
 	f80 r;
-	if (likely(both_normal(a, b))) {
-		u128 v = (u128)a.m * b.m;
-		int32_t e = (int32_t)f80_exp(a) + (int32_t)f80_exp(b) - F80_BIAS + 1;
-		if (!(v >> 127)) {
-			v <<= 1;
-			e--;
-		}
-		return round_pack_norm(x, f80_sign(a) ^ f80_sign(b), e, v);
-	}
+	if (likely(f80_mul_fast(x, a, b, &r)))
+		return r;
 	if (binary_specials(x, a, b, &ka, &kb, &r))
 		return r;
 	const bool s = f80_sign(a) ^ f80_sign(b);
@@ -415,6 +348,8 @@ f80 f80_div(struct fctx *x, f80 a, f80 b)
 {
 	enum fclass ka, kb;
 	f80 r;
+	if (likely(f80_div_fast(x, a, b, &r)))
+		return r;
 	if (binary_specials(x, a, b, &ka, &kb, &r))
 		return r;
 	const bool s = f80_sign(a) ^ f80_sign(b);
