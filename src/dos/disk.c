@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,7 +97,35 @@ int dos_disk_unlink(struct dos *d, const char *host)
 	int64_t size = lstat(host, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : 0;
 	if (unlink(host) != 0)
 		return dos_errno(errno);
+	hostfs_removed(d->fs, host);
 	d->disk_used -= size;
+	return 0;
+}
+
+int dos_disk_mkdir(struct dos *d, const char *host)
+{
+	if (mkdir(host, 0777) != 0)
+		return -errno;
+	hostfs_added(d->fs, host);
+	return 0;
+}
+
+int dos_disk_rmdir(struct dos *d, const char *host)
+{
+	if (rmdir(host) != 0)
+		return -errno;
+	hostfs_removed(d->fs, host);
+	return 0;
+}
+
+int dos_disk_rename(struct dos *d, const char *from, const char *to)
+{
+	if (rename(from, to) != 0)
+		return -errno;
+	/* Two directories may be involved: the listing checked last follows
+	 * (the target's, resolved second), the other is read again. */
+	hostfs_removed(d->fs, from);
+	hostfs_added(d->fs, to);
 	return 0;
 }
 

@@ -200,6 +200,12 @@ int64_t dos_disk_write(struct dos *d, int fd, int64_t pos, const uint8_t *buf, u
 int dos_disk_truncate(struct dos *d, int fd, uint64_t new_size);
 /* Delete a host file: 0 or a DOS error. */
 int dos_disk_unlink(struct dos *d, const char *host);
+/* Make or remove a directory, rename: 0 or a negative errno. The host
+ * paths come from hostfs_resolve in the same call (the cached listings
+ * follow the change: hostfs_added, hostfs_removed). */
+int dos_disk_mkdir(struct dos *d, const char *host);
+int dos_disk_rmdir(struct dos *d, const char *host);
+int dos_disk_rename(struct dos *d, const char *from, const char *to);
 /* A file of old_size bytes was emptied (created over, O_TRUNC). */
 void dos_disk_emptied(struct dos *d, int64_t old_size);
 /* hostfs_space with the free clusters cut to the quota (21h/36h, DIR). */

@@ -529,9 +529,9 @@ static void fn_dirs(struct dos *d)
 			return;
 		}
 	}
-	int rc = AH(d) == 0x39 ? mkdir(host, 0777) : rmdir(host);
+	int rc = AH(d) == 0x39 ? dos_disk_mkdir(d, host) : dos_disk_rmdir(d, host);
 	if (rc != 0) {
-		int err = errno;
+		int err = -rc;
 		/* RBIL: MKDIR of an existing name and RMDIR of a non-empty or
 		 * current directory give "access denied". */
 		dos_fail(d, err == EEXIST ? DOSERR_ACCESS_DENIED : dos_errno(err));
@@ -610,8 +610,8 @@ static void fn_rename(struct dos *d)
 		dos_fail(d, DOSERR_ACCESS_DENIED); /* the new name exists */
 		return;
 	}
-	if (rename(hfrom, hto) != 0) {
-		dos_fail(d, dos_errno(errno));
+	if ((e = dos_disk_rename(d, hfrom, hto)) != 0) {
+		dos_fail(d, dos_errno(-e));
 		return;
 	}
 	dos_ok(d);

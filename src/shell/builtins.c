@@ -294,7 +294,7 @@ static void cmd_md(struct shell *sh, char *args)
 		sh_puts(sh, "Required parameter missing\n");
 		return;
 	}
-	if (dos_path_host(sh->d, a, HOSTFS_PARENT, host, NULL) != 0 || mkdir(host, 0777) != 0)
+	if (dos_path_host(sh->d, a, HOSTFS_PARENT, host, NULL) != 0 || dos_disk_mkdir(sh->d, host) != 0)
 		sh_puts(sh, "Unable to create directory\n");
 }
 
@@ -306,7 +306,7 @@ static void cmd_rd(struct shell *sh, char *args)
 		sh_puts(sh, "Required parameter missing\n");
 		return;
 	}
-	if (dos_path_host(sh->d, a, HOSTFS_EXISTING, host, NULL) != 0 || rmdir(host) != 0)
+	if (dos_path_host(sh->d, a, HOSTFS_EXISTING, host, NULL) != 0 || dos_disk_rmdir(sh->d, host) != 0)
 		sh_puts(sh, "Invalid path, not directory,\nor directory not empty\n");
 }
 
@@ -434,7 +434,7 @@ static void ren_one(struct shell *sh, const char *path, const struct hostfs_entr
 	struct stat st;
 	if (dos_path_host(sh->d, path, HOSTFS_EXISTING, hfrom, NULL) != 0 ||
 	    dos_path_host(sh->d, to, HOSTFS_PARENT, hto, NULL) != 0 || lstat(hto, &st) == 0 ||
-	    rename(hfrom, hto) != 0)
+	    dos_disk_rename(sh->d, hfrom, hto) != 0)
 		r->errors++;
 }
 
