@@ -138,6 +138,15 @@ struct dos {
 	/* DISK_QUOTA (disk.c): bytes this VM may add to its drives (0 =
 	 * no limit), and what it added so far, net of what it removed. */
 	int64_t disk_quota, disk_used;
+	/* A program that asked for disk structures a host drive does not
+	 * have (dos_disk_refused): the INT 21h count then, its PSP, what it
+	 * asked, the pending check; abort_msg ends the VM at the next INT
+	 * 21h entry. */
+	uint64_t int21_calls, disk_calls;
+	uint16_t disk_psp;
+	int disk_drive, disk_event;
+	char disk_what[48];
+	char abort_msg[400];
 	char err[256];
 };
 
@@ -208,6 +217,10 @@ int dos_disk_rmdir(struct dos *d, const char *host);
 int dos_disk_rename(struct dos *d, const char *from, const char *to);
 /* A file of old_size bytes was emptied (created over, O_TRUNC). */
 void dos_disk_emptied(struct dos *d, int64_t old_size);
+/* The program asked for drive's sectors or parameter block (what: "INT
+ * 25h", "INT 21h/32h"), which a host directory does not have: if it then
+ * runs for seconds without calling DOS, the VM ends saying why. */
+void dos_disk_refused(struct dos *d, int drive, const char *what);
 /* hostfs_space with the free clusters cut to the quota (21h/36h, DIR). */
 int dos_disk_space(struct dos *d, int drive, uint16_t *spc, uint16_t *bps, uint16_t *free_clusters,
 		   uint16_t *total_clusters);

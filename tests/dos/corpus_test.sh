@@ -312,6 +312,22 @@ case_disk() {
 	"$MVDM" run --set DISK_QUOTA=-1 disktest.com; echo "[exit $?]"
 }
 
+# Programs that want the disk under the files (a DPB, sectors) end with a
+# message saying so once they spin without calling DOS, not at the time
+# limit (issue 15: CHKDSK hanging silently). A program that asks and goes
+# on normally is left alone.
+case_diskprogs() {
+	"$MVDM" run --timeout 60 dpbspin.com 2>spin.err; echo "[exit $?]"
+	sed 's/ at [0-9A-F]\{4\}:.*//' spin.err
+	run dpbspin.com x
+	echo "-- RECOVER 2.0 (a key to begin):"
+	echo x > x.txt
+	echo | "$MVDM" run --timeout 60 "$V2/RECOVER.COM" x.txt 2>spin.err; echo "[exit $?]"
+	grep -v 'unclaimed port' spin.err | sed 's/ at [0-9A-F]\{4\}:.*//'
+	echo "-- CHKDSK 2.0:"
+	run --dos-version 2.0 "$V2/CHKDSK.COM" </dev/null
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com
