@@ -418,9 +418,13 @@ int dos_int21_console(struct dos *d)
 	case 0x03: /* AUX input: nothing attached */
 		dos_set_lo(&d->r.eax, CTRL_Z);
 		return 0;
-	case 0x04:
-	case 0x05: /* AUX / printer output: nothing attached, accepted */
+	case 0x04: /* AUX output: nothing attached, accepted */
 		return 0;
+	case 0x05: { /* printer output */
+		uint8_t ch = DL(d);
+		(void)dos_printer_write(d, &ch, 1);
+		return 0;
+	}
 	case 0x09: {
 		uint16_t seg = d->r.ds, off = DX(d);
 		for (unsigned i = 0; i < 0x10000; i++) {

@@ -40,6 +40,8 @@ enum {
 	DOSERR_GENERAL = 31,
 	DOSERR_SHARING = 32,
 	DOSERR_DISK_FULL = 0x27,  /* DOS 4+ */
+	DOSERR_WRITE_FAULT = 29,
+	DOSERR_PRINTER_OFF = 28,  /* printer out of paper / not ready */
 	DOSERR_NOT_SUPPORTED = 50,
 	DOSERR_FILE_EXISTS = 80,
 	DOSERR_CANNOT_MAKE = 82,
@@ -147,6 +149,10 @@ struct dos {
 	int disk_drive, disk_event;
 	char disk_what[48];
 	char abort_msg[400];
+	/* The printer (printer.c): host file path (owned) or NULL, and its
+	 * descriptor once opened. */
+	char *printer_path;
+	int printer_fd;
 	char err[256];
 };
 
@@ -224,6 +230,12 @@ void dos_disk_refused(struct dos *d, int drive, const char *what);
 /* hostfs_space with the free clusters cut to the quota (21h/36h, DIR). */
 int dos_disk_space(struct dos *d, int drive, uint16_t *spc, uint16_t *bps, uint16_t *free_clusters,
 		   uint16_t *total_clusters);
+
+/* The printer (printer.c): PRN, LPT1, INT 21h/05h. path NULL: discarded. */
+int dos_printer_init(struct dos *d, const char *path); /* 0 or -ENOMEM */
+void dos_printer_close(struct dos *d);
+/* Bytes written, or -(DOS error) when the printer file cannot be written. */
+int dos_printer_write(struct dos *d, const uint8_t *buf, size_t len);
 
 /* Memory arena (memory.c). Sizes and segments in paragraphs. */
 int dos_mem_init(struct dos *d, uint16_t first_mcb, uint16_t top);

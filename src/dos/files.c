@@ -555,6 +555,12 @@ int dos_sft_write(struct dos *d, struct dos_file *f, const uint8_t *buf, uint16_
 	case DEV_CON:
 		dos_con_write(d, buf, len);
 		return len;
+	case DEV_PRN:
+		return dos_printer_write(d, buf, len);
+	case DEV_LPT:
+		if (f->dev_unit == 1)
+			return dos_printer_write(d, buf, len);
+		return len;
 	default:
 		return len; /* NUL and devices without a host side take everything */
 	}

@@ -1265,7 +1265,10 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	d->break_flag = 0;
 	d->cfg_env_count = 0;
 	dos_disk_init(d);
-	int e = hostfs_create(&d->fs);
+	int e = dos_printer_init(d, cfg->printer);
+	if (e)
+		goto err_free;
+	e = hostfs_create(&d->fs);
 	if (e)
 		goto err_free;
 	bool any = false;
@@ -1314,6 +1317,7 @@ err_fs:
 	free(d->autoexec);
 	hostfs_destroy(d->fs);
 err_free:
+	dos_printer_close(d);
 	free(d);
 	return e < 0 ? e : -EINVAL;
 }
@@ -1328,6 +1332,7 @@ void dos_destroy(struct dos *d)
 	shell_free_all(d);
 	vm16_set_console_tap(d->vm, NULL, NULL);
 	hostfs_destroy(d->fs);
+	dos_printer_close(d);
 	free(d->autoexec);
 	free(d->autoexec_batch);
 	free(d);

@@ -329,6 +329,20 @@ case_diskprogs() {
 	run --dos-version 2.0 "$V2/CHKDSK.COM" </dev/null
 }
 
+# The printer (src/dos/printer.c): without --printer what DOS prints is
+# discarded with a note; with it, appended to the file as written.
+case_printer() {
+	printf 'echo from the shell > PRN\r\necho to lpt1 > LPT1\r\necho to lpt2 > LPT2\r\n' > prn.bat
+	run prn.com
+	echo "-- --printer out.prn:"
+	run --printer out.prn prn.com
+	run --printer out.prn prn.bat
+	echo "-- out.prn:"
+	cat out.prn
+	echo "-- a printer file that cannot be written:"
+	run --printer /nonexistent/dir/out.prn prn.com
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com
