@@ -20,6 +20,7 @@ enum {
 	DOS_JFT_SIZE = 20,
 	DOS_MAX_EXEC = 32,      /* nested EXEC depth */
 	DOS_LINE_MAX = 256,
+	DOS_HISTORY = 16,       /* lines the keyboard line editor keeps (up/down arrows) */
 };
 
 /* DOS error codes (RBIL table 01680) beyond hostfs.h's. */
@@ -128,6 +129,12 @@ struct dos {
 	bool waiting, retry;      /* the call waited for input / is a repeat of one */             /* CR seen from a stream: drop the LF after it */
 	uint8_t ext_key;          /* second byte of an extended key for 07h/08h */
 	bool has_ext_key;
+	/* Line editing from the keyboard (console.c): the lines entered,
+	 * newest last (the newest is DOS's template for F1/F3), and which
+	 * one the up/down arrows show (hist_n: the line being typed). */
+	uint8_t hist[DOS_HISTORY][DOS_LINE_MAX];
+	uint8_t hist_len[DOS_HISTORY];
+	unsigned hist_n, hist_at;
 
 	int64_t time_offset;      /* seconds DOS was told to add (2Bh, 2Dh) */
 	char cfg_env[DOS_MAX_ENV][256]; /* the first program's extra environment */
