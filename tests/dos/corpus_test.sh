@@ -343,6 +343,17 @@ case_printer() {
 	run --printer /nonexistent/dir/out.prn prn.com
 }
 
+case_x87() {
+	echo "-- the coprocessor of the 386 (80387), and FPU=none:"
+	run fpuirq.com
+	run --set FPU=none fpuirq.com
+	run --set CPU_MODEL=80286 fpuirq.com
+	echo "-- Microsoft C 5.1 floating point (emulator library: the x87 when found):"
+	run "${TOOLS4[@]}" CL -AS floats.c >/dev/null
+	run floats.exe
+	run --set FPU=none floats.exe
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com
