@@ -100,7 +100,12 @@ void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len)
 
 void vm_end_fault(struct vm *vm, const char *what)
 {
-	vm_fault_text(vm, what, vm->error, sizeof(vm->error));
+	/* what may be vm->error itself (a service's vm_fail text): copied
+	 * first, or the text would be formatted into its own source (the
+	 * empty "mvdm:  at 0070:0003" of issue 15, defect 5). */
+	char copy[VM_ERR_LEN];
+	snprintf(copy, sizeof(copy), "%s", what);
+	vm_fault_text(vm, copy, vm->error, sizeof(vm->error));
 	vm->ended = VM16_STOP_FAULT;
 }
 
