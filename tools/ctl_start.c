@@ -156,9 +156,10 @@ static int resolve_program(struct start_opts *o, const char *arg, char *program,
 		}
 		drives[2] = o->owned[2];
 	}
-	int rc = hostpath_program(drives, o->owned, arg, program, max);
+	char why[PATH_MAX + 256];
+	int rc = hostpath_program(drives, o->owned, arg, program, max, why, sizeof(why));
 	if (rc < 0) {
-		fprintf(stderr, "mvdm start: %s: %s\n", arg, strerror(-rc));
+		fprintf(stderr, "mvdm start: %s\n", why);
 		return CLI_EXIT_LOAD;
 	}
 	for (int k = 0; k < 26; k++)

@@ -222,9 +222,10 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
 	const char *prog_arg = shell ? DOS_COMSPEC : argv[first];
-	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program));
+	char why[PATH_MAX + 256];
+	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program), why, sizeof(why));
 	if (rc) {
-		fprintf(stderr, "mvdm: %s: %s\n", prog_arg, strerror(-rc));
+		fprintf(stderr, "mvdm: %s\n", why);
 		rc = CLI_EXIT_LOAD;
 		goto out;
 	}

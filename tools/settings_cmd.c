@@ -10,6 +10,7 @@
  * one-line diagnostic on stderr.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,9 +244,10 @@ int mvdm_settings(int argc, char **argv)
 	if (!drives[2])
 		drives[2] = ".";
 	char program[512];
-	int e = hostpath_program(drives, owned, argv[first], program, sizeof(program));
+	char why[PATH_MAX + 256];
+	int e = hostpath_program(drives, owned, argv[first], program, sizeof(program), why, sizeof(why));
 	if (e < 0) {
-		fprintf(stderr, "mvdm: %s: %s\n", argv[first], strerror(-e));
+		fprintf(stderr, "mvdm: %s\n", why);
 		goto out;
 	}
 	memcpy(dc.drives, drives, sizeof(dc.drives));

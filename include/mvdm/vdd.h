@@ -325,9 +325,16 @@ struct vdd_machine {
 	int64_t start_time;    /* wall-clock seconds (UTC) at virtual time 0 */
 	enum vm16_cpu cpu;
 	bool display;          /* the VM has a display (vm16_config.use_video) */
-	bool fpu;              /* an x87 is attached (ABI 4) */
+	bool fpu;              /* a numeric coprocessor is there (the FPU setting; ABI 4) */
 };
 void vdd_machine(const struct vm *vm, struct vdd_machine *m);
+
+/* The numeric coprocessor (docs/x87.md). Its error output (FERR#, the
+ * 287/387's ERROR#) goes to fn(inst, asserted), which the board sets (the
+ * AT's IRQ 13 latch); vdd_fpu_reset() is the coprocessor reset of the AT's
+ * port F1h (FNINIT state). Both do nothing without an FPU. */
+void vdd_set_fpu_error_hook(struct vm *vm, void (*fn)(void *inst, bool asserted), void *inst);
+void vdd_fpu_reset(struct vm *vm);
 
 /* Input from the host reached the device: a guest that idles waiting for
  * it runs again. */

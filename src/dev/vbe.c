@@ -12,8 +12,11 @@
  * once it runs in protected mode with a DPMI host that maps it).
  * Status in AX: 004Fh success, 014Fh failed, 024Fh not supported in this
  * configuration, 034Fh invalid in this mode.
- * 4F0Ah (protected-mode interface) answers 014Fh: there is no 32-bit code.
+ * 4F0Ah returns the protected-mode table of vbe_pm.asm (32-bit code that
+ * reaches the card through its VBE registers, vga_dispi.c), copied into
+ * the ROM at ROM_PMTABLE.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "dev/vgabios.h"
@@ -50,7 +53,10 @@ static unsigned bytes_pp(uint8_t bpp)
 
 /* ROM layout after VGABIOS_VBE_MODES: the mode list, the strings, and the
  * window function (a far call that does 4F05h). */
-enum { ROM_WINFN = VGABIOS_VBE_STRINGS + 0x80 };
+enum { ROM_WINFN = VGABIOS_VBE_STRINGS + 0x80, ROM_PMTABLE = VGABIOS_VBE_STRINGS + 0x100 };
+
+extern const uint8_t vbe_pm_code[];
+extern const size_t vbe_pm_code_size;
 static const char oem[] = "mvdm VGA", vendor[] = "mvdm", product[] = "mvdm SVGA", rev[] = "2.0";
 
 int vbe_init_rom(struct vga *v)
@@ -69,6 +75,9 @@ int vbe_init_rom(struct vga *v)
 	/* push ax; mov ax, 4F05h; int 10h; pop ax; retf */
 	static const uint8_t winfn[] = { 0x50, 0xB8, 0x05, 0x4F, 0xCD, 0x10, 0x58, 0xCB };
 	memcpy(v->rom + ROM_WINFN, winfn, sizeof(winfn));
+	if (ROM_PMTABLE + vbe_pm_code_size > VGABIOS_FONT8)
+		return -EOVERFLOW;
+	memcpy(v->rom + ROM_PMTABLE, vbe_pm_code, vbe_pm_code_size);
 	return 0;
 }
 
@@ -333,7 +342,15 @@ void vbe_call(struct vga *v, struct vm16_regs *r)
 		break;
 	}
 	case 0x09: status = palette_data(v, r); break;
-	default: break; /* 0Ah: no protected-mode interface */
+	case 0x0A: /* ES:DI = the table, CX = its length with the code */
+		if ((uint8_t)r->ebx != 0)
+			break;
+		r->es = VGABIOS_ROM_BASE >> 4;
+		r->edi = (r->edi & ~0xFFFFu) | ROM_PMTABLE;
+		r->ecx = (r->ecx & ~0xFFFFu) | (uint32_t)vbe_pm_code_size;
+		status = VBE_OK;
+		break;
+	default: break;
 	}
 	r->eax = (r->eax & ~0xFFFFu) | status;
 }

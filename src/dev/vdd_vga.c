@@ -22,7 +22,7 @@
 
 /* VIDEO_MODE_RESTRICTION's choices: NONE, COLOR, MONO. */
 static const char *const restriction_choices[] = { "NONE", "COLOR", "MONO", NULL };
-static const char *const adapter_choices[] = { "VGA", "EGA", "CGA", "MDA", NULL };
+static const char *const adapter_choices[] = { "VGA", "EGA", "CGA", "MDA", "HERCULES", NULL };
 enum { RESTRICT_NONE, RESTRICT_COLOR, RESTRICT_MONO };
 enum { VRAM_VGA = 4u << 20, VRAM_EGA = VGA_PLANES_SIZE };
 
@@ -33,7 +33,7 @@ static const struct vdd_property vga_props[] = {
 	  .choices = restriction_choices,
 	  .help = "video modes allowed: NONE (all), COLOR (text modes 0-3), MONO (mode 7 only)" },
 	{ .name = "VIDEO_ADAPTER", .type = VDD_PROP_CHOICE, .def = VGA_ADAPTER_VGA, .choices = adapter_choices,
-	  .help = "the video card: VGA (with VESA VBE 2.0), EGA, CGA or MDA (modes, ports and BIOS as that card)" },
+	  .help = "the video card: VGA (with VESA VBE 2.0), EGA, CGA, MDA or HERCULES (modes, ports and BIOS as that card)" },
 };
 
 static uint32_t port_read(void *inst, uint16_t port, unsigned size)
@@ -46,6 +46,23 @@ static void port_write(void *inst, uint16_t port, unsigned size, uint32_t val)
 {
 	(void)size;
 	vga_port_out(inst, port, (uint8_t)val);
+}
+
+/* 1CEh-1CFh, 16 bits (1D0h only completes a word access at 1CFh). */
+static uint32_t dispi_read(void *inst, uint16_t port, unsigned size)
+{
+	(void)size;
+	return port == 0x1D0 ? 0xFF : vga_dispi_read(inst, port);
+}
+
+static void dispi_write(void *inst, uint16_t port, unsigned size, uint32_t val)
+{
+	if (port == 0x1D0)
+		return;
+	struct vga *v = inst;
+	/* A byte write sets the low byte (the high one stays). */
+	uint16_t old = vga_dispi_read(v, port);
+	vga_dispi_write(v, port, size == 1 ? (uint16_t)((old & 0xFF00) | (val & 0xFF)) : (uint16_t)val);
 }
 
 static uint8_t mem_read(void *inst, uint32_t addr)
@@ -142,6 +159,8 @@ static int vga_create(struct vm *vm, void **inst)
 		rc = vdd_map_memory(vm, "vga bios fonts", VGABIOS_ROM_BASE + VGABIOS_ROM_PAGE, VGABIOS_FONT_PAGES,
 				    (uint8_t *)(uintptr_t)vga_rom_fonts, false);
 	if (rc == 0 && v->adapter == VGA_ADAPTER_VGA)
+		rc = vdd_claim_ports_wide(vm, "vga vbe", 0x1CE, 0x1D0, 2, v, dispi_read, dispi_write);
+	if (rc == 0 && v->adapter == VGA_ADAPTER_VGA)
 		rc = vdd_claim_memory(vm, "vga lfb", VBE_LFB_BASE, v->vram_size, v, lfb_read, lfb_write);
 	if (rc < 0)
 		goto err;
@@ -162,7 +181,7 @@ static int vga_create_done(struct vm *vm, void *inst)
 	int rc = vgabios_init(v);
 	if (rc < 0)
 		return rc;
-	vgabios_set_mode(v, v->adapter == VGA_ADAPTER_MDA ? 0x07 : 0x03);
+	vgabios_set_mode(v, vga_mono_card(v) ? 0x07 : 0x03);
 	if (vdd_property(vm, "VIDEO_ROWS") == 50)
 		vgabios_set_rows(v, 50);
 	struct vdd_display d = { v, display_text, display_frame, display_teletype };

@@ -37,7 +37,7 @@ enum {
 /* The VBE linear frame buffer's physical address (above RAM). */
 #define VBE_LFB_BASE 0xE0000000u
 
-enum vga_adapter { VGA_ADAPTER_VGA = 0, VGA_ADAPTER_EGA, VGA_ADAPTER_CGA, VGA_ADAPTER_MDA };
+enum vga_adapter { VGA_ADAPTER_VGA = 0, VGA_ADAPTER_EGA, VGA_ADAPTER_CGA, VGA_ADAPTER_MDA, VGA_ADAPTER_HERCULES };
 
 /* A VBE mode in effect (vbe.c): vram as a linear frame buffer. */
 struct vga_linear {
@@ -70,7 +70,9 @@ struct vga {
 	uint8_t pel_mask;
 	uint8_t dac_write, dac_read, dac_comp, dac_state; /* state: 0 = write mode, 3 = read mode */
 	uint8_t latch[4];
-	uint8_t cga_mode, cga_color; /* 3D8h, 3D9h (CGA only) */
+	uint8_t cga_mode, cga_color; /* 3D8h, 3D9h (vga_cga.c) */
+	bool cga_blank;         /* 3D8h's (CGA) or 3B8h's (Hercules) video enable bit clear */
+	uint8_t herc_mode, herc_config; /* 3B8h, 3BFh (vga_herc.c) */
 	struct {                /* the guest polling 3DAh (vga_ports.c) */
 		uint64_t last_ns;
 		bool woke;             /* the last read asked for a sleep */
@@ -79,6 +81,9 @@ struct vga {
 		bool ignores_hblank;
 	} poll;
 	struct vga_linear lin;
+	struct {                /* the VBE registers at 1CEh/1CFh (vga_dispi.c) */
+		uint16_t index, xres, yres, bpp, enable;
+	} dispi;
 
 	/* The picture (vga_render.c): made on the first vm16_frame(). */
 	bool dirty;             /* memory or a register changed since the last render */
@@ -124,6 +129,37 @@ static inline uint8_t *vga_plane(struct vga *v, unsigned p, uint32_t a)
 int vga_frame(struct vga *v, struct vm16_frame *f, uint64_t since);
 /* The 18-bit DAC colour as 0x00RRGGBB (6-bit values scaled to 8 bits). */
 uint32_t vga_dac_rgb(const struct vga *v, uint8_t index);
+
+/* ---- vga_dispi.c ---- */
+/* The VBE registers: port 1CEh (index) or 1CFh (data), 16 bits. */
+uint16_t vga_dispi_read(struct vga *v, uint16_t port);
+void vga_dispi_write(struct vga *v, uint16_t port, uint16_t val);
+
+/* ---- vga_herc.c ---- */
+/* The Hercules card's mode control (3B8h) and configuration (3BFh). */
+void vga_herc_mode_out(struct vga *v, uint8_t val);
+void vga_herc_config_out(struct vga *v, uint8_t val);
+/* Is the picture the Hercules graphics page? */
+bool vga_herc_graphics(const struct vga *v);
+/* Offset of addr in the card's window (B0000h, 32 or 64 KiB), or -1. */
+int32_t vga_herc_window(const struct vga *v, uint32_t addr);
+/* The graphics picture's size, and the picture into v->frame. */
+void vga_herc_size(const struct vga *v, uint32_t *w, uint32_t *h);
+void vga_herc_render(struct vga *v);
+
+/* An MDA or a Hercules card: text mode 07h, no EGA/VGA registers. */
+static inline bool vga_mono_card(const struct vga *v)
+{
+	return v->adapter == VGA_ADAPTER_MDA || v->adapter == VGA_ADAPTER_HERCULES;
+}
+
+/* ---- vga_cga.c ---- */
+/* Writes to the CGA's mode control (3D8h) and colour select (3D9h): on a
+ * CGA they set the modes and palettes; elsewhere they are only kept. */
+void vga_cga_mode_out(struct vga *v, uint8_t val);
+void vga_cga_color_out(struct vga *v, uint8_t val);
+/* The shadows after a BIOS mode set (no register is touched). */
+void vga_cga_sync(struct vga *v, uint8_t mode_control, uint8_t color_select);
 
 /* ---- vga_modes.c ---- */
 /* The register values of BIOS mode `mode` (00h-07h, 0Dh-13h) into the

@@ -28,6 +28,8 @@
 /* Offset of addr in the window, or -1 outside it. */
 static int32_t window_offset(const struct vga *v, uint32_t addr)
 {
+	if (v->adapter == VGA_ADAPTER_HERCULES)
+		return vga_herc_window(v, addr);
 	uint32_t off = addr - 0xA0000;
 	switch ((v->gc[6] >> 2) & 3) {
 	case 0: return off < 0x20000 ? (int32_t)off : -1;

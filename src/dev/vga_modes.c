@@ -116,7 +116,8 @@ bool vga_mode_exists(const struct vga *v, uint8_t mode)
 	if (v->restrict_color)
 		return mode <= 0x03;
 	switch (v->adapter) {
-	case VGA_ADAPTER_MDA: return mode == 0x07;
+	case VGA_ADAPTER_MDA:
+	case VGA_ADAPTER_HERCULES: return mode == 0x07;
 	case VGA_ADAPTER_CGA: return mode <= 0x06;
 	case VGA_ADAPTER_EGA: return mode <= 0x07 || (mode >= 0x0D && mode <= 0x10);
 	default: return mode <= 0x07 || (mode >= 0x0D && mode <= 0x13);

@@ -145,14 +145,18 @@ uint8_t vga_port_in(struct vga *v, uint16_t port)
 		switch (port & 0x0F) {
 		case 0x4: return v->crtc_index;
 		case 0x5: return v->crtc_index < 0x19 ? v->crtc[v->crtc_index] : 0xFF;
-		case 0xA:
+		case 0xA: {
 			v->ac_data = false;
-			return status_read(v);
+			uint8_t st = status_read(v);
+			if (v->adapter == VGA_ADAPTER_HERCULES) /* bit 7: not in vertical retrace */
+				st = (uint8_t)((st & 0x0F) | ((st & 0x08) ? 0 : 0x80));
+			return st;
+		}
 		case 0x8: return v->cga_mode;
 		default: return 0xFF;
 		}
 	}
-	if (v->adapter == VGA_ADAPTER_CGA || v->adapter == VGA_ADAPTER_MDA)
+	if (v->adapter == VGA_ADAPTER_CGA || vga_mono_card(v))
 		return 0xFF; /* no EGA/VGA registers */
 	switch (port) {
 	case 0x3C0: return v->ac_index;
@@ -178,7 +182,12 @@ static void crtc_out(struct vga *v, uint8_t val)
 	uint8_t i = v->crtc_index;
 	if (i >= 0x19)
 		return;
-	if ((v->crtc[0x11] & 0x80) && i <= 7) {
+	if (v->adapter == VGA_ADAPTER_HERCULES) {
+		/* A 6845: no write protection. Its timing registers (R0-R9)
+		 * only count in graphics (vga_herc.c); in text mode 07h's stay. */
+		if (i > 15 || (i <= 9 && !vga_herc_graphics(v)))
+			return;
+	} else if ((v->crtc[0x11] & 0x80) && i <= 7) {
 		if (i != 7)
 			return;
 		val = (uint8_t)((v->crtc[7] & ~0x10u) | (val & 0x10u)); /* only the line compare bit */
@@ -208,14 +217,23 @@ void vga_port_out(struct vga *v, uint16_t port, uint8_t val)
 		switch (port & 0x0F) {
 		case 0x4: v->crtc_index = val & 0x3F; break;
 		case 0x5: crtc_out(v, val); break;
-		case 0x8: v->cga_mode = val; v->dirty = true; break;
-		case 0x9: v->cga_color = val; v->dirty = true; break;
+		case 0x8:
+			if (v->adapter == VGA_ADAPTER_HERCULES)
+				vga_herc_mode_out(v, val);
+			else
+				vga_cga_mode_out(v, val);
+			break;
+		case 0xF:
+			if (v->adapter == VGA_ADAPTER_HERCULES)
+				vga_herc_config_out(v, val);
+			break;
+		case 0x9: vga_cga_color_out(v, val); break;
 		case 0xA: v->feature = val; break;
 		default: break;
 		}
 		return;
 	}
-	if (v->adapter == VGA_ADAPTER_CGA || v->adapter == VGA_ADAPTER_MDA)
+	if (v->adapter == VGA_ADAPTER_CGA || vga_mono_card(v))
 		return;
 	switch (port) {
 	case 0x3C0: ac_out(v, val); break;

@@ -179,6 +179,11 @@ static void text_line(struct vga *v, const struct scan *s, uint32_t *out, unsign
 /* The native size; 0 when the CRTC describes nothing to show. */
 static void picture_size(const struct vga *v, const struct scan *s, uint32_t *w, uint32_t *h, unsigned *div)
 {
+	if (vga_herc_graphics(v)) {
+		vga_herc_size(v, w, h);
+		*div = 1;
+		return;
+	}
 	if (v->lin.on) {
 		*w = v->lin.width;
 		*h = v->lin.height;
@@ -208,7 +213,7 @@ static void render_vga(struct vga *v, const struct scan *s, unsigned div, unsign
 	unsigned rs = v->crtc[8] & 0x1F, pan = s->pan;
 	if (s->text9)
 		pan = pan >= 8 ? 0 : pan + 1; /* 9-dot panning: 8 means none */
-	bool blank = !(v->ac_index & 0x20);
+	bool blank = !(v->ac_index & 0x20) || v->cga_blank;
 	for (unsigned c = 0; c < clocks; c++) {
 		unsigned phys = s->dscan ? 2 * c : c;
 		if (phys == s->line_compare || (s->dscan && phys + 1 == s->line_compare)) {
@@ -276,7 +281,7 @@ int vga_frame(struct vga *v, struct vm16_frame *f, uint64_t since)
 	/* Blink: 70 frames a second; the cursor changes every 16, text every 32. */
 	unsigned phase = (unsigned)((vga_now_ns(v) / 14285714u / 16u) & 3u);
 	phase = ((phase & 1) ^ 1) | (((phase >> 1) & 1) ^ 1) << 1;
-	bool text = !s.graphics && !v->lin.on;
+	bool text = !s.graphics && !v->lin.on && !vga_herc_graphics(v);
 	if (!v->frame || v->dirty || w != v->frame_w || h != v->frame_h || (text && phase != v->phase)) {
 		if ((size_t)w * h > v->frame_cap) {
 			uint32_t *n = realloc(v->frame, (size_t)w * h * sizeof(*n));
@@ -289,7 +294,9 @@ int vga_frame(struct vga *v, struct vm16_frame *f, uint64_t since)
 		v->frame_h = h;
 		v->phase = phase;
 		v->dirty = false;
-		if (v->lin.on)
+		if (vga_herc_graphics(v))
+			vga_herc_render(v);
+		else if (v->lin.on)
 			render_linear(v);
 		else if (s.lines > 1 && s.hde > 0)
 			render_vga(v, &s, div, phase);

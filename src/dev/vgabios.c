@@ -478,6 +478,7 @@ void vgabios_set_mode(struct vga *v, uint8_t al)
 	vgabios_set_bda16(v, 0x63, vga_crtc_base(v) + 4);
 	vgabios_set_bda8(v, 0x65, mi.crt_mode);
 	vgabios_set_bda8(v, 0x66, mode == 0x06 ? 0x3F : 0x30);
+	vga_cga_sync(v, mi.crt_mode, mode == 0x06 ? 0x3F : 0x30);
 	vgabios_set_bda8(v, 0x84, (uint8_t)(mi.rows - 1));
 	vgabios_set_bda16(v, 0x85, mi.char_h);
 	vgabios_set_bda8(v, 0x87, (uint8_t)(0x60 | (al & 0x80)));

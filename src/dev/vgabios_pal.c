@@ -30,6 +30,7 @@ void vgabios_cga_palette(struct vga *v, struct vm16_regs *r)
 			ac_set(v, k, (uint8_t)(((bl & 1) ? 2 * k + 1 : 2 * k) | ((pal & 0x10) ? 0x10 : 0)));
 	}
 	vgabios_set_bda8(v, 0x66, pal);
+	vga_cga_sync(v, v->cga_mode, pal);
 }
 
 static void dac_set(struct vga *v, unsigned index, uint8_t rr, uint8_t gg, uint8_t bb)

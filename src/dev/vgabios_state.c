@@ -17,7 +17,7 @@ static bool is_vga(const struct vga *v)
 void vgabios_alt_select(struct vga *v, struct vm16_regs *r)
 {
 	uint8_t bl = (uint8_t)r->ebx, al = (uint8_t)r->eax;
-	if (v->adapter == VGA_ADAPTER_CGA || v->adapter == VGA_ADAPTER_MDA)
+	if (v->adapter == VGA_ADAPTER_CGA || vga_mono_card(v))
 		return;
 	switch (bl) {
 	case 0x10: /* BH colour (0) or mono (1), BL memory (3 = 256 KiB), CX feature/switches */

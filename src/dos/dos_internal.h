@@ -39,6 +39,7 @@ enum {
 	DOSERR_WRITE_PROTECT = 19,
 	DOSERR_GENERAL = 31,
 	DOSERR_SHARING = 32,
+	DOSERR_DISK_FULL = 0x27,  /* DOS 4+ */
 	DOSERR_NOT_SUPPORTED = 50,
 	DOSERR_FILE_EXISTS = 80,
 	DOSERR_CANNOT_MAKE = 82,
@@ -134,6 +135,9 @@ struct dos {
 	char *autoexec;           /* dos_config.autoexec (owned), until dos_start */
 	char *autoexec_batch;     /* what the first shell runs before anything (owned), or NULL */
 	bool autoexec_then_exit;  /* that shell exits after it (it ends with the program) */
+	/* DISK_QUOTA (disk.c): bytes this VM may add to its drives (0 =
+	 * no limit), and what it added so far, net of what it removed. */
+	int64_t disk_quota, disk_used;
 	char err[256];
 };
 
@@ -181,6 +185,26 @@ void dos_log(struct dos *d, const char *fmt, ...) __attribute__((format(printf, 
 /* Log something the kernel does not do (the VM's log, category dos; once
  * per function). */
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Writes to host files (disk.c): every size change of a file on a host
+ * drive goes through these, so that a file never passes DOS's 4 GiB - 1
+ * and the VM's DISK_QUOTA holds. */
+void dos_disk_init(struct dos *d);
+/* Bytes the VM may still add (INT64_MAX without a quota). */
+int64_t dos_disk_room(const struct dos *d);
+/* Write len bytes at pos (-1: the descriptor's position, which moves);
+ * what would pass 4 GiB - 1 or the quota is not written, so the count is
+ * short, as when a disk is full. Returns the count or -(DOS error). */
+int64_t dos_disk_write(struct dos *d, int fd, int64_t pos, const uint8_t *buf, uint32_t len);
+/* Set a file's size: 0 or a DOS error (27h past 4 GiB - 1 or the quota). */
+int dos_disk_truncate(struct dos *d, int fd, uint64_t new_size);
+/* Delete a host file: 0 or a DOS error. */
+int dos_disk_unlink(struct dos *d, const char *host);
+/* A file of old_size bytes was emptied (created over, O_TRUNC). */
+void dos_disk_emptied(struct dos *d, int64_t old_size);
+/* hostfs_space with the free clusters cut to the quota (21h/36h, DIR). */
+int dos_disk_space(struct dos *d, int drive, uint16_t *spc, uint16_t *bps, uint16_t *free_clusters,
+		   uint16_t *total_clusters);
 
 /* Memory arena (memory.c). Sizes and segments in paragraphs. */
 int dos_mem_init(struct dos *d, uint16_t first_mcb, uint16_t top);

@@ -340,18 +340,10 @@ static int64_t file_write(struct dos *d, struct dos_file *sf, const uint8_t *buf
 		}
 		return done;
 	}
-	if (pos + len > 0xFFFFFFFFu)
-		len = pos >= 0xFFFFFFFFu ? 0 : (uint32_t)(0xFFFFFFFFu - pos);
-	uint32_t done = 0;
-	while (done < len) {
-		ssize_t n = pwrite(sf->fd, buf + done, len - done, (off_t)(pos + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break; /* ENOSPC and the like: a short write is "disk full" */
-		done += (uint32_t)n;
-	}
-	return done;
+	if (pos >= 0xFFFFFFFFu)
+		return 0;
+	int64_t n = dos_disk_write(d, sf->fd, (int64_t)pos, buf, len);
+	return n < 0 ? 0 : n; /* a short write is "disk full" */
 }
 
 /* Does a transfer of len bytes fit in the DTA's segment? */
@@ -561,11 +553,11 @@ static void fn_set_random(struct dos *d)
 /* ---- 27h, 28h ---- */
 
 /* 28h with CX = 0: the file's size becomes random record * record size. */
-static int truncate_at(struct dos_file *sf, uint64_t pos)
+static int truncate_at(struct dos *d, struct dos_file *sf, uint64_t pos)
 {
 	if (sf->dev != DEV_NONE)
 		return XF_OK;
-	if (sf->mem || (sf->mode & 7) == 0 || pos > 0xFFFFFFFFu || ftruncate(sf->fd, (off_t)pos) != 0)
+	if (sf->mem || (sf->mode & 7) == 0 || dos_disk_truncate(d, sf->fd, pos) != 0)
 		return XF_EOF;
 	return XF_OK;
 }
@@ -588,7 +580,7 @@ static void fn_block(struct dos *d, bool write)
 	uint32_t rec = fcb_random(&f, rs), done = 0;
 	int st;
 	if (write && CX(d) == 0)
-		st = truncate_at(sf, (uint64_t)rec * rs);
+		st = truncate_at(d, sf, (uint64_t)rec * rs);
 	else if (write)
 		st = write_records(d, sf, rec, rs, CX(d), &done);
 	else

@@ -324,9 +324,12 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_EXCL) && stat(host, &pre) == 0 && S_ISREG(pre.st_mode) &&
 	    !(pre.st_mode & S_IWUSR))
 		return -DOSERR_ACCESS_DENIED;
+	struct stat old;
+	int64_t emptied = (flags & O_TRUNC) && stat(host, &old) == 0 && S_ISREG(old.st_mode) ? old.st_size : 0;
 	int fd = open(host, flags | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0)
 		return -(int)dos_errno(errno);
+	dos_disk_emptied(d, emptied);
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -539,12 +542,12 @@ int dos_sft_write(struct dos *d, struct dos_file *f, const uint8_t *buf, uint16_
 			return -DOSERR_ACCESS_DENIED;
 		if (len == 0) { /* CX = 0: truncate or extend to the position */
 			off_t pos = lseek(f->fd, 0, SEEK_CUR);
-			if (pos < 0 || ftruncate(f->fd, pos) != 0)
+			if (pos < 0)
 				return -(int)dos_errno(errno);
-			return 0;
+			int e = dos_disk_truncate(d, f->fd, (uint64_t)pos);
+			return e ? -e : 0;
 		}
-		ssize_t n = write(f->fd, buf, len);
-		return n < 0 ? -(int)dos_errno(errno) : (int)n;
+		return (int)dos_disk_write(d, f->fd, -1, buf, len);
 	}
 	case DEV_CON:
 		dos_con_write(d, buf, len);
@@ -672,10 +675,19 @@ static void fn_seek(struct dos *d)
 	} else if (f->dev != DEV_NONE) {
 		pos = 0;
 	} else {
-		/* Offsets are signed for modes 1 and 2, unsigned for mode 0. */
+		/* Offsets are signed for modes 1 and 2, unsigned for mode 0. A
+		 * position DOS cannot give back in DX:AX (past 4 GiB - 1, a
+		 * host file larger than DOS allows) is refused with "seek
+		 * error" and the position stays where it was. */
 		int64_t o = AL(d) == 0 ? (int64_t)(uint32_t)off : off;
-		pos = lseek(f->fd, o, AL(d) == 0 ? SEEK_SET : AL(d) == 1 ? SEEK_CUR : SEEK_END);
-		if (pos < 0) {
+		int64_t base = 0;
+		struct stat st;
+		if (AL(d) == 1)
+			base = lseek(f->fd, 0, SEEK_CUR);
+		else if (AL(d) == 2)
+			base = fstat(f->fd, &st) == 0 ? st.st_size : -1;
+		pos = base < 0 ? -1 : base + o;
+		if (pos < 0 || pos > 0xFFFFFFFF || lseek(f->fd, pos, SEEK_SET) < 0) {
 			dos_fail(d, 0x19); /* seek error */
 			return;
 		}
@@ -704,8 +716,8 @@ static void fn_delete(struct dos *d)
 		dos_fail(d, DOSERR_ACCESS_DENIED); /* read-only */
 		return;
 	}
-	if (unlink(host) != 0) {
-		dos_fail(d, dos_errno(errno));
+	if ((e = dos_disk_unlink(d, host)) != 0) {
+		dos_fail(d, (uint16_t)e);
 		return;
 	}
 	dos_ok(d);

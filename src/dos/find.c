@@ -527,7 +527,7 @@ static void fn_fcb_delete(struct dos *d)
 			if (m.e[i].attr & (DOSATTR_DIR | DOSATTR_READONLY))
 				continue;
 			if (match_host(d, &m, m.e[i].name, HOSTFS_EXISTING, host, &is_dir) == 0 && !is_dir &&
-			    unlink(host) == 0)
+			    dos_disk_unlink(d, host) == 0)
 				deleted = true;
 		}
 		match_free(&m);

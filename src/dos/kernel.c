@@ -201,7 +201,7 @@ uint16_t dos_errno(int err)
 	case EMFILE:
 	case ENFILE: return DOSERR_TOO_MANY_OPEN;
 	case ENOSPC:
-	case EFBIG: return 0x27; /* disk full (DOS 4+) */
+	case EFBIG: return DOSERR_DISK_FULL;
 	case EXDEV: return DOSERR_NOT_SAME_DEVICE;
 	case EBADF: return DOSERR_INVALID_HANDLE;
 	case ENOMEM: return DOSERR_NO_MEMORY;
@@ -224,7 +224,7 @@ void dos_log(struct dos *d, const char *fmt, ...)
 
 void dos_log_once(struct dos *d, unsigned key, const char *fmt, ...)
 {
-	key &= 255;
+	key &= 511; /* 00h-FFh: INT 21h functions; 100h-1FFh: the others */
 	if (d->logged[key / 32] & (1u << (key % 32)))
 		return;
 	d->logged[key / 32] |= 1u << (key % 32);
@@ -476,7 +476,7 @@ static void fn_free_space(struct dos *d)
 		dos_set16(&d->r.edx, 1);
 		return;
 	}
-	if (hostfs_space(d->fs, drive, &spc, &bps, &freec, &total) != 0) {
+	if (dos_disk_space(d, drive, &spc, &bps, &freec, &total) != 0) {
 		dos_set16(&d->r.eax, 0xFFFF);
 		return;
 	}
@@ -1256,6 +1256,7 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	d->alloc_strategy = 0;
 	d->break_flag = 0;
 	d->cfg_env_count = 0;
+	dos_disk_init(d);
 	int e = hostfs_create(&d->fs);
 	if (e)
 		goto err_free;

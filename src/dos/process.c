@@ -353,6 +353,16 @@ int dos_exec(struct dos *d)
 		dos_image_close(&im);
 		return 0;
 	}
+	/* The parent's registers wait in a frame of d->exec: with every
+	 * frame taken the EXEC fails as DOS does when memory runs out, before
+	 * anything is loaded (the VM used to end here). */
+	if (d->nexec >= DOS_MAX_EXEC) {
+		dos_image_close(&im);
+		dos_log_once(d, 0x1F0, "EXEC of %s refused: programs nested more than %d deep (DOS error 8)",
+			     canon, DOS_MAX_EXEC);
+		dos_fail(d, DOSERR_NO_MEMORY);
+		return 0;
+	}
 	struct exec_args a = { .canon = canon };
 	read_exec_args(d, &a, d->r.es, BX(d));
 	struct vm16_regs child;

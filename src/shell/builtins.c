@@ -353,7 +353,7 @@ static void del_one(struct shell *sh, const char *path, const struct hostfs_entr
 	(void)e;
 	(void)ctx;
 	char host[HOSTFS_HOST_PATH];
-	if (dos_path_host(sh->d, path, HOSTFS_EXISTING, host, NULL) != 0 || unlink(host) != 0)
+	if (dos_path_host(sh->d, path, HOSTFS_EXISTING, host, NULL) != 0 || dos_disk_unlink(sh->d, host) != 0)
 		sh_puts(sh, "Access denied\n");
 }
 
@@ -444,6 +444,13 @@ static void cmd_ren(struct shell *sh, char *args)
 	char *p = args;
 	if (!next_arg(&p, from, sizeof(from)) || !next_arg(&p, to, sizeof(to))) {
 		sh_puts(sh, "Required parameter missing\n");
+		return;
+	}
+	/* MS-DOS 5: "You cannot specify a new drive or path for your
+	 * destination" (HELP REN); a path there is refused, not applied as a
+	 * pattern (which made "..\X\B.TXT" a file named "O"). */
+	if (strpbrk(to, ":\\/")) {
+		sh_puts(sh, "Invalid parameter\n");
 		return;
 	}
 	upper(to);
@@ -683,7 +690,7 @@ static void cmd_dir(struct shell *sh, char *args)
 		sh_puts(sh, "\n");
 	if (!bare) {
 		uint16_t spc = 0, bps = 0, fc = 0, tc = 0;
-		hostfs_space(sh->d->fs, drive, &spc, &bps, &fc, &tc);
+		dos_disk_space(sh->d, drive, &spc, &bps, &fc, &tc);
 		sh_printf(sh, "%9u file(s) %10llu bytes\n", files, (unsigned long long)bytes);
 		sh_printf(sh, "%26llu bytes free\n", (unsigned long long)spc * bps * fc);
 	}

@@ -256,8 +256,10 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 	}
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
-			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
+			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8,
+			       .fpu_error = vm_fpu_error };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	cpu_set_fpu(&vm->cpu, (enum cpu_fpu)vm->fpu);
 	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
 	for (unsigned p = 0; p < VM_PAGES; p++)
 		vm->page_phys[p] = VM_PHYS_NONE;

@@ -3,7 +3,8 @@
  * its memory window and its picture, without a CPU or a VM: the graphics
  * controller's read and write modes, latches, chain-4, odd/even, the DAC,
  * the CRTC's write protection and the retrace bits, and frames whose
- * pixels are computed here from the register description.
+ * pixels are computed here from the register description; garbage in
+ * every register (VGA, CGA, Hercules, the VBE registers) stays inside the device.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -244,11 +245,22 @@ static void test_garbage_registers(void **state)
 	uint32_t seed = 12345;
 	for (int round = 0; round < 300; round++) {
 		struct vga *v = new_vga(round % 2 ? 0x13 : 0x03);
+		if (round % 3 == 2)
+			v->adapter = VGA_ADAPTER_CGA; /* 3D8h/3D9h reprogram the registers */
+		else if (round % 5 == 4)
+			v->adapter = VGA_ADAPTER_HERCULES; /* 3B8h/3BFh: its graphics page */
 		for (int k = 0; k < 200; k++) {
 			seed = seed * 1103515245u + 12345u;
 			uint16_t port = (uint16_t)(0x3B0 + (seed >> 16) % 0x30);
 			seed = seed * 1103515245u + 12345u;
 			vga_port_out(v, port, (uint8_t)(seed >> 16));
+			/* The VBE registers: an index 0-15, values small enough
+			 * to make modes now and then. */
+			seed = seed * 1103515245u + 12345u;
+			vga_dispi_write(v, 0x1CE, (uint16_t)((seed >> 16) % 16));
+			seed = seed * 1103515245u + 12345u;
+			vga_dispi_write(v, 0x1CF, (uint16_t)((seed >> 16) % ((seed & 1) ? 2048 : 65536)));
+			(void)vga_dispi_read(v, 0x1CF);
 		}
 		for (int k = 0; k < 50; k++) {
 			seed = seed * 1103515245u + 12345u;

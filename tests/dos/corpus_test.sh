@@ -97,6 +97,13 @@ case_shell() {
 	ls *.txt newdir 2>&1 | sort
 }
 
+# The shell's later points (issue 15): REN with a path in the new name.
+case_shell2() {
+	run shell2.bat
+	echo "-- host side:"
+	find rdir r?.txt | sort
+}
+
 case_fcb() {
 	run fcbtest.com
 }
@@ -283,6 +290,37 @@ case_memcombos() {
 			diff <(echo "${ref[$high$cl]}") <(echo "$got") | head -20
 		fi
 	done; done; done; done
+}
+
+# EXEC nested as deep as DOS keeps parents: the one too many fails with
+# error 8 (the program goes on and ends normally), the reason on stderr.
+case_nesting() {
+	run nest.com 2>nest.err
+	echo "-- stderr:"
+	cat nest.err
+}
+
+# What DOS may write (src/dos/disk.c, defect 4): no file passes 4 GiB - 1
+# (a seek past it is refused), and DISK_QUOTA cuts writes short as a full
+# disk does, net of what is deleted.
+case_disk() {
+	run disktest.com
+	echo "-- with DISK_QUOTA=64 (KiB):"
+	run --set DISK_QUOTA=64 disktest.com
+	echo "-- left behind:"
+	ls | grep -i '\.dat$'
+	"$MVDM" run --set DISK_QUOTA=-1 disktest.com; echo "[exit $?]"
+}
+
+case_x87() {
+	echo "-- the coprocessor of the 386 (80387), and FPU=none:"
+	run fpuirq.com
+	run --set FPU=none fpuirq.com
+	run --set CPU_MODEL=80286 fpuirq.com
+	echo "-- Microsoft C 5.1 floating point (emulator library: the x87 when found):"
+	run "${TOOLS4[@]}" CL -AS floats.c >/dev/null
+	run floats.exe
+	run --set FPU=none floats.exe
 }
 
 case_exitcode() {

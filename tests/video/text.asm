@@ -8,27 +8,18 @@
 ; GOLDEN glyph 9 0 FFFF55 0000AA 16 AA 55 AA 55 AA 55 AA 55 AA 55 AA 55 AA 55 AA 55
 ; GOLDEN rect 17 0 17 15 0000AA
         org 100h
+%include "video.inc"
         cpu 8086
         mov ax, 0003h
         int 10h
-        push cs
-        pop es
-        mov ax, 1100h
-        mov bx, 1000h           ; 16 bytes a character, block 0
-        mov cx, 1
-        mov dx, 80h
-        mov bp, glyph
-        int 10h
+        USER_GLYPH 80h, 16, glyph
         mov ax, 1300h
         mov bx, 001Eh
         mov cx, 2
         xor dx, dx
         mov bp, str
         int 10h
-        mov ah, 01h
-        mov cx, 2000h
-        int 10h
-        mov ax, 4C00h
-        int 21h
+        NO_CURSOR
+        EXIT 0
 glyph:  times 8 db 0AAh, 55h
 str:    db 80h, 80h
