@@ -223,6 +223,7 @@ void dpmi_client_end(struct dpmi_host *h, struct dpmi_client *c)
 	h->clients[c->slot] = NULL;
 	free(c->blocks);
 	free(c);
+	dpmi_irq_update(h);
 }
 
 /* ---- entry points ---- */
@@ -240,6 +241,8 @@ static int dpmi_svc(struct vm *vm, void *ctx, uint8_t n)
 	unsigned off = (r.eip - 3) & 0xFFFF;
 	if (off == DPMI_RM_ENTRY)
 		return client_start(h, &r);
+	if (off >= DPMI_RM_IRQ && off < DPMI_RM_SIZE)
+		return dpmi_irq_enter(h, (off - DPMI_RM_IRQ) / 4);
 	if (!dpmi_current(h)) {
 		vdd_log(vm, owner, "real-mode host entry %04Xh with no client", off);
 		return 1;
@@ -248,8 +251,10 @@ static int dpmi_svc(struct vm *vm, void *ctx, uint8_t n)
 		return dpmi_rm_return(h);
 	if (off == DPMI_RM_RAW)
 		return dpmi_raw_to_pm(h);
-	if (off >= DPMI_RM_CALLBACK && off < DPMI_RM_SIZE)
+	if (off >= DPMI_RM_CALLBACK && off < DPMI_RM_IRQ)
 		return dpmi_callback_enter(h, (off - DPMI_RM_CALLBACK) / 4);
+	if (off >= DPMI_RM_IRQ && off < DPMI_RM_SIZE)
+		return dpmi_irq_enter(h, (off - DPMI_RM_IRQ) / 4);
 	return 1;
 }
 

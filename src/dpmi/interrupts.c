@@ -63,7 +63,7 @@ int dpmi_reflect(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_r
 		return dpmi_resume(h, &pm);
 	}
 	struct vm16_regs rm = *r;
-	uint32_t ivt = dpmi_rd32(h, (uint32_t)vector * 4);
+	uint32_t ivt = dpmi_rm_vector(h, vector);
 	rm.cs = (uint16_t)(ivt >> 16);
 	rm.eip = ivt & 0xFFFF;
 	rm.ds = rm.es = c->priv_seg;
@@ -158,6 +158,8 @@ static int stub_call(struct dpmi_host *h, struct dpmi_client *c, struct vm16_reg
 		return exception_return(h, c, r);
 	if (off == DPMI_R3_CBRET)
 		return dpmi_callback_return(h, c, r);
+	if (off == DPMI_R3_IRQRET)
+		return dpmi_irq_return(h, c, r);
 	if (off >= DPMI_R3_EXCDEF && off < DPMI_R3_EXCDEF + 4 * 32) {
 		/* A client chained to the default exception handler: the
 		 * exception frame is on its stack. */
@@ -233,14 +235,15 @@ void dpmi_vector_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 	uint16_t cx = (uint16_t)r->ecx;
 	uint32_t off = c->is32 ? r->edx : (r->edx & 0xFFFF);
 	switch ((uint16_t)r->eax) {
-	case 0x0200: { /* real-mode vector */
-		uint32_t ivt = dpmi_rd32(h, (uint32_t)v * 4);
+	case 0x0200: { /* real-mode vector (past the host's IRQ stub) */
+		uint32_t ivt = dpmi_rm_vector(h, v);
 		dpmi_set16(&r->ecx, (uint16_t)(ivt >> 16));
 		dpmi_set16(&r->edx, (uint16_t)ivt);
 		return dpmi_ok(r);
 	}
 	case 0x0201:
-		dpmi_wr32(h, (uint32_t)v * 4, (uint32_t)cx << 16 | (r->edx & 0xFFFF));
+		if (!dpmi_irq_set_rm(h, v, (uint32_t)cx << 16 | (r->edx & 0xFFFF)))
+			dpmi_wr32(h, (uint32_t)v * 4, (uint32_t)cx << 16 | (r->edx & 0xFFFF));
 		return dpmi_ok(r);
 	case 0x0202: /* exception handler */
 		if (v >= 32)
@@ -275,6 +278,8 @@ void dpmi_vector_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 			return dpmi_fail(r, DPMI_ERR_SELECTOR);
 		c->pm_int[v].sel = cx == DPMI_SEL_CODE3 ? 0 : cx;
 		c->pm_int[v].off = off;
+		if (dpmi_irq_of(v) >= 0)
+			dpmi_irq_update(h);
 		return dpmi_ok(r);
 	default:
 		return dpmi_fail(r, DPMI_ERR_UNSUPPORTED);

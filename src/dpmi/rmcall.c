@@ -73,7 +73,7 @@ int dpmi_rmcall(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 	read_struct(h, at, &rm);
 	bool own_stack = rm.ss || rm.esp;
 	if (ax == 0x0300) {
-		uint32_t ivt = dpmi_rd32(h, (r->ebx & 0xFF) * 4);
+		uint32_t ivt = dpmi_rm_vector(h, (uint8_t)r->ebx);
 		rm.cs = (uint16_t)(ivt >> 16);
 		rm.eip = ivt & 0xFFFF;
 	}

@@ -491,6 +491,69 @@ parent_tests:
         mov     dx, [oldint]
         int     31h
 
+        ; ---- IRQ 0 taken in real mode reaches our protected-mode handler
+        mov     ax, 0002h
+        xor     bx, bx
+        int     31h
+        mov     [ivtsel], ax
+        mov     ax, 0002h
+        mov     bx, 40h
+        int     31h
+        mov     [biossel], ax
+        mov     es, [ivtsel]
+        mov     eax, [es:8 * 4]
+        mov     [ivt8], eax
+        mov     es, [biossel]
+        mov     eax, [es:6Ch]
+        mov     [ticks], eax
+        push    ds
+        pop     es
+        mov     ax, 0204h
+        mov     bl, 8
+        int     31h
+        mov     [oldirq0], dx
+        mov     [oldirq0 + 2], cx
+        mov     ax, 0205h
+        mov     bl, 8
+        mov     cx, cs
+        mov     dx, irq0_handler
+        int     31h
+        mov     ax, 0200h
+        mov     bl, 8
+        int     31h
+        cmp     cx, [ivt8 + 2]
+        CHECK   e, "0200h shows the real-mode vector the host's hook replaced"
+        mov     ax, [rseg]
+        mov     [rmregs + 2Ch], ax
+        mov     word [rmregs + 2Ah], rm_wait
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
+        mov     word [rmregs + 20h], 0
+        mov     ax, 0301h
+        xor     bx, bx
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        cmp     word [irqcount], 0
+        CHECK   a, "IRQ 0 in real mode ran the protected-mode handler"
+        mov     es, [biossel]
+        mov     eax, [es:6Ch]
+        cmp     eax, [ticks]
+        CHECK   a, "... which chained to the BIOS's (the tick count moved)"
+        push    ds
+        pop     es
+        mov     ax, 0205h
+        mov     bl, 8
+        mov     cx, [oldirq0 + 2]
+        mov     dx, [oldirq0]
+        int     31h
+        mov     es, [ivtsel]
+        mov     eax, [es:8 * 4]
+        push    ds
+        pop     es
+        cmp     eax, [ivt8]
+        CHECK   e, "unhooked: the IVT has its vector back"
+
         ; ---- the virtual interrupt flag
         sti
         mov     ax, 0900h
@@ -732,6 +795,21 @@ debug_handler:
 int60:  inc     ax
         iret
 
+irq0_handler:
+        push    ds
+        mov     ds, [cs:ds_sel]
+        inc     word [irqcount]
+        pop     ds
+        jmp     far [cs:oldirq0]
+
+; Real mode (0301h): wait for three interrupts.
+rm_wait:
+        sti
+        hlt
+        hlt
+        hlt
+        retf
+
 int21:  push    ds
         mov     ds, [cs:ds_sel]
         mov     byte [int21seen], 1
@@ -759,6 +837,12 @@ wphandle: dw    0
 watched: dw     0
 cbcount: dw     0
 cbseen: dw      0
+irqcount: dw    0
+ivtsel: dw      0
+biossel: dw     0
+ivt8:   dd      0
+ticks:  dd      0
+oldirq0: dd     0
 entry:  dd      0
 dsbase: dd      0
 handle: dd      0
