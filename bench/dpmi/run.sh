@@ -11,7 +11,8 @@
 # (protected -> real -> protected, 0306h) and of one INT 21h/30h from
 # protected mode (reflected to DOS and back): (time(mode) - time(0)) /
 # 100000, each time the best of RUNS whole-program runs (start-up, the
-# switch into protected mode and the exit are in the baseline "0").
+# switch into protected mode and the exit are in the baseline "0"); the
+# runs of all systems are interleaved.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -83,32 +84,37 @@ CONF
 		cat "$tmp/dos/OUT.TXT" 2>/dev/null ;;
 	esac
 }
-best() {
-	local b="" t0 t1 out
-	for ((r = 0; r < runs; r++)); do
-		t0=$(now_ns)
-		out=$(run_once "$1" "$2" | tr -d '\r')
-		t1=$(now_ns)
-		if ! grep -q "^dpmibnch $2 done" <<<"$out"; then
-			log "   $1 $2: FAILED: $out"
-			echo ""
-			return
-		fi
-		if [ -z "$b" ] || [ $((t1 - t0)) -lt "$b" ]; then b=$((t1 - t0)); fi
-	done
-	echo "$b"
+declare -A best_ns
+# measure SYSTEM MODE: one run; keeps the best wall time (ns) in best_ns.
+measure() {
+	local t0 t1 out key="$1 $2"
+	t0=$(now_ns)
+	out=$(run_once "$1" "$2" | tr -d '\r')
+	t1=$(now_ns)
+	if ! grep -q "^dpmibnch $2 done" <<<"$out"; then
+		log "   $1 $2: FAILED: $out"
+		best_ns[$key]=FAIL
+		return
+	fi
+	[ "${best_ns[$key]:-}" = FAIL ] && return
+	if [ -z "${best_ns[$key]:-}" ] || [ $((t1 - t0)) -lt "${best_ns[$key]}" ]; then best_ns[$key]=$((t1 - t0)); fi
 }
 us() { awk -v a="$1" -v z="$2" -v n=$COUNT 'BEGIN { if (a != "" && z != "") printf "%.2f", (a - z) / n / 1000; else printf "n/a" }'; }
 
 systems=(mvdm)
 [ $have_cws -eq 1 ] && systems+=(mvdm+cwsdpmi)
 if [ $use_dosbox -eq 1 ] && [ $have_cws -eq 1 ] && command -v dosbox >/dev/null; then systems+=(dosbox+cwsdpmi); fi
+# Interleaved: a change in the machine's load hits every system alike.
+for ((r = 0; r < runs; r++)); do
+	for sys in "${systems[@]}"; do
+		for m in 0 S I; do measure "$sys" "$m"; done
+	done
+done
+val() { local v=${best_ns["$1 $2"]:-}; [ "$v" = FAIL ] && v=""; echo "$v"; }
 printf '%-16s %14s %14s %12s\n' system switch_us int21_us baseline_s
 for sys in "${systems[@]}"; do
-	z=$(best "$sys" 0)
-	s=$(best "$sys" S)
-	i=$(best "$sys" I)
-	printf '%-16s %14s %14s %12s\n' "$sys" "$(us "$s" "$z")" "$(us "$i" "$z")" \
+	z=$(val "$sys" 0)
+	printf '%-16s %14s %14s %12s\n' "$sys" "$(us "$(val "$sys" S)" "$z")" "$(us "$(val "$sys" I)" "$z")" \
 		"$(awk -v z="$z" 'BEGIN { if (z != "") printf "%.3f", z / 1e9; else printf "n/a" }')"
 done
 

@@ -89,7 +89,8 @@ uint32_t dpmi_lpms_top(struct dpmi_host *h, struct dpmi_client *c, const struct 
 	if (cur && cur->ss == c->lpms_sel)
 		return cur->esp;
 	for (unsigned k = h->nframes; k-- > 0;)
-		if (h->frames[k].client == c->slot && h->frames[k].pm.ss == c->lpms_sel)
+		if (h->frames[k].client == c->slot && h->frames[k].kind != DPMI_FRAME_RMIRQ &&
+		    h->frames[k].pm.ss == c->lpms_sel)
 			return h->frames[k].pm.esp;
 	return 0x1000;
 }
@@ -190,13 +191,12 @@ int dpmi_pm_entry(struct dpmi_host *h)
 		fr = h->area + k.esp;
 	} else {
 		/* Not from ring 3: the host's IRETD to the client faulted (a
-		 * frame the client corrupted, a selector it freed). */
-		uint32_t at = h->area + k.esp + (v == 8 || (v >= 10 && v <= 14) || v == 17 ? 4 : 0);
+		 * frame the client corrupted, a selector it freed). The frame it
+		 * was returning with is still at the top of the ring-0 stack. */
 		char msg[160];
 		snprintf(msg, sizeof(msg),
 			 "DPMI: exception %02Xh returning to the client at %04X:%08X (a bad selector or frame)\r\n", v,
 			 dpmi_rd16(h, h->area + DPMI_STACK0 - 16), dpmi_rd32(h, h->area + DPMI_STACK0 - 20));
-		(void)at;
 		dpmi_put_text(h, msg);
 		return 1;
 	}

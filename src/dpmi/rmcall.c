@@ -156,8 +156,10 @@ int dpmi_callback_enter(struct dpmi_host *h, unsigned k)
 	vm16_get_regs(h->vm, &rm);
 	rm.eip = (rm.eip - 3) & 0xFFFF;
 	write_struct(h, dpmi_lin(h, cb->regs.sel, cb->regs.off), &rm, true);
-	if (h->nframes >= DPMI_MAX_FRAMES)
+	if (h->nframes >= DPMI_MAX_FRAMES) {
+		dpmi_put_text(h, "DPMI host: real-mode calls nested too deeply\r\n");
 		return 1;
+	}
 	struct vm16_regs pm = rm;
 	dpmi_ldt_set(h, c->scratch_sel, (uint32_t)rm.ss << 4, 0xFFFF, false, false);
 	pm.ds = c->scratch_sel;
