@@ -293,6 +293,29 @@ parent_tests:
         mov     eax, [meminfo]
         cmp     eax, 100000h
         CHECK   a, "more than 1 MiB free"
+        ; XMS sees what DPMI takes (one allocator: nothing given twice)
+        call    xms_free
+        mov     [xmsbefore], dx
+        mov     ax, 0501h
+        mov     bx, 10h                 ; 1 MiB
+        xor     cx, cx
+        int     31h
+        mov     [handle], di
+        mov     [handle + 2], si
+        call    xms_free
+        mov     ax, [xmsbefore]
+        sub     ax, dx
+        cmp     ax, 1024
+        CHECK   ae, "XMS's free memory shrank by the 1 MiB DPMI gave out"
+        mov     ax, 0502h
+        mov     si, [handle + 2]
+        mov     di, [handle]
+        int     31h
+        call    xms_free
+        mov     ax, [xmsbefore]
+        sub     ax, dx
+        cmp     ax, 4
+        CHECK   be, "... and grew back when it was freed (but for a 4 KiB page table)"
         mov     ax, 0501h
         mov     bx, 1                   ; 64 KiB
         xor     cx, cx
@@ -748,6 +771,36 @@ crash_client:
         mov     ax, 4C01h
         int     21h
 
+; DX = XMS's total free KiB (function 08h), called in real mode with 0301h.
+xms_free:
+        push    es
+        push    di
+        mov     dword [rmregs + 1Ch], 4310h
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
+        mov     word [rmregs + 20h], 0
+        mov     ax, 0300h
+        mov     bx, 2Fh
+        xor     cx, cx
+        push    ds
+        pop     es
+        mov     di, rmregs
+        int     31h
+        mov     ax, [rmregs + 10h]      ; the entry: ES:BX
+        mov     [rmregs + 2Ah], ax
+        mov     ax, [rmregs + 22h]
+        mov     [rmregs + 2Ch], ax
+        mov     dword [rmregs + 1Ch], 0800h
+        mov     ax, 0301h
+        xor     bx, bx
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        mov     dx, [rmregs + 14h]
+        pop     di
+        pop     es
+        ret
+
 ; ---------------------------------------------------------------- handlers
 ; The callback: DS:SI = real mode's stack, ES:DI = the call structure.
 ; It returns as the far call that reached it would (RETF).
@@ -837,6 +890,7 @@ wphandle: dw    0
 watched: dw     0
 cbcount: dw     0
 cbseen: dw      0
+xmsbefore: dw   0
 irqcount: dw    0
 ivtsel: dw      0
 biossel: dw     0
