@@ -192,13 +192,18 @@ int dpmi_pm_entry(struct dpmi_host *h)
 	} else {
 		/* Not from ring 3: the host's IRETD to the client faulted (a
 		 * frame the client corrupted, a selector it freed). The frame it
-		 * was returning with is still at the top of the ring-0 stack. */
+		 * was returning with is still at the top of the ring-0 stack.
+		 * The client ends, as after an unhandled exception. */
 		char msg[160];
 		snprintf(msg, sizeof(msg),
-			 "DPMI: exception %02Xh returning to the client at %04X:%08X (a bad selector or frame)\r\n", v,
-			 dpmi_rd16(h, h->area + DPMI_STACK0 - 16), dpmi_rd32(h, h->area + DPMI_STACK0 - 20));
+			 "DPMI: exception %02Xh returning to the client at %04X:%08X (a bad selector or frame): the program ends\r\n",
+			 v, dpmi_rd16(h, h->area + DPMI_STACK0 - 16), dpmi_rd32(h, h->area + DPMI_STACK0 - 20));
 		dpmi_put_text(h, msg);
-		return 1;
+		struct dpmi_client *c = dpmi_current(h);
+		if (!c)
+			return 1;
+		k.eax = 0x4CFF;
+		return client_exit(h, c, &k);
 	}
 	struct dpmi_client *c = dpmi_current(h);
 	if (!c)

@@ -23,9 +23,12 @@ start:  mov     [rseg], cs
         cmp     byte [80h], 0
         je      .parent
         mov     byte [child], 1
-        cmp     byte [83h], 'h'       ; " child" (else " crash")
+        cmp     byte [83h], 'h'       ; " child" (else " crash", " corrupt")
         je      .parent
         mov     byte [child], 2         ; "crash"
+        cmp     byte [83h], 'o'
+        jne     .parent
+        mov     byte [child], 3         ; "corrupt"
 .parent:
         mov     ax, 1687h
         int     2Fh
@@ -72,6 +75,8 @@ start:  mov     [rseg], cs
         je      child_client
         cmp     byte [child], 2
         je      crash_client
+        cmp     byte [child], 3
+        je      corrupt_client
 
 ; ---------------------------------------------------------------- parent
 parent_tests:
@@ -731,6 +736,19 @@ in_pm:  mov     ax, cs
         int     21h
         cmp     ax, 00FFh
         CHECK   e, "an unhandled exception ended the child with code FFh"
+        ; a child whose exception handler corrupts its frame: the host ends it
+        mov     word [pblock + 2], tail3
+        mov     word [rmregs + 20h], 0
+        mov     dword [rmregs + 1Ch], 4B00h
+        mov     ax, 0300h
+        mov     bx, 21h
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        mov     ax, 4D00h
+        int     21h
+        cmp     ax, 00FFh
+        CHECK   e, "a corrupted exception frame ended the child with code FFh"
 
         SAY     "done"
         mov     ax, 4C00h
@@ -800,6 +818,26 @@ xms_free:
         pop     di
         pop     es
         ret
+
+; An exception handler that returns a frame with a null CS.
+corrupt_client:
+        mov     ax, 0203h
+        mov     bl, 0
+        mov     cx, cs
+        mov     dx, corrupt_handler
+        int     31h
+        SAY     "corrupt: dividing by zero"
+        xor     bl, bl
+        div     bl
+        SAY     "FAIL corrupt: still running"
+        mov     ax, 4C01h
+        int     21h
+corrupt_handler:
+        push    bp
+        mov     bp, sp
+        mov     word [bp + 10], 0       ; the frame's CS
+        pop     bp
+        retf
 
 ; ---------------------------------------------------------------- handlers
 ; The callback: DS:SI = real mode's stack, ES:DI = the call structure.
@@ -910,6 +948,7 @@ freebefore: dd  0
 pblock: dw      0, tail, 0, 5Ch, 0, 6Ch, 0
 tail:   db      6, " child", 13
 tail2:  db      6, " crash", 13
+tail3:  db      8, " corrupt", 13
 desc:   times 8 db 0
 meminfo: times 48 db 0
 rmregs: times 50 db 0
