@@ -145,6 +145,8 @@ static int client_start(struct dpmi_host *h, struct vm16_regs *r)
 		return entry_fail(h, r, "too many nested clients");
 	if (!h->cur_psp)
 		return entry_fail(h, r, "no DOS program is running");
+	if (r->es < 0x50 || r->es > 0xF000 - DPMI_PRIV_PARAS)
+		return entry_fail(h, r, "ES is not the private data 1687h asked for");
 	if (!h->area && build_area(h) < 0)
 		return entry_fail(h, r, "no memory for the host's tables");
 	struct dpmi_client *c = calloc(1, sizeof(*c));
