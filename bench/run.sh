@@ -13,7 +13,12 @@
 #   --update-smoke      run the -DSMOKE binaries under DOSBox (normal core) and
 #                       write bench/smoke-expected/NAME.txt, then stop
 #   -h, --help
-# WORKLOAD defaults to: alu alu32 string callret crc
+# WORKLOAD defaults to: alu alu32 string callret crc vardata nmake hello
+#   (each a bench/NAME.asm .COM file, run by mvdm-bench, except:
+#    nmake  the corpus tools (NMAKE, CL, MASM, LINK) building the project of
+#           bench/nmake_project.sh from a clean tree, through `mvdm run`;
+#    hello  `mvdm run HELLO.COM` end to end, the median of --hello-runs runs)
+#   --hello-runs N      runs of the hello workload (default 100)
 #
 # Environment: DOSBOX (default dosbox), DOSBOX_CYCLES (default "fixed 1000000").
 # Exit status: 0 when every run finished and DOSBox printed what mvdm printed,
@@ -31,6 +36,8 @@ cores=(dynamic normal)
 cpu=80386
 update_smoke=0
 workloads=()
+hello_runs=100
+corpus="$root/../shared/corpus/msdos/v4.0-tools"
 
 die_usage() {
 	sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -46,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--no-normal) cores=(dynamic); shift ;;
 	--cpu) cpu=${2:?}; shift 2 ;;
 	--update-smoke) update_smoke=1; shift ;;
+	--hello-runs) hello_runs=${2:?}; shift 2 ;;
 	-h | --help) die_usage ;;
 	-*) echo "run.sh: unknown option $1" >&2; die_usage ;;
 	*) workloads+=("$1"); shift ;;
@@ -53,8 +61,16 @@ while [ $# -gt 0 ]; do
 done
 case "$runs" in '' | *[!0-9]* | 0) echo "run.sh: bad --runs '$runs'" >&2; exit 2 ;; esac
 case "$dosbox_timeout" in '' | *[!0-9]* | 0) echo "run.sh: bad --timeout" >&2; exit 2 ;; esac
-[ ${#workloads[@]} -gt 0 ] || workloads=(alu alu32 string callret crc)
+case "$hello_runs" in '' | *[!0-9]* | 0) echo "run.sh: bad --hello-runs" >&2; exit 2 ;; esac
+[ ${#workloads[@]} -gt 0 ] || workloads=(alu alu32 string callret crc vardata nmake hello)
+# com: the .COM workloads (mvdm-bench); nmake and hello run through `mvdm run`.
+com=() want_nmake=0 want_hello=0
 for w in "${workloads[@]}"; do
+	case "$w" in
+	nmake) want_nmake=1; continue ;;
+	hello) want_hello=1; continue ;;
+	esac
+	com+=("$w")
 	[ -f "$here/$w.asm" ] || { echo "run.sh: no workload $w (bench/$w.asm)" >&2; exit 2; }
 	# DOSBox needs 8.3 names.
 	[ ${#w} -le 8 ] || { echo "run.sh: workload name $w is longer than 8 characters" >&2; exit 2; }
@@ -68,13 +84,18 @@ if [ ! -f "$builddir/build.ninja" ]; then
 	log "== meson setup $builddir --buildtype=release"
 	meson setup "$builddir" "$root" --buildtype=release >&2
 fi
-targets=(bench/mvdm-bench)
-for w in "${workloads[@]}"; do
+targets=(bench/mvdm-bench tools/mvdm)
+for w in "${com[@]}"; do
 	if [ $update_smoke -eq 1 ]; then targets+=("bench/$w.smoke.com"); else targets+=("bench/$w.com"); fi
 done
 log "== ninja -C $builddir ${targets[*]}"
 ninja -C "$builddir" "${targets[@]}" >&2
 bench_bin="$builddir/bench/mvdm-bench"
+mvdm_bin="$builddir/tools/mvdm"
+if [ $want_nmake -eq 1 ] && [ ! -f "$corpus/NMAKE.EXE" ]; then
+	log "== no corpus at $corpus: the nmake workload is skipped"
+	want_nmake=0
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mvdm-bench.XXXXXX")
 dosbox_pid=
@@ -94,8 +115,14 @@ DOSBOX_CYCLES=${DOSBOX_CYCLES:-fixed 1000000}
 
 now_ns() { date +%s%N; }
 
-# dosbox_conf CORE PROG: write $tmp/dosbox.conf running PROG.COM > OUT.TXT.
+# dosbox_conf CORE PROG: write $tmp/dosbox.conf running PROG.COM > OUT.TXT
+# (NMAKE: the nmake workload in C:\NM, its PROG.EXE's line in OUT.TXT).
 dosbox_conf() {
+	local run="$2.COM > OUT.TXT"
+	if [ "$2" = NMAKE ]; then
+		run=$(printf '%s\r\n' "mount t \"$corpus\"" 'set PATH=T:\;Z:\' 'set LIB=T:\LIB' 'set TMP=C:\' \
+			'cd NM' 'NMAKE > BUILD.TXT' 'PROG > ..\OUT.TXT' 'cd ..')
+	fi
 	cat >"$tmp/dosbox.conf" <<EOF
 [sdl]
 fullscreen=false
@@ -158,7 +185,7 @@ ipx=false
 [autoexec]
 mount c "$tmp/dos"
 c:
-$2.COM > OUT.TXT
+$run
 exit
 EOF
 }
@@ -168,6 +195,10 @@ dosbox_run() {
 	local core=$1 prog=$2 t0 t1 rc
 	dosbox_conf "$core" "$prog"
 	rm -f "$tmp/dos/OUT.TXT"
+	if [ "$prog" = NMAKE ]; then
+		rm -rf "$tmp/dos/NM"
+		"$here/nmake_project.sh" "$tmp/dos/NM"
+	fi
 	t0=$(now_ns)
 	HOME="$tmp/home" SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
 		timeout -k 5 "$dosbox_timeout" "$DOSBOX" -conf "$tmp/dosbox.conf" -exit \
@@ -214,7 +245,7 @@ fi
 if [ $update_smoke -eq 1 ]; then
 	[ $use_dosbox -eq 1 ] || { echo "run.sh: --update-smoke needs DOSBox" >&2; exit 1; }
 	mkdir -p "$tmp/dos" "$tmp/home"
-	for w in "${workloads[@]}"; do
+	for w in "${com[@]}"; do
 		cp "$builddir/bench/$w.smoke.com" "$tmp/dos/SMOKE.COM"
 		dosbox_run normal SMOKE || exit 1
 		tr -d '\r' <"$tmp/dos/OUT.TXT" >"$here/smoke-expected/$w.txt"
@@ -226,13 +257,16 @@ fi
 # ---------------------------------------------------------------- mvdm
 mkdir -p "$tmp/mvdm"
 coms=()
-for w in "${workloads[@]}"; do coms+=("$builddir/bench/$w.com"); done
-log "== mvdm: $bench_bin --cpu $cpu --repeat $runs --tsv ${coms[*]}"
-set +e
-"$bench_bin" --cpu "$cpu" --repeat "$runs" --tsv --out-dir "$tmp/mvdm" "${coms[@]}" >"$tmp/mvdm.tsv"
-rc=$?
-set -e
-[ $rc -eq 0 ] || status=1
+for w in "${com[@]}"; do coms+=("$builddir/bench/$w.com"); done
+: >"$tmp/mvdm.tsv"
+if [ ${#coms[@]} -gt 0 ]; then
+	log "== mvdm: $bench_bin --cpu $cpu --repeat $runs --tsv ${coms[*]}"
+	set +e
+	"$bench_bin" --cpu "$cpu" --repeat "$runs" --tsv --out-dir "$tmp/mvdm" "${coms[@]}" >"$tmp/mvdm.tsv"
+	rc=$?
+	set -e
+	[ $rc -eq 0 ] || status=1
+fi
 while IFS=$'\t' read -r name n secs mips out; do
 	insns[$name]=$n
 	if [ "$n" = FAIL ]; then log "   $name: FAILED"; continue; fi
@@ -241,13 +275,90 @@ while IFS=$'\t' read -r name n secs mips out; do
 	log "   $name: $n instructions, $secs s, $mips MIPS: $out"
 done <"$tmp/mvdm.tsv"
 
+# `mvdm run` end to end: wall time of the whole process, the environment of
+# tests/dos/corpus_test.sh, no settings files of whoever runs it.
+mkdir -p "$tmp/run"
+printf '\270\000\114\315\041' >"$tmp/run/NOP.COM"
+# (mov dx,10Ch; mov ah,9; int 21h; mov ax,4C00h; int 21h; the text)
+printf '\272\014\001\264\011\315\041\270\000\114\315\041hello, world\r\n$' >"$tmp/run/HELLO.COM"
+export XDG_CONFIG_HOME="$tmp/no-config"
+# mvdm_run_ns DIR ARGS...: run mvdm in DIR, output to $tmp/run.log; sets
+# $elapsed_ns, returns 1 on failure. --stats writes the run's figures to
+# $tmp/stats.txt (MVDM_STATS, see docs/cpu-speed.md).
+mvdm_run_ns() {
+	local dir=$1 t0 t1 rc
+	shift
+	rm -f "$tmp/stats.txt"
+	pushd "$dir" >/dev/null
+	set +e
+	# (EPOCHREALTIME, microseconds: no process is started around the timed one)
+	t0=${EPOCHREALTIME/[.,]/}
+	MVDM_STATS="$tmp/stats.txt" "$mvdm_bin" run --cpu "$cpu" --timeout "$dosbox_timeout" "$@" \
+		</dev/null >"$tmp/run.log" 2>&1
+	rc=$?
+	t1=${EPOCHREALTIME/[.,]/}
+	set -e
+	popd >/dev/null
+	elapsed_ns=$(((t1 - t0) * 1000))
+	if [ $rc -ne 0 ]; then
+		log "   mvdm run $*: exit status $rc; output:"
+		tail -5 "$tmp/run.log" >&2
+		return 1
+	fi
+	return 0
+}
+mvdm_tools=(-d "T=$corpus" -e 'PATH=T:\' -e 'LIB=T:\LIB' -e 'TMP=C:\')
+if [ $want_nmake -eq 1 ]; then
+	log "== mvdm: $mvdm_bin run ${mvdm_tools[*]} NMAKE (a fresh bench/nmake_project.sh tree each run), net of NOP.COM, best of $runs"
+	nop_best= nm_best=
+	for ((r = 1; r <= runs; r++)); do
+		mvdm_run_ns "$tmp/run" NOP.COM || status=1
+		if [ -z "$nop_best" ] || [ "$elapsed_ns" -lt "$nop_best" ]; then nop_best=$elapsed_ns; fi
+		rm -rf "$tmp/nm"
+		"$here/nmake_project.sh" "$tmp/nm"
+		if ! mvdm_run_ns "$tmp/nm" "${mvdm_tools[@]}" NMAKE; then
+			status=1
+			continue
+		fi
+		cp "$tmp/run.log" "$tmp/nmake.build.log"
+		[ -f "$tmp/stats.txt" ] && cp "$tmp/stats.txt" "$tmp/nmake.stats" && log "   $(tr '\n' ' ' <"$tmp/stats.txt")"
+		if [ -z "$nm_best" ] || [ "$elapsed_ns" -lt "$nm_best" ]; then nm_best=$elapsed_ns; fi
+		log "   mvdm run $r NMAKE: $(awk -v n="$elapsed_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s (NOP.COM $(awk -v n="$nop_best" 'BEGIN { printf "%.3f", n / 1e9 }') s)"
+		mvdm_run_ns "$tmp/nm" --crlf PROG.EXE || status=1
+		cp "$tmp/run.log" "$tmp/mvdm/nmake.out"
+	done
+	if [ -n "$nm_best" ]; then
+		mvdm_s[nmake]=$(awk -v a="$nm_best" -v b="$nop_best" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')
+		# The instructions of the build (the same every run): from --stats.
+		insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats" 2>/dev/null)
+		[ -z "${insns[nmake]}" ] || mvdm_mips[nmake]=$(awk -v n="${insns[nmake]}" -v s="${mvdm_s[nmake]}" 'BEGIN { printf "%.2f", n / s / 1e6 }')
+		log "   nmake: $(tr -d '\r' <"$tmp/mvdm/nmake.out")"
+	else
+		insns[nmake]=FAIL
+	fi
+fi
+hello_median=
+if [ $want_hello -eq 1 ]; then
+	log "== mvdm: $mvdm_bin run HELLO.COM, $hello_runs times"
+	: >"$tmp/hello.ns"
+	for ((r = 1; r <= hello_runs; r++)); do
+		mvdm_run_ns "$tmp/run" HELLO.COM || { status=1; break; }
+		echo "$elapsed_ns" >>"$tmp/hello.ns"
+	done
+	[ "$(cat "$tmp/run.log")" = "hello, world" ] || { log "   HELLO.COM printed: $(cat "$tmp/run.log")"; status=1; }
+	hello_median=$(sort -n "$tmp/hello.ns" | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e6 }')
+	log "   hello: median $hello_median ms over $(wc -l <"$tmp/hello.ns") runs"
+fi
+
 if [ $use_dosbox -eq 1 ]; then
 	mkdir -p "$tmp/dos" "$tmp/home"
 	# The baseline: a program that exits at once (MOV AX,4C00h; INT 21h).
 	printf '\270\000\114\315\041' >"$tmp/dos/NOP.COM"
-	for w in "${workloads[@]}"; do
+	for w in "${com[@]}"; do
 		cp "$builddir/bench/$w.com" "$tmp/dos/${w^^}.COM"
 	done
+	dos_progs=("${com[@]}")
+	[ $want_nmake -eq 1 ] && dos_progs+=(nmake)
 	log "== $(SDL_VIDEODRIVER=dummy HOME="$tmp/home" "$DOSBOX" -version 2>/dev/null | grep -m1 -i version || echo "$DOSBOX"), cycles=$DOSBOX_CYCLES, best of $runs"
 	# The speed cap in million cycles per second, for "fixed N".
 	cap=$(printf '%s\n' "$DOSBOX_CYCLES" | awk '$1 == "fixed" && $2 ~ /^[0-9]+$/ { printf "%d", $2 / 1000 }')
@@ -255,7 +366,7 @@ if [ $use_dosbox -eq 1 ]; then
 		declare -A best=()
 		# Interleave the programs so that slow drifts in machine load hit all alike.
 		for ((r = 1; r <= runs; r++)); do
-			for prog in NOP "${workloads[@]}"; do
+			for prog in NOP "${dos_progs[@]}"; do
 				P=${prog^^}
 				if ! dosbox_run "$core" "$P"; then
 					status=1
@@ -310,16 +421,20 @@ printf '%-8s %12s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' \
 	workload instructions mvdm_s mvdm dyn_s dynamic norm_s normal mvdm/dyn mvdm/norm output
 printf '%-8s %12s %8s %8s %8s %8s %8s %8s\n' '' '' '' MIPS '' MIPS '' MIPS
 for w in "${workloads[@]}"; do
+	[ "$w" != hello ] || continue
 	c=${check[$w]:-}
 	if [ -z "$c" ]; then
 		if [ $use_dosbox -eq 1 ]; then c="no DOSBox output"; else c=-; fi
 	fi
-	[ -n "${insns[$w]:-}" ] && [ "${insns[$w]}" != FAIL ] || c="mvdm FAILED"
+	[ -n "${mvdm_s[$w]:-}" ] && [ "${insns[$w]:-}" != FAIL ] || c="mvdm FAILED"
 	printf '%-8s %12s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' "$w" \
 		"$(fmt "${insns[$w]:-}")" "$(secs "${mvdm_s[$w]:-}")" "$(fmt "${mvdm_mips[$w]:-}")" \
 		"$(secs "${dyn_s[$w]:-}")" "$(fmt "${dyn_mips[$w]:-}")" \
 		"$(secs "${normal_s[$w]:-}")" "$(fmt "${normal_mips[$w]:-}")" \
-		"$(ratio "${mvdm_mips[$w]:-}" "${dyn_mips[$w]:-}")" \
-		"$(ratio "${mvdm_mips[$w]:-}" "${normal_mips[$w]:-}")" "$c"
+		"$(ratio "${dyn_s[$w]:-}" "${mvdm_s[$w]:-}")" \
+		"$(ratio "${normal_s[$w]:-}" "${mvdm_s[$w]:-}")" "$c"
 done
+if [ -n "$hello_median" ]; then
+	echo "hello: mvdm run HELLO.COM end to end, median of $hello_runs: $hello_median ms"
+fi
 exit $status

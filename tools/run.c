@@ -47,6 +47,8 @@ struct run_opts {
 	struct run_console_opts console;
 	const char *profile;        /* --profile NAME */
 	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
+	bool stats;                 /* --stats: the CPU's figures on stderr at the end */
+	const char *printer;        /* --printer FILE: what DOS prints (dos_config.printer) */
 };
 
 static int run_help(bool shell)
@@ -79,6 +81,8 @@ static int run_help(bool shell)
 	       "  --utf8         UTF-8 in and out, whatever the locale\n"
 	       "  --crlf         stream: write CR LF as the program does (else LF)\n"
 	       "  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n"
+	       "  --stats        print the CPU's figures (instructions, decoded-code cache) on stderr at the end\n"
+	       "  --printer FILE what DOS prints (PRN, LPT1) is appended to FILE (else discarded)\n"
 	       "  --help         this text\n"
 	       "\n"
 	       "On a terminal Ctrl+] leaves. Exit status (mvdm(1) has the whole table):\n%s",
@@ -116,6 +120,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
 		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
 		{ "profile", required_argument, NULL, 'p' }, { "screenshot", required_argument, NULL, 'S' },
+		{ "stats", no_argument, NULL, 'T' },         { "printer", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = shell ? "mvdm shell" : "mvdm run";
@@ -168,6 +173,8 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 		case 'C': o->console.kind = optarg; break;
 		case 'p': o->profile = optarg; break;
 		case 'S': o->screenshot = optarg; break;
+		case 'T': o->stats = true; break;
+		case 'P': o->printer = optarg; break;
 		case 'h': return run_help(shell);
 		default: return cli_option_error(cmd, c, argv);
 		}
@@ -186,6 +193,33 @@ static int ctrl_c_status(struct vm *vm, struct dos *d, int rc)
 	fflush(stdout);
 	fprintf(stderr, "mvdm: the program was ended by Ctrl+C\n");
 	return CLI_EXIT_INTERRUPT;
+}
+
+/* --stats (on stderr) and MVDM_STATS=FILE (appended to FILE, for
+ * bench/run.sh): one line of NAME=VALUE figures. */
+static void print_stats(const struct vm *vm, bool to_stderr)
+{
+	struct vm16_code_stats s;
+	vm16_code_stats(vm, &s);
+	char line[512];
+	snprintf(line, sizeof(line),
+		 "mvdm stats: insns=%llu blocks_run=%llu blocks_recorded=%llu rechecks=%llu "
+		 "invalidated=%llu code_writes=%llu data_writes=%llu smc_stops=%llu evicted=%llu "
+		 "flushes=%llu blocks=%llu cache_bytes=%llu code_pages=%llu\n",
+		 (unsigned long long)vm16_insns(vm), (unsigned long long)s.hits,
+		 (unsigned long long)s.misses, (unsigned long long)s.rechecks,
+		 (unsigned long long)s.invalidations, (unsigned long long)s.code_writes,
+		 (unsigned long long)s.data_writes, (unsigned long long)s.smc_stops,
+		 (unsigned long long)s.evictions, (unsigned long long)s.flushes,
+		 (unsigned long long)s.blocks, (unsigned long long)s.bytes, (unsigned long long)s.pages);
+	if (to_stderr)
+		fputs(line, stderr);
+	const char *file = getenv("MVDM_STATS");
+	FILE *f = file && *file ? fopen(file, "a") : NULL;
+	if (f) {
+		fputs(line, f);
+		fclose(f);
+	}
 }
 
 static int mvdm_run(int argc, char **argv, bool shell)
@@ -276,6 +310,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
 	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
+	dc.printer = o.printer;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
@@ -296,6 +331,8 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	}
 out:
 	fflush(stdout);
+	if (vm && (o.stats || getenv("MVDM_STATS")))
+		print_stats(vm, o.stats);
 	dos_destroy(d);
 	run_console_free(con);
 	vm16_destroy(vm);

@@ -367,6 +367,24 @@ uint64_t vm16_insns(const struct vm *vm);
  * further iterations of repeated string instructions (see vm16_run). */
 uint64_t vm16_work(const struct vm *vm);
 
+/* Figures of the VM's decoded-code cache (docs/cpu-speed.md), since the
+ * cache was made (zero while the CPU runs without it). */
+struct vm16_code_stats {
+	uint64_t hits;          /* a cached block was run */
+	uint64_t misses;        /* a block was decoded and recorded */
+	uint64_t rechecks;      /* a block checked again after the mappings changed */
+	uint64_t invalidations; /* blocks dropped because their bytes were written */
+	uint64_t code_writes;   /* writes that touched decoded bytes */
+	uint64_t data_writes;   /* writes to a page holding code that touched none */
+	uint64_t smc_stops;     /* running or recording blocks ended by such a write */
+	uint64_t evictions;     /* blocks evicted when the cache was full */
+	uint64_t flushes;       /* times the whole cache was emptied */
+	uint64_t blocks;        /* blocks cached now */
+	uint64_t bytes;         /* cache memory in use now */
+	uint64_t pages;         /* 4 KiB pages of guest memory holding cached code now */
+};
+void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s);
+
 /* Host service for INT vector when the capture table serves it in the host.
  * The handler sees the registers at the INT instruction and may change them;
  * returning nonzero ends the VM with that message. */

@@ -1,35 +1,22 @@
-/* block_cache.c - recording and replaying decoded blocks (block_cache.h). */
+/* block_cache.c - recording, finding, replaying and dropping decoded
+ * blocks (block_cache.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu/block_cache.h"
 
-static inline unsigned bc_slot(uint32_t lin)
+/* Blocks in the arena are aligned like their instructions. */
+enum { BC_ALIGN = 16 };
+
+static inline size_t block_size(unsigned ninsns)
 {
-	return (lin ^ (lin >> 10)) & (BC_SLOTS - 1);
+	size_t n = sizeof(struct bc_block) + (ninsns + 1u) * sizeof(struct insn);
+	return (n + BC_ALIGN - 1) & ~(size_t)(BC_ALIGN - 1);
 }
 
-static inline uint64_t load64(const uint8_t *p)
+static inline struct bc_block **bc_bucket(struct block_cache *bc, uint32_t lin)
 {
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
-
-/* Same bytes? Word compares, no library call (a block is at most 64 bytes);
- * the last word overlaps the one before it instead of a byte loop. */
-static inline bool bytes_equal(const uint8_t *a, const uint8_t *b, unsigned n)
-{
-	if (n < 8) {
-		for (; n; n--)
-			if (*a++ != *b++)
-				return false;
-		return true;
-	}
-	for (unsigned k = 0; k + 8 < n; k += 8)
-		if (load64(a + k) != load64(b + k))
-			return false;
-	return load64(a + n - 8) == load64(b + n - 8);
+	return &bc->hash[(lin ^ (lin >> BC_HASH_BITS)) & (BC_HASH_SIZE - 1)];
 }
 
 static inline uint64_t bc_key(uint32_t lin, uint32_t ip)
@@ -37,39 +24,278 @@ static inline uint64_t bc_key(uint32_t lin, uint32_t ip)
 	return (uint64_t)ip << 32 | lin;
 }
 
-/* b failed the quick check on its context or generation: an empty slot, a
- * block of another mode or past a limited CS limit fail; a block that
- * only needed the limit check (BC_CSLIM) is good if its page was not
- * written; otherwise its bytes are compared with memory as it is mapped
- * now (out of line, so that the hot check needs no saved registers). */
+static inline struct bc_block *bc_find(struct block_cache *bc, uint32_t lin, uint32_t ip)
+{
+	const uint64_t key = bc_key(lin, ip);
+	struct bc_block *b = *bc_bucket(bc, lin);
+	while (b && b->key != key)
+		b = b->hnext;
+	return b;
+}
+
+/* ---- pages and their bitmaps ---- */
+
+static void bits_set(uint64_t *bits, unsigned off, unsigned n)
+{
+	for (unsigned k = off; k < off + n; k++)
+		bits[k >> 6] |= 1ull << (k & 63);
+}
+
+/* Any of the n bits from off set? (off + n <= CPU_PAGE_SIZE) */
+static bool bits_any(const uint64_t *bits, unsigned off, unsigned n)
+{
+	unsigned end = off + n;
+	for (unsigned w = off >> 6; w <= (end - 1) >> 6; w++) {
+		uint64_t m = ~0ull;
+		if (w == off >> 6)
+			m &= ~0ull << (off & 63);
+		if (w == (end - 1) >> 6 && (end & 63))
+			m &= ~0ull >> (64 - (end & 63));
+		if (bits[w] & m)
+			return true;
+	}
+	return false;
+}
+
+/* Writes through the TLB to a page that just got code must come to the
+ * slow path: take the write tag off the entries that map it. */
+static void tlb_protect(struct cpu *c, uint32_t phys_page)
+{
+	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+		struct cpu_tlbe *e = &c->in.tlb[k];
+		struct cpu_tlbx *x = &c->in.tlb_x[k];
+		if (e->wr != TLB_NONE && x->phys == phys_page) {
+			x->wcode = e->wr;
+			x->code = *phys_code_slot(c, phys_page);
+			e->wr = TLB_NONE;
+		}
+	}
+}
+
+/* The record of the page holding pa, made if needed (NULL: no memory). */
+static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t pa)
+{
+	struct bc_page **slot = phys_code_slot(c, pa);
+	if (!slot)
+		return NULL;
+	if (*slot)
+		return *slot;
+	struct bc_page *pg = bc->free_pages;
+	if (pg)
+		bc->free_pages = pg->next;
+	else if (!(pg = malloc(sizeof(*pg))))
+		return NULL;
+	memset(pg->bits, 0, sizeof(pg->bits));
+	pg->blocks = NULL;
+	pg->phys = pa & ~(CPU_PAGE_SIZE - 1);
+	pg->next = bc->pages;
+	bc->pages = pg;
+	*slot = pg;
+	bc->stats.pages++;
+	tlb_protect(c, pg->phys);
+	return pg;
+}
+
+static void hash_unlink(struct block_cache *bc, struct bc_block *b)
+{
+	for (struct bc_block **pp = bc_bucket(bc, (uint32_t)b->key); *pp; pp = &(*pp)->hnext) {
+		if (*pp == b) {
+			*pp = b->hnext;
+			return;
+		}
+	}
+}
+
+/* Take b out of the cache; its memory goes on the free list (reused by
+ * bc_commit() only, which runs when no block does). */
+static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
+{
+	hash_unlink(bc, b);
+	for (struct bc_block **pp = &pg->blocks; *pp; pp = &(*pp)->pnext) {
+		if (*pp == b) {
+			*pp = b->pnext;
+			break;
+		}
+	}
+	b->tag = 0;
+	bc->nblocks--;
+	b->hnext = bc->free_blocks[b->ninsns];
+	bc->free_blocks[b->ninsns] = b;
+	bc->free_bytes += block_size(b->ninsns);
+}
+
+static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
+{
+	memset(pg->bits, 0, sizeof(pg->bits));
+	for (const struct bc_block *b = pg->blocks; b; b = b->pnext)
+		bits_set(pg->bits, b->phys & (CPU_PAGE_SIZE - 1), b->nbytes);
+	if (bc->recording && !bc->rec_dead && bc->rec_page == pg)
+		bits_set(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes);
+}
+
+/* The entry that ends a block early: the instruction before it was the
+ * last one to run (a write dropped the block). */
+static void block_stop(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i - 1);
+	c->ip = i->ip;
+	bc_link(c);
+}
+
+void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
+{
+	struct block_cache *bc = c->in.bcache;
+	struct bc_page **slot = phys_code_slot(c, pa);
+	struct bc_page *pg = slot ? *slot : NULL;
+	if (!bc || !pg || n == 0)
+		return;
+	const unsigned off = pa & (CPU_PAGE_SIZE - 1);
+	if (off + n > CPU_PAGE_SIZE)
+		n = CPU_PAGE_SIZE - off;
+	if (!bits_any(pg->bits, off, n)) {
+		bc->stats.data_writes++;
+		return;
+	}
+	bc->stats.code_writes++;
+	for (struct bc_block *b = pg->blocks, *next; b; b = next) {
+		next = b->pnext;
+		const unsigned boff = b->phys & (CPU_PAGE_SIZE - 1);
+		if (boff >= off + n || off >= boff + b->nbytes)
+			continue;
+		block_drop(bc, pg, b);
+		bc->stats.invalidations++;
+		if (b == c->in.blk) {
+			/* The running block: end it after the writing
+			 * instruction (c->in.cur, or the last one). The block
+			 * is no longer in the cache, so this entry is never
+			 * reached again otherwise. */
+			struct insn *after = (struct insn *)c->in.cur + 1;
+			if (after <= &b->insns[b->ninsns])
+				after->fn = block_stop;
+			bc->stats.smc_stops++;
+		}
+	}
+	if (bc->recording && !bc->rec_dead && bc->rec_page == pg) {
+		const unsigned roff = bc->scratch->phys & (CPU_PAGE_SIZE - 1);
+		if (roff < off + n && off < roff + bc->scratch->nbytes) {
+			bc->rec_dead = true;
+			bc->stats.smc_stops++;
+		}
+	}
+	page_rebuild_bits(bc, pg);
+}
+
+/* ---- the whole cache ---- */
+
+void bc_clear(struct cpu *c, struct block_cache *bc)
+{
+	if (!bc)
+		return;
+	if (bc->nblocks < BC_HASH_SIZE / 8) {
+		for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
+			for (struct bc_block *b = pg->blocks; b; b = b->pnext)
+				*bc_bucket(bc, (uint32_t)b->key) = NULL;
+	} else {
+		memset(bc->hash, 0, sizeof(bc->hash));
+	}
+	while (bc->pages) {
+		struct bc_page *pg = bc->pages;
+		bc->pages = pg->next;
+		*phys_code_slot(c, pg->phys) = NULL;
+		pg->next = bc->free_pages;
+		bc->free_pages = pg;
+	}
+	bc->stats.evictions += bc->nblocks;
+	bc->stats.flushes++;
+	bc->stats.pages = 0;
+	bc->nblocks = 0;
+	bc->used = 0;
+	memset(bc->free_blocks, 0, sizeof(bc->free_blocks));
+	bc->free_bytes = 0;
+	bc->rec_page = NULL;
+	bc->rec_dead = true;
+	/* Every page may be written through the TLB again. */
+	tlb_drop(c);
+}
+
+struct block_cache *bc_alloc(void)
+{
+	/* Zero is empty: pages of the table and arena are touched as used. */
+	struct block_cache *bc = calloc(1, sizeof(*bc));
+	if (!bc)
+		return NULL;
+	bc->arena = malloc(BC_ARENA_BYTES);
+	bc->scratch = malloc(block_size(BC_MAX_INSNS));
+	if (!bc->arena || !bc->scratch) {
+		free(bc->arena);
+		free(bc->scratch);
+		free(bc);
+		return NULL;
+	}
+	return bc;
+}
+
+void bc_free(struct cpu *c, struct block_cache *bc)
+{
+	if (!bc)
+		return;
+	bc_clear(c, bc);
+	while (bc->free_pages) {
+		struct bc_page *pg = bc->free_pages;
+		bc->free_pages = pg->next;
+		free(pg);
+	}
+	free(bc->arena);
+	free(bc->scratch);
+	free(bc);
+}
+
+void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
+{
+	const struct block_cache *bc = c->in.bcache;
+	if (!bc) {
+		memset(s, 0, sizeof(*s));
+		return;
+	}
+	*s = bc->stats;
+	s->blocks = bc->nblocks;
+	s->bytes = bc->used - bc->free_bytes;
+}
+
+/* ---- finding ---- */
+
+/* b failed the quick check on its context: a block of another mode or past
+ * a limited CS limit fails; a block that only needed the limit check
+ * (BC_CSLIM) is good; after a mapping change its linear address must
+ * still be its physical address (writes to that drop it, so its bytes are
+ * then the same). Out of line, so that the hot check needs no saved
+ * registers. */
 static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	const uint64_t ctx = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
-	if (b->ninsns == 0 || (uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) ||
-	    b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && ctx != c->in.bc_ctx))
+	if ((uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) || b->last_off > c->in.sd[SEG_CS].limit ||
+	    (b->nolimit && ctx != c->in.bc_ctx))
 		return false;
-	if (b->tag == (ctx | *b->genp))
+	if (b->tag == ctx)
 		return true;
-	const uint8_t *p = lin_ptr(c, lin, b->nbytes, false);
-	if (!p || !bytes_equal(p, b->bytes, b->nbytes))
-		return false;
+	c->in.bcache->stats.rechecks++;
 	uint32_t pa;
-	if (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !(b->genp = phys_gen(c, pa)))
+	if (cpu_linear_to_phys(c, lin, false, &pa) < 0 || pa != b->phys)
 		return false;
-	b->tag = ctx | *b->genp;
+	b->tag = ctx;
 	return true;
 }
 
 /* A CS limit below the code size's top (BC_CSLIM, never part of a
- * block's ctx) sends every block to bc_recheck() for the limit check. */
+ * block's tag) sends every block to bc_recheck() for the limit check. */
 static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
-	if (b->key != bc_key(lin, c->ip))
-		return false;
-	if (likely(b->tag == (c->in.bc_ctx | *b->genp)))
+	if (likely(b->tag == c->in.bc_ctx))
 		return true;
 	return bc_recheck(c, b, lin);
 }
+
+/* ---- running ---- */
 
 /* Execute one instruction; returns false when the block must end. */
 static inline bool bc_step(struct cpu *c, const struct insn *i)
@@ -121,11 +347,53 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
 	}
 }
 
-static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
+/* Copy the recorded block into the arena and enter it in the cache (a
+ * full arena is emptied first). */
+static void bc_commit(struct cpu *c, struct block_cache *bc)
 {
-	b->tag = 0; /* empty until it holds an instruction */
+	struct bc_block *s = bc->scratch;
+	bc->recording = false;
+	if (bc->rec_dead || s->ninsns == 0 || !bc->rec_page)
+		goto drop;
+	const size_t size = block_size(s->ninsns);
+	struct bc_block *b = bc->free_blocks[s->ninsns];
+	if (b) {
+		bc->free_blocks[s->ninsns] = b->hnext;
+		bc->free_bytes -= size;
+	} else if (bc->used + size <= BC_ARENA_BYTES) {
+		b = (struct bc_block *)(bc->arena + bc->used);
+		bc->used += size;
+	} else {
+		bc_clear(c, bc); /* (empties the recording's page too) */
+		goto drop;
+	}
+	memcpy(b, s, size);
+	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
+	b->hnext = *bucket;
+	*bucket = b;
+	b->pnext = bc->rec_page->blocks;
+	bc->rec_page->blocks = b;
+	bc->nblocks++;
+	bc->rec_page = NULL;
+	return;
+drop:
+	if (bc->rec_page)
+		page_rebuild_bits(bc, bc->rec_page);
+	bc->rec_page = NULL;
+}
+
+/* Record a block at lin while executing it (into bc->scratch; bc_commit()
+ * keeps it). The bytes of each instruction are marked in the page's bitmap
+ * before it runs, so that a write to them ends the recording. */
+static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
+{
+	struct bc_block *b = bc->scratch;
+	bc->stats.misses++;
 	b->ninsns = 0;
 	b->nbytes = 0;
+	bc->recording = true;
+	bc->rec_dead = false;
+	bc->rec_page = NULL;
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		struct insn d;
@@ -133,14 +401,18 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		c->in.insn_sp = c->r[REG_SP].d;
 		cpu_decode(c, &d); /* into a copy: a fault here leaves the block whole */
 		uint32_t n = b->nbytes, len = d.len;
-		const uint8_t *p = NULL;
 		uint32_t pa = 0;
-		if (n + len <= BC_MAX_BYTES && (uint64_t)c->ip + len - 1 <= c->in.ip_mask &&
-		    (lin >> CPU_PAGE_SHIFT) == ((lin + n + len - 1) >> CPU_PAGE_SHIFT) &&
-		    cpu_linear_to_phys(c, lin + n, false, &pa) == 0 && phys_gen(c, pa))
-			p = lin_ptr(c, lin + n, len, false);
-		if (!p) {
-			/* Not cacheable here: run it on its own and end the block. */
+		bool ok = n + len <= BC_MAX_BYTES && (uint64_t)c->ip + len - 1 <= c->in.ip_mask &&
+			  (lin >> CPU_PAGE_SHIFT) == ((lin + n + len - 1) >> CPU_PAGE_SHIFT) &&
+			  cpu_linear_to_phys(c, lin + n, false, &pa) == 0 && phys_host(c, pa, false);
+		if (ok && n == 0) {
+			b->phys = pa;
+			ok = (bc->rec_page = page_get(c, bc, pa)) != NULL;
+		}
+		if (!ok) {
+			/* Not cacheable here: keep the block so far, run this
+			 * one on its own. */
+			bc_commit(c, bc);
 			c->ip = (c->ip + d.len) & c->in.ip_mask;
 			d.impl(c, &d);
 			c->in.budget_left--;
@@ -148,17 +420,15 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		}
 		if (b->ninsns == 0) {
 			b->key = bc_key(lin, c->ip);
-			b->genp = phys_gen(c, pa);
-			b->tag = *b->genp;
 			b->nolimit = !(c->in.bc_ctx & ((uint64_t)BC_CSLIM << 32));
 		}
 		*i = d;
 		if (b->nolimit)
 			i->fn = cpu_nolimit_twin(i);
-		memcpy(b->bytes + n, p, len);
+		bits_set(bc->rec_page->bits, (pa & (CPU_PAGE_SIZE - 1)), len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
-		b->tag = (c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32)) | (uint32_t)b->tag;
+		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
 		b->last_off = c->ip + len - 1;
 		i->charge = b->ninsns;
 		if (b->ninsns >= 2)
@@ -169,8 +439,10 @@ static void bc_record(struct cpu *c, struct bc_block *b, uint32_t lin)
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
-		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS)
+		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
+			bc_commit(c, bc);
 			return;
+		}
 	}
 }
 
@@ -217,12 +489,14 @@ void bc_link(struct cpu *c)
 		c->in.blk = NULL;
 		return;
 	}
-	uint32_t lin = c->seg_base[SEG_CS] + c->ip;
-	struct bc_block *next = &c->in.bcache->slots[bc_slot(lin)];
-	if (!bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns) {
+	const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
+	struct block_cache *bc = c->in.bcache;
+	struct bc_block *next = bc_find(bc, lin, c->ip);
+	if (!next || !bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns) {
 		c->in.blk = NULL;
 		return;
 	}
+	bc->stats.hits++;
 	c->in.blk = next;
 	c->in.cur = next->insns;
 	next->insns[0].fn(c, next->insns);
@@ -231,39 +505,35 @@ void bc_link(struct cpu *c)
 void bc_run(struct cpu *c, struct block_cache *bc)
 {
 	while (!c->in.events && c->in.budget_left) {
-		uint32_t lin = c->seg_base[SEG_CS] + c->ip;
-		struct bc_block *b = &bc->slots[bc_slot(lin)];
-		if (!bc_valid(c, b, lin)) {
-			bc_record(c, b, lin);
+		const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
+		struct bc_block *b = bc_find(bc, lin, c->ip);
+		if (b && !bc_valid(c, b, lin)) {
+			/* Recorded for another context: replace it. */
+			struct bc_page *pg = *phys_code_slot(c, b->phys);
+			block_drop(bc, pg, b);
+			page_rebuild_bits(bc, pg);
+			b = NULL;
+		}
+		if (!b) {
+			bc_record(c, bc, lin);
 		} else if (likely(c->in.budget_left > b->ninsns)) {
+			bc->stats.hits++;
 			bc_run_block(c, b);
 		} else {
+			/* Step by step; a write that drops the block ends it. */
+			bc->stats.hits++;
 			const struct insn *i = b->insns, *end = b->insns + b->ninsns;
-			while (bc_step(c, i) && ++i < end)
+			while (bc_step(c, i) && ++i < end && b->tag)
 				;
 		}
 	}
 }
 
-void bc_clear(struct block_cache *bc)
-{
-	if (!bc)
-		return;
-	for (unsigned k = 0; k < BC_SLOTS; k++) {
-		bc->slots[k].key = 0;
-		bc->slots[k].tag = 0;
-		bc->slots[k].ninsns = 0;
-	}
-}
-
-struct block_cache *bc_alloc(void)
-{
-	/* Zero is empty: the pages of unused slots are never touched. */
-	return calloc(1, sizeof(struct block_cache));
-}
-
 void bc_settle(struct cpu *c)
 {
+	struct block_cache *bc = c->in.bcache;
+	if (bc && bc->recording)
+		bc_commit(c, bc);
 	if (!c->in.blk)
 		return;
 	c->in.budget_left -= c->in.cur->charge - 1u;

@@ -1,23 +1,43 @@
 /*
  * block_cache.h - decoded-instruction blocks, so that hot code is decoded
- * once.
+ * once, in a cache that holds whole programs (docs/cpu-speed.md).
  *
  * A block is a run of instructions recorded the first time they execute from
  * a linear address and EIP: it ends at a taken jump (any change of EIP other
  * than falling through), an instruction that may change CS or the interrupt
  * state (F_ENDS in opcodes.def), a pending event, a page boundary, or its
- * size limits.
- * A block is used again only in the context it was decoded in: the same
- * linear address and EIP (so the same CS base), the same code and stack
- * size, mode (real, protected, V86) and user/supervisor level (bc_ctx's
- * mode bits), its last byte inside the CS limit, and memory still holding
- * its bytes. Each block keeps a copy of its bytes; they are compared again
- * only when its physical page was written (the page's write generation
- * moved) or linear-to-physical mappings changed (the mapping epoch in
- * bc_ctx moved: CR3, paging, INVLPG, A20, the physical map). Code patched
- * inside the block that is running takes effect at the next block entry
- * (like a prefetch queue, but longer). Slots are direct-mapped by linear
- * address.
+ * size limits. So all its bytes lie in one physical page.
+ *
+ * Finding: blocks are chained in a hash table on their linear address and
+ * EIP. A block is used again only in the context it was decoded in: the
+ * same linear address and EIP (so the same CS base), the same code and
+ * stack size, mode (real, protected, V86) and user/supervisor level
+ * (bc_ctx's mode bits), its last byte inside the CS limit, and, when
+ * linear-to-physical mappings changed since it was last checked (the
+ * mapping epoch in bc_ctx moved: CR3, paging, INVLPG, A20, the physical
+ * map), its linear address still on the same physical byte.
+ *
+ * Invalidation: every block is on the list of its physical page, and the
+ * page keeps a bitmap of the bytes that blocks were decoded from. Guest
+ * pages holding blocks are not writable through the TLB's fast path; a
+ * write to one (bc_code_write()) that touches no translated byte only
+ * writes, one that does drops exactly the blocks whose bytes it overlaps.
+ * Host writes (cpu_mem_written(), cpu_map_ram()) go through the same
+ * function. Code is never stale: a write that drops the block running now
+ * ends it after the writing instruction, and one that drops the block
+ * being recorded ends the recording there without keeping it, so the next
+ * instruction is decoded from memory as it is after the write (no prefetch
+ * queue is modelled, on any CPU model: a write is seen by the next
+ * instruction fetched, as on the Pentium and later).
+ *
+ * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
+ * block's memory goes on a free list by its instruction count, which the
+ * next block of that count reuses (a program loaded again records blocks
+ * of the same sizes). When the arena is full the whole cache is emptied
+ * (a flush: every block is evicted, the cheapest policy that never leaves
+ * a dangling link) and filling starts again. Memory is reused only while
+ * no block runs (bc_run() records), so a dropped block that is running
+ * stays intact until it ends.
  */
 #ifndef MVDM_CPU_BLOCK_CACHE_H
 #define MVDM_CPU_BLOCK_CACHE_H
@@ -26,29 +46,75 @@
 
 /* BC_LINK_MAX bounds how many blocks run linked before returning to
  * bc_run() (the call depth in builds without tail calls). */
-enum { BC_SLOTS = 1024, BC_MAX_INSNS = 32, BC_MAX_BYTES = 128, BC_LINK_MAX = 32 };
+enum {
+	BC_MAX_INSNS = 32,
+	BC_MAX_BYTES = 128,
+	BC_LINK_MAX = 32,
+	BC_HASH_BITS = 15,
+	BC_HASH_SIZE = 1 << BC_HASH_BITS,
+};
+#define BC_ARENA_BYTES ((size_t)16 << 20)
 
 struct bc_block {
-	uint64_t key;      /* EIP << 32 | linear address of the first byte; 0 with
-			    * ninsns 0 = empty slot (same bytes at another EIP may
-			    * wrap differently at 64 KiB) */
-	uint64_t tag;      /* bc_ctx when it was recorded or last checked (upper
-			    * half), ORed with the write generation of its
-			    * physical page when its bytes were last checked */
-	const uint32_t *genp; /* that generation */
+	uint64_t key;      /* EIP << 32 | linear address of the first byte (same
+			    * bytes at another EIP may wrap differently at 64 KiB) */
+	uint64_t tag;      /* bc_ctx when it was recorded or last checked; 0 once
+			    * it was dropped */
+	struct bc_block *hnext; /* the next block of its hash chain */
+	struct bc_block *pnext; /* the next block of its page */
+	uint32_t phys;     /* physical address of its first byte */
 	uint32_t last_off; /* CS offset of its last byte (checked against the limit) */
 	uint8_t ninsns;
 	uint8_t nbytes;
 	bool nolimit;      /* recorded without BC_CSLIM: its short jumps may leave
 			    * out the CS limit check (cpu_nolimit_twin()), so it
 			    * is not used while BC_CSLIM is set */
-	uint8_t bytes[BC_MAX_BYTES];
-	struct insn insns[BC_MAX_INSNS + 1]; /* + the end entry */
+	struct insn insns[]; /* ninsns + the end entry */
+};
+
+/* A physical page that blocks were decoded from. */
+struct bc_page {
+	uint64_t bits[CPU_PAGE_SIZE / 64]; /* bytes of its blocks (and of the
+					    * block being recorded) */
+	struct bc_block *blocks;
+	struct bc_page *next;              /* pages in use, or free */
+	uint32_t phys;                     /* its base */
 };
 
 struct block_cache {
-	struct bc_block slots[BC_SLOTS];
+	struct bc_block *hash[BC_HASH_SIZE];
+	struct bc_page *pages;      /* pages holding blocks */
+	struct bc_page *free_pages;
+	uint8_t *arena;             /* BC_ARENA_BYTES, touched as it fills */
+	size_t used;
+	struct bc_block *free_blocks[BC_MAX_INSNS + 1]; /* dropped, by ninsns
+						       * (chained by hnext) */
+	size_t free_bytes;
+	uint64_t nblocks;           /* blocks in the cache */
+	/* The block being recorded (bc_record()), on page rec_page. */
+	struct bc_block *scratch;
+	struct bc_page *rec_page;
+	bool recording;
+	bool rec_dead;              /* a write overlapped it: do not keep it */
+	struct cpu_code_stats stats;
 };
+
+/* Would an n-byte write (n <= 4) at offset off of page pg touch a
+ * translated byte? (Two bitmap words at most.) */
+static inline bool bc_page_touches(const struct bc_page *pg, unsigned off, unsigned n)
+{
+	const unsigned w = off >> 6, b = off & 63;
+	const uint64_t m = (1ull << n) - 1;
+	if (pg->bits[w] & (m << b))
+		return true;
+	return b + n > 64 && (pg->bits[w + 1] & (m >> (64 - b)));
+}
+
+/* Count a write to a code page that touched no translated byte. */
+static inline void bc_data_write(struct cpu *c)
+{
+	c->in.bcache->stats.data_writes++;
+}
 
 /* Run from CS:IP until the budget is spent or an event is pending, block
  * by block: a cached block if it is valid, else record one while executing. */
@@ -60,14 +126,17 @@ void bc_run(struct cpu *c, struct block_cache *bc);
  * budget, run it now (a tail call). */
 void bc_link(struct cpu *c);
 
-/* A cache with every slot empty, or NULL. */
+/* An empty cache, or NULL. */
 struct block_cache *bc_alloc(void);
+/* Release bc (may be NULL) and forget its pages in c's physical map. */
+void bc_free(struct cpu *c, struct block_cache *bc);
 
-/* Empty every slot (bc may be NULL). */
-void bc_clear(struct block_cache *bc);
+/* Evict every block (bc may be NULL). */
+void bc_clear(struct cpu *c, struct block_cache *bc);
 
 /* After a fault or exit unwound out of bc_run(): charge the budget for the
- * instructions of the current block that completed before c->in.cur. */
+ * instructions of the current block that completed before c->in.cur, and
+ * keep what a recording interrupted by it had recorded. */
 void bc_settle(struct cpu *c);
 
 #endif

@@ -186,7 +186,7 @@ void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
 void cpu_destroy(struct cpu *c)
 {
 	cpu_trace_disable(c);
-	free(c->in.bcache);
+	bc_free(c, c->in.bcache);
 	c->in.bcache = NULL;
 	phys_free(c);
 }
@@ -523,7 +523,7 @@ void cpu_set_block_cache(struct cpu *c, bool enabled)
 {
 	c->in.bcache_off = !enabled;
 	if (!enabled) {
-		free(c->in.bcache);
+		bc_free(c, c->in.bcache);
 		c->in.bcache = NULL;
 	}
 }

@@ -227,17 +227,49 @@ struct cpu_tlbe {
 	uintptr_t addend;
 };
 
+struct cpu_trace;
+struct bc_block;
+struct bc_page;
+struct insn;
+
 /* The physical map of one 4 MiB chunk: host pointers per 4 KiB page (NULL:
- * the bus) and each page's write generation (see block_cache.h). */
+ * the bus) and, for pages that decoded blocks were made from, the block
+ * cache's record of them (see block_cache.h). */
 struct cpu_pchunk {
 	uint8_t *rd[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 	uint8_t *wr[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
-	uint32_t gen[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
+	struct bc_page *code[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 };
 
-struct cpu_trace;
-struct bc_block;
-struct insn;
+/* What the TLB keeps beside each entry for the slow paths: the physical
+ * page, and the linear page when it may be written but holds decoded code
+ * (its write tag is then TLB_NONE, so writes come to the slow path, which
+ * checks them against the code: block_cache.h), else TLB_NONE; then also
+ * the block cache's record of the page. */
+struct cpu_tlbx {
+	uint32_t wcode;
+	uint32_t phys;
+	struct bc_page *code;
+};
+
+/* Figures of the decoded-block cache (cpu_code_stats()), since it was made
+ * (the first cpu_run() after cpu_init() or after it was turned on). */
+struct cpu_code_stats {
+	uint64_t hits;          /* a cached block was run */
+	uint64_t misses;        /* a block was recorded: none was cached, or the
+				 * cached one no longer fit the context */
+	uint64_t rechecks;      /* a block was checked again after the mapping
+				 * epoch moved (still on the same physical bytes?) */
+	uint64_t invalidations; /* blocks dropped because their bytes were written */
+	uint64_t code_writes;   /* writes that touched translated bytes */
+	uint64_t data_writes;   /* writes to a page with code that touched none */
+	uint64_t smc_stops;     /* running or recording blocks ended by such a write */
+	uint64_t evictions;     /* blocks evicted to make room (flushes) */
+	uint64_t flushes;       /* times the whole cache was emptied */
+	uint64_t blocks;        /* blocks in the cache now */
+	uint64_t bytes;         /* arena bytes holding cached blocks now */
+	uint64_t pages;         /* physical pages holding blocks now */
+};
 
 /*
  * The CPU state. Fields before `in` are read and written by the caller
@@ -338,7 +370,7 @@ struct cpu {
 		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
 					   * of each chunk (ops_string.c) */
 		struct cpu_tlbe tlb[CPU_TLB_SIZE];
-		uint32_t *tlb_gen[CPU_TLB_SIZE]; /* the write generation of each entry's page */
+		struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
 		struct cpu_pchunk *pmap[CPU_PCHUNKS]; /* NULL: no page of the chunk is mapped */
 	} in;
 };
@@ -353,9 +385,12 @@ void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus);
  * cache and the trace. Cheap: test harnesses reuse one CPU with it. */
 void cpu_reset(struct cpu *c);
 
-/* The decoded-block cache (on by default, about 1 MiB per CPU, allocated on
- * the first cpu_run()). Off: every instruction is decoded as it runs. */
+/* The decoded-block cache (on by default, allocated on the first
+ * cpu_run(); it grows with the code run, up to about 16 MiB per CPU).
+ * Off: every instruction is decoded as it runs. */
 void cpu_set_block_cache(struct cpu *c, bool enabled);
+/* The cache's figures (zero while it is off). */
+void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s);
 
 /* Map host memory at physical [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go

@@ -199,8 +199,12 @@ bool cpu_exc_has_error(uint8_t vector);
 
 #define TLB_NONE 1u  /* an rd/wr tag that matches no page */
 
-/* Make every cached block check its bytes again (memory map, A20). */
+/* Drop every cached block (the host may have rewritten memory). */
 void cpu_invalidate_code(struct cpu *c);
+/* n bytes at physical pa, all in one page, were written (or the page was
+ * remapped): drop the blocks decoded from them (block_cache.c). Cheap when
+ * the page holds no code. */
+void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n);
 /* Drop every TLB entry (mappings or permissions changed), or the one of
  * lin (INVLPG); both bump the mapping epoch for the block cache. */
 void tlb_flush(struct cpu *c);
@@ -210,9 +214,10 @@ void tlb_flush_page(struct cpu *c, uint32_t lin);
  * entries when entering user mode). */
 void cpu_priv_changed(struct cpu *c);
 /* The physical page's host pointer for reads/writes (NULL: the bus), and
- * its write generation (NULL if the chunk has none). */
+ * the block cache's record of it (NULL if no page of its chunk is mapped;
+ * *slot is NULL while no block was decoded from it). */
 uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write);
-uint32_t *phys_gen(const struct cpu *c, uint32_t phys);
+struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys);
 
 /* Translate lin for an access (paging.c). user: with user-mode rights
  * (CPL 3 and not a system access). fault: raise #PF, else return -1.
@@ -234,9 +239,8 @@ void tlb_drop(struct cpu *c);
 void cpu_bc_ctx_update(struct cpu *c);
 
 /* Host pointer for an n-byte read/write at lin inside one page, from the
- * TLB, or NULL (miss, page crossing, or a page the slow path must handle).
- * A write through the pointer counts as a write to the page (its
- * generation is bumped here). */
+ * TLB, or NULL (miss, page crossing, or a page the slow path must handle:
+ * pages holding decoded code are never written through the TLB). */
 static inline __attribute__((always_inline)) uint8_t *tlb_rd(struct cpu *c, uint32_t lin, unsigned n)
 {
 	const struct cpu_tlbe *e = &c->in.tlb[(lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1)];
@@ -249,10 +253,8 @@ static inline __attribute__((always_inline)) uint8_t *tlb_wr(struct cpu *c, uint
 {
 	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
 	const struct cpu_tlbe *e = &c->in.tlb[k];
-	if (likely(e->wr == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1)))) {
-		(*c->in.tlb_gen[k])++;
+	if (likely(e->wr == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1))))
 		return (uint8_t *)(e->addend + lin);
-	}
 	return NULL;
 }
 
@@ -306,15 +308,14 @@ static inline __attribute__((always_inline)) uint32_t lin_read32(struct cpu *c, 
 	return lin_read_slow(c, lin, 4);
 }
 
-/* A write through the TLB bumps the page's write generation (code cached
- * from it is checked again). */
+/* A page holding decoded code has no write tag: its writes take the slow
+ * path, which checks them against the code (block_cache.h). */
 static inline __attribute__((always_inline)) void lin_write8(struct cpu *c, uint32_t lin, uint8_t v)
 {
 	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
 	const struct cpu_tlbe *e = &c->in.tlb[k];
 	if (likely(tlb_hit(e->wr, lin, 1))) {
 		*(uint8_t *)(e->addend + lin) = v;
-		(*c->in.tlb_gen[k])++;
 		return;
 	}
 	lin_write_slow(c, lin, 1, v);
@@ -326,7 +327,6 @@ static inline __attribute__((always_inline)) void lin_write16(struct cpu *c, uin
 	const struct cpu_tlbe *e = &c->in.tlb[k];
 	if (likely(tlb_hit(e->wr, lin, 2))) {
 		memcpy((void *)(e->addend + lin), &v, 2);
-		(*c->in.tlb_gen[k])++;
 		return;
 	}
 	lin_write_slow(c, lin, 2, v);
@@ -338,15 +338,15 @@ static inline __attribute__((always_inline)) void lin_write32(struct cpu *c, uin
 	const struct cpu_tlbe *e = &c->in.tlb[k];
 	if (likely(tlb_hit(e->wr, lin, 4))) {
 		memcpy((void *)(e->addend + lin), &v, 4);
-		(*c->in.tlb_gen[k])++;
 		return;
 	}
 	lin_write_slow(c, lin, 4, v);
 }
 
 /* Host pointer for n bytes at lin inside one page, filling the TLB without
- * faulting; NULL if they are not plain host memory. A write through it
- * counts as a write (use it only to write). */
+ * faulting; NULL if they are not plain host memory. With write, the n
+ * bytes count as written now (decoded code there is dropped): use it only
+ * to write them. */
 uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write);
 
 /* System accesses (descriptor tables, TSS, IDT): supervisor rights

@@ -6,7 +6,7 @@
  */
 #include <errno.h>
 
-#include "cpu/cpu_internal.h"
+#include "cpu/block_cache.h"
 
 /* An access of up to 4 bytes at lin, translated: one or two page pieces. */
 struct lin_span {
@@ -52,9 +52,9 @@ static void span_write(struct cpu *c, const struct lin_span *s, unsigned n, uint
 			c->bus.mem_write8(c->bus.ctx, s->pa[piece] + off, b);
 	}
 	for (unsigned p = 0; p < (s->n0 < n ? 2u : 1u); p++) {
-		uint32_t *g = s->h[p] ? phys_gen(c, s->pa[p]) : NULL;
-		if (g)
-			(*g)++;
+		struct bc_page **code = s->h[p] ? phys_code_slot(c, s->pa[p]) : NULL;
+		if (code && *code)
+			bc_code_write(c, s->pa[p], p ? n - s->n0 : s->n0 < n ? s->n0 : n);
 	}
 }
 
@@ -77,7 +77,31 @@ uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned n)
 	return v;
 }
 
-void lin_write_slow(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
+/* A write to a page holding decoded code, inside the page, through its TLB
+ * entry: write, then let the block cache drop what it overlaps (nothing
+ * to do when it touched no translated byte, the common case of data next
+ * to code). */
+static inline bool code_page_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
+{
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	const struct cpu_tlbx *x = &c->in.tlb_x[k];
+	if (!tlb_hit(x->wcode, lin, n))
+		return false;
+	uint8_t *h = (uint8_t *)(c->in.tlb[k].addend + lin);
+	switch (n) {
+	case 1: *h = (uint8_t)v; break;
+	case 2: memcpy(h, &v, 2); break;
+	default: memcpy(h, &v, 4); break;
+	}
+	const unsigned off = lin & (CPU_PAGE_SIZE - 1);
+	if (bc_page_touches(x->code, off, n))
+		bc_code_write(c, x->phys | off, n);
+	else
+		bc_data_write(c);
+	return true;
+}
+
+static __attribute__((noinline)) void lin_write_span(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
 {
 	struct lin_span s;
 	align_check(c, lin, n);
@@ -87,16 +111,39 @@ void lin_write_slow(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
 		dr_check_access(c, lin, n, true);
 }
 
+/* (A small frame for the code-page path: the span path is out of line.) */
+void lin_write_slow(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
+{
+	if (!code_page_write(c, lin, n, v))
+		lin_write_span(c, lin, n, v);
+}
+
+/* lin_ptr() for a write to a page holding code: its TLB entry's host
+ * address, the n bytes counted as written. */
+static uint8_t *code_page_ptr(struct cpu *c, uint32_t lin, unsigned n)
+{
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	const struct cpu_tlbx *x = &c->in.tlb_x[k];
+	if (!tlb_hit(x->wcode, lin, n))
+		return NULL;
+	cpu_mem_written(c, x->phys | (lin & (CPU_PAGE_SIZE - 1)), n);
+	return (uint8_t *)(c->in.tlb[k].addend + lin);
+}
+
 uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write)
 {
 	uint8_t *p = write ? tlb_wr(c, lin, n) : tlb_rd(c, lin, n);
 	if (p || (lin & (CPU_PAGE_SIZE - 1)) > CPU_PAGE_SIZE - n)
 		return p;
+	if (write && (p = code_page_ptr(c, lin, n)))
+		return p;
 	uint32_t pa;
 	uint8_t *h;
 	if (tlb_fill(c, lin, write, c->in.cpl == 3, false, &pa, &h) < 0 || !h)
 		return NULL;
-	return write ? tlb_wr(c, lin, n) : tlb_rd(c, lin, n);
+	if (write)
+		return (p = tlb_wr(c, lin, n)) ? p : code_page_ptr(c, lin, n);
+	return tlb_rd(c, lin, n);
 }
 
 /* System accesses: a TLB hit is good for supervisor rights too (user

@@ -44,9 +44,7 @@ static void pte_write(struct cpu *c, uint32_t pa, uint32_t v)
 		uint8_t *b = phys_host(c, a, true);
 		if (b) {
 			*b = (uint8_t)(v >> (8 * k));
-			uint32_t *g = phys_gen(c, a);
-			if (g)
-				(*g)++;
+			cpu_mem_written(c, a, 1);
 		} else if (c->bus.mem_write8) {
 			c->bus.mem_write8(c->bus.ctx, a, (uint8_t)(v >> (8 * k)));
 		}

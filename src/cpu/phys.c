@@ -1,17 +1,17 @@
 /*
  * phys.c - the physical memory map: which 4 KiB pages of the physical
  * address space are host memory (read, or read and write) and which go to
- * the bus callbacks, and each mapped page's write generation.
+ * the bus callbacks, and for each page the block cache's record of the
+ * code decoded from it.
  *
  * The map has two levels: 1024 chunks of 4 MiB, each allocated on the
  * first cpu_map_ram() that touches it (a VM with 16 MiB of RAM has five).
- * A chunk is never freed before cpu_destroy(), so pointers to its write
- * generations stay valid (the TLB and the block cache keep them).
+ * A chunk is never freed before cpu_destroy().
  */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "cpu/cpu_internal.h"
+#include "cpu/block_cache.h"
 
 enum { PCHUNK_PAGES = 1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT) };
 
@@ -40,9 +40,11 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 			continue; /* unmapping a page that was never mapped */
 		unsigned p = (phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1);
 		uint8_t *h = host ? host + (size_t)k * CPU_PAGE_SIZE : NULL;
+		/* Other bytes now: code decoded from the old ones goes. */
+		if (ch->code[p])
+			bc_code_write(c, phys, CPU_PAGE_SIZE);
 		ch->rd[p] = h;
 		ch->wr[p] = writable ? h : NULL;
-		ch->gen[p]++;
 	}
 	tlb_flush(c);
 	return 0;
@@ -58,31 +60,28 @@ uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write)
 	return h ? h + (phys & (CPU_PAGE_SIZE - 1)) : NULL;
 }
 
-uint32_t *phys_gen(const struct cpu *c, uint32_t phys)
+struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys)
 {
 	struct cpu_pchunk *ch = chunk_of(c, phys);
-	return ch ? &ch->gen[(phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1)] : NULL;
+	return ch ? &ch->code[(phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1)] : NULL;
 }
 
 void cpu_invalidate_code(struct cpu *c)
 {
-	for (unsigned k = 0; k < CPU_PCHUNKS; k++) {
-		struct cpu_pchunk *ch = c->in.pmap[k];
-		if (ch)
-			for (unsigned p = 0; p < PCHUNK_PAGES; p++)
-				ch->gen[p]++;
-	}
+	bc_clear(c, c->in.bcache);
 }
 
 void cpu_mem_written(struct cpu *c, uint32_t phys, uint32_t size)
 {
-	if (size == 0)
-		return;
-	uint64_t last = ((uint64_t)phys + size - 1) >> CPU_PAGE_SHIFT;
-	for (uint64_t page = phys >> CPU_PAGE_SHIFT; page <= last && page < (1ull << 20); page++) {
-		uint32_t *g = phys_gen(c, (uint32_t)(page << CPU_PAGE_SHIFT));
-		if (g)
-			(*g)++;
+	uint64_t a = phys, end = (uint64_t)phys + size;
+	while (a < end && a < 0x100000000ull) {
+		uint64_t next = (a | (CPU_PAGE_SIZE - 1)) + 1;
+		if (next > end)
+			next = end;
+		struct bc_page **slot = phys_code_slot(c, (uint32_t)a);
+		if (slot && *slot)
+			bc_code_write(c, (uint32_t)a, (uint32_t)(next - a));
+		a = next;
 	}
 }
 

@@ -18,8 +18,12 @@
  *
  * The mapping epoch counts the events that change linear-to-physical
  * mappings (CR3 loads and paging on/off, INVLPG, A20, the physical map):
- * decoded blocks recorded under another epoch check their bytes again
- * (block_cache.c).
+ * decoded blocks recorded under another epoch check their physical
+ * address again (block_cache.c).
+ *
+ * Pages holding decoded code get no write tag, only cpu_tlbx.wcode: their
+ * writes take the slow path, which checks them against the code
+ * (lin_write_slow(), bc_code_write()).
  */
 #include "cpu/block_cache.h"
 
@@ -33,6 +37,7 @@ void tlb_drop(struct cpu *c)
 	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
 		c->in.tlb[k].rd = TLB_NONE;
 		c->in.tlb[k].wr = TLB_NONE;
+		c->in.tlb_x[k].wcode = TLB_NONE;
 	}
 	c->in.tlb_super = false;
 }
@@ -44,7 +49,7 @@ static void epoch_bump(struct cpu *c)
 {
 	if (++c->in.epoch == 1u << 24) {
 		c->in.epoch = 1;
-		bc_clear(c->in.bcache);
+		bc_clear(c, c->in.bcache);
 	}
 	cpu_bc_ctx_update(c);
 }
@@ -57,9 +62,10 @@ void tlb_flush(struct cpu *c)
 
 void tlb_flush_page(struct cpu *c, uint32_t lin)
 {
-	struct cpu_tlbe *e = &c->in.tlb[(lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1)];
-	e->rd = TLB_NONE;
-	e->wr = TLB_NONE;
+	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
+	c->in.tlb[k].rd = TLB_NONE;
+	c->in.tlb[k].wr = TLB_NONE;
+	c->in.tlb_x[k].wcode = TLB_NONE;
 	epoch_bump(c);
 }
 
@@ -88,18 +94,29 @@ int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uin
 	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
 	struct cpu_tlbe *e = &c->in.tlb[k];
 	const uintptr_t addend = (uintptr_t)(h - (pa & (CPU_PAGE_SIZE - 1))) - page;
-	if ((e->rd != page && e->wr != page) || e->addend != addend) {
+	struct cpu_tlbx *x = &c->in.tlb_x[k];
+	if ((e->rd != page && e->wr != page && x->wcode != page) || e->addend != addend) {
 		e->rd = TLB_NONE;
 		e->wr = TLB_NONE;
+		x->wcode = TLB_NONE;
 	}
 	e->addend = addend;
-	c->in.tlb_gen[k] = phys_gen(c, pa);
+	x->phys = pa & ~(CPU_PAGE_SIZE - 1);
 	e->rd = page;
 	/* Without paging a read fill may write too (RAM, not ROM); with
 	 * paging only a write fill has set the dirty bit. */
 	const uint8_t *hw = write ? h : !paging ? phys_host(c, pa, true) : NULL;
-	if (hw == h)
-		e->wr = page;
+	if (hw == h) {
+		struct bc_page **code = phys_code_slot(c, pa);
+		if (code && *code) {
+			e->wr = TLB_NONE;
+			x->wcode = page;
+			x->code = *code;
+		} else {
+			e->wr = page;
+			x->wcode = TLB_NONE;
+		}
+	}
 	if (paging && !user &&
 	    (!(rights & PAGE_USER_READ) || (e->wr == page && !(rights & PAGE_USER_WRITE))))
 		c->in.tlb_super = true;

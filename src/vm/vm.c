@@ -100,7 +100,12 @@ void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len)
 
 void vm_end_fault(struct vm *vm, const char *what)
 {
-	vm_fault_text(vm, what, vm->error, sizeof(vm->error));
+	/* what may be vm->error itself (a service's vm_fail text): copied
+	 * first, or the text would be formatted into its own source (the
+	 * empty "mvdm:  at 0070:0003" of issue 15, defect 5). */
+	char copy[VM_ERR_LEN];
+	snprintf(copy, sizeof(copy), "%s", what);
+	vm_fault_text(vm, copy, vm->error, sizeof(vm->error));
 	vm->ended = VM16_STOP_FAULT;
 }
 
@@ -416,6 +421,19 @@ uint64_t vm16_clock_ns(const struct vm *vm)
 uint64_t vm16_insns(const struct vm *vm)
 {
 	return vm->cpu.retired;
+}
+
+void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
+{
+	struct cpu_code_stats cs;
+	cpu_code_stats(&vm->cpu, &cs);
+	*s = (struct vm16_code_stats){
+		.hits = cs.hits, .misses = cs.misses, .rechecks = cs.rechecks,
+		.invalidations = cs.invalidations, .code_writes = cs.code_writes,
+		.data_writes = cs.data_writes, .smc_stops = cs.smc_stops,
+		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
+		.bytes = cs.bytes, .pages = cs.pages,
+	};
 }
 
 uint64_t vm16_work(const struct vm *vm)

@@ -3,10 +3,11 @@
  * on the CPU core through comhost and compare what it printed with a golden
  * file.
  *
- *   guest-run [--cpu MODEL] [--fpu none|8087|80287|80387] [--budget N] [--verbose]
- *             PROGRAM.COM EXPECTED.out
+ *   guest-run [--cpu MODEL] [--fpu none|8087|80287|80387] [--budget N] [--no-block-cache]
+ *             [--verbose] PROGRAM.COM EXPECTED.out
  *
- * MODEL is 8086, 186, 286 or 386 (default 386). Exit status 0 when the
+ * MODEL is 8086, 186, 286 or 386 (default 386). --no-block-cache decodes
+ * every instruction as it runs (cpu_set_block_cache()). Exit status 0 when the
  * program exited with code 0 and its output (CR LF read as LF) equals the
  * golden file, 1 otherwise (with the differing lines), 2 on usage errors.
  */
@@ -98,7 +99,8 @@ static void show_diff(const char *want, const char *got)
 
 static void usage(FILE *o)
 {
-	fprintf(o, "usage: guest-run [--cpu 8086|186|286|386] [--fpu none|8087|80287|80387] [--budget N] [--verbose] "
+	fprintf(o, "usage: guest-run [--cpu 8086|186|286|386] [--fpu none|8087|80287|80387] [--budget N] "
+		   "[--no-block-cache] [--verbose] "
 		   "PROGRAM.COM EXPECTED.out\n");
 }
 
@@ -107,7 +109,7 @@ int main(int argc, char **argv)
 	enum cpu_model model = CPU_80386;
 	enum cpu_fpu fpu = CPU_FPU_NONE;
 	unsigned long long budget = DEFAULT_BUDGET;
-	bool verbose = false;
+	bool verbose = false, cache = true;
 	const char *prog = NULL, *golden = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -136,6 +138,8 @@ int main(int argc, char **argv)
 				fprintf(stderr, "guest-run: bad budget '%s'\n", argv[i]);
 				return 2;
 			}
+		} else if (!strcmp(argv[i], "--no-block-cache")) {
+			cache = false;
 		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
 			verbose = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -182,6 +186,7 @@ int main(int argc, char **argv)
 	cpu_set_fpu(&h->cpu, fpu);
 	if (verbose)
 		h->echo = stdout;
+	cpu_set_block_cache(&h->cpu, cache);
 	int run = comhost_run(h, budget);
 	const char *out = h->out ? h->out : "";
 	char *got = malloc(strlen(out) + 1);

@@ -490,6 +490,86 @@ static void test_random_code_is_contained(void **state)
 	}
 }
 
+/* Data next to code: writes to the page of a hot loop drop no block
+ * (block_cache.h: only writes to decoded bytes do). */
+static void test_code_cache_data_next_to_code(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0xE8, 0x03,       /* 100: mov cx, 1000 */
+		0xFF, 0x06, 0x20, 0x01, /* 103: inc word [120h] */
+		0xE2, 0xFA,             /* 107: loop 103 */
+		0xF4,                   /* 109: hlt */
+	};
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	memset(r->ram + 0x10120, 0, 2);
+	assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(r->ram[0x10120] | r->ram[0x10121] << 8, 1000);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_int_equal(s.invalidations, 0);
+	assert_int_equal(s.smc_stops, 0);
+	assert_int_equal(s.data_writes, 1000);
+	assert_true(s.misses <= 4);
+	assert_true(s.hits >= 900);
+	rig_free(r);
+}
+
+/* A loop that patches the instruction after the writing one: every pass
+ * sees the new byte, in the block being recorded and in the cached one. */
+static void test_code_cache_patch_next(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x03, 0x00,       /* 100: mov cx, 3 */
+		0x88, 0x0E, 0x08, 0x01, /* 103: mov [108h], cl */
+		0xB0, 0x00,             /* 107: mov al, 0 (imm at 108h) */
+		0x00, 0xC2,             /* 109: add dl, al */
+		0xE2, 0xF6,             /* 10B: loop 103 */
+		0xF4,                   /* 10D: hlt */
+	};
+	for (int cached = 0; cached < 2; cached++) {
+		struct rig *r = rig_new(CPU_8086, code, sizeof(code));
+		cpu_set_block_cache(&r->c, cached);
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
+		struct cpu_code_stats s;
+		cpu_code_stats(&r->c, &s);
+		/* Pass 1 records a block whose later byte it already wrote,
+		 * pass 2 drops it while recording one from 103h, pass 3 runs
+		 * that one and ends it at 107h. */
+		if (cached) {
+			assert_int_equal(s.invalidations, 2);
+			assert_int_equal(s.smc_stops, 1);
+		}
+		rig_free(r);
+	}
+}
+
+/* The host rewrites code it ran (cpu_mem_written()): the next run decodes
+ * the new bytes; a write next to them drops nothing. */
+static void test_code_cache_host_write(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = { 0xB8, 0x01, 0x00, 0xF4 }; /* mov ax, 1; hlt */
+	struct rig *r = rig_new(CPU_80386, code, sizeof(code));
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], 1);
+	struct cpu_code_stats s;
+	r->ram[0x10110] = 0x55;
+	cpu_mem_written(&r->c, 0x10110, 1);
+	cpu_code_stats(&r->c, &s);
+	assert_int_equal(s.invalidations, 0);
+	r->ram[0x10101] = 2;
+	cpu_mem_written(&r->c, 0x10101, 1);
+	cpu_code_stats(&r->c, &s);
+	assert_int_equal(s.invalidations, 1);
+	r->c.ip = 0x100;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], 2);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +590,9 @@ int main(void)
 		cmocka_unit_test(test_disasm),
 		cmocka_unit_test(test_movsw_8086),
 		cmocka_unit_test(test_random_code_is_contained),
+		cmocka_unit_test(test_code_cache_data_next_to_code),
+		cmocka_unit_test(test_code_cache_patch_next),
+		cmocka_unit_test(test_code_cache_host_write),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,123 @@
+; smc.asm - self-modifying code and data next to code, as the decoded-block
+; cache must handle them (src/cpu/block_cache.h): a write is seen by the
+; next instruction fetched, also inside the block that is running (the
+; first pass of each loop records the block, the later ones run it from the
+; cache), and writes next to code change nothing but the data. 8086 code.
+;
+; mvdm models no prefetch queue (docs/cpu-speed.md): on a real 8086/286/386
+; a write to the few bytes right after the writing instruction can be
+; missed. These tests patch the next instruction anyway, because a stale
+; block would miss far more than a prefetch queue does (the whole block);
+; they pass on Pentium-class hardware, which checks its prefetched bytes.
+        org     100h
+        cpu     8086
+%include "lib.inc"
+
+        TEST    "patch the next instruction, each pass"
+        mov     cx, 4
+        xor     dx, dx
+p1_:    mov     [p1i_+1], cl            ; the immediate of the MOV below
+p1i_:   mov     al, 0
+        add     dl, al                  ; 4 + 3 + 2 + 1
+        loop    p1_
+        CHK16   dx, 10
+        ENDTEST
+
+        TEST    "patch an instruction further on in the block"
+        mov     cx, 3
+        xor     dx, dx
+p2_:    mov     word [p2i_+2], 0x0102   ; the immediate of the ADD below (81 C2 iw)
+        inc     dx
+        inc     dx
+        nop
+        nop
+        nop
+        nop
+p2i_:   add     dx, strict word 0
+        add     word [p2i_+2], 0
+        loop    p2_
+        CHK16   dx, 3 * (2 + 0x0102)
+        ENDTEST
+
+        TEST    "a block that rewrites its own start"
+        mov     cx, 3
+        xor     bx, bx
+p3_:    add     bx, byte 1              ; 83 C3 ib: becomes add bx, 5
+        mov     byte [p3_+2], 5
+        loop    p3_
+        CHK16   bx, 1 + 5 + 5
+        ENDTEST
+
+        TEST    "an instruction turned into another one"
+        mov     cx, 2
+        xor     dx, dx
+p4_:    mov     byte [p4i_], 0x42       ; INC DX over the DEC DX below
+p4i_:   dec     dx                      ; 4A: never runs as DEC
+        loop    p4_
+        CHK16   dx, 2
+        mov     byte [p4i_], 0x4A
+        ENDTEST
+
+        TEST    "rep movsb over the code ahead"
+        push    ds
+        pop     es
+        mov     bp, 3
+        xor     dx, dx
+p5_:    mov     si, p5new_
+        mov     di, p5old_
+        mov     cx, 3
+        cld
+        rep     movsb                   ; mov dx-add becomes add dx, 7
+p5old_: add     dx, 1
+        mov     word [p5old_], 0xC283   ; back to add dx, 1 (83 C2 01)
+        mov     byte [p5old_+2], 1
+        dec     bp
+        jnz     p5_
+        CHK16   dx, 21
+        ENDTEST
+
+        TEST    "code written to a buffer, called, rewritten"
+        mov     byte [buf], 0xB8        ; mov ax, imm16
+        mov     word [buf+1], 1111h
+        mov     byte [buf+3], 0xC3      ; ret
+        call    buf
+        mov     bx, ax
+        mov     word [buf+1], 2222h
+        call    buf
+        add     bx, ax
+        mov     word [buf+1], 3333h
+        call    buf
+        add     bx, ax
+        CHK16   bx, 6666h
+        ENDTEST
+
+        TEST    "data right next to a hot loop"
+        mov     cx, 1000
+        mov     word [d_before], 0
+        mov     word [d_after], 0
+p7_:    inc     word [d_before]
+        add     word [d_after], 3
+        loop    p7_
+        jmp     p7end_
+d_before: dw 0                          ; the bytes right before p7end_'s code
+p7end_: CHK16   [d_before], 1000
+        CHK16   [d_after], 3000
+        ENDTEST
+
+        TEST    "a write to code that already ran in the block"
+        mov     cx, 2
+        xor     dx, dx
+p8_:    mov     ax, 1                   ; B8 01 00: rewritten to mov ax, 3
+        add     dx, ax
+        mov     word [p8_+1], 3
+        add     dx, ax                  ; still 1 in the first pass
+        loop    p8_
+        CHK16   dx, 1 + 1 + 3 + 3
+        mov     word [p8_+1], 1
+        ENDTEST
+
+        FINISH
+
+d_after: dw 0
+p5new_: add     dx, 7                   ; 83 C2 07
+buf:    times 8 db 0x90
