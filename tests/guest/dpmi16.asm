@@ -694,23 +694,8 @@ in_pm:  mov     ax, cs
         int     31h
         mov     eax, [meminfo + 14h]
         mov     [freebefore], eax
-        mov     ax, [rseg]
-        mov     [pblock + 4], ax
-        mov     [pblock + 8], ax
-        mov     [pblock + 12], ax
-        mov     [rmregs + 24h], ax      ; DS
-        mov     [rmregs + 22h], ax      ; ES
-        mov     dword [rmregs + 14h], progname
-        mov     dword [rmregs + 10h], pblock
-        mov     dword [rmregs + 1Ch], 4B00h
-        mov     word [rmregs + 20h], 0
-        mov     word [rmregs + 2Eh], 0
-        mov     word [rmregs + 30h], 0
-        mov     ax, 0300h
-        mov     bx, 21h
-        xor     cx, cx
-        mov     di, rmregs
-        int     31h
+        mov     dx, tail
+        call    exec_child
         test    byte [rmregs + 20h], 1
         CHECK   z, "EXEC of a nested client from protected mode"
         mov     ax, 0500h
@@ -723,36 +708,44 @@ in_pm:  mov     ax, cs
         mov     cx, 1
         int     31h
         CHECK   nc, "the parent goes on after its child"
-        ; a child with an exception and no handler: the host ends it
-        mov     word [pblock + 2], tail2
-        mov     word [rmregs + 20h], 0
-        mov     dword [rmregs + 1Ch], 4B00h
-        mov     ax, 0300h
-        mov     bx, 21h
-        xor     cx, cx
-        mov     di, rmregs
-        int     31h
-        mov     ax, 4D00h
-        int     21h
+        mov     dx, tail2               ; an exception and no handler: the host ends it
+        call    exec_child
         cmp     ax, 00FFh
         CHECK   e, "an unhandled exception ended the child with code FFh"
-        ; a child whose exception handler corrupts its frame: the host ends it
-        mov     word [pblock + 2], tail3
-        mov     word [rmregs + 20h], 0
-        mov     dword [rmregs + 1Ch], 4B00h
-        mov     ax, 0300h
-        mov     bx, 21h
-        xor     cx, cx
-        mov     di, rmregs
-        int     31h
-        mov     ax, 4D00h
-        int     21h
+        mov     dx, tail3               ; its exception handler corrupts its frame
+        call    exec_child
         cmp     ax, 00FFh
         CHECK   e, "a corrupted exception frame ended the child with code FFh"
 
         SAY     "done"
         mov     ax, 4C00h
         int     21h
+
+; EXEC ourselves with the command tail at DX from protected mode (0300h:
+; INT 21h/4B00h in real mode); AX = the child's return code (4Dh), and the
+; call structure's flags say whether EXEC failed.
+exec_child:
+        mov     [pblock + 2], dx
+        mov     ax, [rseg]
+        mov     [pblock + 4], ax
+        mov     [pblock + 8], ax
+        mov     [pblock + 12], ax
+        mov     [rmregs + 24h], ax      ; DS:DX the name
+        mov     [rmregs + 22h], ax      ; ES:BX the parameter block
+        mov     dword [rmregs + 14h], progname
+        mov     dword [rmregs + 10h], pblock
+        mov     word [rmregs + 20h], 0
+        mov     dword [rmregs + 1Ch], 4B00h
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
+        mov     ax, 0300h
+        mov     bx, 21h
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        mov     ax, 4D00h
+        int     21h
+        ret
 
 ; ---------------------------------------------------------------- child
 ; Takes descriptors, memory and a callback and ends without freeing them.
