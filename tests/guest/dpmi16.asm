@@ -15,7 +15,68 @@
 
 %include "dpmilib.inc"
 
-start:  mov     [rseg], cs
+start:  jmp     main
+
+; A #GP with no handler: the host prints a diagnostic and ends the client.
+crash_client:
+        SAY     "crash: loading a free selector"
+        mov     ax, 1F3h
+        mov     es, ax
+        SAY     "FAIL crash: still running"
+        mov     ax, 4C01h
+        int     21h
+
+; DX = XMS's total free KiB (function 08h), called in real mode with 0301h.
+xms_free:
+        push    es
+        push    di
+        mov     dword [rmregs + 1Ch], 4310h
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
+        mov     word [rmregs + 20h], 0
+        mov     ax, 0300h
+        mov     bx, 2Fh
+        xor     cx, cx
+        push    ds
+        pop     es
+        mov     di, rmregs
+        int     31h
+        mov     ax, [rmregs + 10h]      ; the entry: ES:BX
+        mov     [rmregs + 2Ah], ax
+        mov     ax, [rmregs + 22h]
+        mov     [rmregs + 2Ch], ax
+        mov     dword [rmregs + 1Ch], 0800h
+        mov     ax, 0301h
+        xor     bx, bx
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        mov     dx, [rmregs + 14h]
+        pop     di
+        pop     es
+        ret
+
+; An exception handler that returns a frame with a null CS.
+corrupt_client:
+        mov     ax, 0203h
+        mov     bl, 0
+        mov     cx, cs
+        mov     dx, corrupt_handler
+        int     31h
+        SAY     "corrupt: dividing by zero"
+        xor     bl, bl
+        div     bl
+        SAY     "FAIL corrupt: still running"
+        mov     ax, 4C01h
+        int     21h
+corrupt_handler:
+        push    bp
+        mov     bp, sp
+        mov     word [bp + 10], 0       ; the frame's CS
+        pop     bp
+        retf
+
+main:   mov     [rseg], cs
         mov     sp, stack_top
         mov     bx, 1000h               ; keep 64 KiB: room for DOS blocks
         mov     ah, 4Ah
@@ -34,8 +95,8 @@ start:  mov     [rseg], cs
         int     2Fh
         test    ax, ax
         jz      .found
-        SAY     "FAIL no DPMI host"
-        mov     ax, 4C01h
+        SAY     "no DPMI host"          ; DPMI_MEMORY_LIMIT=0, an 80286 (dpmi16-off.out)
+        mov     ax, 4C00h
         int     21h
 .found: cmp     byte [child], 0
         jne     .nocheck
@@ -772,65 +833,6 @@ child_client:
         CHECK   nc, "child: a callback"
         mov     ax, 4C03h
         int     21h
-
-; A #GP with no handler: the host prints a diagnostic and ends the client.
-crash_client:
-        SAY     "crash: loading a free selector"
-        mov     ax, 1F3h
-        mov     es, ax
-        SAY     "FAIL crash: still running"
-        mov     ax, 4C01h
-        int     21h
-
-; DX = XMS's total free KiB (function 08h), called in real mode with 0301h.
-xms_free:
-        push    es
-        push    di
-        mov     dword [rmregs + 1Ch], 4310h
-        mov     word [rmregs + 2Eh], 0
-        mov     word [rmregs + 30h], 0
-        mov     word [rmregs + 20h], 0
-        mov     ax, 0300h
-        mov     bx, 2Fh
-        xor     cx, cx
-        push    ds
-        pop     es
-        mov     di, rmregs
-        int     31h
-        mov     ax, [rmregs + 10h]      ; the entry: ES:BX
-        mov     [rmregs + 2Ah], ax
-        mov     ax, [rmregs + 22h]
-        mov     [rmregs + 2Ch], ax
-        mov     dword [rmregs + 1Ch], 0800h
-        mov     ax, 0301h
-        xor     bx, bx
-        xor     cx, cx
-        mov     di, rmregs
-        int     31h
-        mov     dx, [rmregs + 14h]
-        pop     di
-        pop     es
-        ret
-
-; An exception handler that returns a frame with a null CS.
-corrupt_client:
-        mov     ax, 0203h
-        mov     bl, 0
-        mov     cx, cs
-        mov     dx, corrupt_handler
-        int     31h
-        SAY     "corrupt: dividing by zero"
-        xor     bl, bl
-        div     bl
-        SAY     "FAIL corrupt: still running"
-        mov     ax, 4C01h
-        int     21h
-corrupt_handler:
-        push    bp
-        mov     bp, sp
-        mov     word [bp + 10], 0       ; the frame's CS
-        pop     bp
-        retf
 
 ; ---------------------------------------------------------------- handlers
 ; The callback: DS:SI = real mode's stack, ES:DI = the call structure.
