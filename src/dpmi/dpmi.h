@@ -41,7 +41,7 @@ enum {
 	DPMI_MAX_CLIENTS = 8,
 	DPMI_MAX_FRAMES = 32,
 	DPMI_CALLBACKS = 16,
-	DPMI_PRIV_PARAS = 0x100,  /* the client's private data: our real-mode stack */
+	DPMI_PRIV_PARAS = 0x200,  /* the client's private data: our real-mode stack, 8 KiB */
 	DPMI_RM_LEVEL = 0x400,    /* real-mode stack bytes per nested switch */
 	DPMI_LIN_BASE = 0x10000000, /* linear addresses of memory blocks start here */
 	DPMI_LIN_GUARD = 16,      /* unmapped pages after each block */
