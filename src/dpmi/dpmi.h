@@ -38,6 +38,7 @@ enum {
 	DPMI_AREA_SIZE = 0x20000,
 	DPMI_LDT_ENTRIES = 8192,
 	DPMI_LDT_RESERVED = 16,   /* entries 0-15: only 000Dh gives them out */
+	DPMI_OWNER_HOST_FOR = 0xF0, /* ldt_owner of the host's selectors for client slot k: F0h + k */
 	DPMI_MAX_CLIENTS = 8,
 	DPMI_MAX_FRAMES = 32,
 	DPMI_CALLBACKS = 16,
@@ -165,7 +166,8 @@ struct dpmi_host {
 	struct dpmi_client *clients[DPMI_MAX_CLIENTS]; /* the nesting order: the last is current */
 	unsigned nclients;
 	/* Made with the host area (an idle VM pays for neither). */
-	uint8_t *ldt_owner;      /* DPMI_LDT_ENTRIES: 0 free, 0xFF the host's, else client slot + 1 */
+	uint8_t *ldt_owner;      /* DPMI_LDT_ENTRIES: 0 free, 0xFF the host's, F0h + slot the host's
+				  * for that client, else the client's slot + 1 */
 	struct dpmi_frame *frames; /* DPMI_MAX_FRAMES */
 	unsigned nframes;
 	struct dpmi_callback cb[DPMI_CALLBACKS];

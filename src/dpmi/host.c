@@ -183,6 +183,10 @@ static int client_start(struct dpmi_host *h, struct vm16_regs *r)
 	}
 	dpmi_ldt_set(h, c->lpms_sel, h->area + DPMI_LPMS + 0x1000 * c->slot, 0xFFF, false, c->is32);
 	dpmi_ldt_set(h, c->scratch_sel, 0, 0xFFFF, false, false);
+	/* The locked stack's and the callbacks' selectors are the host's for
+	 * this client: the client can neither free nor change them (8022h). */
+	h->ldt_owner[c->lpms_sel >> 3] = (uint8_t)(DPMI_OWNER_HOST_FOR + c->slot);
+	h->ldt_owner[c->scratch_sel >> 3] = (uint8_t)(DPMI_OWNER_HOST_FOR + c->slot);
 	/* The coprocessor as the CPU has it: MP with an x87, EM without. */
 	struct vdd_machine m;
 	vdd_machine(h->vm, &m);
@@ -212,7 +216,7 @@ void dpmi_client_end(struct dpmi_host *h, struct dpmi_client *c)
 	vdd_log(h->vm, owner, "client %u ends", c->slot);
 	dpmi_free_blocks(h, c);
 	for (unsigned k = 0; k < DPMI_LDT_ENTRIES; k++)
-		if (h->ldt_owner[k] == c->slot + 1)
+		if (h->ldt_owner[k] == c->slot + 1 || h->ldt_owner[k] == DPMI_OWNER_HOST_FOR + c->slot)
 			dpmi_ldt_free(h, (uint16_t)(k << 3 | 7));
 	for (unsigned k = 0; k < DPMI_CALLBACKS; k++)
 		if (h->cb[k].used && h->cb[k].client == c->slot)

@@ -532,6 +532,11 @@ parent_tests:
         CHECK   e, "exception 0 reached the handler, which resumed past it"
         cmp     word [excerr], 0
         CHECK   e, "... with error code 0 in the frame"
+        mov     ax, 0001h               ; the host's locked stack (an exception's SS)
+        mov     bx, [lpms]
+        int     31h
+        cmp     ax, 8022h
+        CHECK   e, "0001h of the host's locked-stack selector: 8022h"
         mov     ax, 0203h
         mov     bl, 0
         mov     cx, [oldexc + 2]
@@ -862,6 +867,7 @@ divide_handler:
         push    ds
         mov     ds, [cs:ds_sel]
         mov     byte [excseen], 1
+        mov     [lpms], ss
         push    ax
         mov     ax, [bp + 6]
         mov     [excerr], ax
@@ -925,6 +931,7 @@ cbcount: dw     0
 cbseen: dw      0
 xmsbefore: dw   0
 irqcount: dw    0
+lpms:   dw      0
 ivtsel: dw      0
 biossel: dw     0
 ivt8:   dd      0
