@@ -23,8 +23,8 @@
 #include "mvdm/vdd.h"
 
 /* The host area: guest physical memory from the extended memory
- * allocator (so XMS, INT 15h and DPMI blocks never overlap it), linear ==
- * physical (no paging). Offsets in it: */
+ * allocator (so XMS, INT 15h and DPMI blocks never overlap it), mapped at
+ * its own linear address (paging.c). Offsets in it: */
 enum {
 	DPMI_GDT = 0x0000,        /* 16 descriptors */
 	DPMI_TSS = 0x0100,        /* 386 TSS, 68h bytes, no I/O bitmap */
@@ -82,7 +82,8 @@ enum {
 	DPMI_GDT_LIMIT = 0x2F,
 };
 
-/* DPMI error codes (DPMI 1.0 section 4.?; returned in AX with CF set). */
+/* DPMI error codes (DPMI 1.0 specification, "Error Codes and Messages";
+ * returned in AX with CF set; a 0.9 client looks only at CF). */
 enum {
 	DPMI_ERR_UNSUPPORTED = 0x8001,
 	DPMI_ERR_RESOURCE = 0x8010,

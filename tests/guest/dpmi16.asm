@@ -238,6 +238,11 @@ parent_tests:
         cmp     ax, 8021h
         CHECK   e, "0009h with DPL 0: 8021h"
         mov     ax, 0009h
+        mov     cx, 00FEh               ; conforming code
+        int     31h
+        cmp     ax, 8021h
+        CHECK   e, "0009h of conforming code: 8021h"
+        mov     ax, 0009h
         mov     cx, 00F2h
         int     31h
         CHECK   nc, "0009h: writable data again"
