@@ -343,8 +343,10 @@ static void dpmi_terminate(struct vm *vm, void *inst)
 	free(h);
 }
 
-/* The running program changed: a client whose PSP ended in real mode
- * (its parent's PSP is current again) is over. */
+/* The running program changed: a client whose program ended in real mode
+ * (its parent's PSP is current again and DOS freed the client's PSP: its
+ * MCB's owner is no longer the PSP) is over. A client that only made its
+ * parent's PSP current (INT 21h/50h) or stayed resident goes on. */
 static void dpmi_psp_change(struct vm *vm, void *inst, uint16_t psp)
 {
 	(void)vm;
@@ -353,7 +355,7 @@ static void dpmi_psp_change(struct vm *vm, void *inst, uint16_t psp)
 		return;
 	h->cur_psp = psp;
 	struct dpmi_client *c = dpmi_current(h);
-	if (c && psp == c->parent_psp)
+	if (c && psp == c->parent_psp && dpmi_rd16(h, (((uint32_t)c->psp - 1) << 4) + 1) != c->psp)
 		dpmi_client_end(h, c);
 }
 

@@ -87,6 +87,10 @@ main:   mov     [rseg], cs
         cmp     byte [83h], 'h'       ; " child" (else " crash", " corrupt")
         je      .parent
         mov     byte [child], 2         ; "crash"
+        cmp     byte [83h], 'e'
+        jne     .notreal
+        mov     byte [child], 4         ; "realexit"
+.notreal:
         cmp     byte [83h], 'o'
         jne     .parent
         mov     byte [child], 3         ; "corrupt"
@@ -138,6 +142,8 @@ main:   mov     [rseg], cs
         je      crash_client
         cmp     byte [child], 3
         je      corrupt_client
+        cmp     byte [child], 4
+        je      realexit_client
 
 ; ---------------------------------------------------------------- parent
 parent_tests:
@@ -787,6 +793,30 @@ in_pm:  mov     ax, cs
         call    exec_child
         cmp     ax, 00FFh
         CHECK   e, "a corrupted exception frame ended the child with code FFh"
+        mov     dx, tail4               ; it ends from real mode (raw switch, 4Ch)
+        call    exec_child
+        cmp     ax, 5
+        CHECK   e, "a child that ended in real mode returned its code"
+        mov     ax, 0500h
+        mov     di, meminfo
+        int     31h
+        mov     eax, [meminfo + 14h]
+        cmp     eax, [freebefore]
+        CHECK   e, "... and what it left allocated is free again"
+        ; INT 21h/50h to our parent's PSP and back does not end us
+        push    es
+        mov     es, [psp_sel]
+        mov     bx, [es:16h]
+        pop     es
+        mov     ah, 50h
+        int     21h
+        mov     bx, [rseg]
+        mov     ah, 50h
+        int     21h
+        mov     ax, 0400h
+        int     31h
+        cmp     ax, 005Ah
+        CHECK   e, "switching to the parent's PSP and back (50h) keeps the client"
 
         SAY     "done"
         mov     ax, 4C00h
@@ -818,7 +848,27 @@ exec_child:
         int     21h
         ret
 
-; ---------------------------------------------------------------- child
+; ---------------------------------------------------------------- children
+; Takes 1 MiB, switches to real mode (0306h) and ends there with code 5.
+realexit_client:
+        mov     ax, 0501h
+        mov     bx, 10h
+        xor     cx, cx
+        int     31h
+        mov     ax, 0306h
+        int     31h
+        mov     [rawpm], di
+        mov     [rawpm + 2], si
+        mov     ax, [rseg]
+        mov     cx, ax
+        mov     dx, ax
+        mov     bx, sp
+        mov     si, ax
+        mov     di, .real
+        jmp     far [rawpm]
+.real:  mov     ax, 4C05h
+        int     21h
+
 ; Takes descriptors, memory and a callback and ends without freeing them.
 child_client:
         mov     ax, 0000h
@@ -956,6 +1006,7 @@ pblock: dw      0, tail, 0, 5Ch, 0, 6Ch, 0
 tail:   db      6, " child", 13
 tail2:  db      6, " crash", 13
 tail3:  db      8, " corrupt", 13
+tail4:  db      9, " realexit", 13
 desc:   times 8 db 0
 meminfo: times 48 db 0
 rmregs: times 50 db 0
