@@ -205,6 +205,11 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 		pg->next = bc->free_pages;
 		bc->free_pages = pg;
 	}
+	/* Blocks still reachable through the running block's succ[] must
+	 * fail their check until their memory is reused. */
+	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (struct bc_block *b = pg->blocks; b; b = b->pnext)
+			b->tag = 0;
 	bc->stats.evictions += bc->nblocks;
 	bc->stats.flushes++;
 	bc->stats.pages = 0;
@@ -214,6 +219,7 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	bc->free_bytes = 0;
 	bc->rec_page = NULL;
 	bc->rec_dead = true;
+	bc->last = NULL;
 	/* Every page may be written through the TLB again. */
 	tlb_drop(c);
 }
@@ -273,9 +279,9 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	const uint64_t ctx = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
-	if ((uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) || b->last_off > c->in.sd[SEG_CS].limit ||
-	    (b->nolimit && ctx != c->in.bc_ctx))
-		return false;
+	if (b->tag == 0 || (uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) ||
+	    b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && ctx != c->in.bc_ctx))
+		return false; /* (tag 0: dropped, reached through a stale succ) */
 	if (b->tag == ctx)
 		return true;
 	c->in.bcache->stats.rechecks++;
@@ -375,6 +381,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	bc->rec_page->blocks = b;
 	bc->nblocks++;
 	bc->rec_page = NULL;
+	bc->last = b;
 	return;
 drop:
 	if (bc->rec_page)
@@ -391,6 +398,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	bc->stats.misses++;
 	b->ninsns = 0;
 	b->nbytes = 0;
+	b->succ[0] = b->succ[1] = NULL;
 	bc->recording = true;
 	bc->rec_dead = false;
 	bc->rec_page = NULL;
@@ -469,7 +477,7 @@ void thread_generic(struct cpu *c, const struct insn *i)
  * tail-calls the next. Afterwards c->in.cur is the instruction that ended
  * the block (or the end entry), and its charge is what the block retired.
  * If one faults or exits, bc_settle() counts from c->in.cur. */
-static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
+static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 {
 	c->in.blk = b;
 	c->in.cur = b->insns;
@@ -478,21 +486,50 @@ static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
 		c->in.budget_left -= c->in.cur->charge;
+		c->in.bcache->last = c->in.blk;
 		c->in.blk = NULL;
 	}
+}
+
+/* The live block at lin/ip, or NULL: one of the two that `from` (may be
+ * NULL) was last linked to, else from the hash table (then remembered in
+ * from->succ). */
+static inline struct bc_block *bc_next(struct block_cache *bc, struct bc_block *from, uint32_t lin, uint32_t ip)
+{
+	const uint64_t key = bc_key(lin, ip);
+	if (from) {
+		/* (tag 0: dropped since; the table may hold its successor) */
+		struct bc_block *s0 = from->succ[0], *s1 = from->succ[1];
+		if (s0 && s0->key == key && s0->tag)
+			return s0;
+		if (s1 && s1->key == key && s1->tag)
+			return s1;
+	}
+	struct bc_block *next = bc_find(bc, lin, ip);
+	if (next && from) {
+		from->succ[1] = from->succ[0];
+		from->succ[0] = next;
+	}
+	return next;
 }
 
 void bc_link(struct cpu *c)
 {
 	c->in.budget_left -= c->in.cur->charge;
 	if (unlikely(c->in.events) || unlikely(++c->in.link_depth > BC_LINK_MAX)) {
+		c->in.bcache->last = c->in.blk;
 		c->in.blk = NULL;
 		return;
 	}
 	const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
 	struct block_cache *bc = c->in.bcache;
-	struct bc_block *next = bc_find(bc, lin, c->ip);
+	/* The blocks this one was last linked to first: a pointer into the
+	 * arena always points at a block's start (blocks are carved and
+	 * reused whole, and a flush leaves no live block that points into
+	 * the old ones), so its key and tag are checked like a found one's. */
+	struct bc_block *next = bc_next(bc, c->in.blk, lin, c->ip);
 	if (!next || !bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns) {
+		bc->last = c->in.blk;
 		c->in.blk = NULL;
 		return;
 	}
@@ -506,7 +543,8 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 {
 	while (!c->in.events && c->in.budget_left) {
 		const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
-		struct bc_block *b = bc_find(bc, lin, c->ip);
+		struct bc_block *b = bc_next(bc, bc->last, lin, c->ip);
+		bc->last = NULL;
 		if (b && !bc_valid(c, b, lin)) {
 			/* Recorded for another context: replace it. */
 			struct bc_page *pg = *phys_code_slot(c, b->phys);
@@ -522,6 +560,7 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 		} else {
 			/* Step by step; a write that drops the block ends it. */
 			bc->stats.hits++;
+			bc->last = b;
 			const struct insn *i = b->insns, *end = b->insns + b->ninsns;
 			while (bc_step(c, i) && ++i < end && b->tag)
 				;
