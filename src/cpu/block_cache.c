@@ -37,8 +37,11 @@ static inline struct bc_block *bc_find(struct block_cache *bc, uint32_t lin, uin
 
 static void bits_set(uint64_t *bits, unsigned off, unsigned n)
 {
-	for (unsigned k = off; k < off + n; k++)
-		bits[k >> 6] |= 1ull << (k & 63);
+	for (const unsigned end = off + n; off < end;) {
+		const unsigned b = off & 63, k = end - off < 64 - b ? end - off : 64 - b;
+		bits[off >> 6] |= (k == 64 ? ~0ull : (1ull << k) - 1) << b;
+		off += k;
+	}
 }
 
 /* Any of the n bits from off set? (off + n <= CPU_PAGE_SIZE) */
@@ -106,22 +109,29 @@ static void hash_unlink(struct block_cache *bc, struct bc_block *b)
 	}
 }
 
-/* Take b out of the cache; its memory goes on the free list (reused by
- * bc_commit() only, which runs when no block does). */
-static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
+/* Take b, already off its page's list, out of the cache; its memory goes
+ * on the free list (reused by bc_commit() only, which runs when no block
+ * does). */
+static void block_free(struct block_cache *bc, struct bc_block *b)
 {
 	hash_unlink(bc, b);
+	b->tag = 0;
+	bc->nblocks--;
+	b->hnext = bc->free_blocks[b->ninsns];
+	bc->free_blocks[b->ninsns] = b;
+	bc->free_bytes += block_size(b->ninsns);
+}
+
+/* Take b out of the cache and off the list of its page pg. */
+static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
+{
 	for (struct bc_block **pp = &pg->blocks; *pp; pp = &(*pp)->pnext) {
 		if (*pp == b) {
 			*pp = b->pnext;
 			break;
 		}
 	}
-	b->tag = 0;
-	bc->nblocks--;
-	b->hnext = bc->free_blocks[b->ninsns];
-	bc->free_blocks[b->ninsns] = b;
-	bc->free_bytes += block_size(b->ninsns);
+	block_free(bc, b);
 }
 
 static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
@@ -157,12 +167,14 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
-	for (struct bc_block *b = pg->blocks, *next; b; b = next) {
-		next = b->pnext;
+	for (struct bc_block **pp = &pg->blocks, *b; (b = *pp);) {
 		const unsigned boff = b->phys & (CPU_PAGE_SIZE - 1);
-		if (boff >= off + n || off >= boff + b->nbytes)
+		if (boff >= off + n || off >= boff + b->nbytes) {
+			pp = &b->pnext;
 			continue;
-		block_drop(bc, pg, b);
+		}
+		*pp = b->pnext;
+		block_free(bc, b);
 		bc->stats.invalidations++;
 		if (b == c->in.blk) {
 			/* The running block: end it after the writing
