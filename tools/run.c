@@ -48,6 +48,7 @@ struct run_opts {
 	const char *profile;        /* --profile NAME */
 	const char *screenshot;     /* --screenshot: PNG of the screen at the end */
 	bool stats;                 /* --stats: the CPU's figures on stderr at the end */
+	const char *printer;        /* --printer FILE: what DOS prints (dos_config.printer) */
 };
 
 static int run_help(bool shell)
@@ -81,6 +82,7 @@ static int run_help(bool shell)
 	       "  --crlf         stream: write CR LF as the program does (else LF)\n"
 	       "  --screenshot FILE.png  write the screen as a PNG when the program ends (or times out)\n"
 	       "  --stats        print the CPU's figures (instructions, decoded-code cache) on stderr at the end\n"
+	       "  --printer FILE what DOS prints (PRN, LPT1) is appended to FILE (else discarded)\n"
 	       "  --help         this text\n"
 	       "\n"
 	       "On a terminal Ctrl+] leaves. Exit status (mvdm(1) has the whole table):\n%s",
@@ -118,7 +120,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 		{ "set", required_argument, NULL, 's' },     { "console", required_argument, NULL, 'C' },
 		{ "cp437", no_argument, NULL, '4' },         { "crlf", no_argument, NULL, 'L' },
 		{ "profile", required_argument, NULL, 'p' }, { "screenshot", required_argument, NULL, 'S' },
-		{ "stats", no_argument, NULL, 'T' },
+		{ "stats", no_argument, NULL, 'T' },         { "printer", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *cmd = shell ? "mvdm shell" : "mvdm run";
@@ -172,6 +174,7 @@ static int parse(int argc, char **argv, struct run_opts *o, int *first, bool she
 		case 'p': o->profile = optarg; break;
 		case 'S': o->screenshot = optarg; break;
 		case 'T': o->stats = true; break;
+		case 'P': o->printer = optarg; break;
 		case 'h': return run_help(shell);
 		default: return cli_option_error(cmd, c, argv);
 		}
@@ -307,6 +310,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(dc.env, o.env, sizeof(dc.env));
 	dc.nenv = o.nenv;
 	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
+	dc.printer = o.printer;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));

@@ -61,6 +61,10 @@ struct dos_config {
 	 * dos_start() names (or its prompt, for DOS_COMSPEC), which thus sees
 	 * the environment and current directory they made. */
 	const char *autoexec;
+	/* The printer: a host file that receives what DOS prints (PRN, LPT1,
+	 * INT 21h/05h), appended, as the program wrote it; NULL: discarded
+	 * (the log says so once). */
+	const char *printer;
 };
 
 void dos_config_default(struct dos_config *cfg);

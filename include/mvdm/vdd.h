@@ -27,8 +27,11 @@
 /* 2: struct vdd_property has choices, live and step.
  * 3: ports claimed with vdd_claim_ports() see byte accesses only (wider
  * ones are split by the monitor, as on the ISA bus); the machine services
- * below (interrupt controller, A20, display, ROM services, memory). */
-#define MVDM_VDD_ABI 3u
+ * below (interrupt controller, A20, display, ROM services, memory).
+ * 4: struct vdd_machine has fpu; the protected-mode services (a DPMI
+ * host: supervisor calls from protected mode, mode switches, control and
+ * debug registers). */
+#define MVDM_VDD_ABI 4u
 
 /* Port handlers: size is 1, 2 or 4 (see vdd_claim_ports_wide); reads
  * return the value (upper bits ignored). */
@@ -322,8 +325,16 @@ struct vdd_machine {
 	int64_t start_time;    /* wall-clock seconds (UTC) at virtual time 0 */
 	enum vm16_cpu cpu;
 	bool display;          /* the VM has a display (vm16_config.use_video) */
+	bool fpu;              /* a numeric coprocessor is there (the FPU setting) */
 };
 void vdd_machine(const struct vm *vm, struct vdd_machine *m);
+
+/* The numeric coprocessor (docs/x87.md). Its error output (FERR#, the
+ * 287/387's ERROR#) goes to fn(inst, asserted), which the board sets (the
+ * AT's IRQ 13 latch); vdd_fpu_reset() is the coprocessor reset of the AT's
+ * port F1h (FNINIT state). Both do nothing without an FPU. */
+void vdd_set_fpu_error_hook(struct vm *vm, void (*fn)(void *inst, bool asserted), void *inst);
+void vdd_fpu_reset(struct vm *vm);
 
 /* Input from the host reached the device: a guest that idles waiting for
  * it runs again. */
@@ -372,5 +383,53 @@ struct vdd_pointer {
 	void (*position)(void *inst, int x, int y, int w, int h, unsigned buttons);
 };
 void vdd_set_pointer(struct vm *vm, const struct vdd_pointer *p);
+
+/* ---- Protected-mode services (a DPMI host: docs/dpmi.md) ---- */
+
+/* Supervisor calls from protected mode: a HLT executed at CPL 0 whose
+ * linear address lies in [base, base + size) and is followed by a valid
+ * pair n, ~n is supervisor call n, as in real mode (the handler sees EIP
+ * past the three bytes). Everywhere else a protected-mode HLT stays the
+ * guest's own (a DOS extender's kernel halting). One region per VM; size
+ * 0 removes it. 0 or -EINVAL. */
+int vdd_set_pm_svc_region(struct vm *vm, uint32_t base, uint32_t size);
+
+/* The system tables a protected-mode context runs with: GDTR, IDTR, and
+ * the LDT and TSS selectors (in that GDT; 0 for none), loaded as LLDT and
+ * LTR would load them but without LTR's busy bit; cr3: the page directory
+ * (0: paging off), loaded (which flushes the TLB) when it is not CR3
+ * already or `flush` asks for it. */
+struct vdd_pm_tables {
+	uint32_t gdt_base, idt_base;
+	uint16_t gdt_limit, idt_limit;
+	uint16_t ldtr, tr;
+	uint32_t cr3;
+	bool flush;
+};
+
+/* Mode switches done by the monitor, as a DPMI host's raw switch does
+ * them (80386 and later).
+ * vdd_enter_pm: CR0.PE on (and PG with a cr3), the tables loaded, then r: the general
+ * registers, EIP, EFLAGS (IOPL, IF...) and the selectors, CS first (its
+ * descriptor's DPL becomes the CPL), then SS, DS, ES, FS, GS with the
+ * checks of MOV Sreg at that CPL. A selector that fails them is loaded as
+ * null (SS: -EFAULT). 0, -EFAULT, or -EINVAL (no protected mode, or a
+ * table that does not load).
+ * vdd_enter_real: CR0.PE and PG off, the IVT at 0 (IDTR 0/3FFh), r loaded
+ * with every segment cache as real mode makes it (base = selector * 16,
+ * 64 KiB, 16-bit data, CS a 16-bit code segment), EIP and ESP as given. */
+int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16_regs *r)
+	__attribute__((warn_unused_result));
+void vdd_enter_real(struct vm *vm, const struct vm16_regs *r);
+/* Whether the CPU runs in protected mode (not V86), and its CPL. */
+bool vdd_protected_mode(const struct vm *vm);
+/* Control registers (n = 0, 2, 3) and debug registers (n = 0-3, 6, 7) of
+ * the VM's CPU: 0 or -EINVAL (no such register on this model). Setting CR0
+ * applies the mode and TLB consequences; a debug register takes effect at
+ * the next instruction. */
+uint32_t vdd_get_cr(const struct vm *vm, unsigned n);
+int vdd_set_cr(struct vm *vm, unsigned n, uint32_t value);
+uint32_t vdd_get_dr(const struct vm *vm, unsigned n);
+int vdd_set_dr(struct vm *vm, unsigned n, uint32_t value);
 
 #endif

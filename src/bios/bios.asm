@@ -55,7 +55,7 @@ vector_table:
         vec 72h, irq_slave
         vec 73h, irq_slave
         vec 74h, int74
-        vec 75h, irq_slave
+        vec 75h, int75
         vec 76h, irq_slave
         vec 77h, irq_slave
         times 512 - ($ - vector_table) db 0FFh
@@ -100,6 +100,20 @@ irq_slave:
         out 0A0h, al
         out 20h, al
         pop ax
+        iret
+
+; INT 75h - IRQ 13, the coprocessor's error (IBM PC AT BIOS): clear the
+; latch (port F0h), acknowledge both controllers, then INT 02h, where
+; 8087-era programs hook their coprocessor errors.
+int75:
+        push ax
+        xor al, al
+        out 0F0h, al
+        mov al, 20h
+        out 0A0h, al
+        out 20h, al
+        pop ax
+        int 2
         iret
 
 ; INT 08h - IRQ 0, 18.2 Hz: count ticks in 40:6Ch, wrap at midnight with the

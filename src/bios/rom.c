@@ -118,8 +118,8 @@ int bios_install(struct vm *vm)
 	}
 	uint8_t *bda = vm->ram + 0x400;
 	/* Equipment: initial video mode 80x25 colour (bits 5-4 = 10b) or
-	 * monochrome (11b); no floppy drives. */
-	put16(bda + 0x10, bios_display_is_mono(vm) ? 0x0030 : 0x0020);
+	 * monochrome (11b); no floppy drives; bit 1: a math coprocessor. */
+	put16(bda + 0x10, (uint16_t)((bios_display_is_mono(vm) ? 0x0030 : 0x0020) | (vm->cpu.fpu ? 0x0002 : 0)));
 	put16(bda + 0x13, (uint16_t)(vm->cfg.mem_4k * 4));
 	/* Ticks since midnight of the VM's start time (18.2065 Hz: 1193182/65536). */
 	uint64_t secs = (uint64_t)(vm->start_time % 86400 + 86400) % 86400;

@@ -28,14 +28,17 @@ extern const struct vdd_ops vdd_pit_ops;
 extern const struct vdd_ops vdd_vga_ops;
 extern const struct vdd_ops vdd_kbd_ops;
 extern const struct vdd_ops vdd_cmos_ops;
+extern const struct vdd_ops vdd_fpu_ops;
 extern const struct vdd_ops vdd_speaker_ops;
 extern const struct vdd_ops vdd_mouse_ops;
 extern const struct vdd_ops vdd_ems_ops;
 extern const struct vdd_ops vdd_xms_ops;
+extern const struct vdd_ops vdd_dpmi_ops;
 
 static const struct vdd_ops *const builtin_vdds[] = {
-	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_vga_ops, &vdd_mouse_ops,
+	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_fpu_ops, &vdd_vga_ops, &vdd_mouse_ops,
 	&vdd_ems_ops, &vdd_xms_ops, /* after the devices that claim upper memory */
+	&vdd_dpmi_ops,
 };
 
 const struct vdd_ops *const *vm_builtin_vdds(size_t *n)

@@ -166,6 +166,7 @@ static void reset_state(struct cpu *c)
 	c->in.ldt = data;
 	c->in.tss = data;
 	c->in.halted = c->in.inhibit_irq = c->in.stop_requested = false;
+	cpu_fpu_init(c); /* RESET initialises the coprocessor too (80387 data sheet) */
 	seg_mode_changed(c);
 	tlb_flush(c);
 	cpu_update_events(c);

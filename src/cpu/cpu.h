@@ -42,6 +42,28 @@ enum cpu_model {
 	CPU_MODEL_COUNT
 };
 
+/* The numeric coprocessor attached (docs/x87.md). The 80486's built-in
+ * FPU is CPU_FPU_80387 (the 387's programming model). */
+enum cpu_fpu { CPU_FPU_NONE = 0, CPU_FPU_8087, CPU_FPU_80287, CPU_FPU_80387, CPU_FPU_COUNT };
+
+/* The x87 register file and environment (Intel 80387 PRM 2.1; SDM Vol. 1
+ * 8.1). Registers are physical (R0-R7); ST(i) is R((top + i) & 7). The
+ * status word's TOP field lives in `top`; the tag word is kept as one
+ * empty bit per register and computed from the contents when stored
+ * (FSTENV, FSAVE), as the 387 does. */
+struct cpu_x87 {
+	uint64_t m[8];    /* significands, bit 63 the integer bit */
+	uint16_t se[8];   /* sign (bit 15) and biased exponent */
+	uint16_t cw;      /* control word */
+	uint16_t sw;      /* status word without TOP (bits 11-13 read as 0 here) */
+	uint8_t top;
+	uint8_t empty;    /* bit n set: R(n) is empty (tag 11b) */
+	bool ferr;        /* the FERR#/ERROR# output is asserted */
+	uint16_t fop;     /* last non-control instruction: 11-bit opcode */
+	uint16_t fcs, fds; /* ... its CS and the DS of its memory operand */
+	uint32_t fip, fdp; /* ... its offset and its operand's */
+};
+
 /* Register indexes, in ModR/M encoding order. */
 enum cpu_reg { REG_AX, REG_CX, REG_DX, REG_BX, REG_SP, REG_BP, REG_SI, REG_DI };
 /* Segment register indexes, in ModR/M sreg encoding order. */
@@ -145,6 +167,11 @@ struct cpu_bus {
 	void (*mem_write8)(void *ctx, uint32_t phys, uint8_t value);
 	uint32_t (*io_read)(void *ctx, uint16_t port, unsigned size);
 	void (*io_write)(void *ctx, uint16_t port, unsigned size, uint32_t value);
+	/* The FPU's error output (FERR# on the 486, ERROR# of the 287/387, the
+	 * 8087's INT): asserted when an unmasked exception is pending and
+	 * CR0.NE is clear; the board latches it into IRQ 13 (IBM AT
+	 * Technical Reference: port F0h clears the latch). NULL = not wired. */
+	void (*fpu_error)(void *ctx, bool asserted);
 	/* Acknowledge the pending external interrupt: return its vector (0-255),
 	 * or -1 when there is none to deliver after all (the host took it, or
 	 * it went away). Called only when cpu_set_irq(c, true) and IF allow it.
@@ -257,7 +284,8 @@ struct cpu {
 	uint32_t seg_base[SEG_COUNT + 1];  /* bases from the descriptor caches; [SEG_COUNT] is 0 */
 
 	enum cpu_model model;
-	bool fpu;                      /* an x87 is attached: CR0.ET, CPUID (set by the owner) */
+	enum cpu_fpu fpu;              /* the x87 attached: cpu_set_fpu() */
+	struct cpu_x87 x87;            /* its registers (harnesses read and write them) */
 	uint32_t trap_mask;            /* enum cpu_trap bits to exit on */
 	uint32_t exception_exit_mask;  /* vectors 0-31 that exit instead of being delivered */
 	const uint8_t *io_trap_bitmap; /* 8192 bytes, bit set = exit CPU_EXIT_IO; NULL = none.
@@ -388,6 +416,16 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t budget);
 uint32_t cpu_get_flags(const struct cpu *c);
 void cpu_set_flags(struct cpu *c, uint32_t flags);
 
+/* Attach an x87 (or none) and put it in its FNINIT state; on the 80386
+ * CR0.ET then says whether it is there. */
+void cpu_set_fpu(struct cpu *c, enum cpu_fpu fpu);
+/* FNINIT: the x87's initial state (Intel 80387 PRM 6, FINIT). */
+void cpu_fpu_init(struct cpu *c);
+/* The x87 status word with TOP, as FNSTSW stores it. */
+uint16_t cpu_fpu_status(const struct cpu *c);
+/* Name of an FPU choice ("none", "8087", "80287", "80387"). */
+const char *cpu_fpu_name(enum cpu_fpu f);
+
 /* Load a segment register as real and virtual-8086 mode do (base = value
  * << 4; in V86 mode also limit FFFFh and data attributes). In protected
  * mode use cpu_set_seg(). */
@@ -415,6 +453,16 @@ uint32_t cpu_get_cr(const struct cpu *c, unsigned n);
 int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value);
 void cpu_set_gdt(struct cpu *c, uint32_t base, uint16_t limit);
 void cpu_set_idt(struct cpu *c, uint32_t base, uint16_t limit);
+/* LDTR and TR from the descriptors their selectors name in the current
+ * GDT, as LLDT and LTR load them, for monitors that build a protected-mode
+ * context (no busy bit is set; 0 makes the LDT unusable). Returns 0 or
+ * -EINVAL (not an LDT / TSS descriptor in the GDT). */
+int cpu_set_ldtr(struct cpu *c, uint16_t selector);
+int cpu_set_tr(struct cpu *c, uint16_t selector);
+/* Debug registers DR0-DR3, DR6, DR7 for monitors (as MOV DRn writes
+ * them). get: the value, 0 for others; set: 0 or -EINVAL. */
+uint32_t cpu_get_dr(const struct cpu *c, unsigned n);
+int cpu_set_dr(struct cpu *c, unsigned n, uint32_t value);
 
 /* Raise or lower the INTR line (level). The CPU calls bus.intr_ack when it
  * takes the interrupt. */

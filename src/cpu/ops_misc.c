@@ -2,7 +2,7 @@
  * ops_misc.c - HLT, flag instructions, WAIT/ESC without a coprocessor and
  * invalid opcodes. The system instructions are in ops_system.c.
  */
-#include "cpu/cpu_internal.h"
+#include "cpu/fpu.h"
 
 void op_ud(struct cpu *c, const struct insn *i)
 {
@@ -75,21 +75,31 @@ void op_flagop(struct cpu *c, const struct insn *i)
 	cpu_update_events(c);
 }
 
-/* No coprocessor: ESC only computes its address (done by the decoder);
- * with EM or TS set the 286+ raise #NM (Intel 80286 PRM 9.4). */
+/* ESC (D8h-DFh). CR0.EM, or CR0.TS, raises #NM on the 286 and later
+ * (Intel 80286 PRM 9.4, 80386 PRM 11.x). Without a coprocessor ESC only
+ * computes its address (done by the decoder): the FNINIT/FNSTSW probe
+ * finds its status word as it left it. With one, fpu_ops.c runs it. */
 void op_esc(struct cpu *c, const struct insn *i)
 {
 	if (c->model >= CPU_80286 && (c->in.cr0 & (CR0_EM | CR0_TS)))
 		cpu_fault(c, EXC_NM);
+	if (c->fpu) {
+		fpu_exec(c, i);
+		return;
+	}
 	/* The 286 still checks the first word of a memory operand against the
 	 * segment limit (80286 captures: ESC with EA = FFFFh raises #GP). */
 	if (c->model == CPU_80286 && i->mod != 3 && insn_ea(c, i) == 0xFFFF)
 		cpu_fault(c, EXC_GP);
 }
 
+/* WAIT: #NM when CR0.MP and TS are both set (80386 PRM 11.x), then an
+ * unmasked exception pending in the FPU raises #MF with CR0.NE. */
 void op_wait(struct cpu *c, const struct insn *i)
 {
 	(void)i;
 	if (c->model >= CPU_80286 && (c->in.cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
 		cpu_fault(c, EXC_NM);
+	if (c->fpu)
+		fpu_check_pending(c);
 }

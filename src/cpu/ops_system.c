@@ -400,3 +400,60 @@ void cpu_set_idt(struct cpu *c, uint32_t base, uint16_t limit)
 	c->in.idt_base = base;
 	c->in.idt_limit = limit;
 }
+
+/* The descriptor of a GDT selector, or false. */
+static bool gdt_desc(struct cpu *c, uint16_t sel, struct cpu_desc *d)
+{
+	uint32_t idx = sel & ~7u;
+	if ((sel & 4) || idx == 0 || idx + 7 > c->in.gdt_limit)
+		return false;
+	uint32_t lo = 0, hi = 0;
+	for (unsigned k = 0; k < 4; k++) {
+		lo |= (uint32_t)cpu_peek8(c, c->in.gdt_base + idx + k) << (8 * k);
+		hi |= (uint32_t)cpu_peek8(c, c->in.gdt_base + idx + 4 + k) << (8 * k);
+	}
+	desc_decode(c, lo, hi, d);
+	return true;
+}
+
+int cpu_set_ldtr(struct cpu *c, uint16_t selector)
+{
+	struct cpu_desc d = { 0, 0, 0 };
+	if ((selector & ~3u) != 0 && (!gdt_desc(c, selector, &d) || (d.attr & (DESC_S | DESC_TYPE)) != 2))
+		return -EINVAL;
+	c->in.ldtr = selector;
+	c->in.ldt = d;
+	return 0;
+}
+
+int cpu_set_tr(struct cpu *c, uint16_t selector)
+{
+	struct cpu_desc d;
+	if (!gdt_desc(c, selector, &d))
+		return -EINVAL;
+	unsigned type = d.attr & (DESC_S | DESC_TYPE);
+	if (type != 1 && type != 3 && type != 9 && type != 11)
+		return -EINVAL;
+	c->in.tr = selector;
+	c->in.tss = d;
+	return 0;
+}
+
+uint32_t cpu_get_dr(const struct cpu *c, unsigned n)
+{
+	return n < 8 && n != 4 && n != 5 ? c->in.dr[n] : 0;
+}
+
+int cpu_set_dr(struct cpu *c, unsigned n, uint32_t value)
+{
+	if (c->model < CPU_80386 || n >= 8 || n == 4 || n == 5)
+		return -EINVAL;
+	if (n == 6)
+		c->in.dr[6] = (value & 0xE00F) | 0xFFFF0FF0u;
+	else if (n == 7)
+		c->in.dr[7] = (value & 0xFFFF2BFFu) | (c->model >= CPU_80486 ? 0x400u : 0);
+	else
+		c->in.dr[n] = value;
+	dr_update(c);
+	return 0;
+}

@@ -84,7 +84,7 @@ static int cmos_create(struct vm *vm, void **inst)
 	struct vdd_machine m;
 	vdd_machine(vm, &m);
 	int64_t local = m.start_time + vdd_property(vm, "RTC_UTC_OFFSET") * 60;
-	cmos_init(&d->c, local, m.conv_kb, m.ext_kb, false, false);
+	cmos_init(&d->c, local, m.conv_kb, m.ext_kb, false, m.fpu);
 	int rc = vdd_claim_ports(vm, "cmos", 0x70, 0x71, d, cmos_port_read, cmos_port_write);
 	if (rc < 0) {
 		free(d);

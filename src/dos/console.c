@@ -234,6 +234,85 @@ void dos_wait_input(struct dos *d)
 
 /* ---- line input (0Ah and cooked CON reads) ---- */
 
+/* Scan codes of the editing keys (RBIL INT 16h, table 00006). */
+enum { SC_F1 = 0x3B, SC_F3 = 0x3D, SC_UP = 0x48, SC_DOWN = 0x50, SC_LEFT = 0x4B, SC_RIGHT = 0x4D };
+
+/* Take back what the line shows (BS, blank, BS per character). */
+static void erase_line(struct dos *d, bool echo_input)
+{
+	for (; d->line_len > 0; d->line_len--) {
+		echo_if(d, echo_input, BS);
+		echo_if(d, echo_input, ' ');
+		echo_if(d, echo_input, BS);
+	}
+}
+
+static void put_line_char(struct dos *d, unsigned max, bool echo_input, uint8_t c)
+{
+	if (d->line_len + 1 >= max || d->line_len + 1 >= DOS_LINE_MAX)
+		return;
+	d->line[d->line_len++] = c;
+	echo_if(d, echo_input, c);
+}
+
+/* The keyboard's editing keys, as DOS's line input and DOSKEY have them:
+ * F1 / right arrow copy one character of the template (the last line
+ * entered) and F3 the rest of it; up and down arrows step through the
+ * last DOS_HISTORY lines. Other extended keys are ignored. */
+static void edit_key(struct dos *d, uint8_t scan, unsigned max, bool echo_input)
+{
+	unsigned newest = d->hist_n ? (d->hist_n - 1) % DOS_HISTORY : 0;
+	const uint8_t *tmpl = d->hist[newest];
+	unsigned tlen = d->hist_n ? d->hist_len[newest] : 0;
+	switch (scan) {
+	case SC_F1:
+	case SC_RIGHT:
+		if (d->line_len < tlen)
+			put_line_char(d, max, echo_input, tmpl[d->line_len]);
+		return;
+	case SC_F3:
+		while (d->line_len < tlen && d->line_len + 1 < max)
+			put_line_char(d, max, echo_input, tmpl[d->line_len]);
+		return;
+	case SC_UP:
+	case SC_DOWN: {
+		unsigned oldest = d->hist_n > DOS_HISTORY ? d->hist_n - DOS_HISTORY : 0;
+		if (scan == SC_UP && d->hist_at > oldest)
+			d->hist_at--;
+		else if (scan == SC_DOWN && d->hist_at < d->hist_n)
+			d->hist_at++;
+		else
+			return;
+		erase_line(d, echo_input);
+		if (d->hist_at == d->hist_n)
+			return; /* below the newest: an empty line */
+		unsigned k = d->hist_at % DOS_HISTORY;
+		for (unsigned i = 0; i < d->hist_len[k]; i++)
+			put_line_char(d, max, echo_input, d->hist[k][i]);
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+/* A line entered from the keyboard joins the history (not an empty one,
+ * nor a repeat of the newest). */
+static void remember_line(struct dos *d)
+{
+	if (d->line_len == 0)
+		return;
+	if (d->hist_n) {
+		unsigned k = (d->hist_n - 1) % DOS_HISTORY;
+		if (d->hist_len[k] == d->line_len && memcmp(d->hist[k], d->line, d->line_len) == 0)
+			return;
+	}
+	unsigned k = d->hist_n % DOS_HISTORY;
+	memcpy(d->hist[k], d->line, d->line_len);
+	d->hist_len[k] = (uint8_t)(d->line_len > 255 ? 255 : d->line_len);
+	d->hist_n++;
+}
+
 /* Edit a line into d->line until CR. Returns 1 when the line is complete,
  * 0 when the guest must wait, -1 after Ctrl-C (handled). max counts the
  * CR. At end of input the line ends as it is. echo_input: functions 01h
@@ -245,6 +324,7 @@ static int read_line(struct dos *d, unsigned max, bool check_ctrl_c, bool echo_i
 	if (!d->line_active) {
 		d->line_active = true;
 		d->line_len = 0;
+		d->hist_at = d->hist_n;
 	}
 	if (max == 0)
 		max = 1;
@@ -256,6 +336,8 @@ static int read_line(struct dos *d, unsigned max, bool check_ctrl_c, bool echo_i
 			d->line_active = false;
 			if (c == CR)
 				echo_if(d, echo_input, CR);
+			if (stdin_is_con(d) && !d->con.read)
+				remember_line(d);
 			return 1;
 		}
 		if (c == CTRL_C && check_ctrl_c && stdin_is_con(d)) {
@@ -279,8 +361,10 @@ static int read_line(struct dos *d, unsigned max, bool check_ctrl_c, bool echo_i
 			d->line_len = 0;
 			continue;
 		}
-		if (c == 0 && !d->con.read) { /* an extended key: ignored in line input */
-			kbd_getc(d);
+		if (c == 0 && !d->con.read && stdin_is_con(d)) { /* an extended key: the editing keys */
+			int scan = kbd_getc(d);
+			if (scan > 0)
+				edit_key(d, (uint8_t)scan, max, echo_input);
 			continue;
 		}
 		if (d->line_len + 1 >= max || d->line_len + 1 >= DOS_LINE_MAX) {
@@ -418,9 +502,13 @@ int dos_int21_console(struct dos *d)
 	case 0x03: /* AUX input: nothing attached */
 		dos_set_lo(&d->r.eax, CTRL_Z);
 		return 0;
-	case 0x04:
-	case 0x05: /* AUX / printer output: nothing attached, accepted */
+	case 0x04: /* AUX output: nothing attached, accepted */
 		return 0;
+	case 0x05: { /* printer output */
+		uint8_t ch = DL(d);
+		(void)dos_printer_write(d, &ch, 1);
+		return 0;
+	}
 	case 0x09: {
 		uint16_t seg = d->r.ds, off = DX(d);
 		for (unsigned i = 0; i < 0x10000; i++) {

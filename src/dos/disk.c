@@ -10,11 +10,13 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "dos/dos_internal.h"
 #include "mvdm/vdd.h"
+#include "vm/vm_internal.h"
 
 enum { DOS_FILE_MAX = 0xFFFFFFFFu }; /* the largest DOS file size */
 
@@ -96,7 +98,35 @@ int dos_disk_unlink(struct dos *d, const char *host)
 	int64_t size = lstat(host, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : 0;
 	if (unlink(host) != 0)
 		return dos_errno(errno);
+	hostfs_removed(d->fs, host);
 	d->disk_used -= size;
+	return 0;
+}
+
+int dos_disk_mkdir(struct dos *d, const char *host)
+{
+	if (mkdir(host, 0777) != 0)
+		return -errno;
+	hostfs_added(d->fs, host);
+	return 0;
+}
+
+int dos_disk_rmdir(struct dos *d, const char *host)
+{
+	if (rmdir(host) != 0)
+		return -errno;
+	hostfs_removed(d->fs, host);
+	return 0;
+}
+
+int dos_disk_rename(struct dos *d, const char *from, const char *to)
+{
+	if (rename(from, to) != 0)
+		return -errno;
+	/* Two directories may be involved: the listing checked last follows
+	 * (the target's, resolved second), the other is read again. */
+	hostfs_removed(d->fs, from);
+	hostfs_added(d->fs, to);
 	return 0;
 }
 
@@ -115,4 +145,46 @@ int dos_disk_space(struct dos *d, int drive, uint16_t *spc, uint16_t *bps, uint1
 	if (room != INT64_MAX && cluster > 0 && room / cluster < *free_clusters)
 		*free_clusters = (uint16_t)(room / cluster);
 	return 0;
+}
+
+/* ---- programs that want the disk under the files ----
+ *
+ * A host directory has no sectors, FAT or drive parameter block: 21h/1Fh
+ * and 32h answer "invalid drive" and INT 25h/26h fail, as DOS does for a
+ * network drive. A program written for floppies may not check and go on
+ * with what it did not get (RECOVER 2.0 calls into a DPB it never had, and
+ * spins). When such a program then runs DOS_DISK_GRACE_S seconds of
+ * virtual time without calling DOS, the VM ends with a message saying
+ * why, instead of spinning until a time limit (issue 15: MS-DOS's CHKDSK
+ * hanging silently). A program that keeps calling DOS is left alone. */
+enum { DOS_DISK_GRACE_S = 5 };
+
+static void disk_check(struct vm *vm, void *inst)
+{
+	struct dos *d = inst;
+	d->disk_event = 0;
+	if (d->int21_calls != d->disk_calls || d->psp != d->disk_psp || cpu_mode(&vm->cpu) != CPU_MODE_REAL)
+		return;
+	snprintf(d->abort_msg, sizeof(d->abort_msg),
+		 "dos: the program asked for drive %c:'s %s, which a host directory does not have, then ran %d s "
+		 "without calling DOS: ended (CHKDSK, RECOVER, SYS and the like need a disk image)",
+		 'A' + d->disk_drive, d->disk_what, DOS_DISK_GRACE_S);
+	/* End it through the INT 21h entry, which stops the VM with the
+	 * message (a supervisor call may end the VM; an event may not). */
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	r.cs = DOS_SEG;
+	r.eip = DOS_INT21;
+	vm16_set_regs(vm, &r);
+}
+
+void dos_disk_refused(struct dos *d, int drive, const char *what)
+{
+	d->disk_calls = d->int21_calls;
+	d->disk_psp = d->psp;
+	d->disk_drive = drive;
+	snprintf(d->disk_what, sizeof(d->disk_what), "%s", what);
+	if (d->disk_event > 0)
+		vdd_cancel(d->vm, d->disk_event);
+	d->disk_event = vdd_schedule(d->vm, (uint64_t)DOS_DISK_GRACE_S * 1000000000u, disk_check, d);
 }

@@ -20,6 +20,7 @@ enum {
 	DOS_JFT_SIZE = 20,
 	DOS_MAX_EXEC = 32,      /* nested EXEC depth */
 	DOS_LINE_MAX = 256,
+	DOS_HISTORY = 16,       /* lines the keyboard line editor keeps (up/down arrows) */
 };
 
 /* DOS error codes (RBIL table 01680) beyond hostfs.h's. */
@@ -40,6 +41,8 @@ enum {
 	DOSERR_GENERAL = 31,
 	DOSERR_SHARING = 32,
 	DOSERR_DISK_FULL = 0x27,  /* DOS 4+ */
+	DOSERR_WRITE_FAULT = 29,
+	DOSERR_PRINTER_OFF = 28,  /* printer out of paper / not ready */
 	DOSERR_NOT_SUPPORTED = 50,
 	DOSERR_FILE_EXISTS = 80,
 	DOSERR_CANNOT_MAKE = 82,
@@ -126,6 +129,12 @@ struct dos {
 	bool waiting, retry;      /* the call waited for input / is a repeat of one */             /* CR seen from a stream: drop the LF after it */
 	uint8_t ext_key;          /* second byte of an extended key for 07h/08h */
 	bool has_ext_key;
+	/* Line editing from the keyboard (console.c): the lines entered,
+	 * newest last (the newest is DOS's template for F1/F3), and which
+	 * one the up/down arrows show (hist_n: the line being typed). */
+	uint8_t hist[DOS_HISTORY][DOS_LINE_MAX];
+	uint8_t hist_len[DOS_HISTORY];
+	unsigned hist_n, hist_at;
 
 	int64_t time_offset;      /* seconds DOS was told to add (2Bh, 2Dh) */
 	char cfg_env[DOS_MAX_ENV][256]; /* the first program's extra environment */
@@ -138,6 +147,19 @@ struct dos {
 	/* DISK_QUOTA (disk.c): bytes this VM may add to its drives (0 =
 	 * no limit), and what it added so far, net of what it removed. */
 	int64_t disk_quota, disk_used;
+	/* A program that asked for disk structures a host drive does not
+	 * have (dos_disk_refused): the INT 21h count then, its PSP, what it
+	 * asked, the pending check; abort_msg ends the VM at the next INT
+	 * 21h entry. */
+	uint64_t int21_calls, disk_calls;
+	uint16_t disk_psp;
+	int disk_drive, disk_event;
+	char disk_what[48];
+	char abort_msg[400];
+	/* The printer (printer.c): host file path (owned) or NULL, and its
+	 * descriptor once opened. */
+	char *printer_path;
+	int printer_fd;
 	char err[256];
 };
 
@@ -200,11 +222,27 @@ int64_t dos_disk_write(struct dos *d, int fd, int64_t pos, const uint8_t *buf, u
 int dos_disk_truncate(struct dos *d, int fd, uint64_t new_size);
 /* Delete a host file: 0 or a DOS error. */
 int dos_disk_unlink(struct dos *d, const char *host);
+/* Make or remove a directory, rename: 0 or a negative errno. The host
+ * paths come from hostfs_resolve in the same call (the cached listings
+ * follow the change: hostfs_added, hostfs_removed). */
+int dos_disk_mkdir(struct dos *d, const char *host);
+int dos_disk_rmdir(struct dos *d, const char *host);
+int dos_disk_rename(struct dos *d, const char *from, const char *to);
 /* A file of old_size bytes was emptied (created over, O_TRUNC). */
 void dos_disk_emptied(struct dos *d, int64_t old_size);
+/* The program asked for drive's sectors or parameter block (what: "INT
+ * 25h", "INT 21h/32h"), which a host directory does not have: if it then
+ * runs for seconds without calling DOS, the VM ends saying why. */
+void dos_disk_refused(struct dos *d, int drive, const char *what);
 /* hostfs_space with the free clusters cut to the quota (21h/36h, DIR). */
 int dos_disk_space(struct dos *d, int drive, uint16_t *spc, uint16_t *bps, uint16_t *free_clusters,
 		   uint16_t *total_clusters);
+
+/* The printer (printer.c): PRN, LPT1, INT 21h/05h. path NULL: discarded. */
+int dos_printer_init(struct dos *d, const char *path); /* 0 or -ENOMEM */
+void dos_printer_close(struct dos *d);
+/* Bytes written, or -(DOS error) when the printer file cannot be written. */
+int dos_printer_write(struct dos *d, const uint8_t *buf, size_t len);
 
 /* Memory arena (memory.c). Sizes and segments in paragraphs. */
 int dos_mem_init(struct dos *d, uint16_t first_mcb, uint16_t top);

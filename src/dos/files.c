@@ -325,10 +325,13 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	    !(pre.st_mode & S_IWUSR))
 		return -DOSERR_ACCESS_DENIED;
 	struct stat old;
-	int64_t emptied = (flags & O_TRUNC) && stat(host, &old) == 0 && S_ISREG(old.st_mode) ? old.st_size : 0;
+	bool existed = (flags & O_CREAT) && lstat(host, &old) == 0;
+	int64_t emptied = existed && (flags & O_TRUNC) && S_ISREG(old.st_mode) ? old.st_size : 0;
 	int fd = open(host, flags | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0)
 		return -(int)dos_errno(errno);
+	if ((flags & O_CREAT) && !existed)
+		hostfs_added(d->fs, host);
 	dos_disk_emptied(d, emptied);
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -551,6 +554,12 @@ int dos_sft_write(struct dos *d, struct dos_file *f, const uint8_t *buf, uint16_
 	}
 	case DEV_CON:
 		dos_con_write(d, buf, len);
+		return len;
+	case DEV_PRN:
+		return dos_printer_write(d, buf, len);
+	case DEV_LPT:
+		if (f->dev_unit == 1)
+			return dos_printer_write(d, buf, len);
 		return len;
 	default:
 		return len; /* NUL and devices without a host side take everything */

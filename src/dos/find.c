@@ -554,7 +554,7 @@ static bool rename_one(struct dos *d, const struct match_list *m, const struct h
 		return false; /* exists (the same name included), or a bad name */
 	if (match_host(d, m, newname, HOSTFS_PARENT, to, &is_dir) != 0)
 		return false;
-	return rename(from, to) == 0;
+	return dos_disk_rename(d, from, to) == 0;
 }
 
 /* 17h: old name (wildcards) at FCB+01h, new name at FCB+11h ('?' keeps

@@ -6,7 +6,10 @@
  *     name of the others, FCB ("NAME    EXT") forms and DOS wildcards;
  *   - directory listings: a host directory read once, sorted by host name,
  *     each entry given its 8.3 name; kept in a small LRU table that also
- *     backs find handles;
+ *     backs find handles. What DOS itself creates or removes is applied to
+ *     the cached listing (hostfs_added, hostfs_removed) instead of reading
+ *     the directory again, so creating the n-th file costs the same as the
+ *     first (issue 15, defect 3: 100,000 creates fell from 225/s to 40/s);
  *   - DOS paths: the INT 21h/60h canonical form, per-drive current
  *     directories, resolution to host paths inside the sandbox;
  *   - directory search, attributes, times, label and free space.
@@ -29,6 +32,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <time.h>
 
 enum {
 	DIR_SLOTS = 64,         /* cached listings = find handles */
@@ -45,6 +49,10 @@ enum {
 	FIND_ENTRIES = 3,
 	FIND_END = 0xFFFF,
 	MISSING = -1,           /* internal: a name that does not exist */
+	/* A listing read this long after its directory's last change holds
+	 * every entry the stamp stands for, even on file systems with
+	 * timestamps as coarse as FAT's 2 s: a name it lacks is missing. */
+	SETTLED_NS = 2000000000,
 };
 
 _Static_assert(PATH_MAX <= HOSTFS_HOST_PATH, "a realpath must fit a host path buffer");
@@ -56,14 +64,18 @@ struct dir_ent {
 	const char *host;
 	char name[13];
 	char fcb[11];
+	bool owned;             /* host is malloc'd (added after the read), not in the pool */
+	bool dead;              /* removed (hostfs_removed): name[0] == 0, kept for the indices */
 };
 
-/* A host directory's entries ("." and ".." left out), sorted by strcmp of
- * the host names, with an open-addressed table from 8.3 name to entry. */
+/* A host directory's entries ("." and ".." left out): the first `sorted`
+ * as read, sorted by strcmp of the host names, then what hostfs_added
+ * appended in the order DOS made them; with an open-addressed table from
+ * 8.3 name to entry (a removed entry stays in it under the empty name). */
 struct listing {
-	char *pool;             /* the host names, NUL separated */
+	char *pool;             /* the host names read, NUL separated */
 	struct dir_ent *ents;
-	uint32_t n;
+	uint32_t n, sorted, cap;
 	uint32_t *table;        /* entry index + 1, 0 = empty */
 	uint32_t mask;
 };
@@ -86,6 +98,7 @@ struct dir_slot {
 	uint16_t gen;
 	uint64_t used;          /* LRU tick */
 	struct stamp stamp;
+	bool complete;          /* a name the listing lacks is missing (no re-read to be sure) */
 	struct listing list;
 };
 
@@ -99,6 +112,11 @@ struct hostfs {
 	int current;            /* -1 until a drive is mapped */
 	uint64_t tick;
 	struct dir_slot slot[DIR_SLOTS];
+	/* The listing the last lookup checked against its directory, for
+	 * hostfs_added/hostfs_removed right after (same gen: not reused). */
+	struct dir_slot *checked;
+	uint16_t checked_gen;
+	unsigned long reads;    /* directories read (hostfs_listing_reads) */
 };
 
 /* ---- characters and 8.3 names ----------------------------------------- */
@@ -356,6 +374,9 @@ static int settle(const char *root, char *path, struct stat *st)
 
 static void listing_free(struct listing *l)
 {
+	for (uint32_t i = 0; l->ents && i < l->n; i++)
+		if (l->ents[i].owned)
+			free((char *)l->ents[i].host);
 	free(l->pool);
 	free(l->ents);
 	free(l->table);
@@ -481,7 +502,9 @@ static int listing_read(const char *path, struct listing *l)
 	int err = read_names(path, &l->pool, &len, &l->n);
 	if (err)
 		return err;
-	l->ents = calloc(l->n ? l->n : 1, sizeof *l->ents);
+	l->cap = l->n ? l->n : 1;
+	l->sorted = l->n;
+	l->ents = calloc(l->cap, sizeof *l->ents);
 	if (!l->ents) {
 		listing_free(l);
 		return -ENOMEM;
@@ -508,21 +531,80 @@ static bool listing_same(const struct listing *a, const struct listing *b)
 	return true;
 }
 
-/* Entry index of host name `host` (binary search), or -1. */
+/* Entry index of host name `host` (binary search in the sorted part,
+ * then the entries added after the read), or -1. Removed entries are not
+ * found. */
 static int64_t listing_find_host(const struct listing *l, const char *host)
 {
-	uint32_t lo = 0, hi = l->n;
+	uint32_t lo = 0, hi = l->sorted;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(l->ents[mid].host, host);
-		if (c == 0)
+		if (c == 0 && !l->ents[mid].dead)
 			return mid;
+		if (c == 0)
+			break;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	for (uint32_t i = l->n; i-- > l->sorted;)
+		if (!l->ents[i].dead && strcmp(l->ents[i].host, host) == 0)
+			return i;
 	return -1;
+}
+
+/* Rebuild the name table at twice the size (the entries added after the
+ * read fill it). Returns 0 or -ENOMEM. */
+static int table_grow(struct listing *l)
+{
+	uint32_t size = (l->mask + 1) * 2;
+	uint32_t *t = calloc(size, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	free(l->table);
+	l->table = t;
+	l->mask = size - 1;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->ents[i].name[0])
+			(void)table_claim(l, i);
+	return 0;
+}
+
+/* Append host name `host` (a file DOS just made) with its own 8.3 name.
+ * Returns 0, or -1 when that cannot be done in place (the name is not a
+ * plain 8.3 one, it is taken, no memory): the caller reads the directory
+ * again then. */
+static int listing_append(struct listing *l, const char *host)
+{
+	char name[13];
+	if (!plain_name(host, name))
+		return -1;
+	if (table_find(l, name) >= 0)
+		return -1;
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap * 2;
+		struct dir_ent *e = realloc(l->ents, (size_t)cap * sizeof *e);
+		if (!e)
+			return -1;
+		l->ents = e;
+		l->cap = cap;
+	}
+	if (2 * ((uint64_t)l->n + 1) > (uint64_t)l->mask + 1 && table_grow(l) != 0)
+		return -1;
+	char *copy = strdup(host);
+	if (!copy)
+		return -1;
+	struct dir_ent *e = &l->ents[l->n];
+	memset(e, 0, sizeof *e);
+	e->host = copy;
+	e->owned = true;
+	strcpy(e->name, name);
+	to_fcb(e->name, e->fcb);
+	(void)table_claim(l, l->n);
+	l->n++;
+	return 0;
 }
 
 static int stamp_of(const char *path, struct stamp *s)
@@ -598,25 +680,48 @@ static struct dir_slot *slot_lru(struct hostfs *fs)
  * is used while the directory's stamp is unchanged, unless fresh is set;
  * a re-read that finds the same names keeps the slot (and the find handles
  * on it). Returns the slot, or NULL with *err a negative errno. */
-static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int drive, bool fresh, int *err)
+static void mark_checked(struct hostfs *fs, struct dir_slot *s)
+{
+	touch(fs, s);
+	fs->checked = s;
+	fs->checked_gen = s->gen;
+}
+
+/* Did the read happen long enough after the directory's last change that
+ * it holds everything the stamp stands for (SETTLED_NS)? */
+static bool settled(const struct stamp *st)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	int64_t changed = (int64_t)st->ctime.tv_sec * 1000000000 + st->ctime.tv_nsec;
+	int64_t at = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	return at - changed >= SETTLED_NS;
+}
+
+static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int drive, bool fresh, int *err,
+				    bool *was_read)
 {
 	struct dir_slot *cur = slot_current(fs, path, drive);
 	struct stamp st;
 	struct listing l;
+	*was_read = false;
 	*err = stamp_of(path, &st);
 	if (*err)
 		return NULL;
 	if (cur && !fresh && stamp_same(&cur->stamp, &st)) {
-		touch(fs, cur);
+		mark_checked(fs, cur);
 		return cur;
 	}
 	*err = listing_read(path, &l);
 	if (*err)
 		return NULL;
+	fs->reads++;
+	*was_read = true;
 	if (cur && listing_same(&cur->list, &l)) {
 		listing_free(&l);
 		cur->stamp = st;
-		touch(fs, cur);
+		cur->complete = settled(&st);
+		mark_checked(fs, cur);
 		return cur;
 	}
 	char *copy = strdup(path);
@@ -634,9 +739,73 @@ static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int dri
 	s->current = true;
 	s->gen = (uint16_t)((s->gen + 1) & GEN_MASK);
 	s->stamp = st;
+	s->complete = settled(&st);
 	s->list = l;
-	touch(fs, s);
+	mark_checked(fs, s);
 	return s;
+}
+
+/* The listing of the directory of host_path if the last lookup checked it
+ * (so it was up to date just before DOS changed the entry), with the base
+ * name in *base; else NULL. */
+static struct dir_slot *checked_parent(struct hostfs *fs, const char *host_path, const char **base)
+{
+	struct dir_slot *s = fs->checked;
+	const char *slash = strrchr(host_path, '/');
+	if (!s || !slash || !s->path || !s->current || s->gen != fs->checked_gen)
+		return NULL;
+	size_t n = (size_t)(slash - host_path);
+	if (n == 0)
+		n = 1; /* "/name" */
+	if (strlen(s->path) != n || strncmp(s->path, host_path, n) != 0)
+		return NULL;
+	*base = slash + 1;
+	return s;
+}
+
+/* After a change DOS made: the directory's new stamp, or (failing that)
+ * the listing goes and the next lookup reads the directory. */
+static void restamp(struct dir_slot *s, bool ok)
+{
+	struct stamp st;
+	if (ok && stamp_of(s->path, &st) == 0) {
+		s->stamp = st;
+		s->complete = true;
+	} else {
+		s->current = false;
+	}
+}
+
+void hostfs_added(struct hostfs *fs, const char *host_path)
+{
+	const char *base;
+	struct dir_slot *s = checked_parent(fs, host_path, &base);
+	if (s)
+		restamp(s, listing_append(&s->list, base) == 0); /* fails for a name listed already */
+}
+
+unsigned long hostfs_listing_reads(const struct hostfs *fs)
+{
+	return fs->reads;
+}
+
+void hostfs_removed(struct hostfs *fs, const char *host_path)
+{
+	const char *base;
+	struct dir_slot *s = checked_parent(fs, host_path, &base);
+	if (!s)
+		return;
+	/* By its 8.3 name first (the name table), else by host name. */
+	char name[13];
+	int64_t i = plain_name(base, name) ? table_find(&s->list, name) : -1;
+	if (i < 0 || strcmp(s->list.ents[i].host, base) != 0)
+		i = listing_find_host(&s->list, base);
+	if (i >= 0) {
+		struct dir_ent *e = &s->list.ents[i];
+		e->dead = true;
+		e->name[0] = 0; /* stays in the name table as a tombstone no DOS name matches */
+	}
+	restamp(s, i >= 0);
 }
 
 /* ---- drives ------------------------------------------------------------- */
@@ -849,18 +1018,23 @@ int hostfs_canonical(const struct hostfs *fs, const char *dos_path, char *out)
 
 /* The host entry of 8.3 name `name` in host directory dir (a realpath in
  * drive's root), settled (see settle): host path in child, kind in *st.
- * A name not in the cached listing, or listed but gone, makes one re-read.
- * Returns 0, MISSING, or a DOS error. */
+ * A name listed but gone makes one re-read; so does a name not in the
+ * cached listing, unless the listing was just read or is complete (read
+ * SETTLED_NS after the directory's last change, or kept up to date by
+ * hostfs_added/hostfs_removed since). Returns 0, MISSING, or a DOS error. */
 static int find_child(struct hostfs *fs, int drive, const char *dir, const char *name, char *child,
 		      struct stat *st)
 {
 	char path[HOSTFS_HOST_PATH]; /* child may alias dir */
 	for (int pass = 0; pass < 2; pass++) {
 		int err;
-		struct dir_slot *s = get_listing(fs, dir, drive, pass > 0, &err);
+		bool was_read;
+		struct dir_slot *s = get_listing(fs, dir, drive, pass > 0, &err, &was_read);
 		if (!s)
 			return errno_to_dos(-err);
 		int64_t i = table_find(&s->list, name);
+		if (i < 0 && (was_read || s->complete))
+			return MISSING; /* just read, or known complete: no second read */
 		if (i < 0)
 			continue;
 		if (join(path, dir, s->list.ents[i].host) != 0)
@@ -1046,7 +1220,8 @@ int hostfs_short_name(struct hostfs *fs, const char *dir, const char *host_name,
 	int drive = realpath(dir, real) ? drive_of(fs, real) : -1;
 	for (int pass = 0; drive >= 0 && pass < 2; pass++) {
 		int err;
-		struct dir_slot *s = get_listing(fs, real, drive, pass > 0, &err);
+		bool was_read;
+		struct dir_slot *s = get_listing(fs, real, drive, pass > 0, &err, &was_read);
 		if (!s)
 			break;
 		int64_t i = listing_find_host(&s->list, host_name);
@@ -1260,7 +1435,8 @@ int hostfs_find_first(struct hostfs *fs, const char *dos_path, uint8_t attr, str
 		return DOSERR_PATH_NOT_FOUND;
 	if (err)
 		return err;
-	struct dir_slot *s = get_listing(fs, host, canon[0] - 'A', true, &err);
+	bool was_read;
+	struct dir_slot *s = get_listing(fs, host, canon[0] - 'A', true, &err, &was_read);
 	if (!s)
 		return errno_to_dos(-err);
 	memset(pos, 0, sizeof *pos);

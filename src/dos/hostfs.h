@@ -93,6 +93,19 @@ enum hostfs_want {
 int hostfs_resolve(struct hostfs *fs, const char *dos_path, enum hostfs_want want, char *host_path,
 		   char *dos_canon, bool *is_dir);
 
+/* DOS changed an entry of a host directory: host_path, which
+ * hostfs_resolve gave in the same DOS call, has just been created (a file
+ * or a directory) or removed. The cached listing of its directory follows
+ * the change instead of being read again (creating the n-th file of a
+ * directory then costs what the first did). When the listing cannot
+ * follow, it is dropped and the next lookup reads the directory. A change
+ * another process makes to the same directory between the lookup and
+ * DOS's own change is seen at the directory's next change. */
+void hostfs_added(struct hostfs *fs, const char *host_path);
+void hostfs_removed(struct hostfs *fs, const char *host_path);
+/* How many times a host directory was read (for tests and statistics). */
+unsigned long hostfs_listing_reads(const struct hostfs *fs);
+
 /* One directory entry as DOS sees it. */
 struct hostfs_entry {
 	char name[13];        /* "NAME.EXT" (no dot if no extension) */

@@ -529,9 +529,9 @@ static void fn_dirs(struct dos *d)
 			return;
 		}
 	}
-	int rc = AH(d) == 0x39 ? mkdir(host, 0777) : rmdir(host);
+	int rc = AH(d) == 0x39 ? dos_disk_mkdir(d, host) : dos_disk_rmdir(d, host);
 	if (rc != 0) {
-		int err = errno;
+		int err = -rc;
 		/* RBIL: MKDIR of an existing name and RMDIR of a non-empty or
 		 * current directory give "access denied". */
 		dos_fail(d, err == EEXIST ? DOSERR_ACCESS_DENIED : dos_errno(err));
@@ -610,8 +610,8 @@ static void fn_rename(struct dos *d)
 		dos_fail(d, DOSERR_ACCESS_DENIED); /* the new name exists */
 		return;
 	}
-	if (rename(hfrom, hto) != 0) {
-		dos_fail(d, dos_errno(errno));
+	if ((e = dos_disk_rename(d, hfrom, hto)) != 0) {
+		dos_fail(d, dos_errno(-e));
 		return;
 	}
 	dos_ok(d);
@@ -728,6 +728,7 @@ static int svc_int25(struct vm *vm, void *ctx, uint8_t n)
 	vm16_get_regs(vm, &r);
 	dos_log_once(d, 0x100 + 0x25, "INT %02Xh absolute disk access refused: drive %c: is a host directory",
 		     n == DOS_SVC_INT25 ? 0x25 : 0x26, 'A' + (r.eax & 0xFF));
+	dos_disk_refused(d, (int)(r.eax & 0xFF), n == DOS_SVC_INT25 ? "sectors (INT 25h)" : "sectors (INT 26h)");
 	/* AH = 80h attachment failed / AL = 02h drive not ready, CF set. */
 	r.eax = (r.eax & 0xFFFF0000u) | 0x8002;
 	r.eflags |= FL_CF;
@@ -912,7 +913,11 @@ static int dispatch21(struct dos *d)
 	case 0x1A: d->dta_seg = d->r.ds; d->dta_off = DX(d); return 0;
 	case 0x1B: fn_alloc_info(d, hostfs_current_drive(d->fs)); return 0;
 	case 0x1C: fn_alloc_info(d, DL(d) ? DL(d) - 1 : hostfs_current_drive(d->fs)); return 0;
-	case 0x1F: case 0x32: dos_set_lo(&d->r.eax, 0xFF); return 0; /* no DPB for host drives */
+	case 0x1F: case 0x32: /* no DPB for host drives (as for a network drive) */
+		dos_disk_refused(d, AH(d) == 0x32 && DL(d) ? DL(d) - 1 : hostfs_current_drive(d->fs),
+				 AH(d) == 0x32 ? "parameter block (INT 21h/32h)" : "parameter block (INT 21h/1Fh)");
+		dos_set_lo(&d->r.eax, 0xFF);
+		return 0;
 	case 0x25:
 		dos_wr16(d, 0, (uint16_t)(AL(d) * 4), DX(d));
 		dos_wr16(d, 0, (uint16_t)(AL(d) * 4 + 2), d->r.ds);
@@ -1021,6 +1026,9 @@ static int svc_int21(struct vm *vm, void *ctx, uint8_t n)
 {
 	(void)n;
 	struct dos *d = ctx;
+	if (d->abort_msg[0])
+		return vm_fail(vm, -ETIMEDOUT, "%s", d->abort_msg);
+	d->int21_calls++;
 	vm16_get_regs(vm, &d->r);
 	if (int21_is_work(AH(d)))
 		vm_idle_reset(vm);
@@ -1257,7 +1265,10 @@ int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, ch
 	d->break_flag = 0;
 	d->cfg_env_count = 0;
 	dos_disk_init(d);
-	int e = hostfs_create(&d->fs);
+	int e = dos_printer_init(d, cfg->printer);
+	if (e)
+		goto err_free;
+	e = hostfs_create(&d->fs);
 	if (e)
 		goto err_free;
 	bool any = false;
@@ -1306,6 +1317,7 @@ err_fs:
 	free(d->autoexec);
 	hostfs_destroy(d->fs);
 err_free:
+	dos_printer_close(d);
 	free(d);
 	return e < 0 ? e : -EINVAL;
 }
@@ -1314,10 +1326,13 @@ void dos_destroy(struct dos *d)
 {
 	if (!d)
 		return;
+	if (d->disk_event > 0)
+		vdd_cancel(d->vm, d->disk_event);
 	dos_files_close_all(d);
 	shell_free_all(d);
 	vm16_set_console_tap(d->vm, NULL, NULL);
 	hostfs_destroy(d->fs);
+	dos_printer_close(d);
 	free(d->autoexec);
 	free(d->autoexec_batch);
 	free(d);

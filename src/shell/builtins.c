@@ -294,7 +294,7 @@ static void cmd_md(struct shell *sh, char *args)
 		sh_puts(sh, "Required parameter missing\n");
 		return;
 	}
-	if (dos_path_host(sh->d, a, HOSTFS_PARENT, host, NULL) != 0 || mkdir(host, 0777) != 0)
+	if (dos_path_host(sh->d, a, HOSTFS_PARENT, host, NULL) != 0 || dos_disk_mkdir(sh->d, host) != 0)
 		sh_puts(sh, "Unable to create directory\n");
 }
 
@@ -306,7 +306,7 @@ static void cmd_rd(struct shell *sh, char *args)
 		sh_puts(sh, "Required parameter missing\n");
 		return;
 	}
-	if (dos_path_host(sh->d, a, HOSTFS_EXISTING, host, NULL) != 0 || rmdir(host) != 0)
+	if (dos_path_host(sh->d, a, HOSTFS_EXISTING, host, NULL) != 0 || dos_disk_rmdir(sh->d, host) != 0)
 		sh_puts(sh, "Invalid path, not directory,\nor directory not empty\n");
 }
 
@@ -434,7 +434,7 @@ static void ren_one(struct shell *sh, const char *path, const struct hostfs_entr
 	struct stat st;
 	if (dos_path_host(sh->d, path, HOSTFS_EXISTING, hfrom, NULL) != 0 ||
 	    dos_path_host(sh->d, to, HOSTFS_PARENT, hto, NULL) != 0 || lstat(hto, &st) == 0 ||
-	    rename(hfrom, hto) != 0)
+	    dos_disk_rename(sh->d, hfrom, hto) != 0)
 		r->errors++;
 }
 
@@ -665,13 +665,22 @@ static void cmd_dir(struct shell *sh, char *args)
 		snprintf(name, sizeof(name), "%.*s", dot ? (int)(dot - e.name) : 8, e.name);
 		if (dot)
 			snprintf(ext, sizeof(ext), "%s", dot + 1);
+		/* /B leaves out "." and ".." (MS-DOS 5). */
+		if (bare && e.name[0] == '.')
+			continue;
 		files++;
 		if (bare) {
 			sh_printf(sh, "%s\n", e.name);
 		} else if (wide) {
+			/* Five columns of 15: a row is 75 characters, so the
+			 * line break never follows an automatic wrap at column
+			 * 80 (which left a blank line after each row). */
 			char cell[20];
 			snprintf(cell, sizeof(cell), e.attr & DOSATTR_DIR ? "[%s]" : "%s", e.name);
-			sh_printf(sh, "%-16s%s", cell, ++col % 5 ? "" : "\n");
+			if (++col % 5)
+				sh_printf(sh, "%-15s", cell);
+			else
+				sh_printf(sh, "%s\n", cell);
 		} else {
 			unsigned yr = ((e.date >> 9) + 80) % 100, mo = (e.date >> 5) & 15, dy = e.date & 31;
 			unsigned hr = e.time >> 11, mi = (e.time >> 5) & 63;
@@ -942,30 +951,116 @@ void sh_loadhigh_done(struct shell *sh)
 	sh->d->alloc_strategy = sh->lh_strategy;
 }
 
-static const struct {
+/* The internal commands: name, handler, what HELP lists, and what
+ * NAME /? shows (the syntax, in MS-DOS 5's conventions: [] optional, |
+ * either). Aliases share their command's texts. */
+struct builtin {
 	const char *name;
 	builtin_fn fn;
-} builtins[] = {
-	{ "CALL", cmd_call },   { "CD", cmd_cd },       { "CHDIR", cmd_cd },     { "CLS", cmd_cls },
-	{ "COPY", cmd_copy },   { "DATE", cmd_date },   { "DEL", cmd_del },      { "DIR", cmd_dir },
-	{ "ECHO", cmd_echo },   { "ERASE", cmd_del },   { "EXIT", cmd_exit },    { "FOR", cmd_for },
-	{ "GOTO", cmd_goto },   { "IF", cmd_if },       { "LH", cmd_loadhigh },  { "LOADHIGH", cmd_loadhigh },
-	{ "MD", cmd_md },       { "MKDIR", cmd_md },
-	{ "PATH", cmd_path },   { "PAUSE", cmd_pause }, { "PROMPT", cmd_prompt }, { "RD", cmd_rd },
-	{ "REM", cmd_rem },     { "REN", cmd_ren },     { "RENAME", cmd_ren },   { "RMDIR", cmd_rd },
-	{ "SET", cmd_set },     { "SHIFT", cmd_shift }, { "START", cmd_start },  { "TIME", cmd_time },
-	{ "TYPE", cmd_type },
-	{ "VER", cmd_ver },     { "VOL", cmd_vol },
+	const char *summary;
+	const char *usage;
 };
+
+static void cmd_help(struct shell *sh, char *args);
+
+static const struct builtin builtins[] = {
+	{ "CALL", cmd_call, "Runs a batch file from another and comes back.", "CALL [drive:][path]file [arguments]" },
+	{ "CD", cmd_cd, "Shows or changes the current directory.", "CD [drive:][path]\nCD ..\nCD [drive:]" },
+	{ "CHDIR", cmd_cd, NULL, NULL },
+	{ "CLS", cmd_cls, "Clears the screen.", "CLS" },
+	{ "COPY", cmd_copy, "Copies files.",
+	  "COPY [/A | /B] source [+ source ...] [destination]\n  /A  text: stops at Ctrl+Z\n  /B  binary (the default)" },
+	{ "DATE", cmd_date, "Shows the date.", "DATE" },
+	{ "DEL", cmd_del, "Deletes files.", "DEL [drive:][path]filename\n  A directory name means all its files." },
+	{ "DIR", cmd_dir, "Lists the files of a directory.",
+	  "DIR [drive:][path][filename] [/W] [/B]\n  /W  wide: names only, five to a line\n  /B  bare: names only, "
+	  "one to a line" },
+	{ "ECHO", cmd_echo, "Shows a message, or turns command echoing on or off.", "ECHO [ON | OFF]\nECHO message\nECHO." },
+	{ "ERASE", cmd_del, NULL, NULL },
+	{ "EXIT", cmd_exit, "Leaves the command interpreter (not one started with /P).", "EXIT" },
+	{ "FOR", cmd_for, "Runs a command for each of a set of names.",
+	  "FOR %variable IN (set) DO command\n  In a batch file, write %%variable." },
+	{ "GOTO", cmd_goto, "Goes to a label in a batch file.", "GOTO label" },
+	{ "HELP", cmd_help, "Lists the internal commands, or shows one's syntax.", "HELP [command]" },
+	{ "IF", cmd_if, "Runs a command if a condition holds (in batch files).",
+	  "IF [NOT] ERRORLEVEL number command\nIF [NOT] string1==string2 command\nIF [NOT] EXIST filename "
+	  "command" },
+	{ "LH", cmd_loadhigh, NULL, NULL },
+	{ "LOADHIGH", cmd_loadhigh, "Runs a program in upper memory (with DOS_UMB).",
+	  "LOADHIGH [drive:][path]program [arguments]\nLH [drive:][path]program [arguments]" },
+	{ "MD", cmd_md, "Makes a directory.", "MD [drive:]path" },
+	{ "MKDIR", cmd_md, NULL, NULL },
+	{ "PATH", cmd_path, "Shows or sets where programs are looked for.", "PATH [[drive:]path[;...]]\nPATH ;" },
+	{ "PAUSE", cmd_pause, "Waits for a key.", "PAUSE" },
+	{ "PROMPT", cmd_prompt, "Changes the command prompt.", "PROMPT [text]\n  $P path  $G >  $N drive  $_ new line" },
+	{ "RD", cmd_rd, "Removes an empty directory.", "RD [drive:]path" },
+	{ "REM", cmd_rem, "Marks a comment in a batch file.", "REM [comment]" },
+	{ "REN", cmd_ren, "Renames files (in their own directory).", "REN [drive:][path]filename1 filename2" },
+	{ "RENAME", cmd_ren, NULL, NULL },
+	{ "RMDIR", cmd_rd, NULL, NULL },
+	{ "SET", cmd_set, "Shows, sets or removes environment variables.", "SET [variable=[string]]" },
+	{ "SHIFT", cmd_shift, "Shifts the batch file's parameters down by one.", "SHIFT" },
+	{ "START", cmd_start, "Starts a program in a new VM (mvdm's own command).", "START program [arguments]" },
+	{ "TIME", cmd_time, "Shows the time.", "TIME" },
+	{ "TYPE", cmd_type, "Shows a text file.", "TYPE [drive:][path]filename" },
+	{ "VER", cmd_ver, "Shows the DOS version.", "VER" },
+	{ "VOL", cmd_vol, "Shows a drive's volume label.", "VOL [drive:]" },
+};
+
+/* The entry of a command, aliases resolved to the one with the texts. */
+static const struct builtin *find_builtin(const char *name)
+{
+	size_t n = sizeof(builtins) / sizeof(builtins[0]);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, builtins[i].name) != 0)
+			continue;
+		for (size_t k = 0; k < n && !builtins[i].summary; k++)
+			if (builtins[k].fn == builtins[i].fn && builtins[k].summary)
+				return &builtins[k];
+		return &builtins[i];
+	}
+	return NULL;
+}
+
+static void show_usage(struct shell *sh, const struct builtin *b)
+{
+	sh_printf(sh, "%s\n\n%s\n", b->summary, b->usage);
+}
+
+static void cmd_help(struct shell *sh, char *args)
+{
+	char *a = skip_ws(args);
+	rtrim(a);
+	if (*a) {
+		upper(a);
+		const struct builtin *b = find_builtin(a);
+		if (b)
+			show_usage(sh, b);
+		else
+			sh_printf(sh, "%s is not an internal command: try %s /?\n", a, a);
+		return;
+	}
+	sh_puts(sh, "Internal commands (NAME /? shows one's syntax):\n");
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (builtins[i].summary)
+			sh_printf(sh, "%-9s %s\n", builtins[i].name, builtins[i].summary);
+}
 
 bool sh_builtin(struct shell *sh, const char *name, char *args)
 {
-	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
-		if (strcmp(name, builtins[i].name) == 0) {
-			builtins[i].fn(sh, args);
-			return true;
-		}
-	return false;
+	const struct builtin *b = find_builtin(name);
+	if (!b)
+		return false;
+	/* NAME /? shows the syntax instead of running (MS-DOS 5). */
+	const char *a = args;
+	while (*a == ' ' || *a == '\t')
+		a++;
+	if (a[0] == '/' && a[1] == '?') {
+		show_usage(sh, b);
+		return true;
+	}
+	b->fn(sh, args);
+	return true;
 }
 
 /* The command word ends at a blank, a switch, or (for CD, MD, RD, ECHO)

@@ -26,9 +26,20 @@ static const int64_t choice_of_cpu[] = { [VM16_CPU_8086] = 0, [VM16_CPU_80186] =
 _Static_assert(sizeof(cpu_of_choice) / sizeof(cpu_of_choice[0]) == sizeof(cpu_choices) / sizeof(cpu_choices[0]) - 1,
 	       "one CPU model per CPU_MODEL choice");
 
+/* FPU choices, in enum cpu_fpu order. The default is the model's: the
+ * 8087 with the 8086/8088/80186, the 80287 with the 80286, the 80387 with
+ * the 80386, the 486's own (a 387 to programs). */
+static const char *const fpu_choices[] = { "none", "8087", "80287", "80387", NULL };
+static const enum cpu_fpu fpu_of_cpu[] = { [VM16_CPU_8086] = CPU_FPU_8087, [VM16_CPU_80186] = CPU_FPU_8087,
+					   [VM16_CPU_80286] = CPU_FPU_80287, [VM16_CPU_80386] = CPU_FPU_80387,
+					   [VM16_CPU_80486] = CPU_FPU_80387 };
+
 const struct vm_core_prop vm_core_props[] = {
 	{ "vm", { .name = "CPU_MODEL", .type = VDD_PROP_CHOICE, .def = 4, .choices = cpu_choices,
 		  .help = "the processor programs see: 8086 (or 8088), 80186, 80286, 80386 or 80486" } },
+	{ "vm", { .name = "FPU", .type = VDD_PROP_CHOICE, .def = 3, .choices = fpu_choices,
+		  .help = "the numeric coprocessor: none, 8087, 80287 or 80387 (default: the CPU model's; the "
+			  "80486 has its own, a 387 to programs)" } },
 	{ "vm", { .name = "DOS_MEMORY", .type = VDD_PROP_INT, .def = 640, .min = 64, .max = 640, .step = 4,
 		  .help = "conventional memory in KiB (a multiple of 4)" } },
 	{ "vm", { .name = "EXTENDED_MEMORY", .type = VDD_PROP_INT, .def = 16384, .min = 0, .max = VM16_EXT_KB_MAX,
@@ -57,6 +68,11 @@ void vm_core_settings_apply(struct vm *vm)
 		vm->cfg.cpu = cpu_of_choice[vdd_property(vm, "CPU_MODEL")];
 	else
 		vm_setting_store(vm, "CPU_MODEL", choice_of_cpu[vm->cfg.cpu]);
+	if (vm_setting_given(vm, "FPU"))
+		vm->fpu = (uint8_t)vdd_property(vm, "FPU");
+	else
+		vm->fpu = (uint8_t)fpu_of_cpu[vm->cfg.cpu];
+	vm_setting_store(vm, "FPU", vm->fpu);
 	if (vm_setting_given(vm, "DOS_MEMORY"))
 		vm->cfg.mem_4k = (uint32_t)(vdd_property(vm, "DOS_MEMORY") / 4);
 	else

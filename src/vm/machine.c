@@ -23,6 +23,7 @@ void vdd_machine(const struct vm *vm, struct vdd_machine *m)
 	m->start_time = vm->start_time;
 	m->cpu = vm->cfg.cpu;
 	m->display = vm->cfg.use_video;
+	m->fpu = vm->fpu != CPU_FPU_NONE;
 }
 
 void vdd_input_arrived(struct vm *vm)

@@ -100,7 +100,12 @@ void vm_fault_text(struct vm *vm, const char *what, char *buf, size_t len)
 
 void vm_end_fault(struct vm *vm, const char *what)
 {
-	vm_fault_text(vm, what, vm->error, sizeof(vm->error));
+	/* what may be vm->error itself (a service's vm_fail text): copied
+	 * first, or the text would be formatted into its own source (the
+	 * empty "mvdm:  at 0070:0003" of issue 15, defect 5). */
+	char copy[VM_ERR_LEN];
+	snprintf(copy, sizeof(copy), "%s", what);
+	vm_fault_text(vm, copy, vm->error, sizeof(vm->error));
 	vm->ended = VM16_STOP_FAULT;
 }
 
@@ -256,8 +261,10 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 	}
 	vm->insn_ns = cfg->insn_ns ? cfg->insn_ns : 10; /* 100 MIPS of virtual time by default */
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
-			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8 };
+			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8,
+			       .fpu_error = vm_fpu_error };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	cpu_set_fpu(&vm->cpu, (enum cpu_fpu)vm->fpu);
 	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
 	for (unsigned p = 0; p < VM_PAGES; p++)
 		vm->page_phys[p] = VM_PHYS_NONE;
@@ -494,9 +501,8 @@ void vm16_get_regs(const struct vm *vm, struct vm16_regs *r)
 	r->gs = c->seg[SEG_GS];
 }
 
-void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+void vm_set_gprs(struct cpu *c, const struct vm16_regs *r)
 {
-	struct cpu *c = &vm->cpu;
 	c->r[REG_AX].d = r->eax;
 	c->r[REG_CX].d = r->ecx;
 	c->r[REG_DX].d = r->edx;
@@ -505,6 +511,12 @@ void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
 	c->r[REG_BP].d = r->ebp;
 	c->r[REG_SI].d = r->esi;
 	c->r[REG_DI].d = r->edi;
+}
+
+void vm16_set_regs(struct vm *vm, const struct vm16_regs *r)
+{
+	struct cpu *c = &vm->cpu;
+	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags);
 	/* EIP: 16 bits outside protected mode (where 32-bit code is the
 	 * guest's own business). */
@@ -555,9 +567,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		case CPU_EXIT_HLT: {
 			bool polling = false;
-			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT); a HLT in
-			 * protected mode is the guest's own. */
-			bool svc = cpu_mode(c) == CPU_MODE_REAL && vm_svc_dispatch(vm);
+			/* Our stubs run in real mode (V86: CPU_EXIT_V86_HLT) or, for
+			 * a host in the monitor, at CPL 0 in its own protected-mode
+			 * stubs (pmsvc.c); any other protected-mode HLT is the
+			 * guest's own. */
+			bool svc = (cpu_mode(c) == CPU_MODE_REAL || vm_pm_svc_here(vm)) && vm_svc_dispatch(vm);
 			done += vm->host_units;
 			vm->host_units = 0;
 			if (svc) {

@@ -167,6 +167,9 @@ struct vm {
 	uint8_t page_window[VM_PAGES / 8];
 	unsigned nremapped;
 	bool a20;                     /* the A20 gate (a20.c); always off on the 8086/186 */
+	uint8_t fpu;                  /* enum cpu_fpu of the FPU setting (core_props.c) */
+	void (*fpu_error_fn)(void *inst, bool asserted); /* the board's FERR# wire (fpu_link.c) */
+	void *fpu_error_inst;
 	struct mem_state mem;         /* extended memory, HMA and UMBs (src/mem/) */
 	uint32_t stub_base;           /* the VDDs' guest code page, VM_STUB_BASE (vddsvc.c) */
 	uint32_t stub_used;           /* bytes of it given out */
@@ -180,6 +183,7 @@ struct vm {
 	unsigned ndos_devices;
 	struct vm_high_range high[VM_MAX_HIGH_RANGES];
 	unsigned nhigh;
+	uint32_t pm_svc_base, pm_svc_size; /* protected-mode supervisor calls (pmsvc.c) */
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
@@ -356,6 +360,9 @@ struct vm_core_prop {
 };
 extern const struct vm_core_prop vm_core_props[];
 extern const size_t vm_ncore_props;
+/* The CPU's FPU error output (cpu_bus.fpu_error): to the board's hook. */
+void vm_fpu_error(void *ctx, bool asserted);
+
 /* After vm_settings_apply: a given CPU_MODEL or DOS_MEMORY sets vm->cfg;
  * otherwise the setting takes the config's value. */
 void vm_core_settings_apply(struct vm *vm);
@@ -375,6 +382,10 @@ void vm_svc_return(struct vm *vm);
  * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
 void vm_svc_v86(struct vm *vm);
+/* vm.c: the general registers of r (EAX-EDI) into the CPU. */
+void vm_set_gprs(struct cpu *c, const struct vm16_regs *r);
+/* pmsvc.c: a protected-mode HLT exit inside the host's stub region. */
+bool vm_pm_svc_here(const struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);

@@ -745,6 +745,74 @@ static void test_sandbox_host_paths(void **state)
 	assert_int_equal(hostfs_set_current_drive(f->fs, 26), DOSERR_INVALID_DRIVE);
 }
 
+/* DOS's own creates, renames and deletes keep the cached listing up to
+ * date: creating 1,000 files reads the directory a bounded number of
+ * times, not once or twice per file (issue 15, defect 3), and every one of
+ * them is found and listed; a change from outside (a new stamp) is still
+ * seen. */
+static int create_via_dos(struct fixture *f, const char *dos)
+{
+	char host[HOSTFS_HOST_PATH];
+	int e = hostfs_resolve(f->fs, dos, HOSTFS_PARENT, host, NULL, NULL);
+	if (e)
+		return e;
+	int fd = open(host, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	hostfs_added(f->fs, host);
+	return 0;
+}
+
+static void test_listing_follows_dos(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 1000 };
+	char name[32], host[HOSTFS_HOST_PATH];
+	make_dir(f, "c/many");
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\MANY\\F0.TXT", HOSTFS_PARENT, host, NULL, NULL), 0);
+	unsigned long before = hostfs_listing_reads(f->fs);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "C:\\MANY\\F%d.TXT", i);
+		assert_int_equal(create_via_dos(f, name), 0);
+	}
+	unsigned long reads = hostfs_listing_reads(f->fs) - before;
+	assert_true(reads <= 2);
+	/* Each is there under its name, and a second create of one sees it. */
+	for (int i = 0; i < N; i += 97) {
+		snprintf(name, sizeof name, "C:\\MANY\\F%d.TXT", i);
+		assert_int_equal(hostfs_resolve(f->fs, name, HOSTFS_EXISTING, host, NULL, NULL), 0);
+	}
+	assert_int_equal(create_via_dos(f, "C:\\MANY\\F5.TXT"), -EEXIST);
+	/* Removed through DOS: gone from the listing, and can come back. */
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\MANY\\F7.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+	assert_int_equal(unlink(host), 0);
+	hostfs_removed(f->fs, host);
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\MANY\\F7.TXT", HOSTFS_EXISTING, host, NULL, NULL),
+			 DOSERR_FILE_NOT_FOUND);
+	assert_int_equal(create_via_dos(f, "C:\\MANY\\F7.TXT"), 0);
+	assert_true(hostfs_listing_reads(f->fs) - before <= 2);
+	/* A directory search lists every file once. */
+	struct hostfs_find_pos pos;
+	struct hostfs_entry e;
+	unsigned count = 0;
+	for (int r = hostfs_find_first(f->fs, "C:\\MANY\\*.*", 0, &pos, &e); r == 0;
+	     r = hostfs_find_next(f->fs, &pos, &e))
+		count++;
+	assert_int_equal(count, N);
+	/* A file made on the host side, the directory's stamp changed. */
+	make_file(f, "c/many/Outside.txt", "x", 0644);
+	char dir[HOSTFS_HOST_PATH];
+	path_in(f, "c/many", dir);
+	struct timespec past[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	assert_int_equal(utimensat(AT_FDCWD, dir, past, 0), 0);
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\MANY\\OUTSIDE.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+	make_file(f, "c/many/late.txt", "x", 0644);
+	past[0].tv_sec = past[1].tv_sec = 1000000001;
+	assert_int_equal(utimensat(AT_FDCWD, dir, past, 0), 0);
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\MANY\\LATE.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+}
+
 static void test_free_space(void **state)
 {
 	struct fixture *f = *state;
@@ -777,6 +845,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sandbox_symlinks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sandbox_host_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_space, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_listing_follows_dos, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

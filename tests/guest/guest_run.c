@@ -3,7 +3,8 @@
  * on the CPU core through comhost and compare what it printed with a golden
  * file.
  *
- *   guest-run [--cpu MODEL] [--budget N] [--no-block-cache] [--verbose] PROGRAM.COM EXPECTED.out
+ *   guest-run [--cpu MODEL] [--fpu none|8087|80287|80387] [--budget N] [--no-block-cache]
+ *             [--verbose] PROGRAM.COM EXPECTED.out
  *
  * MODEL is 8086, 186, 286 or 386 (default 386). --no-block-cache decodes
  * every instruction as it runs (cpu_set_block_cache()). Exit status 0 when the
@@ -98,13 +99,15 @@ static void show_diff(const char *want, const char *got)
 
 static void usage(FILE *o)
 {
-	fprintf(o, "usage: guest-run [--cpu 8086|186|286|386] [--budget N] [--no-block-cache] [--verbose] "
+	fprintf(o, "usage: guest-run [--cpu 8086|186|286|386] [--fpu none|8087|80287|80387] [--budget N] "
+		   "[--no-block-cache] [--verbose] "
 		   "PROGRAM.COM EXPECTED.out\n");
 }
 
 int main(int argc, char **argv)
 {
 	enum cpu_model model = CPU_80386;
+	enum cpu_fpu fpu = CPU_FPU_NONE;
 	unsigned long long budget = DEFAULT_BUDGET;
 	bool verbose = false, cache = true;
 	const char *prog = NULL, *golden = NULL;
@@ -117,6 +120,16 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			model = (enum cpu_model)m;
+		} else if (!strcmp(argv[i], "--fpu") && i + 1 < argc) {
+			const char *f = argv[++i];
+			int k = 0;
+			while (k < CPU_FPU_COUNT && strcmp(f, cpu_fpu_name((enum cpu_fpu)k)))
+				k++;
+			if (k == CPU_FPU_COUNT) {
+				fprintf(stderr, "guest-run: unknown FPU '%s'\n", f);
+				return 2;
+			}
+			fpu = (enum cpu_fpu)k;
 		} else if (!strcmp(argv[i], "--budget") && i + 1 < argc) {
 			char *end;
 			errno = 0;
@@ -170,6 +183,7 @@ int main(int argc, char **argv)
 		free(want);
 		return 2;
 	}
+	cpu_set_fpu(&h->cpu, fpu);
 	if (verbose)
 		h->echo = stdout;
 	cpu_set_block_cache(&h->cpu, cache);

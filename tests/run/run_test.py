@@ -324,6 +324,42 @@ def case_console_option(env):
     check(rc == 126 and "bogus" in err and "stream" in err, "--console=bogus: exit %d %r" % (rc, err))
 
 
+def case_term_history(env):
+    """The prompt's line editing from the keyboard (src/dos/console.c): up
+    and down arrows step through the lines entered, F3 copies the rest of
+    the last one (DOS's template), F1 / right arrow one character of it."""
+    p = env.pty([], env=UTF8, cmd="shell")
+    screen = lambda: "\n".join(p.screen.text())
+    try:
+        check(p.wait_for(lambda p: "C:\\>" in screen()), "mvdm shell drew no prompt: %r" % screen())
+        p.send(b"echo one\r")
+        check(p.wait_for(lambda p: screen().count("C:\\>") >= 2), "no prompt after 'echo one'")
+        p.send(b"echo two\r")
+        check(p.wait_for(lambda p: screen().count("C:\\>") >= 3), "no prompt after 'echo two'")
+        # Up twice: "echo one"; Enter runs it again.
+        p.send(b"\x1b[A")
+        check(p.wait_for(lambda p: screen().rstrip().endswith("C:\\>echo two")), "up: %r" % screen())
+        p.send(b"\x1b[A")
+        check(p.wait_for(lambda p: screen().rstrip().endswith("C:\\>echo one")), "up, up: %r" % screen())
+        p.send(b"\x1b[B")
+        check(p.wait_for(lambda p: screen().rstrip().endswith("C:\\>echo two")), "up, up, down: %r" % screen())
+        p.send(b"\x1b[A\r")
+        check(p.wait_for(lambda p: screen().count("\none") >= 2), "up, Enter did not run 'echo one' again: %r"
+              % screen())
+        # F3: the whole template; "ec", F3 and the rest comes from it.
+        p.send(b"ec\x1bOR\r")
+        check(p.wait_for(lambda p: screen().count("\none") >= 3), "F3 did not complete 'echo one': %r" % screen())
+        # F1 and the right arrow: one character each.
+        p.send(b"\x1bOP\x1b[C\x1bOP\x1bOR")
+        check(p.wait_for(lambda p: screen().rstrip().endswith("C:\\>echo one")), "F1, right, F1, F3: %r"
+              % screen())
+        p.send(b"\rexit\r")
+        rc = p.finish()
+        check(rc == 0, "mvdm shell: exit %s %r" % (rc, p.stderr()))
+    finally:
+        p.close()
+
+
 CASES = {
     "timeout": case_timeout,
     "stream-keys": case_stream_keys,
@@ -334,6 +370,7 @@ CASES = {
     "term-size": case_term_size,
     "term-exits": case_term_exits,
     "console-option": case_console_option,
+    "term-history": case_term_history,
 }
 
 

@@ -225,7 +225,7 @@ static void test_bios_services(void **state)
 	assert_int_equal(s, VM16_STOP_EXIT);
 	uint16_t res[8];
 	assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
-	assert_int_equal(res[0], 0x0020);  /* equipment: 80x25 colour, no floppy */
+	assert_int_equal(res[0], 0x0022);  /* equipment: 80x25 colour, no floppy, the 486's FPU */
 	assert_int_equal(res[1], 512);     /* KiB */
 	uint32_t noon = (uint32_t)(43200ull * 1193182u / 65536u);
 	assert_int_equal(res[2] | (uint32_t)res[3] << 16, noon); /* ticks at start (CX:DX) */
@@ -400,7 +400,7 @@ static void test_plugin_vdd(void **state)
 	char err[256];
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), -EPROTO);
 	assert_non_null(strstr(err, "ABI 1,"));
-	assert_non_null(strstr(err, "mvdm has 3"));
+	assert_non_null(strstr(err, "mvdm has 4"));
 	const char *missing[] = { "/nonexistent/vdd.so", NULL };
 	cfg.plugins = missing;
 	assert_true(vm16_create(&cfg, &vm, err, sizeof(err)) < 0);
@@ -923,6 +923,32 @@ static void test_live_settings(void **state)
 	vm16_destroy(vm);
 }
 
+/* FPU=none: INT 11h without the coprocessor bit (IBM PC AT Technical
+ * Reference, equipment word bit 1); FPU=80287 on a 286 sets it. */
+static void test_equipment_fpu(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *setting;
+		uint16_t equip;
+	} cases[] = { { "FPU=none", 0x0020 }, { "FPU=80287", 0x0022 } };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct vm16_config cfg;
+		vm16_config_default(&cfg);
+		const char *set[] = { cases[k].setting, NULL };
+		cfg.settings = set;
+		struct vm *vm = load("bios.bin", &cfg);
+		enum vm16_stop s = VM16_STOP_SLICE;
+		for (int n = 0; n < 100000 && s == VM16_STOP_SLICE; n++)
+			s = vm16_run(vm, 100000);
+		assert_int_equal(s, VM16_STOP_EXIT);
+		uint16_t res[1];
+		assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
+		assert_int_equal(res[0], cases[k].equip);
+		vm16_destroy(vm);
+	}
+}
+
 /* VIDEO_MODE_RESTRICTION: INT 10h AH=00h leaves the mode alone for a mode
  * the card does not have; MONO starts in mode 7 with a mono equipment word. */
 static void test_video_restriction(void **state)
@@ -1099,6 +1125,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_fault_isolated),
 		cmocka_unit_test(test_timer_ticks),
 		cmocka_unit_test(test_bios_services),
+		cmocka_unit_test(test_equipment_fpu),
 		cmocka_unit_test(test_video_text),
 		cmocka_unit_test(test_keyboard_input),
 		cmocka_unit_test(test_keyboard_text),

@@ -1,0 +1,101 @@
+/*
+ * fpu.h - what the x87's files share (fpu.c: state, exceptions and the
+ * environment; fpu_ops.c: instruction decode; fpu_trans.c: the
+ * transcendental instructions; fpu_arith.c: the arithmetic).
+ */
+#ifndef MVDM_CPU_FPU_H
+#define MVDM_CPU_FPU_H
+
+#include "cpu/cpu_internal.h"
+#include "cpu/fpu_arith.h"
+
+/* Status word bits (SDM Vol. 1 8.1.3). */
+enum {
+	SW_ES = 0x80, SW_C0 = 0x100, SW_C1 = 0x200, SW_C2 = 0x400, SW_C3 = 0x4000, SW_B = 0x8000,
+	SW_CC = SW_C0 | SW_C1 | SW_C2 | SW_C3,
+};
+/* Control word: the 8087's interrupt-enable mask (IEM, 8087 manual). */
+enum { CW_IEM = 0x80 };
+
+static inline unsigned st_phys(const struct cpu_x87 *f, unsigned i) { return (f->top + i) & 7u; }
+
+static inline f80 st_get(const struct cpu_x87 *f, unsigned i)
+{
+	const unsigned p = st_phys(f, i);
+	f80 v = { f->m[p], f->se[p] };
+	return v;
+}
+
+static inline void st_set(struct cpu_x87 *f, unsigned i, f80 v)
+{
+	const unsigned p = st_phys(f, i);
+	f->m[p] = v.m;
+	f->se[p] = v.se;
+	f->empty &= (uint8_t)~(1u << p);
+}
+
+static inline bool st_empty(const struct cpu_x87 *f, unsigned i)
+{
+	return (f->empty >> st_phys(f, i)) & 1u;
+}
+
+static inline void st_pop(struct cpu_x87 *f)
+{
+	f->empty |= (uint8_t)(1u << f->top);
+	f->top = (f->top + 1) & 7u;
+}
+
+static inline void st_push(struct cpu_x87 *f, f80 v)
+{
+	f->top = (f->top - 1) & 7u;
+	st_set(f, 0, v);
+}
+
+/* The arithmetic context of the control word (PC 00: 24 bits, 10: 53,
+ * 11: 64; the reserved 01 rounds as 64 here). */
+static inline struct fctx fpu_ctx(const struct cpu_x87 *f)
+{
+	static const uint8_t prec[4] = { 24, 64, 53, 64 };
+	struct fctx x = { (uint8_t)((f->cw >> 10) & 3), prec[(f->cw >> 8) & 3], (uint8_t)(f->cw & 0x3F), 0, false };
+	return x;
+}
+
+static inline void fpu_set_c1(struct cpu_x87 *f, bool on)
+{
+	f->sw = (uint16_t)((f->sw & ~SW_C1) | (on ? SW_C1 : 0));
+}
+
+/* Set the exception flags exc (FX_*): ES and B when one is unmasked, and
+ * the error output (fpu.c). */
+void fpu_raise(struct cpu *c, unsigned exc);
+/* ES follows the flags and masks again (FLDCW, FLDENV, FRSTOR, FNCLEX). */
+void fpu_update_es(struct cpu *c);
+/* A stack fault: IE and SF, C1 = overflow. */
+static inline void fpu_stack_fault(struct cpu *c, bool overflow)
+{
+	fpu_set_c1(&c->x87, overflow);
+	fpu_raise(c, FX_IE | FX_SF);
+}
+
+/* The tag word from the contents (SDM Vol. 1 8.1.7). */
+uint16_t fpu_tag_word(const struct cpu_x87 *f);
+/* FNSTENV/FLDENV (save = false) and FNSAVE/FRSTOR (with the registers) at
+ * seg:off in the format of the mode and operand size (SDM Vol. 1 8.1.10,
+ * Figures 8-9 to 8-12). */
+void fpu_store_env(struct cpu *c, unsigned seg, uint32_t off, unsigned osz, bool regs);
+void fpu_load_env(struct cpu *c, unsigned seg, uint32_t off, unsigned osz, bool regs);
+
+/* D9 F0-FF minus the non-transcendental ones: F2XM1, FYL2X, FPTAN,
+ * FPATAN, FYL2XP1, FSINCOS, FSIN, FCOS (fpu_trans.c). */
+void fpu_transcendental(struct cpu *c, unsigned modrm);
+
+/* Execute an ESC instruction on an attached FPU (fpu_ops.c), and the
+ * pending-exception check of WAIT and the waiting instructions. */
+void fpu_exec(struct cpu *c, const struct insn *i);
+void fpu_check_pending(struct cpu *c);
+
+/* The 80-bit value at seg:off and storing one. */
+f80 fpu_read80(struct cpu *c, unsigned seg, uint32_t off);
+void fpu_write80(struct cpu *c, unsigned seg, uint32_t off, f80 v);
+
+#endif

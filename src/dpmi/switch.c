@@ -1,0 +1,245 @@
+/*
+ * switch.c - mode switches of the DPMI host. A client runs at ring 3 in
+ * protected mode; the host enters it with an IRETD from its ring-0 stub
+ * (so the CPU checks the client's selectors and privilege as for any
+ * return to an outer level) and leaves it through the IDT gates into its
+ * ring-0 stubs (interrupts.c). Real mode is real mode, not V86: a
+ * reflected interrupt or real-mode call switches the CPU back
+ * (vdd_enter_real), runs the real-mode code on the client's private stack
+ * or its own, and returns to the host through the stub DPMI_RM_RETURN;
+ * the protected-mode context waits meanwhile in a frame on the host's
+ * stack (struct dpmi_frame), so real mode may call back into protected
+ * mode, and clients may nest, to any depth the frames allow.
+ * Source: DPMI 0.9 specification, "Mode and Stack Switching", "Interrupt
+ * Flag Management" (the real-mode stack the host provides).
+ */
+#include <stdio.h>
+
+#include "dpmi/dpmi.h"
+
+/* Client memory by linear address, through the host's page tables
+ * (whatever mode the CPU is in); a page that is not present reads as 0
+ * and ignores writes. */
+static void copy_lin(struct dpmi_host *h, uint32_t lin, uint8_t *buf, uint32_t len, bool write)
+{
+	while (len) {
+		uint32_t n = 4096 - (lin & 0xFFF), phys;
+		if (n > len)
+			n = len;
+		if (lin < 0x110000) {
+			if (write)
+				(void)vm16_write(h->vm, lin, buf, n);
+			else
+				(void)vm16_read(h->vm, lin, buf, n);
+		} else if (dpmi_lin_phys(h, lin, &phys)) {
+			if (write)
+				(void)vdd_phys_write(h->vm, phys, buf, n);
+			else
+				(void)vdd_phys_read(h->vm, phys, buf, n);
+		} else if (!write) {
+			for (uint32_t k = 0; k < n; k++)
+				buf[k] = 0;
+		}
+		lin += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin)
+{
+	uint8_t b[4];
+	copy_lin(h, lin, b, 4, false);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin)
+{
+	uint8_t b[2];
+	copy_lin(h, lin, b, 2, false);
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	copy_lin(h, lin, b, 4, true);
+}
+
+void dpmi_wr16(struct dpmi_host *h, uint32_t lin, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+	copy_lin(h, lin, b, 2, true);
+}
+
+uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off)
+{
+	uint32_t lo, hi;
+	if (!dpmi_desc_read(h, sel, &lo, &hi))
+		return off;
+	return dpmi_desc_base(lo, hi) + off;
+}
+
+/* Whether SS is a 32-bit stack (B bit). */
+static bool big_stack(struct dpmi_host *h, uint16_t ss)
+{
+	uint32_t lo, hi;
+	return dpmi_desc_read(h, ss, &lo, &hi) && (hi & 0x400000);
+}
+
+void dpmi_push(struct dpmi_host *h, struct vm16_regs *r, bool is32, uint32_t v)
+{
+	bool big = big_stack(h, r->ss);
+	uint32_t esp = big ? r->esp : (r->esp & 0xFFFF);
+	esp -= is32 ? 4 : 2;
+	if (!big)
+		esp &= 0xFFFF;
+	uint32_t lin = dpmi_lin(h, r->ss, esp);
+	if (is32)
+		dpmi_wr32(h, lin, v);
+	else
+		dpmi_wr16(h, lin, (uint16_t)v);
+	r->esp = big ? esp : (r->esp & 0xFFFF0000u) | esp;
+}
+
+uint32_t dpmi_pop(struct dpmi_host *h, struct vm16_regs *r, bool is32)
+{
+	bool big = big_stack(h, r->ss);
+	uint32_t esp = big ? r->esp : (r->esp & 0xFFFF);
+	uint32_t lin = dpmi_lin(h, r->ss, esp);
+	uint32_t v = is32 ? dpmi_rd32(h, lin) : dpmi_rd16(h, lin);
+	esp += is32 ? 4 : 2;
+	if (!big)
+		esp &= 0xFFFF;
+	r->esp = big ? esp : (r->esp & 0xFFFF0000u) | esp;
+	return v;
+}
+
+void dpmi_iret(struct dpmi_host *h, const struct dpmi_client *c, struct vm16_regs *r)
+{
+	uint32_t eip = dpmi_pop(h, r, c->is32), cs = dpmi_pop(h, r, c->is32);
+	uint32_t fl = dpmi_pop(h, r, c->is32);
+	r->eip = eip;
+	r->cs = (uint16_t)cs;
+	r->eflags = c->is32 ? fl : (r->eflags & 0xFFFF0000u) | (fl & 0xFFFF);
+}
+
+void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t)
+{
+	t->gdt_base = h->area;
+	t->gdt_limit = DPMI_GDT_LIMIT;
+	t->idt_base = h->area + DPMI_IDT;
+	t->idt_limit = 256 * 8 - 1;
+	t->ldtr = DPMI_SEL_LDT;
+	t->tr = DPMI_SEL_TSS;
+	t->cr3 = h->pd;
+	t->flush = h->tlb_stale;
+}
+
+int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
+{
+	/* The client's IRETD frame on the host's ring-0 stack. */
+	uint32_t f = h->area + DPMI_STACK0 - 20;
+	uint32_t eflags = (r->eflags | 0x3002) & ~(uint32_t)(0x4000 | 0x20000); /* IOPL 3, no NT or VM */
+	uint32_t frame[5] = { r->eip, r->cs, eflags, r->esp, r->ss };
+	for (unsigned k = 0; k < 5; k++)
+		dpmi_wr32(h, f + 4 * k, frame[k]);
+	struct vm16_regs k = *r;
+	k.cs = DPMI_SEL_CODE0;
+	k.eip = DPMI_IRETD;
+	k.ss = DPMI_SEL_DATA0;
+	k.esp = DPMI_STACK0 - 20;
+	k.eflags = 2;
+	struct vdd_pm_tables t;
+	dpmi_tables(h, &t);
+	h->tlb_stale = false;
+	if (vdd_enter_pm(h->vm, &t, &k) < 0) {
+		vdd_log(h->vm, "dpmi", "the host's own protected-mode context does not load");
+		return 1;
+	}
+	return 0;
+}
+
+struct dpmi_frame *dpmi_to_real(struct dpmi_host *h, struct dpmi_client *c, enum dpmi_frame_kind kind,
+				const struct vm16_regs *pm, struct vm16_regs *rm, bool own_stack, bool iret,
+				uint16_t copy_words)
+{
+	if (h->nframes >= DPMI_MAX_FRAMES || (!own_stack && c->rm_sp < DPMI_RM_LEVEL)) {
+		dpmi_put_text(h, "DPMI host: real-mode calls nested too deeply\r\n");
+		return NULL;
+	}
+	struct dpmi_frame *f = &h->frames[h->nframes++];
+	f->kind = kind;
+	f->client = c->slot;
+	f->pm = *pm;
+	f->rm_sp = c->rm_sp;
+	if (!own_stack) {
+		rm->ss = c->priv_seg;
+		rm->esp = c->rm_sp;
+		c->rm_sp -= DPMI_RM_LEVEL;
+	}
+	uint32_t ss = (uint32_t)rm->ss << 4;
+	uint16_t sp = (uint16_t)rm->esp;
+	if (copy_words) {
+		/* Parameters from the client's stack (0300h-0302h CX). */
+		struct vm16_regs src = *pm;
+		sp = (uint16_t)(sp - 2 * copy_words);
+		for (unsigned k = 0; k < copy_words; k++)
+			dpmi_wr16(h, ss + (uint16_t)(sp + 2 * k), (uint16_t)dpmi_pop(h, &src, false));
+	}
+	if (iret) {
+		sp = (uint16_t)(sp - 2);
+		dpmi_wr16(h, ss + sp, (uint16_t)rm->eflags);
+		rm->eflags &= ~(uint32_t)(0x200 | 0x100); /* entered as INT enters: IF, TF clear */
+	}
+	sp = (uint16_t)(sp - 4);
+	dpmi_wr16(h, ss + sp, DPMI_RM_RETURN);
+	dpmi_wr16(h, ss + (uint16_t)(sp + 2), h->rm_seg);
+	rm->esp = (rm->esp & 0xFFFF0000u) | sp;
+	rm->eflags &= ~(uint32_t)0x3000;
+	vdd_enter_real(h->vm, rm);
+	return f;
+}
+
+/* Real mode returned to the host: the frame on top says what for. */
+int dpmi_rm_return(struct dpmi_host *h)
+{
+	struct vm16_regs rm;
+	vm16_get_regs(h->vm, &rm);
+	if (!h->nframes) {
+		vdd_log(h->vm, "dpmi", "real mode returned to the host with nothing waiting");
+		return 1;
+	}
+	struct dpmi_frame *f = &h->frames[--h->nframes];
+	struct dpmi_client *c = f->client < h->nclients ? h->clients[f->client] : NULL;
+	if (!c)
+		return 1;
+	c->rm_sp = f->rm_sp;
+	struct vm16_regs pm = f->pm;
+	const uint32_t arith = 0x8D5; /* CF PF AF ZF SF OF */
+	switch (f->kind) {
+	case DPMI_FRAME_REFLECT:
+	case DPMI_FRAME_CHAIN:
+		pm.eax = rm.eax;
+		pm.ebx = rm.ebx;
+		pm.ecx = rm.ecx;
+		pm.edx = rm.edx;
+		pm.esi = rm.esi;
+		pm.edi = rm.edi;
+		pm.ebp = rm.ebp;
+		if (f->kind == DPMI_FRAME_CHAIN)
+			dpmi_iret(h, c, &pm); /* the default handler returns as IRET would */
+		pm.eflags = (pm.eflags & ~arith) | (rm.eflags & arith);
+		break;
+	case DPMI_FRAME_RMCALL:
+		dpmi_rmcall_done(h, f, &rm, &pm);
+		break;
+	case DPMI_FRAME_DOSMEM:
+		dpmi_dosmem_done(h, f, &rm, &pm);
+		break;
+	case DPMI_FRAME_CALLBACK:
+		vdd_log(h->vm, "dpmi", "a callback's frame reached the real-mode return");
+		return 1;
+	}
+	return dpmi_resume(h, &pm);
+}
