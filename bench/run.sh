@@ -354,7 +354,8 @@ if [ $want_nmake -eq 1 ]; then
 	if [ -n "$nm_best" ]; then
 		mvdm_s[nmake]=$(awk -v a="$nm_best" -v b="$nop_best" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')
 		# The instructions of the build (the same every run): from --stats.
-		insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats" 2>/dev/null)
+		insns[nmake]=
+		[ ! -f "$tmp/nmake.stats" ] || insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats")
 		[ -z "${insns[nmake]}" ] || mvdm_mips[nmake]=$(awk -v n="${insns[nmake]}" -v s="${mvdm_s[nmake]}" 'BEGIN { printf "%.2f", n / s / 1e6 }')
 		log "   nmake: $(tr -d '\r' <"$tmp/mvdm/nmake.out")"
 	else
