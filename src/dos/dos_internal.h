@@ -163,7 +163,7 @@ struct dos {
 	char err[256];
 };
 
-/* Guest memory (kernel.c). */
+/* Guest memory by segment:offset (guestmem.c). */
 uint8_t dos_rd8(struct dos *d, uint16_t seg, uint16_t off);
 uint16_t dos_rd16(struct dos *d, uint16_t seg, uint16_t off);
 void dos_wr8(struct dos *d, uint16_t seg, uint16_t off, uint8_t v);
