@@ -79,6 +79,23 @@ struct dos_exec_frame {
 };
 
 struct shell;
+struct dos;
+
+/* What the command interpreter (src/shell/) gives the kernel when it
+ * attaches (dos_attach_shell): the kernel never calls the shell by name,
+ * only through these. Any may be NULL (a kernel without a shell: the
+ * fuzz targets, a VM that runs one program). */
+struct dos_shell_hooks {
+	/* The process of psp has ended (a shell instance there goes). */
+	void (*process_ended)(struct dos *d, uint16_t psp);
+	/* The kernel is going: free every instance. */
+	void (*free_all)(struct dos *d);
+	/* Its supervisor call (the guest half's loop: DOS_SVC_SHELL). */
+	int (*svc)(struct vm *vm, void *ctx, uint8_t n);
+	/* The guest half, served as Z:\COMMAND.COM. */
+	const uint8_t *image;
+	size_t image_size;
+};
 
 struct dos {
 	struct vm *vm;
@@ -140,7 +157,8 @@ struct dos {
 	char cfg_env[DOS_MAX_ENV][256]; /* the first program's extra environment */
 	unsigned cfg_env_count;
 	uint32_t logged[16];       /* unknown INT 21h functions logged once */
-	struct shell *shells;     /* built-in COMMAND.COM instances */
+	struct shell *shells;     /* built-in COMMAND.COM instances (src/shell/ owns them) */
+	struct dos_shell_hooks shell; /* dos_attach_shell; zeros: none */
 	char *autoexec;           /* dos_config.autoexec (owned), until dos_start */
 	char *autoexec_batch;     /* what the first shell runs before anything (owned), or NULL */
 	bool autoexec_then_exit;  /* that shell exits after it (it ends with the program) */
@@ -360,13 +378,13 @@ void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8
 /* Load the first program (dos_start). */
 int dos_load_first(struct dos *d, const char *canon_path, const char *tail);
 
-/* Built-in COMMAND.COM (src/shell/). */
-extern const uint8_t shell_stub[];   /* the guest half (shell.asm) */
-extern const size_t shell_stub_size;
+/* The kernel alone (kernel.c): what the public dos_create() does before
+ * the built-in command interpreter attaches (src/shell/attach.c). */
+int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen);
+/* The command interpreter offers its hooks (copied). */
+void dos_attach_shell(struct dos *d, const struct dos_shell_hooks *hooks);
+
 extern const uint8_t dos_stubs[];    /* dos.asm */
 extern const size_t dos_stubs_size;
-int shell_svc_entry(struct vm *vm, void *ctx, uint8_t n);
-void shell_process_ended(struct dos *d, uint16_t psp);
-void shell_free_all(struct dos *d);
 
 #endif

@@ -142,10 +142,10 @@ bool dos_builtin_name(const struct hostfs *fs, const char *path)
 
 bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len)
 {
-	if (!dos_builtin_name(d->fs, path))
+	if (!d->shell.image || !dos_builtin_name(d->fs, path))
 		return false;
-	*data = shell_stub;
-	*len = shell_stub_size;
+	*data = d->shell.image;
+	*len = d->shell.image_size;
 	return true;
 }
 

@@ -191,13 +191,13 @@ static int builtin_find(struct dos *d, const char *path, struct hostfs_entry *e)
 		return DOSERR_PATH_NOT_FOUND;
 	char pattern[11];
 	pattern_of_name(p, pattern);
-	if (!*p || !pattern_match(pattern, "COMMAND COM"))
+	if (!*p || !d->shell.image || !pattern_match(pattern, "COMMAND COM"))
 		return DOSERR_NO_MORE_FILES;
 	memset(e, 0, sizeof(*e));
 	strcpy(e->name, "COMMAND.COM");
 	memcpy(e->fcb_name, "COMMAND COM", 11);
 	e->attr = DOSATTR_READONLY | DOSATTR_ARCHIVE;
-	e->size = (uint32_t)shell_stub_size;
+	e->size = (uint32_t)d->shell.image_size;
 	e->date = (11 << 9) | (4 << 5) | 9; /* 1991-04-09 05:00, MS-DOS 5.0's */
 	e->time = 5 << 11;
 	return 0;

@@ -1135,7 +1135,6 @@ static int install(struct dos *d)
 	};
 	for (size_t i = 0; i < sizeof(svcs) / sizeof(svcs[0]); i++)
 		vm_set_svc_internal(d->vm, svcs[i].n, svcs[i].fn, d);
-	vm_set_svc_internal(d->vm, DOS_SVC_SHELL, shell_svc_entry, d);
 	/* Memory: the arena runs from the first MCB to the top of RAM. */
 	d->mem_top = (uint16_t)(d->vm->cfg.mem_4k * 256u);
 	int e = dos_mem_init(d, (uint16_t)(d->root_psp + DOS_ROOT_MCB_PARAS), d->mem_top);
@@ -1173,7 +1172,14 @@ static void dos_apply_version(struct dos *d, const struct dos_config *cfg)
 	d->ver_minor = (uint8_t)(v % 100);
 }
 
-int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)
+void dos_attach_shell(struct dos *d, const struct dos_shell_hooks *hooks)
+{
+	d->shell = *hooks;
+	if (hooks->svc)
+		vm_set_svc_internal(d->vm, DOS_SVC_SHELL, hooks->svc, d);
+}
+
+int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	struct dos *d = calloc(1, sizeof(*d));
@@ -1256,7 +1262,8 @@ void dos_destroy(struct dos *d)
 	if (d->disk_event > 0)
 		vdd_cancel(d->vm, d->disk_event);
 	dos_files_close_all(d);
-	shell_free_all(d);
+	if (d->shell.free_all)
+		d->shell.free_all(d);
 	vm16_set_console_tap(d->vm, NULL, NULL);
 	hostfs_destroy(d->fs);
 	dos_printer_close(d);
