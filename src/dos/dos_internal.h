@@ -81,6 +81,14 @@ struct dos_exec_frame {
 struct shell;
 struct dos;
 
+/* What an INT 21h dispatch did (the call's own result is in the guest's
+ * registers: CF and AX, int21.c). */
+enum dos_dispatch {
+	DOS_DISPATCH_DONE = 0,   /* served: the guest goes on (through the stub's IRET, or
+				  * where the call sent it: EXEC, termination, a wait) */
+	DOS_DISPATCH_END_VM,     /* the VM cannot go on: d->err says why */
+};
+
 /* What the command interpreter (src/shell/) gives the kernel when it
  * attaches (dos_attach_shell): the kernel never calls the shell by name,
  * only through these. Any may be NULL (a kernel without a shell: the
@@ -125,6 +133,7 @@ struct dos {
 	/* Handler state for the call in progress. */
 	struct vm16_regs r;
 	uint16_t frame_flags;     /* FLAGS image in the interrupt frame */
+	enum dos_dispatch outcome; /* what the dispatch did (int21.c) */
 
 	/* Extended error (59h). */
 	uint16_t ext_error;
@@ -180,6 +189,22 @@ struct dos {
 	int printer_fd;
 	char err[256];
 };
+
+/* Where the tables and the CDS are (DOS_HIGH: in the HMA). */
+static inline uint16_t dos_table_seg(const struct dos *d)
+{
+	return d->high ? 0xFFFF : DOS_SEG;
+}
+
+static inline uint16_t dos_table_off(const struct dos *d, unsigned layout_off)
+{
+	return (uint16_t)(d->high ? layout_off - DOS_TABLES + DOS_HMA_TABLES : layout_off);
+}
+
+/* INT 21h (int21.c): the supervisor call of the INT 21h stub, dispatching
+ * on the table of int21.def, and a function's name for the logs. */
+int dos_svc_int21(struct vm *vm, void *ctx, uint8_t n);
+const char *dos_int21_name(uint8_t ah);
 
 /* Guest memory by segment:offset (guestmem.c). */
 uint8_t dos_rd8(struct dos *d, uint16_t seg, uint16_t off);
@@ -324,13 +349,14 @@ void dos_jft_inherit(struct dos *d, uint16_t parent_psp, uint16_t child_psp);
 void dos_jft_close_all(struct dos *d, uint16_t psp);
 /* Read a whole file (program loading): malloc'd buffer or NULL with *err. */
 uint8_t *dos_load_file(struct dos *d, const char *path, size_t *len, uint16_t *err, char *canon);
-int dos_int21_files(struct dos *d); /* handles AH values of the handle set; 1 if not one of them */
-int dos_int21_fcb(struct dos *d);   /* fcb.c */
+/* The families' INT 21h handlers (int21.def says which functions). */
+void dos_fn_files(struct dos *d);
+void dos_fn_fcb(struct dos *d);     /* fcb.c */
 /* INT 21h/29h on a host buffer: parse a file name at s into the unopened
  * FCB fcb (drive byte + 11-byte name) with 29h's option bits; *al gets
  * 29h's result. Returns the bytes consumed. */
 size_t dos_parse_name(struct dos *d, const uint8_t *s, size_t n, uint8_t fcb[12], uint8_t opt, uint8_t *al);
-int dos_int21_find(struct dos *d);  /* 4Eh/4Fh, 11h/12h */
+void dos_fn_find(struct dos *d);    /* 4Eh/4Fh, 11h-13h, 17h (find.c) */
 /* A drive that exists: mapped to a host directory, or the built-in Z:
  * (COMMAND.COM) when nothing is mapped there. */
 enum { DOS_BUILTIN_DRIVE = 25 };
@@ -362,7 +388,7 @@ int dos_con_getc(struct dos *d);
 bool dos_con_ready(struct dos *d);
 void dos_con_putc(struct dos *d, uint8_t ch);
 void dos_con_write(struct dos *d, const uint8_t *buf, size_t len);
-int dos_int21_console(struct dos *d); /* 01h-0Ch; 1 if not one of them */
+void dos_fn_console(struct dos *d); /* 01h-0Ch */
 /* A cooked read from CON for handle reads: bytes, or -1 (wait). */
 int dos_con_read_cooked(struct dos *d, uint8_t *buf, uint16_t len);
 /* Jump to the wait stub: the guest idles and repeats the call. */

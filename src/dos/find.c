@@ -578,15 +578,15 @@ static void fn_fcb_rename(struct dos *d)
 	set_al(d, ok ? 0 : 0xFF);
 }
 
-int dos_int21_find(struct dos *d)
+void dos_fn_find(struct dos *d)
 {
 	switch (AH(d)) {
-	case 0x11: fn_fcb_find_first(d); return 0;
-	case 0x12: fn_fcb_find_next(d); return 0;
-	case 0x13: fn_fcb_delete(d); return 0;
-	case 0x17: fn_fcb_rename(d); return 0;
-	case 0x4E: fn_find_first(d); return 0;
-	case 0x4F: fn_find_next(d); return 0;
-	default: return 1;
+	case 0x11: fn_fcb_find_first(d); return;
+	case 0x12: fn_fcb_find_next(d); return;
+	case 0x13: fn_fcb_delete(d); return;
+	case 0x17: fn_fcb_rename(d); return;
+	case 0x4E: fn_find_first(d); return;
+	case 0x4F: fn_find_next(d); return;
+	default: return; /* not one of this family's: int21.def sends none */
 	}
 }
