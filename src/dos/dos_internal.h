@@ -23,30 +23,6 @@ enum {
 	DOS_HISTORY = 16,       /* lines the keyboard line editor keeps (up/down arrows) */
 };
 
-/* DOS error codes (RBIL table 01680) beyond hostfs.h's. */
-enum {
-	DOSERR_INVALID_FUNCTION = 1,
-	DOSERR_TOO_MANY_OPEN = 4,
-	DOSERR_INVALID_HANDLE = 6,
-	DOSERR_MCB_DESTROYED = 7,
-	DOSERR_NO_MEMORY = 8,
-	DOSERR_INVALID_BLOCK = 9,
-	DOSERR_BAD_ENV = 10,
-	DOSERR_BAD_FORMAT = 11,
-	DOSERR_INVALID_ACCESS = 12,
-	DOSERR_INVALID_DATA = 13,
-	DOSERR_CURRENT_DIR = 16,
-	DOSERR_NOT_SAME_DEVICE = 17,
-	DOSERR_WRITE_PROTECT = 19,
-	DOSERR_GENERAL = 31,
-	DOSERR_SHARING = 32,
-	DOSERR_DISK_FULL = 0x27,  /* DOS 4+ */
-	DOSERR_WRITE_FAULT = 29,
-	DOSERR_PRINTER_OFF = 28,  /* printer out of paper / not ready */
-	DOSERR_NOT_SUPPORTED = 50,
-	DOSERR_FILE_EXISTS = 80,
-	DOSERR_CANNOT_MAKE = 82,
-};
 
 /* Character devices (names usable in any directory). */
 enum dos_dev {
@@ -243,8 +219,6 @@ void dos_set_zf(struct dos *d, bool zf);
 /* DOS's clock (what 2Ah/2Ch report) and setting it (2Bh/2Dh). */
 time_t dos_clock(struct dos *d);
 void dos_clock_set(struct dos *d, time_t t);
-/* A host errno as a DOS error (the one place that maps them). */
-uint16_t dos_errno(int err);
 /* Log what the kernel refused and why (the VM's log, category dos). */
 void dos_log(struct dos *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Log something the kernel does not do (the VM's log, category dos; once

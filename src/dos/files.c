@@ -697,7 +697,7 @@ static void fn_seek(struct dos *d)
 			base = fstat(f->fd, &st) == 0 ? st.st_size : -1;
 		pos = base < 0 ? -1 : base + o;
 		if (pos < 0 || pos > 0xFFFFFFFF || lseek(f->fd, pos, SEEK_SET) < 0) {
-			dos_fail(d, 0x19); /* seek error */
+			dos_fail(d, DOSERR_SEEK);
 			return;
 		}
 	}
