@@ -178,9 +178,8 @@ static inline uint16_t dos_table_off(const struct dos *d, unsigned layout_off)
 }
 
 /* INT 21h (int21.c): the supervisor call of the INT 21h stub, dispatching
- * on the table of int21.def, and a function's name for the logs. */
+ * on the table of int21.def. */
 int dos_svc_int21(struct vm *vm, void *ctx, uint8_t n);
-const char *dos_int21_name(uint8_t ah);
 
 /* Guest memory by segment:offset (guestmem.c). */
 uint8_t dos_rd8(struct dos *d, uint16_t seg, uint16_t off);

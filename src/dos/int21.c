@@ -739,7 +739,8 @@ static void fn_unsupported(struct dos *d)
 	dos_fail(d, DOSERR_INVALID_FUNCTION);
 }
 
-const char *dos_int21_name(uint8_t ah)
+/* What the log calls function ah. */
+static const char *int21_name(uint8_t ah)
 {
 	return int21_table[ah].handler ? int21_table[ah].name : "not supported";
 }
@@ -765,6 +766,7 @@ int dos_svc_int21(struct vm *vm, void *ctx, uint8_t n)
 	d->outcome = DOS_DISPATCH_DONE;
 	uint16_t entry_cs = d->r.cs;
 	uint32_t entry_ip = d->r.eip;
+	uint8_t ah = AH(d);
 	(fn->handler ? fn->handler : fn_unsupported)(d);
 	/* A call that moved the guest elsewhere (EXEC, terminate, a wait)
 	 * leaves the frame alone; the others return through the IRET after
@@ -773,6 +775,7 @@ int dos_svc_int21(struct vm *vm, void *ctx, uint8_t n)
 		dos_wr16(d, ss, (uint16_t)(sp + 4), d->frame_flags);
 	vm16_set_regs(vm, &d->r);
 	if (d->outcome == DOS_DISPATCH_END_VM)
-		return vm_fail(vm, -EINVAL, "%s", d->err[0] ? d->err : "INT 21h: the VM cannot go on");
+		return vm_fail(vm, -EINVAL, "INT 21h/%02Xh (%s): %s", ah, int21_name(ah),
+			       d->err[0] ? d->err : "the VM cannot go on");
 	return 0;
 }
