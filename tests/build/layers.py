@@ -32,6 +32,8 @@ ALLOWED = {
     "board": {"common", "vm", "bios", "mem", "dev", "mvdm"},
     # Devices: the public VDD interface only.
     "dev": {"common", "mvdm:vdd.h", "mvdm:vm16.h"},
+    # The DPMI host: a VDD like the devices (docs/dpmi.md).
+    "dpmi": {"common", "mvdm:vdd.h"},
     # The DOS kernel: the machine below it; never the shell above it.
     "dos": {"common", "vm", "bios", "mvdm"},
     "shell": {"common", "dos", "vm", "mvdm"},
