@@ -19,6 +19,9 @@
 #           bench/nmake_project.sh from a clean tree, through `mvdm run`;
 #    hello  `mvdm run HELLO.COM` end to end, the median of --hello-runs runs)
 #   --hello-runs N      runs of the hello workload (default 100)
+#   --cpu-time          time CPU seconds (user + system of the processes)
+#                       instead of wall seconds: steadier on a shared machine
+#                       (hello stays wall time)
 #
 # Environment: DOSBOX (default dosbox), DOSBOX_CYCLES (default "fixed 1000000").
 # Exit status: 0 when every run finished and DOSBox printed what mvdm printed,
@@ -37,6 +40,7 @@ cpu=80386
 update_smoke=0
 workloads=()
 hello_runs=100
+cpu_time=0
 corpus="$root/../shared/corpus/msdos/v4.0-tools"
 
 die_usage() {
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=${2:?}; shift 2 ;;
 	--update-smoke) update_smoke=1; shift ;;
 	--hello-runs) hello_runs=${2:?}; shift 2 ;;
+	--cpu-time) cpu_time=1; shift ;;
 	-h | --help) die_usage ;;
 	-*) echo "run.sh: unknown option $1" >&2; die_usage ;;
 	*) workloads+=("$1"); shift ;;
@@ -114,6 +119,20 @@ DOSBOX=${DOSBOX:-dosbox}
 DOSBOX_CYCLES=${DOSBOX_CYCLES:-fixed 1000000}
 
 now_ns() { date +%s%N; }
+# clock_ns VAR: set VAR to the time a run is measured with: wall
+# nanoseconds, or with --cpu-time the user + system time of the waited-for
+# children so far (`times` must run in this shell, not in a subshell).
+clock_ns() {
+	if [ $cpu_time -eq 1 ]; then
+		times >"$tmp/times.txt"
+		printf -v "$1" '%s' "$(awk 'NR == 2 {
+			n = 0
+			for (k = 1; k <= 2; k++) { split($k, p, "m"); sub("s", "", p[2]); n += p[1] * 60 + p[2] }
+			printf "%.0f", n * 1e9 }' "$tmp/times.txt")"
+	else
+		printf -v "$1" '%s' "$(now_ns)"
+	fi
+}
 
 # dosbox_conf CORE PROG: write $tmp/dosbox.conf running PROG.COM > OUT.TXT
 # (NMAKE: the nmake workload in C:\NM, its PROG.EXE's line in OUT.TXT).
@@ -199,7 +218,7 @@ dosbox_run() {
 		rm -rf "$tmp/dos/NM"
 		"$here/nmake_project.sh" "$tmp/dos/NM"
 	fi
-	t0=$(now_ns)
+	clock_ns t0
 	HOME="$tmp/home" SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy \
 		timeout -k 5 "$dosbox_timeout" "$DOSBOX" -conf "$tmp/dosbox.conf" -exit \
 		</dev/null >"$tmp/dosbox.log" 2>&1 &
@@ -209,7 +228,7 @@ dosbox_run() {
 	rc=$?
 	set -e
 	dosbox_pid=
-	t1=$(now_ns)
+	clock_ns t1
 	elapsed_ns=$((t1 - t0))
 	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		log "   dosbox $core $prog: killed after the ${dosbox_timeout}s timeout"
@@ -262,7 +281,9 @@ for w in "${com[@]}"; do coms+=("$builddir/bench/$w.com"); done
 if [ ${#coms[@]} -gt 0 ]; then
 	log "== mvdm: $bench_bin --cpu $cpu --repeat $runs --tsv ${coms[*]}"
 	set +e
-	"$bench_bin" --cpu "$cpu" --repeat "$runs" --tsv --out-dir "$tmp/mvdm" "${coms[@]}" >"$tmp/mvdm.tsv"
+	bench_opts=()
+	[ $cpu_time -eq 0 ] || bench_opts=(--cpu-time)
+	"$bench_bin" --cpu "$cpu" --repeat "$runs" "${bench_opts[@]}" --tsv --out-dir "$tmp/mvdm" "${coms[@]}" >"$tmp/mvdm.tsv"
 	rc=$?
 	set -e
 	[ $rc -eq 0 ] || status=1
@@ -291,15 +312,18 @@ mvdm_run_ns() {
 	rm -f "$tmp/stats.txt"
 	pushd "$dir" >/dev/null
 	set +e
-	# (EPOCHREALTIME, microseconds: no process is started around the timed one)
-	t0=${EPOCHREALTIME/[.,]/}
+	# (EPOCHREALTIME, microseconds: no process is started around the timed
+	# one; the children's CPU time with --cpu-time)
+	[ $cpu_time -eq 0 ] || clock_ns t0
+	[ $cpu_time -eq 1 ] || t0=${EPOCHREALTIME/[.,]/}000
 	MVDM_STATS="$tmp/stats.txt" "$mvdm_bin" run --cpu "$cpu" --timeout "$dosbox_timeout" "$@" \
 		</dev/null >"$tmp/run.log" 2>&1
 	rc=$?
-	t1=${EPOCHREALTIME/[.,]/}
+	[ $cpu_time -eq 1 ] || t1=${EPOCHREALTIME/[.,]/}000
+	[ $cpu_time -eq 0 ] || clock_ns t1
 	set -e
 	popd >/dev/null
-	elapsed_ns=$(((t1 - t0) * 1000))
+	elapsed_ns=$((t1 - t0))
 	if [ $rc -ne 0 ]; then
 		log "   mvdm run $*: exit status $rc; output:"
 		tail -5 "$tmp/run.log" >&2
@@ -330,7 +354,8 @@ if [ $want_nmake -eq 1 ]; then
 	if [ -n "$nm_best" ]; then
 		mvdm_s[nmake]=$(awk -v a="$nm_best" -v b="$nop_best" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')
 		# The instructions of the build (the same every run): from --stats.
-		insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats" 2>/dev/null)
+		insns[nmake]=
+		[ ! -f "$tmp/nmake.stats" ] || insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats")
 		[ -z "${insns[nmake]}" ] || mvdm_mips[nmake]=$(awk -v n="${insns[nmake]}" -v s="${mvdm_s[nmake]}" 'BEGIN { printf "%.2f", n / s / 1e6 }')
 		log "   nmake: $(tr -d '\r' <"$tmp/mvdm/nmake.out")"
 	else
@@ -341,10 +366,13 @@ hello_median=
 if [ $want_hello -eq 1 ]; then
 	log "== mvdm: $mvdm_bin run HELLO.COM, $hello_runs times"
 	: >"$tmp/hello.ns"
+	# Always wall time: CPU time is accounted in scheduler ticks.
+	saved_cpu_time=$cpu_time cpu_time=0
 	for ((r = 1; r <= hello_runs; r++)); do
 		mvdm_run_ns "$tmp/run" HELLO.COM || { status=1; break; }
 		echo "$elapsed_ns" >>"$tmp/hello.ns"
 	done
+	cpu_time=$saved_cpu_time
 	[ "$(cat "$tmp/run.log")" = "hello, world" ] || { log "   HELLO.COM printed: $(cat "$tmp/run.log")"; status=1; }
 	hello_median=$(sort -n "$tmp/hello.ns" | awk '{ v[NR] = $1 } END { if (NR) printf "%.3f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) / 1e6 }')
 	log "   hello: median $hello_median ms over $(wc -l <"$tmp/hello.ns") runs"
@@ -416,6 +444,7 @@ ratio() { local r; r=$(fdiv "${1:-}" "${2:-}"); if [ -n "$r" ]; then awk -v r="$
 secs() { if [ -n "${1:-}" ]; then awk -v s="$1" 'BEGIN { printf "%.3f", s }'; else printf 'n/a'; fi; }
 
 echo
+[ $cpu_time -eq 0 ] || echo "(--cpu-time: every figure is CPU seconds, user + system)"
 echo "mvdm: $cpu, $(basename "$builddir") ($(grep -m1 -o "buildtype=[a-z]*" "$builddir/meson-logs/meson-log.txt" 2>/dev/null || echo "buildtype ?")); DOSBox: cycles=$DOSBOX_CYCLES; best of $runs; DOSBox seconds are net of NOP.COM"
 printf '%-8s %12s %8s %8s %8s %8s %8s %8s %8s %8s  %s\n' \
 	workload instructions mvdm_s mvdm dyn_s dynamic norm_s normal mvdm/dyn mvdm/norm output

@@ -37,8 +37,11 @@ static inline struct bc_block *bc_find(struct block_cache *bc, uint32_t lin, uin
 
 static void bits_set(uint64_t *bits, unsigned off, unsigned n)
 {
-	for (unsigned k = off; k < off + n; k++)
-		bits[k >> 6] |= 1ull << (k & 63);
+	for (const unsigned end = off + n; off < end;) {
+		const unsigned b = off & 63, k = end - off < 64 - b ? end - off : 64 - b;
+		bits[off >> 6] |= (k == 64 ? ~0ull : (1ull << k) - 1) << b;
+		off += k;
+	}
 }
 
 /* Any of the n bits from off set? (off + n <= CPU_PAGE_SIZE) */
@@ -106,22 +109,29 @@ static void hash_unlink(struct block_cache *bc, struct bc_block *b)
 	}
 }
 
-/* Take b out of the cache; its memory goes on the free list (reused by
- * bc_commit() only, which runs when no block does). */
-static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
+/* Take b, already off its page's list, out of the cache; its memory goes
+ * on the free list (reused by bc_commit() only, which runs when no block
+ * does). */
+static void block_free(struct block_cache *bc, struct bc_block *b)
 {
 	hash_unlink(bc, b);
+	b->tag = 0;
+	bc->nblocks--;
+	b->hnext = bc->free_blocks[b->ninsns];
+	bc->free_blocks[b->ninsns] = b;
+	bc->free_bytes += block_size(b->ninsns);
+}
+
+/* Take b out of the cache and off the list of its page pg. */
+static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
+{
 	for (struct bc_block **pp = &pg->blocks; *pp; pp = &(*pp)->pnext) {
 		if (*pp == b) {
 			*pp = b->pnext;
 			break;
 		}
 	}
-	b->tag = 0;
-	bc->nblocks--;
-	b->hnext = bc->free_blocks[b->ninsns];
-	bc->free_blocks[b->ninsns] = b;
-	bc->free_bytes += block_size(b->ninsns);
+	block_free(bc, b);
 }
 
 static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
@@ -157,12 +167,14 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
-	for (struct bc_block *b = pg->blocks, *next; b; b = next) {
-		next = b->pnext;
+	for (struct bc_block **pp = &pg->blocks, *b; (b = *pp);) {
 		const unsigned boff = b->phys & (CPU_PAGE_SIZE - 1);
-		if (boff >= off + n || off >= boff + b->nbytes)
+		if (boff >= off + n || off >= boff + b->nbytes) {
+			pp = &b->pnext;
 			continue;
-		block_drop(bc, pg, b);
+		}
+		*pp = b->pnext;
+		block_free(bc, b);
 		bc->stats.invalidations++;
 		if (b == c->in.blk) {
 			/* The running block: end it after the writing
@@ -205,6 +217,11 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 		pg->next = bc->free_pages;
 		bc->free_pages = pg;
 	}
+	/* Blocks still reachable through the running block's succ[] must
+	 * fail their check until their memory is reused. */
+	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (struct bc_block *b = pg->blocks; b; b = b->pnext)
+			b->tag = 0;
 	bc->stats.evictions += bc->nblocks;
 	bc->stats.flushes++;
 	bc->stats.pages = 0;
@@ -214,6 +231,7 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	bc->free_bytes = 0;
 	bc->rec_page = NULL;
 	bc->rec_dead = true;
+	bc->last = NULL;
 	/* Every page may be written through the TLB again. */
 	tlb_drop(c);
 }
@@ -273,9 +291,9 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block *b, uint32_t lin)
 {
 	const uint64_t ctx = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
-	if ((uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) || b->last_off > c->in.sd[SEG_CS].limit ||
-	    (b->nolimit && ctx != c->in.bc_ctx))
-		return false;
+	if (b->tag == 0 || (uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) ||
+	    b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && ctx != c->in.bc_ctx))
+		return false; /* (tag 0: dropped, reached through a stale succ) */
 	if (b->tag == ctx)
 		return true;
 	c->in.bcache->stats.rechecks++;
@@ -375,6 +393,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	bc->rec_page->blocks = b;
 	bc->nblocks++;
 	bc->rec_page = NULL;
+	bc->last = b;
 	return;
 drop:
 	if (bc->rec_page)
@@ -391,6 +410,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	bc->stats.misses++;
 	b->ninsns = 0;
 	b->nbytes = 0;
+	b->succ[0] = b->succ[1] = NULL;
 	bc->recording = true;
 	bc->rec_dead = false;
 	bc->rec_page = NULL;
@@ -469,7 +489,7 @@ void thread_generic(struct cpu *c, const struct insn *i)
  * tail-calls the next. Afterwards c->in.cur is the instruction that ended
  * the block (or the end entry), and its charge is what the block retired.
  * If one faults or exits, bc_settle() counts from c->in.cur. */
-static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
+static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 {
 	c->in.blk = b;
 	c->in.cur = b->insns;
@@ -478,21 +498,50 @@ static inline void bc_run_block(struct cpu *c, const struct bc_block *b)
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
 		c->in.budget_left -= c->in.cur->charge;
+		c->in.bcache->last = c->in.blk;
 		c->in.blk = NULL;
 	}
+}
+
+/* The live block at lin/ip, or NULL: one of the two that `from` (may be
+ * NULL) was last linked to, else from the hash table (then remembered in
+ * from->succ). */
+static inline struct bc_block *bc_next(struct block_cache *bc, struct bc_block *from, uint32_t lin, uint32_t ip)
+{
+	const uint64_t key = bc_key(lin, ip);
+	if (from) {
+		/* (tag 0: dropped since; the table may hold its successor) */
+		struct bc_block *s0 = from->succ[0], *s1 = from->succ[1];
+		if (s0 && s0->key == key && s0->tag)
+			return s0;
+		if (s1 && s1->key == key && s1->tag)
+			return s1;
+	}
+	struct bc_block *next = bc_find(bc, lin, ip);
+	if (next && from) {
+		from->succ[1] = from->succ[0];
+		from->succ[0] = next;
+	}
+	return next;
 }
 
 void bc_link(struct cpu *c)
 {
 	c->in.budget_left -= c->in.cur->charge;
 	if (unlikely(c->in.events) || unlikely(++c->in.link_depth > BC_LINK_MAX)) {
+		c->in.bcache->last = c->in.blk;
 		c->in.blk = NULL;
 		return;
 	}
 	const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
 	struct block_cache *bc = c->in.bcache;
-	struct bc_block *next = bc_find(bc, lin, c->ip);
+	/* The blocks this one was last linked to first: a pointer into the
+	 * arena always points at a block's start (blocks are carved and
+	 * reused whole, and a flush leaves no live block that points into
+	 * the old ones), so its key and tag are checked like a found one's. */
+	struct bc_block *next = bc_next(bc, c->in.blk, lin, c->ip);
 	if (!next || !bc_valid(c, next, lin) || c->in.budget_left <= next->ninsns) {
+		bc->last = c->in.blk;
 		c->in.blk = NULL;
 		return;
 	}
@@ -506,7 +555,8 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 {
 	while (!c->in.events && c->in.budget_left) {
 		const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
-		struct bc_block *b = bc_find(bc, lin, c->ip);
+		struct bc_block *b = bc_next(bc, bc->last, lin, c->ip);
+		bc->last = NULL;
 		if (b && !bc_valid(c, b, lin)) {
 			/* Recorded for another context: replace it. */
 			struct bc_page *pg = *phys_code_slot(c, b->phys);
@@ -522,6 +572,7 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 		} else {
 			/* Step by step; a write that drops the block ends it. */
 			bc->stats.hits++;
+			bc->last = b;
 			const struct insn *i = b->insns, *end = b->insns + b->ninsns;
 			while (bc_step(c, i) && ++i < end && b->tag)
 				;

@@ -9,7 +9,8 @@
  * size limits. So all its bytes lie in one physical page.
  *
  * Finding: blocks are chained in a hash table on their linear address and
- * EIP. A block is used again only in the context it was decoded in: the
+ * EIP; a block remembers the last two blocks it was linked to, which
+ * bc_link() tries first. A block is used again only in the context it was decoded in: the
  * same linear address and EIP (so the same CS base), the same code and
  * stack size, mode (real, protected, V86) and user/supervisor level
  * (bc_ctx's mode bits), its last byte inside the CS limit, and, when
@@ -62,6 +63,8 @@ struct bc_block {
 			    * it was dropped */
 	struct bc_block *hnext; /* the next block of its hash chain */
 	struct bc_block *pnext; /* the next block of its page */
+	struct bc_block *succ[2]; /* the blocks last linked to from it (a
+				   * guess, checked: see bc_link()) */
 	uint32_t phys;     /* physical address of its first byte */
 	uint32_t last_off; /* CS offset of its last byte (checked against the limit) */
 	uint8_t ninsns;
@@ -91,6 +94,9 @@ struct block_cache {
 						       * (chained by hnext) */
 	size_t free_bytes;
 	uint64_t nblocks;           /* blocks in the cache */
+	/* The block that ran last before control came back to bc_run() (a
+	 * guess for its succ[], like bc_link()'s), or NULL. */
+	struct bc_block *last;
 	/* The block being recorded (bc_record()), on page rec_page. */
 	struct bc_block *scratch;
 	struct bc_page *rec_page;

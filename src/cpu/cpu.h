@@ -363,7 +363,7 @@ struct cpu {
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
-		const struct bc_block *blk; /* block running threaded (block_cache.c) */
+		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint64_t unretired;       /* budget units that retired nothing */

@@ -72,11 +72,56 @@ enum {
 	FL_PASS = 1u << 1, /* neither reads nor writes them */
 };
 
+/* The arithmetic flags an entry may read or write (opcodes.def). */
+enum op_flags {
+	OFL_NONE = 0,
+	OFL_C = 1u << 0,
+	OFL_P = 1u << 1,
+	OFL_A = 1u << 2,
+	OFL_Z = 1u << 3,
+	OFL_S = 1u << 4,
+	OFL_O = 1u << 5,
+	OFL_ALL = 0x3F,
+};
+
+/* The family of specialised handlers an entry may get (opcodes.def,
+ * specialize.c): one per generic handler that has them. */
+enum op_spec {
+	SP_NONE = 0,
+	SP_ALU_RM_R,    /* ALU r/m, r */
+	SP_ALU_R_RM,    /* ALU r, r/m */
+	SP_ALU_RM_IMM,  /* group 1: ALU r/m, imm (the operation in reg) */
+	SP_ALU_ACC_IMM, /* ALU AL/eAX, imm */
+	SP_INC_REG,
+	SP_DEC_REG,
+	SP_INC_RM,
+	SP_DEC_RM,
+	SP_JCC,
+	SP_MOV_RM_R,
+	SP_MOV_R_RM,
+	SP_MOV_REG_IMM,
+	SP_SHIFT,       /* group 2: rotates and shifts (the operation in reg) */
+	SP_PUSH_REG,
+	SP_POP_REG,
+	SP_CALL_REL,
+	SP_MOVS,        /* the five string instructions, in this order */
+	SP_CMPS,
+	SP_STOS,
+	SP_LODS,
+	SP_SCAS,
+	SP_JMP_REL,
+	SP_RET,
+	SP_LOOP,
+};
+
 struct op_entry {
 	op_fn fn;
 	const char *name;            /* mnemonic for disassembly */
 	uint16_t form;               /* enum op_form bits */
 	uint8_t model;               /* first enum cpu_model with this meaning */
+	uint8_t reads;               /* enum op_flags it may read */
+	uint8_t writes;              /* enum op_flags it may write */
+	uint8_t spec;                /* enum op_spec */
 	int16_t alt;                 /* op_table index of the 8086 meaning, or -1 */
 	int16_t group;               /* F_GROUP: op_table index of member 0, or -1 */
 };
@@ -691,8 +736,9 @@ void phys_free(struct cpu *c);
 
 /* Decoder (decode.c) and tables (optable.c). */
 void cpu_decode(struct cpu *c, struct insn *i);
-/* Sets i->impl (a specialised handler if one exists) and i->fn. */
-void cpu_specialize(const struct cpu *c, struct insn *i, op_fn generic);
+/* Sets i->impl (a specialised handler if one exists, by i->ent's family)
+ * and i->fn, and i->fl from i->ent's flag columns. */
+void cpu_specialize(const struct cpu *c, struct insn *i);
 /* The threaded twin of i that skips its arithmetic flags, or NULL (none, or
  * i->fn is no longer the plain threaded twin). */
 op_fn cpu_noflags_twin(const struct cpu *c, struct insn *i);

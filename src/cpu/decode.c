@@ -194,5 +194,5 @@ void cpu_decode(struct cpu *c, struct insn *i)
 	i->ip = c->ip;
 	i->term = (form & F_ENDS) || ((form & F_STRING) && i->rep) ? TERM_ALWAYS :
 		  (form & F_BRANCH) ? TERM_IF_JUMP : TERM_NONE;
-	cpu_specialize(c, i, e->fn);
+	cpu_specialize(c, i);
 }

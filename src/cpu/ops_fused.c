@@ -107,17 +107,37 @@ extern const struct op_pair jcc_table[16];
 void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit)
 {
 	/* (Any Jcc: short or near, 16- or 32-bit IP; fused_tail() masks the
-	 * target as the Jcc's own handler does.) */
-	if (jcc->impl != jcc_table[jcc->op & 0xF].impl)
+	 * target as the Jcc's own handler does.) The pairs are CMP (which
+	 * only writes flags) and DEC r, register forms, 16 or 32 bits, by the
+	 * families of opcodes.def. */
+	if (jcc->ent->spec != SP_JCC || jcc->ent->reads == OFL_NONE || first->mod != 3 ||
+	    (first->osz != 2 && first->osz != 4))
 		return;
-	for (unsigned s = 1; s <= 2; s++) {
-		int kind = first->fn == alu_rr_table[7][s].thr ? 0 :
-			   first->fn == alu_rr_rev_table[7][s].thr ? 1 :
-			   first->fn == alu_ri_table[7][s].thr ? 2 :
-			   first->fn == alu_incdec_op[1][s].thr ? 3 : -1;
-		if (kind >= 0) {
-			first->fn = fused_table[nolimit && jcc->wsz == 2][kind][s - 1][jcc->op & 0xF];
-			return;
-		}
+	const unsigned s = first->osz == 4 ? 2 : 1;
+	const struct op_pair *p;
+	int kind;
+	switch ((enum op_spec)first->ent->spec) {
+	case SP_ALU_RM_R:
+		kind = 0, p = &alu_rr_table[ALU_CMP][s];
+		break;
+	case SP_ALU_R_RM:
+		kind = 1, p = &alu_rr_rev_table[ALU_CMP][s];
+		break;
+	case SP_ALU_RM_IMM:
+	case SP_ALU_ACC_IMM:
+		kind = 2, p = &alu_ri_table[ALU_CMP][s];
+		break;
+	case SP_DEC_REG:
+		kind = 3, p = &alu_incdec_op[1][s];
+		break;
+	default:
+		return;
 	}
+	const unsigned op = first->ent->spec == SP_ALU_RM_IMM ? first->reg : (first->op >> 3) & 7u;
+	if (kind < 3 && op != ALU_CMP)
+		return;
+	/* Still the plain threaded twin (not one that skips its flags). */
+	if (first->fn != p->thr)
+		return;
+	first->fn = fused_table[nolimit && jcc->wsz == 2][kind][s - 1][jcc->op & 0xF];
 }

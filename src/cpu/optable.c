@@ -26,13 +26,14 @@ _Static_assert((int)G_COUNT == (int)OPT_GROUPS, "OPT_GROUPS must match enum op_g
 #define M486 CPU_80486
 
 /* Declare every handler named in the table. */
-#define OP(index, name, fn, form, model, alt, group) void fn(struct cpu *c, const struct insn *i);
+#define OP(index, name, fn, form, model, alt, group, rd, wr, spec) void fn(struct cpu *c, const struct insn *i);
 #include "cpu/opcodes.def"
 #undef OP
 
-#define OP(index, nm, handler, frm, mdl, alternative, grp) \
+#define OP(index, nm, handler, frm, mdl, alternative, grp, rd, wr, sp) \
 	[index] = { .fn = handler, .name = nm, .form = (frm), .model = (mdl), \
-		    .alt = (alternative), .group = ((grp) < 0 ? -1 : XG((grp), 0)) },
+		    .alt = (alternative), .group = ((grp) < 0 ? -1 : XG((grp), 0)), \
+		    .reads = (rd), .writes = (wr), .spec = (sp) },
 const struct op_entry op_table[OPT_SIZE] = {
 #include "cpu/opcodes.def"
 };
