@@ -28,17 +28,29 @@ static const struct fconst fconsts[7] = {
 
 /* Record the instruction in FCS:FIP, FOP and (memory operands) FDS:FDP:
  * every instruction but the control ones does (80387 PRM 2.5). */
-static void note(struct cpu *c, const struct insn *i)
+static inline void note_reg(struct cpu *c, const struct insn *i)
 {
 	struct cpu_x87 *f = &c->x87;
 	f->fcs = c->seg[SEG_CS];
 	/* Threaded code keeps no insn_ip: the recorded instruction has it. */
 	f->fip = c->in.blk ? i->ip : c->in.insn_ip;
 	f->fop = (uint16_t)((i->op & 7u) << 8 | i->modrm);
-	if (i->mod != 3) {
-		f->fds = c->seg[i->seg];
-		f->fdp = insn_ea(c, i);
-	}
+}
+
+/* note() of a memory operand whose address ea is already computed. */
+static inline void note_ea(struct cpu *c, const struct insn *i, uint32_t ea)
+{
+	note_reg(c, i);
+	c->x87.fds = c->seg[i->seg];
+	c->x87.fdp = ea;
+}
+
+static void note(struct cpu *c, const struct insn *i)
+{
+	if (i->mod != 3)
+		note_ea(c, i, insn_ea(c, i));
+	else
+		note_reg(c, i);
 }
 
 static void set_cc(struct cpu_x87 *f, uint16_t cc)
@@ -685,106 +697,147 @@ static inline void write64(struct cpu *c, unsigned seg, uint32_t off, uint64_t v
 	mem_write32(c, seg, off + 4, (uint32_t)(v >> 32));
 }
 
-static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
+/* D8/DC with a memory operand (esc 0: m32real, 4: m64real): arithmetic
+ * and compares on normal numbers. */
+static inline bool fast_mem_arith(struct cpu *c, const struct insn *i, uint32_t ea, unsigned esc)
 {
 	struct cpu_x87 *f = &c->x87;
-	const unsigned esc = i->op & 7, reg = i->reg;
+	const unsigned reg = i->reg;
 	f80 b, r;
-	if (esc == 4 || esc == 0) { /* m64real / m32real arithmetic and compares */
-		if (st_empty(f, 0))
-			return false;
-		if (esc == 4) {
-			if (!f80_from_f64_fast(read64(c, i->seg, ea), &b))
-				return false;
-		} else {
-			const uint32_t v = mem_read32(c, i->seg, ea);
-			const unsigned e = (v >> 23) & 0xFF;
-			if (e - 1u >= 0xFEu)
-				return false;
-			b = f80_make(v >> 31, e - 127 + F80_BIAS, F80_INT | (uint64_t)(v & 0x7FFFFF) << 40);
-		}
-		const f80 a = st_get(f, 0);
-		if (reg == 2 || reg == 3) {
-			if (!f80_is_normal(a))
-				return false;
-			note(c, i);
-			set_cc(f, cc_of(fast_compare(a, b)));
-			fpu_set_c1(f, false);
-			if (reg == 3)
-				st_pop(f);
-			return true;
-		}
-		struct fctx x = fpu_ctx(f);
-		if (!fast_arith(&x, reg, a, b, &r))
-			return false;
-		note(c, i);
-		st_set(f, 0, r);
-		fast_flags(c, &x);
-		return true;
-	}
-	if (esc != 5)
+	if (st_empty(f, 0))
 		return false;
-	if (reg == 0) { /* FLD m64real */
-		if (!st_empty(f, 7) || !f80_from_f64_fast(read64(c, i->seg, ea), &b))
+	if (esc == 4) {
+		if (!f80_from_f64_fast(read64(c, i->seg, ea), &b))
 			return false;
-		note(c, i);
-		st_push(f, b);
-		fpu_set_c1(f, false);
-		return true;
+	} else {
+		const uint32_t v = mem_read32(c, i->seg, ea);
+		const unsigned e = (v >> 23) & 0xFF;
+		if (e - 1u >= 0xFEu)
+			return false;
+		b = f80_make(v >> 31, e - 127 + F80_BIAS, F80_INT | (uint64_t)(v & 0x7FFFFF) << 40);
 	}
-	if (reg == 2 || reg == 3) { /* FST/FSTP m64real */
-		if (st_empty(f, 0))
+	const f80 a = st_get(f, 0);
+	if (reg == 2 || reg == 3) {
+		if (!f80_is_normal(a))
 			return false;
-		struct fctx x = fpu_ctx(f);
-		uint64_t v;
-		if (!f80_to_f64_fast(&x, st_get(f, 0), &v))
-			return false;
-		write64(c, i->seg, ea, v);
-		note(c, i);
-		fast_flags(c, &x);
+		note_ea(c, i, ea);
+		set_cc(f, cc_of(fast_compare(a, b)));
+		fpu_set_c1(f, false);
 		if (reg == 3)
 			st_pop(f);
 		return true;
 	}
+	struct fctx x = fpu_ctx(f);
+	if (!fast_arith(&x, reg, a, b, &r))
+		return false;
+	note_ea(c, i, ea);
+	st_set(f, 0, r);
+	fast_flags(c, &x);
+	return true;
+}
+
+/* FLD m64real */
+static inline bool fast_fld64(struct cpu *c, const struct insn *i, uint32_t ea)
+{
+	struct cpu_x87 *f = &c->x87;
+	f80 b;
+	if (!st_empty(f, 7) || !f80_from_f64_fast(read64(c, i->seg, ea), &b))
+		return false;
+	note_ea(c, i, ea);
+	st_push(f, b);
+	fpu_set_c1(f, false);
+	return true;
+}
+
+/* FST/FSTP m64real */
+static inline bool fast_fst64(struct cpu *c, const struct insn *i, uint32_t ea)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (st_empty(f, 0))
+		return false;
+	struct fctx x = fpu_ctx(f);
+	uint64_t v;
+	if (!f80_to_f64_fast(&x, st_get(f, 0), &v))
+		return false;
+	write64(c, i->seg, ea, v);
+	note_ea(c, i, ea);
+	fast_flags(c, &x);
+	if (i->reg == 3)
+		st_pop(f);
+	return true;
+}
+
+static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
+{
+	const unsigned esc = i->op & 7, reg = i->reg;
+	if (esc == 4)
+		return fast_mem_arith(c, i, ea, 4);
+	if (esc == 0)
+		return fast_mem_arith(c, i, ea, 0);
+	if (esc != 5)
+		return false;
+	if (reg == 0)
+		return fast_fld64(c, i, ea);
+	if (reg == 2 || reg == 3)
+		return fast_fst64(c, i, ea);
 	return false;
+}
+
+/* D8/DC/DE with register operands: FADD FMUL FSUB FSUBR FDIV FDIVR (and
+ * the popping forms), not the compares. */
+static inline bool fast_reg_arith(struct cpu *c, const struct insn *i, unsigned esc)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned rm = i->rm;
+	if (st_empty(f, 0) || st_empty(f, rm))
+		return false;
+	struct fctx x = fpu_ctx(f);
+	f80 r;
+	if (!fast_arith(&x, i->reg, st_get(f, 0), st_get(f, rm), &r))
+		return false;
+	note_reg(c, i);
+	st_set(f, esc ? rm : 0, r);
+	fast_flags(c, &x);
+	if (esc == 6)
+		st_pop(f);
+	return true;
+}
+
+/* FLD ST(i) */
+static inline bool fast_fld_st(struct cpu *c, const struct insn *i)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (st_empty(f, i->rm) || !st_empty(f, 7))
+		return false;
+	note_reg(c, i);
+	st_push(f, st_get(f, i->rm));
+	fpu_set_c1(f, false);
+	return true;
+}
+
+/* FST/FSTP ST(i) */
+static inline bool fast_fst_st(struct cpu *c, const struct insn *i)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (st_empty(f, 0))
+		return false;
+	note_reg(c, i);
+	st_set(f, i->rm, st_get(f, 0));
+	fpu_set_c1(f, false);
+	if (i->reg == 3)
+		st_pop(f);
+	return true;
 }
 
 static bool fast_reg(struct cpu *c, const struct insn *i)
 {
-	struct cpu_x87 *f = &c->x87;
-	const unsigned esc = i->op & 7, reg = i->reg, rm = i->rm;
-	if ((esc == 0 || esc == 4 || esc == 6) && reg != 2 && reg != 3) {
-		if (st_empty(f, 0) || st_empty(f, rm))
-			return false;
-		struct fctx x = fpu_ctx(f);
-		f80 r;
-		if (!fast_arith(&x, reg, st_get(f, 0), st_get(f, rm), &r))
-			return false;
-		note(c, i);
-		st_set(f, esc ? rm : 0, r);
-		fast_flags(c, &x);
-		if (esc == 6)
-			st_pop(f);
-		return true;
-	}
-	if (esc == 1 && reg == 0) { /* FLD ST(i) */
-		if (st_empty(f, rm) || !st_empty(f, 7))
-			return false;
-		note(c, i);
-		st_push(f, st_get(f, rm));
-		fpu_set_c1(f, false);
-		return true;
-	}
-	if (esc == 5 && (reg == 2 || reg == 3)) { /* FST/FSTP ST(i) */
-		if (st_empty(f, 0))
-			return false;
-		note(c, i);
-		st_set(f, rm, st_get(f, 0));
-		fpu_set_c1(f, false);
-		if (reg == 3)
-			st_pop(f);
-		return true;
-	}
+	const unsigned esc = i->op & 7, reg = i->reg;
+	if ((esc == 0 || esc == 4 || esc == 6) && reg != 2 && reg != 3)
+		return esc == 0 ? fast_reg_arith(c, i, 0) : esc == 4 ? fast_reg_arith(c, i, 4) : fast_reg_arith(c, i, 6);
+	if (esc == 1 && reg == 0)
+		return fast_fld_st(c, i);
+	if (esc == 5 && (reg == 2 || reg == 3))
+		return fast_fst_st(c, i);
 	if (esc == 7 && i->modrm == 0xE0) { /* FNSTSW AX */
 		c->r[REG_AX].w[0] = cpu_fpu_status(c);
 		return true;
@@ -807,4 +860,99 @@ void fpu_exec(struct cpu *c, const struct insn *i)
 	if (!control(i))
 		note(c, i);
 	exec_reg(c, i);
+}
+
+/* ---- handlers picked at decode time (cpu_specialize() through
+ * fpu_pick()): each runs one fast path without decoding the ESC opcode
+ * and ModRM again. Whenever the fast path does not apply (no coprocessor,
+ * CR0.EM or TS, an exception pending, an operand that is not a normal
+ * number, a fault) they go the way op_esc() goes, so the results are the
+ * same. ---- */
+
+/* True when op_esc() would go straight to the fast paths of fpu_exec(). */
+static inline bool fast_ready(const struct cpu *c)
+{
+	return c->fpu && !(c->x87.sw & SW_ES) && !(c->model >= CPU_80286 && (c->in.cr0 & (CR0_EM | CR0_TS)));
+}
+
+/* The rest of fpu_exec() after its fast path declined (nothing changed). */
+static void slow_mem(struct cpu *c, const struct insn *i)
+{
+	exec_mem(c, i);
+}
+
+static void slow_reg(struct cpu *c, const struct insn *i)
+{
+	if (!control(i))
+		note(c, i);
+	exec_reg(c, i);
+}
+
+#define FAST_MEM_HANDLER(name, call)                                 \
+	static void name(struct cpu *c, const struct insn *i)        \
+	{                                                            \
+		if (unlikely(!fast_ready(c))) {                      \
+			op_esc(c, i);                                \
+			return;                                      \
+		}                                                    \
+		const uint32_t ea = insn_ea(c, i);                   \
+		if (likely(call))                                    \
+			return;                                      \
+		slow_mem(c, i);                                      \
+	}
+#define FAST_REG_HANDLER(name, call)                                 \
+	static void name(struct cpu *c, const struct insn *i)        \
+	{                                                            \
+		if (unlikely(!fast_ready(c))) {                      \
+			op_esc(c, i);                                \
+			return;                                      \
+		}                                                    \
+		if (likely(call))                                    \
+			return;                                      \
+		slow_reg(c, i);                                      \
+	}
+
+FAST_MEM_HANDLER(esc_d8_mem, fast_mem_arith(c, i, ea, 0))
+FAST_MEM_HANDLER(esc_dc_mem, fast_mem_arith(c, i, ea, 4))
+FAST_MEM_HANDLER(esc_fld_m64, fast_fld64(c, i, ea))
+FAST_MEM_HANDLER(esc_fst_m64, fast_fst64(c, i, ea))
+FAST_REG_HANDLER(esc_d8_reg, fast_reg_arith(c, i, 0))
+FAST_REG_HANDLER(esc_dc_reg, fast_reg_arith(c, i, 4))
+FAST_REG_HANDLER(esc_de_reg, fast_reg_arith(c, i, 6))
+FAST_REG_HANDLER(esc_fld_st, fast_fld_st(c, i))
+FAST_REG_HANDLER(esc_fst_st, fast_fst_st(c, i))
+
+/* FNSTSW AX: no wait, so no pending-exception check (fpu_exec()). */
+static void esc_fnstsw_ax(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!c->fpu || (c->model >= CPU_80286 && (c->in.cr0 & (CR0_EM | CR0_TS))))) {
+		op_esc(c, i);
+		return;
+	}
+	c->r[REG_AX].w[0] = cpu_fpu_status(c);
+}
+
+op_fn fpu_pick(const struct insn *i)
+{
+	const unsigned esc = i->op & 7, reg = i->reg;
+	if (i->mod != 3) {
+		if (esc == 0)
+			return esc_d8_mem;
+		if (esc == 4)
+			return esc_dc_mem;
+		if (esc == 5 && reg == 0)
+			return esc_fld_m64;
+		if (esc == 5 && (reg == 2 || reg == 3))
+			return esc_fst_m64;
+		return op_esc;
+	}
+	if ((esc == 0 || esc == 4 || esc == 6) && reg != 2 && reg != 3)
+		return esc == 0 ? esc_d8_reg : esc == 4 ? esc_dc_reg : esc_de_reg;
+	if (esc == 1 && reg == 0)
+		return esc_fld_st;
+	if (esc == 5 && (reg == 2 || reg == 3))
+		return esc_fst_st;
+	if (esc == 7 && i->modrm == 0xE0)
+		return esc_fnstsw_ax;
+	return op_esc;
 }

@@ -7,6 +7,7 @@
  * dead-flag pass) are columns of opcodes.def.
  */
 #include "cpu/alu.h"
+#include "cpu/fpu.h"
 
 /* Each table entry is a pair: the handler and its threaded twin. */
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
@@ -122,7 +123,7 @@ void cpu_specialize(const struct cpu *c, struct insn *i)
 {
 	const struct op_pair *p = pick(c, i);
 	const op_fn fn = i->ent->fn;
-	i->impl = p ? p->impl : fn;
+	i->impl = p ? p->impl : fn == op_esc ? fpu_pick(i) : fn;
 	i->fn = p ? p->thr : i->term == TERM_NONE ? thread_plain : thread_generic;
 	i->fl = p ? (uint8_t)flag_use(c, i) : 0;
 }
