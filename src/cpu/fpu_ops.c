@@ -636,7 +636,7 @@ void fpu_check_pending(struct cpu *c)
  * compiled floating-point code runs most), with the same results as the
  * general paths above, which run whenever a fast one declines. ---- */
 
-static inline bool fast_arith(struct fctx *x, unsigned kind, f80 a, f80 b, f80 *r)
+static inline __attribute__((always_inline)) bool fast_arith(struct fctx *x, unsigned kind, f80 a, f80 b, f80 *r)
 {
 	switch (kind) {
 	case 0: return f80_add_fast(x, a, b, false, r);
@@ -699,10 +699,10 @@ static inline void write64(struct cpu *c, unsigned seg, uint32_t off, uint64_t v
 
 /* D8/DC with a memory operand (esc 0: m32real, 4: m64real): arithmetic
  * and compares on normal numbers. */
-static inline bool fast_mem_arith(struct cpu *c, const struct insn *i, uint32_t ea, unsigned esc)
+static inline __attribute__((always_inline)) bool fast_mem_arith(struct cpu *c, const struct insn *i, uint32_t ea,
+								  unsigned esc, unsigned reg)
 {
 	struct cpu_x87 *f = &c->x87;
-	const unsigned reg = i->reg;
 	f80 b, r;
 	if (st_empty(f, 0))
 		return false;
@@ -771,9 +771,9 @@ static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
 {
 	const unsigned esc = i->op & 7, reg = i->reg;
 	if (esc == 4)
-		return fast_mem_arith(c, i, ea, 4);
+		return fast_mem_arith(c, i, ea, 4, reg);
 	if (esc == 0)
-		return fast_mem_arith(c, i, ea, 0);
+		return fast_mem_arith(c, i, ea, 0, reg);
 	if (esc != 5)
 		return false;
 	if (reg == 0)
@@ -785,7 +785,8 @@ static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
 
 /* D8/DC/DE with register operands: FADD FMUL FSUB FSUBR FDIV FDIVR (and
  * the popping forms), not the compares. */
-static inline bool fast_reg_arith(struct cpu *c, const struct insn *i, unsigned esc)
+static inline __attribute__((always_inline)) bool fast_reg_arith(struct cpu *c, const struct insn *i, unsigned esc,
+								  unsigned kind)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned rm = i->rm;
@@ -793,7 +794,7 @@ static inline bool fast_reg_arith(struct cpu *c, const struct insn *i, unsigned 
 		return false;
 	struct fctx x = fpu_ctx(f);
 	f80 r;
-	if (!fast_arith(&x, i->reg, st_get(f, 0), st_get(f, rm), &r))
+	if (!fast_arith(&x, kind, st_get(f, 0), st_get(f, rm), &r))
 		return false;
 	note_reg(c, i);
 	st_set(f, esc ? rm : 0, r);
@@ -833,7 +834,7 @@ static bool fast_reg(struct cpu *c, const struct insn *i)
 {
 	const unsigned esc = i->op & 7, reg = i->reg;
 	if ((esc == 0 || esc == 4 || esc == 6) && reg != 2 && reg != 3)
-		return esc == 0 ? fast_reg_arith(c, i, 0) : esc == 4 ? fast_reg_arith(c, i, 4) : fast_reg_arith(c, i, 6);
+		return esc == 0 ? fast_reg_arith(c, i, 0, reg) : esc == 4 ? fast_reg_arith(c, i, 4, reg) : fast_reg_arith(c, i, 6, reg);
 	if (esc == 1 && reg == 0)
 		return fast_fld_st(c, i);
 	if (esc == 5 && (reg == 2 || reg == 3))
@@ -912,13 +913,35 @@ static void slow_reg(struct cpu *c, const struct insn *i)
 		slow_reg(c, i);                                      \
 	}
 
-FAST_MEM_HANDLER(esc_d8_mem, fast_mem_arith(c, i, ea, 0))
-FAST_MEM_HANDLER(esc_dc_mem, fast_mem_arith(c, i, ea, 4))
+/* One handler per operation (the reg field) for D8 and DC with a memory
+ * operand, and for D8, DC and DE with register operands (not the
+ * compares there: reg 2 and 3 go to op_esc). */
+#define FAST_MEM_ARITH(esc, k) FAST_MEM_HANDLER(esc_##esc##_mem_##k, fast_mem_arith(c, i, ea, esc, k))
+#define FAST_REG_ARITH(esc, k) FAST_REG_HANDLER(esc_##esc##_reg_##k, fast_reg_arith(c, i, esc, k))
+#define FAST_ARITH_ALL(m, esc) m(esc, 0) m(esc, 1) m(esc, 4) m(esc, 5) m(esc, 6) m(esc, 7)
+FAST_ARITH_ALL(FAST_MEM_ARITH, 0)
+FAST_ARITH_ALL(FAST_MEM_ARITH, 4)
+FAST_MEM_ARITH(0, 2)
+FAST_MEM_ARITH(0, 3)
+FAST_MEM_ARITH(4, 2)
+FAST_MEM_ARITH(4, 3)
+FAST_ARITH_ALL(FAST_REG_ARITH, 0)
+FAST_ARITH_ALL(FAST_REG_ARITH, 4)
+FAST_ARITH_ALL(FAST_REG_ARITH, 6)
+#define FAST_TABLE(kind, esc)                                                                        \
+	static const op_fn esc_##esc##_##kind##_table[8] = { esc_##esc##_##kind##_0, esc_##esc##_##kind##_1, \
+							     MID_##kind(esc), esc_##esc##_##kind##_4,       \
+							     esc_##esc##_##kind##_5, esc_##esc##_##kind##_6, \
+							     esc_##esc##_##kind##_7 };
+#define MID_mem(esc) esc_##esc##_mem_2, esc_##esc##_mem_3
+#define MID_reg(esc) op_esc, op_esc
+FAST_TABLE(mem, 0)
+FAST_TABLE(mem, 4)
+FAST_TABLE(reg, 0)
+FAST_TABLE(reg, 4)
+FAST_TABLE(reg, 6)
 FAST_MEM_HANDLER(esc_fld_m64, fast_fld64(c, i, ea))
 FAST_MEM_HANDLER(esc_fst_m64, fast_fst64(c, i, ea))
-FAST_REG_HANDLER(esc_d8_reg, fast_reg_arith(c, i, 0))
-FAST_REG_HANDLER(esc_dc_reg, fast_reg_arith(c, i, 4))
-FAST_REG_HANDLER(esc_de_reg, fast_reg_arith(c, i, 6))
 FAST_REG_HANDLER(esc_fld_st, fast_fld_st(c, i))
 FAST_REG_HANDLER(esc_fst_st, fast_fst_st(c, i))
 
@@ -937,17 +960,17 @@ op_fn fpu_pick(const struct insn *i)
 	const unsigned esc = i->op & 7, reg = i->reg;
 	if (i->mod != 3) {
 		if (esc == 0)
-			return esc_d8_mem;
+			return esc_0_mem_table[reg];
 		if (esc == 4)
-			return esc_dc_mem;
+			return esc_4_mem_table[reg];
 		if (esc == 5 && reg == 0)
 			return esc_fld_m64;
 		if (esc == 5 && (reg == 2 || reg == 3))
 			return esc_fst_m64;
 		return op_esc;
 	}
-	if ((esc == 0 || esc == 4 || esc == 6) && reg != 2 && reg != 3)
-		return esc == 0 ? esc_d8_reg : esc == 4 ? esc_dc_reg : esc_de_reg;
+	if (esc == 0 || esc == 4 || esc == 6)
+		return (esc == 0 ? esc_0_reg_table : esc == 4 ? esc_4_reg_table : esc_6_reg_table)[reg];
 	if (esc == 1 && reg == 0)
 		return esc_fld_st;
 	if (esc == 5 && (reg == 2 || reg == 3))
