@@ -117,6 +117,9 @@ static int run_workload(const struct options *opt, const char *path, const char 
 			free(h);
 			return -1;
 		}
+		/* The model's coprocessor, as a PC of that model had (mandel87). */
+		cpu_set_fpu(&h->cpu, opt->model >= CPU_80386 ? CPU_FPU_80387
+				     : opt->model == CPU_80286 ? CPU_FPU_80287 : CPU_FPU_8087);
 		double t0 = now_seconds(opt->cpu_time);
 		rc = comhost_run(h, opt->max_insns);
 		double t1 = now_seconds(opt->cpu_time);

@@ -437,24 +437,30 @@ static void terminal_close(struct run_console *rc)
 
 /* ---- the table ---- */
 
-/* auto takes the first usable kind in this order (a window only when
+/* Names and help texts as arrays of their own: the list below and
+ * run_console_kinds() use them, and an array's address is a constant
+ * (another array's element is not one to every compiler: clang). auto
+ * takes the first usable kind in the list's order (a window only when
  * asked for: under auto the terminal hands over to one). */
+static const char window_name[] = "window", terminal_name[] = "terminal", stream_name[] = "stream";
+static const char window_help[] = "the picture in a window (SDL2), its keys and mouse into the VM (needs a display)";
+static const char terminal_help[] =
+	"the DOS screen drawn in this terminal, its keys typed into the VM (stdin and stdout ttys)";
+static const char stream_help[] =
+	"the DOS console as text on stdout and stdin (pipes, files, or a terminal left as it is)";
 static const struct run_console_kind kinds[] = {
-	{ "window", "the picture in a window (SDL2), its keys and mouse into the VM (needs a display)",
-	  never, window_kind_open, window_kind_run, window_kind_close },
-	{ "terminal", "the DOS screen drawn in this terminal, its keys typed into the VM (stdin and stdout ttys)",
-	  on_a_terminal, terminal_open, terminal_run, terminal_close },
-	{ "stream", "the DOS console as text on stdout and stdin (pipes, files, or a terminal left as it is)",
-	  always, stream_open, stream_run, stream_close },
+	{ window_name, window_help, never, window_kind_open, window_kind_run, window_kind_close },
+	{ terminal_name, terminal_help, on_a_terminal, terminal_open, terminal_run, terminal_close },
+	{ stream_name, stream_help, always, stream_open, stream_run, stream_close },
 };
 enum { NKINDS = sizeof(kinds) / sizeof(kinds[0]) };
 
 const struct run_console_kind_info *run_console_kinds(void)
 {
 	static const struct run_console_kind_info info[NKINDS + 1] = {
-		{ kinds[0].name, kinds[0].help },
-		{ kinds[1].name, kinds[1].help },
-		{ kinds[2].name, kinds[2].help },
+		{ window_name, window_help },
+		{ terminal_name, terminal_help },
+		{ stream_name, stream_help },
 		{ NULL, NULL },
 	};
 	return info;

@@ -325,7 +325,7 @@ struct vdd_machine {
 	int64_t start_time;    /* wall-clock seconds (UTC) at virtual time 0 */
 	enum vm16_cpu cpu;
 	bool display;          /* the VM has a display (vm16_config.use_video) */
-	bool fpu;              /* a numeric coprocessor is there (the FPU setting) */
+	bool fpu;              /* a numeric coprocessor is there (the FPU setting; ABI 4) */
 };
 void vdd_machine(const struct vm *vm, struct vdd_machine *m);
 

@@ -138,4 +138,155 @@ void f80_unpack(f80 a, uint64_t *m, int32_t *e);
  * raises IE for an SNaN and returns it quieted. */
 f80 f80_nan_result(struct fctx *x, f80 a, f80 b, bool two);
 
+/* ---- fast paths (inline, for fpu_ops.c): normal operands and results
+ * only. Each returns false, having changed nothing, when the general
+ * function must run; otherwise its result is the general function's. ---- */
+
+static inline bool f80_is_normal(f80 a)
+{
+	return ((unsigned)(a.se & 0x7FFF) - 1u) < 0x7FFEu && (a.m >> 63);
+}
+
+/* Round hi:lo (hi normalised) with biased exponent e to x->prec bits. */
+static inline bool f80_fast_round(struct fctx *x, bool sign, int32_t e, uint64_t hi, uint64_t lo, f80 *r)
+{
+	const unsigned drop = 64u - x->prec;
+	const uint64_t dmask = (1ull << drop) - 1; /* drop < 64 */
+	const uint64_t rhi = hi & dmask;
+	uint64_t keep = hi >> drop;
+	if ((unsigned)(e - 1) >= 0x7FFEu)
+		return false;
+	if (!(rhi | lo)) {
+		x->up = false;
+		*r = f80_make(sign, (unsigned)e, hi);
+		return true;
+	}
+	bool inc;
+	switch (x->rc) {
+	case RC_NEAR:
+		if (drop) {
+			const uint64_t half = 1ull << (drop - 1);
+			inc = rhi > half || (rhi == half && (lo || (keep & 1)));
+		} else {
+			inc = lo > (1ull << 63) || (lo == (1ull << 63) && (keep & 1));
+		}
+		break;
+	case RC_DOWN: inc = sign; break;
+	case RC_UP: inc = !sign; break;
+	default: inc = false; break;
+	}
+	if (inc) {
+		keep++;
+		if (drop ? (keep >> x->prec) != 0 : keep == 0) { /* carried out of the significand */
+			keep = 1ull << (x->prec - 1);
+			if (++e > 0x7FFE)
+				return false;
+		}
+	}
+	x->exc |= FX_PE;
+	x->up = inc;
+	*r = f80_make(sign, (unsigned)e, keep << drop);
+	return true;
+}
+
+static inline bool f80_fast_round128(struct fctx *x, bool sign, int32_t e, u128 v, f80 *r)
+{
+	if (!(v >> 127)) {
+		if (!v)
+			return false;
+		const uint64_t h = (uint64_t)(v >> 64);
+		const int lz = h ? __builtin_clzll(h) : 64 + __builtin_clzll((uint64_t)v);
+		v <<= lz;
+		e -= lz;
+	}
+	return f80_fast_round(x, sign, e, (uint64_t)(v >> 64), (uint64_t)v, r);
+}
+
+static inline bool f80_mul_fast(struct fctx *x, f80 a, f80 b, f80 *r)
+{
+	if (!f80_is_normal(a) || !f80_is_normal(b))
+		return false;
+	u128 v = (u128)a.m * b.m;
+	int32_t e = (int32_t)f80_exp(a) + (int32_t)f80_exp(b) - F80_BIAS + 1;
+	if (!(v >> 127)) {
+		v <<= 1;
+		e--;
+	}
+	return f80_fast_round(x, f80_sign(a) ^ f80_sign(b), e, (uint64_t)(v >> 64), (uint64_t)v, r);
+}
+
+/* a + b (negate_b: a - b) with exponents at most 63 apart: exact in 128 bits. */
+static inline bool f80_add_fast(struct fctx *x, f80 a, f80 b, bool negate_b, f80 *r)
+{
+	if (!f80_is_normal(a) || !f80_is_normal(b))
+		return false;
+	bool sa = f80_sign(a), sb = f80_sign(b) ^ negate_b;
+	int32_t ea = (int32_t)f80_exp(a), eb = (int32_t)f80_exp(b);
+	uint64_t ma = a.m, mb = b.m;
+	if (ea < eb || (ea == eb && ma < mb)) {
+		const uint64_t tm = ma;
+		ma = mb;
+		mb = tm;
+		const int32_t te = ea;
+		ea = eb;
+		eb = te;
+		const bool ts = sa;
+		sa = sb;
+		sb = ts;
+	}
+	const int32_t d = ea - eb;
+	if (d > 63)
+		return false;
+	const u128 A = (u128)ma << 63, B = ((u128)mb << 63) >> d;
+	const u128 s = sa == sb ? A + B : A - B;
+	if (!s)
+		return false; /* an exact zero: its sign depends on RC */
+	return f80_fast_round128(x, sa, ea + 1, s, r);
+}
+
+static inline bool f80_div_fast(struct fctx *x, f80 a, f80 b, f80 *r)
+{
+	if (!f80_is_normal(a) || !f80_is_normal(b))
+		return false;
+	const u128 n = (u128)a.m << 63;
+	const uint64_t q1 = (uint64_t)(n / b.m), r1 = (uint64_t)(n % b.m);
+	const u128 n2 = (u128)r1 << 64;
+	const uint64_t q2 = (uint64_t)(n2 / b.m), r2 = (uint64_t)(n2 % b.m);
+	const u128 q = ((u128)q1 << 64) | q2 | (r2 != 0);
+	return f80_fast_round128(x, f80_sign(a) ^ f80_sign(b), (int32_t)f80_exp(a) - (int32_t)f80_exp(b) + F80_BIAS, q,
+				 r);
+}
+
+/* A normal double, exactly. */
+static inline bool f80_from_f64_fast(uint64_t v, f80 *r)
+{
+	const unsigned e = (unsigned)(v >> 52) & 0x7FF;
+	if (e - 1u >= 0x7FEu)
+		return false;
+	*r = f80_make(v >> 63, e - 1023 + F80_BIAS, F80_INT | (v & 0xFFFFFFFFFFFFFull) << 11);
+	return true;
+}
+
+/* A normal value whose double is normal (no overflow or underflow). */
+static inline bool f80_to_f64_fast(struct fctx *x, f80 a, uint64_t *out)
+{
+	if (!f80_is_normal(a))
+		return false;
+	const int32_t e = (int32_t)f80_exp(a) - F80_BIAS + 1023;
+	if (e < 1 || e > 0x7FE)
+		return false;
+	struct fctx t = *x;
+	t.prec = 53;
+	f80 r;
+	if (!f80_fast_round(&t, f80_sign(a), e + F80_BIAS - 1023, a.m, 0, &r))
+		return false;
+	const int32_t re = (int32_t)f80_exp(r) - F80_BIAS + 1023;
+	if (re > 0x7FE)
+		return false;
+	x->exc = t.exc;
+	x->up = t.up;
+	*out = (uint64_t)f80_sign(a) << 63 | (uint64_t)re << 52 | ((r.m >> 11) & 0xFFFFFFFFFFFFFull);
+	return true;
+}
+
 #endif

@@ -32,7 +32,8 @@ static void note(struct cpu *c, const struct insn *i)
 {
 	struct cpu_x87 *f = &c->x87;
 	f->fcs = c->seg[SEG_CS];
-	f->fip = c->in.insn_ip;
+	/* Threaded code keeps no insn_ip: the recorded instruction has it. */
+	f->fip = c->in.blk ? i->ip : c->in.insn_ip;
 	f->fop = (uint16_t)((i->op & 7u) << 8 | i->modrm);
 	if (i->mod != 3) {
 		f->fds = c->seg[i->seg];
@@ -268,7 +269,7 @@ static void mem_load(struct cpu *c, const struct insn *i, uint32_t ea)
 	push_loaded(c, v, &x);
 }
 
-static void exec_mem(struct cpu *c, const struct insn *i)
+__attribute__((noinline)) static void exec_mem(struct cpu *c, const struct insn *i)
 {
 	struct cpu_x87 *f = &c->x87;
 	const uint32_t ea = insn_ea(c, i);
@@ -431,7 +432,7 @@ result:
 	fpu_raise(c, x.exc);
 }
 
-static void exec_reg(struct cpu *c, const struct insn *i)
+__attribute__((noinline)) static void exec_reg(struct cpu *c, const struct insn *i)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned esc = i->op & 7, reg = i->reg, rm = i->rm;
@@ -619,14 +620,190 @@ void fpu_check_pending(struct cpu *c)
 		cpu_fault(c, EXC_MF);
 }
 
+/* ---- fast paths: the common instructions on normal numbers (what
+ * compiled floating-point code runs most), with the same results as the
+ * general paths above, which run whenever a fast one declines. ---- */
+
+static inline bool fast_arith(struct fctx *x, unsigned kind, f80 a, f80 b, f80 *r)
+{
+	switch (kind) {
+	case 0: return f80_add_fast(x, a, b, false, r);
+	case 1: return f80_mul_fast(x, a, b, r);
+	case 4: return f80_add_fast(x, a, b, true, r);
+	case 5: return f80_add_fast(x, b, a, true, r);
+	case 6: return f80_div_fast(x, a, b, r);
+	case 7: return f80_div_fast(x, b, a, r);
+	default: return false;
+	}
+}
+
+/* Commit a result's flags: PE and C1 (an unmasked PE signals). */
+static inline void fast_flags(struct cpu *c, const struct fctx *x)
+{
+	struct cpu_x87 *f = &c->x87;
+	f->sw = (uint16_t)((f->sw & ~SW_C1) | (x->up ? SW_C1 : 0) | x->exc);
+	if (unlikely(x->exc & ~f->cw & 0x3F))
+		fpu_raise(c, x->exc);
+}
+
+/* Magnitude compare of two normal numbers: -1, 0, 1 with signs. */
+static inline int fast_compare(f80 a, f80 b)
+{
+	if (f80_sign(a) != f80_sign(b))
+		return f80_sign(a) ? -1 : 1;
+	int m = f80_exp(a) != f80_exp(b) ? (f80_exp(a) > f80_exp(b) ? 1 : -1) : a.m != b.m ? (a.m > b.m ? 1 : -1) : 0;
+	return f80_sign(a) ? -m : m;
+}
+
+/* 64-bit operands in one access when they lie in one page of plain memory
+ * (the TLB's host pointer), else as two dwords (the slow paths check the
+ * segment and fault as the processor does). */
+static inline uint64_t read64(struct cpu *c, unsigned seg, uint32_t off)
+{
+	if (likely((uint64_t)off + 7 < c->in.rd_end[seg])) {
+		const uint8_t *p = tlb_rd(c, c->seg_base[seg] + off, 8);
+		if (likely(p != NULL)) {
+			uint64_t v;
+			memcpy(&v, p, 8);
+			return v;
+		}
+	}
+	return mem_read32(c, seg, off) | (uint64_t)mem_read32(c, seg, off + 4) << 32;
+}
+
+static inline void write64(struct cpu *c, unsigned seg, uint32_t off, uint64_t v)
+{
+	if (likely((uint64_t)off + 7 < c->in.wr_end[seg])) {
+		uint8_t *p = tlb_wr(c, c->seg_base[seg] + off, 8);
+		if (likely(p != NULL)) {
+			memcpy(p, &v, 8);
+			return;
+		}
+	}
+	mem_seg_check(c, seg, off, 8, true);
+	mem_write32(c, seg, off, (uint32_t)v);
+	mem_write32(c, seg, off + 4, (uint32_t)(v >> 32));
+}
+
+static bool fast_mem(struct cpu *c, const struct insn *i, uint32_t ea)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned esc = i->op & 7, reg = i->reg;
+	f80 b, r;
+	if (esc == 4 || esc == 0) { /* m64real / m32real arithmetic and compares */
+		if (st_empty(f, 0))
+			return false;
+		if (esc == 4) {
+			if (!f80_from_f64_fast(read64(c, i->seg, ea), &b))
+				return false;
+		} else {
+			const uint32_t v = mem_read32(c, i->seg, ea);
+			const unsigned e = (v >> 23) & 0xFF;
+			if (e - 1u >= 0xFEu)
+				return false;
+			b = f80_make(v >> 31, e - 127 + F80_BIAS, F80_INT | (uint64_t)(v & 0x7FFFFF) << 40);
+		}
+		const f80 a = st_get(f, 0);
+		if (reg == 2 || reg == 3) {
+			if (!f80_is_normal(a))
+				return false;
+			note(c, i);
+			set_cc(f, cc_of(fast_compare(a, b)));
+			fpu_set_c1(f, false);
+			if (reg == 3)
+				st_pop(f);
+			return true;
+		}
+		struct fctx x = fpu_ctx(f);
+		if (!fast_arith(&x, reg, a, b, &r))
+			return false;
+		note(c, i);
+		st_set(f, 0, r);
+		fast_flags(c, &x);
+		return true;
+	}
+	if (esc != 5)
+		return false;
+	if (reg == 0) { /* FLD m64real */
+		if (!st_empty(f, 7) || !f80_from_f64_fast(read64(c, i->seg, ea), &b))
+			return false;
+		note(c, i);
+		st_push(f, b);
+		fpu_set_c1(f, false);
+		return true;
+	}
+	if (reg == 2 || reg == 3) { /* FST/FSTP m64real */
+		if (st_empty(f, 0))
+			return false;
+		struct fctx x = fpu_ctx(f);
+		uint64_t v;
+		if (!f80_to_f64_fast(&x, st_get(f, 0), &v))
+			return false;
+		write64(c, i->seg, ea, v);
+		note(c, i);
+		fast_flags(c, &x);
+		if (reg == 3)
+			st_pop(f);
+		return true;
+	}
+	return false;
+}
+
+static bool fast_reg(struct cpu *c, const struct insn *i)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned esc = i->op & 7, reg = i->reg, rm = i->rm;
+	if ((esc == 0 || esc == 4 || esc == 6) && reg != 2 && reg != 3) {
+		if (st_empty(f, 0) || st_empty(f, rm))
+			return false;
+		struct fctx x = fpu_ctx(f);
+		f80 r;
+		if (!fast_arith(&x, reg, st_get(f, 0), st_get(f, rm), &r))
+			return false;
+		note(c, i);
+		st_set(f, esc ? rm : 0, r);
+		fast_flags(c, &x);
+		if (esc == 6)
+			st_pop(f);
+		return true;
+	}
+	if (esc == 1 && reg == 0) { /* FLD ST(i) */
+		if (st_empty(f, rm) || !st_empty(f, 7))
+			return false;
+		note(c, i);
+		st_push(f, st_get(f, rm));
+		fpu_set_c1(f, false);
+		return true;
+	}
+	if (esc == 5 && (reg == 2 || reg == 3)) { /* FST/FSTP ST(i) */
+		if (st_empty(f, 0))
+			return false;
+		note(c, i);
+		st_set(f, rm, st_get(f, 0));
+		fpu_set_c1(f, false);
+		if (reg == 3)
+			st_pop(f);
+		return true;
+	}
+	if (esc == 7 && i->modrm == 0xE0) { /* FNSTSW AX */
+		c->r[REG_AX].w[0] = cpu_fpu_status(c);
+		return true;
+	}
+	return false;
+}
+
 void fpu_exec(struct cpu *c, const struct insn *i)
 {
-	if (!no_wait(i))
+	if (unlikely(c->x87.sw & SW_ES) && !no_wait(i))
 		fpu_check_pending(c);
 	if (i->mod != 3) {
+		if (likely(fast_mem(c, i, insn_ea(c, i))))
+			return;
 		exec_mem(c, i);
 		return;
 	}
+	if (likely(fast_reg(c, i)))
+		return;
 	if (!control(i))
 		note(c, i);
 	exec_reg(c, i);

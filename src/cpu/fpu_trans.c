@@ -157,6 +157,8 @@ static struct bf bf_div(struct bf a, struct bf b)
 
 static struct bf bf_div_int(struct bf a, uint64_t n)
 {
+	if (!a.m)
+		return a;
 	const u128 q = a.m / n, r = a.m % n;
 	const int lz = clz128(q);
 	u128 m = q << lz;

@@ -484,7 +484,7 @@ static void console_fn(struct dos *d, uint8_t fn)
 	}
 }
 
-int dos_int21_console(struct dos *d)
+void dos_fn_console(struct dos *d)
 {
 	uint8_t ah = AH(d);
 	switch (ah) {
@@ -494,20 +494,20 @@ int dos_int21_console(struct dos *d)
 	case 0x08:
 	case 0x0A:
 		console_fn(d, ah);
-		return 0;
+		return;
 	case 0x02:
 		stdout_putc(d, DL(d));
 		dos_set_lo(&d->r.eax, DL(d));
-		return 0;
+		return;
 	case 0x03: /* AUX input: nothing attached */
 		dos_set_lo(&d->r.eax, CTRL_Z);
-		return 0;
+		return;
 	case 0x04: /* AUX output: nothing attached, accepted */
-		return 0;
+		return;
 	case 0x05: { /* printer output */
 		uint8_t ch = DL(d);
 		(void)dos_printer_write(d, &ch, 1);
-		return 0;
+		return;
 	}
 	case 0x09: {
 		uint16_t seg = d->r.ds, off = DX(d);
@@ -518,7 +518,7 @@ int dos_int21_console(struct dos *d)
 			stdout_putc(d, ch);
 		}
 		dos_set_lo(&d->r.eax, '$');
-		return 0;
+		return;
 	}
 	case 0x0B:
 		if (stdin_is_con(d) && !dos_con_ready(d)) {
@@ -527,7 +527,7 @@ int dos_int21_console(struct dos *d)
 		} else {
 			dos_set_lo(&d->r.eax, 0xFF);
 		}
-		return 0;
+		return;
 	case 0x0C: {
 		/* Flush the type-ahead (keyboard only), then AL's function. */
 		if (!d->con.read && !d->retry)
@@ -537,9 +537,9 @@ int dos_int21_console(struct dos *d)
 			console_fn(d, al);
 		else
 			dos_set_lo(&d->r.eax, 0);
-		return 0;
+		return;
 	}
 	default:
-		return 1;
+		return; /* not one of this family's: int21.def sends none */
 	}
 }

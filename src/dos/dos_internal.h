@@ -23,30 +23,6 @@ enum {
 	DOS_HISTORY = 16,       /* lines the keyboard line editor keeps (up/down arrows) */
 };
 
-/* DOS error codes (RBIL table 01680) beyond hostfs.h's. */
-enum {
-	DOSERR_INVALID_FUNCTION = 1,
-	DOSERR_TOO_MANY_OPEN = 4,
-	DOSERR_INVALID_HANDLE = 6,
-	DOSERR_MCB_DESTROYED = 7,
-	DOSERR_NO_MEMORY = 8,
-	DOSERR_INVALID_BLOCK = 9,
-	DOSERR_BAD_ENV = 10,
-	DOSERR_BAD_FORMAT = 11,
-	DOSERR_INVALID_ACCESS = 12,
-	DOSERR_INVALID_DATA = 13,
-	DOSERR_CURRENT_DIR = 16,
-	DOSERR_NOT_SAME_DEVICE = 17,
-	DOSERR_WRITE_PROTECT = 19,
-	DOSERR_GENERAL = 31,
-	DOSERR_SHARING = 32,
-	DOSERR_DISK_FULL = 0x27,  /* DOS 4+ */
-	DOSERR_WRITE_FAULT = 29,
-	DOSERR_PRINTER_OFF = 28,  /* printer out of paper / not ready */
-	DOSERR_NOT_SUPPORTED = 50,
-	DOSERR_FILE_EXISTS = 80,
-	DOSERR_CANNOT_MAKE = 82,
-};
 
 /* Character devices (names usable in any directory). */
 enum dos_dev {
@@ -79,6 +55,31 @@ struct dos_exec_frame {
 };
 
 struct shell;
+struct dos;
+
+/* What an INT 21h dispatch did (the call's own result is in the guest's
+ * registers: CF and AX, int21.c). */
+enum dos_dispatch {
+	DOS_DISPATCH_DONE = 0,   /* served: the guest goes on (through the stub's IRET, or
+				  * where the call sent it: EXEC, termination, a wait) */
+	DOS_DISPATCH_END_VM,     /* the VM cannot go on: d->err says why */
+};
+
+/* What the command interpreter (src/shell/) gives the kernel when it
+ * attaches (dos_attach_shell): the kernel never calls the shell by name,
+ * only through these. Any may be NULL (a kernel without a shell: the
+ * fuzz targets, a VM that runs one program). */
+struct dos_shell_hooks {
+	/* The process of psp has ended (a shell instance there goes). */
+	void (*process_ended)(struct dos *d, uint16_t psp);
+	/* The kernel is going: free every instance. */
+	void (*free_all)(struct dos *d);
+	/* Its supervisor call (the guest half's loop: DOS_SVC_SHELL). */
+	int (*svc)(struct vm *vm, void *ctx, uint8_t n);
+	/* The guest half, served as Z:\COMMAND.COM. */
+	const uint8_t *image;
+	size_t image_size;
+};
 
 struct dos {
 	struct vm *vm;
@@ -108,6 +109,7 @@ struct dos {
 	/* Handler state for the call in progress. */
 	struct vm16_regs r;
 	uint16_t frame_flags;     /* FLAGS image in the interrupt frame */
+	enum dos_dispatch outcome; /* what the dispatch did (int21.c) */
 
 	/* Extended error (59h). */
 	uint16_t ext_error;
@@ -140,7 +142,8 @@ struct dos {
 	char cfg_env[DOS_MAX_ENV][256]; /* the first program's extra environment */
 	unsigned cfg_env_count;
 	uint32_t logged[16];       /* unknown INT 21h functions logged once */
-	struct shell *shells;     /* built-in COMMAND.COM instances */
+	struct shell *shells;     /* built-in COMMAND.COM instances (src/shell/ owns them) */
+	struct dos_shell_hooks shell; /* dos_attach_shell; zeros: none */
 	char *autoexec;           /* dos_config.autoexec (owned), until dos_start */
 	char *autoexec_batch;     /* what the first shell runs before anything (owned), or NULL */
 	bool autoexec_then_exit;  /* that shell exits after it (it ends with the program) */
@@ -163,7 +166,22 @@ struct dos {
 	char err[256];
 };
 
-/* Guest memory (kernel.c). */
+/* Where the tables and the CDS are (DOS_HIGH: in the HMA). */
+static inline uint16_t dos_table_seg(const struct dos *d)
+{
+	return d->high ? 0xFFFF : DOS_SEG;
+}
+
+static inline uint16_t dos_table_off(const struct dos *d, unsigned layout_off)
+{
+	return (uint16_t)(d->high ? layout_off - DOS_TABLES + DOS_HMA_TABLES : layout_off);
+}
+
+/* INT 21h (int21.c): the supervisor call of the INT 21h stub, dispatching
+ * on the table of int21.def. */
+int dos_svc_int21(struct vm *vm, void *ctx, uint8_t n);
+
+/* Guest memory by segment:offset (guestmem.c). */
 uint8_t dos_rd8(struct dos *d, uint16_t seg, uint16_t off);
 uint16_t dos_rd16(struct dos *d, uint16_t seg, uint16_t off);
 void dos_wr8(struct dos *d, uint16_t seg, uint16_t off, uint8_t v);
@@ -200,8 +218,6 @@ void dos_set_zf(struct dos *d, bool zf);
 /* DOS's clock (what 2Ah/2Ch report) and setting it (2Bh/2Dh). */
 time_t dos_clock(struct dos *d);
 void dos_clock_set(struct dos *d, time_t t);
-/* A host errno as a DOS error (the one place that maps them). */
-uint16_t dos_errno(int err);
 /* Log what the kernel refused and why (the VM's log, category dos). */
 void dos_log(struct dos *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Log something the kernel does not do (the VM's log, category dos; once
@@ -306,13 +322,14 @@ void dos_jft_inherit(struct dos *d, uint16_t parent_psp, uint16_t child_psp);
 void dos_jft_close_all(struct dos *d, uint16_t psp);
 /* Read a whole file (program loading): malloc'd buffer or NULL with *err. */
 uint8_t *dos_load_file(struct dos *d, const char *path, size_t *len, uint16_t *err, char *canon);
-int dos_int21_files(struct dos *d); /* handles AH values of the handle set; 1 if not one of them */
-int dos_int21_fcb(struct dos *d);   /* fcb.c */
+/* The families' INT 21h handlers (int21.def says which functions). */
+void dos_fn_files(struct dos *d);
+void dos_fn_fcb(struct dos *d);     /* fcb.c */
 /* INT 21h/29h on a host buffer: parse a file name at s into the unopened
  * FCB fcb (drive byte + 11-byte name) with 29h's option bits; *al gets
  * 29h's result. Returns the bytes consumed. */
 size_t dos_parse_name(struct dos *d, const uint8_t *s, size_t n, uint8_t fcb[12], uint8_t opt, uint8_t *al);
-int dos_int21_find(struct dos *d);  /* 4Eh/4Fh, 11h/12h */
+void dos_fn_find(struct dos *d);    /* 4Eh/4Fh, 11h-13h, 17h (find.c) */
 /* A drive that exists: mapped to a host directory, or the built-in Z:
  * (COMMAND.COM) when nothing is mapped there. */
 enum { DOS_BUILTIN_DRIVE = 25 };
@@ -344,7 +361,7 @@ int dos_con_getc(struct dos *d);
 bool dos_con_ready(struct dos *d);
 void dos_con_putc(struct dos *d, uint8_t ch);
 void dos_con_write(struct dos *d, const uint8_t *buf, size_t len);
-int dos_int21_console(struct dos *d); /* 01h-0Ch; 1 if not one of them */
+void dos_fn_console(struct dos *d); /* 01h-0Ch */
 /* A cooked read from CON for handle reads: bytes, or -1 (wait). */
 int dos_con_read_cooked(struct dos *d, uint8_t *buf, uint16_t len);
 /* Jump to the wait stub: the guest idles and repeats the call. */
@@ -360,13 +377,13 @@ void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8
 /* Load the first program (dos_start). */
 int dos_load_first(struct dos *d, const char *canon_path, const char *tail);
 
-/* Built-in COMMAND.COM (src/shell/). */
-extern const uint8_t shell_stub[];   /* the guest half (shell.asm) */
-extern const size_t shell_stub_size;
+/* The kernel alone (kernel.c): what the public dos_create() does before
+ * the built-in command interpreter attaches (src/shell/attach.c). */
+int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen);
+/* The command interpreter offers its hooks (copied). */
+void dos_attach_shell(struct dos *d, const struct dos_shell_hooks *hooks);
+
 extern const uint8_t dos_stubs[];    /* dos.asm */
 extern const size_t dos_stubs_size;
-int shell_svc_entry(struct vm *vm, void *ctx, uint8_t n);
-void shell_process_ended(struct dos *d, uint16_t psp);
-void shell_free_all(struct dos *d);
 
 #endif

@@ -688,21 +688,21 @@ static void fn_parse(struct dos *d)
 	set_al(d, al);
 }
 
-int dos_int21_fcb(struct dos *d)
+void dos_fn_fcb(struct dos *d)
 {
 	switch (AH(d)) {
-	case 0x0F: fn_open(d, false); return 0;
-	case 0x10: fn_close(d); return 0;
-	case 0x14: fn_record(d, false, false); return 0;
-	case 0x15: fn_record(d, true, false); return 0;
-	case 0x16: fn_open(d, true); return 0;
-	case 0x21: fn_record(d, false, true); return 0;
-	case 0x22: fn_record(d, true, true); return 0;
-	case 0x23: fn_file_size(d); return 0;
-	case 0x24: fn_set_random(d); return 0;
-	case 0x27: fn_block(d, false); return 0;
-	case 0x28: fn_block(d, true); return 0;
-	case 0x29: fn_parse(d); return 0;
-	default: return 1;
+	case 0x0F: fn_open(d, false); return;
+	case 0x10: fn_close(d); return;
+	case 0x14: fn_record(d, false, false); return;
+	case 0x15: fn_record(d, true, false); return;
+	case 0x16: fn_open(d, true); return;
+	case 0x21: fn_record(d, false, true); return;
+	case 0x22: fn_record(d, true, true); return;
+	case 0x23: fn_file_size(d); return;
+	case 0x24: fn_set_random(d); return;
+	case 0x27: fn_block(d, false); return;
+	case 0x28: fn_block(d, true); return;
+	case 0x29: fn_parse(d); return;
+	default: return; /* not one of this family's: int21.def sends none */
 	}
 }

@@ -142,10 +142,10 @@ bool dos_builtin_name(const struct hostfs *fs, const char *path)
 
 bool dos_builtin_file(struct dos *d, const char *path, const uint8_t **data, size_t *len)
 {
-	if (!dos_builtin_name(d->fs, path))
+	if (!d->shell.image || !dos_builtin_name(d->fs, path))
 		return false;
-	*data = shell_stub;
-	*len = shell_stub_size;
+	*data = d->shell.image;
+	*len = d->shell.image_size;
 	return true;
 }
 
@@ -697,7 +697,7 @@ static void fn_seek(struct dos *d)
 			base = fstat(f->fd, &st) == 0 ? st.st_size : -1;
 		pos = base < 0 ? -1 : base + o;
 		if (pos < 0 || pos > 0xFFFFFFFF || lseek(f->fd, pos, SEEK_SET) < 0) {
-			dos_fail(d, 0x19); /* seek error */
+			dos_fail(d, DOSERR_SEEK);
 			return;
 		}
 	}
@@ -918,7 +918,7 @@ static void fn_ext_open(struct dos *d)
 	ret_handle(d, h);
 }
 
-int dos_int21_files(struct dos *d)
+void dos_fn_files(struct dos *d)
 {
 	char path[HOSTFS_DOS_PATH];
 	switch (AH(d)) {
@@ -926,38 +926,38 @@ int dos_int21_files(struct dos *d)
 	case 0x5B:
 		dos_read_str(d, d->r.ds, DX(d), path, sizeof(path));
 		ret_handle(d, dos_create_path(d, path, CL(d), AH(d) == 0x5B));
-		return 0;
+		return;
 	case 0x3D:
 		dos_read_str(d, d->r.ds, DX(d), path, sizeof(path));
 		ret_handle(d, dos_open_path(d, path, AL(d)));
-		return 0;
+		return;
 	case 0x3E: {
 		int e = dos_handle_close(d, BX(d));
 		if (e)
 			dos_fail(d, (uint16_t)-e);
 		else
 			dos_ok(d);
-		return 0;
+		return;
 	}
-	case 0x3F: fn_read_write(d, false); return 0;
-	case 0x40: fn_read_write(d, true); return 0;
-	case 0x41: fn_delete(d); return 0;
-	case 0x42: fn_seek(d); return 0;
-	case 0x44: fn_ioctl(d); return 0;
-	case 0x45: ret_handle(d, dos_handle_dup(d, BX(d))); return 0;
+	case 0x3F: fn_read_write(d, false); return;
+	case 0x40: fn_read_write(d, true); return;
+	case 0x41: fn_delete(d); return;
+	case 0x42: fn_seek(d); return;
+	case 0x44: fn_ioctl(d); return;
+	case 0x45: ret_handle(d, dos_handle_dup(d, BX(d))); return;
 	case 0x46: {
 		int e = dos_handle_dup2(d, BX(d), CX(d));
 		if (e)
 			dos_fail(d, (uint16_t)-e);
 		else
 			dos_ok(d);
-		return 0;
+		return;
 	}
-	case 0x57: fn_file_time(d); return 0;
-	case 0x5A: fn_temp_file(d); return 0;
-	case 0x67: fn_handle_count(d); return 0;
-	case 0x6C: fn_ext_open(d); return 0;
-	default: return 1;
+	case 0x57: fn_file_time(d); return;
+	case 0x5A: fn_temp_file(d); return;
+	case 0x67: fn_handle_count(d); return;
+	case 0x6C: fn_ext_open(d); return;
+	default: return; /* not one of this family's: int21.def sends none */
 	}
 }
 

@@ -191,13 +191,13 @@ static int builtin_find(struct dos *d, const char *path, struct hostfs_entry *e)
 		return DOSERR_PATH_NOT_FOUND;
 	char pattern[11];
 	pattern_of_name(p, pattern);
-	if (!*p || !pattern_match(pattern, "COMMAND COM"))
+	if (!*p || !d->shell.image || !pattern_match(pattern, "COMMAND COM"))
 		return DOSERR_NO_MORE_FILES;
 	memset(e, 0, sizeof(*e));
 	strcpy(e->name, "COMMAND.COM");
 	memcpy(e->fcb_name, "COMMAND COM", 11);
 	e->attr = DOSATTR_READONLY | DOSATTR_ARCHIVE;
-	e->size = (uint32_t)shell_stub_size;
+	e->size = (uint32_t)d->shell.image_size;
 	e->date = (11 << 9) | (4 << 5) | 9; /* 1991-04-09 05:00, MS-DOS 5.0's */
 	e->time = 5 << 11;
 	return 0;
@@ -578,15 +578,15 @@ static void fn_fcb_rename(struct dos *d)
 	set_al(d, ok ? 0 : 0xFF);
 }
 
-int dos_int21_find(struct dos *d)
+void dos_fn_find(struct dos *d)
 {
 	switch (AH(d)) {
-	case 0x11: fn_fcb_find_first(d); return 0;
-	case 0x12: fn_fcb_find_next(d); return 0;
-	case 0x13: fn_fcb_delete(d); return 0;
-	case 0x17: fn_fcb_rename(d); return 0;
-	case 0x4E: fn_find_first(d); return 0;
-	case 0x4F: fn_find_next(d); return 0;
-	default: return 1;
+	case 0x11: fn_fcb_find_first(d); return;
+	case 0x12: fn_fcb_find_next(d); return;
+	case 0x13: fn_fcb_delete(d); return;
+	case 0x17: fn_fcb_rename(d); return;
+	case 0x4E: fn_find_first(d); return;
+	case 0x4F: fn_find_next(d); return;
+	default: return; /* not one of this family's: int21.def sends none */
 	}
 }

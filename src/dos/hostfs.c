@@ -347,9 +347,12 @@ static int join(char *out, const char *dir, const char *name)
 	return 0;
 }
 
+/* A host error met on the way to a name: a missing piece is a path not
+ * found (of the path's directories), otherwise the one map's answer. */
 static int errno_to_dos(int err)
 {
-	return err == ENOENT || err == ENOTDIR ? DOSERR_PATH_NOT_FOUND : DOSERR_ACCESS_DENIED;
+	int e = dos_errno(err);
+	return e == DOSERR_FILE_NOT_FOUND ? DOSERR_PATH_NOT_FOUND : e;
 }
 
 /* Settle a host path that exists inside root by its name: a symlink is

@@ -26,14 +26,7 @@ enum {
 	HOSTFS_HOST_PATH = 4096,
 };
 
-/* DOS error codes used by hostfs. */
-enum {
-	DOSERR_FILE_NOT_FOUND = 2,
-	DOSERR_PATH_NOT_FOUND = 3,
-	DOSERR_ACCESS_DENIED = 5,
-	DOSERR_INVALID_DRIVE = 15,
-	DOSERR_NO_MORE_FILES = 18,
-};
+#include "dos/errors.h"
 
 /* DOS attribute bits. */
 enum {

@@ -457,7 +457,8 @@ void dos_terminate(struct dos *d, uint8_t code, uint8_t type, uint16_t keep_para
 			dos_mem_free_owner(d, psp);
 	}
 	d->ret_code = (uint16_t)(type << 8 | code);
-	shell_process_ended(d, psp);
+	if (d->shell.process_ended)
+		d->shell.process_ended(d, psp);
 	if (psp == d->root_psp || psp == parent) {
 		/* Nothing to return to: the VM ends. */
 		dos_set_lo(&d->r.eax, code);

@@ -10,6 +10,7 @@
  * int31.c     the INT 31h dispatcher and the small functions
  * interrupts.c  interrupt and exception entry, vectors 0200h-0205h, reflection
  * rmcall.c    real-mode calls and callbacks (0300h-0306h)
+ * irq.c       IRQs taken in real mode for the clients' protected-mode handlers
  * memory.c    DOS memory (0100h-0102h), memory blocks (0500h-0503h), 0600h, 0800h
  * paging.c    the page tables: linear addresses of blocks and mappings
  */
@@ -22,8 +23,8 @@
 #include "mvdm/vdd.h"
 
 /* The host area: guest physical memory from the extended memory
- * allocator (so XMS, INT 15h and DPMI blocks never overlap it), linear ==
- * physical (no paging). Offsets in it: */
+ * allocator (so XMS, INT 15h and DPMI blocks never overlap it), mapped at
+ * its own linear address (paging.c). Offsets in it: */
 enum {
 	DPMI_GDT = 0x0000,        /* 16 descriptors */
 	DPMI_TSS = 0x0100,        /* 386 TSS, 68h bytes, no I/O bitmap */
@@ -37,10 +38,11 @@ enum {
 	DPMI_AREA_SIZE = 0x20000,
 	DPMI_LDT_ENTRIES = 8192,
 	DPMI_LDT_RESERVED = 16,   /* entries 0-15: only 000Dh gives them out */
+	DPMI_OWNER_HOST_FOR = 0xF0, /* ldt_owner of the host's selectors for client slot k: F0h + k */
 	DPMI_MAX_CLIENTS = 8,
 	DPMI_MAX_FRAMES = 32,
 	DPMI_CALLBACKS = 16,
-	DPMI_PRIV_PARAS = 0x100,  /* the client's private data: our real-mode stack */
+	DPMI_PRIV_PARAS = 0x200,  /* the client's private data: our real-mode stack, 8 KiB */
 	DPMI_RM_LEVEL = 0x400,    /* real-mode stack bytes per nested switch */
 	DPMI_LIN_BASE = 0x10000000, /* linear addresses of memory blocks start here */
 	DPMI_LIN_GUARD = 16,      /* unmapped pages after each block */
@@ -54,6 +56,7 @@ enum {
 	DPMI_R3_SAVE32 = 0x406,   /* ... 66 CB: RETFD */
 	DPMI_R3_EXCRET = 0x408,   /* an exception handler returns (RETF) here */
 	DPMI_R3_CBRET = 0x40C,    /* a callback procedure returns (IRET) here */
+	DPMI_R3_IRQRET = 0x410,   /* a handler of an IRQ taken in real mode returns (IRET) here */
 	DPMI_R3_EXCDEF = 0x480,   /* default exception handler of exception v at +4v */
 	DPMI_R3_END = 0x500,
 };
@@ -65,7 +68,8 @@ enum {
 	DPMI_RM_RAW = 0x08,       /* raw switch real -> protected (0306h) */
 	DPMI_RM_SAVE = 0x0C,      /* state save/restore: RETF */
 	DPMI_RM_CALLBACK = 0x10,  /* callback k at +4k */
-	DPMI_RM_SIZE = 0x10 + 4 * DPMI_CALLBACKS,
+	DPMI_RM_IRQ = 0x10 + 4 * DPMI_CALLBACKS, /* IRQ k's real-mode vector while a client hooks it */
+	DPMI_RM_SIZE = DPMI_RM_IRQ + 4 * 16,
 };
 
 /* GDT selectors. */
@@ -78,7 +82,8 @@ enum {
 	DPMI_GDT_LIMIT = 0x2F,
 };
 
-/* DPMI error codes (DPMI 1.0 section 4.?; returned in AX with CF set). */
+/* DPMI error codes (DPMI 1.0 specification, "Error Codes and Messages";
+ * returned in AX with CF set; a 0.9 client looks only at CF). */
 enum {
 	DPMI_ERR_UNSUPPORTED = 0x8001,
 	DPMI_ERR_RESOURCE = 0x8010,
@@ -130,6 +135,7 @@ enum dpmi_frame_kind {
 	DPMI_FRAME_RMCALL,    /* 0300h-0302h: the call structure back */
 	DPMI_FRAME_DOSMEM,    /* 0100h-0102h: the DOS call's result */
 	DPMI_FRAME_CALLBACK,  /* a real-mode callback runs its protected-mode procedure */
+	DPMI_FRAME_RMIRQ,     /* an IRQ taken in real mode runs a client's handler */
 };
 
 struct dpmi_frame {
@@ -161,10 +167,15 @@ struct dpmi_host {
 	struct dpmi_client *clients[DPMI_MAX_CLIENTS]; /* the nesting order: the last is current */
 	unsigned nclients;
 	/* Made with the host area (an idle VM pays for neither). */
-	uint8_t *ldt_owner;      /* DPMI_LDT_ENTRIES: 0 free, 0xFF the host's, else client slot + 1 */
+	uint8_t *ldt_owner;      /* DPMI_LDT_ENTRIES: 0 free, 0xFF the host's, F0h + slot the host's
+				  * for that client, else the client's slot + 1 */
 	struct dpmi_frame *frames; /* DPMI_MAX_FRAMES */
 	unsigned nframes;
 	struct dpmi_callback cb[DPMI_CALLBACKS];
+	/* IRQ k's real-mode vector (irq.c): while bit k of irq_hooked is set
+	 * the IVT points at the host's stub and this is the vector before it. */
+	uint32_t irq_saved[16];
+	uint16_t irq_hooked;
 	/* Paging (paging.c): the directory, each entry's table (physical), the
 	 * next free linear address, and whether entries changed since the
 	 * client's TLB was last flushed. */
@@ -237,6 +248,17 @@ void dpmi_vector_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 /* Reflect INT vector to real mode (the default handler); chain: the client
  * reached the default handler with an IRET frame on its stack. */
 int dpmi_reflect(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *r, uint8_t vector, bool chain);
+
+/* irq.c: the IRQ (0-15) of a vector, or -1; the real-mode vector v's
+ * interrupts go to (past the host's stub); after 0205h or a client's end,
+ * hook or unhook the IVT; 0201h for a hooked vector; the stub's entry and
+ * the handler's return. */
+int dpmi_irq_of(uint8_t v);
+uint32_t dpmi_rm_vector(struct dpmi_host *h, uint8_t v);
+void dpmi_irq_update(struct dpmi_host *h);
+bool dpmi_irq_set_rm(struct dpmi_host *h, uint8_t v, uint32_t vec);
+int dpmi_irq_enter(struct dpmi_host *h, unsigned irq);
+int dpmi_irq_return(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);
 
 /* rmcall.c */
 int dpmi_rmcall(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);

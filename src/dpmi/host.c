@@ -145,6 +145,8 @@ static int client_start(struct dpmi_host *h, struct vm16_regs *r)
 		return entry_fail(h, r, "too many nested clients");
 	if (!h->cur_psp)
 		return entry_fail(h, r, "no DOS program is running");
+	if (r->es < 0x50 || r->es > 0xF000 - DPMI_PRIV_PARAS)
+		return entry_fail(h, r, "ES is not the private data 1687h asked for");
 	if (!h->area && build_area(h) < 0)
 		return entry_fail(h, r, "no memory for the host's tables");
 	struct dpmi_client *c = calloc(1, sizeof(*c));
@@ -181,6 +183,10 @@ static int client_start(struct dpmi_host *h, struct vm16_regs *r)
 	}
 	dpmi_ldt_set(h, c->lpms_sel, h->area + DPMI_LPMS + 0x1000 * c->slot, 0xFFF, false, c->is32);
 	dpmi_ldt_set(h, c->scratch_sel, 0, 0xFFFF, false, false);
+	/* The locked stack's and the callbacks' selectors are the host's for
+	 * this client: the client can neither free nor change them (8022h). */
+	h->ldt_owner[c->lpms_sel >> 3] = (uint8_t)(DPMI_OWNER_HOST_FOR + c->slot);
+	h->ldt_owner[c->scratch_sel >> 3] = (uint8_t)(DPMI_OWNER_HOST_FOR + c->slot);
 	/* The coprocessor as the CPU has it: MP with an x87, EM without. */
 	struct vdd_machine m;
 	vdd_machine(h->vm, &m);
@@ -210,7 +216,7 @@ void dpmi_client_end(struct dpmi_host *h, struct dpmi_client *c)
 	vdd_log(h->vm, owner, "client %u ends", c->slot);
 	dpmi_free_blocks(h, c);
 	for (unsigned k = 0; k < DPMI_LDT_ENTRIES; k++)
-		if (h->ldt_owner[k] == c->slot + 1)
+		if (h->ldt_owner[k] == c->slot + 1 || h->ldt_owner[k] == DPMI_OWNER_HOST_FOR + c->slot)
 			dpmi_ldt_free(h, (uint16_t)(k << 3 | 7));
 	for (unsigned k = 0; k < DPMI_CALLBACKS; k++)
 		if (h->cb[k].used && h->cb[k].client == c->slot)
@@ -223,6 +229,7 @@ void dpmi_client_end(struct dpmi_host *h, struct dpmi_client *c)
 	h->clients[c->slot] = NULL;
 	free(c->blocks);
 	free(c);
+	dpmi_irq_update(h);
 }
 
 /* ---- entry points ---- */
@@ -240,6 +247,8 @@ static int dpmi_svc(struct vm *vm, void *ctx, uint8_t n)
 	unsigned off = (r.eip - 3) & 0xFFFF;
 	if (off == DPMI_RM_ENTRY)
 		return client_start(h, &r);
+	if (off >= DPMI_RM_IRQ && off < DPMI_RM_SIZE)
+		return dpmi_irq_enter(h, (off - DPMI_RM_IRQ) / 4);
 	if (!dpmi_current(h)) {
 		vdd_log(vm, owner, "real-mode host entry %04Xh with no client", off);
 		return 1;
@@ -248,8 +257,10 @@ static int dpmi_svc(struct vm *vm, void *ctx, uint8_t n)
 		return dpmi_rm_return(h);
 	if (off == DPMI_RM_RAW)
 		return dpmi_raw_to_pm(h);
-	if (off >= DPMI_RM_CALLBACK && off < DPMI_RM_SIZE)
+	if (off >= DPMI_RM_CALLBACK && off < DPMI_RM_IRQ)
 		return dpmi_callback_enter(h, (off - DPMI_RM_CALLBACK) / 4);
+	if (off >= DPMI_RM_IRQ && off < DPMI_RM_SIZE)
+		return dpmi_irq_enter(h, (off - DPMI_RM_IRQ) / 4);
 	return 1;
 }
 
@@ -332,8 +343,10 @@ static void dpmi_terminate(struct vm *vm, void *inst)
 	free(h);
 }
 
-/* The running program changed: a client whose PSP ended in real mode
- * (its parent's PSP is current again) is over. */
+/* The running program changed: a client whose program ended in real mode
+ * (its parent's PSP is current again and DOS freed the client's PSP: its
+ * MCB's owner is no longer the PSP) is over. A client that only made its
+ * parent's PSP current (INT 21h/50h) or stayed resident goes on. */
 static void dpmi_psp_change(struct vm *vm, void *inst, uint16_t psp)
 {
 	(void)vm;
@@ -342,7 +355,7 @@ static void dpmi_psp_change(struct vm *vm, void *inst, uint16_t psp)
 		return;
 	h->cur_psp = psp;
 	struct dpmi_client *c = dpmi_current(h);
-	if (c && psp == c->parent_psp)
+	if (c && psp == c->parent_psp && dpmi_rd16(h, (((uint32_t)c->psp - 1) << 4) + 1) != c->psp)
 		dpmi_client_end(h, c);
 }
 

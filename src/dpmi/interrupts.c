@@ -63,7 +63,7 @@ int dpmi_reflect(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_r
 		return dpmi_resume(h, &pm);
 	}
 	struct vm16_regs rm = *r;
-	uint32_t ivt = dpmi_rd32(h, (uint32_t)vector * 4);
+	uint32_t ivt = dpmi_rm_vector(h, vector);
 	rm.cs = (uint16_t)(ivt >> 16);
 	rm.eip = ivt & 0xFFFF;
 	rm.ds = rm.es = c->priv_seg;
@@ -89,7 +89,8 @@ uint32_t dpmi_lpms_top(struct dpmi_host *h, struct dpmi_client *c, const struct 
 	if (cur && cur->ss == c->lpms_sel)
 		return cur->esp;
 	for (unsigned k = h->nframes; k-- > 0;)
-		if (h->frames[k].client == c->slot && h->frames[k].pm.ss == c->lpms_sel)
+		if (h->frames[k].client == c->slot && h->frames[k].kind != DPMI_FRAME_RMIRQ &&
+		    h->frames[k].pm.ss == c->lpms_sel)
 			return h->frames[k].pm.esp;
 	return 0x1000;
 }
@@ -158,6 +159,8 @@ static int stub_call(struct dpmi_host *h, struct dpmi_client *c, struct vm16_reg
 		return exception_return(h, c, r);
 	if (off == DPMI_R3_CBRET)
 		return dpmi_callback_return(h, c, r);
+	if (off == DPMI_R3_IRQRET)
+		return dpmi_irq_return(h, c, r);
 	if (off >= DPMI_R3_EXCDEF && off < DPMI_R3_EXCDEF + 4 * 32) {
 		/* A client chained to the default exception handler: the
 		 * exception frame is on its stack. */
@@ -188,15 +191,19 @@ int dpmi_pm_entry(struct dpmi_host *h)
 		fr = h->area + k.esp;
 	} else {
 		/* Not from ring 3: the host's IRETD to the client faulted (a
-		 * frame the client corrupted, a selector it freed). */
-		uint32_t at = h->area + k.esp + (v == 8 || (v >= 10 && v <= 14) || v == 17 ? 4 : 0);
+		 * frame the client corrupted, a selector it freed). The frame it
+		 * was returning with is still at the top of the ring-0 stack.
+		 * The client ends, as after an unhandled exception. */
 		char msg[160];
 		snprintf(msg, sizeof(msg),
-			 "DPMI: exception %02Xh returning to the client at %04X:%08X (a bad selector or frame)\r\n", v,
-			 dpmi_rd16(h, h->area + DPMI_STACK0 - 16), dpmi_rd32(h, h->area + DPMI_STACK0 - 20));
-		(void)at;
+			 "DPMI: exception %02Xh returning to the client at %04X:%08X (a bad selector or frame): the program ends\r\n",
+			 v, dpmi_rd16(h, h->area + DPMI_STACK0 - 16), dpmi_rd32(h, h->area + DPMI_STACK0 - 20));
 		dpmi_put_text(h, msg);
-		return 1;
+		struct dpmi_client *c = dpmi_current(h);
+		if (!c)
+			return 1;
+		k.eax = 0x4CFF;
+		return client_exit(h, c, &k);
 	}
 	struct dpmi_client *c = dpmi_current(h);
 	if (!c)
@@ -233,14 +240,15 @@ void dpmi_vector_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 	uint16_t cx = (uint16_t)r->ecx;
 	uint32_t off = c->is32 ? r->edx : (r->edx & 0xFFFF);
 	switch ((uint16_t)r->eax) {
-	case 0x0200: { /* real-mode vector */
-		uint32_t ivt = dpmi_rd32(h, (uint32_t)v * 4);
+	case 0x0200: { /* real-mode vector (past the host's IRQ stub) */
+		uint32_t ivt = dpmi_rm_vector(h, v);
 		dpmi_set16(&r->ecx, (uint16_t)(ivt >> 16));
 		dpmi_set16(&r->edx, (uint16_t)ivt);
 		return dpmi_ok(r);
 	}
 	case 0x0201:
-		dpmi_wr32(h, (uint32_t)v * 4, (uint32_t)cx << 16 | (r->edx & 0xFFFF));
+		if (!dpmi_irq_set_rm(h, v, (uint32_t)cx << 16 | (r->edx & 0xFFFF)))
+			dpmi_wr32(h, (uint32_t)v * 4, (uint32_t)cx << 16 | (r->edx & 0xFFFF));
 		return dpmi_ok(r);
 	case 0x0202: /* exception handler */
 		if (v >= 32)
@@ -275,6 +283,8 @@ void dpmi_vector_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm
 			return dpmi_fail(r, DPMI_ERR_SELECTOR);
 		c->pm_int[v].sel = cx == DPMI_SEL_CODE3 ? 0 : cx;
 		c->pm_int[v].off = off;
+		if (dpmi_irq_of(v) >= 0)
+			dpmi_irq_update(h);
 		return dpmi_ok(r);
 	default:
 		return dpmi_fail(r, DPMI_ERR_UNSUPPORTED);

@@ -106,11 +106,17 @@ void dpmi_ldt_free(struct dpmi_host *h, uint16_t sel)
 	desc_write(h, sel, 0, 0);
 }
 
-/* An access rights byte (and the high nibble of byte 6) a client may set:
- * a code or data segment at DPL 3 (DPMI 0.9, 0009h). */
+/* An access rights byte (and the high nibble of byte 6) a client may set
+ * (0009h, 000Ch): a code or data segment at the client's DPL 3, byte 6's
+ * bit 5 clear; a present code segment readable and not conforming (DPMI
+ * 1.0's rules for 0009h, which a 0.9 client meets too). */
 static bool rights_ok(uint8_t access, uint8_t byte6)
 {
-	return (access & 0x10) && (access & 0x60) == 0x60 && !(byte6 & 0x20);
+	if (!(access & 0x10) || (access & 0x60) != 0x60 || (byte6 & 0x20))
+		return false;
+	if ((access & 0x88) == 0x88 && (access & 0x06) != 0x02)
+		return false;
+	return true;
 }
 
 static uint32_t cx_dx(const struct vm16_regs *r)

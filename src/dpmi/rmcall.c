@@ -73,7 +73,7 @@ int dpmi_rmcall(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 	read_struct(h, at, &rm);
 	bool own_stack = rm.ss || rm.esp;
 	if (ax == 0x0300) {
-		uint32_t ivt = dpmi_rd32(h, (r->ebx & 0xFF) * 4);
+		uint32_t ivt = dpmi_rm_vector(h, (uint8_t)r->ebx);
 		rm.cs = (uint16_t)(ivt >> 16);
 		rm.eip = ivt & 0xFFFF;
 	}
@@ -156,8 +156,10 @@ int dpmi_callback_enter(struct dpmi_host *h, unsigned k)
 	vm16_get_regs(h->vm, &rm);
 	rm.eip = (rm.eip - 3) & 0xFFFF;
 	write_struct(h, dpmi_lin(h, cb->regs.sel, cb->regs.off), &rm, true);
-	if (h->nframes >= DPMI_MAX_FRAMES)
+	if (h->nframes >= DPMI_MAX_FRAMES) {
+		dpmi_put_text(h, "DPMI host: real-mode calls nested too deeply\r\n");
 		return 1;
+	}
 	struct vm16_regs pm = rm;
 	dpmi_ldt_set(h, c->scratch_sel, (uint32_t)rm.ss << 4, 0xFFFF, false, false);
 	pm.ds = c->scratch_sel;

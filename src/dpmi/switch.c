@@ -238,7 +238,8 @@ int dpmi_rm_return(struct dpmi_host *h)
 		dpmi_dosmem_done(h, f, &rm, &pm);
 		break;
 	case DPMI_FRAME_CALLBACK:
-		vdd_log(h->vm, "dpmi", "a callback's frame reached the real-mode return");
+	case DPMI_FRAME_RMIRQ:
+		vdd_log(h->vm, "dpmi", "a protected-mode call's frame reached the real-mode return");
 		return 1;
 	}
 	return dpmi_resume(h, &pm);

@@ -88,6 +88,12 @@ char *utf8_scrub(const char *text, size_t len, size_t *out_len)
  * string (cJSON would end the C string there). -1 if there is none. */
 static long find_nul(const char *line, size_t len)
 {
+	/* A raw NUL anywhere first: the scan below steps over the character
+	 * after a backslash, which may be one (found by fuzzing: "a\\<NUL>"
+	 * passed, and cJSON took the string). */
+	const char *raw = memchr(line, 0, len);
+	if (raw)
+		return (long)(raw - line);
 	bool in_string = false;
 	for (size_t k = 0; k < len; k++) {
 		char c = line[k];

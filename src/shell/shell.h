@@ -59,6 +59,14 @@ struct shell {
 	uint8_t lh_strategy;
 };
 
+/* The guest half (shell.asm, built into shell_stub.c). */
+extern const uint8_t shell_stub[];
+extern const size_t shell_stub_size;
+/* The hooks the kernel calls (attach.c gives them to it). */
+int shell_svc_entry(struct vm *vm, void *ctx, uint8_t n);
+void shell_process_ended(struct dos *d, uint16_t psp);
+void shell_free_all(struct dos *d);
+
 /* Output to the shell's STDOUT (follows redirection). */
 void sh_write(struct shell *sh, const char *s, size_t len);
 void sh_puts(struct shell *sh, const char *s);   /* adds nothing */

@@ -85,6 +85,23 @@ bool compare_step(const struct seq *s, const struct insn *in, const struct xstat
 		add(out, item);
 	}
 
+	if (s->mode == MODE_FPU) {
+		/* templates_x87.c: what of the x87 is compared. */
+		if (u->fcw != m->fcw)
+			add(out, "FCW");
+		if ((u->fsw ^ m->fsw) & 0x7D00)
+			add(out, "FSW(TOP/C0/C2/C3)");
+		if (u->fempty != m->fempty)
+			add(out, "FTAG(empty)");
+		for (int i = 0; i < 8; i++) {
+			if (!((m->fempty >> i) & 1) && (u->fm[i] != m->fm[i] || u->fse[i] != m->fse[i])) {
+				char b[16];
+				snprintf(b, sizeof b, "R%d", i);
+				add(out, b);
+			}
+		}
+	}
+
 	uint32_t ua = 0, ul = 0;
 	bool has_undef = undef_mem_range(s, in, u, &ua, &ul);
 	bool mem_bad = false;
@@ -115,6 +132,13 @@ void print_state(FILE *f, const char *label, const struct xstate *s)
 	fprintf(f, "    %-8s EIP=%08x ES=%04x CS=%04x SS=%04x DS=%04x FS=%04x GS=%04x EFLAGS=%08x [%s]\n",
 		"", s->eip, s->seg[0], s->seg[1], s->seg[2], s->seg[3], s->seg[4], s->seg[5],
 		s->eflags, fl);
+	if (s->fempty != 0xFF && s->fempty != 0) { /* the fpu mode's registers */
+		fprintf(f, "    %-8s CW=%04x SW=%04x", "", s->fcw, s->fsw);
+		for (int i = 0; i < 8; i++)
+			if (!((s->fempty >> i) & 1))
+				fprintf(f, " R%d=%04x:%016llx", i, s->fse[i], (unsigned long long)s->fm[i]);
+		fprintf(f, "\n");
+	}
 }
 
 void print_state_diff(FILE *f, const struct xstate *u, const struct xstate *m, uint32_t flag_mask)
@@ -129,6 +153,14 @@ void print_state_diff(FILE *f, const struct xstate *u, const struct xstate *m, u
 	for (int i = 0; i < S_COUNT; i++)
 		if (u->seg[i] != m->seg[i])
 			fprintf(f, "      %-6s unicorn %04x      mvdm %04x\n", seg_name[i], u->seg[i], m->seg[i]);
+	if (u->fcw != m->fcw || u->fsw != m->fsw || u->fempty != m->fempty)
+		fprintf(f, "      x87    unicorn CW %04x SW %04x empty %02x  mvdm CW %04x SW %04x empty %02x\n", u->fcw,
+			u->fsw, u->fempty, m->fcw, m->fsw, m->fempty);
+	for (int i = 0; i < 8; i++)
+		if (u->fm[i] != m->fm[i] || u->fse[i] != m->fse[i])
+			fprintf(f, "      R%d     unicorn %04x:%016llx  mvdm %04x:%016llx%s\n", i, u->fse[i],
+				(unsigned long long)u->fm[i], m->fse[i], (unsigned long long)m->fm[i],
+				(m->fempty >> i) & 1 ? " (empty)" : "");
 	uint32_t fd = (u->eflags ^ m->eflags) & DIFF_FLAGS_COMPARED;
 	if (fd) {
 		char names[64], masked[64];

@@ -54,6 +54,12 @@ struct xstate {
 	uint16_t seg[S_COUNT];
 	uint32_t eflags;
 	uint32_t cr0;
+	/* The x87 (compared in the fpu mode): physical registers, CW, SW
+	 * (with TOP), and which registers are empty (bit per register). */
+	uint64_t fm[8];
+	uint16_t fse[8];
+	uint16_t fcw, fsw;
+	uint8_t fempty;
 };
 
 /*
@@ -68,8 +74,13 @@ struct xstate {
  *   pm32    protected mode, CPL 0, 32-bit code and stack
  *   paging  pm32 with paging: the data area's pages shuffled
  *   v86     virtual-8086 mode with IOPL 3
+ *   fpu     real mode, x87 instructions only (templates_x87.c), after a
+ *           prologue of FNINIT, FLDCW and loads of random values; the x87
+ *           registers, TOP, CW, C0 C2 C3 and the empty registers are
+ *           compared (templates_x87.c says what Unicorn's x87 gets wrong
+ *           and is therefore left out)
  */
-enum diff_mode { MODE_REAL = 0, MODE_PM16, MODE_PM32, MODE_PAGING, MODE_V86, MODE_COUNT };
+enum diff_mode { MODE_REAL = 0, MODE_PM16, MODE_PM32, MODE_PAGING, MODE_V86, MODE_FPU, MODE_COUNT };
 extern const char *const diff_mode_names[MODE_COUNT];
 
 /* The system area (GDT, V86 set-up stack, page tables) of the protected
@@ -182,6 +193,8 @@ void uni_read(struct uni *u, struct xstate *st);
 struct mv;
 struct mv *mv_open(uint8_t *ram);
 void mv_close(struct mv *m);
+/* Attach a 387 to the CPU of the next loads (the fpu mode). */
+void mv_set_fpu(struct mv *m, bool on);
 int mv_load(struct mv *m, const struct xstate *st);
 int mv_step(struct mv *m, char *err, size_t errlen);
 /* Block mode: set the state again keeping the core's caches (no cpu_init),

@@ -579,6 +579,9 @@ void opnd_text(char *buf, size_t len, const struct opnd *o, unsigned width)
  * stack. */
 static bool tmpl_allowed(const struct gen *g, unsigned i)
 {
+	/* The x87 templates run in the fpu mode, and only they. */
+	if ((g->mode == MODE_FPU) != !strncmp(diff_templates[i].name, "x87_", 4))
+		return false;
 	return !(g->stack32 && !strcmp(diff_templates[i].name, "stack_wrap"));
 }
 
@@ -599,7 +602,7 @@ static unsigned pick_template(struct gen *g, int only)
 	return 1;
 }
 
-const char *const diff_mode_names[MODE_COUNT] = { "real", "pm16", "pm32", "paging", "v86" };
+const char *const diff_mode_names[MODE_COUNT] = { "real", "pm16", "pm32", "paging", "v86", "fpu" };
 
 static void put_desc(uint8_t *d, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
 {
@@ -822,7 +825,9 @@ int gen_sequence(struct seq *s, uint64_t seed, uint64_t index, unsigned groups, 
 	st->seg[S_CS] = (uint16_t)rng_range(&g.rng, 0, mode == MODE_REAL ? 0x0FFF : 0x07FF);
 	st->eip = rng_range(&g.rng, 0, 0xF000 - DIFF_MAX_CODE);
 	st->eflags = 0x0002 | (rng_u32(&g.rng) & (F_ARITH | F_DF | F_IF));
-	if (mode != MODE_REAL) {
+	if (mode == MODE_FPU) {
+		x87_prologue(&g);
+	} else if (mode != MODE_REAL) {
 		g.code32 = mode == MODE_PM32 || mode == MODE_PAGING; /* for the descriptors */
 		build_sys(&g, s);
 		g.code32 = false;                                     /* the prologue starts in real mode */

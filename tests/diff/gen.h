@@ -82,7 +82,19 @@ struct gen {
 	bool code32;           /* the code segment's default size is 32 bits */
 	bool stack32;          /* SS.B: ESP's upper half must stay zero */
 	bool pm;               /* segment values are selectors from the pool */
+	unsigned fdepth;       /* fpu mode: registers on the x87 stack */
+	uint16_t fcw;          /* fpu mode: the control word in effect */
 };
+
+/* The fpu mode's prologue and templates (templates_x87.c). */
+void x87_prologue(struct gen *g);
+void t_x87_load(struct gen *g);
+void t_x87_store(struct gen *g);
+void t_x87_arith_mem(struct gen *g);
+void t_x87_arith_reg(struct gen *g);
+void t_x87_compare(struct gen *g);
+void t_x87_unary(struct gen *g);
+void t_x87_control(struct gen *g);
 
 /* Byte builder. */
 void ib_put8(struct ib *ib, uint32_t v);

@@ -431,7 +431,7 @@ static void usage(FILE *o)
 {
 	fprintf(o, "usage: cpu-diff [--seed N] [--count N] [--length N] [--verbose]\n"
 		   "                [--start N] [--template NAME] [--block] [--list]\n"
-		   "                [--mode real|pm16|pm32|paging|v86]\n"
+		   "                [--mode real|pm16|pm32|paging|v86|fpu]\n"
 		   "  --seed N      random seed (default 1)\n"
 		   "  --count N     sequences to run (default 200)\n"
 		   "  --length N    template instances per sequence (default 8, max %u)\n"
@@ -445,7 +445,8 @@ static void usage(FILE *o)
 		   "                generator\n"
 		   "  --mode M      the mode the sequences run in (default real): a prologue\n"
 		   "                both sides run enters protected mode (16- or 32-bit code),\n"
-		   "                paging (shuffled data pages) or V86 mode (diff.h)\n",
+		   "                paging (shuffled data pages) or V86 mode (diff.h); fpu:\n"
+		   "                x87 instructions in real mode\n",
 		DIFF_MAX_GROUPS);
 }
 
@@ -520,6 +521,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cpu-diff: %s\n", x->uni ? "out of memory" : err);
 		return 2;
 	}
+	mv_set_fpu(x->mv, op.mode == MODE_FPU);
 
 	printf("cpu-diff: seed %" PRIu64 ", sequences %" PRIu64 "..%" PRIu64 ", length %u%s%s\n",
 	       op.seed, op.start, op.start + op.count, op.length,

@@ -17,6 +17,7 @@
 struct mv {
 	struct cpu cpu;
 	uint8_t *ram;
+	bool fpu;     /* a 387 attached (the fpu mode; elsewhere CR0.ET would differ) */
 };
 
 struct mv *mv_open(uint8_t *ram)
@@ -25,6 +26,11 @@ struct mv *mv_open(uint8_t *ram)
 	if (m)
 		m->ram = ram;
 	return m;
+}
+
+void mv_set_fpu(struct mv *m, bool on)
+{
+	m->fpu = on;
 }
 
 void mv_close(struct mv *m)
@@ -42,6 +48,7 @@ int mv_load(struct mv *m, const struct xstate *st)
 
 	cpu_destroy(c);
 	cpu_init(c, CPU_80386, &bus);
+	cpu_set_fpu(c, m->fpu ? CPU_FPU_80387 : CPU_FPU_NONE);
 	if (cpu_map_ram(c, 0, DIFF_RAM_SIZE, m->ram, true) != 0)
 		return -1;
 	c->exception_exit_mask = 0xFFFFFFFFu;
@@ -129,6 +136,13 @@ void mv_read(struct mv *m, struct xstate *st)
 	st->eip = c->ip;
 	st->eflags = cpu_get_flags(c);
 	st->cr0 = cpu_get_cr(c, 0) & 0x8000000Fu;
+	for (int i = 0; i < 8; i++) {
+		st->fm[i] = c->x87.m[i];
+		st->fse[i] = c->x87.se[i];
+	}
+	st->fcw = c->x87.cw;
+	st->fsw = cpu_fpu_status(c);
+	st->fempty = c->x87.empty;
 }
 
 void mv_sync_mem(struct mv *m, uint32_t linear, uint32_t size)

@@ -1245,6 +1245,14 @@ const struct tmpl diff_templates[] = {
 	{ "bound", 2, t_bound },
 	{ "bcd", 2, t_bcd },
 	{ "popf", 2, t_popf },
+	/* The fpu mode's, and only its (templates_x87.c). */
+	{ "x87_load", 6, t_x87_load },
+	{ "x87_store", 5, t_x87_store },
+	{ "x87_arith_mem", 6, t_x87_arith_mem },
+	{ "x87_arith_reg", 6, t_x87_arith_reg },
+	{ "x87_compare", 4, t_x87_compare },
+	{ "x87_unary", 4, t_x87_unary },
+	{ "x87_control", 2, t_x87_control },
 };
 const unsigned diff_template_count = sizeof diff_templates / sizeof diff_templates[0];
 

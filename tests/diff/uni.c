@@ -201,5 +201,23 @@ void uni_read(struct uni *u, struct xstate *st)
 	st->cr0 = (uint32_t)cr0 & 0x8000000Fu; /* PG, TS, EM, MP, PE (ET is QEMU's own) */
 	if ((st->cr0 & 1) || (st->eflags & 0x20000u))
 		u->left_real = true;
+	/* The x87: FP0-FP7 are the physical registers (QEMU's fpregs[]),
+	 * read as 8 bytes of significand and 2 of sign and exponent. */
+	for (int i = 0; i < 8; i++) {
+		uint8_t f[16] = { 0 };
+		uc_reg_read(u->uc, UC_X86_REG_FP0 + i, f);
+		memcpy(&st->fm[i], f, 8);
+		memcpy(&st->fse[i], f + 8, 2);
+	}
+	uint16_t w = 0;
+	uc_reg_read(u->uc, UC_X86_REG_FPCW, &w);
+	st->fcw = w;
+	uc_reg_read(u->uc, UC_X86_REG_FPSW, &w);
+	st->fsw = w;
+	uc_reg_read(u->uc, UC_X86_REG_FPTAG, &w);
+	st->fempty = 0;
+	for (int i = 0; i < 8; i++)
+		if (((w >> (2 * i)) & 3) == 3)
+			st->fempty |= (uint8_t)(1u << i);
 }
 

@@ -15,7 +15,68 @@
 
 %include "dpmilib.inc"
 
-start:  mov     [rseg], cs
+start:  jmp     main
+
+; A #GP with no handler: the host prints a diagnostic and ends the client.
+crash_client:
+        SAY     "crash: loading a free selector"
+        mov     ax, 1F3h
+        mov     es, ax
+        SAY     "FAIL crash: still running"
+        mov     ax, 4C01h
+        int     21h
+
+; DX = XMS's total free KiB (function 08h), called in real mode with 0301h.
+xms_free:
+        push    es
+        push    di
+        mov     dword [rmregs + 1Ch], 4310h
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
+        mov     word [rmregs + 20h], 0
+        mov     ax, 0300h
+        mov     bx, 2Fh
+        xor     cx, cx
+        push    ds
+        pop     es
+        mov     di, rmregs
+        int     31h
+        mov     ax, [rmregs + 10h]      ; the entry: ES:BX
+        mov     [rmregs + 2Ah], ax
+        mov     ax, [rmregs + 22h]
+        mov     [rmregs + 2Ch], ax
+        mov     dword [rmregs + 1Ch], 0800h
+        mov     ax, 0301h
+        xor     bx, bx
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        mov     dx, [rmregs + 14h]
+        pop     di
+        pop     es
+        ret
+
+; An exception handler that returns a frame with a null CS.
+corrupt_client:
+        mov     ax, 0203h
+        mov     bl, 0
+        mov     cx, cs
+        mov     dx, corrupt_handler
+        int     31h
+        SAY     "corrupt: dividing by zero"
+        xor     bl, bl
+        div     bl
+        SAY     "FAIL corrupt: still running"
+        mov     ax, 4C01h
+        int     21h
+corrupt_handler:
+        push    bp
+        mov     bp, sp
+        mov     word [bp + 10], 0       ; the frame's CS
+        pop     bp
+        retf
+
+main:   mov     [rseg], cs
         mov     sp, stack_top
         mov     bx, 1000h               ; keep 64 KiB: room for DOS blocks
         mov     ah, 4Ah
@@ -23,16 +84,23 @@ start:  mov     [rseg], cs
         cmp     byte [80h], 0
         je      .parent
         mov     byte [child], 1
-        cmp     byte [83h], 'h'       ; " child" (else " crash")
+        cmp     byte [83h], 'h'       ; " child" (else " crash", " corrupt")
         je      .parent
         mov     byte [child], 2         ; "crash"
+        cmp     byte [83h], 'e'
+        jne     .notreal
+        mov     byte [child], 4         ; "realexit"
+.notreal:
+        cmp     byte [83h], 'o'
+        jne     .parent
+        mov     byte [child], 3         ; "corrupt"
 .parent:
         mov     ax, 1687h
         int     2Fh
         test    ax, ax
         jz      .found
-        SAY     "FAIL no DPMI host"
-        mov     ax, 4C01h
+        SAY     "no DPMI host"          ; DPMI_MEMORY_LIMIT=0, an 80286 (dpmi16-off.out)
+        mov     ax, 4C00h
         int     21h
 .found: cmp     byte [child], 0
         jne     .nocheck
@@ -72,6 +140,10 @@ start:  mov     [rseg], cs
         je      child_client
         cmp     byte [child], 2
         je      crash_client
+        cmp     byte [child], 3
+        je      corrupt_client
+        cmp     byte [child], 4
+        je      realexit_client
 
 ; ---------------------------------------------------------------- parent
 parent_tests:
@@ -171,6 +243,11 @@ parent_tests:
         int     31h
         cmp     ax, 8021h
         CHECK   e, "0009h with DPL 0: 8021h"
+        mov     ax, 0009h
+        mov     cx, 00FEh               ; conforming code
+        int     31h
+        cmp     ax, 8021h
+        CHECK   e, "0009h of conforming code: 8021h"
         mov     ax, 0009h
         mov     cx, 00F2h
         int     31h
@@ -293,6 +370,29 @@ parent_tests:
         mov     eax, [meminfo]
         cmp     eax, 100000h
         CHECK   a, "more than 1 MiB free"
+        ; XMS sees what DPMI takes (one allocator: nothing given twice)
+        call    xms_free
+        mov     [xmsbefore], dx
+        mov     ax, 0501h
+        mov     bx, 10h                 ; 1 MiB
+        xor     cx, cx
+        int     31h
+        mov     [handle], di
+        mov     [handle + 2], si
+        call    xms_free
+        mov     ax, [xmsbefore]
+        sub     ax, dx
+        cmp     ax, 1024
+        CHECK   ae, "XMS's free memory shrank by the 1 MiB DPMI gave out"
+        mov     ax, 0502h
+        mov     si, [handle + 2]
+        mov     di, [handle]
+        int     31h
+        call    xms_free
+        mov     ax, [xmsbefore]
+        sub     ax, dx
+        cmp     ax, 4
+        CHECK   be, "... and grew back when it was freed (but for a 4 KiB page table)"
         mov     ax, 0501h
         mov     bx, 1                   ; 64 KiB
         xor     cx, cx
@@ -443,6 +543,11 @@ parent_tests:
         CHECK   e, "exception 0 reached the handler, which resumed past it"
         cmp     word [excerr], 0
         CHECK   e, "... with error code 0 in the frame"
+        mov     ax, 0001h               ; the host's locked stack (an exception's SS)
+        mov     bx, [lpms]
+        int     31h
+        cmp     ax, 8022h
+        CHECK   e, "0001h of the host's locked-stack selector: 8022h"
         mov     ax, 0203h
         mov     bl, 0
         mov     cx, [oldexc + 2]
@@ -490,6 +595,69 @@ parent_tests:
         mov     cx, [oldint + 2]
         mov     dx, [oldint]
         int     31h
+
+        ; ---- IRQ 0 taken in real mode reaches our protected-mode handler
+        mov     ax, 0002h
+        xor     bx, bx
+        int     31h
+        mov     [ivtsel], ax
+        mov     ax, 0002h
+        mov     bx, 40h
+        int     31h
+        mov     [biossel], ax
+        mov     es, [ivtsel]
+        mov     eax, [es:8 * 4]
+        mov     [ivt8], eax
+        mov     es, [biossel]
+        mov     eax, [es:6Ch]
+        mov     [ticks], eax
+        push    ds
+        pop     es
+        mov     ax, 0204h
+        mov     bl, 8
+        int     31h
+        mov     [oldirq0], dx
+        mov     [oldirq0 + 2], cx
+        mov     ax, 0205h
+        mov     bl, 8
+        mov     cx, cs
+        mov     dx, irq0_handler
+        int     31h
+        mov     ax, 0200h
+        mov     bl, 8
+        int     31h
+        cmp     cx, [ivt8 + 2]
+        CHECK   e, "0200h shows the real-mode vector the host's hook replaced"
+        mov     ax, [rseg]
+        mov     [rmregs + 2Ch], ax
+        mov     word [rmregs + 2Ah], rm_wait
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
+        mov     word [rmregs + 20h], 0
+        mov     ax, 0301h
+        xor     bx, bx
+        xor     cx, cx
+        mov     di, rmregs
+        int     31h
+        cmp     word [irqcount], 0
+        CHECK   a, "IRQ 0 in real mode ran the protected-mode handler"
+        mov     es, [biossel]
+        mov     eax, [es:6Ch]
+        cmp     eax, [ticks]
+        CHECK   a, "... which chained to the BIOS's (the tick count moved)"
+        push    ds
+        pop     es
+        mov     ax, 0205h
+        mov     bl, 8
+        mov     cx, [oldirq0 + 2]
+        mov     dx, [oldirq0]
+        int     31h
+        mov     es, [ivtsel]
+        mov     eax, [es:8 * 4]
+        push    ds
+        pop     es
+        cmp     eax, [ivt8]
+        CHECK   e, "unhooked: the IVT has its vector back"
 
         ; ---- the virtual interrupt flag
         sti
@@ -603,23 +771,8 @@ in_pm:  mov     ax, cs
         int     31h
         mov     eax, [meminfo + 14h]
         mov     [freebefore], eax
-        mov     ax, [rseg]
-        mov     [pblock + 4], ax
-        mov     [pblock + 8], ax
-        mov     [pblock + 12], ax
-        mov     [rmregs + 24h], ax      ; DS
-        mov     [rmregs + 22h], ax      ; ES
-        mov     dword [rmregs + 14h], progname
-        mov     dword [rmregs + 10h], pblock
-        mov     dword [rmregs + 1Ch], 4B00h
-        mov     word [rmregs + 20h], 0
-        mov     word [rmregs + 2Eh], 0
-        mov     word [rmregs + 30h], 0
-        mov     ax, 0300h
-        mov     bx, 21h
-        xor     cx, cx
-        mov     di, rmregs
-        int     31h
+        mov     dx, tail
+        call    exec_child
         test    byte [rmregs + 20h], 1
         CHECK   z, "EXEC of a nested client from protected mode"
         mov     ax, 0500h
@@ -632,10 +785,60 @@ in_pm:  mov     ax, cs
         mov     cx, 1
         int     31h
         CHECK   nc, "the parent goes on after its child"
-        ; a child with an exception and no handler: the host ends it
-        mov     word [pblock + 2], tail2
+        mov     dx, tail2               ; an exception and no handler: the host ends it
+        call    exec_child
+        cmp     ax, 00FFh
+        CHECK   e, "an unhandled exception ended the child with code FFh"
+        mov     dx, tail3               ; its exception handler corrupts its frame
+        call    exec_child
+        cmp     ax, 00FFh
+        CHECK   e, "a corrupted exception frame ended the child with code FFh"
+        mov     dx, tail4               ; it ends from real mode (raw switch, 4Ch)
+        call    exec_child
+        cmp     ax, 5
+        CHECK   e, "a child that ended in real mode returned its code"
+        mov     ax, 0500h
+        mov     di, meminfo
+        int     31h
+        mov     eax, [meminfo + 14h]
+        cmp     eax, [freebefore]
+        CHECK   e, "... and what it left allocated is free again"
+        ; INT 21h/50h to our parent's PSP and back does not end us
+        push    es
+        mov     es, [psp_sel]
+        mov     bx, [es:16h]
+        pop     es
+        mov     ah, 50h
+        int     21h
+        mov     bx, [rseg]
+        mov     ah, 50h
+        int     21h
+        mov     ax, 0400h
+        int     31h
+        cmp     ax, 005Ah
+        CHECK   e, "switching to the parent's PSP and back (50h) keeps the client"
+
+        SAY     "done"
+        mov     ax, 4C00h
+        int     21h
+
+; EXEC ourselves with the command tail at DX from protected mode (0300h:
+; INT 21h/4B00h in real mode); AX = the child's return code (4Dh), and the
+; call structure's flags say whether EXEC failed.
+exec_child:
+        mov     [pblock + 2], dx
+        mov     ax, [rseg]
+        mov     [pblock + 4], ax
+        mov     [pblock + 8], ax
+        mov     [pblock + 12], ax
+        mov     [rmregs + 24h], ax      ; DS:DX the name
+        mov     [rmregs + 22h], ax      ; ES:BX the parameter block
+        mov     dword [rmregs + 14h], progname
+        mov     dword [rmregs + 10h], pblock
         mov     word [rmregs + 20h], 0
         mov     dword [rmregs + 1Ch], 4B00h
+        mov     word [rmregs + 2Eh], 0
+        mov     word [rmregs + 30h], 0
         mov     ax, 0300h
         mov     bx, 21h
         xor     cx, cx
@@ -643,14 +846,29 @@ in_pm:  mov     ax, cs
         int     31h
         mov     ax, 4D00h
         int     21h
-        cmp     ax, 00FFh
-        CHECK   e, "an unhandled exception ended the child with code FFh"
+        ret
 
-        SAY     "done"
-        mov     ax, 4C00h
+; ---------------------------------------------------------------- children
+; Takes 1 MiB, switches to real mode (0306h) and ends there with code 5.
+realexit_client:
+        mov     ax, 0501h
+        mov     bx, 10h
+        xor     cx, cx
+        int     31h
+        mov     ax, 0306h
+        int     31h
+        mov     [rawpm], di
+        mov     [rawpm + 2], si
+        mov     ax, [rseg]
+        mov     cx, ax
+        mov     dx, ax
+        mov     bx, sp
+        mov     si, ax
+        mov     di, .real
+        jmp     far [rawpm]
+.real:  mov     ax, 4C05h
         int     21h
 
-; ---------------------------------------------------------------- child
 ; Takes descriptors, memory and a callback and ends without freeing them.
 child_client:
         mov     ax, 0000h
@@ -674,15 +892,6 @@ child_client:
         pop     ds
         CHECK   nc, "child: a callback"
         mov     ax, 4C03h
-        int     21h
-
-; A #GP with no handler: the host prints a diagnostic and ends the client.
-crash_client:
-        SAY     "crash: loading a free selector"
-        mov     ax, 1F3h
-        mov     es, ax
-        SAY     "FAIL crash: still running"
-        mov     ax, 4C01h
         int     21h
 
 ; ---------------------------------------------------------------- handlers
@@ -713,6 +922,7 @@ divide_handler:
         push    ds
         mov     ds, [cs:ds_sel]
         mov     byte [excseen], 1
+        mov     [lpms], ss
         push    ax
         mov     ax, [bp + 6]
         mov     [excerr], ax
@@ -731,6 +941,21 @@ debug_handler:
 
 int60:  inc     ax
         iret
+
+irq0_handler:
+        push    ds
+        mov     ds, [cs:ds_sel]
+        inc     word [irqcount]
+        pop     ds
+        jmp     far [cs:oldirq0]
+
+; Real mode (0301h): wait for three interrupts.
+rm_wait:
+        sti
+        hlt
+        hlt
+        hlt
+        retf
 
 int21:  push    ds
         mov     ds, [cs:ds_sel]
@@ -759,6 +984,14 @@ wphandle: dw    0
 watched: dw     0
 cbcount: dw     0
 cbseen: dw      0
+xmsbefore: dw   0
+irqcount: dw    0
+lpms:   dw      0
+ivtsel: dw      0
+biossel: dw     0
+ivt8:   dd      0
+ticks:  dd      0
+oldirq0: dd     0
 entry:  dd      0
 dsbase: dd      0
 handle: dd      0
@@ -772,6 +1005,8 @@ freebefore: dd  0
 pblock: dw      0, tail, 0, 5Ch, 0, 6Ch, 0
 tail:   db      6, " child", 13
 tail2:  db      6, " crash", 13
+tail3:  db      8, " corrupt", 13
+tail4:  db      9, " realexit", 13
 desc:   times 8 db 0
 meminfo: times 48 db 0
 rmregs: times 50 db 0

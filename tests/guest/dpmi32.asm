@@ -158,6 +158,46 @@ code32: mov     ds, [cs:ds32]
         cmp     ax, 8023h
         CHECK   e, "0502h freeing twice: 8023h"
 
+        ; ---- linear space first fit; a block that cannot grow in place moves
+        mov     ecx, 10000h             ; X
+        call    alloc
+        mov     [lx], ebx
+        mov     [hx], esi
+        mov     ecx, 10000h             ; Y, after X
+        call    alloc
+        mov     [hy], esi
+        mov     esi, [hx]
+        call    free
+        mov     ecx, 10000h             ; Z: where X was
+        call    alloc
+        mov     [hz], esi
+        cmp     ebx, [lx]
+        CHECK   e, "0501h: a freed block's linear space is used again"
+        push    es
+        mov     es, [flat]
+        mov     dword [es:ebx + 0FFFCh], 600DF00Dh
+        pop     es
+        mov     ax, 0503h               ; Z to 1 MiB: Y is in the way
+        mov     bx, 10h
+        xor     cx, cx
+        mov     si, [hz + 2]
+        mov     di, [hz]
+        int     31h
+        CHECK   nc, "0503h: grow a block that Y follows"
+        shl     ebx, 16
+        mov     bx, cx
+        cmp     ebx, [lx]
+        CHECK   ne, "... it moved"
+        push    es
+        mov     es, [flat]
+        cmp     dword [es:ebx + 0FFFCh], 600DF00Dh
+        pop     es
+        CHECK   e, "... with its contents"
+        mov     esi, [hz]
+        call    free
+        mov     esi, [hy]
+        call    free
+
         ; ---- 000Bh with a 32-bit offset in EDI
         mov     ax, 000Bh
         mov     bx, [flat]
@@ -291,6 +331,23 @@ code32: mov     ds, [cs:ds32]
         mov     ax, 4C00h
         int     21h
 
+; 0501h of ECX bytes: EBX = linear address, ESI = handle (SI:DI as one).
+alloc:  mov     ebx, ecx
+        shr     ebx, 16
+        mov     ax, 0501h
+        int     31h
+        shl     ebx, 16
+        mov     bx, cx
+        shl     esi, 16
+        mov     si, di
+        ret
+; 0502h of handle ESI.
+free:   mov     edi, esi
+        shr     esi, 16
+        mov     ax, 0502h
+        int     31h
+        ret
+
 ; Exception handler, 32-bit frame: return EIP, CS, error, EIP, CS, EFLAGS, ESP, SS.
 gp_handler:
         push    ebp
@@ -354,6 +411,10 @@ badsel: dw      0
 peek:   dw      0
 idtr:   dw      0, 0, 0
 pferr:  dd      0
+lx:     dd      0
+hx:     dd      0
+hy:     dd      0
+hz:     dd      0
 entry:  dd      0
 base:   dd      0
 blk:    dd      0

@@ -3,8 +3,9 @@
  * resume through the CMOS shutdown code (triple fault, 8042, port 92h), a
  * triple fault with nothing to resume (the VM ends with a diagnostic), and
  * the monitor's supervisor calls from V86 mode under the guest's own
- * protected-mode monitor, the BIOS's extended memory services and the A20
- * gate. Guest programs are NASM files built next to this
+ * protected-mode monitor, the BIOS's extended memory services, the A20
+ * gate, and supervisor calls from protected mode inside the region a host
+ * in the monitor registered (vdd_set_pm_svc_region, the DPMI host's). Guest programs are NASM files built next to this
  * test (argv[1] is their directory).
  */
 #include <setjmp.h>
@@ -16,12 +17,14 @@
 
 #include <cmocka.h>
 
+#include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
 
 static const char *bin_dir;
 
-/* Load NAME at 1000:0100 with BX = bx and run it to its end (no XMS). */
-static struct vm *run(const char *name, uint16_t bx, enum vm16_stop *stop)
+/* Load NAME at 1000:0100 with BX = bx and run it to its end (no XMS);
+ * prepare(vm), if given, first. */
+static struct vm *run_with(const char *name, uint16_t bx, enum vm16_stop *stop, void (*prepare)(struct vm *vm))
 {
 	struct vm16_config cfg;
 	vm16_config_default(&cfg);
@@ -32,6 +35,8 @@ static struct vm *run(const char *name, uint16_t bx, enum vm16_stop *stop)
 	char err[256], path[512];
 	struct vm *vm = NULL;
 	assert_int_equal(vm16_create(&cfg, &vm, err, sizeof(err)), 0);
+	if (prepare)
+		prepare(vm);
 	snprintf(path, sizeof(path), "%s/%s", bin_dir, name);
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
@@ -50,6 +55,50 @@ static struct vm *run(const char *name, uint16_t bx, enum vm16_stop *stop)
 	for (int k = 0; k < 100 && *stop == VM16_STOP_SLICE; k++)
 		*stop = vm16_run(vm, 1000000);
 	return vm;
+}
+
+static struct vm *run(const char *name, uint16_t bx, enum vm16_stop *stop)
+{
+	return run_with(name, bx, stop, NULL);
+}
+
+static int svc40(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	r.eax = (r.eax & ~0xFFu) | (uint8_t)(0x40 + (r.eax & 0xFF)); /* 11h -> 51h */
+	vm16_set_regs(vm, &r);
+	return n == 40 ? 0 : 1;
+}
+
+static void pm_svc_outside(struct vm *vm)
+{
+	assert_int_equal(vm16_set_svc(vm, 40, svc40, NULL), 0);
+}
+
+static void pm_svc_inside(struct vm *vm)
+{
+	pm_svc_outside(vm);
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x10100, 0x100), 0);
+}
+
+/* A protected-mode HLT at CPL 0 is a supervisor call inside the region
+ * a host registered, and the guest's own anywhere else. */
+static void test_pm_svc_region(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	struct vm *vm = run_with("pmsvc.bin", 0, &stop, pm_svc_inside);
+	if (stop != VM16_STOP_EXIT)
+		fail_msg("stopped %d: %s", stop, vm16_error(vm));
+	assert_int_equal(vm16_exit_code(vm), 0x51);
+	vm16_destroy(vm);
+	vm = run_with("pmsvc.bin", 0, &stop, pm_svc_outside);
+	assert_int_equal(stop, VM16_STOP_FAULT);
+	if (!strstr(vm16_error(vm), "HLT with interrupts disabled"))
+		fail_msg("diagnostic: %s", vm16_error(vm));
+	vm16_destroy(vm);
 }
 
 static void test_reset_resumes(void **state)
@@ -151,6 +200,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_svc_from_v86),
 		cmocka_unit_test(test_int15_memory),
 		cmocka_unit_test(test_a20_gate),
+		cmocka_unit_test(test_pm_svc_region),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -938,10 +938,7 @@ static void test_equipment_fpu(void **state)
 		const char *set[] = { cases[k].setting, NULL };
 		cfg.settings = set;
 		struct vm *vm = load("bios.bin", &cfg);
-		enum vm16_stop s = VM16_STOP_SLICE;
-		for (int n = 0; n < 100000 && s == VM16_STOP_SLICE; n++)
-			s = vm16_run(vm, 100000);
-		assert_int_equal(s, VM16_STOP_EXIT);
+		assert_int_equal(run_to_end(vm), VM16_STOP_EXIT);
 		uint16_t res[1];
 		assert_int_equal(vm16_read(vm, 0x10180, res, sizeof(res)), 0);
 		assert_int_equal(res[0], cases[k].equip);
