@@ -318,7 +318,7 @@ case_disk() {
 # limit (issue 15: CHKDSK hanging silently). A program that asks and goes
 # on normally is left alone.
 case_diskprogs() {
-	"$MVDM" run --timeout 60 dpbspin.com 2>spin.err; echo "[exit $?]"
+	"$MVDM" run --timeout 120 dpbspin.com 2>spin.err; echo "[exit $?]"
 	sed 's/ at [0-9A-F]\{4\}:.*//' spin.err
 	run dpbspin.com x
 	# What RECOVER runs after the DPB it did not get depends on memory it
@@ -326,7 +326,7 @@ case_diskprogs() {
 	# with a message, long before the time limit.
 	echo "-- RECOVER 2.0 (a key to begin):"
 	echo x > x.txt
-	echo | "$MVDM" run --timeout 60 "$V2/RECOVER.COM" x.txt 2>spin.err; echo "[exit $?]"
+	echo | "$MVDM" run --timeout 120 "$V2/RECOVER.COM" x.txt 2>spin.err; echo "[exit $?]"
 	grep -v 'unclaimed port' spin.err | grep -q 'mvdm: ' && echo "a message on stderr"
 	grep -q 'timed out' spin.err && echo "TIMED OUT: $(cat spin.err)"
 	echo "-- CHKDSK 2.0:"
