@@ -243,6 +243,7 @@ struct block_cache *bc_alloc(void)
 	if (!bc)
 		return NULL;
 	bc->arena = malloc(BC_ARENA_BYTES);
+	bc->cap = BC_ARENA_BYTES;
 	bc->scratch = malloc(block_size(BC_MAX_INSNS));
 	if (!bc->arena || !bc->scratch) {
 		free(bc->arena);
@@ -266,6 +267,19 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	free(bc->arena);
 	free(bc->scratch);
 	free(bc);
+}
+
+void cpu_set_block_cache_limit(struct cpu *c, size_t bytes)
+{
+	struct block_cache *bc = c->in.bcache;
+	if (!bc && !c->in.bcache_off)
+		bc = c->in.bcache = bc_alloc();
+	if (!bc)
+		return;
+	bc->cap = bytes < block_size(BC_MAX_INSNS) ? block_size(BC_MAX_INSNS) :
+		  bytes > BC_ARENA_BYTES ? BC_ARENA_BYTES : bytes;
+	if (bc->used > bc->cap)
+		bc_clear(c, bc);
 }
 
 void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
@@ -378,7 +392,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	if (b) {
 		bc->free_blocks[s->ninsns] = b->hnext;
 		bc->free_bytes -= size;
-	} else if (bc->used + size <= BC_ARENA_BYTES) {
+	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);
 		bc->used += size;
 	} else {

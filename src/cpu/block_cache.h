@@ -90,6 +90,7 @@ struct block_cache {
 	struct bc_page *free_pages;
 	uint8_t *arena;             /* BC_ARENA_BYTES, touched as it fills */
 	size_t used;
+	size_t cap;                 /* the part of it used (cpu_set_block_cache_limit()) */
 	struct bc_block *free_blocks[BC_MAX_INSNS + 1]; /* dropped, by ninsns
 						       * (chained by hnext) */
 	size_t free_bytes;

@@ -389,6 +389,10 @@ void cpu_reset(struct cpu *c);
  * cpu_run(); it grows with the code run, up to about 16 MiB per CPU).
  * Off: every instruction is decoded as it runs. */
 void cpu_set_block_cache(struct cpu *c, bool enabled);
+/* Use at most `bytes` for decoded blocks (16 MiB at most, the default;
+ * at least room for one block); a full cache is emptied and fills again.
+ * Makes the cache now if it is on; empties it if it holds more. */
+void cpu_set_block_cache_limit(struct cpu *c, size_t bytes);
 /* The cache's figures (zero while it is off). */
 void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s);
 

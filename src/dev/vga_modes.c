@@ -124,6 +124,24 @@ bool vga_mode_exists(const struct vga *v, uint8_t mode)
 	}
 }
 
+/* An EGA's text modes 00h-03h (with the Enhanced Color Display): 350
+ * lines of 8x14 cells 8 dots wide, 640x350 (IBM EGA Technical Reference,
+ * the "*" modes): mode 10h's vertical timing, 14-line cells, the cursor
+ * on lines 11-12, no ninth dot. */
+static void ega_350_line_text(struct vga *v)
+{
+	static const uint8_t vertical[][2] = { { 0x10, 0x83 }, { 0x11, 0x85 }, { 0x12, 0x5D }, { 0x15, 0x63 },
+					       { 0x16, 0xBA } };
+	v->misc = 0xA3;
+	v->seq[1] |= 0x01;
+	for (size_t k = 0; k < sizeof(vertical) / sizeof(vertical[0]); k++)
+		v->crtc[vertical[k][0]] = vertical[k][1];
+	v->crtc[0x09] = (uint8_t)((v->crtc[0x09] & ~0x1Fu) | 13);
+	v->crtc[0x0A] = 0x0B;
+	v->crtc[0x0B] = 0x0C;
+	v->ac[0x10] &= (uint8_t)~0x04;
+}
+
 bool vga_load_mode_regs(struct vga *v, uint8_t mode)
 {
 	if (!vga_mode_exists(v, mode))
@@ -144,6 +162,8 @@ bool vga_load_mode_regs(struct vga *v, uint8_t mode)
 	v->ac_data = false;
 	v->pel_mask = 0xFF;
 	v->lin.on = false;
+	if (v->adapter == VGA_ADAPTER_EGA && twin(mode) <= 0x03)
+		ega_350_line_text(v);
 	/* Modes 00h, 02h, 05h are the colour-burst-off twins: same registers. */
 	v->dirty = true;
 	return true;

@@ -454,6 +454,8 @@ void vgabios_set_mode(struct vga *v, uint8_t al)
 	v->vbe_mode = 0;
 	vga_load_dac(v, mode);
 	struct mode_info mi = mode_info(mode);
+	if (v->adapter == VGA_ADAPTER_EGA && mode <= 0x03)
+		mi.char_h = 14; /* 350 lines (vga_modes.c) */
 	if (!(al & 0x80)) {
 		/* Clear: text cells to blank grey-on-black, graphics to 0. */
 		if (mode_kind(v, mode) == K_TEXT) {

@@ -157,7 +157,7 @@ int dos_disk_space(struct dos *d, int drive, uint16_t *spc, uint16_t *bps, uint1
  * virtual time without calling DOS, the VM ends with a message saying
  * why, instead of spinning until a time limit (issue 15: MS-DOS's CHKDSK
  * hanging silently). A program that keeps calling DOS is left alone. */
-enum { DOS_DISK_GRACE_S = 5 };
+enum { DOS_DISK_GRACE_S = 2 };
 
 static void disk_check(struct vm *vm, void *inst)
 {

@@ -316,19 +316,16 @@ case_disk() {
 # Programs that want the disk under the files (a DPB, sectors) end with a
 # message saying so once they spin without calling DOS, not at the time
 # limit (issue 15: CHKDSK hanging silently). A program that asks and goes
-# on normally is left alone.
+# on normally is left alone; CHKDSK 2.0 checks and says so itself.
 case_diskprogs() {
-	"$MVDM" run --timeout 60 dpbspin.com 2>spin.err; echo "[exit $?]"
+	"$MVDM" run --timeout 120 dpbspin.com 2>spin.err; echo "[exit $?]"
 	sed 's/ at [0-9A-F]\{4\}:.*//' spin.err
 	run dpbspin.com x
-	# What RECOVER runs after the DPB it did not get depends on memory it
-	# never set: it ends either way (the 5 s rule, or an invalid opcode),
-	# with a message, long before the time limit.
-	echo "-- RECOVER 2.0 (a key to begin):"
-	echo x > x.txt
-	echo | "$MVDM" run --timeout 60 "$V2/RECOVER.COM" x.txt 2>spin.err; echo "[exit $?]"
-	grep -v 'unclaimed port' spin.err | grep -q 'mvdm: ' && echo "a message on stderr"
-	grep -q 'timed out' spin.err && echo "TIMED OUT: $(cat spin.err)"
+	# RECOVER 2.0 does what dpbspin does, then runs code from the DPB
+	# pointer it never got: what that code does depends on memory it never
+	# set (timer ticks among it), so it is no test: run by hand, it ends
+	# with a message (this rule, or an invalid opcode), or spins on in
+	# other DOS calls until a time limit (docs/dos.md).
 	echo "-- CHKDSK 2.0:"
 	run --dos-version 2.0 "$V2/CHKDSK.COM" </dev/null
 }

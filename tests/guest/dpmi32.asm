@@ -217,6 +217,7 @@ code32: mov     ds, [cs:ds32]
         mov     bx, [ds32]
         add     bx, 100h                ; a selector nobody has
         mov     [badsel], bx
+        mov     dword [skip], 2
         mov     es, bx                  ; #GP(selector); the handler skips 2 bytes
         mov     ax, es
         cmp     ax, [ds32]
@@ -251,12 +252,13 @@ code32: mov     ds, [cs:ds32]
         mov     cx, cs
         mov     edx, pf_handler
         int     31h
+        mov     dword [skip], 3
         push    es
         mov     es, [peek]
         xor     ebx, ebx
         mov     al, [es:ebx]            ; 3 bytes: the handler skips them
         pop     es
-        mov     eax, [pferr]
+        mov     eax, [gperr]
         cmp     eax, 5                  ; present, read, user
         CHECK   e, "reading the host's IDT faults (#PF, error 5)"
 
@@ -348,8 +350,11 @@ free:   mov     edi, esi
         int     31h
         ret
 
-; Exception handler, 32-bit frame: return EIP, CS, error, EIP, CS, EFLAGS, ESP, SS.
+; Exception handler, 32-bit frame: return EIP, CS, error, EIP, CS, EFLAGS,
+; ESP, SS. It keeps the error code and the faulting CS and resumes [skip]
+; bytes past the faulting instruction's start.
 gp_handler:
+pf_handler:
         push    ebp
         mov     ebp, esp
         push    ds
@@ -359,22 +364,9 @@ gp_handler:
         mov     [gperr], eax
         mov     eax, [ebp + 20]
         mov     [gpcs], ax
+        mov     eax, [skip]
+        add     [ebp + 16], eax
         pop     eax
-        add     dword [ebp + 16], 2     ; past "mov es, bx"
-        pop     ds
-        pop     ebp
-        retf
-
-pf_handler:
-        push    ebp
-        mov     ebp, esp
-        push    ds
-        mov     ds, [cs:ds32]
-        push    eax
-        mov     eax, [ebp + 12]
-        mov     [pferr], eax
-        pop     eax
-        add     dword [ebp + 16], 3
         pop     ds
         pop     ebp
         retf
@@ -410,7 +402,7 @@ flat:   dw      0
 badsel: dw      0
 peek:   dw      0
 idtr:   dw      0, 0, 0
-pferr:  dd      0
+skip:   dd      0
 lx:     dd      0
 hx:     dd      0
 hy:     dd      0

@@ -570,6 +570,34 @@ static void test_code_cache_host_write(void **state)
 	rig_free(r);
 }
 
+/* A cache too small for the code that runs: it is emptied whenever full
+ * (flushes), and the program still computes what it should. */
+static void test_code_cache_full(void **state)
+{
+	(void)state;
+	enum { BLOCKS = 300, PASSES = 20 };
+	uint8_t code[8 + BLOCKS * 3 + 8];
+	size_t n = 0;
+	code[n++] = 0xB9, code[n++] = PASSES, code[n++] = 0; /* 100: mov cx, PASSES */
+	for (unsigned k = 0; k < BLOCKS; k++)
+		code[n++] = 0x40, code[n++] = 0xEB, code[n++] = 0x00; /* inc ax; jmp $+2 */
+	const unsigned back = 0x103 - (0x100 + (unsigned)n + 6);
+	code[n++] = 0x49;                                    /* dec cx */
+	code[n++] = 0x74, code[n++] = 0x03;                  /* jz hlt */
+	code[n++] = 0xE9, code[n++] = (uint8_t)back, code[n++] = (uint8_t)(back >> 8); /* jmp 103 */
+	code[n++] = 0xF4;                                    /* hlt */
+	struct rig *r = rig_new(CPU_8086, code, n);
+	cpu_set_block_cache_limit(&r->c, 16384);
+	assert_int_equal(cpu_run(&r->c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], BLOCKS * PASSES);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_true(s.flushes >= PASSES);
+	assert_true(s.evictions > BLOCKS);
+	assert_true(s.bytes <= 16384);
+	rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -593,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_code_cache_data_next_to_code),
 		cmocka_unit_test(test_code_cache_patch_next),
 		cmocka_unit_test(test_code_cache_host_write),
+		cmocka_unit_test(test_code_cache_full),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
