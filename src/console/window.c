@@ -1,19 +1,21 @@
 /*
- * window.c - the window console through SDL2 (window.h). SDL2 manual:
- * SDL_CreateWindow, SDL_CreateRenderer, streaming textures
- * (SDL_UpdateTexture), SDL_SetRelativeMouseMode, SDL_SetWindowFullscreen.
+ * window.c - the window console through SDL2 (window.h), loaded when a
+ * window opens (sdl_api.h). SDL2 manual: SDL_CreateWindow,
+ * SDL_CreateRenderer, streaming textures (SDL_UpdateTexture),
+ * SDL_SetRelativeMouseMode, SDL_SetWindowFullscreen.
  */
 #include "console/window.h"
 
-#include <SDL2/SDL.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "console/hidkeys.h"
+#include "console/sdl_api.h"
 
 struct window {
+	struct sdl_api sdl;     /* SDL2, loaded when the window opens */
 	SDL_Window *win;
 	SDL_Renderer *ren;
 	SDL_Texture *tex;
@@ -37,7 +39,7 @@ static void set_title(struct window *w)
 	char t[200];
 	snprintf(t, sizeof(t), "mvdm - %s%s", w->name,
 		 w->captured ? " [mouse captured: Ctrl+F10 releases it]" : "");
-	SDL_SetWindowTitle(w->win, t);
+	w->sdl.SetWindowTitle(w->win, t);
 }
 
 int window_open(struct window **out, const char *name, char *err, size_t errlen)
@@ -47,29 +49,33 @@ int window_open(struct window **out, const char *name, char *err, size_t errlen)
 		snprintf(err, errlen, "no display ($DISPLAY is not set)");
 		return -ENODEV;
 	}
-	if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-		snprintf(err, errlen, "SDL: %s", SDL_GetError());
-		return -ENODEV;
-	}
 	struct window *w = calloc(1, sizeof(*w));
 	if (!w) {
-		SDL_QuitSubSystem(SDL_INIT_VIDEO);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
+	int rc = sdl_api_load(&w->sdl, err, errlen);
+	if (rc == 0 && w->sdl.InitSubSystem(SDL_INIT_VIDEO) != 0) {
+		snprintf(err, errlen, "SDL: %s", w->sdl.GetError());
+		rc = -ENODEV;
+	}
+	if (rc < 0) {
+		free(w);
+		return rc;
 	}
 	snprintf(w->name, sizeof(w->name), "%s", name);
 	w->aspect_w = 4;
 	w->aspect_h = 3;
-	w->win = SDL_CreateWindow("mvdm", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 800, 600,
+	w->win = w->sdl.CreateWindow("mvdm", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 800, 600,
 				  SDL_WINDOW_RESIZABLE);
 	if (w->win)
-		w->ren = SDL_CreateRenderer(w->win, -1, 0);
+		w->ren = w->sdl.CreateRenderer(w->win, -1, 0);
 	if (!w->win || !w->ren) {
-		snprintf(err, errlen, "SDL: %s", SDL_GetError());
+		snprintf(err, errlen, "SDL: %s", w->sdl.GetError());
 		window_free(w);
 		return -ENODEV;
 	}
-	SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0");
+	w->sdl.SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "0");
 	set_title(w);
 	*out = w;
 	return 0;
@@ -80,12 +86,12 @@ void window_free(struct window *w)
 	if (!w)
 		return;
 	if (w->tex)
-		SDL_DestroyTexture(w->tex);
+		w->sdl.DestroyTexture(w->tex);
 	if (w->ren)
-		SDL_DestroyRenderer(w->ren);
+		w->sdl.DestroyRenderer(w->ren);
 	if (w->win)
-		SDL_DestroyWindow(w->win);
-	SDL_QuitSubSystem(SDL_INIT_VIDEO);
+		w->sdl.DestroyWindow(w->win);
+	w->sdl.QuitSubSystem(SDL_INIT_VIDEO);
 	free(w);
 }
 
@@ -93,7 +99,7 @@ void window_free(struct window *w)
 static SDL_Rect place(struct window *w)
 {
 	int ww, wh;
-	SDL_GetRendererOutputSize(w->ren, &ww, &wh);
+	w->sdl.GetRendererOutputSize(w->ren, &ww, &wh);
 	int dw = ww, dh = ww * w->aspect_h / w->aspect_w;
 	if (dh > wh) {
 		dh = wh;
@@ -105,13 +111,13 @@ static SDL_Rect place(struct window *w)
 
 static void present(struct window *w)
 {
-	SDL_SetRenderDrawColor(w->ren, 0, 0, 0, 255);
-	SDL_RenderClear(w->ren);
+	w->sdl.SetRenderDrawColor(w->ren, 0, 0, 0, 255);
+	w->sdl.RenderClear(w->ren);
 	if (w->tex) {
 		SDL_Rect r = place(w);
-		SDL_RenderCopy(w->ren, w->tex, NULL, &r);
+		w->sdl.RenderCopy(w->ren, w->tex, NULL, &r);
 	}
-	SDL_RenderPresent(w->ren);
+	w->sdl.RenderPresent(w->ren);
 }
 
 void window_draw(struct window *w, const struct vm16_frame *f)
@@ -120,8 +126,8 @@ void window_draw(struct window *w, const struct vm16_frame *f)
 		return;
 	if (!w->tex || f->width != w->tex_w || f->height != w->tex_h) {
 		if (w->tex)
-			SDL_DestroyTexture(w->tex);
-		w->tex = SDL_CreateTexture(w->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, (int)f->width,
+			w->sdl.DestroyTexture(w->tex);
+		w->tex = w->sdl.CreateTexture(w->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, (int)f->width,
 					   (int)f->height);
 		w->tex_w = f->width;
 		w->tex_h = f->height;
@@ -132,7 +138,7 @@ void window_draw(struct window *w, const struct vm16_frame *f)
 		w->aspect_w = f->aspect_w;
 		w->aspect_h = f->aspect_h;
 	}
-	SDL_UpdateTexture(w->tex, NULL, f->pixels, (int)(f->stride * sizeof(uint32_t)));
+	w->sdl.UpdateTexture(w->tex, NULL, f->pixels, (int)(f->stride * sizeof(uint32_t)));
 	w->serial = f->serial;
 	w->shown = true;
 	present(w);
@@ -149,8 +155,8 @@ static void to_picture(struct window *w, int wx, int wy, int *x, int *y)
 {
 	SDL_Rect r = place(w);
 	int ww, wh, lw, lh;
-	SDL_GetRendererOutputSize(w->ren, &ww, &wh);
-	SDL_GetWindowSize(w->win, &lw, &lh);
+	w->sdl.GetRendererOutputSize(w->ren, &ww, &wh);
+	w->sdl.GetWindowSize(w->win, &lw, &lh);
 	if (lw > 0 && lh > 0) { /* high-DPI: window points to output pixels */
 		wx = wx * ww / lw;
 		wy = wy * wh / lh;
@@ -164,7 +170,7 @@ static void to_picture(struct window *w, int wx, int wy, int *x, int *y)
 static void capture(struct window *w, bool on)
 {
 	w->captured = on;
-	SDL_SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE);
+	w->sdl.SetRelativeMouseMode(on ? SDL_TRUE : SDL_FALSE);
 	set_title(w);
 }
 
@@ -182,14 +188,14 @@ static int handle(struct window *w, const SDL_Event *e, const struct window_inpu
 	case SDL_KEYDOWN:
 	case SDL_KEYUP: {
 		bool down = e->type == SDL_KEYDOWN;
-		SDL_Keymod mod = SDL_GetModState();
+		SDL_Keymod mod = w->sdl.GetModState();
 		if (down && e->key.keysym.scancode == SDL_SCANCODE_F10 && (mod & KMOD_CTRL)) {
 			capture(w, !w->captured);
 			return 0;
 		}
 		if (down && e->key.keysym.scancode == SDL_SCANCODE_RETURN && (mod & KMOD_ALT)) {
 			w->fullscreen = !w->fullscreen;
-			SDL_SetWindowFullscreen(w->win, w->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+			w->sdl.SetWindowFullscreen(w->win, w->fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
 			return 0;
 		}
 		uint8_t make;
@@ -233,12 +239,12 @@ int window_poll(struct window *w, const struct window_input *in, int wait_ms)
 {
 	SDL_Event e;
 	int n = 0;
-	if (wait_ms > 0 ? SDL_WaitEventTimeout(&e, wait_ms) : SDL_PollEvent(&e)) {
+	if (wait_ms > 0 ? w->sdl.WaitEventTimeout(&e, wait_ms) : w->sdl.PollEvent(&e)) {
 		do {
 			if (handle(w, &e, in) == WINDOW_QUIT)
 				return WINDOW_QUIT;
 			n++;
-		} while (SDL_PollEvent(&e));
+		} while (w->sdl.PollEvent(&e));
 	}
 	return n;
 }
