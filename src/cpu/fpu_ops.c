@@ -889,13 +889,19 @@ static void slow_reg(struct cpu *c, const struct insn *i)
 	exec_reg(c, i);
 }
 
-#define FAST_MEM_HANDLER(name, call)                                 \
-	static void name(struct cpu *c, const struct insn *i)        \
-	{                                                            \
+/* What every decode-time handler does first: without a coprocessor ready
+ * for the fast path (fast_ready), the instruction goes the general way. */
+#define FAST_OR_GENERAL()                                            \
+	do {                                                         \
 		if (unlikely(!fast_ready(c))) {                      \
 			op_esc(c, i);                                \
 			return;                                      \
 		}                                                    \
+	} while (0)
+#define FAST_MEM_HANDLER(name, call)                                 \
+	static void name(struct cpu *c, const struct insn *i)        \
+	{                                                            \
+		FAST_OR_GENERAL();                                   \
 		const uint32_t ea = insn_ea(c, i);                   \
 		if (likely(call))                                    \
 			return;                                      \
@@ -904,10 +910,7 @@ static void slow_reg(struct cpu *c, const struct insn *i)
 #define FAST_REG_HANDLER(name, call)                                 \
 	static void name(struct cpu *c, const struct insn *i)        \
 	{                                                            \
-		if (unlikely(!fast_ready(c))) {                      \
-			op_esc(c, i);                                \
-			return;                                      \
-		}                                                    \
+		FAST_OR_GENERAL();                                   \
 		if (likely(call))                                    \
 			return;                                      \
 		slow_reg(c, i);                                      \
