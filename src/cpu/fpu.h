@@ -94,10 +94,10 @@ void fpu_transcendental(struct cpu *c, unsigned modrm);
 void fpu_exec(struct cpu *c, const struct insn *i);
 /* ESC (ops_misc.c), the table's handler of D8h-DFh. */
 void op_esc(struct cpu *c, const struct insn *i);
-/* The handler for a decoded ESC instruction: one of fpu_ops.c's fast
- * handlers for the common forms (the same results as op_esc()), else
- * op_esc. */
-op_fn fpu_pick(const struct insn *i);
+/* The handler pair (handler, threaded twin) for a decoded ESC
+ * instruction: fpu_fast.c's for the common forms (the same results as
+ * op_esc()), else NULL (op_esc). */
+const struct op_pair *fpu_pick(const struct insn *i);
 void fpu_check_pending(struct cpu *c);
 
 /* The 80-bit value at seg:off and storing one. */
