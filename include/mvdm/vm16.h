@@ -83,8 +83,8 @@ struct vm16_config {
 				  * the VM (default: reads all ones, writes ignored, logged) */
 	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
 				  * to load into the VM (see vdd.h) */
-	struct vm16_host *host;  /* NULL, or the host whose global VDD instances this VM
-				  * shares (a VM without one gets private instances) */
+	struct vm16_host *host;  /* NULL, or the host whose global VDD instances and decoded
+				  * code this VM shares (a VM without one gets private ones) */
 	const char *const *settings; /* NULL or a NULL-terminated list of "NAME=VALUE": DOS
 				  * settings (see vm16_list_settings); unknown names and
 				  * bad values are configuration errors. A setting wins
@@ -395,6 +395,8 @@ struct vm16_code_stats {
 	uint64_t blocks;        /* blocks cached now */
 	uint64_t bytes;         /* cache memory in use now */
 	uint64_t pages;         /* 4 KiB pages of guest memory holding cached code now */
+	uint64_t singles;       /* instructions decoded and run uncached (they cross a
+				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting
 	 * CODE_SHARING; shared by the VMs of a vm16_host, else the VM's own): */
 	uint64_t store_hits;    /* blocks this VM took from it instead of decoding them */

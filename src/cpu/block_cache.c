@@ -523,6 +523,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		if (!ok) {
 			/* Not cacheable here: keep the block so far, run this
 			 * one on its own. */
+			bc->stats.singles++;
 			bc_commit(c, bc);
 			c->ip = (c->ip + d.len) & c->in.ip_mask;
 			d.impl(c, &d);

@@ -272,6 +272,9 @@ struct cpu_code_stats {
 	uint64_t store_hits;    /* blocks taken from the code store (cpu_set_code_store())
 				 * instead of being decoded (not counted in misses) */
 	uint64_t store_adds;    /* blocks recorded here and given to the store */
+	uint64_t singles;       /* instructions decoded and run on their own, not cached
+				 * (they cross a page or the end of the IP range); the
+				 * block before one is counted in misses with it */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code

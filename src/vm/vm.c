@@ -265,6 +265,8 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 			       .fpu_error = vm_fpu_error };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
 	cpu_set_fpu(&vm->cpu, (enum cpu_fpu)vm->fpu);
+	if (vdd_property(vm, "CODE_CACHE_SIZE") != 16384)
+		cpu_set_block_cache_limit(&vm->cpu, (size_t)vdd_property(vm, "CODE_CACHE_SIZE") << 10);
 	if (vdd_property(vm, "CODE_SHARING")) {
 		/* The host's store, or the VM's own (programs it runs again). */
 		struct cpu_code_store *cs = vm->cfg.host ? vm_host_code_store(vm->cfg.host) : NULL;
@@ -441,7 +443,7 @@ void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
 		.data_writes = cs.data_writes, .smc_stops = cs.smc_stops,
 		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
 		.bytes = cs.bytes, .pages = cs.pages,
-		.store_hits = cs.store_hits, .store_adds = cs.store_adds,
+		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
 	};
 	if (vm->cpu.in.cstore) {
 		struct cpu_code_store_stats ss;
