@@ -269,7 +269,36 @@ struct cpu_code_stats {
 	uint64_t blocks;        /* blocks in the cache now */
 	uint64_t bytes;         /* arena bytes holding cached blocks now */
 	uint64_t pages;         /* physical pages holding blocks now */
+	uint64_t store_hits;    /* blocks taken from the code store (cpu_set_code_store())
+				 * instead of being decoded (not counted in misses) */
+	uint64_t store_adds;    /* blocks recorded here and given to the store */
+	uint64_t singles;       /* instructions decoded and run on their own, not cached
+				 * (they cross a page or the end of the IP range); the
+				 * block before one is counted in misses with it */
 };
+
+/* Decoded blocks shared by the CPUs of one host and kept after their code
+ * is overwritten (code_store.c, docs/cpu-speed.md): found by the bytes of
+ * the code, not by where it is. Thread-safe; owned by whoever made it (a
+ * vm16_host, or a VM without one), which must outlive the CPUs using it. */
+struct cpu_code_store;
+struct cpu_code_store_stats {
+	uint64_t lookups;       /* CPUs asked for a block (their cache missed) */
+	uint64_t hits;          /* ... and got one */
+	uint64_t adds;          /* blocks added */
+	uint64_t evictions;     /* blocks evicted to stay under the limit */
+	uint64_t blocks;        /* blocks held now */
+	uint64_t bytes;         /* memory they take now */
+	uint64_t limit;         /* the byte limit */
+};
+/* A store of at most limit bytes of blocks (0: CPU_CODE_STORE_DEFAULT).
+ * 0 or -ENOMEM. */
+#define CPU_CODE_STORE_DEFAULT ((size_t)64 << 20)
+int cpu_code_store_create(struct cpu_code_store **out, size_t limit);
+void cpu_code_store_destroy(struct cpu_code_store *s);
+/* Evicts the least recently used blocks until it holds at most limit bytes. */
+void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit);
+void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st);
 
 /*
  * The CPU state. Fields before `in` are read and written by the caller
@@ -363,6 +392,7 @@ struct cpu {
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
+		struct cpu_code_store *cstore; /* shared blocks, or NULL (cpu_set_code_store()) */
 		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
@@ -395,6 +425,10 @@ void cpu_set_block_cache(struct cpu *c, bool enabled);
 void cpu_set_block_cache_limit(struct cpu *c, size_t bytes);
 /* The cache's figures (zero while it is off). */
 void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s);
+/* Share decoded blocks through store s (NULL: none, the default): a block
+ * the cache does not hold is taken from s when s holds one decoded from the
+ * same bytes in the same context, and blocks recorded here are added to s. */
+void cpu_set_code_store(struct cpu *c, struct cpu_code_store *s);
 
 /* Map host memory at physical [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go

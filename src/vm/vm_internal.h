@@ -144,6 +144,8 @@ struct vm {
 	struct vm16_config cfg;
 	int64_t start_time;           /* wall-clock seconds (UTC) at virtual time 0 */
 	struct cpu cpu;
+	struct cpu_code_store *own_code; /* the VM's own store of decoded code when it
+				       * has no host (CODE_SHARING: vm.c) */
 	uint8_t *ram;                 /* ram_size bytes of physical memory, page aligned */
 	uint32_t ram_size;            /* 1 MiB + extended memory (cfg.ext_kb, at least 64 KiB) */
 	enum vm16_stop ended;         /* EXIT/FAULT once ended, SLICE otherwise */
@@ -369,6 +371,8 @@ void vm_core_settings_apply(struct vm *vm);
 
 /* host.c: the shared instance of a global VDD for this VM. */
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
+/* host.c: the host's store of decoded code (code_store.c), or NULL. */
+struct cpu_code_store *vm_host_code_store(struct vm16_host *host);
 
 /* plugin.c */
 int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);
