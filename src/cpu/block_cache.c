@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/block_cache.h"
+#include "cpu/jit.h"
 
 /* Blocks in the arena are aligned like their instructions. */
 enum { BC_ALIGN = 16 };
@@ -232,6 +233,7 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	bc->rec_page = NULL;
 	bc->rec_dead = true;
 	bc->last = NULL;
+	jit_forget(c);
 	/* Every page may be written through the TLB again. */
 	tlb_drop(c);
 }
@@ -287,11 +289,12 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 	const struct block_cache *bc = c->in.bcache;
 	if (!bc) {
 		memset(s, 0, sizeof(*s));
-		return;
+	} else {
+		*s = bc->stats;
+		s->blocks = bc->nblocks;
+		s->bytes = bc->used - bc->free_bytes;
 	}
-	*s = bc->stats;
-	s->blocks = bc->nblocks;
-	s->bytes = bc->used - bc->free_bytes;
+	jit_stats(c, s);
 }
 
 /* ---- finding ---- */
@@ -408,6 +411,8 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	bc->nblocks++;
 	bc->rec_page = NULL;
 	bc->last = b;
+	b->entry = b->insns[0].fn;
+	jit_block_added(c, b);
 	return;
 drop:
 	if (bc->rec_page)
@@ -508,7 +513,7 @@ static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 	c->in.blk = b;
 	c->in.cur = b->insns;
 	c->in.link_depth = 0;
-	b->insns[0].fn(c, b->insns);
+	b->entry(c, b->insns);
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
 		c->in.budget_left -= c->in.cur->charge;
@@ -562,12 +567,13 @@ void bc_link(struct cpu *c)
 	bc->stats.hits++;
 	c->in.blk = next;
 	c->in.cur = next->insns;
-	next->insns[0].fn(c, next->insns);
+	next->entry(c, next->insns);
 }
 
 void bc_run(struct cpu *c, struct block_cache *bc)
 {
 	while (!c->in.events && c->in.budget_left) {
+		jit_poll(c);
 		const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
 		struct bc_block *b = bc_next(bc, bc->last, lin, c->ip);
 		bc->last = NULL;
