@@ -275,6 +275,9 @@ struct cpu_code_stats {
 	uint64_t singles;       /* instructions decoded and run on their own, not cached
 				 * (they cross a page or the end of the IP range); the
 				 * block before one is counted in misses with it */
+	uint64_t jit_blocks;    /* blocks compiled to host code (jit.h) */
+	uint64_t jit_bytes;     /* host code bytes written for them */
+	uint64_t jit_flushes;   /* times this CPU's host code was all dropped */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code
@@ -299,10 +302,6 @@ void cpu_code_store_destroy(struct cpu_code_store *s);
 /* Evicts the least recently used blocks until it holds at most limit bytes. */
 void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit);
 void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st);
-	uint64_t jit_blocks;    /* blocks compiled to host code (jit.h) */
-	uint64_t jit_bytes;     /* host code bytes written for them */
-	uint64_t jit_flushes;   /* times this CPU's host code was all dropped */
-};
 
 /* The JIT (src/cpu/jit.h): hot decoded blocks compiled to x86-64 code.
  * OFF: the interpreter only. ON: blocks that ran a few times are compiled.
