@@ -363,6 +363,7 @@ struct cpu {
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
+		bool fpu_general;         /* no x87 fast paths (cpu_set_fpu_fast()) */
 		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
@@ -425,6 +426,11 @@ void cpu_set_flags(struct cpu *c, uint32_t flags);
 void cpu_set_fpu(struct cpu *c, enum cpu_fpu fpu);
 /* FNINIT: the x87's initial state (Intel 80387 PRM 6, FINIT). */
 void cpu_fpu_init(struct cpu *c);
+/* Use the x87 fast paths (docs/x87.md, "Speed"; on by default) or only
+ * the general soft-float paths, for instructions decoded from now on (set
+ * it before running code). Both give the same results: tests compare
+ * them. */
+void cpu_set_fpu_fast(struct cpu *c, bool on);
 /* The x87 status word with TOP, as FNSTSW stores it. */
 uint16_t cpu_fpu_status(const struct cpu *c);
 /* Name of an FPU choice ("none", "8087", "80287", "80387"). */
