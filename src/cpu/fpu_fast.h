@@ -223,6 +223,27 @@ FF_INLINE bool ff_from_f64(uint64_t v, f80 *r)
 	return true;
 }
 
+/* A normal double, exactly (the operand of arithmetic: a zero goes to
+ * the general path anyway). */
+FF_INLINE bool ff_from_f64_normal(uint64_t v, f80 *r)
+{
+	const unsigned e = (unsigned)(v >> 52) & 0x7FF;
+	if (e - 1u >= 0x7FEu)
+		return false;
+	*r = f80_make(v >> 63, e - 1023 + F80_BIAS, F80_INT | (v & 0xFFFFFFFFFFFFFull) << 11);
+	return true;
+}
+
+/* A normal single, exactly. */
+FF_INLINE bool ff_from_f32_normal(uint32_t v, f80 *r)
+{
+	const unsigned e = (v >> 23) & 0xFF;
+	if (e - 1u >= 0xFEu)
+		return false;
+	*r = f80_make(v >> 31, e - 127 + F80_BIAS, F80_INT | (uint64_t)(v & 0x7FFFFF) << 40);
+	return true;
+}
+
 /* A normal single or a zero, exactly. */
 FF_INLINE bool ff_from_f32(uint32_t v, f80 *r)
 {
