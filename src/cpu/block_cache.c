@@ -5,6 +5,7 @@
 
 #include "cpu/block_cache.h"
 #include "cpu/code_store.h"
+#include "cpu/jit.h"
 
 /* Blocks in the arena are aligned like their instructions. */
 enum { BC_ALIGN = 16 };
@@ -233,6 +234,7 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	bc->rec_page = NULL;
 	bc->rec_dead = true;
 	bc->last = NULL;
+	jit_forget(c);
 	/* Every page may be written through the TLB again. */
 	tlb_drop(c);
 }
@@ -293,11 +295,12 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 	const struct block_cache *bc = c->in.bcache;
 	if (!bc) {
 		memset(s, 0, sizeof(*s));
-		return;
+	} else {
+		*s = bc->stats;
+		s->blocks = bc->nblocks;
+		s->bytes = bc->used - bc->free_bytes;
 	}
-	*s = bc->stats;
-	s->blocks = bc->nblocks;
-	s->bytes = bc->used - bc->free_bytes;
+	jit_stats(c, s);
 }
 
 /* ---- finding ---- */
@@ -419,6 +422,8 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	if (c->in.cstore && !bc->rec_stored)
 		bc_to_store(c, bc, b);
 	bc->rec_stored = false;
+	b->entry = b->insns[0].fn;
+	jit_block_added(c, b);
 	return;
 drop:
 	if (bc->rec_page)
@@ -586,7 +591,7 @@ static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 	c->in.blk = b;
 	c->in.cur = b->insns;
 	c->in.link_depth = 0;
-	b->insns[0].fn(c, b->insns);
+	b->entry(c, b->insns);
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
 		c->in.budget_left -= c->in.cur->charge;
@@ -640,12 +645,13 @@ void bc_link(struct cpu *c)
 	bc->stats.hits++;
 	c->in.blk = next;
 	c->in.cur = next->insns;
-	next->insns[0].fn(c, next->insns);
+	next->entry(c, next->insns);
 }
 
 void bc_run(struct cpu *c, struct block_cache *bc)
 {
 	while (!c->in.events && c->in.budget_left) {
+		jit_poll(c);
 		const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
 		struct bc_block *b = bc_next(bc, bc->last, lin, c->ip);
 		bc->last = NULL;

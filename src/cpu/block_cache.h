@@ -72,6 +72,10 @@ struct bc_block {
 	bool nolimit;      /* recorded without BC_CSLIM: its short jumps may leave
 			    * out the CS limit check (cpu_nolimit_twin()), so it
 			    * is not used while BC_CSLIM is set */
+	uint8_t jstate;    /* the JIT's (jit.c) */
+	uint16_t heat;     /* entries counted by the JIT */
+	op_fn entry;       /* what runs the block: insns[0].fn, or the JIT's
+			    * (counting, or the compiled code: jit.h) */
 	struct insn insns[]; /* ninsns + the end entry */
 };
 

@@ -24,6 +24,7 @@
 
 #include "cpu/block_cache.h"
 #include "cpu/cpu_internal.h"
+#include "cpu/jit.h"
 
 
 const char *cpu_model_name(enum cpu_model m)
@@ -180,6 +181,11 @@ void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
 		c->bus = *bus;
 	c->in.a20 = true;
 	c->in.a20_mask = c->model <= CPU_80186 ? 0xFFFFFu : c->model == CPU_80286 ? 0xFFFFFFu : 0xFFFFFFFFu;
+	c->in.jit_mode = CPU_JIT_DEFAULT;
+	const char *jit = getenv("MVDM_JIT");
+	if (jit)
+		c->in.jit_mode = strcmp(jit, "force") == 0 ? CPU_JIT_FORCE : strcmp(jit, "on") == 0 ? CPU_JIT_ON :
+				 strcmp(jit, "off") == 0 ? CPU_JIT_OFF : c->in.jit_mode;
 	reset_state(c);
 }
 
@@ -188,6 +194,7 @@ void cpu_destroy(struct cpu *c)
 	cpu_trace_disable(c);
 	bc_free(c, c->in.bcache);
 	c->in.bcache = NULL;
+	jit_free(c);
 	phys_free(c);
 }
 
@@ -233,7 +240,7 @@ static void sync_threaded(struct cpu *c)
 		c->in.insn_ip = i->ip;
 		c->ip = (i->ip + i->len) & c->in.ip_mask;
 		/* Threaded twins fault before they change SP (insn_chain()). */
-		if (i->fn != thread_generic && i->fn != thread_plain)
+		if (i->fn != thread_generic && i->fn != thread_plain && !jit_compiled(c->in.blk))
 			c->in.insn_sp = c->r[REG_SP].d;
 	}
 }

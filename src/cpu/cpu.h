@@ -275,6 +275,9 @@ struct cpu_code_stats {
 	uint64_t singles;       /* instructions decoded and run on their own, not cached
 				 * (they cross a page or the end of the IP range); the
 				 * block before one is counted in misses with it */
+	uint64_t jit_blocks;    /* blocks compiled to host code (jit.h) */
+	uint64_t jit_bytes;     /* host code bytes written for them */
+	uint64_t jit_flushes;   /* times this CPU's host code was all dropped */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code
@@ -299,6 +302,24 @@ void cpu_code_store_destroy(struct cpu_code_store *s);
 /* Evicts the least recently used blocks until it holds at most limit bytes. */
 void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit);
 void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st);
+
+/* The JIT (src/cpu/jit.h): hot decoded blocks compiled to x86-64 code.
+ * OFF: the interpreter only. ON: blocks that ran a few times are compiled.
+ * FORCE: every block is compiled once it is decoded (the tests run so).
+ * Hosts other than x86-64 always run as OFF. */
+enum cpu_jit { CPU_JIT_OFF = 0, CPU_JIT_ON = 1, CPU_JIT_FORCE = 2 };
+#define CPU_JIT_DEFAULT CPU_JIT_OFF
+
+/* A code area shared by the CPUs of one host (vm16_host): one mapping of
+ * `limit` bytes, never writable and executable at once, carved into
+ * chunks that CPUs take as they compile (a CPU that cannot get one drops
+ * its own code and starts again). NULL if it cannot be made. */
+struct cpu_jit_area;
+struct cpu_jit_area *cpu_jit_area_create(size_t limit);
+/* After every CPU using it was destroyed. */
+void cpu_jit_area_destroy(struct cpu_jit_area *a);
+/* Bytes of the area, and bytes taken by CPUs now (chunks in use). */
+void cpu_jit_area_usage(const struct cpu_jit_area *a, size_t *limit, size_t *used);
 
 /*
  * The CPU state. Fields before `in` are read and written by the caller
@@ -394,6 +415,9 @@ struct cpu {
 		bool bcache_off;
 		struct cpu_code_store *cstore; /* shared blocks, or NULL (cpu_set_code_store()) */
 		struct bc_block *blk;     /* block running threaded (block_cache.c) */
+		struct jit *jit;          /* the JIT's state (jit.h), NULL until it compiles */
+		struct cpu_jit_area *jit_area; /* the host's code area, NULL: a private one */
+		uint8_t jit_mode;         /* enum cpu_jit in effect */
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint64_t unretired;       /* budget units that retired nothing */
@@ -429,6 +453,14 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s);
  * the cache does not hold is taken from s when s holds one decoded from the
  * same bytes in the same context, and blocks recorded here are added to s. */
 void cpu_set_code_store(struct cpu *c, struct cpu_code_store *s);
+/* The JIT mode (enum cpu_jit). cpu_init() takes it from the environment
+ * variable MVDM_JIT (off, on, force) or else CPU_JIT_DEFAULT. Changing
+ * it drops the code compiled so far. */
+void cpu_set_jit(struct cpu *c, enum cpu_jit mode);
+enum cpu_jit cpu_get_jit(const struct cpu *c);
+/* Compile into the host's area a (NULL: a private area of the CPU, made
+ * when it first compiles). Drops the code compiled so far. */
+void cpu_set_jit_area(struct cpu *c, struct cpu_jit_area *a);
 
 /* Map host memory at physical [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go

@@ -1,0 +1,322 @@
+/*
+ * jit_emit.h - a small x86-64 instruction encoder for the JIT (jit.c).
+ *
+ * Only the forms the block compiler needs: 32/16/8-bit moves and ALU
+ * operations between a host register and [base + disp] or an immediate,
+ * calls and jumps through RAX, rel32 branches patched later. Encodings
+ * from the Intel SDM Vol. 2 (2.1 instruction format, 2.2.1 REX, the
+ * opcode tables of appendix A). Host registers are numbered as in the
+ * encoding (RAX 0 ... R15 15).
+ *
+ * Contract: the encoder writes into [p, end) and never past end: when an
+ * instruction does not fit, `over` is set and nothing more is written;
+ * the caller then drops the whole function (jit.c).
+ */
+#ifndef MVDM_CPU_JIT_EMIT_H
+#define MVDM_CPU_JIT_EMIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { H_RAX = 0, H_RCX = 1, H_RDX = 2, H_RBX = 3, H_RSP = 4, H_RBP = 5, H_RSI = 6, H_RDI = 7,
+       H_R12 = 12, H_R13 = 13 };
+
+struct em {
+	uint8_t *p, *end; /* the write cursor and the end of the space */
+	bool over;        /* an instruction did not fit */
+};
+
+/* Room for the longest instruction emitted (15 bytes). */
+static inline bool em_room(struct em *e, size_t n)
+{
+	if (e->over || (size_t)(e->end - e->p) < n) {
+		e->over = true;
+		return false;
+	}
+	return true;
+}
+
+static inline void em_b(struct em *e, uint8_t b) { *e->p++ = b; }
+static inline void em_d(struct em *e, uint32_t d) { memcpy(e->p, &d, 4); e->p += 4; }
+static inline void em_w(struct em *e, uint16_t w) { memcpy(e->p, &w, 2); e->p += 2; }
+static inline void em_q(struct em *e, uint64_t q) { memcpy(e->p, &q, 8); e->p += 8; }
+
+/* Operand sizes: 1, 2, 4 (8 = 64-bit, REX.W). */
+
+/* Prefixes and REX for an instruction with ModR/M reg `r` and base `b`:
+ * the 66h prefix for 16 bits, REX.W for 64, REX.R/B for r8-r15. */
+static inline void em_pre(struct em *e, unsigned sz, unsigned r, unsigned b)
+{
+	if (sz == 2)
+		em_b(e, 0x66);
+	uint8_t rex = (uint8_t)(0x40 | (sz == 8 ? 8 : 0) | ((r & 8) ? 4 : 0) | ((b & 8) ? 1 : 0));
+	if (rex != 0x40)
+		em_b(e, rex);
+}
+
+/* ModR/M (+SIB) for [base + disp] with reg field r: disp8 when it fits,
+ * else disp32; RSP/R12 need a SIB byte. */
+static inline void em_mem(struct em *e, unsigned r, unsigned base, int32_t disp)
+{
+	const bool d8 = disp >= -128 && disp <= 127;
+	em_b(e, (uint8_t)((d8 ? 0x40 : 0x80) | ((r & 7) << 3) | (base & 7)));
+	if ((base & 7) == 4)
+		em_b(e, 0x24);
+	if (d8)
+		em_b(e, (uint8_t)disp);
+	else
+		em_d(e, (uint32_t)disp);
+}
+
+/* op r, [base + disp] or op [base + disp], r with the byte opcode for
+ * 8 bits (op8) and the word/dword/qword one (op). */
+static inline void em_rm(struct em *e, uint8_t op8, uint8_t op, unsigned sz, unsigned r, unsigned base, int32_t disp)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, r, base);
+	em_b(e, sz == 1 ? op8 : op);
+	em_mem(e, r, base, disp);
+}
+
+/* mov r, [base + disp] */
+static inline void em_load(struct em *e, unsigned sz, unsigned r, unsigned base, int32_t disp)
+{
+	em_rm(e, 0x8A, 0x8B, sz, r, base, disp);
+}
+
+/* mov [base + disp], r */
+static inline void em_store(struct em *e, unsigned sz, unsigned r, unsigned base, int32_t disp)
+{
+	em_rm(e, 0x88, 0x89, sz, r, base, disp);
+}
+
+/* movzx r32, byte/word [base + disp] (sz 1, 2), mov r32 for 4 */
+static inline void em_loadzx(struct em *e, unsigned sz, unsigned r, unsigned base, int32_t disp)
+{
+	if (sz == 4) {
+		em_load(e, 4, r, base, disp);
+		return;
+	}
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, r, base);
+	em_b(e, 0x0F);
+	em_b(e, sz == 1 ? 0xB6 : 0xB7);
+	em_mem(e, r, base, disp);
+}
+
+/* mov dword/word/byte [base + disp], imm */
+static inline void em_store_imm(struct em *e, unsigned sz, unsigned base, int32_t disp, uint32_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, base);
+	em_b(e, sz == 1 ? 0xC6 : 0xC7);
+	em_mem(e, 0, base, disp);
+	if (sz == 1)
+		em_b(e, (uint8_t)imm);
+	else if (sz == 2)
+		em_w(e, (uint16_t)imm);
+	else
+		em_d(e, imm);
+}
+
+/* Register-register forms: op r/m(dst), r(src), ModR/M mod = 3. */
+static inline void em_rr(struct em *e, uint8_t op8, uint8_t op, unsigned sz, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, src, dst);
+	em_b(e, sz == 1 ? op8 : op);
+	em_b(e, (uint8_t)(0xC0 | ((src & 7) << 3) | (dst & 7)));
+}
+
+/* mov dst, src (64 bits with sz 8) */
+static inline void em_mov_rr(struct em *e, unsigned sz, unsigned dst, unsigned src)
+{
+	em_rr(e, 0x88, 0x89, sz, dst, src);
+}
+
+/* The eight ALU operations in opcode order (ADD OR ADC SBB AND SUB XOR
+ * CMP, as the guest's): op dst, src. */
+static inline void em_alu_rr(struct em *e, unsigned aop, unsigned sz, unsigned dst, unsigned src)
+{
+	em_rr(e, (uint8_t)(aop << 3), (uint8_t)((aop << 3) | 1), sz, dst, src);
+}
+
+/* op dst, imm (80 /op ib, 81 /op iw/id) */
+static inline void em_alu_ri(struct em *e, unsigned aop, unsigned sz, unsigned dst, uint32_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, dst);
+	em_b(e, sz == 1 ? 0x80 : 0x81);
+	em_b(e, (uint8_t)(0xC0 | (aop << 3) | (dst & 7)));
+	if (sz == 1)
+		em_b(e, (uint8_t)imm);
+	else if (sz == 2)
+		em_w(e, (uint16_t)imm);
+	else
+		em_d(e, imm);
+}
+
+/* cmp dword [base + disp], imm32 */
+static inline void em_cmp_mem_imm(struct em *e, unsigned base, int32_t disp, uint32_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, 0, base);
+	em_b(e, 0x81);
+	em_mem(e, 7, base, disp);
+	em_d(e, imm);
+}
+
+/* inc/dec r (FE/FF /0 /1) */
+static inline void em_incdec(struct em *e, unsigned sz, bool dec, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, sz == 1 ? 0xFE : 0xFF);
+	em_b(e, (uint8_t)(0xC0 | (dec ? 8 : 0) | (r & 7)));
+}
+
+/* movsx r32, r8/r16 (flags unchanged) */
+static inline void em_movsx(struct em *e, unsigned sz, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, dst, src);
+	em_b(e, 0x0F);
+	em_b(e, sz == 1 ? 0xBE : 0xBF);
+	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+}
+
+/* movzx r32, r8/r16 */
+static inline void em_movzx(struct em *e, unsigned sz, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, dst, src);
+	em_b(e, 0x0F);
+	em_b(e, sz == 1 ? 0xB6 : 0xB7);
+	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+}
+
+/* shl/shr r32, imm8 (C1 /4, /5) */
+static inline void em_shift_ri(struct em *e, bool right, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, 0, r);
+	em_b(e, 0xC1);
+	em_b(e, (uint8_t)(0xC0 | (right ? 0x28 : 0x20) | (r & 7)));
+	em_b(e, n);
+}
+
+/* lea r64, [base + disp] */
+static inline void em_lea(struct em *e, unsigned r, unsigned base, int32_t disp)
+{
+	em_rm(e, 0x8D, 0x8D, 8, r, base, disp);
+}
+
+/* mov r64, imm64 */
+static inline void em_mov_imm64(struct em *e, unsigned r, uint64_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_b(e, (uint8_t)(0x48 | ((r & 8) ? 1 : 0)));
+	em_b(e, (uint8_t)(0xB8 | (r & 7)));
+	em_q(e, imm);
+}
+
+/* mov r32, imm32 */
+static inline void em_mov_imm32(struct em *e, unsigned r, uint32_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	if (r & 8)
+		em_b(e, 0x41);
+	em_b(e, (uint8_t)(0xB8 | (r & 7)));
+	em_d(e, imm);
+}
+
+static inline void em_push(struct em *e, unsigned r)
+{
+	if (!em_room(e, 2))
+		return;
+	if (r & 8)
+		em_b(e, 0x41);
+	em_b(e, (uint8_t)(0x50 | (r & 7)));
+}
+
+static inline void em_pop(struct em *e, unsigned r)
+{
+	if (!em_room(e, 2))
+		return;
+	if (r & 8)
+		em_b(e, 0x41);
+	em_b(e, (uint8_t)(0x58 | (r & 7)));
+}
+
+/* call rax / jmp rax / jmp qword [rsi] */
+static inline void em_call_rax(struct em *e)
+{
+	if (em_room(e, 2))
+		em_b(e, 0xFF), em_b(e, 0xD0);
+}
+static inline void em_jmp_rax(struct em *e)
+{
+	if (em_room(e, 2))
+		em_b(e, 0xFF), em_b(e, 0xE0);
+}
+static inline void em_jmp_mem_rsi(struct em *e)
+{
+	if (em_room(e, 2))
+		em_b(e, 0xFF), em_b(e, 0x26);
+}
+static inline void em_ret(struct em *e)
+{
+	if (em_room(e, 1))
+		em_b(e, 0xC3);
+}
+
+/* test al, al (84 C0) */
+static inline void em_test_al(struct em *e)
+{
+	if (em_room(e, 2))
+		em_b(e, 0x84), em_b(e, 0xC0);
+}
+
+/* jcc rel32 (cc: the x86 condition code 0-15) or jmp rel32 (cc < 0) to a
+ * target fixed later: returns the offset of the rel32 field from `base`
+ * (or -1 when it did not fit). */
+static inline long em_jcc_fwd(struct em *e, int cc, const uint8_t *base)
+{
+	if (!em_room(e, 6))
+		return -1;
+	if (cc < 0) {
+		em_b(e, 0xE9);
+	} else {
+		em_b(e, 0x0F);
+		em_b(e, (uint8_t)(0x80 | cc));
+	}
+	long at = e->p - base;
+	em_d(e, 0);
+	return at;
+}
+
+/* Point the rel32 at `at` (from em_jcc_fwd) to `target` (both offsets
+ * from base, in the written buffer). */
+static inline void em_fix(uint8_t *base, long at, long target)
+{
+	if (at < 0)
+		return;
+	int32_t rel = (int32_t)(target - (at + 4));
+	memcpy(base + at, &rel, 4);
+}
+
+#endif
