@@ -270,7 +270,7 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 	if (vdd_property(vm, "CODE_SHARING")) {
 		/* The host's store, or the VM's own (programs it runs again). */
 		struct cpu_code_store *cs = vm->cfg.host ? vm_host_code_store(vm->cfg.host) : NULL;
-		if (!vm->cfg.host && cpu_code_store_create(&vm->own_code, 0) == 0)
+		if (!vm->cfg.host && cpu_code_store_create(&vm->own_code, VM_OWN_CODE_STORE) == 0)
 			cs = vm->own_code;
 		cpu_set_code_store(&vm->cpu, cs); /* (no memory: none) */
 	}
