@@ -382,6 +382,9 @@ struct vm16_code_stats {
 	uint64_t blocks;        /* blocks cached now */
 	uint64_t bytes;         /* cache memory in use now */
 	uint64_t pages;         /* 4 KiB pages of guest memory holding cached code now */
+	uint64_t jit_blocks;    /* blocks compiled to host code (the JIT setting) */
+	uint64_t jit_bytes;     /* host code written for them */
+	uint64_t jit_flushes;   /* times the VM's host code was all dropped (area full) */
 };
 void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s);
 

@@ -217,6 +217,32 @@ static inline void em_shift_ri(struct em *e, bool right, unsigned r, uint8_t n)
 	em_b(e, n);
 }
 
+/* ror r16, imm8 (66 C1 /1): swaps the bytes of a word with 8 */
+static inline void em_ror16(struct em *e, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 2, 0, r);
+	em_b(e, 0xC1);
+	em_b(e, (uint8_t)(0xC8 | (r & 7)));
+	em_b(e, n);
+}
+
+/* mov r8/r16/r32, imm */
+static inline void em_mov_ri(struct em *e, unsigned sz, unsigned r, uint32_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, (uint8_t)((sz == 1 ? 0xB0 : 0xB8) | (r & 7)));
+	if (sz == 1)
+		em_b(e, (uint8_t)imm);
+	else if (sz == 2)
+		em_w(e, (uint16_t)imm);
+	else
+		em_d(e, imm);
+}
+
 /* lea r64, [base + disp] */
 static inline void em_lea(struct em *e, unsigned r, unsigned base, int32_t disp)
 {

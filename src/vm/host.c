@@ -19,12 +19,24 @@ struct vm16_host {
 		void *dl;       /* the host's own reference to a plug-in's code */
 	} globals[HOST_MAX_GLOBALS];
 	unsigned nglobals;
+	/* The code area the JIT of every VM's CPU compiles into (src/cpu/jit.h;
+	 * NULL where there is no JIT): translations' memory is bounded per
+	 * host, not per VM. */
+	struct cpu_jit_area *jit;
 };
 
 int vm16_host_create(struct vm16_host **out)
 {
 	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	if (!*out)
+		return -ENOMEM;
+	(*out)->jit = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
+	return 0;
+}
+
+struct cpu_jit_area *vm_host_jit_area(struct vm *vm)
+{
+	return vm->cfg.host ? vm->cfg.host->jit : NULL;
 }
 
 void vm16_host_destroy(struct vm16_host *host)
@@ -37,6 +49,7 @@ void vm16_host_destroy(struct vm16_host *host)
 		if (host->globals[k].dl)
 			dlclose(host->globals[k].dl);
 	}
+	cpu_jit_area_destroy(host->jit);
 	free(host);
 }
 
