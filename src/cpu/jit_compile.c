@@ -37,6 +37,11 @@ extern const struct op_pair alu_mr_table[8][3], alu_rm_table[8][3], alu_mi_table
 extern const struct op_pair mov_rm_table[3], mov_mr_table[3];
 extern const struct op_pair push_reg_table[2][2], pop_reg_table[2][2];
 extern const struct op_pair call_rel_table[2][2], ret_table[2][2];
+extern const struct op_pair shift_table[3][8][3];
+void op_inc_rm(struct cpu *c, const struct insn *i);
+void op_dec_rm(struct cpu *c, const struct insn *i);
+void op_mov_acc_moffs(struct cpu *c, const struct insn *i);
+void op_mov_moffs_acc(struct cpu *c, const struct insn *i);
 void op_lea(struct cpu *c, const struct insn *i);
 void op_test_rm_r(struct cpu *c, const struct insn *i);
 void op_test_acc_imm(struct cpu *c, const struct insn *i);
@@ -79,6 +84,8 @@ enum ik {
 	IK_ALU_M,    /* aop m, r / m, imm */
 	IK_PUSH,     /* PUSH r (50+r) */
 	IK_POP,      /* POP r (58+r) */
+	IK_SHIFT,    /* SHL/SHR/SAR r, n (n a constant, 0 < n < bits) */
+	IK_INCDEC_M, /* INC/DEC m */
 	IK_CALLREL,  /* CALL rel */
 	IK_RET,      /* RET [imm16] near */
 };
@@ -87,6 +94,7 @@ struct iform {
 	enum ik k;
 	unsigned aop, sz, dst, src; /* guest registers in ModR/M numbering for sz */
 	bool imm, dec, flags, s32;
+	bool moffs;                 /* IK_LOAD/IK_STORE of AL/eAX at [disp] */
 	uint32_t val;
 };
 
@@ -136,6 +144,28 @@ static struct iform classify(const struct insn *i)
 			f.k = IK_ALU_M, f.aop = op, f.imm = true, f.val = i->imm & size_mask(i->osz);
 			return f;
 		}
+	}
+	for (unsigned op = 4; op < 8; op++) {
+		for (unsigned src = 0; src < 3; src += 2) {
+			const unsigned n = src == 0 ? 1 : i->imm & 0x1F; /* (C0/C1: 80186+) */
+			if (i->mod == 3 && i->impl == shift_table[src][op][s].impl && n > 0 && n < i->osz * 8u) {
+				f.k = IK_SHIFT, f.aop = op, f.dst = i->rm, f.val = n;
+				f.flags = i->fn != shift_table[src][op][s].nf;
+				return f;
+			}
+		}
+	}
+	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
+		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
+		return f;
+	}
+	if (i->impl == op_mov_acc_moffs) {
+		f.k = IK_LOAD, f.dst = REG_AX, f.moffs = true;
+		return f;
+	}
+	if (i->impl == op_mov_moffs_acc) {
+		f.k = IK_STORE, f.src = REG_AX, f.moffs = true;
+		return f;
 	}
 	if (i->mod != 3 && i->impl == mov_rm_table[s].impl) {
 		f.k = IK_LOAD, f.dst = i->reg;
@@ -358,8 +388,8 @@ static void emit_lf_res(struct cg *g, unsigned h, unsigned sz)
 }
 
 /* EAX = the guest's CF now (flag_cf()): inline for the explicit and
- * INC/DEC kinds, a call for lazy additions and subtractions (R8-R11
- * saved around it). */
+ * INC/DEC kinds, a call for lazy additions and subtractions (R8-R11, RDX
+ * and RSI kept; RCX, RDI not). */
 static void emit_cf(struct cg *g)
 {
 	struct em *e = &g->e;
@@ -375,13 +405,15 @@ static void emit_cf(struct cg *g)
 	if (e->over)
 		return;
 	em_fix(g->base, slow, e->p - g->base);
-	for (unsigned r = 8; r < 12; r++)
-		em_push(e, r);
+	/* (R8-R11, RDX, RSI: six pushes keep the stack aligned) */
+	static const uint8_t saved[6] = { 8, 9, 10, 11, H_RDX, H_RSI };
+	for (unsigned r = 0; r < 6; r++)
+		em_push(e, saved[r]);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_mov_imm64(e, H_RAX, addr_of(jit_flag_cf));
 	em_call_rax(e);
-	for (unsigned r = 12; r-- > 8;)
-		em_pop(e, r);
+	for (unsigned r = 6; r-- > 0;)
+		em_pop(e, saved[r]);
 	if (e->over)
 		return;
 	em_fix(g->base, done, e->p - g->base);
@@ -514,6 +546,41 @@ static void emit_incdec(struct cg *g, const struct iform *f)
 	dst_end(g, f->dst, sz);
 }
 
+/* SHL/SHR/SAR by a constant 0 < n < bits (ops_shift.c shift_op()): the
+ * host's shift gives the result and CF; OF as the interpreter computes
+ * it (SHL: MSB(r) ^ CF; SHR: the operand's MSB for n = 1, else 0; SAR:
+ * 0); AF 0 (flags_result()). */
+static void emit_shift(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz, bits = sz * 8;
+	const unsigned h = dst_begin(g, f->dst, sz);
+	em_shift_sz(e, sz, f->aop == 6 ? 4 : f->aop, h, (uint8_t)f->val);
+	if (f->flags) {
+		em_setc_cl(e);
+		em_movzx(e, 1, H_RCX, H_RCX);
+		emit_lf_res(g, h, sz);
+		if (f->aop == 4 || f->aop == 6) {
+			em_load(e, 4, H_RDX, H_RBX, OFF(in.lf_res));
+			em_shift_ri(e, true, H_RDX, 31);
+			em_alu_rr(e, ALU_XOR, 4, H_RDX, H_RCX);
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDX);
+		} else if (f->aop == 5 && f->val == 1) {
+			if (sz == 4)
+				em_mov_rr(e, 4, H_RDX, h);
+			else
+				em_movzx(e, sz, H_RDX, h);
+			em_shift_ri(e, true, H_RDX, (uint8_t)(bits - 2));
+			em_alu_ri(e, ALU_AND, 4, H_RDX, 1);
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDX);
+		}
+		em_store(e, 4, H_RCX, H_RBX, OFF(in.lf_aux));
+	}
+	dst_end(g, f->dst, sz);
+}
+
 static void emit_mov(struct cg *g, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -577,10 +644,14 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
 	}
 }
 
-/* EAX = the effective address of i (insn_ea()). */
+/* EAX = the effective address of i (insn_ea(); the moffs forms: disp). */
 static void emit_ea(struct cg *g, const struct insn *i)
 {
 	struct em *e = &g->e;
+	if (i->ent->form & F_MOFFS) {
+		em_mov_ri(e, 4, H_RAX, i->disp);
+		return;
+	}
 	if (i->base < 8) {
 		ensure(g, i->base);
 		if (i->asz == 2)
@@ -779,6 +850,22 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			dst_end(g, f->dst, 2);
 		}
 		break;
+	case IK_INCDEC_M: {
+		/* op_inc_rm(): read, the flags (CF kept), write */
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false);
+		em_mov_rr(e, 4, H_RDX, H_RAX);
+		emit_cf(g);
+		em_alu_ri(e, ALU_OR, 4, H_RAX, (uint32_t)(f->dec ? LF_DEC : LF_INC) << 16 | (sz * 8) << 24);
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+		em_incdec(e, sz, f->dec, H_RDX);
+		emit_lf_res(g, H_RDX, sz);
+		em_store_imm(e, 4, H_RBX, OFF(in.lf_b), 1);
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, true);
+		emit_smc_leave(g, k + 1);
+		break;
+	}
 	case IK_CALLREL: {
 		/* call_rel*_t: the target checked first, then the push, then
 		 * bc_link() (a write over this block changes nothing: it ends
@@ -875,6 +962,71 @@ static void emit_pops(struct em *e)
 	em_pop(e, H_R12);
 }
 
+/* bc_link()'s way to the next block, for the common case: the block
+ * that this one was last linked to (succ[], checked by key and tag as
+ * bc_next() does) fits in the budget and no event is pending. Registers
+ * are in memory; c->in.cur and c->ip are set. Falls through (nothing
+ * changed) when bc_link() must decide. */
+static void emit_fast_link(struct cg *g)
+{
+	struct em *e = &g->e;
+	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
+	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
+	long no[4];
+	no[0] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	/* RDX = the budget after charging c->in.cur */
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
+	em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
+	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RCX);
+	/* RAX = the key: EIP << 32 | linear address */
+	em_load(e, 4, H_RAX, H_RBX, OFF(ip));
+	em_load(e, 4, H_RCX, H_RBX, OFF(seg_base) + SEG_CS * 4);
+	em_alu_rr(e, ALU_ADD, 4, H_RCX, H_RAX);
+	em_shl64(e, H_RAX, 32);
+	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RCX);
+	long found[2];
+	for (unsigned s = 0; s < 2; s++) {
+		em_mov_imm64(e, H_RSI, addr_of(&g->b->succ[s]));
+		em_load(e, 8, H_RSI, H_RSI, 0);
+		em_rr(e, 0x84, 0x85, 8, H_RSI, H_RSI); /* test rsi, rsi */
+		long none = em_jcc_fwd(e, 4 /* E */, g->base);
+		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RSI, key);
+		found[s] = em_jcc_fwd(e, 4 /* E */, g->base);
+		if (!e->over)
+			em_fix(g->base, none, e->p - g->base);
+	}
+	no[1] = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, found[0], e->p - g->base);
+	em_fix(g->base, found[1], e->p - g->base);
+	/* bc_valid()'s quick check; the rest is bc_recheck()'s */
+	em_load(e, 8, H_RDI, H_RBX, OFF(in.bc_ctx));
+	em_rm(e, 0x39, 0x39, 8, H_RDI, H_RSI, tag);
+	no[2] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
+	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
+	no[3] = em_jcc_fwd(e, 6 /* BE */, g->base);
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	if (g->stats) {
+		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
+		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
+	}
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
+	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+	emit_pops(e);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_pop(e, H_RBX);
+	em_jmp_rax(e);
+	if (e->over)
+		return;
+	for (unsigned n = 0; n < 4; n++)
+		em_fix(g->base, no[n], e->p - g->base);
+}
+
 static void emit_exits(struct cg *g)
 {
 	struct em *e = &g->e;
@@ -889,6 +1041,7 @@ static void emit_exits(struct cg *g)
 			*at = e->p - g->base;
 			switch (f->x) {
 			case X_LINK:
+				emit_fast_link(g);
 				emit_pops(e);
 				em_mov_rr(e, 8, H_RDI, H_RBX);
 				em_pop(e, H_RBX);
@@ -931,13 +1084,14 @@ static void dead_flags(struct cg *g, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		struct iform *f = &g->f[k];
-		if (!(f->k == IK_ALU || f->k == IK_TEST || f->k == IK_INCDEC) || !f->flags || g->fused[k])
+		if (!(f->k == IK_ALU || f->k == IK_TEST || f->k == IK_INCDEC || f->k == IK_SHIFT) || !f->flags ||
+		    g->fused[k])
 			continue;
 		for (unsigned m = k + 1; m < n; m++) {
 			const enum ik mk = g->f[m].k;
 			if (mk == IK_MOV || mk == IK_MOVI || mk == IK_LEA)
 				continue;
-			if (mk == IK_ALU || mk == IK_TEST)
+			if (mk == IK_ALU || mk == IK_TEST || mk == IK_SHIFT)
 				f->flags = false;
 			break;
 		}
@@ -984,6 +1138,12 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 			break;
 		case IK_INCDEC:
 			emit_incdec(g, f);
+			break;
+		case IK_SHIFT:
+			emit_shift(g, f);
+			break;
+		case IK_INCDEC_M:
+			emit_mem(g, k, i, f);
 			break;
 		case IK_MOV:
 			emit_mov(g, f);
