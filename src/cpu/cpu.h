@@ -309,6 +309,8 @@ void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats 
  * Hosts other than x86-64 always run as OFF. */
 enum cpu_jit { CPU_JIT_OFF = 0, CPU_JIT_ON = 1, CPU_JIT_FORCE = 2 };
 #define CPU_JIT_DEFAULT CPU_JIT_OFF
+/* The code area a host or a CPU of its own makes (bytes). */
+#define CPU_JIT_AREA_DEFAULT ((size_t)32 << 20)
 
 /* A code area shared by the CPUs of one host (vm16_host): one mapping of
  * `limit` bytes, never writable and executable at once, carved into
