@@ -19,6 +19,8 @@
 #           bench/nmake_project.sh from a clean tree, through `mvdm run`;
 #    hello  `mvdm run HELLO.COM` end to end, the median of --hello-runs runs)
 #   --hello-runs N      runs of the hello workload (default 100)
+#   --set NAME=VALUE    a DOS setting for the nmake build's `mvdm run`
+#                       (repeatable; e.g. CODE_SHARING=off)
 #   --cpu-time          time CPU seconds (user + system of the processes)
 #                       instead of wall seconds: steadier on a shared machine
 #                       (hello stays wall time)
@@ -41,10 +43,11 @@ update_smoke=0
 workloads=()
 hello_runs=100
 cpu_time=0
+mvdm_sets=()
 corpus="$root/../shared/corpus/msdos/v4.0-tools"
 
 die_usage() {
-	sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -59,6 +62,7 @@ while [ $# -gt 0 ]; do
 	--update-smoke) update_smoke=1; shift ;;
 	--hello-runs) hello_runs=${2:?}; shift 2 ;;
 	--cpu-time) cpu_time=1; shift ;;
+	--set) mvdm_sets+=(--set "${2:?}"); shift 2 ;;
 	-h | --help) die_usage ;;
 	-*) echo "run.sh: unknown option $1" >&2; die_usage ;;
 	*) workloads+=("$1"); shift ;;
@@ -331,7 +335,7 @@ mvdm_run_ns() {
 	fi
 	return 0
 }
-mvdm_tools=(-d "T=$corpus" -e 'PATH=T:\' -e 'LIB=T:\LIB' -e 'TMP=C:\')
+mvdm_tools=(-d "T=$corpus" -e 'PATH=T:\' -e 'LIB=T:\LIB' -e 'TMP=C:\' ${mvdm_sets[@]+"${mvdm_sets[@]}"})
 if [ $want_nmake -eq 1 ]; then
 	log "== mvdm: $mvdm_bin run ${mvdm_tools[*]} NMAKE (a fresh bench/nmake_project.sh tree each run), net of NOP.COM, best of $runs"
 	nop_best= nm_best=

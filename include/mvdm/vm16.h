@@ -26,6 +26,19 @@ struct vm16_host;
 int vm16_host_create(struct vm16_host **out) __attribute__((warn_unused_result));
 /* Ends the global VDD instances. Destroy the host's VMs first. */
 void vm16_host_destroy(struct vm16_host *host);
+/* The host's store of decoded code, shared by its VMs (setting CODE_SHARING,
+ * docs/cpu-speed.md): at most `bytes` (default 64 MiB; the least recently
+ * used blocks are evicted), and its figures. */
+void vm16_host_set_code_limit(struct vm16_host *host, size_t bytes);
+struct vm16_host_code_stats {
+	uint64_t lookups;       /* a VM's cache missed and asked the store */
+	uint64_t hits;          /* ... and the store had the block */
+	uint64_t adds;          /* blocks added */
+	uint64_t evictions;     /* blocks evicted to stay under the limit */
+	uint64_t blocks;        /* blocks held now */
+	uint64_t bytes;         /* memory they take now */
+};
+void vm16_host_code_stats(struct vm16_host *host, struct vm16_host_code_stats *s);
 
 enum vm16_task_mode {
 	VM16_CONCURRENT = 0, /* time-sliced with the other VMs */
@@ -70,8 +83,8 @@ struct vm16_config {
 				  * the VM (default: reads all ones, writes ignored, logged) */
 	const char *const *plugins; /* NULL or a NULL-terminated list of VDD shared objects
 				  * to load into the VM (see vdd.h) */
-	struct vm16_host *host;  /* NULL, or the host whose global VDD instances this VM
-				  * shares (a VM without one gets private instances) */
+	struct vm16_host *host;  /* NULL, or the host whose global VDD instances and decoded
+				  * code this VM shares (a VM without one gets private ones) */
 	const char *const *settings; /* NULL or a NULL-terminated list of "NAME=VALUE": DOS
 				  * settings (see vm16_list_settings); unknown names and
 				  * bad values are configuration errors. A setting wins
@@ -385,6 +398,14 @@ struct vm16_code_stats {
 	uint64_t jit_blocks;    /* blocks compiled to host code (the JIT setting) */
 	uint64_t jit_bytes;     /* host code written for them */
 	uint64_t jit_flushes;   /* times the VM's host code was all dropped (area full) */
+	uint64_t singles;       /* instructions decoded and run uncached (they cross a
+				 * page): counted in misses too */
+	/* The store of decoded code that outlives programs (setting
+	 * CODE_SHARING; shared by the VMs of a vm16_host, else the VM's own): */
+	uint64_t store_hits;    /* blocks this VM took from it instead of decoding them */
+	uint64_t store_adds;    /* blocks this VM decoded and gave to it */
+	uint64_t store_blocks;  /* blocks it holds now (for all its VMs) */
+	uint64_t store_bytes;   /* memory they take now */
 };
 void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s);
 

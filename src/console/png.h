@@ -1,6 +1,7 @@
 /*
  * png.h - screenshots: a VM's picture (vm16_frame) as a PNG file, 8-bit
- * RGB at the frame's native resolution, through libpng.
+ * RGB at the frame's native resolution, through libpng (loaded on first
+ * use: every function gives -ENODEV when libpng 1.6 is not installed).
  */
 #ifndef MVDM_CONSOLE_PNG_H
 #define MVDM_CONSOLE_PNG_H

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/block_cache.h"
+#include "cpu/code_store.h"
 #include "cpu/jit.h"
 
 /* Blocks in the arena are aligned like their instructions. */
@@ -284,6 +285,11 @@ void cpu_set_block_cache_limit(struct cpu *c, size_t bytes)
 		bc_clear(c, bc);
 }
 
+void cpu_set_code_store(struct cpu *c, struct cpu_code_store *s)
+{
+	c->in.cstore = s;
+}
+
 void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 {
 	const struct block_cache *bc = c->in.bcache;
@@ -382,6 +388,8 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
 	}
 }
 
+static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
+
 /* Copy the recorded block into the arena and enter it in the cache (a
  * full arena is emptied first). */
 static void bc_commit(struct cpu *c, struct block_cache *bc)
@@ -411,6 +419,9 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	bc->nblocks++;
 	bc->rec_page = NULL;
 	bc->last = b;
+	if (c->in.cstore && !bc->rec_stored)
+		bc_to_store(c, bc, b);
+	bc->rec_stored = false;
 	b->entry = b->insns[0].fn;
 	jit_block_added(c, b);
 	return;
@@ -418,6 +429,70 @@ drop:
 	if (bc->rec_page)
 		page_rebuild_bits(bc, bc->rec_page);
 	bc->rec_page = NULL;
+	bc->rec_stored = false;
+}
+
+/* ---- the host's code store (code_store.h) ---- */
+
+/* The block at lin from the code store, entered in the cache as if it had
+ * been recorded (it runs when bc_run() comes round again): true, or false
+ * when the store holds none for these bytes. The block must fit in the
+ * page, the IP range and a limited CS limit where it is found, so that
+ * bc_valid() accepts it. */
+static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
+{
+	const uint64_t ctx = c->in.bc_ctx, cslim = (uint64_t)BC_CSLIM << 32;
+	const uint32_t ip = c->ip;
+	uint32_t pa;
+	if (cpu_linear_to_phys(c, lin, false, &pa) < 0)
+		return false;
+	const uint8_t *code = phys_host(c, pa, false);
+	if (!code)
+		return false;
+	uint64_t avail = CPU_PAGE_SIZE - (lin & (CPU_PAGE_SIZE - 1));
+	if (avail > BC_MAX_BYTES)
+		avail = BC_MAX_BYTES;
+	if (avail > (uint64_t)c->in.ip_mask - ip + 1)
+		avail = (uint64_t)c->in.ip_mask - ip + 1;
+	if ((ctx & cslim) && avail > (uint64_t)c->in.sd[SEG_CS].limit - ip + 1)
+		avail = ip > c->in.sd[SEG_CS].limit ? 0 : (uint64_t)c->in.sd[SEG_CS].limit - ip + 1;
+	if (avail == 0)
+		return false;
+	struct bc_block *b = bc->scratch;
+	const unsigned n = cs_lookup(c->in.cstore, ip, cs_sig(c, (uint8_t)(ctx >> 32)), code, (unsigned)avail,
+				     b->insns, &b->nbytes);
+	if (n == 0)
+		return false;
+	struct bc_page *pg = page_get(c, bc, pa);
+	if (!pg)
+		return false;
+	b->key = bc_key(lin, ip);
+	b->tag = ctx & ~cslim;
+	b->phys = pa;
+	b->ninsns = (uint8_t)n;
+	b->last_off = ip + b->nbytes - 1u;
+	b->nolimit = !(ctx & cslim);
+	b->succ[0] = b->succ[1] = NULL;
+	bits_set(pg->bits, pa & (CPU_PAGE_SIZE - 1), b->nbytes);
+	bc->stats.store_hits++;
+	bc->recording = true;
+	bc->rec_dead = false;
+	bc->rec_page = pg;
+	bc->rec_stored = true;
+	bc_commit(c, bc);
+	return true;
+}
+
+/* Give the store a copy of b, just recorded (its bytes in memory are still
+ * the ones it was decoded from: a write to them would have dropped it). */
+static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b)
+{
+	const uint8_t *code = phys_host(c, b->phys, false);
+	if (!code)
+		return;
+	const uint8_t mode = (uint8_t)(b->tag >> 32) | (b->nolimit ? 0 : BC_CSLIM);
+	cs_add(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->insns, b->ninsns);
+	bc->stats.store_adds++;
 }
 
 /* Record a block at lin while executing it (into bc->scratch; bc_commit()
@@ -426,6 +501,8 @@ drop:
 static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	struct bc_block *b = bc->scratch;
+	if (c->in.cstore && bc_from_store(c, bc, lin))
+		return;
 	bc->stats.misses++;
 	b->ninsns = 0;
 	b->nbytes = 0;
@@ -451,6 +528,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		if (!ok) {
 			/* Not cacheable here: keep the block so far, run this
 			 * one on its own. */
+			bc->stats.singles++;
 			bc_commit(c, bc);
 			c->ip = (c->ip + d.len) & c->in.ip_mask;
 			d.impl(c, &d);

@@ -107,6 +107,7 @@ struct block_cache {
 	struct bc_page *rec_page;
 	bool recording;
 	bool rec_dead;              /* a write overlapped it: do not keep it */
+	bool rec_stored;            /* it came from the code store (bc_from_store()) */
 	struct cpu_code_stats stats;
 };
 

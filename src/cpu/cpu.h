@@ -269,10 +269,39 @@ struct cpu_code_stats {
 	uint64_t blocks;        /* blocks in the cache now */
 	uint64_t bytes;         /* arena bytes holding cached blocks now */
 	uint64_t pages;         /* physical pages holding blocks now */
+	uint64_t store_hits;    /* blocks taken from the code store (cpu_set_code_store())
+				 * instead of being decoded (not counted in misses) */
+	uint64_t store_adds;    /* blocks recorded here and given to the store */
+	uint64_t singles;       /* instructions decoded and run on their own, not cached
+				 * (they cross a page or the end of the IP range); the
+				 * block before one is counted in misses with it */
 	uint64_t jit_blocks;    /* blocks compiled to host code (jit.h) */
 	uint64_t jit_bytes;     /* host code bytes written for them */
 	uint64_t jit_flushes;   /* times this CPU's host code was all dropped */
 };
+
+/* Decoded blocks shared by the CPUs of one host and kept after their code
+ * is overwritten (code_store.c, docs/cpu-speed.md): found by the bytes of
+ * the code, not by where it is. Thread-safe; owned by whoever made it (a
+ * vm16_host, or a VM without one), which must outlive the CPUs using it. */
+struct cpu_code_store;
+struct cpu_code_store_stats {
+	uint64_t lookups;       /* CPUs asked for a block (their cache missed) */
+	uint64_t hits;          /* ... and got one */
+	uint64_t adds;          /* blocks added */
+	uint64_t evictions;     /* blocks evicted to stay under the limit */
+	uint64_t blocks;        /* blocks held now */
+	uint64_t bytes;         /* memory they take now */
+	uint64_t limit;         /* the byte limit */
+};
+/* A store of at most limit bytes of blocks (0: CPU_CODE_STORE_DEFAULT).
+ * 0 or -ENOMEM. */
+#define CPU_CODE_STORE_DEFAULT ((size_t)64 << 20)
+int cpu_code_store_create(struct cpu_code_store **out, size_t limit);
+void cpu_code_store_destroy(struct cpu_code_store *s);
+/* Evicts the least recently used blocks until it holds at most limit bytes. */
+void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit);
+void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st);
 
 /* The JIT (src/cpu/jit.h): hot decoded blocks compiled to x86-64 code.
  * OFF: the interpreter only. ON: blocks that ran a few times are compiled.
@@ -386,6 +415,8 @@ struct cpu {
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
+		struct cpu_code_store *cstore; /* shared blocks, or NULL (cpu_set_code_store()) */
+		bool fpu_general;         /* no x87 fast paths (cpu_set_fpu_fast()) */
 		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		struct jit *jit;          /* the JIT's state (jit.h), NULL until it compiles */
 		struct cpu_jit_area *jit_area; /* the host's code area, NULL: a private one */
@@ -421,6 +452,10 @@ void cpu_set_block_cache(struct cpu *c, bool enabled);
 void cpu_set_block_cache_limit(struct cpu *c, size_t bytes);
 /* The cache's figures (zero while it is off). */
 void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s);
+/* Share decoded blocks through store s (NULL: none, the default): a block
+ * the cache does not hold is taken from s when s holds one decoded from the
+ * same bytes in the same context, and blocks recorded here are added to s. */
+void cpu_set_code_store(struct cpu *c, struct cpu_code_store *s);
 /* The JIT mode (enum cpu_jit). cpu_init() takes it from the environment
  * variable MVDM_JIT (off, on, force) or else CPU_JIT_DEFAULT. Changing
  * it drops the code compiled so far. */
@@ -459,6 +494,11 @@ void cpu_set_flags(struct cpu *c, uint32_t flags);
 void cpu_set_fpu(struct cpu *c, enum cpu_fpu fpu);
 /* FNINIT: the x87's initial state (Intel 80387 PRM 6, FINIT). */
 void cpu_fpu_init(struct cpu *c);
+/* Use the x87 fast paths (docs/x87.md, "Speed"; on by default) or only
+ * the general soft-float paths, for instructions decoded from now on (set
+ * it before running code). Both give the same results: tests compare
+ * them. */
+void cpu_set_fpu_fast(struct cpu *c, bool on);
 /* The x87 status word with TOP, as FNSTSW stores it. */
 uint16_t cpu_fpu_status(const struct cpu *c);
 /* Name of an FPU choice ("none", "8087", "80287", "80387"). */

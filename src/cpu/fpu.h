@@ -94,10 +94,14 @@ void fpu_transcendental(struct cpu *c, unsigned modrm);
 void fpu_exec(struct cpu *c, const struct insn *i);
 /* ESC (ops_misc.c), the table's handler of D8h-DFh. */
 void op_esc(struct cpu *c, const struct insn *i);
-/* The handler for a decoded ESC instruction: one of fpu_ops.c's fast
- * handlers for the common forms (the same results as op_esc()), else
- * op_esc. */
-op_fn fpu_pick(const struct insn *i);
+/* The handler pair (handler, threaded twin) for a decoded ESC
+ * instruction: fpu_fast.c's for the common forms (the same results as
+ * op_esc()), else NULL (op_esc). */
+const struct op_pair *fpu_pick(const struct insn *i);
+/* first and next are consecutive in a block being recorded, first an ESC
+ * instruction: when both have fast paths, first's runs next's as part of
+ * a run (fpu_fast.c). Called by cpu_fuse(). */
+void fpu_fuse(struct insn *first, const struct insn *next);
 void fpu_check_pending(struct cpu *c);
 
 /* The 80-bit value at seg:off and storing one. */

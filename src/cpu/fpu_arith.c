@@ -153,20 +153,8 @@ static f80 round_pack_slow(struct fctx *x, bool sign, int32_t e, u128 v)
 	return f80_make(sign, (unsigned)oe & 0x7FFF, m);
 }
 
-/* The common case of round_fmt() for a register (v normalised, a normal
- * result): f80_fast_round(); anything else goes to round_fmt(). */
-static inline f80 round_pack_norm(struct fctx *x, bool sign, int32_t e, u128 v)
-{
-	f80 r;
-	if (likely(f80_fast_round(x, sign, e, (uint64_t)(v >> 64), (uint64_t)v, &r)))
-		return r;
-	return round_pack_slow(x, sign, e, v);
-}
-
 f80 f80_round_pack(struct fctx *x, bool sign, int32_t e, u128 v)
 {
-	if (v >> 127)
-		return round_pack_norm(x, sign, e, v);
 	return round_pack_slow(x, sign, e, v);
 }
 
@@ -278,8 +266,6 @@ static f80 addsub(struct fctx *x, f80 a, f80 b, bool negate_b)
 {
 	enum fclass ka, kb;
 	f80 r;
-	if (likely(f80_add_fast(x, a, b, negate_b, &r)))
-		return r;
 	if (binary_specials(x, a, b, &ka, &kb, &r))
 		return r;
 	bool sa = f80_sign(a), sb = f80_sign(b) ^ negate_b;
@@ -325,8 +311,6 @@ f80 f80_mul(struct fctx *x, f80 a, f80 b)
 {
 	enum fclass ka, kb;
 	f80 r;
-	if (likely(f80_mul_fast(x, a, b, &r)))
-		return r;
 	if (binary_specials(x, a, b, &ka, &kb, &r))
 		return r;
 	const bool s = f80_sign(a) ^ f80_sign(b);
@@ -348,8 +332,6 @@ f80 f80_div(struct fctx *x, f80 a, f80 b)
 {
 	enum fclass ka, kb;
 	f80 r;
-	if (likely(f80_div_fast(x, a, b, &r)))
-		return r;
 	if (binary_specials(x, a, b, &ka, &kb, &r))
 		return r;
 	const bool s = f80_sign(a) ^ f80_sign(b);

@@ -11,6 +11,7 @@
  */
 #include "cpu/alu.h"
 #include "cpu/block_cache.h"
+#include "cpu/fpu.h"
 
 /* First instruction of the pair; i + 1 is the Jcc. */
 /* nl: a 16-bit IP whose CS limit check cannot fail (cpu_nolimit_twin()). */
@@ -106,6 +107,10 @@ extern const struct op_pair jcc_table[16];
 
 void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit)
 {
+	if (first->ent->fn == op_esc) {
+		fpu_fuse(first, jcc); /* x87 runs (fpu_fast.c) */
+		return;
+	}
 	/* (Any Jcc: short or near, 16- or 32-bit IP; fused_tail() masks the
 	 * target as the Jcc's own handler does.) The pairs are CMP (which
 	 * only writes flags) and DEC r, register forms, 16 or 32 bits, by the

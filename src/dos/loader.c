@@ -170,19 +170,52 @@ int dos_image_place(struct dos *d, struct dos_image *im, uint16_t seg, uint16_t 
 			}
 		}
 	}
-	uint8_t buf[0x8000];
-	for (uint32_t done = 0; done < im->module_len;) {
-		uint32_t chunk = im->module_len - done > sizeof(buf) ? (uint32_t)sizeof(buf) : im->module_len - done;
-		int got = dos_image_read(im, (uint64_t)im->module_off + done, buf, chunk);
-		if (got < 0) {
-			free(relocs);
-			return refuse(im, DOSERR_GENERAL, "read error", 0, 0);
-		}
-		memset(buf + got, 0, chunk - (uint32_t)got); /* past the end of the file */
-		dos_write_mem(d, (uint16_t)(seg + (done >> 4)), 0, buf, chunk);
-		done += chunk;
-	}
+	/* The image is relocated in host memory and then written whole: a
+	 * program loaded again at the same place writes the bytes that are
+	 * there already, which leaves the CPU's decoded code on them alone
+	 * (memmap.c ram_write()). span also covers relocation items past the
+	 * module (they patch the memory after it, as it is). */
+	uint32_t span = im->module_len;
+	bool wraps = false;
 	for (size_t i = 0; i < rlen; i += 4) {
+		uint32_t at = (uint32_t)get16(relocs + i + 2) * 16 + get16(relocs + i);
+		span = at + 2 > span ? at + 2 : span;
+		wraps |= (uint32_t)get16(relocs + i + 2) + seg > 0xFFFF;
+	}
+	uint8_t *img = malloc(span ? span : 1);
+	if (!img) {
+		free(relocs);
+		return refuse(im, DOSERR_NO_MEMORY, "out of host memory", 0, 0);
+	}
+	int got = dos_image_read(im, im->module_off, img, im->module_len);
+	if (got < 0) {
+		free(img);
+		free(relocs);
+		return refuse(im, DOSERR_GENERAL, "read error", 0, 0);
+	}
+	memset(img + got, 0, im->module_len - (uint32_t)got); /* past the end of the file */
+	for (uint32_t a = im->module_len; a < span;) {
+		uint32_t n = span - a > 0x8000 ? 0x8000 : span - a;
+		dos_read_mem(d, (uint16_t)(seg + (a >> 4)), (uint16_t)(a & 15), img + a, n);
+		a += n;
+	}
+	for (size_t i = 0; i < rlen && !wraps; i += 4) {
+		/* The word at rseg:off, wrapping inside the segment as the
+		 * guest's accesses (and dos_wr16) do. */
+		uint32_t rs = get16(relocs + i + 2), off = get16(relocs + i);
+		uint32_t lo = rs * 16 + off, hi = rs * 16 + ((off + 1) & 0xFFFF);
+		uint16_t v = (uint16_t)((img[lo] | img[hi] << 8) + base);
+		img[lo] = (uint8_t)v;
+		img[hi] = (uint8_t)(v >> 8);
+	}
+	for (uint32_t done = 0; done < span; done += 0x8000) {
+		uint32_t chunk = span - done > 0x8000 ? 0x8000 : span - done;
+		dos_write_mem(d, (uint16_t)(seg + (done >> 4)), 0, img + done, chunk);
+	}
+	free(img);
+	for (size_t i = 0; i < rlen && wraps; i += 4) {
+		/* A segment past FFFFh wraps (loaded near the top): the old way,
+		 * item by item in guest memory. */
 		uint16_t off = get16(relocs + i), rs = (uint16_t)(get16(relocs + i + 2) + seg);
 		dos_wr16(d, rs, off, (uint16_t)(dos_rd16(d, rs, off) + base));
 	}

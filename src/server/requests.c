@@ -468,7 +468,7 @@ static int make_vm(struct server *s, struct vdm_spec *spec, uint32_t parent, boo
 		vdm_free(v);
 		return rc;
 	}
-	rc = vdm_build(v, progsettings_list(v->settings), server_start_child, err, errlen);
+	rc = vdm_build(v, s->host, progsettings_list(v->settings), server_start_child, err, errlen);
 	if (rc) {
 		*code = "create_failed";
 		vdm_free(v);

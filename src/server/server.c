@@ -542,9 +542,16 @@ int server_create(const struct server_config *cfg, struct server **out, char *er
 	s->next_id = 1;
 	s->listen_fd = s->event_fd = s->stop_fd = s->lock_fd = -1;
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* for refuse_for_lack_of_fds() */
-	int rc = sched_init(&s->sched, s->cfg.workers);
+	int rc = vm16_host_create(&s->host);
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		free(s);
+		return rc;
+	}
+	rc = sched_init(&s->sched, s->cfg.workers);
 	if (rc) {
 		snprintf(err, errlen, "bad worker count %u", s->cfg.workers);
+		vm16_host_destroy(s->host);
 		free(s);
 		return rc;
 	}
@@ -584,6 +591,7 @@ void server_destroy(struct server *s)
 	while (s->nconns)
 		conn_close(s, s->nconns - 1);
 	sched_fini(&s->sched);
+	vm16_host_destroy(s->host); /* after its VMs */
 	if (s->listen_fd >= 0) {
 		close(s->listen_fd);
 		if (!s->inherited)

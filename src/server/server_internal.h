@@ -44,6 +44,7 @@ struct server {
 	char config_dir[512];
 	char home[512];
 	struct sched sched;
+	struct vm16_host *host;      /* shared by every VM: global VDDs, decoded code */
 	int listen_fd;
 	int event_fd;                /* eventfd: a VM ended or wrote output */
 	int stop_fd;                 /* eventfd: server_stop() */

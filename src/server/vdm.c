@@ -146,7 +146,7 @@ size_t vdm_feed_keys(struct vdm *v)
 	return k;
 }
 
-int vdm_build(struct vdm *v, const char *const *settings,
+int vdm_build(struct vdm *v, struct vm16_host *host, const char *const *settings,
 	      int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen),
 	      char *err, size_t errlen)
 {
@@ -155,6 +155,7 @@ int vdm_build(struct vdm *v, const char *const *settings,
 	vc.pace_idle = true; /* the scheduler sleeps idle VMs in real time */
 	vc.settings = settings;
 	vc.task_mode = v->spec.exclusive ? VM16_EXCLUSIVE : VM16_CONCURRENT;
+	vc.host = host;
 	int rc = vm16_create(&vc, &v->vm, err, errlen);
 	if (rc)
 		return rc;

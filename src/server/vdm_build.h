@@ -15,9 +15,10 @@ void vdm_free(struct vdm *v);
 
 /* Builds the VM and its DOS kernel from v->spec and loads the program.
  * `settings` is the NULL-terminated list of settings to apply (files and
- * request merged); `start` becomes dos_config.start with v as its context. Returns 0, or a
+ * request merged); the VM shares `host` (global VDDs, decoded code: the
+ * server's); `start` becomes dos_config.start with v as its context. Returns 0, or a
  * negative errno with a reason in err (nothing left built). */
-int vdm_build(struct vdm *v, const char *const *settings,
+int vdm_build(struct vdm *v, struct vm16_host *host, const char *const *settings,
 	      int (*start)(void *ctx, const char *program, const char *tail, char *err, size_t errlen),
 	      char *err, size_t errlen);
 

@@ -57,6 +57,13 @@ const struct vm_core_prop vm_core_props[] = {
 		  .help = "speed cap in MIPS (millions of instructions per second of host time); 0 = unlimited" } },
 	{ "vm", { .name = "DOS_BACKGROUND_EXECUTION", .type = VDD_PROP_BOOL, .def = 1, .live = true,
 		  .help = "keeps running while no client is attached (off: the server pauses it then)" } },
+	{ "vm", { .name = "CODE_SHARING", .type = VDD_PROP_BOOL, .def = 1,
+		  .help = "decoded code outlives the program and is shared with the other VMs of the host "
+			  "(found by its bytes: a program run again is not decoded again); off: the VM "
+			  "decodes all it runs itself" } },
+	{ "vm", { .name = "CODE_CACHE_SIZE", .type = VDD_PROP_INT, .def = 16384, .min = 64, .max = 16384, .step = 64,
+		  .help = "KiB at most for the VM's own decoded code (a full cache is emptied and fills again, "
+			  "from the shared store when CODE_SHARING is on)" } },
 	{ "dos", { .name = "DOS_VERSION", .type = VDD_PROP_INT, .def = 500, .min = 200, .max = 999,
 		   .help = "the DOS version programs see (INT 21h/30h), X.YY: 3.30 (3.3 and 330 say the same)" } },
 	{ "dos", { .name = "DOS_HIGH", .type = VDD_PROP_BOOL, .def = 0,

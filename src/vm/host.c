@@ -23,20 +23,43 @@ struct vm16_host {
 	 * NULL where there is no JIT): translations' memory is bounded per
 	 * host, not per VM. */
 	struct cpu_jit_area *jit;
+	struct cpu_code_store *code; /* decoded code shared by the VMs (code_store.c) */
 };
 
 int vm16_host_create(struct vm16_host **out)
 {
-	*out = calloc(1, sizeof(**out));
-	if (!*out)
+	struct vm16_host *host = calloc(1, sizeof(*host));
+	if (!host || cpu_code_store_create(&host->code, 0) < 0) {
+		free(host);
+		*out = NULL;
 		return -ENOMEM;
-	(*out)->jit = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
+	}
+	host->jit = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
+	*out = host;
 	return 0;
 }
 
 struct cpu_jit_area *vm_host_jit_area(struct vm *vm)
 {
 	return vm->cfg.host ? vm->cfg.host->jit : NULL;
+}
+
+struct cpu_code_store *vm_host_code_store(struct vm16_host *host)
+{
+	return host->code;
+}
+
+void vm16_host_set_code_limit(struct vm16_host *host, size_t bytes)
+{
+	cpu_code_store_set_limit(host->code, bytes);
+}
+
+void vm16_host_code_stats(struct vm16_host *host, struct vm16_host_code_stats *s)
+{
+	struct cpu_code_store_stats cs;
+	cpu_code_store_stats(host->code, &cs);
+	*s = (struct vm16_host_code_stats){ .lookups = cs.lookups, .hits = cs.hits, .adds = cs.adds,
+					    .evictions = cs.evictions, .blocks = cs.blocks, .bytes = cs.bytes };
 }
 
 void vm16_host_destroy(struct vm16_host *host)
@@ -50,6 +73,7 @@ void vm16_host_destroy(struct vm16_host *host)
 			dlclose(host->globals[k].dl);
 	}
 	cpu_jit_area_destroy(host->jit);
+	cpu_code_store_destroy(host->code);
 	free(host);
 }
 

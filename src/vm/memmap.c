@@ -197,24 +197,36 @@ static uint32_t page_left(uint32_t lin, uint64_t len)
 	return len < n ? (uint32_t)len : n;
 }
 
+/* Tell the CPU that the bytes [phys, end) of RAM, as far as they lie in RAM
+ * page ram_page, changed where it sees that page: at cpu_page. */
+static void written_in_page(struct vm *vm, uint32_t cpu_page, uint32_t ram_page, uint32_t phys, uint64_t end)
+{
+	uint64_t lo = (uint64_t)ram_page << CPU_PAGE_SHIFT, hi = lo + CPU_PAGE_SIZE;
+	if (lo < phys)
+		lo = phys;
+	if (hi > end)
+		hi = end;
+	if (lo < hi)
+		cpu_mem_written(&vm->cpu, cpu_page << CPU_PAGE_SHIFT | (uint32_t)(lo & (CPU_PAGE_SIZE - 1)),
+				(uint32_t)(hi - lo));
+}
+
 void vm_phys_written(struct vm *vm, uint32_t phys, uint32_t len)
 {
 	if (len == 0)
 		return;
-	uint32_t first = phys >> CPU_PAGE_SHIFT, last = (uint32_t)(((uint64_t)phys + len - 1) >> CPU_PAGE_SHIFT);
-	if (first >= VM_PAGES) {
-		cpu_mem_written(&vm->cpu, phys, len);
-	} else {
-		for (uint32_t p = first; p <= last && p < VM_PAGES; p++)
-			if (vm->page_phys[p] == p)
-				cpu_mem_written(&vm->cpu, p << CPU_PAGE_SHIFT, CPU_PAGE_SIZE);
-	}
+	const uint64_t end = (uint64_t)phys + len;
+	uint32_t first = phys >> CPU_PAGE_SHIFT, last = (uint32_t)((end - 1) >> CPU_PAGE_SHIFT);
+	/* Only the bytes written: the CPU keeps the code around them. */
+	for (uint32_t p = first; p <= last; p++)
+		if (p >= VM_PAGES || vm->page_phys[p] == p)
+			written_in_page(vm, p, p, phys, end);
 	if (!vm->nremapped)
 		return;
 	for (uint32_t p = 0; p < VM_PAGES; p++) {
 		uint32_t pp = vm->page_phys[p];
 		if (pp != p && pp >= first && pp <= last)
-			cpu_mem_written(&vm->cpu, p << CPU_PAGE_SHIFT, CPU_PAGE_SIZE);
+			written_in_page(vm, p, pp, phys, end);
 	}
 }
 
@@ -239,6 +251,24 @@ static void read_piece(struct vm *vm, uint32_t a, uint8_t *buf, uint32_t n)
 			buf[k] = vm_mem_read8(vm, a + k);
 }
 
+/* Write n bytes at RAM offset ph; the CPU hears only of the span from the
+ * first to the last byte that differs from what was there, so the code it
+ * decoded from unchanged bytes stays (a program loaded again at the same
+ * place: docs/cpu-speed.md, "Translations that outlive a program"). */
+static void ram_write(struct vm *vm, uint32_t ph, const uint8_t *buf, uint32_t n)
+{
+	uint8_t *d = vm->ram + ph;
+	uint32_t lo = 0, hi = n;
+	while (lo < n && d[lo] == buf[lo])
+		lo++;
+	while (hi > lo && d[hi - 1] == buf[hi - 1])
+		hi--;
+	if (lo == hi)
+		return;
+	memcpy(d + lo, buf + lo, hi - lo);
+	vm_phys_written(vm, ph + lo, hi - lo);
+}
+
 /* The same for a write. Read-only RAM (the system ROM) is written only
  * with rom_ok (the host loading images); a device's read-only memory
  * never (it may be shared by every VM). */
@@ -250,8 +280,7 @@ static void write_piece(struct vm *vm, uint32_t a, const uint8_t *buf, uint32_t 
 	if (ph != VM_PHYS_NONE) {
 		if (a < VM_RAM_SIZE && !rom_ok && !bit(vm->page_writable, a >> CPU_PAGE_SHIFT))
 			return;
-		memcpy(vm->ram + ph, buf, n);
-		vm_phys_written(vm, ph, n);
+		ram_write(vm, ph, buf, n);
 	} else if (o && vm->mem_owners[o - 1].host) {
 		if (!vm->mem_owners[o - 1].writable)
 			return;

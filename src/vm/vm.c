@@ -271,6 +271,15 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 		cpu_set_jit(&vm->cpu, CPU_JIT_OFF);
 	else if (vm->jit == 2)
 		cpu_set_jit(&vm->cpu, CPU_JIT_FORCE);
+	if (vdd_property(vm, "CODE_CACHE_SIZE") != 16384)
+		cpu_set_block_cache_limit(&vm->cpu, (size_t)vdd_property(vm, "CODE_CACHE_SIZE") << 10);
+	if (vdd_property(vm, "CODE_SHARING")) {
+		/* The host's store, or the VM's own (programs it runs again). */
+		struct cpu_code_store *cs = vm->cfg.host ? vm_host_code_store(vm->cfg.host) : NULL;
+		if (!vm->cfg.host && cpu_code_store_create(&vm->own_code, VM_OWN_CODE_STORE) == 0)
+			cs = vm->own_code;
+		cpu_set_code_store(&vm->cpu, cs); /* (no memory: none) */
+	}
 	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
 	for (unsigned p = 0; p < VM_PAGES; p++)
 		vm->page_phys[p] = VM_PHYS_NONE;
@@ -331,6 +340,7 @@ void vm16_destroy(struct vm *vm)
 			vm->vdds[k].ops->global_fini(vm->vdds[k].private_global);
 	}
 	cpu_destroy(&vm->cpu);
+	cpu_code_store_destroy(vm->own_code);
 	mem_destroy(vm);
 	vm_unload_plugins(vm);
 	if (vm->ram)
@@ -440,7 +450,14 @@ void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
 		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
 		.bytes = cs.bytes, .pages = cs.pages,
 		.jit_blocks = cs.jit_blocks, .jit_bytes = cs.jit_bytes, .jit_flushes = cs.jit_flushes,
+		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
 	};
+	if (vm->cpu.in.cstore) {
+		struct cpu_code_store_stats ss;
+		cpu_code_store_stats(vm->cpu.in.cstore, &ss);
+		s->store_blocks = ss.blocks;
+		s->store_bytes = ss.bytes;
+	}
 }
 
 uint64_t vm16_work(const struct vm *vm)

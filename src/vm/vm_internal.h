@@ -124,6 +124,8 @@ struct vm_quiet {
 	bool irq_left;      /* a folded pass left the tick's IRQ pending for the guest */
 };
 enum { VM_MAX_HIGH_RANGES = 4 };
+/* The limit of a VM's own code store (a VM with a host uses the host's). */
+#define VM_OWN_CODE_STORE ((size_t)16 << 20)
 
 /* The idle detector (idle.c). */
 struct vm_idle {
@@ -144,6 +146,9 @@ struct vm {
 	struct vm16_config cfg;
 	int64_t start_time;           /* wall-clock seconds (UTC) at virtual time 0 */
 	struct cpu cpu;
+	struct cpu_code_store *own_code; /* the VM's own store of decoded code when it
+				       * has no host (CODE_SHARING: vm.c), of at most
+				       * VM_OWN_CODE_STORE bytes */
 	uint8_t *ram;                 /* ram_size bytes of physical memory, page aligned */
 	uint32_t ram_size;            /* 1 MiB + extended memory (cfg.ext_kb, at least 64 KiB) */
 	enum vm16_stop ended;         /* EXIT/FAULT once ended, SLICE otherwise */
@@ -372,6 +377,8 @@ void vm_core_settings_apply(struct vm *vm);
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
 /* host.c: the host's JIT code area for this VM's CPU (NULL: the CPU's own). */
 struct cpu_jit_area *vm_host_jit_area(struct vm *vm);
+/* host.c: the host's store of decoded code (code_store.c), or NULL. */
+struct cpu_code_store *vm_host_code_store(struct vm16_host *host);
 
 /* plugin.c */
 int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);

@@ -7,6 +7,8 @@
  * precision control, all exceptions masked (the host would trap on an
  * unmasked one): results, exception flags and C1 (C0-C3 for FPREM and the
  * comparisons) must be bit-identical. On another host the test is skipped.
+ * (The fast kernels of fpu_fast.h are checked against these functions by
+ * tests/unit/fpu_fast_test.c.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -162,40 +164,6 @@ static void test_arith(void **state)
 		ONE("fdiv", f80_div(&x, a, b), host_div)
 		ONE("fsqrt", f80_sqrt(&x, a), host_sqrt)
 #undef ONE
-		/* The inline fast paths agree with the general functions. */
-		for (unsigned k = 0; k < 4; k++) {
-			struct fctx xf = ctx_of(cw), xg = ctx_of(cw);
-			f80 rf, rg;
-			bool took;
-			switch (k) {
-			case 0: took = f80_add_fast(&xf, a, b, false, &rf); rg = f80_add(&xg, a, b); break;
-			case 1: took = f80_add_fast(&xf, a, b, true, &rf); rg = f80_sub(&xg, a, b); break;
-			case 2: took = f80_mul_fast(&xf, a, b, &rf); rg = f80_mul(&xg, a, b); break;
-			default: took = f80_div_fast(&xf, a, b, &rf); rg = f80_div(&xg, a, b); break;
-			}
-			if (took) {
-				if (rf.m != rg.m || rf.se != rg.se)
-					print_error("fast %u cw=%04X a=%04X:%016llX b=%04X:%016llX: %04X:%016llX vs %04X:%016llX\n", k, cw, a.se, (unsigned long long)a.m, b.se, (unsigned long long)b.m, rf.se, (unsigned long long)rf.m, rg.se, (unsigned long long)rg.m);
-				assert_true(rf.m == rg.m && rf.se == rg.se);
-				assert_int_equal(xf.exc, xg.exc);
-				assert_int_equal(xf.up, xg.up);
-			}
-		}
-		uint64_t d64 = rnd(&s);
-		f80 lf;
-		if (f80_from_f64_fast(d64, &lf)) {
-			x = ctx_of(cw);
-			r = f80_from_f64(&x, d64);
-			assert_true(lf.m == r.m && lf.se == r.se);
-		}
-		struct fctx xf = ctx_of(cw), xg = ctx_of(cw);
-		uint64_t of, og;
-		if (f80_to_f64_fast(&xf, a, &of)) {
-			f80_to_f64(&xg, a, &og);
-			assert_true(of == og);
-			assert_int_equal(xf.exc, xg.exc);
-			assert_int_equal(xf.up, xg.up);
-		}
 	}
 }
 

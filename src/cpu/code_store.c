@@ -1,0 +1,189 @@
+/* code_store.c - the host's store of decoded blocks (code_store.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/code_store.h"
+
+enum { CS_HASH_BITS = 16, CS_HASH_SIZE = 1 << CS_HASH_BITS };
+
+struct cs_entry {
+	struct cs_entry *hnext;       /* its hash chain */
+	struct cs_entry *newer, *older; /* the use list: most recently used first */
+	uint32_t eip, sig;
+	uint32_t size;                /* bytes it takes (counted against the limit) */
+	uint8_t ninsns, nbytes;
+	struct insn insns[];          /* ninsns + 1, then the nbytes code bytes */
+};
+
+struct cpu_code_store {
+	pthread_mutex_t lock;         /* around everything below */
+	struct cs_entry **hash;       /* CS_HASH_SIZE chains (NULL until the first add) */
+	struct cs_entry *newest, *oldest;
+	size_t limit, bytes;
+	struct cpu_code_store_stats stats;
+};
+
+static inline uint8_t *entry_code(struct cs_entry *e)
+{
+	return (uint8_t *)&e->insns[e->ninsns + 1];
+}
+
+/* Chains by EIP, signature and first byte (all of which must match). */
+static inline struct cs_entry **bucket(struct cpu_code_store *s, uint32_t eip, uint32_t sig, uint8_t first)
+{
+	uint32_t h = eip * 0x9E3779B1u ^ sig * 0x85EBCA77u ^ first * 0xC2B2AE3Du;
+	h ^= h >> 16;
+	return &s->hash[h & (CS_HASH_SIZE - 1)];
+}
+
+int cpu_code_store_create(struct cpu_code_store **out, size_t limit)
+{
+	/* The chains are made with the first block (a VM that never
+	 * records one costs only this). */
+	struct cpu_code_store *s = calloc(1, sizeof(*s));
+	if (!s || pthread_mutex_init(&s->lock, NULL) != 0) {
+		free(s);
+		*out = NULL;
+		return -ENOMEM;
+	}
+	s->limit = limit ? limit : CPU_CODE_STORE_DEFAULT;
+	*out = s;
+	return 0;
+}
+
+void cpu_code_store_destroy(struct cpu_code_store *s)
+{
+	if (!s)
+		return;
+	for (struct cs_entry *e = s->newest, *next; e; e = next) {
+		next = e->older;
+		free(e);
+	}
+	pthread_mutex_destroy(&s->lock);
+	free(s->hash);
+	free(s);
+}
+
+static void use_unlink(struct cpu_code_store *s, struct cs_entry *e)
+{
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		s->newest = e->older;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		s->oldest = e->newer;
+}
+
+static void use_push(struct cpu_code_store *s, struct cs_entry *e)
+{
+	e->newer = NULL;
+	e->older = s->newest;
+	if (s->newest)
+		s->newest->newer = e;
+	else
+		s->oldest = e;
+	s->newest = e;
+}
+
+/* Evict the least recently used entries until at most limit bytes are held
+ * (lock held). */
+static void shrink(struct cpu_code_store *s)
+{
+	while (s->bytes > s->limit && s->oldest) {
+		struct cs_entry *e = s->oldest;
+		use_unlink(s, e);
+		struct cs_entry **pp = bucket(s, e->eip, e->sig, entry_code(e)[0]);
+		while (*pp != e)
+			pp = &(*pp)->hnext;
+		*pp = e->hnext;
+		s->bytes -= e->size;
+		s->stats.blocks--;
+		s->stats.evictions++;
+		free(e);
+	}
+}
+
+void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit)
+{
+	pthread_mutex_lock(&s->lock);
+	s->limit = limit;
+	shrink(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st)
+{
+	pthread_mutex_lock(&s->lock);
+	*st = s->stats;
+	st->bytes = s->bytes;
+	st->limit = s->limit;
+	pthread_mutex_unlock(&s->lock);
+}
+
+unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
+		   struct insn *out, uint8_t *nbytes)
+{
+	unsigned n = 0;
+	pthread_mutex_lock(&s->lock);
+	s->stats.lookups++;
+	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext) {
+		if (e->eip != eip || e->sig != sig || e->nbytes > avail || memcmp(entry_code(e), code, e->nbytes) != 0)
+			continue;
+		n = e->ninsns;
+		*nbytes = e->nbytes;
+		memcpy(out, e->insns, (n + 1u) * sizeof(*out));
+		use_unlink(s, e);
+		use_push(s, e);
+		s->stats.hits++;
+		break;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
+	    const struct insn *insns, unsigned ninsns)
+{
+	const size_t size = sizeof(struct cs_entry) + (ninsns + 1u) * sizeof(struct insn) + nbytes;
+	if (ninsns == 0 || nbytes == 0 || size > s->limit)
+		return;
+	/* Made outside the lock: only the insertion holds it. */
+	struct cs_entry *e = malloc(size);
+	if (!e)
+		return;
+	e->eip = eip;
+	e->sig = sig;
+	e->size = (uint32_t)size;
+	e->ninsns = (uint8_t)ninsns;
+	e->nbytes = (uint8_t)nbytes;
+	memcpy(e->insns, insns, (ninsns + 1u) * sizeof(struct insn));
+	memcpy(entry_code(e), code, nbytes);
+	pthread_mutex_lock(&s->lock);
+	if (!s->hash && !(s->hash = calloc(CS_HASH_SIZE, sizeof(*s->hash)))) {
+		pthread_mutex_unlock(&s->lock);
+		free(e);
+		return;
+	}
+	struct cs_entry **chain = bucket(s, eip, sig, code[0]);
+	for (const struct cs_entry *o = *chain; o; o = o->hnext) {
+		/* Another CPU added the same block meanwhile (both missed). */
+		if (o->eip == eip && o->sig == sig && o->nbytes == nbytes && o->ninsns == ninsns &&
+		    memcmp(entry_code((struct cs_entry *)o), code, nbytes) == 0) {
+			pthread_mutex_unlock(&s->lock);
+			free(e);
+			return;
+		}
+	}
+	e->hnext = *chain;
+	*chain = e;
+	use_push(s, e);
+	s->bytes += size;
+	s->stats.blocks++;
+	s->stats.adds++;
+	shrink(s);
+	pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,51 @@
+/*
+ * code_store.h - decoded blocks kept for every CPU of a host, found by the
+ * bytes they were decoded from (docs/cpu-speed.md, "Translations that
+ * outlive a program"). The public side is in cpu.h (struct
+ * cpu_code_store); this is what the block cache (block_cache.c) uses.
+ *
+ * An entry is an immutable copy of a recorded block: its instructions
+ * (decoded, specialised, fused, the dead-flag twins, the end entry) and
+ * the code bytes they came from. It is found by the block's EIP, its
+ * decoding signature (cs_sig()) and its first byte, and is given out only
+ * when the bytes in guest memory now are equal to the stored ones, all of
+ * them (compared, not hashed). The caller copies the instructions into its
+ * own cache, where what is per CPU (links, page lists, self-modifying-code
+ * patches, the JIT's entry) lives: no entry is referenced outside the
+ * store's lock, so evicting one frees it at once.
+ *
+ * Why this is exact: a block's instructions depend only on its bytes, its
+ * EIP (relative jumps, insn.ip), the code and stack size, the CPU model
+ * (the opcode table, length limits, specialised twins) and whether the CS
+ * limit check was left out (cpu_nolimit_twin()); the signature holds the
+ * block context bits (bc_ctx: code and stack size, mode, user level, the
+ * CS limit bit), the model and the FPU. Where the code is (its linear and
+ * physical address, the mapping epoch) is not part of a block's
+ * instructions: the caller checks that the block fits in the page and the
+ * CS limit where it is found.
+ */
+#ifndef MVDM_CPU_CODE_STORE_H
+#define MVDM_CPU_CODE_STORE_H
+
+#include "cpu/cpu_internal.h"
+
+/* The decoding signature of blocks recorded now (mode bits of bc_ctx, with
+ * BC_CSLIM, the CPU model and the FPU). */
+static inline uint32_t cs_sig(const struct cpu *c, uint8_t mode_bits)
+{
+	return (uint32_t)mode_bits | (uint32_t)c->model << 8 | (uint32_t)c->fpu << 16;
+}
+
+/* Find a block for eip and sig whose bytes equal code[0..nbytes) with
+ * nbytes <= avail; copy its ninsns + 1 instructions to out (room for
+ * BC_MAX_INSNS + 1) and return ninsns with *nbytes set, or 0 (none). */
+unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
+		   struct insn *out, uint8_t *nbytes);
+
+/* Add a copy of a block (its ninsns + 1 instructions, decoded from
+ * code[0..nbytes) at eip with signature sig). A block equal to one held
+ * already is not added again; no memory: not added. */
+void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
+	    const struct insn *insns, unsigned ninsns);
+
+#endif

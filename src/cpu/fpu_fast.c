@@ -1,0 +1,655 @@
+/*
+ * fpu_fast.c - the x87 handlers picked at decode time (cpu_specialize()
+ * through fpu_pick()) for the forms compiled floating-point code runs
+ * most, each with its threaded twin (docs/x87.md, "Speed").
+ *
+ * Contract
+ * --------
+ * - A handler runs its fast path only when the coprocessor is ready for
+ *   it: one is attached, CR0.EM and TS are clear and no unmasked exception
+ *   is pending (ES clear). Its operands must be of the classes its kernel
+ *   takes (fpu_fast.h), the registers it reads full and those it pushes
+ *   to empty, a memory operand in one page that the TLB maps for the
+ *   access, and the result must raise nothing unmasked.
+ * - Otherwise it changes nothing and runs op_esc() (the table's handler:
+ *   #NM, the pending-exception check, fpu_ops.c's general paths), so the
+ *   result is always the general path's. The fast path itself cannot fault
+ *   or leave the CPU: the threaded twins record the running instruction
+ *   (insn_current()) only before they call op_esc().
+ * - The fast path records FCS:FIP, FOP and FDS:FDP as fpu_ops.c does.
+ */
+#include "cpu/block_cache.h"
+#include "cpu/fpu.h"
+#include "cpu/fpu_fast.h"
+
+/* The coprocessor takes the fast paths (else op_esc() decides). */
+FF_INLINE bool ready(const struct cpu *c)
+{
+	return likely(!((c->x87.sw & SW_ES) | (c->in.cr0 & (CR0_EM | CR0_TS)))) && c->fpu;
+}
+
+/* FCS:FIP and FOP (80387 PRM 2.5). Threaded code keeps no insn_ip: the
+ * recorded instruction has the IP. */
+FF_INLINE void note_ip(struct cpu *c, const struct insn *i, bool thr)
+{
+	struct cpu_x87 *f = &c->x87;
+	f->fcs = c->seg[SEG_CS];
+	f->fip = thr || c->in.blk ? i->ip : c->in.insn_ip;
+	f->fop = (uint16_t)((i->op & 7u) << 8 | i->modrm);
+}
+
+/* FDS:FDP of a memory operand at ea. */
+FF_INLINE void note_data(struct cpu *c, const struct insn *i, uint32_t ea)
+{
+	c->x87.fds = c->seg[i->seg];
+	c->x87.fdp = ea;
+}
+
+/* Memory operands through the TLB only (a page-crossing access, a segment
+ * limit to check or a page without a TLB entry is the general path's). */
+FF_INLINE const uint8_t *rd_ptr(struct cpu *c, unsigned seg, uint32_t off, unsigned n)
+{
+	if ((uint64_t)off + (n - 1) >= c->in.rd_end[seg])
+		return NULL;
+	const uint32_t lin = c->seg_base[seg] + off;
+	const struct cpu_tlbe *e = tlb_entry(c, lin);
+	if (!tlb_hit(e->rd, lin, n))
+		return NULL;
+	return (const uint8_t *)(e->addend + lin);
+}
+
+FF_INLINE uint8_t *wr_ptr(struct cpu *c, unsigned seg, uint32_t off, unsigned n)
+{
+	if ((uint64_t)off + (n - 1) >= c->in.wr_end[seg])
+		return NULL;
+	const uint32_t lin = c->seg_base[seg] + off;
+	const struct cpu_tlbe *e = tlb_entry(c, lin);
+	if (!tlb_hit(e->wr, lin, n))
+		return NULL;
+	return (uint8_t *)(e->addend + lin);
+}
+
+/* ---- the register stack ---- */
+
+FF_INLINE bool full(const struct cpu_x87 *f, unsigned p)
+{
+	return !((f->empty >> p) & 1);
+}
+
+FF_INLINE f80 reg_at(const struct cpu_x87 *f, unsigned p)
+{
+	f80 v = { f->m[p], f->se[p] };
+	return v;
+}
+
+FF_INLINE void set_at(struct cpu_x87 *f, unsigned p, f80 v)
+{
+	f->m[p] = v.m;
+	f->se[p] = v.se;
+	f->empty &= (uint8_t)~(1u << p);
+}
+
+/* The same for a register known to be full. */
+FF_INLINE void put_full(struct cpu_x87 *f, unsigned p, f80 v)
+{
+	f->m[p] = v.m;
+	f->se[p] = v.se;
+}
+
+FF_INLINE void pop(struct cpu_x87 *f)
+{
+	f->empty |= (uint8_t)(1u << f->top);
+	f->top = (f->top + 1) & 7u;
+}
+
+/* Push v (ST(7) checked empty by the caller). */
+FF_INLINE void push(struct cpu_x87 *f, f80 v)
+{
+	f->top = (f->top - 1) & 7u;
+	set_at(f, f->top, v);
+}
+
+FF_INLINE bool can_push(const struct cpu_x87 *f)
+{
+	return !full(f, (f->top - 1) & 7u);
+}
+
+/* The status word after a result: C1 and PE from the kernel's flags. */
+FF_INLINE void set_flags(struct cpu_x87 *f, unsigned fl)
+{
+	f->sw = (uint16_t)((f->sw & ~SW_C1) | fl);
+}
+
+/* A compare's condition codes (C1 = 0). */
+FF_INLINE void set_cc(struct cpu_x87 *f, int r)
+{
+	const uint16_t cc = r == 0 ? SW_C3 : r < 0 ? SW_C0 : 0;
+	f->sw = (uint16_t)((f->sw & ~SW_CC) | cc);
+}
+
+/* The arithmetic group by the reg field: 0 FADD, 1 FMUL, 4 FSUB (a - b),
+ * 5 FSUBR (b - a), 6 FDIV (a / b), 7 FDIVR (b / a). */
+FF_INLINE bool arith(unsigned P, unsigned R, unsigned k, f80 a, f80 b, f80 *r, unsigned *fl)
+{
+	switch (k) {
+	case 0: return ff_add(P, R, a, b, false, r, fl);
+	case 1: return ff_mul(P, R, a, b, r, fl);
+	case 4: return ff_add(P, R, a, b, true, r, fl);
+	case 5: return ff_add(P, R, b, a, true, r, fl);
+	case 6: return ff_div(P, R, a, b, r, fl);
+	default: return ff_div(P, R, b, a, r, fl);
+	}
+}
+
+/* ---- the fast paths: true when done, false when nothing changed ---- */
+
+/* D8 (m32real) and DC (m64real) /k: arithmetic, FCOM, FCOMP. */
+FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsigned R, unsigned esc,
+			 unsigned k)
+{
+	struct cpu_x87 *f = &c->x87;
+	const uint32_t ea = insn_ea(c, i);
+	f80 b;
+	if (esc == 4) {
+		const uint8_t *p = rd_ptr(c, i->seg, ea, 8);
+		uint64_t v;
+		if (!p)
+			return false;
+		memcpy(&v, p, 8);
+		if (!ff_from_f64_normal(v, &b))
+			return false;
+	} else {
+		const uint8_t *p = rd_ptr(c, i->seg, ea, 4);
+		uint32_t v;
+		if (!p)
+			return false;
+		memcpy(&v, p, 4);
+		if (!ff_from_f32_normal(v, &b))
+			return false;
+	}
+	const unsigned t = f->top;
+	if (!full(f, t))
+		return false;
+	const f80 a = reg_at(f, t);
+	if (k == 2 || k == 3) {
+		if (!f80_is_normal(a))
+			return false;
+		note_data(c, i, ea);
+		set_cc(f, ff_compare(a, b));
+		if (k == 3)
+			pop(f);
+		return true;
+	}
+	f80 r;
+	unsigned fl;
+	if (!arith(P, R, k, a, b, &r, &fl) || (fl & ~f->cw & FF_PE))
+		return false;
+	note_data(c, i, ea);
+	put_full(f, t, r);
+	set_flags(f, fl);
+	return true;
+}
+
+/* D8, DC, DE with ST(i) /k: arithmetic (DE pops). */
+FF_INLINE bool reg_arith(struct cpu *c, const struct insn *i, unsigned P, unsigned R, unsigned esc,
+			 unsigned k)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned t = f->top, p = (t + i->rm) & 7u;
+	if (!full(f, t) || !full(f, p))
+		return false;
+	f80 r;
+	unsigned fl;
+	if (!arith(P, R, k, reg_at(f, t), reg_at(f, p), &r, &fl) || (fl & ~f->cw & FF_PE))
+		return false;
+	put_full(f, esc ? p : t, r);
+	set_flags(f, fl);
+	if (esc == 6)
+		pop(f);
+	return true;
+}
+
+/* FCOM, FCOMP ST(i) (D8 D0+i, D8+i), FCOMPP (DE D9) and, on the 387,
+ * FUCOM, FUCOMP ST(i) (DD E0+i, E8+i) and FUCOMPP (DA E9): the same for
+ * normal numbers. */
+FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, bool unordered)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (unordered && c->fpu != CPU_FPU_80387)
+		return false;
+	const unsigned t = f->top, p = (t + i->rm) & 7u;
+	if (!full(f, t) || !full(f, p))
+		return false;
+	const f80 a = reg_at(f, t), b = reg_at(f, p);
+	if (!f80_is_normal(a) || !f80_is_normal(b))
+		return false;
+	set_cc(f, ff_compare(a, b));
+	while (pops--)
+		pop(f);
+	return true;
+}
+
+/* FTST (D9 E4). */
+FF_INLINE bool ftst(struct cpu *c)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (!full(f, f->top))
+		return false;
+	const f80 a = reg_at(f, f->top);
+	if (!f80_is_normal(a))
+		return false;
+	set_cc(f, f80_sign(a) ? -1 : 1);
+	return true;
+}
+
+/* FLD m32real (D9 /0), m64real (DD /0), FILD m16int (DF /0), m32int
+ * (DB /0). */
+enum load_kind { LD_F32, LD_F64, LD_I16, LD_I32 };
+
+FF_INLINE bool mem_load(struct cpu *c, const struct insn *i, enum load_kind k)
+{
+	struct cpu_x87 *f = &c->x87;
+	const uint32_t ea = insn_ea(c, i);
+	static const uint8_t size[] = { 4, 8, 2, 4 };
+	const uint8_t *p = rd_ptr(c, i->seg, ea, size[k]);
+	if (!p || !can_push(f))
+		return false;
+	f80 v;
+	switch (k) {
+	case LD_F32: {
+		uint32_t w;
+		memcpy(&w, p, 4);
+		if (!ff_from_f32(w, &v))
+			return false;
+		break;
+	}
+	case LD_F64: {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		if (!ff_from_f64(w, &v))
+			return false;
+		break;
+	}
+	case LD_I16: {
+		int16_t w;
+		memcpy(&w, p, 2);
+		v = ff_from_int(w);
+		break;
+	}
+	default: {
+		int32_t w;
+		memcpy(&w, p, 4);
+		v = ff_from_int(w);
+		break;
+	}
+	}
+	note_data(c, i, ea);
+	push(f, v);
+	set_flags(f, 0);
+	return true;
+}
+
+/* FST/FSTP m32real (D9 /2, /3) and m64real (DD /2, /3). */
+FF_INLINE bool mem_store(struct cpu *c, const struct insn *i, bool dbl)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned t = f->top;
+	if (!full(f, t))
+		return false;
+	const f80 a = reg_at(f, t);
+	const uint32_t ea = insn_ea(c, i);
+	unsigned fl;
+	bool ok;
+	uint8_t *p = wr_ptr(c, i->seg, ea, dbl ? 8 : 4);
+	if (!p)
+		return false;
+	if (dbl) {
+		uint64_t v;
+		FF_BY_RC(f->cw, ok, ff_to_f64, a, &v, &fl);
+		if (!ok || (fl & ~f->cw & FF_PE))
+			return false;
+		memcpy(p, &v, 8);
+	} else {
+		uint32_t v;
+		FF_BY_RC(f->cw, ok, ff_to_f32, a, &v, &fl);
+		if (!ok || (fl & ~f->cw & FF_PE))
+			return false;
+		memcpy(p, &v, 4);
+	}
+	note_data(c, i, ea);
+	set_flags(f, fl);
+	if (i->reg == 3)
+		pop(f);
+	return true;
+}
+
+/* FLD ST(i) (D9 C0+i): any contents. */
+FF_INLINE bool fld_st(struct cpu *c, const struct insn *i)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned p = (f->top + i->rm) & 7u;
+	if (!full(f, p) || !can_push(f))
+		return false;
+	push(f, reg_at(f, p));
+	set_flags(f, 0);
+	return true;
+}
+
+/* FST/FSTP ST(i) (DD D0+i, D8+i): any contents. */
+FF_INLINE bool fst_st(struct cpu *c, const struct insn *i)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned t = f->top;
+	if (!full(f, t))
+		return false;
+	set_at(f, (t + i->rm) & 7u, reg_at(f, t));
+	set_flags(f, 0);
+	if (i->reg == 3)
+		pop(f);
+	return true;
+}
+
+/* FXCH ST(i) (D9 C8+i). */
+FF_INLINE bool fxch(struct cpu *c, const struct insn *i)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned t = f->top, p = (t + i->rm) & 7u;
+	if (!full(f, t) || !full(f, p))
+		return false;
+	const f80 a = reg_at(f, t), b = reg_at(f, p);
+	put_full(f, t, b);
+	put_full(f, p, a);
+	set_flags(f, 0);
+	return true;
+}
+
+/* FCHS (D9 E0), FABS (D9 E1): any contents. */
+FF_INLINE bool fsign(struct cpu *c, bool abs)
+{
+	struct cpu_x87 *f = &c->x87;
+	const unsigned t = f->top;
+	if (!full(f, t))
+		return false;
+	f->se[t] = abs ? (uint16_t)(f->se[t] & 0x7FFF) : (uint16_t)(f->se[t] ^ 0x8000);
+	set_flags(f, 0);
+	return true;
+}
+
+/* FLD1 (D9 E8), FLDZ (D9 EE): exact under every RC. */
+FF_INLINE bool fld_const(struct cpu *c, bool one)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (!can_push(f))
+		return false;
+	push(f, one ? f80_make(false, F80_BIAS, F80_INT) : f80_zero(false));
+	set_flags(f, 0);
+	return true;
+}
+
+/* ---- the handlers, their threaded twins and the runs ----
+ *
+ * Every fast path X gets three functions:
+ * - X (the handler, run outside threaded code): the readiness check, the
+ *   fast path and FCS:FIP/FOP, else op_esc().
+ * - X_t (the threaded twin): the same, then the next instruction.
+ * - X_x (the run member): X_t without the readiness check, entered only
+ *   from the fast path of the instruction before it in the block.
+ * A run is a sequence of such instructions in a recorded block:
+ * fpu_fuse() (called by cpu_fuse() for each pair of consecutive
+ * instructions) marks an instruction whose successor has a member in imm
+ * (unused by ESC instructions) with the successor's member index. When the
+ * fast path of a marked instruction succeeds, the coprocessor is still
+ * ready (a fast path never sets ES or changes CR0), so the successor's
+ * member runs next, and the marked instruction leaves FCS:FIP and FOP to
+ * it: only the last instruction of a run that completes writes them (FDS:
+ * FDP are written by every instruction with a memory operand). A member
+ * whose fast path declines first writes its predecessor's FCS:FIP/FOP
+ * (decline()), so whatever the general path does is seen as after the
+ * predecessor. */
+
+/* FCS:FIP/FOP of the instruction before i when it is in the running
+ * block and let i write them (a member of a run): only on the way to the
+ * general path, so a fault there sees the predecessor recorded. Entered
+ * as a twin instead, the predecessor ran its general path, which wrote
+ * the same values. */
+__attribute__((noinline)) static void decline(struct cpu *c, const struct insn *i)
+{
+	const struct bc_block *b = c->in.blk;
+	if (b && i > b->insns && i[-1].ent->fn == op_esc && i[-1].imm)
+		note_ip(c, i - 1, true);
+	insn_current(c, i);
+	op_esc(c, i);
+	insn_chain(c, i);
+}
+
+/* The general way from a twin: op_esc() then the next instruction. */
+__attribute__((noinline)) static void general_t(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	op_esc(c, i);
+	insn_chain(c, i);
+}
+
+/* Every fast path by number (0: none): fpu_pick() and fpu_fuse() find
+ * an instruction's by fast_id(), and members[] is indexed by it. */
+#define FF_IDS(X)                                                                                    \
+	X(mem_0_0) X(mem_0_1) X(mem_0_2) X(mem_0_3) X(mem_0_4) X(mem_0_5) X(mem_0_6) X(mem_0_7)      \
+	X(mem_4_0) X(mem_4_1) X(mem_4_2) X(mem_4_3) X(mem_4_4) X(mem_4_5) X(mem_4_6) X(mem_4_7)      \
+	X(reg_0_0) X(reg_0_1) X(reg_0_4) X(reg_0_5) X(reg_0_6) X(reg_0_7)                            \
+	X(reg_4_0) X(reg_4_1) X(reg_4_4) X(reg_4_5) X(reg_4_6) X(reg_4_7)                            \
+	X(reg_6_0) X(reg_6_1) X(reg_6_4) X(reg_6_5) X(reg_6_6) X(reg_6_7)                            \
+	X(fcom_st) X(fcompp) X(fucom_st) X(fucompp) X(ftst_h) X(fld_m32) X(fld_m64) X(fild_m16)      \
+	X(fild_m32) X(fst_m32) X(fst_m64) X(fld_st_h) X(fst_st_h) X(fxch_h) X(fchs_h) X(fabs_h)      \
+	X(fld1_h) X(fldz_h)
+#define FF_ENUM(n) ID_##n,
+enum { ID_NONE, FF_IDS(FF_ENUM) ID_FNSTSW, ID_COUNT };
+static const op_fn members[ID_COUNT];
+
+/* After a fast path: the successor's member, or FCS:FIP/FOP and the next
+ * instruction. */
+FF_INLINE void next(struct cpu *c, const struct insn *i)
+{
+	if (i->imm) {
+		members[i->imm](c, i + 1);
+		return;
+	}
+	note_ip(c, i, true);
+	insn_chain(c, i);
+}
+
+/* The three functions from a fast path `call` (an expression of c and i),
+ * and X_pair. All end in tail calls, so the fast path saves nothing. */
+#define FF_HANDLER(name, call)                                                 \
+	static void name(struct cpu *c, const struct insn *i)                 \
+	{                                                                      \
+		if (likely(ready(c) && (call)))                                \
+			note_ip(c, i, false);                                  \
+		else                                                           \
+			op_esc(c, i);                                          \
+	}                                                                      \
+	static void name##_x(struct cpu *c, const struct insn *i)             \
+	{                                                                      \
+		if (unlikely(!(call))) {                                       \
+			decline(c, i);                                         \
+			return;                                                \
+		}                                                              \
+		next(c, i);                                                    \
+	}                                                                      \
+	static void name##_t(struct cpu *c, const struct insn *i)             \
+	{                                                                      \
+		if (unlikely(!ready(c))) {                                     \
+			general_t(c, i);                                       \
+			return;                                                \
+		}                                                              \
+		name##_x(c, i);                                                \
+	}                                                                      \
+	static const struct op_pair name##_pair = { name, name##_t, NULL };
+
+/* The same for the arithmetic: the fast path's precision P and rounding
+ * control R are constants in three copies (to nearest with 53 and 64
+ * bits, what compiled code runs under, and one with both read from CW),
+ * functions of their own that X_x jumps to by CW. */
+#define FF_HANDLER_PR(name, call)                                                                    \
+	static void name(struct cpu *c, const struct insn *i)                                       \
+	{                                                                                            \
+		const unsigned P = ff_prec(c->x87.cw), R = (c->x87.cw >> 10) & 3u;                   \
+		if (likely(ready(c) && (call)))                                                      \
+			note_ip(c, i, false);                                                        \
+		else                                                                                 \
+			op_esc(c, i);                                                                \
+	}                                                                                            \
+	FF_VARIANT(name##_53, call, 53, RC_NEAR)                                                     \
+	FF_VARIANT(name##_64, call, 64, RC_NEAR)                                                     \
+	FF_VARIANT(name##_any, call, ff_prec(c->x87.cw), (c->x87.cw >> 10) & 3u)                     \
+	static void name##_x(struct cpu *c, const struct insn *i)                                   \
+	{                                                                                            \
+		switch ((c->x87.cw >> 8) & 0xF) {                                                    \
+		case 0x2: name##_53(c, i); return;                                                   \
+		case 0x3: name##_64(c, i); return;                                                   \
+		default: name##_any(c, i); return;                                                   \
+		}                                                                                    \
+	}                                                                                            \
+	static void name##_t(struct cpu *c, const struct insn *i)                                   \
+	{                                                                                            \
+		if (unlikely(!ready(c))) {                                                           \
+			general_t(c, i);                                                             \
+			return;                                                              \
+		}                                                                                    \
+		name##_x(c, i);                                                                      \
+	}                                                                                            \
+	static const struct op_pair name##_pair = { name, name##_t, NULL };
+#define FF_VARIANT(vname, call, p, r)                                                                \
+	__attribute__((noinline)) static void vname(struct cpu *c, const struct insn *i)            \
+	{                                                                                            \
+		const unsigned P = (p), R = (r);                                                     \
+		if (unlikely(!(call))) {                                                             \
+			decline(c, i);                                                               \
+			return;                                                                      \
+		}                                                                                    \
+		next(c, i);                                                                          \
+	}
+
+#define MEM_ARITH(esc, k) FF_HANDLER_PR(mem_##esc##_##k, mem_arith(c, i, P, R, esc, k))
+#define REG_ARITH(esc, k) FF_HANDLER_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k))
+#define EACH_K(m, esc) m(esc, 0) m(esc, 1) m(esc, 2) m(esc, 3) m(esc, 4) m(esc, 5) m(esc, 6) m(esc, 7)
+#define EACH_ARITH_K(m, esc) m(esc, 0) m(esc, 1) m(esc, 4) m(esc, 5) m(esc, 6) m(esc, 7)
+EACH_K(MEM_ARITH, 0)
+EACH_K(MEM_ARITH, 4)
+EACH_ARITH_K(REG_ARITH, 0)
+EACH_ARITH_K(REG_ARITH, 4)
+EACH_ARITH_K(REG_ARITH, 6)
+
+FF_HANDLER(fcom_st, reg_compare(c, i, i->reg == 3, false))
+FF_HANDLER(fcompp, reg_compare(c, i, 2, false))
+FF_HANDLER(fucom_st, reg_compare(c, i, i->reg == 5, true))
+FF_HANDLER(fucompp, reg_compare(c, i, 2, true))
+FF_HANDLER(ftst_h, ftst(c))
+FF_HANDLER(fld_m32, mem_load(c, i, LD_F32))
+FF_HANDLER(fld_m64, mem_load(c, i, LD_F64))
+FF_HANDLER(fild_m16, mem_load(c, i, LD_I16))
+FF_HANDLER(fild_m32, mem_load(c, i, LD_I32))
+FF_HANDLER(fst_m32, mem_store(c, i, false))
+FF_HANDLER(fst_m64, mem_store(c, i, true))
+FF_HANDLER(fld_st_h, fld_st(c, i))
+FF_HANDLER(fst_st_h, fst_st(c, i))
+FF_HANDLER(fxch_h, fxch(c, i))
+FF_HANDLER(fchs_h, fsign(c, false))
+FF_HANDLER(fabs_h, fsign(c, true))
+FF_HANDLER(fld1_h, fld_const(c, true))
+FF_HANDLER(fldz_h, fld_const(c, false))
+
+#define FF_MEMBER(n) [ID_##n] = n##_x,
+static const op_fn members[ID_COUNT] = { FF_IDS(FF_MEMBER) };
+#define FF_PAIR(n) [ID_##n] = &n##_pair,
+
+/* FNSTSW AX: no wait, so no pending-exception check (only #NM). */
+FF_INLINE bool fnstsw_ax(struct cpu *c)
+{
+	if (unlikely(!c->fpu || (c->in.cr0 & (CR0_EM | CR0_TS))))
+		return false;
+	c->r[REG_AX].w[0] = (uint16_t)((c->x87.sw & ~0x3800u) | (unsigned)c->x87.top << 11);
+	return true;
+}
+static void fnstsw_ax_h(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!fnstsw_ax(c)))
+		op_esc(c, i);
+}
+
+static void fnstsw_ax_t(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!fnstsw_ax(c))) {
+		general_t(c, i);
+		return;
+	}
+	insn_chain(c, i);
+}
+
+static const struct op_pair fnstsw_pair = { fnstsw_ax_h, fnstsw_ax_t, NULL };
+static const struct op_pair *const pairs[ID_COUNT] = { FF_IDS(FF_PAIR)[ID_FNSTSW] = &fnstsw_pair };
+
+/* The fast path of i, by ID_*, or ID_NONE. */
+static unsigned fast_id(const struct insn *i)
+{
+	const unsigned esc = i->op & 7, reg = i->reg;
+	if (i->mod != 3) {
+		switch (esc << 3 | reg) {
+		case 0 << 3 | 0: case 0 << 3 | 1: case 0 << 3 | 2: case 0 << 3 | 3:
+		case 0 << 3 | 4: case 0 << 3 | 5: case 0 << 3 | 6: case 0 << 3 | 7:
+			return ID_mem_0_0 + reg;
+		case 4 << 3 | 0: case 4 << 3 | 1: case 4 << 3 | 2: case 4 << 3 | 3:
+		case 4 << 3 | 4: case 4 << 3 | 5: case 4 << 3 | 6: case 4 << 3 | 7:
+			return ID_mem_4_0 + reg;
+		case 1 << 3 | 0: return ID_fld_m32;
+		case 1 << 3 | 2: case 1 << 3 | 3: return ID_fst_m32;
+		case 5 << 3 | 0: return ID_fld_m64;
+		case 5 << 3 | 2: case 5 << 3 | 3: return ID_fst_m64;
+		case 7 << 3 | 0: return ID_fild_m16;
+		case 3 << 3 | 0: return ID_fild_m32;
+		default: return ID_NONE;
+		}
+	}
+	/* The arithmetic by reg: 0, 1, then 4-7 (2 and 3 are the compares). */
+	static const uint8_t arith_slot[8] = { 0, 1, 0, 0, 2, 3, 4, 5 };
+	switch (esc) {
+	case 0:
+		return reg == 2 || reg == 3 ? ID_fcom_st : ID_reg_0_0 + arith_slot[reg];
+	case 4:
+		return reg == 2 || reg == 3 ? ID_NONE : ID_reg_4_0 + arith_slot[reg];
+	case 6:
+		return i->modrm == 0xD9 ? ID_fcompp : reg == 2 || reg == 3 ? ID_NONE : ID_reg_6_0 + arith_slot[reg];
+	case 1:
+		switch (i->modrm) {
+		case 0xE0: return ID_fchs_h;
+		case 0xE1: return ID_fabs_h;
+		case 0xE4: return ID_ftst_h;
+		case 0xE8: return ID_fld1_h;
+		case 0xEE: return ID_fldz_h;
+		default: break;
+		}
+		return reg == 0 ? ID_fld_st_h : reg == 1 ? ID_fxch_h : ID_NONE;
+	case 2:
+		return i->modrm == 0xE9 ? ID_fucompp : ID_NONE;
+	case 5:
+		return reg == 2 || reg == 3 ? ID_fst_st_h : reg == 4 || reg == 5 ? ID_fucom_st : ID_NONE;
+	case 7:
+		return i->modrm == 0xE0 ? ID_FNSTSW : ID_NONE;
+	default:
+		return ID_NONE;
+	}
+}
+
+const struct op_pair *fpu_pick(const struct insn *i)
+{
+	return pairs[fast_id(i)];
+}
+
+void fpu_fuse(struct insn *first, const struct insn *next)
+{
+	if (next->ent->fn != op_esc)
+		return;
+	const unsigned a = fast_id(first), b = fast_id(next);
+	if (a != ID_NONE && a != ID_FNSTSW && b != ID_NONE && b != ID_FNSTSW && first->fn == pairs[a]->thr &&
+	    next->fn == pairs[b]->thr)
+		first->imm = b;
+}

@@ -1,0 +1,307 @@
+/*
+ * code_store_unit.c - the store of decoded code shared by CPUs
+ * (cpu_code_store, code_store.c): a second CPU running the same program
+ * decodes nothing, a changed byte is never served from the store, the
+ * store keeps to its limit, a program loaded again over another one in the
+ * same CPU is not decoded again, and CPUs on two threads share one store.
+ * Uses cmocka.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cpu/cpu.h"
+
+enum { RAM = 0x110000 };
+
+struct rig {
+	struct cpu c;
+	uint8_t *ram;
+};
+
+/* Code at seg:0100 (so at another linear address for each seg, the same
+ * EIP), stack 2000:FFFE, DS=ES=seg, sharing store s. */
+static struct rig *rig_new(enum cpu_model m, struct cpu_code_store *s, uint16_t seg, const uint8_t *code, size_t n)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+	assert_non_null(r);
+	r->ram = aligned_alloc(CPU_PAGE_SIZE, RAM);
+	assert_non_null(r->ram);
+	memset(r->ram, 0xF4, RAM);
+	struct cpu_bus bus = { .ctx = r };
+	cpu_init(&r->c, m, &bus);
+	cpu_set_code_store(&r->c, s);
+	assert_int_equal(cpu_map_ram(&r->c, 0, RAM, r->ram, true), 0);
+	memcpy(r->ram + seg * 16u + 0x100, code, n);
+	cpu_load_seg(&r->c, SEG_CS, seg);
+	cpu_load_seg(&r->c, SEG_DS, seg);
+	cpu_load_seg(&r->c, SEG_ES, seg);
+	cpu_load_seg(&r->c, SEG_SS, 0x2000);
+	r->c.ip = 0x100;
+	r->c.r[REG_SP].d = 0xFFFE;
+	return r;
+}
+
+static void rig_free(struct rig *r)
+{
+	cpu_destroy(&r->c);
+	free(r->ram);
+	free(r);
+}
+
+/* A loop over a few blocks: AX = sum of 1..100 plus a call per pass. */
+static const uint8_t prog[] = {
+	0x31, 0xC0,             /* 100: xor ax, ax */
+	0xB9, 0x64, 0x00,       /* 102: mov cx, 100 */
+	0x01, 0xC8,             /* 105: add ax, cx */
+	0xE8, 0x04, 0x00,       /* 107: call 10E */
+	0xE2, 0xF9,             /* 10A: loop 105 */
+	0xF4,                   /* 10C: hlt */
+	0x90,                   /* 10D: nop */
+	0x43,                   /* 10E: inc bx */
+	0xC3,                   /* 10F: ret */
+};
+
+/* The same program in two CPUs of one store, at different linear
+ * addresses: the second takes every block from the store. */
+static void test_second_cpu_decodes_nothing(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(a->c.r[REG_AX].w[0], 5050);
+	struct cpu_code_stats sa, sb;
+	cpu_code_stats(&a->c, &sa);
+	assert_true(sa.misses > 0);
+	assert_int_equal(sa.store_hits, 0);
+	assert_int_equal(sa.store_adds, sa.misses);
+
+	struct rig *b = rig_new(CPU_80386, s, 0x3000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&b->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], 5050);
+	assert_int_equal(b->c.r[REG_BX].w[0], 100);
+	cpu_code_stats(&b->c, &sb);
+	assert_int_equal(sb.misses, 0);
+	assert_int_equal(sb.store_adds, 0);
+	assert_int_equal(sb.store_hits, sa.misses);
+
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, sa.misses);
+	assert_int_equal(st.hits, sa.misses);
+	assert_true(st.bytes > 0);
+
+	/* Another model decodes for itself (its opcode table differs). */
+	struct rig *c = rig_new(CPU_80286, s, 0x1000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&c->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(c->c.r[REG_AX].w[0], 5050);
+	struct cpu_code_stats sc;
+	cpu_code_stats(&c->c, &sc);
+	assert_int_equal(sc.store_hits, 0);
+	assert_true(sc.misses > 0);
+	rig_free(a);
+	rig_free(b);
+	rig_free(c);
+	cpu_code_store_destroy(s);
+}
+
+/* One long block; the second CPU's copy differs only in its last
+ * immediate: the same EIP and first bytes, never served from the store. */
+static void test_changed_byte_not_served(void **state)
+{
+	(void)state;
+	uint8_t code[64];
+	size_t n = 0;
+	for (int k = 0; k < 12; k++)
+		code[n++] = 0x05, code[n++] = 1, code[n++] = 0; /* add ax, 1 */
+	code[n++] = 0x05, code[n++] = 0x10, code[n++] = 0;     /* add ax, 10h */
+	code[n++] = 0xF4;                                      /* hlt */
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, code, n);
+	assert_int_equal(cpu_run(&a->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(a->c.r[REG_AX].w[0], 12 + 0x10);
+	code[n - 3] = 0x20; /* the last immediate */
+	struct rig *b = rig_new(CPU_80386, s, 0x1000, code, n);
+	assert_int_equal(cpu_run(&b->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], 12 + 0x20);
+	struct cpu_code_stats sb;
+	cpu_code_stats(&b->c, &sb);
+	assert_int_equal(sb.store_hits, 0);
+	assert_true(sb.misses > 0);
+	/* Both versions are kept; a third CPU with the first gets it. */
+	code[n - 3] = 0x10;
+	struct rig *c = rig_new(CPU_80386, s, 0x1000, code, n);
+	assert_int_equal(cpu_run(&c->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(c->c.r[REG_AX].w[0], 12 + 0x10);
+	struct cpu_code_stats sc;
+	cpu_code_stats(&c->c, &sc);
+	assert_int_equal(sc.misses, 0);
+	rig_free(a);
+	rig_free(b);
+	rig_free(c);
+	cpu_code_store_destroy(s);
+}
+
+/* A store too small for the program: it keeps under its limit by evicting
+ * the least recently used blocks, and every CPU still computes right. */
+static void test_store_limit(void **state)
+{
+	(void)state;
+	enum { BLOCKS = 200 };
+	uint8_t code[BLOCKS * 4 + 4];
+	size_t n = 0;
+	for (unsigned k = 0; k < BLOCKS; k++) /* inc ax; jmp $+3; nop: a block each */
+		code[n++] = 0x40, code[n++] = 0xEB, code[n++] = 0x01, code[n++] = 0x90;
+	code[n++] = 0xF4;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 8192), 0);
+	for (int k = 0; k < 3; k++) {
+		struct rig *r = rig_new(CPU_8086, s, (uint16_t)(0x1000 + k * 0x1000), code, n);
+		assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].w[0], BLOCKS);
+		rig_free(r);
+	}
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_true(st.bytes <= 8192);
+	assert_true(st.evictions > 0);
+	assert_int_equal(st.adds - st.evictions, st.blocks);
+	/* The most recent blocks are the ones kept: the last ones run. */
+	struct rig *r = rig_new(CPU_8086, s, 0x5000, code, n);
+	r->c.ip = 0x100 + (BLOCKS - 2) * 4;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	struct cpu_code_stats sr;
+	cpu_code_stats(&r->c, &sr);
+	assert_int_equal(sr.misses, 0);
+	rig_free(r);
+	/* Lowering the limit evicts at once. */
+	cpu_code_store_set_limit(s, 1024);
+	cpu_code_store_stats(s, &st);
+	assert_true(st.bytes <= 1024);
+	cpu_code_store_destroy(s);
+}
+
+/* One CPU: program A, then B written over it by the host, then A again:
+ * A's blocks come back from the store, nothing is decoded again. (The
+ * programs end in a loop on themselves, not HLT: a halted CPU runs its
+ * first instruction after waking outside the block cache.) */
+static void test_program_loaded_again(void **state)
+{
+	(void)state;
+	static const uint8_t other[] = { 0xB8, 0x34, 0x12, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0xEB, 0xFE };
+	uint8_t a[sizeof(prog)];
+	memcpy(a, prog, sizeof(prog));
+	a[0x0C] = 0xEB, a[0x0D] = 0xFE; /* hlt; nop -> jmp $ */
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *r = rig_new(CPU_80386, s, 0x1000, a, sizeof(a));
+	assert_int_equal(cpu_run(&r->c, 10000), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.r[REG_AX].w[0], 5050);
+	struct cpu_code_stats s1, s2, s3;
+	cpu_code_stats(&r->c, &s1);
+	memcpy(r->ram + 0x10100, other, sizeof(other));
+	cpu_mem_written(&r->c, 0x10100, sizeof(other));
+	r->c.ip = 0x100;
+	assert_int_equal(cpu_run(&r->c, 10000), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.r[REG_AX].w[0], 0x123A);
+	cpu_code_stats(&r->c, &s2);
+	assert_true(s2.invalidations > 0);
+	assert_true(s2.misses > s1.misses);
+	memcpy(r->ram + 0x10100, a, sizeof(a));
+	cpu_mem_written(&r->c, 0x10100, sizeof(a));
+	r->c.ip = 0x100;
+	r->c.r[REG_BX].w[0] = 0;
+	r->c.r[REG_SP].d = 0xFFFE;
+	assert_int_equal(cpu_run(&r->c, 10000), CPU_EXIT_BUDGET);
+	assert_int_equal(r->c.r[REG_AX].w[0], 5050);
+	assert_int_equal(r->c.r[REG_BX].w[0], 100);
+	cpu_code_stats(&r->c, &s3);
+	assert_int_equal(s3.misses, s2.misses);
+	assert_true(s3.store_hits > s2.store_hits);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
+/* Self-modifying code with a store: a block patched by itself is right on
+ * every pass and in a second CPU (whose store copy is the unpatched one). */
+static void test_smc_with_store(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x03, 0x00,       /* 100: mov cx, 3 */
+		0x88, 0x0E, 0x08, 0x01, /* 103: mov [108h], cl */
+		0xB0, 0x00,             /* 107: mov al, 0 (imm at 108h) */
+		0x00, 0xC2,             /* 109: add dl, al */
+		0xE2, 0xF6,             /* 10B: loop 103 */
+		0xF4,                   /* 10D: hlt */
+	};
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	for (int k = 0; k < 3; k++) {
+		struct rig *r = rig_new(CPU_8086, s, 0x1000, code, sizeof(code));
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
+		rig_free(r);
+	}
+	cpu_code_store_destroy(s);
+}
+
+struct worker {
+	struct cpu_code_store *s;
+	uint16_t seg;
+	int ok;
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	w->ok = 0;
+	for (int k = 0; k < 200; k++) {
+		struct rig *r = rig_new(CPU_80386, w->s, w->seg, prog, sizeof(prog));
+		w->ok += cpu_run(&r->c, 10000) == CPU_EXIT_HLT && r->c.r[REG_AX].w[0] == 5050;
+		rig_free(r);
+	}
+	return NULL;
+}
+
+/* CPUs on two threads share one store (run under ASan/TSan: no race). */
+static void test_two_threads(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct worker w[2] = { { s, 0x1000, 0 }, { s, 0x3000, 0 } };
+	pthread_t t[2];
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, worker_run, &w[k]), 0);
+	for (int k = 0; k < 2; k++)
+		assert_int_equal(pthread_join(t[k], NULL), 0);
+	assert_int_equal(w[0].ok, 200);
+	assert_int_equal(w[1].ok, 200);
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_true(st.hits >= 398 * st.blocks / 2);
+	cpu_code_store_destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_second_cpu_decodes_nothing),
+		cmocka_unit_test(test_changed_byte_not_served),
+		cmocka_unit_test(test_store_limit),
+		cmocka_unit_test(test_program_loaded_again),
+		cmocka_unit_test(test_smc_with_store),
+		cmocka_unit_test(test_two_threads),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

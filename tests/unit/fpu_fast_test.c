@@ -1,0 +1,313 @@
+/*
+ * fpu_fast_test.c - the x87's fast kernels (src/cpu/fpu_fast.h) against
+ * the general soft-float (src/cpu/fpu_arith.c), on any host.
+ *
+ * Operands are drawn to land where the kernels work and at their edges:
+ * normal numbers with exponents close together (cancellation, carries),
+ * far apart (the 63-bit limit of the adder), near the overflow and
+ * underflow thresholds, significands with few bits (doubles, singles,
+ * powers of two), all ones, ties and near-ties, plus zeros, denormals,
+ * pseudo-denormals, unnormals, infinities and NaNs, which the kernels
+ * must decline. Every operation runs under all 16 combinations of
+ * precision and rounding control, through the dispatch the handlers use
+ * (FF_BY_CW: the constant-folded copies for 53 and 64 bits to nearest).
+ * Whenever a kernel accepts, its result, PE and C1 must be the general
+ * function's, which must raise nothing else; a kernel that declines must
+ * leave its outputs alone. Also checked: the loads and stores of doubles,
+ * singles and integers, and the compare.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cpu/fpu_fast.h"
+
+/* xorshift64*: reproducible. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545F4914F6CDD1Dull;
+}
+
+static uint64_t random_sig(uint64_t *s)
+{
+	const uint64_t r = rnd(s);
+	uint64_t m = rnd(s);
+	switch (r & 15) {
+	case 0: m = 0; break;                                  /* a power of two */
+	case 1: m = ~0ull; break;                              /* all ones */
+	case 2: m &= ~0ull << 11; break;                       /* a double's */
+	case 3: m &= ~0ull << 40; break;                       /* a single's */
+	case 4: m = (m & ~0ull << 11) | 0x400; break;          /* a tie at 53 bits */
+	case 5: m = (m & ~0ull << 40) | (1ull << 39); break;   /* a tie at 24 bits */
+	case 6: m |= 0x7FF; break;                             /* just below a 53-bit step */
+	case 7: m &= ~0ull << ((r >> 8) % 64); break;          /* few bits */
+	case 8: m = 1ull << ((r >> 8) % 63); break;
+	default: break;
+	}
+	return m | F80_INT;
+}
+
+/* Mostly normal numbers; some of every other class. */
+static f80 random_value(uint64_t *s)
+{
+	const uint64_t r = rnd(s);
+	const bool sign = (r >> 60) & 1;
+	unsigned e;
+	switch ((r >> 4) & 15) {
+	case 0: e = 1 + (unsigned)((r >> 8) % 80); break;             /* near underflow */
+	case 1: e = 0x7FFE - (unsigned)((r >> 8) % 80); break;        /* near overflow */
+	case 2: e = (unsigned)((r >> 8) & 0x7FFF); break;              /* anywhere */
+	case 3: { /* another class */
+		switch ((r >> 8) & 7) {
+		case 0: return f80_zero(sign);
+		case 1: return f80_make(sign, 0, rnd(s) >> 1);             /* denormal */
+		case 2: return f80_make(sign, 0, rnd(s) | F80_INT);        /* pseudo-denormal */
+		case 3: return f80_make(sign, 1 + (unsigned)(rnd(s) % 0x7FFE), rnd(s) >> 1); /* unnormal */
+		case 4: return f80_inf(sign);
+		case 5: return f80_make(sign, F80_EXP_MAX, F80_INT | (rnd(s) >> 2)); /* SNaN or QNaN */
+		case 6: return f80_indefinite();
+		default: return f80_make(sign, F80_EXP_MAX, rnd(s) >> 1); /* pseudo-NaN/infinity */
+		}
+	}
+	default: e = 0x3FFF - 40 + (unsigned)((r >> 8) % 80); break;
+	}
+	return f80_make(sign, e, random_sig(s));
+}
+
+/* b for a given a: close exponents, cancellation, or unrelated. */
+static f80 random_partner(uint64_t *s, f80 a)
+{
+	const uint64_t r = rnd(s);
+	if (!f80_is_normal(a) || (r & 7) == 0)
+		return random_value(s);
+	f80 b = a;
+	const int delta = (int)((r >> 8) % 140) - 70;
+	const int e = (int)f80_exp(a) + ((r >> 3) & 1 ? delta : (int)((r >> 16) % 5) - 2);
+	b.se = (uint16_t)((b.se & 0x8000) | (unsigned)(e < 1 ? 1 : e > 0x7FFE ? 0x7FFE : e));
+	switch ((r >> 24) & 7) {
+	case 0: break;                                            /* same significand */
+	case 1: b.m ^= rnd(s) >> (32 + (r >> 32) % 32); break;   /* close */
+	case 2: b.m = random_sig(s); break;
+	case 3: b.m ^= 1; break;
+	default: b.m = rnd(s) | F80_INT; break;
+	}
+	b.m |= F80_INT;
+	if ((r >> 40) & 1)
+		b.se ^= 0x8000;
+	return b;
+}
+
+static struct fctx ctx_of(uint16_t cw)
+{
+	static const uint8_t prec[4] = { 24, 64, 53, 64 };
+	struct fctx x = { (uint8_t)((cw >> 10) & 3), prec[(cw >> 8) & 3], (uint8_t)(cw & 0x3F), 0, false };
+	return x;
+}
+
+/* The kernel of operation k (0 add, 1 sub, 2 mul, 3 div) with P and R. */
+FF_INLINE bool kernel(unsigned P, unsigned R, unsigned k, f80 a, f80 b, f80 *r, unsigned *fl)
+{
+	switch (k) {
+	case 0: return ff_add(P, R, a, b, false, r, fl);
+	case 1: return ff_add(P, R, a, b, true, r, fl);
+	case 2: return ff_mul(P, R, a, b, r, fl);
+	default: return ff_div(P, R, a, b, r, fl);
+	}
+}
+
+static f80 general(struct fctx *x, unsigned k, f80 a, f80 b)
+{
+	switch (k) {
+	case 0: return f80_add(x, a, b);
+	case 1: return f80_sub(x, a, b);
+	case 2: return f80_mul(x, a, b);
+	default: return f80_div(x, a, b);
+	}
+}
+
+static unsigned long accepted[4], tried[4];
+
+static void check_arith(unsigned k, uint16_t cw, f80 a, f80 b)
+{
+	static const char *const names[] = { "add", "sub", "mul", "div" };
+	const f80 poison = { 0x0123456789ABCDEFull, 0x5A5A };
+	f80 r = poison;
+	unsigned fl = 0xDEAD;
+	bool ok;
+	FF_BY_CW(cw, ok, kernel, k, a, b, &r, &fl);
+	tried[k]++;
+	if (!ok) {
+		assert_true(r.m == poison.m && r.se == poison.se && fl == 0xDEAD);
+		return;
+	}
+	accepted[k]++;
+	struct fctx x = ctx_of(cw);
+	const f80 g = general(&x, k, a, b);
+	const unsigned gfl = x.exc | (x.up ? FF_C1 : 0);
+	if (r.m != g.m || r.se != g.se || fl != gfl || (x.exc & ~FF_PE)) {
+		print_error("%s cw=%04X a=%04X:%016llX b=%04X:%016llX: fast %04X:%016llX fl %03X, general "
+			    "%04X:%016llX fl %03X\n",
+			    names[k], cw, a.se, (unsigned long long)a.m, b.se, (unsigned long long)b.m, r.se,
+			    (unsigned long long)r.m, fl, g.se, (unsigned long long)g.m, gfl);
+		fail();
+	}
+}
+
+enum { N = 250000 };
+
+static void test_arith(void **state)
+{
+	(void)state;
+	uint64_t s = 0xC0FFEE1234567891ull;
+	for (int n = 0; n < N; n++) {
+		const f80 a = random_value(&s), b = random_partner(&s, a);
+		for (unsigned pcrc = 0; pcrc < 16; pcrc++) {
+			const uint16_t cw = (uint16_t)(0x7F | pcrc << 8);
+			for (unsigned k = 0; k < 4; k++)
+				check_arith(k, cw, a, b);
+		}
+	}
+	/* The kernels must take most of these, or the test tests little. */
+	for (unsigned k = 0; k < 4; k++) {
+		printf("# kernel %u: %lu of %lu accepted\n", k, accepted[k], tried[k]);
+		assert_true(accepted[k] > tried[k] / 2);
+	}
+}
+
+static void test_compare(void **state)
+{
+	(void)state;
+	uint64_t s = 0xFEEDFACE0BADF00Dull;
+	for (int n = 0; n < N; n++) {
+		const f80 a = random_value(&s), b = random_partner(&s, a);
+		if (!f80_is_normal(a) || !f80_is_normal(b))
+			continue;
+		struct fctx x = ctx_of(0x37F);
+		assert_int_equal(ff_compare(a, b), f80_compare(&x, a, b, false));
+		assert_int_equal(x.exc, 0);
+	}
+}
+
+FF_INLINE bool store64(unsigned R, f80 a, uint64_t *out, unsigned *fl)
+{
+	return ff_to_f64(R, a, out, fl);
+}
+
+FF_INLINE bool store32(unsigned R, f80 a, uint32_t *out, unsigned *fl)
+{
+	return ff_to_f32(R, a, out, fl);
+}
+
+static void test_convert(void **state)
+{
+	(void)state;
+	uint64_t s = 0x0DDBA11CAFEBABEull;
+	unsigned long took64 = 0, took32 = 0;
+	for (int n = 0; n < N * 4; n++) {
+		f80 a = random_value(&s);
+		const uint64_t r = rnd(&s);
+		if (r & 1) { /* exponents around the edges of the double and single ranges */
+			const unsigned top = (r >> 2) & 1, dbl = (r >> 1) & 1;
+			const unsigned base = top ? F80_BIAS + (dbl ? 1023 : 127) - 4 : F80_BIAS - (dbl ? 1022 : 126) - 4;
+			a.se = (uint16_t)((a.se & 0x8000) | (base + (unsigned)((r >> 8) % 9)));
+		}
+		for (unsigned rc = 0; rc < 4; rc++) {
+			const uint16_t cw = (uint16_t)(0x37F | rc << 10);
+			uint64_t o64 = 7, g64;
+			uint32_t o32 = 7, g32;
+			unsigned fl = 0xDEAD;
+			bool ok;
+			FF_BY_RC(cw, ok, store64, a, &o64, &fl);
+			if (ok) {
+				took64++;
+				struct fctx x = ctx_of(cw);
+				assert_true(f80_to_f64(&x, a, &g64));
+				if (o64 != g64 || fl != (x.exc | (x.up ? FF_C1 : 0u)) || (x.exc & ~FF_PE)) {
+					print_error("fst m64 rc=%u a=%04X:%016llX: %016llX/%X vs %016llX/%X\n", rc, a.se,
+						    (unsigned long long)a.m, (unsigned long long)o64, fl,
+						    (unsigned long long)g64, x.exc);
+					fail();
+				}
+			} else {
+				assert_true(o64 == 7 && fl == 0xDEAD);
+			}
+			fl = 0xDEAD;
+			FF_BY_RC(cw, ok, store32, a, &o32, &fl);
+			if (ok) {
+				took32++;
+				struct fctx x = ctx_of(cw);
+				assert_true(f80_to_f32(&x, a, &g32));
+				if (o32 != g32 || fl != (x.exc | (x.up ? FF_C1 : 0u)) || (x.exc & ~FF_PE)) {
+					print_error("fst m32 rc=%u a=%04X:%016llX: %08X/%X vs %08X/%X\n", rc, a.se,
+						    (unsigned long long)a.m, o32, fl, g32, x.exc);
+					fail();
+				}
+			} else {
+				assert_true(o32 == 7 && fl == 0xDEAD);
+			}
+		}
+		/* Loads: every double and single pattern class. */
+		const uint64_t d = rnd(&s) & (r & 8 ? 0x800FFFFFFFFFFFFFull : ~0ull) & (r & 16 ? 0x8000000000000000ull : ~0ull);
+		f80 l = { 1, 1 };
+		if (ff_from_f64(d, &l)) {
+			struct fctx x = ctx_of(0x37F);
+			const f80 g = f80_from_f64(&x, d);
+			assert_true(l.m == g.m && l.se == g.se);
+			assert_int_equal(x.exc, 0);
+		} else {
+			assert_true(l.m == 1 && l.se == 1);
+		}
+		l.m = 1;
+		l.se = 1;
+		if (ff_from_f64_normal(d, &l)) {
+			struct fctx x = ctx_of(0x37F);
+			const f80 g = f80_from_f64(&x, d);
+			assert_true(l.m == g.m && l.se == g.se && f80_is_normal(g));
+		} else {
+			assert_true(l.m == 1 && l.se == 1);
+		}
+		const uint32_t w = (uint32_t)d & (r & 32 ? 0x807FFFFFu : ~0u);
+		l.m = 1;
+		l.se = 1;
+		if (ff_from_f32_normal(w, &l)) {
+			struct fctx x = ctx_of(0x37F);
+			const f80 g = f80_from_f32(&x, w);
+			assert_true(l.m == g.m && l.se == g.se && f80_is_normal(g));
+		} else {
+			assert_true(l.m == 1 && l.se == 1);
+		}
+		l.m = 1;
+		l.se = 1;
+		if (ff_from_f32(w, &l)) {
+			struct fctx x = ctx_of(0x37F);
+			const f80 g = f80_from_f32(&x, w);
+			assert_true(l.m == g.m && l.se == g.se);
+			assert_int_equal(x.exc, 0);
+		} else {
+			assert_true(l.m == 1 && l.se == 1);
+		}
+		const int64_t iv = (int64_t)rnd(&s) >> (r >> 10) % 64;
+		const f80 li = ff_from_int(iv), gi = f80_from_i64(iv);
+		assert_true(li.m == gi.m && li.se == gi.se);
+	}
+	printf("# stores taken: m64 %lu, m32 %lu of %d\n", took64, took32, N * 16);
+	assert_true(took64 > (unsigned long)N && took32 > (unsigned long)N);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arith),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_convert),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
