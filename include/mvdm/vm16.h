@@ -395,6 +395,9 @@ struct vm16_code_stats {
 	uint64_t blocks;        /* blocks cached now */
 	uint64_t bytes;         /* cache memory in use now */
 	uint64_t pages;         /* 4 KiB pages of guest memory holding cached code now */
+	uint64_t jit_blocks;    /* blocks compiled to host code (the JIT setting) */
+	uint64_t jit_bytes;     /* host code written for them */
+	uint64_t jit_flushes;   /* times the VM's host code was all dropped (area full) */
 	uint64_t singles;       /* instructions decoded and run uncached (they cross a
 				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting
@@ -403,9 +406,6 @@ struct vm16_code_stats {
 	uint64_t store_adds;    /* blocks this VM decoded and gave to it */
 	uint64_t store_blocks;  /* blocks it holds now (for all its VMs) */
 	uint64_t store_bytes;   /* memory they take now */
-	uint64_t jit_blocks;    /* blocks compiled to host code (the JIT setting) */
-	uint64_t jit_bytes;     /* host code written for them */
-	uint64_t jit_flushes;   /* times the VM's host code was all dropped (area full) */
 };
 void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s);
 

@@ -19,11 +19,11 @@ struct vm16_host {
 		void *dl;       /* the host's own reference to a plug-in's code */
 	} globals[HOST_MAX_GLOBALS];
 	unsigned nglobals;
-	struct cpu_code_store *code; /* decoded code shared by the VMs (code_store.c) */
 	/* The code area the JIT of every VM's CPU compiles into (src/cpu/jit.h;
 	 * NULL where there is no JIT): translations' memory is bounded per
 	 * host, not per VM. */
 	struct cpu_jit_area *jit;
+	struct cpu_code_store *code; /* decoded code shared by the VMs (code_store.c) */
 };
 
 int vm16_host_create(struct vm16_host **out)
@@ -37,6 +37,11 @@ int vm16_host_create(struct vm16_host **out)
 	host->jit = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
 	*out = host;
 	return 0;
+}
+
+struct cpu_jit_area *vm_host_jit_area(struct vm *vm)
+{
+	return vm->cfg.host ? vm->cfg.host->jit : NULL;
 }
 
 struct cpu_code_store *vm_host_code_store(struct vm16_host *host)
@@ -57,11 +62,6 @@ void vm16_host_code_stats(struct vm16_host *host, struct vm16_host_code_stats *s
 					    .evictions = cs.evictions, .blocks = cs.blocks, .bytes = cs.bytes };
 }
 
-struct cpu_jit_area *vm_host_jit_area(struct vm *vm)
-{
-	return vm->cfg.host ? vm->cfg.host->jit : NULL;
-}
-
 void vm16_host_destroy(struct vm16_host *host)
 {
 	if (!host)
@@ -72,8 +72,8 @@ void vm16_host_destroy(struct vm16_host *host)
 		if (host->globals[k].dl)
 			dlclose(host->globals[k].dl);
 	}
-	cpu_code_store_destroy(host->code);
 	cpu_jit_area_destroy(host->jit);
+	cpu_code_store_destroy(host->code);
 	free(host);
 }
 

@@ -265,6 +265,12 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 			       .fpu_error = vm_fpu_error };
 	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
 	cpu_set_fpu(&vm->cpu, (enum cpu_fpu)vm->fpu);
+	/* JIT: the host's code area; auto keeps cpu_init()'s default */
+	cpu_set_jit_area(&vm->cpu, vm_host_jit_area(vm));
+	if (vm->jit == 1)
+		cpu_set_jit(&vm->cpu, CPU_JIT_OFF);
+	else if (vm->jit == 2)
+		cpu_set_jit(&vm->cpu, CPU_JIT_FORCE);
 	if (vdd_property(vm, "CODE_CACHE_SIZE") != 16384)
 		cpu_set_block_cache_limit(&vm->cpu, (size_t)vdd_property(vm, "CODE_CACHE_SIZE") << 10);
 	if (vdd_property(vm, "CODE_SHARING")) {
@@ -274,12 +280,6 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 			cs = vm->own_code;
 		cpu_set_code_store(&vm->cpu, cs); /* (no memory: none) */
 	}
-	/* JIT: the host's code area; auto keeps cpu_init()'s default */
-	cpu_set_jit_area(&vm->cpu, vm_host_jit_area(vm));
-	if (vm->jit == 1)
-		cpu_set_jit(&vm->cpu, CPU_JIT_OFF);
-	else if (vm->jit == 2)
-		cpu_set_jit(&vm->cpu, CPU_JIT_FORCE);
 	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
 	for (unsigned p = 0; p < VM_PAGES; p++)
 		vm->page_phys[p] = VM_PHYS_NONE;
@@ -449,8 +449,8 @@ void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
 		.data_writes = cs.data_writes, .smc_stops = cs.smc_stops,
 		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
 		.bytes = cs.bytes, .pages = cs.pages,
-		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
 		.jit_blocks = cs.jit_blocks, .jit_bytes = cs.jit_bytes, .jit_flushes = cs.jit_flushes,
+		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
 	};
 	if (vm->cpu.in.cstore) {
 		struct cpu_code_store_stats ss;

@@ -375,10 +375,10 @@ void vm_core_settings_apply(struct vm *vm);
 
 /* host.c: the shared instance of a global VDD for this VM. */
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
-/* host.c: the host's store of decoded code (code_store.c), or NULL. */
-struct cpu_code_store *vm_host_code_store(struct vm16_host *host);
 /* host.c: the host's JIT code area for this VM's CPU (NULL: the CPU's own). */
 struct cpu_jit_area *vm_host_jit_area(struct vm *vm);
+/* host.c: the host's store of decoded code (code_store.c), or NULL. */
+struct cpu_code_store *vm_host_code_store(struct vm16_host *host);
 
 /* plugin.c */
 int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);

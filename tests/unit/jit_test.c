@@ -333,7 +333,7 @@ static void test_random_loops_match(void **state)
 	(void)state;
 	static uint8_t code[4096];
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
-		for (uint32_t seed = 1; seed <= 60; seed++) {
+		for (uint32_t seed = 1; seed <= 40; seed++) {
 			const size_t n = make_random_loop(code, seed * 7919u + (uint32_t)m, (enum cpu_model)m);
 			struct run r[2];
 			for (int k = 0; k < 2; k++) {
