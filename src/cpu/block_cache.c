@@ -212,6 +212,12 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	} else {
 		memset(bc->hash, 0, sizeof(bc->hash));
 	}
+	/* Blocks still reachable through the running block's succ[] (the
+	 * running block among them) must fail their check until their
+	 * memory is reused: their tags go before the page lists. */
+	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (struct bc_block *b = pg->blocks; b; b = b->pnext)
+			b->tag = 0;
 	while (bc->pages) {
 		struct bc_page *pg = bc->pages;
 		bc->pages = pg->next;
@@ -219,11 +225,6 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 		pg->next = bc->free_pages;
 		bc->free_pages = pg;
 	}
-	/* Blocks still reachable through the running block's succ[] must
-	 * fail their check until their memory is reused. */
-	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
-		for (struct bc_block *b = pg->blocks; b; b = b->pnext)
-			b->tag = 0;
 	bc->stats.evictions += bc->nblocks;
 	bc->stats.flushes++;
 	bc->stats.pages = 0;
