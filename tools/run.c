@@ -206,7 +206,8 @@ static void print_stats(const struct vm *vm, bool to_stderr)
 		 "mvdm stats: insns=%llu blocks_run=%llu blocks_recorded=%llu rechecks=%llu "
 		 "invalidated=%llu code_writes=%llu data_writes=%llu smc_stops=%llu evicted=%llu "
 		 "flushes=%llu blocks=%llu cache_bytes=%llu code_pages=%llu store_hits=%llu "
-		 "store_adds=%llu store_blocks=%llu store_bytes=%llu singles=%llu\n",
+		 "store_adds=%llu store_blocks=%llu store_bytes=%llu singles=%llu jit_blocks=%llu "
+		 "jit_bytes=%llu jit_flushes=%llu\n",
 		 (unsigned long long)vm16_insns(vm), (unsigned long long)s.hits,
 		 (unsigned long long)s.misses, (unsigned long long)s.rechecks,
 		 (unsigned long long)s.invalidations, (unsigned long long)s.code_writes,
@@ -215,7 +216,8 @@ static void print_stats(const struct vm *vm, bool to_stderr)
 		 (unsigned long long)s.blocks, (unsigned long long)s.bytes, (unsigned long long)s.pages,
 		 (unsigned long long)s.store_hits, (unsigned long long)s.store_adds,
 		 (unsigned long long)s.store_blocks, (unsigned long long)s.store_bytes,
-		 (unsigned long long)s.singles);
+		 (unsigned long long)s.singles, (unsigned long long)s.jit_blocks,
+		 (unsigned long long)s.jit_bytes, (unsigned long long)s.jit_flushes);
 	if (to_stderr)
 		fputs(line, stderr);
 	const char *file = getenv("MVDM_STATS");

@@ -403,6 +403,9 @@ struct vm16_code_stats {
 	uint64_t store_adds;    /* blocks this VM decoded and gave to it */
 	uint64_t store_blocks;  /* blocks it holds now (for all its VMs) */
 	uint64_t store_bytes;   /* memory they take now */
+	uint64_t jit_blocks;    /* blocks compiled to host code (the JIT setting) */
+	uint64_t jit_bytes;     /* host code written for them */
+	uint64_t jit_flushes;   /* times the VM's host code was all dropped (area full) */
 };
 void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s);
 

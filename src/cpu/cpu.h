@@ -310,6 +310,8 @@ void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats 
  * Hosts other than x86-64 always run as OFF. */
 enum cpu_jit { CPU_JIT_OFF = 0, CPU_JIT_ON = 1, CPU_JIT_FORCE = 2 };
 #define CPU_JIT_DEFAULT CPU_JIT_OFF
+/* The code area a host or a CPU of its own makes (bytes). */
+#define CPU_JIT_AREA_DEFAULT ((size_t)32 << 20)
 
 /* A code area shared by the CPUs of one host (vm16_host): one mapping of
  * `limit` bytes, never writable and executable at once, carved into
@@ -415,6 +417,7 @@ struct cpu {
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
 		struct cpu_code_store *cstore; /* shared blocks, or NULL (cpu_set_code_store()) */
+		bool fpu_general;         /* no x87 fast paths (cpu_set_fpu_fast()) */
 		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		struct jit *jit;          /* the JIT's state (jit.h), NULL until it compiles */
 		struct cpu_jit_area *jit_area; /* the host's code area, NULL: a private one */
@@ -492,6 +495,11 @@ void cpu_set_flags(struct cpu *c, uint32_t flags);
 void cpu_set_fpu(struct cpu *c, enum cpu_fpu fpu);
 /* FNINIT: the x87's initial state (Intel 80387 PRM 6, FINIT). */
 void cpu_fpu_init(struct cpu *c);
+/* Use the x87 fast paths (docs/x87.md, "Speed"; on by default) or only
+ * the general soft-float paths, for instructions decoded from now on (set
+ * it before running code). Both give the same results: tests compare
+ * them. */
+void cpu_set_fpu_fast(struct cpu *c, bool on);
 /* The x87 status word with TOP, as FNSTSW stores it. */
 uint16_t cpu_fpu_status(const struct cpu *c);
 /* Name of an FPU choice ("none", "8087", "80287", "80387"). */

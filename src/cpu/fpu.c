@@ -52,6 +52,11 @@ void cpu_set_fpu(struct cpu *c, enum cpu_fpu fpu)
 	cpu_fpu_init(c);
 }
 
+void cpu_set_fpu_fast(struct cpu *c, bool on)
+{
+	c->in.fpu_general = !on;
+}
+
 uint16_t cpu_fpu_status(const struct cpu *c)
 {
 	return (uint16_t)((c->x87.sw & ~0x3800u) | (unsigned)c->x87.top << 11);

@@ -156,7 +156,7 @@ FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 		if (!p)
 			return false;
 		memcpy(&v, p, 8);
-		if (!ff_from_f64(v, &b))
+		if (!ff_from_f64_normal(v, &b))
 			return false;
 	} else {
 		const uint8_t *p = rd_ptr(c, i->seg, ea, 4);
@@ -164,7 +164,7 @@ FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 		if (!p)
 			return false;
 		memcpy(&v, p, 4);
-		if (!ff_from_f32(v, &b))
+		if (!ff_from_f32_normal(v, &b))
 			return false;
 	}
 	const unsigned t = f->top;
@@ -172,7 +172,7 @@ FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 		return false;
 	const f80 a = reg_at(f, t);
 	if (k == 2 || k == 3) {
-		if (!f80_is_normal(a) || !f80_is_normal(b))
+		if (!f80_is_normal(a))
 			return false;
 		note_data(c, i, ea);
 		set_cc(f, ff_compare(a, b));

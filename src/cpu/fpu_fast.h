@@ -50,35 +50,36 @@ FF_INLINE bool ff_round(unsigned P, unsigned R, bool sign, int32_t e, uint64_t h
 	const uint64_t dmask = drop ? (1ull << drop) - 1 : 0;
 	const uint64_t rhi = hi & dmask;
 	uint64_t keep = hi & ~dmask; /* the kept bits, in place */
-	if (!(rhi | lo)) {
-		*r = f80_make(sign, (unsigned)e, hi);
-		*fl = 0;
-		return true;
-	}
-	bool inc;
+	const bool inexact = (rhi | lo) != 0;
+	/* Whether to round away from zero, without branches (the operands of
+	 * floating-point code make these unpredictable). To nearest: the
+	 * discarded part plus half an ulp minus one, plus one for a sticky
+	 * bit or an odd kept part (ties to even), carries into the kept part
+	 * exactly when it is above half, or half with either of those. */
+	unsigned inc;
 	switch (R) {
 	case RC_NEAR:
 		if (drop) {
 			const uint64_t half = 1ull << (drop - 1);
-			inc = rhi > half || (rhi == half && (lo || ((hi >> drop) & 1)));
+			const uint64_t s = (uint64_t)(lo != 0) | ((hi >> drop) & 1);
+			inc = (unsigned)((rhi + (half - 1) + s) >> drop);
 		} else {
-			inc = lo > F80_INT || (lo == F80_INT && (hi & 1));
+			uint64_t t;
+			inc = __builtin_add_overflow(lo, (F80_INT - 1) + (hi & 1), &t);
 		}
 		break;
-	case RC_DOWN: inc = sign; break;
-	case RC_UP: inc = !sign; break;
-	default: inc = false; break;
+	case RC_DOWN: inc = inexact && sign; break;
+	case RC_UP: inc = inexact && !sign; break;
+	default: inc = 0; break;
 	}
-	if (inc) {
-		keep += 1ull << drop;
-		if (!keep) { /* carried out of the significand: 1.000... x 2 */
-			keep = F80_INT;
-			if (++e > 0x7FFE)
-				return false;
-		}
+	keep += (uint64_t)inc << drop;
+	if (__builtin_expect(!keep, 0)) { /* carried out of the significand: 1.000... x 2 */
+		keep = F80_INT;
+		if (++e > 0x7FFE)
+			return false;
 	}
 	*r = f80_make(sign, (unsigned)e, keep);
-	*fl = FF_PE | (inc ? FF_C1 : 0);
+	*fl = (inexact ? FF_PE : 0) | (inc ? FF_C1 : 0);
 	return true;
 }
 
@@ -101,11 +102,10 @@ FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl
 	const u128 v = (u128)a.m * b.m;
 	uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
 	int32_t e = (int32_t)f80_exp(a) + (int32_t)f80_exp(b) - F80_BIAS + 1;
-	if (!(hi >> 63)) {
-		hi = hi << 1 | lo >> 63;
-		lo <<= 1;
-		e--;
-	}
+	const unsigned n = !(hi >> 63); /* the product is in [1, 4): one bit at most */
+	hi = hi << n | (lo >> 63 & n);
+	lo <<= n;
+	e -= (int32_t)n;
 	return ff_round(P, R, f80_sign(a) ^ f80_sign(b), e, hi, lo, r, fl);
 }
 
@@ -118,15 +118,15 @@ FF_INLINE bool ff_add(unsigned P, unsigned R, f80 a, f80 b, bool negate_b, f80 *
 	const bool sb = f80_sign(b) ^ negate_b, same = sa == sb;
 	int32_t ea = (int32_t)f80_exp(a), eb = (int32_t)f80_exp(b);
 	uint64_t ma = a.m, mb = b.m;
-	if (ea < eb || (ea == eb && ma < mb)) { /* |a| >= |b| from here */
-		const uint64_t tm = ma;
-		ma = mb;
-		mb = tm;
-		const int32_t te = ea;
-		ea = eb;
-		eb = te;
-		sa = sb;
-	}
+	/* |a| >= |b| from here (selects, not branches). */
+	const bool swap = ea < eb || (ea == eb && ma < mb);
+	const uint64_t m1 = swap ? mb : ma, m2 = swap ? ma : mb;
+	const int32_t e1 = swap ? eb : ea, e2 = swap ? ea : eb;
+	ma = m1;
+	mb = m2;
+	ea = e1;
+	eb = e2;
+	sa = swap ? sb : sa;
 	const unsigned d = (unsigned)(ea - eb);
 	if (d > 63)
 		return false;
@@ -135,12 +135,11 @@ FF_INLINE bool ff_add(unsigned P, unsigned R, f80 a, f80 b, bool negate_b, f80 *
 	uint64_t hi, lo;
 	if (same) {
 		hi = ma + bh;
-		lo = bl;
-		if (hi < ma) { /* carry: one bit right (bl's bit 0 is clear: nothing lost) */
-			lo = (lo >> 1) | hi << 63;
-			hi = hi >> 1 | F80_INT;
-			ea++;
-		}
+		/* A carry: one bit right (bl's bit 0 is clear: nothing lost). */
+		const unsigned cy = hi < ma;
+		lo = bl >> cy | (hi & cy) << 63;
+		hi = hi >> cy | (uint64_t)cy << 63;
+		ea += (int32_t)cy;
 		return ff_round(P, R, sa, ea, hi, lo, r, fl);
 	}
 	lo = 0 - bl;
@@ -184,11 +183,10 @@ FF_INLINE bool ff_div(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl
 	const uint64_t q2 = ff_div128(r1, 0, b.m, &r2);
 	int32_t e = (int32_t)f80_exp(a) - (int32_t)f80_exp(b) + F80_BIAS;
 	uint64_t hi = q1, lo = q2 | (r2 != 0);
-	if (!(hi >> 63)) {
-		hi = hi << 1 | lo >> 63;
-		lo = lo << 1 | (lo & 1);
-		e--;
-	}
+	const unsigned n = !(hi >> 63); /* the quotient is in (1/2, 2) */
+	hi = hi << n | (lo >> 63 & n);
+	lo = lo << n | (lo & 1);
+	e -= (int32_t)n;
 	return ff_round(P, R, f80_sign(a) ^ f80_sign(b), e, hi, lo, r, fl);
 }
 
@@ -220,6 +218,27 @@ FF_INLINE bool ff_from_f64(uint64_t v, f80 *r)
 	if (e || frac)
 		return false;
 	*r = f80_zero(v >> 63);
+	return true;
+}
+
+/* A normal double, exactly (the operand of arithmetic: a zero goes to
+ * the general path anyway). */
+FF_INLINE bool ff_from_f64_normal(uint64_t v, f80 *r)
+{
+	const unsigned e = (unsigned)(v >> 52) & 0x7FF;
+	if (e - 1u >= 0x7FEu)
+		return false;
+	*r = f80_make(v >> 63, e - 1023 + F80_BIAS, F80_INT | (v & 0xFFFFFFFFFFFFFull) << 11);
+	return true;
+}
+
+/* A normal single, exactly. */
+FF_INLINE bool ff_from_f32_normal(uint32_t v, f80 *r)
+{
+	const unsigned e = (v >> 23) & 0xFF;
+	if (e - 1u >= 0xFEu)
+		return false;
+	*r = f80_make(v >> 31, e - 127 + F80_BIAS, F80_INT | (uint64_t)(v & 0x7FFFFF) << 40);
 	return true;
 }
 

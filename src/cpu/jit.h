@@ -7,9 +7,12 @@
  * bc_run_block() and bc_link() reach it unchanged. It does what the
  * block's threaded handlers would do, in the same order and with the same
  * state at every point where anything outside the block can look:
- * - simple register instructions (MOV, ALU without carry-in, INC/DEC,
- *   LEA, CMP/DEC fused with the next Jcc) inline on c->r[], with the lazy
- *   flags stored exactly as the interpreter stores them (flags.h);
+ * - simple register instructions (MOV, ALU without carry-in, TEST,
+ *   INC/DEC, LEA, JMP, LOOP, and a Jcc after an inline ALU operation) inline,
+ *   on guest registers held in host registers within the block, with the
+ *   lazy flags stored exactly as the interpreter stores them (flags.h)
+ *   unless the block overwrites them before anything can read them
+ *   (jit_compile.c);
  * - every other instruction calls its handler (insn.impl) with the state
  *   thread_generic() sets up first (c->in.cur, insn_ip, insn_sp, c->ip past
  *   it), so a fault is precise as in the interpreter (cpu.c takes the
@@ -47,8 +50,6 @@ static inline bool jit_compiled(const struct bc_block *b)
 
 /* Blocks wanted for compiling, at most this many between two polls. */
 enum { JIT_PENDING_MAX = 64, JIT_CHUNK = 256 << 10 };
-/* Default area size when a CPU makes its own. */
-#define JIT_AREA_DEFAULT ((size_t)32 << 20)
 
 struct jit {
 	unsigned npending;                  /* (first: jit_poll() reads it) */
@@ -73,6 +74,12 @@ void jit_area_give(struct cpu_jit_area *a, const uint32_t *idx, unsigned n);
 /* The writable and the executable address of chunk idx. */
 uint8_t *jit_area_rw(const struct cpu_jit_area *a, uint32_t idx);
 const uint8_t *jit_area_rx(const struct cpu_jit_area *a, uint32_t idx);
+
+/* ---- jit_compile.c ---- */
+struct em;
+/* Compile b into e (jit_emit.h): false if it did not fit. stats: the
+ * block cache's figures (hits), or NULL. */
+bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats);
 
 /* ---- jit.c ---- */
 /* Was the JIT built in (x86-64 host)? */

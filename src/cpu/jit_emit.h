@@ -217,6 +217,61 @@ static inline void em_shift_ri(struct em *e, bool right, unsigned r, uint8_t n)
 	em_b(e, n);
 }
 
+/* shift r8/r16/r32 by imm8 (C0/C1 /ext: 4 SHL, 5 SHR, 7 SAR) */
+static inline void em_shift_sz(struct em *e, unsigned sz, unsigned ext, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, sz == 1 ? 0xC0 : 0xC1);
+	em_b(e, (uint8_t)(0xC0 | (ext << 3) | (r & 7)));
+	em_b(e, n);
+}
+
+/* shl r64, imm8 (REX.W C1 /4) */
+static inline void em_shl64(struct em *e, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, 0, r);
+	em_b(e, 0xC1);
+	em_b(e, (uint8_t)(0xE0 | (r & 7)));
+	em_b(e, n);
+}
+
+/* setc cl (0F 92 C1) */
+static inline void em_setc_cl(struct em *e)
+{
+	if (em_room(e, 3))
+		em_b(e, 0x0F), em_b(e, 0x92), em_b(e, 0xC1);
+}
+
+/* ror r16, imm8 (66 C1 /1): swaps the bytes of a word with 8 */
+static inline void em_ror16(struct em *e, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 2, 0, r);
+	em_b(e, 0xC1);
+	em_b(e, (uint8_t)(0xC8 | (r & 7)));
+	em_b(e, n);
+}
+
+/* mov r8/r16/r32, imm */
+static inline void em_mov_ri(struct em *e, unsigned sz, unsigned r, uint32_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, (uint8_t)((sz == 1 ? 0xB0 : 0xB8) | (r & 7)));
+	if (sz == 1)
+		em_b(e, (uint8_t)imm);
+	else if (sz == 2)
+		em_w(e, (uint16_t)imm);
+	else
+		em_d(e, imm);
+}
+
 /* lea r64, [base + disp] */
 static inline void em_lea(struct em *e, unsigned r, unsigned base, int32_t disp)
 {

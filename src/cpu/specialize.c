@@ -122,7 +122,7 @@ static unsigned flag_use(const struct cpu *c, const struct insn *i)
 void cpu_specialize(const struct cpu *c, struct insn *i)
 {
 	const op_fn fn = i->ent->fn;
-	const struct op_pair *p = fn == op_esc ? fpu_pick(i) : pick(c, i);
+	const struct op_pair *p = fn != op_esc ? pick(c, i) : c->in.fpu_general ? NULL : fpu_pick(i);
 	i->impl = p ? p->impl : fn;
 	i->fn = p ? p->thr : i->term == TERM_NONE ? thread_plain : thread_generic;
 	i->fl = p ? (uint8_t)flag_use(c, i) : 0;

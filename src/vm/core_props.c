@@ -34,12 +34,19 @@ static const enum cpu_fpu fpu_of_cpu[] = { [VM16_CPU_8086] = CPU_FPU_8087, [VM16
 					   [VM16_CPU_80286] = CPU_FPU_80287, [VM16_CPU_80386] = CPU_FPU_80387,
 					   [VM16_CPU_80486] = CPU_FPU_80387 };
 
+/* JIT choices (src/cpu/jit.h): auto is the build's default (CPU_JIT_DEFAULT,
+ * or the MVDM_JIT environment variable). */
+static const char *const jit_choices[] = { "auto", "off", "force", NULL };
+
 const struct vm_core_prop vm_core_props[] = {
 	{ "vm", { .name = "CPU_MODEL", .type = VDD_PROP_CHOICE, .def = 4, .choices = cpu_choices,
 		  .help = "the processor programs see: 8086 (or 8088), 80186, 80286, 80386 or 80486" } },
 	{ "vm", { .name = "FPU", .type = VDD_PROP_CHOICE, .def = 3, .choices = fpu_choices,
 		  .help = "the numeric coprocessor: none, 8087, 80287 or 80387 (default: the CPU model's; the "
 			  "80486 has its own, a 387 to programs)" } },
+	{ "vm", { .name = "JIT", .type = VDD_PROP_CHOICE, .def = 0, .choices = jit_choices,
+		  .help = "compile hot code to host code (x86-64 hosts): auto (the build's default), off, or force "
+			  "(every block, for tests)" } },
 	{ "vm", { .name = "DOS_MEMORY", .type = VDD_PROP_INT, .def = 640, .min = 64, .max = 640, .step = 4,
 		  .help = "conventional memory in KiB (a multiple of 4)" } },
 	{ "vm", { .name = "EXTENDED_MEMORY", .type = VDD_PROP_INT, .def = 16384, .min = 0, .max = VM16_EXT_KB_MAX,
@@ -80,6 +87,7 @@ void vm_core_settings_apply(struct vm *vm)
 	else
 		vm->fpu = (uint8_t)fpu_of_cpu[vm->cfg.cpu];
 	vm_setting_store(vm, "FPU", vm->fpu);
+	vm->jit = (uint8_t)vdd_property(vm, "JIT");
 	if (vm_setting_given(vm, "DOS_MEMORY"))
 		vm->cfg.mem_4k = (uint32_t)(vdd_property(vm, "DOS_MEMORY") / 4);
 	else

@@ -20,6 +20,10 @@ struct vm16_host {
 	} globals[HOST_MAX_GLOBALS];
 	unsigned nglobals;
 	struct cpu_code_store *code; /* decoded code shared by the VMs (code_store.c) */
+	/* The code area the JIT of every VM's CPU compiles into (src/cpu/jit.h;
+	 * NULL where there is no JIT): translations' memory is bounded per
+	 * host, not per VM. */
+	struct cpu_jit_area *jit;
 };
 
 int vm16_host_create(struct vm16_host **out)
@@ -30,6 +34,7 @@ int vm16_host_create(struct vm16_host **out)
 		*out = NULL;
 		return -ENOMEM;
 	}
+	host->jit = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
 	*out = host;
 	return 0;
 }
@@ -52,6 +57,11 @@ void vm16_host_code_stats(struct vm16_host *host, struct vm16_host_code_stats *s
 					    .evictions = cs.evictions, .blocks = cs.blocks, .bytes = cs.bytes };
 }
 
+struct cpu_jit_area *vm_host_jit_area(struct vm *vm)
+{
+	return vm->cfg.host ? vm->cfg.host->jit : NULL;
+}
+
 void vm16_host_destroy(struct vm16_host *host)
 {
 	if (!host)
@@ -63,6 +73,7 @@ void vm16_host_destroy(struct vm16_host *host)
 			dlclose(host->globals[k].dl);
 	}
 	cpu_code_store_destroy(host->code);
+	cpu_jit_area_destroy(host->jit);
 	free(host);
 }
 

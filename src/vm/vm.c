@@ -274,6 +274,12 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 			cs = vm->own_code;
 		cpu_set_code_store(&vm->cpu, cs); /* (no memory: none) */
 	}
+	/* JIT: the host's code area; auto keeps cpu_init()'s default */
+	cpu_set_jit_area(&vm->cpu, vm_host_jit_area(vm));
+	if (vm->jit == 1)
+		cpu_set_jit(&vm->cpu, CPU_JIT_OFF);
+	else if (vm->jit == 2)
+		cpu_set_jit(&vm->cpu, CPU_JIT_FORCE);
 	vm->a20 = vm->cfg.cpu >= VM16_CPU_80286; /* cpu_init: A20 on for the 286 and later */
 	for (unsigned p = 0; p < VM_PAGES; p++)
 		vm->page_phys[p] = VM_PHYS_NONE;
@@ -444,6 +450,7 @@ void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
 		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
 		.bytes = cs.bytes, .pages = cs.pages,
 		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
+		.jit_blocks = cs.jit_blocks, .jit_bytes = cs.jit_bytes, .jit_flushes = cs.jit_flushes,
 	};
 	if (vm->cpu.in.cstore) {
 		struct cpu_code_store_stats ss;

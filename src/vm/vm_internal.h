@@ -173,6 +173,7 @@ struct vm {
 	unsigned nremapped;
 	bool a20;                     /* the A20 gate (a20.c); always off on the 8086/186 */
 	uint8_t fpu;                  /* enum cpu_fpu of the FPU setting (core_props.c) */
+	uint8_t jit;                  /* the JIT setting: 0 auto, 1 off, 2 force (core_props.c) */
 	void (*fpu_error_fn)(void *inst, bool asserted); /* the board's FERR# wire (fpu_link.c) */
 	void *fpu_error_inst;
 	struct mem_state mem;         /* extended memory, HMA and UMBs (src/mem/) */
@@ -376,6 +377,8 @@ void vm_core_settings_apply(struct vm *vm);
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);
 /* host.c: the host's store of decoded code (code_store.c), or NULL. */
 struct cpu_code_store *vm_host_code_store(struct vm16_host *host);
+/* host.c: the host's JIT code area for this VM's CPU (NULL: the CPU's own). */
+struct cpu_jit_area *vm_host_jit_area(struct vm *vm);
 
 /* plugin.c */
 int vm_load_plugin(struct vm *vm, const char *path, const struct vdd_ops **ops);

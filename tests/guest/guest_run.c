@@ -216,6 +216,13 @@ int main(int argc, char **argv)
 	for (const char *p = got; (p = strstr(p, "PASS ")) != NULL; p += 5)
 		npass++;
 	printf("guest-run: %s (%u PASS lines)\n", ok ? "ok" : "FAILED", npass);
+	struct cpu_code_stats cs;
+	cpu_code_stats(&h->cpu, &cs);
+	printf("guest-run: %llu blocks compiled by the JIT\n", (unsigned long long)cs.jit_blocks);
+	if (cpu_get_jit(&h->cpu) == CPU_JIT_FORCE && cache && cs.jit_blocks == 0) {
+		printf("guest-run: FAILED: the JIT was forced on but compiled nothing\n");
+		ok = false;
+	}
 
 	comhost_free(h);
 	free(h);

@@ -265,7 +265,25 @@ static void test_convert(void **state)
 		} else {
 			assert_true(l.m == 1 && l.se == 1);
 		}
+		l.m = 1;
+		l.se = 1;
+		if (ff_from_f64_normal(d, &l)) {
+			struct fctx x = ctx_of(0x37F);
+			const f80 g = f80_from_f64(&x, d);
+			assert_true(l.m == g.m && l.se == g.se && f80_is_normal(g));
+		} else {
+			assert_true(l.m == 1 && l.se == 1);
+		}
 		const uint32_t w = (uint32_t)d & (r & 32 ? 0x807FFFFFu : ~0u);
+		l.m = 1;
+		l.se = 1;
+		if (ff_from_f32_normal(w, &l)) {
+			struct fctx x = ctx_of(0x37F);
+			const f80 g = f80_from_f32(&x, w);
+			assert_true(l.m == g.m && l.se == g.se && f80_is_normal(g));
+		} else {
+			assert_true(l.m == 1 && l.se == 1);
+		}
 		l.m = 1;
 		l.se = 1;
 		if (ff_from_f32(w, &l)) {

@@ -171,11 +171,209 @@ static void test_inline_forms_match(void **state)
 	run_free(&off);
 }
 
+/* Random loops over the forms the JIT compiles inline (register and
+ * memory operands, PUSH/POP, shifts, LEA, moffs, fused compare and
+ * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
+ * block compiled as soon as it is recorded) and interpreted, the
+ * registers, flags, exit and memory must be the same. Code lives in its
+ * own segment, data in DS and SS, so the loop cannot rewrite itself. */
+static uint32_t rnd(uint32_t *s)
+{
+	*s = *s * 1664525u + 1013904223u;
+	return *s >> 8;
+}
+
+static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
+{
+	/* destinations: AX DX BX SI DI (never CX, the counter, SP or BP) */
+	static const uint8_t dst16[] = { 0, 2, 3, 6, 7 };
+	static const uint8_t dst8[] = { 0, 2, 3, 4, 6, 7 };   /* AL DL BL AH DH BH */
+	static const uint8_t mem_rm[] = { 0, 1, 4, 5, 7 };    /* [BX+SI] [BX+DI] [SI] [DI] [BX] */
+	size_t k = 0;
+	p[k++] = 0xB9, p[k++] = 40, p[k++] = 0; /* mov cx, 40 */
+	const size_t top = k;
+#define R() rnd(&seed)
+#define D16() dst16[R() % sizeof(dst16)]
+#define D8() dst8[R() % sizeof(dst8)]
+#define MEM(reg) (p[k++] = (uint8_t)(0x40 | (reg) << 3 | mem_rm[R() % sizeof(mem_rm)]), p[k++] = (uint8_t)R())
+	for (int n = 0; n < 24; n++) {
+		const bool wide = model >= CPU_80386 && R() % 5 == 0;
+		if (wide)
+			p[k++] = 0x66;
+		unsigned aop = R() % 8;
+		switch (R() % 16) {
+		case 0: /* ALU r16, r16 (either direction) */
+			if (R() % 2) {
+				p[k++] = (uint8_t)(aop << 3 | 1);
+				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			} else {
+				p[k++] = (uint8_t)(aop << 3 | 3);
+				p[k++] = (uint8_t)(0xC0 | D16() << 3 | (R() % 8));
+			}
+			break;
+		case 1: /* ALU r8, r8 */
+			p[k++] = (uint8_t)(aop << 3);
+			p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D8());
+			break;
+		case 2: /* ALU r, imm8 / r8, imm8 */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0x83 : 0x80;
+			p[k++] = (uint8_t)(0xC0 | aop << 3 | (w ? D16() : D8()));
+			p[k++] = (uint8_t)R();
+		}
+			break;
+		case 3: /* MOV r, r / r, imm */
+			if (R() % 2) {
+				p[k++] = 0x89;
+				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			} else {
+				p[k++] = (uint8_t)(0xB0 | D8());
+				p[k++] = (uint8_t)R();
+			}
+			break;
+		case 4: /* INC/DEC r */
+			p[k++] = (uint8_t)((R() % 2 ? 0x40 : 0x48) | D16());
+			break;
+		case 5: /* SHL/SHR/SAR by 1 or imm8 */
+			if (model >= CPU_80186 && R() % 2) {
+				p[k++] = 0xC1;
+				p[k++] = (uint8_t)(0xC0 | (uint8_t[]){ 4, 5, 7 }[R() % 3] << 3 | D16());
+				p[k++] = (uint8_t)(R() % 20);
+			} else {
+				const bool w = R() % 2;
+				p[k++] = w ? 0xD1 : 0xD0;
+				p[k++] = (uint8_t)(0xC0 | (uint8_t[]){ 4, 5, 7 }[R() % 3] << 3 | (w ? D16() : D8()));
+			}
+			break;
+		case 6: /* MOV r, [m] / [m], r */
+			if (R() % 2) {
+				p[k++] = 0x8B;
+				MEM(D16());
+			} else {
+				p[k++] = 0x89;
+				MEM(R() % 8);
+			}
+			break;
+		case 7: /* ALU r, [m] */
+			p[k++] = (uint8_t)(aop << 3 | 3);
+			MEM(D16());
+			break;
+		case 8: /* ALU [m], r / [m], imm8 */
+			if (R() % 2) {
+				p[k++] = (uint8_t)(aop << 3 | 1);
+				MEM(R() % 8);
+			} else {
+				p[k++] = 0x83;
+				MEM(aop);
+				p[k++] = (uint8_t)R();
+			}
+			break;
+		case 9: /* INC/DEC [m] */
+			p[k++] = R() % 2 ? 0xFF : 0xFE;
+			MEM(R() % 2);
+			break;
+		case 10: /* PUSH r; POP r */
+			p[k++] = (uint8_t)(0x50 | (R() % 8));
+			if (wide)
+				p[k++] = 0x66;
+			p[k++] = (uint8_t)(0x58 | D16());
+			break;
+		case 11: /* MOV AX, [moffs] / [moffs], AX */
+			p[k++] = R() % 2 ? 0xA1 : 0xA3;
+			p[k++] = (uint8_t)R(), p[k++] = (uint8_t)R();
+			break;
+		case 12: /* LEA r, [m] */
+			p[k++] = 0x8D;
+			MEM(D16());
+			break;
+		case 13: /* CMP/TEST, then Jcc over a MOV */
+			if (R() % 2) {
+				p[k++] = 0x39;
+				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
+			} else {
+				p[k++] = 0x85;
+				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
+			}
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			break;
+		case 14: /* ADC/SBB (called) */
+			p[k++] = R() % 2 ? 0x11 : 0x19;
+			p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			break;
+		default: /* PUSHF; POP r: the flags into a register */
+			p[k++] = 0x9C;
+			if (wide)
+				p[k++] = 0x66;
+			p[k++] = (uint8_t)(0x58 | D16());
+			break;
+		}
+	}
+#undef R
+#undef D16
+#undef D8
+#undef MEM
+	p[k++] = 0x49; /* dec cx; jnz top */
+	p[k++] = 0x0F, p[k++] = 0x85; /* jnz rel16 (386+), or: */
+	if (model < CPU_80386) {
+		k -= 2;
+		p[k++] = 0x74, p[k++] = 3; /* jz +3 */
+		p[k++] = 0xE9;
+	}
+	const int16_t rel = (int16_t)(top - (k + 2));
+	memcpy(p + k, &rel, 2);
+	k += 2;
+	p[k++] = 0xF4;
+	return k;
+}
+
+static void test_random_loops_match(void **state)
+{
+	(void)state;
+	static uint8_t code[4096];
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		for (uint32_t seed = 1; seed <= 60; seed++) {
+			const size_t n = make_random_loop(code, seed * 7919u + (uint32_t)m, (enum cpu_model)m);
+			struct run r[2];
+			for (int k = 0; k < 2; k++) {
+				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
+				cpu_destroy(&r[k].c);
+				cpu_init(&r[k].c, (enum cpu_model)m, NULL);
+				cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
+				assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+				for (uint32_t a = 0x20000; a < 0x40000; a++)
+					r[k].ram[a] = (uint8_t)(a * 2654435761u >> 13);
+				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+				cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+				cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+				for (int g = 0; g < 8; g++)
+					r[k].c.r[g].d = seed * (uint32_t)(g + 1) * 0x9E3779B9u;
+				r[k].c.r[REG_SP].d = 0x8000;
+				r[k].c.ip = 0;
+			}
+			enum cpu_exit e0 = cpu_run(&r[0].c, 200000), e1 = cpu_run(&r[1].c, 200000);
+			assert_int_equal(e0, e1);
+			assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
+			assert_int_equal(r[0].c.ip, r[1].c.ip);
+			assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
+			assert_int_equal(r[0].c.retired, r[1].c.retired);
+			assert_memory_equal(r[0].ram, r[1].ram, RAM);
+			struct cpu_code_stats s;
+			cpu_code_stats(&r[1].c, &s);
+			assert_true(s.jit_blocks > 0);
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_area_wx_limit_flush),
 		cmocka_unit_test(test_inline_forms_match),
+		cmocka_unit_test(test_random_loops_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,1210 @@
+/*
+ * jit_compile.c - one decoded block to one x86-64 host function (jit.h).
+ *
+ * Host registers inside a compiled block:
+ *   RBX      the struct cpu
+ *   R8-R15   guest EAX..EDI (ModR/M order) while cached: a guest register
+ *            is loaded whole on first use, kept until the next call, and
+ *            stored back (all 32 bits) before anything outside the
+ *            function can look at it (a handler call, a fault, an exit)
+ *   RAX RCX RDX RSI RDI   scratch and call arguments
+ * The prologue pushes RBX and R12-R15 (five pushes: the stack is 16-byte
+ * aligned for calls). Guest high bytes (AH..BH) are reached by rotating
+ * the word (ROR r16, 8) around the operation.
+ *
+ * Lazy flags are stored as flags.h defines them, by the same rules as the
+ * interpreter's handlers, unless the block overwrites them all before
+ * anything can read them (the same reasoning as block_cache.c's dead-flag
+ * pass, over the inline forms only, none of which can fault). A Jcc right
+ * after an inline ALU operation branches on the host's flags, which are
+ * the guest's for every condition (INC/DEC: not those reading CF, which
+ * they keep).
+ */
+#include <stdlib.h>
+
+#include "cpu/alu.h"
+#include "cpu/jit.h"
+#include "cpu/jit_emit.h"
+
+#define OFF(f) ((int32_t)offsetof(struct cpu, f))
+
+extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
+extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3];
+extern const struct op_pair jcc_table[16];
+extern const struct op_pair mov_rr_table[3], mov_ri_table[3];
+extern const struct op_pair jmp_rel16_pair, jmp_rel32_pair, loop16_pair, loop32_pair;
+extern const struct op_pair alu_mr_table[8][3], alu_rm_table[8][3], alu_mi_table[8][3];
+extern const struct op_pair mov_rm_table[3], mov_mr_table[3];
+extern const struct op_pair push_reg_table[2][2], pop_reg_table[2][2];
+extern const struct op_pair call_rel_table[2][2], ret_table[2][2];
+extern const struct op_pair shift_table[3][8][3];
+void op_inc_rm(struct cpu *c, const struct insn *i);
+void op_dec_rm(struct cpu *c, const struct insn *i);
+void op_mov_acc_moffs(struct cpu *c, const struct insn *i);
+void op_mov_moffs_acc(struct cpu *c, const struct insn *i);
+void op_lea(struct cpu *c, const struct insn *i);
+void op_test_rm_r(struct cpu *c, const struct insn *i);
+void op_test_acc_imm(struct cpu *c, const struct insn *i);
+void op_mov_r_rm(struct cpu *c, const struct insn *i);
+
+_Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
+
+static uint32_t jit_flag_cf(struct cpu *c)
+{
+	return flag_cf(c);
+}
+
+/* The slow paths of the inline memory accesses: everything but a TLB hit
+ * inside the segment's fast-path limits (cpu_internal.h mem_read()). */
+static uint32_t jit_mem_read(struct cpu *c, unsigned seg, uint32_t off, unsigned sz)
+{
+	return mem_read(c, seg, off, sz);
+}
+
+static void jit_mem_write(struct cpu *c, unsigned seg, uint32_t off, unsigned sz, uint32_t v)
+{
+	mem_write(c, seg, off, sz, v);
+}
+
+/* ---- what each instruction is ---- */
+
+enum ik {
+	IK_CALL = 0, /* call its handler */
+	IK_ALU,      /* aop dst, src/imm (not ADC/SBB) */
+	IK_TEST,     /* TEST dst, src/imm */
+	IK_INCDEC,
+	IK_MOV,      /* dst <- src */
+	IK_MOVI,     /* dst <- imm */
+	IK_LEA,
+	IK_JMP,      /* JMP rel */
+	IK_LOOP,     /* LOOP (E2) with address size = operand size */
+	IK_LOAD,     /* MOV r, m */
+	IK_STORE,    /* MOV m, r */
+	IK_ALU_RM,   /* aop r, m */
+	IK_ALU_M,    /* aop m, r / m, imm */
+	IK_PUSH,     /* PUSH r (50+r) */
+	IK_POP,      /* POP r (58+r) */
+	IK_SHIFT,    /* SHL/SHR/SAR r, n (n a constant, 0 < n < bits) */
+	IK_INCDEC_M, /* INC/DEC m */
+	IK_CALLREL,  /* CALL rel */
+	IK_RET,      /* RET [imm16] near */
+};
+
+struct iform {
+	enum ik k;
+	unsigned aop, sz, dst, src; /* guest registers in ModR/M numbering for sz */
+	bool imm, dec, flags, s32;
+	bool moffs;                 /* IK_LOAD/IK_STORE of AL/eAX at [disp] */
+	uint32_t val;
+};
+
+static unsigned size_index(unsigned sz)
+{
+	return sz == 1 ? 0 : sz == 2 ? 1 : 2;
+}
+
+/* Classify i by its handler: the pointers specialize.c installs, so a
+ * handler the decoder replaced (e.g. by #UD) is never taken for these. */
+static struct iform classify(const struct insn *i)
+{
+	struct iform f = { .k = IK_CALL, .flags = true };
+	const unsigned s = size_index(i->osz);
+	f.sz = i->osz;
+	for (unsigned op = 0; op < 8; op++) {
+		if (op == ALU_ADC || op == ALU_SBB)
+			continue;
+		if (i->impl == alu_rr_table[op][s].impl && i->mod == 3) {
+			f.k = IK_ALU, f.aop = op, f.dst = i->rm, f.src = i->reg;
+			f.flags = i->fn != alu_rr_table[op][s].nf;
+			return f;
+		}
+		if (i->impl == alu_rr_rev_table[op][s].impl && i->mod == 3) {
+			f.k = IK_ALU, f.aop = op, f.dst = i->reg, f.src = i->rm;
+			f.flags = i->fn != alu_rr_rev_table[op][s].nf;
+			return f;
+		}
+		if (i->impl == alu_ri_table[op][s].impl && i->mod == 3) {
+			f.k = IK_ALU, f.aop = op, f.dst = i->rm, f.imm = true, f.val = i->imm & size_mask(i->osz);
+			f.flags = i->fn != alu_ri_table[op][s].nf;
+			return f;
+		}
+	}
+	for (unsigned op = 0; op < 8; op++) {
+		if (op == ALU_ADC || op == ALU_SBB || i->mod == 3)
+			continue;
+		if (i->impl == alu_rm_table[op][s].impl) {
+			f.k = IK_ALU_RM, f.aop = op, f.dst = i->reg;
+			return f;
+		}
+		if (i->impl == alu_mr_table[op][s].impl) {
+			f.k = IK_ALU_M, f.aop = op, f.src = i->reg;
+			return f;
+		}
+		if (i->impl == alu_mi_table[op][s].impl) {
+			f.k = IK_ALU_M, f.aop = op, f.imm = true, f.val = i->imm & size_mask(i->osz);
+			return f;
+		}
+	}
+	for (unsigned op = 4; op < 8; op++) {
+		for (unsigned src = 0; src < 3; src += 2) {
+			const unsigned n = src == 0 ? 1 : i->imm & 0x1F; /* (C0/C1: 80186+) */
+			if (i->mod == 3 && i->impl == shift_table[src][op][s].impl && n > 0 && n < i->osz * 8u) {
+				f.k = IK_SHIFT, f.aop = op, f.dst = i->rm, f.val = n;
+				f.flags = i->fn != shift_table[src][op][s].nf;
+				return f;
+			}
+		}
+	}
+	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
+		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
+		return f;
+	}
+	if (i->impl == op_mov_acc_moffs) {
+		f.k = IK_LOAD, f.dst = REG_AX, f.moffs = true;
+		return f;
+	}
+	if (i->impl == op_mov_moffs_acc) {
+		f.k = IK_STORE, f.src = REG_AX, f.moffs = true;
+		return f;
+	}
+	if (i->mod != 3 && i->impl == mov_rm_table[s].impl) {
+		f.k = IK_LOAD, f.dst = i->reg;
+		return f;
+	}
+	if (i->mod != 3 && i->impl == mov_mr_table[s].impl) {
+		f.k = IK_STORE, f.src = i->reg;
+		return f;
+	}
+	for (unsigned w = 0; w < 2; w++) {
+		for (unsigned ss = 0; ss < 2; ss++) {
+			/* (the twin tells the stack size the block was made for) */
+			if (i->fn == call_rel_table[w][ss].thr && i->impl == call_rel_table[w][ss].impl) {
+				f.k = IK_CALLREL, f.sz = w ? 4 : 2, f.s32 = ss;
+				return f;
+			}
+			if (i->fn == ret_table[w][ss].thr && i->impl == ret_table[w][ss].impl) {
+				f.k = IK_RET, f.sz = w ? 4 : 2, f.s32 = ss;
+				return f;
+			}
+			if (i->impl == push_reg_table[w][ss].impl) {
+				f.k = IK_PUSH, f.src = i->op & 7u, f.sz = w ? 4 : 2, f.s32 = ss;
+				return f;
+			}
+			if (i->impl == pop_reg_table[w][ss].impl) {
+				f.k = IK_POP, f.dst = i->op & 7u, f.sz = w ? 4 : 2, f.s32 = ss;
+				return f;
+			}
+		}
+	}
+	for (unsigned d = 0; d < 2; d++) {
+		if (s > 0 && i->impl == alu_incdec_op[d][s].impl) {
+			f.k = IK_INCDEC, f.dec = d, f.dst = i->op & 7u;
+			f.flags = i->fn != alu_incdec_op[d][s].nf;
+			return f;
+		}
+		if (i->impl == alu_incdec_rm[d][s].impl && i->mod == 3) {
+			f.k = IK_INCDEC, f.dec = d, f.dst = i->rm;
+			f.flags = i->fn != alu_incdec_rm[d][s].nf;
+			return f;
+		}
+	}
+	if (i->impl == mov_rr_table[s].impl && i->mod == 3) {
+		f.k = IK_MOV, f.dst = i->rm, f.src = i->reg;
+	} else if (i->impl == op_mov_r_rm && i->mod == 3) {
+		f.k = IK_MOV, f.dst = i->reg, f.src = i->rm;
+	} else if (i->impl == mov_ri_table[s].impl) {
+		f.k = IK_MOVI, f.dst = i->op & 7u, f.val = i->imm & size_mask(i->osz);
+	} else if (i->impl == op_lea && i->mod != 3) {
+		f.k = IK_LEA, f.dst = i->reg, f.sz = i->wsz;
+	} else if (i->impl == op_test_rm_r && i->mod == 3) {
+		f.k = IK_TEST, f.dst = i->rm, f.src = i->reg;
+	} else if (i->impl == op_test_acc_imm) {
+		f.k = IK_TEST, f.dst = REG_AX, f.imm = true, f.val = i->imm & size_mask(i->osz);
+	} else if (i->ent->spec == SP_JMP_REL && (i->impl == jmp_rel16_pair.impl || i->impl == jmp_rel32_pair.impl)) {
+		f.k = IK_JMP;
+	} else if (i->ent->spec == SP_LOOP && i->op == 0xE2 && i->asz == i->wsz &&
+		   (i->impl == loop16_pair.impl || i->impl == loop32_pair.impl)) {
+		f.k = IK_LOOP, f.sz = i->asz;
+	}
+	return f;
+}
+
+static bool is_high8(unsigned r, unsigned sz)
+{
+	return sz == 1 && r >= 4;
+}
+
+/* Does the host's flag state after f's inline code equal the guest's for
+ * condition cc? */
+static bool host_flags_ok(const struct iform *f, unsigned cc)
+{
+	if (!f->flags || is_high8(f->dst, f->sz))
+		return false;
+	switch (f->k) {
+	case IK_ALU:
+	case IK_TEST:
+	case IK_ALU_RM:
+		return true;
+	case IK_INCDEC:
+		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
+	default:
+		return false;
+	}
+}
+
+static bool is_jcc(const struct insn *j)
+{
+	return j->ent->spec == SP_JCC && j->ent->reads != OFL_NONE && j->impl == jcc_table[j->op & 0xF].impl;
+}
+
+/* ---- code generation ---- */
+
+enum { X_LINK, X_RET, X_GP, X_NEXT };
+
+struct fix {
+	long at;      /* rel32 to patch */
+	unsigned x;   /* X_* */
+	unsigned k;   /* X_NEXT: the entry */
+};
+
+struct cg {
+	struct em e;
+	uint8_t *base;   /* function start (written view) */
+	const struct bc_block *b;
+	uint8_t cached;  /* bit r: host register 8 + r holds guest register r */
+	uint8_t dirty;   /* ... and memory does not */
+	struct fix fix[BC_MAX_INSNS * 4 + 8];
+	unsigned nfix;
+	struct iform f[BC_MAX_INSNS];
+	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
+	long body;                 /* offset of the first instruction's code */
+	struct cpu_code_stats *stats; /* the cache's (hits) */
+};
+
+static unsigned host(unsigned r)
+{
+	return 8 + r;
+}
+
+static uint64_t addr_of(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static void to_exit(struct cg *g, int cc, unsigned x, unsigned k)
+{
+	long at = em_jcc_fwd(&g->e, cc, g->base);
+	if (at < 0 || g->nfix == sizeof(g->fix) / sizeof(g->fix[0])) {
+		g->e.over = true;
+		return;
+	}
+	g->fix[g->nfix++] = (struct fix){ at, x, k };
+}
+
+/* Guest register r (whole) in its host register. */
+static void ensure(struct cg *g, unsigned r)
+{
+	if (!(g->cached & (1u << r))) {
+		em_load(&g->e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+		g->cached |= (uint8_t)(1u << r);
+	}
+}
+
+/* Store the dirty registers (the state at compile time is unchanged:
+ * code for a path that leaves). */
+static void emit_flush(struct cg *g)
+{
+	for (unsigned r = 0; r < 8; r++)
+		if (g->dirty & (1u << r))
+			em_store(&g->e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+}
+
+/* Before a call: memory gets every register, and the cache is forgotten
+ * (the callee may change them; R8-R11 do not survive it). */
+static void flush_forget(struct cg *g)
+{
+	emit_flush(g);
+	g->cached = g->dirty = 0;
+}
+
+/* The host register holding source operand r of size sz; a high byte is
+ * moved into the low byte of tmp (or any source when copy is set). */
+static unsigned src_reg(struct cg *g, unsigned r, unsigned sz, unsigned tmp, bool copy)
+{
+	const unsigned gr = sz == 1 ? (r & 3) : r;
+	ensure(g, gr);
+	if (is_high8(r, sz)) {
+		em_mov_rr(&g->e, 4, tmp, host(gr));
+		em_shift_ri(&g->e, true, tmp, 8);
+		return tmp;
+	}
+	if (copy) {
+		em_mov_rr(&g->e, 4, tmp, host(gr));
+		return tmp;
+	}
+	return host(gr);
+}
+
+/* The host register to operate on for destination r of size sz (a high
+ * byte rotated into the low one until dst_end()). */
+static unsigned dst_begin(struct cg *g, unsigned r, unsigned sz)
+{
+	const unsigned gr = sz == 1 ? (r & 3) : r;
+	if (sz == 4) {
+		/* (loaded anyway: a read-modify-write needs it) */
+		ensure(g, gr);
+	} else {
+		ensure(g, gr);
+		if (is_high8(r, sz))
+			em_ror16(&g->e, host(gr), 8);
+	}
+	return host(gr);
+}
+
+static void dst_end(struct cg *g, unsigned r, unsigned sz)
+{
+	const unsigned gr = sz == 1 ? (r & 3) : r;
+	if (is_high8(r, sz))
+		em_ror16(&g->e, host(gr), 8);
+	g->dirty |= (uint8_t)(1u << gr);
+}
+
+/* A whole 32-bit destination that is only written. */
+static unsigned dst_full(struct cg *g, unsigned r)
+{
+	g->cached |= (uint8_t)(1u << r);
+	g->dirty |= (uint8_t)(1u << r);
+	return host(r);
+}
+
+/* lf_res = the result in host register h (size sz), sign-extended. */
+static void emit_lf_res(struct cg *g, unsigned h, unsigned sz)
+{
+	if (sz < 4) {
+		em_movsx(&g->e, sz, H_RAX, h);
+		h = H_RAX;
+	}
+	em_store(&g->e, 4, h, H_RBX, OFF(in.lf_res));
+}
+
+/* EAX = the guest's CF now (flag_cf()): inline for the explicit and
+ * INC/DEC kinds, a call for lazy additions and subtractions (R8-R11, RDX
+ * and RSI kept; RCX, RDI not). */
+static void emit_cf(struct cg *g)
+{
+	struct em *e = &g->e;
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, 16);
+	em_movzx(e, 1, H_RCX, H_RCX);
+	em_alu_ri(e, ALU_SUB, 4, H_RCX, 1);
+	em_alu_ri(e, ALU_CMP, 4, H_RCX, 3);
+	long slow = em_jcc_fwd(e, 6 /* BE */, g->base);
+	em_alu_ri(e, ALU_AND, 4, H_RAX, 1);
+	long done = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, slow, e->p - g->base);
+	/* (R8-R11, RDX, RSI: six pushes keep the stack aligned) */
+	static const uint8_t saved[6] = { 8, 9, 10, 11, H_RDX, H_RSI };
+	for (unsigned r = 0; r < 6; r++)
+		em_push(e, saved[r]);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, addr_of(jit_flag_cf));
+	em_call_rax(e);
+	for (unsigned r = 6; r-- > 0;)
+		em_pop(e, saved[r]);
+	if (e->over)
+		return;
+	em_fix(g->base, done, e->p - g->base);
+}
+
+/* c->in.cur = &insns[k] */
+static void emit_cur(struct cg *g, unsigned k)
+{
+	em_mov_imm64(&g->e, H_RAX, addr_of(&g->b->insns[k]));
+	em_store(&g->e, 8, H_RAX, H_RBX, OFF(in.cur));
+}
+
+/* A jump of entry k back to the block's own start (same CS, so the same
+ * linear address): run the block again without leaving, when bc_link()
+ * would enter it: the budget charged for this pass still leaves room for
+ * a whole pass, no event is pending, and the block is still valid in the
+ * current context (its tag; a dropped block has left already). Registers
+ * are in memory at this point, as at the function's start. */
+static void emit_self_loop(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	em_alu_ri(e, ALU_SUB, 8, H_RDX, k + 1); /* (the charge of entry k) */
+	em_alu_ri(e, ALU_CMP, 8, H_RDX, g->b->ninsns);
+	long no1 = em_jcc_fwd(e, 6 /* BE */, g->base);
+	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
+	long no2 = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_mov_imm64(e, H_RAX, addr_of(&g->b->tag));
+	em_load(e, 8, H_RAX, H_RAX, 0);
+	em_rm(e, 0x3B, 0x3B, 8, H_RAX, H_RBX, OFF(in.bc_ctx));
+	long no3 = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	if (g->stats) {
+		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
+		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
+	}
+	long back = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, back, g->body);
+	em_fix(g->base, no1, e->p - g->base);
+	em_fix(g->base, no2, e->p - g->base);
+	em_fix(g->base, no3, e->p - g->base);
+}
+
+/* Leave the block for `target` as a taken jump of entry k does: registers
+ * to memory, c->in.cur, the CS limit check (jump_to(): #GP), c->ip, then
+ * bc_link(). */
+static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool check)
+{
+	struct em *e = &g->e;
+	emit_flush(g);
+	emit_cur(g, k);
+	if (check) {
+		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
+		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+	}
+	em_store_imm(e, 4, H_RBX, OFF(ip), target);
+	if (target == g->b->insns[0].ip)
+		emit_self_loop(g, k);
+	to_exit(g, -1, X_LINK, 0);
+}
+
+static void emit_alu(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const bool high = is_high8(f->dst, sz);
+	const bool write = (f->k == IK_ALU || f->k == IK_ALU_RM) && f->aop != ALU_CMP;
+	const unsigned aop = f->k == IK_TEST ? ALU_AND : f->aop == ALU_CMP ? ALU_SUB : f->aop;
+	unsigned s = H_RCX; /* (IK_ALU_RM: the memory operand is in ECX) */
+	/* (a copy when the operation would overwrite the source before lf_b
+	 * is stored: ADD AX, AX) */
+	if (!f->imm && f->k != IK_ALU_RM)
+		s = src_reg(g, f->src, sz, H_RCX, high || (write && f->flags && (aop == ALU_ADD || aop == ALU_SUB)));
+	unsigned h;
+	if (write) {
+		h = dst_begin(g, f->dst, sz);
+	} else {
+		/* CMP, TEST: the result in EAX only */
+		const unsigned gr = sz == 1 ? (f->dst & 3) : f->dst;
+		ensure(g, gr);
+		em_mov_rr(e, 4, H_RAX, host(gr));
+		if (high)
+			em_shift_ri(e, true, H_RAX, 8);
+		h = H_RAX;
+	}
+	if (f->imm)
+		em_alu_ri(e, aop, sz, h, f->val);
+	else
+		em_alu_rr(e, aop, sz, h, s);
+	if (f->flags) {
+		emit_lf_res(g, h, sz);
+		if (aop == ALU_ADD || aop == ALU_SUB) {
+			if (f->imm) {
+				em_store_imm(e, 4, H_RBX, OFF(in.lf_b), f->val);
+			} else {
+				unsigned b = s;
+				if (sz < 4) {
+					em_movzx(e, sz, H_RCX, s);
+					b = H_RCX;
+				}
+				em_store(e, 4, b, H_RBX, OFF(in.lf_b));
+			}
+			em_store_imm(e, 4, H_RBX, OFF(in.lf_aux),
+				     (uint32_t)(aop == ALU_ADD ? LF_ADD : LF_SUB) << 16 | (sz * 8) << 24);
+		} else {
+			em_store_imm(e, 4, H_RBX, OFF(in.lf_aux), 0);
+		}
+	}
+	if (write)
+		dst_end(g, f->dst, sz);
+}
+
+static void emit_incdec(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	if (f->flags) {
+		emit_cf(g);
+		em_alu_ri(e, ALU_OR, 4, H_RAX, (uint32_t)(f->dec ? LF_DEC : LF_INC) << 16 | (sz * 8) << 24);
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	}
+	const unsigned h = dst_begin(g, f->dst, sz);
+	em_incdec(e, sz, f->dec, h);
+	if (f->flags) {
+		emit_lf_res(g, h, sz);
+		em_store_imm(e, 4, H_RBX, OFF(in.lf_b), 1);
+	}
+	dst_end(g, f->dst, sz);
+}
+
+/* SHL/SHR/SAR by a constant 0 < n < bits (ops_shift.c shift_op()): the
+ * host's shift gives the result and CF; OF as the interpreter computes
+ * it (SHL: MSB(r) ^ CF; SHR: the operand's MSB for n = 1, else 0; SAR:
+ * 0); AF 0 (flags_result()). */
+static void emit_shift(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz, bits = sz * 8;
+	const unsigned h = dst_begin(g, f->dst, sz);
+	em_shift_sz(e, sz, f->aop == 6 ? 4 : f->aop, h, (uint8_t)f->val);
+	if (f->flags) {
+		em_setc_cl(e);
+		em_movzx(e, 1, H_RCX, H_RCX);
+		emit_lf_res(g, h, sz);
+		if (f->aop == 4 || f->aop == 6) {
+			em_load(e, 4, H_RDX, H_RBX, OFF(in.lf_res));
+			em_shift_ri(e, true, H_RDX, 31);
+			em_alu_rr(e, ALU_XOR, 4, H_RDX, H_RCX);
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDX);
+		} else if (f->aop == 5 && f->val == 1) {
+			if (sz == 4)
+				em_mov_rr(e, 4, H_RDX, h);
+			else
+				em_movzx(e, sz, H_RDX, h);
+			em_shift_ri(e, true, H_RDX, (uint8_t)(bits - 2));
+			em_alu_ri(e, ALU_AND, 4, H_RDX, 1);
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDX);
+		}
+		em_store(e, 4, H_RCX, H_RBX, OFF(in.lf_aux));
+	}
+	dst_end(g, f->dst, sz);
+}
+
+static void emit_mov(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	if (sz == 4) {
+		ensure(g, f->src);
+		em_mov_rr(e, 4, dst_full(g, f->dst), host(f->src));
+		return;
+	}
+	const unsigned s = src_reg(g, f->src, sz, H_RCX, is_high8(f->dst, sz));
+	const unsigned h = dst_begin(g, f->dst, sz);
+	em_mov_rr(e, sz, h, s);
+	dst_end(g, f->dst, sz);
+}
+
+static void emit_movi(struct cg *g, const struct iform *f)
+{
+	if (f->sz == 4) {
+		em_mov_ri(&g->e, 4, dst_full(g, f->dst), f->val);
+		return;
+	}
+	const unsigned h = dst_begin(g, f->dst, f->sz);
+	em_mov_ri(&g->e, f->sz, h, f->val);
+	dst_end(g, f->dst, f->sz);
+}
+
+/* insn_ea(): 16-bit addressing reads the 16-bit registers. */
+static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	if (i->base < 8) {
+		ensure(g, i->base);
+		if (i->asz == 2)
+			em_movzx(e, 2, H_RAX, host(i->base));
+		else
+			em_mov_rr(e, 4, H_RAX, host(i->base));
+	} else {
+		em_mov_ri(e, 4, H_RAX, 0);
+	}
+	if (i->index < 8) {
+		ensure(g, i->index);
+		if (i->asz == 2) {
+			em_movzx(e, 2, H_RCX, host(i->index));
+		} else {
+			em_mov_rr(e, 4, H_RCX, host(i->index));
+			if (i->scale)
+				em_shift_ri(e, false, H_RCX, i->scale);
+		}
+		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
+	}
+	if (i->disp)
+		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
+	if (f->sz == 4) {
+		if (i->asz == 2)
+			em_movzx(e, 2, H_RAX, H_RAX);
+		em_mov_rr(e, 4, dst_full(g, f->dst), H_RAX);
+	} else {
+		const unsigned h = dst_begin(g, f->dst, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, f->dst, 2);
+	}
+}
+
+/* EAX = the effective address of i (insn_ea(); the moffs forms: disp). */
+static void emit_ea(struct cg *g, const struct insn *i)
+{
+	struct em *e = &g->e;
+	if (i->ent->form & F_MOFFS) {
+		em_mov_ri(e, 4, H_RAX, i->disp);
+		return;
+	}
+	if (i->base < 8) {
+		ensure(g, i->base);
+		if (i->asz == 2)
+			em_movzx(e, 2, H_RAX, host(i->base));
+		else
+			em_mov_rr(e, 4, H_RAX, host(i->base));
+	} else {
+		em_mov_ri(e, 4, H_RAX, 0);
+	}
+	if (i->index < 8) {
+		ensure(g, i->index);
+		if (i->asz == 2) {
+			em_movzx(e, 2, H_RCX, host(i->index));
+		} else {
+			em_mov_rr(e, 4, H_RCX, host(i->index));
+			if (i->scale)
+				em_shift_ri(e, false, H_RCX, i->scale);
+		}
+		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
+	}
+	if (i->disp)
+		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
+	if (i->asz == 2)
+		em_movzx(e, 2, H_RAX, H_RAX);
+}
+
+/* An access of sz bytes at offset EAX of segment seg for entry k, as
+ * mem_read()/mem_write() do it: inline when the offset is inside the
+ * segment's fast-path limits and the TLB has the page, else a call
+ * (registers stored first, c->in.cur and insn_sp set: a fault there is
+ * precise). A read leaves the value zero-extended in EAX; a write
+ * stores EDX. Uses RAX RCX RDX RSI RDI. */
+static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write)
+{
+	struct em *e = &g->e;
+	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
+	em_mov_rr(e, 4, H_RSI, H_RAX);
+	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, ends + (int32_t)seg * 8);
+	long slow1 = em_jcc_fwd(e, 3 /* AE */, g->base);
+	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
+	em_shift_ri(e, false, H_RCX, 4);
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
+	em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
+	      OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+	long slow2 = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+	if (write)
+		em_store(e, sz, H_RDX, H_RCX, 0);
+	else
+		em_loadzx(e, sz, H_RAX, H_RCX, 0);
+	long done = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, slow1, e->p - g->base);
+	em_fix(g->base, slow2, e->p - g->base);
+	emit_flush(g);
+	emit_cur(g, k);
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	if (write)
+		em_mov_rr(e, 4, 8 /* R8: the 5th argument */, H_RDX);
+	em_mov_rr(e, 4, H_RDX, H_RSI);
+	em_mov_ri(e, 4, H_RSI, seg);
+	em_mov_ri(e, 4, H_RCX, sz);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, write ? addr_of((const void *)jit_mem_write) : addr_of((const void *)jit_mem_read));
+	em_call_rax(e);
+	/* R8-R11 did not survive the call: load the cached ones again. */
+	for (unsigned r = 0; r < 4; r++)
+		if (g->cached & (1u << r))
+			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+	if (e->over)
+		return;
+	em_fix(g->base, done, e->p - g->base);
+}
+
+/* After an instruction that wrote memory: if the write dropped this
+ * block, entry k was patched (block_stop): leave for it with the
+ * registers stored. */
+static void emit_smc_leave(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	em_mov_imm64(e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
+	em_mov_imm64(e, H_RDX, addr_of(&g->b->insns[k].fn));
+	em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
+	long ok = em_jcc_fwd(e, 4 /* E */, g->base);
+	emit_flush(g);
+	to_exit(g, -1, X_NEXT, k);
+	if (!e->over)
+		em_fix(g->base, ok, e->p - g->base);
+}
+
+static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	switch (f->k) {
+	case IK_LOAD:
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false);
+		if (sz == 4) {
+			em_mov_rr(e, 4, dst_full(g, f->dst), H_RAX);
+		} else {
+			const unsigned h = dst_begin(g, f->dst, sz);
+			em_mov_rr(e, sz, h, H_RAX);
+			dst_end(g, f->dst, sz);
+		}
+		break;
+	case IK_STORE:
+		src_reg(g, f->src, sz, H_RDX, true);
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, true);
+		emit_smc_leave(g, k + 1);
+		break;
+	case IK_ALU_RM:
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false);
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+		emit_alu(g, f);
+		break;
+	case IK_ALU_M: {
+		const unsigned aop = f->aop == ALU_CMP ? ALU_SUB : f->aop;
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false);
+		unsigned s = 0;
+		if (!f->imm)
+			s = src_reg(g, f->src, sz, H_RCX, true);
+		if (f->imm)
+			em_alu_ri(e, aop, sz, H_RAX, f->val);
+		else
+			em_alu_rr(e, aop, sz, H_RAX, s);
+		if (f->flags) {
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+			emit_lf_res(g, H_RDX, sz);
+			if (aop == ALU_ADD || aop == ALU_SUB) {
+				if (f->imm) {
+					em_store_imm(e, 4, H_RBX, OFF(in.lf_b), f->val);
+				} else {
+					if (sz < 4)
+						em_movzx(e, sz, H_RCX, H_RCX);
+					em_store(e, 4, H_RCX, H_RBX, OFF(in.lf_b));
+				}
+				em_store_imm(e, 4, H_RBX, OFF(in.lf_aux),
+					     (uint32_t)(aop == ALU_ADD ? LF_ADD : LF_SUB) << 16 | (sz * 8) << 24);
+			} else {
+				em_store_imm(e, 4, H_RBX, OFF(in.lf_aux), 0);
+			}
+		}
+		if (f->aop != ALU_CMP) {
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+			emit_ea(g, i);
+			emit_access(g, k, i->seg, sz, true);
+			emit_smc_leave(g, k + 1);
+		}
+		break;
+	}
+	case IK_PUSH: {
+		/* push_s(): write below SP, then move SP */
+		src_reg(g, f->src, sz, H_RDX, true);
+		ensure(g, REG_SP);
+		if (f->s32) {
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+			em_alu_ri(e, ALU_SUB, 4, H_RAX, sz);
+		} else {
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+			em_alu_ri(e, ALU_SUB, 2, H_RAX, sz);
+			em_movzx(e, 2, H_RAX, H_RAX);
+		}
+		emit_access(g, k, SEG_SS, sz, true);
+		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
+		g->dirty |= 1u << REG_SP;
+		emit_smc_leave(g, k + 1);
+		break;
+	}
+	case IK_POP:
+		ensure(g, REG_SP);
+		if (f->s32)
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		else
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+		emit_access(g, k, SEG_SS, sz, false);
+		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), sz);
+		g->dirty |= 1u << REG_SP;
+		if (sz == 4) {
+			em_mov_rr(e, 4, dst_full(g, f->dst), H_RAX);
+		} else {
+			const unsigned h = dst_begin(g, f->dst, 2);
+			em_mov_rr(e, 2, h, H_RAX);
+			dst_end(g, f->dst, 2);
+		}
+		break;
+	case IK_INCDEC_M: {
+		/* op_inc_rm(): read, the flags (CF kept), write */
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false);
+		em_mov_rr(e, 4, H_RDX, H_RAX);
+		emit_cf(g);
+		em_alu_ri(e, ALU_OR, 4, H_RAX, (uint32_t)(f->dec ? LF_DEC : LF_INC) << 16 | (sz * 8) << 24);
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+		em_incdec(e, sz, f->dec, H_RDX);
+		emit_lf_res(g, H_RDX, sz);
+		em_store_imm(e, 4, H_RBX, OFF(in.lf_b), 1);
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, true);
+		emit_smc_leave(g, k + 1);
+		break;
+	}
+	case IK_CALLREL: {
+		/* call_rel*_t: the target checked first, then the push, then
+		 * bc_link() (a write over this block changes nothing: it ends
+		 * here anyway) */
+		const uint32_t m = sz == 2 ? 0xFFFF : 0xFFFFFFFFu;
+		const uint32_t next = (i->ip + i->len) & m, target = (next + i->imm) & m;
+		emit_flush(g);
+		emit_cur(g, k);
+		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
+		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		em_mov_ri(e, 4, H_RDX, next);
+		ensure(g, REG_SP);
+		if (f->s32) {
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+			em_alu_ri(e, ALU_SUB, 4, H_RAX, sz);
+		} else {
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+			em_alu_ri(e, ALU_SUB, 2, H_RAX, sz);
+			em_movzx(e, 2, H_RAX, H_RAX);
+		}
+		emit_access(g, k, SEG_SS, sz, true);
+		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		em_store_imm(e, 4, H_RBX, OFF(ip), target);
+		to_exit(g, -1, X_LINK, 0);
+		break;
+	}
+	case IK_RET:
+		/* ret*_t: read the target, check it, then move SP */
+		emit_flush(g);
+		emit_cur(g, k);
+		ensure(g, REG_SP);
+		if (f->s32)
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		else
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+		emit_access(g, k, SEG_SS, sz, false);
+		em_rm(e, 0x3B, 0x3B, 4, H_RAX, H_RBX, OFF(in.sd[SEG_CS].limit));
+		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), sz + i->imm);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		to_exit(g, -1, X_LINK, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Leave for entry k if its fn is no longer what it was when compiled (a
+ * write dropped the block and patched it: block_stop). */
+static void emit_smc_check(struct cg *g, unsigned k)
+{
+	em_mov_imm64(&g->e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
+	em_mov_imm64(&g->e, H_RDX, addr_of(&g->b->insns[k].fn));
+	em_rm(&g->e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
+	to_exit(g, 5 /* NE */, X_NEXT, k);
+}
+
+/* An instruction run by its handler, as thread_generic() runs it. */
+static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[k];
+	const uint32_t next = (i->ip + i->len) & ip_mask;
+	flush_forget(g);
+	emit_cur(g, k);
+	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	em_store_imm(e, 4, H_RBX, OFF(ip), next);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RSI, addr_of(i));
+	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
+	em_call_rax(e);
+	if (i->term == TERM_ALWAYS) {
+		to_exit(g, -1, X_RET, 0);
+		return;
+	}
+	if (i->term == TERM_IF_JUMP) {
+		em_cmp_mem_imm(e, H_RBX, OFF(ip), next);
+		to_exit(g, 5 /* NE */, X_LINK, 0);
+		em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
+		to_exit(g, 5 /* NE */, X_LINK, 0);
+	}
+	emit_smc_check(g, k + 1);
+}
+
+static void emit_pops(struct em *e)
+{
+	em_pop(e, H_R13 + 2);
+	em_pop(e, H_R13 + 1);
+	em_pop(e, H_R13);
+	em_pop(e, H_R12);
+}
+
+/* bc_link()'s way to the next block, for the common case: the block
+ * that this one was last linked to (succ[], checked by key and tag as
+ * bc_next() does) fits in the budget and no event is pending. Registers
+ * are in memory; c->in.cur and c->ip are set. Falls through (nothing
+ * changed) when bc_link() must decide. */
+static void emit_fast_link(struct cg *g)
+{
+	struct em *e = &g->e;
+	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
+	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
+	long no[4];
+	no[0] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	/* RDX = the budget after charging c->in.cur */
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
+	em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
+	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RCX);
+	/* RAX = the key: EIP << 32 | linear address */
+	em_load(e, 4, H_RAX, H_RBX, OFF(ip));
+	em_load(e, 4, H_RCX, H_RBX, OFF(seg_base) + SEG_CS * 4);
+	em_alu_rr(e, ALU_ADD, 4, H_RCX, H_RAX);
+	em_shl64(e, H_RAX, 32);
+	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RCX);
+	long found[2];
+	for (unsigned s = 0; s < 2; s++) {
+		em_mov_imm64(e, H_RSI, addr_of(&g->b->succ[s]));
+		em_load(e, 8, H_RSI, H_RSI, 0);
+		em_rr(e, 0x84, 0x85, 8, H_RSI, H_RSI); /* test rsi, rsi */
+		long none = em_jcc_fwd(e, 4 /* E */, g->base);
+		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RSI, key);
+		found[s] = em_jcc_fwd(e, 4 /* E */, g->base);
+		if (!e->over)
+			em_fix(g->base, none, e->p - g->base);
+	}
+	no[1] = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, found[0], e->p - g->base);
+	em_fix(g->base, found[1], e->p - g->base);
+	/* bc_valid()'s quick check; the rest is bc_recheck()'s */
+	em_load(e, 8, H_RDI, H_RBX, OFF(in.bc_ctx));
+	em_rm(e, 0x39, 0x39, 8, H_RDI, H_RSI, tag);
+	no[2] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
+	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
+	no[3] = em_jcc_fwd(e, 6 /* BE */, g->base);
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	if (g->stats) {
+		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
+		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
+	}
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
+	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+	emit_pops(e);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_pop(e, H_RBX);
+	em_jmp_rax(e);
+	if (e->over)
+		return;
+	for (unsigned n = 0; n < 4; n++)
+		em_fix(g->base, no[n], e->p - g->base);
+}
+
+static void emit_exits(struct cg *g)
+{
+	struct em *e = &g->e;
+	long at_x[3] = { -1, -1, -1 };
+	long at_next[BC_MAX_INSNS + 1];
+	for (unsigned k = 0; k <= BC_MAX_INSNS; k++)
+		at_next[k] = -1;
+	for (unsigned n = 0; n < g->nfix && !e->over; n++) {
+		const struct fix *f = &g->fix[n];
+		long *at = f->x == X_NEXT ? &at_next[f->k] : &at_x[f->x];
+		if (*at < 0) {
+			*at = e->p - g->base;
+			switch (f->x) {
+			case X_LINK:
+				emit_fast_link(g);
+				emit_pops(e);
+				em_mov_rr(e, 8, H_RDI, H_RBX);
+				em_pop(e, H_RBX);
+				em_mov_imm64(e, H_RAX, addr_of((const void *)bc_link));
+				em_jmp_rax(e);
+				break;
+			case X_RET:
+				emit_pops(e);
+				em_pop(e, H_RBX);
+				em_ret(e);
+				break;
+			case X_GP:
+				/* (registers stored, SP not moved yet: the
+				 * instruction's start, as cpu_fault() restores it) */
+				em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+				em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+				em_mov_rr(e, 8, H_RDI, H_RBX);
+				em_mov_imm32(e, H_RSI, EXC_GP);
+				em_mov_imm64(e, H_RAX, addr_of((const void *)cpu_fault));
+				em_call_rax(e); /* (does not return) */
+				break;
+			default:
+				em_mov_imm64(e, H_RSI, addr_of(&g->b->insns[f->k]));
+				emit_pops(e);
+				em_mov_rr(e, 8, H_RDI, H_RBX);
+				em_pop(e, H_RBX);
+				em_jmp_mem_rsi(e);
+				break;
+			}
+		}
+		if (!e->over)
+			em_fix(g->base, f->at, *at);
+	}
+}
+
+/* Which inline flag writers may skip their flags: the next instruction
+ * touching flags overwrites all six without reading any, with only inline
+ * moves in between (none can fault, so nothing sees the skipped flags). */
+static void dead_flags(struct cg *g, unsigned n)
+{
+	for (unsigned k = 0; k < n; k++) {
+		struct iform *f = &g->f[k];
+		if (!(f->k == IK_ALU || f->k == IK_TEST || f->k == IK_INCDEC || f->k == IK_SHIFT) || !f->flags ||
+		    g->fused[k])
+			continue;
+		for (unsigned m = k + 1; m < n; m++) {
+			const enum ik mk = g->f[m].k;
+			if (mk == IK_MOV || mk == IK_MOVI || mk == IK_LEA)
+				continue;
+			if (mk == IK_ALU || mk == IK_TEST || mk == IK_SHIFT)
+				f->flags = false;
+			break;
+		}
+	}
+}
+
+bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats)
+{
+	struct cg *g = calloc(1, sizeof(*g));
+	if (!g)
+		return false;
+	g->e = *e;
+	g->base = e->p;
+	g->b = b;
+	g->stats = stats;
+	/* The block's code size is part of its context (BC_CODE32). */
+	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	const unsigned n = b->ninsns;
+	for (unsigned k = 0; k < n; k++)
+		g->f[k] = classify(&b->insns[k]);
+	for (unsigned k = 0; k + 1 < n; k++)
+		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
+			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
+	dead_flags(g, n);
+	em_push(&g->e, H_RBX);
+	em_push(&g->e, H_R12);
+	em_push(&g->e, H_R13);
+	em_push(&g->e, H_R13 + 1);
+	em_push(&g->e, H_R13 + 2);
+	em_mov_rr(&g->e, 8, H_RBX, H_RDI);
+	g->body = g->e.p - g->base;
+	bool ended = false;
+	for (unsigned k = 0; k < n && !g->e.over;) {
+		const struct insn *i = &b->insns[k];
+		const struct iform *f = &g->f[k];
+		switch (f->k) {
+		case IK_CALL:
+			emit_call(g, k, code_mask);
+			ended = i->term == TERM_ALWAYS; /* (recording ends a block there) */
+			break;
+		case IK_ALU:
+		case IK_TEST:
+			emit_alu(g, f);
+			break;
+		case IK_INCDEC:
+			emit_incdec(g, f);
+			break;
+		case IK_SHIFT:
+			emit_shift(g, f);
+			break;
+		case IK_INCDEC_M:
+			emit_mem(g, k, i, f);
+			break;
+		case IK_MOV:
+			emit_mov(g, f);
+			break;
+		case IK_MOVI:
+			emit_movi(g, f);
+			break;
+		case IK_LEA:
+			emit_lea(g, i, f);
+			break;
+		case IK_LOAD:
+		case IK_STORE:
+		case IK_ALU_RM:
+		case IK_ALU_M:
+		case IK_PUSH:
+		case IK_POP:
+			emit_mem(g, k, i, f);
+			break;
+		case IK_CALLREL:
+		case IK_RET:
+			emit_mem(g, k, i, f);
+			ended = true;
+			break;
+		case IK_JMP:
+			emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(b->nolimit && i->wsz == 2));
+			ended = true;
+			break;
+		case IK_LOOP: {
+			const unsigned h = dst_begin(g, REG_CX, f->sz);
+			em_incdec(&g->e, f->sz, true, h);
+			dst_end(g, REG_CX, f->sz);
+			long skip = em_jcc_fwd(&g->e, 4 /* E */, g->base);
+			emit_leave_jump(g, k, (i->ip + i->len + i->imm) & size_mask(f->sz), true);
+			if (!g->e.over)
+				em_fix(g->base, skip, g->e.p - g->base);
+			break;
+		}
+		}
+		if (ended)
+			break;
+		if (g->fused[k]) {
+			/* The Jcc at k + 1 on the host's flags. */
+			const struct insn *j = &b->insns[k + 1];
+			long skip = em_jcc_fwd(&g->e, (int)((j->op & 0xF) ^ 1), g->base);
+			emit_leave_jump(g, k + 1, (j->ip + j->len + j->imm) & ip_mask(j), !(b->nolimit && j->wsz == 2));
+			if (!g->e.over)
+				em_fix(g->base, skip, g->e.p - g->base);
+			k += 2;
+		} else {
+			k++;
+		}
+	}
+	if (!ended) {
+		/* The end entry (block_end()). */
+		emit_flush(g);
+		emit_cur(g, n);
+		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
+		to_exit(g, -1, X_LINK, 0);
+	}
+	emit_exits(g);
+	*e = g->e;
+	free(g);
+	return !e->over;
+}
