@@ -10,10 +10,12 @@ enum { CS_HASH_BITS = 16, CS_HASH_SIZE = 1 << CS_HASH_BITS };
 
 struct cs_entry {
 	struct cs_entry *hnext;       /* its hash chain */
-	struct cs_entry *newer, *older; /* the use list: most recently used first */
+	struct cs_entry *newer, *older; /* the list in order of addition (or of a
+					 * second chance): newest first */
 	uint32_t eip, sig;
 	uint32_t size;                /* bytes it takes (counted against the limit) */
 	uint8_t ninsns, nbytes;
+	bool used;                    /* taken since it was added or last spared */
 	struct insn insns[];          /* ninsns + 1, then the nbytes code bytes */
 };
 
@@ -89,13 +91,21 @@ static void use_push(struct cpu_code_store *s, struct cs_entry *e)
 	s->newest = e;
 }
 
-/* Evict the least recently used entries until at most limit bytes are held
- * (lock held). */
+/* Evict entries until at most limit bytes are held (lock held): the
+ * oldest first, but one taken since it was added or last spared is spared
+ * once more and goes to the front (the "second chance" approximation of
+ * least recently used: a hit only sets a flag in the entry, it does not
+ * touch the list, whose neighbours would be two more cache misses). */
 static void shrink(struct cpu_code_store *s)
 {
 	while (s->bytes > s->limit && s->oldest) {
 		struct cs_entry *e = s->oldest;
 		use_unlink(s, e);
+		if (e->used) {
+			e->used = false;
+			use_push(s, e);
+			continue;
+		}
 		struct cs_entry **pp = bucket(s, e->eip, e->sig, entry_code(e)[0]);
 		while (*pp != e)
 			pp = &(*pp)->hnext;
@@ -136,8 +146,7 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 		n = e->ninsns;
 		*nbytes = e->nbytes;
 		memcpy(out, e->insns, (n + 1u) * sizeof(*out));
-		use_unlink(s, e);
-		use_push(s, e);
+		e->used = true;
 		s->stats.hits++;
 		break;
 	}
@@ -160,6 +169,7 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	e->size = (uint32_t)size;
 	e->ninsns = (uint8_t)ninsns;
 	e->nbytes = (uint8_t)nbytes;
+	e->used = false;
 	memcpy(e->insns, insns, (ninsns + 1u) * sizeof(struct insn));
 	memcpy(entry_code(e), code, nbytes);
 	pthread_mutex_lock(&s->lock);

@@ -299,7 +299,8 @@ struct cpu_code_store_stats {
 #define CPU_CODE_STORE_DEFAULT ((size_t)64 << 20)
 int cpu_code_store_create(struct cpu_code_store **out, size_t limit);
 void cpu_code_store_destroy(struct cpu_code_store *s);
-/* Evicts the least recently used blocks until it holds at most limit bytes. */
+/* Evicts blocks, the oldest not used since first (second chance), until it
+ * holds at most limit bytes. */
 void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit);
 void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st);
 
