@@ -607,43 +607,6 @@ static void emit_movi(struct cg *g, const struct iform *f)
 	dst_end(g, f->dst, f->sz);
 }
 
-/* insn_ea(): 16-bit addressing reads the 16-bit registers. */
-static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
-{
-	struct em *e = &g->e;
-	if (i->base < 8) {
-		ensure(g, i->base);
-		if (i->asz == 2)
-			em_movzx(e, 2, H_RAX, host(i->base));
-		else
-			em_mov_rr(e, 4, H_RAX, host(i->base));
-	} else {
-		em_mov_ri(e, 4, H_RAX, 0);
-	}
-	if (i->index < 8) {
-		ensure(g, i->index);
-		if (i->asz == 2) {
-			em_movzx(e, 2, H_RCX, host(i->index));
-		} else {
-			em_mov_rr(e, 4, H_RCX, host(i->index));
-			if (i->scale)
-				em_shift_ri(e, false, H_RCX, i->scale);
-		}
-		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
-	}
-	if (i->disp)
-		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
-	if (f->sz == 4) {
-		if (i->asz == 2)
-			em_movzx(e, 2, H_RAX, H_RAX);
-		em_mov_rr(e, 4, dst_full(g, f->dst), H_RAX);
-	} else {
-		const unsigned h = dst_begin(g, f->dst, 2);
-		em_mov_rr(e, 2, h, H_RAX);
-		dst_end(g, f->dst, 2);
-	}
-}
-
 /* EAX = the effective address of i (insn_ea(); the moffs forms: disp). */
 static void emit_ea(struct cg *g, const struct insn *i)
 {
@@ -676,6 +639,21 @@ static void emit_ea(struct cg *g, const struct insn *i)
 		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
 	if (i->asz == 2)
 		em_movzx(e, 2, H_RAX, H_RAX);
+}
+
+/* LEA: the effective address as emit_ea() computes it (insn_ea(): 16-bit
+ * addressing reads the 16-bit registers and wraps at 64 KiB). */
+static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	emit_ea(g, i);
+	if (f->sz == 4) {
+		em_mov_rr(e, 4, dst_full(g, f->dst), H_RAX);
+	} else {
+		const unsigned h = dst_begin(g, f->dst, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, f->dst, 2);
+	}
 }
 
 /* An access of sz bytes at offset EAX of segment seg for entry k, as
