@@ -592,6 +592,7 @@ static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 	c->in.blk = b;
 	c->in.cur = b->insns;
 	c->in.link_depth = 0;
+	jit_count_entry(c, b);
 	b->entry(c, b->insns);
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
@@ -646,6 +647,7 @@ void bc_link(struct cpu *c)
 	bc->stats.hits++;
 	c->in.blk = next;
 	c->in.cur = next->insns;
+	jit_count_entry(c, next);
 	next->entry(c, next->insns);
 }
 

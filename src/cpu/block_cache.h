@@ -73,9 +73,9 @@ struct bc_block {
 			    * out the CS limit check (cpu_nolimit_twin()), so it
 			    * is not used while BC_CSLIM is set */
 	uint8_t jstate;    /* the JIT's (jit.c) */
-	uint16_t heat;     /* entries counted by the JIT */
-	op_fn entry;       /* what runs the block: insns[0].fn, or the JIT's
-			    * (counting, or the compiled code: jit.h) */
+	uint16_t heat;     /* the JIT's count down to compiling (jit.h) */
+	op_fn entry;       /* what runs the block: insns[0].fn, or its
+			    * compiled code (jit.h) */
 	struct insn insns[]; /* ninsns + the end entry */
 };
 

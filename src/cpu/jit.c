@@ -10,28 +10,6 @@
 /* Entries before a block is compiled (CPU_JIT_ON). */
 enum { JIT_THRESHOLD = 4 };
 
-static struct bc_block *block_of(const struct insn *first)
-{
-	return (struct bc_block *)((uintptr_t)first - offsetof(struct bc_block, insns));
-}
-
-/* A block's entry while it is cold: count, queue it when hot, run it
- * threaded. */
-static void jit_count(struct cpu *c, const struct insn *i)
-{
-	struct bc_block *b = block_of(i);
-	struct jit *j = c->in.jit;
-	if (++b->heat >= j->threshold) {
-		b->heat = 0;
-		if (j->npending < JIT_PENDING_MAX) {
-			j->pending[j->npending++] = b;
-			b->jstate = JS_QUEUED;
-			b->entry = i->fn;
-		}
-	}
-	i->fn(c, i);
-}
-
 bool jit_supported(void)
 {
 #if defined(__x86_64__) && defined(__linux__)
@@ -46,9 +24,23 @@ static enum cpu_jit jit_mode(const struct cpu *c)
 	return jit_supported() ? (enum cpu_jit)c->in.jit_mode : CPU_JIT_OFF;
 }
 
+void jit_hot(struct cpu *c, struct bc_block *b)
+{
+	struct jit *j = c->in.jit;
+	b->heat = JIT_HEAT_IDLE;
+	if (!j || j->dead || b->jstate != JS_COLD || jit_mode(c) == CPU_JIT_OFF)
+		return;
+	if (j->npending >= JIT_PENDING_MAX) {
+		b->heat = j->threshold; /* (the queue is full: later) */
+		return;
+	}
+	j->pending[j->npending++] = b;
+	b->jstate = JS_QUEUED;
+}
+
 void jit_block_added(struct cpu *c, struct bc_block *b)
 {
-	b->heat = 0;
+	b->heat = JIT_HEAT_IDLE;
 	b->jstate = JS_COLD;
 	const enum cpu_jit m = jit_mode(c);
 	if (m == CPU_JIT_OFF)
@@ -67,7 +59,7 @@ void jit_block_added(struct cpu *c, struct bc_block *b)
 		b->jstate = JS_QUEUED;
 		return;
 	}
-	b->entry = jit_count;
+	b->heat = j->threshold;
 }
 
 /* ---- code memory ---- */
@@ -84,10 +76,8 @@ static void jit_drop_code(struct cpu *c, struct jit *j)
 					b->entry = b->insns[0].fn;
 					b->jstate = JS_COLD;
 				}
-				if (b->jstate == JS_COLD && jit_mode(c) != CPU_JIT_OFF) {
-					b->heat = 0;
-					b->entry = jit_count;
-				}
+				if (b->jstate == JS_COLD)
+					b->heat = jit_mode(c) != CPU_JIT_OFF ? j->threshold : JIT_HEAT_IDLE;
 			}
 		}
 	}

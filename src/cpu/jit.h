@@ -48,6 +48,11 @@ static inline bool jit_compiled(const struct bc_block *b)
 	return b->jstate == JS_DONE;
 }
 
+/* bc_block.heat of a block that is not being counted: it counts down on
+ * every entry (bc_link(), bc_run()) and calls jit_hot() at 0, which
+ * sets it back to this unless the block is to be counted. */
+enum { JIT_HEAT_IDLE = 0xFFFF };
+
 /* Blocks wanted for compiling, at most this many between two polls. */
 enum { JIT_PENDING_MAX = 64, JIT_CHUNK = 256 << 10 };
 
@@ -87,6 +92,15 @@ bool jit_supported(void);
 /* A block was just entered into the cache (b->entry is its threaded
  * start): count its entries, or queue it at once when forced. */
 void jit_block_added(struct cpu *c, struct bc_block *b);
+/* Block b counted down to 0 (jit_count_entry()): queue it for compiling if
+ * it is cold and the JIT is on, and set its count again. */
+void jit_hot(struct cpu *c, struct bc_block *b);
+/* Count one entry of b, which is about to run (block_cache.c). */
+static inline void jit_count_entry(struct cpu *c, struct bc_block *b)
+{
+	if (unlikely(--b->heat == 0))
+		jit_hot(c, b);
+}
 /* Compile what was queued (bc_run()'s loop, no block running). */
 void jit_run_pending(struct cpu *c);
 static inline void jit_poll(struct cpu *c)

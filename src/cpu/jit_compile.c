@@ -942,7 +942,9 @@ static void emit_pops(struct em *e)
 
 /* bc_link()'s way to the next block, for the common case: the block
  * that this one was last linked to (succ[], checked by key and tag as
- * bc_next() does) fits in the budget and no event is pending. Registers
+ * bc_next() does) is compiled (an interpreted one is left to bc_link(),
+ * which counts its entries: jit_count_entry()), fits in the budget and no
+ * event is pending. Registers
  * are in memory; c->in.cur and c->ip are set. Falls through (nothing
  * changed) when bc_link() must decide. */
 static void emit_fast_link(struct cg *g)
@@ -950,7 +952,7 @@ static void emit_fast_link(struct cg *g)
 	struct em *e = &g->e;
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
-	long no[4];
+	long no[5];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, g->base);
 	/* RDX = the budget after charging c->in.cur */
 	em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
@@ -986,6 +988,8 @@ static void emit_fast_link(struct cg *g)
 	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
 	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
 	no[3] = em_jcc_fwd(e, 6 /* BE */, g->base);
+	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
+	no[4] = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
 	if (g->stats) {
 		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
@@ -1001,7 +1005,7 @@ static void emit_fast_link(struct cg *g)
 	em_jmp_rax(e);
 	if (e->over)
 		return;
-	for (unsigned n = 0; n < 4; n++)
+	for (unsigned n = 0; n < 5; n++)
 		em_fix(g->base, no[n], e->p - g->base);
 }
 

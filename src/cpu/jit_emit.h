@@ -174,6 +174,17 @@ static inline void em_cmp_mem_imm(struct em *e, unsigned base, int32_t disp, uin
 	em_d(e, imm);
 }
 
+/* cmp byte [base + disp], imm8 (80 /7 ib) */
+static inline void em_cmp8_mem_imm(struct em *e, unsigned base, int32_t disp, uint8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 1, 0, base);
+	em_b(e, 0x80);
+	em_mem(e, 7, base, disp);
+	em_b(e, imm);
+}
+
 /* inc/dec r (FE/FF /0 /1) */
 static inline void em_incdec(struct em *e, unsigned sz, bool dec, unsigned r)
 {
