@@ -182,7 +182,7 @@ void jit_run_pending(struct cpu *c)
 		struct bc_block *b = j->pending[k];
 		if (b->tag == 0 || b->jstate != JS_QUEUED)
 			continue; /* (dropped since, or its memory reused) */
-		if (j->dead) {
+		if (j->dead || (jit_mode(c) == CPU_JIT_ON && !jit_worth(b))) {
 			b->jstate = JS_FAILED;
 			b->entry = b->insns[0].fn;
 			continue;

@@ -85,6 +85,12 @@ struct em;
 /* Compile b into e (jit_emit.h): false if it did not fit. stats: the
  * block cache's figures (hits), or NULL. */
 bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats);
+/* Is b worth compiling when the JIT is on (not forced)? Not when more
+ * than a third of its instructions would call their handlers anyway, nor when it has
+ * x87 instructions: the interpreter runs those through fast paths
+ * chained from one to the next (fpu_fast.c), which a call per
+ * instruction from compiled code is slower than. */
+bool jit_worth(const struct bc_block *b);
 
 /* ---- jit.c ---- */
 /* Was the JIT built in (x86-64 host)? */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "cpu/alu.h"
+#include "cpu/fpu.h"
 #include "cpu/jit.h"
 #include "cpu/jit_emit.h"
 
@@ -52,6 +53,12 @@ _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by 
 static uint32_t jit_flag_cf(struct cpu *c)
 {
 	return flag_cf(c);
+}
+
+/* Condition cc (0-15) of a Jcc on the lazy flags: 1 if taken. */
+static uint32_t jit_cond(struct cpu *c, uint32_t cc)
+{
+	return flags_cond(c, cc);
 }
 
 /* The slow paths of the inline memory accesses: everything but a TLB hit
@@ -88,6 +95,7 @@ enum ik {
 	IK_INCDEC_M, /* INC/DEC m */
 	IK_CALLREL,  /* CALL rel */
 	IK_RET,      /* RET [imm16] near */
+	IK_JCC,      /* Jcc rel on the lazy flags (not after an inline ALU form) */
 };
 
 struct iform {
@@ -101,6 +109,11 @@ struct iform {
 static unsigned size_index(unsigned sz)
 {
 	return sz == 1 ? 0 : sz == 2 ? 1 : 2;
+}
+
+static bool is_jcc(const struct insn *j)
+{
+	return j->ent->spec == SP_JCC && j->ent->reads != OFL_NONE && j->impl == jcc_table[j->op & 0xF].impl;
 }
 
 /* Classify i by its handler: the pointers specialize.c installs, so a
@@ -222,6 +235,8 @@ static struct iform classify(const struct insn *i)
 		f.k = IK_TEST, f.dst = REG_AX, f.imm = true, f.val = i->imm & size_mask(i->osz);
 	} else if (i->ent->spec == SP_JMP_REL && (i->impl == jmp_rel16_pair.impl || i->impl == jmp_rel32_pair.impl)) {
 		f.k = IK_JMP;
+	} else if (is_jcc(i)) {
+		f.k = IK_JCC;
 	} else if (i->ent->spec == SP_LOOP && i->op == 0xE2 && i->asz == i->wsz &&
 		   (i->impl == loop16_pair.impl || i->impl == loop32_pair.impl)) {
 		f.k = IK_LOOP, f.sz = i->asz;
@@ -245,16 +260,13 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 	case IK_TEST:
 	case IK_ALU_RM:
 		return true;
+	case IK_ALU_M:
+		return f->aop == ALU_CMP; /* (no write access after it) */
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	default:
 		return false;
 	}
-}
-
-static bool is_jcc(const struct insn *j)
-{
-	return j->ent->spec == SP_JCC && j->ent->reads != OFL_NONE && j->impl == jcc_table[j->op & 0xF].impl;
 }
 
 /* ---- code generation ---- */
@@ -893,6 +905,27 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	}
 }
 
+/* A Jcc at entry k on the lazy flags in memory (which the cached
+ * registers do not touch): jit_cond() decides, R8-R11 saved around it
+ * (four pushes keep the stack aligned), and a taken jump leaves. */
+static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimit)
+{
+	struct em *e = &g->e;
+	for (unsigned r = 8; r < 12; r++)
+		em_push(e, r);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_ri(e, 4, H_RSI, i->op & 0xFu);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)jit_cond));
+	em_call_rax(e);
+	for (unsigned r = 12; r-- > 8;)
+		em_pop(e, r);
+	em_test_al(e);
+	long skip = em_jcc_fwd(e, 4 /* E: not taken */, g->base);
+	emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(nolimit && i->wsz == 2));
+	if (!e->over)
+		em_fix(g->base, skip, e->p - g->base);
+}
+
 /* Leave for entry k if its fn is no longer what it was when compiled (a
  * write dropped the block and patched it: block_stop). */
 static void emit_smc_check(struct cg *g, unsigned k)
@@ -1080,6 +1113,18 @@ static void dead_flags(struct cg *g, unsigned n)
 	}
 }
 
+bool jit_worth(const struct bc_block *b)
+{
+	unsigned calls = 0;
+	for (unsigned k = 0; k < b->ninsns; k++) {
+		const struct insn *i = &b->insns[k];
+		if (i->ent->fn == op_esc)
+			return false;
+		calls += classify(i).k == IK_CALL;
+	}
+	return calls * 3 <= b->ninsns;
+}
+
 bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats)
 {
 	struct cg *g = calloc(1, sizeof(*g));
@@ -1152,6 +1197,9 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 		case IK_JMP:
 			emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(b->nolimit && i->wsz == 2));
 			ended = true;
+			break;
+		case IK_JCC:
+			emit_jcc(g, k, i, b->nolimit);
 			break;
 		case IK_LOOP: {
 			const unsigned h = dst_begin(g, REG_CX, f->sz);
