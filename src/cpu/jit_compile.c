@@ -279,6 +279,16 @@ struct fix {
 	unsigned k;   /* X_NEXT: the entry */
 };
 
+/* An inline access's slow path, emitted after the body (emit_access()). */
+struct slow {
+	long at[2];      /* the rel32s of the two branches to it */
+	long resume;     /* where the fast path goes on */
+	unsigned k;      /* the entry */
+	uint8_t seg, sz, sp_sub;
+	bool write, smc;
+	uint8_t cached, dirty; /* the register state at the access */
+};
+
 struct cg {
 	struct em e;
 	uint8_t *base;   /* function start (written view) */
@@ -287,6 +297,8 @@ struct cg {
 	uint8_t dirty;   /* ... and memory does not */
 	struct fix fix[BC_MAX_INSNS * 4 + 8];
 	unsigned nfix;
+	struct slow slow[BC_MAX_INSNS * 2];
+	unsigned nslow;
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
@@ -670,18 +682,30 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
 
 /* An access of sz bytes at offset EAX of segment seg for entry k, as
  * mem_read()/mem_write() do it: inline when the offset is inside the
- * segment's fast-path limits and the TLB has the page, else a call
- * (registers stored first, c->in.cur and insn_sp set: a fault there is
- * precise). A read leaves the value zero-extended in EAX; a write
- * stores EDX. Uses RAX RCX RDX RSI RDI. */
-static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write)
+ * segment's fast-path limits and the TLB has the page, else a call out of
+ * line (emit_slow_path(): registers stored first, c->in.cur and insn_sp
+ * set, so a fault there is precise). A read leaves the value zero-extended
+ * in EAX; a write stores EDX. Uses RAX RCX RDX RSI RDI.
+ * smc (writes): the instruction's last write, after which a write that
+ * dropped this block leaves for entry k + 1 (block_stop); sp_sub: what a
+ * PUSH subtracts from SP after the write (size | 16 for ESP; 0: nothing),
+ * done before leaving. Only the slow path can drop a block: pages holding
+ * blocks are never writable through the TLB's fast path (block_cache.h). */
+static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write, bool smc, unsigned sp_sub)
 {
 	struct em *e = &g->e;
 	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
+	if (g->nslow == sizeof(g->slow) / sizeof(g->slow[0])) {
+		e->over = true;
+		return;
+	}
+	struct slow *sl = &g->slow[g->nslow++];
+	*sl = (struct slow){ .k = k, .seg = (uint8_t)seg, .sz = (uint8_t)sz, .sp_sub = (uint8_t)sp_sub,
+			     .write = write, .smc = smc, .cached = g->cached, .dirty = g->dirty };
 	em_mov_rr(e, 4, H_RSI, H_RAX);
 	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
 	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, ends + (int32_t)seg * 8);
-	long slow1 = em_jcc_fwd(e, 3 /* AE */, g->base);
+	sl->at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
 	em_mov_rr(e, 4, H_RCX, H_RAX);
 	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
@@ -692,53 +716,74 @@ static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, boo
 	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
 	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
 	      OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
-	long slow2 = em_jcc_fwd(e, 5 /* NE */, g->base);
+	sl->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
 	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
 	if (write)
 		em_store(e, sz, H_RDX, H_RCX, 0);
 	else
 		em_loadzx(e, sz, H_RAX, H_RCX, 0);
-	long done = em_jcc_fwd(e, -1, g->base);
-	if (e->over)
-		return;
-	em_fix(g->base, slow1, e->p - g->base);
-	em_fix(g->base, slow2, e->p - g->base);
-	emit_flush(g);
-	emit_cur(g, k);
-	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-	if (write)
-		em_mov_rr(e, 4, 8 /* R8: the 5th argument */, H_RDX);
-	em_mov_rr(e, 4, H_RDX, H_RSI);
-	em_mov_ri(e, 4, H_RSI, seg);
-	em_mov_ri(e, 4, H_RCX, sz);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
-	em_mov_imm64(e, H_RAX, write ? addr_of((const void *)jit_mem_write) : addr_of((const void *)jit_mem_read));
-	em_call_rax(e);
-	/* R8-R11 did not survive the call: load the cached ones again. */
-	for (unsigned r = 0; r < 4; r++)
-		if (g->cached & (1u << r))
-			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
-	if (e->over)
-		return;
-	em_fix(g->base, done, e->p - g->base);
+	sl->resume = e->p - g->base;
 }
 
-/* After an instruction that wrote memory: if the write dropped this
- * block, entry k was patched (block_stop): leave for it with the
- * registers stored. */
-static void emit_smc_leave(struct cg *g, unsigned k)
+/* Store the registers of mask dirty (a state other than the current one:
+ * a slow path's). */
+static void emit_flush_mask(struct cg *g, uint8_t dirty)
+{
+	for (unsigned r = 0; r < 8; r++)
+		if (dirty & (1u << r))
+			em_store(&g->e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+}
+
+/* One access's slow path (emit_access()) in the register state it had:
+ * the call, the cached R8-R11 loaded again (they do not survive it), for
+ * smc the check for a dropped block, and back to the fast path's end. */
+static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
-	em_mov_imm64(e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-	em_mov_imm64(e, H_RDX, addr_of(&g->b->insns[k].fn));
-	em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
-	long ok = em_jcc_fwd(e, 4 /* E */, g->base);
-	emit_flush(g);
-	to_exit(g, -1, X_NEXT, k);
+	em_fix(g->base, sl->at[0], e->p - g->base);
+	em_fix(g->base, sl->at[1], e->p - g->base);
+	emit_flush_mask(g, sl->dirty);
+	emit_cur(g, sl->k);
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	if (sl->write)
+		em_mov_rr(e, 4, 8 /* R8: the 5th argument */, H_RDX);
+	em_mov_rr(e, 4, H_RDX, H_RSI);
+	em_mov_ri(e, 4, H_RSI, sl->seg);
+	em_mov_ri(e, 4, H_RCX, sl->sz);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, sl->write ? addr_of((const void *)jit_mem_write) : addr_of((const void *)jit_mem_read));
+	em_call_rax(e);
+	for (unsigned r = 0; r < 4; r++)
+		if (sl->cached & (1u << r))
+			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+	if (sl->smc) {
+		/* (memory has every register: the flush above, and nothing
+		 * changed them since but a PUSH's SP, to come) */
+		const unsigned k = sl->k + 1u;
+		em_mov_imm64(e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
+		em_mov_imm64(e, H_RDX, addr_of(&g->b->insns[k].fn));
+		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
+		long ok = em_jcc_fwd(e, 4 /* E */, g->base);
+		if (sl->sp_sub) {
+			em_alu_ri(e, ALU_SUB, (sl->sp_sub & 16u) ? 4 : 2, host(REG_SP), sl->sp_sub & 15u);
+			em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		}
+		to_exit(g, -1, X_NEXT, k);
+		if (!e->over)
+			em_fix(g->base, ok, e->p - g->base);
+	}
+	long back = em_jcc_fwd(e, -1, g->base);
 	if (!e->over)
-		em_fix(g->base, ok, e->p - g->base);
+		em_fix(g->base, back, sl->resume);
+}
+
+/* Every slow path of the block, after its body. */
+static void emit_slow_paths(struct cg *g)
+{
+	for (unsigned n = 0; n < g->nslow && !g->e.over; n++)
+		emit_slow_path(g, &g->slow[n]);
 }
 
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
@@ -748,7 +793,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	switch (f->k) {
 	case IK_LOAD:
 		emit_ea(g, i);
-		emit_access(g, k, i->seg, sz, false);
+		emit_access(g, k, i->seg, sz, false, false, 0);
 		if (sz == 4) {
 			em_mov_rr(e, 4, dst_full(g, f->dst), H_RAX);
 		} else {
@@ -760,19 +805,18 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	case IK_STORE:
 		src_reg(g, f->src, sz, H_RDX, true);
 		emit_ea(g, i);
-		emit_access(g, k, i->seg, sz, true);
-		emit_smc_leave(g, k + 1);
+		emit_access(g, k, i->seg, sz, true, true, 0);
 		break;
 	case IK_ALU_RM:
 		emit_ea(g, i);
-		emit_access(g, k, i->seg, sz, false);
+		emit_access(g, k, i->seg, sz, false, false, 0);
 		em_mov_rr(e, 4, H_RCX, H_RAX);
 		emit_alu(g, f);
 		break;
 	case IK_ALU_M: {
 		const unsigned aop = f->aop == ALU_CMP ? ALU_SUB : f->aop;
 		emit_ea(g, i);
-		emit_access(g, k, i->seg, sz, false);
+		emit_access(g, k, i->seg, sz, false, false, 0);
 		unsigned s = 0;
 		if (!f->imm)
 			s = src_reg(g, f->src, sz, H_RCX, true);
@@ -800,8 +844,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		if (f->aop != ALU_CMP) {
 			em_mov_rr(e, 4, H_RDX, H_RAX);
 			emit_ea(g, i);
-			emit_access(g, k, i->seg, sz, true);
-			emit_smc_leave(g, k + 1);
+			emit_access(g, k, i->seg, sz, true, true, 0);
 		}
 		break;
 	}
@@ -817,10 +860,9 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			em_alu_ri(e, ALU_SUB, 2, H_RAX, sz);
 			em_movzx(e, 2, H_RAX, H_RAX);
 		}
-		emit_access(g, k, SEG_SS, sz, true);
+		emit_access(g, k, SEG_SS, sz, true, true, (f->s32 ? 16u : 0u) | sz);
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		g->dirty |= 1u << REG_SP;
-		emit_smc_leave(g, k + 1);
 		break;
 	}
 	case IK_POP:
@@ -829,7 +871,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			em_mov_rr(e, 4, H_RAX, host(REG_SP));
 		else
 			em_movzx(e, 2, H_RAX, host(REG_SP));
-		emit_access(g, k, SEG_SS, sz, false);
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
 		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), sz);
 		g->dirty |= 1u << REG_SP;
 		if (sz == 4) {
@@ -843,7 +885,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	case IK_INCDEC_M: {
 		/* op_inc_rm(): read, the flags (CF kept), write */
 		emit_ea(g, i);
-		emit_access(g, k, i->seg, sz, false);
+		emit_access(g, k, i->seg, sz, false, false, 0);
 		em_mov_rr(e, 4, H_RDX, H_RAX);
 		emit_cf(g);
 		em_alu_ri(e, ALU_OR, 4, H_RAX, (uint32_t)(f->dec ? LF_DEC : LF_INC) << 16 | (sz * 8) << 24);
@@ -852,8 +894,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		emit_lf_res(g, H_RDX, sz);
 		em_store_imm(e, 4, H_RBX, OFF(in.lf_b), 1);
 		emit_ea(g, i);
-		emit_access(g, k, i->seg, sz, true);
-		emit_smc_leave(g, k + 1);
+		emit_access(g, k, i->seg, sz, true, true, 0);
 		break;
 	}
 	case IK_CALLREL: {
@@ -876,7 +917,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			em_alu_ri(e, ALU_SUB, 2, H_RAX, sz);
 			em_movzx(e, 2, H_RAX, H_RAX);
 		}
-		emit_access(g, k, SEG_SS, sz, true);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
 		em_store_imm(e, 4, H_RBX, OFF(ip), target);
@@ -892,7 +933,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			em_mov_rr(e, 4, H_RAX, host(REG_SP));
 		else
 			em_movzx(e, 2, H_RAX, host(REG_SP));
-		emit_access(g, k, SEG_SS, sz, false);
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
 		em_rm(e, 0x3B, 0x3B, 4, H_RAX, H_RBX, OFF(in.sd[SEG_CS].limit));
 		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
 		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
@@ -975,9 +1016,9 @@ static void emit_pops(struct em *e)
 
 /* bc_link()'s way to the next block, for the common case: the block
  * that this one was last linked to (succ[], checked by key and tag as
- * bc_next() does) is compiled (an interpreted one is left to bc_link(),
- * which counts its entries: jit_count_entry()), fits in the budget and no
- * event is pending. Registers
+ * bc_next() does) fits in the budget and no event is pending. Its entry
+ * is counted as jit_count_entry() counts it, but the count that reaches
+ * 0 is left to bc_link() (jit_hot()). Registers
  * are in memory; c->in.cur and c->ip are set. Falls through (nothing
  * changed) when bc_link() must decide. */
 static void emit_fast_link(struct cg *g)
@@ -1021,8 +1062,9 @@ static void emit_fast_link(struct cg *g)
 	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
 	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
 	no[3] = em_jcc_fwd(e, 6 /* BE */, g->base);
-	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
-	no[4] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_cmp16_mem_imm8(e, H_RSI, (int32_t)offsetof(struct bc_block, heat), 1);
+	no[4] = em_jcc_fwd(e, 4 /* E */, g->base);
+	em_dec16_mem(e, H_RSI, (int32_t)offsetof(struct bc_block, heat));
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
 	if (g->stats) {
 		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
@@ -1127,9 +1169,12 @@ bool jit_worth(const struct bc_block *b)
 
 bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats)
 {
-	struct cg *g = calloc(1, sizeof(*g));
+	/* (not calloc(): the arrays are large and filled as far as used) */
+	struct cg *g = malloc(sizeof(*g));
 	if (!g)
 		return false;
+	g->cached = g->dirty = 0;
+	g->nfix = g->nslow = 0;
 	g->e = *e;
 	g->base = e->p;
 	g->b = b;
@@ -1139,6 +1184,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	const unsigned n = b->ninsns;
 	for (unsigned k = 0; k < n; k++)
 		g->f[k] = classify(&b->insns[k]);
+	g->fused[n - 1] = false;
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
 			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
@@ -1233,6 +1279,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
 		to_exit(g, -1, X_LINK, 0);
 	}
+	emit_slow_paths(g);
 	emit_exits(g);
 	*e = g->e;
 	free(g);

@@ -174,15 +174,25 @@ static inline void em_cmp_mem_imm(struct em *e, unsigned base, int32_t disp, uin
 	em_d(e, imm);
 }
 
-/* cmp byte [base + disp], imm8 (80 /7 ib) */
-static inline void em_cmp8_mem_imm(struct em *e, unsigned base, int32_t disp, uint8_t imm)
+/* cmp word [base + disp], imm8 (66 83 /7 ib) */
+static inline void em_cmp16_mem_imm8(struct em *e, unsigned base, int32_t disp, uint8_t imm)
 {
 	if (!em_room(e, 15))
 		return;
-	em_pre(e, 1, 0, base);
-	em_b(e, 0x80);
+	em_pre(e, 2, 0, base);
+	em_b(e, 0x83);
 	em_mem(e, 7, base, disp);
 	em_b(e, imm);
+}
+
+/* dec word [base + disp] (66 FF /1) */
+static inline void em_dec16_mem(struct em *e, unsigned base, int32_t disp)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 2, 0, base);
+	em_b(e, 0xFF);
+	em_mem(e, 1, base, disp);
 }
 
 /* inc/dec r (FE/FF /0 /1) */

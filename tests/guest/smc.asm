@@ -116,6 +116,37 @@ p8_:    mov     ax, 1                   ; B8 01 00: rewritten to mov ax, 3
         mov     word [p8_+1], 1
         ENDTEST
 
+        TEST    "a push over the next instruction"
+        mov     cx, 2
+        xor     dx, dx
+        mov     bp, sp
+        cli                             ; (nothing else may push there)
+p9_:    mov     sp, p9i_+4
+        mov     ax, 5
+        push    ax                      ; the immediate below: add dx, 5
+p9i_:   add     dx, strict word 1       ; 81 C2 iw
+        mov     di, sp                  ; moved by the push
+        mov     sp, bp
+        loop    p9_
+        sti
+        CHK16   dx, 10
+        CHK16   di, p9i_+2
+        mov     word [p9i_+2], 1
+        ENDTEST
+
+        TEST    "inc and add on memory over the next instruction"
+        mov     cx, 2
+        xor     dx, dx
+p10_:   mov     word [p10i_+2], 1
+        inc     byte [p10i_+2]          ; add dx, 2
+p10i_:  add     dx, strict word 1
+        add     word [p10j_+2], 3       ; add dx, 4
+p10j_:  add     dx, strict word 1
+        mov     word [p10j_+2], 1
+        loop    p10_
+        CHK16   dx, 12
+        ENDTEST
+
         FINISH
 
 d_after: dw 0
