@@ -124,6 +124,8 @@ enum op_spec {
 	SP_JMP_REL,
 	SP_RET,
 	SP_LOOP,
+	SP_MOV_MOFFS,   /* MOV AL/AX/EAX to or from moffs */
+	SP_MOV_RM_IMM,  /* MOV r/m, imm */
 };
 
 struct op_entry {

@@ -12,7 +12,8 @@
 /* Each table entry is a pair: the handler and its threaded twin. */
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
 extern const struct op_pair alu_mr_table[8][3], alu_rm_table[8][3], alu_mi_table[8][3];
-extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3];
+extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3], alu_incdec_m[2][3];
+extern const struct op_pair mov_moffs_table[2][3], mov_mi_table[3];
 extern const struct op_pair jcc_table[16];
 extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3], mov_rr_rev_table[3];
 extern const struct op_pair shift_table[3][8][3];
@@ -51,7 +52,7 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i)
 		return &alu_incdec_op[spec == SP_DEC_REG][s];
 	case SP_INC_RM:
 	case SP_DEC_RM:
-		return reg ? &alu_incdec_rm[spec == SP_DEC_RM][s] : NULL;
+		return &(reg ? alu_incdec_rm : alu_incdec_m)[spec == SP_DEC_RM][s];
 	case SP_JCC:
 		return &jcc_table[i->op & 0xF];
 	case SP_MOV_RM_R:
@@ -84,6 +85,10 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i)
 		return &ret_table[i->wsz == 4][s32];
 	case SP_LOOP:
 		return i->asz == i->wsz ? (i->wsz == 2 ? &loop16_pair : &loop32_pair) : NULL;
+	case SP_MOV_MOFFS:
+		return &mov_moffs_table[i->op >= 0xA2][s];
+	case SP_MOV_RM_IMM:
+		return reg ? NULL : &mov_mi_table[s];
 	}
 	return NULL;
 }
