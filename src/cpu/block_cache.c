@@ -356,10 +356,7 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
  * takes them from c->in.cur), so only the call remains. */
 void thread_plain(struct cpu *c, const struct insn *i)
 {
-	insn_current(c, i);
-	c->in.insn_sp = c->r[REG_SP].d;
-	i->impl(c, i);
-	insn_chain(c, i);
+	thread_plain_run(c, i, i->impl);
 }
 
 /* The entry after a block's last instruction: the block fell through. */
@@ -557,30 +554,18 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
-		if (!bc_step(c, i) || i->term == TERM_ALWAYS || b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
+		if (!bc_step(c, i) || i->term >= TERM_ALWAYS || b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
 			bc_commit(c, bc);
 			return;
 		}
 	}
 }
 
-/* The threaded form of any handler without a threaded twin: keep c->ip and
- * insn_ip as the handler expects, run it, and go on unless it ended the
- * block. */
+/* The threaded form of any handler without a threaded twin
+ * (thread_generic_run()). */
 void thread_generic(struct cpu *c, const struct insn *i)
 {
-	uint32_t next = (i->ip + i->len) & c->in.ip_mask;
-	insn_current(c, i);
-	c->in.insn_ip = i->ip;
-	c->in.insn_sp = c->r[REG_SP].d;
-	c->ip = next;
-	i->impl(c, i);
-	if (unlikely(i->term) && (i->term == TERM_ALWAYS || c->ip != next || c->in.events)) {
-		if (i->term == TERM_IF_JUMP)
-			bc_link(c);
-		return;
-	}
-	insn_chain(c, i);
+	thread_generic_run(c, i, i->impl);
 }
 
 /* Run one valid block that fits in the budget, threaded: each instruction
@@ -648,6 +633,10 @@ void bc_link(struct cpu *c)
 	c->in.blk = next;
 	c->in.cur = next->insns;
 	jit_count_entry(c, next);
+	/* Its likely successor's header, which the next bc_link() reads
+	 * first: fetched while this block runs (the live blocks do not fit in
+	 * the host's L2 in a large program). */
+	__builtin_prefetch(next->succ[0]);
 	next->entry(c, next->insns);
 }
 

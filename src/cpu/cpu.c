@@ -240,7 +240,7 @@ static void sync_threaded(struct cpu *c)
 		c->in.insn_ip = i->ip;
 		c->ip = (i->ip + i->len) & c->in.ip_mask;
 		/* Threaded twins fault before they change SP (insn_chain()). */
-		if (i->fn != thread_generic && i->fn != thread_plain && !jit_compiled(c->in.blk))
+		if (i->fn != thread_generic && i->fn != thread_plain && !(i->fl & FL_SP_SAVED) && !jit_compiled(c->in.blk))
 			c->in.insn_sp = c->r[REG_SP].d;
 	}
 }

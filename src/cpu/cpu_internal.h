@@ -47,10 +47,18 @@ enum op_form {
 	F_BRANCH = 1u << 13,  /* may change IP: ends a block when it does */
 	F_ENDS = 1u << 14,    /* may change CS, IF/TF or raise events: ends a block */
 	F_STRING = 1u << 15,  /* string instruction: ends a block when repeated */
+	/* With F_ENDS: the block ends, but goes on through bc_link() (which
+	 * takes the new CS:IP, the block context and the events as they are
+	 * after the instruction) instead of returning to bc_run(). For the
+	 * far transfers and segment loads that real programs run millions of
+	 * times; not for instructions after which the host must look (I/O,
+	 * INT, HLT, IRET and the flag and system instructions). */
+	F_LINKS = 1u << 16,
 };
 
 /* insn.term: how the instruction ends a decoded block (block_cache.c). */
-enum { TERM_NONE = 0, TERM_IF_JUMP = 1, TERM_ALWAYS = 2 };
+/* TERM_LINK (F_LINKS): ends it like TERM_ALWAYS, then links on. */
+enum { TERM_NONE = 0, TERM_IF_JUMP = 1, TERM_ALWAYS = 2, TERM_LINK = 3 };
 
 struct insn;
 typedef void (*op_fn)(struct cpu *c, const struct insn *i);
@@ -70,6 +78,10 @@ struct op_pair {
 enum {
 	FL_KILL = 1u << 0, /* writes all six without reading any */
 	FL_PASS = 1u << 1, /* neither reads nor writes them */
+	/* Not about flags: i->fn saves insn_sp before it runs the handler, as
+	 * thread_plain()/thread_generic() do (a twin of cpu_handler_twin()),
+	 * so a fault takes SP from there (cpu.c sync_threaded()). */
+	FL_SP_SAVED = 1u << 2,
 };
 
 /* The arithmetic flags an entry may read or write (opcodes.def). */
@@ -112,12 +124,14 @@ enum op_spec {
 	SP_JMP_REL,
 	SP_RET,
 	SP_LOOP,
+	SP_MOV_MOFFS,   /* MOV AL/AX/EAX to or from moffs */
+	SP_MOV_RM_IMM,  /* MOV r/m, imm */
 };
 
 struct op_entry {
 	op_fn fn;
 	const char *name;            /* mnemonic for disassembly */
-	uint16_t form;               /* enum op_form bits */
+	uint32_t form;               /* enum op_form bits */
 	uint8_t model;               /* first enum cpu_model with this meaning */
 	uint8_t reads;               /* enum op_flags it may read */
 	uint8_t writes;              /* enum op_flags it may write */
@@ -751,6 +765,11 @@ op_fn cpu_nolimit_twin(const struct insn *i);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);
+/* The threaded twin that runs handler impl as thread_plain() (term
+ * TERM_NONE) or thread_generic() would, with a direct call, for the
+ * frequent handlers without a specialised pair; NULL for the others
+ * (twins.c). Such a twin sets FL_SP_SAVED. */
+op_fn cpu_handler_twin(op_fn impl, unsigned term);
 /* Fuse a compare with the Jcc after it in a recorded block (ops_fused.c). */
 void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit);
 
@@ -772,6 +791,37 @@ static inline void insn_current(struct cpu *c, const struct insn *i)
 {
 	c->in.cur = i;
 }
+
+/* thread_plain() with the handler as a parameter (twins.c passes a
+ * constant, so the call is direct): record the instruction, keep SP for a
+ * fault, run it, go on. */
+static inline void thread_plain_run(struct cpu *c, const struct insn *i, op_fn impl)
+{
+	insn_current(c, i);
+	c->in.insn_sp = c->r[REG_SP].d;
+	impl(c, i);
+	insn_chain(c, i);
+}
+
+/* thread_generic() with the handler as a parameter: keep c->ip and
+ * insn_ip as the handler expects, run it, and go on unless it ended the
+ * block. */
+static inline void thread_generic_run(struct cpu *c, const struct insn *i, op_fn impl)
+{
+	uint32_t next = (i->ip + i->len) & c->in.ip_mask;
+	insn_current(c, i);
+	c->in.insn_ip = i->ip;
+	c->in.insn_sp = c->r[REG_SP].d;
+	c->ip = next;
+	impl(c, i);
+	if (unlikely(i->term) && (i->term >= TERM_ALWAYS || c->ip != next || c->in.events)) {
+		if (i->term != TERM_ALWAYS)
+			bc_link(c);
+		return;
+	}
+	insn_chain(c, i);
+}
+
 extern const struct op_entry op_table[OPT_SIZE];
 
 /* Trace (trace.c): print one line for the instruction about to execute. */

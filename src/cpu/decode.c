@@ -192,7 +192,7 @@ void cpu_decode(struct cpu *c, struct insn *i)
 	i->len = n;
 	i->ent = e;
 	i->ip = c->ip;
-	i->term = (form & F_ENDS) || ((form & F_STRING) && i->rep) ? TERM_ALWAYS :
-		  (form & F_BRANCH) ? TERM_IF_JUMP : TERM_NONE;
+	i->term = (form & F_ENDS) ? ((form & F_LINKS) ? TERM_LINK : TERM_ALWAYS) :
+		  ((form & F_STRING) && i->rep) ? TERM_ALWAYS : (form & F_BRANCH) ? TERM_IF_JUMP : TERM_NONE;
 	cpu_specialize(c, i);
 }

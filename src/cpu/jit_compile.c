@@ -997,6 +997,10 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 		to_exit(g, -1, X_RET, 0);
 		return;
 	}
+	if (i->term == TERM_LINK) {
+		to_exit(g, -1, X_LINK, 0);
+		return;
+	}
 	if (i->term == TERM_IF_JUMP) {
 		em_cmp_mem_imm(e, H_RBX, OFF(ip), next);
 		to_exit(g, 5 /* NE */, X_LINK, 0);
@@ -1203,7 +1207,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 		switch (f->k) {
 		case IK_CALL:
 			emit_call(g, k, code_mask);
-			ended = i->term == TERM_ALWAYS; /* (recording ends a block there) */
+			ended = i->term >= TERM_ALWAYS; /* (recording ends a block there) */
 			break;
 		case IK_ALU:
 		case IK_TEST:

@@ -267,6 +267,29 @@ const struct op_pair alu_incdec_op[2][3] = {
 	{ { NULL, NULL, NULL }, INCDEC_PAIR(inc_op16), INCDEC_PAIR(inc_op32) },
 	{ { NULL, NULL, NULL }, INCDEC_PAIR(dec_op16), INCDEC_PAIR(dec_op32) },
 };
+/* INC/DEC with a memory operand (FE/FF /0 /1) per size: threaded twins
+ * only (the address computed once); the pairs' impl stays op_inc_rm /
+ * op_dec_rm, which the step-by-step path and the JIT run. */
+#define INCDEC_MEM_TWIN(name, sz, dec) \
+	static void name##_t(struct cpu *c, const struct insn *i) \
+	{ \
+		insn_current(c, i); \
+		const uint32_t ea = insn_ea(c, i); \
+		mem_write(c, i->seg, ea, sz, inc_dec(c, mem_read(c, i->seg, ea, sz), sz, dec)); \
+		insn_chain(c, i); \
+	}
+INCDEC_MEM_TWIN(inc_m8, 1, false)
+INCDEC_MEM_TWIN(dec_m8, 1, true)
+INCDEC_MEM_TWIN(inc_m16, 2, false)
+INCDEC_MEM_TWIN(dec_m16, 2, true)
+INCDEC_MEM_TWIN(inc_m32, 4, false)
+INCDEC_MEM_TWIN(dec_m32, 4, true)
+
+const struct op_pair alu_incdec_m[2][3] = {
+	{ { op_inc_rm, inc_m8_t, NULL }, { op_inc_rm, inc_m16_t, NULL }, { op_inc_rm, inc_m32_t, NULL } },
+	{ { op_dec_rm, dec_m8_t, NULL }, { op_dec_rm, dec_m16_t, NULL }, { op_dec_rm, dec_m32_t, NULL } },
+};
+
 const struct op_pair alu_incdec_rm[2][3] = {
 	{ INCDEC_PAIR(inc_rm8), INCDEC_PAIR(inc_rm16), INCDEC_PAIR(inc_rm32) },
 	{ INCDEC_PAIR(dec_rm8), INCDEC_PAIR(dec_rm16), INCDEC_PAIR(dec_rm32) },

@@ -12,9 +12,10 @@
 /* Each table entry is a pair: the handler and its threaded twin. */
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
 extern const struct op_pair alu_mr_table[8][3], alu_rm_table[8][3], alu_mi_table[8][3];
-extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3];
+extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3], alu_incdec_m[2][3];
+extern const struct op_pair mov_moffs_table[2][3], mov_mi_table[3];
 extern const struct op_pair jcc_table[16];
-extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3];
+extern const struct op_pair mov_rr_table[3], mov_rm_table[3], mov_mr_table[3], mov_ri_table[3], mov_rr_rev_table[3];
 extern const struct op_pair shift_table[3][8][3];
 extern const struct op_pair push_reg_table[2][2], pop_reg_table[2][2];
 extern const struct op_pair string1_table[5];
@@ -51,13 +52,13 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i)
 		return &alu_incdec_op[spec == SP_DEC_REG][s];
 	case SP_INC_RM:
 	case SP_DEC_RM:
-		return reg ? &alu_incdec_rm[spec == SP_DEC_RM][s] : NULL;
+		return &(reg ? alu_incdec_rm : alu_incdec_m)[spec == SP_DEC_RM][s];
 	case SP_JCC:
 		return &jcc_table[i->op & 0xF];
 	case SP_MOV_RM_R:
 		return &(reg ? mov_rr_table : mov_mr_table)[s];
 	case SP_MOV_R_RM:
-		return reg ? NULL : &mov_rm_table[s];
+		return &(reg ? mov_rr_rev_table : mov_rm_table)[s];
 	case SP_MOV_REG_IMM:
 		return &mov_ri_table[s];
 	case SP_SHIFT: {
@@ -84,6 +85,10 @@ static const struct op_pair *pick(const struct cpu *c, struct insn *i)
 		return &ret_table[i->wsz == 4][s32];
 	case SP_LOOP:
 		return i->asz == i->wsz ? (i->wsz == 2 ? &loop16_pair : &loop32_pair) : NULL;
+	case SP_MOV_MOFFS:
+		return &mov_moffs_table[i->op >= 0xA2][s];
+	case SP_MOV_RM_IMM:
+		return reg ? NULL : &mov_mi_table[s];
 	}
 	return NULL;
 }
@@ -103,6 +108,7 @@ static unsigned flag_use(const struct cpu *c, const struct insn *i)
 	case SP_MOV_REG_IMM:
 		return e->reads == OFL_NONE && e->writes == OFL_NONE ? FL_PASS : 0;
 	case SP_MOV_RM_R:
+	case SP_MOV_R_RM:
 		return i->mod == 3 && e->reads == OFL_NONE && e->writes == OFL_NONE ? FL_PASS : 0;
 	case SP_ALU_RM_R:
 	case SP_ALU_R_RM:
@@ -124,8 +130,15 @@ void cpu_specialize(const struct cpu *c, struct insn *i)
 	const op_fn fn = i->ent->fn;
 	const struct op_pair *p = fn != op_esc ? pick(c, i) : c->in.fpu_general ? NULL : fpu_pick(i);
 	i->impl = p ? p->impl : fn;
-	i->fn = p ? p->thr : i->term == TERM_NONE ? thread_plain : thread_generic;
 	i->fl = p ? (uint8_t)flag_use(c, i) : 0;
+	if (p) {
+		i->fn = p->thr;
+		return;
+	}
+	const op_fn twin = cpu_handler_twin(fn, i->term);
+	i->fn = twin ? twin : i->term == TERM_NONE ? thread_plain : thread_generic;
+	if (twin)
+		i->fl |= FL_SP_SAVED;
 }
 
 op_fn cpu_noflags_twin(const struct cpu *c, struct insn *i)
