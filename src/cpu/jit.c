@@ -7,8 +7,11 @@
 #include "cpu/jit.h"
 #include "cpu/jit_emit.h"
 
-/* Entries before a block is compiled (CPU_JIT_ON). */
-enum { JIT_THRESHOLD = 4 };
+/* Entries before a block is compiled (CPU_JIT_ON). The nmake build
+ * (docs/cpu-speed.md) ran fewest host instructions with 64: 16 and 32
+ * compile too much that runs little (programs loaded over each other come
+ * back as new blocks), 128 and more run too long interpreted. */
+enum { JIT_THRESHOLD = 64 };
 
 bool jit_supported(void)
 {
