@@ -139,15 +139,30 @@ static bool jit_next_chunk(struct jit *j)
 	return true;
 }
 
+/* The current chunk's link stub, written at its start when the chunk is
+ * still empty: false if it could not be. */
+static bool jit_chunk_stub(struct jit *j)
+{
+	if (j->off)
+		return true;
+	uint8_t *rw = jit_area_rw(j->area, j->chunks[j->cur]);
+	struct em e = { rw, rw + JIT_CHUNK, false };
+	if (!jit_emit_link_stub(&e))
+		return false;
+	const size_t size = (size_t)(e.p - rw);
+	j->off = (size + 15) & ~(size_t)15;
+	return true;
+}
+
 static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 {
 	for (int attempt = 0; attempt < 3; attempt++) {
-		if (!jit_have_chunk(j))
+		if (!jit_have_chunk(j) || !jit_chunk_stub(j))
 			break;
 		uint8_t *rw = jit_area_rw(j->area, j->chunks[j->cur]);
 		const uint8_t *rx = jit_area_rx(j->area, j->chunks[j->cur]);
 		struct em e = { rw + j->off, rw + JIT_CHUNK, false };
-		if (jit_emit_block(&e, b, c->in.bcache ? &c->in.bcache->stats : NULL)) {
+		if (jit_emit_block(&e, b, c->in.bcache ? &c->in.bcache->stats : NULL, rw)) {
 			const size_t size = (size_t)(e.p - (rw + j->off));
 			op_fn fn;
 			const uint8_t *code = rx + j->off;

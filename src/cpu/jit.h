@@ -83,8 +83,13 @@ const uint8_t *jit_area_rx(const struct cpu_jit_area *a, uint32_t idx);
 /* ---- jit_compile.c ---- */
 struct em;
 /* Compile b into e (jit_emit.h): false if it did not fit. stats: the
- * block cache's figures (hits), or NULL. */
-bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats);
+ * block cache's figures (hits), or NULL; stub: the link stub of the chunk
+ * e writes into (its written view: only the distance is used). */
+bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats, const uint8_t *stub);
+/* The code every block of a chunk leaves through to link to the next
+ * block (jit_compile.c emit_link_stub()), at the chunk's start: false if
+ * it did not fit. */
+bool jit_emit_link_stub(struct em *e);
 /* Is b worth compiling when the JIT is on (not forced)? Not when more
  * than a third of its instructions would call their handlers anyway, nor when it has
  * x87 instructions: the interpreter runs those through fast paths

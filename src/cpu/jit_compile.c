@@ -303,6 +303,7 @@ struct cg {
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
 	struct cpu_code_stats *stats; /* the cache's (hits) */
+	const uint8_t *stub;       /* the chunk's link stub (written view) */
 };
 
 static unsigned host(unsigned r)
@@ -1022,16 +1023,17 @@ static void emit_pops(struct em *e)
  * that this one was last linked to (succ[], checked by key and tag as
  * bc_next() does) fits in the budget and no event is pending. Its entry
  * is counted as jit_count_entry() counts it, but the count that reaches
- * 0 is left to bc_link() (jit_hot()). Registers
- * are in memory; c->in.cur and c->ip are set. Falls through (nothing
- * changed) when bc_link() must decide. */
-static void emit_fast_link(struct cg *g)
+ * 0 is left to bc_link() (jit_hot()). Emitted once per chunk
+ * (jit_emit_link_stub()); a block's exit jumps to it with the registers in
+ * memory, c->in.cur and c->ip set, R11 = the block, and the block's frame
+ * still pushed. Else (or if bc_link() must decide) it tail-calls bc_link(). */
+static void emit_link_stub(struct em *e, uint8_t *base)
 {
-	struct em *e = &g->e;
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
+	const int32_t blk = 11; /* R11 */
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
 	long no[5];
-	no[0] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
 	/* RDX = the budget after charging c->in.cur */
 	em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
 	em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
@@ -1045,35 +1047,34 @@ static void emit_fast_link(struct cg *g)
 	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RCX);
 	long found[2];
 	for (unsigned s = 0; s < 2; s++) {
-		em_mov_imm64(e, H_RSI, addr_of(&g->b->succ[s]));
-		em_load(e, 8, H_RSI, H_RSI, 0);
+		em_load(e, 8, H_RSI, blk, (int32_t)(offsetof(struct bc_block, succ) + s * sizeof(void *)));
 		em_rr(e, 0x84, 0x85, 8, H_RSI, H_RSI); /* test rsi, rsi */
-		long none = em_jcc_fwd(e, 4 /* E */, g->base);
+		long none = em_jcc_fwd(e, 4 /* E */, base);
 		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RSI, key);
-		found[s] = em_jcc_fwd(e, 4 /* E */, g->base);
+		found[s] = em_jcc_fwd(e, 4 /* E */, base);
 		if (!e->over)
-			em_fix(g->base, none, e->p - g->base);
+			em_fix(base, none, e->p - base);
 	}
-	no[1] = em_jcc_fwd(e, -1, g->base);
+	no[1] = em_jcc_fwd(e, -1, base);
 	if (e->over)
 		return;
-	em_fix(g->base, found[0], e->p - g->base);
-	em_fix(g->base, found[1], e->p - g->base);
+	em_fix(base, found[0], e->p - base);
+	em_fix(base, found[1], e->p - base);
 	/* bc_valid()'s quick check; the rest is bc_recheck()'s */
 	em_load(e, 8, H_RDI, H_RBX, OFF(in.bc_ctx));
 	em_rm(e, 0x39, 0x39, 8, H_RDI, H_RSI, tag);
-	no[2] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	no[2] = em_jcc_fwd(e, 5 /* NE */, base);
 	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
 	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
-	no[3] = em_jcc_fwd(e, 6 /* BE */, g->base);
+	no[3] = em_jcc_fwd(e, 6 /* BE */, base);
 	em_cmp16_mem_imm8(e, H_RSI, (int32_t)offsetof(struct bc_block, heat), 1);
-	no[4] = em_jcc_fwd(e, 4 /* E */, g->base);
+	no[4] = em_jcc_fwd(e, 4 /* E */, base);
 	em_dec16_mem(e, H_RSI, (int32_t)offsetof(struct bc_block, heat));
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	if (g->stats) {
-		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
-		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
-	}
+	/* c->in.bcache->stats.hits++ */
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
+	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
 	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
 	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
@@ -1085,7 +1086,18 @@ static void emit_fast_link(struct cg *g)
 	if (e->over)
 		return;
 	for (unsigned n = 0; n < 5; n++)
-		em_fix(g->base, no[n], e->p - g->base);
+		em_fix(base, no[n], e->p - base);
+	emit_pops(e);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_pop(e, H_RBX);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)bc_link));
+	em_jmp_rax(e);
+}
+
+bool jit_emit_link_stub(struct em *e)
+{
+	emit_link_stub(e, e->p);
+	return !e->over;
 }
 
 static void emit_exits(struct cg *g)
@@ -1101,14 +1113,13 @@ static void emit_exits(struct cg *g)
 		if (*at < 0) {
 			*at = e->p - g->base;
 			switch (f->x) {
-			case X_LINK:
-				emit_fast_link(g);
-				emit_pops(e);
-				em_mov_rr(e, 8, H_RDI, H_RBX);
-				em_pop(e, H_RBX);
-				em_mov_imm64(e, H_RAX, addr_of((const void *)bc_link));
-				em_jmp_rax(e);
+			case X_LINK: {
+				em_mov_imm64(e, 11 /* R11 */, addr_of(g->b));
+				long at = em_jcc_fwd(e, -1, g->base);
+				if (!e->over)
+					em_fix(g->base, at, g->stub - g->base);
 				break;
+			}
 			case X_RET:
 				emit_pops(e);
 				em_pop(e, H_RBX);
@@ -1171,7 +1182,7 @@ bool jit_worth(const struct bc_block *b)
 	return calls * 3 <= b->ninsns;
 }
 
-bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats)
+bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats, const uint8_t *stub)
 {
 	/* (not calloc(): the arrays are large and filled as far as used) */
 	struct cg *g = malloc(sizeof(*g));
@@ -1183,6 +1194,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	g->base = e->p;
 	g->b = b;
 	g->stats = stats;
+	g->stub = stub;
 	/* The block's code size is part of its context (BC_CODE32). */
 	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	const unsigned n = b->ninsns;
