@@ -8,10 +8,11 @@
 #include "cpu/jit_emit.h"
 
 /* Entries before a block is compiled (CPU_JIT_ON). The nmake build
- * (docs/cpu-speed.md) ran fewest host instructions with 64: 16 and 32
- * compile too much that runs little (programs loaded over each other come
- * back as new blocks), 128 and more run too long interpreted. */
-enum { JIT_THRESHOLD = 64 };
+ * (docs/cpu-speed.md) ran fewest host instructions with 64, but took the
+ * least CPU time with 256: compiling costs more than its instructions
+ * (new code to write and fetch; programs loaded over each other come
+ * back as new blocks and are compiled again). */
+enum { JIT_THRESHOLD = 256 };
 
 bool jit_supported(void)
 {
