@@ -61,16 +61,25 @@ static uint32_t jit_cond(struct cpu *c, uint32_t cc)
 	return flags_cond(c, cc);
 }
 
-/* The slow paths of the inline memory accesses: everything but a TLB hit
- * inside the segment's fast-path limits (cpu_internal.h mem_read()). */
-static uint32_t jit_mem_read(struct cpu *c, unsigned seg, uint32_t off, unsigned sz)
+/* The slow paths of the inline memory accesses, where mem_read() and
+ * mem_write() (cpu_internal.h) go when the inline code's check failed:
+ * sel is the segment when the offset a is outside the segment's fast-path
+ * limits, or JIT_LIN when the TLB did not have the page of the linear
+ * address a (a write to a page holding code comes here). */
+enum { JIT_LIN = 0x100 };
+
+static uint32_t jit_mem_read(struct cpu *c, unsigned sel, uint32_t a, unsigned sz)
 {
-	return mem_read(c, seg, off, sz);
+	const uint32_t v = sel == JIT_LIN ? lin_read_slow(c, a, sz) : mem_read_seg_slow(c, sel, a, sz);
+	return sz == 4 ? v : v & ((1u << (sz * 8)) - 1);
 }
 
-static void jit_mem_write(struct cpu *c, unsigned seg, uint32_t off, unsigned sz, uint32_t v)
+static void jit_mem_write(struct cpu *c, unsigned sel, uint32_t a, unsigned sz, uint32_t v)
 {
-	mem_write(c, seg, off, sz, v);
+	if (sel == JIT_LIN)
+		lin_write_slow(c, a, sz, v);
+	else
+		mem_write_seg_slow(c, sel, a, sz, v);
 }
 
 /* ---- what each instruction is ---- */
@@ -742,16 +751,28 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
 static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
+	/* ECX = jit_mem_read()/jit_mem_write()'s sel, EAX its address: the
+	 * offset at the limit check's branch, the linear address at the
+	 * TLB's */
 	em_fix(g->base, sl->at[0], e->p - g->base);
+	em_mov_ri(e, 4, H_RCX, sl->seg);
+	long common = em_jcc_fwd(e, -1, g->base);
 	em_fix(g->base, sl->at[1], e->p - g->base);
+	em_mov_ri(e, 4, H_RCX, JIT_LIN);
+	if (e->over)
+		return;
+	em_fix(g->base, common, e->p - g->base);
 	emit_flush_mask(g, sl->dirty);
+	/* (R8-R11 are free now: stored, and lost in the call anyway) */
+	em_mov_rr(e, 4, 9, H_RAX);
+	em_mov_rr(e, 4, 10, H_RCX);
 	emit_cur(g, sl->k);
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 	if (sl->write)
 		em_mov_rr(e, 4, 8 /* R8: the 5th argument */, H_RDX);
-	em_mov_rr(e, 4, H_RDX, H_RSI);
-	em_mov_ri(e, 4, H_RSI, sl->seg);
+	em_mov_rr(e, 4, H_RDX, 9);
+	em_mov_rr(e, 4, H_RSI, 10);
 	em_mov_ri(e, 4, H_RCX, sl->sz);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_mov_imm64(e, H_RAX, sl->write ? addr_of((const void *)jit_mem_write) : addr_of((const void *)jit_mem_read));
