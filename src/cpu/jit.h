@@ -8,7 +8,8 @@
  * block's threaded handlers would do, in the same order and with the same
  * state at every point where anything outside the block can look:
  * - simple register instructions (MOV, ALU without carry-in, TEST,
- *   INC/DEC, LEA, JMP, LOOP, and a Jcc after an inline ALU operation) inline,
+ *   INC/DEC, LEA, JMP, LOOP, Jcc, memory forms through an inline TLB check)
+ *   inline,
  *   on guest registers held in host registers within the block, with the
  *   lazy flags stored exactly as the interpreter stores them (flags.h)
  *   unless the block overwrites them before anything can read them
@@ -18,12 +19,15 @@
  *   it), so a fault is precise as in the interpreter (cpu.c takes the
  *   instruction from c->in.cur), and afterwards makes the same checks
  *   (ended the block? jumped? events?);
- * - after each called handler the next entry's fn is compared with the
- *   one it had when compiled: a write that dropped the running block
- *   patches it (block_stop, block_cache.c), and the compiled code then
- *   leaves for that entry, so self-modifying code stays exact;
+ * - after each called handler and each slow-path write the next entry's
+ *   fn is compared with the one it had when compiled: a write that
+ *   dropped the running block patches it (block_stop, block_cache.c), and
+ *   the compiled code then leaves for that entry, so self-modifying code
+ *   stays exact;
  * - the block's end sets c->in.cur and c->ip as block_end() does and
- *   jumps to bc_link(), which charges the budget and checks events.
+ *   jumps to its chunk's link stub, which does what bc_link() does for
+ *   the successors it remembers (charges the budget, checks events) or
+ *   calls bc_link().
  * Code is only compiled and the area only reset in bc_run()'s loop
  * (jit_poll()), when no compiled code is running.
  *

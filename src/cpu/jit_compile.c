@@ -18,7 +18,11 @@
  * pass, over the inline forms only, none of which can fault). A Jcc right
  * after an inline ALU operation branches on the host's flags, which are
  * the guest's for every condition (INC/DEC: not those reading CF, which
- * they keep).
+ * they keep); any other Jcc calls jit_cond() on the lazy flags.
+ *
+ * An inline memory access's slow path (the call) and the block's exits
+ * are emitted after its body; every block leaves for the next through its
+ * chunk's link stub (emit_link_stub()).
  */
 #include <stdlib.h>
 
