@@ -405,6 +405,7 @@ struct cpu {
 		uint16_t tr;              /* TR selector and its descriptor cache (the TSS) */
 		struct cpu_desc tss;
 		bool tlb_super;           /* the TLB holds translations user mode may not use */
+		bool tlb_clean;           /* every TLB entry is empty (no fill since tlb_drop()) */
 		uint8_t dr_exec;          /* DR7 instruction breakpoints enabled (bits 0-3) */
 		uint8_t dr_data;          /* DR7 data breakpoints enabled (bits 0-3) */
 		uint8_t dr_hit;           /* data breakpoints hit by the current instruction */
