@@ -431,6 +431,7 @@ struct cpu {
 		struct cpu_tlbe tlb[CPU_TLB_SIZE];
 		struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
 		struct cpu_pchunk *pmap[CPU_PCHUNKS]; /* NULL: no page of the chunk is mapped */
+		struct cpu_pchunk *pchunks; /* where the chunks live (phys.c), or NULL */
 	} in;
 };
 
