@@ -49,8 +49,10 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 			continue; /* unmapping a page that was never mapped */
 		unsigned p = (phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1);
 		uint8_t *h = host ? host + (size_t)k * CPU_PAGE_SIZE : NULL;
-		/* Other bytes now: code decoded from the old ones goes. */
-		if (ch->code[p])
+		/* Other bytes now: code decoded from the old ones goes. (No
+		 * block cache yet, no code: its slots are not even read, which
+		 * would fault in their pages.) */
+		if (c->in.bcache && ch->code[p])
 			bc_code_write(c, phys, CPU_PAGE_SIZE);
 		ch->rd[p] = h;
 		ch->wr[p] = writable ? h : NULL;
