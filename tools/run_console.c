@@ -45,7 +45,7 @@ enum { RUN_SLICE = 200000, DRAW_NS = 20000000 };
 struct run_console {
 	const struct run_console_kind *kind;
 	struct run_console_opts o;
-	bool utf8;               /* text on the host side is UTF-8 */
+	bool utf8;               /* text on the host side is UTF-8 (terminal; the stream asks itself) */
 	int sig_fd;              /* signalfd of the blocked signals, or -1 */
 	sigset_t old_mask;
 	bool mask_set;
@@ -132,6 +132,25 @@ static void say(const char *why)
 		fprintf(stderr, "mvdm: %s\n", why);
 }
 
+/* UTF-8 on the host side: --utf8, else not --cp437 and the locale's
+ * character set (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
+static bool host_utf8(const struct run_console_opts *o)
+{
+	if (o->utf8)
+		return true;
+	if (o->cp437)
+		return false;
+	/* Asked, then the process's locale put back: libraries that follow it
+	 * (Xlib names the SDL window in the locale's encoding, which not every
+	 * X client reads) see the C locale as before. */
+	char saved[256];
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
+	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	setlocale(LC_CTYPE, saved);
+	return utf8;
+}
+
 /* ---- stream ---- */
 
 static bool always(void)
@@ -155,10 +174,18 @@ static int stream_read(void *ctx, uint8_t *b)
 	return n >= 0 ? n : -EAGAIN;
 }
 
+/* The stream's utf8_query: the locale is read only if a byte needs it. */
+static bool stream_utf8(void *ctx)
+{
+	const struct run_console *rc = ctx;
+	return host_utf8(&rc->o);
+}
+
 static int stream_open(struct run_console *rc, struct vm16_config *vc, struct dos_config *dc)
 {
 	struct con_stream_opts so = {
-		.in_fd = 0, .out_fd = 1, .utf8 = rc->utf8, .crlf = rc->o.crlf, .wake_fd = rc->sig_fd,
+		.in_fd = 0, .out_fd = 1, .crlf = rc->o.crlf, .wake_fd = rc->sig_fd,
+		.utf8_query = stream_utf8, .utf8_ctx = rc,
 	};
 	if (con_stream_open(&rc->stream, &so) < 0) {
 		fprintf(stderr, "mvdm: out of memory\n");
@@ -244,6 +271,7 @@ static int terminal_open(struct run_console *rc, struct vm16_config *vc, struct 
 		return RUN_EXIT_USAGE;
 	}
 	vc->pace_idle = true;
+	rc->utf8 = host_utf8(&rc->o);
 	return 0;
 }
 
@@ -474,25 +502,6 @@ static const struct run_console_kind *pick(const char *name)
 	return NULL;
 }
 
-/* UTF-8 on the host side: --utf8, else not --cp437 and the locale's
- * character set (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
-static bool host_utf8(const struct run_console_opts *o)
-{
-	if (o->utf8)
-		return true;
-	if (o->cp437)
-		return false;
-	/* Asked, then the process's locale put back: libraries that follow it
-	 * (Xlib names the SDL window in the locale's encoding, which not every
-	 * X client reads) see the C locale as before. */
-	char saved[256];
-	const char *cur = setlocale(LC_CTYPE, NULL);
-	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
-	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	setlocale(LC_CTYPE, saved);
-	return utf8;
-}
-
 static int block_signals(struct run_console *rc)
 {
 	sigset_t set;
@@ -527,7 +536,6 @@ int run_console_open(struct run_console **out, const struct run_console_opts *o,
 	rc->auto_picked = !o->kind || strcmp(o->kind, "auto") == 0;
 	rc->o = *o;
 	rc->sig_fd = -1;
-	rc->utf8 = host_utf8(o);
 	if (o->timeout_s > 0)
 		rc->deadline_ns = con_stream_now_ns() + (uint64_t)(o->timeout_s * 1e9);
 	int rc_open = block_signals(rc);

@@ -53,6 +53,16 @@ void con_stream_free(struct con_stream *s)
 	free(s);
 }
 
+/* Whether the host side is UTF-8 (o.utf8_query asked the first time). */
+static bool host_utf8(struct con_stream *s)
+{
+	if (s->o.utf8_query) {
+		s->o.utf8 = s->o.utf8_query(s->o.utf8_ctx);
+		s->o.utf8_query = NULL;
+	}
+	return s->o.utf8;
+}
+
 /* ---- output ---- */
 
 /* Writes all of buf (partial writes finished, EINTR retried, EAGAIN
@@ -119,7 +129,7 @@ static void put_char(struct con_stream *s, uint8_t ch)
 	}
 	char u[4];
 	size_t n = 1;
-	if (s->o.utf8)
+	if (ch >= 0x80 && host_utf8(s)) /* ASCII is itself either way */
 		n = cp437_stream_to_utf8(ch, u);
 	else
 		u[0] = (char)ch;
@@ -137,10 +147,10 @@ void con_stream_write(struct con_stream *s, const uint8_t *buf, size_t len)
 /* ---- input ---- */
 
 /* Whether a whole character waits in the buffer (or the input ended). */
-static bool char_ready(const struct con_stream *s)
+static bool char_ready(struct con_stream *s)
 {
 	if (s->in_pos < s->in_len) {
-		if (!s->o.utf8 || s->eof)
+		if (s->in[s->in_pos] < 0x80 || s->eof || !host_utf8(s))
 			return true;
 		uint32_t cp;
 		return utf8_decode(s->in + s->in_pos, s->in_len - s->in_pos, &cp) > 0;
@@ -217,7 +227,7 @@ static int next_char(struct con_stream *s, uint8_t *b, bool block, uint64_t dead
 	}
 	if (s->in_pos == s->in_len)
 		return 0;
-	if (!s->o.utf8) {
+	if (s->in[s->in_pos] < 0x80 || !host_utf8(s)) { /* ASCII decodes to itself */
 		*b = s->in[s->in_pos++];
 		return 1;
 	}
