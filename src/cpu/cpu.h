@@ -234,8 +234,12 @@ struct insn;
 
 /* The physical map of one 4 MiB chunk: host pointers per 4 KiB page (NULL:
  * the bus) and, for pages that decoded blocks were made from, the block
- * cache's record of them (see block_cache.h). */
+ * cache's record of them (see block_cache.h). A chunk mapped whole to one
+ * host range keeps only its start (uniform; rd and wr are then not
+ * filled: phys.c). */
 struct cpu_pchunk {
+	uint8_t *uniform;
+	bool uniform_writable;
 	uint8_t *rd[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 	uint8_t *wr[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 	struct bc_page *code[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
