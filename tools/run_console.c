@@ -53,7 +53,7 @@ struct run_console {
 	struct con_stream *stream;
 	struct term *term;
 	uint64_t last_draw_ns;
-	struct vm16_screen screen;
+	struct vm16_screen *screen; /* the terminal's (8 KiB: made by terminal_open) */
 	bool auto_picked;        /* the kind came from `auto` (it may hand over to a window) */
 	struct window *win;
 	uint64_t win_serial;     /* the picture the window shows */
@@ -270,6 +270,11 @@ static int terminal_open(struct run_console *rc, struct vm16_config *vc, struct 
 		fprintf(stderr, "mvdm: the terminal console needs a terminal on stdin and stdout (--console=stream)\n");
 		return RUN_EXIT_USAGE;
 	}
+	rc->screen = calloc(1, sizeof(*rc->screen));
+	if (!rc->screen) {
+		fprintf(stderr, "mvdm: out of memory\n");
+		return RUN_EXIT_USAGE;
+	}
 	vc->pace_idle = true;
 	rc->utf8 = host_utf8(&rc->o);
 	return 0;
@@ -277,8 +282,8 @@ static int terminal_open(struct run_console *rc, struct vm16_config *vc, struct 
 
 static void draw(struct run_console *rc, struct vm *vm)
 {
-	if (vm16_screen(vm, &rc->screen) == 0)
-		term_draw(rc->term, &rc->screen);
+	if (vm16_screen(vm, rc->screen) == 0)
+		term_draw(rc->term, rc->screen);
 	rc->last_draw_ns = con_stream_now_ns();
 }
 
@@ -289,8 +294,8 @@ static int terminal_end(struct run_console *rc, struct vm *vm, int status, const
 	if (rc->term) {
 		draw(rc, vm);
 		term_close(rc->term);
-		if (rc->screen.cols)
-			term_print_text(1, &rc->screen, rc->utf8);
+		if (rc->screen->cols)
+			term_print_text(1, rc->screen, rc->utf8);
 	}
 	say(why);
 	return status;
@@ -443,7 +448,7 @@ static int terminal_run(struct run_console *rc, struct vm *vm)
 		if (k == -EPIPE || k == -EIO)
 			return terminal_end(rc, vm, RUN_EXIT_SIGNAL + SIGHUP, "the terminal has gone");
 		if (stop == VM16_STOP_IDLE || resized || con_stream_now_ns() - rc->last_draw_ns > DRAW_NS) {
-			if (rc->auto_picked && vm16_screen(vm, &rc->screen) < 0 && window_display_available() &&
+			if (rc->auto_picked && vm16_screen(vm, rc->screen) < 0 && window_display_available() &&
 			    window_start(rc, vm, true) == 0) {
 				/* A graphics mode: a window shows it from now on. */
 				term_close(rc->term);
@@ -567,5 +572,6 @@ void run_console_free(struct run_console *rc)
 		close(rc->sig_fd);
 	if (rc->mask_set)
 		sigprocmask(SIG_SETMASK, &rc->old_mask, NULL);
+	free(rc->screen);
 	free(rc);
 }
