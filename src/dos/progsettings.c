@@ -307,21 +307,23 @@ int progsettings_program_files(const char *program, const char *config_dir, char
 int progsettings_load_program(struct progsettings *ps, const char *program, const char *config_dir, char *err,
 			      size_t errlen)
 {
-	char files[PROGSETTINGS_MAX_FILES][PROGSETTINGS_PATH];
+	/* 13 KiB of names: allocated (not zeroed), as on the stack they
+	 * would put the directory scans below that much deeper. */
+	char (*files)[PROGSETTINGS_PATH] = malloc(PROGSETTINGS_MAX_FILES * sizeof(*files));
 	bool exists[PROGSETTINGS_MAX_FILES];
+	if (!files)
+		return failf(err, errlen, -ENOMEM, "out of memory");
 	int n = program_files(program, config_dir, files, exists, PROGSETTINGS_MAX_FILES, true);
+	int rc = 0;
 	if (n == -EINVAL)
-		return failf(err, errlen, -EINVAL, "%s: not a program file name", program);
-	if (n < 0)
-		return failf(err, errlen, n, "%s: path too long", program);
-	for (int k = 0; k < n; k++) {
-		if (!exists[k])
-			continue;
-		int rc = progsettings_load_file(ps, files[k], err, errlen);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+		rc = failf(err, errlen, -EINVAL, "%s: not a program file name", program);
+	else if (n < 0)
+		rc = failf(err, errlen, n, "%s: path too long", program);
+	for (int k = 0; k < n && rc >= 0; k++)
+		if (exists[k])
+			rc = progsettings_load_file(ps, files[k], err, errlen);
+	free(files);
+	return rc < 0 ? rc : 0;
 }
 
 const char *const *progsettings_list(const struct progsettings *ps)
