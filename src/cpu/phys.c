@@ -56,8 +56,8 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 		unsigned k = (unsigned)(a >> CPU_PCHUNK_SHIFT);
 		if (!c->in.pmap[k] && host) {
 			if (!c->in.pchunks) {
-				void *m = mmap(NULL, (size_t)CPU_PCHUNKS * sizeof(struct cpu_pchunk),
-					       PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+				void *m = mmap(NULL, (size_t)CPU_PCHUNKS * sizeof(struct cpu_pchunk), PROT_READ | PROT_WRITE,
+					       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 				if (m == MAP_FAILED)
 					return -ENOMEM;
 				c->in.pchunks = m;
