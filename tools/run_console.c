@@ -45,7 +45,7 @@ enum { RUN_SLICE = 200000, DRAW_NS = 20000000 };
 struct run_console {
 	const struct run_console_kind *kind;
 	struct run_console_opts o;
-	bool utf8;               /* text on the host side is UTF-8 */
+	bool utf8;               /* text on the host side is UTF-8 (terminal; the stream asks itself) */
 	int sig_fd;              /* signalfd of the blocked signals, or -1 */
 	sigset_t old_mask;
 	bool mask_set;
@@ -53,7 +53,7 @@ struct run_console {
 	struct con_stream *stream;
 	struct term *term;
 	uint64_t last_draw_ns;
-	struct vm16_screen screen;
+	struct vm16_screen *screen; /* the terminal's (8 KiB: made by terminal_open) */
 	bool auto_picked;        /* the kind came from `auto` (it may hand over to a window) */
 	struct window *win;
 	uint64_t win_serial;     /* the picture the window shows */
@@ -132,6 +132,25 @@ static void say(const char *why)
 		fprintf(stderr, "mvdm: %s\n", why);
 }
 
+/* UTF-8 on the host side: --utf8, else not --cp437 and the locale's
+ * character set (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
+static bool host_utf8(const struct run_console_opts *o)
+{
+	if (o->utf8)
+		return true;
+	if (o->cp437)
+		return false;
+	/* Asked, then the process's locale put back: libraries that follow it
+	 * (Xlib names the SDL window in the locale's encoding, which not every
+	 * X client reads) see the C locale as before. */
+	char saved[256];
+	const char *cur = setlocale(LC_CTYPE, NULL);
+	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
+	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	setlocale(LC_CTYPE, saved);
+	return utf8;
+}
+
 /* ---- stream ---- */
 
 static bool always(void)
@@ -155,10 +174,18 @@ static int stream_read(void *ctx, uint8_t *b)
 	return n >= 0 ? n : -EAGAIN;
 }
 
+/* The stream's utf8_query: the locale is read only if a byte needs it. */
+static bool stream_utf8(void *ctx)
+{
+	const struct run_console *rc = ctx;
+	return host_utf8(&rc->o);
+}
+
 static int stream_open(struct run_console *rc, struct vm16_config *vc, struct dos_config *dc)
 {
 	struct con_stream_opts so = {
-		.in_fd = 0, .out_fd = 1, .utf8 = rc->utf8, .crlf = rc->o.crlf, .wake_fd = rc->sig_fd,
+		.in_fd = 0, .out_fd = 1, .crlf = rc->o.crlf, .wake_fd = rc->sig_fd,
+		.utf8_query = stream_utf8, .utf8_ctx = rc,
 	};
 	if (con_stream_open(&rc->stream, &so) < 0) {
 		fprintf(stderr, "mvdm: out of memory\n");
@@ -243,14 +270,20 @@ static int terminal_open(struct run_console *rc, struct vm16_config *vc, struct 
 		fprintf(stderr, "mvdm: the terminal console needs a terminal on stdin and stdout (--console=stream)\n");
 		return RUN_EXIT_USAGE;
 	}
+	rc->screen = calloc(1, sizeof(*rc->screen));
+	if (!rc->screen) {
+		fprintf(stderr, "mvdm: out of memory\n");
+		return RUN_EXIT_USAGE;
+	}
 	vc->pace_idle = true;
+	rc->utf8 = host_utf8(&rc->o);
 	return 0;
 }
 
 static void draw(struct run_console *rc, struct vm *vm)
 {
-	if (vm16_screen(vm, &rc->screen) == 0)
-		term_draw(rc->term, &rc->screen);
+	if (vm16_screen(vm, rc->screen) == 0)
+		term_draw(rc->term, rc->screen);
 	rc->last_draw_ns = con_stream_now_ns();
 }
 
@@ -261,8 +294,8 @@ static int terminal_end(struct run_console *rc, struct vm *vm, int status, const
 	if (rc->term) {
 		draw(rc, vm);
 		term_close(rc->term);
-		if (rc->screen.cols)
-			term_print_text(1, &rc->screen, rc->utf8);
+		if (rc->screen->cols)
+			term_print_text(1, rc->screen, rc->utf8);
 	}
 	say(why);
 	return status;
@@ -415,7 +448,7 @@ static int terminal_run(struct run_console *rc, struct vm *vm)
 		if (k == -EPIPE || k == -EIO)
 			return terminal_end(rc, vm, RUN_EXIT_SIGNAL + SIGHUP, "the terminal has gone");
 		if (stop == VM16_STOP_IDLE || resized || con_stream_now_ns() - rc->last_draw_ns > DRAW_NS) {
-			if (rc->auto_picked && vm16_screen(vm, &rc->screen) < 0 && window_display_available() &&
+			if (rc->auto_picked && vm16_screen(vm, rc->screen) < 0 && window_display_available() &&
 			    window_start(rc, vm, true) == 0) {
 				/* A graphics mode: a window shows it from now on. */
 				term_close(rc->term);
@@ -474,25 +507,6 @@ static const struct run_console_kind *pick(const char *name)
 	return NULL;
 }
 
-/* UTF-8 on the host side: --utf8, else not --cp437 and the locale's
- * character set (LC_ALL, LC_CTYPE, LANG) is UTF-8. */
-static bool host_utf8(const struct run_console_opts *o)
-{
-	if (o->utf8)
-		return true;
-	if (o->cp437)
-		return false;
-	/* Asked, then the process's locale put back: libraries that follow it
-	 * (Xlib names the SDL window in the locale's encoding, which not every
-	 * X client reads) see the C locale as before. */
-	char saved[256];
-	const char *cur = setlocale(LC_CTYPE, NULL);
-	snprintf(saved, sizeof(saved), "%s", cur ? cur : "C");
-	bool utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	setlocale(LC_CTYPE, saved);
-	return utf8;
-}
-
 static int block_signals(struct run_console *rc)
 {
 	sigset_t set;
@@ -527,7 +541,6 @@ int run_console_open(struct run_console **out, const struct run_console_opts *o,
 	rc->auto_picked = !o->kind || strcmp(o->kind, "auto") == 0;
 	rc->o = *o;
 	rc->sig_fd = -1;
-	rc->utf8 = host_utf8(o);
 	if (o->timeout_s > 0)
 		rc->deadline_ns = con_stream_now_ns() + (uint64_t)(o->timeout_s * 1e9);
 	int rc_open = block_signals(rc);
@@ -559,5 +572,6 @@ void run_console_free(struct run_console *rc)
 		close(rc->sig_fd);
 	if (rc->mask_set)
 		sigprocmask(SIG_SETMASK, &rc->old_mask, NULL);
+	free(rc->screen);
 	free(rc);
 }

@@ -25,44 +25,55 @@
 
 enum { MAX_SETS = 64, MAX_ROWS = 64, HOST_PATH = 4096 };
 
+/* mvdm_program_settings()'s paths and messages: allocated (not zeroed),
+ * not on the stack, where their 17 KiB would put every call below (the
+ * directory scans, the program's digest) that much deeper: a one-shot run
+ * faults in each page of stack it reaches, and these strings are short. */
+struct settings_bufs {
+	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256], source[4200];
+};
+
 struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
 					   const struct profile *prof, const char *const *sets, unsigned nsets,
 					   bool must_find)
 {
 	struct progsettings *ps;
-	char host[HOST_PATH], config[HOST_PATH], err[HOST_PATH + 256];
-	if (progsettings_create(&ps) < 0) {
+	struct settings_bufs *b = malloc(sizeof(*b));
+	if (!b || progsettings_create(&ps) < 0) {
 		fprintf(stderr, "mvdm: out of memory\n");
+		free(b);
 		return NULL;
 	}
-	int rc = dos_program_host_path(dc, program, host, sizeof(host), err, sizeof(err));
+	char *host = b->host, *config = b->config, *err = b->err, *source = b->source;
+	int rc = dos_program_host_path(dc, program, host, sizeof(b->host), err, sizeof(b->err));
 	if (rc < 0 && must_find)
 		goto fail;
 	if (rc == 0 && host[0]) {
 		bool have_config = progsettings_config_dir(getenv("XDG_CONFIG_HOME"), getenv("HOME"), config,
-							   sizeof(config)) == 0;
-		rc = progsettings_load_program(ps, host, have_config ? config : NULL, err, sizeof(err));
+							   sizeof(b->config)) == 0;
+		rc = progsettings_load_program(ps, host, have_config ? config : NULL, err, sizeof(b->err));
 		if (rc < 0)
 			goto fail;
 	}
-	char source[4200];
-	snprintf(source, sizeof(source), "profile:%s", prof ? profile_name(prof) : "");
+	snprintf(source, sizeof(b->source), "profile:%s", prof ? profile_name(prof) : "");
 	for (const char *const *p = prof ? profile_settings(prof) : NULL; p && *p; p++) {
-		if (progsettings_set(ps, *p, source, err, sizeof(err)) < 0)
+		if (progsettings_set(ps, *p, source, err, sizeof(b->err)) < 0)
 			goto fail; /* cannot happen: the profile checked them */
 	}
 	for (unsigned k = 0; k < nsets; k++) {
 		char why[256];
 		if (progsettings_set(ps, sets[k], "request", why, sizeof(why)) < 0) {
-			snprintf(err, sizeof(err), "--set %s: %s", sets[k], why);
+			snprintf(err, sizeof(b->err), "--set %s: %s", sets[k], why);
 			goto fail;
 		}
 	}
+	free(b);
 	return ps;
 
 fail:
 	fprintf(stderr, "mvdm: %s\n", err);
 	progsettings_destroy(ps);
+	free(b);
 	return NULL;
 }
 

@@ -105,8 +105,9 @@ int bios_install(struct vm *vm)
 	if (rc < 0)
 		return rc;
 	uint8_t *rom = vm->ram + VM_ROM_BASE;
-	memset(rom, 0xFF, VM_STUB_BASE - VM_ROM_BASE);
-	memcpy(rom, bios_rom, bios_rom_size < VM_STUB_BASE - VM_ROM_BASE ? bios_rom_size : VM_STUB_BASE - VM_ROM_BASE);
+	size_t below_stub = bios_rom_size < VM_STUB_BASE - VM_ROM_BASE ? bios_rom_size : VM_STUB_BASE - VM_ROM_BASE;
+	memcpy(rom, bios_rom, below_stub);
+	memset(rom + below_stub, 0xFF, VM_STUB_BASE - VM_ROM_BASE - below_stub); /* (the image fills it) */
 	if (bios_rom_size > VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE)
 		memcpy(rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
 		       bios_rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),

@@ -37,10 +37,16 @@ uint64_t con_stream_now_ns(void)
 
 int con_stream_open(struct con_stream **out, const struct con_stream_opts *o)
 {
-	struct con_stream *s = calloc(1, sizeof(*s));
+	/* The buffers are written before they are read: not zeroed (12 KiB,
+	 * three pages a one-line program never touches). */
+	struct con_stream *s = malloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->o = *o;
+	s->out_len = 0;
+	s->cr_held = 0;
+	s->in_pos = s->in_len = 0;
+	s->eof = s->gave_cr = false;
 	*out = s;
 	return 0;
 }
@@ -51,6 +57,16 @@ void con_stream_free(struct con_stream *s)
 		return;
 	con_stream_finish(s);
 	free(s);
+}
+
+/* Whether the host side is UTF-8 (o.utf8_query asked the first time). */
+static bool host_utf8(struct con_stream *s)
+{
+	if (s->o.utf8_query) {
+		s->o.utf8 = s->o.utf8_query(s->o.utf8_ctx);
+		s->o.utf8_query = NULL;
+	}
+	return s->o.utf8;
 }
 
 /* ---- output ---- */
@@ -119,7 +135,7 @@ static void put_char(struct con_stream *s, uint8_t ch)
 	}
 	char u[4];
 	size_t n = 1;
-	if (s->o.utf8)
+	if (ch >= 0x80 && host_utf8(s)) /* ASCII is itself either way */
 		n = cp437_stream_to_utf8(ch, u);
 	else
 		u[0] = (char)ch;
@@ -137,10 +153,10 @@ void con_stream_write(struct con_stream *s, const uint8_t *buf, size_t len)
 /* ---- input ---- */
 
 /* Whether a whole character waits in the buffer (or the input ended). */
-static bool char_ready(const struct con_stream *s)
+static bool char_ready(struct con_stream *s)
 {
 	if (s->in_pos < s->in_len) {
-		if (!s->o.utf8 || s->eof)
+		if (s->in[s->in_pos] < 0x80 || s->eof || !host_utf8(s))
 			return true;
 		uint32_t cp;
 		return utf8_decode(s->in + s->in_pos, s->in_len - s->in_pos, &cp) > 0;
@@ -217,7 +233,7 @@ static int next_char(struct con_stream *s, uint8_t *b, bool block, uint64_t dead
 	}
 	if (s->in_pos == s->in_len)
 		return 0;
-	if (!s->o.utf8) {
+	if (s->in[s->in_pos] < 0x80 || !host_utf8(s)) { /* ASCII decodes to itself */
 		*b = s->in[s->in_pos++];
 		return 1;
 	}

@@ -34,6 +34,11 @@ struct con_stream;
 struct con_stream_opts {
 	int in_fd, out_fd;
 	bool utf8;    /* UTF-8 on the host side (else code page 437 bytes) */
+	/* NULL, or what decides utf8 instead: called once, at the first byte
+	 * (out or in) at or above 80h, as ASCII is the same either way (the
+	 * answer may be dear: `mvdm run` reads the locale's files for it). */
+	bool (*utf8_query)(void *ctx);
+	void *utf8_ctx;
 	bool crlf;    /* write CR LF as it comes (else CR LF becomes LF) */
 	int wake_fd;  /* -1, or an fd whose readability ends a blocking read */
 };

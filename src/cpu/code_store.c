@@ -6,7 +6,11 @@
 
 #include "cpu/code_store.h"
 
-enum { CS_HASH_BITS = 16, CS_HASH_SIZE = 1 << CS_HASH_BITS };
+/* The chains: CS_HASH_MIN_BITS at the first block, doubled while there
+ * are more blocks than chains, up to CS_HASH_MAX_BITS. A one-shot run
+ * records a few dozen blocks: a page of chains, not 512 KiB whose pages
+ * each hashed block would fault in. */
+enum { CS_HASH_MIN_BITS = 9, CS_HASH_MAX_BITS = 16 };
 
 struct cs_entry {
 	struct cs_entry *hnext;       /* its hash chain */
@@ -21,7 +25,8 @@ struct cs_entry {
 
 struct cpu_code_store {
 	pthread_mutex_t lock;         /* around everything below */
-	struct cs_entry **hash;       /* CS_HASH_SIZE chains (NULL until the first add) */
+	struct cs_entry **hash;       /* 1 << hash_bits chains (NULL until the first add) */
+	unsigned hash_bits;
 	struct cs_entry *newest, *oldest;
 	size_t limit, bytes;
 	struct cpu_code_store_stats stats;
@@ -37,7 +42,29 @@ static inline struct cs_entry **bucket(struct cpu_code_store *s, uint32_t eip, u
 {
 	uint32_t h = eip * 0x9E3779B1u ^ sig * 0x85EBCA77u ^ first * 0xC2B2AE3Du;
 	h ^= h >> 16;
-	return &s->hash[h & (CS_HASH_SIZE - 1)];
+	return &s->hash[h & ((1u << s->hash_bits) - 1)];
+}
+
+/* Twice the chains (lock held): every entry moves to its new chain. On no
+ * memory the old ones stay (longer chains, the same answers). */
+static void grow(struct cpu_code_store *s)
+{
+	struct cs_entry **old = s->hash;
+	unsigned old_bits = s->hash_bits;
+	struct cs_entry **hash = calloc((size_t)1 << (old_bits + 1), sizeof(*hash));
+	if (!hash)
+		return;
+	s->hash = hash;
+	s->hash_bits = old_bits + 1;
+	for (size_t k = 0; k < (size_t)1 << old_bits; k++) {
+		for (struct cs_entry *e = old[k], *next; e; e = next) {
+			next = e->hnext;
+			struct cs_entry **chain = bucket(s, e->eip, e->sig, entry_code(e)[0]);
+			e->hnext = *chain;
+			*chain = e;
+		}
+	}
+	free(old);
 }
 
 int cpu_code_store_create(struct cpu_code_store **out, size_t limit)
@@ -173,10 +200,13 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	memcpy(e->insns, insns, (ninsns + 1u) * sizeof(struct insn));
 	memcpy(entry_code(e), code, nbytes);
 	pthread_mutex_lock(&s->lock);
-	if (!s->hash && !(s->hash = calloc(CS_HASH_SIZE, sizeof(*s->hash)))) {
-		pthread_mutex_unlock(&s->lock);
-		free(e);
-		return;
+	if (!s->hash) {
+		if (!(s->hash = calloc((size_t)1 << CS_HASH_MIN_BITS, sizeof(*s->hash)))) {
+			pthread_mutex_unlock(&s->lock);
+			free(e);
+			return;
+		}
+		s->hash_bits = CS_HASH_MIN_BITS;
 	}
 	struct cs_entry **chain = bucket(s, eip, sig, code[0]);
 	for (const struct cs_entry *o = *chain; o; o = o->hnext) {
@@ -195,5 +225,7 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	s->stats.blocks++;
 	s->stats.adds++;
 	shrink(s);
+	if (s->stats.blocks > (1u << s->hash_bits) && s->hash_bits < CS_HASH_MAX_BITS)
+		grow(s);
 	pthread_mutex_unlock(&s->lock);
 }

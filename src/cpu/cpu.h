@@ -234,8 +234,12 @@ struct insn;
 
 /* The physical map of one 4 MiB chunk: host pointers per 4 KiB page (NULL:
  * the bus) and, for pages that decoded blocks were made from, the block
- * cache's record of them (see block_cache.h). */
+ * cache's record of them (see block_cache.h). A chunk mapped whole to one
+ * host range keeps only its start (uniform; rd and wr are then not
+ * filled: phys.c). */
 struct cpu_pchunk {
+	uint8_t *uniform;
+	bool uniform_writable;
 	uint8_t *rd[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 	uint8_t *wr[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 	struct bc_page *code[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
@@ -406,6 +410,7 @@ struct cpu {
 		uint16_t tr;              /* TR selector and its descriptor cache (the TSS) */
 		struct cpu_desc tss;
 		bool tlb_super;           /* the TLB holds translations user mode may not use */
+		bool tlb_clean;           /* every TLB entry is empty (no fill since tlb_drop()) */
 		uint8_t dr_exec;          /* DR7 instruction breakpoints enabled (bits 0-3) */
 		uint8_t dr_data;          /* DR7 data breakpoints enabled (bits 0-3) */
 		uint8_t dr_hit;           /* data breakpoints hit by the current instruction */
@@ -431,6 +436,7 @@ struct cpu {
 		struct cpu_tlbe tlb[CPU_TLB_SIZE];
 		struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
 		struct cpu_pchunk *pmap[CPU_PCHUNKS]; /* NULL: no page of the chunk is mapped */
+		struct cpu_pchunk *pchunks; /* where the chunks live (phys.c), or NULL */
 	} in;
 };
 

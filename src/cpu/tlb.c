@@ -34,12 +34,17 @@ void cpu_bc_ctx_update(struct cpu *c)
 
 void tlb_drop(struct cpu *c)
 {
+	/* Mapping changes come in runs (a VM's set-up maps memory a dozen
+	 * times): an empty TLB is not walked again. */
+	if (c->in.tlb_clean)
+		return;
 	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
 		c->in.tlb[k].rd = TLB_NONE;
 		c->in.tlb[k].wr = TLB_NONE;
 		c->in.tlb_x[k].wcode = TLB_NONE;
 	}
 	c->in.tlb_super = false;
+	c->in.tlb_clean = true;
 }
 
 /* The epoch is 24 bits (bc_ctx) and never 0: an empty block slot has
@@ -95,6 +100,7 @@ int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uin
 	struct cpu_tlbe *e = &c->in.tlb[k];
 	const uintptr_t addend = (uintptr_t)(h - (pa & (CPU_PAGE_SIZE - 1))) - page;
 	struct cpu_tlbx *x = &c->in.tlb_x[k];
+	c->in.tlb_clean = false;
 	if ((e->rd != page && e->wr != page && x->wcode != page) || e->addend != addend) {
 		e->rd = TLB_NONE;
 		e->wr = TLB_NONE;

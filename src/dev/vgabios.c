@@ -461,9 +461,10 @@ void vgabios_set_mode(struct vga *v, uint8_t al)
 		if (mode_kind(v, mode) == K_TEXT) {
 			/* The first page (the others stay as they were: a page of
 			 * video memory not touched costs the host nothing). */
-			for (uint32_t a = 0; a < mi.page_size; a += 2) {
-				*vga_plane(v, 0, a) = ' ';
-				*vga_plane(v, 1, a) = 0x07;
+			uint8_t *chars = vga_plane(v, 0, 0), *attrs = vga_plane(v, 1, 0);
+			for (uint32_t a = 0; a < mi.page_size && a < VGA_PLANE_SIZE; a += 2) {
+				chars[a] = ' ';
+				attrs[a] = 0x07;
 			}
 		} else {
 			memset(v->vram, 0, VGA_PLANE_SIZE * 2);

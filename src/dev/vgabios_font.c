@@ -29,10 +29,13 @@ static void load_glyphs(struct vga *v, const uint8_t *font, unsigned h, unsigned
 			unsigned block)
 {
 	uint32_t base = block_base(block);
+	const unsigned n = h < 32 ? h : 32;
 	for (unsigned k = 0; k < count && first + k < 256; k++) {
-		uint32_t a = base + (first + k) * 32u;
-		for (unsigned y = 0; y < 32; y++)
-			*vga_plane(v, 2, a + y) = y < h ? font[k * h + y] : 0;
+		/* A glyph's 32 bytes never cross the plane's end (base + 255 * 32
+		 * + 31 <= FFFFh). */
+		uint8_t *g = vga_plane(v, 2, base + (first + k) * 32u);
+		memcpy(g, font + k * h, n);
+		memset(g + n, 0, 32 - n);
 	}
 	v->dirty = true;
 }

@@ -228,7 +228,7 @@ static int find_file_nocase(const char *dir, const char *name, char *out, size_t
 {
 	DIR *d = opendir(dir);
 	if (!d)
-		return -ENOENT;
+		return -ENOTDIR;
 	char best[256] = "";
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
@@ -246,20 +246,25 @@ static int find_file_nocase(const char *dir, const char *name, char *out, size_t
 }
 
 /* One more file to look at: dir/name as found (any case), or as it would
- * be named. */
-static void candidate(const char *dir, const char *name, char files[][PROGSETTINGS_PATH], bool exists[],
+ * be named. Returns false when dir cannot be read. */
+static bool candidate(const char *dir, const char *name, char files[][PROGSETTINGS_PATH], bool exists[],
 		      unsigned *n, unsigned max)
 {
 	if (*n >= max)
-		return;
-	exists[*n] = find_file_nocase(dir, name, files[*n], PROGSETTINGS_PATH) == 0;
+		return true;
+	int rc = find_file_nocase(dir, name, files[*n], PROGSETTINGS_PATH);
+	exists[*n] = rc == 0;
 	if (!exists[*n] && snprintf(files[*n], PROGSETTINGS_PATH, "%s/%s", dir, name) >= PROGSETTINGS_PATH)
-		return; /* cannot be named: not looked at */
+		return rc != -ENOTDIR; /* cannot be named: not looked at */
 	(*n)++;
+	return rc != -ENOTDIR;
 }
 
-int progsettings_program_files(const char *program, const char *config_dir, char files[][PROGSETTINGS_PATH],
-			       bool exists[], unsigned max)
+/* progsettings_program_files(); only_existing: the file named by the
+ * program's contents is not named when its directory cannot be read
+ * (the program is not read for its digest: it cannot exist). */
+static int program_files(const char *program, const char *config_dir, char files[][PROGSETTINGS_PATH],
+			 bool exists[], unsigned max, bool only_existing)
 {
 	const char *slash = strrchr(program, '/');
 	const char *base = slash ? slash + 1 : program;
@@ -279,7 +284,8 @@ int progsettings_program_files(const char *program, const char *config_dir, char
 	if (config_dir && config_dir[0]) {
 		if (snprintf(dir, sizeof(dir), "%s/mvdm/programs", config_dir) >= (int)sizeof(dir))
 			return -ENAMETOOLONG;
-		candidate(dir, want, files, exists, &n, max);
+		if (!candidate(dir, want, files, exists, &n, max) && only_existing)
+			return (int)n;
 		/* This very program, by its contents: NAME.EXT.<the first 16
 		 * hex digits of its SHA-256>.mvdm (`sha256sum | cut -c1-16`),
 		 * so two programs of one name (every SETUP.EXE) keep apart. */
@@ -292,24 +298,32 @@ int progsettings_program_files(const char *program, const char *config_dir, char
 	return (int)n;
 }
 
+int progsettings_program_files(const char *program, const char *config_dir, char files[][PROGSETTINGS_PATH],
+			       bool exists[], unsigned max)
+{
+	return program_files(program, config_dir, files, exists, max, false);
+}
+
 int progsettings_load_program(struct progsettings *ps, const char *program, const char *config_dir, char *err,
 			      size_t errlen)
 {
-	char files[PROGSETTINGS_MAX_FILES][PROGSETTINGS_PATH];
+	/* 13 KiB of names: allocated (not zeroed), as on the stack they
+	 * would put the directory scans below that much deeper. */
+	char (*files)[PROGSETTINGS_PATH] = malloc(PROGSETTINGS_MAX_FILES * sizeof(*files));
 	bool exists[PROGSETTINGS_MAX_FILES];
-	int n = progsettings_program_files(program, config_dir, files, exists, PROGSETTINGS_MAX_FILES);
+	if (!files)
+		return failf(err, errlen, -ENOMEM, "out of memory");
+	int n = program_files(program, config_dir, files, exists, PROGSETTINGS_MAX_FILES, true);
+	int rc = 0;
 	if (n == -EINVAL)
-		return failf(err, errlen, -EINVAL, "%s: not a program file name", program);
-	if (n < 0)
-		return failf(err, errlen, n, "%s: path too long", program);
-	for (int k = 0; k < n; k++) {
-		if (!exists[k])
-			continue;
-		int rc = progsettings_load_file(ps, files[k], err, errlen);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
+		rc = failf(err, errlen, -EINVAL, "%s: not a program file name", program);
+	else if (n < 0)
+		rc = failf(err, errlen, n, "%s: path too long", program);
+	for (int k = 0; k < n && rc >= 0; k++)
+		if (exists[k])
+			rc = progsettings_load_file(ps, files[k], err, errlen);
+	free(files);
+	return rc < 0 ? rc : 0;
 }
 
 const char *const *progsettings_list(const struct progsettings *ps)
