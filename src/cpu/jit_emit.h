@@ -205,26 +205,25 @@ static inline void em_incdec(struct em *e, unsigned sz, bool dec, unsigned r)
 	em_b(e, (uint8_t)(0xC0 | (dec ? 8 : 0) | (r & 7)));
 }
 
-/* movsx r32, r8/r16 (flags unchanged) */
-static inline void em_movsx(struct em *e, unsigned sz, unsigned dst, unsigned src)
+/* movsx/movzx r32, r8/r16 (0F BE/BF, 0F B6/B7; flags unchanged) */
+static inline void em_movx(struct em *e, bool sign, unsigned sz, unsigned dst, unsigned src)
 {
 	if (!em_room(e, 15))
 		return;
 	em_pre(e, 4, dst, src);
 	em_b(e, 0x0F);
-	em_b(e, sz == 1 ? 0xBE : 0xBF);
+	em_b(e, (uint8_t)((sign ? 0xBE : 0xB6) + (sz == 1 ? 0 : 1)));
 	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
 }
 
-/* movzx r32, r8/r16 */
+static inline void em_movsx(struct em *e, unsigned sz, unsigned dst, unsigned src)
+{
+	em_movx(e, true, sz, dst, src);
+}
+
 static inline void em_movzx(struct em *e, unsigned sz, unsigned dst, unsigned src)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 4, dst, src);
-	em_b(e, 0x0F);
-	em_b(e, sz == 1 ? 0xB6 : 0xB7);
-	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+	em_movx(e, false, sz, dst, src);
 }
 
 /* shl/shr r32, imm8 (C1 /4, /5) */
