@@ -288,6 +288,13 @@ void cpu_set_block_cache_limit(struct cpu *c, size_t bytes)
 
 void cpu_set_code_store(struct cpu *c, struct cpu_code_store *s)
 {
+	if (c->in.cstore == s)
+		return;
+	/* (code of a CPU's own area must not stay in a store it leaves) */
+	if (c->in.jit) {
+		cpu_invalidate_code(c);
+		jit_free(c);
+	}
 	c->in.cstore = s;
 }
 
@@ -421,13 +428,15 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 		bc_to_store(c, bc, b);
 	bc->rec_stored = false;
 	b->entry = b->insns[0].fn;
-	jit_block_added(c, b);
+	jit_block_added(c, b, bc->rec_code);
+	bc->rec_code = NULL;
 	return;
 drop:
 	if (bc->rec_page)
 		page_rebuild_bits(bc, bc->rec_page);
 	bc->rec_page = NULL;
 	bc->rec_stored = false;
+	bc->rec_code = NULL;
 }
 
 /* ---- the host's code store (code_store.h) ---- */
@@ -457,8 +466,11 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	if (avail == 0)
 		return false;
 	struct bc_block *b = bc->scratch;
+	uint64_t gen = 0;
+	const struct cpu_jit_area *area = jit_share_area(c, &gen);
+	op_fn jcode;
 	const unsigned n = cs_lookup(c->in.cstore, ip, cs_sig(c, (uint8_t)(ctx >> 32)), code, (unsigned)avail,
-				     b->insns, &b->nbytes);
+				     b->insns, &b->nbytes, area, gen, &jcode);
 	if (n == 0)
 		return false;
 	struct bc_page *pg = page_get(c, bc, pa);
@@ -477,6 +489,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	bc->rec_dead = false;
 	bc->rec_page = pg;
 	bc->rec_stored = true;
+	bc->rec_code = jcode;
 	bc_commit(c, bc);
 	return true;
 }

@@ -108,6 +108,7 @@ struct block_cache {
 	bool recording;
 	bool rec_dead;              /* a write overlapped it: do not keep it */
 	bool rec_stored;            /* it came from the code store (bc_from_store()) */
+	op_fn rec_code;             /* ... with this compiled code (or NULL) */
 	struct cpu_code_stats stats;
 };
 

@@ -20,6 +20,9 @@ struct cs_entry {
 	uint32_t size;                /* bytes it takes (counted against the limit) */
 	uint8_t ninsns, nbytes;
 	bool used;                    /* taken since it was added or last spared */
+	op_fn jcode;                  /* its compiled code, or NULL (cs_set_code()) */
+	const struct cpu_jit_area *jarea; /* ... in this area */
+	uint64_t jgen;                /* ... and this generation of it */
 	struct insn insns[];          /* ninsns + 1, then the nbytes code bytes */
 };
 
@@ -162,9 +165,10 @@ void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats 
 }
 
 unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
-		   struct insn *out, uint8_t *nbytes)
+		   struct insn *out, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen, op_fn *jcode)
 {
 	unsigned n = 0;
+	*jcode = NULL;
 	pthread_mutex_lock(&s->lock);
 	s->stats.lookups++;
 	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext) {
@@ -173,6 +177,8 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 		n = e->ninsns;
 		*nbytes = e->nbytes;
 		memcpy(out, e->insns, (n + 1u) * sizeof(*out));
+		if (area && e->jcode && e->jarea == area && e->jgen == gen)
+			*jcode = e->jcode;
 		e->used = true;
 		s->stats.hits++;
 		break;
@@ -197,6 +203,9 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	e->ninsns = (uint8_t)ninsns;
 	e->nbytes = (uint8_t)nbytes;
 	e->used = false;
+	e->jcode = NULL;
+	e->jarea = NULL;
+	e->jgen = 0;
 	memcpy(e->insns, insns, (ninsns + 1u) * sizeof(struct insn));
 	memcpy(entry_code(e), code, nbytes);
 	pthread_mutex_lock(&s->lock);
@@ -227,5 +236,34 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	shrink(s);
 	if (s->stats.blocks > (1u << s->hash_bits) && s->hash_bits < CS_HASH_MAX_BITS)
 		grow(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void cs_set_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
+		 unsigned ninsns, const struct cpu_jit_area *area, uint64_t gen, op_fn fn)
+{
+	pthread_mutex_lock(&s->lock);
+	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext) {
+		if (e->eip != eip || e->sig != sig || e->nbytes != nbytes || e->ninsns != ninsns ||
+		    memcmp(entry_code(e), code, nbytes) != 0)
+			continue;
+		e->jcode = fn;
+		e->jarea = area;
+		e->jgen = gen;
+		s->stats.codes++;
+		break;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void cs_forget_code(struct cpu_code_store *s, const struct cpu_jit_area *area)
+{
+	pthread_mutex_lock(&s->lock);
+	for (struct cs_entry *e = s->newest; e; e = e->older) {
+		if (e->jarea == area) {
+			e->jcode = NULL;
+			e->jarea = NULL;
+		}
+	}
 	pthread_mutex_unlock(&s->lock);
 }

@@ -23,6 +23,16 @@
  * physical address, the mapping epoch) is not part of a block's
  * instructions: the caller checks that the block fits in the page and the
  * CS limit where it is found.
+ *
+ * Compiled code: an entry may also hold the JIT's code for its block
+ * (cs_set_code()), which depends on nothing but what the key and the bytes
+ * fix (jit_compile.c), with the code area and the area's generation it
+ * was written in. It is given out only to a CPU of the same area while
+ * that generation is current (a flush of the area retires the code,
+ * jit_area.c); evicting an entry forgets its code, whose memory the area
+ * reclaims with its next flush. The CPUs sharing a store normally share
+ * their area (vm16_host); a CPU with an area of its own forgets its code
+ * in the store (cs_forget_code()) before the area goes.
  */
 #ifndef MVDM_CPU_CODE_STORE_H
 #define MVDM_CPU_CODE_STORE_H
@@ -38,9 +48,20 @@ static inline uint32_t cs_sig(const struct cpu *c, uint8_t mode_bits)
 
 /* Find a block for eip and sig whose bytes equal code[0..nbytes) with
  * nbytes <= avail; copy its ninsns + 1 instructions to out (room for
- * BC_MAX_INSNS + 1) and return ninsns with *nbytes set, or 0 (none). */
+ * BC_MAX_INSNS + 1) and return ninsns with *nbytes set, or 0 (none).
+ * *jcode: its compiled code if it has code of area `area` (NULL: none
+ * wanted) and generation gen, else NULL. */
 unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
-		   struct insn *out, uint8_t *nbytes);
+		   struct insn *out, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen, op_fn *jcode);
+
+/* The block for eip and sig of ninsns instructions decoded from
+ * code[0..nbytes) was compiled to fn in area (generation gen): keep it
+ * with the block's entry, if the store still has one. */
+void cs_set_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
+		 unsigned ninsns, const struct cpu_jit_area *area, uint64_t gen, op_fn fn);
+
+/* Forget every entry's code in area (which is about to be destroyed). */
+void cs_forget_code(struct cpu_code_store *s, const struct cpu_jit_area *area);
 
 /* Add a copy of a block (its ninsns + 1 instructions, decoded from
  * code[0..nbytes) at eip with signature sig). A block equal to one held

@@ -281,7 +281,10 @@ struct cpu_code_stats {
 				 * block before one is counted in misses with it */
 	uint64_t jit_blocks;    /* blocks compiled to host code (jit.h) */
 	uint64_t jit_bytes;     /* host code bytes written for them */
-	uint64_t jit_flushes;   /* times this CPU's host code was all dropped */
+	uint64_t jit_flushes;   /* times this CPU's host code was all dropped (the area
+				 * was full and made anew: jit_area.c) */
+	uint64_t jit_shared;    /* blocks taken from the code store with their compiled
+				 * code (compiled by this or another CPU of the host) */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code
@@ -294,6 +297,7 @@ struct cpu_code_store_stats {
 	uint64_t hits;          /* ... and got one */
 	uint64_t adds;          /* blocks added */
 	uint64_t evictions;     /* blocks evicted to stay under the limit */
+	uint64_t codes;         /* compiled code given to it with a block (the JIT) */
 	uint64_t blocks;        /* blocks held now */
 	uint64_t bytes;         /* memory they take now */
 	uint64_t limit;         /* the byte limit */
@@ -318,16 +322,20 @@ enum cpu_jit { CPU_JIT_OFF = 0, CPU_JIT_ON = 1, CPU_JIT_FORCE = 2 };
 /* The code area a host or a CPU of its own makes (bytes). */
 #define CPU_JIT_AREA_DEFAULT ((size_t)32 << 20)
 
-/* A code area shared by the CPUs of one host (vm16_host): one mapping of
- * `limit` bytes, never writable and executable at once, carved into
- * chunks that CPUs take as they compile (a CPU that cannot get one drops
- * its own code and starts again). NULL if it cannot be made. */
+/* A code area shared by the CPUs of one host (vm16_host): a mapping of
+ * `limit` bytes, never writable and executable at once, filled by the
+ * CPUs as they compile; code compiled by one CPU serves every CPU of the
+ * host that shares its code store (cpu_set_code_store()). A full area is
+ * made anew (a flush: the old mapping is unmapped once no CPU can run its
+ * code, jit_area.c). NULL if it cannot be made. */
 struct cpu_jit_area;
 struct cpu_jit_area *cpu_jit_area_create(size_t limit);
 /* After every CPU using it was destroyed. */
 void cpu_jit_area_destroy(struct cpu_jit_area *a);
-/* Bytes of the area, and bytes taken by CPUs now (chunks in use). */
+/* Bytes of the area, and bytes of code in it now. */
 void cpu_jit_area_usage(const struct cpu_jit_area *a, size_t *limit, size_t *used);
+/* Times the area was full and made anew. */
+uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a);
 
 /*
  * The CPU state. Fields before `in` are read and written by the caller

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/code_store.h"
 #include "cpu/jit.h"
 #include "cpu/jit_emit.h"
 
@@ -42,22 +43,57 @@ void jit_hot(struct cpu *c, struct bc_block *b)
 	b->jstate = JS_QUEUED;
 }
 
-void jit_block_added(struct cpu *c, struct bc_block *b)
+/* The CPU's JIT state, made with its first block (NULL: no memory). A
+ * host's area is attached at once, so that the store can give this CPU
+ * the code other CPUs compiled there; a CPU without one makes its own at
+ * its first compile (its code is shared through the store too, with
+ * itself after a reload, until the area goes: jit_free()). */
+static struct jit *jit_get(struct cpu *c, enum cpu_jit m)
+{
+	struct jit *j = c->in.jit;
+	if (j)
+		return j;
+	j = c->in.jit = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->threshold = m == CPU_JIT_FORCE ? 1 : JIT_THRESHOLD;
+	atomic_init(&j->no_gen, 0);
+	j->area_gen = &j->no_gen;
+	j->area = c->in.jit_area;
+	j->share = true;
+	if (j->area) {
+		jit_area_attach(j->area, &j->user);
+		j->area_gen = jit_area_gen(j->area);
+	}
+	return j;
+}
+
+const struct cpu_jit_area *jit_share_area(const struct cpu *c, uint64_t *gen)
+{
+	const struct jit *j = c->in.jit;
+	if (!j || !j->share || j->dead || !c->in.cstore || !j->area)
+		return NULL;
+	*gen = atomic_load_explicit(j->area_gen, memory_order_acquire);
+	return j->area;
+}
+
+void jit_block_added(struct cpu *c, struct bc_block *b, op_fn code)
 {
 	b->heat = JIT_HEAT_IDLE;
 	b->jstate = JS_COLD;
 	const enum cpu_jit m = jit_mode(c);
 	if (m == CPU_JIT_OFF)
 		return;
-	struct jit *j = c->in.jit;
-	if (!j) {
-		j = c->in.jit = calloc(1, sizeof(*j));
-		if (!j)
-			return;
-		j->threshold = m == CPU_JIT_FORCE ? 1 : JIT_THRESHOLD;
-	}
-	if (j->dead)
+	struct jit *j = jit_get(c, m);
+	if (!j || j->dead)
 		return;
+	if (code) {
+		/* (compiled by this or another CPU of the area: jit_compile()) */
+		b->entry = code;
+		b->jstate = JS_DONE;
+		j->stats.jit_shared++;
+		return;
+	}
 	if (m == CPU_JIT_FORCE && j->npending < JIT_PENDING_MAX) {
 		j->pending[j->npending++] = b;
 		b->jstate = JS_QUEUED;
@@ -68,9 +104,11 @@ void jit_block_added(struct cpu *c, struct bc_block *b)
 
 /* ---- code memory ---- */
 
-/* Every compiled block of the cache back to threaded code, and the CPU's
- * chunks empty again. Only while no compiled code runs. */
-static void jit_drop_code(struct cpu *c, struct jit *j)
+/* Every compiled block of the cache back to threaded code (nothing of this
+ * CPU points into the area's code any more), and the area told that this
+ * CPU has seen generation gen. Only while no compiled code of this CPU
+ * runs. */
+static void jit_drop_code(struct cpu *c, struct jit *j, uint64_t gen)
 {
 	struct block_cache *bc = c->in.bcache;
 	if (bc) {
@@ -86,116 +124,73 @@ static void jit_drop_code(struct cpu *c, struct jit *j)
 		}
 	}
 	j->npending = 0;
-	j->cur = 0;
-	j->off = 0;
-	j->flush = false;
 	j->stats.jit_flushes++;
+	jit_area_seen(j->area, &j->user, gen);
 }
 
-/* Room to write into: the current chunk from off, taking the first one
- * if needed. */
-static bool jit_have_chunk(struct jit *j)
+/* Give the store b's code (for the CPUs that take b's bytes from it). */
+static void jit_to_store(struct cpu *c, const struct bc_block *b, op_fn fn, uint64_t gen)
 {
-	if (j->nchunks)
-		return true;
-	long idx = jit_area_take(j->area);
-	if (idx < 0)
-		return false;
-	j->chunks = malloc(sizeof(*j->chunks) * 4);
-	if (!j->chunks) {
-		jit_area_give(j->area, (uint32_t[]){ (uint32_t)idx }, 1);
-		return false;
-	}
-	j->cap_chunks = 4;
-	j->chunks[0] = (uint32_t)idx;
-	j->nchunks = 1;
-	j->cur = 0;
-	j->off = 0;
-	return true;
+	const uint8_t *code = phys_host(c, b->phys, false);
+	if (!code)
+		return;
+	const uint8_t mode = (uint8_t)(b->tag >> 32) | (b->nolimit ? 0 : BC_CSLIM);
+	cs_set_code(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->ninsns, c->in.jit->area,
+		    gen, fn);
 }
 
-/* Move to the next chunk: one the CPU has, or a new one from the area. */
-static bool jit_next_chunk(struct jit *j)
-{
-	if (j->cur + 1 < j->nchunks) {
-		j->cur++;
-		j->off = 0;
-		return true;
-	}
-	long idx = jit_area_take(j->area);
-	if (idx < 0)
-		return false;
-	if (j->nchunks == j->cap_chunks) {
-		uint32_t *n = realloc(j->chunks, sizeof(*n) * j->cap_chunks * 2);
-		if (!n) {
-			jit_area_give(j->area, (uint32_t[]){ (uint32_t)idx }, 1);
-			return false;
-		}
-		j->chunks = n;
-		j->cap_chunks *= 2;
-	}
-	j->chunks[j->nchunks] = (uint32_t)idx;
-	j->cur = j->nchunks++;
-	j->off = 0;
-	return true;
-}
-
-/* The current chunk's link stub, written at its start when the chunk is
- * still empty: false if it could not be. */
-static bool jit_chunk_stub(struct jit *j)
-{
-	if (j->off)
-		return true;
-	uint8_t *rw = jit_area_rw(j->area, j->chunks[j->cur]);
-	struct em e = { rw, rw + JIT_CHUNK, false };
-	if (!jit_emit_link_stub(&e))
-		return false;
-	const size_t size = (size_t)(e.p - rw);
-	j->off = (size + 15) & ~(size_t)15;
-	return true;
-}
-
+/* Compile b into the area (under its lock, as any CPU of the host may
+ * write there): a full mapping is retired for a new one (then this CPU's
+ * other code is dropped, b's kept). */
 static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 {
-	for (int attempt = 0; attempt < 3; attempt++) {
-		if (!jit_have_chunk(j) || !jit_chunk_stub(j))
-			break;
-		uint8_t *rw = jit_area_rw(j->area, j->chunks[j->cur]);
-		const uint8_t *rx = jit_area_rx(j->area, j->chunks[j->cur]);
-		struct em e = { rw + j->off, rw + JIT_CHUNK, false };
-		if (jit_emit_block(&e, b, c->in.bcache ? &c->in.bcache->stats : NULL, rw)) {
-			const size_t size = (size_t)(e.p - (rw + j->off));
-			op_fn fn;
-			const uint8_t *code = rx + j->off;
-			memcpy(&fn, &code, sizeof(fn));
-			b->entry = fn;
-			b->jstate = JS_DONE;
-			j->off += (size + 15) & ~(size_t)15;
-			j->stats.jit_blocks++;
-			j->stats.jit_bytes += size;
-			return;
-		}
-		if (!jit_next_chunk(j))
-			jit_drop_code(c, j); /* (b is cold again: queue it anew) */
-		if (b->jstate != JS_QUEUED)
-			return;
+	struct jit_slot s;
+	if (!jit_area_lock(j->area, &s)) {
+		b->jstate = JS_FAILED;
+		b->entry = b->insns[0].fn;
+		return;
 	}
-	b->jstate = JS_FAILED;
-	b->entry = b->insns[0].fn;
+	struct em e = { s.rw, s.end, false };
+	bool ok = jit_emit_block(&e, b, s.stub);
+	if (!ok && jit_area_flush_locked(j->area, &s)) {
+		e = (struct em){ s.rw, s.end, false };
+		ok = jit_emit_block(&e, b, s.stub);
+	}
+	const size_t size = ok ? (size_t)(e.p - s.rw) : 0;
+	jit_area_unlock(j->area, size);
+	if (s.gen != j->user.seen)
+		jit_drop_code(c, j, s.gen); /* (a flush, here or by another CPU) */
+	if (!ok) {
+		b->jstate = JS_FAILED;
+		b->entry = b->insns[0].fn;
+		return;
+	}
+	op_fn fn;
+	memcpy(&fn, &s.rx, sizeof(fn));
+	b->entry = fn;
+	b->jstate = JS_DONE;
+	j->stats.jit_blocks++;
+	j->stats.jit_bytes += size;
+	if (j->share && c->in.cstore)
+		jit_to_store(c, b, fn, s.gen);
 }
 
 void jit_run_pending(struct cpu *c)
 {
 	struct jit *j = c->in.jit;
-	if (j->flush)
-		jit_drop_code(c, j);
 	if (!j->area && !j->dead) {
-		j->area = c->in.jit_area;
-		if (!j->area) {
-			j->area = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
-			j->own_area = true;
-		}
+		j->area = cpu_jit_area_create(CPU_JIT_AREA_DEFAULT);
+		j->own_area = true;
 		j->dead = !j->area;
+		if (j->area) {
+			jit_area_attach(j->area, &j->user);
+			j->area_gen = jit_area_gen(j->area);
+		}
+	}
+	if (j->area) {
+		const uint64_t gen = atomic_load_explicit(j->area_gen, memory_order_acquire);
+		if (gen != j->user.seen)
+			jit_drop_code(c, j, gen); /* (another CPU flushed the area) */
 	}
 	for (unsigned k = 0; k < j->npending; k++) {
 		struct bc_block *b = j->pending[k];
@@ -214,10 +209,8 @@ void jit_run_pending(struct cpu *c)
 void jit_forget(struct cpu *c)
 {
 	struct jit *j = c->in.jit;
-	if (!j)
-		return;
-	j->npending = 0;
-	j->flush = true;
+	if (j)
+		j->npending = 0;
 }
 
 void jit_free(struct cpu *c)
@@ -226,11 +219,13 @@ void jit_free(struct cpu *c)
 	if (!j)
 		return;
 	if (j->area) {
-		jit_area_give(j->area, j->chunks, j->nchunks);
-		if (j->own_area)
+		jit_area_detach(j->area, &j->user);
+		if (j->own_area) {
+			if (c->in.cstore)
+				cs_forget_code(c->in.cstore, j->area);
 			cpu_jit_area_destroy(j->area);
+		}
 	}
-	free(j->chunks);
 	free(j);
 	c->in.jit = NULL;
 }
@@ -241,6 +236,7 @@ void jit_stats(const struct cpu *c, struct cpu_code_stats *s)
 	s->jit_blocks = j ? j->stats.jit_blocks : 0;
 	s->jit_bytes = j ? j->stats.jit_bytes : 0;
 	s->jit_flushes = j ? j->stats.jit_flushes : 0;
+	s->jit_shared = j ? j->stats.jit_shared : 0;
 }
 
 /* ---- the public settings (cpu.h) ---- */

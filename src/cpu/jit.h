@@ -25,20 +25,27 @@
  *   the compiled code then leaves for that entry, so self-modifying code
  *   stays exact;
  * - the block's end sets c->in.cur and c->ip as block_end() does and
- *   jumps to its chunk's link stub, which does what bc_link() does for
+ *   jumps to its mapping's link stub, which does what bc_link() does for
  *   the successors it remembers (charges the budget, checks events) or
  *   calls bc_link().
- * Code is only compiled and the area only reset in bc_run()'s loop
- * (jit_poll()), when no compiled code is running.
+ * The code reaches the block through c->in.blk, never through an address
+ * compiled in, so it serves every copy of the block: a CPU that compiles
+ * a block gives the code to the host's code store with the decoded block
+ * (cs_set_code()), and a CPU that takes the block from the store (a
+ * program loaded again, another VM of the host) takes its code too.
+ * A CPU compiles and drops code only in bc_run()'s loop (jit_poll()), when
+ * none of its compiled code is running.
  *
  * Code memory (jit_area.c): a shared memory object mapped twice, writable
  * at one address and executable at another: no page is ever writable and
  * executable at once. A guest cannot choose what is emitted beyond which
  * of these fixed patterns, handler addresses and constants from its
- * decoded instructions, and the emitter never writes past its chunk.
+ * decoded instructions, and the emitter never writes past its mapping.
  */
 #ifndef MVDM_CPU_JIT_H
 #define MVDM_CPU_JIT_H
+
+#include <stdatomic.h>
 
 #include "cpu/block_cache.h"
 
@@ -57,41 +64,69 @@ static inline bool jit_compiled(const struct bc_block *b)
  * sets it back to this unless the block is to be counted. */
 enum { JIT_HEAT_IDLE = 0xFFFF };
 
-/* Blocks wanted for compiling, at most this many between two polls. */
-enum { JIT_PENDING_MAX = 64, JIT_CHUNK = 256 << 10 };
+/* Blocks wanted for compiling, at most this many between two polls; the
+ * smallest area (bytes). */
+enum { JIT_PENDING_MAX = 64, JIT_AREA_MIN = 256 << 10 };
+
+/* A CPU using an area (jit_area.c): the newest generation of the area's
+ * code it has seen, that is, it holds no pointer into mappings retired
+ * before it (its blocks' entries, its running code). */
+struct jit_user {
+	uint64_t seen;
+	struct jit_user *next;
+};
 
 struct jit {
 	unsigned npending;                  /* (first: jit_poll() reads it) */
+	const _Atomic uint64_t *area_gen;   /* the area's generation (or no_gen) */
+	struct jit_user user;               /* user.seen: compared with *area_gen */
 	struct bc_block *pending[JIT_PENDING_MAX];
-	bool flush;                         /* drop all code at the next poll */
 	bool dead;                          /* no area could be had: stay off */
+	bool share;                         /* code goes to and comes from the store */
 	uint16_t threshold;                 /* entries before a block is compiled */
-	struct cpu_jit_area *area;
+	struct cpu_jit_area *area;          /* NULL until the first compile if own */
 	bool own_area;
-	uint32_t *chunks;                   /* chunk indexes taken from the area */
-	unsigned nchunks, cap_chunks;
-	unsigned cur;                       /* chunk being filled (index in chunks) */
-	size_t off;                         /* its bytes used */
+	_Atomic uint64_t no_gen;            /* 0: what area_gen points at without an area */
 	struct cpu_code_stats stats;        /* jit_* fields only */
 };
 
 /* ---- jit_area.c ---- */
-/* Take one chunk: its index, or -1 when the area is full. */
-long jit_area_take(struct cpu_jit_area *a);
-/* Give chunks back. */
-void jit_area_give(struct cpu_jit_area *a, const uint32_t *idx, unsigned n);
-/* The writable and the executable address of chunk idx. */
-uint8_t *jit_area_rw(const struct cpu_jit_area *a, uint32_t idx);
-const uint8_t *jit_area_rx(const struct cpu_jit_area *a, uint32_t idx);
+/* Where to write the next block: rw up to end, executed at rx; the
+ * current mapping's link stub (written view) and its generation. */
+struct jit_slot {
+	uint8_t *rw;
+	const uint8_t *rx;
+	uint8_t *end;
+	const uint8_t *stub;
+	uint64_t gen;
+};
+/* The area's generation, bumped by each flush (read it atomically). */
+const _Atomic uint64_t *jit_area_gen(const struct cpu_jit_area *a);
+/* A CPU starts (attach: it has seen the generation now) or stops using
+ * the area. */
+void jit_area_attach(struct cpu_jit_area *a, struct jit_user *u);
+void jit_area_detach(struct cpu_jit_area *a, struct jit_user *u);
+/* u holds no pointer into code of generations before gen any more: the
+ * mappings that no user can reach are unmapped. */
+void jit_area_seen(struct cpu_jit_area *a, struct jit_user *u, uint64_t gen);
+/* Lock the area and say where to write (false: no mapping, not locked);
+ * jit_area_unlock() keeps `used` bytes from s->rw and unlocks. */
+bool jit_area_lock(struct cpu_jit_area *a, struct jit_slot *s);
+void jit_area_unlock(struct cpu_jit_area *a, size_t used);
+/* With the lock: retire the current mapping for a new empty one (the
+ * generation moves on) and say where to write in it; false (and nothing
+ * changed) if no memory. */
+bool jit_area_flush_locked(struct cpu_jit_area *a, struct jit_slot *s);
 
 /* ---- jit_compile.c ---- */
 struct em;
-/* Compile b into e (jit_emit.h): false if it did not fit. stats: the
- * block cache's figures (hits), or NULL; stub: the link stub of the chunk
- * e writes into (its written view: only the distance is used). */
-bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats, const uint8_t *stub);
-/* The code every block of a chunk leaves through to link to the next
- * block (jit_compile.c emit_link_stub()), at the chunk's start: false if
+/* Compile b into e (jit_emit.h): false if it did not fit. stub: the link
+ * stub of the mapping e writes into (its written view: only the distance
+ * is used). The code depends only on b's instructions, EIP, code size and
+ * nolimit (the store's key), not on where b is. */
+bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub);
+/* The code every block of a mapping leaves through to link to the next
+ * block (jit_compile.c emit_link_stub()), at the mapping's start: false if
  * it did not fit. */
 bool jit_emit_link_stub(struct em *e);
 /* Is b worth compiling when the JIT is on (not forced)? Not when more
@@ -105,8 +140,12 @@ bool jit_worth(const struct bc_block *b);
 /* Was the JIT built in (x86-64 host)? */
 bool jit_supported(void);
 /* A block was just entered into the cache (b->entry is its threaded
- * start): count its entries, or queue it at once when forced. */
-void jit_block_added(struct cpu *c, struct bc_block *b);
+ * start): count its entries, or queue it at once when forced. code: its
+ * compiled code from the store (cs_lookup()), or NULL. */
+void jit_block_added(struct cpu *c, struct bc_block *b, op_fn code);
+/* The area and generation whose code the store may give this CPU
+ * (cs_lookup()): NULL when it does not share code. */
+const struct cpu_jit_area *jit_share_area(const struct cpu *c, uint64_t *gen);
 /* Block b counted down to 0 (jit_count_entry()): queue it for compiling if
  * it is cold and the JIT is on, and set its count again. */
 void jit_hot(struct cpu *c, struct bc_block *b);
@@ -120,11 +159,12 @@ static inline void jit_count_entry(struct cpu *c, struct bc_block *b)
 void jit_run_pending(struct cpu *c);
 static inline void jit_poll(struct cpu *c)
 {
-	if (unlikely(c->in.jit != NULL) && unlikely(c->in.jit->npending || c->in.jit->flush))
+	const struct jit *j = c->in.jit;
+	if (unlikely(j != NULL) &&
+	    unlikely(j->npending || atomic_load_explicit(j->area_gen, memory_order_relaxed) != j->user.seen))
 		jit_run_pending(c);
 }
-/* Every block was evicted (bc_clear()): forget the queue and drop the code
- * at the next poll. */
+/* Every block was evicted (bc_clear()): forget the queue. */
 void jit_forget(struct cpu *c);
 /* Release the CPU's JIT state (cpu_destroy()). */
 void jit_free(struct cpu *c);

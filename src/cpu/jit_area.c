@@ -2,13 +2,29 @@
  * jit_area.c - the JIT's code memory (jit.h): one per host, shared by its
  * CPUs, with a byte limit.
  *
- * W^X: the area is a shared memory object (memfd_create(2)) mapped twice,
- * once PROT_READ|PROT_WRITE (where the compiler writes) and once
+ * W^X: code lives in a shared memory object (memfd_create(2)) mapped
+ * twice, once PROT_READ|PROT_WRITE (where the compiler writes) and once
  * PROT_READ|PROT_EXEC (what runs); no mapping is ever writable and
- * executable. The limit is the object's size. It is carved into chunks of
- * JIT_CHUNK bytes that CPUs take one at a time under a mutex (the VMs of a
- * server run on several threads); a CPU writes only into its own chunks,
- * so compiling needs no lock, and gives them back when it is destroyed.
+ * executable.
+ *
+ * Filling: one mapping of `size` bytes (the limit) is current; it starts
+ * with the link stub every block leaves through, and blocks are written
+ * one after the other under the area's lock (jit_area_lock()), by any CPU.
+ * Code is never freed alone: it belongs to the host, a CPU's blocks and
+ * the code store's entries point at it, and a block's code serves every
+ * CPU whose block has the same bytes (jit_compile.c).
+ *
+ * Flushing: when a block does not fit, the current mapping is retired and
+ * a new empty one made (jit_area_flush_locked()); the generation counts
+ * these. A CPU may still run retired code, and its blocks' entries still
+ * point there, until it drops all its code (jit.c, at the top of its run
+ * loop, where none of its compiled code runs) and says so
+ * (jit_area_seen()). A retired mapping is unmapped once every CPU using
+ * the area has seen a later generation: until then its code stays valid
+ * (the code of its blocks, which the CPU may go on running), so no CPU on
+ * any thread can jump into freed or rewritten code. The store serves only
+ * code of the current generation (code_store.h). A CPU that does not run
+ * keeps retired mappings alive (memory only, at most one per flush).
  */
 
 #include <pthread.h>
@@ -17,52 +33,88 @@
 #include <unistd.h>
 
 #include "cpu/jit.h"
+#include "cpu/jit_emit.h"
 
-struct cpu_jit_area {
-	pthread_mutex_t lock;
+struct jit_map {
 	uint8_t *rw;
 	uint8_t *rx;
-	size_t size;        /* the limit, a multiple of JIT_CHUNK */
-	uint32_t nchunks;   /* size / JIT_CHUNK */
-	uint32_t carved;    /* chunks handed out at least once */
-	uint32_t nfree;     /* given back, in free[] */
-	uint32_t *free;
+	uint64_t gen;               /* the generation it was current in */
+	struct jit_map *next;       /* retired mappings */
 };
+
+struct cpu_jit_area {
+	pthread_mutex_t lock;       /* around everything below but gen's reads */
+	size_t size;                /* bytes of a mapping: the limit */
+	struct jit_map *cur;        /* being filled (NULL: no memory for one) */
+	size_t top;                 /* bytes of cur used (the stub first) */
+	const uint8_t *stub;        /* cur's link stub (written view) */
+	_Atomic uint64_t gen;       /* cur's generation (read without the lock) */
+	struct jit_map *retired;    /* older mappings, unmapped when unseen */
+	struct jit_user *users;     /* the CPUs using the area */
+	uint64_t flushes;
+};
+
+static void map_free(struct jit_map *m, size_t size)
+{
+	if (m->rw && m->rw != MAP_FAILED)
+		munmap(m->rw, size);
+	if (m->rx && m->rx != MAP_FAILED)
+		munmap(m->rx, size);
+	free(m);
+}
+
+/* A new mapping of size bytes with the link stub at its start (NULL: no
+ * memory). */
+static struct jit_map *map_new(size_t size, size_t *top)
+{
+	struct jit_map *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	int fd = memfd_create("mvdm-jit", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)size) != 0)
+		goto fail;
+	m->rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	m->rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (m->rw == MAP_FAILED || m->rx == MAP_FAILED)
+		goto fail;
+	close(fd);
+	struct em e = { m->rw, m->rw + size, false };
+	if (!jit_emit_link_stub(&e)) {
+		map_free(m, size);
+		return NULL;
+	}
+	*top = ((size_t)(e.p - m->rw) + 15) & ~(size_t)15;
+	return m;
+fail:
+	if (fd >= 0)
+		close(fd);
+	map_free(m, size);
+	return NULL;
+}
 
 struct cpu_jit_area *cpu_jit_area_create(size_t limit)
 {
 #if defined(__x86_64__) && defined(__linux__)
-	if (limit < JIT_CHUNK)
-		limit = JIT_CHUNK;
+	if (limit < JIT_AREA_MIN)
+		limit = JIT_AREA_MIN;
 	if (limit > ((size_t)1 << 30))
-		limit = (size_t)1 << 30;
-	limit = (limit + JIT_CHUNK - 1) / JIT_CHUNK * JIT_CHUNK;
+		limit = (size_t)1 << 30; /* (rel32 jumps to the stub) */
+	limit = (limit + 4095) & ~(size_t)4095;
 	struct cpu_jit_area *a = calloc(1, sizeof(*a));
 	if (!a)
 		return NULL;
 	a->size = limit;
-	a->nchunks = (uint32_t)(limit / JIT_CHUNK);
-	a->free = calloc(a->nchunks, sizeof(*a->free));
-	int fd = memfd_create("mvdm-jit", MFD_CLOEXEC);
-	if (!a->free || fd < 0 || ftruncate(fd, (off_t)limit) != 0)
-		goto fail;
-	a->rw = mmap(NULL, limit, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	a->rx = mmap(NULL, limit, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-	if (a->rw == MAP_FAILED || a->rx == MAP_FAILED)
-		goto fail;
-	close(fd);
-	pthread_mutex_init(&a->lock, NULL);
+	a->cur = map_new(limit, &a->top);
+	if (!a->cur || pthread_mutex_init(&a->lock, NULL) != 0) {
+		if (a->cur)
+			map_free(a->cur, limit);
+		free(a);
+		return NULL;
+	}
+	a->stub = a->cur->rw;
+	atomic_init(&a->gen, 1);
+	a->cur->gen = 1;
 	return a;
-fail:
-	if (a->rw && a->rw != MAP_FAILED)
-		munmap(a->rw, limit);
-	if (a->rx && a->rx != MAP_FAILED)
-		munmap(a->rx, limit);
-	if (fd >= 0)
-		close(fd);
-	free(a->free);
-	free(a);
-	return NULL;
 #else
 	(void)limit;
 	return NULL;
@@ -73,10 +125,13 @@ void cpu_jit_area_destroy(struct cpu_jit_area *a)
 {
 	if (!a)
 		return;
-	munmap(a->rw, a->size);
-	munmap(a->rx, a->size);
+	if (a->cur)
+		map_free(a->cur, a->size);
+	for (struct jit_map *m = a->retired, *next; m; m = next) {
+		next = m->next;
+		map_free(m, a->size);
+	}
 	pthread_mutex_destroy(&a->lock);
-	free(a->free);
 	free(a);
 }
 
@@ -85,36 +140,114 @@ void cpu_jit_area_usage(const struct cpu_jit_area *a, size_t *limit, size_t *use
 	struct cpu_jit_area *m = (struct cpu_jit_area *)a; /* the lock only */
 	pthread_mutex_lock(&m->lock);
 	*limit = a->size;
-	*used = (size_t)(a->carved - a->nfree) * JIT_CHUNK;
+	*used = a->cur ? a->top : 0;
 	pthread_mutex_unlock(&m->lock);
 }
 
-long jit_area_take(struct cpu_jit_area *a)
+uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a)
 {
-	long idx = -1;
+	struct cpu_jit_area *m = (struct cpu_jit_area *)a; /* the lock only */
+	pthread_mutex_lock(&m->lock);
+	const uint64_t n = a->flushes;
+	pthread_mutex_unlock(&m->lock);
+	return n;
+}
+
+const _Atomic uint64_t *jit_area_gen(const struct cpu_jit_area *a)
+{
+	return &a->gen;
+}
+
+/* Unmap the retired mappings that no user can reach any more (lock
+ * held): those older than the oldest generation a user has seen. */
+static void reclaim(struct cpu_jit_area *a)
+{
+	uint64_t oldest = atomic_load_explicit(&a->gen, memory_order_relaxed);
+	for (const struct jit_user *u = a->users; u; u = u->next)
+		if (u->seen < oldest)
+			oldest = u->seen;
+	for (struct jit_map **pp = &a->retired, *m; (m = *pp);) {
+		if (m->gen < oldest) {
+			*pp = m->next;
+			map_free(m, a->size);
+		} else {
+			pp = &m->next;
+		}
+	}
+}
+
+void jit_area_attach(struct cpu_jit_area *a, struct jit_user *u)
+{
 	pthread_mutex_lock(&a->lock);
-	if (a->nfree)
-		idx = a->free[--a->nfree];
-	else if (a->carved < a->nchunks)
-		idx = a->carved++;
+	u->seen = atomic_load_explicit(&a->gen, memory_order_relaxed);
+	u->next = a->users;
+	a->users = u;
 	pthread_mutex_unlock(&a->lock);
-	return idx;
 }
 
-void jit_area_give(struct cpu_jit_area *a, const uint32_t *idx, unsigned n)
+void jit_area_detach(struct cpu_jit_area *a, struct jit_user *u)
 {
 	pthread_mutex_lock(&a->lock);
-	for (unsigned k = 0; k < n; k++)
-		a->free[a->nfree++] = idx[k];
+	for (struct jit_user **pp = &a->users; *pp; pp = &(*pp)->next) {
+		if (*pp == u) {
+			*pp = u->next;
+			break;
+		}
+	}
+	reclaim(a);
 	pthread_mutex_unlock(&a->lock);
 }
 
-uint8_t *jit_area_rw(const struct cpu_jit_area *a, uint32_t idx)
+void jit_area_seen(struct cpu_jit_area *a, struct jit_user *u, uint64_t gen)
 {
-	return a->rw + (size_t)idx * JIT_CHUNK;
+	pthread_mutex_lock(&a->lock);
+	u->seen = gen;
+	reclaim(a);
+	pthread_mutex_unlock(&a->lock);
 }
 
-const uint8_t *jit_area_rx(const struct cpu_jit_area *a, uint32_t idx)
+bool jit_area_lock(struct cpu_jit_area *a, struct jit_slot *s)
 {
-	return a->rx + (size_t)idx * JIT_CHUNK;
+	pthread_mutex_lock(&a->lock);
+	if (!a->cur) {
+		pthread_mutex_unlock(&a->lock);
+		return false;
+	}
+	s->rw = a->cur->rw + a->top;
+	s->rx = a->cur->rx + a->top;
+	s->end = a->cur->rw + a->size;
+	s->stub = a->stub;
+	s->gen = atomic_load_explicit(&a->gen, memory_order_relaxed);
+	return true;
+}
+
+void jit_area_unlock(struct cpu_jit_area *a, size_t used)
+{
+	a->top += (used + 15) & ~(size_t)15;
+	pthread_mutex_unlock(&a->lock);
+}
+
+bool jit_area_flush_locked(struct cpu_jit_area *a, struct jit_slot *s)
+{
+	size_t top;
+	struct jit_map *m = map_new(a->size, &top);
+	if (!m)
+		return false;
+	if (a->cur) {
+		a->cur->next = a->retired;
+		a->retired = a->cur;
+	}
+	m->gen = atomic_load_explicit(&a->gen, memory_order_relaxed) + 1;
+	a->cur = m;
+	a->top = top;
+	a->stub = m->rw;
+	a->flushes++;
+	atomic_store_explicit(&a->gen, m->gen, memory_order_release);
+	reclaim(a);
+	s->rw = m->rw + top;
+	s->rx = m->rx + top;
+	s->end = m->rw + a->size;
+	s->stub = a->stub;
+	s->gen = m->gen;
+	return true;
 }

@@ -22,7 +22,16 @@
  *
  * An inline memory access's slow path (the call) and the block's exits
  * are emitted after its body; every block leaves for the next through its
- * chunk's link stub (emit_link_stub()).
+ * mapping's link stub (emit_link_stub()).
+ *
+ * Compiled code does not depend on where the block it was compiled from
+ * is: it reaches the running block's header and instructions through
+ * c->in.blk (RBX-relative, emit_insn_addr()), which whoever enters a
+ * block sets to it (bc_run_block(), bc_link(), the link stub), and the
+ * per-CPU figures through c->in.bcache. So one function serves every copy
+ * of the block, in any CPU of the host and after any reload: the code
+ * store keeps it with the decoded block (code_store.h). Never embed the
+ * address of a bc_block, of its insns or of per-CPU data in the code.
  */
 #include <stdlib.h>
 
@@ -315,7 +324,6 @@ struct cg {
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
-	struct cpu_code_stats *stats; /* the cache's (hits) */
 	const uint8_t *stub;       /* the chunk's link stub (written view) */
 };
 
@@ -457,10 +465,18 @@ static void emit_cf(struct cg *g)
 	em_fix(g->base, done, e->p - g->base);
 }
 
+/* r = the address of the running block's entry k plus disp (c->in.blk:
+ * the code serves every copy of the block, see the top of the file). */
+static void emit_insn_addr(struct cg *g, unsigned r, unsigned k, int32_t disp)
+{
+	em_load(&g->e, 8, r, H_RBX, OFF(in.blk));
+	em_lea(&g->e, r, r, (int32_t)(offsetof(struct bc_block, insns) + k * sizeof(struct insn)) + disp);
+}
+
 /* c->in.cur = &insns[k] */
 static void emit_cur(struct cg *g, unsigned k)
 {
-	em_mov_imm64(&g->e, H_RAX, addr_of(&g->b->insns[k]));
+	emit_insn_addr(g, H_RAX, k, 0);
 	em_store(&g->e, 8, H_RAX, H_RBX, OFF(in.cur));
 }
 
@@ -479,15 +495,15 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	long no1 = em_jcc_fwd(e, 6 /* BE */, g->base);
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
 	long no2 = em_jcc_fwd(e, 5 /* NE */, g->base);
-	em_mov_imm64(e, H_RAX, addr_of(&g->b->tag));
-	em_load(e, 8, H_RAX, H_RAX, 0);
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.blk));
+	em_load(e, 8, H_RAX, H_RAX, (int32_t)offsetof(struct bc_block, tag));
 	em_rm(e, 0x3B, 0x3B, 8, H_RAX, H_RBX, OFF(in.bc_ctx));
 	long no3 = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	if (g->stats) {
-		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
-		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
-	}
+	/* c->in.bcache->stats.hits++ */
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
+	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
 	long back = em_jcc_fwd(e, -1, g->base);
 	if (e->over)
 		return;
@@ -789,7 +805,7 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 		 * changed them since but a PUSH's SP, to come) */
 		const unsigned k = sl->k + 1u;
 		em_mov_imm64(e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-		em_mov_imm64(e, H_RDX, addr_of(&g->b->insns[k].fn));
+		emit_insn_addr(g, H_RDX, k, (int32_t)offsetof(struct insn, fn));
 		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
 		long ok = em_jcc_fwd(e, 4 /* E */, g->base);
 		if (sl->sp_sub) {
@@ -998,7 +1014,7 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 static void emit_smc_check(struct cg *g, unsigned k)
 {
 	em_mov_imm64(&g->e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-	em_mov_imm64(&g->e, H_RDX, addr_of(&g->b->insns[k].fn));
+	emit_insn_addr(g, H_RDX, k, (int32_t)offsetof(struct insn, fn));
 	em_rm(&g->e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
 	to_exit(g, 5 /* NE */, X_NEXT, k);
 }
@@ -1016,7 +1032,7 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 	em_store_imm(e, 4, H_RBX, OFF(ip), next);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
-	em_mov_imm64(e, H_RSI, addr_of(i));
+	emit_insn_addr(g, H_RSI, k, 0);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 	em_call_rax(e);
 	if (i->term == TERM_ALWAYS) {
@@ -1139,7 +1155,7 @@ static void emit_exits(struct cg *g)
 			*at = e->p - g->base;
 			switch (f->x) {
 			case X_LINK: {
-				em_mov_imm64(e, 11 /* R11 */, addr_of(g->b));
+				em_load(e, 8, 11 /* R11 */, H_RBX, OFF(in.blk));
 				long at = em_jcc_fwd(e, -1, g->base);
 				if (!e->over)
 					em_fix(g->base, at, g->stub - g->base);
@@ -1161,7 +1177,7 @@ static void emit_exits(struct cg *g)
 				em_call_rax(e); /* (does not return) */
 				break;
 			default:
-				em_mov_imm64(e, H_RSI, addr_of(&g->b->insns[f->k]));
+				emit_insn_addr(g, H_RSI, f->k, 0);
 				emit_pops(e);
 				em_mov_rr(e, 8, H_RDI, H_RBX);
 				em_pop(e, H_RBX);
@@ -1207,7 +1223,7 @@ bool jit_worth(const struct bc_block *b)
 	return calls * 3 <= b->ninsns;
 }
 
-bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats, const uint8_t *stub)
+bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 {
 	/* (not calloc(): the arrays are large and filled as far as used) */
 	struct cg *g = malloc(sizeof(*g));
@@ -1218,7 +1234,6 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	g->e = *e;
 	g->base = e->p;
 	g->b = b;
-	g->stats = stats;
 	g->stub = stub;
 	/* The block's code size is part of its context (BC_CODE32). */
 	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
