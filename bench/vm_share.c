@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 	}
 	double t1 = cpu_seconds();
 	long rss1 = resident_pages();
-	uint64_t insns = 0, decoded = 0, shared = 0, cache = 0;
+	uint64_t insns = 0, decoded = 0, shared = 0, cache = 0, compiled = 0, took_compiled = 0;
 	for (int k = 0; k < n; k++) {
 		struct vm16_code_stats s;
 		vm16_code_stats(vms[k], &s);
@@ -148,16 +148,20 @@ int main(int argc, char **argv)
 		decoded += s.misses - s.singles;
 		shared += s.store_hits;
 		cache += s.bytes;
+		compiled += s.jit_blocks;
+		took_compiled += s.jit_shared;
 	}
 	struct vm16_host_code_stats hs;
 	vm16_host_code_stats(host, &hs);
 	printf("%d VMs running %s %s%s%s: %.2f s of CPU (%.1f ms per VM), %.0f M instructions; "
 	       "blocks decoded %llu (%.0f per VM), taken from the store %llu; block caches %.2f MiB (%.0f KiB per "
-	       "VM), store %.2f MiB (%llu blocks); resident memory added %.1f MiB (%.0f KiB per VM)%s\n",
+	       "VM), store %.2f MiB (%llu blocks); blocks compiled %llu (%.0f per VM), taken compiled from the store "
+	       "%llu, code area %.2f MiB; resident memory added %.1f MiB (%.0f KiB per VM)%s\n",
 	       n, program, tail, nsets ? " with " : "", nsets ? sets[0] : "", t1 - t0, (t1 - t0) * 1e3 / n,
 	       (double)insns / 1e6, (unsigned long long)decoded, (double)decoded / n, (unsigned long long)shared,
 	       (double)cache / 1048576.0, (double)cache / 1024.0 / n, (double)hs.bytes / 1048576.0,
-	       (unsigned long long)hs.blocks, (double)(rss1 - rss0) * 4096.0 / 1048576.0,
+	       (unsigned long long)hs.blocks, (unsigned long long)compiled, (double)compiled / n,
+	       (unsigned long long)took_compiled, (double)hs.jit_bytes / 1048576.0, (double)(rss1 - rss0) * 4096.0 / 1048576.0,
 	       (double)(rss1 - rss0) * 4.0 / n, bad ? " (SOME FAILED)" : "");
 	for (int k = 0; k < n; k++) {
 		dos_destroy(dos[k]);

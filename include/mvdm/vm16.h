@@ -37,6 +37,9 @@ struct vm16_host_code_stats {
 	uint64_t evictions;     /* blocks evicted to stay under the limit */
 	uint64_t blocks;        /* blocks held now */
 	uint64_t bytes;         /* memory they take now */
+	uint64_t codes;         /* compiled code given to it with a block (the JIT) */
+	uint64_t jit_bytes;     /* bytes of the host's code area in use now (the JIT) */
+	uint64_t jit_flushes;   /* times the code area was full and made anew */
 };
 void vm16_host_code_stats(struct vm16_host *host, struct vm16_host_code_stats *s);
 

@@ -59,7 +59,14 @@ void vm16_host_code_stats(struct vm16_host *host, struct vm16_host_code_stats *s
 	struct cpu_code_store_stats cs;
 	cpu_code_store_stats(host->code, &cs);
 	*s = (struct vm16_host_code_stats){ .lookups = cs.lookups, .hits = cs.hits, .adds = cs.adds,
-					    .evictions = cs.evictions, .blocks = cs.blocks, .bytes = cs.bytes };
+					    .evictions = cs.evictions, .blocks = cs.blocks, .bytes = cs.bytes,
+					    .codes = cs.codes };
+	if (host->jit) {
+		size_t limit, used;
+		cpu_jit_area_usage(host->jit, &limit, &used);
+		s->jit_bytes = used;
+		s->jit_flushes = cpu_jit_area_flushes(host->jit);
+	}
 }
 
 void vm16_host_destroy(struct vm16_host *host)
