@@ -239,19 +239,39 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* The entry for exactly this block (lock held), or NULL. */
+static struct cs_entry *find_exact(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code,
+				   unsigned nbytes, unsigned ninsns)
+{
+	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext)
+		if (e->eip == eip && e->sig == sig && e->nbytes == nbytes && e->ninsns == ninsns &&
+		    memcmp(entry_code(e), code, nbytes) == 0)
+			return e;
+	return NULL;
+}
+
+op_fn cs_get_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
+		  unsigned ninsns, const struct cpu_jit_area *area, uint64_t gen)
+{
+	op_fn fn = NULL;
+	pthread_mutex_lock(&s->lock);
+	const struct cs_entry *e = find_exact(s, eip, sig, code, nbytes, ninsns);
+	if (e && e->jcode && e->jarea == area && e->jgen == gen)
+		fn = e->jcode;
+	pthread_mutex_unlock(&s->lock);
+	return fn;
+}
+
 void cs_set_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
 		 unsigned ninsns, const struct cpu_jit_area *area, uint64_t gen, op_fn fn)
 {
 	pthread_mutex_lock(&s->lock);
-	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext) {
-		if (e->eip != eip || e->sig != sig || e->nbytes != nbytes || e->ninsns != ninsns ||
-		    memcmp(entry_code(e), code, nbytes) != 0)
-			continue;
+	struct cs_entry *e = find_exact(s, eip, sig, code, nbytes, ninsns);
+	if (e) {
 		e->jcode = fn;
 		e->jarea = area;
 		e->jgen = gen;
 		s->stats.codes++;
-		break;
 	}
 	pthread_mutex_unlock(&s->lock);
 }

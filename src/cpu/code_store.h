@@ -60,6 +60,12 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 void cs_set_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
 		 unsigned ninsns, const struct cpu_jit_area *area, uint64_t gen, op_fn fn);
 
+/* The code of the block for eip, sig, ninsns and code[0..nbytes) if the
+ * store has code for it in area and generation gen, else NULL (a block
+ * taken from the store before another CPU compiled it, now hot here). */
+op_fn cs_get_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
+		  unsigned ninsns, const struct cpu_jit_area *area, uint64_t gen);
+
 /* Forget every entry's code in area (which is about to be destroyed). */
 void cs_forget_code(struct cpu_code_store *s, const struct cpu_jit_area *area);
 

@@ -8,14 +8,16 @@
 #include "cpu/jit.h"
 #include "cpu/jit_emit.h"
 
-/* Entries before a block is compiled (CPU_JIT_ON). Since compiled code
- * is kept with the store's entry (a program loaded again, or another VM
- * of the host, takes it compiled), a block is compiled about once per
- * host: the nmake build (docs/cpu-speed.md, session 10) compiles 4,400
- * blocks with 64 (11.49 G host instructions; 256: 1,900 blocks, 11.79 G;
- * 32: 11.44 G), where before each load compiled its own (40,000 blocks
- * with 256). */
-enum { JIT_THRESHOLD = 64 };
+/* Entries before a block is compiled (CPU_JIT_ON). With a code store,
+ * compiled code is kept with the store's entry (a program loaded again,
+ * or another VM of the host, takes it compiled), so a block is compiled
+ * about once per host: the nmake build (docs/cpu-speed.md, session 10)
+ * compiles 4,400 blocks with 64 (11.49 G host instructions; 256: 1,900
+ * blocks, 11.79 G; 32: 11.44 G), where before each load compiled its own
+ * (40,000 blocks with 256). Without a store (CODE_SHARING=off) each CPU
+ * pays for its own compiles: 256, as before (100 VMs compiling CL took
+ * 31% more CPU time with 64). */
+enum { JIT_THRESHOLD_SHARED = 64, JIT_THRESHOLD = 256 };
 
 bool jit_supported(void)
 {
@@ -58,7 +60,7 @@ static struct jit *jit_get(struct cpu *c, enum cpu_jit m)
 	j = c->in.jit = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
-	j->threshold = m == CPU_JIT_FORCE ? 1 : JIT_THRESHOLD;
+	j->threshold = m == CPU_JIT_FORCE ? 1 : c->in.cstore ? JIT_THRESHOLD_SHARED : JIT_THRESHOLD;
 	atomic_init(&j->no_gen, 0);
 	j->area_gen = &j->no_gen;
 	j->area = c->in.jit_area;
@@ -141,6 +143,20 @@ static void jit_to_store(struct cpu *c, const struct bc_block *b, op_fn fn, uint
 		    gen, fn);
 }
 
+/* b's code if another CPU compiled it meanwhile (b was taken from the
+ * store before that, and got hot here too), else NULL. */
+static op_fn jit_from_store(struct cpu *c, const struct bc_block *b)
+{
+	uint64_t gen;
+	const struct cpu_jit_area *area = jit_share_area(c, &gen);
+	const uint8_t *code = area ? phys_host(c, b->phys, false) : NULL;
+	if (!code)
+		return NULL;
+	const uint8_t mode = (uint8_t)(b->tag >> 32) | (b->nolimit ? 0 : BC_CSLIM);
+	return cs_get_code(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->ninsns, area,
+			   gen);
+}
+
 /* Compile b into the area (under its lock, as any CPU of the host may
  * write there): a full mapping is retired for a new one (then this CPU's
  * other code is dropped, b's kept). */
@@ -201,6 +217,13 @@ void jit_run_pending(struct cpu *c)
 		if (j->dead || (jit_mode(c) == CPU_JIT_ON && !jit_worth(b))) {
 			b->jstate = JS_FAILED;
 			b->entry = b->insns[0].fn;
+			continue;
+		}
+		op_fn fn = jit_from_store(c, b);
+		if (fn) {
+			b->entry = fn;
+			b->jstate = JS_DONE;
+			j->stats.jit_shared++;
 			continue;
 		}
 		jit_compile(c, j, b);

@@ -4,7 +4,8 @@
  * full area is flushed with the guest's results unchanged, and compiled
  * code gives what the interpreter gives on loops of the inline forms.
  * Compiled code kept in the code store: a program loaded again and a
- * second CPU run it without compiling, a write into shared code changes
+ * second CPU run it without compiling (also when both took the blocks
+ * before either was hot), a write into shared code changes
  * only the writer's blocks, and an area full while blocks of two CPUs on
  * two threads are linked is flushed with their results unchanged.
  * Skipped (77) on hosts without the JIT.
@@ -476,6 +477,42 @@ static void test_store_keeps_code(void **state)
 	cpu_jit_area_destroy(a);
 }
 
+/* Two CPUs take the same blocks before either is hot; the first to find
+ * one hot compiles it, the other then takes that code from the store
+ * instead of compiling its own. */
+static void test_hot_elsewhere_first(void **state)
+{
+	(void)state;
+	struct cpu_jit_area *a = cpu_jit_area_create(1 << 20);
+	if (!a) {
+		skip();
+		return;
+	}
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct run r[2];
+	for (int k = 0; k < 2; k++) {
+		run_shared_init(&r[k], CPU_JIT_ON, a, s, smc_loop, sizeof(smc_loop));
+		r[k].c.r[REG_AX].d = r[k].c.r[REG_BX].d = 0;
+		assert_int_equal(cpu_run(&r[k].c, 20), CPU_EXIT_BUDGET); /* (a few passes) */
+	}
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(cpu_run(&r[k].c, 1000000), CPU_EXIT_HLT);
+		assert_int_equal(r[k].c.r[REG_AX].w[0], 300);
+	}
+	struct cpu_code_stats st[2];
+	cpu_code_stats(&r[0].c, &st[0]);
+	cpu_code_stats(&r[1].c, &st[1]);
+	assert_true(st[0].jit_blocks >= 1);
+	assert_int_equal(st[1].jit_blocks, 0);
+	assert_true(st[1].jit_shared >= st[0].jit_blocks);
+	assert_true(st[1].store_hits > 0);
+	run_free(&r[0]);
+	run_free(&r[1]);
+	cpu_code_store_destroy(s);
+	cpu_jit_area_destroy(a);
+}
+
 /* Two CPUs run the same compiled code from the store; one rewrites an
  * instruction of it: only its own blocks are dropped (it goes on with the
  * new bytes, exactly), the other still runs the shared code and gets the
@@ -587,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_inline_forms_match),
 		cmocka_unit_test(test_random_loops_match),
 		cmocka_unit_test(test_store_keeps_code),
+		cmocka_unit_test(test_hot_elsewhere_first),
 		cmocka_unit_test(test_write_into_shared_code),
 		cmocka_unit_test(test_area_flush_two_threads),
 	};
