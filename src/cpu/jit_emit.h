@@ -384,6 +384,17 @@ static inline long em_jcc_fwd(struct em *e, int cc, const uint8_t *base)
 	return at;
 }
 
+/* prefetcht0 [base + disp] (never faults, whatever the address) */
+static inline void em_prefetch(struct em *e, unsigned base, int32_t disp)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, 1, base);
+	em_b(e, 0x0F);
+	em_b(e, 0x18);
+	em_mem(e, 1 /* /1: T0 */, base, disp);
+}
+
 /* Point the rel32 at `at` (from em_jcc_fwd) to `target` (both offsets
  * from base, in the written buffer). */
 static inline void em_fix(uint8_t *base, long at, long target)
