@@ -88,10 +88,10 @@ static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t 
 	struct bc_page *pg = bc->free_pages;
 	if (pg)
 		bc->free_pages = pg->next;
-	else if (!(pg = malloc(sizeof(*pg))))
+	else if (!(pg = calloc(1, sizeof(*pg))))
 		return NULL;
 	memset(pg->bits, 0, sizeof(pg->bits));
-	pg->blocks = NULL;
+	pg->n = 0;
 	pg->phys = pa & ~(CPU_PAGE_SIZE - 1);
 	pg->next = bc->pages;
 	bc->pages = pg;
@@ -124,23 +124,55 @@ static void block_free(struct block_cache *bc, struct bc_block *b)
 	bc->free_bytes += block_size(b->ninsns);
 }
 
-/* Take b out of the cache and off the list of its page pg. */
+/* Room for one more block in pg's arrays (false: no memory). */
+static bool page_reserve(struct bc_page *pg)
+{
+	if (pg->n < pg->cap)
+		return true;
+	const uint32_t cap = pg->cap ? pg->cap * 2 : 16;
+	uint32_t *span = realloc(pg->span, cap * sizeof(*span));
+	if (!span)
+		return false;
+	pg->span = span;
+	struct bc_block **blk = realloc(pg->blk, cap * sizeof(*blk));
+	if (!blk)
+		return false;
+	pg->blk = blk;
+	pg->cap = cap;
+	return true;
+}
+
+/* Put b on its page pg (room reserved). */
+static void page_add(struct bc_page *pg, struct bc_block *b)
+{
+	pg->span[pg->n] = (b->phys & (CPU_PAGE_SIZE - 1)) | (uint32_t)b->nbytes << 16;
+	pg->blk[pg->n] = b;
+	b->pidx = (uint16_t)pg->n++;
+}
+
+/* Take b off its page pg (the last block takes its index). */
+static void page_remove(struct bc_page *pg, struct bc_block *b)
+{
+	const uint32_t k = b->pidx, last = --pg->n;
+	if (k != last) {
+		pg->span[k] = pg->span[last];
+		pg->blk[k] = pg->blk[last];
+		pg->blk[k]->pidx = (uint16_t)k;
+	}
+}
+
+/* Take b out of the cache and off its page pg. */
 static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
 {
-	for (struct bc_block **pp = &pg->blocks; *pp; pp = &(*pp)->pnext) {
-		if (*pp == b) {
-			*pp = b->pnext;
-			break;
-		}
-	}
+	page_remove(pg, b);
 	block_free(bc, b);
 }
 
 static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
 {
 	memset(pg->bits, 0, sizeof(pg->bits));
-	for (const struct bc_block *b = pg->blocks; b; b = b->pnext)
-		bits_set(pg->bits, b->phys & (CPU_PAGE_SIZE - 1), b->nbytes);
+	for (uint32_t k = 0; k < pg->n; k++)
+		bits_set(pg->bits, pg->span[k] & 0xFFFF, pg->span[k] >> 16);
 	if (bc->recording && !bc->rec_dead && bc->rec_page == pg)
 		bits_set(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes);
 }
@@ -169,14 +201,14 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
-	for (struct bc_block **pp = &pg->blocks, *b; (b = *pp);) {
-		const unsigned boff = b->phys & (CPU_PAGE_SIZE - 1);
-		if (boff >= off + n || off >= boff + b->nbytes) {
-			pp = &b->pnext;
+	for (uint32_t k = 0; k < pg->n;) {
+		const unsigned boff = pg->span[k] & 0xFFFF, bn = pg->span[k] >> 16;
+		if (boff >= off + n || off >= boff + bn) {
+			k++;
 			continue;
 		}
-		*pp = b->pnext;
-		block_free(bc, b);
+		struct bc_block *b = pg->blk[k];
+		block_drop(bc, pg, b); /* (the last block moves to k) */
 		bc->stats.invalidations++;
 		if (b == c->in.blk) {
 			/* The running block: end it after the writing
@@ -207,8 +239,8 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 		return;
 	if (bc->nblocks < BC_HASH_SIZE / 8) {
 		for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
-			for (struct bc_block *b = pg->blocks; b; b = b->pnext)
-				*bc_bucket(bc, (uint32_t)b->key) = NULL;
+			for (uint32_t k = 0; k < pg->n; k++)
+				*bc_bucket(bc, (uint32_t)pg->blk[k]->key) = NULL;
 	} else {
 		memset(bc->hash, 0, sizeof(bc->hash));
 	}
@@ -216,12 +248,13 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	 * running block among them) must fail their check until their
 	 * memory is reused: their tags go before the page lists. */
 	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
-		for (struct bc_block *b = pg->blocks; b; b = b->pnext)
-			b->tag = 0;
+		for (uint32_t k = 0; k < pg->n; k++)
+			pg->blk[k]->tag = 0;
 	while (bc->pages) {
 		struct bc_page *pg = bc->pages;
 		bc->pages = pg->next;
 		*phys_code_slot(c, pg->phys) = NULL;
+		pg->n = 0;
 		pg->next = bc->free_pages;
 		bc->free_pages = pg;
 	}
@@ -266,6 +299,8 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	while (bc->free_pages) {
 		struct bc_page *pg = bc->free_pages;
 		bc->free_pages = pg->next;
+		free(pg->span);
+		free(pg->blk);
 		free(pg);
 	}
 	free(bc->arena);
@@ -404,6 +439,8 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	if (bc->rec_dead || s->ninsns == 0 || !bc->rec_page)
 		goto drop;
 	const size_t size = block_size(s->ninsns);
+	if (!page_reserve(bc->rec_page))
+		goto drop;
 	struct bc_block *b = bc->free_blocks[s->ninsns];
 	if (b) {
 		bc->free_blocks[s->ninsns] = b->hnext;
@@ -419,8 +456,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
 	*bucket = b;
-	b->pnext = bc->rec_page->blocks;
-	bc->rec_page->blocks = b;
+	page_add(bc->rec_page, b);
 	bc->nblocks++;
 	bc->rec_page = NULL;
 	bc->last = b;

@@ -62,7 +62,6 @@ struct bc_block {
 	uint64_t tag;      /* bc_ctx when it was recorded or last checked; 0 once
 			    * it was dropped */
 	struct bc_block *hnext; /* the next block of its hash chain */
-	struct bc_block *pnext; /* the next block of its page */
 	struct bc_block *succ[2]; /* the blocks last linked to from it (a
 				   * guess, checked: see bc_link()) */
 	uint32_t phys;     /* physical address of its first byte */
@@ -74,16 +73,23 @@ struct bc_block {
 			    * is not used while BC_CSLIM is set */
 	uint8_t jstate;    /* the JIT's (jit.c) */
 	uint16_t heat;     /* the JIT's count down to compiling (jit.h) */
+	uint16_t pidx;     /* its index in its page's arrays (bc_page) */
 	op_fn entry;       /* what runs the block: insns[0].fn, or its
 			    * compiled code (jit.h) */
 	struct insn insns[]; /* ninsns + the end entry */
 };
 
-/* A physical page that blocks were decoded from. */
+/* A physical page that blocks were decoded from. Its blocks are in two
+ * arrays, in no order: span[k] is where blk[k] lies in the page (offset |
+ * nbytes << 16), so that finding the blocks a write overlaps, and
+ * rebuilding the bitmap, read a few dense cache lines rather than every
+ * block's header (blk[k]->pidx == k). */
 struct bc_page {
 	uint64_t bits[CPU_PAGE_SIZE / 64]; /* bytes of its blocks (and of the
 					    * block being recorded) */
-	struct bc_block *blocks;
+	uint32_t *span;
+	struct bc_block **blk;
+	uint32_t n, cap;                   /* blocks, room in the arrays */
 	struct bc_page *next;              /* pages in use, or free */
 	uint32_t phys;                     /* its base */
 };

@@ -117,7 +117,8 @@ static void jit_drop_code(struct cpu *c, struct jit *j, uint64_t gen)
 	struct block_cache *bc = c->in.bcache;
 	if (bc) {
 		for (struct bc_page *pg = bc->pages; pg; pg = pg->next) {
-			for (struct bc_block *b = pg->blocks; b; b = b->pnext) {
+			for (uint32_t k = 0; k < pg->n; k++) {
+				struct bc_block *b = pg->blk[k];
 				if (b->jstate == JS_DONE || b->jstate == JS_QUEUED) {
 					b->entry = b->insns[0].fn;
 					b->jstate = JS_COLD;
