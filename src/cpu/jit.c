@@ -1,6 +1,7 @@
 /*
  * jit.c - the block compiler and the JIT's per-CPU state (jit.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,6 +159,34 @@ static op_fn jit_from_store(struct cpu *c, const struct bc_block *b)
 			   gen);
 }
 
+#ifndef NDEBUG
+static bool within(uintptr_t v, const void *p, size_t n)
+{
+	return v >= (uintptr_t)p && v - (uintptr_t)p < n;
+}
+
+/* Debug builds: the code compiled for a block must not hold the address
+ * of anything per CPU (jit_compile.c: it serves every CPU of the host),
+ * so no 8 bytes of it may point into the CPU, its block cache or its
+ * arena. Code that does (a merge that brings an emitter using a block's
+ * address) stops the test that compiles it, here rather than in another
+ * CPU running it. An internal invariant, not guest input: release builds
+ * do not look. */
+static void jit_check_shareable(const struct cpu *c, const uint8_t *code, size_t size)
+{
+	const struct block_cache *bc = c->in.bcache;
+	for (size_t k = 0; k + 8 <= size; k++) {
+		uint64_t v;
+		memcpy(&v, code + k, 8);
+		if (within((uintptr_t)v, c, sizeof(*c)) ||
+		    (bc && (within((uintptr_t)v, bc, sizeof(*bc)) || within((uintptr_t)v, bc->arena, BC_ARENA_BYTES)))) {
+			fprintf(stderr, "mvdm: compiled code holds a per-CPU address at +%zu (jit_compile.c)\n", k);
+			abort();
+		}
+	}
+}
+#endif
+
 /* Compile b into the area (under its lock, as any CPU of the host may
  * write there): a full mapping is retired for a new one (then this CPU's
  * other code is dropped, b's kept). */
@@ -176,6 +205,9 @@ static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 		ok = jit_emit_block(&e, b, s.stub);
 	}
 	const size_t size = ok ? (size_t)(e.p - s.rw) : 0;
+#ifndef NDEBUG
+	jit_check_shareable(c, s.rw, size);
+#endif
 	jit_area_unlock(j->area, size);
 	if (s.gen != j->user.seen)
 		jit_drop_code(c, j, s.gen); /* (a flush, here or by another CPU) */

@@ -324,7 +324,7 @@ struct cg {
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
-	const uint8_t *stub;       /* the chunk's link stub (written view) */
+	const uint8_t *stub;       /* the mapping's link stub (written view) */
 };
 
 static unsigned host(unsigned r)
@@ -1064,7 +1064,7 @@ static void emit_pops(struct em *e)
  * that this one was last linked to (succ[], checked by key and tag as
  * bc_next() does) fits in the budget and no event is pending. Its entry
  * is counted as jit_count_entry() counts it, but the count that reaches
- * 0 is left to bc_link() (jit_hot()). Emitted once per chunk
+ * 0 is left to bc_link() (jit_hot()). Emitted once per mapping
  * (jit_emit_link_stub()); a block's exit jumps to it with the registers in
  * memory, c->in.cur and c->ip set, R11 = the block, and the block's frame
  * still pushed. Else (or if bc_link() must decide) it tail-calls bc_link(). */
