@@ -23,8 +23,16 @@ struct cs_entry {
 	op_fn jcode;                  /* its compiled code, or NULL (cs_set_code()) */
 	const struct cpu_jit_area *jarea; /* ... in this area */
 	uint64_t jgen;                /* ... and this generation of it */
-	struct insn insns[];          /* ninsns + 1, then the nbytes code bytes */
+	/* The nbytes code bytes first, right after the header that a lookup
+	 * reads with them, then (at code_room(nbytes)) the ninsns + 1
+	 * instructions, which only a hit copies. */
+	_Alignas(16) uint8_t data[];
 };
+
+static inline size_t code_room(unsigned nbytes)
+{
+	return (nbytes + 15u) & ~(size_t)15;
+}
 
 struct cpu_code_store {
 	pthread_mutex_t lock;         /* around everything below */
@@ -37,7 +45,12 @@ struct cpu_code_store {
 
 static inline uint8_t *entry_code(struct cs_entry *e)
 {
-	return (uint8_t *)&e->insns[e->ninsns + 1];
+	return e->data;
+}
+
+static inline struct insn *entry_insns(struct cs_entry *e)
+{
+	return (struct insn *)(e->data + code_room(e->nbytes));
 }
 
 /* Chains by EIP, signature and first byte (all of which must match). */
@@ -176,7 +189,7 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 			continue;
 		n = e->ninsns;
 		*nbytes = e->nbytes;
-		memcpy(out, e->insns, (n + 1u) * sizeof(*out));
+		memcpy(out, entry_insns(e), (n + 1u) * sizeof(*out));
 		if (area && e->jcode && e->jarea == area && e->jgen == gen)
 			*jcode = e->jcode;
 		e->used = true;
@@ -190,7 +203,7 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
 	    const struct insn *insns, unsigned ninsns)
 {
-	const size_t size = sizeof(struct cs_entry) + (ninsns + 1u) * sizeof(struct insn) + nbytes;
+	const size_t size = sizeof(struct cs_entry) + code_room(nbytes) + (ninsns + 1u) * sizeof(struct insn);
 	if (ninsns == 0 || nbytes == 0 || size > s->limit)
 		return;
 	/* Made outside the lock: only the insertion holds it. */
@@ -206,8 +219,8 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	e->jcode = NULL;
 	e->jarea = NULL;
 	e->jgen = 0;
-	memcpy(e->insns, insns, (ninsns + 1u) * sizeof(struct insn));
 	memcpy(entry_code(e), code, nbytes);
+	memcpy(entry_insns(e), insns, (ninsns + 1u) * sizeof(struct insn));
 	pthread_mutex_lock(&s->lock);
 	if (!s->hash) {
 		if (!(s->hash = calloc((size_t)1 << CS_HASH_MIN_BITS, sizeof(*s->hash)))) {
