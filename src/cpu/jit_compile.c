@@ -293,12 +293,17 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 
 /* ---- code generation ---- */
 
-enum { X_LINK, X_RET, X_GP, X_NEXT };
+/* Exits: X_LINK to the link stub with the charge read from c->in.cur;
+ * X_LINKK (to_link()) the same when c->in.cur is known to be &insns[k],
+ * with the charge as a constant (no read of that entry, a cache line
+ * compiled code does not otherwise touch); X_RET return; X_GP #GP at the
+ * instruction; X_NEXT leave for entry k's threaded code. */
+enum { X_LINK, X_RET, X_GP, X_NEXT, X_LINKK };
 
 struct fix {
 	long at;      /* rel32 to patch */
 	unsigned x;   /* X_* */
-	unsigned k;   /* X_NEXT: the entry */
+	unsigned k;   /* X_NEXT, X_LINKK: the entry */
 };
 
 /* An inline access's slow path, emitted after the body (emit_access()). */
@@ -345,6 +350,13 @@ static void to_exit(struct cg *g, int cc, unsigned x, unsigned k)
 		return;
 	}
 	g->fix[g->nfix++] = (struct fix){ at, x, k };
+}
+
+/* Leave for the link stub, c->in.cur being &insns[k] (set by
+ * emit_cur(g, k) and not changed since). */
+static void to_link(struct cg *g, int cc, unsigned k)
+{
+	to_exit(g, cc, X_LINKK, k);
 }
 
 /* Guest register r (whole) in its host register. */
@@ -528,7 +540,7 @@ static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool chec
 	em_store_imm(e, 4, H_RBX, OFF(ip), target);
 	if (target == g->b->insns[0].ip)
 		emit_self_loop(g, k);
-	to_exit(g, -1, X_LINK, 0);
+	to_link(g, -1, k);
 }
 
 static void emit_alu(struct cg *g, const struct iform *f)
@@ -963,7 +975,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
 		em_store_imm(e, 4, H_RBX, OFF(ip), target);
-		to_exit(g, -1, X_LINK, 0);
+		to_link(g, -1, k);
 		break;
 	}
 	case IK_RET:
@@ -981,7 +993,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
 		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), sz + i->imm);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
-		to_exit(g, -1, X_LINK, 0);
+		to_link(g, -1, k);
 		break;
 	default:
 		break;
@@ -1039,15 +1051,16 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 		to_exit(g, -1, X_RET, 0);
 		return;
 	}
+	/* (a handler sets c->in.cur only to the entry it was given) */
 	if (i->term == TERM_LINK) {
-		to_exit(g, -1, X_LINK, 0);
+		to_link(g, -1, k);
 		return;
 	}
 	if (i->term == TERM_IF_JUMP) {
 		em_cmp_mem_imm(e, H_RBX, OFF(ip), next);
-		to_exit(g, 5 /* NE */, X_LINK, 0);
+		to_link(g, 5 /* NE */, k);
 		em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
-		to_exit(g, 5 /* NE */, X_LINK, 0);
+		to_link(g, 5 /* NE */, k);
 	}
 	emit_smc_check(g, k + 1);
 }
@@ -1066,10 +1079,8 @@ static void emit_pops(struct em *e)
  * is counted as jit_count_entry() counts it, but the count that reaches
  * 0 is left to bc_link() (jit_hot()). Emitted once per mapping
  * (jit_emit_link_stub()); a block's exit jumps to it with the registers in
- * memory, c->in.cur and c->ip set, R11 = the block, and the block's frame
- * still pushed. Else (or if bc_link() must decide) it tail-calls bc_link(). */
-_Static_assert(sizeof(struct insn) == 64, "emit_link_stub() finds an entry's index by shifting 6");
-
+ * memory, c->in.cur and c->ip set, ECX = c->in.cur's charge, R11 = the
+ * block, and the block's frame still pushed. Else (or if bc_link() must decide) it tail-calls bc_link(). */
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
@@ -1077,19 +1088,9 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
 	long no[5];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
-	/* RDX = the budget after charging c->in.cur: its charge (index + 1,
-	 * the end entry's its index) from where it is in the block, whose
-	 * header is in the cache, not from the entry, which compiled code
-	 * does not read otherwise (a cache miss on every exit). */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
-	em_alu_rr(e, ALU_SUB, 8, H_RAX, blk);
-	em_alu_ri(e, ALU_SUB, 4, H_RAX, (uint32_t)offsetof(struct bc_block, insns));
-	em_shift_ri(e, true, H_RAX, 6);
-	em_loadzx(e, 1, H_RCX, blk, (int32_t)offsetof(struct bc_block, ninsns));
-	em_alu_rr(e, ALU_CMP, 4, H_RAX, H_RCX);
-	em_alu_ri(e, ALU_ADC, 4, H_RAX, 0); /* (CF: index < ninsns) */
+	/* RDX = the budget after charging c->in.cur (its charge in ECX) */
 	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RAX);
+	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RCX);
 	/* RAX = the key: EIP << 32 | linear address */
 	em_load(e, 4, H_RAX, H_RBX, OFF(ip));
 	em_load(e, 4, H_RCX, H_RBX, OFF(seg_base) + SEG_CS * 4);
@@ -1159,16 +1160,24 @@ static void emit_exits(struct cg *g)
 {
 	struct em *e = &g->e;
 	long at_x[3] = { -1, -1, -1 };
-	long at_next[BC_MAX_INSNS + 1];
+	long at_next[BC_MAX_INSNS + 1], at_link[BC_MAX_INSNS + 1];
 	for (unsigned k = 0; k <= BC_MAX_INSNS; k++)
-		at_next[k] = -1;
+		at_next[k] = at_link[k] = -1;
 	for (unsigned n = 0; n < g->nfix && !e->over; n++) {
 		const struct fix *f = &g->fix[n];
-		long *at = f->x == X_NEXT ? &at_next[f->k] : &at_x[f->x];
+		long *at = f->x == X_NEXT ? &at_next[f->k] : f->x == X_LINKK ? &at_link[f->k] : &at_x[f->x];
 		if (*at < 0) {
 			*at = e->p - g->base;
 			switch (f->x) {
+			case X_LINKK:
 			case X_LINK: {
+				if (f->x == X_LINKK) {
+					/* (the same in every copy of the block) */
+					em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
+				} else {
+					em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
+					em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
+				}
 				em_load(e, 8, 11 /* R11 */, H_RBX, OFF(in.blk));
 				long at = em_jcc_fwd(e, -1, g->base);
 				if (!e->over)
@@ -1347,7 +1356,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 		emit_flush(g);
 		emit_cur(g, n);
 		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
-		to_exit(g, -1, X_LINK, 0);
+		to_link(g, -1, n);
 	}
 	emit_slow_paths(g);
 	emit_exits(g);
