@@ -103,6 +103,25 @@ const struct op_pair *fpu_pick(const struct insn *i);
  * a run (fpu_fast.c). Called by cpu_fuse(). */
 void fpu_fuse(struct insn *first, const struct insn *next);
 void fpu_check_pending(struct cpu *c);
+/* An ESC instruction as compiled code runs it (jit_compile.c), when it
+ * has a fast path (fpu_pick()) and that is still its handler (impl):
+ * - fn runs the fast path: the readiness check (coprocessor attached,
+ *   CR0.EM/TS clear, no unmasked exception pending), the operation and
+ *   FDS:FDP, all or nothing; false when it changed nothing, and the
+ *   caller must then run the handler (impl, the general path). The
+ *   operand of `size` bytes (0: none) at offset ea of i->seg is at host
+ *   address p, found through the TLB for a read or (write) a write.
+ *   FCS:FIP/FOP are left to the caller (they must be the last
+ *   instruction's whenever anything outside can read them).
+ * - fnstsw: FNSTSW AX, which the caller compiles inline (fn NULL; no
+ *   FIP/FOP, no pending-exception check, #NM: CR0.EM/TS or no FPU). */
+struct fpu_jit_op {
+	bool (*fn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);
+	uint8_t size;
+	bool write;
+	bool fnstsw;
+};
+bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op);
 
 /* The 80-bit value at seg:off and storing one. */
 f80 fpu_read80(struct cpu *c, unsigned seg, uint32_t off);

@@ -51,6 +51,7 @@ void op_lea(struct cpu *c, const struct insn *i);
 void op_test_rm_r(struct cpu *c, const struct insn *i);
 void op_test_acc_imm(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
+void op_sahf(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 
@@ -63,6 +64,12 @@ static uint32_t jit_flag_cf(struct cpu *c)
 static uint32_t jit_cond(struct cpu *c, uint32_t cc)
 {
 	return flags_cond(c, cc);
+}
+
+/* SAHF (op_sahf()) with the guest's AH in bits 0-7 of ah. */
+static void jit_sahf(struct cpu *c, uint32_t ah)
+{
+	flags_arith_set(c, (ah & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) | (flag_of(c) ? FLAG_OF : 0));
 }
 
 /* The slow paths of the inline memory accesses, where mem_read() and
@@ -109,6 +116,8 @@ enum ik {
 	IK_CALLREL,  /* CALL rel */
 	IK_RET,      /* RET [imm16] near */
 	IK_JCC,      /* Jcc rel on the lazy flags (not after an inline ALU form) */
+	IK_X87,      /* an x87 instruction with a fast path (fpu_jit_op()) */
+	IK_SAHF,
 };
 
 struct iform {
@@ -136,6 +145,16 @@ static struct iform classify(const struct insn *i)
 	struct iform f = { .k = IK_CALL, .flags = true };
 	const unsigned s = size_index(i->osz);
 	f.sz = i->osz;
+	if (i->ent->fn == op_esc) {
+		struct fpu_jit_op x;
+		if (i->term == TERM_NONE && fpu_jit_op(i, &x))
+			f.k = IK_X87;
+		return f;
+	}
+	if (i->impl == op_sahf) {
+		f.k = IK_SAHF;
+		return f;
+	}
 	for (unsigned op = 0; op < 8; op++) {
 		if (op == ALU_ADC || op == ALU_SBB)
 			continue;
@@ -277,6 +296,8 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 		return f->aop == ALU_CMP; /* (no write access after it) */
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
+	case IK_SAHF:
+		return cc >= 2 && cc < 0xC; /* (not OF, which SAHF keeps) */
 	default:
 		return false;
 	}
@@ -302,6 +323,16 @@ struct slow {
 	uint8_t cached, dirty; /* the register state at the access */
 };
 
+/* An x87 instruction's way to its handler (emit_x87()), after the body. */
+struct xslow {
+	long at[3];      /* the rel32s of the branches to it (-1: none) */
+	long resume;     /* where the compiled instruction's code ends */
+	unsigned k;      /* the entry */
+	int note;        /* the entry whose FCS:FIP/FOP to write first, or -1 */
+	uint8_t dirty;   /* the registers to store (state at the branches) */
+	uint8_t cached;  /* the registers to load after it (state at resume) */
+};
+
 struct cg {
 	struct em e;
 	uint8_t *base;   /* function start (written view) */
@@ -312,6 +343,9 @@ struct cg {
 	unsigned nfix;
 	struct slow slow[BC_MAX_INSNS * 2];
 	unsigned nslow;
+	struct xslow xslow[BC_MAX_INSNS];
+	unsigned nxslow;
+	int x87_note;    /* x87 entry whose FCS:FIP/FOP is not written yet, or -1 */
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
@@ -1195,15 +1229,172 @@ static void dead_flags(struct cg *g, unsigned n)
 	}
 }
 
+/* ---- x87 instructions ----
+ *
+ * An x87 instruction with a fast path (fpu_jit_op()) is a direct call of
+ * that fast path, its memory operand's host address found by the same
+ * inline limit and TLB check as emit_access(); FNSTSW AX is inline. When
+ * the check or the fast path fails, the instruction's handler runs out of
+ * line (emit_x87_slow(), as emit_call() runs it: the general path, which
+ * may fault or leave) and the code goes on after it. As in the
+ * interpreter's runs (fpu_fast.c), FCS:FIP/FOP are written only for the
+ * last x87 instruction of a run of them: before the next instruction of
+ * any other kind, the block's end, and the general path of the next x87
+ * instruction (x87_note), so a fault, a handler, FSTENV or an exit always
+ * sees the last one's. FDS:FDP are the fast path's. */
+
+/* FCS:FIP/FOP of x87 entry k (fpu_fast.c note_ip()). */
+static void emit_x87_ip(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[k];
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(seg) + SEG_CS * 2);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.fcs));
+	em_store_imm(e, 4, H_RBX, OFF(x87.fip), i->ip);
+	em_store_imm(e, 2, H_RBX, OFF(x87.fop), (i->op & 7u) << 8 | i->modrm);
+}
+
+/* Write the deferred FCS:FIP/FOP, if any. */
+static void emit_x87_note(struct cg *g)
+{
+	if (g->x87_note >= 0)
+		emit_x87_ip(g, (unsigned)g->x87_note);
+	g->x87_note = -1;
+}
+
+static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
+{
+	struct em *e = &g->e;
+	struct fpu_jit_op op;
+	if (!fpu_jit_op(i, &op) || g->nxslow == sizeof(g->xslow) / sizeof(g->xslow[0])) {
+		e->over = true;
+		return;
+	}
+	if (op.fnstsw)
+		emit_x87_note(g); /* (FNSTSW does not write them: the run ends) */
+	struct xslow *xs = &g->xslow[g->nxslow++];
+	*xs = (struct xslow){ .at = { -1, -1, -1 }, .k = k, .note = g->x87_note };
+	if (op.fnstsw) {
+		/* fpu_fast.c fnstsw_ax(): AX = SW with TOP */
+		em_cmp_mem_imm(e, H_RBX, OFF(fpu), CPU_FPU_NONE);
+		xs->at[0] = em_jcc_fwd(e, 4 /* E */, g->base);
+		em_load(e, 4, H_RAX, H_RBX, OFF(in.cr0));
+		em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_EM | CR0_TS);
+		xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+		xs->dirty = g->dirty;
+		em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+		em_alu_ri(e, ALU_AND, 4, H_RAX, 0xC7FF);
+		em_loadzx(e, 1, H_RCX, H_RBX, OFF(x87.top));
+		em_shift_ri(e, false, H_RCX, 11);
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RCX);
+		const unsigned h = dst_begin(g, REG_AX, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, REG_AX, 2);
+		xs->cached = g->cached;
+		xs->resume = e->p - g->base;
+		return;
+	}
+	/* (R8-R11 do not survive the call) */
+	emit_flush_mask(g, g->dirty & 0x0F);
+	g->dirty &= 0xF0;
+	g->cached &= 0xF0;
+	if (op.size) {
+		/* RCX = the operand's host address, EDX its offset */
+		const unsigned sz = op.size;
+		emit_ea(g, i);
+		em_mov_rr(e, 4, H_RSI, H_RAX);
+		em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+		em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, (op.write ? OFF(in.wr_end) : OFF(in.rd_end)) + (int32_t)i->seg * 8);
+		xs->at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
+		em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)i->seg * 4);
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+		em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
+		em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
+		em_shift_ri(e, false, H_RCX, 4);
+		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
+		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+		em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+		em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
+		      OFF(in.tlb) + (int32_t)(op.write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+		xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+		em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+		em_mov_rr(e, 4, H_RDX, H_RSI);
+	}
+	xs->dirty = g->dirty;
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RSI, addr_of(i));
+	em_mov_imm64(e, H_RAX, addr_of((const void *)op.fn));
+	em_call_rax(e);
+	g->cached &= 0xF0;
+	em_test_al(e);
+	xs->at[2] = em_jcc_fwd(e, 4 /* E: declined */, g->base);
+	xs->cached = g->cached;
+	xs->resume = e->p - g->base;
+	g->x87_note = (int)k;
+}
+
+/* The handler of x87 entry xs->k, in the register state of its branches:
+ * registers stored, the deferred FCS:FIP/FOP written, the call as
+ * emit_call() makes it, the check for a dropped block (the general path
+ * may write anywhere), the registers the resumed code holds loaded. */
+static void emit_x87_slow(struct cg *g, const struct xslow *xs)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[xs->k];
+	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	for (unsigned n = 0; n < 3; n++)
+		if (xs->at[n] >= 0)
+			em_fix(g->base, xs->at[n], e->p - g->base);
+	emit_flush_mask(g, xs->dirty);
+	if (xs->note >= 0)
+		emit_x87_ip(g, (unsigned)xs->note);
+	emit_cur(g, xs->k);
+	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RSI, addr_of(i));
+	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
+	em_call_rax(e);
+	emit_smc_check(g, xs->k + 1);
+	for (unsigned r = 0; r < 8; r++)
+		if (xs->cached & (1u << r))
+			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+	long back = em_jcc_fwd(e, -1, g->base);
+	if (!e->over)
+		em_fix(g->base, back, xs->resume);
+}
+
+/* SAHF: the lazy flags by jit_sahf() (R8-R11 saved around it), and when
+ * the Jcc after it is fused, the host's flags from the guest's AH (the
+ * host's own SAHF: the same five flags). */
+static void emit_sahf(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_AX);
+	em_mov_rr(e, 4, H_RSI, host(REG_AX));
+	em_shift_ri(e, true, H_RSI, 8);
+	for (unsigned r = 8; r < 12; r++)
+		em_push(e, r);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)jit_sahf));
+	em_call_rax(e);
+	for (unsigned r = 12; r-- > 8;)
+		em_pop(e, r);
+	if (g->fused[k]) {
+		em_mov_rr(e, 4, H_RAX, host(REG_AX));
+		if (em_room(e, 1))
+			em_b(e, 0x9E); /* sahf */
+	}
+}
+
 bool jit_worth(const struct bc_block *b)
 {
 	unsigned calls = 0;
-	for (unsigned k = 0; k < b->ninsns; k++) {
-		const struct insn *i = &b->insns[k];
-		if (i->ent->fn == op_esc)
-			return false;
-		calls += classify(i).k == IK_CALL;
-	}
+	for (unsigned k = 0; k < b->ninsns; k++)
+		calls += classify(&b->insns[k]).k == IK_CALL;
 	return calls * 3 <= b->ninsns;
 }
 
@@ -1214,7 +1405,8 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	if (!g)
 		return false;
 	g->cached = g->dirty = 0;
-	g->nfix = g->nslow = 0;
+	g->nfix = g->nslow = g->nxslow = 0;
+	g->x87_note = -1;
 	g->e = *e;
 	g->base = e->p;
 	g->b = b;
@@ -1241,7 +1433,15 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	for (unsigned k = 0; k < n && !g->e.over;) {
 		const struct insn *i = &b->insns[k];
 		const struct iform *f = &g->f[k];
+		if (f->k != IK_X87)
+			emit_x87_note(g);
 		switch (f->k) {
+		case IK_X87:
+			emit_x87(g, k, i);
+			break;
+		case IK_SAHF:
+			emit_sahf(g, k);
+			break;
 		case IK_CALL:
 			emit_call(g, k, code_mask);
 			ended = i->term >= TERM_ALWAYS; /* (recording ends a block there) */
@@ -1315,12 +1515,15 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	}
 	if (!ended) {
 		/* The end entry (block_end()). */
+		emit_x87_note(g);
 		emit_flush(g);
 		emit_cur(g, n);
 		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
 		to_exit(g, -1, X_LINK, 0);
 	}
 	emit_slow_paths(g);
+	for (unsigned n = 0; n < g->nxslow && !g->e.over; n++)
+		emit_x87_slow(g, &g->xslow[n]);
 	emit_exits(g);
 	*e = g->e;
 	free(g);
