@@ -737,8 +737,86 @@ JX(fabs_h, fsign(c, true, false))
 JX(fld1_h, fld_const(c, true, false))
 JX(fldz_h, fld_const(c, false, false))
 
-#define FF_JX(n) [ID_##n] = { n##_j, 0, false, false },
-static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { NULL, 0, false, true } };
+/* X_s: X's fast path for compiled code that made its checks once for a
+ * run of such instructions (fpu.h, struct fpu_jit_op): it declines only
+ * for the class of its operands or its result. */
+#define JS(name, call)                                                                               \
+	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)i, (void)ea, (void)p;                                                          \
+		return (call);                                                                       \
+	}
+#define JS_PR(name, call)                                                                            \
+	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)ea, (void)p;                                                                   \
+		const unsigned R = RC_NEAR;                                                          \
+		if (c->x87.cw & 0x100) {                                                             \
+			const unsigned P = 64;                                                       \
+			return (call);                                                               \
+		}                                                                                    \
+		const unsigned P = 53;                                                               \
+		return (call);                                                                       \
+	}
+#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true))
+#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true))
+EACH_K(JS_MEM_ARITH, 0)
+EACH_K(JS_MEM_ARITH, 4)
+EACH_ARITH_K(JS_REG_ARITH, 0)
+EACH_ARITH_K(JS_REG_ARITH, 4)
+EACH_ARITH_K(JS_REG_ARITH, 6)
+
+JS(fcom_st, reg_compare(c, i, i->reg == 3, false, true))
+JS(fcompp, reg_compare(c, i, 2, false, true))
+JS(fucom_st, reg_compare(c, i, i->reg == 5, true, true))
+JS(fucompp, reg_compare(c, i, 2, true, true))
+JS(ftst_h, ftst(c, true))
+JS(fld_m32, mem_load_at(c, i, LD_F32, ea, p, true))
+JS(fld_m64, mem_load_at(c, i, LD_F64, ea, p, true))
+JS(fild_m16, mem_load_at(c, i, LD_I16, ea, p, true))
+JS(fild_m32, mem_load_at(c, i, LD_I32, ea, p, true))
+JS(fst_m32, mem_store_at(c, i, false, ea, p, true))
+JS(fst_m64, mem_store_at(c, i, true, ea, p, true))
+JS(fld_st_h, fld_st(c, i, true))
+JS(fst_st_h, fst_st(c, i, true))
+JS(fxch_h, fxch(c, i, true))
+JS(fchs_h, fsign(c, false, true))
+JS(fabs_h, fsign(c, true, true))
+JS(fld1_h, fld_const(c, true, true))
+JS(fldz_h, fld_const(c, false, true))
+
+#define FF_JX(n) [ID_##n] = { n##_j, n##_s, 0, false, false, 0, 0, false, 0 },
+static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { .fnstsw = true } };
+
+/* The registers op's fast path needs full or empty, and how it moves the
+ * stack (struct fpu_jit_op). */
+static void stack_use(unsigned id, const struct insn *i, struct fpu_jit_op *op)
+{
+	const uint8_t st0 = 1, sti = (uint8_t)(1u << i->rm);
+	if (id >= ID_mem_0_0 && id <= ID_mem_4_7) {
+		op->full = st0;
+		op->pops = i->reg == 3;
+	} else if (id >= ID_reg_0_0 && id <= ID_reg_6_7) {
+		op->full = st0 | sti;
+		op->pops = id >= ID_reg_6_0;
+	} else {
+		switch (id) {
+		case ID_fcom_st: op->full = st0 | sti, op->pops = i->reg == 3; break;
+		case ID_fucom_st: op->full = st0 | sti, op->pops = i->reg == 5; break;
+		case ID_fcompp:
+		case ID_fucompp: op->full = st0 | sti, op->pops = 2; break; /* (rm 1) */
+		case ID_ftst_h:
+		case ID_fchs_h:
+		case ID_fabs_h: op->full = st0; break;
+		case ID_fst_m32:
+		case ID_fst_m64: op->full = st0, op->pops = i->reg == 3; break;
+		case ID_fld_st_h: op->full = sti, op->push = true; break;
+		case ID_fst_st_h: op->full = st0, op->fills = sti, op->pops = i->reg == 3; break;
+		case ID_fxch_h: op->full = st0 | sti; break;
+		default: op->push = true; break; /* the loads, FLD1, FLDZ */
+		}
+	}
+}
 
 bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op)
 {
@@ -746,6 +824,8 @@ bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op)
 	if (id == ID_NONE || i->impl != pairs[id]->impl)
 		return false;
 	*op = jit_ops[id];
+	if (id != ID_FNSTSW)
+		stack_use(id, i, op);
 	if (i->mod != 3 && id != ID_FNSTSW) {
 		const unsigned esc = i->op & 7;
 		op->size = id == ID_fild_m16 ? 2 : esc == 4 || esc == 5 ? 8 : 4;

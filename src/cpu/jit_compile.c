@@ -333,6 +333,14 @@ struct xslow {
 	uint8_t cached;  /* the registers to load after it (state at resume) */
 };
 
+/* A run of x87 entries k0..k1 compiled with their checks made once
+ * (emit_x87_run()). */
+struct x87run {
+	unsigned k0, k1;
+	int note;        /* x87_note before it */
+	long end;        /* the code after it */
+};
+
 struct cg {
 	struct em e;
 	uint8_t *base;   /* function start (written view) */
@@ -346,6 +354,12 @@ struct cg {
 	struct xslow xslow[BC_MAX_INSNS];
 	unsigned nxslow;
 	int x87_note;    /* x87 entry whose FCS:FIP/FOP is not written yet, or -1 */
+	struct fpu_jit_op xop[BC_MAX_INSNS];   /* of the IK_X87 entries */
+	struct x87run xrun[BC_MAX_INSNS];
+	unsigned nxrun;
+	long xmain[BC_MAX_INSNS];              /* entry k's code in a run */
+	long xbr[BC_MAX_INSNS][12];            /* branches to entry k's handler */
+	uint8_t nxbr[BC_MAX_INSNS];
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
@@ -1367,6 +1381,248 @@ static void emit_x87_slow(struct cg *g, const struct xslow *xs)
 		em_fix(g->base, back, xs->resume);
 }
 
+/* ---- runs of x87 instructions ----
+ *
+ * Consecutive x87 entries (not FNSTSW) whose registers can be checked at
+ * once (x87_pre()) are compiled as a run: before it one check of what
+ * their fast paths check (emit_x87_check(): ready, CW, the registers they
+ * need full and empty, by position from the run's TOP), then a call of
+ * each one's trusted fast path (fpu_jit_op() sfn). Registers are in
+ * memory over the run (R12-R15 may stay cached: nothing in it writes
+ * them). Out of line (emit_x87_run_slow()), entry k's handler runs when
+ * the check before it or its fast path failed, and then the check for
+ * the rest of the run decides whether k + 1 runs its fast path or its
+ * handler. FCS:FIP/FOP: of the run's last entry after it (x87_note), of
+ * k - 1 before k's handler. */
+
+/* What entries k..k1 need of the registers at k, by position from TOP at
+ * k (bit j: ST(j)): full in *need_full, empty in *need_empty. False when
+ * one of them can never run its fast path (it reads a register the run
+ * emptied or pushes onto one the run filled). */
+static bool x87_pre(const struct cg *g, unsigned k, unsigned k1, uint8_t *need_full, uint8_t *need_empty)
+{
+	uint8_t known = 0, isfull = 0, nf = 0, ne = 0;
+	unsigned d = 0; /* TOP - TOP at k, mod 8 */
+	for (unsigned m = k; m <= k1; m++) {
+		const struct fpu_jit_op *op = &g->xop[m];
+		for (unsigned x = 0; x < 8; x++) {
+			if (!(op->full & (1u << x)))
+				continue;
+			const uint8_t b = (uint8_t)(1u << ((d + x) & 7));
+			if (!(known & b))
+				nf |= b, known |= b, isfull |= b;
+			else if (!(isfull & b))
+				return false;
+		}
+		if (op->push) {
+			const uint8_t b = (uint8_t)(1u << ((d + 7) & 7));
+			if (!(known & b))
+				ne |= b, known |= b;
+			else if (isfull & b)
+				return false;
+			d = (d + 7) & 7;
+			isfull |= (uint8_t)(1u << d);
+		}
+		for (unsigned x = 0; x < 8; x++) {
+			if (op->fills & (1u << x)) {
+				const uint8_t b = (uint8_t)(1u << ((d + x) & 7));
+				known |= b, isfull |= b;
+			}
+		}
+		for (unsigned q = 0; q < op->pops; q++) {
+			const uint8_t b = (uint8_t)(1u << d);
+			known |= b, isfull &= (uint8_t)~b;
+			d = (d + 1) & 7;
+		}
+	}
+	*need_full = nf;
+	*need_empty = ne;
+	return true;
+}
+
+/* The last entry of the run starting at k (k itself: no run). */
+static unsigned x87_run_end(const struct cg *g, unsigned k, unsigned n)
+{
+	unsigned k1 = k;
+	uint8_t nf, ne;
+	while (k1 + 1 < n && g->f[k1 + 1].k == IK_X87 && !g->xop[k1 + 1].fnstsw && x87_pre(g, k, k1 + 1, &nf, &ne))
+		k1++;
+	return k1;
+}
+
+static void x87_branch(struct cg *g, unsigned k, long at)
+{
+	if (at < 0 || g->nxbr[k] == sizeof(g->xbr[0]) / sizeof(g->xbr[0][0])) {
+		g->e.over = true;
+		return;
+	}
+	g->xbr[k][g->nxbr[k]++] = at;
+}
+
+static void em_raw(struct em *e, const uint8_t *b, size_t n)
+{
+	if (em_room(e, n))
+		for (size_t m = 0; m < n; m++)
+			em_b(e, b[m]);
+}
+
+/* The check before entry k of a run ending at k1: its failing branches
+ * go to k's handler (x87_branch()). */
+static void emit_x87_check(struct cg *g, unsigned k, unsigned k1)
+{
+	struct em *e = &g->e;
+	uint8_t nf = 0, ne = 0;
+	if (!x87_pre(g, k, k1, &nf, &ne)) {
+		e->over = true; /* (x87_run_end() made runs without such) */
+		return;
+	}
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, SW_ES);
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.cr0));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_EM | CR0_TS);
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	em_cmp_mem_imm(e, H_RBX, OFF(fpu), CPU_FPU_NONE);
+	x87_branch(g, k, em_jcc_fwd(e, 4 /* E */, g->base));
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.cw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, 0x0E20);
+	em_alu_ri(e, ALU_CMP, 4, H_RAX, 0x0220);
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	if (!(nf | ne))
+		return;
+	/* AL = the empty bits by position from TOP */
+	em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	em_loadzx(e, 1, H_RCX, H_RBX, OFF(x87.top));
+	em_raw(e, (const uint8_t[]){ 0xD2, 0xC8 }, 2); /* ror al, cl */
+	if (nf) {
+		em_raw(e, (const uint8_t[]){ 0xA8, nf }, 2); /* test al, nf */
+		x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	}
+	if (ne) {
+		em_raw(e, (const uint8_t[]){ 0xF6, 0xD0, 0xA8, ne }, 4); /* not al; test al, ne */
+		x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	}
+}
+
+/* EAX = entry i's effective address as emit_ea() computes it, reading
+ * registers that are not cached from memory without caching them (so
+ * every path through a run has the same register state). */
+static void emit_x87_ea(struct cg *g, const struct insn *i)
+{
+	struct em *e = &g->e;
+	const unsigned sz = i->asz == 2 ? 2 : 4;
+	if (i->base < 8) {
+		if (g->cached & (1u << i->base) && sz == 4)
+			em_mov_rr(e, 4, H_RAX, host(i->base));
+		else if (g->cached & (1u << i->base))
+			em_movzx(e, 2, H_RAX, host(i->base));
+		else
+			em_loadzx(e, sz, H_RAX, H_RBX, OFF(r) + (int32_t)i->base * 4);
+	} else {
+		em_mov_ri(e, 4, H_RAX, 0);
+	}
+	if (i->index < 8) {
+		if (g->cached & (1u << i->index) && sz == 4)
+			em_mov_rr(e, 4, H_RCX, host(i->index));
+		else if (g->cached & (1u << i->index))
+			em_movzx(e, 2, H_RCX, host(i->index));
+		else
+			em_loadzx(e, sz, H_RCX, H_RBX, OFF(r) + (int32_t)i->index * 4);
+		if (sz == 4 && i->scale)
+			em_shift_ri(e, false, H_RCX, i->scale);
+		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
+	}
+	if (i->disp)
+		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
+	if (sz == 2)
+		em_movzx(e, 2, H_RAX, H_RAX);
+}
+
+/* RCX = the host address of entry i's memory operand (op), EDX its
+ * offset; a failed check branches to its handler. */
+static void emit_x87_ptr(struct cg *g, unsigned k, const struct insn *i, const struct fpu_jit_op *op)
+{
+	struct em *e = &g->e;
+	const unsigned sz = op->size;
+	emit_x87_ea(g, i);
+	em_mov_rr(e, 4, H_RSI, H_RAX);
+	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, (op->write ? OFF(in.wr_end) : OFF(in.rd_end)) + (int32_t)i->seg * 8);
+	x87_branch(g, k, em_jcc_fwd(e, 3 /* AE */, g->base));
+	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)i->seg * 4);
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
+	em_shift_ri(e, false, H_RCX, 4);
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
+	em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
+	      OFF(in.tlb) + (int32_t)(op->write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+	em_mov_rr(e, 4, H_RDX, H_RSI);
+}
+
+static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
+{
+	struct em *e = &g->e;
+	emit_flush(g);
+	g->dirty = 0;
+	g->cached &= 0xF0;
+	struct x87run *r = &g->xrun[g->nxrun++];
+	*r = (struct x87run){ .k0 = k0, .k1 = k1, .note = g->x87_note };
+	for (unsigned k = k0; k <= k1; k++)
+		g->nxbr[k] = 0;
+	emit_x87_check(g, k0, k1);
+	for (unsigned k = k0; k <= k1; k++) {
+		const struct insn *i = &g->b->insns[k];
+		const struct fpu_jit_op *op = &g->xop[k];
+		g->xmain[k] = e->p - g->base;
+		if (op->size)
+			emit_x87_ptr(g, k, i, op);
+		em_mov_rr(e, 8, H_RDI, H_RBX);
+		em_mov_imm64(e, H_RSI, addr_of(i));
+		em_mov_imm64(e, H_RAX, addr_of((const void *)op->sfn));
+		em_call_rax(e);
+		em_test_al(e);
+		x87_branch(g, k, em_jcc_fwd(e, 4 /* E: declined */, g->base));
+	}
+	r->end = e->p - g->base;
+	g->x87_note = (int)k1;
+}
+
+/* A run's handlers and checks, after the body (see above). */
+static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
+{
+	struct em *e = &g->e;
+	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	for (unsigned k = r->k0; k <= r->k1 && !e->over; k++) {
+		const struct insn *i = &g->b->insns[k];
+		for (unsigned n = 0; n < g->nxbr[k]; n++)
+			em_fix(g->base, g->xbr[k][n], e->p - g->base);
+		const int note = k == r->k0 ? r->note : (int)k - 1;
+		if (note >= 0)
+			emit_x87_ip(g, (unsigned)note);
+		emit_cur(g, k);
+		em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
+		em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+		em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
+		em_mov_rr(e, 8, H_RDI, H_RBX);
+		em_mov_imm64(e, H_RSI, addr_of(i));
+		em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
+		em_call_rax(e);
+		emit_smc_check(g, k + 1);
+		if (k < r->k1)
+			emit_x87_check(g, k + 1, r->k1); /* (its failures: k + 1's handler, next) */
+		long at = em_jcc_fwd(e, -1, g->base);
+		if (!e->over)
+			em_fix(g->base, at, k == r->k1 ? r->end : g->xmain[k + 1]);
+	}
+}
+
 /* SAHF: the lazy flags by jit_sahf() (R8-R11 saved around it), and when
  * the Jcc after it is fused, the host's flags from the guest's AH (the
  * host's own SAHF: the same five flags). */
@@ -1405,7 +1661,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	if (!g)
 		return false;
 	g->cached = g->dirty = 0;
-	g->nfix = g->nslow = g->nxslow = 0;
+	g->nfix = g->nslow = g->nxslow = g->nxrun = 0;
 	g->x87_note = -1;
 	g->e = *e;
 	g->base = e->p;
@@ -1415,8 +1671,11 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	/* The block's code size is part of its context (BC_CODE32). */
 	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	const unsigned n = b->ninsns;
-	for (unsigned k = 0; k < n; k++)
+	for (unsigned k = 0; k < n; k++) {
 		g->f[k] = classify(&b->insns[k]);
+		if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
+			g->f[k].k = IK_CALL;
+	}
 	g->fused[n - 1] = false;
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
@@ -1436,9 +1695,16 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 		if (f->k != IK_X87)
 			emit_x87_note(g);
 		switch (f->k) {
-		case IK_X87:
+		case IK_X87: {
+			const unsigned k1 = g->xop[k].fnstsw ? k : x87_run_end(g, k, n);
+			if (k1 > k) {
+				emit_x87_run(g, k, k1);
+				k = k1 + 1;
+				continue;
+			}
 			emit_x87(g, k, i);
 			break;
+		}
 		case IK_SAHF:
 			emit_sahf(g, k);
 			break;
@@ -1524,6 +1790,8 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	emit_slow_paths(g);
 	for (unsigned n = 0; n < g->nxslow && !g->e.over; n++)
 		emit_x87_slow(g, &g->xslow[n]);
+	for (unsigned n = 0; n < g->nxrun && !g->e.over; n++)
+		emit_x87_run_slow(g, &g->xrun[n]);
 	emit_exits(g);
 	*e = g->e;
 	free(g);
