@@ -52,6 +52,8 @@ void op_test_rm_r(struct cpu *c, const struct insn *i);
 void op_test_acc_imm(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
 void op_sahf(struct cpu *c, const struct insn *i);
+void op_wait(struct cpu *c, const struct insn *i);
+void op_nop(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 
@@ -116,8 +118,9 @@ enum ik {
 	IK_CALLREL,  /* CALL rel */
 	IK_RET,      /* RET [imm16] near */
 	IK_JCC,      /* Jcc rel on the lazy flags (not after an inline ALU form) */
-	IK_X87,      /* an x87 instruction with a fast path (fpu_jit_op()) */
+	IK_X87,      /* an x87 instruction with a fast path (fpu_jit_op()), or WAIT */
 	IK_SAHF,
+	IK_NOP,      /* NOP: nothing (in a run of x87 entries, a member) */
 };
 
 struct iform {
@@ -153,6 +156,14 @@ static struct iform classify(const struct insn *i)
 	}
 	if (i->impl == op_sahf) {
 		f.k = IK_SAHF;
+		return f;
+	}
+	if (i->impl == op_nop) {
+		f.k = IK_NOP; /* (Microsoft's emulator fixups leave NOP, ESC) */
+		return f;
+	}
+	if (i->impl == op_wait) {
+		f.k = IK_X87; /* (a member of runs: nothing to do there) */
 		return f;
 	}
 	for (unsigned op = 0; op < 8; op++) {
@@ -1440,12 +1451,31 @@ static bool x87_pre(const struct cg *g, unsigned k, unsigned k1, uint8_t *need_f
 	return true;
 }
 
+/* Is x87 entry k a WAIT (FWAIT) or a NOP? Inside a run, whose check found
+ * no exception pending and CR0.TS clear, it does nothing (op_wait()). */
+static bool x87_is_wait(const struct cg *g, unsigned k)
+{
+	return !g->xop[k].sfn && !g->xop[k].fnstsw;
+}
+
+/* The x87 entry whose FCS:FIP/FOP are the processor's before entry k of
+ * run r (WAIT writes none): the last ESC entry of the run before k, or
+ * the one pending before the run. */
+static int x87_note_before(const struct cg *g, const struct x87run *r, unsigned k)
+{
+	for (unsigned m = k; m-- > r->k0;)
+		if (!x87_is_wait(g, m))
+			return (int)m;
+	return r->note;
+}
+
 /* The last entry of the run starting at k (k itself: no run). */
 static unsigned x87_run_end(const struct cg *g, unsigned k, unsigned n)
 {
 	unsigned k1 = k;
 	uint8_t nf, ne;
-	while (k1 + 1 < n && g->f[k1 + 1].k == IK_X87 && !g->xop[k1 + 1].fnstsw && x87_pre(g, k, k1 + 1, &nf, &ne))
+	while (k1 + 1 < n && (g->f[k1 + 1].k == IK_X87 || g->f[k1 + 1].k == IK_NOP) && !g->xop[k1 + 1].fnstsw &&
+	       x87_pre(g, k, k1 + 1, &nf, &ne))
 		k1++;
 	return k1;
 }
@@ -1580,6 +1610,8 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		const struct insn *i = &g->b->insns[k];
 		const struct fpu_jit_op *op = &g->xop[k];
 		g->xmain[k] = e->p - g->base;
+		if (x87_is_wait(g, k))
+			continue;
 		if (op->size)
 			emit_x87_ptr(g, k, i, op);
 		em_mov_rr(e, 8, H_RDI, H_RBX);
@@ -1590,7 +1622,7 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		x87_branch(g, k, em_jcc_fwd(e, 4 /* E: declined */, g->base));
 	}
 	r->end = e->p - g->base;
-	g->x87_note = (int)k1;
+	g->x87_note = x87_note_before(g, r, k1 + 1);
 }
 
 /* A run's handlers and checks, after the body (see above). */
@@ -1602,7 +1634,7 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 		const struct insn *i = &g->b->insns[k];
 		for (unsigned n = 0; n < g->nxbr[k]; n++)
 			em_fix(g->base, g->xbr[k][n], e->p - g->base);
-		const int note = k == r->k0 ? r->note : (int)k - 1;
+		const int note = x87_note_before(g, r, k);
 		if (note >= 0)
 			emit_x87_ip(g, (unsigned)note);
 		emit_cur(g, k);
@@ -1673,7 +1705,9 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	const unsigned n = b->ninsns;
 	for (unsigned k = 0; k < n; k++) {
 		g->f[k] = classify(&b->insns[k]);
-		if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
+		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
+			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
+		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
 			g->f[k].k = IK_CALL;
 	}
 	g->fused[n - 1] = false;
@@ -1692,15 +1726,22 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	for (unsigned k = 0; k < n && !g->e.over;) {
 		const struct insn *i = &b->insns[k];
 		const struct iform *f = &g->f[k];
-		if (f->k != IK_X87)
+		if (f->k != IK_X87 && f->k != IK_NOP)
 			emit_x87_note(g);
 		switch (f->k) {
+		case IK_NOP:
+			break;
 		case IK_X87: {
 			const unsigned k1 = g->xop[k].fnstsw ? k : x87_run_end(g, k, n);
 			if (k1 > k) {
 				emit_x87_run(g, k, k1);
 				k = k1 + 1;
 				continue;
+			}
+			if (x87_is_wait(g, k)) {
+				emit_x87_note(g);
+				emit_call(g, k, code_mask);
+				break;
 			}
 			emit_x87(g, k, i);
 			break;

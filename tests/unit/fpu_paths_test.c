@@ -5,7 +5,7 @@
  *
  * Random loops of x87 instructions (every form with a fast path, mixed
  * with FLDCW to random precision and rounding controls, FSQRT, FRNDINT,
- * FNCLEX, FWAIT and integer instructions that end runs) over a data area
+ * FNCLEX, FWAIT, NOP and integer instructions that end runs) over a data area
  * of doubles, singles and integers of every class (normal, zero,
  * denormal, infinity, NaN, values near the overflow and underflow
  * thresholds) run on two 80386s with a 387. After each slice of the
@@ -164,7 +164,7 @@ static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data
 		case 18: p[n++] = 0xDF; p[n++] = 0xE0; break;                     /* FNSTSW AX */
 		case 19: n = mem(p, n, 0xD9, 5, &s, 64); break;                   /* FLDCW (slot 0..3 CWs) */
 		case 20: p[n++] = 0xDB; p[n++] = 0xE2; break;                     /* FNCLEX */
-		case 21: p[n++] = 0x9B; break;                                    /* FWAIT */
+		case 21: p[n++] = (r >> 16) & 1 ? 0x90 : 0x9B; break;            /* NOP, FWAIT */
 		case 22: p[n++] = 0x40 | (r >> 16) % 2; break;                    /* INC AX / CX: ends a run */
 		case 23:
 			if (walk && (r >> 16) % 2) {                               /* FLD/arith m64 at [DI + d] */
@@ -328,6 +328,8 @@ static void make_balanced(uint8_t *ram, uint32_t seed, uint16_t cw)
 			} else if ((r >> 16) % 8 == 1 && depth && depth < 7) {
 				/* FLDZ; FDIVP ST(1), ST(0): ZE */
 				p[n++] = 0xD9, p[n++] = 0xEE, p[n++] = 0xDE, p[n++] = 0xF9;
+			} else {
+				p[n++] = (r >> 16) % 8 < 5 ? 0x9B : 0x90; /* FWAIT, NOP (as compilers' code) */
 			}
 			break;
 		}
