@@ -23,6 +23,11 @@
  * An inline memory access's slow path (the call) and the block's exits
  * are emitted after its body; every block leaves for the next through its
  * chunk's link stub (emit_link_stub()).
+ *
+ * x87 instructions with fast paths (fpu_fast.c, fpu_jit_op()) are direct
+ * calls of them, in runs checked once ("runs of x87 instructions" below);
+ * SAHF sets the lazy flags by a call and the host's own flags for a
+ * fused Jcc.
  */
 #include <stdlib.h>
 
