@@ -29,6 +29,7 @@
  * SAHF sets the lazy flags by a call and the host's own flags for a
  * fused Jcc.
  */
+#include <cpuid.h>
 #include <stdlib.h>
 
 #include "cpu/alu.h"
@@ -297,6 +298,14 @@ static bool is_high8(unsigned r, unsigned sz)
 	return sz == 1 && r >= 4;
 }
 
+/* Does the host have SAHF in 64-bit mode (CPUID 80000001h ECX bit 0,
+ * LAHF-SAHF; missing on the first x86-64 processors)? */
+static bool host_sahf(void)
+{
+	unsigned a, b, c, d;
+	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1);
+}
+
 /* Does the host's flag state after f's inline code equal the guest's for
  * condition cc? */
 static bool host_flags_ok(const struct iform *f, unsigned cc)
@@ -313,7 +322,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
-		return cc >= 2 && cc < 0xC; /* (not OF, which SAHF keeps) */
+		return cc >= 2 && cc < 0xC && host_sahf(); /* (not OF, which SAHF keeps) */
 	default:
 		return false;
 	}
@@ -1662,7 +1671,7 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 
 /* SAHF: the lazy flags by jit_sahf() (R8-R11 saved around it), and when
  * the Jcc after it is fused, the host's flags from the guest's AH (the
- * host's own SAHF: the same five flags). */
+ * host's own SAHF, where it has one: the same five flags). */
 static void emit_sahf(struct cg *g, unsigned k)
 {
 	struct em *e = &g->e;
