@@ -103,6 +103,38 @@ const struct op_pair *fpu_pick(const struct insn *i);
  * a run (fpu_fast.c). Called by cpu_fuse(). */
 void fpu_fuse(struct insn *first, const struct insn *next);
 void fpu_check_pending(struct cpu *c);
+/* An ESC instruction as compiled code runs it (jit_compile.c), when it
+ * has a fast path (fpu_pick()) and that is still its handler (impl):
+ * - fn runs the fast path: the readiness check (coprocessor attached,
+ *   CR0.EM/TS clear, no unmasked exception pending), the operation and
+ *   FDS:FDP, all or nothing; false when it changed nothing, and the
+ *   caller must then run the handler (impl, the general path). The
+ *   operand of `size` bytes (0: none) at offset ea of i->seg is at host
+ *   address p, found through the TLB for a read or (write) a write.
+ *   FCS:FIP/FOP are left to the caller (they must be the last
+ *   instruction's whenever anything outside can read them).
+ * - sfn does what fn does for a caller that has checked, for a run of
+ *   such instructions, what fn checks but the operands' and the result's
+ *   classes: the coprocessor ready; CW with PC 53 or 64 bits, RC to
+ *   nearest and PE masked ((cw & 0E20h) == 0220h); and for this
+ *   instruction, before it runs, the registers ST(x) of bits x in `full`
+ *   full and, when it pushes (`push`), ST(7) empty. Then it changes
+ *   nothing but for what those registers hold, declines only when the
+ *   operands or the result are not of its kernel's classes, and sets the
+ *   registers of `fills` (ST(x)) full, then pops `pops` times.
+ * - fnstsw: FNSTSW AX, which the caller compiles inline (fn NULL; no
+ *   FIP/FOP, no pending-exception check, #NM: CR0.EM/TS or no FPU). */
+struct fpu_jit_op {
+	bool (*fn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);
+	bool (*sfn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);
+	uint8_t size;
+	bool write;
+	bool fnstsw;
+	uint8_t full, fills;
+	bool push;
+	uint8_t pops;
+};
+bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op);
 
 /* The 80-bit value at seg:off and storing one. */
 f80 fpu_read80(struct cpu *c, unsigned seg, uint32_t off);

@@ -143,32 +143,26 @@ FF_INLINE bool arith(unsigned P, unsigned R, unsigned k, f80 a, f80 b, f80 *r, u
 
 /* ---- the fast paths: true when done, false when nothing changed ---- */
 
-/* D8 (m32real) and DC (m64real) /k: arithmetic, FCOM, FCOMP. */
-FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsigned R, unsigned esc,
-			 unsigned k)
+/* D8 (m32real) and DC (m64real) /k: arithmetic, FCOM, FCOMP, on the
+ * operand at host address p (offset ea, for FDP). */
+FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, unsigned R, unsigned esc,
+			    unsigned k, uint32_t ea, const uint8_t *p, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
-	const uint32_t ea = insn_ea(c, i);
 	f80 b;
 	if (esc == 4) {
-		const uint8_t *p = rd_ptr(c, i->seg, ea, 8);
 		uint64_t v;
-		if (!p)
-			return false;
 		memcpy(&v, p, 8);
 		if (!ff_from_f64_normal(v, &b))
 			return false;
 	} else {
-		const uint8_t *p = rd_ptr(c, i->seg, ea, 4);
 		uint32_t v;
-		if (!p)
-			return false;
 		memcpy(&v, p, 4);
 		if (!ff_from_f32_normal(v, &b))
 			return false;
 	}
 	const unsigned t = f->top;
-	if (!full(f, t))
+	if (!T && !full(f, t))
 		return false;
 	const f80 a = reg_at(f, t);
 	if (k == 2 || k == 3) {
@@ -182,7 +176,7 @@ FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 	}
 	f80 r;
 	unsigned fl;
-	if (!arith(P, R, k, a, b, &r, &fl) || (fl & ~f->cw & FF_PE))
+	if (!arith(P, R, k, a, b, &r, &fl) || (!T && (fl & ~f->cw & FF_PE)))
 		return false;
 	note_data(c, i, ea);
 	put_full(f, t, r);
@@ -190,17 +184,25 @@ FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 	return true;
 }
 
+FF_INLINE bool mem_arith(struct cpu *c, const struct insn *i, unsigned P, unsigned R, unsigned esc,
+			 unsigned k)
+{
+	const uint32_t ea = insn_ea(c, i);
+	const uint8_t *p = rd_ptr(c, i->seg, ea, esc == 4 ? 8 : 4);
+	return p && mem_arith_at(c, i, P, R, esc, k, ea, p, false);
+}
+
 /* D8, DC, DE with ST(i) /k: arithmetic (DE pops). */
 FF_INLINE bool reg_arith(struct cpu *c, const struct insn *i, unsigned P, unsigned R, unsigned esc,
-			 unsigned k)
+			 unsigned k, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned t = f->top, p = (t + i->rm) & 7u;
-	if (!full(f, t) || !full(f, p))
+	if (!T && (!full(f, t) || !full(f, p)))
 		return false;
 	f80 r;
 	unsigned fl;
-	if (!arith(P, R, k, reg_at(f, t), reg_at(f, p), &r, &fl) || (fl & ~f->cw & FF_PE))
+	if (!arith(P, R, k, reg_at(f, t), reg_at(f, p), &r, &fl) || (!T && (fl & ~f->cw & FF_PE)))
 		return false;
 	put_full(f, esc ? p : t, r);
 	set_flags(f, fl);
@@ -212,13 +214,13 @@ FF_INLINE bool reg_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 /* FCOM, FCOMP ST(i) (D8 D0+i, D8+i), FCOMPP (DE D9) and, on the 387,
  * FUCOM, FUCOMP ST(i) (DD E0+i, E8+i) and FUCOMPP (DA E9): the same for
  * normal numbers. */
-FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, bool unordered)
+FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, bool unordered, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	if (unordered && c->fpu != CPU_FPU_80387)
 		return false;
 	const unsigned t = f->top, p = (t + i->rm) & 7u;
-	if (!full(f, t) || !full(f, p))
+	if (!T && (!full(f, t) || !full(f, p)))
 		return false;
 	const f80 a = reg_at(f, t), b = reg_at(f, p);
 	if (!f80_is_normal(a) || !f80_is_normal(b))
@@ -230,10 +232,10 @@ FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, b
 }
 
 /* FTST (D9 E4). */
-FF_INLINE bool ftst(struct cpu *c)
+FF_INLINE bool ftst(struct cpu *c, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
-	if (!full(f, f->top))
+	if (!T && !full(f, f->top))
 		return false;
 	const f80 a = reg_at(f, f->top);
 	if (!f80_is_normal(a))
@@ -246,13 +248,10 @@ FF_INLINE bool ftst(struct cpu *c)
  * (DB /0). */
 enum load_kind { LD_F32, LD_F64, LD_I16, LD_I32 };
 
-FF_INLINE bool mem_load(struct cpu *c, const struct insn *i, enum load_kind k)
+FF_INLINE bool mem_load_at(struct cpu *c, const struct insn *i, enum load_kind k, uint32_t ea, const uint8_t *p, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
-	const uint32_t ea = insn_ea(c, i);
-	static const uint8_t size[] = { 4, 8, 2, 4 };
-	const uint8_t *p = rd_ptr(c, i->seg, ea, size[k]);
-	if (!p || !can_push(f))
+	if (!T && !can_push(f))
 		return false;
 	f80 v;
 	switch (k) {
@@ -289,30 +288,41 @@ FF_INLINE bool mem_load(struct cpu *c, const struct insn *i, enum load_kind k)
 	return true;
 }
 
+static const uint8_t load_size[] = { 4, 8, 2, 4 };
+
+FF_INLINE bool mem_load(struct cpu *c, const struct insn *i, enum load_kind k)
+{
+	const uint32_t ea = insn_ea(c, i);
+	const uint8_t *p = rd_ptr(c, i->seg, ea, load_size[k]);
+	return p && mem_load_at(c, i, k, ea, p, false);
+}
+
 /* FST/FSTP m32real (D9 /2, /3) and m64real (DD /2, /3). */
-FF_INLINE bool mem_store(struct cpu *c, const struct insn *i, bool dbl)
+FF_INLINE bool mem_store_at(struct cpu *c, const struct insn *i, bool dbl, uint32_t ea, uint8_t *p, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned t = f->top;
-	if (!full(f, t))
+	if (!T && !full(f, t))
 		return false;
 	const f80 a = reg_at(f, t);
-	const uint32_t ea = insn_ea(c, i);
 	unsigned fl;
 	bool ok;
-	uint8_t *p = wr_ptr(c, i->seg, ea, dbl ? 8 : 4);
-	if (!p)
-		return false;
 	if (dbl) {
 		uint64_t v;
-		FF_BY_RC(f->cw, ok, ff_to_f64, a, &v, &fl);
-		if (!ok || (fl & ~f->cw & FF_PE))
+		if (T)
+			ok = ff_to_f64(RC_NEAR, a, &v, &fl);
+		else
+			FF_BY_RC(f->cw, ok, ff_to_f64, a, &v, &fl);
+		if (!ok || (!T && (fl & ~f->cw & FF_PE)))
 			return false;
 		memcpy(p, &v, 8);
 	} else {
 		uint32_t v;
-		FF_BY_RC(f->cw, ok, ff_to_f32, a, &v, &fl);
-		if (!ok || (fl & ~f->cw & FF_PE))
+		if (T)
+			ok = ff_to_f32(RC_NEAR, a, &v, &fl);
+		else
+			FF_BY_RC(f->cw, ok, ff_to_f32, a, &v, &fl);
+		if (!ok || (!T && (fl & ~f->cw & FF_PE)))
 			return false;
 		memcpy(p, &v, 4);
 	}
@@ -323,12 +333,21 @@ FF_INLINE bool mem_store(struct cpu *c, const struct insn *i, bool dbl)
 	return true;
 }
 
+FF_INLINE bool mem_store(struct cpu *c, const struct insn *i, bool dbl)
+{
+	if (!full(&c->x87, c->x87.top))
+		return false;
+	const uint32_t ea = insn_ea(c, i);
+	uint8_t *p = wr_ptr(c, i->seg, ea, dbl ? 8 : 4);
+	return p && mem_store_at(c, i, dbl, ea, p, false);
+}
+
 /* FLD ST(i) (D9 C0+i): any contents. */
-FF_INLINE bool fld_st(struct cpu *c, const struct insn *i)
+FF_INLINE bool fld_st(struct cpu *c, const struct insn *i, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned p = (f->top + i->rm) & 7u;
-	if (!full(f, p) || !can_push(f))
+	if (!T && (!full(f, p) || !can_push(f)))
 		return false;
 	push(f, reg_at(f, p));
 	set_flags(f, 0);
@@ -336,11 +355,11 @@ FF_INLINE bool fld_st(struct cpu *c, const struct insn *i)
 }
 
 /* FST/FSTP ST(i) (DD D0+i, D8+i): any contents. */
-FF_INLINE bool fst_st(struct cpu *c, const struct insn *i)
+FF_INLINE bool fst_st(struct cpu *c, const struct insn *i, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned t = f->top;
-	if (!full(f, t))
+	if (!T && !full(f, t))
 		return false;
 	set_at(f, (t + i->rm) & 7u, reg_at(f, t));
 	set_flags(f, 0);
@@ -350,11 +369,11 @@ FF_INLINE bool fst_st(struct cpu *c, const struct insn *i)
 }
 
 /* FXCH ST(i) (D9 C8+i). */
-FF_INLINE bool fxch(struct cpu *c, const struct insn *i)
+FF_INLINE bool fxch(struct cpu *c, const struct insn *i, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned t = f->top, p = (t + i->rm) & 7u;
-	if (!full(f, t) || !full(f, p))
+	if (!T && (!full(f, t) || !full(f, p)))
 		return false;
 	const f80 a = reg_at(f, t), b = reg_at(f, p);
 	put_full(f, t, b);
@@ -364,11 +383,11 @@ FF_INLINE bool fxch(struct cpu *c, const struct insn *i)
 }
 
 /* FCHS (D9 E0), FABS (D9 E1): any contents. */
-FF_INLINE bool fsign(struct cpu *c, bool abs)
+FF_INLINE bool fsign(struct cpu *c, bool abs, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
 	const unsigned t = f->top;
-	if (!full(f, t))
+	if (!T && !full(f, t))
 		return false;
 	f->se[t] = abs ? (uint16_t)(f->se[t] & 0x7FFF) : (uint16_t)(f->se[t] ^ 0x8000);
 	set_flags(f, 0);
@@ -376,10 +395,10 @@ FF_INLINE bool fsign(struct cpu *c, bool abs)
 }
 
 /* FLD1 (D9 E8), FLDZ (D9 EE): exact under every RC. */
-FF_INLINE bool fld_const(struct cpu *c, bool one)
+FF_INLINE bool fld_const(struct cpu *c, bool one, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
-	if (!can_push(f))
+	if (!T && !can_push(f))
 		return false;
 	push(f, one ? f80_make(false, F80_BIAS, F80_INT) : f80_zero(false));
 	set_flags(f, 0);
@@ -530,7 +549,7 @@ FF_INLINE void next(struct cpu *c, const struct insn *i)
 	}
 
 #define MEM_ARITH(esc, k) FF_HANDLER_PR(mem_##esc##_##k, mem_arith(c, i, P, R, esc, k))
-#define REG_ARITH(esc, k) FF_HANDLER_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k))
+#define REG_ARITH(esc, k) FF_HANDLER_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, false))
 #define EACH_K(m, esc) m(esc, 0) m(esc, 1) m(esc, 2) m(esc, 3) m(esc, 4) m(esc, 5) m(esc, 6) m(esc, 7)
 #define EACH_ARITH_K(m, esc) m(esc, 0) m(esc, 1) m(esc, 4) m(esc, 5) m(esc, 6) m(esc, 7)
 EACH_K(MEM_ARITH, 0)
@@ -539,24 +558,24 @@ EACH_ARITH_K(REG_ARITH, 0)
 EACH_ARITH_K(REG_ARITH, 4)
 EACH_ARITH_K(REG_ARITH, 6)
 
-FF_HANDLER(fcom_st, reg_compare(c, i, i->reg == 3, false))
-FF_HANDLER(fcompp, reg_compare(c, i, 2, false))
-FF_HANDLER(fucom_st, reg_compare(c, i, i->reg == 5, true))
-FF_HANDLER(fucompp, reg_compare(c, i, 2, true))
-FF_HANDLER(ftst_h, ftst(c))
+FF_HANDLER(fcom_st, reg_compare(c, i, i->reg == 3, false, false))
+FF_HANDLER(fcompp, reg_compare(c, i, 2, false, false))
+FF_HANDLER(fucom_st, reg_compare(c, i, i->reg == 5, true, false))
+FF_HANDLER(fucompp, reg_compare(c, i, 2, true, false))
+FF_HANDLER(ftst_h, ftst(c, false))
 FF_HANDLER(fld_m32, mem_load(c, i, LD_F32))
 FF_HANDLER(fld_m64, mem_load(c, i, LD_F64))
 FF_HANDLER(fild_m16, mem_load(c, i, LD_I16))
 FF_HANDLER(fild_m32, mem_load(c, i, LD_I32))
 FF_HANDLER(fst_m32, mem_store(c, i, false))
 FF_HANDLER(fst_m64, mem_store(c, i, true))
-FF_HANDLER(fld_st_h, fld_st(c, i))
-FF_HANDLER(fst_st_h, fst_st(c, i))
-FF_HANDLER(fxch_h, fxch(c, i))
-FF_HANDLER(fchs_h, fsign(c, false))
-FF_HANDLER(fabs_h, fsign(c, true))
-FF_HANDLER(fld1_h, fld_const(c, true))
-FF_HANDLER(fldz_h, fld_const(c, false))
+FF_HANDLER(fld_st_h, fld_st(c, i, false))
+FF_HANDLER(fst_st_h, fst_st(c, i, false))
+FF_HANDLER(fxch_h, fxch(c, i, false))
+FF_HANDLER(fchs_h, fsign(c, false, false))
+FF_HANDLER(fabs_h, fsign(c, true, false))
+FF_HANDLER(fld1_h, fld_const(c, true, false))
+FF_HANDLER(fldz_h, fld_const(c, false, false))
 
 #define FF_MEMBER(n) [ID_##n] = n##_x,
 static const op_fn members[ID_COUNT] = { FF_IDS(FF_MEMBER) };
@@ -652,4 +671,165 @@ void fpu_fuse(struct insn *first, const struct insn *next)
 	if (a != ID_NONE && a != ID_FNSTSW && b != ID_NONE && b != ID_FNSTSW && first->fn == pairs[a]->thr &&
 	    next->fn == pairs[b]->thr)
 		first->imm = b;
+}
+
+/* ---- the fast paths for compiled code (jit_compile.c) ----
+ *
+ * X_j runs X's fast path as X does (the readiness check, then the fast
+ * path) on a memory operand whose host address compiled code found
+ * through its inline TLB check (p; ea its offset, for FDS:FDP), and
+ * reports whether it did: false means nothing changed and compiled code
+ * must run the instruction's handler (the general path). FCS:FIP and FOP
+ * are compiled code's to write, as the last instruction of a run writes
+ * them here (see "the runs" above). */
+#define JX(name, call)                                                                               \
+	static bool name##_j(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)i, (void)ea, (void)p;                                                          \
+		return likely(ready(c)) && (call);                                                   \
+	}
+#define JX_PR(name, call)                                                                            \
+	static bool name##_j(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)ea, (void)p;                                                                   \
+		if (unlikely(!ready(c)))                                                             \
+			return false;                                                                \
+		switch ((c->x87.cw >> 8) & 0xF) {                                                    \
+		case 0x2: {                                                                          \
+			const unsigned P = 53, R = RC_NEAR;                                          \
+			return (call);                                                               \
+		}                                                                                    \
+		case 0x3: {                                                                          \
+			const unsigned P = 64, R = RC_NEAR;                                          \
+			return (call);                                                               \
+		}                                                                                    \
+		default: {                                                                           \
+			const unsigned P = ff_prec(c->x87.cw), R = (c->x87.cw >> 10) & 3u;           \
+			return (call);                                                               \
+		}                                                                                    \
+		}                                                                                    \
+	}
+
+#define JX_MEM_ARITH(esc, k) JX_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, false))
+#define JX_REG_ARITH(esc, k) JX_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, false))
+EACH_K(JX_MEM_ARITH, 0)
+EACH_K(JX_MEM_ARITH, 4)
+EACH_ARITH_K(JX_REG_ARITH, 0)
+EACH_ARITH_K(JX_REG_ARITH, 4)
+EACH_ARITH_K(JX_REG_ARITH, 6)
+
+JX(fcom_st, reg_compare(c, i, i->reg == 3, false, false))
+JX(fcompp, reg_compare(c, i, 2, false, false))
+JX(fucom_st, reg_compare(c, i, i->reg == 5, true, false))
+JX(fucompp, reg_compare(c, i, 2, true, false))
+JX(ftst_h, ftst(c, false))
+JX(fld_m32, mem_load_at(c, i, LD_F32, ea, p, false))
+JX(fld_m64, mem_load_at(c, i, LD_F64, ea, p, false))
+JX(fild_m16, mem_load_at(c, i, LD_I16, ea, p, false))
+JX(fild_m32, mem_load_at(c, i, LD_I32, ea, p, false))
+JX(fst_m32, mem_store_at(c, i, false, ea, p, false))
+JX(fst_m64, mem_store_at(c, i, true, ea, p, false))
+JX(fld_st_h, fld_st(c, i, false))
+JX(fst_st_h, fst_st(c, i, false))
+JX(fxch_h, fxch(c, i, false))
+JX(fchs_h, fsign(c, false, false))
+JX(fabs_h, fsign(c, true, false))
+JX(fld1_h, fld_const(c, true, false))
+JX(fldz_h, fld_const(c, false, false))
+
+/* X_s: X's fast path for compiled code that made its checks once for a
+ * run of such instructions (fpu.h, struct fpu_jit_op): it declines only
+ * for the class of its operands or its result. */
+#define JS(name, call)                                                                               \
+	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)i, (void)ea, (void)p;                                                          \
+		return (call);                                                                       \
+	}
+#define JS_PR(name, call)                                                                            \
+	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)ea, (void)p;                                                                   \
+		const unsigned R = RC_NEAR;                                                          \
+		if (c->x87.cw & 0x100) {                                                             \
+			const unsigned P = 64;                                                       \
+			return (call);                                                               \
+		}                                                                                    \
+		const unsigned P = 53;                                                               \
+		return (call);                                                                       \
+	}
+#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true))
+#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true))
+EACH_K(JS_MEM_ARITH, 0)
+EACH_K(JS_MEM_ARITH, 4)
+EACH_ARITH_K(JS_REG_ARITH, 0)
+EACH_ARITH_K(JS_REG_ARITH, 4)
+EACH_ARITH_K(JS_REG_ARITH, 6)
+
+JS(fcom_st, reg_compare(c, i, i->reg == 3, false, true))
+JS(fcompp, reg_compare(c, i, 2, false, true))
+JS(fucom_st, reg_compare(c, i, i->reg == 5, true, true))
+JS(fucompp, reg_compare(c, i, 2, true, true))
+JS(ftst_h, ftst(c, true))
+JS(fld_m32, mem_load_at(c, i, LD_F32, ea, p, true))
+JS(fld_m64, mem_load_at(c, i, LD_F64, ea, p, true))
+JS(fild_m16, mem_load_at(c, i, LD_I16, ea, p, true))
+JS(fild_m32, mem_load_at(c, i, LD_I32, ea, p, true))
+JS(fst_m32, mem_store_at(c, i, false, ea, p, true))
+JS(fst_m64, mem_store_at(c, i, true, ea, p, true))
+JS(fld_st_h, fld_st(c, i, true))
+JS(fst_st_h, fst_st(c, i, true))
+JS(fxch_h, fxch(c, i, true))
+JS(fchs_h, fsign(c, false, true))
+JS(fabs_h, fsign(c, true, true))
+JS(fld1_h, fld_const(c, true, true))
+JS(fldz_h, fld_const(c, false, true))
+
+#define FF_JX(n) [ID_##n] = { n##_j, n##_s, 0, false, false, 0, 0, false, 0 },
+static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { .fnstsw = true } };
+
+/* The registers op's fast path needs full or empty, and how it moves the
+ * stack (struct fpu_jit_op). */
+static void stack_use(unsigned id, const struct insn *i, struct fpu_jit_op *op)
+{
+	const uint8_t st0 = 1, sti = (uint8_t)(1u << i->rm);
+	if (id >= ID_mem_0_0 && id <= ID_mem_4_7) {
+		op->full = st0;
+		op->pops = i->reg == 3;
+	} else if (id >= ID_reg_0_0 && id <= ID_reg_6_7) {
+		op->full = st0 | sti;
+		op->pops = id >= ID_reg_6_0;
+	} else {
+		switch (id) {
+		case ID_fcom_st: op->full = st0 | sti, op->pops = i->reg == 3; break;
+		case ID_fucom_st: op->full = st0 | sti, op->pops = i->reg == 5; break;
+		case ID_fcompp:
+		case ID_fucompp: op->full = st0 | sti, op->pops = 2; break; /* (rm 1) */
+		case ID_ftst_h:
+		case ID_fchs_h:
+		case ID_fabs_h: op->full = st0; break;
+		case ID_fst_m32:
+		case ID_fst_m64: op->full = st0, op->pops = i->reg == 3; break;
+		case ID_fld_st_h: op->full = sti, op->push = true; break;
+		case ID_fst_st_h: op->full = st0, op->fills = sti, op->pops = i->reg == 3; break;
+		case ID_fxch_h: op->full = st0 | sti; break;
+		default: op->push = true; break; /* the loads, FLD1, FLDZ */
+		}
+	}
+}
+
+bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op)
+{
+	const unsigned id = fast_id(i);
+	if (id == ID_NONE || i->impl != pairs[id]->impl)
+		return false;
+	*op = jit_ops[id];
+	if (id != ID_FNSTSW)
+		stack_use(id, i, op);
+	if (i->mod != 3 && id != ID_FNSTSW) {
+		const unsigned esc = i->op & 7;
+		op->size = id == ID_fild_m16 ? 2 : esc == 4 || esc == 5 ? 8 : 4;
+		op->write = id == ID_fst_m32 || id == ID_fst_m64;
+	}
+	return true;
 }

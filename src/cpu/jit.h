@@ -9,7 +9,8 @@
  * state at every point where anything outside the block can look:
  * - simple register instructions (MOV, ALU without carry-in, TEST,
  *   INC/DEC, LEA, JMP, LOOP, Jcc, memory forms through an inline TLB check)
- *   inline,
+ *   inline, and the common x87 forms as calls of their fast paths (runs
+ *   of them checked once, jit_compile.c),
  *   on guest registers held in host registers within the block, with the
  *   lazy flags stored exactly as the interpreter stores them (flags.h)
  *   unless the block overwrites them before anything can read them
@@ -130,10 +131,9 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
  * it did not fit. */
 bool jit_emit_link_stub(struct em *e);
 /* Is b worth compiling when the JIT is on (not forced)? Not when more
- * than a third of its instructions would call their handlers anyway, nor when it has
- * x87 instructions: the interpreter runs those through fast paths
- * chained from one to the next (fpu_fast.c), which a call per
- * instruction from compiled code is slower than. */
+ * than a third of its instructions would call their handlers anyway.
+ * x87 instructions with fast paths (fpu_jit_op()), FWAIT and NOP are
+ * compiled (runs of them, jit_compile.c), the other x87 forms are calls. */
 bool jit_worth(const struct bc_block *b);
 
 /* ---- jit.c ---- */

@@ -32,7 +32,13 @@
  * of the block, in any CPU of the host and after any reload: the code
  * store keeps it with the decoded block (code_store.h). Never embed the
  * address of a bc_block, of its insns or of per-CPU data in the code.
+ *
+ * x87 instructions with fast paths (fpu_fast.c, fpu_jit_op()) are direct
+ * calls of them, in runs checked once ("runs of x87 instructions" below);
+ * SAHF sets the lazy flags by a call and the host's own flags for a
+ * fused Jcc.
  */
+#include <cpuid.h>
 #include <stdlib.h>
 
 #include "cpu/alu.h"
@@ -60,6 +66,9 @@ void op_lea(struct cpu *c, const struct insn *i);
 void op_test_rm_r(struct cpu *c, const struct insn *i);
 void op_test_acc_imm(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
+void op_sahf(struct cpu *c, const struct insn *i);
+void op_wait(struct cpu *c, const struct insn *i);
+void op_nop(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 
@@ -72,6 +81,12 @@ static uint32_t jit_flag_cf(struct cpu *c)
 static uint32_t jit_cond(struct cpu *c, uint32_t cc)
 {
 	return flags_cond(c, cc);
+}
+
+/* SAHF (op_sahf()) with the guest's AH in bits 0-7 of ah. */
+static void jit_sahf(struct cpu *c, uint32_t ah)
+{
+	flags_arith_set(c, (ah & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) | (flag_of(c) ? FLAG_OF : 0));
 }
 
 /* The slow paths of the inline memory accesses, where mem_read() and
@@ -118,6 +133,9 @@ enum ik {
 	IK_CALLREL,  /* CALL rel */
 	IK_RET,      /* RET [imm16] near */
 	IK_JCC,      /* Jcc rel on the lazy flags (not after an inline ALU form) */
+	IK_X87,      /* an x87 instruction with a fast path (fpu_jit_op()), or WAIT */
+	IK_SAHF,
+	IK_NOP,      /* NOP: nothing (in a run of x87 entries, a member) */
 };
 
 struct iform {
@@ -145,6 +163,24 @@ static struct iform classify(const struct insn *i)
 	struct iform f = { .k = IK_CALL, .flags = true };
 	const unsigned s = size_index(i->osz);
 	f.sz = i->osz;
+	if (i->ent->fn == op_esc) {
+		struct fpu_jit_op x;
+		if (i->term == TERM_NONE && fpu_jit_op(i, &x))
+			f.k = IK_X87;
+		return f;
+	}
+	if (i->impl == op_sahf) {
+		f.k = IK_SAHF;
+		return f;
+	}
+	if (i->impl == op_nop) {
+		f.k = IK_NOP; /* (Microsoft's emulator fixups leave NOP, ESC) */
+		return f;
+	}
+	if (i->impl == op_wait) {
+		f.k = IK_X87; /* (a member of runs: nothing to do there) */
+		return f;
+	}
 	for (unsigned op = 0; op < 8; op++) {
 		if (op == ALU_ADC || op == ALU_SBB)
 			continue;
@@ -271,6 +307,14 @@ static bool is_high8(unsigned r, unsigned sz)
 	return sz == 1 && r >= 4;
 }
 
+/* Does the host have SAHF in 64-bit mode (CPUID 80000001h ECX bit 0,
+ * LAHF-SAHF; missing on the first x86-64 processors)? */
+static bool host_sahf(void)
+{
+	unsigned a, b, c, d;
+	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1);
+}
+
 /* Does the host's flag state after f's inline code equal the guest's for
  * condition cc? */
 static bool host_flags_ok(const struct iform *f, unsigned cc)
@@ -286,6 +330,8 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 		return f->aop == ALU_CMP; /* (no write access after it) */
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
+	case IK_SAHF:
+		return cc >= 2 && cc < 0xC && host_sahf(); /* (not OF, which SAHF keeps) */
 	default:
 		return false;
 	}
@@ -316,6 +362,24 @@ struct slow {
 	uint8_t cached, dirty; /* the register state at the access */
 };
 
+/* An x87 instruction's way to its handler (emit_x87()), after the body. */
+struct xslow {
+	long at[3];      /* the rel32s of the branches to it (-1: none) */
+	long resume;     /* where the compiled instruction's code ends */
+	unsigned k;      /* the entry */
+	int note;        /* the entry whose FCS:FIP/FOP to write first, or -1 */
+	uint8_t dirty;   /* the registers to store (state at the branches) */
+	uint8_t cached;  /* the registers to load after it (state at resume) */
+};
+
+/* A run of x87 entries k0..k1 compiled with their checks made once
+ * (emit_x87_run()). */
+struct x87run {
+	unsigned k0, k1;
+	int note;        /* x87_note before it */
+	long end;        /* the code after it */
+};
+
 struct cg {
 	struct em e;
 	uint8_t *base;   /* function start (written view) */
@@ -326,6 +390,15 @@ struct cg {
 	unsigned nfix;
 	struct slow slow[BC_MAX_INSNS * 2];
 	unsigned nslow;
+	struct xslow xslow[BC_MAX_INSNS];
+	unsigned nxslow;
+	int x87_note;    /* x87 entry whose FCS:FIP/FOP is not written yet, or -1 */
+	struct fpu_jit_op xop[BC_MAX_INSNS];   /* of the IK_X87 entries */
+	struct x87run xrun[BC_MAX_INSNS];
+	unsigned nxrun;
+	long xmain[BC_MAX_INSNS];              /* entry k's code in a run */
+	long xbr[BC_MAX_INSNS][12];            /* branches to entry k's handler */
+	uint8_t nxbr[BC_MAX_INSNS];
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
@@ -1234,15 +1307,435 @@ static void dead_flags(struct cg *g, unsigned n)
 	}
 }
 
+/* ---- x87 instructions ----
+ *
+ * An x87 instruction with a fast path (fpu_jit_op()) is a direct call of
+ * that fast path, its memory operand's host address found by the same
+ * inline limit and TLB check as emit_access(); FNSTSW AX is inline. When
+ * the check or the fast path fails, the instruction's handler runs out of
+ * line (emit_x87_slow(), as emit_call() runs it: the general path, which
+ * may fault or leave) and the code goes on after it. As in the
+ * interpreter's runs (fpu_fast.c), FCS:FIP/FOP are written only for the
+ * last x87 instruction of a run of them: before the next instruction of
+ * any other kind, the block's end, and the general path of the next x87
+ * instruction (x87_note), so a fault, a handler, FSTENV or an exit always
+ * sees the last one's. FDS:FDP are the fast path's. */
+
+/* FCS:FIP/FOP of x87 entry k (fpu_fast.c note_ip()). */
+static void emit_x87_ip(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[k];
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(seg) + SEG_CS * 2);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.fcs));
+	em_store_imm(e, 4, H_RBX, OFF(x87.fip), i->ip);
+	em_store_imm(e, 2, H_RBX, OFF(x87.fop), (i->op & 7u) << 8 | i->modrm);
+}
+
+/* Write the deferred FCS:FIP/FOP, if any. */
+static void emit_x87_note(struct cg *g)
+{
+	if (g->x87_note >= 0)
+		emit_x87_ip(g, (unsigned)g->x87_note);
+	g->x87_note = -1;
+}
+
+static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
+{
+	struct em *e = &g->e;
+	struct fpu_jit_op op;
+	if (!fpu_jit_op(i, &op) || g->nxslow == sizeof(g->xslow) / sizeof(g->xslow[0])) {
+		e->over = true;
+		return;
+	}
+	if (op.fnstsw)
+		emit_x87_note(g); /* (FNSTSW does not write them: the run ends) */
+	struct xslow *xs = &g->xslow[g->nxslow++];
+	*xs = (struct xslow){ .at = { -1, -1, -1 }, .k = k, .note = g->x87_note };
+	if (op.fnstsw) {
+		/* fpu_fast.c fnstsw_ax(): AX = SW with TOP */
+		em_cmp_mem_imm(e, H_RBX, OFF(fpu), CPU_FPU_NONE);
+		xs->at[0] = em_jcc_fwd(e, 4 /* E */, g->base);
+		em_load(e, 4, H_RAX, H_RBX, OFF(in.cr0));
+		em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_EM | CR0_TS);
+		xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+		xs->dirty = g->dirty;
+		em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+		em_alu_ri(e, ALU_AND, 4, H_RAX, 0xC7FF);
+		em_loadzx(e, 1, H_RCX, H_RBX, OFF(x87.top));
+		em_shift_ri(e, false, H_RCX, 11);
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RCX);
+		const unsigned h = dst_begin(g, REG_AX, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, REG_AX, 2);
+		xs->cached = g->cached;
+		xs->resume = e->p - g->base;
+		return;
+	}
+	/* (R8-R11 do not survive the call) */
+	emit_flush_mask(g, g->dirty & 0x0F);
+	g->dirty &= 0xF0;
+	g->cached &= 0xF0;
+	if (op.size) {
+		/* RCX = the operand's host address, EDX its offset */
+		const unsigned sz = op.size;
+		emit_ea(g, i);
+		em_mov_rr(e, 4, H_RSI, H_RAX);
+		em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+		em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, (op.write ? OFF(in.wr_end) : OFF(in.rd_end)) + (int32_t)i->seg * 8);
+		xs->at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
+		em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)i->seg * 4);
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+		em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
+		em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
+		em_shift_ri(e, false, H_RCX, 4);
+		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
+		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+		em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+		em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
+		      OFF(in.tlb) + (int32_t)(op.write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+		xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+		em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+		em_mov_rr(e, 4, H_RDX, H_RSI);
+	}
+	xs->dirty = g->dirty;
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	emit_insn_addr(g, H_RSI, k, 0);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)op.fn));
+	em_call_rax(e);
+	g->cached &= 0xF0;
+	em_test_al(e);
+	xs->at[2] = em_jcc_fwd(e, 4 /* E: declined */, g->base);
+	xs->cached = g->cached;
+	xs->resume = e->p - g->base;
+	g->x87_note = (int)k;
+}
+
+/* The handler of x87 entry xs->k, in the register state of its branches:
+ * registers stored, the deferred FCS:FIP/FOP written, the call as
+ * emit_call() makes it, the check for a dropped block (the general path
+ * may write anywhere), the registers the resumed code holds loaded. */
+static void emit_x87_slow(struct cg *g, const struct xslow *xs)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[xs->k];
+	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	for (unsigned n = 0; n < 3; n++)
+		if (xs->at[n] >= 0)
+			em_fix(g->base, xs->at[n], e->p - g->base);
+	emit_flush_mask(g, xs->dirty);
+	if (xs->note >= 0)
+		emit_x87_ip(g, (unsigned)xs->note);
+	emit_cur(g, xs->k);
+	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	emit_insn_addr(g, H_RSI, xs->k, 0);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
+	em_call_rax(e);
+	emit_smc_check(g, xs->k + 1);
+	for (unsigned r = 0; r < 8; r++)
+		if (xs->cached & (1u << r))
+			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+	long back = em_jcc_fwd(e, -1, g->base);
+	if (!e->over)
+		em_fix(g->base, back, xs->resume);
+}
+
+/* ---- runs of x87 instructions ----
+ *
+ * Consecutive x87 entries (not FNSTSW) whose registers can be checked at
+ * once (x87_pre()) are compiled as a run: before it one check of what
+ * their fast paths check (emit_x87_check(): ready, CW, the registers they
+ * need full and empty, by position from the run's TOP), then a call of
+ * each one's trusted fast path (fpu_jit_op() sfn). Registers are in
+ * memory over the run (R12-R15 may stay cached: nothing in it writes
+ * them). Out of line (emit_x87_run_slow()), entry k's handler runs when
+ * the check before it or its fast path failed, and then the check for
+ * the rest of the run decides whether k + 1 runs its fast path or its
+ * handler. FCS:FIP/FOP: of the run's last entry after it (x87_note), of
+ * k - 1 before k's handler. */
+
+/* What entries k..k1 need of the registers at k, by position from TOP at
+ * k (bit j: ST(j)): full in *need_full, empty in *need_empty. False when
+ * one of them can never run its fast path (it reads a register the run
+ * emptied or pushes onto one the run filled). */
+static bool x87_pre(const struct cg *g, unsigned k, unsigned k1, uint8_t *need_full, uint8_t *need_empty)
+{
+	uint8_t known = 0, isfull = 0, nf = 0, ne = 0;
+	unsigned d = 0; /* TOP - TOP at k, mod 8 */
+	for (unsigned m = k; m <= k1; m++) {
+		const struct fpu_jit_op *op = &g->xop[m];
+		for (unsigned x = 0; x < 8; x++) {
+			if (!(op->full & (1u << x)))
+				continue;
+			const uint8_t b = (uint8_t)(1u << ((d + x) & 7));
+			if (!(known & b))
+				nf |= b, known |= b, isfull |= b;
+			else if (!(isfull & b))
+				return false;
+		}
+		if (op->push) {
+			const uint8_t b = (uint8_t)(1u << ((d + 7) & 7));
+			if (!(known & b))
+				ne |= b, known |= b;
+			else if (isfull & b)
+				return false;
+			d = (d + 7) & 7;
+			isfull |= (uint8_t)(1u << d);
+		}
+		for (unsigned x = 0; x < 8; x++) {
+			if (op->fills & (1u << x)) {
+				const uint8_t b = (uint8_t)(1u << ((d + x) & 7));
+				known |= b, isfull |= b;
+			}
+		}
+		for (unsigned q = 0; q < op->pops; q++) {
+			const uint8_t b = (uint8_t)(1u << d);
+			known |= b, isfull &= (uint8_t)~b;
+			d = (d + 1) & 7;
+		}
+	}
+	*need_full = nf;
+	*need_empty = ne;
+	return true;
+}
+
+/* Is x87 entry k a WAIT (FWAIT) or a NOP? Inside a run, whose check found
+ * no exception pending and CR0.TS clear, it does nothing (op_wait()). */
+static bool x87_is_wait(const struct cg *g, unsigned k)
+{
+	return !g->xop[k].sfn && !g->xop[k].fnstsw;
+}
+
+/* The x87 entry whose FCS:FIP/FOP are the processor's before entry k of
+ * run r (WAIT writes none): the last ESC entry of the run before k, or
+ * the one pending before the run. */
+static int x87_note_before(const struct cg *g, const struct x87run *r, unsigned k)
+{
+	for (unsigned m = k; m-- > r->k0;)
+		if (!x87_is_wait(g, m))
+			return (int)m;
+	return r->note;
+}
+
+/* The last entry of the run starting at k (k itself: no run). */
+static unsigned x87_run_end(const struct cg *g, unsigned k, unsigned n)
+{
+	unsigned k1 = k;
+	uint8_t nf, ne;
+	while (k1 + 1 < n && (g->f[k1 + 1].k == IK_X87 || g->f[k1 + 1].k == IK_NOP) && !g->xop[k1 + 1].fnstsw &&
+	       x87_pre(g, k, k1 + 1, &nf, &ne))
+		k1++;
+	return k1;
+}
+
+static void x87_branch(struct cg *g, unsigned k, long at)
+{
+	if (at < 0 || g->nxbr[k] == sizeof(g->xbr[0]) / sizeof(g->xbr[0][0])) {
+		g->e.over = true;
+		return;
+	}
+	g->xbr[k][g->nxbr[k]++] = at;
+}
+
+static void em_raw(struct em *e, const uint8_t *b, size_t n)
+{
+	if (em_room(e, n))
+		for (size_t m = 0; m < n; m++)
+			em_b(e, b[m]);
+}
+
+/* The check before entry k of a run ending at k1: its failing branches
+ * go to k's handler (x87_branch()). */
+static void emit_x87_check(struct cg *g, unsigned k, unsigned k1)
+{
+	struct em *e = &g->e;
+	uint8_t nf = 0, ne = 0;
+	if (!x87_pre(g, k, k1, &nf, &ne)) {
+		e->over = true; /* (x87_run_end() made runs without such) */
+		return;
+	}
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, SW_ES);
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.cr0));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_EM | CR0_TS);
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	em_cmp_mem_imm(e, H_RBX, OFF(fpu), CPU_FPU_NONE);
+	x87_branch(g, k, em_jcc_fwd(e, 4 /* E */, g->base));
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.cw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, 0x0E20);
+	em_alu_ri(e, ALU_CMP, 4, H_RAX, 0x0220);
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	if (!(nf | ne))
+		return;
+	/* AL = the empty bits by position from TOP */
+	em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	em_loadzx(e, 1, H_RCX, H_RBX, OFF(x87.top));
+	em_raw(e, (const uint8_t[]){ 0xD2, 0xC8 }, 2); /* ror al, cl */
+	if (nf) {
+		em_raw(e, (const uint8_t[]){ 0xA8, nf }, 2); /* test al, nf */
+		x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	}
+	if (ne) {
+		em_raw(e, (const uint8_t[]){ 0xF6, 0xD0, 0xA8, ne }, 4); /* not al; test al, ne */
+		x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	}
+}
+
+/* EAX = entry i's effective address as emit_ea() computes it, reading
+ * registers that are not cached from memory without caching them (so
+ * every path through a run has the same register state). */
+static void emit_x87_ea(struct cg *g, const struct insn *i)
+{
+	struct em *e = &g->e;
+	const unsigned sz = i->asz == 2 ? 2 : 4;
+	if (i->base < 8) {
+		if (g->cached & (1u << i->base) && sz == 4)
+			em_mov_rr(e, 4, H_RAX, host(i->base));
+		else if (g->cached & (1u << i->base))
+			em_movzx(e, 2, H_RAX, host(i->base));
+		else
+			em_loadzx(e, sz, H_RAX, H_RBX, OFF(r) + (int32_t)i->base * 4);
+	} else {
+		em_mov_ri(e, 4, H_RAX, 0);
+	}
+	if (i->index < 8) {
+		if (g->cached & (1u << i->index) && sz == 4)
+			em_mov_rr(e, 4, H_RCX, host(i->index));
+		else if (g->cached & (1u << i->index))
+			em_movzx(e, 2, H_RCX, host(i->index));
+		else
+			em_loadzx(e, sz, H_RCX, H_RBX, OFF(r) + (int32_t)i->index * 4);
+		if (sz == 4 && i->scale)
+			em_shift_ri(e, false, H_RCX, i->scale);
+		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
+	}
+	if (i->disp)
+		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
+	if (sz == 2)
+		em_movzx(e, 2, H_RAX, H_RAX);
+}
+
+/* RCX = the host address of entry i's memory operand (op), EDX its
+ * offset; a failed check branches to its handler. */
+static void emit_x87_ptr(struct cg *g, unsigned k, const struct insn *i, const struct fpu_jit_op *op)
+{
+	struct em *e = &g->e;
+	const unsigned sz = op->size;
+	emit_x87_ea(g, i);
+	em_mov_rr(e, 4, H_RSI, H_RAX);
+	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, (op->write ? OFF(in.wr_end) : OFF(in.rd_end)) + (int32_t)i->seg * 8);
+	x87_branch(g, k, em_jcc_fwd(e, 3 /* AE */, g->base));
+	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)i->seg * 4);
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
+	em_shift_ri(e, false, H_RCX, 4);
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
+	em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
+	      OFF(in.tlb) + (int32_t)(op->write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+	em_mov_rr(e, 4, H_RDX, H_RSI);
+}
+
+static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
+{
+	struct em *e = &g->e;
+	emit_flush(g);
+	g->dirty = 0;
+	g->cached &= 0xF0;
+	struct x87run *r = &g->xrun[g->nxrun++];
+	*r = (struct x87run){ .k0 = k0, .k1 = k1, .note = g->x87_note };
+	for (unsigned k = k0; k <= k1; k++)
+		g->nxbr[k] = 0;
+	emit_x87_check(g, k0, k1);
+	for (unsigned k = k0; k <= k1; k++) {
+		const struct insn *i = &g->b->insns[k];
+		const struct fpu_jit_op *op = &g->xop[k];
+		g->xmain[k] = e->p - g->base;
+		if (x87_is_wait(g, k))
+			continue;
+		if (op->size)
+			emit_x87_ptr(g, k, i, op);
+		em_mov_rr(e, 8, H_RDI, H_RBX);
+		emit_insn_addr(g, H_RSI, k, 0);
+		em_mov_imm64(e, H_RAX, addr_of((const void *)op->sfn));
+		em_call_rax(e);
+		em_test_al(e);
+		x87_branch(g, k, em_jcc_fwd(e, 4 /* E: declined */, g->base));
+	}
+	r->end = e->p - g->base;
+	g->x87_note = x87_note_before(g, r, k1 + 1);
+}
+
+/* A run's handlers and checks, after the body (see above). */
+static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
+{
+	struct em *e = &g->e;
+	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	for (unsigned k = r->k0; k <= r->k1 && !e->over; k++) {
+		const struct insn *i = &g->b->insns[k];
+		for (unsigned n = 0; n < g->nxbr[k]; n++)
+			em_fix(g->base, g->xbr[k][n], e->p - g->base);
+		const int note = x87_note_before(g, r, k);
+		if (note >= 0)
+			emit_x87_ip(g, (unsigned)note);
+		emit_cur(g, k);
+		em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
+		em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+		em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
+		em_mov_rr(e, 8, H_RDI, H_RBX);
+		emit_insn_addr(g, H_RSI, k, 0);
+		em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
+		em_call_rax(e);
+		emit_smc_check(g, k + 1);
+		if (k < r->k1)
+			emit_x87_check(g, k + 1, r->k1); /* (its failures: k + 1's handler, next) */
+		long at = em_jcc_fwd(e, -1, g->base);
+		if (!e->over)
+			em_fix(g->base, at, k == r->k1 ? r->end : g->xmain[k + 1]);
+	}
+}
+
+/* SAHF: the lazy flags by jit_sahf() (R8-R11 saved around it), and when
+ * the Jcc after it is fused, the host's flags from the guest's AH (the
+ * host's own SAHF, where it has one: the same five flags). */
+static void emit_sahf(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_AX);
+	em_mov_rr(e, 4, H_RSI, host(REG_AX));
+	em_shift_ri(e, true, H_RSI, 8);
+	for (unsigned r = 8; r < 12; r++)
+		em_push(e, r);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)jit_sahf));
+	em_call_rax(e);
+	for (unsigned r = 12; r-- > 8;)
+		em_pop(e, r);
+	if (g->fused[k]) {
+		em_mov_rr(e, 4, H_RAX, host(REG_AX));
+		if (em_room(e, 1))
+			em_b(e, 0x9E); /* sahf */
+	}
+}
+
 bool jit_worth(const struct bc_block *b)
 {
 	unsigned calls = 0;
-	for (unsigned k = 0; k < b->ninsns; k++) {
-		const struct insn *i = &b->insns[k];
-		if (i->ent->fn == op_esc)
-			return false;
-		calls += classify(i).k == IK_CALL;
-	}
+	for (unsigned k = 0; k < b->ninsns; k++)
+		calls += classify(&b->insns[k]).k == IK_CALL;
 	return calls * 3 <= b->ninsns;
 }
 
@@ -1253,7 +1746,8 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	if (!g)
 		return false;
 	g->cached = g->dirty = 0;
-	g->nfix = g->nslow = 0;
+	g->nfix = g->nslow = g->nxslow = g->nxrun = 0;
+	g->x87_note = -1;
 	g->e = *e;
 	g->base = e->p;
 	g->b = b;
@@ -1261,8 +1755,13 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	/* The block's code size is part of its context (BC_CODE32). */
 	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	const unsigned n = b->ninsns;
-	for (unsigned k = 0; k < n; k++)
+	for (unsigned k = 0; k < n; k++) {
 		g->f[k] = classify(&b->insns[k]);
+		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
+			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
+		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
+			g->f[k].k = IK_CALL;
+	}
 	g->fused[n - 1] = false;
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
@@ -1279,7 +1778,29 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	for (unsigned k = 0; k < n && !g->e.over;) {
 		const struct insn *i = &b->insns[k];
 		const struct iform *f = &g->f[k];
+		if (f->k != IK_X87 && f->k != IK_NOP)
+			emit_x87_note(g);
 		switch (f->k) {
+		case IK_NOP:
+			break;
+		case IK_X87: {
+			const unsigned k1 = g->xop[k].fnstsw ? k : x87_run_end(g, k, n);
+			if (k1 > k) {
+				emit_x87_run(g, k, k1);
+				k = k1 + 1;
+				continue;
+			}
+			if (x87_is_wait(g, k)) {
+				emit_x87_note(g);
+				emit_call(g, k, code_mask);
+				break;
+			}
+			emit_x87(g, k, i);
+			break;
+		}
+		case IK_SAHF:
+			emit_sahf(g, k);
+			break;
 		case IK_CALL:
 			emit_call(g, k, code_mask);
 			ended = i->term >= TERM_ALWAYS; /* (recording ends a block there) */
@@ -1353,12 +1874,17 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	}
 	if (!ended) {
 		/* The end entry (block_end()). */
+		emit_x87_note(g);
 		emit_flush(g);
 		emit_cur(g, n);
 		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
 		to_link(g, -1, n);
 	}
 	emit_slow_paths(g);
+	for (unsigned n = 0; n < g->nxslow && !g->e.over; n++)
+		emit_x87_slow(g, &g->xslow[n]);
+	for (unsigned n = 0; n < g->nxrun && !g->e.over; n++)
+		emit_x87_run_slow(g, &g->xrun[n]);
 	emit_exits(g);
 	*e = g->e;
 	free(g);

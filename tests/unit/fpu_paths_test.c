@@ -5,7 +5,7 @@
  *
  * Random loops of x87 instructions (every form with a fast path, mixed
  * with FLDCW to random precision and rounding controls, FSQRT, FRNDINT,
- * FNCLEX, FWAIT and integer instructions that end runs) over a data area
+ * FNCLEX, FWAIT, NOP and integer instructions that end runs) over a data area
  * of doubles, singles and integers of every class (normal, zero,
  * denormal, infinity, NaN, values near the overflow and underflow
  * thresholds) run on two 80386s with a 387. After each slice of the
@@ -14,6 +14,15 @@
  * Some loops unmask exceptions, so exceptions go pending and the
  * instructions after them take the general path; some keep data in the
  * page of the code (the fast stores decline there).
+ *
+ * The same loops run compiled (the JIT forced on the fast machine, against
+ * the interpreter's general paths alone): x87 runs (jit_compile.c) with
+ * their checks failing and passing, FCS:FIP/FOP/FDS:FDP as FNSTENV stores
+ * them after compiled code, and in some loops reads at [DI + disp] with DI
+ * moving on every pass until an operand crosses the segment's end: a #GP
+ * in the middle of a compiled block (it exits: exception_exit_mask), where
+ * both machines must have the same state (the x87's pointers those of the
+ * instruction before).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -90,12 +99,25 @@ static unsigned regop(uint8_t *p, unsigned n, uint8_t op, unsigned reg, unsigned
 }
 
 /* The loop at CODE: FNINIT, FLDCW, then random instructions, JMP back. */
-static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data)
+/* A read of 8 bytes at [DI + 8k + 4] (DI moves on every pass). */
+static unsigned mem_di(uint8_t *p, unsigned n, uint8_t op, unsigned reg, uint32_t *s)
+{
+	p[n++] = op;
+	p[n++] = (uint8_t)(0x45 | reg << 3);
+	p[n++] = (uint8_t)((rnd(s) % 16) * 8 + 4);
+	return n;
+}
+
+static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data, bool walk)
 {
 	uint32_t s = seed;
 	uint8_t *p = ram + CODE;
 	unsigned n = 0;
-	/* MOV BX, data; FNINIT; FLDCW [BX + 0F8h] (the CW slot past the data) */
+	/* MOV DI, data */
+	p[n++] = 0xBF;
+	p[n++] = (uint8_t)data;
+	p[n++] = (uint8_t)(data >> 8);
+	/* MOV BX, data; FNINIT; FLDCW [BX - 8] (disp8 F8h) */
 	p[n++] = 0xBB;
 	p[n++] = (uint8_t)data;
 	p[n++] = (uint8_t)(data >> 8);
@@ -142,18 +164,34 @@ static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data
 		case 18: p[n++] = 0xDF; p[n++] = 0xE0; break;                     /* FNSTSW AX */
 		case 19: n = mem(p, n, 0xD9, 5, &s, 64); break;                   /* FLDCW (slot 0..3 CWs) */
 		case 20: p[n++] = 0xDB; p[n++] = 0xE2; break;                     /* FNCLEX */
-		case 21: p[n++] = 0x9B; break;                                    /* FWAIT */
+		case 21: p[n++] = (r >> 16) & 1 ? 0x90 : 0x9B; break;            /* NOP, FWAIT */
 		case 22: p[n++] = 0x40 | (r >> 16) % 2; break;                    /* INC AX / CX: ends a run */
+		case 23:
+			if (walk && (r >> 16) % 2) {                               /* FLD/arith m64 at [DI + d] */
+				n = mem_di(p, n, (r >> 17) % 2 ? 0xDD : 0xDC, (r >> 17) % 2 ? 0 : reg, &s);
+			} else if ((r >> 16) % 4 == 0) {                           /* FNSTENV [BX + 100h] */
+				p[n++] = 0xD9;
+				p[n++] = 0xB7;
+				p[n++] = 0x00;
+				p[n++] = 0x01;
+			} else {
+				n = regop(p, n, 0xD8, reg, rm);
+			}
+			break;
 		default: n = regop(p, n, 0xD8, reg, rm); break;
 		}
 	}
+	/* ADD DI, 44h (a walking DI reaches FFFCh in about 800 passes) */
+	p[n++] = 0x83;
+	p[n++] = 0xC7;
+	p[n++] = 0x44;
 	/* JMP loop (near) */
 	p[n++] = 0xE9;
 	const uint16_t rel = (uint16_t)(loop - (n + 2));
 	p[n++] = (uint8_t)rel;
 	p[n++] = (uint8_t)(rel >> 8);
-	/* The data: doubles, singles, integers; CWs at offsets 0, 40h, 80h,
-	 * C0h (FLDCW picks them) and F8h. */
+	/* The data: doubles, singles, integers; CWs at offsets 0, 40h, -80h,
+	 * -40h (FLDCW picks them by disp8 0, 40h, 80h, C0h) and -8. */
 	uint8_t *d = ram + data;
 	for (unsigned k = 0; k < SLOTS; k++) {
 		uint64_t v;
@@ -165,9 +203,159 @@ static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data
 		memcpy(d + k * 8, &v, 8);
 	}
 	for (unsigned k = 0; k < 5; k++) {
-		const uint16_t cw = (uint16_t)((unmask ? 0x40 | (rnd(&s) & 0x3F) : 0x7F) | (rnd(&s) & 0xF00));
-		memcpy(d + (k < 4 ? k * 0x40 : 0xF8), &cw, 2);
+		/* (half of them round to nearest: the control words compiled
+		 * code checks for, with every precision) */
+		const uint16_t pcrc = (uint16_t)(rnd(&s) & (rnd(&s) & 1 ? 0x300 : 0xF00));
+		const uint16_t cw = (uint16_t)((unmask ? 0x40 | (rnd(&s) & 0x3F) : 0x7F) | pcrc);
+		static const int at[5] = { 0, 0x40, -0x80, -0x40, -8 };
+		memcpy(d + at[k], &cw, 2);
 	}
+}
+
+/* A loop whose stack is balanced (every register it reads full, every
+ * push onto an empty one, nothing left at its end) over normal doubles in
+ * [1/2, 4), singles and integers, storing its results apart, under control
+ * word cw: what
+ * compiled x87 runs do when their checks pass. FNSTSW AX after some
+ * instructions keeps the status word in memory; FNCLEX clears what an
+ * unmasked PE left pending. */
+/* [BX + disp8] of an even slot (doubles) or an odd one (singles and
+ * integers in make_balanced()). */
+static unsigned mem_slot(uint8_t *p, unsigned n, uint8_t op, unsigned reg, uint32_t *s, bool odd)
+{
+	p[n++] = op;
+	p[n++] = (uint8_t)(0x47 | reg << 3);
+	p[n++] = (uint8_t)((rnd(s) % (SLOTS / 2) * 2 + odd) * 8);
+	return n;
+}
+
+/* [BX + 200h + disp16]: where make_balanced() stores (its operands stay
+ * the same normal numbers on every pass). */
+static unsigned mem_out(uint8_t *p, unsigned n, uint8_t op, unsigned reg, uint32_t *s)
+{
+	const unsigned off = 0x200 + rnd(s) % SLOTS * 8;
+	p[n++] = op;
+	p[n++] = (uint8_t)(0x87 | reg << 3);
+	p[n++] = (uint8_t)off;
+	p[n++] = (uint8_t)(off >> 8);
+	return n;
+}
+
+static void make_balanced(uint8_t *ram, uint32_t seed, uint16_t cw)
+{
+	uint32_t s = seed;
+	uint8_t *p = ram + CODE;
+	unsigned n = 0, depth = 0, sw_slot = 0;
+	/* MOV CX, 3; MOV BX, DATA; FNINIT; FLDCW [BX - 16] (cw with every
+	 * exception masked: the first passes, which compile the loop) */
+	const uint8_t head[] = { 0xB9, 3, 0, 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF0 };
+	memcpy(p, head, sizeof(head));
+	n = sizeof(head);
+	const unsigned loop = n;
+	for (int k = 0; k < 40; k++) {
+		const uint32_t r = rnd(&s);
+		const unsigned i = depth ? (r >> 8) % depth : 0;
+		static const uint8_t ak[6] = { 0, 1, 4, 5, 6, 7 };
+		const unsigned a = ak[(r >> 12) % 6];
+		switch (r % 12) {
+		case 0: case 1: /* a push */
+			if (depth == 7)
+				break;
+			switch ((r >> 16) % 6) {
+			case 0: case 1: n = mem_slot(p, n, 0xDD, 0, &s, false); break;
+			case 2: n = mem_slot(p, n, 0xD9, 0, &s, true); break;
+			case 3: n = mem_slot(p, n, (r >> 20) & 1 ? 0xDF : 0xDB, 0, &s, true); break;
+			case 4: if (depth) { n = regop(p, n, 0xD9, 0, i); break; } /* FLD ST(i) */
+				/* fall through */
+			default: p[n++] = 0xD9; p[n++] = 0xE8; break; /* FLD1 */
+			}
+			depth++;
+			break;
+		case 2: case 3: /* arithmetic with memory */
+			if (depth)
+				n = mem_slot(p, n, 0xDC, a, &s, false);
+			break;
+		case 4: /* with m32 */
+			if (depth)
+				n = mem_slot(p, n, 0xD8, a, &s, true);
+			break;
+		case 5: case 6: /* on the stack: D8 ST(0), ST(i); DC ST(i), ST(0); DE ...P ST(i), ST(0) */
+			if (depth < 2)
+				break;
+			if ((r >> 16) % 3 == 2) {
+				n = regop(p, n, 0xDE, a, 1 + (r >> 20) % (depth - 1));
+				depth--;
+			} else {
+				n = regop(p, n, (r >> 16) % 3 ? 0xDC : 0xD8, a, i);
+			}
+			break;
+		case 7: /* FST/FSTP m64, m32 */
+			if (!depth)
+				break;
+			n = mem_out(p, n, (r >> 16) & 1 ? 0xDD : 0xD9, 2 + (r >> 17) % 2, &s);
+			depth -= (r >> 17) % 2;
+			break;
+		case 8: /* compares */
+			if (!depth)
+				break;
+			if (depth >= 2 && (r >> 16) % 3 == 0) {
+				p[n++] = 0xDE, p[n++] = 0xD9; /* FCOMPP */
+				depth -= 2;
+			} else if ((r >> 16) % 3 == 1) {
+				n = mem_slot(p, n, 0xDC, 2, &s, false);
+			} else {
+				n = regop(p, n, 0xD8, 2, i);
+			}
+			break;
+		case 9: /* FXCH, FST ST(i), FCHS, FABS, FTST */
+			if (!depth)
+				break;
+			switch ((r >> 16) % 4) {
+			case 0: n = regop(p, n, 0xD9, 1, i); break;
+			case 1: n = regop(p, n, 0xDD, 2, i); break;
+			default: p[n++] = 0xD9, p[n++] = (uint8_t)(0xE0 + (r >> 18) % 2 * ((r >> 19) & 1 ? 1 : 4)); break;
+			}
+			break;
+		case 10: /* FNSTSW AX; MOV [BX + 100h + 2k], AX */
+			p[n++] = 0xDF, p[n++] = 0xE0;
+			p[n++] = 0x89, p[n++] = 0x87;
+			p[n++] = (uint8_t)(sw_slot * 2), p[n++] = 0x01;
+			sw_slot = (sw_slot + 1) % 32;
+			break;
+		default:
+			if ((r >> 16) % 8 == 0) {
+				p[n++] = 0xDB, p[n++] = 0xE2; /* FNCLEX */
+			} else if ((r >> 16) % 8 == 1 && depth && depth < 7) {
+				/* FLDZ; FDIVP ST(1), ST(0): ZE */
+				p[n++] = 0xD9, p[n++] = 0xEE, p[n++] = 0xDE, p[n++] = 0xF9;
+			} else {
+				p[n++] = (r >> 16) % 8 < 5 ? 0x9B : 0x90; /* FWAIT, NOP (as compilers' code) */
+			}
+			break;
+		}
+	}
+	while (depth--)
+		n = mem_out(p, n, 0xDD, 3, &s);
+	/* DEC CX; JNZ $+5; FLDCW [BX - 8] (cw itself, after three passes) */
+	const uint8_t tail[] = { 0x49, 0x75, 0x03, 0xD9, 0x6F, 0xF8 };
+	memcpy(p + n, tail, sizeof(tail));
+	n += sizeof(tail);
+	p[n++] = 0xE9;
+	const uint16_t rel = (uint16_t)(loop - (n + 2));
+	p[n++] = (uint8_t)rel;
+	p[n++] = (uint8_t)(rel >> 8);
+	uint8_t *d = ram + DATA;
+	for (unsigned k = 0; k < SLOTS; k++) {
+		/* a double in [1/2, 4) and, in the odd slots, singles and
+		 * small integers for the m32 and integer forms */
+		const uint64_t v = (uint64_t)(rnd(&s) & 1) << 63 | (uint64_t)(1022 + rnd(&s) % 3) << 52 |
+				   (rnd64(&s) & 0xFFFFFFFFFFFFFull);
+		const uint64_t w = (uint64_t)(0x3F000000u + rnd(&s) % 0x1000000u) | (uint64_t)(rnd(&s) % 1000) << 32;
+		memcpy(d + k * 8, k % 2 ? &w : &v, 8);
+	}
+	memcpy(d - 8, &cw, 2);
+	const uint16_t masked = cw | 0x3F;
+	memcpy(d - 16, &masked, 2);
 }
 
 struct machine {
@@ -175,16 +363,29 @@ struct machine {
 	uint8_t *ram;
 };
 
-static void machine_init(struct machine *m, const uint8_t *image, bool fast)
+/* One loop: make_program()'s (unmask, data, walk) or make_balanced()'s
+ * (balanced, cw), run on the fast paths, compiled when jit, on a 486 with
+ * CR0.NE (unmasked exceptions: #MF) when mf. */
+struct prog {
+	uint32_t seed;
+	bool unmask, walk, balanced, jit, mf;
+	uint16_t data, cw;
+};
+
+static void machine_init(struct machine *m, const uint8_t *image, bool fast, const struct prog *g)
 {
 	memset(m, 0, sizeof(*m));
 	m->ram = aligned_alloc(CPU_PAGE_SIZE, RAM);
 	assert_non_null(m->ram);
 	memcpy(m->ram, image, RAM);
 	struct cpu_bus bus = { .ctx = m };
-	cpu_init(&m->c, CPU_80386, &bus);
+	cpu_init(&m->c, g->mf ? CPU_80486 : CPU_80386, &bus);
 	cpu_set_fpu(&m->c, CPU_FPU_80387);
 	cpu_set_fpu_fast(&m->c, fast);
+	cpu_set_jit(&m->c, fast && g->jit ? CPU_JIT_FORCE : CPU_JIT_OFF);
+	m->c.exception_exit_mask = 1u << 12 | 1u << 13 | 1u << 16;
+	if (g->mf)
+		m->c.in.cr0 |= CR0_NE;
 	assert_int_equal(cpu_map_ram(&m->c, 0, RAM, m->ram, true), 0);
 	for (int s = 0; s < SEG_COUNT; s++)
 		cpu_load_seg(&m->c, (enum cpu_seg)s, 0);
@@ -216,18 +417,28 @@ static void compare(const struct machine *a, const struct machine *b, uint32_t s
 	assert_memory_equal(a->ram, b->ram, RAM);
 }
 
-static void run_program(uint32_t seed, bool unmask, uint16_t data)
+/* Run g on both machines; the exceptions it ended with are counted in
+ * *faults. */
+static void run_program(const struct prog *g, unsigned *faults)
 {
+	const uint32_t seed = g->seed;
 	uint8_t *img = calloc(1, RAM);
 	assert_non_null(img);
-	make_program(img, seed, unmask, data);
+	if (g->balanced)
+		make_balanced(img, seed, g->cw);
+	else
+		make_program(img, seed, g->unmask, g->data, g->walk);
 	struct machine a, b;
-	machine_init(&a, img, true);
-	machine_init(&b, img, false);
+	machine_init(&a, img, true, g);
+	machine_init(&b, img, false, g);
 	for (int round = 0; round < ROUNDS; round++) {
 		const enum cpu_exit ea = cpu_run(&a.c, SLICE), eb = cpu_run(&b.c, SLICE);
 		assert_int_equal(ea, eb);
 		compare(&a, &b, seed, round);
+		if (ea == CPU_EXIT_EXCEPTION) {
+			assert_int_equal(a.c.exit.vector, b.c.exit.vector);
+			++*faults;
+		}
 		if (ea != CPU_EXIT_BUDGET)
 			break;
 	}
@@ -241,14 +452,55 @@ static void run_program(uint32_t seed, bool unmask, uint16_t data)
 static void test_fast_equals_general(void **state)
 {
 	(void)state;
+	unsigned faults = 0;
 	for (uint32_t seed = 1; seed <= 150; seed++)
-		run_program(seed * 2654435761u, seed % 5 == 0, seed % 7 == 0 ? NEAR_DATA : DATA);
+		run_program(&(struct prog){ .seed = seed * 2654435761u, .unmask = seed % 5 == 0,
+					    .data = seed % 7 == 0 ? NEAR_DATA : DATA },
+			    &faults);
+}
+
+/* The fast machine compiled (the JIT forced): the x87 runs of
+ * jit_compile.c against the general paths; a third of the loops read
+ * through a walking DI, and some of those (11 with these seeds) fault in
+ * the middle of a compiled block. */
+static void test_compiled_equals_general(void **state)
+{
+	(void)state;
+	unsigned faults = 0;
+	for (uint32_t seed = 1; seed <= 150; seed++)
+		run_program(&(struct prog){ .seed = seed * 2246822519u, .unmask = seed % 5 == 0,
+					    .data = seed % 7 == 0 ? NEAR_DATA : DATA, .jit = true, .walk = seed % 3 == 0 },
+			    &faults);
+	print_message("%u loops ended in a #GP in compiled code\n", faults);
+	assert_true(faults >= 8);
+}
+
+/* Balanced loops compiled (their runs' checks pass) against the general
+ * paths, under every precision and rounding control, with every exception
+ * masked, and on a 486 with CR0.NE with PE or ZE unmasked after the
+ * first passes: the first inexact result or zero divide leaves an
+ * exception pending, and the next waiting x87 instruction, compiled,
+ * raises #MF. */
+static void test_compiled_runs_every_cw(void **state)
+{
+	(void)state;
+	unsigned mf = 0;
+	for (unsigned k = 0; k < 96; k++) {
+		static const uint16_t masks[3] = { 0x3F, 0x1F, 0x3B };
+		run_program(&(struct prog){ .seed = k * 2654435761u + 1, .balanced = true, .jit = true, .mf = k >= 32,
+					    .cw = (uint16_t)((k & 0xF) << 8 | masks[k / 32] | 0x40) },
+			    &mf);
+	}
+	print_message("%u loops ended in #MF\n", mf);
+	assert_true(mf >= 40);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_equals_general),
+		cmocka_unit_test(test_compiled_equals_general),
+		cmocka_unit_test(test_compiled_runs_every_cw),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
