@@ -171,6 +171,77 @@ static void test_inline_forms_match(void **state)
 	run_free(&off);
 }
 
+/* Writes to the page of compiled code. A loop that writes data a few
+ * bytes after itself (INC m, ADD m,r, STOSB, MOVSB) must not leave its
+ * compiled code nor drop anything (the inline check of the page's
+ * translated bytes); a loop whose STOSB patches the next instruction must
+ * see each new immediate (the block is dropped and left). Both give the
+ * interpreter's registers, memory and counts. */
+static void test_code_page_writes(void **state)
+{
+	(void)state;
+	static const uint8_t code[72] = {
+		0x0E, 0x1F, 0x0E, 0x07, 0xFC, /* push cs; pop ds; push cs; pop es; cld */
+		0xB9, 0x2C, 0x01,             /* mov cx, 300 */
+		/* 8: */
+		0xFF, 0x06, 0x40, 0x00,       /* inc word [40h] */
+		0x01, 0x0E, 0x42, 0x00,       /* add [42h], cx */
+		0xBF, 0x44, 0x00,             /* mov di, 44h */
+		0x88, 0xC8,                   /* mov al, cl */
+		0xAA,                         /* stosb */
+		0xBE, 0x40, 0x00,             /* mov si, 40h */
+		0xAD,                         /* lodsw */
+		0x01, 0xC2,                   /* add dx, ax */
+		0xBE, 0x46, 0x00,             /* mov si, 46h */
+		0xA4,                         /* movsb ([46h] to [45h]) */
+		0xE2, 0xE6,                   /* loop 8 */
+		0xF4,                         /* hlt */
+		0x90,
+		/* 36: */
+		0xB9, 0x64, 0x00,             /* mov cx, 100 */
+		/* 39: */
+		0xBF, 0x31, 0x00,             /* mov di, 49 (the imm8 below) */
+		0x88, 0xC8,                   /* mov al, cl */
+		0x24, 0x03,                   /* and al, 3 */
+		0xAA,                         /* stosb */
+		/* 47: */
+		0x83, 0xC3, 0x00,             /* add bx, 0 */
+		0xE2, 0xF3,                   /* loop 39 */
+		0xF4,                         /* hlt */
+		/* 64: data */
+	};
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, NULL, code, sizeof(code));
+	run_init(&off, CPU_JIT_OFF, NULL, code, sizeof(code));
+	struct cpu_code_stats son, soff;
+	for (int part = 0; part < 2; part++) {
+		if (part == 1)
+			on.c.ip = off.c.ip = 36; /* (moving IP wakes the CPU from HLT) */
+		enum cpu_exit eon = cpu_run(&on.c, 1000000), eoff = cpu_run(&off.c, 1000000);
+		assert_int_equal(eon, CPU_EXIT_HLT);
+		assert_int_equal(eon, eoff);
+		assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+		assert_int_equal(on.c.ip, off.c.ip);
+		assert_int_equal(on.c.retired, off.c.retired);
+		assert_memory_equal(on.ram + CODE, off.ram + CODE, sizeof(code));
+		cpu_code_stats(&on.c, &son);
+		cpu_code_stats(&off.c, &soff);
+		assert_true(son.jit_blocks > 0);
+		assert_int_equal(son.data_writes, soff.data_writes);
+		assert_int_equal(son.invalidations, soff.invalidations);
+		if (part == 0) {
+			assert_true(son.data_writes >= 4 * 300);
+			assert_int_equal(son.invalidations, 0);
+		} else {
+			assert_true(son.smc_stops > 0);
+		}
+	}
+	/* bx = the sum over CX = 100..1 of CX & 3 */
+	assert_int_equal(on.c.r[REG_BX].w[0], 150);
+	run_free(&on);
+	run_free(&off);
+}
+
 /* Random loops over the forms the JIT compiles inline (register and
  * memory operands, PUSH/POP, shifts, LEA, moffs, fused compare and
  * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
@@ -201,7 +272,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 16) {
+		switch (R() % 20) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -298,6 +369,30 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 			break;
+		case 16: /* SHL/SHR/SAR by CL (the counter: 40 down to 1, so
+			  * counts of 1 to bits - 1 inline and the rest by the
+			  * handler; the 8086 does not mask CL) */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xD3 : 0xD2;
+			p[k++] = (uint8_t)(0xC0 | (uint8_t[]){ 4, 5, 7 }[R() % 3] << 3 | (w ? D16() : D8()));
+		}
+			break;
+		case 17: /* LODS, STOS, MOVS (byte or word) */
+			p[k++] = (uint8_t)((uint8_t[]){ 0xAC, 0xAA, 0xA4 }[R() % 3] | (R() % 2));
+			break;
+		case 18: /* STD or CLD: string instructions by their handler while DF is set */
+			p[k++] = R() % 3 ? 0xFC : 0xFD;
+			break;
+		case 19: /* a segment override on LODS/MOVS, and ES moved */
+			if (R() % 2) {
+				p[k++] = (uint8_t)(R() % 2 ? 0x36 : 0x26); /* SS: or ES: */
+				p[k++] = (uint8_t)(R() % 2 ? 0xAD : 0xA5);
+			} else {
+				p[k++] = 0x8C, p[k++] = 0xD8; /* mov ax, ds */
+				p[k++] = 0x8E, p[k++] = 0xC0; /* mov es, ax */
+			}
+			break;
 		case 14: /* ADC/SBB (called) */
 			p[k++] = R() % 2 ? 0x11 : 0x19;
 			p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
@@ -374,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_area_wx_limit_flush),
 		cmocka_unit_test(test_inline_forms_match),
 		cmocka_unit_test(test_random_loops_match),
+		cmocka_unit_test(test_code_page_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
