@@ -242,6 +242,94 @@ static void test_code_page_writes(void **state)
 	run_free(&off);
 }
 
+/* Run `code` at CS:0 with DS = ES = 2000h, the given SI, DI, CX and DF,
+ * #GP exiting (exception_exit_mask), until it stops. */
+static enum cpu_exit run_string(struct run *r, enum cpu_jit jit, const uint8_t *code, size_t n, uint16_t si,
+				uint16_t di, uint16_t cx, bool df)
+{
+	run_init(r, jit, NULL, code, n);
+	for (uint32_t a = 0x20000; a < 0x30000; a++)
+		r->ram[a] = (uint8_t)(a * 2654435761u >> 13);
+	cpu_load_seg(&r->c, SEG_ES, 0x2000);
+	r->c.r[REG_SI].d = si, r->c.r[REG_DI].d = di, r->c.r[REG_CX].d = cx;
+	cpu_set_flags(&r->c, df ? 0x0400 : 0);
+	r->c.exception_exit_mask = 1u << 13; /* #GP */
+	return cpu_run(&r->c, 1000000);
+}
+
+/* REP MOVS over overlapping spans, both directions, every size, gives
+ * what copying one element at a time gives (string_fast() copies a span
+ * with memmove() where that is the same); REP MOVSW/STOSW and a compiled
+ * LODSW loop that run into the segment's end raise #GP with CX, SI, DI
+ * (and the loop's sum) after the finished iterations, compiled as
+ * interpreted. */
+static void test_rep_string_overlap_fault(void **state)
+{
+	(void)state;
+	static uint8_t ref[0x10000];
+	for (unsigned sz = 1; sz <= 4; sz *= 2) {
+		const uint8_t code[] = { 0x66, 0xF3, (uint8_t)(sz == 1 ? 0xA4 : 0xA5), 0xF4 };
+		const size_t skip = sz == 4 ? 0 : 1;
+		for (int df = 0; df < 2; df++) {
+			for (int delta = -9; delta <= 9; delta++) {
+				const uint16_t cx = (uint16_t)(1 + (unsigned)(delta + 9) * 67 % 700);
+				const uint16_t si = (uint16_t)(0x6000 + (unsigned)(delta + 9) * 5), di = (uint16_t)(si + delta);
+				struct run r;
+				assert_int_equal(run_string(&r, CPU_JIT_OFF, code + skip, sizeof(code) - skip, si, di, cx,
+							   df),
+						 CPU_EXIT_HLT);
+				for (uint32_t a = 0; a < 0x10000; a++)
+					ref[a] = (uint8_t)((0x20000 + a) * 2654435761u >> 13);
+				const int step = df ? -(int)sz : (int)sz;
+				for (unsigned k = 0; k < cx; k++) {
+					const uint16_t s = (uint16_t)(si + (int)k * step), d = (uint16_t)(di + (int)k * step);
+					uint8_t tmp[4];
+					memcpy(tmp, ref + s, sz);
+					memcpy(ref + d, tmp, sz);
+				}
+				assert_memory_equal(r.ram + 0x20000, ref, 0x10000);
+				assert_int_equal(r.c.r[REG_CX].w[0], 0);
+				assert_int_equal(r.c.r[REG_SI].w[0], (uint16_t)(si + (int)cx * step));
+				assert_int_equal(r.c.r[REG_DI].w[0], (uint16_t)(di + (int)cx * step));
+				run_free(&r);
+			}
+		}
+	}
+	static const uint8_t movsw[] = { 0xF3, 0xA5, 0xF4 }, stosw[] = { 0xF3, 0xAB, 0xF4 };
+	static const uint8_t lodsw_loop[] = { 0xAD, 0x01, 0xC3, 0xE2, 0xFB, 0xF4 }; /* lodsw; add bx, ax; loop */
+	const struct {
+		const uint8_t *code;
+		size_t n;
+		uint16_t si, di, cx;
+	} f[] = {
+		{ movsw, sizeof(movsw), 0xFF01, 0x8000, 0x100 },
+		{ stosw, sizeof(stosw), 0, 0xFF01, 0x100 },
+		{ lodsw_loop, sizeof(lodsw_loop), 0xFF01, 0, 0x200 },
+	};
+	for (size_t t = 0; t < sizeof(f) / sizeof(f[0]); t++) {
+		struct run on, off;
+		assert_int_equal(run_string(&on, CPU_JIT_FORCE, f[t].code, f[t].n, f[t].si, f[t].di, f[t].cx, false),
+				 CPU_EXIT_EXCEPTION);
+		assert_int_equal(run_string(&off, CPU_JIT_OFF, f[t].code, f[t].n, f[t].si, f[t].di, f[t].cx, false),
+				 CPU_EXIT_EXCEPTION);
+		assert_int_equal(on.c.exit.vector, 13);
+		assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+		assert_int_equal(on.c.ip, off.c.ip);
+		assert_int_equal(on.c.retired, off.c.retired);
+		assert_memory_equal(on.ram, off.ram, RAM);
+		/* 127 elements done, the 128th (at offset FFFFh) faults */
+		assert_int_equal(on.c.r[REG_CX].w[0], f[t].cx - 127);
+		assert_int_equal(on.c.ip, 0); /* (the instruction, its prefix) */
+		if (t == 2) {
+			struct cpu_code_stats s;
+			cpu_code_stats(&on.c, &s);
+			assert_true(s.jit_blocks > 0);
+		}
+		run_free(&on);
+		run_free(&off);
+	}
+}
+
 /* Random loops over the forms the JIT compiles inline (register and
  * memory operands, PUSH/POP, shifts, LEA, moffs, fused compare and
  * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
@@ -470,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_inline_forms_match),
 		cmocka_unit_test(test_random_loops_match),
 		cmocka_unit_test(test_code_page_writes),
+		cmocka_unit_test(test_rep_string_overlap_fault),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
