@@ -357,6 +357,12 @@ struct cg {
 	struct cpu_code_stats *stats; /* the cache's (hits) */
 	const uint8_t *stub;       /* the chunk's link stub (written view) */
 	uint32_t code_mask;        /* FFFFh in a 16-bit code segment, else FFFFFFFFh */
+	/* Registers kept across passes of a block that jumps back to its own
+	 * start (jit_emit_block()'s second pass): */
+	bool self_loop;            /* this pass emitted such a jump */
+	bool loop;                 /* this pass keeps registers across it */
+	uint8_t used, wrote;       /* this pass: registers ever cached, ever dirty */
+	uint8_t loop_used, loop_wrote; /* the first pass's, for the second */
 };
 
 static unsigned host(unsigned r)
@@ -568,10 +574,57 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	em_fix(g->base, no3, e->p - g->base);
 }
 
+static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bool self);
+
+/* emit_self_loop() for a block whose registers stay in host registers
+ * across passes (g->loop): its start expects loop_used cached and
+ * loop_wrote dirty (a superset of what any point of the block has dirty;
+ * storing a clean register is harmless). When the same checks pass, the
+ * registers not cached here are loaded and the code jumps back without
+ * storing anything; else (or when the CS limit check would fail) it
+ * leaves as emit_leave_jump() does. */
+static void emit_loop_back(struct cg *g, unsigned k, uint32_t target, bool check)
+{
+	struct em *e = &g->e;
+	long no[4] = { -1, -1, -1, -1 };
+	if (check) {
+		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
+		no[0] = em_jcc_fwd(e, 2 /* B: limit < target */, g->base);
+	}
+	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	em_alu_ri(e, ALU_SUB, 8, H_RDX, k + 1); /* (the charge of entry k) */
+	em_alu_ri(e, ALU_CMP, 8, H_RDX, g->b->ninsns);
+	no[1] = em_jcc_fwd(e, 6 /* BE */, g->base);
+	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
+	no[2] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_mov_imm64(e, H_RAX, addr_of(&g->b->tag));
+	em_load(e, 8, H_RAX, H_RAX, 0);
+	em_rm(e, 0x3B, 0x3B, 8, H_RAX, H_RBX, OFF(in.bc_ctx));
+	no[3] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	if (g->stats) {
+		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
+		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
+	}
+	const uint8_t cached = g->cached;
+	for (unsigned r = 0; r < 8; r++)
+		if (g->loop_used & (1u << r))
+			ensure(g, r);
+	g->cached = cached; /* (the state of the code that follows) */
+	long back = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, back, g->body);
+	for (unsigned n = 0; n < 4; n++)
+		if (no[n] >= 0)
+			em_fix(g->base, no[n], e->p - g->base);
+	emit_leave(g, k, target, check, false);
+}
+
 /* Leave the block for `target` as a taken jump of entry k does: registers
  * to memory, c->in.cur, the CS limit check (jump_to(): #GP), c->ip, then
- * bc_link(). */
-static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool check)
+ * (self: the block's own start) emit_self_loop(), or bc_link(). */
+static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bool self)
 {
 	struct em *e = &g->e;
 	emit_flush(g);
@@ -581,9 +634,21 @@ static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool chec
 		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
 	}
 	em_store_imm(e, 4, H_RBX, OFF(ip), target);
-	if (target == g->b->insns[0].ip)
+	if (self)
 		emit_self_loop(g, k);
 	to_exit(g, -1, X_LINK, 0);
+}
+
+/* A taken jump of entry k to target: emit_loop_back() in a block that
+ * keeps its registers across passes, else emit_leave(). */
+static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool check)
+{
+	const bool self = target == g->b->insns[0].ip;
+	g->self_loop |= self;
+	if (self && g->loop)
+		emit_loop_back(g, k, target, check);
+	else
+		emit_leave(g, k, target, check, self);
 }
 
 static void emit_alu(struct cg *g, const struct iform *f)
@@ -1525,36 +1590,30 @@ bool jit_worth(const struct bc_block *b)
 	return calls * 3 <= b->ninsns;
 }
 
-bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats, const uint8_t *stub)
+/* One pass of code generation for g->b from `start`: the prologue (in a
+ * g->loop pass, also the loads of loop_used), the body, the slow paths and
+ * the exits. */
+static void emit_pass(struct cg *g, const struct em *start)
 {
-	/* (not calloc(): the arrays are large and filled as far as used) */
-	struct cg *g = malloc(sizeof(*g));
-	if (!g)
-		return false;
-	g->cached = g->dirty = 0;
-	g->nfix = g->nslow = g->nfb = 0;
-	g->e = *e;
-	g->base = e->p;
-	g->b = b;
-	g->stats = stats;
-	g->stub = stub;
-	/* The block's code size is part of its context (BC_CODE32). */
-	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
-	g->code_mask = code_mask;
+	const struct bc_block *b = g->b;
 	const unsigned n = b->ninsns;
-	for (unsigned k = 0; k < n; k++)
-		g->f[k] = classify(&b->insns[k]);
-	g->fused[n - 1] = false;
-	for (unsigned k = 0; k + 1 < n; k++)
-		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
-			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
-	dead_flags(g, n);
+	const uint32_t code_mask = g->code_mask;
+	g->e = *start;
+	g->cached = g->dirty = g->used = g->wrote = 0;
+	g->nfix = g->nslow = g->nfb = 0;
+	g->self_loop = false;
 	em_push(&g->e, H_RBX);
 	em_push(&g->e, H_R12);
 	em_push(&g->e, H_R13);
 	em_push(&g->e, H_R13 + 1);
 	em_push(&g->e, H_R13 + 2);
 	em_mov_rr(&g->e, 8, H_RBX, H_RDI);
+	if (g->loop) {
+		for (unsigned r = 0; r < 8; r++)
+			if (g->loop_used & (1u << r))
+				ensure(g, r);
+		g->dirty = g->loop_wrote;
+	}
 	g->body = g->e.p - g->base;
 	bool ended = false;
 	for (unsigned k = 0; k < n && !g->e.over;) {
@@ -1624,6 +1683,8 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 			break;
 		}
 		}
+		g->used |= g->cached;
+		g->wrote |= g->dirty;
 		if (ended)
 			break;
 		if (g->fused[k]) {
@@ -1647,6 +1708,38 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stat
 	}
 	emit_slow_paths(g);
 	emit_exits(g);
+}
+
+bool jit_emit_block(struct em *e, const struct bc_block *b, struct cpu_code_stats *stats, const uint8_t *stub)
+{
+	/* (not calloc(): the arrays are large and filled as far as used) */
+	struct cg *g = malloc(sizeof(*g));
+	if (!g)
+		return false;
+	g->base = e->p;
+	g->b = b;
+	g->stats = stats;
+	g->stub = stub;
+	/* The block's code size is part of its context (BC_CODE32). */
+	g->code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	const unsigned n = b->ninsns;
+	for (unsigned k = 0; k < n; k++)
+		g->f[k] = classify(&b->insns[k]);
+	g->fused[n - 1] = false;
+	for (unsigned k = 0; k + 1 < n; k++)
+		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
+			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
+	dead_flags(g, n);
+	g->loop = false;
+	emit_pass(g, e);
+	if (g->self_loop && !g->e.over) {
+		/* Again, keeping the registers the first pass used in host
+		 * registers across the jumps back (emit_loop_back()). */
+		g->loop = true;
+		g->loop_used = g->used;
+		g->loop_wrote = g->wrote;
+		emit_pass(g, e);
+	}
 	*e = g->e;
 	free(g);
 	return !e->over;
