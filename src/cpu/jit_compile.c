@@ -363,7 +363,17 @@ struct cg {
 	bool loop;                 /* this pass keeps registers across it */
 	uint8_t used, wrote;       /* this pass: registers ever cached, ever dirty */
 	uint8_t loop_used, loop_wrote; /* the first pass's, for the second */
+	/* Calls of the block's local subroutines (emit_helpers()) */
+	long hcall[BC_MAX_INSNS * 4];
+	uint8_t hid[BC_MAX_INSNS * 4];
+	unsigned nh;
 };
+
+/* The block's local subroutines, emitted once after its slow paths and
+ * reached by a near call (emit_helper_call()): CF (emit_cf()) and the
+ * code page write of 1, 2 or 4 bytes (emit_code_page_write()). Inside
+ * one the host stack is 8 bytes off the 16-byte alignment of the body. */
+enum { HL_CF, HL_CPW1, HL_CPW2, HL_CPW4, HL_COUNT };
 
 static unsigned host(unsigned r)
 {
@@ -383,6 +393,18 @@ static void to_exit(struct cg *g, int cc, unsigned x, unsigned k)
 		return;
 	}
 	g->fix[g->nfix++] = (struct fix){ at, x, k };
+}
+
+/* call the block's subroutine id (emit_helpers()). */
+static void emit_helper_call(struct cg *g, unsigned id)
+{
+	long at = em_call_fwd(&g->e, g->base);
+	if (at < 0 || g->nh == sizeof(g->hcall) / sizeof(g->hcall[0])) {
+		g->e.over = true;
+		return;
+	}
+	g->hcall[g->nh] = at;
+	g->hid[g->nh++] = (uint8_t)id;
 }
 
 /* Guest register r (whole) in its host register. */
@@ -479,6 +501,12 @@ static void emit_lf_res(struct cg *g, unsigned h, unsigned sz)
  * for SUB. */
 static void emit_cf(struct cg *g)
 {
+	emit_helper_call(g, HL_CF);
+}
+
+/* The body of emit_cf()'s subroutine (HL_CF). */
+static void emit_cf_helper(struct cg *g)
+{
 	struct em *e = &g->e;
 	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
 	em_mov_rr(e, 4, H_RCX, H_RAX);
@@ -488,7 +516,7 @@ static void emit_cf(struct cg *g)
 	em_alu_ri(e, ALU_CMP, 4, H_RCX, 3);
 	long lazy = em_jcc_fwd(e, 6 /* BE */, g->base);
 	em_alu_ri(e, ALU_AND, 4, H_RAX, 1);
-	long done = em_jcc_fwd(e, -1, g->base);
+	em_ret(e);
 	if (e->over)
 		return;
 	em_fix(g->base, lazy, e->p - g->base);
@@ -515,23 +543,21 @@ static void emit_cf(struct cg *g)
 	em_alu_rr(e, ALU_CMP, 4, H_RAX, H_RDI);
 	em_setcc(e, 2 /* B */, H_RAX);
 	em_movzx(e, 1, H_RAX, H_RAX);
-	long done2 = em_jcc_fwd(e, -1, g->base);
+	em_ret(e);
 	if (e->over)
 		return;
 	em_fix(g->base, slow, e->p - g->base);
-	/* (R8-R11, RDX, RSI: six pushes keep the stack aligned) */
-	static const uint8_t saved[6] = { 8, 9, 10, 11, H_RDX, H_RSI };
-	for (unsigned r = 0; r < 6; r++)
+	/* (R8-R11, RDX, RSI kept; RCX for a seventh push, which aligns the
+	 * stack for the call) */
+	static const uint8_t saved[7] = { 8, 9, 10, 11, H_RDX, H_RSI, H_RCX };
+	for (unsigned r = 0; r < 7; r++)
 		em_push(e, saved[r]);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_mov_imm64(e, H_RAX, addr_of(jit_flag_cf));
 	em_call_rax(e);
-	for (unsigned r = 6; r-- > 0;)
+	for (unsigned r = 7; r-- > 0;)
 		em_pop(e, saved[r]);
-	if (e->over)
-		return;
-	em_fix(g->base, done, e->p - g->base);
-	em_fix(g->base, done2, e->p - g->base);
+	em_ret(e);
 }
 
 /* c->in.cur = &insns[k] */
@@ -906,6 +932,16 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
  * page check above keeps them inside the page's bitmap). */
 static void emit_code_page_write(struct cg *g, unsigned sz, long resume)
 {
+	emit_helper_call(g, sz == 1 ? HL_CPW1 : sz == 2 ? HL_CPW2 : HL_CPW4);
+	long done = em_jcc_fwd(&g->e, 4 /* E: done */, g->base);
+	if (!g->e.over)
+		em_fix(g->base, done, resume);
+}
+
+/* The body of emit_code_page_write()'s subroutine for sz bytes (HL_CPW*):
+ * ZF set when the write is done, clear (EAX, EDX kept) when not. */
+static void emit_code_page_write_helper(struct cg *g, unsigned sz)
+{
 	struct em *e = &g->e;
 	const int32_t x = OFF(in.tlb_x);
 	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, wcode));
@@ -927,12 +963,32 @@ static void emit_code_page_write(struct cg *g, unsigned sz, long resume)
 	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
 	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
 	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, data_writes)));
-	long back = em_jcc_fwd(e, -1, g->base);
+	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX); /* (ZF: done) */
 	if (e->over)
 		return;
-	em_fix(g->base, back, resume);
 	em_fix(g->base, no1, e->p - g->base);
 	em_fix(g->base, no2, e->p - g->base);
+	em_ret(e); /* (ZF clear from the failed compare or test) */
+}
+
+/* Each subroutine the block calls, once, and the calls pointed at it. */
+static void emit_helpers(struct cg *g)
+{
+	long at[HL_COUNT];
+	for (unsigned id = 0; id < HL_COUNT; id++)
+		at[id] = -1;
+	for (unsigned n = 0; n < g->nh && !g->e.over; n++) {
+		const unsigned id = g->hid[n];
+		if (at[id] < 0) {
+			at[id] = g->e.p - g->base;
+			if (id == HL_CF)
+				emit_cf_helper(g);
+			else
+				emit_code_page_write_helper(g, id == HL_CPW1 ? 1 : id == HL_CPW2 ? 2 : 4);
+		}
+		if (!g->e.over)
+			em_fix(g->base, g->hcall[n], at[id]);
+	}
 }
 
 /* One access's slow path (emit_access()) in the register state it had:
@@ -1600,7 +1656,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 	const uint32_t code_mask = g->code_mask;
 	g->e = *start;
 	g->cached = g->dirty = g->used = g->wrote = 0;
-	g->nfix = g->nslow = g->nfb = 0;
+	g->nfix = g->nslow = g->nfb = g->nh = 0;
 	g->self_loop = false;
 	em_push(&g->e, H_RBX);
 	em_push(&g->e, H_R12);
@@ -1707,6 +1763,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 		to_exit(g, -1, X_LINK, 0);
 	}
 	emit_slow_paths(g);
+	emit_helpers(g);
 	emit_exits(g);
 }
 

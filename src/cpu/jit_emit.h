@@ -437,6 +437,18 @@ static inline long em_jcc_fwd(struct em *e, int cc, const uint8_t *base)
 	return at;
 }
 
+/* call rel32 to a target fixed later (em_fix()): returns the offset of
+ * the rel32 field from `base` (or -1 when it did not fit). */
+static inline long em_call_fwd(struct em *e, const uint8_t *base)
+{
+	if (!em_room(e, 5))
+		return -1;
+	em_b(e, 0xE8);
+	long at = e->p - base;
+	em_d(e, 0);
+	return at;
+}
+
 /* Point the rel32 at `at` (from em_jcc_fwd) to `target` (both offsets
  * from base, in the written buffer). */
 static inline void em_fix(uint8_t *base, long at, long target)
