@@ -6,7 +6,9 @@
  *   R8-R15   guest EAX..EDI (ModR/M order) while cached: a guest register
  *            is loaded whole on first use, kept until the next call, and
  *            stored back (all 32 bits) before anything outside the
- *            function can look at it (a handler call, a fault, an exit)
+ *            function can look at it (a handler call, a fault, an exit);
+ *            in a block that jumps back to its own start, loaded at its
+ *            start and kept across those jumps (emit_loop_back())
  *   RAX RCX RDX RSI RDI   scratch and call arguments
  * The prologue pushes RBX and R12-R15 (five pushes: the stack is 16-byte
  * aligned for calls). Guest high bytes (AH..BH) are reached by rotating
@@ -20,9 +22,10 @@
  * the guest's for every condition (INC/DEC: not those reading CF, which
  * they keep); any other Jcc calls jit_cond() on the lazy flags.
  *
- * An inline memory access's slow path (the call) and the block's exits
- * are emitted after its body; every block leaves for the next through its
- * chunk's link stub (emit_link_stub()).
+ * An inline memory access's slow path (the call), an inline
+ * instruction's fallback (its handler), the block's subroutines and its
+ * exits are emitted after its body; every block leaves for the next
+ * through its chunk's link stub (emit_link_stub()).
  */
 #include <stdlib.h>
 
@@ -493,12 +496,12 @@ static void emit_lf_res(struct cg *g, unsigned h, unsigned sz)
 	em_store(&g->e, 4, h, H_RBX, OFF(in.lf_res));
 }
 
-/* EAX = the guest's CF now (flag_cf()): inline for the explicit, INC/DEC,
- * ADD and SUB kinds, a call for ADC and SBB (R8-R11, RDX and RSI kept;
- * RCX, RDI not). ADD and SUB compare with both operands shifted to the
- * top of 32 bits (s = 32 - bits): r << s < b << s for ADD (a carry out
- * leaves r below b), a << s < b << s with a << s = (r << s) + (b << s)
- * for SUB. */
+/* EAX = the guest's CF now (flag_cf()), by the block's subroutine
+ * HL_CF: arithmetic for the explicit, INC/DEC, ADD and SUB kinds, a call
+ * of flag_cf() for ADC and SBB (R8-R11, RDX and RSI kept; RCX, RDI not).
+ * ADD and SUB compare with both operands shifted to the top of 32 bits
+ * (s = 32 - bits): r << s < b << s for ADD (a carry out leaves r below
+ * b), a << s < b << s with a << s = (r << s) + (b << s) for SUB. */
 static void emit_cf(struct cg *g)
 {
 	emit_helper_call(g, HL_CF);
