@@ -342,7 +342,7 @@ static uint32_t rnd(uint32_t *s)
 	return *s >> 8;
 }
 
-static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
+static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, int len)
 {
 	/* destinations: AX DX BX SI DI (never CX, the counter, SP or BP) */
 	static const uint8_t dst16[] = { 0, 2, 3, 6, 7 };
@@ -355,7 +355,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 #define D16() dst16[R() % sizeof(dst16)]
 #define D8() dst8[R() % sizeof(dst8)]
 #define MEM(reg) (p[k++] = (uint8_t)(0x40 | (reg) << 3 | mem_rm[R() % sizeof(mem_rm)]), p[k++] = (uint8_t)R())
-	for (int n = 0; n < 24; n++) {
+	for (int n = 0; n < len; n++) {
 		const bool wide = model >= CPU_80386 && R() % 5 == 0;
 		if (wide)
 			p[k++] = 0x66;
@@ -511,13 +511,15 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 	return k;
 }
 
-static void test_random_loops_match(void **state)
+/* len: instructions in the loop's body (a short body is one block that
+ * jumps back to its own start: registers kept across passes). */
+static void random_loops_match(int len, uint32_t seeds)
 {
-	(void)state;
 	static uint8_t code[4096];
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
-		for (uint32_t seed = 1; seed <= 40; seed++) {
-			const size_t n = make_random_loop(code, seed * 7919u + (uint32_t)m, (enum cpu_model)m);
+		for (uint32_t seed = 1; seed <= seeds; seed++) {
+			const size_t n = make_random_loop(code, seed * 7919u + (uint32_t)m + (uint32_t)(24 - len) * 100003u,
+							  (enum cpu_model)m, len);
 			struct run r[2];
 			for (int k = 0; k < 2; k++) {
 				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
@@ -551,12 +553,25 @@ static void test_random_loops_match(void **state)
 	}
 }
 
+static void test_random_loops_match(void **state)
+{
+	(void)state;
+	random_loops_match(24, 40);
+}
+
+static void test_random_short_loops_match(void **state)
+{
+	(void)state;
+	random_loops_match(5, 60);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_area_wx_limit_flush),
 		cmocka_unit_test(test_inline_forms_match),
 		cmocka_unit_test(test_random_loops_match),
+		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 	};
