@@ -575,7 +575,10 @@ static void emit_cur(struct cg *g, unsigned k)
  * would enter it: the budget charged for this pass still leaves room for
  * a whole pass, no event is pending, and the block is still valid in the
  * current context (its tag; a dropped block has left already). Registers
- * are in memory at this point, as at the function's start. */
+ * are in memory at this point, as at the function's start; in a block that
+ * keeps them across passes (g->loop, emit_loop_back()) those the start
+ * expects cached are loaded instead, where a call made the code forget
+ * them. When a check fails, the code goes on after this. */
 static void emit_self_loop(struct cg *g, unsigned k)
 {
 	struct em *e = &g->e;
@@ -593,6 +596,13 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	if (g->stats) {
 		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
 		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
+	}
+	if (g->loop) {
+		const uint8_t cached = g->cached;
+		for (unsigned r = 0; r < 8; r++)
+			if (g->loop_used & (1u << r))
+				ensure(g, r);
+		g->cached = cached; /* (the state of the code that follows) */
 	}
 	long back = em_jcc_fwd(e, -1, g->base);
 	if (e->over)
@@ -615,38 +625,14 @@ static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bo
 static void emit_loop_back(struct cg *g, unsigned k, uint32_t target, bool check)
 {
 	struct em *e = &g->e;
-	long no[4] = { -1, -1, -1, -1 };
+	long no = -1;
 	if (check) {
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
-		no[0] = em_jcc_fwd(e, 2 /* B: limit < target */, g->base);
+		no = em_jcc_fwd(e, 2 /* B: limit < target */, g->base);
 	}
-	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	em_alu_ri(e, ALU_SUB, 8, H_RDX, k + 1); /* (the charge of entry k) */
-	em_alu_ri(e, ALU_CMP, 8, H_RDX, g->b->ninsns);
-	no[1] = em_jcc_fwd(e, 6 /* BE */, g->base);
-	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
-	no[2] = em_jcc_fwd(e, 5 /* NE */, g->base);
-	em_mov_imm64(e, H_RAX, addr_of(&g->b->tag));
-	em_load(e, 8, H_RAX, H_RAX, 0);
-	em_rm(e, 0x3B, 0x3B, 8, H_RAX, H_RBX, OFF(in.bc_ctx));
-	no[3] = em_jcc_fwd(e, 5 /* NE */, g->base);
-	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	if (g->stats) {
-		em_mov_imm64(e, H_RAX, addr_of(&g->stats->hits));
-		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX, 0);
-	}
-	const uint8_t cached = g->cached;
-	for (unsigned r = 0; r < 8; r++)
-		if (g->loop_used & (1u << r))
-			ensure(g, r);
-	g->cached = cached; /* (the state of the code that follows) */
-	long back = em_jcc_fwd(e, -1, g->base);
-	if (e->over)
-		return;
-	em_fix(g->base, back, g->body);
-	for (unsigned n = 0; n < 4; n++)
-		if (no[n] >= 0)
-			em_fix(g->base, no[n], e->p - g->base);
+	emit_self_loop(g, k);
+	if (no >= 0 && !e->over)
+		em_fix(g->base, no, e->p - g->base);
 	emit_leave(g, k, target, check, false);
 }
 
@@ -1107,6 +1093,7 @@ static void fb_end(struct cg *g, struct fallback *fb)
 }
 
 static void emit_handler(struct cg *g, unsigned k, uint32_t next);
+static void emit_smc_check(struct cg *g, unsigned k);
 
 static void emit_fallback(struct cg *g, const struct fallback *fb)
 {
@@ -1119,14 +1106,8 @@ static void emit_fallback(struct cg *g, const struct fallback *fb)
 	for (unsigned r = 0; r < 8; r++)
 		if (fb->cached & (1u << r))
 			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
-	if (fb->smc) {
-		/* (every register is in memory: stored before the call) */
-		const unsigned k = fb->k + 1u;
-		em_mov_imm64(e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-		em_mov_imm64(e, H_RDX, addr_of(&g->b->insns[k].fn));
-		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
-		to_exit(g, 5 /* NE */, X_NEXT, k);
-	}
+	if (fb->smc)
+		emit_smc_check(g, fb->k + 1u); /* (every register is in memory: stored before the call) */
 	long back = em_jcc_fwd(e, -1, g->base);
 	if (!e->over)
 		em_fix(g->base, back, fb->resume);
