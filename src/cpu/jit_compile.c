@@ -6,7 +6,9 @@
  *   R8-R15   guest EAX..EDI (ModR/M order) while cached: a guest register
  *            is loaded whole on first use, kept until the next call, and
  *            stored back (all 32 bits) before anything outside the
- *            function can look at it (a handler call, a fault, an exit)
+ *            function can look at it (a handler call, a fault, an exit);
+ *            in a block that jumps back to its own start, loaded at its
+ *            start and kept across those jumps (emit_loop_back())
  *   RAX RCX RDX RSI RDI   scratch and call arguments
  * The prologue pushes RBX and R12-R15 (five pushes: the stack is 16-byte
  * aligned for calls). Guest high bytes (AH..BH) are reached by rotating
@@ -20,9 +22,11 @@
  * the guest's for every condition (INC/DEC: not those reading CF, which
  * they keep); any other Jcc calls jit_cond() on the lazy flags.
  *
- * An inline memory access's slow path (the call) and the block's exits
- * are emitted after its body; every block leaves for the next through its
- * mapping's link stub (emit_link_stub()).
+ * An inline memory access's slow path (the call), an inline
+ * instruction's fallback (its handler), an x87 instruction's way to its
+ * handler, the block's subroutines and its exits are emitted after its
+ * body; every block leaves for the next through its mapping's link stub
+ * (emit_link_stub()).
  *
  * Compiled code does not depend on where the block it was compiled from
  * is: it reaches the running block's header and instructions through
@@ -58,6 +62,7 @@ extern const struct op_pair mov_rm_table[3], mov_mr_table[3];
 extern const struct op_pair push_reg_table[2][2], pop_reg_table[2][2];
 extern const struct op_pair call_rel_table[2][2], ret_table[2][2];
 extern const struct op_pair shift_table[3][8][3];
+extern const struct op_pair string1_table[5];
 void op_inc_rm(struct cpu *c, const struct insn *i);
 void op_dec_rm(struct cpu *c, const struct insn *i);
 void op_mov_acc_moffs(struct cpu *c, const struct insn *i);
@@ -71,6 +76,7 @@ void op_wait(struct cpu *c, const struct insn *i);
 void op_nop(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
+_Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
 
 static uint32_t jit_flag_cf(struct cpu *c)
 {
@@ -136,6 +142,8 @@ enum ik {
 	IK_X87,      /* an x87 instruction with a fast path (fpu_jit_op()), or WAIT */
 	IK_SAHF,
 	IK_NOP,      /* NOP: nothing (in a run of x87 entries, a member) */
+	IK_SHIFT_CL, /* SHL/SHR/SAR r, CL: inline for a count of 1 to bits - 1 */
+	IK_STRING,   /* MOVS, STOS, LODS without a repeat prefix (aop: 0, 2, 3) */
 };
 
 struct iform {
@@ -224,6 +232,21 @@ static struct iform classify(const struct insn *i)
 				f.flags = i->fn != shift_table[src][op][s].nf;
 				return f;
 			}
+		}
+	}
+	for (unsigned op = 4; op < 8; op++) {
+		if (i->mod == 3 && i->impl == shift_table[1][op][s].impl) {
+			f.k = IK_SHIFT_CL, f.aop = op, f.dst = i->rm;
+			f.flags = i->fn != shift_table[1][op][s].nf;
+			return f;
+		}
+	}
+	for (unsigned kind = 0; kind < 4; kind++) {
+		/* (string1_table: specialize.c's MOVS CMPS STOS LODS SCAS
+		 * without a repeat prefix; CMPS is not inline) */
+		if (kind != 1 && i->impl == string1_table[kind].impl) {
+			f.k = IK_STRING, f.aop = kind;
+			return f;
 		}
 	}
 	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
@@ -380,6 +403,24 @@ struct x87run {
 	long end;        /* the code after it */
 };
 
+/* An inline instruction's fallback, emitted after the body
+ * (emit_fallback()): when its fast path does not apply (an access outside
+ * the TLB or the segment's fast-path limits, DF set, a shift count outside
+ * 1 to bits - 1), its handler runs the whole instruction out of line, as
+ * emit_call() runs it, and the code goes on after the instruction. Every
+ * branch to it comes before the fast path has changed guest state, so
+ * memory plus the registers dirty at the instruction's start are the
+ * state the handler must see. */
+struct fallback {
+	long at[6];      /* the rel32s of the branches to it */
+	unsigned nat;
+	long resume;     /* the end of the instruction's inline code */
+	unsigned k;      /* the entry */
+	uint8_t dirty;   /* dirty at the instruction's start: stored first */
+	uint8_t cached;  /* cached at resume: loaded again after the call */
+	bool smc;        /* the handler may write: leave if it dropped the block */
+};
+
 struct cg {
 	struct em e;
 	uint8_t *base;   /* function start (written view) */
@@ -399,11 +440,30 @@ struct cg {
 	long xmain[BC_MAX_INSNS];              /* entry k's code in a run */
 	long xbr[BC_MAX_INSNS][12];            /* branches to entry k's handler */
 	uint8_t nxbr[BC_MAX_INSNS];
+	struct fallback fb[BC_MAX_INSNS];
+	unsigned nfb;
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
 	const uint8_t *stub;       /* the mapping's link stub (written view) */
+	uint32_t code_mask;        /* FFFFh in a 16-bit code segment, else FFFFFFFFh */
+	/* Registers kept across passes of a block that jumps back to its own
+	 * start (jit_emit_block()'s second pass): */
+	bool self_loop;            /* this pass emitted such a jump */
+	bool loop;                 /* this pass keeps registers across it */
+	uint8_t used, wrote;       /* this pass: registers ever cached, ever dirty */
+	uint8_t loop_used, loop_wrote; /* the first pass's, for the second */
+	/* Calls of the block's local subroutines (emit_helpers()) */
+	long hcall[BC_MAX_INSNS * 4];
+	uint8_t hid[BC_MAX_INSNS * 4];
+	unsigned nh;
 };
+
+/* The block's local subroutines, emitted once after its slow paths and
+ * reached by a near call (emit_helper_call()): CF (emit_cf()) and the
+ * code page write of 1, 2 or 4 bytes (emit_code_page_write()). Inside
+ * one the host stack is 8 bytes off the 16-byte alignment of the body. */
+enum { HL_CF, HL_CPW1, HL_CPW2, HL_CPW4, HL_COUNT };
 
 static unsigned host(unsigned r)
 {
@@ -430,6 +490,18 @@ static void to_exit(struct cg *g, int cc, unsigned x, unsigned k)
 static void to_link(struct cg *g, int cc, unsigned k)
 {
 	to_exit(g, cc, X_LINKK, k);
+}
+
+/* call the block's subroutine id (emit_helpers()). */
+static void emit_helper_call(struct cg *g, unsigned id)
+{
+	long at = em_call_fwd(&g->e, g->base);
+	if (at < 0 || g->nh == sizeof(g->hcall) / sizeof(g->hcall[0])) {
+		g->e.over = true;
+		return;
+	}
+	g->hcall[g->nh] = at;
+	g->hid[g->nh++] = (uint8_t)id;
 }
 
 /* Guest register r (whole) in its host register. */
@@ -518,10 +590,19 @@ static void emit_lf_res(struct cg *g, unsigned h, unsigned sz)
 	em_store(&g->e, 4, h, H_RBX, OFF(in.lf_res));
 }
 
-/* EAX = the guest's CF now (flag_cf()): inline for the explicit and
- * INC/DEC kinds, a call for lazy additions and subtractions (R8-R11, RDX
- * and RSI kept; RCX, RDI not). */
+/* EAX = the guest's CF now (flag_cf()), by the block's subroutine
+ * HL_CF: arithmetic for the explicit, INC/DEC, ADD and SUB kinds, a call
+ * of flag_cf() for ADC and SBB (R8-R11, RDX and RSI kept; RCX, RDI not).
+ * ADD and SUB compare with both operands shifted to the top of 32 bits
+ * (s = 32 - bits): r << s < b << s for ADD (a carry out leaves r below
+ * b), a << s < b << s with a << s = (r << s) + (b << s) for SUB. */
 static void emit_cf(struct cg *g)
+{
+	emit_helper_call(g, HL_CF);
+}
+
+/* The body of emit_cf()'s subroutine (HL_CF). */
+static void emit_cf_helper(struct cg *g)
 {
 	struct em *e = &g->e;
 	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
@@ -530,24 +611,50 @@ static void emit_cf(struct cg *g)
 	em_movzx(e, 1, H_RCX, H_RCX);
 	em_alu_ri(e, ALU_SUB, 4, H_RCX, 1);
 	em_alu_ri(e, ALU_CMP, 4, H_RCX, 3);
-	long slow = em_jcc_fwd(e, 6 /* BE */, g->base);
+	long lazy = em_jcc_fwd(e, 6 /* BE */, g->base);
 	em_alu_ri(e, ALU_AND, 4, H_RAX, 1);
-	long done = em_jcc_fwd(e, -1, g->base);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(g->base, lazy, e->p - g->base);
+	/* ECX = kind - 1: 0 ADD, 1 ADC, 2 SUB, 3 SBB */
+	em_test_r8_imm(e, H_RCX, 1);
+	long slow = em_jcc_fwd(e, 5 /* NE: ADC, SBB */, g->base);
+	em_mov_rr(e, 4, H_RDI, H_RCX);
+	em_shift_ri(e, true, H_RAX, 24);
+	em_mov_ri(e, 4, H_RCX, 32);
+	em_alu_rr(e, ALU_SUB, 4, H_RCX, H_RAX);
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_res));
+	em_shift_cl(e, 4, 4, H_RAX);
+	em_alu_ri(e, ALU_CMP, 4, H_RDI, 0);
+	em_load(e, 4, H_RDI, H_RBX, OFF(in.lf_b));
+	long add = em_jcc_fwd(e, 4 /* E: ADD (flags of the CMP; loads keep them) */, g->base);
+	em_shift_cl(e, 4, 4, H_RDI);
+	em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RDI);
+	long cmp = em_jcc_fwd(e, -1, g->base);
+	if (e->over)
+		return;
+	em_fix(g->base, add, e->p - g->base);
+	em_shift_cl(e, 4, 4, H_RDI);
+	em_fix(g->base, cmp, e->p - g->base);
+	em_alu_rr(e, ALU_CMP, 4, H_RAX, H_RDI);
+	em_setcc(e, 2 /* B */, H_RAX);
+	em_movzx(e, 1, H_RAX, H_RAX);
+	em_ret(e);
 	if (e->over)
 		return;
 	em_fix(g->base, slow, e->p - g->base);
-	/* (R8-R11, RDX, RSI: six pushes keep the stack aligned) */
-	static const uint8_t saved[6] = { 8, 9, 10, 11, H_RDX, H_RSI };
-	for (unsigned r = 0; r < 6; r++)
+	/* (R8-R11, RDX, RSI kept; RCX for a seventh push, which aligns the
+	 * stack for the call) */
+	static const uint8_t saved[7] = { 8, 9, 10, 11, H_RDX, H_RSI, H_RCX };
+	for (unsigned r = 0; r < 7; r++)
 		em_push(e, saved[r]);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_mov_imm64(e, H_RAX, addr_of(jit_flag_cf));
 	em_call_rax(e);
-	for (unsigned r = 6; r-- > 0;)
+	for (unsigned r = 7; r-- > 0;)
 		em_pop(e, saved[r]);
-	if (e->over)
-		return;
-	em_fix(g->base, done, e->p - g->base);
+	em_ret(e);
 }
 
 /* r = the address of the running block's entry k plus disp (c->in.blk:
@@ -570,7 +677,10 @@ static void emit_cur(struct cg *g, unsigned k)
  * would enter it: the budget charged for this pass still leaves room for
  * a whole pass, no event is pending, and the block is still valid in the
  * current context (its tag; a dropped block has left already). Registers
- * are in memory at this point, as at the function's start. */
+ * are in memory at this point, as at the function's start; in a block that
+ * keeps them across passes (g->loop, emit_loop_back()) those the start
+ * expects cached are loaded instead, where a call made the code forget
+ * them. When a check fails, the code goes on after this. */
 static void emit_self_loop(struct cg *g, unsigned k)
 {
 	struct em *e = &g->e;
@@ -589,6 +699,13 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
 	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
 	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	if (g->loop) {
+		const uint8_t cached = g->cached;
+		for (unsigned r = 0; r < 8; r++)
+			if (g->loop_used & (1u << r))
+				ensure(g, r);
+		g->cached = cached; /* (the state of the code that follows) */
+	}
 	long back = em_jcc_fwd(e, -1, g->base);
 	if (e->over)
 		return;
@@ -598,10 +715,33 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	em_fix(g->base, no3, e->p - g->base);
 }
 
+static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bool self);
+
+/* emit_self_loop() for a block whose registers stay in host registers
+ * across passes (g->loop): its start expects loop_used cached and
+ * loop_wrote dirty (a superset of what any point of the block has dirty;
+ * storing a clean register is harmless). When the same checks pass, the
+ * registers not cached here are loaded and the code jumps back without
+ * storing anything; else (or when the CS limit check would fail) it
+ * leaves as emit_leave_jump() does. */
+static void emit_loop_back(struct cg *g, unsigned k, uint32_t target, bool check)
+{
+	struct em *e = &g->e;
+	long no = -1;
+	if (check) {
+		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
+		no = em_jcc_fwd(e, 2 /* B: limit < target */, g->base);
+	}
+	emit_self_loop(g, k);
+	if (no >= 0 && !e->over)
+		em_fix(g->base, no, e->p - g->base);
+	emit_leave(g, k, target, check, false);
+}
+
 /* Leave the block for `target` as a taken jump of entry k does: registers
  * to memory, c->in.cur, the CS limit check (jump_to(): #GP), c->ip, then
- * bc_link(). */
-static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool check)
+ * (self: the block's own start) emit_self_loop(), or bc_link(). */
+static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bool self)
 {
 	struct em *e = &g->e;
 	emit_flush(g);
@@ -611,9 +751,21 @@ static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool chec
 		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
 	}
 	em_store_imm(e, 4, H_RBX, OFF(ip), target);
-	if (target == g->b->insns[0].ip)
+	if (self)
 		emit_self_loop(g, k);
 	to_link(g, -1, k);
+}
+
+/* A taken jump of entry k to target: emit_loop_back() in a block that
+ * keeps its registers across passes, else emit_leave(). */
+static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool check)
+{
+	const bool self = target == g->b->insns[0].ip;
+	g->self_loop |= self;
+	if (self && g->loop)
+		emit_loop_back(g, k, target, check);
+	else
+		emit_leave(g, k, target, check, self);
 }
 
 static void emit_alu(struct cg *g, const struct iform *f)
@@ -795,32 +947,23 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
 	}
 }
 
-/* An access of sz bytes at offset EAX of segment seg for entry k, as
- * mem_read()/mem_write() do it: inline when the offset is inside the
- * segment's fast-path limits and the TLB has the page, else a call out of
- * line (emit_slow_path(): registers stored first, c->in.cur and insn_sp
- * set, so a fault there is precise). A read leaves the value zero-extended
- * in EAX; a write stores EDX. Uses RAX RCX RDX RSI RDI.
- * smc (writes): the instruction's last write, after which a write that
- * dropped this block leaves for entry k + 1 (block_stop); sp_sub: what a
- * PUSH subtracts from SP after the write (size | 16 for ESP; 0: nothing),
- * done before leaving. Only the slow path can drop a block: pages holding
- * blocks are never writable through the TLB's fast path (block_cache.h). */
-static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write, bool smc, unsigned sp_sub)
+/* An access of sz bytes at offset EAX of segment seg, as mem_read()/
+ * mem_write() do it, when the offset is inside the segment's fast-path
+ * limits and the TLB has the page; else a branch to the caller's slow
+ * path, at[0] for the limit (ESI = the offset), at[1] for the TLB (EAX =
+ * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
+ * its last byte). A read leaves the value zero-extended in EAX; a write
+ * stores EDX. Uses RAX RCX RDX RSI RDI. Only the slow path can drop a
+ * block: pages holding blocks are never writable through the TLB's fast
+ * path (block_cache.h). */
+static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
 	struct em *e = &g->e;
 	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
-	if (g->nslow == sizeof(g->slow) / sizeof(g->slow[0])) {
-		e->over = true;
-		return;
-	}
-	struct slow *sl = &g->slow[g->nslow++];
-	*sl = (struct slow){ .k = k, .seg = (uint8_t)seg, .sz = (uint8_t)sz, .sp_sub = (uint8_t)sp_sub,
-			     .write = write, .smc = smc, .cached = g->cached, .dirty = g->dirty };
 	em_mov_rr(e, 4, H_RSI, H_RAX);
 	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
 	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, ends + (int32_t)seg * 8);
-	sl->at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
+	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
 	em_mov_rr(e, 4, H_RCX, H_RAX);
 	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
@@ -831,14 +974,33 @@ static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, boo
 	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
 	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
 	      OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
-	sl->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
 	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
 	if (write)
 		em_store(e, sz, H_RDX, H_RCX, 0);
 	else
 		em_loadzx(e, sz, H_RAX, H_RCX, 0);
-	sl->resume = e->p - g->base;
+}
+
+/* The inline access of emit_access_inline() for entry k, its slow path a
+ * call out of line (emit_slow_path(): registers stored first, c->in.cur
+ * and insn_sp set, so a fault there is precise).
+ * smc (writes): the instruction's last write, after which a write that
+ * dropped this block leaves for entry k + 1 (block_stop); sp_sub: what a
+ * PUSH subtracts from SP after the write (size | 16 for ESP; 0: nothing),
+ * done before leaving. */
+static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write, bool smc, unsigned sp_sub)
+{
+	if (g->nslow == sizeof(g->slow) / sizeof(g->slow[0])) {
+		g->e.over = true;
+		return;
+	}
+	struct slow *sl = &g->slow[g->nslow++];
+	*sl = (struct slow){ .k = k, .seg = (uint8_t)seg, .sz = (uint8_t)sz, .sp_sub = (uint8_t)sp_sub,
+			     .write = write, .smc = smc, .cached = g->cached, .dirty = g->dirty };
+	emit_access_inline(g, seg, sz, write, sl->at);
+	sl->resume = g->e.p - g->base;
 }
 
 /* Store the registers of mask dirty (a state other than the current one:
@@ -848,6 +1010,76 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
 	for (unsigned r = 0; r < 8; r++)
 		if (dirty & (1u << r))
 			em_store(&g->e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+}
+
+/* code_page_write() (memory.c), the first step of lin_write_slow(),
+ * inline: a write of sz bytes (EDX) to a page holding decoded code that
+ * touches none of its translated bytes is done here, counted
+ * (bc_data_write()), and goes on at resume; anything else falls through
+ * with EAX, EDX as they were. At entry (emit_access_inline()'s TLB
+ * branch): EAX = the linear address, RCX = RBX + its TLB index * 16, EDI
+ * = the page of its last byte. The bitmap test reads the 16 bits from
+ * byte off / 8 and tests sz bits from bit off % 8 (at most bit 10; the
+ * page check above keeps them inside the page's bitmap). */
+static void emit_code_page_write(struct cg *g, unsigned sz, long resume)
+{
+	emit_helper_call(g, sz == 1 ? HL_CPW1 : sz == 2 ? HL_CPW2 : HL_CPW4);
+	long done = em_jcc_fwd(&g->e, 4 /* E: done */, g->base);
+	if (!g->e.over)
+		em_fix(g->base, done, resume);
+}
+
+/* The body of emit_code_page_write()'s subroutine for sz bytes (HL_CPW*):
+ * ZF set when the write is done, clear (EAX, EDX kept) when not. */
+static void emit_code_page_write_helper(struct cg *g, unsigned sz)
+{
+	struct em *e = &g->e;
+	const int32_t x = OFF(in.tlb_x);
+	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, wcode));
+	long no1 = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_load(e, 8, H_RSI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, code));
+	em_load(e, 8, H_RDI, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, 3);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_PAGE_SIZE / 8) - 1);
+	em_alu_rr(e, ALU_ADD, 8, H_RSI, H_RCX);
+	em_loadzx(e, 2, H_RSI, H_RSI, (int32_t)offsetof(struct bc_page, bits));
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
+	em_shift_cl(e, 4, 5 /* SHR */, H_RSI);
+	em_test_r8_imm(e, H_RSI, (uint8_t)((1u << sz) - 1));
+	long no2 = em_jcc_fwd(e, 5 /* NE: translated bytes */, g->base);
+	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RAX);
+	em_store(e, sz, H_RDX, H_RDI, 0);
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
+	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, data_writes)));
+	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX); /* (ZF: done) */
+	if (e->over)
+		return;
+	em_fix(g->base, no1, e->p - g->base);
+	em_fix(g->base, no2, e->p - g->base);
+	em_ret(e); /* (ZF clear from the failed compare or test) */
+}
+
+/* Each subroutine the block calls, once, and the calls pointed at it. */
+static void emit_helpers(struct cg *g)
+{
+	long at[HL_COUNT];
+	for (unsigned id = 0; id < HL_COUNT; id++)
+		at[id] = -1;
+	for (unsigned n = 0; n < g->nh && !g->e.over; n++) {
+		const unsigned id = g->hid[n];
+		if (at[id] < 0) {
+			at[id] = g->e.p - g->base;
+			if (id == HL_CF)
+				emit_cf_helper(g);
+			else
+				emit_code_page_write_helper(g, id == HL_CPW1 ? 1 : id == HL_CPW2 ? 2 : 4);
+		}
+		if (!g->e.over)
+			em_fix(g->base, g->hcall[n], at[id]);
+	}
 }
 
 /* One access's slow path (emit_access()) in the register state it had:
@@ -863,6 +1095,8 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 	em_mov_ri(e, 4, H_RCX, sl->seg);
 	long common = em_jcc_fwd(e, -1, g->base);
 	em_fix(g->base, sl->at[1], e->p - g->base);
+	if (sl->write)
+		emit_code_page_write(g, sl->sz, sl->resume);
 	em_mov_ri(e, 4, H_RCX, JIT_LIN);
 	if (e->over)
 		return;
@@ -906,11 +1140,192 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 		em_fix(g->base, back, sl->resume);
 }
 
-/* Every slow path of the block, after its body. */
+static void emit_fallback(struct cg *g, const struct fallback *fb);
+
+/* Every slow path and fallback of the block, after its body. */
 static void emit_slow_paths(struct cg *g)
 {
 	for (unsigned n = 0; n < g->nslow && !g->e.over; n++)
 		emit_slow_path(g, &g->slow[n]);
+	for (unsigned n = 0; n < g->nfb && !g->e.over; n++)
+		emit_fallback(g, &g->fb[n]);
+}
+
+/* Start entry k's fallback (struct fallback), before its fast path
+ * changes anything; NULL (and `over`) when the table is full. */
+static struct fallback *fb_begin(struct cg *g, unsigned k, bool smc)
+{
+	if (g->nfb == sizeof(g->fb) / sizeof(g->fb[0])) {
+		g->e.over = true;
+		return NULL;
+	}
+	struct fallback *fb = &g->fb[g->nfb++];
+	*fb = (struct fallback){ .k = k, .dirty = g->dirty, .smc = smc };
+	return fb;
+}
+
+/* A branch (condition cc) to the fallback, or a rel32 already emitted. */
+static void fb_add(struct cg *g, struct fallback *fb, long at)
+{
+	if (at < 0 || fb->nat == sizeof(fb->at) / sizeof(fb->at[0]))
+		g->e.over = true;
+	else
+		fb->at[fb->nat++] = at;
+}
+
+static void fb_branch(struct cg *g, struct fallback *fb, int cc)
+{
+	fb_add(g, fb, em_jcc_fwd(&g->e, cc, g->base));
+}
+
+/* An inline access whose slow path is the fallback. */
+static void fb_access(struct cg *g, struct fallback *fb, unsigned seg, unsigned sz, bool write)
+{
+	long at[2];
+	emit_access_inline(g, seg, sz, write, at);
+	fb_add(g, fb, at[0]);
+	fb_add(g, fb, at[1]);
+}
+
+/* The instruction's inline code ends here. */
+static void fb_end(struct cg *g, struct fallback *fb)
+{
+	fb->resume = g->e.p - g->base;
+	fb->cached = g->cached;
+}
+
+static void emit_handler(struct cg *g, unsigned k, uint32_t next);
+static void emit_smc_check(struct cg *g, unsigned k);
+
+static void emit_fallback(struct cg *g, const struct fallback *fb)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[fb->k];
+	for (unsigned n = 0; n < fb->nat; n++)
+		em_fix(g->base, fb->at[n], e->p - g->base);
+	emit_flush_mask(g, fb->dirty);
+	emit_handler(g, fb->k, (i->ip + i->len) & g->code_mask);
+	for (unsigned r = 0; r < 8; r++)
+		if (fb->cached & (1u << r))
+			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+	if (fb->smc)
+		emit_smc_check(g, fb->k + 1u); /* (every register is in memory: stored before the call) */
+	long back = em_jcc_fwd(e, -1, g->base);
+	if (!e->over)
+		em_fix(g->base, back, fb->resume);
+}
+
+/* SHL/SHR/SAR r, CL (shift_reg()): inline for a count of 1 to bits - 1
+ * (the same code as emit_shift()'s, the host's shift by CL); a count of 0
+ * (nothing changes, not even the flags) or of bits or more (the 8086 does
+ * not mask CL; the results then depend on the model) goes to the
+ * handler. OF: SHL MSB(r) ^ CF, SHR the operand's MSB for a count of 1,
+ * else 0 (shift_op()), SAR 0. */
+static void emit_shift_cl(struct cg *g, unsigned k, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz, bits = sz * 8;
+	struct fallback *fb = fb_begin(g, k, false);
+	if (!fb)
+		return;
+	ensure(g, REG_CX);
+	em_movzx(e, 1, H_RCX, host(REG_CX));
+	em_alu_ri(e, ALU_CMP, 4, H_RCX, bits);
+	fb_branch(g, fb, 3 /* AE */);
+	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+	fb_branch(g, fb, 4 /* E */);
+	const unsigned h = dst_begin(g, f->dst, sz);
+	if (f->flags && f->aop == 5) {
+		/* EDX = the operand's MSB */
+		if (sz == 4)
+			em_mov_rr(e, 4, H_RDX, h);
+		else
+			em_movzx(e, sz, H_RDX, h);
+		em_shift_ri(e, true, H_RDX, (uint8_t)(bits - 1));
+	}
+	em_shift_cl(e, sz, f->aop == 6 ? 4 : f->aop, h);
+	if (f->flags) {
+		em_setcc(e, 2 /* B: CF */, H_RSI);
+		em_movzx(e, 1, H_RSI, H_RSI);
+		emit_lf_res(g, h, sz);
+		if (f->aop == 4 || f->aop == 6) {
+			em_load(e, 4, H_RDX, H_RBX, OFF(in.lf_res));
+			em_shift_ri(e, true, H_RDX, 31);
+			em_alu_rr(e, ALU_XOR, 4, H_RDX, H_RSI);
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RSI, H_RDX);
+		} else if (f->aop == 5) {
+			em_alu_ri(e, ALU_CMP, 4, H_RCX, 1);
+			long not1 = em_jcc_fwd(e, 5 /* NE */, g->base);
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RSI, H_RDX);
+			if (!e->over)
+				em_fix(g->base, not1, e->p - g->base);
+		}
+		em_store(e, 4, H_RSI, H_RBX, OFF(in.lf_aux));
+	}
+	dst_end(g, f->dst, sz);
+	fb_end(g, fb);
+}
+
+/* EAX = index register r (SI, DI) as an offset of address size asz. */
+static void emit_index(struct cg *g, unsigned r, unsigned asz)
+{
+	ensure(g, r);
+	if (asz == 2)
+		em_movzx(&g->e, 2, H_RAX, host(r));
+	else
+		em_mov_rr(&g->e, 4, H_RAX, host(r));
+}
+
+/* MOVS, STOS, LODS without a repeat prefix (string_step()), when DF is
+ * clear and every access takes the inline path; else the handler
+ * (emit_fallback()), which also covers the 286's index checks
+ * (idx_checked(): an access past offset FFFFh never takes the inline
+ * path) and MOVS's order of index updates around a fault. */
+static void emit_string(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz, asz = i->asz;
+	struct fallback *fb = fb_begin(g, k, f->aop != 3);
+	if (!fb)
+		return;
+	em_test_mem_imm8(e, H_RBX, OFF(in.flags) + 1, (uint8_t)(FLAG_DF >> 8));
+	fb_branch(g, fb, 5 /* NE: DF set */);
+	switch (f->aop) {
+	case 0: /* MOVS */
+		emit_index(g, REG_SI, asz);
+		fb_access(g, fb, i->seg, sz, false);
+		em_mov_rr(e, 4, H_RDX, H_RAX);
+		emit_index(g, REG_DI, asz);
+		fb_access(g, fb, SEG_ES, sz, true);
+		break;
+	case 2: /* STOS */
+		src_reg(g, REG_AX, sz, H_RDX, true);
+		emit_index(g, REG_DI, asz);
+		fb_access(g, fb, SEG_ES, sz, true);
+		break;
+	default: /* LODS */
+		emit_index(g, REG_SI, asz);
+		fb_access(g, fb, i->seg, sz, false);
+		if (sz == 4) {
+			em_mov_rr(e, 4, dst_full(g, REG_AX), H_RAX);
+		} else {
+			const unsigned h = dst_begin(g, REG_AX, sz);
+			em_mov_rr(e, sz, h, H_RAX);
+			dst_end(g, REG_AX, sz);
+		}
+		break;
+	}
+	if (f->aop != 2) {
+		em_alu_ri(e, ALU_ADD, asz, host(REG_SI), sz);
+		g->dirty |= 1u << REG_SI;
+	}
+	if (f->aop != 3) {
+		em_alu_ri(e, ALU_ADD, asz, host(REG_DI), sz);
+		g->dirty |= 1u << REG_DI;
+	}
+	fb_end(g, fb);
 }
 
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
@@ -1104,13 +1519,12 @@ static void emit_smc_check(struct cg *g, unsigned k)
 	to_exit(g, 5 /* NE */, X_NEXT, k);
 }
 
-/* An instruction run by its handler, as thread_generic() runs it. */
-static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
+/* The call of entry k's handler with the state thread_generic() sets
+ * (registers in memory already; next: the IP after it). */
+static void emit_handler(struct cg *g, unsigned k, uint32_t next)
 {
 	struct em *e = &g->e;
 	const struct insn *i = &g->b->insns[k];
-	const uint32_t next = (i->ip + i->len) & ip_mask;
-	flush_forget(g);
 	emit_cur(g, k);
 	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
@@ -1120,6 +1534,16 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 	emit_insn_addr(g, H_RSI, k, 0);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 	em_call_rax(e);
+}
+
+/* An instruction run by its handler, as thread_generic() runs it. */
+static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
+{
+	struct em *e = &g->e;
+	const struct insn *i = &g->b->insns[k];
+	const uint32_t next = (i->ip + i->len) & ip_mask;
+	flush_forget(g);
+	emit_handler(g, k, next);
 	if (i->term == TERM_ALWAYS) {
 		to_exit(g, -1, X_RET, 0);
 		return;
@@ -1293,8 +1717,8 @@ static void dead_flags(struct cg *g, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		struct iform *f = &g->f[k];
-		if (!(f->k == IK_ALU || f->k == IK_TEST || f->k == IK_INCDEC || f->k == IK_SHIFT) || !f->flags ||
-		    g->fused[k])
+		if (!(f->k == IK_ALU || f->k == IK_TEST || f->k == IK_INCDEC || f->k == IK_SHIFT ||
+		      f->k == IK_SHIFT_CL) || !f->flags || g->fused[k])
 			continue;
 		for (unsigned m = k + 1; m < n; m++) {
 			const enum ik mk = g->f[m].k;
@@ -1739,40 +2163,31 @@ bool jit_worth(const struct bc_block *b)
 	return calls * 3 <= b->ninsns;
 }
 
-bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
+/* One pass of code generation for g->b from `start`: the prologue (in a
+ * g->loop pass, also the loads of loop_used), the body, the slow paths and
+ * the exits. */
+static void emit_pass(struct cg *g, const struct em *start)
 {
-	/* (not calloc(): the arrays are large and filled as far as used) */
-	struct cg *g = malloc(sizeof(*g));
-	if (!g)
-		return false;
-	g->cached = g->dirty = 0;
-	g->nfix = g->nslow = g->nxslow = g->nxrun = 0;
-	g->x87_note = -1;
-	g->e = *e;
-	g->base = e->p;
-	g->b = b;
-	g->stub = stub;
-	/* The block's code size is part of its context (BC_CODE32). */
-	const uint32_t code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	const struct bc_block *b = g->b;
 	const unsigned n = b->ninsns;
-	for (unsigned k = 0; k < n; k++) {
-		g->f[k] = classify(&b->insns[k]);
-		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
-			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
-		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
-			g->f[k].k = IK_CALL;
-	}
-	g->fused[n - 1] = false;
-	for (unsigned k = 0; k + 1 < n; k++)
-		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
-			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
-	dead_flags(g, n);
+	const uint32_t code_mask = g->code_mask;
+	g->e = *start;
+	g->cached = g->dirty = g->used = g->wrote = 0;
+	g->nfix = g->nslow = g->nfb = g->nh = g->nxslow = g->nxrun = 0;
+	g->x87_note = -1;
+	g->self_loop = false;
 	em_push(&g->e, H_RBX);
 	em_push(&g->e, H_R12);
 	em_push(&g->e, H_R13);
 	em_push(&g->e, H_R13 + 1);
 	em_push(&g->e, H_R13 + 2);
 	em_mov_rr(&g->e, 8, H_RBX, H_RDI);
+	if (g->loop) {
+		for (unsigned r = 0; r < 8; r++)
+			if (g->loop_used & (1u << r))
+				ensure(g, r);
+		g->dirty = g->loop_wrote;
+	}
 	g->body = g->e.p - g->base;
 	bool ended = false;
 	for (unsigned k = 0; k < n && !g->e.over;) {
@@ -1814,6 +2229,12 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 			break;
 		case IK_SHIFT:
 			emit_shift(g, f);
+			break;
+		case IK_SHIFT_CL:
+			emit_shift_cl(g, k, f);
+			break;
+		case IK_STRING:
+			emit_string(g, k, i, f);
 			break;
 		case IK_INCDEC_M:
 			emit_mem(g, k, i, f);
@@ -1858,6 +2279,8 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 			break;
 		}
 		}
+		g->used |= g->cached;
+		g->wrote |= g->dirty;
 		if (ended)
 			break;
 		if (g->fused[k]) {
@@ -1885,7 +2308,44 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 		emit_x87_slow(g, &g->xslow[n]);
 	for (unsigned n = 0; n < g->nxrun && !g->e.over; n++)
 		emit_x87_run_slow(g, &g->xrun[n]);
+	emit_helpers(g);
 	emit_exits(g);
+}
+
+bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
+{
+	/* (not calloc(): the arrays are large and filled as far as used) */
+	struct cg *g = malloc(sizeof(*g));
+	if (!g)
+		return false;
+	g->base = e->p;
+	g->b = b;
+	g->stub = stub;
+	/* The block's code size is part of its context (BC_CODE32). */
+	g->code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
+	const unsigned n = b->ninsns;
+	for (unsigned k = 0; k < n; k++) {
+		g->f[k] = classify(&b->insns[k]);
+		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
+			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
+		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
+			g->f[k].k = IK_CALL;
+	}
+	g->fused[n - 1] = false;
+	for (unsigned k = 0; k + 1 < n; k++)
+		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
+			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
+	dead_flags(g, n);
+	g->loop = false;
+	emit_pass(g, e);
+	if (g->self_loop && !g->e.over) {
+		/* Again, keeping the registers the first pass used in host
+		 * registers across the jumps back (emit_loop_back()). */
+		g->loop = true;
+		g->loop_used = g->used;
+		g->loop_wrote = g->wrote;
+		emit_pass(g, e);
+	}
 	*e = g->e;
 	free(g);
 	return !e->over;

@@ -46,14 +46,22 @@ static inline void em_q(struct em *e, uint64_t q) { memcpy(e->p, &q, 8); e->p +=
 /* Operand sizes: 1, 2, 4 (8 = 64-bit, REX.W). */
 
 /* Prefixes and REX for an instruction with ModR/M reg `r` and base `b`:
- * the 66h prefix for 16 bits, REX.W for 64, REX.R/B for r8-r15. */
-static inline void em_pre(struct em *e, unsigned sz, unsigned r, unsigned b)
+ * the 66h prefix for 16 bits, REX.W for 64, REX.R/B for r8-r15; an empty
+ * REX (40h) when a byte register is SPL..DIL (without it, 4-7 mean
+ * AH..BH), for byte operations (sz 1) and for `byte8` (the byte source
+ * of MOVZX/MOVSX); harmless where b is a memory operand's base. */
+static inline void em_pre_b(struct em *e, unsigned sz, unsigned r, unsigned b, bool byte8)
 {
 	if (sz == 2)
 		em_b(e, 0x66);
 	uint8_t rex = (uint8_t)(0x40 | (sz == 8 ? 8 : 0) | ((r & 8) ? 4 : 0) | ((b & 8) ? 1 : 0));
-	if (rex != 0x40)
+	if (rex != 0x40 || (sz == 1 && (r & 0xC) == 4) || ((sz == 1 || byte8) && (b & 0xC) == 4))
 		em_b(e, rex);
+}
+
+static inline void em_pre(struct em *e, unsigned sz, unsigned r, unsigned b)
+{
+	em_pre_b(e, sz, r, b, false);
 }
 
 /* ModR/M (+SIB) for [base + disp] with reg field r: disp8 when it fits,
@@ -210,7 +218,7 @@ static inline void em_movx(struct em *e, bool sign, unsigned sz, unsigned dst, u
 {
 	if (!em_room(e, 15))
 		return;
-	em_pre(e, 4, dst, src);
+	em_pre_b(e, 4, dst, src, sz == 1);
 	em_b(e, 0x0F);
 	em_b(e, (uint8_t)((sign ? 0xBE : 0xB6) + (sz == 1 ? 0 : 1)));
 	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
@@ -246,6 +254,51 @@ static inline void em_shift_sz(struct em *e, unsigned sz, unsigned ext, unsigned
 	em_b(e, sz == 1 ? 0xC0 : 0xC1);
 	em_b(e, (uint8_t)(0xC0 | (ext << 3) | (r & 7)));
 	em_b(e, n);
+}
+
+/* shift r8/r16/r32 by CL (D2/D3 /ext: 4 SHL, 5 SHR, 7 SAR) */
+static inline void em_shift_cl(struct em *e, unsigned sz, unsigned ext, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, sz == 1 ? 0xD2 : 0xD3);
+	em_b(e, (uint8_t)(0xC0 | (ext << 3) | (r & 7)));
+}
+
+/* setcc r8 (0F 90+cc /0; a REX prefix for SPL..DIL and R8B..R15B) */
+static inline void em_setcc(struct em *e, unsigned cc, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	if (r >= 4)
+		em_b(e, (uint8_t)(0x40 | ((r & 8) ? 1 : 0)));
+	em_b(e, 0x0F);
+	em_b(e, (uint8_t)(0x90 | cc));
+	em_b(e, (uint8_t)(0xC0 | (r & 7)));
+}
+
+/* test r8, imm8 (F6 /0 ib; a REX prefix for SPL..DIL and R8B..R15B) */
+static inline void em_test_r8_imm(struct em *e, unsigned r, uint8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	if (r >= 4)
+		em_b(e, (uint8_t)(0x40 | ((r & 8) ? 1 : 0)));
+	em_b(e, 0xF6);
+	em_b(e, (uint8_t)(0xC0 | (r & 7)));
+	em_b(e, imm);
+}
+
+/* test byte [base + disp], imm8 (F6 /0 ib) */
+static inline void em_test_mem_imm8(struct em *e, unsigned base, int32_t disp, uint8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 1, 0, base);
+	em_b(e, 0xF6);
+	em_mem(e, 0, base, disp);
+	em_b(e, imm);
 }
 
 /* shl r64, imm8 (REX.W C1 /4) */
@@ -393,6 +446,18 @@ static inline void em_prefetch(struct em *e, unsigned base, int32_t disp)
 	em_b(e, 0x0F);
 	em_b(e, 0x18);
 	em_mem(e, 1 /* /1: T0 */, base, disp);
+}
+
+/* call rel32 to a target fixed later (em_fix()): returns the offset of
+ * the rel32 field from `base` (or -1 when it did not fit). */
+static inline long em_call_fwd(struct em *e, const uint8_t *base)
+{
+	if (!em_room(e, 5))
+		return -1;
+	em_b(e, 0xE8);
+	long at = e->p - base;
+	em_d(e, 0);
+	return at;
 }
 
 /* Point the rel32 at `at` (from em_jcc_fwd) to `target` (both offsets

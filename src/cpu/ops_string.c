@@ -193,6 +193,32 @@ static inline void idx_add(struct cpu *c, unsigned r, int32_t delta, unsigned as
 		*reg16(c, r) = (uint16_t)(*reg16(c, r) + delta);
 }
 
+/* Would n elements of sz bytes copied one by one from src to dst, upwards
+ * (step > 0) or downwards, give what memmove() gives? Yes unless the
+ * destination overlaps source elements not yet read: upwards when dst
+ * lies above src by less than the span, downwards when below. (Host
+ * addresses: two linear pages may share a host page.) */
+static inline bool movs_is_memmove(const uint8_t *src, const uint8_t *dst, size_t bytes, int step)
+{
+	const uintptr_t s = (uintptr_t)src, d = (uintptr_t)dst;
+	return step > 0 ? !(d > s && d - s < bytes) : !(d < s && s - d < bytes);
+}
+
+/* Fill n elements of sz bytes, all v, from the lowest, lo. */
+static inline void stos_fill(uint8_t *lo, uint32_t n, unsigned sz, uint32_t v)
+{
+	const size_t bytes = (size_t)n * sz;
+	if (sz == 1) {
+		memset(lo, (int)(v & 0xFF), bytes);
+		return;
+	}
+	const uint64_t pat = sz == 2 ? (v & 0xFFFFu) * 0x0001000100010001ull : (uint64_t)v * 0x0000000100000001ull;
+	size_t j = 0;
+	for (; j + 8 <= bytes; j += 8)
+		memcpy(lo + j, &pat, 8);
+	memcpy(lo + j, &pat, bytes - j); /* (the pattern's period divides 8) */
+}
+
 /* Returns the number of iterations done (0: take the slow path once). */
 static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, uint32_t n)
 {
@@ -204,10 +230,15 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 	case 0: /* MOVS */
 		n = span(c, i->seg, idx_get(c, REG_SI, i), step, n, false, i->asz, &src);
 		n = n ? span(c, SEG_ES, idx_get(c, REG_DI, i), step, n, true, i->asz, &dst) : 0;
-		for (k = 0; k < n; k++) {
-			uint8_t tmp[4];
-			memcpy(tmp, src + (ptrdiff_t)k * step, sz);
-			memcpy(dst + (ptrdiff_t)k * step, tmp, sz);
+		if (n > 1 && movs_is_memmove(src, dst, (size_t)n * sz, step)) {
+			const size_t back = step > 0 ? 0 : (size_t)(n - 1) * sz;
+			memmove(dst - back, src - back, (size_t)n * sz);
+		} else {
+			for (k = 0; k < n; k++) {
+				uint8_t tmp[4];
+				memcpy(tmp, src + (ptrdiff_t)k * step, sz);
+				memcpy(dst + (ptrdiff_t)k * step, tmp, sz);
+			}
 		}
 		idx_add(c, REG_SI, (int32_t)n * step, i->asz);
 		idx_add(c, REG_DI, (int32_t)n * step, i->asz);
@@ -215,12 +246,8 @@ static uint32_t string_fast(struct cpu *c, const struct insn *i, unsigned kind, 
 	case 2: { /* STOS */
 		n = span(c, SEG_ES, idx_get(c, REG_DI, i), step, n, true, i->asz, &dst);
 		uint32_t v = reg_get(c, REG_AX, sz);
-		if (sz == 1 && n) {
-			memset(step > 0 ? dst : dst - (n - 1), (int)v, n);
-		} else {
-			for (k = 0; k < n; k++)
-				memcpy(dst + (ptrdiff_t)k * step, &v, sz);
-		}
+		if (n)
+			stos_fill(step > 0 ? dst : dst - (size_t)(n - 1) * sz, n, sz, v);
 		idx_add(c, REG_DI, (int32_t)n * step, i->asz);
 		return n;
 	}

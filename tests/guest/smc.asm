@@ -147,8 +147,49 @@ p10j_:  add     dx, strict word 1
         CHK16   dx, 12
         ENDTEST
 
+        TEST    "stosb and movsw over the next instruction"
+        push    ds
+        pop     es
+        cld
+        mov     cx, 3
+        xor     dx, dx
+p11_:   mov     di, p11i_+2
+        mov     al, cl
+        stosb                           ; add dx, cl
+p11i_:  add     dx, byte 0              ; 83 C2 ib
+        mov     si, p11src_
+        mov     di, p11j_+2
+        movsw                           ; add dx, 0100h
+p11j_:  add     dx, strict word 0       ; 81 C2 iw
+        mov     word [p11j_+2], 0
+        loop    p11_
+        CHK16   dx, 3 + 2 + 1 + 3 * 0x0100
+        mov     byte [p11i_+2], 0
+        ENDTEST
+
+        TEST    "lodsb, stosb and shifts on data next to a hot loop"
+        push    ds
+        pop     es
+        cld
+        mov     cx, 500
+        xor     bx, bx
+p12_:   mov     si, p12d_
+        lodsw                           ; the word after the loop
+        shl     ax, cl                  ; by CL: 500 & 31 down to ...
+        add     bx, ax
+        mov     di, p12d_+2
+        stosb                           ; the byte after it
+        inc     word [p12d_]
+        loop    p12_
+        jmp     p12end_
+p12d_:  dw 0, 0
+p12end_: CHK16  [p12d_], 500
+        mov     word [p12d_], 0
+        ENDTEST
+
         FINISH
 
 d_after: dw 0
+p11src_: dw 0x0100
 p5new_: add     dx, 7                   ; 83 C2 07
 buf:    times 8 db 0x90

@@ -178,6 +178,165 @@ static void test_inline_forms_match(void **state)
 	run_free(&off);
 }
 
+/* Writes to the page of compiled code. A loop that writes data a few
+ * bytes after itself (INC m, ADD m,r, STOSB, MOVSB) must not leave its
+ * compiled code nor drop anything (the inline check of the page's
+ * translated bytes); a loop whose STOSB patches the next instruction must
+ * see each new immediate (the block is dropped and left). Both give the
+ * interpreter's registers, memory and counts. */
+static void test_code_page_writes(void **state)
+{
+	(void)state;
+	static const uint8_t code[72] = {
+		0x0E, 0x1F, 0x0E, 0x07, 0xFC, /* push cs; pop ds; push cs; pop es; cld */
+		0xB9, 0x2C, 0x01,             /* mov cx, 300 */
+		/* 8: */
+		0xFF, 0x06, 0x40, 0x00,       /* inc word [40h] */
+		0x01, 0x0E, 0x42, 0x00,       /* add [42h], cx */
+		0xBF, 0x44, 0x00,             /* mov di, 44h */
+		0x88, 0xC8,                   /* mov al, cl */
+		0xAA,                         /* stosb */
+		0xBE, 0x40, 0x00,             /* mov si, 40h */
+		0xAD,                         /* lodsw */
+		0x01, 0xC2,                   /* add dx, ax */
+		0xBE, 0x46, 0x00,             /* mov si, 46h */
+		0xA4,                         /* movsb ([46h] to [45h]) */
+		0xE2, 0xE6,                   /* loop 8 */
+		0xF4,                         /* hlt */
+		0x90,
+		/* 36: */
+		0xB9, 0x64, 0x00,             /* mov cx, 100 */
+		/* 39: */
+		0xBF, 0x31, 0x00,             /* mov di, 49 (the imm8 below) */
+		0x88, 0xC8,                   /* mov al, cl */
+		0x24, 0x03,                   /* and al, 3 */
+		0xAA,                         /* stosb */
+		/* 47: */
+		0x83, 0xC3, 0x00,             /* add bx, 0 */
+		0xE2, 0xF3,                   /* loop 39 */
+		0xF4,                         /* hlt */
+		/* 64: data */
+	};
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, NULL, code, sizeof(code));
+	run_init(&off, CPU_JIT_OFF, NULL, code, sizeof(code));
+	struct cpu_code_stats son, soff;
+	for (int part = 0; part < 2; part++) {
+		if (part == 1)
+			on.c.ip = off.c.ip = 36; /* (moving IP wakes the CPU from HLT) */
+		enum cpu_exit eon = cpu_run(&on.c, 1000000), eoff = cpu_run(&off.c, 1000000);
+		assert_int_equal(eon, CPU_EXIT_HLT);
+		assert_int_equal(eon, eoff);
+		assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+		assert_int_equal(on.c.ip, off.c.ip);
+		assert_int_equal(on.c.retired, off.c.retired);
+		assert_memory_equal(on.ram + CODE, off.ram + CODE, sizeof(code));
+		cpu_code_stats(&on.c, &son);
+		cpu_code_stats(&off.c, &soff);
+		assert_true(son.jit_blocks > 0);
+		assert_int_equal(son.data_writes, soff.data_writes);
+		assert_int_equal(son.invalidations, soff.invalidations);
+		if (part == 0) {
+			assert_true(son.data_writes >= 4 * 300);
+			assert_int_equal(son.invalidations, 0);
+		} else {
+			assert_true(son.smc_stops > 0);
+		}
+	}
+	/* bx = the sum over CX = 100..1 of CX & 3 */
+	assert_int_equal(on.c.r[REG_BX].w[0], 150);
+	run_free(&on);
+	run_free(&off);
+}
+
+/* Run `code` at CS:0 with DS = ES = 2000h, the given SI, DI, CX and DF,
+ * #GP exiting (exception_exit_mask), until it stops. */
+static enum cpu_exit run_string(struct run *r, enum cpu_jit jit, const uint8_t *code, size_t n, uint16_t si,
+				uint16_t di, uint16_t cx, bool df)
+{
+	run_init(r, jit, NULL, code, n);
+	for (uint32_t a = 0x20000; a < 0x30000; a++)
+		r->ram[a] = (uint8_t)(a * 2654435761u >> 13);
+	cpu_load_seg(&r->c, SEG_ES, 0x2000);
+	r->c.r[REG_SI].d = si, r->c.r[REG_DI].d = di, r->c.r[REG_CX].d = cx;
+	cpu_set_flags(&r->c, df ? 0x0400 : 0);
+	r->c.exception_exit_mask = 1u << 13; /* #GP */
+	return cpu_run(&r->c, 1000000);
+}
+
+/* REP MOVS over overlapping spans, both directions, every size, gives
+ * what copying one element at a time gives (string_fast() copies a span
+ * with memmove() where that is the same); REP MOVSW/STOSW and a compiled
+ * LODSW loop that run into the segment's end raise #GP with CX, SI, DI
+ * (and the loop's sum) after the finished iterations, compiled as
+ * interpreted. */
+static void test_rep_string_overlap_fault(void **state)
+{
+	(void)state;
+	static uint8_t ref[0x10000];
+	for (unsigned sz = 1; sz <= 4; sz *= 2) {
+		const uint8_t code[] = { 0x66, 0xF3, (uint8_t)(sz == 1 ? 0xA4 : 0xA5), 0xF4 };
+		const size_t skip = sz == 4 ? 0 : 1;
+		for (int df = 0; df < 2; df++) {
+			for (int delta = -9; delta <= 9; delta++) {
+				const uint16_t cx = (uint16_t)(1 + (unsigned)(delta + 9) * 67 % 700);
+				const uint16_t si = (uint16_t)(0x6000 + (unsigned)(delta + 9) * 5), di = (uint16_t)(si + delta);
+				struct run r;
+				assert_int_equal(run_string(&r, CPU_JIT_OFF, code + skip, sizeof(code) - skip, si, di, cx,
+							   df),
+						 CPU_EXIT_HLT);
+				for (uint32_t a = 0; a < 0x10000; a++)
+					ref[a] = (uint8_t)((0x20000 + a) * 2654435761u >> 13);
+				const int step = df ? -(int)sz : (int)sz;
+				for (unsigned k = 0; k < cx; k++) {
+					const uint16_t s = (uint16_t)(si + (int)k * step), d = (uint16_t)(di + (int)k * step);
+					uint8_t tmp[4];
+					memcpy(tmp, ref + s, sz);
+					memcpy(ref + d, tmp, sz);
+				}
+				assert_memory_equal(r.ram + 0x20000, ref, 0x10000);
+				assert_int_equal(r.c.r[REG_CX].w[0], 0);
+				assert_int_equal(r.c.r[REG_SI].w[0], (uint16_t)(si + (int)cx * step));
+				assert_int_equal(r.c.r[REG_DI].w[0], (uint16_t)(di + (int)cx * step));
+				run_free(&r);
+			}
+		}
+	}
+	static const uint8_t movsw[] = { 0xF3, 0xA5, 0xF4 }, stosw[] = { 0xF3, 0xAB, 0xF4 };
+	static const uint8_t lodsw_loop[] = { 0xAD, 0x01, 0xC3, 0xE2, 0xFB, 0xF4 }; /* lodsw; add bx, ax; loop */
+	const struct {
+		const uint8_t *code;
+		size_t n;
+		uint16_t si, di, cx;
+	} f[] = {
+		{ movsw, sizeof(movsw), 0xFF01, 0x8000, 0x100 },
+		{ stosw, sizeof(stosw), 0, 0xFF01, 0x100 },
+		{ lodsw_loop, sizeof(lodsw_loop), 0xFF01, 0, 0x200 },
+	};
+	for (size_t t = 0; t < sizeof(f) / sizeof(f[0]); t++) {
+		struct run on, off;
+		assert_int_equal(run_string(&on, CPU_JIT_FORCE, f[t].code, f[t].n, f[t].si, f[t].di, f[t].cx, false),
+				 CPU_EXIT_EXCEPTION);
+		assert_int_equal(run_string(&off, CPU_JIT_OFF, f[t].code, f[t].n, f[t].si, f[t].di, f[t].cx, false),
+				 CPU_EXIT_EXCEPTION);
+		assert_int_equal(on.c.exit.vector, 13);
+		assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+		assert_int_equal(on.c.ip, off.c.ip);
+		assert_int_equal(on.c.retired, off.c.retired);
+		assert_memory_equal(on.ram, off.ram, RAM);
+		/* 127 elements done, the 128th (at offset FFFFh) faults */
+		assert_int_equal(on.c.r[REG_CX].w[0], f[t].cx - 127);
+		assert_int_equal(on.c.ip, 0); /* (the instruction, its prefix) */
+		if (t == 2) {
+			struct cpu_code_stats s;
+			cpu_code_stats(&on.c, &s);
+			assert_true(s.jit_blocks > 0);
+		}
+		run_free(&on);
+		run_free(&off);
+	}
+}
+
 /* Random loops over the forms the JIT compiles inline (register and
  * memory operands, PUSH/POP, shifts, LEA, moffs, fused compare and
  * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
@@ -190,7 +349,7 @@ static uint32_t rnd(uint32_t *s)
 	return *s >> 8;
 }
 
-static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
+static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, int len)
 {
 	/* destinations: AX DX BX SI DI (never CX, the counter, SP or BP) */
 	static const uint8_t dst16[] = { 0, 2, 3, 6, 7 };
@@ -203,12 +362,12 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 #define D16() dst16[R() % sizeof(dst16)]
 #define D8() dst8[R() % sizeof(dst8)]
 #define MEM(reg) (p[k++] = (uint8_t)(0x40 | (reg) << 3 | mem_rm[R() % sizeof(mem_rm)]), p[k++] = (uint8_t)R())
-	for (int n = 0; n < 24; n++) {
+	for (int n = 0; n < len; n++) {
 		const bool wide = model >= CPU_80386 && R() % 5 == 0;
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 16) {
+		switch (R() % 20) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -305,6 +464,30 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 			break;
+		case 16: /* SHL/SHR/SAR by CL (the counter: 40 down to 1, so
+			  * counts of 1 to bits - 1 inline and the rest by the
+			  * handler; the 8086 does not mask CL) */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xD3 : 0xD2;
+			p[k++] = (uint8_t)(0xC0 | (uint8_t[]){ 4, 5, 7 }[R() % 3] << 3 | (w ? D16() : D8()));
+		}
+			break;
+		case 17: /* LODS, STOS, MOVS (byte or word) */
+			p[k++] = (uint8_t)((uint8_t[]){ 0xAC, 0xAA, 0xA4 }[R() % 3] | (R() % 2));
+			break;
+		case 18: /* STD or CLD: string instructions by their handler while DF is set */
+			p[k++] = R() % 3 ? 0xFC : 0xFD;
+			break;
+		case 19: /* a segment override on LODS/MOVS, and ES moved */
+			if (R() % 2) {
+				p[k++] = (uint8_t)(R() % 2 ? 0x36 : 0x26); /* SS: or ES: */
+				p[k++] = (uint8_t)(R() % 2 ? 0xAD : 0xA5);
+			} else {
+				p[k++] = 0x8C, p[k++] = 0xD8; /* mov ax, ds */
+				p[k++] = 0x8E, p[k++] = 0xC0; /* mov es, ax */
+			}
+			break;
 		case 14: /* ADC/SBB (called) */
 			p[k++] = R() % 2 ? 0x11 : 0x19;
 			p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
@@ -335,13 +518,15 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model)
 	return k;
 }
 
-static void test_random_loops_match(void **state)
+/* len: instructions in the loop's body (a short body is one block that
+ * jumps back to its own start: registers kept across passes). */
+static void random_loops_match(int len, uint32_t seeds)
 {
-	(void)state;
 	static uint8_t code[4096];
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
-		for (uint32_t seed = 1; seed <= 40; seed++) {
-			const size_t n = make_random_loop(code, seed * 7919u + (uint32_t)m, (enum cpu_model)m);
+		for (uint32_t seed = 1; seed <= seeds; seed++) {
+			const size_t n = make_random_loop(code, seed * 7919u + (uint32_t)m + (uint32_t)(24 - len) * 100003u,
+							  (enum cpu_model)m, len);
 			struct run r[2];
 			for (int k = 0; k < 2; k++) {
 				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
@@ -617,6 +802,18 @@ static void test_area_flush_two_threads(void **state)
 	cpu_jit_area_destroy(a);
 }
 
+static void test_random_loops_match(void **state)
+{
+	(void)state;
+	random_loops_match(24, 40);
+}
+
+static void test_random_short_loops_match(void **state)
+{
+	(void)state;
+	random_loops_match(5, 60);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,6 +824,9 @@ int main(void)
 		cmocka_unit_test(test_hot_elsewhere_first),
 		cmocka_unit_test(test_write_into_shared_code),
 		cmocka_unit_test(test_area_flush_two_threads),
+		cmocka_unit_test(test_random_short_loops_match),
+		cmocka_unit_test(test_code_page_writes),
+		cmocka_unit_test(test_rep_string_overlap_fault),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
