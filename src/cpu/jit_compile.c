@@ -956,7 +956,21 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
  * stores EDX. Uses RAX RCX RDX RSI RDI. Only the slow path can drop a
  * block: pages holding blocks are never writable through the TLB's fast
  * path (block_cache.h). */
+static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
+
 static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
+{
+	struct em *e = &g->e;
+	emit_host_addr(g, seg, sz, write, at);
+	if (write)
+		em_store(e, sz, H_RDX, H_RCX, 0);
+	else
+		em_loadzx(e, sz, H_RAX, H_RCX, 0);
+}
+
+/* emit_access_inline()'s checks, leaving the host address of the access
+ * in RCX (and the offset in ESI) instead of making it. */
+static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
 	struct em *e = &g->e;
 	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
@@ -977,10 +991,6 @@ static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool wri
 	at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
 	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
-	if (write)
-		em_store(e, sz, H_RDX, H_RCX, 0);
-	else
-		em_loadzx(e, sz, H_RAX, H_RCX, 0);
 }
 
 /* The inline access of emit_access_inline() for entry k, its slow path a
@@ -1764,6 +1774,16 @@ static void emit_x87_note(struct cg *g)
 	g->x87_note = -1;
 }
 
+/* With EAX the operand's offset (emit_ea()): RCX = its host address and
+ * EDX its offset, through the segment's fast-path limit and the TLB
+ * (emit_host_addr()); br[0] and br[1] are the branches taken when either
+ * check fails (to the instruction's handler; rel32s to fix). */
+static void emit_x87_host_addr(struct cg *g, const struct insn *i, unsigned sz, bool write, long br[2])
+{
+	emit_host_addr(g, i->seg, sz, write, br);
+	em_mov_rr(&g->e, 4, H_RDX, H_RSI);
+}
+
 static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 {
 	struct em *e = &g->e;
@@ -1802,26 +1822,8 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 	g->cached &= 0xF0;
 	if (op.size) {
 		/* RCX = the operand's host address, EDX its offset */
-		const unsigned sz = op.size;
 		emit_ea(g, i);
-		em_mov_rr(e, 4, H_RSI, H_RAX);
-		em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
-		em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, (op.write ? OFF(in.wr_end) : OFF(in.rd_end)) + (int32_t)i->seg * 8);
-		xs->at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
-		em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)i->seg * 4);
-		em_mov_rr(e, 4, H_RCX, H_RAX);
-		em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
-		em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
-		em_shift_ri(e, false, H_RCX, 4);
-		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
-		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
-		em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
-		em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
-		      OFF(in.tlb) + (int32_t)(op.write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
-		xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
-		em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
-		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
-		em_mov_rr(e, 4, H_RDX, H_RSI);
+		emit_x87_host_addr(g, i, op.size, op.write, xs->at);
 	}
 	xs->dirty = g->dirty;
 	em_mov_rr(e, 8, H_RDI, H_RBX);
@@ -2049,27 +2051,11 @@ static void emit_x87_ea(struct cg *g, const struct insn *i)
  * offset; a failed check branches to its handler. */
 static void emit_x87_ptr(struct cg *g, unsigned k, const struct insn *i, const struct fpu_jit_op *op)
 {
-	struct em *e = &g->e;
-	const unsigned sz = op->size;
+	long br[2];
 	emit_x87_ea(g, i);
-	em_mov_rr(e, 4, H_RSI, H_RAX);
-	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
-	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, (op->write ? OFF(in.wr_end) : OFF(in.rd_end)) + (int32_t)i->seg * 8);
-	x87_branch(g, k, em_jcc_fwd(e, 3 /* AE */, g->base));
-	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)i->seg * 4);
-	em_mov_rr(e, 4, H_RCX, H_RAX);
-	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
-	em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
-	em_shift_ri(e, false, H_RCX, 4);
-	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
-	em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
-	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
-	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
-	      OFF(in.tlb) + (int32_t)(op->write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
-	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
-	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
-	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
-	em_mov_rr(e, 4, H_RDX, H_RSI);
+	emit_x87_host_addr(g, i, op->size, op->write, br);
+	x87_branch(g, k, br[0]);
+	x87_branch(g, k, br[1]);
 }
 
 static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)

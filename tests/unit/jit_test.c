@@ -605,19 +605,29 @@ static void run_again(struct run *r, uint16_t bx)
 	assert_int_equal(cpu_run(&r->c, 1000000), CPU_EXIT_HLT);
 }
 
+/* An area of `size` bytes and a code store for the tests of kept code:
+ * false (the test is skipped) when the host gives no code memory. */
+static bool shared_setup(struct cpu_jit_area **a, struct cpu_code_store **s, size_t size)
+{
+	*a = cpu_jit_area_create(size);
+	if (!*a) {
+		skip();
+		return false;
+	}
+	assert_int_equal(cpu_code_store_create(s, 0), 0);
+	return true;
+}
+
 /* A program loaded again finds its compiled code in the store (nothing
  * compiled the second time); a second CPU of the same area and store
  * compiles nothing either; the results are the interpreter's. */
 static void test_store_keeps_code(void **state)
 {
 	(void)state;
-	struct cpu_jit_area *a = cpu_jit_area_create(1 << 20);
-	if (!a) {
-		skip();
-		return;
-	}
+	struct cpu_jit_area *a;
 	struct cpu_code_store *s;
-	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	if (!shared_setup(&a, &s, 1 << 20))
+		return;
 	struct run one, two, off;
 	run_shared_init(&one, CPU_JIT_ON, a, s, smc_loop, sizeof(smc_loop));
 	run_init(&off, CPU_JIT_OFF, NULL, smc_loop, sizeof(smc_loop));
@@ -668,13 +678,10 @@ static void test_store_keeps_code(void **state)
 static void test_hot_elsewhere_first(void **state)
 {
 	(void)state;
-	struct cpu_jit_area *a = cpu_jit_area_create(1 << 20);
-	if (!a) {
-		skip();
-		return;
-	}
+	struct cpu_jit_area *a;
 	struct cpu_code_store *s;
-	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	if (!shared_setup(&a, &s, 1 << 20))
+		return;
 	struct run r[2];
 	for (int k = 0; k < 2; k++) {
 		run_shared_init(&r[k], CPU_JIT_ON, a, s, smc_loop, sizeof(smc_loop));
@@ -705,13 +712,10 @@ static void test_hot_elsewhere_first(void **state)
 static void test_write_into_shared_code(void **state)
 {
 	(void)state;
-	struct cpu_jit_area *a = cpu_jit_area_create(1 << 20);
-	if (!a) {
-		skip();
-		return;
-	}
+	struct cpu_jit_area *a;
 	struct cpu_code_store *s;
-	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	if (!shared_setup(&a, &s, 1 << 20))
+		return;
 	struct run w, r, off;
 	run_shared_init(&r, CPU_JIT_FORCE, a, s, smc_loop, sizeof(smc_loop));
 	run_shared_init(&w, CPU_JIT_FORCE, a, s, smc_loop, sizeof(smc_loop));
@@ -766,13 +770,10 @@ static void *thread_main(void *arg)
 static void test_area_flush_two_threads(void **state)
 {
 	(void)state;
-	struct cpu_jit_area *a = cpu_jit_area_create(1); /* the smallest */
-	if (!a) {
-		skip();
-		return;
-	}
+	struct cpu_jit_area *a;
 	struct cpu_code_store *s;
-	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	if (!shared_setup(&a, &s, 1)) /* (the smallest area) */
+		return;
 	static uint8_t code[0x8000];
 	const unsigned nblocks = 4000;
 	const size_t n = make_many_blocks(code, nblocks);
