@@ -271,9 +271,13 @@ static void test_sensitivity_live(void **state)
 	uint64_t i0 = vm16_insns(vm);
 	for (int k = 0; k < 10; k++)
 		assert_int_equal(vm16_run(vm, 1000000), VM16_STOP_SLICE);
-	/* Each slice ran the poll loop (the host time of its INT 16h calls
-	 * counts in the budget too, vm16_run). */
-	assert_true(vm16_insns(vm) - i0 > 1000000);
+	/* Each slice ran the poll loop instead of idling (the asserts above:
+	 * no idle stop) and the guest went on. How far it went depends on
+	 * the host: the wall time of its INT 16h services counts in the
+	 * budget too (vm16_run), and under ASan on a loaded machine that is
+	 * most of a slice (seen: under 1,000,000 instructions in these ten),
+	 * so only progress is checked: at least some hundreds of polls. */
+	assert_true(vm16_insns(vm) - i0 > 10000);
 	assert_int_equal(vm16_set_setting(vm, "IDLE_SENSITIVITY", "75"), 0);
 	struct run r = run_vm(vm, NULL);
 	assert_int_equal(r.stop, VM16_STOP_EXIT);
