@@ -688,6 +688,22 @@ static int next_line(struct shell *sh, char *line, bool *from_batch)
 	return 0;
 }
 
+/* Lines a step runs before it gives the guest loop a turn. The shell is
+ * host code inside one supervisor call, and a host call cannot be cut
+ * short: a batch loop of internal commands (":A / START X / GOTO A")
+ * run in one call would keep its VM from a kill, a pause or its time
+ * limit (docs/server.md, "Scheduling and preemption"), and such a loop
+ * runs until it is stopped, as on DOS. Between turns the loop makes one
+ * INT 21h AH=19h (get the current drive: no effect), so the CPU counts
+ * the host time spent and ends its slice when it must. */
+#define SH_LINES_PER_STEP 8
+
+static void yield_turn(struct shell *sh)
+{
+	sh->d->r.eax = 0x1900;
+	sh->wait = SH_YIELD;
+}
+
 static void run_exit(struct shell *sh)
 {
 	sh->d->r.eax = 0x4C00 | (sh->errorlevel & 0xFF);
@@ -743,7 +759,11 @@ static void step(struct shell *sh)
 	sh->wait = SH_READY;
 	if (run_stages(sh))
 		return;
-	for (unsigned guard = 0; guard < 100000; guard++) {
+	for (unsigned lines = 0;; lines++) {
+		if (lines == SH_LINES_PER_STEP) {
+			yield_turn(sh);
+			return;
+		}
 		if (sh->exit_now && !sh->permanent) {
 			run_exit(sh);
 			return;
@@ -774,7 +794,6 @@ static void step(struct shell *sh)
 		if (run_stages(sh))
 			return;
 	}
-	run_exit(sh);
 }
 
 int shell_svc_entry(struct vm *vm, void *ctx, uint8_t n)

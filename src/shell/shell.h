@@ -31,7 +31,10 @@ struct batch {
 	bool echo_saved;
 };
 
-enum sh_wait { SH_READY, SH_EXEC, SH_READLINE, SH_PAUSE, SH_EXIT };
+/* What the guest loop's INT 21h is doing for the shell: EXEC a program,
+ * read a line at the prompt, wait for PAUSE's key, terminate, or (YIELD)
+ * a harmless call between batch lines (see step() in shell.c). */
+enum sh_wait { SH_READY, SH_EXEC, SH_READLINE, SH_PAUSE, SH_EXIT, SH_YIELD };
 
 struct shell {
 	struct shell *next;

@@ -191,6 +191,15 @@ expect 0 "$MVDM" shutdown
 wait "$server"
 server=
 
+# A batch loop of internal commands runs until it is stopped, as on DOS
+# (the shell used to leave after 100,000 lines): 124 when --timeout ends
+# it. A loop that ends by itself still ends where it should.
+printf '@ECHO OFF\r\n:A\r\nGOTO A\r\n' >LOOP.BAT
+expect 124 "$MVDM" run --timeout 1 LOOP.BAT
+printf '@ECHO OFF\r\nSET N=\r\n:A\r\nSET N=%%N%%x\r\nIF "%%N%%"=="xxxxxxxxxxxxxxxxxxxx" GOTO E\r\nGOTO A\r\n:E\r\nECHO done %%N%%\r\n' >COUNT.BAT
+expect 0 "$MVDM" run COUNT.BAT
+[ "$(tr -d '\r' <"$tmp/out")" = "done xxxxxxxxxxxxxxxxxxxx" ] || fail "COUNT.BAT printed: $(cat "$tmp/out")"
+
 if [ $fails -ne 0 ]; then
 	echo "$fails check(s) failed"
 	exit 1

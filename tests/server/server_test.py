@@ -2036,6 +2036,21 @@ def case_preempt_kill(srv):
             c.ok("remove", id=vid)
             return ms
         best_of("kill of a VM running " + what, 3, once)
+    # The shell runs batch lines in the host: a loop of internal commands
+    # gives the worker a turn every few lines, so a kill acts at once (it
+    # was one host call of 100,000 lines).
+    with open(os.path.join(srv.cdir, "SPIN.BAT"), "w") as f:
+        f.write("@ECHO OFF\r\nECHO spinning\r\n:AGAIN\r\nECHO x\r\nGOTO AGAIN\r\n")
+
+    def batch_once():
+        vid = create(c, "Z:\\COMMAND.COM", args=["/C", "SPIN.BAT"], drives=srv.drives)
+        c.poll_output(vid, "spinning")
+        time.sleep(0.15)
+        r, ms = timed(lambda: c.ok("kill", id=vid))
+        check(r.get("state") == "killed", "kill of a batch loop: %s" % json.dumps(r))
+        c.ok("remove", id=vid)
+        return ms
+    best_of("kill of a shell in a batch loop of internal commands", 3, batch_once)
     # Another client is answered at once while both workers run hogs.
     hogs = [hog(c, srv, mode) for mode in ("r", "f")]
     best_of("hello while two hogs run", 5, lambda: timed(lambda: other.ok("hello"))[1])
