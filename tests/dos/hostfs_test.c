@@ -872,6 +872,62 @@ static void test_find_uses_complete_listing(void **state)
 	assert_int_equal(hostfs_find_next(f->fs, &pos, &e), DOSERR_NO_MORE_FILES);
 }
 
+/* Two VMs (two hostfs instances) on one host directory: what one of them
+ * creates or deletes, the other's cached (complete) listing sees, in
+ * lookups and in searches. The pause moves past the coarse clock tick of
+ * the other's last stamp (HZ >= 100), as between two DOS calls of real
+ * programs; kernels with fine-grained ctimes (Linux 6.13 and later on
+ * ext4, xfs, btrfs, tmpfs) need none. */
+static int create_in(struct hostfs *fs, const char *dos)
+{
+	char host[HOSTFS_HOST_PATH];
+	int e = hostfs_resolve(fs, dos, HOSTFS_PARENT, host, NULL, NULL);
+	if (e)
+		return e;
+	int fd = open(host, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	hostfs_added(fs, host);
+	return 0;
+}
+
+static void test_two_vms_one_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct hostfs *b;
+	struct hostfs_find_pos pos;
+	struct hostfs_entry e;
+	char c[HOSTFS_HOST_PATH], host[HOSTFS_HOST_PATH];
+	path_in(f, "c", c);
+	assert_int_equal(hostfs_create(&b), 0);
+	assert_int_equal(hostfs_map(b, C, c), 0);
+	make_dir(f, "c/shr");
+	assert_int_equal(create_in(b, "C:\\SHR\\B.TXT"), 0);
+	assert_int_equal(hostfs_find_first(b, "C:\\SHR\\*.*", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "B.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), DOSERR_NO_MORE_FILES);
+	assert_int_equal(hostfs_resolve(b, "C:\\SHR\\A.TXT", HOSTFS_EXISTING, host, NULL, NULL), DOSERR_FILE_NOT_FOUND);
+	usleep(30000);
+	assert_int_equal(create_in(f->fs, "C:\\SHR\\A.TXT"), 0);
+	assert_int_equal(hostfs_resolve(b, "C:\\SHR\\A.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+	assert_int_equal(hostfs_find_first(b, "C:\\SHR\\*.*", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "A.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), 0);
+	assert_string_equal(e.name, "B.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), DOSERR_NO_MORE_FILES);
+	/* Deleted by the first VM: gone for the second. */
+	usleep(30000);
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\SHR\\B.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+	assert_int_equal(unlink(host), 0);
+	hostfs_removed(f->fs, host);
+	assert_int_equal(hostfs_find_first(b, "C:\\SHR\\*.*", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "A.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), DOSERR_NO_MORE_FILES);
+	assert_int_equal(hostfs_resolve(b, "C:\\SHR\\B.TXT", HOSTFS_EXISTING, host, NULL, NULL), DOSERR_FILE_NOT_FOUND);
+	hostfs_destroy(b);
+}
+
 /* hostfs_resolve_entry gives what hostfs_resolve and then hostfs_stat give
  * (43h, 41h): files, read-only, hidden, mangled names, directories,
  * symlinks inside the root, the root itself; and resolve's errors. */
@@ -946,6 +1002,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_listing_follows_dos, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_uses_complete_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_vms_one_directory, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
