@@ -717,8 +717,8 @@ enum listing_want {
  * one while the directory's stamp is unchanged as `want` allows; a re-read
  * that finds the same names keeps the slot (and the find handles on it).
  * A re-read of a complete listing whose stamp is unchanged is complete too
- * (it reads the same entries). Returns the slot, or NULL with *err a
- * negative errno. */
+ * (it reads the same entries), but for LIST_FRESH. Returns the slot, or
+ * NULL with *err a negative errno. */
 static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int drive, enum listing_want want,
 				    int *err, bool *was_read)
 {
@@ -729,7 +729,10 @@ static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int dri
 	*err = stamp_of(path, &st);
 	if (*err)
 		return NULL;
-	bool exact = cur && stamp_same(&cur->stamp, &st) && cur->complete;
+	/* A complete listing whose stamp still matches holds every entry; its
+	 * re-read does too, unless it was asked for because a listed entry
+	 * turned out gone (LIST_FRESH): then the stamp missed a change. */
+	bool exact = cur && stamp_same(&cur->stamp, &st) && cur->complete && want != LIST_FRESH;
 	if (cur && stamp_same(&cur->stamp, &st) &&
 	    (want == LIST_CACHED || (want == LIST_SEARCH && exact && cur->list.n == cur->list.sorted))) {
 		mark_checked(fs, cur);
