@@ -93,17 +93,41 @@ bool bios_display_is_mono(const struct vm *vm)
 	       vdd_property(vm, "VIDEO_ADAPTER") >= 3;
 }
 
-int bios_install(struct vm *vm)
+/* The ROM's pages as the image has them, read-only: one copy in the
+ * library for every VM (bios_rom is page aligned, bin2c.py), as the VGA
+ * fonts are (vdd_vga.c; the CPU never writes a page mapped without write
+ * access, and host writes to it are dropped, as a real ROM drops them).
+ * A VM then neither copies the 64 KiB nor holds them resident: 14 of the
+ * 16 pages are FFh filler. [from, to) of F0000-FFFFF, at guest address
+ * base and at its alias at the top of the address space. */
+static int map_rom_pages(struct vm *vm, uint32_t from, uint32_t to)
 {
-	/* The ROM fills F0000-FFFFF (the reset vector is at its end) but for
-	 * the VDDs' guest code page, which the monitor mapped (VM_STUB_BASE). */
+	uint8_t *host = (uint8_t *)(uintptr_t)(bios_rom + (from - VM_ROM_BASE));
+	int rc = vdd_map_memory(vm, "ROM BIOS", from, to - from, host, false);
+	if (rc == 0)
+		rc = cpu_map_ram(&vm->cpu, vm_rom_alias(vm) + (from - VM_ROM_BASE), to - from, host, false);
+	return rc;
+}
+
+/* Map the ROM: F0000-FFFFF (the reset vector is at its end) but for the
+ * VDDs' guest code page, which the monitor mapped (VM_STUB_BASE). Returns
+ * the ROM's bytes as the guest sees them (their host copy). */
+static const uint8_t *map_rom(struct vm *vm, int *rc)
+{
 	uint32_t end = VM_ROM_BASE + bios_rom_pages() * CPU_PAGE_SIZE;
-	int rc = vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, VM_STUB_BASE - VM_ROM_BASE, false);
-	if (rc == 0 && end > VM_STUB_BASE + CPU_PAGE_SIZE)
-		rc = vm_map_ram_owned(vm, "ROM BIOS", VM_STUB_BASE + CPU_PAGE_SIZE, end - VM_STUB_BASE - CPU_PAGE_SIZE,
-				      false);
-	if (rc < 0)
-		return rc;
+	if (bios_rom_size == 0x10000 && ((uintptr_t)bios_rom & (CPU_PAGE_SIZE - 1)) == 0) {
+		*rc = map_rom_pages(vm, VM_ROM_BASE, VM_STUB_BASE);
+		if (*rc == 0)
+			*rc = map_rom_pages(vm, VM_STUB_BASE + CPU_PAGE_SIZE, end);
+		return bios_rom;
+	}
+	/* Another size: a copy in the VM's RAM, padded with FFh. */
+	*rc = vm_map_ram_owned(vm, "ROM BIOS", VM_ROM_BASE, VM_STUB_BASE - VM_ROM_BASE, false);
+	if (*rc == 0 && end > VM_STUB_BASE + CPU_PAGE_SIZE)
+		*rc = vm_map_ram_owned(vm, "ROM BIOS", VM_STUB_BASE + CPU_PAGE_SIZE, end - VM_STUB_BASE - CPU_PAGE_SIZE,
+				       false);
+	if (*rc < 0)
+		return NULL;
 	uint8_t *rom = vm->ram + VM_ROM_BASE;
 	size_t below_stub = bios_rom_size < VM_STUB_BASE - VM_ROM_BASE ? bios_rom_size : VM_STUB_BASE - VM_ROM_BASE;
 	memcpy(rom, bios_rom, below_stub);
@@ -112,6 +136,15 @@ int bios_install(struct vm *vm)
 		memcpy(rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
 		       bios_rom + (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE),
 		       bios_rom_size - (VM_STUB_BASE + CPU_PAGE_SIZE - VM_ROM_BASE));
+	return rom;
+}
+
+int bios_install(struct vm *vm)
+{
+	int rc;
+	const uint8_t *rom = map_rom(vm, &rc);
+	if (rc < 0)
+		return rc;
 	for (unsigned v = 0; v < 256; v++) {
 		uint16_t off = (uint16_t)(rom[2 * v] | (rom[2 * v + 1] << 8));
 		put16(vm->ram + 4 * v, off == 0xFFFF ? ROM_DEFAULT_IRET : off);

@@ -354,6 +354,9 @@ int dos_getcwd(struct dos *d, int drive, char *out);
 /* A DOS path argument as the kernel reads it: resolves devices, the Z:
  * drive and host drives. */
 int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *host, char *canon);
+/* dos_path_host (HOSTFS_EXISTING) with the entry of what it found
+ * (hostfs_resolve_entry): one walk for 43h and 41h. */
+int dos_path_entry(struct dos *d, const char *path, char *host, struct hostfs_entry *e);
 
 /* Console (console.c). Returns the byte, or -1 (nothing yet: the caller
  * waits), or -2 (end of input). */

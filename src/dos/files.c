@@ -165,7 +165,8 @@ int dos_getcwd(struct dos *d, int drive, char *out)
 	return hostfs_getcwd(d->fs, drive, out);
 }
 
-int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *host, char *canon)
+/* What dos_path_host refuses before any host lookup: 0 or a DOS error. */
+static int path_refused(struct dos *d, const char *path, enum hostfs_want want)
 {
 	if (dos_device_by_name(path, NULL) != DEV_NONE)
 		return DOSERR_ACCESS_DENIED;
@@ -175,7 +176,19 @@ int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *
 		return DOSERR_ACCESS_DENIED; /* read-only, no host form */
 	if ((path[0] | 0x20) == 'z' && path[1] == ':' && !hostfs_mapped(d->fs, DOS_BUILTIN_DRIVE))
 		return want == HOSTFS_PARENT ? DOSERR_ACCESS_DENIED : DOSERR_FILE_NOT_FOUND;
-	return hostfs_resolve(d->fs, path, want, host, canon, NULL);
+	return 0;
+}
+
+int dos_path_host(struct dos *d, const char *path, enum hostfs_want want, char *host, char *canon)
+{
+	int e = path_refused(d, path, want);
+	return e ? e : hostfs_resolve(d->fs, path, want, host, canon, NULL);
+}
+
+int dos_path_entry(struct dos *d, const char *path, char *host, struct hostfs_entry *ent)
+{
+	int e = path_refused(d, path, HOSTFS_EXISTING);
+	return e ? e : hostfs_resolve_entry(d->fs, path, host, ent);
 }
 
 /* ---- the system file table ---- */
@@ -710,19 +723,13 @@ static void fn_delete(struct dos *d)
 {
 	char path[HOSTFS_DOS_PATH], host[HOSTFS_HOST_PATH];
 	dos_read_str(d, d->r.ds, DX(d), path, sizeof(path));
-	bool is_dir = false;
-	int e = dos_path_host(d, path, HOSTFS_EXISTING, host, NULL);
-	if (!e) {
-		struct stat st;
-		is_dir = stat(host, &st) == 0 && S_ISDIR(st.st_mode);
-	}
-	if (e || is_dir) {
-		dos_fail(d, (uint16_t)(e ? e : DOSERR_ACCESS_DENIED));
-		return;
-	}
-	struct stat st;
-	if (stat(host, &st) == 0 && !(st.st_mode & 0200)) {
-		dos_fail(d, DOSERR_ACCESS_DENIED); /* read-only */
+	struct hostfs_entry ent;
+	int e = dos_path_entry(d, path, host, &ent);
+	/* A directory, or a read-only file (no owner write permission). */
+	if (!e && (ent.attr & (DOSATTR_DIR | DOSATTR_READONLY)))
+		e = DOSERR_ACCESS_DENIED;
+	if (e) {
+		dos_fail(d, (uint16_t)e);
 		return;
 	}
 	if ((e = dos_disk_unlink(d, host)) != 0) {

@@ -358,10 +358,12 @@ static int errno_to_dos(int err)
 /* Settle a host path that exists inside root by its name: a symlink is
  * replaced by its realpath, which must lie inside root; then it must be a
  * directory or a regular file. Returns 0, MISSING, or DOSERR_ACCESS_DENIED. */
-static int settle(const char *root, char *path, struct stat *st)
+static int settle(const char *root, char *path, struct stat *st, bool *linked)
 {
 	if (lstat(path, st) != 0)
 		return errno == ENOENT ? MISSING : DOSERR_ACCESS_DENIED;
+	if (linked)
+		*linked = S_ISLNK(st->st_mode);
 	if (S_ISLNK(st->st_mode)) {
 		char real[PATH_MAX];
 		if (!realpath(path, real) || !inside(root, real))
@@ -524,12 +526,13 @@ static int listing_read(const char *path, struct listing *l)
 	return err;
 }
 
+/* Do a and b hold the same entries, host and 8.3 names, in the same order? */
 static bool listing_same(const struct listing *a, const struct listing *b)
 {
 	if (a->n != b->n)
 		return false;
 	for (uint32_t i = 0; i < a->n; i++)
-		if (strcmp(a->ents[i].host, b->ents[i].host) != 0)
+		if (strcmp(a->ents[i].host, b->ents[i].host) != 0 || strcmp(a->ents[i].name, b->ents[i].name) != 0)
 			return false;
 	return true;
 }
@@ -679,10 +682,6 @@ static struct dir_slot *slot_lru(struct hostfs *fs)
 	return best;
 }
 
-/* The listing of host directory path (a realpath) for drive. A cached one
- * is used while the directory's stamp is unchanged, unless fresh is set;
- * a re-read that finds the same names keeps the slot (and the find handles
- * on it). Returns the slot, or NULL with *err a negative errno. */
 static void mark_checked(struct hostfs *fs, struct dir_slot *s)
 {
 	touch(fs, s);
@@ -701,8 +700,27 @@ static bool settled(const struct stamp *st)
 	return at - changed >= SETTLED_NS;
 }
 
-static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int drive, bool fresh, int *err,
-				    bool *was_read)
+/* How get_listing may answer from the cached listing of a directory whose
+ * stamp has not changed since the listing was read or restamped. */
+enum listing_want {
+	LIST_CACHED,    /* always */
+	LIST_SEARCH,    /* for a directory search: if it is complete (then it
+			 * holds every entry: a change since would have changed
+			 * the stamp) and in host name order (nothing appended by
+			 * hostfs_added since the read), else read again. So a
+			 * search lists what a fresh read lists, in its order,
+			 * whatever was cached. */
+	LIST_FRESH,     /* never: the directory is read again */
+};
+
+/* The listing of host directory path (a realpath) for drive, the cached
+ * one while the directory's stamp is unchanged as `want` allows; a re-read
+ * that finds the same names keeps the slot (and the find handles on it).
+ * A re-read of a complete listing whose stamp is unchanged is complete too
+ * (it reads the same entries), but for LIST_FRESH. Returns the slot, or
+ * NULL with *err a negative errno. */
+static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int drive, enum listing_want want,
+				    int *err, bool *was_read)
 {
 	struct dir_slot *cur = slot_current(fs, path, drive);
 	struct stamp st;
@@ -711,7 +729,12 @@ static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int dri
 	*err = stamp_of(path, &st);
 	if (*err)
 		return NULL;
-	if (cur && !fresh && stamp_same(&cur->stamp, &st)) {
+	/* A complete listing whose stamp still matches holds every entry; its
+	 * re-read does too, unless it was asked for because a listed entry
+	 * turned out gone (LIST_FRESH): then the stamp missed a change. */
+	bool exact = cur && stamp_same(&cur->stamp, &st) && cur->complete && want != LIST_FRESH;
+	if (cur && stamp_same(&cur->stamp, &st) &&
+	    (want == LIST_CACHED || (want == LIST_SEARCH && exact && cur->list.n == cur->list.sorted))) {
 		mark_checked(fs, cur);
 		return cur;
 	}
@@ -722,8 +745,9 @@ static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int dri
 	*was_read = true;
 	if (cur && listing_same(&cur->list, &l)) {
 		listing_free(&l);
+		cur->list.sorted = cur->list.n; /* what it appended is in order: as read */
 		cur->stamp = st;
-		cur->complete = settled(&st);
+		cur->complete = exact || settled(&st);
 		mark_checked(fs, cur);
 		return cur;
 	}
@@ -742,7 +766,7 @@ static struct dir_slot *get_listing(struct hostfs *fs, const char *path, int dri
 	s->current = true;
 	s->gen = (uint16_t)((s->gen + 1) & GEN_MASK);
 	s->stamp = st;
-	s->complete = settled(&st);
+	s->complete = exact || settled(&st);
 	s->list = l;
 	mark_checked(fs, s);
 	return s;
@@ -1020,19 +1044,20 @@ int hostfs_canonical(const struct hostfs *fs, const char *dos_path, char *out)
 /* ---- resolution to host paths ------------------------------------------- */
 
 /* The host entry of 8.3 name `name` in host directory dir (a realpath in
- * drive's root), settled (see settle): host path in child, kind in *st.
+ * drive's root), settled (see settle): host path in child, kind in *st,
+ * whether the entry is a symlink (child is then its target) in *linked.
  * A name listed but gone makes one re-read; so does a name not in the
  * cached listing, unless the listing was just read or is complete (read
  * SETTLED_NS after the directory's last change, or kept up to date by
  * hostfs_added/hostfs_removed since). Returns 0, MISSING, or a DOS error. */
 static int find_child(struct hostfs *fs, int drive, const char *dir, const char *name, char *child,
-		      struct stat *st)
+		      struct stat *st, bool *linked)
 {
 	char path[HOSTFS_HOST_PATH]; /* child may alias dir */
 	for (int pass = 0; pass < 2; pass++) {
 		int err;
 		bool was_read;
-		struct dir_slot *s = get_listing(fs, dir, drive, pass > 0, &err, &was_read);
+		struct dir_slot *s = get_listing(fs, dir, drive, pass > 0 ? LIST_FRESH : LIST_CACHED, &err, &was_read);
 		if (!s)
 			return errno_to_dos(-err);
 		int64_t i = table_find(&s->list, name);
@@ -1042,7 +1067,7 @@ static int find_child(struct hostfs *fs, int drive, const char *dir, const char 
 			continue;
 		if (join(path, dir, s->list.ents[i].host) != 0)
 			return DOSERR_PATH_NOT_FOUND;
-		int r = settle(fs->drive[drive].root, path, st);
+		int r = settle(fs->drive[drive].root, path, st, linked);
 		if (r == 0)
 			strcpy(child, path);
 		if (r != MISSING)
@@ -1069,9 +1094,17 @@ static int new_host_name(const char *name, char *out)
 	return 0;
 }
 
-/* hostfs_resolve on a path already canonical ("C:\..."). */
+/* What resolve_canon found at the end of the path, when it exists. */
+struct resolved {
+	struct stat st;         /* of host_path (a symlink's target) */
+	bool linked;            /* the last component is a symlink */
+	bool root;              /* the path is the drive's root */
+};
+
+/* hostfs_resolve on a path already canonical ("C:\..."); *at (if not
+ * NULL) gets what the path names when it exists. */
 static int resolve_canon(struct hostfs *fs, const char *canon, enum hostfs_want want, char *host_path,
-			 bool *is_dir)
+			 bool *is_dir, struct resolved *at)
 {
 	int drive = canon[0] - 'A';
 	const char *root = fs->drive[drive].root;
@@ -1080,6 +1113,8 @@ static int resolve_canon(struct hostfs *fs, const char *canon, enum hostfs_want 
 	if (has_wildcard(canon))
 		return DOSERR_PATH_NOT_FOUND;
 	strcpy(path, root);
+	if (at)
+		at->root = !canon[3];
 	for (const char *p = canon + 3; *p;) {
 		const char *end = strchr(p, '\\');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
@@ -1087,7 +1122,8 @@ static int resolve_canon(struct hostfs *fs, const char *canon, enum hostfs_want 
 		memcpy(comp, p, n); /* n <= 12: the canonical form is 8.3 */
 		comp[n] = 0;
 		struct stat st;
-		int r = find_child(fs, drive, path, comp, path, &st);
+		bool linked = false;
+		int r = find_child(fs, drive, path, comp, path, &st, &linked);
 		if (r == MISSING) {
 			if (end)
 				return DOSERR_PATH_NOT_FOUND;
@@ -1107,6 +1143,10 @@ static int resolve_canon(struct hostfs *fs, const char *canon, enum hostfs_want 
 		dir = S_ISDIR(st.st_mode);
 		if (end && !dir)
 			return DOSERR_PATH_NOT_FOUND;
+		if (at && !end) {
+			at->st = st;
+			at->linked = linked;
+		}
 		p = end ? end + 1 : p + n;
 	}
 	strcpy(host_path, path);
@@ -1124,7 +1164,7 @@ int hostfs_resolve(struct hostfs *fs, const char *dos_path, enum hostfs_want wan
 		return err;
 	if (dos_canon)
 		strcpy(dos_canon, canon);
-	return resolve_canon(fs, canon, want, host_path, is_dir);
+	return resolve_canon(fs, canon, want, host_path, is_dir, NULL);
 }
 
 int hostfs_getcwd(const struct hostfs *fs, int drive, char *out)
@@ -1146,7 +1186,7 @@ int hostfs_chdir(struct hostfs *fs, const char *dos_path)
 		return DOSERR_PATH_NOT_FOUND;
 	if (strlen(canon) > CWD_MAX)
 		return DOSERR_PATH_NOT_FOUND;
-	err = resolve_canon(fs, canon, HOSTFS_EXISTING, host, &dir);
+	err = resolve_canon(fs, canon, HOSTFS_EXISTING, host, &dir, NULL);
 	if (err == DOSERR_ACCESS_DENIED)
 		return err;
 	if (err || !dir)
@@ -1224,7 +1264,7 @@ int hostfs_short_name(struct hostfs *fs, const char *dir, const char *host_name,
 	for (int pass = 0; drive >= 0 && pass < 2; pass++) {
 		int err;
 		bool was_read;
-		struct dir_slot *s = get_listing(fs, real, drive, pass > 0, &err, &was_read);
+		struct dir_slot *s = get_listing(fs, real, drive, pass > 0 ? LIST_FRESH : LIST_CACHED, &err, &was_read);
 		if (!s)
 			break;
 		int64_t i = listing_find_host(&s->list, host_name);
@@ -1269,6 +1309,25 @@ int hostfs_stat(struct hostfs *fs, const char *host_path, struct hostfs_entry *e
 	} else
 		hostfs_short_name(fs, ".", base, name);
 	fill_entry(e, name, &st, attr_of(&st, base));
+	return 0;
+}
+
+int hostfs_resolve_entry(struct hostfs *fs, const char *dos_path, char *host_path, struct hostfs_entry *e)
+{
+	char canon[HOSTFS_DOS_PATH];
+	struct resolved at;
+	int err = hostfs_canonical(fs, dos_path, canon);
+	if (!err)
+		err = resolve_canon(fs, canon, HOSTFS_EXISTING, host_path, NULL, &at);
+	if (err)
+		return err;
+	if (at.root || at.linked) /* rare: hostfs_stat's own way, realpath and all */
+		return hostfs_stat(fs, host_path, e) ? DOSERR_FILE_NOT_FOUND : 0;
+	/* The last component is a listed entry that is no symlink: its 8.3
+	 * name is the last component of canon (what hostfs_short_name finds
+	 * for its host name), host_path is its realpath, at.st its lstat. */
+	const char *base = strrchr(host_path, '/') + 1;
+	fill_entry(e, strrchr(canon, '\\') + 1, &at.st, attr_of(&at.st, base));
 	return 0;
 }
 
@@ -1374,7 +1433,7 @@ static int file_entry(const struct hostfs *fs, const struct dir_slot *s, uint32_
 	struct stat st;
 	if (!d->name[0] || !hostfs_mapped(fs, s->drive) || join(path, s->path, d->host) != 0)
 		return 1;
-	if (settle(fs->drive[s->drive].root, path, &st) != 0)
+	if (settle(fs->drive[s->drive].root, path, &st, NULL) != 0)
 		return 1;
 	fill_entry(e, d->name, &st, attr_of(&st, d->host));
 	return 0;
@@ -1414,7 +1473,8 @@ static int find_scan(struct hostfs *fs, struct hostfs_find_pos *pos, struct host
 }
 
 /* Find first: the directory part must exist (else 3); the listing is read
- * afresh. Nothing found gives 18 for a wildcard pattern and 2 for a plain
+ * again unless the cached one is complete, in order and its directory
+ * unchanged (LIST_SEARCH). Nothing found gives 18 for a wildcard pattern and 2 for a plain
  * name. */
 int hostfs_find_first(struct hostfs *fs, const char *dos_path, uint8_t attr, struct hostfs_find_pos *pos,
 		      struct hostfs_entry *e)
@@ -1433,13 +1493,13 @@ int hostfs_find_first(struct hostfs *fs, const char *dos_path, uint8_t attr, str
 		last[1] = 0; /* "C:\" */
 	else
 		last[0] = 0;
-	err = resolve_canon(fs, canon, HOSTFS_EXISTING, host, &dir);
+	err = resolve_canon(fs, canon, HOSTFS_EXISTING, host, &dir, NULL);
 	if (err == DOSERR_FILE_NOT_FOUND || (!err && !dir))
 		return DOSERR_PATH_NOT_FOUND;
 	if (err)
 		return err;
 	bool was_read;
-	struct dir_slot *s = get_listing(fs, host, canon[0] - 'A', true, &err, &was_read);
+	struct dir_slot *s = get_listing(fs, host, canon[0] - 'A', LIST_SEARCH, &err, &was_read);
 	if (!s)
 		return errno_to_dos(-err);
 	memset(pos, 0, sizeof *pos);

@@ -128,6 +128,14 @@ int hostfs_find_next(struct hostfs *fs, struct hostfs_find_pos *pos, struct host
 /* Entry of one existing path (for 43h, 57h, the shell's DIR). */
 int hostfs_stat(struct hostfs *fs, const char *host_path, struct hostfs_entry *e);
 
+/* hostfs_resolve (HOSTFS_EXISTING) and hostfs_stat of what it found in one
+ * walk: host_path gets the host path, *e its entry. The entry is the one
+ * hostfs_stat(host_path) gives, taken from the lookup itself (the listed
+ * 8.3 name, the lstat the sandbox check made) instead of a realpath() and
+ * a stat of the host path afterwards. Returns 0 or hostfs_resolve's DOS
+ * error (2 also when the entry cannot be read). */
+int hostfs_resolve_entry(struct hostfs *fs, const char *dos_path, char *host_path, struct hostfs_entry *e);
+
 /* "NAME    EXT" -> "NAME.EXT": the trailing blanks of each field dropped,
  * no dot without an extension. */
 void hostfs_name_from_fcb(const char fcb[11], char name[13]);

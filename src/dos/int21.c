@@ -415,17 +415,13 @@ static void fn_attr(struct dos *d)
 {
 	char path[HOSTFS_DOS_PATH], host[HOSTFS_HOST_PATH];
 	dos_read_str(d, d->r.ds, DX(d), path, sizeof(path));
-	int e = dos_path_host(d, path, HOSTFS_EXISTING, host, NULL);
+	struct hostfs_entry ent;
+	int e = AL(d) == 0 ? dos_path_entry(d, path, host, &ent) : dos_path_host(d, path, HOSTFS_EXISTING, host, NULL);
 	if (e) {
 		dos_fail(d, (uint16_t)e);
 		return;
 	}
-	struct hostfs_entry ent;
 	if (AL(d) == 0) {
-		if (hostfs_stat(d->fs, host, &ent) != 0) {
-			dos_fail(d, DOSERR_FILE_NOT_FOUND);
-			return;
-		}
 		dos_set16(&d->r.ecx, ent.attr);
 		dos_set16(&d->r.eax, ent.attr);
 		dos_ok(d);

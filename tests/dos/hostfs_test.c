@@ -813,6 +813,160 @@ static void test_listing_follows_dos(void **state)
 	assert_int_equal(hostfs_resolve(f->fs, "C:\\MANY\\LATE.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
 }
 
+/* A directory search answers from the cached listing while it is complete
+ * and its directory unchanged (no read per find first: NMAKE and the
+ * compilers search once per dependency), and still sees a file the host
+ * (or another VM) made there: the directory's stamp changed. */
+static void test_find_uses_complete_listing(void **state)
+{
+	struct fixture *f = *state;
+	struct hostfs_find_pos pos;
+	struct hostfs_entry e;
+	char dir[HOSTFS_HOST_PATH];
+	make_dir(f, "c/fnd");
+	path_in(f, "c/fnd", dir);
+	/* DOS's own creates leave the listing complete (hostfs_added); the
+	 * search lists in host name order, as a fresh read does, not in the
+	 * order DOS made them: one read puts the listing in order. */
+	assert_int_equal(create_via_dos(f, "C:\\FND\\ONE.TXT"), 0);
+	assert_int_equal(create_via_dos(f, "C:\\FND\\A0.TXT"), 0);
+	unsigned long before = hostfs_listing_reads(f->fs);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(hostfs_find_first(f->fs, "C:\\FND\\*.*", 0, &pos, &e), 0);
+		assert_string_equal(e.name, "A0.TXT");
+		assert_int_equal(hostfs_find_next(f->fs, &pos, &e), 0);
+		assert_string_equal(e.name, "ONE.TXT");
+		assert_int_equal(hostfs_find_next(f->fs, &pos, &e), DOSERR_NO_MORE_FILES);
+		assert_int_equal(hostfs_find_first(f->fs, "C:\\FND\\ONE.TXT", 0, &pos, &e), 0);
+		assert_int_equal(hostfs_find_first(f->fs, "C:\\FND\\TWO.TXT", 0, &pos, &e), DOSERR_FILE_NOT_FOUND);
+	}
+	assert_int_equal(hostfs_listing_reads(f->fs) - before, 1);
+	/* The listing read for the search is complete: looking up a missing
+	 * name does not read the directory again. */
+	char host[HOSTFS_HOST_PATH];
+	assert_int_equal(resolve(f, "C:\\FND\\NONE.TXT", HOSTFS_EXISTING, host, NULL), DOSERR_FILE_NOT_FOUND);
+	assert_int_equal(hostfs_listing_reads(f->fs) - before, 1);
+	/* Made on the host side; the stamp moved (utimensat: a new mtime,
+	 * whatever the timestamp granularity). */
+	make_file(f, "c/fnd/two.txt", "2", 0644);
+	struct timespec past[2] = { { .tv_sec = 1000000000 }, { .tv_sec = 1000000000 } };
+	assert_int_equal(utimensat(AT_FDCWD, dir, past, 0), 0);
+	assert_int_equal(hostfs_find_first(f->fs, "C:\\FND\\TWO.TXT", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "TWO.TXT");
+	assert_int_equal(hostfs_find_first(f->fs, "C:\\FND\\*.TXT", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "A0.TXT");
+	assert_int_equal(hostfs_find_next(f->fs, &pos, &e), 0);
+	assert_string_equal(e.name, "ONE.TXT");
+	assert_int_equal(hostfs_find_next(f->fs, &pos, &e), 0);
+	assert_string_equal(e.name, "TWO.TXT");
+	/* Removed on the host side: gone from the search too. */
+	char one[HOSTFS_HOST_PATH];
+	path_in(f, "c/fnd/one.txt", one);
+	assert_int_equal(unlink(one), 0);
+	past[0].tv_sec = past[1].tv_sec = 1000000001;
+	assert_int_equal(utimensat(AT_FDCWD, dir, past, 0), 0);
+	assert_int_equal(hostfs_find_first(f->fs, "C:\\FND\\*.TXT", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "A0.TXT");
+	assert_int_equal(hostfs_find_next(f->fs, &pos, &e), 0);
+	assert_string_equal(e.name, "TWO.TXT");
+	assert_int_equal(hostfs_find_next(f->fs, &pos, &e), DOSERR_NO_MORE_FILES);
+}
+
+/* Two VMs (two hostfs instances) on one host directory: what one of them
+ * creates or deletes, the other's cached (complete) listing sees, in
+ * lookups and in searches. The pause moves past the coarse clock tick of
+ * the other's last stamp (HZ >= 100), as between two DOS calls of real
+ * programs; kernels with fine-grained ctimes (Linux 6.13 and later on
+ * ext4, xfs, btrfs, tmpfs) need none. */
+static int create_in(struct hostfs *fs, const char *dos)
+{
+	char host[HOSTFS_HOST_PATH];
+	int e = hostfs_resolve(fs, dos, HOSTFS_PARENT, host, NULL, NULL);
+	if (e)
+		return e;
+	int fd = open(host, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	hostfs_added(fs, host);
+	return 0;
+}
+
+static void test_two_vms_one_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct hostfs *b;
+	struct hostfs_find_pos pos;
+	struct hostfs_entry e;
+	char c[HOSTFS_HOST_PATH], host[HOSTFS_HOST_PATH];
+	path_in(f, "c", c);
+	assert_int_equal(hostfs_create(&b), 0);
+	assert_int_equal(hostfs_map(b, C, c), 0);
+	make_dir(f, "c/shr");
+	assert_int_equal(create_in(b, "C:\\SHR\\B.TXT"), 0);
+	assert_int_equal(hostfs_find_first(b, "C:\\SHR\\*.*", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "B.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), DOSERR_NO_MORE_FILES);
+	assert_int_equal(hostfs_resolve(b, "C:\\SHR\\A.TXT", HOSTFS_EXISTING, host, NULL, NULL), DOSERR_FILE_NOT_FOUND);
+	usleep(30000);
+	assert_int_equal(create_in(f->fs, "C:\\SHR\\A.TXT"), 0);
+	assert_int_equal(hostfs_resolve(b, "C:\\SHR\\A.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+	assert_int_equal(hostfs_find_first(b, "C:\\SHR\\*.*", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "A.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), 0);
+	assert_string_equal(e.name, "B.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), DOSERR_NO_MORE_FILES);
+	/* Deleted by the first VM: gone for the second. */
+	usleep(30000);
+	assert_int_equal(hostfs_resolve(f->fs, "C:\\SHR\\B.TXT", HOSTFS_EXISTING, host, NULL, NULL), 0);
+	assert_int_equal(unlink(host), 0);
+	hostfs_removed(f->fs, host);
+	assert_int_equal(hostfs_find_first(b, "C:\\SHR\\*.*", 0, &pos, &e), 0);
+	assert_string_equal(e.name, "A.TXT");
+	assert_int_equal(hostfs_find_next(b, &pos, &e), DOSERR_NO_MORE_FILES);
+	assert_int_equal(hostfs_resolve(b, "C:\\SHR\\B.TXT", HOSTFS_EXISTING, host, NULL, NULL), DOSERR_FILE_NOT_FOUND);
+	hostfs_destroy(b);
+}
+
+/* hostfs_resolve_entry gives what hostfs_resolve and then hostfs_stat give
+ * (43h, 41h): files, read-only, hidden, mangled names, directories,
+ * symlinks inside the root, the root itself; and resolve's errors. */
+static void test_resolve_entry(void **state)
+{
+	struct fixture *f = *state;
+	char name[13], hidden[20], lng[20];
+	short_name(f, ".hidden", name);
+	snprintf(hidden, sizeof hidden, "C:\\%s", name);
+	short_name(f, "longfilename.txt", name);
+	snprintf(lng, sizeof lng, "C:\\%s", name);
+	const char *paths[] = { "C:\\RO.TXT", "C:\\README.TXT", "c:\\sub\\inner.dat", "C:\\SUB", "C:\\SUB\\DEEPER",
+				"C:\\LINK_IN", "C:\\LINK_IN\\INNER.DAT", "C:\\", "C:\\SUB\\..", hidden, lng };
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		char host[HOSTFS_HOST_PATH], host2[HOSTFS_HOST_PATH];
+		struct hostfs_entry want, got;
+		assert_int_equal(resolve(f, paths[i], HOSTFS_EXISTING, host, NULL), 0);
+		assert_int_equal(hostfs_stat(f->fs, host, &want), 0);
+		memset(&got, 0x55, sizeof got);
+		assert_int_equal(hostfs_resolve_entry(f->fs, paths[i], host2, &got), 0);
+		assert_string_equal(host2, host);
+		assert_string_equal(got.name, want.name);
+		assert_memory_equal(got.fcb_name, want.fcb_name, sizeof want.fcb_name);
+		assert_int_equal(got.attr, want.attr);
+		assert_int_equal(got.size, want.size);
+		assert_int_equal(got.date, want.date);
+		assert_int_equal(got.time, want.time);
+	}
+	const char *bad[] = { "C:\\NONE.TXT", "C:\\NODIR\\X.TXT", "C:\\LINK_OUT", "C:\\DANGLING", "C:\\*.TXT",
+			      "E:\\X" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char host[HOSTFS_HOST_PATH];
+		struct hostfs_entry e;
+		int want = resolve(f, bad[i], HOSTFS_EXISTING, host, NULL);
+		assert_int_not_equal(want, 0);
+		assert_int_equal(hostfs_resolve_entry(f->fs, bad[i], host, &e), want);
+	}
+}
+
 static void test_free_space(void **state)
 {
 	struct fixture *f = *state;
@@ -846,6 +1000,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sandbox_host_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_space, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_listing_follows_dos, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_uses_complete_listing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_vms_one_directory, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,12 +252,62 @@ static void test_guest_code_and_svcs(void **state)
 	vm16_destroy(vm);
 }
 
+/* The ROM BIOS (F0000-FFFFF but for the VDD code page) is the library's
+ * one read-only copy, mapped into every VM: a guest's writes and the host's
+ * (vm16_write) leave it as it is, in that VM and in the others, and its
+ * FFh filler reads as FFh. */
+static void test_rom_shared_read_only(void **state)
+{
+	(void)state;
+	struct vm *a = make(bare), *b = make(bare);
+	static uint8_t before[0x8000], after[0x8000], other[0x8000];
+	assert_int_equal(vm16_read(a, 0xF0000, before, sizeof before), 0);
+	for (unsigned i = 0x1000; i < 0x8000; i++)
+		assert_int_equal(before[i], 0xFF);
+	uint8_t top[16];
+	assert_int_equal(vm16_read(a, 0xFFFF0, top, sizeof top), 0);
+	assert_int_equal(top[0], 0xEA); /* the reset vector: JMP FAR */
+	/* At 1000:0000: stores into the filler and the code pages, then SVC 2. */
+	static const uint8_t code[] = {
+		0xB8, 0x00, 0xF1, 0x8E, 0xD8,             /* mov ax, F100h; mov ds, ax */
+		0xC6, 0x06, 0x00, 0x00, 0x12,             /* mov byte [0], 12h */
+		0xC7, 0x06, 0x10, 0x00, 0x56, 0x34,       /* mov word [10h], 3456h */
+		0xB8, 0x00, 0xF0, 0x8E, 0xD8,             /* mov ax, F000h; mov ds, ax */
+		0xC6, 0x06, 0x00, 0x00, 0x90,             /* mov byte [0], 90h */
+		0xC6, 0x06, 0xF0, 0xFF, 0x90,             /* mov byte [FFF0h], 90h */
+		0xF4, 0x02, 0xFD,                         /* svc 2: exit */
+	};
+	assert_int_equal(vm16_write(a, 0x10000, code, sizeof code), 0);
+	struct vm16_regs r;
+	vm16_get_regs(a, &r);
+	r.cs = 0x1000;
+	r.eip = 0;
+	vm16_set_regs(a, &r);
+	assert_int_equal(vm16_run(a, 1000), VM16_STOP_EXIT);
+	/* The host writes too (DOS reading a file into F100:0000). */
+	static const uint8_t junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	assert_int_equal(vm16_write(a, 0xF1000, junk, sizeof junk), 0);
+	assert_int_equal(vm16_write(a, 0xF0000, junk, sizeof junk), 0);
+	assert_int_equal(vm16_read(a, 0xF0000, after, sizeof after), 0);
+	assert_memory_equal(after, before, sizeof before);
+	assert_int_equal(vm16_read(b, 0xF0000, other, sizeof other), 0);
+	assert_memory_equal(other, before, sizeof before);
+	uint8_t top2[16];
+	assert_int_equal(vm16_read(a, 0xFFFF0, top2, sizeof top2), 0);
+	assert_memory_equal(top2, top, sizeof top);
+	assert_int_equal(vm16_read(b, 0xFFFF0, top2, sizeof top2), 0);
+	assert_memory_equal(top2, top, sizeof top);
+	vm16_destroy(a);
+	vm16_destroy(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xmem_alloc_free), cmocka_unit_test(test_xmem_resize),
 		cmocka_unit_test(test_windows_and_moves), cmocka_unit_test(test_a20_and_hma),
 		cmocka_unit_test(test_umbs), cmocka_unit_test(test_guest_code_and_svcs),
+		cmocka_unit_test(test_rom_shared_read_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
