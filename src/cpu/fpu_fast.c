@@ -153,12 +153,12 @@ FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, uns
 	if (esc == 4) {
 		uint64_t v;
 		memcpy(&v, p, 8);
-		if (!ff_from_f64_normal(v, &b))
+		if (!ff_from_f64(v, &b))
 			return false;
 	} else {
 		uint32_t v;
 		memcpy(&v, p, 4);
-		if (!ff_from_f32_normal(v, &b))
+		if (!ff_from_f32(v, &b))
 			return false;
 	}
 	const unsigned t = f->top;
@@ -166,7 +166,7 @@ FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, uns
 		return false;
 	const f80 a = reg_at(f, t);
 	if (k == 2 || k == 3) {
-		if (!f80_is_normal(a))
+		if (!ff_is_normal_or_zero(a))
 			return false;
 		note_data(c, i, ea);
 		set_cc(f, ff_compare(a, b));
@@ -213,7 +213,7 @@ FF_INLINE bool reg_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 
 /* FCOM, FCOMP ST(i) (D8 D0+i, D8+i), FCOMPP (DE D9) and, on the 387,
  * FUCOM, FUCOMP ST(i) (DD E0+i, E8+i) and FUCOMPP (DA E9): the same for
- * normal numbers. */
+ * normal numbers and zeros. */
 FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, bool unordered, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
@@ -223,7 +223,7 @@ FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, b
 	if (!T && (!full(f, t) || !full(f, p)))
 		return false;
 	const f80 a = reg_at(f, t), b = reg_at(f, p);
-	if (!f80_is_normal(a) || !f80_is_normal(b))
+	if (!ff_is_normal_or_zero(a) || !ff_is_normal_or_zero(b))
 		return false;
 	set_cc(f, ff_compare(a, b));
 	while (pops--)
@@ -238,9 +238,9 @@ FF_INLINE bool ftst(struct cpu *c, bool T)
 	if (!T && !full(f, f->top))
 		return false;
 	const f80 a = reg_at(f, f->top);
-	if (!f80_is_normal(a))
+	if (!ff_is_normal_or_zero(a))
 		return false;
-	set_cc(f, f80_sign(a) ? -1 : 1);
+	set_cc(f, ff_is_zero(a) ? 0 : f80_sign(a) ? -1 : 1);
 	return true;
 }
 
