@@ -153,6 +153,22 @@ FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, uns
 	if (esc == 4) {
 		uint64_t v;
 		memcpy(&v, p, 8);
+#ifdef FF_HOST_DOUBLE
+		/* FADD, FSUB, FSUBR m64 with PC 53 to nearest: the sum of the
+		 * operand as it is and ST(0) as a double (fpu_fast.h). */
+		uint64_t a64;
+		f80 r;
+		unsigned fl;
+		if (P == 53 && R == RC_NEAR && (k == 0 || k == 4 || k == 5) && (T || full(f, f->top)) &&
+		    ff_f64_addable(v) && ff_as_f64(reg_at(f, f->top), &a64) &&
+		    ff_add_f64_bits(k == 5 ? v : a64, (k == 5 ? a64 : v) ^ (uint64_t)(k != 0) << 63, &r, &fl) &&
+		    (T || !(fl & ~f->cw & FF_PE))) {
+			note_data(c, i, ea);
+			put_full(f, f->top, r);
+			set_flags(f, fl);
+			return true;
+		}
+#endif
 		if (!ff_from_f64(v, &b))
 			return false;
 	} else {

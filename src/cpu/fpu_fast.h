@@ -220,15 +220,33 @@ FF_INLINE bool ff_as_f64(f80 a, uint64_t *d)
 	return true;
 }
 
+/* A double's bits that ff_add_f64() takes: normal, below 2^1023 (biased
+ * exponent 1..7FDh). */
+FF_INLINE bool ff_f64_addable(uint64_t d)
+{
+	return ((unsigned)(d >> 52) & 0x7FFu) - 1u < 0x7FDu;
+}
+
+/* The sum of two doubles that ff_f64_addable() takes (bits ab and bb),
+ * rounded as the x87 with PC 53 to nearest (the proof above); false
+ * (nothing written) for a result it does not take. */
+FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl);
+
 /* a + b (b negated with negate_b) to 53 bits, to nearest, in the host's
  * doubles (the proof above); false (nothing written) when it does not
  * apply. */
 FF_INLINE bool ff_add_f64(f80 a, f80 b, bool negate_b, f80 *r, unsigned *fl)
 {
 	uint64_t ab, bb;
-	if (!ff_as_f64(a, &ab) || !ff_as_f64(b, &bb) || !ff_host_rn())
+	if (!ff_as_f64(a, &ab) || !ff_as_f64(b, &bb))
 		return false;
-	bb ^= (uint64_t)negate_b << 63;
+	return ff_add_f64_bits(ab, bb ^ (uint64_t)negate_b << 63, r, fl);
+}
+
+FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
+{
+	if (!ff_host_rn())
+		return false;
 	double x, y;
 	memcpy(&x, &ab, 8);
 	memcpy(&y, &bb, 8);
@@ -421,6 +439,13 @@ FF_INLINE bool ff_to_f64(unsigned R, f80 a, uint64_t *out, unsigned *fl)
 {
 	if (ff_is_zero(a)) {
 		*out = (uint64_t)f80_sign(a) << 63;
+		*fl = 0;
+		return true;
+	}
+	const unsigned ae = a.se & 0x7FFFu;
+	if ((a.m & 0x80000000000007FFull) == F80_INT && ae - 0x3C01u < 0x7FEu) {
+		/* a double exactly (53 bits, the normal range): nothing to round */
+		*out = (uint64_t)f80_sign(a) << 63 | (uint64_t)(ae - 0x3C00u) << 52 | ((a.m >> 11) & 0xFFFFFFFFFFFFFull);
 		*fl = 0;
 		return true;
 	}
