@@ -753,6 +753,66 @@ JX(fabs_h, fsign(c, true, false))
 JX(fld1_h, fld_const(c, true, false))
 JX(fldz_h, fld_const(c, false, false))
 
+/* The lean first try of X_s for the arithmetic (the rest: X_sfull, a
+ * tail call): FADD, FSUB, FSUBR with PC 53 (the run's check made RC to
+ * nearest) on operands that are doubles, in the host's doubles
+ * (fpu_fast.h ff_add_f64_bits(), the proof there). The same result and
+ * flags as the kernel's, in a function small enough to need no saved
+ * registers. False: nothing changed. */
+FF_INLINE bool sum_lean(struct cpu_x87 *f, unsigned k, uint64_t a, uint64_t b, unsigned dst)
+{
+#ifdef FF_HOST_DOUBLE
+	f80 r;
+	unsigned fl;
+	/* arith(): 0 a + b, 4 a - b, 5 b - a */
+	if (!ff_add_f64_bits(k == 5 ? b : a, (k == 5 ? a : b) ^ (uint64_t)(k != 0) << 63, &r, &fl))
+		return false;
+	put_full(f, dst, r);
+	set_flags(f, fl);
+	return true;
+#else
+	(void)f, (void)k, (void)a, (void)b, (void)dst;
+	return false;
+#endif
+}
+
+FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k)
+{
+	struct cpu_x87 *f = &c->x87;
+	if ((f->cw & 0x100) || !(k == 0 || k == 4 || k == 5))
+		return false;
+#ifdef FF_HOST_DOUBLE
+	const unsigned t = f->top, q = (t + i->rm) & 7u;
+	uint64_t a, b;
+	if (!ff_as_f64(reg_at(f, t), &a) || !ff_as_f64(reg_at(f, q), &b) || !sum_lean(f, k, a, b, esc ? q : t))
+		return false;
+	if (esc == 6)
+		pop(f);
+	return true;
+#else
+	(void)i, (void)esc;
+	return false;
+#endif
+}
+
+FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k, uint32_t ea, const uint8_t *p)
+{
+	struct cpu_x87 *f = &c->x87;
+	if ((f->cw & 0x100) || esc != 4 || !(k == 0 || k == 4 || k == 5))
+		return false;
+#ifdef FF_HOST_DOUBLE
+	uint64_t a, b;
+	memcpy(&b, p, 8);
+	if (!ff_f64_addable(b) || !ff_as_f64(reg_at(f, f->top), &a) || !sum_lean(f, k, a, b, f->top))
+		return false;
+	note_data(c, i, ea);
+	return true;
+#else
+	(void)i, (void)ea, (void)p;
+	return false;
+#endif
+}
+
 /* X_s: X's fast path for compiled code that made its checks once for a
  * run of such instructions (fpu.h, struct fpu_jit_op): it declines only
  * for the class of its operands or its result. */
@@ -762,8 +822,9 @@ JX(fldz_h, fld_const(c, false, false))
 		(void)i, (void)ea, (void)p;                                                          \
 		return (call);                                                                       \
 	}
-#define JS_PR(name, call)                                                                            \
-	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+#define JS_PR(name, call, lean)                                                                      \
+	__attribute__((noinline)) static bool name##_sfull(struct cpu *c, const struct insn *i, uint32_t ea, \
+							   uint8_t *p)                                         \
 	{                                                                                            \
 		(void)ea, (void)p;                                                                   \
 		const unsigned R = RC_NEAR;                                                          \
@@ -773,9 +834,16 @@ JX(fldz_h, fld_const(c, false, false))
 		}                                                                                    \
 		const unsigned P = 53;                                                               \
 		return (call);                                                                       \
+	}                                                                                            \
+	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)ea, (void)p;                                                                   \
+		if (lean)                                                                            \
+			return true;                                                                 \
+		return name##_sfull(c, i, ea, p);                                                    \
 	}
-#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true))
-#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true))
+#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true), mem_lean(c, i, esc, k, ea, p))
+#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true), reg_lean(c, i, esc, k))
 EACH_K(JS_MEM_ARITH, 0)
 EACH_K(JS_MEM_ARITH, 4)
 EACH_ARITH_K(JS_REG_ARITH, 0)
