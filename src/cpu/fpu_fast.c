@@ -756,9 +756,10 @@ JX(fldz_h, fld_const(c, false, false))
 /* The lean first try of X_s for the arithmetic (the rest: X_sfull, a
  * tail call): FADD, FSUB, FSUBR with PC 53 (the run's check made RC to
  * nearest) on operands that are doubles, in the host's doubles
- * (fpu_fast.h ff_add_f64_bits(), the proof there). The same result and
- * flags as the kernel's, in a function small enough to need no saved
- * registers. False: nothing changed. */
+ * (fpu_fast.h ff_add_f64_bits(), the proof there), and FMUL (ST(i) and
+ * m64) of normal numbers by the kernel. The same results and flags as
+ * the full fast path's, in functions with fewer saved registers. False:
+ * nothing changed. */
 FF_INLINE bool sum_lean(struct cpu_x87 *f, unsigned k, uint64_t a, uint64_t b, unsigned dst)
 {
 #ifdef FF_HOST_DOUBLE
@@ -776,9 +777,29 @@ FF_INLINE bool sum_lean(struct cpu_x87 *f, unsigned k, uint64_t a, uint64_t b, u
 #endif
 }
 
+/* FMUL of two normal numbers by the kernel (PC 53 or 64, to nearest). */
+FF_INLINE bool mul_lean(struct cpu_x87 *f, f80 a, f80 b, unsigned dst)
+{
+	f80 r;
+	unsigned fl;
+	if (!((f->cw & 0x100) ? ff_mul_normal(64, RC_NEAR, a, b, &r, &fl) : ff_mul_normal(53, RC_NEAR, a, b, &r, &fl)))
+		return false;
+	put_full(f, dst, r);
+	set_flags(f, fl);
+	return true;
+}
+
 FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k)
 {
 	struct cpu_x87 *f = &c->x87;
+	if (k == 1) {
+		const unsigned t = f->top, q = (t + i->rm) & 7u;
+		if (!mul_lean(f, reg_at(f, t), reg_at(f, q), esc ? q : t))
+			return false;
+		if (esc == 6)
+			pop(f);
+		return true;
+	}
 	if ((f->cw & 0x100) || !(k == 0 || k == 4 || k == 5))
 		return false;
 #ifdef FF_HOST_DOUBLE
@@ -798,6 +819,15 @@ FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k, uint32_t ea, const uint8_t *p)
 {
 	struct cpu_x87 *f = &c->x87;
+	if (k == 1 && esc == 4) {
+		uint64_t v;
+		f80 b;
+		memcpy(&v, p, 8);
+		if (!ff_from_f64_normal(v, &b) || !mul_lean(f, reg_at(f, f->top), b, f->top))
+			return false;
+		note_data(c, i, ea);
+		return true;
+	}
 	if ((f->cw & 0x100) || esc != 4 || !(k == 0 || k == 4 || k == 5))
 		return false;
 #ifdef FF_HOST_DOUBLE

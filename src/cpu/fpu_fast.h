@@ -126,10 +126,11 @@ FF_INLINE bool ff_mul_zero(f80 a, f80 b, f80 *r, unsigned *fl)
 	return true;
 }
 
-FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
+/* a * b of two normal numbers (else false). */
+FF_INLINE bool ff_mul_normal(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
 {
-	if (__builtin_expect(!f80_is_normal(a) || !f80_is_normal(b), 0))
-		return ff_mul_zero(a, b, r, fl);
+	if (!f80_is_normal(a) || !f80_is_normal(b))
+		return false;
 	const u128 v = (u128)a.m * b.m;
 	uint64_t hi = (uint64_t)(v >> 64), lo = (uint64_t)v;
 	int32_t e = (int32_t)f80_exp(a) + (int32_t)f80_exp(b) - F80_BIAS + 1;
@@ -138,6 +139,13 @@ FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl
 	lo <<= n;
 	e -= (int32_t)n;
 	return ff_round(P, R, f80_sign(a) ^ f80_sign(b), e, hi, lo, r, fl);
+}
+
+FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
+{
+	if (__builtin_expect(!f80_is_normal(a) || !f80_is_normal(b), 0))
+		return ff_mul_zero(a, b, r, fl);
+	return ff_mul_normal(P, R, a, b, r, fl);
 }
 
 /* a + b (b's sign already negated for a subtraction) where a zero is an
