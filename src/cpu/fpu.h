@@ -122,8 +122,9 @@ void fpu_check_pending(struct cpu *c);
  *   nothing but for what those registers hold, declines only when the
  *   operands or the result are not of its kernel's classes, and sets the
  *   registers of `fills` (ST(x)) full, then pops `pops` times.
- * - fnstsw: FNSTSW AX, which the caller compiles inline (fn NULL; no
- *   FIP/FOP, no pending-exception check, #NM: CR0.EM/TS or no FPU). */
+ * - fnstsw: FNSTSW AX, or with size 2 (write) FNSTSW m16, which the
+ *   caller compiles inline (fn NULL; no FIP/FOP/FDP, no pending-exception
+ *   check, #NM: CR0.EM/TS or no FPU; the word through the TLB). */
 struct fpu_jit_op {
 	bool (*fn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);
 	bool (*sfn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);

@@ -477,7 +477,7 @@ __attribute__((noinline)) static void general_t(struct cpu *c, const struct insn
 	X(fild_m32) X(fst_m32) X(fst_m64) X(fld_st_h) X(fst_st_h) X(fxch_h) X(fchs_h) X(fabs_h)      \
 	X(fld1_h) X(fldz_h)
 #define FF_ENUM(n) ID_##n,
-enum { ID_NONE, FF_IDS(FF_ENUM) ID_FNSTSW, ID_COUNT };
+enum { ID_NONE, FF_IDS(FF_ENUM) ID_FNSTSW, ID_FNSTSW_M, ID_COUNT };
 static const op_fn members[ID_COUNT];
 
 /* After a fast path: the successor's member, or FCS:FIP/FOP and the next
@@ -621,7 +621,40 @@ static void fnstsw_ax_t(struct cpu *c, const struct insn *i)
 }
 
 static const struct op_pair fnstsw_pair = { fnstsw_ax_h, fnstsw_ax_t, NULL };
-static const struct op_pair *const pairs[ID_COUNT] = { FF_IDS(FF_PAIR)[ID_FNSTSW] = &fnstsw_pair };
+
+/* FNSTSW m16 (DD /7), which Microsoft C's compares use: no wait (only
+ * #NM), a control instruction (FIP, FOP and FDP stay), the word through
+ * the TLB (a page holding code has no write entry). */
+FF_INLINE bool fnstsw_m(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!c->fpu || (c->in.cr0 & (CR0_EM | CR0_TS))))
+		return false;
+	uint8_t *p = wr_ptr(c, i->seg, insn_ea(c, i), 2);
+	if (!p)
+		return false;
+	const uint16_t w = cpu_fpu_status(c);
+	memcpy(p, &w, 2);
+	return true;
+}
+
+static void fnstsw_m_h(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!fnstsw_m(c, i)))
+		op_esc(c, i);
+}
+
+static void fnstsw_m_t(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!fnstsw_m(c, i))) {
+		general_t(c, i);
+		return;
+	}
+	insn_chain(c, i);
+}
+
+static const struct op_pair fnstsw_m_pair = { fnstsw_m_h, fnstsw_m_t, NULL };
+static const struct op_pair *const pairs[ID_COUNT] = { FF_IDS(FF_PAIR)[ID_FNSTSW] = &fnstsw_pair,
+						       [ID_FNSTSW_M] = &fnstsw_m_pair };
 
 /* The fast path of i, by ID_*, or ID_NONE. */
 static unsigned fast_id(const struct insn *i)
@@ -639,6 +672,7 @@ static unsigned fast_id(const struct insn *i)
 		case 1 << 3 | 2: case 1 << 3 | 3: return ID_fst_m32;
 		case 5 << 3 | 0: return ID_fld_m64;
 		case 5 << 3 | 2: case 5 << 3 | 3: return ID_fst_m64;
+		case 5 << 3 | 7: return ID_FNSTSW_M;
 		case 7 << 3 | 0: return ID_fild_m16;
 		case 3 << 3 | 0: return ID_fild_m32;
 		default: return ID_NONE;
@@ -684,7 +718,7 @@ void fpu_fuse(struct insn *first, const struct insn *next)
 	if (next->ent->fn != op_esc)
 		return;
 	const unsigned a = fast_id(first), b = fast_id(next);
-	if (a != ID_NONE && a != ID_FNSTSW && b != ID_NONE && b != ID_FNSTSW && first->fn == pairs[a]->thr &&
+	if (a != ID_NONE && a < ID_FNSTSW && b != ID_NONE && b < ID_FNSTSW && first->fn == pairs[a]->thr &&
 	    next->fn == pairs[b]->thr)
 		first->imm = b;
 }
@@ -900,7 +934,8 @@ JS(fld1_h, fld_const(c, true, true))
 JS(fldz_h, fld_const(c, false, true))
 
 #define FF_JX(n) [ID_##n] = { n##_j, n##_s, 0, false, false, 0, 0, false, 0 },
-static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { .fnstsw = true } };
+static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { .fnstsw = true },
+						     [ID_FNSTSW_M] = { .fnstsw = true, .size = 2, .write = true } };
 
 /* The registers op's fast path needs full or empty, and how it moves the
  * stack (struct fpu_jit_op). */
@@ -938,9 +973,10 @@ bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op)
 	if (id == ID_NONE || i->impl != pairs[id]->impl)
 		return false;
 	*op = jit_ops[id];
-	if (id != ID_FNSTSW)
-		stack_use(id, i, op);
-	if (i->mod != 3 && id != ID_FNSTSW) {
+	if (id >= ID_FNSTSW)
+		return true;
+	stack_use(id, i, op);
+	if (i->mod != 3) {
 		const unsigned esc = i->op & 7;
 		op->size = id == ID_fild_m16 ? 2 : esc == 4 || esc == 5 ? 8 : 4;
 		op->write = id == ID_fst_m32 || id == ID_fst_m64;

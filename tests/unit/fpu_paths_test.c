@@ -161,7 +161,20 @@ static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data
 				n = regop(p, n, 0xDD, 4 + (r >> 18) % 2, rm);
 			}
 			break;
-		case 18: p[n++] = 0xDF; p[n++] = 0xE0; break;                     /* FNSTSW AX */
+		case 18:
+			if ((r >> 16) % 3 == 0) {                                  /* FNSTSW AX */
+				p[n++] = 0xDF;
+				p[n++] = 0xE0;
+			} else if (walk && (r >> 16) % 3 == 1) {                   /* FNSTSW [DI + d] */
+				p[n++] = 0xDD;
+				p[n++] = 0x7D;
+				p[n++] = (uint8_t)(((r >> 18) % 16) * 8 + 4);
+			} else {                                                    /* FNSTSW [BX + d] */
+				p[n++] = 0xDD;
+				p[n++] = 0x7F;
+				p[n++] = (uint8_t)(((r >> 18) % SLOTS) * 8);
+			}
+			break;
 		case 19: n = mem(p, n, 0xD9, 5, &s, 64); break;                   /* FLDCW (slot 0..3 CWs) */
 		case 20: p[n++] = 0xDB; p[n++] = 0xE2; break;                     /* FNCLEX */
 		case 21: p[n++] = (r >> 16) & 1 ? 0x90 : 0x9B; break;            /* NOP, FWAIT */
@@ -316,9 +329,13 @@ static void make_balanced(uint8_t *ram, uint32_t seed, uint16_t cw)
 			default: p[n++] = 0xD9, p[n++] = (uint8_t)(0xE0 + (r >> 18) % 2 * ((r >> 19) & 1 ? 1 : 4)); break;
 			}
 			break;
-		case 10: /* FNSTSW AX; MOV [BX + 100h + 2k], AX */
-			p[n++] = 0xDF, p[n++] = 0xE0;
-			p[n++] = 0x89, p[n++] = 0x87;
+		case 10: /* FNSTSW AX; MOV [BX + 100h + 2k], AX, or FNSTSW [BX + 100h + 2k] */
+			if ((r >> 16) & 1) {
+				p[n++] = 0xDD, p[n++] = 0xBF;
+			} else {
+				p[n++] = 0xDF, p[n++] = 0xE0;
+				p[n++] = 0x89, p[n++] = 0x87;
+			}
 			p[n++] = (uint8_t)(sw_slot * 2), p[n++] = 0x01;
 			sw_slot = (sw_slot + 1) % 32;
 			break;
