@@ -1854,6 +1854,28 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 	g->x87_note = (int)k;
 }
 
+/* FWAIT (x87 entry k) outside a run: nothing when CR0.TS and ES are
+ * clear (op_wait() then neither raises #NM nor #MF), else its handler
+ * out of line (emit_x87_slow()). False: no room, call the handler. */
+static bool emit_x87_wait(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	if (g->nxslow == sizeof(g->xslow) / sizeof(g->xslow[0]))
+		return false;
+	struct xslow *xs = &g->xslow[g->nxslow++];
+	*xs = (struct xslow){ .at = { -1, -1, -1, -1 }, .k = k, .note = g->x87_note };
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.cr0));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_TS);
+	xs->at[0] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, SW_ES);
+	xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	xs->dirty = g->dirty;
+	xs->cached = g->cached;
+	xs->resume = e->p - g->base;
+	return true;
+}
+
 /* The handler of x87 entry xs->k, in the register state of its branches:
  * registers stored, the deferred FCS:FIP/FOP written, the call as
  * emit_call() makes it, the check for a dropped block (the general path
@@ -2209,7 +2231,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 			}
 			if (x87_is_wait(g, k)) {
 				emit_x87_note(g);
-				emit_call(g, k, code_mask);
+				if (!emit_x87_wait(g, k))
+					emit_call(g, k, code_mask);
 				break;
 			}
 			emit_x87(g, k, i);
