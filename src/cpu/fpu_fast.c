@@ -789,8 +789,9 @@ JX(fldz_h, fld_const(c, false, false))
 
 /* The lean first try of X_s for the arithmetic (the rest: X_sfull, a
  * tail call): FADD, FSUB, FSUBR with PC 53 (the run's check made RC to
- * nearest) on operands that are doubles, in the host's doubles
- * (fpu_fast.h ff_add_f64_bits(), the proof there), and FMUL (ST(i) and
+ * nearest, and the host's MXCSR binary64 to nearest: fpu.h) on operands
+ * that are doubles, in the host's doubles (fpu_fast.h
+ * ff_add_f64_bits_rn(), the proof there), and FMUL (ST(i) and
  * m64) of normal numbers by the kernel. The same results and flags as
  * the full fast path's, in functions with fewer saved registers. False:
  * nothing changed. */
@@ -800,7 +801,7 @@ FF_INLINE bool sum_lean(struct cpu_x87 *f, unsigned k, uint64_t a, uint64_t b, u
 	f80 r;
 	unsigned fl;
 	/* arith(): 0 a + b, 4 a - b, 5 b - a */
-	if (!ff_add_f64_bits(k == 5 ? b : a, (k == 5 ? a : b) ^ (uint64_t)(k != 0) << 63, &r, &fl))
+	if (!ff_add_f64_bits_rn(k == 5 ? b : a, (k == 5 ? a : b) ^ (uint64_t)(k != 0) << 63, &r, &fl))
 		return false;
 	put_full(f, dst, r);
 	set_flags(f, fl);
@@ -982,4 +983,13 @@ bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op)
 		op->write = id == ID_fst_m32 || id == ID_fst_m64;
 	}
 	return true;
+}
+
+bool fpu_jit_host_double(void)
+{
+#ifdef FF_HOST_DOUBLE
+	return true;
+#else
+	return false;
+#endif
 }

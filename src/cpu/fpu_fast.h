@@ -200,7 +200,9 @@ FF_INLINE bool ff_add_zero(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigne
  *    reassociate (no -ffast-math: meson.build), and MXCSR is read before
  *    each sum (ff_host_rn()): round to nearest, no flush to zero, every
  *    exception masked, else the integer kernel runs (a host program may
- *    set its own).
+ *    set its own). Compiled x87 runs read it once in their check, before
+ *    a straight line of calls of fast paths that cannot change it
+ *    (ff_add_f64_bits_rn(): STMXCSR costs more than the sum).
  * tests/unit/fpu_fast_test.c test_sum_f64 checks it against the general
  * function on millions of pairs of doubles at the edges of all this. */
 #if defined(__x86_64__) && defined(__SSE2_MATH__) && defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ == 0 && \
@@ -251,10 +253,10 @@ FF_INLINE bool ff_add_f64(f80 a, f80 b, bool negate_b, f80 *r, unsigned *fl)
 	return ff_add_f64_bits(ab, bb ^ (uint64_t)negate_b << 63, r, fl);
 }
 
-FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
+/* ff_add_f64_bits() for a caller that found ff_host_rn() true with
+ * nothing between that could change MXCSR (a compiled x87 run's check). */
+FF_INLINE bool ff_add_f64_bits_rn(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
 {
-	if (!ff_host_rn())
-		return false;
 	double x, y;
 	memcpy(&x, &ab, 8);
 	memcpy(&y, &bb, 8);
@@ -271,6 +273,11 @@ FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
 	*r = f80_make(sb >> 63, de + 0x3C00u, F80_INT | sb << 11);
 	*fl = (inexact ? FF_PE : 0) | (inexact & (unsigned)((eb ^ sb) >> 63) ? FF_C1 : 0);
 	return true;
+}
+
+FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
+{
+	return ff_host_rn() && ff_add_f64_bits_rn(ab, bb, r, fl);
 }
 #endif
 

@@ -2035,6 +2035,18 @@ static void emit_x87_check(struct cg *g, unsigned k, unsigned k1)
 	em_alu_ri(e, ALU_AND, 4, H_RAX, 0x0E20);
 	em_alu_ri(e, ALU_CMP, 4, H_RAX, 0x0220);
 	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	if (fpu_jit_host_double()) {
+		/* stmxcsr [rbx + in.mxcsr]: binary64 to nearest (fpu.h) */
+		if (em_room(e, 7)) {
+			const int32_t d = OFF(in.mxcsr);
+			em_raw(e, (const uint8_t[]){ 0x0F, 0xAE, 0x9B }, 3);
+			em_d(e, (uint32_t)d);
+		}
+		em_load(e, 4, H_RAX, H_RBX, OFF(in.mxcsr));
+		em_alu_ri(e, ALU_AND, 4, H_RAX, 0xFF80);
+		em_alu_ri(e, ALU_CMP, 4, H_RAX, 0x1F80);
+		x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	}
 	if (!(nf | ne))
 		return;
 	/* AL = the empty bits by position from TOP */
