@@ -791,10 +791,10 @@ JX(fldz_h, fld_const(c, false, false))
  * tail call): FADD, FSUB, FSUBR with PC 53 (the run's check made RC to
  * nearest, and the host's MXCSR binary64 to nearest: fpu.h) on operands
  * that are doubles, in the host's doubles (fpu_fast.h
- * ff_add_f64_bits_rn(), the proof there), and FMUL (ST(i) and
- * m64) of normal numbers by the kernel. The same results and flags as
- * the full fast path's, in functions with fewer saved registers. False:
- * nothing changed. */
+ * ff_add_f64_bits_rn(), the proof there), FMUL (ST(i) and m64) of
+ * normal numbers by the kernel, and FCOM/FCOMP m64 of normal numbers.
+ * The same results and flags as the full fast path's, in functions with
+ * fewer saved registers. False: nothing changed. */
 FF_INLINE bool sum_lean(struct cpu_x87 *f, unsigned k, uint64_t a, uint64_t b, unsigned dst)
 {
 #ifdef FF_HOST_DOUBLE
@@ -854,6 +854,19 @@ FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k, uint32_t ea, const uint8_t *p)
 {
 	struct cpu_x87 *f = &c->x87;
+	if ((k == 2 || k == 3) && esc == 4) { /* FCOM, FCOMP m64 of normal numbers */
+		uint64_t v;
+		f80 b;
+		memcpy(&v, p, 8);
+		const f80 a = reg_at(f, f->top);
+		if (!ff_from_f64_normal(v, &b) || !f80_is_normal(a))
+			return false;
+		note_data(c, i, ea);
+		set_cc(f, ff_compare(a, b));
+		if (k == 3)
+			pop(f);
+		return true;
+	}
 	if (k == 1 && esc == 4) {
 		uint64_t v;
 		f80 b;
