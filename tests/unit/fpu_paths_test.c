@@ -512,7 +512,7 @@ static void test_compiled_runs_every_cw(void **state)
 	assert_true(mf >= 40);
 }
 
-/* More balanced loops compiled with PC 53 to nearest (027Fh, the
+/* 48 more balanced loops compiled with PC 53 to nearest (027Fh, the
  * Mandelbrot benchmark's control word) and 64 bits (037Fh), every
  * exception masked: the compiled arithmetic's lean paths (fpu_fast.c,
  * host doubles for FADD/FSUB/FSUBR on doubles) against the general
@@ -522,7 +522,7 @@ static void test_compiled_runs_pc53(void **state)
 {
 	(void)state;
 	unsigned mf = 0;
-	for (unsigned k = 0; k < 96; k++)
+	for (unsigned k = 0; k < 48; k++)
 		run_program(&(struct prog){ .seed = k * 2246822519u + 7, .balanced = true, .jit = true,
 					    .cw = k % 3 ? 0x027F : 0x037F },
 			    &mf);
@@ -541,7 +541,7 @@ static void test_compiled_runs_odd_mxcsr(void **state)
 	uint32_t saved;
 	__asm__ volatile("stmxcsr %0" : "=m"(saved));
 	unsigned mf = 0;
-	for (unsigned k = 0; k < 24; k++) {
+	for (unsigned k = 0; k < 12; k++) {
 		__asm__ volatile("ldmxcsr %0" : : "m"(odd[k % 3]));
 		run_program(&(struct prog){ .seed = k * 2246822519u + 7, .balanced = true, .jit = true, .cw = 0x027F },
 			    &mf);
