@@ -426,6 +426,7 @@ struct cpu {
 		bool ac_check;            /* 486 alignment checks active (CR0.AM, AC, CPL 3) */
 		uint32_t insn_ip;        /* IP of the current instruction's first byte */
 		uint32_t insn_sp;        /* ESP before the current instruction */
+		uint32_t mxcsr;          /* the host's MXCSR, as a compiled x87 run's check read it */
 		uint64_t budget_left;
 		jmp_buf fault_jmp;       /* target of cpu_fault() inside cpu_run() */
 		struct cpu_trace *trace; /* NULL = tracing off */

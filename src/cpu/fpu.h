@@ -116,14 +116,16 @@ void fpu_check_pending(struct cpu *c);
  * - sfn does what fn does for a caller that has checked, for a run of
  *   such instructions, what fn checks but the operands' and the result's
  *   classes: the coprocessor ready; CW with PC 53 or 64 bits, RC to
- *   nearest and PE masked ((cw & 0E20h) == 0220h); and for this
+ *   nearest and PE masked ((cw & 0E20h) == 0220h); when
+ *   fpu_jit_host_double(), the host's MXCSR (below); and for this
  *   instruction, before it runs, the registers ST(x) of bits x in `full`
  *   full and, when it pushes (`push`), ST(7) empty. Then it changes
  *   nothing but for what those registers hold, declines only when the
  *   operands or the result are not of its kernel's classes, and sets the
  *   registers of `fills` (ST(x)) full, then pops `pops` times.
- * - fnstsw: FNSTSW AX, which the caller compiles inline (fn NULL; no
- *   FIP/FOP, no pending-exception check, #NM: CR0.EM/TS or no FPU). */
+ * - fnstsw: FNSTSW AX, or with size 2 (write) FNSTSW m16, which the
+ *   caller compiles inline (fn NULL; no FIP/FOP/FDP, no pending-exception
+ *   check, #NM: CR0.EM/TS or no FPU; the word through the TLB). */
 struct fpu_jit_op {
 	bool (*fn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);
 	bool (*sfn)(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p);
@@ -135,6 +137,12 @@ struct fpu_jit_op {
 	uint8_t pops;
 };
 bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op);
+
+/* Whether the sfn of fpu_jit_op() also need the host's MXCSR to ask for
+ * IEEE binary64 to nearest ((MXCSR & FF80h) == 1F80h: RC nearest, FZ
+ * clear, every exception masked), checked by the caller with the rest
+ * (fpu_fast.h, "the sum in the host's doubles"). */
+bool fpu_jit_host_double(void);
 
 /* The 80-bit value at seg:off and storing one. */
 f80 fpu_read80(struct cpu *c, unsigned seg, uint32_t off);

@@ -153,12 +153,28 @@ FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, uns
 	if (esc == 4) {
 		uint64_t v;
 		memcpy(&v, p, 8);
-		if (!ff_from_f64_normal(v, &b))
+#ifdef FF_HOST_DOUBLE
+		/* FADD, FSUB, FSUBR m64 with PC 53 to nearest: the sum of the
+		 * operand as it is and ST(0) as a double (fpu_fast.h). */
+		uint64_t a64;
+		f80 r;
+		unsigned fl;
+		if (P == 53 && R == RC_NEAR && (k == 0 || k == 4 || k == 5) && (T || full(f, f->top)) &&
+		    ff_f64_addable(v) && ff_as_f64(reg_at(f, f->top), &a64) &&
+		    ff_add_f64_bits(k == 5 ? v : a64, (k == 5 ? a64 : v) ^ (uint64_t)(k != 0) << 63, &r, &fl) &&
+		    (T || !(fl & ~f->cw & FF_PE))) {
+			note_data(c, i, ea);
+			put_full(f, f->top, r);
+			set_flags(f, fl);
+			return true;
+		}
+#endif
+		if (!ff_from_f64(v, &b))
 			return false;
 	} else {
 		uint32_t v;
 		memcpy(&v, p, 4);
-		if (!ff_from_f32_normal(v, &b))
+		if (!ff_from_f32(v, &b))
 			return false;
 	}
 	const unsigned t = f->top;
@@ -166,7 +182,7 @@ FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, uns
 		return false;
 	const f80 a = reg_at(f, t);
 	if (k == 2 || k == 3) {
-		if (!f80_is_normal(a))
+		if (!ff_is_normal_or_zero(a))
 			return false;
 		note_data(c, i, ea);
 		set_cc(f, ff_compare(a, b));
@@ -213,7 +229,7 @@ FF_INLINE bool reg_arith(struct cpu *c, const struct insn *i, unsigned P, unsign
 
 /* FCOM, FCOMP ST(i) (D8 D0+i, D8+i), FCOMPP (DE D9) and, on the 387,
  * FUCOM, FUCOMP ST(i) (DD E0+i, E8+i) and FUCOMPP (DA E9): the same for
- * normal numbers. */
+ * normal numbers and zeros. */
 FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, bool unordered, bool T)
 {
 	struct cpu_x87 *f = &c->x87;
@@ -223,7 +239,7 @@ FF_INLINE bool reg_compare(struct cpu *c, const struct insn *i, unsigned pops, b
 	if (!T && (!full(f, t) || !full(f, p)))
 		return false;
 	const f80 a = reg_at(f, t), b = reg_at(f, p);
-	if (!f80_is_normal(a) || !f80_is_normal(b))
+	if (!ff_is_normal_or_zero(a) || !ff_is_normal_or_zero(b))
 		return false;
 	set_cc(f, ff_compare(a, b));
 	while (pops--)
@@ -238,9 +254,9 @@ FF_INLINE bool ftst(struct cpu *c, bool T)
 	if (!T && !full(f, f->top))
 		return false;
 	const f80 a = reg_at(f, f->top);
-	if (!f80_is_normal(a))
+	if (!ff_is_normal_or_zero(a))
 		return false;
-	set_cc(f, f80_sign(a) ? -1 : 1);
+	set_cc(f, ff_is_zero(a) ? 0 : f80_sign(a) ? -1 : 1);
 	return true;
 }
 
@@ -461,7 +477,7 @@ __attribute__((noinline)) static void general_t(struct cpu *c, const struct insn
 	X(fild_m32) X(fst_m32) X(fst_m64) X(fld_st_h) X(fst_st_h) X(fxch_h) X(fchs_h) X(fabs_h)      \
 	X(fld1_h) X(fldz_h)
 #define FF_ENUM(n) ID_##n,
-enum { ID_NONE, FF_IDS(FF_ENUM) ID_FNSTSW, ID_COUNT };
+enum { ID_NONE, FF_IDS(FF_ENUM) ID_FNSTSW, ID_FNSTSW_M, ID_COUNT };
 static const op_fn members[ID_COUNT];
 
 /* After a fast path: the successor's member, or FCS:FIP/FOP and the next
@@ -605,7 +621,40 @@ static void fnstsw_ax_t(struct cpu *c, const struct insn *i)
 }
 
 static const struct op_pair fnstsw_pair = { fnstsw_ax_h, fnstsw_ax_t, NULL };
-static const struct op_pair *const pairs[ID_COUNT] = { FF_IDS(FF_PAIR)[ID_FNSTSW] = &fnstsw_pair };
+
+/* FNSTSW m16 (DD /7), which Microsoft C's compares use: no wait (only
+ * #NM), a control instruction (FIP, FOP and FDP stay), the word through
+ * the TLB (a page holding code has no write entry). */
+FF_INLINE bool fnstsw_m(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!c->fpu || (c->in.cr0 & (CR0_EM | CR0_TS))))
+		return false;
+	uint8_t *p = wr_ptr(c, i->seg, insn_ea(c, i), 2);
+	if (!p)
+		return false;
+	const uint16_t w = cpu_fpu_status(c);
+	memcpy(p, &w, 2);
+	return true;
+}
+
+static void fnstsw_m_h(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!fnstsw_m(c, i)))
+		op_esc(c, i);
+}
+
+static void fnstsw_m_t(struct cpu *c, const struct insn *i)
+{
+	if (unlikely(!fnstsw_m(c, i))) {
+		general_t(c, i);
+		return;
+	}
+	insn_chain(c, i);
+}
+
+static const struct op_pair fnstsw_m_pair = { fnstsw_m_h, fnstsw_m_t, NULL };
+static const struct op_pair *const pairs[ID_COUNT] = { FF_IDS(FF_PAIR)[ID_FNSTSW] = &fnstsw_pair,
+						       [ID_FNSTSW_M] = &fnstsw_m_pair };
 
 /* The fast path of i, by ID_*, or ID_NONE. */
 static unsigned fast_id(const struct insn *i)
@@ -623,6 +672,7 @@ static unsigned fast_id(const struct insn *i)
 		case 1 << 3 | 2: case 1 << 3 | 3: return ID_fst_m32;
 		case 5 << 3 | 0: return ID_fld_m64;
 		case 5 << 3 | 2: case 5 << 3 | 3: return ID_fst_m64;
+		case 5 << 3 | 7: return ID_FNSTSW_M;
 		case 7 << 3 | 0: return ID_fild_m16;
 		case 3 << 3 | 0: return ID_fild_m32;
 		default: return ID_NONE;
@@ -668,7 +718,7 @@ void fpu_fuse(struct insn *first, const struct insn *next)
 	if (next->ent->fn != op_esc)
 		return;
 	const unsigned a = fast_id(first), b = fast_id(next);
-	if (a != ID_NONE && a != ID_FNSTSW && b != ID_NONE && b != ID_FNSTSW && first->fn == pairs[a]->thr &&
+	if (a != ID_NONE && a < ID_FNSTSW && b != ID_NONE && b < ID_FNSTSW && first->fn == pairs[a]->thr &&
 	    next->fn == pairs[b]->thr)
 		first->imm = b;
 }
@@ -737,6 +787,110 @@ JX(fabs_h, fsign(c, true, false))
 JX(fld1_h, fld_const(c, true, false))
 JX(fldz_h, fld_const(c, false, false))
 
+/* The lean first try of X_s for the arithmetic (the rest: X_sfull, a
+ * tail call): FADD, FSUB, FSUBR with PC 53 (the run's check made RC to
+ * nearest, and the host's MXCSR binary64 to nearest: fpu.h) on operands
+ * that are doubles, in the host's doubles (fpu_fast.h
+ * ff_add_f64_bits_rn(), the proof there), FMUL (ST(i) and m64) of
+ * normal numbers by the kernel, and FCOM/FCOMP m64 of normal numbers.
+ * The same results and flags as the full fast path's, in functions with
+ * fewer saved registers. False: nothing changed. */
+FF_INLINE bool sum_lean(struct cpu_x87 *f, unsigned k, uint64_t a, uint64_t b, unsigned dst)
+{
+#ifdef FF_HOST_DOUBLE
+	f80 r;
+	unsigned fl;
+	/* arith(): 0 a + b, 4 a - b, 5 b - a */
+	if (!ff_add_f64_bits_rn(k == 5 ? b : a, (k == 5 ? a : b) ^ (uint64_t)(k != 0) << 63, &r, &fl))
+		return false;
+	put_full(f, dst, r);
+	set_flags(f, fl);
+	return true;
+#else
+	(void)f, (void)k, (void)a, (void)b, (void)dst;
+	return false;
+#endif
+}
+
+/* FMUL of two normal numbers by the kernel (PC 53 or 64, to nearest). */
+FF_INLINE bool mul_lean(struct cpu_x87 *f, f80 a, f80 b, unsigned dst)
+{
+	f80 r;
+	unsigned fl;
+	if (!((f->cw & 0x100) ? ff_mul_normal(64, RC_NEAR, a, b, &r, &fl) : ff_mul_normal(53, RC_NEAR, a, b, &r, &fl)))
+		return false;
+	put_full(f, dst, r);
+	set_flags(f, fl);
+	return true;
+}
+
+FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k)
+{
+	struct cpu_x87 *f = &c->x87;
+	if (k == 1) {
+		const unsigned t = f->top, q = (t + i->rm) & 7u;
+		if (!mul_lean(f, reg_at(f, t), reg_at(f, q), esc ? q : t))
+			return false;
+		if (esc == 6)
+			pop(f);
+		return true;
+	}
+	if ((f->cw & 0x100) || !(k == 0 || k == 4 || k == 5))
+		return false;
+#ifdef FF_HOST_DOUBLE
+	const unsigned t = f->top, q = (t + i->rm) & 7u;
+	uint64_t a, b;
+	if (!ff_as_f64(reg_at(f, t), &a) || !ff_as_f64(reg_at(f, q), &b) || !sum_lean(f, k, a, b, esc ? q : t))
+		return false;
+	if (esc == 6)
+		pop(f);
+	return true;
+#else
+	(void)i, (void)esc;
+	return false;
+#endif
+}
+
+FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k, uint32_t ea, const uint8_t *p)
+{
+	struct cpu_x87 *f = &c->x87;
+	if ((k == 2 || k == 3) && esc == 4) { /* FCOM, FCOMP m64 of normal numbers */
+		uint64_t v;
+		f80 b;
+		memcpy(&v, p, 8);
+		const f80 a = reg_at(f, f->top);
+		if (!ff_from_f64_normal(v, &b) || !f80_is_normal(a))
+			return false;
+		note_data(c, i, ea);
+		set_cc(f, ff_compare(a, b));
+		if (k == 3)
+			pop(f);
+		return true;
+	}
+	if (k == 1 && esc == 4) {
+		uint64_t v;
+		f80 b;
+		memcpy(&v, p, 8);
+		if (!ff_from_f64_normal(v, &b) || !mul_lean(f, reg_at(f, f->top), b, f->top))
+			return false;
+		note_data(c, i, ea);
+		return true;
+	}
+	if ((f->cw & 0x100) || esc != 4 || !(k == 0 || k == 4 || k == 5))
+		return false;
+#ifdef FF_HOST_DOUBLE
+	uint64_t a, b;
+	memcpy(&b, p, 8);
+	if (!ff_f64_addable(b) || !ff_as_f64(reg_at(f, f->top), &a) || !sum_lean(f, k, a, b, f->top))
+		return false;
+	note_data(c, i, ea);
+	return true;
+#else
+	(void)i, (void)ea, (void)p;
+	return false;
+#endif
+}
+
 /* X_s: X's fast path for compiled code that made its checks once for a
  * run of such instructions (fpu.h, struct fpu_jit_op): it declines only
  * for the class of its operands or its result. */
@@ -746,8 +900,9 @@ JX(fldz_h, fld_const(c, false, false))
 		(void)i, (void)ea, (void)p;                                                          \
 		return (call);                                                                       \
 	}
-#define JS_PR(name, call)                                                                            \
-	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+#define JS_PR(name, call, lean)                                                                      \
+	__attribute__((noinline)) static bool name##_sfull(struct cpu *c, const struct insn *i, uint32_t ea, \
+							   uint8_t *p)                                         \
 	{                                                                                            \
 		(void)ea, (void)p;                                                                   \
 		const unsigned R = RC_NEAR;                                                          \
@@ -757,9 +912,16 @@ JX(fldz_h, fld_const(c, false, false))
 		}                                                                                    \
 		const unsigned P = 53;                                                               \
 		return (call);                                                                       \
+	}                                                                                            \
+	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
+	{                                                                                            \
+		(void)ea, (void)p;                                                                   \
+		if (lean)                                                                            \
+			return true;                                                                 \
+		return name##_sfull(c, i, ea, p);                                                    \
 	}
-#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true))
-#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true))
+#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true), mem_lean(c, i, esc, k, ea, p))
+#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true), reg_lean(c, i, esc, k))
 EACH_K(JS_MEM_ARITH, 0)
 EACH_K(JS_MEM_ARITH, 4)
 EACH_ARITH_K(JS_REG_ARITH, 0)
@@ -786,7 +948,8 @@ JS(fld1_h, fld_const(c, true, true))
 JS(fldz_h, fld_const(c, false, true))
 
 #define FF_JX(n) [ID_##n] = { n##_j, n##_s, 0, false, false, 0, 0, false, 0 },
-static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { .fnstsw = true } };
+static const struct fpu_jit_op jit_ops[ID_COUNT] = { FF_IDS(FF_JX)[ID_FNSTSW] = { .fnstsw = true },
+						     [ID_FNSTSW_M] = { .fnstsw = true, .size = 2, .write = true } };
 
 /* The registers op's fast path needs full or empty, and how it moves the
  * stack (struct fpu_jit_op). */
@@ -824,12 +987,22 @@ bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op)
 	if (id == ID_NONE || i->impl != pairs[id]->impl)
 		return false;
 	*op = jit_ops[id];
-	if (id != ID_FNSTSW)
-		stack_use(id, i, op);
-	if (i->mod != 3 && id != ID_FNSTSW) {
+	if (id >= ID_FNSTSW)
+		return true;
+	stack_use(id, i, op);
+	if (i->mod != 3) {
 		const unsigned esc = i->op & 7;
 		op->size = id == ID_fild_m16 ? 2 : esc == 4 || esc == 5 ? 8 : 4;
 		op->write = id == ID_fst_m32 || id == ID_fst_m64;
 	}
 	return true;
+}
+
+bool fpu_jit_host_double(void)
+{
+#ifdef FF_HOST_DOUBLE
+	return true;
+#else
+	return false;
+#endif
 }

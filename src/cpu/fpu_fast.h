@@ -8,21 +8,30 @@
  * Contract
  * --------
  * - Each kernel returns false, having written nothing, when its operands
- *   or its result are outside what it handles (a zero, denormal, infinity,
- *   NaN or unsupported operand; a result that is zero, overflows, or is
- *   tiny; exponents too far apart): the general function of fpu_arith.c
- *   must then run.
+ *   or its result are outside what it handles (a denormal, infinity, NaN
+ *   or unsupported operand; a zero divisor or dividend; a result that
+ *   overflows or is tiny; exponents too far apart): the general function
+ *   of fpu_arith.c must then run. Zeros are taken by the adder, the
+ *   multiplier and the compare (ff_add(), ff_mul(), ff_compare()): each
+ *   Mandelbrot point starts from zeros, and the general path costs some
+ *   3,000 host instructions.
  * - Otherwise its result is bit for bit the general function's, and *fl
  *   gets exactly the flags that function would raise: FF_PE when the
  *   result is inexact and FF_C1 when it was rounded away from zero (C1,
  *   SDM Vol. 1 8.1.3.1). No other exception can arise for such operands
  *   and results. tests/unit/fpu_host.c checks every kernel against the
  *   general functions on millions of operands in every PC and RC.
- * - Like fpu_arith.c, integer arithmetic only: nothing depends on the
- *   host's floating point or the compiler's flags.
+ * - Like fpu_arith.c, integer arithmetic, with one exception proven exact:
+ *   the sum with precision control 53 bits to nearest of two operands
+ *   that are doubles may use the host's double addition where the host
+ *   computes IEEE binary64 to nearest (ff_add_f64(), the proof there).
+ *   Results never depend on the host's floating point or the compiler's
+ *   flags.
  */
 #ifndef MVDM_CPU_FPU_FAST_H
 #define MVDM_CPU_FPU_FAST_H
+
+#include <string.h>
 
 #include "cpu/fpu_arith.h"
 
@@ -95,7 +104,30 @@ FF_INLINE bool ff_round(unsigned P, unsigned R, bool sign, int32_t e, uint64_t h
 		}                                                                                   \
 	} while (0)
 
-FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
+FF_INLINE bool ff_is_zero(f80 a)
+{
+	return !(a.se & 0x7FFF) && !a.m;
+}
+
+/* A normal number or a zero (the kernels' operands). */
+FF_INLINE bool ff_is_normal_or_zero(f80 a)
+{
+	return f80_is_normal(a) || ff_is_zero(a);
+}
+
+/* A zero times a normal number or a zero: the zero with the product's
+ * sign, exact (fpu_arith.c f80_mul()). Else false. */
+FF_INLINE bool ff_mul_zero(f80 a, f80 b, f80 *r, unsigned *fl)
+{
+	if (!ff_is_normal_or_zero(a) || !ff_is_normal_or_zero(b) || !(ff_is_zero(a) || ff_is_zero(b)))
+		return false;
+	*r = f80_zero(f80_sign(a) ^ f80_sign(b));
+	*fl = 0;
+	return true;
+}
+
+/* a * b of two normal numbers (else false). */
+FF_INLINE bool ff_mul_normal(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
 {
 	if (!f80_is_normal(a) || !f80_is_normal(b))
 		return false;
@@ -109,11 +141,155 @@ FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl
 	return ff_round(P, R, f80_sign(a) ^ f80_sign(b), e, hi, lo, r, fl);
 }
 
+FF_INLINE bool ff_mul(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
+{
+	if (__builtin_expect(!f80_is_normal(a) || !f80_is_normal(b), 0))
+		return ff_mul_zero(a, b, r, fl);
+	return ff_mul_normal(P, R, a, b, r, fl);
+}
+
+/* a + b (b's sign already negated for a subtraction) where a zero is an
+ * operand and the other a normal number or a zero (fpu_arith.c addsub()):
+ * the other operand rounded to the precision control, or for two zeros
+ * the common sign, else +0 (-0 rounding down). Else false. */
+FF_INLINE bool ff_add_zero(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl)
+{
+	if (!ff_is_normal_or_zero(a) || !ff_is_normal_or_zero(b))
+		return false;
+	const bool za = ff_is_zero(a), zb = ff_is_zero(b);
+	if (za && zb) {
+		*r = f80_zero(f80_sign(a) == f80_sign(b) ? f80_sign(a) : R == RC_DOWN);
+		*fl = 0;
+		return true;
+	}
+	if (!za && !zb)
+		return false;
+	const f80 v = za ? b : a;
+	return ff_round(P, R, f80_sign(v), (int32_t)f80_exp(v), v.m, 0, r, fl);
+}
+
+/* ---- the sum in the host's doubles (53 bits, to nearest) ----
+ *
+ * With precision control 53 bits and rounding to nearest, the x87 rounds
+ * the exact sum to 53 significant bits with its 15-bit exponent. When both
+ * operands are doubles exactly (normal, 53 significant bits, exponent
+ * within the double's) the host's IEEE double addition computes the same
+ * value, and the flags follow from the exact error. The proof:
+ *
+ * 1. Operands below 2^1023 in magnitude (ff_as_f64(): biased double
+ *    exponent 1..7FDh), so |a + b| < 2^1024 and neither the sum nor any
+ *    step below overflows.
+ * 2. s = RN(a + b) in binary64. If s is normal (biased exponent 1..7FEh)
+ *    the exact sum is at least 2^-1022 in magnitude: a sum of doubles is a
+ *    multiple of 2^-1074, so one below 2^-1022 is itself a double (a
+ *    subnormal: J. Hauser, "Handling floating-point exceptions in numeric
+ *    programs", TOPLAS 18(2), 1996) and s would be that subnormal. In the
+ *    normal range RN to 53 bits is the same with any exponent range, so s
+ *    is the x87's result. A subnormal, zero or infinite s goes to the
+ *    integer kernel.
+ * 3. The error e = (a + b) - s is computed exactly by Knuth's TwoSum (six
+ *    operations, TAOCP Vol. 2, 4.2.2 Theorem B; exact in binary floating
+ *    point with round to nearest and no overflow, underflow included since
+ *    sums that underflow are exact: S. Boldo, S. Graillat, J.-M. Muller,
+ *    "On the robustness of the 2Sum and Fast2Sum algorithms", TOMS 44(1),
+ *    2017). So PE (inexact) is e != 0, and C1 (rounded away from zero)
+ *    is e != 0 with its sign opposite to s's (|s| > |a + b|).
+ * 4. The host really computes binary64 round to nearest: C's doubles are
+ *    evaluated in their own type (FLT_EVAL_METHOD 0: SSE2, not the x87),
+ *    no contraction applies (no products), the compiler does not
+ *    reassociate (no -ffast-math: meson.build), and MXCSR is read before
+ *    each sum (ff_host_rn()): round to nearest, no flush to zero, every
+ *    exception masked, else the integer kernel runs (a host program may
+ *    set its own). Compiled x87 runs read it once in their check, before
+ *    a straight line of calls of fast paths that cannot change it
+ *    (ff_add_f64_bits_rn(): STMXCSR costs more than the sum).
+ * tests/unit/fpu_fast_test.c test_sum_f64 checks it against the general
+ * function on millions of pairs of doubles at the edges of all this. */
+#if defined(__x86_64__) && defined(__SSE2_MATH__) && defined(__FLT_EVAL_METHOD__) && __FLT_EVAL_METHOD__ == 0 && \
+	(defined(__GNUC__) || defined(__clang__)) && !defined(__FAST_MATH__)
+#define FF_HOST_DOUBLE 1
+
+/* The host's MXCSR asks for IEEE binary64 to nearest: RC 00, FZ 0, every
+ * exception masked (DAZ does not matter: operands are normal). */
+FF_INLINE bool ff_host_rn(void)
+{
+	uint32_t m;
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return (m & 0xFF80u) == 0x1F80u;
+}
+
+/* a as the bits of a double, when it is one exactly and below 2^1023:
+ * normal, the low 11 significand bits clear, biased double exponent
+ * 1..7FDh (80-bit 3C01h..43FDh). */
+FF_INLINE bool ff_as_f64(f80 a, uint64_t *d)
+{
+	const unsigned e = a.se & 0x7FFFu;
+	if ((a.m & 0x80000000000007FFull) != F80_INT || e - 0x3C01u >= 0x7FDu)
+		return false;
+	*d = (uint64_t)(a.se >> 15) << 63 | (uint64_t)(e - 0x3C00u) << 52 | ((a.m >> 11) & 0xFFFFFFFFFFFFFull);
+	return true;
+}
+
+/* A double's bits that ff_add_f64() takes: normal, below 2^1023 (biased
+ * exponent 1..7FDh). */
+FF_INLINE bool ff_f64_addable(uint64_t d)
+{
+	return ((unsigned)(d >> 52) & 0x7FFu) - 1u < 0x7FDu;
+}
+
+/* The sum of two doubles that ff_f64_addable() takes (bits ab and bb),
+ * rounded as the x87 with PC 53 to nearest (the proof above); false
+ * (nothing written) for a result it does not take. */
+FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl);
+
+/* a + b (b negated with negate_b) to 53 bits, to nearest, in the host's
+ * doubles (the proof above); false (nothing written) when it does not
+ * apply. */
+FF_INLINE bool ff_add_f64(f80 a, f80 b, bool negate_b, f80 *r, unsigned *fl)
+{
+	uint64_t ab, bb;
+	if (!ff_as_f64(a, &ab) || !ff_as_f64(b, &bb))
+		return false;
+	return ff_add_f64_bits(ab, bb ^ (uint64_t)negate_b << 63, r, fl);
+}
+
+/* ff_add_f64_bits() for a caller that found ff_host_rn() true with
+ * nothing between that could change MXCSR (a compiled x87 run's check). */
+FF_INLINE bool ff_add_f64_bits_rn(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
+{
+	double x, y;
+	memcpy(&x, &ab, 8);
+	memcpy(&y, &bb, 8);
+	const double s = x + y;
+	const double yv = s - x, xv = s - yv; /* TwoSum */
+	const double err = (x - xv) + (y - yv);
+	uint64_t sb, eb;
+	memcpy(&sb, &s, 8);
+	memcpy(&eb, &err, 8);
+	const unsigned de = (unsigned)(sb >> 52) & 0x7FFu;
+	if (de - 1u >= 0x7FEu)
+		return false; /* zero, subnormal or infinite */
+	const unsigned inexact = (eb << 1) != 0;
+	*r = f80_make(sb >> 63, de + 0x3C00u, F80_INT | sb << 11);
+	*fl = (inexact ? FF_PE : 0) | (inexact & (unsigned)((eb ^ sb) >> 63) ? FF_C1 : 0);
+	return true;
+}
+
+FF_INLINE bool ff_add_f64_bits(uint64_t ab, uint64_t bb, f80 *r, unsigned *fl)
+{
+	return ff_host_rn() && ff_add_f64_bits_rn(ab, bb, r, fl);
+}
+#endif
+
 /* a + b, or a - b with negate_b; exponents at most 63 apart. */
 FF_INLINE bool ff_add(unsigned P, unsigned R, f80 a, f80 b, bool negate_b, f80 *r, unsigned *fl)
 {
-	if (!f80_is_normal(a) || !f80_is_normal(b))
-		return false;
+#ifdef FF_HOST_DOUBLE
+	if (P == 53 && R == RC_NEAR && ff_add_f64(a, b, negate_b, r, fl))
+		return true;
+#endif
+	if (__builtin_expect(!f80_is_normal(a) || !f80_is_normal(b), 0))
+		return ff_add_zero(P, R, a, negate_b ? f80_neg(b) : b, r, fl);
 	bool sa = f80_sign(a);
 	const bool sb = f80_sign(b) ^ negate_b, same = sa == sb;
 	int32_t ea = (int32_t)f80_exp(a), eb = (int32_t)f80_exp(b);
@@ -145,8 +321,11 @@ FF_INLINE bool ff_add(unsigned P, unsigned R, f80 a, f80 b, bool negate_b, f80 *
 	lo = 0 - bl;
 	hi = ma - bh - (bl != 0);
 	if (!(hi >> 63)) {
-		if (!(hi | lo))
-			return false; /* an exact zero: its sign depends on RC */
+		if (!(hi | lo)) { /* an exact zero: +0, -0 rounding down (IEEE 754 6.3) */
+			*r = f80_zero(R == RC_DOWN);
+			*fl = 0;
+			return true;
+		}
 		const unsigned lz = hi ? (unsigned)__builtin_clzll(hi) : 64u + (unsigned)__builtin_clzll(lo);
 		const u128 v = ((u128)hi << 64 | lo) << lz;
 		hi = (uint64_t)(v >> 64);
@@ -190,9 +369,15 @@ FF_INLINE bool ff_div(unsigned P, unsigned R, f80 a, f80 b, f80 *r, unsigned *fl
 	return ff_round(P, R, f80_sign(a) ^ f80_sign(b), e, hi, lo, r, fl);
 }
 
-/* The order of two normal numbers: -1, 0, 1. */
+/* The order of two numbers, each normal or a zero: -1, 0, 1 (+0 = -0). */
 FF_INLINE int ff_compare(f80 a, f80 b)
 {
+	const bool za = ff_is_zero(a), zb = ff_is_zero(b);
+	if (__builtin_expect(za | zb, 0)) {
+		if (za && zb)
+			return 0;
+		return za ? (f80_sign(b) ? 1 : -1) : (f80_sign(a) ? -1 : 1);
+	}
 	if (f80_sign(a) != f80_sign(b))
 		return f80_sign(a) ? -1 : 1;
 	const int m = f80_exp(a) != f80_exp(b) ? (f80_exp(a) > f80_exp(b) ? 1 : -1) : a.m != b.m ? (a.m > b.m ? 1 : -1) : 0;
@@ -200,11 +385,6 @@ FF_INLINE int ff_compare(f80 a, f80 b)
 }
 
 /* ---- conversions ---- */
-
-FF_INLINE bool ff_is_zero(f80 a)
-{
-	return !(a.se & 0x7FFF) && !a.m;
-}
 
 /* A normal double or a zero, exactly (other classes: false). */
 FF_INLINE bool ff_from_f64(uint64_t v, f80 *r)
@@ -274,6 +454,13 @@ FF_INLINE bool ff_to_f64(unsigned R, f80 a, uint64_t *out, unsigned *fl)
 {
 	if (ff_is_zero(a)) {
 		*out = (uint64_t)f80_sign(a) << 63;
+		*fl = 0;
+		return true;
+	}
+	const unsigned ae = a.se & 0x7FFFu;
+	if ((a.m & 0x80000000000007FFull) == F80_INT && ae - 0x3C01u < 0x7FEu) {
+		/* a double exactly (53 bits, the normal range): nothing to round */
+		*out = (uint64_t)f80_sign(a) << 63 | (uint64_t)(ae - 0x3C00u) << 52 | ((a.m >> 11) & 0xFFFFFFFFFFFFFull);
 		*fl = 0;
 		return true;
 	}

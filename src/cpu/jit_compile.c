@@ -387,7 +387,7 @@ struct slow {
 
 /* An x87 instruction's way to its handler (emit_x87()), after the body. */
 struct xslow {
-	long at[3];      /* the rel32s of the branches to it (-1: none) */
+	long at[4];      /* the rel32s of the branches to it (-1: none) */
 	long resume;     /* where the compiled instruction's code ends */
 	unsigned k;      /* the entry */
 	int note;        /* the entry whose FCS:FIP/FOP to write first, or -1 */
@@ -1795,7 +1795,7 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 	if (op.fnstsw)
 		emit_x87_note(g); /* (FNSTSW does not write them: the run ends) */
 	struct xslow *xs = &g->xslow[g->nxslow++];
-	*xs = (struct xslow){ .at = { -1, -1, -1 }, .k = k, .note = g->x87_note };
+	*xs = (struct xslow){ .at = { -1, -1, -1, -1 }, .k = k, .note = g->x87_note };
 	if (op.fnstsw) {
 		/* fpu_fast.c fnstsw_ax(): AX = SW with TOP */
 		em_cmp_mem_imm(e, H_RBX, OFF(fpu), CPU_FPU_NONE);
@@ -1804,6 +1804,22 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 		em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_EM | CR0_TS);
 		xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
 		xs->dirty = g->dirty;
+		if (op.size) {
+			/* FNSTSW m16: RCX = the word's host address (emit_host_addr(),
+			 * no call: R8-R11 stay), [RCX] = SW with TOP */
+			emit_ea(g, i);
+			emit_host_addr(g, i->seg, 2, true, xs->at + 2);
+			xs->dirty = g->dirty;
+			em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+			em_alu_ri(e, ALU_AND, 4, H_RAX, 0xC7FF);
+			em_loadzx(e, 1, H_RDX, H_RBX, OFF(x87.top));
+			em_shift_ri(e, false, H_RDX, 11);
+			em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+			em_store(e, 2, H_RAX, H_RCX, 0);
+			xs->cached = g->cached;
+			xs->resume = e->p - g->base;
+			return;
+		}
 		em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
 		em_alu_ri(e, ALU_AND, 4, H_RAX, 0xC7FF);
 		em_loadzx(e, 1, H_RCX, H_RBX, OFF(x87.top));
@@ -1838,6 +1854,28 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 	g->x87_note = (int)k;
 }
 
+/* FWAIT (x87 entry k) outside a run: nothing when CR0.TS and ES are
+ * clear (op_wait() then neither raises #NM nor #MF), else its handler
+ * out of line (emit_x87_slow()). False: no room, call the handler. */
+static bool emit_x87_wait(struct cg *g, unsigned k)
+{
+	struct em *e = &g->e;
+	if (g->nxslow == sizeof(g->xslow) / sizeof(g->xslow[0]))
+		return false;
+	struct xslow *xs = &g->xslow[g->nxslow++];
+	*xs = (struct xslow){ .at = { -1, -1, -1, -1 }, .k = k, .note = g->x87_note };
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.cr0));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, CR0_TS);
+	xs->at[0] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, SW_ES);
+	xs->at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	xs->dirty = g->dirty;
+	xs->cached = g->cached;
+	xs->resume = e->p - g->base;
+	return true;
+}
+
 /* The handler of x87 entry xs->k, in the register state of its branches:
  * registers stored, the deferred FCS:FIP/FOP written, the call as
  * emit_call() makes it, the check for a dropped block (the general path
@@ -1847,7 +1885,7 @@ static void emit_x87_slow(struct cg *g, const struct xslow *xs)
 	struct em *e = &g->e;
 	const struct insn *i = &g->b->insns[xs->k];
 	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
-	for (unsigned n = 0; n < 3; n++)
+	for (unsigned n = 0; n < 4; n++)
 		if (xs->at[n] >= 0)
 			em_fix(g->base, xs->at[n], e->p - g->base);
 	emit_flush_mask(g, xs->dirty);
@@ -1997,6 +2035,18 @@ static void emit_x87_check(struct cg *g, unsigned k, unsigned k1)
 	em_alu_ri(e, ALU_AND, 4, H_RAX, 0x0E20);
 	em_alu_ri(e, ALU_CMP, 4, H_RAX, 0x0220);
 	x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	if (fpu_jit_host_double()) {
+		/* stmxcsr [rbx + in.mxcsr]: binary64 to nearest (fpu.h) */
+		if (em_room(e, 7)) {
+			const int32_t d = OFF(in.mxcsr);
+			em_raw(e, (const uint8_t[]){ 0x0F, 0xAE, 0x9B }, 3);
+			em_d(e, (uint32_t)d);
+		}
+		em_load(e, 4, H_RAX, H_RBX, OFF(in.mxcsr));
+		em_alu_ri(e, ALU_AND, 4, H_RAX, 0xFF80);
+		em_alu_ri(e, ALU_CMP, 4, H_RAX, 0x1F80);
+		x87_branch(g, k, em_jcc_fwd(e, 5 /* NE */, g->base));
+	}
 	if (!(nf | ne))
 		return;
 	/* AL = the empty bits by position from TOP */
@@ -2193,7 +2243,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 			}
 			if (x87_is_wait(g, k)) {
 				emit_x87_note(g);
-				emit_call(g, k, code_mask);
+				if (!emit_x87_wait(g, k))
+					emit_call(g, k, code_mask);
 				break;
 			}
 			emit_x87(g, k, i);

@@ -6,9 +6,9 @@
  * normal numbers with exponents close together (cancellation, carries),
  * far apart (the 63-bit limit of the adder), near the overflow and
  * underflow thresholds, significands with few bits (doubles, singles,
- * powers of two), all ones, ties and near-ties, plus zeros, denormals,
- * pseudo-denormals, unnormals, infinities and NaNs, which the kernels
- * must decline. Every operation runs under all 16 combinations of
+ * powers of two), all ones, ties and near-ties, zeros (which the adder,
+ * the multiplier and the compare take), plus denormals, pseudo-denormals,
+ * unnormals, infinities and NaNs, which the kernels must decline. Every operation runs under all 16 combinations of
  * precision and rounding control, through the dispatch the handlers use
  * (FF_BY_CW: the constant-folded copies for 53 and 64 bits to nearest).
  * Whenever a kernel accepts, its result, PE and C1 must be the general
@@ -88,6 +88,8 @@ static f80 random_partner(uint64_t *s, f80 a)
 	const uint64_t r = rnd(s);
 	if (!f80_is_normal(a) || (r & 7) == 0)
 		return random_value(s);
+	if ((r & 31) == 1) /* a zero with a normal number (x + 0, x * 0) */
+		return f80_zero((r >> 5) & 1);
 	f80 b = a;
 	const int delta = (int)((r >> 8) % 140) - 70;
 	const int e = (int)f80_exp(a) + ((r >> 3) & 1 ? delta : (int)((r >> 16) % 5) - 2);
@@ -168,7 +170,10 @@ static void test_arith(void **state)
 	(void)state;
 	uint64_t s = 0xC0FFEE1234567891ull;
 	for (int n = 0; n < N; n++) {
-		const f80 a = random_value(&s), b = random_partner(&s, a);
+		f80 a = random_value(&s);
+		const f80 b = random_partner(&s, a);
+		if ((n & 63) == 7) /* a zero first (0 + x, 0 - x, 0 * x, 0 / x) */
+			a = f80_zero(n >> 6 & 1);
 		for (unsigned pcrc = 0; pcrc < 16; pcrc++) {
 			const uint16_t cw = (uint16_t)(0x7F | pcrc << 8);
 			for (unsigned k = 0; k < 4; k++)
@@ -187,8 +192,11 @@ static void test_compare(void **state)
 	(void)state;
 	uint64_t s = 0xFEEDFACE0BADF00Dull;
 	for (int n = 0; n < N; n++) {
-		const f80 a = random_value(&s), b = random_partner(&s, a);
-		if (!f80_is_normal(a) || !f80_is_normal(b))
+		f80 a = random_value(&s);
+		const f80 b = random_partner(&s, a);
+		if ((n & 15) == 3)
+			a = f80_zero(n >> 4 & 1);
+		if (!ff_is_normal_or_zero(a) || !ff_is_normal_or_zero(b))
 			continue;
 		struct fctx x = ctx_of(0x37F);
 		assert_int_equal(ff_compare(a, b), f80_compare(&x, a, b, false));
@@ -302,12 +310,132 @@ static void test_convert(void **state)
 	assert_true(took64 > (unsigned long)N && took32 > (unsigned long)N);
 }
 
+
+#ifdef FF_HOST_DOUBLE
+/* A double's bits for the host-double sum: exponents at the edges of the
+ * double range (the subnormal results, the 2^1023 limit) and in the middle,
+ * significands with few bits, all ones, random. */
+static uint64_t random_f64(uint64_t *s)
+{
+	const uint64_t r = rnd(s);
+	unsigned e;
+	switch (r & 7) {
+	case 0: e = 1 + (unsigned)((r >> 8) % 64); break;        /* near the subnormals */
+	case 1: e = 0x7FE - (unsigned)((r >> 8) % 64); break;    /* near the top (7FEh: declined) */
+	case 2: e = (unsigned)((r >> 8) % 0x7FF); break;         /* anywhere, zeros and subnormals too */
+	default: e = 1023 - 30 + (unsigned)((r >> 8) % 60); break;
+	}
+	uint64_t m = rnd(s) & 0xFFFFFFFFFFFFFull;
+	switch ((r >> 20) & 7) {
+	case 0: m = 0; break;
+	case 1: m = 0xFFFFFFFFFFFFFull; break;
+	case 2: m &= ~0ull << ((r >> 24) % 52); break;
+	case 3: m = 1; break;
+	default: break;
+	}
+	return (r >> 63) << 63 | (uint64_t)e << 52 | m;
+}
+
+/* b for a: the same exponent or a close one, cancellation (the same value
+ * with low bits changed, opposite sign), far apart (ties against the
+ * sticky bits), or unrelated. */
+static uint64_t random_f64_partner(uint64_t *s, uint64_t a)
+{
+	const uint64_t r = rnd(s);
+	const int ea = (int)((a >> 52) & 0x7FF);
+	int e;
+	uint64_t b = a;
+	switch (r & 7) {
+	case 0: return random_f64(s);
+	case 1: b ^= rnd(s) >> (12 + (r >> 8) % 52); b ^= 1ull << 63; return b; /* cancellation */
+	case 2: e = ea - 53 - (int)((r >> 8) % 3); break;                     /* ties and near ties */
+	case 3: e = ea - (int)((r >> 8) % 120); break;
+	default: e = ea + (int)((r >> 8) % 7) - 3; break;
+	}
+	if (e < 0 || e > 0x7FE)
+		return random_f64(s);
+	b = (rnd(s) & 0x800FFFFFFFFFFFFFull) | (uint64_t)e << 52;
+	if ((r >> 16) & 1)
+		b &= ~0ull << ((r >> 24) % 53);
+	return b;
+}
+
+/* ff_add_f64() (the sum in host doubles, 53 bits to nearest) against the
+ * general function on pairs of doubles: wherever it accepts, the result,
+ * PE and C1 must be the general path's; declining, it writes nothing. */
+static void test_sum_f64(void **state)
+{
+	(void)state;
+	uint64_t s = 0x5EED0F64ADD5ull;
+	unsigned long took = 0, tries = 0, inexact = 0, up = 0;
+	for (int n = 0; n < N * 8; n++) {
+		const uint64_t da = random_f64(&s), db = random_f64_partner(&s, da);
+		f80 a, b;
+		if (!ff_from_f64(da, &a) || !ff_from_f64(db, &b))
+			continue; /* (a subnormal, infinity or NaN) */
+		for (unsigned neg = 0; neg < 2; neg++) {
+			const f80 poison = { 0x0123456789ABCDEFull, 0x5A5A };
+			f80 r = poison;
+			unsigned fl = 0xDEAD;
+			tries++;
+			if (!ff_add_f64(a, b, neg, &r, &fl)) {
+				assert_true(r.m == poison.m && r.se == poison.se && fl == 0xDEAD);
+				continue;
+			}
+			took++;
+			inexact += (fl & FF_PE) != 0;
+			up += (fl & FF_C1) != 0;
+			struct fctx x = ctx_of(0x27F);
+			const f80 g = neg ? f80_sub(&x, a, b) : f80_add(&x, a, b);
+			const unsigned gfl = x.exc | (x.up ? FF_C1 : 0);
+			if (r.m != g.m || r.se != g.se || fl != gfl || (x.exc & ~FF_PE)) {
+				print_error("f64 %s %016llX %016llX: fast %04X:%016llX fl %03X, general %04X:%016llX fl %03X\n",
+					    neg ? "sub" : "add", (unsigned long long)da, (unsigned long long)db, r.se,
+					    (unsigned long long)r.m, fl, g.se, (unsigned long long)g.m, gfl);
+				fail();
+			}
+		}
+	}
+	printf("# host-double sums: %lu of %lu accepted, %lu inexact, %lu rounded up\n", took, tries, inexact, up);
+	assert_true(took > tries / 2 && inexact > took / 4 && up > took / 8 && inexact < took);
+	/* A host MXCSR that rounds otherwise, flushes to zero or unmasks an
+	 * exception: the sum declines, the kernel is still exact. */
+	static const uint32_t odd_mxcsr[] = { 0x1F80 | 1u << 13, 0x1F80 | 2u << 13, 0x1F80 | 3u << 13, 0x1F80 | 1u << 15,
+					      0x1F80 & ~(1u << 12) };
+	uint32_t saved;
+	__asm__ volatile("stmxcsr %0" : "=m"(saved));
+	for (unsigned k = 0; k < sizeof(odd_mxcsr) / sizeof(odd_mxcsr[0]); k++) {
+		for (int n = 0; n < 2000; n++) {
+			const uint64_t da = random_f64(&s), db = random_f64_partner(&s, da);
+			f80 a, b, r = { 1, 1 }, rk;
+			unsigned fl = 0xDEAD, flk;
+			if (!ff_from_f64(da, &a) || !ff_from_f64(db, &b))
+				continue;
+			__asm__ volatile("ldmxcsr %0" : : "m"(odd_mxcsr[k]));
+			const bool took_odd = ff_add_f64(a, b, false, &r, &fl);
+			const bool ok = ff_add(53, RC_NEAR, a, b, false, &rk, &flk);
+			__asm__ volatile("ldmxcsr %0" : : "m"(saved));
+			assert_false(took_odd);
+			assert_true(r.m == 1 && r.se == 1 && fl == 0xDEAD);
+			if (ok) {
+				struct fctx x = ctx_of(0x27F);
+				const f80 g = f80_add(&x, a, b);
+				assert_true(rk.m == g.m && rk.se == g.se && flk == (x.exc | (x.up ? FF_C1 : 0u)));
+			}
+		}
+	}
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arith),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_convert),
+#ifdef FF_HOST_DOUBLE
+		cmocka_unit_test(test_sum_f64),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,7 +161,20 @@ static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data
 				n = regop(p, n, 0xDD, 4 + (r >> 18) % 2, rm);
 			}
 			break;
-		case 18: p[n++] = 0xDF; p[n++] = 0xE0; break;                     /* FNSTSW AX */
+		case 18:
+			if ((r >> 16) % 3 == 0) {                                  /* FNSTSW AX */
+				p[n++] = 0xDF;
+				p[n++] = 0xE0;
+			} else if (walk && (r >> 16) % 3 == 1) {                   /* FNSTSW [DI + d] */
+				p[n++] = 0xDD;
+				p[n++] = 0x7D;
+				p[n++] = (uint8_t)(((r >> 18) % 16) * 8 + 4);
+			} else {                                                    /* FNSTSW [BX + d] */
+				p[n++] = 0xDD;
+				p[n++] = 0x7F;
+				p[n++] = (uint8_t)(((r >> 18) % SLOTS) * 8);
+			}
+			break;
 		case 19: n = mem(p, n, 0xD9, 5, &s, 64); break;                   /* FLDCW (slot 0..3 CWs) */
 		case 20: p[n++] = 0xDB; p[n++] = 0xE2; break;                     /* FNCLEX */
 		case 21: p[n++] = (r >> 16) & 1 ? 0x90 : 0x9B; break;            /* NOP, FWAIT */
@@ -316,9 +329,13 @@ static void make_balanced(uint8_t *ram, uint32_t seed, uint16_t cw)
 			default: p[n++] = 0xD9, p[n++] = (uint8_t)(0xE0 + (r >> 18) % 2 * ((r >> 19) & 1 ? 1 : 4)); break;
 			}
 			break;
-		case 10: /* FNSTSW AX; MOV [BX + 100h + 2k], AX */
-			p[n++] = 0xDF, p[n++] = 0xE0;
-			p[n++] = 0x89, p[n++] = 0x87;
+		case 10: /* FNSTSW AX; MOV [BX + 100h + 2k], AX, or FNSTSW [BX + 100h + 2k] */
+			if ((r >> 16) & 1) {
+				p[n++] = 0xDD, p[n++] = 0xBF;
+			} else {
+				p[n++] = 0xDF, p[n++] = 0xE0;
+				p[n++] = 0x89, p[n++] = 0x87;
+			}
 			p[n++] = (uint8_t)(sw_slot * 2), p[n++] = 0x01;
 			sw_slot = (sw_slot + 1) % 32;
 			break;
@@ -495,12 +512,55 @@ static void test_compiled_runs_every_cw(void **state)
 	assert_true(mf >= 40);
 }
 
+/* 48 more balanced loops compiled with PC 53 to nearest (027Fh, the
+ * Mandelbrot benchmark's control word) and 64 bits (037Fh), every
+ * exception masked: the compiled arithmetic's lean paths (fpu_fast.c,
+ * host doubles for FADD/FSUB/FSUBR on doubles) against the general
+ * paths. (test_compiled_equals_general meets FSUBR m64 under 027Fh only
+ * on NaNs: an FSUBR computed as FSUB in the lean path passed it.) */
+static void test_compiled_runs_pc53(void **state)
+{
+	(void)state;
+	unsigned mf = 0;
+	for (unsigned k = 0; k < 48; k++)
+		run_program(&(struct prog){ .seed = k * 2246822519u + 7, .balanced = true, .jit = true,
+					    .cw = k % 3 ? 0x027F : 0x037F },
+			    &mf);
+	assert_int_equal(mf, 0);
+}
+
+#if defined(__x86_64__)
+/* The same loops compiled while the host's MXCSR rounds up, toward zero
+ * or flushes to zero: the runs' check sends them to the handlers (the
+ * lean paths' sums in host doubles need binary64 to nearest), and the
+ * results stay the general paths'. */
+static void test_compiled_runs_odd_mxcsr(void **state)
+{
+	(void)state;
+	static const uint32_t odd[] = { 0x1F80 | 2u << 13, 0x1F80 | 3u << 13, 0x1F80 | 1u << 15 };
+	uint32_t saved;
+	__asm__ volatile("stmxcsr %0" : "=m"(saved));
+	unsigned mf = 0;
+	for (unsigned k = 0; k < 12; k++) {
+		__asm__ volatile("ldmxcsr %0" : : "m"(odd[k % 3]));
+		run_program(&(struct prog){ .seed = k * 2246822519u + 7, .balanced = true, .jit = true, .cw = 0x027F },
+			    &mf);
+		__asm__ volatile("ldmxcsr %0" : : "m"(saved));
+	}
+	assert_int_equal(mf, 0);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_equals_general),
 		cmocka_unit_test(test_compiled_equals_general),
 		cmocka_unit_test(test_compiled_runs_every_cw),
+		cmocka_unit_test(test_compiled_runs_pc53),
+#if defined(__x86_64__)
+		cmocka_unit_test(test_compiled_runs_odd_mxcsr),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
