@@ -74,6 +74,11 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i);
 void op_sahf(struct cpu *c, const struct insn *i);
 void op_wait(struct cpu *c, const struct insn *i);
 void op_nop(struct cpu *c, const struct insn *i);
+void op_push_seg(struct cpu *c, const struct insn *i);
+void op_push_imm(struct cpu *c, const struct insn *i);
+void op_push_rm(struct cpu *c, const struct insn *i);
+void op_call_far(struct cpu *c, const struct insn *i);
+void op_retf(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
@@ -144,6 +149,8 @@ enum ik {
 	IK_NOP,      /* NOP: nothing (in a run of x87 entries, a member) */
 	IK_SHIFT_CL, /* SHL/SHR/SAR r, CL: inline for a count of 1 to bits - 1 */
 	IK_STRING,   /* MOVS, STOS, LODS without a repeat prefix (aop: 0, 2, 3) */
+	IK_PUSHX,    /* PUSH sreg (aop 0, src: the segment), imm (aop 1), m (aop 2) */
+	IK_FAR,      /* real mode: CALL ptr16:16/32 (aop 0), RETF [imm16] (aop 1) */
 };
 
 struct iform {
@@ -248,6 +255,20 @@ static struct iform classify(const struct insn *i)
 			f.k = IK_STRING, f.aop = kind;
 			return f;
 		}
+	}
+	if (i->impl == op_push_seg || i->impl == op_push_imm || (i->impl == op_push_rm && i->mod != 3)) {
+		/* (the stack size is the block's: emit_pass()) */
+		f.k = IK_PUSHX, f.sz = i->wsz;
+		if (i->impl == op_push_seg)
+			f.src = i->two_byte ? (i->op < 0xA8 ? SEG_FS : SEG_GS) : (i->op >> 3) & 3u;
+		else
+			f.aop = i->impl == op_push_imm ? 1 : 2, f.val = i->imm & size_mask(i->wsz);
+		return f;
+	}
+	if (i->impl == op_call_far || i->impl == op_retf) {
+		/* (real mode only, and the stack size: the block's, emit_pass()) */
+		f.k = IK_FAR, f.sz = i->wsz, f.aop = i->impl == op_retf;
+		return f;
 	}
 	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
 		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
@@ -1338,6 +1359,101 @@ static void emit_string(struct cg *g, unsigned k, const struct insn *i, const st
 	fb_end(g, fb);
 }
 
+/* EAX = SP - sub (f->s32: ESP - sub), the offset of a push's slot. */
+static void emit_sp_below(struct cg *g, const struct iform *f, unsigned sub)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_SP);
+	if (f->s32) {
+		em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		em_alu_ri(e, ALU_SUB, 4, H_RAX, sub);
+	} else {
+		em_movzx(e, 2, H_RAX, host(REG_SP));
+		em_alu_ri(e, ALU_SUB, 2, H_RAX, sub);
+		em_movzx(e, 2, H_RAX, H_RAX);
+	}
+}
+
+/* EAX = SP + add, as stack_peek() reads (sp_mask). */
+static void emit_sp_above(struct cg *g, const struct iform *f, unsigned add)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_SP);
+	if (f->s32) {
+		em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		if (add)
+			em_alu_ri(e, ALU_ADD, 4, H_RAX, add);
+	} else {
+		em_movzx(e, 2, H_RAX, host(REG_SP));
+		if (add) {
+			em_alu_ri(e, ALU_ADD, 2, H_RAX, add);
+			em_movzx(e, 2, H_RAX, H_RAX);
+		}
+	}
+}
+
+/* CS = the selector in EDX (16 bits) as seg_load() loads it in real
+ * mode: the selector and the base (cache and seg_base), nothing else. */
+static void emit_load_cs_real(struct cg *g)
+{
+	struct em *e = &g->e;
+	em_store(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
+	em_shift_ri(e, false, H_RDX, 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(seg_base) + SEG_CS * 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(in.sd[SEG_CS].base));
+}
+
+/* Far CALL ptr16:16/32 and RETF [imm16] in real mode (the block's
+ * context says so: BC_PE and BC_V86 clear; classify() is told in
+ * jit_emit_block()), as far_call() and far_return() do them there, in
+ * the same order: CALL checks the offset against the CS limit (#GP),
+ * writes CS then IP below SP and moves SP after both writes (so a fault
+ * in either leaves SP as it was, as cpu_fault() restores it), loads CS;
+ * RETF reads IP then CS, checks IP against the limit, moves SP, loads
+ * CS. Then bc_link(), as the handler's block would (TERM_LINK): a real
+ * mode CS load changes neither the block context nor the events. The
+ * stack writes are the block's last instruction: a write over this
+ * block needs no check (it ends here). */
+static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	emit_flush(g);
+	emit_cur(g, k);
+	if (f->aop == 0) {
+		const uint32_t next = (i->ip + i->len) & g->code_mask;
+		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), i->imm);
+		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
+		emit_sp_below(g, f, sz);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
+		em_mov_ri(e, 4, H_RDX, next);
+		emit_sp_below(g, f, 2 * sz);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
+		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), 2 * sz);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		em_mov_ri(e, 4, H_RDX, (uint16_t)i->imm2);
+		emit_load_cs_real(g);
+		em_store_imm(e, 4, H_RBX, OFF(ip), i->imm);
+	} else {
+		/* (c->ip holds the new IP until the check: a fault takes it
+		 * from the instruction again, sync_threaded()) */
+		emit_sp_above(g, f, 0);
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
+		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+		emit_sp_above(g, f, sz);
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
+		em_movzx(e, 2, H_RDX, H_RAX);
+		em_load(e, 4, H_RCX, H_RBX, OFF(ip));
+		em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
+		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), 2 * sz + i->imm);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		emit_load_cs_real(g);
+	}
+	to_link(g, -1, k);
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -1400,9 +1516,22 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		}
 		break;
 	}
+	case IK_PUSHX:
 	case IK_PUSH: {
-		/* push_s(): write below SP, then move SP */
-		src_reg(g, f->src, sz, H_RDX, true);
+		/* push_s(): write below SP, then move SP (op_push_seg(),
+		 * op_push_imm(), op_push_rm(): the value first, a memory
+		 * operand's read may fault) */
+		if (f->k == IK_PUSH) {
+			src_reg(g, f->src, sz, H_RDX, true);
+		} else if (f->aop == 0) {
+			em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + (int32_t)f->src * 2);
+		} else if (f->aop == 1) {
+			em_mov_ri(e, 4, H_RDX, f->val);
+		} else {
+			emit_ea(g, i);
+			emit_access(g, k, i->seg, sz, false, false, 0);
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+		}
 		ensure(g, REG_SP);
 		if (f->s32) {
 			em_mov_rr(e, 4, H_RAX, host(REG_SP));
@@ -1476,6 +1605,9 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		to_link(g, -1, k);
 		break;
 	}
+	case IK_FAR:
+		emit_far(g, k, i, f);
+		break;
 	case IK_RET:
 		/* ret*_t: read the target, check it, then move SP */
 		emit_flush(g);
@@ -1572,6 +1704,11 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 	emit_smc_check(g, k + 1);
 }
 
+/* The prologue every compiled block starts with (emit_pass()): push RBX,
+ * R12-R15 (1 + 4 x 2 bytes), mov rbx, rdi (3 bytes). The link stub enters
+ * a compiled block past it, with the frame of the block it leaves. */
+enum { JIT_FRAME_BYTES = 12 };
+
 static void emit_pops(struct em *e)
 {
 	em_pop(e, H_R13 + 2);
@@ -1585,9 +1722,20 @@ static void emit_pops(struct em *e)
  * bc_next() does) fits in the budget and no event is pending. Its entry
  * is counted as jit_count_entry() counts it, but the count that reaches
  * 0 is left to bc_link() (jit_hot()). Emitted once per mapping
- * (jit_emit_link_stub()); a block's exit jumps to it with the registers in
- * memory, c->in.cur and c->ip set, ECX = c->in.cur's charge, R11 = the
- * block, and the block's frame still pushed. Else (or if bc_link() must decide) it tail-calls bc_link(). */
+ * (jit_emit_link_stub()); a block's exit calls it (emit_exits()) with the
+ * registers in memory, c->in.cur and c->ip set, ECX = c->in.cur's charge,
+ * R11 = the block, and the block's frame still pushed.
+ * - The next block is compiled (jstate JS_DONE): the stub returns, with
+ *   c->in.blk and c->in.cur set and the budget charged, RAX = its code
+ *   past the prologue (JIT_FRAME_BYTES), and the exit jumps there: the
+ *   frame stays (every compiled block pushes the same registers of the
+ *   same caller, and RBX is the CPU in all of them), and each exit has an
+ *   indirect jump of its own, which the host predicts far better than one
+ *   jump shared by every link (a static exit always goes to the same
+ *   block).
+ * - It is threaded code: the stub drops its return address and the frame
+ *   and jumps to its entry.
+ * - Else (or if bc_link() must decide) the same, to bc_link(). */
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
@@ -1640,8 +1788,16 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
 	em_prefetch(e, H_RCX, 0);
 	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
+	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
 	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+	long threaded = em_jcc_fwd(e, 5 /* NE */, base);
+	em_alu_ri(e, ALU_ADD, 8, H_RAX, JIT_FRAME_BYTES);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(base, threaded, e->p - base);
+	em_drop_ret(e);
 	emit_pops(e);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_pop(e, H_RBX);
@@ -1650,6 +1806,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 		return;
 	for (unsigned n = 0; n < 5; n++)
 		em_fix(base, no[n], e->p - base);
+	em_drop_ret(e);
 	emit_pops(e);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_pop(e, H_RBX);
@@ -1686,7 +1843,8 @@ static void emit_exits(struct cg *g)
 					em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
 				}
 				em_load(e, 8, 11 /* R11 */, H_RBX, OFF(in.blk));
-				long at = em_jcc_fwd(e, -1, g->base);
+				long at = em_call_fwd(e, g->base);
+				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)
 					em_fix(g->base, at, g->stub - g->base);
 				break;
@@ -2143,9 +2301,12 @@ static void emit_sahf(struct cg *g, unsigned k)
 
 bool jit_worth(const struct bc_block *b)
 {
+	const bool real = !((b->tag >> 32) & (BC_PE | BC_V86)); /* (IK_FAR: jit_emit_block()) */
 	unsigned calls = 0;
-	for (unsigned k = 0; k < b->ninsns; k++)
-		calls += classify(&b->insns[k]).k == IK_CALL;
+	for (unsigned k = 0; k < b->ninsns; k++) {
+		const enum ik kind = classify(&b->insns[k]).k;
+		calls += kind == IK_CALL || (kind == IK_FAR && !real);
+	}
 	return calls * 3 <= b->ninsns;
 }
 
@@ -2168,6 +2329,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 	em_push(&g->e, H_R13 + 1);
 	em_push(&g->e, H_R13 + 2);
 	em_mov_rr(&g->e, 8, H_RBX, H_RDI);
+	if (!g->e.over && g->e.p - start->p != JIT_FRAME_BYTES)
+		g->e.over = true; /* (the link stub enters past it) */
 	if (g->loop) {
 		for (unsigned r = 0; r < 8; r++)
 			if (g->loop_used & (1u << r))
@@ -2240,10 +2403,12 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_ALU_M:
 		case IK_PUSH:
 		case IK_POP:
+		case IK_PUSHX:
 			emit_mem(g, k, i, f);
 			break;
 		case IK_CALLREL:
 		case IK_RET:
+		case IK_FAR:
 			emit_mem(g, k, i, f);
 			ended = true;
 			break;
@@ -2312,6 +2477,10 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	const unsigned n = b->ninsns;
 	for (unsigned k = 0; k < n; k++) {
 		g->f[k] = classify(&b->insns[k]);
+		if (g->f[k].k == IK_PUSHX || g->f[k].k == IK_FAR)
+			g->f[k].s32 = ((b->tag >> 32) & BC_STACK32) != 0;
+		if (g->f[k].k == IK_FAR && ((b->tag >> 32) & (BC_PE | BC_V86)))
+			g->f[k].k = IK_CALL;
 		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
 			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
 		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))

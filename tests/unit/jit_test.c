@@ -338,7 +338,8 @@ static void test_rep_string_overlap_fault(void **state)
 }
 
 /* Random loops over the forms the JIT compiles inline (register and
- * memory operands, PUSH/POP, shifts, LEA, moffs, fused compare and
+ * memory operands, PUSH/POP (PUSH of a register, a segment register, an
+ * immediate or memory), shifts, LEA, moffs, fused compare and
  * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
  * block compiled as soon as it is recorded) and interpreted, the
  * registers, flags, exit and memory must be the same. Code lives in its
@@ -439,8 +440,31 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = R() % 2 ? 0xFF : 0xFE;
 			MEM(R() % 2);
 			break;
-		case 10: /* PUSH r; POP r */
-			p[k++] = (uint8_t)(0x50 | (R() % 8));
+		case 10: /* PUSH r, sreg, imm (186+) or [m]; POP r */
+			switch (R() % 4) {
+			case 0:
+				p[k++] = (uint8_t)(0x50 | (R() % 8));
+				break;
+			case 1: /* ES CS SS DS (FS, GS on the 386+) */
+				if (model >= CPU_80386 && R() % 3 == 0)
+					p[k++] = 0x0F, p[k++] = R() % 2 ? 0xA0 : 0xA8;
+				else
+					p[k++] = (uint8_t)(0x06 | (R() % 4) << 3);
+				break;
+			case 2:
+				if (model >= CPU_80186 && !wide && R() % 2) {
+					p[k++] = 0x68, p[k++] = (uint8_t)R(), p[k++] = (uint8_t)R();
+				} else if (model >= CPU_80186) {
+					p[k++] = 0x6A, p[k++] = (uint8_t)R();
+				} else {
+					p[k++] = (uint8_t)(0x50 | (R() % 8));
+				}
+				break;
+			default:
+				p[k++] = 0xFF;
+				MEM(6);
+				break;
+			}
 			if (wide)
 				p[k++] = 0x66;
 			p[k++] = (uint8_t)(0x58 | D16());
@@ -809,6 +833,75 @@ static void test_random_loops_match(void **state)
 	random_loops_match(24, 40);
 }
 
+/* Far CALL ptr16:16 and RETF / RETF 2 in real mode, compiled inline
+ * (jit_compile.c emit_far()), against the interpreter on every model:
+ * a loop calls two routines in another segment (one takes an argument
+ * on the stack) and leaves a word on the stack in each pass, so that the
+ * pushes wrap at 64 KiB, and, from an odd SP, once the code is compiled,
+ * a far CALL's push straddles offset FFFFh (the 286+ fault there,
+ * precisely: the same state and exit as interpreted; the 8086 wraps the
+ * word). */
+static void test_far_call_ret_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 30, 0,                   /* mov cx, 30 */
+		0x51,                          /* top: push cx (not popped: SP moves down) */
+		0x9A, 0x00, 0x00, 0x00, 0x11,  /* call 1100:0000 */
+		0x51,                          /* push cx */
+		0x9A, 0x10, 0x00, 0x00, 0x11,  /* call 1100:0010 (retf 2) */
+		0x49,                          /* dec cx */
+		0x74, 0x03,                    /* jz +3 */
+		0xE9, 0xEE, 0xFF,              /* jmp top (3 - 21) */
+		0xF4,                          /* hlt */
+	};
+	static const uint8_t far0[] = { 0x01, 0xD8, 0x43, 0xCB };  /* add ax, bx; inc bx; retf */
+	static const uint8_t far1[] = { 0x89, 0xE5, 0x36, 0x03, 0x46, 0x04, /* mov bp, sp; add ax, [ss:bp+4] */
+					0xD1, 0xC0, 0xCA, 0x02, 0x00 };     /* rol ax, 1; retf 2 */
+	static const uint16_t sps[] = { 0xFFF0, 0x0004, 0x0030, 0x0031 };
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		for (unsigned t = 0; t < sizeof(sps) / sizeof(sps[0]); t++) {
+			struct run r[2];
+			for (int k = 0; k < 2; k++) {
+				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+				cpu_destroy(&r[k].c);
+				cpu_init(&r[k].c, (enum cpu_model)m, NULL);
+				cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
+				assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+				memcpy(r[k].ram + 0x11000, far0, sizeof(far0));
+				memcpy(r[k].ram + 0x11010, far1, sizeof(far1));
+				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+				cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+				r[k].c.r[REG_AX].d = 0x1234;
+				r[k].c.r[REG_BX].d = 7;
+				r[k].c.r[REG_SP].d = sps[t];
+				r[k].c.ip = 0;
+			}
+			enum cpu_exit e0 = cpu_run(&r[0].c, 20000), e1 = cpu_run(&r[1].c, 20000);
+			assert_int_equal(e0, e1);
+			assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
+			assert_int_equal(r[0].c.ip, r[1].c.ip);
+			assert_memory_equal(r[0].c.seg, r[1].c.seg, sizeof(r[0].c.seg));
+			assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
+			assert_int_equal(r[0].c.retired, r[1].c.retired);
+			assert_memory_equal(r[0].ram, r[1].ram, RAM);
+			if (t < 3 || m <= CPU_80186) {
+				assert_int_equal(e1, CPU_EXIT_HLT);
+				assert_int_equal(r[1].c.seg[SEG_CS], CODE >> 4);
+				assert_int_equal(r[1].c.ip, sizeof(code));
+				assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+			} else {
+				assert_int_not_equal(r[1].c.r[REG_CX].w[0], 0); /* (it faulted on the way) */
+			}
+			struct cpu_code_stats s;
+			cpu_code_stats(&r[1].c, &s);
+			assert_true(s.jit_blocks > 0);
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -826,6 +919,7 @@ int main(void)
 		cmocka_unit_test(test_write_into_shared_code),
 		cmocka_unit_test(test_area_flush_two_threads),
 		cmocka_unit_test(test_random_short_loops_match),
+		cmocka_unit_test(test_far_call_ret_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 	};
