@@ -79,6 +79,13 @@ void op_push_imm(struct cpu *c, const struct insn *i);
 void op_push_rm(struct cpu *c, const struct insn *i);
 void op_call_far(struct cpu *c, const struct insn *i);
 void op_retf(struct cpu *c, const struct insn *i);
+void op_mov_rm_imm(struct cpu *c, const struct insn *i);
+void op_test_rm_imm(struct cpu *c, const struct insn *i);
+void op_cbw(struct cpu *c, const struct insn *i);
+void op_cwd(struct cpu *c, const struct insn *i);
+void op_lxs(struct cpu *c, const struct insn *i);
+void op_pop_seg(struct cpu *c, const struct insn *i);
+void op_mov_sreg_rm(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
@@ -151,6 +158,9 @@ enum ik {
 	IK_STRING,   /* MOVS, STOS, LODS without a repeat prefix (aop: 0, 2, 3) */
 	IK_PUSHX,    /* PUSH sreg (aop 0, src: the segment), imm (aop 1), m (aop 2) */
 	IK_FAR,      /* real mode: CALL ptr16:16/32 (aop 0), RETF [imm16] (aop 1) */
+	IK_MOVMI,    /* MOV m, imm */
+	IK_CBW,      /* CBW/CWDE (aop 0), CWD/CDQ (aop 1) */
+	IK_SEG,      /* real mode, ES DS FS GS (src): LxS (aop 0), POP (1), MOV sreg, r/m (2) */
 };
 
 struct iform {
@@ -158,6 +168,7 @@ struct iform {
 	unsigned aop, sz, dst, src; /* guest registers in ModR/M numbering for sz */
 	bool imm, dec, flags, s32;
 	bool moffs;                 /* IK_LOAD/IK_STORE of AL/eAX at [disp] */
+	bool test;                  /* IK_ALU_M: TEST m, imm (AND without the write) */
 	uint32_t val;
 };
 
@@ -270,6 +281,34 @@ static struct iform classify(const struct insn *i)
 		f.k = IK_FAR, f.sz = i->wsz, f.aop = i->impl == op_retf;
 		return f;
 	}
+	if (i->mod != 3 && i->impl == op_mov_rm_imm) {
+		f.k = IK_MOVMI, f.val = i->imm & size_mask(i->osz);
+		return f;
+	}
+	if (i->mod != 3 && i->impl == op_test_rm_imm) {
+		f.k = IK_ALU_M, f.aop = ALU_AND, f.test = true, f.imm = true, f.val = i->imm & size_mask(i->osz);
+		return f;
+	}
+	if (i->impl == op_cbw || i->impl == op_cwd) {
+		f.k = IK_CBW, f.aop = i->impl == op_cwd, f.sz = i->wsz;
+		return f;
+	}
+	if (i->impl == op_lxs || i->impl == op_pop_seg || i->impl == op_mov_sreg_rm) {
+		/* (real mode only: jit_emit_block(); ES DS FS GS, whatever
+		 * the model, as sreg_index() and opcode_sreg() name them) */
+		unsigned sr = SEG_COUNT;
+		if (i->impl == op_lxs)
+			sr = !i->two_byte ? (i->op == 0xC4 ? SEG_ES : SEG_DS) : i->op == 0xB4 ? SEG_FS : i->op == 0xB5 ? SEG_GS : SEG_COUNT;
+		else if (i->impl == op_pop_seg)
+			sr = i->two_byte ? (i->op == 0xA1 ? SEG_FS : SEG_GS) : i->op == 0x07 ? SEG_ES : i->op == 0x1F ? SEG_DS : SEG_COUNT;
+		else if (i->reg == 0 || i->reg == 3)
+			sr = i->reg; /* (ES, DS on every model; FS, GS only on the 386+: left to the handler) */
+		if (sr != SEG_COUNT) {
+			f.k = IK_SEG, f.src = sr, f.sz = i->wsz;
+			f.aop = i->impl == op_lxs ? 0 : i->impl == op_pop_seg ? 1 : 2;
+		}
+		return f;
+	}
 	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
 		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
 		return f;
@@ -371,7 +410,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 	case IK_ALU_RM:
 		return true;
 	case IK_ALU_M:
-		return f->aop == ALU_CMP; /* (no write access after it) */
+		return f->aop == ALU_CMP || f->test; /* (no write access after it) */
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
@@ -1454,6 +1493,110 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 	to_link(g, -1, k);
 }
 
+/* Segment register s = the selector in EDX (16 bits) as seg_load()
+ * loads it in real mode (EDX is lost). */
+static void emit_load_seg_real(struct cg *g, unsigned s)
+{
+	struct em *e = &g->e;
+	em_store(e, 2, H_RDX, H_RBX, OFF(seg) + (int32_t)s * 2);
+	em_shift_ri(e, false, H_RDX, 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(seg_base) + (int32_t)s * 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(in.sd) + (int32_t)(s * sizeof(struct cpu_desc) + offsetof(struct cpu_desc, base)));
+}
+
+/* LES/LDS/LFS/LGS, POP ES/DS/FS/GS and MOV ES/DS, r/m in real mode (the
+ * block's context: jit_emit_block()), as op_lxs(), op_pop_seg() and
+ * op_mov_sreg_rm() do them there, reads in the same order, every read
+ * before the first change (c->ip holds LxS's offset between its two
+ * reads: a fault takes c->ip from the instruction again,
+ * sync_threaded()); the load is seg_load()'s. These end their block
+ * (F_LINKS): bc_link() follows, as after the handler (a real-mode load
+ * of these changes neither the block context nor the events). */
+static void emit_seg(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const uint32_t next = (i->ip + i->len) & g->code_mask;
+	switch (f->aop) {
+	case 0: /* offset (operand size), then the selector after it */
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false, false, 0);
+		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+		emit_ea(g, i);
+		em_alu_ri(e, ALU_ADD, 4, H_RAX, sz);
+		if (i->asz == 2)
+			em_movzx(e, 2, H_RAX, H_RAX);
+		emit_access(g, k, i->seg, 2, false, false, 0);
+		em_mov_rr(e, 4, H_RDX, H_RAX);
+		emit_load_seg_real(g, f->src);
+		em_load(e, 4, H_RAX, H_RBX, OFF(ip));
+		if (sz == 4) {
+			em_mov_rr(e, 4, dst_full(g, i->reg), H_RAX);
+		} else {
+			const unsigned h = dst_begin(g, i->reg, 2);
+			em_mov_rr(e, 2, h, H_RAX);
+			dst_end(g, i->reg, 2);
+		}
+		break;
+	case 1: /* stack_peek(0), then SP moves */
+		ensure(g, REG_SP);
+		if (g->b->tag >> 32 & BC_STACK32)
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		else
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
+		em_movzx(e, 2, H_RDX, H_RAX);
+		emit_load_seg_real(g, f->src);
+		em_alu_ri(e, ALU_ADD, (g->b->tag >> 32 & BC_STACK32) ? 4 : 2, host(REG_SP), sz);
+		g->dirty |= 1u << REG_SP;
+		break;
+	default: /* rm_read(c, i, 2) */
+		if (i->mod == 3) {
+			em_movzx(e, 2, H_RDX, src_reg(g, i->rm, 2, H_RDX, false));
+		} else {
+			emit_ea(g, i);
+			emit_access(g, k, i->seg, 2, false, false, 0);
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+		}
+		emit_load_seg_real(g, f->src);
+		break;
+	}
+	emit_flush(g);
+	emit_cur(g, k);
+	em_store_imm(e, 4, H_RBX, OFF(ip), next);
+	to_link(g, -1, k);
+}
+
+/* CBW/CWDE and CWD/CDQ (op_cbw(), op_cwd()) on the cached registers. */
+static void emit_cbw(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_AX);
+	if (f->aop == 0) {
+		if (f->sz == 4) {
+			em_movsx(e, 2, H_RAX, host(REG_AX));
+			em_mov_rr(e, 4, dst_full(g, REG_AX), H_RAX);
+		} else {
+			em_movsx(e, 1, H_RAX, host(REG_AX));
+			const unsigned h = dst_begin(g, REG_AX, 2);
+			em_mov_rr(e, 2, h, H_RAX);
+			dst_end(g, REG_AX, 2);
+		}
+		return;
+	}
+	if (f->sz == 4) {
+		em_mov_rr(e, 4, H_RAX, host(REG_AX));
+		em_shift_sz(e, 4, 7 /* SAR */, H_RAX, 31);
+		em_mov_rr(e, 4, dst_full(g, REG_DX), H_RAX);
+	} else {
+		em_movsx(e, 2, H_RAX, host(REG_AX));
+		em_shift_sz(e, 4, 7 /* SAR */, H_RAX, 31);
+		const unsigned h = dst_begin(g, REG_DX, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, REG_DX, 2);
+	}
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -1509,7 +1652,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 				em_store_imm(e, 4, H_RBX, OFF(in.lf_aux), 0);
 			}
 		}
-		if (f->aop != ALU_CMP) {
+		if (f->aop != ALU_CMP && !f->test) {
 			em_mov_rr(e, 4, H_RDX, H_RAX);
 			emit_ea(g, i);
 			emit_access(g, k, i->seg, sz, true, true, 0);
@@ -1607,6 +1750,14 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	}
 	case IK_FAR:
 		emit_far(g, k, i, f);
+		break;
+	case IK_SEG:
+		emit_seg(g, k, i, f);
+		break;
+	case IK_MOVMI:
+		emit_ea(g, i);
+		em_mov_ri(e, 4, H_RDX, f->val);
+		emit_access(g, k, i->seg, sz, true, true, 0);
 		break;
 	case IK_RET:
 		/* ret*_t: read the target, check it, then move SP */
@@ -2305,7 +2456,7 @@ bool jit_worth(const struct bc_block *b)
 	unsigned calls = 0;
 	for (unsigned k = 0; k < b->ninsns; k++) {
 		const enum ik kind = classify(&b->insns[k]).k;
-		calls += kind == IK_CALL || (kind == IK_FAR && !real);
+		calls += kind == IK_CALL || ((kind == IK_FAR || kind == IK_SEG) && !real);
 	}
 	return calls * 3 <= b->ninsns;
 }
@@ -2404,11 +2555,16 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_PUSH:
 		case IK_POP:
 		case IK_PUSHX:
+		case IK_MOVMI:
 			emit_mem(g, k, i, f);
+			break;
+		case IK_CBW:
+			emit_cbw(g, f);
 			break;
 		case IK_CALLREL:
 		case IK_RET:
 		case IK_FAR:
+		case IK_SEG:
 			emit_mem(g, k, i, f);
 			ended = true;
 			break;
@@ -2479,7 +2635,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 		g->f[k] = classify(&b->insns[k]);
 		if (g->f[k].k == IK_PUSHX || g->f[k].k == IK_FAR)
 			g->f[k].s32 = ((b->tag >> 32) & BC_STACK32) != 0;
-		if (g->f[k].k == IK_FAR && ((b->tag >> 32) & (BC_PE | BC_V86)))
+		if ((g->f[k].k == IK_FAR || g->f[k].k == IK_SEG) && ((b->tag >> 32) & (BC_PE | BC_V86)))
 			g->f[k].k = IK_CALL;
 		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
 			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };

@@ -339,7 +339,9 @@ static void test_rep_string_overlap_fault(void **state)
 
 /* Random loops over the forms the JIT compiles inline (register and
  * memory operands, PUSH/POP (PUSH of a register, a segment register, an
- * immediate or memory), shifts, LEA, moffs, fused compare and
+ * immediate or memory), MOV and TEST with memory and an immediate,
+ * CBW/CWD, real-mode loads of ES and DS (LES, LDS, POP, MOV), shifts,
+ * LEA, moffs, fused compare and
  * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
  * block compiled as soon as it is recorded) and interpreted, the
  * registers, flags, exit and memory must be the same. Code lives in its
@@ -368,7 +370,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 20) {
+		switch (R() % 23) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -510,6 +512,58 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			} else {
 				p[k++] = 0x8C, p[k++] = 0xD8; /* mov ax, ds */
 				p[k++] = 0x8E, p[k++] = 0xC0; /* mov es, ax */
+			}
+			break;
+		case 20: /* MOV [m], imm */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xC7 : 0xC6;
+			MEM(0);
+			for (unsigned b = 0; b < (w ? (wide ? 4u : 2u) : 1u); b++)
+				p[k++] = (uint8_t)R();
+		}
+			break;
+		case 21: /* TEST [m], imm, then Jcc over a MOV */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xF7 : 0xF6;
+			MEM(0);
+			for (unsigned b = 0; b < (w ? (wide ? 4u : 2u) : 1u); b++)
+				p[k++] = (uint8_t)R();
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
+			break;
+		case 22: /* CBW/CWD; segment loads that leave DS and ES as they
+			  * were (ES = DS throughout) */
+			switch (wide ? R() % 2 : R() % 6) {
+			case 0:
+				p[k++] = 0x98;
+				break;
+			case 1:
+				p[k++] = 0x99;
+				break;
+			case 2: /* LES r, [m]; MOV r, ES; PUSH DS; POP ES */
+				p[k++] = 0xC4;
+				MEM(D16());
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xC0 | D16());
+				p[k++] = 0x1E, p[k++] = 0x07;
+				break;
+			case 3: /* LDS r, [m] from SS:; MOV r, DS; PUSH ES; POP DS */
+				p[k++] = 0x36, p[k++] = 0xC5;
+				MEM(D16());
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xD8 | D16());
+				p[k++] = 0x06, p[k++] = 0x1F;
+				break;
+			case 4: /* MOV ES, [m]; MOV r, ES; MOV AX, DS; MOV ES, AX */
+				p[k++] = 0x8E;
+				MEM(0);
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xC0 | D16());
+				p[k++] = 0x8C, p[k++] = 0xD8, p[k++] = 0x8E, p[k++] = 0xC0;
+				break;
+			default: /* PUSH DS; POP ES */
+				p[k++] = 0x1E, p[k++] = 0x07;
+				break;
 			}
 			break;
 		case 14: /* ADC/SBB (called) */
