@@ -86,6 +86,8 @@ void op_cwd(struct cpu *c, const struct insn *i);
 void op_lxs(struct cpu *c, const struct insn *i);
 void op_pop_seg(struct cpu *c, const struct insn *i);
 void op_mov_sreg_rm(struct cpu *c, const struct insn *i);
+void op_jmp_rm(struct cpu *c, const struct insn *i);
+void op_call_rm(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
@@ -161,6 +163,7 @@ enum ik {
 	IK_MOVMI,    /* MOV m, imm */
 	IK_CBW,      /* CBW/CWDE (aop 0), CWD/CDQ (aop 1) */
 	IK_SEG,      /* real mode, ES DS FS GS (src): LxS (aop 0), POP (1), MOV sreg, r/m (2) */
+	IK_JMPRM,    /* JMP r/m (aop 0), CALL r/m (aop 1) near */
 };
 
 struct iform {
@@ -279,6 +282,11 @@ static struct iform classify(const struct insn *i)
 	if (i->impl == op_call_far || i->impl == op_retf) {
 		/* (real mode only, and the stack size: the block's, emit_pass()) */
 		f.k = IK_FAR, f.sz = i->wsz, f.aop = i->impl == op_retf;
+		return f;
+	}
+	if (i->impl == op_jmp_rm || i->impl == op_call_rm) {
+		/* (the stack size: the block's, jit_emit_block()) */
+		f.k = IK_JMPRM, f.aop = i->impl == op_call_rm, f.sz = i->wsz;
 		return f;
 	}
 	if (i->mod != 3 && i->impl == op_mov_rm_imm) {
@@ -1567,6 +1575,53 @@ static void emit_seg(struct cg *g, unsigned k, const struct insn *i, const struc
 	to_link(g, -1, k);
 }
 
+/* JMP r/m and CALL r/m near (op_jmp_rm(), op_call_rm()): the target
+ * read (held in c->ip: a fault takes c->ip from the instruction again,
+ * sync_threaded()), CALL's push written, then the CS limit check
+ * (jump_to(): #GP, SP not moved yet), SP moved. As after the handler
+ * (TERM_IF_JUMP), a target other than the next instruction leaves for
+ * bc_link(); the next one goes on in the block, after CALL's push
+ * checked for a write over it (emit_smc_check()). */
+static void emit_jmp_rm(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const uint32_t next = (i->ip + i->len) & g->code_mask;
+	if (i->mod == 3) {
+		const unsigned h = src_reg(g, i->rm, sz, H_RAX, false);
+		if (sz == 2)
+			em_movzx(e, 2, H_RAX, h);
+		else
+			em_mov_rr(e, 4, H_RAX, h);
+	} else {
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false, false, 0);
+	}
+	em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+	if (f->aop == 1) {
+		em_mov_ri(e, 4, H_RDX, next);
+		emit_sp_below(g, f, sz);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
+	}
+	emit_flush(g);
+	emit_cur(g, k);
+	em_load(e, 4, H_RCX, H_RBX, OFF(ip));
+	em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
+	to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+	if (f->aop == 1) {
+		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+	}
+	em_alu_ri(e, ALU_CMP, 4, H_RCX, next);
+	long cont = em_jcc_fwd(e, 4 /* E: the next instruction */, g->base);
+	to_link(g, -1, k);
+	if (e->over)
+		return;
+	em_fix(g->base, cont, e->p - g->base);
+	if (f->aop == 1)
+		emit_smc_check(g, k + 1);
+}
+
 /* CBW/CWDE and CWD/CDQ (op_cbw(), op_cwd()) on the cached registers. */
 static void emit_cbw(struct cg *g, const struct iform *f)
 {
@@ -1870,9 +1925,10 @@ static void emit_pops(struct em *e)
 
 /* bc_link()'s way to the next block, for the common case: the block
  * that this one was last linked to (succ[], checked by key and tag as
- * bc_next() does) fits in the budget and no event is pending. Its entry
- * is counted as jit_count_entry() counts it, but the count that reaches
- * 0 is left to bc_link() (jit_hot()). Emitted once per mapping
+ * bc_next() does) fits in the budget and no event is pending. A
+ * threaded block's entry is counted as jit_count_entry() counts it, but
+ * the count that reaches 0 is left to bc_link() (jit_hot()); a compiled
+ * one's is not counted (jit_hot() would only set it back). Emitted once per mapping
  * (jit_emit_link_stub()); a block's exit calls it (emit_exits()) with the
  * registers in memory, c->in.cur and c->ip set, ECX = c->in.cur's charge,
  * R11 = the block, and the block's frame still pushed.
@@ -1887,6 +1943,26 @@ static void emit_pops(struct em *e)
  * - It is threaded code: the stub drops its return address and the frame
  *   and jumps to its entry.
  * - Else (or if bc_link() must decide) the same, to bc_link(). */
+/* The link stub's entry of the block in RSI (budget after it in RDX):
+ * the budget, the figure, c->in.blk and c->in.cur set as bc_link() sets
+ * them, RAX = its entry, RSI = its instructions. */
+static void emit_stub_enter(struct em *e)
+{
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	/* c->in.bcache->stats.hits++ */
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
+	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+	/* Its likely successor's header, which the next link reads first:
+	 * fetched while it runs, as bc_link() does. */
+	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
+	em_prefetch(e, H_RCX, 0);
+	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
+	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+}
+
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
@@ -1925,29 +2001,20 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
 	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
 	no[3] = em_jcc_fwd(e, 6 /* BE */, base);
-	em_cmp16_mem_imm8(e, H_RSI, (int32_t)offsetof(struct bc_block, heat), 1);
-	no[4] = em_jcc_fwd(e, 4 /* E */, base);
-	em_dec16_mem(e, H_RSI, (int32_t)offsetof(struct bc_block, heat));
-	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	/* c->in.bcache->stats.hits++ */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
-	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
-	/* Its likely successor's header, which the next link reads first:
-	 * fetched while it runs, as bc_link() does. */
-	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
-	em_prefetch(e, H_RCX, 0);
-	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
+	/* (a compiled block's count only comes back to JIT_HEAT_IDLE in
+	 * jit_hot(): not counted) */
 	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
-	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
-	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
 	long threaded = em_jcc_fwd(e, 5 /* NE */, base);
+	emit_stub_enter(e);
 	em_alu_ri(e, ALU_ADD, 8, H_RAX, JIT_FRAME_BYTES);
 	em_ret(e);
 	if (e->over)
 		return;
 	em_fix(base, threaded, e->p - base);
+	em_cmp16_mem_imm8(e, H_RSI, (int32_t)offsetof(struct bc_block, heat), 1);
+	no[4] = em_jcc_fwd(e, 4 /* E */, base);
+	em_dec16_mem(e, H_RSI, (int32_t)offsetof(struct bc_block, heat));
+	emit_stub_enter(e);
 	em_drop_ret(e);
 	emit_pops(e);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
@@ -2561,6 +2628,9 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_CBW:
 			emit_cbw(g, f);
 			break;
+		case IK_JMPRM:
+			emit_jmp_rm(g, k, i, f);
+			break;
 		case IK_CALLREL:
 		case IK_RET:
 		case IK_FAR:
@@ -2633,7 +2703,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	const unsigned n = b->ninsns;
 	for (unsigned k = 0; k < n; k++) {
 		g->f[k] = classify(&b->insns[k]);
-		if (g->f[k].k == IK_PUSHX || g->f[k].k == IK_FAR)
+		if (g->f[k].k == IK_PUSHX || g->f[k].k == IK_FAR || g->f[k].k == IK_JMPRM)
 			g->f[k].s32 = ((b->tag >> 32) & BC_STACK32) != 0;
 		if ((g->f[k].k == IK_FAR || g->f[k].k == IK_SEG) && ((b->tag >> 32) & (BC_PE | BC_V86)))
 			g->f[k].k = IK_CALL;

@@ -956,6 +956,105 @@ static void test_far_call_ret_match(void **state)
 	}
 }
 
+/* Run code (at CS:0) interpreted and with the JIT forced on model m,
+ * from the same state; both must end alike. Returns the JIT's exit. */
+static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_t n, uint32_t budget, struct run r[2])
+{
+	for (int k = 0; k < 2; k++) {
+		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
+		cpu_destroy(&r[k].c);
+		cpu_init(&r[k].c, m, NULL);
+		cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
+		assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+		cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+		cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+		cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+		r[k].c.r[REG_SP].d = 0x8000;
+		r[k].c.ip = 0;
+	}
+	enum cpu_exit e0 = cpu_run(&r[0].c, budget), e1 = cpu_run(&r[1].c, budget);
+	assert_int_equal(e0, e1);
+	assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
+	assert_int_equal(r[0].c.ip, r[1].c.ip);
+	assert_memory_equal(r[0].c.seg, r[1].c.seg, sizeof(r[0].c.seg));
+	assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
+	assert_int_equal(r[0].c.retired, r[1].c.retired);
+	assert_memory_equal(r[0].ram, r[1].ram, RAM);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r[1].c, &st);
+	assert_true(st.jit_blocks > 0);
+	return e1;
+}
+
+/* JMP r/m and CALL r/m near compiled inline (jit_compile.c
+ * emit_jmp_rm()), against the interpreter on every model: a jump table
+ * of four subroutines called through [CS:BX+table], one of which jumps
+ * on through a word in memory, CALL AX and JMP AX to the next
+ * instruction (the block goes on), and on the 386+ a JMP EAX past the
+ * CS limit once compiled (#GP, precisely: the JMP's IP pushed). */
+static void test_jmp_call_rm_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 40, 0,                   /*  0: mov cx, 40 */
+		0x89, 0xCB,                    /*  3: top: mov bx, cx */
+		0x83, 0xE3, 0x03,              /*  5: and bx, 3 */
+		0xD1, 0xE3,                    /*  8: shl bx, 1 */
+		0x2E, 0xFF, 0x97, 40, 0,       /* 10: call [cs:bx+40] */
+		0xB8, 20, 0,                   /* 15: mov ax, 20 */
+		0xFF, 0xD0,                    /* 18: call ax (the next instruction) */
+		0x5A,                          /* 20: pop dx (20) */
+		0xB8, 26, 0,                   /* 21: mov ax, 26 */
+		0xFF, 0xE0,                    /* 24: jmp ax (the next instruction) */
+		0x49,                          /* 26: dec cx */
+		0x74, 0x03,                    /* 27: jz 32 */
+		0xE9, 0xE3, 0xFF,              /* 29: jmp top */
+		0xF4,                          /* 32: hlt */
+		0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
+		48, 0, 52, 0, 56, 0, 60, 0,    /* 40: the table */
+		0x83, 0xC6, 0x01, 0xC3,        /* 48: add si, 1; ret */
+		0x83, 0xC6, 0x03, 0xC3,        /* 52: add si, 3; ret */
+		0x31, 0xFE, 0x47, 0xC3,        /* 56: xor si, di; inc di; ret */
+		0x2E, 0xFF, 0x26, 72, 0,       /* 60: jmp [cs:72] (to 52) */
+		0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
+		52, 0,                         /* 72 */
+	};
+	static const uint8_t gp[] = {
+		0xB9, 5, 0,                    /*  0: mov cx, 5 */
+		0x66, 0x0F, 0xB7, 0xC1,        /*  3: top: movzx eax, cx */
+		0x66, 0xF7, 0xD8,              /*  7: neg eax */
+		0x66, 0x83, 0xC0, 0x05,        /* 10: add eax, 5 (0, 1, 2, ...) */
+		0x66, 0xD1, 0xE8,              /* 14: shr eax, 1 (0, 0, 1, ...) */
+		0x66, 0xC1, 0xE0, 0x10,        /* 17: shl eax, 16 */
+		0x66, 0x83, 0xC0, 28,          /* 21: add eax, 28 */
+		0x66, 0xFF, 0xE0,              /* 25: jmp eax (28 twice, then past the limit) */
+		0x49,                          /* 28: dec cx */
+		0x75, 0xE4,                    /* 29: jnz top */
+		0xF4,                          /* 31: hlt */
+	};
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		struct run r[2];
+		assert_int_equal(run_both_match((enum cpu_model)m, code, sizeof(code), 20000, r), CPU_EXIT_HLT);
+		assert_int_equal(r[1].c.ip, 33);
+		assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+		assert_int_equal(r[1].c.r[REG_DX].w[0], 20);
+		assert_int_equal(r[1].c.r[REG_DI].w[0], 10); /* (f2 ran 10 times) */
+		assert_int_equal(r[1].c.r[REG_SP].w[0], 0x8000);
+		run_free(&r[0]);
+		run_free(&r[1]);
+		if (m < CPU_80386)
+			continue;
+		run_both_match((enum cpu_model)m, gp, sizeof(gp), 20000, r);
+		/* (the third pass, the block at top compiled, faulted: the
+		 * IP of the JMP pushed) */
+		assert_int_equal(r[1].c.r[REG_CX].w[0], 3);
+		assert_int_equal(r[1].c.r[REG_SP].w[0], 0x7FFA);
+		assert_int_equal(r[1].ram[0x37FFA], 25);
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -974,6 +1073,7 @@ int main(void)
 		cmocka_unit_test(test_area_flush_two_threads),
 		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_far_call_ret_match),
+		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 	};
