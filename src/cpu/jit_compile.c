@@ -74,6 +74,20 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i);
 void op_sahf(struct cpu *c, const struct insn *i);
 void op_wait(struct cpu *c, const struct insn *i);
 void op_nop(struct cpu *c, const struct insn *i);
+void op_push_seg(struct cpu *c, const struct insn *i);
+void op_push_imm(struct cpu *c, const struct insn *i);
+void op_push_rm(struct cpu *c, const struct insn *i);
+void op_call_far(struct cpu *c, const struct insn *i);
+void op_retf(struct cpu *c, const struct insn *i);
+void op_mov_rm_imm(struct cpu *c, const struct insn *i);
+void op_test_rm_imm(struct cpu *c, const struct insn *i);
+void op_cbw(struct cpu *c, const struct insn *i);
+void op_cwd(struct cpu *c, const struct insn *i);
+void op_lxs(struct cpu *c, const struct insn *i);
+void op_pop_seg(struct cpu *c, const struct insn *i);
+void op_mov_sreg_rm(struct cpu *c, const struct insn *i);
+void op_jmp_rm(struct cpu *c, const struct insn *i);
+void op_call_rm(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
@@ -144,6 +158,12 @@ enum ik {
 	IK_NOP,      /* NOP: nothing (in a run of x87 entries, a member) */
 	IK_SHIFT_CL, /* SHL/SHR/SAR r, CL: inline for a count of 1 to bits - 1 */
 	IK_STRING,   /* MOVS, STOS, LODS without a repeat prefix (aop: 0, 2, 3) */
+	IK_PUSHX,    /* PUSH sreg (aop 0, src: the segment), imm (aop 1), m (aop 2) */
+	IK_FAR,      /* real mode: CALL ptr16:16/32 (aop 0), RETF [imm16] (aop 1) */
+	IK_MOVMI,    /* MOV m, imm */
+	IK_CBW,      /* CBW/CWDE (aop 0), CWD/CDQ (aop 1) */
+	IK_SEG,      /* real mode, ES DS FS GS (src): LxS (aop 0), POP (1), MOV sreg, r/m (2) */
+	IK_JMPRM,    /* JMP r/m (aop 0), CALL r/m (aop 1) near */
 };
 
 struct iform {
@@ -151,6 +171,7 @@ struct iform {
 	unsigned aop, sz, dst, src; /* guest registers in ModR/M numbering for sz */
 	bool imm, dec, flags, s32;
 	bool moffs;                 /* IK_LOAD/IK_STORE of AL/eAX at [disp] */
+	bool test;                  /* IK_ALU_M: TEST m, imm (AND without the write) */
 	uint32_t val;
 };
 
@@ -248,6 +269,53 @@ static struct iform classify(const struct insn *i)
 			f.k = IK_STRING, f.aop = kind;
 			return f;
 		}
+	}
+	if (i->impl == op_push_seg || i->impl == op_push_imm || (i->impl == op_push_rm && i->mod != 3)) {
+		/* (the stack size is the block's: emit_pass()) */
+		f.k = IK_PUSHX, f.sz = i->wsz;
+		if (i->impl == op_push_seg)
+			f.src = i->two_byte ? (i->op < 0xA8 ? SEG_FS : SEG_GS) : (i->op >> 3) & 3u;
+		else
+			f.aop = i->impl == op_push_imm ? 1 : 2, f.val = i->imm & size_mask(i->wsz);
+		return f;
+	}
+	if (i->impl == op_call_far || i->impl == op_retf) {
+		/* (real mode only, and the stack size: the block's, emit_pass()) */
+		f.k = IK_FAR, f.sz = i->wsz, f.aop = i->impl == op_retf;
+		return f;
+	}
+	if (i->impl == op_jmp_rm || i->impl == op_call_rm) {
+		/* (the stack size: the block's, jit_emit_block()) */
+		f.k = IK_JMPRM, f.aop = i->impl == op_call_rm, f.sz = i->wsz;
+		return f;
+	}
+	if (i->mod != 3 && i->impl == op_mov_rm_imm) {
+		f.k = IK_MOVMI, f.val = i->imm & size_mask(i->osz);
+		return f;
+	}
+	if (i->mod != 3 && i->impl == op_test_rm_imm) {
+		f.k = IK_ALU_M, f.aop = ALU_AND, f.test = true, f.imm = true, f.val = i->imm & size_mask(i->osz);
+		return f;
+	}
+	if (i->impl == op_cbw || i->impl == op_cwd) {
+		f.k = IK_CBW, f.aop = i->impl == op_cwd, f.sz = i->wsz;
+		return f;
+	}
+	if (i->impl == op_lxs || i->impl == op_pop_seg || i->impl == op_mov_sreg_rm) {
+		/* (real mode only: jit_emit_block(); ES DS FS GS, whatever
+		 * the model, as sreg_index() and opcode_sreg() name them) */
+		unsigned sr = SEG_COUNT;
+		if (i->impl == op_lxs)
+			sr = !i->two_byte ? (i->op == 0xC4 ? SEG_ES : SEG_DS) : i->op == 0xB4 ? SEG_FS : i->op == 0xB5 ? SEG_GS : SEG_COUNT;
+		else if (i->impl == op_pop_seg)
+			sr = i->two_byte ? (i->op == 0xA1 ? SEG_FS : SEG_GS) : i->op == 0x07 ? SEG_ES : i->op == 0x1F ? SEG_DS : SEG_COUNT;
+		else if (i->reg == 0 || i->reg == 3)
+			sr = i->reg; /* (ES, DS on every model; FS, GS only on the 386+: left to the handler) */
+		if (sr != SEG_COUNT) {
+			f.k = IK_SEG, f.src = sr, f.sz = i->wsz;
+			f.aop = i->impl == op_lxs ? 0 : i->impl == op_pop_seg ? 1 : 2;
+		}
+		return f;
 	}
 	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
 		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
@@ -350,7 +418,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 	case IK_ALU_RM:
 		return true;
 	case IK_ALU_M:
-		return f->aop == ALU_CMP; /* (no write access after it) */
+		return f->aop == ALU_CMP || f->test; /* (no write access after it) */
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
@@ -1338,6 +1406,252 @@ static void emit_string(struct cg *g, unsigned k, const struct insn *i, const st
 	fb_end(g, fb);
 }
 
+/* EAX = SP - sub (f->s32: ESP - sub), the offset of a push's slot. */
+static void emit_sp_below(struct cg *g, const struct iform *f, unsigned sub)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_SP);
+	if (f->s32) {
+		em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		em_alu_ri(e, ALU_SUB, 4, H_RAX, sub);
+	} else {
+		em_movzx(e, 2, H_RAX, host(REG_SP));
+		em_alu_ri(e, ALU_SUB, 2, H_RAX, sub);
+		em_movzx(e, 2, H_RAX, H_RAX);
+	}
+}
+
+/* EAX = SP + add, as stack_peek() reads (sp_mask). */
+static void emit_sp_above(struct cg *g, const struct iform *f, unsigned add)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_SP);
+	if (f->s32) {
+		em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		if (add)
+			em_alu_ri(e, ALU_ADD, 4, H_RAX, add);
+	} else {
+		em_movzx(e, 2, H_RAX, host(REG_SP));
+		if (add) {
+			em_alu_ri(e, ALU_ADD, 2, H_RAX, add);
+			em_movzx(e, 2, H_RAX, H_RAX);
+		}
+	}
+}
+
+/* CS = the selector in EDX (16 bits) as seg_load() loads it in real
+ * mode: the selector and the base (cache and seg_base), nothing else. */
+static void emit_load_cs_real(struct cg *g)
+{
+	struct em *e = &g->e;
+	em_store(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
+	em_shift_ri(e, false, H_RDX, 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(seg_base) + SEG_CS * 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(in.sd[SEG_CS].base));
+}
+
+/* Far CALL ptr16:16/32 and RETF [imm16] in real mode (the block's
+ * context says so: BC_PE and BC_V86 clear; classify() is told in
+ * jit_emit_block()), as far_call() and far_return() do them there, in
+ * the same order: CALL checks the offset against the CS limit (#GP),
+ * writes CS then IP below SP and moves SP after both writes (so a fault
+ * in either leaves SP as it was, as cpu_fault() restores it), loads CS;
+ * RETF reads IP then CS, checks IP against the limit, moves SP, loads
+ * CS. Then bc_link(), as the handler's block would (TERM_LINK): a real
+ * mode CS load changes neither the block context nor the events. The
+ * stack writes are the block's last instruction: a write over this
+ * block needs no check (it ends here). */
+static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	emit_flush(g);
+	emit_cur(g, k);
+	if (f->aop == 0) {
+		const uint32_t next = (i->ip + i->len) & g->code_mask;
+		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), i->imm);
+		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
+		emit_sp_below(g, f, sz);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
+		em_mov_ri(e, 4, H_RDX, next);
+		emit_sp_below(g, f, 2 * sz);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
+		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), 2 * sz);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		em_mov_ri(e, 4, H_RDX, (uint16_t)i->imm2);
+		emit_load_cs_real(g);
+		em_store_imm(e, 4, H_RBX, OFF(ip), i->imm);
+	} else {
+		/* (c->ip holds the new IP until the check: a fault takes it
+		 * from the instruction again, sync_threaded()) */
+		emit_sp_above(g, f, 0);
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
+		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+		emit_sp_above(g, f, sz);
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
+		em_movzx(e, 2, H_RDX, H_RAX);
+		em_load(e, 4, H_RCX, H_RBX, OFF(ip));
+		em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
+		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), 2 * sz + i->imm);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+		emit_load_cs_real(g);
+	}
+	to_link(g, -1, k);
+}
+
+/* Segment register s = the selector in EDX (16 bits) as seg_load()
+ * loads it in real mode (EDX is lost). */
+static void emit_load_seg_real(struct cg *g, unsigned s)
+{
+	struct em *e = &g->e;
+	em_store(e, 2, H_RDX, H_RBX, OFF(seg) + (int32_t)s * 2);
+	em_shift_ri(e, false, H_RDX, 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(seg_base) + (int32_t)s * 4);
+	em_store(e, 4, H_RDX, H_RBX, OFF(in.sd) + (int32_t)(s * sizeof(struct cpu_desc) + offsetof(struct cpu_desc, base)));
+}
+
+/* LES/LDS/LFS/LGS, POP ES/DS/FS/GS and MOV ES/DS, r/m in real mode (the
+ * block's context: jit_emit_block()), as op_lxs(), op_pop_seg() and
+ * op_mov_sreg_rm() do them there, reads in the same order, every read
+ * before the first change (c->ip holds LxS's offset between its two
+ * reads: a fault takes c->ip from the instruction again,
+ * sync_threaded()); the load is seg_load()'s. These end their block
+ * (F_LINKS): bc_link() follows, as after the handler (a real-mode load
+ * of these changes neither the block context nor the events). */
+static void emit_seg(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const uint32_t next = (i->ip + i->len) & g->code_mask;
+	switch (f->aop) {
+	case 0: /* offset (operand size), then the selector after it */
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false, false, 0);
+		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+		emit_ea(g, i);
+		em_alu_ri(e, ALU_ADD, 4, H_RAX, sz);
+		if (i->asz == 2)
+			em_movzx(e, 2, H_RAX, H_RAX);
+		emit_access(g, k, i->seg, 2, false, false, 0);
+		em_mov_rr(e, 4, H_RDX, H_RAX);
+		emit_load_seg_real(g, f->src);
+		em_load(e, 4, H_RAX, H_RBX, OFF(ip));
+		if (sz == 4) {
+			em_mov_rr(e, 4, dst_full(g, i->reg), H_RAX);
+		} else {
+			const unsigned h = dst_begin(g, i->reg, 2);
+			em_mov_rr(e, 2, h, H_RAX);
+			dst_end(g, i->reg, 2);
+		}
+		break;
+	case 1: /* stack_peek(0), then SP moves */
+		ensure(g, REG_SP);
+		if (g->b->tag >> 32 & BC_STACK32)
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		else
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+		emit_access(g, k, SEG_SS, sz, false, false, 0);
+		em_movzx(e, 2, H_RDX, H_RAX);
+		emit_load_seg_real(g, f->src);
+		em_alu_ri(e, ALU_ADD, (g->b->tag >> 32 & BC_STACK32) ? 4 : 2, host(REG_SP), sz);
+		g->dirty |= 1u << REG_SP;
+		break;
+	default: /* rm_read(c, i, 2) */
+		if (i->mod == 3) {
+			em_movzx(e, 2, H_RDX, src_reg(g, i->rm, 2, H_RDX, false));
+		} else {
+			emit_ea(g, i);
+			emit_access(g, k, i->seg, 2, false, false, 0);
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+		}
+		emit_load_seg_real(g, f->src);
+		break;
+	}
+	emit_flush(g);
+	emit_cur(g, k);
+	em_store_imm(e, 4, H_RBX, OFF(ip), next);
+	to_link(g, -1, k);
+}
+
+/* JMP r/m and CALL r/m near (op_jmp_rm(), op_call_rm()): the target
+ * read (held in c->ip: a fault takes c->ip from the instruction again,
+ * sync_threaded()), CALL's push written, then the CS limit check
+ * (jump_to(): #GP, SP not moved yet), SP moved. As after the handler
+ * (TERM_IF_JUMP), a target other than the next instruction leaves for
+ * bc_link(); the next one goes on in the block, after CALL's push
+ * checked for a write over it (emit_smc_check()). */
+static void emit_jmp_rm(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const uint32_t next = (i->ip + i->len) & g->code_mask;
+	if (i->mod == 3) {
+		const unsigned h = src_reg(g, i->rm, sz, H_RAX, false);
+		if (sz == 2)
+			em_movzx(e, 2, H_RAX, h);
+		else
+			em_mov_rr(e, 4, H_RAX, h);
+	} else {
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false, false, 0);
+	}
+	em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+	if (f->aop == 1) {
+		em_mov_ri(e, 4, H_RDX, next);
+		emit_sp_below(g, f, sz);
+		emit_access(g, k, SEG_SS, sz, true, false, 0);
+	}
+	emit_flush(g);
+	emit_cur(g, k);
+	em_load(e, 4, H_RCX, H_RBX, OFF(ip));
+	em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
+	to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+	if (f->aop == 1) {
+		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
+		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+	}
+	em_alu_ri(e, ALU_CMP, 4, H_RCX, next);
+	long cont = em_jcc_fwd(e, 4 /* E: the next instruction */, g->base);
+	to_link(g, -1, k);
+	if (e->over)
+		return;
+	em_fix(g->base, cont, e->p - g->base);
+	if (f->aop == 1)
+		emit_smc_check(g, k + 1);
+}
+
+/* CBW/CWDE and CWD/CDQ (op_cbw(), op_cwd()) on the cached registers. */
+static void emit_cbw(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_AX);
+	if (f->aop == 0) {
+		if (f->sz == 4) {
+			em_movsx(e, 2, H_RAX, host(REG_AX));
+			em_mov_rr(e, 4, dst_full(g, REG_AX), H_RAX);
+		} else {
+			em_movsx(e, 1, H_RAX, host(REG_AX));
+			const unsigned h = dst_begin(g, REG_AX, 2);
+			em_mov_rr(e, 2, h, H_RAX);
+			dst_end(g, REG_AX, 2);
+		}
+		return;
+	}
+	if (f->sz == 4) {
+		em_mov_rr(e, 4, H_RAX, host(REG_AX));
+		em_shift_sz(e, 4, 7 /* SAR */, H_RAX, 31);
+		em_mov_rr(e, 4, dst_full(g, REG_DX), H_RAX);
+	} else {
+		em_movsx(e, 2, H_RAX, host(REG_AX));
+		em_shift_sz(e, 4, 7 /* SAR */, H_RAX, 31);
+		const unsigned h = dst_begin(g, REG_DX, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, REG_DX, 2);
+	}
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -1393,16 +1707,29 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 				em_store_imm(e, 4, H_RBX, OFF(in.lf_aux), 0);
 			}
 		}
-		if (f->aop != ALU_CMP) {
+		if (f->aop != ALU_CMP && !f->test) {
 			em_mov_rr(e, 4, H_RDX, H_RAX);
 			emit_ea(g, i);
 			emit_access(g, k, i->seg, sz, true, true, 0);
 		}
 		break;
 	}
+	case IK_PUSHX:
 	case IK_PUSH: {
-		/* push_s(): write below SP, then move SP */
-		src_reg(g, f->src, sz, H_RDX, true);
+		/* push_s(): write below SP, then move SP (op_push_seg(),
+		 * op_push_imm(), op_push_rm(): the value first, a memory
+		 * operand's read may fault) */
+		if (f->k == IK_PUSH) {
+			src_reg(g, f->src, sz, H_RDX, true);
+		} else if (f->aop == 0) {
+			em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + (int32_t)f->src * 2);
+		} else if (f->aop == 1) {
+			em_mov_ri(e, 4, H_RDX, f->val);
+		} else {
+			emit_ea(g, i);
+			emit_access(g, k, i->seg, sz, false, false, 0);
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+		}
 		ensure(g, REG_SP);
 		if (f->s32) {
 			em_mov_rr(e, 4, H_RAX, host(REG_SP));
@@ -1476,6 +1803,17 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		to_link(g, -1, k);
 		break;
 	}
+	case IK_FAR:
+		emit_far(g, k, i, f);
+		break;
+	case IK_SEG:
+		emit_seg(g, k, i, f);
+		break;
+	case IK_MOVMI:
+		emit_ea(g, i);
+		em_mov_ri(e, 4, H_RDX, f->val);
+		emit_access(g, k, i->seg, sz, true, true, 0);
+		break;
 	case IK_RET:
 		/* ret*_t: read the target, check it, then move SP */
 		emit_flush(g);
@@ -1572,6 +1910,11 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 	emit_smc_check(g, k + 1);
 }
 
+/* The prologue every compiled block starts with (emit_pass()): push RBX,
+ * R12-R15 (1 + 4 x 2 bytes), mov rbx, rdi (3 bytes). The link stub enters
+ * a compiled block past it, with the frame of the block it leaves. */
+enum { JIT_FRAME_BYTES = 12 };
+
 static void emit_pops(struct em *e)
 {
 	em_pop(e, H_R13 + 2);
@@ -1582,12 +1925,44 @@ static void emit_pops(struct em *e)
 
 /* bc_link()'s way to the next block, for the common case: the block
  * that this one was last linked to (succ[], checked by key and tag as
- * bc_next() does) fits in the budget and no event is pending. Its entry
- * is counted as jit_count_entry() counts it, but the count that reaches
- * 0 is left to bc_link() (jit_hot()). Emitted once per mapping
- * (jit_emit_link_stub()); a block's exit jumps to it with the registers in
- * memory, c->in.cur and c->ip set, ECX = c->in.cur's charge, R11 = the
- * block, and the block's frame still pushed. Else (or if bc_link() must decide) it tail-calls bc_link(). */
+ * bc_next() does) fits in the budget and no event is pending. A
+ * threaded block's entry is counted as jit_count_entry() counts it, but
+ * the count that reaches 0 is left to bc_link() (jit_hot()); a compiled
+ * one's is not counted (jit_hot() would only set it back). Emitted once per mapping
+ * (jit_emit_link_stub()); a block's exit calls it (emit_exits()) with the
+ * registers in memory, c->in.cur and c->ip set, ECX = c->in.cur's charge,
+ * R11 = the block, and the block's frame still pushed.
+ * - The next block is compiled (jstate JS_DONE): the stub returns, with
+ *   c->in.blk and c->in.cur set and the budget charged, RAX = its code
+ *   past the prologue (JIT_FRAME_BYTES), and the exit jumps there: the
+ *   frame stays (every compiled block pushes the same registers of the
+ *   same caller, and RBX is the CPU in all of them), and each exit has an
+ *   indirect jump of its own, which the host predicts far better than one
+ *   jump shared by every link (a static exit always goes to the same
+ *   block).
+ * - It is threaded code: the stub drops its return address and the frame
+ *   and jumps to its entry.
+ * - Else (or if bc_link() must decide) the same, to bc_link(). */
+/* The link stub's entry of the block in RSI (budget after it in RDX):
+ * the budget, the figure, c->in.blk and c->in.cur set as bc_link() sets
+ * them, RAX = its entry, RSI = its instructions. */
+static void emit_stub_enter(struct em *e)
+{
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	/* c->in.bcache->stats.hits++ */
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
+	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+	/* Its likely successor's header, which the next link reads first:
+	 * fetched while it runs, as bc_link() does. */
+	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
+	em_prefetch(e, H_RCX, 0);
+	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
+	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+}
+
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
@@ -1626,22 +2001,21 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_loadzx(e, 1, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, ninsns));
 	em_alu_rr(e, ALU_CMP, 8, H_RDX, H_RCX);
 	no[3] = em_jcc_fwd(e, 6 /* BE */, base);
+	/* (a compiled block's count only comes back to JIT_HEAT_IDLE in
+	 * jit_hot(): not counted) */
+	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
+	long threaded = em_jcc_fwd(e, 5 /* NE */, base);
+	emit_stub_enter(e);
+	em_alu_ri(e, ALU_ADD, 8, H_RAX, JIT_FRAME_BYTES);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(base, threaded, e->p - base);
 	em_cmp16_mem_imm8(e, H_RSI, (int32_t)offsetof(struct bc_block, heat), 1);
 	no[4] = em_jcc_fwd(e, 4 /* E */, base);
 	em_dec16_mem(e, H_RSI, (int32_t)offsetof(struct bc_block, heat));
-	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	/* c->in.bcache->stats.hits++ */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
-	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
-	/* Its likely successor's header, which the next link reads first:
-	 * fetched while it runs, as bc_link() does. */
-	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
-	em_prefetch(e, H_RCX, 0);
-	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
-	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
-	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+	emit_stub_enter(e);
+	em_drop_ret(e);
 	emit_pops(e);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_pop(e, H_RBX);
@@ -1650,6 +2024,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 		return;
 	for (unsigned n = 0; n < 5; n++)
 		em_fix(base, no[n], e->p - base);
+	em_drop_ret(e);
 	emit_pops(e);
 	em_mov_rr(e, 8, H_RDI, H_RBX);
 	em_pop(e, H_RBX);
@@ -1686,7 +2061,8 @@ static void emit_exits(struct cg *g)
 					em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
 				}
 				em_load(e, 8, 11 /* R11 */, H_RBX, OFF(in.blk));
-				long at = em_jcc_fwd(e, -1, g->base);
+				long at = em_call_fwd(e, g->base);
+				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)
 					em_fix(g->base, at, g->stub - g->base);
 				break;
@@ -2193,9 +2569,12 @@ static void emit_sahf(struct cg *g, unsigned k)
 
 bool jit_worth(const struct bc_block *b)
 {
+	const bool real = !((b->tag >> 32) & (BC_PE | BC_V86)); /* (IK_FAR: jit_emit_block()) */
 	unsigned calls = 0;
-	for (unsigned k = 0; k < b->ninsns; k++)
-		calls += classify(&b->insns[k]).k == IK_CALL;
+	for (unsigned k = 0; k < b->ninsns; k++) {
+		const enum ik kind = classify(&b->insns[k]).k;
+		calls += kind == IK_CALL || ((kind == IK_FAR || kind == IK_SEG) && !real);
+	}
 	return calls * 3 <= b->ninsns;
 }
 
@@ -2218,6 +2597,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 	em_push(&g->e, H_R13 + 1);
 	em_push(&g->e, H_R13 + 2);
 	em_mov_rr(&g->e, 8, H_RBX, H_RDI);
+	if (!g->e.over && g->e.p - start->p != JIT_FRAME_BYTES)
+		g->e.over = true; /* (the link stub enters past it) */
 	if (g->loop) {
 		for (unsigned r = 0; r < 8; r++)
 			if (g->loop_used & (1u << r))
@@ -2291,10 +2672,20 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_ALU_M:
 		case IK_PUSH:
 		case IK_POP:
+		case IK_PUSHX:
+		case IK_MOVMI:
 			emit_mem(g, k, i, f);
+			break;
+		case IK_CBW:
+			emit_cbw(g, f);
+			break;
+		case IK_JMPRM:
+			emit_jmp_rm(g, k, i, f);
 			break;
 		case IK_CALLREL:
 		case IK_RET:
+		case IK_FAR:
+		case IK_SEG:
 			emit_mem(g, k, i, f);
 			ended = true;
 			break;
@@ -2363,6 +2754,10 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	const unsigned n = b->ninsns;
 	for (unsigned k = 0; k < n; k++) {
 		g->f[k] = classify(&b->insns[k]);
+		if (g->f[k].k == IK_PUSHX || g->f[k].k == IK_FAR || g->f[k].k == IK_JMPRM)
+			g->f[k].s32 = ((b->tag >> 32) & BC_STACK32) != 0;
+		if ((g->f[k].k == IK_FAR || g->f[k].k == IK_SEG) && ((b->tag >> 32) & (BC_PE | BC_V86)))
+			g->f[k].k = IK_CALL;
 		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
 			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
 		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))

@@ -193,6 +193,24 @@ static inline void em_cmp16_mem_imm8(struct em *e, unsigned base, int32_t disp, 
 	em_b(e, imm);
 }
 
+/* cmp byte [base + disp], imm8 (80 /7 ib) */
+static inline void em_cmp8_mem_imm(struct em *e, unsigned base, int32_t disp, uint8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, 0, base);
+	em_b(e, 0x80);
+	em_mem(e, 7, base, disp);
+	em_b(e, imm);
+}
+
+/* add rsp, 8 (48 83 C4 08): drop a return address */
+static inline void em_drop_ret(struct em *e)
+{
+	if (em_room(e, 4))
+		em_b(e, 0x48), em_b(e, 0x83), em_b(e, 0xC4), em_b(e, 0x08);
+}
+
 /* dec word [base + disp] (66 FF /1) */
 static inline void em_dec16_mem(struct em *e, unsigned base, int32_t disp)
 {

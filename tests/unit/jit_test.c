@@ -338,7 +338,10 @@ static void test_rep_string_overlap_fault(void **state)
 }
 
 /* Random loops over the forms the JIT compiles inline (register and
- * memory operands, PUSH/POP, shifts, LEA, moffs, fused compare and
+ * memory operands, PUSH/POP (PUSH of a register, a segment register, an
+ * immediate or memory), MOV and TEST with memory and an immediate,
+ * CBW/CWD, real-mode loads of ES and DS (LES, LDS, POP, MOV), shifts,
+ * LEA, moffs, fused compare and
  * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
  * block compiled as soon as it is recorded) and interpreted, the
  * registers, flags, exit and memory must be the same. Code lives in its
@@ -367,7 +370,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 20) {
+		switch (R() % 23) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -439,8 +442,31 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = R() % 2 ? 0xFF : 0xFE;
 			MEM(R() % 2);
 			break;
-		case 10: /* PUSH r; POP r */
-			p[k++] = (uint8_t)(0x50 | (R() % 8));
+		case 10: /* PUSH r, sreg, imm (186+) or [m]; POP r */
+			switch (R() % 4) {
+			case 0:
+				p[k++] = (uint8_t)(0x50 | (R() % 8));
+				break;
+			case 1: /* ES CS SS DS (FS, GS on the 386+) */
+				if (model >= CPU_80386 && R() % 3 == 0)
+					p[k++] = 0x0F, p[k++] = R() % 2 ? 0xA0 : 0xA8;
+				else
+					p[k++] = (uint8_t)(0x06 | (R() % 4) << 3);
+				break;
+			case 2:
+				if (model >= CPU_80186 && !wide && R() % 2) {
+					p[k++] = 0x68, p[k++] = (uint8_t)R(), p[k++] = (uint8_t)R();
+				} else if (model >= CPU_80186) {
+					p[k++] = 0x6A, p[k++] = (uint8_t)R();
+				} else {
+					p[k++] = (uint8_t)(0x50 | (R() % 8));
+				}
+				break;
+			default:
+				p[k++] = 0xFF;
+				MEM(6);
+				break;
+			}
 			if (wide)
 				p[k++] = 0x66;
 			p[k++] = (uint8_t)(0x58 | D16());
@@ -486,6 +512,58 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			} else {
 				p[k++] = 0x8C, p[k++] = 0xD8; /* mov ax, ds */
 				p[k++] = 0x8E, p[k++] = 0xC0; /* mov es, ax */
+			}
+			break;
+		case 20: /* MOV [m], imm */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xC7 : 0xC6;
+			MEM(0);
+			for (unsigned b = 0; b < (w ? (wide ? 4u : 2u) : 1u); b++)
+				p[k++] = (uint8_t)R();
+		}
+			break;
+		case 21: /* TEST [m], imm, then Jcc over a MOV */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xF7 : 0xF6;
+			MEM(0);
+			for (unsigned b = 0; b < (w ? (wide ? 4u : 2u) : 1u); b++)
+				p[k++] = (uint8_t)R();
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
+			break;
+		case 22: /* CBW/CWD; segment loads that leave DS and ES as they
+			  * were (ES = DS throughout) */
+			switch (wide ? R() % 2 : R() % 6) {
+			case 0:
+				p[k++] = 0x98;
+				break;
+			case 1:
+				p[k++] = 0x99;
+				break;
+			case 2: /* LES r, [m]; MOV r, ES; PUSH DS; POP ES */
+				p[k++] = 0xC4;
+				MEM(D16());
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xC0 | D16());
+				p[k++] = 0x1E, p[k++] = 0x07;
+				break;
+			case 3: /* LDS r, [m] from SS:; MOV r, DS; PUSH ES; POP DS */
+				p[k++] = 0x36, p[k++] = 0xC5;
+				MEM(D16());
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xD8 | D16());
+				p[k++] = 0x06, p[k++] = 0x1F;
+				break;
+			case 4: /* MOV ES, [m]; MOV r, ES; MOV AX, DS; MOV ES, AX */
+				p[k++] = 0x8E;
+				MEM(0);
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xC0 | D16());
+				p[k++] = 0x8C, p[k++] = 0xD8, p[k++] = 0x8E, p[k++] = 0xC0;
+				break;
+			default: /* PUSH DS; POP ES */
+				p[k++] = 0x1E, p[k++] = 0x07;
+				break;
 			}
 			break;
 		case 14: /* ADC/SBB (called) */
@@ -809,6 +887,174 @@ static void test_random_loops_match(void **state)
 	random_loops_match(24, 40);
 }
 
+/* Far CALL ptr16:16 and RETF / RETF 2 in real mode, compiled inline
+ * (jit_compile.c emit_far()), against the interpreter on every model:
+ * a loop calls two routines in another segment (one takes an argument
+ * on the stack) and leaves a word on the stack in each pass, so that the
+ * pushes wrap at 64 KiB, and, from an odd SP, once the code is compiled,
+ * a far CALL's push straddles offset FFFFh (the 286+ fault there,
+ * precisely: the same state and exit as interpreted; the 8086 wraps the
+ * word). */
+static void test_far_call_ret_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 30, 0,                   /* mov cx, 30 */
+		0x51,                          /* top: push cx (not popped: SP moves down) */
+		0x9A, 0x00, 0x00, 0x00, 0x11,  /* call 1100:0000 */
+		0x51,                          /* push cx */
+		0x9A, 0x10, 0x00, 0x00, 0x11,  /* call 1100:0010 (retf 2) */
+		0x49,                          /* dec cx */
+		0x74, 0x03,                    /* jz +3 */
+		0xE9, 0xEE, 0xFF,              /* jmp top (3 - 21) */
+		0xF4,                          /* hlt */
+	};
+	static const uint8_t far0[] = { 0x01, 0xD8, 0x43, 0xCB };  /* add ax, bx; inc bx; retf */
+	static const uint8_t far1[] = { 0x89, 0xE5, 0x36, 0x03, 0x46, 0x04, /* mov bp, sp; add ax, [ss:bp+4] */
+					0xD1, 0xC0, 0xCA, 0x02, 0x00 };     /* rol ax, 1; retf 2 */
+	static const uint16_t sps[] = { 0xFFF0, 0x0004, 0x0030, 0x0031 };
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		for (unsigned t = 0; t < sizeof(sps) / sizeof(sps[0]); t++) {
+			struct run r[2];
+			for (int k = 0; k < 2; k++) {
+				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+				cpu_destroy(&r[k].c);
+				cpu_init(&r[k].c, (enum cpu_model)m, NULL);
+				cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
+				assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+				memcpy(r[k].ram + 0x11000, far0, sizeof(far0));
+				memcpy(r[k].ram + 0x11010, far1, sizeof(far1));
+				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+				cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+				r[k].c.r[REG_AX].d = 0x1234;
+				r[k].c.r[REG_BX].d = 7;
+				r[k].c.r[REG_SP].d = sps[t];
+				r[k].c.ip = 0;
+			}
+			enum cpu_exit e0 = cpu_run(&r[0].c, 20000), e1 = cpu_run(&r[1].c, 20000);
+			assert_int_equal(e0, e1);
+			assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
+			assert_int_equal(r[0].c.ip, r[1].c.ip);
+			assert_memory_equal(r[0].c.seg, r[1].c.seg, sizeof(r[0].c.seg));
+			assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
+			assert_int_equal(r[0].c.retired, r[1].c.retired);
+			assert_memory_equal(r[0].ram, r[1].ram, RAM);
+			if (t < 3 || m <= CPU_80186) {
+				assert_int_equal(e1, CPU_EXIT_HLT);
+				assert_int_equal(r[1].c.seg[SEG_CS], CODE >> 4);
+				assert_int_equal(r[1].c.ip, sizeof(code));
+				assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+			} else {
+				assert_int_not_equal(r[1].c.r[REG_CX].w[0], 0); /* (it faulted on the way) */
+			}
+			struct cpu_code_stats s;
+			cpu_code_stats(&r[1].c, &s);
+			assert_true(s.jit_blocks > 0);
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
+/* Run code (at CS:0) interpreted and with the JIT forced on model m,
+ * from the same state; both must end alike. Returns the JIT's exit. */
+static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_t n, uint32_t budget, struct run r[2])
+{
+	for (int k = 0; k < 2; k++) {
+		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
+		cpu_destroy(&r[k].c);
+		cpu_init(&r[k].c, m, NULL);
+		cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
+		assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+		cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+		cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+		cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+		r[k].c.r[REG_SP].d = 0x8000;
+		r[k].c.ip = 0;
+	}
+	enum cpu_exit e0 = cpu_run(&r[0].c, budget), e1 = cpu_run(&r[1].c, budget);
+	assert_int_equal(e0, e1);
+	assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
+	assert_int_equal(r[0].c.ip, r[1].c.ip);
+	assert_memory_equal(r[0].c.seg, r[1].c.seg, sizeof(r[0].c.seg));
+	assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
+	assert_int_equal(r[0].c.retired, r[1].c.retired);
+	assert_memory_equal(r[0].ram, r[1].ram, RAM);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r[1].c, &st);
+	assert_true(st.jit_blocks > 0);
+	return e1;
+}
+
+/* JMP r/m and CALL r/m near compiled inline (jit_compile.c
+ * emit_jmp_rm()), against the interpreter on every model: a jump table
+ * of four subroutines called through [CS:BX+table], one of which jumps
+ * on through a word in memory, CALL AX and JMP AX to the next
+ * instruction (the block goes on), and on the 386+ a JMP EAX past the
+ * CS limit once compiled (#GP, precisely: the JMP's IP pushed). */
+static void test_jmp_call_rm_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 40, 0,                   /*  0: mov cx, 40 */
+		0x89, 0xCB,                    /*  3: top: mov bx, cx */
+		0x83, 0xE3, 0x03,              /*  5: and bx, 3 */
+		0xD1, 0xE3,                    /*  8: shl bx, 1 */
+		0x2E, 0xFF, 0x97, 40, 0,       /* 10: call [cs:bx+40] */
+		0xB8, 20, 0,                   /* 15: mov ax, 20 */
+		0xFF, 0xD0,                    /* 18: call ax (the next instruction) */
+		0x5A,                          /* 20: pop dx (20) */
+		0xB8, 26, 0,                   /* 21: mov ax, 26 */
+		0xFF, 0xE0,                    /* 24: jmp ax (the next instruction) */
+		0x49,                          /* 26: dec cx */
+		0x74, 0x03,                    /* 27: jz 32 */
+		0xE9, 0xE3, 0xFF,              /* 29: jmp top */
+		0xF4,                          /* 32: hlt */
+		0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
+		48, 0, 52, 0, 56, 0, 60, 0,    /* 40: the table */
+		0x83, 0xC6, 0x01, 0xC3,        /* 48: add si, 1; ret */
+		0x83, 0xC6, 0x03, 0xC3,        /* 52: add si, 3; ret */
+		0x31, 0xFE, 0x47, 0xC3,        /* 56: xor si, di; inc di; ret */
+		0x2E, 0xFF, 0x26, 72, 0,       /* 60: jmp [cs:72] (to 52) */
+		0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x90,
+		52, 0,                         /* 72 */
+	};
+	static const uint8_t gp[] = {
+		0xB9, 5, 0,                    /*  0: mov cx, 5 */
+		0x66, 0x0F, 0xB7, 0xC1,        /*  3: top: movzx eax, cx */
+		0x66, 0xF7, 0xD8,              /*  7: neg eax */
+		0x66, 0x83, 0xC0, 0x05,        /* 10: add eax, 5 (0, 1, 2, ...) */
+		0x66, 0xD1, 0xE8,              /* 14: shr eax, 1 (0, 0, 1, ...) */
+		0x66, 0xC1, 0xE0, 0x10,        /* 17: shl eax, 16 */
+		0x66, 0x83, 0xC0, 28,          /* 21: add eax, 28 */
+		0x66, 0xFF, 0xE0,              /* 25: jmp eax (28 twice, then past the limit) */
+		0x49,                          /* 28: dec cx */
+		0x75, 0xE4,                    /* 29: jnz top */
+		0xF4,                          /* 31: hlt */
+	};
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		struct run r[2];
+		assert_int_equal(run_both_match((enum cpu_model)m, code, sizeof(code), 20000, r), CPU_EXIT_HLT);
+		assert_int_equal(r[1].c.ip, 33);
+		assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+		assert_int_equal(r[1].c.r[REG_DX].w[0], 20);
+		assert_int_equal(r[1].c.r[REG_DI].w[0], 10); /* (f2 ran 10 times) */
+		assert_int_equal(r[1].c.r[REG_SP].w[0], 0x8000);
+		run_free(&r[0]);
+		run_free(&r[1]);
+		if (m < CPU_80386)
+			continue;
+		run_both_match((enum cpu_model)m, gp, sizeof(gp), 20000, r);
+		/* (the third pass, the block at top compiled, faulted: the
+		 * IP of the JMP pushed) */
+		assert_int_equal(r[1].c.r[REG_CX].w[0], 3);
+		assert_int_equal(r[1].c.r[REG_SP].w[0], 0x7FFA);
+		assert_int_equal(r[1].ram[0x37FFA], 25);
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -826,6 +1072,8 @@ int main(void)
 		cmocka_unit_test(test_write_into_shared_code),
 		cmocka_unit_test(test_area_flush_two_threads),
 		cmocka_unit_test(test_random_short_loops_match),
+		cmocka_unit_test(test_far_call_ret_match),
+		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 	};
