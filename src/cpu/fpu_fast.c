@@ -127,6 +127,17 @@ FF_INLINE void set_cc(struct cpu_x87 *f, int r)
 	f->sw = (uint16_t)((f->sw & ~SW_CC) | cc);
 }
 
+/* FCOM/FCOMP with a memory operand b (k: 2 FCOM, 3 FCOMP), its checks
+ * passed: the data pointer, C3/C2/C0 and the pop. */
+FF_INLINE void compare_mem(struct cpu *c, const struct insn *i, uint32_t ea, unsigned k, f80 a, f80 b)
+{
+	struct cpu_x87 *f = &c->x87;
+	note_data(c, i, ea);
+	set_cc(f, ff_compare(a, b));
+	if (k == 3)
+		pop(f);
+}
+
 /* The arithmetic group by the reg field: 0 FADD, 1 FMUL, 4 FSUB (a - b),
  * 5 FSUBR (b - a), 6 FDIV (a / b), 7 FDIVR (b / a). */
 FF_INLINE bool arith(unsigned P, unsigned R, unsigned k, f80 a, f80 b, f80 *r, unsigned *fl)
@@ -184,10 +195,7 @@ FF_INLINE bool mem_arith_at(struct cpu *c, const struct insn *i, unsigned P, uns
 	if (k == 2 || k == 3) {
 		if (!ff_is_normal_or_zero(a))
 			return false;
-		note_data(c, i, ea);
-		set_cc(f, ff_compare(a, b));
-		if (k == 3)
-			pop(f);
+		compare_mem(c, i, ea, k, a, b);
 		return true;
 	}
 	f80 r;
@@ -861,10 +869,7 @@ FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 		const f80 a = reg_at(f, f->top);
 		if (!ff_from_f64_normal(v, &b) || !f80_is_normal(a))
 			return false;
-		note_data(c, i, ea);
-		set_cc(f, ff_compare(a, b));
-		if (k == 3)
-			pop(f);
+		compare_mem(c, i, ea, k, a, b);
 		return true;
 	}
 	if (k == 1 && esc == 4) {
