@@ -45,3 +45,11 @@ struct vm *vmload_com(const char *path, const struct vm16_config *cfg, char *err
 	free(buf);
 	return vm;
 }
+
+enum vm16_stop vmload_run_to_stop(struct vm *vm, uint64_t budget)
+{
+	enum vm16_stop s = VM16_STOP_SLICE;
+	for (int k = 0; k < 10000 && s == VM16_STOP_SLICE; k++)
+		s = vm16_run(vm, budget);
+	return s;
+}

@@ -392,7 +392,7 @@ static void test_dos_prompt_sleeps_deep(void **state)
 	uint16_t t0 = bios_ticks(vm);
 	uint64_t i0 = vm16_insns(vm);
 	vm16_pass_time(vm, 10000000000ull); /* 182.07 ticks */
-	assert_int_equal(vm16_run(vm, 1000000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 1000000), VM16_STOP_IDLE);
 	uint16_t gained = (uint16_t)(bios_ticks(vm) - t0);
 	assert_true(gained >= 181 && gained <= 183);
 	assert_true(vm16_insns(vm) - i0 < 1000);
@@ -403,11 +403,11 @@ static void test_dos_prompt_sleeps_deep(void **state)
 	assert_int_equal(vm16_read(vm, 0x28 * 4, old, 4), 0);
 	assert_int_equal(vm16_write(vm, 0x28 * 4, vec, 4), 0);
 	vm16_pass_time(vm, 1000000);
-	assert_int_equal(vm16_run(vm, 1000000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 1000000), VM16_STOP_IDLE);
 	assert_true(vm16_idle_ns(vm) <= 55000000);
 	assert_int_equal(vm16_write(vm, 0x28 * 4, old, 4), 0);
 	vm16_pass_time(vm, vm16_idle_ns(vm));
-	assert_int_equal(vm16_run(vm, 1000000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 1000000), VM16_STOP_IDLE);
 	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
 	/* Input ends it. */
 	assert_int_equal(vm16_type(vm, "exit\r"), 0);

@@ -17,6 +17,7 @@
 
 #include "mvdm/vdd.h"
 #include "mvdm/vm16.h"
+#include "vmload.h"
 
 enum { PAGE = 4096, EXT_BASE = 0x110000 };
 
@@ -283,7 +284,7 @@ static void test_rom_shared_read_only(void **state)
 	r.cs = 0x1000;
 	r.eip = 0;
 	vm16_set_regs(a, &r);
-	assert_int_equal(vm16_run(a, 1000), VM16_STOP_EXIT);
+	assert_int_equal(vmload_run_to_stop(a, 1000), VM16_STOP_EXIT);
 	/* The host writes too (DOS reading a file into F100:0000). */
 	static const uint8_t junk[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	assert_int_equal(vm16_write(a, 0xF1000, junk, sizeof junk), 0);

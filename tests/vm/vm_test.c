@@ -110,7 +110,7 @@ static void test_svc_and_capture(void **state)
 	assert_int_equal(vm16_set_svc(vm, VM16_SVC_EXIT, svc_double, NULL), -EBUSY);
 	assert_int_equal(vm16_set_svc(vm, 10, svc_double, NULL), -EBUSY);
 	assert_int_equal(vm16_set_int_handler(vm, 0x60, int21_add100, NULL), -EINVAL); /* reflected */
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_EXIT);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_EXIT);
 	assert_int_equal(vm16_exit_code(vm), 117);
 	vm16_destroy(vm);
 }
@@ -140,7 +140,7 @@ static void test_hook_chain(void **state)
 	hook_calls = 0;
 	assert_int_equal(vm16_hook_int(vm, 0x60, hook_consume, (void *)1), 0);
 	assert_int_equal(vm16_hook_int(vm, 0x60, hook_consume, NULL), 0);
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_EXIT);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_EXIT);
 	assert_int_equal(hook_calls, 2);
 	assert_int_equal(vm16_exit_code(vm), (110 + 1000) & 0xFF);
 	vm16_destroy(vm);
@@ -1014,13 +1014,13 @@ static void test_deep_sleep(void **state)
 	vm16_config_default(&cfg);
 	cfg.pace_idle = true;
 	struct vm *vm = load("keys.bin", &cfg);
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
 	/* An hour passes: 3600 s * 1193182 / 65536 = 65543.2 ticks. */
 	uint32_t t0 = bda_ticks(vm);
 	uint64_t w0 = vm16_work(vm), c0 = vm16_clock_ns(vm);
 	vm16_pass_time(vm, 3600ull * 1000000000u);
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	uint32_t gained = bda_ticks(vm) - t0;
 	assert_true(gained >= 65542 && gained <= 65544);
 	assert_true(vm16_work(vm) - w0 < 200);
@@ -1030,7 +1030,7 @@ static void test_deep_sleep(void **state)
 	uint8_t late[5] = { 0xAB, 0x00, 0x18, 0x00, 0x00 }; /* 1800ABh, flag 0 */
 	assert_int_equal(vm16_write(vm, 0x46C, late, 5), 0);
 	vm16_pass_time(vm, 1000000000u);
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	uint8_t flag;
 	assert_int_equal(vm16_read(vm, 0x470, &flag, 1), 0);
 	assert_int_equal(flag, 1);
@@ -1041,16 +1041,16 @@ static void test_deep_sleep(void **state)
 	assert_int_equal(vm16_write(vm, 0x10300, &iret, 1), 0);
 	set_ivt(vm, 0x1C, 0x10000300u);
 	vm16_pass_time(vm, 1000000); /* the tick being folded takes the hook's VM out of its wait */
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	uint64_t idle = vm16_idle_ns(vm);
 	assert_true(idle > 0 && idle <= 55000000); /* one 18.2 Hz period, + a PIT clock */
 	t0 = bda_ticks(vm);
 	vm16_pass_time(vm, idle);
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	assert_int_equal(bda_ticks(vm) - t0, 1);
 	set_ivt(vm, 0x1C, old1c);
 	vm16_pass_time(vm, vm16_idle_ns(vm));
-	assert_int_equal(vm16_run(vm, 100000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
 	/* Keys wake it. */
 	assert_int_equal(vm16_type(vm, "xyz"), 0);
@@ -1069,7 +1069,7 @@ static void test_deep_sleep(void **state)
 	/* Without pacing the same wait returns as idle at once instead of
 	 * running the clock through tick after tick. */
 	vm = load("keys.bin", NULL);
-	assert_int_equal(vm16_run(vm, 10000000), VM16_STOP_IDLE);
+	assert_int_equal(vmload_run_to_stop(vm, 10000000), VM16_STOP_IDLE);
 	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
 	assert_true(vm16_work(vm) < 1000);
 	vm16_destroy(vm);
