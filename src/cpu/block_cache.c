@@ -66,13 +66,17 @@ static bool bits_any(const uint64_t *bits, unsigned off, unsigned n)
  * slow path: take the write tag off the entries that map it. */
 static void tlb_protect(struct cpu *c, uint32_t phys_page)
 {
-	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
-		struct cpu_tlbe *e = &c->in.tlb[k];
-		struct cpu_tlbx *x = &c->in.tlb_x[k];
-		if (e->wr != TLB_NONE && x->phys == phys_page) {
-			x->wcode = e->wr;
-			x->code = *phys_code_slot(c, phys_page);
-			e->wr = TLB_NONE;
+	/* Only slots filled since the last drop have a write tag (tlb.c). */
+	for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
+		for (uint64_t m = c->in.tlb_used[w]; m; m &= m - 1) {
+			const unsigned k = w * 64 + (unsigned)__builtin_ctzll(m);
+			struct cpu_tlbe *e = &c->in.tlb[k];
+			struct cpu_tlbx *x = &c->in.tlb_x[k];
+			if (e->wr != TLB_NONE && x->phys == phys_page) {
+				x->wcode = e->wr;
+				x->code = *phys_code_slot(c, phys_page);
+				e->wr = TLB_NONE;
+			}
 		}
 	}
 }

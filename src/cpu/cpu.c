@@ -173,9 +173,20 @@ static void reset_state(struct cpu *c)
 	cpu_update_events(c);
 }
 
-void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
+/* cpu_init() on zeroed memory. A zero rd/wr/wcode tag in TLB slot k
+ * matches no access (tlb_rd(), tlb_wr(): slot k serves the linear pages
+ * whose low CPU_TLB_BITS bits are k, and the tag compared is the page of
+ * the access's last byte), except in slot 0 (linear page 0) and in the
+ * last slot (an access that starts in the top page and wraps to page 0):
+ * those two get TLB_NONE, and the TLB counts as clean, so that
+ * reset_state()'s tlb_flush() does not write the other 32 KiB, which stay
+ * untouched (not faulted in) until slots are filled. */
+static void init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
 {
-	memset(c, 0, sizeof(*c));
+	c->in.tlb[0].rd = c->in.tlb[0].wr = c->in.tlb_x[0].wcode = TLB_NONE;
+	c->in.tlb[CPU_TLB_SIZE - 1].rd = c->in.tlb[CPU_TLB_SIZE - 1].wr = TLB_NONE;
+	c->in.tlb_x[CPU_TLB_SIZE - 1].wcode = TLB_NONE;
+	c->in.tlb_clean = true;
 	c->model = model < CPU_MODEL_COUNT ? model : CPU_80386;
 	if (bus)
 		c->bus = *bus;
@@ -187,6 +198,17 @@ void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
 		c->in.jit_mode = strcmp(jit, "force") == 0 ? CPU_JIT_FORCE : strcmp(jit, "on") == 0 ? CPU_JIT_ON :
 				 strcmp(jit, "off") == 0 ? CPU_JIT_OFF : c->in.jit_mode;
 	reset_state(c);
+}
+
+void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
+{
+	memset(c, 0, sizeof(*c));
+	init_zeroed(c, model, bus);
+}
+
+void cpu_init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus)
+{
+	init_zeroed(c, model, bus);
 }
 
 void cpu_destroy(struct cpu *c)

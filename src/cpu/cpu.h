@@ -420,6 +420,7 @@ struct cpu {
 		struct cpu_desc tss;
 		bool tlb_super;           /* the TLB holds translations user mode may not use */
 		bool tlb_clean;           /* every TLB entry is empty (no fill since tlb_drop()) */
+		uint64_t tlb_used[CPU_TLB_SIZE / 64]; /* slots filled since tlb_drop() (tlb.c) */
 		uint8_t dr_exec;          /* DR7 instruction breakpoints enabled (bits 0-3) */
 		uint8_t dr_data;          /* DR7 data breakpoints enabled (bits 0-3) */
 		uint8_t dr_hit;           /* data breakpoints hit by the current instruction */
@@ -453,6 +454,11 @@ struct cpu {
 /* Reset to the model's power-on state with no memory mapped. `c` is
  * uninitialised memory or a CPU released with cpu_destroy(). */
 void cpu_init(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus);
+/* cpu_init() of a `c` whose every byte is zero (fresh calloc() memory):
+ * the same state, but the TLB (32 KiB of the structure) is not written, so
+ * its pages cost nothing until used (a one-shot `mvdm run` faulted in
+ * 8 pages for it). */
+void cpu_init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bus *bus);
 
 /* The processor's RESET: power-on register state again (Intel 80386 PRM
  * 10.1: real mode, CS:EIP F000:FFF0 with the CS base at the top of the

@@ -38,10 +38,17 @@ void tlb_drop(struct cpu *c)
 	 * times): an empty TLB is not walked again. */
 	if (c->in.tlb_clean)
 		return;
-	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
-		c->in.tlb[k].rd = TLB_NONE;
-		c->in.tlb[k].wr = TLB_NONE;
-		c->in.tlb_x[k].wcode = TLB_NONE;
+	/* Only the slots filled since the last drop hold tags (tlb_used):
+	 * the others are TLB_NONE already, or zero tags that match nothing
+	 * (cpu_init_zeroed()), whose pages are then not touched. */
+	for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
+		for (uint64_t m = c->in.tlb_used[w]; m; m &= m - 1) {
+			const unsigned k = w * 64 + (unsigned)__builtin_ctzll(m);
+			c->in.tlb[k].rd = TLB_NONE;
+			c->in.tlb[k].wr = TLB_NONE;
+			c->in.tlb_x[k].wcode = TLB_NONE;
+		}
+		c->in.tlb_used[w] = 0;
 	}
 	c->in.tlb_super = false;
 	c->in.tlb_clean = true;
@@ -101,6 +108,7 @@ int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uin
 	const uintptr_t addend = (uintptr_t)(h - (pa & (CPU_PAGE_SIZE - 1))) - page;
 	struct cpu_tlbx *x = &c->in.tlb_x[k];
 	c->in.tlb_clean = false;
+	c->in.tlb_used[k / 64] |= 1ull << (k % 64);
 	if ((e->rd != page && e->wr != page && x->wcode != page) || e->addend != addend) {
 		e->rd = TLB_NONE;
 		e->wr = TLB_NONE;

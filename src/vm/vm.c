@@ -263,7 +263,7 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 	struct cpu_bus bus = { .ctx = vm, .io_read = vm_io_read, .io_write = vm_io_write, .intr_ack = vm_intr_ack,
 			       .mem_read8 = vm_mem_read8, .mem_write8 = vm_mem_write8,
 			       .fpu_error = vm_fpu_error };
-	cpu_init(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus);
+	cpu_init_zeroed(&vm->cpu, (enum cpu_model)vm->cfg.cpu, &bus); /* vm: calloc()'d, untouched */
 	cpu_set_fpu(&vm->cpu, (enum cpu_fpu)vm->fpu);
 	/* JIT: the host's code area; auto keeps cpu_init()'s default */
 	cpu_set_jit_area(&vm->cpu, vm_host_jit_area(vm));

@@ -48,8 +48,9 @@ static uint32_t rig_in(void *ctx, uint16_t port, unsigned size)
 	return port == 0x60 ? 0x1C : 0xFFFFFFFF;
 }
 
-/* Code at 1000:0100, stack 2000:FFFE, DS=ES=1000. */
-static struct rig *rig_new(enum cpu_model m, const uint8_t *code, size_t n)
+/* Code at 1000:0100, stack 2000:FFFE, DS=ES=1000; the CPU made by
+ * cpu_init(), or by cpu_init_zeroed() on the calloc()'d rig. */
+static struct rig *rig_new_init(enum cpu_model m, const uint8_t *code, size_t n, bool zeroed)
 {
 	struct rig *r = calloc(1, sizeof(*r));
 	assert_non_null(r);
@@ -57,7 +58,10 @@ static struct rig *rig_new(enum cpu_model m, const uint8_t *code, size_t n)
 	assert_non_null(r->ram);
 	memset(r->ram, 0xF4, RAM);
 	struct cpu_bus bus = { .ctx = r, .intr_ack = rig_ack, .io_write = rig_out, .io_read = rig_in };
-	cpu_init(&r->c, m, &bus);
+	if (zeroed)
+		cpu_init_zeroed(&r->c, m, &bus);
+	else
+		cpu_init(&r->c, m, &bus);
 	assert_int_equal(cpu_map_ram(&r->c, 0, RAM, r->ram, true), 0);
 	if (n)
 		memcpy(r->ram + 0x10100, code, n);
@@ -68,6 +72,11 @@ static struct rig *rig_new(enum cpu_model m, const uint8_t *code, size_t n)
 	r->c.ip = 0x100;
 	r->c.r[REG_SP].d = 0xFFFE;
 	return r;
+}
+
+static struct rig *rig_new(enum cpu_model m, const uint8_t *code, size_t n)
+{
+	return rig_new_init(m, code, n, false);
 }
 
 static void rig_free(struct rig *r)
@@ -334,6 +343,37 @@ static void test_a20_wrap(void **state)
 			assert_int_equal(r->c.r[REG_AX].b[0], 0x11);
 		}
 		rig_free(r);
+	}
+}
+
+/* cpu_init_zeroed() leaves the TLB's zero tags (they match nothing but in
+ * slot 0, which it empties), and a TLB flush drops exactly the slots
+ * filled since the last one (tlb_used): linear page 0 is read from RAM,
+ * then from the page mapped there instead, never through a stale entry. */
+static void test_zeroed_init_tlb(void **state)
+{
+	(void)state;
+	/* xor ax,ax; mov ds,ax; mov al,[0]; mov bl,[1FFFh]; hlt */
+	static const uint8_t code[] = { 0x31, 0xC0, 0x8E, 0xD8, 0xA0, 0x00, 0x00, 0x8A, 0x1E, 0xFF, 0x1F, 0xF4 };
+	for (int zeroed = 0; zeroed < 2; zeroed++) {
+		struct rig *r = rig_new_init(CPU_80386, code, sizeof(code), zeroed);
+		r->ram[0] = 0x11;
+		r->ram[0x1FFF] = 0x33;
+		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].b[0], 0x11);
+		assert_int_equal(r->c.r[REG_BX].b[0], 0x33);
+		uint8_t *other = aligned_alloc(CPU_PAGE_SIZE, 2 * CPU_PAGE_SIZE);
+		assert_non_null(other);
+		memset(other, 0, 2 * CPU_PAGE_SIZE);
+		other[0] = 0x22;
+		other[0x1FFF] = 0x44;
+		assert_int_equal(cpu_map_ram(&r->c, 0, 2 * CPU_PAGE_SIZE, other, true), 0);
+		r->c.ip = 0x100;
+		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].b[0], 0x22);
+		assert_int_equal(r->c.r[REG_BX].b[0], 0x44);
+		rig_free(r);
+		free(other);
 	}
 }
 
@@ -612,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_shutdown_on_stack_fault),
 		cmocka_unit_test(test_286_edges),
 		cmocka_unit_test(test_a20_wrap),
+		cmocka_unit_test(test_zeroed_init_tlb),
 		cmocka_unit_test(test_lazy_flags_roundtrip),
 		cmocka_unit_test(test_rep_restart_on_interrupt),
 		cmocka_unit_test(test_rep_budget),
