@@ -434,6 +434,21 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
 
 static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
 
+/* Enter b, complete in the arena, in the cache: its hash chain, its page
+ * pg (room reserved), its entry (code: compiled code from the store, or
+ * NULL). */
+static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg, op_fn code)
+{
+	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
+	b->hnext = *bucket;
+	*bucket = b;
+	page_add(pg, b);
+	bc->nblocks++;
+	bc->last = b;
+	b->entry = b->insns[0].fn;
+	jit_block_added(c, b, code);
+}
+
 /* Copy the recorded block into the arena and enter it in the cache (a
  * full arena is emptied first). */
 static void bc_commit(struct cpu *c, struct block_cache *bc)
@@ -457,35 +472,49 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 		goto drop;
 	}
 	memcpy(b, s, size);
-	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
-	b->hnext = *bucket;
-	*bucket = b;
-	page_add(bc->rec_page, b);
-	bc->nblocks++;
-	bc->rec_page = NULL;
-	bc->last = b;
-	if (c->in.cstore && !bc->rec_stored)
+	if (c->in.cstore)
 		bc_to_store(c, bc, b);
-	bc->rec_stored = false;
-	b->entry = b->insns[0].fn;
-	jit_block_added(c, b, bc->rec_code);
-	bc->rec_code = NULL;
+	block_enter(c, bc, b, bc->rec_page, NULL);
+	bc->rec_page = NULL;
 	return;
 drop:
 	if (bc->rec_page)
 		page_rebuild_bits(bc, bc->rec_page);
 	bc->rec_page = NULL;
-	bc->rec_stored = false;
-	bc->rec_code = NULL;
 }
 
 /* ---- the host's code store (code_store.h) ---- */
+
+/* Arena room for a block of n instructions, from the free list or the
+ * arena's end (cs_dest_fn, under the store's lock: nothing here calls the
+ * store), or NULL when neither has room (the block is then recorded, and
+ * bc_commit() empties the full cache). */
+static struct insn *store_dest(void *ctx, unsigned n)
+{
+	struct block_cache *bc = ctx;
+	const size_t size = block_size(n);
+	struct bc_block *b = bc->free_blocks[n];
+	if (b) {
+		bc->free_blocks[n] = b->hnext;
+		bc->free_bytes -= size;
+	} else if (bc->used + size <= bc->cap) {
+		b = (struct bc_block *)(bc->arena + bc->used);
+		b->tag = 0; /* (not a block until entered: a stale succ[] guess fails) */
+		bc->used += size;
+	} else {
+		bc->store_full = true;
+		return NULL;
+	}
+	bc->store_blk = b;
+	return b->insns;
+}
 
 /* The block at lin from the code store, entered in the cache as if it had
  * been recorded (it runs when bc_run() comes round again): true, or false
  * when the store holds none for these bytes. The block must fit in the
  * page, the IP range and a limited CS limit where it is found, so that
- * bc_valid() accepts it. */
+ * bc_valid() accepts it. The store's instructions are copied once,
+ * straight into the block's place in the arena (store_dest()). */
 static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	const uint64_t ctx = c->in.bc_ctx, cslim = (uint64_t)BC_CSLIM << 32;
@@ -505,32 +534,39 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		avail = ip > c->in.sd[SEG_CS].limit ? 0 : (uint64_t)c->in.sd[SEG_CS].limit - ip + 1;
 	if (avail == 0)
 		return false;
-	struct bc_block *b = bc->scratch;
 	uint64_t gen = 0;
 	const struct cpu_jit_area *area = jit_share_area(c, &gen);
 	op_fn jcode;
-	const unsigned n = cs_lookup(c->in.cstore, ip, cs_sig(c, (uint8_t)(ctx >> 32)), code, (unsigned)avail,
-				     b->insns, &b->nbytes, area, gen, &jcode);
-	if (n == 0)
-		return false;
-	struct bc_page *pg = page_get(c, bc, pa);
-	if (!pg)
-		return false;
+	uint8_t nbytes;
+	struct bc_page *pg;
+	unsigned n;
+	for (int tries = 0;; tries++) {
+		/* The page's record and room on it first: once the store has
+		 * copied a block into the arena, it is entered. */
+		pg = page_get(c, bc, pa);
+		if (!pg || !page_reserve(pg))
+			return false;
+		bc->store_full = false;
+		n = cs_lookup(c->in.cstore, ip, cs_sig(c, (uint8_t)(ctx >> 32)), code, (unsigned)avail, store_dest,
+			      bc, &nbytes, area, gen, &jcode);
+		if (n)
+			break;
+		if (!bc->store_full || tries)
+			return false;
+		bc_clear(c, bc); /* a full arena: emptied, as bc_commit() does, and the hit taken again */
+	}
+	struct bc_block *b = bc->store_blk;
 	b->key = bc_key(lin, ip);
 	b->tag = ctx & ~cslim;
 	b->phys = pa;
 	b->ninsns = (uint8_t)n;
-	b->last_off = ip + b->nbytes - 1u;
+	b->nbytes = nbytes;
+	b->last_off = ip + nbytes - 1u;
 	b->nolimit = !(ctx & cslim);
 	b->succ[0] = b->succ[1] = NULL;
-	bits_set(pg->bits, pa & (CPU_PAGE_SIZE - 1), b->nbytes);
+	bits_set(pg->bits, pa & (CPU_PAGE_SIZE - 1), nbytes);
 	bc->stats.store_hits++;
-	bc->recording = true;
-	bc->rec_dead = false;
-	bc->rec_page = pg;
-	bc->rec_stored = true;
-	bc->rec_code = jcode;
-	bc_commit(c, bc);
+	block_enter(c, bc, b, pg, jcode);
 	return true;
 }
 

@@ -113,8 +113,8 @@ struct block_cache {
 	struct bc_page *rec_page;
 	bool recording;
 	bool rec_dead;              /* a write overlapped it: do not keep it */
-	bool rec_stored;            /* it came from the code store (bc_from_store()) */
-	op_fn rec_code;             /* ... with this compiled code (or NULL) */
+	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
+	bool store_full;            /* store_dest() found no room in the arena */
 	struct cpu_code_stats stats;
 };
 

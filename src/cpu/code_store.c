@@ -178,7 +178,8 @@ void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats 
 }
 
 unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
-		   struct insn *out, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen, op_fn *jcode)
+		   cs_dest_fn *dest, void *ctx, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen,
+		   op_fn *jcode)
 {
 	unsigned n = 0;
 	*jcode = NULL;
@@ -187,6 +188,9 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext) {
 		if (e->eip != eip || e->sig != sig || e->nbytes > avail || memcmp(entry_code(e), code, e->nbytes) != 0)
 			continue;
+		struct insn *out = dest(ctx, e->ninsns);
+		if (!out)
+			break;
 		n = e->ninsns;
 		*nbytes = e->nbytes;
 		memcpy(out, entry_insns(e), (n + 1u) * sizeof(*out));

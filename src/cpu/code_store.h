@@ -46,13 +46,20 @@ static inline uint32_t cs_sig(const struct cpu *c, uint8_t mode_bits)
 	return (uint32_t)mode_bits | (uint32_t)c->model << 8 | (uint32_t)c->fpu << 16;
 }
 
+/* Where a hit's instructions go: called by cs_lookup() with the store's
+ * lock held and the block's instruction count; returns room for
+ * ninsns + 1 instructions (the caller's final block: the hit is copied
+ * once), or NULL, and the lookup then fails. It must not call the store. */
+typedef struct insn *cs_dest_fn(void *ctx, unsigned ninsns);
+
 /* Find a block for eip and sig whose bytes equal code[0..nbytes) with
- * nbytes <= avail; copy its ninsns + 1 instructions to out (room for
- * BC_MAX_INSNS + 1) and return ninsns with *nbytes set, or 0 (none).
+ * nbytes <= avail; copy its ninsns + 1 instructions to dest(ctx, ninsns)
+ * and return ninsns with *nbytes set, or 0 (none, or dest gave no room).
  * *jcode: its compiled code if it has code of area `area` (NULL: none
  * wanted) and generation gen, else NULL. */
 unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
-		   struct insn *out, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen, op_fn *jcode);
+		   cs_dest_fn *dest, void *ctx, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen,
+		   op_fn *jcode);
 
 /* The block for eip and sig of ninsns instructions decoded from
  * code[0..nbytes) was compiled to fn in area (generation gen): keep it

@@ -113,6 +113,74 @@ static void test_second_cpu_decodes_nothing(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* A CPU whose cache is far smaller than the program, behind a store that
+ * holds it all: a full cache is emptied and the block that found it full
+ * is still taken from the store (copied straight into the emptied arena),
+ * never decoded again. */
+static void test_full_cache_reloads_from_store(void **state)
+{
+	(void)state;
+	enum { BLOCKS = 300, PASSES = 20 };
+	uint8_t code[8 + BLOCKS * 3 + 8];
+	size_t n = 0;
+	code[n++] = 0xB9, code[n++] = PASSES, code[n++] = 0; /* 100: mov cx, PASSES */
+	for (unsigned k = 0; k < BLOCKS; k++)
+		code[n++] = 0x40, code[n++] = 0xEB, code[n++] = 0x00; /* inc ax; jmp $+2 */
+	const unsigned back = 0x103 - (0x100 + (unsigned)n + 6);
+	code[n++] = 0x49;                                    /* dec cx */
+	code[n++] = 0x74, code[n++] = 0x03;                  /* jz hlt */
+	code[n++] = 0xE9, code[n++] = (uint8_t)back, code[n++] = (uint8_t)(back >> 8); /* jmp 103 */
+	code[n++] = 0xF4;                                    /* hlt */
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, code, n);
+	assert_int_equal(cpu_run(&a->c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(a->c.r[REG_AX].w[0], BLOCKS * PASSES);
+	struct rig *b = rig_new(CPU_80386, s, 0x3000, code, n);
+	cpu_set_block_cache_limit(&b->c, 16384);
+	assert_int_equal(cpu_run(&b->c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], BLOCKS * PASSES);
+	struct cpu_code_stats sb;
+	cpu_code_stats(&b->c, &sb);
+	assert_true(sb.flushes >= PASSES);
+	assert_int_equal(sb.misses, 0);
+	assert_int_equal(sb.store_adds, 0);
+	assert_true(sb.store_hits > (uint64_t)BLOCKS * PASSES);
+	assert_true(sb.bytes <= 16384);
+	rig_free(a);
+	rig_free(b);
+	cpu_code_store_destroy(s);
+}
+
+/* A block taken from the store is exact like a decoded one: a write to any
+ * of its bytes (here the immediate of MOV CX, two bytes into the block,
+ * written by the host as a program load does) drops it, and the code that
+ * runs next is the new one. */
+static void test_store_block_write_drops(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+	struct rig *b = rig_new(CPU_80386, s, 0x3000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&b->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], 5050);
+	struct cpu_code_stats sb;
+	cpu_code_stats(&b->c, &sb);
+	assert_int_equal(sb.misses, 0);
+	b->ram[0x30000 + 0x103] = 50; /* mov cx, 50 */
+	cpu_mem_written(&b->c, 0x30000 + 0x103, 1);
+	cpu_code_stats(&b->c, &sb);
+	assert_int_equal(sb.invalidations, 1);
+	b->c.ip = 0x100;
+	assert_int_equal(cpu_run(&b->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], 1275);
+	rig_free(a);
+	rig_free(b);
+	cpu_code_store_destroy(s);
+}
+
 /* One long block; the second CPU's copy differs only in its last
  * immediate: the same EIP and first bytes, never served from the store. */
 static void test_changed_byte_not_served(void **state)
@@ -297,6 +365,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_second_cpu_decodes_nothing),
+		cmocka_unit_test(test_full_cache_reloads_from_store),
+		cmocka_unit_test(test_store_block_write_drops),
 		cmocka_unit_test(test_changed_byte_not_served),
 		cmocka_unit_test(test_store_limit),
 		cmocka_unit_test(test_program_loaded_again),
