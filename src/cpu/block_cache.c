@@ -46,9 +46,11 @@ static void bits_set(uint64_t *bits, unsigned off, unsigned n)
 	}
 }
 
-/* Any of the n bits from off set? (off + n <= CPU_PAGE_SIZE) */
+/* Any of the n bits from off set? (off + n <= CPU_PAGE_SIZE; n may be 0) */
 static bool bits_any(const uint64_t *bits, unsigned off, unsigned n)
 {
+	if (n == 0)
+		return false;
 	unsigned end = off + n;
 	for (unsigned w = off >> 6; w <= (end - 1) >> 6; w++) {
 		uint64_t m = ~0ull;
@@ -190,6 +192,41 @@ static void block_stop(struct cpu *c, const struct insn *i)
 	bc_link(c);
 }
 
+/* b was just dropped by a write: if it is the running block, end it after
+ * the writing instruction (c->in.cur, or the last one). The block is no
+ * longer in the cache, so this entry is never reached again otherwise. */
+static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_block *b)
+{
+	if (b != c->in.blk)
+		return;
+	struct insn *after = (struct insn *)c->in.cur + 1;
+	if (after <= &b->insns[b->ninsns])
+		after->fn = block_stop;
+	bc->stats.smc_stops++;
+}
+
+/* Every block of pg dropped at once (a write over all their bytes: a
+ * program loaded over another). In the arrays' order, with no swaps, and
+ * with the header of the block 8 ahead and the hash bucket of the one 4
+ * ahead fetched early, so that their cache misses overlap instead of
+ * coming two in a row per block (1.9% of the nmake build's samples:
+ * docs/cpu-speed.md, "Program loads"). */
+static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page *pg)
+{
+	const uint32_t n = pg->n;
+	for (uint32_t k = 0; k < n; k++) {
+		if (k + 8 < n)
+			__builtin_prefetch(pg->blk[k + 8], 1);
+		if (k + 4 < n)
+			__builtin_prefetch(bc_bucket(bc, (uint32_t)pg->blk[k + 4]->key), 1);
+		struct bc_block *b = pg->blk[k];
+		block_free(bc, b);
+		bc->stats.invalidations++;
+		stop_if_running(c, bc, b);
+	}
+	pg->n = 0;
+}
+
 void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 {
 	struct block_cache *bc = c->in.bcache;
@@ -205,24 +242,21 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
-	for (uint32_t k = 0; k < pg->n;) {
-		const unsigned boff = pg->span[k] & 0xFFFF, bn = pg->span[k] >> 16;
-		if (boff >= off + n || off >= boff + bn) {
-			k++;
-			continue;
-		}
-		struct bc_block *b = pg->blk[k];
-		block_drop(bc, pg, b); /* (the last block moves to k) */
-		bc->stats.invalidations++;
-		if (b == c->in.blk) {
-			/* The running block: end it after the writing
-			 * instruction (c->in.cur, or the last one). The block
-			 * is no longer in the cache, so this entry is never
-			 * reached again otherwise. */
-			struct insn *after = (struct insn *)c->in.cur + 1;
-			if (after <= &b->insns[b->ninsns])
-				after->fn = block_stop;
-			bc->stats.smc_stops++;
+	/* A write that covers every translated byte of the page (the bits
+	 * outside it are clear) drops every block without checking spans. */
+	if (!bits_any(pg->bits, 0, off) && !bits_any(pg->bits, off + n, CPU_PAGE_SIZE - off - n)) {
+		page_drop_all(c, bc, pg);
+	} else {
+		for (uint32_t k = 0; k < pg->n;) {
+			const unsigned boff = pg->span[k] & 0xFFFF, bn = pg->span[k] >> 16;
+			if (boff >= off + n || off >= boff + bn) {
+				k++;
+				continue;
+			}
+			struct bc_block *b = pg->blk[k];
+			block_drop(bc, pg, b); /* (the last block moves to k) */
+			bc->stats.invalidations++;
+			stop_if_running(c, bc, b);
 		}
 	}
 	if (bc->recording && !bc->rec_dead && bc->rec_page == pg) {
@@ -463,6 +497,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	struct bc_block *b = bc->free_blocks[s->ninsns];
 	if (b) {
 		bc->free_blocks[s->ninsns] = b->hnext;
+		__builtin_prefetch(b->hnext, 1);
 		bc->free_bytes -= size;
 	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);
@@ -496,6 +531,7 @@ static struct insn *store_dest(void *ctx, unsigned n)
 	struct bc_block *b = bc->free_blocks[n];
 	if (b) {
 		bc->free_blocks[n] = b->hnext;
+		__builtin_prefetch(b->hnext, 1); /* the next pop's header, likely cold by then */
 		bc->free_bytes -= size;
 	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);

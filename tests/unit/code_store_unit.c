@@ -4,7 +4,11 @@
  * decodes nothing, a changed byte is never served from the store, the
  * store keeps to its limit, a program loaded again over another one in the
  * same CPU is not decoded again, and CPUs on two threads share one store.
- * Uses cmocka.
+ * Program loads: a host write over all of a page's code drops its blocks
+ * at once and they come back from the store, a block from the store is
+ * dropped by a write to any of its bytes, a cache far smaller than the
+ * program is refilled from the store without decoding, and a block that
+ * overwrites its whole page runs the new bytes next. Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -178,6 +182,128 @@ static void test_store_block_write_drops(void **state)
 	assert_int_equal(b->c.r[REG_AX].w[0], 1275);
 	rig_free(a);
 	rig_free(b);
+	cpu_code_store_destroy(s);
+}
+
+/* prog_blocks(): LOAD_BLOCKS pairs INC r; JMP $+2 run LOAD_PASSES times, adding to
+ * the register `inc` (0x40 + register number) names; code for 1000:0100. */
+enum { LOAD_BLOCKS = 300, LOAD_PASSES = 20 };
+static size_t prog_blocks(uint8_t *code, uint8_t inc)
+{
+	size_t n = 0;
+	code[n++] = 0xB9, code[n++] = LOAD_PASSES, code[n++] = 0; /* 100: mov cx, PASSES */
+	for (unsigned k = 0; k < LOAD_BLOCKS; k++)
+		code[n++] = inc, code[n++] = 0xEB, code[n++] = 0x00; /* inc r; jmp $+2 */
+	const unsigned back = 0x103 - (0x100 + (unsigned)n + 6);
+	code[n++] = 0x49;                                    /* dec cx */
+	code[n++] = 0x74, code[n++] = 0x03;                  /* jz hlt */
+	code[n++] = 0xE9, code[n++] = (uint8_t)back, code[n++] = (uint8_t)(back >> 8); /* jmp 103 */
+	code[n++] = 0xF4;                                    /* hlt */
+	return n;
+}
+
+static void run_from_100(struct rig *r)
+{
+	r->c.ip = 0x100;
+	r->c.r[REG_AX].d = r->c.r[REG_BX].d = 0;
+	assert_int_equal(cpu_run(&r->c, 1000000), CPU_EXIT_HLT);
+}
+
+/* A program loaded by the host over another one's code (as EXEC does):
+ * a write over every translated byte of a page drops all its blocks at
+ * once, the next program runs its own code, the first one loaded again
+ * comes back from the store without a decoding, and a write over part of
+ * the page still drops only the block it touches. */
+static void test_load_over_code_page(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
+	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43); /* inc ax / inc bx */
+	assert_int_equal(na, nb);
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *r = rig_new(CPU_80386, s, 0x1000, a, na);
+	const uint32_t at = 0x10100;
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	struct cpu_code_stats s0, s1, s2, s3;
+	cpu_code_stats(&r->c, &s0);
+	assert_true(s0.blocks > 0);
+	assert_int_equal(s0.invalidations, 0);
+
+	memcpy(r->ram + at, b, nb); /* B loaded over A */
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.invalidations, s0.blocks);
+	assert_int_equal(s1.blocks, 0);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], 0);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+
+	memcpy(r->ram + at, a, na); /* A again: every block from the store */
+	cpu_mem_written(&r->c, at, (uint32_t)na);
+	cpu_code_stats(&r->c, &s2);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], 0);
+	cpu_code_stats(&r->c, &s3);
+	assert_int_equal(s3.misses, s2.misses);
+	assert_true(s3.store_hits - s2.store_hits >= LOAD_BLOCKS);
+
+	/* The 101st INC becomes INC BX: the blocks holding it go (a block
+	 * runs on through JMP $+2, up to 32 instructions, so a few do), the
+	 * others stay. */
+	r->ram[at + 3 + 3 * 100] = 0x43;
+	cpu_mem_written(&r->c, at + 3 + 3 * 100, 1);
+	cpu_code_stats(&r->c, &s2);
+	assert_true(s2.invalidations > s3.invalidations);
+	assert_true(s2.invalidations - s3.invalidations <= 32);
+	assert_true(s2.blocks >= s3.blocks - 32);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 1) * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_PASSES);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
+/* A cached block that overwrites all of its own bytes, the only code on
+ * its page (STOSD; INC AX; HLT, 4 bytes, written over by its STOSD: one
+ * write over every translated byte of the page, so all its blocks are
+ * dropped at once): the instructions after the STOSD are the new bytes
+ * (NOP, NOP), not the old INC AX, so the CPU runs on to the HLT after the
+ * block (the RAM's fill byte). */
+static void test_block_overwrites_its_page(void **state)
+{
+	(void)state;
+	static const uint8_t setup[] = {
+		0x66, 0xB8, 0x90, 0x90, 0x90, 0x90, /* 0000: mov eax, 90909090h */
+		0xE9, 0xF7, 0x0F,                   /* 0006: jmp 1000 */
+	};
+	static const uint8_t blk[] = { 0x66, 0xAB, 0x40, 0xF4 }; /* 1000: stosd; inc ax; hlt */
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	for (int pass = 0; pass < 2; pass++) {
+		struct rig *r = rig_new(CPU_80386, s, 0x1000, NULL, 0);
+		memcpy(r->ram + 0x10000, setup, sizeof(setup));
+		memcpy(r->ram + 0x11000, blk, sizeof(blk));
+		/* First the block writes elsewhere (ES:2000h): it is cached. */
+		r->c.ip = 0;
+		r->c.r[REG_DI].d = 0x2000;
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].w[0], 0x9091);
+		assert_int_equal(r->c.ip, 0x1004);
+		/* Then over itself. */
+		r->c.ip = 0;
+		r->c.r[REG_DI].d = 0x1000;
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->ram[0x11002], 0x90);
+		assert_int_equal(r->c.r[REG_AX].w[0], 0x9090);
+		assert_int_equal(r->c.ip, 0x1005);
+		struct cpu_code_stats st;
+		cpu_code_stats(&r->c, &st);
+		assert_int_equal(st.smc_stops, 1);
+		rig_free(r);
+	}
 	cpu_code_store_destroy(s);
 }
 
@@ -367,6 +493,8 @@ int main(void)
 		cmocka_unit_test(test_second_cpu_decodes_nothing),
 		cmocka_unit_test(test_full_cache_reloads_from_store),
 		cmocka_unit_test(test_store_block_write_drops),
+		cmocka_unit_test(test_load_over_code_page),
+		cmocka_unit_test(test_block_overwrites_its_page),
 		cmocka_unit_test(test_changed_byte_not_served),
 		cmocka_unit_test(test_store_limit),
 		cmocka_unit_test(test_program_loaded_again),
