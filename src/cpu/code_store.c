@@ -198,6 +198,11 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 			*jcode = e->jcode;
 		e->used = true;
 		s->stats.hits++;
+		/* The chain of the block that would follow on (a program
+		 * loaded again asks for its blocks in the order they run):
+		 * fetched now, it is one cache miss fewer if it comes next. */
+		if (e->nbytes < avail)
+			__builtin_prefetch(bucket(s, eip + e->nbytes, sig, code[e->nbytes]));
 		break;
 	}
 	pthread_mutex_unlock(&s->lock);
