@@ -42,7 +42,8 @@ static struct rig *rig_new(enum cpu_model m, struct cpu_code_store *s, uint16_t 
 	cpu_init(&r->c, m, &bus);
 	cpu_set_code_store(&r->c, s);
 	assert_int_equal(cpu_map_ram(&r->c, 0, RAM, r->ram, true), 0);
-	memcpy(r->ram + seg * 16u + 0x100, code, n);
+	if (n)
+		memcpy(r->ram + seg * 16u + 0x100, code, n);
 	cpu_load_seg(&r->c, SEG_CS, seg);
 	cpu_load_seg(&r->c, SEG_DS, seg);
 	cpu_load_seg(&r->c, SEG_ES, seg);
