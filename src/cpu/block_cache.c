@@ -522,8 +522,8 @@ drop:
 
 /* Arena room for a block of n instructions, from the free list or the
  * arena's end (cs_dest_fn, under the store's lock: nothing here calls the
- * store), or NULL when neither has room (the block is then recorded, and
- * bc_commit() empties the full cache). */
+ * store), or NULL with store_full set when neither has room
+ * (bc_from_store() then empties the cache and asks again). */
 static struct insn *store_dest(void *ctx, unsigned n)
 {
 	struct block_cache *bc = ctx;
