@@ -135,7 +135,22 @@ struct fpu_jit_op {
 	uint8_t full, fills;
 	bool push;
 	uint8_t pops;
+	uint8_t inl; /* enum fpu_jit_inline */
 };
+/* sfn's that a run may compile inline instead of calling them: they
+ * never decline (any register contents) and only move registers, so
+ * their effect under sfn's conditions is fixed: FPU_JIT_FLD_ST pushes a
+ * copy of ST(i); FPU_JIT_FST_ST copies ST(0) to ST(i) and marks it full,
+ * then pops `pops` times (FST, FSTP); FPU_JIT_FXCH swaps ST(0) and ST(i);
+ * each clears C1 (fpu_fast.c fld_st(), fst_st(), fxch()). i: insn rm. */
+enum fpu_jit_inline { FPU_JIT_CALL, FPU_JIT_FLD_ST, FPU_JIT_FST_ST, FPU_JIT_FXCH, FPU_JIT_FLD_M64, FPU_JIT_FST_M64 };
+/* FPU_JIT_FLD_M64 and FPU_JIT_FST_M64 (FLD m64real; FST, FSTP m64real:
+ * `pops`) are inline first tries, for the common case only, before sfn:
+ * FLD of a normal double (pushed exactly as fpu_fast.h ff_from_f64()
+ * converts it), FST of an ST(0) that is a double exactly (normal, 53
+ * significant bits, its exponent in the double's normal range: stored
+ * without rounding, as ff_to_f64()'s first case). Each clears C1 and
+ * writes FDS:FDP. Any other operand: sfn, as without the first try. */
 bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op);
 
 /* Whether the sfn of fpu_jit_op() also need the host's MXCSR to ask for

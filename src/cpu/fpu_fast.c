@@ -832,6 +832,44 @@ FF_INLINE bool mul_lean(struct cpu_x87 *f, f80 a, f80 b, unsigned dst)
 	return true;
 }
 
+/* FADD, FSUB, FSUBR (k 0, 4, 5) with PC 64 to nearest: the kernel of the
+ * full fast path (ff_add(), any operands it takes) with its constants,
+ * without that path's dispatch. */
+FF_INLINE bool sum64_lean(struct cpu_x87 *f, unsigned k, f80 a, f80 b, unsigned dst)
+{
+	f80 r;
+	unsigned fl;
+	if (!(k == 5 ? ff_add(64, RC_NEAR, b, a, true, &r, &fl) : ff_add(64, RC_NEAR, a, b, k == 4, &r, &fl)))
+		return false;
+	put_full(f, dst, r);
+	set_flags(f, fl);
+	return true;
+}
+
+/* FADD, FSUB, FSUBR ST(i) (k 0, 4, 5) with PC 64 to nearest (X_s64). */
+FF_INLINE bool reg_sum64(struct cpu_x87 *f, const struct insn *i, unsigned esc, unsigned k)
+{
+	const unsigned t = f->top, q = (t + i->rm) & 7u;
+	if (!sum64_lean(f, k, reg_at(f, t), reg_at(f, q), esc ? q : t))
+		return false;
+	if (esc == 6)
+		pop(f);
+	return true;
+}
+
+/* FADD, FSUB, FSUBR m64 with PC 64 to nearest (X_s64). */
+FF_INLINE bool mem_sum64(struct cpu *c, const struct insn *i, unsigned k, uint32_t ea, const uint8_t *p)
+{
+	struct cpu_x87 *f = &c->x87;
+	uint64_t v;
+	f80 b;
+	memcpy(&v, p, 8);
+	if (!ff_from_f64(v, &b) || !sum64_lean(f, k, reg_at(f, f->top), b, f->top))
+		return false;
+	note_data(c, i, ea);
+	return true;
+}
+
 FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsigned k)
 {
 	struct cpu_x87 *f = &c->x87;
@@ -843,8 +881,10 @@ FF_INLINE bool reg_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 			pop(f);
 		return true;
 	}
-	if ((f->cw & 0x100) || !(k == 0 || k == 4 || k == 5))
+	if (!(k == 0 || k == 4 || k == 5))
 		return false;
+	if (f->cw & 0x100)
+		return false; /* (X_s64) */
 #ifdef FF_HOST_DOUBLE
 	const unsigned t = f->top, q = (t + i->rm) & 7u;
 	uint64_t a, b;
@@ -881,8 +921,10 @@ FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 		note_data(c, i, ea);
 		return true;
 	}
-	if ((f->cw & 0x100) || esc != 4 || !(k == 0 || k == 4 || k == 5))
+	if (esc != 4 || !(k == 0 || k == 4 || k == 5))
 		return false;
+	if (f->cw & 0x100)
+		return false; /* (X_s64) */
 #ifdef FF_HOST_DOUBLE
 	uint64_t a, b;
 	memcpy(&b, p, 8);
@@ -905,7 +947,7 @@ FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 		(void)i, (void)ea, (void)p;                                                          \
 		return (call);                                                                       \
 	}
-#define JS_PR(name, call, lean)                                                                      \
+#define JS_PR(name, call, lean, sum, lean64)                                                                    \
 	__attribute__((noinline)) static bool name##_sfull(struct cpu *c, const struct insn *i, uint32_t ea, \
 							   uint8_t *p)                                         \
 	{                                                                                            \
@@ -918,15 +960,32 @@ FF_INLINE bool mem_lean(struct cpu *c, const struct insn *i, unsigned esc, unsig
 		const unsigned P = 53;                                                               \
 		return (call);                                                                       \
 	}                                                                                            \
+	__attribute__((noinline)) static bool name##_s64(struct cpu *c, const struct insn *i, uint32_t ea,  \
+							 uint8_t *p)                                          \
+	{                                                                                            \
+		(void)ea, (void)p;                                                                   \
+		if (lean64)                                                                          \
+			return true;                                                                 \
+		return name##_sfull(c, i, ea, p);                                                    \
+	}                                                                                            \
 	static bool name##_s(struct cpu *c, const struct insn *i, uint32_t ea, uint8_t *p)          \
 	{                                                                                            \
 		(void)ea, (void)p;                                                                   \
+		if (sum && (c->x87.cw & 0x100))                                                      \
+			return name##_s64(c, i, ea, p);                                              \
 		if (lean)                                                                            \
 			return true;                                                                 \
 		return name##_sfull(c, i, ea, p);                                                    \
 	}
-#define JS_MEM_ARITH(esc, k) JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true), mem_lean(c, i, esc, k, ea, p))
-#define JS_REG_ARITH(esc, k) JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true), reg_lean(c, i, esc, k))
+/* The sums (FADD, FSUB, FSUBR: k 0, 4, 5) with PC 64 go to X_s64, whose
+ * first try is the integer adder with its constants (sum64_lean()). */
+#define JS_SUM(esc, k) ((k) == 0 || (k) == 4 || (k) == 5)
+#define JS_MEM_ARITH(esc, k)                                                                         \
+	JS_PR(mem_##esc##_##k, mem_arith_at(c, i, P, R, esc, k, ea, p, true), mem_lean(c, i, esc, k, ea, p), \
+	      esc == 4 && JS_SUM(esc, k), mem_sum64(c, i, k, ea, p))
+#define JS_REG_ARITH(esc, k)                                                                         \
+	JS_PR(reg_##esc##_##k, reg_arith(c, i, P, R, esc, k, true), reg_lean(c, i, esc, k), JS_SUM(esc, k), \
+	      reg_sum64(&c->x87, i, esc, k))
 EACH_K(JS_MEM_ARITH, 0)
 EACH_K(JS_MEM_ARITH, 4)
 EACH_ARITH_K(JS_REG_ARITH, 0)
@@ -976,11 +1035,12 @@ static void stack_use(unsigned id, const struct insn *i, struct fpu_jit_op *op)
 		case ID_ftst_h:
 		case ID_fchs_h:
 		case ID_fabs_h: op->full = st0; break;
-		case ID_fst_m32:
-		case ID_fst_m64: op->full = st0, op->pops = i->reg == 3; break;
-		case ID_fld_st_h: op->full = sti, op->push = true; break;
-		case ID_fst_st_h: op->full = st0, op->fills = sti, op->pops = i->reg == 3; break;
-		case ID_fxch_h: op->full = st0 | sti; break;
+		case ID_fst_m32: op->full = st0, op->pops = i->reg == 3; break;
+		case ID_fst_m64: op->full = st0, op->pops = i->reg == 3, op->inl = FPU_JIT_FST_M64; break;
+		case ID_fld_m64: op->push = true, op->inl = FPU_JIT_FLD_M64; break;
+		case ID_fld_st_h: op->full = sti, op->push = true, op->inl = FPU_JIT_FLD_ST; break;
+		case ID_fst_st_h: op->full = st0, op->fills = sti, op->pops = i->reg == 3, op->inl = FPU_JIT_FST_ST; break;
+		case ID_fxch_h: op->full = st0 | sti, op->inl = FPU_JIT_FXCH; break;
 		default: op->push = true; break; /* the loads, FLD1, FLDZ */
 		}
 	}

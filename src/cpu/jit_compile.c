@@ -2484,6 +2484,159 @@ static void emit_x87_ptr(struct cg *g, unsigned k, const struct insn *i, const s
 	x87_branch(g, k, br[1]);
 }
 
+/* Entry i's register move (op->inl: fpu.h enum fpu_jit_inline) inline,
+ * under its run's check (ST(i) full for FLD and FXCH, ST(0) full for
+ * FST and FXCH, ST(7) empty for FLD): what fpu_fast.c fld_st(), fst_st()
+ * and fxch() do then. ECX = TOP, EDX = the physical register of ST(i),
+ * RAX and RSI the values moved. */
+static void emit_x87_inline_op(struct cg *g, const struct insn *i, const struct fpu_jit_op *op)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	em_loadzx(e, 1, H_RCX, H_RBX, OFF(x87.top));
+	em_lea(e, H_RDX, H_RCX, (int32_t)i->rm);
+	em_alu_ri(e, ALU_AND, 4, H_RDX, 7);
+	switch (op->inl) {
+	case FPU_JIT_FLD_ST:
+		/* TOP - 1 = the new ST(0), full */
+		em_alu_ri(e, ALU_ADD, 4, H_RCX, 7);
+		em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
+		em_load_idx(e, 8, H_RAX, H_RBX, H_RDX, 3, m);
+		em_store_idx(e, 8, H_RAX, H_RBX, H_RCX, 3, m);
+		em_loadzx16_idx(e, H_RAX, H_RBX, H_RDX, 1, se);
+		em_store_idx(e, 2, H_RAX, H_RBX, H_RCX, 1, se);
+		em_store(e, 1, H_RCX, H_RBX, OFF(x87.top));
+		em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		em_bt_rr(e, false, H_RAX, H_RCX);
+		em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		break;
+	case FPU_JIT_FST_ST:
+		em_load_idx(e, 8, H_RAX, H_RBX, H_RCX, 3, m);
+		em_store_idx(e, 8, H_RAX, H_RBX, H_RDX, 3, m);
+		em_loadzx16_idx(e, H_RAX, H_RBX, H_RCX, 1, se);
+		em_store_idx(e, 2, H_RAX, H_RBX, H_RDX, 1, se);
+		em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		em_bt_rr(e, false, H_RAX, H_RDX);
+		if (op->pops) {
+			/* (one pop: FSTP) */
+			em_bt_rr(e, true, H_RAX, H_RCX);
+			em_alu_ri(e, ALU_ADD, 4, H_RCX, 1);
+			em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
+			em_store(e, 1, H_RCX, H_RBX, OFF(x87.top));
+		}
+		em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		break;
+	default: /* FPU_JIT_FXCH */
+		em_load_idx(e, 8, H_RAX, H_RBX, H_RCX, 3, m);
+		em_load_idx(e, 8, H_RSI, H_RBX, H_RDX, 3, m);
+		em_store_idx(e, 8, H_RSI, H_RBX, H_RCX, 3, m);
+		em_store_idx(e, 8, H_RAX, H_RBX, H_RDX, 3, m);
+		em_loadzx16_idx(e, H_RAX, H_RBX, H_RCX, 1, se);
+		em_loadzx16_idx(e, H_RSI, H_RBX, H_RDX, 1, se);
+		em_store_idx(e, 2, H_RSI, H_RBX, H_RCX, 1, se);
+		em_store_idx(e, 2, H_RAX, H_RBX, H_RDX, 1, se);
+		break;
+	}
+	/* C1 = 0 */
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, (uint32_t)~SW_C1 & 0xFFFFu);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+}
+
+/* FDS:FDP of entry i's memory operand, its offset in EDX (fpu_fast.c
+ * note_data()). */
+static void emit_x87_data(struct cg *g, const struct insn *i)
+{
+	struct em *e = &g->e;
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(seg) + (int32_t)i->seg * 2);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.fds));
+	em_store(e, 4, H_RDX, H_RBX, OFF(x87.fdp));
+}
+
+/* The inline first try of FLD m64 or FST/FSTP m64 (op->inl: fpu.h), with
+ * RCX the operand's host address and EDX its offset (emit_x87_ptr()),
+ * under its run's check (ST(7) empty for FLD, ST(0) full for FST): on
+ * success it falls through; for any other operand it branches, RCX and
+ * EDX intact and nothing changed, to where the caller fixes other[]
+ * (the call of sfn; -1: no branch). Uses RAX, RSI, RDI, R8. */
+static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct fpu_jit_op *op, long other[3])
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R8 = 8;
+	other[0] = other[1] = other[2] = -1;
+	if (op->inl == FPU_JIT_FLD_M64) {
+		/* RAX = the double; ESI = its biased exponent, 1..7FEh (normal) */
+		em_load(e, 8, H_RAX, H_RCX, 0);
+		em_mov_rr(e, 8, H_RSI, H_RAX);
+		em_shr64(e, H_RSI, 52);
+		em_alu_ri(e, ALU_AND, 4, H_RSI, 0x7FF);
+		em_lea(e, H_RDI, H_RSI, -1);
+		em_alu_ri(e, ALU_CMP, 4, H_RDI, 0x7FD);
+		other[0] = em_jcc_fwd(e, 7 /* A */, g->base);
+		/* se = sign << 15 | (e - 1023 + 16383), m = 1 . fraction */
+		em_alu_ri(e, ALU_ADD, 4, H_RSI, 0x3C00);
+		em_mov_rr(e, 8, H_RDI, H_RAX);
+		em_shr64(e, H_RDI, 63);
+		em_shift_ri(e, false, H_RDI, 15);
+		em_alu_rr(e, ALU_OR, 4, H_RSI, H_RDI);
+		em_shl64(e, H_RAX, 11);
+		em_bts64_imm(e, H_RAX, 63);
+		/* push: R8 = TOP - 1, full */
+		em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
+		em_alu_ri(e, ALU_ADD, 4, R8, 7);
+		em_alu_ri(e, ALU_AND, 4, R8, 7);
+		em_store_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
+		em_store_idx(e, 2, H_RSI, H_RBX, R8, 1, se);
+		em_store(e, 1, R8, H_RBX, OFF(x87.top));
+		em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		em_bt_rr(e, false, H_RAX, R8);
+		em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	} else {
+		/* RAX = ST(0)'s significand: the integer bit set, the low 11
+		 * bits clear; ESI its sign and exponent, the exponent
+		 * 3C01h..43FEh (a normal double) */
+		em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
+		em_load_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+		em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX); /* test rax, rax */
+		other[0] = em_jcc_fwd(e, 9 /* NS */, g->base);
+		if (em_room(e, 5)) {
+			em_b(e, 0xA9); /* test eax, 7FFh */
+			em_d(e, 0x7FF);
+		}
+		other[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+		em_mov_rr(e, 4, H_RDI, H_RSI);
+		em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FFF);
+		em_alu_ri(e, ALU_SUB, 4, H_RDI, 0x3C01);
+		em_alu_ri(e, ALU_CMP, 4, H_RDI, 0x7FD);
+		other[2] = em_jcc_fwd(e, 7 /* A */, g->base);
+		/* sign << 63 | (e - 3C00h) << 52 | fraction */
+		em_alu_ri(e, ALU_ADD, 4, H_RDI, 1);
+		em_shl64(e, H_RDI, 52);
+		em_shl64(e, H_RAX, 1);
+		em_shr64(e, H_RAX, 12);
+		em_alu_rr(e, ALU_OR, 8, H_RAX, H_RDI);
+		em_shift_ri(e, true, H_RSI, 15);
+		em_shl64(e, H_RSI, 63);
+		em_alu_rr(e, ALU_OR, 8, H_RAX, H_RSI);
+		em_store(e, 8, H_RAX, H_RCX, 0);
+		if (op->pops) {
+			em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+			em_bt_rr(e, true, H_RAX, R8);
+			em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+			em_alu_ri(e, ALU_ADD, 4, R8, 1);
+			em_alu_ri(e, ALU_AND, 4, R8, 7);
+			em_store(e, 1, R8, H_RBX, OFF(x87.top));
+		}
+	}
+	/* C1 = 0, FDS:FDP */
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, (uint32_t)~SW_C1 & 0xFFFFu);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	emit_x87_data(g, i);
+}
+
 static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 {
 	struct em *e = &g->e;
@@ -2501,14 +2654,28 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		g->xmain[k] = e->p - g->base;
 		if (x87_is_wait(g, k))
 			continue;
+		if (op->inl == FPU_JIT_FLD_ST || op->inl == FPU_JIT_FST_ST || op->inl == FPU_JIT_FXCH) {
+			emit_x87_inline_op(g, i, op);
+			continue;
+		}
 		if (op->size)
 			emit_x87_ptr(g, k, i, op);
+		long other[3] = { -1, -1, -1 }, done = -1;
+		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64) {
+			emit_x87_inline_m64(g, i, op, other);
+			done = em_jcc_fwd(e, -1, g->base);
+			for (unsigned n = 0; n < 3 && !e->over; n++)
+				if (other[n] >= 0)
+					em_fix(g->base, other[n], e->p - g->base);
+		}
 		em_mov_rr(e, 8, H_RDI, H_RBX);
 		emit_insn_addr(g, H_RSI, k, 0);
 		em_mov_imm64(e, H_RAX, addr_of((const void *)op->sfn));
 		em_call_rax(e);
 		em_test_al(e);
 		x87_branch(g, k, em_jcc_fwd(e, 4 /* E: declined */, g->base));
+		if (done >= 0 && !e->over)
+			em_fix(g->base, done, e->p - g->base);
 	}
 	r->end = e->p - g->base;
 	g->x87_note = x87_note_before(g, r, k1 + 1);

@@ -116,6 +116,64 @@ static inline void em_loadzx(struct em *e, unsigned sz, unsigned r, unsigned bas
 	em_mem(e, r, base, disp);
 }
 
+/* op r, [base + index * 2^scale + disp32] or op [...], r, as em_rm()
+ * (SIB with REX.X for an index in R8-R15; index must not be RSP). */
+static inline void em_rm_idx(struct em *e, uint8_t op8, uint8_t op, unsigned sz, unsigned r, unsigned base,
+			     unsigned index, unsigned scale, int32_t disp)
+{
+	if (!em_room(e, 15))
+		return;
+	if (sz == 2)
+		em_b(e, 0x66);
+	const uint8_t rex = (uint8_t)(0x40 | (sz == 8 ? 8 : 0) | ((r & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) |
+				      ((base & 8) ? 1 : 0));
+	if (rex != 0x40 || (sz == 1 && (r & 0xC) == 4))
+		em_b(e, rex);
+	em_b(e, sz == 1 ? op8 : op);
+	em_b(e, (uint8_t)(0x84 | ((r & 7) << 3)));
+	em_b(e, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
+	em_d(e, (uint32_t)disp);
+}
+
+/* mov r, [base + index * 2^scale + disp] (sz 8, 4) and the store */
+static inline void em_load_idx(struct em *e, unsigned sz, unsigned r, unsigned base, unsigned index, unsigned scale,
+			       int32_t disp)
+{
+	em_rm_idx(e, 0x8A, 0x8B, sz, r, base, index, scale, disp);
+}
+static inline void em_store_idx(struct em *e, unsigned sz, unsigned r, unsigned base, unsigned index, unsigned scale,
+				int32_t disp)
+{
+	em_rm_idx(e, 0x88, 0x89, sz, r, base, index, scale, disp);
+}
+
+/* movzx r32, word [base + index * 2^scale + disp] (0F B7) */
+static inline void em_loadzx16_idx(struct em *e, unsigned r, unsigned base, unsigned index, unsigned scale,
+				   int32_t disp)
+{
+	if (!em_room(e, 15))
+		return;
+	const uint8_t rex = (uint8_t)(0x40 | ((r & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) | ((base & 8) ? 1 : 0));
+	if (rex != 0x40)
+		em_b(e, rex);
+	em_b(e, 0x0F);
+	em_b(e, 0xB7);
+	em_b(e, (uint8_t)(0x84 | ((r & 7) << 3)));
+	em_b(e, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
+	em_d(e, (uint32_t)disp);
+}
+
+/* bts/btr r32, r32 (0F AB / 0F B3: bit `bit` of dst, modulo 32) */
+static inline void em_bt_rr(struct em *e, bool set, unsigned dst, unsigned bit)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 4, bit, dst);
+	em_b(e, 0x0F);
+	em_b(e, set ? 0xAB : 0xB3);
+	em_b(e, (uint8_t)(0xC0 | ((bit & 7) << 3) | (dst & 7)));
+}
+
 /* mov dword/word/byte [base + disp], imm */
 static inline void em_store_imm(struct em *e, unsigned sz, unsigned base, int32_t disp, uint32_t imm)
 {
@@ -327,6 +385,29 @@ static inline void em_shl64(struct em *e, unsigned r, uint8_t n)
 	em_pre(e, 8, 0, r);
 	em_b(e, 0xC1);
 	em_b(e, (uint8_t)(0xE0 | (r & 7)));
+	em_b(e, n);
+}
+
+/* shr r64, imm8 (REX.W C1 /5) */
+static inline void em_shr64(struct em *e, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, 0, r);
+	em_b(e, 0xC1);
+	em_b(e, (uint8_t)(0xE8 | (r & 7)));
+	em_b(e, n);
+}
+
+/* bts r64, imm8 (REX.W 0F BA /5 ib) */
+static inline void em_bts64_imm(struct em *e, unsigned r, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, 0, r);
+	em_b(e, 0x0F);
+	em_b(e, 0xBA);
+	em_b(e, (uint8_t)(0xE8 | (r & 7)));
 	em_b(e, n);
 }
 

@@ -320,12 +320,16 @@ static void make_balanced(uint8_t *ram, uint32_t seed, uint16_t cw)
 				n = regop(p, n, 0xD8, 2, i);
 			}
 			break;
-		case 9: /* FXCH, FST ST(i), FCHS, FABS, FTST */
+		case 9: /* FXCH, FST ST(i), FSTP ST(i), FCHS, FABS, FTST */
 			if (!depth)
 				break;
-			switch ((r >> 16) % 4) {
+			switch ((r >> 16) % 5) {
 			case 0: n = regop(p, n, 0xD9, 1, i); break;
 			case 1: n = regop(p, n, 0xDD, 2, i); break;
+			case 4: /* FSTP ST(i), i < depth (ST(0): a plain pop) */
+				n = regop(p, n, 0xDD, 3, i);
+				depth--;
+				break;
 			default: p[n++] = 0xD9, p[n++] = (uint8_t)(0xE0 + (r >> 18) % 2 * ((r >> 19) & 1 ? 1 : 4)); break;
 			}
 			break;
@@ -375,6 +379,104 @@ static void make_balanced(uint8_t *ram, uint32_t seed, uint16_t cw)
 	memcpy(d - 16, &masked, 2);
 }
 
+/* Doubles at the edges of the compiled FLD m64 / FST m64 first tries
+ * (jit_compile.c emit_x87_inline_m64()): the largest and smallest
+ * normals, 2^1023, 2^-1021, denormals, zeros, infinity, NaN, and 2, 1/2,
+ * 3/2 to scale them by. */
+static const uint64_t edge_doubles[] = {
+	0x4000000000000000ull, 0x3FE0000000000000ull, 0x3FF8000000000000ull, 0x7FEFFFFFFFFFFFFFull,
+	0xFFEFFFFFFFFFFFFFull, 0x0010000000000000ull, 0x8010000000000000ull, 0x0000000000000001ull,
+	0x000FFFFFFFFFFFFFull, 0x0000000000000000ull, 0x8000000000000000ull, 0x7FF0000000000000ull,
+	0x7FF8000000000000ull, 0x3FF0000000000000ull, 0x7FE0000000000000ull, 0x0020000000000000ull,
+	0x0010000000000001ull, 0x7FEFFFFFFFFFFFFEull, 0x801FFFFFFFFFFFFFull, 0x3FF0000000000001ull,
+};
+enum { EDGES = sizeof(edge_doubles) / sizeof(edge_doubles[0]) };
+
+/* FLD m16 [BX + d] etc.: op with ModR/M [BX + disp16] (mod 10, rm 111). */
+static unsigned bx16(uint8_t *p, unsigned n, uint8_t op, unsigned reg, unsigned disp)
+{
+	p[n++] = op;
+	p[n++] = (uint8_t)(0x87 | reg << 3);
+	p[n++] = (uint8_t)disp;
+	p[n++] = (uint8_t)(disp >> 8);
+	return n;
+}
+
+/* A loop that loads every edge double (FLD m64), as it is, scaled by 2,
+ * 1/2 or 3/2 (FMUL m64) or doubled (FADD ST, ST), and stores it (FSTP
+ * m64) beside the others, under cw (exceptions unmasked by it raise #MF
+ * on the 486 of prog mf): results beyond the double's range, denormal,
+ * rounded (PC 64) or exact, stored through the first tries or not. */
+static void make_edges(uint8_t *ram, uint16_t cw)
+{
+	uint8_t *p = ram + CODE;
+	/* MOV BX, DATA; FNINIT; FLDCW [BX - 8] */
+	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
+	memcpy(p, head, sizeof(head));
+	unsigned n = sizeof(head);
+	const unsigned loop = n;
+	for (unsigned j = 0; j < EDGES; j++) {
+		for (unsigned how = 0; how < 5; how++) {
+			n = bx16(p, n, 0xDD, 0, j * 8); /* FLD m64 */
+			if (how == 1 || how == 2 || how == 3)
+				n = bx16(p, n, 0xDC, 1, (how - 1) * 8); /* FMUL by 2, 1/2, 3/2 */
+			else if (how == 4)
+				p[n++] = 0xDC, p[n++] = 0xC0; /* FADD ST(0), ST(0) */
+			n = bx16(p, n, 0xDD, 3, 0x400 + (j * 5 + how) * 8); /* FSTP m64 */
+		}
+	}
+	p[n++] = 0xE9;
+	const uint16_t rel = (uint16_t)(loop - (n + 2));
+	p[n++] = (uint8_t)rel;
+	p[n++] = (uint8_t)(rel >> 8);
+	memcpy(ram + DATA, edge_doubles, sizeof(edge_doubles));
+	memcpy(ram + DATA - 8, &cw, 2);
+}
+
+/* A loop of sums of products (FLD m64, FMUL m64: 64 significant bits
+ * under PC 64), each sum by one of twelve forms of FADD, FSUB and
+ * FSUBR (m64; ST(0) with ST(1), ST(1) with ST(0), and popping), then
+ * FNSTSW m16 of its C1 and PE and FSTP m64 of the result: the compiled
+ * sums' C1 (rounded up) and PE, not only the last one's. */
+static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
+{
+	uint32_t s = seed;
+	uint8_t *p = ram + CODE;
+	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
+	memcpy(p, head, sizeof(head));
+	unsigned n = sizeof(head);
+	const unsigned loop = n;
+	for (unsigned j = 0; j < 60; j++) {
+		const unsigned form = rnd(&s) % 12, k = form % 3 ? (form % 3 == 1 ? 4 : 5) : 0;
+		n = bx16(p, n, 0xDD, 0, (rnd(&s) % SLOTS) * 8); /* FLD m64 */
+		n = bx16(p, n, 0xDC, 1, (rnd(&s) % SLOTS) * 8); /* FMUL m64 */
+		if (form < 3) {
+			n = bx16(p, n, 0xDC, k, (rnd(&s) % SLOTS) * 8); /* FADD/FSUB/FSUBR m64 */
+		} else { /* (form 3-5: D8, 6-8: DC, 9-11: DE) */
+			n = bx16(p, n, 0xDD, 0, (rnd(&s) % SLOTS) * 8);
+			n = bx16(p, n, 0xDC, 1, (rnd(&s) % SLOTS) * 8);
+			/* D8 (ST(0) op ST(1)), DC (ST(1) op ST(0)), DE (... and pop) */
+			static const uint8_t esc[3] = { 0xD8, 0xDC, 0xDE };
+			const uint8_t e = esc[form / 3 - 1];
+			p[n++] = e, p[n++] = (uint8_t)(0xC1 | k << 3);
+		}
+		n = bx16(p, n, 0xDD, 7, 0x400 + j * 2); /* FNSTSW m16 */
+		n = bx16(p, n, 0xDD, 3, 0x800 + j * 8); /* FSTP m64 */
+		if (form >= 3 && form < 9) /* (D8, DC: the other one) */
+			n = bx16(p, n, 0xDD, 3, 0x600 + j * 8);
+	}
+	p[n++] = 0xE9;
+	const uint16_t rel = (uint16_t)(loop - (n + 2));
+	p[n++] = (uint8_t)rel;
+	p[n++] = (uint8_t)(rel >> 8);
+	for (unsigned k = 0; k < SLOTS; k++) {
+		const uint64_t v = (uint64_t)(rnd(&s) & 1) << 63 | (uint64_t)(1022 + rnd(&s) % 3) << 52 |
+				   (rnd64(&s) & 0xFFFFFFFFFFFFFull);
+		memcpy(ram + DATA + k * 8, &v, 8);
+	}
+	memcpy(ram + DATA - 8, &cw, 2);
+}
+
 struct machine {
 	struct cpu c;
 	uint8_t *ram;
@@ -385,7 +487,7 @@ struct machine {
  * CR0.NE (unmasked exceptions: #MF) when mf. */
 struct prog {
 	uint32_t seed;
-	bool unmask, walk, balanced, jit, mf;
+	bool unmask, walk, balanced, edges, sums, jit, mf;
 	uint16_t data, cw;
 };
 
@@ -441,7 +543,11 @@ static void run_program(const struct prog *g, unsigned *faults)
 	const uint32_t seed = g->seed;
 	uint8_t *img = calloc(1, RAM);
 	assert_non_null(img);
-	if (g->balanced)
+	if (g->edges)
+		make_edges(img, g->cw);
+	else if (g->sums)
+		make_sums(img, seed, g->cw);
+	else if (g->balanced)
 		make_balanced(img, seed, g->cw);
 	else
 		make_program(img, seed, g->unmask, g->data, g->walk);
@@ -529,6 +635,35 @@ static void test_compiled_runs_pc53(void **state)
 	assert_int_equal(mf, 0);
 }
 
+/* The edge doubles through compiled runs (make_edges()) under PC 53 and
+ * 64 to nearest, every exception masked, and with OE, UE or DE unmasked
+ * on a 486 with CR0.NE: the inline FLD m64 and FST m64 take only what
+ * they convert exactly, and leave overflow, underflow, denormals,
+ * rounding, zeros and NaNs to the fast paths' calls and handlers. */
+static void test_compiled_edges(void **state)
+{
+	(void)state;
+	static const uint16_t cws[] = { 0x027F, 0x037F, 0x0277, 0x0377, 0x026F, 0x036F, 0x027D };
+	unsigned mf = 0;
+	for (unsigned k = 0; k < sizeof(cws) / sizeof(cws[0]); k++)
+		run_program(&(struct prog){ .edges = true, .jit = true, .mf = k >= 2, .cw = cws[k] }, &mf);
+	print_message("%u loops ended in #MF\n", mf);
+	assert_int_equal(mf, 5);
+}
+
+/* make_sums() compiled under PC 64 and 53 to nearest (037Fh, 027Fh),
+ * every exception masked: the C1 and PE of every compiled sum. */
+static void test_compiled_sums(void **state)
+{
+	(void)state;
+	unsigned mf = 0;
+	for (unsigned k = 0; k < 24; k++)
+		run_program(&(struct prog){ .seed = k * 2654435761u + 3, .sums = true, .jit = true,
+					    .cw = k % 3 ? 0x037F : 0x027F },
+			    &mf);
+	assert_int_equal(mf, 0);
+}
+
 #if defined(__x86_64__)
 /* The same loops compiled while the host's MXCSR rounds up, toward zero
  * or flushes to zero: the runs' check sends them to the handlers (the
@@ -558,6 +693,8 @@ int main(void)
 		cmocka_unit_test(test_compiled_equals_general),
 		cmocka_unit_test(test_compiled_runs_every_cw),
 		cmocka_unit_test(test_compiled_runs_pc53),
+		cmocka_unit_test(test_compiled_edges),
+		cmocka_unit_test(test_compiled_sums),
 #if defined(__x86_64__)
 		cmocka_unit_test(test_compiled_runs_odd_mxcsr),
 #endif
