@@ -48,7 +48,7 @@
 /* BC_LINK_MAX bounds how many blocks run linked before returning to
  * bc_run() (the call depth in builds without tail calls). */
 enum {
-	BC_MAX_INSNS = 48,
+	BC_MAX_INSNS = 32,
 	BC_MAX_BYTES = 128,
 	BC_LINK_MAX = 32,
 	BC_HASH_BITS = 15,
