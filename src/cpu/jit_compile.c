@@ -1730,15 +1730,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			emit_access(g, k, i->seg, sz, false, false, 0);
 			em_mov_rr(e, 4, H_RDX, H_RAX);
 		}
-		ensure(g, REG_SP);
-		if (f->s32) {
-			em_mov_rr(e, 4, H_RAX, host(REG_SP));
-			em_alu_ri(e, ALU_SUB, 4, H_RAX, sz);
-		} else {
-			em_movzx(e, 2, H_RAX, host(REG_SP));
-			em_alu_ri(e, ALU_SUB, 2, H_RAX, sz);
-			em_movzx(e, 2, H_RAX, H_RAX);
-		}
+		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, true, (f->s32 ? 16u : 0u) | sz);
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		g->dirty |= 1u << REG_SP;
