@@ -1779,15 +1779,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
 		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
 		em_mov_ri(e, 4, H_RDX, next);
-		ensure(g, REG_SP);
-		if (f->s32) {
-			em_mov_rr(e, 4, H_RAX, host(REG_SP));
-			em_alu_ri(e, ALU_SUB, 4, H_RAX, sz);
-		} else {
-			em_movzx(e, 2, H_RAX, host(REG_SP));
-			em_alu_ri(e, ALU_SUB, 2, H_RAX, sz);
-			em_movzx(e, 2, H_RAX, H_RAX);
-		}
+		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
