@@ -13,10 +13,12 @@
 #   --update-smoke      run the -DSMOKE binaries under DOSBox (normal core) and
 #                       write bench/smoke-expected/NAME.txt, then stop
 #   -h, --help
-# WORKLOAD defaults to: alu alu32 string callret crc vardata nmake hello
+# WORKLOAD defaults to: alu alu32 string callret crc vardata nmake cmandel hello
 #   (each a bench/NAME.asm .COM file, run by mvdm-bench, except:
 #    nmake  the corpus tools (NMAKE, CL, MASM, LINK) building the project of
 #           bench/nmake_project.sh from a clean tree, through `mvdm run`;
+#    cmandel  a Microsoft C 5.1 floating-point program (bench/cmandel.c,
+#           compiled by the corpus's CL inside mvdm first) through `mvdm run`;
 #    hello  `mvdm run HELLO.COM` end to end, the median of --hello-runs runs)
 #   --hello-runs N      runs of the hello workload (default 100)
 #   --set NAME=VALUE    a DOS setting for the nmake build's `mvdm run`
@@ -71,12 +73,14 @@ done
 case "$runs" in '' | *[!0-9]* | 0) echo "run.sh: bad --runs '$runs'" >&2; exit 2 ;; esac
 case "$dosbox_timeout" in '' | *[!0-9]* | 0) echo "run.sh: bad --timeout" >&2; exit 2 ;; esac
 case "$hello_runs" in '' | *[!0-9]* | 0) echo "run.sh: bad --hello-runs" >&2; exit 2 ;; esac
-[ ${#workloads[@]} -gt 0 ] || workloads=(alu alu32 string callret crc vardata nmake hello)
-# com: the .COM workloads (mvdm-bench); nmake and hello run through `mvdm run`.
-com=() want_nmake=0 want_hello=0
+[ ${#workloads[@]} -gt 0 ] || workloads=(alu alu32 string callret crc vardata nmake cmandel hello)
+# com: the .COM workloads (mvdm-bench); nmake, cmandel and hello run through
+# `mvdm run`.
+com=() want_nmake=0 want_cmandel=0 want_hello=0
 for w in "${workloads[@]}"; do
 	case "$w" in
 	nmake) want_nmake=1; continue ;;
+	cmandel) want_cmandel=1; continue ;;
 	hello) want_hello=1; continue ;;
 	esac
 	com+=("$w")
@@ -101,9 +105,9 @@ log "== ninja -C $builddir ${targets[*]}"
 ninja -C "$builddir" "${targets[@]}" >&2
 bench_bin="$builddir/bench/mvdm-bench"
 mvdm_bin="$builddir/tools/mvdm"
-if [ $want_nmake -eq 1 ] && [ ! -f "$corpus/NMAKE.EXE" ]; then
-	log "== no corpus at $corpus: the nmake workload is skipped"
-	want_nmake=0
+if [ $((want_nmake + want_cmandel)) -gt 0 ] && [ ! -f "$corpus/NMAKE.EXE" ]; then
+	log "== no corpus at $corpus: the nmake and cmandel workloads are skipped"
+	want_nmake=0 want_cmandel=0
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mvdm-bench.XXXXXX")
@@ -138,10 +142,11 @@ clock_ns() {
 	fi
 }
 
-# dosbox_conf CORE PROG: write $tmp/dosbox.conf running PROG.COM > OUT.TXT
-# (NMAKE: the nmake workload in C:\NM, its PROG.EXE's line in OUT.TXT).
+# dosbox_conf CORE PROG: write $tmp/dosbox.conf running PROG (.COM or .EXE)
+# > OUT.TXT (NMAKE: the nmake workload in C:\NM, its PROG.EXE's line in
+# OUT.TXT).
 dosbox_conf() {
-	local run="$2.COM > OUT.TXT"
+	local run="$2 > OUT.TXT"
 	if [ "$2" = NMAKE ]; then
 		run=$(printf '%s\r\n' "mount t \"$corpus\"" 'set PATH=T:\;Z:\' 'set LIB=T:\LIB' 'set TMP=C:\' \
 			'cd NM' 'NMAKE > BUILD.TXT' 'PROG > ..\OUT.TXT' 'cd ..')
@@ -336,34 +341,71 @@ mvdm_run_ns() {
 	return 0
 }
 mvdm_tools=(-d "T=$corpus" -e 'PATH=T:\' -e 'LIB=T:\LIB' -e 'TMP=C:\' ${mvdm_sets[@]+"${mvdm_sets[@]}"})
-if [ $want_nmake -eq 1 ]; then
-	log "== mvdm: $mvdm_bin run ${mvdm_tools[*]} NMAKE (a fresh bench/nmake_project.sh tree each run), net of NOP.COM, best of $runs"
-	nop_best= nm_best=
+# time_program NAME DIR PREPARE CHECK ARGS...: `mvdm run ARGS` in DIR,
+# best of $runs, net of the best `mvdm run NOP.COM` (run before each);
+# PREPARE (a command) runs before each timed run. The output compared
+# with DOSBox's: that of `mvdm run --crlf CHECK` after the run, or with
+# CHECK "-" the run's own (ARGS then include --crlf). Sets mvdm_s[NAME],
+# insns[NAME] (from --stats) and mvdm_mips[NAME].
+time_program() {
+	local name=$1 dir=$2 prepare=$3 check_prog=$4 r nop_best= best=
+	shift 4
 	for ((r = 1; r <= runs; r++)); do
 		mvdm_run_ns "$tmp/run" NOP.COM || status=1
 		if [ -z "$nop_best" ] || [ "$elapsed_ns" -lt "$nop_best" ]; then nop_best=$elapsed_ns; fi
-		rm -rf "$tmp/nm"
-		"$here/nmake_project.sh" "$tmp/nm"
-		if ! mvdm_run_ns "$tmp/nm" "${mvdm_tools[@]}" NMAKE; then
+		$prepare
+		if ! mvdm_run_ns "$dir" "$@"; then
 			status=1
 			continue
 		fi
-		cp "$tmp/run.log" "$tmp/nmake.build.log"
-		[ -f "$tmp/stats.txt" ] && cp "$tmp/stats.txt" "$tmp/nmake.stats" && log "   $(tr '\n' ' ' <"$tmp/stats.txt")"
-		if [ -z "$nm_best" ] || [ "$elapsed_ns" -lt "$nm_best" ]; then nm_best=$elapsed_ns; fi
-		log "   mvdm run $r NMAKE: $(awk -v n="$elapsed_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s (NOP.COM $(awk -v n="$nop_best" 'BEGIN { printf "%.3f", n / 1e9 }') s)"
-		mvdm_run_ns "$tmp/nm" --crlf PROG.EXE || status=1
-		cp "$tmp/run.log" "$tmp/mvdm/nmake.out"
+		cp "$tmp/run.log" "$tmp/$name.run.log"
+		[ -f "$tmp/stats.txt" ] && cp "$tmp/stats.txt" "$tmp/$name.stats" && log "   $(tr '\n' ' ' <"$tmp/stats.txt")"
+		if [ -z "$best" ] || [ "$elapsed_ns" -lt "$best" ]; then best=$elapsed_ns; fi
+		log "   mvdm run $r $name: $(awk -v n="$elapsed_ns" 'BEGIN { printf "%.3f", n / 1e9 }') s (NOP.COM $(awk -v n="$nop_best" 'BEGIN { printf "%.3f", n / 1e9 }') s)"
+		if [ "$check_prog" != - ]; then
+			mvdm_run_ns "$dir" --crlf "$check_prog" || status=1
+		fi
+		cp "$tmp/run.log" "$tmp/mvdm/$name.out"
 	done
-	if [ -n "$nm_best" ]; then
-		mvdm_s[nmake]=$(awk -v a="$nm_best" -v b="$nop_best" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')
-		# The instructions of the build (the same every run): from --stats.
-		insns[nmake]=
-		[ ! -f "$tmp/nmake.stats" ] || insns[nmake]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/nmake.stats")
-		[ -z "${insns[nmake]}" ] || mvdm_mips[nmake]=$(awk -v n="${insns[nmake]}" -v s="${mvdm_s[nmake]}" 'BEGIN { printf "%.2f", n / s / 1e6 }')
-		log "   nmake: $(tr -d '\r' <"$tmp/mvdm/nmake.out")"
+	if [ -n "$best" ]; then
+		mvdm_s[$name]=$(awk -v a="$best" -v b="$nop_best" 'BEGIN { printf "%.6f", (a - b) / 1e9 }')
+		# The program's instructions (the same every run): from --stats.
+		insns[$name]=
+		[ ! -f "$tmp/$name.stats" ] || insns[$name]=$(sed -n 's/.* insns=\([0-9]*\) .*/\1/p' "$tmp/$name.stats")
+		[ -z "${insns[$name]}" ] || mvdm_mips[$name]=$(awk -v n="${insns[$name]}" -v s="${mvdm_s[$name]}" 'BEGIN { printf "%.2f", n / s / 1e6 }')
+		log "   $name: $(tr -d '\r' <"$tmp/mvdm/$name.out")"
 	else
-		insns[nmake]=FAIL
+		insns[$name]=FAIL
+	fi
+}
+fresh_nmake_tree() {
+	rm -rf "$tmp/nm"
+	"$here/nmake_project.sh" "$tmp/nm"
+}
+if [ $want_nmake -eq 1 ]; then
+	log "== mvdm: $mvdm_bin run ${mvdm_tools[*]} NMAKE (a fresh bench/nmake_project.sh tree each run), net of NOP.COM, best of $runs"
+	time_program nmake "$tmp/nm" fresh_nmake_tree PROG.EXE "${mvdm_tools[@]}" NMAKE
+fi
+if [ $want_cmandel -eq 1 ]; then
+	# Compiled once, by the corpus's CL inside mvdm (not timed); DOSBox
+	# runs the same CMANDEL.EXE.
+	mkdir -p "$tmp/cm"
+	sed 's/$/\r/' "$here/cmandel.c" >"$tmp/cm/CMANDEL.C"
+	log "== mvdm: CL -Ox CMANDEL.C (the corpus's Microsoft C 5.1, inside mvdm)"
+	exe=
+	if mvdm_run_ns "$tmp/cm" "${mvdm_tools[@]}" CL -Ox CMANDEL.C; then
+		# (mvdm creates new files in lower case: DOS names are
+		# case-insensitive; DOSBox gets CMANDEL.EXE.)
+		exe=$(find "$tmp/cm" -maxdepth 1 -iname CMANDEL.EXE | head -1)
+		[ -z "$exe" ] || [ "$exe" = "$tmp/cm/CMANDEL.EXE" ] || mv "$exe" "$tmp/cm/CMANDEL.EXE"
+	fi
+	if [ -n "$exe" ]; then
+		log "== mvdm: $mvdm_bin run --crlf CMANDEL.EXE, net of NOP.COM, best of $runs"
+		time_program cmandel "$tmp/cm" : - --crlf CMANDEL.EXE
+	else
+		log "   CL did not build CMANDEL.EXE: $(tail -3 "$tmp/run.log" | tr '\n' ' ')"
+		insns[cmandel]=FAIL
+		status=1
 	fi
 fi
 # median_ms FILE: the median of FILE's lines (nanoseconds), in milliseconds.
@@ -408,6 +450,10 @@ if [ $use_dosbox -eq 1 ]; then
 	done
 	dos_progs=("${com[@]}")
 	[ $want_nmake -eq 1 ] && dos_progs+=(nmake)
+	if [ $want_cmandel -eq 1 ] && [ -f "$tmp/cm/CMANDEL.EXE" ]; then
+		cp "$tmp/cm/CMANDEL.EXE" "$tmp/dos/CMANDEL.EXE"
+		dos_progs+=(cmandel)
+	fi
 	log "== $(SDL_VIDEODRIVER=dummy HOME="$tmp/home" "$DOSBOX" -version 2>/dev/null | grep -m1 -i version || echo "$DOSBOX"), cycles=$DOSBOX_CYCLES, best of $runs"
 	# The speed cap in million cycles per second, for "fixed N".
 	cap=$(printf '%s\n' "$DOSBOX_CYCLES" | awk '$1 == "fixed" && $2 ~ /^[0-9]+$/ { printf "%d", $2 / 1000 }')
