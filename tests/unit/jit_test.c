@@ -72,9 +72,8 @@ static void run_free(struct run *r)
 	free(r->ram);
 }
 
-/* Many small blocks, run twice: `inc ax; jmp $+3; nop` n times (a jump
- * to the next instruction would not end a block), a loop back over them,
- * HLT. */
+/* Many small blocks, run twice: `inc ax; jmp $+3; nop` n times (each
+ * JMP ends a block), a loop back over them, HLT. */
 static size_t make_many_blocks(uint8_t *p, unsigned n)
 {
 	size_t k = 0;
