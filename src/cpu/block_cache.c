@@ -466,6 +466,26 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
 	}
 }
 
+/* i (F_BRANCH, TERM_IF_JUMP) ran and left EIP on the next instruction: did
+ * it jump there? The threaded twins of JMP, CALL and RET, of a taken Jcc,
+ * LOOP or JCXZ (ops_control.c, ops_fused.c) and the compiled code
+ * (jit_compile.c: IK_JMP, IK_CALLREL, IK_RET, emit_jcc()) leave the block
+ * at every jump they take, wherever it lands, and go on through
+ * bc_link(): the recording must end there too, or the block holds
+ * instructions after a JMP $+2 that only the recording ever runs, and
+ * the next run starts a block after the jump that recording never made
+ * (then which blocks a program has depends on how often its code ran
+ * before it was recorded, and a program loaded again asks the code store
+ * for blocks that its first run never recorded: docs/x87.md, "Compiled").
+ * RET and the near indirect JMP and CALL always jump; a relative one went
+ * to the next instruction taken or not when its displacement is 0 modulo
+ * the IP size (checked on 16 bits: a 32-bit displacement of 10000h only
+ * ends a block needlessly). */
+static inline bool jumped_to_next(const struct insn *i)
+{
+	return !(i->ent->form & (F_REL8 | F_RELV)) || (uint16_t)i->imm == 0;
+}
+
 static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
 
 /* Enter b, complete in the arena, in the cache: its hash chain, its page
@@ -679,7 +699,8 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
-		if (!bc_step(c, i) || i->term >= TERM_ALWAYS || b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
+		if (!bc_step(c, i) || i->term >= TERM_ALWAYS || (i->term == TERM_IF_JUMP && jumped_to_next(i)) ||
+		    b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
 			bc_commit(c, bc);
 			return;
 		}

@@ -4,7 +4,9 @@
  *
  * A block is a run of instructions recorded the first time they execute from
  * a linear address and EIP: it ends at a taken jump (any change of EIP other
- * than falling through), an instruction that may change CS or the interrupt
+ * than falling through, and a jump to the next instruction, which the
+ * threaded and compiled forms leave the block at too: block_cache.c
+ * jumped_to_next()), an instruction that may change CS or the interrupt
  * state (F_ENDS in opcodes.def), a pending event, a page boundary, or its
  * size limits. So all its bytes lie in one physical page.
  *
@@ -48,7 +50,7 @@
 /* BC_LINK_MAX bounds how many blocks run linked before returning to
  * bc_run() (the call depth in builds without tail calls). */
 enum {
-	BC_MAX_INSNS = 32,
+	BC_MAX_INSNS = 48,
 	BC_MAX_BYTES = 128,
 	BC_LINK_MAX = 32,
 	BC_HASH_BITS = 15,

@@ -39,8 +39,8 @@
  *
  * x87 instructions with fast paths (fpu_fast.c, fpu_jit_op()) are direct
  * calls of them, in runs checked once ("runs of x87 instructions" below);
- * SAHF sets the lazy flags by a call and the host's own flags for a
- * fused Jcc.
+ * SAHF sets the lazy flags inline (OF from the block's subroutine HL_OF)
+ * and the host's own flags for a fused Jcc.
  */
 #include <cpuid.h>
 #include <stdlib.h>
@@ -103,10 +103,10 @@ static uint32_t jit_cond(struct cpu *c, uint32_t cc)
 	return flags_cond(c, cc);
 }
 
-/* SAHF (op_sahf()) with the guest's AH in bits 0-7 of ah. */
-static void jit_sahf(struct cpu *c, uint32_t ah)
+/* The guest's OF now (flag_of()): HL_OF's call for ADC and SBB. */
+static uint32_t jit_flag_of(struct cpu *c)
 {
-	flags_arith_set(c, (ah & (FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF)) | (flag_of(c) ? FLAG_OF : 0));
+	return flag_of(c);
 }
 
 /* The slow paths of the inline memory accesses, where mem_read() and
@@ -528,10 +528,11 @@ struct cg {
 };
 
 /* The block's local subroutines, emitted once after its slow paths and
- * reached by a near call (emit_helper_call()): CF (emit_cf()) and the
- * code page write of 1, 2 or 4 bytes (emit_code_page_write()). Inside
+ * reached by a near call (emit_helper_call()): CF (emit_cf()), the
+ * code page write of 1, 2 or 4 bytes (emit_code_page_write()) and OF
+ * (emit_sahf()). Inside
  * one the host stack is 8 bytes off the 16-byte alignment of the body. */
-enum { HL_CF, HL_CPW1, HL_CPW2, HL_CPW4, HL_COUNT };
+enum { HL_CF, HL_CPW1, HL_CPW2, HL_CPW4, HL_OF, HL_COUNT };
 
 static unsigned host(unsigned r)
 {
@@ -721,6 +722,81 @@ static void emit_cf_helper(struct cg *g)
 	em_mov_imm64(e, H_RAX, addr_of(jit_flag_cf));
 	em_call_rax(e);
 	for (unsigned r = 7; r-- > 0;)
+		em_pop(e, saved[r]);
+	em_ret(e);
+}
+
+/* The body of the subroutine HL_OF: EAX = the guest's OF now (0 or 1),
+ * as flag_of() computes it: bit 11 of lf_aux for the explicit kind; for
+ * ADD and INC a = r - b, OF = MSB((a ^ r) & (b ^ r)); for SUB and DEC
+ * a = r + b, OF = MSB((a ^ b) & (a ^ r)) (flags.h), with r and b shifted
+ * to the top of 32 bits (s = 32 - bits), so that the MSB is bit 31 and
+ * a needs no mask; a call of flag_of() for ADC and SBB. RCX, RDX, RSI
+ * and RDI are not kept; R8-R11 are. */
+static void emit_of_helper(struct cg *g)
+{
+	struct em *e = &g->e;
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	em_mov_rr(e, 4, H_RDX, H_RAX);
+	em_shift_ri(e, true, H_RDX, 16);
+	em_movzx(e, 1, H_RDX, H_RDX);
+	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_EXPLICIT);
+	long lazy = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_shift_ri(e, true, H_RAX, 11);
+	em_alu_ri(e, ALU_AND, 4, H_RAX, 1);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(g->base, lazy, e->p - g->base);
+	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_ADC);
+	long slow1 = em_jcc_fwd(e, 4 /* E */, g->base);
+	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_SBB);
+	long slow2 = em_jcc_fwd(e, 4 /* E */, g->base);
+	/* ECX = s, EAX = r << s, ESI = b << s */
+	em_shift_ri(e, true, H_RAX, 24);
+	em_mov_ri(e, 4, H_RCX, 32);
+	em_alu_rr(e, ALU_SUB, 4, H_RCX, H_RAX);
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_res));
+	em_shift_cl(e, 4, 4, H_RAX);
+	em_load(e, 4, H_RSI, H_RBX, OFF(in.lf_b));
+	em_shift_cl(e, 4, 4, H_RSI);
+	em_mov_rr(e, 4, H_RDI, H_RAX);
+	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_SUB);
+	long sub1 = em_jcc_fwd(e, 4 /* E */, g->base);
+	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_DEC);
+	long sub2 = em_jcc_fwd(e, 4 /* E */, g->base);
+	/* ADD, INC: EDI = a = r - b; (a ^ r) & (b ^ r) */
+	em_alu_rr(e, ALU_SUB, 4, H_RDI, H_RSI);
+	em_alu_rr(e, ALU_XOR, 4, H_RDI, H_RAX);
+	em_alu_rr(e, ALU_XOR, 4, H_RSI, H_RAX);
+	em_alu_rr(e, ALU_AND, 4, H_RDI, H_RSI);
+	em_mov_rr(e, 4, H_RAX, H_RDI);
+	em_shift_ri(e, true, H_RAX, 31);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(g->base, sub1, e->p - g->base);
+	em_fix(g->base, sub2, e->p - g->base);
+	/* SUB, DEC: EDI = a = r + b; (a ^ b) & (a ^ r) */
+	em_alu_rr(e, ALU_ADD, 4, H_RDI, H_RSI);
+	em_alu_rr(e, ALU_XOR, 4, H_RSI, H_RDI);
+	em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RDI);
+	em_alu_rr(e, ALU_AND, 4, H_RAX, H_RSI);
+	em_shift_ri(e, true, H_RAX, 31);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(g->base, slow1, e->p - g->base);
+	em_fix(g->base, slow2, e->p - g->base);
+	/* (R8-R11 kept; RCX for a fifth push, which aligns the stack for the
+	 * call) */
+	static const uint8_t saved[5] = { 8, 9, 10, 11, H_RCX };
+	for (unsigned r = 0; r < 5; r++)
+		em_push(e, saved[r]);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, addr_of(jit_flag_of));
+	em_call_rax(e);
+	for (unsigned r = 5; r-- > 0;)
 		em_pop(e, saved[r]);
 	em_ret(e);
 }
@@ -1152,6 +1228,8 @@ static void emit_helpers(struct cg *g)
 			at[id] = g->e.p - g->base;
 			if (id == HL_CF)
 				emit_cf_helper(g);
+			else if (id == HL_OF)
+				emit_of_helper(g);
 			else
 				emit_code_page_write_helper(g, id == HL_CPW1 ? 1 : id == HL_CPW2 ? 2 : 4);
 		}
@@ -2695,22 +2773,26 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 	}
 }
 
-/* SAHF: the lazy flags by jit_sahf() (R8-R11 saved around it), and when
- * the Jcc after it is fused, the host's flags from the guest's AH (the
- * host's own SAHF, where it has one: the same five flags). */
+/* SAHF (op_sahf()), inline: the lazy flags as flags_arith_set() leaves
+ * them for SF ZF AF PF CF from AH and OF as it was (HL_OF): lf_res = 0,
+ * which derives ZF = 1, SF = 0, PF = 1, so lf_aux = CF, AF and SF as AH
+ * has them, ZF and PF inverted (AH ^ 44h, masked by D5h), OF at bit 11,
+ * kind 0; lf_b is left as it was. When the Jcc after it is fused, the
+ * host's flags from the guest's AH too (the host's own SAHF, where it
+ * has one: the same five flags). */
 static void emit_sahf(struct cg *g, unsigned k)
 {
 	struct em *e = &g->e;
 	ensure(g, REG_AX);
-	em_mov_rr(e, 4, H_RSI, host(REG_AX));
-	em_shift_ri(e, true, H_RSI, 8);
-	for (unsigned r = 8; r < 12; r++)
-		em_push(e, r);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
-	em_mov_imm64(e, H_RAX, addr_of((const void *)jit_sahf));
-	em_call_rax(e);
-	for (unsigned r = 12; r-- > 8;)
-		em_pop(e, r);
+	emit_helper_call(g, HL_OF);
+	em_shift_ri(e, false, H_RAX, 11);
+	em_mov_rr(e, 4, H_RCX, host(REG_AX));
+	em_shift_ri(e, true, H_RCX, 8);
+	em_alu_ri(e, ALU_XOR, 4, H_RCX, FLAG_ZF | FLAG_PF);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF);
+	em_alu_rr(e, ALU_OR, 4, H_RAX, H_RCX);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	em_store_imm(e, 4, H_RBX, OFF(in.lf_res), 0);
 	if (g->fused[k]) {
 		em_mov_rr(e, 4, H_RAX, host(REG_AX));
 		if (em_room(e, 1))

@@ -610,6 +610,51 @@ static void test_code_cache_host_write(void **state)
 	rig_free(r);
 }
 
+/* A jump that lands on the next instruction (JMP $+2, a taken Jcc $+2 or
+ * its fused compare, CALL $+3, RET to the next byte, LOOP $+2) ends the
+ * block it is recorded in, as its threaded twin and the compiled code
+ * leave the block there: run again, the code needs no block that the
+ * first run did not record (before, the recording ran on through such a
+ * jump, the replay left the block at it and decoded a block after it on
+ * every run: block_cache.c jumped_to_next()). Each ends in JMP $ (a
+ * halted CPU would run its next first instruction outside the cache). */
+static void test_jump_to_next_ends_block(void **state)
+{
+	(void)state;
+	static const struct {
+		uint8_t code[12];
+		size_t n;
+		uint16_t ax;
+	} cases[] = {
+		{ { 0x40, 0xEB, 0x00, 0x40, 0xEB, 0xFE }, 6, 2 }, /* inc ax; jmp $+2; inc ax */
+		{ { 0x40, 0xE9, 0x00, 0x00, 0x40, 0xEB, 0xFE }, 7, 2 }, /* jmp near $+3 */
+		{ { 0x39, 0xC0, 0x74, 0x00, 0x40, 0xEB, 0xFE }, 7, 1 }, /* cmp ax, ax; jz $+2 (fused) */
+		{ { 0x40, 0x75, 0x00, 0x40, 0xEB, 0xFE }, 6, 2 }, /* inc ax; jnz $+2 */
+		{ { 0x39, 0xC0, 0x0F, 0x84, 0x00, 0x00, 0x40, 0xEB, 0xFE }, 9, 1 }, /* cmp ax, ax; jz near $+4 */
+		{ { 0xE8, 0x00, 0x00, 0x5B, 0x40, 0xEB, 0xFE }, 7, 1 }, /* call $+3; pop bx */
+		{ { 0x68, 0x04, 0x01, 0xC3, 0x40, 0xEB, 0xFE }, 7, 1 }, /* push 104h; ret */
+		{ { 0xB9, 0x02, 0x00, 0xE2, 0x00, 0x40, 0xEB, 0xFE }, 8, 1 }, /* mov cx, 2; loop $+2 */
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct rig *r = rig_new(CPU_80386, cases[k].code, cases[k].n);
+		uint64_t misses = 0;
+		for (int run = 0; run < 4; run++) {
+			r->c.ip = 0x100;
+			r->c.r[REG_AX].d = 0;
+			r->c.r[REG_SP].d = 0xFFFE;
+			assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_BUDGET);
+			assert_int_equal(r->c.r[REG_AX].w[0], cases[k].ax);
+			struct cpu_code_stats s;
+			cpu_code_stats(&r->c, &s);
+			if (run == 0)
+				misses = s.misses;
+			else
+				assert_int_equal(s.misses, misses);
+		}
+		rig_free(r);
+	}
+}
+
 /* A cache too small for the code that runs: it is emptied whenever full
  * (flushes), and the program still computes what it should. */
 static void test_code_cache_full(void **state)
@@ -663,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_code_cache_patch_next),
 		cmocka_unit_test(test_code_cache_host_write),
 		cmocka_unit_test(test_code_cache_full),
+		cmocka_unit_test(test_jump_to_next_ends_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

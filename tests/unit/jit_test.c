@@ -72,9 +72,8 @@ static void run_free(struct run *r)
 	free(r->ram);
 }
 
-/* Many small blocks, run twice: `inc ax; jmp $+3; nop` n times (a jump
- * to the next instruction would not end a block), a loop back over them,
- * HLT. */
+/* Many small blocks, run twice: `inc ax; jmp $+3; nop` n times (each
+ * JMP ends a block), a loop back over them, HLT. */
 static size_t make_many_blocks(uint8_t *p, unsigned n)
 {
 	size_t k = 0;
@@ -1061,6 +1060,93 @@ static void test_random_short_loops_match(void **state)
 	random_loops_match(5, 60);
 }
 
+/* SAHF compiled inline (jit_compile.c emit_sahf(), HL_OF): after each
+ * kind of flag producer (explicit, ADD, ADC, SUB, SBB, INC, DEC, at 8,
+ * 16 and 32 bits, with and without overflow), SAHF with a Jcc that is
+ * fused with it (JA: the host's SAHF) and one that reads OF (JO, through
+ * the lazy flags), FLAGS pushed and summed in memory each pass; the
+ * loop's last SAHF is followed by LOOP (no flags), so the lazy flags at
+ * the end are the compiled SAHF's: lf_res, lf_aux and lf_b must be the
+ * interpreter's exactly, not only the flags they give. */
+static void test_sahf_lazy_match(void **state)
+{
+	(void)state;
+	static const struct {
+		uint8_t n, b[10];
+	} prod[] = {
+		{ 0, { 0 } },                          /* (the ADD m of the pass before) */
+		{ 2, { 0x01, 0xD8 } },                 /* add ax, bx */
+		{ 2, { 0x29, 0xD8 } },                 /* sub ax, bx */
+		{ 2, { 0x39, 0xD8 } },                 /* cmp ax, bx */
+		{ 2, { 0x11, 0xD8 } },                 /* adc ax, bx */
+		{ 2, { 0x19, 0xD8 } },                 /* sbb ax, bx */
+		{ 1, { 0x40 } },                       /* inc ax */
+		{ 1, { 0x48 } },                       /* dec ax */
+		{ 2, { 0x00, 0xD8 } },                 /* add al, bl */
+		{ 2, { 0x28, 0xD8 } },                 /* sub al, bl */
+		{ 2, { 0x38, 0xC3 } },                 /* cmp bl, al */
+		{ 3, { 0x66, 0x01, 0xD8 } },           /* add eax, ebx */
+		{ 3, { 0x66, 0x29, 0xD8 } },           /* sub eax, ebx */
+		{ 3, { 0x66, 0x19, 0xD8 } },           /* sbb eax, ebx */
+		{ 2, { 0xFE, 0xC3 } },                 /* inc bl */
+		{ 2, { 0xFE, 0xCB } },                 /* dec bl */
+		{ 4, { 0xB0, 0x7F, 0xFE, 0xC0 } },     /* mov al, 7Fh; inc al (OF) */
+		{ 4, { 0xB0, 0x80, 0xFE, 0xC8 } },     /* mov al, 80h; dec al (OF) */
+		{ 8, { 0x66, 0xB8, 0xFF, 0xFF, 0xFF, 0x7F, 0x66, 0x40 } }, /* mov eax, 7FFFFFFFh; inc eax */
+		{ 6, { 0xBB, 0x00, 0x80, 0x29, 0xD8, 0x90 } }, /* mov bx, 8000h; sub ax, bx (OF if ax >= 0) */
+		{ 8, { 0xB8, 0xFF, 0x7F, 0x31, 0xDB, 0xF9, 0x11, 0xD8 } }, /* mov ax, 7FFFh; xor bx, bx; stc; adc ax, bx (OF from the carry) */
+		{ 2, { 0x31, 0xD8 } },                 /* xor ax, bx */
+		{ 2, { 0xD1, 0xE0 } },                 /* shl ax, 1 */
+		{ 2, { 0xF7, 0xD8 } },                 /* neg ax */
+		{ 2, { 0x9C, 0x9D } },                 /* pushf; popf */
+		{ 1, { 0x9E } },                       /* sahf */
+	};
+	for (size_t p = 0; p < sizeof(prod) / sizeof(prod[0]); p++) {
+		uint8_t code[128];
+		size_t n = 0;
+#define B(...) do { const uint8_t b_[] = { __VA_ARGS__ }; memcpy(code + n, b_, sizeof(b_)); n += sizeof(b_); } while (0)
+		B(0xB9, 0xC8, 0x00);                               /* mov cx, 200 */
+		B(0x66, 0xBE, 0x35, 0x12, 0x00, 0x00);             /* mov esi, 1235h */
+		const size_t top = n;
+		B(0x66, 0x69, 0xF6, 0xB1, 0x79, 0x37, 0x9E);       /* imul esi, esi, 9E3779B1h */
+		B(0x66, 0x89, 0xF0, 0x66, 0x89, 0xF3);             /* mov eax, esi; mov ebx, esi */
+		B(0x66, 0xC1, 0xCB, 0x0D);                         /* ror ebx, 13 */
+		memcpy(code + n, prod[p].b, prod[p].n);
+		n += prod[p].n;
+		B(0x88, 0xFC, 0x9E);                               /* mov ah, bh; sahf */
+		B(0x77, 0x01, 0x42);                               /* ja +1; inc dx */
+		B(0x9E, 0x70, 0x01, 0x45);                         /* sahf; jo +1; inc bp */
+		B(0x9C, 0x58, 0x01, 0x06, 0x00, 0x01);             /* pushf; pop ax; add [100h], ax */
+		B(0x66, 0x89, 0xF0, 0x66, 0x89, 0xF3);             /* mov eax, esi; mov ebx, esi */
+		B(0x66, 0xC1, 0xC3, 0x05);                         /* rol ebx, 5 */
+		memcpy(code + n, prod[p].b, prod[p].n);
+		n += prod[p].n;
+		B(0x88, 0xDC, 0x9E);                               /* mov ah, bl; sahf */
+		B(0xE2, (uint8_t)(top - (n + 2)));                 /* loop top */
+		B(0xF4);
+#undef B
+		struct run on, off;
+		run_init(&on, CPU_JIT_FORCE, NULL, code, n);
+		run_init(&off, CPU_JIT_OFF, NULL, code, n);
+		enum cpu_exit eon = cpu_run(&on.c, 1000000), eoff = cpu_run(&off.c, 1000000);
+		assert_int_equal(eon, CPU_EXIT_HLT);
+		assert_int_equal(eon, eoff);
+		assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+		assert_int_equal(on.c.ip, off.c.ip);
+		assert_int_equal(cpu_get_flags(&on.c), cpu_get_flags(&off.c));
+		assert_int_equal(on.c.in.lf_res, off.c.in.lf_res);
+		assert_int_equal(on.c.in.lf_aux, off.c.in.lf_aux);
+		assert_int_equal(on.c.in.lf_b, off.c.in.lf_b);
+		assert_int_equal(on.c.retired, off.c.retired);
+		assert_memory_equal(on.ram + 0x20000, off.ram + 0x20000, 0x200);
+		struct cpu_code_stats s;
+		cpu_code_stats(&on.c, &s);
+		assert_true(s.jit_blocks > 0);
+		run_free(&on);
+		run_free(&off);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,6 +1162,7 @@ int main(void)
 		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
+		cmocka_unit_test(test_sahf_lazy_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
