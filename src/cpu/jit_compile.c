@@ -490,12 +490,13 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 
 /* ---- code generation ---- */
 
-/* Exits: X_LINK to the link stub with the charge read from c->in.cur;
- * X_LINKK (to_link()) the same when c->in.cur is known to be &insns[k],
- * with the charge as a constant (no read of that entry, a cache line
- * compiled code does not otherwise touch); X_RET return; X_GP #GP at the
- * instruction; X_NEXT leave for entry k's threaded code. */
-enum { X_LINK, X_RET, X_GP, X_NEXT, X_LINKK };
+/* Exits: X_LINKK (to_link()) to the link stub for entry k, which sets
+ * c->in.cur = &insns[k] there (the exit gives its offset in the block,
+ * and its charge as a constant: no read of that entry, a cache line
+ * compiled code does not otherwise touch); X_RET return; X_GP #GP at
+ * entry k (c->in.cur set by the shared SH_GP); X_NEXT leave for entry
+ * k's threaded code. None of them needs c->in.cur set before. */
+enum { X_RET, X_GP, X_NEXT, X_LINKK };
 
 struct fix {
 	long at;      /* rel32 to patch */
@@ -587,10 +588,10 @@ struct cg {
  * (emit_shared()), each piece at a fixed offset from the stub
  * (SH_FIRST + id * SH_SLOT) and reached by a near call: the inline
  * accesses' slow paths (SH_READ, SH_WRITE, and the code page writes
- * SH_WRITE tries first, SH_CPW1/2/4, before SH_WCALL), and CF
- * (SH_CF, emit_cf()). Inside one the host stack is 8 bytes off the
+ * SH_WRITE tries first, SH_CPW1/2/4, before SH_WCALL), CF (SH_CF,
+ * emit_cf()) and the #GP exit (SH_GP, emit_exits()). Inside one the host stack is 8 bytes off the
  * 16-byte alignment of the body. */
-enum { SH_READ, SH_WRITE, SH_WCALL, SH_CPW1, SH_CPW2, SH_CPW4, SH_CF, SH_COUNT };
+enum { SH_READ, SH_WRITE, SH_WCALL, SH_CPW1, SH_CPW2, SH_CPW4, SH_CF, SH_GP, SH_COUNT };
 enum { SH_FIRST = 512, SH_SLOT = 256 };
 
 static long sh_at(unsigned id)
@@ -618,8 +619,7 @@ static void to_exit(struct cg *g, int cc, unsigned x, unsigned k)
 	g->fix[g->nfix++] = (struct fix){ at, x, k };
 }
 
-/* Leave for the link stub, c->in.cur being &insns[k] (set by
- * emit_cur(g, k) and not changed since). */
+/* Leave for the link stub as entry k (the stub sets c->in.cur). */
 static void to_link(struct cg *g, int cc, unsigned k)
 {
 	to_exit(g, cc, X_LINKK, k);
@@ -873,10 +873,9 @@ static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bo
 {
 	struct em *e = &g->e;
 	emit_flush(g);
-	emit_cur(g, k);
 	if (check) {
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
-		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		to_exit(g, 2 /* B: limit < target */, X_GP, k);
 	}
 	em_store_imm(e, 4, H_RBX, OFF(ip), target);
 	if (self)
@@ -1297,6 +1296,22 @@ static void emit_slow_call(struct em *e, uint8_t *base, bool write)
 	em_jmp_mem_rsi(e);
 }
 
+/* SH_GP, the #GP exit of entry k (X_GP, jumped to with the body's stack
+ * and EAX = the entry's offset in the block): c->in.cur set, the
+ * registers stored, SP not moved yet (the instruction's start, as
+ * cpu_fault() restores it). */
+static void emit_gp_exit(struct em *e)
+{
+	em_rm(e, 0x03, 0x03, 8, H_RAX, H_RBX, OFF(in.blk)); /* add rax, [rbx + blk] */
+	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm32(e, H_RSI, EXC_GP);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)cpu_fault));
+	em_call_rax(e); /* (does not return) */
+}
+
 /* The shared code of a mapping (SH_*), after its link stub at base. */
 static bool emit_shared(struct em *e, uint8_t *base)
 {
@@ -1322,8 +1337,11 @@ static bool emit_shared(struct em *e, uint8_t *base)
 		case SH_CPW4:
 			emit_code_page_write_helper(e, base, id == SH_CPW1 ? 1 : id == SH_CPW2 ? 2 : 4);
 			break;
-		default:
+		case SH_CF:
 			emit_cf_helper(e, base);
+			break;
+		default:
+			emit_gp_exit(e);
 			break;
 		}
 		if (e->p - base > sh_at(id) + SH_SLOT)
@@ -1601,11 +1619,10 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 	struct em *e = &g->e;
 	const unsigned sz = f->sz;
 	emit_flush(g);
-	emit_cur(g, k);
 	if (f->aop == 0) {
 		const uint32_t next = (i->ip + i->len) & g->code_mask;
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), i->imm);
-		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		to_exit(g, 2 /* B: limit < target */, X_GP, k);
 		em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
 		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
@@ -1628,7 +1645,7 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_movzx(e, 2, H_RDX, H_RAX);
 		em_load(e, 4, H_RCX, H_RBX, OFF(ip));
 		em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
-		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		to_exit(g, 7 /* A: target > limit */, X_GP, k);
 		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), 2 * sz + i->imm);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
 		emit_load_cs_real(g);
@@ -1705,7 +1722,6 @@ static void emit_seg(struct cg *g, unsigned k, const struct insn *i, const struc
 		break;
 	}
 	emit_flush(g);
-	emit_cur(g, k);
 	em_store_imm(e, 4, H_RBX, OFF(ip), next);
 	to_link(g, -1, k);
 }
@@ -1739,10 +1755,9 @@ static void emit_jmp_rm(struct cg *g, unsigned k, const struct insn *i, const st
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
 	}
 	emit_flush(g);
-	emit_cur(g, k);
 	em_load(e, 4, H_RCX, H_RBX, OFF(ip));
 	em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
-	to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+	to_exit(g, 7 /* A: target > limit */, X_GP, k);
 	if (f->aop == 1) {
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
@@ -1910,9 +1925,8 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		const uint32_t m = sz == 2 ? 0xFFFF : 0xFFFFFFFFu;
 		const uint32_t next = (i->ip + i->len) & m, target = (next + i->imm) & m;
 		emit_flush(g);
-		emit_cur(g, k);
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
-		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		to_exit(g, 2 /* B: limit < target */, X_GP, k);
 		em_mov_ri(e, 4, H_RDX, next);
 		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
@@ -1936,7 +1950,6 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	case IK_RET:
 		/* ret*_t: read the target, check it, then move SP */
 		emit_flush(g);
-		emit_cur(g, k);
 		ensure(g, REG_SP);
 		if (f->s32)
 			em_mov_rr(e, 4, H_RAX, host(REG_SP));
@@ -1944,7 +1957,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			em_movzx(e, 2, H_RAX, host(REG_SP));
 		emit_access(g, k, SEG_SS, sz, false, false, 0);
 		em_rm(e, 0x3B, 0x3B, 4, H_RAX, H_RBX, OFF(in.sd[SEG_CS].limit));
-		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		to_exit(g, 7 /* A: target > limit */, X_GP, k);
 		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
 		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), sz + i->imm);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
@@ -2048,9 +2061,11 @@ static void emit_pops(struct em *e)
  * threaded block's entry is counted as jit_count_entry() counts it, but
  * the count that reaches 0 is left to bc_link() (jit_hot()); a compiled
  * one's is not counted (jit_hot() would only set it back). Emitted once per mapping
- * (jit_emit_link_stub()); a block's exit calls it (emit_exits()) with the
- * registers in memory, c->in.cur and c->ip set, ECX = c->in.cur's charge,
- * R11 = the block, and the block's frame still pushed.
+ * (jit_emit_link_stub()); a block's exit for entry k calls it
+ * (emit_exits()) with the registers in memory, c->ip set, ECX = entry
+ * k's charge, EAX = entry k's offset in the block (the stub sets R11 =
+ * the block, c->in.blk, and c->in.cur = &insns[k] first), and the
+ * block's frame still pushed.
  * - The next block is compiled (jstate JS_DONE): the stub returns, with
  *   c->in.blk and c->in.cur set and the budget charged, RAX = its code
  *   past the prologue (JIT_FRAME_BYTES), and the exit jumps there: the
@@ -2086,6 +2101,10 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
 	const int32_t blk = 11; /* R11 */
+	/* R11 = the block, c->in.cur = its entry at offset EAX */
+	em_load(e, 8, blk, H_RBX, OFF(in.blk));
+	em_alu_rr(e, ALU_ADD, 8, H_RAX, blk);
+	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
 	long no[5];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
@@ -2161,26 +2180,22 @@ bool jit_emit_link_stub(struct em *e)
 static void emit_exits(struct cg *g)
 {
 	struct em *e = &g->e;
-	long at_x[3] = { -1, -1, -1 };
-	long at_next[BC_MAX_INSNS + 1], at_link[BC_MAX_INSNS + 1];
+	long at_ret = -1;
+	long at_k[3][BC_MAX_INSNS + 1]; /* X_GP, X_NEXT, X_LINKK at entry k */
 	for (unsigned k = 0; k <= BC_MAX_INSNS; k++)
-		at_next[k] = at_link[k] = -1;
+		at_k[0][k] = at_k[1][k] = at_k[2][k] = -1;
 	for (unsigned n = 0; n < g->nfix && !e->over; n++) {
 		const struct fix *f = &g->fix[n];
-		long *at = f->x == X_NEXT ? &at_next[f->k] : f->x == X_LINKK ? &at_link[f->k] : &at_x[f->x];
+		long *at = f->x == X_RET ? &at_ret : &at_k[f->x - X_GP][f->k];
+		/* EAX = entry k's offset in the block (the same in every copy) */
+		const uint32_t off = (uint32_t)(offsetof(struct bc_block, insns) + f->k * sizeof(struct insn));
 		if (*at < 0) {
 			*at = e->p - g->base;
 			switch (f->x) {
-			case X_LINKK:
-			case X_LINK: {
-				if (f->x == X_LINKK) {
-					/* (the same in every copy of the block) */
-					em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
-				} else {
-					em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
-					em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
-				}
-				em_load(e, 8, 11 /* R11 */, H_RBX, OFF(in.blk));
+			case X_LINKK: {
+				/* (the same in every copy of the block) */
+				em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
+				em_mov_imm32(e, H_RAX, off);
 				long at = em_call_fwd(e, g->base);
 				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)
@@ -2193,14 +2208,8 @@ static void emit_exits(struct cg *g)
 				em_ret(e);
 				break;
 			case X_GP:
-				/* (registers stored, SP not moved yet: the
-				 * instruction's start, as cpu_fault() restores it) */
-				em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-				em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-				em_mov_rr(e, 8, H_RDI, H_RBX);
-				em_mov_imm32(e, H_RSI, EXC_GP);
-				em_mov_imm64(e, H_RAX, addr_of((const void *)cpu_fault));
-				em_call_rax(e); /* (does not return) */
+				em_mov_imm32(e, H_RAX, off);
+				em_fix(g->base, em_jcc_fwd(e, -1, g->base), (g->stub - g->base) + sh_at(SH_GP));
 				break;
 			default:
 				emit_insn_addr(g, H_RSI, f->k, 0);
@@ -3008,7 +3017,6 @@ static void emit_pass(struct cg *g, const struct em *start)
 		/* The end entry (block_end()). */
 		emit_x87_note(g);
 		emit_flush(g);
-		emit_cur(g, n);
 		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
 		to_link(g, -1, n);
 	}
