@@ -587,11 +587,11 @@ struct cg {
 /* The code shared by every block of a mapping, after its link stub
  * (emit_shared()), each piece at a fixed offset from the stub
  * (SH_FIRST + id * SH_SLOT) and reached by a near call: the inline
- * accesses' slow paths (SH_READ, SH_WRITE, and the code page writes
- * SH_WRITE tries first, SH_CPW1/2/4, before SH_WCALL), CF (SH_CF,
+ * accesses' slow paths (SH_READ, SH_WCALL, and the code page writes
+ * a write's TLB miss tries first, SH_CPW1/2/4), CF (SH_CF,
  * emit_cf()) and the #GP exit (SH_GP, emit_exits()). Inside one the host stack is 8 bytes off the
  * 16-byte alignment of the body. */
-enum { SH_READ, SH_WRITE, SH_WCALL, SH_CPW1, SH_CPW2, SH_CPW4, SH_CF, SH_GP, SH_COUNT };
+enum { SH_READ, SH_WCALL, SH_CPW1, SH_CPW2, SH_CPW4, SH_CF, SH_GP, SH_COUNT };
 enum { SH_FIRST = 512, SH_SLOT = 256 };
 
 static long sh_at(unsigned id)
@@ -1153,19 +1153,19 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
 }
 
 /* code_page_write() (memory.c), the first step of lin_write_slow(),
- * inline (SH_CPW1/2/4, the shared code SH_WRITE goes to after a TLB
- * miss): a write of sz bytes (EDX) to a page holding decoded code that
- * touches none of its translated bytes is done here, counted
- * (bc_data_write()), and returns; anything else goes on to SH_WCALL with
- * EAX, EDX, ESI as they were. At entry (emit_access_inline()'s TLB
- * branch): EAX = the linear address, RCX = RBX + its TLB index * 16, EDI
- * = the page of its last byte. The bitmap test reads the 16 bits from
- * byte off / 8 and tests sz bits from bit off % 8 (at most bit 10; the
- * page check above keeps them inside the page's bitmap). */
+ * inline (SH_CPW1/2/4, called first after a write's TLB miss,
+ * emit_slow_path()): a write of sz bytes (EDX) to a page holding decoded
+ * code that touches none of its translated bytes is done here, counted
+ * (bc_data_write()), and it returns with ZF set; anything else returns
+ * with ZF clear, EAX and EDX as they were and EDI = 0 (DIL: the TLB's
+ * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch): EAX =
+ * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
+ * its last byte. The bitmap test reads the 16 bits from byte off / 8 and
+ * tests sz bits from bit off % 8 (at most bit 10; the page check above
+ * keeps them inside the page's bitmap). */
 static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz)
 {
 	const int32_t x = OFF(in.tlb_x);
-	em_push(e, H_RSI); /* (the record) */
 	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, wcode));
 	long no1 = em_jcc_fwd(e, 5 /* NE */, base);
 	em_load(e, 8, H_RSI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, code));
@@ -1185,33 +1185,14 @@ static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz
 	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
 	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
 	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, data_writes)));
-	em_pop(e, H_RSI);
+	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX); /* (ZF: done) */
 	em_ret(e);
 	if (e->over)
 		return;
 	em_fix(base, no1, e->p - base);
 	em_fix(base, no2, e->p - base);
-	em_pop(e, H_RSI);
-	em_fix(base, em_jcc_fwd(e, -1, base), sh_at(SH_WCALL));
-}
-
-/* SH_WRITE: a write's slow path. After a TLB miss (DIL 0) the code page
- * write of its size first (SH_CPW*), else SH_WCALL at once. */
-static void emit_write_dispatch(struct em *e, uint8_t *base)
-{
-	static const struct { uint32_t test; unsigned id; } to[2] = {
-		{ 4u << SR_SZ_SHIFT, SH_CPW4 }, { 2u << SR_SZ_SHIFT, SH_CPW2 }
-	};
-	em_raw(e, (const uint8_t[]){ 0x40, 0x84, 0xFF }, 3); /* test dil, dil */
-	em_fix(base, em_jcc_fwd(e, 5 /* NE */, base), sh_at(SH_WCALL));
-	for (unsigned n = 0; n < 2; n++) {
-		if (em_room(e, 6)) {
-			em_b(e, 0xF7), em_b(e, 0xC6); /* test esi, imm32 */
-			em_d(e, to[n].test);
-		}
-		em_fix(base, em_jcc_fwd(e, 5 /* NE */, base), sh_at(to[n].id));
-	}
-	em_fix(base, em_jcc_fwd(e, -1, base), sh_at(SH_CPW1));
+	em_mov_imm32(e, H_RDI, 0); /* (flags kept: ZF clear from the failed compare or test) */
+	em_ret(e);
 }
 
 /* SH_READ and SH_WCALL, the slow path's call (emit_slow_path() calls it
@@ -1326,9 +1307,6 @@ static bool emit_shared(struct em *e, uint8_t *base)
 		case SH_READ:
 			emit_slow_call(e, base, false);
 			break;
-		case SH_WRITE:
-			emit_write_dispatch(e, base);
-			break;
 		case SH_WCALL:
 			emit_slow_call(e, base, true);
 			break;
@@ -1350,22 +1328,38 @@ static bool emit_shared(struct em *e, uint8_t *base)
 	return !e->over;
 }
 
-/* One access's slow path (emit_access()), out of line, 18 bytes: the
- * limit check's branch sets DIL = SL_LIM | the segment (after the TLB's,
- * DIL is 0: EDI holds a page there), ESI = the record, a call of the
- * mapping's shared slow path (SH_READ, SH_WRITE), which returns with the
- * registers as they were (a read's value in EAX) or leaves the block, and
- * back to the fast path's end. */
+/* One access's slow path (emit_access()), out of line: the limit check's
+ * branch sets DIL = SL_LIM | the segment (after the TLB's, DIL is 0: EDI
+ * holds a page there), ESI = the record, a call of the mapping's shared
+ * slow path (SH_READ, SH_WCALL), which returns with the registers as they
+ * were (a read's value in EAX) or leaves the block, and back to the fast
+ * path's end: 18 bytes. A write's TLB miss first calls the code page
+ * write of its size (SH_CPW*, as the block's own subroutine did before:
+ * a write next to code costs no more than that), 31 bytes. */
 static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
 	const uint32_t rec = sl->k | (uint32_t)sl->dirty << SR_DIRTY_SHIFT | (uint32_t)sl->sz << SR_SZ_SHIFT |
 			     (uint32_t)sl->sp_sub << SR_SPSUB_SHIFT | (sl->smc ? SR_SMC : 0);
+	long join = -1;
+	if (sl->write) {
+		em_fix(g->base, sl->at[1], e->p - g->base);
+		emit_shared_call(g, sl->sz == 1 ? SH_CPW1 : sl->sz == 2 ? SH_CPW2 : SH_CPW4);
+		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
+		if (!e->over)
+			em_fix(g->base, done, sl->resume);
+		if (em_room(e, 2))
+			em_b(e, 0xEB), em_b(e, 3); /* jmp short past the MOV DIL */
+		join = e->p - g->base;
+	}
 	em_fix(g->base, sl->at[0], e->p - g->base);
 	em_raw(e, (const uint8_t[]){ 0x40, 0xB7, (uint8_t)(SL_LIM | sl->seg) }, 3); /* mov dil, imm8 */
-	em_fix(g->base, sl->at[1], e->p - g->base);
+	if (!sl->write)
+		em_fix(g->base, sl->at[1], e->p - g->base);
+	else if (!e->over && e->p - g->base != join + 3)
+		e->over = true; /* (the short jump's distance) */
 	em_mov_imm32(e, H_RSI, rec);
-	emit_shared_call(g, sl->write ? SH_WRITE : SH_READ);
+	emit_shared_call(g, sl->write ? SH_WCALL : SH_READ);
 	long back = em_jcc_fwd(e, -1, g->base);
 	if (!e->over)
 		em_fix(g->base, back, sl->resume);
