@@ -22,11 +22,12 @@
  * the guest's for every condition (INC/DEC: not those reading CF, which
  * they keep); any other Jcc calls jit_cond() on the lazy flags.
  *
- * An inline memory access's slow path (the call), an inline
+ * An inline memory access's slow path (a few bytes that call the code
+ * every block of the mapping shares, emit_shared()), an inline
  * instruction's fallback (its handler), an x87 instruction's way to its
- * handler, the block's subroutines and its exits are emitted after its
- * body; every block leaves for the next through its mapping's link stub
- * (emit_link_stub()).
+ * handler and its exits are emitted after its body; every block leaves
+ * for the next through its mapping's link stub (emit_link_stub()), which
+ * the shared code follows.
  *
  * Compiled code does not depend on where the block it was compiled from
  * is: it reaches the running block's header and instructions through
