@@ -22,11 +22,12 @@
  * the guest's for every condition (INC/DEC: not those reading CF, which
  * they keep); any other Jcc calls jit_cond() on the lazy flags.
  *
- * An inline memory access's slow path (the call), an inline
+ * An inline memory access's slow path (a few bytes that call the code
+ * every block of the mapping shares, emit_shared()), an inline
  * instruction's fallback (its handler), an x87 instruction's way to its
- * handler, the block's subroutines and its exits are emitted after its
- * body; every block leaves for the next through its mapping's link stub
- * (emit_link_stub()).
+ * handler and its exits are emitted after its body; every block leaves
+ * for the next through its mapping's link stub (emit_link_stub()), which
+ * the shared code follows.
  *
  * Compiled code does not depend on where the block it was compiled from
  * is: it reaches the running block's header and instructions through
@@ -39,7 +40,7 @@
  *
  * x87 instructions with fast paths (fpu_fast.c, fpu_jit_op()) are direct
  * calls of them, in runs checked once ("runs of x87 instructions" below);
- * SAHF sets the lazy flags inline (OF from the block's subroutine HL_OF)
+ * SAHF sets the lazy flags inline (OF from the mapping's shared subroutine SH_OF)
  * and the host's own flags for a fused Jcc.
  */
 #include <cpuid.h>
@@ -103,7 +104,7 @@ static uint32_t jit_cond(struct cpu *c, uint32_t cc)
 	return flags_cond(c, cc);
 }
 
-/* The guest's OF now (flag_of()): HL_OF's call for ADC and SBB. */
+/* The guest's OF now (flag_of()): SH_OF's call for ADC and SBB. */
 static uint32_t jit_flag_of(struct cpu *c)
 {
 	return flag_of(c);
@@ -128,6 +129,66 @@ static void jit_mem_write(struct cpu *c, unsigned sel, uint32_t a, unsigned sz, 
 		lin_write_slow(c, a, sz, v);
 	else
 		mem_write_seg_slow(c, sel, a, sz, v);
+}
+
+/* The shared slow path of the inline accesses (emit_shared(): one copy
+ * per code mapping, reached by a call from each access's few bytes out of
+ * line, emit_slow_path()) is told what it needs by one 32-bit record in
+ * ESI: */
+enum {
+	SR_K = 0x3F,              /* bits 0-5: the entry k (c->in.cur) */
+	SR_DIRTY_SHIFT = 8,       /* bits 8-15: guest registers to store first */
+	SR_SMC = 1u << 20,        /* the instruction's last write: leave for
+				   * entry k + 1 if it dropped the block */
+	SR_SZ_SHIFT = 21,         /* bits 21-23: the size, 1, 2 or 4 */
+	SR_SPSUB_SHIFT = 24,      /* bits 24-28: sp_sub (struct slow) */
+};
+/* and DIL: 0 after a TLB miss (EAX the linear address; emit_host_addr()
+ * leaves the page there), SL_LIM | the segment when the offset (EAX)
+ * failed the segment's fast-path limit. */
+enum { SL_LIM = 0x80 };
+_Static_assert((unsigned)BC_MAX_INSNS < (unsigned)SR_K, "SR_K holds entry k + 1");
+_Static_assert(sizeof(struct insn) == 64, "emit_shared() indexes insns by shifting 6");
+
+/* What the slow path of entry k (rec) sets before an access that may
+ * fault, as emit_call() sets it for a handler: c->in.cur and insn_sp
+ * (the registers are in memory: emit_shared() stored the dirty ones). */
+static void jit_slow_enter(struct cpu *c, uint32_t rec)
+{
+	c->in.cur = &c->in.blk->insns[rec & SR_K];
+	c->in.insn_sp = c->r[REG_SP].d;
+}
+
+static unsigned jit_slow_sel(uint32_t lim)
+{
+	return (lim & SL_LIM) ? lim & 7u : JIT_LIN;
+}
+
+/* A read's slow path: the value, zero-extended. */
+static uint32_t jit_slow_read(struct cpu *c, uint32_t a, uint32_t rec, uint32_t lim)
+{
+	jit_slow_enter(c, rec);
+	return jit_mem_read(c, jit_slow_sel(lim), a, (rec >> SR_SZ_SHIFT) & 7u);
+}
+
+/* A write's slow path: nonzero when it was the instruction's last write
+ * (SR_SMC) and it dropped the running block, which patched entry k + 1
+ * (block_stop, block_cache.c stop_if_running()): the code then leaves for
+ * that entry. */
+static uint32_t jit_slow_write(struct cpu *c, uint32_t a, uint32_t rec, uint32_t v, uint32_t lim)
+{
+	jit_slow_enter(c, rec);
+	const struct insn *next = c->in.cur + 1;
+	const op_fn before = (rec & SR_SMC) ? next->fn : NULL;
+	jit_mem_write(c, jit_slow_sel(lim), a, (rec >> SR_SZ_SHIFT) & 7u, v);
+	return (rec & SR_SMC) && next->fn != before;
+}
+
+static void em_raw(struct em *e, const uint8_t *b, size_t n)
+{
+	if (em_room(e, n))
+		for (size_t m = 0; m < n; m++)
+			em_b(e, b[m]);
 }
 
 /* ---- what each instruction is ---- */
@@ -430,12 +491,13 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 
 /* ---- code generation ---- */
 
-/* Exits: X_LINK to the link stub with the charge read from c->in.cur;
- * X_LINKK (to_link()) the same when c->in.cur is known to be &insns[k],
- * with the charge as a constant (no read of that entry, a cache line
- * compiled code does not otherwise touch); X_RET return; X_GP #GP at the
- * instruction; X_NEXT leave for entry k's threaded code. */
-enum { X_LINK, X_RET, X_GP, X_NEXT, X_LINKK };
+/* Exits: X_LINKK (to_link()) to the link stub for entry k, which sets
+ * c->in.cur = &insns[k] there (the exit gives its offset in the block,
+ * and its charge as a constant: no read of that entry, a cache line
+ * compiled code does not otherwise touch); X_RET return; X_GP #GP at
+ * entry k (c->in.cur set by the shared SH_GP); X_NEXT leave for entry
+ * k's threaded code. None of them needs c->in.cur set before. */
+enum { X_RET, X_GP, X_NEXT, X_LINKK };
 
 struct fix {
 	long at;      /* rel32 to patch */
@@ -521,18 +583,23 @@ struct cg {
 	bool loop;                 /* this pass keeps registers across it */
 	uint8_t used, wrote;       /* this pass: registers ever cached, ever dirty */
 	uint8_t loop_used, loop_wrote; /* the first pass's, for the second */
-	/* Calls of the block's local subroutines (emit_helpers()) */
-	long hcall[BC_MAX_INSNS * 4];
-	uint8_t hid[BC_MAX_INSNS * 4];
-	unsigned nh;
 };
 
-/* The block's local subroutines, emitted once after its slow paths and
- * reached by a near call (emit_helper_call()): CF (emit_cf()), the
- * code page write of 1, 2 or 4 bytes (emit_code_page_write()) and OF
- * (emit_sahf()). Inside
- * one the host stack is 8 bytes off the 16-byte alignment of the body. */
-enum { HL_CF, HL_CPW1, HL_CPW2, HL_CPW4, HL_OF, HL_COUNT };
+/* The code shared by every block of a mapping, after its link stub
+ * (emit_shared()), each piece at a fixed offset from the stub
+ * (SH_FIRST + id * SH_SLOT) and reached by a near call: the inline
+ * accesses' slow paths (SH_READ, SH_WCALL, and the code page writes
+ * a write's TLB miss tries first, SH_CPW1/2/4), CF (SH_CF,
+ * emit_cf()), OF (SH_OF, emit_sahf()) and the #GP exit (SH_GP,
+ * emit_exits()). Inside one the host stack is 8 bytes off the
+ * 16-byte alignment of the body. */
+enum { SH_READ, SH_WCALL, SH_CPW1, SH_CPW2, SH_CPW4, SH_CF, SH_OF, SH_GP, SH_COUNT };
+enum { SH_FIRST = 512, SH_SLOT = 256 };
+
+static long sh_at(unsigned id)
+{
+	return SH_FIRST + (long)id * SH_SLOT;
+}
 
 static unsigned host(unsigned r)
 {
@@ -554,23 +621,18 @@ static void to_exit(struct cg *g, int cc, unsigned x, unsigned k)
 	g->fix[g->nfix++] = (struct fix){ at, x, k };
 }
 
-/* Leave for the link stub, c->in.cur being &insns[k] (set by
- * emit_cur(g, k) and not changed since). */
+/* Leave for the link stub as entry k (the stub sets c->in.cur). */
 static void to_link(struct cg *g, int cc, unsigned k)
 {
 	to_exit(g, cc, X_LINKK, k);
 }
 
-/* call the block's subroutine id (emit_helpers()). */
-static void emit_helper_call(struct cg *g, unsigned id)
+/* call the mapping's shared code id (emit_shared()). */
+static void emit_shared_call(struct cg *g, unsigned id)
 {
 	long at = em_call_fwd(&g->e, g->base);
-	if (at < 0 || g->nh == sizeof(g->hcall) / sizeof(g->hcall[0])) {
-		g->e.over = true;
-		return;
-	}
-	g->hcall[g->nh] = at;
-	g->hid[g->nh++] = (uint8_t)id;
+	if (at >= 0)
+		em_fix(g->base, at, (g->stub - g->base) + sh_at(id));
 }
 
 /* Guest register r (whole) in its host register. */
@@ -660,35 +722,34 @@ static void emit_lf_res(struct cg *g, unsigned h, unsigned sz)
 }
 
 /* EAX = the guest's CF now (flag_cf()), by the block's subroutine
- * HL_CF: arithmetic for the explicit, INC/DEC, ADD and SUB kinds, a call
+ * SH_CF: arithmetic for the explicit, INC/DEC, ADD and SUB kinds, a call
  * of flag_cf() for ADC and SBB (R8-R11, RDX and RSI kept; RCX, RDI not).
  * ADD and SUB compare with both operands shifted to the top of 32 bits
  * (s = 32 - bits): r << s < b << s for ADD (a carry out leaves r below
  * b), a << s < b << s with a << s = (r << s) + (b << s) for SUB. */
 static void emit_cf(struct cg *g)
 {
-	emit_helper_call(g, HL_CF);
+	emit_shared_call(g, SH_CF);
 }
 
-/* The body of emit_cf()'s subroutine (HL_CF). */
-static void emit_cf_helper(struct cg *g)
+/* The body of emit_cf()'s subroutine (SH_CF; base: the mapping's start). */
+static void emit_cf_helper(struct em *e, uint8_t *base)
 {
-	struct em *e = &g->e;
 	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
 	em_mov_rr(e, 4, H_RCX, H_RAX);
 	em_shift_ri(e, true, H_RCX, 16);
 	em_movzx(e, 1, H_RCX, H_RCX);
 	em_alu_ri(e, ALU_SUB, 4, H_RCX, 1);
 	em_alu_ri(e, ALU_CMP, 4, H_RCX, 3);
-	long lazy = em_jcc_fwd(e, 6 /* BE */, g->base);
+	long lazy = em_jcc_fwd(e, 6 /* BE */, base);
 	em_alu_ri(e, ALU_AND, 4, H_RAX, 1);
 	em_ret(e);
 	if (e->over)
 		return;
-	em_fix(g->base, lazy, e->p - g->base);
+	em_fix(base, lazy, e->p - base);
 	/* ECX = kind - 1: 0 ADD, 1 ADC, 2 SUB, 3 SBB */
 	em_test_r8_imm(e, H_RCX, 1);
-	long slow = em_jcc_fwd(e, 5 /* NE: ADC, SBB */, g->base);
+	long slow = em_jcc_fwd(e, 5 /* NE: ADC, SBB */, base);
 	em_mov_rr(e, 4, H_RDI, H_RCX);
 	em_shift_ri(e, true, H_RAX, 24);
 	em_mov_ri(e, 4, H_RCX, 32);
@@ -697,22 +758,22 @@ static void emit_cf_helper(struct cg *g)
 	em_shift_cl(e, 4, 4, H_RAX);
 	em_alu_ri(e, ALU_CMP, 4, H_RDI, 0);
 	em_load(e, 4, H_RDI, H_RBX, OFF(in.lf_b));
-	long add = em_jcc_fwd(e, 4 /* E: ADD (flags of the CMP; loads keep them) */, g->base);
+	long add = em_jcc_fwd(e, 4 /* E: ADD (flags of the CMP; loads keep them) */, base);
 	em_shift_cl(e, 4, 4, H_RDI);
 	em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RDI);
-	long cmp = em_jcc_fwd(e, -1, g->base);
+	long cmp = em_jcc_fwd(e, -1, base);
 	if (e->over)
 		return;
-	em_fix(g->base, add, e->p - g->base);
+	em_fix(base, add, e->p - base);
 	em_shift_cl(e, 4, 4, H_RDI);
-	em_fix(g->base, cmp, e->p - g->base);
+	em_fix(base, cmp, e->p - base);
 	em_alu_rr(e, ALU_CMP, 4, H_RAX, H_RDI);
 	em_setcc(e, 2 /* B */, H_RAX);
 	em_movzx(e, 1, H_RAX, H_RAX);
 	em_ret(e);
 	if (e->over)
 		return;
-	em_fix(g->base, slow, e->p - g->base);
+	em_fix(base, slow, e->p - base);
 	/* (R8-R11, RDX, RSI kept; RCX for a seventh push, which aligns the
 	 * stack for the call) */
 	static const uint8_t saved[7] = { 8, 9, 10, 11, H_RDX, H_RSI, H_RCX };
@@ -726,32 +787,31 @@ static void emit_cf_helper(struct cg *g)
 	em_ret(e);
 }
 
-/* The body of the subroutine HL_OF: EAX = the guest's OF now (0 or 1),
+/* The body of the shared subroutine SH_OF (base: the mapping's start): EAX = the guest's OF now (0 or 1),
  * as flag_of() computes it: bit 11 of lf_aux for the explicit kind; for
  * ADD and INC a = r - b, OF = MSB((a ^ r) & (b ^ r)); for SUB and DEC
  * a = r + b, OF = MSB((a ^ b) & (a ^ r)) (flags.h), with r and b shifted
  * to the top of 32 bits (s = 32 - bits), so that the MSB is bit 31 and
  * a needs no mask; a call of flag_of() for ADC and SBB. RCX, RDX, RSI
  * and RDI are not kept; R8-R11 are. */
-static void emit_of_helper(struct cg *g)
+static void emit_of_helper(struct em *e, uint8_t *base)
 {
-	struct em *e = &g->e;
 	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
 	em_mov_rr(e, 4, H_RDX, H_RAX);
 	em_shift_ri(e, true, H_RDX, 16);
 	em_movzx(e, 1, H_RDX, H_RDX);
 	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_EXPLICIT);
-	long lazy = em_jcc_fwd(e, 5 /* NE */, g->base);
+	long lazy = em_jcc_fwd(e, 5 /* NE */, base);
 	em_shift_ri(e, true, H_RAX, 11);
 	em_alu_ri(e, ALU_AND, 4, H_RAX, 1);
 	em_ret(e);
 	if (e->over)
 		return;
-	em_fix(g->base, lazy, e->p - g->base);
+	em_fix(base, lazy, e->p - base);
 	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_ADC);
-	long slow1 = em_jcc_fwd(e, 4 /* E */, g->base);
+	long slow1 = em_jcc_fwd(e, 4 /* E */, base);
 	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_SBB);
-	long slow2 = em_jcc_fwd(e, 4 /* E */, g->base);
+	long slow2 = em_jcc_fwd(e, 4 /* E */, base);
 	/* ECX = s, EAX = r << s, ESI = b << s */
 	em_shift_ri(e, true, H_RAX, 24);
 	em_mov_ri(e, 4, H_RCX, 32);
@@ -762,9 +822,9 @@ static void emit_of_helper(struct cg *g)
 	em_shift_cl(e, 4, 4, H_RSI);
 	em_mov_rr(e, 4, H_RDI, H_RAX);
 	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_SUB);
-	long sub1 = em_jcc_fwd(e, 4 /* E */, g->base);
+	long sub1 = em_jcc_fwd(e, 4 /* E */, base);
 	em_alu_ri(e, ALU_CMP, 4, H_RDX, LF_DEC);
-	long sub2 = em_jcc_fwd(e, 4 /* E */, g->base);
+	long sub2 = em_jcc_fwd(e, 4 /* E */, base);
 	/* ADD, INC: EDI = a = r - b; (a ^ r) & (b ^ r) */
 	em_alu_rr(e, ALU_SUB, 4, H_RDI, H_RSI);
 	em_alu_rr(e, ALU_XOR, 4, H_RDI, H_RAX);
@@ -775,8 +835,8 @@ static void emit_of_helper(struct cg *g)
 	em_ret(e);
 	if (e->over)
 		return;
-	em_fix(g->base, sub1, e->p - g->base);
-	em_fix(g->base, sub2, e->p - g->base);
+	em_fix(base, sub1, e->p - base);
+	em_fix(base, sub2, e->p - base);
 	/* SUB, DEC: EDI = a = r + b; (a ^ b) & (a ^ r) */
 	em_alu_rr(e, ALU_ADD, 4, H_RDI, H_RSI);
 	em_alu_rr(e, ALU_XOR, 4, H_RSI, H_RDI);
@@ -786,8 +846,8 @@ static void emit_of_helper(struct cg *g)
 	em_ret(e);
 	if (e->over)
 		return;
-	em_fix(g->base, slow1, e->p - g->base);
-	em_fix(g->base, slow2, e->p - g->base);
+	em_fix(base, slow1, e->p - base);
+	em_fix(base, slow2, e->p - base);
 	/* (R8-R11 kept; RCX for a fifth push, which aligns the stack for the
 	 * call) */
 	static const uint8_t saved[5] = { 8, 9, 10, 11, H_RCX };
@@ -889,10 +949,9 @@ static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bo
 {
 	struct em *e = &g->e;
 	emit_flush(g);
-	emit_cur(g, k);
 	if (check) {
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
-		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		to_exit(g, 2 /* B: limit < target */, X_GP, k);
 	}
 	em_store_imm(e, 4, H_RBX, OFF(ip), target);
 	if (self)
@@ -1094,10 +1153,11 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
 /* An access of sz bytes at offset EAX of segment seg, as mem_read()/
  * mem_write() do it, when the offset is inside the segment's fast-path
  * limits and the TLB has the page; else a branch to the caller's slow
- * path, at[0] for the limit (ESI = the offset), at[1] for the TLB (EAX =
+ * path, at[0] for the limit (EAX = the offset), at[1] for the TLB (EAX =
  * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
- * its last byte). A read leaves the value zero-extended in EAX; a write
- * stores EDX. Uses RAX RCX RDX RSI RDI. Only the slow path can drop a
+ * its last byte: its low byte 0, emit_slow_path()). A read leaves the
+ * value zero-extended in EAX; a write stores EDX. Uses RAX RCX RDI (and
+ * RDX, RSI in the slow path). Only the slow path can drop a
  * block: pages holding blocks are never writable through the TLB's fast
  * path (block_cache.h). */
 static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
@@ -1113,22 +1173,24 @@ static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool wri
 }
 
 /* emit_access_inline()'s checks, leaving the host address of the access
- * in RCX (and the offset in ESI) instead of making it. */
+ * in RCX instead of making it. */
 static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
 	struct em *e = &g->e;
 	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
-	em_mov_rr(e, 4, H_RSI, H_RAX);
 	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
 	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, ends + (int32_t)seg * 8);
 	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
+	/* RCX = RBX + the TLB index * 16 (sizeof(struct cpu_tlbe)) */
 	em_mov_rr(e, 4, H_RCX, H_RAX);
-	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT);
-	em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_TLB_SIZE - 1);
-	em_shift_ri(e, false, H_RCX, 4);
+	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_TLB_SIZE - 1) << 4);
 	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
-	em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+	if (sz == 1)
+		em_mov_rr(e, 4, H_RDI, H_RAX);
+	else
+		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
 	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
 	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
 	      OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
@@ -1167,30 +1229,21 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
 }
 
 /* code_page_write() (memory.c), the first step of lin_write_slow(),
- * inline: a write of sz bytes (EDX) to a page holding decoded code that
- * touches none of its translated bytes is done here, counted
- * (bc_data_write()), and goes on at resume; anything else falls through
- * with EAX, EDX as they were. At entry (emit_access_inline()'s TLB
- * branch): EAX = the linear address, RCX = RBX + its TLB index * 16, EDI
- * = the page of its last byte. The bitmap test reads the 16 bits from
- * byte off / 8 and tests sz bits from bit off % 8 (at most bit 10; the
- * page check above keeps them inside the page's bitmap). */
-static void emit_code_page_write(struct cg *g, unsigned sz, long resume)
+ * inline (SH_CPW1/2/4, called first after a write's TLB miss,
+ * emit_slow_path()): a write of sz bytes (EDX) to a page holding decoded
+ * code that touches none of its translated bytes is done here, counted
+ * (bc_data_write()), and it returns with ZF set; anything else returns
+ * with ZF clear, EAX and EDX as they were and EDI = 0 (DIL: the TLB's
+ * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch): EAX =
+ * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
+ * its last byte. The bitmap test reads the 16 bits from byte off / 8 and
+ * tests sz bits from bit off % 8 (at most bit 10; the page check above
+ * keeps them inside the page's bitmap). */
+static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz)
 {
-	emit_helper_call(g, sz == 1 ? HL_CPW1 : sz == 2 ? HL_CPW2 : HL_CPW4);
-	long done = em_jcc_fwd(&g->e, 4 /* E: done */, g->base);
-	if (!g->e.over)
-		em_fix(g->base, done, resume);
-}
-
-/* The body of emit_code_page_write()'s subroutine for sz bytes (HL_CPW*):
- * ZF set when the write is done, clear (EAX, EDX kept) when not. */
-static void emit_code_page_write_helper(struct cg *g, unsigned sz)
-{
-	struct em *e = &g->e;
 	const int32_t x = OFF(in.tlb_x);
 	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, wcode));
-	long no1 = em_jcc_fwd(e, 5 /* NE */, g->base);
+	long no1 = em_jcc_fwd(e, 5 /* NE */, base);
 	em_load(e, 8, H_RSI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, code));
 	em_load(e, 8, H_RDI, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
 	em_mov_rr(e, 4, H_RCX, H_RAX);
@@ -1202,95 +1255,190 @@ static void emit_code_page_write_helper(struct cg *g, unsigned sz)
 	em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
 	em_shift_cl(e, 4, 5 /* SHR */, H_RSI);
 	em_test_r8_imm(e, H_RSI, (uint8_t)((1u << sz) - 1));
-	long no2 = em_jcc_fwd(e, 5 /* NE: translated bytes */, g->base);
+	long no2 = em_jcc_fwd(e, 5 /* NE: translated bytes */, base);
 	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RAX);
 	em_store(e, sz, H_RDX, H_RDI, 0);
 	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
 	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
 	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, data_writes)));
 	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX); /* (ZF: done) */
+	em_ret(e);
 	if (e->over)
 		return;
-	em_fix(g->base, no1, e->p - g->base);
-	em_fix(g->base, no2, e->p - g->base);
-	em_ret(e); /* (ZF clear from the failed compare or test) */
+	em_fix(base, no1, e->p - base);
+	em_fix(base, no2, e->p - base);
+	em_mov_imm32(e, H_RDI, 0); /* (flags kept: ZF clear from the failed compare or test) */
+	em_ret(e);
 }
 
-/* Each subroutine the block calls, once, and the calls pointed at it. */
-static void emit_helpers(struct cg *g)
+/* SH_READ and SH_WCALL, the slow path's call (emit_slow_path() calls it
+ * with the record in ESI, EAX the address: the offset with SR_LIM, else
+ * the linear address; EDX the value of a write): the registers of the
+ * record's dirty mask stored (R8-R15 hold guest registers, cached), R8-R11
+ * kept on the stack across the call (the callee may change them; the
+ * access never changes a guest register), then jit_slow_read() (EAX = the
+ * value) or jit_slow_write(), which sets c->in.cur and insn_sp first so
+ * that a fault there is precise. A write that dropped the running block
+ * (SR_SMC) does not return: a PUSH's SP is moved (sp_sub) and stored, and
+ * the code leaves for entry k + 1 with the block's frame, as emit_exits()'
+ * X_NEXT does. */
+static void emit_pops(struct em *e);
+
+static void emit_slow_call(struct em *e, uint8_t *base, bool write)
 {
-	long at[HL_COUNT];
-	for (unsigned id = 0; id < HL_COUNT; id++)
-		at[id] = -1;
-	for (unsigned n = 0; n < g->nh && !g->e.over; n++) {
-		const unsigned id = g->hid[n];
-		if (at[id] < 0) {
-			at[id] = g->e.p - g->base;
-			if (id == HL_CF)
-				emit_cf_helper(g);
-			else if (id == HL_OF)
-				emit_of_helper(g);
-			else
-				emit_code_page_write_helper(g, id == HL_CPW1 ? 1 : id == HL_CPW2 ? 2 : 4);
+	for (unsigned r = 0; r < 8; r++) {
+		if (em_room(e, 6)) {
+			em_b(e, 0x0F), em_b(e, 0xBA), em_b(e, 0xE6); /* bt esi, imm8 */
+			em_b(e, (uint8_t)(SR_DIRTY_SHIFT + r));
+			em_b(e, 0x73), em_b(e, 4); /* jnc past the store */
 		}
-		if (!g->e.over)
-			em_fix(g->base, g->hcall[n], at[id]);
+		uint8_t *p0 = e->p;
+		em_store(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
+		if (!e->over && e->p - p0 != 4)
+			e->over = true; /* (the jnc's distance) */
 	}
+	for (unsigned r = 8; r < 12; r++)
+		em_push(e, r);
+	em_push(e, H_RSI); /* (the record; five pushes: aligned for the call) */
+	/* the last argument: DIL (movzx r8d/ecx, dil) */
+	em_raw(e, write ? (const uint8_t[]){ 0x44, 0x0F, 0xB6, 0xC7 } : (const uint8_t[]){ 0x40, 0x0F, 0xB6, 0xCF }, 4);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	if (write)
+		em_mov_rr(e, 4, H_RCX, H_RDX);
+	em_mov_rr(e, 4, H_RDX, H_RSI);
+	em_mov_rr(e, 4, H_RSI, H_RAX);
+	em_mov_imm64(e, H_RAX, write ? addr_of((const void *)jit_slow_write) : addr_of((const void *)jit_slow_read));
+	em_call_rax(e);
+	em_pop(e, H_RSI);
+	for (unsigned r = 12; r-- > 8;)
+		em_pop(e, r);
+	if (!write) {
+		em_ret(e);
+		return;
+	}
+	em_rr(e, 0x84, 0x85, 4, H_RAX, H_RAX); /* test eax, eax */
+	long dropped = em_jcc_fwd(e, 5 /* NE */, base);
+	em_ret(e);
+	if (e->over)
+		return;
+	em_fix(base, dropped, e->p - base);
+	/* ECX = sp_sub's size: SP (or ESP, bit 4) moved and stored */
+	em_mov_rr(e, 4, H_RCX, H_RSI);
+	em_shift_ri(e, true, H_RCX, SR_SPSUB_SHIFT);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, 15);
+	long nosp = em_jcc_fwd(e, 4 /* E */, base);
+	if (em_room(e, 6)) {
+		em_b(e, 0xF7), em_b(e, 0xC6); /* test esi, imm32 */
+		em_d(e, 16u << SR_SPSUB_SHIFT);
+	}
+	long esp = em_jcc_fwd(e, 5 /* NE */, base);
+	em_alu_rr(e, ALU_SUB, 2, host(REG_SP), H_RCX);
+	long st = em_jcc_fwd(e, -1, base);
+	if (e->over)
+		return;
+	em_fix(base, esp, e->p - base);
+	em_alu_rr(e, ALU_SUB, 4, host(REG_SP), H_RCX);
+	em_fix(base, st, e->p - base);
+	em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
+	em_fix(base, nosp, e->p - base);
+	/* RSI = &insns[k + 1] of the running block (c->in.blk) */
+	em_alu_ri(e, ALU_AND, 4, H_RSI, SR_K);
+	em_shift_ri(e, false, H_RSI, 6);
+	em_rm(e, 0x03, 0x03, 8, H_RSI, H_RBX, OFF(in.blk)); /* add rsi, [rbx + blk] */
+	em_lea(e, H_RSI, H_RSI, (int32_t)(offsetof(struct bc_block, insns) + sizeof(struct insn)));
+	em_drop_ret(e);
+	emit_pops(e);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_pop(e, H_RBX);
+	em_jmp_mem_rsi(e);
 }
 
-/* One access's slow path (emit_access()) in the register state it had:
- * the call, the cached R8-R11 loaded again (they do not survive it), for
- * smc the check for a dropped block, and back to the fast path's end. */
+/* SH_GP, the #GP exit of entry k (X_GP, jumped to with the body's stack
+ * and EAX = the entry's offset in the block): c->in.cur set, the
+ * registers stored, SP not moved yet (the instruction's start, as
+ * cpu_fault() restores it). */
+static void emit_gp_exit(struct em *e)
+{
+	em_rm(e, 0x03, 0x03, 8, H_RAX, H_RBX, OFF(in.blk)); /* add rax, [rbx + blk] */
+	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
+	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
+	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm32(e, H_RSI, EXC_GP);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)cpu_fault));
+	em_call_rax(e); /* (does not return) */
+}
+
+/* The shared code of a mapping (SH_*), after its link stub at base. */
+static bool emit_shared(struct em *e, uint8_t *base)
+{
+	for (unsigned id = 0; id < SH_COUNT && !e->over; id++) {
+		if (e->p - base > sh_at(id) || !em_room(e, (size_t)(sh_at(id) - (e->p - base)))) {
+			e->over = true;
+			break;
+		}
+		while (e->p - base < sh_at(id))
+			em_b(e, 0xCC); /* int3 */
+		switch (id) {
+		case SH_READ:
+			emit_slow_call(e, base, false);
+			break;
+		case SH_WCALL:
+			emit_slow_call(e, base, true);
+			break;
+		case SH_CPW1:
+		case SH_CPW2:
+		case SH_CPW4:
+			emit_code_page_write_helper(e, base, id == SH_CPW1 ? 1 : id == SH_CPW2 ? 2 : 4);
+			break;
+		case SH_CF:
+			emit_cf_helper(e, base);
+			break;
+		case SH_OF:
+			emit_of_helper(e, base);
+			break;
+		default:
+			emit_gp_exit(e);
+			break;
+		}
+		if (e->p - base > sh_at(id) + SH_SLOT)
+			e->over = true;
+	}
+	return !e->over;
+}
+
+/* One access's slow path (emit_access()), out of line: the limit check's
+ * branch sets DIL = SL_LIM | the segment (after the TLB's, DIL is 0: EDI
+ * holds a page there), ESI = the record, a call of the mapping's shared
+ * slow path (SH_READ, SH_WCALL), which returns with the registers as they
+ * were (a read's value in EAX) or leaves the block, and back to the fast
+ * path's end: 18 bytes. A write's TLB miss first calls the code page
+ * write of its size (SH_CPW*, as the block's own subroutine did before:
+ * a write next to code costs no more than that), 31 bytes. */
 static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
-	/* ECX = jit_mem_read()/jit_mem_write()'s sel, EAX its address: the
-	 * offset at the limit check's branch, the linear address at the
-	 * TLB's */
-	em_fix(g->base, sl->at[0], e->p - g->base);
-	em_mov_ri(e, 4, H_RCX, sl->seg);
-	long common = em_jcc_fwd(e, -1, g->base);
-	em_fix(g->base, sl->at[1], e->p - g->base);
-	if (sl->write)
-		emit_code_page_write(g, sl->sz, sl->resume);
-	em_mov_ri(e, 4, H_RCX, JIT_LIN);
-	if (e->over)
-		return;
-	em_fix(g->base, common, e->p - g->base);
-	emit_flush_mask(g, sl->dirty);
-	/* (R8-R11 are free now: stored, and lost in the call anyway) */
-	em_mov_rr(e, 4, 9, H_RAX);
-	em_mov_rr(e, 4, 10, H_RCX);
-	emit_cur(g, sl->k);
-	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-	if (sl->write)
-		em_mov_rr(e, 4, 8 /* R8: the 5th argument */, H_RDX);
-	em_mov_rr(e, 4, H_RDX, 9);
-	em_mov_rr(e, 4, H_RSI, 10);
-	em_mov_ri(e, 4, H_RCX, sl->sz);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
-	em_mov_imm64(e, H_RAX, sl->write ? addr_of((const void *)jit_mem_write) : addr_of((const void *)jit_mem_read));
-	em_call_rax(e);
-	for (unsigned r = 0; r < 4; r++)
-		if (sl->cached & (1u << r))
-			em_load(e, 4, host(r), H_RBX, OFF(r) + (int32_t)r * 4);
-	if (sl->smc) {
-		/* (memory has every register: the flush above, and nothing
-		 * changed them since but a PUSH's SP, to come) */
-		const unsigned k = sl->k + 1u;
-		em_mov_imm64(e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-		emit_insn_addr(g, H_RDX, k, (int32_t)offsetof(struct insn, fn));
-		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
-		long ok = em_jcc_fwd(e, 4 /* E */, g->base);
-		if (sl->sp_sub) {
-			em_alu_ri(e, ALU_SUB, (sl->sp_sub & 16u) ? 4 : 2, host(REG_SP), sl->sp_sub & 15u);
-			em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
-		}
-		to_exit(g, -1, X_NEXT, k);
+	const uint32_t rec = sl->k | (uint32_t)sl->dirty << SR_DIRTY_SHIFT | (uint32_t)sl->sz << SR_SZ_SHIFT |
+			     (uint32_t)sl->sp_sub << SR_SPSUB_SHIFT | (sl->smc ? SR_SMC : 0);
+	long join = -1;
+	if (sl->write) {
+		em_fix(g->base, sl->at[1], e->p - g->base);
+		emit_shared_call(g, sl->sz == 1 ? SH_CPW1 : sl->sz == 2 ? SH_CPW2 : SH_CPW4);
+		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
 		if (!e->over)
-			em_fix(g->base, ok, e->p - g->base);
+			em_fix(g->base, done, sl->resume);
+		if (em_room(e, 2))
+			em_b(e, 0xEB), em_b(e, 3); /* jmp short past the MOV DIL */
+		join = e->p - g->base;
 	}
+	em_fix(g->base, sl->at[0], e->p - g->base);
+	em_raw(e, (const uint8_t[]){ 0x40, 0xB7, (uint8_t)(SL_LIM | sl->seg) }, 3); /* mov dil, imm8 */
+	if (!sl->write)
+		em_fix(g->base, sl->at[1], e->p - g->base);
+	else if (!e->over && e->p - g->base != join + 3)
+		e->over = true; /* (the short jump's distance) */
+	em_mov_imm32(e, H_RSI, rec);
+	emit_shared_call(g, sl->write ? SH_WCALL : SH_READ);
 	long back = em_jcc_fwd(e, -1, g->base);
 	if (!e->over)
 		em_fix(g->base, back, sl->resume);
@@ -1544,11 +1692,10 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 	struct em *e = &g->e;
 	const unsigned sz = f->sz;
 	emit_flush(g);
-	emit_cur(g, k);
 	if (f->aop == 0) {
 		const uint32_t next = (i->ip + i->len) & g->code_mask;
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), i->imm);
-		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		to_exit(g, 2 /* B: limit < target */, X_GP, k);
 		em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
 		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
@@ -1571,7 +1718,7 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_movzx(e, 2, H_RDX, H_RAX);
 		em_load(e, 4, H_RCX, H_RBX, OFF(ip));
 		em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
-		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		to_exit(g, 7 /* A: target > limit */, X_GP, k);
 		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), 2 * sz + i->imm);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
 		emit_load_cs_real(g);
@@ -1648,7 +1795,6 @@ static void emit_seg(struct cg *g, unsigned k, const struct insn *i, const struc
 		break;
 	}
 	emit_flush(g);
-	emit_cur(g, k);
 	em_store_imm(e, 4, H_RBX, OFF(ip), next);
 	to_link(g, -1, k);
 }
@@ -1682,10 +1828,9 @@ static void emit_jmp_rm(struct cg *g, unsigned k, const struct insn *i, const st
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
 	}
 	emit_flush(g);
-	emit_cur(g, k);
 	em_load(e, 4, H_RCX, H_RBX, OFF(ip));
 	em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
-	to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+	to_exit(g, 7 /* A: target > limit */, X_GP, k);
 	if (f->aop == 1) {
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), sz);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
@@ -1853,9 +1998,8 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		const uint32_t m = sz == 2 ? 0xFFFF : 0xFFFFFFFFu;
 		const uint32_t next = (i->ip + i->len) & m, target = (next + i->imm) & m;
 		emit_flush(g);
-		emit_cur(g, k);
 		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), target);
-		to_exit(g, 2 /* B: limit < target */, X_GP, 0);
+		to_exit(g, 2 /* B: limit < target */, X_GP, k);
 		em_mov_ri(e, 4, H_RDX, next);
 		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
@@ -1879,7 +2023,6 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	case IK_RET:
 		/* ret*_t: read the target, check it, then move SP */
 		emit_flush(g);
-		emit_cur(g, k);
 		ensure(g, REG_SP);
 		if (f->s32)
 			em_mov_rr(e, 4, H_RAX, host(REG_SP));
@@ -1887,7 +2030,7 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 			em_movzx(e, 2, H_RAX, host(REG_SP));
 		emit_access(g, k, SEG_SS, sz, false, false, 0);
 		em_rm(e, 0x3B, 0x3B, 4, H_RAX, H_RBX, OFF(in.sd[SEG_CS].limit));
-		to_exit(g, 7 /* A: target > limit */, X_GP, 0);
+		to_exit(g, 7 /* A: target > limit */, X_GP, k);
 		em_store(e, 4, H_RAX, H_RBX, OFF(ip));
 		em_alu_ri(e, ALU_ADD, f->s32 ? 4 : 2, host(REG_SP), sz + i->imm);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
@@ -1991,9 +2134,11 @@ static void emit_pops(struct em *e)
  * threaded block's entry is counted as jit_count_entry() counts it, but
  * the count that reaches 0 is left to bc_link() (jit_hot()); a compiled
  * one's is not counted (jit_hot() would only set it back). Emitted once per mapping
- * (jit_emit_link_stub()); a block's exit calls it (emit_exits()) with the
- * registers in memory, c->in.cur and c->ip set, ECX = c->in.cur's charge,
- * R11 = the block, and the block's frame still pushed.
+ * (jit_emit_link_stub()); a block's exit for entry k calls it
+ * (emit_exits()) with the registers in memory, c->ip set, ECX = entry
+ * k's charge, EAX = entry k's offset in the block (the stub sets R11 =
+ * the block, c->in.blk, and c->in.cur = &insns[k] first), and the
+ * block's frame still pushed.
  * - The next block is compiled (jstate JS_DONE): the stub returns, with
  *   c->in.blk and c->in.cur set and the budget charged, RAX = its code
  *   past the prologue (JIT_FRAME_BYTES), and the exit jumps there: the
@@ -2029,6 +2174,10 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
 	const int32_t blk = 11; /* R11 */
+	/* R11 = the block, c->in.cur = its entry at offset EAX */
+	em_load(e, 8, blk, H_RBX, OFF(in.blk));
+	em_alu_rr(e, ALU_ADD, 8, H_RAX, blk);
+	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
 	long no[5];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
@@ -2096,33 +2245,30 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 
 bool jit_emit_link_stub(struct em *e)
 {
-	emit_link_stub(e, e->p);
-	return !e->over;
+	uint8_t *base = e->p;
+	emit_link_stub(e, base);
+	return !e->over && emit_shared(e, base);
 }
 
 static void emit_exits(struct cg *g)
 {
 	struct em *e = &g->e;
-	long at_x[3] = { -1, -1, -1 };
-	long at_next[BC_MAX_INSNS + 1], at_link[BC_MAX_INSNS + 1];
+	long at_ret = -1;
+	long at_k[3][BC_MAX_INSNS + 1]; /* X_GP, X_NEXT, X_LINKK at entry k */
 	for (unsigned k = 0; k <= BC_MAX_INSNS; k++)
-		at_next[k] = at_link[k] = -1;
+		at_k[0][k] = at_k[1][k] = at_k[2][k] = -1;
 	for (unsigned n = 0; n < g->nfix && !e->over; n++) {
 		const struct fix *f = &g->fix[n];
-		long *at = f->x == X_NEXT ? &at_next[f->k] : f->x == X_LINKK ? &at_link[f->k] : &at_x[f->x];
+		long *at = f->x == X_RET ? &at_ret : &at_k[f->x - X_GP][f->k];
+		/* EAX = entry k's offset in the block (the same in every copy) */
+		const uint32_t off = (uint32_t)(offsetof(struct bc_block, insns) + f->k * sizeof(struct insn));
 		if (*at < 0) {
 			*at = e->p - g->base;
 			switch (f->x) {
-			case X_LINKK:
-			case X_LINK: {
-				if (f->x == X_LINKK) {
-					/* (the same in every copy of the block) */
-					em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
-				} else {
-					em_load(e, 8, H_RAX, H_RBX, OFF(in.cur));
-					em_loadzx(e, 1, H_RCX, H_RAX, (int32_t)offsetof(struct insn, charge));
-				}
-				em_load(e, 8, 11 /* R11 */, H_RBX, OFF(in.blk));
+			case X_LINKK: {
+				/* (the same in every copy of the block) */
+				em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
+				em_mov_imm32(e, H_RAX, off);
 				long at = em_call_fwd(e, g->base);
 				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)
@@ -2135,14 +2281,8 @@ static void emit_exits(struct cg *g)
 				em_ret(e);
 				break;
 			case X_GP:
-				/* (registers stored, SP not moved yet: the
-				 * instruction's start, as cpu_fault() restores it) */
-				em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-				em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-				em_mov_rr(e, 8, H_RDI, H_RBX);
-				em_mov_imm32(e, H_RSI, EXC_GP);
-				em_mov_imm64(e, H_RAX, addr_of((const void *)cpu_fault));
-				em_call_rax(e); /* (does not return) */
+				em_mov_imm32(e, H_RAX, off);
+				em_fix(g->base, em_jcc_fwd(e, -1, g->base), (g->stub - g->base) + sh_at(SH_GP));
 				break;
 			default:
 				emit_insn_addr(g, H_RSI, f->k, 0);
@@ -2218,8 +2358,8 @@ static void emit_x87_note(struct cg *g)
  * check fails (to the instruction's handler; rel32s to fix). */
 static void emit_x87_host_addr(struct cg *g, const struct insn *i, unsigned sz, bool write, long br[2])
 {
+	em_mov_rr(&g->e, 4, H_RDX, H_RAX);
 	emit_host_addr(g, i->seg, sz, write, br);
-	em_mov_rr(&g->e, 4, H_RDX, H_RSI);
 }
 
 static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
@@ -2444,12 +2584,6 @@ static void x87_branch(struct cg *g, unsigned k, long at)
 	g->xbr[k][g->nxbr[k]++] = at;
 }
 
-static void em_raw(struct em *e, const uint8_t *b, size_t n)
-{
-	if (em_room(e, n))
-		for (size_t m = 0; m < n; m++)
-			em_b(e, b[m]);
-}
 
 /* The check before entry k of a run ending at k1: its failing branches
  * go to k's handler (x87_branch()). */
@@ -2774,7 +2908,7 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 }
 
 /* SAHF (op_sahf()), inline: the lazy flags as flags_arith_set() leaves
- * them for SF ZF AF PF CF from AH and OF as it was (HL_OF): lf_res = 0,
+ * them for SF ZF AF PF CF from AH and OF as it was (SH_OF): lf_res = 0,
  * which derives ZF = 1, SF = 0, PF = 1, so lf_aux = CF, AF and SF as AH
  * has them, ZF and PF inverted (AH ^ 44h, masked by D5h), OF at bit 11,
  * kind 0; lf_b is left as it was. When the Jcc after it is fused, the
@@ -2784,7 +2918,7 @@ static void emit_sahf(struct cg *g, unsigned k)
 {
 	struct em *e = &g->e;
 	ensure(g, REG_AX);
-	emit_helper_call(g, HL_OF);
+	emit_shared_call(g, SH_OF);
 	em_shift_ri(e, false, H_RAX, 11);
 	em_mov_rr(e, 4, H_RCX, host(REG_AX));
 	em_shift_ri(e, true, H_RCX, 8);
@@ -2821,7 +2955,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 	const uint32_t code_mask = g->code_mask;
 	g->e = *start;
 	g->cached = g->dirty = g->used = g->wrote = 0;
-	g->nfix = g->nslow = g->nfb = g->nh = g->nxslow = g->nxrun = 0;
+	g->nfix = g->nslow = g->nfb = g->nxslow = g->nxrun = 0;
 	g->x87_note = -1;
 	g->self_loop = false;
 	em_push(&g->e, H_RBX);
@@ -2960,7 +3094,6 @@ static void emit_pass(struct cg *g, const struct em *start)
 		/* The end entry (block_end()). */
 		emit_x87_note(g);
 		emit_flush(g);
-		emit_cur(g, n);
 		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
 		to_link(g, -1, n);
 	}
@@ -2969,7 +3102,6 @@ static void emit_pass(struct cg *g, const struct em *start)
 		emit_x87_slow(g, &g->xslow[n]);
 	for (unsigned n = 0; n < g->nxrun && !g->e.over; n++)
 		emit_x87_run_slow(g, &g->xrun[n]);
-	emit_helpers(g);
 	emit_exits(g);
 }
 
