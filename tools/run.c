@@ -262,6 +262,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	struct dos *d = NULL;
 	struct run_console *con = NULL;
 	struct profile *prof = NULL;
+	struct dos_drives *mapped = NULL; /* until dos_create() takes them */
 	const char *cmd = shell ? "mvdm shell" : "mvdm run";
 	int first;
 	int rc = parse(argc, argv, &o, &first, shell);
@@ -314,7 +315,9 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(pc.drives, o.drives, sizeof(pc.drives));
 	memcpy(pc.env, o.env, sizeof(pc.env));
 	pc.nenv = o.nenv;
-	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false);
+	/* The drives the program was looked up on go to the kernel, with the
+	 * listing of its directory (read once, not twice). */
+	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false, &mapped);
 	if (!ps) {
 		rc = CLI_EXIT_LOAD;
 		goto out;
@@ -344,6 +347,8 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	dc.nenv = o.nenv;
 	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
 	dc.printer = o.printer;
+	dc.mapped = mapped;
+	mapped = NULL;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
@@ -366,6 +371,7 @@ out:
 	fflush(stdout);
 	if (vm && (o.stats || getenv("MVDM_STATS")))
 		print_stats(vm, o.stats);
+	dos_drives_free(mapped);
 	dos_destroy(d); /* the guest's files closed (and their times set) */
 	run_console_free(con); /* the terminal restored */
 	if (!leave_to_exit(vm))

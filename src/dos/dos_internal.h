@@ -380,6 +380,15 @@ void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8
 /* Load the first program (dos_start). */
 int dos_load_first(struct dos *d, const char *canon_path, const char *tail);
 
+/* struct dos_drives (mvdm/dos.h) is a hostfs handed from a program lookup
+ * to the kernel. dos_drives_wrap() takes fs over (NULL: out of memory, fs
+ * untouched); dos_drives_unwrap() gives it back and frees the wrapper. */
+struct dos_drives {
+	struct hostfs *fs;
+};
+struct dos_drives *dos_drives_wrap(struct hostfs *fs);
+struct hostfs *dos_drives_unwrap(struct dos_drives *dr);
+
 /* The kernel alone (kernel.c): what the public dos_create() does before
  * the built-in command interpreter attaches (src/shell/attach.c). */
 int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen);

@@ -428,6 +428,26 @@ static int install(struct dos *d)
 	return 0;
 }
 
+struct dos_drives *dos_drives_wrap(struct hostfs *fs)
+{
+	struct dos_drives *dr = malloc(sizeof(*dr));
+	if (dr)
+		dr->fs = fs;
+	return dr;
+}
+
+struct hostfs *dos_drives_unwrap(struct dos_drives *dr)
+{
+	struct hostfs *fs = dr ? dr->fs : NULL;
+	free(dr);
+	return fs;
+}
+
+void dos_drives_free(struct dos_drives *dr)
+{
+	hostfs_destroy(dos_drives_unwrap(dr));
+}
+
 void dos_config_default(struct dos_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -458,8 +478,12 @@ void dos_attach_shell(struct dos *d, const struct dos_shell_hooks *hooks)
 int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)
 {
 	*out = NULL;
+	/* Drives mapped already (dos_program_host_path_keep()): ours now. */
+	const bool took = cfg->mapped != NULL;
+	struct hostfs *mapped = dos_drives_unwrap(cfg->mapped);
 	struct dos *d = calloc(1, sizeof(*d));
 	if (!d) {
+		hostfs_destroy(mapped);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -477,13 +501,19 @@ int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **
 	int e = dos_printer_init(d, cfg->printer);
 	if (e)
 		goto err_free;
-	e = hostfs_create(&d->fs);
+	d->fs = mapped;
+	mapped = NULL;
+	e = d->fs ? 0 : hostfs_create(&d->fs);
 	if (e)
 		goto err_free;
 	bool any = false;
 	for (int i = 0; i < 26; i++) {
 		if (!cfg->drives[i])
 			continue;
+		if (took) {
+			any = true; /* mapped by the lookup, from the same drives */
+			continue;
+		}
 		e = hostfs_map(d->fs, i, cfg->drives[i]);
 		if (e) {
 			snprintf(err, errlen, "cannot map drive %c: to %s: %s", 'A' + i, cfg->drives[i], strerror(-e));
@@ -526,6 +556,7 @@ err_fs:
 	free(d->autoexec);
 	hostfs_destroy(d->fs);
 err_free:
+	hostfs_destroy(mapped);
 	dos_printer_close(d);
 	free(d);
 	return e < 0 ? e : -EINVAL;
