@@ -527,13 +527,18 @@ int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **
 		goto err_fs;
 	}
 	for (unsigned i = 0; i < cfg->nenv && i < DOS_MAX_ENV; i++) {
-		if (!strchr(cfg->env[i], '=') || strlen(cfg->env[i]) >= sizeof(d->cfg_env[0])) {
-			snprintf(err, errlen, "bad environment entry '%s' (NAME=VALUE, at most %zu bytes)",
-				 cfg->env[i], sizeof(d->cfg_env[0]) - 1);
+		if (!strchr(cfg->env[i], '=') || strlen(cfg->env[i]) >= DOS_ENV_ENTRY_MAX) {
+			snprintf(err, errlen, "bad environment entry '%s' (NAME=VALUE, at most %d bytes)",
+				 cfg->env[i], DOS_ENV_ENTRY_MAX - 1);
 			e = -EINVAL;
 			goto err_fs;
 		}
-		strcpy(d->cfg_env[d->cfg_env_count++], cfg->env[i]);
+		if (!(d->cfg_env[d->cfg_env_count] = strdup(cfg->env[i]))) {
+			snprintf(err, errlen, "out of memory");
+			e = -ENOMEM;
+			goto err_fs;
+		}
+		d->cfg_env_count++;
 	}
 	if (cfg->autoexec && cfg->autoexec[0]) {
 		if (strlen(cfg->autoexec) > 4096 || !(d->autoexec = strdup(cfg->autoexec))) {
@@ -554,6 +559,8 @@ int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **
 
 err_fs:
 	free(d->autoexec);
+	for (unsigned i = 0; i < d->cfg_env_count; i++)
+		free(d->cfg_env[i]);
 	hostfs_destroy(d->fs);
 err_free:
 	hostfs_destroy(mapped);
@@ -576,5 +583,8 @@ void dos_destroy(struct dos *d)
 	dos_printer_close(d);
 	free(d->autoexec);
 	free(d->autoexec_batch);
+	for (unsigned i = 0; i < d->cfg_env_count; i++)
+		free(d->cfg_env[i]);
+	free(d->hist);
 	free(d);
 }
