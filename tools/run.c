@@ -255,6 +255,20 @@ static bool leave_to_exit(const struct vm *vm)
 #endif
 }
 
+/* hostpath_program() for PROGRAM, its diagnostic on stderr. Not inlined:
+ * its 4 KiB message buffer (and hostpath_program()'s 16 KiB of paths)
+ * live only during the call, and mvdm_run()'s frame stays small, which
+ * keeps every call below it shallower (each stack page a one-shot run
+ * reaches is a page fault). */
+static __attribute__((noinline)) int find_program(struct run_opts *o, const char *arg, char *program, size_t max)
+{
+	char why[PATH_MAX + 256];
+	int rc = hostpath_program(o->drives, o->drive_buf, arg, program, max, why, sizeof(why));
+	if (rc)
+		fprintf(stderr, "mvdm: %s\n", why);
+	return rc;
+}
+
 static int mvdm_run(int argc, char **argv, bool shell)
 {
 	struct run_opts o = { 0 };
@@ -290,10 +304,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
 	const char *prog_arg = shell ? DOS_COMSPEC : argv[first];
-	char why[PATH_MAX + 256];
-	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program), why, sizeof(why));
-	if (rc) {
-		fprintf(stderr, "mvdm: %s\n", why);
+	if (find_program(&o, prog_arg, program, sizeof(program)) < 0) {
 		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
