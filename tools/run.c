@@ -380,7 +380,8 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	}
 out:
 	fflush(stdout);
-	if (vm && (o.stats || getenv("MVDM_STATS")))
+	const char *stats_file = getenv("MVDM_STATS");
+	if (vm && (o.stats || (stats_file && *stats_file)))
 		print_stats(vm, o.stats);
 	dos_drives_free(mapped);
 	dos_destroy(d); /* the guest's files closed (and their times set) */
