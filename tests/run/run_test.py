@@ -191,9 +191,10 @@ def case_exit_complete(env):
     """All that a program did is on the host when `mvdm run` has ended,
     which (but in sanitizer builds) leaves the VM's memory to the process's
     exit instead of tearing the VM down: its standard output, on a pipe and
-    on a file; a file it left open (a TSR, or a program its --timeout
-    ended), whole and with the date and time it set, which DOS applies when
-    it closes the file at the end; what it printed (--printer)."""
+    on a file; a file it left open (a TSR, or a program that waited for a
+    key when input had ended), whole and with the date and time it set,
+    which DOS applies when it closes the file at the end; what it printed
+    (--printer)."""
     out_path = os.path.join(env.dir, "out.txt")
     left = os.path.join(env.dir, "left.dat")  # DOS makes new host names lower case
     prn = os.path.join(env.dir, "prn.txt")
@@ -201,7 +202,7 @@ def case_exit_complete(env):
     block = bytes(range(256)) * 16 * 24
     stamp = time.mktime((1999, 12, 31, 23, 58, 0, 0, 0, -1))
     for to_file, args, status in ((False, ["LEAVE.COM"], 3), (True, ["LEAVE.COM"], 3),
-                                  (False, ["--timeout", "1", "LEAVE.COM", "h"], 124)):
+                                  (False, ["LEAVE.COM", "k"], 123)):
         for p in (left, prn, out_path):
             if os.path.exists(p):
                 os.remove(p)

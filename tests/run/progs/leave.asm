@@ -7,8 +7,9 @@
 ; 23:58:00 (INT 21h/5701h: applied when DOS closes the file) and does not
 ; close it; writes "printed" CR LF to PRN (handle 4); then stays resident
 ; with return code 3 (INT 21h/31h, which closes no file: RBIL), so the
-; file is still open when the VM ends. With 'h' as its argument it spins
-; for ever instead (for --timeout, which also leaves the file open).
+; file is still open when the VM ends. With 'k' as its argument it waits
+; for a key instead (INT 16h/00h): with no input left, mvdm run ends the
+; VM there (exit status 123), the file open too.
         cpu 8086
         org 100h
         ; The line buffer: 62 letters, CR, LF.
@@ -72,11 +73,13 @@
         int     21h
         cmp     byte [80h], 0           ; command tail length
         je      .tsr
-        cmp     byte [81h], 'h'         ; "h", or " h" as COMMAND.COM passes it
-        je      .spin
-        cmp     byte [82h], 'h'
+        cmp     byte [81h], 'k'         ; "k", or " k" as COMMAND.COM passes it
+        je      .key
+        cmp     byte [82h], 'k'
         jne     .tsr
-.spin:  jmp     .spin
+.key:   mov     ah, 0
+        int     16h
+        jmp     .key
 .tsr:   mov     ax, 3103h               ; stay resident, return code 3
         mov     dx, 1000h               ; 64 KiB
         int     21h
