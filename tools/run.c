@@ -228,6 +228,47 @@ static void print_stats(const struct vm *vm, bool to_stderr)
 	}
 }
 
+/* Built with AddressSanitizer (GCC says so with a macro, clang with
+ * __has_feature), whose leak check runs at exit. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RUN_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RUN_SANITIZED 1
+#endif
+#endif
+
+/* Whether the VM's memory may be left to the process's exit, which
+ * follows mvdm_run() at once: the 40-odd MiB of mappings that
+ * vm16_destroy() would unmap one by one (about a tenth of a one-line
+ * program's run) go with the address space. Only when that is all
+ * vm16_destroy() would do (no plug-in VDD), and not in sanitizer builds,
+ * whose leak check would report the VM (the tests run the CLI there too,
+ * and check the full teardown). */
+static bool leave_to_exit(const struct vm *vm)
+{
+#ifdef RUN_SANITIZED
+	(void)vm;
+	return false;
+#else
+	return vm && vm16_destroy_frees_only(vm);
+#endif
+}
+
+/* hostpath_program() for PROGRAM, its diagnostic on stderr. Not inlined:
+ * its 4 KiB message buffer (and hostpath_program()'s 16 KiB of paths)
+ * live only during the call, and mvdm_run()'s frame stays small, which
+ * keeps every call below it shallower (each stack page a one-shot run
+ * reaches is a page fault). */
+static __attribute__((noinline)) int find_program(struct run_opts *o, const char *arg, char *program, size_t max)
+{
+	char why[PATH_MAX + 256];
+	int rc = hostpath_program(o->drives, o->drive_buf, arg, program, max, why, sizeof(why));
+	if (rc)
+		fprintf(stderr, "mvdm: %s\n", why);
+	return rc;
+}
+
 static int mvdm_run(int argc, char **argv, bool shell)
 {
 	struct run_opts o = { 0 };
@@ -235,6 +276,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	struct dos *d = NULL;
 	struct run_console *con = NULL;
 	struct profile *prof = NULL;
+	struct dos_drives *mapped = NULL; /* until dos_create() takes them */
 	const char *cmd = shell ? "mvdm shell" : "mvdm run";
 	int first;
 	int rc = parse(argc, argv, &o, &first, shell);
@@ -262,10 +304,7 @@ static int mvdm_run(int argc, char **argv, bool shell)
 		o.drives[2] = ".";
 	char program[512], tail[256] = "";
 	const char *prog_arg = shell ? DOS_COMSPEC : argv[first];
-	char why[PATH_MAX + 256];
-	rc = hostpath_program(o.drives, o.drive_buf, prog_arg, program, sizeof(program), why, sizeof(why));
-	if (rc) {
-		fprintf(stderr, "mvdm: %s\n", why);
+	if (find_program(&o, prog_arg, program, sizeof(program)) < 0) {
 		rc = CLI_EXIT_LOAD;
 		goto out;
 	}
@@ -287,7 +326,9 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	memcpy(pc.drives, o.drives, sizeof(pc.drives));
 	memcpy(pc.env, o.env, sizeof(pc.env));
 	pc.nenv = o.nenv;
-	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false);
+	/* The drives the program was looked up on go to the kernel, with the
+	 * listing of its directory (read once, not twice). */
+	struct progsettings *ps = mvdm_program_settings(&pc, program, prof, o.sets, o.nsets, false, &mapped);
 	if (!ps) {
 		rc = CLI_EXIT_LOAD;
 		goto out;
@@ -317,6 +358,8 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	dc.nenv = o.nenv;
 	dc.autoexec = prof ? profile_autoexec(prof) : NULL;
 	dc.printer = o.printer;
+	dc.mapped = mapped;
+	mapped = NULL;
 	rc = dos_create(vm, &dc, &d, err, sizeof(err));
 	if (!rc)
 		rc = dos_start(d, program, tail, err, sizeof(err));
@@ -337,11 +380,14 @@ static int mvdm_run(int argc, char **argv, bool shell)
 	}
 out:
 	fflush(stdout);
-	if (vm && (o.stats || getenv("MVDM_STATS")))
+	const char *stats_file = getenv("MVDM_STATS");
+	if (vm && (o.stats || (stats_file && *stats_file)))
 		print_stats(vm, o.stats);
-	dos_destroy(d);
-	run_console_free(con);
-	vm16_destroy(vm);
+	dos_drives_free(mapped);
+	dos_destroy(d); /* the guest's files closed (and their times set) */
+	run_console_free(con); /* the terminal restored */
+	if (!leave_to_exit(vm))
+		vm16_destroy(vm);
 	profile_destroy(prof);
 	for (int i = 0; i < 26; i++)
 		free(o.drive_buf[i]);

@@ -35,17 +35,20 @@ struct settings_bufs {
 
 struct progsettings *mvdm_program_settings(const struct dos_config *dc, const char *program,
 					   const struct profile *prof, const char *const *sets, unsigned nsets,
-					   bool must_find)
+					   bool must_find, struct dos_drives **drives)
 {
 	struct progsettings *ps;
+	struct dos_drives *dr = NULL;
 	struct settings_bufs *b = malloc(sizeof(*b));
+	if (drives)
+		*drives = NULL;
 	if (!b || progsettings_create(&ps) < 0) {
 		fprintf(stderr, "mvdm: out of memory\n");
 		free(b);
 		return NULL;
 	}
 	char *host = b->host, *config = b->config, *err = b->err, *source = b->source;
-	int rc = dos_program_host_path(dc, program, host, sizeof(b->host), err, sizeof(b->err));
+	int rc = dos_program_host_path_keep(dc, program, host, sizeof(b->host), err, sizeof(b->err), drives ? &dr : NULL);
 	if (rc < 0 && must_find)
 		goto fail;
 	if (rc == 0 && host[0]) {
@@ -68,10 +71,13 @@ struct progsettings *mvdm_program_settings(const struct dos_config *dc, const ch
 		}
 	}
 	free(b);
+	if (drives)
+		*drives = dr;
 	return ps;
 
 fail:
 	fprintf(stderr, "mvdm: %s\n", err);
+	dos_drives_free(dr);
 	progsettings_destroy(ps);
 	free(b);
 	return NULL;
@@ -266,7 +272,7 @@ int mvdm_settings(int argc, char **argv)
 		rc = print_files(&dc, program);
 		goto out;
 	}
-	struct progsettings *ps = mvdm_program_settings(&dc, program, prof, sets, nsets, true);
+	struct progsettings *ps = mvdm_program_settings(&dc, program, prof, sets, nsets, true, NULL);
 	if (!ps)
 		goto out;
 	static struct table t;

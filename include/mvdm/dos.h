@@ -17,6 +17,10 @@
 
 struct vm;
 struct dos;
+/* Drives mapped on host directories, with the listings read of them so
+ * far: what dos_program_host_path_keep() looked the program up on, for
+ * the kernel made next (dos_config.mapped). */
+struct dos_drives;
 
 /* The DOS console (the CON device) when it is a byte stream rather than
  * the VM's keyboard: output is everything written to the screen as
@@ -65,9 +69,20 @@ struct dos_config {
 	 * INT 21h/05h), appended, as the program wrote it; NULL: discarded
 	 * (the log says so once). */
 	const char *printer;
+	/* NULL, or the drives dos_program_host_path_keep() mapped from this
+	 * config's `drives` (the same directories): the kernel takes them
+	 * over, with the directory listings that lookup read (still checked
+	 * against each directory's time stamps, as every cached listing is),
+	 * instead of mapping `drives` anew and reading the program's
+	 * directory again. dos_create() owns them from the call on, whether
+	 * it succeeds or not; set the field for one dos_create() only. */
+	struct dos_drives *mapped;
 };
 
 void dos_config_default(struct dos_config *cfg);
+
+/* Frees drives that no dos_create() took (NULL is fine). */
+void dos_drives_free(struct dos_drives *dr);
 
 /* Attach the kernel to vm. Returns 0, or a negative errno with a reason in err. */
 int dos_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)

@@ -87,5 +87,11 @@ bool progsettings_get(const struct progsettings *ps, const char *name, int64_t *
  * mapped) with the reason in err. */
 int dos_program_host_path(const struct dos_config *cfg, const char *program, char *host, size_t hostlen,
 			  char *err, size_t errlen);
+/* The same, keeping the drives it mapped and the listings it read: *drives
+ * gets them (NULL if a drive could not be mapped), for dos_config.mapped
+ * of the kernel that runs the program next (one directory scan instead of
+ * two: `mvdm run`), or for dos_drives_free(). */
+int dos_program_host_path_keep(const struct dos_config *cfg, const char *program, char *host, size_t hostlen,
+			       char *err, size_t errlen, struct dos_drives **drives);
 
 #endif

@@ -115,6 +115,17 @@ int vm16_create(const struct vm16_config *cfg, struct vm **out, char *err, size_
 /* Ends the VM's devices (terminate hooks) and frees everything. NULL is fine. */
 void vm16_destroy(struct vm *vm);
 
+/* Whether vm16_destroy(vm) would do nothing but give memory back to the
+ * process: true when every VDD of the VM is built in (their terminate
+ * hooks only free memory) and no request channel is open; false with a
+ * plug-in VDD loaded (its hooks and its shared object's destructors may
+ * act outside the process). A process that ends right after the VM may
+ * then leave that memory to its exit instead of unmapping it piece by
+ * piece (`mvdm run` does, but in sanitizer builds; docs/cpu-speed.md,
+ * "Session 13"). dos_destroy() is still needed first: it closes the
+ * guest's files. */
+bool vm16_destroy_frees_only(const struct vm *vm);
+
 /* Copies an image into guest memory at seg:off (host writes go through this
  * so that cached code is checked again). Returns 0 or -ERANGE. */
 int vm16_load_image(struct vm *vm, uint16_t seg, uint16_t off, const void *data, size_t len);

@@ -35,6 +35,9 @@ extern const struct vdd_ops vdd_ems_ops;
 extern const struct vdd_ops vdd_xms_ops;
 extern const struct vdd_ops vdd_dpmi_ops;
 
+/* Their terminate hooks free the instance's memory and do nothing else,
+ * and they have no global_init/global_fini: vm16_destroy_frees_only()
+ * counts on it (a VM of built-in VDDs may be left to the process's exit). */
 static const struct vdd_ops *const builtin_vdds[] = {
 	&vdd_pic_ops, &vdd_pit_ops, &vdd_speaker_ops, &vdd_kbd_ops, &vdd_cmos_ops, &vdd_fpu_ops, &vdd_vga_ops, &vdd_mouse_ops,
 	&vdd_ems_ops, &vdd_xms_ops, /* after the devices that claim upper memory */

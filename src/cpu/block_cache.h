@@ -97,7 +97,6 @@ struct bc_page {
 };
 
 struct block_cache {
-	struct bc_block *hash[BC_HASH_SIZE];
 	struct bc_page *pages;      /* pages holding blocks */
 	struct bc_page *free_pages;
 	uint8_t *arena;             /* BC_ARENA_BYTES, touched as it fills */
@@ -118,6 +117,10 @@ struct block_cache {
 	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
 	bool store_full;            /* store_dest() found no room in the arena */
 	struct cpu_code_stats stats;
+	/* Last: the fields above share the allocation's first page (a fresh
+	 * mapping, 256 KiB of hash behind them, pages touched as buckets
+	 * fill), rather than a page of their own at its end. */
+	struct bc_block *hash[BC_HASH_SIZE];
 };
 
 /* Would an n-byte write (n <= 4) at offset off of page pg touch a

@@ -233,16 +233,27 @@ struct bc_page;
 struct insn;
 
 /* The physical map of one 4 MiB chunk: host pointers per 4 KiB page (NULL:
- * the bus) and, for pages that decoded blocks were made from, the block
- * cache's record of them (see block_cache.h). A chunk mapped whole to one
- * host range keeps only its start (uniform; rd and wr are then not
- * filled: phys.c). */
+ * the bus), for reads and for writes side by side (a range of pages is one
+ * run of memory), and, for pages that decoded blocks were made from, the
+ * block cache's record of them (see block_cache.h). 24 KiB: chunks are
+ * page-aligned slots of one mapping (phys.c), so a chunk costs the pages
+ * its mapped entries fill and nothing else. */
 struct cpu_pchunk {
+	struct cpu_ppage {
+		uint8_t *rd, *wr;
+	} page[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
+	struct bc_page *code[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
+};
+
+/* A chunk of the physical map as struct cpu holds it: where its pages are,
+ * or, for a chunk mapped whole to one host range, only that range's start
+ * (uniform; its page entries are then not filled: phys.c). Kept here, not
+ * in the chunk, so that mapping a chunk whole touches no page of the
+ * chunks' mapping. */
+struct cpu_pmap {
+	struct cpu_pchunk *chunk; /* NULL: no page of the chunk is mapped */
 	uint8_t *uniform;
 	bool uniform_writable;
-	uint8_t *rd[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
-	uint8_t *wr[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
-	struct bc_page *code[1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)];
 };
 
 /* What the TLB keeps beside each entry for the slow paths: the physical
@@ -446,7 +457,7 @@ struct cpu {
 					   * of each chunk (ops_string.c) */
 		struct cpu_tlbe tlb[CPU_TLB_SIZE];
 		struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
-		struct cpu_pchunk *pmap[CPU_PCHUNKS]; /* NULL: no page of the chunk is mapped */
+		struct cpu_pmap pmap[CPU_PCHUNKS];
 		struct cpu_pchunk *pchunks; /* where the chunks live (phys.c), or NULL */
 	} in;
 };

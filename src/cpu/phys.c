@@ -7,14 +7,18 @@
  * The map has two levels: 1024 chunks of 4 MiB, each taken on the first
  * cpu_map_ram() that touches it (a VM with 16 MiB of RAM has five, and
  * one for the ROM's alias under 4 GiB). A chunk is never given back
- * before cpu_destroy(). The chunks are slots of one anonymous mapping,
- * reserved at the first cpu_map_ram(): its pages are zero and cost nothing
- * until touched, so a chunk costs the pages its entries fill (calloc'd
- * chunks were zeroed whole, 24 KiB each, about 36 page faults for a VM).
- * A chunk that one cpu_map_ram() maps whole to RAM keeps only the start
- * of its host range (uniform) and fills no entries (the 12 MiB of extended
- * memory above 4 MiB: 48 KiB of entries, 12 page faults, not written);
- * a later call that maps part of it writes its entries out first.
+ * before cpu_destroy(). The chunks are page-aligned slots of one anonymous
+ * mapping, reserved at the first cpu_map_ram(): its pages are zero and cost
+ * nothing until touched, so a chunk costs the pages its entries fill
+ * (calloc'd chunks were zeroed whole, 24 KiB each, about 36 page faults
+ * for a VM). A chunk that one cpu_map_ram() maps whole to RAM keeps only
+ * the start of its host range, in struct cpu (uniform), and fills no
+ * entries (the 12 MiB of extended memory above 4 MiB: not written); a
+ * later call that maps part of it writes its entries out first. A page's
+ * read and write pointers lie side by side, so a run of pages fills one
+ * run of the chunk (a VM's set-up: 6 pages of the mapping where separate
+ * arrays, and chunk headers, took 15 faults: docs/cpu-speed.md, "Session
+ * 13").
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -23,19 +27,22 @@
 
 enum { PCHUNK_PAGES = 1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT) };
 
-static struct cpu_pchunk *chunk_of(const struct cpu *c, uint32_t phys)
+_Static_assert(sizeof(struct cpu_pchunk) % CPU_PAGE_SIZE == 0, "chunks are page-aligned slots");
+
+static struct cpu_pmap *pmap_of(struct cpu *c, uint32_t phys)
 {
-	return c->in.pmap[phys >> CPU_PCHUNK_SHIFT];
+	return &c->in.pmap[phys >> CPU_PCHUNK_SHIFT];
 }
 
 /* A uniform chunk's entries written out: it can now change page by page. */
-static void unpack(struct cpu_pchunk *ch)
+static void unpack(struct cpu_pmap *m)
 {
+	struct cpu_pchunk *ch = m->chunk;
 	for (unsigned p = 0; p < PCHUNK_PAGES; p++) {
-		ch->rd[p] = ch->uniform + (size_t)p * CPU_PAGE_SIZE;
-		ch->wr[p] = ch->uniform_writable ? ch->rd[p] : NULL;
+		ch->page[p].rd = m->uniform + (size_t)p * CPU_PAGE_SIZE;
+		ch->page[p].wr = m->uniform_writable ? ch->page[p].rd : NULL;
 	}
-	ch->uniform = NULL;
+	m->uniform = NULL;
 }
 
 /* Other bytes now at phys: code decoded from the old ones goes. (No block
@@ -54,7 +61,7 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 	/* Allocate every chunk first: a failure changes nothing. */
 	for (uint64_t a = base; a < (uint64_t)base + size; a = (a | ((1u << CPU_PCHUNK_SHIFT) - 1)) + 1) {
 		unsigned k = (unsigned)(a >> CPU_PCHUNK_SHIFT);
-		if (!c->in.pmap[k] && host) {
+		if (!c->in.pmap[k].chunk && host) {
 			if (!c->in.pchunks) {
 				void *m = mmap(NULL, (size_t)CPU_PCHUNKS * sizeof(struct cpu_pchunk), PROT_READ | PROT_WRITE,
 					       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -62,31 +69,37 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 					return -ENOMEM;
 				c->in.pchunks = m;
 			}
-			c->in.pmap[k] = &c->in.pchunks[k];
+			c->in.pmap[k].chunk = &c->in.pchunks[k];
 		}
 	}
-	const uint32_t npages = size >> CPU_PAGE_SHIFT;
-	for (uint32_t k = 0; k < npages; k++) {
-		uint32_t phys = base + k * CPU_PAGE_SIZE;
-		struct cpu_pchunk *ch = chunk_of(c, phys);
+	/* Chunk by chunk: a whole one to one host range is uniform, else its
+	 * pages in the range are written in one run. */
+	for (uint64_t a = base, end = (uint64_t)base + size; a < end;) {
+		uint64_t next = (a | ((1u << CPU_PCHUNK_SHIFT) - 1)) + 1;
+		if (next > end)
+			next = end;
+		struct cpu_pmap *m = pmap_of(c, (uint32_t)a);
+		struct cpu_pchunk *ch = m->chunk;
+		const uint32_t chunk_base = (uint32_t)a & ~((1u << CPU_PCHUNK_SHIFT) - 1);
+		uint8_t *h = host ? host + (a - base) : NULL;
+		unsigned p0 = (unsigned)(a >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1);
+		unsigned p1 = p0 + (unsigned)((next - a) >> CPU_PAGE_SHIFT);
+		a = next;
 		if (!ch)
-			continue; /* unmapping a page that was never mapped */
-		unsigned p = (phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1);
-		uint8_t *h = host ? host + (size_t)k * CPU_PAGE_SIZE : NULL;
-		if (h && p == 0 && npages - k >= PCHUNK_PAGES) {
-			/* The whole chunk, to one host range. */
-			for (unsigned q = 0; q < PCHUNK_PAGES; q++)
-				drop_code(c, ch, phys + q * CPU_PAGE_SIZE);
-			ch->uniform = h;
-			ch->uniform_writable = writable;
-			k += PCHUNK_PAGES - 1;
+			continue; /* unmapping pages that were never mapped */
+		for (unsigned p = p0; p < p1 && c->in.bcache; p++)
+			drop_code(c, ch, chunk_base + p * CPU_PAGE_SIZE);
+		if (h && p0 == 0 && p1 == PCHUNK_PAGES) {
+			m->uniform = h;
+			m->uniform_writable = writable;
 			continue;
 		}
-		if (ch->uniform)
-			unpack(ch);
-		drop_code(c, ch, phys);
-		ch->rd[p] = h;
-		ch->wr[p] = writable ? h : NULL;
+		if (m->uniform)
+			unpack(m);
+		for (unsigned p = p0; p < p1; p++, h = h ? h + CPU_PAGE_SIZE : NULL) {
+			ch->page[p].rd = h;
+			ch->page[p].wr = writable ? h : NULL;
+		}
 	}
 	tlb_flush(c);
 	return 0;
@@ -94,19 +107,19 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 
 uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write)
 {
-	const struct cpu_pchunk *ch = chunk_of(c, phys);
-	if (!ch)
+	const struct cpu_pmap *m = &c->in.pmap[phys >> CPU_PCHUNK_SHIFT];
+	if (m->uniform)
+		return write && !m->uniform_writable ? NULL : m->uniform + (phys & ((1u << CPU_PCHUNK_SHIFT) - 1));
+	if (!m->chunk)
 		return NULL;
-	if (ch->uniform)
-		return write && !ch->uniform_writable ? NULL : ch->uniform + (phys & ((1u << CPU_PCHUNK_SHIFT) - 1));
-	unsigned p = (phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1);
-	uint8_t *h = write ? ch->wr[p] : ch->rd[p];
+	const struct cpu_ppage *pg = &m->chunk->page[(phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1)];
+	uint8_t *h = write ? pg->wr : pg->rd;
 	return h ? h + (phys & (CPU_PAGE_SIZE - 1)) : NULL;
 }
 
 struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys)
 {
-	struct cpu_pchunk *ch = chunk_of(c, phys);
+	struct cpu_pchunk *ch = c->in.pmap[phys >> CPU_PCHUNK_SHIFT].chunk;
 	return ch ? &ch->code[(phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1)] : NULL;
 }
 
@@ -117,6 +130,8 @@ void cpu_invalidate_code(struct cpu *c)
 
 void cpu_mem_written(struct cpu *c, uint32_t phys, uint32_t size)
 {
+	if (!c->in.bcache)
+		return; /* no code decoded yet (its slots not read: drop_code()) */
 	uint64_t a = phys, end = (uint64_t)phys + size;
 	while (a < end && a < 0x100000000ull) {
 		uint64_t next = (a | (CPU_PAGE_SIZE - 1)) + 1;

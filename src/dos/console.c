@@ -14,6 +14,7 @@
  * Sources: RBIL INT 21h/01h-0Ch, INT 29h, INT 16h (BIOS buffer at 40:1Ah).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dos/dos_internal.h"
@@ -262,7 +263,7 @@ static void put_line_char(struct dos *d, unsigned max, bool echo_input, uint8_t 
 static void edit_key(struct dos *d, uint8_t scan, unsigned max, bool echo_input)
 {
 	unsigned newest = d->hist_n ? (d->hist_n - 1) % DOS_HISTORY : 0;
-	const uint8_t *tmpl = d->hist[newest];
+	const uint8_t *tmpl = d->hist_n ? d->hist[newest] : NULL; /* read only below tlen */
 	unsigned tlen = d->hist_n ? d->hist_len[newest] : 0;
 	switch (scan) {
 	case SC_F1:
@@ -307,6 +308,8 @@ static void remember_line(struct dos *d)
 		if (d->hist_len[k] == d->line_len && memcmp(d->hist[k], d->line, d->line_len) == 0)
 			return;
 	}
+	if (!d->hist && !(d->hist = malloc(DOS_HISTORY * sizeof(*d->hist))))
+		return; /* no memory: the line is not remembered */
 	unsigned k = d->hist_n % DOS_HISTORY;
 	memcpy(d->hist[k], d->line, d->line_len);
 	d->hist_len[k] = (uint8_t)(d->line_len > 255 ? 255 : d->line_len);

@@ -21,6 +21,7 @@ enum {
 	DOS_MAX_EXEC = 32,      /* nested EXEC depth */
 	DOS_LINE_MAX = 256,
 	DOS_HISTORY = 16,       /* lines the keyboard line editor keeps (up/down arrows) */
+	DOS_ENV_ENTRY_MAX = 256, /* bytes of a dos_config.env entry, NUL included */
 };
 
 
@@ -133,13 +134,16 @@ struct dos {
 	bool has_ext_key;
 	/* Line editing from the keyboard (console.c): the lines entered,
 	 * newest last (the newest is DOS's template for F1/F3), and which
-	 * one the up/down arrows show (hist_n: the line being typed). */
-	uint8_t hist[DOS_HISTORY][DOS_LINE_MAX];
+	 * one the up/down arrows show (hist_n: the line being typed). hist
+	 * (DOS_HISTORY lines) is allocated with the first line entered, NULL
+	 * before: 4 KiB a run that types nothing does not zero. */
+	uint8_t (*hist)[DOS_LINE_MAX];
 	uint8_t hist_len[DOS_HISTORY];
 	unsigned hist_n, hist_at;
 
 	int64_t time_offset;      /* seconds DOS was told to add (2Bh, 2Dh) */
-	char cfg_env[DOS_MAX_ENV][256]; /* the first program's extra environment */
+	char *cfg_env[DOS_MAX_ENV]; /* the first program's extra environment (owned;
+				     * each shorter than DOS_ENV_ENTRY_MAX) */
 	unsigned cfg_env_count;
 	uint32_t logged[16];       /* unknown INT 21h functions logged once */
 	struct shell *shells;     /* built-in COMMAND.COM instances (src/shell/ owns them) */
@@ -379,6 +383,15 @@ int dos_new_psp(struct dos *d, uint16_t seg, uint16_t mem_end, uint16_t parent);
 void dos_fcbs_from_tail(struct dos *d, const char *tail, uint8_t fcb1[16], uint8_t fcb2[16]);
 /* Load the first program (dos_start). */
 int dos_load_first(struct dos *d, const char *canon_path, const char *tail);
+
+/* struct dos_drives (mvdm/dos.h) is a hostfs handed from a program lookup
+ * to the kernel. dos_drives_wrap() takes fs over (NULL: out of memory, fs
+ * untouched); dos_drives_unwrap() gives it back and frees the wrapper. */
+struct dos_drives {
+	struct hostfs *fs;
+};
+struct dos_drives *dos_drives_wrap(struct hostfs *fs);
+struct hostfs *dos_drives_unwrap(struct dos_drives *dr);
 
 /* The kernel alone (kernel.c): what the public dos_create() does before
  * the built-in command interpreter attaches (src/shell/attach.c). */

@@ -428,6 +428,26 @@ static int install(struct dos *d)
 	return 0;
 }
 
+struct dos_drives *dos_drives_wrap(struct hostfs *fs)
+{
+	struct dos_drives *dr = malloc(sizeof(*dr));
+	if (dr)
+		dr->fs = fs;
+	return dr;
+}
+
+struct hostfs *dos_drives_unwrap(struct dos_drives *dr)
+{
+	struct hostfs *fs = dr ? dr->fs : NULL;
+	free(dr);
+	return fs;
+}
+
+void dos_drives_free(struct dos_drives *dr)
+{
+	hostfs_destroy(dos_drives_unwrap(dr));
+}
+
 void dos_config_default(struct dos_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -458,8 +478,12 @@ void dos_attach_shell(struct dos *d, const struct dos_shell_hooks *hooks)
 int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **out, char *err, size_t errlen)
 {
 	*out = NULL;
+	/* Drives mapped already (dos_program_host_path_keep()): ours now. */
+	const bool took = cfg->mapped != NULL;
+	struct hostfs *mapped = dos_drives_unwrap(cfg->mapped);
 	struct dos *d = calloc(1, sizeof(*d));
 	if (!d) {
+		hostfs_destroy(mapped);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -477,13 +501,19 @@ int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **
 	int e = dos_printer_init(d, cfg->printer);
 	if (e)
 		goto err_free;
-	e = hostfs_create(&d->fs);
+	d->fs = mapped;
+	mapped = NULL;
+	e = d->fs ? 0 : hostfs_create(&d->fs);
 	if (e)
 		goto err_free;
 	bool any = false;
 	for (int i = 0; i < 26; i++) {
 		if (!cfg->drives[i])
 			continue;
+		if (took) {
+			any = true; /* mapped by the lookup, from the same drives */
+			continue;
+		}
 		e = hostfs_map(d->fs, i, cfg->drives[i]);
 		if (e) {
 			snprintf(err, errlen, "cannot map drive %c: to %s: %s", 'A' + i, cfg->drives[i], strerror(-e));
@@ -497,13 +527,18 @@ int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **
 		goto err_fs;
 	}
 	for (unsigned i = 0; i < cfg->nenv && i < DOS_MAX_ENV; i++) {
-		if (!strchr(cfg->env[i], '=') || strlen(cfg->env[i]) >= sizeof(d->cfg_env[0])) {
-			snprintf(err, errlen, "bad environment entry '%s' (NAME=VALUE, at most %zu bytes)",
-				 cfg->env[i], sizeof(d->cfg_env[0]) - 1);
+		if (!strchr(cfg->env[i], '=') || strlen(cfg->env[i]) >= DOS_ENV_ENTRY_MAX) {
+			snprintf(err, errlen, "bad environment entry '%s' (NAME=VALUE, at most %d bytes)",
+				 cfg->env[i], DOS_ENV_ENTRY_MAX - 1);
 			e = -EINVAL;
 			goto err_fs;
 		}
-		strcpy(d->cfg_env[d->cfg_env_count++], cfg->env[i]);
+		if (!(d->cfg_env[d->cfg_env_count] = strdup(cfg->env[i]))) {
+			snprintf(err, errlen, "out of memory");
+			e = -ENOMEM;
+			goto err_fs;
+		}
+		d->cfg_env_count++;
 	}
 	if (cfg->autoexec && cfg->autoexec[0]) {
 		if (strlen(cfg->autoexec) > 4096 || !(d->autoexec = strdup(cfg->autoexec))) {
@@ -524,8 +559,11 @@ int dos_kernel_create(struct vm *vm, const struct dos_config *cfg, struct dos **
 
 err_fs:
 	free(d->autoexec);
+	for (unsigned i = 0; i < d->cfg_env_count; i++)
+		free(d->cfg_env[i]);
 	hostfs_destroy(d->fs);
 err_free:
+	hostfs_destroy(mapped);
 	dos_printer_close(d);
 	free(d);
 	return e < 0 ? e : -EINVAL;
@@ -545,5 +583,8 @@ void dos_destroy(struct dos *d)
 	dos_printer_close(d);
 	free(d->autoexec);
 	free(d->autoexec_batch);
+	for (unsigned i = 0; i < d->cfg_env_count; i++)
+		free(d->cfg_env[i]);
+	free(d->hist);
 	free(d);
 }

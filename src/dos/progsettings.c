@@ -350,10 +350,19 @@ bool progsettings_get(const struct progsettings *ps, const char *name, int64_t *
 int dos_program_host_path(const struct dos_config *cfg, const char *program, char *host, size_t hostlen,
 			  char *err, size_t errlen)
 {
+	return dos_program_host_path_keep(cfg, program, host, hostlen, err, errlen, NULL);
+}
+
+int dos_program_host_path_keep(const struct dos_config *cfg, const char *program, char *host, size_t hostlen,
+			       char *err, size_t errlen, struct dos_drives **drives)
+{
 	struct hostfs *fs;
+	if (drives)
+		*drives = NULL;
 	int rc = hostfs_create(&fs);
 	if (rc < 0)
 		return failf(err, errlen, rc, "out of memory");
+	bool mapped = false; /* every drive of cfg: fs may go to a kernel */
 	bool any = false;
 	for (int i = 0; i < HOSTFS_DRIVES; i++) {
 		if (!cfg->drives[i])
@@ -369,6 +378,7 @@ int dos_program_host_path(const struct dos_config *cfg, const char *program, cha
 		rc = failf(err, errlen, -EINVAL, "no drive is mapped");
 		goto out;
 	}
+	mapped = true;
 	/* The PATH as dos_start reads it (the first program's environment). */
 	const char *path_list = "";
 	for (unsigned i = 0; i < cfg->nenv && i < DOS_MAX_ENV; i++)
@@ -389,6 +399,11 @@ int dos_program_host_path(const struct dos_config *cfg, const char *program, cha
 		     ? failf(err, errlen, -ENAMETOOLONG, "%s: host path too long", program)
 		     : 0;
 out:
+	if (mapped && drives) {
+		*drives = dos_drives_wrap(fs);
+		if (*drives)
+			return rc;
+	}
 	hostfs_destroy(fs);
 	return rc;
 }

@@ -348,6 +348,27 @@ void vm16_destroy(struct vm *vm)
 	free(vm);
 }
 
+bool vm16_destroy_frees_only(const struct vm *vm)
+{
+	for (int k = 0; k < VM_MAX_CHANNELS; k++)
+		if (vm->channels[k].vdd)
+			return false; /* its VDD's close hook */
+	if (vm->nplugins)
+		return false; /* hooks and destructors of code we do not know */
+	/* Every VDD is built in (pc.c): their terminate hooks free memory
+	 * and nothing else, and none has global_fini. */
+	size_t nb;
+	const struct vdd_ops *const *builtin = vm_builtin_vdds(&nb);
+	for (unsigned k = 0; k < vm->nvdds; k++) {
+		bool known = false;
+		for (size_t j = 0; j < nb && !known; j++)
+			known = vm->vdds[k].ops == builtin[j];
+		if (!known || vm->vdds[k].ops->global_fini)
+			return false;
+	}
+	return true;
+}
+
 void vm16_set_focus(struct vm *vm, bool foreground)
 {
 	for (unsigned k = 0; k < vm->nvdds; k++)

@@ -3,7 +3,8 @@
  * on a temporary tree: precedence (default < file next to the program <
  * user file < request) and the source of each value, case-insensitive
  * file names, comments and spaces, errors naming file and line, the user
- * configuration directory, and finding a DOS program's host file.
+ * configuration directory, and finding a DOS program's host file (and
+ * handing the drives it was found on to the kernel that runs it).
  *
  * Tree (T = mkdtemp):
  *   T/prog/hello.com  T/prog/HELLO.COM.MVDM   T/prog/tool.exe   T/prog/sub/
@@ -26,6 +27,8 @@
 
 #include "mvdm/progsettings.h"
 #include "common/sha256.h"
+#include "dos/dos_internal.h"
+#include "dos/hostfs.h"
 #include "mvdm/vm16.h"
 
 struct fixture {
@@ -343,6 +346,99 @@ static void test_program_host_path(void **state)
 	assert_int_equal(dos_program_host_path(&none, "HELLO", host, sizeof(host), f->err, sizeof(f->err)), -EINVAL);
 }
 
+/* Runs vm until its first program ends; its DOS return code. */
+static int run_exit_code(struct vm *vm)
+{
+	for (int k = 0; k < 1000; k++) {
+		enum vm16_stop st = vm16_run(vm, 1000000);
+		if (st == VM16_STOP_EXIT)
+			return vm16_exit_code(vm);
+		assert_true(st == VM16_STOP_SLICE || st == VM16_STOP_IDLE);
+	}
+	fail_msg("the program did not end");
+	return -1;
+}
+
+/* A kernel on the drives a lookup kept (dos_config.mapped): dos_start()
+ * of program, which exits with `code`; `reads` is how many directory
+ * listings the drives have read in all by then (the lookup's included). */
+static void kernel_on_kept(struct dos_config *dc, struct dos_drives *dr, const char *program, int code,
+			   unsigned long reads)
+{
+	struct vm16_config vc;
+	vm16_config_default(&vc);
+	struct vm *vm;
+	char err[256];
+	assert_int_equal(vm16_create(&vc, &vm, err, sizeof(err)), 0);
+	struct dos *d;
+	dc->mapped = dr;
+	assert_int_equal(dos_create(vm, dc, &d, err, sizeof(err)), 0);
+	dc->mapped = NULL;
+	assert_int_equal(hostfs_listing_reads(d->fs), 1); /* the lookup's, and no mapping anew */
+	assert_int_equal(dos_start(d, program, "", err, sizeof(err)), 0);
+	assert_int_equal(hostfs_listing_reads(d->fs), reads);
+	assert_int_equal(run_exit_code(vm), code);
+	dos_destroy(d);
+	vm16_destroy(vm);
+}
+
+/* dos_program_host_path_keep(): the kernel made next takes over the
+ * drives the program was looked up on, with the listing read for it, so
+ * loading the program reads no directory again; the listing is still
+ * checked against its directory (a program made after the lookup is
+ * found). Kept drives go with a failed dos_create() too (the ASan build's
+ * leak check), or with dos_drives_free(). */
+static void test_kept_drives(void **state)
+{
+	struct fixture *f = *state;
+	struct dos_config dc;
+	dos_config_default(&dc);
+	char c[1024], host[4096];
+	snprintf(c, sizeof(c), "%s", in(f, "prog"));
+	dc.drives[2] = c;
+	struct dos_drives *dr = NULL;
+	assert_int_equal(dos_program_host_path_keep(&dc, "HELLO", host, sizeof(host), f->err, sizeof(f->err), &dr), 0);
+	assert_non_null(dr);
+	assert_non_null(strstr(host, "/hello.com"));
+	kernel_on_kept(&dc, dr, "HELLO", 0, 1); /* hello.com: INT 20h */
+
+	/* A program written after the lookup: its directory changed, so it
+	 * is read again and the program found. */
+	assert_int_equal(dos_program_host_path_keep(&dc, "HELLO", host, sizeof(host), f->err, sizeof(f->err), &dr), 0);
+	write_file(f, "prog/seven.com", "\xB8\x07\x4C\xCD\x21"); /* mov ax, 4C07h; int 21h */
+	kernel_on_kept(&dc, dr, "SEVEN", 7, 2);
+
+	/* Not found: the drives are kept all the same (dos_start says so). */
+	assert_int_equal(dos_program_host_path_keep(&dc, "NOSUCH", host, sizeof(host), f->err, sizeof(f->err), &dr),
+			 -ENOENT);
+	assert_non_null(dr);
+	dos_drives_free(dr);
+	dos_drives_free(NULL);
+
+	/* A dos_create() that fails frees them. */
+	assert_int_equal(dos_program_host_path_keep(&dc, "HELLO", host, sizeof(host), f->err, sizeof(f->err), &dr), 0);
+	struct vm16_config vc;
+	vm16_config_default(&vc);
+	struct vm *vm;
+	char err[256];
+	assert_int_equal(vm16_create(&vc, &vm, err, sizeof(err)), 0);
+	struct dos *d = NULL;
+	dc.env[0] = "NO_EQUALS_SIGN";
+	dc.nenv = 1;
+	dc.mapped = dr;
+	assert_int_equal(dos_create(vm, &dc, &d, err, sizeof(err)), -EINVAL);
+	assert_null(d);
+	vm16_destroy(vm);
+
+	/* A drive that cannot be mapped: nothing is kept. */
+	dc.nenv = 0;
+	dc.mapped = NULL;
+	dc.drives[4] = "/nonexistent/dir";
+	dr = (struct dos_drives *)&dc;
+	assert_true(dos_program_host_path_keep(&dc, "HELLO", host, sizeof(host), f->err, sizeof(f->err), &dr) < 0);
+	assert_null(dr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +451,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test(test_config_dir),
 		cmocka_unit_test_setup_teardown(test_program_host_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_drives, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -187,6 +187,50 @@ def case_stream_flush(env):
         check(got == needle, "%s on pipes: before kill -9 stdout held %r, expected %r" % (args[0], got, needle))
 
 
+def case_exit_complete(env):
+    """All that a program did is on the host when `mvdm run` has ended,
+    which (but in sanitizer builds) leaves the VM's memory to the process's
+    exit instead of tearing the VM down: its standard output, on a pipe and
+    on a file; a file it left open (a TSR, or a program that waited for a
+    key when input had ended), whole and with the date and time it set,
+    which DOS applies when it closes the file at the end; what it printed
+    (--printer)."""
+    out_path = os.path.join(env.dir, "out.txt")
+    left = os.path.join(env.dir, "left.dat")  # DOS makes new host names lower case
+    prn = os.path.join(env.dir, "prn.txt")
+    lines = b"".join(bytes([65 + k % 26]) * 62 + b"\n" for k in range(1024))
+    block = bytes(range(256)) * 16 * 24
+    stamp = time.mktime((1999, 12, 31, 23, 58, 0, 0, 0, -1))
+    for to_file, args, status in ((False, ["LEAVE.COM"], 3), (True, ["LEAVE.COM"], 3),
+                                  (False, ["LEAVE.COM", "k"], 123)):
+        for p in (left, prn, out_path):
+            if os.path.exists(p):
+                os.remove(p)
+        args = ["--printer", "prn.txt"] + args
+        if to_file:
+            with open(out_path, "wb") as f:
+                p = subprocess.run([env.mvdm, "run"] + args, stdin=subprocess.DEVNULL, stdout=f,
+                                   stderr=subprocess.PIPE, cwd=env.dir, env=env.env, timeout=30)
+            rc, err = p.returncode, p.stderr.decode(errors="replace")
+            with open(out_path, "rb") as f:
+                out = f.read()
+        else:
+            rc, out, err, _ = env.run(args, None)
+        where = "%s, stdout to %s" % (" ".join(args[2:]), "a file" if to_file else "a pipe")
+        check(rc == status, "%s: exit %d, stderr %r" % (where, rc, err))
+        check(out == lines, "%s: %d bytes of standard output, expected %d%s"
+              % (where, len(out), len(lines), "" if len(out) != len(lines) else " (different bytes)"))
+        with open(left, "rb") as f:
+            data = f.read()
+        check(data == block, "%s: LEFT.DAT has %d bytes, expected %d" % (where, len(data), len(block)))
+        mtime = os.stat(left).st_mtime
+        check(abs(mtime - stamp) < 1, "%s: LEFT.DAT was modified at %s, expected the %s the program set"
+              % (where, time.ctime(mtime), time.ctime(stamp)))
+        with open(prn, "rb") as f:
+            printed = f.read()
+        check(printed == b"printed\r\n", "%s: the printer file has %r" % (where, printed))
+
+
 def case_stream_text(env):
     """UTF-8 in and out under a UTF-8 locale, LF line ends; code page 437
     bytes with --cp437 or under a locale that is not UTF-8; CR LF with
@@ -371,6 +415,7 @@ CASES = {
     "term-exits": case_term_exits,
     "console-option": case_console_option,
     "term-history": case_term_history,
+    "exit-complete": case_exit_complete,
 }
 
 
