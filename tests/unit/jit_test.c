@@ -1055,6 +1055,160 @@ static void test_jmp_call_rm_match(void **state)
 	}
 }
 
+/* Links remembered by compiled blocks (the link stub's fast path,
+ * block_cache.h struct bc_fast) are never taken once their target is
+ * gone. A loop in one page (CS:0) jumps to a block B in the next page
+ * (CS:1000h, `add ax, imm`) and back: after a few passes the block
+ * before B enters it through a remembered link. Then B's bytes change,
+ * and the next pass must run the new code:
+ * - the host writes B's immediate (one byte: the blocks holding it are
+ *   dropped, bc_code_write()), between two runs;
+ * - the host writes all of B's page (a program load: page_drop_all());
+ * - the guest writes B's immediate from the loop (BX != 0), mid-run;
+ * - the A20 gate moves, so that B's linear address reaches other bytes
+ *   (the block context changes; nothing is dropped before the block
+ *   that starts the loop, which remembers B, leaves for it).
+ * The new B has the old one's key, and after a write it is recorded in
+ * the old one's memory (same size: the free list), so only the link
+ * epoch (or the context) tells the remembered link is stale. Each run is
+ * compared with the interpreter, whole, in slices of 7 instructions (the
+ * fast path needs a budget above BC_MAX_INSNS: never taken) and of 45
+ * (taken in some slices, not in others), and in the smallest cache
+ * (emptied when full). */
+static const uint8_t link_loop[] = {
+	0xB9, 40, 0,                  /* 0: mov cx, 40 */
+	0x42,                         /* 3: top: inc dx */
+	0xE9, 0xF9, 0x0F,             /* 4: jmp 1000h (7 + 0FF9h) */
+};
+static const uint8_t link_back[] = {
+	0x85, 0xDB,                   /* 20h: back: test bx, bx */
+	0x74, 0x0C,                   /* 22h: jz 30h */
+	0x83, 0xF9, 20,               /* 24h: cmp cx, 20 */
+	0x75, 0x07,                   /* 27h: jne 30h */
+	0x2E, 0xC6, 0x06, 0x01, 0x10, /* 29h: mov byte [cs:1001h], imm8 */
+	5,                            /* 2Eh: (5) */
+	0x90,                         /* 2Fh: nop */
+	0x49,                         /* 30h: dec cx */
+	0x75, 0xD0,                   /* 31h: jnz top (33h - 30h) */
+	0xF4,                         /* 33h: hlt */
+};
+/* B at 1000h: add ax, imm16; jmp 20h */
+static void put_link_b(uint8_t *at, uint8_t imm)
+{
+	const uint8_t b[] = { 0x05, imm, 0, 0xE9, 0x1A, 0xF0 /* 6 + F01Ah = 20h */ };
+	memcpy(at, b, sizeof(b));
+}
+
+struct link_run {
+	struct run r;
+	bool jit;
+	size_t cache;  /* a cache limit, or 0 */
+	unsigned slice; /* instructions per cpu_run(), or 0: one run */
+};
+
+static void link_init(struct link_run *l, bool jit, size_t cache, unsigned slice)
+{
+	uint8_t code[0x1010];
+	memset(code, 0x90, sizeof(code));
+	memcpy(code, link_loop, sizeof(link_loop));
+	memcpy(code + 0x20, link_back, sizeof(link_back));
+	put_link_b(code + 0x1000, 1);
+	run_init(&l->r, jit ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+	cpu_set_a20(&l->r.c, true);
+	if (cache)
+		cpu_set_block_cache_limit(&l->r.c, cache);
+	l->jit = jit;
+	l->cache = cache;
+	l->slice = slice;
+}
+
+/* Run the loop from CS:0 (CS = cs) with AX = 0, BX = bx: AX comes back. */
+static uint16_t link_pass(struct link_run *l, uint16_t cs, uint16_t bx)
+{
+	struct cpu *c = &l->r.c;
+	cpu_load_seg(c, SEG_CS, cs);
+	c->ip = 0;
+	c->r[REG_AX].d = 0;
+	c->r[REG_BX].d = bx;
+	enum cpu_exit e;
+	do
+		e = cpu_run(c, l->slice ? l->slice : 1000000);
+	while (e == CPU_EXIT_BUDGET && l->slice);
+	assert_int_equal(e, CPU_EXIT_HLT);
+	return c->r[REG_AX].w[0];
+}
+
+static void test_link_fast_invalidation(void **state)
+{
+	(void)state;
+	const struct { size_t cache; unsigned slice; } cfg[] = { { 0, 0 }, { 0, 7 }, { 0, 45 }, { 2048, 0 } };
+	for (unsigned k = 0; k < sizeof(cfg) / sizeof(cfg[0]); k++) {
+		struct link_run l[2];
+		for (int j = 0; j < 2; j++)
+			link_init(&l[j], j == 1, cfg[k].cache, cfg[k].slice);
+		const uint16_t cs = CODE >> 4;
+		/* the loop's AX after each step */
+		static const uint16_t want[] = { 40, 80, 120, 21 * 3 + 19 * 5, 200, 200, 200, 280, 200 };
+		for (unsigned step = 0; step < sizeof(want) / sizeof(want[0]); step++) {
+			uint16_t ax[2];
+			for (int j = 0; j < 2; j++) {
+				struct run *r = &l[j].r;
+				uint16_t bx = 0, lcs = step >= 4 ? 0xFFFF : cs;
+				switch (step) {
+				case 1: /* one byte of B, by the host */
+					r->ram[CODE + 0x1001] = 2;
+					cpu_mem_written(&r->c, CODE + 0x1001, 1);
+					break;
+				case 2: /* B's page, by the host (a load) */
+					memset(r->ram + CODE + 0x1000, 0x90, CPU_PAGE_SIZE);
+					put_link_b(r->ram + CODE + 0x1000, 3);
+					cpu_mem_written(&r->c, CODE + 0x1000, CPU_PAGE_SIZE);
+					break;
+				case 3: /* B's immediate, by the guest at CX = 20 (to 5) */
+					bx = 1;
+					break;
+				case 4: {
+					/* The same code at FFFFh:0 (linear 0FFFF0h): the loop
+					 * below 1 MiB, `back` and B above it, and with A20
+					 * off at 10h and 0FF0h, where B adds 7. */
+					static const uint32_t at[][3] = {
+						{ 0x0FFFF0, 0, 0x10 }, { 0x100010, 0x20, 0x20 }, { 0x000010, 0x20, 0x20 },
+						{ 0x100FF0, 0x1000, 0x10 }, { 0x000FF0, 0x1000, 0x10 },
+					};
+					for (unsigned n = 0; n < 5; n++) {
+						memcpy(r->ram + at[n][0], r->ram + CODE + at[n][1], at[n][2]);
+						cpu_mem_written(&r->c, at[n][0], at[n][2]);
+					}
+					r->ram[0x000FF1] = 7;
+					cpu_mem_written(&r->c, 0x000FF1, 1);
+					break;
+				}
+				case 7: /* A20 off: B's linear address reaches 0FF0h */
+					cpu_set_a20(&r->c, false);
+					break;
+				case 8: /* and on again: the first B */
+					cpu_set_a20(&r->c, true);
+					break;
+				}
+				ax[j] = link_pass(&l[j], lcs, bx);
+			}
+			assert_int_equal(ax[0], want[step]);
+			assert_int_equal(ax[1], want[step]);
+			assert_memory_equal(l[0].r.c.r, l[1].r.c.r, sizeof(l[0].r.c.r));
+			assert_int_equal(l[0].r.c.retired, l[1].r.c.retired);
+			struct cpu_code_stats st;
+			cpu_code_stats(&l[1].r.c, &st);
+			assert_true(st.jit_blocks > 0);
+			if (step == 0 && cfg[k].slice != 7)
+				assert_true(st.fast_links > 0); /* (what the rest tests) */
+			if (step == 8 && cfg[k].cache)
+				assert_true(st.flushes > 0);
+		}
+		run_free(&l[0].r);
+		run_free(&l[1].r);
+	}
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -1076,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
+		cmocka_unit_test(test_link_fast_invalidation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
