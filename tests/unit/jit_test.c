@@ -72,13 +72,13 @@ static void run_free(struct run *r)
 	free(r->ram);
 }
 
-/* Many small blocks, run twice: `inc ax; jmp $+3; nop` n times (a jump
- * to the next instruction would not end a block), a loop back over them,
- * HLT. */
-static size_t make_many_blocks(uint8_t *p, unsigned n)
+/* Many small blocks, run `passes` times: `inc ax; jmp $+3; nop` n times
+ * (a jump to the next instruction would not end a block), a loop back
+ * over them, HLT. */
+static size_t make_many_blocks(uint8_t *p, unsigned n, uint8_t passes)
 {
 	size_t k = 0;
-	p[k++] = 0xB9, p[k++] = 2, p[k++] = 0; /* mov cx, 2 */
+	p[k++] = 0xB9, p[k++] = passes, p[k++] = 0; /* mov cx, passes */
 	const size_t top = k;
 	for (unsigned b = 0; b < n; b++)
 		p[k++] = 0x40, p[k++] = 0xEB, p[k++] = 0x01, p[k++] = 0x90;
@@ -107,7 +107,7 @@ static void test_area_wx_limit_flush(void **state)
 	assert_true(used > 0 && used < 1024); /* the link stub */
 	static uint8_t code[0x8000];
 	const unsigned nblocks = 6000;
-	const size_t n = make_many_blocks(code, nblocks);
+	const size_t n = make_many_blocks(code, nblocks, 2);
 	struct run on, off;
 	run_init(&on, CPU_JIT_FORCE, a, code, n);
 	run_init(&off, CPU_JIT_OFF, NULL, code, n);
@@ -127,6 +127,61 @@ static void test_area_wx_limit_flush(void **state)
 	run_free(&on);
 	cpu_jit_area_usage(a, &limit, &used);
 	assert_true(used <= limit); /* (the code is the area's: it stays) */
+	run_free(&off);
+	cpu_jit_area_destroy(a);
+}
+
+/* The smallest area, filled and made anew in every pass of a loop: an
+ * inner loop of three blocks runs 100 times (its blocks link through the
+ * links they remember), then a chain of 1500 blocks is compiled, which
+ * fills the area. After each flush the inner loop's blocks are compiled
+ * again, into the new mapping, and must not take a link they remembered
+ * before it (the old mapping is unmapped at once when no other CPU uses
+ * the area: its code is gone). The interpreter's results, and links
+ * taken through remembered ones. */
+static void test_link_fast_area_flush(void **state)
+{
+	(void)state;
+	struct cpu_jit_area *a = cpu_jit_area_create(1);
+	if (!a) {
+		skip();
+		return;
+	}
+	static uint8_t code[0x2000];
+	const unsigned nblocks = 1500, passes = 8;
+	size_t k = 0;
+	code[k++] = 0xB9, code[k++] = passes, code[k++] = 0; /* mov cx, passes */
+	const size_t outer = k;
+	code[k++] = 0xBA, code[k++] = 100, code[k++] = 0;    /* outer: mov dx, 100 */
+	const size_t inner = k;
+	code[k++] = 0x40, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inner: inc ax; jmp $+3; nop */
+	code[k++] = 0x43, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inc bx; jmp $+3; nop */
+	code[k++] = 0x4A;                                    /* dec dx */
+	code[k++] = 0x75, code[k] = (uint8_t)(inner - (k + 1)), k++; /* jnz inner */
+	for (unsigned b = 0; b < nblocks; b++)
+		code[k++] = 0x46, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inc si; jmp $+3; nop */
+	code[k++] = 0x49;                                    /* dec cx */
+	code[k++] = 0x74, code[k++] = 3;                     /* jz hlt */
+	code[k++] = 0xE9;                                    /* jmp near outer */
+	const int16_t rel = (int16_t)(outer - (k + 2));
+	memcpy(code + k, &rel, 2);
+	k += 2;
+	code[k++] = 0xF4;
+	assert_true(k <= sizeof(code));
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, a, code, k);
+	run_init(&off, CPU_JIT_OFF, NULL, code, k);
+	assert_int_equal(cpu_run(&on.c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(cpu_run(&off.c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(on.c.r[REG_AX].w[0], passes * 100);
+	assert_int_equal(on.c.r[REG_SI].w[0], passes * nblocks);
+	assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+	assert_int_equal(on.c.retired, off.c.retired);
+	struct cpu_code_stats s;
+	cpu_code_stats(&on.c, &s);
+	assert_true(s.jit_flushes >= passes - 1);
+	assert_true(s.fast_links >= passes * 100);
+	run_free(&on);
 	run_free(&off);
 	cpu_jit_area_destroy(a);
 }
@@ -854,7 +909,7 @@ static void test_area_flush_two_threads(void **state)
 		return;
 	static uint8_t code[0x8000];
 	const unsigned nblocks = 4000;
-	const size_t n = make_many_blocks(code, nblocks);
+	const size_t n = make_many_blocks(code, nblocks, 2);
 	struct run r[2], off;
 	for (int k = 0; k < 2; k++)
 		run_shared_init(&r[k], CPU_JIT_FORCE, a, s, code, n);
@@ -1122,20 +1177,28 @@ static void link_init(struct link_run *l, bool jit, size_t cache, unsigned slice
 	l->slice = slice;
 }
 
-/* Run the loop from CS:0 (CS = cs) with AX = 0, BX = bx: AX comes back. */
-static uint16_t link_pass(struct link_run *l, uint16_t cs, uint16_t bx)
+/* Run the loop from CS:0 (CS = cs) with AX = 0, BX = bx, interpreted
+ * (l[0]) and compiled (l[1]) side by side, slice by slice: the same exit,
+ * IP, registers and count of instructions after every slice. */
+static void link_pass(struct link_run l[2], uint16_t cs, uint16_t bx)
 {
-	struct cpu *c = &l->r.c;
-	cpu_load_seg(c, SEG_CS, cs);
-	c->ip = 0;
-	c->r[REG_AX].d = 0;
-	c->r[REG_BX].d = bx;
-	enum cpu_exit e;
-	do
-		e = cpu_run(c, l->slice ? l->slice : 1000000);
-	while (e == CPU_EXIT_BUDGET && l->slice);
-	assert_int_equal(e, CPU_EXIT_HLT);
-	return c->r[REG_AX].w[0];
+	for (int j = 0; j < 2; j++) {
+		struct cpu *c = &l[j].r.c;
+		cpu_load_seg(c, SEG_CS, cs);
+		c->ip = 0;
+		c->r[REG_AX].d = 0;
+		c->r[REG_BX].d = bx;
+	}
+	enum cpu_exit e[2];
+	do {
+		for (int j = 0; j < 2; j++)
+			e[j] = cpu_run(&l[j].r.c, l[j].slice ? l[j].slice : 1000000);
+		assert_int_equal(e[0], e[1]);
+		assert_int_equal(l[0].r.c.retired, l[1].r.c.retired);
+		assert_int_equal(l[0].r.c.ip, l[1].r.c.ip);
+		assert_memory_equal(l[0].r.c.r, l[1].r.c.r, sizeof(l[0].r.c.r));
+	} while (e[0] == CPU_EXIT_BUDGET && l[0].slice);
+	assert_int_equal(e[1], CPU_EXIT_HLT);
 }
 
 static void test_link_fast_invalidation(void **state)
@@ -1150,10 +1213,8 @@ static void test_link_fast_invalidation(void **state)
 		/* the loop's AX after each step */
 		static const uint16_t want[] = { 40, 80, 120, 21 * 3 + 19 * 5, 200, 200, 200, 280, 200 };
 		for (unsigned step = 0; step < sizeof(want) / sizeof(want[0]); step++) {
-			uint16_t ax[2];
 			for (int j = 0; j < 2; j++) {
 				struct run *r = &l[j].r;
-				uint16_t bx = 0, lcs = step >= 4 ? 0xFFFF : cs;
 				switch (step) {
 				case 1: /* one byte of B, by the host */
 					r->ram[CODE + 0x1001] = 2;
@@ -1164,8 +1225,7 @@ static void test_link_fast_invalidation(void **state)
 					put_link_b(r->ram + CODE + 0x1000, 3);
 					cpu_mem_written(&r->c, CODE + 0x1000, CPU_PAGE_SIZE);
 					break;
-				case 3: /* B's immediate, by the guest at CX = 20 (to 5) */
-					bx = 1;
+				case 3: /* B's immediate, by the guest at CX = 20 (to 5): BX = 1 */
 					break;
 				case 4: {
 					/* The same code at FFFFh:0 (linear 0FFFF0h): the loop
@@ -1190,12 +1250,9 @@ static void test_link_fast_invalidation(void **state)
 					cpu_set_a20(&r->c, true);
 					break;
 				}
-				ax[j] = link_pass(&l[j], lcs, bx);
 			}
-			assert_int_equal(ax[0], want[step]);
-			assert_int_equal(ax[1], want[step]);
-			assert_memory_equal(l[0].r.c.r, l[1].r.c.r, sizeof(l[0].r.c.r));
-			assert_int_equal(l[0].r.c.retired, l[1].r.c.retired);
+			link_pass(l, step >= 4 ? 0xFFFF : cs, step == 3);
+			assert_int_equal(l[1].r.c.r[REG_AX].w[0], want[step]);
 			struct cpu_code_stats st;
 			cpu_code_stats(&l[1].r.c, &st);
 			assert_true(st.jit_blocks > 0);
@@ -1231,6 +1288,7 @@ int main(void)
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_link_fast_invalidation),
+		cmocka_unit_test(test_link_fast_area_flush),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
