@@ -7,13 +7,24 @@
 #include "cpu/code_store.h"
 #include "cpu/jit.h"
 
-/* Blocks in the arena are aligned like their instructions. */
-enum { BC_ALIGN = 16 };
+/* Blocks in the arena start on a cache line (block_cache.h: the header is
+ * two lines, each instruction one). */
+enum { BC_ALIGN = 64 };
+_Static_assert(sizeof(struct bc_block) == 2 * BC_ALIGN && offsetof(struct bc_block, key) == BC_ALIGN,
+	       "bc_block: fast[] one cache line, the rest of the header the next");
+_Static_assert(sizeof(struct insn) % BC_ALIGN == 0, "insn: whole cache lines");
 
 static inline size_t block_size(unsigned ninsns)
 {
 	size_t n = sizeof(struct bc_block) + (ninsns + 1u) * sizeof(struct insn);
 	return (n + BC_ALIGN - 1) & ~(size_t)(BC_ALIGN - 1);
+}
+
+/* The second line of b's header (key, tag, hnext, succ[]), for a
+ * prefetch; b may be NULL. */
+static inline const void *bc_line1(const struct bc_block *b)
+{
+	return (const void *)((uintptr_t)b + offsetof(struct bc_block, key));
 }
 
 static inline struct bc_block **bc_bucket(struct block_cache *bc, uint32_t lin)
@@ -124,6 +135,7 @@ static void block_free(struct block_cache *bc, struct bc_block *b)
 {
 	hash_unlink(bc, b);
 	b->tag = 0;
+	bc_links_stale(bc);
 	bc->nblocks--;
 	b->hnext = bc->free_blocks[b->ninsns];
 	bc->free_blocks[b->ninsns] = b;
@@ -216,7 +228,7 @@ static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page 
 	const uint32_t n = pg->n;
 	for (uint32_t k = 0; k < n; k++) {
 		if (k + 8 < n)
-			__builtin_prefetch(pg->blk[k + 8], 1);
+			__builtin_prefetch(&pg->blk[k + 8]->key, 1);
 		if (k + 4 < n)
 			__builtin_prefetch(bc_bucket(bc, (uint32_t)pg->blk[k + 4]->key), 1);
 		struct bc_block *b = pg->blk[k];
@@ -271,6 +283,13 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 
 /* ---- the whole cache ---- */
 
+void bc_links_wrap(struct block_cache *bc)
+{
+	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			pg->blk[k]->fast[0].check = pg->blk[k]->fast[1].check = 0;
+}
+
 void bc_clear(struct cpu *c, struct block_cache *bc)
 {
 	if (!bc)
@@ -288,6 +307,7 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
 		for (uint32_t k = 0; k < pg->n; k++)
 			pg->blk[k]->tag = 0;
+	bc_links_stale(bc);
 	while (bc->pages) {
 		struct bc_page *pg = bc->pages;
 		bc->pages = pg->next;
@@ -317,7 +337,7 @@ struct block_cache *bc_alloc(void)
 	struct block_cache *bc = calloc(1, sizeof(*bc));
 	if (!bc)
 		return NULL;
-	bc->arena = malloc(BC_ARENA_BYTES);
+	bc->arena = aligned_alloc(BC_ALIGN, BC_ARENA_BYTES);
 	bc->cap = BC_ARENA_BYTES;
 	bc->scratch = malloc(block_size(BC_MAX_INSNS));
 	if (!bc->arena || !bc->scratch) {
@@ -378,6 +398,7 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 		memset(s, 0, sizeof(*s));
 	} else {
 		*s = bc->stats;
+		s->hits += s->fast_links; /* (the link stub counts those apart) */
 		s->blocks = bc->nblocks;
 		s->bytes = bc->used - bc->free_bytes;
 	}
@@ -500,6 +521,7 @@ static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *
 	bc->nblocks++;
 	bc->last = b;
 	b->entry = b->insns[0].fn;
+	b->fast[0].check = b->fast[1].check = 0;
 	jit_block_added(c, b, code);
 }
 
@@ -517,7 +539,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	struct bc_block *b = bc->free_blocks[s->ninsns];
 	if (b) {
 		bc->free_blocks[s->ninsns] = b->hnext;
-		__builtin_prefetch(b->hnext, 1);
+		__builtin_prefetch(bc_line1(b->hnext), 1);
 		bc->free_bytes -= size;
 	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);
@@ -551,7 +573,7 @@ static struct insn *store_dest(void *ctx, unsigned n)
 	struct bc_block *b = bc->free_blocks[n];
 	if (b) {
 		bc->free_blocks[n] = b->hnext;
-		__builtin_prefetch(b->hnext, 1); /* the next pop's header, likely cold by then */
+		__builtin_prefetch(bc_line1(b->hnext), 1); /* the next pop's header, likely cold by then */
 		bc->free_bytes -= size;
 	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);
@@ -781,8 +803,10 @@ void bc_link(struct cpu *c)
 	jit_count_entry(c, next);
 	/* Its likely successor's header, which the next bc_link() reads
 	 * first: fetched while this block runs (the live blocks do not fit in
-	 * the host's L2 in a large program). */
-	__builtin_prefetch(next->succ[0]);
+	 * the host's L2 in a large program); and, for compiled code, its own
+	 * fast[], which its link stub reads first. */
+	__builtin_prefetch(bc_line1(next->succ[0]));
+	__builtin_prefetch(next);
 	next->entry(c, next->insns);
 }
 

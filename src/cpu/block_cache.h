@@ -58,7 +58,32 @@ enum {
 };
 #define BC_ARENA_BYTES ((size_t)16 << 20)
 
+/* A compiled block that this one was linked to, remembered so that its
+ * link stub can enter it again without reading its header (the link
+ * stub's fast path, jit_compile.c emit_link_stub(); docs/cpu-speed.md,
+ * "Link epochs"). It holds while `check` equals the CPU's bc_ctx ORed
+ * with its cache's link_epoch (bc_ctx's low 32 bits are 0):
+ * - the epoch moves whenever anything a remembered link relies on may
+ *   change (bc_links_stale(): a block freed or evicted, the cache
+ *   emptied, compiled code dropped), so an equal epoch means blk is
+ *   still the live block with this key, compiled, with this code;
+ * - the context was its tag when it was remembered, and a live block's
+ *   tag changes only to a later mapping epoch (bc_recheck(); the 24-bit
+ *   mapping epoch only grows: its wrap empties the cache), so an equal
+ *   context means bc_valid() would accept it at once.
+ * check 0 (never a bc_ctx, which is never 0): nothing remembered. */
+struct bc_fast {
+	struct bc_block *blk;
+	uint64_t key;          /* blk->key */
+	const void *code;      /* blk's compiled code past its prologue */
+	uint64_t check;        /* bc_ctx | link_epoch when remembered */
+};
+
+/* The header is two cache lines: the first, fast[], is all that the link
+ * stub's fast path reads (of the block it leaves), the second what
+ * finding and checking a block reads. Blocks are 64-byte aligned. */
 struct bc_block {
+	struct bc_fast fast[2]; /* compiled successors (written by the link stub) */
 	uint64_t key;      /* EIP << 32 | linear address of the first byte (same
 			    * bytes at another EIP may wrap differently at 64 KiB) */
 	uint64_t tag;      /* bc_ctx when it was recorded or last checked; 0 once
@@ -106,6 +131,9 @@ struct block_cache {
 						       * (chained by hnext) */
 	size_t free_bytes;
 	uint64_t nblocks;           /* blocks in the cache */
+	/* Moves whenever a remembered link (bc_fast) may have gone wrong:
+	 * bc_links_stale(). */
+	uint32_t link_epoch;
 	/* The block that ran last before control came back to bc_run() (a
 	 * guess for its succ[], like bc_link()'s), or NULL. */
 	struct bc_block *last;
@@ -122,6 +150,18 @@ struct block_cache {
 	 * fill), rather than a page of their own at its end. */
 	struct bc_block *hash[BC_HASH_SIZE];
 };
+
+/* A block was freed or evicted, or compiled code dropped: every link
+ * remembered in a bc_fast fails its check from now on. When the 32-bit
+ * epoch wraps, the remembered links of every live block are forgotten
+ * (a block off the cache gets fresh ones when it is entered again), so
+ * that an old one cannot pass for a new one. */
+void bc_links_wrap(struct block_cache *bc);
+static inline void bc_links_stale(struct block_cache *bc)
+{
+	if (unlikely(++bc->link_epoch == 0))
+		bc_links_wrap(bc);
+}
 
 /* Would an n-byte write (n <= 4) at offset off of page pg touch a
  * translated byte? (Two bitmap words at most.) */

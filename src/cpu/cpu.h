@@ -296,6 +296,9 @@ struct cpu_code_stats {
 				 * was full and made anew: jit_area.c) */
 	uint64_t jit_shared;    /* blocks taken from the code store with their compiled
 				 * code (compiled by this or another CPU of the host) */
+	uint64_t fast_links;    /* compiled blocks entered from compiled blocks through
+				 * a remembered link (bc_fast: the link stub's fast
+				 * path); counted in hits too */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code

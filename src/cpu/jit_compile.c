@@ -594,7 +594,7 @@ struct cg {
  * emit_exits()). Inside one the host stack is 8 bytes off the
  * 16-byte alignment of the body. */
 enum { SH_READ, SH_WCALL, SH_CPW1, SH_CPW2, SH_CPW4, SH_CF, SH_OF, SH_GP, SH_COUNT };
-enum { SH_FIRST = 512, SH_SLOT = 256 };
+enum { SH_FIRST = 1024, SH_SLOT = 256 }; /* (the link stub takes 544 bytes, with link epochs) */
 
 static long sh_at(unsigned id)
 {
@@ -2129,26 +2129,34 @@ static void emit_pops(struct em *e)
 }
 
 /* bc_link()'s way to the next block, for the common case: the block
- * that this one was last linked to (succ[], checked by key and tag as
- * bc_next() does) fits in the budget and no event is pending. A
- * threaded block's entry is counted as jit_count_entry() counts it, but
- * the count that reaches 0 is left to bc_link() (jit_hot()); a compiled
- * one's is not counted (jit_hot() would only set it back). Emitted once per mapping
- * (jit_emit_link_stub()); a block's exit for entry k calls it
- * (emit_exits()) with the registers in memory, c->ip set, ECX = entry
- * k's charge, EAX = entry k's offset in the block (the stub sets R11 =
- * the block, c->in.blk, and c->in.cur = &insns[k] first), and the
- * block's frame still pushed.
- * - The next block is compiled (jstate JS_DONE): the stub returns, with
- *   c->in.blk and c->in.cur set and the budget charged, RAX = its code
- *   past the prologue (JIT_FRAME_BYTES), and the exit jumps there: the
- *   frame stays (every compiled block pushes the same registers of the
- *   same caller, and RBX is the CPU in all of them), and each exit has an
- *   indirect jump of its own, which the host predicts far better than one
- *   jump shared by every link (a static exit always goes to the same
- *   block).
- * - It is threaded code: the stub drops its return address and the frame
- *   and jumps to its entry.
+ * that this one was last linked to fits in the budget and no event is
+ * pending. Emitted once per mapping (jit_emit_link_stub()); a block's
+ * exit for entry k calls it (emit_exits()) with the registers in memory,
+ * c->ip set, ECX = entry k's charge, EAX = entry k's offset in the block
+ * (the stub sets R11 = the block, c->in.blk, and c->in.cur = &insns[k]
+ * first), and the block's frame still pushed.
+ * - Fast path: the block remembers the next one in fast[] (block_cache.h:
+ *   key, code and a check word of bc_ctx and the cache's link epoch) and
+ *   the budget leaves room for any block (> BC_MAX_INSNS): the stub
+ *   enters it reading only this block's fast[] (the first line of its
+ *   header, fetched when this block was entered) and the CPU, never the
+ *   next block's header, which it only prefetches.
+ * - Else the blocks this one was last linked to (succ[], checked by key
+ *   and tag as bc_next() does, the budget against their size as
+ *   bc_link() does).
+ * Both return, for a compiled block (jstate JS_DONE), with c->in.blk and
+ * c->in.cur set and the budget charged, RAX = its code past the prologue
+ * (JIT_FRAME_BYTES), and the exit jumps there: the frame stays (every
+ * compiled block pushes the same registers of the same caller, and RBX
+ * is the CPU in all of them), and each exit has an indirect jump of its
+ * own, which the host predicts far better than one jump shared by every
+ * link (a static exit always goes to the same block). A compiled block
+ * found through succ[] is remembered in the fast[] entry of the same
+ * index; its entries are not counted (jit_hot() would only set the count
+ * back).
+ * - A threaded block's entry is counted as jit_count_entry() counts it,
+ *   but the count that reaches 0 is left to bc_link() (jit_hot()); the
+ *   stub drops its return address and the frame and jumps to its entry.
  * - Else (or if bc_link() must decide) the same, to bc_link(). */
 /* The link stub's entry of the block in RSI (budget after it in RDX):
  * the budget, the figure, c->in.blk and c->in.cur set as bc_link() sets
@@ -2161,19 +2169,25 @@ static void emit_stub_enter(struct em *e)
 	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
 	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
-	/* Its likely successor's header, which the next link reads first:
-	 * fetched while it runs, as bc_link() does. */
+	/* Its likely successor's header, which the next link reads if
+	 * fast[] fails: fetched while it runs, as bc_link() does. */
 	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
-	em_prefetch(e, H_RCX, 0);
+	em_prefetch(e, H_RCX, (int32_t)offsetof(struct bc_block, key));
 	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
 	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
 }
 
+/* fast[s]'s field f, of the block in R11 */
+#define FAST(s, f) ((int32_t)(offsetof(struct bc_block, fast) + (s) * sizeof(struct bc_fast) + offsetof(struct bc_fast, f)))
+
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
 	const int32_t blk = 11; /* R11 */
+	const int32_t epoch = (int32_t)offsetof(struct block_cache, link_epoch);
+	const int32_t fast_links =
+		(int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, fast_links));
 	/* R11 = the block, c->in.cur = its entry at offset EAX */
 	em_load(e, 8, blk, H_RBX, OFF(in.blk));
 	em_alu_rr(e, ALU_ADD, 8, H_RAX, blk);
@@ -2190,9 +2204,44 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_alu_rr(e, ALU_ADD, 4, H_RCX, H_RAX);
 	em_shl64(e, H_RAX, 32);
 	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RCX);
+	/* The fast path: RSI = bc_ctx | the link epoch, RDI = the cache */
+	em_alu_ri(e, ALU_CMP, 8, H_RDX, BC_MAX_INSNS);
+	long slow = em_jcc_fwd(e, 6 /* BE */, base);
+	em_load(e, 8, H_RDI, H_RBX, OFF(in.bcache));
+	em_load(e, 4, H_RSI, H_RDI, epoch);
+	em_rm(e, 0x0B, 0x0B, 8, H_RSI, H_RBX, OFF(in.bc_ctx)); /* or rsi, [bc_ctx] */
+	long hit[2];
+	for (unsigned s = 0; s < 2; s++) {
+		em_rm(e, 0x39, 0x39, 8, H_RAX, blk, FAST(s, key));
+		long other = em_jcc_fwd(e, 5 /* NE */, base);
+		em_rm(e, 0x39, 0x39, 8, H_RSI, blk, FAST(s, check));
+		hit[s] = em_jcc_fwd(e, 4 /* E */, base);
+		if (!e->over)
+			em_fix(base, other, e->p - base);
+	}
+	long miss = em_jcc_fwd(e, -1, base);
+	for (unsigned s = 0; s < 2 && !e->over; s++) {
+		em_fix(base, hit[s], e->p - base);
+		em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RDI, fast_links);
+		em_load(e, 8, H_RSI, blk, FAST(s, blk));
+		em_load(e, 8, H_RAX, blk, FAST(s, code));
+		em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+		/* its fast[], which its own exit reads first */
+		em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
+		em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+		em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+		em_ret(e);
+	}
+	if (e->over)
+		return;
+	em_fix(base, slow, e->p - base);
+	em_fix(base, miss, e->p - base);
+	/* succ[]: R10 = the fast[] entry of the same index */
 	long found[2];
 	for (unsigned s = 0; s < 2; s++) {
 		em_load(e, 8, H_RSI, blk, (int32_t)(offsetof(struct bc_block, succ) + s * sizeof(void *)));
+		em_lea(e, 10, blk, FAST(s, blk));
 		em_rr(e, 0x84, 0x85, 8, H_RSI, H_RSI); /* test rsi, rsi */
 		long none = em_jcc_fwd(e, 4 /* E */, base);
 		em_rm(e, 0x39, 0x39, 8, H_RAX, H_RSI, key);
@@ -2216,8 +2265,17 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	 * jit_hot(): not counted) */
 	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
 	long threaded = em_jcc_fwd(e, 5 /* NE */, base);
+	/* Remembered in fast[]: key, block, check (RDI = bc_ctx), code. */
+	em_store(e, 8, H_RAX, 10, (int32_t)offsetof(struct bc_fast, key));
+	em_store(e, 8, H_RSI, 10, (int32_t)offsetof(struct bc_fast, blk));
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
+	em_load(e, 4, H_RAX, H_RAX, epoch);
+	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RDI);
+	em_store(e, 8, H_RAX, 10, (int32_t)offsetof(struct bc_fast, check));
+	em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
 	emit_stub_enter(e);
 	em_alu_ri(e, ALU_ADD, 8, H_RAX, JIT_FRAME_BYTES);
+	em_store(e, 8, H_RAX, 10, (int32_t)offsetof(struct bc_fast, code));
 	em_ret(e);
 	if (e->over)
 		return;
@@ -2242,6 +2300,8 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_mov_imm64(e, H_RAX, addr_of((const void *)bc_link));
 	em_jmp_rax(e);
 }
+
+#undef FAST
 
 bool jit_emit_link_stub(struct em *e)
 {

@@ -471,7 +471,7 @@ void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
 		.evictions = cs.evictions, .flushes = cs.flushes, .blocks = cs.blocks,
 		.bytes = cs.bytes, .pages = cs.pages,
 		.jit_blocks = cs.jit_blocks, .jit_bytes = cs.jit_bytes, .jit_flushes = cs.jit_flushes,
-		.jit_shared = cs.jit_shared,
+		.jit_shared = cs.jit_shared, .fast_links = cs.fast_links,
 		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
 	};
 	if (vm->cpu.in.cstore) {

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "cpu/block_cache.h"
 #include "cpu/cpu.h"
 
 enum { RAM = 0x110000, CODE = 0x10000 };
@@ -72,12 +73,12 @@ static void run_free(struct run *r)
 	free(r->ram);
 }
 
-/* Many small blocks, run twice: `inc ax; jmp $+3; nop` n times (each
- * JMP ends a block), a loop back over them, HLT. */
-static size_t make_many_blocks(uint8_t *p, unsigned n)
+/* Many small blocks, run `passes` times: `inc ax; jmp $+3; nop` n times
+ * (each JMP ends a block), a loop back over them, HLT. */
+static size_t make_many_blocks(uint8_t *p, unsigned n, uint8_t passes)
 {
 	size_t k = 0;
-	p[k++] = 0xB9, p[k++] = 2, p[k++] = 0; /* mov cx, 2 */
+	p[k++] = 0xB9, p[k++] = passes, p[k++] = 0; /* mov cx, passes */
 	const size_t top = k;
 	for (unsigned b = 0; b < n; b++)
 		p[k++] = 0x40, p[k++] = 0xEB, p[k++] = 0x01, p[k++] = 0x90;
@@ -106,7 +107,7 @@ static void test_area_wx_limit_flush(void **state)
 	assert_true(used > 0 && used < 4096); /* the link stub and the shared code */
 	static uint8_t code[0x8000];
 	const unsigned nblocks = 6000;
-	const size_t n = make_many_blocks(code, nblocks);
+	const size_t n = make_many_blocks(code, nblocks, 2);
 	struct run on, off;
 	run_init(&on, CPU_JIT_FORCE, a, code, n);
 	run_init(&off, CPU_JIT_OFF, NULL, code, n);
@@ -126,6 +127,61 @@ static void test_area_wx_limit_flush(void **state)
 	run_free(&on);
 	cpu_jit_area_usage(a, &limit, &used);
 	assert_true(used <= limit); /* (the code is the area's: it stays) */
+	run_free(&off);
+	cpu_jit_area_destroy(a);
+}
+
+/* The smallest area, filled and made anew in every pass of a loop: an
+ * inner loop of three blocks runs 100 times (its blocks link through the
+ * links they remember), then a chain of 3000 blocks is compiled, which
+ * fills the area. After each flush the inner loop's blocks are compiled
+ * again, into the new mapping, and must not take a link they remembered
+ * before it (the old mapping is unmapped at once when no other CPU uses
+ * the area: its code is gone). The interpreter's results, and links
+ * taken through remembered ones. */
+static void test_link_fast_area_flush(void **state)
+{
+	(void)state;
+	struct cpu_jit_area *a = cpu_jit_area_create(1);
+	if (!a) {
+		skip();
+		return;
+	}
+	static uint8_t code[0x4000];
+	const unsigned nblocks = 3000, passes = 8; /* (each pass fills the smallest area) */
+	size_t k = 0;
+	code[k++] = 0xB9, code[k++] = passes, code[k++] = 0; /* mov cx, passes */
+	const size_t outer = k;
+	code[k++] = 0xBA, code[k++] = 100, code[k++] = 0;    /* outer: mov dx, 100 */
+	const size_t inner = k;
+	code[k++] = 0x40, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inner: inc ax; jmp $+3; nop */
+	code[k++] = 0x43, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inc bx; jmp $+3; nop */
+	code[k++] = 0x4A;                                    /* dec dx */
+	code[k++] = 0x75, code[k] = (uint8_t)(inner - (k + 1)), k++; /* jnz inner */
+	for (unsigned b = 0; b < nblocks; b++)
+		code[k++] = 0x46, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inc si; jmp $+3; nop */
+	code[k++] = 0x49;                                    /* dec cx */
+	code[k++] = 0x74, code[k++] = 3;                     /* jz hlt */
+	code[k++] = 0xE9;                                    /* jmp near outer */
+	const int16_t rel = (int16_t)(outer - (k + 2));
+	memcpy(code + k, &rel, 2);
+	k += 2;
+	code[k++] = 0xF4;
+	assert_true(k <= sizeof(code));
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, a, code, k);
+	run_init(&off, CPU_JIT_OFF, NULL, code, k);
+	assert_int_equal(cpu_run(&on.c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(cpu_run(&off.c, 1000000), CPU_EXIT_HLT);
+	assert_int_equal(on.c.r[REG_AX].w[0], passes * 100);
+	assert_int_equal(on.c.r[REG_SI].w[0], passes * nblocks);
+	assert_memory_equal(on.c.r, off.c.r, sizeof(on.c.r));
+	assert_int_equal(on.c.retired, off.c.retired);
+	struct cpu_code_stats s;
+	cpu_code_stats(&on.c, &s);
+	assert_true(s.jit_flushes >= passes - 1);
+	assert_true(s.fast_links >= passes * 100);
+	run_free(&on);
 	run_free(&off);
 	cpu_jit_area_destroy(a);
 }
@@ -853,7 +909,7 @@ static void test_area_flush_two_threads(void **state)
 		return;
 	static uint8_t code[0x8000];
 	const unsigned nblocks = 6000;
-	const size_t n = make_many_blocks(code, nblocks);
+	const size_t n = make_many_blocks(code, nblocks, 2);
 	struct run r[2], off;
 	for (int k = 0; k < 2; k++)
 		run_shared_init(&r[k], CPU_JIT_FORCE, a, s, code, n);
@@ -1129,6 +1185,166 @@ static void test_jmp_call_rm_match(void **state)
 	}
 }
 
+/* Links remembered by compiled blocks (the link stub's fast path,
+ * block_cache.h struct bc_fast) are never taken once their target is
+ * gone. A loop in one page (CS:0) jumps to a block B in the next page
+ * (CS:1000h, `add ax, imm`) and back: after a few passes the block
+ * before B enters it through a remembered link. Then B's bytes change,
+ * and the next pass must run the new code:
+ * - the host writes B's immediate (one byte: the blocks holding it are
+ *   dropped, bc_code_write()), between two runs;
+ * - the host writes all of B's page (a program load: page_drop_all());
+ * - the guest writes B's immediate from the loop (BX != 0), mid-run;
+ * - the A20 gate moves, so that B's linear address reaches other bytes
+ *   (the block context changes; nothing is dropped before the block
+ *   that starts the loop, which remembers B, leaves for it).
+ * The new B has the old one's key, and after a write it is recorded in
+ * the old one's memory (same size: the free list), so only the link
+ * epoch (or the context) tells the remembered link is stale. Each run is
+ * compared with the interpreter, whole, in slices of 7 instructions (the
+ * fast path needs a budget above BC_MAX_INSNS: never taken) and of 45
+ * (taken in some slices, not in others), and in the smallest cache
+ * (emptied when full). */
+static const uint8_t link_loop[] = {
+	0xB9, 40, 0,                  /* 0: mov cx, 40 */
+	0x42,                         /* 3: top: inc dx */
+	0xE9, 0xF9, 0x0F,             /* 4: jmp 1000h (7 + 0FF9h) */
+};
+static const uint8_t link_back[] = {
+	0x85, 0xDB,                   /* 20h: back: test bx, bx */
+	0x74, 0x0C,                   /* 22h: jz 30h */
+	0x83, 0xF9, 20,               /* 24h: cmp cx, 20 */
+	0x75, 0x07,                   /* 27h: jne 30h */
+	0x2E, 0xC6, 0x06, 0x01, 0x10, /* 29h: mov byte [cs:1001h], imm8 */
+	5,                            /* 2Eh: (5) */
+	0x90,                         /* 2Fh: nop */
+	0x49,                         /* 30h: dec cx */
+	0x75, 0xD0,                   /* 31h: jnz top (33h - 30h) */
+	0xF4,                         /* 33h: hlt */
+};
+/* B at 1000h: add ax, imm16; jmp 20h */
+static void put_link_b(uint8_t *at, uint8_t imm)
+{
+	const uint8_t b[] = { 0x05, imm, 0, 0xE9, 0x1A, 0xF0 /* 6 + F01Ah = 20h */ };
+	memcpy(at, b, sizeof(b));
+}
+
+struct link_run {
+	struct run r;
+	bool jit;
+	size_t cache;  /* a cache limit, or 0 */
+	unsigned slice; /* instructions per cpu_run(), or 0: one run */
+};
+
+static void link_init(struct link_run *l, bool jit, size_t cache, unsigned slice)
+{
+	uint8_t code[0x1010];
+	memset(code, 0x90, sizeof(code));
+	memcpy(code, link_loop, sizeof(link_loop));
+	memcpy(code + 0x20, link_back, sizeof(link_back));
+	put_link_b(code + 0x1000, 1);
+	run_init(&l->r, jit ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+	cpu_set_a20(&l->r.c, true);
+	if (cache)
+		cpu_set_block_cache_limit(&l->r.c, cache);
+	l->jit = jit;
+	l->cache = cache;
+	l->slice = slice;
+}
+
+/* Run the loop from CS:0 (CS = cs) with AX = 0, BX = bx, interpreted
+ * (l[0]) and compiled (l[1]) side by side, slice by slice: the same exit,
+ * IP, registers and count of instructions after every slice. */
+static void link_pass(struct link_run l[2], uint16_t cs, uint16_t bx)
+{
+	for (int j = 0; j < 2; j++) {
+		struct cpu *c = &l[j].r.c;
+		cpu_load_seg(c, SEG_CS, cs);
+		c->ip = 0;
+		c->r[REG_AX].d = 0;
+		c->r[REG_BX].d = bx;
+	}
+	enum cpu_exit e[2];
+	do {
+		for (int j = 0; j < 2; j++)
+			e[j] = cpu_run(&l[j].r.c, l[j].slice ? l[j].slice : 1000000);
+		assert_int_equal(e[0], e[1]);
+		assert_int_equal(l[0].r.c.retired, l[1].r.c.retired);
+		assert_int_equal(l[0].r.c.ip, l[1].r.c.ip);
+		assert_memory_equal(l[0].r.c.r, l[1].r.c.r, sizeof(l[0].r.c.r));
+	} while (e[0] == CPU_EXIT_BUDGET && l[0].slice);
+	assert_int_equal(e[1], CPU_EXIT_HLT);
+}
+
+static void test_link_fast_invalidation(void **state)
+{
+	(void)state;
+	/* (slices of 7 never leave the fast path room, > BC_MAX_INSNS; those
+	 * of BC_MAX_INSNS + 13 do, for a while) */
+	const struct { size_t cache; unsigned slice; } cfg[] = {
+		{ 0, 0 }, { 0, 7 }, { 0, BC_MAX_INSNS + 13 }, { 2048, 0 },
+	};
+	for (unsigned k = 0; k < sizeof(cfg) / sizeof(cfg[0]); k++) {
+		struct link_run l[2];
+		for (int j = 0; j < 2; j++)
+			link_init(&l[j], j == 1, cfg[k].cache, cfg[k].slice);
+		const uint16_t cs = CODE >> 4;
+		/* the loop's AX after each step */
+		static const uint16_t want[] = { 40, 80, 120, 21 * 3 + 19 * 5, 200, 200, 200, 280, 200 };
+		for (unsigned step = 0; step < sizeof(want) / sizeof(want[0]); step++) {
+			for (int j = 0; j < 2; j++) {
+				struct run *r = &l[j].r;
+				switch (step) {
+				case 1: /* one byte of B, by the host */
+					r->ram[CODE + 0x1001] = 2;
+					cpu_mem_written(&r->c, CODE + 0x1001, 1);
+					break;
+				case 2: /* B's page, by the host (a load) */
+					memset(r->ram + CODE + 0x1000, 0x90, CPU_PAGE_SIZE);
+					put_link_b(r->ram + CODE + 0x1000, 3);
+					cpu_mem_written(&r->c, CODE + 0x1000, CPU_PAGE_SIZE);
+					break;
+				case 3: /* B's immediate, by the guest at CX = 20 (to 5): BX = 1 */
+					break;
+				case 4: {
+					/* The same code at FFFFh:0 (linear 0FFFF0h): the loop
+					 * below 1 MiB, `back` and B above it, and with A20
+					 * off at 10h and 0FF0h, where B adds 7. */
+					static const uint32_t at[][3] = {
+						{ 0x0FFFF0, 0, 0x10 }, { 0x100010, 0x20, 0x20 }, { 0x000010, 0x20, 0x20 },
+						{ 0x100FF0, 0x1000, 0x10 }, { 0x000FF0, 0x1000, 0x10 },
+					};
+					for (unsigned n = 0; n < 5; n++) {
+						memcpy(r->ram + at[n][0], r->ram + CODE + at[n][1], at[n][2]);
+						cpu_mem_written(&r->c, at[n][0], at[n][2]);
+					}
+					r->ram[0x000FF1] = 7;
+					cpu_mem_written(&r->c, 0x000FF1, 1);
+					break;
+				}
+				case 7: /* A20 off: B's linear address reaches 0FF0h */
+					cpu_set_a20(&r->c, false);
+					break;
+				case 8: /* and on again: the first B */
+					cpu_set_a20(&r->c, true);
+					break;
+				}
+			}
+			link_pass(l, step >= 4 ? 0xFFFF : cs, step == 3);
+			assert_int_equal(l[1].r.c.r[REG_AX].w[0], want[step]);
+			struct cpu_code_stats st;
+			cpu_code_stats(&l[1].r.c, &st);
+			assert_true(st.jit_blocks > 0);
+			if (step == 0 && cfg[k].slice != 7)
+				assert_true(st.fast_links > 0); /* (what the rest tests) */
+			if (step == 8 && cfg[k].cache)
+				assert_true(st.flushes > 0);
+		}
+		run_free(&l[0].r);
+		run_free(&l[1].r);
+	}
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -1239,6 +1455,8 @@ int main(void)
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_sahf_lazy_match),
+		cmocka_unit_test(test_link_fast_invalidation),
+		cmocka_unit_test(test_link_fast_area_flush),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
