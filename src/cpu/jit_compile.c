@@ -732,6 +732,21 @@ static void emit_cf(struct cg *g)
 	emit_shared_call(g, SH_CF);
 }
 
+/* A shared subroutine's tail: the n host registers of kept[] pushed (an
+ * odd count aligns the stack, which is 8 bytes off inside a subroutine),
+ * fn(c) called, EAX its result, the registers popped, return. */
+static void emit_kept_call_ret(struct em *e, const uint8_t *kept, unsigned n, uint64_t fn)
+{
+	for (unsigned r = 0; r < n; r++)
+		em_push(e, kept[r]);
+	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_mov_imm64(e, H_RAX, fn);
+	em_call_rax(e);
+	for (unsigned r = n; r-- > 0;)
+		em_pop(e, kept[r]);
+	em_ret(e);
+}
+
 /* The body of emit_cf()'s subroutine (SH_CF; base: the mapping's start). */
 static void emit_cf_helper(struct em *e, uint8_t *base)
 {
@@ -777,19 +792,13 @@ static void emit_cf_helper(struct em *e, uint8_t *base)
 	/* (R8-R11, RDX, RSI kept; RCX for a seventh push, which aligns the
 	 * stack for the call) */
 	static const uint8_t saved[7] = { 8, 9, 10, 11, H_RDX, H_RSI, H_RCX };
-	for (unsigned r = 0; r < 7; r++)
-		em_push(e, saved[r]);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
-	em_mov_imm64(e, H_RAX, addr_of(jit_flag_cf));
-	em_call_rax(e);
-	for (unsigned r = 7; r-- > 0;)
-		em_pop(e, saved[r]);
-	em_ret(e);
+	emit_kept_call_ret(e, saved, 7, addr_of(jit_flag_cf));
 }
 
-/* The body of the shared subroutine SH_OF (base: the mapping's start): EAX = the guest's OF now (0 or 1),
- * as flag_of() computes it: bit 11 of lf_aux for the explicit kind; for
- * ADD and INC a = r - b, OF = MSB((a ^ r) & (b ^ r)); for SUB and DEC
+/* The body of the shared subroutine SH_OF (base: the mapping's start):
+ * EAX = the guest's OF now (0 or 1), as flag_of() computes it: bit 11
+ * of lf_aux for the explicit kind; for ADD and INC a = r - b,
+ * OF = MSB((a ^ r) & (b ^ r)); for SUB and DEC
  * a = r + b, OF = MSB((a ^ b) & (a ^ r)) (flags.h), with r and b shifted
  * to the top of 32 bits (s = 32 - bits), so that the MSB is bit 31 and
  * a needs no mask; a call of flag_of() for ADC and SBB. RCX, RDX, RSI
@@ -851,14 +860,7 @@ static void emit_of_helper(struct em *e, uint8_t *base)
 	/* (R8-R11 kept; RCX for a fifth push, which aligns the stack for the
 	 * call) */
 	static const uint8_t saved[5] = { 8, 9, 10, 11, H_RCX };
-	for (unsigned r = 0; r < 5; r++)
-		em_push(e, saved[r]);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
-	em_mov_imm64(e, H_RAX, addr_of(jit_flag_of));
-	em_call_rax(e);
-	for (unsigned r = 5; r-- > 0;)
-		em_pop(e, saved[r]);
-	em_ret(e);
+	emit_kept_call_ret(e, saved, 5, addr_of(jit_flag_of));
 }
 
 /* r = the address of the running block's entry k plus disp (c->in.blk:

@@ -73,6 +73,29 @@ static void run_free(struct run *r)
 	free(r->ram);
 }
 
+/* run_init() with CPU model m instead of the default one. */
+static void run_init_model(struct run *r, enum cpu_model m, enum cpu_jit jit, const uint8_t *code, size_t n)
+{
+	run_init(r, jit, NULL, code, n);
+	cpu_destroy(&r->c);
+	cpu_init(&r->c, m, NULL);
+	cpu_set_jit(&r->c, jit);
+	assert_int_equal(cpu_map_ram(&r->c, 0, RAM, r->ram, true), 0);
+}
+
+/* Runs a and b ended alike: registers, IP, flags, instructions retired,
+ * memory, and with segs the segment registers (their caches too). */
+static void assert_same_run(struct run *a, struct run *b, bool segs)
+{
+	assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
+	assert_int_equal(a->c.ip, b->c.ip);
+	if (segs)
+		assert_memory_equal(a->c.seg, b->c.seg, sizeof(a->c.seg));
+	assert_int_equal(cpu_get_flags(&a->c), cpu_get_flags(&b->c));
+	assert_int_equal(a->c.retired, b->c.retired);
+	assert_memory_equal(a->ram, b->ram, RAM);
+}
+
 /* Many small blocks, run `passes` times: `inc ax; jmp $+3; nop` n times
  * (each JMP ends a block), a loop back over them, HLT. */
 static size_t make_many_blocks(uint8_t *p, unsigned n, uint8_t passes)
@@ -662,11 +685,7 @@ static void random_loops_match(int len, uint32_t seeds)
 							  (enum cpu_model)m, len);
 			struct run r[2];
 			for (int k = 0; k < 2; k++) {
-				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
-				cpu_destroy(&r[k].c);
-				cpu_init(&r[k].c, (enum cpu_model)m, NULL);
-				cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
-				assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+				run_init_model(&r[k], (enum cpu_model)m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, n);
 				for (uint32_t a = 0x20000; a < 0x40000; a++)
 					r[k].ram[a] = (uint8_t)(a * 2654435761u >> 13);
 				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
@@ -679,11 +698,7 @@ static void random_loops_match(int len, uint32_t seeds)
 			}
 			enum cpu_exit e0 = cpu_run(&r[0].c, 200000), e1 = cpu_run(&r[1].c, 200000);
 			assert_int_equal(e0, e1);
-			assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
-			assert_int_equal(r[0].c.ip, r[1].c.ip);
-			assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
-			assert_int_equal(r[0].c.retired, r[1].c.retired);
-			assert_memory_equal(r[0].ram, r[1].ram, RAM);
+			assert_same_run(&r[0], &r[1], false);
 			struct cpu_code_stats s;
 			cpu_code_stats(&r[1].c, &s);
 			assert_true(s.jit_blocks > 0);
@@ -972,11 +987,7 @@ static void test_far_call_ret_match(void **state)
 		for (unsigned t = 0; t < sizeof(sps) / sizeof(sps[0]); t++) {
 			struct run r[2];
 			for (int k = 0; k < 2; k++) {
-				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
-				cpu_destroy(&r[k].c);
-				cpu_init(&r[k].c, (enum cpu_model)m, NULL);
-				cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
-				assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+				run_init_model(&r[k], (enum cpu_model)m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, sizeof(code));
 				memcpy(r[k].ram + 0x11000, far0, sizeof(far0));
 				memcpy(r[k].ram + 0x11010, far1, sizeof(far1));
 				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
@@ -988,12 +999,7 @@ static void test_far_call_ret_match(void **state)
 			}
 			enum cpu_exit e0 = cpu_run(&r[0].c, 20000), e1 = cpu_run(&r[1].c, 20000);
 			assert_int_equal(e0, e1);
-			assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
-			assert_int_equal(r[0].c.ip, r[1].c.ip);
-			assert_memory_equal(r[0].c.seg, r[1].c.seg, sizeof(r[0].c.seg));
-			assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
-			assert_int_equal(r[0].c.retired, r[1].c.retired);
-			assert_memory_equal(r[0].ram, r[1].ram, RAM);
+			assert_same_run(&r[0], &r[1], true);
 			if (t < 3 || m <= CPU_80186) {
 				assert_int_equal(e1, CPU_EXIT_HLT);
 				assert_int_equal(r[1].c.seg[SEG_CS], CODE >> 4);
@@ -1044,11 +1050,7 @@ static void test_slow_path_fault_match(void **state)
 			struct run r[2];
 			enum cpu_exit ex[2];
 			for (int k = 0; k < 2; k++) {
-				run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
-				cpu_destroy(&r[k].c);
-				cpu_init(&r[k].c, (enum cpu_model)m, NULL);
-				cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
-				assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+				run_init_model(&r[k], (enum cpu_model)m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, sizeof(code));
 				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
 				cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
 				cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
@@ -1060,11 +1062,7 @@ static void test_slow_path_fault_match(void **state)
 				ex[k] = cpu_run(&r[k].c, 100000);
 			}
 			assert_int_equal(ex[0], ex[1]);
-			assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
-			assert_int_equal(r[0].c.ip, r[1].c.ip);
-			assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
-			assert_int_equal(r[0].c.retired, r[1].c.retired);
-			assert_memory_equal(r[0].ram, r[1].ram, RAM);
+			assert_same_run(&r[0], &r[1], false);
 			struct cpu_code_stats st;
 			cpu_code_stats(&r[1].c, &st);
 			assert_true(st.jit_blocks > 0);
@@ -1091,11 +1089,7 @@ static void test_slow_path_fault_match(void **state)
 static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_t n, uint32_t budget, struct run r[2])
 {
 	for (int k = 0; k < 2; k++) {
-		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, n);
-		cpu_destroy(&r[k].c);
-		cpu_init(&r[k].c, m, NULL);
-		cpu_set_jit(&r[k].c, k ? CPU_JIT_FORCE : CPU_JIT_OFF);
-		assert_int_equal(cpu_map_ram(&r[k].c, 0, RAM, r[k].ram, true), 0);
+		run_init_model(&r[k], m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, n);
 		cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
 		cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
 		cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
@@ -1104,12 +1098,7 @@ static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_
 	}
 	enum cpu_exit e0 = cpu_run(&r[0].c, budget), e1 = cpu_run(&r[1].c, budget);
 	assert_int_equal(e0, e1);
-	assert_memory_equal(r[0].c.r, r[1].c.r, sizeof(r[0].c.r));
-	assert_int_equal(r[0].c.ip, r[1].c.ip);
-	assert_memory_equal(r[0].c.seg, r[1].c.seg, sizeof(r[0].c.seg));
-	assert_int_equal(cpu_get_flags(&r[0].c), cpu_get_flags(&r[1].c));
-	assert_int_equal(r[0].c.retired, r[1].c.retired);
-	assert_memory_equal(r[0].ram, r[1].ram, RAM);
+	assert_same_run(&r[0], &r[1], true);
 	struct cpu_code_stats st;
 	cpu_code_stats(&r[1].c, &st);
 	assert_true(st.jit_blocks > 0);
