@@ -16,7 +16,10 @@ build() { # dir, extra meson args...
 	ninja -C "$dir" >"$dir.build.log" 2>&1 || { tail -50 "$dir.build.log"; return 1; }
 }
 build build-test --buildtype=debugoptimized -Dtests=enabled || failed_setup=1
-build build-asan --buildtype=debug -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false || failed_setup=1
+# The sanitizer build at -O1 (with -g): the sanitizers see the same, and the
+# tests that run mvdm's own code take about half their -O0 time (fpu-paths
+# 112 -> 51 s, vm-api 41 -> 23 s on the development machine).
+build build-asan --buildtype=debug -Doptimization=1 -Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false || failed_setup=1
 build build-release --buildtype=release -Dtests=enabled || failed_setup=1
 if [ $failed_setup -ne 0 ]; then
 	echo "build failed"
