@@ -62,7 +62,7 @@ static inline uint8_t fpu_mode(const struct cpu *c)
 {
 	if (c->fpu == CPU_FPU_80387)
 		return 0;
-	return (uint8_t)(FM_NAN | ((c->x87.cw & CW_IC) ? 0 : FM_PROJ));
+	return (uint8_t)(FM_287 | ((c->x87.cw & CW_IC) ? 0 : FM_PROJ));
 }
 
 /* The arithmetic context of the control word (PC 00: 24 bits, 10: 53,

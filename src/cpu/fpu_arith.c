@@ -202,7 +202,7 @@ static f80 quiet(f80 a)
 f80 f80_nan_result(struct fctx *x, f80 a, f80 b, bool two)
 {
 	const enum fclass ka = f80_class(a), kb = two ? f80_class(b) : FC_NORMAL;
-	if (ka == FC_SNAN || kb == FC_SNAN || (x->mode & FM_NAN))
+	if (ka == FC_SNAN || kb == FC_SNAN || (x->mode & FM_287))
 		x->exc |= FX_IE;
 	if (!fclass_nan(kb))
 		return quiet(a);
@@ -694,9 +694,14 @@ void f80_extract(struct fctx *x, f80 a, f80 *sig, f80 *expo)
 		return;
 	}
 	if (k == FC_ZERO) {
-		x->exc |= FX_ZE;
-		*expo = f80_inf(true);
+		if (!(x->mode & FM_287))
+			x->exc |= FX_ZE;
+		*expo = x->mode & FM_287 ? f80_zero(false) : f80_inf(true);
 		*sig = a;
+		return;
+	}
+	if (k == FC_INF && (x->mode & FM_287)) {
+		*sig = *expo = invalid(x);
 		return;
 	}
 	if (k == FC_INF) {
@@ -720,7 +725,7 @@ static f80 from_ieee(struct fctx *x, bool s, uint32_t exp, uint64_t frac, unsign
 		if (frac == 0)
 			return f80_inf(s);
 		f80 r = f80_make(s, F80_EXP_MAX, F80_INT | frac << (63 - fbits));
-		if (!(r.m & F80_QBIT)) {
+		if (!(r.m & F80_QBIT) && !(x->mode & FM_287)) {
 			x->exc |= FX_IE;
 			r.m |= F80_QBIT;
 		}

@@ -68,10 +68,13 @@ struct fctx {
  *   (projective) cannot be compared", Table 2-7 FTST "ST is not
  *   comparable (NaN or projective infinity)"). Products, quotients and
  *   the signs of infinite results are as in the affine closure.
- * - FM_NAN: any NaN operand of an arithmetic operation raises IE, quiet
- *   or not (22.18.5.1: the 16-bit coprocessors "raise an invalid-operation
- *   exception upon encountering any kind of NaN"). */
-enum { FM_PROJ = 1, FM_NAN = 2 };
+ * - FM_287, the other rules of the 8087/287: any NaN operand of an
+ *   arithmetic operation raises IE, quiet or not (22.18.5.1: the 16-bit
+ *   coprocessors "raise an invalid-operation exception upon encountering
+ *   any kind of NaN"); FLD m32/m64 of an SNaN raises nothing and loads
+ *   it as it is (22.18.7.11); FXTRACT of a zero gives 0 in ST(1) without
+ *   an exception, of an infinity IE (22.18.7.12). */
+enum { FM_PROJ = 1, FM_287 = 2 };
 
 /* An unmasked IE, DE or ZE was raised: the operation has no result. */
 static inline bool fctx_stop(const struct fctx *x)

@@ -260,8 +260,13 @@ static void mem_load(struct cpu *c, const struct insn *i, uint32_t ea)
 		v = f80_from_f32(&x, mem_read32(c, i->seg, ea));
 	else if (esc == 5)
 		v = f80_from_f64(&x, mem_read32(c, i->seg, ea) | (uint64_t)mem_read32(c, i->seg, ea + 4) << 32);
-	else if (esc == 3 && i->reg == 5)
+	else if (esc == 3 && i->reg == 5) {
 		v = fpu_read80(c, i->seg, ea);
+		/* The 8087/287 report DE for FLD m80 of a denormal; the 387
+		 * does not, the load is not arithmetic (SDM Vol. 3 22.18.7.11). */
+		if ((x.mode & FM_287) && f80_class(v) == FC_DENORMAL)
+			x.exc |= FX_DE;
+	}
 	else if (esc == 3)
 		v = f80_from_i64((int32_t)mem_read32(c, i->seg, ea));
 	else if (i->reg == 0)

@@ -13,7 +13,11 @@
 ;   8087/287, where bit 6 is reserved (SDM Vol. 3 22.18.2.2);
 ; - a QNaN operand of FADD: IE on the 8087/287 only (22.18.5.1);
 ; - the tag of an unnormal: valid (00b) on the 8087/287, special (10b) on
-;   the 387 (22.18.4).
+;   the 387 (22.18.4);
+; - FLD m80 of a denormal: DE on the 8087/287 only; FLD m64 of an SNaN:
+;   IE on the 387 only (22.18.7.11);
+; - FXTRACT of -0: ST(1) = +0 without an exception on the 8087/287, -inf
+;   and ZE on the 387 (22.18.7.12).
         org     100h
         cpu     8086
 %include "lib.inc"
@@ -130,6 +134,37 @@ is387:
         CHK16   [w], [want]
         ENDTEST
 
+        TEST    "loads"
+        fninit
+        fld     tword [denormal]
+        fnstsw  [w]
+        and     word [w], 0x0003        ; IE, DE
+        WANT    0x0002, 0x0000
+        CHK16   [w], [want]
+        fninit
+        fld     qword [snan]
+        fnstsw  [w]
+        and     word [w], 0x0003
+        WANT    0x0000, 0x0001
+        CHK16   [w], [want]
+        ENDTEST
+
+        TEST    "fxtract zero"
+        fninit
+        fldz
+        fchs
+        fxtract
+        fnstsw  [w]
+        and     word [w], 0x0007        ; IE, DE, ZE
+        WANT    0x0000, 0x0004
+        CHK16   [w], [want]
+        fstp    tword [t]               ; the significand: -0
+        CHK16   [t + 8], 0x8000
+        fstp    tword [t]               ; the exponent
+        WANT    0x0000, 0xFFFF          ; +0 / -inf
+        CHK16   [t + 8], [want]
+        ENDTEST
+
         FINISH
 
 w:      dw 0
@@ -142,3 +177,6 @@ cw_affine: dw 0x13FF
 unnormal: dq 0x4000000000000000         ; exponent 3FFFh, integer bit clear
         dw 0x3FFF
 env:    times 14 db 0
+denormal: dq 0x0000000000000001         ; exponent 0, integer bit clear
+        dw 0
+snan:   dq 0x7FF0000000000001

@@ -3,9 +3,10 @@
  * (src/cpu/fpu_arith.h FM_*) against the 387's, operation by operation:
  * projective closure while CW.IC is clear (SDM Vol. 3 22.18.3; 80286 and
  * 80287 PRM chapter 1 "Infinity" and chapter 2 FCOM, FTST Table 2-7) and
- * IE for every NaN operand (22.18.5.1). Each vector gives the result and
+ * IE for every NaN operand (22.18.5.1), FLD of an SNaN (22.18.7.11) and
+ * FXTRACT of zero and infinity (22.18.7.12). Each vector gives the result and
  * the exception flags under the 387 (mode 0), the 8087/287 with IC = 1
- * (affine: FM_NAN) and with IC = 0 (projective: FM_PROJ | FM_NAN).
+ * (affine: FM_287) and with IC = 0 (projective: FM_PROJ | FM_287).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +28,7 @@
 #define INDEF 0xFFFF, 0xC000000000000000ull
 
 enum op { ADD, SUB, MUL, DIV, SQRT };
-enum { AFF = FM_NAN, PROJ = FM_PROJ | FM_NAN };
+enum { AFF = FM_287, PROJ = FM_PROJ | FM_287 };
 
 static const struct {
 	enum op op;
@@ -143,11 +144,51 @@ static void test_compare(void **state)
 	}
 }
 
+/* FXTRACT: the 387 gives -inf and ZE for a zero, inf and no exception for
+ * an infinity; the 8087/287 +0 without an exception, and IE. */
+static void test_extract(void **state)
+{
+	(void)state;
+	static const uint8_t modes[] = { 0, AFF, PROJ };
+	for (size_t k = 0; k < sizeof(modes); k++) {
+		const bool old = modes[k] != 0;
+		struct fctx x = ctx(modes[k]);
+		f80 sig, expo;
+		f80_extract(&x, f80_zero(true), &sig, &expo);
+		assert_int_equal(sig.se, 0x8000);
+		assert_int_equal(expo.se, old ? 0x0000 : 0xFFFF);
+		assert_true(expo.m == (old ? 0 : F80_INT));
+		assert_int_equal(x.exc, old ? 0 : FX_ZE);
+		x = ctx(modes[k]);
+		f80_extract(&x, f80_inf(false), &sig, &expo);
+		assert_int_equal(sig.se, old ? 0xFFFF : 0x7FFF);
+		assert_int_equal(expo.se, old ? 0xFFFF : 0x7FFF);
+		assert_int_equal(x.exc, old ? FX_IE : 0);
+	}
+}
+
+/* FLD m64 of an SNaN: IE and quieted on the 387, nothing and as it is on
+ * the 8087/287. */
+static void test_load_snan(void **state)
+{
+	(void)state;
+	struct fctx x = ctx(0);
+	f80 r = f80_from_f64(&x, 0x7FF0000000000001ull);
+	assert_int_equal(x.exc, FX_IE);
+	assert_true(r.m == 0xC000000000000800ull && r.se == 0x7FFF);
+	x = ctx(AFF);
+	r = f80_from_f64(&x, 0x7FF0000000000001ull);
+	assert_int_equal(x.exc, 0);
+	assert_true(r.m == 0x8000000000000800ull && r.se == 0x7FFF);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arithmetic),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_extract),
+		cmocka_unit_test(test_load_snan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
