@@ -93,14 +93,21 @@ void fpu_raise(struct cpu *c, unsigned exc)
 	}
 }
 
-uint16_t fpu_tag_word(const struct cpu_x87 *f)
+uint16_t fpu_tag_word(const struct cpu *c)
 {
+	const struct cpu_x87 *f = &c->x87;
+	const bool old = c->fpu != CPU_FPU_80387;
 	uint16_t tw = 0;
 	for (unsigned p = 0; p < 8; p++) {
 		unsigned t = 3;
 		if (!((f->empty >> p) & 1)) {
 			const f80 v = { f->m[p], f->se[p] };
 			t = f80_tag(v);
+			/* The 8087/287 tag unnormals and pseudo-zeros (exponent
+			 * neither 0 nor 7FFFh, integer bit clear) valid, 00b; the
+			 * 387 special, 10b (SDM Vol. 3 22.18.4). */
+			if (old && f80_exp(v) != 0 && f80_exp(v) != F80_EXP_MAX && !(v.m & F80_INT))
+				t = 0;
 		}
 		tw |= (uint16_t)(t << (2 * p));
 	}
@@ -134,7 +141,7 @@ void fpu_store_env(struct cpu *c, unsigned seg, uint32_t off, unsigned osz, bool
 	struct cpu_x87 *f = &c->x87;
 	const unsigned size = (osz == 4 ? 28 : 14) + (regs ? 80 : 0);
 	mem_seg_check(c, seg, off, size, true);
-	const uint16_t cw = f->cw, sw = cpu_fpu_status(c), tw = fpu_tag_word(f);
+	const uint16_t cw = f->cw, sw = cpu_fpu_status(c), tw = fpu_tag_word(c);
 	uint32_t w[7];
 	if (cpu_pm(c)) {
 		w[3] = f->fip;

@@ -51,12 +51,27 @@ static inline void st_push(struct cpu_x87 *f, f80 v)
 	st_set(f, 0, v);
 }
 
+/* Control word: infinity control (IC, bit 12; 1 = affine), meaningful
+ * on the 8087 and 287 only (SDM Vol. 3 22.18.3). */
+enum { CW_IC = 0x1000 };
+
+/* The arithmetic rules of the coprocessor model (fpu_arith.h FM_*): the
+ * 8087's and 287's, with projective closure while IC is clear; none on
+ * the 387 and later, which keep IC in CW but ignore it. */
+static inline uint8_t fpu_mode(const struct cpu *c)
+{
+	if (c->fpu == CPU_FPU_80387)
+		return 0;
+	return (uint8_t)(FM_287 | ((c->x87.cw & CW_IC) ? 0 : FM_PROJ));
+}
+
 /* The arithmetic context of the control word (PC 00: 24 bits, 10: 53,
- * 11: 64; the reserved 01 rounds as 64 here). */
-static inline struct fctx fpu_ctx(const struct cpu_x87 *f)
+ * 11: 64; the reserved 01 rounds as 64 here) and of the model. */
+static inline struct fctx fpu_ctx(const struct cpu *c)
 {
 	static const uint8_t prec[4] = { 24, 64, 53, 64 };
-	struct fctx x = { (uint8_t)((f->cw >> 10) & 3), prec[(f->cw >> 8) & 3], (uint8_t)(f->cw & 0x3F), 0, false };
+	const uint16_t cw = c->x87.cw;
+	struct fctx x = { (uint8_t)((cw >> 10) & 3), prec[(cw >> 8) & 3], (uint8_t)(cw & 0x3F), 0, false, fpu_mode(c) };
 	return x;
 }
 
@@ -70,15 +85,24 @@ static inline void fpu_set_c1(struct cpu_x87 *f, bool on)
 void fpu_raise(struct cpu *c, unsigned exc);
 /* ES follows the flags and masks again (FLDCW, FLDENV, FRSTOR, FNCLEX). */
 void fpu_update_es(struct cpu *c);
-/* A stack fault: IE and SF, C1 = overflow. */
+/* The flags of a stack fault: IE and SF on the 387 and later; IE only
+ * on the 8087 and 287, where bit 6 is reserved (SDM Vol. 3 22.18.2.2). */
+static inline unsigned fpu_stack_fault_flags(const struct cpu *c)
+{
+	return c->fpu == CPU_FPU_80387 ? FX_IE | FX_SF : FX_IE;
+}
+/* A stack fault: those flags; on the 387 also C1 = overflow (22.18.2.2:
+ * the 16-bit coprocessors set only IE, so C1 is left as it was). */
 static inline void fpu_stack_fault(struct cpu *c, bool overflow)
 {
-	fpu_set_c1(&c->x87, overflow);
-	fpu_raise(c, FX_IE | FX_SF);
+	if (c->fpu == CPU_FPU_80387)
+		fpu_set_c1(&c->x87, overflow);
+	fpu_raise(c, fpu_stack_fault_flags(c));
 }
 
-/* The tag word from the contents (SDM Vol. 1 8.1.7). */
-uint16_t fpu_tag_word(const struct cpu_x87 *f);
+/* The tag word from the contents (SDM Vol. 1 8.1.7) as the model tags
+ * them. */
+uint16_t fpu_tag_word(const struct cpu *c);
 /* FNSTENV/FLDENV (save = false) and FNSAVE/FRSTOR (with the registers) at
  * seg:off in the format of the mode and operand size (SDM Vol. 1 8.1.10,
  * Figures 8-9 to 8-12). */

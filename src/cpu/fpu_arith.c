@@ -202,7 +202,7 @@ static f80 quiet(f80 a)
 f80 f80_nan_result(struct fctx *x, f80 a, f80 b, bool two)
 {
 	const enum fclass ka = f80_class(a), kb = two ? f80_class(b) : FC_NORMAL;
-	if (ka == FC_SNAN || kb == FC_SNAN)
+	if (ka == FC_SNAN || kb == FC_SNAN || (x->mode & FM_287))
 		x->exc |= FX_IE;
 	if (!fclass_nan(kb))
 		return quiet(a);
@@ -270,7 +270,8 @@ static f80 addsub(struct fctx *x, f80 a, f80 b, bool negate_b)
 		return r;
 	bool sa = f80_sign(a), sb = f80_sign(b) ^ negate_b;
 	if (ka == FC_INF || kb == FC_INF) {
-		if (ka == FC_INF && kb == FC_INF && sa != sb)
+		/* Projective: inf + inf, inf - inf invalid whatever the signs. */
+		if (ka == FC_INF && kb == FC_INF && (sa != sb || (x->mode & FM_PROJ)))
 			return invalid(x);
 		return f80_inf(ka == FC_INF ? sa : sb);
 	}
@@ -368,8 +369,8 @@ f80 f80_sqrt(struct fctx *x, f80 a)
 		return f80_nan_result(x, a, a, false);
 	if (k == FC_ZERO)
 		return a;
-	if (f80_sign(a))
-		return invalid(x);
+	if (f80_sign(a) || (k == FC_INF && (x->mode & FM_PROJ)))
+		return invalid(x); /* projective: the unsigned infinity too */
 	if (k == FC_INF)
 		return a;
 	if (k == FC_DENORMAL) {
@@ -621,6 +622,14 @@ int f80_compare(struct fctx *x, f80 a, f80 b, bool quiet_cmp)
 			x->exc |= FX_IE;
 		return 2;
 	}
+	if ((x->mode & FM_PROJ) && (ka == FC_INF || kb == FC_INF)) {
+		/* Projective: an infinity equals an infinity and is not
+		 * comparable with anything else (IE, unordered). */
+		if (ka == FC_INF && kb == FC_INF)
+			return 0;
+		x->exc |= FX_IE;
+		return 2;
+	}
 	if (ka == FC_DENORMAL || kb == FC_DENORMAL)
 		x->exc |= FX_DE;
 	const bool sa = f80_sign(a), sb = f80_sign(b);
@@ -685,9 +694,14 @@ void f80_extract(struct fctx *x, f80 a, f80 *sig, f80 *expo)
 		return;
 	}
 	if (k == FC_ZERO) {
-		x->exc |= FX_ZE;
-		*expo = f80_inf(true);
+		if (!(x->mode & FM_287))
+			x->exc |= FX_ZE;
+		*expo = x->mode & FM_287 ? f80_zero(false) : f80_inf(true);
 		*sig = a;
+		return;
+	}
+	if (k == FC_INF && (x->mode & FM_287)) {
+		*sig = *expo = invalid(x);
 		return;
 	}
 	if (k == FC_INF) {
@@ -711,7 +725,7 @@ static f80 from_ieee(struct fctx *x, bool s, uint32_t exp, uint64_t frac, unsign
 		if (frac == 0)
 			return f80_inf(s);
 		f80 r = f80_make(s, F80_EXP_MAX, F80_INT | frac << (63 - fbits));
-		if (!(r.m & F80_QBIT)) {
+		if (!(r.m & F80_QBIT) && !(x->mode & FM_287)) {
 			x->exc |= FX_IE;
 			r.m |= F80_QBIT;
 		}

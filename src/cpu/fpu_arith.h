@@ -53,7 +53,28 @@ struct fctx {
 	uint8_t masks;    /* CW bits 0-5: set = masked */
 	uint8_t exc;      /* raised (FX_*) */
 	bool up;          /* the last rounding went away from zero */
+	uint8_t mode;     /* FM_*: the 8087/287 rules (fpu_ctx()); 0 on the 387 */
 };
+
+/* The rules of the 8087 and 80287 where they differ from the 387's
+ * (Intel SDM Vol. 3 22.18 "x87 FPU" compatibility; 80286 and 80287 PRM
+ * chapters 1-2):
+ * - FM_PROJ: projective closure (CW bit 12, IC, clear: the FNINIT
+ *   default there; the 387 and later are always affine, 22.18.3). The
+ *   two infinities are one unsigned infinity: inf + inf and inf - inf of
+ *   any signs are invalid, the square root of an infinity is invalid, an
+ *   infinity compares equal to an infinity and is not comparable with
+ *   anything else (IE, unordered: 287 PRM FCOM "NaNs and infinity
+ *   (projective) cannot be compared", Table 2-7 FTST "ST is not
+ *   comparable (NaN or projective infinity)"). Products, quotients and
+ *   the signs of infinite results are as in the affine closure.
+ * - FM_287, the other rules of the 8087/287: any NaN operand of an
+ *   arithmetic operation raises IE, quiet or not (22.18.5.1: the 16-bit
+ *   coprocessors "raise an invalid-operation exception upon encountering
+ *   any kind of NaN"); FLD m32/m64 of an SNaN raises nothing and loads
+ *   it as it is (22.18.7.11); FXTRACT of a zero gives 0 in ST(1) without
+ *   an exception, of an infinity IE (22.18.7.12). */
+enum { FM_PROJ = 1, FM_287 = 2 };
 
 /* An unmasked IE, DE or ZE was raised: the operation has no result. */
 static inline bool fctx_stop(const struct fctx *x)

@@ -154,7 +154,7 @@ static void compare_underflow(struct cpu *c, unsigned pops)
 static void mem_arith(struct cpu *c, const struct insn *i, uint32_t ea)
 {
 	struct cpu_x87 *f = &c->x87;
-	struct fctx x = fpu_ctx(f);
+	struct fctx x = fpu_ctx(c);
 	f80 b;
 	switch (i->op & 7) {
 	case 0: b = f80_from_f32(&x, mem_read32(c, i->seg, ea)); break;
@@ -188,12 +188,12 @@ enum store_kind { ST_F32, ST_F64, ST_F80, ST_I16, ST_I32, ST_I64, ST_BCD };
 static void mem_store(struct cpu *c, const struct insn *i, uint32_t ea, enum store_kind k, bool pop)
 {
 	struct cpu_x87 *f = &c->x87;
-	struct fctx x = fpu_ctx(f);
+	struct fctx x = fpu_ctx(c);
 	const bool empty = st_empty(f, 0);
 	const f80 v = empty ? f80_indefinite() : st_get(f, 0);
 	note(c, i);
 	if (empty)
-		x.exc |= FX_IE | FX_SF;
+		x.exc |= fpu_stack_fault_flags(c);
 	uint64_t bits = 0;
 	uint8_t bcd[10];
 	bool ok = true;
@@ -219,7 +219,7 @@ static void mem_store(struct cpu *c, const struct insn *i, uint32_t ea, enum sto
 	if (empty) {
 		/* Stack underflow: IE (and the indefinite stored when masked);
 		 * the conversion of the indefinite adds nothing else. */
-		x.exc = FX_IE | FX_SF;
+		x.exc = fpu_stack_fault_flags(c);
 		x.up = false;
 		ok = (f->cw & FX_IE) != 0;
 	}
@@ -253,16 +253,20 @@ static void mem_store(struct cpu *c, const struct insn *i, uint32_t ea, enum sto
 
 static void mem_load(struct cpu *c, const struct insn *i, uint32_t ea)
 {
-	struct cpu_x87 *f = &c->x87;
-	struct fctx x = fpu_ctx(f);
+	struct fctx x = fpu_ctx(c);
 	const unsigned esc = i->op & 7;
 	f80 v;
 	if (esc == 1)
 		v = f80_from_f32(&x, mem_read32(c, i->seg, ea));
 	else if (esc == 5)
 		v = f80_from_f64(&x, mem_read32(c, i->seg, ea) | (uint64_t)mem_read32(c, i->seg, ea + 4) << 32);
-	else if (esc == 3 && i->reg == 5)
+	else if (esc == 3 && i->reg == 5) {
 		v = fpu_read80(c, i->seg, ea);
+		/* The 8087/287 report DE for FLD m80 of a denormal; the 387
+		 * does not, the load is not arithmetic (SDM Vol. 3 22.18.7.11). */
+		if ((x.mode & FM_287) && f80_class(v) == FC_DENORMAL)
+			x.exc |= FX_DE;
+	}
 	else if (esc == 3)
 		v = f80_from_i64((int32_t)mem_read32(c, i->seg, ea));
 	else if (i->reg == 0)
@@ -340,7 +344,7 @@ static void load_const(struct cpu *c, unsigned n)
 	const struct fconst *k = &fconsts[n];
 	f80 v = f80_make(false, k->exp, k->hi);
 	if (k->hi) {
-		struct fctx x = fpu_ctx(f);
+		struct fctx x = fpu_ctx(c);
 		x.prec = 64;
 		if (c->fpu != CPU_FPU_80387)
 			x.rc = RC_NEAR;
@@ -354,7 +358,7 @@ static void load_const(struct cpu *c, unsigned n)
 static void unary(struct cpu *c, unsigned modrm)
 {
 	struct cpu_x87 *f = &c->x87;
-	struct fctx x = fpu_ctx(f);
+	struct fctx x = fpu_ctx(c);
 	x.prec = 64;
 	f80 r, s, e;
 	uint16_t cc;
@@ -406,7 +410,7 @@ static void unary(struct cpu *c, unsigned modrm)
 		fpu_set_c1(f, false);
 		break;
 	case 0xFA: /* FSQRT */
-		x = fpu_ctx(f);
+		x = fpu_ctx(c);
 		r = f80_sqrt(&x, a);
 		goto result;
 	case 0xFC: /* FRNDINT */
@@ -461,7 +465,7 @@ __attribute__((noinline)) static void exec_reg(struct cpu *c, const struct insn 
 				compare_underflow(c, pops);
 				return;
 			}
-			struct fctx x = fpu_ctx(f);
+			struct fctx x = fpu_ctx(c);
 			compare(c, st_get(f, 0), st_get(f, rm), &x, false, pops);
 			return;
 		}
@@ -469,7 +473,7 @@ __attribute__((noinline)) static void exec_reg(struct cpu *c, const struct insn 
 			underflow_to(c, esc ? rm : 0, esc == 6);
 			return;
 		}
-		struct fctx x = fpu_ctx(f);
+		struct fctx x = fpu_ctx(c);
 		arith(c, reg, st_get(f, 0), st_get(f, rm), &x, esc ? rm : 0, esc == 6);
 		return;
 	case 1: /* D9 */
@@ -505,7 +509,7 @@ __attribute__((noinline)) static void exec_reg(struct cpu *c, const struct insn 
 				compare_underflow(c, 2);
 				return;
 			}
-			struct fctx x = fpu_ctx(f);
+			struct fctx x = fpu_ctx(c);
 			compare(c, st_get(f, 0), st_get(f, 1), &x, true, 2);
 		}
 		return;
@@ -545,7 +549,7 @@ __attribute__((noinline)) static void exec_reg(struct cpu *c, const struct insn 
 				compare_underflow(c, reg == 5);
 				return;
 			}
-			struct fctx x = fpu_ctx(f);
+			struct fctx x = fpu_ctx(c);
 			compare(c, st_get(f, 0), st_get(f, rm), &x, true, reg == 5);
 			return;
 		default: return;

@@ -462,7 +462,7 @@ static f80 fpatan(struct fctx *x, f80 y, f80 a)
 void fpu_transcendental(struct cpu *c, unsigned modrm)
 {
 	struct cpu_x87 *f = &c->x87;
-	struct fctx x = fpu_ctx(f);
+	struct fctx x = fpu_ctx(c);
 	x.prec = 64;
 	const bool two = modrm == 0xF1 || modrm == 0xF3 || modrm == 0xF9; /* ST(1) op ST(0), pop */
 	const bool pushes = modrm == 0xF2 || modrm == 0xFB;

@@ -110,7 +110,7 @@ static f80 random_partner(uint64_t *s, f80 a)
 static struct fctx ctx_of(uint16_t cw)
 {
 	static const uint8_t prec[4] = { 24, 64, 53, 64 };
-	struct fctx x = { (uint8_t)((cw >> 10) & 3), prec[(cw >> 8) & 3], (uint8_t)(cw & 0x3F), 0, false };
+	struct fctx x = { (uint8_t)((cw >> 10) & 3), prec[(cw >> 8) & 3], (uint8_t)(cw & 0x3F), 0, false, 0 };
 	return x;
 }
 

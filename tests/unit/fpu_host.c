@@ -139,7 +139,7 @@ static void check(const char *what, uint16_t cw, f80 a, f80 b, f80 r, uint8_t ex
 static struct fctx ctx_of(uint16_t cw)
 {
 	static const uint8_t prec[4] = { 24, 64, 53, 64 };
-	struct fctx x = { (uint8_t)((cw >> 10) & 3), prec[(cw >> 8) & 3], (uint8_t)(cw & 0x3F), 0, false };
+	struct fctx x = { (uint8_t)((cw >> 10) & 3), prec[(cw >> 8) & 3], (uint8_t)(cw & 0x3F), 0, false, 0 };
 	return x;
 }
 

@@ -218,7 +218,7 @@ static void make_program(uint8_t *ram, uint32_t seed, bool unmask, uint16_t data
 	for (unsigned k = 0; k < 5; k++) {
 		/* (half of them round to nearest: the control words compiled
 		 * code checks for, with every precision) */
-		const uint16_t pcrc = (uint16_t)(rnd(&s) & (rnd(&s) & 1 ? 0x300 : 0xF00));
+		const uint16_t pcrc = (uint16_t)(rnd(&s) & (rnd(&s) & 1 ? 0x300 : 0x1F00)); /* and IC */
 		const uint16_t cw = (uint16_t)((unmask ? 0x40 | (rnd(&s) & 0x3F) : 0x7F) | pcrc);
 		static const int at[5] = { 0, 0x40, -0x80, -0x40, -8 };
 		memcpy(d + at[k], &cw, 2);
@@ -484,11 +484,13 @@ struct machine {
 
 /* One loop: make_program()'s (unmask, data, walk) or make_balanced()'s
  * (balanced, cw), run on the fast paths, compiled when jit, on a 486 with
- * CR0.NE (unmasked exceptions: #MF) when mf. */
+ * CR0.NE (unmasked exceptions: #MF) when mf, on an 8086 with an 8087 or
+ * a 286 with a 287 (fpu, their own arithmetic rules) when fpu is set. */
 struct prog {
 	uint32_t seed;
 	bool unmask, walk, balanced, edges, sums, jit, mf;
 	uint16_t data, cw;
+	enum cpu_fpu fpu;
 };
 
 static void machine_init(struct machine *m, const uint8_t *image, bool fast, const struct prog *g)
@@ -498,8 +500,12 @@ static void machine_init(struct machine *m, const uint8_t *image, bool fast, con
 	assert_non_null(m->ram);
 	memcpy(m->ram, image, RAM);
 	struct cpu_bus bus = { .ctx = m };
-	cpu_init(&m->c, g->mf ? CPU_80486 : CPU_80386, &bus);
-	cpu_set_fpu(&m->c, CPU_FPU_80387);
+	const enum cpu_model model = g->fpu == CPU_FPU_8087	 ? CPU_8086
+				     : g->fpu == CPU_FPU_80287 ? CPU_80286
+				     : g->mf		       ? CPU_80486
+							       : CPU_80386;
+	cpu_init(&m->c, model, &bus);
+	cpu_set_fpu(&m->c, g->fpu ? g->fpu : CPU_FPU_80387);
 	cpu_set_fpu_fast(&m->c, fast);
 	cpu_set_jit(&m->c, fast && g->jit ? CPU_JIT_FORCE : CPU_JIT_OFF);
 	m->c.exception_exit_mask = 1u << 12 | 1u << 13 | 1u << 16;
@@ -598,6 +604,21 @@ static void test_compiled_equals_general(void **state)
 	assert_true(faults >= 8);
 }
 
+/* The random loops on the 8087 and the 287, interpreted and compiled:
+ * their fast paths must leave the infinities (projective while IC is
+ * clear, and the random CWs set it in some loops), NaNs and stack faults
+ * to the general path, which has those chips' rules (fpu_arith.h FM_*). */
+static void test_old_fpus_fast_equals_general(void **state)
+{
+	(void)state;
+	unsigned faults = 0;
+	for (uint32_t seed = 1; seed <= 80; seed++)
+		run_program(&(struct prog){ .seed = seed * 2654435761u + 3, .unmask = seed % 5 == 0,
+					    .data = seed % 7 == 0 ? NEAR_DATA : DATA, .jit = seed % 2 == 0,
+					    .walk = seed % 6 == 0, .fpu = seed % 4 < 2 ? CPU_FPU_8087 : CPU_FPU_80287 },
+			    &faults);
+}
+
 /* Balanced loops compiled (their runs' checks pass) against the general
  * paths, under every precision and rounding control, with every exception
  * masked, and on a 486 with CR0.NE with PE or ZE unmasked after the
@@ -691,6 +712,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_equals_general),
 		cmocka_unit_test(test_compiled_equals_general),
+		cmocka_unit_test(test_old_fpus_fast_equals_general),
 		cmocka_unit_test(test_compiled_runs_every_cw),
 		cmocka_unit_test(test_compiled_runs_pc53),
 		cmocka_unit_test(test_compiled_edges),
