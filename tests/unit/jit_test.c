@@ -888,6 +888,41 @@ static void test_store_keeps_code(void **state)
 	cpu_jit_area_destroy(a);
 }
 
+/* With a code store (JIT on, not forced) a block is compiled at its 16th
+ * entry (jit.c JIT_THRESHOLD_SHARED, session 14): a loop of 20 passes,
+ * run in slices so that bc_run() polls the queue, is compiled; and
+ * without a store not (256). */
+static void test_shared_threshold(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x14, 0x00, /* 0: mov cx, 20 */
+		0x40,             /* 3: top: inc ax */
+		0x01, 0xC3,       /* 4: add bx, ax */
+		0x49,             /* 6: dec cx */
+		0x75, 0xFA,       /* 7: jnz top */
+		0xF4,             /* 9: hlt */
+	};
+	struct cpu_jit_area *a;
+	struct cpu_code_store *s;
+	if (!shared_setup(&a, &s, 1 << 20))
+		return;
+	for (int shared = 0; shared < 2; shared++) {
+		struct run r;
+		run_shared_init(&r, CPU_JIT_ON, a, shared ? s : NULL, code, sizeof(code));
+		enum cpu_exit e;
+		while ((e = cpu_run(&r.c, 4)) != CPU_EXIT_HLT)
+			assert_int_equal(e, CPU_EXIT_BUDGET);
+		assert_int_equal(r.c.r[REG_BX].w[0], 210); /* 1 + 2 + ... + 20 */
+		struct cpu_code_stats st;
+		cpu_code_stats(&r.c, &st);
+		assert_int_equal(st.jit_blocks, shared ? 1 : 0);
+		run_free(&r);
+	}
+	cpu_code_store_destroy(s);
+	cpu_jit_area_destroy(a);
+}
+
 /* Two CPUs take the same blocks before either is hot; the first to find
  * one hot compiles it, the other then takes that code from the store
  * instead of compiling its own. */
@@ -1511,6 +1546,7 @@ int main(void)
 		cmocka_unit_test(test_far_call_ret_match),
 		cmocka_unit_test(test_slow_path_fault_match),
 		cmocka_unit_test(test_mov_m_sreg_smc),
+		cmocka_unit_test(test_shared_threshold),
 		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
