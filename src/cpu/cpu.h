@@ -327,7 +327,7 @@ void cpu_code_store_set_limit(struct cpu_code_store *s, size_t limit);
 void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats *st);
 
 /* The JIT (src/cpu/jit.h): hot decoded blocks compiled to x86-64 code.
- * OFF: the interpreter only. ON: blocks that ran 64 times (256 without a
+ * OFF: the interpreter only. ON: blocks that ran 16 times (256 without a
  * code store) are compiled, unless they would mostly call handlers anyway
  * (jit.h jit_worth()).
  * FORCE: every block is compiled once it is decoded (the tests run so).

@@ -12,13 +12,15 @@
 /* Entries before a block is compiled (CPU_JIT_ON). With a code store,
  * compiled code is kept with the store's entry (a program loaded again,
  * or another VM of the host, takes it compiled), so a block is compiled
- * about once per host: the nmake build (docs/cpu-speed.md, session 10)
- * compiles 4,400 blocks with 64 (11.49 G host instructions; 256: 1,900
- * blocks, 11.79 G; 32: 11.44 G), where before each load compiled its own
- * (40,000 blocks with 256). Without a store (CODE_SHARING=off) each CPU
- * pays for its own compiles: 256, as before (100 VMs compiling CL took
- * 31% more CPU time with 64). */
-enum { JIT_THRESHOLD_SHARED = 64, JIT_THRESHOLD = 256 };
+ * about once per host, and its count starts again at every load: a block
+ * a tool runs 20 times per load ran threaded in every one of the nmake
+ * build's loads with 64 (17.7 M of its 266 M guest instructions in
+ * blocks still counting). docs/cpu-speed.md, sessions 10 and 14: 64
+ * compiles 5,400 blocks (7.89 G host instructions), 16: 9,000 (7.59 G),
+ * 8: 7.55 G; in session 10, 256: 11.79 G, 32: 11.44 G. Without a store
+ * (CODE_SHARING=off) each CPU pays for its own compiles: 256, as before
+ * (100 VMs compiling CL took 31% more CPU time with 64). */
+enum { JIT_THRESHOLD_SHARED = 16, JIT_THRESHOLD = 256 };
 
 bool jit_supported(void)
 {

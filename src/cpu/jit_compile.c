@@ -89,6 +89,10 @@ void op_pop_seg(struct cpu *c, const struct insn *i);
 void op_mov_sreg_rm(struct cpu *c, const struct insn *i);
 void op_jmp_rm(struct cpu *c, const struct insn *i);
 void op_call_rm(struct cpu *c, const struct insn *i);
+void op_xchg_acc_reg(struct cpu *c, const struct insn *i);
+void op_not(struct cpu *c, const struct insn *i);
+void op_neg(struct cpu *c, const struct insn *i);
+void op_mov_rm_sreg(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
@@ -225,6 +229,9 @@ enum ik {
 	IK_CBW,      /* CBW/CWDE (aop 0), CWD/CDQ (aop 1) */
 	IK_SEG,      /* real mode, ES DS FS GS (src): LxS (aop 0), POP (1), MOV sreg, r/m (2) */
 	IK_JMPRM,    /* JMP r/m (aop 0), CALL r/m (aop 1) near */
+	IK_XCHG,     /* XCHG eAX, r (90+r): dst AX, src r */
+	IK_UNARY,    /* NOT r (aop 0), NEG r (aop 1) */
+	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
 };
 
 struct iform {
@@ -244,6 +251,37 @@ static unsigned size_index(unsigned sz)
 static bool is_jcc(const struct insn *j)
 {
 	return j->ent->spec == SP_JCC && j->ent->reads != OFL_NONE && j->impl == jcc_table[j->op & 0xF].impl;
+}
+
+/* classify()'s forms added in session 14 (docs/cpu-speed.md): register
+ * forms the nmake build called most from compiled code (XCHG eAX, r; NOT
+ * and NEG r; MOV r/m, sreg; TEST r, imm and TEST m, r). True if i is one
+ * (then *f says which). */
+static bool classify_more(const struct insn *i, struct iform *f)
+{
+	if (i->impl == op_xchg_acc_reg) {
+		f->k = IK_XCHG, f->dst = REG_AX, f->src = i->op & 7u, f->sz = i->wsz;
+		return true;
+	}
+	if ((i->impl == op_not || i->impl == op_neg) && i->mod == 3) {
+		f->k = IK_UNARY, f->aop = i->impl == op_neg, f->dst = i->rm;
+		f->flags = i->impl == op_neg;
+		return true;
+	}
+	if (i->impl == op_mov_rm_sreg && i->reg < 4) {
+		/* (sreg_index(): 0-3 are ES CS SS DS on every model) */
+		f->k = IK_MOVSR, f->src = i->reg, f->dst = i->rm, f->sz = i->mod == 3 ? i->wsz : 2;
+		return true;
+	}
+	if (i->impl == op_test_rm_imm && i->mod == 3) {
+		f->k = IK_TEST, f->dst = i->rm, f->imm = true, f->val = i->imm & size_mask(i->osz);
+		return true;
+	}
+	if (i->impl == op_test_rm_r && i->mod != 3) {
+		f->k = IK_ALU_M, f->aop = ALU_AND, f->test = true, f->src = i->reg;
+		return true;
+	}
+	return false;
 }
 
 /* Classify i by its handler: the pointers specialize.c installs, so a
@@ -378,6 +416,8 @@ static struct iform classify(const struct insn *i)
 		}
 		return f;
 	}
+	if (classify_more(i, &f))
+		return f;
 	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
 		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
 		return f;
@@ -1877,6 +1917,65 @@ static void emit_cbw(struct cg *g, const struct iform *f)
 	}
 }
 
+/* XCHG eAX, r (op_xchg_acc_reg()): no flags, no access. */
+static void emit_xchg(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	if (f->src == REG_AX)
+		return;
+	ensure(g, REG_AX);
+	ensure(g, f->src);
+	em_mov_rr(e, 4, H_RAX, host(REG_AX));
+	em_mov_rr(e, f->sz, host(REG_AX), host(f->src));
+	em_mov_rr(e, f->sz, host(f->src), H_RAX);
+	g->dirty |= (uint8_t)(1u << REG_AX | 1u << f->src);
+}
+
+/* NOT r (op_not(): no flags) and NEG r (op_neg(): flags_sub(0, a, -a),
+ * so lf_b is the operand, zero-extended). */
+static void emit_unary(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const unsigned h = dst_begin(g, f->dst, sz);
+	if (f->aop == 1 && f->flags) {
+		if (sz == 4)
+			em_mov_rr(e, 4, H_RCX, h);
+		else
+			em_movzx(e, sz, H_RCX, h);
+		em_store(e, 4, H_RCX, H_RBX, OFF(in.lf_b));
+	}
+	em_alu_ri(e, ALU_XOR, sz, h, size_mask(sz));
+	if (f->aop == 1) {
+		em_alu_ri(e, ALU_ADD, sz, h, 1); /* (-a = ~a + 1) */
+		if (f->flags) {
+			emit_lf_res(g, h, sz);
+			em_store_imm(e, 4, H_RBX, OFF(in.lf_aux), (uint32_t)LF_SUB << 16 | (sz * 8) << 24);
+		}
+	}
+	dst_end(g, f->dst, sz);
+}
+
+/* MOV r/m, sreg (op_mov_rm_sreg()): the selector into a register (a
+ * 32-bit one zero-extended) or a word of memory. */
+static void emit_movsr(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const int32_t sel = OFF(seg) + (int32_t)f->src * 2;
+	if (i->mod != 3) {
+		em_loadzx(e, 2, H_RDX, H_RBX, sel);
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, 2, true, true, 0);
+	} else if (f->sz == 4) {
+		em_loadzx(e, 2, dst_full(g, f->dst), H_RBX, sel);
+	} else {
+		em_loadzx(e, 2, H_RAX, H_RBX, sel);
+		const unsigned h = dst_begin(g, f->dst, 2);
+		em_mov_rr(e, 2, h, H_RAX);
+		dst_end(g, f->dst, 2);
+	}
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -3107,6 +3206,15 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		case IK_CBW:
 			emit_cbw(g, f);
+			break;
+		case IK_XCHG:
+			emit_xchg(g, f);
+			break;
+		case IK_UNARY:
+			emit_unary(g, f);
+			break;
+		case IK_MOVSR:
+			emit_movsr(g, k, i, f);
 			break;
 		case IK_JMPRM:
 			emit_jmp_rm(g, k, i, f);

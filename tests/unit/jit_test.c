@@ -327,6 +327,35 @@ static void test_code_page_writes(void **state)
 	run_free(&off);
 }
 
+/* MOV m, sreg (inline since session 14) writing into its own block: each
+ * pass stores ES (= CX) over the immediate of the ADD after it, which
+ * must add the new value, compiled as interpreted. */
+static void test_mov_m_sreg_smc(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0x0E, 0x1F,             /*  0: push cs; pop ds */
+		0xB9, 0x32, 0x00,       /*  2: mov cx, 50 */
+		0x8E, 0xC1,             /*  5: top: mov es, cx */
+		0x8C, 0x06, 0x0D, 0x00, /*  7: mov [0Dh], es */
+		0x81, 0xC3, 0x00, 0x00, /* 11: add bx, imm16 (at 13) */
+		0xE2, 0xF4,             /* 15: loop top */
+		0xF4,                   /* 17: hlt */
+	};
+	struct run r[2];
+	for (int k = 0; k < 2; k++) {
+		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+		assert_int_equal(cpu_run(&r[k].c, 100000), CPU_EXIT_HLT);
+	}
+	assert_same_run(&r[0], &r[1], true);
+	assert_int_equal(r[1].c.r[REG_BX].w[0], 1275); /* 50 + 49 + ... + 1 */
+	struct cpu_code_stats st;
+	cpu_code_stats(&r[1].c, &st);
+	assert_true(st.jit_blocks > 0 && st.smc_stops > 0);
+	run_free(&r[0]);
+	run_free(&r[1]);
+}
+
 /* Run `code` at CS:0 with DS = ES = 2000h, the given SI, DI, CX and DF,
  * #GP exiting (exception_exit_mask), until it stops. */
 static enum cpu_exit run_string(struct run *r, enum cpu_jit jit, const uint8_t *code, size_t n, uint16_t si,
@@ -448,7 +477,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 23) {
+		switch (R() % 24) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -644,6 +673,45 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 				break;
 			}
 			break;
+		case 23: /* session 14's forms: XCHG eAX, r; NOT/NEG r; MOV r/m,
+			  * sreg; TEST r, imm and TEST [m], r, then Jcc over a MOV */
+			switch (R() % 6) {
+			case 0:
+				p[k++] = (uint8_t)(0x90 | D16());
+				break;
+			case 1: /* NOT, NEG r8/r16 */
+			{
+				const bool w = R() % 2;
+				p[k++] = w ? 0xF7 : 0xF6;
+				p[k++] = (uint8_t)(0xC0 | (2 + R() % 2) << 3 | (w ? D16() : D8()));
+			}
+				break;
+			case 2: /* MOV r, ES/CS/SS/DS */
+				p[k++] = 0x8C, p[k++] = (uint8_t)(0xC0 | (R() % 4) << 3 | D16());
+				break;
+			case 3: /* MOV [m], ES/CS/SS/DS (DS: or SS:) */
+				if (R() % 2)
+					p[k++] = 0x36;
+				p[k++] = 0x8C;
+				MEM(R() % 4);
+				break;
+			case 4: /* TEST r, imm */
+			{
+				const bool w = R() % 2;
+				p[k++] = w ? 0xF7 : 0xF6;
+				p[k++] = (uint8_t)(0xC0 | (w ? D16() : D8()));
+				for (unsigned b = 0; b < (w ? (wide ? 4u : 2u) : 1u); b++)
+					p[k++] = (uint8_t)R();
+			}
+				break;
+			default: /* TEST [m], r */
+				p[k++] = R() % 2 ? 0x85 : 0x84;
+				MEM(R() % 8);
+				break;
+			}
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			break;
 		case 14: /* ADC/SBB (called) */
 			p[k++] = R() % 2 ? 0x11 : 0x19;
 			p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
@@ -816,6 +884,41 @@ static void test_store_keeps_code(void **state)
 	run_free(&one);
 	run_free(&two);
 	run_free(&off);
+	cpu_code_store_destroy(s);
+	cpu_jit_area_destroy(a);
+}
+
+/* With a code store (JIT on, not forced) a block is compiled at its 16th
+ * entry (jit.c JIT_THRESHOLD_SHARED, session 14): a loop of 20 passes,
+ * run in slices so that bc_run() polls the queue, is compiled; and
+ * without a store not (256). */
+static void test_shared_threshold(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x14, 0x00, /* 0: mov cx, 20 */
+		0x40,             /* 3: top: inc ax */
+		0x01, 0xC3,       /* 4: add bx, ax */
+		0x49,             /* 6: dec cx */
+		0x75, 0xFA,       /* 7: jnz top */
+		0xF4,             /* 9: hlt */
+	};
+	struct cpu_jit_area *a;
+	struct cpu_code_store *s;
+	if (!shared_setup(&a, &s, 1 << 20))
+		return;
+	for (int shared = 0; shared < 2; shared++) {
+		struct run r;
+		run_shared_init(&r, CPU_JIT_ON, a, shared ? s : NULL, code, sizeof(code));
+		enum cpu_exit e;
+		while ((e = cpu_run(&r.c, 4)) != CPU_EXIT_HLT)
+			assert_int_equal(e, CPU_EXIT_BUDGET);
+		assert_int_equal(r.c.r[REG_BX].w[0], 210); /* 1 + 2 + ... + 20 */
+		struct cpu_code_stats st;
+		cpu_code_stats(&r.c, &st);
+		assert_int_equal(st.jit_blocks, shared ? 1 : 0);
+		run_free(&r);
+	}
 	cpu_code_store_destroy(s);
 	cpu_jit_area_destroy(a);
 }
@@ -1033,6 +1136,8 @@ static void test_slow_path_fault_match(void **state)
 		{ 0x89, 0x0F }, /* mov [bx], cx */
 		{ 0x01, 0x37 }, /* add [bx], si */
 		{ 0x57, 0x90 }, /* push di; nop */
+		{ 0x8C, 0x1F }, /* mov [bx], ds */
+		{ 0x85, 0x37 }, /* test [bx], si */
 	};
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
 		for (size_t t = 0; t < sizeof(access) / sizeof(access[0]); t++) {
@@ -1440,6 +1545,8 @@ int main(void)
 		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_far_call_ret_match),
 		cmocka_unit_test(test_slow_path_fault_match),
+		cmocka_unit_test(test_mov_m_sreg_smc),
+		cmocka_unit_test(test_shared_threshold),
 		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
