@@ -2895,6 +2895,174 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 	emit_x87_data(g, i);
 }
 
+/* The most fail branches of an inline first try. */
+enum { X87_FIRST_FAILS = 8 };
+
+/* A new fail branch (jcc cc) of an inline first try. */
+static void x87_fail(struct cg *g, long fail[X87_FIRST_FAILS], unsigned *n, int cc)
+{
+	fail[(*n)++] = em_jcc_fwd(&g->e, cc, g->base);
+}
+
+/* The inline first try of FMUL ST(0), ST(i), FMUL ST(i), ST(0), FMULP
+ * ST(i), ST(0) (op->inl FPU_JIT_FMUL_ST) and FMUL m64real
+ * (FPU_JIT_FMUL_M64, the operand at host address RCX, its offset in EDX)
+ * under its run's check (fpu.h: the registers full; PC 53 or 64 bits, RC
+ * to nearest, PE masked): the product of two normal numbers whose
+ * rounded result is normal, exactly as fpu_fast.h ff_mul_normal() and
+ * ff_round() compute it (the 128-bit product of the significands by the
+ * host's MUL, normalised by one bit at most, rounded to 53 or 64 bits to
+ * nearest, ties to even, the discarded bits as sticky bit), C1 = rounded
+ * up, PE = inexact; then the pop of FMULP, or FDS:FDP. Any other operand
+ * or result (a zero, denormal or special operand, an exponent out of
+ * range, a rounding that carries out of the significand) branches to
+ * `fail` having written nothing: the call of the fast path, which
+ * computes all of those (or declines).
+ * R8 = TOP, R9 = ST(i)'s register (m64: the operand's offset, R10 its
+ * host address, which the caller puts back into EDX and RCX for the
+ * call after a failure); RDX:RAX the product, R11 its biased exponent,
+ * ESI its sign (bit 15), ECX the flags (C1, PE). */
+static void emit_x87_inline_fmul(struct cg *g, const struct insn *i, const struct fpu_jit_op *op,
+				 long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R8 = 8, R9 = 9, R10 = 10, R11 = 11;
+	const bool mem = op->inl == FPU_JIT_FMUL_M64;
+	const unsigned esc = i->op & 7u, dst = esc && !mem ? R9 : R8;
+	em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
+	if (mem) {
+		/* RCX, EDI = the double as significand and sign/exponent:
+		 * normal (biased exponent 1..7FEh), exactly as
+		 * ff_from_f64_normal() converts it */
+		em_mov_rr(e, 4, R9, H_RDX);
+		em_mov_rr(e, 8, R10, H_RCX);
+		em_load(e, 8, H_RCX, H_RCX, 0);
+		em_mov_rr(e, 8, H_RDI, H_RCX);
+		em_shr64(e, H_RDI, 52);
+		em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FF);
+		em_lea(e, H_RDX, H_RDI, -1);
+		em_alu_ri(e, ALU_CMP, 4, H_RDX, 0x7FD);
+		x87_fail(g, fail, nfail, 7 /* A */);
+		em_alu_ri(e, ALU_ADD, 4, H_RDI, 0x3C00);
+		em_mov_rr(e, 8, H_RDX, H_RCX);
+		em_shr64(e, H_RDX, 63);
+		em_shift_ri(e, false, H_RDX, 15);
+		em_alu_rr(e, ALU_OR, 4, H_RDI, H_RDX);
+		em_shl64(e, H_RCX, 11);
+		em_bts64_imm(e, H_RCX, 63);
+		em_load_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+		em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX); /* test rax, rax */
+	} else {
+		em_lea(e, R9, R8, (int32_t)i->rm);
+		em_alu_ri(e, ALU_AND, 4, R9, 7);
+		em_load_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
+		em_load_idx(e, 8, H_RCX, H_RBX, R9, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+		em_loadzx16_idx(e, H_RDI, H_RBX, R9, 1, se);
+		/* both integer bits set */
+		em_mov_rr(e, 8, H_RDX, H_RAX);
+		em_alu_rr(e, ALU_AND, 8, H_RDX, H_RCX);
+	}
+	x87_fail(g, fail, nfail, 9 /* NS */);
+	/* both exponents 1..7FFEh (EDX, R11 the exponents minus 1: (se - 1)
+	 * & 7FFFh, below 7FFEh) */
+	em_lea(e, H_RDX, H_RSI, -1);
+	em_alu_ri(e, ALU_AND, 4, H_RDX, 0x7FFF);
+	em_alu_ri(e, ALU_CMP, 4, H_RDX, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	em_lea(e, R11, H_RDI, -1);
+	em_alu_ri(e, ALU_AND, 4, R11, 0x7FFF);
+	if (!mem) {
+		em_alu_ri(e, ALU_CMP, 4, R11, 0x7FFD);
+		x87_fail(g, fail, nfail, 7 /* A */);
+	}
+	/* sign; exponent (ea - 1) + (eb - 1) - 3FFFh + 3 */
+	em_alu_rr(e, ALU_XOR, 4, H_RSI, H_RDI);
+	em_alu_ri(e, ALU_AND, 4, H_RSI, 0x8000);
+	em_alu_rr(e, ALU_ADD, 4, R11, H_RDX);
+	em_alu_ri(e, ALU_SUB, 4, R11, 0x3FFC);
+	em_mul64(e, H_RCX);
+	/* the product is in [1, 4): shift it left by one (CL) when bit 127
+	 * is clear, without a branch */
+	em_mov_rr(e, 8, H_RCX, H_RDX);
+	em_shr64(e, H_RCX, 63);
+	em_alu_ri(e, ALU_XOR, 4, H_RCX, 1);
+	em_shld64_cl(e, H_RDX, H_RAX);
+	em_shift_cl(e, 8, 4 /* SHL */, H_RAX);
+	em_alu_rr(e, ALU_SUB, 4, R11, H_RCX);
+	em_test_mem_imm8(e, H_RBX, OFF(x87.cw) + 1, 1);
+	const long pc53 = em_jcc_fwd(e, 4 /* E: PC 53 */, g->base);
+	/* PC 64: RDX + 1 exactly when RAX + 7FFF...FFFFh + (RDX & 1)
+	 * carries (above half, or half and RDX odd) */
+	em_mov_rr(e, 4, H_RCX, H_RDX);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, 1);
+	em_mov_imm64(e, H_RDI, 0x7FFFFFFFFFFFFFFFull);
+	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RCX);
+	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RAX);
+	em_setcc(e, 2 /* C */, H_RCX);
+	em_movzx(e, 1, H_RCX, H_RCX);
+	em_alu_rr(e, ALU_ADD, 8, H_RDX, H_RCX);
+	x87_fail(g, fail, nfail, 4 /* E: carried out */);
+	const long pc64_done = em_jcc_fwd(e, -1, g->base);
+	/* PC 53: the kept part plus one exactly when the 11 dropped bits
+	 * plus 3FFh plus a sticky bit (RAX != 0) or the kept part's lowest
+	 * bit carry into bit 11; RAX |= the dropped bits: inexact */
+	if (!e->over)
+		em_fix(g->base, pc53, e->p - g->base);
+	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX);
+	em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX);
+	em_setcc(e, 5 /* NE */, H_RCX);
+	em_mov_rr(e, 8, H_RDI, H_RDX);
+	em_shr64(e, H_RDI, 11);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, 1);
+	em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDI);
+	em_mov_rr(e, 4, H_RDI, H_RDX);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FF);
+	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RDI);
+	em_alu_rr(e, ALU_ADD, 4, H_RCX, H_RDI);
+	em_alu_ri(e, ALU_ADD, 4, H_RCX, 0x3FF);
+	em_shift_ri(e, true, H_RCX, 11);
+	em_alu_ri(e, ALU_AND, 8, H_RDX, 0xFFFFF800u); /* (sign-extended) */
+	em_mov_rr(e, 8, H_RDI, H_RCX);
+	em_shl64(e, H_RDI, 11);
+	em_alu_rr(e, ALU_ADD, 8, H_RDX, H_RDI);
+	x87_fail(g, fail, nfail, 4 /* E: carried out */);
+	if (!e->over)
+		em_fix(g->base, pc64_done, e->p - g->base);
+	/* ECX = C1 (rounded up) | PE (RAX != 0: inexact) */
+	em_alu_rr(e, ALU_XOR, 4, H_RDI, H_RDI);
+	em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX);
+	em_setcc(e, 5 /* NE */, H_RDI);
+	em_shift_ri(e, false, H_RDI, 5);
+	em_shift_ri(e, false, H_RCX, 9);
+	em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDI);
+	/* a normal result: exponent 1..7FFEh */
+	em_lea(e, H_RDI, R11, -1);
+	em_alu_ri(e, ALU_CMP, 4, H_RDI, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	em_alu_rr(e, ALU_OR, 4, H_RSI, R11);
+	em_store_idx(e, 8, H_RDX, H_RBX, dst, 3, m);
+	em_store_idx(e, 2, H_RSI, H_RBX, dst, 1, se);
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, (uint32_t)~SW_C1 & 0xFFFFu);
+	em_alu_rr(e, ALU_OR, 4, H_RAX, H_RCX);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	if (op->pops) {
+		em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		em_bt_rr(e, true, H_RAX, R8);
+		em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+		em_alu_ri(e, ALU_ADD, 4, R8, 1);
+		em_alu_ri(e, ALU_AND, 4, R8, 7);
+		em_store(e, 1, R8, H_RBX, OFF(x87.top));
+	}
+	if (mem) {
+		em_mov_rr(e, 4, H_RDX, R9);
+		emit_x87_data(g, i);
+	}
+}
+
 static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 {
 	struct em *e = &g->e;
@@ -2918,13 +3086,24 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		}
 		if (op->size)
 			emit_x87_ptr(g, k, i, op);
-		long other[3] = { -1, -1, -1 }, done = -1;
-		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64) {
-			emit_x87_inline_m64(g, i, op, other);
+		long other[X87_FIRST_FAILS] = { -1, -1, -1 }, done = -1;
+		unsigned nfail = 3;
+		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64 || op->inl == FPU_JIT_FMUL_ST ||
+		    op->inl == FPU_JIT_FMUL_M64) {
+			if (op->inl == FPU_JIT_FMUL_ST || op->inl == FPU_JIT_FMUL_M64) {
+				nfail = 0;
+				emit_x87_inline_fmul(g, i, op, other, &nfail);
+			} else {
+				emit_x87_inline_m64(g, i, op, other);
+			}
 			done = em_jcc_fwd(e, -1, g->base);
-			for (unsigned n = 0; n < 3 && !e->over; n++)
+			for (unsigned n = 0; n < nfail && !e->over; n++)
 				if (other[n] >= 0)
 					em_fix(g->base, other[n], e->p - g->base);
+			if (op->inl == FPU_JIT_FMUL_M64) { /* the call's offset and host address */
+				em_mov_rr(e, 4, H_RDX, 9);
+				em_mov_rr(e, 8, H_RCX, 10);
+			}
 		}
 		em_mov_rr(e, 8, H_RDI, H_RBX);
 		emit_insn_addr(g, H_RSI, k, 0);

@@ -477,6 +477,94 @@ static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
 	memcpy(ram + DATA - 8, &cw, 2);
 }
 
+/* An 80-bit value for make_products(): mostly normal numbers near 1
+ * with significands of 64, 53 and 24 random bits, ones that make ties
+ * (1.5, 1.25, odd multiples of the last place), all ones or 1 + 2^-63
+ * times all ones but the last bit (roundings that carry out of the
+ * significand), 1 + 2^-63 times significands ending in 3FFh (exactly half
+ * an ulp at 53 bits in the kept bits, below it a sticky bit), exponents whose products land near
+ * the overflow and underflow thresholds, and a few zeros, denormals,
+ * pseudo-denormals, unnormals, infinities and NaNs. */
+static void random_f80(uint32_t *s, uint8_t out[10])
+{
+	const uint32_t r = rnd(s);
+	uint64_t m = rnd64(s) | 1ull << 63;
+	switch ((r >> 1) % 8) {
+	case 0: m &= ~0ull << 11; break; /* 53 bits */
+	case 1: m &= ~0ull << 40; break; /* 24 bits */
+	case 2: m = (r >> 8) % 2 ? 0xC000000000000000ull : 0xA000000000000000ull; break;
+	case 3: m = (r >> 8) % 3 == 0 ? ~0ull << 11 : (r >> 8) % 3 == 1 ? ~0ull : ~1ull; break;
+	case 4: m = 0x8000000000000000ull | 1ull << ((r >> 8) % 3 ? 0 : 11); break;
+	case 5: m = (m & ~0xFFFull) | 0x3FF; break; /* times 1 + 2^-63: half an ulp at 53 bits, and sticky */
+	default: break;
+	}
+	unsigned e;
+	switch ((r >> 4) % 16) {
+	case 0: e = 0x5FFE + (r >> 9) % 4; break;       /* products near 7FFFh */
+	case 1: e = 0x1FFE + (r >> 9) % 4; break;       /* products near 0 */
+	case 2: e = 0x7FFE - (r >> 9) % 2; break;
+	case 3: e = 1 + (r >> 9) % 2; break;
+	case 4: e = 0, m = (r >> 9) % 2 ? 0 : m >> 1; break; /* zero, denormal */
+	case 5: e = (r >> 9) % 2 ? 0 : 0x3FFF, m |= 1ull << 63; /* pseudo-denormal, or */
+		if (e)
+			m &= ~(1ull << 63); /* an unnormal */
+		break;
+	case 6: e = 0x7FFF, m = (r >> 9) % 2 ? 1ull << 63 : m; break; /* infinity, NaN */
+	default: e = 0x3FFE + (r >> 9) % 3; break;
+	}
+	const uint16_t se = (uint16_t)((r & 1) << 15 | e);
+	memcpy(out, &m, 8);
+	memcpy(out + 8, &se, 2);
+}
+
+/* A loop of products in every FMUL form with a register operand: three
+ * values loaded by FLD m80 (the general path: any 80-bit value), FXCH,
+ * then two of FMUL ST(0), ST(j), FMUL ST(j), ST(0) and FMULP ST(j), ST(0)
+ * (j 0-2) and FMUL m64, each followed by FNSTSW m16 (its C1 and PE), and
+ * FSTP m80 of what is left: the compiled products (jit_compile.c
+ * emit_x87_inline_fmul()) with their flags, compared one by one. */
+static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
+{
+	uint32_t s = seed;
+	uint8_t *p = ram + CODE;
+	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
+	memcpy(p, head, sizeof(head));
+	unsigned n = sizeof(head);
+	const unsigned loop = n;
+	for (unsigned j = 0; j < 40; j++) {
+		for (unsigned v = 0; v < 3; v++)
+			n = bx16(p, n, 0xDB, 5, (rnd(&s) % SLOTS) * 10); /* FLD m80 */
+		p[n++] = 0xD9, p[n++] = 0xC9; /* FXCH ST(1) */
+		unsigned left = 3;
+		for (unsigned k = 0; k < 2; k++) {
+			const unsigned form = rnd(&s) % 10, rm = rnd(&s) % 3;
+			if (form == 9) {
+				n = bx16(p, n, 0xDC, 1, 0x200 + (rnd(&s) % 16) * 8); /* FMUL m64 */
+			} else {
+				static const uint8_t esc[3] = { 0xD8, 0xDC, 0xDE };
+				p[n++] = esc[form / 3], p[n++] = (uint8_t)(0xC8 | (rm < left ? rm : 1));
+				left -= form / 3 == 2;
+			}
+			n = bx16(p, n, 0xDD, 7, 0x400 + (j * 2 + k) * 2); /* FNSTSW m16 */
+		}
+		for (unsigned v = 0; v < left; v++)
+			n = bx16(p, n, 0xDB, 7, 0x600 + (j * 3 + v) * 10); /* FSTP m80 */
+	}
+	p[n++] = 0xE9;
+	const uint16_t rel = (uint16_t)(loop - (n + 2));
+	p[n++] = (uint8_t)rel;
+	p[n++] = (uint8_t)(rel >> 8);
+	for (unsigned k = 0; k < SLOTS; k++)
+		random_f80(&s, ram + DATA + k * 10);
+	for (unsigned k = 0; k < 16; k++) {
+		uint64_t v = random_double(&s);
+		if (k < 4) /* 1.5, 1.25: ties */
+			v = k % 2 ? 0x3FF8000000000000ull : 0x3FF4000000000000ull;
+		memcpy(ram + DATA + 0x200 + k * 8, &v, 8);
+	}
+	memcpy(ram + DATA - 8, &cw, 2);
+}
+
 struct machine {
 	struct cpu c;
 	uint8_t *ram;
@@ -487,7 +575,7 @@ struct machine {
  * CR0.NE (unmasked exceptions: #MF) when mf. */
 struct prog {
 	uint32_t seed;
-	bool unmask, walk, balanced, edges, sums, jit, mf;
+	bool unmask, walk, balanced, edges, sums, products, jit, mf;
 	uint16_t data, cw;
 };
 
@@ -547,6 +635,8 @@ static void run_program(const struct prog *g, unsigned *faults)
 		make_edges(img, g->cw);
 	else if (g->sums)
 		make_sums(img, seed, g->cw);
+	else if (g->products)
+		make_products(img, seed, g->cw);
 	else if (g->balanced)
 		make_balanced(img, seed, g->cw);
 	else
@@ -664,6 +754,27 @@ static void test_compiled_sums(void **state)
 	assert_int_equal(mf, 0);
 }
 
+/* make_products() compiled under PC 64 and 53 to nearest (037Fh,
+ * 027Fh: the inline products), PC 24, the other rounding controls and
+ * the reserved PC 01 (the runs' check sends those to the handlers), and
+ * on a 486 with CR0.NE with PE unmasked (the first inexact product is
+ * pending: #MF) or OE or UE unmasked (the products near the thresholds
+ * must not be computed inline). */
+static void test_compiled_products(void **state)
+{
+	(void)state;
+	static const uint16_t cws[] = { 0x037F, 0x027F, 0x037F, 0x027F, 0x007F, 0x077F, 0x0B7F, 0x0F7F, 0x017F, 0x035F, 0x0277, 0x036F };
+	unsigned mf = 0;
+	for (unsigned k = 0; k < 48; k++) {
+		const unsigned c = k < 24 ? k % 4 : 4 + k % 8;
+		run_program(&(struct prog){ .seed = k * 2246822519u + 5, .products = true, .jit = true, .mf = c >= 9,
+					    .cw = cws[c] },
+			    &mf);
+	}
+	print_message("%u loops ended in #MF\n", mf);
+	assert_true(mf >= 3);
+}
+
 #if defined(__x86_64__)
 /* The same loops compiled while the host's MXCSR rounds up, toward zero
  * or flushes to zero: the runs' check sends them to the handlers (the
@@ -695,6 +806,7 @@ int main(void)
 		cmocka_unit_test(test_compiled_runs_pc53),
 		cmocka_unit_test(test_compiled_edges),
 		cmocka_unit_test(test_compiled_sums),
+		cmocka_unit_test(test_compiled_products),
 #if defined(__x86_64__)
 		cmocka_unit_test(test_compiled_runs_odd_mxcsr),
 #endif
