@@ -1030,6 +1030,8 @@ static void stack_use(unsigned id, const struct insn *i, struct fpu_jit_op *op)
 		op->pops = id >= ID_reg_6_0;
 		if (id == ID_reg_0_1 || id == ID_reg_4_1 || id == ID_reg_6_1)
 			op->inl = FPU_JIT_FMUL_ST;
+		else if (i->reg == 0 || i->reg == 4 || i->reg == 5)
+			op->inl = FPU_JIT_SUM_ST;
 	} else {
 		switch (id) {
 		case ID_fcom_st: op->full = st0 | sti, op->pops = i->reg == 3; break;

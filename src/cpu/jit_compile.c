@@ -2896,7 +2896,7 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 }
 
 /* The most fail branches of an inline first try. */
-enum { X87_FIRST_FAILS = 8 };
+enum { X87_FIRST_FAILS = 10 };
 
 /* A new fail branch (jcc cc) of an inline first try. */
 static void x87_fail(struct cg *g, long fail[X87_FIRST_FAILS], unsigned *n, int cc)
@@ -2922,6 +2922,9 @@ static void x87_fail(struct cg *g, long fail[X87_FIRST_FAILS], unsigned *n, int 
  * host address, which the caller puts back into EDX and RCX for the
  * call after a failure); RDX:RAX the product, R11 its biased exponent,
  * ESI its sign (bit 15), ECX the flags (C1, PE). */
+static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct fpu_jit_op *op, unsigned dst,
+			       long fail[X87_FIRST_FAILS], unsigned *nfail);
+
 static void emit_x87_inline_fmul(struct cg *g, const struct insn *i, const struct fpu_jit_op *op,
 				 long fail[X87_FIRST_FAILS], unsigned *nfail)
 {
@@ -2992,6 +2995,25 @@ static void emit_x87_inline_fmul(struct cg *g, const struct insn *i, const struc
 	em_shld64_cl(e, H_RDX, H_RAX);
 	em_shift_cl(e, 8, 4 /* SHL */, H_RAX);
 	em_alu_rr(e, ALU_SUB, 4, R11, H_RCX);
+	emit_x87_round_put(g, i, op, dst, fail, nfail);
+}
+
+/* The end of an inline first try of the arithmetic: round RDX:RAX (RDX's
+ * bit 63 set) with biased exponent R11 and sign ESI (bit 15, nothing
+ * else) to 53 or 64 bits by CW's PC, to nearest, as fpu_fast.h ff_round()
+ * (ties to even, RAX and the dropped bits sticky), C1 = rounded up, PE =
+ * inexact; a result that is not normal or a rounding that carries out
+ * of the significand branches to `fail` (nothing written). Else the
+ * result goes to register dst (physical), C1 and PE to SW, and the pop
+ * (op->pops) or, for FPU_JIT_FMUL_M64, FDS:FDP (its offset in R9) follow.
+ * R8 = TOP. */
+static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct fpu_jit_op *op, unsigned dst,
+			       long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R8 = 8, R9 = 9, R11 = 11;
+	const bool mem = op->inl == FPU_JIT_FMUL_M64;
 	em_test_mem_imm8(e, H_RBX, OFF(x87.cw) + 1, 1);
 	const long pc53 = em_jcc_fwd(e, 4 /* E: PC 53 */, g->base);
 	/* PC 64: RDX + 1 exactly when RAX + 7FFF...FFFFh + (RDX & 1)
@@ -3063,6 +3085,110 @@ static void emit_x87_inline_fmul(struct cg *g, const struct insn *i, const struc
 	}
 }
 
+/* The inline first try of FADD, FSUB and FSUBR with register operands
+ * (op->inl FPU_JIT_SUM_ST: ST(0) op ST(i) to ST(0) for D8h, to ST(i) for
+ * DCh and DEh, which pops; reg 0 a + b, 4 a - b, 5 b - a with a = ST(0),
+ * b = ST(i)) under its run's check, as fpu_fast.h ff_add() computes a sum
+ * of two normal numbers: x + y with |x| >= |y| (exchanged without
+ * branches), y's significand shifted right by the exponents' difference
+ * (at most 63) with the bits shifted out kept below, the significands
+ * added (a carry shifts right by one) or subtracted (normalised by the
+ * count of leading zeros), then rounded by emit_x87_round_put(). Any
+ * other case (a zero, denormal or special operand, exponents more than
+ * 63 apart, a difference with no bit in its upper 64 (an exact zero
+ * included), a result that is not normal) branches to `fail`, nothing
+ * written: the call of the fast path. RDX:RAX = x's significand and the
+ * bits below, R9 = y's significand, ESI, EDI their sign and exponent,
+ * R10, R11 their exponents minus 1. */
+static void emit_x87_inline_sum(struct cg *g, const struct insn *i, const struct fpu_jit_op *op,
+				long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R8 = 8, R9 = 9, R10 = 10, R11 = 11;
+	const unsigned esc = i->op & 7u, k = i->reg;
+	/* x = ST(0), y = ST(i); for b - a the other way round */
+	const unsigned rx = k == 5 ? H_RCX : R8, ry = k == 5 ? R8 : H_RCX;
+	em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
+	em_lea(e, H_RCX, R8, (int32_t)i->rm);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
+	em_load_idx(e, 8, H_RDX, H_RBX, rx, 3, m);
+	em_load_idx(e, 8, R9, H_RBX, ry, 3, m);
+	em_loadzx16_idx(e, H_RSI, H_RBX, rx, 1, se);
+	em_loadzx16_idx(e, H_RDI, H_RBX, ry, 1, se);
+	/* both integer bits set, both exponents 1..7FFEh */
+	em_mov_rr(e, 8, H_RAX, H_RDX);
+	em_alu_rr(e, ALU_AND, 8, H_RAX, R9);
+	x87_fail(g, fail, nfail, 9 /* NS */);
+	em_lea(e, R10, H_RSI, -1);
+	em_alu_ri(e, ALU_AND, 4, R10, 0x7FFF);
+	em_alu_ri(e, ALU_CMP, 4, R10, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	em_lea(e, R11, H_RDI, -1);
+	em_alu_ri(e, ALU_AND, 4, R11, 0x7FFF);
+	em_alu_ri(e, ALU_CMP, 4, R11, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	if (k != 0)
+		em_alu_ri(e, ALU_XOR, 4, H_RDI, 0x8000); /* a subtraction: y negated */
+	/* |x| < |y| (the borrow of (ex:mx) - (ey:my)): exchange them */
+	em_alu_rr(e, ALU_CMP, 8, H_RDX, R9);
+	em_mov_rr(e, 4, H_RCX, R10);
+	em_alu_rr(e, ALU_SBB, 4, H_RCX, R11);
+	em_mov_rr(e, 8, H_RCX, H_RDX);
+	em_cmov64(e, 2 /* C */, H_RDX, R9);
+	em_cmov64(e, 2 /* C */, R9, H_RCX);
+	em_mov_rr(e, 8, H_RCX, H_RSI);
+	em_cmov64(e, 2 /* C */, H_RSI, H_RDI);
+	em_cmov64(e, 2 /* C */, H_RDI, H_RCX);
+	em_mov_rr(e, 8, H_RCX, R10);
+	em_cmov64(e, 2 /* C */, R10, R11);
+	em_cmov64(e, 2 /* C */, R11, H_RCX);
+	/* CL = the exponents' difference, at most 63; R9:RAX = y aligned */
+	em_mov_rr(e, 4, H_RCX, R10);
+	em_alu_rr(e, ALU_SUB, 4, H_RCX, R11);
+	em_alu_ri(e, ALU_CMP, 4, H_RCX, 63);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RAX);
+	em_shrd64_cl(e, H_RAX, R9);
+	em_shift_cl(e, 8, 5 /* SHR */, R9);
+	em_mov_rr(e, 4, R11, H_RSI);
+	em_alu_rr(e, ALU_XOR, 4, R11, H_RDI);
+	em_alu_ri(e, ALU_AND, 4, R11, 0x8000);
+	const long diff = em_jcc_fwd(e, 5 /* NE: signs differ */, g->base);
+	/* the same signs: add; a carry (CL) shifts right by one, into bit 63 */
+	em_alu_rr(e, ALU_ADD, 8, H_RDX, R9);
+	em_setcc(e, 2 /* C */, H_RCX);
+	em_movzx(e, 1, H_RCX, H_RCX);
+	em_shrd64_cl(e, H_RAX, H_RDX);
+	em_shift_cl(e, 8, 5 /* SHR */, H_RDX);
+	em_alu_rr(e, ALU_ADD, 4, R10, H_RCX);
+	em_shl64(e, H_RCX, 63);
+	em_alu_rr(e, ALU_OR, 8, H_RDX, H_RCX);
+	const long added = em_jcc_fwd(e, -1, g->base);
+	/* different signs: subtract (RAX = 0 - the bits below, with their
+	 * borrow), then shift left by the leading zeros (none: BSR 63) */
+	if (!e->over)
+		em_fix(g->base, diff, e->p - g->base);
+	em_neg64(e, H_RAX);
+	em_alu_rr(e, ALU_SBB, 8, H_RDX, R9);
+	x87_fail(g, fail, nfail, 4 /* E: nothing in the upper 64 bits */);
+	em_bsr64(e, H_RCX, H_RDX);
+	em_alu_ri(e, ALU_XOR, 4, H_RCX, 63);
+	em_shld64_cl(e, H_RDX, H_RAX);
+	em_shift_cl(e, 8, 4 /* SHL */, H_RAX);
+	em_alu_rr(e, ALU_SUB, 4, R10, H_RCX);
+	if (!e->over)
+		em_fix(g->base, added, e->p - g->base);
+	/* R11 = the biased exponent, ESI the sign, R9 the register written */
+	em_lea(e, R11, R10, 1);
+	em_alu_ri(e, ALU_AND, 4, H_RSI, 0x8000);
+	if (esc) {
+		em_lea(e, R9, R8, (int32_t)i->rm);
+		em_alu_ri(e, ALU_AND, 4, R9, 7);
+	}
+	emit_x87_round_put(g, i, op, esc ? R9 : R8, fail, nfail);
+}
+
 static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 {
 	struct em *e = &g->e;
@@ -3089,10 +3215,13 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		long other[X87_FIRST_FAILS] = { -1, -1, -1 }, done = -1;
 		unsigned nfail = 3;
 		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64 || op->inl == FPU_JIT_FMUL_ST ||
-		    op->inl == FPU_JIT_FMUL_M64) {
+		    op->inl == FPU_JIT_FMUL_M64 || op->inl == FPU_JIT_SUM_ST) {
 			if (op->inl == FPU_JIT_FMUL_ST || op->inl == FPU_JIT_FMUL_M64) {
 				nfail = 0;
 				emit_x87_inline_fmul(g, i, op, other, &nfail);
+			} else if (op->inl == FPU_JIT_SUM_ST) {
+				nfail = 0;
+				emit_x87_inline_sum(g, i, op, other, &nfail);
 			} else {
 				emit_x87_inline_m64(g, i, op, other);
 			}

@@ -481,9 +481,10 @@ static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
  * with significands of 64, 53 and 24 random bits, ones that make ties
  * (1.5, 1.25, odd multiples of the last place), all ones or 1 + 2^-63
  * times all ones but the last bit (roundings that carry out of the
- * significand), 1 + 2^-63 times significands ending in 3FFh (exactly half
- * an ulp at 53 bits in the kept bits, below it a sticky bit), exponents whose products land near
- * the overflow and underflow thresholds, and a few zeros, denormals,
+ * significand), 1, and 1 + 2^-63 times significands ending in 3FFh
+ * (exactly half an ulp at 53 bits in the kept bits, below it a sticky
+ * bit), exponents whose products land near the overflow and underflow
+ * thresholds or 62-65 from 1's, and a few zeros, denormals,
  * pseudo-denormals, unnormals, infinities and NaNs. */
 static void random_f80(uint32_t *s, uint8_t out[10])
 {
@@ -494,7 +495,7 @@ static void random_f80(uint32_t *s, uint8_t out[10])
 	case 1: m &= ~0ull << 40; break; /* 24 bits */
 	case 2: m = (r >> 8) % 2 ? 0xC000000000000000ull : 0xA000000000000000ull; break;
 	case 3: m = (r >> 8) % 3 == 0 ? ~0ull << 11 : (r >> 8) % 3 == 1 ? ~0ull : ~1ull; break;
-	case 4: m = 0x8000000000000000ull | 1ull << ((r >> 8) % 3 ? 0 : 11); break;
+	case 4: m = 0x8000000000000000ull | ((r >> 8) % 4 ? 1ull << ((r >> 8) % 4 - 1) * 11 : 0); break;
 	case 5: m = (m & ~0xFFFull) | 0x3FF; break; /* times 1 + 2^-63: half an ulp at 53 bits, and sticky */
 	default: break;
 	}
@@ -510,6 +511,7 @@ static void random_f80(uint32_t *s, uint8_t out[10])
 			m &= ~(1ull << 63); /* an unnormal */
 		break;
 	case 6: e = 0x7FFF, m = (r >> 9) % 2 ? 1ull << 63 : m; break; /* infinity, NaN */
+	case 7: e = 0x3FFF + 62 + (r >> 9) % 4; break;
 	default: e = 0x3FFE + (r >> 9) % 3; break;
 	}
 	const uint16_t se = (uint16_t)((r & 1) << 15 | e);
@@ -517,12 +519,14 @@ static void random_f80(uint32_t *s, uint8_t out[10])
 	memcpy(out + 8, &se, 2);
 }
 
-/* A loop of products in every FMUL form with a register operand: three
- * values loaded by FLD m80 (the general path: any 80-bit value), FXCH,
- * then two of FMUL ST(0), ST(j), FMUL ST(j), ST(0) and FMULP ST(j), ST(0)
- * (j 0-2) and FMUL m64, each followed by FNSTSW m16 (its C1 and PE), and
- * FSTP m80 of what is left: the compiled products (jit_compile.c
- * emit_x87_inline_fmul()) with their flags, compared one by one. */
+/* A loop of products and sums in every FMUL, FADD, FSUB and FSUBR form
+ * with a register operand, and with an m64 operand: three values loaded
+ * by FLD m80 (the general path: any 80-bit value), FXCH, then two of
+ * FMUL, FADD, FSUB, FSUBR ST(0), ST(j), the same ST(j), ST(0), their
+ * popping forms (j 0-2) and the m64 forms, each followed by FNSTSW m16
+ * (its C1 and PE), and FSTP m80 of what is left: the compiled first tries
+ * (jit_compile.c emit_x87_inline_fmul(), emit_x87_inline_sum()) with
+ * their flags, compared one by one. */
 static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
 {
 	uint32_t s = seed;
@@ -532,18 +536,22 @@ static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
 	unsigned n = sizeof(head);
 	const unsigned loop = n;
 	for (unsigned j = 0; j < 40; j++) {
+		const unsigned pair = j % 4 ? SLOTS : rnd(&s) % 4 * 2; /* (slots 0-7: pairs) */
 		for (unsigned v = 0; v < 3; v++)
-			n = bx16(p, n, 0xDB, 5, (rnd(&s) % SLOTS) * 10); /* FLD m80 */
+			n = bx16(p, n, 0xDB, 5, (v < 2 && pair < SLOTS ? pair + v : rnd(&s) % SLOTS) * 10); /* FLD m80 */
 		p[n++] = 0xD9, p[n++] = 0xC9; /* FXCH ST(1) */
 		unsigned left = 3;
 		for (unsigned k = 0; k < 2; k++) {
-			const unsigned form = rnd(&s) % 10, rm = rnd(&s) % 3;
-			if (form == 9) {
-				n = bx16(p, n, 0xDC, 1, 0x200 + (rnd(&s) % 16) * 8); /* FMUL m64 */
+			/* 0-2 FMUL (D8, DC, DE), 3 FMUL m64, 4-12 FADD, FSUB, FSUBR
+			 * (D8, DC, DE), 13-15 FADD, FSUB, FSUBR m64 */
+			const unsigned form = rnd(&s) % 16, rm = rnd(&s) % 3;
+			static const uint8_t esc[3] = { 0xD8, 0xDC, 0xDE }, sum_reg[3] = { 0, 4, 5 };
+			if (form == 3 || form >= 13) {
+				n = bx16(p, n, 0xDC, form == 3 ? 1 : sum_reg[form - 13], 0x200 + (rnd(&s) % 16) * 8);
 			} else {
-				static const uint8_t esc[3] = { 0xD8, 0xDC, 0xDE };
-				p[n++] = esc[form / 3], p[n++] = (uint8_t)(0xC8 | (rm < left ? rm : 1));
-				left -= form / 3 == 2;
+				const unsigned e = form < 3 ? form : (form - 4) / 3, reg = form < 3 ? 1 : sum_reg[(form - 4) % 3];
+				p[n++] = esc[e], p[n++] = (uint8_t)(0xC0 | reg << 3 | (rm < left ? rm : 1));
+				left -= e == 2;
 			}
 			n = bx16(p, n, 0xDD, 7, 0x400 + (j * 2 + k) * 2); /* FNSTSW m16 */
 		}
@@ -556,6 +564,19 @@ static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
 	p[n++] = (uint8_t)(rel >> 8);
 	for (unsigned k = 0; k < SLOTS; k++)
 		random_f80(&s, ram + DATA + k * 10);
+	/* Pairs in slots 0-7 that some products and sums take together: 1 and
+	 * 1 - 2^-64 (a difference with nothing in its upper 64 bits), a value
+	 * and itself (an exact zero), and exponents 64 and 63 apart. */
+	const uint64_t pm[8] = { 1ull << 63, ~0ull, rnd64(&s) | 1ull << 63, 0, rnd64(&s) | 1ull << 63,
+				 rnd64(&s) | 1ull << 63, rnd64(&s) | 1ull << 63, rnd64(&s) | 1ull << 63 };
+	const uint16_t sign = (uint16_t)(rnd(&s) & 0x8000);
+	const uint16_t pe[8] = { 0x3FFF, 0x3FFE, 0x3FFF, 0x3FFF, 0x3FFF, 0x3FFF - 64, 0x3FFF, 0x3FFF - 63 };
+	for (unsigned k = 0; k < 8; k++) {
+		const uint64_t v = k == 3 ? pm[2] : pm[k];
+		const uint16_t w = (uint16_t)(sign | pe[k]);
+		memcpy(ram + DATA + k * 10, &v, 8);
+		memcpy(ram + DATA + k * 10 + 8, &w, 2);
+	}
 	for (unsigned k = 0; k < 16; k++) {
 		uint64_t v = random_double(&s);
 		if (k < 4) /* 1.5, 1.25: ties */
