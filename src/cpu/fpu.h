@@ -145,7 +145,7 @@ struct fpu_jit_op {
  * each clears C1 (fpu_fast.c fld_st(), fst_st(), fxch()). i: insn rm. */
 enum fpu_jit_inline {
 	FPU_JIT_CALL, FPU_JIT_FLD_ST, FPU_JIT_FST_ST, FPU_JIT_FXCH, FPU_JIT_FLD_M64, FPU_JIT_FST_M64, FPU_JIT_FMUL_ST,
-	FPU_JIT_FMUL_M64, FPU_JIT_SUM_ST
+	FPU_JIT_FMUL_M64, FPU_JIT_SUM_ST, FPU_JIT_SUM_M64
 };
 /* FPU_JIT_FLD_M64 and FPU_JIT_FST_M64 (FLD m64real; FST, FSTP m64real:
  * `pops`) are inline first tries, for the common case only, before sfn:
@@ -163,7 +163,8 @@ enum fpu_jit_inline {
  * FPU_JIT_SUM_ST (FADD, FSUB, FSUBR with ST(i): the sum or difference of
  * two normal numbers whose exponents are at most 63 apart and whose
  * result is normal, as ff_add() with PC 53 or 64 to nearest; then the
- * pop of the DEh forms). */
+ * pop of the DEh forms), and FPU_JIT_SUM_M64 (FADD, FSUB, FSUBR m64real
+ * of a normal double, the same; then FDS:FDP). */
 bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op);
 
 /* Whether the sfn of fpu_jit_op() also need the host's MXCSR to ask for

@@ -2896,7 +2896,7 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 }
 
 /* The most fail branches of an inline first try. */
-enum { X87_FIRST_FAILS = 10 };
+enum { X87_FIRST_FAILS = 12 };
 
 /* A new fail branch (jcc cc) of an inline first try. */
 static void x87_fail(struct cg *g, long fail[X87_FIRST_FAILS], unsigned *n, int cc)
@@ -3088,7 +3088,9 @@ static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct 
 /* The inline first try of FADD, FSUB and FSUBR with register operands
  * (op->inl FPU_JIT_SUM_ST: ST(0) op ST(i) to ST(0) for D8h, to ST(i) for
  * DCh and DEh, which pops; reg 0 a + b, 4 a - b, 5 b - a with a = ST(0),
- * b = ST(i)) under its run's check, as fpu_fast.h ff_add() computes a sum
+ * b = ST(i)) and with an m64real operand b (FPU_JIT_SUM_M64: at host
+ * address RCX, its offset in EDX; the result to ST(0), FDS:FDP; PC 53
+ * branches to *pc53, the call) under its run's check, as fpu_fast.h ff_add() computes a sum
  * of two normal numbers: x + y with |x| >= |y| (exchanged without
  * branches), y's significand shifted right by the exponents' difference
  * (at most 63) with the bits shifted out kept below, the significands
@@ -3101,21 +3103,51 @@ static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct 
  * bits below, R9 = y's significand, ESI, EDI their sign and exponent,
  * R10, R11 their exponents minus 1. */
 static void emit_x87_inline_sum(struct cg *g, const struct insn *i, const struct fpu_jit_op *op,
-				long fail[X87_FIRST_FAILS], unsigned *nfail)
+				long fail[X87_FIRST_FAILS], unsigned *nfail, long *pc53)
 {
 	struct em *e = &g->e;
 	const int32_t m = OFF(x87.m), se = OFF(x87.se);
 	const unsigned R8 = 8, R9 = 9, R10 = 10, R11 = 11;
-	const unsigned esc = i->op & 7u, k = i->reg;
-	/* x = ST(0), y = ST(i); for b - a the other way round */
-	const unsigned rx = k == 5 ? H_RCX : R8, ry = k == 5 ? R8 : H_RCX;
+	const bool mem = op->inl == FPU_JIT_SUM_M64;
+	const unsigned esc = mem ? 0 : i->op & 7u, k = i->reg;
 	em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
-	em_lea(e, H_RCX, R8, (int32_t)i->rm);
-	em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
-	em_load_idx(e, 8, H_RDX, H_RBX, rx, 3, m);
-	em_load_idx(e, 8, R9, H_RBX, ry, 3, m);
-	em_loadzx16_idx(e, H_RSI, H_RBX, rx, 1, se);
-	em_loadzx16_idx(e, H_RDI, H_RBX, ry, 1, se);
+	if (mem) {
+		/* the offset and host address kept for the call after a
+		 * failure (emit_x87_run() pops them there) and for FDS:FDP;
+		 * y = the double, normal, converted as ff_from_f64_normal();
+		 * x = ST(0); b - a as -(a - b) (RN is symmetric) */
+		/* PC 53: the call at once (*pc53; its first try sums the doubles
+		 * as they are in the host's doubles, shorter than this) */
+		em_test_mem_imm8(e, H_RBX, OFF(x87.cw) + 1, 1);
+		*pc53 = em_jcc_fwd(e, 4 /* E */, g->base);
+		em_push(e, H_RCX);
+		em_push(e, H_RDX);
+		em_load(e, 8, R9, H_RCX, 0);
+		em_mov_rr(e, 8, H_RDI, R9);
+		em_shr64(e, H_RDI, 52);
+		em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FF);
+		em_lea(e, H_RDX, H_RDI, -1);
+		em_alu_ri(e, ALU_CMP, 4, H_RDX, 0x7FD);
+		x87_fail(g, fail, nfail, 7 /* A */);
+		em_alu_ri(e, ALU_ADD, 4, H_RDI, 0x3C00);
+		em_mov_rr(e, 8, H_RDX, R9);
+		em_shr64(e, H_RDX, 63);
+		em_shift_ri(e, false, H_RDX, 15);
+		em_alu_rr(e, ALU_OR, 4, H_RDI, H_RDX);
+		em_shl64(e, R9, 11);
+		em_bts64_imm(e, R9, 63);
+		em_load_idx(e, 8, H_RDX, H_RBX, R8, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+	} else {
+		/* x = ST(0), y = ST(i); for b - a the other way round */
+		const unsigned rx = k == 5 ? H_RCX : R8, ry = k == 5 ? R8 : H_RCX;
+		em_lea(e, H_RCX, R8, (int32_t)i->rm);
+		em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
+		em_load_idx(e, 8, H_RDX, H_RBX, rx, 3, m);
+		em_load_idx(e, 8, R9, H_RBX, ry, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, rx, 1, se);
+		em_loadzx16_idx(e, H_RDI, H_RBX, ry, 1, se);
+	}
 	/* both integer bits set, both exponents 1..7FFEh */
 	em_mov_rr(e, 8, H_RAX, H_RDX);
 	em_alu_rr(e, ALU_AND, 8, H_RAX, R9);
@@ -3182,11 +3214,18 @@ static void emit_x87_inline_sum(struct cg *g, const struct insn *i, const struct
 	/* R11 = the biased exponent, ESI the sign, R9 the register written */
 	em_lea(e, R11, R10, 1);
 	em_alu_ri(e, ALU_AND, 4, H_RSI, 0x8000);
+	if (mem && k == 5)
+		em_alu_ri(e, ALU_XOR, 4, H_RSI, 0x8000);
 	if (esc) {
 		em_lea(e, R9, R8, (int32_t)i->rm);
 		em_alu_ri(e, ALU_AND, 4, R9, 7);
 	}
 	emit_x87_round_put(g, i, op, esc ? R9 : R8, fail, nfail);
+	if (mem) {
+		em_pop(e, H_RDX);
+		em_pop(e, H_RCX);
+		emit_x87_data(g, i);
+	}
 }
 
 static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
@@ -3212,16 +3251,17 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		}
 		if (op->size)
 			emit_x87_ptr(g, k, i, op);
-		long other[X87_FIRST_FAILS] = { -1, -1, -1 }, done = -1;
+		long other[X87_FIRST_FAILS] = { -1, -1, -1 }, done = -1, pc53 = -1;
 		unsigned nfail = 3;
 		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64 || op->inl == FPU_JIT_FMUL_ST ||
-		    op->inl == FPU_JIT_FMUL_M64 || op->inl == FPU_JIT_SUM_ST) {
+		    op->inl == FPU_JIT_FMUL_M64 || op->inl == FPU_JIT_SUM_ST ||
+		    op->inl == FPU_JIT_SUM_M64) {
 			if (op->inl == FPU_JIT_FMUL_ST || op->inl == FPU_JIT_FMUL_M64) {
 				nfail = 0;
 				emit_x87_inline_fmul(g, i, op, other, &nfail);
-			} else if (op->inl == FPU_JIT_SUM_ST) {
+			} else if (op->inl == FPU_JIT_SUM_ST || op->inl == FPU_JIT_SUM_M64) {
 				nfail = 0;
-				emit_x87_inline_sum(g, i, op, other, &nfail);
+				emit_x87_inline_sum(g, i, op, other, &nfail, &pc53);
 			} else {
 				emit_x87_inline_m64(g, i, op, other);
 			}
@@ -3232,6 +3272,11 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 			if (op->inl == FPU_JIT_FMUL_M64) { /* the call's offset and host address */
 				em_mov_rr(e, 4, H_RDX, 9);
 				em_mov_rr(e, 8, H_RCX, 10);
+			} else if (op->inl == FPU_JIT_SUM_M64) {
+				em_pop(e, H_RDX);
+				em_pop(e, H_RCX);
+				if (!e->over)
+					em_fix(g->base, pc53, e->p - g->base);
 			}
 		}
 		em_mov_rr(e, 8, H_RDI, H_RBX);
