@@ -2811,6 +2811,44 @@ static void emit_x87_data(struct cg *g, const struct insn *i)
 	em_store(e, 4, H_RDX, H_RBX, OFF(x87.fdp));
 }
 
+/* Pop the x87 stack whose TOP is in R8 (R8 = the new TOP; RAX lost). */
+static void emit_x87_pop_r8(struct cg *g)
+{
+	struct em *e = &g->e;
+	const unsigned R8 = 8;
+	em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	em_bt_rr(e, true, H_RAX, R8);
+	em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	em_alu_ri(e, ALU_ADD, 4, R8, 1);
+	em_alu_ri(e, ALU_AND, 4, R8, 7);
+	em_store(e, 1, R8, H_RBX, OFF(x87.top));
+}
+
+/* The double at host address RCX as significand (register sig) and
+ * sign/exponent (sexp), exactly as ff_from_f64_normal() converts a normal
+ * one (tmp is lost); the offset of the branch (to fill in) taken for any
+ * other. */
+static long emit_x87_f64_operand(struct cg *g, unsigned sig, unsigned sexp, unsigned tmp)
+{
+	struct em *e = &g->e;
+	em_load(e, 8, sig, H_RCX, 0);
+	em_mov_rr(e, 8, sexp, sig);
+	em_shr64(e, sexp, 52);
+	em_alu_ri(e, ALU_AND, 4, sexp, 0x7FF);
+	em_lea(e, tmp, sexp, -1);
+	em_alu_ri(e, ALU_CMP, 4, tmp, 0x7FD);
+	const long other = em_jcc_fwd(e, 7 /* A */, g->base);
+	/* se = sign << 15 | (e - 1023 + 16383), m = 1 . fraction */
+	em_alu_ri(e, ALU_ADD, 4, sexp, 0x3C00);
+	em_mov_rr(e, 8, tmp, sig);
+	em_shr64(e, tmp, 63);
+	em_shift_ri(e, false, tmp, 15);
+	em_alu_rr(e, ALU_OR, 4, sexp, tmp);
+	em_shl64(e, sig, 11);
+	em_bts64_imm(e, sig, 63);
+	return other;
+}
+
 /* The inline first try of FLD m64 or FST/FSTP m64 (op->inl: fpu.h), with
  * RCX the operand's host address and EDX its offset (emit_x87_ptr()),
  * under its run's check (ST(7) empty for FLD, ST(0) full for FST): on
@@ -2824,22 +2862,8 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 	const unsigned R8 = 8;
 	other[0] = other[1] = other[2] = -1;
 	if (op->inl == FPU_JIT_FLD_M64) {
-		/* RAX = the double; ESI = its biased exponent, 1..7FEh (normal) */
-		em_load(e, 8, H_RAX, H_RCX, 0);
-		em_mov_rr(e, 8, H_RSI, H_RAX);
-		em_shr64(e, H_RSI, 52);
-		em_alu_ri(e, ALU_AND, 4, H_RSI, 0x7FF);
-		em_lea(e, H_RDI, H_RSI, -1);
-		em_alu_ri(e, ALU_CMP, 4, H_RDI, 0x7FD);
-		other[0] = em_jcc_fwd(e, 7 /* A */, g->base);
-		/* se = sign << 15 | (e - 1023 + 16383), m = 1 . fraction */
-		em_alu_ri(e, ALU_ADD, 4, H_RSI, 0x3C00);
-		em_mov_rr(e, 8, H_RDI, H_RAX);
-		em_shr64(e, H_RDI, 63);
-		em_shift_ri(e, false, H_RDI, 15);
-		em_alu_rr(e, ALU_OR, 4, H_RSI, H_RDI);
-		em_shl64(e, H_RAX, 11);
-		em_bts64_imm(e, H_RAX, 63);
+		/* RAX, ESI = the double (normal) as significand, sign/exponent */
+		other[0] = emit_x87_f64_operand(g, H_RAX, H_RSI, H_RDI);
 		/* push: R8 = TOP - 1, full */
 		em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
 		em_alu_ri(e, ALU_ADD, 4, R8, 7);
@@ -2879,14 +2903,8 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 		em_shl64(e, H_RSI, 63);
 		em_alu_rr(e, ALU_OR, 8, H_RAX, H_RSI);
 		em_store(e, 8, H_RAX, H_RCX, 0);
-		if (op->pops) {
-			em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
-			em_bt_rr(e, true, H_RAX, R8);
-			em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
-			em_alu_ri(e, ALU_ADD, 4, R8, 1);
-			em_alu_ri(e, ALU_AND, 4, R8, 7);
-			em_store(e, 1, R8, H_RBX, OFF(x87.top));
-		}
+		if (op->pops)
+			emit_x87_pop_r8(g);
 	}
 	/* C1 = 0, FDS:FDP */
 	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
@@ -2922,6 +2940,35 @@ static void x87_fail(struct cg *g, long fail[X87_FIRST_FAILS], unsigned *n, int 
  * host address, which the caller puts back into EDX and RCX for the
  * call after a failure); RDX:RAX the product, R11 its biased exponent,
  * ESI its sign (bit 15), ECX the flags (C1, PE). */
+/* dst = (se - 1) & 7FFFh, the biased exponent of sign/exponent se minus
+ * 1; to `fail` unless it is 1..7FFEh (normal). */
+static void emit_x87_exp_check(struct cg *g, unsigned dst, unsigned se, long fail[X87_FIRST_FAILS],
+			       unsigned *nfail)
+{
+	struct em *e = &g->e;
+	em_lea(e, dst, se, -1);
+	em_alu_ri(e, ALU_AND, 4, dst, 0x7FFF);
+	em_alu_ri(e, ALU_CMP, 4, dst, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+}
+
+/* Physical registers px and py: their significands to mx and my, their
+ * signs and exponents to ESI and EDI; to `fail` unless both integer bits
+ * are set (tmp is lost). */
+static void emit_x87_load_pair(struct cg *g, unsigned px, unsigned py, unsigned mx, unsigned my, unsigned tmp,
+			       long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	em_load_idx(e, 8, mx, H_RBX, px, 3, m);
+	em_load_idx(e, 8, my, H_RBX, py, 3, m);
+	em_loadzx16_idx(e, H_RSI, H_RBX, px, 1, se);
+	em_loadzx16_idx(e, H_RDI, H_RBX, py, 1, se);
+	em_mov_rr(e, 8, tmp, mx);
+	em_alu_rr(e, ALU_AND, 8, tmp, my);
+	x87_fail(g, fail, nfail, 9 /* NS */);
+}
+
 static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct fpu_jit_op *op, unsigned dst,
 			       long fail[X87_FIRST_FAILS], unsigned *nfail);
 
@@ -2940,47 +2987,20 @@ static void emit_x87_inline_fmul(struct cg *g, const struct insn *i, const struc
 		 * ff_from_f64_normal() converts it */
 		em_mov_rr(e, 4, R9, H_RDX);
 		em_mov_rr(e, 8, R10, H_RCX);
-		em_load(e, 8, H_RCX, H_RCX, 0);
-		em_mov_rr(e, 8, H_RDI, H_RCX);
-		em_shr64(e, H_RDI, 52);
-		em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FF);
-		em_lea(e, H_RDX, H_RDI, -1);
-		em_alu_ri(e, ALU_CMP, 4, H_RDX, 0x7FD);
-		x87_fail(g, fail, nfail, 7 /* A */);
-		em_alu_ri(e, ALU_ADD, 4, H_RDI, 0x3C00);
-		em_mov_rr(e, 8, H_RDX, H_RCX);
-		em_shr64(e, H_RDX, 63);
-		em_shift_ri(e, false, H_RDX, 15);
-		em_alu_rr(e, ALU_OR, 4, H_RDI, H_RDX);
-		em_shl64(e, H_RCX, 11);
-		em_bts64_imm(e, H_RCX, 63);
+		fail[(*nfail)++] = emit_x87_f64_operand(g, H_RCX, H_RDI, H_RDX);
 		em_load_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
 		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
 		em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX); /* test rax, rax */
+		x87_fail(g, fail, nfail, 9 /* NS */);
 	} else {
 		em_lea(e, R9, R8, (int32_t)i->rm);
 		em_alu_ri(e, ALU_AND, 4, R9, 7);
-		em_load_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
-		em_load_idx(e, 8, H_RCX, H_RBX, R9, 3, m);
-		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
-		em_loadzx16_idx(e, H_RDI, H_RBX, R9, 1, se);
-		/* both integer bits set */
-		em_mov_rr(e, 8, H_RDX, H_RAX);
-		em_alu_rr(e, ALU_AND, 8, H_RDX, H_RCX);
+		emit_x87_load_pair(g, R8, R9, H_RAX, H_RCX, H_RDX, fail, nfail);
 	}
-	x87_fail(g, fail, nfail, 9 /* NS */);
 	/* both exponents 1..7FFEh (EDX, R11 the exponents minus 1: (se - 1)
 	 * & 7FFFh, below 7FFEh) */
-	em_lea(e, H_RDX, H_RSI, -1);
-	em_alu_ri(e, ALU_AND, 4, H_RDX, 0x7FFF);
-	em_alu_ri(e, ALU_CMP, 4, H_RDX, 0x7FFD);
-	x87_fail(g, fail, nfail, 7 /* A */);
-	em_lea(e, R11, H_RDI, -1);
-	em_alu_ri(e, ALU_AND, 4, R11, 0x7FFF);
-	if (!mem) {
-		em_alu_ri(e, ALU_CMP, 4, R11, 0x7FFD);
-		x87_fail(g, fail, nfail, 7 /* A */);
-	}
+	emit_x87_exp_check(g, H_RDX, H_RSI, fail, nfail);
+	emit_x87_exp_check(g, R11, H_RDI, fail, nfail);
 	/* sign; exponent (ea - 1) + (eb - 1) - 3FFFh + 3 */
 	em_alu_rr(e, ALU_XOR, 4, H_RSI, H_RDI);
 	em_alu_ri(e, ALU_AND, 4, H_RSI, 0x8000);
@@ -3012,7 +3032,7 @@ static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct 
 {
 	struct em *e = &g->e;
 	const int32_t m = OFF(x87.m), se = OFF(x87.se);
-	const unsigned R8 = 8, R9 = 9, R11 = 11;
+	const unsigned R9 = 9, R11 = 11;
 	const bool mem = op->inl == FPU_JIT_FMUL_M64;
 	em_test_mem_imm8(e, H_RBX, OFF(x87.cw) + 1, 1);
 	const long pc53 = em_jcc_fwd(e, 4 /* E: PC 53 */, g->base);
@@ -3071,14 +3091,8 @@ static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct 
 	em_alu_ri(e, ALU_AND, 4, H_RAX, (uint32_t)~SW_C1 & 0xFFFFu);
 	em_alu_rr(e, ALU_OR, 4, H_RAX, H_RCX);
 	em_store(e, 2, H_RAX, H_RBX, OFF(x87.sw));
-	if (op->pops) {
-		em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
-		em_bt_rr(e, true, H_RAX, R8);
-		em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
-		em_alu_ri(e, ALU_ADD, 4, R8, 1);
-		em_alu_ri(e, ALU_AND, 4, R8, 7);
-		em_store(e, 1, R8, H_RBX, OFF(x87.top));
-	}
+	if (op->pops)
+		emit_x87_pop_r8(g);
 	if (mem) {
 		em_mov_rr(e, 4, H_RDX, R9);
 		emit_x87_data(g, i);
@@ -3122,44 +3136,21 @@ static void emit_x87_inline_sum(struct cg *g, const struct insn *i, const struct
 		*pc53 = em_jcc_fwd(e, 4 /* E */, g->base);
 		em_push(e, H_RCX);
 		em_push(e, H_RDX);
-		em_load(e, 8, R9, H_RCX, 0);
-		em_mov_rr(e, 8, H_RDI, R9);
-		em_shr64(e, H_RDI, 52);
-		em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FF);
-		em_lea(e, H_RDX, H_RDI, -1);
-		em_alu_ri(e, ALU_CMP, 4, H_RDX, 0x7FD);
-		x87_fail(g, fail, nfail, 7 /* A */);
-		em_alu_ri(e, ALU_ADD, 4, H_RDI, 0x3C00);
-		em_mov_rr(e, 8, H_RDX, R9);
-		em_shr64(e, H_RDX, 63);
-		em_shift_ri(e, false, H_RDX, 15);
-		em_alu_rr(e, ALU_OR, 4, H_RDI, H_RDX);
-		em_shl64(e, R9, 11);
-		em_bts64_imm(e, R9, 63);
+		fail[(*nfail)++] = emit_x87_f64_operand(g, R9, H_RDI, H_RDX);
 		em_load_idx(e, 8, H_RDX, H_RBX, R8, 3, m);
 		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+		em_rr(e, 0x84, 0x85, 8, H_RDX, H_RDX); /* test rdx, rdx */
+		x87_fail(g, fail, nfail, 9 /* NS */);
 	} else {
 		/* x = ST(0), y = ST(i); for b - a the other way round */
 		const unsigned rx = k == 5 ? H_RCX : R8, ry = k == 5 ? R8 : H_RCX;
 		em_lea(e, H_RCX, R8, (int32_t)i->rm);
 		em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
-		em_load_idx(e, 8, H_RDX, H_RBX, rx, 3, m);
-		em_load_idx(e, 8, R9, H_RBX, ry, 3, m);
-		em_loadzx16_idx(e, H_RSI, H_RBX, rx, 1, se);
-		em_loadzx16_idx(e, H_RDI, H_RBX, ry, 1, se);
+		emit_x87_load_pair(g, rx, ry, H_RDX, R9, H_RAX, fail, nfail);
 	}
-	/* both integer bits set, both exponents 1..7FFEh */
-	em_mov_rr(e, 8, H_RAX, H_RDX);
-	em_alu_rr(e, ALU_AND, 8, H_RAX, R9);
-	x87_fail(g, fail, nfail, 9 /* NS */);
-	em_lea(e, R10, H_RSI, -1);
-	em_alu_ri(e, ALU_AND, 4, R10, 0x7FFF);
-	em_alu_ri(e, ALU_CMP, 4, R10, 0x7FFD);
-	x87_fail(g, fail, nfail, 7 /* A */);
-	em_lea(e, R11, H_RDI, -1);
-	em_alu_ri(e, ALU_AND, 4, R11, 0x7FFF);
-	em_alu_ri(e, ALU_CMP, 4, R11, 0x7FFD);
-	x87_fail(g, fail, nfail, 7 /* A */);
+	/* both exponents 1..7FFEh */
+	emit_x87_exp_check(g, R10, H_RSI, fail, nfail);
+	emit_x87_exp_check(g, R11, H_RDI, fail, nfail);
 	if (k != 0)
 		em_alu_ri(e, ALU_XOR, 4, H_RDI, 0x8000); /* a subtraction: y negated */
 	/* |x| < |y| (the borrow of (ex:mx) - (ey:my)): exchange them */

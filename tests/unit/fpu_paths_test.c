@@ -402,6 +402,24 @@ static unsigned bx16(uint8_t *p, unsigned n, uint8_t op, unsigned reg, unsigned 
 	return n;
 }
 
+/* MOV BX, DATA; FNINIT; FLDCW [BX - 8] at p: the length (the loop's
+ * start). */
+static unsigned bx_loop_head(uint8_t *p)
+{
+	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
+	memcpy(p, head, sizeof(head));
+	return sizeof(head);
+}
+
+/* JMP near from p + n back to p + loop. */
+static void jmp_back(uint8_t *p, unsigned n, unsigned loop)
+{
+	p[n++] = 0xE9;
+	const uint16_t rel = (uint16_t)(loop - (n + 2));
+	p[n++] = (uint8_t)rel;
+	p[n++] = (uint8_t)(rel >> 8);
+}
+
 /* A loop that loads every edge double (FLD m64), as it is, scaled by 2,
  * 1/2 or 3/2 (FMUL m64) or doubled (FADD ST, ST), and stores it (FSTP
  * m64) beside the others, under cw (exceptions unmasked by it raise #MF
@@ -410,11 +428,8 @@ static unsigned bx16(uint8_t *p, unsigned n, uint8_t op, unsigned reg, unsigned 
 static void make_edges(uint8_t *ram, uint16_t cw)
 {
 	uint8_t *p = ram + CODE;
-	/* MOV BX, DATA; FNINIT; FLDCW [BX - 8] */
-	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
-	memcpy(p, head, sizeof(head));
-	unsigned n = sizeof(head);
-	const unsigned loop = n;
+	const unsigned loop = bx_loop_head(p);
+	unsigned n = loop;
 	for (unsigned j = 0; j < EDGES; j++) {
 		for (unsigned how = 0; how < 5; how++) {
 			n = bx16(p, n, 0xDD, 0, j * 8); /* FLD m64 */
@@ -425,10 +440,7 @@ static void make_edges(uint8_t *ram, uint16_t cw)
 			n = bx16(p, n, 0xDD, 3, 0x400 + (j * 5 + how) * 8); /* FSTP m64 */
 		}
 	}
-	p[n++] = 0xE9;
-	const uint16_t rel = (uint16_t)(loop - (n + 2));
-	p[n++] = (uint8_t)rel;
-	p[n++] = (uint8_t)(rel >> 8);
+	jmp_back(p, n, loop);
 	memcpy(ram + DATA, edge_doubles, sizeof(edge_doubles));
 	memcpy(ram + DATA - 8, &cw, 2);
 }
@@ -442,10 +454,8 @@ static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
 {
 	uint32_t s = seed;
 	uint8_t *p = ram + CODE;
-	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
-	memcpy(p, head, sizeof(head));
-	unsigned n = sizeof(head);
-	const unsigned loop = n;
+	const unsigned loop = bx_loop_head(p);
+	unsigned n = loop;
 	for (unsigned j = 0; j < 60; j++) {
 		const unsigned form = rnd(&s) % 12, k = form % 3 ? (form % 3 == 1 ? 4 : 5) : 0;
 		n = bx16(p, n, 0xDD, 0, (rnd(&s) % SLOTS) * 8); /* FLD m64 */
@@ -465,10 +475,7 @@ static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
 		if (form >= 3 && form < 9) /* (D8, DC: the other one) */
 			n = bx16(p, n, 0xDD, 3, 0x600 + j * 8);
 	}
-	p[n++] = 0xE9;
-	const uint16_t rel = (uint16_t)(loop - (n + 2));
-	p[n++] = (uint8_t)rel;
-	p[n++] = (uint8_t)(rel >> 8);
+	jmp_back(p, n, loop);
 	for (unsigned k = 0; k < SLOTS; k++) {
 		const uint64_t v = (uint64_t)(rnd(&s) & 1) << 63 | (uint64_t)(1022 + rnd(&s) % 3) << 52 |
 				   (rnd64(&s) & 0xFFFFFFFFFFFFFull);
@@ -531,10 +538,8 @@ static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
 {
 	uint32_t s = seed;
 	uint8_t *p = ram + CODE;
-	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
-	memcpy(p, head, sizeof(head));
-	unsigned n = sizeof(head);
-	const unsigned loop = n;
+	const unsigned loop = bx_loop_head(p);
+	unsigned n = loop;
 	for (unsigned j = 0; j < 40; j++) {
 		const unsigned pair = j % 4 ? SLOTS : rnd(&s) % 4 * 2; /* (slots 0-7: pairs) */
 		for (unsigned v = 0; v < 3; v++)
@@ -558,10 +563,7 @@ static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
 		for (unsigned v = 0; v < left; v++)
 			n = bx16(p, n, 0xDB, 7, 0x600 + (j * 3 + v) * 10); /* FSTP m80 */
 	}
-	p[n++] = 0xE9;
-	const uint16_t rel = (uint16_t)(loop - (n + 2));
-	p[n++] = (uint8_t)rel;
-	p[n++] = (uint8_t)(rel >> 8);
+	jmp_back(p, n, loop);
 	for (unsigned k = 0; k < SLOTS; k++)
 		random_f80(&s, ram + DATA + k * 10);
 	/* Pairs in slots 0-7 that some products and sums take together: 1 and
