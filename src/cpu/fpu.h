@@ -167,14 +167,28 @@ struct fpu_jit_op {
  * copy of ST(i); FPU_JIT_FST_ST copies ST(0) to ST(i) and marks it full,
  * then pops `pops` times (FST, FSTP); FPU_JIT_FXCH swaps ST(0) and ST(i);
  * each clears C1 (fpu_fast.c fld_st(), fst_st(), fxch()). i: insn rm. */
-enum fpu_jit_inline { FPU_JIT_CALL, FPU_JIT_FLD_ST, FPU_JIT_FST_ST, FPU_JIT_FXCH, FPU_JIT_FLD_M64, FPU_JIT_FST_M64 };
+enum fpu_jit_inline {
+	FPU_JIT_CALL, FPU_JIT_FLD_ST, FPU_JIT_FST_ST, FPU_JIT_FXCH, FPU_JIT_FLD_M64, FPU_JIT_FST_M64, FPU_JIT_FMUL_ST,
+	FPU_JIT_FMUL_M64, FPU_JIT_SUM_ST, FPU_JIT_SUM_M64
+};
 /* FPU_JIT_FLD_M64 and FPU_JIT_FST_M64 (FLD m64real; FST, FSTP m64real:
  * `pops`) are inline first tries, for the common case only, before sfn:
  * FLD of a normal double (pushed exactly as fpu_fast.h ff_from_f64()
  * converts it), FST of an ST(0) that is a double exactly (normal, 53
  * significant bits, its exponent in the double's normal range: stored
  * without rounding, as ff_to_f64()'s first case). Each clears C1 and
- * writes FDS:FDP. Any other operand: sfn, as without the first try. */
+ * writes FDS:FDP. Any other operand: sfn, as without the first try.
+ * FPU_JIT_FMUL_ST (FMUL ST(0), ST(i); FMUL ST(i), ST(0); FMULP ST(i),
+ * ST(0): the register written ST(0) for D8h, else ST(i); `pops`) is an
+ * inline first try too: the product of two normal numbers whose result
+ * is normal, as fpu_fast.h ff_mul_normal() (PC 53 or 64, RC to nearest:
+ * C1, PE), then the pop; any other operand or result: sfn. So is
+ * FPU_JIT_FMUL_M64 (FMUL m64real of a normal double, then FDS:FDP), and
+ * FPU_JIT_SUM_ST (FADD, FSUB, FSUBR with ST(i): the sum or difference of
+ * two normal numbers whose exponents are at most 63 apart and whose
+ * result is normal, as ff_add() with PC 53 or 64 to nearest; then the
+ * pop of the DEh forms), and FPU_JIT_SUM_M64 (FADD, FSUB, FSUBR m64real
+ * of a normal double, the same; then FDS:FDP). */
 bool fpu_jit_op(const struct insn *i, struct fpu_jit_op *op);
 
 /* Whether the sfn of fpu_jit_op() also need the host's MXCSR to ask for

@@ -1023,9 +1023,17 @@ static void stack_use(unsigned id, const struct insn *i, struct fpu_jit_op *op)
 	if (id >= ID_mem_0_0 && id <= ID_mem_4_7) {
 		op->full = st0;
 		op->pops = i->reg == 3;
+		if (id == ID_mem_4_1)
+			op->inl = FPU_JIT_FMUL_M64;
+		else if (id == ID_mem_4_0 || id == ID_mem_4_4 || id == ID_mem_4_5)
+			op->inl = FPU_JIT_SUM_M64;
 	} else if (id >= ID_reg_0_0 && id <= ID_reg_6_7) {
 		op->full = st0 | sti;
 		op->pops = id >= ID_reg_6_0;
+		if (id == ID_reg_0_1 || id == ID_reg_4_1 || id == ID_reg_6_1)
+			op->inl = FPU_JIT_FMUL_ST;
+		else if (i->reg == 0 || i->reg == 4 || i->reg == 5)
+			op->inl = FPU_JIT_SUM_ST;
 	} else {
 		switch (id) {
 		case ID_fcom_st: op->full = st0 | sti, op->pops = i->reg == 3; break;

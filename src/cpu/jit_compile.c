@@ -2910,6 +2910,44 @@ static void emit_x87_data(struct cg *g, const struct insn *i)
 	em_store(e, 4, H_RDX, H_RBX, OFF(x87.fdp));
 }
 
+/* Pop the x87 stack whose TOP is in R8 (R8 = the new TOP; RAX lost). */
+static void emit_x87_pop_r8(struct cg *g)
+{
+	struct em *e = &g->e;
+	const unsigned R8 = 8;
+	em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	em_bt_rr(e, true, H_RAX, R8);
+	em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
+	em_alu_ri(e, ALU_ADD, 4, R8, 1);
+	em_alu_ri(e, ALU_AND, 4, R8, 7);
+	em_store(e, 1, R8, H_RBX, OFF(x87.top));
+}
+
+/* The double at host address RCX as significand (register sig) and
+ * sign/exponent (sexp), exactly as ff_from_f64_normal() converts a normal
+ * one (tmp is lost); the offset of the branch (to fill in) taken for any
+ * other. */
+static long emit_x87_f64_operand(struct cg *g, unsigned sig, unsigned sexp, unsigned tmp)
+{
+	struct em *e = &g->e;
+	em_load(e, 8, sig, H_RCX, 0);
+	em_mov_rr(e, 8, sexp, sig);
+	em_shr64(e, sexp, 52);
+	em_alu_ri(e, ALU_AND, 4, sexp, 0x7FF);
+	em_lea(e, tmp, sexp, -1);
+	em_alu_ri(e, ALU_CMP, 4, tmp, 0x7FD);
+	const long other = em_jcc_fwd(e, 7 /* A */, g->base);
+	/* se = sign << 15 | (e - 1023 + 16383), m = 1 . fraction */
+	em_alu_ri(e, ALU_ADD, 4, sexp, 0x3C00);
+	em_mov_rr(e, 8, tmp, sig);
+	em_shr64(e, tmp, 63);
+	em_shift_ri(e, false, tmp, 15);
+	em_alu_rr(e, ALU_OR, 4, sexp, tmp);
+	em_shl64(e, sig, 11);
+	em_bts64_imm(e, sig, 63);
+	return other;
+}
+
 /* The inline first try of FLD m64 or FST/FSTP m64 (op->inl: fpu.h), with
  * RCX the operand's host address and EDX its offset (emit_x87_ptr()),
  * under its run's check (ST(7) empty for FLD, ST(0) full for FST): on
@@ -2923,22 +2961,8 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 	const unsigned R8 = 8;
 	other[0] = other[1] = other[2] = -1;
 	if (op->inl == FPU_JIT_FLD_M64) {
-		/* RAX = the double; ESI = its biased exponent, 1..7FEh (normal) */
-		em_load(e, 8, H_RAX, H_RCX, 0);
-		em_mov_rr(e, 8, H_RSI, H_RAX);
-		em_shr64(e, H_RSI, 52);
-		em_alu_ri(e, ALU_AND, 4, H_RSI, 0x7FF);
-		em_lea(e, H_RDI, H_RSI, -1);
-		em_alu_ri(e, ALU_CMP, 4, H_RDI, 0x7FD);
-		other[0] = em_jcc_fwd(e, 7 /* A */, g->base);
-		/* se = sign << 15 | (e - 1023 + 16383), m = 1 . fraction */
-		em_alu_ri(e, ALU_ADD, 4, H_RSI, 0x3C00);
-		em_mov_rr(e, 8, H_RDI, H_RAX);
-		em_shr64(e, H_RDI, 63);
-		em_shift_ri(e, false, H_RDI, 15);
-		em_alu_rr(e, ALU_OR, 4, H_RSI, H_RDI);
-		em_shl64(e, H_RAX, 11);
-		em_bts64_imm(e, H_RAX, 63);
+		/* RAX, ESI = the double (normal) as significand, sign/exponent */
+		other[0] = emit_x87_f64_operand(g, H_RAX, H_RSI, H_RDI);
 		/* push: R8 = TOP - 1, full */
 		em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
 		em_alu_ri(e, ALU_ADD, 4, R8, 7);
@@ -2978,20 +3002,320 @@ static void emit_x87_inline_m64(struct cg *g, const struct insn *i, const struct
 		em_shl64(e, H_RSI, 63);
 		em_alu_rr(e, ALU_OR, 8, H_RAX, H_RSI);
 		em_store(e, 8, H_RAX, H_RCX, 0);
-		if (op->pops) {
-			em_loadzx(e, 1, H_RAX, H_RBX, OFF(x87.empty));
-			em_bt_rr(e, true, H_RAX, R8);
-			em_store(e, 1, H_RAX, H_RBX, OFF(x87.empty));
-			em_alu_ri(e, ALU_ADD, 4, R8, 1);
-			em_alu_ri(e, ALU_AND, 4, R8, 7);
-			em_store(e, 1, R8, H_RBX, OFF(x87.top));
-		}
+		if (op->pops)
+			emit_x87_pop_r8(g);
 	}
 	/* C1 = 0, FDS:FDP */
 	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
 	em_alu_ri(e, ALU_AND, 4, H_RAX, (uint32_t)~SW_C1 & 0xFFFFu);
 	em_store(e, 2, H_RAX, H_RBX, OFF(x87.sw));
 	emit_x87_data(g, i);
+}
+
+/* The most fail branches of an inline first try. */
+enum { X87_FIRST_FAILS = 12 };
+
+/* A new fail branch (jcc cc) of an inline first try. */
+static void x87_fail(struct cg *g, long fail[X87_FIRST_FAILS], unsigned *n, int cc)
+{
+	fail[(*n)++] = em_jcc_fwd(&g->e, cc, g->base);
+}
+
+/* The inline first try of FMUL ST(0), ST(i), FMUL ST(i), ST(0), FMULP
+ * ST(i), ST(0) (op->inl FPU_JIT_FMUL_ST) and FMUL m64real
+ * (FPU_JIT_FMUL_M64, the operand at host address RCX, its offset in EDX)
+ * under its run's check (fpu.h: the registers full; PC 53 or 64 bits, RC
+ * to nearest, PE masked): the product of two normal numbers whose
+ * rounded result is normal, exactly as fpu_fast.h ff_mul_normal() and
+ * ff_round() compute it (the 128-bit product of the significands by the
+ * host's MUL, normalised by one bit at most, rounded to 53 or 64 bits to
+ * nearest, ties to even, the discarded bits as sticky bit), C1 = rounded
+ * up, PE = inexact; then the pop of FMULP, or FDS:FDP. Any other operand
+ * or result (a zero, denormal or special operand, an exponent out of
+ * range, a rounding that carries out of the significand) branches to
+ * `fail` having written nothing: the call of the fast path, which
+ * computes all of those (or declines).
+ * R8 = TOP, R9 = ST(i)'s register (m64: the operand's offset, R10 its
+ * host address, which the caller puts back into EDX and RCX for the
+ * call after a failure); RDX:RAX the product, R11 its biased exponent,
+ * ESI its sign (bit 15), ECX the flags (C1, PE). */
+/* dst = (se - 1) & 7FFFh, the biased exponent of sign/exponent se minus
+ * 1; to `fail` unless it is 1..7FFEh (normal). */
+static void emit_x87_exp_check(struct cg *g, unsigned dst, unsigned se, long fail[X87_FIRST_FAILS],
+			       unsigned *nfail)
+{
+	struct em *e = &g->e;
+	em_lea(e, dst, se, -1);
+	em_alu_ri(e, ALU_AND, 4, dst, 0x7FFF);
+	em_alu_ri(e, ALU_CMP, 4, dst, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+}
+
+/* Physical registers px and py: their significands to mx and my, their
+ * signs and exponents to ESI and EDI; to `fail` unless both integer bits
+ * are set (tmp is lost). */
+static void emit_x87_load_pair(struct cg *g, unsigned px, unsigned py, unsigned mx, unsigned my, unsigned tmp,
+			       long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	em_load_idx(e, 8, mx, H_RBX, px, 3, m);
+	em_load_idx(e, 8, my, H_RBX, py, 3, m);
+	em_loadzx16_idx(e, H_RSI, H_RBX, px, 1, se);
+	em_loadzx16_idx(e, H_RDI, H_RBX, py, 1, se);
+	em_mov_rr(e, 8, tmp, mx);
+	em_alu_rr(e, ALU_AND, 8, tmp, my);
+	x87_fail(g, fail, nfail, 9 /* NS */);
+}
+
+static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct fpu_jit_op *op, unsigned dst,
+			       long fail[X87_FIRST_FAILS], unsigned *nfail);
+
+static void emit_x87_inline_fmul(struct cg *g, const struct insn *i, const struct fpu_jit_op *op,
+				 long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R8 = 8, R9 = 9, R10 = 10, R11 = 11;
+	const bool mem = op->inl == FPU_JIT_FMUL_M64;
+	const unsigned esc = i->op & 7u, dst = esc && !mem ? R9 : R8;
+	em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
+	if (mem) {
+		/* RCX, EDI = the double as significand and sign/exponent:
+		 * normal (biased exponent 1..7FEh), exactly as
+		 * ff_from_f64_normal() converts it */
+		em_mov_rr(e, 4, R9, H_RDX);
+		em_mov_rr(e, 8, R10, H_RCX);
+		fail[(*nfail)++] = emit_x87_f64_operand(g, H_RCX, H_RDI, H_RDX);
+		em_load_idx(e, 8, H_RAX, H_RBX, R8, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+		em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX); /* test rax, rax */
+		x87_fail(g, fail, nfail, 9 /* NS */);
+	} else {
+		em_lea(e, R9, R8, (int32_t)i->rm);
+		em_alu_ri(e, ALU_AND, 4, R9, 7);
+		emit_x87_load_pair(g, R8, R9, H_RAX, H_RCX, H_RDX, fail, nfail);
+	}
+	/* both exponents 1..7FFEh (EDX, R11 the exponents minus 1: (se - 1)
+	 * & 7FFFh, below 7FFEh) */
+	emit_x87_exp_check(g, H_RDX, H_RSI, fail, nfail);
+	emit_x87_exp_check(g, R11, H_RDI, fail, nfail);
+	/* sign; exponent (ea - 1) + (eb - 1) - 3FFFh + 3 */
+	em_alu_rr(e, ALU_XOR, 4, H_RSI, H_RDI);
+	em_alu_ri(e, ALU_AND, 4, H_RSI, 0x8000);
+	em_alu_rr(e, ALU_ADD, 4, R11, H_RDX);
+	em_alu_ri(e, ALU_SUB, 4, R11, 0x3FFC);
+	em_mul64(e, H_RCX);
+	/* the product is in [1, 4): shift it left by one (CL) when bit 127
+	 * is clear, without a branch */
+	em_mov_rr(e, 8, H_RCX, H_RDX);
+	em_shr64(e, H_RCX, 63);
+	em_alu_ri(e, ALU_XOR, 4, H_RCX, 1);
+	em_shld64_cl(e, H_RDX, H_RAX);
+	em_shift_cl(e, 8, 4 /* SHL */, H_RAX);
+	em_alu_rr(e, ALU_SUB, 4, R11, H_RCX);
+	emit_x87_round_put(g, i, op, dst, fail, nfail);
+}
+
+/* The end of an inline first try of the arithmetic: round RDX:RAX (RDX's
+ * bit 63 set) with biased exponent R11 and sign ESI (bit 15, nothing
+ * else) to 53 or 64 bits by CW's PC, to nearest, as fpu_fast.h ff_round()
+ * (ties to even, RAX and the dropped bits sticky), C1 = rounded up, PE =
+ * inexact; a result that is not normal or a rounding that carries out
+ * of the significand branches to `fail` (nothing written). Else the
+ * result goes to register dst (physical), C1 and PE to SW, and the pop
+ * (op->pops) or, for FPU_JIT_FMUL_M64, FDS:FDP (its offset in R9) follow.
+ * R8 = TOP. */
+static void emit_x87_round_put(struct cg *g, const struct insn *i, const struct fpu_jit_op *op, unsigned dst,
+			       long fail[X87_FIRST_FAILS], unsigned *nfail)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R9 = 9, R11 = 11;
+	const bool mem = op->inl == FPU_JIT_FMUL_M64;
+	em_test_mem_imm8(e, H_RBX, OFF(x87.cw) + 1, 1);
+	const long pc53 = em_jcc_fwd(e, 4 /* E: PC 53 */, g->base);
+	/* PC 64: RDX + 1 exactly when RAX + 7FFF...FFFFh + (RDX & 1)
+	 * carries (above half, or half and RDX odd) */
+	em_mov_rr(e, 4, H_RCX, H_RDX);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, 1);
+	em_mov_imm64(e, H_RDI, 0x7FFFFFFFFFFFFFFFull);
+	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RCX);
+	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RAX);
+	em_setcc(e, 2 /* C */, H_RCX);
+	em_movzx(e, 1, H_RCX, H_RCX);
+	em_alu_rr(e, ALU_ADD, 8, H_RDX, H_RCX);
+	x87_fail(g, fail, nfail, 4 /* E: carried out */);
+	const long pc64_done = em_jcc_fwd(e, -1, g->base);
+	/* PC 53: the kept part plus one exactly when the 11 dropped bits
+	 * plus 3FFh plus a sticky bit (RAX != 0) or the kept part's lowest
+	 * bit carry into bit 11; RAX |= the dropped bits: inexact */
+	if (!e->over)
+		em_fix(g->base, pc53, e->p - g->base);
+	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX);
+	em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX);
+	em_setcc(e, 5 /* NE */, H_RCX);
+	em_mov_rr(e, 8, H_RDI, H_RDX);
+	em_shr64(e, H_RDI, 11);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, 1);
+	em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDI);
+	em_mov_rr(e, 4, H_RDI, H_RDX);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, 0x7FF);
+	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RDI);
+	em_alu_rr(e, ALU_ADD, 4, H_RCX, H_RDI);
+	em_alu_ri(e, ALU_ADD, 4, H_RCX, 0x3FF);
+	em_shift_ri(e, true, H_RCX, 11);
+	em_alu_ri(e, ALU_AND, 8, H_RDX, 0xFFFFF800u); /* (sign-extended) */
+	em_mov_rr(e, 8, H_RDI, H_RCX);
+	em_shl64(e, H_RDI, 11);
+	em_alu_rr(e, ALU_ADD, 8, H_RDX, H_RDI);
+	x87_fail(g, fail, nfail, 4 /* E: carried out */);
+	if (!e->over)
+		em_fix(g->base, pc64_done, e->p - g->base);
+	/* ECX = C1 (rounded up) | PE (RAX != 0: inexact) */
+	em_alu_rr(e, ALU_XOR, 4, H_RDI, H_RDI);
+	em_rr(e, 0x84, 0x85, 8, H_RAX, H_RAX);
+	em_setcc(e, 5 /* NE */, H_RDI);
+	em_shift_ri(e, false, H_RDI, 5);
+	em_shift_ri(e, false, H_RCX, 9);
+	em_alu_rr(e, ALU_OR, 4, H_RCX, H_RDI);
+	/* a normal result: exponent 1..7FFEh */
+	em_lea(e, H_RDI, R11, -1);
+	em_alu_ri(e, ALU_CMP, 4, H_RDI, 0x7FFD);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	em_alu_rr(e, ALU_OR, 4, H_RSI, R11);
+	em_store_idx(e, 8, H_RDX, H_RBX, dst, 3, m);
+	em_store_idx(e, 2, H_RSI, H_RBX, dst, 1, se);
+	em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	em_alu_ri(e, ALU_AND, 4, H_RAX, (uint32_t)~SW_C1 & 0xFFFFu);
+	em_alu_rr(e, ALU_OR, 4, H_RAX, H_RCX);
+	em_store(e, 2, H_RAX, H_RBX, OFF(x87.sw));
+	if (op->pops)
+		emit_x87_pop_r8(g);
+	if (mem) {
+		em_mov_rr(e, 4, H_RDX, R9);
+		emit_x87_data(g, i);
+	}
+}
+
+/* The inline first try of FADD, FSUB and FSUBR with register operands
+ * (op->inl FPU_JIT_SUM_ST: ST(0) op ST(i) to ST(0) for D8h, to ST(i) for
+ * DCh and DEh, which pops; reg 0 a + b, 4 a - b, 5 b - a with a = ST(0),
+ * b = ST(i)) and with an m64real operand b (FPU_JIT_SUM_M64: at host
+ * address RCX, its offset in EDX; the result to ST(0), FDS:FDP; PC 53
+ * branches to *pc53, the call) under its run's check, as fpu_fast.h ff_add() computes a sum
+ * of two normal numbers: x + y with |x| >= |y| (exchanged without
+ * branches), y's significand shifted right by the exponents' difference
+ * (at most 63) with the bits shifted out kept below, the significands
+ * added (a carry shifts right by one) or subtracted (normalised by the
+ * count of leading zeros), then rounded by emit_x87_round_put(). Any
+ * other case (a zero, denormal or special operand, exponents more than
+ * 63 apart, a difference with no bit in its upper 64 (an exact zero
+ * included), a result that is not normal) branches to `fail`, nothing
+ * written: the call of the fast path. RDX:RAX = x's significand and the
+ * bits below, R9 = y's significand, ESI, EDI their sign and exponent,
+ * R10, R11 their exponents minus 1. */
+static void emit_x87_inline_sum(struct cg *g, const struct insn *i, const struct fpu_jit_op *op,
+				long fail[X87_FIRST_FAILS], unsigned *nfail, long *pc53)
+{
+	struct em *e = &g->e;
+	const int32_t m = OFF(x87.m), se = OFF(x87.se);
+	const unsigned R8 = 8, R9 = 9, R10 = 10, R11 = 11;
+	const bool mem = op->inl == FPU_JIT_SUM_M64;
+	const unsigned esc = mem ? 0 : i->op & 7u, k = i->reg;
+	em_loadzx(e, 1, R8, H_RBX, OFF(x87.top));
+	if (mem) {
+		/* the offset and host address kept for the call after a
+		 * failure (emit_x87_run() pops them there) and for FDS:FDP;
+		 * y = the double, normal, converted as ff_from_f64_normal();
+		 * x = ST(0); b - a as -(a - b) (RN is symmetric) */
+		/* PC 53: the call at once (*pc53; its first try sums the doubles
+		 * as they are in the host's doubles, shorter than this) */
+		em_test_mem_imm8(e, H_RBX, OFF(x87.cw) + 1, 1);
+		*pc53 = em_jcc_fwd(e, 4 /* E */, g->base);
+		em_push(e, H_RCX);
+		em_push(e, H_RDX);
+		fail[(*nfail)++] = emit_x87_f64_operand(g, R9, H_RDI, H_RDX);
+		em_load_idx(e, 8, H_RDX, H_RBX, R8, 3, m);
+		em_loadzx16_idx(e, H_RSI, H_RBX, R8, 1, se);
+		em_rr(e, 0x84, 0x85, 8, H_RDX, H_RDX); /* test rdx, rdx */
+		x87_fail(g, fail, nfail, 9 /* NS */);
+	} else {
+		/* x = ST(0), y = ST(i); for b - a the other way round */
+		const unsigned rx = k == 5 ? H_RCX : R8, ry = k == 5 ? R8 : H_RCX;
+		em_lea(e, H_RCX, R8, (int32_t)i->rm);
+		em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
+		emit_x87_load_pair(g, rx, ry, H_RDX, R9, H_RAX, fail, nfail);
+	}
+	/* both exponents 1..7FFEh */
+	emit_x87_exp_check(g, R10, H_RSI, fail, nfail);
+	emit_x87_exp_check(g, R11, H_RDI, fail, nfail);
+	if (k != 0)
+		em_alu_ri(e, ALU_XOR, 4, H_RDI, 0x8000); /* a subtraction: y negated */
+	/* |x| < |y| (the borrow of (ex:mx) - (ey:my)): exchange them */
+	em_alu_rr(e, ALU_CMP, 8, H_RDX, R9);
+	em_mov_rr(e, 4, H_RCX, R10);
+	em_alu_rr(e, ALU_SBB, 4, H_RCX, R11);
+	em_mov_rr(e, 8, H_RCX, H_RDX);
+	em_cmov64(e, 2 /* C */, H_RDX, R9);
+	em_cmov64(e, 2 /* C */, R9, H_RCX);
+	em_mov_rr(e, 8, H_RCX, H_RSI);
+	em_cmov64(e, 2 /* C */, H_RSI, H_RDI);
+	em_cmov64(e, 2 /* C */, H_RDI, H_RCX);
+	em_mov_rr(e, 8, H_RCX, R10);
+	em_cmov64(e, 2 /* C */, R10, R11);
+	em_cmov64(e, 2 /* C */, R11, H_RCX);
+	/* CL = the exponents' difference, at most 63; R9:RAX = y aligned */
+	em_mov_rr(e, 4, H_RCX, R10);
+	em_alu_rr(e, ALU_SUB, 4, H_RCX, R11);
+	em_alu_ri(e, ALU_CMP, 4, H_RCX, 63);
+	x87_fail(g, fail, nfail, 7 /* A */);
+	em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RAX);
+	em_shrd64_cl(e, H_RAX, R9);
+	em_shift_cl(e, 8, 5 /* SHR */, R9);
+	em_mov_rr(e, 4, R11, H_RSI);
+	em_alu_rr(e, ALU_XOR, 4, R11, H_RDI);
+	em_alu_ri(e, ALU_AND, 4, R11, 0x8000);
+	const long diff = em_jcc_fwd(e, 5 /* NE: signs differ */, g->base);
+	/* the same signs: add; a carry (CL) shifts right by one, into bit 63 */
+	em_alu_rr(e, ALU_ADD, 8, H_RDX, R9);
+	em_setcc(e, 2 /* C */, H_RCX);
+	em_movzx(e, 1, H_RCX, H_RCX);
+	em_shrd64_cl(e, H_RAX, H_RDX);
+	em_shift_cl(e, 8, 5 /* SHR */, H_RDX);
+	em_alu_rr(e, ALU_ADD, 4, R10, H_RCX);
+	em_shl64(e, H_RCX, 63);
+	em_alu_rr(e, ALU_OR, 8, H_RDX, H_RCX);
+	const long added = em_jcc_fwd(e, -1, g->base);
+	/* different signs: subtract (RAX = 0 - the bits below, with their
+	 * borrow), then shift left by the leading zeros (none: BSR 63) */
+	if (!e->over)
+		em_fix(g->base, diff, e->p - g->base);
+	em_neg64(e, H_RAX);
+	em_alu_rr(e, ALU_SBB, 8, H_RDX, R9);
+	x87_fail(g, fail, nfail, 4 /* E: nothing in the upper 64 bits */);
+	em_bsr64(e, H_RCX, H_RDX);
+	em_alu_ri(e, ALU_XOR, 4, H_RCX, 63);
+	em_shld64_cl(e, H_RDX, H_RAX);
+	em_shift_cl(e, 8, 4 /* SHL */, H_RAX);
+	em_alu_rr(e, ALU_SUB, 4, R10, H_RCX);
+	if (!e->over)
+		em_fix(g->base, added, e->p - g->base);
+	/* R11 = the biased exponent, ESI the sign, R9 the register written */
+	em_lea(e, R11, R10, 1);
+	em_alu_ri(e, ALU_AND, 4, H_RSI, 0x8000);
+	if (mem && k == 5)
+		em_alu_ri(e, ALU_XOR, 4, H_RSI, 0x8000);
+	if (esc) {
+		em_lea(e, R9, R8, (int32_t)i->rm);
+		em_alu_ri(e, ALU_AND, 4, R9, 7);
+	}
+	emit_x87_round_put(g, i, op, esc ? R9 : R8, fail, nfail);
+	if (mem) {
+		em_pop(e, H_RDX);
+		em_pop(e, H_RCX);
+		emit_x87_data(g, i);
+	}
 }
 
 static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
@@ -3017,13 +3341,33 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		}
 		if (op->size)
 			emit_x87_ptr(g, k, i, op);
-		long other[3] = { -1, -1, -1 }, done = -1;
-		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64) {
-			emit_x87_inline_m64(g, i, op, other);
+		long other[X87_FIRST_FAILS] = { -1, -1, -1 }, done = -1, pc53 = -1;
+		unsigned nfail = 3;
+		if (op->inl == FPU_JIT_FLD_M64 || op->inl == FPU_JIT_FST_M64 || op->inl == FPU_JIT_FMUL_ST ||
+		    op->inl == FPU_JIT_FMUL_M64 || op->inl == FPU_JIT_SUM_ST ||
+		    op->inl == FPU_JIT_SUM_M64) {
+			if (op->inl == FPU_JIT_FMUL_ST || op->inl == FPU_JIT_FMUL_M64) {
+				nfail = 0;
+				emit_x87_inline_fmul(g, i, op, other, &nfail);
+			} else if (op->inl == FPU_JIT_SUM_ST || op->inl == FPU_JIT_SUM_M64) {
+				nfail = 0;
+				emit_x87_inline_sum(g, i, op, other, &nfail, &pc53);
+			} else {
+				emit_x87_inline_m64(g, i, op, other);
+			}
 			done = em_jcc_fwd(e, -1, g->base);
-			for (unsigned n = 0; n < 3 && !e->over; n++)
+			for (unsigned n = 0; n < nfail && !e->over; n++)
 				if (other[n] >= 0)
 					em_fix(g->base, other[n], e->p - g->base);
+			if (op->inl == FPU_JIT_FMUL_M64) { /* the call's offset and host address */
+				em_mov_rr(e, 4, H_RDX, 9);
+				em_mov_rr(e, 8, H_RCX, 10);
+			} else if (op->inl == FPU_JIT_SUM_M64) {
+				em_pop(e, H_RDX);
+				em_pop(e, H_RCX);
+				if (!e->over)
+					em_fix(g->base, pc53, e->p - g->base);
+			}
 		}
 		em_mov_rr(e, 8, H_RDI, H_RBX);
 		emit_insn_addr(g, H_RSI, k, 0);

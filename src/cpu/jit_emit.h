@@ -411,6 +411,70 @@ static inline void em_bts64_imm(struct em *e, unsigned r, uint8_t n)
 	em_b(e, n);
 }
 
+/* mul r64: RDX:RAX = RAX * r, unsigned (REX.W F7 /4) */
+static inline void em_mul64(struct em *e, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, 0, r);
+	em_b(e, 0xF7);
+	em_b(e, (uint8_t)(0xE0 | (r & 7)));
+}
+
+/* shld dst, src, cl (64 bits: REX.W 0F A5 /r) */
+static inline void em_shld64_cl(struct em *e, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, src, dst);
+	em_b(e, 0x0F);
+	em_b(e, 0xA5);
+	em_b(e, (uint8_t)(0xC0 | ((src & 7) << 3) | (dst & 7)));
+}
+
+/* shrd dst, src, cl (64 bits: REX.W 0F AD /r) */
+static inline void em_shrd64_cl(struct em *e, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, src, dst);
+	em_b(e, 0x0F);
+	em_b(e, 0xAD);
+	em_b(e, (uint8_t)(0xC0 | ((src & 7) << 3) | (dst & 7)));
+}
+
+/* cmovcc dst, src (64 bits: REX.W 0F 40+cc /r) */
+static inline void em_cmov64(struct em *e, unsigned cc, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, dst, src);
+	em_b(e, 0x0F);
+	em_b(e, (uint8_t)(0x40 | cc));
+	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+}
+
+/* bsr dst, src (64 bits: REX.W 0F BD /r; dst undefined for src 0) */
+static inline void em_bsr64(struct em *e, unsigned dst, unsigned src)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, dst, src);
+	em_b(e, 0x0F);
+	em_b(e, 0xBD);
+	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+}
+
+/* neg r64 (REX.W F7 /3): CF = (r != 0) */
+static inline void em_neg64(struct em *e, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 8, 0, r);
+	em_b(e, 0xF7);
+	em_b(e, (uint8_t)(0xD8 | (r & 7)));
+}
+
 /* setc cl (0F 92 C1) */
 static inline void em_setc_cl(struct em *e)
 {

@@ -402,6 +402,24 @@ static unsigned bx16(uint8_t *p, unsigned n, uint8_t op, unsigned reg, unsigned 
 	return n;
 }
 
+/* MOV BX, DATA; FNINIT; FLDCW [BX - 8] at p: the length (the loop's
+ * start). */
+static unsigned bx_loop_head(uint8_t *p)
+{
+	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
+	memcpy(p, head, sizeof(head));
+	return sizeof(head);
+}
+
+/* JMP near from p + n back to p + loop. */
+static void jmp_back(uint8_t *p, unsigned n, unsigned loop)
+{
+	p[n++] = 0xE9;
+	const uint16_t rel = (uint16_t)(loop - (n + 2));
+	p[n++] = (uint8_t)rel;
+	p[n++] = (uint8_t)(rel >> 8);
+}
+
 /* A loop that loads every edge double (FLD m64), as it is, scaled by 2,
  * 1/2 or 3/2 (FMUL m64) or doubled (FADD ST, ST), and stores it (FSTP
  * m64) beside the others, under cw (exceptions unmasked by it raise #MF
@@ -410,11 +428,8 @@ static unsigned bx16(uint8_t *p, unsigned n, uint8_t op, unsigned reg, unsigned 
 static void make_edges(uint8_t *ram, uint16_t cw)
 {
 	uint8_t *p = ram + CODE;
-	/* MOV BX, DATA; FNINIT; FLDCW [BX - 8] */
-	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
-	memcpy(p, head, sizeof(head));
-	unsigned n = sizeof(head);
-	const unsigned loop = n;
+	const unsigned loop = bx_loop_head(p);
+	unsigned n = loop;
 	for (unsigned j = 0; j < EDGES; j++) {
 		for (unsigned how = 0; how < 5; how++) {
 			n = bx16(p, n, 0xDD, 0, j * 8); /* FLD m64 */
@@ -425,10 +440,7 @@ static void make_edges(uint8_t *ram, uint16_t cw)
 			n = bx16(p, n, 0xDD, 3, 0x400 + (j * 5 + how) * 8); /* FSTP m64 */
 		}
 	}
-	p[n++] = 0xE9;
-	const uint16_t rel = (uint16_t)(loop - (n + 2));
-	p[n++] = (uint8_t)rel;
-	p[n++] = (uint8_t)(rel >> 8);
+	jmp_back(p, n, loop);
 	memcpy(ram + DATA, edge_doubles, sizeof(edge_doubles));
 	memcpy(ram + DATA - 8, &cw, 2);
 }
@@ -442,10 +454,8 @@ static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
 {
 	uint32_t s = seed;
 	uint8_t *p = ram + CODE;
-	const uint8_t head[] = { 0xBB, DATA & 0xFF, DATA >> 8, 0xDB, 0xE3, 0xD9, 0x6F, 0xF8 };
-	memcpy(p, head, sizeof(head));
-	unsigned n = sizeof(head);
-	const unsigned loop = n;
+	const unsigned loop = bx_loop_head(p);
+	unsigned n = loop;
 	for (unsigned j = 0; j < 60; j++) {
 		const unsigned form = rnd(&s) % 12, k = form % 3 ? (form % 3 == 1 ? 4 : 5) : 0;
 		n = bx16(p, n, 0xDD, 0, (rnd(&s) % SLOTS) * 8); /* FLD m64 */
@@ -465,14 +475,115 @@ static void make_sums(uint8_t *ram, uint32_t seed, uint16_t cw)
 		if (form >= 3 && form < 9) /* (D8, DC: the other one) */
 			n = bx16(p, n, 0xDD, 3, 0x600 + j * 8);
 	}
-	p[n++] = 0xE9;
-	const uint16_t rel = (uint16_t)(loop - (n + 2));
-	p[n++] = (uint8_t)rel;
-	p[n++] = (uint8_t)(rel >> 8);
+	jmp_back(p, n, loop);
 	for (unsigned k = 0; k < SLOTS; k++) {
 		const uint64_t v = (uint64_t)(rnd(&s) & 1) << 63 | (uint64_t)(1022 + rnd(&s) % 3) << 52 |
 				   (rnd64(&s) & 0xFFFFFFFFFFFFFull);
 		memcpy(ram + DATA + k * 8, &v, 8);
+	}
+	memcpy(ram + DATA - 8, &cw, 2);
+}
+
+/* An 80-bit value for make_products(): mostly normal numbers near 1
+ * with significands of 64, 53 and 24 random bits, ones that make ties
+ * (1.5, 1.25, odd multiples of the last place), all ones or 1 + 2^-63
+ * times all ones but the last bit (roundings that carry out of the
+ * significand), 1, and 1 + 2^-63 times significands ending in 3FFh
+ * (exactly half an ulp at 53 bits in the kept bits, below it a sticky
+ * bit), exponents whose products land near the overflow and underflow
+ * thresholds or 62-65 from 1's, and a few zeros, denormals,
+ * pseudo-denormals, unnormals, infinities and NaNs. */
+static void random_f80(uint32_t *s, uint8_t out[10])
+{
+	const uint32_t r = rnd(s);
+	uint64_t m = rnd64(s) | 1ull << 63;
+	switch ((r >> 1) % 8) {
+	case 0: m &= ~0ull << 11; break; /* 53 bits */
+	case 1: m &= ~0ull << 40; break; /* 24 bits */
+	case 2: m = (r >> 8) % 2 ? 0xC000000000000000ull : 0xA000000000000000ull; break;
+	case 3: m = (r >> 8) % 3 == 0 ? ~0ull << 11 : (r >> 8) % 3 == 1 ? ~0ull : ~1ull; break;
+	case 4: m = 0x8000000000000000ull | ((r >> 8) % 4 ? 1ull << ((r >> 8) % 4 - 1) * 11 : 0); break;
+	case 5: m = (m & ~0xFFFull) | 0x3FF; break; /* times 1 + 2^-63: half an ulp at 53 bits, and sticky */
+	default: break;
+	}
+	unsigned e;
+	switch ((r >> 4) % 16) {
+	case 0: e = 0x5FFE + (r >> 9) % 4; break;       /* products near 7FFFh */
+	case 1: e = 0x1FFE + (r >> 9) % 4; break;       /* products near 0 */
+	case 2: e = 0x7FFE - (r >> 9) % 2; break;
+	case 3: e = 1 + (r >> 9) % 2; break;
+	case 4: e = 0, m = (r >> 9) % 2 ? 0 : m >> 1; break; /* zero, denormal */
+	case 5: e = (r >> 9) % 2 ? 0 : 0x3FFF, m |= 1ull << 63; /* pseudo-denormal, or */
+		if (e)
+			m &= ~(1ull << 63); /* an unnormal */
+		break;
+	case 6: e = 0x7FFF, m = (r >> 9) % 2 ? 1ull << 63 : m; break; /* infinity, NaN */
+	case 7: e = 0x3FFF + 62 + (r >> 9) % 4; break;
+	default: e = 0x3FFE + (r >> 9) % 3; break;
+	}
+	const uint16_t se = (uint16_t)((r & 1) << 15 | e);
+	memcpy(out, &m, 8);
+	memcpy(out + 8, &se, 2);
+}
+
+/* A loop of products and sums in every FMUL, FADD, FSUB and FSUBR form
+ * with a register operand, and with an m64 operand: three values loaded
+ * by FLD m80 (the general path: any 80-bit value), FXCH, then two of
+ * FMUL, FADD, FSUB, FSUBR ST(0), ST(j), the same ST(j), ST(0), their
+ * popping forms (j 0-2) and the m64 forms, each followed by FNSTSW m16
+ * (its C1 and PE), and FSTP m80 of what is left: the compiled first tries
+ * (jit_compile.c emit_x87_inline_fmul(), emit_x87_inline_sum()) with
+ * their flags, compared one by one. */
+static void make_products(uint8_t *ram, uint32_t seed, uint16_t cw)
+{
+	uint32_t s = seed;
+	uint8_t *p = ram + CODE;
+	const unsigned loop = bx_loop_head(p);
+	unsigned n = loop;
+	for (unsigned j = 0; j < 40; j++) {
+		const unsigned pair = j % 4 ? SLOTS : rnd(&s) % 4 * 2; /* (slots 0-7: pairs) */
+		for (unsigned v = 0; v < 3; v++)
+			n = bx16(p, n, 0xDB, 5, (v < 2 && pair < SLOTS ? pair + v : rnd(&s) % SLOTS) * 10); /* FLD m80 */
+		p[n++] = 0xD9, p[n++] = 0xC9; /* FXCH ST(1) */
+		unsigned left = 3;
+		for (unsigned k = 0; k < 2; k++) {
+			/* 0-2 FMUL (D8, DC, DE), 3 FMUL m64, 4-12 FADD, FSUB, FSUBR
+			 * (D8, DC, DE), 13-15 FADD, FSUB, FSUBR m64 */
+			const unsigned form = rnd(&s) % 16, rm = rnd(&s) % 3;
+			static const uint8_t esc[3] = { 0xD8, 0xDC, 0xDE }, sum_reg[3] = { 0, 4, 5 };
+			if (form == 3 || form >= 13) {
+				n = bx16(p, n, 0xDC, form == 3 ? 1 : sum_reg[form - 13], 0x200 + (rnd(&s) % 16) * 8);
+			} else {
+				const unsigned e = form < 3 ? form : (form - 4) / 3, reg = form < 3 ? 1 : sum_reg[(form - 4) % 3];
+				p[n++] = esc[e], p[n++] = (uint8_t)(0xC0 | reg << 3 | (rm < left ? rm : 1));
+				left -= e == 2;
+			}
+			n = bx16(p, n, 0xDD, 7, 0x400 + (j * 2 + k) * 2); /* FNSTSW m16 */
+		}
+		for (unsigned v = 0; v < left; v++)
+			n = bx16(p, n, 0xDB, 7, 0x600 + (j * 3 + v) * 10); /* FSTP m80 */
+	}
+	jmp_back(p, n, loop);
+	for (unsigned k = 0; k < SLOTS; k++)
+		random_f80(&s, ram + DATA + k * 10);
+	/* Pairs in slots 0-7 that some products and sums take together: 1 and
+	 * 1 - 2^-64 (a difference with nothing in its upper 64 bits), a value
+	 * and itself (an exact zero), and exponents 64 and 63 apart. */
+	const uint64_t pm[8] = { 1ull << 63, ~0ull, rnd64(&s) | 1ull << 63, 0, rnd64(&s) | 1ull << 63,
+				 rnd64(&s) | 1ull << 63, rnd64(&s) | 1ull << 63, rnd64(&s) | 1ull << 63 };
+	const uint16_t sign = (uint16_t)(rnd(&s) & 0x8000);
+	const uint16_t pe[8] = { 0x3FFF, 0x3FFE, 0x3FFF, 0x3FFF, 0x3FFF, 0x3FFF - 64, 0x3FFF, 0x3FFF - 63 };
+	for (unsigned k = 0; k < 8; k++) {
+		const uint64_t v = k == 3 ? pm[2] : pm[k];
+		const uint16_t w = (uint16_t)(sign | pe[k]);
+		memcpy(ram + DATA + k * 10, &v, 8);
+		memcpy(ram + DATA + k * 10 + 8, &w, 2);
+	}
+	for (unsigned k = 0; k < 16; k++) {
+		uint64_t v = random_double(&s);
+		if (k < 4) /* 1.5, 1.25: ties */
+			v = k % 2 ? 0x3FF8000000000000ull : 0x3FF4000000000000ull;
+		memcpy(ram + DATA + 0x200 + k * 8, &v, 8);
 	}
 	memcpy(ram + DATA - 8, &cw, 2);
 }
@@ -488,7 +599,7 @@ struct machine {
  * a 286 with a 287 (fpu, their own arithmetic rules) when fpu is set. */
 struct prog {
 	uint32_t seed;
-	bool unmask, walk, balanced, edges, sums, jit, mf;
+	bool unmask, walk, balanced, edges, sums, products, jit, mf;
 	uint16_t data, cw;
 	enum cpu_fpu fpu;
 };
@@ -553,6 +664,8 @@ static void run_program(const struct prog *g, unsigned *faults)
 		make_edges(img, g->cw);
 	else if (g->sums)
 		make_sums(img, seed, g->cw);
+	else if (g->products)
+		make_products(img, seed, g->cw);
 	else if (g->balanced)
 		make_balanced(img, seed, g->cw);
 	else
@@ -685,6 +798,27 @@ static void test_compiled_sums(void **state)
 	assert_int_equal(mf, 0);
 }
 
+/* make_products() compiled under PC 64 and 53 to nearest (037Fh,
+ * 027Fh: the inline products), PC 24, the other rounding controls and
+ * the reserved PC 01 (the runs' check sends those to the handlers), and
+ * on a 486 with CR0.NE with PE unmasked (the first inexact product is
+ * pending: #MF) or OE or UE unmasked (the products near the thresholds
+ * must not be computed inline). */
+static void test_compiled_products(void **state)
+{
+	(void)state;
+	static const uint16_t cws[] = { 0x037F, 0x027F, 0x037F, 0x027F, 0x007F, 0x077F, 0x0B7F, 0x0F7F, 0x017F, 0x035F, 0x0277, 0x036F };
+	unsigned mf = 0;
+	for (unsigned k = 0; k < 48; k++) {
+		const unsigned c = k < 24 ? k % 4 : 4 + k % 8;
+		run_program(&(struct prog){ .seed = k * 2246822519u + 5, .products = true, .jit = true, .mf = c >= 9,
+					    .cw = cws[c] },
+			    &mf);
+	}
+	print_message("%u loops ended in #MF\n", mf);
+	assert_true(mf >= 3);
+}
+
 #if defined(__x86_64__)
 /* The same loops compiled while the host's MXCSR rounds up, toward zero
  * or flushes to zero: the runs' check sends them to the handlers (the
@@ -717,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_compiled_runs_pc53),
 		cmocka_unit_test(test_compiled_edges),
 		cmocka_unit_test(test_compiled_sums),
+		cmocka_unit_test(test_compiled_products),
 #if defined(__x86_64__)
 		cmocka_unit_test(test_compiled_runs_odd_mxcsr),
 #endif
