@@ -200,6 +200,7 @@ static void em_raw(struct em *e, const uint8_t *b, size_t n)
 enum ik {
 	IK_CALL = 0, /* call its handler */
 	IK_ALU,      /* aop dst, src/imm (not ADC/SBB) */
+	IK_ADC,      /* ADC/SBB dst, src/imm (aop), registers (emit_adc()) */
 	IK_TEST,     /* TEST dst, src/imm */
 	IK_INCDEC,
 	IK_MOV,      /* dst <- src */
@@ -310,26 +311,25 @@ static struct iform classify(const struct insn *i)
 		return f;
 	}
 	for (unsigned op = 0; op < 8; op++) {
-		if (op == ALU_ADC || op == ALU_SBB)
-			continue;
+		const enum ik kind = op == ALU_ADC || op == ALU_SBB ? IK_ADC : IK_ALU;
 		if (i->impl == alu_rr_table[op][s].impl && i->mod == 3) {
-			f.k = IK_ALU, f.aop = op, f.dst = i->rm, f.src = i->reg;
+			f.k = kind, f.aop = op, f.dst = i->rm, f.src = i->reg;
 			f.flags = i->fn != alu_rr_table[op][s].nf;
 			return f;
 		}
 		if (i->impl == alu_rr_rev_table[op][s].impl && i->mod == 3) {
-			f.k = IK_ALU, f.aop = op, f.dst = i->reg, f.src = i->rm;
+			f.k = kind, f.aop = op, f.dst = i->reg, f.src = i->rm;
 			f.flags = i->fn != alu_rr_rev_table[op][s].nf;
 			return f;
 		}
 		if (i->impl == alu_ri_table[op][s].impl && i->mod == 3) {
-			f.k = IK_ALU, f.aop = op, f.dst = i->rm, f.imm = true, f.val = i->imm & size_mask(i->osz);
+			f.k = kind, f.aop = op, f.dst = i->rm, f.imm = true, f.val = i->imm & size_mask(i->osz);
 			f.flags = i->fn != alu_ri_table[op][s].nf;
 			return f;
 		}
 	}
 	for (unsigned op = 0; op < 8; op++) {
-		if (op == ALU_ADC || op == ALU_SBB || i->mod == 3)
+		if (i->mod == 3)
 			continue;
 		if (i->impl == alu_rm_table[op][s].impl) {
 			f.k = IK_ALU_RM, f.aop = op, f.dst = i->reg;
@@ -515,6 +515,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 		return false;
 	switch (f->k) {
 	case IK_ALU:
+	case IK_ADC:
 	case IK_TEST:
 	case IK_ALU_RM:
 		return true;
@@ -1061,6 +1062,53 @@ static void emit_alu(struct cg *g, const struct iform *f)
 		}
 	}
 	if (write)
+		dst_end(g, f->dst, sz);
+}
+
+/* ADC and SBB (f->aop; alu_op_flags()): the carry-in is the guest's CF
+ * (emit_cf()), put in the host's CF for the host's own ADC/SBB at the
+ * operand size, so the host's flags after it are the guest's (a fused
+ * Jcc). The lazy state is flags_lazy()'s: lf_aux = the carry-in | LF_ADC
+ * or LF_SBB << 16 | bits << 24 (stored first: nothing between it and the
+ * operation can fault), lf_res the result sign-extended, lf_b the source
+ * zero-extended. Forms: IK_ADC, registers or an immediate source;
+ * IK_ALU_RM, the source (memory) in EDX; IK_ALU_M, the destination
+ * (memory) in EDX, the result left there. SBB r, r gives -CF. */
+static void emit_adc(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	emit_cf(g); /* EAX = CF (RCX, RDI clobbered; RDX kept) */
+	if (f->flags) {
+		em_alu_ri(e, ALU_OR, 4, H_RAX,
+			  (uint32_t)(f->aop == ALU_ADC ? LF_ADC : LF_SBB) << 16 | (sz * 8) << 24);
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	}
+	unsigned s = H_RDX, h = H_RDX;
+	/* (a copy: the operation may overwrite the source before lf_b is
+	 * stored, SBB AX, AX, or rotate its register, ADC AH, AL) */
+	if (f->k != IK_ALU_RM && !f->imm)
+		s = src_reg(g, f->src, sz, H_RCX, true);
+	if (f->k != IK_ALU_M)
+		h = dst_begin(g, f->dst, sz);
+	em_shift_ri(e, true, H_RAX, 1); /* CF = bit 0, the carry-in */
+	if (f->imm)
+		em_alu_ri(e, f->aop, sz, h, f->val);
+	else
+		em_alu_rr(e, f->aop, sz, h, s);
+	if (f->flags) {
+		emit_lf_res(g, h, sz);
+		if (f->imm) {
+			em_store_imm(e, 4, H_RBX, OFF(in.lf_b), f->val);
+		} else {
+			if (sz < 4) {
+				em_movzx(e, sz, H_RCX, s);
+				s = H_RCX;
+			}
+			em_store(e, 4, s, H_RBX, OFF(in.lf_b));
+		}
+	}
+	if (f->k != IK_ALU_M)
 		dst_end(g, f->dst, sz);
 }
 
@@ -2000,6 +2048,11 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	case IK_ALU_RM:
 		emit_ea(g, i);
 		emit_access(g, k, i->seg, sz, false, false, 0);
+		if (f->aop == ALU_ADC || f->aop == ALU_SBB) {
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+			emit_adc(g, f);
+			break;
+		}
 		em_mov_rr(e, 4, H_RCX, H_RAX);
 		emit_alu(g, f);
 		break;
@@ -2007,6 +2060,13 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		const unsigned aop = f->aop == ALU_CMP ? ALU_SUB : f->aop;
 		emit_ea(g, i);
 		emit_access(g, k, i->seg, sz, false, false, 0);
+		if (aop == ALU_ADC || aop == ALU_SBB) {
+			em_mov_rr(e, 4, H_RDX, H_RAX);
+			emit_adc(g, f);
+			emit_ea(g, i);
+			emit_access(g, k, i->seg, sz, true, true, 0);
+			break;
+		}
 		unsigned s = 0;
 		if (!f->imm)
 			s = src_reg(g, f->src, sz, H_RCX, true);
@@ -2466,7 +2526,7 @@ static void dead_flags(struct cg *g, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++) {
 		struct iform *f = &g->f[k];
-		if (!(f->k == IK_ALU || f->k == IK_TEST || f->k == IK_INCDEC || f->k == IK_SHIFT ||
+		if (!(f->k == IK_ALU || f->k == IK_ADC || f->k == IK_TEST || f->k == IK_INCDEC || f->k == IK_SHIFT ||
 		      f->k == IK_SHIFT_CL) || !f->flags || g->fused[k])
 			continue;
 		for (unsigned m = k + 1; m < n; m++) {
@@ -3513,6 +3573,9 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_ALU:
 		case IK_TEST:
 			emit_alu(g, f);
+			break;
+		case IK_ADC:
+			emit_adc(g, f);
 			break;
 		case IK_INCDEC:
 			emit_incdec(g, f);

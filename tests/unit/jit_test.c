@@ -449,7 +449,7 @@ static void test_rep_string_overlap_fault(void **state)
  * immediate or memory), MOV and TEST with memory and an immediate,
  * CBW/CWD, real-mode loads of ES and DS (LES, LDS, POP, MOV), shifts,
  * LEA, moffs, fused compare and
- * branch) mixed with some it calls (ADC, SBB, PUSHF): run compiled (every
+ * branch, ADC and SBB) mixed with some it calls (PUSHF): run compiled (every
  * block compiled as soon as it is recorded) and interpreted, the
  * registers, flags, exit and memory must be the same. Code lives in its
  * own segment, data in DS and SS, so the loop cannot rewrite itself. */
@@ -712,9 +712,81 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 			break;
-		case 14: /* ADC/SBB (called) */
-			p[k++] = R() % 2 ? 0x11 : 0x19;
-			p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		case 14: /* ADC/SBB (session 14, issue 13): register forms (the
+			  * same register: SBB AX, AX = -CF), after NEG or in a
+			  * chain after ADD/SUB, byte forms with AH..BH, an
+			  * immediate, memory; then Jcc over a MOV (the flags
+			  * read back through the host's or the lazy ones) */
+		{
+			const uint8_t adc = R() % 2 ? 2 : 3; /* ADC, SBB */
+			const uint8_t d = D16();
+			switch (R() % 7) {
+			case 0:
+				p[k++] = (uint8_t)(adc << 3 | 1);
+				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | d);
+				break;
+			case 1: /* SBB r, r / ADC r, r, the same register, after NEG or CMP */
+				if (R() % 2) {
+					p[k++] = 0xF7, p[k++] = (uint8_t)(0xD8 | d);
+				} else {
+					p[k++] = 0x39, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
+				}
+				if (wide)
+					p[k++] = 0x66;
+				p[k++] = (uint8_t)(adc << 3 | 3);
+				p[k++] = (uint8_t)(0xC0 | d << 3 | d);
+				break;
+			case 2: /* ADD/SUB r, r; ADC/SBB r, r: a 32-bit sum in two registers */
+				p[k++] = (uint8_t)((adc == 2 ? 0 : 5) << 3 | 1);
+				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | d);
+				if (wide)
+					p[k++] = 0x66;
+				p[k++] = (uint8_t)(adc << 3 | 3);
+				p[k++] = (uint8_t)(0xC0 | D16() << 3 | (R() % 8));
+				break;
+			case 3: /* r8, r8 (AL..BH either side, either direction) */
+				if (R() % 2) {
+					p[k++] = (uint8_t)(adc << 3 | 2);
+					p[k++] = (uint8_t)(0xC0 | D8() << 3 | (R() % 8));
+				} else {
+					p[k++] = (uint8_t)(adc << 3);
+					p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D8());
+				}
+				break;
+			case 4: /* r, imm8 / r8, imm8 / AX, imm16 / AL, imm8 */
+				if (R() % 3 == 0) {
+					const bool w = R() % 2;
+					p[k++] = (uint8_t)(adc << 3 | 4 | w);
+					for (unsigned n2 = 0; n2 < (w ? (wide ? 4u : 2u) : 1u); n2++)
+						p[k++] = (uint8_t)R();
+				} else {
+					const bool w = R() % 2;
+					p[k++] = w ? 0x83 : 0x80;
+					p[k++] = (uint8_t)(0xC0 | adc << 3 | (w ? d : D8()));
+					p[k++] = (uint8_t)(R() % 4 ? R() : (uint8_t[]){ 0x7F, 0x80, 0xFF, 0 }[R() % 4]);
+				}
+				break;
+			case 5: /* r, [m] / r8, [m] */
+			{
+				const bool w = R() % 2;
+				p[k++] = (uint8_t)(adc << 3 | 2 | w);
+				MEM(w ? d : D8());
+			}
+				break;
+			default: /* [m], r / [m], imm8 */
+				if (R() % 2) {
+					p[k++] = (uint8_t)(adc << 3 | (R() % 2));
+					MEM(R() % 8);
+				} else {
+					p[k++] = R() % 2 ? 0x83 : 0x80;
+					MEM(adc);
+					p[k++] = (uint8_t)R();
+				}
+				break;
+			}
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
 			break;
 		default: /* PUSHF; POP r: the flags into a register */
 			p[k++] = 0x9C;
