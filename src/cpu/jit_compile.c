@@ -79,6 +79,7 @@ void op_push_seg(struct cpu *c, const struct insn *i);
 void op_push_imm(struct cpu *c, const struct insn *i);
 void op_push_rm(struct cpu *c, const struct insn *i);
 void op_call_far(struct cpu *c, const struct insn *i);
+void op_callf_rm(struct cpu *c, const struct insn *i);
 void op_retf(struct cpu *c, const struct insn *i);
 void op_mov_rm_imm(struct cpu *c, const struct insn *i);
 void op_test_rm_imm(struct cpu *c, const struct insn *i);
@@ -225,7 +226,8 @@ enum ik {
 	IK_SHIFT_CL, /* SHL/SHR/SAR r, CL: inline for a count of 1 to bits - 1 */
 	IK_STRING,   /* MOVS, STOS, LODS without a repeat prefix (aop: 0, 2, 3) */
 	IK_PUSHX,    /* PUSH sreg (aop 0, src: the segment), imm (aop 1), m (aop 2) */
-	IK_FAR,      /* real mode: CALL ptr16:16/32 (aop 0), RETF [imm16] (aop 1) */
+	IK_FAR,      /* real mode: CALL ptr16:16/32 (aop 0), RETF [imm16] (aop 1),
+		      * CALL FAR m16:16 (aop 2) */
 	IK_MOVMI,    /* MOV m, imm */
 	IK_CBW,      /* CBW/CWDE (aop 0), CWD/CDQ (aop 1) */
 	IK_SEG,      /* real mode, ES DS FS GS (src): LxS (aop 0), POP (1), MOV sreg, r/m (2) */
@@ -381,6 +383,11 @@ static struct iform classify(const struct insn *i)
 	if (i->impl == op_call_far || i->impl == op_retf) {
 		/* (real mode only, and the stack size: the block's, emit_pass()) */
 		f.k = IK_FAR, f.sz = i->wsz, f.aop = i->impl == op_retf;
+		return f;
+	}
+	if (i->impl == op_callf_rm && i->wsz == 2) {
+		/* (CALL FAR m16:16; m16:32 is left to the handler) */
+		f.k = IK_FAR, f.sz = 2, f.aop = 2;
 		return f;
 	}
 	if (i->impl == op_jmp_rm || i->impl == op_call_rm) {
@@ -1766,8 +1773,35 @@ static void emit_load_cs_real(struct cg *g)
 	em_store(e, 4, H_RDX, H_RBX, OFF(in.sd[SEG_CS].base));
 }
 
-/* Far CALL ptr16:16/32 and RETF [imm16] in real mode (the block's
- * context says so: BC_PE and BC_V86 clear; classify() is told in
+/* CALL FAR m16:16's pointer, read as far_pointer() (ops_control.c) reads
+ * it: the offset at the effective address, then the selector 2 bytes on
+ * (wrapping at 64 KiB with 16-bit addressing), then the offset checked
+ * against the CS limit (far_call(): #GP, nothing written yet). Both are
+ * held in c->ip, the offset in its low half and the selector in its high
+ * half, where the pushes' slow paths (calls: every scratch host register
+ * is lost) cannot touch them and a write over the pointer does not
+ * change them; a fault takes c->ip from the instruction again
+ * (sync_threaded()). */
+static void emit_far_pointer(struct cg *g, unsigned k, const struct insn *i)
+{
+	struct em *e = &g->e;
+	emit_ea(g, i);
+	emit_access(g, k, i->seg, 2, false, false, 0);
+	em_store(e, 4, H_RAX, H_RBX, OFF(ip));
+	emit_ea(g, i);
+	em_alu_ri(e, ALU_ADD, 4, H_RAX, 2);
+	if (i->asz == 2)
+		em_movzx(e, 2, H_RAX, H_RAX);
+	emit_access(g, k, i->seg, 2, false, false, 0);
+	em_store(e, 2, H_RAX, H_RBX, OFF(ip) + 2);
+	em_loadzx(e, 2, H_RCX, H_RBX, OFF(ip));
+	em_rm(e, 0x3B, 0x3B, 4, H_RCX, H_RBX, OFF(in.sd[SEG_CS].limit));
+	to_exit(g, 7 /* A: target > limit */, X_GP, k);
+}
+
+/* Far CALL ptr16:16/32, CALL FAR m16:16 (op_callf_rm(): its pointer
+ * read first, emit_far_pointer()) and RETF [imm16] in real mode (the
+ * block's context says so: BC_PE and BC_V86 clear; classify() is told in
  * jit_emit_block()), as far_call() and far_return() do them there, in
  * the same order: CALL checks the offset against the CS limit (#GP),
  * writes CS then IP below SP and moves SP after both writes (so a fault
@@ -1782,10 +1816,14 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 	struct em *e = &g->e;
 	const unsigned sz = f->sz;
 	emit_flush(g);
-	if (f->aop == 0) {
+	if (f->aop != 1) {
 		const uint32_t next = (i->ip + i->len) & g->code_mask;
-		em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), i->imm);
-		to_exit(g, 2 /* B: limit < target */, X_GP, k);
+		if (f->aop == 0) {
+			em_cmp_mem_imm(e, H_RBX, OFF(in.sd[SEG_CS].limit), i->imm);
+			to_exit(g, 2 /* B: limit < target */, X_GP, k);
+		} else {
+			emit_far_pointer(g, k, i);
+		}
 		em_loadzx(e, 2, H_RDX, H_RBX, OFF(seg) + SEG_CS * 2);
 		emit_sp_below(g, f, sz);
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
@@ -1794,9 +1832,15 @@ static void emit_far(struct cg *g, unsigned k, const struct insn *i, const struc
 		emit_access(g, k, SEG_SS, sz, true, false, 0);
 		em_alu_ri(e, ALU_SUB, f->s32 ? 4 : 2, host(REG_SP), 2 * sz);
 		em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
-		em_mov_ri(e, 4, H_RDX, (uint16_t)i->imm2);
-		emit_load_cs_real(g);
-		em_store_imm(e, 4, H_RBX, OFF(ip), i->imm);
+		if (f->aop == 0) {
+			em_mov_ri(e, 4, H_RDX, (uint16_t)i->imm2);
+			emit_load_cs_real(g);
+			em_store_imm(e, 4, H_RBX, OFF(ip), i->imm);
+		} else {
+			em_loadzx(e, 2, H_RDX, H_RBX, OFF(ip) + 2);
+			em_store_imm(e, 2, H_RBX, OFF(ip) + 2, 0);
+			emit_load_cs_real(g);
+		}
 	} else {
 		/* (c->ip holds the new IP until the check: a fault takes it
 		 * from the instruction again, sync_threaded()) */

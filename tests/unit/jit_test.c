@@ -1192,6 +1192,112 @@ static void test_far_call_ret_match(void **state)
 	}
 }
 
+/* A far pointer (offset, then selector) at offset ea of the segment at
+ * paragraph seg, each byte wrapping at 64 KiB as 16-bit addressing does. */
+static void put_far_pointer(uint8_t *ram, uint16_t seg, uint16_t ea, uint16_t off, uint16_t sel)
+{
+	const uint8_t b[4] = { (uint8_t)off, (uint8_t)(off >> 8), (uint8_t)sel, (uint8_t)(sel >> 8) };
+	for (unsigned j = 0; j < 4; j++)
+		ram[((uint32_t)seg << 4) + ((ea + j) & 0xFFFFu)] = b[j];
+}
+
+/* CALL FAR m16:16 in real mode, compiled inline (jit_compile.c
+ * emit_far(), emit_far_pointer()), against the interpreter on every
+ * model: a loop calls 20 times through [BX+SI] (or ES:[BX+SI], or
+ * [BP+SI] in SS) a routine at 1100:0000 that returns with RETF; a decoy
+ * pointer to 1200:0000 (a routine that counts the other way) sits where
+ * the wrong segment would read. Before the last pass (the code compiled
+ * by then) SI and SP become the case's: the pointer straddles offset
+ * FFFFh (at FFFDh, FFFEh, FFFFh: the 286+ #GP when a word does, the
+ * 8086/80186 wrap); SP is 0, 1, 2 or 3 (the pushes wrap; on the 286+ the
+ * CS push (SP 1) or the IP push (SP 3) straddles FFFFh and faults,
+ * precisely: the same state, memory and exit as interpreted); SS:SP
+ * points just past the pointer, so that the pushes write over it (the
+ * pointer is read first). */
+static void test_call_far_mem_match(void **state)
+{
+	(void)state;
+	static const struct {
+		uint8_t call[3];    /* the CALL FAR, a NOP in front when it has no prefix */
+		uint16_t ea, sp, ss; /* the last pass's (BX or BP = F0h, SI = ea - F0h) */
+		uint16_t ptr_seg;   /* where the pointer is (the decoy: in DS) */
+		bool faults;        /* on the 286+ */
+	} cases[] = {
+		{ { 0x90, 0xFF, 0x18 }, 0x0100, 0x8000, 0x3000, 0x2000, false }, /* call far [bx+si] */
+		{ { 0x90, 0xFF, 0x18 }, 0xFFFE, 0x8000, 0x3000, 0x2000, false }, /* selector at 0000h */
+		{ { 0x90, 0xFF, 0x18 }, 0xFFFD, 0x8000, 0x3000, 0x2000, true },  /* the selector straddles */
+		{ { 0x90, 0xFF, 0x18 }, 0xFFFF, 0x8000, 0x3000, 0x2000, true },  /* the offset straddles */
+		{ { 0x90, 0xFF, 0x18 }, 0x0100, 0x0000, 0x3000, 0x2000, false }, /* pushes at FFFEh, FFFCh */
+		{ { 0x90, 0xFF, 0x18 }, 0x0100, 0x0001, 0x3000, 0x2000, true },  /* the CS push straddles */
+		{ { 0x90, 0xFF, 0x18 }, 0x0100, 0x0002, 0x3000, 0x2000, false }, /* pushes at 0000h, FFFEh */
+		{ { 0x90, 0xFF, 0x18 }, 0x0100, 0x0003, 0x3000, 0x2000, true },  /* the IP push straddles */
+		{ { 0x90, 0xFF, 0x18 }, 0x0100, 0x0104, 0x2000, 0x2000, false }, /* the pushes over the pointer */
+		{ { 0x26, 0xFF, 0x18 }, 0x0100, 0x8000, 0x3000, 0x4000, false }, /* call far es:[bx+si] */
+		{ { 0x90, 0xFF, 0x1A }, 0x0100, 0x8000, 0x3000, 0x3000, false }, /* call far [bp+si] (SS) */
+	};
+	static const uint8_t far0[] = { 0x42, 0xD1, 0xC0, 0xCB }; /* inc dx; rol ax, 1; retf */
+	static const uint8_t far1[] = { 0x4A, 0xD1, 0xC8, 0xCB }; /* dec dx; ror ax, 1; retf */
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		for (size_t t = 0; t < sizeof(cases) / sizeof(cases[0]); t++) {
+			const uint16_t si = (uint16_t)(cases[t].ea - 0xF0), sp = cases[t].sp;
+			const uint8_t code[] = {
+				0xB9, 20, 0,                                     /*  0: mov cx, 20 */
+				cases[t].call[0], cases[t].call[1], cases[t].call[2], /*  3: top: the call */
+				0x49,                                            /*  6: dec cx */
+				0x74, 0x0D,                                      /*  7: jz done */
+				0x83, 0xF9, 0x01,                                /*  9: cmp cx, 1 */
+				0x75, 0xF5,                                      /* 12: jne top */
+				0xBE, (uint8_t)si, (uint8_t)(si >> 8),           /* 14: mov si, the case's */
+				0xBC, (uint8_t)sp, (uint8_t)(sp >> 8),           /* 17: mov sp, the case's */
+				0xEB, 0xED,                                      /* 20: jmp top */
+				0xF4,                                            /* 22: done: hlt */
+			};
+			struct run r[2];
+			enum cpu_exit ex[2];
+			for (int k = 0; k < 2; k++) {
+				run_init_model(&r[k], (enum cpu_model)m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, sizeof(code));
+				memcpy(r[k].ram + 0x11000, far0, sizeof(far0));
+				memcpy(r[k].ram + 0x12000, far1, sizeof(far1));
+				for (unsigned p = 0; p < 2; p++) {
+					const uint16_t ea = p ? cases[t].ea : 0x0100;
+					put_far_pointer(r[k].ram, 0x2000, ea, 0x0000, 0x1200);
+					put_far_pointer(r[k].ram, cases[t].ptr_seg, ea, 0x0000, 0x1100);
+				}
+				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+				cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+				cpu_load_seg(&r[k].c, SEG_ES, 0x4000);
+				cpu_load_seg(&r[k].c, SEG_SS, cases[t].ss);
+				r[k].c.r[REG_AX].d = 0x1234;
+				r[k].c.r[REG_BX].d = 0xF0;
+				r[k].c.r[REG_BP].d = 0xF0;
+				r[k].c.r[REG_DX].d = 0;
+				r[k].c.r[REG_SI].d = 0x10;
+				r[k].c.r[REG_SP].d = 0x8000;
+				r[k].c.ip = 0;
+				r[k].c.exception_exit_mask = 1u << 13 | 1u << 12; /* #GP, #SS */
+				ex[k] = cpu_run(&r[k].c, 20000);
+			}
+			assert_int_equal(ex[0], ex[1]);
+			assert_same_run(&r[0], &r[1], true);
+			struct cpu_code_stats st;
+			cpu_code_stats(&r[1].c, &st);
+			assert_true(st.jit_blocks > 0);
+			if (cases[t].faults && m >= CPU_80286) {
+				assert_int_equal(ex[1], CPU_EXIT_EXCEPTION);
+				assert_int_equal(r[1].c.exit.vector, r[0].c.exit.vector);
+				assert_int_equal(r[1].c.ip, cases[t].call[0] == 0x90 ? 4 : 3); /* (the CALL) */
+				assert_int_equal(r[1].c.r[REG_CX].w[0], 1); /* (the last pass) */
+				assert_int_equal(r[1].c.r[REG_SP].w[0], sp);
+			} else {
+				assert_int_equal(ex[1], CPU_EXIT_HLT);
+				assert_int_equal(r[1].c.r[REG_DX].w[0], 20); /* (far0 every time) */
+			}
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
 /* A fault in an inline access's slow path, which is code shared by every
  * block of a mapping (jit_compile.c emit_shared(), reached with a record
  * of the entry and the registers to store): a compiled loop changes SI,
@@ -1616,6 +1722,7 @@ int main(void)
 		cmocka_unit_test(test_area_flush_two_threads),
 		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_far_call_ret_match),
+		cmocka_unit_test(test_call_far_mem_match),
 		cmocka_unit_test(test_slow_path_fault_match),
 		cmocka_unit_test(test_mov_m_sreg_smc),
 		cmocka_unit_test(test_shared_threshold),
