@@ -163,15 +163,22 @@ static inline void em_loadzx16_idx(struct em *e, unsigned r, unsigned base, unsi
 	em_d(e, (uint32_t)disp);
 }
 
-/* bts/btr r32, r32 (0F AB / 0F B3: bit `bit` of dst, modulo 32) */
-static inline void em_bt_rr(struct em *e, bool set, unsigned dst, unsigned bit)
+/* A two-byte opcode 0F op2 with a register operand: op2 reg, rm
+ * (mod 11; sz 8 adds REX.W). */
+static inline void em_0f_rr(struct em *e, unsigned sz, uint8_t op2, unsigned reg, unsigned rm)
 {
 	if (!em_room(e, 15))
 		return;
-	em_pre(e, 4, bit, dst);
+	em_pre(e, sz, reg, rm);
 	em_b(e, 0x0F);
-	em_b(e, set ? 0xAB : 0xB3);
-	em_b(e, (uint8_t)(0xC0 | ((bit & 7) << 3) | (dst & 7)));
+	em_b(e, op2);
+	em_b(e, (uint8_t)(0xC0 | ((reg & 7) << 3) | (rm & 7)));
+}
+
+/* bts/btr r32, r32 (0F AB / 0F B3: bit `bit` of dst, modulo 32) */
+static inline void em_bt_rr(struct em *e, bool set, unsigned dst, unsigned bit)
+{
+	em_0f_rr(e, 4, set ? 0xAB : 0xB3, bit, dst);
 }
 
 /* mov dword/word/byte [base + disp], imm */
@@ -424,45 +431,25 @@ static inline void em_mul64(struct em *e, unsigned r)
 /* shld dst, src, cl (64 bits: REX.W 0F A5 /r) */
 static inline void em_shld64_cl(struct em *e, unsigned dst, unsigned src)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, src, dst);
-	em_b(e, 0x0F);
-	em_b(e, 0xA5);
-	em_b(e, (uint8_t)(0xC0 | ((src & 7) << 3) | (dst & 7)));
+	em_0f_rr(e, 8, 0xA5, src, dst);
 }
 
 /* shrd dst, src, cl (64 bits: REX.W 0F AD /r) */
 static inline void em_shrd64_cl(struct em *e, unsigned dst, unsigned src)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, src, dst);
-	em_b(e, 0x0F);
-	em_b(e, 0xAD);
-	em_b(e, (uint8_t)(0xC0 | ((src & 7) << 3) | (dst & 7)));
+	em_0f_rr(e, 8, 0xAD, src, dst);
 }
 
 /* cmovcc dst, src (64 bits: REX.W 0F 40+cc /r) */
 static inline void em_cmov64(struct em *e, unsigned cc, unsigned dst, unsigned src)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, dst, src);
-	em_b(e, 0x0F);
-	em_b(e, (uint8_t)(0x40 | cc));
-	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+	em_0f_rr(e, 8, (uint8_t)(0x40 | cc), dst, src);
 }
 
 /* bsr dst, src (64 bits: REX.W 0F BD /r; dst undefined for src 0) */
 static inline void em_bsr64(struct em *e, unsigned dst, unsigned src)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, dst, src);
-	em_b(e, 0x0F);
-	em_b(e, 0xBD);
-	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+	em_0f_rr(e, 8, 0xBD, dst, src);
 }
 
 /* neg r64 (REX.W F7 /3): CF = (r != 0) */
