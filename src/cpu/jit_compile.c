@@ -649,6 +649,19 @@ static long sh_at(unsigned id)
 	return SH_FIRST + (long)id * SH_SLOT;
 }
 
+const char *jit_shared_part(unsigned k, unsigned *at)
+{
+	static const char *const names[JIT_SHARED_PARTS] = {
+		"mvdm-jit link stub", "mvdm-jit SH_READ", "mvdm-jit SH_WCALL", "mvdm-jit SH_CPW1", "mvdm-jit SH_CPW2",
+		"mvdm-jit SH_CPW4", "mvdm-jit SH_CF", "mvdm-jit SH_OF", "mvdm-jit SH_GP",
+	};
+	_Static_assert(SH_COUNT + 1 == JIT_SHARED_PARTS, "a name for the stub and each SH_*");
+	if (k >= JIT_SHARED_PARTS)
+		return NULL;
+	*at = k == 0 ? 0 : (unsigned)sh_at(k - 1);
+	return names[k];
+}
+
 static unsigned host(unsigned r)
 {
 	return 8 + r;
