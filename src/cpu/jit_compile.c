@@ -1264,49 +1264,61 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
  * mem_write() do it, when the offset is inside the segment's fast-path
  * limits and the TLB has the page; else a branch to the caller's slow
  * path, at[0] for the limit (EAX = the offset), at[1] for the TLB (EAX =
- * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
- * its last byte: its low byte 0, emit_slow_path()). A read leaves the
+ * the linear address, RCX = its TLB index * 16, EDI = the page of its
+ * last byte: its low byte 0, emit_slow_path()). A read leaves the
  * value zero-extended in EAX; a write stores EDX. Uses RAX RCX RDI (and
  * RDX, RSI in the slow path). Only the slow path can drop a
  * block: pages holding blocks are never writable through the TLB's fast
  * path (block_cache.h). */
-static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
+static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
 
 static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
 	struct em *e = &g->e;
-	emit_host_addr(g, seg, sz, write, at);
+	emit_tlb_addend(g, seg, sz, write, at);
 	if (write)
-		em_store(e, sz, H_RDX, H_RCX, 0);
+		em_store_idx(e, sz, H_RDX, H_RCX, H_RAX, 0, 0);
 	else
-		em_loadzx(e, sz, H_RAX, H_RCX, 0);
+		em_loadzx_idx(e, sz, H_RAX, H_RCX, H_RAX, 0, 0);
+}
+
+/* emit_access_inline()'s checks, leaving RCX = the TLB entry's addend
+ * (the access is at RCX + RAX). At the TLB branch (at[1]) RCX is the TLB
+ * index * 16 (sizeof(struct cpu_tlbe)), without RBX: the entry is
+ * [RBX + RCX], one instruction fewer than adding RBX (session 15). A
+ * byte's limit check compares the offset itself. */
+static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
+{
+	struct em *e = &g->e;
+	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
+	unsigned end = H_RAX;
+	if (sz > 1) {
+		em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+		end = H_RCX;
+	}
+	em_rm(e, 0x3B, 0x3B, 8, end, H_RBX, ends + (int32_t)seg * 8);
+	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
+	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_TLB_SIZE - 1) << 4);
+	if (sz == 1)
+		em_mov_rr(e, 4, H_RDI, H_RAX);
+	else
+		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+	em_rm_idx(e, 0x3B, 0x3B, 4, H_RDI, H_RBX, H_RCX, 0,
+		  OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+	at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_load_idx(e, 8, H_RCX, H_RBX, H_RCX, 0, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
 }
 
 /* emit_access_inline()'s checks, leaving the host address of the access
  * in RCX instead of making it. */
 static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
-	struct em *e = &g->e;
-	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
-	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
-	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, ends + (int32_t)seg * 8);
-	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
-	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
-	/* RCX = RBX + the TLB index * 16 (sizeof(struct cpu_tlbe)) */
-	em_mov_rr(e, 4, H_RCX, H_RAX);
-	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
-	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_TLB_SIZE - 1) << 4);
-	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
-	if (sz == 1)
-		em_mov_rr(e, 4, H_RDI, H_RAX);
-	else
-		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
-	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
-	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
-	      OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
-	at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
-	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
-	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+	emit_tlb_addend(g, seg, sz, write, at);
+	em_alu_rr(&g->e, ALU_ADD, 8, H_RCX, H_RAX);
 }
 
 /* The inline access of emit_access_inline() for entry k, its slow path a
@@ -1344,7 +1356,8 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
  * code that touches none of its translated bytes is done here, counted
  * (bc_data_write()), and it returns with ZF set; anything else returns
  * with ZF clear, EAX and EDX as they were and EDI = 0 (DIL: the TLB's
- * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch): EAX =
+ * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch, then
+ * emit_slow_path() adds RBX to RCX): EAX =
  * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
  * its last byte. The bitmap test reads the 16 bits from byte off / 8 and
  * tests sz bits from bit off % 8 (at most bit 10; the page check above
@@ -1524,7 +1537,8 @@ static bool emit_shared(struct em *e, uint8_t *base)
  * were (a read's value in EAX) or leaves the block, and back to the fast
  * path's end: 18 bytes. A write's TLB miss first calls the code page
  * write of its size (SH_CPW*, as the block's own subroutine did before:
- * a write next to code costs no more than that), 31 bytes. */
+ * a write next to code costs no more than that; RCX made RBX + the TLB
+ * index * 16 first, as SH_CPW* expect), 34 bytes. */
 static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
@@ -1533,6 +1547,7 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 	long join = -1;
 	if (sl->write) {
 		em_fix(g->base, sl->at[1], e->p - g->base);
+		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX); /* (SH_CPW*'s RCX: RBX + the TLB index * 16) */
 		emit_shared_call(g, sl->sz == 1 ? SH_CPW1 : sl->sz == 2 ? SH_CPW2 : SH_CPW4);
 		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
 		if (!e->over)
