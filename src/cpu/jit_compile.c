@@ -514,6 +514,14 @@ static bool host_sahf(void)
 	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1);
 }
 
+/* Has the host BMI2 (RORX: emit_tlb_addend())? The compiler's runtime's
+ * answer, read once at start-up (no CPUID per compile, which a VM may
+ * trap). */
+static bool host_bmi2(void)
+{
+	return __builtin_cpu_supports("bmi2");
+}
+
 /* Does the host's flag state after f's inline code equal the guest's for
  * condition cc? */
 static bool host_flags_ok(const struct iform *f, unsigned cc)
@@ -1299,9 +1307,16 @@ static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write,
 	em_rm(e, 0x3B, 0x3B, 8, end, H_RBX, ends + (int32_t)seg * 8);
 	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
-	em_mov_rr(e, 4, H_RCX, H_RAX);
-	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
+	/* RCX = the TLB index * 16: (EAX >> 8) & 3FF0h (a rotation: the bits
+	 * rotated in are masked off) */
+	if (host_bmi2()) {
+		em_rorx(e, H_RCX, H_RAX, CPU_PAGE_SHIFT - 4);
+	} else {
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+		em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
+	}
 	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_TLB_SIZE - 1) << 4);
+	_Static_assert(((CPU_TLB_SIZE - 1) << 4) < (1u << (32 - (CPU_PAGE_SHIFT - 4))), "no rotated-in bit kept");
 	if (sz == 1)
 		em_mov_rr(e, 4, H_RDI, H_RAX);
 	else

@@ -349,6 +349,21 @@ static inline void em_shift_ri(struct em *e, bool right, unsigned r, uint8_t n)
 	em_b(e, n);
 }
 
+/* rorx dst32, src32, imm8 (BMI2: VEX.LZ.F2.0F3A.W0 F0 /r ib, SDM Vol. 2
+ * "RORX"): dst = src rotated right by n, flags unchanged. Only where the
+ * host has BMI2 (jit_compile.c host_bmi2()). */
+static inline void em_rorx(struct em *e, unsigned dst, unsigned src, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_b(e, 0xC4);
+	em_b(e, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src & 8) ? 0 : 0x20) | 0x03)); /* ~R ~X ~B, map 0F3A */
+	em_b(e, 0x7B); /* W0, vvvv 1111 (none), L0, pp F2 */
+	em_b(e, 0xF0);
+	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
+	em_b(e, n);
+}
+
 /* shift r8/r16/r32 by imm8 (C0/C1 /ext: 4 SHL, 5 SHR, 7 SAR) */
 static inline void em_shift_sz(struct em *e, unsigned sz, unsigned ext, unsigned r, uint8_t n)
 {
