@@ -26,20 +26,24 @@ import tempfile
 
 
 def read_samples(data):
+    """All samples of the process that ran compiled code (the one with most
+    samples in memfd:mvdm-jit: under gdb, not gdb's), and the addresses of
+    those in compiled code."""
     out = subprocess.run(['perf', 'script', '-i', data, '-F', 'pid,ip,dso'], capture_output=True, text=True,
                          check=True).stdout
-    pids = collections.Counter()
-    samples = []
-    total = 0
+    per_pid = collections.Counter()
+    jit = collections.defaultdict(list)
     for line in out.splitlines():
         m = re.match(r'\s*(\d+)\s+([0-9a-f]+)\s+\((.*)\)', line)
         if not m:
             continue
-        total += 1
+        per_pid[m.group(1)] += 1
         if 'mvdm-jit' in m.group(3):
-            pids[m.group(1)] += 1
-            samples.append(int(m.group(2), 16))
-    return total, samples, pids
+            jit[m.group(1)].append(int(m.group(2), 16))
+    if not jit:
+        return 0, [], None
+    pid = max(jit, key=lambda p: len(jit[p]))
+    return per_pid[pid], jit[pid], pid
 
 
 def read_map(path):
@@ -86,37 +90,35 @@ def main():
     ap.add_argument('--dump-base', type=lambda s: int(s, 16), help='its address (hex)')
     ap.add_argument('--blocks', type=int, default=8, help='blocks to annotate')
     a = ap.parse_args()
-    total, samples, pids = read_samples(a.data)
+    total, samples, pid = read_samples(a.data)
     if not samples:
         sys.exit('no samples in memfd:mvdm-jit')
-    path = a.map or '/tmp/perf-%s.map' % pids.most_common(1)[0][0]
+    path = a.map or '/tmp/perf-%s.map' % pid
     starts, spans = read_map(path)
-    by_name = collections.Counter()
+    # (by code address: programs loaded at the same address, C1, C2 and C3
+    # of the nmake build, have different blocks of the same name)
+    by_code = collections.Counter()
     by_ip = collections.Counter()
-    where = {}
     for ip in samples:
         hit = lookup(starts, spans, ip)
-        name = hit[1] if hit else '(not in the map)'
-        by_name[name] += 1
+        by_code[hit if hit else (0, '(not in the map)')] += 1
         if hit:
             by_ip[ip] += 1
-            where[name] = hit[0]
     kinds = collections.Counter()
-    for name, n in by_name.items():
+    for (start, name), n in by_code.items():
         kinds['blocks' if name.startswith('guest') else name] += n
-    print('%d samples, %d in memfd:mvdm-jit (%.1f%%), map %s' % (total, len(samples), 100.0 * len(samples) / total,
-                                                                   path))
+    print('%d samples of pid %s, %d in memfd:mvdm-jit (%.1f%%), map %s' %
+          (total, pid, len(samples), 100.0 * len(samples) / total, path))
     for name, n in kinds.most_common():
         print('%6.2f%% %6d  %s' % (100.0 * n / total, n, name))
-    print('\nby name (share of all samples):')
-    for name, n in by_name.most_common(a.top):
-        print('%6.2f%% %6d  %s' % (100.0 * n / total, n, name))
+    print('\nby code (share of all samples):')
+    for (start, name), n in by_code.most_common(a.top):
+        print('%6.2f%% %6d  %x %s' % (100.0 * n / total, n, start, name))
     if a.annotate:
         shown = 0
-        for name, n in by_name.most_common():
-            if not name.startswith('guest') or name not in where:
+        for (start, name), n in by_code.most_common():
+            if not name.startswith('guest'):
                 continue
-            start = where[name]
             size = spans[start][0]
             print('\n== %s: %d samples (%.2f%%), %d bytes at %x' % (name, n, 100.0 * n / total, size, start))
             annotate(a.annotate, a.dump_base, start, size, by_ip, total)
