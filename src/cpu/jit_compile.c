@@ -1227,28 +1227,29 @@ static void emit_ea(struct cg *g, const struct insn *i)
 		em_mov_ri(e, 4, H_RAX, i->disp);
 		return;
 	}
-	if (i->base < 8) {
+	/* One 32-bit LEA of the whole host registers (session 15): 32-bit
+	 * addressing wraps at 2^32 as LEA does, and 16-bit addressing keeps
+	 * the low 16 bits of the sum, which the registers' high halves do not
+	 * change (insn_ea()); the scale is 32-bit addressing's only. */
+	const bool base = i->base < 8, index = i->index < 8;
+	const unsigned scale = i->asz == 2 ? 0 : i->scale;
+	if (base)
 		ensure(g, i->base);
-		if (i->asz == 2)
-			em_movzx(e, 2, H_RAX, host(i->base));
-		else
-			em_mov_rr(e, 4, H_RAX, host(i->base));
-	} else {
-		em_mov_ri(e, 4, H_RAX, 0);
-	}
-	if (i->index < 8) {
+	if (index)
 		ensure(g, i->index);
-		if (i->asz == 2) {
-			em_movzx(e, 2, H_RCX, host(i->index));
-		} else {
-			em_mov_rr(e, 4, H_RCX, host(i->index));
-			if (i->scale)
-				em_shift_ri(e, false, H_RCX, i->scale);
-		}
-		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
+	if (base && index) {
+		em_rm_idx(e, 0x8D, 0x8D, 4, H_RAX, host(i->base), host(i->index), scale, (int32_t)i->disp);
+	} else if (base || (index && !scale)) {
+		em_rm(e, 0x8D, 0x8D, 4, H_RAX, host(base ? i->base : i->index), (int32_t)i->disp);
+	} else if (index) {
+		/* [index * 2^scale + disp] */
+		em_mov_rr(e, 4, H_RAX, host(i->index));
+		em_shift_ri(e, false, H_RAX, (uint8_t)scale);
+		if (i->disp)
+			em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
+	} else {
+		em_mov_ri(e, 4, H_RAX, i->disp);
 	}
-	if (i->disp)
-		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
 	if (i->asz == 2)
 		em_movzx(e, 2, H_RAX, H_RAX);
 }

@@ -1472,6 +1472,40 @@ static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_
 	return e1;
 }
 
+/* 32-bit addressing with a scaled index compiled (jit_compile.c emit_ea():
+ * one LEA), against the interpreter on the 386 and 486, in real mode (67h
+ * prefixes): base + index * 4 + disp8, base + index * 2 + disp32 (DS) and
+ * EBP + index * 2 (SS) read and written, index * 4 + disp32 without a
+ * base, and LEA with index * 8; the writes (of a value that changes with
+ * the address) land where later passes read, so a wrong scale changes
+ * the results. */
+static void test_ea32_scaled_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0x66, 0xBB, 0x00, 0x01, 0x00, 0x00,             /* mov ebx, 100h */
+		0x66, 0xBD, 0x40, 0x00, 0x00, 0x00,             /* mov ebp, 40h */
+		0xB9, 0x28, 0x00,                               /* mov cx, 40 */
+		0x66, 0x67, 0x8B, 0x44, 0xB3, 0x08,             /* top: mov eax, [ebx + esi*4 + 8] */
+		0x66, 0x67, 0x01, 0xB4, 0x7B, 0x00, 0x01, 0x00, 0x00, /* add [ebx + edi*2 + 100h], esi */
+		0x66, 0x67, 0x01, 0x44, 0x7D, 0x00,             /* add [ebp + edi*2 + 0], eax (SS) */
+		0x67, 0x8B, 0x14, 0x8D, 0x00, 0x02, 0x00, 0x00, /* mov dx, [ecx*4 + 200h] */
+		0x66, 0x67, 0x8D, 0x04, 0xD6,                   /* lea eax, [esi + edx*8] */
+		0x46,                                           /* inc si */
+		0x47,                                           /* inc di */
+		0x49,                                           /* dec cx */
+		0x75, 0xD9,                                     /* jnz top */
+		0xF4,                                           /* hlt */
+	};
+	for (enum cpu_model m = CPU_80386; m <= CPU_80486; m++) {
+		struct run r[2];
+		assert_int_equal(run_both_match(m, code, sizeof(code), 100000, r), CPU_EXIT_HLT);
+		assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 /* JMP r/m and CALL r/m near compiled inline (jit_compile.c
  * emit_jmp_rm()), against the interpreter on every model: a jump table
  * of four subroutines called through [CS:BX+table], one of which jumps
@@ -1811,6 +1845,7 @@ int main(void)
 		cmocka_unit_test(test_mov_m_sreg_smc),
 		cmocka_unit_test(test_shared_threshold),
 		cmocka_unit_test(test_jmp_call_rm_match),
+		cmocka_unit_test(test_ea32_scaled_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_sahf_lazy_match),
