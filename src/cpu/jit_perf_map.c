@@ -24,7 +24,8 @@ int jit_perf_map_open(void)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/tmp/perf-%ld.map", (long)getpid());
-	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	/* (O_NOFOLLOW: not through a link someone else left in /tmp) */
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
 }
 
 static void put_line(int fd, const uint8_t *start, size_t size, const char *name)
