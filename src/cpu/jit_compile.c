@@ -1778,14 +1778,11 @@ static void emit_sp_below(struct cg *g, const struct iform *f, unsigned sub)
 {
 	struct em *e = &g->e;
 	ensure(g, REG_SP);
-	if (f->s32) {
-		em_mov_rr(e, 4, H_RAX, host(REG_SP));
-		em_alu_ri(e, ALU_SUB, 4, H_RAX, sub);
-	} else {
-		em_movzx(e, 2, H_RAX, host(REG_SP));
-		em_alu_ri(e, ALU_SUB, 2, H_RAX, sub);
+	/* (one LEA, as emit_ea(): the low 16 bits of the difference do not
+	 * depend on ESP's high half) */
+	em_rm(e, 0x8D, 0x8D, 4, H_RAX, host(REG_SP), -(int32_t)sub);
+	if (!f->s32)
 		em_movzx(e, 2, H_RAX, H_RAX);
-	}
 }
 
 /* EAX = SP + add, as stack_peek() reads (sp_mask). */
@@ -1793,17 +1790,16 @@ static void emit_sp_above(struct cg *g, const struct iform *f, unsigned add)
 {
 	struct em *e = &g->e;
 	ensure(g, REG_SP);
-	if (f->s32) {
-		em_mov_rr(e, 4, H_RAX, host(REG_SP));
-		if (add)
-			em_alu_ri(e, ALU_ADD, 4, H_RAX, add);
-	} else {
-		em_movzx(e, 2, H_RAX, host(REG_SP));
-		if (add) {
-			em_alu_ri(e, ALU_ADD, 2, H_RAX, add);
-			em_movzx(e, 2, H_RAX, H_RAX);
-		}
+	if (!add) {
+		if (f->s32)
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		else
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+		return;
 	}
+	em_rm(e, 0x8D, 0x8D, 4, H_RAX, host(REG_SP), (int32_t)add); /* (as emit_sp_below()) */
+	if (!f->s32)
+		em_movzx(e, 2, H_RAX, H_RAX);
 }
 
 /* CS = the selector in EDX (16 bits) as seg_load() loads it in real
