@@ -197,6 +197,8 @@ static void init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bu
 	if (jit)
 		c->in.jit_mode = strcmp(jit, "force") == 0 ? CPU_JIT_FORCE : strcmp(jit, "on") == 0 ? CPU_JIT_ON :
 				 strcmp(jit, "off") == 0 ? CPU_JIT_OFF : c->in.jit_mode;
+	const char *perf_map = getenv("MVDM_PERF_MAP");
+	c->in.perf_map = perf_map && strcmp(perf_map, "1") == 0;
 	reset_state(c);
 }
 

@@ -453,6 +453,7 @@ struct cpu {
 		struct jit *jit;          /* the JIT's state (jit.h), NULL until it compiles */
 		struct cpu_jit_area *jit_area; /* the host's code area, NULL: a private one */
 		uint8_t jit_mode;         /* enum cpu_jit in effect */
+		bool perf_map;            /* name compiled code for perf (MVDM_PERF_MAP=1, jit.h) */
 		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint64_t unretired;       /* budget units that retired nothing */

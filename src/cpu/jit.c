@@ -220,6 +220,8 @@ static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 #ifndef NDEBUG
 	jit_check_shareable(c, s.rw, size);
 #endif
+	if (ok && c->in.perf_map)
+		jit_area_perf_block(j->area, &s, size, b);
 	jit_area_unlock(j->area, size);
 	if (s.gen != j->user.seen)
 		jit_drop_code(c, j, s.gen); /* (a flush, here or by another CPU) */

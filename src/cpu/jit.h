@@ -119,6 +119,22 @@ void jit_area_unlock(struct cpu_jit_area *a, size_t used);
  * changed) if no memory. */
 bool jit_area_flush_locked(struct cpu_jit_area *a, struct jit_slot *s);
 
+/* With the lock: name b's code, size bytes at s->rx, in perf's map of JIT
+ * code (jit_perf_map.c), which is opened at the first call (with lines
+ * for the current mapping's stub and shared code) and gets those lines
+ * for every later mapping. */
+void jit_area_perf_block(struct cpu_jit_area *a, const struct jit_slot *s, size_t size, const struct bc_block *b);
+
+/* ---- jit_perf_map.c ---- */
+/* perf's map of JIT code, /tmp/perf-<pid>.map, opened to append (-1:
+ * not opened). */
+int jit_perf_map_open(void);
+/* Lines for the link stub and shared code at the start of the mapping
+ * executed at rx (its blocks start at top). */
+void jit_perf_map_start(int fd, const uint8_t *rx, size_t top);
+/* The line for block b's code, size bytes at rx. */
+void jit_perf_map_block(int fd, const uint8_t *rx, size_t size, const struct bc_block *b);
+
 /* ---- jit_compile.c ---- */
 struct em;
 /* Compile b into e (jit_emit.h): false if it did not fit. stub: the link
@@ -130,6 +146,13 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
  * block (jit_compile.c emit_link_stub()), at the mapping's start: false if
  * it did not fit. */
 bool jit_emit_link_stub(struct em *e);
+/* The name of part k of a mapping's start, for profilers (jit_perf_map.c),
+ * and its offset from the mapping's start (*at); NULL for k >=
+ * JIT_SHARED_PARTS. Part 0 is the link stub, the others the shared code
+ * (SH_*, in order), each up to the next part (the last up to the first
+ * block). */
+enum { JIT_SHARED_PARTS = 9 };
+const char *jit_shared_part(unsigned k, unsigned *at);
 /* Is b worth compiling when the JIT is on (not forced)? Not when more
  * than a third of its instructions would call their handlers anyway.
  * x87 instructions with fast paths (fpu_jit_op()), FWAIT and NOP are

@@ -25,6 +25,11 @@
  * any thread can jump into freed or rewritten code. The store serves only
  * code of the current generation (code_store.h). A CPU that does not run
  * keeps retired mappings alive (memory only, at most one per flush).
+ *
+ * Names for profilers: a CPU with MVDM_PERF_MAP=1 (cpu.c) has each block
+ * it compiles named in perf's map of JIT code (jit_perf_map.c), which the
+ * area opens at the first such block and closes when it goes; every
+ * mapping's stub and shared code are named too once it is open.
  */
 
 #include <pthread.h>
@@ -52,6 +57,9 @@ struct cpu_jit_area {
 	struct jit_map *retired;    /* older mappings, unmapped when unseen */
 	struct jit_user *users;     /* the CPUs using the area */
 	uint64_t flushes;
+	size_t first;               /* offset of a mapping's first block */
+	int perf_fd;                /* perf's map (jit_perf_map.c), -1: closed */
+	bool perf_failed;           /* it could not be opened: do not retry */
 };
 
 static void map_free(struct jit_map *m, size_t size)
@@ -112,6 +120,8 @@ struct cpu_jit_area *cpu_jit_area_create(size_t limit)
 		return NULL;
 	}
 	a->stub = a->cur->rw;
+	a->first = a->top;
+	a->perf_fd = -1;
 	atomic_init(&a->gen, 1);
 	a->cur->gen = 1;
 	return a;
@@ -131,6 +141,8 @@ void cpu_jit_area_destroy(struct cpu_jit_area *a)
 		next = m->next;
 		map_free(m, a->size);
 	}
+	if (a->perf_fd >= 0)
+		close(a->perf_fd);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 }
@@ -244,10 +256,24 @@ bool jit_area_flush_locked(struct cpu_jit_area *a, struct jit_slot *s)
 	a->flushes++;
 	atomic_store_explicit(&a->gen, m->gen, memory_order_release);
 	reclaim(a);
+	if (a->perf_fd >= 0)
+		jit_perf_map_start(a->perf_fd, m->rx, top);
 	s->rw = m->rw + top;
 	s->rx = m->rx + top;
 	s->end = m->rw + a->size;
 	s->stub = a->stub;
 	s->gen = m->gen;
 	return true;
+}
+
+void jit_area_perf_block(struct cpu_jit_area *a, const struct jit_slot *s, size_t size, const struct bc_block *b)
+{
+	if (a->perf_fd < 0 && !a->perf_failed) {
+		a->perf_fd = jit_perf_map_open();
+		a->perf_failed = a->perf_fd < 0;
+		if (a->perf_fd >= 0)
+			jit_perf_map_start(a->perf_fd, a->cur->rx, a->first);
+	}
+	if (a->perf_fd >= 0)
+		jit_perf_map_block(a->perf_fd, s->rx, size, b);
 }

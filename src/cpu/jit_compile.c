@@ -514,6 +514,14 @@ static bool host_sahf(void)
 	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1);
 }
 
+/* Has the host BMI2 (RORX: emit_tlb_addend())? The compiler's runtime's
+ * answer, read once at start-up (no CPUID per compile, which a VM may
+ * trap). */
+static bool host_bmi2(void)
+{
+	return __builtin_cpu_supports("bmi2");
+}
+
 /* Does the host's flag state after f's inline code equal the guest's for
  * condition cc? */
 static bool host_flags_ok(const struct iform *f, unsigned cc)
@@ -647,6 +655,19 @@ enum { SH_FIRST = 1024, SH_SLOT = 256 }; /* (the link stub takes 544 bytes, with
 static long sh_at(unsigned id)
 {
 	return SH_FIRST + (long)id * SH_SLOT;
+}
+
+const char *jit_shared_part(unsigned k, unsigned *at)
+{
+	static const char *const names[JIT_SHARED_PARTS] = {
+		"mvdm-jit link stub", "mvdm-jit SH_READ", "mvdm-jit SH_WCALL", "mvdm-jit SH_CPW1", "mvdm-jit SH_CPW2",
+		"mvdm-jit SH_CPW4", "mvdm-jit SH_CF", "mvdm-jit SH_OF", "mvdm-jit SH_GP",
+	};
+	_Static_assert(SH_COUNT + 1 == JIT_SHARED_PARTS, "a name for the stub and each SH_*");
+	if (k >= JIT_SHARED_PARTS)
+		return NULL;
+	*at = k == 0 ? 0 : (unsigned)sh_at(k - 1);
+	return names[k];
 }
 
 static unsigned host(unsigned r)
@@ -1206,28 +1227,29 @@ static void emit_ea(struct cg *g, const struct insn *i)
 		em_mov_ri(e, 4, H_RAX, i->disp);
 		return;
 	}
-	if (i->base < 8) {
+	/* One 32-bit LEA of the whole host registers (session 15): 32-bit
+	 * addressing wraps at 2^32 as LEA does, and 16-bit addressing keeps
+	 * the low 16 bits of the sum, which the registers' high halves do not
+	 * change (insn_ea()); the scale is 32-bit addressing's only. */
+	const bool base = i->base < 8, index = i->index < 8;
+	const unsigned scale = i->asz == 2 ? 0 : i->scale;
+	if (base)
 		ensure(g, i->base);
-		if (i->asz == 2)
-			em_movzx(e, 2, H_RAX, host(i->base));
-		else
-			em_mov_rr(e, 4, H_RAX, host(i->base));
-	} else {
-		em_mov_ri(e, 4, H_RAX, 0);
-	}
-	if (i->index < 8) {
+	if (index)
 		ensure(g, i->index);
-		if (i->asz == 2) {
-			em_movzx(e, 2, H_RCX, host(i->index));
-		} else {
-			em_mov_rr(e, 4, H_RCX, host(i->index));
-			if (i->scale)
-				em_shift_ri(e, false, H_RCX, i->scale);
-		}
-		em_alu_rr(e, ALU_ADD, 4, H_RAX, H_RCX);
+	if (base && index) {
+		em_rm_idx(e, 0x8D, 0x8D, 4, H_RAX, host(i->base), host(i->index), scale, (int32_t)i->disp);
+	} else if (base || (index && !scale)) {
+		em_rm(e, 0x8D, 0x8D, 4, H_RAX, host(base ? i->base : i->index), (int32_t)i->disp);
+	} else if (index) {
+		/* [index * 2^scale + disp] */
+		em_mov_rr(e, 4, H_RAX, host(i->index));
+		em_shift_ri(e, false, H_RAX, (uint8_t)scale);
+		if (i->disp)
+			em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
+	} else {
+		em_mov_ri(e, 4, H_RAX, i->disp);
 	}
-	if (i->disp)
-		em_alu_ri(e, ALU_ADD, 4, H_RAX, i->disp);
 	if (i->asz == 2)
 		em_movzx(e, 2, H_RAX, H_RAX);
 }
@@ -1251,49 +1273,68 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
  * mem_write() do it, when the offset is inside the segment's fast-path
  * limits and the TLB has the page; else a branch to the caller's slow
  * path, at[0] for the limit (EAX = the offset), at[1] for the TLB (EAX =
- * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
- * its last byte: its low byte 0, emit_slow_path()). A read leaves the
+ * the linear address, RCX = its TLB index * 16, EDI = the page of its
+ * last byte: its low byte 0, emit_slow_path()). A read leaves the
  * value zero-extended in EAX; a write stores EDX. Uses RAX RCX RDI (and
  * RDX, RSI in the slow path). Only the slow path can drop a
  * block: pages holding blocks are never writable through the TLB's fast
  * path (block_cache.h). */
-static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
+static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
 
 static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
 	struct em *e = &g->e;
-	emit_host_addr(g, seg, sz, write, at);
+	emit_tlb_addend(g, seg, sz, write, at);
 	if (write)
-		em_store(e, sz, H_RDX, H_RCX, 0);
+		em_store_idx(e, sz, H_RDX, H_RCX, H_RAX, 0, 0);
 	else
-		em_loadzx(e, sz, H_RAX, H_RCX, 0);
+		em_loadzx_idx(e, sz, H_RAX, H_RCX, H_RAX, 0, 0);
+}
+
+/* emit_access_inline()'s checks, leaving RCX = the TLB entry's addend
+ * (the access is at RCX + RAX). At the TLB branch (at[1]) RCX is the TLB
+ * index * 16 (sizeof(struct cpu_tlbe)), without RBX: the entry is
+ * [RBX + RCX], one instruction fewer than adding RBX (session 15). A
+ * byte's limit check compares the offset itself. */
+static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
+{
+	struct em *e = &g->e;
+	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
+	unsigned end = H_RAX;
+	if (sz > 1) {
+		em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+		end = H_RCX;
+	}
+	em_rm(e, 0x3B, 0x3B, 8, end, H_RBX, ends + (int32_t)seg * 8);
+	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
+	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
+	/* RCX = the TLB index * 16: (EAX >> 8) & 3FF0h (a rotation: the bits
+	 * rotated in are masked off) */
+	if (host_bmi2()) {
+		em_rorx(e, H_RCX, H_RAX, CPU_PAGE_SHIFT - 4);
+	} else {
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+		em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
+	}
+	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_TLB_SIZE - 1) << 4);
+	_Static_assert(((CPU_TLB_SIZE - 1) << 4) < (1u << (32 - (CPU_PAGE_SHIFT - 4))), "no rotated-in bit kept");
+	if (sz == 1)
+		em_mov_rr(e, 4, H_RDI, H_RAX);
+	else
+		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
+	em_rm_idx(e, 0x3B, 0x3B, 4, H_RDI, H_RBX, H_RCX, 0,
+		  OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
+	at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
+	em_load_idx(e, 8, H_RCX, H_RBX, H_RCX, 0, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
 }
 
 /* emit_access_inline()'s checks, leaving the host address of the access
  * in RCX instead of making it. */
 static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
 {
-	struct em *e = &g->e;
-	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
-	em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
-	em_rm(e, 0x3B, 0x3B, 8, H_RCX, H_RBX, ends + (int32_t)seg * 8);
-	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
-	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
-	/* RCX = RBX + the TLB index * 16 (sizeof(struct cpu_tlbe)) */
-	em_mov_rr(e, 4, H_RCX, H_RAX);
-	em_shift_ri(e, true, H_RCX, CPU_PAGE_SHIFT - 4);
-	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_TLB_SIZE - 1) << 4);
-	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX);
-	if (sz == 1)
-		em_mov_rr(e, 4, H_RDI, H_RAX);
-	else
-		em_rm(e, 0x8D, 0x8D, 4, H_RDI, H_RAX, (int32_t)sz - 1);
-	em_alu_ri(e, ALU_AND, 4, H_RDI, ~(CPU_PAGE_SIZE - 1));
-	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX,
-	      OFF(in.tlb) + (int32_t)(write ? offsetof(struct cpu_tlbe, wr) : offsetof(struct cpu_tlbe, rd)));
-	at[1] = em_jcc_fwd(e, 5 /* NE */, g->base);
-	em_load(e, 8, H_RCX, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
-	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RAX);
+	emit_tlb_addend(g, seg, sz, write, at);
+	em_alu_rr(&g->e, ALU_ADD, 8, H_RCX, H_RAX);
 }
 
 /* The inline access of emit_access_inline() for entry k, its slow path a
@@ -1331,7 +1372,8 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
  * code that touches none of its translated bytes is done here, counted
  * (bc_data_write()), and it returns with ZF set; anything else returns
  * with ZF clear, EAX and EDX as they were and EDI = 0 (DIL: the TLB's
- * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch): EAX =
+ * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch, then
+ * emit_slow_path() adds RBX to RCX): EAX =
  * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
  * its last byte. The bitmap test reads the 16 bits from byte off / 8 and
  * tests sz bits from bit off % 8 (at most bit 10; the page check above
@@ -1511,7 +1553,8 @@ static bool emit_shared(struct em *e, uint8_t *base)
  * were (a read's value in EAX) or leaves the block, and back to the fast
  * path's end: 18 bytes. A write's TLB miss first calls the code page
  * write of its size (SH_CPW*, as the block's own subroutine did before:
- * a write next to code costs no more than that), 31 bytes. */
+ * a write next to code costs no more than that; RCX made RBX + the TLB
+ * index * 16 first, as SH_CPW* expect), 34 bytes. */
 static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
@@ -1520,6 +1563,7 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 	long join = -1;
 	if (sl->write) {
 		em_fix(g->base, sl->at[1], e->p - g->base);
+		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX); /* (SH_CPW*'s RCX: RBX + the TLB index * 16) */
 		emit_shared_call(g, sl->sz == 1 ? SH_CPW1 : sl->sz == 2 ? SH_CPW2 : SH_CPW4);
 		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
 		if (!e->over)
@@ -1734,14 +1778,11 @@ static void emit_sp_below(struct cg *g, const struct iform *f, unsigned sub)
 {
 	struct em *e = &g->e;
 	ensure(g, REG_SP);
-	if (f->s32) {
-		em_mov_rr(e, 4, H_RAX, host(REG_SP));
-		em_alu_ri(e, ALU_SUB, 4, H_RAX, sub);
-	} else {
-		em_movzx(e, 2, H_RAX, host(REG_SP));
-		em_alu_ri(e, ALU_SUB, 2, H_RAX, sub);
+	/* (one LEA, as emit_ea(): the low 16 bits of the difference do not
+	 * depend on ESP's high half) */
+	em_rm(e, 0x8D, 0x8D, 4, H_RAX, host(REG_SP), -(int32_t)sub);
+	if (!f->s32)
 		em_movzx(e, 2, H_RAX, H_RAX);
-	}
 }
 
 /* EAX = SP + add, as stack_peek() reads (sp_mask). */
@@ -1749,17 +1790,16 @@ static void emit_sp_above(struct cg *g, const struct iform *f, unsigned add)
 {
 	struct em *e = &g->e;
 	ensure(g, REG_SP);
-	if (f->s32) {
-		em_mov_rr(e, 4, H_RAX, host(REG_SP));
-		if (add)
-			em_alu_ri(e, ALU_ADD, 4, H_RAX, add);
-	} else {
-		em_movzx(e, 2, H_RAX, host(REG_SP));
-		if (add) {
-			em_alu_ri(e, ALU_ADD, 2, H_RAX, add);
-			em_movzx(e, 2, H_RAX, H_RAX);
-		}
+	if (!add) {
+		if (f->s32)
+			em_mov_rr(e, 4, H_RAX, host(REG_SP));
+		else
+			em_movzx(e, 2, H_RAX, host(REG_SP));
+		return;
 	}
+	em_rm(e, 0x8D, 0x8D, 4, H_RAX, host(REG_SP), (int32_t)add); /* (as emit_sp_below()) */
+	if (!f->s32)
+		em_movzx(e, 2, H_RAX, H_RAX);
 }
 
 /* CS = the selector in EDX (16 bits) as seg_load() loads it in real

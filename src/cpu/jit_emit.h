@@ -116,7 +116,21 @@ static inline void em_loadzx(struct em *e, unsigned sz, unsigned r, unsigned bas
 	em_mem(e, r, base, disp);
 }
 
-/* op r, [base + index * 2^scale + disp32] or op [...], r, as em_rm()
+/* ModR/M and SIB for [base + index * 2^scale + disp] with reg field r: no
+ * displacement when it is 0 (and base is not RBP/R13, whose mod 00 means
+ * no base), disp8 when it fits, else disp32; index must not be RSP. */
+static inline void em_mem_idx(struct em *e, unsigned r, unsigned base, unsigned index, unsigned scale, int32_t disp)
+{
+	const uint8_t mod = disp == 0 && (base & 7) != 5 ? 0x00 : disp >= -128 && disp <= 127 ? 0x40 : 0x80;
+	em_b(e, (uint8_t)(mod | ((r & 7) << 3) | 4));
+	em_b(e, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
+	if (mod == 0x40)
+		em_b(e, (uint8_t)disp);
+	else if (mod == 0x80)
+		em_d(e, (uint32_t)disp);
+}
+
+/* op r, [base + index * 2^scale + disp] or op [...], r, as em_rm()
  * (SIB with REX.X for an index in R8-R15; index must not be RSP). */
 static inline void em_rm_idx(struct em *e, uint8_t op8, uint8_t op, unsigned sz, unsigned r, unsigned base,
 			     unsigned index, unsigned scale, int32_t disp)
@@ -130,9 +144,7 @@ static inline void em_rm_idx(struct em *e, uint8_t op8, uint8_t op, unsigned sz,
 	if (rex != 0x40 || (sz == 1 && (r & 0xC) == 4))
 		em_b(e, rex);
 	em_b(e, sz == 1 ? op8 : op);
-	em_b(e, (uint8_t)(0x84 | ((r & 7) << 3)));
-	em_b(e, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
-	em_d(e, (uint32_t)disp);
+	em_mem_idx(e, r, base, index, scale, disp);
 }
 
 /* mov r, [base + index * 2^scale + disp] (sz 8, 4) and the store */
@@ -147,20 +159,29 @@ static inline void em_store_idx(struct em *e, unsigned sz, unsigned r, unsigned 
 	em_rm_idx(e, 0x88, 0x89, sz, r, base, index, scale, disp);
 }
 
-/* movzx r32, word [base + index * 2^scale + disp] (0F B7) */
-static inline void em_loadzx16_idx(struct em *e, unsigned r, unsigned base, unsigned index, unsigned scale,
-				   int32_t disp)
+/* movzx r32, byte/word [base + index * 2^scale + disp] (0F B6 / 0F B7;
+ * sz 1, 2), mov r32 for 4 */
+static inline void em_loadzx_idx(struct em *e, unsigned sz, unsigned r, unsigned base, unsigned index,
+				 unsigned scale, int32_t disp)
 {
+	if (sz == 4) {
+		em_load_idx(e, 4, r, base, index, scale, disp);
+		return;
+	}
 	if (!em_room(e, 15))
 		return;
 	const uint8_t rex = (uint8_t)(0x40 | ((r & 8) ? 4 : 0) | ((index & 8) ? 2 : 0) | ((base & 8) ? 1 : 0));
 	if (rex != 0x40)
 		em_b(e, rex);
 	em_b(e, 0x0F);
-	em_b(e, 0xB7);
-	em_b(e, (uint8_t)(0x84 | ((r & 7) << 3)));
-	em_b(e, (uint8_t)(scale << 6 | (index & 7) << 3 | (base & 7)));
-	em_d(e, (uint32_t)disp);
+	em_b(e, sz == 1 ? 0xB6 : 0xB7);
+	em_mem_idx(e, r, base, index, scale, disp);
+}
+
+static inline void em_loadzx16_idx(struct em *e, unsigned r, unsigned base, unsigned index, unsigned scale,
+				   int32_t disp)
+{
+	em_loadzx_idx(e, 2, r, base, index, scale, disp);
 }
 
 /* A two-byte opcode 0F op2 with a register operand: op2 reg, rm
@@ -325,6 +346,21 @@ static inline void em_shift_ri(struct em *e, bool right, unsigned r, uint8_t n)
 	em_pre(e, 4, 0, r);
 	em_b(e, 0xC1);
 	em_b(e, (uint8_t)(0xC0 | (right ? 0x28 : 0x20) | (r & 7)));
+	em_b(e, n);
+}
+
+/* rorx dst32, src32, imm8 (BMI2: VEX.LZ.F2.0F3A.W0 F0 /r ib, SDM Vol. 2
+ * "RORX"): dst = src rotated right by n, flags unchanged. Only where the
+ * host has BMI2 (jit_compile.c host_bmi2()). */
+static inline void em_rorx(struct em *e, unsigned dst, unsigned src, uint8_t n)
+{
+	if (!em_room(e, 15))
+		return;
+	em_b(e, 0xC4);
+	em_b(e, (uint8_t)(((dst & 8) ? 0 : 0x80) | 0x40 | ((src & 8) ? 0 : 0x20) | 0x03)); /* ~R ~X ~B, map 0F3A */
+	em_b(e, 0x7B); /* W0, vvvv 1111 (none), L0, pp F2 */
+	em_b(e, 0xF0);
+	em_b(e, (uint8_t)(0xC0 | ((dst & 7) << 3) | (src & 7)));
 	em_b(e, n);
 }
 

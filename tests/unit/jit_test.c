@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -960,6 +961,89 @@ static void test_store_keeps_code(void **state)
 	cpu_jit_area_destroy(a);
 }
 
+/* The line of perf's JIT map (path) whose code covers p, or false. */
+static bool perf_map_line(const char *path, const void *p, char *name, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	char line[256];
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long start, size;
+		int at = 0;
+		if (sscanf(line, "%lx %lx %n", &start, &size, &at) != 2 || at == 0)
+			continue;
+		const uintptr_t a = (uintptr_t)p;
+		if (a >= start && a - start < size) {
+			snprintf(name, max, "%s", line + at);
+			name[strcspn(name, "\n")] = 0;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* MVDM_PERF_MAP=1 (read by cpu_init()): every compiled block gets a line
+ * in /tmp/perf-<pid>.map covering its code and naming its CS:IP, and the
+ * mapping's link stub and shared code get theirs; without it no file is
+ * written. */
+static void test_perf_map(void **state)
+{
+	(void)state;
+	char path[64], name[256];
+	snprintf(path, sizeof(path), "/tmp/perf-%ld.map", (long)getpid());
+	unlink(path);
+	for (int on = 0; on < 2; on++) {
+		struct cpu_jit_area *a = cpu_jit_area_create(1 << 20);
+		if (!a) {
+			skip();
+			return;
+		}
+		struct run r;
+		if (on)
+			setenv("MVDM_PERF_MAP", "1", 1);
+		run_init(&r, CPU_JIT_FORCE, a, smc_loop, sizeof(smc_loop));
+		unsetenv("MVDM_PERF_MAP");
+		run_again(&r, 0);
+		assert_int_equal(r.c.r[REG_AX].w[0], 300);
+		unsigned compiled = 0;
+		for (const struct bc_page *pg = r.c.in.bcache->pages; pg; pg = pg->next) {
+			for (uint32_t k = 0; k < pg->n; k++) {
+				const struct bc_block *b = pg->blk[k];
+				if (b->entry == b->insns[0].fn)
+					continue;
+				compiled++;
+				const void *code;
+				memcpy(&code, &b->entry, sizeof(code));
+				assert_int_equal(perf_map_line(path, code, name, sizeof(name)), on);
+				if (!on)
+					continue;
+				char want[64];
+				snprintf(want, sizeof(want), "guest rm 1000:%04x lin %05x n %u", b->insns[0].ip,
+					 CODE + b->insns[0].ip, b->ninsns);
+				assert_string_equal(name, want);
+			}
+		}
+		assert_true(compiled >= 1);
+		assert_true(access(path, F_OK) == (on ? 0 : -1));
+		run_free(&r);
+		cpu_jit_area_destroy(a);
+	}
+	unsigned long start = 0;
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%lx", &start), 1);
+	fclose(f);
+	/* (the first line: the stub, at the mapping's start) */
+	assert_true(perf_map_line(path, (const void *)(uintptr_t)start, name, sizeof(name)));
+	assert_string_equal(name, "mvdm-jit link stub");
+	assert_true(perf_map_line(path, (const void *)(uintptr_t)(start + 0x400), name, sizeof(name)));
+	assert_string_equal(name, "mvdm-jit SH_READ");
+	unlink(path);
+}
+
 /* With a code store (JIT on, not forced) a block is compiled at its 16th
  * entry (jit.c JIT_THRESHOLD_SHARED, session 14): a loop of 20 passes,
  * run in slices so that bc_run() polls the queue, is compiled; and
@@ -1388,6 +1472,40 @@ static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_
 	return e1;
 }
 
+/* 32-bit addressing with a scaled index compiled (jit_compile.c emit_ea():
+ * one LEA), against the interpreter on the 386 and 486, in real mode (67h
+ * prefixes): base + index * 4 + disp8, base + index * 2 + disp32 (DS) and
+ * EBP + index * 2 (SS) read and written, index * 4 + disp32 without a
+ * base, and LEA with index * 8; the writes (of a value that changes with
+ * the address) land where later passes read, so a wrong scale changes
+ * the results. */
+static void test_ea32_scaled_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0x66, 0xBB, 0x00, 0x01, 0x00, 0x00,             /* mov ebx, 100h */
+		0x66, 0xBD, 0x40, 0x00, 0x00, 0x00,             /* mov ebp, 40h */
+		0xB9, 0x28, 0x00,                               /* mov cx, 40 */
+		0x66, 0x67, 0x8B, 0x44, 0xB3, 0x08,             /* top: mov eax, [ebx + esi*4 + 8] */
+		0x66, 0x67, 0x01, 0xB4, 0x7B, 0x00, 0x01, 0x00, 0x00, /* add [ebx + edi*2 + 100h], esi */
+		0x66, 0x67, 0x01, 0x44, 0x7D, 0x00,             /* add [ebp + edi*2 + 0], eax (SS) */
+		0x67, 0x8B, 0x14, 0x8D, 0x00, 0x02, 0x00, 0x00, /* mov dx, [ecx*4 + 200h] */
+		0x66, 0x67, 0x8D, 0x04, 0xD6,                   /* lea eax, [esi + edx*8] */
+		0x46,                                           /* inc si */
+		0x47,                                           /* inc di */
+		0x49,                                           /* dec cx */
+		0x75, 0xD9,                                     /* jnz top */
+		0xF4,                                           /* hlt */
+	};
+	for (enum cpu_model m = CPU_80386; m <= CPU_80486; m++) {
+		struct run r[2];
+		assert_int_equal(run_both_match(m, code, sizeof(code), 100000, r), CPU_EXIT_HLT);
+		assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 /* JMP r/m and CALL r/m near compiled inline (jit_compile.c
  * emit_jmp_rm()), against the interpreter on every model: a jump table
  * of four subroutines called through [CS:BX+table], one of which jumps
@@ -1727,11 +1845,13 @@ int main(void)
 		cmocka_unit_test(test_mov_m_sreg_smc),
 		cmocka_unit_test(test_shared_threshold),
 		cmocka_unit_test(test_jmp_call_rm_match),
+		cmocka_unit_test(test_ea32_scaled_match),
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_sahf_lazy_match),
 		cmocka_unit_test(test_link_fast_invalidation),
 		cmocka_unit_test(test_link_fast_area_flush),
+		cmocka_unit_test(test_perf_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
