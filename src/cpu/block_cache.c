@@ -48,13 +48,28 @@ static inline struct bc_block *bc_find(struct block_cache *bc, uint32_t lin, uin
 
 /* ---- pages and their bitmaps ---- */
 
-static void bits_set(uint64_t *bits, unsigned off, unsigned n)
+/* The n bits from off set (on) or cleared. */
+static inline void bits_put(uint64_t *bits, unsigned off, unsigned n, bool on)
 {
 	for (const unsigned end = off + n; off < end;) {
 		const unsigned b = off & 63, k = end - off < 64 - b ? end - off : 64 - b;
-		bits[off >> 6] |= (k == 64 ? ~0ull : (1ull << k) - 1) << b;
+		const uint64_t m = (k == 64 ? ~0ull : (1ull << k) - 1) << b;
+		bits[off >> 6] = on ? bits[off >> 6] | m : bits[off >> 6] & ~m;
 		off += k;
 	}
+}
+
+static void bits_set(uint64_t *bits, unsigned off, unsigned n)
+{
+	bits_put(bits, off, n, true);
+}
+
+/* The n bits from off set, those of them from lo to hi-1 only. */
+static inline void bits_set_within(uint64_t *bits, unsigned off, unsigned n, unsigned lo, unsigned hi)
+{
+	const unsigned s = off > lo ? off : lo, e = off + n < hi ? off + n : hi;
+	if (s < e)
+		bits_set(bits, s, e - s);
 }
 
 /* Any of the n bits from off set? (off + n <= CPU_PAGE_SIZE; n may be 0) */
@@ -186,13 +201,20 @@ static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_blo
 	block_free(bc, b);
 }
 
+/* The bits of the block being recorded set again, from lo to hi-1, if it
+ * is on pg. */
+static void rec_bits_within(struct block_cache *bc, struct bc_page *pg, unsigned lo, unsigned hi)
+{
+	if (bc->recording && !bc->rec_dead && bc->rec_page == pg)
+		bits_set_within(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes, lo, hi);
+}
+
 static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
 {
 	memset(pg->bits, 0, sizeof(pg->bits));
 	for (uint32_t k = 0; k < pg->n; k++)
 		bits_set(pg->bits, pg->span[k] & 0xFFFF, pg->span[k] >> 16);
-	if (bc->recording && !bc->rec_dead && bc->rec_page == pg)
-		bits_set(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes);
+	rec_bits_within(bc, pg, 0, CPU_PAGE_SIZE);
 }
 
 /* The entry that ends a block early: the instruction before it was the
@@ -254,14 +276,26 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
+	/* Only bits within BC_MAX_BYTES of the write can change: every block
+	 * dropped overlaps it and is at most that long. They are cleared and
+	 * set again from the blocks that stay, in the same pass over the
+	 * spans (12,756 of the nmake build's 15,728 writes to code drop only
+	 * some of a page's blocks; making all of the bitmap again after each
+	 * took 1.4 M bits_set() calls). */
+	unsigned lo = off > BC_MAX_BYTES ? off - BC_MAX_BYTES : 0, hi = off + n + BC_MAX_BYTES;
+	if (hi > CPU_PAGE_SIZE)
+		hi = CPU_PAGE_SIZE;
 	/* A write that covers every translated byte of the page (the bits
 	 * outside it are clear) drops every block without checking spans. */
 	if (!bits_any(pg->bits, 0, off) && !bits_any(pg->bits, off + n, CPU_PAGE_SIZE - off - n)) {
 		page_drop_all(c, bc, pg);
+		bits_put(pg->bits, off, n, false);
 	} else {
+		bits_put(pg->bits, lo, hi - lo, false);
 		for (uint32_t k = 0; k < pg->n;) {
 			const unsigned boff = pg->span[k] & 0xFFFF, bn = pg->span[k] >> 16;
 			if (boff >= off + n || off >= boff + bn) {
+				bits_set_within(pg->bits, boff, bn, lo, hi);
 				k++;
 				continue;
 			}
@@ -278,7 +312,7 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 			bc->stats.smc_stops++;
 		}
 	}
-	page_rebuild_bits(bc, pg);
+	rec_bits_within(bc, pg, lo, hi);
 }
 
 /* ---- the whole cache ---- */

@@ -8,7 +8,8 @@
  * at once and they come back from the store, a block from the store is
  * dropped by a write to any of its bytes, a cache far smaller than the
  * program is refilled from the store without decoding, and a block that
- * overwrites its whole page runs the new bytes next. Uses cmocka.
+ * overwrites its whole page runs the new bytes next; writes over part of
+ * a page leave its other blocks' bytes marked. Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -265,6 +266,47 @@ static void test_load_over_code_page(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Writes over part of a code page (a program load written in pieces):
+ * after a write drops some blocks, the page's other blocks near it (the
+ * bitmap is made again only within BC_MAX_BYTES of the write) still have
+ * their bytes marked, so writes to them drop them, and the dropped
+ * block's own bytes are no longer marked, so a write to them is a data
+ * write. Blocks 99, 100, 101 (INC; JMP $+2, 3 bytes each, their INC at
+ * 3 + 3 k) and 50, 150 bytes before them, become INC BX one by one. */
+static void test_partial_writes_keep_neighbours(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8];
+	const size_t na = prog_blocks(a, 0x40);
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *r = rig_new(CPU_80386, s, 0x1000, a, na);
+	const uint32_t at = 0x10100;
+	run_from_100(r);
+	struct cpu_code_stats s0, s1;
+	cpu_code_stats(&r->c, &s0);
+	static const unsigned order[] = { 100, 101, 99, 50 };
+	for (unsigned k = 0; k < 4; k++) {
+		const uint32_t inc = at + 3 + 3 * order[k];
+		r->ram[inc] = 0x43;
+		cpu_mem_written(&r->c, inc, 1);
+		cpu_code_stats(&r->c, &s1);
+		assert_int_equal(s1.invalidations - s0.invalidations, 1);
+		assert_int_equal(s1.code_writes - s0.code_writes, 1);
+		/* Its JMP (unchanged): no block holds it any more. */
+		cpu_mem_written(&r->c, inc + 1, 2);
+		cpu_code_stats(&r->c, &s0);
+		assert_int_equal(s0.invalidations, s1.invalidations);
+		assert_int_equal(s0.code_writes, s1.code_writes);
+		assert_int_equal(s0.data_writes - s1.data_writes, 1);
+	}
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 4) * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], 4 * LOAD_PASSES);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
 /* A cached block that overwrites all of its own bytes, the only code on
  * its page (STOSD; INC AX; HLT, 4 bytes, written over by its STOSD: one
  * write over every translated byte of the page, so all its blocks are
@@ -493,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_full_cache_reloads_from_store),
 		cmocka_unit_test(test_store_block_write_drops),
 		cmocka_unit_test(test_load_over_code_page),
+		cmocka_unit_test(test_partial_writes_keep_neighbours),
 		cmocka_unit_test(test_block_overwrites_its_page),
 		cmocka_unit_test(test_changed_byte_not_served),
 		cmocka_unit_test(test_store_limit),
