@@ -85,8 +85,34 @@ static uint64_t chunks_of(unsigned off, unsigned n)
 	return (last == 63 ? ~0ull : (1ull << (last + 1)) - 1) & ~((1ull << first) - 1);
 }
 
-/* pg's chunks and its longest run of bytes with no translated byte (the
- * first of the longest), from its bitmap. */
+/* The first translated byte of pg at or after off (CPU_PAGE_SIZE: none). */
+static unsigned next_set(const struct bc_page *pg, unsigned off)
+{
+	while (off < CPU_PAGE_SIZE) {
+		const uint64_t w = pg->bits[off >> 6] >> (off & 63);
+		if (w)
+			return off + (unsigned)__builtin_ctzll(w);
+		off = (off | 63) + 1;
+	}
+	return CPU_PAGE_SIZE;
+}
+
+/* One past the last translated byte of pg before end (0: none). */
+static unsigned prev_set_end(const struct bc_page *pg, unsigned end)
+{
+	while (end > 0) {
+		const unsigned w = (end - 1) >> 6;
+		const uint64_t m = pg->bits[w] & ((end & 63) ? (1ull << (end & 63)) - 1 : ~0ull);
+		if (m)
+			return w * 64 + 64 - (unsigned)__builtin_clzll(m);
+		end = w * 64;
+	}
+	return 0;
+}
+
+/* After bits were cleared: pg's chunks from its bitmap, and its free run
+ * grown to the translated bytes on either side (it was free, and stays
+ * so: a few words read, not the page's every run). */
 static void page_summarize(struct bc_page *pg)
 {
 	pg->chunks = 0;
@@ -96,22 +122,9 @@ static void page_summarize(struct bc_page *pg)
 		if (w > 0 && (pg->bits[w] & 7))
 			pg->chunks |= 1ull << (w - 1);
 	}
-	unsigned best_lo = 0, best_len = 0, run_lo = 0;
-	for (unsigned off = 0; off < CPU_PAGE_SIZE;) {
-		const uint64_t w = pg->bits[off >> 6] >> (off & 63);
-		if (w & 1) {
-			if (off - run_lo > best_len)
-				best_lo = run_lo, best_len = off - run_lo;
-			off += ~w ? (unsigned)__builtin_ctzll(~w) : 64;
-			run_lo = off;
-		} else {
-			off += w ? (unsigned)__builtin_ctzll(w) : 64 - (off & 63);
-		}
-	}
-	if (CPU_PAGE_SIZE - run_lo > best_len)
-		best_lo = run_lo, best_len = CPU_PAGE_SIZE - run_lo;
-	pg->free_lo = (uint16_t)best_lo;
-	pg->free_hi = (uint16_t)(best_lo + best_len);
+	const unsigned lo = pg->free_lo;
+	pg->free_hi = (uint16_t)next_set(pg, pg->free_hi);
+	pg->free_lo = (uint16_t)prev_set_end(pg, lo);
 }
 
 static bool slot_has(const struct cpu *c, unsigned k, const struct bc_page *pg)
@@ -155,8 +168,7 @@ static void page_tlb_sync(struct cpu *c, const struct bc_page *pg)
 /* Bytes [off, off + n) of pg (n >= 1) are translated from now on: set in
  * its bitmap and, before anything can write them, taken out of the
  * summary that its TLB entries hold (the free run shrinks to its larger
- * side, in O(1): page_summarize() finds the longest again when bits are
- * cleared). */
+ * side, in O(1); page_summarize() grows it when bits are cleared). */
 static void page_mark(struct cpu *c, struct bc_page *pg, unsigned off, unsigned n)
 {
 	bits_set(pg->bits, off, n);

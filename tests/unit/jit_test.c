@@ -356,6 +356,38 @@ static void test_mov_m_sreg_smc(void **state)
 	run_free(&r[1]);
 }
 
+/* Every TLB entry that maps a page with code for checked writes claims
+ * none of its translated bytes free (struct cpu_tlbx): not in its free
+ * run, and the chunk bit of every write of up to 4 bytes that would
+ * touch one set. */
+static void assert_summaries_true(const struct cpu *c)
+{
+	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+		const struct cpu_tlbx *x = &c->in.tlb_x[k];
+		const struct bc_page *pg = c->in.tlb_p[k].code;
+		if (x->wcode == TLB_NONE || !pg)
+			continue;
+		for (unsigned off = 0; off < CPU_PAGE_SIZE; off++) {
+			if (!((pg->bits[off >> 6] >> (off & 63)) & 1))
+				continue;
+			assert_false(off >= x->free_lo && off < x->free_hi);
+			for (unsigned d = 0; d < 4 && d <= off; d++)
+				assert_true((x->chunks >> ((off - d) >> 6)) & 1);
+		}
+	}
+}
+
+/* cpu_run() to the end in slices of a few instructions, the summaries
+ * checked between them. */
+static enum cpu_exit run_checking_summaries(struct cpu *c)
+{
+	enum cpu_exit ex;
+	for (int n = 0; n < 100000 && (ex = cpu_run(c, 3)) == CPU_EXIT_BUDGET; n++)
+		assert_summaries_true(c);
+	assert_summaries_true(c);
+	return ex;
+}
+
 /* Writes beside code that the TLB entry's summary lets through (struct
  * cpu_tlbx: the free run, the chunk bits) must stop letting them through
  * once the bytes are translated. The writes are made by subroutines at
@@ -426,11 +458,11 @@ static void test_code_page_summary_exact(void **state)
 	struct run r[2];
 	for (int k = 0; k < 2; k++) {
 		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
-		assert_int_equal(cpu_run(&r[k].c, 100000), CPU_EXIT_HLT);
+		assert_int_equal(run_checking_summaries(&r[k].c), CPU_EXIT_HLT);
 		assert_int_equal(r[k].c.r[REG_BX].w[0], 1 + 5 + 7 + 9 + 10 + 1 + 2);
 		cpu_set_a20(&r[k].c, !r[k].c.in.a20); /* (a TLB flush) */
 		r[k].c.ip = 0x5B;
-		assert_int_equal(cpu_run(&r[k].c, 100000), CPU_EXIT_HLT);
+		assert_int_equal(run_checking_summaries(&r[k].c), CPU_EXIT_HLT);
 		assert_int_equal(r[k].c.r[REG_BX].w[0], 1 + 5 + 7 + 9 + 10 + 1 + 2 + 1 + 3 + 4);
 	}
 	assert_same_run(&r[0], &r[1], true);
@@ -476,7 +508,7 @@ static void test_code_page_summary_alias(void **state)
 		memcpy(r[k].ram + 0x8000, code, sizeof(code));
 		cpu_load_seg(&r[k].c, SEG_CS, 0x0800);
 		cpu_set_a20(&r[k].c, false);
-		assert_int_equal(cpu_run(&r[k].c, 100000), CPU_EXIT_HLT);
+		assert_int_equal(run_checking_summaries(&r[k].c), CPU_EXIT_HLT);
 		assert_int_equal(r[k].c.r[REG_BX].w[0], 1 + 5);
 	}
 	assert_same_run(&r[0], &r[1], true);
