@@ -90,6 +90,117 @@ static bool bits_any(const uint64_t *bits, unsigned off, unsigned n)
 	return false;
 }
 
+/* ---- the pages' summaries in the TLB (struct cpu_tlbx) ---- */
+
+/* The chunk bits (struct cpu_tlbx) that translated bytes [off, off + n)
+ * set (n >= 1): chunk j covers bytes 64j .. 64j + 66. */
+static uint64_t chunks_of(unsigned off, unsigned n)
+{
+	const unsigned first = (off < 3 ? 0 : off - 3) >> 6, last = (off + n - 1) >> 6;
+	return (last == 63 ? ~0ull : (1ull << (last + 1)) - 1) & ~((1ull << first) - 1);
+}
+
+/* The first translated byte of pg at or after off (CPU_PAGE_SIZE: none). */
+static unsigned next_set(const struct bc_page *pg, unsigned off)
+{
+	while (off < CPU_PAGE_SIZE) {
+		const uint64_t w = pg->bits[off >> 6] >> (off & 63);
+		if (w)
+			return off + (unsigned)__builtin_ctzll(w);
+		off = (off | 63) + 1;
+	}
+	return CPU_PAGE_SIZE;
+}
+
+/* One past the last translated byte of pg before end (0: none). */
+static unsigned prev_set_end(const struct bc_page *pg, unsigned end)
+{
+	while (end > 0) {
+		const unsigned w = (end - 1) >> 6;
+		const uint64_t m = pg->bits[w] & ((end & 63) ? (1ull << (end & 63)) - 1 : ~0ull);
+		if (m)
+			return w * 64 + 64 - (unsigned)__builtin_clzll(m);
+		end = w * 64;
+	}
+	return 0;
+}
+
+/* After bits were cleared: pg's chunks from its bitmap, and its free run
+ * grown to the translated bytes on either side (it was free, and stays
+ * so: a few words read, not the page's every run). */
+static void page_summarize(struct bc_page *pg)
+{
+	pg->chunks = 0;
+	for (unsigned w = 0; w < CPU_PAGE_SIZE / 64; w++) {
+		if (pg->bits[w])
+			pg->chunks |= 1ull << w;
+		if (w > 0 && (pg->bits[w] & 7))
+			pg->chunks |= 1ull << (w - 1);
+	}
+	const unsigned lo = pg->free_lo;
+	pg->free_hi = (uint16_t)next_set(pg, pg->free_hi);
+	pg->free_lo = (uint16_t)prev_set_end(pg, lo);
+}
+
+static bool slot_has(const struct cpu *c, unsigned k, const struct bc_page *pg)
+{
+	return c->in.tlb_x[k].wcode != TLB_NONE && c->in.tlb_p[k].code == pg;
+}
+
+static void tlbx_copy(struct cpu_tlbx *x, const struct bc_page *pg)
+{
+	x->chunks = pg->chunks;
+	x->free_lo = pg->free_lo;
+	x->free_hi = pg->free_hi;
+}
+
+void bc_tlb_slot_set(struct cpu *c, unsigned k, struct bc_page *pg)
+{
+	if (pg->tlb_slot != k && pg->tlb_slot < CPU_TLB_SIZE && slot_has(c, pg->tlb_slot, pg))
+		pg->tlb_multi = true;
+	pg->tlb_slot = (uint16_t)k;
+	c->in.tlb_p[k].code = pg;
+	tlbx_copy(&c->in.tlb_x[k], pg);
+}
+
+/* pg's summary changed: every TLB entry of the page gets it. */
+static void page_tlb_sync(struct cpu *c, const struct bc_page *pg)
+{
+	if (!pg->tlb_multi) {
+		if (pg->tlb_slot < CPU_TLB_SIZE && slot_has(c, pg->tlb_slot, pg))
+			tlbx_copy(&c->in.tlb_x[pg->tlb_slot], pg);
+		return;
+	}
+	for (unsigned w = 0; w < CPU_TLB_SIZE / 64; w++) {
+		for (uint64_t m = c->in.tlb_used[w]; m; m &= m - 1) {
+			const unsigned k = w * 64 + (unsigned)__builtin_ctzll(m);
+			if (slot_has(c, k, pg))
+				tlbx_copy(&c->in.tlb_x[k], pg);
+		}
+	}
+}
+
+/* Bytes [off, off + n) of pg (n >= 1) are translated from now on: set in
+ * its bitmap and, before anything can write them, taken out of the
+ * summary that its TLB entries hold (the free run shrinks to its larger
+ * side, in O(1); page_summarize() grows it when bits are cleared). */
+static void page_mark(struct cpu *c, struct bc_page *pg, unsigned off, unsigned n)
+{
+	bits_set(pg->bits, off, n);
+	const uint64_t ch = chunks_of(off, n);
+	bool changed = (ch & ~pg->chunks) != 0;
+	pg->chunks |= ch;
+	const unsigned lo = pg->free_lo, hi = pg->free_hi, end = off + n;
+	if (off < hi && lo < end) {
+		const unsigned left = off > lo ? off - lo : 0, right = hi > end ? hi - end : 0;
+		pg->free_lo = (uint16_t)(left >= right ? lo : end);
+		pg->free_hi = (uint16_t)(left >= right ? lo + left : hi);
+		changed = true;
+	}
+	if (changed)
+		page_tlb_sync(c, pg);
+}
+
 /* Writes through the TLB to a page that just got code must come to the
  * slow path: take the write tag off the entries that map it. */
 static void tlb_protect(struct cpu *c, uint32_t phys_page)
@@ -100,9 +211,9 @@ static void tlb_protect(struct cpu *c, uint32_t phys_page)
 			const unsigned k = w * 64 + (unsigned)__builtin_ctzll(m);
 			struct cpu_tlbe *e = &c->in.tlb[k];
 			struct cpu_tlbx *x = &c->in.tlb_x[k];
-			if (e->wr != TLB_NONE && x->phys == phys_page) {
+			if (e->wr != TLB_NONE && c->in.tlb_p[k].phys == phys_page) {
 				x->wcode = e->wr;
-				x->code = *phys_code_slot(c, phys_page);
+				bc_tlb_slot_set(c, k, *phys_code_slot(c, phys_page));
 				e->wr = TLB_NONE;
 			}
 		}
@@ -125,6 +236,11 @@ static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t 
 	memset(pg->bits, 0, sizeof(pg->bits));
 	pg->n = 0;
 	pg->phys = pa & ~(CPU_PAGE_SIZE - 1);
+	pg->chunks = 0;
+	pg->free_lo = 0;
+	pg->free_hi = CPU_PAGE_SIZE;
+	pg->tlb_slot = CPU_TLB_SIZE;
+	pg->tlb_multi = false;
 	pg->next = bc->pages;
 	bc->pages = pg;
 	*slot = pg;
@@ -209,12 +325,16 @@ static void rec_bits_within(struct block_cache *bc, struct bc_page *pg, unsigned
 		bits_set_within(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes, lo, hi);
 }
 
-static void page_rebuild_bits(struct block_cache *bc, struct bc_page *pg)
+/* (Bits only go: the summary its TLB entries hold stays true, and gets
+ * what was freed.) */
+static void page_rebuild_bits(struct cpu *c, struct block_cache *bc, struct bc_page *pg)
 {
 	memset(pg->bits, 0, sizeof(pg->bits));
 	for (uint32_t k = 0; k < pg->n; k++)
 		bits_set(pg->bits, pg->span[k] & 0xFFFF, pg->span[k] >> 16);
 	rec_bits_within(bc, pg, 0, CPU_PAGE_SIZE);
+	page_summarize(pg);
+	page_tlb_sync(c, pg);
 }
 
 /* The entry that ends a block early: the instruction before it was the
@@ -313,6 +433,9 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		}
 	}
 	rec_bits_within(bc, pg, lo, hi);
+	/* (bits only went: the summary grows to what was freed) */
+	page_summarize(pg);
+	page_tlb_sync(c, pg);
 }
 
 /* ---- the whole cache ---- */
@@ -388,6 +511,7 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	if (!bc)
 		return;
 	bc_clear(c, bc);
+	c->in.code_page_data_writes = 0; /* (the cache's figure) */
 	while (bc->free_pages) {
 		struct bc_page *pg = bc->free_pages;
 		bc->free_pages = pg->next;
@@ -432,6 +556,7 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 		memset(s, 0, sizeof(*s));
 	} else {
 		*s = bc->stats;
+		s->data_writes += c->in.code_page_data_writes;
 		s->hits += s->fast_links; /* (the link stub counts those apart) */
 		s->blocks = bc->nblocks;
 		s->bytes = bc->used - bc->free_bytes;
@@ -590,7 +715,7 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	return;
 drop:
 	if (bc->rec_page)
-		page_rebuild_bits(bc, bc->rec_page);
+		page_rebuild_bits(c, bc, bc->rec_page);
 	bc->rec_page = NULL;
 }
 
@@ -676,7 +801,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	b->last_off = ip + nbytes - 1u;
 	b->nolimit = !(ctx & cslim);
 	b->succ[0] = b->succ[1] = NULL;
-	bits_set(pg->bits, pa & (CPU_PAGE_SIZE - 1), nbytes);
+	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes);
 	bc->stats.store_hits++;
 	block_enter(c, bc, b, pg, jcode);
 	return true;
@@ -741,7 +866,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		*i = d;
 		if (b->nolimit)
 			i->fn = cpu_nolimit_twin(i);
-		bits_set(bc->rec_page->bits, (pa & (CPU_PAGE_SIZE - 1)), len);
+		page_mark(c, bc->rec_page, pa & (CPU_PAGE_SIZE - 1), len);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
 		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
@@ -855,7 +980,7 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 			/* Recorded for another context: replace it. */
 			struct bc_page *pg = *phys_code_slot(c, b->phys);
 			block_drop(bc, pg, b);
-			page_rebuild_bits(bc, pg);
+			page_rebuild_bits(c, bc, pg);
 			b = NULL;
 		}
 		if (!b) {

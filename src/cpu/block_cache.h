@@ -119,7 +119,30 @@ struct bc_page {
 	uint32_t n, cap;                   /* blocks, room in the arrays */
 	struct bc_page *next;              /* pages in use, or free */
 	uint32_t phys;                     /* its base */
+	/* The summary that TLB entries of the page copy (struct cpu_tlbx:
+	 * chunks, free_lo, free_hi; never more free than bits says), and
+	 * where they are: every slot whose wcode is set with code == this
+	 * page is tlb_slot, unless tlb_multi (then any slot may be; set
+	 * when a second slot took the page while the first still had it,
+	 * until the page is freed). tlb_slot CPU_TLB_SIZE: none yet. */
+	uint64_t chunks;
+	uint16_t free_lo, free_hi;
+	uint16_t tlb_slot;
+	bool tlb_multi;
 };
+
+/* Does the summary in x prove that an n-byte write (n <= 4) at offset off
+ * of x's page, inside the page, touches no translated byte? (The same
+ * test as the JIT's SH_CPW*: jit_compile.c emit_code_page_write_helper().) */
+static inline bool tlbx_no_code(const struct cpu_tlbx *x, unsigned off, unsigned n)
+{
+	return (off >= x->free_lo && off + n <= x->free_hi) || !((x->chunks >> (off >> 6)) & 1);
+}
+
+/* Slot k's TLB entry now maps pg's page for writes that must be checked:
+ * its summary copied, and pg told where it is (tlb.c tlb_fill(),
+ * block_cache.c tlb_protect()). */
+void bc_tlb_slot_set(struct cpu *c, unsigned k, struct bc_page *pg);
 
 struct block_cache {
 	struct bc_page *pages;      /* pages holding blocks */
@@ -177,7 +200,7 @@ static inline bool bc_page_touches(const struct bc_page *pg, unsigned off, unsig
 /* Count a write to a code page that touched no translated byte. */
 static inline void bc_data_write(struct cpu *c)
 {
-	c->in.bcache->stats.data_writes++;
+	c->in.code_page_data_writes++;
 }
 
 /* Run from CS:IP until the budget is spent or an event is pending, block

@@ -256,13 +256,29 @@ struct cpu_pmap {
 	bool uniform_writable;
 };
 
-/* What the TLB keeps beside each entry for the slow paths: the physical
- * page, and the linear page when it may be written but holds decoded code
+/* What the TLB keeps beside each entry for writes that the slow path
+ * checks: the linear page when it may be written but holds decoded code
  * (its write tag is then TLB_NONE, so writes come to the slow path, which
- * checks them against the code: block_cache.h), else TLB_NONE; then also
- * the block cache's record of the page. */
+ * checks them against the code: block_cache.h), else TLB_NONE; while
+ * wcode is a page, a summary of where the page's translated bytes are
+ * not, so that a write beside code is told from a write to code without
+ * reading the page's bitmap (docs/cpu-speed.md, "Session 15"):
+ * - bytes [free_lo, free_hi) of the page hold no translated byte;
+ * - bit j of chunks clear: bytes 64j .. 64j + 66 (inside the page) hold
+ *   none, so no write of up to 4 bytes starting in the j-th 64 bytes
+ *   touches one.
+ * Both may claim less than is free, never more (block_cache.c
+ * page_mark(), which updates every entry of the page before translated
+ * bytes are added). 16 bytes, indexed as the TLB. */
 struct cpu_tlbx {
 	uint32_t wcode;
+	uint16_t free_lo, free_hi;
+	uint64_t chunks;
+};
+
+/* And what the slow paths use: the physical page, and with wcode the
+ * block cache's record of the page. */
+struct cpu_tlbp {
 	uint32_t phys;
 	struct bc_page *code;
 };
@@ -460,9 +476,15 @@ struct cpu {
 		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
 					   * of each chunk (ops_string.c) */
 		struct cpu_tlbe tlb[CPU_TLB_SIZE];
-		struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
+		_Alignas(16) struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
+		struct cpu_tlbp tlb_p[CPU_TLB_SIZE];
 		struct cpu_pmap pmap[CPU_PCHUNKS];
 		struct cpu_pchunk *pchunks; /* where the chunks live (phys.c), or NULL */
+		/* Writes to a page holding code that touched no translated byte,
+		 * counted here by the code-page write paths and added to the
+		 * block cache's data_writes by cpu_code_stats(); 0 again when the
+		 * cache is freed. */
+		uint64_t code_page_data_writes;
 	} in;
 };
 

@@ -96,7 +96,8 @@ void op_neg(struct cpu *c, const struct insn *i);
 void op_mov_rm_sreg(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
-_Static_assert(sizeof(struct cpu_tlbx) == 16, "emit_code_page_write() indexes tlb_x as the TLB");
+_Static_assert(sizeof(struct cpu_tlbx) == 16 && sizeof(struct cpu_tlbp) == 16,
+	       "emit_code_page_write_helper() indexes tlb_x and tlb_p as the TLB");
 
 static uint32_t jit_flag_cf(struct cpu *c)
 {
@@ -1375,16 +1376,74 @@ static void emit_flush_mask(struct cg *g, uint8_t dirty)
  * case for SH_WCALL). At entry (emit_access_inline()'s TLB branch, then
  * emit_slow_path() adds RBX to RCX): EAX =
  * the linear address, RCX = RBX + its TLB index * 16, EDI = the page of
- * its last byte. The bitmap test reads the 16 bits from byte off / 8 and
- * tests sz bits from bit off % 8 (at most bit 10; the page check above
- * keeps them inside the page's bitmap). */
+ * its last byte. What tells a write beside code, in the order tried
+ * (tlbx_no_code(), then bc_page_touches()):
+ * - the entry's free run (one load with wcode), then its chunk bit
+ *   (struct cpu_tlbx, the same 16 bytes): no other line than the TLB
+ *   entry's is read;
+ * - else the page's bitmap, through the entry's page record (tlb_p): the
+ *   16 bits from byte off / 8, sz bits from bit off % 8 (at most bit 10;
+ *   the page check keeps them inside the page's bitmap).
+ * The count is in struct cpu (no load of the cache's pointer). The path
+ * of a write in the free run, from the entry to its RET, is 62 bytes, in
+ * the one 64-byte line of the slot (rel8 jumps, the other checks after
+ * it): laid out past that line (rel32 jumps, 77 bytes) it cost vardata
+ * 9% of its CPU time, as did main's 88-byte path (docs/cpu-speed.md,
+ * "Session 15"). */
 static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz)
 {
+	_Static_assert(SH_SLOT % 64 == 0, "each shared slot starts a cache line");
 	const int32_t x = OFF(in.tlb_x);
-	em_rm(e, 0x3B, 0x3B, 4, H_RDI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, wcode));
-	long no1 = em_jcc_fwd(e, 5 /* NE */, base);
-	em_load(e, 8, H_RSI, H_RCX, x + (int32_t)offsetof(struct cpu_tlbx, code));
+	_Static_assert(offsetof(struct cpu_tlbx, wcode) == 0 && offsetof(struct cpu_tlbx, free_lo) == 4 &&
+			       offsetof(struct cpu_tlbx, free_hi) == 6,
+		       "one load reads wcode and the free run");
+	/* RSI = wcode | free_lo << 32 | free_hi << 48 */
+	em_load(e, 8, H_RSI, H_RCX, x);
+	em_alu_rr(e, ALU_CMP, 4, H_RSI, H_RDI);
+	long no1 = em_jcc8_fwd(e, 5 /* NE */, base);
 	em_load(e, 8, H_RDI, H_RCX, OFF(in.tlb) + (int32_t)offsetof(struct cpu_tlbe, addend));
+	/* ECX = the offset in the page; in [free_lo, free_hi - sz]? (the
+	 * write straight after, the other checks out of its way) */
+	if (em_room(e, 4))
+		em_b(e, 0x48), em_b(e, 0xC1), em_b(e, 0xEE), em_b(e, 32); /* shr rsi, 32 */
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_alu_ri(e, ALU_AND, 4, H_RCX, CPU_PAGE_SIZE - 1);
+	em_alu_rr(e, ALU_CMP, 2, H_RCX, H_RSI);
+	long below = em_jcc8_fwd(e, 2 /* B */, base);
+	em_shift_ri(e, true, H_RSI, 16);
+	if (em_room(e, 3))
+		em_b(e, 0x83), em_b(e, 0xC1), em_b(e, (uint8_t)sz); /* add ecx, sz */
+	em_alu_rr(e, ALU_CMP, 4, H_RCX, H_RSI);
+	long above = em_jcc8_fwd(e, 7 /* A */, base);
+	const long data = e->p - base;
+	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RAX);
+	em_store(e, sz, H_RDX, H_RDI, 0);
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.code_page_data_writes));
+	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX); /* (ZF: done) */
+	em_ret(e);
+	em_fix8(e, base, no1, e->p - base);
+	const long no = e->p - base;
+	em_mov_imm32(e, H_RDI, 0); /* (flags kept: ZF clear from the failed compare or test) */
+	em_ret(e);
+	em_fix8(e, base, above, e->p - base);
+	if (em_room(e, 3))
+		em_b(e, 0x83), em_b(e, 0xE9), em_b(e, (uint8_t)sz); /* sub ecx, sz */
+	em_fix8(e, base, below, e->p - base);
+	/* RSI = RBX + the TLB index * 16 again; its chunk's bit */
+	em_mov_rr(e, 4, H_RSI, H_RAX);
+	em_shift_ri(e, true, H_RSI, CPU_PAGE_SHIFT - 4);
+	em_alu_ri(e, ALU_AND, 4, H_RSI, (CPU_TLB_SIZE - 1) << 4);
+	em_alu_rr(e, ALU_ADD, 8, H_RSI, H_RBX);
+	em_load(e, 8, H_RSI, H_RSI, x + (int32_t)offsetof(struct cpu_tlbx, chunks));
+	em_shift_ri(e, true, H_RCX, 6);
+	em_0f_rr(e, 8, 0xA3, H_RCX, H_RSI); /* bt rsi, rcx */
+	em_fix8(e, base, em_jcc8_fwd(e, 3 /* AE: clear */, base), data);
+	/* the bitmap, through the entry's page record (tlb_p) */
+	em_mov_rr(e, 4, H_RSI, H_RAX);
+	em_shift_ri(e, true, H_RSI, CPU_PAGE_SHIFT - 4);
+	em_alu_ri(e, ALU_AND, 4, H_RSI, (CPU_TLB_SIZE - 1) << 4);
+	em_alu_rr(e, ALU_ADD, 8, H_RSI, H_RBX);
+	em_load(e, 8, H_RSI, H_RSI, OFF(in.tlb_p) + (int32_t)offsetof(struct cpu_tlbp, code));
 	em_mov_rr(e, 4, H_RCX, H_RAX);
 	em_shift_ri(e, true, H_RCX, 3);
 	em_alu_ri(e, ALU_AND, 4, H_RCX, (CPU_PAGE_SIZE / 8) - 1);
@@ -1394,20 +1453,8 @@ static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz
 	em_alu_ri(e, ALU_AND, 4, H_RCX, 7);
 	em_shift_cl(e, 4, 5 /* SHR */, H_RSI);
 	em_test_r8_imm(e, H_RSI, (uint8_t)((1u << sz) - 1));
-	long no2 = em_jcc_fwd(e, 5 /* NE: translated bytes */, base);
-	em_alu_rr(e, ALU_ADD, 8, H_RDI, H_RAX);
-	em_store(e, sz, H_RDX, H_RDI, 0);
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, data_writes)));
-	em_alu_rr(e, ALU_XOR, 4, H_RCX, H_RCX); /* (ZF: done) */
-	em_ret(e);
-	if (e->over)
-		return;
-	em_fix(base, no1, e->p - base);
-	em_fix(base, no2, e->p - base);
-	em_mov_imm32(e, H_RDI, 0); /* (flags kept: ZF clear from the failed compare or test) */
-	em_ret(e);
+	em_fix(base, em_jcc_fwd(e, 4 /* E: no translated byte */, base), data);
+	em_fix(base, em_jcc_fwd(e, -1, base), no); /* (ZF clear) */
 }
 
 /* SH_READ and SH_WCALL, the slow path's call (emit_slow_path() calls it

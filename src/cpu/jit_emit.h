@@ -656,4 +656,27 @@ static inline void em_fix(uint8_t *base, long at, long target)
 	memcpy(base + at, &rel, 4);
 }
 
+/* jcc rel8 to a target fixed later (em_fix8()): the offset of the rel8
+ * byte from base, or -1. */
+static inline long em_jcc8_fwd(struct em *e, uint8_t cc, const uint8_t *base)
+{
+	if (!em_room(e, 2))
+		return -1;
+	em_b(e, (uint8_t)(0x70 | cc));
+	em_b(e, 0);
+	return e->p - base - 1;
+}
+
+/* Fix a rel8 of em_jcc8_fwd() to target (`over` when out of reach). */
+static inline void em_fix8(struct em *e, uint8_t *base, long at, long target)
+{
+	if (at < 0)
+		return;
+	if (target - (at + 1) > 127 || target - (at + 1) < -128) {
+		e->over = true;
+		return;
+	}
+	base[at] = (uint8_t)(int8_t)(target - (at + 1));
+}
+
 #endif

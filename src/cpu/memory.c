@@ -80,7 +80,8 @@ uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned n)
 /* A write to a page holding decoded code, inside the page, through its TLB
  * entry: write, then let the block cache drop what it overlaps (nothing
  * to do when it touched no translated byte, the common case of data next
- * to code). */
+ * to code: told by the entry's summary, tlbx_no_code(), when it can, else
+ * by the page's bitmap). */
 static inline bool code_page_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
 {
 	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
@@ -94,8 +95,8 @@ static inline bool code_page_write(struct cpu *c, uint32_t lin, unsigned n, uint
 	default: memcpy(h, &v, 4); break;
 	}
 	const unsigned off = lin & (CPU_PAGE_SIZE - 1);
-	if (bc_page_touches(x->code, off, n))
-		bc_code_write(c, x->phys | off, n);
+	if (!tlbx_no_code(x, off, n) && bc_page_touches(c->in.tlb_p[k].code, off, n))
+		bc_code_write(c, c->in.tlb_p[k].phys | off, n);
 	else
 		bc_data_write(c);
 	return true;
@@ -123,10 +124,9 @@ void lin_write_slow(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
 static uint8_t *code_page_ptr(struct cpu *c, uint32_t lin, unsigned n)
 {
 	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
-	const struct cpu_tlbx *x = &c->in.tlb_x[k];
-	if (!tlb_hit(x->wcode, lin, n))
+	if (!tlb_hit(c->in.tlb_x[k].wcode, lin, n))
 		return NULL;
-	cpu_mem_written(c, x->phys | (lin & (CPU_PAGE_SIZE - 1)), n);
+	cpu_mem_written(c, c->in.tlb_p[k].phys | (lin & (CPU_PAGE_SIZE - 1)), n);
 	return (uint8_t *)(c->in.tlb[k].addend + lin);
 }
 

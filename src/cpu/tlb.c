@@ -21,9 +21,9 @@
  * decoded blocks recorded under another epoch check their physical
  * address again (block_cache.c).
  *
- * Pages holding decoded code get no write tag, only cpu_tlbx.wcode: their
- * writes take the slow path, which checks them against the code
- * (lin_write_slow(), bc_code_write()).
+ * Pages holding decoded code get no write tag, only cpu_tlbx.wcode and the
+ * page's summary (bc_tlb_slot_set()): their writes take the slow path,
+ * which checks them against the code (lin_write_slow(), bc_code_write()).
  */
 #include "cpu/block_cache.h"
 
@@ -115,7 +115,7 @@ int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uin
 		x->wcode = TLB_NONE;
 	}
 	e->addend = addend;
-	x->phys = pa & ~(CPU_PAGE_SIZE - 1);
+	c->in.tlb_p[k].phys = pa & ~(CPU_PAGE_SIZE - 1);
 	e->rd = page;
 	/* Without paging a read fill may write too (RAM, not ROM); with
 	 * paging only a write fill has set the dirty bit. */
@@ -125,7 +125,7 @@ int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uin
 		if (code && *code) {
 			e->wr = TLB_NONE;
 			x->wcode = page;
-			x->code = *code;
+			bc_tlb_slot_set(c, k, *code);
 		} else {
 			e->wr = page;
 			x->wcode = TLB_NONE;

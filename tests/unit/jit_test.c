@@ -357,6 +357,166 @@ static void test_mov_m_sreg_smc(void **state)
 	run_free(&r[1]);
 }
 
+/* Every TLB entry that maps a page with code for checked writes claims
+ * none of its translated bytes free (struct cpu_tlbx): not in its free
+ * run, and the chunk bit of every write of up to 4 bytes that would
+ * touch one set. */
+static void assert_summaries_true(const struct cpu *c)
+{
+	for (unsigned k = 0; k < CPU_TLB_SIZE; k++) {
+		const struct cpu_tlbx *x = &c->in.tlb_x[k];
+		const struct bc_page *pg = c->in.tlb_p[k].code;
+		if (x->wcode == TLB_NONE || !pg)
+			continue;
+		for (unsigned off = 0; off < CPU_PAGE_SIZE; off++) {
+			if (!((pg->bits[off >> 6] >> (off & 63)) & 1))
+				continue;
+			assert_false(off >= x->free_lo && off < x->free_hi);
+			for (unsigned d = 0; d < 4 && d <= off; d++)
+				assert_true((x->chunks >> ((off - d) >> 6)) & 1);
+		}
+	}
+}
+
+/* cpu_run() to the end in slices of a few instructions, the summaries
+ * checked between them. */
+static enum cpu_exit run_checking_summaries(struct cpu *c)
+{
+	enum cpu_exit ex;
+	for (int n = 0; n < 100000 && (ex = cpu_run(c, 3)) == CPU_EXIT_BUDGET; n++)
+		assert_summaries_true(c);
+	assert_summaries_true(c);
+	return ex;
+}
+
+/* Writes beside code that the TLB entry's summary lets through (struct
+ * cpu_tlbx: the free run, the chunk bits) must stop letting them through
+ * once the bytes are translated. The writes are made by subroutines at
+ * 80h-8Bh (byte, word, dword), compiled after the warm-up loop's first
+ * pass (which writes F00h while it is free). Then F00h is run as code
+ * and a write into its ADD's immediate must be seen by the next call;
+ * again after that write dropped the block (the page's bitmap rebuilt,
+ * the summary widened) and F00h was translated anew; a word write that
+ * starts in the free run before F00h and ends in its first byte; and
+ * code translated at F80h, outside the free run (only its chunk bit
+ * tells), then written; and after a TLB flush, code at FC0h translated
+ * while no entry maps the page, then written twice (the entry filled
+ * anew by the first gets the page's summary, which the second relies
+ * on). Compiled as interpreted. */
+static void test_code_page_summary_exact(void **state)
+{
+	(void)state;
+	static const uint8_t code[0xFC8] = {
+		0x0E, 0x1F,                         /* 00: push cs; pop ds */
+		0x66, 0xB8, 0x90, 0x83, 0xC3, 0x01, /* 02: mov eax, 01C38390h (F00h's bytes) */
+		0xBF, 0x00, 0x0F,                   /* 08: mov di, F00h */
+		0xB9, 0x03, 0x00,                   /* 0B: mov cx, 3 */
+		0xE8, 0x6F, 0x00,                   /* 0E: call 80h (data) */
+		0xE8, 0x70, 0x00,                   /* 11: call 84h */
+		0xE8, 0x71, 0x00,                   /* 14: call 88h */
+		0xE2, 0xF5,                         /* 17: loop 0E */
+		0xE8, 0xE4, 0x0E,                   /* 19: call F00h (bx += 1) */
+		0xBF, 0x03, 0x0F,                   /* 1C: mov di, F03h */
+		0xB0, 0x05,                         /* 1F: mov al, 5 */
+		0xE8, 0x5C, 0x00,                   /* 21: call 80h */
+		0xE8, 0xD9, 0x0E,                   /* 24: call F00h (bx += 5) */
+		0xBF, 0x02, 0x0F,                   /* 27: mov di, F02h */
+		0xB8, 0xC3, 0x07,                   /* 2A: mov ax, 07C3h */
+		0xE8, 0x54, 0x00,                   /* 2D: call 84h */
+		0xE8, 0xCD, 0x0E,                   /* 30: call F00h (bx += 7) */
+		0x66, 0xB8, 0xC3, 0x09, 0xC3, 0x90, /* 33: mov eax, 90C309C3h */
+		0xE8, 0x4C, 0x00,                   /* 39: call 88h */
+		0xE8, 0xC1, 0x0E,                   /* 3C: call F00h (bx += 9) */
+		0xBF, 0xFF, 0x0E,                   /* 3F: mov di, EFFh */
+		0xB8, 0x90, 0x43,                   /* 42: mov ax, 4390h (F00h: inc bx) */
+		0xE8, 0x3C, 0x00,                   /* 45: call 84h */
+		0xE8, 0xB5, 0x0E,                   /* 48: call F00h (bx += 1 + 9) */
+		0xE8, 0x32, 0x0F,                   /* 4B: call F80h (bx += 1) */
+		0xBF, 0x83, 0x0F,                   /* 4E: mov di, F83h */
+		0xB0, 0x02,                         /* 51: mov al, 2 */
+		0xE8, 0x2A, 0x00,                   /* 53: call 80h */
+		0xE8, 0x27, 0x0F,                   /* 56: call F80h (bx += 2) */
+		0xF4,                               /* 59: hlt */
+		0x90,                               /* 5A: (the HLT's IP: 5Bh moves it) */
+		/* 5B: after a TLB flush, code at FC0h translated before the
+		 * entry is filled again */
+		0xE8, 0x62, 0x0F,                   /* 5B: call FC0h (bx += 1) */
+		0xBF, 0xC3, 0x0F,                   /* 5E: mov di, FC3h */
+		0xB0, 0x03,                         /* 61: mov al, 3 */
+		0xE8, 0x1A, 0x00,                   /* 63: call 80h */
+		0xE8, 0x57, 0x0F,                   /* 66: call FC0h (bx += 3) */
+		0xB0, 0x04,                         /* 69: mov al, 4 (through the entry filled at 63h) */
+		0xE8, 0x12, 0x00,                   /* 6B: call 80h */
+		0xE8, 0x4F, 0x0F,                   /* 6E: call FC0h (bx += 4) */
+		0xF4,                               /* 71: hlt */
+		[0x80] = 0x88, 0x05, 0xC3,          /* 80: mov [di], al; ret */
+		[0x84] = 0x89, 0x05, 0xC3,          /* 84: mov [di], ax; ret */
+		[0x88] = 0x66, 0x89, 0x05, 0xC3,    /* 88: mov [di], eax; ret */
+		[0xF00] = 0x90, 0x83, 0xC3, 0x01, 0xC3, /* F00: nop; add bx, imm8; ret */
+		[0xF80] = 0x90, 0x83, 0xC3, 0x01, 0xC3, /* F80: the same */
+		[0xFC0] = 0x90, 0x83, 0xC3, 0x01, 0xC3, /* FC0: the same */
+	};
+	struct run r[2];
+	for (int k = 0; k < 2; k++) {
+		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+		assert_int_equal(run_checking_summaries(&r[k].c), CPU_EXIT_HLT);
+		assert_int_equal(r[k].c.r[REG_BX].w[0], 1 + 5 + 7 + 9 + 10 + 1 + 2);
+		cpu_set_a20(&r[k].c, !r[k].c.in.a20); /* (a TLB flush) */
+		r[k].c.ip = 0x5B;
+		assert_int_equal(run_checking_summaries(&r[k].c), CPU_EXIT_HLT);
+		assert_int_equal(r[k].c.r[REG_BX].w[0], 1 + 5 + 7 + 9 + 10 + 1 + 2 + 1 + 3 + 4);
+	}
+	assert_same_run(&r[0], &r[1], true);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r[1].c, &st);
+	assert_true(st.jit_blocks > 0 && st.invalidations >= 3 && st.data_writes >= 5);
+	run_free(&r[0]);
+	run_free(&r[1]);
+}
+
+/* A page that two TLB entries map (A20 off: FFFF:8710h is 0800:0700h)
+ * keeps both entries' summaries exact: data writes through both, then
+ * 700h is run as code, and a write through the entry that was filled
+ * first (not the page's tlb_slot) into its immediate must be seen.
+ * Compiled as interpreted. */
+static void test_code_page_summary_alias(void **state)
+{
+	(void)state;
+	static const uint8_t code[0x708] = {
+		0x0E, 0x1F,                   /* 00: push cs; pop ds */
+		0xB8, 0xFF, 0xFF,             /* 02: mov ax, FFFFh */
+		0x8E, 0xC0,                   /* 05: mov es, ax */
+		0xB0, 0x90,                   /* 07: mov al, 90h */
+		0xB9, 0x03, 0x00,             /* 09: mov cx, 3 */
+		0xBF, 0x00, 0x07,             /* 0C: mov di, 700h */
+		0xE8, 0x72, 0x00,             /* 0F: call 84h (data, DS) */
+		0xBF, 0x10, 0x87,             /* 12: mov di, 8710h */
+		0xE8, 0x68, 0x00,             /* 15: call 80h (data, ES: the alias) */
+		0xE2, 0xF2,                   /* 18: loop 0C */
+		0xE8, 0xE3, 0x06,             /* 1A: call 700h (bx += 1) */
+		0xBF, 0x03, 0x07,             /* 1D: mov di, 703h */
+		0xB0, 0x05,                   /* 20: mov al, 5 */
+		0xE8, 0x5F, 0x00,             /* 22: call 84h */
+		0xE8, 0xD8, 0x06,             /* 25: call 700h (bx += 5) */
+		0xF4,                         /* 28: hlt */
+		[0x80] = 0x26, 0x88, 0x05, 0xC3, /* 80: mov es:[di], al; ret */
+		[0x84] = 0x88, 0x05, 0xC3,    /* 84: mov [di], al; ret */
+		[0x700] = 0x90, 0x83, 0xC3, 0x01, 0xC3, /* 700: nop; add bx, imm8; ret */
+	};
+	struct run r[2];
+	for (int k = 0; k < 2; k++) {
+		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, (const uint8_t[]){ 0xF4 }, 1);
+		memcpy(r[k].ram + 0x8000, code, sizeof(code));
+		cpu_load_seg(&r[k].c, SEG_CS, 0x0800);
+		cpu_set_a20(&r[k].c, false);
+		assert_int_equal(run_checking_summaries(&r[k].c), CPU_EXIT_HLT);
+		assert_int_equal(r[k].c.r[REG_BX].w[0], 1 + 5);
+	}
+	assert_same_run(&r[0], &r[1], true);
+	run_free(&r[0]);
+	run_free(&r[1]);
+}
+
 /* Run `code` at CS:0 with DS = ES = 2000h, the given SI, DI, CX and DF,
  * #GP exiting (exception_exit_mask), until it stops. */
 static enum cpu_exit run_string(struct run *r, enum cpu_jit jit, const uint8_t *code, size_t n, uint16_t si,
@@ -1843,6 +2003,8 @@ int main(void)
 		cmocka_unit_test(test_call_far_mem_match),
 		cmocka_unit_test(test_slow_path_fault_match),
 		cmocka_unit_test(test_mov_m_sreg_smc),
+		cmocka_unit_test(test_code_page_summary_exact),
+		cmocka_unit_test(test_code_page_summary_alias),
 		cmocka_unit_test(test_shared_threshold),
 		cmocka_unit_test(test_jmp_call_rm_match),
 		cmocka_unit_test(test_ea32_scaled_match),
