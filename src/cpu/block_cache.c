@@ -1,5 +1,6 @@
 /* block_cache.c - recording, finding, replaying and dropping decoded
  * blocks (block_cache.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,11 +263,11 @@ static void hash_unlink(struct block_cache *bc, struct bc_block *b)
 /* Take b, already off its page's list, out of the cache; its memory goes
  * on the free list (reused by bc_commit() only, which runs when no block
  * does). */
-static void block_free(struct block_cache *bc, struct bc_block *b)
+static void block_free(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	hash_unlink(bc, b);
 	b->tag = 0;
-	bc_links_stale(bc);
+	bc_links_stale(c, bc);
 	bc->nblocks--;
 	b->hnext = bc->free_blocks[b->ninsns];
 	bc->free_blocks[b->ninsns] = b;
@@ -311,10 +312,10 @@ static void page_remove(struct bc_page *pg, struct bc_block *b)
 }
 
 /* Take b out of the cache and off its page pg. */
-static void block_drop(struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
+static void block_drop(struct cpu *c, struct block_cache *bc, struct bc_page *pg, struct bc_block *b)
 {
 	page_remove(pg, b);
-	block_free(bc, b);
+	block_free(c, bc, b);
 }
 
 /* The bits of the block being recorded set again, from lo to hi-1, if it
@@ -374,7 +375,7 @@ static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page 
 		if (k + 4 < n)
 			__builtin_prefetch(bc_bucket(bc, (uint32_t)pg->blk[k + 4]->key), 1);
 		struct bc_block *b = pg->blk[k];
-		block_free(bc, b);
+		block_free(c, bc, b);
 		bc->stats.invalidations++;
 		stop_if_running(c, bc, b);
 	}
@@ -420,7 +421,7 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 				continue;
 			}
 			struct bc_block *b = pg->blk[k];
-			block_drop(bc, pg, b); /* (the last block moves to k) */
+			block_drop(c, bc, pg, b); /* (the last block moves to k) */
 			bc->stats.invalidations++;
 			stop_if_running(c, bc, b);
 		}
@@ -464,7 +465,7 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
 		for (uint32_t k = 0; k < pg->n; k++)
 			pg->blk[k]->tag = 0;
-	bc_links_stale(bc);
+	bc_links_stale(c, bc);
 	while (bc->pages) {
 		struct bc_page *pg = bc->pages;
 		bc->pages = pg->next;
@@ -527,8 +528,10 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 void cpu_set_block_cache_limit(struct cpu *c, size_t bytes)
 {
 	struct block_cache *bc = c->in.bcache;
-	if (!bc && !c->in.bcache_off)
+	if (!bc && !c->in.bcache_off) {
 		bc = c->in.bcache = bc_alloc();
+		bc_link_check_update(c);
+	}
 	if (!bc)
 		return;
 	bc->cap = bytes < block_size(BC_MAX_INSNS) ? block_size(BC_MAX_INSNS) :
@@ -969,17 +972,35 @@ void bc_link(struct cpu *c)
 	next->entry(c, next->insns);
 }
 
+#ifndef NDEBUG
+/* Debug builds (the tests): c->in.link_check must equal bc_ctx | the
+ * link epoch whenever compiled code may compare it (block_cache.h
+ * bc_link_check_update()); a change of either that does not update it
+ * stops the test that makes it, here, where bc_run() picks a block. An
+ * internal invariant, not guest input: release builds do not look. */
+static void bc_check_link_word(const struct cpu *c, const struct block_cache *bc)
+{
+	if (c->in.link_check != (c->in.bc_ctx | bc->link_epoch)) {
+		fprintf(stderr, "mvdm: c->in.link_check is stale (block_cache.h bc_link_check_update())\n");
+		abort();
+	}
+}
+#endif
+
 void bc_run(struct cpu *c, struct block_cache *bc)
 {
 	while (!c->in.events && c->in.budget_left) {
 		jit_poll(c);
+#ifndef NDEBUG
+		bc_check_link_word(c, bc);
+#endif
 		const uint32_t lin = c->seg_base[SEG_CS] + c->ip;
 		struct bc_block *b = bc_next(bc, bc->last, lin, c->ip);
 		bc->last = NULL;
 		if (b && !bc_valid(c, b, lin)) {
 			/* Recorded for another context: replace it. */
 			struct bc_page *pg = *phys_code_slot(c, b->phys);
-			block_drop(bc, pg, b);
+			block_drop(c, bc, pg, b);
 			page_rebuild_bits(c, bc, pg);
 			b = NULL;
 		}

@@ -62,7 +62,8 @@ enum {
  * link stub can enter it again without reading its header (the link
  * stub's fast path, jit_compile.c emit_link_stub(); docs/cpu-speed.md,
  * "Link epochs"). It holds while `check` equals the CPU's bc_ctx ORed
- * with its cache's link_epoch (bc_ctx's low 32 bits are 0):
+ * with its cache's link_epoch (bc_ctx's low 32 bits are 0), which the
+ * CPU keeps in one word, c->in.link_check (bc_link_check_update()):
  * - the epoch moves whenever anything a remembered link relies on may
  *   change (bc_links_stale(): a block freed or evicted, the cache
  *   emptied, compiled code dropped), so an equal epoch means blk is
@@ -174,16 +175,27 @@ struct block_cache {
 	struct bc_block *hash[BC_HASH_SIZE];
 };
 
+/* c->in.link_check = bc_ctx | the link epoch of c's cache: the one word
+ * the link stub and the static exits (jit_compile.c) compare a bc_fast's
+ * check with. Kept exact: called wherever either part changes
+ * (cpu_bc_ctx_update(), bc_links_stale(), a cache allocated, and
+ * cpu_disasm()'s restore), so it always equals what those would OR. */
+static inline void bc_link_check_update(struct cpu *c)
+{
+	c->in.link_check = c->in.bc_ctx | (c->in.bcache ? c->in.bcache->link_epoch : 0);
+}
+
 /* A block was freed or evicted, or compiled code dropped: every link
  * remembered in a bc_fast fails its check from now on. When the 32-bit
  * epoch wraps, the remembered links of every live block are forgotten
  * (a block off the cache gets fresh ones when it is entered again), so
- * that an old one cannot pass for a new one. */
+ * that an old one cannot pass for a new one. bc is c's cache. */
 void bc_links_wrap(struct block_cache *bc);
-static inline void bc_links_stale(struct block_cache *bc)
+static inline void bc_links_stale(struct cpu *c, struct block_cache *bc)
 {
 	if (unlikely(++bc->link_epoch == 0))
 		bc_links_wrap(bc);
+	bc_link_check_update(c);
 }
 
 /* Would an n-byte write (n <= 4) at offset off of page pg touch a

@@ -534,8 +534,10 @@ static enum cpu_exit run_guarded(struct cpu *c)
 
 enum cpu_exit cpu_run(struct cpu *c, uint64_t budget)
 {
-	if (!c->in.bcache && !c->in.bcache_off)
+	if (!c->in.bcache && !c->in.bcache_off) {
 		c->in.bcache = bc_alloc(); /* NULL: run uncached */
+		bc_link_check_update(c);
+	}
 	c->in.budget_left = budget;
 	c->in.unretired = 0;
 	c->in.rep_extra = 0;

@@ -419,6 +419,8 @@ struct cpu {
 		uint8_t mode_bits;       /* BC_MODE_* (block_cache.h): what decoded blocks depend on */
 		uint32_t epoch;          /* bumped when linear-to-physical mappings change (24 bits, never 0) */
 		uint64_t bc_ctx;         /* (mode_bits | epoch << 8) << 32: a block's context (block_cache.h) */
+		uint64_t link_check;     /* bc_ctx | bcache->link_epoch: what a remembered link's
+					  * check word must equal (block_cache.h bc_link_check_update()) */
 		struct cpu_desc sd[SEG_COUNT + 1]; /* descriptor caches ([SEG_COUNT]: flat, for system use) */
 		uint32_t a20_mask;       /* applied to every physical address (A20 gate, address lines) */
 		bool a20;

@@ -250,7 +250,7 @@ int cpu_disasm(struct cpu *c, uint16_t sel, uint32_t off, char *buf, size_t bufl
 	const uint16_t saved_sel = c->seg[SEG_CS];
 	const struct cpu_desc saved_cs = c->in.sd[SEG_CS];
 	const uint32_t saved_ip = c->ip;
-	const uint64_t saved_bc = c->in.bc_ctx;
+	const uint64_t saved_bc = c->in.bc_ctx, saved_check = c->in.link_check;
 	const uint8_t saved_bits = c->in.mode_bits;
 	const uint32_t saved_cr2 = c->in.cr2;
 	volatile int len = 1;
@@ -279,6 +279,7 @@ int cpu_disasm(struct cpu *c, uint16_t sel, uint32_t off, char *buf, size_t bufl
 	c->ip = saved_ip;
 	c->in.mode_bits = saved_bits;
 	c->in.bc_ctx = saved_bc;
+	c->in.link_check = saved_check;
 	c->in.cr2 = saved_cr2;
 	return len;
 }

@@ -119,7 +119,7 @@ static void jit_drop_code(struct cpu *c, struct jit *j, uint64_t gen)
 {
 	struct block_cache *bc = c->in.bcache;
 	if (bc) {
-		bc_links_stale(bc); /* (links remembered with the old code) */
+		bc_links_stale(c, bc); /* (links remembered with the old code) */
 		for (struct bc_page *pg = bc->pages; pg; pg = pg->next) {
 			for (uint32_t k = 0; k < pg->n; k++) {
 				struct bc_block *b = pg->blk[k];

@@ -2428,7 +2428,8 @@ static void emit_pops(struct em *e)
  * (the stub sets R11 = the block, c->in.blk, and c->in.cur = &insns[k]
  * first), and the block's frame still pushed.
  * - Fast path: the block remembers the next one in fast[] (block_cache.h:
- *   key, code and a check word of bc_ctx and the cache's link epoch) and
+ *   key, code and a check word of bc_ctx and the cache's link epoch,
+ *   compared with the CPU's c->in.link_check) and
  *   the budget leaves room for any block (> BC_MAX_INSNS): the stub
  *   enters it reading only this block's fast[] (the first line of its
  *   header, fetched when this block was entered) and the CPU, never the
@@ -2477,7 +2478,6 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
 	const int32_t blk = 11; /* R11 */
-	const int32_t epoch = (int32_t)offsetof(struct block_cache, link_epoch);
 	const int32_t fast_links =
 		(int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, fast_links));
 	/* R11 = the block, c->in.cur = its entry at offset EAX */
@@ -2496,12 +2496,11 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_alu_rr(e, ALU_ADD, 4, H_RCX, H_RAX);
 	em_shl64(e, H_RAX, 32);
 	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RCX);
-	/* The fast path: RSI = bc_ctx | the link epoch, RDI = the cache */
+	/* The fast path: RSI = bc_ctx | the link epoch (one word kept by
+	 * the CPU: block_cache.h bc_link_check_update()) */
 	em_alu_ri(e, ALU_CMP, 8, H_RDX, BC_MAX_INSNS);
 	long slow = em_jcc_fwd(e, 6 /* BE */, base);
-	em_load(e, 8, H_RDI, H_RBX, OFF(in.bcache));
-	em_load(e, 4, H_RSI, H_RDI, epoch);
-	em_rm(e, 0x0B, 0x0B, 8, H_RSI, H_RBX, OFF(in.bc_ctx)); /* or rsi, [bc_ctx] */
+	em_load(e, 8, H_RSI, H_RBX, OFF(in.link_check));
 	long hit[2];
 	for (unsigned s = 0; s < 2; s++) {
 		em_rm(e, 0x39, 0x39, 8, H_RAX, blk, FAST(s, key));
@@ -2515,6 +2514,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	for (unsigned s = 0; s < 2 && !e->over; s++) {
 		em_fix(base, hit[s], e->p - base);
 		em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+		em_load(e, 8, H_RDI, H_RBX, OFF(in.bcache));
 		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RDI, fast_links);
 		em_load(e, 8, H_RSI, blk, FAST(s, blk));
 		em_load(e, 8, H_RAX, blk, FAST(s, code));
@@ -2557,12 +2557,10 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	 * jit_hot(): not counted) */
 	em_cmp8_mem_imm(e, H_RSI, (int32_t)offsetof(struct bc_block, jstate), JS_DONE);
 	long threaded = em_jcc_fwd(e, 5 /* NE */, base);
-	/* Remembered in fast[]: key, block, check (RDI = bc_ctx), code. */
+	/* Remembered in fast[]: key, block, check (c->in.link_check), code. */
 	em_store(e, 8, H_RAX, 10, (int32_t)offsetof(struct bc_fast, key));
 	em_store(e, 8, H_RSI, 10, (int32_t)offsetof(struct bc_fast, blk));
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_load(e, 4, H_RAX, H_RAX, epoch);
-	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RDI);
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.link_check));
 	em_store(e, 8, H_RAX, 10, (int32_t)offsetof(struct bc_fast, check));
 	em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
 	emit_stub_enter(e);

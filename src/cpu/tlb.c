@@ -30,6 +30,7 @@
 void cpu_bc_ctx_update(struct cpu *c)
 {
 	c->in.bc_ctx = (uint64_t)(c->in.mode_bits | c->in.epoch << 8) << 32;
+	bc_link_check_update(c);
 }
 
 void tlb_drop(struct cpu *c)

@@ -1895,6 +1895,176 @@ static void test_link_fast_invalidation(void **state)
 	}
 }
 
+/* The link stub's fast path (jit_compile.c emit_link_stub(): fast[],
+ * checked against c->in.link_check) keeps bc_link()'s budget and events
+ * rules. A loop of blocks linked only through remembered links, with STI
+ * before it; in pass 50 its write to a device page (unmapped: the bus)
+ * raises IRQ 0, which must be taken at the next block boundary, a link
+ * the fast path would otherwise take (the handler saves DX and AX). Run
+ * interpreted and compiled side by side, whole and in slices of
+ * BC_MAX_INSNS + 13 and 4 x BC_MAX_INSNS + 3 instructions (the fast path
+ * needs a budget above BC_MAX_INSNS + the exit's charge: the links near
+ * a slice's end must not take it, the others do), with the same exit,
+ * IP, registers and count of instructions after every slice, and one
+ * acknowledged interrupt. */
+enum { IRQ_PAGE = 0x50000 };
+
+struct irq_run {
+	struct run r;
+	bool raised;
+	int acks;
+};
+
+static void irq_write8(void *ctx, uint32_t phys, uint8_t v)
+{
+	struct irq_run *q = ctx;
+	if (phys == IRQ_PAGE && v == 50 && !q->raised) {
+		q->raised = true;
+		cpu_set_irq(&q->r.c, true);
+	}
+}
+
+static uint8_t irq_read8(void *ctx, uint32_t phys)
+{
+	(void)ctx;
+	(void)phys;
+	return 0xFF;
+}
+
+static int irq_ack(void *ctx)
+{
+	struct irq_run *q = ctx;
+	q->acks++;
+	cpu_set_irq(&q->r.c, false);
+	return 8;
+}
+
+static void irq_init(struct irq_run *q, enum cpu_jit jit)
+{
+	static const uint8_t code[] = {
+		0xBB, 0x00, 0x50,       /* 0: mov bx, 5000h */
+		0x8E, 0xC3,             /* 3: mov es, bx */
+		0x31, 0xC0,             /* 5: xor ax, ax */
+		0x31, 0xD2,             /* 7: xor dx, dx */
+		0xB9, 200, 0,           /* 9: mov cx, 200 */
+		0xFB,                   /* Ch: sti */
+		0x40,                   /* Dh: top: inc ax */
+		0x26, 0xA2, 0x00, 0x00, /* Eh: mov [es:0], al (the device) */
+		0x42,                   /* 12h: inc dx */
+		0xEB, 0x01,             /* 13h: jmp 16h */
+		0x90,                   /* 15h: nop */
+		0x49,                   /* 16h: dec cx */
+		0x75, 0xF4,             /* 17h: jnz top */
+		0xF4,                   /* 19h: hlt */
+	};
+	static const uint8_t handler[] = {
+		0x89, 0xD6, /* mov si, dx */
+		0x89, 0xC7, /* mov di, ax */
+		0xCF,       /* iret */
+	};
+	q->raised = false;
+	q->acks = 0;
+	struct run *r = &q->r;
+	r->ram = aligned_alloc(CPU_PAGE_SIZE, RAM);
+	assert_non_null(r->ram);
+	memset(r->ram, 0xF4, RAM);
+	memcpy(r->ram + CODE, code, sizeof(code));
+	memcpy(r->ram + CODE + 0x100, handler, sizeof(handler));
+	const uint8_t vec8[] = { 0x00, 0x01, CODE >> 4 & 0xFF, CODE >> 12 }; /* 1000h:0100h */
+	memcpy(r->ram + 8 * 4, vec8, sizeof(vec8));
+	const struct cpu_bus bus = { .ctx = q, .mem_read8 = irq_read8, .mem_write8 = irq_write8, .intr_ack = irq_ack };
+	cpu_init(&r->c, CPU_80386, &bus);
+	cpu_set_jit(&r->c, jit);
+	assert_int_equal(cpu_map_ram(&r->c, 0, IRQ_PAGE, r->ram, true), 0);
+	assert_int_equal(cpu_map_ram(&r->c, IRQ_PAGE + CPU_PAGE_SIZE, RAM - IRQ_PAGE - CPU_PAGE_SIZE,
+				     r->ram + IRQ_PAGE + CPU_PAGE_SIZE, true), 0);
+	cpu_load_seg(&r->c, SEG_CS, CODE >> 4);
+	cpu_load_seg(&r->c, SEG_SS, 0x3000);
+	r->c.r[REG_SP].d = 0xFFF0;
+	r->c.ip = 0;
+}
+
+static void test_link_irq_budget(void **state)
+{
+	(void)state;
+	const unsigned slices[] = { 0, BC_MAX_INSNS + 13, 4 * BC_MAX_INSNS + 3 };
+	for (unsigned n = 0; n < sizeof(slices) / sizeof(slices[0]); n++) {
+		struct irq_run q[2];
+		irq_init(&q[0], CPU_JIT_OFF);
+		irq_init(&q[1], CPU_JIT_FORCE);
+		enum cpu_exit e[2];
+		do {
+			for (int j = 0; j < 2; j++)
+				e[j] = cpu_run(&q[j].r.c, slices[n] ? slices[n] : 1000000);
+			assert_int_equal(e[0], e[1]);
+			assert_int_equal(q[0].r.c.retired, q[1].r.c.retired);
+			assert_int_equal(q[0].r.c.ip, q[1].r.c.ip);
+			assert_memory_equal(q[0].r.c.r, q[1].r.c.r, sizeof(q[0].r.c.r));
+		} while (e[0] == CPU_EXIT_BUDGET);
+		assert_int_equal(e[1], CPU_EXIT_HLT);
+		for (int j = 0; j < 2; j++) {
+			assert_int_equal(q[j].acks, 1);
+			assert_int_equal(q[j].r.c.r[REG_DI].w[0], 50); /* (AX when taken) */
+			assert_int_equal(q[j].r.c.r[REG_DX].w[0], 200);
+		}
+		struct cpu_code_stats st;
+		cpu_code_stats(&q[1].r.c, &st);
+		assert_true(st.jit_blocks > 0);
+		assert_true(st.fast_links > (slices[n] ? 10u : 300u)); /* (the fast path was taken) */
+		run_free(&q[0].r);
+		run_free(&q[1].r);
+	}
+}
+
+/* c->in.link_check (block_cache.h bc_link_check_update()) stays bc_ctx
+ * | the link epoch of the CPU's cache through what changes either: blocks
+ * freed by a host write, the A20 gate, the cache limit (emptied), the
+ * cache dropped and made anew (its epoch starts again at 0, below the
+ * old one's), an area flush; after each, the link loop still gives the
+ * interpreter's results. (Debug builds check the same in bc_run().) */
+static void assert_link_check_exact(struct cpu *c)
+{
+	assert_non_null(c->in.bcache);
+	assert_int_equal(c->in.link_check, c->in.bc_ctx | c->in.bcache->link_epoch);
+}
+
+static void test_link_check_exact(void **state)
+{
+	(void)state;
+	struct link_run l[2];
+	for (int j = 0; j < 2; j++)
+		link_init(&l[j], j == 1, 0, 0);
+	const uint16_t cs = CODE >> 4;
+	for (unsigned step = 0; step < 5; step++) {
+		for (int j = 0; j < 2; j++) {
+			struct cpu *c = &l[j].r.c;
+			switch (step) {
+			case 1: /* B rewritten by the host: blocks freed */
+				l[j].r.ram[CODE + 0x1001] = 2;
+				cpu_mem_written(c, CODE + 0x1001, 1);
+				break;
+			case 2: /* the cache made anew */
+				cpu_set_block_cache(c, false);
+				cpu_set_block_cache(c, true);
+				break;
+			case 3:
+				cpu_set_a20(c, false);
+				break;
+			case 4:
+				cpu_set_block_cache_limit(c, 2048);
+				break;
+			}
+		}
+		link_pass(l, cs, 0);
+		assert_link_check_exact(&l[1].r.c);
+		assert_int_equal(l[1].r.c.r[REG_AX].w[0], step == 0 ? 40 : 80);
+		if (step == 1)
+			assert_true(l[1].r.c.in.bcache->link_epoch > 0); /* (what step 2 needs) */
+	}
+	run_free(&l[0].r);
+	run_free(&l[1].r);
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -1999,6 +2169,8 @@ int main(void)
 		cmocka_unit_test(test_write_into_shared_code),
 		cmocka_unit_test(test_area_flush_two_threads),
 		cmocka_unit_test(test_random_short_loops_match),
+		cmocka_unit_test(test_link_irq_budget),
+		cmocka_unit_test(test_link_check_exact),
 		cmocka_unit_test(test_far_call_ret_match),
 		cmocka_unit_test(test_call_far_mem_match),
 		cmocka_unit_test(test_slow_path_fault_match),
