@@ -369,7 +369,7 @@ void cpu_jit_area_usage(const struct cpu_jit_area *a, size_t *limit, size_t *use
 uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a);
 
 /*
- * The CPU state. Fields before `in` are read and written by the caller
+ * The CPU state. Fields outside `in` are read and written by the caller
  * between runs (use cpu_get_flags()/cpu_set_flags() and cpu_load_seg() or
  * cpu_set_seg() for EFLAGS and segment registers: they keep cached state
  * right).
@@ -380,25 +380,14 @@ struct cpu {
 	uint16_t seg[SEG_COUNT];  /* selector values */
 	uint32_t seg_base[SEG_COUNT + 1];  /* bases from the descriptor caches; [SEG_COUNT] is 0 */
 
-	enum cpu_model model;
-	enum cpu_fpu fpu;              /* the x87 attached: cpu_set_fpu() */
-	struct cpu_x87 x87;            /* its registers (harnesses read and write them) */
-	uint32_t trap_mask;            /* enum cpu_trap bits to exit on */
-	uint32_t exception_exit_mask;  /* vectors 0-31 that exit instead of being delivered */
-	const uint8_t *io_trap_bitmap; /* 8192 bytes, bit set = exit CPU_EXIT_IO; NULL = none.
-					* Checked after the guest's own I/O permission
-					* (IOPL, TSS bitmap) in protected and V86 mode */
-	uint64_t retired;              /* instructions retired since cpu_init(); updated when
-					* cpu_run() returns (bus callbacks see the value of
-					* the last return) */
-	uint64_t work;                 /* budget units spent since cpu_init(): one per
-					* instruction, plus one per further iteration of
-					* each chunk of a repeated string instruction, plus
-					* restarted chunks; updated when cpu_run() returns */
-	struct cpu_exit_info exit;
-	struct cpu_bus bus;
-
-	/* ---- internal state below: use the functions ---- */
+	/* ---- internal state: use the functions ---- */
+	/* Compiled code reaches the CPU through a register pointing
+	 * JIT_CPU_BIAS bytes into it (jit_compile.c), so that the fields
+	 * from r[] to the start of in.tlb[] take 8-bit displacements: keep
+	 * the registers and the hottest internal fields (to in.tlb) within
+	 * the first 255 bytes, and the rest of the public fields after `in`
+	 * (docs/cpu-speed.md, "Session 15: the CPU within 8-bit
+	 * displacements"). */
 	struct {
 		/* Segment access checks, hottest first: an access of n bytes at
 		 * offset off is allowed on the fast path when off + n - 1 <
@@ -413,6 +402,10 @@ struct cpu {
 		uint32_t lf_b;
 		uint32_t flags;          /* non-arithmetic EFLAGS bits (TF IF DF IOPL NT RF VM AC ID, fixed bits) */
 		uint32_t events;         /* nonzero = check slow path between instructions */
+		uint64_t budget_left;
+		struct bc_block *blk;     /* block running threaded (block_cache.c) */
+		const struct insn *cur;   /* its instruction running now */
+		struct cpu_tlbe tlb[CPU_TLB_SIZE];
 		uint32_t ip_mask;        /* FFFFh in 16-bit code, FFFFFFFFh in 32-bit code */
 		uint32_t sp_mask;        /* FFFFh with a 16-bit stack (SS.B = 0), else FFFFFFFFh */
 		uint8_t cpl;             /* current privilege level (0 in real mode, 3 in V86) */
@@ -460,24 +453,20 @@ struct cpu {
 		uint32_t insn_ip;        /* IP of the current instruction's first byte */
 		uint32_t insn_sp;        /* ESP before the current instruction */
 		uint32_t mxcsr;          /* the host's MXCSR, as a compiled x87 run's check read it */
-		uint64_t budget_left;
 		jmp_buf fault_jmp;       /* target of cpu_fault() inside cpu_run() */
 		struct cpu_trace *trace; /* NULL = tracing off */
 		struct block_cache *bcache; /* decoded blocks, allocated by cpu_run() */
 		bool bcache_off;
 		struct cpu_code_store *cstore; /* shared blocks, or NULL (cpu_set_code_store()) */
 		bool fpu_general;         /* no x87 fast paths (cpu_set_fpu_fast()) */
-		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		struct jit *jit;          /* the JIT's state (jit.h), NULL until it compiles */
 		struct cpu_jit_area *jit_area; /* the host's code area, NULL: a private one */
 		uint8_t jit_mode;         /* enum cpu_jit in effect */
 		bool perf_map;            /* name compiled code for perf (MVDM_PERF_MAP=1, jit.h) */
-		const struct insn *cur;   /* its instruction running now */
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint64_t unretired;       /* budget units that retired nothing */
 		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
 					   * of each chunk (ops_string.c) */
-		struct cpu_tlbe tlb[CPU_TLB_SIZE];
 		_Alignas(16) struct cpu_tlbx tlb_x[CPU_TLB_SIZE];
 		struct cpu_tlbp tlb_p[CPU_TLB_SIZE];
 		struct cpu_pmap pmap[CPU_PCHUNKS];
@@ -488,6 +477,25 @@ struct cpu {
 		 * cache is freed. */
 		uint64_t code_page_data_writes;
 	} in;
+
+	/* ---- the caller's again ---- */
+	enum cpu_model model;
+	enum cpu_fpu fpu;              /* the x87 attached: cpu_set_fpu() */
+	struct cpu_x87 x87;            /* its registers (harnesses read and write them) */
+	uint32_t trap_mask;            /* enum cpu_trap bits to exit on */
+	uint32_t exception_exit_mask;  /* vectors 0-31 that exit instead of being delivered */
+	const uint8_t *io_trap_bitmap; /* 8192 bytes, bit set = exit CPU_EXIT_IO; NULL = none.
+					* Checked after the guest's own I/O permission
+					* (IOPL, TSS bitmap) in protected and V86 mode */
+	uint64_t retired;              /* instructions retired since cpu_init(); updated when
+					* cpu_run() returns (bus callbacks see the value of
+					* the last return) */
+	uint64_t work;                 /* budget units spent since cpu_init(): one per
+					* instruction, plus one per further iteration of
+					* each chunk of a repeated string instruction, plus
+					* restarted chunks; updated when cpu_run() returns */
+	struct cpu_exit_info exit;
+	struct cpu_bus bus;
 };
 
 /* Reset to the model's power-on state with no memory mapped. `c` is

@@ -2,7 +2,7 @@
  * jit_compile.c - one decoded block to one x86-64 host function (jit.h).
  *
  * Host registers inside a compiled block:
- *   RBX      the struct cpu
+ *   RBX      the struct cpu + JIT_CPU_BIAS (OFF())
  *   R8-R15   guest EAX..EDI (ModR/M order) while cached: a guest register
  *            is loaded whole on first use, kept until the next call, and
  *            stored back (all 32 bits) before anything outside the
@@ -51,7 +51,22 @@
 #include "cpu/jit.h"
 #include "cpu/jit_emit.h"
 
-#define OFF(f) ((int32_t)offsetof(struct cpu, f))
+/* RBX points JIT_CPU_BIAS bytes into the struct cpu, so that the fields
+ * from r[] to the start of in.tlb[] (cpu.h keeps them within its first 255
+ * bytes) are [RBX + disp8], 3 bytes shorter than a disp32 operand
+ * (docs/cpu-speed.md, "Session 15: the CPU within 8-bit displacements").
+ * OFF() is a field's displacement from RBX; the CPU itself, as C takes
+ * it, is RBX - JIT_CPU_BIAS (em_cpu_arg()). */
+enum { JIT_CPU_BIAS = 127 };
+#define OFF(f) ((int32_t)offsetof(struct cpu, f) - JIT_CPU_BIAS)
+_Static_assert(offsetof(struct cpu, in.tlb) + offsetof(struct cpu_tlbe, addend) <= JIT_CPU_BIAS + 127,
+	       "in.tlb[0] is out of reach of [RBX + disp8]");
+
+/* lea rdi, [rbx - JIT_CPU_BIAS]: the CPU as the first argument of a call */
+static void em_cpu_arg(struct em *e)
+{
+	em_lea(e, H_RDI, H_RBX, -JIT_CPU_BIAS);
+}
 
 extern const struct op_pair alu_rr_table[8][3], alu_rr_rev_table[8][3], alu_ri_table[8][3];
 extern const struct op_pair alu_incdec_op[2][3], alu_incdec_rm[2][3];
@@ -809,7 +824,7 @@ static void emit_kept_call_ret(struct em *e, const uint8_t *kept, unsigned n, ui
 {
 	for (unsigned r = 0; r < n; r++)
 		em_push(e, kept[r]);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	em_mov_imm64(e, H_RAX, fn);
 	em_call_rax(e);
 	for (unsigned r = n; r-- > 0;)
@@ -1488,7 +1503,7 @@ static void emit_slow_call(struct em *e, uint8_t *base, bool write)
 	em_push(e, H_RSI); /* (the record; five pushes: aligned for the call) */
 	/* the last argument: DIL (movzx r8d/ecx, dil) */
 	em_raw(e, write ? (const uint8_t[]){ 0x44, 0x0F, 0xB6, 0xC7 } : (const uint8_t[]){ 0x40, 0x0F, 0xB6, 0xCF }, 4);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	if (write)
 		em_mov_rr(e, 4, H_RCX, H_RDX);
 	em_mov_rr(e, 4, H_RDX, H_RSI);
@@ -1534,7 +1549,7 @@ static void emit_slow_call(struct em *e, uint8_t *base, bool write)
 	em_lea(e, H_RSI, H_RSI, (int32_t)(offsetof(struct bc_block, insns) + sizeof(struct insn)));
 	em_drop_ret(e);
 	emit_pops(e);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	em_pop(e, H_RBX);
 	em_jmp_mem_rsi(e);
 }
@@ -1549,7 +1564,7 @@ static void emit_gp_exit(struct em *e)
 	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	em_mov_imm32(e, H_RSI, EXC_GP);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)cpu_fault));
 	em_call_rax(e); /* (does not return) */
@@ -2341,7 +2356,7 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 	struct em *e = &g->e;
 	for (unsigned r = 8; r < 12; r++)
 		em_push(e, r);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	em_mov_ri(e, 4, H_RSI, i->op & 0xFu);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)jit_cond));
 	em_call_rax(e);
@@ -2375,7 +2390,7 @@ static void emit_handler(struct cg *g, unsigned k, uint32_t next)
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 	em_store_imm(e, 4, H_RBX, OFF(ip), next);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	emit_insn_addr(g, H_RSI, k, 0);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 	em_call_rax(e);
@@ -2408,9 +2423,10 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 }
 
 /* The prologue every compiled block starts with (emit_pass()): push RBX,
- * R12-R15 (1 + 4 x 2 bytes), mov rbx, rdi (3 bytes). The link stub enters
- * a compiled block past it, with the frame of the block it leaves. */
-enum { JIT_FRAME_BYTES = 12 };
+ * R12-R15 (1 + 4 x 2 bytes), lea rbx, [rdi + JIT_CPU_BIAS] (4 bytes). The
+ * link stub enters a compiled block past it, with the frame of the block
+ * it leaves. */
+enum { JIT_FRAME_BYTES = 13 };
 
 static void emit_pops(struct em *e)
 {
@@ -2576,7 +2592,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	emit_stub_enter(e);
 	em_drop_ret(e);
 	emit_pops(e);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	em_pop(e, H_RBX);
 	em_jmp_rax(e);
 	if (e->over)
@@ -2585,7 +2601,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 		em_fix(base, no[n], e->p - base);
 	em_drop_ret(e);
 	emit_pops(e);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	em_pop(e, H_RBX);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)bc_link));
 	em_jmp_rax(e);
@@ -2637,7 +2653,7 @@ static void emit_exits(struct cg *g)
 			default:
 				emit_insn_addr(g, H_RSI, f->k, 0);
 				emit_pops(e);
-				em_mov_rr(e, 8, H_RDI, H_RBX);
+				em_cpu_arg(e);
 				em_pop(e, H_RBX);
 				em_jmp_mem_rsi(e);
 				break;
@@ -2770,7 +2786,7 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 		emit_x87_host_addr(g, i, op.size, op.write, xs->at);
 	}
 	xs->dirty = g->dirty;
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	emit_insn_addr(g, H_RSI, k, 0);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)op.fn));
 	em_call_rax(e);
@@ -2824,7 +2840,7 @@ static void emit_x87_slow(struct cg *g, const struct xslow *xs)
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 	em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
-	em_mov_rr(e, 8, H_RDI, H_RBX);
+	em_cpu_arg(e);
 	emit_insn_addr(g, H_RSI, xs->k, 0);
 	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 	em_call_rax(e);
@@ -3558,7 +3574,7 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 					em_fix(g->base, pc53, e->p - g->base);
 			}
 		}
-		em_mov_rr(e, 8, H_RDI, H_RBX);
+		em_cpu_arg(e);
 		emit_insn_addr(g, H_RSI, k, 0);
 		em_mov_imm64(e, H_RAX, addr_of((const void *)op->sfn));
 		em_call_rax(e);
@@ -3588,7 +3604,7 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 		em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 		em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 		em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
-		em_mov_rr(e, 8, H_RDI, H_RBX);
+		em_cpu_arg(e);
 		emit_insn_addr(g, H_RSI, k, 0);
 		em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 		em_call_rax(e);
@@ -3657,7 +3673,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 	em_push(&g->e, H_R13);
 	em_push(&g->e, H_R13 + 1);
 	em_push(&g->e, H_R13 + 2);
-	em_mov_rr(&g->e, 8, H_RBX, H_RDI);
+	em_lea(&g->e, H_RBX, H_RDI, JIT_CPU_BIAS);
 	if (!g->e.over && g->e.p - start->p != JIT_FRAME_BYTES)
 		g->e.over = true; /* (the link stub enters past it) */
 	if (g->loop) {
