@@ -420,26 +420,31 @@ static inline void em_test_mem_imm8(struct em *e, unsigned base, int32_t disp, u
 	em_b(e, imm);
 }
 
-/* shl r64, imm8 (REX.W C1 /4) */
-static inline void em_shl64(struct em *e, unsigned r, uint8_t n)
+/* A one-byte opcode with a 64-bit register operand and an opcode
+ * extension in ModRM.reg: REX.W op /ext (register form, mod 11). */
+static inline void em_op64_ext(struct em *e, uint8_t op, unsigned ext, unsigned r)
 {
 	if (!em_room(e, 15))
 		return;
 	em_pre(e, 8, 0, r);
-	em_b(e, 0xC1);
-	em_b(e, (uint8_t)(0xE0 | (r & 7)));
-	em_b(e, n);
+	em_b(e, op);
+	em_b(e, (uint8_t)(0xC0 | ext << 3 | (r & 7)));
+}
+
+/* shl r64, imm8 (REX.W C1 /4) */
+static inline void em_shl64(struct em *e, unsigned r, uint8_t n)
+{
+	em_op64_ext(e, 0xC1, 4, r);
+	if (em_room(e, 1))
+		em_b(e, n);
 }
 
 /* shr r64, imm8 (REX.W C1 /5) */
 static inline void em_shr64(struct em *e, unsigned r, uint8_t n)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, 0, r);
-	em_b(e, 0xC1);
-	em_b(e, (uint8_t)(0xE8 | (r & 7)));
-	em_b(e, n);
+	em_op64_ext(e, 0xC1, 5, r);
+	if (em_room(e, 1))
+		em_b(e, n);
 }
 
 /* bts r64, imm8 (REX.W 0F BA /5 ib) */
@@ -457,11 +462,7 @@ static inline void em_bts64_imm(struct em *e, unsigned r, uint8_t n)
 /* mul r64: RDX:RAX = RAX * r, unsigned (REX.W F7 /4) */
 static inline void em_mul64(struct em *e, unsigned r)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, 0, r);
-	em_b(e, 0xF7);
-	em_b(e, (uint8_t)(0xE0 | (r & 7)));
+	em_op64_ext(e, 0xF7, 4, r);
 }
 
 /* shld dst, src, cl (64 bits: REX.W 0F A5 /r) */
@@ -491,11 +492,7 @@ static inline void em_bsr64(struct em *e, unsigned dst, unsigned src)
 /* neg r64 (REX.W F7 /3): CF = (r != 0) */
 static inline void em_neg64(struct em *e, unsigned r)
 {
-	if (!em_room(e, 15))
-		return;
-	em_pre(e, 8, 0, r);
-	em_b(e, 0xF7);
-	em_b(e, (uint8_t)(0xD8 | (r & 7)));
+	em_op64_ext(e, 0xF7, 3, r);
 }
 
 /* setc cl (0F 92 C1) */
