@@ -1611,6 +1611,38 @@ static void test_slow_path_fault_match(void **state)
 	}
 }
 
+/* Run code on model m (with fpu) from real mode, CS CODE >> 4, DS 2000h,
+ * SS 3000h, SP sp, BX bx, AX 1234h, exiting on #GP and #SS: interpreted
+ * in r[0], with the JIT forced in r[1]. Both must end alike (with segs
+ * the segment registers too, and an exception's vector) and the JIT must
+ * have compiled something. Returns the exit. */
+static enum cpu_exit run_real_pair(enum cpu_model m, enum cpu_fpu fpu, const uint8_t *code, size_t n, uint32_t sp,
+				   uint32_t bx, bool segs, struct run r[2])
+{
+	enum cpu_exit ex[2];
+	for (int k = 0; k < 2; k++) {
+		run_init_model(&r[k], m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, n);
+		cpu_set_fpu(&r[k].c, fpu);
+		cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+		cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+		cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+		r[k].c.r[REG_SP].d = sp;
+		r[k].c.r[REG_BX].d = bx;
+		r[k].c.r[REG_AX].d = 0x1234;
+		r[k].c.ip = 0;
+		r[k].c.exception_exit_mask = 1u << 13 | 1u << 12; /* #GP, #SS */
+		ex[k] = cpu_run(&r[k].c, 100000);
+	}
+	assert_int_equal(ex[0], ex[1]);
+	assert_same_run(&r[0], &r[1], segs);
+	if (ex[1] == CPU_EXIT_EXCEPTION)
+		assert_int_equal(r[1].c.exit.vector, r[0].c.exit.vector);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r[1].c, &st);
+	assert_true(st.jit_blocks > 0);
+	return ex[1];
+}
+
 /* The limit checks left out or made short where every segment's ends
  * reach 10000h (BC_SEG64K, jit_compile.c emit_tlb_addend()): on every
  * model in real mode, compiled against interpreted, accesses whose offset
@@ -1648,30 +1680,12 @@ static void test_seg64k_checks_match(void **state)
 				0xF4,             /* 16: hlt */
 			};
 			struct run r[2];
-			enum cpu_exit ex[2];
-			for (int k = 0; k < 2; k++) {
-				run_init_model(&r[k], (enum cpu_model)m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, sizeof(code));
-				if (access[t].op[0] == 0xD9)
-					cpu_set_fpu(&r[k].c, CPU_FPU_80387);
-				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
-				cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
-				cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
-				r[k].c.r[REG_SP].d = access[t].op[0] == 0x58 ? 0xFFF1 : 0x8000;
-				r[k].c.r[REG_AX].d = 0x1234;
-				r[k].c.ip = 0;
-				r[k].c.exception_exit_mask = 1u << 13 | 1u << 12; /* #GP, #SS */
-				ex[k] = cpu_run(&r[k].c, 100000);
-			}
-			assert_int_equal(ex[0], ex[1]);
-			assert_same_run(&r[0], &r[1], false);
-			if (ex[1] == CPU_EXIT_EXCEPTION)
-				assert_int_equal(r[1].c.exit.vector, r[0].c.exit.vector);
+			const enum cpu_exit ex =
+				run_real_pair((enum cpu_model)m, access[t].op[0] == 0xD9 ? CPU_FPU_80387 : CPU_FPU_NONE, code,
+					      sizeof(code), access[t].op[0] == 0x58 ? 0xFFF1 : 0x8000, 0, false, r);
 			/* bytes never fault; the rest faults on the 286+ */
-			assert_int_equal(ex[1], t < 3 || m <= CPU_80186 ? CPU_EXIT_HLT : CPU_EXIT_EXCEPTION);
+			assert_int_equal(ex, t < 3 || m <= CPU_80186 ? CPU_EXIT_HLT : CPU_EXIT_EXCEPTION);
 			assert_true((r[1].c.in.bc_ctx >> 32) & BC_SEG64K);
-			struct cpu_code_stats st;
-			cpu_code_stats(&r[1].c, &st);
-			assert_true(st.jit_blocks > 0);
 			run_free(&r[0]);
 			run_free(&r[1]);
 		}
@@ -1736,29 +1750,11 @@ static void test_unreal_limits_match(void **state)
 			put_desc(code + 0x118, 0x20000, cases[t].limit, 0x93, 0);
 			put_desc(code + 0x120, 0x30000, 0xFFFF, 0x93, 0x40);
 			struct run r[2];
-			enum cpu_exit ex[2];
-			for (int k = 0; k < 2; k++) {
-				run_init_model(&r[k], m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, sizeof(code));
-				cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
-				cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
-				cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
-				r[k].c.r[REG_SP].d = cases[t].sp;
-				r[k].c.r[REG_BX].d = cases[t].bx;
-				r[k].c.ip = 0;
-				r[k].c.exception_exit_mask = 1u << 13 | 1u << 12; /* #GP, #SS */
-				ex[k] = cpu_run(&r[k].c, 100000);
-			}
-			assert_int_equal(ex[0], ex[1]);
-			assert_int_equal(ex[1], cases[t].ex);
-			assert_same_run(&r[0], &r[1], true);
-			if (ex[1] == CPU_EXIT_EXCEPTION)
-				assert_int_equal(r[1].c.exit.vector, r[0].c.exit.vector);
+			assert_int_equal(run_real_pair(m, CPU_FPU_NONE, code, sizeof(code), cases[t].sp, cases[t].bx, true, r),
+					 cases[t].ex);
 			assert_int_equal(((r[1].c.in.bc_ctx >> 32) & BC_SEG64K) != 0, cases[t].seg64k);
 			assert_int_equal(r[1].c.in.cr0 & 1, 0);
 			assert_true(r[1].c.r[REG_CX].w[0] < 64); /* (the loop ran) */
-			struct cpu_code_stats st;
-			cpu_code_stats(&r[1].c, &st);
-			assert_true(st.jit_blocks > 0);
 			run_free(&r[0]);
 			run_free(&r[1]);
 		}
