@@ -1647,9 +1647,10 @@ static enum cpu_exit run_real_pair(enum cpu_model m, enum cpu_fpu fpu, const uin
  * reach 10000h (BC_SEG64K, jit_compile.c emit_tlb_addend()): on every
  * model in real mode, compiled against interpreted, accesses whose offset
  * climbs past FFFFh: a byte read, ADD and MOV to memory at FFFFh (no
- * check at all: they must not fault), LODSW and POP reaching FFFFh (the
- * 8086/186 wrap, the 286+ fault) and on the 386+ a dword read, a dword
- * read-modify-write and an x87 FLD dword from FFFDh on (#GP). */
+ * check at all: they must not fault), word reads and writes through DS
+ * and SS, LODSW and POP reaching FFFFh (the 8086/186 wrap, the 286+
+ * fault) and on the 386+ a dword read, a dword read-modify-write and an
+ * x87 FLD dword from FFFDh on (#GP). */
 static void test_seg64k_checks_match(void **state)
 {
 	(void)state;
@@ -1665,6 +1666,9 @@ static void test_seg64k_checks_match(void **state)
 		{ CPU_80386, { 0x66, 0x8B, 0x07, 0x90 } }, /* mov eax, [bx] */
 		{ CPU_80386, { 0x66, 0x01, 0x07, 0x90 } }, /* add [bx], eax */
 		{ CPU_80386, { 0xD9, 0x07, 0xDD, 0xD8 } }, /* fld dword [bx]; fstp st0 */
+		{ CPU_8086, { 0x8B, 0x07, 0x90, 0x90 } },  /* mov ax, [bx] */
+		{ CPU_8086, { 0x89, 0x07, 0x90, 0x90 } },  /* mov [bx], ax */
+		{ CPU_8086, { 0x36, 0x8B, 0x07, 0x90 } },  /* mov ax, ss:[bx] */
 	};
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
 		for (size_t t = 0; t < sizeof(access) / sizeof(access[0]); t++) {
