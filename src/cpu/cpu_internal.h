@@ -648,6 +648,13 @@ enum {
 	BC_PE = 1u << 2,
 	BC_V86 = 1u << 3,
 	BC_USER = 1u << 4,
+	BC_SEG64K = 1u << 5, /* the fast-path ends (rd_end, wr_end) of ES, CS, SS, DS,
+			      * FS and GS are all 10000h or more (real and V86 mode
+			      * with limits FFFFh or "big real" ones, not expand-down;
+			      * never in protected mode, whose CS is not writable):
+			      * at a 16-bit offset an access that does not run past
+			      * FFFFh passes them (jit_compile.c emit_tlb_addend()).
+			      * Part of the tag like the mode bits. */
 	BC_CSLIM = 1u << 7, /* the CS limit is below the code size's top: blocks need
 			     * the limit check (block_cache.c bc_recheck()) */
 };

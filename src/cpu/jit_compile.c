@@ -1285,44 +1285,73 @@ static void emit_lea(struct cg *g, const struct insn *i, const struct iform *f)
 	}
 }
 
-/* An access of sz bytes at offset EAX of segment seg, as mem_read()/
- * mem_write() do it, when the offset is inside the segment's fast-path
- * limits and the TLB has the page; else a branch to the caller's slow
- * path, at[0] for the limit (EAX = the offset), at[1] for the TLB (EAX =
- * the linear address, RCX = its TLB index * 16, EDI = the page of its
- * last byte: its low byte 0, emit_slow_path()). A read leaves the
- * value zero-extended in EAX; a write stores EDX. Uses RAX RCX RDI (and
- * RDX, RSI in the slow path). Only the slow path can drop a
- * block: pages holding blocks are never writable through the TLB's fast
- * path (block_cache.h). */
-static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2]);
+/* An access of sz bytes at offset EAX of segment seg, for entry i, as
+ * mem_read()/mem_write() do it, when the offset is inside the segment's
+ * fast-path limits and the TLB has the page; else a branch to the
+ * caller's slow path, at[0] for the limit (EAX = the offset; -1: no
+ * limit check, it cannot fail), at[1] for the TLB (EAX = the linear
+ * address, RCX = its TLB index * 16, EDI = the page of its last byte:
+ * its low byte 0, emit_slow_path()). A read leaves the value
+ * zero-extended in EAX; a write stores EDX. Uses RAX RCX RDI (and RDX,
+ * RSI in the slow path). Only the slow path can drop a block: pages
+ * holding blocks are never writable through the TLB's fast path
+ * (block_cache.h). */
+static void emit_tlb_addend(struct cg *g, const struct insn *i, unsigned seg, unsigned sz, bool write, long at[2]);
 
-static void emit_access_inline(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
+static void emit_access_inline(struct cg *g, const struct insn *i, unsigned seg, unsigned sz, bool write,
+			       long at[2])
 {
 	struct em *e = &g->e;
-	emit_tlb_addend(g, seg, sz, write, at);
+	emit_tlb_addend(g, i, seg, sz, write, at);
 	if (write)
 		em_store_idx(e, sz, H_RDX, H_RCX, H_RAX, 0, 0);
 	else
 		em_loadzx_idx(e, sz, H_RAX, H_RCX, H_RAX, 0, 0);
 }
 
+/* Is the offset entry i forms for an access through seg below 10000h?
+ * An instruction's offsets are reduced to its address size (insn_ea(),
+ * the string indexes, LxS's and far pointers' second word) and a stack
+ * access's to the stack size (sp_mask): SS may be either (a [BP]
+ * operand, a PUSH), so it needs both to be 16 bits. The emitters form
+ * them the same way (emit_ea(), emit_x87_ea(), emit_index(),
+ * emit_sp_below()/emit_sp_above(), MOVZX): EAX's high half is 0. */
+static bool access_off16(const struct cg *g, const struct insn *i, unsigned seg)
+{
+	return i->asz == 2 && (seg != SEG_SS || !((g->b->tag >> 32) & BC_STACK32));
+}
+
 /* emit_access_inline()'s checks, leaving RCX = the TLB entry's addend
  * (the access is at RCX + RAX). At the TLB branch (at[1]) RCX is the TLB
  * index * 16 (sizeof(struct cpu_tlbe)), without RBX: the entry is
  * [RBX + RCX], one instruction fewer than adding RBX (session 15). A
- * byte's limit check compares the offset itself. */
-static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
+ * byte's limit check compares the offset itself. Where the block's
+ * context says every segment's ends reach 10000h (BC_SEG64K, part of its
+ * tag) and the offset is below that (access_off16()), the check is
+ * off + sz - 1 < 10000h (session 16): none for a byte, `cmp ax, -sz; ja`
+ * (the offset above 10000h - sz) for more. It passes only where the
+ * ends' check would; what it sends to the slow path besides (an access
+ * past FFFFh in a "big real" segment) gets every check there, as do the
+ * 8086's wrap and the 286+'s fault at offset FFFFh. */
+static void emit_tlb_addend(struct cg *g, const struct insn *i, unsigned seg, unsigned sz, bool write, long at[2])
 {
 	struct em *e = &g->e;
-	const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
-	unsigned end = H_RAX;
-	if (sz > 1) {
-		em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
-		end = H_RCX;
+	if (((g->b->tag >> 32) & BC_SEG64K) && access_off16(g, i, seg) && sz <= 16) {
+		at[0] = -1;
+		if (sz > 1) {
+			em_alu_ri8(e, ALU_CMP, 2, H_RAX, (int8_t)-(int)sz);
+			at[0] = em_jcc_fwd(e, 7 /* A */, g->base);
+		}
+	} else {
+		const int32_t ends = write ? OFF(in.wr_end) : OFF(in.rd_end);
+		unsigned end = H_RAX;
+		if (sz > 1) {
+			em_lea(e, H_RCX, H_RAX, (int32_t)sz - 1);
+			end = H_RCX;
+		}
+		em_rm(e, 0x3B, 0x3B, 8, end, H_RBX, ends + (int32_t)seg * 8);
+		at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
 	}
-	em_rm(e, 0x3B, 0x3B, 8, end, H_RBX, ends + (int32_t)seg * 8);
-	at[0] = em_jcc_fwd(e, 3 /* AE */, g->base);
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
 	/* RCX = the TLB index * 16: (EAX >> 8) & 3FF0h (a rotation: the bits
 	 * rotated in are masked off) */
@@ -1347,9 +1376,9 @@ static void emit_tlb_addend(struct cg *g, unsigned seg, unsigned sz, bool write,
 
 /* emit_access_inline()'s checks, leaving the host address of the access
  * in RCX instead of making it. */
-static void emit_host_addr(struct cg *g, unsigned seg, unsigned sz, bool write, long at[2])
+static void emit_host_addr(struct cg *g, const struct insn *i, unsigned seg, unsigned sz, bool write, long at[2])
 {
-	emit_tlb_addend(g, seg, sz, write, at);
+	emit_tlb_addend(g, i, seg, sz, write, at);
 	em_alu_rr(&g->e, ALU_ADD, 8, H_RCX, H_RAX);
 }
 
@@ -1369,7 +1398,7 @@ static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, boo
 	struct slow *sl = &g->slow[g->nslow++];
 	*sl = (struct slow){ .k = k, .seg = (uint8_t)seg, .sz = (uint8_t)sz, .sp_sub = (uint8_t)sp_sub,
 			     .write = write, .smc = smc, .cached = g->cached, .dirty = g->dirty };
-	emit_access_inline(g, seg, sz, write, sl->at);
+	emit_access_inline(g, &g->b->insns[k], seg, sz, write, sl->at);
 	sl->resume = g->e.p - g->base;
 }
 
@@ -1616,7 +1645,9 @@ static bool emit_shared(struct em *e, uint8_t *base)
  * path's end: 18 bytes. A write's TLB miss first calls the code page
  * write of its size (SH_CPW*, as the block's own subroutine did before:
  * a write next to code costs no more than that; RCX made RBX + the TLB
- * index * 16 first, as SH_CPW* expect), 34 bytes. */
+ * index * 16 first, as SH_CPW* expect), 34 bytes. Without a limit check
+ * (emit_tlb_addend(): a byte under BC_SEG64K) neither the MOV DIL nor the
+ * short jump over it is there. */
 static void emit_slow_path(struct cg *g, const struct slow *sl)
 {
 	struct em *e = &g->e;
@@ -1630,15 +1661,17 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
 		if (!e->over)
 			em_fix(g->base, done, sl->resume);
-		if (em_room(e, 2))
+		if (sl->at[0] >= 0 && em_room(e, 2))
 			em_b(e, 0xEB), em_b(e, 3); /* jmp short past the MOV DIL */
 		join = e->p - g->base;
 	}
-	em_fix(g->base, sl->at[0], e->p - g->base);
-	em_raw(e, (const uint8_t[]){ 0x40, 0xB7, (uint8_t)(SL_LIM | sl->seg) }, 3); /* mov dil, imm8 */
+	if (sl->at[0] >= 0) { /* (none where the limit check cannot fail) */
+		em_fix(g->base, sl->at[0], e->p - g->base);
+		em_raw(e, (const uint8_t[]){ 0x40, 0xB7, (uint8_t)(SL_LIM | sl->seg) }, 3); /* mov dil, imm8 */
+	}
 	if (!sl->write)
 		em_fix(g->base, sl->at[1], e->p - g->base);
-	else if (!e->over && e->p - g->base != join + 3)
+	else if (!e->over && sl->at[0] >= 0 && e->p - g->base != join + 3)
 		e->over = true; /* (the short jump's distance) */
 	em_mov_imm32(e, H_RSI, rec);
 	emit_shared_call(g, sl->write ? SH_WCALL : SH_READ);
@@ -1689,8 +1722,9 @@ static void fb_branch(struct cg *g, struct fallback *fb, int cc)
 static void fb_access(struct cg *g, struct fallback *fb, unsigned seg, unsigned sz, bool write)
 {
 	long at[2];
-	emit_access_inline(g, seg, sz, write, at);
-	fb_add(g, fb, at[0]);
+	emit_access_inline(g, &g->b->insns[fb->k], seg, sz, write, at);
+	if (at[0] >= 0)
+		fb_add(g, fb, at[0]);
 	fb_add(g, fb, at[1]);
 }
 
@@ -2725,7 +2759,7 @@ static void emit_x87_note(struct cg *g)
 static void emit_x87_host_addr(struct cg *g, const struct insn *i, unsigned sz, bool write, long br[2])
 {
 	em_mov_rr(&g->e, 4, H_RDX, H_RAX);
-	emit_host_addr(g, i->seg, sz, write, br);
+	emit_host_addr(g, i, i->seg, sz, write, br);
 }
 
 static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
@@ -2752,7 +2786,7 @@ static void emit_x87(struct cg *g, unsigned k, const struct insn *i)
 			/* FNSTSW m16: RCX = the word's host address (emit_host_addr(),
 			 * no call: R8-R11 stay), [RCX] = SW with TOP */
 			emit_ea(g, i);
-			emit_host_addr(g, i->seg, 2, true, xs->at + 2);
+			emit_host_addr(g, i, i->seg, 2, true, xs->at + 2);
 			xs->dirty = g->dirty;
 			em_loadzx(e, 2, H_RAX, H_RBX, OFF(x87.sw));
 			em_alu_ri(e, ALU_AND, 4, H_RAX, 0xC7FF);
@@ -3042,7 +3076,8 @@ static void emit_x87_ptr(struct cg *g, unsigned k, const struct insn *i, const s
 	long br[2];
 	emit_x87_ea(g, i);
 	emit_x87_host_addr(g, i, op->size, op->write, br);
-	x87_branch(g, k, br[0]);
+	if (br[0] >= 0) /* (-1: no limit check) */
+		x87_branch(g, k, br[0]);
 	x87_branch(g, k, br[1]);
 }
 

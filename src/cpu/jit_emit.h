@@ -257,6 +257,17 @@ static inline void em_alu_ri(struct em *e, unsigned aop, unsigned sz, unsigned d
 		em_d(e, imm);
 }
 
+/* aop r, imm8 sign-extended to sz (2 or 4): 83 /aop ib */
+static inline void em_alu_ri8(struct em *e, unsigned aop, unsigned sz, unsigned dst, int8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, dst);
+	em_b(e, 0x83);
+	em_b(e, (uint8_t)(0xC0 | (aop << 3) | (dst & 7)));
+	em_b(e, (uint8_t)imm);
+}
+
 /* cmp dword [base + disp], imm32 */
 static inline void em_cmp_mem_imm(struct em *e, unsigned base, int32_t disp, uint32_t imm)
 {

@@ -75,8 +75,19 @@ void seg_update_ends(struct cpu *c, unsigned s)
 	c->in.wr_end[s] = wr;
 }
 
-/* The block context follows the code and stack size, the mode and user
- * privilege. */
+/* Do every segment's fast-path ends reach 10000h (BC_SEG64K)? */
+static bool ends_64k(const struct cpu *c)
+{
+	for (unsigned s = 0; s < SEG_COUNT; s++)
+		if (c->in.rd_end[s] < 0x10000 || c->in.wr_end[s] < 0x10000)
+			return false;
+	return true;
+}
+
+/* The block context follows the code and stack size, the mode, user
+ * privilege and whether every segment's fast-path ends reach 64 KiB (so
+ * every change of rd_end/wr_end, seg_update_ends(), is followed by a
+ * call of this: seg_set_cache(), seg_mode_changed()). */
 static void update_mode_bits(struct cpu *c)
 {
 	unsigned bits = 0;
@@ -92,6 +103,8 @@ static void update_mode_bits(struct cpu *c)
 		bits |= BC_USER;
 	if (c->in.sd[SEG_CS].limit < c->in.ip_mask)
 		bits |= BC_CSLIM;
+	if (ends_64k(c))
+		bits |= BC_SEG64K;
 	if (bits != c->in.mode_bits) {
 		c->in.mode_bits = (uint8_t)bits;
 		cpu_bc_ctx_update(c);
@@ -135,6 +148,8 @@ void seg_set_cache(struct cpu *c, unsigned s, uint16_t sel, const struct cpu_des
 	seg_update_ends(c, s);
 	if (s == SEG_CS || s == SEG_SS)
 		update_sizes(c);
+	else
+		update_mode_bits(c); /* (BC_SEG64K) */
 }
 
 void seg_mode_changed(struct cpu *c)

@@ -1611,6 +1611,208 @@ static void test_slow_path_fault_match(void **state)
 	}
 }
 
+/* Run code on model m (with fpu) from real mode, CS CODE >> 4, DS 2000h,
+ * SS 3000h, SP sp, BX bx, AX 1234h, exiting on #GP and #SS: interpreted
+ * in r[0], with the JIT forced in r[1]. Both must end alike (with segs
+ * the segment registers too, and an exception's vector) and the JIT must
+ * have compiled something. Returns the exit. */
+static enum cpu_exit run_real_pair(enum cpu_model m, enum cpu_fpu fpu, const uint8_t *code, size_t n, uint32_t sp,
+				   uint32_t bx, bool segs, struct run r[2])
+{
+	enum cpu_exit ex[2];
+	for (int k = 0; k < 2; k++) {
+		run_init_model(&r[k], m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, n);
+		cpu_set_fpu(&r[k].c, fpu);
+		cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+		cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+		cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+		r[k].c.r[REG_SP].d = sp;
+		r[k].c.r[REG_BX].d = bx;
+		r[k].c.r[REG_AX].d = 0x1234;
+		r[k].c.ip = 0;
+		r[k].c.exception_exit_mask = 1u << 13 | 1u << 12; /* #GP, #SS */
+		ex[k] = cpu_run(&r[k].c, 100000);
+	}
+	assert_int_equal(ex[0], ex[1]);
+	assert_same_run(&r[0], &r[1], segs);
+	if (ex[1] == CPU_EXIT_EXCEPTION)
+		assert_int_equal(r[1].c.exit.vector, r[0].c.exit.vector);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r[1].c, &st);
+	assert_true(st.jit_blocks > 0);
+	return ex[1];
+}
+
+/* The limit checks left out or made short where every segment's ends
+ * reach 10000h (BC_SEG64K, jit_compile.c emit_tlb_addend()): on every
+ * model in real mode, compiled against interpreted, accesses whose offset
+ * climbs past FFFFh: a byte read, ADD and MOV to memory at FFFFh (no
+ * check at all: they must not fault), word reads and writes through DS
+ * and SS, LODSW and POP reaching FFFFh (the 8086/186 wrap, the 286+
+ * fault) and on the 386+ a dword read, a dword read-modify-write and an
+ * x87 FLD dword from FFFDh on (#GP). */
+static void test_seg64k_checks_match(void **state)
+{
+	(void)state;
+	static const struct {
+		enum cpu_model min;
+		uint8_t op[4];
+	} access[] = {
+		{ CPU_8086, { 0x02, 0x07, 0x90, 0x90 } },  /* add al, [bx] */
+		{ CPU_8086, { 0x00, 0x27, 0x90, 0x90 } },  /* add [bx], ah */
+		{ CPU_8086, { 0xC6, 0x07, 0x5A, 0x90 } },  /* mov byte [bx], 5Ah */
+		{ CPU_8086, { 0xAD, 0x90, 0x90, 0x90 } },  /* lodsw (SI from FFF1h) */
+		{ CPU_8086, { 0x58, 0x90, 0x90, 0x90 } },  /* pop ax (SP from FFF1h) */
+		{ CPU_80386, { 0x66, 0x8B, 0x07, 0x90 } }, /* mov eax, [bx] */
+		{ CPU_80386, { 0x66, 0x01, 0x07, 0x90 } }, /* add [bx], eax */
+		{ CPU_80386, { 0xD9, 0x07, 0xDD, 0xD8 } }, /* fld dword [bx]; fstp st0 */
+		{ CPU_8086, { 0x8B, 0x07, 0x90, 0x90 } },  /* mov ax, [bx] */
+		{ CPU_8086, { 0x89, 0x07, 0x90, 0x90 } },  /* mov [bx], ax */
+		{ CPU_8086, { 0x36, 0x8B, 0x07, 0x90 } },  /* mov ax, ss:[bx] */
+	};
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		for (size_t t = 0; t < sizeof(access) / sizeof(access[0]); t++) {
+			if ((enum cpu_model)m < access[t].min)
+				continue;
+			const uint8_t code[] = {
+				0xBB, 0xF0, 0xFF, /*  0: mov bx, FFF0h */
+				0xBE, 0xF1, 0xFF, /*  3: mov si, FFF1h */
+				0xB9, 0x20, 0x00, /*  6: mov cx, 32 */
+				access[t].op[0], access[t].op[1], access[t].op[2], access[t].op[3], /* 9: top */
+				0x43,             /* 13: inc bx */
+				0xE2, 0xF9,       /* 14: loop top */
+				0xF4,             /* 16: hlt */
+			};
+			struct run r[2];
+			const enum cpu_exit ex =
+				run_real_pair((enum cpu_model)m, access[t].op[0] == 0xD9 ? CPU_FPU_80387 : CPU_FPU_NONE, code,
+					      sizeof(code), access[t].op[0] == 0x58 ? 0xFFF1 : 0x8000, 0, false, r);
+			/* bytes never fault; the rest faults on the 286+ */
+			assert_int_equal(ex, t < 3 || m <= CPU_80186 ? CPU_EXIT_HLT : CPU_EXIT_EXCEPTION);
+			assert_true((r[1].c.in.bc_ctx >> 32) & BC_SEG64K);
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
+/* Put a segment descriptor (Intel 80386 PRM 5.1) at p. */
+static void put_desc(uint8_t *p, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+	const uint8_t d[8] = { (uint8_t)limit, (uint8_t)(limit >> 8), (uint8_t)base, (uint8_t)(base >> 8),
+			       (uint8_t)(base >> 16), access, (uint8_t)(flags | ((limit >> 16) & 0xF)),
+			       (uint8_t)(base >> 24) };
+	memcpy(p, d, 8);
+}
+
+/* "Unreal" limits (a protected-mode detour loads DS or SS, then real
+ * mode again: the caches keep their limits, Intel 80386 PRM 14.1),
+ * compiled against interpreted on the 386 and 486: DS limit FFFh, bytes
+ * read past it (#GP: BC_SEG64K clear, the full check); DS limit FFFFFh,
+ * words read and written through FFFFh (no fault, no wrap: BC_SEG64K
+ * set, the short check sends FFFFh to the slow path); SS limit FFFFh
+ * with the B bit (a 32-bit stack in real mode), POPs from ESP FFE0h up
+ * to 10000h (#SS: a stack offset of 32 bits gets the full check
+ * although the segments' ends allow BC_SEG64K). */
+static void test_unreal_limits_match(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t limit;      /* of DS (sel 8) */
+		uint8_t load;        /* MOV sreg, DX ModR/M: DS DAh, SS D2h */
+		uint16_t sel;
+		uint8_t op[4], step[3];
+		uint16_t bx;
+		uint32_t sp;
+		bool seg64k;
+		enum cpu_exit ex;
+	} cases[] = {
+		{ 0x0FFF, 0xDA, 8, { 0x02, 0x07, 0x90, 0x90 }, { 0x83, 0xC3, 0x03 }, 0x0F80, 0x8000, false, CPU_EXIT_EXCEPTION },
+		{ 0xFFFFF, 0xDA, 8, { 0x03, 0x07, 0x01, 0x07 }, { 0x43, 0x90, 0x90 }, 0xFFE0, 0x8000, true, CPU_EXIT_HLT },
+		{ 0xFFFF, 0xD2, 0x10, { 0x58, 0x90, 0x90, 0x90 }, { 0x43, 0x90, 0x90 }, 0, 0xFFE0, true, CPU_EXIT_EXCEPTION },
+	};
+	for (enum cpu_model m = CPU_80386; m <= CPU_80486; m++) {
+		for (size_t t = 0; t < sizeof(cases) / sizeof(cases[0]); t++) {
+			uint8_t code[0x128] = {
+				0x2E, 0x0F, 0x01, 0x16, 0x00, 0x01, /*  0: lgdt cs:[100h] */
+				0x0F, 0x20, 0xC0,                   /*  6: mov eax, cr0 */
+				0x0C, 0x01,                         /*  9: or al, 1 */
+				0x0F, 0x22, 0xC0,                   /* 11: mov cr0, eax */
+				0xBA, (uint8_t)cases[t].sel, 0x00,  /* 14: mov dx, sel */
+				0x8E, cases[t].load,                /* 17: mov ds/ss, dx */
+				0x24, 0xFE,                         /* 19: and al, FEh */
+				0x0F, 0x22, 0xC0,                   /* 21: mov cr0, eax (real mode) */
+				0xB9, 0x40, 0x00,                   /* 24: mov cx, 64 */
+				cases[t].op[0], cases[t].op[1], cases[t].op[2], cases[t].op[3], /* 27: top */
+				cases[t].step[0], cases[t].step[1], cases[t].step[2],           /* 31 */
+				0xE2, 0xF7,                         /* 34: loop top */
+				0xF4,                               /* 36: hlt */
+			};
+			const uint32_t gdt = CODE + 0x110;
+			const uint8_t gdtr[6] = { 0x17, 0, (uint8_t)gdt, (uint8_t)(gdt >> 8), (uint8_t)(gdt >> 16), 0 };
+			memcpy(code + 0x100, gdtr, sizeof(gdtr));
+			put_desc(code + 0x118, 0x20000, cases[t].limit, 0x93, 0);
+			put_desc(code + 0x120, 0x30000, 0xFFFF, 0x93, 0x40);
+			struct run r[2];
+			assert_int_equal(run_real_pair(m, CPU_FPU_NONE, code, sizeof(code), cases[t].sp, cases[t].bx, true, r),
+					 cases[t].ex);
+			assert_int_equal(((r[1].c.in.bc_ctx >> 32) & BC_SEG64K) != 0, cases[t].seg64k);
+			assert_int_equal(r[1].c.in.cr0 & 1, 0);
+			assert_true(r[1].c.r[REG_CX].w[0] < 64); /* (the loop ran) */
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
+/* A block compiled while every segment ends at 10000h (BC_SEG64K: no
+ * check for a byte read) is not run once DS's cache gets limit FFFh in
+ * real mode (as a protected-mode detour, or a debugger, leaves it:
+ * seg_set_cache() must update the block context): bytes read at BX = 0,
+ * 40h, ... run through FFFh and then fault (#GP), as interpreted. */
+static void test_seg64k_context_change(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x50, 0x00, /* 0: mov cx, 80 */
+		0x02, 0x07,       /* 3: top: add al, [bx] */
+		0x83, 0xC3, 0x40, /* 5: add bx, 40h */
+		0xE2, 0xF9,       /* 8: loop top */
+		0xF4,             /* 10: hlt */
+	};
+	for (enum cpu_model m = CPU_80286; m <= CPU_80486; m++) {
+		struct run r[2];
+		enum cpu_exit ex[2];
+		for (int k = 0; k < 2; k++) {
+			run_init_model(&r[k], m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, sizeof(code));
+			cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+			cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+			cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+			r[k].c.r[REG_SP].d = 0x8000;
+			r[k].c.ip = 0;
+			r[k].c.exception_exit_mask = 1u << 13 | 1u << 12; /* #GP, #SS */
+			assert_int_equal(cpu_run(&r[k].c, 100000), CPU_EXIT_HLT);
+			assert_true((r[k].c.in.bc_ctx >> 32) & BC_SEG64K);
+			const struct cpu_desc small = { 0x20000, 0x0FFF, 0x93 };
+			seg_set_cache(&r[k].c, SEG_DS, 0x2000, &small);
+			assert_false((r[k].c.in.bc_ctx >> 32) & BC_SEG64K);
+			r[k].c.r[REG_BX].d = 0;
+			r[k].c.ip = 0;
+			ex[k] = cpu_run(&r[k].c, 100000);
+		}
+		assert_int_equal(ex[0], CPU_EXIT_EXCEPTION);
+		assert_int_equal(ex[1], ex[0]);
+		assert_int_equal(r[1].c.exit.vector, 13);
+		assert_int_equal(r[1].c.r[REG_BX].w[0], 0x1000);
+		assert_same_run(&r[0], &r[1], false);
+		struct cpu_code_stats st;
+		cpu_code_stats(&r[1].c, &st);
+		assert_true(st.jit_blocks > 0);
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 /* Run code (at CS:0) interpreted and with the JIT forced on model m,
  * from the same state; both must end alike. Returns the JIT's exit. */
 static enum cpu_exit run_both_match(enum cpu_model m, const uint8_t *code, size_t n, uint32_t budget, struct run r[2])
@@ -2174,6 +2376,9 @@ int main(void)
 		cmocka_unit_test(test_far_call_ret_match),
 		cmocka_unit_test(test_call_far_mem_match),
 		cmocka_unit_test(test_slow_path_fault_match),
+		cmocka_unit_test(test_seg64k_checks_match),
+		cmocka_unit_test(test_unreal_limits_match),
+		cmocka_unit_test(test_seg64k_context_change),
 		cmocka_unit_test(test_mov_m_sreg_smc),
 		cmocka_unit_test(test_code_page_summary_exact),
 		cmocka_unit_test(test_code_page_summary_alias),
