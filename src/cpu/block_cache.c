@@ -512,7 +512,7 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	if (!bc)
 		return;
 	bc_clear(c, bc);
-	c->in.code_page_data_writes = 0; /* (the cache's figure) */
+	c->in.code_page_data_writes = c->in.fast_links = c->in.jit_hits = 0; /* (the cache's figures) */
 	while (bc->free_pages) {
 		struct bc_page *pg = bc->free_pages;
 		bc->free_pages = pg->next;
@@ -560,7 +560,8 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 	} else {
 		*s = bc->stats;
 		s->data_writes += c->in.code_page_data_writes;
-		s->hits += s->fast_links; /* (the link stub counts those apart) */
+		s->fast_links += c->in.fast_links;
+		s->hits += s->fast_links + c->in.jit_hits; /* (compiled code counts those apart) */
 		s->blocks = bc->nblocks;
 		s->bytes = bc->used - bc->free_bytes;
 	}

@@ -986,10 +986,7 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	em_rm(e, 0x3B, 0x3B, 8, H_RAX, H_RBX, OFF(in.bc_ctx));
 	long no3 = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	/* c->in.bcache->stats.hits++ */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.jit_hits));
 	if (g->loop) {
 		const uint8_t cached = g->cached;
 		for (unsigned r = 0; r < 8; r++)
@@ -2440,9 +2437,11 @@ static void emit_pops(struct em *e)
  * that this one was last linked to fits in the budget and no event is
  * pending. Emitted once per mapping (jit_emit_link_stub()); a block's
  * exit for entry k calls it (emit_exits()) with the registers in memory,
- * c->ip set, ECX = entry k's charge, EAX = entry k's offset in the block
- * (the stub sets R11 = the block, c->in.blk, and c->in.cur = &insns[k]
- * first), and the block's frame still pushed.
+ * c->ip set, EAX = entry k's offset in the block | its charge << 16 (one
+ * immediate: 5 bytes an exit; the stub sets R11 = the block, c->in.blk,
+ * and R9 = &insns[k], stored in c->in.cur only where the stub does not
+ * enter a block itself), and the block's frame still pushed. It counts
+ * in the CPU (c->in.fast_links, jit_hits), not through c->in.bcache.
  * - Fast path: the block remembers the next one in fast[] (block_cache.h:
  *   key, code and a check word of bc_ctx and the cache's link epoch,
  *   compared with the CPU's c->in.link_check) and
@@ -2473,10 +2472,7 @@ static void emit_pops(struct em *e)
 static void emit_stub_enter(struct em *e)
 {
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	/* c->in.bcache->stats.hits++ */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.jit_hits));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
 	/* Its likely successor's header, which the next link reads if
 	 * fast[] fails: fetched while it runs, as bc_link() does. */
@@ -2487,25 +2483,34 @@ static void emit_stub_enter(struct em *e)
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
 }
 
+/* The link stub's c->in.cur = entry k: R9 = R11 (the block) + R9W (its
+ * offset). */
+static void emit_stub_cur(struct em *e)
+{
+	em_movzx(e, 2, 9, 9);
+	em_alu_rr(e, ALU_ADD, 8, 9, 11);
+	em_store(e, 8, 9, H_RBX, OFF(in.cur));
+}
+
 /* fast[s]'s field f, of the block in R11 */
 #define FAST(s, f) ((int32_t)(offsetof(struct bc_block, fast) + (s) * sizeof(struct bc_fast) + offsetof(struct bc_fast, f)))
 
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
-	const int32_t blk = 11; /* R11 */
-	const int32_t fast_links =
-		(int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, fast_links));
-	/* R11 = the block, c->in.cur = its entry at offset EAX */
+	const int32_t blk = 11, entry = 9; /* R11, R9 */
+	/* R11 = the block, R9D = EAX = entry k's offset | its charge << 16
+	 * (emit_exits()): entry k is c->in.cur only off the fast path (the
+	 * fast path sets the next block's), made from R9 there */
 	em_load(e, 8, blk, H_RBX, OFF(in.blk));
-	em_alu_rr(e, ALU_ADD, 8, H_RAX, blk);
-	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
+	em_mov_rr(e, 4, entry, H_RAX);
+	em_shift_ri(e, true, H_RAX, 16);
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
 	long no[5];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
-	/* RDX = the budget after charging c->in.cur (its charge in ECX) */
+	/* RDX = the budget after charging entry k */
 	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RCX);
+	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RAX);
 	/* RAX = the key: EIP << 32 | linear address */
 	em_load(e, 4, H_RAX, H_RBX, OFF(ip));
 	em_load(e, 4, H_RCX, H_RBX, OFF(seg_base) + SEG_CS * 4);
@@ -2530,8 +2535,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	for (unsigned s = 0; s < 2 && !e->over; s++) {
 		em_fix(base, hit[s], e->p - base);
 		em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-		em_load(e, 8, H_RDI, H_RBX, OFF(in.bcache));
-		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RDI, fast_links);
+		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.fast_links));
 		em_load(e, 8, H_RSI, blk, FAST(s, blk));
 		em_load(e, 8, H_RAX, blk, FAST(s, code));
 		em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
@@ -2545,6 +2549,9 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 		return;
 	em_fix(base, slow, e->p - base);
 	em_fix(base, miss, e->p - base);
+	/* c->in.cur = entry k: what bc_link() charges, and what the paths
+	 * below overwrite when they enter a block */
+	emit_stub_cur(e);
 	/* succ[]: R10 = the fast[] entry of the same index */
 	long found[2];
 	for (unsigned s = 0; s < 2; s++) {
@@ -2597,8 +2604,17 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_jmp_rax(e);
 	if (e->over)
 		return;
-	for (unsigned n = 0; n < 5; n++)
+	for (unsigned n = 1; n < 5; n++)
 		em_fix(base, no[n], e->p - base);
+	long stored = em_jcc_fwd(e, -1, base);
+	/* (events: before R9 was made) */
+	if (e->over)
+		return;
+	em_fix(base, no[0], e->p - base);
+	emit_stub_cur(e);
+	if (e->over)
+		return;
+	em_fix(base, stored, e->p - base);
 	em_drop_ret(e);
 	emit_pops(e);
 	em_cpu_arg(e);
@@ -2632,9 +2648,11 @@ static void emit_exits(struct cg *g)
 			*at = e->p - g->base;
 			switch (f->x) {
 			case X_LINKK: {
-				/* (the same in every copy of the block) */
-				em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
-				em_mov_imm32(e, H_RAX, off);
+				/* EAX = the offset | entry k's charge << 16, one
+				 * immediate (the same in every copy of the block) */
+				_Static_assert(offsetof(struct bc_block, insns) + (BC_MAX_INSNS + 1) * sizeof(struct insn) <= 0xFFFF,
+					       "an entry's offset fits in 16 bits");
+				em_mov_imm32(e, H_RAX, off | (uint32_t)g->b->insns[f->k].charge << 16);
 				long at = em_call_fwd(e, g->base);
 				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)

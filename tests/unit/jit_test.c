@@ -157,7 +157,7 @@ static void test_area_wx_limit_flush(void **state)
 
 /* The smallest area, filled and made anew in every pass of a loop: an
  * inner loop of three blocks runs 100 times (its blocks link through the
- * links they remember), then a chain of 3000 blocks is compiled, which
+ * links they remember), then a chain of 4000 blocks is compiled, which
  * fills the area. After each flush the inner loop's blocks are compiled
  * again, into the new mapping, and must not take a link they remembered
  * before it (the old mapping is unmapped at once when no other CPU uses
@@ -172,7 +172,7 @@ static void test_link_fast_area_flush(void **state)
 		return;
 	}
 	static uint8_t code[0x4000];
-	const unsigned nblocks = 3000, passes = 8; /* (each pass fills the smallest area) */
+	const unsigned nblocks = 4000, passes = 8; /* (each pass fills the smallest area) */
 	size_t k = 0;
 	code[k++] = 0xB9, code[k++] = passes, code[k++] = 0; /* mov cx, passes */
 	const size_t outer = k;
