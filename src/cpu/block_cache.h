@@ -55,6 +55,8 @@ enum {
 	BC_LINK_MAX = 32,
 	BC_HASH_BITS = 15,
 	BC_HASH_SIZE = 1 << BC_HASH_BITS,
+	BC_LTAB_BITS = 10,
+	BC_LTAB_SIZE = 1 << BC_LTAB_BITS,
 };
 #define BC_ARENA_BYTES ((size_t)16 << 20)
 
@@ -169,11 +171,25 @@ struct block_cache {
 	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
 	bool store_full;            /* store_dest() found no room in the arena */
 	struct cpu_code_stats stats;
+	/* Compiled blocks that bc_link() found in the hash table after a
+	 * compiled block, by bc_ltab_slot() of their linear address: the
+	 * link stub tries them after fast[] and succ[], for exits with more
+	 * than two targets (returns to many callers, jump tables). Entries
+	 * hold as fast[]'s do (struct bc_fast: the check word); BC_LTAB_SIZE,
+	 * 64-byte aligned. */
+	struct bc_fast *ltab;
 	/* Last: the fields above share the allocation's first page (a fresh
 	 * mapping, 256 KiB of hash behind them, pages touched as buckets
 	 * fill), rather than a page of their own at its end. */
 	struct bc_block *hash[BC_HASH_SIZE];
 };
+
+/* The link table's slot for the block at linear address lin (the link
+ * stub forms the same: jit_compile.c emit_link_stub()). */
+static inline uint32_t bc_ltab_slot(uint32_t lin)
+{
+	return (lin ^ lin >> BC_LTAB_BITS) & (BC_LTAB_SIZE - 1);
+}
 
 /* c->in.link_check = bc_ctx | the link epoch of c's cache: the one word
  * the link stub and the static exits (jit_compile.c) compare a bc_fast's

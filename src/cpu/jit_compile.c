@@ -2419,11 +2419,7 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 	emit_smc_check(g, k + 1);
 }
 
-/* The prologue every compiled block starts with (emit_pass()): push RBX,
- * R12-R15 (1 + 4 x 2 bytes), lea rbx, [rdi + JIT_CPU_BIAS] (4 bytes). The
- * link stub enters a compiled block past it, with the frame of the block
- * it leaves. */
-enum { JIT_FRAME_BYTES = 13 };
+/* (JIT_FRAME_BYTES, jit.h: the prologue the link stub enters past.) */
 
 static void emit_pops(struct em *e)
 {
@@ -2441,7 +2437,8 @@ static void emit_pops(struct em *e)
  * immediate: 5 bytes an exit; the stub sets R11 = the block, c->in.blk,
  * and R9 = &insns[k], stored in c->in.cur only where the stub does not
  * enter a block itself), and the block's frame still pushed. It counts
- * in the CPU (c->in.fast_links, jit_hits), not through c->in.bcache.
+ * in the CPU (c->in.fast_links, ltab_links, jit_hits), not through
+ * c->in.bcache.
  * - Fast path: the block remembers the next one in fast[] (block_cache.h:
  *   key, code and a check word of bc_ctx and the cache's link epoch,
  *   compared with the CPU's c->in.link_check) and
@@ -2452,7 +2449,11 @@ static void emit_pops(struct em *e)
  * - Else the blocks this one was last linked to (succ[], checked by key
  *   and tag as bc_next() does, the budget against their size as
  *   bc_link() does).
- * Both return, for a compiled block (jstate JS_DONE), with c->in.blk and
+ * - Else, with the same budget rule as fast[], the CPU's link table
+ *   (block_cache.h ltab: what bc_link() found in the hash table after a
+ *   compiled block, for exits with more than two targets), its slot of
+ *   the key checked as fast[] is, and entered the same way.
+ * All three return, for a compiled block (jstate JS_DONE), with c->in.blk and
  * c->in.cur set and the budget charged, RAX = its code past the prologue
  * (JIT_FRAME_BYTES), and the exit jumps there: the frame stays (every
  * compiled block pushes the same registers of the same caller, and RBX
@@ -2492,6 +2493,24 @@ static void emit_stub_cur(struct em *e)
 	em_store(e, 8, 9, H_RBX, OFF(in.cur));
 }
 
+/* The link stub enters the compiled block of the struct bc_fast at [r +
+ * disp] (RDX = the budget after the leaving block): the budget, the
+ * figure at OFF(count), c->in.blk and c->in.cur, RAX = its code past the
+ * prologue. */
+static void emit_stub_hit(struct em *e, unsigned r, int32_t disp, int32_t count)
+{
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, count);
+	em_load(e, 8, H_RSI, r, disp + (int32_t)offsetof(struct bc_fast, blk));
+	em_load(e, 8, H_RAX, r, disp + (int32_t)offsetof(struct bc_fast, code));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+	/* its fast[], which its own exit reads first */
+	em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
+	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+	em_ret(e);
+}
+
 /* fast[s]'s field f, of the block in R11 */
 #define FAST(s, f) ((int32_t)(offsetof(struct bc_block, fast) + (s) * sizeof(struct bc_fast) + offsetof(struct bc_fast, f)))
 
@@ -2506,7 +2525,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_mov_rr(e, 4, entry, H_RAX);
 	em_shift_ri(e, true, H_RAX, 16);
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
-	long no[5];
+	long no[7];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
 	/* RDX = the budget after charging entry k */
 	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
@@ -2534,16 +2553,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	long miss = em_jcc_fwd(e, -1, base);
 	for (unsigned s = 0; s < 2 && !e->over; s++) {
 		em_fix(base, hit[s], e->p - base);
-		em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.fast_links));
-		em_load(e, 8, H_RSI, blk, FAST(s, blk));
-		em_load(e, 8, H_RAX, blk, FAST(s, code));
-		em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
-		/* its fast[], which its own exit reads first */
-		em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
-		em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
-		em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
-		em_ret(e);
+		emit_stub_hit(e, blk, FAST(s, blk), OFF(in.fast_links));
 	}
 	if (e->over)
 		return;
@@ -2564,7 +2574,25 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 		if (!e->over)
 			em_fix(base, none, e->p - base);
 	}
-	no[1] = em_jcc_fwd(e, -1, base);
+	/* The link table (block_cache.h ltab), checked as fast[] is: RDI =
+	 * its slot of the key's linear address (bc_ltab_slot()) */
+	em_alu_ri(e, ALU_CMP, 8, H_RDX, BC_MAX_INSNS);
+	no[1] = em_jcc_fwd(e, 6 /* BE */, base);
+	em_mov_rr(e, 4, H_RDI, H_RAX);
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, BC_LTAB_BITS);
+	em_alu_rr(e, ALU_XOR, 4, H_RDI, H_RCX);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, BC_LTAB_SIZE - 1);
+	_Static_assert(sizeof(struct bc_fast) == 32, "a slot is 32 bytes");
+	em_shift_ri(e, false, H_RDI, 5);
+	em_load(e, 8, H_RCX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0x03, 0x03, 8, H_RDI, H_RCX, (int32_t)offsetof(struct block_cache, ltab)); /* add rdi, [rcx + ltab] */
+	em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDI, (int32_t)offsetof(struct bc_fast, key));
+	no[5] = em_jcc_fwd(e, 5 /* NE */, base);
+	em_load(e, 8, H_RSI, H_RBX, OFF(in.link_check));
+	em_rm(e, 0x39, 0x39, 8, H_RSI, H_RDI, (int32_t)offsetof(struct bc_fast, check));
+	no[6] = em_jcc_fwd(e, 5 /* NE */, base);
+	emit_stub_hit(e, H_RDI, 0, OFF(in.ltab_links));
 	if (e->over)
 		return;
 	em_fix(base, found[0], e->p - base);
@@ -2604,7 +2632,7 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_jmp_rax(e);
 	if (e->over)
 		return;
-	for (unsigned n = 1; n < 5; n++)
+	for (unsigned n = 1; n < 7; n++)
 		em_fix(base, no[n], e->p - base);
 	long stored = em_jcc_fwd(e, -1, base);
 	/* (events: before R9 was made) */
