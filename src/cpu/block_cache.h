@@ -63,7 +63,7 @@ enum {
 /* A compiled block that this one was linked to, remembered so that its
  * link stub can enter it again without reading its header (the link
  * stub's fast path, jit_compile.c emit_link_stub(); docs/cpu-speed.md,
- * "Link epochs"). It holds while `check` equals the CPU's bc_ctx ORed
+ * "Link epochs"; the cache's link table, ltab, holds the same). It holds while `check` equals the CPU's bc_ctx ORed
  * with its cache's link_epoch (bc_ctx's low 32 bits are 0), which the
  * CPU keeps in one word, c->in.link_check (bc_link_check_update()):
  * - the epoch moves whenever anything a remembered link relies on may
