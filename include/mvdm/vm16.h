@@ -414,7 +414,8 @@ struct vm16_code_stats {
 	uint64_t jit_flushes;   /* times the VM's host code was all dropped (area full) */
 	uint64_t jit_shared;    /* blocks this VM took from the store already compiled */
 	uint64_t fast_links;    /* compiled blocks entered from compiled ones by a link
-				 * remembered in the block left (counted in hits too) */
+				 * remembered in the block left or in the CPU's table of
+				 * links (counted in hits too) */
 	uint64_t singles;       /* instructions decoded and run uncached (they cross a
 				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting

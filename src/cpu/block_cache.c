@@ -446,6 +446,8 @@ void bc_links_wrap(struct block_cache *bc)
 	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
 		for (uint32_t k = 0; k < pg->n; k++)
 			pg->blk[k]->fast[0].check = pg->blk[k]->fast[1].check = 0;
+	for (unsigned k = 0; k < BC_LTAB_SIZE; k++)
+		bc->ltab[k].check = 0;
 }
 
 void bc_clear(struct cpu *c, struct block_cache *bc)
@@ -498,12 +500,15 @@ struct block_cache *bc_alloc(void)
 	bc->arena = aligned_alloc(BC_ALIGN, BC_ARENA_BYTES);
 	bc->cap = BC_ARENA_BYTES;
 	bc->scratch = malloc(block_size(BC_MAX_INSNS));
-	if (!bc->arena || !bc->scratch) {
+	bc->ltab = aligned_alloc(BC_ALIGN, BC_LTAB_SIZE * sizeof(struct bc_fast));
+	if (!bc->arena || !bc->scratch || !bc->ltab) {
 		free(bc->arena);
 		free(bc->scratch);
+		free(bc->ltab);
 		free(bc);
 		return NULL;
 	}
+	memset(bc->ltab, 0, BC_LTAB_SIZE * sizeof(struct bc_fast));
 	return bc;
 }
 
@@ -512,7 +517,7 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	if (!bc)
 		return;
 	bc_clear(c, bc);
-	c->in.code_page_data_writes = 0; /* (the cache's figure) */
+	c->in.code_page_data_writes = c->in.fast_links = c->in.ltab_links = c->in.jit_hits = 0; /* (the cache's figures) */
 	while (bc->free_pages) {
 		struct bc_page *pg = bc->free_pages;
 		bc->free_pages = pg->next;
@@ -522,6 +527,7 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	}
 	free(bc->arena);
 	free(bc->scratch);
+	free(bc->ltab);
 	free(bc);
 }
 
@@ -560,7 +566,8 @@ void cpu_code_stats(const struct cpu *c, struct cpu_code_stats *s)
 	} else {
 		*s = bc->stats;
 		s->data_writes += c->in.code_page_data_writes;
-		s->hits += s->fast_links; /* (the link stub counts those apart) */
+		s->fast_links += c->in.fast_links + c->in.ltab_links;
+		s->hits += s->fast_links + c->in.jit_hits; /* (compiled code counts those apart) */
 		s->blocks = bc->nblocks;
 		s->bytes = bc->used - bc->free_bytes;
 	}
@@ -960,6 +967,12 @@ void bc_link(struct cpu *c)
 		return;
 	}
 	bc->stats.hits++;
+	if (jit_compiled(next) && jit_compiled(c->in.blk)) {
+		/* for the link stub of compiled blocks (block_cache.h ltab) */
+		struct bc_fast *l = &bc->ltab[bc_ltab_slot(lin)];
+		*l = (struct bc_fast){ .blk = next, .key = next->key, .check = c->in.link_check,
+				       .code = jit_link_code(next) };
+	}
 	c->in.blk = next;
 	c->in.cur = next->insns;
 	jit_count_entry(c, next);

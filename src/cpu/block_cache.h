@@ -55,13 +55,15 @@ enum {
 	BC_LINK_MAX = 32,
 	BC_HASH_BITS = 15,
 	BC_HASH_SIZE = 1 << BC_HASH_BITS,
+	BC_LTAB_BITS = 10,
+	BC_LTAB_SIZE = 1 << BC_LTAB_BITS,
 };
 #define BC_ARENA_BYTES ((size_t)16 << 20)
 
 /* A compiled block that this one was linked to, remembered so that its
  * link stub can enter it again without reading its header (the link
  * stub's fast path, jit_compile.c emit_link_stub(); docs/cpu-speed.md,
- * "Link epochs"). It holds while `check` equals the CPU's bc_ctx ORed
+ * "Link epochs"; the cache's link table, ltab, holds the same). It holds while `check` equals the CPU's bc_ctx ORed
  * with its cache's link_epoch (bc_ctx's low 32 bits are 0), which the
  * CPU keeps in one word, c->in.link_check (bc_link_check_update()):
  * - the epoch moves whenever anything a remembered link relies on may
@@ -169,11 +171,25 @@ struct block_cache {
 	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
 	bool store_full;            /* store_dest() found no room in the arena */
 	struct cpu_code_stats stats;
+	/* Compiled blocks that bc_link() found in the hash table after a
+	 * compiled block, by bc_ltab_slot() of their linear address: the
+	 * link stub tries them after fast[] and succ[], for exits with more
+	 * than two targets (returns to many callers, jump tables). Entries
+	 * hold as fast[]'s do (struct bc_fast: the check word); BC_LTAB_SIZE,
+	 * 64-byte aligned. */
+	struct bc_fast *ltab;
 	/* Last: the fields above share the allocation's first page (a fresh
 	 * mapping, 256 KiB of hash behind them, pages touched as buckets
 	 * fill), rather than a page of their own at its end. */
 	struct bc_block *hash[BC_HASH_SIZE];
 };
+
+/* The link table's slot for the block at linear address lin (the link
+ * stub forms the same: jit_compile.c emit_link_stub()). */
+static inline uint32_t bc_ltab_slot(uint32_t lin)
+{
+	return (lin ^ lin >> BC_LTAB_BITS) & (BC_LTAB_SIZE - 1);
+}
 
 /* c->in.link_check = bc_ctx | the link epoch of c's cache: the one word
  * the link stub and the static exits (jit_compile.c) compare a bc_fast's

@@ -314,7 +314,7 @@ struct cpu_code_stats {
 				 * code (compiled by this or another CPU of the host) */
 	uint64_t fast_links;    /* compiled blocks entered from compiled blocks through
 				 * a remembered link (bc_fast: the link stub's fast
-				 * path); counted in hits too */
+				 * path, or its link table); counted in hits too */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code
@@ -414,6 +414,15 @@ struct cpu {
 		uint64_t bc_ctx;         /* (mode_bits | epoch << 8) << 32: a block's context (block_cache.h) */
 		uint64_t link_check;     /* bc_ctx | bcache->link_epoch: what a remembered link's
 					  * check word must equal (block_cache.h bc_link_check_update()) */
+		/* Figures compiled code counts itself, in the line of link_check
+		 * (the link stub reads it on every link) rather than behind
+		 * c->in.bcache: a link pays one increment, not a load of the
+		 * pointer and an increment of another line. cpu_code_stats()
+		 * adds them to the cache's; bc_free() clears them. */
+		uint64_t fast_links;     /* struct cpu_code_stats fast_links: through fast[] */
+		uint64_t ltab_links;     /* ... and through the link table (bcache->ltab) */
+		uint64_t jit_hits;       /* its hits other than those (the stub's succ[] path,
+					  * a compiled loop's jump back) */
 		struct cpu_desc sd[SEG_COUNT + 1]; /* descriptor caches ([SEG_COUNT]: flat, for system use) */
 		uint32_t a20_mask;       /* applied to every physical address (A20 gate, address lines) */
 		bool a20;

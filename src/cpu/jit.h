@@ -60,6 +60,22 @@ static inline bool jit_compiled(const struct bc_block *b)
 	return b->jstate == JS_DONE;
 }
 
+/* The prologue every compiled block starts with (jit_compile.c
+ * emit_pass()): push RBX, R12-R15 (1 + 4 x 2 bytes), lea rbx, [rdi +
+ * JIT_CPU_BIAS] (4 bytes). The link stub enters a compiled block past it,
+ * with the frame of the block it leaves; a remembered link (bc_fast.code)
+ * is the compiled code past it. */
+enum { JIT_FRAME_BYTES = 13 };
+
+/* The compiled block b's code past that prologue (b compiled). */
+static inline const void *jit_link_code(const struct bc_block *b)
+{
+	const uint8_t *code;
+	_Static_assert(sizeof(code) == sizeof(b->entry), "code and data pointers alike (x86-64)");
+	memcpy(&code, &b->entry, sizeof(code));
+	return code + JIT_FRAME_BYTES;
+}
+
 /* bc_block.heat of a block that is not being counted: it counts down on
  * every entry (bc_link(), bc_run()) and calls jit_hot() at 0, which
  * sets it back to this unless the block is to be counted. */

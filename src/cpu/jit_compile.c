@@ -986,10 +986,7 @@ static void emit_self_loop(struct cg *g, unsigned k)
 	em_rm(e, 0x3B, 0x3B, 8, H_RAX, H_RBX, OFF(in.bc_ctx));
 	long no3 = em_jcc_fwd(e, 5 /* NE */, g->base);
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	/* c->in.bcache->stats.hits++ */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.jit_hits));
 	if (g->loop) {
 		const uint8_t cached = g->cached;
 		for (unsigned r = 0; r < 8; r++)
@@ -2456,11 +2453,7 @@ static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 	emit_smc_check(g, k + 1);
 }
 
-/* The prologue every compiled block starts with (emit_pass()): push RBX,
- * R12-R15 (1 + 4 x 2 bytes), lea rbx, [rdi + JIT_CPU_BIAS] (4 bytes). The
- * link stub enters a compiled block past it, with the frame of the block
- * it leaves. */
-enum { JIT_FRAME_BYTES = 13 };
+/* (JIT_FRAME_BYTES, jit.h: the prologue the link stub enters past.) */
 
 static void emit_pops(struct em *e)
 {
@@ -2474,9 +2467,12 @@ static void emit_pops(struct em *e)
  * that this one was last linked to fits in the budget and no event is
  * pending. Emitted once per mapping (jit_emit_link_stub()); a block's
  * exit for entry k calls it (emit_exits()) with the registers in memory,
- * c->ip set, ECX = entry k's charge, EAX = entry k's offset in the block
- * (the stub sets R11 = the block, c->in.blk, and c->in.cur = &insns[k]
- * first), and the block's frame still pushed.
+ * c->ip set, EAX = entry k's offset in the block | its charge << 16 (one
+ * immediate: 5 bytes an exit; the stub sets R11 = the block, c->in.blk,
+ * and R9 = &insns[k], stored in c->in.cur only where the stub does not
+ * enter a block itself), and the block's frame still pushed. It counts
+ * in the CPU (c->in.fast_links, ltab_links, jit_hits), not through
+ * c->in.bcache.
  * - Fast path: the block remembers the next one in fast[] (block_cache.h:
  *   key, code and a check word of bc_ctx and the cache's link epoch,
  *   compared with the CPU's c->in.link_check) and
@@ -2487,7 +2483,11 @@ static void emit_pops(struct em *e)
  * - Else the blocks this one was last linked to (succ[], checked by key
  *   and tag as bc_next() does, the budget against their size as
  *   bc_link() does).
- * Both return, for a compiled block (jstate JS_DONE), with c->in.blk and
+ * - Else, with the same budget rule as fast[], the CPU's link table
+ *   (block_cache.h ltab: what bc_link() found in the hash table after a
+ *   compiled block, for exits with more than two targets), its slot of
+ *   the key checked as fast[] is, and entered the same way.
+ * All three return, for a compiled block (jstate JS_DONE), with c->in.blk and
  * c->in.cur set and the budget charged, RAX = its code past the prologue
  * (JIT_FRAME_BYTES), and the exit jumps there: the frame stays (every
  * compiled block pushes the same registers of the same caller, and RBX
@@ -2507,10 +2507,7 @@ static void emit_pops(struct em *e)
 static void emit_stub_enter(struct em *e)
 {
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	/* c->in.bcache->stats.hits++ */
-	em_load(e, 8, H_RAX, H_RBX, OFF(in.bcache));
-	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RAX,
-	      (int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, hits)));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.jit_hits));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
 	/* Its likely successor's header, which the next link reads if
 	 * fast[] fails: fetched while it runs, as bc_link() does. */
@@ -2521,25 +2518,52 @@ static void emit_stub_enter(struct em *e)
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
 }
 
+/* The link stub's c->in.cur = entry k: R9 = R11 (the block) + R9W (its
+ * offset). */
+static void emit_stub_cur(struct em *e)
+{
+	em_movzx(e, 2, 9, 9);
+	em_alu_rr(e, ALU_ADD, 8, 9, 11);
+	em_store(e, 8, 9, H_RBX, OFF(in.cur));
+}
+
+/* The link stub enters the compiled block of the struct bc_fast at [r +
+ * disp] (RDX = the budget after the leaving block): the budget, the
+ * figure at OFF(count), c->in.blk and c->in.cur, RAX = its code past the
+ * prologue. */
+static void emit_stub_hit(struct em *e, unsigned r, int32_t disp, int32_t count)
+{
+	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, count);
+	em_load(e, 8, H_RSI, r, disp + (int32_t)offsetof(struct bc_fast, blk));
+	em_load(e, 8, H_RAX, r, disp + (int32_t)offsetof(struct bc_fast, code));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
+	/* its fast[], which its own exit reads first */
+	em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
+	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
+	em_ret(e);
+}
+
 /* fast[s]'s field f, of the block in R11 */
 #define FAST(s, f) ((int32_t)(offsetof(struct bc_block, fast) + (s) * sizeof(struct bc_fast) + offsetof(struct bc_fast, f)))
 
 static void emit_link_stub(struct em *e, uint8_t *base)
 {
 	const int32_t key = (int32_t)offsetof(struct bc_block, key), tag = (int32_t)offsetof(struct bc_block, tag);
-	const int32_t blk = 11; /* R11 */
-	const int32_t fast_links =
-		(int32_t)(offsetof(struct block_cache, stats) + offsetof(struct cpu_code_stats, fast_links));
-	/* R11 = the block, c->in.cur = its entry at offset EAX */
+	const int32_t blk = 11, entry = 9; /* R11, R9 */
+	/* R11 = the block, R9D = EAX = entry k's offset | its charge << 16
+	 * (emit_exits()): entry k is c->in.cur only off the fast path (the
+	 * fast path sets the next block's), made from R9 there */
 	em_load(e, 8, blk, H_RBX, OFF(in.blk));
-	em_alu_rr(e, ALU_ADD, 8, H_RAX, blk);
-	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
+	em_mov_rr(e, 4, entry, H_RAX);
+	em_shift_ri(e, true, H_RAX, 16);
 	em_cmp_mem_imm(e, H_RBX, OFF(in.events), 0);
-	long no[5];
+	long no[7];
 	no[0] = em_jcc_fwd(e, 5 /* NE */, base);
-	/* RDX = the budget after charging c->in.cur (its charge in ECX) */
+	/* RDX = the budget after charging entry k */
 	em_load(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RCX);
+	em_alu_rr(e, ALU_SUB, 8, H_RDX, H_RAX);
 	/* RAX = the key: EIP << 32 | linear address */
 	em_load(e, 4, H_RAX, H_RBX, OFF(ip));
 	em_load(e, 4, H_RCX, H_RBX, OFF(seg_base) + SEG_CS * 4);
@@ -2563,22 +2587,15 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	long miss = em_jcc_fwd(e, -1, base);
 	for (unsigned s = 0; s < 2 && !e->over; s++) {
 		em_fix(base, hit[s], e->p - base);
-		em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
-		em_load(e, 8, H_RDI, H_RBX, OFF(in.bcache));
-		em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RDI, fast_links);
-		em_load(e, 8, H_RSI, blk, FAST(s, blk));
-		em_load(e, 8, H_RAX, blk, FAST(s, code));
-		em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
-		/* its fast[], which its own exit reads first */
-		em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
-		em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
-		em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
-		em_ret(e);
+		emit_stub_hit(e, blk, FAST(s, blk), OFF(in.fast_links));
 	}
 	if (e->over)
 		return;
 	em_fix(base, slow, e->p - base);
 	em_fix(base, miss, e->p - base);
+	/* c->in.cur = entry k: what bc_link() charges, and what the paths
+	 * below overwrite when they enter a block */
+	emit_stub_cur(e);
 	/* succ[]: R10 = the fast[] entry of the same index */
 	long found[2];
 	for (unsigned s = 0; s < 2; s++) {
@@ -2591,7 +2608,25 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 		if (!e->over)
 			em_fix(base, none, e->p - base);
 	}
-	no[1] = em_jcc_fwd(e, -1, base);
+	/* The link table (block_cache.h ltab), checked as fast[] is: RDI =
+	 * its slot of the key's linear address (bc_ltab_slot()) */
+	em_alu_ri(e, ALU_CMP, 8, H_RDX, BC_MAX_INSNS);
+	no[1] = em_jcc_fwd(e, 6 /* BE */, base);
+	em_mov_rr(e, 4, H_RDI, H_RAX);
+	em_mov_rr(e, 4, H_RCX, H_RAX);
+	em_shift_ri(e, true, H_RCX, BC_LTAB_BITS);
+	em_alu_rr(e, ALU_XOR, 4, H_RDI, H_RCX);
+	em_alu_ri(e, ALU_AND, 4, H_RDI, BC_LTAB_SIZE - 1);
+	_Static_assert(sizeof(struct bc_fast) == 32, "a slot is 32 bytes");
+	em_shift_ri(e, false, H_RDI, 5);
+	em_load(e, 8, H_RCX, H_RBX, OFF(in.bcache));
+	em_rm(e, 0x03, 0x03, 8, H_RDI, H_RCX, (int32_t)offsetof(struct block_cache, ltab)); /* add rdi, [rcx + ltab] */
+	em_rm(e, 0x39, 0x39, 8, H_RAX, H_RDI, (int32_t)offsetof(struct bc_fast, key));
+	no[5] = em_jcc_fwd(e, 5 /* NE */, base);
+	em_load(e, 8, H_RSI, H_RBX, OFF(in.link_check));
+	em_rm(e, 0x39, 0x39, 8, H_RSI, H_RDI, (int32_t)offsetof(struct bc_fast, check));
+	no[6] = em_jcc_fwd(e, 5 /* NE */, base);
+	emit_stub_hit(e, H_RDI, 0, OFF(in.ltab_links));
 	if (e->over)
 		return;
 	em_fix(base, found[0], e->p - base);
@@ -2631,8 +2666,17 @@ static void emit_link_stub(struct em *e, uint8_t *base)
 	em_jmp_rax(e);
 	if (e->over)
 		return;
-	for (unsigned n = 0; n < 5; n++)
+	for (unsigned n = 1; n < 7; n++)
 		em_fix(base, no[n], e->p - base);
+	long stored = em_jcc_fwd(e, -1, base);
+	/* (events: before R9 was made) */
+	if (e->over)
+		return;
+	em_fix(base, no[0], e->p - base);
+	emit_stub_cur(e);
+	if (e->over)
+		return;
+	em_fix(base, stored, e->p - base);
 	em_drop_ret(e);
 	emit_pops(e);
 	em_cpu_arg(e);
@@ -2666,9 +2710,11 @@ static void emit_exits(struct cg *g)
 			*at = e->p - g->base;
 			switch (f->x) {
 			case X_LINKK: {
-				/* (the same in every copy of the block) */
-				em_mov_ri(e, 4, H_RCX, g->b->insns[f->k].charge);
-				em_mov_imm32(e, H_RAX, off);
+				/* EAX = the offset | entry k's charge << 16, one
+				 * immediate (the same in every copy of the block) */
+				_Static_assert(offsetof(struct bc_block, insns) + (BC_MAX_INSNS + 1) * sizeof(struct insn) <= 0xFFFF,
+					       "an entry's offset fits in 16 bits");
+				em_mov_imm32(e, H_RAX, off | (uint32_t)g->b->insns[f->k].charge << 16);
 				long at = em_call_fwd(e, g->base);
 				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)

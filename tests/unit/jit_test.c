@@ -157,7 +157,7 @@ static void test_area_wx_limit_flush(void **state)
 
 /* The smallest area, filled and made anew in every pass of a loop: an
  * inner loop of three blocks runs 100 times (its blocks link through the
- * links they remember), then a chain of 3000 blocks is compiled, which
+ * links they remember), then a chain of 4000 blocks is compiled, which
  * fills the area. After each flush the inner loop's blocks are compiled
  * again, into the new mapping, and must not take a link they remembered
  * before it (the old mapping is unmapped at once when no other CPU uses
@@ -172,7 +172,7 @@ static void test_link_fast_area_flush(void **state)
 		return;
 	}
 	static uint8_t code[0x4000];
-	const unsigned nblocks = 3000, passes = 8; /* (each pass fills the smallest area) */
+	const unsigned nblocks = 4000, passes = 8; /* (each pass fills the smallest area) */
 	size_t k = 0;
 	code[k++] = 0xB9, code[k++] = passes, code[k++] = 0; /* mov cx, passes */
 	const size_t outer = k;
@@ -2267,6 +2267,87 @@ static void test_link_check_exact(void **state)
 	run_free(&l[1].r);
 }
 
+/* The link stub's link table (block_cache.h ltab: compiled blocks that
+ * bc_link() found in the hash table, tried after fast[] and succ[]),
+ * against the interpreter slice by slice. A loop whose exits have more
+ * than two targets: CALL [jt] to four subroutines, and `sub` returning
+ * to four sites (three CALLs and a return address pushed by hand);
+ * then a setjmp/longjmp (SP reset from two calls deep, no RET). The
+ * table is keyed by the target's address, so none of that may matter;
+ * what it must survive is a target dropped in between:
+ * - slice 3: the link epoch set to its last value, then the host
+ *   rewrites site2's immediate (the block dropped and recorded again in
+ *   its memory: same key, the old code still mapped): the epoch wraps
+ *   to 0, the value it had when the table's entries were made, so only
+ *   their clearing (bc_links_wrap()) keeps the old site2 out;
+ * - pass 60: the guest rewrites site3's immediate itself;
+ * - slice 6: the host rewrites site2 again (the epoch moves on). */
+static void test_link_table_match(void **state)
+{
+	(void)state;
+	/* nasm of:
+	 * start: mov cx, 120
+	 * top:   mov bx, cx / and bx, 3 / shl bx, 1 / call [cs:bx + jt]
+	 *        call sub / site1: add di, 1 / call sub / site2: add di, 2
+	 *        call sub / site3: add di, 3 / push word hand / jmp sub
+	 * hand:  add di, 5 / mov bp, sp / call deep / hlt
+	 * resume: cmp cx, 60 / jne .n / mov byte [cs:site3 + 2], 9
+	 * .n:    dec cx / jnz top / hlt
+	 * sub:   add si, di / rol si, 1 / ret
+	 * deep:  call deeper / hlt
+	 * deeper: mov sp, bp / jmp resume
+	 * t0..t3: add dx, 1 / add dx, 3 / xor dx, si / sub dx, di, each ret
+	 * jt:    dw t0, t1, t2, t3 (at 5Ah) */
+	static const uint8_t code[] = {
+		0xb9, 0x78, 0x00, 0x89, 0xcb, 0x83, 0xe3, 0x03, 0xd1, 0xe3, 0x2e, 0xff,
+		0x97, 0x5a, 0x00, 0xe8, 0x2c, 0x00, 0x83, 0xc7, 0x01, 0xe8, 0x26, 0x00,
+		0x83, 0xc7, 0x02, 0xe8, 0x20, 0x00, 0x83, 0xc7, 0x03, 0x68, 0x26, 0x00,
+		0xeb, 0x18, 0x83, 0xc7, 0x05, 0x89, 0xe5, 0xe8, 0x15, 0x00, 0xf4, 0x83,
+		0xf9, 0x3c, 0x75, 0x06, 0x2e, 0xc6, 0x06, 0x20, 0x00, 0x09, 0x49, 0x75,
+		0xc6, 0xf4, 0x01, 0xfe, 0xd1, 0xc6, 0xc3, 0xe8, 0x01, 0x00, 0xf4, 0x89,
+		0xec, 0xeb, 0xe4, 0x83, 0xc2, 0x01, 0xc3, 0x83, 0xc2, 0x03, 0xc3, 0x31,
+		0xf2, 0xc3, 0x29, 0xfa, 0xc3, 0x90, 0x4b, 0x00, 0x4f, 0x00, 0x53, 0x00,
+		0x56, 0x00,
+	};
+	enum { SITE2_IMM = 0x1A, SLICE = 400 };
+	struct run r[2];
+	for (int k = 0; k < 2; k++)
+		run_init(&r[k], k ? CPU_JIT_FORCE : CPU_JIT_OFF, NULL, code, sizeof(code));
+	uint64_t before_wrap = 0;
+	enum cpu_exit e[2];
+	unsigned slice = 0;
+	do {
+		for (int k = 0; k < 2; k++) {
+			struct cpu *c = &r[k].c;
+			if (slice == 3) {
+				assert_non_null(c->in.bcache);
+				assert_int_equal(c->in.bcache->link_epoch, 0); /* (what the wrap needs) */
+				if (k == 1)
+					before_wrap = c->in.ltab_links;
+				c->in.bcache->link_epoch = UINT32_MAX;
+				bc_link_check_update(c);
+			}
+			if (slice == 3 || slice == 6) {
+				r[k].ram[CODE + SITE2_IMM] = (uint8_t)(slice + 1);
+				cpu_mem_written(c, CODE + SITE2_IMM, 1);
+			}
+			e[k] = cpu_run(c, SLICE);
+		}
+		assert_int_equal(e[0], e[1]);
+		assert_same_run(&r[0], &r[1], true);
+		slice++;
+	} while (e[1] == CPU_EXIT_BUDGET);
+	assert_int_equal(e[1], CPU_EXIT_HLT);
+	assert_int_equal(r[1].c.r[REG_CX].w[0], 0);
+	assert_int_equal(r[1].c.r[REG_SP].w[0], 0xFFF0);
+	assert_true(slice > 8);
+	/* the table was used, also after the wrap */
+	assert_true(before_wrap > 0);
+	assert_true(r[1].c.in.ltab_links > before_wrap);
+	run_free(&r[0]);
+	run_free(&r[1]);
+}
+
 static void test_random_short_loops_match(void **state)
 {
 	(void)state;
@@ -2373,6 +2454,7 @@ int main(void)
 		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_link_irq_budget),
 		cmocka_unit_test(test_link_check_exact),
+		cmocka_unit_test(test_link_table_match),
 		cmocka_unit_test(test_far_call_ret_match),
 		cmocka_unit_test(test_call_far_mem_match),
 		cmocka_unit_test(test_slow_path_fault_match),
