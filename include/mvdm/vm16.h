@@ -415,6 +415,10 @@ struct vm16_code_stats {
 	uint64_t jit_shared;    /* blocks this VM took from the store already compiled */
 	uint64_t fast_links;    /* compiled blocks entered from compiled ones by a link
 				 * remembered in the block left (counted in hits too) */
+	uint64_t parked;        /* blocks kept aside when a program load overwrote all
+				 * of their page's code (counted in invalidations) */
+	uint64_t revived;       /* parked blocks taken back when their bytes were in
+				 * memory again (neither decoded nor from the store) */
 	uint64_t singles;       /* instructions decoded and run uncached (they cross a
 				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting

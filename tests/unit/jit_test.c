@@ -1102,7 +1102,9 @@ static void test_store_keeps_code(void **state)
 	assert_int_equal(one.c.r[REG_AX].w[0], 300);
 	cpu_code_stats(&one.c, &st);
 	assert_int_equal(st.jit_blocks, compiled); /* compiled nothing again */
-	assert_true(st.jit_shared >= compiled);    /* its code came back */
+	/* its code came back: from the store, or with its blocks parked
+	 * when the other program overwrote them (block_cache.h bc_park) */
+	assert_true(st.jit_shared + st.revived >= compiled);
 	assert_true(st.invalidations > 0);
 	/* A second CPU: everything hot comes compiled. */
 	run_shared_init(&two, CPU_JIT_ON, a, s, smc_loop, sizeof(smc_loop));
