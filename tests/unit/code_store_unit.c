@@ -271,9 +271,10 @@ static void test_load_over_code_page(void **state)
 
 /* Parked blocks (block_cache.h bc_park): program A, then B loaded over it
  * (one host write over all of the page's code), then A again. A's blocks
- * were parked when B overwrote them and are revived as A runs again:
- * nothing decoded, nothing taken from the store. Then B again: its blocks
- * were parked by A's load, and come back too. */
+ * were parked when B overwrote them and are revived when A's first block
+ * is looked up (all of them: their bytes are back): nothing decoded,
+ * nothing taken from the store. Then B again: its blocks were parked by
+ * A's load, and come back too. */
 static void test_parked_program_revived(void **state)
 {
 	(void)state;
@@ -298,6 +299,12 @@ static void test_parked_program_revived(void **state)
 	cpu_code_stats(&r->c, &s1);
 	memcpy(r->ram + at, a, na); /* A again: revived */
 	cpu_mem_written(&r->c, at, (uint32_t)na);
+	/* The first block found brings back the rest of its park (all of A
+	 * is on one page), before they run. */
+	r->c.ip = 0x100;
+	assert_int_equal(cpu_run(&r->c, 4), CPU_EXIT_BUDGET);
+	cpu_code_stats(&r->c, &s2);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS);
 	run_from_100(r);
 	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
 	assert_int_equal(r->c.r[REG_BX].w[0], 0);
