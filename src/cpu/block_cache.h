@@ -36,9 +36,12 @@
  * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
  * block's memory goes on a free list by its instruction count, which the
  * next block of that count reuses (a program loaded again records blocks
- * of the same sizes). When the arena is full the whole cache is emptied
- * (a flush: every block is evicted, the cheapest policy that never leaves
- * a dangling link) and filling starts again. Memory is reused only while
+ * of the same sizes). A write over all of a page's code (a program
+ * loaded over another) parks the page's blocks rather than freeing them,
+ * and they come back when their bytes do (struct bc_park). When the
+ * arena is full the parked blocks are evicted; if that is not enough, the
+ * whole cache is emptied (a flush: every block is evicted, the cheapest
+ * policy that never leaves a dangling link) and filling starts again. Memory is reused only while
  * no block runs (bc_run() records), so a dropped block that is running
  * stays intact until it ends.
  */
