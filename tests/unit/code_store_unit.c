@@ -11,8 +11,9 @@
  * overwrites its whole page runs the new bytes next; writes over part of
  * a page leave its other blocks' bytes marked. Parked blocks: a program
  * loaded again over the one that overwrote it revives its blocks, a
- * changed byte is never revived, and nothing parked survives a remap, a
- * flush or a reset. Uses cmocka.
+ * changed byte is never revived, nothing parked survives a remap, a
+ * flush or a reset, and a full cache evicts parked blocks before live
+ * ones. Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -402,6 +403,39 @@ static void test_parked_gone_after_remap_flush_reset(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Parked blocks count in the cache's limit and go before live ones: in a
+ * 256 KiB cache, programs A, B and C (96 KiB of blocks each) loaded in
+ * turn on one page: when C fills the arena, A's and B's parked blocks are
+ * evicted (their memory reused), nothing live is flushed; then A again is
+ * decoded (no store), and everything computes right. */
+static void test_parked_evicted_before_live(void **state)
+{
+	(void)state;
+	uint8_t p[3][8 + LOAD_BLOCKS * 3 + 8];
+	static const uint8_t inc[3] = { 0x40, 0x43, 0x46 }; /* inc ax, bx, si */
+	size_t n[3];
+	for (int k = 0; k < 3; k++)
+		n[k] = prog_blocks(p[k], inc[k]);
+	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, p[0], n[0]);
+	cpu_set_block_cache_limit(&r->c, 256 << 10);
+	const uint32_t at = 0x10100;
+	struct cpu_code_stats st;
+	for (int load = 0; load < 4; load++) {
+		const int k = load % 3;
+		memcpy(r->ram + at, p[k], n[k]);
+		cpu_mem_written(&r->c, at, (uint32_t)n[k]);
+		r->c.r[REG_SI].d = 0;
+		run_from_100(r);
+		assert_int_equal(r->c.r[k == 0 ? REG_AX : k == 1 ? REG_BX : REG_SI].w[0], LOAD_BLOCKS * LOAD_PASSES);
+		cpu_code_stats(&r->c, &st);
+		assert_true(st.bytes <= 256 << 10);
+	}
+	assert_true(st.parked >= 2 * LOAD_BLOCKS);
+	assert_int_equal(st.flushes, 0);
+	assert_int_equal(st.evictions, 0);
+	rig_free(r);
+}
+
 /* Writes over part of a code page (a program load written in pieces):
  * after a write drops some blocks, the page's other blocks near it (the
  * bitmap is made again only within BC_MAX_BYTES of the write) still have
@@ -674,6 +708,7 @@ int main(void)
 		cmocka_unit_test(test_parked_program_revived),
 		cmocka_unit_test(test_parked_changed_byte_not_revived),
 		cmocka_unit_test(test_parked_gone_after_remap_flush_reset),
+		cmocka_unit_test(test_parked_evicted_before_live),
 		cmocka_unit_test(test_partial_writes_keep_neighbours),
 		cmocka_unit_test(test_block_overwrites_its_page),
 		cmocka_unit_test(test_changed_byte_not_served),
