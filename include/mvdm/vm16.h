@@ -416,6 +416,10 @@ struct vm16_code_stats {
 	uint64_t fast_links;    /* compiled blocks entered from compiled ones by a link
 				 * remembered in the block left or in the CPU's table of
 				 * links (counted in hits too) */
+	uint64_t parked;        /* blocks kept aside when a program load overwrote all
+				 * of their page's code (counted in invalidations) */
+	uint64_t revived;       /* parked blocks taken back when their bytes were in
+				 * memory again (neither decoded nor from the store) */
 	uint64_t singles;       /* instructions decoded and run uncached (they cross a
 				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting

@@ -181,12 +181,14 @@ static void page_tlb_sync(struct cpu *c, const struct bc_page *pg)
 	}
 }
 
-/* Bytes [off, off + n) of pg (n >= 1) are translated from now on: set in
- * its bitmap and, before anything can write them, taken out of the
- * summary that its TLB entries hold (the free run shrinks to its larger
- * side, in O(1); page_summarize() grows it when bits are cleared). */
-static void page_mark(struct cpu *c, struct bc_page *pg, unsigned off, unsigned n)
+/* Bytes [off, off + n) of pg (n >= 1), src in host memory, are translated
+ * from now on: copied to the page's copy (bc_page.bytes), set in its
+ * bitmap and, before anything can write them, taken out of the summary
+ * that its TLB entries hold (the free run shrinks to its larger side, in
+ * O(1); page_summarize() grows it when bits are cleared). */
+static void page_mark(struct cpu *c, struct bc_page *pg, unsigned off, unsigned n, const uint8_t *src)
 {
+	memcpy(pg->bytes + off, src, n);
 	bits_set(pg->bits, off, n);
 	const uint64_t ch = chunks_of(off, n);
 	bool changed = (ch & ~pg->chunks) != 0;
@@ -221,6 +223,22 @@ static void tlb_protect(struct cpu *c, uint32_t phys_page)
 	}
 }
 
+/* A page copy (bc_page.bytes), reused or allocated (NULL: no memory). */
+static uint8_t *copy_get(struct block_cache *bc)
+{
+	uint8_t *p = bc->free_copies;
+	if (!p)
+		return malloc(CPU_PAGE_SIZE);
+	memcpy(&bc->free_copies, p, sizeof(p));
+	return p;
+}
+
+static void copy_put(struct block_cache *bc, uint8_t *p)
+{
+	memcpy(p, &bc->free_copies, sizeof(p));
+	bc->free_copies = p;
+}
+
 /* The record of the page holding pa, made if needed (NULL: no memory). */
 static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t pa)
 {
@@ -234,6 +252,11 @@ static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t 
 		bc->free_pages = pg->next;
 	else if (!(pg = calloc(1, sizeof(*pg))))
 		return NULL;
+	if (!pg->bytes && !(pg->bytes = copy_get(bc))) {
+		pg->next = bc->free_pages;
+		bc->free_pages = pg;
+		return NULL;
+	}
 	memset(pg->bits, 0, sizeof(pg->bits));
 	pg->n = 0;
 	pg->phys = pa & ~(CPU_PAGE_SIZE - 1);
@@ -360,26 +383,168 @@ static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_blo
 	bc->stats.smc_stops++;
 }
 
+/* ---- parked blocks (bc_park) ---- */
+
+/* At most this many parks per page (a page's code is overwritten by a few
+ * programs in turn: CL's passes, MASM, LINK), the oldest evicted first. */
+enum { BC_PARKS_PER_PAGE = 8 };
+
+static inline struct bc_block **park_bucket(struct block_cache *bc, uint32_t lin)
+{
+	return &bc->park_hash[(lin ^ (lin >> BC_HASH_BITS)) & (BC_HASH_SIZE - 1)];
+}
+
+/* The memory besides the arena that p takes (bc->park_bytes). */
+static size_t park_size(const struct bc_park *p)
+{
+	return sizeof(*p) + CPU_PAGE_SIZE + p->cap * (sizeof(*p->blk) + sizeof(*p->span));
+}
+
+/* Release p: off its page's and the cache's lists, its page copy kept for
+ * reuse. Its blocks still parked go on the free list if evict, else (the
+ * arena is being emptied) nowhere. */
+static void park_free(struct block_cache *bc, struct bc_park *p, bool evict)
+{
+	for (uint32_t k = 0; k < p->n && p->left; k++) {
+		struct bc_block *b = p->blk[k];
+		if (!b)
+			continue;
+		struct bc_block **pp = park_bucket(bc, (uint32_t)b->key);
+		if (!evict) {
+			*pp = NULL; /* (every parked block goes: bc_clear()) */
+		} else {
+			while (*pp != b)
+				pp = &(*pp)->hnext;
+			*pp = b->hnext;
+			b->hnext = bc->free_blocks[b->ninsns];
+			bc->free_blocks[b->ninsns] = b;
+			bc->free_bytes += block_size(b->ninsns);
+		}
+		p->left--;
+		bc->nparked--;
+	}
+	struct bc_park **pp = &p->page->parks;
+	while (*pp != p)
+		pp = &(*pp)->pnext;
+	*pp = p->pnext;
+	p->page->nparks--;
+	if (p->older)
+		p->older->newer = p->newer;
+	else
+		bc->park_oldest = p->newer;
+	if (p->newer)
+		p->newer->older = p->older;
+	else
+		bc->park_newest = p->older;
+	bc->park_bytes -= park_size(p);
+	copy_put(bc, p->bytes);
+	free(p->blk);
+	free(p->span);
+	free(p);
+}
+
+/* Every parked block evicted, before any live one (a full arena). No
+ * link can lead to a parked block (parking made them stale), so none is
+ * made stale here. */
+static void parks_evict(struct block_cache *bc)
+{
+	while (bc->park_oldest)
+		park_free(bc, bc->park_oldest, true);
+}
+
+/* The oldest park of pg. */
+static struct bc_park *page_oldest_park(const struct bc_page *pg)
+{
+	struct bc_park *p = pg->parks;
+	while (p && p->pnext)
+		p = p->pnext;
+	return p;
+}
+
+/* A park for pg's blocks, which takes its arrays and its copy of their
+ * bytes (pg gets a fresh copy), within the bounds: BC_PARKS_PER_PAGE on
+ * the page and, for all parks, a quarter of the arena's limit in memory
+ * besides the arena (their blocks are in the arena, counted in its
+ * limit). NULL: no memory, the blocks are freed. */
+static struct bc_park *park_open(struct cpu *c, struct block_cache *bc, struct bc_page *pg)
+{
+	const size_t size = sizeof(struct bc_park) + CPU_PAGE_SIZE + pg->cap * (sizeof(*pg->blk) + sizeof(*pg->span));
+	if (pg->n == 0 || size > bc->cap / 4)
+		return NULL;
+	while (pg->nparks >= BC_PARKS_PER_PAGE)
+		park_free(bc, page_oldest_park(pg), true);
+	while (bc->park_bytes + size > bc->cap / 4)
+		park_free(bc, bc->park_oldest, true);
+	uint8_t *copy = copy_get(bc);
+	struct bc_park *p = copy ? malloc(sizeof(*p)) : NULL;
+	if (!p) {
+		if (copy)
+			copy_put(bc, copy);
+		return NULL;
+	}
+	*p = (struct bc_park){ .blk = pg->blk, .span = pg->span, .n = pg->n, .cap = pg->cap, .bytes = pg->bytes,
+			       .jit_gen = jit_code_gen(c), .page = pg, .pnext = pg->parks, .older = bc->park_newest };
+	if (bc->park_newest)
+		bc->park_newest->newer = p;
+	else
+		bc->park_oldest = p;
+	bc->park_newest = p;
+	pg->parks = p;
+	pg->nparks++;
+	bc->park_bytes += size;
+	pg->blk = NULL;
+	pg->span = NULL;
+	pg->n = pg->cap = 0;
+	pg->bytes = copy;
+	return p;
+}
+
 /* Every block of pg dropped at once (a write over all their bytes: a
- * program loaded over another). In the arrays' order, with no swaps, and
- * with the header of the block 8 ahead and the hash bucket of the one 4
- * ahead fetched early, so that their cache misses overlap instead of
- * coming two in a row per block (1.9% of the nmake build's samples:
- * docs/cpu-speed.md, "Program loads"). */
+ * program loaded over another), and parked if it can be (the running
+ * block cannot: block_stop may be patched into it). In the arrays'
+ * order, with no swaps, and with the header of the block 8 ahead and the
+ * hash buckets of the one 4 ahead fetched early, so that their cache
+ * misses overlap instead of coming in a row per block (1.9% of the nmake
+ * build's samples: docs/cpu-speed.md, "Program loads"). */
 static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page *pg)
 {
-	const uint32_t n = pg->n;
+	struct bc_park *p = park_open(c, bc, pg);
+	struct bc_block **blk = p ? p->blk : pg->blk;
+	const uint32_t n = p ? p->n : pg->n;
 	for (uint32_t k = 0; k < n; k++) {
 		if (k + 8 < n)
-			__builtin_prefetch(&pg->blk[k + 8]->key, 1);
-		if (k + 4 < n)
-			__builtin_prefetch(bc_bucket(bc, (uint32_t)pg->blk[k + 4]->key), 1);
-		struct bc_block *b = pg->blk[k];
-		block_free(c, bc, b);
+			__builtin_prefetch(&blk[k + 8]->key, 1);
+		if (k + 4 < n) {
+			__builtin_prefetch(bc_bucket(bc, (uint32_t)blk[k + 4]->key), 1);
+			if (p)
+				__builtin_prefetch(park_bucket(bc, (uint32_t)blk[k + 4]->key), 1);
+		}
+		struct bc_block *b = blk[k];
 		bc->stats.invalidations++;
+		if (p && b != c->in.blk) {
+			hash_unlink(bc, b);
+			p->span[k] |= (uint32_t)(uint8_t)(b->tag >> 32) << 24;
+			b->tag = 0;
+			struct bc_block **bucket = park_bucket(bc, (uint32_t)b->key);
+			b->hnext = *bucket;
+			*bucket = b;
+			bc->nblocks--;
+			p->left++;
+			bc->stats.parked++;
+			continue;
+		}
+		block_free(c, bc, b);
 		stop_if_running(c, bc, b);
+		if (p)
+			blk[k] = NULL;
 	}
 	pg->n = 0;
+	if (p) {
+		bc->nparked += p->left;
+		bc_links_stale(c, bc); /* (links to the parked blocks) */
+		if (!p->left)
+			park_free(bc, p, true);
+	}
 }
 
 void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
@@ -439,6 +604,17 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 	page_tlb_sync(c, pg);
 }
 
+void bc_code_remap(struct cpu *c, uint32_t pa)
+{
+	struct block_cache *bc = c->in.bcache;
+	struct bc_page **slot = phys_code_slot(c, pa);
+	if (!bc || !slot || !*slot)
+		return;
+	bc_code_write(c, pa & ~(CPU_PAGE_SIZE - 1), CPU_PAGE_SIZE);
+	while ((*slot)->parks)
+		park_free(bc, (*slot)->parks, true);
+}
+
 /* ---- the whole cache ---- */
 
 void bc_links_wrap(struct block_cache *bc)
@@ -454,6 +630,8 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 {
 	if (!bc)
 		return;
+	while (bc->park_oldest)
+		park_free(bc, bc->park_oldest, false);
 	if (bc->nblocks < BC_HASH_SIZE / 8) {
 		for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
 			for (uint32_t k = 0; k < pg->n; k++)
@@ -523,7 +701,13 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 		bc->free_pages = pg->next;
 		free(pg->span);
 		free(pg->blk);
+		free(pg->bytes);
 		free(pg);
+	}
+	while (bc->free_copies) {
+		uint8_t *p = bc->free_copies;
+		memcpy(&bc->free_copies, p, sizeof(p));
+		free(p);
 	}
 	free(bc->arena);
 	free(bc->scratch);
@@ -678,10 +862,9 @@ static inline bool jumped_to_next(const struct insn *i)
 
 static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
 
-/* Enter b, complete in the arena, in the cache: its hash chain, its page
- * pg (room reserved), its entry (code: compiled code from the store, or
- * NULL). */
-static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg, op_fn code)
+/* Put b, complete in the arena, on its hash chain and its page pg (room
+ * reserved), with no links remembered. */
+static void block_link_in(struct block_cache *bc, struct bc_block *b, struct bc_page *pg)
 {
 	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
@@ -689,9 +872,35 @@ static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *
 	page_add(pg, b);
 	bc->nblocks++;
 	bc->last = b;
-	b->entry = b->insns[0].fn;
 	b->fast[0].check = b->fast[1].check = 0;
+}
+
+/* Enter b, complete in the arena, in the cache: its hash chain, its page
+ * pg (room reserved), its entry (code: compiled code from the store, or
+ * NULL). */
+static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg, op_fn code)
+{
+	block_link_in(bc, b, pg);
+	b->entry = b->insns[0].fn;
 	jit_block_added(c, b, code);
+}
+
+/* Arena room for a block of n instructions, from the free list or the
+ * arena's end, or NULL (full). */
+static struct bc_block *arena_take(struct block_cache *bc, unsigned n)
+{
+	const size_t size = block_size(n);
+	struct bc_block *b = bc->free_blocks[n];
+	if (b) {
+		bc->free_blocks[n] = b->hnext;
+		__builtin_prefetch(bc_line1(b->hnext), 1); /* the next pop's header, likely cold by then */
+		bc->free_bytes -= size;
+	} else if (bc->used + size <= bc->cap) {
+		b = (struct bc_block *)(bc->arena + bc->used);
+		b->tag = 0; /* (not a block until entered: a stale succ[] guess fails) */
+		bc->used += size;
+	}
+	return b;
 }
 
 /* Copy the recorded block into the arena and enter it in the cache (a
@@ -702,22 +911,18 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 	bc->recording = false;
 	if (bc->rec_dead || s->ninsns == 0 || !bc->rec_page)
 		goto drop;
-	const size_t size = block_size(s->ninsns);
 	if (!page_reserve(bc->rec_page))
 		goto drop;
-	struct bc_block *b = bc->free_blocks[s->ninsns];
-	if (b) {
-		bc->free_blocks[s->ninsns] = b->hnext;
-		__builtin_prefetch(bc_line1(b->hnext), 1);
-		bc->free_bytes -= size;
-	} else if (bc->used + size <= bc->cap) {
-		b = (struct bc_block *)(bc->arena + bc->used);
-		bc->used += size;
-	} else {
+	struct bc_block *b = arena_take(bc, s->ninsns);
+	if (!b && bc->park_oldest) {
+		parks_evict(bc); /* (parked blocks go before live ones) */
+		b = arena_take(bc, s->ninsns);
+	}
+	if (!b) {
 		bc_clear(c, bc); /* (empties the recording's page too) */
 		goto drop;
 	}
-	memcpy(b, s, size);
+	memcpy(b, s, block_size(s->ninsns));
 	if (c->in.cstore)
 		bc_to_store(c, bc, b);
 	block_enter(c, bc, b, bc->rec_page, NULL);
@@ -738,17 +943,8 @@ drop:
 static struct insn *store_dest(void *ctx, unsigned n)
 {
 	struct block_cache *bc = ctx;
-	const size_t size = block_size(n);
-	struct bc_block *b = bc->free_blocks[n];
-	if (b) {
-		bc->free_blocks[n] = b->hnext;
-		__builtin_prefetch(bc_line1(b->hnext), 1); /* the next pop's header, likely cold by then */
-		bc->free_bytes -= size;
-	} else if (bc->used + size <= bc->cap) {
-		b = (struct bc_block *)(bc->arena + bc->used);
-		b->tag = 0; /* (not a block until entered: a stale succ[] guess fails) */
-		bc->used += size;
-	} else {
+	struct bc_block *b = arena_take(bc, n);
+	if (!b) {
 		bc->store_full = true;
 		return NULL;
 	}
@@ -787,7 +983,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	uint8_t nbytes;
 	struct bc_page *pg;
 	unsigned n;
-	for (int tries = 0;; tries++) {
+	for (bool cleared = false;;) {
 		/* The page's record and room on it first: once the store has
 		 * copied a block into the arena, it is entered. */
 		pg = page_get(c, bc, pa);
@@ -798,9 +994,16 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 			      bc, &nbytes, area, gen, &jcode);
 		if (n)
 			break;
-		if (!bc->store_full || tries)
+		if (!bc->store_full || cleared)
 			return false;
-		bc_clear(c, bc); /* a full arena: emptied, as bc_commit() does, and the hit taken again */
+		/* A full arena: the parked blocks evicted, else everything, as
+		 * bc_commit() does, and the hit taken again. */
+		if (bc->park_oldest) {
+			parks_evict(bc);
+		} else {
+			bc_clear(c, bc);
+			cleared = true;
+		}
 	}
 	struct bc_block *b = bc->store_blk;
 	b->key = bc_key(lin, ip);
@@ -811,10 +1014,111 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	b->last_off = ip + nbytes - 1u;
 	b->nolimit = !(ctx & cslim);
 	b->succ[0] = b->succ[1] = NULL;
-	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes);
+	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes, code);
 	bc->stats.store_hits++;
 	block_enter(c, bc, b, pg, jcode);
 	return true;
+}
+
+/* ---- reviving parked blocks ---- */
+
+/* b, parked in p (*link: where its park chain holds it), back in the
+ * cache on its page pg (room reserved) with tag, its bytes at mem: it
+ * keeps its instructions, its compiled code if the area has not been
+ * flushed since it was parked, and its succ[] guesses (checked on use);
+ * links to it were made stale when it was parked and it remembers none
+ * (block_link_in()). */
+static void revive(struct cpu *c, struct block_cache *bc, struct bc_page *pg, struct bc_park *p, struct bc_block *b,
+		   struct bc_block **link, uint64_t tag, const uint8_t *mem)
+{
+	*link = b->hnext;
+	p->blk[b->pidx] = NULL;
+	p->left--;
+	bc->nparked--;
+	b->tag = tag;
+	page_mark(c, pg, b->phys & (CPU_PAGE_SIZE - 1), b->nbytes, mem);
+	block_link_in(bc, b, pg);
+	jit_block_revived(c, b, p->jit_gen);
+	bc->stats.revived++;
+}
+
+/* After one block of p came back (its page's linear address lin_page maps
+ * to it now, page_mem its memory): every other block of p whose bytes
+ * are back too, at once, if it was decoded in this mode (the CS limit is
+ * checked when it is used: bc_valid()) on this linear page. The program
+ * is loaded again and most of them will run (in the nmake build 97% of
+ * the parked blocks were revived one by one), each then found by
+ * bc_link() rather than after a round through bc_run(). The bytes are
+ * compared first (the park's arrays and copy); the header of the block
+ * 8 ahead and the hash buckets of the one 4 ahead are fetched early, as
+ * page_drop_all() does, so that their misses overlap. */
+static void revive_rest(struct cpu *c, struct block_cache *bc, struct bc_page *pg, struct bc_park *p, uint32_t lin_page,
+			const uint8_t *page_mem, uint64_t tag)
+{
+	const uint8_t mode = (uint8_t)(tag >> 32);
+	for (uint32_t k = 0; k < p->n && p->left; k++) {
+		if (k + 8 < p->n && p->blk[k + 8])
+			__builtin_prefetch(bc_line1(p->blk[k + 8]));
+		if (k + 4 < p->n && p->blk[k + 4]) {
+			const uint32_t ahead = (uint32_t)p->blk[k + 4]->key;
+			__builtin_prefetch(park_bucket(bc, ahead));
+			__builtin_prefetch(bc_bucket(bc, ahead), 1);
+		}
+		struct bc_block *b = p->blk[k];
+		if (!b)
+			continue;
+		const uint32_t sp = p->span[k], off = sp & 0xFFFF, nbytes = (sp >> 16) & 0xFF;
+		if ((uint8_t)(sp >> 24) != mode || memcmp(p->bytes + off, page_mem + off, nbytes) != 0)
+			continue;
+		if ((uint32_t)b->key != (lin_page | off))
+			continue; /* (decoded through another linear page) */
+		if (!page_reserve(pg))
+			return;
+		struct bc_block **link = park_bucket(bc, (uint32_t)b->key);
+		while (*link != b)
+			link = &(*link)->hnext;
+		revive(c, bc, pg, p, b, link, tag, page_mem + off);
+	}
+}
+
+/* A parked block for lin and CS:IP taken back into the cache, as if it
+ * had been recorded now (it runs when bc_run() comes round again), with
+ * the rest of its park whose bytes are back (revive_rest()): true, or
+ * false when none is parked there with the context now (mode bits, the
+ * CS limit as bc_recheck() checks it, lin on the same physical byte) and
+ * its bytes, all of them, equal to memory now (compared with the park's
+ * copy). No copy, no store lookup. */
+static bool bc_revive(struct cpu *c, struct block_cache *bc, uint32_t lin)
+{
+	const uint64_t cslim = (uint64_t)BC_CSLIM << 32, ctx = c->in.bc_ctx, key = bc_key(lin, c->ip);
+	const uint8_t mode = (uint8_t)((ctx & ~cslim) >> 32);
+	struct bc_block **pp = park_bucket(bc, lin), *b;
+	uint32_t pa = 0;
+	const uint8_t *mem = NULL;
+	for (; (b = *pp); pp = &b->hnext) {
+		if (b->key != key)
+			continue;
+		if (!mem && (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !(mem = phys_host(c, pa, false))))
+			return false;
+		if (b->phys != pa || b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && (ctx & cslim)))
+			continue;
+		struct bc_page *pg = *phys_code_slot(c, pa); /* (parks keep their page's record) */
+		struct bc_park *p = pg->parks;
+		while (p && !(b->pidx < p->n && p->blk[b->pidx] == b))
+			p = p->pnext;
+		if (!p || (uint8_t)(p->span[b->pidx] >> 24) != mode ||
+		    memcmp(p->bytes + (pa & (CPU_PAGE_SIZE - 1)), mem, b->nbytes) != 0)
+			continue;
+		if (!page_reserve(pg))
+			return false;
+		revive(c, bc, pg, p, b, pp, ctx & ~cslim, mem);
+		revive_rest(c, bc, pg, p, lin & ~(CPU_PAGE_SIZE - 1), mem - (pa & (CPU_PAGE_SIZE - 1)), ctx & ~cslim);
+		if (!p->left)
+			park_free(bc, p, true);
+		bc->last = b;
+		return true;
+	}
+	return false;
 }
 
 /* Give the store a copy of b, just recorded (its bytes in memory are still
@@ -835,6 +1139,8 @@ static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_b
 static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	struct bc_block *b = bc->scratch;
+	if (bc->nparked && bc_revive(c, bc, lin))
+		return;
 	if (c->in.cstore && bc_from_store(c, bc, lin))
 		return;
 	bc->stats.misses++;
@@ -852,9 +1158,10 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		cpu_decode(c, &d); /* into a copy: a fault here leaves the block whole */
 		uint32_t n = b->nbytes, len = d.len;
 		uint32_t pa = 0;
+		const uint8_t *src = NULL;
 		bool ok = n + len <= BC_MAX_BYTES && (uint64_t)c->ip + len - 1 <= c->in.ip_mask &&
 			  (lin >> CPU_PAGE_SHIFT) == ((lin + n + len - 1) >> CPU_PAGE_SHIFT) &&
-			  cpu_linear_to_phys(c, lin + n, false, &pa) == 0 && phys_host(c, pa, false);
+			  cpu_linear_to_phys(c, lin + n, false, &pa) == 0 && (src = phys_host(c, pa, false)) != NULL;
 		if (ok && n == 0) {
 			b->phys = pa;
 			ok = (bc->rec_page = page_get(c, bc, pa)) != NULL;
@@ -876,7 +1183,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		*i = d;
 		if (b->nolimit)
 			i->fn = cpu_nolimit_twin(i);
-		page_mark(c, bc->rec_page, pa & (CPU_PAGE_SIZE - 1), len);
+		page_mark(c, bc->rec_page, pa & (CPU_PAGE_SIZE - 1), len, src);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
 		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);

@@ -36,9 +36,12 @@
  * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
  * block's memory goes on a free list by its instruction count, which the
  * next block of that count reuses (a program loaded again records blocks
- * of the same sizes). When the arena is full the whole cache is emptied
- * (a flush: every block is evicted, the cheapest policy that never leaves
- * a dangling link) and filling starts again. Memory is reused only while
+ * of the same sizes). A write over all of a page's code (a program
+ * loaded over another) parks the page's blocks rather than freeing them,
+ * and they come back when their bytes do (struct bc_park). When the
+ * arena is full the parked blocks are evicted; if that is not enough, the
+ * whole cache is emptied (a flush: every block is evicted, the cheapest
+ * policy that never leaves a dangling link) and filling starts again. Memory is reused only while
  * no block runs (bc_run() records), so a dropped block that is running
  * stays intact until it ends.
  */
@@ -103,7 +106,8 @@ struct bc_block {
 			    * is not used while BC_CSLIM is set */
 	uint8_t jstate;    /* the JIT's (jit.c) */
 	uint16_t heat;     /* the JIT's count down to compiling (jit.h) */
-	uint16_t pidx;     /* its index in its page's arrays (bc_page) */
+	uint16_t pidx;     /* its index in its page's arrays (bc_page), or in
+			    * its park's while parked (bc_park) */
 	op_fn entry;       /* what runs the block: insns[0].fn, or its
 			    * compiled code (jit.h) */
 	struct insn insns[]; /* ninsns + the end entry */
@@ -122,6 +126,14 @@ struct bc_page {
 	uint32_t n, cap;                   /* blocks, room in the arrays */
 	struct bc_page *next;              /* pages in use, or free */
 	uint32_t phys;                     /* its base */
+	/* A copy of its translated bytes, made as each block is entered
+	 * (page_mark()): exact for every block on the page, as a byte cannot
+	 * change without its blocks being dropped. Kept with the blocks when
+	 * they are parked (bc_park), so that they can be compared with
+	 * memory when the same code comes back. */
+	uint8_t *bytes;                    /* CPU_PAGE_SIZE */
+	struct bc_park *parks;             /* blocks parked from it, newest first */
+	uint32_t nparks;
 	/* The summary that TLB entries of the page copy (struct cpu_tlbx:
 	 * chunks, free_lo, free_hi; never more free than bits says), and
 	 * where they are: every slot whose wcode is set with code == this
@@ -146,6 +158,25 @@ static inline bool tlbx_no_code(const struct cpu_tlbx *x, unsigned off, unsigned
  * its summary copied, and pg told where it is (tlb.c tlb_fill(),
  * block_cache.c tlb_protect()). */
 void bc_tlb_slot_set(struct cpu *c, unsigned k, struct bc_page *pg);
+
+/* The blocks of a page parked together: a write over all of the page's
+ * code (a program loaded over another: page_drop_all()) takes them off the
+ * cache but keeps them, with the page's bytes as they were, and a block
+ * looked up and missing is taken back (revived) if one of them has its
+ * key, its context and bytes equal to memory now (docs/cpu-speed.md,
+ * "Parked blocks"). Parked blocks have tag 0, are chained by hnext in
+ * park_hash, and are counted in the arena; blk[b->pidx] == b. */
+struct bc_park {
+	struct bc_block **blk;   /* the page's blocks when parked (NULL: revived) */
+	uint32_t *span;          /* their offset | nbytes << 16 | mode bits << 24 */
+	uint32_t n, cap;         /* entries and room (the page's arrays, moved) */
+	uint32_t left;           /* blocks still parked */
+	uint8_t *bytes;          /* the page's translated bytes (bc_page.bytes) */
+	uint64_t jit_gen;        /* jit_code_gen() when parked */
+	struct bc_page *page;
+	struct bc_park *pnext;   /* the page's next older park */
+	struct bc_park *older, *newer; /* every park, for evicting the oldest */
+};
 
 struct block_cache {
 	struct bc_page *pages;      /* pages holding blocks */
@@ -178,10 +209,18 @@ struct block_cache {
 	 * hold as fast[]'s do (struct bc_fast: the check word); BC_LTAB_SIZE,
 	 * 64-byte aligned. */
 	struct bc_fast *ltab;
+	/* Parked blocks (bc_park): oldest and newest park, how many blocks
+	 * and bytes of memory besides the arena they hold, and page copies
+	 * to reuse (chained through their first bytes). */
+	struct bc_park *park_oldest, *park_newest;
+	uint64_t nparked;
+	size_t park_bytes;
+	uint8_t *free_copies;
 	/* Last: the fields above share the allocation's first page (a fresh
 	 * mapping, 256 KiB of hash behind them, pages touched as buckets
 	 * fill), rather than a page of their own at its end. */
 	struct bc_block *hash[BC_HASH_SIZE];
+	struct bc_block *park_hash[BC_HASH_SIZE]; /* parked blocks, like hash */
 };
 
 /* The link table's slot for the block at linear address lin (the link

@@ -315,6 +315,10 @@ struct cpu_code_stats {
 	uint64_t fast_links;    /* compiled blocks entered from compiled blocks through
 				 * a remembered link (bc_fast: the link stub's fast
 				 * path, or its link table); counted in hits too */
+	uint64_t parked;        /* blocks kept aside when a write over all of their
+				 * page's code dropped them (counted in invalidations) */
+	uint64_t revived;       /* parked blocks taken back when their bytes were in
+				 * memory again (not counted in misses or store_hits) */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code

@@ -264,6 +264,9 @@ void cpu_invalidate_code(struct cpu *c);
  * remapped): drop the blocks decoded from them (block_cache.c). Cheap when
  * the page holds no code. */
 void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n);
+/* Other memory now at the page of pa (cpu_map_ram()): its blocks go, and
+ * its parked blocks too (block_cache.h bc_park), never to be revived. */
+void bc_code_remap(struct cpu *c, uint32_t pa);
 /* Drop every TLB entry (mappings or permissions changed), or the one of
  * lin (INVLPG); both bump the mapping epoch for the block cache. */
 void tlb_flush(struct cpu *c);

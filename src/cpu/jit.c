@@ -109,6 +109,26 @@ void jit_block_added(struct cpu *c, struct bc_block *b, op_fn code)
 	b->heat = j->threshold;
 }
 
+uint64_t jit_code_gen(const struct cpu *c)
+{
+	return c->in.jit ? c->in.jit->user.seen : 0;
+}
+
+void jit_block_revived(struct cpu *c, struct bc_block *b, uint64_t gen)
+{
+	const struct jit *j = c->in.jit;
+	if (b->jstate == JS_DONE) {
+		if (j && !j->dead && j->user.seen == gen && jit_mode(c) != CPU_JIT_OFF) {
+			b->heat = JIT_HEAT_IDLE;
+			return;
+		}
+		b->entry = b->insns[0].fn;
+	}
+	/* (a block in any other state has that entry already: its
+	 * instructions are not read here, a cache miss for a cold block) */
+	jit_block_added(c, b, NULL);
+}
+
 /* ---- code memory ---- */
 
 /* Every compiled block of the cache back to threaded code (nothing of this

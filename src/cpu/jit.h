@@ -203,6 +203,14 @@ static inline void jit_poll(struct cpu *c)
 	    unlikely(j->npending || atomic_load_explicit(j->area_gen, memory_order_relaxed) != j->user.seen))
 		jit_run_pending(c);
 }
+/* The generation of compiled code the CPU holds now (0: no JIT yet): a
+ * block parked with it keeps its code if it is still the same when the
+ * block is revived (block_cache.c bc_park). */
+uint64_t jit_code_gen(const struct cpu *c);
+/* b, parked when the CPU's code generation was gen, is in the cache again
+ * (block_cache.c bc_revive()): its compiled entry kept if that is still
+ * valid, else it starts as a block just recorded (jit_block_added()). */
+void jit_block_revived(struct cpu *c, struct bc_block *b, uint64_t gen);
 /* Every block was evicted (bc_clear()): forget the queue. */
 void jit_forget(struct cpu *c);
 /* Release the CPU's JIT state (cpu_destroy()). */

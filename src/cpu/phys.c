@@ -51,7 +51,7 @@ static void unpack(struct cpu_pmap *m)
 static void drop_code(struct cpu *c, struct cpu_pchunk *ch, uint32_t phys)
 {
 	if (c->in.bcache && ch->code[(phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1)])
-		bc_code_write(c, phys, CPU_PAGE_SIZE);
+		bc_code_remap(c, phys);
 }
 
 int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool writable)

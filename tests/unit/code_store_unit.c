@@ -9,7 +9,11 @@
  * dropped by a write to any of its bytes, a cache far smaller than the
  * program is refilled from the store without decoding, and a block that
  * overwrites its whole page runs the new bytes next; writes over part of
- * a page leave its other blocks' bytes marked. Uses cmocka.
+ * a page leave its other blocks' bytes marked. Parked blocks: a program
+ * loaded again over the one that overwrote it revives its blocks, a
+ * changed byte is never revived, nothing parked survives a remap, a
+ * flush or a reset, and a full cache evicts parked blocks before live
+ * ones. Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -242,7 +246,7 @@ static void test_load_over_code_page(void **state)
 	assert_int_equal(r->c.r[REG_AX].w[0], 0);
 	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
 
-	memcpy(r->ram + at, a, na); /* A again: every block from the store */
+	memcpy(r->ram + at, a, na); /* A again: every block parked or from the store */
 	cpu_mem_written(&r->c, at, (uint32_t)na);
 	cpu_code_stats(&r->c, &s2);
 	run_from_100(r);
@@ -250,7 +254,7 @@ static void test_load_over_code_page(void **state)
 	assert_int_equal(r->c.r[REG_BX].w[0], 0);
 	cpu_code_stats(&r->c, &s3);
 	assert_int_equal(s3.misses, s2.misses);
-	assert_true(s3.store_hits - s2.store_hits >= LOAD_BLOCKS);
+	assert_true(s3.store_hits + s3.revived - s2.store_hits - s2.revived >= LOAD_BLOCKS);
 
 	/* The 101st INC becomes INC BX: the block holding it goes (every
 	 * JMP $+2 ends a block, so one does), the others stay. */
@@ -264,6 +268,172 @@ static void test_load_over_code_page(void **state)
 	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_PASSES);
 	rig_free(r);
 	cpu_code_store_destroy(s);
+}
+
+/* Parked blocks (block_cache.h bc_park): program A, then B loaded over it
+ * (one host write over all of the page's code), then A again. A's blocks
+ * were parked when B overwrote them and are revived when A's first block
+ * is looked up (all of them: their bytes are back): nothing decoded,
+ * nothing taken from the store. Then B again: its blocks were parked by
+ * A's load, and come back too. */
+static void test_parked_program_revived(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
+	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43); /* inc ax / inc bx */
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *r = rig_new(CPU_80386, s, 0x1000, a, na);
+	const uint32_t at = 0x10100;
+	run_from_100(r);
+	struct cpu_code_stats s0, s1, s2, s3;
+	cpu_code_stats(&r->c, &s0);
+	assert_true(s0.blocks > LOAD_BLOCKS);
+	assert_int_equal(s0.parked, 0);
+	memcpy(r->ram + at, b, nb); /* B over A: A's blocks parked */
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.parked, s0.blocks);
+	assert_int_equal(s1.blocks, 0);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	cpu_code_stats(&r->c, &s1);
+	memcpy(r->ram + at, a, na); /* A again: revived */
+	cpu_mem_written(&r->c, at, (uint32_t)na);
+	/* The first block found brings back the rest of its park (all of A
+	 * is on one page), before they run. */
+	r->c.ip = 0x100;
+	assert_int_equal(cpu_run(&r->c, 4), CPU_EXIT_BUDGET);
+	cpu_code_stats(&r->c, &s2);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], 0);
+	cpu_code_stats(&r->c, &s2);
+	assert_int_equal(s2.misses, s1.misses);
+	assert_int_equal(s2.store_hits, s1.store_hits);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS);
+	memcpy(r->ram + at, b, nb); /* B again: revived too */
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	cpu_code_stats(&r->c, &s3);
+	assert_int_equal(s3.misses, s2.misses);
+	assert_int_equal(s3.store_hits, s2.store_hits);
+	assert_true(s3.revived - s2.revived >= LOAD_BLOCKS);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
+/* A loaded again with one byte changed (the 101st INC AX is INC DX): the
+ * block holding it is not revived, it is decoded and runs the new code;
+ * the others are revived. Without a store, so that only a park could
+ * hold it. */
+static void test_parked_changed_byte_not_revived(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
+	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43);
+	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, a, na);
+	const uint32_t at = 0x10100;
+	run_from_100(r);
+	struct cpu_code_stats s0, s1, s2;
+	cpu_code_stats(&r->c, &s0);
+	memcpy(r->ram + at, b, nb);
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	run_from_100(r);
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.parked, s0.blocks);
+	a[3 + 3 * 100] = 0x42;
+	memcpy(r->ram + at, a, na);
+	cpu_mem_written(&r->c, at, (uint32_t)na);
+	r->c.r[REG_DX].d = 0;
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 1) * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_DX].w[0], LOAD_PASSES);
+	cpu_code_stats(&r->c, &s2);
+	assert_int_equal(s2.misses - s1.misses, 1);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS - 1);
+	rig_free(r);
+}
+
+/* A's blocks parked (B loaded over them), then what may have changed the
+ * memory behind them or the cache: the page mapped again (to the same
+ * host memory, so its bytes would still match), the cache emptied, the
+ * CPU reset. A loaded again then revives nothing (its blocks come from
+ * the store), and runs right. */
+static void test_parked_gone_after_remap_flush_reset(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
+	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43);
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	const uint32_t at = 0x10100;
+	for (int how = 0; how < 3; how++) {
+		struct rig *r = rig_new(CPU_80386, s, 0x1000, a, na);
+		run_from_100(r);
+		memcpy(r->ram + at, b, nb);
+		cpu_mem_written(&r->c, at, (uint32_t)nb);
+		run_from_100(r);
+		struct cpu_code_stats s0, s1;
+		cpu_code_stats(&r->c, &s0);
+		assert_true(s0.parked > LOAD_BLOCKS);
+		if (how == 0) {
+			assert_int_equal(cpu_map_ram(&r->c, 0x10000, CPU_PAGE_SIZE, r->ram + 0x10000, true), 0);
+		} else if (how == 1) {
+			cpu_set_block_cache_limit(&r->c, 4096); /* (below what it holds: emptied) */
+			cpu_set_block_cache_limit(&r->c, (size_t)16 << 20);
+		} else {
+			cpu_reset(&r->c);
+			cpu_load_seg(&r->c, SEG_CS, 0x1000);
+			cpu_load_seg(&r->c, SEG_SS, 0x2000);
+			r->c.r[REG_SP].d = 0xFFFE;
+		}
+		memcpy(r->ram + at, a, na);
+		cpu_mem_written(&r->c, at, (uint32_t)na);
+		run_from_100(r);
+		assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+		assert_int_equal(r->c.r[REG_BX].w[0], 0);
+		cpu_code_stats(&r->c, &s1);
+		assert_int_equal(s1.revived, s0.revived);
+		assert_true(s1.store_hits - s0.store_hits >= LOAD_BLOCKS);
+		rig_free(r);
+	}
+	cpu_code_store_destroy(s);
+}
+
+/* Parked blocks count in the cache's limit and go before live ones: in a
+ * 256 KiB cache, programs A, B and C (96 KiB of blocks each) loaded in
+ * turn on one page: when C fills the arena, A's and B's parked blocks are
+ * evicted (their memory reused), nothing live is flushed; then A again is
+ * decoded (no store), and everything computes right. */
+static void test_parked_evicted_before_live(void **state)
+{
+	(void)state;
+	uint8_t p[3][8 + LOAD_BLOCKS * 3 + 8];
+	static const uint8_t inc[3] = { 0x40, 0x43, 0x46 }; /* inc ax, bx, si */
+	size_t n[3];
+	for (int k = 0; k < 3; k++)
+		n[k] = prog_blocks(p[k], inc[k]);
+	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, p[0], n[0]);
+	cpu_set_block_cache_limit(&r->c, 256 << 10);
+	const uint32_t at = 0x10100;
+	struct cpu_code_stats st;
+	for (int load = 0; load < 4; load++) {
+		const int k = load % 3;
+		memcpy(r->ram + at, p[k], n[k]);
+		cpu_mem_written(&r->c, at, (uint32_t)n[k]);
+		r->c.r[REG_SI].d = 0;
+		run_from_100(r);
+		assert_int_equal(r->c.r[k == 0 ? REG_AX : k == 1 ? REG_BX : REG_SI].w[0], LOAD_BLOCKS * LOAD_PASSES);
+		cpu_code_stats(&r->c, &st);
+		assert_true(st.bytes <= 256 << 10);
+	}
+	assert_true(st.parked >= 2 * LOAD_BLOCKS);
+	assert_int_equal(st.flushes, 0);
+	assert_int_equal(st.evictions, 0);
+	rig_free(r);
 }
 
 /* Writes over part of a code page (a program load written in pieces):
@@ -535,6 +705,10 @@ int main(void)
 		cmocka_unit_test(test_full_cache_reloads_from_store),
 		cmocka_unit_test(test_store_block_write_drops),
 		cmocka_unit_test(test_load_over_code_page),
+		cmocka_unit_test(test_parked_program_revived),
+		cmocka_unit_test(test_parked_changed_byte_not_revived),
+		cmocka_unit_test(test_parked_gone_after_remap_flush_reset),
+		cmocka_unit_test(test_parked_evicted_before_live),
 		cmocka_unit_test(test_partial_writes_keep_neighbours),
 		cmocka_unit_test(test_block_overwrites_its_page),
 		cmocka_unit_test(test_changed_byte_not_served),

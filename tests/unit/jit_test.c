@@ -1102,7 +1102,9 @@ static void test_store_keeps_code(void **state)
 	assert_int_equal(one.c.r[REG_AX].w[0], 300);
 	cpu_code_stats(&one.c, &st);
 	assert_int_equal(st.jit_blocks, compiled); /* compiled nothing again */
-	assert_true(st.jit_shared >= compiled);    /* its code came back */
+	/* its code came back: from the store, or with its blocks parked
+	 * when the other program overwrote them (block_cache.h bc_park) */
+	assert_true(st.jit_shared + st.revived >= compiled);
 	assert_true(st.invalidations > 0);
 	/* A second CPU: everything hot comes compiled. */
 	run_shared_init(&two, CPU_JIT_ON, a, s, smc_loop, sizeof(smc_loop));
@@ -1118,6 +1120,70 @@ static void test_store_keeps_code(void **state)
 	run_free(&two);
 	run_free(&off);
 	cpu_code_store_destroy(s);
+	cpu_jit_area_destroy(a);
+}
+
+/* Parked compiled blocks (block_cache.h bc_park) and the area's
+ * generation: program A compiled, B loaded over it (A's blocks parked
+ * with their code), then the area flushed by a large program elsewhere
+ * (A's code unmapped), then A loaded again: its blocks are revived
+ * without their old code (compiled again) and run as interpreted; then
+ * B and A again, with no flush between: A's blocks keep their code. */
+static void test_parked_code_generation(void **state)
+{
+	(void)state;
+	struct cpu_jit_area *a = cpu_jit_area_create(1);
+	if (!a) {
+		skip();
+		return;
+	}
+	static uint8_t big[0x8000];
+	uint8_t pa[4 + 40 * 4 + 8], pb[sizeof(pa)];
+	const size_t na = make_many_blocks(pa, 40, 2), nbig = make_many_blocks(big, 6000, 1);
+	memset(pb, 0x90, sizeof(pb));
+	pb[na - 1] = 0xF4; /* (B's code within A's: each load covers the other) */
+	struct run r, off;
+	run_init(&r, CPU_JIT_FORCE, a, pa, na);
+	run_init(&off, CPU_JIT_OFF, NULL, pa, na);
+	run_again(&off, 0);
+	run_again(&r, 0);
+	assert_int_equal(r.c.r[REG_AX].w[0], 80);
+	struct cpu_code_stats s0, s1, s2;
+	cpu_code_stats(&r.c, &s0);
+	memcpy(r.ram + CODE, pb, na); /* B over A: A parked */
+	cpu_mem_written(&r.c, CODE, (uint32_t)na);
+	run_again(&r, 0);
+	const uint64_t flushes = cpu_jit_area_flushes(a);
+	memcpy(r.ram + 0x40000, big, nbig); /* the area flushed */
+	cpu_load_seg(&r.c, SEG_CS, 0x4000);
+	for (int k = 0; k < 4 && cpu_jit_area_flushes(a) == flushes; k++)
+		run_again(&r, 0);
+	assert_true(cpu_jit_area_flushes(a) > flushes);
+	cpu_load_seg(&r.c, SEG_CS, CODE >> 4);
+	cpu_code_stats(&r.c, &s1);
+	memcpy(r.ram + CODE, pa, na); /* A again: revived, compiled again */
+	cpu_mem_written(&r.c, CODE, (uint32_t)na);
+	run_again(&r, 0);
+	assert_memory_equal(r.c.r, off.c.r, sizeof(off.c.r));
+	cpu_code_stats(&r.c, &s2);
+	assert_true(s2.revived - s1.revived >= 40);
+	assert_int_equal(s2.misses, s1.misses);
+	assert_true(s2.jit_blocks - s1.jit_blocks >= 40);
+	memcpy(r.ram + CODE, pb, na); /* B again (its code was dropped by the flush) */
+	cpu_mem_written(&r.c, CODE, (uint32_t)na);
+	run_again(&r, 0);
+	cpu_code_stats(&r.c, &s1);
+	memcpy(r.ram + CODE, pa, na); /* A again: revived with its new code */
+	cpu_mem_written(&r.c, CODE, (uint32_t)na);
+	run_again(&r, 0);
+	assert_memory_equal(r.c.r, off.c.r, sizeof(off.c.r));
+	cpu_code_stats(&r.c, &s2);
+	assert_true(s2.revived - s1.revived >= 40);
+	assert_int_equal(s2.jit_blocks, s1.jit_blocks);
+	assert_int_equal(s2.misses, s1.misses);
+	(void)s0;
+	run_free(&r);
+	run_free(&off);
 	cpu_jit_area_destroy(a);
 }
 
@@ -2448,6 +2514,7 @@ int main(void)
 		cmocka_unit_test(test_inline_forms_match),
 		cmocka_unit_test(test_random_loops_match),
 		cmocka_unit_test(test_store_keeps_code),
+		cmocka_unit_test(test_parked_code_generation),
 		cmocka_unit_test(test_hot_elsewhere_first),
 		cmocka_unit_test(test_write_into_shared_code),
 		cmocka_unit_test(test_area_flush_two_threads),
