@@ -91,6 +91,13 @@ static bool bits_any(const uint64_t *bits, unsigned off, unsigned n)
 	return false;
 }
 
+/* The bytes of a page's bitmap that a span (struct bc_page) holds: its
+ * block's, and the prefetch queue's past it. */
+static inline unsigned span_bits(uint32_t span)
+{
+	return ((span >> 16) & 0xFF) + (span >> 24);
+}
+
 /* ---- the pages' summaries in the TLB (struct cpu_tlbx) ---- */
 
 /* The chunk bits (struct cpu_tlbx) that translated bytes [off, off + n)
@@ -292,10 +299,11 @@ static bool page_reserve(struct bc_page *pg)
 	return true;
 }
 
-/* Put b on its page pg (room reserved). */
-static void page_add(struct bc_page *pg, struct bc_block *b)
+/* Put b on its page pg (room reserved), with `shadow` bytes past its end
+ * that its page's bitmap holds too (block_shadow()). */
+static void page_add(struct bc_page *pg, struct bc_block *b, unsigned shadow)
 {
-	pg->span[pg->n] = (b->phys & (CPU_PAGE_SIZE - 1)) | (uint32_t)b->nbytes << 16;
+	pg->span[pg->n] = (b->phys & (CPU_PAGE_SIZE - 1)) | (uint32_t)b->nbytes << 16 | (uint32_t)shadow << 24;
 	pg->blk[pg->n] = b;
 	b->pidx = (uint16_t)pg->n++;
 }
@@ -319,11 +327,12 @@ static void block_drop(struct cpu *c, struct block_cache *bc, struct bc_page *pg
 }
 
 /* The bits of the block being recorded set again, from lo to hi-1, if it
- * is on pg. */
+ * is on pg (with the prefetch queue's bytes past it: rec_shadow). */
 static void rec_bits_within(struct block_cache *bc, struct bc_page *pg, unsigned lo, unsigned hi)
 {
 	if (bc->recording && !bc->rec_dead && bc->rec_page == pg)
-		bits_set_within(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes, lo, hi);
+		bits_set_within(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1),
+				bc->scratch->nbytes + bc->rec_shadow, lo, hi);
 }
 
 /* (Bits only go: the summary its TLB entries hold stays true, and gets
@@ -332,7 +341,7 @@ static void page_rebuild_bits(struct cpu *c, struct block_cache *bc, struct bc_p
 {
 	memset(pg->bits, 0, sizeof(pg->bits));
 	for (uint32_t k = 0; k < pg->n; k++)
-		bits_set(pg->bits, pg->span[k] & 0xFFFF, pg->span[k] >> 16);
+		bits_set(pg->bits, pg->span[k] & 0xFFFF, span_bits(pg->span[k]));
 	rec_bits_within(bc, pg, 0, CPU_PAGE_SIZE);
 	page_summarize(pg);
 	page_tlb_sync(c, pg);
@@ -358,6 +367,21 @@ static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_blo
 	if (after <= &b->insns[b->ninsns])
 		after->fn = block_stop;
 	bc->stats.smc_stops++;
+}
+
+void bc_stop_running(struct cpu *c)
+{
+	struct bc_block *b = c->in.blk;
+	struct block_cache *bc = c->in.bcache;
+	if (!b || !bc)
+		return;
+	if (b->tag) {
+		struct bc_page *pg = *phys_code_slot(c, b->phys);
+		block_drop(c, bc, pg, b);
+		page_rebuild_bits(c, bc, pg);
+		bc->stats.invalidations++;
+	}
+	stop_if_running(c, bc, b);
 }
 
 /* Every block of pg dropped at once (a write over all their bytes: a
@@ -403,7 +427,7 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 	 * spans (12,756 of the nmake build's 15,728 writes to code drop only
 	 * some of a page's blocks; making all of the bitmap again after each
 	 * took 1.4 M bits_set() calls). */
-	unsigned lo = off > BC_MAX_BYTES ? off - BC_MAX_BYTES : 0, hi = off + n + BC_MAX_BYTES;
+	unsigned lo = off > BC_MAX_BYTES ? off - BC_MAX_BYTES : 0, hi = off + n + BC_MAX_BYTES + BC_MAX_SHADOW;
 	if (hi > CPU_PAGE_SIZE)
 		hi = CPU_PAGE_SIZE;
 	/* A write that covers every translated byte of the page (the bits
@@ -414,9 +438,9 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 	} else {
 		bits_put(pg->bits, lo, hi - lo, false);
 		for (uint32_t k = 0; k < pg->n;) {
-			const unsigned boff = pg->span[k] & 0xFFFF, bn = pg->span[k] >> 16;
+			const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
 			if (boff >= off + n || off >= boff + bn) {
-				bits_set_within(pg->bits, boff, bn, lo, hi);
+				bits_set_within(pg->bits, boff, span_bits(pg->span[k]), lo, hi);
 				k++;
 				continue;
 			}
@@ -671,6 +695,19 @@ static inline bool jumped_to_next(const struct insn *i)
 
 static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
 
+/* The bytes past b's end (in its page) that the prefetch queue of its
+ * last instruction holds, when it may go on to them: its page's bitmap
+ * holds them too, so that a write to them by b's instructions is seen
+ * (prefetch.c pq_note_write(); the bytes before its end are its own). */
+static unsigned block_shadow(const struct cpu *c, const struct bc_block *b)
+{
+	const struct insn *last = &b->insns[b->ninsns - 1];
+	const unsigned q = c->in.pq.len, end = (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes;
+	if (q <= last->len || !pq_falls_through(last))
+		return 0;
+	return end + q - last->len > CPU_PAGE_SIZE ? CPU_PAGE_SIZE - end : q - last->len;
+}
+
 /* Enter b, complete in the arena, in the cache: its hash chain, its page
  * pg (room reserved), its entry (code: compiled code from the store, or
  * NULL). */
@@ -679,7 +716,10 @@ static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *
 	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
 	*bucket = b;
-	page_add(pg, b);
+	const unsigned shadow = block_shadow(c, b);
+	page_add(pg, b, shadow);
+	if (shadow)
+		page_mark(c, pg, (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes, shadow);
 	bc->nblocks++;
 	bc->last = b;
 	b->entry = b->insns[0].fn;
@@ -837,6 +877,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	bc->recording = true;
 	bc->rec_dead = false;
 	bc->rec_page = NULL;
+	bc->rec_shadow = 0;
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		struct insn d;
@@ -854,12 +895,15 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		}
 		if (!ok) {
 			/* Not cacheable here: keep the block so far, run this
-			 * one on its own. */
+			 * one on its own (its prefetch queue compared). */
 			bc->stats.singles++;
 			bc_commit(c, bc);
+			struct pq_snap qs;
+			pq_snap(c, c->ip, (c->ip + d.len) & c->in.ip_mask, &qs);
 			c->ip = (c->ip + d.len) & c->in.ip_mask;
 			d.impl(c, &d);
 			c->in.budget_left--;
+			pq_seen(c, &qs);
 			return;
 		}
 		if (b->ninsns == 0) {
@@ -869,7 +913,16 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		*i = d;
 		if (b->nolimit)
 			i->fn = cpu_nolimit_twin(i);
-		page_mark(c, bc->rec_page, pa & (CPU_PAGE_SIZE - 1), len);
+		/* Its bytes, and those after it that its prefetch queue holds
+		 * (a write to them ends the block after it: prefetch.c); the
+		 * queue's bytes on the next page are compared instead. */
+		const unsigned poff = pa & (CPU_PAGE_SIZE - 1), q = c->in.pq.len;
+		const unsigned shadow = q <= len ? 0 : poff + q > CPU_PAGE_SIZE ? CPU_PAGE_SIZE - poff - len : q - len;
+		bc->rec_shadow = (uint8_t)shadow;
+		page_mark(c, bc->rec_page, poff, len + shadow);
+		struct pq_snap qs = { .n = 0 };
+		if (q > len && poff + q > CPU_PAGE_SIZE)
+			pq_snap(c, c->ip, (c->ip + len) & c->in.ip_mask, &qs);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
 		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
@@ -883,7 +936,9 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
-		if (!bc_step(c, i) || i->term >= TERM_ALWAYS || (i->term == TERM_IF_JUMP && jumped_to_next(i)) ||
+		const bool more = bc_step(c, i);
+		pq_seen(c, &qs);
+		if (!more || c->in.pq.mask || i->term >= TERM_ALWAYS || (i->term == TERM_IF_JUMP && jumped_to_next(i)) ||
 		    b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
 			bc_commit(c, bc);
 			return;

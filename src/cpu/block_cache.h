@@ -55,6 +55,7 @@ enum {
 	BC_LINK_MAX = 32,
 	BC_HASH_BITS = 15,
 	BC_HASH_SIZE = 1 << BC_HASH_BITS,
+	BC_MAX_SHADOW = 32, /* bytes of a prefetch queue past a block (block_cache.c block_shadow()) */
 };
 #define BC_ARENA_BYTES ((size_t)16 << 20)
 
@@ -109,7 +110,8 @@ struct bc_block {
 
 /* A physical page that blocks were decoded from. Its blocks are in two
  * arrays, in no order: span[k] is where blk[k] lies in the page (offset |
- * nbytes << 16), so that finding the blocks a write overlaps, and
+ * nbytes << 16 | shadow << 24, shadow the bytes past it that the bitmap
+ * holds for the prefetch queue: block_cache.c block_shadow()), so that finding the blocks a write overlaps, and
  * rebuilding the bitmap, read a few dense cache lines rather than every
  * block's header (blk[k]->pidx == k). */
 struct bc_page {
@@ -166,6 +168,8 @@ struct block_cache {
 	struct bc_page *rec_page;
 	bool recording;
 	bool rec_dead;              /* a write overlapped it: do not keep it */
+	uint8_t rec_shadow;         /* bytes past it that its bits hold too: the
+				     * prefetch queue of its last instruction */
 	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
 	bool store_full;            /* store_dest() found no room in the arena */
 	struct cpu_code_stats stats;

@@ -254,6 +254,47 @@ void cpu_update_events(struct cpu *c);
 /* Exception classes for double faults (Intel 80386 PRM 9.8.8). */
 bool cpu_exc_has_error(uint8_t vector);
 
+/* ---- the prefetch queue (prefetch.c) ---- */
+
+/* The queue's length for c's model with the model on (cpu_set_prefetch()). */
+unsigned pq_length(const struct cpu *c);
+void pq_note_write_slow(struct cpu *c, uint32_t lin, unsigned n, const uint8_t *h);
+/* n bytes at linear lin, now h[0..n-1] in one page, are about to be
+ * written by the current instruction (a write that touches translated
+ * bytes, or any write to a page holding code through lin_ptr()): those the
+ * queue holds already keep their value for execution (the block running
+ * ends after this instruction). Nothing with the model off. */
+static inline void pq_note_write(struct cpu *c, uint32_t lin, unsigned n, const uint8_t *h)
+{
+	if (unlikely(c->in.pq.len))
+		pq_note_write_slow(c, lin, n, h);
+}
+/* The queue is emptied (a jump, an interrupt or exception, or the host
+ * moved CS:IP). */
+void pq_flush(struct cpu *c);
+/* Execute one instruction as the queue holds it, outside the block cache
+ * (the uncached and step-by-step paths, and while the queue holds old
+ * bytes). */
+void pq_execute(struct cpu *c);
+/* The bytes after the instruction at CS offsets [start, next) that its
+ * queue holds, as they are before it runs (n 0 with the model off). */
+struct pq_snap {
+	uint32_t start, next, cs;
+	unsigned n;
+	uint8_t b[32];
+};
+void pq_snap(struct cpu *c, uint32_t start, uint32_t next, struct pq_snap *s);
+/* The instruction of s ran: the bytes of s that it changed are old bytes
+ * in the queue. */
+void pq_seen(struct cpu *c, const struct pq_snap *s);
+/* May a block ending with i go on to the bytes after it without the
+ * queue emptied? (Not after a jump, call, return or INT.) */
+bool pq_falls_through(const struct insn *i);
+/* The queue took old bytes while block b was running: end b after the
+ * current instruction (block_cache.c; b is dropped, so that it is not
+ * ended there again). */
+void bc_stop_running(struct cpu *c);
+
 /* ---- physical memory, TLB, paging (phys.c, tlb.c, paging.c) ---- */
 
 #define TLB_NONE 1u  /* an rd/wr tag that matches no page */
