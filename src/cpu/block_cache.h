@@ -29,8 +29,9 @@
  * function. Code is never stale: a write that drops the block running now
  * ends it after the writing instruction, and one that drops the block
  * being recorded ends the recording there without keeping it, so the next
- * instruction is decoded from memory as it is after the write (no prefetch
- * queue is modelled, on any CPU model: a write is seen by the next
+ * instruction is decoded from memory as it is after the write, unless the
+ * CPU model's prefetch queue holds it already (prefetch.c: then it runs
+ * from the queue; with the model off every write is seen by the next
  * instruction fetched, as on the Pentium and later).
  *
  * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped

@@ -4,7 +4,8 @@
  *
  * The fast loop runs decoded blocks while `in.events` is zero. Anything
  * unusual (TF, a pending interrupt with IF set, an interrupt shadow, HLT, a
- * stop request, tracing, debug registers, RF) sets `in.events`, and the
+ * stop request, tracing, debug registers, RF, a prefetch queue holding
+ * bytes that memory no longer holds: prefetch.c) sets `in.events`, and the
  * loop takes the slow path for the next instruction.
  *
  * Exceptions (Intel 80286 PRM 5.4, 80386 PRM 9.8-9.9, 14.1): a fault

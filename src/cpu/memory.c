@@ -83,7 +83,8 @@ uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned n)
 }
 
 /* A write to a page holding decoded code, inside the page, through its TLB
- * entry: write, then let the block cache drop what it overlaps (nothing
+ * entry: tell the prefetch queue (prefetch.c) if it touches translated
+ * bytes, write, then let the block cache drop what it overlaps (nothing
  * to do when it touched no translated byte, the common case of data next
  * to code: told by the entry's summary, tlbx_no_code(), when it can, else
  * by the page's bitmap). */

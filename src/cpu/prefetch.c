@@ -12,27 +12,35 @@
  * taken, a far transfer, IRET, an interrupt or exception, the single-step
  * trap among them, or the host moving CS:IP) or execution has passed them.
  * Q is the queue's length: 6 bytes on the 8086 (Intel 8086 Family User's
- * Manual, "Bus Interface Unit": a 6-byte instruction stream queue; the
- * 8088's 4 are not modelled, it runs as the 8086) and 80186 (80186 data
- * sheet), 6 on the 80286 (80286 Hardware Reference Manual, the bus unit's
- * 6-byte prefetch queue), 16 on the 80386 (Intel386 DX data sheet, "code
- * prefetch unit ... 16-byte code queue") and 32 on the 486 (i486
- * Microprocessor data sheet, "32-byte prefetch queue"). The Intel 80386
- * PRM (section 16.? "Self-Modifying Code" / i486 PRM 14.x) asks programs
- * to jump after changing code; code that does not sees the old bytes.
+ * Manual, the bus interface unit's 6-byte instruction queue; the 8088's 4
+ * are not modelled, it runs as the 8086), the 80186 and the 80286 (their
+ * bus units keep the 8086's 6), 16 on the 80386 (Intel386 DX data sheet,
+ * the code prefetch unit's 16-byte queue; also K. Shirriff, "The 386's
+ * prefetch circuitry, reverse-engineered", righto.com 2025; some later
+ * steppings are said to use 12) and 32 on the 486 (i486 data sheet, the
+ * 32-byte prefetch queue). Intel asks programs to jump after changing
+ * code for that reason (80386 PRM 10.3: a JMP flushes the queue; Intel
+ * SDM vol. 3, "Architecture Compatibility", Self-Modifying Code: only
+ * the Pentium and later check the queue against writes).
  *
  * Where it acts, so that the fast paths do not change:
  * - writes that touch translated bytes (a page's bitmap, block_cache.c)
  *   and writes through lin_ptr() to pages holding code call
- *   pq_note_write() before the bytes change; the bitmap also holds the
- *   queue's bytes past the end of every block that may fall through
- *   (block_cache.c, "shadow"), so a cached block's queue is watched;
- * - the block being recorded, the uncached path and the step-by-step path
- *   compare the queue's bytes before and after each instruction
- *   (pq_snap(), pq_seen()), which sees every write;
+ *   pq_note_write() before the bytes change. The bitmap holds, besides
+ *   the blocks' bytes, the queue's bytes past the end of every block that
+ *   may go on to them (block_cache.c block_shadow()) and, while a block
+ *   is recorded, those of the instruction being recorded, so a write into
+ *   the queue of a cached, compiled or recorded instruction is seen;
+ * - the uncached path and the slow path of cpu.c (TF, debug registers,
+ *   interrupt shadows) compare the queue's bytes before and after each
+ *   instruction (pq_snap(), pq_seen()), which sees every write; so does
+ *   the recorder for the queue's bytes on the next page;
  * - while the queue holds old bytes, c->in.events is set, and each
  *   instruction runs here (pq_execute(), from cpu.c's step_slow()),
  *   decoded from the queue (decode.c fetch()), until it is emptied.
+ * Not seen (docs/cpu-speed.md): a write by a cached block into the queue's
+ * bytes on the next page that no cached block holds; host writes
+ * (cpu_mem_written()) are seen at once.
  */
 #include <string.h>
 
