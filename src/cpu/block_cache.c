@@ -369,6 +369,20 @@ static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_blo
 	bc->stats.smc_stops++;
 }
 
+/* Does [off, off + n) of pg overlap a block's bytes, or those of the
+ * block being recorded? (Not the queue's bytes past them: block_shadow().) */
+static bool page_overlaps(const struct block_cache *bc, const struct bc_page *pg, unsigned off, unsigned n)
+{
+	for (uint32_t k = 0; k < pg->n; k++) {
+		const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
+		if (boff < off + n && off < boff + bn)
+			return true;
+	}
+	const unsigned roff = bc->scratch->phys & (CPU_PAGE_SIZE - 1);
+	return bc->recording && !bc->rec_dead && bc->rec_page == pg && roff < off + n &&
+	       off < roff + bc->scratch->nbytes;
+}
+
 void bc_stop_running(struct cpu *c)
 {
 	struct bc_block *b = c->in.blk;
@@ -421,6 +435,8 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
+	if (c->in.pq.len && !page_overlaps(bc, pg, off, n))
+		return; /* (only the prefetch queue's bytes past blocks: nothing goes) */
 	/* Only bits within BC_MAX_BYTES of the write can change: every block
 	 * dropped overlaps it and is at most that long. They are cleared and
 	 * set again from the blocks that stay, in the same pass over the
@@ -716,10 +732,7 @@ static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *
 	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
 	*bucket = b;
-	const unsigned shadow = block_shadow(c, b);
-	page_add(pg, b, shadow);
-	if (shadow)
-		page_mark(c, pg, (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes, shadow);
+	page_add(pg, b, block_shadow(c, b)); /* (its bits marked: bc_record(), bc_from_store()) */
 	bc->nblocks++;
 	bc->last = b;
 	b->entry = b->insns[0].fn;
@@ -844,7 +857,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	b->last_off = ip + nbytes - 1u;
 	b->nolimit = !(ctx & cslim);
 	b->succ[0] = b->succ[1] = NULL;
-	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes);
+	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes + block_shadow(c, b));
 	bc->stats.store_hits++;
 	block_enter(c, bc, b, pg, jcode);
 	return true;

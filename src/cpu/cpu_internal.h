@@ -54,6 +54,11 @@ enum op_form {
 	 * times; not for instructions after which the host must look (I/O,
 	 * INT, HLT, IRET and the flag and system instructions). */
 	F_LINKS = 1u << 16,
+	/* Always leaves the instruction stream (JMP, CALL, RET, far
+	 * transfers, IRET, INT n, INT3): the prefetch queue is emptied, and
+	 * a block ending with one never runs on into the bytes after it
+	 * (prefetch.c). */
+	F_JUMPS = 1u << 17,
 };
 
 /* insn.term: how the instruction ends a decoded block (block_cache.c). */
@@ -286,10 +291,18 @@ struct pq_snap {
 void pq_snap(struct cpu *c, uint32_t start, uint32_t next, struct pq_snap *s);
 /* The instruction of s ran: the bytes of s that it changed are old bytes
  * in the queue. */
-void pq_seen(struct cpu *c, const struct pq_snap *s);
+void pq_seen_slow(struct cpu *c, const struct pq_snap *s);
+static inline void pq_seen(struct cpu *c, const struct pq_snap *s)
+{
+	if (unlikely(s->n))
+		pq_seen_slow(c, s);
+}
 /* May a block ending with i go on to the bytes after it without the
  * queue emptied? (Not after a jump, call, return or INT.) */
-bool pq_falls_through(const struct insn *i);
+static inline bool pq_falls_through(const struct insn *i)
+{
+	return !(i->ent->form & F_JUMPS);
+}
 /* The queue took old bytes while block b was running: end b after the
  * current instruction (block_cache.c; b is dropped, so that it is not
  * ended there again). */

@@ -50,21 +50,8 @@
 enum { PQ_MAX = 32 };
 _Static_assert(sizeof(((struct cpu_pq *)0)->old) == PQ_MAX, "cpu_pq.old holds the longest queue");
 
-/* The handlers that always leave the instruction stream (ops_control.c,
- * opcodes.def). */
-void op_jmp_rel(struct cpu *c, const struct insn *i);
-void op_call_rel(struct cpu *c, const struct insn *i);
-void op_call_rm(struct cpu *c, const struct insn *i);
-void op_jmp_rm(struct cpu *c, const struct insn *i);
-void op_jmp_far(struct cpu *c, const struct insn *i);
-void op_call_far(struct cpu *c, const struct insn *i);
-void op_callf_rm(struct cpu *c, const struct insn *i);
-void op_jmpf_rm(struct cpu *c, const struct insn *i);
-void op_ret(struct cpu *c, const struct insn *i);
-void op_retf(struct cpu *c, const struct insn *i);
-void op_iret(struct cpu *c, const struct insn *i);
-void op_int(struct cpu *c, const struct insn *i);
-void op_int3(struct cpu *c, const struct insn *i);
+/* The conditional jumps (ops_control.c): they leave the instruction
+ * stream when taken. */
 void op_jcc(struct cpu *c, const struct insn *i);
 void op_jcxz(struct cpu *c, const struct insn *i);
 void op_loop(struct cpu *c, const struct insn *i);
@@ -103,18 +90,6 @@ void pq_flush(struct cpu *c)
 	}
 }
 
-static bool always_transfers(op_fn f)
-{
-	return f == op_jmp_rel || f == op_call_rel || f == op_call_rm || f == op_jmp_rm || f == op_jmp_far ||
-	       f == op_call_far || f == op_callf_rm || f == op_jmpf_rm || f == op_ret || f == op_retf ||
-	       f == op_iret || f == op_int || f == op_int3;
-}
-
-bool pq_falls_through(const struct insn *i)
-{
-	return !always_transfers(i->ent->fn);
-}
-
 /* Did i, which left CS:IP on the next instruction, jump there (JMP $+2,
  * or a taken Jcc, LOOP or JCXZ with a displacement of 0)? */
 static bool jumped(struct cpu *c, const struct insn *i)
@@ -128,7 +103,7 @@ static bool jumped(struct cpu *c, const struct insn *i)
 		const bool go = (reg_get(c, REG_CX, i->asz) & size_mask(i->asz)) != 0;
 		return i->op == 0xE0 ? go && !flag_zf(c) : i->op == 0xE1 ? go && flag_zf(c) : go;
 	}
-	return always_transfers(f);
+	return (i->ent->form & F_JUMPS) != 0;
 }
 
 /* The instruction running now: its CS offset and the offset after it. */
@@ -237,9 +212,9 @@ void pq_snap(struct cpu *c, uint32_t start, uint32_t next, struct pq_snap *s)
 	s->n = read_code(c, s->cs, next, window_end(c, start), s->b);
 }
 
-void pq_seen(struct cpu *c, const struct pq_snap *s)
+void pq_seen_slow(struct cpu *c, const struct pq_snap *s)
 {
-	if (!s->n || c->seg_base[SEG_CS] != s->cs)
+	if (c->seg_base[SEG_CS] != s->cs)
 		return; /* (a far transfer empties the queue anyway) */
 	uint8_t now[PQ_MAX];
 	const unsigned n = read_code(c, s->cs, s->next, s->next + s->n, now);
