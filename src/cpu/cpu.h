@@ -368,9 +368,9 @@ void cpu_jit_area_usage(const struct cpu_jit_area *a, size_t *limit, size_t *use
 /* Times the area was full and made anew. */
 uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a);
 
-/* The instruction prefetch queue as the models have it (prefetch.c,
- * docs/cpu-speed.md "The prefetch queue"): the bytes the queue holds that
- * memory no longer does, because the instruction that changed them had
+/* The instruction prefetch queue as the models have it (prefetch.c;
+ * docs/cpu-speed.md, "Session 16 (issue 13)"): the bytes the queue holds
+ * that memory no longer does, because the instruction that changed them had
  * them prefetched already. Empty (mask 0) nearly always. */
 struct cpu_pq {
 	uint8_t len;       /* the queue's length Q, 0 with the model off */
@@ -554,9 +554,9 @@ void cpu_set_jit_area(struct cpu *c, struct cpu_jit_area *a);
  * bytes after it that the model's queue (8086/80186/80286 6 bytes, 80386
  * 16, 80486 32) had fetched already is not seen by execution until a
  * jump, call, return, interrupt or exception empties the queue, or
- * execution passes those bytes (docs/cpu-speed.md, "The prefetch
- * queue"). Off: every write is seen by the next instruction fetched, as
- * on the Pentium. */
+ * execution passes those bytes (docs/cpu-speed.md, "Session 16
+ * (issue 13): the prefetch queue"). Off: every write is seen by the next
+ * instruction fetched, as on the Pentium. */
 void cpu_set_prefetch(struct cpu *c, bool on);
 bool cpu_get_prefetch(const struct cpu *c);
 

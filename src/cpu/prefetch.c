@@ -3,14 +3,15 @@
  * programs see it: an instruction that writes to the bytes after it which
  * the queue had already fetched does not change what executes next.
  *
- * The model (docs/cpu-speed.md, "The prefetch queue"): at the start of an
- * instruction at CS offset a, the queue holds the bytes [a, a + Q) as they
- * were when fetched (no further than the CS limit and the IP's wrap). A
- * write by that instruction to bytes in [its end, a + Q) is not seen by
- * execution: those bytes run as they were, also when an instruction lies
- * only partly in them, until the queue is emptied (a jump, call or return
- * taken, a far transfer, IRET, an interrupt or exception, the single-step
- * trap among them, or the host moving CS:IP) or execution has passed them.
+ * The model (docs/cpu-speed.md, "Session 16 (issue 13): the prefetch
+ * queue"): at the start of an instruction at CS offset a, the queue
+ * holds the bytes [a, a + Q) as they were when fetched (no further than
+ * the CS limit and the IP's wrap). A write by that instruction to bytes in
+ * [its end, a + Q) is not seen by execution: those bytes run as they
+ * were, also when an instruction lies only partly in them, until the
+ * queue is emptied (a jump, call or return taken, a far transfer, IRET,
+ * an interrupt or exception, the single-step trap among them, or the host
+ * moving CS:IP) or execution has passed them.
  * Q is the queue's length: 6 bytes on the 8086 (Intel 8086 Family User's
  * Manual, the bus interface unit's 6-byte instruction queue; the 8088's 4
  * are not modelled, it runs as the 8086), the 80186 and the 80286 (their

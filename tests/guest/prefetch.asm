@@ -1,15 +1,13 @@
 ; prefetch.asm - the instruction prefetch queue as the CPU models have it
-; (src/cpu/prefetch.c, docs/cpu-speed.md "The prefetch queue"): a write by
-; an instruction to the bytes after it that its queue holds is not seen
-; until a jump, an interrupt or the single-step trap empties the queue.
+; (src/cpu/prefetch.c; docs/cpu-speed.md, "Session 16 (issue 13): the
+; prefetch queue"): a write by an instruction to the bytes after it that
+; its queue holds is not seen until a jump, an interrupt or the
+; single-step trap empties the queue.
 ; Assembled once per queue length: -DPQ=6 (8086, 80186, 80286), 16 (80386),
 ; 32 (80486), 0 (the model off: the Pentium's behaviour). Each test runs
 ; three passes (recorded, then cached or compiled). 8086 code.
         org     100h
         cpu     8086
-%ifndef PQ
-%define PQ 0
-%endif
 %include "lib.inc"
 
 ; One probe: the byte k bytes after the start of a 5-byte MOV becomes

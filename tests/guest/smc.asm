@@ -11,9 +11,6 @@
 ; expects what Pentium-class hardware does: every write seen at once.
         org     100h
         cpu     8086
-%ifndef PQ
-%define PQ 0
-%endif
 %include "lib.inc"
 
         TEST    "patch the next instruction, each pass"
