@@ -249,6 +249,7 @@ static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t 
 	pg->free_hi = CPU_PAGE_SIZE;
 	pg->tlb_slot = CPU_TLB_SIZE;
 	pg->tlb_multi = false;
+	pg->head_shadow = 0;
 	pg->next = bc->pages;
 	bc->pages = pg;
 	*slot = pg;
@@ -342,6 +343,7 @@ static void page_rebuild_bits(struct cpu *c, struct block_cache *bc, struct bc_p
 	memset(pg->bits, 0, sizeof(pg->bits));
 	for (uint32_t k = 0; k < pg->n; k++)
 		bits_set(pg->bits, pg->span[k] & 0xFFFF, span_bits(pg->span[k]));
+	bits_set(pg->bits, 0, pg->head_shadow);
 	rec_bits_within(bc, pg, 0, CPU_PAGE_SIZE);
 	page_summarize(pg);
 	page_tlb_sync(c, pg);
@@ -466,6 +468,7 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 			stop_if_running(c, bc, b);
 		}
 	}
+	bits_set_within(pg->bits, 0, pg->head_shadow, lo, hi);
 	if (bc->recording && !bc->rec_dead && bc->rec_page == pg) {
 		const unsigned roff = bc->scratch->phys & (CPU_PAGE_SIZE - 1);
 		if (roff < off + n && off < roff + bc->scratch->nbytes) {
@@ -724,6 +727,29 @@ static unsigned block_shadow(const struct cpu *c, const struct bc_block *b)
 	return end + q - last->len > CPU_PAGE_SIZE ? CPU_PAGE_SIZE - end : q - last->len;
 }
 
+/* The prefetch queue of b's last instruction runs on past its page (b
+ * ends at the page's end, or near it, and may go on): the first bytes of
+ * the next linear page, as it maps now, are held by that page's bitmap
+ * (its head_shadow), so that a write to them by b is seen there too. */
+static void page_next_shadow(struct cpu *c, struct block_cache *bc, const struct bc_block *b)
+{
+	const struct insn *last = &b->insns[b->ninsns - 1];
+	const unsigned q = c->in.pq.len, end = (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes;
+	if (q <= last->len || end + q - last->len <= CPU_PAGE_SIZE || !pq_falls_through(last))
+		return;
+	const unsigned n = end + q - last->len - CPU_PAGE_SIZE;
+	const uint32_t lin = ((uint32_t)b->key & ~(uint32_t)(CPU_PAGE_SIZE - 1)) + CPU_PAGE_SIZE;
+	uint32_t pa;
+	if (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !phys_host(c, pa, false))
+		return;
+	struct bc_page *pg = page_get(c, bc, pa);
+	if (!pg)
+		return;
+	if (n > pg->head_shadow)
+		pg->head_shadow = (uint8_t)n;
+	page_mark(c, pg, 0, n);
+}
+
 /* Enter b, complete in the arena, in the cache: its hash chain, its page
  * pg (room reserved), its entry (code: compiled code from the store, or
  * NULL). */
@@ -733,6 +759,7 @@ static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *
 	b->hnext = *bucket;
 	*bucket = b;
 	page_add(pg, b, block_shadow(c, b)); /* (its bits marked: bc_record(), bc_from_store()) */
+	page_next_shadow(c, bc, b);
 	bc->nblocks++;
 	bc->last = b;
 	b->entry = b->insns[0].fn;

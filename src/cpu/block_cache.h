@@ -133,6 +133,10 @@ struct bc_page {
 	uint16_t free_lo, free_hi;
 	uint16_t tlb_slot;
 	bool tlb_multi;
+	/* Bytes at its start that the bitmap holds for the prefetch queue
+	 * of a block on the linear page before it (block_cache.c
+	 * page_next_shadow()): only grows until the page is freed. */
+	uint8_t head_shadow;
 };
 
 /* Does the summary in x prove that an n-byte write (n <= 4) at offset off

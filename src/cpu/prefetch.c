@@ -29,7 +29,8 @@
  *   and writes through lin_ptr() to pages holding code call
  *   pq_note_write() before the bytes change. The bitmap holds, besides
  *   the blocks' bytes, the queue's bytes past the end of every block that
- *   may go on to them (block_cache.c block_shadow()) and, while a block
+ *   may go on to them (block_cache.c block_shadow(), and on the next
+ *   page page_next_shadow()) and, while a block
  *   is recorded, those of the instruction being recorded, so a write into
  *   the queue of a cached, compiled or recorded instruction is seen;
  * - the uncached path and the slow path of cpu.c (TF, debug registers,
@@ -39,8 +40,8 @@
  * - while the queue holds old bytes, c->in.events is set, and each
  *   instruction runs here (pq_execute(), from cpu.c's step_slow()),
  *   decoded from the queue (decode.c fetch()), until it is emptied.
- * Not seen (docs/cpu-speed.md): a write by a cached block into the queue's
- * bytes on the next page that no cached block holds; host writes
+ * Not modelled (docs/cpu-speed.md): the next page remapped alone under a
+ * cached block (its head_shadow stays on the old page); host writes
  * (cpu_mem_written()) are seen at once.
  */
 #include <string.h>

@@ -153,4 +153,43 @@ q6t_:   nop
         CHK16   dx, 3
         ENDTEST
 
+        TEST    "the queue runs on into the next page"
+        push    ds
+        pop     es
+        cld
+        mov     ax, cs
+        mov     cl, 4
+        shl     ax, cl                  ; the low 16 bits of CS's base
+        neg     ax
+        and     ax, 0FFFh
+        add     ax, 8000h               ; a 4 KiB boundary in this segment
+        mov     bp, ax
+        lea     di, [bp - 4]
+        mov     si, q7code_
+        mov     cx, Q7LEN
+        rep     movsb
+        mov     cx, 3
+        xor     dx, dx
+q7_:    mov     bx, bp
+        mov     al, 0x42
+        lea     si, [bp - 4]
+        call    si                      ; its write lands on the next page
+        mov     byte [bx], 0x90
+        loop    q7_
+%if PQ == 0
+        CHK16   dx, 3
+%else
+        CHK16   dx, 0
+%endif
+        ENDTEST
+
         FINISH
+
+; Copied to 4 bytes before a page boundary: the NOP after it is the next
+; page's first byte, 4 bytes after the MOV (in every queue).
+q7code_: mov    [bx], al                ; 88 07
+        nop
+        nop
+        nop                             ; (the boundary) INC DX when seen
+        ret
+Q7LEN   equ     $ - q7code_
