@@ -91,6 +91,13 @@ static bool bits_any(const uint64_t *bits, unsigned off, unsigned n)
 	return false;
 }
 
+/* The bytes of a page's bitmap that a span (struct bc_page) holds: its
+ * block's, and the prefetch queue's past it. */
+static inline unsigned span_bits(uint32_t span)
+{
+	return ((span >> 16) & 0xFF) + (span >> 24);
+}
+
 /* ---- the pages' summaries in the TLB (struct cpu_tlbx) ---- */
 
 /* The chunk bits (struct cpu_tlbx) that translated bytes [off, off + n)
@@ -265,6 +272,7 @@ static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t 
 	pg->free_hi = CPU_PAGE_SIZE;
 	pg->tlb_slot = CPU_TLB_SIZE;
 	pg->tlb_multi = false;
+	pg->head_shadow = 0;
 	pg->next = bc->pages;
 	bc->pages = pg;
 	*slot = pg;
@@ -315,10 +323,11 @@ static bool page_reserve(struct bc_page *pg)
 	return true;
 }
 
-/* Put b on its page pg (room reserved). */
-static void page_add(struct bc_page *pg, struct bc_block *b)
+/* Put b on its page pg (room reserved), with `shadow` bytes past its end
+ * that its page's bitmap holds too (block_shadow()). */
+static void page_add(struct bc_page *pg, struct bc_block *b, unsigned shadow)
 {
-	pg->span[pg->n] = (b->phys & (CPU_PAGE_SIZE - 1)) | (uint32_t)b->nbytes << 16;
+	pg->span[pg->n] = (b->phys & (CPU_PAGE_SIZE - 1)) | (uint32_t)b->nbytes << 16 | (uint32_t)shadow << 24;
 	pg->blk[pg->n] = b;
 	b->pidx = (uint16_t)pg->n++;
 }
@@ -342,11 +351,12 @@ static void block_drop(struct cpu *c, struct block_cache *bc, struct bc_page *pg
 }
 
 /* The bits of the block being recorded set again, from lo to hi-1, if it
- * is on pg. */
+ * is on pg (with the prefetch queue's bytes past it: rec_shadow). */
 static void rec_bits_within(struct block_cache *bc, struct bc_page *pg, unsigned lo, unsigned hi)
 {
 	if (bc->recording && !bc->rec_dead && bc->rec_page == pg)
-		bits_set_within(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1), bc->scratch->nbytes, lo, hi);
+		bits_set_within(pg->bits, bc->scratch->phys & (CPU_PAGE_SIZE - 1),
+				bc->scratch->nbytes + bc->rec_shadow, lo, hi);
 }
 
 /* (Bits only go: the summary its TLB entries hold stays true, and gets
@@ -355,7 +365,8 @@ static void page_rebuild_bits(struct cpu *c, struct block_cache *bc, struct bc_p
 {
 	memset(pg->bits, 0, sizeof(pg->bits));
 	for (uint32_t k = 0; k < pg->n; k++)
-		bits_set(pg->bits, pg->span[k] & 0xFFFF, pg->span[k] >> 16);
+		bits_set(pg->bits, pg->span[k] & 0xFFFF, span_bits(pg->span[k]));
+	bits_set(pg->bits, 0, pg->head_shadow);
 	rec_bits_within(bc, pg, 0, CPU_PAGE_SIZE);
 	page_summarize(pg);
 	page_tlb_sync(c, pg);
@@ -499,6 +510,35 @@ static struct bc_park *park_open(struct cpu *c, struct block_cache *bc, struct b
 	return p;
 }
 
+/* Does [off, off + n) of pg overlap a block's bytes, or those of the
+ * block being recorded? (Not the queue's bytes past them: block_shadow().) */
+static bool page_overlaps(const struct block_cache *bc, const struct bc_page *pg, unsigned off, unsigned n)
+{
+	for (uint32_t k = 0; k < pg->n; k++) {
+		const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
+		if (boff < off + n && off < boff + bn)
+			return true;
+	}
+	const unsigned roff = bc->scratch->phys & (CPU_PAGE_SIZE - 1);
+	return bc->recording && !bc->rec_dead && bc->rec_page == pg && roff < off + n &&
+	       off < roff + bc->scratch->nbytes;
+}
+
+void bc_stop_running(struct cpu *c)
+{
+	struct bc_block *b = c->in.blk;
+	struct block_cache *bc = c->in.bcache;
+	if (!b || !bc)
+		return;
+	if (b->tag) {
+		struct bc_page *pg = *phys_code_slot(c, b->phys);
+		block_drop(c, bc, pg, b);
+		page_rebuild_bits(c, bc, pg);
+		bc->stats.invalidations++;
+	}
+	stop_if_running(c, bc, b);
+}
+
 /* Every block of pg dropped at once (a write over all their bytes: a
  * program loaded over another), and parked if it can be (the running
  * block cannot: block_stop may be patched into it). In the arrays'
@@ -523,7 +563,7 @@ static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page 
 		bc->stats.invalidations++;
 		if (p && b != c->in.blk) {
 			hash_unlink(bc, b);
-			p->span[k] |= (uint32_t)(uint8_t)(b->tag >> 32) << 24;
+			p->span[k] = (p->span[k] & 0xFFFFFF) | (uint32_t)(uint8_t)(b->tag >> 32) << 24; /* (not its shadow) */
 			b->tag = 0;
 			struct bc_block **bucket = park_bucket(bc, (uint32_t)b->key);
 			b->hnext = *bucket;
@@ -547,6 +587,28 @@ static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page 
 	}
 }
 
+/* Does a write of [off, off + n) on pg cover every translated byte of the
+ * page: the bits outside it are clear or, with the prefetch queue
+ * modelled, only the queue's bytes past blocks (block_shadow(), the
+ * page's head_shadow) are outside it? Then it is a program loaded over
+ * another, and page_drop_all() parks the page's blocks. */
+static bool write_covers_all(const struct cpu *c, const struct block_cache *bc, const struct bc_page *pg, unsigned off,
+			     unsigned n)
+{
+	if (!bits_any(pg->bits, 0, off) && !bits_any(pg->bits, off + n, CPU_PAGE_SIZE - off - n))
+		return true;
+	if (!c->in.pq.len)
+		return false;
+	for (uint32_t k = 0; k < pg->n; k++) {
+		const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
+		if (boff < off || boff + bn > off + n)
+			return false;
+	}
+	const unsigned roff = bc->scratch->phys & (CPU_PAGE_SIZE - 1);
+	return !(bc->recording && !bc->rec_dead && bc->rec_page == pg &&
+		 (roff < off || roff + bc->scratch->nbytes > off + n));
+}
+
 void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 {
 	struct block_cache *bc = c->in.bcache;
@@ -562,26 +624,30 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		return;
 	}
 	bc->stats.code_writes++;
+	if (c->in.pq.len && !page_overlaps(bc, pg, off, n))
+		return; /* (only the prefetch queue's bytes past blocks: nothing goes) */
 	/* Only bits within BC_MAX_BYTES of the write can change: every block
 	 * dropped overlaps it and is at most that long. They are cleared and
 	 * set again from the blocks that stay, in the same pass over the
 	 * spans (12,756 of the nmake build's 15,728 writes to code drop only
 	 * some of a page's blocks; making all of the bitmap again after each
 	 * took 1.4 M bits_set() calls). */
-	unsigned lo = off > BC_MAX_BYTES ? off - BC_MAX_BYTES : 0, hi = off + n + BC_MAX_BYTES;
+	unsigned lo = off > BC_MAX_BYTES ? off - BC_MAX_BYTES : 0, hi = off + n + BC_MAX_BYTES + BC_MAX_SHADOW;
 	if (hi > CPU_PAGE_SIZE)
 		hi = CPU_PAGE_SIZE;
-	/* A write that covers every translated byte of the page (the bits
-	 * outside it are clear) drops every block without checking spans. */
-	if (!bits_any(pg->bits, 0, off) && !bits_any(pg->bits, off + n, CPU_PAGE_SIZE - off - n)) {
+	/* A write that covers every translated byte of the page drops every
+	 * block without checking spans (and parks them). */
+	if (write_covers_all(c, bc, pg, off, n)) {
+		lo = 0; /* (the queue's bytes past the blocks go too) */
+		hi = CPU_PAGE_SIZE;
+		bits_put(pg->bits, 0, CPU_PAGE_SIZE, false);
 		page_drop_all(c, bc, pg);
-		bits_put(pg->bits, off, n, false);
 	} else {
 		bits_put(pg->bits, lo, hi - lo, false);
 		for (uint32_t k = 0; k < pg->n;) {
-			const unsigned boff = pg->span[k] & 0xFFFF, bn = pg->span[k] >> 16;
+			const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
 			if (boff >= off + n || off >= boff + bn) {
-				bits_set_within(pg->bits, boff, bn, lo, hi);
+				bits_set_within(pg->bits, boff, span_bits(pg->span[k]), lo, hi);
 				k++;
 				continue;
 			}
@@ -591,6 +657,7 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 			stop_if_running(c, bc, b);
 		}
 	}
+	bits_set_within(pg->bits, 0, pg->head_shadow, lo, hi);
 	if (bc->recording && !bc->rec_dead && bc->rec_page == pg) {
 		const unsigned roff = bc->scratch->phys & (CPU_PAGE_SIZE - 1);
 		if (roff < off + n && off < roff + bc->scratch->nbytes) {
@@ -862,14 +929,54 @@ static inline bool jumped_to_next(const struct insn *i)
 
 static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
 
+/* The bytes past b's end (in its page) that the prefetch queue of its
+ * last instruction holds, when it may go on to them: its page's bitmap
+ * holds them too, so that a write to them by b's instructions is seen
+ * (prefetch.c pq_note_write(); the bytes before its end are its own). */
+static unsigned block_shadow(const struct cpu *c, const struct bc_block *b)
+{
+	const struct insn *last = &b->insns[b->ninsns - 1];
+	const unsigned q = c->in.pq.len, end = (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes;
+	if (q <= last->len || !pq_falls_through(last))
+		return 0;
+	return end + q - last->len > CPU_PAGE_SIZE ? CPU_PAGE_SIZE - end : q - last->len;
+}
+
+/* The prefetch queue of b's last instruction runs on past its page (b
+ * ends at the page's end, or near it, and may go on): the first bytes of
+ * the next linear page, as it maps now, are held by that page's bitmap
+ * (its head_shadow), so that a write to them by b is seen there too. */
+static void page_next_shadow(struct cpu *c, struct block_cache *bc, const struct bc_block *b)
+{
+	const struct insn *last = &b->insns[b->ninsns - 1];
+	const unsigned q = c->in.pq.len, end = (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes;
+	if (q <= last->len || end + q - last->len <= CPU_PAGE_SIZE || !pq_falls_through(last))
+		return;
+	const unsigned n = end + q - last->len - CPU_PAGE_SIZE;
+	const uint32_t lin = ((uint32_t)b->key & ~(uint32_t)(CPU_PAGE_SIZE - 1)) + CPU_PAGE_SIZE;
+	uint32_t pa;
+	const uint8_t *mem;
+	if (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !(mem = phys_host(c, pa, false)))
+		return;
+	struct bc_page *pg = page_get(c, bc, pa);
+	if (!pg)
+		return;
+	if (n > pg->head_shadow)
+		pg->head_shadow = (uint8_t)n;
+	page_mark(c, pg, 0, n, mem); /* (pa is the page's base: lin is) */
+}
+
 /* Put b, complete in the arena, on its hash chain and its page pg (room
- * reserved), with no links remembered. */
-static void block_link_in(struct block_cache *bc, struct bc_block *b, struct bc_page *pg)
+ * reserved), with no links remembered, and the prefetch queue's bytes
+ * past it in the bitmaps (block_shadow(), page_next_shadow(); its own
+ * shadow's bits are marked by its caller, with its bytes). */
+static void block_link_in(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg)
 {
 	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
 	*bucket = b;
-	page_add(pg, b);
+	page_add(pg, b, block_shadow(c, b)); /* (its bits marked: bc_record(), bc_from_store()) */
+	page_next_shadow(c, bc, b);
 	bc->nblocks++;
 	bc->last = b;
 	b->fast[0].check = b->fast[1].check = 0;
@@ -880,7 +987,7 @@ static void block_link_in(struct block_cache *bc, struct bc_block *b, struct bc_
  * NULL). */
 static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg, op_fn code)
 {
-	block_link_in(bc, b, pg);
+	block_link_in(c, bc, b, pg);
 	b->entry = b->insns[0].fn;
 	jit_block_added(c, b, code);
 }
@@ -1014,7 +1121,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	b->last_off = ip + nbytes - 1u;
 	b->nolimit = !(ctx & cslim);
 	b->succ[0] = b->succ[1] = NULL;
-	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes, code);
+	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes + block_shadow(c, b), code);
 	bc->stats.store_hits++;
 	block_enter(c, bc, b, pg, jcode);
 	return true;
@@ -1036,8 +1143,8 @@ static void revive(struct cpu *c, struct block_cache *bc, struct bc_page *pg, st
 	p->left--;
 	bc->nparked--;
 	b->tag = tag;
-	page_mark(c, pg, b->phys & (CPU_PAGE_SIZE - 1), b->nbytes, mem);
-	block_link_in(bc, b, pg);
+	page_mark(c, pg, b->phys & (CPU_PAGE_SIZE - 1), b->nbytes + block_shadow(c, b), mem);
+	block_link_in(c, bc, b, pg);
 	jit_block_revived(c, b, p->jit_gen);
 	bc->stats.revived++;
 }
@@ -1150,6 +1257,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	bc->recording = true;
 	bc->rec_dead = false;
 	bc->rec_page = NULL;
+	bc->rec_shadow = 0;
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		struct insn d;
@@ -1168,12 +1276,15 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		}
 		if (!ok) {
 			/* Not cacheable here: keep the block so far, run this
-			 * one on its own. */
+			 * one on its own (its prefetch queue compared). */
 			bc->stats.singles++;
 			bc_commit(c, bc);
+			struct pq_snap qs;
+			pq_snap(c, c->ip, (c->ip + d.len) & c->in.ip_mask, &qs);
 			c->ip = (c->ip + d.len) & c->in.ip_mask;
 			d.impl(c, &d);
 			c->in.budget_left--;
+			pq_seen(c, &qs);
 			return;
 		}
 		if (b->ninsns == 0) {
@@ -1183,7 +1294,16 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		*i = d;
 		if (b->nolimit)
 			i->fn = cpu_nolimit_twin(i);
-		page_mark(c, bc->rec_page, pa & (CPU_PAGE_SIZE - 1), len, src);
+		/* Its bytes, and those after it that its prefetch queue holds
+		 * (a write to them ends the block after it: prefetch.c); the
+		 * queue's bytes on the next page are compared instead. */
+		const unsigned poff = pa & (CPU_PAGE_SIZE - 1), q = c->in.pq.len;
+		const unsigned shadow = q <= len ? 0 : poff + q > CPU_PAGE_SIZE ? CPU_PAGE_SIZE - poff - len : q - len;
+		bc->rec_shadow = (uint8_t)shadow;
+		page_mark(c, bc->rec_page, poff, len + shadow, src);
+		struct pq_snap qs = { .n = 0 };
+		if (q > len && poff + q > CPU_PAGE_SIZE)
+			pq_snap(c, c->ip, (c->ip + len) & c->in.ip_mask, &qs);
 		b->nbytes = (uint8_t)(n + len);
 		b->ninsns++;
 		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
@@ -1197,7 +1317,9 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		b->insns[b->ninsns].fn = block_end;
 		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
-		if (!bc_step(c, i) || i->term >= TERM_ALWAYS || (i->term == TERM_IF_JUMP && jumped_to_next(i)) ||
+		const bool more = bc_step(c, i);
+		pq_seen(c, &qs);
+		if (!more || c->in.pq.mask || i->term >= TERM_ALWAYS || (i->term == TERM_IF_JUMP && jumped_to_next(i)) ||
 		    b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
 			bc_commit(c, bc);
 			return;

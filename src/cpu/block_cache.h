@@ -29,8 +29,9 @@
  * function. Code is never stale: a write that drops the block running now
  * ends it after the writing instruction, and one that drops the block
  * being recorded ends the recording there without keeping it, so the next
- * instruction is decoded from memory as it is after the write (no prefetch
- * queue is modelled, on any CPU model: a write is seen by the next
+ * instruction is decoded from memory as it is after the write, unless the
+ * CPU model's prefetch queue holds it already (prefetch.c: then it runs
+ * from the queue; with the model off every write is seen by the next
  * instruction fetched, as on the Pentium and later).
  *
  * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
@@ -60,6 +61,7 @@ enum {
 	BC_HASH_SIZE = 1 << BC_HASH_BITS,
 	BC_LTAB_BITS = 10,
 	BC_LTAB_SIZE = 1 << BC_LTAB_BITS,
+	BC_MAX_SHADOW = 32, /* bytes of a prefetch queue past a block (block_cache.c block_shadow()) */
 };
 #define BC_ARENA_BYTES ((size_t)16 << 20)
 
@@ -115,7 +117,8 @@ struct bc_block {
 
 /* A physical page that blocks were decoded from. Its blocks are in two
  * arrays, in no order: span[k] is where blk[k] lies in the page (offset |
- * nbytes << 16), so that finding the blocks a write overlaps, and
+ * nbytes << 16 | shadow << 24, shadow the bytes past it that the bitmap
+ * holds for the prefetch queue: block_cache.c block_shadow()), so that finding the blocks a write overlaps, and
  * rebuilding the bitmap, read a few dense cache lines rather than every
  * block's header (blk[k]->pidx == k). */
 struct bc_page {
@@ -128,9 +131,12 @@ struct bc_page {
 	uint32_t phys;                     /* its base */
 	/* A copy of its translated bytes, made as each block is entered
 	 * (page_mark()): exact for every block on the page, as a byte cannot
-	 * change without its blocks being dropped. Kept with the blocks when
-	 * they are parked (bc_park), so that they can be compared with
-	 * memory when the same code comes back. */
+	 * change without its blocks being dropped. (The prefetch queue's
+	 * bytes past a block, block_shadow(), are copied with it but may go
+	 * stale, as a write to them alone drops nothing: only a block's own
+	 * bytes, nbytes of its span, are ever compared.) Kept with the
+	 * blocks when they are parked (bc_park), so that they can be
+	 * compared with memory when the same code comes back. */
 	uint8_t *bytes;                    /* CPU_PAGE_SIZE */
 	struct bc_park *parks;             /* blocks parked from it, newest first */
 	uint32_t nparks;
@@ -144,6 +150,10 @@ struct bc_page {
 	uint16_t free_lo, free_hi;
 	uint16_t tlb_slot;
 	bool tlb_multi;
+	/* Bytes at its start that the bitmap holds for the prefetch queue
+	 * of a block on the linear page before it (block_cache.c
+	 * page_next_shadow()): only grows until the page is freed. */
+	uint8_t head_shadow;
 };
 
 /* Does the summary in x prove that an n-byte write (n <= 4) at offset off
@@ -168,7 +178,8 @@ void bc_tlb_slot_set(struct cpu *c, unsigned k, struct bc_page *pg);
  * park_hash, and are counted in the arena; blk[b->pidx] == b. */
 struct bc_park {
 	struct bc_block **blk;   /* the page's blocks when parked (NULL: revived) */
-	uint32_t *span;          /* their offset | nbytes << 16 | mode bits << 24 */
+	uint32_t *span;          /* their offset | nbytes << 16 | mode bits << 24
+				  * (the mode in place of the shadow: bc_page) */
 	uint32_t n, cap;         /* entries and room (the page's arrays, moved) */
 	uint32_t left;           /* blocks still parked */
 	uint8_t *bytes;          /* the page's translated bytes (bc_page.bytes) */
@@ -199,6 +210,8 @@ struct block_cache {
 	struct bc_page *rec_page;
 	bool recording;
 	bool rec_dead;              /* a write overlapped it: do not keep it */
+	uint8_t rec_shadow;         /* bytes past it that its bits hold too: the
+				     * prefetch queue of its last instruction */
 	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
 	bool store_full;            /* store_dest() found no room in the arena */
 	struct cpu_code_stats stats;

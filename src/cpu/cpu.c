@@ -4,7 +4,8 @@
  *
  * The fast loop runs decoded blocks while `in.events` is zero. Anything
  * unusual (TF, a pending interrupt with IF set, an interrupt shadow, HLT, a
- * stop request, tracing, debug registers, RF) sets `in.events`, and the
+ * stop request, tracing, debug registers, RF, a prefetch queue holding
+ * bytes that memory no longer holds: prefetch.c) sets `in.events`, and the
  * loop takes the slow path for the next instruction.
  *
  * Exceptions (Intel 80286 PRM 5.4, 80386 PRM 9.8-9.9, 14.1): a fault
@@ -81,7 +82,8 @@ void cpu_update_events(struct cpu *c)
 	c->in.events = (c->in.flags & FLAG_TF) |
 		       ((c->in.irq_line && (c->in.flags & FLAG_IF)) ? 1u : 0) |
 		       (c->in.inhibit_irq ? 2u : 0) | (c->in.halted ? 4u : 0) |
-		       (c->in.stop_requested ? 8u : 0) | (c->in.trace ? 16u : 0) | (debug ? 32u : 0);
+		       (c->in.stop_requested ? 8u : 0) | (c->in.trace ? 16u : 0) | (debug ? 32u : 0) |
+		       (c->in.pq.mask ? 64u : 0);
 }
 
 uint32_t cpu_flags_read(const struct cpu *c)
@@ -167,6 +169,7 @@ static void reset_state(struct cpu *c)
 	c->in.ldt = data;
 	c->in.tss = data;
 	c->in.halted = c->in.inhibit_irq = c->in.stop_requested = false;
+	c->in.pq.mask = 0;
 	cpu_fpu_init(c); /* RESET initialises the coprocessor too (80387 data sheet) */
 	seg_mode_changed(c);
 	tlb_flush(c);
@@ -192,6 +195,7 @@ static void init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bu
 		c->bus = *bus;
 	c->in.a20 = true;
 	c->in.a20_mask = c->model <= CPU_80186 ? 0xFFFFFu : c->model == CPU_80286 ? 0xFFFFFFu : 0xFFFFFFFFu;
+	c->in.pq.len = (uint8_t)pq_length(c);
 	c->in.jit_mode = CPU_JIT_DEFAULT;
 	const char *jit = getenv("MVDM_JIT");
 	if (jit)
@@ -480,7 +484,10 @@ static int step_slow(struct cpu *c)
 		cpu_decode(c, &i);
 		trace_insn(c, &i);
 	}
-	execute_one(c);
+	if (c->in.pq.len)
+		pq_execute(c);
+	else
+		execute_one(c);
 	/* Single-step trap after the instruction (Intel 80386 PRM 12.3.1.4);
 	 * delayed by one instruction after MOV SS / POP SS. */
 	if (single_step && !shadow && !c->in.inhibit_irq) {
@@ -510,6 +517,8 @@ static enum cpu_exit run_loop(struct cpu *c)
 		}
 		if (likely(c->in.bcache != NULL))
 			bc_run(c, c->in.bcache);
+		else if (c->in.pq.len)
+			pq_execute(c);
 		else
 			execute_one(c);
 	}

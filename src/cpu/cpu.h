@@ -372,6 +372,19 @@ void cpu_jit_area_usage(const struct cpu_jit_area *a, size_t *limit, size_t *use
 /* Times the area was full and made anew. */
 uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a);
 
+/* The instruction prefetch queue as the models have it (prefetch.c;
+ * docs/cpu-speed.md, "Session 16 (issue 13)"): the bytes the queue holds
+ * that memory no longer does, because the instruction that changed them had
+ * them prefetched already. Empty (mask 0) nearly always. */
+struct cpu_pq {
+	uint8_t len;       /* the queue's length Q, 0 with the model off */
+	bool off;          /* cpu_set_prefetch(c, false) */
+	uint32_t mask;     /* bit k: the queue's byte at linear base + k is old[k] */
+	uint32_t base;     /* linear address of bit 0 */
+	uint32_t next;     /* linear address of the next instruction it holds */
+	uint8_t old[32];
+};
+
 /*
  * The CPU state. Fields outside `in` are read and written by the caller
  * between runs (use cpu_get_flags()/cpu_set_flags() and cpu_load_seg() or
@@ -489,6 +502,7 @@ struct cpu {
 		 * block cache's data_writes by cpu_code_stats(); 0 again when the
 		 * cache is freed. */
 		uint64_t code_page_data_writes;
+		struct cpu_pq pq; /* the prefetch queue's old bytes (prefetch.c) */
 	} in;
 
 	/* ---- the caller's again ---- */
@@ -548,6 +562,16 @@ enum cpu_jit cpu_get_jit(const struct cpu *c);
 /* Compile into the host's area a (NULL: a private area of the CPU, made
  * when it first compiles). Drops the code compiled so far. */
 void cpu_set_jit_area(struct cpu *c, struct cpu_jit_area *a);
+
+/* The prefetch queue (on by default): an instruction's write to the
+ * bytes after it that the model's queue (8086/80186/80286 6 bytes, 80386
+ * 16, 80486 32) had fetched already is not seen by execution until a
+ * jump, call, return, interrupt or exception empties the queue, or
+ * execution passes those bytes (docs/cpu-speed.md, "Session 16
+ * (issue 13): the prefetch queue"). Off: every write is seen by the next
+ * instruction fetched, as on the Pentium. */
+void cpu_set_prefetch(struct cpu *c, bool on);
+bool cpu_get_prefetch(const struct cpu *c);
 
 /* Map host memory at physical [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go

@@ -54,6 +54,11 @@ enum op_form {
 	 * times; not for instructions after which the host must look (I/O,
 	 * INT, HLT, IRET and the flag and system instructions). */
 	F_LINKS = 1u << 16,
+	/* Always leaves the instruction stream (JMP, CALL, RET, far
+	 * transfers, IRET, INT n, INT3): the prefetch queue is emptied, and
+	 * a block ending with one never runs on into the bytes after it
+	 * (prefetch.c). */
+	F_JUMPS = 1u << 17,
 };
 
 /* insn.term: how the instruction ends a decoded block (block_cache.c). */
@@ -253,6 +258,55 @@ void cpu_do_softint(struct cpu *c, uint8_t vector);
 void cpu_update_events(struct cpu *c);
 /* Exception classes for double faults (Intel 80386 PRM 9.8.8). */
 bool cpu_exc_has_error(uint8_t vector);
+
+/* ---- the prefetch queue (prefetch.c) ---- */
+
+/* The queue's length for c's model with the model on (cpu_set_prefetch()). */
+unsigned pq_length(const struct cpu *c);
+void pq_note_write_slow(struct cpu *c, uint32_t lin, unsigned n, const uint8_t *h);
+/* n bytes at linear lin, now h[0..n-1] in one page, are about to be
+ * written by the current instruction (a write that touches translated
+ * bytes, or any write to a page holding code through lin_ptr()): those the
+ * queue holds already keep their value for execution (the block running
+ * ends after this instruction). Nothing with the model off. */
+static inline void pq_note_write(struct cpu *c, uint32_t lin, unsigned n, const uint8_t *h)
+{
+	if (unlikely(c->in.pq.len))
+		pq_note_write_slow(c, lin, n, h);
+}
+/* The queue is emptied (a jump, an interrupt or exception, or the host
+ * moved CS:IP). */
+void pq_flush(struct cpu *c);
+/* Execute one instruction as the queue holds it, outside the block cache
+ * (the uncached and step-by-step paths, and while the queue holds old
+ * bytes). */
+void pq_execute(struct cpu *c);
+/* The bytes after the instruction at CS offsets [start, next) that its
+ * queue holds, as they are before it runs (n 0 with the model off). */
+struct pq_snap {
+	uint32_t start, next, cs;
+	unsigned n;
+	uint8_t b[32];
+};
+void pq_snap(struct cpu *c, uint32_t start, uint32_t next, struct pq_snap *s);
+/* The instruction of s ran: the bytes of s that it changed are old bytes
+ * in the queue. */
+void pq_seen_slow(struct cpu *c, const struct pq_snap *s);
+static inline void pq_seen(struct cpu *c, const struct pq_snap *s)
+{
+	if (unlikely(s->n))
+		pq_seen_slow(c, s);
+}
+/* May a block ending with i go on to the bytes after it without the
+ * queue emptied? (Not after a jump, call, return or INT.) */
+static inline bool pq_falls_through(const struct insn *i)
+{
+	return !(i->ent->form & F_JUMPS);
+}
+/* The queue took old bytes while block b was running: end b after the
+ * current instruction (block_cache.c; b is dropped, so that it is not
+ * ended there again). */
+void bc_stop_running(struct cpu *c);
 
 /* ---- physical memory, TLB, paging (phys.c, tlb.c, paging.c) ---- */
 

@@ -28,7 +28,11 @@ static inline uint8_t fetch(struct cpu *c, unsigned *n, unsigned maxlen)
 			cpu_fault(c, EXC_GP);
 		off &= 0xFFFF;
 	}
-	return lin_read8(c, c->seg_base[SEG_CS] + off);
+	const uint32_t lin = c->seg_base[SEG_CS] + off;
+	/* A byte the prefetch queue holds as it was (prefetch.c). */
+	if (unlikely(c->in.pq.mask) && lin - c->in.pq.base < 32 && ((c->in.pq.mask >> (lin - c->in.pq.base)) & 1))
+		return c->in.pq.old[lin - c->in.pq.base];
+	return lin_read8(c, lin);
 }
 
 static inline uint32_t fetch16(struct cpu *c, unsigned *n, unsigned maxlen)

@@ -200,6 +200,7 @@ void cpu_deliver(struct cpu *c, uint8_t vector, enum deliver_kind kind, uint32_t
 	else
 		real_deliver(c, vector, return_ip);
 	c->in.halted = false;
+	c->in.pq.mask = 0; /* the prefetch queue is emptied (prefetch.c) */
 	cpu_update_events(c);
 }
 

@@ -41,8 +41,13 @@ static uint32_t span_read(struct cpu *c, const struct lin_span *s, unsigned n)
 	return v;
 }
 
-static void span_write(struct cpu *c, const struct lin_span *s, unsigned n, uint32_t v)
+static void span_write(struct cpu *c, uint32_t lin, const struct lin_span *s, unsigned n, uint32_t v)
 {
+	for (unsigned p = 0; p < (s->n0 < n ? 2u : 1u); p++) {
+		struct bc_page **code = s->h[p] ? phys_code_slot(c, s->pa[p]) : NULL;
+		if (code && *code)
+			pq_note_write(c, lin + (p ? s->n0 : 0), p ? n - s->n0 : s->n0 < n ? s->n0 : n, s->h[p]);
+	}
 	for (unsigned k = 0; k < n; k++) {
 		unsigned piece = k >= s->n0, off = piece ? k - s->n0 : k;
 		uint8_t b = (uint8_t)(v >> (8 * k));
@@ -78,7 +83,8 @@ uint32_t lin_read_slow(struct cpu *c, uint32_t lin, unsigned n)
 }
 
 /* A write to a page holding decoded code, inside the page, through its TLB
- * entry: write, then let the block cache drop what it overlaps (nothing
+ * entry: tell the prefetch queue (prefetch.c) if it touches translated
+ * bytes, write, then let the block cache drop what it overlaps (nothing
  * to do when it touched no translated byte, the common case of data next
  * to code: told by the entry's summary, tlbx_no_code(), when it can, else
  * by the page's bitmap). */
@@ -89,13 +95,16 @@ static inline bool code_page_write(struct cpu *c, uint32_t lin, unsigned n, uint
 	if (!tlb_hit(x->wcode, lin, n))
 		return false;
 	uint8_t *h = (uint8_t *)(c->in.tlb[k].addend + lin);
+	const unsigned off = lin & (CPU_PAGE_SIZE - 1);
+	const bool code = !tlbx_no_code(x, off, n) && bc_page_touches(c->in.tlb_p[k].code, off, n);
+	if (code)
+		pq_note_write(c, lin, n, h); /* (before the bytes change) */
 	switch (n) {
 	case 1: *h = (uint8_t)v; break;
 	case 2: memcpy(h, &v, 2); break;
 	default: memcpy(h, &v, 4); break;
 	}
-	const unsigned off = lin & (CPU_PAGE_SIZE - 1);
-	if (!tlbx_no_code(x, off, n) && bc_page_touches(c->in.tlb_p[k].code, off, n))
+	if (code)
 		bc_code_write(c, c->in.tlb_p[k].phys | off, n);
 	else
 		bc_data_write(c);
@@ -107,7 +116,7 @@ static __attribute__((noinline)) void lin_write_span(struct cpu *c, uint32_t lin
 	struct lin_span s;
 	align_check(c, lin, n);
 	span_translate(c, lin, n, true, c->in.cpl == 3, &s);
-	span_write(c, &s, n, v);
+	span_write(c, lin, &s, n, v);
 	if (c->in.dr_data)
 		dr_check_access(c, lin, n, true);
 }
@@ -126,8 +135,10 @@ static uint8_t *code_page_ptr(struct cpu *c, uint32_t lin, unsigned n)
 	const unsigned k = (lin >> CPU_PAGE_SHIFT) & (CPU_TLB_SIZE - 1);
 	if (!tlb_hit(c->in.tlb_x[k].wcode, lin, n))
 		return NULL;
+	uint8_t *h = (uint8_t *)(c->in.tlb[k].addend + lin);
+	pq_note_write(c, lin, n, h);
 	cpu_mem_written(c, c->in.tlb_p[k].phys | (lin & (CPU_PAGE_SIZE - 1)), n);
-	return (uint8_t *)(c->in.tlb[k].addend + lin);
+	return h;
 }
 
 uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write)
@@ -171,7 +182,7 @@ void sys_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v)
 	}
 	struct lin_span s;
 	span_translate(c, lin, n, true, false, &s);
-	span_write(c, &s, n, v);
+	span_write(c, lin, &s, n, v);
 }
 
 int cpu_linear_to_phys(struct cpu *c, uint32_t linear, bool write, uint32_t *phys)

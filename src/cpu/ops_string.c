@@ -161,7 +161,8 @@ static inline __attribute__((always_inline)) bool string_step(struct cpu *c, con
 /* How many elements, at most max, starting at seg:off and stepping by
  * `step` bytes (negative: down) stay inside the segment, the address size
  * and one page. Sets *p to the host address of the first one. 0 if not
- * possible. */
+ * possible. A write takes the host pointer for all of them at once, so
+ * that a page holding code counts every byte as written (lin_ptr()). */
 static uint32_t span(struct cpu *c, unsigned seg, uint32_t off, int step, uint32_t max, bool write, unsigned asz,
 		     uint8_t **p)
 {
@@ -175,14 +176,20 @@ static uint32_t span(struct cpu *c, unsigned seg, uint32_t off, int step, uint32
 	uint32_t in_page = lin & (CPU_PAGE_SIZE - 1);
 	if (in_page > CPU_PAGE_SIZE - sz)
 		return 0;
-	*p = lin_ptr(c, lin, sz, write);
-	if (!*p)
-		return 0;
 	uint64_t n = step > 0 ? (lim - off) / sz : (uint64_t)off / sz + 1;
 	uint32_t in = step > 0 ? (CPU_PAGE_SIZE - in_page) / sz : in_page / sz + 1;
 	if (n > in)
 		n = in;
-	return n < max ? (uint32_t)n : max;
+	if (n > max)
+		n = max;
+	if (n == 0)
+		return 0;
+	const uint32_t bytes = (uint32_t)n * sz, low = step > 0 ? lin : lin - (bytes - sz);
+	uint8_t *h = lin_ptr(c, low, bytes, write);
+	if (!h)
+		return 0;
+	*p = h + (lin - low);
+	return (uint32_t)n;
 }
 
 static inline void idx_add(struct cpu *c, unsigned r, int32_t delta, unsigned asz)

@@ -4,12 +4,14 @@
  * file.
  *
  *   guest-run [--cpu MODEL] [--fpu none|8087|80287|80387] [--budget N] [--no-block-cache]
- *             [--verbose] PROGRAM.COM EXPECTED.out
+ *             [--prefetch on|off] [--verbose] PROGRAM.COM EXPECTED.out
  *
- * MODEL is 8086, 186, 286 or 386 (default 386). --no-block-cache decodes
- * every instruction as it runs (cpu_set_block_cache()). Exit status 0 when the
- * program exited with code 0 and its output (CR LF read as LF) equals the
- * golden file, 1 otherwise (with the differing lines), 2 on usage errors.
+ * MODEL is 8086, 186, 286, 386 or 486 (default 386). --no-block-cache decodes
+ * every instruction as it runs (cpu_set_block_cache()). --prefetch off
+ * turns the prefetch queue's model off (cpu_set_prefetch(); on by
+ * default). Exit status 0 when the program exited with code 0 and its
+ * output (CR LF read as LF) equals the golden file, 1 otherwise (with the
+ * differing lines), 2 on usage errors.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -100,7 +102,7 @@ static void show_diff(const char *want, const char *got)
 static void usage(FILE *o)
 {
 	fprintf(o, "usage: guest-run [--cpu 8086|186|286|386] [--fpu none|8087|80287|80387] [--budget N] "
-		   "[--no-block-cache] [--verbose] "
+		   "[--no-block-cache] [--prefetch on|off] [--verbose] "
 		   "PROGRAM.COM EXPECTED.out\n");
 }
 
@@ -109,7 +111,7 @@ int main(int argc, char **argv)
 	enum cpu_model model = CPU_80386;
 	enum cpu_fpu fpu = CPU_FPU_NONE;
 	unsigned long long budget = DEFAULT_BUDGET;
-	bool verbose = false, cache = true;
+	bool verbose = false, cache = true, prefetch = true;
 	const char *prog = NULL, *golden = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -140,6 +142,13 @@ int main(int argc, char **argv)
 			}
 		} else if (!strcmp(argv[i], "--no-block-cache")) {
 			cache = false;
+		} else if (!strcmp(argv[i], "--prefetch") && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "on") && strcmp(v, "off")) {
+				fprintf(stderr, "guest-run: --prefetch on or off, not '%s'\n", v);
+				return 2;
+			}
+			prefetch = !strcmp(v, "on");
 		} else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) {
 			verbose = true;
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -187,6 +196,7 @@ int main(int argc, char **argv)
 	if (verbose)
 		h->echo = stdout;
 	cpu_set_block_cache(&h->cpu, cache);
+	cpu_set_prefetch(&h->cpu, prefetch);
 	int run = comhost_run(h, budget);
 	const char *out = h->out ? h->out : "";
 	char *got = malloc(strlen(out) + 1);
