@@ -12,8 +12,9 @@
  * a page leave its other blocks' bytes marked. Parked blocks: a program
  * loaded again over the one that overwrote it revives its blocks, a
  * changed byte is never revived, nothing parked survives a remap, a
- * flush or a reset, and a full cache evicts parked blocks before live
- * ones. Uses cmocka.
+ * flush or a reset, a full cache evicts parked blocks before live
+ * ones, and the prefetch queue's bytes past a block neither keep it from
+ * being parked nor are lost when it is revived. Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -354,6 +355,54 @@ static void test_parked_changed_byte_not_revived(void **state)
 	cpu_code_stats(&r->c, &s2);
 	assert_int_equal(s2.misses - s1.misses, 1);
 	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS - 1);
+	rig_free(r);
+}
+
+/* The prefetch queue (80386: 16 bytes) with parked blocks. A jumps to an
+ * instruction that ends at a 64-byte chunk's end and writes INC BX over
+ * the INC AX 2 bytes after it, which its queue holds: the old INC AX runs.
+ * Its block ends after it, and the queue's bytes past it (in the next
+ * chunk, which holds no block, and past the program's end) are in the
+ * page's bitmap, so the write is seen although no block's bytes are near.
+ * B loaded over A covers every block's bytes, not those shadow bytes: all
+ * of A's blocks are parked all the same. A again: its block is revived
+ * with its queue's bytes marked again, so its write is still seen by the
+ * queue and the old INC AX still runs. Without a store, so that only a
+ * park could hold it. */
+static void test_parked_block_keeps_queue_bytes(void **state)
+{
+	(void)state;
+	uint8_t a[0x44], b[sizeof(a)];
+	memset(a, 0x90, sizeof(a));
+	a[0x00] = 0xEB, a[0x01] = 0x39;                                             /* 100: jmp 13B */
+	a[0x3B] = 0xC6, a[0x3C] = 0x06, a[0x3D] = 0x42, a[0x3E] = 0x01, a[0x3F] = 0x43; /* mov byte [142], 43h */
+	a[0x42] = 0x40;                                                             /* 142: inc ax */
+	a[0x43] = 0xF4;                                                             /* 143: hlt */
+	memcpy(b, a, sizeof(a));
+	b[0x3F] = 0x42; /* mov byte [142], 42h (inc dx) */
+	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, a, sizeof(a));
+	const uint32_t at = 0x10100;
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], 1);
+	assert_int_equal(r->c.r[REG_BX].w[0], 0);
+	struct cpu_code_stats s0, s1, s2;
+	cpu_code_stats(&r->c, &s0);
+	assert_true(s0.blocks > 0);
+	memcpy(r->ram + at, b, sizeof(b)); /* B over A: A's blocks parked */
+	cpu_mem_written(&r->c, at, sizeof(b));
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.parked, s0.blocks);
+	assert_int_equal(s1.blocks, 0);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], 1);
+	cpu_code_stats(&r->c, &s1);
+	memcpy(r->ram + at, a, sizeof(a)); /* A again: revived */
+	cpu_mem_written(&r->c, at, sizeof(a));
+	run_from_100(r);
+	cpu_code_stats(&r->c, &s2);
+	assert_true(s2.revived > s1.revived);
+	assert_int_equal(r->c.r[REG_AX].w[0], 1);
+	assert_int_equal(r->c.r[REG_BX].w[0], 0);
 	rig_free(r);
 }
 
@@ -709,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_load_over_code_page),
 		cmocka_unit_test(test_parked_program_revived),
 		cmocka_unit_test(test_parked_changed_byte_not_revived),
+		cmocka_unit_test(test_parked_block_keeps_queue_bytes),
 		cmocka_unit_test(test_parked_gone_after_remap_flush_reset),
 		cmocka_unit_test(test_parked_evicted_before_live),
 		cmocka_unit_test(test_partial_writes_keep_neighbours),
