@@ -195,6 +195,11 @@ static void init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bu
 		c->bus = *bus;
 	c->in.a20 = true;
 	c->in.a20_mask = c->model <= CPU_80186 ? 0xFFFFFu : c->model == CPU_80286 ? 0xFFFFFFu : 0xFFFFFFFFu;
+	/* The prefetch queue's model is off until asked for (cpu_set_prefetch(),
+	 * the VM setting CPU_PREFETCH): data kept just after a loop would make
+	 * every write to it a code write (docs/cpu-speed.md, "Session 16 (issue
+	 * 13): the prefetch queue", Default). */
+	c->in.pq.off = true;
 	c->in.pq.len = (uint8_t)pq_length(c);
 	c->in.jit_mode = CPU_JIT_DEFAULT;
 	const char *jit = getenv("MVDM_JIT");

@@ -378,7 +378,7 @@ uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a);
  * them prefetched already. Empty (mask 0) nearly always. */
 struct cpu_pq {
 	uint8_t len;       /* the queue's length Q, 0 with the model off */
-	bool off;          /* cpu_set_prefetch(c, false) */
+	bool off;          /* the model off: cpu_init()'s default, cpu_set_prefetch(c, false) */
 	uint32_t mask;     /* bit k: the queue's byte at linear base + k is old[k] */
 	uint32_t base;     /* linear address of bit 0 */
 	uint32_t next;     /* linear address of the next instruction it holds */

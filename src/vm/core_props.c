@@ -44,10 +44,10 @@ const struct vm_core_prop vm_core_props[] = {
 	{ "vm", { .name = "FPU", .type = VDD_PROP_CHOICE, .def = 3, .choices = fpu_choices,
 		  .help = "the numeric coprocessor: none, 8087, 80287 or 80387 (default: the CPU model's; the "
 			  "80486 has its own, a 387 to programs)" } },
-	{ "vm", { .name = "CPU_PREFETCH", .type = VDD_PROP_BOOL, .def = 1,
+	{ "vm", { .name = "CPU_PREFETCH", .type = VDD_PROP_BOOL, .def = 0,
 		  .help = "model the processor's prefetch queue (6 bytes on the 8086 to 80286, 16 on the 80386, "
 			  "32 on the 80486): a write to code the queue already holds runs as it was until a jump; "
-			  "off: every write is seen at once, as on a Pentium" } },
+			  "off (the default): every write is seen at once, as on a Pentium" } },
 	{ "vm", { .name = "JIT", .type = VDD_PROP_CHOICE, .def = 0, .choices = jit_choices,
 		  .help = "compile hot code to host code (x86-64 hosts): auto (the build's default), off, or force "
 			  "(every block, for tests)" } },

@@ -271,8 +271,8 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 		cpu_set_jit(&vm->cpu, CPU_JIT_OFF);
 	else if (vm->jit == 2)
 		cpu_set_jit(&vm->cpu, CPU_JIT_FORCE);
-	if (!vdd_property(vm, "CPU_PREFETCH"))
-		cpu_set_prefetch(&vm->cpu, false);
+	if (vdd_property(vm, "CPU_PREFETCH"))
+		cpu_set_prefetch(&vm->cpu, true);
 	if (vdd_property(vm, "CODE_CACHE_SIZE") != 16384)
 		cpu_set_block_cache_limit(&vm->cpu, (size_t)vdd_property(vm, "CODE_CACHE_SIZE") << 10);
 	if (vdd_property(vm, "CODE_SHARING")) {

@@ -7,9 +7,9 @@
  *             [--prefetch on|off] [--verbose] PROGRAM.COM EXPECTED.out
  *
  * MODEL is 8086, 186, 286, 386 or 486 (default 386). --no-block-cache decodes
- * every instruction as it runs (cpu_set_block_cache()). --prefetch off
- * turns the prefetch queue's model off (cpu_set_prefetch(); on by
- * default). Exit status 0 when the program exited with code 0 and its
+ * every instruction as it runs (cpu_set_block_cache()). --prefetch on
+ * turns the prefetch queue's model on (cpu_set_prefetch(); off by
+ * default, as in mvdm). Exit status 0 when the program exited with code 0 and its
  * output (CR LF read as LF) equals the golden file, 1 otherwise (with the
  * differing lines), 2 on usage errors.
  */
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	enum cpu_model model = CPU_80386;
 	enum cpu_fpu fpu = CPU_FPU_NONE;
 	unsigned long long budget = DEFAULT_BUDGET;
-	bool verbose = false, cache = true, prefetch = true;
+	bool verbose = false, cache = true, prefetch = false;
 	const char *prog = NULL, *golden = NULL;
 
 	for (int i = 1; i < argc; i++) {

@@ -381,6 +381,7 @@ static void test_parked_block_keeps_queue_bytes(void **state)
 	memcpy(b, a, sizeof(a));
 	b[0x3F] = 0x42; /* mov byte [142], 42h (inc dx) */
 	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, a, sizeof(a));
+	cpu_set_prefetch(&r->c, true); /* (off by default) */
 	const uint32_t at = 0x10100;
 	run_from_100(r);
 	assert_int_equal(r->c.r[REG_AX].w[0], 1);
