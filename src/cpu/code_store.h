@@ -20,7 +20,9 @@
  * limit check was left out (cpu_nolimit_twin()); the signature holds the
  * block context bits (bc_ctx: code and stack size, mode, user level, the
  * CS limit bit, whether every segment's ends reach 64 KiB, which selects
- * the compiled code's limit checks), the model and the FPU. Where the code is (its linear and
+ * the compiled code's limit checks), the model and the FPU, and the host
+ * features the CPU's JIT uses (which select its compiled code: a CPU
+ * gets code compiled with its own set). Where the code is (its linear and
  * physical address, the mapping epoch) is not part of a block's
  * instructions: the caller checks that the block fits in the page and the
  * CS limit where it is found.
