@@ -528,6 +528,8 @@ static bool is_high8(unsigned r, unsigned sz)
 
 /* The name of each enum cpu_jit_host bit in MVDM_JIT_HOST, by bit. */
 static const char *const host_feature_names[] = { "bmi2", "sahf" };
+_Static_assert(CPU_JIT_HOST_ALL == (1u << sizeof(host_feature_names) / sizeof(host_feature_names[0])) - 1,
+	       "a name for every feature");
 
 /* The features spec names: "bmi2,sahf", "all", "none" (NULL: all). */
 static unsigned host_features_named(const char *spec)
@@ -562,8 +564,8 @@ unsigned jit_host_features(const char *spec)
 }
 
 /* Does the host's flag state after f's inline code equal the guest's for
- * condition cc (host: enum cpu_jit_host)? */
-static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned host)
+ * condition cc (features: enum cpu_jit_host)? */
+static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned features)
 {
 	if (!f->flags || is_high8(f->dst, f->sz))
 		return false;
@@ -578,7 +580,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned host)
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
-		return cc >= 2 && cc < 0xC && (host & CPU_JIT_HOST_SAHF); /* (not OF, which SAHF keeps) */
+		return cc >= 2 && cc < 0xC && (features & CPU_JIT_HOST_SAHF); /* (not OF, which SAHF keeps) */
 	default:
 		return false;
 	}
@@ -671,7 +673,7 @@ struct cg {
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
 	const uint8_t *stub;       /* the mapping's link stub (written view) */
-	unsigned host;             /* enum cpu_jit_host: the features it may use */
+	unsigned features;         /* enum cpu_jit_host: the host features it may use */
 	uint32_t code_mask;        /* FFFFh in a 16-bit code segment, else FFFFFFFFh */
 	/* Registers kept across passes of a block that jumps back to its own
 	 * start (jit_emit_block()'s second pass): */
@@ -1376,7 +1378,7 @@ static void emit_tlb_addend(struct cg *g, const struct insn *i, unsigned seg, un
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
 	/* RCX = the TLB index * 16: (EAX >> 8) & 3FF0h (a rotation: the bits
 	 * rotated in are masked off) */
-	if (g->host & CPU_JIT_HOST_BMI2) {
+	if (g->features & CPU_JIT_HOST_BMI2) {
 		em_rorx(e, H_RCX, H_RAX, CPU_PAGE_SHIFT - 4);
 	} else {
 		em_mov_rr(e, 4, H_RCX, H_RAX);
@@ -3932,7 +3934,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 	emit_exits(g);
 }
 
-bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub, unsigned host)
+bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub, unsigned features)
 {
 	/* (not calloc(): the arrays are large and filled as far as used) */
 	struct cg *g = malloc(sizeof(*g));
@@ -3941,7 +3943,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub,
 	g->base = e->p;
 	g->b = b;
 	g->stub = stub;
-	g->host = host;
+	g->features = features;
 	/* The block's code size is part of its context (BC_CODE32). */
 	g->code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	const unsigned n = b->ninsns;
@@ -3959,7 +3961,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub,
 	g->fused[n - 1] = false;
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
-			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF, g->host);
+			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF, g->features);
 	dead_flags(g, n);
 	g->loop = false;
 	emit_pass(g, e);
