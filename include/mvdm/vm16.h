@@ -420,6 +420,8 @@ struct vm16_code_stats {
 				 * of their page's code (counted in invalidations) */
 	uint64_t revived;       /* parked blocks taken back when their bytes were in
 				 * memory again (neither decoded nor from the store) */
+	uint64_t jit_slow;      /* compiled code's inline accesses that took the slow
+				 * path (TLB misses, failed limit checks) */
 	uint64_t singles;       /* instructions decoded and run uncached (they cross a
 				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting

@@ -20,7 +20,9 @@
  * limit check was left out (cpu_nolimit_twin()); the signature holds the
  * block context bits (bc_ctx: code and stack size, mode, user level, the
  * CS limit bit, whether every segment's ends reach 64 KiB, which selects
- * the compiled code's limit checks), the model and the FPU. Where the code is (its linear and
+ * the compiled code's limit checks), the model and the FPU, and the host
+ * features the CPU's JIT uses (which select its compiled code: a CPU
+ * gets code compiled with its own set). Where the code is (its linear and
  * physical address, the mapping epoch) is not part of a block's
  * instructions: the caller checks that the block fits in the page and the
  * CS limit where it is found.
@@ -41,10 +43,11 @@
 #include "cpu/cpu_internal.h"
 
 /* The decoding signature of blocks recorded now (mode bits of bc_ctx, with
- * BC_CSLIM, the CPU model and the FPU). */
+ * BC_CSLIM, the CPU model and the FPU), and the host features the CPU's
+ * JIT uses (cpu_set_jit_host()), which select its compiled code. */
 static inline uint32_t cs_sig(const struct cpu *c, uint8_t mode_bits)
 {
-	return (uint32_t)mode_bits | (uint32_t)c->model << 8 | (uint32_t)c->fpu << 16;
+	return (uint32_t)mode_bits | (uint32_t)c->model << 8 | (uint32_t)c->fpu << 16 | (uint32_t)c->in.jit_host << 24;
 }
 
 /* Where a hit's instructions go: called by cs_lookup() with the store's

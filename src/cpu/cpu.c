@@ -208,6 +208,7 @@ static void init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bu
 				 strcmp(jit, "off") == 0 ? CPU_JIT_OFF : c->in.jit_mode;
 	const char *perf_map = getenv("MVDM_PERF_MAP");
 	c->in.perf_map = perf_map && strcmp(perf_map, "1") == 0;
+	c->in.jit_host = (uint8_t)jit_host_features(getenv("MVDM_JIT_HOST"));
 	reset_state(c);
 }
 

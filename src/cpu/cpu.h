@@ -319,6 +319,9 @@ struct cpu_code_stats {
 				 * page's code dropped them (counted in invalidations) */
 	uint64_t revived;       /* parked blocks taken back when their bytes were in
 				 * memory again (not counted in misses or store_hits) */
+	uint64_t jit_slow;      /* inline accesses of compiled code that called the
+				 * slow path (a TLB miss, a failed limit check; not a
+				 * code page write served by SH_CPW*: jit_compile.c) */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code
@@ -354,6 +357,16 @@ void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats 
  * Hosts other than x86-64 always run as OFF. */
 enum cpu_jit { CPU_JIT_OFF = 0, CPU_JIT_ON = 1, CPU_JIT_FORCE = 2 };
 #define CPU_JIT_DEFAULT CPU_JIT_ON
+/* Host features the JIT's code may use where the host has them
+ * (docs/cpu-speed.md, "The JIT", Host features): each has a fallback of
+ * baseline x86-64 instructions, which the tests run by turning them off
+ * (cpu_set_jit_host()). */
+enum cpu_jit_host {
+	CPU_JIT_HOST_BMI2 = 1u << 0, /* RORX for the inline accesses' TLB index */
+	CPU_JIT_HOST_SAHF = 1u << 1, /* SAHF in 64-bit mode (CPUID 80000001h ECX
+				      * bit 0): the host's flags for a Jcc after SAHF */
+	CPU_JIT_HOST_ALL = CPU_JIT_HOST_BMI2 | CPU_JIT_HOST_SAHF,
+};
 /* The code area a host or a CPU of its own makes (bytes). */
 #define CPU_JIT_AREA_DEFAULT ((size_t)32 << 20)
 
@@ -489,6 +502,7 @@ struct cpu {
 		struct cpu_jit_area *jit_area; /* the host's code area, NULL: a private one */
 		uint8_t jit_mode;         /* enum cpu_jit in effect */
 		bool perf_map;            /* name compiled code for perf (MVDM_PERF_MAP=1, jit.h) */
+		uint8_t jit_host;         /* enum cpu_jit_host: what the JIT uses (cpu_set_jit_host()) */
 		unsigned link_depth;      /* blocks entered through bc_link() */
 		uint64_t unretired;       /* budget units that retired nothing */
 		uint64_t rep_extra;       /* units charged for REP iterations beyond the first
@@ -562,6 +576,15 @@ enum cpu_jit cpu_get_jit(const struct cpu *c);
 /* Compile into the host's area a (NULL: a private area of the CPU, made
  * when it first compiles). Drops the code compiled so far. */
 void cpu_set_jit_area(struct cpu *c, struct cpu_jit_area *a);
+/* Let the JIT use only the host features in mask (enum cpu_jit_host) of
+ * those the host has: cpu_init() takes the mask from the environment
+ * variable MVDM_JIT_HOST (a comma-separated list of bmi2, sahf, all,
+ * none; unknown names are ignored), else CPU_JIT_HOST_ALL. Code compiled
+ * with one set is shared through the code store only with CPUs using the
+ * same set (code_store.h cs_sig()). Drops the code compiled so far. */
+void cpu_set_jit_host(struct cpu *c, unsigned mask);
+/* The host features the JIT uses (the mask's that the host has). */
+unsigned cpu_get_jit_host(const struct cpu *c);
 
 /* The prefetch queue (on by default): an instruction's write to the
  * bytes after it that the model's queue (8086/80186/80286 6 bytes, 80386

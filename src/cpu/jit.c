@@ -231,10 +231,10 @@ static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 		return;
 	}
 	struct em e = { s.rw, s.end, false };
-	bool ok = jit_emit_block(&e, b, s.stub);
+	bool ok = jit_emit_block(&e, b, s.stub, c->in.jit_host);
 	if (!ok && jit_area_flush_locked(j->area, &s)) {
 		e = (struct em){ s.rw, s.end, false };
-		ok = jit_emit_block(&e, b, s.stub);
+		ok = jit_emit_block(&e, b, s.stub, c->in.jit_host);
 	}
 	const size_t size = ok ? (size_t)(e.p - s.rw) : 0;
 #ifndef NDEBUG
@@ -329,6 +329,7 @@ void jit_stats(const struct cpu *c, struct cpu_code_stats *s)
 	s->jit_bytes = j ? j->stats.jit_bytes : 0;
 	s->jit_flushes = j ? j->stats.jit_flushes : 0;
 	s->jit_shared = j ? j->stats.jit_shared : 0;
+	s->jit_slow = j ? j->stats.jit_slow : 0;
 }
 
 /* ---- the public settings (cpu.h) ---- */
@@ -345,6 +346,21 @@ void cpu_set_jit(struct cpu *c, enum cpu_jit mode)
 enum cpu_jit cpu_get_jit(const struct cpu *c)
 {
 	return jit_mode(c);
+}
+
+void cpu_set_jit_host(struct cpu *c, unsigned mask)
+{
+	const uint8_t host = (uint8_t)jit_host_features(NULL) & (uint8_t)mask;
+	if (c->in.jit_host == host)
+		return;
+	c->in.jit_host = host;
+	cpu_invalidate_code(c); /* (the blocks' store signature changes too: cs_sig()) */
+	jit_free(c);
+}
+
+unsigned cpu_get_jit_host(const struct cpu *c)
+{
+	return c->in.jit_host;
 }
 
 void cpu_set_jit_area(struct cpu *c, struct cpu_jit_area *a)

@@ -155,9 +155,14 @@ void jit_perf_map_block(int fd, const uint8_t *rx, size_t size, const struct bc_
 struct em;
 /* Compile b into e (jit_emit.h): false if it did not fit. stub: the link
  * stub of the mapping e writes into (its written view: only the distance
- * is used). The code depends only on b's instructions, EIP, code size and
- * nolimit (the store's key), not on where b is. */
-bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub);
+ * is used); features: the host features it may use (enum cpu_jit_host).
+ * The code depends only on b's instructions, EIP, code size and nolimit,
+ * and features (the store's key: cs_sig()), not on where b is. */
+bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub, unsigned features);
+/* The host features of mask (enum cpu_jit_host) this host has; mask from
+ * spec as MVDM_JIT_HOST gives it (cpu.h cpu_set_jit_host(); NULL: all).
+ * Asks CPUID: call it once per CPU, not per compile (a VM may trap it). */
+unsigned jit_host_features(const char *spec);
 /* The code every block of a mapping leaves through to link to the next
  * block (jit_compile.c emit_link_stub()), at the mapping's start: false if
  * it did not fit. */

@@ -173,9 +173,13 @@ _Static_assert(sizeof(struct insn) == 64, "emit_shared() indexes insns by shifti
 
 /* What the slow path of entry k (rec) sets before an access that may
  * fault, as emit_call() sets it for a handler: c->in.cur and insn_sp
- * (the registers are in memory: emit_shared() stored the dirty ones). */
+ * (the registers are in memory: emit_shared() stored the dirty ones).
+ * Counted (jit_slow): a wrong TLB index in the inline code only sends
+ * every access here, which the figure shows (jit_test.c
+ * test_tlb_hits_inline). */
 static void jit_slow_enter(struct cpu *c, uint32_t rec)
 {
+	c->in.jit->stats.jit_slow++;
 	c->in.cur = &c->in.blk->insns[rec & SR_K];
 	c->in.insn_sp = c->r[REG_SP].d;
 }
@@ -522,25 +526,46 @@ static bool is_high8(unsigned r, unsigned sz)
 	return sz == 1 && r >= 4;
 }
 
-/* Does the host have SAHF in 64-bit mode (CPUID 80000001h ECX bit 0,
- * LAHF-SAHF; missing on the first x86-64 processors)? */
-static bool host_sahf(void)
+/* The name of each enum cpu_jit_host bit in MVDM_JIT_HOST, by bit. */
+static const char *const host_feature_names[] = { "bmi2", "sahf" };
+_Static_assert(CPU_JIT_HOST_ALL == (1u << sizeof(host_feature_names) / sizeof(host_feature_names[0])) - 1,
+	       "a name for every feature");
+
+/* The features spec names: "bmi2,sahf", "all", "none" (NULL: all). */
+static unsigned host_features_named(const char *spec)
 {
-	unsigned a, b, c, d;
-	return __get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1);
+	if (!spec)
+		return CPU_JIT_HOST_ALL;
+	unsigned mask = 0;
+	for (const char *p = spec; *p;) {
+		const size_t n = strcspn(p, ",");
+		if (n == 3 && strncmp(p, "all", 3) == 0)
+			mask = CPU_JIT_HOST_ALL;
+		for (unsigned k = 0; k < sizeof(host_feature_names) / sizeof(host_feature_names[0]); k++) {
+			if (strlen(host_feature_names[k]) == n && strncmp(p, host_feature_names[k], n) == 0)
+				mask |= 1u << k;
+		}
+		p += n + (p[n] == ',');
+	}
+	return mask;
 }
 
-/* Has the host BMI2 (RORX: emit_tlb_addend())? The compiler's runtime's
- * answer, read once at start-up (no CPUID per compile, which a VM may
- * trap). */
-static bool host_bmi2(void)
+/* BMI2 (RORX: emit_tlb_addend()) by the compiler's runtime's answer, read
+ * once at start-up; SAHF in 64-bit mode by CPUID 80000001h ECX bit 0
+ * (LAHF-SAHF; missing on the first x86-64 processors). */
+unsigned jit_host_features(const char *spec)
 {
-	return __builtin_cpu_supports("bmi2");
+	unsigned a, b, c, d, has = 0;
+	if (__builtin_cpu_supports("bmi2"))
+		has |= CPU_JIT_HOST_BMI2;
+	if (__get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1))
+		has |= CPU_JIT_HOST_SAHF;
+	return has & host_features_named(spec);
 }
 
 /* Does the host's flag state after f's inline code equal the guest's for
- * condition cc? */
-static bool host_flags_ok(const struct iform *f, unsigned cc)
+ * condition cc (features: enum cpu_jit_host)? */
+static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned features)
 {
 	if (!f->flags || is_high8(f->dst, f->sz))
 		return false;
@@ -555,7 +580,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc)
 	case IK_INCDEC:
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
-		return cc >= 2 && cc < 0xC && host_sahf(); /* (not OF, which SAHF keeps) */
+		return cc >= 2 && cc < 0xC && (features & CPU_JIT_HOST_SAHF); /* (not OF, which SAHF keeps) */
 	default:
 		return false;
 	}
@@ -648,6 +673,7 @@ struct cg {
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
 	long body;                 /* offset of the first instruction's code */
 	const uint8_t *stub;       /* the mapping's link stub (written view) */
+	unsigned features;         /* enum cpu_jit_host: the host features it may use */
 	uint32_t code_mask;        /* FFFFh in a 16-bit code segment, else FFFFFFFFh */
 	/* Registers kept across passes of a block that jumps back to its own
 	 * start (jit_emit_block()'s second pass): */
@@ -1352,7 +1378,7 @@ static void emit_tlb_addend(struct cg *g, const struct insn *i, unsigned seg, un
 	em_rm(e, 0x03, 0x03, 4, H_RAX, H_RBX, OFF(seg_base) + (int32_t)seg * 4);
 	/* RCX = the TLB index * 16: (EAX >> 8) & 3FF0h (a rotation: the bits
 	 * rotated in are masked off) */
-	if (host_bmi2()) {
+	if (g->features & CPU_JIT_HOST_BMI2) {
 		em_rorx(e, H_RCX, H_RAX, CPU_PAGE_SHIFT - 4);
 	} else {
 		em_mov_rr(e, 4, H_RCX, H_RAX);
@@ -3908,7 +3934,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 	emit_exits(g);
 }
 
-bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
+bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub, unsigned features)
 {
 	/* (not calloc(): the arrays are large and filled as far as used) */
 	struct cg *g = malloc(sizeof(*g));
@@ -3917,6 +3943,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	g->base = e->p;
 	g->b = b;
 	g->stub = stub;
+	g->features = features;
 	/* The block's code size is part of its context (BC_CODE32). */
 	g->code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	const unsigned n = b->ninsns;
@@ -3934,7 +3961,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub)
 	g->fused[n - 1] = false;
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
-			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF);
+			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF, g->features);
 	dead_flags(g, n);
 	g->loop = false;
 	emit_pass(g, e);

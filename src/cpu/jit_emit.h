@@ -362,7 +362,7 @@ static inline void em_shift_ri(struct em *e, bool right, unsigned r, uint8_t n)
 
 /* rorx dst32, src32, imm8 (BMI2: VEX.LZ.F2.0F3A.W0 F0 /r ib, SDM Vol. 2
  * "RORX"): dst = src rotated right by n, flags unchanged. Only where the
- * host has BMI2 (jit_compile.c host_bmi2()). */
+ * host has BMI2 and the CPU lets the JIT use it (CPU_JIT_HOST_BMI2). */
 static inline void em_rorx(struct em *e, unsigned dst, unsigned src, uint8_t n)
 {
 	if (!em_room(e, 15))

@@ -1274,6 +1274,145 @@ static void test_perf_map(void **state)
 	unlink(path);
 }
 
+/* A loop whose memory accesses (a word read, a read-modify-write, a word
+ * write, a dword read, PUSH and POP, a byte write, on five pages) all hit
+ * the TLB after its first pass, but for a byte write that moves on by
+ * 80h bytes a pass, to a new page every 32 passes. */
+static const uint8_t tlb_loop[] = {
+	0x31, 0xDB,                         /* xor bx, bx */
+	0x31, 0xFF,                         /* xor di, di */
+	0xB9, 0xF4, 0x01,                   /* mov cx, 500 */
+	/* 7: top */
+	0x8B, 0x47, 0x10,                   /* mov ax, [bx+10h] */
+	0x01, 0x87, 0x00, 0x11,             /* add [bx+1100h], ax */
+	0x89, 0x87, 0x00, 0x22,             /* mov [bx+2200h], ax */
+	0x66, 0x8B, 0x97, 0x00, 0x22,       /* mov edx, [bx+2200h] */
+	0x50,                               /* push ax */
+	0x5E,                               /* pop si */
+	0x88, 0xA7, 0xF3, 0x3F,             /* mov [bx+3FF3h], ah */
+	0x40,                               /* inc ax */
+	0x89, 0x47, 0x10,                   /* mov [bx+10h], ax */
+	0x88, 0x05,                         /* mov [di], al */
+	0x81, 0xC7, 0x80, 0x00,             /* add di, 80h */
+	0x49,                               /* dec cx */
+	0x75, 0xDD,                         /* jnz top (7 - 42) */
+	0xF4,                               /* 42: hlt */
+};
+
+/* The inline accesses' TLB index, with every host feature the JIT may
+ * use and with none (cpu_set_jit_host(): RORX or MOV/SHR): a wrong index
+ * gives right results (the entry's tag then differs, the slow path does
+ * the access), so the test counts the slow paths (jit_slow): the 4,500
+ * accesses of the loop above must take it only to fill the TLB (a few
+ * per page), and give the interpreter's results. */
+static void test_tlb_hits_inline(void **state)
+{
+	(void)state;
+	const unsigned masks[] = { CPU_JIT_HOST_ALL, 0 };
+	for (unsigned m = 0; m < 2; m++) {
+		struct run on, off;
+		run_init(&on, CPU_JIT_FORCE, NULL, tlb_loop, sizeof(tlb_loop));
+		cpu_set_jit_host(&on.c, masks[m]);
+		assert_int_equal(cpu_get_jit_host(&on.c) & ~masks[m], 0);
+		run_init(&off, CPU_JIT_OFF, NULL, tlb_loop, sizeof(tlb_loop));
+		assert_int_equal(cpu_run(&on.c, 1000000), CPU_EXIT_HLT);
+		assert_int_equal(cpu_run(&off.c, 1000000), CPU_EXIT_HLT);
+		assert_same_run(&on, &off, false);
+		struct cpu_code_stats s;
+		cpu_code_stats(&on.c, &s);
+		print_message("host features %#x: %llu slow paths\n", cpu_get_jit_host(&on.c),
+			      (unsigned long long)s.jit_slow);
+		assert_true(s.jit_blocks > 0);
+		/* (the first pass, threaded, fills the TLB; compiled code
+		 * fills it for the 15 pages MOV [DI] reaches later) */
+		assert_true(s.jit_slow >= 8);
+		assert_true(s.jit_slow <= 32);
+		run_free(&on);
+		run_free(&off);
+	}
+}
+
+/* Compiled code is shared through the store only between CPUs whose JIT
+ * uses the same host features (code_store.h cs_sig()): a CPU with none
+ * compiles the loop itself where the host has any, and gets the code
+ * of another CPU with none (which compiles only a block decoded anew
+ * there, as a second CPU with all of them would). */
+static void test_host_features_not_shared(void **state)
+{
+	(void)state;
+	struct cpu_jit_area *a;
+	struct cpu_code_store *s;
+	if (!shared_setup(&a, &s, 1 << 20))
+		return;
+	struct run full, none, none2;
+	run_shared_init(&full, CPU_JIT_FORCE, a, s, smc_loop, sizeof(smc_loop));
+	cpu_set_jit_host(&full.c, CPU_JIT_HOST_ALL);
+	run_again(&full, 0);
+	run_shared_init(&none, CPU_JIT_FORCE, a, s, smc_loop, sizeof(smc_loop));
+	cpu_set_jit_host(&none.c, 0);
+	run_again(&none, 0);
+	run_shared_init(&none2, CPU_JIT_FORCE, a, s, smc_loop, sizeof(smc_loop));
+	cpu_set_jit_host(&none2.c, 0);
+	run_again(&none2, 0);
+	struct cpu_code_stats sf, sn, sn2;
+	cpu_code_stats(&full.c, &sf);
+	cpu_code_stats(&none.c, &sn);
+	cpu_code_stats(&none2.c, &sn2);
+	assert_int_equal(none.c.r[REG_AX].w[0], 300);
+	assert_int_equal(none2.c.r[REG_AX].w[0], 300);
+	assert_true(sf.jit_blocks > 0);
+	if (cpu_get_jit_host(&full.c) != 0) { /* (none from full) */
+		assert_int_equal(sn.jit_shared, 0);
+		assert_int_equal(sn.jit_blocks, sf.jit_blocks);
+	}
+	assert_true(sn2.jit_shared >= sf.jit_blocks); /* (from none) */
+	assert_true(sn2.jit_blocks < sf.jit_blocks);
+	run_free(&full);
+	run_free(&none);
+	run_free(&none2);
+	cpu_code_store_destroy(s);
+	cpu_jit_area_destroy(a);
+}
+
+/* The host features cpu_init() takes from MVDM_JIT_HOST (restored
+ * afterwards: the jit-baseline test runs this whole file with it). */
+static unsigned jit_host_with_env(const char *v)
+{
+	struct cpu *c = malloc(sizeof(*c));
+	assert_non_null(c);
+	if (v)
+		setenv("MVDM_JIT_HOST", v, 1);
+	else
+		unsetenv("MVDM_JIT_HOST");
+	cpu_init(c, CPU_80386, NULL);
+	const unsigned host = cpu_get_jit_host(c);
+	cpu_destroy(c);
+	free(c);
+	return host;
+}
+
+static void test_jit_host_env(void **state)
+{
+	(void)state;
+	const char *was = getenv("MVDM_JIT_HOST");
+	char saved[64] = "";
+	if (was)
+		snprintf(saved, sizeof(saved), "%s", was);
+	const unsigned all = jit_host_with_env("all");
+	assert_int_equal(all & ~(unsigned)CPU_JIT_HOST_ALL, 0);
+	assert_int_equal(jit_host_with_env(NULL), all);
+	assert_int_equal(jit_host_with_env("bmi2,sahf"), all);
+	assert_int_equal(jit_host_with_env("none"), 0);
+	assert_int_equal(jit_host_with_env(""), 0);
+	assert_int_equal(jit_host_with_env("bmi2"), all & CPU_JIT_HOST_BMI2);
+	assert_int_equal(jit_host_with_env("sahf"), all & CPU_JIT_HOST_SAHF);
+	assert_int_equal(jit_host_with_env("bmi,sahf2,sahf"), all & CPU_JIT_HOST_SAHF);
+	if (was)
+		setenv("MVDM_JIT_HOST", saved, 1);
+	else
+		unsetenv("MVDM_JIT_HOST");
+}
+
 /* With a code store (JIT on, not forced) a block is compiled at its 16th
  * entry (jit.c JIT_THRESHOLD_SHARED, session 14): a loop of 20 passes,
  * run in slices so that bc_run() polls the queue, is compiled; and
@@ -2544,6 +2683,9 @@ int main(void)
 		cmocka_unit_test(test_link_fast_invalidation),
 		cmocka_unit_test(test_link_fast_area_flush),
 		cmocka_unit_test(test_perf_map),
+		cmocka_unit_test(test_tlb_hits_inline),
+		cmocka_unit_test(test_host_features_not_shared),
+		cmocka_unit_test(test_jit_host_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
