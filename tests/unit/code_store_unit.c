@@ -12,8 +12,8 @@
  * a page leave its other blocks' bytes marked. Parked blocks: a program
  * loaded again over the one that overwrote it revives its blocks, a
  * changed byte is never revived, nothing parked survives a remap, a
- * flush or a reset, and a full cache evicts parked blocks before live
- * ones. Uses cmocka.
+ * flush or a reset, a full cache evicts parked blocks before live ones,
+ * and a load over part of a page parks the blocks it drops. Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -403,6 +403,78 @@ static void test_parked_gone_after_remap_flush_reset(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Parked blocks of a load over part of a page (block_cache.c
+ * park_some()): code that stays at 1000:0000 (INC SI; HLT) beside A at
+ * 1000:0100, then B loaded over A only (a write of 64 bytes or more over
+ * part of the page's code): A's blocks are parked, the resident block
+ * stays; A again revives them (nothing decoded, no store: the page's
+ * blocks are A's and the resident one again); a one-byte
+ * write (a guest's store) drops its block without parking it; B again
+ * and A again with another byte changed: that block is decoded and runs
+ * the new code, the others are revived. */
+static void test_parked_partial_load(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
+	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43);
+	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, a, na);
+	const uint32_t at = 0x10100;
+	r->ram[0x10000] = 0x46, r->ram[0x10001] = 0xF4; /* 0000: inc si; hlt */
+	r->c.ip = 0;
+	assert_int_equal(cpu_run(&r->c, 10), CPU_EXIT_HLT);
+	struct cpu_code_stats s0, s1, s2;
+	cpu_code_stats(&r->c, &s0);
+	const uint64_t resident = s0.blocks;
+	assert_true(resident > 0);
+	run_from_100(r);
+	cpu_code_stats(&r->c, &s0);
+	memcpy(r->ram + at, b, nb); /* B over A, not over 0000 */
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.parked, s0.blocks - resident);
+	assert_int_equal(s1.blocks, resident);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	cpu_code_stats(&r->c, &s1);
+	memcpy(r->ram + at, a, na); /* A again: revived */
+	cpu_mem_written(&r->c, at, (uint32_t)na);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], 0);
+	cpu_code_stats(&r->c, &s2);
+	assert_int_equal(s2.misses, s1.misses);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS);
+	assert_int_equal(s2.blocks, s0.blocks); /* (the resident code stayed) */
+
+	r->ram[at + 3 + 3 * 100] = 0x43; /* a store: its block dropped, not parked */
+	cpu_mem_written(&r->c, at + 3 + 3 * 100, 1);
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.invalidations - s2.invalidations, 1);
+	assert_int_equal(s1.parked, s2.parked);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 1) * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_PASSES);
+
+	memcpy(r->ram + at, b, nb); /* B again (revived), then A with INC DX */
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	cpu_code_stats(&r->c, &s1);
+	a[3 + 3 * 100] = 0x43;
+	a[3 + 3 * 200] = 0x42;
+	memcpy(r->ram + at, a, na);
+	cpu_mem_written(&r->c, at, (uint32_t)na);
+	r->c.r[REG_DX].d = 0;
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 2) * LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_PASSES);
+	assert_int_equal(r->c.r[REG_DX].w[0], LOAD_PASSES);
+	cpu_code_stats(&r->c, &s2);
+	assert_int_equal(s2.misses - s1.misses, 1);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS - 1);
+	rig_free(r);
+}
+
 /* Parked blocks count in the cache's limit and go before live ones: in a
  * 256 KiB cache, programs A, B and C (96 KiB of blocks each) loaded in
  * turn on one page: when C fills the arena, A's and B's parked blocks are
@@ -709,6 +781,7 @@ int main(void)
 		cmocka_unit_test(test_parked_changed_byte_not_revived),
 		cmocka_unit_test(test_parked_gone_after_remap_flush_reset),
 		cmocka_unit_test(test_parked_evicted_before_live),
+		cmocka_unit_test(test_parked_partial_load),
 		cmocka_unit_test(test_partial_writes_keep_neighbours),
 		cmocka_unit_test(test_block_overwrites_its_page),
 		cmocka_unit_test(test_changed_byte_not_served),
