@@ -402,9 +402,10 @@ static size_t park_size(const struct bc_park *p)
 
 /* Release p: off its page's and the cache's lists, its page copy kept for
  * reuse. Its blocks still parked go on the free list if evict, else (the
- * arena is being emptied) nowhere. */
+ * arena is being emptied) nowhere; either way they count as evictions. */
 static void park_free(struct block_cache *bc, struct bc_park *p, bool evict)
 {
+	bc->stats.evictions += p->left;
 	for (uint32_t k = 0; k < p->n && p->left; k++) {
 		struct bc_block *b = p->blk[k];
 		if (!b)

@@ -295,7 +295,9 @@ struct cpu_code_stats {
 	uint64_t code_writes;   /* writes that touched translated bytes */
 	uint64_t data_writes;   /* writes to a page with code that touched none */
 	uint64_t smc_stops;     /* running or recording blocks ended by such a write */
-	uint64_t evictions;     /* blocks evicted to make room (flushes) */
+	uint64_t evictions;     /* blocks evicted to make room (flushes), and parked
+				 * blocks given up before they were revived (the
+				 * parks' limits, a flush, a remap of their page) */
 	uint64_t flushes;       /* times the whole cache was emptied */
 	uint64_t blocks;        /* blocks in the cache now */
 	uint64_t bytes;         /* arena bytes holding cached blocks now */
