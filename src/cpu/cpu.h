@@ -318,7 +318,8 @@ struct cpu_code_stats {
 				 * a remembered link (bc_fast: the link stub's fast
 				 * path, or its link table); counted in hits too */
 	uint64_t parked;        /* blocks kept aside when a write over all of their
-				 * page's code dropped them (counted in invalidations) */
+				 * page's code, or a long one over part of it,
+				 * dropped them (counted in invalidations) */
 	uint64_t revived;       /* parked blocks taken back when their bytes were in
 				 * memory again (not counted in misses or store_hits) */
 };
