@@ -405,6 +405,13 @@ static void test_parked_gone_after_remap_flush_reset(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* The host loads code of n bytes at 1000:0100 (one write, as EXEC does). */
+static void load_at(struct rig *r, const uint8_t *code, size_t n)
+{
+	memcpy(r->ram + 0x10100, code, n);
+	cpu_mem_written(&r->c, 0x10100, (uint32_t)n);
+}
+
 /* Parked blocks of a load over part of a page (block_cache.c
  * park_some()): code that stays at 1000:0000 (INC SI; HLT) beside A at
  * 1000:0100, then B loaded over A only (a write of 64 bytes or more over
@@ -420,7 +427,7 @@ static void test_parked_partial_load(void **state)
 	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
 	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43);
 	struct rig *r = rig_new(CPU_80386, NULL, 0x1000, a, na);
-	const uint32_t at = 0x10100;
+	const uint32_t at = 0x10100; /* (1000:0100) */
 	r->ram[0x10000] = 0x46, r->ram[0x10001] = 0xF4; /* 0000: inc si; hlt */
 	r->c.ip = 0;
 	assert_int_equal(cpu_run(&r->c, 10), CPU_EXIT_HLT);
@@ -430,16 +437,14 @@ static void test_parked_partial_load(void **state)
 	assert_true(resident > 0);
 	run_from_100(r);
 	cpu_code_stats(&r->c, &s0);
-	memcpy(r->ram + at, b, nb); /* B over A, not over 0000 */
-	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	load_at(r, b, nb); /* B over A, not over 0000 */
 	cpu_code_stats(&r->c, &s1);
 	assert_int_equal(s1.parked, s0.blocks - resident);
 	assert_int_equal(s1.blocks, resident);
 	run_from_100(r);
 	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
 	cpu_code_stats(&r->c, &s1);
-	memcpy(r->ram + at, a, na); /* A again: revived */
-	cpu_mem_written(&r->c, at, (uint32_t)na);
+	load_at(r, a, na); /* A again: revived */
 	run_from_100(r);
 	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
 	assert_int_equal(r->c.r[REG_BX].w[0], 0);
@@ -457,15 +462,13 @@ static void test_parked_partial_load(void **state)
 	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 1) * LOAD_PASSES);
 	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_PASSES);
 
-	memcpy(r->ram + at, b, nb); /* B again (revived), then A with INC DX */
-	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	load_at(r, b, nb); /* B again (revived), then A with INC DX */
 	run_from_100(r);
 	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
 	cpu_code_stats(&r->c, &s1);
 	a[3 + 3 * 100] = 0x43;
 	a[3 + 3 * 200] = 0x42;
-	memcpy(r->ram + at, a, na);
-	cpu_mem_written(&r->c, at, (uint32_t)na);
+	load_at(r, a, na);
 	r->c.r[REG_DX].d = 0;
 	run_from_100(r);
 	assert_int_equal(r->c.r[REG_AX].w[0], (LOAD_BLOCKS - 2) * LOAD_PASSES);
