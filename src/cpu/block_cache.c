@@ -413,9 +413,10 @@ static size_t park_size(const struct bc_park *p)
 
 /* Release p: off its page's and the cache's lists, its page copy kept for
  * reuse. Its blocks still parked go on the free list if evict, else (the
- * arena is being emptied) nowhere. */
+ * arena is being emptied) nowhere; either way they count as evictions. */
 static void park_free(struct block_cache *bc, struct bc_park *p, bool evict)
 {
+	bc->stats.evictions += p->left;
 	for (uint32_t k = 0; k < p->n && p->left; k++) {
 		struct bc_block *b = p->blk[k];
 		if (!b)
@@ -472,15 +473,15 @@ static struct bc_park *page_oldest_park(const struct bc_page *pg)
 	return p;
 }
 
-/* A park for pg's blocks, which takes its arrays and its copy of their
- * bytes (pg gets a fresh copy), within the bounds: BC_PARKS_PER_PAGE on
- * the page and, for all parks, a quarter of the arena's limit in memory
- * besides the arena (their blocks are in the arena, counted in its
- * limit). NULL: no memory, the blocks are freed. */
-static struct bc_park *park_open(struct cpu *c, struct block_cache *bc, struct bc_page *pg)
+/* A new park on pg (its page copy fresh, no blocks yet) taking size bytes
+ * of memory besides the arena, within the bounds: BC_PARKS_PER_PAGE on the
+ * page and, for all parks, a quarter of the arena's limit in memory
+ * besides the arena (their blocks are in the arena, counted in its limit),
+ * the oldest parks evicted to make room. NULL: it cannot fit, or no
+ * memory. */
+static struct bc_park *park_new(struct cpu *c, struct block_cache *bc, struct bc_page *pg, size_t size)
 {
-	const size_t size = sizeof(struct bc_park) + CPU_PAGE_SIZE + pg->cap * (sizeof(*pg->blk) + sizeof(*pg->span));
-	if (pg->n == 0 || size > bc->cap / 4)
+	if (size > bc->cap / 4)
 		return NULL;
 	while (pg->nparks >= BC_PARKS_PER_PAGE)
 		park_free(bc, page_oldest_park(pg), true);
@@ -493,8 +494,8 @@ static struct bc_park *park_open(struct cpu *c, struct block_cache *bc, struct b
 			copy_put(bc, copy);
 		return NULL;
 	}
-	*p = (struct bc_park){ .blk = pg->blk, .span = pg->span, .n = pg->n, .cap = pg->cap, .bytes = pg->bytes,
-			       .jit_gen = jit_code_gen(c), .page = pg, .pnext = pg->parks, .older = bc->park_newest };
+	*p = (struct bc_park){ .bytes = copy, .jit_gen = jit_code_gen(c), .page = pg, .pnext = pg->parks,
+			       .older = bc->park_newest };
 	if (bc->park_newest)
 		bc->park_newest->newer = p;
 	else
@@ -503,6 +504,24 @@ static struct bc_park *park_open(struct cpu *c, struct block_cache *bc, struct b
 	pg->parks = p;
 	pg->nparks++;
 	bc->park_bytes += size;
+	return p;
+}
+
+/* A park for all of pg's blocks, which takes its arrays and its copy of
+ * their bytes (pg gets the park's fresh copy). NULL: no park (park_new()),
+ * the blocks are freed. */
+static struct bc_park *park_open(struct cpu *c, struct block_cache *bc, struct bc_page *pg)
+{
+	const size_t size = sizeof(struct bc_park) + CPU_PAGE_SIZE + pg->cap * (sizeof(*pg->blk) + sizeof(*pg->span));
+	struct bc_park *p = pg->n ? park_new(c, bc, pg, size) : NULL;
+	if (!p)
+		return NULL;
+	uint8_t *copy = p->bytes;
+	p->blk = pg->blk;
+	p->span = pg->span;
+	p->n = pg->n;
+	p->cap = pg->cap;
+	p->bytes = pg->bytes;
 	pg->blk = NULL;
 	pg->span = NULL;
 	pg->n = pg->cap = 0;
@@ -539,6 +558,58 @@ void bc_stop_running(struct cpu *c)
 	stop_if_running(c, bc, b);
 }
 
+/* b, off the hash table's chain and its page, parked as p->blk[k] (its
+ * span there, whose top byte becomes its mode bits in place of its
+ * prefetch queue's shadow). Links to it must be made
+ * stale (bc_links_stale()) and bc->nparked counted by the caller. */
+static void park_block(struct block_cache *bc, struct bc_park *p, uint32_t k, struct bc_block *b)
+{
+	hash_unlink(bc, b);
+	p->span[k] = (p->span[k] & 0xFFFFFF) | (uint32_t)(uint8_t)(b->tag >> 32) << 24; /* (not its shadow) */
+	b->tag = 0;
+	struct bc_block **bucket = park_bucket(bc, (uint32_t)b->key);
+	b->hnext = *bucket;
+	*bucket = b;
+	bc->nblocks--;
+	p->left++;
+	bc->stats.parked++;
+}
+
+/* A write of at least this many bytes over part of a page's code is a
+ * program (or an overlay) loaded over part of another's: the blocks it
+ * drops are parked (park_some()). Shorter writes (a guest's stores,
+ * self-modifying code) drop theirs, so that their parks do not push a
+ * page's program loads out of its BC_PARKS_PER_PAGE. */
+enum { BC_PARK_MIN_WRITE = 64 };
+
+/* A park for the blocks of pg that a write of [off, off + n) overlaps,
+ * but the running block (block_stop may be patched into it), with room
+ * for exactly them and a copy of nothing yet: bc_code_write() moves each
+ * in with its bytes as it drops it. NULL: none, or no park (park_new()). */
+static struct bc_park *park_some(struct cpu *c, struct block_cache *bc, struct bc_page *pg, unsigned off, unsigned n)
+{
+	uint32_t count = 0;
+	for (uint32_t k = 0; k < pg->n; k++) {
+		const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
+		count += boff < off + n && off < boff + bn && pg->blk[k] != c->in.blk;
+	}
+	if (!count)
+		return NULL;
+	struct bc_block **blk = malloc(count * sizeof(*blk));
+	uint32_t *span = malloc(count * sizeof(*span));
+	struct bc_park *p = blk && span ? park_new(c, bc, pg, sizeof(*p) + CPU_PAGE_SIZE + count * (sizeof(*blk) + sizeof(*span)))
+				       : NULL;
+	if (!p) {
+		free(blk);
+		free(span);
+		return NULL;
+	}
+	p->blk = blk;
+	p->span = span;
+	p->cap = count;
+	return p;
+}
+
 /* Every block of pg dropped at once (a write over all their bytes: a
  * program loaded over another), and parked if it can be (the running
  * block cannot: block_stop may be patched into it). In the arrays'
@@ -562,15 +633,7 @@ static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page 
 		struct bc_block *b = blk[k];
 		bc->stats.invalidations++;
 		if (p && b != c->in.blk) {
-			hash_unlink(bc, b);
-			p->span[k] = (p->span[k] & 0xFFFFFF) | (uint32_t)(uint8_t)(b->tag >> 32) << 24; /* (not its shadow) */
-			b->tag = 0;
-			struct bc_block **bucket = park_bucket(bc, (uint32_t)b->key);
-			b->hnext = *bucket;
-			*bucket = b;
-			bc->nblocks--;
-			p->left++;
-			bc->stats.parked++;
+			park_block(bc, p, k, b);
 			continue;
 		}
 		block_free(c, bc, b);
@@ -643,18 +706,33 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n)
 		bits_put(pg->bits, 0, CPU_PAGE_SIZE, false);
 		page_drop_all(c, bc, pg);
 	} else {
+		struct bc_park *p = n >= BC_PARK_MIN_WRITE ? park_some(c, bc, pg, off, n) : NULL;
 		bits_put(pg->bits, lo, hi - lo, false);
 		for (uint32_t k = 0; k < pg->n;) {
-			const unsigned boff = pg->span[k] & 0xFFFF, bn = (pg->span[k] >> 16) & 0xFF;
+			const uint32_t sp = pg->span[k];
+			const unsigned boff = sp & 0xFFFF, bn = (sp >> 16) & 0xFF;
 			if (boff >= off + n || off >= boff + bn) {
 				bits_set_within(pg->bits, boff, span_bits(pg->span[k]), lo, hi);
 				k++;
 				continue;
 			}
 			struct bc_block *b = pg->blk[k];
-			block_drop(c, bc, pg, b); /* (the last block moves to k) */
 			bc->stats.invalidations++;
+			if (p && b != c->in.blk) {
+				page_remove(pg, b); /* (the last block moves to k) */
+				memcpy(p->bytes + boff, pg->bytes + boff, bn);
+				p->blk[p->n] = b;
+				p->span[p->n] = sp;
+				b->pidx = (uint16_t)p->n;
+				park_block(bc, p, p->n++, b);
+				continue;
+			}
+			block_drop(c, bc, pg, b); /* (the last block moves to k) */
 			stop_if_running(c, bc, b);
+		}
+		if (p) {
+			bc->nparked += p->left;
+			bc_links_stale(c, bc); /* (links to the parked blocks) */
 		}
 	}
 	bits_set_within(pg->bits, 0, pg->head_shadow, lo, hi);

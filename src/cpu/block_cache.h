@@ -38,7 +38,8 @@
  * block's memory goes on a free list by its instruction count, which the
  * next block of that count reuses (a program loaded again records blocks
  * of the same sizes). A write over all of a page's code (a program
- * loaded over another) parks the page's blocks rather than freeing them,
+ * loaded over another), or a long one over part of it, parks the blocks
+ * it drops rather than freeing them,
  * and they come back when their bytes do (struct bc_park). When the
  * arena is full the parked blocks are evicted; if that is not enough, the
  * whole cache is emptied (a flush: every block is evicted, the cheapest
@@ -170,8 +171,10 @@ static inline bool tlbx_no_code(const struct cpu_tlbx *x, unsigned off, unsigned
 void bc_tlb_slot_set(struct cpu *c, unsigned k, struct bc_page *pg);
 
 /* The blocks of a page parked together: a write over all of the page's
- * code (a program loaded over another: page_drop_all()) takes them off the
- * cache but keeps them, with the page's bytes as they were, and a block
+ * code (a program loaded over another: page_drop_all()), or one of at
+ * least BC_PARK_MIN_WRITE bytes over part of it (park_some(): the blocks
+ * it overlaps), takes them off the cache but keeps them, with their
+ * bytes as they were, and a block
  * looked up and missing is taken back (revived) if one of them has its
  * key, its context and bytes equal to memory now (docs/cpu-speed.md,
  * "Parked blocks"). Parked blocks have tag 0, are chained by hnext in
@@ -180,9 +183,12 @@ struct bc_park {
 	struct bc_block **blk;   /* the page's blocks when parked (NULL: revived) */
 	uint32_t *span;          /* their offset | nbytes << 16 | mode bits << 24
 				  * (the mode in place of the shadow: bc_page) */
-	uint32_t n, cap;         /* entries and room (the page's arrays, moved) */
+	uint32_t n, cap;         /* entries and room (the page's arrays, moved,
+				  * or just room for the blocks a write over
+				  * part of it dropped) */
 	uint32_t left;           /* blocks still parked */
-	uint8_t *bytes;          /* the page's translated bytes (bc_page.bytes) */
+	uint8_t *bytes;          /* the page's translated bytes (bc_page.bytes;
+				  * only its blocks' if over part of it) */
 	uint64_t jit_gen;        /* jit_code_gen() when parked */
 	struct bc_page *page;
 	struct bc_park *pnext;   /* the page's next older park */

@@ -295,7 +295,9 @@ struct cpu_code_stats {
 	uint64_t code_writes;   /* writes that touched translated bytes */
 	uint64_t data_writes;   /* writes to a page with code that touched none */
 	uint64_t smc_stops;     /* running or recording blocks ended by such a write */
-	uint64_t evictions;     /* blocks evicted to make room (flushes) */
+	uint64_t evictions;     /* blocks evicted to make room (flushes), and parked
+				 * blocks given up before they were revived (the
+				 * parks' limits, a flush, a remap of their page) */
 	uint64_t flushes;       /* times the whole cache was emptied */
 	uint64_t blocks;        /* blocks in the cache now */
 	uint64_t bytes;         /* arena bytes holding cached blocks now */
@@ -316,7 +318,8 @@ struct cpu_code_stats {
 				 * a remembered link (bc_fast: the link stub's fast
 				 * path, or its link table); counted in hits too */
 	uint64_t parked;        /* blocks kept aside when a write over all of their
-				 * page's code dropped them (counted in invalidations) */
+				 * page's code, or a long one over part of it,
+				 * dropped them (counted in invalidations) */
 	uint64_t revived;       /* parked blocks taken back when their bytes were in
 				 * memory again (not counted in misses or store_hits) */
 	uint64_t jit_slow;      /* inline accesses of compiled code that called the
