@@ -1021,7 +1021,12 @@ static void test_deep_sleep(void **state)
 	struct vm *vm = load("keys.bin", &cfg);
 	assert_int_equal(vmload_run_to_stop(vm, 100000), VM16_STOP_IDLE);
 	assert_true(vm16_idle_ns(vm) == UINT64_MAX);
-	/* An hour passes: 3600 s * 1193182 / 65536 = 65543.2 ticks. */
+	/* An hour passes: 3600 s * 1193182 / 65536 = 65543.2 ticks. From
+	 * noon (ticks 0C0058h, half of 1800B0h; flag 0), not the host's
+	 * time of day, which after 23:00 would take the hour past midnight
+	 * (the test failed so in CI between 23:00 and 24:00 UTC). */
+	uint8_t noon[5] = { 0x58, 0x00, 0x0C, 0x00, 0x00 };
+	assert_int_equal(vm16_write(vm, 0x46C, noon, 5), 0);
 	uint32_t t0 = bda_ticks(vm);
 	uint64_t w0 = vm16_work(vm), c0 = vm16_clock_ns(vm);
 	vm16_pass_time(vm, 3600ull * 1000000000u);
