@@ -734,7 +734,8 @@ void cpu_trace_disable(struct cpu *c);
 int cpu_disasm(struct cpu *c, uint16_t sel, uint32_t off, char *buf, size_t buflen);
 
 /* Name of a model ("8086", "80186", "80286", "80386", "80486") and parse
- * one (also accepts "186", "286", "386", "486", "8088"). Parse returns -1
+ * one (also accepts "186", "286", "386", "486", and "8088" as the 8086: its
+ * 4-byte queue is the caller's cpu_set_8bit_bus()). Parse returns -1
  * if unknown. */
 const char *cpu_model_name(enum cpu_model m);
 int cpu_model_parse(const char *name);
