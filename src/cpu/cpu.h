@@ -395,6 +395,7 @@ uint64_t cpu_jit_area_flushes(const struct cpu_jit_area *a);
 struct cpu_pq {
 	uint8_t len;       /* the queue's length Q, 0 with the model off */
 	bool off;          /* the model off: cpu_init()'s default, cpu_set_prefetch(c, false) */
+	bool bus8;         /* the 8088's 8-bit bus: a 4-byte queue (cpu_set_8bit_bus()) */
 	uint32_t mask;     /* bit k: the queue's byte at linear base + k is old[k] */
 	uint32_t base;     /* linear address of bit 0 */
 	uint32_t next;     /* linear address of the next instruction it holds */
@@ -590,7 +591,8 @@ void cpu_set_jit_host(struct cpu *c, unsigned mask);
 unsigned cpu_get_jit_host(const struct cpu *c);
 
 /* The prefetch queue (on by default): an instruction's write to the
- * bytes after it that the model's queue (8086/80186/80286 6 bytes, 80386
+ * bytes after it that the model's queue (8088 4 bytes: cpu_set_8bit_bus(),
+ * 8086/80186/80286 6 bytes, 80386
  * 16, 80486 32) had fetched already is not seen by execution until a
  * jump, call, return, interrupt or exception empties the queue, or
  * execution passes those bytes (docs/cpu-speed.md, "Session 16
@@ -598,6 +600,13 @@ unsigned cpu_get_jit_host(const struct cpu *c);
  * instruction fetched, as on the Pentium. */
 void cpu_set_prefetch(struct cpu *c, bool on);
 bool cpu_get_prefetch(const struct cpu *c);
+/* The 8088: the 8086 (CPU_8086, the same instructions) with an 8-bit data
+ * bus, which programs see only through its prefetch queue of 4 bytes
+ * instead of 6 (Intel 8088 data sheet; 8086 Family User's Manual, the
+ * 8088's bus interface unit). Off by cpu_init(); on for the other models
+ * it changes nothing. Like cpu_set_prefetch(), drops the code translated
+ * so far when the queue's length changes. */
+void cpu_set_8bit_bus(struct cpu *c, bool on);
 
 /* Map host memory at physical [base, base+size) for direct access. base and
  * size are multiples of CPU_PAGE_SIZE. `writable` false makes it ROM: writes go
@@ -725,7 +734,8 @@ void cpu_trace_disable(struct cpu *c);
 int cpu_disasm(struct cpu *c, uint16_t sel, uint32_t off, char *buf, size_t buflen);
 
 /* Name of a model ("8086", "80186", "80286", "80386", "80486") and parse
- * one (also accepts "186", "286", "386", "486", "8088"). Parse returns -1
+ * one (also accepts "186", "286", "386", "486", and "8088" as the 8086: its
+ * 4-byte queue is the caller's cpu_set_8bit_bus()). Parse returns -1
  * if unknown. */
 const char *cpu_model_name(enum cpu_model m);
 int cpu_model_parse(const char *name);

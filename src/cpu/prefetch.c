@@ -13,8 +13,9 @@
  * an interrupt or exception, the single-step trap among them, or the host
  * moving CS:IP) or execution has passed them.
  * Q is the queue's length: 6 bytes on the 8086 (Intel 8086 Family User's
- * Manual, the bus interface unit's 6-byte instruction queue; the 8088's 4
- * are not modelled, it runs as the 8086), the 80186 and the 80286 (their
+ * Manual, the bus interface unit's 6-byte instruction queue), 4 on the
+ * 8088 (the 8086 with an 8-bit bus, cpu_set_8bit_bus(): Intel 8088 data
+ * sheet and the Manual, its 4-byte queue), the 80186 and the 80286 (their
  * bus units keep the 8086's 6), 16 on the 80386 (Intel386 DX data sheet,
  * the code prefetch unit's 16-byte queue; also K. Shirriff, "The 386's
  * prefetch circuitry, reverse-engineered", righto.com 2025; some later
@@ -63,20 +64,33 @@ unsigned pq_length(const struct cpu *c)
 	if (c->in.pq.off)
 		return 0;
 	switch (c->model) {
-	case CPU_8086: case CPU_80186: case CPU_80286: return 6;
+	case CPU_8086: return c->in.pq.bus8 ? 4 : 6;
+	case CPU_80186: case CPU_80286: return 6;
 	case CPU_80386: return 16;
 	default: return 32;
 	}
 }
 
-void cpu_set_prefetch(struct cpu *c, bool on)
+/* The queue's length changed (or its model went on or off). */
+static void pq_length_changed(struct cpu *c)
 {
-	c->in.pq.off = !on;
 	c->in.pq.len = (uint8_t)pq_length(c);
 	pq_flush(c);
 	/* Blocks hold the queue's bytes past their end in their page's
 	 * bitmap for the length in effect when they were entered. */
 	cpu_invalidate_code(c);
+}
+
+void cpu_set_prefetch(struct cpu *c, bool on)
+{
+	c->in.pq.off = !on;
+	pq_length_changed(c);
+}
+
+void cpu_set_8bit_bus(struct cpu *c, bool on)
+{
+	c->in.pq.bus8 = on;
+	pq_length_changed(c);
 }
 
 bool cpu_get_prefetch(const struct cpu *c)

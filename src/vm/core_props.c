@@ -15,7 +15,8 @@
 #include "vm/vm_internal.h"
 
 /* Choice index -> CPU model; the 8088 runs as the 8086 (same instruction
- * set and timing model here; cpu_model_parse knows it as an alias). */
+ * set and timing model here; cpu_model_parse knows it as an alias) but
+ * for its 4-byte prefetch queue (vm.c: VM_CPU_CHOICE_8088). */
 static const char *const cpu_choices[] = { "8086", "8088", "80186", "80286", "80386", "80486", NULL };
 static const enum vm16_cpu cpu_of_choice[] = { VM16_CPU_8086, VM16_CPU_8086, VM16_CPU_80186, VM16_CPU_80286,
 					       VM16_CPU_80386, VM16_CPU_80486 };
@@ -45,9 +46,9 @@ const struct vm_core_prop vm_core_props[] = {
 		  .help = "the numeric coprocessor: none, 8087, 80287 or 80387 (default: the CPU model's; the "
 			  "80486 has its own, a 387 to programs)" } },
 	{ "vm", { .name = "CPU_PREFETCH", .type = VDD_PROP_BOOL, .def = 0,
-		  .help = "model the processor's prefetch queue (6 bytes on the 8086 to 80286, 16 on the 80386, "
-			  "32 on the 80486): a write to code the queue already holds runs as it was until a jump; "
-			  "off (the default): every write is seen at once, as on a Pentium" } },
+		  .help = "model the processor's prefetch queue (4 bytes on the 8088, 6 on the 8086 to 80286, 16 "
+			  "on the 80386, 32 on the 80486): a write to code the queue already holds runs as it was "
+			  "until a jump; off (the default): every write is seen at once, as on a Pentium" } },
 	{ "vm", { .name = "JIT", .type = VDD_PROP_CHOICE, .def = 0, .choices = jit_choices,
 		  .help = "compile hot code to host code (x86-64 hosts): auto (the build's default), off, or force "
 			  "(every block, for tests)" } },

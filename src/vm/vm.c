@@ -271,6 +271,8 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 		cpu_set_jit(&vm->cpu, CPU_JIT_OFF);
 	else if (vm->jit == 2)
 		cpu_set_jit(&vm->cpu, CPU_JIT_FORCE);
+	if (vdd_property(vm, "CPU_MODEL") == VM_CPU_CHOICE_8088)
+		cpu_set_8bit_bus(&vm->cpu, true); /* the 8086 with the 8088's 4-byte queue */
 	if (vdd_property(vm, "CPU_PREFETCH"))
 		cpu_set_prefetch(&vm->cpu, true);
 	if (vdd_property(vm, "CODE_CACHE_SIZE") != 16384)

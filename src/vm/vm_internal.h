@@ -372,6 +372,9 @@ void vm_fpu_error(void *ctx, bool asserted);
 /* After vm_settings_apply: a given CPU_MODEL or DOS_MEMORY sets vm->cfg;
  * otherwise the setting takes the config's value. */
 void vm_core_settings_apply(struct vm *vm);
+/* The CPU_MODEL choice "8088" (core_props.c cpu_choices): the 8086 to
+ * vm->cfg, with the 8088's 4-byte prefetch queue (cpu_set_8bit_bus()). */
+enum { VM_CPU_CHOICE_8088 = 1 };
 
 /* host.c: the shared instance of a global VDD for this VM. */
 int vm_global_instance(struct vm *vm, const struct vdd_ops *ops, void **global);

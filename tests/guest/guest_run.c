@@ -6,7 +6,8 @@
  *   guest-run [--cpu MODEL] [--fpu none|8087|80287|80387] [--budget N] [--no-block-cache]
  *             [--prefetch on|off] [--verbose] PROGRAM.COM EXPECTED.out
  *
- * MODEL is 8086, 186, 286, 386 or 486 (default 386). --no-block-cache decodes
+ * MODEL is 8086, 8088 (the 8086 with its 4-byte prefetch queue:
+ * cpu_set_8bit_bus()), 186, 286, 386 or 486 (default 386). --no-block-cache decodes
  * every instruction as it runs (cpu_set_block_cache()). --prefetch on
  * turns the prefetch queue's model on (cpu_set_prefetch(); off by
  * default, as in mvdm). Exit status 0 when the program exited with code 0 and its
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 	enum cpu_model model = CPU_80386;
 	enum cpu_fpu fpu = CPU_FPU_NONE;
 	unsigned long long budget = DEFAULT_BUDGET;
-	bool verbose = false, cache = true, prefetch = false;
+	bool verbose = false, cache = true, prefetch = false, bus8 = false;
 	const char *prog = NULL, *golden = NULL;
 
 	for (int i = 1; i < argc; i++) {
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			model = (enum cpu_model)m;
+			bus8 = !strcmp(argv[i], "8088"); /* the 8086 with a 4-byte queue */
 		} else if (!strcmp(argv[i], "--fpu") && i + 1 < argc) {
 			const char *f = argv[++i];
 			int k = 0;
@@ -196,6 +198,7 @@ int main(int argc, char **argv)
 	if (verbose)
 		h->echo = stdout;
 	cpu_set_block_cache(&h->cpu, cache);
+	cpu_set_8bit_bus(&h->cpu, bus8);
 	cpu_set_prefetch(&h->cpu, prefetch);
 	int run = comhost_run(h, budget);
 	const char *out = h->out ? h->out : "";
@@ -209,7 +212,7 @@ int main(int argc, char **argv)
 	strip_cr(got);
 
 	bool ok = true;
-	printf("guest-run: %s on the %s\n", prog, cpu_model_name(model));
+	printf("guest-run: %s on the %s\n", prog, bus8 ? "8088" : cpu_model_name(model));
 	if (run != 0) {
 		printf("  did not exit: %s\n", h->error);
 		ok = false;

@@ -3,18 +3,20 @@
 ; prefetch queue"): a write by an instruction to the bytes after it that
 ; its queue holds is not seen until a jump, an interrupt or the
 ; single-step trap empties the queue.
-; Assembled once per queue length: -DPQ=6 (8086, 80186, 80286), 16 (80386),
+; Assembled once per queue length: -DPQ=4 (8088), 6 (8086, 80186, 80286), 16 (80386),
 ; 32 (80486), 0 (the model off: the Pentium's behaviour). Each test runs
 ; three passes (recorded, then cached or compiled). 8086 code.
         org     100h
         cpu     8086
 %include "lib.inc"
 
-; One probe: the byte k bytes after the start of a 5-byte MOV becomes
-; INC DX; the old byte is a NOP. DX counts the probes that saw the write.
+; One probe: the byte k bytes after the start of a 2-byte MOV (AL = 42h)
+; becomes INC DX; the old byte is a NOP. DX counts the probes that saw the
+; write.
 %macro PROBE 1
-        mov     byte [%%t], 0x42        ; C6 06 disp16 ib
-        times (%1 - 5) nop
+        mov     bx, %%t
+        mov     [bx], al                ; 88 07
+        times (%1 - 2) nop
 %%t:    nop
         mov     byte [%%t], 0x90        ; (behind itself: seen by the next pass)
 %endmacro
@@ -22,18 +24,19 @@
         TEST    "the queue's length from patches k bytes ahead"
         mov     bp, 3
 q1_:    xor     dx, dx
-%assign k 5
-%rep 36
+        mov     al, 0x42                ; INC DX
+%assign k 2
+%rep 39
         PROBE   k
 %assign k k + 1
 %endrep
-        ; probes k = 5 .. 40 saw the write when k >= Q (from 5 on)
-        mov     ax, 36
+        ; probes k = 2 .. 40 saw the write when k >= Q (from 2 on)
+        mov     ax, 39
         sub     ax, dx                  ; probes that ran the old byte
-        add     ax, 5
+        add     ax, 2
         mov     bx, ax
 %if PQ == 0
-        CHK16   bx, 5
+        CHK16   bx, 2
 %else
         CHK16   bx, PQ
 %endif
@@ -89,8 +92,8 @@ q3v_:   nop
         mov     byte [q3v_], 0x90
         dec     bp
         jnz     q3_
-%if PQ == 0
-        CHK16   dx, 9
+%if PQ <= 4
+        CHK16   dx, 9                   ; (the 8088's queue ends before q3v_)
 %else
         CHK16   dx, 6
 %endif
@@ -164,7 +167,7 @@ q6t_:   nop
         and     ax, 0FFFh
         add     ax, 8000h               ; a 4 KiB boundary in this segment
         mov     bp, ax
-        lea     di, [bp - 4]
+        lea     di, [bp - 3]
         mov     si, q7code_
         mov     cx, Q7LEN
         rep     movsb
@@ -172,7 +175,7 @@ q6t_:   nop
         xor     dx, dx
 q7_:    mov     bx, bp
         mov     al, 0x42
-        lea     si, [bp - 4]
+        lea     si, [bp - 3]
         call    si                      ; its write lands on the next page
         mov     byte [bx], 0x90
         loop    q7_
@@ -185,10 +188,10 @@ q7_:    mov     bx, bp
 
         FINISH
 
-; Copied to 4 bytes before a page boundary: the NOP after it is the next
-; page's first byte, 4 bytes after the MOV (in every queue).
+; Copied to 3 bytes before a page boundary: the NOP after it is the next
+; page's first byte, 3 bytes after the MOV (in every queue, the 8088's 4
+; bytes too).
 q7code_: mov    [bx], al                ; 88 07
-        nop
         nop
         nop                             ; (the boundary) INC DX when seen
         ret

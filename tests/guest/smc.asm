@@ -5,7 +5,7 @@
 ; cache), and writes next to code change nothing but the data. 8086 code.
 ;
 ; Except where the CPU's prefetch queue holds the bytes already
-; (src/cpu/prefetch.c): assembled once per queue length, -DPQ=6 (8086,
+; (src/cpu/prefetch.c): assembled once per queue length, -DPQ=4 (8088), 6 (8086,
 ; 80186, 80286), 16 (80386), 32 (80486), with the expectations of that
 ; queue, and -DPQ=0 for the model off (run with --prefetch off), which
 ; expects what Pentium-class hardware does: every write seen at once.
@@ -147,8 +147,8 @@ p9i_:   add     dx, strict word 1       ; 81 C2 iw
         mov     sp, bp
         loop    p9_
         sti
-%if PQ > 4
-        CHK16   dx, 1 + 5               ; the queue's 1 in the first pass
+%if PQ > 3
+        CHK16   dx, 1 + 5               ; the queue's 1 in the first pass (its low byte, 3 on)
 %else
         CHK16   dx, 10
 %endif
@@ -193,6 +193,10 @@ p11j_:  add     dx, strict word 0       ; 81 C2 iw
         loop    p11_
 %if PQ > 4
         CHK16   dx, 0 + 3 + 2           ; the queue's last immediates
+%elif PQ == 4
+        ; the 8088's queue ends between the bytes of the word immediate:
+        ; its low byte (3 on) old, its high byte new
+        CHK16   dx, 0 + 3 + 2 + 3 * 0x0100
 %else
         CHK16   dx, 3 + 2 + 1 + 3 * 0x0100
 %endif

@@ -408,6 +408,34 @@ static void test_parked_block_keeps_queue_bytes(void **state)
 	rig_free(r);
 }
 
+/* The 8088's queue switched on and off while the program's block is
+ * cached (cpu_set_8bit_bus()): a 5-byte MOV writes INC BX over the INC AX
+ * right after it, which the 8086's 6-byte queue holds (the old INC AX
+ * runs) and the 8088's 4-byte one does not (INC BX runs); then the MOV
+ * after it writes INC AX back. Each length runs twice (recorded, then
+ * cached), and the 8086 again after the 8088. */
+static void test_8bit_bus_queue_switch(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xC6, 0x06, 0x05, 0x01, 0x43, /* 100: mov byte [105], 43h (inc bx) */
+		0x40,                         /* 105: inc ax */
+		0xC6, 0x06, 0x05, 0x01, 0x40, /* 106: mov byte [105], 40h (inc ax) */
+		0xF4,                         /* 10B: hlt */
+	};
+	struct rig *r = rig_new(CPU_8086, NULL, 0x1000, code, sizeof(code));
+	cpu_set_prefetch(&r->c, true); /* (off by default) */
+	for (int pass = 0; pass < 6; pass++) {
+		const bool bus8 = pass / 2 == 1;
+		if (pass % 2 == 0)
+			cpu_set_8bit_bus(&r->c, bus8);
+		run_from_100(r);
+		assert_int_equal(r->c.r[REG_AX].w[0], bus8 ? 0 : 1);
+		assert_int_equal(r->c.r[REG_BX].w[0], bus8 ? 1 : 0);
+	}
+	rig_free(r);
+}
+
 /* A's blocks parked (B loaded over them), then what may have changed the
  * memory behind them or the cache: the page mapped again (to the same
  * host memory, so its bytes would still match), the cache emptied, the
@@ -840,6 +868,7 @@ int main(void)
 		cmocka_unit_test(test_parked_program_revived),
 		cmocka_unit_test(test_parked_changed_byte_not_revived),
 		cmocka_unit_test(test_parked_block_keeps_queue_bytes),
+		cmocka_unit_test(test_8bit_bus_queue_switch),
 		cmocka_unit_test(test_parked_gone_after_remap_flush_reset),
 		cmocka_unit_test(test_parked_evicted_before_live),
 		cmocka_unit_test(test_parked_partial_load),
