@@ -590,10 +590,10 @@ void cpu_set_jit_host(struct cpu *c, unsigned mask);
 /* The host features the JIT uses (the mask's that the host has). */
 unsigned cpu_get_jit_host(const struct cpu *c);
 
-/* The prefetch queue (on by default): an instruction's write to the
- * bytes after it that the model's queue (8088 4 bytes: cpu_set_8bit_bus(),
- * 8086/80186/80286 6 bytes, 80386
- * 16, 80486 32) had fetched already is not seen by execution until a
+/* The prefetch queue (off by default: cpu_init(); the VM setting
+ * CPU_PREFETCH): an instruction's write to the bytes after it that the
+ * model's queue (8088 4 bytes: cpu_set_8bit_bus(), 8086/80186/80286 6
+ * bytes, 80386 16, 80486 32) had fetched already is not seen by execution until a
  * jump, call, return, interrupt or exception empties the queue, or
  * execution passes those bytes (docs/cpu-speed.md, "Session 16
  * (issue 13): the prefetch queue"). Off: every write is seen by the next
