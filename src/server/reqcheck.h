@@ -24,6 +24,10 @@ enum req_type {
 	RT_ID = RT_INT | RT_STRING, /* a VM: its id, or its name (protocol 2) */
 };
 
+/* A request's fields. Handlers keep theirs in `static const` arrays
+ * (requests.c: id_only, f, open_f, req_f, close_f): read-only tables,
+ * not state; they sit in .data.rel.ro only because they hold string
+ * pointers, which the loader relocates once. */
 struct req_field {
 	const char *name;
 	unsigned types;     /* enum req_type bits */

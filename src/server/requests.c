@@ -1135,7 +1135,7 @@ struct settings_out {
 static void setting_json(void *ctx, const struct vm16_setting_info *si)
 {
 	struct settings_out *so = ctx;
-	static const char *const types[] = { "bool", "int", "choice" };
+	static const char *const types[] = { "bool", "int", "choice" }; /* (read-only names) */
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", si->name);
 	cJSON_AddStringToObject(o, "type", types[si->type]);
@@ -1367,6 +1367,8 @@ void server_conn_gone(struct server *s, struct conn *c)
 
 /* ---- dispatch ---- */
 
+/* Each operation's handler: a read-only table, not state (.data.rel.ro
+ * only for its relocated pointers). */
 static const struct {
 	const char *op;
 	handler_fn fn;

@@ -13,7 +13,7 @@
 
 const char *vdm_state_name(enum vdm_state s)
 {
-	static const char *const names[] = {
+	static const char *const names[] = { /* (read-only: relocated pointers, no state) */
 		[VDM_RUNNING] = "running", [VDM_IDLE] = "idle",       [VDM_PAUSED] = "paused",
 		[VDM_FROZEN] = "frozen",   [VDM_EXITED] = "exited",   [VDM_FAULTED] = "faulted",
 		[VDM_KILLED] = "killed",   [VDM_TIMED_OUT] = "timed_out",
