@@ -43,10 +43,11 @@ static uint32_t span_read(struct cpu *c, const struct lin_span *s, unsigned n)
 
 static void span_write(struct cpu *c, uint32_t lin, const struct lin_span *s, unsigned n, uint32_t v)
 {
-	for (unsigned p = 0; p < (s->n0 < n ? 2u : 1u); p++) {
+	/* (the pieces' code slots looked up only with the queue modelled) */
+	for (unsigned p = 0; unlikely(c->in.pq.len) && p < (s->n0 < n ? 2u : 1u); p++) {
 		struct bc_page **code = s->h[p] ? phys_code_slot(c, s->pa[p]) : NULL;
 		if (code && *code)
-			pq_note_write(c, lin + (p ? s->n0 : 0), p ? n - s->n0 : s->n0 < n ? s->n0 : n, s->h[p]);
+			pq_note_write_slow(c, lin + (p ? s->n0 : 0), p ? n - s->n0 : s->n0 < n ? s->n0 : n, s->h[p]);
 	}
 	for (unsigned k = 0; k < n; k++) {
 		unsigned piece = k >= s->n0, off = piece ? k - s->n0 : k;
