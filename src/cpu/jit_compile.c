@@ -3885,10 +3885,14 @@ static void emit_pass(struct cg *g, const struct em *start)
 			emit_mem(g, k, i, f);
 			ended = true;
 			break;
-		case IK_JMP:
-			emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(b->nolimit && i->wsz == 2));
+		case IK_JMP: {
+			const uint32_t target = (i->ip + i->len + i->imm) & ip_mask(i);
+			if (k + 1 < n && b->insns[k + 1].ip == target)
+				break; /* inside the block (block_cache.c jmp_inside()): on to its target, next */
+			emit_leave_jump(g, k, target, !(b->nolimit && i->wsz == 2));
 			ended = true;
 			break;
+		}
 		case IK_JCC:
 			emit_jcc(g, k, i, b->nolimit);
 			break;

@@ -288,6 +288,35 @@ static void jmp_rel32_t(struct cpu *c, const struct insn *i)
 	bc_link(c);
 }
 
+/* JMP rel inside its block (block_cache.c bc_record(), jmp_inside()): a
+ * forward target in the block's page and byte range, recorded as the
+ * block's next instruction, so the block goes on there instead of
+ * leaving. The target is checked against the CS limit as any jump's is:
+ * it cannot fail while the target is in the block (bc_valid() checked
+ * the block's last byte), but the JMP may be the block's last
+ * instruction (the recording ended there), and its end entry then links
+ * on from the target (its ip). */
+static void jmp_rel16_in(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	jump_to(c, (uint16_t)(i->ip + i->len + i->imm));
+	insn_chain(c, i);
+}
+
+static void jmp_rel32_in(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	jump_to(c, i->ip + i->len + i->imm);
+	insn_chain(c, i);
+}
+
+op_fn cpu_jmp_inside_twin(const struct insn *i)
+{
+	if (i->ent->spec != SP_JMP_REL || i->impl != op_jmp_rel)
+		return NULL;
+	return i->wsz == 2 ? jmp_rel16_in : jmp_rel32_in;
+}
+
 const struct op_pair jmp_rel16_pair = { op_jmp_rel, jmp_rel16_t, NULL };
 const struct op_pair loop16_pair = { op_loop, loop16_t, NULL };
 const struct op_pair jmp_rel32_pair = { op_jmp_rel, jmp_rel32_t, NULL };

@@ -684,6 +684,122 @@ static void test_code_cache_full(void **state)
 	rig_free(r);
 }
 
+/* A block goes on across a JMP rel to a forward target in its page and
+ * byte range (block_cache.c jmp_inside()): a loop over data kept between
+ * its JMPs (short and near) is one block, its writes to that data drop
+ * nothing (the bytes jumped over are not translated), and it computes
+ * what it should. */
+static const uint8_t jmp_over_data[] = {
+	0xB9, 0xE8, 0x03,       /* 100: mov cx, 1000 */
+	0xEB, 0x02,             /* 103: top: jmp short 107 */
+	0x00, 0x00,             /* 105: dw 0 */
+	0xFF, 0x06, 0x05, 0x01, /* 107: inc word [105] */
+	0xE9, 0x02, 0x00,       /* 10B: jmp near 110 */
+	0x00, 0x00,             /* 10E: dw 0 */
+	0xFF, 0x06, 0x0E, 0x01, /* 110: inc word [10E] */
+	0x40,                   /* 114: inc ax */
+	0xE2, 0xEC,             /* 115: loop 103 */
+	0xF4,                   /* 117: hlt */
+};
+
+static void test_jmp_inside_block(void **state)
+{
+	(void)state;
+	struct rig *r = rig_new(CPU_80386, jmp_over_data, sizeof(jmp_over_data));
+	assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], 1000);
+	assert_int_equal(r->ram[0x10105] | r->ram[0x10106] << 8, 1000);
+	assert_int_equal(r->ram[0x1010E] | r->ram[0x1010F] << 8, 1000);
+	assert_int_equal(r->c.retired, 1 + 1000 * 6 + 1);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_int_equal(s.invalidations, 0);
+	assert_true(s.data_writes >= 2000);
+	assert_true(s.hits <= 1010); /* one block a pass, not three */
+	rig_free(r);
+}
+
+/* A forward JMP whose target is in the next page ends its block (the
+ * block is on one page); a fault and a single-step trap after a JMP
+ * inside a block report the right IP. */
+static void test_jmp_inside_edges(void **state)
+{
+	(void)state;
+	/* 100: mov cx, 100; jmp near FFDh; FFDh: inc ax; FFEh: jmp short 1003h;
+	 * 1003h: loop FFDh; 1005h: hlt */
+	static const uint8_t start[] = { 0xB9, 0x64, 0x00, 0xE9, 0xF7, 0x0E };
+	struct rig *r = rig_new(CPU_80386, start, sizeof(start));
+	memcpy(r->ram + 0x10FFD, (const uint8_t[]){ 0x40, 0xEB, 0x03 }, 3);
+	memcpy(r->ram + 0x11003, (const uint8_t[]){ 0xE2, 0xF8, 0xF4 }, 3);
+	assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], 100);
+	assert_int_equal(r->c.ip, 0x1006);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_true(s.hits >= 190); /* two blocks a pass (recorded in the first) */
+	rig_free(r);
+	/* xor cx, cx; jmp short 106; int3; div cx (faults); hlt */
+	static const uint8_t div0[] = { 0x31, 0xC9, 0xEB, 0x01, 0xCC, 0xF7, 0xF1, 0xF4 };
+	for (int m = CPU_8086; m <= CPU_80486; m++) {
+		r = rig_new((enum cpu_model)m, div0, sizeof(div0));
+		r->ram[0x30000] = 0xF4;
+		set_vector(r, 0, 0x3000, 0);
+		for (int pass = 0; pass < 4; pass++) { /* (recorded, then cached or compiled) */
+			r->c.ip = 0x100;
+			r->c.r[REG_SP].d = 0xFFFE;
+			cpu_load_seg(&r->c, SEG_CS, 0x1000);
+			memset(r->ram + 0x2FFF8, 0, 6);
+			const uint64_t retired = r->c.retired;
+			assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+			const uint16_t pushed_ip = (uint16_t)(r->ram[0x2FFF8] | r->ram[0x2FFF9] << 8);
+			assert_int_equal(pushed_ip, m <= CPU_80186 ? 0x107 : 0x105);
+			assert_int_equal(r->c.retired - retired, 3 + 1);
+		}
+		rig_free(r);
+	}
+	/* TF on (pushf; pop ax; or ah, 1; push ax; popf), then 107: jmp short
+	 * 10Ah; int3; 10Ah: nop; TF off; hlt. The trap handler adds the IP it
+	 * returns to into SI and counts in DX. */
+	static const uint8_t tf[] = { 0x9C, 0x58, 0x80, 0xCC, 0x01, 0x50, 0x9D, 0xEB, 0x01, 0xCC, 0x90,
+				      0x9C, 0x58, 0x80, 0xE4, 0xFE, 0x50, 0x9D, 0xF4 };
+	r = rig_new(CPU_80386, tf, sizeof(tf));
+	static const uint8_t handler[] = { 0x89, 0xE5, 0x03, 0x76, 0x00, 0x42, 0xCF }; /* mov bp, sp; add si, [bp]; inc dx; iret */
+	memcpy(r->ram + 0x30000, handler, sizeof(handler));
+	set_vector(r, 0x01, 0x3000, 0);
+	r->c.r[REG_DX].d = 0; /* (the 386 reset value) */
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	/* traps after the JMP (IP 10Ah), the NOP (10Bh) and the five that clear TF */
+	assert_int_equal(r->c.r[REG_DX].w[0], 7);
+	assert_int_equal(r->c.r[REG_SI].w[0], 0x10A + 0x10B + 0x10C + 0x10D + 0x110 + 0x111 + 0x112);
+	rig_free(r);
+}
+
+/* The budget running out anywhere in a block with JMPs inside it: every
+ * slice ends where the uncached CPU's does, with the same state. */
+static void test_jmp_inside_budget(void **state)
+{
+	(void)state;
+	for (uint32_t slice = 1; slice <= 9; slice++) {
+		struct rig *a = rig_new(CPU_80386, jmp_over_data, sizeof(jmp_over_data));
+		struct rig *b = rig_new(CPU_80386, jmp_over_data, sizeof(jmp_over_data));
+		cpu_set_block_cache(&b->c, false);
+		a->c.r[REG_CX].d = b->c.r[REG_CX].d = 0;
+		enum cpu_exit ea, eb;
+		do {
+			ea = cpu_run(&a->c, slice);
+			eb = cpu_run(&b->c, slice);
+			assert_int_equal(ea, eb);
+			assert_int_equal(a->c.ip, b->c.ip);
+			assert_int_equal(a->c.retired, b->c.retired);
+			assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
+		} while (ea == CPU_EXIT_BUDGET);
+		assert_int_equal(ea, CPU_EXIT_HLT);
+		assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, sizeof(jmp_over_data));
+		rig_free(a);
+		rig_free(b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +826,9 @@ int main(void)
 		cmocka_unit_test(test_code_cache_host_write),
 		cmocka_unit_test(test_code_cache_full),
 		cmocka_unit_test(test_jump_to_next_ends_block),
+		cmocka_unit_test(test_jmp_inside_block),
+		cmocka_unit_test(test_jmp_inside_edges),
+		cmocka_unit_test(test_jmp_inside_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
