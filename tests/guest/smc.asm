@@ -288,6 +288,21 @@ p16t_:  mov     al, 1
 p16end_:
         ENDTEST
 
+        TEST    "a jcc inside a block over data, its target rewritten"
+        mov     cx, 3
+        xor     dx, dx
+p17_:   mov     [p17t_+1], cl           ; the immediate at the Jcc's target
+        cmp     cx, cx
+        je      p17t_                   ; (taken: the block goes on there)
+p17d_:  dw      0
+p17t_:  mov     al, 0
+        add     dl, al
+        inc     word [p17d_]
+        loop    p17_
+        CHK16   dx, 3 + 2 + 1
+        CHK16   [p17d_], 3
+        ENDTEST
+
         FINISH
 
 d_after: dw 0

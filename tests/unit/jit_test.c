@@ -2435,6 +2435,56 @@ static void test_jmp_inside_compiled(void **state)
 	assert_true(s.fast_links < 50);
 }
 
+/* Jcc inside their blocks (block_cache.c jcc_inside(): taken when the
+ * block was recorded, forward in its page and range): compiled, a taken
+ * one goes on to its target's code and one not taken leaves for the
+ * instruction after it, on the host's flags (fused after TEST or CMP) or
+ * on jit_cond()'s answer (after a MOV); the directions alternate from
+ * pass to pass (the block from 3 is recorded in the second pass, CX 999:
+ * both JNZ taken, JZ not); the results are the interpreter's. */
+static void test_jcc_inside_compiled(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0xE8, 0x03, /* 0: mov cx, 1000 */
+		0x89, 0xC8,       /* 3: top: mov ax, cx */
+		0xA8, 0x02,       /* 5: test al, 2 */
+		0x75, 0x01,       /* 7: jnz A (fused) */
+		0x45,             /* 9: inc bp */
+		0xA8, 0x04,       /* A: test al, 4 */
+		0x89, 0xC2,       /* C: mov dx, ax */
+		0x75, 0x01,       /* E: jnz 11 (after a MOV: jit_cond()) */
+		0x46,             /* 10: inc si */
+		0xA8, 0x01,       /* 11: test al, 1 */
+		0x74, 0x03,       /* 13: jz 18 */
+		0x43,             /* 15: inc bx */
+		0xEB, 0x01,       /* 16: jmp short 19 */
+		0x47,             /* 18: inc di */
+		0x39, 0xC0,       /* 19: cmp ax, ax */
+		0x74, 0x01,       /* 1B: je 1E (fused, always taken) */
+		0xCC,             /* 1D: (never run) */
+		0xE2, 0xE3,       /* 1E: loop top */
+		0xF4,             /* 20: hlt */
+	};
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, NULL, code, sizeof(code));
+	run_init(&off, CPU_JIT_OFF, NULL, code, sizeof(code));
+	for (int k = 0; k < 2; k++) {
+		on.c.r[REG_BX].d = on.c.r[REG_SI].d = on.c.r[REG_DI].d = on.c.r[REG_BP].d = 0;
+		off.c.r[REG_BX].d = off.c.r[REG_SI].d = off.c.r[REG_DI].d = off.c.r[REG_BP].d = 0;
+		on.c.ip = off.c.ip = 0;
+		assert_int_equal(cpu_run(&on.c, 100000), CPU_EXIT_HLT);
+		assert_int_equal(cpu_run(&off.c, 100000), CPU_EXIT_HLT);
+		assert_same_run(&on, &off, false);
+		assert_int_equal(on.c.r[REG_BP].w[0], 500);
+		assert_int_equal(on.c.r[REG_SI].w[0], 500);
+		assert_int_equal(on.c.r[REG_BX].w[0], 500);
+		assert_int_equal(on.c.r[REG_DI].w[0], 500);
+	}
+	run_free(&on);
+	run_free(&off);
+}
+
 static void test_link_irq_budget(void **state)
 {
 	(void)state;
@@ -2704,6 +2754,7 @@ int main(void)
 		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_link_irq_budget),
 		cmocka_unit_test(test_jmp_inside_compiled),
+		cmocka_unit_test(test_jcc_inside_compiled),
 		cmocka_unit_test(test_link_check_exact),
 		cmocka_unit_test(test_link_table_match),
 		cmocka_unit_test(test_far_call_ret_match),
