@@ -6,6 +6,7 @@
 
 #include "cpu/block_cache.h"
 #include "cpu/code_store.h"
+#include "cpu/fpu.h"
 #include "cpu/jit.h"
 
 /* Blocks in the arena start on a cache line (block_cache.h: the header is
@@ -938,7 +939,10 @@ static inline bool bc_valid(struct cpu *c, struct bc_block *b, uint32_t lin)
 
 /* ---- running ---- */
 
-/* Execute one instruction; returns false when the block must end. */
+/* Execute one instruction of a recorded block; returns false when the
+ * block must end: the budget spent, an event, or EIP not at the block's
+ * next entry (i[1], the end entry after the last; past a JMP inside the
+ * block that is its target: bc_record()). */
 static inline bool bc_step(struct cpu *c, const struct insn *i)
 {
 	uint32_t next = (c->ip + i->len) & c->in.ip_mask;
@@ -947,7 +951,7 @@ static inline bool bc_step(struct cpu *c, const struct insn *i)
 	c->ip = next;
 	i->impl(c, i);
 	c->in.budget_left--;
-	return c->in.budget_left != 0 && c->ip == next && !c->in.events;
+	return c->in.budget_left != 0 && c->ip == i[1].ip && !c->in.events;
 }
 
 /* The threaded form of a handler that neither branches nor ends a block
@@ -999,13 +1003,68 @@ static void drop_dead_flags(const struct cpu *c, struct bc_block *b)
  * RET and the near indirect JMP and CALL always jump; a relative one went
  * to the next instruction taken or not when its displacement is 0 modulo
  * the IP size (checked on 16 bits: a 32-bit displacement of 10000h only
- * ends a block needlessly). */
+ * ends a block needlessly). The jumps a block goes on across are a JMP
+ * rel to a constant forward target in its page and byte range
+ * (jmp_inside()), whose twin goes on to the target, recorded next, on
+ * every run, and a Jcc that was taken to such a target when recorded
+ * (jcc_inside()), whose twin goes on there when taken and leaves the
+ * block when not: so the run still follows the recording. */
 static inline bool jumped_to_next(const struct insn *i)
 {
 	return !(i->ent->form & (F_REL8 | F_RELV)) || (uint16_t)i->imm == 0;
 }
 
 static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
+
+/* The target of i, the jump being recorded at lin + off in b (lin: b's
+ * first byte), if b may go on across it: forward, with room for b's next
+ * instruction (at most BC_MAX_INSNS), in b's page and within BC_MAX_BYTES
+ * of b's start (the target's own length is checked when it is decoded, as
+ * any instruction's: if it does not fit, b ends after the jump, whose end
+ * entry links on from the target), and not with the prefetch queue
+ * modelled (a jump empties the queue; blocks keep the queue's logic only
+ * at their end: block_shadow()). Else 0 (never a target: it is after the
+ * jump). The gap's bytes are in b's range [phys, phys + nbytes) (compared
+ * by the code store and the parks) but not in the page's bitmap, so a
+ * write to data there is not a code write. */
+static uint32_t jump_inside(const struct cpu *c, const struct bc_block *b, const struct insn *i, uint32_t lin,
+			    uint32_t off)
+{
+	if (c->in.pq.len || b->ninsns >= BC_MAX_INSNS)
+		return 0;
+	const uint64_t end = (uint64_t)i->ip + i->len;
+	const uint32_t target = (uint32_t)(end + i->imm) & ip_mask(i);
+	if (target <= end)
+		return 0;
+	const uint64_t at = off + (target - end) + i->len; /* the target's offset in b */
+	if (at >= BC_MAX_BYTES || ((lin & (CPU_PAGE_SIZE - 1)) + at) >= CPU_PAGE_SIZE)
+		return 0;
+	return target;
+}
+
+/* jump_inside() for a JMP rel (EB, E9), whose target is constant: the
+ * block always goes on there. */
+static uint32_t jmp_inside(const struct cpu *c, const struct bc_block *b, const struct insn *i, uint32_t lin,
+			   uint32_t off)
+{
+	return cpu_jmp_inside_twin(i) ? jump_inside(c, b, i, lin, off) : 0;
+}
+
+/* jump_inside() for a Jcc that was just taken, the block's recording
+ * going on (budget and no event): the block goes on at its target while
+ * it is taken, and ends after it when not (its twin, cpu_jcc_inside_twin(),
+ * and the compiled code, jit_compile.c emit_jcc(), leave there). The
+ * direction taken when the block is recorded decides; a branch taken the
+ * first time is mostly taken (the nmake build: docs/cpu-speed.md,
+ * "Session 17"). */
+static uint32_t jcc_inside(const struct cpu *c, const struct bc_block *b, const struct insn *i, uint32_t lin,
+			   uint32_t off)
+{
+	if (!c->in.budget_left || c->in.events || !cpu_jcc_inside_twin(i))
+		return 0;
+	const uint32_t target = jump_inside(c, b, i, lin, off);
+	return target && c->ip == target ? target : 0;
+}
 
 /* The bytes past b's end (in its page) that the prefetch queue of its
  * last instruction holds, when it may go on to them: its page's bitmap
@@ -1336,13 +1395,14 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	bc->rec_dead = false;
 	bc->rec_page = NULL;
 	bc->rec_shadow = 0;
+	uint32_t at = 0; /* where the next instruction is in the block: b->nbytes, or past a JMP's gap */
 	for (;;) {
 		struct insn *i = &b->insns[b->ninsns];
 		struct insn d;
 		c->in.insn_ip = c->ip;
 		c->in.insn_sp = c->r[REG_SP].d;
 		cpu_decode(c, &d); /* into a copy: a fault here leaves the block whole */
-		uint32_t n = b->nbytes, len = d.len;
+		uint32_t n = at, len = d.len;
 		uint32_t pa = 0;
 		const uint8_t *src = NULL;
 		bool ok = n + len <= BC_MAX_BYTES && (uint64_t)c->ip + len - 1 <= c->in.ip_mask &&
@@ -1378,25 +1438,48 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		const unsigned poff = pa & (CPU_PAGE_SIZE - 1), q = c->in.pq.len;
 		const unsigned shadow = q <= len ? 0 : poff + q > CPU_PAGE_SIZE ? CPU_PAGE_SIZE - poff - len : q - len;
 		bc->rec_shadow = (uint8_t)shadow;
+		if (n > b->nbytes) /* (a JMP's gap: in the page's copy for the parks, not in its bitmap) */
+			memcpy(bc->rec_page->bytes + poff - (n - b->nbytes), src - (n - b->nbytes), n - b->nbytes);
 		page_mark(c, bc->rec_page, poff, len + shadow, src);
 		struct pq_snap qs = { .n = 0 };
 		if (q > len && poff + q > CPU_PAGE_SIZE)
 			pq_snap(c, c->ip, (c->ip + len) & c->in.ip_mask, &qs);
 		b->nbytes = (uint8_t)(n + len);
+		at = n + len;
 		b->ninsns++;
 		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
 		b->last_off = c->ip + len - 1;
 		i->charge = b->ninsns;
-		if (b->ninsns >= 2)
-			cpu_fuse(&b->insns[b->ninsns - 2], i, b->nolimit);
+		struct insn *prev = b->ninsns >= 2 ? &b->insns[b->ninsns - 2] : NULL;
+		const op_fn prev_fn = prev ? prev->fn : NULL;
+		if (prev)
+			cpu_fuse(prev, i, b->nolimit);
 		if (i->fl & FL_KILL)
 			drop_dead_flags(c, b);
-		/* The end entry after the last instruction. */
+		/* The end entry after the last instruction (after a JMP the
+		 * block goes on across, at its target). */
+		const uint32_t target = jmp_inside(c, b, i, lin, n);
+		if (target) {
+			i->fn = cpu_jmp_inside_twin(i);
+			at = n + len + (target - (i->ip + len));
+		}
 		b->insns[b->ninsns].fn = block_end;
-		b->insns[b->ninsns].ip = (i->ip + len) & c->in.ip_mask;
+		b->insns[b->ninsns].ip = target ? target : (i->ip + len) & c->in.ip_mask;
 		b->insns[b->ninsns].charge = b->ninsns;
-		const bool more = bc_step(c, i);
+		bool more = bc_step(c, i);
 		pq_seen(c, &qs);
+		const uint32_t jcc_target = more ? 0 : jcc_inside(c, b, i, lin, n);
+		if (jcc_target) {
+			/* Taken: the block goes on at its target (not fused
+			 * with the compare before it, whose fused twins leave
+			 * when it is taken). */
+			i->fn = cpu_jcc_inside_twin(i);
+			if (prev && prev->ent->fn != op_esc)
+				prev->fn = prev_fn;
+			b->insns[b->ninsns].ip = jcc_target;
+			at = n + len + (jcc_target - (i->ip + len));
+			more = true;
+		}
 		if (!more || c->in.pq.mask || i->term >= TERM_ALWAYS || (i->term == TERM_IF_JUMP && jumped_to_next(i)) ||
 		    b->ninsns == BC_MAX_INSNS || bc->rec_dead) {
 			bc_commit(c, bc);

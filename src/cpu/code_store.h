@@ -43,11 +43,14 @@
 #include "cpu/cpu_internal.h"
 
 /* The decoding signature of blocks recorded now (mode bits of bc_ctx, with
- * BC_CSLIM, the CPU model and the FPU), and the host features the CPU's
- * JIT uses (cpu_set_jit_host()), which select its compiled code. */
+ * BC_CSLIM, the CPU model and the FPU, and whether the prefetch queue is
+ * modelled: blocks then end at every JMP, block_cache.c jmp_inside()),
+ * and the host features the CPU's JIT uses (cpu_set_jit_host()), which
+ * select its compiled code. */
 static inline uint32_t cs_sig(const struct cpu *c, uint8_t mode_bits)
 {
-	return (uint32_t)mode_bits | (uint32_t)c->model << 8 | (uint32_t)c->fpu << 16 | (uint32_t)c->in.jit_host << 24;
+	return (uint32_t)mode_bits | (uint32_t)c->model << 8 | (uint32_t)c->fpu << 16 | (uint32_t)c->in.jit_host << 24 |
+	       (uint32_t)(c->in.pq.len != 0) << 31;
 }
 
 /* Where a hit's instructions go: called by cs_lookup() with the store's

@@ -826,6 +826,15 @@ op_fn cpu_noflags_twin(const struct cpu *c, struct insn *i);
  * (ops_control.c). A block holding one is never used under BC_CSLIM
  * (bc_block.nolimit). */
 op_fn cpu_nolimit_twin(const struct insn *i);
+/* The threaded twin of a JMP rel (EB, E9) that goes on to the next
+ * instruction of its block, which is its target (block_cache.c
+ * bc_record()), or NULL for any other instruction. */
+op_fn cpu_jmp_inside_twin(const struct insn *i);
+/* The threaded twin of a Jcc (70-7F, 0F 80-8F) that goes on to the next
+ * instruction of its block, its target, when taken, and leaves the block
+ * when not (block_cache.c bc_record()), or NULL for any other
+ * instruction. */
+op_fn cpu_jcc_inside_twin(const struct insn *i);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);

@@ -2405,9 +2405,38 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 	}
 }
 
+/* Whether the Jcc at entry k goes on inside its block when taken
+ * (block_cache.c jcc_inside(): the entry after it, or the end entry, is
+ * at its target, not after it): it then leaves when not taken, for the
+ * instruction after it. */
+static bool jcc_goes_on(const struct cg *g, unsigned k)
+{
+	const struct insn *i = &g->b->insns[k];
+	const uint32_t target = (i->ip + i->len + i->imm) & ip_mask(i);
+	return g->b->insns[k + 1].ip == target && target != ((i->ip + i->len) & g->code_mask);
+}
+
+/* Leave from the Jcc at entry k, i, when its condition is cc (the host's
+ * E or NE after jit_cond(), or the condition of its fused flags): for
+ * its target, or, for a Jcc that goes on inside its block when taken
+ * (jcc_goes_on()), when not cc for the instruction after it (no limit
+ * check: falling through, as at a block's end). */
+static void emit_jcc_leave(struct cg *g, unsigned k, const struct insn *i, bool nolimit, int cc)
+{
+	const bool on = jcc_goes_on(g, k);
+	long skip = em_jcc_fwd(&g->e, on ? cc : cc ^ 1, g->base);
+	if (on)
+		emit_leave_jump(g, k, (i->ip + i->len) & g->code_mask, false);
+	else
+		emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(nolimit && i->wsz == 2));
+	if (!g->e.over)
+		em_fix(g->base, skip, g->e.p - g->base);
+}
+
 /* A Jcc at entry k on the lazy flags in memory (which the cached
  * registers do not touch): jit_cond() decides, R8-R11 saved around it
- * (four pushes keep the stack aligned), and a taken jump leaves. */
+ * (four pushes keep the stack aligned), and a taken jump leaves (or, one
+ * inside its block, one not taken: emit_jcc_leave()). */
 static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimit)
 {
 	struct em *e = &g->e;
@@ -2420,10 +2449,7 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 	for (unsigned r = 12; r-- > 8;)
 		em_pop(e, r);
 	em_test_al(e);
-	long skip = em_jcc_fwd(e, 4 /* E: not taken */, g->base);
-	emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(nolimit && i->wsz == 2));
-	if (!e->over)
-		em_fix(g->base, skip, e->p - g->base);
+	emit_jcc_leave(g, k, i, nolimit, 5 /* NE: taken */);
 }
 
 /* Leave for entry k if its fn is no longer what it was when compiled (a
@@ -3885,10 +3911,14 @@ static void emit_pass(struct cg *g, const struct em *start)
 			emit_mem(g, k, i, f);
 			ended = true;
 			break;
-		case IK_JMP:
-			emit_leave_jump(g, k, (i->ip + i->len + i->imm) & ip_mask(i), !(b->nolimit && i->wsz == 2));
+		case IK_JMP: {
+			const uint32_t target = (i->ip + i->len + i->imm) & ip_mask(i);
+			if (k + 1 < n && b->insns[k + 1].ip == target)
+				break; /* inside the block (block_cache.c jmp_inside()): on to its target, next */
+			emit_leave_jump(g, k, target, !(b->nolimit && i->wsz == 2));
 			ended = true;
 			break;
+		}
 		case IK_JCC:
 			emit_jcc(g, k, i, b->nolimit);
 			break;
@@ -3909,11 +3939,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		if (g->fused[k]) {
 			/* The Jcc at k + 1 on the host's flags. */
-			const struct insn *j = &b->insns[k + 1];
-			long skip = em_jcc_fwd(&g->e, (int)((j->op & 0xF) ^ 1), g->base);
-			emit_leave_jump(g, k + 1, (j->ip + j->len + j->imm) & ip_mask(j), !(b->nolimit && j->wsz == 2));
-			if (!g->e.over)
-				em_fix(g->base, skip, g->e.p - g->base);
+			emit_jcc_leave(g, k + 1, &b->insns[k + 1], b->nolimit, (int)(b->insns[k + 1].op & 0xF));
 			k += 2;
 		} else {
 			k++;

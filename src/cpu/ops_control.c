@@ -180,6 +180,34 @@ void op_bound(struct cpu *c, const struct insn *i)
 		} \
 		insn_chain(c, i); \
 	}
+/* Jcc inside its block (block_cache.c bc_record(), jcc_inside()): it was
+ * taken when the block was recorded, to a forward target in the block's
+ * page and range, recorded next. Taken, the block goes on there (the
+ * target checked against the CS limit as jump_to() does: it cannot fail
+ * while the target is in the block, but the Jcc may be the block's last
+ * instruction, whose end entry links on from the target); not taken, the
+ * block ends and links on from the instruction after the Jcc. */
+#define JCC_INSIDE(cc) \
+	static void jcc_##cc##_in(struct cpu *c, const struct insn *i) \
+	{ \
+		insn_current(c, i); \
+		if (flags_cond(c, cc)) { \
+			jump_to(c, (i->ip + i->len + i->imm) & ip_mask(i)); \
+			insn_chain(c, i); \
+			return; \
+		} \
+		c->ip = (i->ip + i->len) & c->in.ip_mask; \
+		bc_link(c); \
+	}
+JCC_INSIDE(0) JCC_INSIDE(1) JCC_INSIDE(2) JCC_INSIDE(3) JCC_INSIDE(4) JCC_INSIDE(5) JCC_INSIDE(6) JCC_INSIDE(7)
+JCC_INSIDE(8) JCC_INSIDE(9) JCC_INSIDE(10) JCC_INSIDE(11) JCC_INSIDE(12) JCC_INSIDE(13) JCC_INSIDE(14) JCC_INSIDE(15)
+
+static const op_fn jcc_in[16] = {
+	jcc_0_in, jcc_1_in, jcc_2_in, jcc_3_in, jcc_4_in, jcc_5_in, jcc_6_in, jcc_7_in,
+	jcc_8_in, jcc_9_in, jcc_10_in, jcc_11_in, jcc_12_in, jcc_13_in, jcc_14_in, jcc_15_in,
+};
+
+
 JCC_VARIANT(0) JCC_VARIANT(1) JCC_VARIANT(2) JCC_VARIANT(3) JCC_VARIANT(4) JCC_VARIANT(5)
 JCC_VARIANT(6) JCC_VARIANT(7) JCC_VARIANT(8) JCC_VARIANT(9) JCC_VARIANT(10) JCC_VARIANT(11)
 JCC_VARIANT(12) JCC_VARIANT(13) JCC_VARIANT(14) JCC_VARIANT(15)
@@ -190,6 +218,11 @@ const struct op_pair jcc_table[16] = {
 	JCC_PAIR(6), JCC_PAIR(7), JCC_PAIR(8), JCC_PAIR(9), JCC_PAIR(10), JCC_PAIR(11),
 	JCC_PAIR(12), JCC_PAIR(13), JCC_PAIR(14), JCC_PAIR(15),
 };
+
+op_fn cpu_jcc_inside_twin(const struct insn *i)
+{
+	return i->ent->spec == SP_JCC && i->impl == jcc_table[i->op & 0xF].impl ? jcc_in[i->op & 0xF] : NULL;
+}
 
 /* Near CALL and RET threaded, per operand and stack size: they end the
  * block themselves (specialize.c). The target is checked before SP moves
@@ -286,6 +319,35 @@ static void jmp_rel32_t(struct cpu *c, const struct insn *i)
 	insn_current(c, i);
 	jump_to(c, i->ip + i->len + i->imm);
 	bc_link(c);
+}
+
+/* JMP rel inside its block (block_cache.c bc_record(), jmp_inside()): a
+ * forward target in the block's page and byte range, recorded as the
+ * block's next instruction, so the block goes on there instead of
+ * leaving. The target is checked against the CS limit as any jump's is:
+ * it cannot fail while the target is in the block (bc_valid() checked
+ * the block's last byte), but the JMP may be the block's last
+ * instruction (the recording ended there), and its end entry then links
+ * on from the target (its ip). */
+static void jmp_rel16_in(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	jump_to(c, (uint16_t)(i->ip + i->len + i->imm));
+	insn_chain(c, i);
+}
+
+static void jmp_rel32_in(struct cpu *c, const struct insn *i)
+{
+	insn_current(c, i);
+	jump_to(c, i->ip + i->len + i->imm);
+	insn_chain(c, i);
+}
+
+op_fn cpu_jmp_inside_twin(const struct insn *i)
+{
+	if (i->ent->spec != SP_JMP_REL || i->impl != op_jmp_rel)
+		return NULL;
+	return i->wsz == 2 ? jmp_rel16_in : jmp_rel32_in;
 }
 
 const struct op_pair jmp_rel16_pair = { op_jmp_rel, jmp_rel16_t, NULL };

@@ -244,6 +244,65 @@ p13c_:  nop
         mov     word [p13c_], 0x9090
         ENDTEST
 
+        TEST    "jmps inside a block over data the loop writes"
+        mov     cx, 5
+        xor     dx, dx
+p14_:   jmp     short p14s_             ; (the block goes on across it)
+p14d_:  dw      0
+p14s_:  inc     word [p14d_]
+        add     dx, [p14d_]
+        jmp     near p14t_
+p14e_:  dw      0
+p14t_:  add     [p14e_], dx
+        loop    p14_
+        CHK16   dx, 1 + 2 + 3 + 4 + 5
+        CHK16   [p14e_], 1 + 3 + 6 + 10 + 15
+        ENDTEST
+
+        TEST    "a write to a jmp's target in the same block"
+        mov     cx, 3
+        xor     dx, dx
+p15_:   mov     [p15t_+1], cl           ; the immediate at the JMP's target
+        jmp     short p15t_
+        db      0xCC, 0xCC
+p15t_:  mov     al, 0
+        add     dl, al
+        loop    p15_
+        CHK16   dx, 3 + 2 + 1
+        ENDTEST
+
+        TEST    "a write to a jmp's target from another block"
+        mov     cx, 3
+        xor     dx, dx
+p16_:   call    p16b_
+        add     dl, al
+        inc     byte [p16t_+1]          ; the immediate at the JMP's target
+        loop    p16_
+        CHK16   dx, 1 + 2 + 3
+        jmp     short p16end_
+p16b_:  nop
+        jmp     short p16t_
+        db      0xCC
+p16t_:  mov     al, 1
+        ret
+p16end_:
+        ENDTEST
+
+        TEST    "a jcc inside a block over data, its target rewritten"
+        mov     cx, 3
+        xor     dx, dx
+p17_:   mov     [p17t_+1], cl           ; the immediate at the Jcc's target
+        cmp     cx, cx
+        je      p17t_                   ; (taken: the block goes on there)
+p17d_:  dw      0
+p17t_:  mov     al, 0
+        add     dl, al
+        inc     word [p17d_]
+        loop    p17_
+        CHK16   dx, 3 + 2 + 1
+        CHK16   [p17d_], 3
+        ENDTEST
+
         FINISH
 
 d_after: dw 0

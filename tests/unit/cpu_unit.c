@@ -684,6 +684,183 @@ static void test_code_cache_full(void **state)
 	rig_free(r);
 }
 
+/* A block goes on across a JMP rel to a forward target in its page and
+ * byte range (block_cache.c jmp_inside()): a loop over data kept between
+ * its JMPs (short and near) is one block, its writes to that data drop
+ * nothing (the bytes jumped over are not translated), and it computes
+ * what it should. */
+static const uint8_t jmp_over_data[] = {
+	0xB9, 0xE8, 0x03,       /* 100: mov cx, 1000 */
+	0xEB, 0x02,             /* 103: top: jmp short 107 */
+	0x00, 0x00,             /* 105: dw 0 */
+	0xFF, 0x06, 0x05, 0x01, /* 107: inc word [105] */
+	0xE9, 0x02, 0x00,       /* 10B: jmp near 110 */
+	0x00, 0x00,             /* 10E: dw 0 */
+	0xFF, 0x06, 0x0E, 0x01, /* 110: inc word [10E] */
+	0x40,                   /* 114: inc ax */
+	0xE2, 0xEC,             /* 115: loop 103 */
+	0xF4,                   /* 117: hlt */
+};
+
+static void test_jmp_inside_block(void **state)
+{
+	(void)state;
+	struct rig *r = rig_new(CPU_80386, jmp_over_data, sizeof(jmp_over_data));
+	assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], 1000);
+	assert_int_equal(r->ram[0x10105] | r->ram[0x10106] << 8, 1000);
+	assert_int_equal(r->ram[0x1010E] | r->ram[0x1010F] << 8, 1000);
+	assert_int_equal(r->c.retired, 1 + 1000 * 6 + 1);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_int_equal(s.invalidations, 0);
+	assert_true(s.data_writes >= 2000);
+	assert_true(s.hits <= 1010); /* one block a pass, not three */
+	rig_free(r);
+}
+
+/* code (at 100h) jumps inside its block to DIV CX (2 bytes, CX 0) at
+ * div_ip: #DE pushes the DIV's IP (the 8086 and 80186: the IP after it),
+ * on every model, when the block is recorded and when it runs cached or
+ * compiled, and `retired` instructions are counted (the handler's HLT
+ * included). */
+static void div_error_after_jump(const uint8_t *code, size_t n, uint16_t div_ip, unsigned retired)
+{
+	for (int m = CPU_8086; m <= CPU_80486; m++) {
+		struct rig *r = rig_new((enum cpu_model)m, code, n);
+		r->ram[0x30000] = 0xF4;
+		set_vector(r, 0, 0x3000, 0);
+		for (int pass = 0; pass < 4; pass++) {
+			r->c.ip = 0x100;
+			r->c.r[REG_SP].d = 0xFFFE;
+			cpu_load_seg(&r->c, SEG_CS, 0x1000);
+			memset(r->ram + 0x2FFF8, 0, 6);
+			const uint64_t before = r->c.retired;
+			assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+			const uint16_t pushed_ip = (uint16_t)(r->ram[0x2FFF8] | r->ram[0x2FFF9] << 8);
+			assert_int_equal(pushed_ip, m <= CPU_80186 ? div_ip + 2 : div_ip);
+			assert_int_equal(r->c.retired - before, retired);
+		}
+		rig_free(r);
+	}
+}
+
+/* A forward JMP whose target is in the next page ends its block (the
+ * block is on one page); a fault and a single-step trap after a JMP
+ * inside a block report the right IP. */
+static void test_jmp_inside_edges(void **state)
+{
+	(void)state;
+	/* 100: mov cx, 100; jmp near FFDh; FFDh: inc ax; FFEh: jmp short 1003h;
+	 * 1003h: loop FFDh; 1005h: hlt */
+	static const uint8_t start[] = { 0xB9, 0x64, 0x00, 0xE9, 0xF7, 0x0E };
+	struct rig *r = rig_new(CPU_80386, start, sizeof(start));
+	memcpy(r->ram + 0x10FFD, (const uint8_t[]){ 0x40, 0xEB, 0x03 }, 3);
+	memcpy(r->ram + 0x11003, (const uint8_t[]){ 0xE2, 0xF8, 0xF4 }, 3);
+	assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_AX].w[0], 100);
+	assert_int_equal(r->c.ip, 0x1006);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_true(s.hits >= 190); /* two blocks a pass (recorded in the first) */
+	rig_free(r);
+	/* xor cx, cx; jmp short 106; int3; div cx (faults); hlt */
+	static const uint8_t div0[] = { 0x31, 0xC9, 0xEB, 0x01, 0xCC, 0xF7, 0xF1, 0xF4 };
+	div_error_after_jump(div0, sizeof(div0), 0x105, 4);
+	/* TF on (pushf; pop ax; or ah, 1; push ax; popf), then 107: jmp short
+	 * 10Ah; int3; 10Ah: nop; TF off; hlt. The trap handler adds the IP it
+	 * returns to into SI and counts in DX. */
+	static const uint8_t tf[] = { 0x9C, 0x58, 0x80, 0xCC, 0x01, 0x50, 0x9D, 0xEB, 0x01, 0xCC, 0x90,
+				      0x9C, 0x58, 0x80, 0xE4, 0xFE, 0x50, 0x9D, 0xF4 };
+	r = rig_new(CPU_80386, tf, sizeof(tf));
+	static const uint8_t handler[] = { 0x89, 0xE5, 0x03, 0x76, 0x00, 0x42, 0xCF }; /* mov bp, sp; add si, [bp]; inc dx; iret */
+	memcpy(r->ram + 0x30000, handler, sizeof(handler));
+	set_vector(r, 0x01, 0x3000, 0);
+	r->c.r[REG_DX].d = 0; /* (the 386 reset value) */
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	/* traps after the JMP (IP 10Ah), the NOP (10Bh) and the five that clear TF */
+	assert_int_equal(r->c.r[REG_DX].w[0], 7);
+	assert_int_equal(r->c.r[REG_SI].w[0], 0x10A + 0x10B + 0x10C + 0x10D + 0x110 + 0x111 + 0x112);
+	rig_free(r);
+}
+
+/* A block goes on at the target of a forward Jcc taken when it was
+ * recorded (block_cache.c jcc_inside()) and leaves when it is not taken:
+ * below, JZ alternates (taken when the block from 100h is recorded, not
+ * when the one from 103h is, CX 999), JE after CMP (a fused pair
+ * otherwise) is always taken, and JNZ after TEST AL, 2 taken every other
+ * two passes (also when the block from 103h is recorded). */
+static const uint8_t jcc_forward[] = {
+	0xB9, 0xE8, 0x03, /* 100: mov cx, 1000 */
+	0x89, 0xC8,       /* 103: top: mov ax, cx */
+	0xA8, 0x01,       /* 105: test al, 1 */
+	0x74, 0x03,       /* 107: jz 10C */
+	0x43,             /* 109: inc bx (odd passes) */
+	0xEB, 0x01,       /* 10A: jmp short 10D */
+	0x46,             /* 10C: inc si (even passes) */
+	0x39, 0xC0,       /* 10D: cmp ax, ax */
+	0x74, 0x01,       /* 10F: je 112 */
+	0xCC,             /* 111: (never run) */
+	0x47,             /* 112: inc di */
+	0xA8, 0x02,       /* 113: test al, 2 */
+	0x75, 0x01,       /* 115: jnz 118 */
+	0x45,             /* 117: inc bp */
+	0xE2, 0xE9,       /* 118: loop top */
+	0xF4,             /* 11A: hlt */
+};
+
+static void test_jcc_inside_block(void **state)
+{
+	(void)state;
+	struct rig *r = rig_new(CPU_80386, jcc_forward, sizeof(jcc_forward));
+	r->c.r[REG_BX].d = r->c.r[REG_SI].d = r->c.r[REG_DI].d = r->c.r[REG_BP].d = 0;
+	assert_int_equal(cpu_run(&r->c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 500);
+	assert_int_equal(r->c.r[REG_SI].w[0], 500);
+	assert_int_equal(r->c.r[REG_DI].w[0], 1000);
+	assert_int_equal(r->c.r[REG_BP].w[0], 500);
+	assert_int_equal(r->c.retired, 1 + 500 * 11 + 500 * 10 + 500 + 1);
+	struct cpu_code_stats s;
+	cpu_code_stats(&r->c, &s);
+	assert_true(s.hits <= 2100); /* two blocks a pass on average; three with every jump ending one */
+	rig_free(r);
+	/* xor cx, cx; cmp cx, cx; je 107; int3; 107: div cx (faults); hlt */
+	static const uint8_t div0[] = { 0x31, 0xC9, 0x39, 0xC9, 0x74, 0x01, 0xCC, 0xF7, 0xF1, 0xF4 };
+	div_error_after_jump(div0, sizeof(div0), 0x107, 5);
+}
+
+/* The budget running out anywhere in a block with jumps inside it: every
+ * slice ends where the uncached CPU's does, with the same state. */
+static void budget_slices_match(const uint8_t *code, size_t n)
+{
+	for (uint32_t slice = 1; slice <= 9; slice++) {
+		struct rig *a = rig_new(CPU_80386, code, n);
+		struct rig *b = rig_new(CPU_80386, code, n);
+		cpu_set_block_cache(&b->c, false);
+		a->c.r[REG_CX].d = b->c.r[REG_CX].d = 0;
+		enum cpu_exit ea, eb;
+		do {
+			ea = cpu_run(&a->c, slice);
+			eb = cpu_run(&b->c, slice);
+			assert_int_equal(ea, eb);
+			assert_int_equal(a->c.ip, b->c.ip);
+			assert_int_equal(a->c.retired, b->c.retired);
+			assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
+		} while (ea == CPU_EXIT_BUDGET);
+		assert_int_equal(ea, CPU_EXIT_HLT);
+		assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, n);
+		rig_free(a);
+		rig_free(b);
+	}
+}
+
+static void test_jmp_inside_budget(void **state)
+{
+	(void)state;
+	budget_slices_match(jmp_over_data, sizeof(jmp_over_data));
+	budget_slices_match(jcc_forward, sizeof(jcc_forward));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +887,10 @@ int main(void)
 		cmocka_unit_test(test_code_cache_host_write),
 		cmocka_unit_test(test_code_cache_full),
 		cmocka_unit_test(test_jump_to_next_ends_block),
+		cmocka_unit_test(test_jmp_inside_block),
+		cmocka_unit_test(test_jmp_inside_edges),
+		cmocka_unit_test(test_jcc_inside_block),
+		cmocka_unit_test(test_jmp_inside_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

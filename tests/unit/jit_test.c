@@ -97,15 +97,17 @@ static void assert_same_run(struct run *a, struct run *b, bool segs)
 	assert_memory_equal(a->ram, b->ram, RAM);
 }
 
-/* Many small blocks, run `passes` times: `inc ax; jmp $+3; nop` n times
- * (each JMP ends a block), a loop back over them, HLT. */
+/* Many small blocks, run `passes` times: `inc ax; jmp $+2; nop` n times
+ * (each JMP $+2 ends a block: block_cache.c jumped_to_next(); a block
+ * goes on across a JMP over bytes, jmp_inside()), a loop back over them,
+ * HLT. */
 static size_t make_many_blocks(uint8_t *p, unsigned n, uint8_t passes)
 {
 	size_t k = 0;
 	p[k++] = 0xB9, p[k++] = passes, p[k++] = 0; /* mov cx, passes */
 	const size_t top = k;
 	for (unsigned b = 0; b < n; b++)
-		p[k++] = 0x40, p[k++] = 0xEB, p[k++] = 0x01, p[k++] = 0x90;
+		p[k++] = 0x40, p[k++] = 0xEB, p[k++] = 0x00, p[k++] = 0x90;
 	/* loop top (E2 rel8 cannot reach: dec cx; jz +3; jmp near top) */
 	p[k++] = 0x49;
 	p[k++] = 0x74, p[k++] = 3;
@@ -178,12 +180,12 @@ static void test_link_fast_area_flush(void **state)
 	const size_t outer = k;
 	code[k++] = 0xBA, code[k++] = 100, code[k++] = 0;    /* outer: mov dx, 100 */
 	const size_t inner = k;
-	code[k++] = 0x40, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inner: inc ax; jmp $+3; nop */
-	code[k++] = 0x43, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inc bx; jmp $+3; nop */
+	code[k++] = 0x40, code[k++] = 0xEB, code[k++] = 0x00, code[k++] = 0x90; /* inner: inc ax; jmp $+2; nop */
+	code[k++] = 0x43, code[k++] = 0xEB, code[k++] = 0x00, code[k++] = 0x90; /* inc bx; jmp $+2; nop */
 	code[k++] = 0x4A;                                    /* dec dx */
 	code[k++] = 0x75, code[k] = (uint8_t)(inner - (k + 1)), k++; /* jnz inner */
 	for (unsigned b = 0; b < nblocks; b++)
-		code[k++] = 0x46, code[k++] = 0xEB, code[k++] = 0x01, code[k++] = 0x90; /* inc si; jmp $+3; nop */
+		code[k++] = 0x46, code[k++] = 0xEB, code[k++] = 0x00, code[k++] = 0x90; /* inc si; jmp $+2; nop */
 	code[k++] = 0x49;                                    /* dec cx */
 	code[k++] = 0x74, code[k++] = 3;                     /* jz hlt */
 	code[k++] = 0xE9;                                    /* jmp near outer */
@@ -2362,7 +2364,7 @@ static void irq_init(struct irq_run *q, enum cpu_jit jit)
 		0x40,                   /* Dh: top: inc ax */
 		0x26, 0xA2, 0x00, 0x00, /* Eh: mov [es:0], al (the device) */
 		0x42,                   /* 12h: inc dx */
-		0xEB, 0x01,             /* 13h: jmp 16h */
+		0xEB, 0x00,             /* 13h: jmp 15h (ends the block) */
 		0x90,                   /* 15h: nop */
 		0x49,                   /* 16h: dec cx */
 		0x75, 0xF4,             /* 17h: jnz top */
@@ -2393,6 +2395,94 @@ static void irq_init(struct irq_run *q, enum cpu_jit jit)
 	cpu_load_seg(&r->c, SEG_SS, 0x3000);
 	r->c.r[REG_SP].d = 0xFFF0;
 	r->c.ip = 0;
+}
+
+/* A JMP inside its block (block_cache.c jmp_inside(): forward, in the
+ * block's page and range) is compiled as nothing: the code goes on to its
+ * target's, so the loop below runs in place (a jump back to its own
+ * start), not through the link stub at each JMP; the results are the
+ * interpreter's. */
+static void test_jmp_inside_compiled(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0xE8, 0x03,       /* 0: mov cx, 1000 */
+		0xEB, 0x02,             /* 3: top: jmp short 7 */
+		0xCC, 0xCC,             /* 5: (never run) */
+		0x40,                   /* 7: inc ax */
+		0xE9, 0x03, 0x00,       /* 8: jmp near E */
+		0xCC, 0xCC, 0xCC,       /* B: (never run) */
+		0x01, 0xC3,             /* E: add bx, ax */
+		0xE2, 0xF1,             /* 10: loop top */
+		0xF4,                   /* 12: hlt */
+	};
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, NULL, code, sizeof(code));
+	run_init(&off, CPU_JIT_OFF, NULL, code, sizeof(code));
+	assert_int_equal(cpu_run(&on.c, 100000), CPU_EXIT_HLT);
+	assert_int_equal(cpu_run(&off.c, 100000), CPU_EXIT_HLT);
+	assert_same_run(&on, &off, false);
+	assert_int_equal(on.c.r[REG_AX].w[0], 1000);
+	assert_int_equal(on.c.r[REG_BX].w[0], (uint16_t)(1000 * 1001 / 2));
+	struct cpu_code_stats s;
+	cpu_code_stats(&on.c, &s);
+	run_free(&on);
+	run_free(&off);
+	if (s.jit_blocks == 0) {
+		skip(); /* no JIT on this host */
+		return;
+	}
+	assert_true(s.fast_links < 50);
+}
+
+/* Jcc inside their blocks (block_cache.c jcc_inside(): taken when the
+ * block was recorded, forward in its page and range): compiled, a taken
+ * one goes on to its target's code and one not taken leaves for the
+ * instruction after it, on the host's flags (fused after TEST or CMP) or
+ * on jit_cond()'s answer (after a MOV); the directions alternate from
+ * pass to pass (the block from 3 is recorded in the second pass, CX 999:
+ * both JNZ taken, JZ not); the results are the interpreter's. */
+static void test_jcc_inside_compiled(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0xE8, 0x03, /* 0: mov cx, 1000 */
+		0x89, 0xC8,       /* 3: top: mov ax, cx */
+		0xA8, 0x02,       /* 5: test al, 2 */
+		0x75, 0x01,       /* 7: jnz A (fused) */
+		0x45,             /* 9: inc bp */
+		0xA8, 0x04,       /* A: test al, 4 */
+		0x89, 0xC2,       /* C: mov dx, ax */
+		0x75, 0x01,       /* E: jnz 11 (after a MOV: jit_cond()) */
+		0x46,             /* 10: inc si */
+		0xA8, 0x01,       /* 11: test al, 1 */
+		0x74, 0x03,       /* 13: jz 18 */
+		0x43,             /* 15: inc bx */
+		0xEB, 0x01,       /* 16: jmp short 19 */
+		0x47,             /* 18: inc di */
+		0x39, 0xC0,       /* 19: cmp ax, ax */
+		0x74, 0x01,       /* 1B: je 1E (fused, always taken) */
+		0xCC,             /* 1D: (never run) */
+		0xE2, 0xE3,       /* 1E: loop top */
+		0xF4,             /* 20: hlt */
+	};
+	struct run on, off;
+	run_init(&on, CPU_JIT_FORCE, NULL, code, sizeof(code));
+	run_init(&off, CPU_JIT_OFF, NULL, code, sizeof(code));
+	for (int k = 0; k < 2; k++) {
+		on.c.r[REG_BX].d = on.c.r[REG_SI].d = on.c.r[REG_DI].d = on.c.r[REG_BP].d = 0;
+		off.c.r[REG_BX].d = off.c.r[REG_SI].d = off.c.r[REG_DI].d = off.c.r[REG_BP].d = 0;
+		on.c.ip = off.c.ip = 0;
+		assert_int_equal(cpu_run(&on.c, 100000), CPU_EXIT_HLT);
+		assert_int_equal(cpu_run(&off.c, 100000), CPU_EXIT_HLT);
+		assert_same_run(&on, &off, false);
+		assert_int_equal(on.c.r[REG_BP].w[0], 500);
+		assert_int_equal(on.c.r[REG_SI].w[0], 500);
+		assert_int_equal(on.c.r[REG_BX].w[0], 500);
+		assert_int_equal(on.c.r[REG_DI].w[0], 500);
+	}
+	run_free(&on);
+	run_free(&off);
 }
 
 static void test_link_irq_budget(void **state)
@@ -2663,6 +2753,8 @@ int main(void)
 		cmocka_unit_test(test_area_flush_two_threads),
 		cmocka_unit_test(test_random_short_loops_match),
 		cmocka_unit_test(test_link_irq_budget),
+		cmocka_unit_test(test_jmp_inside_compiled),
+		cmocka_unit_test(test_jcc_inside_compiled),
 		cmocka_unit_test(test_link_check_exact),
 		cmocka_unit_test(test_link_table_match),
 		cmocka_unit_test(test_far_call_ret_match),

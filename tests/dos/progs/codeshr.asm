@@ -1,4 +1,5 @@
-; codeshr.asm - 150 small blocks (each ends with a jump) that fold a
+; codeshr.asm - 150 small blocks (each ends with a JMP $+2: a block goes
+; on across a JMP over bytes, src/cpu/block_cache.c jmp_inside()) that fold a
 ; checksum, which it prints in hex: a program with many blocks for the
 ; code-sharing test (code_share_test.sh). It writes nothing into its own
 ; image, so loading it again writes the same bytes.
@@ -11,7 +12,7 @@
         add     ax, k
         xor     bx, ax
         rol     bx, 1
-        jmp     short $+3
+        jmp     short $+2
         nop
 %assign k k+1
 %endrep
