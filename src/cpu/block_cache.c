@@ -372,25 +372,26 @@ static void page_rebuild_bits(struct cpu *c, struct block_cache *bc, struct bc_p
 	page_tlb_sync(c, pg);
 }
 
-/* The entry that ends a block early: the instruction before it was the
- * last one to run (a write dropped the block). */
-static void block_stop(struct cpu *c, const struct insn *i)
+void bc_stop(struct cpu *c, const struct insn *i)
 {
+	c->in.smc_stop = false;
 	insn_current(c, i - 1);
 	c->ip = i->ip;
 	bc_link(c);
 }
 
 /* b was just dropped by a write: if it is the running block, end it after
- * the writing instruction (c->in.cur, or the last one). The block is no
- * longer in the cache, so this entry is never reached again otherwise. */
+ * the writing instruction (c->in.cur), where the threaded and compiled
+ * code look at c->in.smc_stop (cpu.h). The block's instructions are not
+ * written: they may be shared. A flag left set by an instruction that
+ * ended the block anyway (a jump, an exit, a fault) ends the next block
+ * run here after its first instruction that accesses memory, which is
+ * only early, never wrong; bc_run_block() clears it. */
 static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	if (b != c->in.blk)
 		return;
-	struct insn *after = (struct insn *)c->in.cur + 1;
-	if (after <= &b->insns[b->ninsns])
-		after->fn = block_stop;
+	c->in.smc_stop = true;
 	bc->stats.smc_stops++;
 }
 
@@ -583,7 +584,7 @@ static void park_block(struct block_cache *bc, struct bc_park *p, uint32_t k, st
 enum { BC_PARK_MIN_WRITE = 64 };
 
 /* A park for the blocks of pg that a write of [off, off + n) overlaps,
- * but the running block (block_stop may be patched into it), with room
+ * but the running block (it is freed: stop_if_running()), with room
  * for exactly them and a copy of nothing yet: bc_code_write() moves each
  * in with its bytes as it drops it. NULL: none, or no park (park_new()). */
 static struct bc_park *park_some(struct cpu *c, struct block_cache *bc, struct bc_page *pg, unsigned off, unsigned n)
@@ -612,7 +613,7 @@ static struct bc_park *park_some(struct cpu *c, struct block_cache *bc, struct b
 
 /* Every block of pg dropped at once (a write over all their bytes: a
  * program loaded over another), and parked if it can be (the running
- * block cannot: block_stop may be patched into it). In the arrays'
+ * block is freed: stop_if_running()). In the arrays'
  * order, with no swaps, and with the header of the block 8 ahead and the
  * hash buckets of the one 4 ahead fetched early, so that their cache
  * misses overlap instead of coming in a row per block (1.9% of the nmake
@@ -1421,6 +1422,7 @@ static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 	c->in.blk = b;
 	c->in.cur = b->insns;
 	c->in.link_depth = 0;
+	c->in.smc_stop = false;
 	jit_count_entry(c, b);
 	b->entry(c, b->insns);
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */

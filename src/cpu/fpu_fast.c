@@ -492,7 +492,7 @@ static const op_fn members[ID_COUNT];
  * instruction. */
 FF_INLINE void next(struct cpu *c, const struct insn *i)
 {
-	if (i->imm) {
+	if (i->imm && likely(!c->in.smc_stop)) { /* (a stop: insn_chain() ends the block) */
 		members[i->imm](c, i + 1);
 		return;
 	}

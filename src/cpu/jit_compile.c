@@ -197,16 +197,14 @@ static uint32_t jit_slow_read(struct cpu *c, uint32_t a, uint32_t rec, uint32_t 
 }
 
 /* A write's slow path: nonzero when it was the instruction's last write
- * (SR_SMC) and it dropped the running block, which patched entry k + 1
- * (block_stop, block_cache.c stop_if_running()): the code then leaves for
- * that entry. */
+ * (SR_SMC) and it dropped the running block (c->in.smc_stop, set by
+ * block_cache.c stop_if_running()): the code then ends the block before
+ * entry k + 1 (bc_stop()). */
 static uint32_t jit_slow_write(struct cpu *c, uint32_t a, uint32_t rec, uint32_t v, uint32_t lim)
 {
 	jit_slow_enter(c, rec);
-	const struct insn *next = c->in.cur + 1;
-	const op_fn before = (rec & SR_SMC) ? next->fn : NULL;
 	jit_mem_write(c, jit_slow_sel(lim), a, (rec >> SR_SZ_SHIFT) & 7u, v);
-	return (rec & SR_SMC) && next->fn != before;
+	return (rec & SR_SMC) && c->in.smc_stop;
 }
 
 static void em_raw(struct em *e, const uint8_t *b, size_t n)
@@ -592,8 +590,8 @@ static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned features)
  * c->in.cur = &insns[k] there (the exit gives its offset in the block,
  * and its charge as a constant: no read of that entry, a cache line
  * compiled code does not otherwise touch); X_RET return; X_GP #GP at
- * entry k (c->in.cur set by the shared SH_GP); X_NEXT leave for entry
- * k's threaded code. None of them needs c->in.cur set before. */
+ * entry k (c->in.cur set by the shared SH_GP); X_NEXT end the block
+ * before entry k (bc_stop(): a write dropped it). None of them needs c->in.cur set before. */
 enum { X_RET, X_GP, X_NEXT, X_LINKK };
 
 struct fix {
@@ -1409,7 +1407,7 @@ static void emit_host_addr(struct cg *g, const struct insn *i, unsigned seg, uns
  * call out of line (emit_slow_path(): registers stored first, c->in.cur
  * and insn_sp set, so a fault there is precise).
  * smc (writes): the instruction's last write, after which a write that
- * dropped this block leaves for entry k + 1 (block_stop); sp_sub: what a
+ * dropped this block ends it before entry k + 1 (bc_stop()); sp_sub: what a
  * PUSH subtracts from SP after the write (size | 16 for ESP; 0: nothing),
  * done before leaving. */
 static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write, bool smc, unsigned sp_sub)
@@ -1534,7 +1532,7 @@ static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz
  * that a fault there is precise. A write that dropped the running block
  * (SR_SMC) does not return: a PUSH's SP is moved (sp_sub) and stored, and
  * the code leaves for entry k + 1 with the block's frame, as emit_exits()'
- * X_NEXT does. */
+ * X_NEXT does (bc_stop()). */
 static void emit_pops(struct em *e);
 
 static void emit_slow_call(struct em *e, uint8_t *base, bool write)
@@ -1603,7 +1601,8 @@ static void emit_slow_call(struct em *e, uint8_t *base, bool write)
 	emit_pops(e);
 	em_cpu_arg(e);
 	em_pop(e, H_RBX);
-	em_jmp_mem_rsi(e);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)bc_stop));
+	em_jmp_rax(e);
 }
 
 /* SH_GP, the #GP exit of entry k (X_GP, jumped to with the body's stack
@@ -2426,13 +2425,11 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 		em_fix(g->base, skip, e->p - g->base);
 }
 
-/* Leave for entry k if its fn is no longer what it was when compiled (a
- * write dropped the block and patched it: block_stop). */
+/* End the block before entry k if a write dropped it (c->in.smc_stop:
+ * block_cache.c stop_if_running()). */
 static void emit_smc_check(struct cg *g, unsigned k)
 {
-	em_mov_imm64(&g->e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-	emit_insn_addr(g, H_RDX, k, (int32_t)offsetof(struct insn, fn));
-	em_rm(&g->e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
+	em_cmp8_mem_imm(&g->e, H_RBX, OFF(in.smc_stop), 0);
 	to_exit(g, 5 /* NE */, X_NEXT, k);
 }
 
@@ -2756,12 +2753,13 @@ static void emit_exits(struct cg *g)
 				em_mov_imm32(e, H_RAX, off);
 				em_fix(g->base, em_jcc_fwd(e, -1, g->base), (g->stub - g->base) + sh_at(SH_GP));
 				break;
-			default:
+			default: /* X_NEXT: bc_stop(c, &insns[k]) */
 				emit_insn_addr(g, H_RSI, f->k, 0);
 				emit_pops(e);
 				em_cpu_arg(e);
 				em_pop(e, H_RBX);
-				em_jmp_mem_rsi(e);
+				em_mov_imm64(e, H_RAX, addr_of((const void *)bc_stop));
+				em_jmp_rax(e);
 				break;
 			}
 		}

@@ -15,7 +15,9 @@
  * flush or a reset, a full cache evicts parked blocks before live
  * ones, a load over part of a page parks the blocks it drops, and the
  * prefetch queue's bytes past a block neither keep it from being parked
- * nor are lost when it is revived. Uses cmocka.
+ * nor are lost when it is revived. Self-modifying code ends the running
+ * block without writing into its instructions (which may be shared).
+ * Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -27,7 +29,9 @@
 
 #include <cmocka.h>
 
+#include "cpu/block_cache.h"
 #include "cpu/cpu.h"
+#include "cpu/jit.h"
 
 enum { RAM = 0x110000 };
 
@@ -795,28 +799,90 @@ static void test_program_loaded_again(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Each pass writes the immediate of the next instruction: DL = 3 + 2 + 1. */
+static const uint8_t smc_prog[] = {
+	0xB9, 0x03, 0x00,       /* 100: mov cx, 3 */
+	0x88, 0x0E, 0x08, 0x01, /* 103: mov [108h], cl */
+	0xB0, 0x00,             /* 107: mov al, 0 (imm at 108h) */
+	0x00, 0xC2,             /* 109: add dl, al */
+	0xE2, 0xF6,             /* 10B: loop 103 */
+	0x90,                   /* 10D: nop (the block from 107h: 5 entries) */
+	0xF4,                   /* 10E: hlt */
+};
+
 /* Self-modifying code with a store: a block patched by itself is right on
  * every pass and in a second CPU (whose store copy is the unpatched one). */
 static void test_smc_with_store(void **state)
 {
 	(void)state;
-	static const uint8_t code[] = {
-		0xB9, 0x03, 0x00,       /* 100: mov cx, 3 */
-		0x88, 0x0E, 0x08, 0x01, /* 103: mov [108h], cl */
-		0xB0, 0x00,             /* 107: mov al, 0 (imm at 108h) */
-		0x00, 0xC2,             /* 109: add dl, al */
-		0xE2, 0xF6,             /* 10B: loop 103 */
-		0xF4,                   /* 10D: hlt */
-	};
 	struct cpu_code_store *s;
 	assert_int_equal(cpu_code_store_create(&s, 0), 0);
 	for (int k = 0; k < 3; k++) {
-		struct rig *r = rig_new(CPU_8086, s, 0x1000, code, sizeof(code));
+		struct rig *r = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog));
 		cpu_set_prefetch(&r->c, false); /* (every write seen at once) */
 		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
 		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
 		rig_free(r);
 	}
+	cpu_code_store_destroy(s);
+}
+
+/* The live block of r's cache at CS:ip, or NULL. */
+static struct bc_block *cached_block(struct rig *r, uint32_t ip)
+{
+	const uint64_t key = (uint64_t)ip << 32 | (r->c.seg_base[SEG_CS] + ip);
+	for (struct bc_page *pg = r->c.in.bcache->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			if (pg->blk[k]->key == key)
+				return pg->blk[k];
+	return NULL;
+}
+
+/* A write that drops the running block ends it after the writing
+ * instruction without writing into the block's instructions (block_cache.c
+ * stop_if_running(): they may be the store's, run by other CPUs): the
+ * dropped block's instructions are as they were, and another CPU of the
+ * store then runs the same block, unchanged, to the same end. */
+static void test_smc_stop_writes_no_insn(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	for (int jit = 0; jit < 2; jit++) {
+		struct rig *r = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog));
+		cpu_set_prefetch(&r->c, false); /* (every write seen at once) */
+		cpu_set_jit(&r->c, jit ? CPU_JIT_FORCE : CPU_JIT_OFF); /* (threaded, then compiled) */
+		/* 9 instructions: pass 2 has recorded the block at 103h
+		 * (pass 1's block was dropped by pass 2's write). */
+		assert_int_equal(cpu_run(&r->c, 9), CPU_EXIT_BUDGET);
+		struct bc_block *b = cached_block(r, 0x103);
+		assert_non_null(b);
+		assert_int_equal(b->ninsns, 4);
+		struct insn before[5];
+		memcpy(before, b->insns, sizeof(before));
+		/* Pass 3 runs it, drops it at 103h and ends it there. */
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
+		struct cpu_code_stats st;
+		cpu_code_stats(&r->c, &st);
+		assert_int_equal(st.smc_stops, 1);
+		/* Its memory is free, not reused (no other block of 4). */
+		struct bc_block *f = r->c.in.bcache->free_blocks[4];
+		while (f && f != b)
+			f = f->hnext;
+		assert_ptr_equal(f, b);
+		assert_memory_equal(before, b->insns, sizeof(before));
+		if (jit && cpu_get_jit(&r->c) == CPU_JIT_FORCE)
+			assert_int_equal(b->jstate, JS_DONE); /* (the stop was compiled code's) */
+		rig_free(r);
+	}
+	/* Another CPU of the store: its blocks from the store, the same
+	 * result. */
+	struct rig *r = rig_new(CPU_8086, s, 0x3000, smc_prog, sizeof(smc_prog));
+	cpu_set_prefetch(&r->c, false);
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
+	rig_free(r);
 	cpu_code_store_destroy(s);
 }
 
@@ -878,6 +944,7 @@ int main(void)
 		cmocka_unit_test(test_store_limit),
 		cmocka_unit_test(test_program_loaded_again),
 		cmocka_unit_test(test_smc_with_store),
+		cmocka_unit_test(test_smc_stop_writes_no_insn),
 		cmocka_unit_test(test_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
