@@ -34,10 +34,12 @@
  * from the queue; with the model off every write is seen by the next
  * instruction fetched, as on the Pentium and later).
  *
- * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
- * block's memory goes on a free list by its instruction count, which the
- * next block of that count reuses (a program loaded again records blocks
- * of the same sizes). A write over all of a page's code (a program
+ * Size: blocks are allocated from one arena of BC_ARENA_BYTES (a block
+ * taken from the code store only its header: its instructions are the
+ * store's, run in place); a dropped block's memory goes on a free list by
+ * its instruction count (0: a store block's header), which the next block
+ * of that count reuses (a program loaded again records blocks of the same
+ * sizes). A write over all of a page's code (a program
  * loaded over another), or a long one over part of it, parks the blocks
  * it drops rather than freeing them,
  * and they come back when their bytes do (struct bc_park). When the

@@ -982,11 +982,12 @@ static void emit_insn_addr(struct cg *g, unsigned r, unsigned k, int32_t disp)
 	em_lea(&g->e, r, r, (int32_t)(k * sizeof(struct insn)) + disp);
 }
 
-/* c->in.cur = &ins[k] */
+/* c->in.cur = RSI = &ins[k] (RSI: a handler's second argument, kept
+ * until the call by the code between, which uses RAX and RDI) */
 static void emit_cur(struct cg *g, unsigned k)
 {
-	emit_insn_addr(g, H_RAX, k, 0);
-	em_store(&g->e, 8, H_RAX, H_RBX, OFF(in.cur));
+	emit_insn_addr(g, H_RSI, k, 0);
+	em_store(&g->e, 8, H_RSI, H_RBX, OFF(in.cur));
 }
 
 /* A jump of entry k back to the block's own start (same CS, so the same
@@ -2448,8 +2449,7 @@ static void emit_handler(struct cg *g, unsigned k, uint32_t next)
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 	em_store_imm(e, 4, H_RBX, OFF(ip), next);
-	em_cpu_arg(e);
-	emit_insn_addr(g, H_RSI, k, 0);
+	em_cpu_arg(e); /* (RSI: emit_cur()) */
 	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 	em_call_rax(e);
 }
@@ -2945,15 +2945,7 @@ static void emit_x87_slow(struct cg *g, const struct xslow *xs)
 	emit_flush_mask(g, xs->dirty);
 	if (xs->note >= 0)
 		emit_x87_ip(g, (unsigned)xs->note);
-	emit_cur(g, xs->k);
-	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
-	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-	em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
-	em_cpu_arg(e);
-	emit_insn_addr(g, H_RSI, xs->k, 0);
-	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
-	em_call_rax(e);
+	emit_handler(g, xs->k, (i->ip + i->len) & code_mask);
 	emit_smc_check(g, xs->k + 1);
 	for (unsigned r = 0; r < 8; r++)
 		if (xs->cached & (1u << r))
@@ -3710,15 +3702,7 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 		const int note = x87_note_before(g, r, k);
 		if (note >= 0)
 			emit_x87_ip(g, (unsigned)note);
-		emit_cur(g, k);
-		em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
-		em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-		em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-		em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
-		em_cpu_arg(e);
-		emit_insn_addr(g, H_RSI, k, 0);
-		em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
-		em_call_rax(e);
+		emit_handler(g, k, (i->ip + i->len) & code_mask);
 		emit_smc_check(g, k + 1);
 		if (k < r->k1)
 			emit_x87_check(g, k + 1, r->k1); /* (its failures: k + 1's handler, next) */
