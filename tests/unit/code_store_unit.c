@@ -1047,6 +1047,70 @@ static void test_smc_in_shared_block(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* What flush_on_out() needs: the CPU and its store, and the store's
+ * entries left after it. */
+struct flush_out {
+	struct rig *r;
+	struct cpu_code_store *s;
+	uint64_t blocks;
+};
+
+/* An OUT in the middle of a block from the store empties the CPU's cache
+ * (as a wrap of the mapping epoch does, tlb.c) and then the store. */
+static void flush_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port, (void)size, (void)value;
+	struct flush_out *f = ctx;
+	cpu_invalidate_code(&f->r->c);
+	cpu_code_store_set_limit(f->s, 0);
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(f->s, &st);
+	f->blocks = st.blocks;
+}
+
+/* A cache emptied while a block from the store runs: the block runs on to
+ * its end from the store's instructions, which stay referenced until no
+ * block runs (block_cache.c held_ins), so that a store shrinking meanwhile
+ * cannot free them (ASan); they are given back afterwards. */
+static void test_flush_under_store_block(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB0, 0x01, /* 100: mov al, 1 */
+		0xE6, 0x80, /* 102: out 80h, al */
+		0x43,       /* 104: inc bx */
+		0x43,       /* 105: inc bx */
+		0x43,       /* 106: inc bx */
+		0xF4,       /* 107: hlt */
+	};
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, code, sizeof(code)); /* (fills the store) */
+	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
+	rig_free(a);
+	struct rig *r = rig_new(CPU_80386, s, 0x3000, code, sizeof(code));
+	cpu_set_jit(&r->c, CPU_JIT_OFF);
+	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
+	r->c.bus.ctx = &f;
+	r->c.bus.io_write = flush_on_out;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 3);
+	assert_int_equal(f.blocks, 1); /* (the running block's entry, held) */
+	struct cpu_code_stats st;
+	cpu_code_stats(&r->c, &st);
+	assert_int_equal(st.store_hits, 1);
+	r->c.ip = 0x100; /* (again: the held entry given back first) */
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 6);
+	assert_true(f.blocks <= 1);
+	cpu_code_store_set_limit(s, 0);
+	struct cpu_code_store_stats sst;
+	cpu_code_store_stats(s, &sst);
+	assert_int_equal(sst.blocks, 0);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
 struct worker {
 	struct cpu_code_store *s;
 	uint16_t seg;
@@ -1109,6 +1173,7 @@ int main(void)
 		cmocka_unit_test(test_store_blocks_in_place),
 		cmocka_unit_test(test_store_blocks_parked),
 		cmocka_unit_test(test_smc_in_shared_block),
+		cmocka_unit_test(test_flush_under_store_block),
 		cmocka_unit_test(test_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
