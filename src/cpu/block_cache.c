@@ -32,6 +32,12 @@ static inline size_t class_size(unsigned k)
 	return k ? block_size(k) : sizeof(struct bc_block);
 }
 
+/* The store's instructions of a block of n (block_cache.store_held). */
+static inline size_t store_insn_bytes(unsigned n)
+{
+	return (n + 1u) * sizeof(struct insn);
+}
+
 /* The second line of b's header (key, tag, ins, succ[], hnext), for a
  * prefetch; b may be NULL. */
 static inline const void *bc_line1(const struct bc_block *b)
@@ -319,10 +325,11 @@ static void free_push(struct block_cache *bc, struct bc_block *b)
 
 /* Give back the store's instructions of b, a header, if it still holds
  * them. */
-static void block_release(struct cpu *c, struct bc_block *b)
+static void block_release(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	if (b->ins) {
 		cs_release(c->in.cstore, b->ins, b->nbytes);
+		bc->store_held -= store_insn_bytes(b->ninsns);
 		b->ins = NULL;
 	}
 }
@@ -461,7 +468,7 @@ static void park_free(struct cpu *c, struct block_cache *bc, struct bc_park *p, 
 		if (!evict) {
 			*pp = 0; /* (every parked block goes: bc_clear()) */
 			if (bc_in_store(b))
-				block_release(c, b);
+				block_release(c, bc, b);
 		} else {
 			chain_unlink(bc, pp, b);
 			free_push(bc, b);
@@ -811,6 +818,7 @@ static void held_release(struct cpu *c, struct block_cache *bc)
 {
 	if (bc->held_ins) {
 		cs_release(c->in.cstore, bc->held_ins, bc->held_nbytes);
+		bc->store_held -= store_insn_bytes(bc->held_ninsns);
 		bc->held_ins = NULL;
 	}
 }
@@ -821,12 +829,13 @@ static void held_release(struct cpu *c, struct block_cache *bc)
 static void flush_release(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	if (b != c->in.blk || !b->ins) {
-		block_release(c, b);
+		block_release(c, bc, b);
 		return;
 	}
 	held_release(c, bc);
 	bc->held_ins = b->ins;
 	bc->held_nbytes = b->nbytes;
+	bc->held_ninsns = b->ninsns;
 }
 
 void bc_clear(struct cpu *c, struct block_cache *bc)
@@ -937,7 +946,7 @@ void cpu_set_block_cache_limit(struct cpu *c, size_t bytes)
 		return;
 	bc->cap = bytes < block_size(BC_MAX_INSNS) ? block_size(BC_MAX_INSNS) :
 		  bytes > BC_ARENA_BYTES ? BC_ARENA_BYTES : bytes;
-	if (bc->used > bc->cap)
+	if (bc->used > bc->cap || bc->store_held > bc->cap)
 		bc_clear(c, bc);
 }
 
@@ -1154,7 +1163,7 @@ static struct bc_block *arena_take(struct cpu *c, struct block_cache *bc, unsign
 		__builtin_prefetch(bc_line1(bc_blk(bc, b->hnext)), 1); /* the next pop's header, likely cold by then */
 		bc->free_bytes -= size;
 		if (!n)
-			block_release(c, b);
+			block_release(c, bc, b);
 	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);
 		b->tag = 0; /* (not a block until entered: a stale succ[] guess fails) */
@@ -1197,6 +1206,22 @@ drop:
 
 /* ---- the host's code store (code_store.h) ---- */
 
+/* Arena room for the header of a block from the store whose instructions
+ * take need bytes, within the cache's limit for the store's instructions
+ * its headers hold (store_held, counted as copies would be in the arena:
+ * a cache of a few headers must not keep the store from shrinking
+ * without bound), or NULL. */
+static struct bc_block *header_take(struct cpu *c, struct block_cache *bc, size_t need)
+{
+	struct bc_block *b = arena_take(c, bc, 0); /* (a reused header gives its back first) */
+	if (b && bc->store_held + need > bc->cap) {
+		b->ins = NULL;
+		free_push(bc, b);
+		return NULL;
+	}
+	return b;
+}
+
 /* The block at lin from the code store, entered in the cache as if it had
  * been recorded (it runs when bc_run() comes round again): true, or false
  * when the store holds none for these bytes. The block must fit in the
@@ -1233,13 +1258,15 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		return false;
 	/* Room for its header, else the parked blocks evicted, else
 	 * everything (as bc_commit() does); then its page. */
-	struct bc_block *b = arena_take(c, bc, 0);
+	const size_t need = store_insn_bytes(n);
+	struct bc_block *b = header_take(c, bc, need);
+	if (!b && bc->park_oldest) {
+		parks_evict(c, bc);
+		b = header_take(c, bc, need);
+	}
 	if (!b) {
-		if (bc->park_oldest)
-			parks_evict(c, bc);
-		else
-			bc_clear(c, bc);
-		b = arena_take(c, bc, 0);
+		bc_clear(c, bc);
+		b = header_take(c, bc, need);
 	}
 	struct bc_page *pg = b ? page_get(c, bc, pa) : NULL;
 	if (!pg || !page_reserve(pg)) {
@@ -1251,6 +1278,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		return false;
 	}
 	b->ins = ins;
+	bc->store_held += need;
 	b->key = bc_key(lin, ip);
 	b->tag = ctx & ~cslim;
 	b->phys = pa;

@@ -248,7 +248,11 @@ struct block_cache {
 	/* The store's instructions of a block running when the cache was
 	 * emptied (bc_clear()): given back once no block runs (bc_record()). */
 	const struct insn *held_ins;
-	uint8_t held_nbytes;
+	uint8_t held_nbytes, held_ninsns;
+	/* The bytes of the store's instructions its headers hold (live,
+	 * parked, freed but not reused, held_ins): kept within cap, as
+	 * copies of them would be (bc_from_store()). */
+	size_t store_held;
 	struct cpu_code_stats stats;
 	/* Compiled blocks that bc_link() found in the hash table after a
 	 * compiled block, by bc_ltab_slot() of their linear address: the

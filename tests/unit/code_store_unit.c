@@ -131,8 +131,9 @@ static void test_second_cpu_decodes_nothing(void **state)
 
 /* A CPU whose cache is far smaller than the program, behind a store that
  * holds it all: a full cache is emptied and the block that found it full
- * is still taken from the store (copied straight into the emptied arena),
- * never decoded again. */
+ * is still taken from the store (run in place, its header in the emptied
+ * arena), never decoded again; the store's instructions its headers hold
+ * stay within the cache's limit. */
 static void test_full_cache_reloads_from_store(void **state)
 {
 	(void)state;
@@ -163,8 +164,21 @@ static void test_full_cache_reloads_from_store(void **state)
 	assert_int_equal(sb.store_adds, 0);
 	assert_true(sb.store_hits > (uint64_t)BLOCKS * PASSES);
 	assert_true(sb.bytes <= 16384);
+	/* The store's instructions its headers hold count in its limit too,
+	 * as copies would (looked at every 100 instructions). */
+	struct rig *d = rig_new(CPU_80386, s, 0x3000, code, n);
+	cpu_set_block_cache_limit(&d->c, 16384);
+	size_t held_max = 0;
+	enum cpu_exit why;
+	while ((why = cpu_run(&d->c, 100)) == CPU_EXIT_BUDGET)
+		if (d->c.in.bcache->store_held > held_max)
+			held_max = d->c.in.bcache->store_held;
+	assert_int_equal(why, CPU_EXIT_HLT);
+	assert_true(held_max > 8192);
+	assert_true(held_max <= 16384);
 	rig_free(a);
 	rig_free(b);
+	rig_free(d);
 	cpu_code_store_destroy(s);
 }
 
@@ -985,6 +999,7 @@ static void test_store_blocks_parked(void **state)
 	assert_true(st.blocks >= s0.blocks);
 	cpu_set_prefetch(&r->c, true); /* (empties the cache: every reference given back) */
 	cpu_set_prefetch(&r->c, false);
+	assert_int_equal(r->c.in.bcache->store_held, 0);
 	cpu_code_store_set_limit(s, 0);
 	cpu_code_store_stats(s, &st);
 	assert_int_equal(st.blocks, 0);
