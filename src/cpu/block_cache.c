@@ -22,14 +22,31 @@ static inline size_t block_size(unsigned ninsns)
 	return (n + BC_ALIGN - 1) & ~(size_t)(BC_ALIGN - 1);
 }
 
-/* The second line of b's header (key, tag, hnext, succ[]), for a
+/* b's free list (free_blocks[]: its instruction count, or 0 for the
+ * header of a block from the store) and the arena bytes it takes. */
+static inline unsigned block_class(const struct bc_block *b)
+{
+	return bc_in_store(b) ? 0 : b->ninsns;
+}
+static inline size_t class_size(unsigned k)
+{
+	return k ? block_size(k) : sizeof(struct bc_block);
+}
+
+/* The store's instructions of a block of n (block_cache.store_held). */
+static inline size_t store_insn_bytes(unsigned n)
+{
+	return (n + 1u) * sizeof(struct insn);
+}
+
+/* The second line of b's header (key, tag, ins, succ[], hnext), for a
  * prefetch; b may be NULL. */
 static inline const void *bc_line1(const struct bc_block *b)
 {
 	return (const void *)((uintptr_t)b + offsetof(struct bc_block, key));
 }
 
-static inline struct bc_block **bc_bucket(struct block_cache *bc, uint32_t lin)
+static inline uint32_t *bc_bucket(struct block_cache *bc, uint32_t lin)
 {
 	return &bc->hash[(lin ^ (lin >> BC_HASH_BITS)) & (BC_HASH_SIZE - 1)];
 }
@@ -42,9 +59,9 @@ static inline uint64_t bc_key(uint32_t lin, uint32_t ip)
 static inline struct bc_block *bc_find(struct block_cache *bc, uint32_t lin, uint32_t ip)
 {
 	const uint64_t key = bc_key(lin, ip);
-	struct bc_block *b = *bc_bucket(bc, lin);
+	struct bc_block *b = bc_blk(bc, *bc_bucket(bc, lin));
 	while (b && b->key != key)
-		b = b->hnext;
+		b = bc_blk(bc, b->hnext);
 	return b;
 }
 
@@ -282,28 +299,51 @@ static struct bc_page *page_get(struct cpu *c, struct block_cache *bc, uint32_t 
 	return pg;
 }
 
+/* Take b off the chain starting at *pp (where it is). */
+static void chain_unlink(struct block_cache *bc, uint32_t *pp, const struct bc_block *b)
+{
+	const uint32_t ref = bc_ref(bc, b);
+	while (*pp != ref)
+		pp = &bc_blk(bc, *pp)->hnext;
+	*pp = b->hnext;
+}
+
 static void hash_unlink(struct block_cache *bc, struct bc_block *b)
 {
-	for (struct bc_block **pp = bc_bucket(bc, (uint32_t)b->key); *pp; pp = &(*pp)->hnext) {
-		if (*pp == b) {
-			*pp = b->hnext;
-			return;
-		}
+	chain_unlink(bc, bc_bucket(bc, (uint32_t)b->key), b);
+}
+
+/* Put b's memory on its free list (reused by arena_take() only, when no
+ * block runs: a block dropped by its own write runs on; the store's
+ * instructions of a header are given back then). */
+static void free_push(struct block_cache *bc, struct bc_block *b)
+{
+	const unsigned k = block_class(b);
+	b->hnext = bc->free_blocks[k];
+	bc->free_blocks[k] = bc_ref(bc, b);
+	bc->free_bytes += class_size(k);
+}
+
+/* Give back the store's instructions of b, a header, if it still holds
+ * them. */
+static void block_release(struct cpu *c, struct block_cache *bc, struct bc_block *b)
+{
+	if (b->ins) {
+		cs_release(c->in.cstore, b->ins, b->nbytes);
+		bc->store_held -= store_insn_bytes(b->ninsns);
+		b->ins = NULL;
 	}
 }
 
 /* Take b, already off its page's list, out of the cache; its memory goes
- * on the free list (reused by bc_commit() only, which runs when no block
- * does). */
+ * on the free list. */
 static void block_free(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	hash_unlink(bc, b);
 	b->tag = 0;
 	bc_links_stale(c, bc);
 	bc->nblocks--;
-	b->hnext = bc->free_blocks[b->ninsns];
-	bc->free_blocks[b->ninsns] = b;
-	bc->free_bytes += block_size(b->ninsns);
+	free_push(bc, b);
 }
 
 /* Room for one more block in pg's arrays (false: no memory). */
@@ -373,25 +413,26 @@ static void page_rebuild_bits(struct cpu *c, struct block_cache *bc, struct bc_p
 	page_tlb_sync(c, pg);
 }
 
-/* The entry that ends a block early: the instruction before it was the
- * last one to run (a write dropped the block). */
-static void block_stop(struct cpu *c, const struct insn *i)
+void bc_stop(struct cpu *c, const struct insn *i)
 {
+	c->in.smc_stop = false;
 	insn_current(c, i - 1);
 	c->ip = i->ip;
 	bc_link(c);
 }
 
 /* b was just dropped by a write: if it is the running block, end it after
- * the writing instruction (c->in.cur, or the last one). The block is no
- * longer in the cache, so this entry is never reached again otherwise. */
+ * the writing instruction (c->in.cur), where the threaded and compiled
+ * code look at c->in.smc_stop (cpu.h). The block's instructions are not
+ * written: they may be shared. A flag left set by an instruction that
+ * ended the block anyway (a jump, an exit, a fault) ends the next block
+ * run here after its first instruction that accesses memory, which is
+ * only early, never wrong; bc_run_block() clears it. */
 static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	if (b != c->in.blk)
 		return;
-	struct insn *after = (struct insn *)c->in.cur + 1;
-	if (after <= &b->insns[b->ninsns])
-		after->fn = block_stop;
+	c->in.smc_stop = true;
 	bc->stats.smc_stops++;
 }
 
@@ -401,7 +442,7 @@ static void stop_if_running(struct cpu *c, struct block_cache *bc, struct bc_blo
  * programs in turn: CL's passes, MASM, LINK), the oldest evicted first. */
 enum { BC_PARKS_PER_PAGE = 8 };
 
-static inline struct bc_block **park_bucket(struct block_cache *bc, uint32_t lin)
+static inline uint32_t *park_bucket(struct block_cache *bc, uint32_t lin)
 {
 	return &bc->park_hash[(lin ^ (lin >> BC_HASH_BITS)) & (BC_HASH_SIZE - 1)];
 }
@@ -414,24 +455,24 @@ static size_t park_size(const struct bc_park *p)
 
 /* Release p: off its page's and the cache's lists, its page copy kept for
  * reuse. Its blocks still parked go on the free list if evict, else (the
- * arena is being emptied) nowhere; either way they count as evictions. */
-static void park_free(struct block_cache *bc, struct bc_park *p, bool evict)
+ * arena is being emptied) nowhere, the store's instructions of those from
+ * the store given back (none of them runs); either way they count as
+ * evictions. */
+static void park_free(struct cpu *c, struct block_cache *bc, struct bc_park *p, bool evict)
 {
 	bc->stats.evictions += p->left;
 	for (uint32_t k = 0; k < p->n && p->left; k++) {
 		struct bc_block *b = p->blk[k];
 		if (!b)
 			continue;
-		struct bc_block **pp = park_bucket(bc, (uint32_t)b->key);
+		uint32_t *pp = park_bucket(bc, (uint32_t)b->key);
 		if (!evict) {
-			*pp = NULL; /* (every parked block goes: bc_clear()) */
+			*pp = 0; /* (every parked block goes: bc_clear()) */
+			if (bc_in_store(b))
+				block_release(c, bc, b);
 		} else {
-			while (*pp != b)
-				pp = &(*pp)->hnext;
-			*pp = b->hnext;
-			b->hnext = bc->free_blocks[b->ninsns];
-			bc->free_blocks[b->ninsns] = b;
-			bc->free_bytes += block_size(b->ninsns);
+			chain_unlink(bc, pp, b);
+			free_push(bc, b);
 		}
 		p->left--;
 		bc->nparked--;
@@ -459,10 +500,10 @@ static void park_free(struct block_cache *bc, struct bc_park *p, bool evict)
 /* Every parked block evicted, before any live one (a full arena). No
  * link can lead to a parked block (parking made them stale), so none is
  * made stale here. */
-static void parks_evict(struct block_cache *bc)
+static void parks_evict(struct cpu *c, struct block_cache *bc)
 {
 	while (bc->park_oldest)
-		park_free(bc, bc->park_oldest, true);
+		park_free(c, bc, bc->park_oldest, true);
 }
 
 /* The oldest park of pg. */
@@ -485,9 +526,9 @@ static struct bc_park *park_new(struct cpu *c, struct block_cache *bc, struct bc
 	if (size > bc->cap / 4)
 		return NULL;
 	while (pg->nparks >= BC_PARKS_PER_PAGE)
-		park_free(bc, page_oldest_park(pg), true);
+		park_free(c, bc, page_oldest_park(pg), true);
 	while (bc->park_bytes + size > bc->cap / 4)
-		park_free(bc, bc->park_oldest, true);
+		park_free(c, bc, bc->park_oldest, true);
 	uint8_t *copy = copy_get(bc);
 	struct bc_park *p = copy ? malloc(sizeof(*p)) : NULL;
 	if (!p) {
@@ -568,9 +609,9 @@ static void park_block(struct block_cache *bc, struct bc_park *p, uint32_t k, st
 	hash_unlink(bc, b);
 	p->span[k] = (p->span[k] & 0xFFFFFF) | (uint32_t)(uint8_t)(b->tag >> 32) << 24; /* (not its shadow) */
 	b->tag = 0;
-	struct bc_block **bucket = park_bucket(bc, (uint32_t)b->key);
+	uint32_t *bucket = park_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
-	*bucket = b;
+	*bucket = bc_ref(bc, b);
 	bc->nblocks--;
 	p->left++;
 	bc->stats.parked++;
@@ -584,7 +625,7 @@ static void park_block(struct block_cache *bc, struct bc_park *p, uint32_t k, st
 enum { BC_PARK_MIN_WRITE = 64 };
 
 /* A park for the blocks of pg that a write of [off, off + n) overlaps,
- * but the running block (block_stop may be patched into it), with room
+ * but the running block (it is freed: stop_if_running()), with room
  * for exactly them and a copy of nothing yet: bc_code_write() moves each
  * in with its bytes as it drops it. NULL: none, or no park (park_new()). */
 static struct bc_park *park_some(struct cpu *c, struct block_cache *bc, struct bc_page *pg, unsigned off, unsigned n)
@@ -613,7 +654,7 @@ static struct bc_park *park_some(struct cpu *c, struct block_cache *bc, struct b
 
 /* Every block of pg dropped at once (a write over all their bytes: a
  * program loaded over another), and parked if it can be (the running
- * block cannot: block_stop may be patched into it). In the arrays'
+ * block is freed: stop_if_running()). In the arrays'
  * order, with no swaps, and with the header of the block 8 ahead and the
  * hash buckets of the one 4 ahead fetched early, so that their cache
  * misses overlap instead of coming in a row per block (1.9% of the nmake
@@ -647,7 +688,7 @@ static void page_drop_all(struct cpu *c, struct block_cache *bc, struct bc_page 
 		bc->nparked += p->left;
 		bc_links_stale(c, bc); /* (links to the parked blocks) */
 		if (!p->left)
-			park_free(bc, p, true);
+			park_free(c, bc, p, true);
 	}
 }
 
@@ -758,7 +799,7 @@ void bc_code_remap(struct cpu *c, uint32_t pa)
 		return;
 	bc_code_write(c, pa & ~(CPU_PAGE_SIZE - 1), CPU_PAGE_SIZE);
 	while ((*slot)->parks)
-		park_free(bc, (*slot)->parks, true);
+		park_free(c, bc, (*slot)->parks, true);
 }
 
 /* ---- the whole cache ---- */
@@ -772,16 +813,42 @@ void bc_links_wrap(struct block_cache *bc)
 		bc->ltab[k].check = 0;
 }
 
+/* Give back what the store's instructions of a block running now held
+ * (bc_clear()), once no block runs. */
+static void held_release(struct cpu *c, struct block_cache *bc)
+{
+	if (bc->held_ins) {
+		cs_release(c->in.cstore, bc->held_ins, bc->held_nbytes);
+		bc->store_held -= store_insn_bytes(bc->held_ninsns);
+		bc->held_ins = NULL;
+	}
+}
+
+/* b, a header of a block from the store, is abandoned by a flush: its
+ * instructions are given back, unless it is running (c->in.blk, which
+ * runs on to its end with them): then once no block runs. */
+static void flush_release(struct cpu *c, struct block_cache *bc, struct bc_block *b)
+{
+	if (b != c->in.blk || !b->ins) {
+		block_release(c, bc, b);
+		return;
+	}
+	held_release(c, bc);
+	bc->held_ins = b->ins;
+	bc->held_nbytes = b->nbytes;
+	bc->held_ninsns = b->ninsns;
+}
+
 void bc_clear(struct cpu *c, struct block_cache *bc)
 {
 	if (!bc)
 		return;
 	while (bc->park_oldest)
-		park_free(bc, bc->park_oldest, false);
+		park_free(c, bc, bc->park_oldest, false);
 	if (bc->nblocks < BC_HASH_SIZE / 8) {
 		for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
 			for (uint32_t k = 0; k < pg->n; k++)
-				*bc_bucket(bc, (uint32_t)pg->blk[k]->key) = NULL;
+				*bc_bucket(bc, (uint32_t)pg->blk[k]->key) = 0;
 	} else {
 		memset(bc->hash, 0, sizeof(bc->hash));
 	}
@@ -792,6 +859,12 @@ void bc_clear(struct cpu *c, struct block_cache *bc)
 		for (uint32_t k = 0; k < pg->n; k++)
 			pg->blk[k]->tag = 0;
 	bc_links_stale(c, bc);
+	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			if (bc_in_store(pg->blk[k]))
+				flush_release(c, bc, pg->blk[k]);
+	for (struct bc_block *b = bc_blk(bc, bc->free_blocks[0]); b; b = bc_blk(bc, b->hnext))
+		flush_release(c, bc, b);
 	while (bc->pages) {
 		struct bc_page *pg = bc->pages;
 		bc->pages = pg->next;
@@ -832,6 +905,7 @@ struct block_cache *bc_alloc(void)
 		free(bc);
 		return NULL;
 	}
+	bc->scratch->ins = bc->scratch->insns;
 	memset(bc->ltab, 0, BC_LTAB_SIZE * sizeof(struct bc_fast));
 	return bc;
 }
@@ -841,6 +915,7 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	if (!bc)
 		return;
 	bc_clear(c, bc);
+	held_release(c, bc);
 	c->in.code_page_data_writes = c->in.fast_links = c->in.ltab_links = c->in.jit_hits = 0; /* (the cache's figures) */
 	while (bc->free_pages) {
 		struct bc_page *pg = bc->free_pages;
@@ -872,7 +947,7 @@ void cpu_set_block_cache_limit(struct cpu *c, size_t bytes)
 		return;
 	bc->cap = bytes < block_size(BC_MAX_INSNS) ? block_size(BC_MAX_INSNS) :
 		  bytes > BC_ARENA_BYTES ? BC_ARENA_BYTES : bytes;
-	if (bc->used > bc->cap)
+	if (bc->used > bc->cap || bc->store_held > bc->cap)
 		bc_clear(c, bc);
 }
 
@@ -880,6 +955,11 @@ void cpu_set_code_store(struct cpu *c, struct cpu_code_store *s)
 {
 	if (c->in.cstore == s)
 		return;
+	/* (blocks from the store hold references on its entries) */
+	if (c->in.bcache) {
+		bc_clear(c, c->in.bcache);
+		held_release(c, c->in.bcache);
+	}
 	/* (code of a CPU's own area must not stay in a store it leaves) */
 	if (c->in.jit) {
 		cpu_invalidate_code(c);
@@ -916,7 +996,7 @@ static __attribute__((noinline)) bool bc_recheck(struct cpu *c, struct bc_block 
 {
 	const uint64_t ctx = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
 	if (b->tag == 0 || (uint8_t)(b->tag >> 32) != (uint8_t)(ctx >> 32) ||
-	    b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && ctx != c->in.bc_ctx))
+	    bc_last_off(b) > c->in.sd[SEG_CS].limit || (b->nolimit && ctx != c->in.bc_ctx))
 		return false; /* (tag 0: dropped, reached through a stale succ) */
 	if (b->tag == ctx)
 		return true;
@@ -1072,7 +1152,7 @@ static uint32_t jcc_inside(const struct cpu *c, const struct bc_block *b, const 
  * (prefetch.c pq_note_write(); the bytes before its end are its own). */
 static unsigned block_shadow(const struct cpu *c, const struct bc_block *b)
 {
-	const struct insn *last = &b->insns[b->ninsns - 1];
+	const struct insn *last = &b->ins[b->ninsns - 1];
 	const unsigned q = c->in.pq.len, end = (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes;
 	if (q <= last->len || !pq_falls_through(last))
 		return 0;
@@ -1085,7 +1165,7 @@ static unsigned block_shadow(const struct cpu *c, const struct bc_block *b)
  * (its head_shadow), so that a write to them by b is seen there too. */
 static void page_next_shadow(struct cpu *c, struct block_cache *bc, const struct bc_block *b)
 {
-	const struct insn *last = &b->insns[b->ninsns - 1];
+	const struct insn *last = &b->ins[b->ninsns - 1];
 	const unsigned q = c->in.pq.len, end = (b->phys & (CPU_PAGE_SIZE - 1)) + b->nbytes;
 	if (q <= last->len || end + q - last->len <= CPU_PAGE_SIZE || !pq_falls_through(last))
 		return;
@@ -1109,9 +1189,9 @@ static void page_next_shadow(struct cpu *c, struct block_cache *bc, const struct
  * shadow's bits are marked by its caller, with its bytes). */
 static void block_link_in(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg)
 {
-	struct bc_block **bucket = bc_bucket(bc, (uint32_t)b->key);
+	uint32_t *bucket = bc_bucket(bc, (uint32_t)b->key);
 	b->hnext = *bucket;
-	*bucket = b;
+	*bucket = bc_ref(bc, b);
 	page_add(pg, b, block_shadow(c, b)); /* (its bits marked: bc_record(), bc_from_store()) */
 	page_next_shadow(c, bc, b);
 	bc->nblocks++;
@@ -1125,20 +1205,24 @@ static void block_link_in(struct cpu *c, struct block_cache *bc, struct bc_block
 static void block_enter(struct cpu *c, struct block_cache *bc, struct bc_block *b, struct bc_page *pg, op_fn code)
 {
 	block_link_in(c, bc, b, pg);
-	b->entry = b->insns[0].fn;
+	b->entry = b->ins[0].fn;
 	jit_block_added(c, b, code);
 }
 
-/* Arena room for a block of n instructions, from the free list or the
- * arena's end, or NULL (full). */
-static struct bc_block *arena_take(struct block_cache *bc, unsigned n)
+/* Arena room for a block of n instructions (0: the header of a block
+ * from the store), from the free list or the arena's end, or NULL (full).
+ * Called only when no block runs: a reused header gives back the store's
+ * instructions it held. */
+static struct bc_block *arena_take(struct cpu *c, struct block_cache *bc, unsigned n)
 {
-	const size_t size = block_size(n);
-	struct bc_block *b = bc->free_blocks[n];
+	const size_t size = class_size(n);
+	struct bc_block *b = bc_blk(bc, bc->free_blocks[n]);
 	if (b) {
 		bc->free_blocks[n] = b->hnext;
-		__builtin_prefetch(bc_line1(b->hnext), 1); /* the next pop's header, likely cold by then */
+		__builtin_prefetch(bc_line1(bc_blk(bc, b->hnext)), 1); /* the next pop's header, likely cold by then */
 		bc->free_bytes -= size;
+		if (!n)
+			block_release(c, bc, b);
 	} else if (bc->used + size <= bc->cap) {
 		b = (struct bc_block *)(bc->arena + bc->used);
 		b->tag = 0; /* (not a block until entered: a stale succ[] guess fails) */
@@ -1157,16 +1241,17 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 		goto drop;
 	if (!page_reserve(bc->rec_page))
 		goto drop;
-	struct bc_block *b = arena_take(bc, s->ninsns);
+	struct bc_block *b = arena_take(c, bc, s->ninsns);
 	if (!b && bc->park_oldest) {
-		parks_evict(bc); /* (parked blocks go before live ones) */
-		b = arena_take(bc, s->ninsns);
+		parks_evict(c, bc); /* (parked blocks go before live ones) */
+		b = arena_take(c, bc, s->ninsns);
 	}
 	if (!b) {
 		bc_clear(c, bc); /* (empties the recording's page too) */
 		goto drop;
 	}
 	memcpy(b, s, block_size(s->ninsns));
+	b->ins = b->insns;
 	if (c->in.cstore)
 		bc_to_store(c, bc, b);
 	block_enter(c, bc, b, bc->rec_page, NULL);
@@ -1180,28 +1265,29 @@ drop:
 
 /* ---- the host's code store (code_store.h) ---- */
 
-/* Arena room for a block of n instructions, from the free list or the
- * arena's end (cs_dest_fn, under the store's lock: nothing here calls the
- * store), or NULL with store_full set when neither has room
- * (bc_from_store() then empties the cache and asks again). */
-static struct insn *store_dest(void *ctx, unsigned n)
+/* Arena room for the header of a block from the store whose instructions
+ * take need bytes, within the cache's limit for the store's instructions
+ * its headers hold (store_held, counted as copies would be in the arena:
+ * a cache of a few headers must not keep the store from shrinking
+ * without bound), or NULL. */
+static struct bc_block *header_take(struct cpu *c, struct block_cache *bc, size_t need)
 {
-	struct block_cache *bc = ctx;
-	struct bc_block *b = arena_take(bc, n);
-	if (!b) {
-		bc->store_full = true;
+	struct bc_block *b = arena_take(c, bc, 0); /* (a reused header gives its back first) */
+	if (b && bc->store_held + need > bc->cap) {
+		b->ins = NULL;
+		free_push(bc, b);
 		return NULL;
 	}
-	bc->store_blk = b;
-	return b->insns;
+	return b;
 }
 
 /* The block at lin from the code store, entered in the cache as if it had
  * been recorded (it runs when bc_run() comes round again): true, or false
  * when the store holds none for these bytes. The block must fit in the
  * page, the IP range and a limited CS limit where it is found, so that
- * bc_valid() accepts it. The store's instructions are copied once,
- * straight into the block's place in the arena (store_dest()). */
+ * bc_valid() accepts it. Its instructions are the store's, run in place
+ * (cs_take(): a reference, given back when its header is reused or the
+ * cache emptied); the arena holds only its header. */
 static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	const uint64_t ctx = c->in.bc_ctx, cslim = (uint64_t)BC_CSLIM << 32;
@@ -1224,38 +1310,39 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
 	uint64_t gen = 0;
 	const struct cpu_jit_area *area = jit_share_area(c, &gen);
 	op_fn jcode;
-	uint8_t nbytes;
-	struct bc_page *pg;
-	unsigned n;
-	for (bool cleared = false;;) {
-		/* The page's record and room on it first: once the store has
-		 * copied a block into the arena, it is entered. */
-		pg = page_get(c, bc, pa);
-		if (!pg || !page_reserve(pg))
-			return false;
-		bc->store_full = false;
-		n = cs_lookup(c->in.cstore, ip, cs_sig(c, (uint8_t)(ctx >> 32)), code, (unsigned)avail, store_dest,
-			      bc, &nbytes, area, gen, &jcode);
-		if (n)
-			break;
-		if (!bc->store_full || cleared)
-			return false;
-		/* A full arena: the parked blocks evicted, else everything, as
-		 * bc_commit() does, and the hit taken again. */
-		if (bc->park_oldest) {
-			parks_evict(bc);
-		} else {
-			bc_clear(c, bc);
-			cleared = true;
-		}
+	uint8_t n, nbytes;
+	const struct insn *ins = cs_take(c->in.cstore, ip, cs_sig(c, (uint8_t)(ctx >> 32)), code, (unsigned)avail, &n,
+					 &nbytes, area, gen, &jcode);
+	if (!ins)
+		return false;
+	/* Room for its header, else the parked blocks evicted, else
+	 * everything (as bc_commit() does); then its page. */
+	const size_t need = store_insn_bytes(n);
+	struct bc_block *b = header_take(c, bc, need);
+	if (!b && bc->park_oldest) {
+		parks_evict(c, bc);
+		b = header_take(c, bc, need);
 	}
-	struct bc_block *b = bc->store_blk;
+	if (!b) {
+		bc_clear(c, bc);
+		b = header_take(c, bc, need);
+	}
+	struct bc_page *pg = b ? page_get(c, bc, pa) : NULL;
+	if (!pg || !page_reserve(pg)) {
+		if (b) {
+			b->ins = NULL; /* (the reference is given back here) */
+			free_push(bc, b);
+		}
+		cs_release(c->in.cstore, ins, nbytes);
+		return false;
+	}
+	b->ins = ins;
+	bc->store_held += need;
 	b->key = bc_key(lin, ip);
 	b->tag = ctx & ~cslim;
 	b->phys = pa;
-	b->ninsns = (uint8_t)n;
+	b->ninsns = n;
 	b->nbytes = nbytes;
-	b->last_off = ip + nbytes - 1u;
 	b->nolimit = !(ctx & cslim);
 	b->succ[0] = b->succ[1] = NULL;
 	page_mark(c, pg, pa & (CPU_PAGE_SIZE - 1), nbytes + block_shadow(c, b), code);
@@ -1273,7 +1360,7 @@ static bool bc_from_store(struct cpu *c, struct block_cache *bc, uint32_t lin)
  * links to it were made stale when it was parked and it remembers none
  * (block_link_in()). */
 static void revive(struct cpu *c, struct block_cache *bc, struct bc_page *pg, struct bc_park *p, struct bc_block *b,
-		   struct bc_block **link, uint64_t tag, const uint8_t *mem)
+		   uint32_t *link, uint64_t tag, const uint8_t *mem)
 {
 	*link = b->hnext;
 	p->blk[b->pidx] = NULL;
@@ -1318,9 +1405,9 @@ static void revive_rest(struct cpu *c, struct block_cache *bc, struct bc_page *p
 			continue; /* (decoded through another linear page) */
 		if (!page_reserve(pg))
 			return;
-		struct bc_block **link = park_bucket(bc, (uint32_t)b->key);
-		while (*link != b)
-			link = &(*link)->hnext;
+		uint32_t *link = park_bucket(bc, (uint32_t)b->key);
+		while (*link != bc_ref(bc, b))
+			link = &bc_blk(bc, *link)->hnext;
 		revive(c, bc, pg, p, b, link, tag, page_mem + off);
 	}
 }
@@ -1336,15 +1423,16 @@ static bool bc_revive(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	const uint64_t cslim = (uint64_t)BC_CSLIM << 32, ctx = c->in.bc_ctx, key = bc_key(lin, c->ip);
 	const uint8_t mode = (uint8_t)((ctx & ~cslim) >> 32);
-	struct bc_block **pp = park_bucket(bc, lin), *b;
+	uint32_t *pp = park_bucket(bc, lin);
+	struct bc_block *b;
 	uint32_t pa = 0;
 	const uint8_t *mem = NULL;
-	for (; (b = *pp); pp = &b->hnext) {
+	for (; (b = bc_blk(bc, *pp)); pp = &b->hnext) {
 		if (b->key != key)
 			continue;
 		if (!mem && (cpu_linear_to_phys(c, lin, false, &pa) < 0 || !(mem = phys_host(c, pa, false))))
 			return false;
-		if (b->phys != pa || b->last_off > c->in.sd[SEG_CS].limit || (b->nolimit && (ctx & cslim)))
+		if (b->phys != pa || bc_last_off(b) > c->in.sd[SEG_CS].limit || (b->nolimit && (ctx & cslim)))
 			continue;
 		struct bc_page *pg = *phys_code_slot(c, pa); /* (parks keep their page's record) */
 		struct bc_park *p = pg->parks;
@@ -1358,7 +1446,7 @@ static bool bc_revive(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		revive(c, bc, pg, p, b, pp, ctx & ~cslim, mem);
 		revive_rest(c, bc, pg, p, lin & ~(CPU_PAGE_SIZE - 1), mem - (pa & (CPU_PAGE_SIZE - 1)), ctx & ~cslim);
 		if (!p->left)
-			park_free(bc, p, true);
+			park_free(c, bc, p, true);
 		bc->last = b;
 		return true;
 	}
@@ -1373,7 +1461,7 @@ static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_b
 	if (!code)
 		return;
 	const uint8_t mode = (uint8_t)(b->tag >> 32) | (b->nolimit ? 0 : BC_CSLIM);
-	cs_add(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->insns, b->ninsns);
+	cs_add(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->ins, b->ninsns);
 	bc->stats.store_adds++;
 }
 
@@ -1383,6 +1471,7 @@ static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_b
 static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	struct bc_block *b = bc->scratch;
+	held_release(c, bc); /* (no block runs) */
 	if (bc->nparked && bc_revive(c, bc, lin))
 		return;
 	if (c->in.cstore && bc_from_store(c, bc, lin))
@@ -1448,7 +1537,6 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 		at = n + len;
 		b->ninsns++;
 		b->tag = c->in.bc_ctx & ~((uint64_t)BC_CSLIM << 32);
-		b->last_off = c->ip + len - 1;
 		i->charge = b->ninsns;
 		struct insn *prev = b->ninsns >= 2 ? &b->insns[b->ninsns - 2] : NULL;
 		const op_fn prev_fn = prev ? prev->fn : NULL;
@@ -1502,10 +1590,11 @@ void thread_generic(struct cpu *c, const struct insn *i)
 static inline void bc_run_block(struct cpu *c, struct bc_block *b)
 {
 	c->in.blk = b;
-	c->in.cur = b->insns;
+	c->in.cur = b->ins;
 	c->in.link_depth = 0;
+	c->in.smc_stop = false;
 	jit_count_entry(c, b);
-	b->entry(c, b->insns);
+	b->entry(c, b->ins);
 	/* bc_link() charges the blocks it leaves and clears blk when it stops. */
 	if (c->in.blk) {
 		c->in.budget_left -= c->in.cur->charge;
@@ -1564,7 +1653,7 @@ void bc_link(struct cpu *c)
 				       .code = jit_link_code(next) };
 	}
 	c->in.blk = next;
-	c->in.cur = next->insns;
+	c->in.cur = next->ins;
 	jit_count_entry(c, next);
 	/* Its likely successor's header, which the next bc_link() reads
 	 * first: fetched while this block runs (the live blocks do not fit in
@@ -1572,7 +1661,7 @@ void bc_link(struct cpu *c)
 	 * fast[], which its link stub reads first. */
 	__builtin_prefetch(bc_line1(next->succ[0]));
 	__builtin_prefetch(next);
-	next->entry(c, next->insns);
+	next->entry(c, next->ins);
 }
 
 #ifndef NDEBUG
@@ -1616,7 +1705,7 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 			/* Step by step; a write that drops the block ends it. */
 			bc->stats.hits++;
 			bc->last = b;
-			const struct insn *i = b->insns, *end = b->insns + b->ninsns;
+			const struct insn *i = b->ins, *end = b->ins + b->ninsns;
 			while (bc_step(c, i) && ++i < end && b->tag)
 				;
 		}

@@ -34,10 +34,12 @@
  * from the queue; with the model off every write is seen by the next
  * instruction fetched, as on the Pentium and later).
  *
- * Size: blocks are allocated from one arena of BC_ARENA_BYTES; a dropped
- * block's memory goes on a free list by its instruction count, which the
- * next block of that count reuses (a program loaded again records blocks
- * of the same sizes). A write over all of a page's code (a program
+ * Size: blocks are allocated from one arena of BC_ARENA_BYTES (a block
+ * taken from the code store only its header: its instructions are the
+ * store's, run in place); a dropped block's memory goes on a free list by
+ * its instruction count (0: a store block's header), which the next block
+ * of that count reuses (a program loaded again records blocks of the same
+ * sizes). A write over all of a page's code (a program
  * loaded over another), or a long one over part of it, parks the blocks
  * it drops rather than freeing them,
  * and they come back when their bytes do (struct bc_park). When the
@@ -90,18 +92,28 @@ struct bc_fast {
 
 /* The header is two cache lines: the first, fast[], is all that the link
  * stub's fast path reads (of the block it leaves), the second what
- * finding and checking a block reads. Blocks are 64-byte aligned. */
+ * finding and checking a block reads. Blocks are 64-byte aligned, all in
+ * their cache's arena (so hnext is an arena reference: bc_blk()).
+ *
+ * Its instructions are at ins: right after the header (insns[]) for a
+ * block recorded here, or, for a block taken from the code store, the
+ * store entry's, run in place (the header alone is in the arena; a
+ * reference on the entry keeps them: code_store.h cs_take()). Nothing
+ * writes into them once the block is committed (the self-modifying-code
+ * stop is per CPU: c->in.smc_stop). */
 struct bc_block {
 	struct bc_fast fast[2]; /* compiled successors (written by the link stub) */
 	uint64_t key;      /* EIP << 32 | linear address of the first byte (same
 			    * bytes at another EIP may wrap differently at 64 KiB) */
 	uint64_t tag;      /* bc_ctx when it was recorded or last checked; 0 once
 			    * it was dropped */
-	struct bc_block *hnext; /* the next block of its hash chain */
+	const struct insn *ins; /* its ninsns + 1 instructions (insns, or the
+				 * store's; NULL in a freed header whose
+				 * reference was given back) */
 	struct bc_block *succ[2]; /* the blocks last linked to from it (a
 				   * guess, checked: see bc_link()) */
+	uint32_t hnext;    /* the next block of its hash chain (bc_ref()) */
 	uint32_t phys;     /* physical address of its first byte */
-	uint32_t last_off; /* CS offset of its last byte (checked against the limit) */
 	uint8_t ninsns;
 	uint8_t nbytes;
 	bool nolimit;      /* recorded without BC_CSLIM: its short jumps may leave
@@ -111,10 +123,24 @@ struct bc_block {
 	uint16_t heat;     /* the JIT's count down to compiling (jit.h) */
 	uint16_t pidx;     /* its index in its page's arrays (bc_page), or in
 			    * its park's while parked (bc_park) */
-	op_fn entry;       /* what runs the block: insns[0].fn, or its
+	op_fn entry;       /* what runs the block: ins[0].fn, or its
 			    * compiled code (jit.h) */
-	struct insn insns[]; /* ninsns + the end entry */
+	struct insn insns[]; /* ninsns + the end entry, for a block recorded
+			      * here (ins == insns) */
 };
+
+/* Did b come from the store: its instructions the store's, its memory in
+ * the arena only its header? */
+static inline bool bc_in_store(const struct bc_block *b)
+{
+	return b->ins != b->insns;
+}
+
+/* The CS offset of b's last byte (checked against the CS limit). */
+static inline uint32_t bc_last_off(const struct bc_block *b)
+{
+	return (uint32_t)(b->key >> 32) + b->nbytes - 1u;
+}
 
 /* A physical page that blocks were decoded from. Its blocks are in two
  * arrays, in no order: span[k] is where blk[k] lies in the page (offset |
@@ -201,8 +227,9 @@ struct block_cache {
 	uint8_t *arena;             /* BC_ARENA_BYTES, touched as it fills */
 	size_t used;
 	size_t cap;                 /* the part of it used (cpu_set_block_cache_limit()) */
-	struct bc_block *free_blocks[BC_MAX_INSNS + 1]; /* dropped, by ninsns
-						       * (chained by hnext) */
+	uint32_t free_blocks[BC_MAX_INSNS + 1]; /* dropped, by ninsns (chained
+						  * by hnext); [0]: headers of
+						  * blocks from the store */
 	size_t free_bytes;
 	uint64_t nblocks;           /* blocks in the cache */
 	/* Moves whenever a remembered link (bc_fast) may have gone wrong:
@@ -218,8 +245,14 @@ struct block_cache {
 	bool rec_dead;              /* a write overlapped it: do not keep it */
 	uint8_t rec_shadow;         /* bytes past it that its bits hold too: the
 				     * prefetch queue of its last instruction */
-	struct bc_block *store_blk; /* where store_dest() put the last hit (bc_from_store()) */
-	bool store_full;            /* store_dest() found no room in the arena */
+	/* The store's instructions of a block running when the cache was
+	 * emptied (bc_clear()): given back once no block runs (bc_record()). */
+	const struct insn *held_ins;
+	uint8_t held_nbytes, held_ninsns;
+	/* The bytes of the store's instructions its headers hold (live,
+	 * parked, freed but not reused, held_ins): kept within cap, as
+	 * copies of them would be (bc_from_store()). */
+	size_t store_held;
 	struct cpu_code_stats stats;
 	/* Compiled blocks that bc_link() found in the hash table after a
 	 * compiled block, by bc_ltab_slot() of their linear address: the
@@ -238,9 +271,20 @@ struct block_cache {
 	/* Last: the fields above share the allocation's first page (a fresh
 	 * mapping, 256 KiB of hash behind them, pages touched as buckets
 	 * fill), rather than a page of their own at its end. */
-	struct bc_block *hash[BC_HASH_SIZE];
-	struct bc_block *park_hash[BC_HASH_SIZE]; /* parked blocks, like hash */
+	uint32_t hash[BC_HASH_SIZE];      /* chains of bc_ref()s */
+	uint32_t park_hash[BC_HASH_SIZE]; /* parked blocks, like hash */
 };
+
+/* Arena references (hnext, hash chains, free lists): 0 none, else the
+ * block's offset in the arena + 1. */
+static inline struct bc_block *bc_blk(const struct block_cache *bc, uint32_t ref)
+{
+	return ref ? (struct bc_block *)(bc->arena + ref - 1u) : NULL;
+}
+static inline uint32_t bc_ref(const struct block_cache *bc, const struct bc_block *b)
+{
+	return (uint32_t)((const uint8_t *)b - bc->arena) + 1u;
+}
 
 /* The link table's slot for the block at linear address lin (the link
  * stub forms the same: jit_compile.c emit_link_stub()). */

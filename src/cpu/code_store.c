@@ -20,6 +20,8 @@ struct cs_entry {
 	uint32_t size;                /* bytes it takes (counted against the limit) */
 	uint8_t ninsns, nbytes;
 	bool used;                    /* taken since it was added or last spared */
+	uint32_t refs;                /* blocks of CPUs' caches running its
+				       * instructions (cs_take()): not evicted */
 	op_fn jcode;                  /* its compiled code, or NULL (cs_set_code()) */
 	const struct cpu_jit_area *jarea; /* ... in this area */
 	uint64_t jgen;                /* ... and this generation of it */
@@ -138,15 +140,22 @@ static void use_push(struct cpu_code_store *s, struct cs_entry *e)
  * oldest first, but one taken since it was added or last spared is spared
  * once more and goes to the front (the "second chance" approximation of
  * least recently used: a hit only sets a flag in the entry, it does not
- * touch the list, whose neighbours would be two more cache misses). */
+ * touch the list, whose neighbours would be two more cache misses). An
+ * entry whose instructions a cache holds (refs) is passed over: the store
+ * may stay above its limit while they are held. Each entry is looked at
+ * at most twice (once more after its second chance). */
 static void shrink(struct cpu_code_store *s)
 {
-	while (s->bytes > s->limit && s->oldest) {
-		struct cs_entry *e = s->oldest;
+	for (struct cs_entry *e = s->oldest, *newer; s->bytes > s->limit && e; e = newer) {
+		newer = e->newer;
+		if (e->refs)
+			continue;
 		use_unlink(s, e);
 		if (e->used) {
 			e->used = false;
 			use_push(s, e);
+			if (!newer)
+				newer = e; /* (it was the only one left: now look at it again) */
 			continue;
 		}
 		struct cs_entry **pp = bucket(s, e->eip, e->sig, entry_code(e)[0]);
@@ -177,23 +186,21 @@ void cpu_code_store_stats(struct cpu_code_store *s, struct cpu_code_store_stats 
 	pthread_mutex_unlock(&s->lock);
 }
 
-unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
-		   cs_dest_fn *dest, void *ctx, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen,
-		   op_fn *jcode)
+const struct insn *cs_take(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code,
+			  unsigned avail, uint8_t *ninsns, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen,
+			  op_fn *jcode)
 {
-	unsigned n = 0;
+	const struct insn *ins = NULL;
 	*jcode = NULL;
 	pthread_mutex_lock(&s->lock);
 	s->stats.lookups++;
 	for (struct cs_entry *e = s->hash ? *bucket(s, eip, sig, code[0]) : NULL; e; e = e->hnext) {
 		if (e->eip != eip || e->sig != sig || e->nbytes > avail || memcmp(entry_code(e), code, e->nbytes) != 0)
 			continue;
-		struct insn *out = dest(ctx, e->ninsns);
-		if (!out)
-			break;
-		n = e->ninsns;
+		ins = entry_insns(e);
+		e->refs++;
+		*ninsns = e->ninsns;
 		*nbytes = e->nbytes;
-		memcpy(out, entry_insns(e), (n + 1u) * sizeof(*out));
 		if (area && e->jcode && e->jarea == area && e->jgen == gen)
 			*jcode = e->jcode;
 		e->used = true;
@@ -206,7 +213,16 @@ unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const u
 		break;
 	}
 	pthread_mutex_unlock(&s->lock);
-	return n;
+	return ins;
+}
+
+void cs_release(struct cpu_code_store *s, const struct insn *ins, unsigned nbytes)
+{
+	struct cs_entry *e = (struct cs_entry *)(void *)((uint8_t *)(uintptr_t)ins - code_room(nbytes) -
+							 offsetof(struct cs_entry, data));
+	pthread_mutex_lock(&s->lock);
+	e->refs--;
+	pthread_mutex_unlock(&s->lock);
 }
 
 void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
@@ -225,6 +241,7 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	e->ninsns = (uint8_t)ninsns;
 	e->nbytes = (uint8_t)nbytes;
 	e->used = false;
+	e->refs = 0;
 	e->jcode = NULL;
 	e->jarea = NULL;
 	e->jgen = 0;

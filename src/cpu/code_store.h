@@ -9,10 +9,11 @@
  * the code bytes they came from. It is found by the block's EIP, its
  * decoding signature (cs_sig()) and its first byte, and is given out only
  * when the bytes in guest memory now are equal to the stored ones, all of
- * them (compared, not hashed). The caller copies the instructions into its
- * own cache, where what is per CPU (links, page lists, self-modifying-code
- * patches, the JIT's entry) lives: no entry is referenced outside the
- * store's lock, so evicting one frees it at once.
+ * them (compared, not hashed). The caller runs the instructions in place,
+ * with a header of its own (block_cache.h struct bc_block), where what is
+ * per CPU (links, page lists, the JIT's entry) lives; nothing writes into
+ * them. The caller holds a reference (cs_take(), cs_release()), and an
+ * entry with references is never evicted.
  *
  * Why this is exact: a block's instructions depend only on its bytes, its
  * EIP (relative jumps, insn.ip), the code and stack size, the CPU model
@@ -53,20 +54,19 @@ static inline uint32_t cs_sig(const struct cpu *c, uint8_t mode_bits)
 	       (uint32_t)(c->in.pq.len != 0) << 31;
 }
 
-/* Where a hit's instructions go: called by cs_lookup() with the store's
- * lock held and the block's instruction count; returns room for
- * ninsns + 1 instructions (the caller's final block: the hit is copied
- * once), or NULL, and the lookup then fails. It must not call the store. */
-typedef struct insn *cs_dest_fn(void *ctx, unsigned ninsns);
-
 /* Find a block for eip and sig whose bytes equal code[0..nbytes) with
- * nbytes <= avail; copy its ninsns + 1 instructions to dest(ctx, ninsns)
- * and return ninsns with *nbytes set, or 0 (none, or dest gave no room).
- * *jcode: its compiled code if it has code of area `area` (NULL: none
- * wanted) and generation gen, else NULL. */
-unsigned cs_lookup(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned avail,
-		   cs_dest_fn *dest, void *ctx, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen,
-		   op_fn *jcode);
+ * nbytes <= avail: its ninsns + 1 instructions, in place, with a
+ * reference taken on them (given back by cs_release(); the entry is not
+ * evicted before), *ninsns and *nbytes set; or NULL. *jcode: its compiled
+ * code if it has code of area `area` (NULL: none wanted) and generation
+ * gen, else NULL. */
+const struct insn *cs_take(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code,
+			  unsigned avail, uint8_t *ninsns, uint8_t *nbytes, const struct cpu_jit_area *area, uint64_t gen,
+			  op_fn *jcode);
+
+/* Give back the reference cs_take() returned ins (of a block of nbytes
+ * code bytes) with. No instruction of it may run afterwards. */
+void cs_release(struct cpu_code_store *s, const struct insn *ins, unsigned nbytes);
 
 /* The block for eip and sig of ninsns instructions decoded from
  * code[0..nbytes) was compiled to fn in area (generation gen): keep it

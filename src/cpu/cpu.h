@@ -436,6 +436,14 @@ struct cpu {
 		uint32_t lf_b;
 		uint32_t flags;          /* non-arithmetic EFLAGS bits (TF IF DF IOPL NT RF VM AC ID, fixed bits) */
 		uint32_t events;         /* nonzero = check slow path between instructions */
+		/* A write dropped the running block (block_cache.c
+		 * stop_if_running()): it ends after the writing instruction,
+		 * where threaded code (insn_chain()) and compiled code (after a
+		 * called handler or a slow-path write: jit_compile.c
+		 * emit_smc_check()) look, rather than by a patch in the block's
+		 * instructions, which other CPUs may run too. Cleared by the
+		 * stop (bc_stop()) and by bc_run_block(). */
+		bool smc_stop;
 		uint64_t budget_left;
 		struct bc_block *blk;     /* block running threaded (block_cache.c) */
 		const struct insn *cur;   /* its instruction running now */

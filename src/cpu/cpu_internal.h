@@ -838,6 +838,9 @@ op_fn cpu_jcc_inside_twin(const struct insn *i);
 void thread_generic(struct cpu *c, const struct insn *i);
 void thread_plain(struct cpu *c, const struct insn *i);
 void bc_link(struct cpu *c);
+/* End the running block before entry i (a write dropped it: c->in.smc_stop),
+ * as if i-1 had been its last instruction, and go on with bc_link(). */
+void bc_stop(struct cpu *c, const struct insn *i);
 /* The threaded twin that runs handler impl as thread_plain() (term
  * TERM_NONE) or thread_generic() would, with a direct call, for the
  * frequent handlers without a specialised pair; NULL for the others
@@ -846,7 +849,9 @@ op_fn cpu_handler_twin(op_fn impl, unsigned term);
 /* Fuse a compare with the Jcc after it in a recorded block (ops_fused.c). */
 void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit);
 
-/* Continue a decoded block with the instruction after i (a tail call).
+/* Continue a decoded block with the instruction after i (a tail call),
+ * unless i's write dropped the block (c->in.smc_stop: the block ends, so
+ * that the next instruction is decoded from memory as it is now).
  * Nothing is recorded here: a threaded handler that can fault or end the
  * block sets c->in.cur = i itself first (insn_current()); handlers on
  * registers only cannot fault and skip it. insn_sp is saved by
@@ -854,6 +859,19 @@ void cpu_fuse(struct insn *first, const struct insn *jcc, bool nolimit);
  * changing SP; the twins never do, and a fault in one takes SP as it is
  * (cpu.c sync_threaded()). */
 static inline void insn_chain(struct cpu *c, const struct insn *i)
+{
+	const struct insn *n = i + 1;
+	if (unlikely(c->in.smc_stop)) {
+		bc_stop(c, n);
+		return;
+	}
+	n->fn(c, n);
+}
+
+/* insn_chain() for the twins of instructions on registers only (no memory
+ * access, no port: nothing they do can drop the block), which need not
+ * look at c->in.smc_stop. */
+static inline void insn_chain_regs(struct cpu *c, const struct insn *i)
 {
 	const struct insn *n = i + 1;
 	n->fn(c, n);

@@ -458,7 +458,7 @@ FF_INLINE bool fld_const(struct cpu *c, bool one, bool T)
 __attribute__((noinline)) static void decline(struct cpu *c, const struct insn *i)
 {
 	const struct bc_block *b = c->in.blk;
-	if (b && i > b->insns && i[-1].ent->fn == op_esc && i[-1].imm)
+	if (b && i > b->ins && i[-1].ent->fn == op_esc && i[-1].imm)
 		note_ip(c, i - 1, true);
 	insn_current(c, i);
 	op_esc(c, i);
@@ -492,7 +492,7 @@ static const op_fn members[ID_COUNT];
  * instruction. */
 FF_INLINE void next(struct cpu *c, const struct insn *i)
 {
-	if (i->imm) {
+	if (i->imm && likely(!c->in.smc_stop)) { /* (a stop: insn_chain() ends the block) */
 		members[i->imm](c, i + 1);
 		return;
 	}

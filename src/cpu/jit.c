@@ -122,7 +122,7 @@ void jit_block_revived(struct cpu *c, struct bc_block *b, uint64_t gen)
 			b->heat = JIT_HEAT_IDLE;
 			return;
 		}
-		b->entry = b->insns[0].fn;
+		b->entry = b->ins[0].fn;
 	}
 	/* (a block in any other state has that entry already: its
 	 * instructions are not read here, a cache miss for a cold block) */
@@ -144,7 +144,7 @@ static void jit_drop_code(struct cpu *c, struct jit *j, uint64_t gen)
 			for (uint32_t k = 0; k < pg->n; k++) {
 				struct bc_block *b = pg->blk[k];
 				if (b->jstate == JS_DONE || b->jstate == JS_QUEUED) {
-					b->entry = b->insns[0].fn;
+					b->entry = b->ins[0].fn;
 					b->jstate = JS_COLD;
 				}
 				if (b->jstate == JS_COLD)
@@ -227,7 +227,7 @@ static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 	struct jit_slot s;
 	if (!jit_area_lock(j->area, &s)) {
 		b->jstate = JS_FAILED;
-		b->entry = b->insns[0].fn;
+		b->entry = b->ins[0].fn;
 		return;
 	}
 	struct em e = { s.rw, s.end, false };
@@ -247,7 +247,7 @@ static void jit_compile(struct cpu *c, struct jit *j, struct bc_block *b)
 		jit_drop_code(c, j, s.gen); /* (a flush, here or by another CPU) */
 	if (!ok) {
 		b->jstate = JS_FAILED;
-		b->entry = b->insns[0].fn;
+		b->entry = b->ins[0].fn;
 		return;
 	}
 	op_fn fn;
@@ -283,7 +283,7 @@ void jit_run_pending(struct cpu *c)
 			continue; /* (dropped since, or its memory reused) */
 		if (j->dead || (jit_mode(c) == CPU_JIT_ON && !jit_worth(b))) {
 			b->jstate = JS_FAILED;
-			b->entry = b->insns[0].fn;
+			b->entry = b->ins[0].fn;
 			continue;
 		}
 		op_fn fn = jit_from_store(c, b);

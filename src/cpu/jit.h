@@ -20,11 +20,12 @@
  *   it), so a fault is precise as in the interpreter (cpu.c takes the
  *   instruction from c->in.cur), and afterwards makes the same checks
  *   (ended the block? jumped? events?);
- * - after each called handler and each slow-path write the next entry's
- *   fn is compared with the one it had when compiled: a write that
- *   dropped the running block patches it (block_stop, block_cache.c), and
- *   the compiled code then leaves for that entry, so self-modifying code
- *   stays exact;
+ * - after each called handler and each slow-path write that may have
+ *   dropped the running block, c->in.smc_stop is tested (set by
+ *   block_cache.c stop_if_running(), never a patch in the block's
+ *   instructions, which may be shared): the compiled code then ends the
+ *   block before the next entry (bc_stop()), so self-modifying code stays
+ *   exact;
  * - the block's end sets c->in.cur and c->ip as block_end() does and
  *   jumps to its mapping's link stub, which does what bc_link() does for
  *   the successors it remembers (charges the budget, checks events) or

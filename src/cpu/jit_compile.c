@@ -31,7 +31,8 @@
  *
  * Compiled code does not depend on where the block it was compiled from
  * is: it reaches the running block's header and instructions through
- * c->in.blk (RBX-relative, emit_insn_addr()), which whoever enters a
+ * c->in.blk (RBX-relative, emit_insn_addr(): the instructions through the
+ * header's ins, the store's or its own), which whoever enters a
  * block sets to it (bc_run_block(), bc_link(), the link stub), and the
  * per-CPU figures through c->in.bcache. So one function serves every copy
  * of the block, in any CPU of the host and after any reload: the code
@@ -180,7 +181,7 @@ _Static_assert(sizeof(struct insn) == 64, "emit_shared() indexes insns by shifti
 static void jit_slow_enter(struct cpu *c, uint32_t rec)
 {
 	c->in.jit->stats.jit_slow++;
-	c->in.cur = &c->in.blk->insns[rec & SR_K];
+	c->in.cur = &c->in.blk->ins[rec & SR_K];
 	c->in.insn_sp = c->r[REG_SP].d;
 }
 
@@ -197,16 +198,14 @@ static uint32_t jit_slow_read(struct cpu *c, uint32_t a, uint32_t rec, uint32_t 
 }
 
 /* A write's slow path: nonzero when it was the instruction's last write
- * (SR_SMC) and it dropped the running block, which patched entry k + 1
- * (block_stop, block_cache.c stop_if_running()): the code then leaves for
- * that entry. */
+ * (SR_SMC) and it dropped the running block (c->in.smc_stop, set by
+ * block_cache.c stop_if_running()): the code then ends the block before
+ * entry k + 1 (bc_stop()). */
 static uint32_t jit_slow_write(struct cpu *c, uint32_t a, uint32_t rec, uint32_t v, uint32_t lim)
 {
 	jit_slow_enter(c, rec);
-	const struct insn *next = c->in.cur + 1;
-	const op_fn before = (rec & SR_SMC) ? next->fn : NULL;
 	jit_mem_write(c, jit_slow_sel(lim), a, (rec >> SR_SZ_SHIFT) & 7u, v);
-	return (rec & SR_SMC) && next->fn != before;
+	return (rec & SR_SMC) && c->in.smc_stop;
 }
 
 static void em_raw(struct em *e, const uint8_t *b, size_t n)
@@ -589,11 +588,11 @@ static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned features)
 /* ---- code generation ---- */
 
 /* Exits: X_LINKK (to_link()) to the link stub for entry k, which sets
- * c->in.cur = &insns[k] there (the exit gives its offset in the block,
+ * c->in.cur = &ins[k] there (the exit gives its offset in the instructions,
  * and its charge as a constant: no read of that entry, a cache line
  * compiled code does not otherwise touch); X_RET return; X_GP #GP at
- * entry k (c->in.cur set by the shared SH_GP); X_NEXT leave for entry
- * k's threaded code. None of them needs c->in.cur set before. */
+ * entry k (c->in.cur set by the shared SH_GP); X_NEXT end the block
+ * before entry k (bc_stop(): a write dropped it). None of them needs c->in.cur set before. */
 enum { X_RET, X_GP, X_NEXT, X_LINKK };
 
 struct fix {
@@ -979,14 +978,16 @@ static void emit_of_helper(struct em *e, uint8_t *base)
 static void emit_insn_addr(struct cg *g, unsigned r, unsigned k, int32_t disp)
 {
 	em_load(&g->e, 8, r, H_RBX, OFF(in.blk));
-	em_lea(&g->e, r, r, (int32_t)(offsetof(struct bc_block, insns) + k * sizeof(struct insn)) + disp);
+	em_load(&g->e, 8, r, r, (int32_t)offsetof(struct bc_block, ins));
+	em_lea(&g->e, r, r, (int32_t)(k * sizeof(struct insn)) + disp);
 }
 
-/* c->in.cur = &insns[k] */
+/* c->in.cur = RSI = &ins[k] (RSI: a handler's second argument, kept
+ * until the call by the code between, which uses RAX and RDI) */
 static void emit_cur(struct cg *g, unsigned k)
 {
-	emit_insn_addr(g, H_RAX, k, 0);
-	em_store(&g->e, 8, H_RAX, H_RBX, OFF(in.cur));
+	emit_insn_addr(g, H_RSI, k, 0);
+	em_store(&g->e, 8, H_RSI, H_RBX, OFF(in.cur));
 }
 
 /* A jump of entry k back to the block's own start (same CS, so the same
@@ -1073,7 +1074,7 @@ static void emit_leave(struct cg *g, unsigned k, uint32_t target, bool check, bo
  * keeps its registers across passes, else emit_leave(). */
 static void emit_leave_jump(struct cg *g, unsigned k, uint32_t target, bool check)
 {
-	const bool self = target == g->b->insns[0].ip;
+	const bool self = target == g->b->ins[0].ip;
 	g->self_loop |= self;
 	if (self && g->loop)
 		emit_loop_back(g, k, target, check);
@@ -1409,7 +1410,7 @@ static void emit_host_addr(struct cg *g, const struct insn *i, unsigned seg, uns
  * call out of line (emit_slow_path(): registers stored first, c->in.cur
  * and insn_sp set, so a fault there is precise).
  * smc (writes): the instruction's last write, after which a write that
- * dropped this block leaves for entry k + 1 (block_stop); sp_sub: what a
+ * dropped this block ends it before entry k + 1 (bc_stop()); sp_sub: what a
  * PUSH subtracts from SP after the write (size | 16 for ESP; 0: nothing),
  * done before leaving. */
 static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, bool write, bool smc, unsigned sp_sub)
@@ -1421,7 +1422,7 @@ static void emit_access(struct cg *g, unsigned k, unsigned seg, unsigned sz, boo
 	struct slow *sl = &g->slow[g->nslow++];
 	*sl = (struct slow){ .k = k, .seg = (uint8_t)seg, .sz = (uint8_t)sz, .sp_sub = (uint8_t)sp_sub,
 			     .write = write, .smc = smc, .cached = g->cached, .dirty = g->dirty };
-	emit_access_inline(g, &g->b->insns[k], seg, sz, write, sl->at);
+	emit_access_inline(g, &g->b->ins[k], seg, sz, write, sl->at);
 	sl->resume = g->e.p - g->base;
 }
 
@@ -1534,7 +1535,7 @@ static void emit_code_page_write_helper(struct em *e, uint8_t *base, unsigned sz
  * that a fault there is precise. A write that dropped the running block
  * (SR_SMC) does not return: a PUSH's SP is moved (sp_sub) and stored, and
  * the code leaves for entry k + 1 with the block's frame, as emit_exits()'
- * X_NEXT does. */
+ * X_NEXT does (bc_stop()). */
 static void emit_pops(struct em *e);
 
 static void emit_slow_call(struct em *e, uint8_t *base, bool write)
@@ -1594,25 +1595,28 @@ static void emit_slow_call(struct em *e, uint8_t *base, bool write)
 	em_fix(base, st, e->p - base);
 	em_store(e, 4, host(REG_SP), H_RBX, OFF(r) + REG_SP * 4);
 	em_fix(base, nosp, e->p - base);
-	/* RSI = &insns[k + 1] of the running block (c->in.blk) */
+	/* RSI = &ins[k + 1] of the running block (c->in.blk) */
 	em_alu_ri(e, ALU_AND, 4, H_RSI, SR_K);
 	em_shift_ri(e, false, H_RSI, 6);
-	em_rm(e, 0x03, 0x03, 8, H_RSI, H_RBX, OFF(in.blk)); /* add rsi, [rbx + blk] */
-	em_lea(e, H_RSI, H_RSI, (int32_t)(offsetof(struct bc_block, insns) + sizeof(struct insn)));
+	em_load(e, 8, H_RAX, H_RBX, OFF(in.blk));
+	em_rm(e, 0x03, 0x03, 8, H_RSI, H_RAX, (int32_t)offsetof(struct bc_block, ins)); /* add rsi, [rax + ins] */
+	em_lea(e, H_RSI, H_RSI, (int32_t)sizeof(struct insn));
 	em_drop_ret(e);
 	emit_pops(e);
 	em_cpu_arg(e);
 	em_pop(e, H_RBX);
-	em_jmp_mem_rsi(e);
+	em_mov_imm64(e, H_RAX, addr_of((const void *)bc_stop));
+	em_jmp_rax(e);
 }
 
 /* SH_GP, the #GP exit of entry k (X_GP, jumped to with the body's stack
- * and EAX = the entry's offset in the block): c->in.cur set, the
- * registers stored, SP not moved yet (the instruction's start, as
+ * and EAX = the entry's offset in the instructions, 64 k): c->in.cur set,
+ * the registers stored, SP not moved yet (the instruction's start, as
  * cpu_fault() restores it). */
 static void emit_gp_exit(struct em *e)
 {
-	em_rm(e, 0x03, 0x03, 8, H_RAX, H_RBX, OFF(in.blk)); /* add rax, [rbx + blk] */
+	em_load(e, 8, H_RCX, H_RBX, OFF(in.blk));
+	em_rm(e, 0x03, 0x03, 8, H_RAX, H_RCX, (int32_t)offsetof(struct bc_block, ins)); /* add rax, [rcx + ins] */
 	em_store(e, 8, H_RAX, H_RBX, OFF(in.cur));
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
@@ -1745,7 +1749,7 @@ static void fb_branch(struct cg *g, struct fallback *fb, int cc)
 static void fb_access(struct cg *g, struct fallback *fb, unsigned seg, unsigned sz, bool write)
 {
 	long at[2];
-	emit_access_inline(g, &g->b->insns[fb->k], seg, sz, write, at);
+	emit_access_inline(g, &g->b->ins[fb->k], seg, sz, write, at);
 	if (at[0] >= 0)
 		fb_add(g, fb, at[0]);
 	fb_add(g, fb, at[1]);
@@ -1764,7 +1768,7 @@ static void emit_smc_check(struct cg *g, unsigned k);
 static void emit_fallback(struct cg *g, const struct fallback *fb)
 {
 	struct em *e = &g->e;
-	const struct insn *i = &g->b->insns[fb->k];
+	const struct insn *i = &g->b->ins[fb->k];
 	for (unsigned n = 0; n < fb->nat; n++)
 		em_fix(g->base, fb->at[n], e->p - g->base);
 	emit_flush_mask(g, fb->dirty);
@@ -2411,9 +2415,9 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
  * instruction after it. */
 static bool jcc_goes_on(const struct cg *g, unsigned k)
 {
-	const struct insn *i = &g->b->insns[k];
+	const struct insn *i = &g->b->ins[k];
 	const uint32_t target = (i->ip + i->len + i->imm) & ip_mask(i);
-	return g->b->insns[k + 1].ip == target && target != ((i->ip + i->len) & g->code_mask);
+	return g->b->ins[k + 1].ip == target && target != ((i->ip + i->len) & g->code_mask);
 }
 
 /* Leave from the Jcc at entry k, i, when its condition is cc (the host's
@@ -2452,13 +2456,11 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 	emit_jcc_leave(g, k, i, nolimit, 5 /* NE: taken */);
 }
 
-/* Leave for entry k if its fn is no longer what it was when compiled (a
- * write dropped the block and patched it: block_stop). */
+/* End the block before entry k if a write dropped it (c->in.smc_stop:
+ * block_cache.c stop_if_running()). */
 static void emit_smc_check(struct cg *g, unsigned k)
 {
-	em_mov_imm64(&g->e, H_RAX, addr_of((const void *)g->b->insns[k].fn));
-	emit_insn_addr(g, H_RDX, k, (int32_t)offsetof(struct insn, fn));
-	em_rm(&g->e, 0x39, 0x39, 8, H_RAX, H_RDX, 0);
+	em_cmp8_mem_imm(&g->e, H_RBX, OFF(in.smc_stop), 0);
 	to_exit(g, 5 /* NE */, X_NEXT, k);
 }
 
@@ -2467,14 +2469,13 @@ static void emit_smc_check(struct cg *g, unsigned k)
 static void emit_handler(struct cg *g, unsigned k, uint32_t next)
 {
 	struct em *e = &g->e;
-	const struct insn *i = &g->b->insns[k];
+	const struct insn *i = &g->b->ins[k];
 	emit_cur(g, k);
 	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
 	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
 	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
 	em_store_imm(e, 4, H_RBX, OFF(ip), next);
-	em_cpu_arg(e);
-	emit_insn_addr(g, H_RSI, k, 0);
+	em_cpu_arg(e); /* (RSI: emit_cur()) */
 	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
 	em_call_rax(e);
 }
@@ -2483,7 +2484,7 @@ static void emit_handler(struct cg *g, unsigned k, uint32_t next)
 static void emit_call(struct cg *g, unsigned k, uint32_t ip_mask)
 {
 	struct em *e = &g->e;
-	const struct insn *i = &g->b->insns[k];
+	const struct insn *i = &g->b->ins[k];
 	const uint32_t next = (i->ip + i->len) & ip_mask;
 	flush_forget(g);
 	emit_handler(g, k, next);
@@ -2519,10 +2520,10 @@ static void emit_pops(struct em *e)
  * that this one was last linked to fits in the budget and no event is
  * pending. Emitted once per mapping (jit_emit_link_stub()); a block's
  * exit for entry k calls it (emit_exits()) with the registers in memory,
- * c->ip set, EAX = entry k's offset in the block | its charge << 16 (one
- * immediate: 5 bytes an exit; the stub sets R11 = the block, c->in.blk,
- * and R9 = &insns[k], stored in c->in.cur only where the stub does not
- * enter a block itself), and the block's frame still pushed. It counts
+ * c->ip set, EAX = entry k's offset in the block's instructions | its
+ * charge << 16 (one immediate: 5 bytes an exit; the stub sets R11 = the
+ * block, c->in.blk, and R9 = &ins[k], stored in c->in.cur only where the
+ * stub does not enter a block itself), and the block's frame still pushed. It counts
  * in the CPU (c->in.fast_links, ltab_links, jit_hits), not through
  * c->in.bcache.
  * - Fast path: the block remembers the next one in fast[] (block_cache.h:
@@ -2539,8 +2540,9 @@ static void emit_pops(struct em *e)
  *   (block_cache.h ltab: what bc_link() found in the hash table after a
  *   compiled block, for exits with more than two targets), its slot of
  *   the key checked as fast[] is, and entered the same way.
- * All three return, for a compiled block (jstate JS_DONE), with c->in.blk and
- * c->in.cur set and the budget charged, RAX = its code past the prologue
+ * All three return, for a compiled block (jstate JS_DONE), with c->in.blk
+ * set and the budget charged (c->in.cur too on the succ[] path; fast[]
+ * and the link table leave it: emit_stub_hit()), RAX = its code past the prologue
  * (JIT_FRAME_BYTES), and the exit jumps there: the frame stays (every
  * compiled block pushes the same registers of the same caller, and RBX
  * is the CPU in all of them), and each exit has an indirect jump of its
@@ -2566,23 +2568,22 @@ static void emit_stub_enter(struct em *e)
 	em_load(e, 8, H_RCX, H_RSI, (int32_t)offsetof(struct bc_block, succ));
 	em_prefetch(e, H_RCX, (int32_t)offsetof(struct bc_block, key));
 	em_load(e, 8, H_RAX, H_RSI, (int32_t)offsetof(struct bc_block, entry));
-	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
+	em_load(e, 8, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, ins));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
 }
 
-/* The link stub's c->in.cur = entry k: R9 = R11 (the block) + R9W (its
- * offset). */
+/* The link stub's c->in.cur = entry k: R9 = R11's (the block's) ins +
+ * R9W (its offset there). */
 static void emit_stub_cur(struct em *e)
 {
 	em_movzx(e, 2, 9, 9);
-	em_alu_rr(e, ALU_ADD, 8, 9, 11);
+	em_rm(e, 0x03, 0x03, 8, 9, 11, (int32_t)offsetof(struct bc_block, ins)); /* add r9, [r11 + ins] */
 	em_store(e, 8, 9, H_RBX, OFF(in.cur));
 }
 
 /* The link stub enters the compiled block of the struct bc_fast at [r +
  * disp] (RDX = the budget after the leaving block): the budget, the
- * figure at OFF(count), c->in.blk and c->in.cur, RAX = its code past the
- * prologue. */
+ * figure at OFF(count), c->in.blk, RAX = its code past the prologue. */
 static void emit_stub_hit(struct em *e, unsigned r, int32_t disp, int32_t count)
 {
 	em_store(e, 8, H_RDX, H_RBX, OFF(in.budget_left));
@@ -2590,10 +2591,11 @@ static void emit_stub_hit(struct em *e, unsigned r, int32_t disp, int32_t count)
 	em_load(e, 8, H_RSI, r, disp + (int32_t)offsetof(struct bc_fast, blk));
 	em_load(e, 8, H_RAX, r, disp + (int32_t)offsetof(struct bc_fast, code));
 	em_store(e, 8, H_RSI, H_RBX, OFF(in.blk));
-	/* its fast[], which its own exit reads first */
+	/* its fast[], which its own exit reads first. c->in.cur is left as
+	 * it is: compiled code sets it before anything reads it (handler
+	 * calls, slow paths, SH_GP, its exits), and the block's ins are in
+	 * its header's second line, which this path does not read. */
 	em_prefetch(e, H_RSI, (int32_t)offsetof(struct bc_block, fast));
-	em_lea(e, H_RSI, H_RSI, (int32_t)offsetof(struct bc_block, insns));
-	em_store(e, 8, H_RSI, H_RBX, OFF(in.cur));
 	em_ret(e);
 }
 
@@ -2756,17 +2758,18 @@ static void emit_exits(struct cg *g)
 	for (unsigned n = 0; n < g->nfix && !e->over; n++) {
 		const struct fix *f = &g->fix[n];
 		long *at = f->x == X_RET ? &at_ret : &at_k[f->x - X_GP][f->k];
-		/* EAX = entry k's offset in the block (the same in every copy) */
-		const uint32_t off = (uint32_t)(offsetof(struct bc_block, insns) + f->k * sizeof(struct insn));
+		/* EAX = entry k's offset in the instructions (the same in
+		 * every copy) */
+		const uint32_t off = (uint32_t)(f->k * sizeof(struct insn));
 		if (*at < 0) {
 			*at = e->p - g->base;
 			switch (f->x) {
 			case X_LINKK: {
 				/* EAX = the offset | entry k's charge << 16, one
 				 * immediate (the same in every copy of the block) */
-				_Static_assert(offsetof(struct bc_block, insns) + (BC_MAX_INSNS + 1) * sizeof(struct insn) <= 0xFFFF,
+				_Static_assert((BC_MAX_INSNS + 1) * sizeof(struct insn) <= 0xFFFF,
 					       "an entry's offset fits in 16 bits");
-				em_mov_imm32(e, H_RAX, off | (uint32_t)g->b->insns[f->k].charge << 16);
+				em_mov_imm32(e, H_RAX, off | (uint32_t)g->b->ins[f->k].charge << 16);
 				long at = em_call_fwd(e, g->base);
 				em_jmp_rax(e); /* (the next block's body: emit_link_stub()) */
 				if (!e->over)
@@ -2782,12 +2785,13 @@ static void emit_exits(struct cg *g)
 				em_mov_imm32(e, H_RAX, off);
 				em_fix(g->base, em_jcc_fwd(e, -1, g->base), (g->stub - g->base) + sh_at(SH_GP));
 				break;
-			default:
+			default: /* X_NEXT: bc_stop(c, &ins[k]) */
 				emit_insn_addr(g, H_RSI, f->k, 0);
 				emit_pops(e);
 				em_cpu_arg(e);
 				em_pop(e, H_RBX);
-				em_jmp_mem_rsi(e);
+				em_mov_imm64(e, H_RAX, addr_of((const void *)bc_stop));
+				em_jmp_rax(e);
 				break;
 			}
 		}
@@ -2835,7 +2839,7 @@ static void dead_flags(struct cg *g, unsigned n)
 static void emit_x87_ip(struct cg *g, unsigned k)
 {
 	struct em *e = &g->e;
-	const struct insn *i = &g->b->insns[k];
+	const struct insn *i = &g->b->ins[k];
 	em_loadzx(e, 2, H_RAX, H_RBX, OFF(seg) + SEG_CS * 2);
 	em_store(e, 2, H_RAX, H_RBX, OFF(x87.fcs));
 	em_store_imm(e, 4, H_RBX, OFF(x87.fip), i->ip);
@@ -2959,7 +2963,7 @@ static bool emit_x87_wait(struct cg *g, unsigned k)
 static void emit_x87_slow(struct cg *g, const struct xslow *xs)
 {
 	struct em *e = &g->e;
-	const struct insn *i = &g->b->insns[xs->k];
+	const struct insn *i = &g->b->ins[xs->k];
 	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	for (unsigned n = 0; n < 4; n++)
 		if (xs->at[n] >= 0)
@@ -2967,15 +2971,7 @@ static void emit_x87_slow(struct cg *g, const struct xslow *xs)
 	emit_flush_mask(g, xs->dirty);
 	if (xs->note >= 0)
 		emit_x87_ip(g, (unsigned)xs->note);
-	emit_cur(g, xs->k);
-	em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
-	em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-	em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-	em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
-	em_cpu_arg(e);
-	emit_insn_addr(g, H_RSI, xs->k, 0);
-	em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
-	em_call_rax(e);
+	emit_handler(g, xs->k, (i->ip + i->len) & code_mask);
 	emit_smc_check(g, xs->k + 1);
 	for (unsigned r = 0; r < 8; r++)
 		if (xs->cached & (1u << r))
@@ -3668,7 +3664,7 @@ static void emit_x87_run(struct cg *g, unsigned k0, unsigned k1)
 		g->nxbr[k] = 0;
 	emit_x87_check(g, k0, k1);
 	for (unsigned k = k0; k <= k1; k++) {
-		const struct insn *i = &g->b->insns[k];
+		const struct insn *i = &g->b->ins[k];
 		const struct fpu_jit_op *op = &g->xop[k];
 		g->xmain[k] = e->p - g->base;
 		if (x87_is_wait(g, k))
@@ -3726,21 +3722,13 @@ static void emit_x87_run_slow(struct cg *g, const struct x87run *r)
 	struct em *e = &g->e;
 	const uint32_t code_mask = ((g->b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	for (unsigned k = r->k0; k <= r->k1 && !e->over; k++) {
-		const struct insn *i = &g->b->insns[k];
+		const struct insn *i = &g->b->ins[k];
 		for (unsigned n = 0; n < g->nxbr[k]; n++)
 			em_fix(g->base, g->xbr[k][n], e->p - g->base);
 		const int note = x87_note_before(g, r, k);
 		if (note >= 0)
 			emit_x87_ip(g, (unsigned)note);
-		emit_cur(g, k);
-		em_store_imm(e, 4, H_RBX, OFF(in.insn_ip), i->ip);
-		em_load(e, 4, H_RAX, H_RBX, OFF(r) + REG_SP * 4);
-		em_store(e, 4, H_RAX, H_RBX, OFF(in.insn_sp));
-		em_store_imm(e, 4, H_RBX, OFF(ip), (i->ip + i->len) & code_mask);
-		em_cpu_arg(e);
-		emit_insn_addr(g, H_RSI, k, 0);
-		em_mov_imm64(e, H_RAX, addr_of((const void *)i->impl));
-		em_call_rax(e);
+		emit_handler(g, k, (i->ip + i->len) & code_mask);
 		emit_smc_check(g, k + 1);
 		if (k < r->k1)
 			emit_x87_check(g, k + 1, r->k1); /* (its failures: k + 1's handler, next) */
@@ -3782,7 +3770,7 @@ bool jit_worth(const struct bc_block *b)
 	const bool real = !((b->tag >> 32) & (BC_PE | BC_V86)); /* (IK_FAR: jit_emit_block()) */
 	unsigned calls = 0;
 	for (unsigned k = 0; k < b->ninsns; k++) {
-		const enum ik kind = classify(&b->insns[k]).k;
+		const enum ik kind = classify(&b->ins[k]).k;
 		calls += kind == IK_CALL || ((kind == IK_FAR || kind == IK_SEG) && !real);
 	}
 	return calls * 3 <= b->ninsns;
@@ -3818,7 +3806,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 	g->body = g->e.p - g->base;
 	bool ended = false;
 	for (unsigned k = 0; k < n && !g->e.over;) {
-		const struct insn *i = &b->insns[k];
+		const struct insn *i = &b->ins[k];
 		const struct iform *f = &g->f[k];
 		if (f->k != IK_X87 && f->k != IK_NOP)
 			emit_x87_note(g);
@@ -3913,7 +3901,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		case IK_JMP: {
 			const uint32_t target = (i->ip + i->len + i->imm) & ip_mask(i);
-			if (k + 1 < n && b->insns[k + 1].ip == target)
+			if (k + 1 < n && b->ins[k + 1].ip == target)
 				break; /* inside the block (block_cache.c jmp_inside()): on to its target, next */
 			emit_leave_jump(g, k, target, !(b->nolimit && i->wsz == 2));
 			ended = true;
@@ -3939,7 +3927,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		if (g->fused[k]) {
 			/* The Jcc at k + 1 on the host's flags. */
-			emit_jcc_leave(g, k + 1, &b->insns[k + 1], b->nolimit, (int)(b->insns[k + 1].op & 0xF));
+			emit_jcc_leave(g, k + 1, &b->ins[k + 1], b->nolimit, (int)(b->ins[k + 1].op & 0xF));
 			k += 2;
 		} else {
 			k++;
@@ -3949,7 +3937,7 @@ static void emit_pass(struct cg *g, const struct em *start)
 		/* The end entry (block_end()). */
 		emit_x87_note(g);
 		emit_flush(g);
-		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->insns[n].ip);
+		em_store_imm(&g->e, 4, H_RBX, OFF(ip), b->ins[n].ip);
 		to_link(g, -1, n);
 	}
 	emit_slow_paths(g);
@@ -3974,20 +3962,20 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub,
 	g->code_mask = ((b->tag >> 32) & BC_CODE32) ? 0xFFFFFFFFu : 0xFFFF;
 	const unsigned n = b->ninsns;
 	for (unsigned k = 0; k < n; k++) {
-		g->f[k] = classify(&b->insns[k]);
+		g->f[k] = classify(&b->ins[k]);
 		if (g->f[k].k == IK_PUSHX || g->f[k].k == IK_FAR || g->f[k].k == IK_JMPRM)
 			g->f[k].s32 = ((b->tag >> 32) & BC_STACK32) != 0;
 		if ((g->f[k].k == IK_FAR || g->f[k].k == IK_SEG) && ((b->tag >> 32) & (BC_PE | BC_V86)))
 			g->f[k].k = IK_CALL;
-		if ((g->f[k].k == IK_X87 && b->insns[k].impl == op_wait) || g->f[k].k == IK_NOP)
+		if ((g->f[k].k == IK_X87 && b->ins[k].impl == op_wait) || g->f[k].k == IK_NOP)
 			g->xop[k] = (struct fpu_jit_op){ .fn = NULL };
-		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->insns[k], &g->xop[k]))
+		else if (g->f[k].k == IK_X87 && !fpu_jit_op(&b->ins[k], &g->xop[k]))
 			g->f[k].k = IK_CALL;
 	}
 	g->fused[n - 1] = false;
 	for (unsigned k = 0; k + 1 < n; k++)
-		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->insns[k + 1]) &&
-			      host_flags_ok(&g->f[k], b->insns[k + 1].op & 0xF, g->features);
+		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->ins[k + 1]) &&
+			      host_flags_ok(&g->f[k], b->ins[k + 1].op & 0xF, g->features);
 	dead_flags(g, n);
 	g->loop = false;
 	emit_pass(g, e);

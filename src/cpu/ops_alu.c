@@ -191,19 +191,27 @@ static inline __attribute__((always_inline)) void alu_mi(struct cpu *c, const st
 		mem_write(c, i->seg, ea, sz, r);
 }
 
+/* The next instruction after each form: the register forms cannot drop
+ * the block (cpu_internal.h insn_chain_regs()). */
+#define alu_chain_rr insn_chain_regs
+#define alu_chain_rr_rev insn_chain_regs
+#define alu_chain_ri insn_chain_regs
+#define alu_chain_mr insn_chain
+#define alu_chain_rm insn_chain
+#define alu_chain_mi insn_chain
 #define ALU_VARIANT(form, op, sz) \
 	static void alu_##form##_##op##_##sz(struct cpu *c, const struct insn *i) { alu_##form(c, i, op, sz); } \
 	static void alu_##form##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		alu_##form(c, i, op, sz); \
-		insn_chain(c, i); \
+		alu_chain_##form(c, i); \
 	}
 #define ALU_VARIANT_NF(form, op, sz) \
 	ALU_VARIANT(form, op, sz) \
 	static void alu_##form##_##op##_##sz##_n(struct cpu *c, const struct insn *i) \
 	{ \
 		alu_##form##_nf(c, i, op, sz); \
-		insn_chain(c, i); \
+		alu_chain_##form(c, i); \
 	}
 #define ALU_VARIANTS_OP(form, op, V) V(form, op, 1) V(form, op, 2) V(form, op, 4)
 #define ALU_VARIANTS(form, V) \
@@ -243,12 +251,12 @@ ALU_TABLE(mi)
 	static void name##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		name##_f(c, i, true); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	} \
 	static void name##_n(struct cpu *c, const struct insn *i) \
 	{ \
 		name##_f(c, i, false); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	}
 INCDEC_VARIANT(inc_op16, i->op & 7, 2, false)
 INCDEC_VARIANT(dec_op16, i->op & 7, 2, true)

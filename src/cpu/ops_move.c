@@ -193,7 +193,7 @@ void op_xlat(struct cpu *c, const struct insn *i)
 	static void mov_rr_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		mov_rr_##sz(c, i); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	} \
 	static void mov_rm_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
@@ -208,7 +208,7 @@ void op_xlat(struct cpu *c, const struct insn *i)
 	static void mov_ri_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		mov_ri_##sz(c, i); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	}
 MOV_VARIANTS(1)
 MOV_VARIANTS(2)
@@ -223,7 +223,7 @@ MOV_VARIANTS(4)
 	static void mov_rr_rev_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		reg_set(c, i->reg, sz, reg_get(c, i->rm, sz)); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	}
 MOV_REV_TWIN(1)
 MOV_REV_TWIN(2)

@@ -182,14 +182,14 @@ static inline __attribute__((always_inline)) void shift_reg(struct cpu *c, const
 	static void shift_##src##_##op##_##sz##_t(struct cpu *c, const struct insn *i) \
 	{ \
 		shift_reg(c, i, src, op, sz, true); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	}
 #define SHIFT_VARIANT_NF(src, op, sz) \
 	SHIFT_VARIANT(src, op, sz) \
 	static void shift_##src##_##op##_##sz##_n(struct cpu *c, const struct insn *i) \
 	{ \
 		shift_reg(c, i, src, op, sz, false); \
-		insn_chain(c, i); \
+		insn_chain_regs(c, i); \
 	}
 #define SHIFT_OP(src, op, V) V(src, op, 1) V(src, op, 2) V(src, op, 4)
 #define SHIFT_SRC(src) \

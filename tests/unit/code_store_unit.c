@@ -15,7 +15,9 @@
  * flush or a reset, a full cache evicts parked blocks before live
  * ones, a load over part of a page parks the blocks it drops, and the
  * prefetch queue's bytes past a block neither keep it from being parked
- * nor are lost when it is revived. Uses cmocka.
+ * nor are lost when it is revived. Self-modifying code ends the running
+ * block without writing into its instructions (which may be shared).
+ * Uses cmocka.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -27,7 +29,9 @@
 
 #include <cmocka.h>
 
+#include "cpu/block_cache.h"
 #include "cpu/cpu.h"
+#include "cpu/jit.h"
 
 enum { RAM = 0x110000 };
 
@@ -127,8 +131,9 @@ static void test_second_cpu_decodes_nothing(void **state)
 
 /* A CPU whose cache is far smaller than the program, behind a store that
  * holds it all: a full cache is emptied and the block that found it full
- * is still taken from the store (copied straight into the emptied arena),
- * never decoded again. */
+ * is still taken from the store (run in place, its header in the emptied
+ * arena), never decoded again; the store's instructions its headers hold
+ * stay within the cache's limit. */
 static void test_full_cache_reloads_from_store(void **state)
 {
 	(void)state;
@@ -159,8 +164,21 @@ static void test_full_cache_reloads_from_store(void **state)
 	assert_int_equal(sb.store_adds, 0);
 	assert_true(sb.store_hits > (uint64_t)BLOCKS * PASSES);
 	assert_true(sb.bytes <= 16384);
+	/* The store's instructions its headers hold count in its limit too,
+	 * as copies would (looked at every 100 instructions). */
+	struct rig *d = rig_new(CPU_80386, s, 0x3000, code, n);
+	cpu_set_block_cache_limit(&d->c, 16384);
+	size_t held_max = 0;
+	enum cpu_exit why;
+	while ((why = cpu_run(&d->c, 100)) == CPU_EXIT_BUDGET)
+		if (d->c.in.bcache->store_held > held_max)
+			held_max = d->c.in.bcache->store_held;
+	assert_int_equal(why, CPU_EXIT_HLT);
+	assert_true(held_max > 8192);
+	assert_true(held_max <= 16384);
 	rig_free(a);
 	rig_free(b);
+	rig_free(d);
 	cpu_code_store_destroy(s);
 }
 
@@ -840,28 +858,316 @@ static void test_program_loaded_again(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Each pass writes the immediate of the next instruction: DL = 3 + 2 + 1. */
+static const uint8_t smc_prog[] = {
+	0xB9, 0x03, 0x00,       /* 100: mov cx, 3 */
+	0x88, 0x0E, 0x08, 0x01, /* 103: mov [108h], cl */
+	0xB0, 0x00,             /* 107: mov al, 0 (imm at 108h) */
+	0x00, 0xC2,             /* 109: add dl, al */
+	0xE2, 0xF6,             /* 10B: loop 103 */
+	0x90,                   /* 10D: nop (the block from 107h: 5 entries) */
+	0xF4,                   /* 10E: hlt */
+};
+
 /* Self-modifying code with a store: a block patched by itself is right on
  * every pass and in a second CPU (whose store copy is the unpatched one). */
 static void test_smc_with_store(void **state)
 {
 	(void)state;
-	static const uint8_t code[] = {
-		0xB9, 0x03, 0x00,       /* 100: mov cx, 3 */
-		0x88, 0x0E, 0x08, 0x01, /* 103: mov [108h], cl */
-		0xB0, 0x00,             /* 107: mov al, 0 (imm at 108h) */
-		0x00, 0xC2,             /* 109: add dl, al */
-		0xE2, 0xF6,             /* 10B: loop 103 */
-		0xF4,                   /* 10D: hlt */
-	};
 	struct cpu_code_store *s;
 	assert_int_equal(cpu_code_store_create(&s, 0), 0);
 	for (int k = 0; k < 3; k++) {
-		struct rig *r = rig_new(CPU_8086, s, 0x1000, code, sizeof(code));
+		struct rig *r = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog));
 		cpu_set_prefetch(&r->c, false); /* (every write seen at once) */
 		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
 		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
 		rig_free(r);
 	}
+	cpu_code_store_destroy(s);
+}
+
+/* The live block of r's cache at CS:ip, or NULL. */
+static struct bc_block *cached_block(struct rig *r, uint32_t ip)
+{
+	const uint64_t key = (uint64_t)ip << 32 | (r->c.seg_base[SEG_CS] + ip);
+	for (struct bc_page *pg = r->c.in.bcache->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			if (pg->blk[k]->key == key)
+				return pg->blk[k];
+	return NULL;
+}
+
+/* A write that drops the running block ends it after the writing
+ * instruction without writing into the block's instructions (block_cache.c
+ * stop_if_running(): they may be the store's, run by other CPUs): the
+ * dropped block's instructions are as they were, and another CPU of the
+ * store then runs the same block, unchanged, to the same end. */
+static void test_smc_stop_writes_no_insn(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	for (int jit = 0; jit < 2; jit++) {
+		struct rig *r = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog));
+		cpu_set_prefetch(&r->c, false); /* (every write seen at once) */
+		cpu_set_jit(&r->c, jit ? CPU_JIT_FORCE : CPU_JIT_OFF); /* (threaded, then compiled) */
+		/* 9 instructions: pass 2 has recorded the block at 103h
+		 * (pass 1's block was dropped by pass 2's write). */
+		assert_int_equal(cpu_run(&r->c, 9), CPU_EXIT_BUDGET);
+		struct bc_block *b = cached_block(r, 0x103);
+		assert_non_null(b);
+		assert_int_equal(b->ninsns, 4);
+		struct insn before[5];
+		memcpy(before, b->insns, sizeof(before));
+		/* Pass 3 runs it, drops it at 103h and ends it there. */
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
+		struct cpu_code_stats st;
+		cpu_code_stats(&r->c, &st);
+		assert_int_equal(st.smc_stops, 1);
+		/* Its memory is free, not reused (no other block of 4). */
+		const struct block_cache *bc = r->c.in.bcache;
+		struct bc_block *f = bc_blk(bc, bc->free_blocks[4]);
+		while (f && f != b)
+			f = bc_blk(bc, f->hnext);
+		assert_ptr_equal(f, b);
+		assert_memory_equal(before, b->insns, sizeof(before));
+		if (jit && cpu_get_jit(&r->c) == CPU_JIT_FORCE)
+			assert_int_equal(b->jstate, JS_DONE); /* (the stop was compiled code's) */
+		rig_free(r);
+	}
+	/* Another CPU of the store: its blocks from the store, the same
+	 * result. */
+	struct rig *r = rig_new(CPU_8086, s, 0x3000, smc_prog, sizeof(smc_prog));
+	cpu_set_prefetch(&r->c, false);
+	assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
+/* Blocks of r's cache (live, parked and freed headers aside): are they
+ * all from the store, run in place (their instructions the store's)? */
+static bool all_in_store(struct rig *r)
+{
+	for (struct bc_page *pg = r->c.in.bcache->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			if (!bc_in_store(pg->blk[k]))
+				return false;
+	return true;
+}
+
+/* A second CPU of the store runs the program from the store's
+ * instructions in place: its cache holds a header per block and nothing
+ * else. A store whose limit drops to nothing then keeps the entries that
+ * cache runs (they are referenced) and the CPU runs on from them (ASan:
+ * nothing freed under it); once the CPU is gone they go too. */
+static void test_store_blocks_in_place(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+	struct rig *b = rig_new(CPU_80386, s, 0x3000, prog, sizeof(prog));
+	assert_int_equal(cpu_run(&b->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], 5050);
+	struct cpu_code_stats sa, sb;
+	cpu_code_stats(&a->c, &sa);
+	cpu_code_stats(&b->c, &sb);
+	assert_int_equal(sb.misses, 0);
+	assert_true(sb.blocks > 0);
+	assert_true(all_in_store(b));
+	assert_int_equal(sb.bytes, sb.blocks * sizeof(struct bc_block));
+	assert_true(sa.bytes > sa.blocks * (sizeof(struct bc_block) + sizeof(struct insn)));
+	rig_free(a); /* (its blocks were its own: nothing referenced) */
+
+	cpu_code_store_set_limit(s, 0);
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, sb.blocks); /* (b's, referenced: kept) */
+	assert_true(st.evictions > 0 || st.blocks == sa.misses);
+	b->c.ip = 0x100;
+	b->c.r[REG_AX].d = b->c.r[REG_BX].d = 0;
+	assert_int_equal(cpu_run(&b->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_AX].w[0], 5050);
+	assert_int_equal(b->c.r[REG_BX].w[0], 100);
+	rig_free(b);
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 0);
+	cpu_code_store_destroy(s);
+}
+
+/* Blocks from the store parked by a program load over them and revived
+ * when it comes back: still the store's instructions, no copy; a flush
+ * gives back every reference (parked, live, freed headers). */
+static void test_store_blocks_parked(void **state)
+{
+	(void)state;
+	uint8_t a[8 + LOAD_BLOCKS * 3 + 8], b[sizeof(a)];
+	const size_t na = prog_blocks(a, 0x40), nb = prog_blocks(b, 0x43); /* inc ax / inc bx */
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	const uint32_t at = 0x10100;
+	struct rig *r0 = rig_new(CPU_80386, s, 0x1000, a, na); /* (fills the store) */
+	run_from_100(r0);
+	memcpy(r0->ram + at, b, nb);
+	cpu_mem_written(&r0->c, at, (uint32_t)nb);
+	run_from_100(r0);
+	rig_free(r0);
+	struct rig *r = rig_new(CPU_80386, s, 0x1000, a, na);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	struct cpu_code_stats s0, s1, s2;
+	cpu_code_stats(&r->c, &s0);
+	assert_int_equal(s0.misses, 0);
+	assert_true(all_in_store(r));
+	memcpy(r->ram + at, b, nb); /* B over A: A's blocks parked */
+	cpu_mem_written(&r->c, at, (uint32_t)nb);
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_BX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	cpu_code_stats(&r->c, &s1);
+	assert_int_equal(s1.parked, s0.blocks);
+	memcpy(r->ram + at, a, na); /* A again: revived, no store lookup */
+	cpu_mem_written(&r->c, at, (uint32_t)na);
+	cpu_code_store_set_limit(s, 0); /* (only the referenced entries stay) */
+	run_from_100(r);
+	assert_int_equal(r->c.r[REG_AX].w[0], LOAD_BLOCKS * LOAD_PASSES);
+	cpu_code_stats(&r->c, &s2);
+	assert_int_equal(s2.misses, 0);
+	assert_int_equal(s2.store_hits, s1.store_hits);
+	assert_true(s2.revived - s1.revived >= LOAD_BLOCKS);
+	assert_true(all_in_store(r));
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_true(st.blocks >= s0.blocks);
+	cpu_set_prefetch(&r->c, true); /* (empties the cache: every reference given back) */
+	cpu_set_prefetch(&r->c, false);
+	assert_int_equal(r->c.in.bcache->store_held, 0);
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 0);
+	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
+/* One CPU's block from the store drops itself with a write into the
+ * instruction after the writing one, while another CPU runs the same
+ * store entry (its data segment elsewhere: no write to its code): the
+ * first ends the block at the write, the second runs it whole, and the
+ * store's instructions are unchanged. */
+static void test_smc_in_shared_block(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog)); /* (fills the store) */
+	cpu_set_prefetch(&a->c, false);
+	assert_int_equal(cpu_run(&a->c, 1000), CPU_EXIT_HLT);
+	rig_free(a);
+	struct rig *b = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog));
+	cpu_set_prefetch(&b->c, false);
+	uint8_t code[sizeof(smc_prog)];
+	memcpy(code, smc_prog, sizeof(code));
+	code[8] = 2; /* (the byte the store's block at 103h was decoded with) */
+	struct rig *c = rig_new(CPU_8086, s, 0x3000, code, sizeof(code));
+	cpu_set_prefetch(&c->c, false);
+	cpu_load_seg(&c->c, SEG_DS, 0x5000);
+	/* b records its own block at 103h in pass 2 (the store's was
+	 * decoded after the write of 2, b looks before it); emptied, b
+	 * takes the store's at 103h in pass 3, as c does in pass 2. */
+	assert_int_equal(cpu_run(&b->c, 9), CPU_EXIT_BUDGET);
+	cpu_set_prefetch(&b->c, true); /* (empties the cache) */
+	cpu_set_prefetch(&b->c, false);
+	struct cpu_code_stats s0;
+	cpu_code_stats(&b->c, &s0);
+	assert_int_equal(cpu_run(&c->c, 9), CPU_EXIT_BUDGET);
+	struct bc_block *cb = cached_block(c, 0x103);
+	assert_non_null(cb);
+	assert_true(bc_in_store(cb));
+	struct insn before[5];
+	memcpy(before, cb->ins, sizeof(before));
+	assert_int_equal(cpu_run(&b->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(b->c.r[REG_DX].b[0], 3 + 2 + 1);
+	struct cpu_code_stats sb, sc;
+	cpu_code_stats(&b->c, &sb);
+	assert_int_equal(sb.smc_stops, 1);
+	assert_int_equal(sb.misses, s0.misses); /* (every block since the flush the store's) */
+	assert_true(sb.store_hits > s0.store_hits);
+	assert_memory_equal(before, cb->ins, sizeof(before));
+	assert_int_equal(cpu_run(&c->c, 1000), CPU_EXIT_HLT);
+	assert_int_equal(c->c.r[REG_DX].b[0], 2 + 2 + 2);
+	cpu_code_stats(&c->c, &sc);
+	assert_int_equal(sc.smc_stops, 0);
+	assert_ptr_equal(cached_block(c, 0x103), cb); /* (ran whole, never dropped) */
+	assert_memory_equal(before, cb->ins, sizeof(before));
+	rig_free(b);
+	rig_free(c);
+	cpu_code_store_destroy(s);
+}
+
+/* What flush_on_out() needs: the CPU and its store, and the store's
+ * entries left after it. */
+struct flush_out {
+	struct rig *r;
+	struct cpu_code_store *s;
+	uint64_t blocks;
+};
+
+/* An OUT in the middle of a block from the store empties the CPU's cache
+ * (as a wrap of the mapping epoch does, tlb.c) and then the store. */
+static void flush_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port, (void)size, (void)value;
+	struct flush_out *f = ctx;
+	cpu_invalidate_code(&f->r->c);
+	cpu_code_store_set_limit(f->s, 0);
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(f->s, &st);
+	f->blocks = st.blocks;
+}
+
+/* A cache emptied while a block from the store runs: the block runs on to
+ * its end from the store's instructions, which stay referenced until no
+ * block runs (block_cache.c held_ins), so that a store shrinking meanwhile
+ * cannot free them (ASan); they are given back afterwards. */
+static void test_flush_under_store_block(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB0, 0x01, /* 100: mov al, 1 */
+		0xE6, 0x80, /* 102: out 80h, al */
+		0x43,       /* 104: inc bx */
+		0x43,       /* 105: inc bx */
+		0x43,       /* 106: inc bx */
+		0xF4,       /* 107: hlt */
+	};
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, code, sizeof(code)); /* (fills the store) */
+	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
+	rig_free(a);
+	struct rig *r = rig_new(CPU_80386, s, 0x3000, code, sizeof(code));
+	cpu_set_jit(&r->c, CPU_JIT_OFF);
+	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
+	r->c.bus.ctx = &f;
+	r->c.bus.io_write = flush_on_out;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 3);
+	assert_int_equal(f.blocks, 1); /* (the running block's entry, held) */
+	struct cpu_code_stats st;
+	cpu_code_stats(&r->c, &st);
+	assert_int_equal(st.store_hits, 1);
+	r->c.ip = 0x100; /* (again: the held entry given back first) */
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 6);
+	assert_true(f.blocks <= 1);
+	cpu_code_store_set_limit(s, 0);
+	struct cpu_code_store_stats sst;
+	cpu_code_store_stats(s, &sst);
+	assert_int_equal(sst.blocks, 0);
+	rig_free(r);
 	cpu_code_store_destroy(s);
 }
 
@@ -924,6 +1230,11 @@ int main(void)
 		cmocka_unit_test(test_store_limit),
 		cmocka_unit_test(test_program_loaded_again),
 		cmocka_unit_test(test_smc_with_store),
+		cmocka_unit_test(test_smc_stop_writes_no_insn),
+		cmocka_unit_test(test_store_blocks_in_place),
+		cmocka_unit_test(test_store_blocks_parked),
+		cmocka_unit_test(test_smc_in_shared_block),
+		cmocka_unit_test(test_flush_under_store_block),
 		cmocka_unit_test(test_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

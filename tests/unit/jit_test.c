@@ -1244,7 +1244,7 @@ static void test_perf_map(void **state)
 		for (const struct bc_page *pg = r.c.in.bcache->pages; pg; pg = pg->next) {
 			for (uint32_t k = 0; k < pg->n; k++) {
 				const struct bc_block *b = pg->blk[k];
-				if (b->entry == b->insns[0].fn)
+				if (b->entry == b->ins[0].fn)
 					continue;
 				compiled++;
 				const void *code;
@@ -1253,8 +1253,8 @@ static void test_perf_map(void **state)
 				if (!on)
 					continue;
 				char want[64];
-				snprintf(want, sizeof(want), "guest rm 1000:%04x lin %05x n %u", b->insns[0].ip,
-					 CODE + b->insns[0].ip, b->ninsns);
+				snprintf(want, sizeof(want), "guest rm 1000:%04x lin %05x n %u", b->ins[0].ip,
+					 CODE + b->ins[0].ip, b->ninsns);
 				assert_string_equal(name, want);
 			}
 		}
