@@ -225,23 +225,26 @@ void cs_release(struct cpu_code_store *s, const struct insn *ins, unsigned nbyte
 	pthread_mutex_unlock(&s->lock);
 }
 
-void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
-	    const struct insn *insns, unsigned ninsns)
+static struct cs_entry *find_exact(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code,
+				   unsigned nbytes, unsigned ninsns);
+
+const struct insn *cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code,
+			 unsigned nbytes, const struct insn *insns, unsigned ninsns)
 {
 	const size_t size = sizeof(struct cs_entry) + code_room(nbytes) + (ninsns + 1u) * sizeof(struct insn);
 	if (ninsns == 0 || nbytes == 0 || size > s->limit)
-		return;
+		return NULL;
 	/* Made outside the lock: only the insertion holds it. */
 	struct cs_entry *e = malloc(size);
 	if (!e)
-		return;
+		return NULL;
 	e->eip = eip;
 	e->sig = sig;
 	e->size = (uint32_t)size;
 	e->ninsns = (uint8_t)ninsns;
 	e->nbytes = (uint8_t)nbytes;
 	e->used = false;
-	e->refs = 0;
+	e->refs = 1; /* (the caller's: shrink() below passes over it) */
 	e->jcode = NULL;
 	e->jarea = NULL;
 	e->jgen = 0;
@@ -252,20 +255,22 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 		if (!(s->hash = calloc((size_t)1 << CS_HASH_MIN_BITS, sizeof(*s->hash)))) {
 			pthread_mutex_unlock(&s->lock);
 			free(e);
-			return;
+			return NULL;
 		}
 		s->hash_bits = CS_HASH_MIN_BITS;
 	}
-	struct cs_entry **chain = bucket(s, eip, sig, code[0]);
-	for (const struct cs_entry *o = *chain; o; o = o->hnext) {
-		/* Another CPU added the same block meanwhile (both missed). */
-		if (o->eip == eip && o->sig == sig && o->nbytes == nbytes && o->ninsns == ninsns &&
-		    memcmp(entry_code((struct cs_entry *)o), code, nbytes) == 0) {
-			pthread_mutex_unlock(&s->lock);
-			free(e);
-			return;
-		}
+	/* Another CPU added the same block meanwhile (both missed): that
+	 * one is the caller's (equal bytes, EIP and signature decode to
+	 * equal instructions). */
+	struct cs_entry *o = find_exact(s, eip, sig, code, nbytes, ninsns);
+	if (o) {
+		o->refs++;
+		o->used = true;
+		pthread_mutex_unlock(&s->lock);
+		free(e);
+		return entry_insns(o);
 	}
+	struct cs_entry **chain = bucket(s, eip, sig, code[0]);
 	e->hnext = *chain;
 	*chain = e;
 	use_push(s, e);
@@ -276,6 +281,7 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	if (s->stats.blocks > (1u << s->hash_bits) && s->hash_bits < CS_HASH_MAX_BITS)
 		grow(s);
 	pthread_mutex_unlock(&s->lock);
+	return entry_insns(e);
 }
 
 /* The entry for exactly this block (lock held), or NULL. */
