@@ -1187,6 +1187,15 @@ static void test_flush_under_store_block(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* The store's blocks once its limit went to 0 (those the caches run). */
+static uint64_t blocks_at_limit_0(struct cpu_code_store *s)
+{
+	struct cpu_code_store_stats st;
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &st);
+	return st.blocks;
+}
+
 /* The store's instructions r's live blocks hold (each (ninsns + 1)
  * instructions: block_cache.c store_insn_bytes()). */
 static size_t held_by(struct rig *r)
@@ -1221,10 +1230,7 @@ static void test_recorded_blocks_run_store_copy(void **state)
 		assert_true(all_in_store(a));
 		assert_int_equal(sa.bytes, sa.blocks * sizeof(struct bc_block));
 		assert_int_equal(a->c.in.bcache->store_held, held_by(a));
-		cpu_code_store_set_limit(s, 0);
-		struct cpu_code_store_stats st;
-		cpu_code_store_stats(s, &st);
-		assert_int_equal(st.blocks, sa.blocks); /* (referenced: kept) */
+		assert_int_equal(blocks_at_limit_0(s), sa.blocks); /* (referenced: kept) */
 		a->c.ip = 0x100;
 		a->c.r[REG_AX].d = a->c.r[REG_BX].d = 0;
 		assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
@@ -1233,9 +1239,7 @@ static void test_recorded_blocks_run_store_copy(void **state)
 		cpu_code_stats(&a->c, &sa);
 		assert_int_equal(sa.blocks, sa.misses); /* (nothing recorded again) */
 		rig_free(a);
-		cpu_code_store_set_limit(s, 0);
-		cpu_code_store_stats(s, &st);
-		assert_int_equal(st.blocks, 0);
+		assert_int_equal(blocks_at_limit_0(s), 0);
 		cpu_code_store_destroy(s);
 	}
 }
@@ -1290,13 +1294,9 @@ static void test_add_equal_block_shared(void **state)
 	assert_int_equal(st.blocks, 1);
 	assert_int_equal(st.adds, 1);
 	cs_release(s, i1, 2);
-	cpu_code_store_set_limit(s, 0);
-	cpu_code_store_stats(s, &st);
-	assert_int_equal(st.blocks, 1); /* (the second reference holds it) */
+	assert_int_equal(blocks_at_limit_0(s), 1); /* (the second reference holds it) */
 	cs_release(s, i2, 2);
-	cpu_code_store_set_limit(s, 0);
-	cpu_code_store_stats(s, &st);
-	assert_int_equal(st.blocks, 0);
+	assert_int_equal(blocks_at_limit_0(s), 0);
 	/* A limit below a block's size: not added, nothing returned. */
 	cpu_code_store_set_limit(s, 64);
 	assert_null(cs_add(s, 0x100, 7, code, 2, insns, 2));
@@ -1357,13 +1357,9 @@ static void test_two_threads_record_at_once(void **state)
 		cpu_code_store_stats(s, &st);
 		assert_int_equal(st.blocks, s0.blocks);
 		rig_free(w[round & 1].r);
-		cpu_code_store_set_limit(s, 0);
-		cpu_code_store_stats(s, &st);
-		assert_int_equal(st.blocks, s0.blocks); /* (the other's references) */
+		assert_int_equal(blocks_at_limit_0(s), s0.blocks); /* (the other's references) */
 		rig_free(w[!(round & 1)].r);
-		cpu_code_store_set_limit(s, 0);
-		cpu_code_store_stats(s, &st);
-		assert_int_equal(st.blocks, 0);
+		assert_int_equal(blocks_at_limit_0(s), 0);
 		cpu_code_store_destroy(s);
 	}
 }
