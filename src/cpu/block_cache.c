@@ -1094,7 +1094,8 @@ static inline bool jumped_to_next(const struct insn *i)
 	return !(i->ent->form & (F_REL8 | F_RELV)) || (uint16_t)i->imm == 0;
 }
 
-static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
+static const struct insn *bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b);
+static struct bc_block *header_take(struct cpu *c, struct block_cache *bc, size_t need);
 
 /* The target of i, the jump being recorded at lin + off in b (lin: b's
  * first byte), if b may go on across it: forward, with room for b's next
@@ -1231,8 +1232,21 @@ static struct bc_block *arena_take(struct cpu *c, struct block_cache *bc, unsign
 	return b;
 }
 
-/* Copy the recorded block into the arena and enter it in the cache (a
- * full arena is emptied first). */
+/* Arena room for the block just recorded (bc->scratch): its header only
+ * if it runs the store's instructions ins, else the whole block. */
+static struct bc_block *commit_room(struct cpu *c, struct block_cache *bc, const struct insn *ins)
+{
+	const unsigned n = bc->scratch->ninsns;
+	return ins ? header_take(c, bc, store_insn_bytes(n)) : arena_take(c, bc, n);
+}
+
+/* Enter the recorded block in the cache (a full arena is emptied first,
+ * and the block dropped). With a store, the block is added to it first
+ * and runs the store's copy of its instructions in place, as if it had
+ * come from the store (bc_from_store()): the arena holds its header only.
+ * Nothing runs its instructions yet (the recording ran the scratch's), so
+ * its header may point at the store's from the start. The store's limit,
+ * no store or no memory for it: its own copy after the header. */
 static void bc_commit(struct cpu *c, struct block_cache *bc)
 {
 	struct bc_block *s = bc->scratch;
@@ -1241,19 +1255,26 @@ static void bc_commit(struct cpu *c, struct block_cache *bc)
 		goto drop;
 	if (!page_reserve(bc->rec_page))
 		goto drop;
-	struct bc_block *b = arena_take(c, bc, s->ninsns);
+	const struct insn *ins = c->in.cstore ? bc_to_store(c, bc, s) : NULL;
+	struct bc_block *b = commit_room(c, bc, ins);
 	if (!b && bc->park_oldest) {
 		parks_evict(c, bc); /* (parked blocks go before live ones) */
-		b = arena_take(c, bc, s->ninsns);
+		b = commit_room(c, bc, ins);
 	}
 	if (!b) {
+		if (ins)
+			cs_release(c->in.cstore, ins, s->nbytes);
 		bc_clear(c, bc); /* (empties the recording's page too) */
 		goto drop;
 	}
-	memcpy(b, s, block_size(s->ninsns));
-	b->ins = b->insns;
-	if (c->in.cstore)
-		bc_to_store(c, bc, b);
+	if (ins) {
+		memcpy(b, s, sizeof(*b));
+		b->ins = ins;
+		bc->store_held += store_insn_bytes(s->ninsns);
+	} else {
+		memcpy(b, s, block_size(s->ninsns));
+		b->ins = b->insns;
+	}
 	block_enter(c, bc, b, bc->rec_page, NULL);
 	bc->rec_page = NULL;
 	return;
@@ -1454,15 +1475,17 @@ static bool bc_revive(struct cpu *c, struct block_cache *bc, uint32_t lin)
 }
 
 /* Give the store a copy of b, just recorded (its bytes in memory are still
- * the ones it was decoded from: a write to them would have dropped it). */
-static void bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b)
+ * the ones it was decoded from: a write to them would have dropped it):
+ * the store's instructions for it with a reference taken (cs_add(): the
+ * copy, or an equal block another CPU added meanwhile), or NULL. */
+static const struct insn *bc_to_store(struct cpu *c, struct block_cache *bc, const struct bc_block *b)
 {
 	const uint8_t *code = phys_host(c, b->phys, false);
 	if (!code)
-		return;
+		return NULL;
 	const uint8_t mode = (uint8_t)(b->tag >> 32) | (b->nolimit ? 0 : BC_CSLIM);
-	cs_add(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->ins, b->ninsns);
 	bc->stats.store_adds++;
+	return cs_add(c->in.cstore, (uint32_t)(b->key >> 32), cs_sig(c, mode), code, b->nbytes, b->ins, b->ninsns);
 }
 
 /* Record a block at lin while executing it (into bc->scratch; bc_commit()

@@ -126,11 +126,12 @@ struct bc_block {
 	op_fn entry;       /* what runs the block: ins[0].fn, or its
 			    * compiled code (jit.h) */
 	struct insn insns[]; /* ninsns + the end entry, for a block recorded
-			      * here (ins == insns) */
+			      * here that the store did not take (ins ==
+			      * insns; block_cache.c bc_commit()) */
 };
 
-/* Did b come from the store: its instructions the store's, its memory in
- * the arena only its header? */
+/* Does b run the store's instructions (taken from it, or recorded here
+ * and added to it), its memory in the arena only its header? */
 static inline bool bc_in_store(const struct bc_block *b)
 {
 	return b->ins != b->insns;

@@ -84,9 +84,13 @@ op_fn cs_get_code(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const ui
 void cs_forget_code(struct cpu_code_store *s, const struct cpu_jit_area *area);
 
 /* Add a copy of a block (its ninsns + 1 instructions, decoded from
- * code[0..nbytes) at eip with signature sig). A block equal to one held
- * already is not added again; no memory: not added. */
-void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code, unsigned nbytes,
-	    const struct insn *insns, unsigned ninsns);
+ * code[0..nbytes) at eip with signature sig) and return the copy's
+ * instructions with a reference taken, as cs_take() does (the caller runs
+ * them in place of its own and gives the reference back with
+ * cs_release()). A block equal to one held already is not added again:
+ * that one's are returned. Too large for the limit or no memory: NULL,
+ * nothing added. */
+const struct insn *cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t *code,
+			 unsigned nbytes, const struct insn *insns, unsigned ninsns);
 
 #endif

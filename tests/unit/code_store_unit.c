@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "cpu/block_cache.h"
+#include "cpu/code_store.h"
 #include "cpu/cpu.h"
 #include "cpu/jit.h"
 
@@ -798,6 +799,12 @@ static void test_store_limit(void **state)
 		rig_free(r);
 	}
 	struct cpu_code_store_stats st;
+	/* Entries a cache ran stayed while it did (the blocks each CPU
+	 * recorded run the store's copy: above the limit); given back, the
+	 * next addition or change of limit evicts down to it. */
+	cpu_code_store_stats(s, &st);
+	assert_true(st.bytes > 8192);
+	cpu_code_store_set_limit(s, 8192);
 	cpu_code_store_stats(s, &st);
 	assert_true(st.bytes <= 8192);
 	assert_true(st.evictions > 0);
@@ -907,8 +914,11 @@ static void test_smc_stop_writes_no_insn(void **state)
 	(void)state;
 	struct cpu_code_store *s;
 	assert_int_equal(cpu_code_store_create(&s, 0), 0);
-	for (int jit = 0; jit < 2; jit++) {
-		struct rig *r = rig_new(CPU_8086, s, 0x1000, smc_prog, sizeof(smc_prog));
+	/* Without a store (the block's own copy), then with one (the block
+	 * just recorded runs the store's copy: bc_commit()). */
+	for (int k = 0; k < 4; k++) {
+		const bool with_store = k >= 2, jit = k & 1;
+		struct rig *r = rig_new(CPU_8086, with_store ? s : NULL, 0x1000, smc_prog, sizeof(smc_prog));
 		cpu_set_prefetch(&r->c, false); /* (every write seen at once) */
 		cpu_set_jit(&r->c, jit ? CPU_JIT_FORCE : CPU_JIT_OFF); /* (threaded, then compiled) */
 		/* 9 instructions: pass 2 has recorded the block at 103h
@@ -917,23 +927,30 @@ static void test_smc_stop_writes_no_insn(void **state)
 		struct bc_block *b = cached_block(r, 0x103);
 		assert_non_null(b);
 		assert_int_equal(b->ninsns, 4);
+		assert_true(bc_in_store(b) == with_store);
+		const struct insn *ins = b->ins;
 		struct insn before[5];
-		memcpy(before, b->insns, sizeof(before));
+		memcpy(before, ins, sizeof(before));
 		/* Pass 3 runs it, drops it at 103h and ends it there. */
 		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
 		assert_int_equal(r->c.r[REG_DX].b[0], 3 + 2 + 1);
 		struct cpu_code_stats st;
 		cpu_code_stats(&r->c, &st);
 		assert_int_equal(st.smc_stops, 1);
-		/* Its memory is free, not reused (no other block of 4). */
+		assert_null(cached_block(r, 0x103));
+		/* Its instructions: its own (the memory is free, not reused:
+		 * no other block of 4) or the store's, which the store keeps
+		 * (its limit is far off). */
 		const struct block_cache *bc = r->c.in.bcache;
-		struct bc_block *f = bc_blk(bc, bc->free_blocks[4]);
-		while (f && f != b)
-			f = bc_blk(bc, f->hnext);
-		assert_ptr_equal(f, b);
-		assert_memory_equal(before, b->insns, sizeof(before));
-		if (jit && cpu_get_jit(&r->c) == CPU_JIT_FORCE)
-			assert_int_equal(b->jstate, JS_DONE); /* (the stop was compiled code's) */
+		if (!with_store) {
+			struct bc_block *f = bc_blk(bc, bc->free_blocks[4]);
+			while (f && f != b)
+				f = bc_blk(bc, f->hnext);
+			assert_ptr_equal(f, b);
+			if (jit && cpu_get_jit(&r->c) == CPU_JIT_FORCE)
+				assert_int_equal(b->jstate, JS_DONE); /* (the stop was compiled code's) */
+		}
+		assert_memory_equal(before, ins, sizeof(before));
 		rig_free(r);
 	}
 	/* Another CPU of the store: its blocks from the store, the same
@@ -979,8 +996,7 @@ static void test_store_blocks_in_place(void **state)
 	assert_true(sb.blocks > 0);
 	assert_true(all_in_store(b));
 	assert_int_equal(sb.bytes, sb.blocks * sizeof(struct bc_block));
-	assert_true(sa.bytes > sa.blocks * (sizeof(struct bc_block) + sizeof(struct insn)));
-	rig_free(a); /* (its blocks were its own: nothing referenced) */
+	rig_free(a); /* (b's references stay) */
 
 	cpu_code_store_set_limit(s, 0);
 	struct cpu_code_store_stats st;
@@ -1171,6 +1187,183 @@ static void test_flush_under_store_block(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* The store's blocks once its limit went to 0 (those the caches run). */
+static uint64_t blocks_at_limit_0(struct cpu_code_store *s)
+{
+	struct cpu_code_store_stats st;
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &st);
+	return st.blocks;
+}
+
+/* The store's instructions r's live blocks hold (each (ninsns + 1)
+ * instructions: block_cache.c store_insn_bytes()). */
+static size_t held_by(struct rig *r)
+{
+	size_t n = 0;
+	for (struct bc_page *pg = r->c.in.bcache->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			n += (pg->blk[k]->ninsns + 1u) * sizeof(struct insn);
+	return n;
+}
+
+/* A program run by one CPU with a store: every block it records goes to
+ * the store and runs the store's copy in place (block_cache.c
+ * bc_commit()), its cache holding a header per block, threaded and
+ * compiled; the entries stay while the cache runs them (a store limit of
+ * 0 keeps them), and go once the CPU does. */
+static void test_recorded_blocks_run_store_copy(void **state)
+{
+	(void)state;
+	for (int jit = 0; jit < 2; jit++) {
+		struct cpu_code_store *s;
+		assert_int_equal(cpu_code_store_create(&s, 0), 0);
+		struct rig *a = rig_new(CPU_80386, s, 0x1000, prog, sizeof(prog));
+		cpu_set_jit(&a->c, jit ? CPU_JIT_FORCE : CPU_JIT_OFF);
+		assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+		assert_int_equal(a->c.r[REG_AX].w[0], 5050);
+		struct cpu_code_stats sa;
+		cpu_code_stats(&a->c, &sa);
+		assert_true(sa.misses > 0);
+		assert_int_equal(sa.store_hits, 0);
+		assert_int_equal(sa.blocks, sa.misses);
+		assert_true(all_in_store(a));
+		assert_int_equal(sa.bytes, sa.blocks * sizeof(struct bc_block));
+		assert_int_equal(a->c.in.bcache->store_held, held_by(a));
+		assert_int_equal(blocks_at_limit_0(s), sa.blocks); /* (referenced: kept) */
+		a->c.ip = 0x100;
+		a->c.r[REG_AX].d = a->c.r[REG_BX].d = 0;
+		assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+		assert_int_equal(a->c.r[REG_AX].w[0], 5050);
+		assert_int_equal(a->c.r[REG_BX].w[0], 100);
+		cpu_code_stats(&a->c, &sa);
+		assert_int_equal(sa.blocks, sa.misses); /* (nothing recorded again) */
+		rig_free(a);
+		assert_int_equal(blocks_at_limit_0(s), 0);
+		cpu_code_store_destroy(s);
+	}
+}
+
+/* Without a store, or with one too small for any block (it adds none),
+ * a CPU's blocks keep their own instructions and run right. */
+static void test_recorded_blocks_own_copy(void **state)
+{
+	(void)state;
+	struct cpu_code_store *tiny;
+	assert_int_equal(cpu_code_store_create(&tiny, 1), 0);
+	for (int k = 0; k < 2; k++) {
+		struct rig *a = rig_new(CPU_80386, k ? tiny : NULL, 0x1000, prog, sizeof(prog));
+		assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+		assert_int_equal(a->c.r[REG_AX].w[0], 5050);
+		assert_int_equal(a->c.r[REG_BX].w[0], 100);
+		struct cpu_code_stats sa;
+		cpu_code_stats(&a->c, &sa);
+		assert_true(sa.blocks > 0);
+		for (struct bc_page *pg = a->c.in.bcache->pages; pg; pg = pg->next)
+			for (uint32_t j = 0; j < pg->n; j++)
+				assert_false(bc_in_store(pg->blk[j]));
+		assert_true(sa.bytes >= sa.blocks * (sizeof(struct bc_block) + 2 * sizeof(struct insn)));
+		assert_int_equal(a->c.in.bcache->store_held, 0);
+		rig_free(a);
+	}
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(tiny, &st);
+	assert_int_equal(st.blocks, 0);
+	cpu_code_store_destroy(tiny);
+}
+
+/* A block added twice (two CPUs recorded it at once, code_store.c
+ * cs_add()): one entry, the first's instructions for both, a reference
+ * for each. */
+static void test_add_equal_block_shared(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	static const uint8_t code[] = { 0x40, 0xC3 }; /* inc ax; ret */
+	struct insn insns[3];
+	memset(insns, 0, sizeof(insns));
+	insns[1].len = 1; /* (what the store keeps is copied, not read) */
+	const struct insn *i1 = cs_add(s, 0x100, 7, code, 2, insns, 2);
+	const struct insn *i2 = cs_add(s, 0x100, 7, code, 2, insns, 2);
+	assert_non_null(i1);
+	assert_ptr_equal(i1, i2);
+	assert_memory_equal(i1, insns, sizeof(insns));
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 1);
+	assert_int_equal(st.adds, 1);
+	cs_release(s, i1, 2);
+	assert_int_equal(blocks_at_limit_0(s), 1); /* (the second reference holds it) */
+	cs_release(s, i2, 2);
+	assert_int_equal(blocks_at_limit_0(s), 0);
+	/* A limit below a block's size: not added, nothing returned. */
+	cpu_code_store_set_limit(s, 64);
+	assert_null(cs_add(s, 0x100, 7, code, 2, insns, 2));
+	cpu_code_store_destroy(s);
+}
+
+struct racer {
+	struct cpu_code_store *s;
+	pthread_barrier_t *go;
+	struct rig *r;
+	int ok;
+};
+
+static void *racer_run(void *arg)
+{
+	struct racer *w = arg;
+	pthread_barrier_wait(w->go);
+	w->ok = cpu_run(&w->r->c, 10000) == CPU_EXIT_HLT && w->r->c.r[REG_AX].w[0] == 5050;
+	return NULL;
+}
+
+/* Two CPUs on two threads start the same program at once (each may
+ * record a block, or take it from the store the other added, or both
+ * record it and add it together): either way the store ends with one
+ * copy of each block, run by both caches in place, each holding a
+ * reference (the entries stay while either CPU does). */
+static void test_two_threads_record_at_once(void **state)
+{
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		struct cpu_code_store *s;
+		assert_int_equal(cpu_code_store_create(&s, 0), 0);
+		pthread_barrier_t go;
+		assert_int_equal(pthread_barrier_init(&go, NULL, 2), 0);
+		struct racer w[2] = { { s, &go, rig_new(CPU_80386, s, 0x1000, prog, sizeof(prog)), 0 },
+				      { s, &go, rig_new(CPU_80386, s, 0x3000, prog, sizeof(prog)), 0 } };
+		pthread_t t[2];
+		for (int k = 0; k < 2; k++)
+			assert_int_equal(pthread_create(&t[k], NULL, racer_run, &w[k]), 0);
+		for (int k = 0; k < 2; k++)
+			assert_int_equal(pthread_join(t[k], NULL), 0);
+		pthread_barrier_destroy(&go);
+		assert_true(w[0].ok && w[1].ok);
+		struct cpu_code_stats s0, s1;
+		cpu_code_stats(&w[0].r->c, &s0);
+		cpu_code_stats(&w[1].r->c, &s1);
+		assert_int_equal(s0.blocks, s1.blocks);
+		assert_true(all_in_store(w[0].r) && all_in_store(w[1].r));
+		for (struct bc_page *pg = w[0].r->c.in.bcache->pages; pg; pg = pg->next) {
+			for (uint32_t k = 0; k < pg->n; k++) {
+				const struct bc_block *b0 = pg->blk[k];
+				const struct bc_block *b1 = cached_block(w[1].r, (uint32_t)(b0->key >> 32));
+				assert_non_null(b1);
+				assert_ptr_equal(b0->ins, b1->ins);
+			}
+		}
+		struct cpu_code_store_stats st;
+		cpu_code_store_stats(s, &st);
+		assert_int_equal(st.blocks, s0.blocks);
+		rig_free(w[round & 1].r);
+		assert_int_equal(blocks_at_limit_0(s), s0.blocks); /* (the other's references) */
+		rig_free(w[!(round & 1)].r);
+		assert_int_equal(blocks_at_limit_0(s), 0);
+		cpu_code_store_destroy(s);
+	}
+}
+
 struct worker {
 	struct cpu_code_store *s;
 	uint16_t seg;
@@ -1236,6 +1429,10 @@ int main(void)
 		cmocka_unit_test(test_smc_in_shared_block),
 		cmocka_unit_test(test_flush_under_store_block),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_recorded_blocks_run_store_copy),
+		cmocka_unit_test(test_recorded_blocks_own_copy),
+		cmocka_unit_test(test_add_equal_block_shared),
+		cmocka_unit_test(test_two_threads_record_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
