@@ -1107,6 +1107,16 @@ static void test_smc_in_shared_block(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* OUT 80h in the middle of a block of six: BX = 3. */
+static const uint8_t flush_prog[] = {
+	0xB0, 0x01, /* 100: mov al, 1 */
+	0xE6, 0x80, /* 102: out 80h, al */
+	0x43,       /* 104: inc bx */
+	0x43,       /* 105: inc bx */
+	0x43,       /* 106: inc bx */
+	0xF4,       /* 107: hlt */
+};
+
 /* What flush_on_out() needs: the CPU and its store, and the store's
  * entries left after it. */
 struct flush_out {
@@ -1135,20 +1145,12 @@ static void flush_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value
 static void test_flush_under_store_block(void **state)
 {
 	(void)state;
-	static const uint8_t code[] = {
-		0xB0, 0x01, /* 100: mov al, 1 */
-		0xE6, 0x80, /* 102: out 80h, al */
-		0x43,       /* 104: inc bx */
-		0x43,       /* 105: inc bx */
-		0x43,       /* 106: inc bx */
-		0xF4,       /* 107: hlt */
-	};
 	struct cpu_code_store *s;
 	assert_int_equal(cpu_code_store_create(&s, 0), 0);
-	struct rig *a = rig_new(CPU_80386, s, 0x1000, code, sizeof(code)); /* (fills the store) */
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, flush_prog, sizeof(flush_prog)); /* (fills the store) */
 	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
 	rig_free(a);
-	struct rig *r = rig_new(CPU_80386, s, 0x3000, code, sizeof(code));
+	struct rig *r = rig_new(CPU_80386, s, 0x3000, flush_prog, sizeof(flush_prog));
 	cpu_set_jit(&r->c, CPU_JIT_OFF);
 	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
 	r->c.bus.ctx = &f;
@@ -1168,6 +1170,40 @@ static void test_flush_under_store_block(void **state)
 	cpu_code_store_stats(s, &sst);
 	assert_int_equal(sst.blocks, 0);
 	rig_free(r);
+	cpu_code_store_destroy(s);
+}
+
+/* The same with a budget no longer than the block (MOV and OUT: the OUT
+ * ends it), so that bc_run() steps through it instruction by instruction
+ * (c->in.blk is not set then): the stepped block's entry is held too, not
+ * given back while its OUT runs (before, it was, and the store freed it
+ * under the step, which reads the next instruction's EIP from it after
+ * the OUT when budget is left), and given back afterwards. */
+static void test_flush_under_stepped_store_block(void **state)
+{
+	(void)state;
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, flush_prog, sizeof(flush_prog)); /* (fills the store) */
+	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
+	rig_free(a);
+	struct rig *r = rig_new(CPU_80386, s, 0x3000, flush_prog, sizeof(flush_prog));
+	cpu_set_jit(&r->c, CPU_JIT_OFF);
+	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
+	r->c.bus.ctx = &f;
+	r->c.bus.io_write = flush_on_out;
+	assert_int_equal(cpu_run(&r->c, 2), CPU_EXIT_BUDGET); /* (not more than its 2 instructions: stepped) */
+	assert_int_equal(f.blocks, 1); /* (the stepped block's entry, held) */
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 3);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r->c, &st);
+	assert_int_equal(st.store_hits, 1);
+	rig_free(r);
+	struct cpu_code_store_stats sst;
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &sst);
+	assert_int_equal(sst.blocks, 0);
 	cpu_code_store_destroy(s);
 }
 
@@ -1235,6 +1271,7 @@ int main(void)
 		cmocka_unit_test(test_store_blocks_parked),
 		cmocka_unit_test(test_smc_in_shared_block),
 		cmocka_unit_test(test_flush_under_store_block),
+		cmocka_unit_test(test_flush_under_stepped_store_block),
 		cmocka_unit_test(test_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
