@@ -229,9 +229,11 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	    const struct insn *insns, unsigned ninsns)
 {
 	const size_t size = sizeof(struct cs_entry) + code_room(nbytes) + (ninsns + 1u) * sizeof(struct insn);
-	if (ninsns == 0 || nbytes == 0 || size > s->limit)
+	if (ninsns == 0 || nbytes == 0)
 		return;
-	/* Made outside the lock: only the insertion holds it. */
+	/* Made outside the lock: only the insertion holds it (and the
+	 * limit's check: cpu_code_store_set_limit() may run on another
+	 * thread). */
 	struct cs_entry *e = malloc(size);
 	if (!e)
 		return;
@@ -248,6 +250,11 @@ void cs_add(struct cpu_code_store *s, uint32_t eip, uint32_t sig, const uint8_t 
 	memcpy(entry_code(e), code, nbytes);
 	memcpy(entry_insns(e), insns, (ninsns + 1u) * sizeof(struct insn));
 	pthread_mutex_lock(&s->lock);
+	if (size > s->limit) {
+		pthread_mutex_unlock(&s->lock);
+		free(e);
+		return;
+	}
 	if (!s->hash) {
 		if (!(s->hash = calloc((size_t)1 << CS_HASH_MIN_BITS, sizeof(*s->hash)))) {
 			pthread_mutex_unlock(&s->lock);

@@ -1245,6 +1245,239 @@ static void test_two_threads(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* ---- stress: CPUs on several threads churning one tiny store ---- */
+
+/* STRESS_THREADS threads, each with its own CPU sharing one store of
+ * STRESS_STORE bytes, with caches of 8 to 64 KiB, run STRESS_ROUNDS
+ * programs loaded over each other at seg:0100 (so at other linear
+ * addresses, the same EIPs: the same store entries), with budgets from 1
+ * instruction (bc_run() steps) to whole runs, and between them empty,
+ * resize, reset, change store, JIT mode or prefetch queue, or make the
+ * CPU again. */
+enum { STRESS_THREADS = 4, STRESS_ROUNDS = 150, STRESS_STORE = 4096, STRESS_IMAGE = 1024 };
+
+/* The programs, each in an image of STRESS_IMAGE bytes (HLT after it). */
+enum { SP_INC_AX, SP_INC_BX, SP_INC_SI, SP_SMC, SP_FLUSH, SP_COUNT };
+struct stress_images {
+	uint8_t img[SP_COUNT][STRESS_IMAGE];
+	size_t len[SP_COUNT];
+};
+
+struct stress {
+	struct cpu_code_store *s;
+	const struct stress_images *im;
+	uint16_t seg;
+	unsigned id;
+	uint32_t rnd;
+	struct rig *r;
+	size_t cache_limit;
+	unsigned wrong, inconsistent, stuck; /* failures seen */
+	uint64_t parked, revived, store_hits, smc_stops, flushes; /* what ran */
+};
+
+/* The caches' limits (64 KiB: room for the parks of a whole page). */
+static const unsigned cache_kib[] = { 8, 16, 24, 64 };
+
+static uint32_t stress_rand(struct stress *t)
+{
+	t->rnd = t->rnd * 1103515245u + 12345u;
+	return t->rnd >> 16;
+}
+
+/* The bytes of store instructions a cache's headers hold, from its live,
+ * parked and freed headers and the block it holds for a running one:
+ * each must be counted once, and the sum is store_held, within its
+ * limit. */
+static bool cache_refs_consistent(const struct rig *r)
+{
+	const struct block_cache *bc = r->c.in.bcache;
+	if (!bc)
+		return true;
+	size_t held = bc->held_ins ? (bc->held_ninsns + 1u) * sizeof(struct insn) : 0;
+	for (const struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			if (bc_in_store(pg->blk[k]))
+				held += (pg->blk[k]->ninsns + 1u) * sizeof(struct insn);
+	for (const struct bc_park *p = bc->park_oldest; p; p = p->newer)
+		for (uint32_t k = 0; k < p->n; k++)
+			if (p->blk[k] && bc_in_store(p->blk[k]))
+				held += (p->blk[k]->ninsns + 1u) * sizeof(struct insn);
+	for (const struct bc_block *b = bc_blk(bc, bc->free_blocks[0]); b; b = bc_blk(bc, b->hnext))
+		if (b->ins)
+			held += (b->ninsns + 1u) * sizeof(struct insn);
+	return held == bc->store_held && bc->store_held <= bc->cap;
+}
+
+/* OUT 80h of SP_FLUSH: the CPU's cache emptied, and sometimes every entry
+ * of the store that no cache holds evicted (other threads run on). */
+static void stress_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port, (void)size, (void)value;
+	struct stress *t = ctx;
+	cpu_invalidate_code(&t->r->c);
+	if (stress_rand(t) & 1) {
+		cpu_code_store_set_limit(t->s, 0);
+		cpu_code_store_set_limit(t->s, STRESS_STORE);
+	}
+}
+
+static void stress_rig_new(struct stress *t)
+{
+	t->r = rig_new(CPU_80386, t->s, t->seg, NULL, 0);
+	t->r->c.bus.ctx = t;
+	t->r->c.bus.io_write = stress_out;
+	cpu_set_prefetch(&t->r->c, false); /* (SP_SMC: every write seen at once) */
+	cpu_set_block_cache_limit(&t->r->c, t->cache_limit);
+	cpu_set_jit(&t->r->c, (enum cpu_jit)(t->id % 3)); /* (off, on, forced) */
+}
+
+static void stress_rig_free(struct stress *t)
+{
+	struct cpu_code_stats st;
+	cpu_code_stats(&t->r->c, &st);
+	t->parked += st.parked;
+	t->revived += st.revived;
+	t->store_hits += st.store_hits;
+	t->smc_stops += st.smc_stops;
+	t->flushes += st.flushes;
+	t->inconsistent += !cache_refs_consistent(t->r);
+	rig_free(t->r);
+	t->r = NULL;
+}
+
+/* Program k loaded over whatever is at seg:0100 (its whole image: a load
+ * over all of the page's code, which parks its blocks; or just its own
+ * bytes), run to its HLT in slices of a random budget, its result
+ * checked. */
+static void stress_run(struct stress *t, unsigned k)
+{
+	struct rig *r = t->r;
+	const uint32_t at = t->seg * 16u + 0x100;
+	const size_t n = stress_rand(t) & 1 ? STRESS_IMAGE : t->im->len[k];
+	memcpy(r->ram + at, t->im->img[k], n);
+	cpu_mem_written(&r->c, at, (uint32_t)n);
+	r->c.ip = 0x100;
+	r->c.r[REG_AX].d = r->c.r[REG_BX].d = r->c.r[REG_CX].d = r->c.r[REG_DX].d = r->c.r[REG_SI].d = 0;
+	const uint32_t pick = stress_rand(t) % 4;
+	const uint64_t budget = pick == 0 ? 1 + stress_rand(t) % 7 : pick == 1 ? 8 + stress_rand(t) % 60 : 1000000;
+	enum cpu_exit e;
+	unsigned slices = 0;
+	while ((e = cpu_run(&r->c, budget)) == CPU_EXIT_BUDGET && ++slices < 100000)
+		;
+	if (e != CPU_EXIT_HLT) {
+		t->stuck++;
+		return;
+	}
+	const unsigned want = LOAD_BLOCKS * LOAD_PASSES;
+	switch (k) {
+	case SP_INC_AX: t->wrong += r->c.r[REG_AX].w[0] != want || r->c.r[REG_BX].w[0] != 0; break;
+	case SP_INC_BX: t->wrong += r->c.r[REG_BX].w[0] != want || r->c.r[REG_AX].w[0] != 0; break;
+	case SP_INC_SI: t->wrong += r->c.r[REG_SI].w[0] != want || r->c.r[REG_AX].w[0] != 0; break;
+	case SP_SMC: t->wrong += r->c.r[REG_DX].b[0] != 3 + 2 + 1; break;
+	default: t->wrong += r->c.r[REG_BX].w[0] != 3; break;
+	}
+}
+
+static void *stress_thread(void *arg)
+{
+	struct stress *t = arg;
+	stress_rig_new(t);
+	for (unsigned round = 0; round < STRESS_ROUNDS; round++) {
+		stress_run(t, stress_rand(t) % SP_COUNT);
+		t->inconsistent += !cache_refs_consistent(t->r);
+		struct cpu *c = &t->r->c;
+		switch (stress_rand(t) % 12) {
+		case 0:
+			t->cache_limit = (size_t)cache_kib[stress_rand(t) % 4] << 10;
+			cpu_set_block_cache_limit(c, t->cache_limit);
+			break;
+		case 1:
+			cpu_invalidate_code(c);
+			break;
+		case 2:
+			cpu_set_code_store(c, c->in.cstore ? NULL : t->s);
+			break;
+		case 3:
+			cpu_reset(c);
+			cpu_load_seg(c, SEG_CS, t->seg);
+			cpu_load_seg(c, SEG_DS, t->seg);
+			cpu_load_seg(c, SEG_ES, t->seg);
+			cpu_load_seg(c, SEG_SS, 0x2000);
+			c->r[REG_SP].d = 0xFFFE;
+			break;
+		case 4:
+			cpu_set_jit(c, (enum cpu_jit)(stress_rand(t) % 3));
+			break;
+		case 5:
+			cpu_set_prefetch(c, true); /* (empties the cache) */
+			cpu_set_prefetch(c, false);
+			break;
+		case 6:
+			stress_rig_free(t);
+			stress_rig_new(t);
+			break;
+		default:
+			break;
+		}
+		t->inconsistent += !cache_refs_consistent(t->r);
+	}
+	stress_rig_free(t);
+	return NULL;
+}
+
+/* Several threads, each with its own CPU, share one store of 4 KiB (a
+ * few dozen entries: nearly every block taken is evicted as soon as no
+ * cache holds it) with caches of 8 to 64 KiB (emptied every few dozen to
+ * few hundred blocks), loading programs over each other (parks, revivals), one with
+ * self-modifying code in a block every thread takes from the store, one
+ * whose OUT empties the cache under the running or stepped block and
+ * shrinks the store while the other threads run its entries; between
+ * runs the caches are emptied, resized, reset, switched to no store and
+ * back, their JIT mode changed, or the CPU made again. Every result is
+ * right, every cache's store_held is what its headers hold (each counted
+ * once), and once the CPUs are gone no entry is referenced: a limit of 0
+ * evicts them all. Run under ASan and TSan (no use after free, no race). */
+static void test_stress_threads(void **state)
+{
+	(void)state;
+	static struct stress_images im;
+	memset(&im, 0xF4, sizeof(im));
+	im.len[SP_INC_AX] = prog_blocks(im.img[SP_INC_AX], 0x40);
+	im.len[SP_INC_BX] = prog_blocks(im.img[SP_INC_BX], 0x43);
+	im.len[SP_INC_SI] = prog_blocks(im.img[SP_INC_SI], 0x46);
+	memcpy(im.img[SP_SMC], smc_prog, im.len[SP_SMC] = sizeof(smc_prog));
+	memcpy(im.img[SP_FLUSH], flush_prog, im.len[SP_FLUSH] = sizeof(flush_prog));
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, STRESS_STORE), 0);
+	struct stress t[STRESS_THREADS];
+	pthread_t th[STRESS_THREADS];
+	for (unsigned k = 0; k < STRESS_THREADS; k++) {
+		t[k] = (struct stress){ .s = s, .im = &im, .seg = (uint16_t)(0x1000 + 0x2000 * k), .id = k,
+					.rnd = 0x9E3779B9u * (k + 1), .cache_limit = (size_t)cache_kib[k % 4] << 10 };
+		assert_int_equal(pthread_create(&th[k], NULL, stress_thread, &t[k]), 0);
+	}
+	uint64_t parked = 0, revived = 0, store_hits = 0, smc_stops = 0, flushes = 0;
+	for (unsigned k = 0; k < STRESS_THREADS; k++) {
+		assert_int_equal(pthread_join(th[k], NULL), 0);
+		assert_int_equal(t[k].stuck, 0);
+		assert_int_equal(t[k].wrong, 0);
+		assert_int_equal(t[k].inconsistent, 0);
+		parked += t[k].parked, revived += t[k].revived, store_hits += t[k].store_hits;
+		smc_stops += t[k].smc_stops, flushes += t[k].flushes;
+	}
+	/* (the churn reached what it is for) */
+	assert_true(parked > 0 && revived > 0 && store_hits > 0 && smc_stops > 0 && flushes > 0);
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, st.adds - st.evictions);
+	assert_true(st.evictions > 0);
+	cpu_code_store_set_limit(s, 0); /* (no CPU left: nothing referenced) */
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 0);
+	assert_int_equal(st.bytes, 0);
+	cpu_code_store_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1273,6 +1506,7 @@ int main(void)
 		cmocka_unit_test(test_flush_under_store_block),
 		cmocka_unit_test(test_flush_under_stepped_store_block),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_stress_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
