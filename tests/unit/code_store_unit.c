@@ -1138,13 +1138,10 @@ static void flush_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value
 	f->blocks = st.blocks;
 }
 
-/* A cache emptied while a block from the store runs: the block runs on to
- * its end from the store's instructions, which stay referenced until no
- * block runs (block_cache.c held_ins), so that a store shrinking meanwhile
- * cannot free them (ASan); they are given back afterwards. */
-static void test_flush_under_store_block(void **state)
+/* A store holding flush_prog's blocks and a CPU at 3000:0100 about to run
+ * them threaded from the store, whose OUT calls flush_on_out(f). */
+static struct rig *flush_rig_new(struct flush_out *f)
 {
-	(void)state;
 	struct cpu_code_store *s;
 	assert_int_equal(cpu_code_store_create(&s, 0), 0);
 	struct rig *a = rig_new(CPU_80386, s, 0x1000, flush_prog, sizeof(flush_prog)); /* (fills the store) */
@@ -1152,9 +1149,22 @@ static void test_flush_under_store_block(void **state)
 	rig_free(a);
 	struct rig *r = rig_new(CPU_80386, s, 0x3000, flush_prog, sizeof(flush_prog));
 	cpu_set_jit(&r->c, CPU_JIT_OFF);
-	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
-	r->c.bus.ctx = &f;
+	*f = (struct flush_out){ .r = r, .s = s, .blocks = 99 };
+	r->c.bus.ctx = f;
 	r->c.bus.io_write = flush_on_out;
+	return r;
+}
+
+/* A cache emptied while a block from the store runs: the block runs on to
+ * its end from the store's instructions, which stay referenced until no
+ * block runs (block_cache.c held_ins), so that a store shrinking meanwhile
+ * cannot free them (ASan); they are given back afterwards. */
+static void test_flush_under_store_block(void **state)
+{
+	(void)state;
+	struct flush_out f;
+	struct rig *r = flush_rig_new(&f);
+	struct cpu_code_store *s = f.s;
 	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
 	assert_int_equal(r->c.r[REG_BX].w[0], 3);
 	assert_int_equal(f.blocks, 1); /* (the running block's entry, held) */
@@ -1182,16 +1192,9 @@ static void test_flush_under_store_block(void **state)
 static void test_flush_under_stepped_store_block(void **state)
 {
 	(void)state;
-	struct cpu_code_store *s;
-	assert_int_equal(cpu_code_store_create(&s, 0), 0);
-	struct rig *a = rig_new(CPU_80386, s, 0x1000, flush_prog, sizeof(flush_prog)); /* (fills the store) */
-	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
-	rig_free(a);
-	struct rig *r = rig_new(CPU_80386, s, 0x3000, flush_prog, sizeof(flush_prog));
-	cpu_set_jit(&r->c, CPU_JIT_OFF);
-	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
-	r->c.bus.ctx = &f;
-	r->c.bus.io_write = flush_on_out;
+	struct flush_out f;
+	struct rig *r = flush_rig_new(&f);
+	struct cpu_code_store *s = f.s;
 	assert_int_equal(cpu_run(&r->c, 2), CPU_EXIT_BUDGET); /* (not more than its 2 instructions: stepped) */
 	assert_int_equal(f.blocks, 1); /* (the stepped block's entry, held) */
 	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
