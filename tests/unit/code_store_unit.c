@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "cpu/block_cache.h"
+#include "cpu/code_store.h"
 #include "cpu/cpu.h"
 #include "cpu/jit.h"
 
@@ -1248,6 +1249,44 @@ static void test_two_threads(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Entries that caches hold, over the store's limit, are passed over by
+ * shrink() once, not by every addition after (it takes them off its list
+ * until they are given back): 300 held entries and then 300 additions
+ * look at about 600 entries, not 90,000; given back, they are evicted. */
+static void test_held_entries_scanned_once(void **state)
+{
+	(void)state;
+	enum { HELD = 300 };
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct insn ins[2];
+	memset(ins, 0, sizeof(ins));
+	const struct insn *held[HELD];
+	uint8_t code[4], n, nbytes;
+	op_fn jcode;
+	for (uint32_t k = 0; k < HELD; k++) {
+		memcpy(code, &k, sizeof(code));
+		cs_add(s, k, 1, code, sizeof(code), ins, 1);
+		held[k] = cs_take(s, k, 1, code, sizeof(code), &n, &nbytes, NULL, 0, &jcode);
+		assert_non_null(held[k]);
+	}
+	cpu_code_store_set_limit(s, 4096);
+	for (uint32_t k = HELD; k < 2 * HELD; k++) {
+		memcpy(code, &k, sizeof(code));
+		cs_add(s, k, 1, code, sizeof(code), ins, 1);
+	}
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, HELD); /* (every addition evicted: the held ones are over the limit) */
+	assert_true(st.scans <= 3 * HELD);
+	for (uint32_t k = 0; k < HELD; k++)
+		cs_release(s, held[k], sizeof(code));
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 0);
+	cpu_code_store_destroy(s);
+}
+
 /* ---- stress: CPUs on several threads churning one tiny store ---- */
 
 /* STRESS_THREADS threads, each with its own CPU sharing one store of
@@ -1509,6 +1548,7 @@ int main(void)
 		cmocka_unit_test(test_flush_under_store_block),
 		cmocka_unit_test(test_flush_under_stepped_store_block),
 		cmocka_unit_test(test_two_threads),
+		cmocka_unit_test(test_held_entries_scanned_once),
 		cmocka_unit_test(test_stress_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
