@@ -274,10 +274,12 @@ int main(int argc, char **argv)
 	pthread_t watcher;
 	bool watching = st.sfd >= 0 && pthread_create(&watcher, NULL, watch_signals, &st) == 0;
 	server_run(s);
-	server_destroy(s);
+	/* The watcher may still call server_stop() (a signal after a
+	 * shutdown request): it ends before the server goes. */
 	if (watching) {
 		pthread_cancel(watcher);
 		pthread_join(watcher, NULL);
 	}
+	server_destroy(s);
 	return 0;
 }

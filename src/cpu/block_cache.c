@@ -453,11 +453,14 @@ static size_t park_size(const struct bc_park *p)
 	return sizeof(*p) + CPU_PAGE_SIZE + p->cap * (sizeof(*p->blk) + sizeof(*p->span));
 }
 
+static void flush_release(struct cpu *c, struct block_cache *bc, struct bc_block *b);
+
 /* Release p: off its page's and the cache's lists, its page copy kept for
  * reuse. Its blocks still parked go on the free list if evict, else (the
  * arena is being emptied) nowhere, the store's instructions of those from
- * the store given back (none of them runs); either way they count as
- * evictions. */
+ * the store given back (flush_release(): none runs, but a block bc_run()
+ * steps through may have been parked by its own write); either way they
+ * count as evictions. */
 static void park_free(struct cpu *c, struct block_cache *bc, struct bc_park *p, bool evict)
 {
 	bc->stats.evictions += p->left;
@@ -469,7 +472,7 @@ static void park_free(struct cpu *c, struct block_cache *bc, struct bc_park *p, 
 		if (!evict) {
 			*pp = 0; /* (every parked block goes: bc_clear()) */
 			if (bc_in_store(b))
-				block_release(c, bc, b);
+				flush_release(c, bc, b); /* (a stepped block may be parked) */
 		} else {
 			chain_unlink(bc, pp, b);
 			free_push(bc, b);
@@ -825,11 +828,12 @@ static void held_release(struct cpu *c, struct block_cache *bc)
 }
 
 /* b, a header of a block from the store, is abandoned by a flush: its
- * instructions are given back, unless it is running (c->in.blk, which
- * runs on to its end with them): then once no block runs. */
+ * instructions are given back, unless it is running (c->in.blk, or the
+ * block bc_run() steps through: either runs on to the end of the
+ * instruction, or of the block, with them): then once no block runs. */
 static void flush_release(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
-	if (b != c->in.blk || !b->ins) {
+	if ((b != c->in.blk && b != bc->stepping) || !b->ins) {
 		block_release(c, bc, b);
 		return;
 	}
@@ -1495,6 +1499,7 @@ static void bc_record(struct cpu *c, struct block_cache *bc, uint32_t lin)
 {
 	struct bc_block *b = bc->scratch;
 	held_release(c, bc); /* (no block runs) */
+	bc->stepping = NULL;
 	if (bc->nparked && bc_revive(c, bc, lin))
 		return;
 	if (c->in.cstore && bc_from_store(c, bc, lin))
@@ -1728,9 +1733,11 @@ void bc_run(struct cpu *c, struct block_cache *bc)
 			/* Step by step; a write that drops the block ends it. */
 			bc->stats.hits++;
 			bc->last = b;
+			bc->stepping = b; /* (its store instructions held: flush_release()) */
 			const struct insn *i = b->ins, *end = b->ins + b->ninsns;
 			while (bc_step(c, i) && ++i < end && b->tag)
 				;
+			bc->stepping = NULL;
 		}
 	}
 }

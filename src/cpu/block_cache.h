@@ -250,6 +250,12 @@ struct block_cache {
 	 * emptied (bc_clear()): given back once no block runs (bc_record()). */
 	const struct insn *held_ins;
 	uint8_t held_nbytes, held_ninsns;
+	/* The block bc_run() steps through instruction by instruction (a
+	 * budget shorter than it), or NULL: it runs as c->in.blk does, but
+	 * without being it, and holds its store instructions as that does
+	 * (flush_release()). Cleared when the stepping ends or, after a
+	 * fault out of a step, by bc_record(). */
+	const struct bc_block *stepping;
 	/* The bytes of the store's instructions its headers hold (live,
 	 * parked, freed but not reused, held_ins): kept within cap, as
 	 * copies of them would be (bc_from_store()). */

@@ -337,6 +337,7 @@ struct cpu_code_store_stats {
 	uint64_t hits;          /* ... and got one */
 	uint64_t adds;          /* blocks added */
 	uint64_t evictions;     /* blocks evicted to stay under the limit */
+	uint64_t scans;         /* entries looked at to evict (its cost) */
 	uint64_t codes;         /* compiled code given to it with a block (the JIT) */
 	uint64_t blocks;        /* blocks held now */
 	uint64_t bytes;         /* memory they take now */

@@ -1123,6 +1123,16 @@ static void test_smc_in_shared_block(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* OUT 80h in the middle of a block of six: BX = 3. */
+static const uint8_t flush_prog[] = {
+	0xB0, 0x01, /* 100: mov al, 1 */
+	0xE6, 0x80, /* 102: out 80h, al */
+	0x43,       /* 104: inc bx */
+	0x43,       /* 105: inc bx */
+	0x43,       /* 106: inc bx */
+	0xF4,       /* 107: hlt */
+};
+
 /* What flush_on_out() needs: the CPU and its store, and the store's
  * entries left after it. */
 struct flush_out {
@@ -1144,6 +1154,23 @@ static void flush_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value
 	f->blocks = st.blocks;
 }
 
+/* A store holding flush_prog's blocks and a CPU at 3000:0100 about to run
+ * them threaded from the store, whose OUT calls flush_on_out(f). */
+static struct rig *flush_rig_new(struct flush_out *f)
+{
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, flush_prog, sizeof(flush_prog)); /* (fills the store) */
+	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
+	rig_free(a);
+	struct rig *r = rig_new(CPU_80386, s, 0x3000, flush_prog, sizeof(flush_prog));
+	cpu_set_jit(&r->c, CPU_JIT_OFF);
+	*f = (struct flush_out){ .r = r, .s = s, .blocks = 99 };
+	r->c.bus.ctx = f;
+	r->c.bus.io_write = flush_on_out;
+	return r;
+}
+
 /* A cache emptied while a block from the store runs: the block runs on to
  * its end from the store's instructions, which stay referenced until no
  * block runs (block_cache.c held_ins), so that a store shrinking meanwhile
@@ -1151,24 +1178,9 @@ static void flush_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value
 static void test_flush_under_store_block(void **state)
 {
 	(void)state;
-	static const uint8_t code[] = {
-		0xB0, 0x01, /* 100: mov al, 1 */
-		0xE6, 0x80, /* 102: out 80h, al */
-		0x43,       /* 104: inc bx */
-		0x43,       /* 105: inc bx */
-		0x43,       /* 106: inc bx */
-		0xF4,       /* 107: hlt */
-	};
-	struct cpu_code_store *s;
-	assert_int_equal(cpu_code_store_create(&s, 0), 0);
-	struct rig *a = rig_new(CPU_80386, s, 0x1000, code, sizeof(code)); /* (fills the store) */
-	assert_int_equal(cpu_run(&a->c, 100), CPU_EXIT_HLT);
-	rig_free(a);
-	struct rig *r = rig_new(CPU_80386, s, 0x3000, code, sizeof(code));
-	cpu_set_jit(&r->c, CPU_JIT_OFF);
-	struct flush_out f = { .r = r, .s = s, .blocks = 99 };
-	r->c.bus.ctx = &f;
-	r->c.bus.io_write = flush_on_out;
+	struct flush_out f;
+	struct rig *r = flush_rig_new(&f);
+	struct cpu_code_store *s = f.s;
 	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
 	assert_int_equal(r->c.r[REG_BX].w[0], 3);
 	assert_int_equal(f.blocks, 1); /* (the running block's entry, held) */
@@ -1364,6 +1376,33 @@ static void test_two_threads_record_at_once(void **state)
 	}
 }
 
+/* The same with a budget no longer than the block (MOV and OUT: the OUT
+ * ends it), so that bc_run() steps through it instruction by instruction
+ * (c->in.blk is not set then): the stepped block's entry is held too, not
+ * given back while its OUT runs (before, it was, and the store freed it
+ * under the step, which reads the next instruction's EIP from it after
+ * the OUT when budget is left), and given back afterwards. */
+static void test_flush_under_stepped_store_block(void **state)
+{
+	(void)state;
+	struct flush_out f;
+	struct rig *r = flush_rig_new(&f);
+	struct cpu_code_store *s = f.s;
+	assert_int_equal(cpu_run(&r->c, 2), CPU_EXIT_BUDGET); /* (not more than its 2 instructions: stepped) */
+	assert_int_equal(f.blocks, 1); /* (the stepped block's entry, held) */
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	assert_int_equal(r->c.r[REG_BX].w[0], 3);
+	struct cpu_code_stats st;
+	cpu_code_stats(&r->c, &st);
+	assert_int_equal(st.store_hits, 1);
+	rig_free(r);
+	struct cpu_code_store_stats sst;
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &sst);
+	assert_int_equal(sst.blocks, 0);
+	cpu_code_store_destroy(s);
+}
+
 struct worker {
 	struct cpu_code_store *s;
 	uint16_t seg;
@@ -1402,6 +1441,282 @@ static void test_two_threads(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* Entries that caches hold, over the store's limit, are passed over by
+ * shrink() once, not by every addition after (it takes them off its list
+ * until they are given back): 300 held entries and then 300 additions,
+ * each given back at once as a cache that drops its block would, look
+ * at about 900 entries, not 90,000; given back, they are evicted. (An
+ * addition holds the entry for its caller: cs_add() returns it with a
+ * reference.) */
+static void test_held_entries_scanned_once(void **state)
+{
+	(void)state;
+	enum { HELD = 300 };
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct insn ins[2];
+	memset(ins, 0, sizeof(ins));
+	const struct insn *held[HELD];
+	uint8_t code[4];
+	for (uint32_t k = 0; k < HELD; k++) {
+		memcpy(code, &k, sizeof(code));
+		held[k] = cs_add(s, k, 1, code, sizeof(code), ins, 1);
+		assert_non_null(held[k]);
+	}
+	cpu_code_store_set_limit(s, 4096);
+	for (uint32_t k = HELD; k < 2 * HELD; k++) {
+		memcpy(code, &k, sizeof(code));
+		const struct insn *t = cs_add(s, k, 1, code, sizeof(code), ins, 1);
+		assert_non_null(t);
+		cs_release(s, t, sizeof(code));
+	}
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	/* (every addition evicted the one before it: the held ones alone
+	 * are over the limit; the last is evicted by the next change) */
+	assert_int_equal(st.blocks, HELD + 1);
+	assert_true(st.scans <= 4 * HELD);
+	for (uint32_t k = 0; k < HELD; k++)
+		cs_release(s, held[k], sizeof(code));
+	cpu_code_store_set_limit(s, 0);
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 0);
+	cpu_code_store_destroy(s);
+}
+
+/* ---- stress: CPUs on several threads churning one tiny store ---- */
+
+/* STRESS_THREADS threads, each with its own CPU sharing one store of
+ * STRESS_STORE bytes, with caches of 8 to 64 KiB, run STRESS_ROUNDS
+ * programs loaded over each other at seg:0100 (so at other linear
+ * addresses, the same EIPs: the same store entries), with budgets from 1
+ * instruction (bc_run() steps) to whole runs, and between them empty,
+ * resize, reset, change store, JIT mode or prefetch queue, or make the
+ * CPU again. */
+enum { STRESS_THREADS = 4, STRESS_ROUNDS = 150, STRESS_STORE = 4096, STRESS_IMAGE = 1024 };
+
+/* The programs, each in an image of STRESS_IMAGE bytes (HLT after it). */
+enum { SP_INC_AX, SP_INC_BX, SP_INC_SI, SP_SMC, SP_FLUSH, SP_COUNT };
+struct stress_images {
+	uint8_t img[SP_COUNT][STRESS_IMAGE];
+	size_t len[SP_COUNT];
+};
+
+struct stress {
+	struct cpu_code_store *s;
+	const struct stress_images *im;
+	uint16_t seg;
+	unsigned id;
+	uint32_t rnd;
+	struct rig *r;
+	size_t cache_limit;
+	unsigned wrong, inconsistent, stuck; /* failures seen */
+	uint64_t parked, revived, store_hits, smc_stops, flushes; /* what ran */
+};
+
+/* The caches' limits (64 KiB: room for the parks of a whole page). */
+static const unsigned cache_kib[] = { 8, 16, 24, 64 };
+
+static uint32_t stress_rand(struct stress *t)
+{
+	t->rnd = t->rnd * 1103515245u + 12345u;
+	return t->rnd >> 16;
+}
+
+/* The bytes of store instructions a cache's headers hold, from its live,
+ * parked and freed headers and the block it holds for a running one:
+ * each must be counted once, and the sum is store_held, within its
+ * limit. */
+static bool cache_refs_consistent(const struct rig *r)
+{
+	const struct block_cache *bc = r->c.in.bcache;
+	if (!bc)
+		return true;
+	size_t held = bc->held_ins ? (bc->held_ninsns + 1u) * sizeof(struct insn) : 0;
+	for (const struct bc_page *pg = bc->pages; pg; pg = pg->next)
+		for (uint32_t k = 0; k < pg->n; k++)
+			if (bc_in_store(pg->blk[k]))
+				held += (pg->blk[k]->ninsns + 1u) * sizeof(struct insn);
+	for (const struct bc_park *p = bc->park_oldest; p; p = p->newer)
+		for (uint32_t k = 0; k < p->n; k++)
+			if (p->blk[k] && bc_in_store(p->blk[k]))
+				held += (p->blk[k]->ninsns + 1u) * sizeof(struct insn);
+	for (const struct bc_block *b = bc_blk(bc, bc->free_blocks[0]); b; b = bc_blk(bc, b->hnext))
+		if (b->ins)
+			held += (b->ninsns + 1u) * sizeof(struct insn);
+	return held == bc->store_held && bc->store_held <= bc->cap;
+}
+
+/* OUT 80h of SP_FLUSH: the CPU's cache emptied, and sometimes every entry
+ * of the store that no cache holds evicted (other threads run on). */
+static void stress_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port, (void)size, (void)value;
+	struct stress *t = ctx;
+	cpu_invalidate_code(&t->r->c);
+	if (stress_rand(t) & 1) {
+		cpu_code_store_set_limit(t->s, 0);
+		cpu_code_store_set_limit(t->s, STRESS_STORE);
+	}
+}
+
+static void stress_rig_new(struct stress *t)
+{
+	t->r = rig_new(CPU_80386, t->s, t->seg, NULL, 0);
+	t->r->c.bus.ctx = t;
+	t->r->c.bus.io_write = stress_out;
+	cpu_set_prefetch(&t->r->c, false); /* (SP_SMC: every write seen at once) */
+	cpu_set_block_cache_limit(&t->r->c, t->cache_limit);
+	cpu_set_jit(&t->r->c, (enum cpu_jit)(t->id % 3)); /* (off, on, forced) */
+}
+
+static void stress_rig_free(struct stress *t)
+{
+	struct cpu_code_stats st;
+	cpu_code_stats(&t->r->c, &st);
+	t->parked += st.parked;
+	t->revived += st.revived;
+	t->store_hits += st.store_hits;
+	t->smc_stops += st.smc_stops;
+	t->flushes += st.flushes;
+	t->inconsistent += !cache_refs_consistent(t->r);
+	rig_free(t->r);
+	t->r = NULL;
+}
+
+/* Program k loaded over whatever is at seg:0100 (its whole image: a load
+ * over all of the page's code, which parks its blocks; or just its own
+ * bytes), run to its HLT in slices of a random budget, its result
+ * checked. */
+static void stress_run(struct stress *t, unsigned k)
+{
+	struct rig *r = t->r;
+	const uint32_t at = t->seg * 16u + 0x100;
+	const size_t n = stress_rand(t) & 1 ? STRESS_IMAGE : t->im->len[k];
+	memcpy(r->ram + at, t->im->img[k], n);
+	cpu_mem_written(&r->c, at, (uint32_t)n);
+	r->c.ip = 0x100;
+	r->c.r[REG_AX].d = r->c.r[REG_BX].d = r->c.r[REG_CX].d = r->c.r[REG_DX].d = r->c.r[REG_SI].d = 0;
+	const uint32_t pick = stress_rand(t) % 4;
+	const uint64_t budget = pick == 0 ? 1 + stress_rand(t) % 7 : pick == 1 ? 8 + stress_rand(t) % 60 : 1000000;
+	enum cpu_exit e;
+	unsigned slices = 0;
+	while ((e = cpu_run(&r->c, budget)) == CPU_EXIT_BUDGET && ++slices < 100000)
+		;
+	if (e != CPU_EXIT_HLT) {
+		t->stuck++;
+		return;
+	}
+	const unsigned want = LOAD_BLOCKS * LOAD_PASSES;
+	switch (k) {
+	case SP_INC_AX: t->wrong += r->c.r[REG_AX].w[0] != want || r->c.r[REG_BX].w[0] != 0; break;
+	case SP_INC_BX: t->wrong += r->c.r[REG_BX].w[0] != want || r->c.r[REG_AX].w[0] != 0; break;
+	case SP_INC_SI: t->wrong += r->c.r[REG_SI].w[0] != want || r->c.r[REG_AX].w[0] != 0; break;
+	case SP_SMC: t->wrong += r->c.r[REG_DX].b[0] != 3 + 2 + 1; break;
+	default: t->wrong += r->c.r[REG_BX].w[0] != 3; break;
+	}
+}
+
+static void *stress_thread(void *arg)
+{
+	struct stress *t = arg;
+	stress_rig_new(t);
+	for (unsigned round = 0; round < STRESS_ROUNDS; round++) {
+		stress_run(t, stress_rand(t) % SP_COUNT);
+		t->inconsistent += !cache_refs_consistent(t->r);
+		struct cpu *c = &t->r->c;
+		switch (stress_rand(t) % 12) {
+		case 0:
+			t->cache_limit = (size_t)cache_kib[stress_rand(t) % 4] << 10;
+			cpu_set_block_cache_limit(c, t->cache_limit);
+			break;
+		case 1:
+			cpu_invalidate_code(c);
+			break;
+		case 2:
+			cpu_set_code_store(c, c->in.cstore ? NULL : t->s);
+			break;
+		case 3:
+			cpu_reset(c);
+			cpu_load_seg(c, SEG_CS, t->seg);
+			cpu_load_seg(c, SEG_DS, t->seg);
+			cpu_load_seg(c, SEG_ES, t->seg);
+			cpu_load_seg(c, SEG_SS, 0x2000);
+			c->r[REG_SP].d = 0xFFFE;
+			break;
+		case 4:
+			cpu_set_jit(c, (enum cpu_jit)(stress_rand(t) % 3));
+			break;
+		case 5:
+			cpu_set_prefetch(c, true); /* (empties the cache) */
+			cpu_set_prefetch(c, false);
+			break;
+		case 6:
+			stress_rig_free(t);
+			stress_rig_new(t);
+			break;
+		default:
+			break;
+		}
+		t->inconsistent += !cache_refs_consistent(t->r);
+	}
+	stress_rig_free(t);
+	return NULL;
+}
+
+/* Several threads, each with its own CPU, share one store of 4 KiB (a
+ * few dozen entries: nearly every block taken is evicted as soon as no
+ * cache holds it) with caches of 8 to 64 KiB (emptied every few dozen to
+ * few hundred blocks), loading programs over each other (parks, revivals), one with
+ * self-modifying code in a block every thread takes from the store, one
+ * whose OUT empties the cache under the running or stepped block and
+ * shrinks the store while the other threads run its entries; between
+ * runs the caches are emptied, resized, reset, switched to no store and
+ * back, their JIT mode changed, or the CPU made again. Every result is
+ * right, every cache's store_held is what its headers hold (each counted
+ * once), and once the CPUs are gone no entry is referenced: a limit of 0
+ * evicts them all. Run under ASan and TSan (no use after free, no race). */
+static void test_stress_threads(void **state)
+{
+	(void)state;
+	static struct stress_images im;
+	memset(&im, 0xF4, sizeof(im));
+	im.len[SP_INC_AX] = prog_blocks(im.img[SP_INC_AX], 0x40);
+	im.len[SP_INC_BX] = prog_blocks(im.img[SP_INC_BX], 0x43);
+	im.len[SP_INC_SI] = prog_blocks(im.img[SP_INC_SI], 0x46);
+	memcpy(im.img[SP_SMC], smc_prog, im.len[SP_SMC] = sizeof(smc_prog));
+	memcpy(im.img[SP_FLUSH], flush_prog, im.len[SP_FLUSH] = sizeof(flush_prog));
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, STRESS_STORE), 0);
+	struct stress t[STRESS_THREADS];
+	pthread_t th[STRESS_THREADS];
+	for (unsigned k = 0; k < STRESS_THREADS; k++) {
+		t[k] = (struct stress){ .s = s, .im = &im, .seg = (uint16_t)(0x1000 + 0x2000 * k), .id = k,
+					.rnd = 0x9E3779B9u * (k + 1), .cache_limit = (size_t)cache_kib[k % 4] << 10 };
+		assert_int_equal(pthread_create(&th[k], NULL, stress_thread, &t[k]), 0);
+	}
+	uint64_t parked = 0, revived = 0, store_hits = 0, smc_stops = 0, flushes = 0;
+	for (unsigned k = 0; k < STRESS_THREADS; k++) {
+		assert_int_equal(pthread_join(th[k], NULL), 0);
+		assert_int_equal(t[k].stuck, 0);
+		assert_int_equal(t[k].wrong, 0);
+		assert_int_equal(t[k].inconsistent, 0);
+		parked += t[k].parked, revived += t[k].revived, store_hits += t[k].store_hits;
+		smc_stops += t[k].smc_stops, flushes += t[k].flushes;
+	}
+	/* (the churn reached what it is for) */
+	assert_true(parked > 0 && revived > 0 && store_hits > 0 && smc_stops > 0 && flushes > 0);
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, st.adds - st.evictions);
+	assert_true(st.evictions > 0);
+	cpu_code_store_set_limit(s, 0); /* (no CPU left: nothing referenced) */
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.blocks, 0);
+	assert_int_equal(st.bytes, 0);
+	cpu_code_store_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1428,11 +1743,14 @@ int main(void)
 		cmocka_unit_test(test_store_blocks_parked),
 		cmocka_unit_test(test_smc_in_shared_block),
 		cmocka_unit_test(test_flush_under_store_block),
+		cmocka_unit_test(test_flush_under_stepped_store_block),
 		cmocka_unit_test(test_two_threads),
 		cmocka_unit_test(test_recorded_blocks_run_store_copy),
 		cmocka_unit_test(test_recorded_blocks_own_copy),
 		cmocka_unit_test(test_add_equal_block_shared),
 		cmocka_unit_test(test_two_threads_record_at_once),
+		cmocka_unit_test(test_held_entries_scanned_once),
+		cmocka_unit_test(test_stress_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
