@@ -324,13 +324,22 @@ static void free_push(struct block_cache *bc, struct bc_block *b)
 	bc->free_bytes += class_size(k);
 }
 
+/* Give back to the store the instructions ins (nbytes of code, ninsns
+ * instructions) that a header of this cache held, and their count in
+ * store_held. */
+static void ins_release(struct cpu *c, struct block_cache *bc, const struct insn *ins, unsigned nbytes,
+			unsigned ninsns)
+{
+	cs_release(c->in.cstore, ins, nbytes);
+	bc->store_held -= store_insn_bytes(ninsns);
+}
+
 /* Give back the store's instructions of b, a header, if it still holds
  * them. */
 static void block_release(struct cpu *c, struct block_cache *bc, struct bc_block *b)
 {
 	if (b->ins) {
-		cs_release(c->in.cstore, b->ins, b->nbytes);
-		bc->store_held -= store_insn_bytes(b->ninsns);
+		ins_release(c, bc, b->ins, b->nbytes, b->ninsns);
 		b->ins = NULL;
 	}
 }
@@ -821,8 +830,7 @@ void bc_links_wrap(struct block_cache *bc)
 static void held_release(struct cpu *c, struct block_cache *bc)
 {
 	if (bc->held_ins) {
-		cs_release(c->in.cstore, bc->held_ins, bc->held_nbytes);
-		bc->store_held -= store_insn_bytes(bc->held_ninsns);
+		ins_release(c, bc, bc->held_ins, bc->held_nbytes, bc->held_ninsns);
 		bc->held_ins = NULL;
 	}
 }
