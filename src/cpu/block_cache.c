@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cpu/block_cache.h"
 #include "cpu/code_store.h"
@@ -816,6 +817,8 @@ void bc_code_remap(struct cpu *c, uint32_t pa)
 
 /* ---- the whole cache ---- */
 
+enum { BC_LTAB_BYTES = BC_LTAB_SIZE * sizeof(struct bc_fast) };
+
 void bc_links_wrap(struct block_cache *bc)
 {
 	for (struct bc_page *pg = bc->pages; pg; pg = pg->next)
@@ -909,16 +912,21 @@ struct block_cache *bc_alloc(void)
 	bc->arena = aligned_alloc(BC_ALIGN, BC_ARENA_BYTES);
 	bc->cap = BC_ARENA_BYTES;
 	bc->scratch = malloc(block_size(BC_MAX_INSNS));
-	bc->ltab = aligned_alloc(BC_ALIGN, BC_LTAB_SIZE * sizeof(struct bc_fast));
+	/* The link table as a mapping of its own: zero pages until the link
+	 * stub's entries fill them (a memset of its 32 KiB was 8 page faults
+	 * at the start of every program, most never needing it: a program
+	 * whose blocks are not compiled never reads it). */
+	void *ltab = mmap(NULL, BC_LTAB_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bc->ltab = ltab == MAP_FAILED ? NULL : ltab;
 	if (!bc->arena || !bc->scratch || !bc->ltab) {
 		free(bc->arena);
 		free(bc->scratch);
-		free(bc->ltab);
+		if (bc->ltab)
+			munmap(bc->ltab, BC_LTAB_BYTES);
 		free(bc);
 		return NULL;
 	}
 	bc->scratch->ins = bc->scratch->insns;
-	memset(bc->ltab, 0, BC_LTAB_SIZE * sizeof(struct bc_fast));
 	return bc;
 }
 
@@ -944,7 +952,7 @@ void bc_free(struct cpu *c, struct block_cache *bc)
 	}
 	free(bc->arena);
 	free(bc->scratch);
-	free(bc->ltab);
+	munmap(bc->ltab, BC_LTAB_BYTES);
 	free(bc);
 }
 

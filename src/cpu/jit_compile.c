@@ -44,8 +44,8 @@
  * SAHF sets the lazy flags inline (OF from the mapping's shared subroutine SH_OF)
  * and the host's own flags for a fused Jcc.
  */
-#include <cpuid.h>
 #include <stdlib.h>
+#include <sys/platform/x86.h>
 
 #include "cpu/alu.h"
 #include "cpu/fpu.h"
@@ -549,15 +549,20 @@ static unsigned host_features_named(const char *spec)
 	return mask;
 }
 
-/* BMI2 (RORX: emit_tlb_addend()) by the compiler's runtime's answer, read
- * once at start-up; SAHF in 64-bit mode by CPUID 80000001h ECX bit 0
- * (LAHF-SAHF; missing on the first x86-64 processors). */
+/* BMI2 (RORX: emit_tlb_addend()) and SAHF in 64-bit mode (LAHF-SAHF,
+ * CPUID 80000001h ECX bit 0; missing on the first x86-64 processors), as
+ * glibc's dynamic loader found them at start-up (<sys/platform/x86.h>,
+ * glibc 2.33 and later: "usable" also honours GLIBC_TUNABLES'
+ * glibc.cpu.hwcaps). No CPUID here: under a hypervisor each one traps
+ * (about 9 us on the development VM), and libgcc's __builtin_cpu_supports()
+ * would add a constructor running a dozen of them in every process
+ * (docs/cpu-speed.md, "Session 18"). */
 unsigned jit_host_features(const char *spec)
 {
-	unsigned a, b, c, d, has = 0;
-	if (__builtin_cpu_supports("bmi2"))
+	unsigned has = 0;
+	if (CPU_FEATURE_ACTIVE(BMI2))
 		has |= CPU_JIT_HOST_BMI2;
-	if (__get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1))
+	if (CPU_FEATURE_ACTIVE(LAHF64_SAHF64))
 		has |= CPU_JIT_HOST_SAHF;
 	return has & host_features_named(spec);
 }

@@ -61,16 +61,19 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 	/* Allocate every chunk first: a failure changes nothing. */
 	for (uint64_t a = base; a < (uint64_t)base + size; a = (a | ((1u << CPU_PCHUNK_SHIFT) - 1)) + 1) {
 		unsigned k = (unsigned)(a >> CPU_PCHUNK_SHIFT);
-		if (!c->in.pmap[k].chunk && host) {
-			if (!c->in.pchunks) {
-				void *m = mmap(NULL, (size_t)CPU_PCHUNKS * sizeof(struct cpu_pchunk), PROT_READ | PROT_WRITE,
-					       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-				if (m == MAP_FAILED)
-					return -ENOMEM;
-				c->in.pchunks = m;
-			}
-			c->in.pmap[k].chunk = &c->in.pchunks[k];
+		if (!host)
+			continue;
+		if (!c->in.pchunks) {
+			void *m = mmap(NULL, (size_t)CPU_PCHUNKS * sizeof(struct cpu_pchunk), PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			if (m == MAP_FAILED)
+				return -ENOMEM;
+			c->in.pchunks = m;
 		}
+		/* Chunk k is always slot k: written without being read first
+		 * (a read of the still untouched page of pmap[] would map the
+		 * zero page, and this write fault again). */
+		c->in.pmap[k].chunk = &c->in.pchunks[k];
 	}
 	/* Chunk by chunk: a whole one to one host range is uniform, else its
 	 * pages in the range are written in one run. */

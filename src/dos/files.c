@@ -379,14 +379,20 @@ static void jft_ptr(struct dos *d, uint16_t psp, uint16_t *seg, uint16_t *off)
 	*seg = dos_rd16(d, psp, 0x36);
 }
 
+/* The SFT entry of handle h of the JFT at s:o, or -1. */
+static int jft_entry(struct dos *d, uint16_t s, uint16_t o, uint16_t h)
+{
+	uint8_t v = dos_rd8(d, s, (uint16_t)(o + h));
+	return v == FREE_SLOT || !dos_sft(d, v) ? -1 : v;
+}
+
 static int jft_get(struct dos *d, uint16_t psp, uint16_t h)
 {
 	if (h >= jft_size(d, psp))
 		return -1;
 	uint16_t s, o;
 	jft_ptr(d, psp, &s, &o);
-	uint8_t v = dos_rd8(d, s, (uint16_t)(o + h));
-	return v == FREE_SLOT || !dos_sft(d, v) ? -1 : v;
+	return jft_entry(d, s, o, h);
 }
 
 static void jft_set(struct dos *d, uint16_t psp, uint16_t h, uint8_t v)
@@ -420,11 +426,15 @@ int dos_handle_sft(struct dos *d, uint16_t handle)
 	return jft_get(d, d->psp, handle);
 }
 
+/* (The JFT's size and address read once for the whole table: four
+ * reads of guest memory a handle were 27 k host instructions of every
+ * program's start and exit; docs/cpu-speed.md, "Session 18".) */
 void dos_jft_inherit(struct dos *d, uint16_t parent, uint16_t child)
 {
-	uint16_t n = jft_size(d, parent);
+	uint16_t n = jft_size(d, parent), s, o;
+	jft_ptr(d, parent, &s, &o);
 	for (uint16_t h = 0; h < n && h < DOS_JFT_SIZE; h++) {
-		int idx = jft_get(d, parent, h);
+		int idx = jft_entry(d, s, o, h);
 		if (idx < 0 || (d->files[idx].mode & NO_INHERIT))
 			continue;
 		d->files[idx].refs++;
@@ -434,13 +444,14 @@ void dos_jft_inherit(struct dos *d, uint16_t parent, uint16_t child)
 
 void dos_jft_close_all(struct dos *d, uint16_t psp)
 {
-	uint16_t n = jft_size(d, psp);
+	uint16_t n = jft_size(d, psp), s, o;
+	jft_ptr(d, psp, &s, &o);
 	for (uint16_t h = 0; h < n; h++) {
-		int idx = jft_get(d, psp, h);
+		int idx = jft_entry(d, s, o, h);
 		if (idx < 0)
 			continue;
 		dos_sft_release(d, idx);
-		jft_set(d, psp, h, FREE_SLOT);
+		dos_wr8(d, s, (uint16_t)(o + h), FREE_SLOT);
 	}
 }
 

@@ -259,6 +259,17 @@ static void ram_write(struct vm *vm, uint32_t ph, const uint8_t *buf, uint32_t n
 {
 	uint8_t *d = vm->ram + ph;
 	uint32_t lo = 0, hi = n;
+	/* A write before the comparison (n bytes lie in one page): a page of
+	 * RAM never touched yet would otherwise fault twice, once as the
+	 * comparison maps the shared zero page and once more as the memcpy
+	 * writes it (the host's loading of the BIOS, the DOS kernel and each
+	 * program). An atomic OR of 0 is a write that changes no byte, even
+	 * with the guest's CPU writing the page from another thread. (Zeros
+	 * written over such a page now take it, where the comparison left
+	 * the zero page: peak memory within 0.4% in the measured programs, fewer
+	 * faults; docs/cpu-speed.md, "Session 18".) */
+	if (n)
+		__atomic_fetch_or(d, (uint8_t)0, __ATOMIC_RELAXED);
 	while (lo < n && d[lo] == buf[lo])
 		lo++;
 	while (hi > lo && d[hi - 1] == buf[hi - 1])

@@ -155,11 +155,6 @@ struct vm {
 	int exit_code;
 	char error[VM_ERR_LEN];
 
-	/* I/O: owner index + 1 per port, 0 = unclaimed. */
-	uint8_t port_owner[65536];
-	struct vm_port_owner owners[VM_MAX_PORT_OWNERS];
-	unsigned nowners;
-
 	/* Memory: owner index + 1 per 4 KiB page (memmap.c). */
 	uint8_t page_owner[VM_PAGES];
 	struct vm_mem_owner mem_owners[VM_MAX_MEM_OWNERS];
@@ -171,6 +166,16 @@ struct vm {
 	uint8_t page_writable[VM_PAGES / 8];
 	uint8_t page_window[VM_PAGES / 8];
 	unsigned nremapped;
+
+	/* I/O: owner index + 1 per port, 0 = unclaimed. After the tables
+	 * above and struct cpu, written before any port is claimed: the page
+	 * of the ports claimed first (below 400h) is not first read (as a
+	 * zero page) and then written, two faults (docs/cpu-speed.md, "Session
+	 * 18": fields placed by use). */
+	uint8_t port_owner[65536];
+	struct vm_port_owner owners[VM_MAX_PORT_OWNERS];
+	unsigned nowners;
+
 	bool a20;                     /* the A20 gate (a20.c); always off on the 8086/186 */
 	uint8_t fpu;                  /* enum cpu_fpu of the FPU setting (core_props.c) */
 	uint8_t jit;                  /* the JIT setting: 0 auto, 1 off, 2 force (core_props.c) */
@@ -236,7 +241,6 @@ struct vm {
 	vm16_svc_fn svc_fn[256];
 	void *svc_ctx[256];
 
-	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
 	uint32_t bios_logged;         /* unsupported BIOS functions logged once (bit per service) */
 	uint32_t bios_unsupported[16];/* INT 16h / INT 1Ah functions logged once (rom.c) */
 	vm16_log_fn log_fn;           /* the log sink (vm16_set_log), NULL = stderr */
@@ -256,6 +260,10 @@ struct vm {
 	char reset_why[VM_ERR_LEN];   /* what the last reset ends the VM with if nothing resumes */
 	bool reset_fault;             /* ... as a fault (a triple fault) or an exit (code 0) */
 	bool reset_pending;           /* a port handler pulsed RESET: after this instruction */
+
+	/* Last: 8 KiB a VM seldom touches, which between the fields above
+	 * put them on one page more. */
+	uint32_t unclaimed_logged[2048]; /* one bit per port: logged once */
 };
 
 /* Host time (CLOCK_MONOTONIC ns), and charging a host service that began

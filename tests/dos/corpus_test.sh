@@ -355,6 +355,12 @@ case_x87() {
 	run --set FPU=none floats.exe
 }
 
+# A program's files are closed when it ends: 120 children each leave one
+# open, more than DOS's 100 system file table entries (leaveopn.asm).
+case_leaveopen() {
+	run leaveopn.com
+}
+
 case_exitcode() {
 	run exit5.com
 	run nosuch.com

@@ -10,6 +10,7 @@
  * two threads are linked is flushed with their results unchanged.
  * Skipped (77) on hosts without the JIT.
  */
+#include <cpuid.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 
 #include "cpu/block_cache.h"
 #include "cpu/cpu.h"
+#include "cpu/jit.h"
 
 enum { RAM = 0x110000, CODE = 0x10000 };
 
@@ -1415,6 +1417,22 @@ static void test_jit_host_env(void **state)
 		unsetenv("MVDM_JIT_HOST");
 }
 
+/* The features the JIT finds (read from glibc's start-up probe, not by
+ * CPUID of its own) are those the CPUID instruction reports: BMI2 in leaf
+ * 7 EBX bit 8, LAHF/SAHF in 64-bit mode in leaf 80000001h ECX bit 0 (Intel
+ * SDM vol. 2A, CPUID). */
+static void test_jit_host_features_cpuid(void **state)
+{
+	(void)state;
+	unsigned a, b, c, d, want = 0;
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 8 & 1))
+		want |= CPU_JIT_HOST_BMI2;
+	if (__get_cpuid(0x80000001u, &a, &b, &c, &d) && (c & 1))
+		want |= CPU_JIT_HOST_SAHF;
+	assert_int_equal(jit_host_features("all"), want);
+	assert_int_equal(jit_host_features(NULL), want);
+}
+
 /* With a code store (JIT on, not forced) a block is compiled at its 16th
  * entry (jit.c JIT_THRESHOLD_SHARED, session 14): a loop of 20 passes,
  * run in slices so that bc_run() polls the queue, is compiled; and
@@ -2778,6 +2796,7 @@ int main(void)
 		cmocka_unit_test(test_tlb_hits_inline),
 		cmocka_unit_test(test_host_features_not_shared),
 		cmocka_unit_test(test_jit_host_env),
+		cmocka_unit_test(test_jit_host_features_cpuid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
