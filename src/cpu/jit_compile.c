@@ -577,6 +577,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned features)
 	case IK_ALU_M:
 		return f->aop == ALU_CMP || f->test; /* (no write access after it) */
 	case IK_INCDEC:
+	case IK_INCDEC_M: /* (emit_incdec_m_flags()) */
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
 		return cc >= 2 && cc < 0xC && (features & CPU_JIT_HOST_SAHF); /* (not OF, which SAHF keeps) */
@@ -670,6 +671,8 @@ struct cg {
 	unsigned nfb;
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
+	bool chained[BC_MAX_INSNS]; /* the Jcc at k branches on the host's flags that a
+				     * Jcc at k - 1 branched on (chain_jccs()) */
 	long body;                 /* offset of the first instruction's code */
 	const uint8_t *stub;       /* the mapping's link stub (written view) */
 	unsigned features;         /* enum cpu_jit_host: the host features it may use */
@@ -2231,6 +2234,19 @@ static void emit_movsr(struct cg *g, unsigned k, const struct insn *i, const str
 	}
 }
 
+/* The host's flags of INC/DEC m for the Jcc fused with it, after its
+ * write (whose checks change them): the operand again from the result in
+ * lf_res (sign-extended: emit_lf_res()) and the host's own INC/DEC of it
+ * at the operand size, which sets SF ZF OF AF PF as the guest's did
+ * (host_flags_ok() leaves out the conditions on CF, which INC/DEC keep). */
+static void emit_incdec_m_flags(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_res));
+	em_lea(e, H_RAX, H_RAX, f->dec ? 1 : -1);
+	em_incdec(e, f->sz, f->dec, H_RAX);
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -2357,6 +2373,8 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_store_imm(e, 4, H_RBX, OFF(in.lf_b), 1);
 		emit_ea(g, i);
 		emit_access(g, k, i->seg, sz, true, true, 0);
+		if (g->fused[k])
+			emit_incdec_m_flags(g, f);
 		break;
 	}
 	case IK_CALLREL: {
@@ -3765,6 +3783,30 @@ static void emit_sahf(struct cg *g, unsigned k)
 	}
 }
 
+/* A Jcc right after a Jcc that branched on the host's flags (fused with
+ * the instruction before it, or itself chained) branches on them too
+ * when they serve its condition (host_flags_ok()): the code of the Jcc
+ * before it (emit_jcc_leave()) leaves them as they were on the way that
+ * goes on, the only way into the next entry's code. In the nmake build
+ * the second Jcc of CMP; JL; JG and the like took 0.68 M of the 1.69 M
+ * jit_cond() calls (docs/cpu-speed.md, "Session 18"). */
+static void chain_jccs(struct cg *g, unsigned n)
+{
+	int src = -1; /* the instruction whose host flags reach entry k */
+	for (unsigned k = 0; k < n; k++) {
+		const struct insn *i = &g->b->ins[k];
+		g->chained[k] = false;
+		if (!is_jcc(i) || g->f[k].k != IK_JCC) {
+			src = g->fused[k] ? (int)k : -1;
+			continue;
+		}
+		if (src >= 0 && k > 0 && !g->fused[k - 1])
+			g->chained[k] = host_flags_ok(&g->f[src], i->op & 0xF, g->features);
+		if (!g->chained[k] && (k == 0 || !g->fused[k - 1]))
+			src = -1;
+	}
+}
+
 bool jit_worth(const struct bc_block *b)
 {
 	const bool real = !((b->tag >> 32) & (BC_PE | BC_V86)); /* (IK_FAR: jit_emit_block()) */
@@ -3908,7 +3950,10 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		}
 		case IK_JCC:
-			emit_jcc(g, k, i, b->nolimit);
+			if (g->chained[k])
+				emit_jcc_leave(g, k, i, b->nolimit, (int)(i->op & 0xF));
+			else
+				emit_jcc(g, k, i, b->nolimit);
 			break;
 		case IK_LOOP: {
 			const unsigned h = dst_begin(g, REG_CX, f->sz);
@@ -3976,6 +4021,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub,
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->ins[k + 1]) &&
 			      host_flags_ok(&g->f[k], b->ins[k + 1].op & 0xF, g->features);
+	chain_jccs(g, n);
 	dead_flags(g, n);
 	g->loop = false;
 	emit_pass(g, e);

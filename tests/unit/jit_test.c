@@ -712,9 +712,14 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 				p[k++] = (uint8_t)R();
 			}
 			break;
-		case 9: /* INC/DEC [m] */
+		case 9: /* INC/DEC [m], and half the time a Jcc over a MOV (the
+			 * host's flags after the write, session 18) */
 			p[k++] = R() % 2 ? 0xFF : 0xFE;
 			MEM(R() % 2);
+			if (R() % 2) {
+				p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+				p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			}
 			break;
 		case 10: /* PUSH r, sreg, imm (186+) or [m]; POP r */
 			switch (R() % 4) {
@@ -753,16 +758,32 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = 0x8D;
 			MEM(D16());
 			break;
-		case 13: /* CMP/TEST, then Jcc over a MOV */
-			if (R() % 2) {
+		case 13: /* CMP/TEST (or INC/DEC r, [m]), then one to three
+			  * Jccs over a MOV (CMP; JL; JG: the later ones on the
+			  * host's flags of the first, session 18) */
+		{
+			switch (R() % 4) {
+			case 0:
 				p[k++] = 0x39;
 				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
-			} else {
+				break;
+			case 1:
 				p[k++] = 0x85;
 				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
+				break;
+			case 2:
+				p[k++] = (uint8_t)((R() % 2 ? 0x40 : 0x48) | D16());
+				break;
+			default:
+				p[k++] = R() % 2 ? 0xFF : 0xFE;
+				MEM(R() % 2);
+				break;
 			}
-			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			const unsigned jccs = 1 + R() % 3;
+			for (unsigned j = 0; j < jccs; j++)
+				p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = (uint8_t)(2 * (jccs - j));
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
 			break;
 		case 16: /* SHL/SHR/SAR by CL (the counter: 40 down to 1, so
 			  * counts of 1 to bits - 1 inline and the rest by the
