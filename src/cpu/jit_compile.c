@@ -110,6 +110,8 @@ void op_xchg_acc_reg(struct cpu *c, const struct insn *i);
 void op_not(struct cpu *c, const struct insn *i);
 void op_neg(struct cpu *c, const struct insn *i);
 void op_mov_rm_sreg(struct cpu *c, const struct insn *i);
+void op_mul(struct cpu *c, const struct insn *i);
+void op_imul(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16 && sizeof(struct cpu_tlbp) == 16,
@@ -254,6 +256,7 @@ enum ik {
 	IK_XCHG,     /* XCHG eAX, r (90+r): dst AX, src r */
 	IK_UNARY,    /* NOT r (aop 0), NEG r (aop 1) */
 	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
+	IK_MUL,      /* MUL (aop 0), IMUL (aop 1) r/m without REP (emit_mul()) */
 };
 
 struct iform {
@@ -446,6 +449,10 @@ static struct iform classify(const struct insn *i)
 		return f;
 	if (i->mod != 3 && (i->impl == op_inc_rm || i->impl == op_dec_rm)) {
 		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
+		return f;
+	}
+	if ((i->impl == op_mul || i->impl == op_imul) && !i->rep) {
+		f.k = IK_MUL, f.aop = i->impl == op_imul; /* (with REP: the 8086's negated product) */
 		return f;
 	}
 	if (i->impl == op_mov_acc_moffs) {
@@ -2247,6 +2254,72 @@ static void emit_incdec_m_flags(struct cg *g, const struct iform *f)
 	em_incdec(e, f->sz, f->dec, H_RAX);
 }
 
+/* r (host) extended in place from its low sz bytes to the product's
+ * width (emit_mul()): 32 bits for bytes and words, 64 for dwords. */
+static void emit_mul_ext(struct em *e, bool sign, unsigned sz, unsigned r)
+{
+	if (sz < 4)
+		em_movx(e, sign, sz, r, r);
+	else if (sign)
+		em_movsxd(e, r, r);
+	else
+		em_mov_rr(e, 4, r, r);
+}
+
+/* MUL and IMUL r/m (F6/F7 /4 /5: op_mul(), op_imul()) without a REP
+ * prefix (with one the 8086 negates the product: the handler's). The
+ * source (a register, or the inline read, which may fault before
+ * anything changed), then the product of both operands extended (signed
+ * for IMUL) in RAX, exact in 32 bits for bytes and words and in 64 for
+ * dwords; AX, or DX:AX, or EDX:EAX from it; and the lazy flags as
+ * mul_flags() leaves them: lf_res the low half sign-extended, lf_aux
+ * CF | OF when the high half is significant (the product is not its low
+ * half extended) and 0 otherwise, lf_b as it was. The same on every
+ * model (ops_muldiv.c). */
+static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz, w = sz == 4 ? 8 : 4;
+	const bool sign = f->aop != 0;
+	if (i->mod != 3) {
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false, false, 0);
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+	} else {
+		src_reg(g, i->rm, sz, H_RCX, true);
+	}
+	ensure(g, REG_AX);
+	em_mov_rr(e, 4, H_RAX, host(REG_AX));
+	emit_mul_ext(e, sign, sz, H_RAX);
+	emit_mul_ext(e, sign, sz, H_RCX);
+	em_0f_rr(e, w, 0xAF, H_RAX, H_RCX); /* imul rax, rcx (the low 64 bits: exact) */
+	em_mov_rr(e, 4, H_RDX, H_RAX);
+	emit_mul_ext(e, sign, sz, H_RDX);
+	em_alu_rr(e, ALU_SUB, w, H_RDX, H_RAX); /* 0: the low half is the product */
+	em_neg64(e, H_RDX);                     /* CF: it is not */
+	em_alu_rr(e, ALU_SBB, 4, H_RDX, H_RDX);
+	em_alu_ri(e, ALU_AND, 4, H_RDX, FLAG_CF | FLAG_OF);
+	em_store(e, 4, H_RDX, H_RBX, OFF(in.lf_aux));
+	if (sz < 4) {
+		em_movsx(e, sz, H_RDX, H_RAX);
+		em_store(e, 4, H_RDX, H_RBX, OFF(in.lf_res));
+		const unsigned h = dst_begin(g, REG_AX, 2);
+		em_mov_rr(e, 2, h, H_RAX); /* (bytes: AH:AL, the whole product) */
+		dst_end(g, REG_AX, 2);
+		if (sz == 2) {
+			em_shift_ri(e, true, H_RAX, 16);
+			const unsigned d = dst_begin(g, REG_DX, 2);
+			em_mov_rr(e, 2, d, H_RAX);
+			dst_end(g, REG_DX, 2);
+		}
+	} else {
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_res));
+		em_mov_rr(e, 4, dst_full(g, REG_AX), H_RAX);
+		em_shr64(e, H_RAX, 32);
+		em_mov_rr(e, 4, dst_full(g, REG_DX), H_RAX);
+	}
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -3930,6 +4003,9 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		case IK_MOVSR:
 			emit_movsr(g, k, i, f);
+			break;
+		case IK_MUL:
+			emit_mul(g, k, i, f);
 			break;
 		case IK_JMPRM:
 			emit_jmp_rm(g, k, i, f);

@@ -644,7 +644,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 24) {
+		switch (R() % 25) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -972,6 +972,19 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 				}
 				break;
 			}
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
+			break;
+		case 24: /* MUL/IMUL r8, r16/32 or [m] (session 18), then Jcc over a
+			  * MOV (CF OF from the high half, SF ZF PF from lf_res) */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xF7 : 0xF6;
+			if (R() % 2)
+				p[k++] = (uint8_t)(0xC0 | (4 + R() % 2) << 3 | (R() % 8));
+			else
+				MEM(4 + R() % 2);
 			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 		}
@@ -1792,6 +1805,7 @@ static void test_slow_path_fault_match(void **state)
 		{ 0x57, 0x90 }, /* push di; nop */
 		{ 0x8C, 0x1F }, /* mov [bx], ds */
 		{ 0x85, 0x37 }, /* test [bx], si */
+		{ 0xF7, 0x2F }, /* imul word [bx] (DX:AX untouched by the fault) */
 	};
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
 		for (size_t t = 0; t < sizeof(access) / sizeof(access[0]); t++) {
