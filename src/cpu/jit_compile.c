@@ -2547,6 +2547,33 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 	emit_jcc_leave(g, k, i, nolimit, 5 /* NE: taken */);
 }
 
+/* A Jcc on ZF or SF alone (JZ JNZ JS JNS) on the lazy flags in memory,
+ * inline: flags.h flag_zf() and flag_sf() for every kind, the flag derived
+ * from lf_res (= 0, < 0) XOR its inversion bit in lf_aux (bit 6, bit 7;
+ * 0 for the lazy kinds, set by flags_arith_set()). RAX and RCX only, as
+ * the call would clobber them. In the nmake build most of the Jccs that
+ * still called jit_cond() after chain_jccs() (a block's first
+ * instruction, after a JMP inside the block or a shift by CL) were JZ or
+ * JNZ (docs/cpu-speed.md, "Session 18"). */
+static void emit_jcc_zs(struct cg *g, unsigned k, const struct insn *i, bool nolimit)
+{
+	struct em *e = &g->e;
+	const unsigned cc = i->op & 0xF;
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_res));
+	if ((cc >> 1) == 2) {
+		em_shift_ri(e, true, H_RAX, 6);
+		em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+		em_setcc(e, 4 /* E */, H_RCX);
+	} else {
+		em_shift_ri(e, true, H_RAX, 7);
+		em_shift_ri(e, true, H_RCX, 31);
+	}
+	em_alu_rr(e, ALU_XOR, 1, H_RAX, H_RCX);
+	em_test_r8_imm(e, H_RAX, 1);
+	emit_jcc_leave(g, k, i, nolimit, cc & 1 ? 4 /* E: the flag clear */ : 5 /* NE: set */);
+}
+
 /* End the block before entry k if a write dropped it (c->in.smc_stop:
  * block_cache.c stop_if_running()). */
 static void emit_smc_check(struct cg *g, unsigned k)
@@ -4028,6 +4055,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_JCC:
 			if (g->chained[k])
 				emit_jcc_leave(g, k, i, b->nolimit, (int)(i->op & 0xF));
+			else if (((i->op & 0xF) >> 1) == 2 || ((i->op & 0xF) >> 1) == 4)
+				emit_jcc_zs(g, k, i, b->nolimit);
 			else
 				emit_jcc(g, k, i, b->nolimit);
 			break;

@@ -644,7 +644,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 25) {
+		switch (R() % 26) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -988,6 +988,15 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 		}
+			break;
+		case 25: /* MOV AH, imm; SAHF; MOV r, r; Jcc over a MOV: the Jcc
+			  * on the lazy flags of the explicit kind, ZF SF PF with
+			  * their inversion bits (emit_jcc_zs(), session 18) */
+			p[k++] = 0xB4, p[k++] = (uint8_t)R();
+			p[k++] = 0x9E;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 			break;
 		default: /* PUSHF; POP r: the flags into a register */
 			p[k++] = 0x9C;
