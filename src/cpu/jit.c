@@ -17,13 +17,10 @@
  * build's loads with 64 (17.7 M of its 266 M guest instructions in
  * blocks still counting). docs/cpu-speed.md, sessions 10 and 14: 64
  * compiles 5,400 blocks (7.89 G host instructions), 16: 9,000 (7.59 G),
- * 8: 7.55 G; in session 10, 256: 11.79 G, 32: 11.44 G. Session 18, with
- * jumps across blocks and parked blocks: 16: 5.739 G, 8: 5.67 G, 4:
- * 5.626 G (5.9 M guest instructions still in counting blocks at 16, 1.4 M
- * at 4; cachegrind's simulated I1 and D1 misses fewer too), 2: no better.
- * Without a store (CODE_SHARING=off) each CPU pays for its own compiles:
- * 256, as before (100 VMs compiling CL took 31% more CPU time with 64). */
-enum { JIT_THRESHOLD_SHARED = 4, JIT_THRESHOLD = 256 };
+ * 8: 7.55 G; in session 10, 256: 11.79 G, 32: 11.44 G. Without a store
+ * (CODE_SHARING=off) each CPU pays for its own compiles: 256, as before
+ * (100 VMs compiling CL took 31% more CPU time with 64). */
+enum { JIT_THRESHOLD_SHARED = 16, JIT_THRESHOLD = 256 };
 
 bool jit_supported(void)
 {

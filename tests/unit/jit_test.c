@@ -1458,15 +1458,15 @@ static void test_jit_host_env(void **state)
 		unsetenv("MVDM_JIT_HOST");
 }
 
-/* With a code store (JIT on, not forced) a block is compiled at its 4th
- * entry (jit.c JIT_THRESHOLD_SHARED: 16 in session 14, 4 since session
- * 18): a loop of 8 passes, run in slices so that bc_run() polls the
- * queue, is compiled; and without a store not (256). */
+/* With a code store (JIT on, not forced) a block is compiled at its 16th
+ * entry (jit.c JIT_THRESHOLD_SHARED, session 14): a loop of 20 passes,
+ * run in slices so that bc_run() polls the queue, is compiled; and
+ * without a store not (256). */
 static void test_shared_threshold(void **state)
 {
 	(void)state;
 	static const uint8_t code[] = {
-		0xB9, 0x08, 0x00, /* 0: mov cx, 8 */
+		0xB9, 0x14, 0x00, /* 0: mov cx, 20 */
 		0x40,             /* 3: top: inc ax */
 		0x01, 0xC3,       /* 4: add bx, ax */
 		0x49,             /* 6: dec cx */
@@ -1483,7 +1483,7 @@ static void test_shared_threshold(void **state)
 		enum cpu_exit e;
 		while ((e = cpu_run(&r.c, 4)) != CPU_EXIT_HLT)
 			assert_int_equal(e, CPU_EXIT_BUDGET);
-		assert_int_equal(r.c.r[REG_BX].w[0], 36); /* 1 + 2 + ... + 8 */
+		assert_int_equal(r.c.r[REG_BX].w[0], 210); /* 1 + 2 + ... + 20 */
 		struct cpu_code_stats st;
 		cpu_code_stats(&r.c, &st);
 		assert_int_equal(st.jit_blocks, shared ? 1 : 0);
