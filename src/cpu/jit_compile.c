@@ -110,6 +110,8 @@ void op_xchg_acc_reg(struct cpu *c, const struct insn *i);
 void op_not(struct cpu *c, const struct insn *i);
 void op_neg(struct cpu *c, const struct insn *i);
 void op_mov_rm_sreg(struct cpu *c, const struct insn *i);
+void op_mul(struct cpu *c, const struct insn *i);
+void op_imul(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16 && sizeof(struct cpu_tlbp) == 16,
@@ -254,6 +256,7 @@ enum ik {
 	IK_XCHG,     /* XCHG eAX, r (90+r): dst AX, src r */
 	IK_UNARY,    /* NOT r (aop 0), NEG r (aop 1) */
 	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
+	IK_MUL,      /* MUL (aop 0), IMUL (aop 1) r/m without REP (emit_mul()) */
 };
 
 struct iform {
@@ -448,6 +451,10 @@ static struct iform classify(const struct insn *i)
 		f.k = IK_INCDEC_M, f.dec = i->impl == op_dec_rm;
 		return f;
 	}
+	if ((i->impl == op_mul || i->impl == op_imul) && !i->rep) {
+		f.k = IK_MUL, f.aop = i->impl == op_imul; /* (with REP: the 8086's negated product) */
+		return f;
+	}
 	if (i->impl == op_mov_acc_moffs) {
 		f.k = IK_LOAD, f.dst = REG_AX, f.moffs = true;
 		return f;
@@ -582,6 +589,7 @@ static bool host_flags_ok(const struct iform *f, unsigned cc, unsigned features)
 	case IK_ALU_M:
 		return f->aop == ALU_CMP || f->test; /* (no write access after it) */
 	case IK_INCDEC:
+	case IK_INCDEC_M: /* (emit_incdec_m_flags()) */
 		return (cc >> 1) != 1 && (cc >> 1) != 3; /* (CF is kept) */
 	case IK_SAHF:
 		return cc >= 2 && cc < 0xC && (features & CPU_JIT_HOST_SAHF); /* (not OF, which SAHF keeps) */
@@ -675,6 +683,8 @@ struct cg {
 	unsigned nfb;
 	struct iform f[BC_MAX_INSNS];
 	bool fused[BC_MAX_INSNS];  /* f[k] branches with the Jcc at k + 1 */
+	bool chained[BC_MAX_INSNS]; /* the Jcc at k branches on the host's flags that a
+				     * Jcc at k - 1 branched on (chain_jccs()) */
 	long body;                 /* offset of the first instruction's code */
 	const uint8_t *stub;       /* the mapping's link stub (written view) */
 	unsigned features;         /* enum cpu_jit_host: the host features it may use */
@@ -2236,6 +2246,85 @@ static void emit_movsr(struct cg *g, unsigned k, const struct insn *i, const str
 	}
 }
 
+/* The host's flags of INC/DEC m for the Jcc fused with it, after its
+ * write (whose checks change them): the operand again from the result in
+ * lf_res (sign-extended: emit_lf_res()) and the host's own INC/DEC of it
+ * at the operand size, which sets SF ZF OF AF PF as the guest's did
+ * (host_flags_ok() leaves out the conditions on CF, which INC/DEC keep). */
+static void emit_incdec_m_flags(struct cg *g, const struct iform *f)
+{
+	struct em *e = &g->e;
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_res));
+	em_lea(e, H_RAX, H_RAX, f->dec ? 1 : -1);
+	em_incdec(e, f->sz, f->dec, H_RAX);
+}
+
+/* r (host) extended in place from its low sz bytes to the product's
+ * width (emit_mul()): 32 bits for bytes and words, 64 for dwords. */
+static void emit_mul_ext(struct em *e, bool sign, unsigned sz, unsigned r)
+{
+	if (sz < 4)
+		em_movx(e, sign, sz, r, r);
+	else if (sign)
+		em_movsxd(e, r, r);
+	else
+		em_mov_rr(e, 4, r, r);
+}
+
+/* MUL and IMUL r/m (F6/F7 /4 /5: op_mul(), op_imul()) without a REP
+ * prefix (with one the 8086 negates the product: the handler's). The
+ * source (a register, or the inline read, which may fault before
+ * anything changed), then the product of both operands extended (signed
+ * for IMUL) in RAX, exact in 32 bits for bytes and words and in 64 for
+ * dwords; AX, or DX:AX, or EDX:EAX from it; and the lazy flags as
+ * mul_flags() leaves them: lf_res the low half sign-extended, lf_aux
+ * CF | OF when the high half is significant (the product is not its low
+ * half extended) and 0 otherwise, lf_b as it was. The same on every
+ * model (ops_muldiv.c). */
+static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz, w = sz == 4 ? 8 : 4;
+	const bool sign = f->aop != 0;
+	if (i->mod != 3) {
+		emit_ea(g, i);
+		emit_access(g, k, i->seg, sz, false, false, 0);
+		em_mov_rr(e, 4, H_RCX, H_RAX);
+	} else {
+		src_reg(g, i->rm, sz, H_RCX, true);
+	}
+	ensure(g, REG_AX);
+	em_mov_rr(e, 4, H_RAX, host(REG_AX));
+	emit_mul_ext(e, sign, sz, H_RAX);
+	emit_mul_ext(e, sign, sz, H_RCX);
+	em_0f_rr(e, w, 0xAF, H_RAX, H_RCX); /* imul rax, rcx (the low 64 bits: exact) */
+	em_mov_rr(e, 4, H_RDX, H_RAX);
+	emit_mul_ext(e, sign, sz, H_RDX);
+	em_alu_rr(e, ALU_SUB, w, H_RDX, H_RAX); /* 0: the low half is the product */
+	em_neg64(e, H_RDX);                     /* CF: it is not */
+	em_alu_rr(e, ALU_SBB, 4, H_RDX, H_RDX);
+	em_alu_ri(e, ALU_AND, 4, H_RDX, FLAG_CF | FLAG_OF);
+	em_store(e, 4, H_RDX, H_RBX, OFF(in.lf_aux));
+	if (sz < 4) {
+		em_movsx(e, sz, H_RDX, H_RAX);
+		em_store(e, 4, H_RDX, H_RBX, OFF(in.lf_res));
+		const unsigned h = dst_begin(g, REG_AX, 2);
+		em_mov_rr(e, 2, h, H_RAX); /* (bytes: AH:AL, the whole product) */
+		dst_end(g, REG_AX, 2);
+		if (sz == 2) {
+			em_shift_ri(e, true, H_RAX, 16);
+			const unsigned d = dst_begin(g, REG_DX, 2);
+			em_mov_rr(e, 2, d, H_RAX);
+			dst_end(g, REG_DX, 2);
+		}
+	} else {
+		em_store(e, 4, H_RAX, H_RBX, OFF(in.lf_res));
+		em_mov_rr(e, 4, dst_full(g, REG_AX), H_RAX);
+		em_shr64(e, H_RAX, 32);
+		em_mov_rr(e, 4, dst_full(g, REG_DX), H_RAX);
+	}
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -2362,6 +2451,8 @@ static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struc
 		em_store_imm(e, 4, H_RBX, OFF(in.lf_b), 1);
 		emit_ea(g, i);
 		emit_access(g, k, i->seg, sz, true, true, 0);
+		if (g->fused[k])
+			emit_incdec_m_flags(g, f);
 		break;
 	}
 	case IK_CALLREL: {
@@ -2459,6 +2550,33 @@ static void emit_jcc(struct cg *g, unsigned k, const struct insn *i, bool nolimi
 		em_pop(e, r);
 	em_test_al(e);
 	emit_jcc_leave(g, k, i, nolimit, 5 /* NE: taken */);
+}
+
+/* A Jcc on ZF or SF alone (JZ JNZ JS JNS) on the lazy flags in memory,
+ * inline: flags.h flag_zf() and flag_sf() for every kind, the flag derived
+ * from lf_res (= 0, < 0) XOR its inversion bit in lf_aux (bit 6, bit 7;
+ * 0 for the lazy kinds, set by flags_arith_set()). RAX and RCX only, as
+ * the call would clobber them. In the nmake build most of the Jccs that
+ * still called jit_cond() after chain_jccs() (a block's first
+ * instruction, after a JMP inside the block or a shift by CL) were JZ or
+ * JNZ (docs/cpu-speed.md, "Session 18"). */
+static void emit_jcc_zs(struct cg *g, unsigned k, const struct insn *i, bool nolimit)
+{
+	struct em *e = &g->e;
+	const unsigned cc = i->op & 0xF;
+	em_load(e, 4, H_RAX, H_RBX, OFF(in.lf_aux));
+	em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_res));
+	if ((cc >> 1) == 2) {
+		em_shift_ri(e, true, H_RAX, 6);
+		em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+		em_setcc(e, 4 /* E */, H_RCX);
+	} else {
+		em_shift_ri(e, true, H_RAX, 7);
+		em_shift_ri(e, true, H_RCX, 31);
+	}
+	em_alu_rr(e, ALU_XOR, 1, H_RAX, H_RCX);
+	em_test_r8_imm(e, H_RAX, 1);
+	emit_jcc_leave(g, k, i, nolimit, cc & 1 ? 4 /* E: the flag clear */ : 5 /* NE: set */);
 }
 
 /* End the block before entry k if a write dropped it (c->in.smc_stop:
@@ -3770,6 +3888,30 @@ static void emit_sahf(struct cg *g, unsigned k)
 	}
 }
 
+/* A Jcc right after a Jcc that branched on the host's flags (fused with
+ * the instruction before it, or itself chained) branches on them too
+ * when they serve its condition (host_flags_ok()): the code of the Jcc
+ * before it (emit_jcc_leave()) leaves them as they were on the way that
+ * goes on, the only way into the next entry's code. In the nmake build
+ * the second Jcc of CMP; JL; JG and the like took 0.68 M of the 1.69 M
+ * jit_cond() calls (docs/cpu-speed.md, "Session 18"). */
+static void chain_jccs(struct cg *g, unsigned n)
+{
+	int src = -1; /* the instruction whose host flags reach entry k */
+	for (unsigned k = 0; k < n; k++) {
+		const struct insn *i = &g->b->ins[k];
+		g->chained[k] = false;
+		if (!is_jcc(i) || g->f[k].k != IK_JCC) {
+			src = g->fused[k] ? (int)k : -1;
+			continue;
+		}
+		if (src >= 0 && k > 0 && !g->fused[k - 1])
+			g->chained[k] = host_flags_ok(&g->f[src], i->op & 0xF, g->features);
+		if (!g->chained[k] && (k == 0 || !g->fused[k - 1]))
+			src = -1;
+	}
+}
+
 bool jit_worth(const struct bc_block *b)
 {
 	const bool real = !((b->tag >> 32) & (BC_PE | BC_V86)); /* (IK_FAR: jit_emit_block()) */
@@ -3894,6 +4036,9 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_MOVSR:
 			emit_movsr(g, k, i, f);
 			break;
+		case IK_MUL:
+			emit_mul(g, k, i, f);
+			break;
 		case IK_JMPRM:
 			emit_jmp_rm(g, k, i, f);
 			break;
@@ -3913,7 +4058,12 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		}
 		case IK_JCC:
-			emit_jcc(g, k, i, b->nolimit);
+			if (g->chained[k])
+				emit_jcc_leave(g, k, i, b->nolimit, (int)(i->op & 0xF));
+			else if (((i->op & 0xF) >> 1) == 2 || ((i->op & 0xF) >> 1) == 4)
+				emit_jcc_zs(g, k, i, b->nolimit);
+			else
+				emit_jcc(g, k, i, b->nolimit);
 			break;
 		case IK_LOOP: {
 			const unsigned h = dst_begin(g, REG_CX, f->sz);
@@ -3981,6 +4131,7 @@ bool jit_emit_block(struct em *e, const struct bc_block *b, const uint8_t *stub,
 	for (unsigned k = 0; k + 1 < n; k++)
 		g->fused[k] = g->f[k].k != IK_CALL && is_jcc(&b->ins[k + 1]) &&
 			      host_flags_ok(&g->f[k], b->ins[k + 1].op & 0xF, g->features);
+	chain_jccs(g, n);
 	dead_flags(g, n);
 	g->loop = false;
 	emit_pass(g, e);

@@ -500,6 +500,12 @@ static inline void em_bsr64(struct em *e, unsigned dst, unsigned src)
 	em_0f_rr(e, 8, 0xBD, dst, src);
 }
 
+/* movsxd dst, src32 (REX.W 63 /r) */
+static inline void em_movsxd(struct em *e, unsigned dst, unsigned src)
+{
+	em_rr(e, 0x63, 0x63, 8, src, dst);
+}
+
 /* neg r64 (REX.W F7 /3): CF = (r != 0) */
 static inline void em_neg64(struct em *e, unsigned r)
 {

@@ -646,7 +646,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 		if (wide)
 			p[k++] = 0x66;
 		unsigned aop = R() % 8;
-		switch (R() % 24) {
+		switch (R() % 26) {
 		case 0: /* ALU r16, r16 (either direction) */
 			if (R() % 2) {
 				p[k++] = (uint8_t)(aop << 3 | 1);
@@ -714,9 +714,14 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 				p[k++] = (uint8_t)R();
 			}
 			break;
-		case 9: /* INC/DEC [m] */
+		case 9: /* INC/DEC [m], and half the time a Jcc over a MOV (the
+			 * host's flags after the write, session 18) */
 			p[k++] = R() % 2 ? 0xFF : 0xFE;
 			MEM(R() % 2);
+			if (R() % 2) {
+				p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+				p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			}
 			break;
 		case 10: /* PUSH r, sreg, imm (186+) or [m]; POP r */
 			switch (R() % 4) {
@@ -755,16 +760,32 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = 0x8D;
 			MEM(D16());
 			break;
-		case 13: /* CMP/TEST, then Jcc over a MOV */
-			if (R() % 2) {
+		case 13: /* CMP/TEST (or INC/DEC r, [m]), then one to three
+			  * Jccs over a MOV (CMP; JL; JG: the later ones on the
+			  * host's flags of the first, session 18) */
+		{
+			switch (R() % 4) {
+			case 0:
 				p[k++] = 0x39;
 				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
-			} else {
+				break;
+			case 1:
 				p[k++] = 0x85;
 				p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | (R() % 8));
+				break;
+			case 2:
+				p[k++] = (uint8_t)((R() % 2 ? 0x40 : 0x48) | D16());
+				break;
+			default:
+				p[k++] = R() % 2 ? 0xFF : 0xFE;
+				MEM(R() % 2);
+				break;
 			}
-			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			const unsigned jccs = 1 + R() % 3;
+			for (unsigned j = 0; j < jccs; j++)
+				p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = (uint8_t)(2 * (jccs - j));
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
 			break;
 		case 16: /* SHL/SHR/SAR by CL (the counter: 40 down to 1, so
 			  * counts of 1 to bits - 1 inline and the rest by the
@@ -956,6 +977,28 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
 			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 		}
+			break;
+		case 24: /* MUL/IMUL r8, r16/32 or [m] (session 18), then Jcc over a
+			  * MOV (CF OF from the high half, SF ZF PF from lf_res) */
+		{
+			const bool w = R() % 2;
+			p[k++] = w ? 0xF7 : 0xF6;
+			if (R() % 2)
+				p[k++] = (uint8_t)(0xC0 | (4 + R() % 2) << 3 | (R() % 8));
+			else
+				MEM(4 + R() % 2);
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+		}
+			break;
+		case 25: /* MOV AH, imm; SAHF; MOV r, r; Jcc over a MOV: the Jcc
+			  * on the lazy flags of the explicit kind, ZF SF PF with
+			  * their inversion bits (emit_jcc_zs(), session 18) */
+			p[k++] = 0xB4, p[k++] = (uint8_t)R();
+			p[k++] = 0x9E;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
+			p[k++] = (uint8_t)(0x70 | (R() % 16)), p[k++] = 2;
+			p[k++] = 0x89, p[k++] = (uint8_t)(0xC0 | (R() % 8) << 3 | D16());
 			break;
 		default: /* PUSHF; POP r: the flags into a register */
 			p[k++] = 0x9C;
@@ -1789,6 +1832,7 @@ static void test_slow_path_fault_match(void **state)
 		{ 0x57, 0x90 }, /* push di; nop */
 		{ 0x8C, 0x1F }, /* mov [bx], ds */
 		{ 0x85, 0x37 }, /* test [bx], si */
+		{ 0xF7, 0x2F }, /* imul word [bx] (DX:AX untouched by the fault) */
 	};
 	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
 		for (size_t t = 0; t < sizeof(access) / sizeof(access[0]); t++) {
