@@ -132,6 +132,18 @@
         mov     ah, 3Eh
         int     21h
         mov     dx, small
+        xor     cx, cx
+        mov     ah, 3Ch
+        int     21h
+        mov     bx, ax
+        mov     ah, 40h
+        mov     cx, 65535
+        mov     dx, 0
+        int     21h
+        STEP    'create over it (its bytes back), write 65535'
+        mov     ah, 3Eh
+        int     21h
+        mov     dx, small
         mov     ah, 41h
         int     21h
         STEP    'delete Q.DAT'
