@@ -19,10 +19,12 @@ w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 cp "$progs/fileloop.com" "$w/FILELOOP.COM"
 (cd "$w" && strace -f -o "$w/trace" "$mvdm" run FILELOOP.COM) || { echo "FAIL: FILELOOP.COM exited with $?"; exit 1; }
-count() { grep -c "^[0-9]* $1(" "$w/trace" || true; }
+count() { grep -cE "^[0-9]+ +$1\(" "$w/trace" || true; } # "PID  call(" (the PID padded)
 stats=$(count newfstatat) seeks=$(count lseek)
 echo "FILELOOP.COM: $stats newfstatat, $seeks lseek"
 fail=0
+# The count reads the trace: it holds the 300 writes (else it is not read right).
+[ "$(count write)" -ge 300 ] || { echo "FAIL: $(count write) writes in the trace, not 300"; fail=1; }
 [ "$stats" -le 200 ] || { echo "FAIL: $stats newfstatat, more than 200"; fail=1; }
 [ "$seeks" -le 305 ] || { echo "FAIL: $seeks lseek, more than 305"; fail=1; }
 [ -e "$w/file.tmp" ] && { echo "FAIL: FILE.TMP is left"; fail=1; }

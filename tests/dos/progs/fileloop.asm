@@ -6,12 +6,7 @@
 ; first call that fails.
         cpu     8086
         org     100h
-        mov     dx, name
-        xor     cx, cx
-        mov     ah, 3Ch
-        int     21h
-        jc      fail
-        mov     bx, ax
+        call    create
         mov     si, 300
 write:  mov     dx, name
         mov     cx, 1
@@ -37,12 +32,7 @@ reopen: mov     dx, name
         jnz     reopen
         mov     si, 20
 recreate:
-        mov     dx, name
-        xor     cx, cx
-        mov     ah, 3Ch
-        int     21h
-        jc      fail
-        mov     bx, ax
+        call    create
         mov     ah, 3Eh
         int     21h
         dec     si
@@ -55,4 +45,12 @@ recreate:
         int     21h
 fail:   mov     ax, 4C01h
         int     21h
+; create: creates FILE.TMP (3Ch, over it if it is there): BX the handle.
+create: mov     dx, name
+        xor     cx, cx
+        mov     ah, 3Ch
+        int     21h
+        jc      fail
+        mov     bx, ax
+        ret
 name    db      'FILE.TMP', 0
