@@ -34,6 +34,14 @@ int64_t dos_disk_room(const struct dos *d)
 	return room > 0 ? room : 0;
 }
 
+/* Whether disk_used is kept: only a quota reads it (dos_disk_room), so
+ * without one no write or deletion asks the host for a size (an fstat per
+ * write, an lstat per deletion, for nothing). */
+static bool counting(const struct dos *d)
+{
+	return d->disk_quota > 0;
+}
+
 static int64_t fd_size(int fd)
 {
 	struct stat st;
@@ -62,7 +70,7 @@ int64_t dos_disk_write(struct dos *d, int fd, int64_t pos, const uint8_t *buf, u
 	bool at_cur = pos < 0;
 	if (at_cur && (pos = lseek(fd, 0, SEEK_CUR)) < 0)
 		return -(int64_t)dos_errno(errno);
-	int64_t size = fd_size(fd);
+	int64_t size = counting(d) ? fd_size(fd) : 0; /* fit needs it only with a quota */
 	len = fit(d, size, (uint64_t)pos, len);
 	uint32_t done = 0;
 	while (done < len) {
@@ -76,7 +84,7 @@ int64_t dos_disk_write(struct dos *d, int fd, int64_t pos, const uint8_t *buf, u
 			break; /* the host's disk is full: a short write says so */
 		done += (uint32_t)n;
 	}
-	if (done > 0 && (int64_t)pos + done > size)
+	if (counting(d) && done > 0 && (int64_t)pos + done > size)
 		d->disk_used += (int64_t)pos + done - size;
 	return done;
 }
@@ -95,7 +103,7 @@ int dos_disk_truncate(struct dos *d, int fd, uint64_t new_size)
 int dos_disk_unlink(struct dos *d, const char *host)
 {
 	struct stat st;
-	int64_t size = lstat(host, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : 0;
+	int64_t size = counting(d) && lstat(host, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : 0;
 	if (unlink(host) != 0)
 		return dos_errno(errno);
 	hostfs_removed(d->fs, host);

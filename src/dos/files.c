@@ -314,11 +314,12 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 		return idx;
 	}
 	char host[HOSTFS_HOST_PATH], canon[HOSTFS_DOS_PATH];
-	bool is_dir = false;
-	int e = hostfs_resolve(d->fs, path, create ? HOSTFS_PARENT : HOSTFS_EXISTING, host, canon, &is_dir);
+	struct stat old;
+	bool existed = false;
+	int e = hostfs_resolve_stat(d->fs, path, create ? HOSTFS_PARENT : HOSTFS_EXISTING, host, canon, &old, &existed);
 	if (e)
 		return -e;
-	if (is_dir)
+	if (existed && S_ISDIR(old.st_mode))
 		return -DOSERR_ACCESS_DENIED;
 	int flags;
 	switch (mode & 7) {
@@ -332,13 +333,13 @@ int dos_sft_open(struct dos *d, const char *path, uint8_t mode, int create, uint
 	}
 	/* A read-only file (no owner write permission, DOSATTR_READONLY)
 	 * cannot be opened for writing or truncated, whatever the host
-	 * would let this process do (root ignores the permission bits). */
-	struct stat pre;
-	if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_EXCL) && stat(host, &pre) == 0 && S_ISREG(pre.st_mode) &&
-	    !(pre.st_mode & S_IWUSR))
+	 * would let this process do (root ignores the permission bits).
+	 * The lookup's own stat of the file answers that, and whether a
+	 * created file existed (host is no symlink: the lookup settled it). */
+	if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_EXCL) && existed && S_ISREG(old.st_mode) &&
+	    !(old.st_mode & S_IWUSR))
 		return -DOSERR_ACCESS_DENIED;
-	struct stat old;
-	bool existed = (flags & O_CREAT) && lstat(host, &old) == 0;
+	existed = existed && (flags & O_CREAT);
 	int64_t emptied = existed && (flags & O_TRUNC) && S_ISREG(old.st_mode) ? old.st_size : 0;
 	int fd = open(host, flags | O_CLOEXEC | O_NOFOLLOW, 0666);
 	if (fd < 0)
@@ -807,7 +808,7 @@ static void fn_ioctl(struct dos *d)
 		if (f->dev == DEV_NONE) {
 			uint16_t info = f->drive & 0x3F;
 			struct stat st;
-			if (f->fd >= 0 && fstat(f->fd, &st) == 0 && lseek(f->fd, 0, SEEK_CUR) == 0 && st.st_size == 0)
+			if (f->fd >= 0 && fstat(f->fd, &st) == 0 && st.st_size == 0 && lseek(f->fd, 0, SEEK_CUR) == 0)
 				info |= 0x40; /* not written */
 			dos_set16(&d->r.edx, info);
 		} else {

@@ -1097,8 +1097,9 @@ static int new_host_name(const char *name, char *out)
 /* What resolve_canon found at the end of the path, when it exists. */
 struct resolved {
 	struct stat st;         /* of host_path (a symlink's target) */
+	bool found;             /* the last component exists: st, linked are set */
 	bool linked;            /* the last component is a symlink */
-	bool root;              /* the path is the drive's root */
+	bool root;              /* the path is the drive's root (found is false) */
 };
 
 /* hostfs_resolve on a path already canonical ("C:\..."); *at (if not
@@ -1113,8 +1114,10 @@ static int resolve_canon(struct hostfs *fs, const char *canon, enum hostfs_want 
 	if (has_wildcard(canon))
 		return DOSERR_PATH_NOT_FOUND;
 	strcpy(path, root);
-	if (at)
+	if (at) {
 		at->root = !canon[3];
+		at->found = false;
+	}
 	for (const char *p = canon + 3; *p;) {
 		const char *end = strchr(p, '\\');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
@@ -1145,6 +1148,7 @@ static int resolve_canon(struct hostfs *fs, const char *canon, enum hostfs_want 
 			return DOSERR_PATH_NOT_FOUND;
 		if (at && !end) {
 			at->st = st;
+			at->found = true;
 			at->linked = linked;
 		}
 		p = end ? end + 1 : p + n;
@@ -1165,6 +1169,27 @@ int hostfs_resolve(struct hostfs *fs, const char *dos_path, enum hostfs_want wan
 	if (dos_canon)
 		strcpy(dos_canon, canon);
 	return resolve_canon(fs, canon, want, host_path, is_dir, NULL);
+}
+
+int hostfs_resolve_stat(struct hostfs *fs, const char *dos_path, enum hostfs_want want, char *host_path,
+			char *dos_canon, struct stat *st, bool *found)
+{
+	char canon[HOSTFS_DOS_PATH];
+	struct resolved at;
+	int err = hostfs_canonical(fs, dos_path, canon);
+	if (err)
+		return err;
+	if (dos_canon)
+		strcpy(dos_canon, canon);
+	err = resolve_canon(fs, canon, want, host_path, NULL, &at);
+	if (err)
+		return err;
+	*found = at.found;
+	if (at.found)
+		*st = at.st;
+	else if (at.root) /* a root has no entry of its own to settle */
+		*found = stat(host_path, st) == 0;
+	return 0;
 }
 
 int hostfs_getcwd(const struct hostfs *fs, int drive, char *out)

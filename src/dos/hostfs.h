@@ -86,6 +86,15 @@ enum hostfs_want {
 int hostfs_resolve(struct hostfs *fs, const char *dos_path, enum hostfs_want want, char *host_path,
 		   char *dos_canon, bool *is_dir);
 
+/* hostfs_resolve, and what the path names: *found says whether it exists
+ * (false for the new name HOSTFS_PARENT lets through), and then *st is its
+ * stat (a symlink's target's), the one the lookup's sandbox check made in
+ * this same walk: a caller about to open host_path needs no stat or lstat
+ * of its own to see whether it exists or is read-only. */
+struct stat;
+int hostfs_resolve_stat(struct hostfs *fs, const char *dos_path, enum hostfs_want want, char *host_path,
+			char *dos_canon, struct stat *st, bool *found);
+
 /* DOS changed an entry of a host directory: host_path, which
  * hostfs_resolve gave in the same DOS call, has just been created (a file
  * or a directory) or removed. The cached listing of its directory follows

@@ -967,6 +967,45 @@ static void test_resolve_entry(void **state)
 	}
 }
 
+/* hostfs_resolve_stat gives what hostfs_resolve gives, and the stat of
+ * what the path names (a symlink's target's, a root's too) as a stat of
+ * the host path would: the stat a DOS open takes instead of its own (the
+ * read-only check, whether a created file existed). A new name lets
+ * HOSTFS_PARENT through as missing. */
+static void test_resolve_stat(void **state)
+{
+	struct fixture *f = *state;
+	const char *paths[] = { "C:\\RO.TXT", "C:\\README.TXT", "c:\\sub\\inner.dat", "C:\\SUB", "C:\\LINK_IN",
+				"C:\\LINK_IN\\INNER.DAT", "C:\\", "C:\\SUB\\.." };
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		char host[HOSTFS_HOST_PATH], host2[HOSTFS_HOST_PATH], canon[HOSTFS_DOS_PATH], canon2[HOSTFS_DOS_PATH];
+		struct stat want, got;
+		bool found = false;
+		assert_int_equal(hostfs_resolve(f->fs, paths[i], HOSTFS_PARENT, host, canon, NULL), 0);
+		assert_int_equal(stat(host, &want), 0);
+		memset(&got, 0x55, sizeof got);
+		assert_int_equal(hostfs_resolve_stat(f->fs, paths[i], HOSTFS_PARENT, host2, canon2, &got, &found), 0);
+		assert_true(found);
+		assert_string_equal(host2, host);
+		assert_string_equal(canon2, canon);
+		assert_int_equal(got.st_ino, want.st_ino);
+		assert_int_equal(got.st_mode, want.st_mode);
+		assert_int_equal(got.st_size, want.st_size);
+	}
+	char host[HOSTFS_HOST_PATH];
+	struct stat st;
+	bool found = true;
+	assert_int_equal(hostfs_resolve_stat(f->fs, "C:\\SUB\\NEW.TXT", HOSTFS_PARENT, host, NULL, &st, &found), 0);
+	assert_false(found);
+	expect_host(f, host, "sub/new.txt");
+	const char *bad[] = { "C:\\NONE.TXT", "C:\\NODIR\\X.TXT", "C:\\LINK_OUT", "C:\\DANGLING", "C:\\*.TXT" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int err = resolve(f, bad[i], HOSTFS_EXISTING, host, NULL);
+		assert_int_not_equal(err, 0);
+		assert_int_equal(hostfs_resolve_stat(f->fs, bad[i], HOSTFS_EXISTING, host, NULL, &st, &found), err);
+	}
+}
+
 static void test_free_space(void **state)
 {
 	struct fixture *f = *state;
@@ -1002,6 +1041,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_listing_follows_dos, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find_uses_complete_listing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_stat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_vms_one_directory, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

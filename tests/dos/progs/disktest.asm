@@ -119,6 +119,24 @@
         mov     ah, 41h
         int     21h
         STEP    'delete Q.DAT'
+        call    create_write_q
+        STEP    'create again, write 65535'
+        mov     ah, 3Eh
+        int     21h
+        call    create_write_q
+        STEP    'create over it (its bytes back), write 65535'
+        mov     ah, 3Eh
+        int     21h
+        mov     dx, small
+        mov     ah, 41h
+        int     21h
+        STEP    'delete Q.DAT'
+        mov     ax, 4C00h
+        int     21h
+
+; create_write_q: creates Q.DAT (3Ch, over the file if it is there) and
+; writes 65535 bytes to it; BX the handle, AX and CF the write's.
+create_write_q:
         mov     dx, small
         xor     cx, cx
         mov     ah, 3Ch
@@ -128,15 +146,7 @@
         mov     cx, 65535
         mov     dx, 0
         int     21h
-        STEP    'create again, write 65535'
-        mov     ah, 3Eh
-        int     21h
-        mov     dx, small
-        mov     ah, 41h
-        int     21h
-        STEP    'delete Q.DAT'
-        mov     ax, 4C00h
-        int     21h
+        ret
 
 ; show: prints the ASCIIZ text after the call, then CF and AX; returns
 ; after the text with AX and the flags as they were.
