@@ -12,8 +12,9 @@ level=${1:-build}
 pkgs=(gcc libc6-dev pkg-config meson ninja-build nasm libcjson-dev console-setup-linux libpng-dev zlib1g-dev libsdl2-dev)
 if [ "$level" = test ] || [ "$level" = bench ]; then
 	# xvfb, xdotool, xauth: the window console's tests on a virtual X display.
-	# groff-base: the man pages' test.
-	pkgs+=(libunicorn-dev libcmocka-dev binutils python3 groff-base xvfb xdotool xauth)
+	# groff-base: the man pages' test. strace: counts the DOS kernel's
+	# system calls (tests/dos/syscalls_test.sh).
+	pkgs+=(libunicorn-dev libcmocka-dev binutils python3 groff-base xvfb xdotool xauth strace)
 fi
 if [ "$level" = bench ]; then
 	pkgs+=(dosbox)
