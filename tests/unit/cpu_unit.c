@@ -861,6 +861,84 @@ static void test_jmp_inside_budget(void **state)
 	budget_slices_match(jcc_forward, sizeof(jcc_forward));
 }
 
+/* Runs code (at 1000:0100, and tail at 1000:0FF5) on model m with the
+ * prefetch queue modelled, uncached, cached and compiled (JIT forced), AL
+ * al, SI si, and checks DX and BX at HLT. */
+static void prefetch_run(enum cpu_model m, const uint8_t *code, size_t n, const uint8_t *tail, size_t tn, uint8_t al,
+			 uint16_t si, uint16_t dx, uint16_t bx)
+{
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = rig_new(m, code, n);
+		memcpy(r->ram + 0x10FF5, tail, tn);
+		cpu_set_prefetch(&r->c, true);
+		cpu_set_block_cache(&r->c, mode != 0);
+		cpu_set_jit(&r->c, mode == 2 ? CPU_JIT_FORCE : CPU_JIT_OFF);
+		r->c.r[REG_AX].d = al;
+		r->c.r[REG_SI].d = si;
+		r->c.r[REG_DX].d = r->c.r[REG_BX].d = 0;
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_DX].w[0], dx);
+		assert_int_equal(r->c.r[REG_BX].w[0], bx);
+		rig_free(r);
+	}
+}
+
+/* With the prefetch queue modelled a block does not go on across a
+ * forward jump (block_cache.c jump_inside()). A Jcc taken when its block
+ * was recorded and not taken later leaves the block, and the CPU runs the
+ * bytes after it from its queue: the old ones if an instruction before it
+ * changed them (Intel 8086 Family User's Manual: only a transfer empties
+ * the queue; a Jcc not taken is none). In both programs XOR AL, 1 flips
+ * AL between 42h and 43h (PF set, clear), MOV [SI], AL writes it over an
+ * INC DX (42h) / INC BX (43h) in the writer's queue, and JPE skips it;
+ * AL starts at 43h: JPE is taken in odd passes, when MOV writes the byte
+ * it finds (a write that changes bytes in the queue ends the block being
+ * recorded: prefetch.c), and not in even ones, which run the old byte,
+ * INC DX.
+ * 1. The byte right after the JPE, 4 bytes after the writer: its
+ *    queue's bytes are translated bytes (the writer's shadow), so this
+ *    holds with blocks going on across the JPE too.
+ * 2. The byte on the next page, reached after the JPE not taken through
+ *    an instruction that overlaps its target (MOV AH, C3h whose immediate
+ *    is the RET the taken JPE goes to), on the 386 and 486 (a 16- and a
+ *    32-byte queue). A block that went on across the JPE would end at the
+ *    RET, with no queue bytes past it on the next page (block_shadow()),
+ *    so the write there would not be seen as one to code and INC BX would
+ *    run. */
+static void test_prefetch_jcc_not_taken_runs_queue(void **state)
+{
+	(void)state;
+	static const uint8_t main_loop[] = {
+		0xB9, 0x06, 0x00, /* 100: mov cx, 6 */
+		0xE8, 0xEF, 0x0E, /* 103: top: call FF5 */
+		0xE2, 0xFB,       /* 106: loop top */
+		0xF4,             /* 108: hlt */
+	};
+	static const uint8_t near[] = {
+		0x34, 0x01, /* FF5: xor al, 1 */
+		0x88, 0x04, /* FF7: mov [si], al (SI FFBh) */
+		0x7A, 0x02, /* FF9: jpe FFD */
+		0x42,       /* FFB: inc dx (43h: inc bx) */
+		0x90,       /* FFC: nop */
+		0xC3,       /* FFD: ret */
+	};
+	for (int m = CPU_8086; m <= CPU_80486; m++)
+		prefetch_run((enum cpu_model)m, main_loop, sizeof(main_loop), near, sizeof(near), 0x43, 0xFFB, 3, 0);
+	static const uint8_t page_end[] = {
+		0x34, 0x01,       /* FF5: xor al, 1 */
+		0x88, 0x04,       /* FF7: mov [si], al (SI 1000h) */
+		0x7A, 0x04,       /* FF9: jpe FFF */
+		0x90, 0x90, 0x90, /* FFB: nop x3 */
+		0xB4,             /* FFE: mov ah, C3h (not taken) */
+		0xC3,             /* FFF: ret (taken) */
+		0x42,             /* 1000: inc dx (43h: inc bx) */
+		0xC3,             /* 1001: ret */
+	};
+	for (int m = CPU_80386; m <= CPU_80486; m++)
+		prefetch_run((enum cpu_model)m, main_loop, sizeof(main_loop), page_end, sizeof(page_end), 0x43, 0x1000,
+			     3, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -891,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_jmp_inside_edges),
 		cmocka_unit_test(test_jcc_inside_block),
 		cmocka_unit_test(test_jmp_inside_budget),
+		cmocka_unit_test(test_prefetch_jcc_not_taken_runs_queue),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
