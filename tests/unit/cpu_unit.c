@@ -939,6 +939,84 @@ static void test_prefetch_jcc_not_taken_runs_queue(void **state)
 			     3, 0);
 }
 
+/* A CALL whose push lands in its own running block (block_cache.c
+ * stop_if_running()) ends the block anyway: c->in.smc_stop stays set into
+ * the block it calls, entered through a link (bc_link() leaves the flag),
+ * which then ends after its first instruction that accesses memory
+ * (insn_chain(), bc_stop(); compiled: emit_smc_check()), early but right,
+ * or through bc_run_block() (the budget ran out after the CALL), which
+ * clears it. SP comes from a table: 200h twice (the blocks are recorded,
+ * then run cached), then 105h: the third CALL pushes its return address
+ * over the block's first bytes (MOV SP, [SI]), which nothing runs again. */
+static const uint8_t smc_call_code[] = {
+	0xB9, 0x03, 0x00, /* 100: mov cx, 3 */
+	0x8B, 0x24,       /* 103: top: mov sp, [si] (SI 150h) */
+	0x83, 0xC6, 0x02, /* 105: add si, 2 */
+	0xE8, 0x12, 0x00, /* 108: call 11D */
+	0x40,             /* 10B: inc ax */
+	0xE2, 0xF5,       /* 10C: loop top */
+	0xF4,             /* 10E: hlt */
+	[0x1D] = 0x43,    /* 11D: inc bx */
+	0xFF, 0x05,       /* 11E: inc word [di] (DI 140h) */
+	0x42,             /* 120: inc dx */
+	0xC3,             /* 121: ret */
+	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x05, 0x01, /* 150: dw 200h, 200h, 105h */
+};
+
+/* The rig for smc_call_code: 0 uncached, 1 cached, 2 compiled. */
+static struct rig *smc_call_rig(int mode)
+{
+	struct rig *r = rig_new(CPU_80386, smc_call_code, sizeof(smc_call_code));
+	cpu_set_block_cache(&r->c, mode != 0);
+	cpu_set_jit(&r->c, mode == 2 ? CPU_JIT_FORCE : CPU_JIT_OFF);
+	cpu_load_seg(&r->c, SEG_SS, 0x1000);
+	r->c.r[REG_SI].d = 0x150;
+	r->c.r[REG_DI].d = 0x140;
+	r->c.r[REG_AX].d = r->c.r[REG_BX].d = r->c.r[REG_DX].d = 0;
+	return r;
+}
+
+static void test_smc_stop_left_by_call(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = smc_call_rig(mode);
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].w[0], 3);
+		assert_int_equal(r->c.r[REG_BX].w[0], 3);
+		assert_int_equal(r->c.r[REG_DX].w[0], 3);
+		assert_int_equal(r->ram[0x10140], 3);
+		assert_int_equal(r->ram[0x10103] | r->ram[0x10104] << 8, 0x10B); /* (the pushed return address) */
+		assert_int_equal(r->c.r[REG_SP].w[0], 0x105);
+		assert_int_equal(r->c.retired, 1 + 3 * 9 + 1);
+		struct cpu_code_stats s;
+		cpu_code_stats(&r->c, &s);
+		assert_int_equal(s.smc_stops, mode ? 1 : 0);
+		assert_int_equal(s.invalidations, mode ? 2 : 0); /* (the blocks from 100h and 103h) */
+		rig_free(r);
+	}
+	/* In slices of 1 to 12 instructions, cached and compiled, each slice
+	 * ends as the uncached CPU's does. */
+	for (int mode = 1; mode < 3; mode++) {
+		for (uint32_t slice = 1; slice <= 12; slice++) {
+			struct rig *a = smc_call_rig(mode), *b = smc_call_rig(0);
+			enum cpu_exit ea, eb;
+			do {
+				ea = cpu_run(&a->c, slice);
+				eb = cpu_run(&b->c, slice);
+				assert_int_equal(ea, eb);
+				assert_int_equal(a->c.ip, b->c.ip);
+				assert_int_equal(a->c.retired, b->c.retired);
+				assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
+			} while (ea == CPU_EXIT_BUDGET);
+			assert_int_equal(ea, CPU_EXIT_HLT);
+			assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, 0x60);
+			rig_free(a);
+			rig_free(b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -970,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(test_jcc_inside_block),
 		cmocka_unit_test(test_jmp_inside_budget),
 		cmocka_unit_test(test_prefetch_jcc_not_taken_runs_queue),
+		cmocka_unit_test(test_smc_stop_left_by_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
