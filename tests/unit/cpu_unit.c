@@ -963,10 +963,11 @@ static const uint8_t smc_call_code[] = {
 	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x05, 0x01, /* 150: dw 200h, 200h, 105h */
 };
 
-/* The rig for smc_call_code: 0 uncached, 1 cached, 2 compiled. */
-static struct rig *smc_call_rig(int mode)
+/* The rig for smc_call_code (or code, n bytes, if not NULL): 0 uncached,
+ * 1 cached, 2 compiled; SS = CS. */
+static struct rig *smc_call_rig(int mode, const uint8_t *code, size_t n)
 {
-	struct rig *r = rig_new(CPU_80386, smc_call_code, sizeof(smc_call_code));
+	struct rig *r = code ? rig_new(CPU_80386, code, n) : rig_new(CPU_80386, smc_call_code, sizeof(smc_call_code));
 	cpu_set_block_cache(&r->c, mode != 0);
 	cpu_set_jit(&r->c, mode == 2 ? CPU_JIT_FORCE : CPU_JIT_OFF);
 	cpu_load_seg(&r->c, SEG_SS, 0x1000);
@@ -980,7 +981,7 @@ static void test_smc_stop_left_by_call(void **state)
 {
 	(void)state;
 	for (int mode = 0; mode < 3; mode++) {
-		struct rig *r = smc_call_rig(mode);
+		struct rig *r = smc_call_rig(mode, NULL, 0);
 		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
 		assert_int_equal(r->c.r[REG_AX].w[0], 3);
 		assert_int_equal(r->c.r[REG_BX].w[0], 3);
@@ -999,7 +1000,7 @@ static void test_smc_stop_left_by_call(void **state)
 	 * ends as the uncached CPU's does. */
 	for (int mode = 1; mode < 3; mode++) {
 		for (uint32_t slice = 1; slice <= 12; slice++) {
-			struct rig *a = smc_call_rig(mode), *b = smc_call_rig(0);
+			struct rig *a = smc_call_rig(mode, NULL, 0), *b = smc_call_rig(0, NULL, 0);
 			enum cpu_exit ea, eb;
 			do {
 				ea = cpu_run(&a->c, slice);
@@ -1014,6 +1015,43 @@ static void test_smc_stop_left_by_call(void **state)
 			rig_free(a);
 			rig_free(b);
 		}
+	}
+}
+
+/* The CALL's push lands in its own block, which the call's target then
+ * reaches again through a link (P's successor, remembered before): the
+ * dropped block is not run (bc_next() refuses its tag 0), but recorded
+ * anew from the new bytes. Q, MOV DX, 0 / ADD BP, DX / CALL P, runs four
+ * times; the third CALL (SP 10Eh from the table) writes its return
+ * address, 113h, over MOV DX's immediate, so the fourth adds 113h. */
+static const uint8_t smc_call_self[] = {
+	0xB9, 0x05, 0x00, /* 100: mov cx, 5 */
+	0x8B, 0x24,       /* 103: P: mov sp, [si] (SI 150h) */
+	0x83, 0xC6, 0x02, /* 106: add si, 2 */
+	0x49,             /* 108: dec cx */
+	0x74, 0x09,       /* 109: jz 114 */
+	0xBA, 0x00, 0x00, /* 10B: Q: mov dx, 0 */
+	0x01, 0xD5,       /* 10E: add bp, dx */
+	0xE8, 0xF0, 0xFF, /* 110: call P */
+	0xF4,             /* 113: (never run) */
+	0xF4,             /* 114: hlt */
+	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x0E, 0x01, 0x00, 0x02, 0x00, 0x02, /* 150: SP for each pass */
+};
+
+static void test_smc_call_into_linked_block(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = smc_call_rig(mode, smc_call_self, sizeof(smc_call_self));
+		r->c.r[REG_BP].d = 0;
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_BP].w[0], 0x113);
+		assert_int_equal(r->c.ip, 0x115);
+		assert_int_equal(r->c.retired, 1 + 4 * 7 + 4 + 1);
+		struct cpu_code_stats s;
+		cpu_code_stats(&r->c, &s);
+		assert_int_equal(s.smc_stops, mode ? 1 : 0);
+		rig_free(r);
 	}
 }
 
@@ -1049,6 +1087,7 @@ int main(void)
 		cmocka_unit_test(test_jmp_inside_budget),
 		cmocka_unit_test(test_prefetch_jcc_not_taken_runs_queue),
 		cmocka_unit_test(test_smc_stop_left_by_call),
+		cmocka_unit_test(test_smc_call_into_linked_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
