@@ -831,6 +831,26 @@ static void test_jcc_inside_block(void **state)
 
 /* The budget running out anywhere in a block with jumps inside it: every
  * slice ends where the uncached CPU's does, with the same state. */
+/* Runs a and b (b uncached) in slices of `slice` instructions to HLT: each
+ * slice ends alike, and n bytes at 1000:0100 are alike at the end; frees
+ * both. */
+static void slices_match(struct rig *a, struct rig *b, uint32_t slice, size_t n)
+{
+	enum cpu_exit ea, eb;
+	do {
+		ea = cpu_run(&a->c, slice);
+		eb = cpu_run(&b->c, slice);
+		assert_int_equal(ea, eb);
+		assert_int_equal(a->c.ip, b->c.ip);
+		assert_int_equal(a->c.retired, b->c.retired);
+		assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
+	} while (ea == CPU_EXIT_BUDGET);
+	assert_int_equal(ea, CPU_EXIT_HLT);
+	assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, n);
+	rig_free(a);
+	rig_free(b);
+}
+
 static void budget_slices_match(const uint8_t *code, size_t n)
 {
 	for (uint32_t slice = 1; slice <= 9; slice++) {
@@ -838,19 +858,7 @@ static void budget_slices_match(const uint8_t *code, size_t n)
 		struct rig *b = rig_new(CPU_80386, code, n);
 		cpu_set_block_cache(&b->c, false);
 		a->c.r[REG_CX].d = b->c.r[REG_CX].d = 0;
-		enum cpu_exit ea, eb;
-		do {
-			ea = cpu_run(&a->c, slice);
-			eb = cpu_run(&b->c, slice);
-			assert_int_equal(ea, eb);
-			assert_int_equal(a->c.ip, b->c.ip);
-			assert_int_equal(a->c.retired, b->c.retired);
-			assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
-		} while (ea == CPU_EXIT_BUDGET);
-		assert_int_equal(ea, CPU_EXIT_HLT);
-		assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, n);
-		rig_free(a);
-		rig_free(b);
+		slices_match(a, b, slice, n);
 	}
 }
 
@@ -999,22 +1007,8 @@ static void test_smc_stop_left_by_call(void **state)
 	/* In slices of 1 to 12 instructions, cached and compiled, each slice
 	 * ends as the uncached CPU's does. */
 	for (int mode = 1; mode < 3; mode++) {
-		for (uint32_t slice = 1; slice <= 12; slice++) {
-			struct rig *a = smc_call_rig(mode, NULL, 0), *b = smc_call_rig(0, NULL, 0);
-			enum cpu_exit ea, eb;
-			do {
-				ea = cpu_run(&a->c, slice);
-				eb = cpu_run(&b->c, slice);
-				assert_int_equal(ea, eb);
-				assert_int_equal(a->c.ip, b->c.ip);
-				assert_int_equal(a->c.retired, b->c.retired);
-				assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
-			} while (ea == CPU_EXIT_BUDGET);
-			assert_int_equal(ea, CPU_EXIT_HLT);
-			assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, 0x60);
-			rig_free(a);
-			rig_free(b);
-		}
+		for (uint32_t slice = 1; slice <= 12; slice++)
+			slices_match(smc_call_rig(mode, NULL, 0), smc_call_rig(0, NULL, 0), slice, 0x60);
 	}
 }
 
@@ -1053,6 +1047,10 @@ static void test_smc_call_into_linked_block(void **state)
 		assert_int_equal(s.smc_stops, mode ? 1 : 0);
 		rig_free(r);
 	}
+	for (int mode = 1; mode < 3; mode++)
+		for (uint32_t slice = 1; slice <= 12; slice++)
+			slices_match(smc_call_rig(mode, smc_call_self, sizeof(smc_call_self)),
+				     smc_call_rig(0, smc_call_self, sizeof(smc_call_self)), slice, sizeof(smc_call_self));
 }
 
 int main(void)
