@@ -1717,6 +1717,82 @@ static void test_stress_threads(void **state)
 	cpu_code_store_destroy(s);
 }
 
+/* A loop whose OUT calls equal_on_out(). */
+static const uint8_t equal_prog[] = {
+	0xB9, 0x40, 0x00, /* 100: mov cx, 64 */
+	0x40,             /* 103: top: inc ax */
+	0xE6, 0x80,       /* 104: out 80h, al */
+	0x43,             /* 106: inc bx */
+	0xE2, 0xFA,       /* 107: loop top */
+	0xF4,             /* 109: hlt */
+};
+
+struct equal_out {
+	struct rig *other; /* run at the second OUT, or NULL */
+	unsigned outs;
+};
+
+/* At the second OUT (while the block from 103h is recorded, a miss in the
+ * store), the other CPU runs the whole program: it records that block
+ * too, adds it to the store and compiles it. */
+static void equal_on_out(void *ctx, uint16_t port, unsigned size, uint32_t value)
+{
+	(void)port, (void)size, (void)value;
+	struct equal_out *e = ctx;
+	if (++e->outs == 2 && e->other) {
+		assert_int_equal(cpu_run(&e->other->c, 10000), CPU_EXIT_HLT);
+		assert_int_equal(e->other->c.r[REG_BX].w[0], 64);
+	}
+}
+
+/* Two CPUs of one store and one code area record the same block at once
+ * (code_store.c cs_add() finds the other's equal entry, which has
+ * compiled code by then): the block runs the store's instructions, and
+ * when it is hot it takes the other CPU's code (jit.c jit_from_store()):
+ * one compiled copy, nothing compiled by the second CPU. */
+static void test_equal_add_takes_compiled_code(void **state)
+{
+	(void)state;
+	struct cpu_jit_area *area = cpu_jit_area_create(1 << 20);
+	if (!area) {
+		skip();
+		return;
+	}
+	struct cpu_code_store *s;
+	assert_int_equal(cpu_code_store_create(&s, 0), 0);
+	struct rig *a = rig_new(CPU_80386, s, 0x1000, equal_prog, sizeof(equal_prog));
+	struct rig *b = rig_new(CPU_80386, s, 0x3000, equal_prog, sizeof(equal_prog));
+	struct equal_out ea = { .other = b }, eb = { .other = NULL };
+	a->c.bus.ctx = &ea;
+	a->c.bus.io_write = equal_on_out;
+	b->c.bus.ctx = &eb;
+	b->c.bus.io_write = equal_on_out;
+	struct rig *rigs[2] = { a, b };
+	for (int k = 0; k < 2; k++) {
+		cpu_set_jit(&rigs[k]->c, CPU_JIT_ON);
+		cpu_set_jit_area(&rigs[k]->c, area);
+		rigs[k]->c.r[REG_AX].d = rigs[k]->c.r[REG_BX].d = 0;
+	}
+	assert_int_equal(cpu_run(&a->c, 10000), CPU_EXIT_HLT);
+	assert_int_equal(a->c.r[REG_BX].w[0], 64);
+	assert_int_equal(a->c.r[REG_AX].w[0], 64);
+	struct cpu_code_stats sa, sb;
+	cpu_code_stats(&a->c, &sa);
+	cpu_code_stats(&b->c, &sb);
+	assert_true(sb.jit_blocks >= 1); /* (b compiled the loop) */
+	assert_int_equal(sa.jit_blocks, 0);
+	assert_true(sa.jit_shared >= 1);
+	/* One entry for each block: a's add of the block from 103h found b's. */
+	struct cpu_code_store_stats st;
+	cpu_code_store_stats(s, &st);
+	assert_int_equal(st.adds, sa.store_adds + sb.store_adds - 1);
+	assert_int_equal(st.codes, sb.jit_blocks);
+	rig_free(a);
+	rig_free(b);
+	cpu_code_store_destroy(s);
+	cpu_jit_area_destroy(area);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1751,6 +1827,7 @@ int main(void)
 		cmocka_unit_test(test_two_threads_record_at_once),
 		cmocka_unit_test(test_held_entries_scanned_once),
 		cmocka_unit_test(test_stress_threads),
+		cmocka_unit_test(test_equal_add_takes_compiled_code),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -831,6 +831,26 @@ static void test_jcc_inside_block(void **state)
 
 /* The budget running out anywhere in a block with jumps inside it: every
  * slice ends where the uncached CPU's does, with the same state. */
+/* Runs a and b (b uncached) in slices of `slice` instructions to HLT: each
+ * slice ends alike, and n bytes at 1000:0100 are alike at the end; frees
+ * both. */
+static void slices_match(struct rig *a, struct rig *b, uint32_t slice, size_t n)
+{
+	enum cpu_exit ea, eb;
+	do {
+		ea = cpu_run(&a->c, slice);
+		eb = cpu_run(&b->c, slice);
+		assert_int_equal(ea, eb);
+		assert_int_equal(a->c.ip, b->c.ip);
+		assert_int_equal(a->c.retired, b->c.retired);
+		assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
+	} while (ea == CPU_EXIT_BUDGET);
+	assert_int_equal(ea, CPU_EXIT_HLT);
+	assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, n);
+	rig_free(a);
+	rig_free(b);
+}
+
 static void budget_slices_match(const uint8_t *code, size_t n)
 {
 	for (uint32_t slice = 1; slice <= 9; slice++) {
@@ -838,19 +858,7 @@ static void budget_slices_match(const uint8_t *code, size_t n)
 		struct rig *b = rig_new(CPU_80386, code, n);
 		cpu_set_block_cache(&b->c, false);
 		a->c.r[REG_CX].d = b->c.r[REG_CX].d = 0;
-		enum cpu_exit ea, eb;
-		do {
-			ea = cpu_run(&a->c, slice);
-			eb = cpu_run(&b->c, slice);
-			assert_int_equal(ea, eb);
-			assert_int_equal(a->c.ip, b->c.ip);
-			assert_int_equal(a->c.retired, b->c.retired);
-			assert_memory_equal(a->c.r, b->c.r, sizeof(a->c.r));
-		} while (ea == CPU_EXIT_BUDGET);
-		assert_int_equal(ea, CPU_EXIT_HLT);
-		assert_memory_equal(a->ram + 0x10100, b->ram + 0x10100, n);
-		rig_free(a);
-		rig_free(b);
+		slices_match(a, b, slice, n);
 	}
 }
 
@@ -859,6 +867,190 @@ static void test_jmp_inside_budget(void **state)
 	(void)state;
 	budget_slices_match(jmp_over_data, sizeof(jmp_over_data));
 	budget_slices_match(jcc_forward, sizeof(jcc_forward));
+}
+
+/* Runs code (at 1000:0100, and tail at 1000:0FF5) on model m with the
+ * prefetch queue modelled, uncached, cached and compiled (JIT forced), AL
+ * al, SI si, and checks DX and BX at HLT. */
+static void prefetch_run(enum cpu_model m, const uint8_t *code, size_t n, const uint8_t *tail, size_t tn, uint8_t al,
+			 uint16_t si, uint16_t dx, uint16_t bx)
+{
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = rig_new(m, code, n);
+		memcpy(r->ram + 0x10FF5, tail, tn);
+		cpu_set_prefetch(&r->c, true);
+		cpu_set_block_cache(&r->c, mode != 0);
+		cpu_set_jit(&r->c, mode == 2 ? CPU_JIT_FORCE : CPU_JIT_OFF);
+		r->c.r[REG_AX].d = al;
+		r->c.r[REG_SI].d = si;
+		r->c.r[REG_DX].d = r->c.r[REG_BX].d = 0;
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_DX].w[0], dx);
+		assert_int_equal(r->c.r[REG_BX].w[0], bx);
+		rig_free(r);
+	}
+}
+
+/* With the prefetch queue modelled a block does not go on across a
+ * forward jump (block_cache.c jump_inside()). A Jcc taken when its block
+ * was recorded and not taken later leaves the block, and the CPU runs the
+ * bytes after it from its queue: the old ones if an instruction before it
+ * changed them (Intel 8086 Family User's Manual: only a transfer empties
+ * the queue; a Jcc not taken is none). In both programs XOR AL, 1 flips
+ * AL between 42h and 43h (PF set, clear), MOV [SI], AL writes it over an
+ * INC DX (42h) / INC BX (43h) in the writer's queue, and JPE skips it;
+ * AL starts at 43h: JPE is taken in odd passes, when MOV writes the byte
+ * it finds (a write that changes bytes in the queue ends the block being
+ * recorded: prefetch.c), and not in even ones, which run the old byte,
+ * INC DX.
+ * 1. The byte right after the JPE, 4 bytes after the writer: its
+ *    queue's bytes are translated bytes (the writer's shadow), so this
+ *    holds with blocks going on across the JPE too.
+ * 2. The byte on the next page, reached after the JPE not taken through
+ *    an instruction that overlaps its target (MOV AH, C3h whose immediate
+ *    is the RET the taken JPE goes to), on the 386 and 486 (a 16- and a
+ *    32-byte queue). A block that went on across the JPE would end at the
+ *    RET, with no queue bytes past it on the next page (block_shadow()),
+ *    so the write there would not be seen as one to code and INC BX would
+ *    run. */
+static void test_prefetch_jcc_not_taken_runs_queue(void **state)
+{
+	(void)state;
+	static const uint8_t main_loop[] = {
+		0xB9, 0x06, 0x00, /* 100: mov cx, 6 */
+		0xE8, 0xEF, 0x0E, /* 103: top: call FF5 */
+		0xE2, 0xFB,       /* 106: loop top */
+		0xF4,             /* 108: hlt */
+	};
+	static const uint8_t near[] = {
+		0x34, 0x01, /* FF5: xor al, 1 */
+		0x88, 0x04, /* FF7: mov [si], al (SI FFBh) */
+		0x7A, 0x02, /* FF9: jpe FFD */
+		0x42,       /* FFB: inc dx (43h: inc bx) */
+		0x90,       /* FFC: nop */
+		0xC3,       /* FFD: ret */
+	};
+	for (int m = CPU_8086; m <= CPU_80486; m++)
+		prefetch_run((enum cpu_model)m, main_loop, sizeof(main_loop), near, sizeof(near), 0x43, 0xFFB, 3, 0);
+	static const uint8_t page_end[] = {
+		0x34, 0x01,       /* FF5: xor al, 1 */
+		0x88, 0x04,       /* FF7: mov [si], al (SI 1000h) */
+		0x7A, 0x04,       /* FF9: jpe FFF */
+		0x90, 0x90, 0x90, /* FFB: nop x3 */
+		0xB4,             /* FFE: mov ah, C3h (not taken) */
+		0xC3,             /* FFF: ret (taken) */
+		0x42,             /* 1000: inc dx (43h: inc bx) */
+		0xC3,             /* 1001: ret */
+	};
+	for (int m = CPU_80386; m <= CPU_80486; m++)
+		prefetch_run((enum cpu_model)m, main_loop, sizeof(main_loop), page_end, sizeof(page_end), 0x43, 0x1000,
+			     3, 0);
+}
+
+/* A CALL whose push lands in its own running block (block_cache.c
+ * stop_if_running()) ends the block anyway: c->in.smc_stop stays set into
+ * the block it calls, entered through a link (bc_link() leaves the flag),
+ * which then ends after its first instruction that accesses memory
+ * (insn_chain(), bc_stop(); compiled: emit_smc_check()), early but right,
+ * or through bc_run_block() (the budget ran out after the CALL), which
+ * clears it. SP comes from a table: 200h twice (the blocks are recorded,
+ * then run cached), then 105h: the third CALL pushes its return address
+ * over the block's first bytes (MOV SP, [SI]), which nothing runs again. */
+static const uint8_t smc_call_code[] = {
+	0xB9, 0x03, 0x00, /* 100: mov cx, 3 */
+	0x8B, 0x24,       /* 103: top: mov sp, [si] (SI 150h) */
+	0x83, 0xC6, 0x02, /* 105: add si, 2 */
+	0xE8, 0x12, 0x00, /* 108: call 11D */
+	0x40,             /* 10B: inc ax */
+	0xE2, 0xF5,       /* 10C: loop top */
+	0xF4,             /* 10E: hlt */
+	[0x1D] = 0x43,    /* 11D: inc bx */
+	0xFF, 0x05,       /* 11E: inc word [di] (DI 140h) */
+	0x42,             /* 120: inc dx */
+	0xC3,             /* 121: ret */
+	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x05, 0x01, /* 150: dw 200h, 200h, 105h */
+};
+
+/* The rig for smc_call_code (or code, n bytes, if not NULL): 0 uncached,
+ * 1 cached, 2 compiled; SS = CS. */
+static struct rig *smc_call_rig(int mode, const uint8_t *code, size_t n)
+{
+	struct rig *r = code ? rig_new(CPU_80386, code, n) : rig_new(CPU_80386, smc_call_code, sizeof(smc_call_code));
+	cpu_set_block_cache(&r->c, mode != 0);
+	cpu_set_jit(&r->c, mode == 2 ? CPU_JIT_FORCE : CPU_JIT_OFF);
+	cpu_load_seg(&r->c, SEG_SS, 0x1000);
+	r->c.r[REG_SI].d = 0x150;
+	r->c.r[REG_DI].d = 0x140;
+	r->c.r[REG_AX].d = r->c.r[REG_BX].d = r->c.r[REG_DX].d = 0;
+	return r;
+}
+
+static void test_smc_stop_left_by_call(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = smc_call_rig(mode, NULL, 0);
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].w[0], 3);
+		assert_int_equal(r->c.r[REG_BX].w[0], 3);
+		assert_int_equal(r->c.r[REG_DX].w[0], 3);
+		assert_int_equal(r->ram[0x10140], 3);
+		assert_int_equal(r->ram[0x10103] | r->ram[0x10104] << 8, 0x10B); /* (the pushed return address) */
+		assert_int_equal(r->c.r[REG_SP].w[0], 0x105);
+		assert_int_equal(r->c.retired, 1 + 3 * 9 + 1);
+		struct cpu_code_stats s;
+		cpu_code_stats(&r->c, &s);
+		assert_int_equal(s.smc_stops, mode ? 1 : 0);
+		assert_int_equal(s.invalidations, mode ? 2 : 0); /* (the blocks from 100h and 103h) */
+		rig_free(r);
+	}
+	/* In slices of 1 to 12 instructions, cached and compiled, each slice
+	 * ends as the uncached CPU's does. */
+	for (int mode = 1; mode < 3; mode++) {
+		for (uint32_t slice = 1; slice <= 12; slice++)
+			slices_match(smc_call_rig(mode, NULL, 0), smc_call_rig(0, NULL, 0), slice, 0x60);
+	}
+}
+
+/* The CALL's push lands in its own block, which the call's target then
+ * reaches again through a link (P's successor, remembered before): the
+ * dropped block is not run (bc_next() refuses its tag 0), but recorded
+ * anew from the new bytes. Q, MOV DX, 0 / ADD BP, DX / CALL P, runs four
+ * times; the third CALL (SP 10Eh from the table) writes its return
+ * address, 113h, over MOV DX's immediate, so the fourth adds 113h. */
+static const uint8_t smc_call_self[] = {
+	0xB9, 0x05, 0x00, /* 100: mov cx, 5 */
+	0x8B, 0x24,       /* 103: P: mov sp, [si] (SI 150h) */
+	0x83, 0xC6, 0x02, /* 106: add si, 2 */
+	0x49,             /* 108: dec cx */
+	0x74, 0x09,       /* 109: jz 114 */
+	0xBA, 0x00, 0x00, /* 10B: Q: mov dx, 0 */
+	0x01, 0xD5,       /* 10E: add bp, dx */
+	0xE8, 0xF0, 0xFF, /* 110: call P */
+	0xF4,             /* 113: (never run) */
+	0xF4,             /* 114: hlt */
+	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x0E, 0x01, 0x00, 0x02, 0x00, 0x02, /* 150: SP for each pass */
+};
+
+static void test_smc_call_into_linked_block(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = smc_call_rig(mode, smc_call_self, sizeof(smc_call_self));
+		r->c.r[REG_BP].d = 0;
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_BP].w[0], 0x113);
+		assert_int_equal(r->c.ip, 0x115);
+		assert_int_equal(r->c.retired, 1 + 4 * 7 + 4 + 1);
+		struct cpu_code_stats s;
+		cpu_code_stats(&r->c, &s);
+		assert_int_equal(s.smc_stops, mode ? 1 : 0);
+		rig_free(r);
+	}
+	for (int mode = 1; mode < 3; mode++)
+		for (uint32_t slice = 1; slice <= 12; slice++)
+			slices_match(smc_call_rig(mode, smc_call_self, sizeof(smc_call_self)),
+				     smc_call_rig(0, smc_call_self, sizeof(smc_call_self)), slice, sizeof(smc_call_self));
 }
 
 int main(void)
@@ -891,6 +1083,9 @@ int main(void)
 		cmocka_unit_test(test_jmp_inside_edges),
 		cmocka_unit_test(test_jcc_inside_block),
 		cmocka_unit_test(test_jmp_inside_budget),
+		cmocka_unit_test(test_prefetch_jcc_not_taken_runs_queue),
+		cmocka_unit_test(test_smc_stop_left_by_call),
+		cmocka_unit_test(test_smc_call_into_linked_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
