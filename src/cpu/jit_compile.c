@@ -112,6 +112,8 @@ void op_neg(struct cpu *c, const struct insn *i);
 void op_mov_rm_sreg(struct cpu *c, const struct insn *i);
 void op_mul(struct cpu *c, const struct insn *i);
 void op_imul(struct cpu *c, const struct insn *i);
+void op_div(struct cpu *c, const struct insn *i);
+void op_idiv(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16 && sizeof(struct cpu_tlbp) == 16,
@@ -257,6 +259,7 @@ enum ik {
 	IK_UNARY,    /* NOT r (aop 0), NEG r (aop 1) */
 	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
 	IK_MUL,      /* MUL (aop 0), IMUL (aop 1) r/m without REP (emit_mul()) */
+	IK_DIV,      /* DIV (aop 0), IDIV (aop 1) r/m8, r/m16 without REP (emit_div()) */
 };
 
 struct iform {
@@ -453,6 +456,10 @@ static struct iform classify(const struct insn *i)
 	}
 	if ((i->impl == op_mul || i->impl == op_imul) && !i->rep) {
 		f.k = IK_MUL, f.aop = i->impl == op_imul; /* (with REP: the 8086's negated product) */
+		return f;
+	}
+	if ((i->impl == op_div || i->impl == op_idiv) && !i->rep && i->osz < 4) {
+		f.k = IK_DIV, f.aop = i->impl == op_idiv; /* (with REP: the 8086's negated quotient) */
 		return f;
 	}
 	if (i->impl == op_mov_acc_moffs) {
@@ -2325,6 +2332,76 @@ static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struc
 	}
 }
 
+/* DIV and IDIV r/m8, r/m16 (F6/F7 /6 /7: op_div(), op_idiv()) without
+ * a REP prefix (with one the 8086 negates IDIV's quotient: the
+ * handler's), when the quotient fits: the source (a register, or the
+ * inline read), checked for 0; the dividend AX or DX:AX extended (signed
+ * for IDIV) and the host's DIV (32 bits) or IDIV (64 bits, so that
+ * 80000000h / -1 cannot trap either) by the extended source; the
+ * quotient checked against the operand size; then AL, AH or AX, DX =
+ * quotient, remainder. Flags unchanged, as the handler leaves them. A
+ * divisor of 0, a quotient out of range and IDIV's most negative
+ * quotient (80h, 8000h: the 8086 and 186 raise #DE, the 286+ accept it,
+ * ops_muldiv.c) go to the handler (emit_fallback()) before anything
+ * changed, and it raises #DE as the model does; so does a read the
+ * inline path does not take. Dwords: the handler (a 64-bit dividend). */
+static void emit_div(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const bool sign = f->aop != 0;
+	struct fallback *fb = fb_begin(g, k, false);
+	if (!fb)
+		return;
+	if (i->mod != 3) {
+		emit_ea(g, i);
+		fb_access(g, fb, i->seg, sz, false);
+		em_movx(e, sign, sz, H_RCX, H_RAX);
+	} else {
+		em_movx(e, sign, sz, H_RCX, src_reg(g, i->rm, sz, H_RCX, false));
+	}
+	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+	fb_branch(g, fb, 4 /* E: #DE */);
+	ensure(g, REG_AX);
+	if (sz == 1) {
+		em_movx(e, sign, 2, H_RAX, host(REG_AX));
+	} else {
+		ensure(g, REG_DX);
+		em_movzx(e, 2, H_RAX, host(REG_DX));
+		em_shift_ri(e, false, H_RAX, 16);
+		em_movzx(e, 2, H_RDX, host(REG_AX));
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+	}
+	const uint32_t max = sz == 1 ? 0x7Fu : 0x7FFFu;
+	if (sign) {
+		em_movsxd(e, H_RAX, H_RAX);
+		em_movsxd(e, H_RCX, H_RCX);
+		em_cqo(e);
+		em_div(e, 8, true, H_RCX);
+		em_lea(e, H_RCX, H_RAX, (int32_t)max); /* -max..max -> 0..2 * max */
+		em_alu_ri(e, ALU_CMP, 4, H_RCX, 2 * max);
+	} else {
+		em_alu_rr(e, ALU_XOR, 4, H_RDX, H_RDX);
+		em_div(e, 4, false, H_RCX);
+		em_alu_ri(e, ALU_CMP, 4, H_RAX, 2 * max + 1);
+	}
+	fb_branch(g, fb, 7 /* A: #DE, or the most negative quotient */);
+	if (sz == 1) {
+		em_movzx(e, 1, H_RAX, H_RAX);
+		em_shift_ri(e, false, H_RDX, 8);
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+	}
+	const unsigned h = dst_begin(g, REG_AX, 2);
+	em_mov_rr(e, 2, h, H_RAX);
+	dst_end(g, REG_AX, 2);
+	if (sz == 2) {
+		const unsigned d = dst_begin(g, REG_DX, 2);
+		em_mov_rr(e, 2, d, H_RDX);
+		dst_end(g, REG_DX, 2);
+	}
+	fb_end(g, fb);
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -4038,6 +4115,9 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		case IK_MUL:
 			emit_mul(g, k, i, f);
+			break;
+		case IK_DIV:
+			emit_div(g, k, i, f);
 			break;
 		case IK_JMPRM:
 			emit_jmp_rm(g, k, i, f);

@@ -476,6 +476,25 @@ static inline void em_mul64(struct em *e, unsigned r)
 	em_op64_ext(e, 0xF7, 4, r);
 }
 
+/* div/idiv r (F7 /6, /7) at size sz (4 or 8): RDX:RAX (EDX:EAX) by r;
+ * the caller rules out the host's #DE (a divisor of 0, a quotient that
+ * does not fit). */
+static inline void em_div(struct em *e, unsigned sz, bool sign, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, 0xF7);
+	em_b(e, (uint8_t)(0xC0 | (sign ? 7 : 6) << 3 | (r & 7)));
+}
+
+/* cqo: RDX = RAX's sign (REX.W 99) */
+static inline void em_cqo(struct em *e)
+{
+	if (em_room(e, 2))
+		em_b(e, 0x48), em_b(e, 0x99);
+}
+
 /* shld dst, src, cl (64 bits: REX.W 0F A5 /r) */
 static inline void em_shld64_cl(struct em *e, unsigned dst, unsigned src)
 {
