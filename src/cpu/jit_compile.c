@@ -665,6 +665,9 @@ struct fallback {
 	uint8_t dirty;   /* dirty at the instruction's start: stored first */
 	uint8_t cached;  /* cached at resume: loaded again after the call */
 	bool smc;        /* the handler may write: leave if it dropped the block */
+	long cpw_at;     /* its write's TLB branch (fb_access()), tried with SH_CPW* first; -1: none */
+	long cpw_resume; /* ... where the code goes on after the write */
+	unsigned cpw_sz;
 };
 
 struct cg {
@@ -1686,6 +1689,21 @@ static bool emit_shared(struct em *e, uint8_t *base)
 	return !e->over;
 }
 
+/* A write's TLB branch (at) to the code page write of its size first
+ * (SH_CPW*; RCX made RBX + the TLB index * 16, as it expects): done, on
+ * at resume (the end of the inline write); else on past this code, ZF
+ * clear, with EAX and EDX as they were and EDI 0. */
+static void emit_cpw_try(struct cg *g, long at, unsigned sz, long resume)
+{
+	struct em *e = &g->e;
+	em_fix(g->base, at, e->p - g->base);
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX); /* (SH_CPW*'s RCX: RBX + the TLB index * 16) */
+	emit_shared_call(g, sz == 1 ? SH_CPW1 : sz == 2 ? SH_CPW2 : SH_CPW4);
+	long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
+	if (!e->over)
+		em_fix(g->base, done, resume);
+}
+
 /* One access's slow path (emit_access()), out of line: the limit check's
  * branch sets DIL = SL_LIM | the segment (after the TLB's, DIL is 0: EDI
  * holds a page there), ESI = the record, a call of the mapping's shared
@@ -1704,12 +1722,7 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 			     (uint32_t)sl->sp_sub << SR_SPSUB_SHIFT | (sl->smc ? SR_SMC : 0);
 	long join = -1;
 	if (sl->write) {
-		em_fix(g->base, sl->at[1], e->p - g->base);
-		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX); /* (SH_CPW*'s RCX: RBX + the TLB index * 16) */
-		emit_shared_call(g, sl->sz == 1 ? SH_CPW1 : sl->sz == 2 ? SH_CPW2 : SH_CPW4);
-		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
-		if (!e->over)
-			em_fix(g->base, done, sl->resume);
+		emit_cpw_try(g, sl->at[1], sl->sz, sl->resume);
 		if (sl->at[0] >= 0 && em_room(e, 2))
 			em_b(e, 0xEB), em_b(e, 3); /* jmp short past the MOV DIL */
 		join = e->p - g->base;
@@ -1749,7 +1762,7 @@ static struct fallback *fb_begin(struct cg *g, unsigned k, bool smc)
 		return NULL;
 	}
 	struct fallback *fb = &g->fb[g->nfb++];
-	*fb = (struct fallback){ .k = k, .dirty = g->dirty, .smc = smc };
+	*fb = (struct fallback){ .k = k, .dirty = g->dirty, .smc = smc, .cpw_at = -1 };
 	return fb;
 }
 
@@ -1767,14 +1780,21 @@ static void fb_branch(struct cg *g, struct fallback *fb, int cc)
 	fb_add(g, fb, em_jcc_fwd(&g->e, cc, g->base));
 }
 
-/* An inline access whose slow path is the fallback. */
+/* An inline access whose slow path is the fallback. A write's TLB miss
+ * (one per instruction) tries the code page write first, as
+ * emit_slow_path() does (emit_fallback(), emit_cpw_try()): a write beside
+ * the code of a page holding blocks (MOVS or STOS into a program's data
+ * next to its code) goes on inline. */
 static void fb_access(struct cg *g, struct fallback *fb, unsigned seg, unsigned sz, bool write)
 {
 	long at[2];
 	emit_access_inline(g, &g->b->ins[fb->k], seg, sz, write, at);
 	if (at[0] >= 0)
 		fb_add(g, fb, at[0]);
-	fb_add(g, fb, at[1]);
+	if (write && fb->cpw_at < 0)
+		fb->cpw_at = at[1], fb->cpw_resume = g->e.p - g->base, fb->cpw_sz = sz;
+	else
+		fb_add(g, fb, at[1]);
 }
 
 /* The instruction's inline code ends here. */
@@ -1791,8 +1811,11 @@ static void emit_fallback(struct cg *g, const struct fallback *fb)
 {
 	struct em *e = &g->e;
 	const struct insn *i = &g->b->ins[fb->k];
+	if (fb->cpw_at >= 0)
+		emit_cpw_try(g, fb->cpw_at, fb->cpw_sz, fb->cpw_resume); /* (else on into the handler's call) */
 	for (unsigned n = 0; n < fb->nat; n++)
 		em_fix(g->base, fb->at[n], e->p - g->base);
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.jit_fallbacks));
 	emit_flush_mask(g, fb->dirty);
 	emit_handler(g, fb->k, (i->ip + i->len) & g->code_mask);
 	for (unsigned r = 0; r < 8; r++)

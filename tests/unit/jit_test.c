@@ -264,7 +264,8 @@ static void test_inline_forms_match(void **state)
 /* Writes to the page of compiled code. A loop that writes data a few
  * bytes after itself (INC m, ADD m,r, STOSB, MOVSB) must not leave its
  * compiled code nor drop anything (the inline check of the page's
- * translated bytes); a loop whose STOSB patches the next instruction must
+ * translated bytes), nor call STOSB's and MOVSB's handlers (jit_fallbacks:
+ * jit_compile.c fb_access()); a loop whose STOSB patches the next instruction must
  * see each new immediate (the block is dropped and left). Both give the
  * interpreter's registers, memory and counts. */
 static void test_code_page_writes(void **state)
@@ -325,6 +326,8 @@ static void test_code_page_writes(void **state)
 		if (part == 0) {
 			assert_true(son.data_writes >= 4 * 300);
 			assert_int_equal(son.invalidations, 0);
+			/* (STOSB, MOVSB beside the code: inline, session 18) */
+			assert_int_equal(son.jit_fallbacks, 0);
 		} else {
 			assert_true(son.smc_stops > 0);
 		}
