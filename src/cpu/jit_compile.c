@@ -89,6 +89,7 @@ void op_test_rm_r(struct cpu *c, const struct insn *i);
 void op_test_acc_imm(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
 void op_sahf(struct cpu *c, const struct insn *i);
+void op_flagop(struct cpu *c, const struct insn *i);
 void op_wait(struct cpu *c, const struct insn *i);
 void op_nop(struct cpu *c, const struct insn *i);
 void op_push_seg(struct cpu *c, const struct insn *i);
@@ -260,6 +261,7 @@ enum ik {
 	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
 	IK_MUL,      /* MUL (aop 0), IMUL (aop 1) r/m without REP (emit_mul()) */
 	IK_DIV,      /* DIV (aop 0), IDIV (aop 1) r/m8, r/m16 without REP (emit_div()) */
+	IK_DF,       /* CLD (aop 0), STD (aop 1) */
 };
 
 struct iform {
@@ -456,6 +458,10 @@ static struct iform classify(const struct insn *i)
 	}
 	if ((i->impl == op_mul || i->impl == op_imul) && !i->rep) {
 		f.k = IK_MUL, f.aop = i->impl == op_imul; /* (with REP: the 8086's negated product) */
+		return f;
+	}
+	if (i->impl == op_flagop && (i->op == 0xFC || i->op == 0xFD)) {
+		f.k = IK_DF, f.aop = i->op == 0xFD;
 		return f;
 	}
 	if ((i->impl == op_div || i->impl == op_idiv) && !i->rep && i->osz < 4) {
@@ -4141,6 +4147,15 @@ static void emit_pass(struct cg *g, const struct em *start)
 			break;
 		case IK_DIV:
 			emit_div(g, k, i, f);
+			break;
+		case IK_DF:
+			/* CLD, STD (op_flagop()): DF in c->in.flags, the same in
+			 * every mode (no privilege check, no trap). The handler's
+			 * cpu_update_events() changes nothing here: c->in.events
+			 * does not read DF, and whatever changes what it reads
+			 * updates it (cpu.c). */
+			em_alu_mem8_imm(&g->e, f->aop ? ALU_OR : ALU_AND, H_RBX, OFF(in.flags) + 1,
+					(uint8_t)(f->aop ? FLAG_DF >> 8 : ~(FLAG_DF >> 8)));
 			break;
 		case IK_JMPRM:
 			emit_jmp_rm(g, k, i, f);

@@ -420,6 +420,17 @@ static inline void em_test_r8_imm(struct em *e, unsigned r, uint8_t imm)
 	em_b(e, imm);
 }
 
+/* aop byte [base + disp], imm8 (80 /aop ib) */
+static inline void em_alu_mem8_imm(struct em *e, unsigned aop, unsigned base, int32_t disp, uint8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 1, 0, base);
+	em_b(e, 0x80);
+	em_mem(e, aop, base, disp);
+	em_b(e, imm);
+}
+
 /* test byte [base + disp], imm8 (F6 /0 ib) */
 static inline void em_test_mem_imm8(struct em *e, unsigned base, int32_t disp, uint8_t imm)
 {

@@ -2958,6 +2958,44 @@ static void test_div_match(void **state)
 	}
 }
 
+/* CLD and STD compiled inline (jit_compile.c IK_DF) against the
+ * interpreter on every model: a loop of LODSB and STOSW after STD (their
+ * handler: DF set), MOVSB after CLD (inline), PUSHF after each (DF read
+ * back into BX), ending with DF set; SI and DI summed into DX and BP. */
+static void test_df_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x14, 0x00, /* mov cx, 20 */
+		0xBE, 0x00, 0x01, /* top: mov si, 100h */
+		0xBF, 0x00, 0x02, /* mov di, 200h */
+		0xFD,             /* std */
+		0xAC,             /* lodsb */
+		0xAB,             /* stosw */
+		0x9C, 0x58,       /* pushf; pop ax */
+		0x01, 0xC3,       /* add bx, ax */
+		0xFC,             /* cld */
+		0xA4,             /* movsb */
+		0x9C, 0x58,       /* pushf; pop ax */
+		0x01, 0xC3,       /* add bx, ax */
+		0x01, 0xF2,       /* add dx, si */
+		0x01, 0xFD,       /* add bp, di */
+		0xE2, 0xE7,       /* loop top */
+		0xFD,             /* std */
+		0xF4,             /* hlt */
+	};
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		struct run r[2];
+		assert_int_equal(run_both_match((enum cpu_model)m, code, sizeof(code), 100000, r), CPU_EXIT_HLT);
+		assert_true(cpu_get_flags(&r[1].c) & 0x400); /* DF */
+		struct cpu_code_stats st;
+		cpu_code_stats(&r[1].c, &st);
+		assert_true(st.jit_fallbacks > 0); /* (LODSB, STOSW with DF set) */
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2991,6 +3029,7 @@ int main(void)
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_sahf_lazy_match),
 		cmocka_unit_test(test_div_match),
+		cmocka_unit_test(test_df_match),
 		cmocka_unit_test(test_link_fast_invalidation),
 		cmocka_unit_test(test_link_fast_area_flush),
 		cmocka_unit_test(test_perf_map),
