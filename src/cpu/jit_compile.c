@@ -2685,6 +2685,48 @@ static void emit_jcc_zs(struct cg *g, unsigned k, const struct insn *i, bool nol
 	emit_jcc_leave(g, k, i, nolimit, cc & 1 ? 4 /* E: the flag clear */ : 5 /* NE: set */);
 }
 
+/* EDX bit 0 = the guest's ZF from the lazy flags in memory, as
+ * emit_jcc_zs() reads it (RCX too). */
+static void emit_zf_bit(struct em *e)
+{
+	em_load(e, 4, H_RDX, H_RBX, OFF(in.lf_aux));
+	em_shift_ri(e, true, H_RDX, 6);
+	em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_res));
+	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+	em_setcc(e, 4 /* E */, H_RCX);
+	em_alu_rr(e, ALU_XOR, 1, H_RDX, H_RCX);
+}
+
+/* JB JAE JBE JA (CF, CF | ZF) and JL JGE JLE JG (SF ^ OF, | ZF) on the
+ * lazy flags in memory, inline: CF from the shared SH_CF (emit_cf()),
+ * OF from SH_OF (both as flag_cf() and flag_of() compute them, a call of
+ * those for ADC and SBB), SF and ZF as emit_jcc_zs() reads them; bit 0
+ * of EAX the condition. The calls keep R8-R11 (the registers cached in
+ * R12-R15 are the host's callee-saved ones); RCX, RDX, RSI, RDI are
+ * scratch here as around jit_cond(). */
+static void emit_jcc_cf_of(struct cg *g, unsigned k, const struct insn *i, bool nolimit)
+{
+	struct em *e = &g->e;
+	const unsigned cc = i->op & 0xF;
+	if (cc < 8) {
+		emit_shared_call(g, SH_CF);
+	} else {
+		emit_shared_call(g, SH_OF);
+		em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_res));
+		em_shift_ri(e, true, H_RCX, 31);
+		em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RCX);
+		em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_aux));
+		em_shift_ri(e, true, H_RCX, 7);
+		em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RCX); /* (bit 0: SF ^ OF) */
+	}
+	if ((cc >> 1) == 3 || (cc >> 1) == 7) {
+		emit_zf_bit(e);
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+	}
+	em_test_r8_imm(e, H_RAX, 1);
+	emit_jcc_leave(g, k, i, nolimit, cc & 1 ? 4 /* E: the condition false */ : 5 /* NE: true */);
+}
+
 /* End the block before entry k if a write dropped it (c->in.smc_stop:
  * block_cache.c stop_if_running()). */
 static void emit_smc_check(struct cg *g, unsigned k)
@@ -4180,6 +4222,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 				emit_jcc_leave(g, k, i, b->nolimit, (int)(i->op & 0xF));
 			else if (((i->op & 0xF) >> 1) == 2 || ((i->op & 0xF) >> 1) == 4)
 				emit_jcc_zs(g, k, i, b->nolimit);
+			else if (((i->op & 0xF) >> 1) == 1 || ((i->op & 0xF) >> 1) == 3 || (i->op & 0xF) >= 0xC)
+				emit_jcc_cf_of(g, k, i, b->nolimit);
 			else
 				emit_jcc(g, k, i, b->nolimit);
 			break;
