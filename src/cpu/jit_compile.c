@@ -20,7 +20,9 @@
  * pass, over the inline forms only, none of which can fault). A Jcc right
  * after an inline ALU operation branches on the host's flags, which are
  * the guest's for every condition (INC/DEC: not those reading CF, which
- * they keep); any other Jcc calls jit_cond() on the lazy flags.
+ * they keep); any other Jcc reads the lazy flags: inline for the
+ * conditions on ZF, SF, CF and SF ^ OF (emit_jcc_zs(), emit_jcc_cf_of()),
+ * through jit_cond() for OF and PF.
  *
  * An inline memory access's slow path (a few bytes that call the code
  * every block of the mapping shares, emit_shared()), an inline
