@@ -325,6 +325,9 @@ struct cpu_code_stats {
 	uint64_t jit_slow;      /* inline accesses of compiled code that called the
 				 * slow path (a TLB miss, a failed limit check; not a
 				 * code page write served by SH_CPW*: jit_compile.c) */
+	uint64_t jit_fallbacks; /* inline instructions of compiled code that called their
+				 * handler instead (DF set for a string instruction, a
+				 * divisor of 0, an access off the inline path, ...) */
 };
 
 /* Decoded blocks shared by the CPUs of one host and kept after their code
@@ -529,6 +532,10 @@ struct cpu {
 		 * block cache's data_writes by cpu_code_stats(); 0 again when the
 		 * cache is freed. */
 		uint64_t code_page_data_writes;
+		/* Inline instructions of compiled code that called their
+		 * handler instead (a fallback: jit_compile.c emit_fallback()),
+		 * counted by that code; cpu_code_stats()' jit_fallbacks. */
+		uint64_t jit_fallbacks;
 		struct cpu_pq pq; /* the prefetch queue's old bytes (prefetch.c) */
 	} in;
 

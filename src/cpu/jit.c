@@ -330,6 +330,7 @@ void jit_stats(const struct cpu *c, struct cpu_code_stats *s)
 	s->jit_flushes = j ? j->stats.jit_flushes : 0;
 	s->jit_shared = j ? j->stats.jit_shared : 0;
 	s->jit_slow = j ? j->stats.jit_slow : 0;
+	s->jit_fallbacks = c->in.jit_fallbacks;
 }
 
 /* ---- the public settings (cpu.h) ---- */

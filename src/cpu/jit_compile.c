@@ -20,7 +20,9 @@
  * pass, over the inline forms only, none of which can fault). A Jcc right
  * after an inline ALU operation branches on the host's flags, which are
  * the guest's for every condition (INC/DEC: not those reading CF, which
- * they keep); any other Jcc calls jit_cond() on the lazy flags.
+ * they keep); any other Jcc reads the lazy flags: inline for the
+ * conditions on ZF, SF, CF and SF ^ OF (emit_jcc_zs(), emit_jcc_cf_of()),
+ * through jit_cond() for OF and PF.
  *
  * An inline memory access's slow path (a few bytes that call the code
  * every block of the mapping shares, emit_shared()), an inline
@@ -89,6 +91,7 @@ void op_test_rm_r(struct cpu *c, const struct insn *i);
 void op_test_acc_imm(struct cpu *c, const struct insn *i);
 void op_mov_r_rm(struct cpu *c, const struct insn *i);
 void op_sahf(struct cpu *c, const struct insn *i);
+void op_flagop(struct cpu *c, const struct insn *i);
 void op_wait(struct cpu *c, const struct insn *i);
 void op_nop(struct cpu *c, const struct insn *i);
 void op_push_seg(struct cpu *c, const struct insn *i);
@@ -112,6 +115,8 @@ void op_neg(struct cpu *c, const struct insn *i);
 void op_mov_rm_sreg(struct cpu *c, const struct insn *i);
 void op_mul(struct cpu *c, const struct insn *i);
 void op_imul(struct cpu *c, const struct insn *i);
+void op_div(struct cpu *c, const struct insn *i);
+void op_idiv(struct cpu *c, const struct insn *i);
 
 _Static_assert(sizeof(struct cpu_tlbe) == 16, "emit_access() indexes the TLB by shifting 4");
 _Static_assert(sizeof(struct cpu_tlbx) == 16 && sizeof(struct cpu_tlbp) == 16,
@@ -257,6 +262,8 @@ enum ik {
 	IK_UNARY,    /* NOT r (aop 0), NEG r (aop 1) */
 	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
 	IK_MUL,      /* MUL (aop 0), IMUL (aop 1) r/m without REP (emit_mul()) */
+	IK_DIV,      /* DIV (aop 0), IDIV (aop 1) r/m8, r/m16 without REP (emit_div()) */
+	IK_DF,       /* CLD (aop 0), STD (aop 1) */
 };
 
 struct iform {
@@ -453,6 +460,14 @@ static struct iform classify(const struct insn *i)
 	}
 	if ((i->impl == op_mul || i->impl == op_imul) && !i->rep) {
 		f.k = IK_MUL, f.aop = i->impl == op_imul; /* (with REP: the 8086's negated product) */
+		return f;
+	}
+	if (i->impl == op_flagop && (i->op == 0xFC || i->op == 0xFD)) {
+		f.k = IK_DF, f.aop = i->op == 0xFD;
+		return f;
+	}
+	if ((i->impl == op_div || i->impl == op_idiv) && !i->rep && i->osz < 4) {
+		f.k = IK_DIV, f.aop = i->impl == op_idiv; /* (with REP: the 8086's negated quotient) */
 		return f;
 	}
 	if (i->impl == op_mov_acc_moffs) {
@@ -658,6 +673,9 @@ struct fallback {
 	uint8_t dirty;   /* dirty at the instruction's start: stored first */
 	uint8_t cached;  /* cached at resume: loaded again after the call */
 	bool smc;        /* the handler may write: leave if it dropped the block */
+	long cpw_at;     /* its write's TLB branch (fb_access()), tried with SH_CPW* first; -1: none */
+	long cpw_resume; /* ... where the code goes on after the write */
+	unsigned cpw_sz;
 };
 
 struct cg {
@@ -1679,6 +1697,21 @@ static bool emit_shared(struct em *e, uint8_t *base)
 	return !e->over;
 }
 
+/* A write's TLB branch (at) to the code page write of its size first
+ * (SH_CPW*; RCX made RBX + the TLB index * 16, as it expects): done, on
+ * at resume (the end of the inline write); else on past this code, ZF
+ * clear, with EAX and EDX as they were and EDI 0. */
+static void emit_cpw_try(struct cg *g, long at, unsigned sz, long resume)
+{
+	struct em *e = &g->e;
+	em_fix(g->base, at, e->p - g->base);
+	em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX); /* (SH_CPW*'s RCX: RBX + the TLB index * 16) */
+	emit_shared_call(g, sz == 1 ? SH_CPW1 : sz == 2 ? SH_CPW2 : SH_CPW4);
+	long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
+	if (!e->over)
+		em_fix(g->base, done, resume);
+}
+
 /* One access's slow path (emit_access()), out of line: the limit check's
  * branch sets DIL = SL_LIM | the segment (after the TLB's, DIL is 0: EDI
  * holds a page there), ESI = the record, a call of the mapping's shared
@@ -1697,12 +1730,7 @@ static void emit_slow_path(struct cg *g, const struct slow *sl)
 			     (uint32_t)sl->sp_sub << SR_SPSUB_SHIFT | (sl->smc ? SR_SMC : 0);
 	long join = -1;
 	if (sl->write) {
-		em_fix(g->base, sl->at[1], e->p - g->base);
-		em_alu_rr(e, ALU_ADD, 8, H_RCX, H_RBX); /* (SH_CPW*'s RCX: RBX + the TLB index * 16) */
-		emit_shared_call(g, sl->sz == 1 ? SH_CPW1 : sl->sz == 2 ? SH_CPW2 : SH_CPW4);
-		long done = em_jcc_fwd(e, 4 /* E: done */, g->base);
-		if (!e->over)
-			em_fix(g->base, done, sl->resume);
+		emit_cpw_try(g, sl->at[1], sl->sz, sl->resume);
 		if (sl->at[0] >= 0 && em_room(e, 2))
 			em_b(e, 0xEB), em_b(e, 3); /* jmp short past the MOV DIL */
 		join = e->p - g->base;
@@ -1742,7 +1770,7 @@ static struct fallback *fb_begin(struct cg *g, unsigned k, bool smc)
 		return NULL;
 	}
 	struct fallback *fb = &g->fb[g->nfb++];
-	*fb = (struct fallback){ .k = k, .dirty = g->dirty, .smc = smc };
+	*fb = (struct fallback){ .k = k, .dirty = g->dirty, .smc = smc, .cpw_at = -1 };
 	return fb;
 }
 
@@ -1760,14 +1788,21 @@ static void fb_branch(struct cg *g, struct fallback *fb, int cc)
 	fb_add(g, fb, em_jcc_fwd(&g->e, cc, g->base));
 }
 
-/* An inline access whose slow path is the fallback. */
+/* An inline access whose slow path is the fallback. A write's TLB miss
+ * (one per instruction) tries the code page write first, as
+ * emit_slow_path() does (emit_fallback(), emit_cpw_try()): a write beside
+ * the code of a page holding blocks (MOVS or STOS into a program's data
+ * next to its code) goes on inline. */
 static void fb_access(struct cg *g, struct fallback *fb, unsigned seg, unsigned sz, bool write)
 {
 	long at[2];
 	emit_access_inline(g, &g->b->ins[fb->k], seg, sz, write, at);
 	if (at[0] >= 0)
 		fb_add(g, fb, at[0]);
-	fb_add(g, fb, at[1]);
+	if (write && fb->cpw_at < 0)
+		fb->cpw_at = at[1], fb->cpw_resume = g->e.p - g->base, fb->cpw_sz = sz;
+	else
+		fb_add(g, fb, at[1]);
 }
 
 /* The instruction's inline code ends here. */
@@ -1784,8 +1819,11 @@ static void emit_fallback(struct cg *g, const struct fallback *fb)
 {
 	struct em *e = &g->e;
 	const struct insn *i = &g->b->ins[fb->k];
+	if (fb->cpw_at >= 0)
+		emit_cpw_try(g, fb->cpw_at, fb->cpw_sz, fb->cpw_resume); /* (else on into the handler's call) */
 	for (unsigned n = 0; n < fb->nat; n++)
 		em_fix(g->base, fb->at[n], e->p - g->base);
+	em_rm(e, 0xFF, 0xFF, 8, 0 /* INC */, H_RBX, OFF(in.jit_fallbacks));
 	emit_flush_mask(g, fb->dirty);
 	emit_handler(g, fb->k, (i->ip + i->len) & g->code_mask);
 	for (unsigned r = 0; r < 8; r++)
@@ -2325,6 +2363,76 @@ static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struc
 	}
 }
 
+/* DIV and IDIV r/m8, r/m16 (F6/F7 /6 /7: op_div(), op_idiv()) without
+ * a REP prefix (with one the 8086 negates IDIV's quotient: the
+ * handler's), when the quotient fits: the source (a register, or the
+ * inline read), checked for 0; the dividend AX or DX:AX extended (signed
+ * for IDIV) and the host's DIV (32 bits) or IDIV (64 bits, so that
+ * 80000000h / -1 cannot trap either) by the extended source; the
+ * quotient checked against the operand size; then AL, AH or AX, DX =
+ * quotient, remainder. Flags unchanged, as the handler leaves them. A
+ * divisor of 0, a quotient out of range and IDIV's most negative
+ * quotient (80h, 8000h: the 8086 and 186 raise #DE, the 286+ accept it,
+ * ops_muldiv.c) go to the handler (emit_fallback()) before anything
+ * changed, and it raises #DE as the model does; so does a read the
+ * inline path does not take. Dwords: the handler (a 64-bit dividend). */
+static void emit_div(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
+{
+	struct em *e = &g->e;
+	const unsigned sz = f->sz;
+	const bool sign = f->aop != 0;
+	struct fallback *fb = fb_begin(g, k, false);
+	if (!fb)
+		return;
+	if (i->mod != 3) {
+		emit_ea(g, i);
+		fb_access(g, fb, i->seg, sz, false);
+		em_movx(e, sign, sz, H_RCX, H_RAX);
+	} else {
+		em_movx(e, sign, sz, H_RCX, src_reg(g, i->rm, sz, H_RCX, false));
+	}
+	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+	fb_branch(g, fb, 4 /* E: #DE */);
+	ensure(g, REG_AX);
+	if (sz == 1) {
+		em_movx(e, sign, 2, H_RAX, host(REG_AX));
+	} else {
+		ensure(g, REG_DX);
+		em_movzx(e, 2, H_RAX, host(REG_DX));
+		em_shift_ri(e, false, H_RAX, 16);
+		em_movzx(e, 2, H_RDX, host(REG_AX));
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+	}
+	const uint32_t max = sz == 1 ? 0x7Fu : 0x7FFFu;
+	if (sign) {
+		em_movsxd(e, H_RAX, H_RAX);
+		em_movsxd(e, H_RCX, H_RCX);
+		em_cqo(e);
+		em_div(e, 8, true, H_RCX);
+		em_lea(e, H_RCX, H_RAX, (int32_t)max); /* -max..max -> 0..2 * max */
+		em_alu_ri(e, ALU_CMP, 4, H_RCX, 2 * max);
+	} else {
+		em_alu_rr(e, ALU_XOR, 4, H_RDX, H_RDX);
+		em_div(e, 4, false, H_RCX);
+		em_alu_ri(e, ALU_CMP, 4, H_RAX, 2 * max + 1);
+	}
+	fb_branch(g, fb, 7 /* A: #DE, or the most negative quotient */);
+	if (sz == 1) {
+		em_movzx(e, 1, H_RAX, H_RAX);
+		em_shift_ri(e, false, H_RDX, 8);
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+	}
+	const unsigned h = dst_begin(g, REG_AX, 2);
+	em_mov_rr(e, 2, h, H_RAX);
+	dst_end(g, REG_AX, 2);
+	if (sz == 2) {
+		const unsigned d = dst_begin(g, REG_DX, 2);
+		em_mov_rr(e, 2, d, H_RDX);
+		dst_end(g, REG_DX, 2);
+	}
+	fb_end(g, fb);
+}
+
 static void emit_mem(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -2577,6 +2685,48 @@ static void emit_jcc_zs(struct cg *g, unsigned k, const struct insn *i, bool nol
 	em_alu_rr(e, ALU_XOR, 1, H_RAX, H_RCX);
 	em_test_r8_imm(e, H_RAX, 1);
 	emit_jcc_leave(g, k, i, nolimit, cc & 1 ? 4 /* E: the flag clear */ : 5 /* NE: set */);
+}
+
+/* EDX bit 0 = the guest's ZF from the lazy flags in memory, as
+ * emit_jcc_zs() reads it (RCX too). */
+static void emit_zf_bit(struct em *e)
+{
+	em_load(e, 4, H_RDX, H_RBX, OFF(in.lf_aux));
+	em_shift_ri(e, true, H_RDX, 6);
+	em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_res));
+	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
+	em_setcc(e, 4 /* E */, H_RCX);
+	em_alu_rr(e, ALU_XOR, 1, H_RDX, H_RCX);
+}
+
+/* JB JAE JBE JA (CF, CF | ZF) and JL JGE JLE JG (SF ^ OF, | ZF) on the
+ * lazy flags in memory, inline: CF from the shared SH_CF (emit_cf()),
+ * OF from SH_OF (both as flag_cf() and flag_of() compute them, a call of
+ * those for ADC and SBB), SF and ZF as emit_jcc_zs() reads them; bit 0
+ * of EAX the condition. The calls keep R8-R11 (the registers cached in
+ * R12-R15 are the host's callee-saved ones); RCX, RDX, RSI, RDI are
+ * scratch here as around jit_cond(). */
+static void emit_jcc_cf_of(struct cg *g, unsigned k, const struct insn *i, bool nolimit)
+{
+	struct em *e = &g->e;
+	const unsigned cc = i->op & 0xF;
+	if (cc < 8) {
+		emit_shared_call(g, SH_CF);
+	} else {
+		emit_shared_call(g, SH_OF);
+		em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_res));
+		em_shift_ri(e, true, H_RCX, 31);
+		em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RCX);
+		em_load(e, 4, H_RCX, H_RBX, OFF(in.lf_aux));
+		em_shift_ri(e, true, H_RCX, 7);
+		em_alu_rr(e, ALU_XOR, 4, H_RAX, H_RCX); /* (bit 0: SF ^ OF) */
+	}
+	if ((cc >> 1) == 3 || (cc >> 1) == 7) {
+		emit_zf_bit(e);
+		em_alu_rr(e, ALU_OR, 4, H_RAX, H_RDX);
+	}
+	em_test_r8_imm(e, H_RAX, 1);
+	emit_jcc_leave(g, k, i, nolimit, cc & 1 ? 4 /* E: the condition false */ : 5 /* NE: true */);
 }
 
 /* End the block before entry k if a write dropped it (c->in.smc_stop:
@@ -4039,6 +4189,18 @@ static void emit_pass(struct cg *g, const struct em *start)
 		case IK_MUL:
 			emit_mul(g, k, i, f);
 			break;
+		case IK_DIV:
+			emit_div(g, k, i, f);
+			break;
+		case IK_DF:
+			/* CLD, STD (op_flagop()): DF in c->in.flags, the same in
+			 * every mode (no privilege check, no trap). The handler's
+			 * cpu_update_events() changes nothing here: c->in.events
+			 * does not read DF, and whatever changes what it reads
+			 * updates it (cpu.c). */
+			em_alu_mem8_imm(&g->e, f->aop ? ALU_OR : ALU_AND, H_RBX, OFF(in.flags) + 1,
+					(uint8_t)(f->aop ? FLAG_DF >> 8 : ~(FLAG_DF >> 8)));
+			break;
 		case IK_JMPRM:
 			emit_jmp_rm(g, k, i, f);
 			break;
@@ -4062,6 +4224,8 @@ static void emit_pass(struct cg *g, const struct em *start)
 				emit_jcc_leave(g, k, i, b->nolimit, (int)(i->op & 0xF));
 			else if (((i->op & 0xF) >> 1) == 2 || ((i->op & 0xF) >> 1) == 4)
 				emit_jcc_zs(g, k, i, b->nolimit);
+			else if (((i->op & 0xF) >> 1) == 1 || ((i->op & 0xF) >> 1) == 3 || (i->op & 0xF) >= 0xC)
+				emit_jcc_cf_of(g, k, i, b->nolimit);
 			else
 				emit_jcc(g, k, i, b->nolimit);
 			break;

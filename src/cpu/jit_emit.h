@@ -420,6 +420,17 @@ static inline void em_test_r8_imm(struct em *e, unsigned r, uint8_t imm)
 	em_b(e, imm);
 }
 
+/* aop byte [base + disp], imm8 (80 /aop ib) */
+static inline void em_alu_mem8_imm(struct em *e, unsigned aop, unsigned base, int32_t disp, uint8_t imm)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, 1, 0, base);
+	em_b(e, 0x80);
+	em_mem(e, aop, base, disp);
+	em_b(e, imm);
+}
+
 /* test byte [base + disp], imm8 (F6 /0 ib) */
 static inline void em_test_mem_imm8(struct em *e, unsigned base, int32_t disp, uint8_t imm)
 {
@@ -474,6 +485,25 @@ static inline void em_bts64_imm(struct em *e, unsigned r, uint8_t n)
 static inline void em_mul64(struct em *e, unsigned r)
 {
 	em_op64_ext(e, 0xF7, 4, r);
+}
+
+/* div/idiv r (F7 /6, /7) at size sz (4 or 8): RDX:RAX (EDX:EAX) by r;
+ * the caller rules out the host's #DE (a divisor of 0, a quotient that
+ * does not fit). */
+static inline void em_div(struct em *e, unsigned sz, bool sign, unsigned r)
+{
+	if (!em_room(e, 15))
+		return;
+	em_pre(e, sz, 0, r);
+	em_b(e, 0xF7);
+	em_b(e, (uint8_t)(0xC0 | (sign ? 7 : 6) << 3 | (r & 7)));
+}
+
+/* cqo: RDX = RAX's sign (REX.W 99) */
+static inline void em_cqo(struct em *e)
+{
+	if (em_room(e, 2))
+		em_b(e, 0x48), em_b(e, 0x99);
 }
 
 /* shld dst, src, cl (64 bits: REX.W 0F A5 /r) */

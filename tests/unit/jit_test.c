@@ -264,7 +264,8 @@ static void test_inline_forms_match(void **state)
 /* Writes to the page of compiled code. A loop that writes data a few
  * bytes after itself (INC m, ADD m,r, STOSB, MOVSB) must not leave its
  * compiled code nor drop anything (the inline check of the page's
- * translated bytes); a loop whose STOSB patches the next instruction must
+ * translated bytes), nor call STOSB's and MOVSB's handlers (jit_fallbacks:
+ * jit_compile.c fb_access()); a loop whose STOSB patches the next instruction must
  * see each new immediate (the block is dropped and left). Both give the
  * interpreter's registers, memory and counts. */
 static void test_code_page_writes(void **state)
@@ -325,6 +326,8 @@ static void test_code_page_writes(void **state)
 		if (part == 0) {
 			assert_true(son.data_writes >= 4 * 300);
 			assert_int_equal(son.invalidations, 0);
+			/* (STOSB, MOVSB beside the code: inline, session 18) */
+			assert_int_equal(son.jit_fallbacks, 0);
 		} else {
 			assert_true(son.smc_stops > 0);
 		}
@@ -635,7 +638,7 @@ static size_t make_random_loop(uint8_t *p, uint32_t seed, enum cpu_model model, 
 	static const uint8_t dst8[] = { 0, 2, 3, 4, 6, 7 };   /* AL DL BL AH DH BH */
 	static const uint8_t mem_rm[] = { 0, 1, 4, 5, 7 };    /* [BX+SI] [BX+DI] [SI] [DI] [BX] */
 	size_t k = 0;
-	p[k++] = 0xB9, p[k++] = 40, p[k++] = 0; /* mov cx, 40 */
+	p[k++] = 0xB9, p[k++] = 8, p[k++] = 0; /* mov cx, 8 */
 	const size_t top = k;
 #define R() rnd(&seed)
 #define D16() dst16[R() % sizeof(dst16)]
@@ -2802,6 +2805,197 @@ static void test_sahf_lazy_match(void **state)
 	}
 }
 
+/* A loop of four DIV/IDIV r/m8 or r/m16 (jit_compile.c emit_div()) with
+ * dividends and divisors that change with CX each pass: AX = imm + CX, DX
+ * small or any, the divisor BX = imm - CX (0 on the pass where CX reaches
+ * imm), from BL, BH, BX, SI, AL, AH, AX or a byte or word of memory
+ * (the divisor stored there first, or what is there), now and then with
+ * a REP prefix (the 8086 negates IDIV's quotient); each result summed
+ * into DI and BP. Returns the code's length. */
+static size_t make_div_loop(uint8_t *p, uint32_t seed)
+{
+	uint32_t s = seed;
+#define R() rnd(&s)
+	size_t k = 0;
+	p[k++] = 0xB9, p[k++] = 40, p[k++] = 0; /* mov cx, 40 */
+	const size_t top = k;
+	for (int n = 0; n < 4; n++) {
+		/* mostly dividends whose quotients fit; a divisor of 0 on one
+		 * pass when bx is 1 to 8, and now and then any dividend */
+		uint16_t ax = (uint16_t)(R() % 0x400), dx = R() % 2 ? 0 : 0xFFFF;
+		if (R() % 4 == 0)
+			ax = (uint16_t)-ax;
+		if (R() % 8 == 0)
+			ax = (uint16_t)R(), dx = (uint16_t)R();
+		const uint16_t bx = (uint16_t)(R() % 2 ? R() % 12 : R());
+		p[k++] = 0xB8, p[k++] = (uint8_t)ax, p[k++] = (uint8_t)(ax >> 8); /* mov ax, imm */
+		p[k++] = 0x01, p[k++] = 0xC8;                                     /* add ax, cx */
+		p[k++] = 0xBA, p[k++] = (uint8_t)dx, p[k++] = (uint8_t)(dx >> 8); /* mov dx, imm */
+		p[k++] = 0xBB, p[k++] = (uint8_t)bx, p[k++] = (uint8_t)(bx >> 8); /* mov bx, imm */
+		p[k++] = 0x29, p[k++] = 0xCB;                                     /* sub bx, cx */
+		const unsigned form = R() % 10, op = 6 + R() % 2;
+		static const uint8_t rm[] = { 3, 7, 3, 6, 0, 4, 0 }; /* BL BH BX SI AL AH AX */
+		static const bool word[] = { false, false, true, true, false, false, true };
+		if (form == 3)
+			p[k++] = 0x89, p[k++] = 0xDE; /* mov si, bx */
+		if (form >= 7 && form < 9)
+			p[k++] = 0x89, p[k++] = 0x1E, p[k++] = 0x00, p[k++] = 0x01; /* mov [100h], bx */
+		if (R() % 8 == 0)
+			p[k++] = 0xF3; /* rep */
+		if (form < 7) {
+			p[k++] = word[form] ? 0xF7 : 0xF6;
+			p[k++] = (uint8_t)(0xC0 | op << 3 | rm[form]);
+		} else {
+			p[k++] = form == 8 ? 0xF6 : 0xF7;
+			if (form == 9) /* [bx + 40h]: what is there */
+				p[k++] = (uint8_t)(0x40 | op << 3 | 7), p[k++] = 0x40;
+			else
+				p[k++] = (uint8_t)(op << 3 | 6), p[k++] = 0x00, p[k++] = 0x01;
+		}
+		p[k++] = 0x01, p[k++] = 0xC7; /* add di, ax */
+		p[k++] = 0x31, p[k++] = 0xD5; /* xor bp, dx */
+	}
+#undef R
+	p[k++] = 0x49; /* dec cx; jz end; jmp top */
+	p[k++] = 0x74, p[k++] = 3;
+	p[k++] = 0xE9;
+	const uint16_t rel = (uint16_t)(top - (k + 2));
+	p[k++] = (uint8_t)rel, p[k++] = (uint8_t)(rel >> 8);
+	p[k++] = 0xF4; /* hlt */
+	return k;
+}
+
+/* Run code on model m from real mode (CS CODE >> 4, DS 2000h over a
+ * pattern, SS 3000h, SP 8000h), exiting on #DE: interpreted in r[0], with
+ * the JIT forced in r[1]. Both must end alike (a #DE at the same
+ * instruction with the same state). Returns the exit. */
+static enum cpu_exit run_div_pair(enum cpu_model m, const uint8_t *code, size_t n, struct run r[2])
+{
+	enum cpu_exit ex[2];
+	for (int k = 0; k < 2; k++) {
+		run_init_model(&r[k], m, k ? CPU_JIT_FORCE : CPU_JIT_OFF, code, n);
+		for (uint32_t a = 0x20000; a < 0x30000; a++)
+			r[k].ram[a] = (uint8_t)(a * 2654435761u >> 13);
+		cpu_load_seg(&r[k].c, SEG_CS, CODE >> 4);
+		cpu_load_seg(&r[k].c, SEG_DS, 0x2000);
+		cpu_load_seg(&r[k].c, SEG_SS, 0x3000);
+		r[k].c.r[REG_SP].d = 0x8000;
+		r[k].c.ip = 0;
+		r[k].c.exception_exit_mask = 1u << 0; /* #DE */
+		ex[k] = cpu_run(&r[k].c, 100000);
+	}
+	assert_int_equal(ex[0], ex[1]);
+	assert_same_run(&r[0], &r[1], false);
+	if (ex[1] == CPU_EXIT_EXCEPTION)
+		assert_int_equal(r[1].c.exit.vector, 0);
+	else
+		assert_int_equal(ex[1], CPU_EXIT_HLT);
+	return ex[1];
+}
+
+/* Blocks compiled in r. */
+static uint64_t jit_blocks_of(struct run *r)
+{
+	struct cpu_code_stats st;
+	cpu_code_stats(&r->c, &st);
+	return st.jit_blocks;
+}
+
+/* DIV and IDIV compiled inline (jit_compile.c emit_div()) against the
+ * interpreter on every model: random loops (make_div_loop()) that finish,
+ * or stop at a #DE (a divisor of 0 or a quotient too large) with the
+ * registers, IP and flags of the faulting instruction's start; and IDIV's
+ * most negative quotients (-128 / 1, -32768 / 1, each after an INC that
+ * the fault must not undo): a #DE on the 8086 and 186 at the first, a
+ * result on the 286+. */
+static void test_div_match(void **state)
+{
+	(void)state;
+	static uint8_t code[1024];
+	unsigned faults = 0, ends = 0;
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		for (uint32_t seed = 1; seed <= 100; seed++) {
+			const size_t n = make_div_loop(code, seed * 40503u + (uint32_t)m);
+			struct run r[2];
+			const enum cpu_exit ex = run_div_pair((enum cpu_model)m, code, n, r);
+			if (jit_blocks_of(&r[1]) > 0)
+				*(ex == CPU_EXIT_EXCEPTION ? &faults : &ends) += 1;
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+	assert_true(faults > 20 && ends > 20);
+	static const uint8_t most_negative[] = {
+		0xB9, 0x10, 0x00, /*  0: mov cx, 16 */
+		0xB8, 0x80, 0xFF, /*  3: top: mov ax, FF80h */
+		0x88, 0xCB,       /*  6: mov bl, cl */
+		0x46,             /*  8: inc si */
+		0xF6, 0xFB,       /*  9: idiv bl (-128 / CL) */
+		0xB8, 0x00, 0x80, /* 11: mov ax, 8000h */
+		0xBA, 0xFF, 0xFF, /* 14: mov dx, FFFFh */
+		0x89, 0xCB,       /* 17: mov bx, cx */
+		0x47,             /* 19: inc di */
+		0xF7, 0xFB,       /* 20: idiv bx (-32768 / CX) */
+		0xE2, 0xEB,       /* 22: loop top */
+		0xF4,             /* 24: hlt */
+	};
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		struct run r[2];
+		const enum cpu_exit ex = run_div_pair((enum cpu_model)m, most_negative, sizeof(most_negative), r);
+		assert_true(jit_blocks_of(&r[1]) > 0);
+		if (m <= CPU_80186) {
+			assert_int_equal(ex, CPU_EXIT_EXCEPTION);
+			assert_int_equal(r[1].c.ip, 9);
+			assert_int_equal(r[1].c.r[REG_SI].w[0], 16);
+			assert_int_equal(r[1].c.r[REG_DI].w[0], 15);
+		} else {
+			assert_int_equal(ex, CPU_EXIT_HLT);
+			assert_int_equal(r[1].c.r[REG_AX].w[0], 0x8000);
+			assert_int_equal(r[1].c.r[REG_DI].w[0], 16);
+		}
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
+/* CLD and STD compiled inline (jit_compile.c IK_DF) against the
+ * interpreter on every model: a loop of LODSB and STOSW after STD (their
+ * handler: DF set), MOVSB after CLD (inline), PUSHF after each (DF read
+ * back into BX), ending with DF set; SI and DI summed into DX and BP. */
+static void test_df_match(void **state)
+{
+	(void)state;
+	static const uint8_t code[] = {
+		0xB9, 0x14, 0x00, /* mov cx, 20 */
+		0xBE, 0x00, 0x01, /* top: mov si, 100h */
+		0xBF, 0x00, 0x02, /* mov di, 200h */
+		0xFD,             /* std */
+		0xAC,             /* lodsb */
+		0xAB,             /* stosw */
+		0x9C, 0x58,       /* pushf; pop ax */
+		0x01, 0xC3,       /* add bx, ax */
+		0xFC,             /* cld */
+		0xA4,             /* movsb */
+		0x9C, 0x58,       /* pushf; pop ax */
+		0x01, 0xC3,       /* add bx, ax */
+		0x01, 0xF2,       /* add dx, si */
+		0x01, 0xFD,       /* add bp, di */
+		0xE2, 0xE7,       /* loop top */
+		0xFD,             /* std */
+		0xF4,             /* hlt */
+	};
+	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
+		struct run r[2];
+		assert_int_equal(run_both_match((enum cpu_model)m, code, sizeof(code), 100000, r), CPU_EXIT_HLT);
+		assert_true(cpu_get_flags(&r[1].c) & 0x400); /* DF */
+		struct cpu_code_stats st;
+		cpu_code_stats(&r[1].c, &st);
+		assert_true(st.jit_fallbacks > 0); /* (LODSB, STOSW with DF set) */
+		run_free(&r[0]);
+		run_free(&r[1]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2834,6 +3028,8 @@ int main(void)
 		cmocka_unit_test(test_code_page_writes),
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_sahf_lazy_match),
+		cmocka_unit_test(test_div_match),
+		cmocka_unit_test(test_df_match),
 		cmocka_unit_test(test_link_fast_invalidation),
 		cmocka_unit_test(test_link_fast_area_flush),
 		cmocka_unit_test(test_perf_map),
