@@ -207,7 +207,8 @@ static void print_stats(const struct vm *vm, bool to_stderr)
 		 "invalidated=%llu code_writes=%llu data_writes=%llu smc_stops=%llu evicted=%llu "
 		 "flushes=%llu blocks=%llu cache_bytes=%llu code_pages=%llu store_hits=%llu "
 		 "store_adds=%llu store_blocks=%llu store_bytes=%llu singles=%llu jit_blocks=%llu jit_bytes=%llu "
-		 "jit_flushes=%llu jit_shared=%llu fast_links=%llu parked=%llu revived=%llu jit_slow=%llu\n",
+		 "jit_flushes=%llu jit_shared=%llu fast_links=%llu parked=%llu revived=%llu jit_slow=%llu "
+		 "jit_fallbacks=%llu\n",
 		 (unsigned long long)vm16_insns(vm), (unsigned long long)s.hits,
 		 (unsigned long long)s.misses, (unsigned long long)s.rechecks,
 		 (unsigned long long)s.invalidations, (unsigned long long)s.code_writes,
@@ -219,7 +220,8 @@ static void print_stats(const struct vm *vm, bool to_stderr)
 		 (unsigned long long)s.singles, (unsigned long long)s.jit_blocks, (unsigned long long)s.jit_bytes,
 		 (unsigned long long)s.jit_flushes, (unsigned long long)s.jit_shared,
 		 (unsigned long long)s.fast_links, (unsigned long long)s.parked,
-		 (unsigned long long)s.revived, (unsigned long long)s.jit_slow);
+		 (unsigned long long)s.revived, (unsigned long long)s.jit_slow,
+		 (unsigned long long)s.jit_fallbacks);
 	if (to_stderr)
 		fputs(line, stderr);
 	const char *file = getenv("MVDM_STATS");

@@ -422,6 +422,9 @@ struct vm16_code_stats {
 				 * memory again (neither decoded nor from the store) */
 	uint64_t jit_slow;      /* compiled code's inline accesses that took the slow
 				 * path (TLB misses, failed limit checks) */
+	uint64_t jit_fallbacks; /* compiled code's inline instructions that called their
+				 * handler instead (a divisor of 0, DF set for a string
+				 * instruction, an access off the inline path, ...) */
 	uint64_t singles;       /* instructions decoded and run uncached (they cross a
 				 * page): counted in misses too */
 	/* The store of decoded code that outlives programs (setting

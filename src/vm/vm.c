@@ -478,6 +478,7 @@ void vm16_code_stats(const struct vm *vm, struct vm16_code_stats *s)
 		.jit_shared = cs.jit_shared, .fast_links = cs.fast_links,
 		.store_hits = cs.store_hits, .store_adds = cs.store_adds, .singles = cs.singles,
 		.parked = cs.parked, .revived = cs.revived, .jit_slow = cs.jit_slow,
+		.jit_fallbacks = cs.jit_fallbacks,
 	};
 	if (vm->cpu.in.cstore) {
 		struct cpu_code_store_stats ss;
