@@ -1126,8 +1126,11 @@ static struct bc_block *header_take(struct cpu *c, struct block_cache *bc, size_
  * modelled (a jump empties the queue; blocks keep the queue's logic only
  * at their end: block_shadow()). Else 0 (never a target: it is after the
  * jump). The gap's bytes are in b's range [phys, phys + nbytes) (compared
- * by the code store and the parks) but not in the page's bitmap, so a
- * write to data there is not a code write. */
+ * by the code store and the parks) but not in the page's bitmap as the
+ * recording sets it, so a write to data there is not a code write; a
+ * rebuild of the bitmap from the blocks' spans (page_rebuild_bits(), after
+ * a drop) marks the gap again, which errs safe: a write there then drops
+ * the block as a write over its code would. */
 static uint32_t jump_inside(const struct cpu *c, const struct bc_block *b, const struct insn *i, uint32_t lin,
 			    uint32_t off)
 {
