@@ -1012,6 +1012,79 @@ static void test_smc_stop_left_by_call(void **state)
 	}
 }
 
+/* As test_smc_stop_left_by_call, with the far transfers that push: a
+ * CALL FAR (CS and IP) and an INT (FLAGS, CS and IP, through vector 20h),
+ * each to a routine ending in RETF / IRET. The third pass's pushes land
+ * on the block's first bytes (and, for INT, on the MOV CX before it):
+ * the flag left set ends the routine's block early, or bc_run_block()
+ * clears it; each is checked whole, and in slices against the uncached
+ * CPU. */
+static const uint8_t smc_callf_code[] = {
+	0xB9, 0x03, 0x00,             /* 100: mov cx, 3 */
+	0x8B, 0x24,                   /* 103: top: mov sp, [si] (SI 150h) */
+	0x83, 0xC6, 0x02,             /* 105: add si, 2 */
+	0x9A, 0x1D, 0x01, 0x00, 0x10, /* 108: call 1000:011D */
+	0x40,                         /* 10D: inc ax */
+	0xE2, 0xF3,                   /* 10E: loop top */
+	0xF4,                         /* 110: hlt */
+	[0x1D] = 0x43,                /* 11D: inc bx */
+	0xFF, 0x05,                   /* 11E: inc word [di] (DI 140h) */
+	0x42,                         /* 120: inc dx */
+	0xCB,                         /* 121: retf */
+	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x05, 0x01, /* 150: dw 200h, 200h, 105h */
+};
+static const uint8_t smc_int_code[] = {
+	0xB9, 0x03, 0x00, /* 100: mov cx, 3 */
+	0x8B, 0x24,       /* 103: top: mov sp, [si] (SI 150h) */
+	0x83, 0xC6, 0x02, /* 105: add si, 2 */
+	0xCD, 0x20,       /* 108: int 20h (1000:011D) */
+	0x40,             /* 10A: inc ax */
+	0xE2, 0xF6,       /* 10B: loop top */
+	0xF4,             /* 10D: hlt */
+	[0x1D] = 0x43,    /* 11D: inc bx */
+	0xFF, 0x05,       /* 11E: inc word [di] (DI 140h) */
+	0x42,             /* 120: inc dx */
+	0xCF,             /* 121: iret */
+	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x05, 0x01, /* 150: dw 200h, 200h, 105h */
+};
+
+static struct rig *smc_far_rig(int mode, bool intr)
+{
+	struct rig *r = intr ? smc_call_rig(mode, smc_int_code, sizeof(smc_int_code))
+			     : smc_call_rig(mode, smc_callf_code, sizeof(smc_callf_code));
+	set_vector(r, 0x20, 0x1000, 0x11D);
+	return r;
+}
+
+static void test_smc_stop_left_by_far_transfer(void **state)
+{
+	(void)state;
+	for (int intr = 0; intr < 2; intr++) {
+		for (int mode = 0; mode < 3; mode++) {
+			struct rig *r = smc_far_rig(mode, intr);
+			assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+			assert_int_equal(r->c.r[REG_AX].w[0], 3);
+			assert_int_equal(r->c.r[REG_BX].w[0], 3);
+			assert_int_equal(r->c.r[REG_DX].w[0], 3);
+			assert_int_equal(r->ram[0x10140], 3);
+			/* the pushed return address: IP, then CS at 103h */
+			const uint32_t ip_at = intr ? 0x100FF : 0x10101;
+			assert_int_equal(r->ram[ip_at] | r->ram[ip_at + 1] << 8, intr ? 0x10A : 0x10D);
+			assert_int_equal(r->ram[ip_at + 2] | r->ram[ip_at + 3] << 8, 0x1000);
+			assert_int_equal(r->c.r[REG_SP].w[0], 0x105);
+			assert_int_equal(r->c.retired, 1 + 3 * 9 + 1);
+			struct cpu_code_stats s;
+			cpu_code_stats(&r->c, &s);
+			assert_int_equal(s.smc_stops, mode ? 1 : 0);
+			assert_int_equal(s.invalidations, mode ? 2 : 0); /* (the blocks from 100h and 103h) */
+			rig_free(r);
+		}
+		for (int mode = 1; mode < 3; mode++)
+			for (uint32_t slice = 1; slice <= 12; slice++)
+				slices_match(smc_far_rig(mode, intr), smc_far_rig(0, intr), slice, 0x60);
+	}
+}
+
 /* The CALL's push lands in its own block, which the call's target then
  * reaches again through a link (P's successor, remembered before): the
  * dropped block is not run (bc_next() refuses its tag 0), but recorded
@@ -1085,6 +1158,7 @@ int main(void)
 		cmocka_unit_test(test_jmp_inside_budget),
 		cmocka_unit_test(test_prefetch_jcc_not_taken_runs_queue),
 		cmocka_unit_test(test_smc_stop_left_by_call),
+		cmocka_unit_test(test_smc_stop_left_by_far_transfer),
 		cmocka_unit_test(test_smc_call_into_linked_block),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
