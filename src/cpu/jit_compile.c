@@ -262,7 +262,7 @@ enum ik {
 	IK_UNARY,    /* NOT r (aop 0), NEG r (aop 1) */
 	IK_MOVSR,    /* MOV r/m, sreg (ES CS SS DS: src) */
 	IK_MUL,      /* MUL (aop 0), IMUL (aop 1) r/m without REP (emit_mul()) */
-	IK_DIV,      /* DIV (aop 0), IDIV (aop 1) r/m8, r/m16 without REP (emit_div()) */
+	IK_DIV,      /* DIV (aop 0), IDIV (aop 1) r/m8, r/m16, r/m32 without REP (emit_div()) */
 	IK_DF,       /* CLD (aop 0), STD (aop 1) */
 };
 
@@ -466,7 +466,7 @@ static struct iform classify(const struct insn *i)
 		f.k = IK_DF, f.aop = i->op == 0xFD;
 		return f;
 	}
-	if ((i->impl == op_div || i->impl == op_idiv) && !i->rep && i->osz < 4) {
+	if ((i->impl == op_div || i->impl == op_idiv) && !i->rep) {
 		f.k = IK_DIV, f.aop = i->impl == op_idiv; /* (with REP: the 8086's negated quotient) */
 		return f;
 	}
@@ -2376,6 +2376,52 @@ static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struc
  * ops_muldiv.c) go to the handler (emit_fallback()) before anything
  * changed, and it raises #DE as the model does; so does a read the
  * inline path does not take. Dwords: the handler (a 64-bit dividend). */
+/* RCX = the divisor in host register r (size sz), sign- or zero-extended
+ * to 64 bits (dwords: to 64 for IDIV, 32 for DIV). */
+static void div_source(struct em *e, bool sign, unsigned sz, unsigned r)
+{
+	if (sz < 4)
+		em_movx(e, sign, sz, H_RCX, r);
+	else if (sign)
+		em_movsxd(e, H_RCX, r);
+	else
+		em_mov_rr(e, 4, H_RCX, r);
+}
+
+/* DIV and IDIV r/m32: the dividend EDX:EAX in RAX, one 64-bit host
+ * divide by the divisor in RCX (not 0), which cannot trap: DIV's RDX is 0,
+ * below any divisor; IDIV's only trapping case, -2^63 / -1, is left to the
+ * handler with every divisor of -1. The quotient must fit 32 bits
+ * (signed: -2^31 .. 2^31 - 1, the 80386's range; Intel SDM Vol. 2 "DIV",
+ * "IDIV"), else the handler raises #DE before anything is written. */
+static void emit_div32(struct cg *g, struct fallback *fb, bool sign)
+{
+	struct em *e = &g->e;
+	ensure(g, REG_AX);
+	ensure(g, REG_DX);
+	em_mov_rr(e, 4, H_RAX, host(REG_DX));
+	em_shl64(e, H_RAX, 32);
+	em_mov_rr(e, 4, H_RDX, host(REG_AX));
+	em_alu_rr(e, ALU_OR, 8, H_RAX, H_RDX);
+	if (sign) {
+		em_alu_ri8(e, ALU_CMP, 8, H_RCX, -1);
+		fb_branch(g, fb, 4 /* E: a divisor of -1 */);
+		em_cqo(e);
+		em_div(e, 8, true, H_RCX);
+		em_movsxd(e, H_RCX, H_RAX);
+		em_alu_rr(e, ALU_CMP, 8, H_RCX, H_RAX);
+	} else {
+		em_alu_rr(e, ALU_XOR, 4, H_RDX, H_RDX);
+		em_div(e, 8, false, H_RCX);
+		em_mov_rr(e, 8, H_RCX, H_RAX);
+		em_shr64(e, H_RCX, 32);
+	}
+	fb_branch(g, fb, 5 /* NE: #DE */);
+	em_mov_rr(e, 4, dst_full(g, REG_AX), H_RAX);
+	em_mov_rr(e, 4, dst_full(g, REG_DX), H_RDX);
+	fb_end(g, fb);
+}
+
 static void emit_div(struct cg *g, unsigned k, const struct insn *i, const struct iform *f)
 {
 	struct em *e = &g->e;
@@ -2387,12 +2433,16 @@ static void emit_div(struct cg *g, unsigned k, const struct insn *i, const struc
 	if (i->mod != 3) {
 		emit_ea(g, i);
 		fb_access(g, fb, i->seg, sz, false);
-		em_movx(e, sign, sz, H_RCX, H_RAX);
+		div_source(e, sign, sz, H_RAX);
 	} else {
-		em_movx(e, sign, sz, H_RCX, src_reg(g, i->rm, sz, H_RCX, false));
+		div_source(e, sign, sz, src_reg(g, i->rm, sz, H_RCX, false));
 	}
 	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
 	fb_branch(g, fb, 4 /* E: #DE */);
+	if (sz == 4) {
+		emit_div32(g, fb, sign);
+		return;
+	}
 	ensure(g, REG_AX);
 	if (sz == 1) {
 		em_movx(e, sign, 2, H_RAX, host(REG_AX));

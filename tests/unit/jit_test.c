@@ -2958,6 +2958,146 @@ static void test_div_match(void **state)
 	}
 }
 
+/* imm32 at p[k..k+3] */
+static size_t put32(uint8_t *p, size_t k, uint32_t v)
+{
+	for (int b = 0; b < 4; b++)
+		p[k++] = (uint8_t)(v >> (8 * b));
+	return k;
+}
+
+/* make_div_loop() for DIV and IDIV r/m32 (66h prefix, real mode, 386+):
+ * four divisions a pass, from EBX, ESI, EAX itself, [100h] or [BX + 40h],
+ * dividends mostly with quotients that fit (EDX 0 or FFFFFFFFh), now and
+ * then any; divisors small (0 and -1 on some passes, as CX counts down)
+ * or any. */
+static size_t make_div32_loop(uint8_t *p, uint32_t seed)
+{
+	uint32_t s = seed;
+#define R() rnd(&s)
+	size_t k = 0;
+	p[k++] = 0xB9, p[k++] = 40, p[k++] = 0; /* mov cx, 40 */
+	const size_t top = k;
+	for (int n = 0; n < 4; n++) {
+		uint32_t eax = R() % 0x100000, edx = R() % 2 ? 0 : 0xFFFFFFFFu;
+		if (R() % 4 == 0)
+			eax = (uint32_t)-eax;
+		if (R() % 8 == 0)
+			eax = R(), edx = R() % 2 ? R() : R() % 16;
+		const uint32_t ebx = R() % 2 ? R() % 44 : R();
+		p[k++] = 0x66, p[k++] = 0xB8, k = put32(p, k, eax); /* mov eax, imm */
+		p[k++] = 0x66, p[k++] = 0x01, p[k++] = 0xC8;       /* add eax, ecx */
+		p[k++] = 0x66, p[k++] = 0xBA, k = put32(p, k, edx); /* mov edx, imm */
+		p[k++] = 0x66, p[k++] = 0xBB, k = put32(p, k, ebx); /* mov ebx, imm */
+		p[k++] = 0x66, p[k++] = 0x29, p[k++] = 0xCB;       /* sub ebx, ecx */
+		const unsigned form = R() % 5, op = 6 + R() % 2;
+		if (form == 1)
+			p[k++] = 0x66, p[k++] = 0x89, p[k++] = 0xDE; /* mov esi, ebx */
+		if (form == 3)
+			p[k++] = 0x66, p[k++] = 0x89, p[k++] = 0x1E, p[k++] = 0x00, p[k++] = 0x01; /* mov [100h], ebx */
+		if (R() % 8 == 0)
+			p[k++] = 0xF3; /* rep */
+		p[k++] = 0x66, p[k++] = 0xF7;
+		if (form < 3) {
+			static const uint8_t rm[] = { 3, 6, 0 }; /* EBX ESI EAX */
+			p[k++] = (uint8_t)(0xC0 | op << 3 | rm[form]);
+		} else if (form == 3) {
+			p[k++] = (uint8_t)(op << 3 | 6), p[k++] = 0x00, p[k++] = 0x01;
+		} else { /* [bx + 40h]: what is there */
+			p[k++] = (uint8_t)(0x40 | op << 3 | 7), p[k++] = 0x40;
+		}
+		p[k++] = 0x66, p[k++] = 0x01, p[k++] = 0xC7; /* add edi, eax */
+		p[k++] = 0x66, p[k++] = 0x31, p[k++] = 0xD5; /* xor ebp, edx */
+	}
+#undef R
+	p[k++] = 0x49; /* dec cx; jz end; jmp top */
+	p[k++] = 0x74, p[k++] = 3;
+	p[k++] = 0xE9;
+	const uint16_t rel = (uint16_t)(top - (k + 2));
+	p[k++] = (uint8_t)rel, p[k++] = (uint8_t)(rel >> 8);
+	p[k++] = 0xF4; /* hlt */
+	return k;
+}
+
+/* DIV and IDIV r/m32 compiled inline (emit_div32()) against the
+ * interpreter on the 386 and 486, as test_div_match; and the edges:
+ * -2^31 as IDIV's quotient (a result, also as 2^31 / -1), 2^31 (a #DE),
+ * -2^63 / -1 (a #DE in the guest, which the host's divide must not
+ * take), DIV's largest quotient and one past it, a divisor of 0. */
+static void test_div32_match(void **state)
+{
+	(void)state;
+	static uint8_t code[2048];
+	unsigned faults = 0, ends = 0;
+	for (int m = CPU_80386; m < CPU_MODEL_COUNT; m++) {
+		for (uint32_t seed = 1; seed <= 150; seed++) {
+			const size_t n = make_div32_loop(code, seed * 2246822519u + (uint32_t)m);
+			struct run r[2];
+			const enum cpu_exit ex = run_div_pair((enum cpu_model)m, code, n, r);
+			if (jit_blocks_of(&r[1]) > 0)
+				*(ex == CPU_EXIT_EXCEPTION ? &faults : &ends) += 1;
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+	assert_true(faults > 20 && ends > 20);
+	/* EDX:EAX, the divisor, IDIV or DIV, and whether it ends in #DE: the
+	 * last of 16 passes divides them, the others 1 by 1 (a table in the
+	 * code segment), so the division runs compiled when it meets them */
+	static const struct {
+		uint32_t edx, eax, div;
+		bool sign, de;
+	} edge[] = {
+		{ 0xFFFFFFFFu, 0x80000000u, 1, true, false },            /* -2^31 / 1 */
+		{ 0, 0x80000000u, 0xFFFFFFFFu, true, false },            /* 2^31 / -1 */
+		{ 0, 0x80000000u, 1, true, true },                       /* 2^31 / 1 */
+		{ 0x80000000u, 0, 0xFFFFFFFFu, true, true },             /* -2^63 / -1 */
+		{ 0xFFFFFFFFu, 0x80000001u, 0xFFFFFFFFu, true, false },  /* (-2^31 + 1) / -1 */
+		{ 0x7FFFFFFFu, 0xFFFFFFFFu, 0x80000000u, true, true },   /* (2^63 - 1) / -2^31 */
+		{ 0xFFFFFFFEu, 0xFFFFFFFFu, 0xFFFFFFFFu, false, false }, /* DIV: quotient FFFFFFFFh */
+		{ 0xFFFFFFFFu, 0, 0xFFFFFFFFu, false, true },            /* DIV: quotient 2^32 */
+		{ 0, 5, 0, false, true },                                /* DIV by 0 */
+	};
+	for (size_t t = 0; t < sizeof(edge) / sizeof(edge[0]); t++) {
+		static const uint8_t loop[] = {
+			0xB9, 0x10, 0x00,                   /*  0: mov cx, 16 */
+			0xBB, 0x40, 0x00,                   /*  3: mov bx, 64 */
+			0x2E, 0x66, 0x8B, 0x17,             /*  6: top: mov edx, cs:[bx] */
+			0x2E, 0x66, 0x8B, 0x47, 0x04,       /* 10: mov eax, cs:[bx + 4] */
+			0x2E, 0x66, 0x8B, 0x6F, 0x08,       /* 15: mov ebp, cs:[bx + 8] */
+			0x83, 0xC3, 0x0C,                   /* 20: add bx, 12 */
+			0x46,                               /* 23: inc si */
+			0x66, 0xF7, 0xF5,                   /* 24: div ebp (idiv: FDh) */
+			0xE2, 0xE9,                         /* 27: loop top */
+			0xF4,                               /* 29: hlt */
+		};
+		memset(code, 0, 256);
+		memcpy(code, loop, sizeof(loop));
+		if (edge[t].sign)
+			code[26] = 0xFD;
+		for (size_t n = 0; n < 16; n++) {
+			const uint32_t v[3] = { n < 15 ? 0 : edge[t].edx, n < 15 ? 1 : edge[t].eax, n < 15 ? 1 : edge[t].div };
+			for (size_t w = 0; w < 3; w++)
+				(void)put32(code, 64 + 12 * n + 4 * w, v[w]);
+		}
+		for (int m = CPU_80386; m < CPU_MODEL_COUNT; m++) {
+			struct run r[2];
+			const enum cpu_exit ex = run_div_pair((enum cpu_model)m, code, 256, r);
+			struct cpu_code_stats st;
+			cpu_code_stats(&r[1].c, &st);
+			assert_true(st.jit_blocks > 0);
+			/* (a divisor of -1 goes to IDIV's handler) */
+			assert_int_equal(st.jit_fallbacks, edge[t].sign && edge[t].div == 0xFFFFFFFFu ? 1 : edge[t].de ? 1 : 0);
+			assert_int_equal(ex, edge[t].de ? CPU_EXIT_EXCEPTION : CPU_EXIT_HLT);
+			assert_int_equal(r[1].c.r[REG_SI].w[0], 16);
+			if (edge[t].de)
+				assert_int_equal(r[1].c.ip, 24);
+			run_free(&r[0]);
+			run_free(&r[1]);
+		}
+	}
+}
+
 /* CLD and STD compiled inline (jit_compile.c IK_DF) against the
  * interpreter on every model: a loop of LODSB and STOSW after STD (their
  * handler: DF set), MOVSB after CLD (inline), PUSHF after each (DF read
@@ -3029,6 +3169,7 @@ int main(void)
 		cmocka_unit_test(test_rep_string_overlap_fault),
 		cmocka_unit_test(test_sahf_lazy_match),
 		cmocka_unit_test(test_div_match),
+		cmocka_unit_test(test_div32_match),
 		cmocka_unit_test(test_df_match),
 		cmocka_unit_test(test_link_fast_invalidation),
 		cmocka_unit_test(test_link_fast_area_flush),
