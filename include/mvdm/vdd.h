@@ -398,7 +398,10 @@ int vdd_set_pm_svc_region(struct vm *vm, uint32_t base, uint32_t size);
  * the LDT and TSS selectors (in that GDT; 0 for none), loaded as LLDT and
  * LTR would load them but without LTR's busy bit; cr3: the page directory
  * (0: paging off), loaded (which flushes the TLB) when it is not CR3
- * already or `flush` asks for it. */
+ * already or `flush` asks for it. LDTR and TR are not read from the GDT
+ * again while the CPU still holds what the last vdd_enter_pm() loaded with
+ * the same GDT and selectors: a host that rewrote those GDT entries (or
+ * its page tables) since sets `flush`, and everything is loaded again. */
 struct vdd_pm_tables {
 	uint32_t gdt_base, idt_base;
 	uint16_t gdt_limit, idt_limit;

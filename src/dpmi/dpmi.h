@@ -217,6 +217,13 @@ void dpmi_push(struct dpmi_host *h, struct vm16_regs *r, bool is32, uint32_t v);
 uint32_t dpmi_pop(struct dpmi_host *h, struct vm16_regs *r, bool is32);
 /* Pop an IRET frame of the client's width from r's stack into r's CS:EIP, EFLAGS. */
 void dpmi_iret(struct dpmi_host *h, const struct dpmi_client *c, struct vm16_regs *r);
+/* len bytes of client memory at linear address lin, read or written
+ * through the host's page tables (not present: reads 0, writes nothing). */
+void dpmi_copy_lin(struct dpmi_host *h, uint32_t lin, void *buf, uint32_t len, bool write);
+/* n (at most 8) dwords at offset off of the host area, by its physical
+ * address (the ring-0 stack's frames). */
+void dpmi_area_rd32s(struct dpmi_host *h, uint32_t off, uint32_t *v, unsigned n);
+void dpmi_area_wr32s(struct dpmi_host *h, uint32_t off, const uint32_t *v, unsigned n);
 uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin);
 uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin);
 void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v);

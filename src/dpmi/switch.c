@@ -19,19 +19,19 @@
 
 /* Client memory by linear address, through the host's page tables
  * (whatever mode the CPU is in); a page that is not present reads as 0
- * and ignores writes. */
-static void copy_lin(struct dpmi_host *h, uint32_t lin, uint8_t *buf, uint32_t len, bool write)
+ * and ignores writes. The first 1 MiB + 64 KiB is mapped to itself
+ * (paging.c) and real mode runs with paging off, so there the linear
+ * address is the physical one in every mode: one physical copy per page,
+ * not a walk of the CPU's page tables (vm16_read) each time. Physical
+ * writes leave the ROM alone, as the client's own writes would. */
+void dpmi_copy_lin(struct dpmi_host *h, uint32_t lin, void *data, uint32_t len, bool write)
 {
+	uint8_t *buf = data;
 	while (len) {
 		uint32_t n = 4096 - (lin & 0xFFF), phys;
 		if (n > len)
 			n = len;
-		if (lin < 0x110000) {
-			if (write)
-				(void)vm16_write(h->vm, lin, buf, n);
-			else
-				(void)vm16_read(h->vm, lin, buf, n);
-		} else if (dpmi_lin_phys(h, lin, &phys)) {
+		if (dpmi_lin_phys(h, lin, &phys)) {
 			if (write)
 				(void)vdd_phys_write(h->vm, phys, buf, n);
 			else
@@ -46,30 +46,54 @@ static void copy_lin(struct dpmi_host *h, uint32_t lin, uint8_t *buf, uint32_t l
 	}
 }
 
+/* n dwords of the host area at offset off (its ring-0 stack's frames):
+ * the area is mapped to itself (physical = linear) from build_area() on
+ * and never unmapped, so the physical address is area + off, one copy. */
+void dpmi_area_rd32s(struct dpmi_host *h, uint32_t off, uint32_t *v, unsigned n)
+{
+	uint8_t b[4 * 8];
+	(void)vdd_phys_read(h->vm, h->area + off, b, 4 * n);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = (uint32_t)b[4 * k] | (uint32_t)b[4 * k + 1] << 8 | (uint32_t)b[4 * k + 2] << 16 |
+		       (uint32_t)b[4 * k + 3] << 24;
+}
+
+void dpmi_area_wr32s(struct dpmi_host *h, uint32_t off, const uint32_t *v, unsigned n)
+{
+	uint8_t b[4 * 8];
+	for (unsigned k = 0; k < n; k++) {
+		b[4 * k] = (uint8_t)v[k];
+		b[4 * k + 1] = (uint8_t)(v[k] >> 8);
+		b[4 * k + 2] = (uint8_t)(v[k] >> 16);
+		b[4 * k + 3] = (uint8_t)(v[k] >> 24);
+	}
+	(void)vdd_phys_write(h->vm, h->area + off, b, 4 * n);
+}
+
 uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin)
 {
 	uint8_t b[4];
-	copy_lin(h, lin, b, 4, false);
+	dpmi_copy_lin(h, lin, b, 4, false);
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin)
 {
 	uint8_t b[2];
-	copy_lin(h, lin, b, 2, false);
+	dpmi_copy_lin(h, lin, b, 2, false);
 	return (uint16_t)(b[0] | b[1] << 8);
 }
 
 void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	copy_lin(h, lin, b, 4, true);
+	dpmi_copy_lin(h, lin, b, 4, true);
 }
 
 void dpmi_wr16(struct dpmi_host *h, uint32_t lin, uint16_t v)
 {
 	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-	copy_lin(h, lin, b, 2, true);
+	dpmi_copy_lin(h, lin, b, 2, true);
 }
 
 uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off)
@@ -139,11 +163,9 @@ void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t)
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
 {
 	/* The client's IRETD frame on the host's ring-0 stack. */
-	uint32_t f = h->area + DPMI_STACK0 - 20;
 	uint32_t eflags = (r->eflags | 0x3002) & ~(uint32_t)(0x4000 | 0x20000); /* IOPL 3, no NT or VM */
-	uint32_t frame[5] = { r->eip, r->cs, eflags, r->esp, r->ss };
-	for (unsigned k = 0; k < 5; k++)
-		dpmi_wr32(h, f + 4 * k, frame[k]);
+	const uint32_t frame[5] = { r->eip, r->cs, eflags, r->esp, r->ss };
+	dpmi_area_wr32s(h, DPMI_STACK0 - 20, frame, 5);
 	struct vm16_regs k = *r;
 	k.cs = DPMI_SEL_CODE0;
 	k.eip = DPMI_IRETD;

@@ -35,6 +35,28 @@ bool vdd_protected_mode(const struct vm *vm)
 	return cpu_mode(&vm->cpu) == CPU_MODE_PROT;
 }
 
+static bool desc_same(const struct cpu_desc *a, const struct cpu_desc *b)
+{
+	return a->base == b->base && a->limit == b->limit && a->attr == b->attr;
+}
+
+/* Whether LDTR and TR hold what the last vdd_enter_pm() loaded from these
+ * tables' GDT. Only LLDT, LTR and task switches (protected mode), a reset
+ * and the monitor change them; real mode cannot (LLDT and LTR are #UD
+ * there: 80386 PRM 17, LLDT and LTR, "Real Address Mode Exceptions"), and
+ * a guest that switched to protected mode itself to load them left a
+ * different selector or descriptor cache, which this sees. What it cannot
+ * see is the GDT's bytes changing under an unchanged cache: vdd.h's
+ * contract makes the host say so (`flush`). */
+static bool system_segments_loaded(const struct vm *vm, const struct vdd_pm_tables *t)
+{
+	const struct cpu *c = &vm->cpu;
+	const struct vm_pm_loaded *l = &vm->pm_loaded;
+	return l->valid && !t->flush && l->gdt_base == t->gdt_base && l->gdt_limit == t->gdt_limit &&
+	       l->ldtr == t->ldtr && l->tr == t->tr && c->in.ldtr == t->ldtr && desc_same(&c->in.ldt, &l->ldt) &&
+	       (!t->tr || (c->in.tr == t->tr && desc_same(&c->in.tss, &l->tss)));
+}
+
 int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16_regs *r)
 {
 	struct cpu *c = &vm->cpu;
@@ -46,8 +68,16 @@ int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16
 	if (t->cr3 && (t->flush || cpu_get_cr(c, 3) != t->cr3) && cpu_set_cr(c, 3, t->cr3) < 0)
 		return -EINVAL;
 	cr0 = t->cr3 ? cr0 | CR0_PG : cr0 & ~(uint32_t)CR0_PG;
-	if (cpu_set_cr(c, 0, cr0) < 0 || cpu_set_ldtr(c, t->ldtr) < 0 || (t->tr && cpu_set_tr(c, t->tr) < 0))
+	if (cpu_set_cr(c, 0, cr0) < 0)
 		return -EINVAL;
+	if (!system_segments_loaded(vm, t)) {
+		vm->pm_loaded.valid = false;
+		if (cpu_set_ldtr(c, t->ldtr) < 0 || (t->tr && cpu_set_tr(c, t->tr) < 0))
+			return -EINVAL;
+		vm->pm_loaded = (struct vm_pm_loaded){ .valid = true, .gdt_base = t->gdt_base,
+						       .gdt_limit = t->gdt_limit, .ldtr = t->ldtr, .tr = t->tr,
+						       .ldt = c->in.ldt, .tss = c->in.tss };
+	}
 	vm_set_gprs(c, r);
 	cpu_set_flags(c, r->eflags & ~(uint32_t)FLAG_VM);
 	if (cpu_set_seg(c, SEG_CS, r->cs) < 0 || cpu_set_seg(c, SEG_SS, r->ss) < 0)

@@ -195,6 +195,14 @@ struct vm {
 	struct vm_high_range high[VM_MAX_HIGH_RANGES];
 	unsigned nhigh;
 	uint32_t pm_svc_base, pm_svc_size; /* protected-mode supervisor calls (pmsvc.c) */
+	/* LDTR and TR as vdd_enter_pm() last loaded them from that GDT
+	 * (pmsvc.c: not loaded again while the CPU still holds them). */
+	struct vm_pm_loaded {
+		bool valid;
+		uint32_t gdt_base;
+		uint16_t gdt_limit, ldtr, tr;
+		struct cpu_desc ldt, tss;
+	} pm_loaded;
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
