@@ -5,7 +5,8 @@
  * the monitor's supervisor calls from V86 mode under the guest's own
  * protected-mode monitor, the BIOS's extended memory services, the A20
  * gate, and supervisor calls from protected mode inside the region a host
- * in the monitor registered (vdd_set_pm_svc_region, the DPMI host's). Guest programs are NASM files built next to this
+ * in the monitor registered (vdd_set_pm_svc_region, the DPMI host's) and
+ * what its mode switch (vdd_enter_pm) loads again. Guest programs are NASM files built next to this
  * test (argv[1] is their directory).
  */
 #include <setjmp.h>
@@ -98,6 +99,76 @@ static void test_pm_svc_region(void **state)
 	assert_int_equal(stop, VM16_STOP_FAULT);
 	if (!strstr(vm16_error(vm), "HLT with interrupts disabled"))
 		fail_msg("diagnostic: %s", vm16_error(vm));
+	vm16_destroy(vm);
+}
+
+/* test_enter_pm_tables: service 40 enters protected mode as a host in
+ * the monitor does (vdd_enter_pm), service 41 records AX and goes back to
+ * real mode (vdd_enter_real). */
+static struct {
+	uint16_t rec[8];
+	unsigned n;
+} enter_log;
+
+static int svc_enter(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	const struct vdd_pm_tables t = { .gdt_base = 0x10000 + (r.edi & 0xFFFF), .gdt_limit = 0x37,
+					 .idt_base = 0, .idt_limit = 0, .ldtr = 0x20, .tr = 0x18,
+					 .flush = r.ebx & 1 };
+	r.cs = 0x08;
+	r.eip = r.esi & 0xFFFF;
+	r.ss = 0x10;
+	r.esp = 0xF000;
+	r.ds = r.es = r.fs = r.gs = 0;
+	r.eflags = 2;
+	return vdd_enter_pm(vm, &t, &r) == 0 ? 0 : 1;
+}
+
+static int svc_record(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	if (enter_log.n < 8)
+		enter_log.rec[enter_log.n++] = (uint16_t)r.eax;
+	r.cs = r.ss = r.ds = r.es = 0x1000;
+	r.eip = r.edx & 0xFFFF;
+	r.esp = 0xFFFE;
+	r.eflags = 2;
+	vdd_enter_real(vm, &r);
+	return 0;
+}
+
+static void enter_services(struct vm *vm)
+{
+	assert_int_equal(vm16_set_svc(vm, 40, svc_enter, NULL), 0);
+	assert_int_equal(vm16_set_svc(vm, 41, svc_record, NULL), 0);
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x10100, 0x200), 0);
+}
+
+/* vdd_enter_pm loads LDTR and TR from the GDT when the CPU no longer
+ * holds what it loaded last, or `flush` says the tables changed; a GDT
+ * changed without `flush` keeps the loaded LDT (vdd.h's contract, which
+ * spares a DPMI host's every switch two descriptor reads). */
+static void test_enter_pm_tables(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	memset(&enter_log, 0, sizeof(enter_log));
+	struct vm *vm = run_with("pmenter.bin", 0, &stop, enter_services);
+	if (stop != VM16_STOP_EXIT)
+		fail_msg("stopped %d after %u records: %s", stop, enter_log.n, vm16_error(vm));
+	assert_int_equal(vm16_exit_code(vm), 0);
+	const uint16_t want[7] = { 'A', 'A', 'B', 'L', 'B', 'T', 0x2018 };
+	assert_int_equal(enter_log.n, 7);
+	for (unsigned k = 0; k < 7; k++)
+		if ((k == 6 ? enter_log.rec[k] : (uint8_t)enter_log.rec[k]) != want[k])
+			fail_msg("record %u: %04X, expected %04X", k, enter_log.rec[k], want[k]);
 	vm16_destroy(vm);
 }
 
@@ -201,6 +272,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_int15_memory),
 		cmocka_unit_test(test_a20_gate),
 		cmocka_unit_test(test_pm_svc_region),
+		cmocka_unit_test(test_enter_pm_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
