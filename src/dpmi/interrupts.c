@@ -179,6 +179,17 @@ int dpmi_pm_entry(struct dpmi_host *h)
 {
 	struct vm16_regs k;
 	vm16_get_regs(h->vm, &k);
+	if (k.cs & 3) {
+		/* A ring-3 stub's HLT, made our call instead of its #GP(0)
+		 * (vdd.h): the client's registers as the HLT found them, EIP past
+		 * the three bytes. Reached through a code segment of the
+		 * client's own (an alias of the stubs), it is the #GP. */
+		struct dpmi_client *c = dpmi_current(h);
+		if (!c)
+			return 1;
+		k.eip -= 3;
+		return k.cs == DPMI_SEL_CODE3 ? stub_call(h, c, &k) : exception(h, c, &k, 13, 0);
+	}
 	uint8_t v = (uint8_t)((k.eip - 3 - DPMI_STUB0) / 4);
 	bool has_err = k.esp == DPMI_STACK0 - 24;
 	/* The CPU's frame on the ring-0 stack, read in one piece: [error

@@ -4,7 +4,13 @@
  * one registered region of host stubs, mode switches done by the monitor
  * as a raw mode switch does them, and the control and debug registers.
  * A HLT at CPL 0 inside the region followed by n, ~n is supervisor call n
- * (vm.c); anywhere else a protected-mode HLT is the guest's own.
+ * (vm.c); so is one at CPL 1-3, where the HLT raises #GP(0) (80386 PRM
+ * 17, HLT): while a region is registered the CPU exits on #GP instead of
+ * delivering it (exception_exit_mask, reset.c), and the monitor makes
+ * the call, or delivers the #GP as the CPU would have. This spares a
+ * host's ring-3 stubs (the DPMI host's raw switch, default handlers)
+ * the exception delivery through its IDT and ring-0 stub. Anywhere else
+ * a protected-mode HLT is the guest's own.
  * Sources: Intel 80386 PRM 10.3 and 14.5 (switching to and from protected
  * mode: the segment caches real mode needs), 12.2 (debug registers).
  */
@@ -18,7 +24,37 @@ int vdd_set_pm_svc_region(struct vm *vm, uint32_t base, uint32_t size)
 		return -EINVAL;
 	vm->pm_svc_base = base;
 	vm->pm_svc_size = size;
+	vm_cpu_controls(vm);
 	return 0;
+}
+
+/* The #GP(0) of a HLT at CPL 1-3 inside the region (c->ip at the HLT). */
+static bool ring_hlt_here(struct vm *vm)
+{
+	struct cpu *c = &vm->cpu;
+	if (c->exit.vector != VM_EXC_GP || c->exit.error != 0 || cpu_mode(c) != CPU_MODE_PROT || cpu_cpl(c) == 0)
+		return false;
+	uint32_t hlt = c->seg_base[SEG_CS] + c->ip;
+	return hlt - vm->pm_svc_base < vm->pm_svc_size && cpu_peek8(c, hlt) == 0xF4;
+}
+
+void vm_pm_exception(struct vm *vm)
+{
+	struct cpu *c = &vm->cpu;
+	if (ring_hlt_here(vm)) {
+		uint32_t ip = c->ip;
+		c->ip = ip + 1; /* as after a HLT exit */
+		if (vm_svc_dispatch(vm))
+			return;
+		c->ip = ip;
+	}
+	/* Delivered now as cpu_run() would have (cpu_raise: the same frame,
+	 * error code and double-fault rules), without exiting again. */
+	const uint32_t mask = c->exception_exit_mask;
+	c->exception_exit_mask = 0;
+	if (cpu_raise(c, c->exit.vector, c->exit.error) < 0)
+		c->exit.reason = CPU_EXIT_SHUTDOWN;
+	c->exception_exit_mask = mask;
 }
 
 bool vm_pm_svc_here(const struct vm *vm)

@@ -58,6 +58,9 @@ enum {
 	VM_SVC_USER = 32,     /* 0-31 belong to mvdm (BIOS and DOS services) */
 };
 
+/* The general protection fault's vector (80386 PRM 9.8.13). */
+enum { VM_EXC_GP = 13 };
+
 struct vm_port_owner {
 	const char *name;
 	unsigned max_size;      /* widest access it takes whole (1, 2, 4) */
@@ -413,8 +416,13 @@ bool vm_svc_dispatch(struct vm *vm);
 void vm_svc_v86(struct vm *vm);
 /* vm.c: the general registers of r (EAX-EDI) into the CPU. */
 void vm_set_gprs(struct cpu *c, const struct vm16_regs *r);
-/* pmsvc.c: a protected-mode HLT exit inside the host's stub region. */
+/* pmsvc.c: a protected-mode HLT exit inside the host's stub region;
+ * the #GP the monitor asks to see while a region is registered (a HLT
+ * at CPL > 0 in it is a supervisor call, any other #GP is delivered as
+ * the CPU would have: exit.reason CPU_EXIT_SHUTDOWN if that shut it
+ * down). */
 bool vm_pm_svc_here(const struct vm *vm);
+void vm_pm_exception(struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);

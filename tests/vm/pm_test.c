@@ -102,6 +102,47 @@ static void test_pm_svc_region(void **state)
 	vm16_destroy(vm);
 }
 
+/* Service 42 of pmring3.asm: AL + 40h when called from CPL 3. */
+static int svc42_ring3(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	if ((r.cs & 3) == 3)
+		r.eax = (r.eax & ~0xFFu) | (uint8_t)(r.eax + 0x40);
+	vm16_set_regs(vm, &r);
+	return 0;
+}
+
+static void ring3_region(struct vm *vm)
+{
+	assert_int_equal(vm16_set_svc(vm, 42, svc42_ring3, NULL), 0);
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x10100, 0x200), 0);
+}
+
+/* A HLT at CPL 3 inside the region is a supervisor call, made instead of
+ * its #GP(0); outside it, without a valid pair, and any other #GP is
+ * delivered to the guest as the CPU delivers it (error code included). */
+static void test_pm_svc_ring3(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t scenario;
+		int code;
+	} cases[] = { { 0, 0x51 }, { 1, 0x80 }, { 2, 0x80 }, { 3, 0x90 } };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		enum vm16_stop stop;
+		struct vm *vm = run_with("pmring3.bin", cases[k].scenario, &stop, ring3_region);
+		if (stop != VM16_STOP_EXIT)
+			fail_msg("scenario %u stopped %d: %s", cases[k].scenario, stop, vm16_error(vm));
+		if (vm16_exit_code(vm) != cases[k].code)
+			fail_msg("scenario %u: exit code %02X, expected %02X", cases[k].scenario,
+				 vm16_exit_code(vm), cases[k].code);
+		vm16_destroy(vm);
+	}
+}
+
 /* test_enter_pm_tables: service 40 enters protected mode as a host in
  * the monitor does (vdd_enter_pm), service 41 records AX and goes back to
  * real mode (vdd_enter_real). */
@@ -273,6 +314,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_a20_gate),
 		cmocka_unit_test(test_pm_svc_region),
 		cmocka_unit_test(test_enter_pm_tables),
+		cmocka_unit_test(test_pm_svc_ring3),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
