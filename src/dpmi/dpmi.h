@@ -231,6 +231,8 @@ void dpmi_wr16(struct dpmi_host *h, uint32_t lin, uint16_t v);
 
 /* ldt.c */
 bool dpmi_desc_read(struct dpmi_host *h, uint16_t sel, uint32_t *lo, uint32_t *hi);
+/* Set the accessed bit of LDT selector sel whose descriptor's high dword is hi. */
+void dpmi_desc_set_accessed(struct dpmi_host *h, uint16_t sel, uint32_t hi);
 uint32_t dpmi_desc_base(uint32_t lo, uint32_t hi);
 uint32_t dpmi_desc_limit(uint32_t lo, uint32_t hi);
 /* Allocate n consecutive LDT descriptors for client c (data, base and

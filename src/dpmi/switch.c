@@ -160,21 +160,58 @@ void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t)
 	t->flush = h->tlb_stale;
 }
 
+/* Whether the IRETD of dpmi_resume() would return to r without a fault,
+ * so that the host may load r itself: CS and SS are LDT selectors with
+ * RPL 3 whose descriptors are present at DPL 3, CS a code segment whose
+ * limit EIP lies within, SS a writable data segment. These are IRET's
+ * checks of CS and SS on a return to an outer level (80386 PRM 17, IRET;
+ * ESP is not checked). The LDT is the host's (a client writes it only
+ * through 0007h-000Ch, which keep every entry it owns at DPL 3), so its
+ * bytes are read directly. CS gets the accessed bit the IRETD's load would
+ * set (SS gets it from the CPU's own load, pm_load_ss). */
+static bool iretd_would_return(struct dpmi_host *h, const struct vm16_regs *r)
+{
+	uint32_t clo, chi, slo, shi;
+	if ((r->cs & 7) != 7 || (r->ss & 7) != 7 || !dpmi_desc_read(h, r->cs, &clo, &chi) ||
+	    !dpmi_desc_read(h, r->ss, &slo, &shi))
+		return false;
+	/* hi: P (15), DPL (13-14), S (12), code (11), W (9), accessed (8) */
+	if ((chi & 0xF800) != 0xF800 || r->eip > dpmi_desc_limit(clo, chi) || (shi & 0xFA00) != 0xF200)
+		return false;
+	if (!(chi & 0x100))
+		dpmi_desc_set_accessed(h, r->cs, chi);
+	return true;
+}
+
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
 {
-	/* The client's IRETD frame on the host's ring-0 stack. */
 	uint32_t eflags = (r->eflags | 0x3002) & ~(uint32_t)(0x4000 | 0x20000); /* IOPL 3, no NT or VM */
-	const uint32_t frame[5] = { r->eip, r->cs, eflags, r->esp, r->ss };
-	dpmi_area_wr32s(h, DPMI_STACK0 - 20, frame, 5);
+	struct vdd_pm_tables t;
+	dpmi_tables(h, &t);
+	h->tlb_stale = false;
 	struct vm16_regs k = *r;
+	k.eflags = eflags;
+	/* The client's context loaded as the IRETD would load it: CS (its
+	 * DPL 3 the CPL), SS, then DS, ES, FS, GS with MOV's checks at CPL 3,
+	 * which refuse (null) exactly the selectors the IRETD would null or
+	 * fail to load at CPL 0 (a DPL below 3; 80386 PRM 6.3.1.1). */
+	if (iretd_would_return(h, r) && vdd_enter_pm(h->vm, &t, &k) == 0)
+		return 0;
+	/* Otherwise the CPU's own IRETD from the host's ring 0, which faults
+	 * into the host (dpmi_pm_entry) where the client's frame is bad. CS
+	 * and SS go with RPL 3: a client returns to ring 3 only, and a
+	 * selector of the host's ring-0 code (GDT 08h, RPL 0) would otherwise
+	 * make the IRETD a return to ring 0 (80386 PRM 17, IRET: RPL = CPL
+	 * is a return to the same level), where that IRETD faults instead.
+	 * (A null selector stays as it is: it faults either way.) */
+	const uint32_t cs = r->cs & ~3u ? r->cs | 3u : r->cs, ss = r->ss & ~3u ? r->ss | 3u : r->ss;
+	const uint32_t frame[5] = { r->eip, cs, eflags, r->esp, ss };
+	dpmi_area_wr32s(h, DPMI_STACK0 - 20, frame, 5);
 	k.cs = DPMI_SEL_CODE0;
 	k.eip = DPMI_IRETD;
 	k.ss = DPMI_SEL_DATA0;
 	k.esp = DPMI_STACK0 - 20;
 	k.eflags = 2;
-	struct vdd_pm_tables t;
-	dpmi_tables(h, &t);
-	h->tlb_stale = false;
 	if (vdd_enter_pm(h->vm, &t, &k) < 0) {
 		vdd_log(h->vm, "dpmi", "the host's own protected-mode context does not load");
 		return 1;
