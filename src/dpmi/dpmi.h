@@ -209,8 +209,8 @@ int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r);
 struct dpmi_frame *dpmi_to_real(struct dpmi_host *h, struct dpmi_client *c, enum dpmi_frame_kind kind,
 				const struct vm16_regs *pm, struct vm16_regs *rm, bool own_stack, bool iret,
 				uint16_t copy_words);
-/* SVC from real mode at DPMI_RM_RETURN. */
-int dpmi_rm_return(struct dpmi_host *h);
+/* SVC from real mode at DPMI_RM_RETURN; rm: the CPU's registers. */
+int dpmi_rm_return(struct dpmi_host *h, const struct vm16_regs *rm);
 /* Linear address of sel:off for the client, and a stack access. */
 uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off);
 void dpmi_push(struct dpmi_host *h, struct vm16_regs *r, bool is32, uint32_t v);
@@ -274,7 +274,7 @@ int dpmi_rmcall(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 int dpmi_callback_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);
 int dpmi_callback_enter(struct dpmi_host *h, unsigned k);
 int dpmi_callback_return(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);
-int dpmi_raw_to_pm(struct dpmi_host *h);
+int dpmi_raw_to_pm(struct dpmi_host *h, const struct vm16_regs *rm);
 int dpmi_raw_to_rm(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *r);
 void dpmi_rmcall_done(struct dpmi_host *h, struct dpmi_frame *f, const struct vm16_regs *rm, struct vm16_regs *pm);
 uint32_t dpmi_lpms_top(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *cur);

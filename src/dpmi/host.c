@@ -261,9 +261,9 @@ static int dpmi_svc(struct vm *vm, void *ctx, uint8_t n)
 		return 1;
 	}
 	if (off == DPMI_RM_RETURN)
-		return dpmi_rm_return(h);
+		return dpmi_rm_return(h, &r);
 	if (off == DPMI_RM_RAW)
-		return dpmi_raw_to_pm(h);
+		return dpmi_raw_to_pm(h, &r);
 	if (off >= DPMI_RM_CALLBACK && off < DPMI_RM_IRQ)
 		return dpmi_callback_enter(h, (off - DPMI_RM_CALLBACK) / 4);
 	if (off >= DPMI_RM_IRQ && off < DPMI_RM_SIZE)

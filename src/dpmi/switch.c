@@ -261,10 +261,9 @@ struct dpmi_frame *dpmi_to_real(struct dpmi_host *h, struct dpmi_client *c, enum
 }
 
 /* Real mode returned to the host: the frame on top says what for. */
-int dpmi_rm_return(struct dpmi_host *h)
+int dpmi_rm_return(struct dpmi_host *h, const struct vm16_regs *real)
 {
-	struct vm16_regs rm;
-	vm16_get_regs(h->vm, &rm);
+	const struct vm16_regs rm = *real;
 	if (!h->nframes) {
 		vdd_log(h->vm, "dpmi", "real mode returned to the host with nothing waiting");
 		return 1;

@@ -223,6 +223,7 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 	}
 	vm->cfg = *cfg;
 	vm->log_mask = VM16_LOG_ALL;
+	vm->events_due_min = UINT64_MAX; /* no events */
 	unsigned nops = 0;
 	for (unsigned k = 0; k < nbuiltin && k < VM_MAX_VDDS; k++)
 		ops[nops++] = builtin[k];

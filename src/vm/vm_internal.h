@@ -211,6 +211,7 @@ struct vm {
 	uint64_t clock_ns;
 	uint64_t insn_ns;
 	struct vm_event events[VM_MAX_EVENTS];
+	uint64_t events_due_min; /* the earliest pending due_ns, UINT64_MAX: none (clock.c) */
 	int next_event_id;
 	struct vm_idle idle;
 	struct vm_quiet quiet;
