@@ -72,8 +72,10 @@ void vm_clock_run_due(struct vm *vm)
 			if (e->id && e->due_ns <= vm->clock_ns && (!first || e->due_ns < first->due_ns))
 				first = e;
 		}
-		if (!first)
+		if (!first) {
+			due_min_update(vm); /* (kept exact: not reached) */
 			return;
+		}
 		vdd_event_fn fn = first->fn;
 		void *inst = first->inst;
 		first->id = 0;
