@@ -49,12 +49,9 @@ void vm_pm_exception(struct vm *vm)
 		c->ip = ip;
 	}
 	/* Delivered now as cpu_run() would have (cpu_raise: the same frame,
-	 * error code and double-fault rules), without exiting again. */
-	const uint32_t mask = c->exception_exit_mask;
-	c->exception_exit_mask = 0;
-	if (cpu_raise(c, c->exit.vector, c->exit.error) < 0)
+	 * error code and double-fault rules). */
+	if (!vm_raise(vm, c->exit.vector, c->exit.error))
 		c->exit.reason = CPU_EXIT_SHUTDOWN;
-	c->exception_exit_mask = mask;
 }
 
 bool vm_pm_svc_here(const struct vm *vm)

@@ -111,6 +111,16 @@ void vm_svc_v86(struct vm *vm)
 		return;
 	}
 	c->exit.reason = CPU_EXIT_BUDGET;
-	if (cpu_raise(c, 13, 0) < 0)
+	if (!vm_raise(vm, VM_EXC_GP, 0))
 		c->exit.reason = CPU_EXIT_SHUTDOWN;
+}
+
+bool vm_raise(struct vm *vm, uint8_t vector, uint32_t error)
+{
+	struct cpu *c = &vm->cpu;
+	const uint32_t mask = c->exception_exit_mask;
+	c->exception_exit_mask = 0;
+	bool ok = cpu_raise(c, vector, error) == 0;
+	c->exception_exit_mask = mask;
+	return ok;
 }

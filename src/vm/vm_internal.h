@@ -415,6 +415,10 @@ void vm_svc_return(struct vm *vm);
  * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
 void vm_svc_v86(struct vm *vm);
+/* Deliver exception `vector` now as the CPU would (cpu_raise), with the
+ * monitor's exception exits (pmsvc.c) off meanwhile, so it is delivered,
+ * not handed back. false: that shut the CPU down. */
+bool vm_raise(struct vm *vm, uint8_t vector, uint32_t error);
 /* vm.c: the general registers of r (EAX-EDI) into the CPU. */
 void vm_set_gprs(struct cpu *c, const struct vm16_regs *r);
 /* pmsvc.c: a protected-mode HLT exit inside the host's stub region;

@@ -236,21 +236,42 @@ static void test_triple_fault_ends_vm(void **state)
 	vm16_destroy(vm);
 }
 
-static void test_svc_from_v86(void **state)
+/* v86svc.asm's scenarios, each VM made ready by prepare (or not). */
+static void v86_scenarios(void (*prepare)(struct vm *vm))
 {
-	(void)state;
 	static const struct {
 		uint16_t scenario;
 		int code;
 	} cases[] = { { 1, 0x33 }, { 2, 0x55 }, { 3, 0x40 } };
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		enum vm16_stop stop;
-		struct vm *vm = run("v86svc.bin", cases[k].scenario, &stop);
+		struct vm *vm = run_with("v86svc.bin", cases[k].scenario, &stop, prepare);
 		if (stop != VM16_STOP_EXIT)
 			fail_msg("scenario %u stopped %d: %s", cases[k].scenario, stop, vm16_error(vm));
 		assert_int_equal(vm16_exit_code(vm), cases[k].code);
 		vm16_destroy(vm);
 	}
+}
+
+static void test_svc_from_v86(void **state)
+{
+	(void)state;
+	v86_scenarios(NULL);
+}
+
+/* The same with a protected-mode supervisor-call region registered (the
+ * DPMI host's, which stays once a client ran): the monitor then sees every
+ * #GP first, and the V86 monitor's #GP(0) of a plain HLT (scenario 3)
+ * must still reach it, not shut the CPU down. */
+static void v86_with_region(struct vm *vm)
+{
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x90000, 0x100), 0);
+}
+
+static void test_svc_from_v86_with_region(void **state)
+{
+	(void)state;
+	v86_scenarios(v86_with_region);
 }
 
 static void test_int15_memory(void **state)
@@ -310,6 +331,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reset_resumes),
 		cmocka_unit_test(test_triple_fault_ends_vm),
 		cmocka_unit_test(test_svc_from_v86),
+		cmocka_unit_test(test_svc_from_v86_with_region),
 		cmocka_unit_test(test_int15_memory),
 		cmocka_unit_test(test_a20_gate),
 		cmocka_unit_test(test_pm_svc_region),
