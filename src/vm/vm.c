@@ -661,14 +661,11 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			break;
 		}
 		case CPU_EXIT_EXCEPTION: /* #GP while a host's stub region is registered */
-			vm_pm_exception(vm);
-			done += vm->host_units;
-			vm->host_units = 0;
-			if (c->exit.reason == CPU_EXIT_SHUTDOWN)
-				vm_shutdown(vm);
-			break;
 		case CPU_EXIT_V86_HLT:
-			vm_svc_v86(vm);
+			if (why == CPU_EXIT_EXCEPTION)
+				vm_pm_exception(vm);
+			else
+				vm_svc_v86(vm);
 			done += vm->host_units;
 			vm->host_units = 0;
 			if (c->exit.reason == CPU_EXIT_SHUTDOWN)

@@ -265,11 +265,8 @@ code32: mov     ds, [cs:ds32]
         ; ---- the host's ring-3 stubs (they follow the IDT by 1000h:
         ; docs/dpmi.md) run through a code segment of our own: the raw
         ; switch's HLT there is our #GP(0), not the host's switch
-        mov     ax, 0203h
-        mov     bl, 13
-        mov     cx, cs
-        mov     edx, alias_handler
-        int     31h
+        mov     [cs_own], cs
+        mov     dword [resume], alias_back
         mov     ax, 0000h
         mov     cx, 1
         int     31h
@@ -292,6 +289,7 @@ code32: mov     ds, [cs:ds32]
         mov     dword [gperr], -1
         jmp     far [alias]             ; offset 400h: the raw switch's HLT
 alias_back:
+        mov     dword [resume], 0
         mov     ax, [alias + 4]
         cmp     [gpcs], ax
         CHECK   e, "the host's stubs through our own selector: our #GP"
@@ -300,11 +298,6 @@ alias_back:
         cmp     dword [gperr], 0
 .alias_bad:
         CHECK   e, "... at the HLT, error code 0"
-        mov     ax, 0203h
-        mov     bl, 13
-        mov     cx, cs
-        mov     edx, gp_handler
-        int     31h
 
         ; ---- a 32-bit interrupt handler
         mov     ax, 0205h
@@ -395,29 +388,11 @@ free:   mov     edi, esi
         ret
 
 ; Exception handler, 32-bit frame: return EIP, CS, error, EIP, CS, EFLAGS,
-; ESP, SS. It keeps the error code and the faulting CS and resumes [skip]
-; bytes past the faulting instruction's start.
+; ESP, SS. It keeps the error code, the faulting CS and EIP and resumes
+; [skip] bytes past the faulting instruction's start, or at [resume] in
+; our code segment when that is not 0.
 gp_handler:
 pf_handler:
-        push    ebp
-        mov     ebp, esp
-        push    ds
-        mov     ds, [cs:ds32]
-        push    eax
-        mov     eax, [ebp + 12]
-        mov     [gperr], eax
-        mov     eax, [ebp + 20]
-        mov     [gpcs], ax
-        mov     eax, [skip]
-        add     [ebp + 16], eax
-        pop     eax
-        pop     ds
-        pop     ebp
-        retf
-
-; Exception 13 from the host's stubs through our own selector: keeps the
-; error code, CS and EIP and resumes at alias_back.
-alias_handler:
         push    ebp
         mov     ebp, esp
         push    ds
@@ -429,10 +404,15 @@ alias_handler:
         mov     [gpeip], eax
         mov     eax, [ebp + 20]
         mov     [gpcs], ax
-        mov     dword [ebp + 16], alias_back
-        mov     ax, cs
+        mov     eax, [skip]
+        add     [ebp + 16], eax
+        mov     eax, [resume]
+        test    eax, eax
+        jz      .out
+        mov     [ebp + 16], eax
+        movzx   eax, word [cs_own]
         mov     [ebp + 20], eax
-        pop     eax
+.out:   pop     eax
         pop     ds
         pop     ebp
         retf
@@ -480,6 +460,8 @@ handle: dd      0
 gperr:  dd      0
 gpcs:   dd      0
 gpeip:  dd      0
+resume: dd      0
+cs_own: dw      0
 alias:  dd      400h, 0                 ; far pointer: offset, selector
 cbseen: dd      0
 desc:   times 8 db 0

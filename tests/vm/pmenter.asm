@@ -13,37 +13,24 @@
 ; then it exits with AL = 0.
         org 100h
         cpu 386
+; The test's service 40: protected mode at ENTRY (BX = FLUSH), back in
+; real mode at NEXT.
+%macro ENTER_PM 3
+        mov bx, %1
+        mov si, %2
+        mov dx, %3
+        db 0F4h, 40, 255 - 40
+%endmacro
         cli
         mov di, gdt
-        xor bx, bx
-        mov si, pm_read
-        mov dx, .s2
-        db 0F4h, 40, 255 - 40
+        ENTER_PM 0, pm_read, .s2
 .s2:    mov word [gdt + 20h + 2], ldt_b ; descriptor 20h: LDT B
-        xor bx, bx
-        mov si, pm_read
-        mov dx, .s3
-        db 0F4h, 40, 255 - 40
-.s3:    mov bx, 1
-        mov si, pm_read
-        mov dx, .s4
-        db 0F4h, 40, 255 - 40
-.s4:    xor bx, bx
-        mov si, pm_lldt
-        mov dx, .s5
-        db 0F4h, 40, 255 - 40
-.s5:    xor bx, bx
-        mov si, pm_read
-        mov dx, .s6
-        db 0F4h, 40, 255 - 40
-.s6:    xor bx, bx
-        mov si, pm_ltr
-        mov dx, .s7
-        db 0F4h, 40, 255 - 40
-.s7:    xor bx, bx
-        mov si, pm_sys
-        mov dx, .s8
-        db 0F4h, 40, 255 - 40
+        ENTER_PM 0, pm_read, .s3
+.s3:    ENTER_PM 1, pm_read, .s4
+.s4:    ENTER_PM 0, pm_lldt, .s5
+.s5:    ENTER_PM 0, pm_read, .s6
+.s6:    ENTER_PM 0, pm_ltr, .s7
+.s7:    ENTER_PM 0, pm_sys, .s8
 .s8:    mov al, 0
         db 0F4h, 02h, 0FDh              ; exit with AL
 
