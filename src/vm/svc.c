@@ -9,7 +9,8 @@
  * and a HLT followed by a valid pair naming a service mvdm or the host
  * serves is our call, as NTVDM recognises its BOP opcode wherever it
  * runs; any other HLT goes to the guest as the #GP(0) the hardware raises.
- * In protected mode HLT is the guest's own.
+ * In protected mode HLT is the guest's own, but inside the stub region a
+ * host in the monitor registered (pmsvc.c).
  */
 #include <errno.h>
 #include <stdio.h>
