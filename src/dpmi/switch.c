@@ -183,6 +183,9 @@ static bool iretd_would_return(struct dpmi_host *h, const struct vm16_regs *r)
 	return true;
 }
 
+/* The client goes on with r (DPMI 0.9, "Mode and Stack Switching" and
+ * "Exceptions": the registers, CS:(E)IP, SS:(E)SP and flags a switch or a
+ * handler's frame names; how the host gets there is its own). */
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
 {
 	uint32_t eflags = (r->eflags | 0x3002) & ~(uint32_t)(0x4000 | 0x20000); /* IOPL 3, no NT or VM */
