@@ -199,7 +199,8 @@ void dpmi_put_text(struct dpmi_host *h, const char *text);
 
 /* switch.c */
 void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t);
-/* Continue the client in context r (an IRETD from the host's ring 0).
+/* Continue the client in context r: loaded directly when the IRETD from
+ * the host's ring 0 would succeed, else through that IRETD (switch.c).
  * Returns 0 or ends the VM (-1) when the host's own context fails. */
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r);
 /* Switch to real mode with r, saving `pm` in a new frame of `kind` whose
