@@ -389,16 +389,24 @@ void vdd_set_pointer(struct vm *vm, const struct vdd_pointer *p);
 /* Supervisor calls from protected mode: a HLT executed at CPL 0 whose
  * linear address lies in [base, base + size) and is followed by a valid
  * pair n, ~n is supervisor call n, as in real mode (the handler sees EIP
- * past the three bytes). Everywhere else a protected-mode HLT stays the
- * guest's own (a DOS extender's kernel halting). One region per VM; size
- * 0 removes it. 0 or -EINVAL. */
+ * past the three bytes). So is such a HLT at CPL 1-3, made instead of the
+ * #GP(0) the HLT raises there: the handler sees the CPU as the HLT found
+ * it (its CPL, registers and stack), EIP past the three bytes; a host's
+ * ring-3 stubs reach it without an exception delivery. While a region is
+ * registered every #GP comes to the monitor first; those that are not
+ * such calls are delivered as the CPU delivers them. Everywhere else a
+ * protected-mode HLT stays the guest's own (a DOS extender's kernel
+ * halting). One region per VM; size 0 removes it. 0 or -EINVAL. */
 int vdd_set_pm_svc_region(struct vm *vm, uint32_t base, uint32_t size);
 
 /* The system tables a protected-mode context runs with: GDTR, IDTR, and
  * the LDT and TSS selectors (in that GDT; 0 for none), loaded as LLDT and
  * LTR would load them but without LTR's busy bit; cr3: the page directory
  * (0: paging off), loaded (which flushes the TLB) when it is not CR3
- * already or `flush` asks for it. */
+ * already or `flush` asks for it. LDTR and TR are not read from the GDT
+ * again while the CPU still holds what the last vdd_enter_pm() loaded with
+ * the same GDT and selectors: a host that rewrote those GDT entries (or
+ * its page tables) since sets `flush`, and everything is loaded again. */
 struct vdd_pm_tables {
 	uint32_t gdt_base, idt_base;
 	uint16_t gdt_limit, idt_limit;

@@ -199,7 +199,8 @@ void dpmi_put_text(struct dpmi_host *h, const char *text);
 
 /* switch.c */
 void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t);
-/* Continue the client in context r (an IRETD from the host's ring 0).
+/* Continue the client in context r: loaded directly when the IRETD from
+ * the host's ring 0 would succeed, else through that IRETD (switch.c).
  * Returns 0 or ends the VM (-1) when the host's own context fails. */
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r);
 /* Switch to real mode with r, saving `pm` in a new frame of `kind` whose
@@ -209,14 +210,21 @@ int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r);
 struct dpmi_frame *dpmi_to_real(struct dpmi_host *h, struct dpmi_client *c, enum dpmi_frame_kind kind,
 				const struct vm16_regs *pm, struct vm16_regs *rm, bool own_stack, bool iret,
 				uint16_t copy_words);
-/* SVC from real mode at DPMI_RM_RETURN. */
-int dpmi_rm_return(struct dpmi_host *h);
+/* SVC from real mode at DPMI_RM_RETURN; rm: the CPU's registers. */
+int dpmi_rm_return(struct dpmi_host *h, const struct vm16_regs *rm);
 /* Linear address of sel:off for the client, and a stack access. */
 uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off);
 void dpmi_push(struct dpmi_host *h, struct vm16_regs *r, bool is32, uint32_t v);
 uint32_t dpmi_pop(struct dpmi_host *h, struct vm16_regs *r, bool is32);
 /* Pop an IRET frame of the client's width from r's stack into r's CS:EIP, EFLAGS. */
 void dpmi_iret(struct dpmi_host *h, const struct dpmi_client *c, struct vm16_regs *r);
+/* len bytes of client memory at linear address lin, read or written
+ * through the host's page tables (not present: reads 0, writes nothing). */
+void dpmi_copy_lin(struct dpmi_host *h, uint32_t lin, void *buf, uint32_t len, bool write);
+/* n (at most 8) dwords at offset off of the host area, by its physical
+ * address (the ring-0 stack's frames). */
+void dpmi_area_rd32s(struct dpmi_host *h, uint32_t off, uint32_t *v, unsigned n);
+void dpmi_area_wr32s(struct dpmi_host *h, uint32_t off, const uint32_t *v, unsigned n);
 uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin);
 uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin);
 void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v);
@@ -224,6 +232,8 @@ void dpmi_wr16(struct dpmi_host *h, uint32_t lin, uint16_t v);
 
 /* ldt.c */
 bool dpmi_desc_read(struct dpmi_host *h, uint16_t sel, uint32_t *lo, uint32_t *hi);
+/* Set the accessed bit of LDT selector sel whose descriptor's high dword is hi. */
+void dpmi_desc_set_accessed(struct dpmi_host *h, uint16_t sel, uint32_t hi);
 uint32_t dpmi_desc_base(uint32_t lo, uint32_t hi);
 uint32_t dpmi_desc_limit(uint32_t lo, uint32_t hi);
 /* Allocate n consecutive LDT descriptors for client c (data, base and
@@ -265,7 +275,7 @@ int dpmi_rmcall(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r)
 int dpmi_callback_functions(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);
 int dpmi_callback_enter(struct dpmi_host *h, unsigned k);
 int dpmi_callback_return(struct dpmi_host *h, struct dpmi_client *c, struct vm16_regs *r);
-int dpmi_raw_to_pm(struct dpmi_host *h);
+int dpmi_raw_to_pm(struct dpmi_host *h, const struct vm16_regs *rm);
 int dpmi_raw_to_rm(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *r);
 void dpmi_rmcall_done(struct dpmi_host *h, struct dpmi_frame *f, const struct vm16_regs *rm, struct vm16_regs *pm);
 uint32_t dpmi_lpms_top(struct dpmi_host *h, struct dpmi_client *c, const struct vm16_regs *cur);

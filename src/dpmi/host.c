@@ -90,17 +90,24 @@ static int build_area(struct dpmi_host *h)
 		s[3] = 0x90;
 	}
 	img[DPMI_IRETD] = 0xCF;
-	/* Ring-3 stubs: a HLT, which is #GP(0) at CPL 3: the host sees the
-	 * faulting address. The save/restore entry is a plain return. */
-	for (unsigned off = 0; off < DPMI_R3_END; off += 4)
+	/* Ring-3 stubs: `HLT; db n, ~n`. At CPL 3 the HLT is #GP(0), which
+	 * the monitor turns into our supervisor call (the stubs lie in the
+	 * registered region: vdd.h); were it delivered, the host would see
+	 * the faulting address on its ring-0 stack. The save/restore entry is
+	 * a plain return. */
+	for (unsigned off = 0; off < DPMI_R3_END; off += 4) {
 		img[DPMI_STUB3 + off] = 0xF4;
+		img[DPMI_STUB3 + off + 1] = h->svc;
+		img[DPMI_STUB3 + off + 2] = (uint8_t)~h->svc;
+	}
 	img[DPMI_STUB3 + DPMI_R3_SAVE16] = 0xCB;
 	img[DPMI_STUB3 + DPMI_R3_SAVE32] = 0x66;
 	img[DPMI_STUB3 + DPMI_R3_SAVE32 + 1] = 0xCB;
 	int rc = vdd_phys_write(h->vm, phys, img, DPMI_LDT);
 	free(img);
+	/* Supervisor calls: the ring-0 stubs through the ring-3 ones. */
 	if (rc == 0)
-		rc = vdd_set_pm_svc_region(h->vm, phys + DPMI_STUB0, DPMI_IRETD - DPMI_STUB0);
+		rc = vdd_set_pm_svc_region(h->vm, phys + DPMI_STUB0, DPMI_STUB3 + DPMI_R3_END - DPMI_STUB0);
 	if (rc == 0 && dpmi_paging_init(h) < 0)
 		rc = -ENOMEM;
 	/* The LDT starts empty (the allocator's pages read as zero). */
@@ -254,9 +261,9 @@ static int dpmi_svc(struct vm *vm, void *ctx, uint8_t n)
 		return 1;
 	}
 	if (off == DPMI_RM_RETURN)
-		return dpmi_rm_return(h);
+		return dpmi_rm_return(h, &r);
 	if (off == DPMI_RM_RAW)
-		return dpmi_raw_to_pm(h);
+		return dpmi_raw_to_pm(h, &r);
 	if (off >= DPMI_RM_CALLBACK && off < DPMI_RM_IRQ)
 		return dpmi_callback_enter(h, (off - DPMI_RM_CALLBACK) / 4);
 	if (off >= DPMI_RM_IRQ && off < DPMI_RM_SIZE)

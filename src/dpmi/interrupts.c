@@ -179,16 +179,27 @@ int dpmi_pm_entry(struct dpmi_host *h)
 {
 	struct vm16_regs k;
 	vm16_get_regs(h->vm, &k);
+	if (k.cs & 3) {
+		/* A ring-3 stub's HLT, made our call instead of its #GP(0)
+		 * (vdd.h): the client's registers as the HLT found them, EIP past
+		 * the three bytes. Reached through a code segment of the
+		 * client's own (an alias of the stubs), it is the #GP. */
+		struct dpmi_client *c = dpmi_current(h);
+		if (!c)
+			return 1;
+		k.eip -= 3;
+		return k.cs == DPMI_SEL_CODE3 ? stub_call(h, c, &k) : exception(h, c, &k, 13, 0);
+	}
 	uint8_t v = (uint8_t)((k.eip - 3 - DPMI_STUB0) / 4);
-	bool has_err;
-	uint32_t err = 0, fr;
-	if (k.esp == DPMI_STACK0 - 24) {
-		has_err = true;
-		err = dpmi_rd32(h, h->area + k.esp);
-		fr = h->area + k.esp + 4;
+	bool has_err = k.esp == DPMI_STACK0 - 24;
+	/* The CPU's frame on the ring-0 stack, read in one piece: [error
+	 * code,] EIP, CS, EFLAGS, ESP, SS (80386 PRM 9.6.1). */
+	uint32_t fr[6], *frame = fr + 1, err = 0;
+	if (has_err) {
+		dpmi_area_rd32s(h, DPMI_STACK0 - 24, fr, 6);
+		err = fr[0];
 	} else if (k.esp == DPMI_STACK0 - 20) {
-		has_err = false;
-		fr = h->area + k.esp;
+		dpmi_area_rd32s(h, DPMI_STACK0 - 20, frame, 5);
 	} else {
 		/* Not from ring 3: the host's IRETD to the client faulted (a
 		 * frame the client corrupted, a selector it freed). The frame it
@@ -209,11 +220,11 @@ int dpmi_pm_entry(struct dpmi_host *h)
 	if (!c)
 		return 1;
 	struct vm16_regs r = k;
-	r.eip = dpmi_rd32(h, fr);
-	r.cs = (uint16_t)dpmi_rd32(h, fr + 4);
-	r.eflags = dpmi_rd32(h, fr + 8);
-	r.esp = dpmi_rd32(h, fr + 12);
-	r.ss = (uint16_t)dpmi_rd32(h, fr + 16);
+	r.eip = frame[0];
+	r.cs = (uint16_t)frame[1];
+	r.eflags = frame[2];
+	r.esp = frame[3];
+	r.ss = (uint16_t)frame[4];
 	if (v == 0x31 && !has_err)
 		return dpmi_int31(h, c, &r);
 	if (v == 13 && has_err && r.cs == DPMI_SEL_CODE3)

@@ -41,6 +41,12 @@ static void desc_write(struct dpmi_host *h, uint16_t sel, uint32_t lo, uint32_t 
 	(void)vdd_phys_write(h->vm, ldt_addr(h, sel >> 3), b, 8);
 }
 
+void dpmi_desc_set_accessed(struct dpmi_host *h, uint16_t sel, uint32_t hi)
+{
+	uint8_t b = (uint8_t)(hi >> 8) | 1;
+	(void)vdd_phys_write(h->vm, ldt_addr(h, sel >> 3) + 5, &b, 1);
+}
+
 uint32_t dpmi_desc_base(uint32_t lo, uint32_t hi)
 {
 	return (lo >> 16) | (hi & 0xFF) << 16 | (hi & 0xFF000000u);

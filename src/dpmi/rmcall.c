@@ -202,12 +202,11 @@ int dpmi_callback_return(struct dpmi_host *h, struct dpmi_client *c, struct vm16
 	return 0;
 }
 
-int dpmi_raw_to_pm(struct dpmi_host *h)
+int dpmi_raw_to_pm(struct dpmi_host *h, const struct vm16_regs *real)
 {
 	struct dpmi_client *c = dpmi_current(h);
-	struct vm16_regs rm, pm;
-	vm16_get_regs(h->vm, &rm);
-	pm = rm;
+	const struct vm16_regs rm = *real;
+	struct vm16_regs pm = rm;
 	pm.ds = (uint16_t)rm.eax;
 	pm.es = (uint16_t)rm.ecx;
 	pm.ss = (uint16_t)rm.edx;

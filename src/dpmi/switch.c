@@ -19,19 +19,19 @@
 
 /* Client memory by linear address, through the host's page tables
  * (whatever mode the CPU is in); a page that is not present reads as 0
- * and ignores writes. */
-static void copy_lin(struct dpmi_host *h, uint32_t lin, uint8_t *buf, uint32_t len, bool write)
+ * and ignores writes. The first 1 MiB + 64 KiB is mapped to itself
+ * (paging.c) and real mode runs with paging off, so there the linear
+ * address is the physical one in every mode: one physical copy per page,
+ * not a walk of the CPU's page tables (vm16_read) each time. Physical
+ * writes leave the ROM alone, as the client's own writes would. */
+void dpmi_copy_lin(struct dpmi_host *h, uint32_t lin, void *data, uint32_t len, bool write)
 {
+	uint8_t *buf = data;
 	while (len) {
 		uint32_t n = 4096 - (lin & 0xFFF), phys;
 		if (n > len)
 			n = len;
-		if (lin < 0x110000) {
-			if (write)
-				(void)vm16_write(h->vm, lin, buf, n);
-			else
-				(void)vm16_read(h->vm, lin, buf, n);
-		} else if (dpmi_lin_phys(h, lin, &phys)) {
+		if (dpmi_lin_phys(h, lin, &phys)) {
 			if (write)
 				(void)vdd_phys_write(h->vm, phys, buf, n);
 			else
@@ -46,30 +46,54 @@ static void copy_lin(struct dpmi_host *h, uint32_t lin, uint8_t *buf, uint32_t l
 	}
 }
 
+/* n dwords of the host area at offset off (its ring-0 stack's frames):
+ * the area is mapped to itself (physical = linear) from build_area() on
+ * and never unmapped, so the physical address is area + off, one copy. */
+void dpmi_area_rd32s(struct dpmi_host *h, uint32_t off, uint32_t *v, unsigned n)
+{
+	uint8_t b[4 * 8];
+	(void)vdd_phys_read(h->vm, h->area + off, b, 4 * n);
+	for (unsigned k = 0; k < n; k++)
+		v[k] = (uint32_t)b[4 * k] | (uint32_t)b[4 * k + 1] << 8 | (uint32_t)b[4 * k + 2] << 16 |
+		       (uint32_t)b[4 * k + 3] << 24;
+}
+
+void dpmi_area_wr32s(struct dpmi_host *h, uint32_t off, const uint32_t *v, unsigned n)
+{
+	uint8_t b[4 * 8];
+	for (unsigned k = 0; k < n; k++) {
+		b[4 * k] = (uint8_t)v[k];
+		b[4 * k + 1] = (uint8_t)(v[k] >> 8);
+		b[4 * k + 2] = (uint8_t)(v[k] >> 16);
+		b[4 * k + 3] = (uint8_t)(v[k] >> 24);
+	}
+	(void)vdd_phys_write(h->vm, h->area + off, b, 4 * n);
+}
+
 uint32_t dpmi_rd32(struct dpmi_host *h, uint32_t lin)
 {
 	uint8_t b[4];
-	copy_lin(h, lin, b, 4, false);
+	dpmi_copy_lin(h, lin, b, 4, false);
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
 uint16_t dpmi_rd16(struct dpmi_host *h, uint32_t lin)
 {
 	uint8_t b[2];
-	copy_lin(h, lin, b, 2, false);
+	dpmi_copy_lin(h, lin, b, 2, false);
 	return (uint16_t)(b[0] | b[1] << 8);
 }
 
 void dpmi_wr32(struct dpmi_host *h, uint32_t lin, uint32_t v)
 {
 	uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
-	copy_lin(h, lin, b, 4, true);
+	dpmi_copy_lin(h, lin, b, 4, true);
 }
 
 void dpmi_wr16(struct dpmi_host *h, uint32_t lin, uint16_t v)
 {
 	uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-	copy_lin(h, lin, b, 2, true);
+	dpmi_copy_lin(h, lin, b, 2, true);
 }
 
 uint32_t dpmi_lin(struct dpmi_host *h, uint16_t sel, uint32_t off)
@@ -136,23 +160,61 @@ void dpmi_tables(const struct dpmi_host *h, struct vdd_pm_tables *t)
 	t->flush = h->tlb_stale;
 }
 
+/* Whether the IRETD of dpmi_resume() would return to r without a fault,
+ * so that the host may load r itself: CS and SS are LDT selectors with
+ * RPL 3 whose descriptors are present at DPL 3, CS a code segment whose
+ * limit EIP lies within, SS a writable data segment. These are IRET's
+ * checks of CS and SS on a return to an outer level (80386 PRM 17, IRET;
+ * ESP is not checked). The LDT is the host's (a client writes it only
+ * through 0007h-000Ch, which keep every entry it owns at DPL 3), so its
+ * bytes are read directly. CS gets the accessed bit the IRETD's load would
+ * set (SS gets it from the CPU's own load, pm_load_ss). */
+static bool iretd_would_return(struct dpmi_host *h, const struct vm16_regs *r)
+{
+	uint32_t clo, chi, slo, shi;
+	if ((r->cs & 7) != 7 || (r->ss & 7) != 7 || !dpmi_desc_read(h, r->cs, &clo, &chi) ||
+	    !dpmi_desc_read(h, r->ss, &slo, &shi))
+		return false;
+	/* hi: P (15), DPL (13-14), S (12), code (11), W (9), accessed (8) */
+	if ((chi & 0xF800) != 0xF800 || r->eip > dpmi_desc_limit(clo, chi) || (shi & 0xFA00) != 0xF200)
+		return false;
+	if (!(chi & 0x100))
+		dpmi_desc_set_accessed(h, r->cs, chi);
+	return true;
+}
+
+/* The client goes on with r (DPMI 0.9, "Mode and Stack Switching" and
+ * "Exceptions": the registers, CS:(E)IP, SS:(E)SP and flags a switch or a
+ * handler's frame names; how the host gets there is its own). */
 int dpmi_resume(struct dpmi_host *h, const struct vm16_regs *r)
 {
-	/* The client's IRETD frame on the host's ring-0 stack. */
-	uint32_t f = h->area + DPMI_STACK0 - 20;
 	uint32_t eflags = (r->eflags | 0x3002) & ~(uint32_t)(0x4000 | 0x20000); /* IOPL 3, no NT or VM */
-	uint32_t frame[5] = { r->eip, r->cs, eflags, r->esp, r->ss };
-	for (unsigned k = 0; k < 5; k++)
-		dpmi_wr32(h, f + 4 * k, frame[k]);
+	struct vdd_pm_tables t;
+	dpmi_tables(h, &t);
+	h->tlb_stale = false;
 	struct vm16_regs k = *r;
+	k.eflags = eflags;
+	/* The client's context loaded as the IRETD would load it: CS (its
+	 * DPL 3 the CPL), SS, then DS, ES, FS, GS with MOV's checks at CPL 3,
+	 * which refuse (null) exactly the selectors the IRETD would null or
+	 * fail to load at CPL 0 (a DPL below 3; 80386 PRM 6.3.1.1). */
+	if (iretd_would_return(h, r) && vdd_enter_pm(h->vm, &t, &k) == 0)
+		return 0;
+	/* Otherwise the CPU's own IRETD from the host's ring 0, which faults
+	 * into the host (dpmi_pm_entry) where the client's frame is bad. CS
+	 * and SS go with RPL 3: a client returns to ring 3 only, and a
+	 * selector of the host's ring-0 code (GDT 08h, RPL 0) would otherwise
+	 * make the IRETD a return to ring 0 (80386 PRM 17, IRET: RPL = CPL
+	 * is a return to the same level), where that IRETD faults instead.
+	 * (A null selector stays as it is: it faults either way.) */
+	const uint32_t cs = r->cs & ~3u ? r->cs | 3u : r->cs, ss = r->ss & ~3u ? r->ss | 3u : r->ss;
+	const uint32_t frame[5] = { r->eip, cs, eflags, r->esp, ss };
+	dpmi_area_wr32s(h, DPMI_STACK0 - 20, frame, 5);
 	k.cs = DPMI_SEL_CODE0;
 	k.eip = DPMI_IRETD;
 	k.ss = DPMI_SEL_DATA0;
 	k.esp = DPMI_STACK0 - 20;
 	k.eflags = 2;
-	struct vdd_pm_tables t;
-	dpmi_tables(h, &t);
-	h->tlb_stale = false;
 	if (vdd_enter_pm(h->vm, &t, &k) < 0) {
 		vdd_log(h->vm, "dpmi", "the host's own protected-mode context does not load");
 		return 1;
@@ -202,10 +264,9 @@ struct dpmi_frame *dpmi_to_real(struct dpmi_host *h, struct dpmi_client *c, enum
 }
 
 /* Real mode returned to the host: the frame on top says what for. */
-int dpmi_rm_return(struct dpmi_host *h)
+int dpmi_rm_return(struct dpmi_host *h, const struct vm16_regs *real)
 {
-	struct vm16_regs rm;
-	vm16_get_regs(h->vm, &rm);
+	const struct vm16_regs rm = *real;
 	if (!h->nframes) {
 		vdd_log(h->vm, "dpmi", "real mode returned to the host with nothing waiting");
 		return 1;

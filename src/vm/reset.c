@@ -15,6 +15,11 @@
 void vm_cpu_controls(struct vm *vm)
 {
 	vm->cpu.trap_mask |= CPU_TRAP_V86_HLT;
+	/* A host's ring-3 stubs (pmsvc.c): #GP comes to the monitor first. */
+	if (vm->pm_svc_size)
+		vm->cpu.exception_exit_mask |= 1u << VM_EXC_GP;
+	else
+		vm->cpu.exception_exit_mask &= ~(1u << VM_EXC_GP);
 	vm_update_int_trap(vm);
 }
 

@@ -9,7 +9,8 @@
  * and a HLT followed by a valid pair naming a service mvdm or the host
  * serves is our call, as NTVDM recognises its BOP opcode wherever it
  * runs; any other HLT goes to the guest as the #GP(0) the hardware raises.
- * In protected mode HLT is the guest's own.
+ * In protected mode HLT is the guest's own, but inside the stub region a
+ * host in the monitor registered (pmsvc.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -111,6 +112,16 @@ void vm_svc_v86(struct vm *vm)
 		return;
 	}
 	c->exit.reason = CPU_EXIT_BUDGET;
-	if (cpu_raise(c, 13, 0) < 0)
+	if (!vm_raise(vm, VM_EXC_GP, 0))
 		c->exit.reason = CPU_EXIT_SHUTDOWN;
+}
+
+bool vm_raise(struct vm *vm, uint8_t vector, uint32_t error)
+{
+	struct cpu *c = &vm->cpu;
+	const uint32_t mask = c->exception_exit_mask;
+	c->exception_exit_mask = 0;
+	bool ok = cpu_raise(c, vector, error) == 0;
+	c->exception_exit_mask = mask;
+	return ok;
 }

@@ -223,6 +223,7 @@ int vm_machine_new(const struct vm16_config *cfg, const struct vdd_ops *const *b
 	}
 	vm->cfg = *cfg;
 	vm->log_mask = VM16_LOG_ALL;
+	vm->events_due_min = UINT64_MAX; /* no events */
 	unsigned nops = 0;
 	for (unsigned k = 0; k < nbuiltin && k < VM_MAX_VDDS; k++)
 		ops[nops++] = builtin[k];
@@ -660,8 +661,12 @@ enum vm16_stop vm16_run(struct vm *vm, uint64_t max_insns)
 			vm->host_units = 0;
 			break;
 		}
+		case CPU_EXIT_EXCEPTION: /* #GP while a host's stub region is registered */
 		case CPU_EXIT_V86_HLT:
-			vm_svc_v86(vm);
+			if (why == CPU_EXIT_EXCEPTION)
+				vm_pm_exception(vm);
+			else
+				vm_svc_v86(vm);
 			done += vm->host_units;
 			vm->host_units = 0;
 			if (c->exit.reason == CPU_EXIT_SHUTDOWN)

@@ -58,6 +58,9 @@ enum {
 	VM_SVC_USER = 32,     /* 0-31 belong to mvdm (BIOS and DOS services) */
 };
 
+/* The general protection fault's vector (80386 PRM 9.8.13). */
+enum { VM_EXC_GP = 13 };
+
 struct vm_port_owner {
 	const char *name;
 	unsigned max_size;      /* widest access it takes whole (1, 2, 4) */
@@ -195,11 +198,20 @@ struct vm {
 	struct vm_high_range high[VM_MAX_HIGH_RANGES];
 	unsigned nhigh;
 	uint32_t pm_svc_base, pm_svc_size; /* protected-mode supervisor calls (pmsvc.c) */
+	/* LDTR and TR as vdd_enter_pm() last loaded them from that GDT
+	 * (pmsvc.c: not loaded again while the CPU still holds them). */
+	struct vm_pm_loaded {
+		bool valid;
+		uint32_t gdt_base;
+		uint16_t gdt_limit, ldtr, tr;
+		struct cpu_desc ldt, tss;
+	} pm_loaded;
 
 	/* Virtual clock. */
 	uint64_t clock_ns;
 	uint64_t insn_ns;
 	struct vm_event events[VM_MAX_EVENTS];
+	uint64_t events_due_min; /* the earliest pending due_ns, UINT64_MAX: none (clock.c) */
 	int next_event_id;
 	struct vm_idle idle;
 	struct vm_quiet quiet;
@@ -403,10 +415,19 @@ void vm_svc_return(struct vm *vm);
  * guest's #GP(0). */
 bool vm_svc_dispatch(struct vm *vm);
 void vm_svc_v86(struct vm *vm);
+/* Deliver exception `vector` now as the CPU would (cpu_raise), with the
+ * monitor's exception exits (pmsvc.c) off meanwhile, so it is delivered,
+ * not handed back. false: that shut the CPU down. */
+bool vm_raise(struct vm *vm, uint8_t vector, uint32_t error);
 /* vm.c: the general registers of r (EAX-EDI) into the CPU. */
 void vm_set_gprs(struct cpu *c, const struct vm16_regs *r);
-/* pmsvc.c: a protected-mode HLT exit inside the host's stub region. */
+/* pmsvc.c: a protected-mode HLT exit inside the host's stub region;
+ * the #GP the monitor asks to see while a region is registered (a HLT
+ * at CPL > 0 in it is a supervisor call, any other #GP is delivered as
+ * the CPU would have: exit.reason CPU_EXIT_SHUTDOWN if that shut it
+ * down). */
 bool vm_pm_svc_here(const struct vm *vm);
+void vm_pm_exception(struct vm *vm);
 /* intcap.c: handle a trapped INT n. */
 void vm_int_trapped(struct vm *vm, uint8_t vector);
 void vm_update_int_trap(struct vm *vm);

@@ -76,6 +76,64 @@ corrupt_handler:
         pop     bp
         retf
 
+; An exception handler that returns to an IP past its code segment's limit
+; (a 16-byte alias of CS): the host's return faults, the program ends.
+limit_client:
+        mov     ax, 000Ah               ; a data alias of CS ...
+        mov     bx, cs
+        int     31h
+        mov     [limsel], ax
+        mov     bx, ax
+        mov     ax, 0009h
+        mov     cx, 00FAh               ; ... made code again, DPL 3
+        int     31h
+        mov     ax, 0008h
+        xor     cx, cx
+        mov     dx, 0Fh                 ; 16 bytes
+        int     31h
+        mov     ax, 0203h
+        mov     bl, 0
+        mov     cx, cs
+        mov     dx, limit_handler
+        int     31h
+        SAY     "limit: dividing by zero"
+        xor     bl, bl
+        div     bl
+        SAY     "FAIL limit: still running"
+        mov     ax, 4C01h
+        int     21h
+limit_handler:
+        push    bp
+        mov     bp, sp
+        push    ax
+        mov     ax, [cs:limsel]
+        mov     [bp + 10], ax           ; CS: the 16-byte segment, IP past it
+        pop     ax
+        pop     bp
+        retf
+
+; An exception handler that returns to the host's ring-0 code selector
+; (GDT 08h): the return is refused as from ring 0 to ring 3 (the program
+; ends), not made at ring 0.
+ring0_client:
+        mov     ax, 0203h
+        mov     bl, 0
+        mov     cx, cs
+        mov     dx, ring0_handler
+        int     31h
+        SAY     "ring0: dividing by zero"
+        xor     bl, bl
+        div     bl
+        SAY     "FAIL ring0: still running"
+        mov     ax, 4C01h
+        int     21h
+ring0_handler:
+        push    bp
+        mov     bp, sp
+        mov     word [bp + 10], 8       ; CS: the host's ring-0 code, RPL 0
+        pop     bp
+        retf
+
 main:   mov     [rseg], cs
         mov     sp, stack_top
         mov     bx, 1000h               ; keep 64 KiB: room for DOS blocks
@@ -84,7 +142,7 @@ main:   mov     [rseg], cs
         cmp     byte [80h], 0
         je      .parent
         mov     byte [child], 1
-        cmp     byte [83h], 'h'       ; " child" (else " crash", " corrupt")
+        cmp     byte [83h], 'h'       ; " child" (else " crash", " corrupt", " limit", " ring0")
         je      .parent
         mov     byte [child], 2         ; "crash"
         cmp     byte [83h], 'e'
@@ -92,8 +150,15 @@ main:   mov     [rseg], cs
         mov     byte [child], 4         ; "realexit"
 .notreal:
         cmp     byte [83h], 'o'
-        jne     .parent
+        jne     .notcorrupt
         mov     byte [child], 3         ; "corrupt"
+.notcorrupt:
+        cmp     byte [83h], 'i'
+        jne     .parent
+        mov     byte [child], 5         ; "limit"
+        cmp     byte [84h], 'n'
+        jne     .parent
+        mov     byte [child], 6         ; "ring0"
 .parent:
         mov     ax, 1687h
         int     2Fh
@@ -144,6 +209,10 @@ main:   mov     [rseg], cs
         je      corrupt_client
         cmp     byte [child], 4
         je      realexit_client
+        cmp     byte [child], 5
+        je      limit_client
+        cmp     byte [child], 6
+        je      ring0_client
 
 ; ---------------------------------------------------------------- parent
 parent_tests:
@@ -729,7 +798,16 @@ parent_tests:
         cmp     cx, 1
         CHECK   e, "0E00h: EM set exactly without an x87"
 
-        ; ---- the raw mode switch there and back
+        ; ---- the raw mode switch there and back, back through a code
+        ; alias of ours that was never loaded (its accessed bit clear)
+        mov     ax, 000Ah
+        mov     bx, cs
+        int     31h
+        mov     [rawcs], ax
+        mov     bx, ax
+        mov     ax, 0009h
+        mov     cx, 00FAh               ; code, DPL 3, accessed clear
+        int     31h
         mov     ax, 0306h
         int     31h
         mov     [rawrm], cx
@@ -755,13 +833,29 @@ in_real:
         mov     cx, ax
         mov     dx, [pm_ss]
         mov     bx, sp
-        mov     si, [cs_sel]
+        mov     si, [rawcs]
         mov     di, in_pm
         jmp     far [rawrm]
 in_pm:  mov     ax, cs
         and     ax, 3
         cmp     ax, 3
         CHECK   e, "0306h: back in protected mode"
+        mov     ax, 000Bh
+        mov     bx, [rawcs]
+        push    es
+        push    ds
+        pop     es
+        mov     di, desc
+        int     31h
+        pop     es
+        test    byte [desc + 5], 1
+        CHECK   nz, "... its CS loaded as a far jump or IRET loads it: accessed"
+        push    word [cs_sel]
+        push    word .back
+        retf
+.back:  mov     ax, 0001h
+        mov     bx, [rawcs]
+        int     31h
 
         ; ---- a nested client: EXEC ourselves with "child" from protected mode
         mov     ax, 0500h
@@ -793,6 +887,14 @@ in_pm:  mov     ax, cs
         call    exec_child
         cmp     ax, 00FFh
         CHECK   e, "a corrupted exception frame ended the child with code FFh"
+        mov     dx, tail5               ; its handler returns past a segment's limit
+        call    exec_child
+        cmp     ax, 00FFh
+        CHECK   e, "a return past the code segment's limit ended the child with code FFh"
+        mov     dx, tail6               ; its handler returns to the host's ring-0 CS
+        call    exec_child
+        cmp     ax, 00FFh
+        CHECK   e, "a return to the host's ring-0 code ended the child with code FFh"
         mov     dx, tail4               ; it ends from real mode (raw switch, 4Ch)
         call    exec_child
         cmp     ax, 5
@@ -1007,6 +1109,10 @@ tail:   db      6, " child", 13
 tail2:  db      6, " crash", 13
 tail3:  db      8, " corrupt", 13
 tail4:  db      9, " realexit", 13
+tail5:  db      6, " limit", 13
+tail6:  db      6, " ring0", 13
+limsel: dw      0
+rawcs:  dw      0
 desc:   times 8 db 0
 meminfo: times 48 db 0
 rmregs: times 50 db 0

@@ -262,6 +262,43 @@ code32: mov     ds, [cs:ds32]
         cmp     eax, 5                  ; present, read, user
         CHECK   e, "reading the host's IDT faults (#PF, error 5)"
 
+        ; ---- the host's ring-3 stubs (they follow the IDT by 1000h:
+        ; docs/dpmi.md) run through a code segment of our own: the raw
+        ; switch's HLT there is our #GP(0), not the host's switch
+        mov     [cs_own], cs
+        mov     dword [resume], alias_back
+        mov     ax, 0000h
+        mov     cx, 1
+        int     31h
+        mov     [alias + 4], ax
+        mov     bx, ax
+        mov     eax, [idtr + 2]
+        add     eax, 1000h
+        mov     dx, ax
+        shr     eax, 16
+        mov     cx, ax
+        mov     ax, 0007h
+        int     31h
+        mov     ax, 0008h
+        xor     cx, cx
+        mov     dx, 0FFFh
+        int     31h
+        mov     ax, 0009h
+        mov     cx, 00FAh               ; 16-bit code, DPL 3
+        int     31h
+        mov     dword [gperr], -1
+        jmp     far [alias]             ; offset 400h: the raw switch's HLT
+alias_back:
+        mov     dword [resume], 0
+        mov     ax, [alias + 4]
+        cmp     [gpcs], ax
+        CHECK   e, "the host's stubs through our own selector: our #GP"
+        cmp     dword [gpeip], 400h
+        jne     .alias_bad
+        cmp     dword [gperr], 0
+.alias_bad:
+        CHECK   e, "... at the HLT, error code 0"
+
         ; ---- a 32-bit interrupt handler
         mov     ax, 0205h
         mov     bl, 61h
@@ -351,8 +388,9 @@ free:   mov     edi, esi
         ret
 
 ; Exception handler, 32-bit frame: return EIP, CS, error, EIP, CS, EFLAGS,
-; ESP, SS. It keeps the error code and the faulting CS and resumes [skip]
-; bytes past the faulting instruction's start.
+; ESP, SS. It keeps the error code, the faulting CS and EIP and resumes
+; [skip] bytes past the faulting instruction's start, or at [resume] in
+; our code segment when that is not 0.
 gp_handler:
 pf_handler:
         push    ebp
@@ -362,11 +400,19 @@ pf_handler:
         push    eax
         mov     eax, [ebp + 12]
         mov     [gperr], eax
+        mov     eax, [ebp + 16]
+        mov     [gpeip], eax
         mov     eax, [ebp + 20]
         mov     [gpcs], ax
         mov     eax, [skip]
         add     [ebp + 16], eax
-        pop     eax
+        mov     eax, [resume]
+        test    eax, eax
+        jz      .out
+        mov     [ebp + 16], eax
+        movzx   eax, word [cs_own]
+        mov     [ebp + 20], eax
+.out:   pop     eax
         pop     ds
         pop     ebp
         retf
@@ -413,6 +459,10 @@ blk:    dd      0
 handle: dd      0
 gperr:  dd      0
 gpcs:   dd      0
+gpeip:  dd      0
+resume: dd      0
+cs_own: dw      0
+alias:  dd      400h, 0                 ; far pointer: offset, selector
 cbseen: dd      0
 desc:   times 8 db 0
 rmregs: times 50 db 0

@@ -5,7 +5,8 @@
  * the monitor's supervisor calls from V86 mode under the guest's own
  * protected-mode monitor, the BIOS's extended memory services, the A20
  * gate, and supervisor calls from protected mode inside the region a host
- * in the monitor registered (vdd_set_pm_svc_region, the DPMI host's). Guest programs are NASM files built next to this
+ * in the monitor registered (vdd_set_pm_svc_region, the DPMI host's) and
+ * what its mode switch (vdd_enter_pm) loads again. Guest programs are NASM files built next to this
  * test (argv[1] is their directory).
  */
 #include <setjmp.h>
@@ -101,6 +102,117 @@ static void test_pm_svc_region(void **state)
 	vm16_destroy(vm);
 }
 
+/* Service 42 of pmring3.asm: AL + 40h when called from CPL 3. */
+static int svc42_ring3(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	if ((r.cs & 3) == 3)
+		r.eax = (r.eax & ~0xFFu) | (uint8_t)(r.eax + 0x40);
+	vm16_set_regs(vm, &r);
+	return 0;
+}
+
+static void ring3_region(struct vm *vm)
+{
+	assert_int_equal(vm16_set_svc(vm, 42, svc42_ring3, NULL), 0);
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x10100, 0x200), 0);
+}
+
+/* A HLT at CPL 3 inside the region is a supervisor call, made instead of
+ * its #GP(0); outside it, without a valid pair, and any other #GP is
+ * delivered to the guest as the CPU delivers it (error code included). */
+static void test_pm_svc_ring3(void **state)
+{
+	(void)state;
+	static const struct {
+		uint16_t scenario;
+		int code;
+	} cases[] = { { 0, 0x51 }, { 1, 0x80 }, { 2, 0x80 }, { 3, 0x90 } };
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		enum vm16_stop stop;
+		struct vm *vm = run_with("pmring3.bin", cases[k].scenario, &stop, ring3_region);
+		if (stop != VM16_STOP_EXIT)
+			fail_msg("scenario %u stopped %d: %s", cases[k].scenario, stop, vm16_error(vm));
+		if (vm16_exit_code(vm) != cases[k].code)
+			fail_msg("scenario %u: exit code %02X, expected %02X", cases[k].scenario,
+				 vm16_exit_code(vm), cases[k].code);
+		vm16_destroy(vm);
+	}
+}
+
+/* test_enter_pm_tables: service 40 enters protected mode as a host in
+ * the monitor does (vdd_enter_pm), service 41 records AX and goes back to
+ * real mode (vdd_enter_real). */
+static struct {
+	uint16_t rec[8];
+	unsigned n;
+} enter_log;
+
+static int svc_enter(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	const struct vdd_pm_tables t = { .gdt_base = 0x10000 + (r.edi & 0xFFFF), .gdt_limit = 0x37,
+					 .idt_base = 0, .idt_limit = 0, .ldtr = 0x20, .tr = 0x18,
+					 .flush = r.ebx & 1 };
+	r.cs = 0x08;
+	r.eip = r.esi & 0xFFFF;
+	r.ss = 0x10;
+	r.esp = 0xF000;
+	r.ds = r.es = r.fs = r.gs = 0;
+	r.eflags = 2;
+	return vdd_enter_pm(vm, &t, &r) == 0 ? 0 : 1;
+}
+
+static int svc_record(struct vm *vm, void *ctx, uint8_t n)
+{
+	(void)ctx;
+	(void)n;
+	struct vm16_regs r;
+	vm16_get_regs(vm, &r);
+	if (enter_log.n < 8)
+		enter_log.rec[enter_log.n++] = (uint16_t)r.eax;
+	r.cs = r.ss = r.ds = r.es = 0x1000;
+	r.eip = r.edx & 0xFFFF;
+	r.esp = 0xFFFE;
+	r.eflags = 2;
+	vdd_enter_real(vm, &r);
+	return 0;
+}
+
+static void enter_services(struct vm *vm)
+{
+	assert_int_equal(vm16_set_svc(vm, 40, svc_enter, NULL), 0);
+	assert_int_equal(vm16_set_svc(vm, 41, svc_record, NULL), 0);
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x10100, 0x200), 0);
+}
+
+/* vdd_enter_pm loads LDTR and TR from the GDT when the CPU no longer
+ * holds what it loaded last, or `flush` says the tables changed; a GDT
+ * changed without `flush` keeps the loaded LDT (vdd.h's contract, which
+ * spares a DPMI host's every switch two descriptor reads). */
+static void test_enter_pm_tables(void **state)
+{
+	(void)state;
+	enum vm16_stop stop;
+	memset(&enter_log, 0, sizeof(enter_log));
+	struct vm *vm = run_with("pmenter.bin", 0, &stop, enter_services);
+	if (stop != VM16_STOP_EXIT)
+		fail_msg("stopped %d after %u records: %s", stop, enter_log.n, vm16_error(vm));
+	assert_int_equal(vm16_exit_code(vm), 0);
+	const uint16_t want[7] = { 'A', 'A', 'B', 'L', 'B', 'T', 0x2018 };
+	assert_int_equal(enter_log.n, 7);
+	for (unsigned k = 0; k < 7; k++)
+		if ((k == 6 ? enter_log.rec[k] : (uint8_t)enter_log.rec[k]) != want[k])
+			fail_msg("record %u: %04X, expected %04X", k, enter_log.rec[k], want[k]);
+	vm16_destroy(vm);
+}
+
 static void test_reset_resumes(void **state)
 {
 	(void)state;
@@ -124,21 +236,42 @@ static void test_triple_fault_ends_vm(void **state)
 	vm16_destroy(vm);
 }
 
-static void test_svc_from_v86(void **state)
+/* v86svc.asm's scenarios, each VM made ready by prepare (or not). */
+static void v86_scenarios(void (*prepare)(struct vm *vm))
 {
-	(void)state;
 	static const struct {
 		uint16_t scenario;
 		int code;
 	} cases[] = { { 1, 0x33 }, { 2, 0x55 }, { 3, 0x40 } };
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		enum vm16_stop stop;
-		struct vm *vm = run("v86svc.bin", cases[k].scenario, &stop);
+		struct vm *vm = run_with("v86svc.bin", cases[k].scenario, &stop, prepare);
 		if (stop != VM16_STOP_EXIT)
 			fail_msg("scenario %u stopped %d: %s", cases[k].scenario, stop, vm16_error(vm));
 		assert_int_equal(vm16_exit_code(vm), cases[k].code);
 		vm16_destroy(vm);
 	}
+}
+
+static void test_svc_from_v86(void **state)
+{
+	(void)state;
+	v86_scenarios(NULL);
+}
+
+/* The same with a protected-mode supervisor-call region registered (the
+ * DPMI host's, which stays once a client ran): the monitor then sees every
+ * #GP first, and the V86 monitor's #GP(0) of a plain HLT (scenario 3)
+ * must still reach it, not shut the CPU down. */
+static void v86_with_region(struct vm *vm)
+{
+	assert_int_equal(vdd_set_pm_svc_region(vm, 0x90000, 0x100), 0);
+}
+
+static void test_svc_from_v86_with_region(void **state)
+{
+	(void)state;
+	v86_scenarios(v86_with_region);
 }
 
 static void test_int15_memory(void **state)
@@ -198,9 +331,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reset_resumes),
 		cmocka_unit_test(test_triple_fault_ends_vm),
 		cmocka_unit_test(test_svc_from_v86),
+		cmocka_unit_test(test_svc_from_v86_with_region),
 		cmocka_unit_test(test_int15_memory),
 		cmocka_unit_test(test_a20_gate),
 		cmocka_unit_test(test_pm_svc_region),
+		cmocka_unit_test(test_enter_pm_tables),
+		cmocka_unit_test(test_pm_svc_ring3),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
