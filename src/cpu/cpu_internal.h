@@ -339,8 +339,9 @@ struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys);
  * (CPL 3 and not a system access). fault: raise #PF, else return -1.
  * set_bits: update accessed/dirty bits. Returns 0, the physical address
  * (A20 applied) and, if rights is not NULL, the PAGE_* rights the page
- * gives. */
-enum { PAGE_USER_READ = 1, PAGE_USER_WRITE = 2, PAGE_SUPER_WRITE = 4 };
+ * gives, with PAGE_ACCESSED when both entries' accessed bits are set and
+ * PAGE_DIRTY when the table entry's dirty bit is (after the walk). */
+enum { PAGE_USER_READ = 1, PAGE_USER_WRITE = 2, PAGE_SUPER_WRITE = 4, PAGE_ACCESSED = 8, PAGE_DIRTY = 16 };
 int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, bool set_bits,
 		     uint32_t *phys, unsigned *rights);
 /* Translate lin for an access with the current privilege and fill its TLB
@@ -351,6 +352,41 @@ int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fa
 int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uint32_t *phys, uint8_t **host);
 /* Drop every entry without touching the mapping epoch (rights changed). */
 void tlb_drop(struct cpu *c);
+/* The system translation cache (tlb.c): supervisor-rights translations
+ * with paging on, for the processor's own accesses (sys_read/sys_write,
+ * whatever the CPL) and the host's (cpu_linear_to_phys(), the block
+ * cache's code lookups). use says what the access needs:
+ * - STLB_PROBE, STLB_PROBE_WRITE: the translation only (for a write,
+ *   a page supervisor code may write); no accessed or dirty bit is set;
+ * - STLB_READ, STLB_WRITE: an access, which sets the accessed bits (and
+ *   for a write the dirty bit) as the walk would (Intel 80386 PRM 5.2.4.4).
+ * A hit needs an entry that already gives that; a miss walks the tables
+ * (paging_translate()) and fills the entry. Returns 0 with the physical
+ * address and the host address of lin for the access (NULL: the bus), or
+ * -1 when the walk fails and fault is false (with fault, #PF). Emptied by
+ * tlb_flush() and, for a page, tlb_flush_page(); never filled for a page
+ * with an enabled data breakpoint. */
+enum stlb_use { STLB_PROBE, STLB_PROBE_WRITE, STLB_READ, STLB_WRITE };
+int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, uint32_t *phys, uint8_t **host);
+
+/* The system translation cache's entry for n bytes at lin when it gives
+ * use already (all n bytes in its page: the tag compared is the page of
+ * the last byte, as tlb_hit() does), else NULL: stlb_translate()'s hit,
+ * inline for the callers that try it first. */
+static inline __attribute__((always_inline)) const struct cpu_stlbe *stlb_hit(const struct cpu *c, uint32_t lin,
+									    unsigned n, enum stlb_use use)
+{
+	const struct cpu_stlbe *e = &c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)];
+	const uint32_t need = use == STLB_PROBE	      ? 0u
+			      : use == STLB_PROBE_WRITE ? (uint32_t)PAGE_SUPER_WRITE
+			      : use == STLB_READ	      ? (uint32_t)PAGE_ACCESSED
+							: (uint32_t)(PAGE_SUPER_WRITE | PAGE_ACCESSED | PAGE_DIRTY);
+	if (e->page == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1)) && (e->rights & need) == need)
+		return e;
+	return NULL;
+}
+/* Empty the system translation cache. */
+void stlb_drop(struct cpu *c);
 /* The block context (bc_ctx) from mode_bits and epoch. */
 void cpu_bc_ctx_update(struct cpu *c);
 

@@ -407,12 +407,7 @@ static bool gdt_desc(struct cpu *c, uint16_t sel, struct cpu_desc *d)
 	uint32_t idx = sel & ~7u;
 	if ((sel & 4) || idx == 0 || idx + 7 > c->in.gdt_limit)
 		return false;
-	uint32_t lo = 0, hi = 0;
-	for (unsigned k = 0; k < 4; k++) {
-		lo |= (uint32_t)cpu_peek8(c, c->in.gdt_base + idx + k) << (8 * k);
-		hi |= (uint32_t)cpu_peek8(c, c->in.gdt_base + idx + 4 + k) << (8 * k);
-	}
-	desc_decode(c, lo, hi, d);
+	desc_decode(c, cpu_peek32(c, c->in.gdt_base + idx), cpu_peek32(c, c->in.gdt_base + idx + 4), d);
 	return true;
 }
 

@@ -24,6 +24,25 @@
  * Pages holding decoded code get no write tag, only cpu_tlbx.wcode and the
  * page's summary (bc_tlb_slot_set()): their writes take the slow path,
  * which checks them against the code (lin_write_slow(), bc_code_write()).
+ *
+ * The system translation cache (stlb) holds what this TLB may not: the
+ * supervisor-rights translations of the processor's own accesses to the
+ * descriptor tables, the TSS and the stacks of an interrupt or task
+ * switch, which it makes with supervisor rights whatever the CPL (Intel
+ * 80386 PRM 6.4.1.1; the SDM vol. 3 4.6 calls them implicit supervisor-
+ * mode accesses). An entry filled for one at CPL 3 must not serve user
+ * accesses, so they live apart, in CPU_STLB_SIZE direct-mapped entries
+ * that only sys_read()/sys_write() and the host's lookups consult. Each
+ * keeps what its walk left true in the tables (accessed bits, dirty bit,
+ * supervisor write allowed), so that a hit never skips an update the walk
+ * would have made: a read needs the accessed bits set, a write the dirty
+ * bit too (80386 PRM 5.2.4.4: the processor sets them in the tables, and
+ * the TLB only caches entries it has set them in). The stlb is emptied
+ * wherever this TLB is flushed (tlb_flush(): CR3 loads, CR0.PG/PE/WP,
+ * A20, the physical map; tlb_flush_page(): INVLPG), so a guest that
+ * changes its tables and flushes as the PRM 5.2.5 requires is seen at
+ * once. It holds no code-page state: its writes go through span_write()
+ * (memory.c), which checks the code slot of the page every time.
  */
 #include "cpu/block_cache.h"
 
@@ -67,9 +86,16 @@ static void epoch_bump(struct cpu *c)
 	cpu_bc_ctx_update(c);
 }
 
+void stlb_drop(struct cpu *c)
+{
+	for (unsigned k = 0; k < CPU_STLB_SIZE; k++)
+		c->in.stlb[k].page = TLB_NONE;
+}
+
 void tlb_flush(struct cpu *c)
 {
 	tlb_drop(c);
+	stlb_drop(c);
 	epoch_bump(c);
 }
 
@@ -79,7 +105,40 @@ void tlb_flush_page(struct cpu *c, uint32_t lin)
 	c->in.tlb[k].rd = TLB_NONE;
 	c->in.tlb[k].wr = TLB_NONE;
 	c->in.tlb_x[k].wcode = TLB_NONE;
+	c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)].page = TLB_NONE;
 	epoch_bump(c);
+}
+
+int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, uint32_t *phys, uint8_t **host)
+{
+	const uint32_t page = lin & ~(CPU_PAGE_SIZE - 1), off = lin & (CPU_PAGE_SIZE - 1);
+	const bool write = use == STLB_PROBE_WRITE || use == STLB_WRITE;
+	struct cpu_stlbe *e = &c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)];
+	if (!stlb_hit(c, lin, 1, use)) {
+		/* A miss, or an entry that does not give this use yet: the
+		 * walk (with its #PF, and its accessed and dirty bits for an
+		 * access) refills it with what the tables say now. */
+		uint32_t pa;
+		unsigned rights;
+		if (paging_translate(c, lin, write, false, fault, use >= STLB_READ, &pa, &rights) < 0)
+			return -1;
+		const uint32_t ppage = pa & ~(CPU_PAGE_SIZE - 1);
+		uint8_t *rd = phys_host(c, ppage, false), *wr = phys_host(c, ppage, true);
+		if (c->in.dr_data && dr_page_watched(c, lin)) {
+			*phys = pa;
+			*host = write ? (wr ? wr + off : NULL) : rd ? rd + off : NULL;
+			return 0;
+		}
+		e->page = page;
+		e->phys = ppage;
+		e->rd = rd;
+		e->wr = wr;
+		e->rights = rights;
+	}
+	*phys = e->phys | off;
+	uint8_t *h = write ? e->wr : e->rd;
+	*host = h ? h + off : NULL;
+	return 0;
 }
 
 int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uint32_t *phys, uint8_t **host)
