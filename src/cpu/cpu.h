@@ -470,7 +470,9 @@ struct cpu {
 		uint32_t sp_mask;        /* FFFFh with a 16-bit stack (SS.B = 0), else FFFFFFFFh */
 		uint8_t cpl;             /* current privilege level (0 in real mode, 3 in V86) */
 		uint8_t mode_bits;       /* BC_MODE_* (block_cache.h): what decoded blocks depend on */
-		uint32_t epoch;          /* bumped when linear-to-physical mappings change (24 bits, never 0) */
+		uint32_t epoch;          /* the mapping epoch in force: epoch_paged with paging, else epoch_flat */
+		uint32_t epoch_flat;     /* bumped when linear-to-physical mappings change (24 bits, never 0): */
+		uint32_t epoch_paged;    /* odd without paging, even with it (tlb.c epoch_bump()) */
 		uint64_t bc_ctx;         /* (mode_bits | epoch << 8) << 32: a block's context (block_cache.h) */
 		uint64_t link_check;     /* bc_ctx | bcache->link_epoch: what a remembered link's
 					  * check word must equal (block_cache.h bc_link_check_update()) */

@@ -322,8 +322,11 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n);
  * its parked blocks too (block_cache.h bc_park), never to be revived. */
 void bc_code_remap(struct cpu *c, uint32_t pa);
 /* Drop every TLB entry (mappings or permissions changed), or the one of
- * lin (INVLPG); both bump the mapping epoch for the block cache. */
+ * lin (INVLPG); they bump the mapping epochs for the block cache (tlb.c):
+ * tlb_flush() both (the A20 gate, the physical map), tlb_flush_paging()
+ * and tlb_flush_page() the one with paging (CR3, CR0.PG/PE/WP, INVLPG). */
 void tlb_flush(struct cpu *c);
+void tlb_flush_paging(struct cpu *c);
 void tlb_flush_page(struct cpu *c, uint32_t lin);
 /* CPL, CR0.AM or EFLAGS.AC changed: recompute what depends on them
  * (block-cache mode bits, alignment checking, a TLB with supervisor-only

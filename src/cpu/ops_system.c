@@ -52,7 +52,7 @@ void cpu_load_cr0(struct cpu *c, uint32_t v)
 	const uint32_t old = c->in.cr0;
 	c->in.cr0 = v;
 	if ((old ^ v) & (CR0_PE | CR0_PG | CR0_WP))
-		tlb_flush(c);
+		tlb_flush_paging(c);
 	if ((old ^ v) & CR0_PE) {
 		seg_mode_changed(c);
 		cpu_set_cpl(c, 0);
@@ -66,7 +66,7 @@ void cpu_load_cr3(struct cpu *c, uint32_t v)
 {
 	c->in.cr3 = v & (c->model >= CPU_80486 ? 0xFFFFF018u : 0xFFFFF000u);
 	if (c->in.cr0 & CR0_PG)
-		tlb_flush(c);
+		tlb_flush_paging(c);
 }
 
 /* SMSW: the 286's unused MSW bits read as ones; a 32-bit register gets

@@ -16,10 +16,10 @@
  * be checked one by one never get an entry: 486 alignment checking
  * (ac_check) and pages with an enabled data breakpoint.
  *
- * The mapping epoch counts the events that change linear-to-physical
- * mappings (CR3 loads and paging on/off, INVLPG, A20, the physical map):
- * decoded blocks recorded under another epoch check their physical
- * address again (block_cache.c).
+ * The mapping epochs count the events that change linear-to-physical
+ * mappings (CR3 loads and paging turned on, INVLPG, A20, the physical
+ * map): decoded blocks recorded under another epoch check their physical
+ * address again (block_cache.c; epoch_bump() below).
  *
  * Pages holding decoded code get no write tag, only cpu_tlbx.wcode and the
  * page's summary (bc_tlb_slot_set()): their writes take the slow path,
@@ -38,8 +38,8 @@
  * would have made: a read needs the accessed bits set, a write the dirty
  * bit too (80386 PRM 5.2.4.4: the processor sets them in the tables, and
  * the TLB only caches entries it has set them in). The stlb is emptied
- * wherever this TLB is flushed (tlb_flush(): CR3 loads, CR0.PG/PE/WP,
- * A20, the physical map; tlb_flush_page(): INVLPG), so a guest that
+ * wherever this TLB is flushed (tlb_flush(): A20, the physical map;
+ * tlb_flush_paging(): CR3 loads, CR0.PG/PE/WP; tlb_flush_page(): INVLPG), so a guest that
  * changes its tables and flushes as the PRM 5.2.5 requires is seen at
  * once. It holds no code-page state: its writes go through span_write()
  * (memory.c), which checks the code slot of the page every time.
@@ -74,15 +74,35 @@ void tlb_drop(struct cpu *c)
 	c->in.tlb_clean = true;
 }
 
-/* The epoch is 24 bits (bc_ctx) and never 0: an empty block slot has
- * context 0. When it wraps, blocks of the old epochs could pass for
- * current ones, so the block cache is emptied. */
-static void epoch_bump(struct cpu *c)
+/* Two mapping epochs, the one in force in bc_ctx (c->in.epoch): one
+ * for linear-to-physical without paging (odd), which only the A20 gate
+ * and the physical map change, and one with paging (even), which CR3
+ * loads, INVLPG and paging turned on or its rights changed move too. Each
+ * number stands for one mapping: paging turned off goes back to the flat
+ * epoch it left, whose mapping has not changed (a block recorded or
+ * checked under it needs no recheck: CWSDPMI's switches between paged
+ * protected mode and real mode leave the real-mode blocks current), while
+ * paging turned on always takes a new paged epoch (the tables may have
+ * changed meanwhile, and the processor's TLB starts empty). A block
+ * checked under one is checked again under the other (bc_recheck()).
+ * Both are 24 bits (bc_ctx) and never 0 (an empty block slot has context
+ * 0): when one would wrap, blocks of old epochs could pass for current
+ * ones, so the block cache is emptied. */
+static void epoch_bump(struct cpu *c, bool flat)
 {
-	if (++c->in.epoch == 1u << 24) {
-		c->in.epoch = 1;
+	if (c->in.epoch_paged == 0) { /* (zeroed: the first bump) */
+		c->in.epoch_flat = 1;
+		c->in.epoch_paged = 2;
+	}
+	if (flat)
+		c->in.epoch_flat += 2;
+	c->in.epoch_paged += 2;
+	if (c->in.epoch_flat >= 1u << 24 || c->in.epoch_paged >= 1u << 24) {
+		c->in.epoch_flat = 1;
+		c->in.epoch_paged = 2;
 		bc_clear(c, c->in.bcache);
 	}
+	c->in.epoch = (c->in.cr0 & CR0_PG) ? c->in.epoch_paged : c->in.epoch_flat;
 	cpu_bc_ctx_update(c);
 }
 
@@ -96,7 +116,14 @@ void tlb_flush(struct cpu *c)
 {
 	tlb_drop(c);
 	stlb_drop(c);
-	epoch_bump(c);
+	epoch_bump(c, true);
+}
+
+void tlb_flush_paging(struct cpu *c)
+{
+	tlb_drop(c);
+	stlb_drop(c);
+	epoch_bump(c, false);
 }
 
 void tlb_flush_page(struct cpu *c, uint32_t lin)
@@ -106,7 +133,7 @@ void tlb_flush_page(struct cpu *c, uint32_t lin)
 	c->in.tlb[k].wr = TLB_NONE;
 	c->in.tlb_x[k].wcode = TLB_NONE;
 	c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)].page = TLB_NONE;
-	epoch_bump(c);
+	epoch_bump(c, false);
 }
 
 int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, uint32_t *phys, uint8_t **host)
