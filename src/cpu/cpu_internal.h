@@ -508,6 +508,14 @@ uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write);
  * whatever the CPL (Intel 80386 PRM 6.4.1). */
 uint32_t sys_read(struct cpu *c, uint32_t lin, unsigned n);
 void sys_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v);
+/* The host address of the n bytes at lin (one page) when a system read or
+ * write of each of them would hit the TLB or the system translation cache
+ * now, with no side effect to make (accessed and dirty bits set, for a
+ * write no decoded code on the page), else NULL: a run of accesses to one
+ * structure (a TSS) is then plain host loads and stores, and each is what
+ * sys_read()/sys_write() would have done. Valid until the next access
+ * that may fault or change a mapping. */
+uint8_t *sys_ptr(struct cpu *c, uint32_t lin, uint32_t n, bool write);
 
 /* ---- segment-relative access ----
  * `off` is the effective address (already reduced to the address size).

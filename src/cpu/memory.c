@@ -205,7 +205,7 @@ static void sys_span(struct cpu *c, uint32_t lin, unsigned n, bool write, struct
  * for a read or write that it already allows, inside one page of host
  * memory, else NULL. For a write, NULL too when the page holds decoded
  * code (span_write() checks those). */
-static inline uint8_t *sys_cached(struct cpu *c, uint32_t lin, unsigned n, bool write)
+static inline uint8_t *sys_cached(struct cpu *c, uint32_t lin, uint32_t n, bool write)
 {
 	const struct cpu_stlbe *e = stlb_hit(c, lin, n, write ? STLB_WRITE : STLB_READ);
 	if (!e || !(c->in.cr0 & CR0_PG))
@@ -219,6 +219,12 @@ static inline uint8_t *sys_cached(struct cpu *c, uint32_t lin, unsigned n, bool 
 			return NULL;
 	}
 	return h + (lin & (CPU_PAGE_SIZE - 1));
+}
+
+uint8_t *sys_ptr(struct cpu *c, uint32_t lin, uint32_t n, bool write)
+{
+	uint8_t *p = write ? tlb_wr(c, lin, n) : tlb_rd(c, lin, n);
+	return p ? p : sys_cached(c, lin, n, write);
 }
 
 static __attribute__((noinline)) uint32_t sys_read_span(struct cpu *c, uint32_t lin, unsigned n)
