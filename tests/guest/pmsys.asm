@@ -4,7 +4,8 @@
 ; supervisor-mode accesses), set the accessed and dirty bits as other
 ; accesses do (80386 PRM 5.2.4.4), and see a changed page-table entry
 ; once the TLB is flushed by a CR3 load or INVLPG (80386 PRM 5.2.5; i486
-; PRM 4.5.5). mvdm keeps their translations in a cache apart from the
+; PRM 4.5.5); and code fetched again after paging is turned off and on
+; comes through the tables as they are then. mvdm keeps their translations in a cache apart from the
 ; TLB that user accesses use (src/cpu/tlb.c, docs/cpu-protected-mode.md),
 ; which these checks hold to the manuals.
         org     100h
@@ -21,6 +22,9 @@ SEL_FLAT3       equ 53h         ; flat data, DPL 3
 SEL_LDTX        equ 58h         ; the LDT at LDT_PAGE
 SEL_TSSX        equ 60h         ; the 286 TSS at TSS_PAGE
 SEL_LDTY        equ 68h         ; the LDT at TSS_PAGE + 100h
+SEL_FLATC       equ 70h         ; flat code, 32-bit
+CODE_PAGE       equ 407000h     ; code: -> 39000h (mov eax, 1; retf) or 3A000h (mov eax, 2; retf)
+CODE_PTE        equ PT1 + 7 * 4
 SEL_IN_LDT      equ 07h         ; entry 0 of an LDT, RPL 3
 P               equ 1
 W               equ 2
@@ -39,6 +43,7 @@ pm_main:
         SETDESC SEL_LDTX, LDT_PAGE, 0Fh, 82h, 0
         SETDESC SEL_TSSX, TSS_PAGE, 2Bh, 81h, 0
         SETDESC SEL_LDTY, TSS_PAGE + 100h, 0Fh, 82h, 0
+        SETDESC SEL_FLATC, 0, 0FFFFFh, 9Ah, 0Ch
         mov     ax, SEL_FLAT
         mov     es, ax
         mov     fs, ax
@@ -68,6 +73,10 @@ pm_main:
         mov     ebx, 38000h
         call    make_tss
         mov     word [es:38000h + 0Eh], task_two
+        mov     dword [es:39000h], 1B8h         ; mov eax, 1
+        mov     dword [es:39004h], 0CB00h       ; retf
+        mov     dword [es:3A000h], 2B8h         ; mov eax, 2
+        mov     dword [es:3A004h], 0CB00h
         ; the kernel task comes back with paging (a 386 TSS loads CR3)
         mov     dword [tss + 1Ch], PD
         mov     eax, PD
@@ -157,6 +166,26 @@ pm_main:
         PCHK    eax, task_remap.saved
         movzx   eax, word [fs:37000h + 0Eh]             ; not through 37000h
         PCHK    eax, task_remap
+        PENDT
+
+        PTEST   "paging on again after a table change"
+        mov     dword [fs:CODE_PTE], 39000h | P | W
+        FLUSH
+        xor     eax, eax
+        call    SEL_FLATC:CODE_PAGE
+        PCHK    eax, 1
+        mov     eax, cr0                                ; paging off (identity-mapped here)
+        and     eax, 7FFFFFFFh
+        mov     cr0, eax
+        jmp     .off
+.off:   mov     dword [fs:CODE_PTE], 3A000h | P | W
+        mov     eax, cr0                                ; and on, without a CR3 load
+        or      eax, 80000000h
+        mov     cr0, eax
+        jmp     .on
+.on:    xor     eax, eax
+        call    SEL_FLATC:CODE_PAGE
+        PCHK    eax, 2
         PENDT
         jmp     pm_exit
 
