@@ -47,20 +47,7 @@ pm_main:
         mov     ax, SEL_FLAT
         mov     es, ax
         mov     fs, ax
-        ; the tables
-        mov     edi, PD
-        mov     ecx, 3 * 1024
-        xor     eax, eax
-        cld
-        rep stosd
-        mov     dword [es:PD], PT0 | P | W | U
-        mov     dword [es:PD + 4], PT1 | P | W | U
-        mov     edi, PT0
-        mov     eax, P | W | U
-        mov     ecx, 1024
-.ident: stosd
-        add     eax, 1000h
-        loop    .ident
+        PAGE_TABLES PD                  ; PT0 and PT1 after it
         ; two LDTs whose entry 0 (data, DPL 3, not accessed) differs in its limit
         mov     dword [es:35000h], 1111h
         mov     dword [es:35004h], 0F200h
@@ -111,7 +98,7 @@ pm_main:
         PENDT
 
         PTEST   "new mapping after invlpg"
-        call    is_486
+        call    pm_is_486
         jnc     .no_invlpg
         mov     dword [fs:LDT_PTE], 35000h | P | W
         cpu     486
@@ -223,18 +210,6 @@ task_remap:
 .saved:
         jmp     .saved
 
-; CF = the CPU is a 486 (EFLAGS.AC can be set).
-is_486:
-        pushfd
-        pushfd
-        xor     dword [esp], 40000h
-        popfd
-        pushfd
-        pop     eax
-        xor     eax, [esp]
-        popfd
-        bt      eax, 18
-        ret
 
         align   4
 r3_lsl:         dd 0
