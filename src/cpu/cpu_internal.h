@@ -366,9 +366,10 @@ void tlb_drop(struct cpu *c);
  * A hit needs an entry that already gives that; a miss walks the tables
  * (paging_translate()) and fills the entry. Returns 0 with the physical
  * address and the host address of lin for the access (NULL: the bus), or
- * -1 when the walk fails and fault is false (with fault, #PF). Emptied by
- * tlb_flush() and, for a page, tlb_flush_page(); never filled for a page
- * with an enabled data breakpoint. */
+ * -1 when the walk fails and fault is false (with fault, #PF). Emptied
+ * with the TLB (tlb_flush(), tlb_flush_paging(); tlb_flush_page() its
+ * page; a debug register write that watches a new page); never filled
+ * for a page with an enabled data breakpoint. */
 enum stlb_use { STLB_PROBE, STLB_PROBE_WRITE, STLB_READ, STLB_WRITE };
 int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, uint32_t *phys, uint8_t **host);
 
@@ -380,10 +381,13 @@ static inline __attribute__((always_inline)) const struct cpu_stlbe *stlb_hit(co
 									    unsigned n, enum stlb_use use)
 {
 	const struct cpu_stlbe *e = &c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)];
-	const uint32_t need = use == STLB_PROBE	      ? 0u
-			      : use == STLB_PROBE_WRITE ? (uint32_t)PAGE_SUPER_WRITE
-			      : use == STLB_READ	      ? (uint32_t)PAGE_ACCESSED
-							: (uint32_t)(PAGE_SUPER_WRITE | PAGE_ACCESSED | PAGE_DIRTY);
+	uint32_t need = PAGE_SUPER_WRITE | PAGE_ACCESSED | PAGE_DIRTY; /* STLB_WRITE */
+	if (use == STLB_PROBE)
+		need = 0;
+	else if (use == STLB_PROBE_WRITE)
+		need = PAGE_SUPER_WRITE;
+	else if (use == STLB_READ)
+		need = PAGE_ACCESSED;
 	if (e->page == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1)) && (e->rights & need) == need)
 		return e;
 	return NULL;

@@ -9,8 +9,8 @@
 #include "cpu/block_cache.h"
 
 /* n = 1, 2 or 4 bytes (the only sizes of an access) at host address p,
- * little-endian (each size a
- * constant-size copy: a variable one is a call to the C library's). */
+ * little-endian: each size a constant-size copy (a copy of a variable
+ * size is a call to the C library's). */
 static inline uint32_t host_load(const uint8_t *p, unsigned n)
 {
 	uint16_t w;
@@ -75,15 +75,17 @@ static void span_write(struct cpu *c, uint32_t lin, const struct lin_span *s, un
 		if (code && *code)
 			pq_note_write_slow(c, lin + (p ? s->n0 : 0), p ? n - s->n0 : s->n0 < n ? s->n0 : n, s->h[p]);
 	}
-	if (n <= s->n0 && s->h[0])
+	if (n <= s->n0 && s->h[0]) {
 		host_store(s->h[0], n, v); /* (one piece of host memory) */
-	for (unsigned k = 0; k < n && (n > s->n0 || !s->h[0]); k++) {
-		unsigned piece = k >= s->n0, off = piece ? k - s->n0 : k;
-		uint8_t b = (uint8_t)(v >> (8 * k));
-		if (s->h[piece])
-			s->h[piece][off] = b;
-		else if (c->bus.mem_write8)
-			c->bus.mem_write8(c->bus.ctx, s->pa[piece] + off, b);
+	} else {
+		for (unsigned k = 0; k < n; k++) {
+			unsigned piece = k >= s->n0, off = piece ? k - s->n0 : k;
+			uint8_t b = (uint8_t)(v >> (8 * k));
+			if (s->h[piece])
+				s->h[piece][off] = b;
+			else if (c->bus.mem_write8)
+				c->bus.mem_write8(c->bus.ctx, s->pa[piece] + off, b);
+		}
 	}
 	for (unsigned p = 0; p < (s->n0 < n ? 2u : 1u); p++) {
 		struct bc_page **code = s->h[p] ? phys_code_slot(c, s->pa[p]) : NULL;

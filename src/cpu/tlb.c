@@ -39,10 +39,11 @@
  * bit too (80386 PRM 5.2.4.4: the processor sets them in the tables, and
  * the TLB only caches entries it has set them in). The stlb is emptied
  * wherever this TLB is flushed (tlb_flush(): A20, the physical map;
- * tlb_flush_paging(): CR3 loads, CR0.PG/PE/WP; tlb_flush_page(): INVLPG), so a guest that
- * changes its tables and flushes as the PRM 5.2.5 requires is seen at
- * once. It holds no code-page state: its writes go through span_write()
- * (memory.c), which checks the code slot of the page every time.
+ * tlb_flush_paging(): CR3 loads, CR0.PG/PE/WP; tlb_flush_page():
+ * INVLPG; dr_update(): a page newly watched), so a guest that changes its
+ * tables and flushes as the PRM 5.2.5 requires is seen at once. It holds
+ * no code-page state: its writes check the page's code slot every time
+ * (memory.c sys_cached(), span_write()).
  */
 #include "cpu/block_cache.h"
 
