@@ -520,6 +520,7 @@ struct cpu {
 		/* Supervisor-rights translations for the processor's own
 		 * accesses and the host's (tlb.c stlb_translate()). */
 		struct cpu_stlbe stlb[CPU_STLB_SIZE];
+		uint32_t stlb_used;       /* its entries filled since stlb_drop() (a bit each) */
 		uint8_t dr_exec;          /* DR7 instruction breakpoints enabled (bits 0-3) */
 		uint8_t dr_data;          /* DR7 data breakpoints enabled (bits 0-3) */
 		uint32_t dr_page[4];      /* the page of DR0-DR3 when enabled in dr_data (debug.c) */

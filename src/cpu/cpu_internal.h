@@ -335,7 +335,17 @@ void cpu_priv_changed(struct cpu *c);
 /* The physical page's host pointer for reads/writes (NULL: the bus), and
  * the block cache's record of it (NULL if no page of its chunk is mapped;
  * *slot is NULL while no block was decoded from it). */
-uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write);
+static inline uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write)
+{
+	const struct cpu_pmap *m = &c->in.pmap[phys >> CPU_PCHUNK_SHIFT];
+	if (m->uniform)
+		return write && !m->uniform_writable ? NULL : m->uniform + (phys & ((1u << CPU_PCHUNK_SHIFT) - 1));
+	if (!m->chunk)
+		return NULL;
+	const struct cpu_ppage *pg = &m->chunk->page[(phys >> CPU_PAGE_SHIFT) & ((1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)) - 1)];
+	uint8_t *h = write ? pg->wr : pg->rd;
+	return h ? h + (phys & (CPU_PAGE_SIZE - 1)) : NULL;
+}
 struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys);
 
 /* Translate lin for an access (paging.c). user: with user-mode rights

@@ -107,10 +107,15 @@ static void epoch_bump(struct cpu *c, bool flat)
 	cpu_bc_ctx_update(c);
 }
 
+/* (Only the entries filled since the last drop; zeroed ones, whose tag
+ * is page 0, by the first flush, reset_state()'s: init_zeroed() marks
+ * them all used.) */
+_Static_assert(CPU_STLB_SIZE <= 32, "stlb_used has a bit per entry");
 void stlb_drop(struct cpu *c)
 {
-	for (unsigned k = 0; k < CPU_STLB_SIZE; k++)
-		c->in.stlb[k].page = TLB_NONE;
+	for (uint32_t m = c->in.stlb_used; m; m &= m - 1)
+		c->in.stlb[__builtin_ctz(m)].page = TLB_NONE;
+	c->in.stlb_used = 0;
 }
 
 void tlb_flush(struct cpu *c)
@@ -157,6 +162,7 @@ int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, u
 			*host = write ? (wr ? wr + off : NULL) : rd ? rd + off : NULL;
 			return 0;
 		}
+		c->in.stlb_used |= 1u << ((lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1));
 		e->page = page;
 		e->phys = ppage;
 		e->rd = rd;
