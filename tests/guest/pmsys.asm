@@ -151,8 +151,14 @@ pm_main:
         PCHK    [task_seen], 1
         movzx   eax, word [fs:38000h + 0Eh]             ; its IP was saved through 38000h
         PCHK    eax, task_remap.saved
+        movzx   eax, word [fs:38000h + 18h]             ; and its BX and DS
+        PCHK    eax, 0B0Bh
+        movzx   eax, word [fs:38000h + 28h]
+        PCHK    eax, SEL_DATA32
         movzx   eax, word [fs:37000h + 0Eh]             ; not through 37000h
         PCHK    eax, task_remap
+        movzx   eax, word [fs:37000h + 18h]
+        PCHK    eax, 0
         PENDT
 
         PTEST   "paging on again after a table change"
@@ -206,6 +212,7 @@ task_remap:
         mov     dword [fs:TSS_PTE], 38000h | P | W | A | D
         mov     eax, cr3
         mov     cr3, eax
+        mov     bx, 0B0Bh
         jmp     SEL_TSS:0
 .saved:
         jmp     .saved
