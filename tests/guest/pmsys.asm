@@ -60,6 +60,7 @@ pm_main:
         mov     ebx, 38000h
         call    make_tss
         mov     word [es:38000h + 0Eh], task_two
+        mov     word [es:38000h + 18h], 2222h   ; its BX
         mov     dword [es:39000h], 1B8h         ; mov eax, 1
         mov     dword [es:39004h], 0CB00h       ; retf
         mov     dword [es:3A000h], 2B8h         ; mov eax, 2
@@ -141,6 +142,7 @@ pm_main:
         mov     dword [task_seen], 0
         jmp     SEL_TSSX:0                              ; to task_two, through 38000h
         PCHK    [task_seen], 2
+        PCHK    [task_bx], 2222h                        ; its registers from there too
         PENDT
 
         PTEST   "task switch saves into a remapped tss"
@@ -199,6 +201,7 @@ task_two:
         mov     ax, SEL_DATA32
         mov     ds, ax
         mov     dword [task_seen], 2
+        mov     [task_bx], bx
         jmp     SEL_TSS:0
 
 ; Points its own TSS's page at 38000h, then leaves: the switch saves its
@@ -221,6 +224,7 @@ task_remap:
         align   4
 r3_lsl:         dd 0
 task_seen:      dd 0
+task_bx:        dd 0
 tss_x:  dw      0, 0FF00h, SEL_DATA32, 0, 0, 0, 0
         dw      0, 2                    ; IP (set), FLAGS
         dw      0, 0, 0, 0, 0, 0, 0, 0  ; AX CX DX BX SP BP SI DI
