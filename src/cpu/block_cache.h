@@ -78,10 +78,12 @@ enum {
  *   change (bc_links_stale(): a block freed or evicted, the cache
  *   emptied, compiled code dropped), so an equal epoch means blk is
  *   still the live block with this key, compiled, with this code;
- * - the context was its tag when it was remembered, and a live block's
- *   tag changes only to a later mapping epoch (bc_recheck(); the 24-bit
- *   mapping epoch only grows: its wrap empties the cache), so an equal
- *   context means bc_valid() would accept it at once.
+ * - the context was its tag when it was remembered, and a mapping epoch
+ *   stands for one linear-to-physical mapping (tlb.c epoch_bump(): the
+ *   paged epoch only grows; the flat one, which paging turned off comes
+ *   back to, grows whenever the flat mapping changes; a wrap empties the
+ *   cache), so an equal context means bc_valid() would accept it at once
+ *   (its recheck would find the same physical address again).
  * check 0 (never a bc_ctx, which is never 0): nothing remembered. */
 struct bc_fast {
 	struct bc_block *blk;

@@ -190,6 +190,7 @@ static void init_zeroed(struct cpu *c, enum cpu_model model, const struct cpu_bu
 	c->in.tlb[CPU_TLB_SIZE - 1].rd = c->in.tlb[CPU_TLB_SIZE - 1].wr = TLB_NONE;
 	c->in.tlb_x[CPU_TLB_SIZE - 1].wcode = TLB_NONE;
 	c->in.tlb_clean = true;
+	c->in.stlb_used = ~0u; /* (its zero tags are page 0: the first flush empties them) */
 	c->model = model < CPU_MODEL_COUNT ? model : CPU_80386;
 	if (bus)
 		c->bus = *bus;

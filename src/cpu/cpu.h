@@ -186,6 +186,7 @@ struct cpu_bus {
  * entries hold the whole real-mode address space (1 MiB + 64 KiB) at once. */
 #define CPU_TLB_BITS 10
 #define CPU_TLB_SIZE (1u << CPU_TLB_BITS)
+#define CPU_STLB_SIZE 32u /* entries of the system translation cache (tlb.c) */
 /* The physical map (phys.c): 4 MiB chunks of 1024 pages. */
 #define CPU_PCHUNK_SHIFT 22
 #define CPU_PCHUNKS 1024u
@@ -225,6 +226,19 @@ struct cpu_tlbe {
 	uint32_t rd;
 	uint32_t wr;
 	uintptr_t addend;
+};
+
+/* One entry of the system translation cache (tlb.c stlb_translate()):
+ * the supervisor-rights translation of linear page `page` (TLB_NONE: the
+ * entry is empty) to physical page `phys`, the host addresses of that
+ * page for reads and for writes (NULL: the bus), and what the walk that
+ * filled it found or made true (PAGE_* of cpu_internal.h: supervisor
+ * write allowed, accessed bits set, dirty bit set). */
+struct cpu_stlbe {
+	uint32_t page;
+	uint32_t phys;
+	uint8_t *rd, *wr;
+	uint32_t rights;
 };
 
 struct cpu_trace;
@@ -456,7 +470,9 @@ struct cpu {
 		uint32_t sp_mask;        /* FFFFh with a 16-bit stack (SS.B = 0), else FFFFFFFFh */
 		uint8_t cpl;             /* current privilege level (0 in real mode, 3 in V86) */
 		uint8_t mode_bits;       /* BC_MODE_* (block_cache.h): what decoded blocks depend on */
-		uint32_t epoch;          /* bumped when linear-to-physical mappings change (24 bits, never 0) */
+		uint32_t epoch;          /* the mapping epoch in force: epoch_paged with paging, else epoch_flat */
+		uint32_t epoch_flat;     /* bumped when linear-to-physical mappings change (24 bits, never 0): */
+		uint32_t epoch_paged;    /* odd without paging, even with it (tlb.c epoch_bump()) */
 		uint64_t bc_ctx;         /* (mode_bits | epoch << 8) << 32: a block's context (block_cache.h) */
 		uint64_t link_check;     /* bc_ctx | bcache->link_epoch: what a remembered link's
 					  * check word must equal (block_cache.h bc_link_check_update()) */
@@ -501,8 +517,13 @@ struct cpu {
 		bool tlb_super;           /* the TLB holds translations user mode may not use */
 		bool tlb_clean;           /* every TLB entry is empty (no fill since tlb_drop()) */
 		uint64_t tlb_used[CPU_TLB_SIZE / 64]; /* slots filled since tlb_drop() (tlb.c) */
+		/* Supervisor-rights translations for the processor's own
+		 * accesses and the host's (tlb.c stlb_translate()). */
+		struct cpu_stlbe stlb[CPU_STLB_SIZE];
+		uint32_t stlb_used;       /* its entries filled since stlb_drop() (a bit each) */
 		uint8_t dr_exec;          /* DR7 instruction breakpoints enabled (bits 0-3) */
 		uint8_t dr_data;          /* DR7 data breakpoints enabled (bits 0-3) */
+		uint32_t dr_page[4];      /* the page of DR0-DR3 when enabled in dr_data (debug.c) */
 		uint8_t dr_hit;           /* data breakpoints hit by the current instruction */
 		bool ac_check;            /* 486 alignment checks active (CR0.AM, AC, CPL 3) */
 		uint32_t insn_ip;        /* IP of the current instruction's first byte */
@@ -723,15 +744,23 @@ int cpu_raise(struct cpu *c, uint8_t vector, uint32_t error);
 /* Guest memory access by linear address for the host: translated by the
  * guest's page tables when paging is on (without faults or accessed bits:
  * an address that is not mapped reads 0xFF and ignores writes), then the
- * physical map and the bus, with A20. */
+ * physical map and the bus, with A20. Little-endian; a multi-byte peek
+ * is one translation when it stays in a page. Translations are cached as
+ * the processor's TLB caches them, until the next TLB flush (CR3 load,
+ * INVLPG, CR0.PG/WP, A20, cpu_map_ram()): host code that changes the
+ * guest's page tables flushes, as the guest must (Intel 80386 PRM 5.2.5),
+ * e.g. with cpu_set_cr(c, 3, cpu_get_cr(c, 3)). */
 uint8_t cpu_peek8(struct cpu *c, uint32_t linear);
 void cpu_poke8(struct cpu *c, uint32_t linear, uint8_t value);
 uint16_t cpu_peek16(struct cpu *c, uint32_t linear);
+uint32_t cpu_peek32(struct cpu *c, uint32_t linear);
 void cpu_poke16(struct cpu *c, uint32_t linear, uint16_t value);
 
 /* The physical address of a linear one as the guest's page tables (when
- * paging is on) and the A20 gate make it. Returns 0, or -EFAULT when the
- * page is not present (or not writable, for `write`). No side effects. */
+ * paging is on) and the A20 gate make it, with supervisor rights. Returns
+ * 0, or -EFAULT when the page is not present (or not writable, for
+ * `write`). No side effects on guest state (the translation is cached as
+ * cpu_peek8's are). */
 int cpu_linear_to_phys(struct cpu *c, uint32_t linear, bool write, uint32_t *phys);
 
 /* A20 gate for the 286 and later (8086/186 always wrap at 1 MiB). */

@@ -322,8 +322,11 @@ void bc_code_write(struct cpu *c, uint32_t pa, uint32_t n);
  * its parked blocks too (block_cache.h bc_park), never to be revived. */
 void bc_code_remap(struct cpu *c, uint32_t pa);
 /* Drop every TLB entry (mappings or permissions changed), or the one of
- * lin (INVLPG); both bump the mapping epoch for the block cache. */
+ * lin (INVLPG); they bump the mapping epochs for the block cache (tlb.c):
+ * tlb_flush() both (the A20 gate, the physical map), tlb_flush_paging()
+ * and tlb_flush_page() the one with paging (CR3, CR0.PG/PE/WP, INVLPG). */
 void tlb_flush(struct cpu *c);
+void tlb_flush_paging(struct cpu *c);
 void tlb_flush_page(struct cpu *c, uint32_t lin);
 /* CPL, CR0.AM or EFLAGS.AC changed: recompute what depends on them
  * (block-cache mode bits, alignment checking, a TLB with supervisor-only
@@ -332,15 +335,26 @@ void cpu_priv_changed(struct cpu *c);
 /* The physical page's host pointer for reads/writes (NULL: the bus), and
  * the block cache's record of it (NULL if no page of its chunk is mapped;
  * *slot is NULL while no block was decoded from it). */
-uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write);
+static inline uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write)
+{
+	const struct cpu_pmap *m = &c->in.pmap[phys >> CPU_PCHUNK_SHIFT];
+	if (m->uniform)
+		return write && !m->uniform_writable ? NULL : m->uniform + (phys & ((1u << CPU_PCHUNK_SHIFT) - 1));
+	if (!m->chunk)
+		return NULL;
+	const struct cpu_ppage *pg = &m->chunk->page[(phys >> CPU_PAGE_SHIFT) & ((1u << (CPU_PCHUNK_SHIFT - CPU_PAGE_SHIFT)) - 1)];
+	uint8_t *h = write ? pg->wr : pg->rd;
+	return h ? h + (phys & (CPU_PAGE_SIZE - 1)) : NULL;
+}
 struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys);
 
 /* Translate lin for an access (paging.c). user: with user-mode rights
  * (CPL 3 and not a system access). fault: raise #PF, else return -1.
  * set_bits: update accessed/dirty bits. Returns 0, the physical address
  * (A20 applied) and, if rights is not NULL, the PAGE_* rights the page
- * gives. */
-enum { PAGE_USER_READ = 1, PAGE_USER_WRITE = 2, PAGE_SUPER_WRITE = 4 };
+ * gives, with PAGE_ACCESSED when both entries' accessed bits are set and
+ * PAGE_DIRTY when the table entry's dirty bit is (after the walk). */
+enum { PAGE_USER_READ = 1, PAGE_USER_WRITE = 2, PAGE_SUPER_WRITE = 4, PAGE_ACCESSED = 8, PAGE_DIRTY = 16 };
 int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, bool set_bits,
 		     uint32_t *phys, unsigned *rights);
 /* Translate lin for an access with the current privilege and fill its TLB
@@ -351,6 +365,45 @@ int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fa
 int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uint32_t *phys, uint8_t **host);
 /* Drop every entry without touching the mapping epoch (rights changed). */
 void tlb_drop(struct cpu *c);
+/* The system translation cache (tlb.c): supervisor-rights translations
+ * with paging on, for the processor's own accesses (sys_read/sys_write,
+ * whatever the CPL) and the host's (cpu_linear_to_phys(), the block
+ * cache's code lookups). use says what the access needs:
+ * - STLB_PROBE, STLB_PROBE_WRITE: the translation only (for a write,
+ *   a page supervisor code may write); no accessed or dirty bit is set;
+ * - STLB_READ, STLB_WRITE: an access, which sets the accessed bits (and
+ *   for a write the dirty bit) as the walk would (Intel 80386 PRM 5.2.4.4).
+ * A hit needs an entry that already gives that; a miss walks the tables
+ * (paging_translate()) and fills the entry. Returns 0 with the physical
+ * address and the host address of lin for the access (NULL: the bus), or
+ * -1 when the walk fails and fault is false (with fault, #PF). Emptied
+ * with the TLB (tlb_flush(), tlb_flush_paging(); tlb_flush_page() its
+ * page; a debug register write that watches a new page); never filled
+ * for a page with an enabled data breakpoint. */
+enum stlb_use { STLB_PROBE, STLB_PROBE_WRITE, STLB_READ, STLB_WRITE };
+int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, uint32_t *phys, uint8_t **host);
+
+/* The system translation cache's entry for n bytes at lin when it gives
+ * use already (all n bytes in its page: the tag compared is the page of
+ * the last byte, as tlb_hit() does), else NULL: stlb_translate()'s hit,
+ * inline for the callers that try it first. */
+static inline __attribute__((always_inline)) const struct cpu_stlbe *stlb_hit(const struct cpu *c, uint32_t lin,
+									    unsigned n, enum stlb_use use)
+{
+	const struct cpu_stlbe *e = &c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)];
+	uint32_t need = PAGE_SUPER_WRITE | PAGE_ACCESSED | PAGE_DIRTY; /* STLB_WRITE */
+	if (use == STLB_PROBE)
+		need = 0;
+	else if (use == STLB_PROBE_WRITE)
+		need = PAGE_SUPER_WRITE;
+	else if (use == STLB_READ)
+		need = PAGE_ACCESSED;
+	if (e->page == ((lin + n - 1) & ~(CPU_PAGE_SIZE - 1)) && (e->rights & need) == need)
+		return e;
+	return NULL;
+}
+/* Empty the system translation cache. */
+void stlb_drop(struct cpu *c);
 /* The block context (bc_ctx) from mode_bits and epoch. */
 void cpu_bc_ctx_update(struct cpu *c);
 
@@ -469,6 +522,14 @@ uint8_t *lin_ptr(struct cpu *c, uint32_t lin, unsigned n, bool write);
  * whatever the CPL (Intel 80386 PRM 6.4.1). */
 uint32_t sys_read(struct cpu *c, uint32_t lin, unsigned n);
 void sys_write(struct cpu *c, uint32_t lin, unsigned n, uint32_t v);
+/* The host address of the n bytes at lin (one page) when a system read or
+ * write of each of them would hit the TLB or the system translation cache
+ * now, with no side effect to make (accessed and dirty bits set, for a
+ * write no decoded code on the page), else NULL: a run of accesses to one
+ * structure (a TSS) is then plain host loads and stores, and each is what
+ * sys_read()/sys_write() would have done. Valid until the next access
+ * that may fault or change a mapping. */
+uint8_t *sys_ptr(struct cpu *c, uint32_t lin, uint32_t n, bool write);
 
 /* ---- segment-relative access ----
  * `off` is the effective address (already reduced to the address size).

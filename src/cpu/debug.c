@@ -38,9 +38,28 @@ void dr_update(struct cpu *c)
 		else if ((rw == 1 || rw == 3) && dr_len(dr7, k))
 			data |= (uint8_t)(1u << k);
 	}
+	/* A page newly watched may have TLB entries: they go. (Pages no
+	 * longer watched have none and get them as they are used; a guest
+	 * that reloads its debug registers on every switch, as CWSDPMI does,
+	 * keeps its TLB.) */
+	bool newly = false;
+	uint32_t page[4];
+	for (unsigned k = 0; k < 4; k++) {
+		page[k] = c->in.dr[k] & ~(CPU_PAGE_SIZE - 1);
+		if (!((data >> k) & 1))
+			continue;
+		bool was = false;
+		for (unsigned j = 0; j < 4; j++)
+			was |= ((c->in.dr_data >> j) & 1) && c->in.dr_page[j] == page[k];
+		newly |= !was;
+	}
+	memcpy(c->in.dr_page, page, sizeof(page));
 	c->in.dr_exec = exec;
 	c->in.dr_data = data;
-	tlb_drop(c);
+	if (newly) {
+		tlb_drop(c);
+		stlb_drop(c);
+	}
 	cpu_update_events(c);
 }
 

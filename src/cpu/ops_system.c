@@ -52,7 +52,7 @@ void cpu_load_cr0(struct cpu *c, uint32_t v)
 	const uint32_t old = c->in.cr0;
 	c->in.cr0 = v;
 	if ((old ^ v) & (CR0_PE | CR0_PG | CR0_WP))
-		tlb_flush(c);
+		tlb_flush_paging(c);
 	if ((old ^ v) & CR0_PE) {
 		seg_mode_changed(c);
 		cpu_set_cpl(c, 0);
@@ -66,7 +66,7 @@ void cpu_load_cr3(struct cpu *c, uint32_t v)
 {
 	c->in.cr3 = v & (c->model >= CPU_80486 ? 0xFFFFF018u : 0xFFFFF000u);
 	if (c->in.cr0 & CR0_PG)
-		tlb_flush(c);
+		tlb_flush_paging(c);
 }
 
 /* SMSW: the 286's unused MSW bits read as ones; a 32-bit register gets
@@ -407,12 +407,7 @@ static bool gdt_desc(struct cpu *c, uint16_t sel, struct cpu_desc *d)
 	uint32_t idx = sel & ~7u;
 	if ((sel & 4) || idx == 0 || idx + 7 > c->in.gdt_limit)
 		return false;
-	uint32_t lo = 0, hi = 0;
-	for (unsigned k = 0; k < 4; k++) {
-		lo |= (uint32_t)cpu_peek8(c, c->in.gdt_base + idx + k) << (8 * k);
-		hi |= (uint32_t)cpu_peek8(c, c->in.gdt_base + idx + 4 + k) << (8 * k);
-	}
-	desc_decode(c, lo, hi, d);
+	desc_decode(c, cpu_peek32(c, c->in.gdt_base + idx), cpu_peek32(c, c->in.gdt_base + idx + 4), d);
 	return true;
 }
 

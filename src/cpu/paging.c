@@ -74,12 +74,16 @@ int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fa
 			cpu_page_fault(c, lin, 1u | err_rw);
 		return -1;
 	}
+	/* What the tables hold after the walk: the accessed bits in both
+	 * entries and the dirty bit (the system translation cache lets later
+	 * accesses skip the walk only while these are already set). */
+	uint32_t pde_now = pde, pte_now = pte;
 	if (set_bits) {
 		if (!(pde & PTE_A))
-			pte_write(c, pde_addr, pde | PTE_A);
+			pte_write(c, pde_addr, pde_now = pde | PTE_A);
 		uint32_t npte = pte | PTE_A | (write ? PTE_D : 0);
 		if (npte != pte)
-			pte_write(c, pte_addr, npte);
+			pte_write(c, pte_addr, pte_now = npte);
 	}
 	*phys = ((pte & ~(CPU_PAGE_SIZE - 1)) | (lin & (CPU_PAGE_SIZE - 1))) & c->in.a20_mask;
 	if (rights) {
@@ -88,6 +92,10 @@ int paging_translate(struct cpu *c, uint32_t lin, bool write, bool user, bool fa
 			r |= PAGE_USER_READ | ((both & PTE_W) ? PAGE_USER_WRITE : 0);
 		if ((both & PTE_W) || !(c->model >= CPU_80486 && (c->in.cr0 & CR0_WP)))
 			r |= PAGE_SUPER_WRITE;
+		if (pde_now & pte_now & PTE_A)
+			r |= PAGE_ACCESSED;
+		if (pte_now & PTE_D)
+			r |= PAGE_DIRTY;
 		*rights = r;
 	}
 	return 0;

@@ -108,18 +108,6 @@ int cpu_map_ram(struct cpu *c, uint32_t base, uint32_t size, uint8_t *host, bool
 	return 0;
 }
 
-uint8_t *phys_host(const struct cpu *c, uint32_t phys, bool write)
-{
-	const struct cpu_pmap *m = &c->in.pmap[phys >> CPU_PCHUNK_SHIFT];
-	if (m->uniform)
-		return write && !m->uniform_writable ? NULL : m->uniform + (phys & ((1u << CPU_PCHUNK_SHIFT) - 1));
-	if (!m->chunk)
-		return NULL;
-	const struct cpu_ppage *pg = &m->chunk->page[(phys >> CPU_PAGE_SHIFT) & (PCHUNK_PAGES - 1)];
-	uint8_t *h = write ? pg->wr : pg->rd;
-	return h ? h + (phys & (CPU_PAGE_SIZE - 1)) : NULL;
-}
-
 struct bc_page **phys_code_slot(const struct cpu *c, uint32_t phys)
 {
 	struct cpu_pchunk *ch = c->in.pmap[phys >> CPU_PCHUNK_SHIFT].chunk;

@@ -32,50 +32,82 @@ struct tss_image {
 	bool tbit;
 };
 
+/* One field of a TSS at b: from host memory at p when the TSS is cached
+ * whole (sys_ptr()), else a system access of its own. */
+static uint32_t tss_get(struct cpu *c, const uint8_t *p, uint32_t b, unsigned off, unsigned n)
+{
+	if (!p)
+		return sys_read(c, b + off, n);
+	uint32_t v = 0;
+	memcpy(&v, p + off, n == 2 ? 2 : 4); /* (little-endian, as sys_read) */
+	return v;
+}
+
+static void tss_put(struct cpu *c, uint8_t *p, uint32_t b, unsigned off, unsigned n, uint32_t v)
+{
+	if (!p) {
+		sys_write(c, b + off, n, v);
+		return;
+	}
+	const uint16_t w = (uint16_t)v;
+	if (n == 2)
+		memcpy(p + off, &w, 2);
+	else
+		memcpy(p + off, &v, 4);
+}
+
+/* The fields in the manuals' order (the first access translates, and
+ * faults if it must; when the whole TSS is then in one cached page the
+ * others are host loads, which is what their system reads would do). */
 static void tss_read(struct cpu *c, const struct cpu_desc *d, bool t386, struct tss_image *t)
 {
 	const uint32_t b = d->base;
 	memset(t, 0, sizeof(*t));
 	if (t386) {
 		t->cr3 = sys_read(c, b + T3_CR3, 4);
-		t->eip = sys_read(c, b + T3_EIP, 4);
-		t->eflags = sys_read(c, b + T3_EFLAGS, 4);
+		const uint8_t *p = sys_ptr(c, b, T3_MIN_LIMIT + 1, false);
+		t->eip = tss_get(c, p, b, T3_EIP, 4);
+		t->eflags = tss_get(c, p, b, T3_EFLAGS, 4);
 		for (unsigned k = 0; k < 8; k++)
-			t->r[k] = sys_read(c, b + T3_EAX + 4 * k, 4);
+			t->r[k] = tss_get(c, p, b, T3_EAX + 4 * k, 4);
 		for (unsigned s = 0; s < SEG_COUNT; s++)
-			t->seg[s] = (uint16_t)sys_read(c, b + T3_ES + 4 * s, 2);
-		t->ldt = (uint16_t)sys_read(c, b + T3_LDT, 2);
-		t->tbit = sys_read(c, b + T3_TBIT, 2) & 1;
+			t->seg[s] = (uint16_t)tss_get(c, p, b, T3_ES + 4 * s, 2);
+		t->ldt = (uint16_t)tss_get(c, p, b, T3_LDT, 2);
+		t->tbit = tss_get(c, p, b, T3_TBIT, 2) & 1;
 	} else {
 		t->eip = sys_read(c, b + T2_IP, 2);
-		t->eflags = sys_read(c, b + T2_FLAGS, 2);
+		const uint8_t *p = sys_ptr(c, b, T2_MIN_LIMIT + 1, false);
+		t->eflags = tss_get(c, p, b, T2_FLAGS, 2);
 		for (unsigned k = 0; k < 8; k++)
-			t->r[k] = sys_read(c, b + T2_AX + 2 * k, 2);
+			t->r[k] = tss_get(c, p, b, T2_AX + 2 * k, 2);
 		for (unsigned s = 0; s < 4; s++)
-			t->seg[s] = (uint16_t)sys_read(c, b + T2_ES + 2 * s, 2);
-		t->ldt = (uint16_t)sys_read(c, b + T2_LDT, 2);
+			t->seg[s] = (uint16_t)tss_get(c, p, b, T2_ES + 2 * s, 2);
+		t->ldt = (uint16_t)tss_get(c, p, b, T2_LDT, 2);
 	}
 }
 
 /* Save the dynamic state into the current TSS (the static parts --
- * stacks, CR3, LDT, T bit -- are not written back). */
+ * stacks, CR3, LDT, T bit -- are not written back). As tss_read(): the
+ * first write translates, the others may be host stores. */
 static void tss_save(struct cpu *c, uint32_t eip, uint32_t eflags)
 {
 	const uint32_t b = c->in.tss.base;
 	if (c->in.tss.attr & 8) {
 		sys_write(c, b + T3_EIP, 4, eip);
-		sys_write(c, b + T3_EFLAGS, 4, eflags);
+		uint8_t *p = sys_ptr(c, b, T3_MIN_LIMIT + 1, true);
+		tss_put(c, p, b, T3_EFLAGS, 4, eflags);
 		for (unsigned k = 0; k < 8; k++)
-			sys_write(c, b + T3_EAX + 4 * k, 4, c->r[k].d);
+			tss_put(c, p, b, T3_EAX + 4 * k, 4, c->r[k].d);
 		for (unsigned s = 0; s < SEG_COUNT; s++)
-			sys_write(c, b + T3_ES + 4 * s, 2, c->seg[s]);
+			tss_put(c, p, b, T3_ES + 4 * s, 2, c->seg[s]);
 	} else {
 		sys_write(c, b + T2_IP, 2, eip);
-		sys_write(c, b + T2_FLAGS, 2, eflags);
+		uint8_t *p = sys_ptr(c, b, T2_MIN_LIMIT + 1, true);
+		tss_put(c, p, b, T2_FLAGS, 2, eflags);
 		for (unsigned k = 0; k < 8; k++)
-			sys_write(c, b + T2_AX + 2 * k, 2, c->r[k].w[0]);
+			tss_put(c, p, b, T2_AX + 2 * k, 2, c->r[k].w[0]);
 		for (unsigned s = 0; s < 4; s++)
-			sys_write(c, b + T2_ES + 2 * s, 2, c->seg[s]);
+			tss_put(c, p, b, T2_ES + 2 * s, 2, c->seg[s]);
 	}
 }
 

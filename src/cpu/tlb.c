@@ -16,14 +16,34 @@
  * be checked one by one never get an entry: 486 alignment checking
  * (ac_check) and pages with an enabled data breakpoint.
  *
- * The mapping epoch counts the events that change linear-to-physical
- * mappings (CR3 loads and paging on/off, INVLPG, A20, the physical map):
- * decoded blocks recorded under another epoch check their physical
- * address again (block_cache.c).
+ * The mapping epochs count the events that change linear-to-physical
+ * mappings (CR3 loads and paging turned on, INVLPG, A20, the physical
+ * map): decoded blocks recorded under another epoch check their physical
+ * address again (block_cache.c; epoch_bump() below).
  *
  * Pages holding decoded code get no write tag, only cpu_tlbx.wcode and the
  * page's summary (bc_tlb_slot_set()): their writes take the slow path,
  * which checks them against the code (lin_write_slow(), bc_code_write()).
+ *
+ * The system translation cache (stlb) holds what this TLB may not: the
+ * supervisor-rights translations of the processor's own accesses to the
+ * descriptor tables, the TSS and the stacks of an interrupt or task
+ * switch, which it makes with supervisor rights whatever the CPL (Intel
+ * 80386 PRM 6.4.1.1; the SDM vol. 3 4.6 calls them implicit supervisor-
+ * mode accesses). An entry filled for one at CPL 3 must not serve user
+ * accesses, so they live apart, in CPU_STLB_SIZE direct-mapped entries
+ * that only sys_read()/sys_write() and the host's lookups consult. Each
+ * keeps what its walk left true in the tables (accessed bits, dirty bit,
+ * supervisor write allowed), so that a hit never skips an update the walk
+ * would have made: a read needs the accessed bits set, a write the dirty
+ * bit too (80386 PRM 5.2.4.4: the processor sets them in the tables, and
+ * the TLB only caches entries it has set them in). The stlb is emptied
+ * wherever this TLB is flushed (tlb_flush(): A20, the physical map;
+ * tlb_flush_paging(): CR3 loads, CR0.PG/PE/WP; tlb_flush_page():
+ * INVLPG; dr_update(): a page newly watched), so a guest that changes its
+ * tables and flushes as the PRM 5.2.5 requires is seen at once. It holds
+ * no code-page state: its writes check the page's code slot every time
+ * (memory.c sys_cached(), span_write()).
  */
 #include "cpu/block_cache.h"
 
@@ -55,22 +75,61 @@ void tlb_drop(struct cpu *c)
 	c->in.tlb_clean = true;
 }
 
-/* The epoch is 24 bits (bc_ctx) and never 0: an empty block slot has
- * context 0. When it wraps, blocks of the old epochs could pass for
- * current ones, so the block cache is emptied. */
-static void epoch_bump(struct cpu *c)
+/* Two mapping epochs, the one in force in bc_ctx (c->in.epoch): one
+ * for linear-to-physical without paging (odd), which only the A20 gate
+ * and the physical map change, and one with paging (even), which CR3
+ * loads, INVLPG and paging turned on or its rights changed move too. Each
+ * number stands for one mapping: paging turned off goes back to the flat
+ * epoch it left, whose mapping has not changed (a block recorded or
+ * checked under it needs no recheck: CWSDPMI's switches between paged
+ * protected mode and real mode leave the real-mode blocks current), while
+ * paging turned on always takes a new paged epoch (the tables may have
+ * changed meanwhile, and the processor's TLB starts empty). A block
+ * checked under one is checked again under the other (bc_recheck()).
+ * Both are 24 bits (bc_ctx) and never 0 (an empty block slot has context
+ * 0): when one would wrap, blocks of old epochs could pass for current
+ * ones, so the block cache is emptied. */
+static void epoch_bump(struct cpu *c, bool flat)
 {
-	if (++c->in.epoch == 1u << 24) {
-		c->in.epoch = 1;
+	if (c->in.epoch_paged == 0) { /* (zeroed: the first bump) */
+		c->in.epoch_flat = 1;
+		c->in.epoch_paged = 2;
+	}
+	if (flat)
+		c->in.epoch_flat += 2;
+	c->in.epoch_paged += 2;
+	if (c->in.epoch_flat >= 1u << 24 || c->in.epoch_paged >= 1u << 24) {
+		c->in.epoch_flat = 1;
+		c->in.epoch_paged = 2;
 		bc_clear(c, c->in.bcache);
 	}
+	c->in.epoch = (c->in.cr0 & CR0_PG) ? c->in.epoch_paged : c->in.epoch_flat;
 	cpu_bc_ctx_update(c);
+}
+
+/* (Only the entries filled since the last drop; zeroed ones, whose tag
+ * is page 0, by the first flush, reset_state()'s: init_zeroed() marks
+ * them all used.) */
+_Static_assert(CPU_STLB_SIZE <= 32, "stlb_used has a bit per entry");
+void stlb_drop(struct cpu *c)
+{
+	for (uint32_t m = c->in.stlb_used; m; m &= m - 1)
+		c->in.stlb[__builtin_ctz(m)].page = TLB_NONE;
+	c->in.stlb_used = 0;
 }
 
 void tlb_flush(struct cpu *c)
 {
 	tlb_drop(c);
-	epoch_bump(c);
+	stlb_drop(c);
+	epoch_bump(c, true);
+}
+
+void tlb_flush_paging(struct cpu *c)
+{
+	tlb_drop(c);
+	stlb_drop(c);
+	epoch_bump(c, false);
 }
 
 void tlb_flush_page(struct cpu *c, uint32_t lin)
@@ -79,7 +138,41 @@ void tlb_flush_page(struct cpu *c, uint32_t lin)
 	c->in.tlb[k].rd = TLB_NONE;
 	c->in.tlb[k].wr = TLB_NONE;
 	c->in.tlb_x[k].wcode = TLB_NONE;
-	epoch_bump(c);
+	c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)].page = TLB_NONE;
+	epoch_bump(c, false);
+}
+
+int stlb_translate(struct cpu *c, uint32_t lin, enum stlb_use use, bool fault, uint32_t *phys, uint8_t **host)
+{
+	const uint32_t page = lin & ~(CPU_PAGE_SIZE - 1), off = lin & (CPU_PAGE_SIZE - 1);
+	const bool write = use == STLB_PROBE_WRITE || use == STLB_WRITE;
+	struct cpu_stlbe *e = &c->in.stlb[(lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1)];
+	if (!stlb_hit(c, lin, 1, use)) {
+		/* A miss, or an entry that does not give this use yet: the
+		 * walk (with its #PF, and its accessed and dirty bits for an
+		 * access) refills it with what the tables say now. */
+		uint32_t pa;
+		unsigned rights;
+		if (paging_translate(c, lin, write, false, fault, use >= STLB_READ, &pa, &rights) < 0)
+			return -1;
+		const uint32_t ppage = pa & ~(CPU_PAGE_SIZE - 1);
+		uint8_t *rd = phys_host(c, ppage, false), *wr = phys_host(c, ppage, true);
+		if (c->in.dr_data && dr_page_watched(c, lin)) {
+			*phys = pa;
+			*host = write ? (wr ? wr + off : NULL) : rd ? rd + off : NULL;
+			return 0;
+		}
+		c->in.stlb_used |= 1u << ((lin >> CPU_PAGE_SHIFT) & (CPU_STLB_SIZE - 1));
+		e->page = page;
+		e->phys = ppage;
+		e->rd = rd;
+		e->wr = wr;
+		e->rights = rights;
+	}
+	*phys = e->phys | off;
+	uint8_t *h = write ? e->wr : e->rd;
+	*host = h ? h + off : NULL;
+	return 0;
 }
 
 int tlb_fill(struct cpu *c, uint32_t lin, bool write, bool user, bool fault, uint32_t *phys, uint8_t **host)

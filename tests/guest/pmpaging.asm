@@ -27,20 +27,7 @@ pm_main:
         mov     ax, SEL_FLAT
         mov     es, ax
         mov     fs, ax
-        ; the tables
-        mov     edi, PD
-        mov     ecx, 3 * 1024
-        xor     eax, eax
-        cld
-        rep stosd
-        mov     dword [es:PD], PT0 | P | W | U
-        mov     dword [es:PD + 4], PT1 | P | W | U
-        mov     edi, PT0
-        mov     eax, P | W | U
-        mov     ecx, 1024
-.ident: stosd
-        add     eax, 1000h
-        loop    .ident
+        PAGE_TABLES PD                  ; PT0 and PT1 after it
         mov     dword [es:PT1 + 0 * 4], 30000h | P | W | U
         mov     dword [es:PT1 + 1 * 4], 31000h | W | U
         mov     dword [es:PT1 + 2 * 4], 32000h | P | W
@@ -113,7 +100,7 @@ pm_main:
         PTEST   "supervisor writes and cr0.wp"
         mov     byte [fs:PAGE_RO + 1], 44h              ; the 386 lets CPL 0 write
         PCHK    [fs:PAGE_RO], 33334433h
-        call    is_486
+        call    pm_is_486
         jnc     .no_wp
         mov     eax, cr0
         or      eax, 10000h                             ; WP
@@ -134,7 +121,7 @@ pm_main:
         mov     cr3, eax
         PCHK    [fs:PAGE_A], 99999999h
         mov     dword [fs:PT1 + 0 * 4], 30000h | P | W | U
-        call    is_486
+        call    pm_is_486
         jnc     .cr3
         cpu     486
         invlpg  [fs:PAGE_A]
@@ -166,15 +153,3 @@ pm_main:
         PENDT
         jmp     pm_exit
 
-; CF = the CPU is a 486 (EFLAGS.AC can be set).
-is_486:
-        pushfd
-        pushfd
-        xor     dword [esp], 40000h
-        popfd
-        pushfd
-        pop     eax
-        xor     eax, [esp]
-        popfd
-        bt      eax, 18
-        ret

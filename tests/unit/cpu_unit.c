@@ -3,6 +3,7 @@
  * interrupts, single-step, budgets, A20, lazy flags, disassembly, and
  * robustness on random code. Uses cmocka.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -374,6 +375,51 @@ static void test_zeroed_init_tlb(void **state)
 		assert_int_equal(r->c.r[REG_BX].b[0], 0x44);
 		rig_free(r);
 		free(other);
+	}
+}
+
+/* The host's view of paged memory (cpu_peek8/16/32, cpu_poke8,
+ * cpu_linear_to_phys) through the system translation cache: right from
+ * the first lookup after cpu_init_zeroed() (whose zero tags would say
+ * linear page 0 is physical page 0), and the new mapping after a CR3
+ * load once a lookup has cached the old one (Intel 80386 PRM 5.2.5). */
+static void test_host_view_paged(void **state)
+{
+	(void)state;
+	enum { PD = 0x20000, PT = 0x21000, P_W_U = 7 };
+	for (int zeroed = 0; zeroed < 2; zeroed++) {
+		struct rig *r = rig_new_init(CPU_80386, NULL, 0, zeroed);
+		uint32_t pde = PT | P_W_U, pte0 = 0x5000 | P_W_U, pte1 = 0x6000 | P_W_U;
+		memcpy(r->ram + PD, &pde, 4);
+		memcpy(r->ram + PT, &pte0, 4);                 /* linear page 0 -> 5000h */
+		memcpy(r->ram + PT + 4, &pte1, 4);             /* linear page 1 -> 6000h */
+		memcpy(r->ram + 0x5FFE, "\x11\x22", 2);
+		memcpy(r->ram + 0x6000, "\x33\x44\x55\x66", 4);
+		r->ram[0] = 0x99;
+		assert_int_equal(cpu_set_cr(&r->c, 0, cpu_get_cr(&r->c, 0) | CR0_PE), 0);
+		assert_int_equal(cpu_set_cr(&r->c, 3, PD), 0);
+		assert_int_equal(cpu_set_cr(&r->c, 0, cpu_get_cr(&r->c, 0) | CR0_PG), 0);
+		uint32_t pa = 0;
+		assert_int_equal(cpu_linear_to_phys(&r->c, 0x10, false, &pa), 0);
+		assert_int_equal(pa, 0x5010);
+		assert_int_equal(cpu_peek8(&r->c, 0), 0xF4);
+		assert_int_equal(cpu_peek16(&r->c, 0xFFE), 0x2211);
+		assert_int_equal(cpu_peek32(&r->c, 0xFFE), 0x44332211);   /* across the pages */
+		assert_int_equal(cpu_peek32(&r->c, 0x1000), 0x66554433);
+		cpu_poke8(&r->c, 0x1001, 0x77);
+		assert_int_equal(r->ram[0x6001], 0x77);
+		assert_int_equal(cpu_linear_to_phys(&r->c, 0x2000, false, &pa), -EFAULT); /* not present */
+		/* Page 0 remapped: seen after the CR3 load. (Before it, the
+		 * translation cached above, as the chip's TLB may keep it: the
+		 * check after the load is then one of the flush.) */
+		memcpy(r->ram + PT, &pte1, 4);
+		assert_int_equal(cpu_linear_to_phys(&r->c, 0, false, &pa), 0);
+		assert_int_equal(pa, 0x5000);
+		assert_int_equal(cpu_set_cr(&r->c, 3, PD), 0);
+		assert_int_equal(cpu_linear_to_phys(&r->c, 0, false, &pa), 0);
+		assert_int_equal(pa, 0x6000);
+		assert_int_equal(cpu_peek8(&r->c, 0), 0x33);
+		rig_free(r);
 	}
 }
 
@@ -1141,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_286_edges),
 		cmocka_unit_test(test_a20_wrap),
 		cmocka_unit_test(test_zeroed_init_tlb),
+		cmocka_unit_test(test_host_view_paged),
 		cmocka_unit_test(test_lazy_flags_roundtrip),
 		cmocka_unit_test(test_rep_restart_on_interrupt),
 		cmocka_unit_test(test_rep_budget),
