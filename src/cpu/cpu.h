@@ -720,8 +720,9 @@ int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value);
  * between (a CR3 load, INVLPG, a task switch, A20, the physical map,
  * paging turned on), it takes up the paged mapping epoch that was in
  * force then instead of a new one, so that decoded blocks of that mapping
- * stay valid without a recheck (tlb.c tlb_resume_paging()); the TLB is
- * emptied all the same. The caller's contract: the page tables' bytes
+ * stay valid without a recheck, and so do the supervisor translations
+ * of the system translation cache; the TLB is emptied all the same
+ * (tlb.c tlb_pause_paging()). The caller's contract: the page tables' bytes
  * have not changed since paging was turned off, as a processor whose TLB
  * was not flushed would assume (Intel 80386 PRM 5.2.5: only a CR3 load
  * flushes it; a program that changes the tables must load CR3). Returns

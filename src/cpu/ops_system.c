@@ -53,12 +53,11 @@ static bool cr0_load(struct cpu *c, uint32_t v, bool resume)
 	c->in.cr0 = v;
 	bool resumed = false;
 	if ((old ^ v) & (CR0_PE | CR0_PG | CR0_WP)) {
-		const uint32_t paged = c->in.epoch;
 		resumed = resume && tlb_resume_paging(c, old);
-		if (!resumed)
-			tlb_flush_paging(c);
 		if (old & ~v & CR0_PG)
-			paging_kept(c, paged, old);
+			tlb_pause_paging(c, old);
+		else if (!resumed)
+			tlb_flush_paging(c);
 	}
 	if ((old ^ v) & CR0_PE) {
 		seg_mode_changed(c);

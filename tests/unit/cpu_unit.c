@@ -424,13 +424,17 @@ static void test_host_view_paged(void **state)
 }
 
 /* A monitor's switch to real mode and back (cpu_resume_paging(), as
- * vdd_enter_pm() does it): with the tables unchanged the paged blocks
- * run again without a recheck; anything that may have changed the
- * mapping meanwhile (the monitor's own CR3 load, another CR3, the
- * guest's MOV CR3 or INVLPG in real mode, another CR0.WP) takes a new
- * epoch, so the block is checked again and the new mapping of its page
- * (linear 10000h moved from physical 10000h to 40000h) is seen; so it
- * is when the turn-off's epoch bump wraps (tlb.c paging_kept()). */
+ * vdd_enter_pm() does it). Where nothing else happened the paged block
+ * runs again without a recheck, and the system translation cache (the
+ * host's view) is kept: a data page (60000h) moved to 41000h in the
+ * tables meanwhile still shows the old translation, as a TLB that no CR3
+ * load flushed would (80386 PRM 5.2.5; the monitor would not resume so,
+ * having changed its tables, but the change shows what is kept).
+ * Anything else, with the code's page (10000h) moved to 40000h too (the monitor's own CR3 load, another CR3, the
+ * guest's MOV CR3 or INVLPG in real mode, another CR0.WP, a wrap of the
+ * epochs at the turn-off: tlb.c tlb_pause_paging()) takes a new epoch
+ * with everything emptied: the block is checked again (or recorded
+ * again after the wrap) and the new mapping is seen. */
 enum resume_case {
 	RESUME_KEPT, RESUME_FLUSH, RESUME_OTHER_CR3, RESUME_GUEST_CR3, RESUME_GUEST_INVLPG, RESUME_WP,
 	RESUME_WRAP, /* the turn-off's bump wraps the epochs (the cache emptied): nothing kept */
@@ -450,7 +454,8 @@ static void resume_paging_case(enum resume_case k)
 	memcpy(r->ram + 0x10210, guest_invlpg, sizeof(guest_invlpg));
 	memcpy(r->ram + 0x40100, "\xB8\x02\x00\xF4", 4); /* mov ax, 2; hlt */
 	for (uint32_t p = 0; p < 0x100; p++) {
-		uint32_t pte = p << 12 | P_W_U, moved = (p == 0x10 ? 0x40000 : p << 12) | P_W_U;
+		uint32_t pte = p << 12 | P_W_U;
+		uint32_t moved = (p == 0x10 ? 0x40000 : p == 0x60 ? 0x41000 : p << 12) | P_W_U;
 		memcpy(r->ram + PT + 4 * p, &pte, 4);
 		memcpy(r->ram + PT2 + 4 * p, &moved, 4);
 	}
@@ -464,6 +469,9 @@ static void resume_paging_case(enum resume_case k)
 		r->c.ip = 0x100;
 		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
 	}
+	uint32_t pa = 0;
+	assert_int_equal(cpu_linear_to_phys(&r->c, 0x60010, false, &pa), 0);
+	assert_int_equal(pa, 0x60010);
 	if (k == RESUME_WRAP) /* (the last paged epoch before the wrap) */
 		r->c.in.epoch = r->c.in.epoch_paged = (1u << 24) - 2;
 	/* To real mode, where the monitor or the guest does its work (code
@@ -473,6 +481,7 @@ static void resume_paging_case(enum resume_case k)
 	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
 	if (k != RESUME_KEPT)
 		memcpy(r->ram + PT + 4 * 0x10, r->ram + PT2 + 4 * 0x10, 4);
+	memcpy(r->ram + PT + 4 * 0x60, r->ram + PT2 + 4 * 0x60, 4);
 	if (k == RESUME_FLUSH)
 		assert_int_equal(cpu_set_cr(&r->c, 3, PD), 0);
 	if (k == RESUME_OTHER_CR3)
@@ -497,6 +506,8 @@ static void resume_paging_case(enum resume_case k)
 		assert_true(after.rechecks > before.rechecks);
 	}
 	assert_int_equal(r->c.r[REG_AX].w[0], k == RESUME_KEPT ? 1 : 2);
+	assert_int_equal(cpu_linear_to_phys(&r->c, 0x60010, false, &pa), 0);
+	assert_int_equal(pa, k == RESUME_KEPT ? 0x60010 : 0x41010);
 	rig_free(r);
 }
 
