@@ -104,7 +104,8 @@ int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16
 	/* Unchanged tables (no `flush`, the same CR3, so no CR3 load
 	 * above, which would forget it): paging comes back with the mapping
 	 * epoch it left, so the client's decoded blocks need no recheck
-	 * (cpu.h cpu_resume_paging(); docs/dpmi.md, "The cost of a switch"). */
+	 * (cpu.h cpu_resume_paging(); docs/dpmi.md, "Paging resumed without a
+	 * new epoch"). */
 	if (cpu_resume_paging(c, cr0) < 0)
 		return -EINVAL;
 	if (!system_segments_loaded(vm, t)) {
