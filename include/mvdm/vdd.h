@@ -406,7 +406,11 @@ int vdd_set_pm_svc_region(struct vm *vm, uint32_t base, uint32_t size);
  * already or `flush` asks for it. LDTR and TR are not read from the GDT
  * again while the CPU still holds what the last vdd_enter_pm() loaded with
  * the same GDT and selectors: a host that rewrote those GDT entries (or
- * its page tables) since sets `flush`, and everything is loaded again. */
+ * its page tables) since sets `flush`, and everything is loaded again.
+ * Without `flush`, a return to paging with the same cr3 keeps what the
+ * CPU knew of that mapping (its decoded code, its system translations:
+ * cpu.h cpu_resume_paging()), as a TLB keeps entries until CR3 is
+ * loaded (Intel 80386 PRM 5.2.5). */
 struct vdd_pm_tables {
 	uint32_t gdt_base, idt_base;
 	uint16_t gdt_limit, idt_limit;

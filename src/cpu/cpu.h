@@ -504,6 +504,10 @@ struct cpu {
 		bool deliver_ext;         /* delivering an external event: error codes get EXT */
 		uint32_t fault_next_ip;   /* IP after the faulting instruction (8086 #DE) */
 		uint32_t cr0, cr2, cr3;
+		/* The paged epoch paging was last turned off under, kept for
+		 * cpu_resume_paging() (tlb.c); 0: none to resume. */
+		uint32_t kept_epoch;
+		uint32_t kept_wp;         /* CR0.WP it stood for */
 		uint32_t dr[8];           /* debug registers (DR4/DR5 alias DR6/DR7) */
 		uint32_t treg[8];         /* 386 test registers (stored) */
 		uint32_t idt_base;        /* IDTR (the IVT base in real mode, 0 at reset) */
@@ -709,6 +713,22 @@ unsigned cpu_cpl(const struct cpu *c);
  * or -EINVAL (no such register on this model). */
 uint32_t cpu_get_cr(const struct cpu *c, unsigned n);
 int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value);
+/* cpu_set_cr(c, 0, cr0) for a monitor that turns paging off and on
+ * around real-mode work of its own and knows its page tables unchanged
+ * meanwhile: when this load turns paging on again with CR3 and CR0.WP as
+ * they were when paging was last turned off, and no mapping change came
+ * between (a CR3 load, INVLPG, a task switch, A20, the physical map,
+ * paging turned on), it takes up the paged mapping epoch that was in
+ * force then instead of a new one, so that decoded blocks of that mapping
+ * stay valid without a recheck, and so do the supervisor translations
+ * of the system translation cache; the TLB is emptied all the same
+ * (tlb.c tlb_pause_paging()). The caller's contract: the page tables' bytes
+ * have not changed since paging was turned off, as a processor whose TLB
+ * was not flushed would assume (Intel 80386 PRM 5.2.5: only a CR3 load
+ * flushes it; a program that changes the tables must load CR3). Returns
+ * 1 (epoch resumed), 0 (loaded with a new epoch, as cpu_set_cr) or
+ * -EINVAL. */
+int cpu_resume_paging(struct cpu *c, uint32_t cr0);
 void cpu_set_gdt(struct cpu *c, uint32_t base, uint16_t limit);
 void cpu_set_idt(struct cpu *c, uint32_t base, uint16_t limit);
 /* LDTR and TR from the descriptors their selectors name in the current

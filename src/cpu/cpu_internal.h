@@ -328,6 +328,14 @@ void bc_code_remap(struct cpu *c, uint32_t pa);
 void tlb_flush(struct cpu *c);
 void tlb_flush_paging(struct cpu *c);
 void tlb_flush_page(struct cpu *c, uint32_t lin);
+/* Paging was just turned off (CR0 was old): tlb_flush_paging() but for
+ * what cpu_resume_paging() may take up again (tlb.c). */
+void tlb_pause_paging(struct cpu *c, uint32_t old);
+/* Paging was just turned on again (CR0 was old) by cpu_resume_paging():
+ * true when the kept epoch was taken up again (the TLB emptied, the
+ * system translation cache kept), false
+ * when it may not be (the caller flushes as usual). */
+bool tlb_resume_paging(struct cpu *c, uint32_t old);
 /* CPL, CR0.AM or EFLAGS.AC changed: recompute what depends on them
  * (block-cache mode bits, alignment checking, a TLB with supervisor-only
  * entries when entering user mode). */

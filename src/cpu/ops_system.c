@@ -32,7 +32,7 @@ static void need_pm(struct cpu *c)
  * and NW needs CD (#GP(0)); the 486's ET reads as 1. A change of PE switches
  * the mode: the segment caches stay as they are (Intel 80386 PRM 10.3: the
  * program reloads them), the CPL is 0 on both sides of the switch. */
-void cpu_load_cr0(struct cpu *c, uint32_t v)
+static bool cr0_load(struct cpu *c, uint32_t v, bool resume)
 {
 	uint32_t writable;
 	switch (c->model) {
@@ -51,8 +51,14 @@ void cpu_load_cr0(struct cpu *c, uint32_t v)
 		cpu_fault(c, EXC_GP);
 	const uint32_t old = c->in.cr0;
 	c->in.cr0 = v;
-	if ((old ^ v) & (CR0_PE | CR0_PG | CR0_WP))
-		tlb_flush_paging(c);
+	bool resumed = false;
+	if ((old ^ v) & (CR0_PE | CR0_PG | CR0_WP)) {
+		resumed = resume && tlb_resume_paging(c, old);
+		if (old & ~v & CR0_PG)
+			tlb_pause_paging(c, old);
+		else if (!resumed)
+			tlb_flush_paging(c);
+	}
 	if ((old ^ v) & CR0_PE) {
 		seg_mode_changed(c);
 		cpu_set_cpl(c, 0);
@@ -60,11 +66,20 @@ void cpu_load_cr0(struct cpu *c, uint32_t v)
 		cpu_priv_changed(c);
 	}
 	cpu_update_events(c);
+	return resumed;
+}
+
+void cpu_load_cr0(struct cpu *c, uint32_t v)
+{
+	(void)cr0_load(c, v, false);
 }
 
 void cpu_load_cr3(struct cpu *c, uint32_t v)
 {
 	c->in.cr3 = v & (c->model >= CPU_80486 ? 0xFFFFF018u : 0xFFFFF000u);
+	/* A CR3 load flushes the TLB with paging off too (80386 PRM 5.2.5):
+	 * the epoch paging was turned off under is not resumed. */
+	c->in.kept_epoch = 0;
 	if (c->in.cr0 & CR0_PG)
 		tlb_flush_paging(c);
 }
@@ -368,7 +383,9 @@ uint32_t cpu_get_cr(const struct cpu *c, unsigned n)
 	return n == 0 ? c->in.cr0 : n == 2 ? c->in.cr2 : n == 3 ? c->in.cr3 : 0;
 }
 
-int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value)
+/* cpu_set_cr(), resuming the kept paged epoch when `resume` allows it
+ * (cr0_load()): 1 when it did. */
+static int set_cr(struct cpu *c, unsigned n, uint32_t value, bool resume)
 {
 	if (c->model < CPU_80286 || (c->model == CPU_80286 && n != 0) || (n != 0 && n != 2 && n != 3))
 		return -EINVAL;
@@ -377,7 +394,7 @@ int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value)
 	memcpy(saved, c->in.fault_jmp, sizeof(jmp_buf));
 	if (setjmp(c->in.fault_jmp) == 0) {
 		if (n == 0)
-			cpu_load_cr0(c, value);
+			rc = cr0_load(c, value, resume);
 		else if (n == 2)
 			c->in.cr2 = value;
 		else
@@ -387,6 +404,17 @@ int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value)
 	}
 	memcpy(c->in.fault_jmp, saved, sizeof(jmp_buf));
 	return rc;
+}
+
+int cpu_set_cr(struct cpu *c, unsigned n, uint32_t value)
+{
+	const int rc = set_cr(c, n, value, false);
+	return rc < 0 ? rc : 0;
+}
+
+int cpu_resume_paging(struct cpu *c, uint32_t cr0)
+{
+	return set_cr(c, 0, cr0, true);
 }
 
 void cpu_set_gdt(struct cpu *c, uint32_t base, uint16_t limit)

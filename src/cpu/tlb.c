@@ -41,7 +41,10 @@
  * wherever this TLB is flushed (tlb_flush(): A20, the physical map;
  * tlb_flush_paging(): CR3 loads, CR0.PG/PE/WP; tlb_flush_page():
  * INVLPG; dr_update(): a page newly watched), so a guest that changes its
- * tables and flushes as the PRM 5.2.5 requires is seen at once. It holds
+ * tables and flushes as the PRM 5.2.5 requires is seen at once; but for
+ * paging turned off, which keeps it for cpu_resume_paging() (nothing uses
+ * it until paging is on again, and every other way back empties it:
+ * tlb_pause_paging() below). It holds
  * no code-page state: its writes check the page's code slot every time
  * (memory.c sys_cached(), span_write()).
  */
@@ -98,6 +101,7 @@ static void epoch_bump(struct cpu *c, bool flat)
 	if (flat)
 		c->in.epoch_flat += 2;
 	c->in.epoch_paged += 2;
+	c->in.kept_epoch = 0; /* a mapping changed: nothing to resume */
 	if (c->in.epoch_flat >= 1u << 24 || c->in.epoch_paged >= 1u << 24) {
 		c->in.epoch_flat = 1;
 		c->in.epoch_paged = 2;
@@ -130,6 +134,54 @@ void tlb_flush_paging(struct cpu *c)
 	tlb_drop(c);
 	stlb_drop(c);
 	epoch_bump(c, false);
+}
+
+/* Resuming a paged epoch (cpu_resume_paging(), for a monitor's mode
+ * switches: docs/dpmi.md, "Paging resumed without a new epoch"). Paging
+ * turned off keeps the paged epoch that was in force, with the CR0.WP
+ * its mapping stood for (which supervisor writes a translation allows:
+ * i486 PRM 4.1.3, CR0.WP). Every later epoch bump (INVLPG in real mode,
+ * a CR0 load that changes PE or WP, the guest turning paging on itself,
+ * A20, the physical map) forgets it, and so does every CR3 load, whatever
+ * the mode and value (cpu_load_cr3(); a task switch loads CR3 too): so
+ * CR3 is still the one it was taken under, and when it is taken up again
+ * the linear-to-physical mapping it names can only differ through the
+ * bytes of the tables, which the monitor vouches for. The paged counter
+ * goes back to it: the value the turn-off's bump left was never in force
+ * (with paging off bc_ctx holds the flat epoch), so the next bump still
+ * yields an epoch no block was recorded under. A turn-off whose bump
+ * wrapped (the block cache emptied, the counter restarted) keeps nothing,
+ * or an old number could come back into use.
+ * The TLB is not kept (real mode fills it with flat translations). The
+ * system translation cache is: nothing fills or consults it while paging
+ * is off (memory.c sys_span(), sys_cached(), host_translate()), every
+ * flush between empties it as before (tlb_flush(), tlb_flush_paging(),
+ * tlb_flush_page() its entry, dr_update()), and paging turned on other
+ * than by a resume is a tlb_flush_paging(), which empties it; so it is
+ * used again only under the mapping it was filled under. (Its entries
+ * hold no code-page state: sys_cached() checks the page's code slot on
+ * every write.) */
+void tlb_pause_paging(struct cpu *c, uint32_t old)
+{
+	const uint32_t paged = c->in.epoch;
+	tlb_drop(c);
+	epoch_bump(c, false);
+	if (c->in.epoch_paged != paged + 2)
+		return;
+	c->in.kept_epoch = paged;
+	c->in.kept_wp = old & CR0_WP;
+}
+
+bool tlb_resume_paging(struct cpu *c, uint32_t old)
+{
+	if ((old & CR0_PG) || !(c->in.cr0 & CR0_PG) || !c->in.kept_epoch || (c->in.cr0 & CR0_WP) != c->in.kept_wp)
+		return false;
+	tlb_drop(c);
+	c->in.epoch_paged = c->in.kept_epoch;
+	c->in.epoch = c->in.kept_epoch;
+	c->in.kept_epoch = 0;
+	cpu_bc_ctx_update(c);
+	return true;
 }
 
 void tlb_flush_page(struct cpu *c, uint32_t lin)

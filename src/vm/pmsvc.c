@@ -101,7 +101,12 @@ int vdd_enter_pm(struct vm *vm, const struct vdd_pm_tables *t, const struct vm16
 	if (t->cr3 && (t->flush || cpu_get_cr(c, 3) != t->cr3) && cpu_set_cr(c, 3, t->cr3) < 0)
 		return -EINVAL;
 	cr0 = t->cr3 ? cr0 | CR0_PG : cr0 & ~(uint32_t)CR0_PG;
-	if (cpu_set_cr(c, 0, cr0) < 0)
+	/* Unchanged tables (no `flush`, the same CR3, so no CR3 load
+	 * above, which would forget it): paging comes back with the mapping
+	 * epoch it left, so the client's decoded blocks need no recheck
+	 * (cpu.h cpu_resume_paging(); docs/dpmi.md, "Paging resumed without a
+	 * new epoch"). */
+	if (cpu_resume_paging(c, cr0) < 0)
 		return -EINVAL;
 	if (!system_segments_loaded(vm, t)) {
 		vm->pm_loaded.valid = false;

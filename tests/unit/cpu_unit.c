@@ -423,6 +423,101 @@ static void test_host_view_paged(void **state)
 	}
 }
 
+/* A monitor's switch to real mode and back (cpu_resume_paging(), as
+ * vdd_enter_pm() does it). Where nothing else happened the paged block
+ * runs again without a recheck, and the system translation cache (the
+ * host's view) is kept: a data page (60000h) moved to 41000h in the
+ * tables meanwhile still shows the old translation, as a TLB that no CR3
+ * load flushed would (80386 PRM 5.2.5; the monitor would not resume so,
+ * having changed its tables, but the change shows what is kept).
+ * Anything else, with the code's page (10000h) moved to 40000h too (the monitor's own CR3 load, another CR3, the
+ * guest's MOV CR3 or INVLPG in real mode, another CR0.WP, a wrap of the
+ * epochs at the turn-off: tlb.c tlb_pause_paging()) takes a new epoch
+ * with everything emptied: the block is checked again (or recorded
+ * again after the wrap) and the new mapping is seen. */
+enum resume_case {
+	RESUME_KEPT, RESUME_FLUSH, RESUME_OTHER_CR3, RESUME_GUEST_CR3, RESUME_GUEST_INVLPG, RESUME_WP,
+	RESUME_WRAP, /* the turn-off's bump wraps the epochs (the cache emptied): nothing kept */
+};
+
+static void resume_paging_case(enum resume_case k)
+{
+	enum { PD = 0x50000, PT = 0x51000, PD2 = 0x52000, PT2 = 0x53000, P_W_U = 7 };
+	static const uint8_t code[] = { 0xB8, 0x01, 0x00, 0xF4 }; /* 100: mov ax, 1; hlt */
+	/* 200: mov eax, PD; mov cr3, eax; hlt.  210: invlpg [0]; hlt */
+	static const uint8_t guest_cr3[] = { 0x66, 0xB8, 0x00, 0x00, 0x05, 0x00, 0x0F, 0x22, 0xD8, 0xF4 };
+	static const uint8_t guest_invlpg[] = { 0x0F, 0x01, 0x3E, 0x00, 0x00, 0xF4 };
+	const bool i486 = k == RESUME_GUEST_INVLPG || k == RESUME_WP;
+	struct rig *r = rig_new(i486 ? CPU_80486 : CPU_80386, code, sizeof(code));
+	memcpy(r->ram + 0x10180, "\xBB\x01\x00\xF4", 4); /* 180: mov bx, 1; hlt */
+	memcpy(r->ram + 0x10200, guest_cr3, sizeof(guest_cr3));
+	memcpy(r->ram + 0x10210, guest_invlpg, sizeof(guest_invlpg));
+	memcpy(r->ram + 0x40100, "\xB8\x02\x00\xF4", 4); /* mov ax, 2; hlt */
+	for (uint32_t p = 0; p < 0x100; p++) {
+		uint32_t pte = p << 12 | P_W_U;
+		uint32_t moved = (p == 0x10 ? 0x40000 : p == 0x60 ? 0x41000 : p << 12) | P_W_U;
+		memcpy(r->ram + PT + 4 * p, &pte, 4);
+		memcpy(r->ram + PT2 + 4 * p, &moved, 4);
+	}
+	uint32_t pde = PT | P_W_U, pde2 = PT2 | P_W_U;
+	memcpy(r->ram + PD, &pde, 4);
+	memcpy(r->ram + PD2, &pde2, 4);
+	const uint32_t real = cpu_get_cr(&r->c, 0), paged = real | CR0_PE | CR0_PG;
+	assert_int_equal(cpu_set_cr(&r->c, 3, PD), 0);
+	assert_int_equal(cpu_set_cr(&r->c, 0, paged), 0);
+	for (int run = 0; run < 2; run++) { /* (the second run finds the block) */
+		r->c.ip = 0x100;
+		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	}
+	uint32_t pa = 0;
+	assert_int_equal(cpu_linear_to_phys(&r->c, 0x60010, false, &pa), 0);
+	assert_int_equal(pa, 0x60010);
+	if (k == RESUME_WRAP) /* (the last paged epoch before the wrap) */
+		r->c.in.epoch = r->c.in.epoch_paged = (1u << 24) - 2;
+	/* To real mode, where the monitor or the guest does its work (code
+	 * of its own: the same CS:IP would replace the paged block). */
+	assert_int_equal(cpu_set_cr(&r->c, 0, real), 0);
+	r->c.ip = 0x180;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	if (k != RESUME_KEPT)
+		memcpy(r->ram + PT + 4 * 0x10, r->ram + PT2 + 4 * 0x10, 4);
+	memcpy(r->ram + PT + 4 * 0x60, r->ram + PT2 + 4 * 0x60, 4);
+	if (k == RESUME_FLUSH)
+		assert_int_equal(cpu_set_cr(&r->c, 3, PD), 0);
+	if (k == RESUME_OTHER_CR3)
+		assert_int_equal(cpu_set_cr(&r->c, 3, PD2), 0);
+	if (k == RESUME_GUEST_CR3 || k == RESUME_GUEST_INVLPG) {
+		r->c.ip = k == RESUME_GUEST_CR3 ? 0x200 : 0x210;
+		assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+		assert_int_equal(cpu_get_cr(&r->c, 3), PD);
+	}
+	struct cpu_code_stats before, after;
+	cpu_code_stats(&r->c, &before);
+	assert_int_equal(cpu_resume_paging(&r->c, k == RESUME_WP ? paged | CR0_WP : paged), k == RESUME_KEPT);
+	r->c.ip = 0x100;
+	assert_int_equal(cpu_run(&r->c, 100), CPU_EXIT_HLT);
+	cpu_code_stats(&r->c, &after);
+	if (k == RESUME_KEPT) {
+		assert_int_equal(after.rechecks, before.rechecks);
+		assert_int_equal(after.misses, before.misses);
+	} else if (k == RESUME_WRAP) {
+		assert_true(after.misses > before.misses);
+	} else {
+		assert_true(after.rechecks > before.rechecks);
+	}
+	assert_int_equal(r->c.r[REG_AX].w[0], k == RESUME_KEPT ? 1 : 2);
+	assert_int_equal(cpu_linear_to_phys(&r->c, 0x60010, false, &pa), 0);
+	assert_int_equal(pa, k == RESUME_KEPT ? 0x60010 : 0x41010);
+	rig_free(r);
+}
+
+static void test_resume_paging(void **state)
+{
+	(void)state;
+	for (enum resume_case k = RESUME_KEPT; k <= RESUME_WRAP; k++)
+		resume_paging_case(k);
+}
+
 static void test_lazy_flags_roundtrip(void **state)
 {
 	(void)state;
@@ -1188,6 +1283,7 @@ int main(void)
 		cmocka_unit_test(test_a20_wrap),
 		cmocka_unit_test(test_zeroed_init_tlb),
 		cmocka_unit_test(test_host_view_paged),
+		cmocka_unit_test(test_resume_paging),
 		cmocka_unit_test(test_lazy_flags_roundtrip),
 		cmocka_unit_test(test_rep_restart_on_interrupt),
 		cmocka_unit_test(test_rep_budget),
