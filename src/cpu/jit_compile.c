@@ -2297,16 +2297,18 @@ static void emit_incdec_m_flags(struct cg *g, const struct iform *f)
 	em_incdec(e, f->sz, f->dec, H_RAX);
 }
 
-/* r (host) extended in place from its low sz bytes to the product's
- * width (emit_mul()): 32 bits for bytes and words, 64 for dwords. */
-static void emit_mul_ext(struct em *e, bool sign, unsigned sz, unsigned r)
+/* dst (host) = the low sz bytes of src extended to an operand's width
+ * for the host's multiply or divide (emit_mul(), emit_div()): 32 bits for
+ * bytes and words; dwords to 64 bits when signed, 32 (zero-extending the
+ * 64-bit register) when not. */
+static void emit_widen(struct em *e, bool sign, unsigned sz, unsigned dst, unsigned src)
 {
 	if (sz < 4)
-		em_movx(e, sign, sz, r, r);
+		em_movx(e, sign, sz, dst, src);
 	else if (sign)
-		em_movsxd(e, r, r);
+		em_movsxd(e, dst, src);
 	else
-		em_mov_rr(e, 4, r, r);
+		em_mov_rr(e, 4, dst, src);
 }
 
 /* MUL and IMUL r/m (F6/F7 /4 /5: op_mul(), op_imul()) without a REP
@@ -2333,11 +2335,11 @@ static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struc
 	}
 	ensure(g, REG_AX);
 	em_mov_rr(e, 4, H_RAX, host(REG_AX));
-	emit_mul_ext(e, sign, sz, H_RAX);
-	emit_mul_ext(e, sign, sz, H_RCX);
+	emit_widen(e, sign, sz, H_RAX, H_RAX);
+	emit_widen(e, sign, sz, H_RCX, H_RCX);
 	em_0f_rr(e, w, 0xAF, H_RAX, H_RCX); /* imul rax, rcx (the low 64 bits: exact) */
 	em_mov_rr(e, 4, H_RDX, H_RAX);
-	emit_mul_ext(e, sign, sz, H_RDX);
+	emit_widen(e, sign, sz, H_RDX, H_RDX);
 	em_alu_rr(e, ALU_SUB, w, H_RDX, H_RAX); /* 0: the low half is the product */
 	em_neg64(e, H_RDX);                     /* CF: it is not */
 	em_alu_rr(e, ALU_SBB, 4, H_RDX, H_RDX);
@@ -2376,18 +2378,6 @@ static void emit_mul(struct cg *g, unsigned k, const struct insn *i, const struc
  * ops_muldiv.c) go to the handler (emit_fallback()) before anything
  * changed, and it raises #DE as the model does; so does a read the
  * inline path does not take. Dwords: the handler (a 64-bit dividend). */
-/* RCX = the divisor in host register r (size sz), sign- or zero-extended
- * to 64 bits (dwords: to 64 for IDIV, 32 for DIV). */
-static void div_source(struct em *e, bool sign, unsigned sz, unsigned r)
-{
-	if (sz < 4)
-		em_movx(e, sign, sz, H_RCX, r);
-	else if (sign)
-		em_movsxd(e, H_RCX, r);
-	else
-		em_mov_rr(e, 4, H_RCX, r);
-}
-
 /* DIV and IDIV r/m32: the dividend EDX:EAX in RAX, one 64-bit host
  * divide by the divisor in RCX (not 0), which cannot trap: DIV's RDX is 0,
  * below any divisor; IDIV's only trapping case, -2^63 / -1, is left to the
@@ -2433,9 +2423,9 @@ static void emit_div(struct cg *g, unsigned k, const struct insn *i, const struc
 	if (i->mod != 3) {
 		emit_ea(g, i);
 		fb_access(g, fb, i->seg, sz, false);
-		div_source(e, sign, sz, H_RAX);
+		emit_widen(e, sign, sz, H_RCX, H_RAX); /* RCX = the divisor */
 	} else {
-		div_source(e, sign, sz, src_reg(g, i->rm, sz, H_RCX, false));
+		emit_widen(e, sign, sz, H_RCX, src_reg(g, i->rm, sz, H_RCX, false));
 	}
 	em_rr(e, 0x84, 0x85, 4, H_RCX, H_RCX); /* test ecx, ecx */
 	fb_branch(g, fb, 4 /* E: #DE */);

@@ -2908,14 +2908,16 @@ static uint64_t jit_blocks_of(struct run *r)
  * most negative quotients (-128 / 1, -32768 / 1, each after an INC that
  * the fault must not undo): a #DE on the 8086 and 186 at the first, a
  * result on the 286+. */
-static void test_div_match(void **state)
+/* `seeds` random loops from make() on each model from `first` on, each
+ * run interpreted and compiled (run_div_pair()); enough of them must end
+ * at a #DE and enough at HLT with compiled code. */
+static void random_div_loops(size_t (*make)(uint8_t *, uint32_t), int first, uint32_t seeds, uint32_t mult)
 {
-	(void)state;
-	static uint8_t code[1024];
+	static uint8_t code[2048];
 	unsigned faults = 0, ends = 0;
-	for (int m = CPU_8086; m < CPU_MODEL_COUNT; m++) {
-		for (uint32_t seed = 1; seed <= 100; seed++) {
-			const size_t n = make_div_loop(code, seed * 40503u + (uint32_t)m);
+	for (int m = first; m < CPU_MODEL_COUNT; m++) {
+		for (uint32_t seed = 1; seed <= seeds; seed++) {
+			const size_t n = make(code, seed * mult + (uint32_t)m);
 			struct run r[2];
 			const enum cpu_exit ex = run_div_pair((enum cpu_model)m, code, n, r);
 			if (jit_blocks_of(&r[1]) > 0)
@@ -2925,6 +2927,12 @@ static void test_div_match(void **state)
 		}
 	}
 	assert_true(faults > 20 && ends > 20);
+}
+
+static void test_div_match(void **state)
+{
+	(void)state;
+	random_div_loops(make_div_loop, CPU_8086, 100, 40503u);
 	static const uint8_t most_negative[] = {
 		0xB9, 0x10, 0x00, /*  0: mov cx, 16 */
 		0xB8, 0x80, 0xFF, /*  3: top: mov ax, FF80h */
@@ -3027,20 +3035,8 @@ static size_t make_div32_loop(uint8_t *p, uint32_t seed)
 static void test_div32_match(void **state)
 {
 	(void)state;
-	static uint8_t code[2048];
-	unsigned faults = 0, ends = 0;
-	for (int m = CPU_80386; m < CPU_MODEL_COUNT; m++) {
-		for (uint32_t seed = 1; seed <= 150; seed++) {
-			const size_t n = make_div32_loop(code, seed * 2246822519u + (uint32_t)m);
-			struct run r[2];
-			const enum cpu_exit ex = run_div_pair((enum cpu_model)m, code, n, r);
-			if (jit_blocks_of(&r[1]) > 0)
-				*(ex == CPU_EXIT_EXCEPTION ? &faults : &ends) += 1;
-			run_free(&r[0]);
-			run_free(&r[1]);
-		}
-	}
-	assert_true(faults > 20 && ends > 20);
+	static uint8_t code[256];
+	random_div_loops(make_div32_loop, CPU_80386, 150, 2246822519u);
 	/* EDX:EAX, the divisor, IDIV or DIV, and whether it ends in #DE: the
 	 * last of 16 passes divides them, the others 1 by 1 (a table in the
 	 * code segment), so the division runs compiled when it meets them */
