@@ -1126,33 +1126,6 @@ static struct rig *smc_call_rig(int mode, const uint8_t *code, size_t n)
 	return r;
 }
 
-static void test_smc_stop_left_by_call(void **state)
-{
-	(void)state;
-	for (int mode = 0; mode < 3; mode++) {
-		struct rig *r = smc_call_rig(mode, NULL, 0);
-		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
-		assert_int_equal(r->c.r[REG_AX].w[0], 3);
-		assert_int_equal(r->c.r[REG_BX].w[0], 3);
-		assert_int_equal(r->c.r[REG_DX].w[0], 3);
-		assert_int_equal(r->ram[0x10140], 3);
-		assert_int_equal(r->ram[0x10103] | r->ram[0x10104] << 8, 0x10B); /* (the pushed return address) */
-		assert_int_equal(r->c.r[REG_SP].w[0], 0x105);
-		assert_int_equal(r->c.retired, 1 + 3 * 9 + 1);
-		struct cpu_code_stats s;
-		cpu_code_stats(&r->c, &s);
-		assert_int_equal(s.smc_stops, mode ? 1 : 0);
-		assert_int_equal(s.invalidations, mode ? 2 : 0); /* (the blocks from 100h and 103h) */
-		rig_free(r);
-	}
-	/* In slices of 1 to 12 instructions, cached and compiled, each slice
-	 * ends as the uncached CPU's does. */
-	for (int mode = 1; mode < 3; mode++) {
-		for (uint32_t slice = 1; slice <= 12; slice++)
-			slices_match(smc_call_rig(mode, NULL, 0), smc_call_rig(0, NULL, 0), slice, 0x60);
-	}
-}
-
 /* As test_smc_stop_left_by_call, with the far transfers that push: a
  * CALL FAR (CS and IP) and an INT (FLAGS, CS and IP, through vector 20h),
  * each to a routine ending in RETF / IRET. The third pass's pushes land
@@ -1189,41 +1162,61 @@ static const uint8_t smc_int_code[] = {
 	[0x50] = 0x00, 0x02, 0x00, 0x02, 0x05, 0x01, /* 150: dw 200h, 200h, 105h */
 };
 
-static struct rig *smc_far_rig(int mode, bool intr)
+/* The rig of push kind k: 0 the CALL (smc_call_code), 1 the CALL FAR,
+ * 2 the INT. */
+static struct rig *smc_push_rig(int mode, int k)
 {
-	struct rig *r = intr ? smc_call_rig(mode, smc_int_code, sizeof(smc_int_code))
-			     : smc_call_rig(mode, smc_callf_code, sizeof(smc_callf_code));
+	if (k == 0)
+		return smc_call_rig(mode, NULL, 0);
+	struct rig *r = k == 2 ? smc_call_rig(mode, smc_int_code, sizeof(smc_int_code))
+			       : smc_call_rig(mode, smc_callf_code, sizeof(smc_callf_code));
 	set_vector(r, 0x20, 0x1000, 0x11D);
 	return r;
+}
+
+/* Push kind k's loop uncached, cached and compiled, whole and in slices
+ * of 1 to 12 instructions against the uncached CPU. */
+static void smc_push_check(int k)
+{
+	for (int mode = 0; mode < 3; mode++) {
+		struct rig *r = smc_push_rig(mode, k);
+		assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
+		assert_int_equal(r->c.r[REG_AX].w[0], 3);
+		assert_int_equal(r->c.r[REG_BX].w[0], 3);
+		assert_int_equal(r->c.r[REG_DX].w[0], 3);
+		assert_int_equal(r->ram[0x10140], 3);
+		/* the pushed return address: IP, then CS (far ones) up to 104h */
+		static const uint32_t ip_at[3] = { 0x10103, 0x10101, 0x100FF };
+		static const uint16_t ret[3] = { 0x10B, 0x10D, 0x10A };
+		assert_int_equal(r->ram[ip_at[k]] | r->ram[ip_at[k] + 1] << 8, ret[k]);
+		if (k)
+			assert_int_equal(r->ram[ip_at[k] + 2] | r->ram[ip_at[k] + 3] << 8, 0x1000);
+		assert_int_equal(r->c.r[REG_SP].w[0], 0x105);
+		assert_int_equal(r->c.retired, 1 + 3 * 9 + 1);
+		struct cpu_code_stats s;
+		cpu_code_stats(&r->c, &s);
+		assert_int_equal(s.smc_stops, mode ? 1 : 0);
+		assert_int_equal(s.invalidations, mode ? 2 : 0); /* (the blocks from 100h and 103h) */
+		rig_free(r);
+	}
+	/* In slices, cached and compiled, each slice ends as the uncached
+	 * CPU's does. */
+	for (int mode = 1; mode < 3; mode++)
+		for (uint32_t slice = 1; slice <= 12; slice++)
+			slices_match(smc_push_rig(mode, k), smc_push_rig(0, k), slice, 0x60);
+}
+
+static void test_smc_stop_left_by_call(void **state)
+{
+	(void)state;
+	smc_push_check(0);
 }
 
 static void test_smc_stop_left_by_far_transfer(void **state)
 {
 	(void)state;
-	for (int intr = 0; intr < 2; intr++) {
-		for (int mode = 0; mode < 3; mode++) {
-			struct rig *r = smc_far_rig(mode, intr);
-			assert_int_equal(cpu_run(&r->c, 1000), CPU_EXIT_HLT);
-			assert_int_equal(r->c.r[REG_AX].w[0], 3);
-			assert_int_equal(r->c.r[REG_BX].w[0], 3);
-			assert_int_equal(r->c.r[REG_DX].w[0], 3);
-			assert_int_equal(r->ram[0x10140], 3);
-			/* the pushed return address: IP, then CS at 103h */
-			const uint32_t ip_at = intr ? 0x100FF : 0x10101;
-			assert_int_equal(r->ram[ip_at] | r->ram[ip_at + 1] << 8, intr ? 0x10A : 0x10D);
-			assert_int_equal(r->ram[ip_at + 2] | r->ram[ip_at + 3] << 8, 0x1000);
-			assert_int_equal(r->c.r[REG_SP].w[0], 0x105);
-			assert_int_equal(r->c.retired, 1 + 3 * 9 + 1);
-			struct cpu_code_stats s;
-			cpu_code_stats(&r->c, &s);
-			assert_int_equal(s.smc_stops, mode ? 1 : 0);
-			assert_int_equal(s.invalidations, mode ? 2 : 0); /* (the blocks from 100h and 103h) */
-			rig_free(r);
-		}
-		for (int mode = 1; mode < 3; mode++)
-			for (uint32_t slice = 1; slice <= 12; slice++)
-				slices_match(smc_far_rig(mode, intr), smc_far_rig(0, intr), slice, 0x60);
-	}
+	smc_push_check(1);
+	smc_push_check(2);
 }
 
 /* The CALL's push lands in its own block, which the call's target then
