@@ -99,6 +99,19 @@ static void assert_same_run(struct run *a, struct run *b, bool segs)
 	assert_memory_equal(a->ram, b->ram, RAM);
 }
 
+/* The end of a loop that CX counts from top (E2 rel8 may not reach it):
+ * dec cx; jz +3; jmp near top; hlt. Returns the code's length. */
+static size_t loop_tail(uint8_t *p, size_t k, size_t top)
+{
+	p[k++] = 0x49;
+	p[k++] = 0x74, p[k++] = 3;
+	p[k++] = 0xE9;
+	const uint16_t rel = (uint16_t)(top - (k + 2));
+	p[k++] = (uint8_t)rel, p[k++] = (uint8_t)(rel >> 8);
+	p[k++] = 0xF4;
+	return k;
+}
+
 /* Many small blocks, run `passes` times: `inc ax; jmp $+2; nop` n times
  * (each JMP $+2 ends a block: block_cache.c jumped_to_next(); a block
  * goes on across a JMP over bytes, jmp_inside()), a loop back over them,
@@ -110,15 +123,7 @@ static size_t make_many_blocks(uint8_t *p, unsigned n, uint8_t passes)
 	const size_t top = k;
 	for (unsigned b = 0; b < n; b++)
 		p[k++] = 0x40, p[k++] = 0xEB, p[k++] = 0x00, p[k++] = 0x90;
-	/* loop top (E2 rel8 cannot reach: dec cx; jz +3; jmp near top) */
-	p[k++] = 0x49;
-	p[k++] = 0x74, p[k++] = 3;
-	p[k++] = 0xE9;
-	const int16_t rel = (int16_t)(top - (k + 2));
-	memcpy(p + k, &rel, 2);
-	k += 2;
-	p[k++] = 0xF4;
-	return k;
+	return loop_tail(p, k, top);
 }
 
 static void test_area_wx_limit_flush(void **state)
@@ -2856,13 +2861,7 @@ static size_t make_div_loop(uint8_t *p, uint32_t seed)
 		p[k++] = 0x31, p[k++] = 0xD5; /* xor bp, dx */
 	}
 #undef R
-	p[k++] = 0x49; /* dec cx; jz end; jmp top */
-	p[k++] = 0x74, p[k++] = 3;
-	p[k++] = 0xE9;
-	const uint16_t rel = (uint16_t)(top - (k + 2));
-	p[k++] = (uint8_t)rel, p[k++] = (uint8_t)(rel >> 8);
-	p[k++] = 0xF4; /* hlt */
-	return k;
+	return loop_tail(p, k, top);
 }
 
 /* Run code on model m from real mode (CS CODE >> 4, DS 2000h over a
@@ -3018,13 +3017,7 @@ static size_t make_div32_loop(uint8_t *p, uint32_t seed)
 		p[k++] = 0x66, p[k++] = 0x31, p[k++] = 0xD5; /* xor ebp, edx */
 	}
 #undef R
-	p[k++] = 0x49; /* dec cx; jz end; jmp top */
-	p[k++] = 0x74, p[k++] = 3;
-	p[k++] = 0xE9;
-	const uint16_t rel = (uint16_t)(top - (k + 2));
-	p[k++] = (uint8_t)rel, p[k++] = (uint8_t)(rel >> 8);
-	p[k++] = 0xF4; /* hlt */
-	return k;
+	return loop_tail(p, k, top);
 }
 
 /* DIV and IDIV r/m32 compiled inline (emit_div32()) against the
